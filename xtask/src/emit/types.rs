@@ -1,0 +1,406 @@
+//! Named types: structs, enums and unions with serde derives and rustdoc from the spec.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use super::{doc_attrs, ident};
+use crate::model::{
+    Additional, Api, EnumValue, Field, Primitive, Struct, TypeDef, TypeKind, TypeRef, Union,
+};
+
+/// How enums treat values the spec does not list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Enums {
+    /// Clients keep unknown values in an `Unknown` variant: a vendor may add values.
+    Lenient,
+    /// Servers reject them: a request may only carry what the spec documents.
+    Strict,
+}
+
+/// The `types` module of a crate.
+pub fn module(api: &Api, enums: Enums) -> TokenStream {
+    let by_name: BTreeMap<&str, &TypeDef> = api.types.iter().map(|t| (t.name.as_str(), t)).collect();
+    let items = api.types.iter().map(|t| type_def(t, enums, &by_name));
+    let import = (!api.types.is_empty()).then(|| quote! { use serde::{Deserialize, Serialize}; });
+    let maps = uses_map(api).then(|| quote! { use std::collections::BTreeMap; });
+    quote! {
+        #import
+        #maps
+        #(#items)*
+    }
+}
+
+fn uses_map(api: &Api) -> bool {
+    api.types.iter().any(|t| match &t.kind {
+        TypeKind::Struct(s) => matches!(s.additional, Additional::Map(_)) || s.fields.iter().any(|f| contains_map(&f.ty)),
+        TypeKind::Alias { ty, .. } => contains_map(ty),
+        TypeKind::Union(u) => u.variants.iter().any(|v| contains_map(&v.ty)),
+        _ => false,
+    })
+}
+
+fn contains_map(ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Map(_) => true,
+        TypeRef::Array(inner) => contains_map(inner),
+        _ => false,
+    }
+}
+
+/// The Rust type of a JSON value of type `ty`, as seen from inside the `types` module.
+pub fn rust_type(ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::Named(name) => {
+            let name = ident(name);
+            quote! { #name }
+        }
+        TypeRef::Primitive(p) => primitive(*p),
+        TypeRef::Array(inner) => {
+            let inner = rust_type(inner);
+            quote! { Vec<#inner> }
+        }
+        TypeRef::Map(inner) => {
+            let inner = rust_type(inner);
+            quote! { BTreeMap<String, #inner> }
+        }
+        TypeRef::Any => quote! { serde_json::Value },
+    }
+}
+
+fn primitive(p: Primitive) -> TokenStream {
+    match p {
+        // `format: binary` inside JSON can only be a string; whole binary bodies are bytes.
+        Primitive::String | Primitive::Bytes => quote! { String },
+        Primitive::Bool => quote! { bool },
+        Primitive::I32 => quote! { i32 },
+        Primitive::I64 => quote! { i64 },
+        Primitive::U32 => quote! { u32 },
+        Primitive::U64 => quote! { u64 },
+        Primitive::F32 => quote! { f32 },
+        Primitive::F64 => quote! { f64 },
+        Primitive::DateTime => quote! { chrono::DateTime<chrono::FixedOffset> },
+        Primitive::Date => quote! { chrono::NaiveDate },
+        Primitive::Base64 => quote! { mailapi_support::Base64Bytes },
+    }
+}
+
+fn type_def(t: &TypeDef, enums: Enums, types: &BTreeMap<&str, &TypeDef>) -> TokenStream {
+    let mut doc = t.description.clone().unwrap_or_default();
+    if doc.is_empty() {
+        doc = format!("`{}` from the spec.", t.origin.rsplit('/').next().unwrap_or(&t.name));
+    }
+    let docs = doc_attrs(&doc);
+    let deprecated = t.deprecated.then(|| quote! { #[deprecated] });
+    let name = ident(&t.name);
+    let body = match &t.kind {
+        TypeKind::Struct(s) => structure(&t.name, s, types),
+        TypeKind::StringEnum(values) => string_enum(&name, values, enums),
+        TypeKind::IntEnum(values) => int_enum(&name, values, enums),
+        TypeKind::Union(u) => union(&name, u),
+        TypeKind::Alias { ty, .. } => {
+            let ty = rust_type(ty);
+            quote! { pub type #name = #ty; }
+        }
+    };
+    quote! {
+        #docs
+        #deprecated
+        #body
+    }
+}
+
+fn structure(name: &str, s: &Struct, types: &BTreeMap<&str, &TypeDef>) -> TokenStream {
+    let ident = ident(name);
+    let fields: Vec<TokenStream> = s.fields.iter().map(|f| field(name, f, types)).collect();
+    let additional = match &s.additional {
+        Additional::Map(ty) => {
+            let ty = rust_type(ty);
+            Some(quote! {
+                /// Properties beyond the declared ones.
+                #[serde(flatten)]
+                pub additional_properties: BTreeMap<String, #ty>,
+            })
+        }
+        _ => None,
+    };
+    let deny = (s.additional == Additional::Deny).then(|| quote! { #[serde(deny_unknown_fields)] });
+    let all_optional = s.fields.iter().all(|f| is_optional(f) || f.nullable);
+    let default = all_optional.then(|| quote! { Default, });
+    quote! {
+        #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
+        #deny
+        pub struct #ident {
+            #(#fields)*
+            #additional
+        }
+    }
+}
+
+/// readOnly and writeOnly fields travel in one direction only, so neither side can require them.
+fn is_optional(f: &Field) -> bool {
+    !f.required || f.read_only || f.write_only
+}
+
+fn field(owner: &str, f: &Field, types: &BTreeMap<&str, &TypeDef>) -> TokenStream {
+    let mut base = rust_type(&f.ty);
+    if let TypeRef::Named(target) = &f.ty {
+        if reaches(target, owner, types, &mut BTreeSet::new()) {
+            base = quote! { Box<#base> };
+        }
+    }
+    if f.secret {
+        base = quote! { mailapi_support::Secret<#base> };
+    }
+    let mut serde_args = Vec::new();
+    if f.name != f.json_name {
+        let json = &f.json_name;
+        serde_args.push(quote! { rename = #json });
+    }
+    let ty = match (is_optional(f), f.nullable) {
+        (true, true) => {
+            serde_args.push(quote! { default, skip_serializing_if = "mailapi_support::Nullable::is_absent" });
+            quote! { mailapi_support::Nullable<#base> }
+        }
+        (true, false) => {
+            serde_args.push(quote! { default, skip_serializing_if = "Option::is_none" });
+            quote! { Option<#base> }
+        }
+        (false, true) => quote! { Option<#base> },
+        (false, false) => base,
+    };
+    let attr = (!serde_args.is_empty()).then(|| quote! { #[serde(#(#serde_args),*)] });
+    let docs = doc_attrs(&field_doc(f));
+    let deprecated = f.deprecated.then(|| quote! { #[deprecated] });
+    let name = ident(&f.name);
+    quote! {
+        #docs
+        #deprecated
+        #attr
+        pub #name: #ty,
+    }
+}
+
+fn field_doc(f: &Field) -> String {
+    let mut doc = f.description.clone().unwrap_or_default();
+    let mut notes = Vec::new();
+    if f.read_only {
+        notes.push("Read-only: set by the server, never sent.".to_string());
+    }
+    if f.write_only {
+        notes.push("Write-only: sent, never returned.".to_string());
+    }
+    if let Some(d) = &f.default {
+        notes.push(format!("Default: `{d}`."));
+    }
+    for note in notes {
+        if !doc.is_empty() {
+            doc.push_str("\n\n");
+        }
+        doc.push_str(&note);
+    }
+    doc
+}
+
+/// Whether a value of type `from` contains an `owner` without indirection (needs a `Box`).
+fn reaches(from: &str, owner: &str, types: &BTreeMap<&str, &TypeDef>, seen: &mut BTreeSet<String>) -> bool {
+    if from == owner {
+        return true;
+    }
+    if !seen.insert(from.to_string()) {
+        return false;
+    }
+    let direct = |ty: &TypeRef| match ty {
+        TypeRef::Named(n) => Some(n.clone()),
+        _ => None,
+    };
+    let next: Vec<String> = match types.get(from).map(|t| &t.kind) {
+        Some(TypeKind::Struct(s)) => s.fields.iter().filter_map(|f| direct(&f.ty)).collect(),
+        Some(TypeKind::Union(u)) => u.variants.iter().filter_map(|v| direct(&v.ty)).collect(),
+        Some(TypeKind::Alias { ty, .. }) => direct(ty).into_iter().collect(),
+        _ => Vec::new(),
+    };
+    next.iter().any(|n| reaches(n, owner, types, seen))
+}
+
+fn string_enum(name: &proc_macro2::Ident, values: &[EnumValue<String>], enums: Enums) -> TokenStream {
+    let variants = values.iter().map(|v| {
+        let variant = ident(&v.variant);
+        let value = &v.value;
+        quote! { #[serde(rename = #value)] #variant, }
+    });
+    let arms = values.iter().map(|v| {
+        let variant = ident(&v.variant);
+        let value = &v.value;
+        quote! { #name::#variant => #value, }
+    });
+    let (unknown, unknown_arm, derive_copy, lifetime) = match enums {
+        Enums::Lenient => (
+            quote! {
+                /// A value this version of the spec does not list.
+                #[serde(untagged)]
+                Unknown(String),
+            },
+            quote! { #name::Unknown(value) => value, },
+            quote! {},
+            quote! { &str },
+        ),
+        Enums::Strict => (quote! {}, quote! {}, quote! { Copy, }, quote! { &'static str }),
+    };
+    quote! {
+        #[derive(Debug, Clone, #derive_copy PartialEq, Eq, Hash, Serialize, Deserialize)]
+        pub enum #name {
+            #(#variants)*
+            #unknown
+        }
+
+        impl #name {
+            /// The value as it is written on the wire.
+            pub fn as_str(&self) -> #lifetime {
+                match self {
+                    #(#arms)*
+                    #unknown_arm
+                }
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    }
+}
+
+fn int_enum(name: &proc_macro2::Ident, values: &[EnumValue<i64>], enums: Enums) -> TokenStream {
+    let variants = values.iter().map(|v| {
+        let variant = ident(&v.variant);
+        let doc = doc_attrs(&format!("`{}`", v.value));
+        quote! { #doc #variant, }
+    });
+    let to_int = values.iter().map(|v| {
+        let variant = ident(&v.variant);
+        let value = Literal::i64_unsuffixed(v.value);
+        quote! { #name::#variant => #value, }
+    });
+    let from_int = values.iter().map(|v| {
+        let variant = ident(&v.variant);
+        let value = Literal::i64_unsuffixed(v.value);
+        quote! { #value => #name::#variant, }
+    });
+    let into = quote! {
+        impl From<#name> for i64 {
+            fn from(value: #name) -> i64 {
+                match value {
+                    #(#to_int)*
+                    #name::Unknown(value) => value,
+                }
+            }
+        }
+    };
+    match enums {
+        Enums::Lenient => quote! {
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+            #[serde(from = "i64", into = "i64")]
+            pub enum #name {
+                #(#variants)*
+                /// A value this version of the spec does not list.
+                Unknown(i64),
+            }
+
+            impl From<i64> for #name {
+                fn from(value: i64) -> Self {
+                    match value {
+                        #(#from_int)*
+                        other => #name::Unknown(other),
+                    }
+                }
+            }
+
+            #into
+        },
+        Enums::Strict => {
+            let to_int = values.iter().map(|v| {
+                let variant = ident(&v.variant);
+                let value = Literal::i64_unsuffixed(v.value);
+                quote! { #name::#variant => #value, }
+            });
+            let from_int = values.iter().map(|v| {
+                let variant = ident(&v.variant);
+                let value = Literal::i64_unsuffixed(v.value);
+                quote! { #value => Ok(#name::#variant), }
+            });
+            let message = format!("unknown value {{other}} for `{name}`");
+            quote! {
+                #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+                #[serde(try_from = "i64", into = "i64")]
+                pub enum #name {
+                    #(#variants)*
+                }
+
+                impl TryFrom<i64> for #name {
+                    type Error = String;
+
+                    fn try_from(value: i64) -> Result<Self, String> {
+                        match value {
+                            #(#from_int)*
+                            other => Err(format!(#message)),
+                        }
+                    }
+                }
+
+                impl From<#name> for i64 {
+                    fn from(value: #name) -> i64 {
+                        match value {
+                            #(#to_int)*
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn union(name: &proc_macro2::Ident, u: &Union) -> TokenStream {
+    let variants = u.variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let ty = rust_type(&v.ty);
+        quote! { #variant(#ty), }
+    });
+    let Some(property) = &u.discriminator else {
+        return quote! {
+            #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+            #[serde(untagged)]
+            pub enum #name {
+                #(#variants)*
+            }
+        };
+    };
+    let arms = u.variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let tags = &v.tags;
+        quote! { #(Some(#tags))|* => serde_json::from_value(value).map(#name::#variant), }
+    });
+    let unknown = format!("unknown `{property}` {{other:?}}");
+    quote! {
+        #[derive(Debug, Clone, PartialEq, Serialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #(#variants)*
+        }
+
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = serde_json::Value::deserialize(deserializer)?;
+                let tag = value.get(#property).and_then(serde_json::Value::as_str).map(str::to_owned);
+                match tag.as_deref() {
+                    #(#arms)*
+                    other => return Err(serde::de::Error::custom(format!(#unknown))),
+                }
+                .map_err(serde::de::Error::custom)
+            }
+        }
+    }
+}
+

@@ -1,0 +1,76 @@
+//! `cargo xtask`: regenerate, generate.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use xtask::{Error, Layout, load_api, project_root, regenerate, render_crates, write};
+
+const USAGE: &str = "usage:
+  cargo xtask regenerate [--check]     regenerate generated/ from specs/ (--check: write nothing, fail if stale)
+  cargo xtask generate --spec PATH --out DIR [--name NAME]
+                                       generate <NAME>-client and <NAME>-server for any OpenAPI 3.0 file";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: &[String]) -> Result<(), Error> {
+    let root = project_root();
+    match args.first().map(String::as_str) {
+        Some("regenerate") => {
+            let check = match &args[1..] {
+                [] => false,
+                [flag] if flag == "--check" => true,
+                _ => return Err(Error::Usage(USAGE.into())),
+            };
+            let report = regenerate(&root, check)?;
+            if !check {
+                let n = report.changed.len() + report.missing.len() + report.extra.len();
+                println!("regenerated: {n} file(s) changed");
+            }
+            Ok(())
+        }
+        Some("generate") => generate(&root, &args[1..]),
+        _ => Err(Error::Usage(USAGE.into())),
+    }
+}
+
+fn flag<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
+    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).map(String::as_str)
+}
+
+fn generate(root: &Path, args: &[String]) -> Result<(), Error> {
+    let (Some(spec), Some(out)) = (flag(args, "--spec"), flag(args, "--out")) else {
+        return Err(Error::Usage(USAGE.into()));
+    };
+    let spec_path = Path::new(spec);
+    let stem = spec_path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = flag(args, "--name").map(str::to_string).unwrap_or(stem);
+    let api = load_api(spec_path, spec, &name).map_err(Error::Spec)?;
+    let out = std::path::absolute(out).map_err(|e| Error::Write(write::WriteError::Io(PathBuf::from(out), e)))?;
+    let support = root.join("support");
+    let layout = Layout { dir: PathBuf::new(), workspace: false, support_path: relative(&out.join("x"), &support) };
+    let templates = write::Templates::load(&root.join("templates"))?;
+    let files = render_crates(&api, &templates, &layout)?;
+    let owned: Vec<PathBuf> = ["client", "server"].iter().map(|s| PathBuf::from(format!("{name}-{s}"))).collect();
+    write::ensure_files(&out, &owned, &files, false)?;
+    println!("generated {name}-client and {name}-server in {}", out.display());
+    Ok(())
+}
+
+/// A path from directory `from` to `to`, both absolute.
+fn relative(from: &Path, to: &Path) -> String {
+    let from: Vec<_> = from.components().collect();
+    let to: Vec<_> = to.components().collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = vec!["..".into(); from.len() - common];
+    parts.extend(to[common..].iter().map(|c| c.as_os_str().to_string_lossy().into_owned()));
+    parts.join("/")
+}

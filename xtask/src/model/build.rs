@@ -1,0 +1,563 @@
+//! A loaded spec to the [`Api`] model: operations, parameters, bodies, responses, security.
+
+use openapiv3::{
+    APIKeyLocation, Components, Example as OaExample, MediaType, Operation as OaOperation,
+    Parameter, ParameterSchemaOrContent, PathStyle, QueryStyle, ReferenceOr, SecurityScheme as Oa,
+    StatusCode,
+};
+use indexmap::IndexMap;
+use serde_json::Value;
+
+use super::names::{Namer, field_ident, type_ident};
+use super::schema::Schemas;
+use super::{
+    Api, BodyKind, Content, Example, Method, Operation, Param, ParamLocation, ParamStyle,
+    RequestBody, Response, ResponseHeader, SchemeKind, SecurityAlternative, SecurityScheme, Status,
+    TypeRef,
+};
+use crate::spec::{Diagnostic, Diagnostics, Spec, push_pointer};
+
+/// Builds the model; `name` is the crate stem and `source` the spec path for headers.
+pub fn build(spec: &Spec, name: &str, source: &str) -> Result<Api, Diagnostics> {
+    let mut b = Builder { spec, schemas: Schemas::new(spec), errors: Vec::new() };
+    b.schemas.define_components();
+    b.check_unsupported_components();
+    let security_schemes = b.security_schemes();
+    let operations = b.operations(&security_schemes);
+    let error_in_success = b.error_in_success();
+    let mut errors = b.errors;
+    errors.append(&mut b.schemas.errors);
+    if !errors.is_empty() {
+        errors.sort_by(|a, b| (a.line, a.col, &a.pointer).cmp(&(b.line, b.col, &b.pointer)));
+        errors.dedup();
+        return Err(Diagnostics(errors));
+    }
+    let oa = &spec.openapi;
+    let server_url = oa.servers.first().map(|s| s.url.clone());
+    Ok(Api {
+        name: name.to_string(),
+        source: source.to_string(),
+        title: oa.info.title.clone(),
+        version: oa.info.version.clone(),
+        description: oa.info.description.clone(),
+        base_path: server_url.as_deref().map(base_path).unwrap_or_default(),
+        server_url,
+        security_schemes,
+        default_security: oa.security.as_ref().map(|s| alternatives(s)).unwrap_or_default(),
+        operations,
+        types: b.schemas.types.into_values().collect(),
+        error_in_success,
+    })
+}
+
+/// Entries of a map sorted by key, for a walk that does not depend on file order.
+fn sorted<'a, V>(it: impl Iterator<Item = (&'a String, V)>) -> Vec<(&'a String, V)> {
+    let mut v: Vec<_> = it.collect();
+    v.sort_by(|a, b| a.0.cmp(b.0));
+    v
+}
+
+/// The path of a server URL, e.g. `https://{host}/api/v1/` -> `/api/v1`.
+fn base_path(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r.split_once('/').map_or("", |(_, p)| p));
+    let rest = if url.contains("://") { rest } else { url.trim_start_matches('/') };
+    let path = rest.trim_end_matches('/');
+    if path.is_empty() { String::new() } else { format!("/{path}") }
+}
+
+fn alternatives(reqs: &[openapiv3::SecurityRequirement]) -> Vec<SecurityAlternative> {
+    reqs.iter().map(|r| r.keys().cloned().collect()).collect()
+}
+
+struct Builder<'a> {
+    spec: &'a Spec,
+    schemas: Schemas<'a>,
+    errors: Vec<Diagnostic>,
+}
+
+const METHODS: [(&str, Method); 8] = [
+    ("get", Method::Get),
+    ("put", Method::Put),
+    ("post", Method::Post),
+    ("delete", Method::Delete),
+    ("options", Method::Options),
+    ("head", Method::Head),
+    ("patch", Method::Patch),
+    ("trace", Method::Trace),
+];
+
+impl<'a> Builder<'a> {
+    fn error(&mut self, pointer: &str, message: impl Into<String>) {
+        self.errors.push(self.spec.error(pointer, message));
+    }
+
+    fn components(&self) -> Option<&'a Components> {
+        self.spec.openapi.components.as_ref()
+    }
+
+    fn check_unsupported_components(&mut self) {
+        for key in ["callbacks", "links"] {
+            if let Some(Value::Object(m)) = self.spec.raw(&format!("/components/{key}")) {
+                if !m.is_empty() {
+                    self.error(&format!("/components/{key}"), format!("`{key}` are not supported by this generator"));
+                }
+            }
+        }
+    }
+
+    fn security_schemes(&mut self) -> Vec<SecurityScheme> {
+        let Some(components) = self.components() else { return Vec::new() };
+        let mut out = Vec::new();
+        for (name, scheme) in sorted(components.security_schemes.iter()) {
+            let at = push_pointer("/components/securitySchemes", name);
+            let ReferenceOr::Item(scheme) = scheme else {
+                self.error(&at, "a `$ref` to a security scheme is not supported");
+                continue;
+            };
+            let (kind, description) = match scheme {
+                Oa::HTTP { scheme, description, .. } if scheme.eq_ignore_ascii_case("basic") => (SchemeKind::Basic, description),
+                Oa::HTTP { scheme, description, .. } if scheme.eq_ignore_ascii_case("bearer") => (SchemeKind::Bearer, description),
+                Oa::HTTP { scheme, .. } => {
+                    self.error(&push_pointer(&at, "scheme"), format!("HTTP auth scheme `{scheme}` is not supported (basic, bearer)"));
+                    continue;
+                }
+                Oa::APIKey { location: APIKeyLocation::Header, name, description, .. } => (SchemeKind::ApiKeyHeader(name.clone()), description),
+                Oa::APIKey { location: APIKeyLocation::Query, name, description, .. } => (SchemeKind::ApiKeyQuery(name.clone()), description),
+                Oa::APIKey { location: APIKeyLocation::Cookie, .. } => {
+                    self.error(&push_pointer(&at, "in"), "API keys in cookies are not supported (header, query)");
+                    continue;
+                }
+                Oa::OAuth2 { description, .. } | Oa::OpenIDConnect { description, .. } => (SchemeKind::Bearer, description),
+            };
+            out.push(SecurityScheme { name: name.clone(), kind, description: description.clone() });
+        }
+        out
+    }
+
+    fn operations(&mut self, schemes: &[SecurityScheme]) -> Vec<Operation> {
+        let mut out: Vec<Operation> = Vec::new();
+        let mut ids: Vec<(String, String)> = Vec::new();
+        let mut fn_names = Namer::default();
+        for (path, item) in sorted(self.spec.openapi.paths.paths.iter()) {
+            let path_ptr = push_pointer("/paths", path);
+            let ReferenceOr::Item(item) = item else {
+                self.error(&path_ptr, "a `$ref` path item is not supported");
+                continue;
+            };
+            if !path.starts_with('/') {
+                self.error(&path_ptr, format!("path `{path}` must start with `/`"));
+            }
+            for (key, method) in METHODS {
+                let Some(op) = path_item_op(item, method) else { continue };
+                let at = push_pointer(&path_ptr, key);
+                let id = op.operation_id.clone().unwrap_or_else(|| derived_id(key, path));
+                if let Some((_, first)) = ids.iter().find(|(i, _)| *i == id) {
+                    let message = format!("duplicate operationId `{id}` (first used at {first})");
+                    self.error(&push_pointer(&at, "operationId"), message);
+                    continue;
+                }
+                ids.push((id.clone(), at.clone()));
+                let fn_name = fn_names.unique(field_ident(&id), "_");
+                let operation = self.operation(&at, path, &item.parameters, op, method, id, fn_name, schemes);
+                out.push(operation);
+            }
+        }
+        out
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn operation(
+        &mut self,
+        at: &str,
+        path: &str,
+        shared: &[ReferenceOr<Parameter>],
+        op: &OaOperation,
+        method: Method,
+        operation_id: String,
+        fn_name: String,
+        schemes: &[SecurityScheme],
+    ) -> Operation {
+        if !op.callbacks.is_empty() {
+            self.error(&push_pointer(at, "callbacks"), "callbacks are not supported by this generator");
+        }
+        let hint = type_ident(&operation_id);
+        let params = self.parameters(at, path, shared, op, &hint);
+        let body = op.request_body.as_ref().and_then(|b| self.request_body(&push_pointer(at, "requestBody"), b, &hint));
+        let responses = self.responses(at, op, &hint);
+        let security = match &op.security {
+            Some(reqs) => alternatives(reqs),
+            None => self.spec.openapi.security.as_ref().map(|s| alternatives(s)).unwrap_or_default(),
+        };
+        for (i, alt) in security.iter().enumerate() {
+            for name in alt {
+                if !schemes.iter().any(|s| &s.name == name) {
+                    let where_ = if op.security.is_some() { format!("{at}/security/{i}") } else { format!("/security/{i}") };
+                    self.error(&where_, format!("security scheme `{name}` is not defined in `components.securitySchemes`"));
+                }
+            }
+        }
+        Operation {
+            operation_id,
+            fn_name,
+            method,
+            path: path.to_string(),
+            summary: op.summary.clone(),
+            description: op.description.clone(),
+            tags: op.tags.clone(),
+            deprecated: op.deprecated,
+            params,
+            body,
+            responses,
+            security,
+        }
+    }
+
+    fn parameters(&mut self, at: &str, path: &str, shared: &[ReferenceOr<Parameter>], op: &OaOperation, hint: &str) -> Vec<Param> {
+        let path_ptr = at.rsplit_once('/').map_or("", |(p, _)| p).to_string();
+        let mut resolved: Vec<(String, Parameter)> = Vec::new();
+        let lists = [(format!("{path_ptr}/parameters"), shared), (format!("{at}/parameters"), op.parameters.as_slice())];
+        for (list_ptr, list) in lists {
+            for (i, p) in list.iter().enumerate() {
+                let here = push_pointer(&list_ptr, &i.to_string());
+                let Some((ptr, param)) = self.resolve_param(&here, p) else { continue };
+                let data = param.parameter_data_ref();
+                resolved.retain(|(_, q)| !(q.parameter_data_ref().name == data.name && same_location(q, &param)));
+                resolved.push((ptr, param));
+            }
+        }
+        let mut namer = Namer::with_reserved(&["body"]);
+        let mut out = Vec::new();
+        for (ptr, param) in resolved {
+            if let Some(p) = self.parameter(&ptr, &param, hint, &mut namer) {
+                out.push(p);
+            }
+        }
+        self.check_path_params(at, path, &out);
+        out
+    }
+
+    fn check_path_params(&mut self, at: &str, path: &str, params: &[Param]) {
+        let template: Vec<&str> = path.split('{').skip(1).filter_map(|s| s.split_once('}').map(|(n, _)| n)).collect();
+        for name in &template {
+            if !params.iter().any(|p| p.location == ParamLocation::Path && p.name == *name) {
+                self.error(at, format!("path parameter `{{{name}}}` of `{path}` is not declared in `parameters`"));
+            }
+        }
+        for p in params.iter().filter(|p| p.location == ParamLocation::Path) {
+            if !template.contains(&p.name.as_str()) {
+                self.error(at, format!("path parameter `{}` does not appear in the path template `{path}`", p.name));
+            }
+        }
+    }
+
+    fn resolve_param(&mut self, at: &str, p: &ReferenceOr<Parameter>) -> Option<(String, Parameter)> {
+        match p {
+            ReferenceOr::Item(param) => Some((at.to_string(), param.clone())),
+            ReferenceOr::Reference { reference } => {
+                let name = self.component_ref(at, reference, "parameters")?;
+                let found = self.components().and_then(|c| c.parameters.get(&name));
+                match found {
+                    Some(ReferenceOr::Item(param)) => Some((push_pointer("/components/parameters", &name), param.clone())),
+                    _ => {
+                        self.error(&push_pointer(at, "$ref"), format!("unresolvable `$ref`: `{reference}` does not exist"));
+                        None
+                    }
+                }
+            }
+        }
+    }
+
+    /// The component name of a `#/components/<section>/<name>` reference.
+    fn component_ref(&mut self, at: &str, reference: &str, section: &str) -> Option<String> {
+        let prefix = format!("#/components/{section}/");
+        match reference.strip_prefix(&prefix) {
+            Some(name) => Some(name.replace("~1", "/").replace("~0", "~")),
+            None => {
+                self.error(&push_pointer(at, "$ref"), format!("`{reference}`: expected a reference to `{prefix}<name>`"));
+                None
+            }
+        }
+    }
+
+    fn parameter(&mut self, at: &str, param: &Parameter, hint: &str, namer: &mut Namer) -> Option<Param> {
+        let (location, style, explode) = match param {
+            Parameter::Query { style, parameter_data, .. } => {
+                let style = match style {
+                    QueryStyle::Form => ParamStyle::Form,
+                    QueryStyle::SpaceDelimited => ParamStyle::SpaceDelimited,
+                    QueryStyle::PipeDelimited => ParamStyle::PipeDelimited,
+                    QueryStyle::DeepObject => ParamStyle::DeepObject,
+                };
+                (ParamLocation::Query, style, parameter_data.explode.unwrap_or(style == ParamStyle::Form || style == ParamStyle::DeepObject))
+            }
+            Parameter::Path { style, parameter_data } => {
+                if !matches!(style, PathStyle::Simple) {
+                    self.error(&push_pointer(at, "style"), "only `style: simple` path parameters are supported");
+                }
+                (ParamLocation::Path, ParamStyle::Simple, parameter_data.explode.unwrap_or(false))
+            }
+            Parameter::Header { parameter_data, .. } => (ParamLocation::Header, ParamStyle::Simple, parameter_data.explode.unwrap_or(false)),
+            Parameter::Cookie { .. } => {
+                self.error(&push_pointer(at, "in"), "cookie parameters are not supported by this generator");
+                return None;
+            }
+        };
+        let data = param.parameter_data_ref();
+        if location == ParamLocation::Path && !data.required {
+            self.error(&push_pointer(at, "required"), "a path parameter must be `required: true`");
+        }
+        let ParameterSchemaOrContent::Schema(_) = &data.format else {
+            self.error(&push_pointer(at, "content"), "parameters with `content` are not supported; use `schema`");
+            return None;
+        };
+        let schema_ptr = push_pointer(at, "schema");
+        let schema = self.spec.raw(&schema_ptr).cloned().unwrap_or_default();
+        let ty = self.schemas.type_of(&schema_ptr, &schema, &format!("{hint}{}", type_ident(&data.name)));
+        let usage = self.schemas.usage(&schema);
+        let examples = self.examples(at, data.example.as_ref(), &data.examples);
+        Some(Param {
+            name: data.name.clone(),
+            field: namer.unique(field_ident(&data.name), "_"),
+            location,
+            required: data.required,
+            style,
+            explode,
+            ty,
+            constraints: usage.constraints,
+            description: data.description.clone().or(usage.description),
+            deprecated: data.deprecated.unwrap_or(false),
+            examples,
+        })
+    }
+
+    fn examples(&mut self, at: &str, example: Option<&Value>, examples: &Examples) -> Vec<Example> {
+        let mut out = Vec::new();
+        if let Some(value) = example {
+            out.push(Example { name: "example".into(), summary: None, description: None, value: value.clone() });
+        }
+        for (name, ex) in examples {
+            let here = push_pointer(&push_pointer(at, "examples"), name);
+            let ex: Option<OaExample> = match ex {
+                ReferenceOr::Item(ex) => Some(ex.clone()),
+                ReferenceOr::Reference { reference } => self.component_ref(&here, reference, "examples").and_then(|n| {
+                    match self.components().and_then(|c| c.examples.get(&n)) {
+                        Some(ReferenceOr::Item(ex)) => Some(ex.clone()),
+                        _ => {
+                            self.error(&push_pointer(&here, "$ref"), format!("unresolvable `$ref`: `{reference}` does not exist"));
+                            None
+                        }
+                    }
+                }),
+            };
+            let Some(ex) = ex else { continue };
+            if ex.external_value.is_some() {
+                self.error(&push_pointer(&here, "externalValue"), "`externalValue` examples are not supported; inline the value");
+                continue;
+            }
+            let value = ex.value.unwrap_or(Value::Null);
+            out.push(Example { name: name.clone(), summary: ex.summary, description: ex.description, value });
+        }
+        out
+    }
+
+    fn request_body(&mut self, at: &str, body: &ReferenceOr<openapiv3::RequestBody>, hint: &str) -> Option<RequestBody> {
+        let (at, body) = match body {
+            ReferenceOr::Item(b) => (at.to_string(), b.clone()),
+            ReferenceOr::Reference { reference } => {
+                let name = self.component_ref(at, reference, "requestBodies")?;
+                match self.components().and_then(|c| c.request_bodies.get(&name)) {
+                    Some(ReferenceOr::Item(b)) => (push_pointer("/components/requestBodies", &name), b.clone()),
+                    _ => {
+                        self.error(&push_pointer(at, "$ref"), format!("unresolvable `$ref`: `{reference}` does not exist"));
+                        return None;
+                    }
+                }
+            }
+        };
+        if body.content.is_empty() {
+            self.error(&push_pointer(&at, "content"), "a request body needs at least one media type");
+        }
+        let contents = self.contents(&at, &body.content, &format!("{hint}Request"));
+        Some(RequestBody { required: body.required, description: body.description.clone(), contents })
+    }
+
+    fn contents(&mut self, at: &str, content: &Contents, hint: &str) -> Vec<Content> {
+        let mut out = Vec::new();
+        let many = content.len() > 1;
+        for (media_type, media) in content {
+            let here = push_pointer(&push_pointer(at, "content"), media_type);
+            if let Some(c) = self.content(&here, media_type, media, hint, many) {
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    fn content(&mut self, at: &str, media_type: &str, media: &MediaType, hint: &str, many: bool) -> Option<Content> {
+        if !media.encoding.is_empty() {
+            self.error(&push_pointer(at, "encoding"), "`encoding` is not supported by this generator");
+        }
+        let schema_ptr = push_pointer(at, "schema");
+        let schema = self.spec.raw(&schema_ptr).cloned();
+        let format = schema.as_ref().and_then(|s| s.get("format")).and_then(Value::as_str);
+        let Some(kind) = body_kind(media_type, format) else {
+            self.error(at, format!("media type `{media_type}` is not supported (JSON, text, XML as text, binary, text/event-stream)"));
+            return None;
+        };
+        let ty = match (&schema, kind) {
+            (Some(schema), BodyKind::Json) => {
+                let hint = if many { format!("{hint}{}", type_ident(media_type)) } else { hint.to_string() };
+                Some(self.schemas.type_of(&schema_ptr, schema, &hint))
+            }
+            (Some(schema), _) => {
+                // Text and binary bodies are carried raw; the schema is still checked.
+                let _ = self.schemas.type_of(&schema_ptr, schema, &format!("{hint}Raw"));
+                None
+            }
+            (None, _) => None,
+        };
+        let ty = match (ty, kind) {
+            (None, BodyKind::EventStream) => self.sse_data(at, media, hint),
+            (ty, _) => ty,
+        };
+        let examples = self.examples(at, media.example.as_ref(), &media.examples);
+        Some(Content { media_type: media_type.to_string(), kind, ty, examples })
+    }
+
+    /// The JSON type of each SSE event's data, from `x-sse-data: '#/components/schemas/X'`.
+    fn sse_data(&mut self, at: &str, media: &MediaType, _hint: &str) -> Option<TypeRef> {
+        let ext = media.extensions.get("x-sse-data").cloned().or_else(|| {
+            self.spec.raw(&push_pointer(at, "schema")).and_then(|s| s.get("x-sse-data")).cloned()
+        })?;
+        let at = push_pointer(at, "x-sse-data");
+        Some(self.schemas.type_of(&at, &serde_json::json!({ "$ref": ext }), "SseData"))
+    }
+
+    fn responses(&mut self, at: &str, op: &OaOperation, hint: &str) -> Vec<Response> {
+        let at = push_pointer(at, "responses");
+        let mut list: Vec<(Status, String, &ReferenceOr<openapiv3::Response>)> = Vec::new();
+        for (code, r) in &op.responses.responses {
+            let key = code.to_string();
+            let status = match code {
+                StatusCode::Code(c) => Status::Code(*c),
+                StatusCode::Range(r) => Status::Range(*r as u8),
+            };
+            list.push((status, key, r));
+        }
+        if let Some(d) = &op.responses.default {
+            list.push((Status::Default, "default".into(), d));
+        }
+        if list.is_empty() {
+            self.error(&at, "an operation needs at least one response");
+        }
+        let mut out = Vec::new();
+        for (status, key, r) in list {
+            let here = push_pointer(&at, &key);
+            let Some((here, response)) = self.resolve_response(&here, r) else { continue };
+            if !response.links.is_empty() {
+                self.error(&push_pointer(&here, "links"), "response `links` are not supported by this generator");
+            }
+            let suffix = match status {
+                Status::Code(c) if (200..300).contains(&c) && c != 200 => format!("Response{c}"),
+                Status::Code(200) => "Response".to_string(),
+                Status::Code(c) => format!("Error{c}"),
+                Status::Range(r) => format!("Error{r}xx"),
+                Status::Default => "Error".to_string(),
+            };
+            let contents = self.contents(&here, &response.content, &format!("{hint}{suffix}"));
+            let headers = self.response_headers(&here, &response.headers, &format!("{hint}{suffix}"));
+            out.push(Response { status, description: response.description.clone(), contents, headers });
+        }
+        out.sort_by_key(|r| r.status);
+        out
+    }
+
+    fn resolve_response(&mut self, at: &str, r: &ReferenceOr<openapiv3::Response>) -> Option<(String, openapiv3::Response)> {
+        match r {
+            ReferenceOr::Item(r) => Some((at.to_string(), r.clone())),
+            ReferenceOr::Reference { reference } => {
+                let name = self.component_ref(at, reference, "responses")?;
+                match self.components().and_then(|c| c.responses.get(&name)) {
+                    Some(ReferenceOr::Item(r)) => Some((push_pointer("/components/responses", &name), r.clone())),
+                    _ => {
+                        self.error(&push_pointer(at, "$ref"), format!("unresolvable `$ref`: `{reference}` does not exist"));
+                        None
+                    }
+                }
+            }
+        }
+    }
+
+    fn response_headers(&mut self, at: &str, headers: &Headers, hint: &str) -> Vec<ResponseHeader> {
+        let mut out = Vec::new();
+        for (name, h) in headers {
+            let here = push_pointer(&push_pointer(at, "headers"), name);
+            let ReferenceOr::Item(h) = h else {
+                self.error(&here, "a `$ref` response header is not supported");
+                continue;
+            };
+            let schema_ptr = push_pointer(&here, "schema");
+            let Some(schema) = self.spec.raw(&schema_ptr).cloned() else {
+                self.error(&here, "a response header needs a `schema`");
+                continue;
+            };
+            let ty = self.schemas.type_of(&schema_ptr, &schema, &format!("{hint}{}", type_ident(name)));
+            out.push(ResponseHeader { name: name.clone(), description: h.description.clone(), required: h.required, ty });
+        }
+        out
+    }
+
+    /// `x-error-in-200: '#/components/schemas/X'` at the top level.
+    fn error_in_success(&mut self) -> Option<TypeRef> {
+        let ext = self.spec.openapi.extensions.get("x-error-in-200")?.clone();
+        Some(self.schemas.type_of("/x-error-in-200", &serde_json::json!({ "$ref": ext }), "ErrorInSuccess"))
+    }
+}
+
+type Examples = IndexMap<String, ReferenceOr<OaExample>>;
+type Contents = IndexMap<String, MediaType>;
+type Headers = IndexMap<String, ReferenceOr<openapiv3::Header>>;
+
+fn path_item_op(item: &openapiv3::PathItem, method: Method) -> Option<&OaOperation> {
+    match method {
+        Method::Get => item.get.as_ref(),
+        Method::Put => item.put.as_ref(),
+        Method::Post => item.post.as_ref(),
+        Method::Delete => item.delete.as_ref(),
+        Method::Options => item.options.as_ref(),
+        Method::Head => item.head.as_ref(),
+        Method::Patch => item.patch.as_ref(),
+        Method::Trace => item.trace.as_ref(),
+    }
+}
+
+fn same_location(a: &Parameter, b: &Parameter) -> bool {
+    std::mem::discriminant(a) == std::mem::discriminant(b)
+}
+
+/// `get /a/{b}/c` -> `get_a_b_c` for operations without an operationId.
+fn derived_id(method: &str, path: &str) -> String {
+    let words: Vec<&str> = path.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    format!("{method}_{}", words.join("_"))
+}
+
+/// How a media type's bodies are carried, or `None` when unsupported.
+pub fn body_kind(media_type: &str, format: Option<&str>) -> Option<BodyKind> {
+    let essence = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    if essence == "application/json" || essence.ends_with("+json") {
+        return Some(BodyKind::Json);
+    }
+    if essence == "text/event-stream" {
+        return Some(BodyKind::EventStream);
+    }
+    if format == Some("binary") || essence == "application/octet-stream" {
+        return Some(BodyKind::Binary);
+    }
+    if essence.starts_with("text/") || essence == "application/xml" || essence.ends_with("+xml") {
+        return Some(BodyKind::Text);
+    }
+    if essence == "message/rfc822" || essence.starts_with("image/") || essence == "application/pdf" || essence == "application/zip" {
+        return Some(BodyKind::Binary);
+    }
+    None
+}

@@ -1,0 +1,336 @@
+//! The vendor-neutral API model that every emitter reads.
+//!
+//! Built from a loaded spec by [`build`]; names are already Rust identifiers, types are already
+//! resolved, and everything is in a deterministic order.
+
+mod build;
+mod names;
+mod schema;
+
+pub use build::build;
+pub use names::{doc_text, field_ident, type_ident, variant_ident};
+
+/// One API: what a client crate and a server crate are generated from.
+#[derive(Debug, Clone)]
+pub struct Api {
+    /// The crate stem, e.g. `stalwart`.
+    pub name: String,
+    /// The spec path as written in generated headers, e.g. `specs/stalwart.yaml`.
+    pub source: String,
+    pub title: String,
+    pub version: String,
+    pub description: Option<String>,
+    /// The first server URL, e.g. `https://{host}/api`.
+    pub server_url: Option<String>,
+    /// The path part of the server URL, without a trailing slash (`/api`, or empty).
+    pub base_path: String,
+    pub security_schemes: Vec<SecurityScheme>,
+    /// Security that applies when an operation declares none.
+    pub default_security: Vec<SecurityAlternative>,
+    pub operations: Vec<Operation>,
+    /// Named types, sorted by Rust name.
+    pub types: Vec<TypeDef>,
+    /// Set when the vendor reports errors inside 2xx bodies (`x-error-in-200`).
+    pub error_in_success: Option<TypeRef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecurityScheme {
+    /// The name under `components.securitySchemes`.
+    pub name: String,
+    pub kind: SchemeKind,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SchemeKind {
+    Basic,
+    /// HTTP bearer, OAuth2 and OpenID Connect: a token in `Authorization: Bearer`.
+    Bearer,
+    ApiKeyHeader(String),
+    ApiKeyQuery(String),
+}
+
+/// Scheme names that must all be satisfied; empty means anonymous access.
+pub type SecurityAlternative = Vec<String>;
+
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// As written in the spec (or derived from method and path when absent).
+    pub operation_id: String,
+    /// snake_case Rust name.
+    pub fn_name: String,
+    pub method: Method,
+    /// The path template, e.g. `/principal/{principal_id}`.
+    pub path: String,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub tags: Vec<String>,
+    pub deprecated: bool,
+    pub params: Vec<Param>,
+    pub body: Option<RequestBody>,
+    pub responses: Vec<Response>,
+    pub security: Vec<SecurityAlternative>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Method {
+    Get,
+    Put,
+    Post,
+    Delete,
+    Options,
+    Head,
+    Patch,
+    Trace,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Put => "PUT",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+            Method::Options => "OPTIONS",
+            Method::Head => "HEAD",
+            Method::Patch => "PATCH",
+            Method::Trace => "TRACE",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    Path,
+    Query,
+    Header,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamStyle {
+    Simple,
+    Form,
+    SpaceDelimited,
+    PipeDelimited,
+    DeepObject,
+}
+
+#[derive(Debug, Clone)]
+pub struct Param {
+    /// The wire name, e.g. `page[size]`.
+    pub name: String,
+    /// snake_case Rust name, unique within the operation.
+    pub field: String,
+    pub location: ParamLocation,
+    pub required: bool,
+    pub style: ParamStyle,
+    pub explode: bool,
+    pub ty: TypeRef,
+    pub constraints: Constraints,
+    pub description: Option<String>,
+    pub deprecated: bool,
+    pub examples: Vec<Example>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RequestBody {
+    pub required: bool,
+    pub description: Option<String>,
+    pub contents: Vec<Content>,
+}
+
+/// How a media type is carried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyKind {
+    /// `application/json`, `*/*+json`, with or without parameters.
+    Json,
+    /// Text kept as a `String` (`text/plain`, `text/xml`, `application/xml`, ...).
+    Text,
+    /// Raw bytes (`application/octet-stream`, `message/rfc822`, `format: binary`).
+    Binary,
+    /// `text/event-stream`.
+    EventStream,
+}
+
+#[derive(Debug, Clone)]
+pub struct Content {
+    /// Exactly as written in the spec, e.g. `application/json; api-version=1.0`.
+    pub media_type: String,
+    pub kind: BodyKind,
+    /// The body type (for JSON), or the schema the text/XML/SSE data follows.
+    pub ty: Option<TypeRef>,
+    pub examples: Vec<Example>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Example {
+    pub name: String,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub value: serde_json::Value,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Status {
+    Code(u16),
+    /// `4XX`: the first digit.
+    Range(u8),
+    Default,
+}
+
+impl Status {
+    pub fn is_success(self) -> bool {
+        match self {
+            Status::Code(c) => (200..300).contains(&c),
+            Status::Range(r) => r == 2,
+            Status::Default => false,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Response {
+    pub status: Status,
+    pub description: String,
+    pub contents: Vec<Content>,
+    pub headers: Vec<ResponseHeader>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ResponseHeader {
+    pub name: String,
+    pub description: Option<String>,
+    pub required: bool,
+    pub ty: TypeRef,
+}
+
+/// A reference to a type: a named [`TypeDef`] or a structural type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeRef {
+    Named(String),
+    Primitive(Primitive),
+    Array(Box<TypeRef>),
+    /// A JSON object with arbitrary keys.
+    Map(Box<TypeRef>),
+    /// Any JSON value.
+    Any,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Primitive {
+    String,
+    Bool,
+    I32,
+    I64,
+    U32,
+    U64,
+    F32,
+    F64,
+    DateTime,
+    Date,
+    /// `format: byte`: base64 in JSON.
+    Base64,
+    /// `format: binary` as a whole body.
+    Bytes,
+}
+
+/// Validation limits carried over from the schema.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Constraints {
+    pub min_length: Option<u64>,
+    pub max_length: Option<u64>,
+    pub pattern: Option<String>,
+    pub minimum: Option<serde_json::Number>,
+    pub maximum: Option<serde_json::Number>,
+    pub exclusive_minimum: bool,
+    pub exclusive_maximum: bool,
+    pub multiple_of: Option<serde_json::Number>,
+    pub min_items: Option<u64>,
+    pub max_items: Option<u64>,
+    pub unique_items: bool,
+    pub min_properties: Option<u64>,
+    pub max_properties: Option<u64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct TypeDef {
+    /// UpperCamelCase Rust name, unique in the API.
+    pub name: String,
+    /// Where it came from: a component name or a JSON pointer of an inline schema.
+    pub origin: String,
+    pub description: Option<String>,
+    pub deprecated: bool,
+    pub kind: TypeKind,
+    pub example: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Clone)]
+pub enum TypeKind {
+    Struct(Struct),
+    StringEnum(Vec<EnumValue<String>>),
+    IntEnum(Vec<EnumValue<i64>>),
+    /// `oneOf`/`anyOf`.
+    Union(Union),
+    /// A named alias of another type, e.g. a component that is just `type: string`.
+    Alias { ty: TypeRef, constraints: Constraints },
+}
+
+#[derive(Debug, Clone)]
+pub struct Struct {
+    pub fields: Vec<Field>,
+    pub additional: Additional,
+    pub constraints: Constraints,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Additional {
+    /// Unknown keys are ignored (the default).
+    Ignore,
+    /// `additionalProperties: false`.
+    Deny,
+    /// `additionalProperties: <schema>`: collected in a map beside the fields.
+    Map(TypeRef),
+}
+
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub json_name: String,
+    /// snake_case Rust name, unique in the struct.
+    pub name: String,
+    pub ty: TypeRef,
+    pub required: bool,
+    pub nullable: bool,
+    pub read_only: bool,
+    pub write_only: bool,
+    /// writeOnly or `format: password`: a value that must never be printed.
+    pub secret: bool,
+    pub deprecated: bool,
+    pub description: Option<String>,
+    pub constraints: Constraints,
+    pub default: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Clone)]
+pub struct EnumValue<T> {
+    pub value: T,
+    /// UpperCamelCase variant name, unique in the enum.
+    pub variant: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Union {
+    pub variants: Vec<UnionVariant>,
+    /// The discriminator property, when there is one.
+    pub discriminator: Option<String>,
+    /// `anyOf` (several may match) rather than `oneOf`.
+    pub any_of: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct UnionVariant {
+    pub name: String,
+    pub ty: TypeRef,
+    /// Discriminator values that select this variant.
+    pub tags: Vec<String>,
+}
