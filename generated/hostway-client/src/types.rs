@@ -6,41 +6,41 @@ use std::collections::BTreeMap;
 /// List of domain aliases.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AliasList {
+    /// Domain name aliases.
+    pub list: Vec<String>,
     /// Link to other resources relevant to the aliases list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<LinkList>,
-    /// Domain name aliases.
-    pub list: Vec<String>,
 }
 
 /// Auto-responder of a mailbox.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Autoresponder {
-    /// The status of auto-responder.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub active: Option<bool>,
     /// The body of auto-responder.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
-    /// Hypermedia links for this resource (a `self` link).
+    /// The status of auto-responder.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub links: Option<LinkList>,
+    pub active: Option<bool>,
     /// The subject of auto-responder.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
+    /// Hypermedia links for this resource (a `self` link).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<LinkList>,
 }
 
 /// Auto-responder settings to set.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AutoresponderUpdate {
-    /// Sets the status of auto-responder. Required.
-    pub active: bool,
-    /// The body of auto-responder. Required (400 `{"body": "Required"}` when absent).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub body: Option<String>,
     /// The subject of auto-responder.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
+    /// The body of auto-responder. Required (400 `{"body": "Required"}` when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// Sets the status of auto-responder. Required.
+    pub active: bool,
 }
 
 /// Validation error envelope (E1): {"badRequest": {message, code, details}}.
@@ -54,12 +54,12 @@ pub struct BadRequestError {
 /// All addresses included in a black/white list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BlackWhiteList {
-    /// Hypermedia links for the collection; paginated responses add first/previous/next/last links.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub links: Option<LinkList>,
     /// The total count of entries in the collection (not only on the current page).
     #[serde(rename = "totalCount")]
     pub total_count: i32,
+    /// Hypermedia links for the collection; paginated responses add first/previous/next/last links.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<LinkList>,
     /// Addresses on the list.
     pub list: Vec<BlackWhiteListEntry>,
 }
@@ -67,14 +67,14 @@ pub struct BlackWhiteList {
 /// An address on a black/white list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BlackWhiteListEntry {
+    /// Type of address included in black/white list. "W" means the address is included in "whitelist", "B" - included in "blacklist".
+    #[serde(rename = "type")]
+    pub type_: BlackWhiteListEntryType,
     /// The address of the black/whitelisted mailbox or domain (an email address, or a domain written `@domain.com`).
     pub address: String,
     /// Hypermedia to the black/whitelisted address. Present on the single-entry GET only; list items have none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<LinkList>,
-    /// Type of address included in black/white list. "W" means the address is included in "whitelist", "B" - included in "blacklist".
-    #[serde(rename = "type")]
-    pub type_: BlackWhiteListEntryType,
 }
 
 /// Type of address included in black/white list. "W" means the address is included in "whitelist", "B" - included in "blacklist".
@@ -146,15 +146,15 @@ pub struct CleanMailPlusOption {
 /// One CleanMailPlus filter setting. Known fieldName values: SPAM\_LEVEL, SPAM\_ACTION, ATTACHMENT\_CONTROL, VIRUS\_ACTION, SPAM\_LEARNING, SPAM\_DISCARD\_LEVEL, PHISHING\_CHECKS, CLEANMAIL\_PLUS, SPAM\_CHECK.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CleanMailPlusSetting {
-    /// Descriptive option info.
-    pub description: String,
+    /// Currently selected option value (numeric string, e.g. "6").
+    pub selected: String,
     /// Field name (setting identifier).
     #[serde(rename = "fieldName")]
     pub field_name: String,
+    /// Descriptive option info.
+    pub description: String,
     /// List of options (may be empty).
     pub options: Vec<CleanMailPlusOption>,
-    /// Currently selected option value (numeric string, e.g. "6").
-    pub selected: String,
 }
 
 /// CleanMailPlus info: a top-level JSON array of settings.
@@ -179,16 +179,16 @@ pub struct ComputeFaultError {
 /// Inner object of the conflict envelope.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConflictDetail {
+    /// Conflict description.
+    pub message: String,
     /// HTTP status code repeated in the body (409).
     pub code: i32,
-    /// Details (empty string in the examples).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub details: Option<String>,
     /// Error identifier (only in the contacts example).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub guid: Option<String>,
-    /// Conflict description.
-    pub message: String,
+    /// Details (empty string in the examples).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<String>,
 }
 
 /// Conflict error envelope (E3): {"conflict": {message, code, \[guid\], \[details\]}}; the contacts example prints `details` next to `conflict`.
@@ -204,72 +204,72 @@ pub struct ConflictError {
 /// Global address book contact. Unset fields are returned as empty strings.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Contact {
-    /// The business fax of global address book contact.
-    #[serde(rename = "businessFax", default, skip_serializing_if = "Option::is_none")]
-    pub business_fax: Option<String>,
-    /// The business phone of global address book contact.
-    #[serde(rename = "businessPhone", default, skip_serializing_if = "Option::is_none")]
-    pub business_phone: Option<String>,
-    /// The city name of global address book contact.
+    /// The name of global address book contact (the example in §18.3.2 omits it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub city: Option<String>,
-    /// The company name of global address book contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub company: Option<String>,
-    /// The country name of global address book contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub country: Option<String>,
-    /// The department name of global address book contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub department: Option<String>,
-    /// The display name of global address book contact.
-    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<String>,
+    pub name: Option<String>,
     /// The email of global address book contact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// The first name of global address book contact.
     #[serde(rename = "firstName", default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// The home phone of global address book contact.
-    #[serde(rename = "homePhone", default, skip_serializing_if = "Option::is_none")]
-    pub home_phone: Option<String>,
-    /// The isdn number of global address book contact.
-    #[serde(rename = "isdnNumber", default, skip_serializing_if = "Option::is_none")]
-    pub isdn_number: Option<String>,
     /// The last name of global address book contact.
     #[serde(rename = "lastName", default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// Link to the contact (self).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub links: Option<LinkList>,
-    /// The mobile phone of global address book contact.
-    #[serde(rename = "mobilePhone", default, skip_serializing_if = "Option::is_none")]
-    pub mobile_phone: Option<String>,
-    /// The name of global address book contact (the example in §18.3.2 omits it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The pager of global address book contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pager: Option<String>,
-    /// The postal code of global address book contact.
-    #[serde(rename = "postalCode", default, skip_serializing_if = "Option::is_none")]
-    pub postal_code: Option<String>,
-    /// The room number of global address book contact.
-    #[serde(rename = "roomNumber", default, skip_serializing_if = "Option::is_none")]
-    pub room_number: Option<String>,
-    /// The state name of global address book contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<String>,
-    /// The street address of global address book contact.
-    #[serde(rename = "streetAddress", default, skip_serializing_if = "Option::is_none")]
-    pub street_address: Option<String>,
-    /// The telex number of global address book contact.
-    #[serde(rename = "telexNumber", default, skip_serializing_if = "Option::is_none")]
-    pub telex_number: Option<String>,
+    /// The display name of global address book contact.
+    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
     /// The title of global address book contact person.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+    /// The home phone of global address book contact.
+    #[serde(rename = "homePhone", default, skip_serializing_if = "Option::is_none")]
+    pub home_phone: Option<String>,
+    /// The mobile phone of global address book contact.
+    #[serde(rename = "mobilePhone", default, skip_serializing_if = "Option::is_none")]
+    pub mobile_phone: Option<String>,
+    /// The business phone of global address book contact.
+    #[serde(rename = "businessPhone", default, skip_serializing_if = "Option::is_none")]
+    pub business_phone: Option<String>,
+    /// The business fax of global address book contact.
+    #[serde(rename = "businessFax", default, skip_serializing_if = "Option::is_none")]
+    pub business_fax: Option<String>,
+    /// The isdn number of global address book contact.
+    #[serde(rename = "isdnNumber", default, skip_serializing_if = "Option::is_none")]
+    pub isdn_number: Option<String>,
+    /// The pager of global address book contact.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pager: Option<String>,
+    /// The telex number of global address book contact.
+    #[serde(rename = "telexNumber", default, skip_serializing_if = "Option::is_none")]
+    pub telex_number: Option<String>,
+    /// The company name of global address book contact.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company: Option<String>,
+    /// The department name of global address book contact.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
+    /// The room number of global address book contact.
+    #[serde(rename = "roomNumber", default, skip_serializing_if = "Option::is_none")]
+    pub room_number: Option<String>,
+    /// The street address of global address book contact.
+    #[serde(rename = "streetAddress", default, skip_serializing_if = "Option::is_none")]
+    pub street_address: Option<String>,
+    /// The postal code of global address book contact.
+    #[serde(rename = "postalCode", default, skip_serializing_if = "Option::is_none")]
+    pub postal_code: Option<String>,
+    /// The city name of global address book contact.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    /// The state name of global address book contact.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// The country name of global address book contact.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// Link to the contact (self).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<LinkList>,
 }
 
 /// Global address book contact to create. name, email and displayName are required by the server (400 `Required` per field).
@@ -278,66 +278,66 @@ pub struct ContactCreate {
     /// The name of global address book contact. Required; unique within the domain (409 if it exists).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// The business fax of global address book contact.
-    #[serde(rename = "businessFax", default, skip_serializing_if = "Option::is_none")]
-    pub business_fax: Option<String>,
-    /// The business phone of global address book contact.
-    #[serde(rename = "businessPhone", default, skip_serializing_if = "Option::is_none")]
-    pub business_phone: Option<String>,
-    /// The city name of global address book contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub city: Option<String>,
-    /// The company name of global address book contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub company: Option<String>,
-    /// The country name of global address book contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub country: Option<String>,
-    /// The department name of global address book contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub department: Option<String>,
-    /// The display name of global address book contact.
-    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<String>,
     /// The email of global address book contact. Must be a valid email address (400 `Invalid email address`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// The first name of global address book contact.
     #[serde(rename = "firstName", default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// The home phone of global address book contact.
-    #[serde(rename = "homePhone", default, skip_serializing_if = "Option::is_none")]
-    pub home_phone: Option<String>,
-    /// The isdn number of global address book contact.
-    #[serde(rename = "isdnNumber", default, skip_serializing_if = "Option::is_none")]
-    pub isdn_number: Option<String>,
     /// The last name of global address book contact.
     #[serde(rename = "lastName", default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// The mobile phone of global address book contact.
-    #[serde(rename = "mobilePhone", default, skip_serializing_if = "Option::is_none")]
-    pub mobile_phone: Option<String>,
-    /// The pager of global address book contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pager: Option<String>,
-    /// The postal code of global address book contact.
-    #[serde(rename = "postalCode", default, skip_serializing_if = "Option::is_none")]
-    pub postal_code: Option<String>,
-    /// The room number of global address book contact.
-    #[serde(rename = "roomNumber", default, skip_serializing_if = "Option::is_none")]
-    pub room_number: Option<String>,
-    /// The state name of global address book contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<String>,
-    /// The street address of global address book contact.
-    #[serde(rename = "streetAddress", default, skip_serializing_if = "Option::is_none")]
-    pub street_address: Option<String>,
-    /// The telex number of global address book contact.
-    #[serde(rename = "telexNumber", default, skip_serializing_if = "Option::is_none")]
-    pub telex_number: Option<String>,
+    /// The display name of global address book contact.
+    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
     /// The title of global address book contact person.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+    /// The home phone of global address book contact.
+    #[serde(rename = "homePhone", default, skip_serializing_if = "Option::is_none")]
+    pub home_phone: Option<String>,
+    /// The mobile phone of global address book contact.
+    #[serde(rename = "mobilePhone", default, skip_serializing_if = "Option::is_none")]
+    pub mobile_phone: Option<String>,
+    /// The business phone of global address book contact.
+    #[serde(rename = "businessPhone", default, skip_serializing_if = "Option::is_none")]
+    pub business_phone: Option<String>,
+    /// The business fax of global address book contact.
+    #[serde(rename = "businessFax", default, skip_serializing_if = "Option::is_none")]
+    pub business_fax: Option<String>,
+    /// The isdn number of global address book contact.
+    #[serde(rename = "isdnNumber", default, skip_serializing_if = "Option::is_none")]
+    pub isdn_number: Option<String>,
+    /// The pager of global address book contact.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pager: Option<String>,
+    /// The telex number of global address book contact.
+    #[serde(rename = "telexNumber", default, skip_serializing_if = "Option::is_none")]
+    pub telex_number: Option<String>,
+    /// The company name of global address book contact.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company: Option<String>,
+    /// The department name of global address book contact.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
+    /// The room number of global address book contact.
+    #[serde(rename = "roomNumber", default, skip_serializing_if = "Option::is_none")]
+    pub room_number: Option<String>,
+    /// The street address of global address book contact.
+    #[serde(rename = "streetAddress", default, skip_serializing_if = "Option::is_none")]
+    pub street_address: Option<String>,
+    /// The postal code of global address book contact.
+    #[serde(rename = "postalCode", default, skip_serializing_if = "Option::is_none")]
+    pub postal_code: Option<String>,
+    /// The city name of global address book contact.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    /// The state name of global address book contact.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// The country name of global address book contact.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
 }
 
 /// Contacts matching the filter/search condition. Uses `count`, not `totalCount`.
@@ -345,94 +345,87 @@ pub struct ContactCreate {
 pub struct ContactList {
     /// The count of global address book contacts matching the search/filter condition.
     pub count: i32,
+    /// Matching contacts.
+    pub list: Vec<Contact>,
     /// Link to the contacts collection.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<LinkList>,
-    /// Matching contacts.
-    pub list: Vec<Contact>,
 }
 
 /// Global address book contact fields that can be changed (the contact itself is addressed by the path). All optional; send only the fields to change.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ContactUpdate {
-    /// The business fax of global address book contact.
-    #[serde(rename = "businessFax", default, skip_serializing_if = "Option::is_none")]
-    pub business_fax: Option<String>,
-    /// The business phone of global address book contact.
-    #[serde(rename = "businessPhone", default, skip_serializing_if = "Option::is_none")]
-    pub business_phone: Option<String>,
-    /// The city name of global address book contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub city: Option<String>,
-    /// The company name of global address book contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub company: Option<String>,
-    /// The country name of global address book contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub country: Option<String>,
-    /// The department name of global address book contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub department: Option<String>,
-    /// The display name of global address book contact.
-    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<String>,
     /// The email of global address book contact. Must be a valid email address (400 `Invalid email address`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// The first name of global address book contact.
     #[serde(rename = "firstName", default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    /// The home phone of global address book contact.
-    #[serde(rename = "homePhone", default, skip_serializing_if = "Option::is_none")]
-    pub home_phone: Option<String>,
-    /// The isdn number of global address book contact.
-    #[serde(rename = "isdnNumber", default, skip_serializing_if = "Option::is_none")]
-    pub isdn_number: Option<String>,
     /// The last name of global address book contact.
     #[serde(rename = "lastName", default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    /// The mobile phone of global address book contact.
-    #[serde(rename = "mobilePhone", default, skip_serializing_if = "Option::is_none")]
-    pub mobile_phone: Option<String>,
-    /// The pager of global address book contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pager: Option<String>,
-    /// The postal code of global address book contact.
-    #[serde(rename = "postalCode", default, skip_serializing_if = "Option::is_none")]
-    pub postal_code: Option<String>,
-    /// The room number of global address book contact.
-    #[serde(rename = "roomNumber", default, skip_serializing_if = "Option::is_none")]
-    pub room_number: Option<String>,
-    /// The state name of global address book contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<String>,
-    /// The street address of global address book contact.
-    #[serde(rename = "streetAddress", default, skip_serializing_if = "Option::is_none")]
-    pub street_address: Option<String>,
-    /// The telex number of global address book contact.
-    #[serde(rename = "telexNumber", default, skip_serializing_if = "Option::is_none")]
-    pub telex_number: Option<String>,
+    /// The display name of global address book contact.
+    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
     /// The title of global address book contact person.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+    /// The home phone of global address book contact.
+    #[serde(rename = "homePhone", default, skip_serializing_if = "Option::is_none")]
+    pub home_phone: Option<String>,
+    /// The mobile phone of global address book contact.
+    #[serde(rename = "mobilePhone", default, skip_serializing_if = "Option::is_none")]
+    pub mobile_phone: Option<String>,
+    /// The business phone of global address book contact.
+    #[serde(rename = "businessPhone", default, skip_serializing_if = "Option::is_none")]
+    pub business_phone: Option<String>,
+    /// The business fax of global address book contact.
+    #[serde(rename = "businessFax", default, skip_serializing_if = "Option::is_none")]
+    pub business_fax: Option<String>,
+    /// The isdn number of global address book contact.
+    #[serde(rename = "isdnNumber", default, skip_serializing_if = "Option::is_none")]
+    pub isdn_number: Option<String>,
+    /// The pager of global address book contact.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pager: Option<String>,
+    /// The telex number of global address book contact.
+    #[serde(rename = "telexNumber", default, skip_serializing_if = "Option::is_none")]
+    pub telex_number: Option<String>,
+    /// The company name of global address book contact.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company: Option<String>,
+    /// The department name of global address book contact.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
+    /// The room number of global address book contact.
+    #[serde(rename = "roomNumber", default, skip_serializing_if = "Option::is_none")]
+    pub room_number: Option<String>,
+    /// The street address of global address book contact.
+    #[serde(rename = "streetAddress", default, skip_serializing_if = "Option::is_none")]
+    pub street_address: Option<String>,
+    /// The postal code of global address book contact.
+    #[serde(rename = "postalCode", default, skip_serializing_if = "Option::is_none")]
+    pub postal_code: Option<String>,
+    /// The city name of global address book contact.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    /// The state name of global address book contact.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// The country name of global address book contact.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
 }
 
 /// OpenXchange settings of the domain.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DomainWebmail {
+    /// Webmail account type (from webmailNames).
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
     /// Webmail allowUpgrade option value.
     #[serde(rename = "allowUpgrade", default, skip_serializing_if = "Option::is_none")]
     pub allow_upgrade: Option<bool>,
-    /// Hypermedia links for this resource (a `self` link).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub links: Option<LinkList>,
-    /// Expiration date of trial period formatted as YYYY-mm-dd. Null if not set.
-    #[serde(
-        rename = "trialExpiration",
-        default,
-        skip_serializing_if = "mailapi_support::Nullable::is_absent"
-    )]
-    pub trial_expiration: mailapi_support::Nullable<chrono::NaiveDate>,
     /// Trial account type (from webmailNames). Null if not set.
     #[serde(
         rename = "trialType",
@@ -440,9 +433,16 @@ pub struct DomainWebmail {
         skip_serializing_if = "mailapi_support::Nullable::is_absent"
     )]
     pub trial_type: mailapi_support::Nullable<String>,
-    /// Webmail account type (from webmailNames).
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    /// Expiration date of trial period formatted as YYYY-mm-dd. Null if not set.
+    #[serde(
+        rename = "trialExpiration",
+        default,
+        skip_serializing_if = "mailapi_support::Nullable::is_absent"
+    )]
+    pub trial_expiration: mailapi_support::Nullable<chrono::NaiveDate>,
+    /// Hypermedia links for this resource (a `self` link).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<LinkList>,
 }
 
 /// New allowUpgrade option of the domain.
@@ -456,23 +456,23 @@ pub struct DomainWebmailUpdate {
 /// Email domain's info.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EmailDomain {
+    /// Domain quota in MB (sum of all domain's mailboxes quota).
+    pub quota: i32,
     /// Hypermedia links for this resource (a `self` link).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<LinkList>,
-    /// Domain quota in MB (sum of all domain's mailboxes quota).
-    pub quota: i32,
 }
 
 /// Inner object of the badRequest / itemNotFound error envelopes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ErrorDetail {
+    /// Error summary, e.g. "POST data error", "Resource not found".
+    pub message: String,
     /// HTTP status code repeated in the body.
     pub code: i32,
     /// Per-field messages keyed by field path (e.g. `list.0.type`, `quota`) or `message`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<BTreeMap<String, String>>,
-    /// Error summary, e.g. "POST data error", "Resource not found".
-    pub message: String,
 }
 
 /// SMTP proxy address.
@@ -489,13 +489,46 @@ pub struct ExchangeEmailAddress {
 /// Exchange mailbox detailed info.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ExchangeMailbox {
-    /// The AcceptMessagesOnlyFromSendersOrMembers parameter specifies the recipients who can send e-mail messages to this mailbox.
+    /// The MaxReceiveSize parameter specifies the maximum size of messages that this mailbox can receive. You must specify either an integer or unlimited. Returned as a human-readable size string, e.g. "50 MB (52,428,800 bytes)".
+    #[serde(rename = "maxReceiveSize", default, skip_serializing_if = "Option::is_none")]
+    pub max_receive_size: Option<String>,
+    /// The MaxSendSize parameter specifies the maximum size of messages that this mailbox can send. You must specify either an integer or unlimited.
+    #[serde(rename = "maxSendSize", default, skip_serializing_if = "Option::is_none")]
+    pub max_send_size: Option<String>,
+    /// primary SMTP address
     #[serde(
-        rename = "acceptMessagesOnlyFromSendersOrMembers",
+        rename = "primarySmtpAddress",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub accept_messages_only_from_senders_or_members: Option<String>,
+    pub primary_smtp_address: Option<String>,
+    /// Quota (human-readable size string, e.g. "1000 MB (1,048,576,000 bytes)").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quota: Option<String>,
+    /// The RecipientLimits parameter specifies the maximum number of recipients per message to which this mailbox can send. You must specify either an integer or unlimited.
+    #[serde(
+        rename = "recipientLimits",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub recipient_limits: Option<String>,
+    /// The RejectMessagesFromSendersOrMembers parameter specifies the identity of recipients from whom messages are rejected.
+    #[serde(
+        rename = "rejectMessagesFromSendersOrMembers",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub reject_messages_from_senders_or_members: Option<String>,
+    /// The RequireSenderAuthenticationEnabled parameter specifies whether senders must be authenticated.
+    #[serde(
+        rename = "requireSenderAuthenticationEnabled",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub require_sender_authentication_enabled: Option<bool>,
+    /// total mailbox usage
+    #[serde(rename = "totalItemSize", default, skip_serializing_if = "Option::is_none")]
+    pub total_item_size: Option<String>,
     /// Active Sync allowed devices.
     #[serde(
         rename = "activeSyncAllowedDeviceIDs",
@@ -524,9 +557,119 @@ pub struct ExchangeMailbox {
         skip_serializing_if = "Option::is_none"
     )]
     pub active_sync_mailbox_policy: Option<String>,
+    /// return active sync device partnership exists or not
+    #[serde(
+        rename = "hasActiveSyncDevicePartnership",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub has_active_sync_device_partnership: Option<bool>,
+    /// allow mailbox access though imap.
+    #[serde(rename = "imapEnabled", default, skip_serializing_if = "Option::is_none")]
+    pub imap_enabled: Option<bool>,
+    /// allow mailbox access though mapi (Outlook).
+    #[serde(rename = "mapiEnabled", default, skip_serializing_if = "Option::is_none")]
+    pub mapi_enabled: Option<bool>,
+    /// allow mailbox access though owa (Web mail).
+    #[serde(rename = "owaEnabled", default, skip_serializing_if = "Option::is_none")]
+    pub owa_enabled: Option<bool>,
+    /// allow mailbox access though pop3.
+    #[serde(rename = "popEnabled", default, skip_serializing_if = "Option::is_none")]
+    pub pop_enabled: Option<bool>,
+    /// server name where user mailbox is located.
+    #[serde(rename = "serverName", default, skip_serializing_if = "Option::is_none")]
+    pub server_name: Option<String>,
+    /// mailbox changed date (US-style date-time text such as "10/11/2013 9:43:48 AM", not ISO 8601).
+    #[serde(rename = "whenChanged", default, skip_serializing_if = "Option::is_none")]
+    pub when_changed: Option<String>,
+    /// mailbox created date (US-style date-time text such as "10/11/2013 9:43:39 AM", not ISO 8601).
+    #[serde(rename = "whenCreated", default, skip_serializing_if = "Option::is_none")]
+    pub when_created: Option<String>,
+    /// City Name
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    /// Company Name
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company: Option<String>,
+    /// Country Name
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// Department Name
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
+    /// Email address, this is not actually SMTP proxy address.
+    #[serde(rename = "emailAddress", default, skip_serializing_if = "Option::is_none")]
+    pub email_address: Option<String>,
+    /// FAX number
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fax: Option<String>,
+    /// Home phone number
+    #[serde(rename = "homePhone", default, skip_serializing_if = "Option::is_none")]
+    pub home_phone: Option<String>,
+    /// manager
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manager: Option<String>,
+    /// Mobile phone number
+    #[serde(rename = "mobilePhone", default, skip_serializing_if = "Option::is_none")]
+    pub mobile_phone: Option<String>,
+    /// Notes
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+    /// Office Name
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub office: Option<String>,
+    /// Zip code
+    #[serde(rename = "postalCode", default, skip_serializing_if = "Option::is_none")]
+    pub postal_code: Option<String>,
+    /// Recipient type (undocumented; example "UserMailbox").
+    #[serde(rename = "recipientType", default, skip_serializing_if = "Option::is_none")]
+    pub recipient_type: Option<String>,
+    /// The resource type of the mailbox. The table lists RecipientTypeDetails values (RoomMailbox, EquipmentMailbox, LegacyMailbox, LinkedMailbox, UserMailbox, DiscoveryMailbox, SharedMailbox) while the example returns "user" (the PUT values user/equipment/room).
+    #[serde(rename = "resourceType", default, skip_serializing_if = "Option::is_none")]
+    pub resource_type: Option<String>,
+    /// the Exchange account type: standard or premium.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<ExchangeMailboxType>,
+    /// State / Province
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// Street name
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub street: Option<String>,
+    /// Title
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// web URL
+    #[serde(rename = "webPage", default, skip_serializing_if = "Option::is_none")]
+    pub web_page: Option<String>,
+    /// work phone number
+    #[serde(rename = "workPhone", default, skip_serializing_if = "Option::is_none")]
+    pub work_phone: Option<String>,
+    /// Display Name
+    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    /// First name
+    #[serde(rename = "firstName", default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    /// Last name
+    #[serde(rename = "lastName", default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    /// Username
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// Domain Name which mailbox belong to
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain: Option<String>,
     /// Alias, documented as equal to the username (the example differs).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alias: Option<String>,
+    /// The AcceptMessagesOnlyFromSendersOrMembers parameter specifies the recipients who can send e-mail messages to this mailbox.
+    #[serde(
+        rename = "acceptMessagesOnlyFromSendersOrMembers",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub accept_messages_only_from_senders_or_members: Option<String>,
     /// Archive Database name
     #[serde(
         rename = "archiveDatabase",
@@ -537,15 +680,6 @@ pub struct ExchangeMailbox {
     /// Archive Quota (human-readable size string).
     #[serde(rename = "archiveQuota", default, skip_serializing_if = "Option::is_none")]
     pub archive_quota: Option<String>,
-    /// City Name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub city: Option<String>,
-    /// Company Name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub company: Option<String>,
-    /// Country Name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub country: Option<String>,
     /// Mailbox database name
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub database: Option<String>,
@@ -556,27 +690,9 @@ pub struct ExchangeMailbox {
         skip_serializing_if = "Option::is_none"
     )]
     pub deliver_to_mailbox_and_forward: Option<bool>,
-    /// Department Name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub department: Option<String>,
-    /// Display Name
-    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<String>,
-    /// Domain Name which mailbox belong to
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub domain: Option<String>,
-    /// Email address, this is not actually SMTP proxy address.
-    #[serde(rename = "emailAddress", default, skip_serializing_if = "Option::is_none")]
-    pub email_address: Option<String>,
     /// all SMTP proxy addresses.
     #[serde(rename = "emailAddresses", default, skip_serializing_if = "Option::is_none")]
     pub email_addresses: Option<Vec<ExchangeEmailAddress>>,
-    /// FAX number
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fax: Option<String>,
-    /// First name
-    #[serde(rename = "firstName", default, skip_serializing_if = "Option::is_none")]
-    pub first_name: Option<String>,
     /// The ForwardingSmtpAddress parameter specifies a forwarding SMTP address.
     #[serde(
         rename = "forwardingSmtpAddress",
@@ -584,13 +700,6 @@ pub struct ExchangeMailbox {
         skip_serializing_if = "Option::is_none"
     )]
     pub forwarding_smtp_address: Option<String>,
-    /// return active sync device partnership exists or not
-    #[serde(
-        rename = "hasActiveSyncDevicePartnership",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub has_active_sync_device_partnership: Option<bool>,
     /// Whether this mailbox is hidden from other address lists.
     #[serde(
         rename = "hiddenFromAddressListsEnabled",
@@ -598,126 +707,44 @@ pub struct ExchangeMailbox {
         skip_serializing_if = "Option::is_none"
     )]
     pub hidden_from_address_lists_enabled: Option<bool>,
-    /// Home phone number
-    #[serde(rename = "homePhone", default, skip_serializing_if = "Option::is_none")]
-    pub home_phone: Option<String>,
-    /// allow mailbox access though imap.
-    #[serde(rename = "imapEnabled", default, skip_serializing_if = "Option::is_none")]
-    pub imap_enabled: Option<bool>,
     /// Count of mailbox items
     #[serde(rename = "itemCount", default, skip_serializing_if = "Option::is_none")]
     pub item_count: Option<String>,
-    /// Last name
-    #[serde(rename = "lastName", default, skip_serializing_if = "Option::is_none")]
-    pub last_name: Option<String>,
     /// Hypermedia to the exchange mailbox details resources: self and a `related` link to the secrets resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<LinkList>,
-    /// manager
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub manager: Option<String>,
-    /// allow mailbox access though mapi (Outlook).
-    #[serde(rename = "mapiEnabled", default, skip_serializing_if = "Option::is_none")]
-    pub mapi_enabled: Option<bool>,
-    /// The MaxReceiveSize parameter specifies the maximum size of messages that this mailbox can receive. You must specify either an integer or unlimited. Returned as a human-readable size string, e.g. "50 MB (52,428,800 bytes)".
-    #[serde(rename = "maxReceiveSize", default, skip_serializing_if = "Option::is_none")]
-    pub max_receive_size: Option<String>,
-    /// The MaxSendSize parameter specifies the maximum size of messages that this mailbox can send. You must specify either an integer or unlimited.
-    #[serde(rename = "maxSendSize", default, skip_serializing_if = "Option::is_none")]
-    pub max_send_size: Option<String>,
-    /// Mobile phone number
-    #[serde(rename = "mobilePhone", default, skip_serializing_if = "Option::is_none")]
-    pub mobile_phone: Option<String>,
-    /// Notes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub notes: Option<String>,
-    /// Office Name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub office: Option<String>,
-    /// allow mailbox access though owa (Web mail).
-    #[serde(rename = "owaEnabled", default, skip_serializing_if = "Option::is_none")]
-    pub owa_enabled: Option<bool>,
-    /// allow mailbox access though pop3.
-    #[serde(rename = "popEnabled", default, skip_serializing_if = "Option::is_none")]
-    pub pop_enabled: Option<bool>,
-    /// Zip code
-    #[serde(rename = "postalCode", default, skip_serializing_if = "Option::is_none")]
-    pub postal_code: Option<String>,
-    /// primary SMTP address
-    #[serde(
-        rename = "primarySmtpAddress",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub primary_smtp_address: Option<String>,
-    /// Quota (human-readable size string, e.g. "1000 MB (1,048,576,000 bytes)").
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub quota: Option<String>,
-    /// The RecipientLimits parameter specifies the maximum number of recipients per message to which this mailbox can send. You must specify either an integer or unlimited.
-    #[serde(
-        rename = "recipientLimits",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub recipient_limits: Option<String>,
-    /// Recipient type (undocumented; example "UserMailbox").
-    #[serde(rename = "recipientType", default, skip_serializing_if = "Option::is_none")]
-    pub recipient_type: Option<String>,
-    /// The RejectMessagesFromSendersOrMembers parameter specifies the identity of recipients from whom messages are rejected.
-    #[serde(
-        rename = "rejectMessagesFromSendersOrMembers",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub reject_messages_from_senders_or_members: Option<String>,
-    /// The RequireSenderAuthenticationEnabled parameter specifies whether senders must be authenticated.
-    #[serde(
-        rename = "requireSenderAuthenticationEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub require_sender_authentication_enabled: Option<bool>,
-    /// The resource type of the mailbox. The table lists RecipientTypeDetails values (RoomMailbox, EquipmentMailbox, LegacyMailbox, LinkedMailbox, UserMailbox, DiscoveryMailbox, SharedMailbox) while the example returns "user" (the PUT values user/equipment/room).
-    #[serde(rename = "resourceType", default, skip_serializing_if = "Option::is_none")]
-    pub resource_type: Option<String>,
-    /// server name where user mailbox is located.
-    #[serde(rename = "serverName", default, skip_serializing_if = "Option::is_none")]
-    pub server_name: Option<String>,
-    /// State / Province
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<String>,
-    /// Street name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub street: Option<String>,
-    /// Title
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// total mailbox usage
-    #[serde(rename = "totalItemSize", default, skip_serializing_if = "Option::is_none")]
-    pub total_item_size: Option<String>,
-    /// the Exchange account type: standard or premium.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<ExchangeMailboxType>,
-    /// Username
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
-    /// web URL
-    #[serde(rename = "webPage", default, skip_serializing_if = "Option::is_none")]
-    pub web_page: Option<String>,
-    /// mailbox changed date (US-style date-time text such as "10/11/2013 9:43:48 AM", not ISO 8601).
-    #[serde(rename = "whenChanged", default, skip_serializing_if = "Option::is_none")]
-    pub when_changed: Option<String>,
-    /// mailbox created date (US-style date-time text such as "10/11/2013 9:43:39 AM", not ISO 8601).
-    #[serde(rename = "whenCreated", default, skip_serializing_if = "Option::is_none")]
-    pub when_created: Option<String>,
-    /// work phone number
-    #[serde(rename = "workPhone", default, skip_serializing_if = "Option::is_none")]
-    pub work_phone: Option<String>,
 }
 
 /// Exchange mailbox data to create (201) or update (204). On create password and displayName are required; on update send only the fields to change.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ExchangeMailboxPut {
+    /// The password. Required when creating the mailbox. Password validation rules: must not be used more than once; length 8-128; at least one digit, one capital letter, one lower case letter and one special character (anything other than letters, digits and underscore); must not start with "pass" or "abc" (case-insensitively) or with "123"; must not contain the second-level domain or the username, nor start with the first 3 letters of the username. For Exchange mailboxes it should also start with a letter.
+    ///
+    /// Write-only: sent, never returned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<mailapi_support::Secret<String>>,
+    /// Forces the user to change his password on next logon.
+    #[serde(rename = "resetPassword", default, skip_serializing_if = "Option::is_none")]
+    pub reset_password: Option<bool>,
+    /// Display Name (256 characters). Required when creating the mailbox.
+    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    /// Exchange account type. If not provided, standard is default.
+    ///
+    /// Default: `"standard"`.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<ExchangeMailboxPutType>,
+    /// Exchange resource type. If not provided, user is default. Only allowed on create: passing it when updating results in 400 Bad Request.
+    ///
+    /// Default: `"user"`.
+    #[serde(rename = "resourceType", default, skip_serializing_if = "Option::is_none")]
+    pub resource_type: Option<ExchangeMailboxPutResourceType>,
+    /// First name. The firstName parameter specifies the user's given name.
+    #[serde(rename = "firstName", default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    /// Last name. The lastName parameter specifies the user's surname.
+    #[serde(rename = "lastName", default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
     /// City Name. The user's city.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
@@ -730,40 +757,18 @@ pub struct ExchangeMailboxPut {
     /// Department Name. The user's department.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub department: Option<String>,
-    /// Display Name (256 characters). Required when creating the mailbox.
-    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<String>,
     /// FAX number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fax: Option<String>,
-    /// First name. The firstName parameter specifies the user's given name.
-    #[serde(rename = "firstName", default, skip_serializing_if = "Option::is_none")]
-    pub first_name: Option<String>,
     /// Home phone number.
     #[serde(rename = "homePhone", default, skip_serializing_if = "Option::is_none")]
     pub home_phone: Option<String>,
-    /// Last name. The lastName parameter specifies the user's surname.
-    #[serde(rename = "lastName", default, skip_serializing_if = "Option::is_none")]
-    pub last_name: Option<String>,
     /// Mobile phone number.
     #[serde(rename = "mobilePhone", default, skip_serializing_if = "Option::is_none")]
     pub mobile_phone: Option<String>,
-    /// The password. Required when creating the mailbox. Password validation rules: must not be used more than once; length 8-128; at least one digit, one capital letter, one lower case letter and one special character (anything other than letters, digits and underscore); must not start with "pass" or "abc" (case-insensitively) or with "123"; must not contain the second-level domain or the username, nor start with the first 3 letters of the username. For Exchange mailboxes it should also start with a letter.
-    ///
-    /// Write-only: sent, never returned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub password: Option<mailapi_support::Secret<String>>,
     /// Zip code or postal code.
     #[serde(rename = "postalCode", default, skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<String>,
-    /// Forces the user to change his password on next logon.
-    #[serde(rename = "resetPassword", default, skip_serializing_if = "Option::is_none")]
-    pub reset_password: Option<bool>,
-    /// Exchange resource type. If not provided, user is default. Only allowed on create: passing it when updating results in 400 Bad Request.
-    ///
-    /// Default: `"user"`.
-    #[serde(rename = "resourceType", default, skip_serializing_if = "Option::is_none")]
-    pub resource_type: Option<ExchangeMailboxPutResourceType>,
     /// State / Province.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
@@ -773,11 +778,6 @@ pub struct ExchangeMailboxPut {
     /// The user's title.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// Exchange account type. If not provided, standard is default.
-    ///
-    /// Default: `"standard"`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<ExchangeMailboxPutType>,
 }
 
 /// Exchange resource type. If not provided, user is default. Only allowed on create: passing it when updating results in 400 Bad Request.
@@ -894,11 +894,11 @@ pub struct ForwardTarget {
 /// Forwarding of a mailbox.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Forwards {
+    /// The forward target mailboxes.
+    pub targets: Vec<ForwardTarget>,
     /// Hypermedia links for this resource (a `self` link).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<LinkList>,
-    /// The forward target mailboxes.
-    pub targets: Vec<ForwardTarget>,
 }
 
 /// Forward targets to set. Local targets (same domain as the source) must exist and differ from the source mailbox; validation is all-or-nothing.
@@ -930,10 +930,10 @@ pub struct InfoStoreUpdate {
 /// InfoStore usage and quota.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InfoStoreUsage {
-    /// InfoStore quota in MB.
-    pub quota: i32,
     /// InfoStore usage in MB.
     pub usage: i32,
+    /// InfoStore quota in MB.
+    pub quota: i32,
 }
 
 /// Not-found error envelope (E2): {"itemNotFound": {message, code, details}}.
@@ -960,7 +960,7 @@ pub struct Link {
 /// List of hypermedia links.
 pub type LinkList = Vec<Link>;
 
-/// `schema` from the spec.
+/// The inline schema at `/components/parameters/FilterType/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ListDomainBlackwhitelistFilterType {
     #[serde(rename = "W")]
@@ -989,7 +989,7 @@ impl std::fmt::Display for ListDomainBlackwhitelistFilterType {
     }
 }
 
-/// `schema` from the spec.
+/// The inline schema at `/components/parameters/SortOrder/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ListDomainBlackwhitelistSortOrder {
     #[serde(rename = "asc")]
@@ -1021,15 +1021,15 @@ impl std::fmt::Display for ListDomainBlackwhitelistSortOrder {
 /// Common collection envelope: total number of matching entries plus hypermedia links. With page/pageSize the links carry rel first, previous, next, last and self.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ListEnvelope {
-    /// Hypermedia links for the collection; paginated responses add first/previous/next/last links.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub links: Option<LinkList>,
     /// The total count of entries in the collection (not only on the current page).
     #[serde(rename = "totalCount")]
     pub total_count: i32,
+    /// Hypermedia links for the collection; paginated responses add first/previous/next/last links.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<LinkList>,
 }
 
-/// `schema` from the spec.
+/// The inline schema at `/components/parameters/FilterType/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ListMailboxBlackwhitelistFilterType {
     #[serde(rename = "W")]
@@ -1058,7 +1058,7 @@ impl std::fmt::Display for ListMailboxBlackwhitelistFilterType {
     }
 }
 
-/// `schema` from the spec.
+/// The inline schema at `/components/parameters/SortOrder/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ListMailboxBlackwhitelistSortOrder {
     #[serde(rename = "asc")]
@@ -1087,7 +1087,7 @@ impl std::fmt::Display for ListMailboxBlackwhitelistSortOrder {
     }
 }
 
-/// `schema` from the spec.
+/// The inline schema at `/components/parameters/SortFieldUsernames/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ListUsernamesSortField {
     #[serde(rename = "username")]
@@ -1116,7 +1116,7 @@ impl std::fmt::Display for ListUsernamesSortField {
     }
 }
 
-/// `schema` from the spec.
+/// The inline schema at `/components/parameters/SortOrder/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ListUsernamesSortOrder {
     #[serde(rename = "asc")]
@@ -1148,6 +1148,18 @@ impl std::fmt::Display for ListUsernamesSortOrder {
 /// Mailbox details.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Mailbox {
+    /// The mailbox username.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// Describes if this is a master account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub master: Option<bool>,
+    /// Mailbox quota in MB.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quota: Option<i32>,
+    /// Mailbox usage in MB.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage: Option<i32>,
     /// Authorization string for logging into OpenXchange. Returned only if the long URL, starting with /accounts, is used.
     ///
     /// Read-only: set by the server, never sent.
@@ -1156,32 +1168,20 @@ pub struct Mailbox {
     /// Hypermedia links for this resource (a `self` link).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<LinkList>,
-    /// Describes if this is a master account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub master: Option<bool>,
-    /// Mailbox quota in MB.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub quota: Option<i32>,
     /// List containing maps of SiteMail URLs and their versions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sitemail_urls: Option<Vec<SitemailUrl>>,
-    /// Mailbox usage in MB.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub usage: Option<i32>,
-    /// The mailbox username.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
 }
 
 /// List of mailboxes of a domain.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MailboxList {
-    /// Hypermedia links for the collection; paginated responses add first/previous/next/last links.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub links: Option<LinkList>,
     /// The total count of entries in the collection (not only on the current page).
     #[serde(rename = "totalCount")]
     pub total_count: i32,
+    /// Hypermedia links for the collection; paginated responses add first/previous/next/last links.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<LinkList>,
     /// Mailboxes on this page.
     pub list: Vec<MailboxListItem>,
 }
@@ -1189,25 +1189,24 @@ pub struct MailboxList {
 /// One mailbox of the domain.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct MailboxListItem {
-    /// OpenXchange allowUpgrade option (not in the table).
-    #[serde(rename = "allowUpgrade", default, skip_serializing_if = "Option::is_none")]
-    pub allow_upgrade: Option<bool>,
+    /// The username of an individual mailbox
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// (OPTIONAL) The type of webmail of the mailbox (from webmailNames). Only displayed if the details=1 query parameter is passed.
+    #[serde(rename = "webmailAccess", default, skip_serializing_if = "Option::is_none")]
+    pub webmail_access: Option<String>,
     /// Link to the mailbox resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<LinkList>,
-    /// Whether this is the master account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub master: Option<bool>,
+    /// Mailbox type (not in the table; example "imap").
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
     /// The quota of the mailbox in Megabytes
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quota: Option<i32>,
-    /// Expiration date of trial period formatted as YYYY-mm-dd.
-    #[serde(
-        rename = "trialExpiration",
-        default,
-        skip_serializing_if = "mailapi_support::Nullable::is_absent"
-    )]
-    pub trial_expiration: mailapi_support::Nullable<chrono::NaiveDate>,
+    /// Whether this is the master account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub master: Option<bool>,
     /// Trial account type set for a given period of time (from webmailNames).
     #[serde(
         rename = "trialType",
@@ -1215,28 +1214,29 @@ pub struct MailboxListItem {
         skip_serializing_if = "mailapi_support::Nullable::is_absent"
     )]
     pub trial_type: mailapi_support::Nullable<String>,
-    /// Mailbox type (not in the table; example "imap").
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
-    /// The username of an individual mailbox
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
-    /// (OPTIONAL) The type of webmail of the mailbox (from webmailNames). Only displayed if the details=1 query parameter is passed.
-    #[serde(rename = "webmailAccess", default, skip_serializing_if = "Option::is_none")]
-    pub webmail_access: Option<String>,
+    /// Expiration date of trial period formatted as YYYY-mm-dd.
+    #[serde(
+        rename = "trialExpiration",
+        default,
+        skip_serializing_if = "mailapi_support::Nullable::is_absent"
+    )]
+    pub trial_expiration: mailapi_support::Nullable<chrono::NaiveDate>,
+    /// OpenXchange allowUpgrade option (not in the table).
+    #[serde(rename = "allowUpgrade", default, skip_serializing_if = "Option::is_none")]
+    pub allow_upgrade: Option<bool>,
 }
 
 /// Mailbox data to create (201) or update (204). On create password is required; on update send only the fields to change.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct MailboxPut {
-    /// Describes if this is a master account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub master: Option<bool>,
     /// The password. Required when creating the mailbox. Password validation rules: must not be used more than once; length 8-128; at least one digit, one capital letter, one lower case letter and one special character (anything other than letters, digits and underscore); must not start with "pass" or "abc" (case-insensitively) or with "123"; must not contain the second-level domain or the username, nor start with the first 3 letters of the username.
     ///
     /// Write-only: sent, never returned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<mailapi_support::Secret<String>>,
+    /// Describes if this is a master account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub master: Option<bool>,
     /// Quota value in MB; must be greater than 0 (400 computeFault "Quota must be greater than 0"). If not provided the default quota of the OpenXchange type is set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quota: Option<i32>,
@@ -1251,19 +1251,15 @@ pub struct MailboxPut {
 /// Per-domain statistics about webmail usage: number of mailboxes per type.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct MailboxTypeCount {
-    /// Hypermedia links for this resource (a `self` link).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub links: Option<LinkList>,
+    /// Number of mailboxes for the domain with standard webmail access
+    #[serde(rename = "numStandard", default, skip_serializing_if = "Option::is_none")]
+    pub num_standard: Option<i32>,
     /// Number of mailboxes for the domain with activesync webmail access
     #[serde(rename = "numActiveSync", default, skip_serializing_if = "Option::is_none")]
     pub num_active_sync: Option<i32>,
-    /// Number of mailboxes for the domain with premium exchange access
-    #[serde(
-        rename = "numExchange2013Premium",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub num_exchange2013_premium: Option<i32>,
+    /// Number of mailboxes for the domain with premium webmail access
+    #[serde(rename = "numPremium", default, skip_serializing_if = "Option::is_none")]
+    pub num_premium: Option<i32>,
     /// Number of mailboxes for the domain with standard exchange access
     #[serde(
         rename = "numExchange2013Standard",
@@ -1271,90 +1267,94 @@ pub struct MailboxTypeCount {
         skip_serializing_if = "Option::is_none"
     )]
     pub num_exchange2013_standard: Option<i32>,
-    /// Number of mailboxes for the domain with premium webmail access
-    #[serde(rename = "numPremium", default, skip_serializing_if = "Option::is_none")]
-    pub num_premium: Option<i32>,
-    /// Number of mailboxes for the domain with standard webmail access
-    #[serde(rename = "numStandard", default, skip_serializing_if = "Option::is_none")]
-    pub num_standard: Option<i32>,
+    /// Number of mailboxes for the domain with premium exchange access
+    #[serde(
+        rename = "numExchange2013Premium",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub num_exchange2013_premium: Option<i32>,
+    /// Hypermedia links for this resource (a `self` link).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<LinkList>,
 }
 
 /// OpenXchange (webmail) account of a mailbox.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct MailboxWebmail {
-    /// OpenXchange allowUpgrade option
-    #[serde(rename = "allowUpgrade", default, skip_serializing_if = "Option::is_none")]
-    pub allow_upgrade: Option<bool>,
     /// Authentication token value (OpenXchange login token). Not returned by the short /email form.
     ///
     /// Read-only: set by the server, never sent.
     #[serde(rename = "authToken", default, skip_serializing_if = "Option::is_none")]
     pub auth_token: Option<String>,
-    /// OpenXchange account locale of type 'en\_US'.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub language: Option<String>,
-    /// Hypermedia links for this resource (a `self` link).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub links: Option<LinkList>,
+    /// OpenXchange account type. Supported values can be obtained from the webmailNames endpoint (standard, activesync, premium).
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    /// OpenXchange allowUpgrade option
+    #[serde(rename = "allowUpgrade", default, skip_serializing_if = "Option::is_none")]
+    pub allow_upgrade: Option<bool>,
     /// Whether the customer will be forced to reset the mailbox password the next time he logs in to his OX account. Not returned by the short /email form.
     #[serde(rename = "resetPassword", default, skip_serializing_if = "Option::is_none")]
     pub reset_password: Option<bool>,
     /// Theme identifier for setting a specific theme when creating an OX account
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub theme: Option<String>,
+    /// OpenXchange account locale of type 'en\_US'.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
     /// OpenXchange account timezone of type 'America/Chicago'.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
-    /// OpenXchange account type. Supported values can be obtained from the webmailNames endpoint (standard, activesync, premium).
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    /// Hypermedia links for this resource (a `self` link).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<LinkList>,
 }
 
 /// OpenXchange account to create. All fields optional.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct MailboxWebmailCreate {
-    /// OpenXchange allowUpgrade option value.
-    ///
-    /// Default: `true`.
-    #[serde(rename = "allowUpgrade", default, skip_serializing_if = "Option::is_none")]
-    pub allow_upgrade: Option<bool>,
-    /// OpenXchange account locale of type 'en\_US'.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub language: Option<String>,
-    /// Theme identifier for setting a specific theme when creating an OX account. If not provided, default theme is set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub theme: Option<String>,
-    /// OpenXchange account timezone of type 'America/Chicago'.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timezone: Option<String>,
     /// OpenXchange account type (from webmailNames). If not provided, standard is default. If the mailbox quantity allowed for the type is exceeded the response is 400.
     ///
     /// Default: `"standard"`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
+    /// OpenXchange allowUpgrade option value.
+    ///
+    /// Default: `true`.
+    #[serde(rename = "allowUpgrade", default, skip_serializing_if = "Option::is_none")]
+    pub allow_upgrade: Option<bool>,
+    /// Theme identifier for setting a specific theme when creating an OX account. If not provided, default theme is set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub theme: Option<String>,
+    /// OpenXchange account locale of type 'en\_US'.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    /// OpenXchange account timezone of type 'America/Chicago'.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<String>,
 }
 
 /// OpenXchange account changes (upgrade/downgrade of the type and account options).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct MailboxWebmailUpdate {
+    /// OpenXchange account type (from webmailNames). Admin-user credentials can change between types regardless of allowUpgrade; with end-user credentials and allowUpgrade false a type other than standard gives 400; usage above the new type quota or mailbox quantity above the type limit give 400; if upgrades are disabled by the product only the current type is accepted.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
     /// OpenXchange allowUpgrade option value. If upgrades are disabled by the product, it cannot be set to true.
     #[serde(rename = "allowUpgrade", default, skip_serializing_if = "Option::is_none")]
     pub allow_upgrade: Option<bool>,
-    /// OpenXchange account locale of type 'en\_US'.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub language: Option<String>,
     /// Forces customer to reset his password the next time he logs in to his OX account.
     #[serde(rename = "resetPassword", default, skip_serializing_if = "Option::is_none")]
     pub reset_password: Option<bool>,
     /// Theme identifier.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub theme: Option<String>,
+    /// OpenXchange account locale of type 'en\_US'.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
     /// OpenXchange account timezone of type 'America/Chicago'.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
-    /// OpenXchange account type (from webmailNames). Admin-user credentials can change between types regardless of allowUpgrade; with end-user credentials and allowUpgrade false a type other than standard gives 400; usage above the new type quota or mailbox quantity above the type limit give 400; if upgrades are disabled by the product only the current type is accepted.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
 }
 
 /// Message count for INBOX, SENT and SPAM folders.
@@ -1378,23 +1378,23 @@ pub struct MessageError {
 /// Message count for INBOX, SENT and SPAM folders.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MessageStats {
-    /// Hypermedia links for this resource (a `self` link).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub links: Option<LinkList>,
     /// Message count for INBOX, SENT and SPAM folders.
     #[serde(rename = "messageCount")]
     pub message_count: MessageCount,
+    /// Hypermedia links for this resource (a `self` link).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<LinkList>,
 }
 
 /// Support ticket for a failed mailbox migration.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct MigrationTicket {
-    /// Body of the support ticket
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub body: Option<String>,
     /// Subject of the support ticket
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
+    /// Body of the support ticket
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
 }
 
 /// Action to apply on a mailbox, e.g. reset password.
@@ -1437,11 +1437,6 @@ impl std::fmt::Display for ResetPasswordActionAction {
 /// Data to be sent with the action.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ResetPasswordActionData {
-    /// The new password. Required. Password validation rules: must not be used more than once; length 8-128; at least one digit, one capital letter, one lower case letter and one special character (anything other than letters, digits and underscore); must not start with "pass" or "abc" (case-insensitively) or with "123"; must not contain the second-level domain or the username, nor start with the first 3 letters of the username.
-    ///
-    /// Write-only: sent, never returned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub password: Option<mailapi_support::Secret<String>>,
     /// Secret question text key / answer pairs. Required.
     #[serde(
         rename = "secretQuestionsAnswers",
@@ -1449,6 +1444,11 @@ pub struct ResetPasswordActionData {
         skip_serializing_if = "Option::is_none"
     )]
     pub secret_questions_answers: Option<SecretQuestionsAnswers>,
+    /// The new password. Required. Password validation rules: must not be used more than once; length 8-128; at least one digit, one capital letter, one lower case letter and one special character (anything other than letters, digits and underscore); must not start with "pass" or "abc" (case-insensitively) or with "123"; must not contain the second-level domain or the username, nor start with the first 3 letters of the username.
+    ///
+    /// Write-only: sent, never returned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<mailapi_support::Secret<String>>,
 }
 
 /// All secret question text key / answer pairs of the mailbox (replaces the existing ones). Keys are unique text keys from GET /email/secretQuestions; answers are plain text of at least two characters. The number of pairs must be at least the `minimum` of GET /email/secretQuestionSettings (400 "Shorter than minimum length N").
@@ -1457,21 +1457,21 @@ pub type SecretAnswers = BTreeMap<String, String>;
 /// Franchise specific secret question settings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SecretQuestionSettings {
+    /// A minimum number of secret questions/answers pairs required to be on file for each email account. Never below one.
+    pub minimum: i32,
     /// Hypermedia to the secret question settings resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<LinkList>,
-    /// A minimum number of secret questions/answers pairs required to be on file for each email account. Never below one.
-    pub minimum: i32,
 }
 
 /// Supported secret questions with text keys.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SecretQuestions {
+    /// Secret question text keys with their question in plain text (may be empty).
+    pub questions: BTreeMap<String, String>,
     /// Hypermedia to the secret questions resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<LinkList>,
-    /// Secret question text keys with their question in plain text (may be empty).
-    pub questions: BTreeMap<String, String>,
 }
 
 /// Dictionary of key/value pairs, each of which represents a secret question text key / answer pair. No duplicate text keys per mailbox; each answer is plain text of at least two characters.
@@ -1480,11 +1480,11 @@ pub type SecretQuestionsAnswers = BTreeMap<String, String>;
 /// Text keys of all secret questions on file for the mailbox (alias).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SecretsList {
+    /// A list of secret question text keys of the account.
+    pub list: Vec<String>,
     /// Hypermedia to the account secret questions resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<LinkList>,
-    /// A list of secret question text keys of the account.
-    pub list: Vec<String>,
 }
 
 /// SiteMail URL and its version.
@@ -1504,15 +1504,15 @@ pub struct UsernameDetails {
     /// (OPTIONAL) Hypermedia to the exchange details for the username. Only present if the username is hosted exchange.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exchange: Option<LinkList>,
-    /// Hypermedia for this resource. Links to self.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub links: Option<LinkList>,
     /// (OPTIONAL) Hypermedia to the regular mailbox details for the username. Only present if the username is an MFG2 mailbox.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mailbox: Option<LinkList>,
     /// Hypermedia to the secret questions for the username (both hosted exchange and MFG2).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secrets: Option<LinkList>,
+    /// Hypermedia for this resource. Links to self.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<LinkList>,
 }
 
 /// Any of the 400 error body shapes the API returns.
@@ -1528,23 +1528,23 @@ pub enum ValidationError {
 /// Maximum allowed number of mailboxes for each webmail type.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WebmailLimits {
-    /// Hypermedia links for this resource (a `self` link).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub links: Option<LinkList>,
     /// Limit for each available webmail type (key: OX type). Negative values and zero mean that there is no limit for the type.
     #[serde(rename = "webmailLimits")]
     pub webmail_limits: BTreeMap<String, i32>,
+    /// Hypermedia links for this resource (a `self` link).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<LinkList>,
 }
 
 /// Mapping of the allowed OX types to WebMail plan names for the domain.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WebmailNames {
-    /// Hypermedia links for this resource (a `self` link).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub links: Option<LinkList>,
     /// Supported OX types by text key and their WebMail plan names.
     #[serde(rename = "webmailNames")]
     pub webmail_names: BTreeMap<String, String>,
+    /// Hypermedia links for this resource (a `self` link).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<LinkList>,
 }
 
 /// Product level upgrade configuration.

@@ -19,20 +19,29 @@ pub struct ApiResponseEnvelope {
 /// DKIM record of the mail domain.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DkimRecord {
-    /// Whether the record is verified. Type inferred from the example value; the document declares no schema.
-    #[serde(rename = "IsVerified", default, skip_serializing_if = "Option::is_none")]
-    pub is_verified: Option<bool>,
-    /// DKIM public key. Type inferred from the example value; the document declares no schema.
-    #[serde(rename = "PublicKey", default, skip_serializing_if = "Option::is_none")]
-    pub public_key: Option<String>,
     /// DKIM selector. Type inferred from the example value; the document declares no schema.
     #[serde(rename = "Selector", default, skip_serializing_if = "Option::is_none")]
     pub selector: Option<String>,
+    /// DKIM public key. Type inferred from the example value; the document declares no schema.
+    #[serde(rename = "PublicKey", default, skip_serializing_if = "Option::is_none")]
+    pub public_key: Option<String>,
+    /// Whether the record is verified. Type inferred from the example value; the document declares no schema.
+    #[serde(rename = "IsVerified", default, skip_serializing_if = "Option::is_none")]
+    pub is_verified: Option<bool>,
 }
 
 /// DNS records of the mail server domain.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DnsData {
+    /// DNS record set id. Type inferred from the example value; the document declares no schema.
+    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i32>,
+    /// MX record of the mail domain.
+    #[serde(rename = "MxRecord", default, skip_serializing_if = "Option::is_none")]
+    pub mx_record: Option<MxRecord>,
+    /// A DNS TXT-style record given by name and value (used for SpfRecord and DomainCheckRecord).
+    #[serde(rename = "SpfRecord", default, skip_serializing_if = "Option::is_none")]
+    pub spf_record: Option<NameValueRecord>,
     /// DKIM record of the mail domain.
     #[serde(rename = "DkimRecord", default, skip_serializing_if = "Option::is_none")]
     pub dkim_record: Option<DkimRecord>,
@@ -43,35 +52,26 @@ pub struct DnsData {
         skip_serializing_if = "Option::is_none"
     )]
     pub domain_check_record: Option<NameValueRecord>,
-    /// DNS record set id. Type inferred from the example value; the document declares no schema.
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<i32>,
-    /// MX record of the mail domain.
-    #[serde(rename = "MxRecord", default, skip_serializing_if = "Option::is_none")]
-    pub mx_record: Option<MxRecord>,
-    /// A DNS TXT-style record given by name and value (used for SpfRecord and DomainCheckRecord).
-    #[serde(rename = "SpfRecord", default, skip_serializing_if = "Option::is_none")]
-    pub spf_record: Option<NameValueRecord>,
 }
 
 /// Mail server data for the current tenant.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct MailServerData {
-    /// DNS records of the mail server domain.
-    #[serde(rename = "Dns", default, skip_serializing_if = "Option::is_none")]
-    pub dns: Option<DnsData>,
     /// Mail server id. Type inferred from the example value; the document declares no schema.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i32>,
+    /// DNS records of the mail server domain.
+    #[serde(rename = "Dns", default, skip_serializing_if = "Option::is_none")]
+    pub dns: Option<DnsData>,
+    /// Limits of the mail server.
+    #[serde(rename = "ServerLimits", default, skip_serializing_if = "Option::is_none")]
+    pub server_limits: Option<ServerLimits>,
     /// Incoming (InServer) or outgoing (OutServer) server connection settings.
     #[serde(rename = "InServer", default, skip_serializing_if = "Option::is_none")]
     pub in_server: Option<MailServerSettings>,
     /// Incoming (InServer) or outgoing (OutServer) server connection settings.
     #[serde(rename = "OutServer", default, skip_serializing_if = "Option::is_none")]
     pub out_server: Option<MailServerSettings>,
-    /// Limits of the mail server.
-    #[serde(rename = "ServerLimits", default, skip_serializing_if = "Option::is_none")]
-    pub server_limits: Option<ServerLimits>,
 }
 
 /// Response of GET api/2.0/mailserver/server: the API envelope with the mail server data in response.
@@ -94,33 +94,33 @@ pub struct MailServerResponse {
 /// Incoming (InServer) or outgoing (OutServer) server connection settings.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct MailServerSettings {
-    /// Authentication mechanism. The example shows only the placeholder "Authentication"; the values are not documented.
-    #[serde(rename = "Authentication", default, skip_serializing_if = "Option::is_none")]
-    pub authentication: Option<String>,
-    /// Host name of the server. Type inferred from the example value; the document declares no schema.
-    #[serde(rename = "Hostname", default, skip_serializing_if = "Option::is_none")]
-    pub hostname: Option<String>,
     /// Server settings id. Type inferred from the example value; the document declares no schema.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i32>,
-    /// Whether the settings were entered by the user. Type inferred from the example value; the document declares no schema.
-    #[serde(rename = "IsUserData", default, skip_serializing_if = "Option::is_none")]
-    pub is_user_data: Option<bool>,
-    /// Port of the server. Type inferred from the example value; the document declares no schema.
-    #[serde(rename = "Port", default, skip_serializing_if = "Option::is_none")]
-    pub port: Option<i32>,
     /// Mail provider id. Type inferred from the example value; the document declares no schema.
     #[serde(rename = "ProviderId", default, skip_serializing_if = "Option::is_none")]
     pub provider_id: Option<i32>,
-    /// Socket (encryption) type. The example shows only the placeholder "SocketType"; the values are not documented.
-    #[serde(rename = "SocketType", default, skip_serializing_if = "Option::is_none")]
-    pub socket_type: Option<String>,
     /// Server type. The example shows only the placeholder "Type"; the values are not documented.
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
+    /// Host name of the server. Type inferred from the example value; the document declares no schema.
+    #[serde(rename = "Hostname", default, skip_serializing_if = "Option::is_none")]
+    pub hostname: Option<String>,
+    /// Port of the server. Type inferred from the example value; the document declares no schema.
+    #[serde(rename = "Port", default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<i32>,
+    /// Socket (encryption) type. The example shows only the placeholder "SocketType"; the values are not documented.
+    #[serde(rename = "SocketType", default, skip_serializing_if = "Option::is_none")]
+    pub socket_type: Option<String>,
     /// Login name. Type inferred from the example value; the document declares no schema.
     #[serde(rename = "Username", default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+    /// Authentication mechanism. The example shows only the placeholder "Authentication"; the values are not documented.
+    #[serde(rename = "Authentication", default, skip_serializing_if = "Option::is_none")]
+    pub authentication: Option<String>,
+    /// Whether the settings were entered by the user. Type inferred from the example value; the document declares no schema.
+    #[serde(rename = "IsUserData", default, skip_serializing_if = "Option::is_none")]
+    pub is_user_data: Option<bool>,
 }
 
 /// MX record of the mail domain.
@@ -129,26 +129,26 @@ pub struct MxRecord {
     /// MX host. Type inferred from the example value; the document declares no schema.
     #[serde(rename = "Host", default, skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
-    /// Whether the record is verified. Type inferred from the example value; the document declares no schema.
-    #[serde(rename = "IsVerified", default, skip_serializing_if = "Option::is_none")]
-    pub is_verified: Option<bool>,
     /// MX priority. Type inferred from the example value; the document declares no schema.
     #[serde(rename = "Priority", default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<i32>,
+    /// Whether the record is verified. Type inferred from the example value; the document declares no schema.
+    #[serde(rename = "IsVerified", default, skip_serializing_if = "Option::is_none")]
+    pub is_verified: Option<bool>,
 }
 
 /// A DNS TXT-style record given by name and value (used for SpfRecord and DomainCheckRecord).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct NameValueRecord {
-    /// Whether the record is verified. Type inferred from the example value; the document declares no schema.
-    #[serde(rename = "IsVerified", default, skip_serializing_if = "Option::is_none")]
-    pub is_verified: Option<bool>,
     /// Record name. Type inferred from the example value; the document declares no schema.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Record value. Type inferred from the example value; the document declares no schema.
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+    /// Whether the record is verified. Type inferred from the example value; the document declares no schema.
+    #[serde(rename = "IsVerified", default, skip_serializing_if = "Option::is_none")]
+    pub is_verified: Option<bool>,
 }
 
 /// Limits of the mail server.

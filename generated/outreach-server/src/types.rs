@@ -5,24 +5,24 @@ use serde::{Deserialize, Serialize};
 /// A JSON:API error object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Error {
-    /// Explanation of this occurrence of the error (JSON:API member name).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub detail: Option<String>,
-    /// Explanation of this occurrence of the error (member name used in Outreach examples).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub details: Option<String>,
     /// Identifier of the kind of error (e.g. unsupportedMediaType).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Where the error comes from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<ErrorSource>,
     /// HTTP status code, as a string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Short summary of the error.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+    /// Explanation of this occurrence of the error (JSON:API member name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// Explanation of this occurrence of the error (member name used in Outreach examples).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<String>,
+    /// Where the error comes from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<ErrorSource>,
 }
 
 /// A JSON:API document carrying errors.
@@ -34,25 +34,31 @@ pub struct ErrorDocument {
 /// Where the error comes from.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ErrorSource {
-    /// Name of the query parameter that caused the error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parameter: Option<String>,
     /// JSON Pointer to the member of the request document that caused the error.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pointer: Option<String>,
+    /// Name of the query parameter that caused the error.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parameter: Option<String>,
 }
 
 /// A representation of an email mailbox, used within the application for sending and syncing emails (JSON:API resource object).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Mailbox {
-    /// The attributes of a mailbox. Every attribute is nullable and none is required.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attributes: Option<MailboxAttributes>,
+    /// The JSON:API resource type of a mailbox.
+    #[serde(rename = "type")]
+    pub type_: MailboxType,
     /// The id of the mailbox.
     ///
     /// Read-only: set by the server, never sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
+    /// The attributes of a mailbox. Every attribute is nullable and none is required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<MailboxAttributes>,
+    /// The relationships of a mailbox.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relationships: Option<MailboxRelationships>,
     /// Links of a resource object.
     ///
     /// Read-only: set by the server, never sent.
@@ -63,12 +69,6 @@ pub struct Mailbox {
     /// Read-only: set by the server, never sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<MailboxMeta>,
-    /// The relationships of a mailbox.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub relationships: Option<MailboxRelationships>,
-    /// The JSON:API resource type of a mailbox.
-    #[serde(rename = "type")]
-    pub type_: MailboxType,
 }
 
 /// The attributes of a mailbox. Every attribute is nullable and none is required.
@@ -609,15 +609,15 @@ pub struct MailboxCreateDocument {
 /// A mailbox resource object to create (no id).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MailboxCreateResource {
+    /// The JSON:API resource type of a mailbox.
+    #[serde(rename = "type")]
+    pub type_: MailboxType,
     /// The attributes of a mailbox. Every attribute is nullable and none is required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attributes: Option<MailboxAttributes>,
     /// The relationships of a mailbox.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relationships: Option<MailboxRelationships>,
-    /// The JSON:API resource type of a mailbox.
-    #[serde(rename = "type")]
-    pub type_: MailboxType,
 }
 
 /// A JSON:API document carrying one mailbox.
@@ -630,12 +630,12 @@ pub struct MailboxDocument {
 /// Resource metadata, returned when the query parameter provideAuthorizationMeta is given.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct MailboxMeta {
-    /// A boolean value indicating whether the current API user has delete access to this resource.
-    #[serde(rename = "canDelete", default, skip_serializing_if = "Option::is_none")]
-    pub can_delete: Option<bool>,
     /// A boolean value indicating whether the current API user has write access to this resource.
     #[serde(rename = "canWrite", default, skip_serializing_if = "Option::is_none")]
     pub can_write: Option<bool>,
+    /// A boolean value indicating whether the current API user has delete access to this resource.
+    #[serde(rename = "canDelete", default, skip_serializing_if = "Option::is_none")]
+    pub can_delete: Option<bool>,
 }
 
 /// The relationships of a mailbox.
@@ -690,17 +690,17 @@ pub struct MailboxUpdateDocument {
 /// A mailbox resource object to update; id must match the path id.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MailboxUpdateResource {
-    /// The attributes of a mailbox. Every attribute is nullable and none is required.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attributes: Option<MailboxAttributes>,
-    /// The id of the mailbox; must match the id in the path.
-    pub id: i64,
-    /// The relationships of a mailbox.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub relationships: Option<MailboxRelationships>,
     /// The JSON:API resource type of a mailbox.
     #[serde(rename = "type")]
     pub type_: MailboxType,
+    /// The id of the mailbox; must match the id in the path.
+    pub id: i64,
+    /// The attributes of a mailbox. Every attribute is nullable and none is required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<MailboxAttributes>,
+    /// The relationships of a mailbox.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relationships: Option<MailboxRelationships>,
 }
 
 /// Pagination links of a collection document; absent or null when there is no such page.
@@ -709,33 +709,33 @@ pub struct PaginationLinks {
     /// URL of the first page.
     #[serde(default, skip_serializing_if = "mailapi_support::Nullable::is_absent")]
     pub first: mailapi_support::Nullable<String>,
-    /// URL of the next page; follow it to fetch the next page.
-    #[serde(default, skip_serializing_if = "mailapi_support::Nullable::is_absent")]
-    pub next: mailapi_support::Nullable<String>,
     /// URL of the previous page.
     #[serde(default, skip_serializing_if = "mailapi_support::Nullable::is_absent")]
     pub prev: mailapi_support::Nullable<String>,
+    /// URL of the next page; follow it to fetch the next page.
+    #[serde(default, skip_serializing_if = "mailapi_support::Nullable::is_absent")]
+    pub next: mailapi_support::Nullable<String>,
 }
 
 /// Links of a relationship object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct RelationshipLinks {
-    /// URL of the related resource(s) (e.g. a filtered collection).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub related: Option<String>,
     /// URL of the relationship itself.
     #[serde(rename = "self", default, skip_serializing_if = "Option::is_none")]
     pub self_: Option<String>,
+    /// URL of the related resource(s) (e.g. a filtered collection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub related: Option<String>,
 }
 
 /// A JSON:API resource identifier object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ResourceIdentifier {
-    /// Resource id.
-    pub id: i64,
     /// Resource type (e.g. user).
     #[serde(rename = "type")]
     pub type_: String,
+    /// Resource id.
+    pub id: i64,
 }
 
 /// Links of a resource object.

@@ -50,20 +50,20 @@ impl From<MailboxTls> for i64 {
 /// RFC 7807 problem details (ASP.NET Core shape). Extension members are allowed.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ProblemDetails {
-    #[serde(default, skip_serializing_if = "mailapi_support::Nullable::is_absent")]
-    pub detail: mailapi_support::Nullable<String>,
-    #[serde(default, skip_serializing_if = "mailapi_support::Nullable::is_absent")]
-    pub instance: mailapi_support::Nullable<String>,
-    #[serde(default, skip_serializing_if = "mailapi_support::Nullable::is_absent")]
-    pub status: mailapi_support::Nullable<i32>,
-    #[serde(default, skip_serializing_if = "mailapi_support::Nullable::is_absent")]
-    pub title: mailapi_support::Nullable<String>,
     #[serde(
         rename = "type",
         default,
         skip_serializing_if = "mailapi_support::Nullable::is_absent"
     )]
     pub type_: mailapi_support::Nullable<String>,
+    #[serde(default, skip_serializing_if = "mailapi_support::Nullable::is_absent")]
+    pub title: mailapi_support::Nullable<String>,
+    #[serde(default, skip_serializing_if = "mailapi_support::Nullable::is_absent")]
+    pub status: mailapi_support::Nullable<i32>,
+    #[serde(default, skip_serializing_if = "mailapi_support::Nullable::is_absent")]
+    pub detail: mailapi_support::Nullable<String>,
+    #[serde(default, skip_serializing_if = "mailapi_support::Nullable::is_absent")]
+    pub instance: mailapi_support::Nullable<String>,
     /// Properties beyond the declared ones.
     #[serde(flatten)]
     pub additional_properties: BTreeMap<String, serde_json::Value>,
@@ -73,23 +73,23 @@ pub struct ProblemDetails {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RasMailboxSettings {
+    /// Use TLS / SSL (for Mailbox). 0 = No, 1 = Yes, 2 = YesIfAvailable, 3 = YesTLS12IfAvailable, 4 = YesTLS13IfAvailable.
+    #[serde(rename = "useTLS", default, skip_serializing_if = "Option::is_none")]
+    pub use_tls: Option<MailboxTls>,
     #[serde(rename = "requireAuth", default, skip_serializing_if = "Option::is_none")]
     pub require_auth: Option<bool>,
-    #[serde(
-        rename = "senderAddress",
-        default,
-        skip_serializing_if = "mailapi_support::Nullable::is_absent"
-    )]
-    pub sender_address: mailapi_support::Nullable<String>,
     #[serde(
         rename = "smtpServer",
         default,
         skip_serializing_if = "mailapi_support::Nullable::is_absent"
     )]
     pub smtp_server: mailapi_support::Nullable<String>,
-    /// Use TLS / SSL (for Mailbox). 0 = No, 1 = Yes, 2 = YesIfAvailable, 3 = YesTLS12IfAvailable, 4 = YesTLS13IfAvailable.
-    #[serde(rename = "useTLS", default, skip_serializing_if = "Option::is_none")]
-    pub use_tls: Option<MailboxTls>,
+    #[serde(
+        rename = "senderAddress",
+        default,
+        skip_serializing_if = "mailapi_support::Nullable::is_absent"
+    )]
+    pub sender_address: mailapi_support::Nullable<String>,
     #[serde(default, skip_serializing_if = "mailapi_support::Nullable::is_absent")]
     pub username: mailapi_support::Nullable<String>,
 }
@@ -98,6 +98,23 @@ pub struct RasMailboxSettings {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SetMailboxSettings {
+    /// SMTP server name. Example: "mail.yourcompany.com:500"
+    #[serde(
+        rename = "smtpServer",
+        default,
+        skip_serializing_if = "mailapi_support::Nullable::is_absent"
+    )]
+    pub smtp_server: mailapi_support::Nullable<String>,
+    /// Sender email address.
+    #[serde(
+        rename = "senderAddress",
+        default,
+        skip_serializing_if = "mailapi_support::Nullable::is_absent"
+    )]
+    pub sender_address: mailapi_support::Nullable<String>,
+    /// SMTP server user name.
+    #[serde(default, skip_serializing_if = "mailapi_support::Nullable::is_absent")]
+    pub username: mailapi_support::Nullable<String>,
     /// SMTP server password.
     ///
     /// Write-only: sent, never returned.
@@ -110,24 +127,7 @@ pub struct SetMailboxSettings {
         skip_serializing_if = "mailapi_support::Nullable::is_absent"
     )]
     pub require_auth: mailapi_support::Nullable<bool>,
-    /// Sender email address.
-    #[serde(
-        rename = "senderAddress",
-        default,
-        skip_serializing_if = "mailapi_support::Nullable::is_absent"
-    )]
-    pub sender_address: mailapi_support::Nullable<String>,
-    /// SMTP server name. Example: "mail.yourcompany.com:500"
-    #[serde(
-        rename = "smtpServer",
-        default,
-        skip_serializing_if = "mailapi_support::Nullable::is_absent"
-    )]
-    pub smtp_server: mailapi_support::Nullable<String>,
     /// Use TLS / SSL (for Mailbox). 0 = No, 1 = Yes, 2 = YesIfAvailable, 3 = YesTLS12IfAvailable, 4 = YesTLS13IfAvailable.
     #[serde(rename = "useTLS", default, skip_serializing_if = "Option::is_none")]
     pub use_tls: Option<MailboxTls>,
-    /// SMTP server user name.
-    #[serde(default, skip_serializing_if = "mailapi_support::Nullable::is_absent")]
-    pub username: mailapi_support::Nullable<String>,
 }

@@ -6,12 +6,12 @@ use std::collections::BTreeMap;
 /// Authentication settings of the calling account (GET /account/auth).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AccountAuthSettings {
-    /// Application passwords of the account; the item shape is undocumented (the example is empty).
-    #[serde(rename = "appPasswords", default, skip_serializing_if = "Option::is_none")]
-    pub app_passwords: Option<Vec<serde_json::Value>>,
     /// Whether a one-time-password second factor is enabled.
     #[serde(rename = "otpEnabled", default, skip_serializing_if = "Option::is_none")]
     pub otp_enabled: Option<bool>,
+    /// Application passwords of the account; the item shape is undocumented (the example is empty).
+    #[serde(rename = "appPasswords", default, skip_serializing_if = "Option::is_none")]
+    pub app_passwords: Option<Vec<serde_json::Value>>,
 }
 
 /// Wrapper `{"data": AccountAuthSettings}`.
@@ -24,6 +24,9 @@ pub struct AccountAuthSettingsResponse {
 /// One change to the account authentication settings (POST /account/auth body item). The item schema is undocumented; the fields come from the example. Observed `type`: `addAppPassword`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AccountAuthUpdate {
+    /// Kind of change; the example uses `addAppPassword`.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
     /// Name of the application password; base64-encoded in the example.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -32,20 +35,17 @@ pub struct AccountAuthUpdate {
     /// Write-only: sent, never returned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<mailapi_support::Secret<String>>,
-    /// Kind of change; the example uses `addAppPassword`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
 }
 
 /// Result of one authentication check (SPF, iprev, ARC, DMARC) in a DMARC troubleshooting report. Observed `type` values: `none`, `softFail`, `pass`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AuthResult {
-    /// Details of the outcome; documented only on `spfMailFromResult`, null in the example.
-    #[serde(default, skip_serializing_if = "mailapi_support::Nullable::is_absent")]
-    pub details: mailapi_support::Nullable<String>,
     /// Outcome of the check (`none`, `softFail`, `pass` in the example).
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
+    /// Details of the outcome; documented only on `spfMailFromResult`, null in the example.
+    #[serde(default, skip_serializing_if = "mailapi_support::Nullable::is_absent")]
+    pub details: mailapi_support::Nullable<String>,
 }
 
 /// Wrapper `{"data": boolean}` of the queue operations. The document does not say whether `true` means success or the previous state (stop returns `true`, start returns `false`).
@@ -61,15 +61,15 @@ pub type DeliveryTroubleshootingEvent = BTreeMap<String, serde_json::Value>;
 /// Request to create a DKIM signature (POST /dkim).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DkimSignatureRequest {
+    /// Identifier of the signature; null in the example (the server chooses one).
+    #[serde(default, skip_serializing_if = "mailapi_support::Nullable::is_absent")]
+    pub id: mailapi_support::Nullable<String>,
     /// Signing algorithm; the example uses `Ed25519`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub algorithm: Option<String>,
     /// Domain the signature is created for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
-    /// Identifier of the signature; null in the example (the server chooses one).
-    #[serde(default, skip_serializing_if = "mailapi_support::Nullable::is_absent")]
-    pub id: mailapi_support::Nullable<String>,
     /// DKIM selector; null in the example (the server chooses one).
     #[serde(default, skip_serializing_if = "mailapi_support::Nullable::is_absent")]
     pub selector: mailapi_support::Nullable<String>,
@@ -78,33 +78,6 @@ pub struct DkimSignatureRequest {
 /// Result of a DMARC troubleshooting run (POST /troubleshoot/dmarc).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DmarcTroubleshootingReport {
-    /// ARC result.
-    #[serde(rename = "arcResult", default, skip_serializing_if = "Option::is_none")]
-    pub arc_result: Option<AuthResult>,
-    /// Whether DKIM passed.
-    #[serde(rename = "dkimPass", default, skip_serializing_if = "Option::is_none")]
-    pub dkim_pass: Option<bool>,
-    /// DKIM results, one per signature; the item shape is undocumented (the example is empty).
-    #[serde(rename = "dkimResults", default, skip_serializing_if = "Option::is_none")]
-    pub dkim_results: Option<Vec<serde_json::Value>>,
-    /// Whether DMARC passed.
-    #[serde(rename = "dmarcPass", default, skip_serializing_if = "Option::is_none")]
-    pub dmarc_pass: Option<bool>,
-    /// DMARC policy of the domain (`reject` in the example).
-    #[serde(rename = "dmarcPolicy", default, skip_serializing_if = "Option::is_none")]
-    pub dmarc_policy: Option<String>,
-    /// DMARC result.
-    #[serde(rename = "dmarcResult", default, skip_serializing_if = "Option::is_none")]
-    pub dmarc_result: Option<AuthResult>,
-    /// Time the checks took; unit undocumented (probably milliseconds, 200 in the example).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub elapsed: Option<u64>,
-    /// PTR names of the remote IP.
-    #[serde(rename = "ipRevPtr", default, skip_serializing_if = "Option::is_none")]
-    pub ip_rev_ptr: Option<Vec<String>>,
-    /// Reverse-IP (iprev) result.
-    #[serde(rename = "ipRevResult", default, skip_serializing_if = "Option::is_none")]
-    pub ip_rev_result: Option<AuthResult>,
     /// Domain checked for the EHLO SPF identity.
     #[serde(rename = "spfEhloDomain", default, skip_serializing_if = "Option::is_none")]
     pub spf_ehlo_domain: Option<String>,
@@ -125,6 +98,33 @@ pub struct DmarcTroubleshootingReport {
         skip_serializing_if = "Option::is_none"
     )]
     pub spf_mail_from_result: Option<AuthResult>,
+    /// Reverse-IP (iprev) result.
+    #[serde(rename = "ipRevResult", default, skip_serializing_if = "Option::is_none")]
+    pub ip_rev_result: Option<AuthResult>,
+    /// PTR names of the remote IP.
+    #[serde(rename = "ipRevPtr", default, skip_serializing_if = "Option::is_none")]
+    pub ip_rev_ptr: Option<Vec<String>>,
+    /// DKIM results, one per signature; the item shape is undocumented (the example is empty).
+    #[serde(rename = "dkimResults", default, skip_serializing_if = "Option::is_none")]
+    pub dkim_results: Option<Vec<serde_json::Value>>,
+    /// Whether DKIM passed.
+    #[serde(rename = "dkimPass", default, skip_serializing_if = "Option::is_none")]
+    pub dkim_pass: Option<bool>,
+    /// ARC result.
+    #[serde(rename = "arcResult", default, skip_serializing_if = "Option::is_none")]
+    pub arc_result: Option<AuthResult>,
+    /// DMARC result.
+    #[serde(rename = "dmarcResult", default, skip_serializing_if = "Option::is_none")]
+    pub dmarc_result: Option<AuthResult>,
+    /// Whether DMARC passed.
+    #[serde(rename = "dmarcPass", default, skip_serializing_if = "Option::is_none")]
+    pub dmarc_pass: Option<bool>,
+    /// DMARC policy of the domain (`reject` in the example).
+    #[serde(rename = "dmarcPolicy", default, skip_serializing_if = "Option::is_none")]
+    pub dmarc_policy: Option<String>,
+    /// Time the checks took; unit undocumented (probably milliseconds, 200 in the example).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub elapsed: Option<u64>,
 }
 
 /// Wrapper `{"data": DmarcTroubleshootingReport}`.
@@ -137,32 +137,32 @@ pub struct DmarcTroubleshootingReportResponse {
 /// Input of a DMARC troubleshooting run (POST /troubleshoot/dmarc).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DmarcTroubleshootingRequest {
-    /// Raw RFC 5322 message to check.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub body: Option<String>,
+    /// IP address of the simulated sending host (IPv4 or IPv6).
+    #[serde(rename = "remoteIp", default, skip_serializing_if = "Option::is_none")]
+    pub remote_ip: Option<String>,
     /// EHLO domain of the simulated sending host.
     #[serde(rename = "ehloDomain", default, skip_serializing_if = "Option::is_none")]
     pub ehlo_domain: Option<String>,
     /// Envelope sender (MAIL FROM).
     #[serde(rename = "mailFrom", default, skip_serializing_if = "Option::is_none")]
     pub mail_from: Option<String>,
-    /// IP address of the simulated sending host (IPv4 or IPv6).
-    #[serde(rename = "remoteIp", default, skip_serializing_if = "Option::is_none")]
-    pub remote_ip: Option<String>,
+    /// Raw RFC 5322 message to check.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
 }
 
 /// One DNS record the domain should publish. Observed `type` values: MX, CNAME, TXT, SRV.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DnsRecord {
-    /// Record data in zone-file presentation format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub content: Option<String>,
-    /// Fully qualified record name, with trailing dot.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
     /// Record type (MX, CNAME, TXT, SRV in the example).
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
+    /// Fully qualified record name, with trailing dot.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Record data in zone-file presentation format.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<String>,
 }
 
 /// Wrapper `{"data": [DnsRecord]}`.
@@ -175,21 +175,22 @@ pub struct DnsRecordListResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct EmptyResponse {
     /// Always null in the document.
+    #[serde(deserialize_with = "Option::deserialize")]
     pub data: Option<BTreeMap<String, serde_json::Value>>,
 }
 
 /// Encryption-at-rest settings of the calling account: read by GET /account/crypto (which documents only `type`) and written by POST /account/crypto.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct EncryptionAtRestSettings {
+    /// Encryption method: `disabled` (GET example) or `pGP` (sic, POST example).
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
     /// Symmetric algorithm; the example uses `Aes256`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub algo: Option<String>,
     /// ASCII-armored public key(s) or certificate(s) used to encrypt stored messages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certs: Option<String>,
-    /// Encryption method: `disabled` (GET example) or `pGP` (sic, POST example).
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
 }
 
 /// Wrapper `{"data": EncryptionAtRestSettings}`.
@@ -202,17 +203,17 @@ pub struct EncryptionAtRestSettingsResponse {
 /// Management error object. Stalwart returns it with HTTP 200 instead of the `data` wrapper (see the top-level `x-error-in-200`). Observed `error` values: `other`, `unsupported`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ErrorResponse {
+    /// Error kind (`other`, `unsupported` in the examples).
+    pub error: String,
     /// Human-readable error message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<String>,
-    /// Error kind (`other`, `unsupported` in the examples).
-    pub error: String,
     /// Additional explanation; a string or null in the examples.
     #[serde(default, skip_serializing_if = "mailapi_support::Nullable::is_absent")]
     pub reason: mailapi_support::Nullable<String>,
 }
 
-/// `schema` from the spec.
+/// The inline schema at `/paths/~1telemetry~1metrics/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum FetchTelemetryMetricsResponse {
@@ -238,7 +239,7 @@ pub struct ListResponse {
     pub data: ItemList,
 }
 
-/// `schema` from the spec.
+/// The inline schema at `/paths/~1telemetry~1traces/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum ListStoredTracesResponse {
@@ -249,21 +250,21 @@ pub enum ListStoredTracesResponse {
 /// One log line (GET /logs).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct LogEntry {
-    /// Event key/value details as text.
+    /// Time of the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub details: Option<String>,
+    pub timestamp: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// Log level (`TRACE`, `DEBUG` in the example).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<String>,
     /// Human-readable event name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event: Option<String>,
     /// Event identifier, e.g. `http.request-body`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_id: Option<String>,
-    /// Log level (`TRACE`, `DEBUG` in the example).
+    /// Event key/value details as text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub level: Option<String>,
-    /// Time of the event.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timestamp: Option<chrono::DateTime<chrono::FixedOffset>>,
+    pub details: Option<String>,
 }
 
 /// A page of log entries.
@@ -294,32 +295,32 @@ pub struct OAuthCode {
     /// Read-only: set by the server, never sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    /// Whether the server runs the Enterprise edition.
-    #[serde(rename = "isEnterprise", default, skip_serializing_if = "Option::is_none")]
-    pub is_enterprise: Option<bool>,
     /// Permissions granted to the caller, e.g. `webadmin-update`, `undelete`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permissions: Option<Vec<String>>,
     /// Server version, e.g. `0.11.0`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+    /// Whether the server runs the Enterprise edition.
+    #[serde(rename = "isEnterprise", default, skip_serializing_if = "Option::is_none")]
+    pub is_enterprise: Option<bool>,
 }
 
 /// Request for an OAuth authorization code (POST /oauth).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct OAuthCodeRequest {
-    /// OAuth client identifier, e.g. `webadmin`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<String>,
-    /// Client-chosen nonce.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nonce: Option<String>,
-    /// Redirect URI of the client, e.g. `stalwart://auth`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub redirect_uri: Option<String>,
     /// Kind of grant requested; the example uses `code`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
+    /// OAuth client identifier, e.g. `webadmin`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// Redirect URI of the client, e.g. `stalwart://auth`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect_uri: Option<String>,
+    /// Client-chosen nonce.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nonce: Option<String>,
 }
 
 /// Wrapper `{"data": OAuthCode}`.
@@ -332,19 +333,44 @@ pub struct OAuthCodeResponse {
 /// A principal (account, domain, group, list, role, ...). Used as the POST /principal body and returned by GET /principal/{principal\_id}. Observed `type` values: `domain`, `individual`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Principal {
+    /// Numeric principal id, assigned by the server.
+    ///
+    /// Read-only: set by the server, never sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<u64>,
+    /// Principal type (`domain`, `individual` in the examples).
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    /// Storage quota; 0 in the examples (unit undocumented, presumably bytes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quota: Option<u64>,
+    /// Principal name (login name or domain name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Free-text description.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Permissions explicitly revoked.
-    #[serde(
-        rename = "disabledPermissions",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub disabled_permissions: Option<Vec<String>>,
+    /// Secrets (password hashes) of the principal; sensitive. A single string in the fetch example, a list in the create example.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secrets: Option<SecretOrList>,
     /// E-mail addresses of the principal. A single string in the fetch example, a list in the create example.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub emails: Option<StringOrList>,
+    /// URLs of the principal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub urls: Option<Vec<String>>,
+    /// Groups the principal belongs to.
+    #[serde(rename = "memberOf", default, skip_serializing_if = "Option::is_none")]
+    pub member_of: Option<Vec<String>>,
+    /// Roles of the principal, e.g. `user`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub roles: Option<Vec<String>>,
+    /// Mailing lists of the principal, e.g. `all`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lists: Option<Vec<String>>,
+    /// Members of the principal (for groups and lists).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub members: Option<Vec<String>>,
     /// Permissions explicitly granted.
     #[serde(
         rename = "enabledPermissions",
@@ -352,6 +378,13 @@ pub struct Principal {
         skip_serializing_if = "Option::is_none"
     )]
     pub enabled_permissions: Option<Vec<String>>,
+    /// Permissions explicitly revoked.
+    #[serde(
+        rename = "disabledPermissions",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub disabled_permissions: Option<Vec<String>>,
     /// External (non-principal) members, e.g. addresses of a list.
     #[serde(
         rename = "externalMembers",
@@ -359,38 +392,6 @@ pub struct Principal {
         skip_serializing_if = "Option::is_none"
     )]
     pub external_members: Option<Vec<String>>,
-    /// Numeric principal id, assigned by the server.
-    ///
-    /// Read-only: set by the server, never sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<u64>,
-    /// Mailing lists of the principal, e.g. `all`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lists: Option<Vec<String>>,
-    /// Groups the principal belongs to.
-    #[serde(rename = "memberOf", default, skip_serializing_if = "Option::is_none")]
-    pub member_of: Option<Vec<String>>,
-    /// Members of the principal (for groups and lists).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub members: Option<Vec<String>>,
-    /// Principal name (login name or domain name).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Storage quota; 0 in the examples (unit undocumented, presumably bytes).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub quota: Option<u64>,
-    /// Roles of the principal, e.g. `user`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub roles: Option<Vec<String>>,
-    /// Secrets (password hashes) of the principal; sensitive. A single string in the fetch example, a list in the create example.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secrets: Option<SecretOrList>,
-    /// Principal type (`domain`, `individual` in the examples).
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
-    /// URLs of the principal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub urls: Option<Vec<String>>,
 }
 
 /// Wrapper `{"data": Principal}`.
@@ -417,67 +418,67 @@ pub struct PrincipalUpdate {
 /// RFC 7807-style problem details, sent with a 4xx status (401, 404 in the document).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ProblemDetails {
-    /// Explanation, e.g. `You have to authenticate first.`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub detail: Option<String>,
+    /// Problem type URI; `about:blank` in the examples.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
     /// HTTP status code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<i32>,
     /// Short summary, e.g. `Unauthorized`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// Problem type URI; `about:blank` in the examples.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    /// Explanation, e.g. `You have to authenticate first.`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
 }
 
 /// A message in the outgoing queue (GET /queue/messages/{message\_id}).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct QueuedMessage {
-    /// Hash of the stored message blob (base64url); usable with GET /store/blobs/{blob\_id}.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub blob_hash: Option<String>,
-    /// Time the message was queued.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created: Option<chrono::DateTime<chrono::FixedOffset>>,
-    /// Delivery state per recipient domain.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub domains: Option<Vec<QueuedMessageDomain>>,
     /// Queue id of the message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<u64>,
     /// Envelope sender (return path).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub return_path: Option<String>,
+    /// Delivery state per recipient domain.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domains: Option<Vec<QueuedMessageDomain>>,
+    /// Time the message was queued.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Message size in bytes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<u64>,
+    /// Hash of the stored message blob (base64url); usable with GET /store/blobs/{blob\_id}.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blob_hash: Option<String>,
 }
 
 /// Delivery state of a queued message for one recipient domain.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct QueuedMessageDomain {
-    /// Time after which delivery is abandoned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expires: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Recipient domain.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// Time of the next delay notification to the sender.
+    /// Delivery status of the domain (`scheduled` in the example).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub next_notify: Option<chrono::DateTime<chrono::FixedOffset>>,
-    /// Time of the next delivery attempt.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub next_retry: Option<chrono::DateTime<chrono::FixedOffset>>,
+    pub status: Option<String>,
     /// Recipients in this domain.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recipients: Option<Vec<QueuedMessageRecipient>>,
     /// Number of delivery attempts made so far.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_num: Option<u32>,
-    /// Delivery status of the domain (`scheduled` in the example).
+    /// Time of the next delivery attempt.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
+    pub next_retry: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// Time of the next delay notification to the sender.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_notify: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// Time after which delivery is abandoned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<chrono::DateTime<chrono::FixedOffset>>,
 }
 
 /// A page of queued messages `{items, total, status}`. The item shape is undocumented (the example is empty).
@@ -486,12 +487,12 @@ pub struct QueuedMessageList {
     /// Queued messages (or their ids) of the requested page; free-form.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<serde_json::Value>>,
-    /// Queue processing status (`true` in the example: presumably running).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<bool>,
     /// Total number of queued messages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<u64>,
+    /// Queue processing status (`true` in the example: presumably running).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<bool>,
 }
 
 /// Wrapper `{"data": QueuedMessageList}`.
@@ -522,12 +523,12 @@ pub struct QueuedMessageResponse {
 /// Outcome of a settings reload: warnings and errors keyed by setting. Both are empty in the example; their value shape is undocumented.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ReloadResult {
-    /// Errors raised while reloading, keyed by setting key; free-form values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub errors: Option<BTreeMap<String, serde_json::Value>>,
     /// Warnings raised while reloading, keyed by setting key; free-form values.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warnings: Option<BTreeMap<String, serde_json::Value>>,
+    /// Errors raised while reloading, keyed by setting key; free-form values.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub errors: Option<BTreeMap<String, serde_json::Value>>,
 }
 
 /// Wrapper `{"data": ReloadResult}`.
@@ -565,11 +566,11 @@ pub struct SettingsGroupItem {
 /// A page of settings groups `{total, items}`. The example reports `total` 11 but lists 10 items.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SettingsGroupPage {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub items: Option<Vec<SettingsGroupItem>>,
     /// Total number of groups.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub items: Option<Vec<SettingsGroupItem>>,
 }
 
 /// Wrapper `{"data": SettingsGroupPage}`.
@@ -582,12 +583,12 @@ pub struct SettingsGroupResponse {
 /// Settings under a prefix `{total, items}`; `items` maps the key (relative to the prefix) to its string value.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SettingsList {
-    /// Setting values keyed by setting key, e.g. `limits.size` → `104857600`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub items: Option<BTreeMap<String, String>>,
     /// Number of keys.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<u64>,
+    /// Setting values keyed by setting key, e.g. `limits.size` → `104857600`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub items: Option<BTreeMap<String, String>>,
 }
 
 /// Wrapper `{"data": SettingsList}`.
@@ -607,26 +608,26 @@ pub struct SettingsMapResponse {
 /// One change to the settings (POST /settings body item). The item schema is undocumented; the fields come from the example. Observed `type`: `clear`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SettingsUpdate {
-    /// Key prefix the change applies to, e.g. `spam-filter.rule.stwt_arc_signed.`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub prefix: Option<String>,
     /// Kind of change; the example uses `clear` (remove every key under `prefix`).
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
+    /// Key prefix the change applies to, e.g. `spam-filter.rule.stwt_arc_signed.`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefix: Option<String>,
 }
 
 /// Result of a spam-filter classification test.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SpamClassification {
-    /// Final disposition of a classified message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disposition: Option<SpamDisposition>,
     /// Total spam score.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
     /// Matched spam-filter tags keyed by tag name (e.g. `MISSING_DATE`, `SPF_NA`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<BTreeMap<String, SpamTagResult>>,
+    /// Final disposition of a classified message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disposition: Option<SpamDisposition>,
 }
 
 /// Wrapper `{"data": SpamClassification}`.
@@ -639,6 +640,15 @@ pub struct SpamClassificationResponse {
 /// Message and SMTP envelope to classify (POST /spam-filter/classify).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SpamClassifyRequest {
+    /// Raw RFC 5322 message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// IP address of the simulated sending host (IPv4 or IPv6).
+    #[serde(rename = "remoteIp", default, skip_serializing_if = "Option::is_none")]
+    pub remote_ip: Option<String>,
+    /// EHLO domain of the simulated sending host.
+    #[serde(rename = "ehloDomain", default, skip_serializing_if = "Option::is_none")]
+    pub ehlo_domain: Option<String>,
     /// Account the session is authenticated as; null for an unauthenticated session.
     #[serde(
         rename = "authenticatedAs",
@@ -646,9 +656,9 @@ pub struct SpamClassifyRequest {
         skip_serializing_if = "mailapi_support::Nullable::is_absent"
     )]
     pub authenticated_as: mailapi_support::Nullable<String>,
-    /// EHLO domain of the simulated sending host.
-    #[serde(rename = "ehloDomain", default, skip_serializing_if = "Option::is_none")]
-    pub ehlo_domain: Option<String>,
+    /// Whether the simulated session uses TLS.
+    #[serde(rename = "isTls", default, skip_serializing_if = "Option::is_none")]
+    pub is_tls: Option<bool>,
     /// Envelope sender (MAIL FROM).
     #[serde(rename = "envFrom", default, skip_serializing_if = "Option::is_none")]
     pub env_from: Option<String>,
@@ -658,15 +668,6 @@ pub struct SpamClassifyRequest {
     /// Envelope recipients (RCPT TO).
     #[serde(rename = "envRcptTo", default, skip_serializing_if = "Option::is_none")]
     pub env_rcpt_to: Option<Vec<String>>,
-    /// Whether the simulated session uses TLS.
-    #[serde(rename = "isTls", default, skip_serializing_if = "Option::is_none")]
-    pub is_tls: Option<bool>,
-    /// Raw RFC 5322 message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-    /// IP address of the simulated sending host (IPv4 or IPv6).
-    #[serde(rename = "remoteIp", default, skip_serializing_if = "Option::is_none")]
-    pub remote_ip: Option<String>,
 }
 
 /// Final disposition of a classified message.
@@ -715,21 +716,21 @@ pub struct TokenResponse {
 /// One event of a trace.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TraceEvent {
-    /// Time of the event.
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<chrono::DateTime<chrono::FixedOffset>>,
-    /// Event-specific key/values. Only the fields of `smtp.connection-start` are documented; other event types carry other keys (`domain`, `from`, `to`, `result`, `elapsed`, `strict`, `policy`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<TraceEventData>,
-    /// Event description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub details: Option<String>,
     /// Event title, e.g. `SMTP connection started`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+    /// Event description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<String>,
+    /// Time of the event.
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Event type, e.g. `smtp.connection-start`, `smtp.ehlo`, `smtp.dmarc-fail`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
+    /// Event-specific key/values. Only the fields of `smtp.connection-start` are documented; other event types carry other keys (`domain`, `from`, `to`, `result`, `elapsed`, `strict`, `policy`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<TraceEventData>,
 }
 
 /// Event-specific key/values. Only the fields of `smtp.connection-start` are documented; other event types carry other keys (`domain`, `from`, `to`, `result`, `elapsed`, `strict`, `policy`).
@@ -767,18 +768,18 @@ pub struct UidListResponse {
 /// One deleted item to restore (POST /store/undelete/{account\_id} body item). The item schema is undocumented; the fields come from the example.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UndeleteRequest {
-    /// Time at which the pending deletion is cancelled / expires.
-    #[serde(rename = "cancelDeletion", default, skip_serializing_if = "Option::is_none")]
-    pub cancel_deletion: Option<chrono::DateTime<chrono::FixedOffset>>,
-    /// Collection of the item (`email` in the example).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub collection: Option<String>,
     /// Blob hash of the deleted item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hash: Option<String>,
+    /// Collection of the item (`email` in the example).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collection: Option<String>,
     /// Deletion time of the item to restore.
     #[serde(rename = "restoreTime", default, skip_serializing_if = "Option::is_none")]
     pub restore_time: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// Time at which the pending deletion is cancelled / expires.
+    #[serde(rename = "cancelDeletion", default, skip_serializing_if = "Option::is_none")]
+    pub cancel_deletion: Option<chrono::DateTime<chrono::FixedOffset>>,
 }
 
 /// Outcome for one item of an undelete request.
@@ -802,7 +803,7 @@ pub struct UnsignedIntegerResponse {
     pub data: u64,
 }
 
-/// `schema` from the spec.
+/// The inline schema at `/paths/~1account~1auth/post/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum UpdateAccountAuthSettingsResponse {

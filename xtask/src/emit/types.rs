@@ -87,10 +87,11 @@ fn primitive(p: Primitive) -> TokenStream {
 }
 
 fn type_def(t: &TypeDef, enums: Enums, types: &BTreeMap<&str, &TypeDef>) -> TokenStream {
-    let mut doc = t.description.clone().unwrap_or_default();
-    if doc.is_empty() {
-        doc = format!("`{}` from the spec.", t.origin.rsplit('/').next().unwrap_or(&t.name));
-    }
+    let doc = match (&t.description, t.origin.strip_prefix("/components/schemas/").filter(|c| !c.contains('/'))) {
+        (Some(d), _) => d.clone(),
+        (None, Some(component)) => format!("The `{}` schema.", component.replace("~1", "/").replace("~0", "~")),
+        (None, None) => format!("The inline schema at `{}`.", t.origin),
+    };
     let docs = doc_attrs(&doc);
     let deprecated = t.deprecated.then(|| quote! { #[deprecated] });
     let name = ident(&t.name);
@@ -167,7 +168,11 @@ fn field(owner: &str, f: &Field, types: &BTreeMap<&str, &TypeDef>) -> TokenStrea
             serde_args.push(quote! { default, skip_serializing_if = "Option::is_none" });
             quote! { Option<#base> }
         }
-        (false, true) => quote! { Option<#base> },
+        (false, true) => {
+            // Without `deserialize_with`, serde would accept a missing field as `None`.
+            serde_args.push(quote! { deserialize_with = "Option::deserialize" });
+            quote! { Option<#base> }
+        }
         (false, false) => base,
     };
     let attr = (!serde_args.is_empty()).then(|| quote! { #[serde(#(#serde_args),*)] });
@@ -394,11 +399,11 @@ fn union(name: &proc_macro2::Ident, u: &Union) -> TokenStream {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = serde_json::Value::deserialize(deserializer)?;
                 let tag = value.get(#property).and_then(serde_json::Value::as_str).map(str::to_owned);
-                match tag.as_deref() {
+                let result = match tag.as_deref() {
                     #(#arms)*
                     other => return Err(serde::de::Error::custom(format!(#unknown))),
-                }
-                .map_err(serde::de::Error::custom)
+                };
+                result.map_err(serde::de::Error::custom)
             }
         }
     }

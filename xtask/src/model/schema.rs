@@ -52,8 +52,11 @@ impl<'a> Schemas<'a> {
     pub fn new(spec: &'a Spec) -> Self {
         let mut namer = Namer::default();
         let mut components = BTreeMap::new();
+        // Keys that are already Rust names keep them; the rest, in sorted order, come second.
         if let Some(Value::Object(schemas)) = spec.raw(COMPONENTS) {
-            for key in schemas.keys() {
+            let mut keys: Vec<&String> = schemas.keys().collect();
+            keys.sort_by_key(|k| (type_ident(k) != **k, k.to_string()));
+            for key in keys {
                 components.insert(key.clone(), namer.unique(type_ident(key), ""));
             }
         }
@@ -323,9 +326,10 @@ impl<'a> Schemas<'a> {
         let mut variants = Vec::new();
         for (i, member) in members.iter().enumerate() {
             let at = push_pointer(&push_pointer(pointer, key), &i.to_string());
-            let hint = format!("{name}Variant{}", i + 1);
+            let title = member.get("title").and_then(Value::as_str);
+            let hint = title.map_or_else(|| format!("{name}Variant{}", i + 1), |t| format!("{name}{}", type_ident(t)));
             let ty = self.type_of(&at, member, &hint);
-            let raw_name = match (&ty, member.get("title").and_then(Value::as_str)) {
+            let raw_name = match (&ty, title) {
                 (_, Some(title)) => type_ident(title),
                 (TypeRef::Named(n), None) => n.clone(),
                 (other, None) => structural_name(other),

@@ -1,0 +1,25 @@
+//! Every bad spec is a located error (`file:line:col: /pointer: message`), never a panic.
+
+mod common;
+
+#[test]
+fn every_bad_spec_reports_located_errors() {
+    let corpus = common::corpus("errors");
+    assert!(corpus.len() >= 8, "the corpus went missing");
+    for (stem, path) in corpus {
+        let source = path.to_string_lossy().into_owned();
+        let result = std::panic::catch_unwind(|| xtask::load_api(&common::root().join(&path), &source, &stem));
+        let diagnostics = match result {
+            Ok(Ok(_)) => panic!("{source}: expected errors, the spec was accepted"),
+            Ok(Err(d)) => d,
+            Err(_) => panic!("{source}: the generator panicked"),
+        };
+        for d in &diagnostics.0 {
+            assert_eq!(d.file, source);
+            assert!(d.line >= 1 && d.col >= 1, "{d}");
+        }
+        insta::with_settings!({ snapshot_path => "../corpus/errors", prepend_module_to_snapshot => false, omit_expression => true }, {
+            insta::assert_snapshot!(stem.as_str(), diagnostics.to_string());
+        });
+    }
+}
