@@ -78,6 +78,70 @@ def check_schema_examples(spec, problems):
                 stack.append((f"{where}/items", node["items"]))
 
 
+TOP_ORDER = ["openapi", "info", "servers", "security", "tags", "paths", "components"]
+OP_ORDER = ["tags", "summary", "description", "operationId", "security", "parameters",
+            "requestBody", "responses"]
+METHOD_ORDER = ["get", "put", "post", "patch", "delete"]
+COMPONENT_ORDER = ["securitySchemes", "parameters", "requestBodies", "responses", "schemas"]
+
+
+def out_of_order(keys, order):
+    """The first key that breaks `order` (keys not in `order` must be x- keys at the end)."""
+    ranks = []
+    for k in keys:
+        if k in order:
+            ranks.append(order.index(k))
+        elif k.startswith("x-"):
+            ranks.append(len(order))
+        else:
+            ranks.append(len(order) + 1)
+    for i in range(1, len(ranks)):
+        if ranks[i] < ranks[i - 1]:
+            return keys[i]
+    return None
+
+
+def check_layout(path, spec):
+    """The layout convention of specs/README.md, so a one-field change is a one-line diff."""
+    problems = []
+    text = open(path, encoding="utf-8").read()
+    if "\t" in text:
+        problems.append(f"{path}: tabs are not allowed")
+    block = None  # indentation of the key that opened a block scalar
+    for n, line in enumerate(text.splitlines(), 1):
+        if line != line.rstrip():
+            problems.append(f"{path}:{n}: trailing whitespace")
+        indent = len(line) - len(line.lstrip(" "))
+        if block is not None and (not line.strip() or indent > block):
+            continue  # block scalar content keeps the document's own spacing
+        block = indent if line.rstrip().endswith(("|", "|-", "|+", ">", ">-", ">+")) else None
+        if line.strip() and indent % 2:
+            problems.append(f"{path}:{n}: indentation is not a multiple of 2")
+    bad = out_of_order(list(spec), TOP_ORDER)
+    if bad:
+        problems.append(f"{path}: top-level key `{bad}` is out of order ({', '.join(TOP_ORDER)})")
+    routes = list(spec.get("paths") or {})
+    if routes != sorted(routes):
+        problems.append(f"{path}: paths are not sorted")
+    for route, item in (spec.get("paths") or {}).items():
+        bad = out_of_order([k for k in item if k in METHOD_ORDER], METHOD_ORDER)
+        if bad:
+            problems.append(f"{path}: #/paths/{route}: method `{bad}` is out of order")
+        for method in METHOD_ORDER:
+            if method in item:
+                bad = out_of_order(list(item[method]), OP_ORDER)
+                if bad:
+                    problems.append(f"{path}: #/paths/{route}/{method}: key `{bad}` is out of order")
+    components = spec.get("components") or {}
+    bad = out_of_order(list(components), COMPONENT_ORDER)
+    if bad:
+        problems.append(f"{path}: components section `{bad}` is out of order")
+    for section, entries in components.items():
+        if isinstance(entries, dict) and list(entries) != sorted(entries):
+            problems.append(f"{path}: components/{section} are not sorted by name")
+    return problems
+
+
 def check_spec(path):
     problems = []
     spec_dict, _ = read_from_filename(path)
@@ -104,6 +168,7 @@ def check_spec(path):
                 check_content(spec, response.get("content"), OAS30ReadValidator,
                               f"{where}/responses/{status}", problems)
     check_schema_examples(spec, problems)
+    problems.extend(check_layout(path, spec))
     return problems
 
 

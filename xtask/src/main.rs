@@ -1,18 +1,19 @@
 //! `cargo xtask`: regenerate, generate.
 
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
+use std::process::{Command, ExitCode};
 
 use xtask::{Error, Layout, load_api, project_root, regenerate, render_crates, write};
 
 const USAGE: &str = "usage:
   cargo xtask regenerate [--check]     regenerate generated/ from specs/ (--check: write nothing, fail if stale)
   cargo xtask generate --spec PATH --out DIR [--name NAME]
-                                       generate <NAME>-client and <NAME>-server for any OpenAPI 3.0 file";
+                                       generate <NAME>-client and <NAME>-server for any OpenAPI 3.0 file
+  cargo xtask test [ARGS]              install the spec validator (PyPI, into target/) and run `cargo test --workspace ARGS`";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    match run(&args) {
+    match dispatch(&args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("{e}");
@@ -21,7 +22,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(args: &[String]) -> Result<(), Error> {
+fn dispatch(args: &[String]) -> Result<(), Error> {
     let root = project_root();
     match args.first().map(String::as_str) {
         Some("regenerate") => {
@@ -38,8 +39,30 @@ fn run(args: &[String]) -> Result<(), Error> {
             Ok(())
         }
         Some("generate") => generate(&root, &args[1..]),
+        Some("test") => test(&root, &args[1..]),
         _ => Err(Error::Usage(USAGE.into())),
     }
+}
+
+/// Runs every test with the Python validator the spec tests need, installed into a venv under
+/// `target/` so a fresh clone needs nothing but cargo and python3.
+fn test(root: &Path, args: &[String]) -> Result<(), Error> {
+    let venv = root.join("target/spec-validator");
+    let python = venv.join("bin/python");
+    let marker = venv.join("installed.txt");
+    let requirements = std::fs::read_to_string(root.join("tests/requirements.txt")).unwrap_or_default();
+    if std::fs::read_to_string(&marker).ok().as_deref() != Some(requirements.as_str()) {
+        run(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
+        run(Command::new(&python).args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r"]).arg(root.join("tests/requirements.txt")))?;
+        std::fs::write(&marker, requirements).map_err(|e| Error::Write(write::WriteError::Io(marker, e)))?;
+    }
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    run(Command::new(cargo).args(["test", "--workspace"]).args(args).env("SPEC_VALIDATOR_PYTHON", &python).current_dir(root))
+}
+
+fn run(cmd: &mut Command) -> Result<(), Error> {
+    let status = cmd.status().map_err(|e| Error::Usage(format!("cannot run {cmd:?}: {e}")))?;
+    if status.success() { Ok(()) } else { Err(Error::Usage(format!("{cmd:?} failed: {status}"))) }
 }
 
 fn flag<'a>(args: &'a [String], name: &str) -> Option<&'a str> {

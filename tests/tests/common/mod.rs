@@ -1,5 +1,8 @@
 //! Helpers shared by the test files.
 
+// Each test file uses only some of these helpers.
+#![allow(dead_code)]
+
 use std::path::{Path, PathBuf};
 
 pub fn root() -> PathBuf {

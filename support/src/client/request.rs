@@ -1,0 +1,158 @@
+//! The request description generated code fills in.
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::Method;
+use serde::Serialize;
+
+use super::retry::RetryPolicy;
+use crate::params::{push_deep_object, push_form};
+use crate::security::Security;
+
+/// Per-call overrides of the transport's settings.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CallOptions {
+    /// Replaces the transport's timeout for this call.
+    pub timeout: Option<Duration>,
+    /// Replaces the transport's retry policy for this call.
+    pub retry: Option<RetryPolicy>,
+}
+
+/// Where a request goes.
+#[derive(Clone, Debug)]
+pub(crate) enum Target {
+    /// A percent-encoded path joined to the base URL.
+    Path(String),
+    /// A URL from a response (a `next` link), absolute or relative to the base URL.
+    Link(String),
+}
+
+/// One operation call, built by generated code and sent by a [`Transport`](super::Transport).
+#[derive(Clone)]
+pub struct Request {
+    pub(crate) operation_id: &'static str,
+    pub(crate) method: Method,
+    pub(crate) target: Target,
+    pub(crate) query: Vec<(String, String)>,
+    pub(crate) headers: Vec<(&'static str, String)>,
+    pub(crate) body: Option<(Bytes, &'static str)>,
+    pub(crate) accept: Option<&'static str>,
+    pub(crate) security: Security,
+    pub(crate) options: CallOptions,
+    /// A builder step that failed; reported by `execute` so the chain stays infallible.
+    pub(crate) invalid: Option<String>,
+}
+
+impl Request {
+    /// A call of `operation_id` to `path`, which must already be percent-encoded
+    /// (see [`encode_path_segment`](crate::params::encode_path_segment)).
+    pub fn new(operation_id: &'static str, method: Method, path: String) -> Self {
+        Self::with_target(operation_id, method, Target::Path(path))
+    }
+
+    /// A call to a URL taken from a response, such as a `links.next` URL.
+    ///
+    /// The URL may be relative to the base URL. It must have the base URL's
+    /// origin (scheme, host, port), otherwise `execute` refuses to send it, so
+    /// credentials never go to a host the client was not configured for.
+    pub fn from_link(operation_id: &'static str, method: Method, url: impl Into<String>) -> Self {
+        Self::with_target(operation_id, method, Target::Link(url.into()))
+    }
+
+    fn with_target(operation_id: &'static str, method: Method, target: Target) -> Self {
+        Self {
+            operation_id,
+            method,
+            target,
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+            accept: None,
+            security: &[],
+            options: CallOptions::default(),
+            invalid: None,
+        }
+    }
+
+    /// Adds a query pair; names and values are encoded when the URL is built.
+    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.query.push((name.into(), value.into()));
+        self
+    }
+
+    /// Adds a `style: form` array parameter; see [`push_form`].
+    pub fn query_form(mut self, name: &str, values: &[String], explode: bool) -> Self {
+        push_form(&mut self.query, name, values, explode);
+        self
+    }
+
+    /// Adds a `style: deepObject` parameter; see [`push_deep_object`].
+    pub fn query_deep_object(mut self, name: &str, entries: &[(String, String)]) -> Self {
+        push_deep_object(&mut self.query, name, entries);
+        self
+    }
+
+    /// Adds a request header; an invalid value fails the call with
+    /// [`TransportError::InvalidRequest`](super::TransportError::InvalidRequest).
+    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.headers.push((name, value.into()));
+        self
+    }
+
+    /// Sets a JSON body, sent with exactly `content_type`
+    /// (e.g. `application/json; api-version=1.0` or `application/vnd.api+json`).
+    pub fn json_body(mut self, body: &impl Serialize, content_type: &'static str) -> Self {
+        match serde_json::to_vec(body) {
+            Ok(json) => self.body = Some((Bytes::from(json), content_type)),
+            Err(err) => self.invalid = Some(format!("body is not serializable: {err}")),
+        }
+        self
+    }
+
+    /// Sets a raw body with its content type.
+    pub fn bytes_body(mut self, body: Bytes, content_type: &'static str) -> Self {
+        self.body = Some((body, content_type));
+        self
+    }
+
+    /// Sets the `Accept` header.
+    pub fn accept(mut self, media_type: &'static str) -> Self {
+        self.accept = Some(media_type);
+        self
+    }
+
+    /// Sets the operation's security requirements.
+    pub fn security(mut self, security: Security) -> Self {
+        self.security = security;
+        self
+    }
+
+    /// Sets per-call overrides.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// The operation id, as recorded in the tracing span.
+    pub fn operation_id(&self) -> &'static str {
+        self.operation_id
+    }
+}
+
+impl std::fmt::Debug for Request {
+    /// Shows header names and body size only: either may carry secrets.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let header_names: Vec<_> = self.headers.iter().map(|(name, _)| *name).collect();
+        let body = self.body.as_ref().map(|(bytes, content_type)| (bytes.len(), content_type));
+        f.debug_struct("Request")
+            .field("operation_id", &self.operation_id)
+            .field("method", &self.method)
+            .field("target", &self.target)
+            .field("query", &self.query)
+            .field("header_names", &header_names)
+            .field("body_len_and_type", &body)
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,314 @@
+//! Responses and the errors an operation can return.
+
+use std::error::Error as StdError;
+use std::fmt;
+
+use bytes::Bytes;
+use http::{HeaderMap, StatusCode};
+use serde::de::DeserializeOwned;
+
+/// A buffered response, before the generated code picks its meaning.
+#[derive(Clone, Debug)]
+pub struct RawResponse {
+    /// The status code.
+    pub status: StatusCode,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The whole body.
+    pub body: Bytes,
+}
+
+impl RawResponse {
+    /// A successful response whose body is JSON of type `T`.
+    pub fn json<T: DeserializeOwned, E>(self) -> Result<ResponseValue<T>, Error<E>> {
+        let body = decode_json(&self)?;
+        Ok(ResponseValue::from_parts(self.status, self.headers, body))
+    }
+
+    /// A successful response whose body is UTF-8 text.
+    pub fn text<E>(self) -> Result<ResponseValue<String>, Error<E>> {
+        let body = decode_text(&self)?;
+        Ok(ResponseValue::from_parts(self.status, self.headers, body))
+    }
+
+    /// A successful response whose body is kept as bytes.
+    pub fn bytes(self) -> ResponseValue<Bytes> {
+        ResponseValue::from_parts(self.status, self.headers, self.body)
+    }
+
+    /// A successful response whose body is ignored (204, or undocumented content).
+    pub fn empty(self) -> ResponseValue<()> {
+        ResponseValue::from_parts(self.status, self.headers, ())
+    }
+}
+
+/// Decodes the body as JSON; on failure keeps the raw body in [`Error::Decode`].
+pub fn decode_json<T: DeserializeOwned, E>(raw: &RawResponse) -> Result<T, Error<E>> {
+    serde_json::from_slice(&raw.body).map_err(|err| Error::decode(raw, err.to_string()))
+}
+
+/// Decodes the body as UTF-8 text; on failure keeps the raw body in [`Error::Decode`].
+pub fn decode_text<E>(raw: &RawResponse) -> Result<String, Error<E>> {
+    String::from_utf8(raw.body.to_vec()).map_err(|err| Error::decode(raw, err.to_string()))
+}
+
+/// The body as bytes; never fails, returns `Result` to match the other decoders.
+pub fn decode_bytes<E>(raw: &RawResponse) -> Result<Bytes, Error<E>> {
+    Ok(raw.body.clone())
+}
+
+/// A typed body with the status and headers it came with.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResponseValue<T> {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: T,
+}
+
+impl<T> ResponseValue<T> {
+    /// Pairs `body` with the status and headers of `raw`.
+    pub fn new(raw: &RawResponse, body: T) -> Self {
+        Self::from_parts(raw.status, raw.headers.clone(), body)
+    }
+
+    /// Builds a value from its parts.
+    pub fn from_parts(status: StatusCode, headers: HeaderMap, body: T) -> Self {
+        Self { status, headers, body }
+    }
+
+    /// The status code.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The typed body.
+    pub fn body(&self) -> &T {
+        &self.body
+    }
+
+    /// The typed body, dropping status and headers.
+    pub fn into_inner(self) -> T {
+        self.body
+    }
+
+    /// Status, headers and body.
+    pub fn into_parts(self) -> (StatusCode, HeaderMap, T) {
+        (self.status, self.headers, self.body)
+    }
+}
+
+impl<T> std::ops::Deref for ResponseValue<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.body
+    }
+}
+
+/// Why a request could not be sent or its response not received.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum TransportError {
+    /// The request could not be built (bad header value, unserializable body, foreign link).
+    InvalidRequest(String),
+    /// No response (head, or whole body for buffered calls) within the timeout.
+    Timeout,
+    /// The connection could not be established.
+    Connect(reqwest::Error),
+    /// Any other HTTP-level failure, such as a reset while reading the body.
+    Http(reqwest::Error),
+}
+
+impl TransportError {
+    /// Classifies a reqwest error; the URL is dropped since it may carry an API key.
+    pub(crate) fn from_reqwest(err: reqwest::Error) -> Self {
+        let err = err.without_url();
+        if err.is_timeout() {
+            Self::Timeout
+        } else if err.is_connect() {
+            Self::Connect(err)
+        } else {
+            Self::Http(err)
+        }
+    }
+
+    /// Whether the failure happened before the server could have acted.
+    pub(crate) fn is_retryable(&self) -> bool {
+        matches!(self, Self::Timeout | Self::Connect(_))
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::InvalidRequest(why) => write!(f, "invalid request: {why}"),
+            Self::Timeout => f.write_str("request timed out"),
+            Self::Connect(_) => f.write_str("connection failed"),
+            Self::Http(_) => f.write_str("HTTP transport failed"),
+        }
+    }
+}
+
+impl StdError for TransportError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        match self {
+            Self::Connect(err) | Self::Http(err) => Some(err),
+            Self::InvalidRequest(_) | Self::Timeout => None,
+        }
+    }
+}
+
+/// The error of a generated operation; `E` is the union of its documented error bodies.
+#[derive(Debug)]
+pub enum Error<E = ()> {
+    /// A documented error status with its typed body.
+    Api(ResponseValue<E>),
+    /// A status the spec does not document for this operation.
+    UnexpectedStatus {
+        /// The status code.
+        status: StatusCode,
+        /// The response headers.
+        headers: HeaderMap,
+        /// The raw body.
+        body: Bytes,
+    },
+    /// A documented status whose body did not decode.
+    Decode {
+        /// The status code.
+        status: StatusCode,
+        /// The response headers.
+        headers: HeaderMap,
+        /// The raw body.
+        body: Bytes,
+        /// The decoder's message.
+        message: String,
+    },
+    /// No usable response.
+    Transport(TransportError),
+}
+
+impl<E> Error<E> {
+    /// An undocumented status.
+    pub fn unexpected(raw: RawResponse) -> Self {
+        Self::UnexpectedStatus { status: raw.status, headers: raw.headers, body: raw.body }
+    }
+
+    /// A body that failed to decode, keeping the raw response.
+    pub fn decode(raw: &RawResponse, message: impl Into<String>) -> Self {
+        Self::Decode {
+            status: raw.status,
+            headers: raw.headers.clone(),
+            body: raw.body.clone(),
+            message: message.into(),
+        }
+    }
+
+    /// The status of the response, if one arrived.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Self::Api(value) => Some(value.status()),
+            Self::UnexpectedStatus { status, .. } | Self::Decode { status, .. } => Some(*status),
+            Self::Transport(_) => None,
+        }
+    }
+}
+
+impl<E: DeserializeOwned> Error<E> {
+    /// A documented error status: [`Error::Api`] with the JSON body, or [`Error::Decode`].
+    pub fn api_json(raw: RawResponse) -> Self {
+        match decode_json::<E, E>(&raw) {
+            Ok(body) => Self::Api(ResponseValue::from_parts(raw.status, raw.headers, body)),
+            Err(err) => err,
+        }
+    }
+}
+
+impl<E> From<TransportError> for Error<E> {
+    fn from(err: TransportError) -> Self {
+        Self::Transport(err)
+    }
+}
+
+impl<E> fmt::Display for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Api(value) => write!(f, "API error response ({})", value.status()),
+            Self::UnexpectedStatus { status, .. } => write!(f, "unexpected response status {status}"),
+            Self::Decode { status, message, .. } => {
+                write!(f, "could not decode {status} response body: {message}")
+            }
+            Self::Transport(err) => err.fmt(f),
+        }
+    }
+}
+
+impl<E: fmt::Debug> StdError for Error<E> {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        match self {
+            Self::Transport(err) => Some(err),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(status: u16, body: &'static str) -> RawResponse {
+        RawResponse {
+            status: StatusCode::from_u16(status).unwrap(),
+            headers: HeaderMap::new(),
+            body: Bytes::from_static(body.as_bytes()),
+        }
+    }
+
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    struct NotFound {
+        code: String,
+    }
+
+    #[test]
+    fn json_success_keeps_status_and_body() {
+        let value = raw(200, "[1,2]").json::<Vec<u8>, ()>().unwrap();
+        assert_eq!(value.status(), StatusCode::OK);
+        assert_eq!(value.len(), 2);
+        assert_eq!(value.into_inner(), [1, 2]);
+    }
+
+    #[test]
+    fn decode_failure_keeps_raw_body_and_message() {
+        let err = raw(200, "{oops").json::<Vec<u8>, ()>().unwrap_err();
+        let Error::Decode { status, body, message, .. } = &err else { panic!("{err:?}") };
+        assert_eq!((*status, body.as_ref()), (StatusCode::OK, b"{oops".as_ref()));
+        assert!(message.contains("line 1 column 2"), "{message}");
+        assert!(err.to_string().starts_with("could not decode 200 OK response body"));
+    }
+
+    #[test]
+    fn documented_errors_decode_into_api() {
+        let err = Error::<NotFound>::api_json(raw(404, r#"{"code":"gone"}"#));
+        let Error::Api(value) = &err else { panic!("{err:?}") };
+        assert_eq!(value.body(), &NotFound { code: "gone".into() });
+        assert_eq!(err.status(), Some(StatusCode::NOT_FOUND));
+
+        let err = Error::<NotFound>::api_json(raw(404, "<html>"));
+        assert!(matches!(err, Error::Decode { .. }));
+    }
+
+    #[test]
+    fn unexpected_and_text_and_empty() {
+        let err = Error::<()>::unexpected(raw(418, "tea"));
+        assert_eq!(err.to_string(), "unexpected response status 418 I'm a teapot");
+        assert_eq!(raw(200, "hi").text::<()>().unwrap().into_inner(), "hi");
+        let bad = RawResponse { body: Bytes::from_static(&[0xff]), ..raw(200, "") };
+        assert!(matches!(bad.text::<()>(), Err(Error::Decode { .. })));
+        assert_eq!(raw(204, "").empty().status(), StatusCode::NO_CONTENT);
+        assert_eq!(raw(200, "b").bytes().into_inner(), Bytes::from_static(b"b"));
+    }
+}

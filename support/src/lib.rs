@@ -1,0 +1,31 @@
+//! Runtime shared by the generated mail API crates.
+//!
+//! The code generator emits thin per-operation code; everything that is the
+//! same for every vendor lives here once:
+//!
+//! - [`types`]: `Secret`, `Nullable`, `Base64Bytes` (always available).
+//! - [`security`]: the `Scheme` tables both sides read (always available).
+//! - [`params`]: path and query encoding (always available).
+//! - [`problem`]: RFC 7807 problem documents (always available).
+//! - [`sse`]: server-sent events parser and encoder (always available).
+//! - [`paginate`]: turns a page fetcher into a stream of items (always available).
+//! - `client` (feature `client`): reqwest transport with auth, retries and typed errors.
+//! - `server` (feature `server`): axum helpers for authentication, request parsing and responses.
+#![cfg_attr(docsrs, feature(doc_cfg))]
+#![warn(missing_docs)]
+
+pub mod paginate;
+pub mod params;
+pub mod problem;
+pub mod security;
+pub mod sse;
+pub mod types;
+
+#[cfg(feature = "client")]
+pub mod client;
+#[cfg(feature = "server")]
+pub mod server;
+
+pub use problem::Problem;
+pub use security::{Scheme, SchemeKind};
+pub use types::{Base64Bytes, Nullable, Secret};

@@ -1,0 +1,196 @@
+//! Helpers for generated axum servers: authentication, request parsing,
+//! responses and safety layers. Every failure is a [`Problem`] response.
+
+mod auth;
+mod params;
+
+use std::any::Any;
+use std::convert::Infallible;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, FromRequest};
+use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
+use futures_util::{Stream, StreamExt as _};
+use http::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderMap, HeaderValue};
+use http::StatusCode;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::error::Category;
+use tower_http::catch_panic::CatchPanicLayer;
+
+pub use auth::{AuthError, Authenticator, Principal, authenticate};
+pub use params::{PathParams, QueryParams, header_param, missing_param, parse_array, parse_param};
+
+pub use crate::problem::{PROBLEM_JSON, Problem};
+pub use crate::security::{Scheme, SchemeKind, Security};
+pub use crate::sse::SseEvent;
+
+/// Largest request body [`with_defaults`] accepts: 10 MiB, room for mail with attachments.
+pub const DEFAULT_BODY_LIMIT: usize = 10 * 1024 * 1024;
+
+/// Applies the standard layers to a finished router: the body limit
+/// ([`DEFAULT_BODY_LIMIT`], enforced by [`RawBody`]) and panic catching.
+/// Call it after adding the routes; layers only wrap existing routes.
+pub fn with_defaults<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
+    router.layer(DefaultBodyLimit::max(DEFAULT_BODY_LIMIT)).layer(catch_panic_layer())
+}
+
+/// The response maker [`catch_panic_layer`] uses.
+pub type PanicHandler = fn(Box<dyn Any + Send + 'static>) -> Response;
+
+/// Turns a panicking handler into a 500 problem; the server keeps serving.
+pub fn catch_panic_layer() -> CatchPanicLayer<PanicHandler> {
+    CatchPanicLayer::custom(panic_response as PanicHandler)
+}
+
+fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {
+    let message = panic
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("non-string panic payload");
+    tracing::error!(panic = message, "handler panicked");
+    Problem::internal().into_response()
+}
+
+/// The whole request body, limited by [`DefaultBodyLimit`]; an oversized
+/// body is a 413 problem rather than axum's plain-text rejection.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RawBody(pub Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for RawBody {
+    type Rejection = Problem;
+
+    async fn from_request(request: axum::extract::Request, state: &S) -> Result<Self, Problem> {
+        Bytes::from_request(request, state).await.map(Self).map_err(body_problem)
+    }
+}
+
+fn body_problem(rejection: BytesRejection) -> Problem {
+    match rejection.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => Problem::payload_too_large("request body is too large"),
+        status => Problem::new(status).with_detail(rejection.body_text()),
+    }
+}
+
+/// Checks the content type, then parses the body as JSON; see [`parse_json_body`].
+pub fn read_json_body<T: DeserializeOwned>(
+    headers: &HeaderMap,
+    body: Bytes,
+    accepted_content_types: &[&str],
+) -> Result<T, Problem> {
+    check_content_type(headers, accepted_content_types)?;
+    parse_json_body(&body)
+}
+
+/// 415 unless the request's media type essence (type/subtype, parameters
+/// ignored, case-insensitive) is one of `accepted`.
+pub fn check_content_type(headers: &HeaderMap, accepted: &[&str]) -> Result<(), Problem> {
+    let Some(value) = headers.get(CONTENT_TYPE) else {
+        return Err(Problem::unsupported_media_type("missing content type"));
+    };
+    let received = essence(value.to_str().unwrap_or_default());
+    if accepted.iter().any(|media_type| essence(media_type) == received) {
+        return Ok(());
+    }
+    Err(Problem::unsupported_media_type(format!(
+        "content type `{received}` is not accepted; expected {}",
+        accepted.join(" or ")
+    )))
+}
+
+fn essence(media_type: &str) -> String {
+    media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase()
+}
+
+/// Parses JSON: 400 with line and column for malformed JSON, 422 with the
+/// JSON pointer of the failing field for wrong types, missing fields or
+/// unknown enum values.
+pub fn parse_json_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, Problem> {
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(json_problem)?;
+    deserializer.end().map_err(syntax_problem)?;
+    Ok(value)
+}
+
+fn json_problem(err: serde_path_to_error::Error<serde_json::Error>) -> Problem {
+    let mut pointer = json_pointer(err.path());
+    let inner = err.into_inner();
+    if inner.classify() != Category::Data {
+        return syntax_problem(inner);
+    }
+    // serde reports a missing field at its parent; point at the field itself.
+    let message = inner.to_string();
+    if let Some(field) = message.strip_prefix("missing field `").and_then(|rest| rest.split('`').next()) {
+        pointer.push('/');
+        pointer.push_str(&escape_pointer(field));
+    }
+    Problem::unprocessable(message).with_pointer(pointer)
+}
+
+fn syntax_problem(err: serde_json::Error) -> Problem {
+    Problem::bad_request(format!("malformed JSON: {err}"))
+        .with_extension("line", err.line())
+        .with_extension("column", err.column())
+}
+
+fn json_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+
+    let mut pointer = String::new();
+    for segment in path.iter() {
+        match segment {
+            Segment::Seq { index } => pointer.push_str(&format!("/{index}")),
+            Segment::Map { key } => pointer.push_str(&format!("/{}", escape_pointer(key))),
+            Segment::Enum { variant } => pointer.push_str(&format!("/{}", escape_pointer(variant))),
+            Segment::Unknown => {}
+        }
+    }
+    pointer
+}
+
+fn escape_pointer(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+/// A JSON response with the given status and exact content type (e.g.
+/// `application/vnd.api+json`). A body that fails to serialize is logged
+/// and answered with a 500 problem.
+pub fn json_response<T: Serialize>(status: StatusCode, content_type: &'static str, body: &T) -> Response {
+    match serde_json::to_vec(body) {
+        Ok(json) => (status, [(CONTENT_TYPE, HeaderValue::from_static(content_type))], json).into_response(),
+        Err(err) => {
+            tracing::error!(error = %err, "response body is not serializable");
+            Problem::internal().into_response()
+        }
+    }
+}
+
+/// A streaming `text/event-stream` response, one event per stream item.
+pub fn sse_response<S>(events: S) -> Response
+where
+    S: Stream<Item = SseEvent> + Send + 'static,
+{
+    let body = Body::from_stream(events.map(|event| Ok::<_, Infallible>(event.encode())));
+    let headers = [
+        (CONTENT_TYPE, HeaderValue::from_static("text/event-stream")),
+        (CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+    ];
+    (headers, body).into_response()
+}
+
+/// A streaming binary response; an error item aborts the connection.
+pub fn stream_response<S, E>(content_type: &'static str, chunks: S) -> Response
+where
+    S: Stream<Item = Result<Bytes, E>> + Send + 'static,
+    E: Into<axum::BoxError>,
+{
+    let headers = [(CONTENT_TYPE, HeaderValue::from_static(content_type))];
+    (headers, Body::from_stream(chunks)).into_response()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,273 @@
+//! Path, query and header parameters for generated handlers.
+//!
+//! Each value is deserialized from its string form, so anything that
+//! deserializes from a string or number works: integers, booleans, enums,
+//! dates. Failures are 400 problems naming the parameter.
+
+use std::convert::Infallible;
+
+use axum::extract::{FromRequestParts, RawPathParams};
+use http::HeaderMap;
+use http::request::Parts;
+use serde::de::value::{BorrowedStrDeserializer, Error as ValueError};
+use serde::de::{DeserializeOwned, Deserializer, Error as _, Unexpected, Visitor};
+use serde::forward_to_deserialize_any;
+
+use crate::params::parse_query;
+use crate::problem::Problem;
+
+/// Parses one parameter value; on failure a 400 problem names `name`.
+pub fn parse_param<T: DeserializeOwned>(name: &str, value: &str) -> Result<T, Problem> {
+    T::deserialize(ParamValue(value)).map_err(|err| {
+        Problem::bad_request(format!("invalid value for parameter `{name}`: {err}")).with_parameter(name)
+    })
+}
+
+/// Parses a comma-separated (`style: simple` or non-exploded `form`) array.
+pub fn parse_array<T: DeserializeOwned>(name: &str, value: &str) -> Result<Vec<T>, Problem> {
+    if value.is_empty() {
+        return Ok(Vec::new());
+    }
+    value.split(',').map(|item| parse_param(name, item)).collect()
+}
+
+/// Parses an optional header parameter.
+pub fn header_param<T: DeserializeOwned>(headers: &HeaderMap, name: &str) -> Result<Option<T>, Problem> {
+    let Some(value) = headers.get(name) else { return Ok(None) };
+    let text = value.to_str().map_err(|_| {
+        Problem::bad_request(format!("header `{name}` is not visible ASCII")).with_parameter(name)
+    })?;
+    parse_param(name, text).map(Some)
+}
+
+/// A problem for a missing required parameter.
+pub fn missing_param(name: &str) -> Problem {
+    Problem::bad_request(format!("missing required parameter `{name}`")).with_parameter(name)
+}
+
+/// The decoded query string; an extractor that never fails.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct QueryParams(Vec<(String, String)>);
+
+impl QueryParams {
+    /// Decodes a raw query string (without `?`).
+    pub fn parse(query: Option<&str>) -> Self {
+        Self(query.map(parse_query).unwrap_or_default())
+    }
+
+    /// All decoded pairs in order.
+    pub fn pairs(&self) -> &[(String, String)] {
+        &self.0
+    }
+
+    /// The first value of `name`.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0.iter().find(|(key, _)| key == name).map(|(_, value)| value.as_str())
+    }
+
+    /// Every value of `name` (repeated, exploded parameters).
+    pub fn all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.0.iter().filter(move |(key, _)| key == name).map(|(_, value)| value.as_str())
+    }
+
+    /// Parses an optional scalar parameter.
+    pub fn optional<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, Problem> {
+        self.get(name).map(|value| parse_param(name, value)).transpose()
+    }
+
+    /// Parses a required scalar parameter; absence is a 400 problem.
+    pub fn required<T: DeserializeOwned>(&self, name: &str) -> Result<T, Problem> {
+        self.optional(name)?.ok_or_else(|| missing_param(name))
+    }
+
+    /// Parses a `style: form` array: repeated pairs with `explode`, else one
+    /// comma-separated value. `None` when the parameter is absent.
+    pub fn array<T: DeserializeOwned>(&self, name: &str, explode: bool) -> Result<Option<Vec<T>>, Problem> {
+        if self.get(name).is_none() {
+            return Ok(None);
+        }
+        let items: Result<Vec<T>, Problem> = if explode {
+            self.all(name).map(|value| parse_param(name, value)).collect()
+        } else {
+            self.get(name).map_or(Ok(Vec::new()), |value| parse_array(name, value))
+        };
+        items.map(Some)
+    }
+
+    /// The entries of a `style: deepObject` parameter: `name[key]=value` as `(key, value)`.
+    pub fn deep_object(&self, name: &str) -> Vec<(String, String)> {
+        let entries = self.0.iter().filter_map(|(key, value)| {
+            let inner = key.strip_prefix(name)?.strip_prefix('[')?.strip_suffix(']')?;
+            Some((inner.to_owned(), value.clone()))
+        });
+        entries.collect()
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for QueryParams {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self::parse(parts.uri.query()))
+    }
+}
+
+/// The route's path parameters, percent-decoded; the rejection is a problem.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PathParams(Vec<(String, String)>);
+
+impl PathParams {
+    /// Builds the parameters from decoded pairs (useful in tests).
+    pub fn from_pairs(pairs: Vec<(String, String)>) -> Self {
+        Self(pairs)
+    }
+
+    /// Parses the parameter `name`. A missing one means the route and the
+    /// handler disagree, a server bug, hence 500.
+    pub fn required<T: DeserializeOwned>(&self, name: &str) -> Result<T, Problem> {
+        let Some((_, value)) = self.0.iter().find(|(key, _)| key == name) else {
+            tracing::error!(parameter = name, "route has no such path parameter");
+            return Err(Problem::internal());
+        };
+        parse_param(name, value)
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for PathParams {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let raw = RawPathParams::from_request_parts(parts, state)
+            .await
+            .map_err(|rejection| Problem::bad_request(rejection.body_text()))?;
+        Ok(Self(raw.iter().map(|(key, value)| (key.to_owned(), value.to_owned())).collect()))
+    }
+}
+
+/// A deserializer for one parameter's string form: numbers and booleans are
+/// parsed on request, everything else sees a string.
+struct ParamValue<'de>(&'de str);
+
+macro_rules! parse_scalar {
+    ($($method:ident => $visit:ident),* $(,)?) => {$(
+        fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ValueError> {
+            match self.0.parse() {
+                Ok(value) => visitor.$visit(value),
+                Err(_) => Err(ValueError::invalid_value(Unexpected::Str(self.0), &visitor)),
+            }
+        }
+    )*};
+}
+
+impl<'de> Deserializer<'de> for ParamValue<'de> {
+    type Error = ValueError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ValueError> {
+        visitor.visit_borrowed_str(self.0)
+    }
+
+    parse_scalar! {
+        deserialize_bool => visit_bool,
+        deserialize_i8 => visit_i8, deserialize_i16 => visit_i16,
+        deserialize_i32 => visit_i32, deserialize_i64 => visit_i64, deserialize_i128 => visit_i128,
+        deserialize_u8 => visit_u8, deserialize_u16 => visit_u16,
+        deserialize_u32 => visit_u32, deserialize_u64 => visit_u64, deserialize_u128 => visit_u128,
+        deserialize_f32 => visit_f32, deserialize_f64 => visit_f64,
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ValueError> {
+        visitor.visit_some(self)
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, ValueError> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, ValueError> {
+        BorrowedStrDeserializer::new(self.0).deserialize_enum(name, variants, visitor)
+    }
+
+    forward_to_deserialize_any! {
+        char str string bytes byte_buf unit unit_struct seq tuple tuple_struct map struct
+        identifier ignored_any
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http::HeaderValue;
+    use serde::Deserialize;
+
+    #[derive(Debug, PartialEq, Deserialize)]
+    #[serde(rename_all = "lowercase")]
+    enum Folder {
+        Inbox,
+        Sent,
+    }
+
+    #[derive(Debug, PartialEq, Deserialize)]
+    struct MessageId(u64);
+
+    fn query(raw: &str) -> QueryParams {
+        QueryParams::parse(Some(raw))
+    }
+
+    #[test]
+    fn scalars_parse_from_strings() {
+        assert_eq!(parse_param::<u32>("limit", "25").unwrap(), 25);
+        assert_eq!(parse_param::<f64>("x", "1.5").unwrap(), 1.5);
+        assert!(parse_param::<bool>("unread", "true").unwrap());
+        assert_eq!(parse_param::<Folder>("folder", "sent").unwrap(), Folder::Sent);
+        assert_eq!(parse_param::<MessageId>("id", "7").unwrap(), MessageId(7));
+        assert_eq!(parse_param::<Option<String>>("q", "a b").unwrap().as_deref(), Some("a b"));
+        let date: chrono::NaiveDate = parse_param("since", "2024-02-29").unwrap();
+        assert_eq!(date.to_string(), "2024-02-29");
+    }
+
+    #[test]
+    fn bad_values_are_400_naming_the_parameter() {
+        let problem = parse_param::<u32>("limit", "-1").unwrap_err();
+        assert_eq!(problem.status, 400);
+        assert_eq!(problem.extensions["parameter"], "limit");
+        assert!(problem.detail.unwrap().contains("`limit`"));
+        assert!(parse_param::<Folder>("folder", "trash").is_err());
+        assert!(parse_param::<bool>("unread", "yes").is_err());
+    }
+
+    #[test]
+    fn query_scalars_arrays_and_deep_objects() {
+        let q = query("limit=5&tag=a&tag=b&ids=1,2,3&filter[from]=x%40y&filter[unread]=true&empty=");
+        assert_eq!(q.required::<u8>("limit").unwrap(), 5);
+        assert_eq!(q.optional::<u8>("page").unwrap(), None);
+        assert_eq!(q.required::<u8>("page").unwrap_err().extensions["parameter"], "page");
+        assert_eq!(q.array::<String>("tag", true).unwrap().unwrap(), ["a", "b"]);
+        assert_eq!(q.array::<u8>("ids", false).unwrap().unwrap(), [1, 2, 3]);
+        assert_eq!(q.array::<u8>("empty", false).unwrap().unwrap(), Vec::<u8>::new());
+        assert_eq!(q.array::<u8>("none", false).unwrap(), None);
+        assert!(q.array::<u8>("tag", true).is_err());
+        let filter = q.deep_object("filter");
+        assert_eq!(filter, [("from".to_owned(), "x@y".to_owned()), ("unread".to_owned(), "true".to_owned())]);
+    }
+
+    #[test]
+    fn headers_and_path_params() {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-page", HeaderValue::from_static("3"));
+        assert_eq!(header_param::<u8>(&headers, "x-page").unwrap(), Some(3));
+        assert_eq!(header_param::<u8>(&headers, "x-other").unwrap(), None);
+
+        let path = PathParams::from_pairs(vec![("id".to_owned(), "a/b".to_owned())]);
+        assert_eq!(path.required::<String>("id").unwrap(), "a/b");
+        assert_eq!(path.required::<String>("nope").unwrap_err().status, 500);
+    }
+}
