@@ -35,7 +35,10 @@ pub struct SseEvent {
 impl SseEvent {
     /// An unnamed event carrying `data`.
     pub fn new(data: impl Into<String>) -> Self {
-        Self { data: data.into(), ..Self::default() }
+        Self {
+            data: data.into(),
+            ..Self::default()
+        }
     }
 
     /// An unnamed event carrying `value` as JSON.
@@ -68,8 +71,10 @@ impl SseEvent {
 
     /// Deserializes `data` as JSON.
     pub fn parse_data<T: DeserializeOwned>(&self) -> Result<T, SseError> {
-        serde_json::from_str(&self.data)
-            .map_err(|source| SseError::Json { data: self.data.clone(), source })
+        serde_json::from_str(&self.data).map_err(|source| SseError::Json {
+            data: self.data.clone(),
+            source,
+        })
     }
 
     /// Encodes the event in wire format, ending with the blank line.
@@ -241,7 +246,11 @@ pub struct SseStream<S> {
 
 /// Parses a stream of byte chunks (for example a response body) into events.
 pub fn parse<S>(bytes: S) -> SseStream<S> {
-    SseStream { inner: Box::pin(bytes), parser: SseParser::new(), done: false }
+    SseStream {
+        inner: Box::pin(bytes),
+        parser: SseParser::new(),
+        done: false,
+    }
 }
 
 impl<S, B, E> SseStream<S>
@@ -276,11 +285,14 @@ where
             let failure = match ready!(this.inner.as_mut().poll_next(cx)) {
                 Some(Ok(chunk)) => this.parser.feed(chunk.as_ref()).err(),
                 Some(Err(err)) => Some(SseError::Transport(err.into())),
-                None => None,
+                None => {
+                    this.done = true;
+                    continue;
+                }
             };
-            // Stop at the end of the input or at the first failure.
-            this.done = failure.is_some() || this.done;
             if let Some(err) = failure {
+                // The stream ends after its first failure.
+                this.done = true;
                 return Poll::Ready(Some(Err(err)));
             }
         }
@@ -289,7 +301,9 @@ where
 
 impl<S> fmt::Debug for SseStream<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SseStream").field("parser", &self.parser).finish_non_exhaustive()
+        f.debug_struct("SseStream")
+            .field("parser", &self.parser)
+            .finish_non_exhaustive()
     }
 }
 
@@ -333,7 +347,9 @@ mod tests {
 
     fn sample_events() -> Vec<SseEvent> {
         vec![
-            SseEvent::new("{\"subject\":\"héllo ✉ 📬\"}").with_event("mail").with_id("7"),
+            SseEvent::new("{\"subject\":\"héllo ✉ 📬\"}")
+                .with_event("mail")
+                .with_id("7"),
             SseEvent::new("\n two spaces\nx"),
             SseEvent::new("last").with_id("").with_retry(1500),
         ]
@@ -349,7 +365,11 @@ mod tests {
         let bytes = SAMPLE.as_bytes();
         for split in 0..=bytes.len() {
             let (head, tail) = bytes.split_at(split);
-            assert_eq!(parse_all(&[head, tail]), sample_events(), "split at {split}");
+            assert_eq!(
+                parse_all(&[head, tail]),
+                sample_events(),
+                "split at {split}"
+            );
         }
         let single_bytes: Vec<&[u8]> = bytes.chunks(1).collect();
         assert_eq!(parse_all(&single_bytes), sample_events());
@@ -373,9 +393,16 @@ mod tests {
             "event: update\nid: 4\nretry: 10\ndata: line 1\ndata: line 2\ndata: line 3\ndata: \n\n"
         );
         let parsed = parse_all(&[wire.as_bytes()]);
-        let expected = SseEvent { event: Some("update".into()), data: "line 1\nline 2\nline 3\n".into(), ..event };
+        let expected = SseEvent {
+            event: Some("update".into()),
+            data: "line 1\nline 2\nline 3\n".into(),
+            ..event
+        };
         assert_eq!(parsed, [expected]);
-        assert_eq!(parse_all(&[SseEvent::new("").encode().as_bytes()]), [SseEvent::new("")]);
+        assert_eq!(
+            parse_all(&[SseEvent::new("").encode().as_bytes()]),
+            [SseEvent::new("")]
+        );
     }
 
     #[test]

@@ -48,6 +48,7 @@ struct CrateContext<'a> {
     workspace: bool,
     support_path: &'a str,
     uses_chrono: bool,
+    uses_bytes: bool,
     operations: usize,
     types: usize,
 }
@@ -69,6 +70,7 @@ pub fn render_crates(api: &Api, templates: &Templates, layout: &Layout) -> Resul
             workspace: layout.workspace,
             support_path: &layout.support_path,
             uses_chrono: uses_chrono(api),
+            uses_bytes: uses_bytes(api),
             operations: api.operations.len(),
             types: api.types.len(),
         };
@@ -76,8 +78,28 @@ pub fn render_crates(api: &Api, templates: &Templates, layout: &Layout) -> Resul
         files.insert(dir.join("README.md"), templates.render("README.md.j2", &ctx)?);
         files.insert(dir.join("src/lib.rs"), write::rust_file(emit::crate_root(api, side), &api.source)?);
         files.insert(dir.join("src/types.rs"), write::rust_file(emit::types::module(api, enums), &api.source)?);
+        let modules = match side {
+            "client" => vec![("client", emit::client::module(api))],
+            _ => {
+                let mut modules = vec![("server", emit::server::module(api)), ("mock", emit::mock::module(api)), ("bin/mock", emit::mock::binary(api))];
+                modules.extend(emit::validate::module(api).map(|tokens| ("validate", tokens)));
+                modules
+            }
+        };
+        for (module, tokens) in modules {
+            files.insert(dir.join(format!("src/{module}.rs")), write::rust_file(tokens, &api.source)?);
+        }
     }
     Ok(files)
+}
+
+/// Raw (binary or text) request or response bodies are `bytes::Bytes`.
+fn uses_bytes(api: &Api) -> bool {
+    api.operations.iter().any(|op| {
+        let body = op.body.iter().flat_map(|b| &b.contents);
+        let responses = op.responses.iter().flat_map(|r| &r.contents);
+        body.chain(responses).any(|c| matches!(c.kind, model::BodyKind::Binary | model::BodyKind::Text))
+    })
 }
 
 fn uses_chrono(api: &Api) -> bool {

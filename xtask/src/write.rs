@@ -42,13 +42,30 @@ pub fn rust_file(tokens: TokenStream, source: &str) -> Result<String, WriteError
             out.push_str(&std::mem::take(&mut uses));
         }
         out.push('\n');
-        out.push_str(&text);
+        out.push_str(&space_members(&text));
     }
     if !uses.is_empty() {
         out.push('\n');
         out.push_str(&uses);
     }
     Ok(out)
+}
+
+/// A blank line between the members of an `impl` or `trait` block, as rustfmt-formatted
+/// hand-written code has; prettyplease puts them on consecutive lines.
+fn space_members(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut prev = "";
+    for line in text.lines() {
+        let member_start = line.starts_with("    ") && !line.starts_with("     ");
+        if prev == "    }" && member_start {
+            out.push('\n');
+        }
+        out.push_str(line);
+        out.push('\n');
+        prev = line;
+    }
+    out
 }
 
 /// The minijinja templates under `templates/`.

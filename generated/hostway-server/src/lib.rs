@@ -5,5 +5,16 @@
 //! Hostway email REST API: mailboxes, Exchange mailboxes, forwards, auto-responder, aliases, black/white lists, CleanMailPlus, global address book contacts, OpenXchange webmail, InfoStore, secret questions and statistics. Reconstructed from a PDF-to-text dump of the vendor wiki (002\_9e3687acbb4183cb.txt). Long-form operations live under /accounts/{account}/email/{domain}; short-form ones under /email and are used with the mailbox owner credentials.
 //!
 //! Generated from `specs/hostway.yaml`; see the crate README.
+#![allow(clippy::result_large_err, clippy::large_enum_variant)]
+
+pub mod mock;
+
+mod server;
 
 pub mod types;
+
+mod validate;
+
+pub use mailapi_support::Problem;
+pub use mailapi_support::server::{AuthError, Authenticator, Context, Principal};
+pub use server::*;

@@ -515,7 +515,7 @@ pub struct ExchangeMailbox {
         skip_serializing_if = "Option::is_none"
     )]
     pub reject_messages_from_senders_or_members: Option<String>,
-    /// The RequireSenderAuthenticationEnabled parameter specifies whether senders must be authenticated.
+    /// The RequireSenderAuthenticationEnabled parameter specifies whether senders must be authenticated. The two possible values for this parameter are true or false.
     #[serde(
         rename = "requireSenderAuthenticationEnabled",
         default,
@@ -659,7 +659,7 @@ pub struct ExchangeMailbox {
     /// Alias, documented as equal to the username (the example differs).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alias: Option<String>,
-    /// The AcceptMessagesOnlyFromSendersOrMembers parameter specifies the recipients who can send e-mail messages to this mailbox.
+    /// The AcceptMessagesOnlyFromSendersOrMembers parameter specifies the recipients who can send e-mail messages to this mailbox. You can specify users, contacts, or distribution groups. If you specify a distribution group, messages are accepted from all recipients that are members of that distribution group. You can also specify Exchange as a valid recipient for this parameter. If you configure a distribution group to accept messages only from the Exchange recipient, the distribution group only receives system-generated messages.
     #[serde(
         rename = "acceptMessagesOnlyFromSendersOrMembers",
         default,
@@ -679,7 +679,7 @@ pub struct ExchangeMailbox {
     /// Mailbox database name
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub database: Option<String>,
-    /// Whether messages sent to this mailbox are delivered to the mailbox and to the forwarding address (true) or only to the forwarding address (false).
+    /// The DeliverToMailboxAndForward parameter specifies whether messages sent to this mailbox are forwarded to another address. If set to true, messages are delivered to the mailbox and to the forwarding address; if set to false, messages are delivered only to the forwarding address.
     #[serde(
         rename = "deliverToMailboxAndForward",
         default,
@@ -696,7 +696,7 @@ pub struct ExchangeMailbox {
         skip_serializing_if = "Option::is_none"
     )]
     pub forwarding_smtp_address: Option<String>,
-    /// Whether this mailbox is hidden from other address lists.
+    /// The HiddenFromAddressListsEnabled parameter specifies whether this mailbox is hidden from other address lists. The two possible values for this parameter are true or false.
     #[serde(
         rename = "hiddenFromAddressListsEnabled",
         default,
@@ -1201,6 +1201,8 @@ pub struct MailboxPut {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quota: Option<i32>,
     /// OpenXchange account type; supported values come from the webmailNames endpoint. If not provided, standard is default. If the mailbox quantity allowed for the type is exceeded the response is 400.
+    ///
+    /// Default: `"standard"`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// New mailbox name (renames the mailbox). Should be used when updating the mailbox only.
@@ -1306,7 +1308,7 @@ pub struct MailboxWebmailUpdate {
     /// Forces customer to reset his password the next time he logs in to his OX account.
     #[serde(rename = "resetPassword", default, skip_serializing_if = "Option::is_none")]
     pub reset_password: Option<bool>,
-    /// Theme identifier.
+    /// Theme identifier for setting a specific theme when creating an OX account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub theme: Option<String>,
     /// OpenXchange account locale of type 'en\_US'.

@@ -5,5 +5,14 @@
 //! ONLYOFFICE (Workspace / CommunityServer) API 2.0: the mail server associated with the current tenant (portal).
 //!
 //! Generated from `specs/onlyoffice.yaml`; see the crate README.
+#![allow(clippy::result_large_err, clippy::large_enum_variant)]
+
+pub mod mock;
+
+mod server;
 
 pub mod types;
+
+pub use mailapi_support::Problem;
+pub use mailapi_support::server::{AuthError, Authenticator, Context, Principal};
+pub use server::*;

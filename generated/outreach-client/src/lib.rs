@@ -5,5 +5,14 @@
 //! Outreach API v2 (JSON:API 1.0), the mailbox resource: a representation of an email mailbox, used within the application for sending and syncing emails.
 //!
 //! Generated from `specs/outreach.yaml`; see the crate README.
+#![allow(clippy::result_large_err, clippy::large_enum_variant)]
+
+mod client;
 
 pub mod types;
+
+pub use client::*;
+pub use mailapi_support::client::{
+    BuildError, ByteStream, CallOptions, ClientBuilder, Error, EventStream,
+    ResponseValue, RetryPolicy, TransportError,
+};

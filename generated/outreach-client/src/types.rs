@@ -28,6 +28,7 @@ pub struct Error {
 /// A JSON:API document carrying errors.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ErrorDocument {
+    /// The errors of the request.
     pub errors: Vec<Error>,
 }
 
@@ -599,6 +600,7 @@ impl std::fmt::Display for MailboxAttributesSyncMethod {
 /// A JSON:API document carrying a page of mailboxes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MailboxCollectionDocument {
+    /// The mailboxes of the requested page.
     pub data: Vec<Mailbox>,
     /// Pagination links of a collection document; absent or null when there is no such page.
     ///
@@ -761,6 +763,7 @@ pub struct ResourceLinks {
 /// A JSON:API to-many relationship object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ToManyRelationship {
+    /// The related resource identifiers (empty when there are none).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<ResourceIdentifier>>,
     /// Links of a relationship object.

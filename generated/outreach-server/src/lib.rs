@@ -5,5 +5,16 @@
 //! Outreach API v2 (JSON:API 1.0), the mailbox resource: a representation of an email mailbox, used within the application for sending and syncing emails.
 //!
 //! Generated from `specs/outreach.yaml`; see the crate README.
+#![allow(clippy::result_large_err, clippy::large_enum_variant)]
+
+pub mod mock;
+
+mod server;
 
 pub mod types;
+
+mod validate;
+
+pub use mailapi_support::Problem;
+pub use mailapi_support::server::{AuthError, Authenticator, Context, Principal};
+pub use server::*;

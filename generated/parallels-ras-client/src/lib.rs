@@ -5,5 +5,14 @@
 //! Parallels RAS REST API v1.0, farm settings: the mailbox (SMTP) settings of a RAS farm (get, update). Reconstructed from the GitBook page "Mailbox", which embeds two OpenAPI 3.0.1 fragments (one per operation).
 //!
 //! Generated from `specs/parallels-ras.yaml`; see the crate README.
+#![allow(clippy::result_large_err, clippy::large_enum_variant)]
+
+mod client;
 
 pub mod types;
+
+pub use client::*;
+pub use mailapi_support::client::{
+    BuildError, ByteStream, CallOptions, ClientBuilder, Error, EventStream,
+    ResponseValue, RetryPolicy, TransportError,
+};

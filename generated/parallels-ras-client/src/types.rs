@@ -50,18 +50,23 @@ impl From<MailboxTls> for i64 {
 /// RFC 7807 problem details (ASP.NET Core shape). Extension members are allowed.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ProblemDetails {
+    /// URI reference identifying the problem type.
     #[serde(
         rename = "type",
         default,
         skip_serializing_if = "mailapi_support::Nullable::is_absent"
     )]
     pub type_: mailapi_support::Nullable<String>,
+    /// Short, human-readable summary of the problem type.
     #[serde(default, skip_serializing_if = "mailapi_support::Nullable::is_absent")]
     pub title: mailapi_support::Nullable<String>,
+    /// HTTP status code of this occurrence of the problem.
     #[serde(default, skip_serializing_if = "mailapi_support::Nullable::is_absent")]
     pub status: mailapi_support::Nullable<i32>,
+    /// Human-readable explanation of this occurrence of the problem.
     #[serde(default, skip_serializing_if = "mailapi_support::Nullable::is_absent")]
     pub detail: mailapi_support::Nullable<String>,
+    /// URI reference identifying this occurrence of the problem.
     #[serde(default, skip_serializing_if = "mailapi_support::Nullable::is_absent")]
     pub instance: mailapi_support::Nullable<String>,
     /// Properties beyond the declared ones.
@@ -76,20 +81,24 @@ pub struct RasMailboxSettings {
     /// Use TLS / SSL (for Mailbox). 0 = No, 1 = Yes, 2 = YesIfAvailable, 3 = YesTLS12IfAvailable, 4 = YesTLS13IfAvailable.
     #[serde(rename = "useTLS", default, skip_serializing_if = "Option::is_none")]
     pub use_tls: Option<MailboxTls>,
+    /// Whether SMTP server requires authentication.
     #[serde(rename = "requireAuth", default, skip_serializing_if = "Option::is_none")]
     pub require_auth: Option<bool>,
+    /// SMTP server name. Example: "mail.yourcompany.com:500"
     #[serde(
         rename = "smtpServer",
         default,
         skip_serializing_if = "mailapi_support::Nullable::is_absent"
     )]
     pub smtp_server: mailapi_support::Nullable<String>,
+    /// Sender email address.
     #[serde(
         rename = "senderAddress",
         default,
         skip_serializing_if = "mailapi_support::Nullable::is_absent"
     )]
     pub sender_address: mailapi_support::Nullable<String>,
+    /// SMTP server user name.
     #[serde(default, skip_serializing_if = "mailapi_support::Nullable::is_absent")]
     pub username: mailapi_support::Nullable<String>,
 }

@@ -5,5 +5,16 @@
 //! Parallels RAS REST API v1.0, farm settings: the mailbox (SMTP) settings of a RAS farm (get, update). Reconstructed from the GitBook page "Mailbox", which embeds two OpenAPI 3.0.1 fragments (one per operation).
 //!
 //! Generated from `specs/parallels-ras.yaml`; see the crate README.
+#![allow(clippy::result_large_err, clippy::large_enum_variant)]
+
+pub mod mock;
+
+mod server;
 
 pub mod types;
+
+mod validate;
+
+pub use mailapi_support::Problem;
+pub use mailapi_support::server::{AuthError, Authenticator, Context, Principal};
+pub use server::*;

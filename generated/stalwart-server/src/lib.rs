@@ -5,5 +5,16 @@
 //! REST management API of the Stalwart mail server (principals, queue, reports, telemetry, logs, spam filter, troubleshooting, settings, stores, DKIM, DNS), reconstructed from the Widdershins "Endpoints" page. Successful responses are wrapped as `{"data": ...}`; management errors come back with HTTP 200 as ErrorResponse (see `x-error-in-200`), authentication and lookup failures as 4xx problem details.
 //!
 //! Generated from `specs/stalwart.yaml`; see the crate README.
+#![allow(clippy::result_large_err, clippy::large_enum_variant)]
+
+pub mod mock;
+
+mod server;
 
 pub mod types;
+
+mod validate;
+
+pub use mailapi_support::Problem;
+pub use mailapi_support::server::{AuthError, Authenticator, Context, Principal};
+pub use server::*;

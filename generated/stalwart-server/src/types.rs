@@ -168,6 +168,7 @@ pub struct DnsRecord {
 /// Wrapper `{"data": [DnsRecord]}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DnsRecordListResponse {
+    /// Records the domain should publish (MX, CNAME, TXT, SRV in the example).
     pub data: Vec<DnsRecord>,
 }
 
@@ -270,6 +271,7 @@ pub struct LogEntry {
 /// A page of log entries.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct LogEntryList {
+    /// Log entries of the requested page, newest first.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<LogEntry>>,
     /// Total number of matching entries.
@@ -569,6 +571,7 @@ pub struct SettingsGroupPage {
     /// Total number of groups.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<u64>,
+    /// Settings groups of the requested page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<SettingsGroupItem>>,
 }
@@ -703,14 +706,18 @@ pub enum StringOrList {
 /// Wrapper `{"data": ...}` of a successful metrics fetch; the payload is undocumented (the document only shows the error returned when no metrics store is configured).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TelemetryMetricsResponse {
+    /// Metrics payload; shape undocumented (free-form JSON).
     pub data: serde_json::Value,
 }
 
 /// Wrapper `{"data": <token>}` of the token operations.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TokenResponse {
     /// Opaque short-lived token (base64, contains `+`, `/`, `=`; percent-encode it when passing it as the `token` query parameter).
-    pub data: String,
+    ///
+    /// Read-only: set by the server, never sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<String>,
 }
 
 /// One event of a trace.
@@ -756,12 +763,14 @@ pub struct TraceEventData {
 /// Wrapper `{"data": [TraceEvent]}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TraceEventListResponse {
+    /// Events of the trace in chronological order.
     pub data: Vec<TraceEvent>,
 }
 
 /// Wrapper `{"data": [integer]}` of DELETE /store/uids/{account\_id}; the meaning of the numbers is undocumented (`[0, 0]` in the example).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UidListResponse {
+    /// Numbers returned by the reset (`[0, 0]` in the example); their meaning is undocumented.
     pub data: Vec<u64>,
 }
 
@@ -793,6 +802,7 @@ pub struct UndeleteResult {
 /// Wrapper `{"data": [UndeleteResult]}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UndeleteResultListResponse {
+    /// One outcome per requested item, in request order.
     pub data: Vec<UndeleteResult>,
 }
 

@@ -7,6 +7,7 @@ mod auth;
 mod request;
 mod response;
 mod retry;
+mod stream;
 mod transport;
 
 pub use request::{CallOptions, Request};
@@ -14,7 +15,10 @@ pub use response::{
     Error, RawResponse, ResponseValue, TransportError, decode_bytes, decode_json, decode_text,
 };
 pub use retry::{RetryPolicy, retry_after};
+pub use stream::{ByteStream, EventStream};
 pub use transport::{BuildError, ClientBuilder, Transport};
 
-pub use crate::params::{encode_path_segment, push_deep_object, push_form};
+pub use http::Method;
+
+pub use crate::params::{QueryStyle, encode_path_segment, path_param, push_deep_object, push_form};
 pub use crate::security::{Scheme, SchemeKind, Security};

@@ -7,7 +7,7 @@ use http::Method;
 use serde::Serialize;
 
 use super::retry::RetryPolicy;
-use crate::params::{push_deep_object, push_form};
+use crate::params::{ParamValue, QueryStyle, push_deep_object, push_form};
 use crate::security::Security;
 
 /// Per-call overrides of the transport's settings.
@@ -93,6 +93,45 @@ impl Request {
         self
     }
 
+    /// Adds a query parameter from any serializable value: `None` is left
+    /// out, arrays repeat the name (`style: form, explode: true`).
+    pub fn query_param<T: Serialize + ?Sized>(self, name: &str, value: &T) -> Self {
+        self.query_styled(name, value, QueryStyle::Form, true)
+    }
+
+    /// Adds a query parameter in the given style; see [`ParamValue::push_query`].
+    pub fn query_styled<T: Serialize + ?Sized>(
+        mut self,
+        name: &str,
+        value: &T,
+        style: QueryStyle,
+        explode: bool,
+    ) -> Self {
+        match ParamValue::from_serialize(value) {
+            Ok(value) => value.push_query(&mut self.query, name, style, explode),
+            Err(err) => self.invalid = Some(format!("query parameter `{name}`: {err}")),
+        }
+        self
+    }
+
+    /// Adds a header parameter from any serializable value (`style: simple`); `None` is left out.
+    pub fn header_param<T: Serialize + ?Sized>(mut self, name: &'static str, value: &T) -> Self {
+        match ParamValue::from_serialize(value).map(ParamValue::simple_text) {
+            Ok(Some(text)) => self.headers.push((name, text)),
+            Ok(None) => {}
+            Err(err) => self.invalid = Some(format!("header parameter `{name}`: {err}")),
+        }
+        self
+    }
+
+    /// Applies `set` only when `value` is present (optional bodies).
+    pub fn optional<T>(self, value: Option<T>, set: impl FnOnce(Self, T) -> Self) -> Self {
+        match value {
+            Some(value) => set(self, value),
+            None => self,
+        }
+    }
+
     /// Adds a request header; an invalid value fails the call with
     /// [`TransportError::InvalidRequest`](super::TransportError::InvalidRequest).
     pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
@@ -144,7 +183,10 @@ impl std::fmt::Debug for Request {
     /// Shows header names and body size only: either may carry secrets.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let header_names: Vec<_> = self.headers.iter().map(|(name, _)| *name).collect();
-        let body = self.body.as_ref().map(|(bytes, content_type)| (bytes.len(), content_type));
+        let body = self
+            .body
+            .as_ref()
+            .map(|(bytes, content_type)| (bytes.len(), content_type));
         f.debug_struct("Request")
             .field("operation_id", &self.operation_id)
             .field("method", &self.method)

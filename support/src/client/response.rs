@@ -40,6 +40,77 @@ impl RawResponse {
     pub fn empty(self) -> ResponseValue<()> {
         ResponseValue::from_parts(self.status, self.headers, ())
     }
+
+    /// Reads the whole body of a streaming response (used for its error statuses).
+    pub async fn read(response: reqwest::Response) -> Result<Self, TransportError> {
+        let (status, headers) = (response.status(), response.headers().clone());
+        let body = response
+            .bytes()
+            .await
+            .map_err(TransportError::from_reqwest)?;
+        Ok(Self {
+            status,
+            headers,
+            body,
+        })
+    }
+
+    /// A documented error status with a JSON body, wrapped into the
+    /// operation's error enum by `wrap` (usually a variant constructor).
+    pub fn error_json<T: DeserializeOwned, E>(self, wrap: impl FnOnce(T) -> E) -> Error<E> {
+        match decode_json::<T, E>(&self) {
+            Ok(body) => Error::Api(ResponseValue::from_parts(
+                self.status,
+                self.headers,
+                wrap(body),
+            )),
+            Err(err) => err,
+        }
+    }
+
+    /// A documented error status with a text body.
+    pub fn error_text<E>(self, wrap: impl FnOnce(String) -> E) -> Error<E> {
+        match decode_text::<E>(&self) {
+            Ok(body) => Error::Api(ResponseValue::from_parts(
+                self.status,
+                self.headers,
+                wrap(body),
+            )),
+            Err(err) => err,
+        }
+    }
+
+    /// A documented error status with a binary body.
+    pub fn error_bytes<E>(self, wrap: impl FnOnce(Bytes) -> E) -> Error<E> {
+        Error::Api(ResponseValue::from_parts(
+            self.status,
+            self.headers,
+            wrap(self.body),
+        ))
+    }
+
+    /// A documented error status without a body.
+    pub fn error_empty<E>(self, error: E) -> Error<E> {
+        Error::Api(ResponseValue::from_parts(self.status, self.headers, error))
+    }
+
+    /// For APIs that report errors inside a 2xx body: if the body parses as
+    /// the error schema `T`, that is an [`Error::Api`]; otherwise the response
+    /// is handed back for normal decoding. `T` needs a required field that
+    /// success bodies lack, or every object would match.
+    pub fn reject_error_in_body<T: DeserializeOwned, E>(
+        self,
+        wrap: impl FnOnce(T) -> E,
+    ) -> Result<Self, Error<E>> {
+        match serde_json::from_slice::<T>(&self.body) {
+            Ok(body) => Err(Error::Api(ResponseValue::from_parts(
+                self.status,
+                self.headers,
+                wrap(body),
+            ))),
+            Err(_) => Ok(self),
+        }
+    }
 }
 
 /// Decodes the body as JSON; on failure keeps the raw body in [`Error::Decode`].
@@ -73,7 +144,11 @@ impl<T> ResponseValue<T> {
 
     /// Builds a value from its parts.
     pub fn from_parts(status: StatusCode, headers: HeaderMap, body: T) -> Self {
-        Self { status, headers, body }
+        Self {
+            status,
+            headers,
+            body,
+        }
     }
 
     /// The status code.
@@ -99,6 +174,11 @@ impl<T> ResponseValue<T> {
     /// Status, headers and body.
     pub fn into_parts(self) -> (StatusCode, HeaderMap, T) {
         (self.status, self.headers, self.body)
+    }
+
+    /// Maps the body, keeping status and headers.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> ResponseValue<U> {
+        ResponseValue::from_parts(self.status, self.headers, f(self.body))
     }
 }
 
@@ -195,7 +275,11 @@ pub enum Error<E = ()> {
 impl<E> Error<E> {
     /// An undocumented status.
     pub fn unexpected(raw: RawResponse) -> Self {
-        Self::UnexpectedStatus { status: raw.status, headers: raw.headers, body: raw.body }
+        Self::UnexpectedStatus {
+            status: raw.status,
+            headers: raw.headers,
+            body: raw.body,
+        }
     }
 
     /// A body that failed to decode, keeping the raw response.
@@ -238,8 +322,12 @@ impl<E> fmt::Display for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Api(value) => write!(f, "API error response ({})", value.status()),
-            Self::UnexpectedStatus { status, .. } => write!(f, "unexpected response status {status}"),
-            Self::Decode { status, message, .. } => {
+            Self::UnexpectedStatus { status, .. } => {
+                write!(f, "unexpected response status {status}")
+            }
+            Self::Decode {
+                status, message, ..
+            } => {
                 write!(f, "could not decode {status} response body: {message}")
             }
             Self::Transport(err) => err.fmt(f),
@@ -259,6 +347,7 @@ impl<E: fmt::Debug> StdError for Error<E> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::Value;
 
     fn raw(status: u16, body: &'static str) -> RawResponse {
         RawResponse {
@@ -283,30 +372,108 @@ mod tests {
 
     #[test]
     fn decode_failure_keeps_raw_body_and_message() {
-        let err = raw(200, "{oops").json::<Vec<u8>, ()>().unwrap_err();
-        let Error::Decode { status, body, message, .. } = &err else { panic!("{err:?}") };
-        assert_eq!((*status, body.as_ref()), (StatusCode::OK, b"{oops".as_ref()));
-        assert!(message.contains("line 1 column 2"), "{message}");
-        assert!(err.to_string().starts_with("could not decode 200 OK response body"));
+        let err = raw(200, "[1,x]").json::<Vec<u8>, ()>().unwrap_err();
+        let Error::Decode {
+            status,
+            body,
+            message,
+            ..
+        } = &err
+        else {
+            panic!("{err:?}")
+        };
+        assert_eq!(
+            (*status, body.as_ref()),
+            (StatusCode::OK, b"[1,x]".as_ref())
+        );
+        assert!(message.contains("line 1 column 4"), "{message}");
+        assert!(
+            err.to_string()
+                .starts_with("could not decode 200 OK response body")
+        );
     }
 
     #[test]
     fn documented_errors_decode_into_api() {
         let err = Error::<NotFound>::api_json(raw(404, r#"{"code":"gone"}"#));
-        let Error::Api(value) = &err else { panic!("{err:?}") };
-        assert_eq!(value.body(), &NotFound { code: "gone".into() });
+        let Error::Api(value) = &err else {
+            panic!("{err:?}")
+        };
+        assert_eq!(
+            value.body(),
+            &NotFound {
+                code: "gone".into()
+            }
+        );
         assert_eq!(err.status(), Some(StatusCode::NOT_FOUND));
 
         let err = Error::<NotFound>::api_json(raw(404, "<html>"));
         assert!(matches!(err, Error::Decode { .. }));
     }
 
+    #[derive(Debug, PartialEq)]
+    enum OpError {
+        NotFound(NotFound),
+        Gone,
+        Text(String),
+        InBody(NotFound),
+    }
+
+    #[test]
+    fn error_helpers_wrap_bodies_into_the_operation_enum() {
+        let err = raw(404, r#"{"code":"x"}"#).error_json(OpError::NotFound);
+        let Error::Api(value) = err else {
+            panic!("{err:?}")
+        };
+        assert_eq!(
+            value.into_inner(),
+            OpError::NotFound(NotFound { code: "x".into() })
+        );
+        assert!(matches!(
+            raw(404, "nope").error_json(OpError::NotFound),
+            Error::Decode { .. }
+        ));
+        let Error::Api(value) = raw(410, "").error_empty(OpError::Gone) else {
+            panic!()
+        };
+        assert_eq!(
+            (value.status().as_u16(), value.into_inner()),
+            (410, OpError::Gone)
+        );
+        let Error::Api(value) = raw(400, "bad").error_text(OpError::Text) else {
+            panic!()
+        };
+        assert_eq!(value.into_inner(), OpError::Text("bad".into()));
+    }
+
+    #[test]
+    fn errors_inside_success_bodies_are_rejected() {
+        let err = raw(200, r#"{"code":"other"}"#)
+            .reject_error_in_body(OpError::InBody)
+            .unwrap_err();
+        assert!(
+            matches!(err, Error::Api(ref v) if v.status() == StatusCode::OK),
+            "{err:?}"
+        );
+        let ok = raw(200, r#"{"data":1}"#)
+            .reject_error_in_body(OpError::InBody)
+            .unwrap();
+        let value: ResponseValue<Value> = ok.json::<Value, OpError>().unwrap();
+        assert_eq!(value.map(|v| v["data"].clone()).into_inner(), 1);
+    }
+
     #[test]
     fn unexpected_and_text_and_empty() {
         let err = Error::<()>::unexpected(raw(418, "tea"));
-        assert_eq!(err.to_string(), "unexpected response status 418 I'm a teapot");
+        assert_eq!(
+            err.to_string(),
+            "unexpected response status 418 I'm a teapot"
+        );
         assert_eq!(raw(200, "hi").text::<()>().unwrap().into_inner(), "hi");
-        let bad = RawResponse { body: Bytes::from_static(&[0xff]), ..raw(200, "") };
+        let bad = RawResponse {
+            body: Bytes::from_static(&[0xff]),
+            ..raw(200, "")
+        };
         assert!(matches!(bad.text::<()>(), Err(Error::Decode { .. })));
         assert_eq!(raw(204, "").empty().status(), StatusCode::NO_CONTENT);
         assert_eq!(raw(200, "b").bytes().into_inner(), Bytes::from_static(b"b"));

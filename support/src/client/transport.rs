@@ -2,6 +2,7 @@
 
 use std::error::Error as StdError;
 use std::fmt;
+use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -52,11 +53,12 @@ impl StdError for BuildError {
     }
 }
 
-/// Configures a [`Transport`].
+/// Configures a [`Transport`], or any client type `C` wrapping one
+/// (generated clients implement `From<Transport>`).
 ///
 /// Debug output never shows credentials.
 #[derive(Debug)]
-pub struct ClientBuilder {
+pub struct ClientBuilder<C = Transport> {
     base_url: String,
     timeout: Duration,
     connect_timeout: Duration,
@@ -64,9 +66,10 @@ pub struct ClientBuilder {
     user_agent: String,
     client: Option<reqwest::Client>,
     credentials: Credentials,
+    target: PhantomData<fn() -> C>,
 }
 
-impl ClientBuilder {
+impl<C> ClientBuilder<C> {
     /// Starts a builder for the API at `base_url` (e.g. `https://host/api`);
     /// its path is kept and operation paths are appended to it.
     pub fn new(base_url: &str) -> Self {
@@ -78,6 +81,7 @@ impl ClientBuilder {
             user_agent: concat!("mailapi-support/", env!("CARGO_PKG_VERSION")).to_owned(),
             client: None,
             credentials: Credentials::default(),
+            target: PhantomData,
         }
     }
 
@@ -132,33 +136,41 @@ impl ClientBuilder {
 
     /// The key for the API key scheme named `scheme_name` in the spec.
     pub fn api_key(mut self, scheme_name: &str, value: impl Into<String>) -> Self {
-        self.credentials.api_keys.retain(|(name, _)| name != scheme_name);
-        self.credentials.api_keys.push((scheme_name.to_owned(), Secret::new(value.into())));
+        self.credentials
+            .api_keys
+            .retain(|(name, _)| name != scheme_name);
+        self.credentials
+            .api_keys
+            .push((scheme_name.to_owned(), Secret::new(value.into())));
         self
     }
+}
 
-    /// Validates the configuration and builds the transport.
-    pub fn build(self) -> Result<Transport, BuildError> {
+impl<C: From<Transport>> ClientBuilder<C> {
+    /// Validates the configuration and builds the transport (or the client wrapping it).
+    pub fn build(self) -> Result<C, BuildError> {
         let base_url = parse_base_url(&self.base_url)?;
-        let user_agent =
-            HeaderValue::try_from(self.user_agent).map_err(|_| BuildError::InvalidHeader("User-Agent"))?;
+        let user_agent = HeaderValue::try_from(self.user_agent)
+            .map_err(|_| BuildError::InvalidHeader("User-Agent"))?;
         if let Some(token) = &self.credentials.bearer {
-            HeaderValue::from_str(token.expose()).map_err(|_| BuildError::InvalidHeader("bearer token"))?;
+            HeaderValue::from_str(token.expose())
+                .map_err(|_| BuildError::InvalidHeader("bearer token"))?;
         }
         let client = match self.client {
             Some(client) => client,
             None => default_client(self.connect_timeout)?,
         };
-        Ok(Transport {
-            inner: Arc::new(Inner {
-                client,
-                base_url,
-                timeout: self.timeout,
-                retry: self.retry,
-                user_agent,
-                credentials: self.credentials,
-            }),
-        })
+        let inner = Inner {
+            client,
+            base_url,
+            timeout: self.timeout,
+            retry: self.retry,
+            user_agent,
+            credentials: self.credentials,
+        };
+        Ok(C::from(Transport {
+            inner: Arc::new(inner),
+        }))
     }
 }
 
@@ -229,6 +241,11 @@ impl fmt::Debug for Transport {
 }
 
 impl Transport {
+    /// A builder for a bare transport; `ClientBuilder::new` with the type inferred.
+    pub fn builder(base_url: &str) -> ClientBuilder<Transport> {
+        ClientBuilder::new(base_url)
+    }
+
     /// The base URL operation paths are joined to.
     pub fn base_url(&self) -> &Url {
         &self.inner.base_url
@@ -237,59 +254,86 @@ impl Transport {
     /// Sends the request with retries and reads the whole body.
     pub async fn execute(&self, request: Request) -> Result<RawResponse, TransportError> {
         let span = call_span(&request);
-        async {
-            let mut response = self.send(&request, false).await?;
-            let headers = std::mem::take(response.headers_mut());
-            let status = response.status();
-            let body = response.bytes().await.map_err(TransportError::from_reqwest)?;
-            Ok(RawResponse { status, headers, body })
-        }
-        .instrument(span)
-        .await
+        let mut response = self.send(&request, false).instrument(span.clone()).await?;
+        span.record("status", response.status().as_u16());
+        let headers = std::mem::take(response.headers_mut());
+        let status = response.status();
+        let body = response
+            .bytes()
+            .instrument(span)
+            .await
+            .map_err(TransportError::from_reqwest)?;
+        Ok(RawResponse {
+            status,
+            headers,
+            body,
+        })
     }
 
     /// Sends the request and returns once the response head arrives, for
     /// byte streams and SSE. Retries happen only before that point, and the
     /// timeout bounds only the wait for the head.
-    pub async fn execute_streaming(&self, request: Request) -> Result<reqwest::Response, TransportError> {
+    pub async fn execute_streaming(
+        &self,
+        request: Request,
+    ) -> Result<reqwest::Response, TransportError> {
         let span = call_span(&request);
-        self.send(&request, true).instrument(span).await
+        let response = self.send(&request, true).instrument(span.clone()).await?;
+        span.record("status", response.status().as_u16());
+        Ok(response)
     }
 
-    async fn send(&self, request: &Request, streaming: bool) -> Result<reqwest::Response, TransportError> {
+    async fn send(
+        &self,
+        request: &Request,
+        streaming: bool,
+    ) -> Result<reqwest::Response, TransportError> {
         let policy = request.options.retry.unwrap_or(self.inner.retry);
         let may_retry = is_idempotent(&request.method);
         let mut attempt = 0;
         loop {
             let result = self.attempt(request, streaming).await;
-            if let Ok(response) = &result {
-                tracing::Span::current().record("status", response.status().as_u16());
-            }
             let delay = match &result {
                 _ if !may_retry || attempt >= policy.max_retries => None,
-                Ok(response) => policy.delay_after_status(attempt, response.status(), response.headers()),
+                Ok(response) => {
+                    policy.delay_after_status(attempt, response.status(), response.headers())
+                }
                 Err(err) if err.is_retryable() => Some(policy.backoff(attempt, random_unit())),
                 Err(_) => None,
             };
             let Some(delay) = delay else { return result };
+            let status = result
+                .as_ref()
+                .ok()
+                .map(|response| response.status().as_u16());
             drop(result);
-            tracing::debug!(attempt, ?delay, "retrying");
+            tracing::debug!(attempt, ?delay, ?status, "retrying");
             tokio::time::sleep(delay).await;
             attempt += 1;
         }
     }
 
-    async fn attempt(&self, request: &Request, streaming: bool) -> Result<reqwest::Response, TransportError> {
+    async fn attempt(
+        &self,
+        request: &Request,
+        streaming: bool,
+    ) -> Result<reqwest::Response, TransportError> {
         let timeout = request.options.timeout.unwrap_or(self.inner.timeout);
         let mut http_request = self.build_request(request)?;
         if streaming {
             let send = self.inner.client.execute(http_request);
-            let result = tokio::time::timeout(timeout, send).await.map_err(|_| TransportError::Timeout)?;
+            let result = tokio::time::timeout(timeout, send)
+                .await
+                .map_err(|_| TransportError::Timeout)?;
             return result.map_err(TransportError::from_reqwest);
         }
         // reqwest's per-request timeout also covers reading the body.
         *http_request.timeout_mut() = Some(timeout);
-        self.inner.client.execute(http_request).await.map_err(TransportError::from_reqwest)
+        self.inner
+            .client
+            .execute(http_request)
+            .await
+            .map_err(TransportError::from_reqwest)
     }
 
     fn build_request(&self, request: &Request) -> Result<reqwest::Request, TransportError> {
@@ -300,7 +344,9 @@ impl Transport {
         let mut headers = request_headers(request)?;
         headers.insert(USER_AGENT, self.inner.user_agent.clone());
         let schemes = self.inner.credentials.choose(request.security);
-        self.inner.credentials.apply(schemes, &mut url, &mut headers)?;
+        self.inner
+            .credentials
+            .apply(schemes, &mut url, &mut headers)?;
 
         let mut http_request = reqwest::Request::new(request.method.clone(), url);
         *http_request.headers_mut() = headers;
@@ -342,7 +388,9 @@ fn join_path(base: &Url, path: &str) -> Result<Url, TransportError> {
     // URL parsers resolve `.`/`..` segments, even percent-encoded ones:
     // refuse rather than call another endpoint.
     if path.split('/').any(is_dot_segment) {
-        return Err(TransportError::InvalidRequest("path parameter is `.` or `..`".to_owned()));
+        return Err(TransportError::InvalidRequest(
+            "path parameter is `.` or `..`".to_owned(),
+        ));
     }
     let mut url = base.clone();
     url.set_path(&format!("{}/{path}", base.path().trim_end_matches('/')));
@@ -350,21 +398,29 @@ fn join_path(base: &Url, path: &str) -> Result<Url, TransportError> {
 }
 
 fn is_dot_segment(segment: &str) -> bool {
-    matches!(segment.to_ascii_lowercase().replace("%2e", ".").as_str(), "." | "..")
+    matches!(
+        segment.to_ascii_lowercase().replace("%2e", ".").as_str(),
+        "." | ".."
+    )
 }
 
 fn request_headers(request: &Request) -> Result<HeaderMap, TransportError> {
     let mut headers = HeaderMap::new();
     for (name, value) in &request.headers {
-        let invalid = || TransportError::InvalidRequest(format!("invalid value for header `{name}`"));
+        let invalid =
+            || TransportError::InvalidRequest(format!("invalid value for header `{name}`"));
         let header = HeaderName::from_bytes(name.as_bytes()).map_err(|_| invalid())?;
         headers.append(header, HeaderValue::from_str(value).map_err(|_| invalid())?);
     }
+    let media_type = |value: &str| {
+        HeaderValue::from_str(value)
+            .map_err(|_| TransportError::InvalidRequest(format!("invalid media type `{value}`")))
+    };
     if let Some(accept) = request.accept {
-        headers.insert(ACCEPT, HeaderValue::from_static(accept));
+        headers.insert(ACCEPT, media_type(accept)?);
     }
     if let Some((_, content_type)) = &request.body {
-        headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+        headers.insert(CONTENT_TYPE, media_type(content_type)?);
     }
     Ok(headers)
 }
@@ -388,7 +444,14 @@ mod tests {
 
     #[test]
     fn base_url_must_be_absolute_http() {
-        for bad in ["", "/api", "ftp://host/", "https://user:pw@host/", "https://host/?a=b", "mailto:x@y"] {
+        for bad in [
+            "",
+            "/api",
+            "ftp://host/",
+            "https://user:pw@host/",
+            "https://host/?a=b",
+            "mailto:x@y",
+        ] {
             assert!(parse_base_url(bad).is_err(), "{bad:?}");
         }
         assert!(parse_base_url("http://127.0.0.1:8080").is_ok());
@@ -397,35 +460,50 @@ mod tests {
     #[test]
     fn paths_join_without_losing_or_doubling_slashes() {
         for base in ["https://h/api", "https://h/api/"] {
-            assert_eq!(url(base, "/messages/a%2Fb").unwrap(), "https://h/api/messages/a%2Fb");
+            assert_eq!(
+                url(base, "/messages/a%2Fb").unwrap(),
+                "https://h/api/messages/a%2Fb"
+            );
             assert_eq!(url(base, "messages").unwrap(), "https://h/api/messages");
         }
         assert_eq!(url("https://h", "/messages").unwrap(), "https://h/messages");
-        assert_eq!(url("https://h/", "/m/%C3%A9?").unwrap(), "https://h/m/%C3%A9%3F");
+        assert_eq!(
+            url("https://h/", "/m/%C3%A9?").unwrap(),
+            "https://h/m/%C3%A9%3F"
+        );
     }
 
     #[test]
     fn dot_segments_are_refused_not_resolved() {
         assert!(url("https://h/api", "/messages/%2E%2E/admin").is_err());
         assert!(url("https://h/api", "/messages/%2E").is_err());
-        assert_eq!(url("https://h/api", "/m/%2E%2E%2E").unwrap(), "https://h/api/m/%2E%2E%2E");
+        assert_eq!(
+            url("https://h/api", "/m/%2E%2E%2E").unwrap(),
+            "https://h/api/m/%2E%2E%2E"
+        );
     }
 
     #[test]
     fn links_must_stay_on_the_base_origin() {
-        let transport = ClientBuilder::new("https://api.test/v1").build().unwrap();
-        let next = transport.resolve_link("https://api.test/v1/messages?page=2").unwrap();
+        let transport = Transport::builder("https://api.test/v1").build().unwrap();
+        let next = transport
+            .resolve_link("https://api.test/v1/messages?page=2")
+            .unwrap();
         assert_eq!(next.as_str(), "https://api.test/v1/messages?page=2");
         let relative = transport.resolve_link("/v1/messages?cursor=x").unwrap();
         assert_eq!(relative.as_str(), "https://api.test/v1/messages?cursor=x");
-        for foreign in ["https://evil.test/v1/messages", "http://api.test/v1", "https://api.test:8443/"] {
+        for foreign in [
+            "https://evil.test/v1/messages",
+            "http://api.test/v1",
+            "https://api.test:8443/",
+        ] {
             assert!(transport.resolve_link(foreign).is_err(), "{foreign}");
         }
     }
 
     #[test]
     fn debug_output_redacts_credentials() {
-        let builder = ClientBuilder::new("https://api.test")
+        let builder = Transport::builder("https://api.test")
             .basic_auth("alice", "pw-123")
             .bearer_token("tok-456")
             .api_key("key", "key-789");
@@ -443,7 +521,7 @@ mod tests {
         let err = request_headers(&request).unwrap_err();
         assert!(matches!(err, TransportError::InvalidRequest(_)));
         assert!(matches!(
-            ClientBuilder::new("https://h").bearer_token("a\nb").build(),
+            Transport::builder("https://h").bearer_token("a\nb").build(),
             Err(BuildError::InvalidHeader(_))
         ));
     }

@@ -2,7 +2,10 @@
 //! responses and safety layers. Every failure is a [`Problem`] response.
 
 mod auth;
+mod mock;
 mod params;
+mod request;
+mod validate;
 
 use std::any::Any;
 use std::convert::Infallible;
@@ -14,14 +17,17 @@ use axum::extract::{DefaultBodyLimit, FromRequest};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use futures_util::{Stream, StreamExt as _};
-use http::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderMap, HeaderValue};
 use http::StatusCode;
+use http::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderMap, HeaderValue};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::error::Category;
 use tower_http::catch_panic::CatchPanicLayer;
 
 pub use auth::{AuthError, Authenticator, Principal, authenticate};
+pub use mock::{AcceptAny, Candidate, choose_example, example_body, example_events, example_json, example_text, serve_mock};
+pub use request::{Context, RequestParts, authenticate_request};
+pub use validate::{Counted, Numeric, Validate, Violations};
 pub use params::{PathParams, QueryParams, header_param, missing_param, parse_array, parse_param};
 
 pub use crate::problem::{PROBLEM_JSON, Problem};
@@ -35,7 +41,9 @@ pub const DEFAULT_BODY_LIMIT: usize = 10 * 1024 * 1024;
 /// ([`DEFAULT_BODY_LIMIT`], enforced by [`RawBody`]) and panic catching.
 /// Call it after adding the routes; layers only wrap existing routes.
 pub fn with_defaults<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
-    router.layer(DefaultBodyLimit::max(DEFAULT_BODY_LIMIT)).layer(catch_panic_layer())
+    router
+        .layer(DefaultBodyLimit::max(DEFAULT_BODY_LIMIT))
+        .layer(catch_panic_layer())
 }
 
 /// The response maker [`catch_panic_layer`] uses.
@@ -65,7 +73,10 @@ impl<S: Send + Sync> FromRequest<S> for RawBody {
     type Rejection = Problem;
 
     async fn from_request(request: axum::extract::Request, state: &S) -> Result<Self, Problem> {
-        Bytes::from_request(request, state).await.map(Self).map_err(body_problem)
+        Bytes::from_request(request, state)
+            .await
+            .map(Self)
+            .map_err(body_problem)
     }
 }
 
@@ -93,7 +104,10 @@ pub fn check_content_type(headers: &HeaderMap, accepted: &[&str]) -> Result<(), 
         return Err(Problem::unsupported_media_type("missing content type"));
     };
     let received = essence(value.to_str().unwrap_or_default());
-    if accepted.iter().any(|media_type| essence(media_type) == received) {
+    if accepted
+        .iter()
+        .any(|media_type| essence(media_type) == received)
+    {
         return Ok(());
     }
     Err(Problem::unsupported_media_type(format!(
@@ -103,7 +117,12 @@ pub fn check_content_type(headers: &HeaderMap, accepted: &[&str]) -> Result<(), 
 }
 
 fn essence(media_type: &str) -> String {
-    media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase()
+    media_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase()
 }
 
 /// Parses JSON: 400 with line and column for malformed JSON, 422 with the
@@ -124,7 +143,10 @@ fn json_problem(err: serde_path_to_error::Error<serde_json::Error>) -> Problem {
     }
     // serde reports a missing field at its parent; point at the field itself.
     let message = inner.to_string();
-    if let Some(field) = message.strip_prefix("missing field `").and_then(|rest| rest.split('`').next()) {
+    if let Some(field) = message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split('`').next())
+    {
         pointer.push('/');
         pointer.push_str(&escape_pointer(field));
     }
@@ -159,12 +181,27 @@ fn escape_pointer(token: &str) -> String {
 /// A JSON response with the given status and exact content type (e.g.
 /// `application/vnd.api+json`). A body that fails to serialize is logged
 /// and answered with a 500 problem.
-pub fn json_response<T: Serialize>(status: StatusCode, content_type: &'static str, body: &T) -> Response {
-    match serde_json::to_vec(body) {
-        Ok(json) => (status, [(CONTENT_TYPE, HeaderValue::from_static(content_type))], json).into_response(),
+pub fn json_response<T: Serialize>(status: StatusCode, content_type: &str, body: &T) -> Response {
+    let json = match serde_json::to_vec(body) {
+        Ok(json) => json,
         Err(err) => {
             tracing::error!(error = %err, "response body is not serializable");
-            Problem::internal().into_response()
+            return Problem::internal().into_response();
+        }
+    };
+    match content_type_header(content_type) {
+        Ok(header) => (status, [header], json).into_response(),
+        Err(problem) => problem.into_response(),
+    }
+}
+
+/// A `Content-Type` header; an invalid value is a server bug, logged and answered with 500.
+fn content_type_header(content_type: &str) -> Result<(http::HeaderName, HeaderValue), Problem> {
+    match HeaderValue::from_str(content_type) {
+        Ok(value) => Ok((CONTENT_TYPE, value)),
+        Err(_) => {
+            tracing::error!(content_type, "invalid response content type");
+            Err(Problem::internal())
         }
     }
 }
@@ -183,13 +220,55 @@ where
 }
 
 /// A streaming binary response; an error item aborts the connection.
-pub fn stream_response<S, E>(content_type: &'static str, chunks: S) -> Response
+pub fn stream_response<S, E>(content_type: &str, chunks: S) -> Response
 where
     S: Stream<Item = Result<Bytes, E>> + Send + 'static,
     E: Into<axum::BoxError>,
 {
-    let headers = [(CONTENT_TYPE, HeaderValue::from_static(content_type))];
-    (headers, Body::from_stream(chunks)).into_response()
+    match content_type_header(content_type) {
+        Ok(header) => ([header], Body::from_stream(chunks)).into_response(),
+        Err(problem) => problem.into_response(),
+    }
+}
+
+/// A typed event stream a handler answers an SSE operation with.
+pub type EventStream<T> = std::pin::Pin<Box<dyn Stream<Item = T> + Send>>;
+
+/// A handler's result as a response: the documented response, or the problem.
+pub fn respond<R: IntoResponse>(result: Result<R, Problem>) -> Response {
+    match result {
+        Ok(response) => response.into_response(),
+        Err(problem) => problem.into_response(),
+    }
+}
+
+/// The status for a code the spec documents (validated to be 100..=599 by the generator).
+pub fn status(code: u16) -> StatusCode {
+    StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+}
+
+/// A text response with its exact content type.
+pub fn text_response(status: StatusCode, content_type: &str, body: String) -> Response {
+    body_response(status, content_type, Body::from(body))
+}
+
+/// A raw (possibly streaming) body with its content type.
+pub fn body_response(status: StatusCode, content_type: &str, body: Body) -> Response {
+    match content_type_header(content_type) {
+        Ok(header) => (status, [header], body).into_response(),
+        Err(problem) => problem.into_response(),
+    }
+}
+
+/// A `text/event-stream` response with each item of `events` as one JSON `data` event.
+pub fn sse_json_response<T: Serialize + Send + 'static>(events: EventStream<T>) -> Response {
+    sse_response(events.map(|item| match SseEvent::json(&item) {
+        Ok(event) => event,
+        Err(err) => {
+            tracing::error!(error = %err, "event is not serializable");
+            SseEvent::new("").with_event("error")
+        }
+    }))
 }
 
 #[cfg(test)]

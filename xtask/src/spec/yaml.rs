@@ -189,11 +189,7 @@ impl MarkedEventReceiver for Builder {
 
 /// YAML 1.2 core schema resolution of a scalar, keeping integers beyond `i64` exact.
 fn resolve_scalar(text: String, style: TScalarStyle, tag: Option<&str>) -> Value {
-    match tag {
-        Some("tag:yaml.org,2002:str" | "!!str") => return Value::String(text),
-        Some(_) | None => {}
-    }
-    if style != TScalarStyle::Plain {
+    if style != TScalarStyle::Plain || matches!(tag, Some("tag:yaml.org,2002:str" | "!!str")) {
         return Value::String(text);
     }
     match text.as_str() {

@@ -1,0 +1,588 @@
+//! The client: one async method per operation (per response media type), typed parameters,
+//! and per-operation enums that tell every documented status apart.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+use super::types::rust_type;
+use super::{doc_attrs, ident, own_doc, status_variant};
+use crate::model::{
+    Api, BodyKind, Content, Operation, Param, ParamLocation, ParamStyle, Primitive, Response,
+    SchemeKind, Status, TypeRef,
+};
+use crate::model::{field_ident, type_ident};
+
+/// The `client` module of a client crate.
+pub fn module(api: &Api) -> TokenStream {
+    let schemes = api.security_schemes.iter().map(|s| {
+        let name = scheme_const(&s.name);
+        let spec_name = &s.name;
+        let kind = match &s.kind {
+            SchemeKind::Basic => quote! { SchemeKind::Basic },
+            SchemeKind::Bearer => quote! { SchemeKind::Bearer },
+            SchemeKind::ApiKeyHeader(h) => quote! { SchemeKind::ApiKeyHeader(#h) },
+            SchemeKind::ApiKeyQuery(q) => quote! { SchemeKind::ApiKeyQuery(#q) },
+        };
+        let doc = doc_attrs(&format!("The `{spec_name}` security scheme."));
+        quote! {
+            #doc
+            pub const #name: Scheme = Scheme { name: #spec_name, kind: #kind };
+        }
+    });
+    let methods = api.operations.iter().flat_map(|op| methods(api, op));
+    let enums = api.operations.iter().map(|op| response_enums(api, op));
+    let title = own_doc(&format!("A client for {}.\n\nCheap to clone: clones share one connection pool.", api.title));
+    let uses_types = (!api.types.is_empty()).then(|| quote! { use crate::types; });
+    let streaming = api.operations.iter().any(|op| success_media(op).iter().any(|m| !matches!(mode(op, Some(m)), Mode::Buffered)));
+    let raw = streaming.then(|| quote! { RawResponse, });
+    let styled = api.operations.iter().flat_map(|o| &o.params).any(|p| p.location == ParamLocation::Query && !(p.style == ParamStyle::Form && p.explode));
+    let path = api.operations.iter().any(|o| o.path.contains('{'));
+    let params_import = match (path, styled) {
+        (true, true) => quote! { use mailapi_support::params::{QueryStyle, path_param}; },
+        (true, false) => quote! { use mailapi_support::params::path_param; },
+        (false, true) => quote! { use mailapi_support::params::QueryStyle; },
+        (false, false) => quote! {},
+    };
+    quote! {
+        use mailapi_support::client::{
+            BuildError, CallOptions, ClientBuilder, Error, Method, #raw Request, ResponseValue, Transport,
+        };
+        #params_import
+        use mailapi_support::{Scheme, SchemeKind};
+        #uses_types
+
+        #(#schemes)*
+
+        #title
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            transport: Transport,
+            options: CallOptions,
+        }
+
+        impl From<Transport> for Client {
+            fn from(transport: Transport) -> Self {
+                Client { transport, options: CallOptions::default() }
+            }
+        }
+
+        impl Client {
+            /// A client for `base_url` with the default timeout and retry policy and no credentials.
+            pub fn new(base_url: &str) -> Result<Self, BuildError> {
+                Self::builder(base_url).build()
+            }
+
+            /// A builder for credentials, timeouts, retries, the user agent or your own `reqwest::Client`.
+            pub fn builder(base_url: &str) -> ClientBuilder<Self> {
+                ClientBuilder::new(base_url)
+            }
+
+            /// A client whose calls use `options` (timeout, retry policy) instead of the defaults.
+            pub fn with_options(&self, options: CallOptions) -> Self {
+                Client { transport: self.transport.clone(), options }
+            }
+
+            #(#methods)*
+        }
+
+        #(#enums)*
+    }
+}
+
+fn scheme_const(name: &str) -> proc_macro2::Ident {
+    format_ident!("{}", heck::ToShoutySnakeCase::to_shouty_snake_case(field_ident(name).as_str()))
+}
+
+/// Distinct media types of the success responses; one method each.
+fn success_media(op: &Operation) -> Vec<&str> {
+    let mut media: Vec<&str> = Vec::new();
+    for r in op.responses.iter().filter(|r| r.status.is_success()) {
+        for c in &r.contents {
+            if !media.contains(&c.media_type.as_str()) {
+                media.push(&c.media_type);
+            }
+        }
+    }
+    media
+}
+
+fn methods(api: &Api, op: &Operation) -> Vec<TokenStream> {
+    let media = success_media(op);
+    if media.len() <= 1 {
+        return vec![method(api, op, media.first().copied(), &op.fn_name, "")];
+    }
+    media
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let suffix = if i == 0 { String::new() } else { media_suffix(m) };
+            let name = if suffix.is_empty() { op.fn_name.clone() } else { format!("{}_{}", op.fn_name, field_ident(&suffix)) };
+            method(api, op, Some(m), &name, &suffix)
+        })
+        .collect()
+}
+
+/// `text/xml` -> `Xml`, `application/vnd.api+json` -> `VndApiJson`.
+fn media_suffix(media: &str) -> String {
+    let essence = media.split(';').next().unwrap_or(media);
+    type_ident(essence.rsplit('/').next().unwrap_or(essence))
+}
+
+/// How the success body of one method arrives.
+enum Mode {
+    Buffered,
+    Bytes,
+    Events(TokenStream),
+}
+
+fn mode(op: &Operation, media: Option<&str>) -> Mode {
+    let content = op.responses.iter().filter(|r| r.status.is_success()).flat_map(|r| &r.contents).find(|c| Some(c.media_type.as_str()) == media);
+    match content.map(|c| (c.kind, &c.ty)) {
+        Some((BodyKind::Binary, _)) => Mode::Bytes,
+        Some((BodyKind::EventStream, ty)) => Mode::Events(ty.as_ref().map_or(quote! { serde_json::Value }, types_path)),
+        _ => Mode::Buffered,
+    }
+}
+
+/// A type from the `types` module, as seen from the client module.
+fn types_path(ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::Named(n) => {
+            let n = ident(n);
+            quote! { types::#n }
+        }
+        TypeRef::Array(inner) => {
+            let inner = types_path(inner);
+            quote! { Vec<#inner> }
+        }
+        TypeRef::Map(inner) => {
+            let inner = types_path(inner);
+            quote! { std::collections::BTreeMap<String, #inner> }
+        }
+        other => rust_type(other),
+    }
+}
+
+fn method(api: &Api, op: &Operation, media: Option<&str>, name: &str, suffix: &str) -> TokenStream {
+    let fn_name = ident(name);
+    let docs = doc_attrs(&method_doc(op, media));
+    let deprecated = op.deprecated.then(|| quote! { #[deprecated] });
+    let (params, setters) = arguments(op);
+    let (body_param, body_setter) = body(op);
+    let ok = success_type(op, media, suffix);
+    let err = error_type(api, op);
+    let op_id = &op.operation_id;
+    let method = format_ident!("{}", op.method.as_str());
+    let path = path_expr(op);
+    let security = security(api, op);
+    let accept = media.map(|m| quote! { .accept(#m) });
+    let mode = mode(op, media);
+    let arms = status_arms(api, op, media, suffix, &mode);
+    let (execute, ok_wrap) = match &mode {
+        Mode::Buffered => (quote! { let raw = self.transport.execute(request).await?; }, quote! { ResponseValue<#ok> }),
+        Mode::Bytes => (
+            quote! {
+                let response = self.transport.execute_streaming(request).await?;
+                if response.status().is_success() {
+                    return Ok(ResponseValue::streaming_bytes(response));
+                }
+                let raw = RawResponse::read(response).await?;
+            },
+            quote! { ResponseValue<mailapi_support::client::ByteStream> },
+        ),
+        Mode::Events(ty) => (
+            quote! {
+                let response = self.transport.execute_streaming(request).await?;
+                if response.status().is_success() {
+                    return Ok(ResponseValue::events(response));
+                }
+                let raw = RawResponse::read(response).await?;
+            },
+            quote! { ResponseValue<mailapi_support::client::EventStream<#ty>> },
+        ),
+    };
+    quote! {
+        #docs
+        #deprecated
+        pub async fn #fn_name(&self, #(#params,)* #body_param) -> Result<#ok_wrap, Error<#err>> {
+            let request = Request::new(#op_id, Method::#method, #path)
+                #security
+                #(#setters)*
+                #body_setter
+                #accept
+                .options(self.options);
+            #execute
+            match raw.status.as_u16() {
+                #(#arms)*
+            }
+        }
+    }
+}
+
+fn method_doc(op: &Operation, media: Option<&str>) -> String {
+    let mut parts = Vec::new();
+    parts.extend(op.summary.clone());
+    parts.extend(op.description.clone());
+    let mut line = format!("`{} {}`", op.method.as_str(), op.path);
+    if let Some(m) = media {
+        line.push_str(&format!(", answered as `{m}`"));
+    }
+    parts.push(line);
+    if let Some(example) = op.body.as_ref().and_then(|b| b.contents.first()).and_then(|c| c.examples.first()) {
+        if let Ok(json) = serde_json::to_string_pretty(&example.value) {
+            parts.push(format!("Example request body (`{}`):\n\n```json\n{json}\n```", example.name));
+        }
+    }
+    parts.join("\n\n")
+}
+
+fn is_required(p: &Param) -> bool {
+    p.required || p.location == ParamLocation::Path
+}
+
+/// The arguments of a method: required parameters one by one, optional ones in one struct.
+fn arguments(op: &Operation) -> (Vec<TokenStream>, Vec<TokenStream>) {
+    let mut args = Vec::new();
+    let mut setters = Vec::new();
+    for p in op.params.iter().filter(|p| is_required(p)) {
+        let name = ident(&p.field);
+        let ty = param_type(&p.ty);
+        args.push(quote! { #name: #ty });
+        setters.push(setter(p, quote! { #name }));
+    }
+    if op.params.iter().any(|p| !is_required(p)) {
+        let ty = params_struct_name(op);
+        args.push(quote! { params: &#ty });
+        for p in op.params.iter().filter(|p| !is_required(p)) {
+            let name = ident(&p.field);
+            setters.push(setter(p, quote! { params.#name }));
+        }
+    }
+    (args, setters)
+}
+
+fn params_struct_name(op: &Operation) -> proc_macro2::Ident {
+    format_ident!("{}Params", type_ident(&op.operation_id))
+}
+
+/// The struct of an operation's optional parameters; `Default` leaves them all out.
+fn params_struct(op: &Operation) -> Option<TokenStream> {
+    let optional: Vec<&Param> = op.params.iter().filter(|p| !is_required(p)).collect();
+    if optional.is_empty() {
+        return None;
+    }
+    let name = params_struct_name(op);
+    let doc = own_doc(&format!("The optional parameters of [`Client::{}`]; `Default` sends none of them.", op.fn_name));
+    let fields = optional.iter().map(|p| {
+        let field = ident(&p.field);
+        let ty = types_path(&p.ty);
+        let docs = doc_attrs(p.description.as_deref().unwrap_or(""));
+        let wire = own_doc(&format!("Sent as `{}`.", p.name));
+        quote! { #docs #wire pub #field: Option<#ty>, }
+    });
+    Some(quote! {
+        #doc
+        #[derive(Debug, Clone, Default, PartialEq)]
+        pub struct #name {
+            #(#fields)*
+        }
+    })
+}
+
+/// The request-builder call that sends parameter `p` whose value is `value`.
+fn setter(p: &Param, value: TokenStream) -> TokenStream {
+    let wire = &p.name;
+    let name = value;
+    match p.location {
+        ParamLocation::Path => quote! {},
+        ParamLocation::Header => quote! { .header_param(#wire, &#name) },
+        ParamLocation::Query => {
+            let style = match p.style {
+                ParamStyle::Form | ParamStyle::Simple => quote! { Form },
+                ParamStyle::SpaceDelimited => quote! { SpaceDelimited },
+                ParamStyle::PipeDelimited => quote! { PipeDelimited },
+                ParamStyle::DeepObject => quote! { DeepObject },
+            };
+            let explode = p.explode;
+            if p.style == ParamStyle::Form && explode {
+                quote! { .query_param(#wire, &#name) }
+            } else {
+                quote! { .query_styled(#wire, &#name, QueryStyle::#style, #explode) }
+            }
+        }
+    }
+}
+
+/// Borrowed where a borrow is natural (`&str`, `&[T]`, `&types::X`), by value for numbers.
+fn param_type(ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::Primitive(Primitive::String | Primitive::Bytes) => quote! { &str },
+        TypeRef::Primitive(_) => rust_type(ty),
+        TypeRef::Array(item) => {
+            let item = types_path(item);
+            quote! { &[#item] }
+        }
+        other => {
+            let t = types_path(other);
+            quote! { &#t }
+        }
+    }
+}
+
+fn body(op: &Operation) -> (Option<TokenStream>, Option<TokenStream>) {
+    let Some(body) = &op.body else { return (None, None) };
+    let Some(content) = body.contents.first() else { return (None, None) };
+    let media = &content.media_type;
+    let (ty, set) = match (content.kind, &content.ty) {
+        (BodyKind::Json, Some(ty)) => {
+            let t = types_path(ty);
+            (quote! { &#t }, quote! { json_body(body, #media) })
+        }
+        (BodyKind::Json, None) => (quote! { &serde_json::Value }, quote! { json_body(body, #media) }),
+        (BodyKind::Text, _) => (quote! { String }, quote! { bytes_body(body.into(), #media) }),
+        _ => (quote! { bytes::Bytes }, quote! { bytes_body(body, #media) }),
+    };
+    if body.required {
+        (Some(quote! { body: #ty }), Some(quote! { .#set }))
+    } else {
+        let set = quote! { .optional(body, |request, body| request.#set) };
+        (Some(quote! { body: Option<#ty> }), Some(set))
+    }
+}
+
+fn path_expr(op: &Operation) -> TokenStream {
+    let mut template = String::new();
+    let mut args = Vec::new();
+    let mut rest = op.path.as_str();
+    while let Some(start) = rest.find('{') {
+        template.push_str(&rest[..start].replace('{', "{{").replace('}', "}}"));
+        let end = rest[start..].find('}').map_or(rest.len(), |e| start + e);
+        let name = &rest[start + 1..end];
+        if let Some(p) = op.params.iter().find(|p| p.location == ParamLocation::Path && p.name == name) {
+            let arg = ident(&p.field);
+            args.push(quote! { path_param(&#arg) });
+        }
+        template.push_str("{}");
+        rest = &rest[(end + 1).min(rest.len())..];
+    }
+    template.push_str(&rest.replace('{', "{{").replace('}', "}}"));
+    if args.is_empty() {
+        quote! { #template.to_string() }
+    } else {
+        quote! { format!(#template, #(#args),*) }
+    }
+}
+
+fn security(api: &Api, op: &Operation) -> Option<TokenStream> {
+    if op.security.is_empty() {
+        return None;
+    }
+    let alternatives = op.security.iter().map(|alt| {
+        let schemes = alt.iter().filter(|s| api.security_schemes.iter().any(|d| &d.name == *s)).map(|s| scheme_const(s));
+        quote! { &[#(#schemes),*] }
+    });
+    Some(quote! { .security(&[#(#alternatives),*]) })
+}
+
+/// The success body type of one method: the single body, or the per-operation enum.
+fn success_type(op: &Operation, media: Option<&str>, suffix: &str) -> TokenStream {
+    let variants = success_variants(op, media);
+    match variants.as_slice() {
+        [] => quote! { () },
+        [(_, content)] => content_type(content),
+        _ => {
+            let name = format_ident!("{}{}Response", type_ident(&op.operation_id), suffix);
+            quote! { #name }
+        }
+    }
+}
+
+/// (status, content) pairs a method can succeed with; `None` content is an empty body.
+fn success_variants<'a>(op: &'a Operation, media: Option<&str>) -> Vec<(&'a Response, Option<&'a Content>)> {
+    let mut out = Vec::new();
+    for r in op.responses.iter().filter(|r| r.status.is_success()) {
+        match r.contents.iter().find(|c| Some(c.media_type.as_str()) == media) {
+            Some(c) => out.push((r, Some(c))),
+            None if r.contents.is_empty() => out.push((r, None)),
+            None => {}
+        }
+    }
+    out
+}
+
+fn content_type(content: &Option<&Content>) -> TokenStream {
+    match content {
+        None => quote! { () },
+        Some(c) => match (c.kind, &c.ty) {
+            (BodyKind::Json, Some(ty)) => types_path(ty),
+            (BodyKind::Json, None) => quote! { serde_json::Value },
+            (BodyKind::Text, _) => quote! { String },
+            (BodyKind::Binary, _) => quote! { bytes::Bytes },
+            (BodyKind::EventStream, _) => quote! { () },
+        },
+    }
+}
+
+fn error_responses(op: &Operation) -> Vec<&Response> {
+    op.responses.iter().filter(|r| !r.status.is_success()).collect()
+}
+
+fn error_type(api: &Api, op: &Operation) -> TokenStream {
+    if error_responses(op).is_empty() && api.error_in_success.is_none() {
+        return quote! { () };
+    }
+    let name = format_ident!("{}Error", type_ident(&op.operation_id));
+    quote! { #name }
+}
+
+/// The match arms from status to result.
+fn status_arms(api: &Api, op: &Operation, media: Option<&str>, suffix: &str, mode: &Mode) -> Vec<TokenStream> {
+    let mut arms = Vec::new();
+    let success = success_variants(op, media);
+    let enum_name = format_ident!("{}{}Response", type_ident(&op.operation_id), suffix);
+    let many = success.len() > 1;
+    if !matches!(mode, Mode::Buffered) {
+        // Streaming successes returned before the match; any 2xx left is undocumented.
+    } else {
+        for (r, content) in &success {
+            let pattern = status_pattern(r.status);
+            let decode = decode(content);
+            let in_body = api.error_in_success.is_some() && matches!(content, Some(c) if c.kind == BodyKind::Json);
+            let guard_error = in_body.then(|| {
+                let wrap = format_ident!("{}Error", type_ident(&op.operation_id));
+                quote! { let raw = raw.reject_error_in_body(#wrap::InBody)?; }
+            });
+            let value = if many {
+                let variant = ident(&status_variant(r.status, None));
+                let wrap = if content.is_some() { quote! { #enum_name::#variant } } else { quote! { |()| #enum_name::#variant } };
+                quote! { #decode.map(|value| value.map(#wrap)) }
+            } else {
+                decode
+            };
+            let arm = match guard_error {
+                Some(guard) => quote! { #pattern => { #guard #value } },
+                None => quote! { #pattern => #value, },
+            };
+            arms.push(arm);
+        }
+    }
+    let err_name = format_ident!("{}Error", type_ident(&op.operation_id));
+    let mut default = quote! { _ => Err(Error::unexpected(raw)), };
+    for r in error_responses(op) {
+        let pattern = status_pattern(r.status);
+        let content = r.contents.first();
+        let variant = ident(&status_variant(r.status, None));
+        let value = match content.map(|c| (c.kind, &c.ty)) {
+            None => quote! { raw.error_empty(#err_name::#variant) },
+            Some((BodyKind::Json, Some(_))) | Some((BodyKind::Json, None)) => quote! { raw.error_json(#err_name::#variant) },
+            Some((BodyKind::Text, _)) => quote! { raw.error_text(#err_name::#variant) },
+            Some(_) => quote! { raw.error_bytes(#err_name::#variant) },
+        };
+        if r.status == Status::Default {
+            default = quote! { _ => Err(#value), };
+        } else {
+            arms.push(quote! { #pattern => Err(#value), });
+        }
+    }
+    arms.push(default);
+    arms
+}
+
+fn status_pattern(status: Status) -> TokenStream {
+    match status {
+        Status::Code(c) => {
+            let c = Literal::u16_unsuffixed(c);
+            quote! { #c }
+        }
+        Status::Range(r) => {
+            let lo = Literal::u16_unsuffixed(u16::from(r) * 100);
+            let hi = Literal::u16_unsuffixed(u16::from(r) * 100 + 99);
+            quote! { #lo..=#hi }
+        }
+        Status::Default => quote! { _ },
+    }
+}
+
+/// The success value, as a `Result` (JSON and text decoding can fail) or a plain value.
+fn decode(content: &Option<&Content>) -> TokenStream {
+    match content.map(|c| c.kind) {
+        None => quote! { Ok(raw.empty()) },
+        Some(BodyKind::Json) => quote! { raw.json() },
+        Some(BodyKind::Text) => quote! { raw.text() },
+        Some(_) => quote! { Ok(raw.bytes()) },
+    }
+}
+
+/// The per-operation success enum (when several statuses succeed) and error enum.
+fn response_enums(api: &Api, op: &Operation) -> TokenStream {
+    let mut out = params_struct(op).unwrap_or_default();
+    for (i, media) in success_media_or_none(op).into_iter().enumerate() {
+        let suffix = if i == 0 { String::new() } else { media.map(media_suffix).unwrap_or_default() };
+        let variants = success_variants(op, media);
+        if variants.len() > 1 && matches!(mode(op, media), Mode::Buffered) {
+            let name = format_ident!("{}{}Response", type_ident(&op.operation_id), suffix);
+            let doc = own_doc(&format!("The documented successes of [`Client::{}`].", op.fn_name));
+            let vs = variants.iter().map(|(r, c)| {
+                let v = ident(&status_variant(r.status, None));
+                let ty = content_type(c);
+                let d = doc_attrs(&format!("{}: {}", status_text(r.status), r.description));
+                if c.is_none() {
+                    quote! { #d #v, }
+                } else {
+                    quote! { #d #v(#ty), }
+                }
+            });
+            out.extend(quote! {
+                #doc
+                #[derive(Debug, Clone, PartialEq)]
+                pub enum #name { #(#vs)* }
+            });
+        }
+    }
+    let errors = error_responses(op);
+    let in_body = api.error_in_success.as_ref();
+    if !errors.is_empty() || in_body.is_some() {
+        let name = format_ident!("{}Error", type_ident(&op.operation_id));
+        let doc = own_doc(&format!("The documented error responses of [`Client::{}`].", op.fn_name));
+        let mut vs: Vec<TokenStream> = errors
+            .iter()
+            .map(|r| {
+                let v = ident(&status_variant(r.status, None));
+                let d = doc_attrs(&format!("{}: {}", status_text(r.status), r.description));
+                match r.contents.first() {
+                    None => quote! { #d #v, },
+                    Some(c) => {
+                        let ty = content_type(&Some(c));
+                        quote! { #d #v(#ty), }
+                    }
+                }
+            })
+            .collect();
+        if let Some(ty) = in_body {
+            let ty = types_path(ty);
+            vs.push(quote! {
+                /// An error the service reported inside a successful (2xx) response.
+                InBody(#ty),
+            });
+        }
+        out.extend(quote! {
+            #doc
+            #[derive(Debug, Clone, PartialEq)]
+            pub enum #name { #(#vs)* }
+        });
+    }
+    out
+}
+
+fn success_media_or_none(op: &Operation) -> Vec<Option<&str>> {
+    let media = success_media(op);
+    if media.is_empty() { vec![None] } else { media.into_iter().map(Some).collect() }
+}
+
+fn status_text(status: Status) -> String {
+    match status {
+        Status::Code(c) => c.to_string(),
+        Status::Range(r) => format!("{r}XX"),
+        Status::Default => "Any other status".to_string(),
+    }
+}

@@ -1,0 +1,147 @@
+//! The mock: an `Api` implementation that answers every operation with the spec's documented
+//! examples, chosen with `Prefer: code=404` or `Prefer: example=NAME` as Prism does.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+use super::server::{Variant, variants};
+use super::{ident, own_doc};
+use crate::model::{Api, BodyKind, Operation, Status, type_ident};
+
+/// The `mock` module of a server crate.
+pub fn module(api: &Api) -> TokenStream {
+    let methods = api.operations.iter().map(method);
+    let doc = own_doc(&format!(
+        "Answers every operation of {} with the examples the spec documents.\n\n\
+         The default answer is the first documented success example. A request chooses another with \
+         `Prefer: code=404` (the first example of that status) or `Prefer: example=NAME`; a choice the \
+         spec has no example for answers a 501 problem. Requests are authenticated (any well-formed \
+         credentials of an allowed scheme, see [`AcceptAny`]), parsed and validated like any other.",
+        api.title
+    ));
+    let helpers = helpers(api);
+    quote! {
+        use mailapi_support::Problem;
+        use mailapi_support::server::{#(#helpers),*};
+        pub use mailapi_support::server::AcceptAny;
+
+        use crate::server::*;
+
+        #doc
+        #[derive(Debug, Clone, Copy, Default)]
+        pub struct Mock;
+
+        impl Api for Mock {
+            #(#methods)*
+        }
+    }
+}
+
+/// The support functions the mock calls, so that none is imported unused.
+fn helpers(api: &Api) -> Vec<proc_macro2::Ident> {
+    let mut names = vec!["Candidate", "choose_example"];
+    for op in &api.operations {
+        for v in variants(op) {
+            let answered = v.content.is_none_or(|c| !c.examples.is_empty());
+            if answered && matches!(v.response.status, Status::Range(_) | Status::Default) {
+                names.push("status");
+            }
+            let Some(c) = v.content.filter(|c| !c.examples.is_empty()) else { continue };
+            names.push(match c.kind {
+                BodyKind::Json => "example_json",
+                BodyKind::Text => "example_text",
+                BodyKind::Binary => "example_body",
+                BodyKind::EventStream => "example_events",
+            });
+        }
+    }
+    names.sort_unstable();
+    names.dedup();
+    names.into_iter().map(|n| format_ident!("{n}")).collect()
+}
+
+/// The HTTP status a mock sends for a documented status key (`4XX` -> 400, `default` -> 500).
+fn representative(status: Status) -> u16 {
+    match status {
+        Status::Code(c) => c,
+        Status::Range(r) => u16::from(r) * 100,
+        Status::Default => 500,
+    }
+}
+
+fn method(op: &Operation) -> TokenStream {
+    let name = ident(&op.fn_name);
+    let base = type_ident(&op.operation_id);
+    let request = format_ident!("{base}Request");
+    let response = format_ident!("{base}Response");
+    let variants = variants(op);
+    let candidates = variants.iter().map(|v| {
+        let code = representative(v.response.status);
+        let media = v.content.map_or("", |c| c.media_type.as_str());
+        let names: Vec<&str> = v.content.map(|c| c.examples.iter().map(|e| e.name.as_str()).collect()).unwrap_or_default();
+        quote! { Candidate { status: #code, media: #media, examples: &[#(#names),*] } }
+    });
+    let arms: Vec<TokenStream> = variants.iter().enumerate().flat_map(|(i, v)| arms(&response, i, v)).collect();
+    if arms.is_empty() {
+        // No documented example and no empty response: every choice answers 501.
+        return quote! {
+            async fn #name(&self, request: #request) -> Result<#response, Problem> {
+                choose_example(&request.context.headers, &[#(#candidates),*]).and(Err(Problem::internal()))
+            }
+        };
+    }
+    quote! {
+        async fn #name(&self, request: #request) -> Result<#response, Problem> {
+            let choice = choose_example(&request.context.headers, &[#(#candidates),*])?;
+            match choice {
+                #(#arms)*
+                _ => Err(Problem::internal()),
+            }
+        }
+    }
+}
+
+fn arms(response: &proc_macro2::Ident, index: usize, v: &Variant<'_>) -> Vec<TokenStream> {
+    let index = Literal::usize_unsuffixed(index);
+    let variant = &v.name;
+    let code = representative(v.response.status);
+    let status_arg = matches!(v.response.status, Status::Range(_) | Status::Default).then(|| quote! { status(#code), });
+    let Some(content) = v.content else {
+        let value = match &status_arg {
+            Some(_) => quote! { #response::#variant(status(#code)) },
+            None => quote! { #response::#variant },
+        };
+        return vec![quote! { (#index, _) => Ok(#value), }];
+    };
+    content
+        .examples
+        .iter()
+        .map(|example| {
+            let name = &example.name;
+            let json = serde_json::to_string(&example.value).unwrap_or_default();
+            let payload = match content.kind {
+                BodyKind::Json => quote! { example_json(#json)? },
+                BodyKind::Text => quote! { example_text(#json)? },
+                BodyKind::Binary => quote! { example_body(#json)? },
+                BodyKind::EventStream => quote! { example_events(#json)? },
+            };
+            quote! { (#index, #name) => Ok(#response::#variant(#status_arg #payload)), }
+        })
+        .collect()
+}
+
+/// `src/bin/mock.rs`: serves the generated `Mock` on loopback (`cargo xtask mock <vendor>` runs it).
+pub fn binary(api: &Api) -> TokenStream {
+    let krate = format_ident!("{}", format!("{}_server", api.name).replace('-', "_"));
+    let doc = format!(" Serves the {} mock: `cargo xtask mock {} [--port N]`.", api.title, api.name);
+    let base = &api.base_path;
+    quote! {
+        #![doc = #doc]
+
+        use #krate::mock::{AcceptAny, Mock};
+
+        fn main() -> std::process::ExitCode {
+            mailapi_support::server::serve_mock(#krate::router(Mock, AcceptAny), #base)
+        }
+    }
+}
