@@ -5,7 +5,7 @@
 
 use std::future::Future;
 
-use futures_util::Stream;
+pub use futures_util::Stream;
 use futures_util::stream::{self, StreamExt as _};
 
 /// Streams every item of every page, fetching the next page lazily.

@@ -124,7 +124,19 @@ impl Client {
         ResponseValue<types::BlackWhiteList>,
         Error<ListDomainBlackwhitelistError>,
     > {
-        let request = Request::new(
+        self.list_domain_blackwhitelist_send(
+                self.list_domain_blackwhitelist_request(account, domain, params),
+            )
+            .await
+    }
+
+    fn list_domain_blackwhitelist_request(
+        &self,
+        account: &str,
+        domain: &str,
+        params: &ListDomainBlackwhitelistParams,
+    ) -> Request {
+        Request::new(
                 "listDomainBlackwhitelist",
                 Method::GET,
                 format!(
@@ -140,7 +152,16 @@ impl Client {
             .query_param("sortField", &params.sort_field)
             .query_param("sortOrder", &params.sort_order)
             .accept("application/json")
-            .options(self.options);
+            .options(self.options)
+    }
+
+    async fn list_domain_blackwhitelist_send(
+        &self,
+        request: Request,
+    ) -> Result<
+        ResponseValue<types::BlackWhiteList>,
+        Error<ListDomainBlackwhitelistError>,
+    > {
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => raw.json(),
@@ -148,6 +169,52 @@ impl Client {
             404 => Err(raw.error_json(ListDomainBlackwhitelistError::NotFound)),
             _ => Err(Error::unexpected(raw)),
         }
+    }
+
+    /// Every item of every page of [`Client::list_domain_blackwhitelist`], fetched page by page as the stream is read.
+    pub fn list_domain_blackwhitelist_stream<'a>(
+        &'a self,
+        account: &'a str,
+        domain: &'a str,
+        params: &'a ListDomainBlackwhitelistParams,
+    ) -> impl mailapi_support::paginate::Stream<
+        Item = Result<types::BlackWhiteListEntry, Error<ListDomainBlackwhitelistError>>,
+    > + 'a {
+        let params = params.clone();
+        let first = params.page.unwrap_or(1);
+        mailapi_support::paginate::paginate(
+            (first, 0_u64),
+            move |(page, seen)| {
+                let params = ListDomainBlackwhitelistParams {
+                    page: Some(page),
+                    ..params.clone()
+                };
+                async move {
+                    let body = self
+                        .list_domain_blackwhitelist_send(
+                            self
+                                .list_domain_blackwhitelist_request(
+                                    account,
+                                    domain,
+                                    &params,
+                                ),
+                        )
+                        .await?
+                        .into_inner();
+                    let total = Some(&body)
+                        .map(|value| &value.total_count)
+                        .copied()
+                        .map(|total| u64::try_from(total).unwrap_or(0));
+                    let items: Vec<types::BlackWhiteListEntry> = Some(body)
+                        .map(|value| value.list)
+                        .unwrap_or_default();
+                    let seen = seen + items.len() as u64;
+                    let more = !items.is_empty()
+                        && total.is_none_or(|total| seen < total);
+                    Ok((items, more.then_some((page + 1, seen))))
+                }
+            },
+        )
     }
 
     /// Add or update addresses on the domain black/white list
@@ -630,7 +697,17 @@ impl Client {
         domain: &str,
         params: &ListUsernamesParams,
     ) -> Result<ResponseValue<types::MailboxList>, Error<ListUsernamesError>> {
-        let request = Request::new(
+        self.list_usernames_send(self.list_usernames_request(account, domain, params))
+            .await
+    }
+
+    fn list_usernames_request(
+        &self,
+        account: &str,
+        domain: &str,
+        params: &ListUsernamesParams,
+    ) -> Request {
+        Request::new(
                 "listUsernames",
                 Method::GET,
                 format!(
@@ -646,7 +723,13 @@ impl Client {
             .query_param("sortOrder", &params.sort_order)
             .query_param("details", &params.details)
             .accept("application/json")
-            .options(self.options);
+            .options(self.options)
+    }
+
+    async fn list_usernames_send(
+        &self,
+        request: Request,
+    ) -> Result<ResponseValue<types::MailboxList>, Error<ListUsernamesError>> {
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => raw.json(),
@@ -654,6 +737,47 @@ impl Client {
             404 => Err(raw.error_json(ListUsernamesError::NotFound)),
             _ => Err(Error::unexpected(raw)),
         }
+    }
+
+    /// Every item of every page of [`Client::list_usernames`], fetched page by page as the stream is read.
+    pub fn list_usernames_stream<'a>(
+        &'a self,
+        account: &'a str,
+        domain: &'a str,
+        params: &'a ListUsernamesParams,
+    ) -> impl mailapi_support::paginate::Stream<
+        Item = Result<types::MailboxListItem, Error<ListUsernamesError>>,
+    > + 'a {
+        let params = params.clone();
+        let first = params.page.unwrap_or(1);
+        mailapi_support::paginate::paginate(
+            (first, 0_u64),
+            move |(page, seen)| {
+                let params = ListUsernamesParams {
+                    page: Some(page),
+                    ..params.clone()
+                };
+                async move {
+                    let body = self
+                        .list_usernames_send(
+                            self.list_usernames_request(account, domain, &params),
+                        )
+                        .await?
+                        .into_inner();
+                    let total = Some(&body)
+                        .map(|value| &value.total_count)
+                        .copied()
+                        .map(|total| u64::try_from(total).unwrap_or(0));
+                    let items: Vec<types::MailboxListItem> = Some(body)
+                        .map(|value| value.list)
+                        .unwrap_or_default();
+                    let seen = seen + items.len() as u64;
+                    let more = !items.is_empty()
+                        && total.is_none_or(|total| seen < total);
+                    Ok((items, more.then_some((page + 1, seen))))
+                }
+            },
+        )
     }
 
     /// Get details about a username
@@ -778,7 +902,26 @@ impl Client {
         ResponseValue<types::BlackWhiteList>,
         Error<ListMailboxBlackwhitelistError>,
     > {
-        let request = Request::new(
+        self.list_mailbox_blackwhitelist_send(
+                self
+                    .list_mailbox_blackwhitelist_request(
+                        account,
+                        domain,
+                        mailbox_name,
+                        params,
+                    ),
+            )
+            .await
+    }
+
+    fn list_mailbox_blackwhitelist_request(
+        &self,
+        account: &str,
+        domain: &str,
+        mailbox_name: &str,
+        params: &ListMailboxBlackwhitelistParams,
+    ) -> Request {
+        Request::new(
                 "listMailboxBlackwhitelist",
                 Method::GET,
                 format!(
@@ -794,7 +937,16 @@ impl Client {
             .query_param("sortField", &params.sort_field)
             .query_param("sortOrder", &params.sort_order)
             .accept("application/json")
-            .options(self.options);
+            .options(self.options)
+    }
+
+    async fn list_mailbox_blackwhitelist_send(
+        &self,
+        request: Request,
+    ) -> Result<
+        ResponseValue<types::BlackWhiteList>,
+        Error<ListMailboxBlackwhitelistError>,
+    > {
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => raw.json(),
@@ -802,6 +954,54 @@ impl Client {
             404 => Err(raw.error_json(ListMailboxBlackwhitelistError::NotFound)),
             _ => Err(Error::unexpected(raw)),
         }
+    }
+
+    /// Every item of every page of [`Client::list_mailbox_blackwhitelist`], fetched page by page as the stream is read.
+    pub fn list_mailbox_blackwhitelist_stream<'a>(
+        &'a self,
+        account: &'a str,
+        domain: &'a str,
+        mailbox_name: &'a str,
+        params: &'a ListMailboxBlackwhitelistParams,
+    ) -> impl mailapi_support::paginate::Stream<
+        Item = Result<types::BlackWhiteListEntry, Error<ListMailboxBlackwhitelistError>>,
+    > + 'a {
+        let params = params.clone();
+        let first = params.page.unwrap_or(1);
+        mailapi_support::paginate::paginate(
+            (first, 0_u64),
+            move |(page, seen)| {
+                let params = ListMailboxBlackwhitelistParams {
+                    page: Some(page),
+                    ..params.clone()
+                };
+                async move {
+                    let body = self
+                        .list_mailbox_blackwhitelist_send(
+                            self
+                                .list_mailbox_blackwhitelist_request(
+                                    account,
+                                    domain,
+                                    mailbox_name,
+                                    &params,
+                                ),
+                        )
+                        .await?
+                        .into_inner();
+                    let total = Some(&body)
+                        .map(|value| &value.total_count)
+                        .copied()
+                        .map(|total| u64::try_from(total).unwrap_or(0));
+                    let items: Vec<types::BlackWhiteListEntry> = Some(body)
+                        .map(|value| value.list)
+                        .unwrap_or_default();
+                    let seen = seen + items.len() as u64;
+                    let more = !items.is_empty()
+                        && total.is_none_or(|total| seen < total);
+                    Ok((items, more.then_some((page + 1, seen))))
+                }
+            },
+        )
     }
 
     /// Add or update addresses on the mailbox black/white list

@@ -63,11 +63,11 @@ impl Client {
         ResponseValue<types::MailboxCollectionDocument>,
         Error<ListMailboxesError>,
     > {
-        let request = Request::new(
-                "listMailboxes",
-                Method::GET,
-                "/mailboxes".to_string(),
-            )
+        self.list_mailboxes_send(self.list_mailboxes_request(params)).await
+    }
+
+    fn list_mailboxes_request(&self, params: &ListMailboxesParams) -> Request {
+        Request::new("listMailboxes", Method::GET, "/mailboxes".to_string())
             .security(&[&[O_AUTH2]])
             .query_param("filter[user][id]", &params.filter_user_id)
             .query_param("page[size]", &params.page_size)
@@ -80,12 +80,51 @@ impl Client {
             )
             .query_param("provideAuthorizationMeta", &params.provide_authorization_meta)
             .accept("application/vnd.api+json")
-            .options(self.options);
+            .options(self.options)
+    }
+
+    async fn list_mailboxes_send(
+        &self,
+        request: Request,
+    ) -> Result<
+        ResponseValue<types::MailboxCollectionDocument>,
+        Error<ListMailboxesError>,
+    > {
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => raw.json(),
             _ => Err(raw.error_json(ListMailboxesError::Other)),
         }
+    }
+
+    /// Every item of every page of [`Client::list_mailboxes`], fetched page by page as the stream is read.
+    pub fn list_mailboxes_stream<'a>(
+        &'a self,
+        params: &'a ListMailboxesParams,
+    ) -> impl mailapi_support::paginate::Stream<
+        Item = Result<types::Mailbox, Error<ListMailboxesError>>,
+    > + 'a {
+        let first = self.list_mailboxes_request(params);
+        mailapi_support::paginate::paginate(
+            first,
+            move |request| async move {
+                let body = self.list_mailboxes_send(request).await?.into_inner();
+                let next = Some(&body)
+                    .and_then(|value| value.links.as_ref())
+                    .and_then(|value| value.next.as_option())
+                    .cloned()
+                    .map(|url| {
+                        Request::from_link("listMailboxes", Method::GET, url)
+                            .security(&[&[O_AUTH2]])
+                            .accept("application/vnd.api+json")
+                            .options(self.options)
+                    });
+                let items: Vec<types::Mailbox> = Some(body)
+                    .map(|value| value.data)
+                    .unwrap_or_default();
+                Ok((items, next))
+            },
+        )
     }
 
     /// Create a mailbox

@@ -287,12 +287,22 @@ impl Client {
         &self,
         params: &QueryLogFilesParams,
     ) -> Result<ResponseValue<types::LogEntryListResponse>, Error<QueryLogFilesError>> {
-        let request = Request::new("queryLogFiles", Method::GET, "/logs".to_string())
+        self.query_log_files_send(self.query_log_files_request(params)).await
+    }
+
+    fn query_log_files_request(&self, params: &QueryLogFilesParams) -> Request {
+        Request::new("queryLogFiles", Method::GET, "/logs".to_string())
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .query_param("page", &params.page)
             .query_param("limit", &params.limit)
             .accept("application/json")
-            .options(self.options);
+            .options(self.options)
+    }
+
+    async fn query_log_files_send(
+        &self,
+        request: Request,
+    ) -> Result<ResponseValue<types::LogEntryListResponse>, Error<QueryLogFilesError>> {
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => {
@@ -302,6 +312,44 @@ impl Client {
             401 => Err(raw.error_json(QueryLogFilesError::Unauthorized)),
             _ => Err(Error::unexpected(raw)),
         }
+    }
+
+    /// Every item of every page of [`Client::query_log_files`], fetched page by page as the stream is read.
+    pub fn query_log_files_stream<'a>(
+        &'a self,
+        params: &'a QueryLogFilesParams,
+    ) -> impl mailapi_support::paginate::Stream<
+        Item = Result<types::LogEntry, Error<QueryLogFilesError>>,
+    > + 'a {
+        let params = params.clone();
+        let first = params.page.unwrap_or(1);
+        mailapi_support::paginate::paginate(
+            (first, 0_u64),
+            move |(page, seen)| {
+                let params = QueryLogFilesParams {
+                    page: Some(page),
+                    ..params.clone()
+                };
+                async move {
+                    let body = self
+                        .query_log_files_send(self.query_log_files_request(&params))
+                        .await?
+                        .into_inner();
+                    let total = Some(&body)
+                        .map(|value| &value.data)
+                        .and_then(|value| value.total.as_ref())
+                        .copied();
+                    let items: Vec<types::LogEntry> = Some(body)
+                        .map(|value| value.data)
+                        .and_then(|value| value.items)
+                        .unwrap_or_default();
+                    let seen = seen + items.len() as u64;
+                    let more = !items.is_empty()
+                        && total.is_none_or(|total| seen < total);
+                    Ok((items, more.then_some((page + 1, seen))))
+                }
+            },
+        )
     }
 
     /// Obtain OAuth token
@@ -353,17 +401,23 @@ impl Client {
         &self,
         params: &ListPrincipalsParams,
     ) -> Result<ResponseValue<types::ListResponse>, Error<ListPrincipalsError>> {
-        let request = Request::new(
-                "listPrincipals",
-                Method::GET,
-                "/principal".to_string(),
-            )
+        self.list_principals_send(self.list_principals_request(params)).await
+    }
+
+    fn list_principals_request(&self, params: &ListPrincipalsParams) -> Request {
+        Request::new("listPrincipals", Method::GET, "/principal".to_string())
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .query_param("page", &params.page)
             .query_param("limit", &params.limit)
             .query_param("types", &params.types)
             .accept("application/json")
-            .options(self.options);
+            .options(self.options)
+    }
+
+    async fn list_principals_send(
+        &self,
+        request: Request,
+    ) -> Result<ResponseValue<types::ListResponse>, Error<ListPrincipalsError>> {
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => {
@@ -373,6 +427,44 @@ impl Client {
             401 => Err(raw.error_json(ListPrincipalsError::Unauthorized)),
             _ => Err(Error::unexpected(raw)),
         }
+    }
+
+    /// Every item of every page of [`Client::list_principals`], fetched page by page as the stream is read.
+    pub fn list_principals_stream<'a>(
+        &'a self,
+        params: &'a ListPrincipalsParams,
+    ) -> impl mailapi_support::paginate::Stream<
+        Item = Result<serde_json::Value, Error<ListPrincipalsError>>,
+    > + 'a {
+        let params = params.clone();
+        let first = params.page.unwrap_or(1);
+        mailapi_support::paginate::paginate(
+            (first, 0_u64),
+            move |(page, seen)| {
+                let params = ListPrincipalsParams {
+                    page: Some(page),
+                    ..params.clone()
+                };
+                async move {
+                    let body = self
+                        .list_principals_send(self.list_principals_request(&params))
+                        .await?
+                        .into_inner();
+                    let total = Some(&body)
+                        .map(|value| &value.data)
+                        .and_then(|value| value.total.as_ref())
+                        .copied();
+                    let items: Vec<serde_json::Value> = Some(body)
+                        .map(|value| value.data)
+                        .and_then(|value| value.items)
+                        .unwrap_or_default();
+                    let seen = seen + items.len() as u64;
+                    let more = !items.is_empty()
+                        && total.is_none_or(|total| seen < total);
+                    Ok((items, more.then_some((page + 1, seen))))
+                }
+            },
+        )
     }
 
     /// Create Principal
@@ -553,18 +645,30 @@ impl Client {
         ResponseValue<types::QueuedMessageListResponse>,
         Error<ListQueuedMessagesError>,
     > {
-        let request = Request::new(
-                "listQueuedMessages",
-                Method::GET,
-                "/queue/messages".to_string(),
-            )
+        self.list_queued_messages_send(self.list_queued_messages_request(params)).await
+    }
+
+    fn list_queued_messages_request(
+        &self,
+        params: &ListQueuedMessagesParams,
+    ) -> Request {
+        Request::new("listQueuedMessages", Method::GET, "/queue/messages".to_string())
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .query_param("page", &params.page)
             .query_param("max-total", &params.max_total)
             .query_param("limit", &params.limit)
             .query_param("values", &params.values)
             .accept("application/json")
-            .options(self.options);
+            .options(self.options)
+    }
+
+    async fn list_queued_messages_send(
+        &self,
+        request: Request,
+    ) -> Result<
+        ResponseValue<types::QueuedMessageListResponse>,
+        Error<ListQueuedMessagesError>,
+    > {
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => {
@@ -574,6 +678,46 @@ impl Client {
             401 => Err(raw.error_json(ListQueuedMessagesError::Unauthorized)),
             _ => Err(Error::unexpected(raw)),
         }
+    }
+
+    /// Every item of every page of [`Client::list_queued_messages`], fetched page by page as the stream is read.
+    pub fn list_queued_messages_stream<'a>(
+        &'a self,
+        params: &'a ListQueuedMessagesParams,
+    ) -> impl mailapi_support::paginate::Stream<
+        Item = Result<serde_json::Value, Error<ListQueuedMessagesError>>,
+    > + 'a {
+        let params = params.clone();
+        let first = params.page.unwrap_or(1);
+        mailapi_support::paginate::paginate(
+            (first, 0_u64),
+            move |(page, seen)| {
+                let params = ListQueuedMessagesParams {
+                    page: Some(page),
+                    ..params.clone()
+                };
+                async move {
+                    let body = self
+                        .list_queued_messages_send(
+                            self.list_queued_messages_request(&params),
+                        )
+                        .await?
+                        .into_inner();
+                    let total = Some(&body)
+                        .map(|value| &value.data)
+                        .and_then(|value| value.total.as_ref())
+                        .copied();
+                    let items: Vec<serde_json::Value> = Some(body)
+                        .map(|value| value.data)
+                        .and_then(|value| value.items)
+                        .unwrap_or_default();
+                    let seen = seen + items.len() as u64;
+                    let more = !items.is_empty()
+                        && total.is_none_or(|total| seen < total);
+                    Ok((items, more.then_some((page + 1, seen))))
+                }
+            },
+        )
     }
 
     /// Delete Queued Messages
@@ -743,17 +887,23 @@ impl Client {
         &self,
         params: &ListQueuedReportsParams,
     ) -> Result<ResponseValue<types::ListResponse>, Error<ListQueuedReportsError>> {
-        let request = Request::new(
-                "listQueuedReports",
-                Method::GET,
-                "/queue/reports".to_string(),
-            )
+        self.list_queued_reports_send(self.list_queued_reports_request(params)).await
+    }
+
+    fn list_queued_reports_request(&self, params: &ListQueuedReportsParams) -> Request {
+        Request::new("listQueuedReports", Method::GET, "/queue/reports".to_string())
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .query_param("max-total", &params.max_total)
             .query_param("limit", &params.limit)
             .query_param("page", &params.page)
             .accept("application/json")
-            .options(self.options);
+            .options(self.options)
+    }
+
+    async fn list_queued_reports_send(
+        &self,
+        request: Request,
+    ) -> Result<ResponseValue<types::ListResponse>, Error<ListQueuedReportsError>> {
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => {
@@ -763,6 +913,46 @@ impl Client {
             401 => Err(raw.error_json(ListQueuedReportsError::Unauthorized)),
             _ => Err(Error::unexpected(raw)),
         }
+    }
+
+    /// Every item of every page of [`Client::list_queued_reports`], fetched page by page as the stream is read.
+    pub fn list_queued_reports_stream<'a>(
+        &'a self,
+        params: &'a ListQueuedReportsParams,
+    ) -> impl mailapi_support::paginate::Stream<
+        Item = Result<serde_json::Value, Error<ListQueuedReportsError>>,
+    > + 'a {
+        let params = params.clone();
+        let first = params.page.unwrap_or(1);
+        mailapi_support::paginate::paginate(
+            (first, 0_u64),
+            move |(page, seen)| {
+                let params = ListQueuedReportsParams {
+                    page: Some(page),
+                    ..params.clone()
+                };
+                async move {
+                    let body = self
+                        .list_queued_reports_send(
+                            self.list_queued_reports_request(&params),
+                        )
+                        .await?
+                        .into_inner();
+                    let total = Some(&body)
+                        .map(|value| &value.data)
+                        .and_then(|value| value.total.as_ref())
+                        .copied();
+                    let items: Vec<serde_json::Value> = Some(body)
+                        .map(|value| value.data)
+                        .and_then(|value| value.items)
+                        .unwrap_or_default();
+                    let seen = seen + items.len() as u64;
+                    let more = !items.is_empty()
+                        && total.is_none_or(|total| seen < total);
+                    Ok((items, more.then_some((page + 1, seen))))
+                }
+            },
+        )
     }
 
     /// Obtain Queue Status
@@ -881,17 +1071,29 @@ impl Client {
         &self,
         params: &ListIncomingArfReportsParams,
     ) -> Result<ResponseValue<types::ListResponse>, Error<ListIncomingArfReportsError>> {
-        let request = Request::new(
-                "listIncomingArfReports",
-                Method::GET,
-                "/reports/arf".to_string(),
+        self.list_incoming_arf_reports_send(
+                self.list_incoming_arf_reports_request(params),
             )
+            .await
+    }
+
+    fn list_incoming_arf_reports_request(
+        &self,
+        params: &ListIncomingArfReportsParams,
+    ) -> Request {
+        Request::new("listIncomingArfReports", Method::GET, "/reports/arf".to_string())
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .query_param("page", &params.page)
             .query_param("limit", &params.limit)
             .query_param("max-total", &params.max_total)
             .accept("application/json")
-            .options(self.options);
+            .options(self.options)
+    }
+
+    async fn list_incoming_arf_reports_send(
+        &self,
+        request: Request,
+    ) -> Result<ResponseValue<types::ListResponse>, Error<ListIncomingArfReportsError>> {
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => {
@@ -901,6 +1103,46 @@ impl Client {
             401 => Err(raw.error_json(ListIncomingArfReportsError::Unauthorized)),
             _ => Err(Error::unexpected(raw)),
         }
+    }
+
+    /// Every item of every page of [`Client::list_incoming_arf_reports`], fetched page by page as the stream is read.
+    pub fn list_incoming_arf_reports_stream<'a>(
+        &'a self,
+        params: &'a ListIncomingArfReportsParams,
+    ) -> impl mailapi_support::paginate::Stream<
+        Item = Result<serde_json::Value, Error<ListIncomingArfReportsError>>,
+    > + 'a {
+        let params = params.clone();
+        let first = params.page.unwrap_or(1);
+        mailapi_support::paginate::paginate(
+            (first, 0_u64),
+            move |(page, seen)| {
+                let params = ListIncomingArfReportsParams {
+                    page: Some(page),
+                    ..params.clone()
+                };
+                async move {
+                    let body = self
+                        .list_incoming_arf_reports_send(
+                            self.list_incoming_arf_reports_request(&params),
+                        )
+                        .await?
+                        .into_inner();
+                    let total = Some(&body)
+                        .map(|value| &value.data)
+                        .and_then(|value| value.total.as_ref())
+                        .copied();
+                    let items: Vec<serde_json::Value> = Some(body)
+                        .map(|value| value.data)
+                        .and_then(|value| value.items)
+                        .unwrap_or_default();
+                    let seen = seen + items.len() as u64;
+                    let more = !items.is_empty()
+                        && total.is_none_or(|total| seen < total);
+                    Ok((items, more.then_some((page + 1, seen))))
+                }
+            },
+        )
     }
 
     /// List Incoming DMARC Reports
@@ -915,7 +1157,17 @@ impl Client {
         ResponseValue<types::ListResponse>,
         Error<ListIncomingDmarcReportsError>,
     > {
-        let request = Request::new(
+        self.list_incoming_dmarc_reports_send(
+                self.list_incoming_dmarc_reports_request(params),
+            )
+            .await
+    }
+
+    fn list_incoming_dmarc_reports_request(
+        &self,
+        params: &ListIncomingDmarcReportsParams,
+    ) -> Request {
+        Request::new(
                 "listIncomingDmarcReports",
                 Method::GET,
                 "/reports/dmarc".to_string(),
@@ -925,7 +1177,16 @@ impl Client {
             .query_param("limit", &params.limit)
             .query_param("page", &params.page)
             .accept("application/json")
-            .options(self.options);
+            .options(self.options)
+    }
+
+    async fn list_incoming_dmarc_reports_send(
+        &self,
+        request: Request,
+    ) -> Result<
+        ResponseValue<types::ListResponse>,
+        Error<ListIncomingDmarcReportsError>,
+    > {
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => {
@@ -938,6 +1199,46 @@ impl Client {
         }
     }
 
+    /// Every item of every page of [`Client::list_incoming_dmarc_reports`], fetched page by page as the stream is read.
+    pub fn list_incoming_dmarc_reports_stream<'a>(
+        &'a self,
+        params: &'a ListIncomingDmarcReportsParams,
+    ) -> impl mailapi_support::paginate::Stream<
+        Item = Result<serde_json::Value, Error<ListIncomingDmarcReportsError>>,
+    > + 'a {
+        let params = params.clone();
+        let first = params.page.unwrap_or(1);
+        mailapi_support::paginate::paginate(
+            (first, 0_u64),
+            move |(page, seen)| {
+                let params = ListIncomingDmarcReportsParams {
+                    page: Some(page),
+                    ..params.clone()
+                };
+                async move {
+                    let body = self
+                        .list_incoming_dmarc_reports_send(
+                            self.list_incoming_dmarc_reports_request(&params),
+                        )
+                        .await?
+                        .into_inner();
+                    let total = Some(&body)
+                        .map(|value| &value.data)
+                        .and_then(|value| value.total.as_ref())
+                        .copied();
+                    let items: Vec<serde_json::Value> = Some(body)
+                        .map(|value| value.data)
+                        .and_then(|value| value.items)
+                        .unwrap_or_default();
+                    let seen = seen + items.len() as u64;
+                    let more = !items.is_empty()
+                        && total.is_none_or(|total| seen < total);
+                    Ok((items, more.then_some((page + 1, seen))))
+                }
+            },
+        )
+    }
+
     /// List Incoming TLS Reports
     ///
     /// List Incoming TLS Reports, paged.
@@ -947,17 +1248,29 @@ impl Client {
         &self,
         params: &ListIncomingTlsReportsParams,
     ) -> Result<ResponseValue<types::ListResponse>, Error<ListIncomingTlsReportsError>> {
-        let request = Request::new(
-                "listIncomingTlsReports",
-                Method::GET,
-                "/reports/tls".to_string(),
+        self.list_incoming_tls_reports_send(
+                self.list_incoming_tls_reports_request(params),
             )
+            .await
+    }
+
+    fn list_incoming_tls_reports_request(
+        &self,
+        params: &ListIncomingTlsReportsParams,
+    ) -> Request {
+        Request::new("listIncomingTlsReports", Method::GET, "/reports/tls".to_string())
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .query_param("limit", &params.limit)
             .query_param("max-total", &params.max_total)
             .query_param("page", &params.page)
             .accept("application/json")
-            .options(self.options);
+            .options(self.options)
+    }
+
+    async fn list_incoming_tls_reports_send(
+        &self,
+        request: Request,
+    ) -> Result<ResponseValue<types::ListResponse>, Error<ListIncomingTlsReportsError>> {
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => {
@@ -967,6 +1280,46 @@ impl Client {
             401 => Err(raw.error_json(ListIncomingTlsReportsError::Unauthorized)),
             _ => Err(Error::unexpected(raw)),
         }
+    }
+
+    /// Every item of every page of [`Client::list_incoming_tls_reports`], fetched page by page as the stream is read.
+    pub fn list_incoming_tls_reports_stream<'a>(
+        &'a self,
+        params: &'a ListIncomingTlsReportsParams,
+    ) -> impl mailapi_support::paginate::Stream<
+        Item = Result<serde_json::Value, Error<ListIncomingTlsReportsError>>,
+    > + 'a {
+        let params = params.clone();
+        let first = params.page.unwrap_or(1);
+        mailapi_support::paginate::paginate(
+            (first, 0_u64),
+            move |(page, seen)| {
+                let params = ListIncomingTlsReportsParams {
+                    page: Some(page),
+                    ..params.clone()
+                };
+                async move {
+                    let body = self
+                        .list_incoming_tls_reports_send(
+                            self.list_incoming_tls_reports_request(&params),
+                        )
+                        .await?
+                        .into_inner();
+                    let total = Some(&body)
+                        .map(|value| &value.data)
+                        .and_then(|value| value.total.as_ref())
+                        .copied();
+                    let items: Vec<serde_json::Value> = Some(body)
+                        .map(|value| value.data)
+                        .and_then(|value| value.items)
+                        .unwrap_or_default();
+                    let seen = seen + items.len() as u64;
+                    let more = !items.is_empty()
+                        && total.is_none_or(|total| seen < total);
+                    Ok((items, more.then_some((page + 1, seen))))
+                }
+            },
+        )
     }
 
     /// Update Settings
@@ -1021,18 +1374,31 @@ impl Client {
         ResponseValue<types::SettingsGroupResponse>,
         Error<ListSettingsByGroupError>,
     > {
-        let request = Request::new(
-                "listSettingsByGroup",
-                Method::GET,
-                "/settings/group".to_string(),
-            )
+        self.list_settings_by_group_send(self.list_settings_by_group_request(params))
+            .await
+    }
+
+    fn list_settings_by_group_request(
+        &self,
+        params: &ListSettingsByGroupParams,
+    ) -> Request {
+        Request::new("listSettingsByGroup", Method::GET, "/settings/group".to_string())
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .query_param("limit", &params.limit)
             .query_param("page", &params.page)
             .query_param("suffix", &params.suffix)
             .query_param("prefix", &params.prefix)
             .accept("application/json")
-            .options(self.options);
+            .options(self.options)
+    }
+
+    async fn list_settings_by_group_send(
+        &self,
+        request: Request,
+    ) -> Result<
+        ResponseValue<types::SettingsGroupResponse>,
+        Error<ListSettingsByGroupError>,
+    > {
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => {
@@ -1042,6 +1408,46 @@ impl Client {
             401 => Err(raw.error_json(ListSettingsByGroupError::Unauthorized)),
             _ => Err(Error::unexpected(raw)),
         }
+    }
+
+    /// Every item of every page of [`Client::list_settings_by_group`], fetched page by page as the stream is read.
+    pub fn list_settings_by_group_stream<'a>(
+        &'a self,
+        params: &'a ListSettingsByGroupParams,
+    ) -> impl mailapi_support::paginate::Stream<
+        Item = Result<types::SettingsGroupItem, Error<ListSettingsByGroupError>>,
+    > + 'a {
+        let params = params.clone();
+        let first = params.page.unwrap_or(1);
+        mailapi_support::paginate::paginate(
+            (first, 0_u64),
+            move |(page, seen)| {
+                let params = ListSettingsByGroupParams {
+                    page: Some(page),
+                    ..params.clone()
+                };
+                async move {
+                    let body = self
+                        .list_settings_by_group_send(
+                            self.list_settings_by_group_request(&params),
+                        )
+                        .await?
+                        .into_inner();
+                    let total = Some(&body)
+                        .map(|value| &value.data)
+                        .and_then(|value| value.total.as_ref())
+                        .copied();
+                    let items: Vec<types::SettingsGroupItem> = Some(body)
+                        .map(|value| value.data)
+                        .and_then(|value| value.items)
+                        .unwrap_or_default();
+                    let seen = seen + items.len() as u64;
+                    let more = !items.is_empty()
+                        && total.is_none_or(|total| seen < total);
+                    Ok((items, more.then_some((page + 1, seen))))
+                }
+            },
+        )
     }
 
     /// List Settings by Key
@@ -1605,7 +2011,18 @@ impl Client {
         account_id: &str,
         params: &ListDeletedMessagesParams,
     ) -> Result<ResponseValue<types::ListResponse>, Error<ListDeletedMessagesError>> {
-        let request = Request::new(
+        self.list_deleted_messages_send(
+                self.list_deleted_messages_request(account_id, params),
+            )
+            .await
+    }
+
+    fn list_deleted_messages_request(
+        &self,
+        account_id: &str,
+        params: &ListDeletedMessagesParams,
+    ) -> Request {
+        Request::new(
                 "listDeletedMessages",
                 Method::GET,
                 format!("/store/undelete/{}", path_param(& account_id)),
@@ -1614,7 +2031,13 @@ impl Client {
             .query_param("limit", &params.limit)
             .query_param("page", &params.page)
             .accept("application/json")
-            .options(self.options);
+            .options(self.options)
+    }
+
+    async fn list_deleted_messages_send(
+        &self,
+        request: Request,
+    ) -> Result<ResponseValue<types::ListResponse>, Error<ListDeletedMessagesError>> {
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => {
@@ -1624,6 +2047,47 @@ impl Client {
             401 => Err(raw.error_json(ListDeletedMessagesError::Unauthorized)),
             _ => Err(Error::unexpected(raw)),
         }
+    }
+
+    /// Every item of every page of [`Client::list_deleted_messages`], fetched page by page as the stream is read.
+    pub fn list_deleted_messages_stream<'a>(
+        &'a self,
+        account_id: &'a str,
+        params: &'a ListDeletedMessagesParams,
+    ) -> impl mailapi_support::paginate::Stream<
+        Item = Result<serde_json::Value, Error<ListDeletedMessagesError>>,
+    > + 'a {
+        let params = params.clone();
+        let first = params.page.unwrap_or(1);
+        mailapi_support::paginate::paginate(
+            (first, 0_u64),
+            move |(page, seen)| {
+                let params = ListDeletedMessagesParams {
+                    page: Some(page),
+                    ..params.clone()
+                };
+                async move {
+                    let body = self
+                        .list_deleted_messages_send(
+                            self.list_deleted_messages_request(account_id, &params),
+                        )
+                        .await?
+                        .into_inner();
+                    let total = Some(&body)
+                        .map(|value| &value.data)
+                        .and_then(|value| value.total.as_ref())
+                        .copied();
+                    let items: Vec<serde_json::Value> = Some(body)
+                        .map(|value| value.data)
+                        .and_then(|value| value.items)
+                        .unwrap_or_default();
+                    let seen = seen + items.len() as u64;
+                    let more = !items.is_empty()
+                        && total.is_none_or(|total| seen < total);
+                    Ok((items, more.then_some((page + 1, seen))))
+                }
+            },
+        )
     }
 
     /// Undelete Messages

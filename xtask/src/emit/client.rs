@@ -8,7 +8,7 @@ use super::types::rust_type;
 use super::{doc_attrs, ident, own_doc, status_variant};
 use crate::model::{
     Api, BodyKind, Content, Operation, Param, ParamLocation, ParamStyle, Primitive, Response,
-    SchemeKind, Status, TypeRef,
+    NextPage, Pagination, SchemeKind, Status, Step, TypeRef,
 };
 use crate::model::{field_ident, type_ident};
 
@@ -167,7 +167,7 @@ fn method(api: &Api, op: &Operation, media: Option<&str>, name: &str, suffix: &s
     let fn_name = ident(name);
     let docs = doc_attrs(&method_doc(op, media));
     let deprecated = op.deprecated.then(|| quote! { #[deprecated] });
-    let (params, setters) = arguments(op);
+    let (params, setters) = arguments(op, None);
     let (body_param, body_setter) = body(op);
     let ok = success_type(op, media, suffix);
     let err = error_type(api, op);
@@ -201,20 +201,138 @@ fn method(api: &Api, op: &Operation, media: Option<&str>, name: &str, suffix: &s
             quote! { ResponseValue<mailapi_support::client::EventStream<#ty>> },
         ),
     };
+    let build = quote! {
+        Request::new(#op_id, Method::#method, #path)
+            #security
+            #(#setters)*
+            #body_setter
+            #accept
+            .options(self.options)
+    };
+    let send_body = quote! {
+        #execute
+        match raw.status.as_u16() {
+            #(#arms)*
+        }
+    };
+    let Some(pagination) = op.pagination.as_ref().filter(|_| matches!(mode, Mode::Buffered) && suffix.is_empty()) else {
+        return quote! {
+            #docs
+            #deprecated
+            pub async fn #fn_name(&self, #(#params,)* #body_param) -> Result<#ok_wrap, Error<#err>> {
+                let request = #build;
+                #send_body
+            }
+        };
+    };
+    let (send, request) = (format_ident!("{name}_send"), format_ident!("{name}_request"));
+    let forward: Vec<TokenStream> = call_args(op);
+    let stream = pages(api, op, pagination, &err, &send, &request);
     quote! {
         #docs
         #deprecated
-        pub async fn #fn_name(&self, #(#params,)* #body_param) -> Result<#ok_wrap, Error<#err>> {
-            let request = Request::new(#op_id, Method::#method, #path)
-                #security
-                #(#setters)*
-                #body_setter
-                #accept
-                .options(self.options);
-            #execute
-            match raw.status.as_u16() {
-                #(#arms)*
+        pub async fn #fn_name(&self, #(#params),*) -> Result<#ok_wrap, Error<#err>> {
+            self.#send(self.#request(#(#forward),*)).await
+        }
+
+        fn #request(&self, #(#params),*) -> Request {
+            #build
+        }
+
+        async fn #send(&self, request: Request) -> Result<#ok_wrap, Error<#err>> {
+            #send_body
+        }
+
+        #stream
+    }
+}
+
+/// The argument names of a method, to forward them.
+fn call_args(op: &Operation) -> Vec<TokenStream> {
+    let required = op.params.iter().filter(|p| is_required(p)).map(|p| {
+        let n = ident(&p.field);
+        quote! { #n }
+    });
+    let optional = op.params.iter().any(|p| !is_required(p)).then(|| quote! { params });
+    required.chain(optional).collect()
+}
+
+/// An expression for the value at `steps` inside `body`, as an `Option` (of a reference when
+/// `by_ref`).
+fn walk(steps: &[Step], by_ref: bool) -> TokenStream {
+    let mut expr = if by_ref { quote! { Some(&body) } } else { quote! { Some(body) } };
+    for step in steps {
+        let field = ident(&step.field);
+        expr = match (step.optional, step.nullable, by_ref) {
+            (false, _, false) => quote! { #expr.map(|value| value.#field) },
+            (false, _, true) => quote! { #expr.map(|value| &value.#field) },
+            (true, false, false) => quote! { #expr.and_then(|value| value.#field) },
+            (true, false, true) => quote! { #expr.and_then(|value| value.#field.as_ref()) },
+            (true, true, false) => quote! { #expr.and_then(|value| value.#field.into_option()) },
+            (true, true, true) => quote! { #expr.and_then(|value| value.#field.as_option()) },
+        };
+    }
+    expr
+}
+
+/// `<name>_stream`: every item of every page, fetched lazily.
+fn pages(api: &Api, op: &Operation, p: &Pagination, err: &TokenStream, send: &proc_macro2::Ident, request: &proc_macro2::Ident) -> TokenStream {
+    let lifetime: syn::Lifetime = syn::parse_quote!('a);
+    let (params, _) = arguments(op, Some(&lifetime));
+    let name = format_ident!("{}_stream", op.fn_name);
+    let item = types_path(&p.item);
+    let items = walk(&p.items, false);
+    let doc = own_doc(&format!("Every item of every page of [`Client::{}`], fetched page by page as the stream is read.", op.fn_name));
+    let required: Vec<TokenStream> = call_args(op).into_iter().filter(|a| a.to_string() != "params").collect();
+    let body = match &p.next {
+        NextPage::Number { param, total, .. } => {
+            let param = ident(param);
+            let params_ty = params_struct_name(op);
+            let (total, more) = match total {
+                Some((steps, ty)) => {
+                    let t = walk(steps, true);
+                    let to_u64 = (*ty != TypeRef::Primitive(Primitive::U64)).then(|| quote! { .map(|total| u64::try_from(total).unwrap_or(0)) });
+                    (Some(quote! { let total = #t.copied()#to_u64; }), quote! { && total.is_none_or(|total| seen < total) })
+                }
+                None => (None, quote! {}),
+            };
+            quote! {
+                let params = params.clone();
+                let first = params.#param.unwrap_or(1);
+                mailapi_support::paginate::paginate((first, 0_u64), move |(page, seen)| {
+                    let params = #params_ty { #param: Some(page), ..params.clone() };
+                    async move {
+                        let body = self.#send(self.#request(#(#required,)* &params)).await?.into_inner();
+                        #total
+                        let items: Vec<#item> = #items.unwrap_or_default();
+                        let seen = seen + items.len() as u64;
+                        let more = !items.is_empty() #more;
+                        Ok((items, more.then_some((page + 1, seen))))
+                    }
+                })
             }
+        }
+        NextPage::Link(steps) => {
+            let next = walk(steps, true);
+            let op_id = &op.operation_id;
+            let security = security(api, op);
+            let accept = success_media(op).first().map(|m| quote! { .accept(#m) });
+            let forward = call_args(op);
+            quote! {
+                let first = self.#request(#(#forward),*);
+                mailapi_support::paginate::paginate(first, move |request| async move {
+                    let body = self.#send(request).await?.into_inner();
+                    let next = #next.cloned().map(|url| Request::from_link(#op_id, Method::GET, url) #security #accept .options(self.options));
+                    let items: Vec<#item> = #items.unwrap_or_default();
+                    Ok((items, next))
+                })
+            }
+        }
+    };
+    quote! {
+        #doc
+        pub fn #name<'a>(&'a self, #(#params),*) -> impl mailapi_support::paginate::Stream<Item = Result<#item, Error<#err>>> + 'a {
+            #body
         }
     }
 }
@@ -241,18 +359,19 @@ fn is_required(p: &Param) -> bool {
 }
 
 /// The arguments of a method: required parameters one by one, optional ones in one struct.
-fn arguments(op: &Operation) -> (Vec<TokenStream>, Vec<TokenStream>) {
+/// References get `lifetime` when given (a stream borrows them for its whole life).
+fn arguments(op: &Operation, lifetime: Option<&syn::Lifetime>) -> (Vec<TokenStream>, Vec<TokenStream>) {
     let mut args = Vec::new();
     let mut setters = Vec::new();
     for p in op.params.iter().filter(|p| is_required(p)) {
         let name = ident(&p.field);
-        let ty = param_type(&p.ty);
+        let ty = param_type(&p.ty, lifetime);
         args.push(quote! { #name: #ty });
         setters.push(setter(p, quote! { #name }));
     }
     if op.params.iter().any(|p| !is_required(p)) {
         let ty = params_struct_name(op);
-        args.push(quote! { params: &#ty });
+        args.push(quote! { params: &#lifetime #ty });
         for p in op.params.iter().filter(|p| !is_required(p)) {
             let name = ident(&p.field);
             setters.push(setter(p, quote! { params.#name }));
@@ -314,17 +433,17 @@ fn setter(p: &Param, value: TokenStream) -> TokenStream {
 }
 
 /// Borrowed where a borrow is natural (`&str`, `&[T]`, `&types::X`), by value for numbers.
-fn param_type(ty: &TypeRef) -> TokenStream {
+fn param_type(ty: &TypeRef, lifetime: Option<&syn::Lifetime>) -> TokenStream {
     match ty {
-        TypeRef::Primitive(Primitive::String | Primitive::Bytes) => quote! { &str },
+        TypeRef::Primitive(Primitive::String | Primitive::Bytes) => quote! { &#lifetime str },
         TypeRef::Primitive(_) => rust_type(ty),
         TypeRef::Array(item) => {
             let item = types_path(item);
-            quote! { &[#item] }
+            quote! { &#lifetime [#item] }
         }
         other => {
             let t = types_path(other);
-            quote! { &#t }
+            quote! { &#lifetime #t }
         }
     }
 }

@@ -11,9 +11,9 @@ use serde_json::Value;
 use super::names::{Namer, field_ident, type_ident};
 use super::schema::Schemas;
 use super::{
-    Api, BodyKind, Content, Example, Method, Operation, Param, ParamLocation, ParamStyle,
-    RequestBody, Response, ResponseHeader, SchemeKind, SecurityAlternative, SecurityScheme, Status,
-    TypeRef,
+    Api, BodyKind, Content, Example, Method, NextPage, Operation, Pagination, Param, ParamLocation,
+    ParamStyle, RequestBody, Response, ResponseHeader, SchemeKind, SecurityAlternative,
+    SecurityScheme, Status, Step, TypeRef,
 };
 use crate::spec::{Diagnostic, Diagnostics, Spec, push_pointer};
 
@@ -158,7 +158,8 @@ impl<'a> Builder<'a> {
                 }
                 ids.push((id.clone(), at.clone()));
                 let fn_name = fn_names.unique(field_ident(&id), "_");
-                let operation = self.operation(&at, path, &item.parameters, op, method, id, fn_name, schemes);
+                let mut operation = self.operation(&at, path, &item.parameters, op, method, id, fn_name, schemes);
+                operation.pagination = self.pagination(&at, &operation);
                 out.push(operation);
             }
         }
@@ -209,6 +210,7 @@ impl<'a> Builder<'a> {
             body,
             responses,
             security,
+            pagination: None,
         }
     }
 
@@ -505,6 +507,75 @@ impl<'a> Builder<'a> {
             out.push(ResponseHeader { name: name.clone(), description: h.description.clone(), required: h.required, ty });
         }
         out
+    }
+
+    /// `x-pagination` of a list operation:
+    /// `{items: /data/items, page: <query parameter>, total: /data/total}` or
+    /// `{items: /data, next: /links/next}`.
+    fn pagination(&mut self, at: &str, op: &Operation) -> Option<Pagination> {
+        let here = push_pointer(at, "x-pagination");
+        let raw = self.spec.raw(&here)?.clone();
+        if op.body.is_some() {
+            self.error(&here, "paginated operations with a request body are not supported");
+            return None;
+        }
+        let text = |key: &str| raw.get(key).and_then(Value::as_str).map(str::to_string);
+        let Some(body) = op.responses.iter().filter(|r| r.status.is_success()).flat_map(|r| &r.contents).find(|c| c.kind == BodyKind::Json).and_then(|c| c.ty.clone()) else {
+            self.error(&here, "a paginated operation needs a JSON success body");
+            return None;
+        };
+        let (items, item) = match text("items").map(|p| self.walk(&push_pointer(&here, "items"), &body, &p)) {
+            Some(Some((steps, TypeRef::Array(item)))) => (steps, *item),
+            Some(Some(_)) => {
+                self.error(&push_pointer(&here, "items"), "`items` must point at an array");
+                return None;
+            }
+            Some(None) => return None,
+            None => {
+                self.error(&here, "`x-pagination` needs `items`, a JSON pointer into the success body");
+                return None;
+            }
+        };
+        let next = match (text("page"), text("next")) {
+            (Some(page), None) => {
+                let Some(param) = op.params.iter().find(|p| p.name == page && p.location == ParamLocation::Query && !p.required) else {
+                    self.error(&push_pointer(&here, "page"), format!("`{page}` is not an optional query parameter of this operation"));
+                    return None;
+                };
+                let total = match text("total") {
+                    Some(t) => Some(self.walk(&push_pointer(&here, "total"), &body, &t)?),
+                    None => None,
+                };
+                NextPage::Number { param: param.field.clone(), ty: param.ty.clone(), total }
+            }
+            (None, Some(next)) => NextPage::Link(self.walk(&push_pointer(&here, "next"), &body, &next)?.0),
+            _ => {
+                self.error(&here, "`x-pagination` needs either `page` (a query parameter) or `next` (a pointer to the next page's URL)");
+                return None;
+            }
+        };
+        Some(Pagination { items, item, next })
+    }
+
+    /// Follows a JSON pointer through the fields of `ty`; the steps and the type at its end.
+    fn walk(&mut self, at: &str, ty: &TypeRef, pointer: &str) -> Option<(Vec<Step>, TypeRef)> {
+        let mut steps = Vec::new();
+        let mut current = ty.clone();
+        for token in pointer.split('/').skip(1) {
+            let token = token.replace("~1", "/").replace("~0", "~");
+            let field = match &current {
+                TypeRef::Named(name) => self.schemas.field(name, &token),
+                _ => None,
+            };
+            let Some(field) = field else {
+                self.error(at, format!("`{pointer}`: no field `{token}` in the response body"));
+                return None;
+            };
+            let optional = !field.required || field.read_only || field.write_only || field.nullable;
+            steps.push(Step { field: field.name.clone(), optional, nullable: field.nullable && (!field.required || field.read_only || field.write_only) });
+            current = field.ty.clone();
+        }
+        Some((steps, current))
     }
 
     /// `x-error-in-200: '#/components/schemas/X'` at the top level.

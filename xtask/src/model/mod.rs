@@ -71,6 +71,35 @@ pub struct Operation {
     pub body: Option<RequestBody>,
     pub responses: Vec<Response>,
     pub security: Vec<SecurityAlternative>,
+    /// How to walk all pages of a list operation (`x-pagination`).
+    pub pagination: Option<Pagination>,
+}
+
+/// `x-pagination`: where the items are and how to reach the next page.
+#[derive(Debug, Clone)]
+pub struct Pagination {
+    /// Field path from the success body to the items array.
+    pub items: Vec<Step>,
+    pub item: TypeRef,
+    pub next: NextPage,
+}
+
+#[derive(Debug, Clone)]
+pub enum NextPage {
+    /// Increment the page-number parameter (`field` in the params struct) until `total` items
+    /// were seen or a page comes back empty.
+    Number { param: String, ty: TypeRef, total: Option<(Vec<Step>, TypeRef)> },
+    /// Follow the URL at this field path until it is absent.
+    Link(Vec<Step>),
+}
+
+/// One field access on the way to a value inside a response body.
+#[derive(Debug, Clone)]
+pub struct Step {
+    pub field: String,
+    /// The field is `Option<T>` (or `Nullable<T>` when `nullable`).
+    pub optional: bool,
+    pub nullable: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

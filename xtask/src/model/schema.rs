@@ -75,6 +75,15 @@ impl<'a> Schemas<'a> {
         }
     }
 
+    /// The field with JSON name `json` of struct `type_name`, looking through aliases.
+    pub fn field(&self, type_name: &str, json: &str) -> Option<&Field> {
+        match &self.types.get(type_name)?.kind {
+            TypeKind::Struct(s) => s.fields.iter().find(|f| f.json_name == json),
+            TypeKind::Alias { ty: TypeRef::Named(n), .. } => self.field(n, json),
+            _ => None,
+        }
+    }
+
     fn error(&mut self, pointer: &str, message: impl Into<String>) {
         self.errors.push(self.spec.error(pointer, message));
     }
