@@ -150,6 +150,7 @@ async fn slow_responses_time_out_and_are_retried() {
     let options = CallOptions {
         timeout: Some(Duration::from_millis(50)),
         retry: Some(FAST_RETRY),
+        ..CallOptions::default()
     };
     let started = Instant::now();
     let request = Request::new("slow", Method::GET, "/slow".into()).options(options);
@@ -373,6 +374,7 @@ async fn streaming_timeout_bounds_only_the_response_head() {
     let options = CallOptions {
         timeout: Some(Duration::from_millis(60)),
         retry: None,
+        ..CallOptions::default()
     };
     let request = Request::new("download", Method::GET, "/slow-body".into()).options(options);
     let response = transport(&base).execute_streaming(request).await.unwrap();

@@ -70,7 +70,7 @@ impl Client {
             )
             .security(&[&[BASIC_AUTH]])
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => raw.json(),
@@ -100,7 +100,7 @@ impl Client {
             )
             .security(&[&[BASIC_AUTH]])
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => raw.json(),
@@ -152,7 +152,7 @@ impl Client {
             .query_param("sortField", &params.sort_field)
             .query_param("sortOrder", &params.sort_order)
             .accept("application/json")
-            .options(self.options)
+            .options(self.options.clone())
     }
 
     async fn list_domain_blackwhitelist_send(
@@ -250,7 +250,7 @@ impl Client {
             )
             .security(&[&[BASIC_AUTH]])
             .json_body(body, "application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             204 => Ok(raw.empty()),
@@ -285,7 +285,7 @@ impl Client {
             )
             .security(&[&[BASIC_AUTH]])
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => raw.json(),
@@ -317,7 +317,7 @@ impl Client {
                 ),
             )
             .security(&[&[BASIC_AUTH]])
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             204 => Ok(raw.empty()),
@@ -354,7 +354,7 @@ impl Client {
             )
             .security(&[&[BASIC_AUTH]])
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => raw.json(),
@@ -398,7 +398,7 @@ impl Client {
             )
             .security(&[&[BASIC_AUTH]])
             .json_body(body, "application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             204 => Ok(raw.empty()),
@@ -434,7 +434,7 @@ impl Client {
             .query_param("searchName", &params.search_name)
             .query_param("searchEmail", &params.search_email)
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => raw.json(),
@@ -470,7 +470,7 @@ impl Client {
             )
             .security(&[&[BASIC_AUTH]])
             .json_body(body, "application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             204 => Ok(raw.empty()),
@@ -502,7 +502,7 @@ impl Client {
             )
             .security(&[&[BASIC_AUTH]])
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => raw.json(),
@@ -543,7 +543,7 @@ impl Client {
             )
             .security(&[&[BASIC_AUTH]])
             .json_body(body, "application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             204 => Ok(raw.empty()),
@@ -573,7 +573,7 @@ impl Client {
                 ),
             )
             .security(&[&[BASIC_AUTH]])
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             204 => Ok(raw.empty()),
@@ -603,7 +603,7 @@ impl Client {
             )
             .security(&[&[BASIC_AUTH]])
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => raw.json(),
@@ -642,7 +642,7 @@ impl Client {
             )
             .security(&[&[BASIC_AUTH]])
             .json_body(body, "application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             204 => Ok(raw.empty()),
@@ -676,7 +676,7 @@ impl Client {
             )
             .security(&[&[BASIC_AUTH]])
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => raw.json(),
@@ -723,7 +723,7 @@ impl Client {
             .query_param("sortOrder", &params.sort_order)
             .query_param("details", &params.details)
             .accept("application/json")
-            .options(self.options)
+            .options(self.options.clone())
     }
 
     async fn list_usernames_send(
@@ -801,7 +801,7 @@ impl Client {
             )
             .security(&[&[BASIC_AUTH]])
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => raw.json(),
@@ -835,7 +835,7 @@ impl Client {
             )
             .security(&[&[BASIC_AUTH]])
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => raw.json(),
@@ -876,7 +876,7 @@ impl Client {
             )
             .security(&[&[BASIC_AUTH]])
             .json_body(body, "application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             204 => Ok(raw.empty()),
@@ -937,7 +937,7 @@ impl Client {
             .query_param("sortField", &params.sort_field)
             .query_param("sortOrder", &params.sort_order)
             .accept("application/json")
-            .options(self.options)
+            .options(self.options.clone())
     }
 
     async fn list_mailbox_blackwhitelist_send(
@@ -1038,7 +1038,7 @@ impl Client {
             )
             .security(&[&[BASIC_AUTH]])
             .json_body(body, "application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             204 => Ok(raw.empty()),
@@ -1075,7 +1075,7 @@ impl Client {
             )
             .security(&[&[BASIC_AUTH]])
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => raw.json(),
@@ -1109,7 +1109,7 @@ impl Client {
                 ),
             )
             .security(&[&[BASIC_AUTH]])
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             204 => Ok(raw.empty()),
@@ -1150,7 +1150,7 @@ impl Client {
             )
             .security(&[&[BASIC_AUTH]])
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => raw.json(),
@@ -1195,7 +1195,7 @@ impl Client {
             )
             .security(&[&[BASIC_AUTH]])
             .json_body(body, "application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             204 => Ok(raw.empty()),
@@ -1227,7 +1227,7 @@ impl Client {
             )
             .security(&[&[BASIC_AUTH]])
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => raw.json(),
@@ -1270,7 +1270,7 @@ impl Client {
             )
             .security(&[&[BASIC_AUTH]])
             .json_body(body, "application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             201 => {
@@ -1309,7 +1309,7 @@ impl Client {
                 ),
             )
             .security(&[&[BASIC_AUTH]])
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             204 => Ok(raw.empty()),
@@ -1355,7 +1355,7 @@ impl Client {
                 ),
             )
             .json_body(body, "application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             204 => Ok(raw.empty()),
@@ -1391,7 +1391,7 @@ impl Client {
             )
             .security(&[&[BASIC_AUTH]])
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => raw.json(),
@@ -1426,7 +1426,7 @@ impl Client {
             )
             .security(&[&[BASIC_AUTH]])
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => raw.json(),
@@ -1466,7 +1466,7 @@ impl Client {
             )
             .security(&[&[BASIC_AUTH]])
             .json_body(body, "application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             204 => Ok(raw.empty()),
@@ -1500,7 +1500,7 @@ impl Client {
                 ),
             )
             .security(&[&[BASIC_AUTH]])
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             204 => Ok(raw.empty()),
@@ -1531,7 +1531,7 @@ impl Client {
             )
             .security(&[&[BASIC_AUTH]])
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => raw.json(),
@@ -1571,7 +1571,7 @@ impl Client {
             )
             .security(&[&[BASIC_AUTH]])
             .json_body(body, "application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             201 => {
@@ -1609,7 +1609,7 @@ impl Client {
                 ),
             )
             .security(&[&[BASIC_AUTH]])
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             204 => Ok(raw.empty()),
@@ -1654,7 +1654,7 @@ impl Client {
                 ),
             )
             .json_body(body, "application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             204 => Ok(raw.empty()),
@@ -1687,7 +1687,7 @@ impl Client {
             )
             .security(&[&[BASIC_AUTH]])
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => raw.json(),
@@ -1730,7 +1730,7 @@ impl Client {
             )
             .security(&[&[BASIC_AUTH]])
             .json_body(body, "application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             201 => Ok(raw.empty()),
@@ -1761,7 +1761,7 @@ impl Client {
                 ),
             )
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => raw.json(),
@@ -1802,7 +1802,7 @@ impl Client {
             )
             .security(&[&[BASIC_AUTH]])
             .json_body(body, "application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             204 => Ok(raw.empty()),
@@ -1835,7 +1835,7 @@ impl Client {
             )
             .security(&[&[BASIC_AUTH]])
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => raw.json(),
@@ -1875,7 +1875,7 @@ impl Client {
             )
             .security(&[&[BASIC_AUTH]])
             .json_body(body, "application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             204 => Ok(raw.empty()),
@@ -1916,7 +1916,7 @@ impl Client {
             )
             .security(&[&[BASIC_AUTH]])
             .json_body(body, "application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             201 => Ok(raw.empty()),
@@ -1948,7 +1948,7 @@ impl Client {
             )
             .security(&[&[BASIC_AUTH]])
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => raw.json(),
@@ -1985,7 +1985,7 @@ impl Client {
             )
             .security(&[&[BASIC_AUTH]])
             .json_body(body, "application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             204 => Ok(raw.empty()),
@@ -2017,7 +2017,7 @@ impl Client {
             )
             .security(&[&[BASIC_AUTH]])
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => raw.json(),
@@ -2045,7 +2045,7 @@ impl Client {
             )
             .security(&[&[BASIC_AUTH]])
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => raw.json(),
@@ -2073,7 +2073,7 @@ impl Client {
             )
             .security(&[&[BASIC_AUTH]])
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => raw.json(),
@@ -2095,7 +2095,7 @@ impl Client {
                 "/email/secretQuestionSettings".to_string(),
             )
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => raw.json(),
@@ -2117,7 +2117,7 @@ impl Client {
                 "/email/secretQuestions".to_string(),
             )
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => raw.json(),
@@ -2159,7 +2159,7 @@ impl Client {
                 ),
             )
             .json_body(body, "application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             204 => Ok(raw.empty()),
@@ -2204,7 +2204,7 @@ impl Client {
                 ),
             )
             .json_body(body, "application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             204 => Ok(raw.empty()),
@@ -2234,7 +2234,7 @@ impl Client {
                 ),
             )
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => raw.json(),
@@ -2274,7 +2274,7 @@ impl Client {
             )
             .security(&[&[BASIC_AUTH]])
             .json_body(body, "application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             204 => Ok(raw.empty()),
@@ -2309,7 +2309,7 @@ impl Client {
             )
             .security(&[&[BASIC_AUTH]])
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => raw.json(),
@@ -2348,7 +2348,7 @@ impl Client {
             )
             .security(&[&[BASIC_AUTH]])
             .json_body(body, "application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             204 => Ok(raw.empty()),
@@ -2388,7 +2388,7 @@ impl Client {
             )
             .security(&[&[BASIC_AUTH]])
             .json_body(body, "application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             201 => Ok(raw.empty()),
@@ -2416,7 +2416,7 @@ impl Client {
             )
             .security(&[&[BASIC_AUTH]])
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => raw.json(),
@@ -2440,7 +2440,7 @@ impl Client {
             )
             .security(&[&[BASIC_AUTH]])
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => raw.json(),
@@ -2464,7 +2464,7 @@ impl Client {
             )
             .security(&[&[BASIC_AUTH]])
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => raw.json(),

@@ -65,7 +65,7 @@ impl Client {
             )
             .security(&[&[AUTHORIZATION_TOKEN]])
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => raw.json(),
@@ -86,7 +86,7 @@ impl Client {
             )
             .security(&[&[AUTHORIZATION_TOKEN]])
             .accept("text/xml")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => raw.text(),

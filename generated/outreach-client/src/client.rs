@@ -80,7 +80,7 @@ impl Client {
             )
             .query_param("provideAuthorizationMeta", &params.provide_authorization_meta)
             .accept("application/vnd.api+json")
-            .options(self.options)
+            .options(self.options.clone())
     }
 
     async fn list_mailboxes_send(
@@ -117,7 +117,7 @@ impl Client {
                         Request::from_link("listMailboxes", Method::GET, url)
                             .security(&[&[O_AUTH2]])
                             .accept("application/vnd.api+json")
-                            .options(self.options)
+                            .options(self.options.clone())
                     });
                 let items: Vec<types::Mailbox> = Some(body)
                     .map(|value| value.data)
@@ -197,7 +197,7 @@ impl Client {
             .security(&[&[O_AUTH2]])
             .json_body(body, "application/vnd.api+json")
             .accept("application/vnd.api+json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             201 => raw.json(),
@@ -229,7 +229,7 @@ impl Client {
             )
             .query_param("provideAuthorizationMeta", &params.provide_authorization_meta)
             .accept("application/vnd.api+json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => raw.json(),
@@ -252,7 +252,7 @@ impl Client {
                 format!("/mailboxes/{}", path_param(& id)),
             )
             .security(&[&[O_AUTH2]])
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             204 => Ok(raw.empty()),
@@ -332,7 +332,7 @@ impl Client {
             .security(&[&[O_AUTH2]])
             .json_body(body, "application/vnd.api+json")
             .accept("application/vnd.api+json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => raw.json(),
@@ -356,7 +356,7 @@ impl Client {
             )
             .security(&[&[O_AUTH2]])
             .accept("application/vnd.api+json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => raw.json(),
@@ -380,7 +380,7 @@ impl Client {
             )
             .security(&[&[O_AUTH2]])
             .accept("application/vnd.api+json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => raw.json(),

@@ -68,7 +68,7 @@ impl Client {
             )
             .security(&[&[AUTH_TOKEN]])
             .accept("application/json; api-version=1.0")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => raw.json(),
@@ -94,7 +94,7 @@ impl Client {
             )
             .security(&[&[AUTH_TOKEN]])
             .json_body(body, "application/json; api-version=1.0")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             204 => Ok(raw.empty()),

@@ -75,7 +75,7 @@ impl Client {
             )
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => {
@@ -120,7 +120,7 @@ impl Client {
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .json_body(body, "application/json")
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => {
@@ -151,7 +151,7 @@ impl Client {
             )
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => {
@@ -194,7 +194,7 @@ impl Client {
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .json_body(body, "application/json")
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => {
@@ -235,7 +235,7 @@ impl Client {
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .json_body(body, "application/json")
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => {
@@ -266,7 +266,7 @@ impl Client {
             )
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => {
@@ -296,7 +296,7 @@ impl Client {
             .query_param("page", &params.page)
             .query_param("limit", &params.limit)
             .accept("application/json")
-            .options(self.options)
+            .options(self.options.clone())
     }
 
     async fn query_log_files_send(
@@ -380,7 +380,7 @@ impl Client {
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .json_body(body, "application/json")
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => {
@@ -411,7 +411,7 @@ impl Client {
             .query_param("limit", &params.limit)
             .query_param("types", &params.types)
             .accept("application/json")
-            .options(self.options)
+            .options(self.options.clone())
     }
 
     async fn list_principals_send(
@@ -508,7 +508,7 @@ impl Client {
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .json_body(body, "application/json")
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => {
@@ -536,7 +536,7 @@ impl Client {
             )
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => {
@@ -564,7 +564,7 @@ impl Client {
             )
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => {
@@ -621,7 +621,7 @@ impl Client {
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .json_body(body, "application/json")
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => {
@@ -659,7 +659,7 @@ impl Client {
             .query_param("limit", &params.limit)
             .query_param("values", &params.values)
             .accept("application/json")
-            .options(self.options)
+            .options(self.options.clone())
     }
 
     async fn list_queued_messages_send(
@@ -740,7 +740,7 @@ impl Client {
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .query_param("text", &params.text)
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => {
@@ -772,7 +772,7 @@ impl Client {
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .query_param("filter", &params.filter)
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => {
@@ -804,7 +804,7 @@ impl Client {
             )
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => {
@@ -834,7 +834,7 @@ impl Client {
             )
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => {
@@ -865,7 +865,7 @@ impl Client {
             )
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => {
@@ -897,7 +897,7 @@ impl Client {
             .query_param("limit", &params.limit)
             .query_param("page", &params.page)
             .accept("application/json")
-            .options(self.options)
+            .options(self.options.clone())
     }
 
     async fn list_queued_reports_send(
@@ -970,7 +970,7 @@ impl Client {
             )
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => {
@@ -1000,7 +1000,7 @@ impl Client {
             )
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => {
@@ -1027,7 +1027,7 @@ impl Client {
             )
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => {
@@ -1050,7 +1050,7 @@ impl Client {
         let request = Request::new("reloadSettings", Method::GET, "/reload/".to_string())
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => {
@@ -1087,7 +1087,7 @@ impl Client {
             .query_param("limit", &params.limit)
             .query_param("max-total", &params.max_total)
             .accept("application/json")
-            .options(self.options)
+            .options(self.options.clone())
     }
 
     async fn list_incoming_arf_reports_send(
@@ -1177,7 +1177,7 @@ impl Client {
             .query_param("limit", &params.limit)
             .query_param("page", &params.page)
             .accept("application/json")
-            .options(self.options)
+            .options(self.options.clone())
     }
 
     async fn list_incoming_dmarc_reports_send(
@@ -1264,7 +1264,7 @@ impl Client {
             .query_param("max-total", &params.max_total)
             .query_param("page", &params.page)
             .accept("application/json")
-            .options(self.options)
+            .options(self.options.clone())
     }
 
     async fn list_incoming_tls_reports_send(
@@ -1350,7 +1350,7 @@ impl Client {
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .json_body(body, "application/json")
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => {
@@ -1389,7 +1389,7 @@ impl Client {
             .query_param("suffix", &params.suffix)
             .query_param("prefix", &params.prefix)
             .accept("application/json")
-            .options(self.options)
+            .options(self.options.clone())
     }
 
     async fn list_settings_by_group_send(
@@ -1471,7 +1471,7 @@ impl Client {
             .query_param("prefixes", &params.prefixes)
             .query_param("keys", &params.keys)
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => {
@@ -1500,7 +1500,7 @@ impl Client {
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .query_param("prefix", &params.prefix)
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => {
@@ -1549,7 +1549,7 @@ impl Client {
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .json_body(body, "application/json")
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => {
@@ -1585,7 +1585,7 @@ impl Client {
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .bytes_body(body, "message/rfc822")
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => {
@@ -1624,7 +1624,7 @@ impl Client {
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .bytes_body(body, "message/rfc822")
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => {
@@ -1660,7 +1660,7 @@ impl Client {
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .bytes_body(body, "message/rfc822")
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => {
@@ -1699,7 +1699,7 @@ impl Client {
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .bytes_body(body, "message/rfc822")
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => {
@@ -1733,7 +1733,7 @@ impl Client {
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .query_param("limit", &params.limit)
             .accept("application/octet-stream")
-            .options(self.options);
+            .options(self.options.clone());
         let response = self.transport.execute_streaming(request).await?;
         if response.status().is_success() {
             return Ok(ResponseValue::streaming_bytes(response));
@@ -1760,7 +1760,7 @@ impl Client {
             )
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => {
@@ -1788,7 +1788,7 @@ impl Client {
             )
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => {
@@ -1815,7 +1815,7 @@ impl Client {
             )
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => {
@@ -1842,7 +1842,7 @@ impl Client {
             )
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => {
@@ -1869,7 +1869,7 @@ impl Client {
             )
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => {
@@ -1903,7 +1903,7 @@ impl Client {
             )
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => {
@@ -1934,7 +1934,7 @@ impl Client {
             )
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => {
@@ -1961,7 +1961,7 @@ impl Client {
             )
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => {
@@ -1989,7 +1989,7 @@ impl Client {
             )
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => {
@@ -2031,7 +2031,7 @@ impl Client {
             .query_param("limit", &params.limit)
             .query_param("page", &params.page)
             .accept("application/json")
-            .options(self.options)
+            .options(self.options.clone())
     }
 
     async fn list_deleted_messages_send(
@@ -2124,7 +2124,7 @@ impl Client {
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .json_body(body, "application/json")
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => {
@@ -2154,7 +2154,7 @@ impl Client {
             )
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => {
@@ -2182,7 +2182,7 @@ impl Client {
             )
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => {
@@ -2214,7 +2214,7 @@ impl Client {
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .query_param("after", &params.after)
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => {
@@ -2248,7 +2248,7 @@ impl Client {
             .query_param("interval", &params.interval)
             .query_param("token", &params.token)
             .accept("text/event-stream")
-            .options(self.options);
+            .options(self.options.clone());
         let response = self.transport.execute_streaming(request).await?;
         if response.status().is_success() {
             return Ok(ResponseValue::events(response));
@@ -2279,7 +2279,7 @@ impl Client {
             )
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => {
@@ -2314,7 +2314,7 @@ impl Client {
             .query_param("limit", &params.limit)
             .query_param("values", &params.values)
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => {
@@ -2347,7 +2347,7 @@ impl Client {
             .query_param("filter", &params.filter)
             .query_param("token", &params.token)
             .accept("text/event-stream")
-            .options(self.options);
+            .options(self.options.clone());
         let response = self.transport.execute_streaming(request).await?;
         if response.status().is_success() {
             return Ok(ResponseValue::events(response));
@@ -2382,7 +2382,7 @@ impl Client {
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH], &[]])
             .query_param("token", &params.token)
             .accept("text/event-stream")
-            .options(self.options);
+            .options(self.options.clone());
         let response = self.transport.execute_streaming(request).await?;
         if response.status().is_success() {
             return Ok(ResponseValue::events(response));
@@ -2425,7 +2425,7 @@ impl Client {
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .json_body(body, "application/json")
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => {
@@ -2456,7 +2456,7 @@ impl Client {
             )
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => {
@@ -2484,7 +2484,7 @@ impl Client {
             )
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => {
@@ -2511,7 +2511,7 @@ impl Client {
             )
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .accept("application/json")
-            .options(self.options);
+            .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => {

@@ -11,12 +11,25 @@ use crate::params::{ParamValue, QueryStyle, push_deep_object, push_form};
 use crate::security::Security;
 
 /// Per-call overrides of the transport's settings.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct CallOptions {
     /// Replaces the transport's timeout for this call.
     pub timeout: Option<Duration>,
     /// Replaces the transport's retry policy for this call.
     pub retry: Option<RetryPolicy>,
+    /// Extra headers (a request id, `Prefer` for a mock), added after the operation's own.
+    pub headers: http::HeaderMap,
+}
+
+/// Header values may be credentials: Debug shows their names only.
+impl std::fmt::Debug for CallOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CallOptions")
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .field("headers", &self.headers.keys().collect::<Vec<_>>())
+            .finish()
+    }
 }
 
 /// Where a request goes.

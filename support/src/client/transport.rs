@@ -343,6 +343,9 @@ impl Transport {
         let mut url = self.url_for(request)?;
         let mut headers = request_headers(request)?;
         headers.insert(USER_AGENT, self.inner.user_agent.clone());
+        for (name, value) in &request.options.headers {
+            headers.append(name, value.clone());
+        }
         let schemes = self.inner.credentials.choose(request.security);
         self.inner
             .credentials

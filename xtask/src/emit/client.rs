@@ -207,7 +207,7 @@ fn method(api: &Api, op: &Operation, media: Option<&str>, name: &str, suffix: &s
             #(#setters)*
             #body_setter
             #accept
-            .options(self.options)
+            .options(self.options.clone())
     };
     let send_body = quote! {
         #execute
@@ -322,7 +322,7 @@ fn pages(api: &Api, op: &Operation, p: &Pagination, err: &TokenStream, send: &pr
                 let first = self.#request(#(#forward),*);
                 mailapi_support::paginate::paginate(first, move |request| async move {
                     let body = self.#send(request).await?.into_inner();
-                    let next = #next.cloned().map(|url| Request::from_link(#op_id, Method::GET, url) #security #accept .options(self.options));
+                    let next = #next.cloned().map(|url| Request::from_link(#op_id, Method::GET, url) #security #accept .options(self.options.clone()));
                     let items: Vec<#item> = #items.unwrap_or_default();
                     Ok((items, next))
                 })
