@@ -9,6 +9,7 @@ const USAGE: &str = "usage:
   cargo xtask regenerate [--check]     regenerate generated/ from specs/ (--check: write nothing, fail if stale)
   cargo xtask generate --spec PATH --out DIR [--name NAME]
                                        generate <NAME>-client and <NAME>-server for any OpenAPI 3.0 file
+  cargo xtask mock VENDOR [--port N]   serve VENDOR's documented examples on 127.0.0.1 (default port 8080)
   cargo xtask test [ARGS]              install the spec validator (PyPI, into target/) and run `cargo test --workspace ARGS`";
 
 fn main() -> ExitCode {
@@ -40,6 +41,7 @@ fn dispatch(args: &[String]) -> Result<(), Error> {
         }
         Some("generate") => generate(&root, &args[1..]),
         Some("test") => test(&root, &args[1..]),
+        Some("mock") => mock(&root, &args[1..]),
         _ => Err(Error::Usage(USAGE.into())),
     }
 }
@@ -58,6 +60,22 @@ fn test(root: &Path, args: &[String]) -> Result<(), Error> {
     }
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     run(Command::new(cargo).args(["test", "--workspace"]).args(args).env("SPEC_VALIDATOR_PYTHON", &python).current_dir(root))
+}
+
+/// Builds and runs the vendor's mock server binary (`<vendor>-server-mock`).
+fn mock(root: &Path, args: &[String]) -> Result<(), Error> {
+    let Some(vendor) = args.first().filter(|a| !a.starts_with('-')) else {
+        return Err(Error::Usage(USAGE.into()));
+    };
+    let known = xtask::vendor_specs(root)?;
+    if !known.iter().any(|(name, _)| name == vendor) {
+        let names: Vec<&str> = known.iter().map(|(n, _)| n.as_str()).collect();
+        return Err(Error::Usage(format!("unknown vendor `{vendor}`; one of: {}", names.join(", "))));
+    }
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let package = format!("{vendor}-server");
+    let bin = format!("{vendor}-server-mock");
+    run(Command::new(cargo).args(["run", "--quiet", "--package", &package, "--bin", &bin, "--"]).args(&args[1..]).current_dir(root))
 }
 
 fn run(cmd: &mut Command) -> Result<(), Error> {

@@ -48,12 +48,13 @@ pub fn choose_example(headers: &HeaderMap, candidates: &[Candidate]) -> Result<(
     });
     let Some((index, candidate)) = found else {
         let what = match (code, &name) {
-            (Some(code), Some(name)) => format!("status {code} with an example named `{name}`"),
-            (Some(code), None) => format!("status {code} with an example"),
+            (Some(code), Some(name)) => format!("an example named `{name}` for status {code}"),
+            (Some(code), None) => format!("an example for status {code}"),
             (None, Some(name)) => format!("an example named `{name}`"),
             (None, None) => "a success example".to_owned(),
         };
-        return Err(Problem::new(http::StatusCode::NOT_IMPLEMENTED).with_detail(format!("the spec documents no {what} for this operation")));
+        let detail = format!("the spec documents no {what} of this operation (acceptable to `{accept}`)");
+        return Err(Problem::new(http::StatusCode::NOT_IMPLEMENTED).with_detail(detail));
     };
     let example = match &name {
         Some(n) => candidate.examples.iter().find(|e| *e == n).copied().unwrap_or(""),
