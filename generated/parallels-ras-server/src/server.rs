@@ -7,7 +7,8 @@ use axum::response::{IntoResponse, Response};
 use mailapi_support::server::{
     Authenticator, Context, RequestParts, authenticate_request, respond, status,
 };
-use mailapi_support::{Problem, Scheme, SchemeKind};
+use mailapi_support::Problem;
+use mailapi_support::{Scheme, SchemeKind};
 use crate::types;
 
 /// The `AuthToken` security scheme.

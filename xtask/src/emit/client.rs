@@ -33,6 +33,7 @@ pub fn module(api: &Api) -> TokenStream {
     let enums = api.operations.iter().map(|op| response_enums(api, op));
     let title = own_doc(&format!("A client for {}.\n\nCheap to clone: clones share one connection pool.", api.title));
     let uses_types = (!api.types.is_empty()).then(|| quote! { use crate::types; });
+    let schemes_import = (!api.security_schemes.is_empty()).then(|| quote! { use mailapi_support::{Scheme, SchemeKind}; });
     let streaming = api.operations.iter().any(|op| success_media(op).iter().any(|m| !matches!(mode(op, Some(m)), Mode::Buffered)));
     let raw = streaming.then(|| quote! { RawResponse, });
     let styled = api.operations.iter().flat_map(|o| &o.params).any(|p| p.location == ParamLocation::Query && !(p.style == ParamStyle::Form && p.explode));
@@ -48,7 +49,7 @@ pub fn module(api: &Api) -> TokenStream {
             BuildError, CallOptions, ClientBuilder, Error, Method, #raw Request, ResponseValue, Transport,
         };
         #params_import
-        use mailapi_support::{Scheme, SchemeKind};
+        #schemes_import
         #uses_types
 
         #(#schemes)*

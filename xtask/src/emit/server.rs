@@ -42,6 +42,7 @@ pub fn module(api: &Api) -> TokenStream {
         api.title
     ));
     let uses_types = (!api.types.is_empty()).then(|| quote! { use crate::types; });
+    let schemes_import = (!api.security_schemes.is_empty()).then(|| quote! { use mailapi_support::{Scheme, SchemeKind}; });
     quote! {
         use std::sync::Arc;
 
@@ -49,7 +50,8 @@ pub fn module(api: &Api) -> TokenStream {
         use axum::extract::State;
         use axum::response::{IntoResponse, Response};
         use mailapi_support::server::{Authenticator, Context, RequestParts, authenticate_request, respond, status};
-        use mailapi_support::{Problem, Scheme, SchemeKind};
+        use mailapi_support::Problem;
+        #schemes_import
         #uses_types
 
         #(#schemes)*
