@@ -151,8 +151,8 @@ fn scalar_text(value: &Value) -> String {
 
 /// A path parameter, `style: simple`, percent-encoded as one segment.
 /// A value that does not serialize becomes an empty segment.
-pub fn path_param<T: Serialize + ?Sized>(value: &T) -> String {
-    let text = ParamValue::from_serialize(value)
+pub fn path_param<T: Serialize>(value: T) -> String {
+    let text = ParamValue::from_serialize(&value)
         .ok()
         .and_then(ParamValue::simple_text);
     encode_path_segment(&text.unwrap_or_default())
@@ -289,8 +289,8 @@ mod tests {
     #[test]
     fn path_params_serialize_then_encode() {
         assert_eq!(path_param("a/b"), "a%2Fb");
-        assert_eq!(path_param(&42_u64), "42");
-        assert_eq!(path_param(&["x", "y z"]), "x%2Cy%20z");
+        assert_eq!(path_param(42_u64), "42");
+        assert_eq!(path_param(["x", "y z"]), "x%2Cy%20z");
         assert_eq!(path_param(".."), "%2E%2E");
     }
 

@@ -64,9 +64,7 @@ impl Client {
         let request = Request::new(
                 "getEmailDomain",
                 Method::GET,
-                format!(
-                    "/accounts/{}/email/{}", path_param(& account), path_param(& domain)
-                ),
+                format!("/accounts/{}/email/{}", path_param(account), path_param(domain)),
             )
             .security(&[&[BASIC_AUTH]])
             .accept("application/json")
@@ -94,8 +92,8 @@ impl Client {
                 "listDomainAliases",
                 Method::GET,
                 format!(
-                    "/accounts/{}/email/{}/aliases", path_param(& account), path_param(&
-                    domain)
+                    "/accounts/{}/email/{}/aliases", path_param(account),
+                    path_param(domain)
                 ),
             )
             .security(&[&[BASIC_AUTH]])
@@ -140,8 +138,8 @@ impl Client {
                 "listDomainBlackwhitelist",
                 Method::GET,
                 format!(
-                    "/accounts/{}/email/{}/blackwhitelist", path_param(& account),
-                    path_param(& domain)
+                    "/accounts/{}/email/{}/blackwhitelist", path_param(account),
+                    path_param(domain)
                 ),
             )
             .security(&[&[BASIC_AUTH]])
@@ -244,8 +242,8 @@ impl Client {
                 "putDomainBlackwhitelist",
                 Method::PUT,
                 format!(
-                    "/accounts/{}/email/{}/blackwhitelist", path_param(& account),
-                    path_param(& domain)
+                    "/accounts/{}/email/{}/blackwhitelist", path_param(account),
+                    path_param(domain)
                 ),
             )
             .security(&[&[BASIC_AUTH]])
@@ -279,8 +277,8 @@ impl Client {
                 "getDomainBlackwhitelistAddress",
                 Method::GET,
                 format!(
-                    "/accounts/{}/email/{}/blackwhitelist/{}", path_param(& account),
-                    path_param(& domain), path_param(& address)
+                    "/accounts/{}/email/{}/blackwhitelist/{}", path_param(account),
+                    path_param(domain), path_param(address)
                 ),
             )
             .security(&[&[BASIC_AUTH]])
@@ -312,8 +310,8 @@ impl Client {
                 "deleteDomainBlackwhitelistAddress",
                 Method::DELETE,
                 format!(
-                    "/accounts/{}/email/{}/blackwhitelist/{}", path_param(& account),
-                    path_param(& domain), path_param(& address)
+                    "/accounts/{}/email/{}/blackwhitelist/{}", path_param(account),
+                    path_param(domain), path_param(address)
                 ),
             )
             .security(&[&[BASIC_AUTH]])
@@ -348,8 +346,8 @@ impl Client {
                 "getDomainCleanmailplus",
                 Method::GET,
                 format!(
-                    "/accounts/{}/email/{}/cleanmailplus", path_param(& account),
-                    path_param(& domain)
+                    "/accounts/{}/email/{}/cleanmailplus", path_param(account),
+                    path_param(domain)
                 ),
             )
             .security(&[&[BASIC_AUTH]])
@@ -392,8 +390,8 @@ impl Client {
                 "updateDomainCleanmailplus",
                 Method::PUT,
                 format!(
-                    "/accounts/{}/email/{}/cleanmailplus", path_param(& account),
-                    path_param(& domain)
+                    "/accounts/{}/email/{}/cleanmailplus", path_param(account),
+                    path_param(domain)
                 ),
             )
             .security(&[&[BASIC_AUTH]])
@@ -424,8 +422,8 @@ impl Client {
                 "listDomainContacts",
                 Method::GET,
                 format!(
-                    "/accounts/{}/email/{}/contacts", path_param(& account), path_param(&
-                    domain)
+                    "/accounts/{}/email/{}/contacts", path_param(account),
+                    path_param(domain)
                 ),
             )
             .security(&[&[BASIC_AUTH]])
@@ -464,8 +462,8 @@ impl Client {
                 "createDomainContact",
                 Method::POST,
                 format!(
-                    "/accounts/{}/email/{}/contacts", path_param(& account), path_param(&
-                    domain)
+                    "/accounts/{}/email/{}/contacts", path_param(account),
+                    path_param(domain)
                 ),
             )
             .security(&[&[BASIC_AUTH]])
@@ -496,8 +494,8 @@ impl Client {
                 "getDomainContact",
                 Method::GET,
                 format!(
-                    "/accounts/{}/email/{}/contacts/{}", path_param(& account),
-                    path_param(& domain), path_param(& contact)
+                    "/accounts/{}/email/{}/contacts/{}", path_param(account),
+                    path_param(domain), path_param(contact)
                 ),
             )
             .security(&[&[BASIC_AUTH]])
@@ -537,8 +535,8 @@ impl Client {
                 "updateDomainContact",
                 Method::PUT,
                 format!(
-                    "/accounts/{}/email/{}/contacts/{}", path_param(& account),
-                    path_param(& domain), path_param(& contact)
+                    "/accounts/{}/email/{}/contacts/{}", path_param(account),
+                    path_param(domain), path_param(contact)
                 ),
             )
             .security(&[&[BASIC_AUTH]])
@@ -568,8 +566,8 @@ impl Client {
                 "deleteDomainContact",
                 Method::DELETE,
                 format!(
-                    "/accounts/{}/email/{}/contacts/{}", path_param(& account),
-                    path_param(& domain), path_param(& contact)
+                    "/accounts/{}/email/{}/contacts/{}", path_param(account),
+                    path_param(domain), path_param(contact)
                 ),
             )
             .security(&[&[BASIC_AUTH]])
@@ -597,8 +595,8 @@ impl Client {
                 "getDomainInfostore",
                 Method::GET,
                 format!(
-                    "/accounts/{}/email/{}/infostore", path_param(& account),
-                    path_param(& domain)
+                    "/accounts/{}/email/{}/infostore", path_param(account),
+                    path_param(domain)
                 ),
             )
             .security(&[&[BASIC_AUTH]])
@@ -636,8 +634,8 @@ impl Client {
                 "updateDomainInfostoreQuota",
                 Method::PUT,
                 format!(
-                    "/accounts/{}/email/{}/infostore", path_param(& account),
-                    path_param(& domain)
+                    "/accounts/{}/email/{}/infostore", path_param(account),
+                    path_param(domain)
                 ),
             )
             .security(&[&[BASIC_AUTH]])
@@ -670,8 +668,8 @@ impl Client {
                 "getDomainMailboxTypeCount",
                 Method::GET,
                 format!(
-                    "/accounts/{}/email/{}/statistics/mailboxTypeCount", path_param(&
-                    account), path_param(& domain)
+                    "/accounts/{}/email/{}/statistics/mailboxTypeCount",
+                    path_param(account), path_param(domain)
                 ),
             )
             .security(&[&[BASIC_AUTH]])
@@ -711,8 +709,8 @@ impl Client {
                 "listUsernames",
                 Method::GET,
                 format!(
-                    "/accounts/{}/email/{}/usernames", path_param(& account),
-                    path_param(& domain)
+                    "/accounts/{}/email/{}/usernames", path_param(account),
+                    path_param(domain)
                 ),
             )
             .security(&[&[BASIC_AUTH]])
@@ -795,8 +793,8 @@ impl Client {
                 "getUsername",
                 Method::GET,
                 format!(
-                    "/accounts/{}/email/{}/usernames/{}", path_param(& account),
-                    path_param(& domain), path_param(& mailbox_name)
+                    "/accounts/{}/email/{}/usernames/{}", path_param(account),
+                    path_param(domain), path_param(mailbox_name)
                 ),
             )
             .security(&[&[BASIC_AUTH]])
@@ -829,8 +827,8 @@ impl Client {
                 "getMailboxAutoresponder",
                 Method::GET,
                 format!(
-                    "/accounts/{}/email/{}/usernames/{}/autoresponder", path_param(&
-                    account), path_param(& domain), path_param(& mailbox_name)
+                    "/accounts/{}/email/{}/usernames/{}/autoresponder",
+                    path_param(account), path_param(domain), path_param(mailbox_name)
                 ),
             )
             .security(&[&[BASIC_AUTH]])
@@ -870,8 +868,8 @@ impl Client {
                 "setMailboxAutoresponder",
                 Method::PUT,
                 format!(
-                    "/accounts/{}/email/{}/usernames/{}/autoresponder", path_param(&
-                    account), path_param(& domain), path_param(& mailbox_name)
+                    "/accounts/{}/email/{}/usernames/{}/autoresponder",
+                    path_param(account), path_param(domain), path_param(mailbox_name)
                 ),
             )
             .security(&[&[BASIC_AUTH]])
@@ -925,8 +923,8 @@ impl Client {
                 "listMailboxBlackwhitelist",
                 Method::GET,
                 format!(
-                    "/accounts/{}/email/{}/usernames/{}/blackwhitelist", path_param(&
-                    account), path_param(& domain), path_param(& mailbox_name)
+                    "/accounts/{}/email/{}/usernames/{}/blackwhitelist",
+                    path_param(account), path_param(domain), path_param(mailbox_name)
                 ),
             )
             .security(&[&[BASIC_AUTH]])
@@ -1032,8 +1030,8 @@ impl Client {
                 "putMailboxBlackwhitelist",
                 Method::PUT,
                 format!(
-                    "/accounts/{}/email/{}/usernames/{}/blackwhitelist", path_param(&
-                    account), path_param(& domain), path_param(& mailbox_name)
+                    "/accounts/{}/email/{}/usernames/{}/blackwhitelist",
+                    path_param(account), path_param(domain), path_param(mailbox_name)
                 ),
             )
             .security(&[&[BASIC_AUTH]])
@@ -1068,9 +1066,9 @@ impl Client {
                 "getMailboxBlackwhitelistAddress",
                 Method::GET,
                 format!(
-                    "/accounts/{}/email/{}/usernames/{}/blackwhitelist/{}", path_param(&
-                    account), path_param(& domain), path_param(& mailbox_name),
-                    path_param(& address)
+                    "/accounts/{}/email/{}/usernames/{}/blackwhitelist/{}",
+                    path_param(account), path_param(domain), path_param(mailbox_name),
+                    path_param(address)
                 ),
             )
             .security(&[&[BASIC_AUTH]])
@@ -1103,9 +1101,9 @@ impl Client {
                 "deleteMailboxBlackwhitelistAddress",
                 Method::DELETE,
                 format!(
-                    "/accounts/{}/email/{}/usernames/{}/blackwhitelist/{}", path_param(&
-                    account), path_param(& domain), path_param(& mailbox_name),
-                    path_param(& address)
+                    "/accounts/{}/email/{}/usernames/{}/blackwhitelist/{}",
+                    path_param(account), path_param(domain), path_param(mailbox_name),
+                    path_param(address)
                 ),
             )
             .security(&[&[BASIC_AUTH]])
@@ -1144,8 +1142,8 @@ impl Client {
                 "getMailboxCleanmailplus",
                 Method::GET,
                 format!(
-                    "/accounts/{}/email/{}/usernames/{}/cleanmailplus", path_param(&
-                    account), path_param(& domain), path_param(& mailbox_name)
+                    "/accounts/{}/email/{}/usernames/{}/cleanmailplus",
+                    path_param(account), path_param(domain), path_param(mailbox_name)
                 ),
             )
             .security(&[&[BASIC_AUTH]])
@@ -1189,8 +1187,8 @@ impl Client {
                 "updateMailboxCleanmailplus",
                 Method::PUT,
                 format!(
-                    "/accounts/{}/email/{}/usernames/{}/cleanmailplus", path_param(&
-                    account), path_param(& domain), path_param(& mailbox_name)
+                    "/accounts/{}/email/{}/usernames/{}/cleanmailplus",
+                    path_param(account), path_param(domain), path_param(mailbox_name)
                 ),
             )
             .security(&[&[BASIC_AUTH]])
@@ -1221,8 +1219,8 @@ impl Client {
                 "getExchangeMailbox",
                 Method::GET,
                 format!(
-                    "/accounts/{}/email/{}/usernames/{}/exchange", path_param(& account),
-                    path_param(& domain), path_param(& mailbox_name)
+                    "/accounts/{}/email/{}/usernames/{}/exchange", path_param(account),
+                    path_param(domain), path_param(mailbox_name)
                 ),
             )
             .security(&[&[BASIC_AUTH]])
@@ -1264,8 +1262,8 @@ impl Client {
                 "putExchangeMailbox",
                 Method::PUT,
                 format!(
-                    "/accounts/{}/email/{}/usernames/{}/exchange", path_param(& account),
-                    path_param(& domain), path_param(& mailbox_name)
+                    "/accounts/{}/email/{}/usernames/{}/exchange", path_param(account),
+                    path_param(domain), path_param(mailbox_name)
                 ),
             )
             .security(&[&[BASIC_AUTH]])
@@ -1281,7 +1279,10 @@ impl Client {
                 Ok(raw.empty())
                     .map(|value| value.map(|()| PutExchangeMailboxResponse::NoContent))
             }
-            400 => Err(raw.error_json(PutExchangeMailboxError::BadRequest)),
+            400 if raw.has_media_type("application/json") => {
+                Err(raw.error_json(PutExchangeMailboxError::BadRequestJson))
+            }
+            400 => Err(raw.error_text(PutExchangeMailboxError::BadRequestPlain)),
             401 => Err(raw.error_empty(PutExchangeMailboxError::Unauthorized)),
             404 => Err(raw.error_json(PutExchangeMailboxError::NotFound)),
             409 => Err(raw.error_json(PutExchangeMailboxError::Conflict)),
@@ -1304,8 +1305,8 @@ impl Client {
                 "deleteExchangeMailbox",
                 Method::DELETE,
                 format!(
-                    "/accounts/{}/email/{}/usernames/{}/exchange", path_param(& account),
-                    path_param(& domain), path_param(& mailbox_name)
+                    "/accounts/{}/email/{}/usernames/{}/exchange", path_param(account),
+                    path_param(domain), path_param(mailbox_name)
                 ),
             )
             .security(&[&[BASIC_AUTH]])
@@ -1350,8 +1351,8 @@ impl Client {
                 "exchangeMailboxAction",
                 Method::POST,
                 format!(
-                    "/accounts/{}/email/{}/usernames/{}/exchange/action", path_param(&
-                    account), path_param(& domain), path_param(& mailbox_name)
+                    "/accounts/{}/email/{}/usernames/{}/exchange/action",
+                    path_param(account), path_param(domain), path_param(mailbox_name)
                 ),
             )
             .json_body(body, "application/json")
@@ -1385,8 +1386,7 @@ impl Client {
                 Method::GET,
                 format!(
                     "/accounts/{}/email/{}/usernames/{}/exchange/messagestats",
-                    path_param(& account), path_param(& domain), path_param(&
-                    mailbox_name)
+                    path_param(account), path_param(domain), path_param(mailbox_name)
                 ),
             )
             .security(&[&[BASIC_AUTH]])
@@ -1420,8 +1420,8 @@ impl Client {
                 "getMailboxForwards",
                 Method::GET,
                 format!(
-                    "/accounts/{}/email/{}/usernames/{}/forwards", path_param(& account),
-                    path_param(& domain), path_param(& mailbox_name)
+                    "/accounts/{}/email/{}/usernames/{}/forwards", path_param(account),
+                    path_param(domain), path_param(mailbox_name)
                 ),
             )
             .security(&[&[BASIC_AUTH]])
@@ -1460,8 +1460,8 @@ impl Client {
                 "setMailboxForwards",
                 Method::POST,
                 format!(
-                    "/accounts/{}/email/{}/usernames/{}/forwards", path_param(& account),
-                    path_param(& domain), path_param(& mailbox_name)
+                    "/accounts/{}/email/{}/usernames/{}/forwards", path_param(account),
+                    path_param(domain), path_param(mailbox_name)
                 ),
             )
             .security(&[&[BASIC_AUTH]])
@@ -1494,9 +1494,9 @@ impl Client {
                 "deleteMailboxForward",
                 Method::DELETE,
                 format!(
-                    "/accounts/{}/email/{}/usernames/{}/forwards/{}", path_param(&
-                    account), path_param(& domain), path_param(& mailbox_name),
-                    path_param(& fwd_mailbox)
+                    "/accounts/{}/email/{}/usernames/{}/forwards/{}",
+                    path_param(account), path_param(domain), path_param(mailbox_name),
+                    path_param(fwd_mailbox)
                 ),
             )
             .security(&[&[BASIC_AUTH]])
@@ -1525,8 +1525,8 @@ impl Client {
                 "getMailbox",
                 Method::GET,
                 format!(
-                    "/accounts/{}/email/{}/usernames/{}/mailbox", path_param(& account),
-                    path_param(& domain), path_param(& mailbox_name)
+                    "/accounts/{}/email/{}/usernames/{}/mailbox", path_param(account),
+                    path_param(domain), path_param(mailbox_name)
                 ),
             )
             .security(&[&[BASIC_AUTH]])
@@ -1565,8 +1565,8 @@ impl Client {
                 "putMailbox",
                 Method::PUT,
                 format!(
-                    "/accounts/{}/email/{}/usernames/{}/mailbox", path_param(& account),
-                    path_param(& domain), path_param(& mailbox_name)
+                    "/accounts/{}/email/{}/usernames/{}/mailbox", path_param(account),
+                    path_param(domain), path_param(mailbox_name)
                 ),
             )
             .security(&[&[BASIC_AUTH]])
@@ -1604,8 +1604,8 @@ impl Client {
                 "deleteMailbox",
                 Method::DELETE,
                 format!(
-                    "/accounts/{}/email/{}/usernames/{}/mailbox", path_param(& account),
-                    path_param(& domain), path_param(& mailbox_name)
+                    "/accounts/{}/email/{}/usernames/{}/mailbox", path_param(account),
+                    path_param(domain), path_param(mailbox_name)
                 ),
             )
             .security(&[&[BASIC_AUTH]])
@@ -1649,8 +1649,8 @@ impl Client {
                 "mailboxAction",
                 Method::POST,
                 format!(
-                    "/accounts/{}/email/{}/usernames/{}/mailbox/action", path_param(&
-                    account), path_param(& domain), path_param(& mailbox_name)
+                    "/accounts/{}/email/{}/usernames/{}/mailbox/action",
+                    path_param(account), path_param(domain), path_param(mailbox_name)
                 ),
             )
             .json_body(body, "application/json")
@@ -1681,8 +1681,7 @@ impl Client {
                 Method::GET,
                 format!(
                     "/accounts/{}/email/{}/usernames/{}/mailbox/messagestats",
-                    path_param(& account), path_param(& domain), path_param(&
-                    mailbox_name)
+                    path_param(account), path_param(domain), path_param(mailbox_name)
                 ),
             )
             .security(&[&[BASIC_AUTH]])
@@ -1724,8 +1723,8 @@ impl Client {
                 "createMailboxMigrationTicket",
                 Method::POST,
                 format!(
-                    "/accounts/{}/email/{}/usernames/{}/migration", path_param(&
-                    account), path_param(& domain), path_param(& mailbox_name)
+                    "/accounts/{}/email/{}/usernames/{}/migration", path_param(account),
+                    path_param(domain), path_param(mailbox_name)
                 ),
             )
             .security(&[&[BASIC_AUTH]])
@@ -1756,8 +1755,8 @@ impl Client {
                 "getMailboxSecrets",
                 Method::GET,
                 format!(
-                    "/accounts/{}/email/{}/usernames/{}/secrets", path_param(& account),
-                    path_param(& domain), path_param(& mailbox_name)
+                    "/accounts/{}/email/{}/usernames/{}/secrets", path_param(account),
+                    path_param(domain), path_param(mailbox_name)
                 ),
             )
             .accept("application/json")
@@ -1796,8 +1795,8 @@ impl Client {
                 "putMailboxSecrets",
                 Method::PUT,
                 format!(
-                    "/accounts/{}/email/{}/usernames/{}/secrets", path_param(& account),
-                    path_param(& domain), path_param(& mailbox_name)
+                    "/accounts/{}/email/{}/usernames/{}/secrets", path_param(account),
+                    path_param(domain), path_param(mailbox_name)
                 ),
             )
             .security(&[&[BASIC_AUTH]])
@@ -1829,8 +1828,8 @@ impl Client {
                 "getMailboxWebmail",
                 Method::GET,
                 format!(
-                    "/accounts/{}/email/{}/usernames/{}/webmail", path_param(& account),
-                    path_param(& domain), path_param(& mailbox_name)
+                    "/accounts/{}/email/{}/usernames/{}/webmail", path_param(account),
+                    path_param(domain), path_param(mailbox_name)
                 ),
             )
             .security(&[&[BASIC_AUTH]])
@@ -1869,8 +1868,8 @@ impl Client {
                 "updateMailboxWebmail",
                 Method::PUT,
                 format!(
-                    "/accounts/{}/email/{}/usernames/{}/webmail", path_param(& account),
-                    path_param(& domain), path_param(& mailbox_name)
+                    "/accounts/{}/email/{}/usernames/{}/webmail", path_param(account),
+                    path_param(domain), path_param(mailbox_name)
                 ),
             )
             .security(&[&[BASIC_AUTH]])
@@ -1910,8 +1909,8 @@ impl Client {
                 "createMailboxWebmail",
                 Method::POST,
                 format!(
-                    "/accounts/{}/email/{}/usernames/{}/webmail", path_param(& account),
-                    path_param(& domain), path_param(& mailbox_name)
+                    "/accounts/{}/email/{}/usernames/{}/webmail", path_param(account),
+                    path_param(domain), path_param(mailbox_name)
                 ),
             )
             .security(&[&[BASIC_AUTH]])
@@ -1942,8 +1941,8 @@ impl Client {
                 "getDomainWebmail",
                 Method::GET,
                 format!(
-                    "/accounts/{}/email/{}/webmail", path_param(& account), path_param(&
-                    domain)
+                    "/accounts/{}/email/{}/webmail", path_param(account),
+                    path_param(domain)
                 ),
             )
             .security(&[&[BASIC_AUTH]])
@@ -1979,8 +1978,8 @@ impl Client {
                 "updateDomainWebmail",
                 Method::PUT,
                 format!(
-                    "/accounts/{}/email/{}/webmail", path_param(& account), path_param(&
-                    domain)
+                    "/accounts/{}/email/{}/webmail", path_param(account),
+                    path_param(domain)
                 ),
             )
             .security(&[&[BASIC_AUTH]])
@@ -2011,8 +2010,8 @@ impl Client {
                 "getDomainWebmailLimits",
                 Method::GET,
                 format!(
-                    "/accounts/{}/email/{}/webmailLimits", path_param(& account),
-                    path_param(& domain)
+                    "/accounts/{}/email/{}/webmailLimits", path_param(account),
+                    path_param(domain)
                 ),
             )
             .security(&[&[BASIC_AUTH]])
@@ -2039,8 +2038,8 @@ impl Client {
                 "getDomainWebmailNames",
                 Method::GET,
                 format!(
-                    "/accounts/{}/email/{}/webmailNames", path_param(& account),
-                    path_param(& domain)
+                    "/accounts/{}/email/{}/webmailNames", path_param(account),
+                    path_param(domain)
                 ),
             )
             .security(&[&[BASIC_AUTH]])
@@ -2067,8 +2066,8 @@ impl Client {
                 "getDomainWebmailUpgrade",
                 Method::GET,
                 format!(
-                    "/accounts/{}/email/{}/webmailUpgrade", path_param(& account),
-                    path_param(& domain)
+                    "/accounts/{}/email/{}/webmailUpgrade", path_param(account),
+                    path_param(domain)
                 ),
             )
             .security(&[&[BASIC_AUTH]])
@@ -2154,8 +2153,8 @@ impl Client {
                 "exchangeMailboxActionShort",
                 Method::POST,
                 format!(
-                    "/email/{}/usernames/{}/exchange/action", path_param(& domain),
-                    path_param(& mailbox_name)
+                    "/email/{}/usernames/{}/exchange/action", path_param(domain),
+                    path_param(mailbox_name)
                 ),
             )
             .json_body(body, "application/json")
@@ -2199,8 +2198,8 @@ impl Client {
                 "mailboxActionShort",
                 Method::POST,
                 format!(
-                    "/email/{}/usernames/{}/mailbox/action", path_param(& domain),
-                    path_param(& mailbox_name)
+                    "/email/{}/usernames/{}/mailbox/action", path_param(domain),
+                    path_param(mailbox_name)
                 ),
             )
             .json_body(body, "application/json")
@@ -2229,8 +2228,8 @@ impl Client {
                 "getMailboxSecretsShort",
                 Method::GET,
                 format!(
-                    "/email/{}/usernames/{}/secrets", path_param(& domain), path_param(&
-                    mailbox_name)
+                    "/email/{}/usernames/{}/secrets", path_param(domain),
+                    path_param(mailbox_name)
                 ),
             )
             .accept("application/json")
@@ -2268,8 +2267,8 @@ impl Client {
                 "putMailboxSecretsShort",
                 Method::PUT,
                 format!(
-                    "/email/{}/usernames/{}/secrets", path_param(& domain), path_param(&
-                    mailbox_name)
+                    "/email/{}/usernames/{}/secrets", path_param(domain),
+                    path_param(mailbox_name)
                 ),
             )
             .security(&[&[BASIC_AUTH]])
@@ -2303,8 +2302,8 @@ impl Client {
                 "getMailboxWebmailShort",
                 Method::GET,
                 format!(
-                    "/email/{}/usernames/{}/webmail", path_param(& domain), path_param(&
-                    mailbox_name)
+                    "/email/{}/usernames/{}/webmail", path_param(domain),
+                    path_param(mailbox_name)
                 ),
             )
             .security(&[&[BASIC_AUTH]])
@@ -2342,8 +2341,8 @@ impl Client {
                 "updateMailboxWebmailShort",
                 Method::PUT,
                 format!(
-                    "/email/{}/usernames/{}/webmail", path_param(& domain), path_param(&
-                    mailbox_name)
+                    "/email/{}/usernames/{}/webmail", path_param(domain),
+                    path_param(mailbox_name)
                 ),
             )
             .security(&[&[BASIC_AUTH]])
@@ -2382,8 +2381,8 @@ impl Client {
                 "createMailboxWebmailShort",
                 Method::POST,
                 format!(
-                    "/email/{}/usernames/{}/webmail", path_param(& domain), path_param(&
-                    mailbox_name)
+                    "/email/{}/usernames/{}/webmail", path_param(domain),
+                    path_param(mailbox_name)
                 ),
             )
             .security(&[&[BASIC_AUTH]])
@@ -2412,7 +2411,7 @@ impl Client {
         let request = Request::new(
                 "getDomainWebmailLimitsShort",
                 Method::GET,
-                format!("/email/{}/webmailLimits", path_param(& domain)),
+                format!("/email/{}/webmailLimits", path_param(domain)),
             )
             .security(&[&[BASIC_AUTH]])
             .accept("application/json")
@@ -2436,7 +2435,7 @@ impl Client {
         let request = Request::new(
                 "getDomainWebmailNamesShort",
                 Method::GET,
-                format!("/email/{}/webmailNames", path_param(& domain)),
+                format!("/email/{}/webmailNames", path_param(domain)),
             )
             .security(&[&[BASIC_AUTH]])
             .accept("application/json")
@@ -2460,7 +2459,7 @@ impl Client {
         let request = Request::new(
                 "getDomainWebmailUpgradeShort",
                 Method::GET,
-                format!("/email/{}/webmailUpgrade", path_param(& domain)),
+                format!("/email/{}/webmailUpgrade", path_param(domain)),
             )
             .security(&[&[BASIC_AUTH]])
             .accept("application/json")
@@ -2827,7 +2826,9 @@ pub enum PutExchangeMailboxResponse {
 #[derive(Debug, Clone, PartialEq)]
 pub enum PutExchangeMailboxError {
     /// 400: Bad Request. The format of the request body is invalid or the username does not meet the requirements.
-    BadRequest(types::ValidationError),
+    BadRequestJson(types::ValidationError),
+    /// 400: Bad Request. The format of the request body is invalid or the username does not meet the requirements.
+    BadRequestPlain(String),
     /// 401: Unauthorized. The supplied credentials are invalid or do not provide permissions for this operation.
     Unauthorized,
     /// 404: Not Found. The domain name does not exist.

@@ -218,7 +218,7 @@ impl Client {
         let request = Request::new(
                 "getMailbox",
                 Method::GET,
-                format!("/mailboxes/{}", path_param(& id)),
+                format!("/mailboxes/{}", path_param(id)),
             )
             .security(&[&[O_AUTH2]])
             .query_styled(
@@ -249,7 +249,7 @@ impl Client {
         let request = Request::new(
                 "deleteMailbox",
                 Method::DELETE,
-                format!("/mailboxes/{}", path_param(& id)),
+                format!("/mailboxes/{}", path_param(id)),
             )
             .security(&[&[O_AUTH2]])
             .options(self.options.clone());
@@ -327,7 +327,7 @@ impl Client {
         let request = Request::new(
                 "updateMailbox",
                 Method::PATCH,
-                format!("/mailboxes/{}", path_param(& id)),
+                format!("/mailboxes/{}", path_param(id)),
             )
             .security(&[&[O_AUTH2]])
             .json_body(body, "application/vnd.api+json")
@@ -352,7 +352,7 @@ impl Client {
         let request = Request::new(
                 "testSendMailbox",
                 Method::POST,
-                format!("/mailboxes/{}/actions/testSend", path_param(& id)),
+                format!("/mailboxes/{}/actions/testSend", path_param(id)),
             )
             .security(&[&[O_AUTH2]])
             .accept("application/vnd.api+json")
@@ -376,7 +376,7 @@ impl Client {
         let request = Request::new(
                 "testSyncMailbox",
                 Method::POST,
-                format!("/mailboxes/{}/actions/testSync", path_param(& id)),
+                format!("/mailboxes/{}/actions/testSync", path_param(id)),
             )
             .security(&[&[O_AUTH2]])
             .accept("application/vnd.api+json")

@@ -262,7 +262,7 @@ impl Client {
         let request = Request::new(
                 "obtainDnsRecords",
                 Method::GET,
-                format!("/dns/records/{}", path_param(& domain)),
+                format!("/dns/records/{}", path_param(domain)),
             )
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .accept("application/json")
@@ -532,7 +532,7 @@ impl Client {
         let request = Request::new(
                 "fetchPrincipal",
                 Method::GET,
-                format!("/principal/{}", path_param(& principal_id)),
+                format!("/principal/{}", path_param(principal_id)),
             )
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .accept("application/json")
@@ -560,7 +560,7 @@ impl Client {
         let request = Request::new(
                 "deletePrincipal",
                 Method::DELETE,
-                format!("/principal/{}", path_param(& principal_id)),
+                format!("/principal/{}", path_param(principal_id)),
             )
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .accept("application/json")
@@ -616,7 +616,7 @@ impl Client {
         let request = Request::new(
                 "updatePrincipal",
                 Method::PATCH,
-                format!("/principal/{}", path_param(& principal_id)),
+                format!("/principal/{}", path_param(principal_id)),
             )
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .json_body(body, "application/json")
@@ -800,7 +800,7 @@ impl Client {
         let request = Request::new(
                 "obtainQueuedMessageDetails",
                 Method::GET,
-                format!("/queue/messages/{}", path_param(& message_id)),
+                format!("/queue/messages/{}", path_param(message_id)),
             )
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .accept("application/json")
@@ -830,7 +830,7 @@ impl Client {
         let request = Request::new(
                 "cancelQueuedMessage",
                 Method::DELETE,
-                format!("/queue/messages/{}", path_param(& message_id)),
+                format!("/queue/messages/{}", path_param(message_id)),
             )
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .accept("application/json")
@@ -861,7 +861,7 @@ impl Client {
         let request = Request::new(
                 "rescheduleQueuedMessage",
                 Method::PATCH,
-                format!("/queue/messages/{}", path_param(& message_id)),
+                format!("/queue/messages/{}", path_param(message_id)),
             )
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .accept("application/json")
@@ -1619,7 +1619,7 @@ impl Client {
         let request = Request::new(
                 "trainAccountSpamFilterHam",
                 Method::POST,
-                format!("/spam-filter/train/ham/{}", path_param(& account_id)),
+                format!("/spam-filter/train/ham/{}", path_param(account_id)),
             )
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .bytes_body(body, "message/rfc822")
@@ -1694,7 +1694,7 @@ impl Client {
         let request = Request::new(
                 "trainAccountSpamFilterSpam",
                 Method::POST,
-                format!("/spam-filter/train/spam/{}", path_param(& account_id)),
+                format!("/spam-filter/train/spam/{}", path_param(account_id)),
             )
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .bytes_body(body, "message/rfc822")
@@ -1728,7 +1728,7 @@ impl Client {
         let request = Request::new(
                 "fetchBlobById",
                 Method::GET,
-                format!("/store/blobs/{}", path_param(& blob_id)),
+                format!("/store/blobs/{}", path_param(blob_id)),
             )
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .query_param("limit", &params.limit)
@@ -1784,7 +1784,7 @@ impl Client {
         let request = Request::new(
                 "purgeAccount",
                 Method::GET,
-                format!("/store/purge/account/{}", path_param(& account_id)),
+                format!("/store/purge/account/{}", path_param(account_id)),
             )
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .accept("application/json")
@@ -1897,8 +1897,8 @@ impl Client {
                 "deleteAccountBayesModel",
                 Method::GET,
                 format!(
-                    "/store/purge/in-memory/default/bayes-account/{}", path_param(&
-                    account_id)
+                    "/store/purge/in-memory/default/bayes-account/{}",
+                    path_param(account_id)
                 ),
             )
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
@@ -1985,7 +1985,7 @@ impl Client {
         let request = Request::new(
                 "resetImapUids",
                 Method::DELETE,
-                format!("/store/uids/{}", path_param(& account_id)),
+                format!("/store/uids/{}", path_param(account_id)),
             )
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .accept("application/json")
@@ -2025,7 +2025,7 @@ impl Client {
         Request::new(
                 "listDeletedMessages",
                 Method::GET,
-                format!("/store/undelete/{}", path_param(& account_id)),
+                format!("/store/undelete/{}", path_param(account_id)),
             )
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .query_param("limit", &params.limit)
@@ -2119,7 +2119,7 @@ impl Client {
         let request = Request::new(
                 "undeleteMessages",
                 Method::POST,
-                format!("/store/undelete/{}", path_param(& account_id)),
+                format!("/store/undelete/{}", path_param(account_id)),
             )
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .json_body(body, "application/json")
@@ -2275,7 +2275,7 @@ impl Client {
         let request = Request::new(
                 "obtainTraceDetails",
                 Method::GET,
-                format!("/telemetry/trace/{}", path_param(& trace_id)),
+                format!("/telemetry/trace/{}", path_param(trace_id)),
             )
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .accept("application/json")
@@ -2377,7 +2377,7 @@ impl Client {
         let request = Request::new(
                 "runDeliveryTroubleshooting",
                 Method::GET,
-                format!("/troubleshoot/delivery/{}", path_param(& recipient)),
+                format!("/troubleshoot/delivery/{}", path_param(recipient)),
             )
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH], &[]])
             .query_param("token", &params.token)

@@ -36,6 +36,13 @@ impl RawResponse {
         ResponseValue::from_parts(self.status, self.headers, self.body)
     }
 
+    /// Whether the response's `Content-Type` has the essence (type/subtype) of `media_type`.
+    pub fn has_media_type(&self, media_type: &str) -> bool {
+        let essence = |m: &str| m.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        let received = self.headers.get(http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+        essence(received) == essence(media_type)
+    }
+
     /// A successful response whose body is ignored (204, or undocumented content).
     pub fn empty(self) -> ResponseValue<()> {
         ResponseValue::from_parts(self.status, self.headers, ())

@@ -5,6 +5,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::types::rust_type;
+use super::server::{Variant, variants};
 use super::{doc_attrs, ident, own_doc, status_variant};
 use crate::model::{
     Api, BodyKind, Content, Operation, Param, ParamLocation, ParamStyle, Primitive, Response,
@@ -108,9 +109,23 @@ fn success_media(op: &Operation) -> Vec<&str> {
 }
 
 fn methods(api: &Api, op: &Operation) -> Vec<TokenStream> {
+    method_names(op).into_iter().map(|m| method(api, op, m.media, &m.name, &m.suffix)).collect()
+}
+
+/// One client method of an operation: one per success media type.
+pub(super) struct MethodName<'a> {
+    /// The method name, e.g. `get_mail_server_xml`.
+    pub name: String,
+    /// The success media type it accepts, if the operation answers with a body.
+    pub media: Option<&'a str>,
+    /// Tells apart the response enum of a second media type (`Xml`), empty for the first.
+    pub suffix: String,
+}
+
+pub(super) fn method_names(op: &Operation) -> Vec<MethodName<'_>> {
     let media = success_media(op);
     if media.len() <= 1 {
-        return vec![method(api, op, media.first().copied(), &op.fn_name, "")];
+        return vec![MethodName { name: op.fn_name.clone(), media: media.first().copied(), suffix: String::new() }];
     }
     media
         .iter()
@@ -118,7 +133,7 @@ fn methods(api: &Api, op: &Operation) -> Vec<TokenStream> {
         .map(|(i, m)| {
             let suffix = if i == 0 { String::new() } else { media_suffix(m) };
             let name = if suffix.is_empty() { op.fn_name.clone() } else { format!("{}_{}", op.fn_name, field_ident(&suffix)) };
-            method(api, op, Some(m), &name, &suffix)
+            MethodName { name, media: Some(m), suffix }
         })
         .collect()
 }
@@ -146,7 +161,7 @@ fn mode(op: &Operation, media: Option<&str>) -> Mode {
 }
 
 /// A type from the `types` module, as seen from the client module.
-fn types_path(ty: &TypeRef) -> TokenStream {
+pub(super) fn types_path(ty: &TypeRef) -> TokenStream {
     match ty {
         TypeRef::Named(n) => {
             let n = ident(n);
@@ -355,7 +370,7 @@ fn method_doc(op: &Operation, media: Option<&str>) -> String {
     parts.join("\n\n")
 }
 
-fn is_required(p: &Param) -> bool {
+pub(super) fn is_required(p: &Param) -> bool {
     p.required || p.location == ParamLocation::Path
 }
 
@@ -381,7 +396,7 @@ fn arguments(op: &Operation, lifetime: Option<&syn::Lifetime>) -> (Vec<TokenStre
     (args, setters)
 }
 
-fn params_struct_name(op: &Operation) -> proc_macro2::Ident {
+pub(super) fn params_struct_name(op: &Operation) -> proc_macro2::Ident {
     format_ident!("{}Params", type_ident(&op.operation_id))
 }
 
@@ -480,7 +495,7 @@ fn path_expr(op: &Operation) -> TokenStream {
         let name = &rest[start + 1..end];
         if let Some(p) = op.params.iter().find(|p| p.location == ParamLocation::Path && p.name == name) {
             let arg = ident(&p.field);
-            args.push(quote! { path_param(&#arg) });
+            args.push(quote! { path_param(#arg) });
         }
         template.push_str("{}");
         rest = &rest[(end + 1).min(rest.len())..];
@@ -518,7 +533,7 @@ fn success_type(op: &Operation, media: Option<&str>, suffix: &str) -> TokenStrea
 }
 
 /// (status, content) pairs a method can succeed with; `None` content is an empty body.
-fn success_variants<'a>(op: &'a Operation, media: Option<&str>) -> Vec<(&'a Response, Option<&'a Content>)> {
+pub(super) fn success_variants<'a>(op: &'a Operation, media: Option<&str>) -> Vec<(&'a Response, Option<&'a Content>)> {
     let mut out = Vec::new();
     for r in op.responses.iter().filter(|r| r.status.is_success()) {
         match r.contents.iter().find(|c| Some(c.media_type.as_str()) == media) {
@@ -588,20 +603,26 @@ fn status_arms(api: &Api, op: &Operation, media: Option<&str>, suffix: &str, mod
     }
     let err_name = format_ident!("{}Error", type_ident(&op.operation_id));
     let mut default = quote! { _ => Err(Error::unexpected(raw)), };
-    for r in error_responses(op) {
-        let pattern = status_pattern(r.status);
-        let content = r.contents.first();
-        let variant = ident(&status_variant(r.status, None));
-        let value = match content.map(|c| (c.kind, &c.ty)) {
+    let errors: Vec<Variant<'_>> = variants(op).into_iter().filter(|v| !v.response.status.is_success()).collect();
+    for (i, v) in errors.iter().enumerate() {
+        let pattern = status_pattern(v.response.status);
+        let variant = &v.name;
+        let value = match v.content.map(|c| c.kind) {
             None => quote! { raw.error_empty(#err_name::#variant) },
-            Some((BodyKind::Json, Some(_))) | Some((BodyKind::Json, None)) => quote! { raw.error_json(#err_name::#variant) },
-            Some((BodyKind::Text, _)) => quote! { raw.error_text(#err_name::#variant) },
+            Some(BodyKind::Json) => quote! { raw.error_json(#err_name::#variant) },
+            Some(BodyKind::Text) => quote! { raw.error_text(#err_name::#variant) },
             Some(_) => quote! { raw.error_bytes(#err_name::#variant) },
         };
-        if r.status == Status::Default {
+        // Several media types of one status are told apart by the response's Content-Type.
+        let shared = errors.get(i + 1).is_some_and(|next| next.response.status == v.response.status);
+        let guard = v.content.filter(|_| shared).map(|c| {
+            let media = &c.media_type;
+            quote! { if raw.has_media_type(#media) }
+        });
+        if v.response.status == Status::Default && guard.is_none() {
             default = quote! { _ => Err(#value), };
         } else {
-            arms.push(quote! { #pattern => Err(#value), });
+            arms.push(quote! { #pattern #guard => Err(#value), });
         }
     }
     arms.push(default);
@@ -664,16 +685,17 @@ fn response_enums(api: &Api, op: &Operation) -> TokenStream {
     if !errors.is_empty() || in_body.is_some() {
         let name = format_ident!("{}Error", type_ident(&op.operation_id));
         let doc = own_doc(&format!("The documented error responses of [`Client::{}`].", op.fn_name));
-        let mut vs: Vec<TokenStream> = errors
+        let mut vs: Vec<TokenStream> = variants(op)
             .iter()
-            .map(|r| {
-                let v = ident(&status_variant(r.status, None));
-                let d = doc_attrs(&format!("{}: {}", status_text(r.status), r.description));
-                match r.contents.first() {
-                    None => quote! { #d #v, },
+            .filter(|v| !v.response.status.is_success())
+            .map(|v| {
+                let name = &v.name;
+                let d = doc_attrs(&format!("{}: {}", status_text(v.response.status), v.response.description));
+                match v.content {
+                    None => quote! { #d #name, },
                     Some(c) => {
                         let ty = content_type(&Some(c));
-                        quote! { #d #v(#ty), }
+                        quote! { #d #name(#ty), }
                     }
                 }
             })
