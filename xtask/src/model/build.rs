@@ -379,6 +379,9 @@ impl<'a> Builder<'a> {
         if body.content.is_empty() {
             self.error(&push_pointer(&at, "content"), "a request body needs at least one media type");
         }
+        if body.content.len() > 1 {
+            self.error(&push_pointer(&at, "content"), "a request body with several media types is not supported yet; keep one");
+        }
         let contents = self.contents(&at, &body.content, &format!("{hint}Request"));
         Some(RequestBody { required: body.required, description: body.description.clone(), contents })
     }
@@ -441,15 +444,19 @@ impl<'a> Builder<'a> {
         for (code, r) in &op.responses.responses {
             let key = code.to_string();
             let status = match code {
-                StatusCode::Code(c) => Status::Code(*c),
-                StatusCode::Range(r) => Status::Range(*r as u8),
+                StatusCode::Code(c) if (100..=599).contains(c) => Status::Code(*c),
+                StatusCode::Range(r) if (1..=5).contains(r) => Status::Range(*r as u8),
+                _ => {
+                    self.error(&push_pointer(&at, &key), format!("`{key}` is not an HTTP status (100 to 599, 1XX to 5XX or default)"));
+                    continue;
+                }
             };
             list.push((status, key, r));
         }
         if let Some(d) = &op.responses.default {
             list.push((Status::Default, "default".into(), d));
         }
-        if list.is_empty() {
+        if op.responses.responses.is_empty() && op.responses.default.is_none() {
             self.error(&at, "an operation needs at least one response");
         }
         let mut out = Vec::new();
