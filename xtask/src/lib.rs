@@ -95,6 +95,11 @@ pub fn render_crates(api: &Api, templates: &Templates, layout: &Layout) -> Resul
         for (module, tokens) in modules {
             files.insert(dir.join(format!("src/{module}.rs")), write::rust_file(tokens, &api.source)?);
         }
+        let test = match side {
+            "client" => ("tests/examples.rs", emit::tests::client_examples(api)?),
+            _ => ("tests/e2e.rs", write::rust_file(emit::tests::server_e2e(api), &api.source)?),
+        };
+        files.insert(dir.join(test.0), test.1);
     }
     Ok(files)
 }

@@ -111,7 +111,9 @@ pub fn router<A: Api, Au: Authenticator + 'static>(api: A, authenticator: Au) ->
             axum::routing::post(test_sync_mailbox::<A, Au>),
         )
         .with_state(shared);
-    Router::new().nest("/api/v2", mailapi_support::server::with_defaults(routes))
+    mailapi_support::server::with_problems(
+        Router::new().nest("/api/v2", mailapi_support::server::with_defaults(routes)),
+    )
 }
 
 struct Shared<A, Au> {

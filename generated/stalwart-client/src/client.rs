@@ -1735,10 +1735,12 @@ impl Client {
             .accept("application/octet-stream")
             .options(self.options.clone());
         let response = self.transport.execute_streaming(request).await?;
-        if response.status().is_success() {
+        if response.status().is_success() && !mailapi_support::client::is_json(&response)
+        {
             return Ok(ResponseValue::streaming_bytes(response));
         }
         let raw = RawResponse::read(response).await?;
+        let raw = raw.reject_error_in_body(FetchBlobByIdError::InBody)?;
         match raw.status.as_u16() {
             401 => Err(raw.error_json(FetchBlobByIdError::Unauthorized)),
             _ => Err(Error::unexpected(raw)),
@@ -2250,10 +2252,12 @@ impl Client {
             .accept("text/event-stream")
             .options(self.options.clone());
         let response = self.transport.execute_streaming(request).await?;
-        if response.status().is_success() {
+        if response.status().is_success() && !mailapi_support::client::is_json(&response)
+        {
             return Ok(ResponseValue::events(response));
         }
         let raw = RawResponse::read(response).await?;
+        let raw = raw.reject_error_in_body(LiveMetricsError::InBody)?;
         match raw.status.as_u16() {
             401 => Err(raw.error_json(LiveMetricsError::Unauthorized)),
             _ => Err(Error::unexpected(raw)),
@@ -2349,10 +2353,12 @@ impl Client {
             .accept("text/event-stream")
             .options(self.options.clone());
         let response = self.transport.execute_streaming(request).await?;
-        if response.status().is_success() {
+        if response.status().is_success() && !mailapi_support::client::is_json(&response)
+        {
             return Ok(ResponseValue::events(response));
         }
         let raw = RawResponse::read(response).await?;
+        let raw = raw.reject_error_in_body(StartLiveTracingError::InBody)?;
         match raw.status.as_u16() {
             401 => Err(raw.error_json(StartLiveTracingError::Unauthorized)),
             _ => Err(Error::unexpected(raw)),
@@ -2384,10 +2390,12 @@ impl Client {
             .accept("text/event-stream")
             .options(self.options.clone());
         let response = self.transport.execute_streaming(request).await?;
-        if response.status().is_success() {
+        if response.status().is_success() && !mailapi_support::client::is_json(&response)
+        {
             return Ok(ResponseValue::events(response));
         }
         let raw = RawResponse::read(response).await?;
+        let raw = raw.reject_error_in_body(RunDeliveryTroubleshootingError::InBody)?;
         match raw.status.as_u16() {
             401 => Err(raw.error_json(RunDeliveryTroubleshootingError::Unauthorized)),
             _ => Err(Error::unexpected(raw)),

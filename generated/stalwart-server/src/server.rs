@@ -732,7 +732,9 @@ pub fn router<A: Api, Au: Authenticator + 'static>(api: A, authenticator: Au) ->
         .route("/update/spam-filter", axum::routing::get(update_spam_filter::<A, Au>))
         .route("/update/webadmin", axum::routing::get(update_webadmin::<A, Au>))
         .with_state(shared);
-    Router::new().nest("/api", mailapi_support::server::with_defaults(routes))
+    mailapi_support::server::with_problems(
+        Router::new().nest("/api", mailapi_support::server::with_defaults(routes)),
+    )
 }
 
 struct Shared<A, Au> {

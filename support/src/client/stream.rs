@@ -85,3 +85,11 @@ impl<T: DeserializeOwned + Send + 'static> ResponseValue<EventStream<T>> {
         Self::from_parts(status, headers, EventStream::new(response))
     }
 }
+
+/// Whether a response declares a JSON body (`application/json` or `*+json`), so that an
+/// error reported inside a 2xx body can be told from the stream the operation documents.
+pub fn is_json(response: &reqwest::Response) -> bool {
+    let content_type = response.headers().get(http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    essence == "application/json" || essence.ends_with("+json")
+}

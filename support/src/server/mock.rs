@@ -33,11 +33,13 @@ impl Candidate {
 
 /// Picks the candidate and example to answer with, from `Prefer: code=N` and
 /// `Prefer: example=NAME` (both may be given) and the `Accept` header. Without a preference it
-/// is the first success that has an example (or no body). Returns (candidate index, example name).
+/// is the first success that has an example (or no body). An error status is answered in its
+/// documented media type even when `Accept` does not list it, as servers do (a client accepts
+/// its success media type). Returns (candidate index, example name).
 pub fn choose_example(headers: &HeaderMap, candidates: &[Candidate]) -> Result<(usize, &'static str), Problem> {
     let (code, name) = preference(headers);
     let accept = headers.get(http::header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("*/*");
-    let acceptable = |c: &Candidate| c.media.is_empty() || accepts(accept, c.media);
+    let acceptable = |c: &Candidate| c.media.is_empty() || accepts(accept, c.media) || !(200..300).contains(&c.status);
     let fits = |c: &Candidate| {
         code.is_none_or(|code| c.status == code) && name.as_deref().is_none_or(|n| c.examples.contains(&n))
     };
@@ -48,10 +50,10 @@ pub fn choose_example(headers: &HeaderMap, candidates: &[Candidate]) -> Result<(
     });
     let Some((index, candidate)) = found else {
         let what = match (code, &name) {
-            (Some(code), Some(name)) => format!("an example named `{name}` for status {code}"),
-            (Some(code), None) => format!("an example for status {code}"),
-            (None, Some(name)) => format!("an example named `{name}`"),
-            (None, None) => "a success example".to_owned(),
+            (Some(code), Some(name)) => format!("example named `{name}` for status {code}"),
+            (Some(code), None) => format!("example for status {code}"),
+            (None, Some(name)) => format!("example named `{name}`"),
+            (None, None) => "success example".to_owned(),
         };
         let detail = format!("the spec documents no {what} of this operation (acceptable to `{accept}`)");
         return Err(Problem::new(http::StatusCode::NOT_IMPLEMENTED).with_detail(detail));
@@ -227,6 +229,12 @@ mod tests {
         assert_eq!(choose(&[("prefer", "example=second")]), Ok((0, "second")));
         assert_eq!(choose(&[("prefer", "code=204")]), Ok((2, "")));
         assert_eq!(choose(&[("accept", "text/xml")]), Ok((1, "xml")));
+    }
+
+    #[test]
+    fn errors_are_answered_whatever_the_accept_header() {
+        assert_eq!(choose(&[("accept", "text/xml"), ("prefer", "code=404")]), Ok((3, "missing")));
+        assert_eq!(choose(&[("accept", "image/png"), ("prefer", "code=200")]), Err(501));
     }
 
     #[test]

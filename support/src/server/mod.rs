@@ -41,9 +41,32 @@ pub const DEFAULT_BODY_LIMIT: usize = 10 * 1024 * 1024;
 /// ([`DEFAULT_BODY_LIMIT`], enforced by [`RawBody`]) and panic catching.
 /// Call it after adding the routes; layers only wrap existing routes.
 pub fn with_defaults<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
-    router
-        .layer(DefaultBodyLimit::max(DEFAULT_BODY_LIMIT))
-        .layer(catch_panic_layer())
+    with_problems(
+        router
+            .layer(DefaultBodyLimit::max(DEFAULT_BODY_LIMIT))
+            .layer(catch_panic_layer()),
+    )
+}
+
+/// Turns axum's bare 404 (no route) and 405 (no such method) into problem documents, keeping
+/// `Allow`. A layer rather than a fallback, so the router can still be merged with others.
+pub fn with_problems<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
+    router.layer(axum::middleware::map_response(problem_for_bare_errors))
+}
+
+async fn problem_for_bare_errors(response: Response) -> Response {
+    let bare = !response.headers().contains_key(CONTENT_TYPE);
+    let problem = match response.status() {
+        StatusCode::NOT_FOUND if bare => Problem::not_found(),
+        StatusCode::METHOD_NOT_ALLOWED if bare => Problem::method_not_allowed(),
+        _ => return response,
+    };
+    let allow = response.headers().get(http::header::ALLOW).cloned();
+    let mut replaced = problem.into_response();
+    if let Some(allow) = allow {
+        replaced.headers_mut().insert(http::header::ALLOW, allow);
+    }
+    replaced
 }
 
 /// The response maker [`catch_panic_layer`] uses.

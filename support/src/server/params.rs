@@ -140,6 +140,10 @@ impl<S: Send + Sync> FromRequestParts<S> for QueryParams {
 }
 
 /// The route's path parameters, percent-decoded; the rejection is a problem.
+///
+/// A decoded value containing `/` (sent as `%2F`) or being a dot segment (`.`, `..`, also
+/// sent as `%2E%2E`) is a 400 problem naming the parameter: handlers often put parameters
+/// into other paths or URLs, where such a value would change which resource is meant.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PathParams(Vec<(String, String)>);
 
@@ -167,11 +171,27 @@ impl<S: Send + Sync> FromRequestParts<S> for PathParams {
         let raw = RawPathParams::from_request_parts(parts, state)
             .await
             .map_err(|rejection| Problem::bad_request(rejection.body_text()))?;
-        Ok(Self(
-            raw.iter()
-                .map(|(key, value)| (key.to_owned(), value.to_owned()))
-                .collect(),
-        ))
+        raw.iter()
+            .map(|(key, value)| match path_structure(value) {
+                Some(why) => Err(Problem::bad_request(format!(
+                    "path parameter `{key}` must not {why}"
+                ))
+                .with_parameter(key)),
+                None => Ok((key.to_owned(), value.to_owned())),
+            })
+            .collect::<Result<_, _>>()
+            .map(Self)
+    }
+}
+
+/// Why a decoded path parameter could be mistaken for path structure, if it could.
+fn path_structure(value: &str) -> Option<&'static str> {
+    if value.contains('/') {
+        Some("contain `/` (`%2F`)")
+    } else if matches!(value, "." | "..") {
+        Some("be a dot segment (`.` or `..`)")
+    } else {
+        None
     }
 }
 

@@ -130,6 +130,35 @@ async fn oversized_bodies_are_413_problems() {
 }
 
 #[tokio::test]
+async fn path_parameters_cannot_hold_slashes_or_dot_segments() {
+    let router = Router::new().route(
+        "/items/{id}",
+        get(|RequestParts { path, .. }: RequestParts| async move {
+            path.required::<String>("id").unwrap()
+        }),
+    );
+    let request = |path| http::Request::get(path).body(Body::empty()).unwrap();
+    for path in ["/items/a%2Fb", "/items/..", "/items/.", "/items/%2E%2e"] {
+        let (status, _, body) = call(router.clone(), request(path)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{path}");
+        let problem: Problem = serde_json::from_slice(&body).unwrap();
+        assert_eq!(problem.extensions["parameter"], "id", "{path}");
+    }
+    for (path, id) in [
+        ("/items/a%20b", "a b"),
+        ("/items/...", "..."),
+        ("/items/.x", ".x"),
+    ] {
+        let (status, _, body) = call(router.clone(), request(path)).await;
+        assert_eq!(
+            (status, body.as_ref()),
+            (StatusCode::OK, id.as_bytes()),
+            "{path}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn panicking_handlers_become_500_problems() {
     async fn boom() -> &'static str {
         panic!("handler bug")

@@ -196,26 +196,8 @@ fn method(api: &Api, op: &Operation, media: Option<&str>, name: &str, suffix: &s
     let arms = status_arms(api, op, media, suffix, &mode);
     let (execute, ok_wrap) = match &mode {
         Mode::Buffered => (quote! { let raw = self.transport.execute(request).await?; }, quote! { ResponseValue<#ok> }),
-        Mode::Bytes => (
-            quote! {
-                let response = self.transport.execute_streaming(request).await?;
-                if response.status().is_success() {
-                    return Ok(ResponseValue::streaming_bytes(response));
-                }
-                let raw = RawResponse::read(response).await?;
-            },
-            quote! { ResponseValue<mailapi_support::client::ByteStream> },
-        ),
-        Mode::Events(ty) => (
-            quote! {
-                let response = self.transport.execute_streaming(request).await?;
-                if response.status().is_success() {
-                    return Ok(ResponseValue::events(response));
-                }
-                let raw = RawResponse::read(response).await?;
-            },
-            quote! { ResponseValue<mailapi_support::client::EventStream<#ty>> },
-        ),
+        Mode::Bytes => (streamed(api, op, quote! { streaming_bytes }), quote! { ResponseValue<mailapi_support::client::ByteStream> }),
+        Mode::Events(ty) => (streamed(api, op, quote! { events }), quote! { ResponseValue<mailapi_support::client::EventStream<#ty>> }),
     };
     let build = quote! {
         Request::new(#op_id, Method::#method, #path)
@@ -271,6 +253,29 @@ fn call_args(op: &Operation) -> Vec<TokenStream> {
     });
     let optional = op.params.iter().any(|p| !is_required(p)).then(|| quote! { params });
     required.chain(optional).collect()
+}
+
+/// Sends a streaming request: a 2xx is returned as a stream unread; anything else (and, for an
+/// API that reports errors inside 2xx bodies, a 2xx JSON body) is read for the status match.
+fn streamed(api: &Api, op: &Operation, into_stream: TokenStream) -> TokenStream {
+    let (json_check, reject) = match api.error_in_success {
+        Some(_) => {
+            let wrap = format_ident!("{}Error", type_ident(&op.operation_id));
+            (
+                quote! { && !mailapi_support::client::is_json(&response) },
+                quote! { let raw = raw.reject_error_in_body(#wrap::InBody)?; },
+            )
+        }
+        None => (quote! {}, quote! {}),
+    };
+    quote! {
+        let response = self.transport.execute_streaming(request).await?;
+        if response.status().is_success() #json_check {
+            return Ok(ResponseValue::#into_stream(response));
+        }
+        let raw = RawResponse::read(response).await?;
+        #reject
+    }
 }
 
 /// An expression for the value at `steps` inside `body`, as an `Option` (of a reference when
@@ -590,6 +595,14 @@ fn status_arms(api: &Api, op: &Operation, media: Option<&str>, suffix: &str, mod
             let value = if many {
                 let variant = ident(&status_variant(r.status, None));
                 let wrap = if content.is_some() { quote! { #enum_name::#variant } } else { quote! { |()| #enum_name::#variant } };
+                // The variant alone does not tell `json` its type parameter.
+                let decode = match content.map(|c| c.kind) {
+                    Some(BodyKind::Json) => {
+                        let ty = content_type(content);
+                        quote! { raw.json::<#ty, _>() }
+                    }
+                    _ => decode,
+                };
                 quote! { #decode.map(|value| value.map(#wrap)) }
             } else {
                 decode

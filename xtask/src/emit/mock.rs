@@ -61,7 +61,7 @@ fn helpers(api: &Api) -> Vec<proc_macro2::Ident> {
 }
 
 /// The HTTP status a mock sends for a documented status key (`4XX` -> 400, `default` -> 500).
-fn representative(status: Status) -> u16 {
+pub(super) fn representative(status: Status) -> u16 {
     match status {
         Status::Code(c) => c,
         Status::Range(r) => u16::from(r) * 100,

@@ -3,6 +3,7 @@
 pub mod client;
 pub mod mock;
 pub mod server;
+pub mod tests;
 pub mod validate;
 pub mod types;
 

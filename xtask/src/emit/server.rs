@@ -117,7 +117,7 @@ fn routes(api: &Api) -> TokenStream {
         quote! { mailapi_support::server::with_defaults(routes) }
     } else {
         let base = &api.base_path;
-        quote! { Router::new().nest(#base, mailapi_support::server::with_defaults(routes)) }
+        quote! { mailapi_support::server::with_problems(Router::new().nest(#base, mailapi_support::server::with_defaults(routes))) }
     };
     let doc = own_doc(&format!(
         "An axum router serving `api` with `authenticator` checking credentials, mounted under the spec's base path `{}`.\n\n\
