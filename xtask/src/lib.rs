@@ -121,40 +121,53 @@ fn uses_chrono(api: &Api) -> bool {
             _ => false,
         }
     }
-    api.types.iter().any(|t| match &t.kind {
+    let in_types = api.types.iter().any(|t| match &t.kind {
         TypeKind::Struct(s) => s.fields.iter().any(|f| walk(&f.ty)) || matches!(&s.additional, model::Additional::Map(t) if walk(t)),
         TypeKind::Alias { ty, .. } => walk(ty),
         TypeKind::Union(u) => u.variants.iter().any(|v| walk(&v.ty)),
         _ => false,
-    })
+    });
+    in_types || api.operations.iter().flat_map(|op| &op.params).any(|p| walk(&p.ty))
 }
 
 /// The specs under `specs/`, as (crate stem, path relative to the root), sorted.
 pub fn vendor_specs(root: &Path) -> Result<Vec<(String, String)>, Error> {
-    let dir = root.join("specs");
+    specs_in(root, "specs")
+}
+
+/// The YAML specs in `dir` (relative to `root`), as (file stem, relative path), sorted.
+fn specs_in(root: &Path, dir: &str) -> Result<Vec<(String, String)>, Error> {
+    let prefix = dir;
+    let dir = root.join(dir);
     let entries = std::fs::read_dir(&dir).map_err(|e| Error::Write(WriteError::Io(dir.clone(), e)))?;
     let mut out: Vec<(String, String)> = entries
         .filter_map(|e| e.ok())
         .filter_map(|e| {
             let name = e.file_name().to_string_lossy().into_owned();
             let stem = name.strip_suffix(".yaml")?.to_string();
-            Some((stem, format!("specs/{name}")))
+            Some((stem, format!("{prefix}/{name}")))
         })
         .collect();
     out.sort();
     Ok(out)
 }
 
+/// Where `cargo xtask regenerate` writes: the vendor crates, and the crates of the edge-case
+/// corpus (`tests/corpus/crates`), which are built and tested like the vendors'.
+pub const GENERATED_DIRS: [(&str, &str); 2] = [("specs", "generated"), ("tests/corpus/crates", "tests/output")];
+
 /// Every generated file of the workspace.
 pub fn workspace_files(root: &Path) -> Result<Files, Error> {
     let templates = Templates::load(&root.join("templates"))?;
-    let layout = Layout { dir: PathBuf::from("generated"), workspace: true, support_path: "../../support".into() };
     let mut files = Files::new();
     let mut diagnostics = Diagnostics::default();
-    for (name, source) in vendor_specs(root)? {
-        match load_api(&root.join(&source), &source, &name) {
-            Ok(api) => files.append(&mut render_crates(&api, &templates, &layout)?),
-            Err(mut d) => diagnostics.0.append(&mut d.0),
+    for (specs, out) in GENERATED_DIRS {
+        let layout = Layout { dir: PathBuf::from(out), workspace: true, support_path: String::new() };
+        for (name, source) in specs_in(root, specs)? {
+            match load_api(&root.join(&source), &source, &name) {
+                Ok(api) => files.append(&mut render_crates(&api, &templates, &layout)?),
+                Err(mut d) => diagnostics.0.append(&mut d.0),
+            }
         }
     }
     if !diagnostics.0.is_empty() {
@@ -166,7 +179,8 @@ pub fn workspace_files(root: &Path) -> Result<Files, Error> {
 /// `cargo xtask regenerate [--check]`.
 pub fn regenerate(root: &Path, check: bool) -> Result<write::Report, Error> {
     let files = workspace_files(root)?;
-    let report = write::ensure_files(root, &[PathBuf::from("generated")], &files, check)?;
+    let owned: Vec<PathBuf> = GENERATED_DIRS.iter().map(|(_, out)| PathBuf::from(out)).collect();
+    let report = write::ensure_files(root, &owned, &files, check)?;
     if check && !report.is_clean() {
         return Err(Error::Stale(report));
     }

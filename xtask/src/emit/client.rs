@@ -207,11 +207,15 @@ fn method(api: &Api, op: &Operation, media: Option<&str>, name: &str, suffix: &s
             #accept
             .options(self.options.clone())
     };
+    // Only the fallback arm left (a streaming call without documented errors): no match.
+    let dispatch = if arms.len() == 1 {
+        quote! { Err(Error::unexpected(raw)) }
+    } else {
+        quote! { match raw.status.as_u16() { #(#arms)* } }
+    };
     let send_body = quote! {
         #execute
-        match raw.status.as_u16() {
-            #(#arms)*
-        }
+        #dispatch
     };
     let Some(pagination) = op.pagination.as_ref().filter(|_| matches!(mode, Mode::Buffered) && suffix.is_empty()) else {
         return quote! {
@@ -581,11 +585,10 @@ fn status_arms(api: &Api, op: &Operation, media: Option<&str>, suffix: &str, mod
     let success = success_variants(op, media);
     let enum_name = format_ident!("{}{}Response", type_ident(&op.operation_id), suffix);
     let many = success.len() > 1;
-    if !matches!(mode, Mode::Buffered) {
-        // Streaming successes returned before the match; any 2xx left is undocumented.
-    } else {
+    // Streaming successes return before the match; a 2xx left there is undocumented.
+    if matches!(mode, Mode::Buffered) {
         for (r, content) in &success {
-            let pattern = status_pattern(r.status);
+            let pattern = arm_head(r.status, None);
             let decode = decode(content);
             let in_body = api.error_in_success.is_some() && matches!(content, Some(c) if c.kind == BodyKind::Json);
             let guard_error = in_body.then(|| {
@@ -618,7 +621,6 @@ fn status_arms(api: &Api, op: &Operation, media: Option<&str>, suffix: &str, mod
     let mut default = quote! { _ => Err(Error::unexpected(raw)), };
     let errors: Vec<Variant<'_>> = variants(op).into_iter().filter(|v| !v.response.status.is_success()).collect();
     for (i, v) in errors.iter().enumerate() {
-        let pattern = status_pattern(v.response.status);
         let variant = &v.name;
         let value = match v.content.map(|c| c.kind) {
             None => quote! { raw.error_empty(#err_name::#variant) },
@@ -630,30 +632,38 @@ fn status_arms(api: &Api, op: &Operation, media: Option<&str>, suffix: &str, mod
         let shared = errors.get(i + 1).is_some_and(|next| next.response.status == v.response.status);
         let guard = v.content.filter(|_| shared).map(|c| {
             let media = &c.media_type;
-            quote! { if raw.has_media_type(#media) }
+            quote! { raw.has_media_type(#media) }
         });
         if v.response.status == Status::Default && guard.is_none() {
             default = quote! { _ => Err(#value), };
         } else {
-            arms.push(quote! { #pattern #guard => Err(#value), });
+            let head = arm_head(v.response.status, guard);
+            arms.push(quote! { #head => Err(#value), });
         }
     }
     arms.push(default);
     arms
 }
 
-fn status_pattern(status: Status) -> TokenStream {
-    match status {
+/// The head of a match arm for `status`, with an extra condition when given.
+fn arm_head(status: Status, condition: Option<TokenStream>) -> TokenStream {
+    let (pattern, range) = match status {
         Status::Code(c) => {
             let c = Literal::u16_unsuffixed(c);
-            quote! { #c }
+            (quote! { #c }, None)
         }
+        // A guard rather than a range pattern: the specific codes of the range come first.
         Status::Range(r) => {
             let lo = Literal::u16_unsuffixed(u16::from(r) * 100);
             let hi = Literal::u16_unsuffixed(u16::from(r) * 100 + 99);
-            quote! { #lo..=#hi }
+            (quote! { status }, Some(quote! { (#lo..=#hi).contains(&status) }))
         }
-        Status::Default => quote! { _ },
+        Status::Default => (quote! { _ }, None),
+    };
+    match (range, condition) {
+        (Some(a), Some(b)) => quote! { #pattern if #a && #b },
+        (Some(c), None) | (None, Some(c)) => quote! { #pattern if #c },
+        (None, None) => pattern,
     }
 }
 
