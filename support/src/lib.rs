@@ -5,6 +5,7 @@
 //!
 //! - [`types`]: `Secret`, `Nullable`, `Base64Bytes` (always available).
 //! - [`security`]: the `Scheme` tables both sides read (always available).
+//! - [`media`]: media type essence comparison (always available).
 //! - [`params`]: path and query encoding (always available).
 //! - [`problem`]: RFC 7807 problem documents (always available).
 //! - [`sse`]: server-sent events parser and encoder (always available).
@@ -17,6 +18,7 @@
 // path, and boxing them would make every generated `match` noisier.
 #![allow(clippy::result_large_err)]
 
+pub mod media;
 pub mod paginate;
 pub mod params;
 pub mod problem;

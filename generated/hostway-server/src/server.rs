@@ -5,7 +5,8 @@ use axum::Router;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use mailapi_support::server::{
-    Authenticator, Context, RequestParts, authenticate_request, respond, status,
+    Authenticator, Context, Principal, RequestParts, authenticate_request, respond,
+    status,
 };
 use mailapi_support::Problem;
 use mailapi_support::{Scheme, SchemeKind};
@@ -801,17 +802,17 @@ async fn get_email_domain<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match GetEmailDomainRequest::parse(parts, context) {
+    match GetEmailDomainRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.get_email_domain(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -821,17 +822,17 @@ async fn list_domain_aliases<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match ListDomainAliasesRequest::parse(parts, context) {
+    match ListDomainAliasesRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.list_domain_aliases(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -841,17 +842,17 @@ async fn list_domain_blackwhitelist<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match ListDomainBlackwhitelistRequest::parse(parts, context) {
+    match ListDomainBlackwhitelistRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.list_domain_blackwhitelist(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -861,17 +862,17 @@ async fn put_domain_blackwhitelist<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match PutDomainBlackwhitelistRequest::parse(parts, context) {
+    match PutDomainBlackwhitelistRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.put_domain_blackwhitelist(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -881,17 +882,17 @@ async fn get_domain_blackwhitelist_address<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match GetDomainBlackwhitelistAddressRequest::parse(parts, context) {
+    match GetDomainBlackwhitelistAddressRequest::parse(parts, principal) {
         Ok(request) => {
             respond(shared.api.get_domain_blackwhitelist_address(request).await)
         }
@@ -903,17 +904,17 @@ async fn delete_domain_blackwhitelist_address<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match DeleteDomainBlackwhitelistAddressRequest::parse(parts, context) {
+    match DeleteDomainBlackwhitelistAddressRequest::parse(parts, principal) {
         Ok(request) => {
             respond(shared.api.delete_domain_blackwhitelist_address(request).await)
         }
@@ -925,17 +926,17 @@ async fn get_domain_cleanmailplus<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match GetDomainCleanmailplusRequest::parse(parts, context) {
+    match GetDomainCleanmailplusRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.get_domain_cleanmailplus(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -945,17 +946,17 @@ async fn update_domain_cleanmailplus<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match UpdateDomainCleanmailplusRequest::parse(parts, context) {
+    match UpdateDomainCleanmailplusRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.update_domain_cleanmailplus(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -965,17 +966,17 @@ async fn list_domain_contacts<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match ListDomainContactsRequest::parse(parts, context) {
+    match ListDomainContactsRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.list_domain_contacts(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -985,17 +986,17 @@ async fn create_domain_contact<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match CreateDomainContactRequest::parse(parts, context) {
+    match CreateDomainContactRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.create_domain_contact(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1005,17 +1006,17 @@ async fn get_domain_contact<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match GetDomainContactRequest::parse(parts, context) {
+    match GetDomainContactRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.get_domain_contact(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1025,17 +1026,17 @@ async fn update_domain_contact<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match UpdateDomainContactRequest::parse(parts, context) {
+    match UpdateDomainContactRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.update_domain_contact(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1045,17 +1046,17 @@ async fn delete_domain_contact<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match DeleteDomainContactRequest::parse(parts, context) {
+    match DeleteDomainContactRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.delete_domain_contact(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1065,17 +1066,17 @@ async fn get_domain_infostore<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match GetDomainInfostoreRequest::parse(parts, context) {
+    match GetDomainInfostoreRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.get_domain_infostore(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1085,17 +1086,17 @@ async fn update_domain_infostore_quota<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match UpdateDomainInfostoreQuotaRequest::parse(parts, context) {
+    match UpdateDomainInfostoreQuotaRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.update_domain_infostore_quota(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1105,17 +1106,17 @@ async fn get_domain_mailbox_type_count<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match GetDomainMailboxTypeCountRequest::parse(parts, context) {
+    match GetDomainMailboxTypeCountRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.get_domain_mailbox_type_count(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1125,17 +1126,17 @@ async fn list_usernames<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match ListUsernamesRequest::parse(parts, context) {
+    match ListUsernamesRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.list_usernames(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1145,17 +1146,17 @@ async fn get_username<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match GetUsernameRequest::parse(parts, context) {
+    match GetUsernameRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.get_username(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1165,17 +1166,17 @@ async fn get_mailbox_autoresponder<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match GetMailboxAutoresponderRequest::parse(parts, context) {
+    match GetMailboxAutoresponderRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.get_mailbox_autoresponder(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1185,17 +1186,17 @@ async fn set_mailbox_autoresponder<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match SetMailboxAutoresponderRequest::parse(parts, context) {
+    match SetMailboxAutoresponderRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.set_mailbox_autoresponder(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1205,17 +1206,17 @@ async fn list_mailbox_blackwhitelist<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match ListMailboxBlackwhitelistRequest::parse(parts, context) {
+    match ListMailboxBlackwhitelistRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.list_mailbox_blackwhitelist(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1225,17 +1226,17 @@ async fn put_mailbox_blackwhitelist<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match PutMailboxBlackwhitelistRequest::parse(parts, context) {
+    match PutMailboxBlackwhitelistRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.put_mailbox_blackwhitelist(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1245,17 +1246,17 @@ async fn get_mailbox_blackwhitelist_address<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match GetMailboxBlackwhitelistAddressRequest::parse(parts, context) {
+    match GetMailboxBlackwhitelistAddressRequest::parse(parts, principal) {
         Ok(request) => {
             respond(shared.api.get_mailbox_blackwhitelist_address(request).await)
         }
@@ -1267,17 +1268,17 @@ async fn delete_mailbox_blackwhitelist_address<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match DeleteMailboxBlackwhitelistAddressRequest::parse(parts, context) {
+    match DeleteMailboxBlackwhitelistAddressRequest::parse(parts, principal) {
         Ok(request) => {
             respond(shared.api.delete_mailbox_blackwhitelist_address(request).await)
         }
@@ -1289,17 +1290,17 @@ async fn get_mailbox_cleanmailplus<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match GetMailboxCleanmailplusRequest::parse(parts, context) {
+    match GetMailboxCleanmailplusRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.get_mailbox_cleanmailplus(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1309,17 +1310,17 @@ async fn update_mailbox_cleanmailplus<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match UpdateMailboxCleanmailplusRequest::parse(parts, context) {
+    match UpdateMailboxCleanmailplusRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.update_mailbox_cleanmailplus(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1329,17 +1330,17 @@ async fn get_exchange_mailbox<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match GetExchangeMailboxRequest::parse(parts, context) {
+    match GetExchangeMailboxRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.get_exchange_mailbox(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1349,17 +1350,17 @@ async fn put_exchange_mailbox<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match PutExchangeMailboxRequest::parse(parts, context) {
+    match PutExchangeMailboxRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.put_exchange_mailbox(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1369,17 +1370,17 @@ async fn delete_exchange_mailbox<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match DeleteExchangeMailboxRequest::parse(parts, context) {
+    match DeleteExchangeMailboxRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.delete_exchange_mailbox(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1389,11 +1390,12 @@ async fn exchange_mailbox_action<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(&shared.authenticator, &parts, &[]).await {
-        Ok(context) => context,
+    let principal = match authenticate_request(&shared.authenticator, &parts, &[]).await
+    {
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match ExchangeMailboxActionRequest::parse(parts, context) {
+    match ExchangeMailboxActionRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.exchange_mailbox_action(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1403,17 +1405,17 @@ async fn get_exchange_message_stats<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match GetExchangeMessageStatsRequest::parse(parts, context) {
+    match GetExchangeMessageStatsRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.get_exchange_message_stats(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1423,17 +1425,17 @@ async fn get_mailbox_forwards<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match GetMailboxForwardsRequest::parse(parts, context) {
+    match GetMailboxForwardsRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.get_mailbox_forwards(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1443,17 +1445,17 @@ async fn set_mailbox_forwards<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match SetMailboxForwardsRequest::parse(parts, context) {
+    match SetMailboxForwardsRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.set_mailbox_forwards(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1463,17 +1465,17 @@ async fn delete_mailbox_forward<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match DeleteMailboxForwardRequest::parse(parts, context) {
+    match DeleteMailboxForwardRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.delete_mailbox_forward(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1483,17 +1485,17 @@ async fn get_mailbox<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match GetMailboxRequest::parse(parts, context) {
+    match GetMailboxRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.get_mailbox(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1503,17 +1505,17 @@ async fn put_mailbox<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match PutMailboxRequest::parse(parts, context) {
+    match PutMailboxRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.put_mailbox(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1523,17 +1525,17 @@ async fn delete_mailbox<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match DeleteMailboxRequest::parse(parts, context) {
+    match DeleteMailboxRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.delete_mailbox(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1543,11 +1545,12 @@ async fn mailbox_action<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(&shared.authenticator, &parts, &[]).await {
-        Ok(context) => context,
+    let principal = match authenticate_request(&shared.authenticator, &parts, &[]).await
+    {
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match MailboxActionRequest::parse(parts, context) {
+    match MailboxActionRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.mailbox_action(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1557,17 +1560,17 @@ async fn get_mailbox_message_stats<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match GetMailboxMessageStatsRequest::parse(parts, context) {
+    match GetMailboxMessageStatsRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.get_mailbox_message_stats(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1577,17 +1580,17 @@ async fn create_mailbox_migration_ticket<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match CreateMailboxMigrationTicketRequest::parse(parts, context) {
+    match CreateMailboxMigrationTicketRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.create_mailbox_migration_ticket(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1597,11 +1600,12 @@ async fn get_mailbox_secrets<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(&shared.authenticator, &parts, &[]).await {
-        Ok(context) => context,
+    let principal = match authenticate_request(&shared.authenticator, &parts, &[]).await
+    {
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match GetMailboxSecretsRequest::parse(parts, context) {
+    match GetMailboxSecretsRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.get_mailbox_secrets(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1611,17 +1615,17 @@ async fn put_mailbox_secrets<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match PutMailboxSecretsRequest::parse(parts, context) {
+    match PutMailboxSecretsRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.put_mailbox_secrets(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1631,17 +1635,17 @@ async fn get_mailbox_webmail<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match GetMailboxWebmailRequest::parse(parts, context) {
+    match GetMailboxWebmailRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.get_mailbox_webmail(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1651,17 +1655,17 @@ async fn update_mailbox_webmail<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match UpdateMailboxWebmailRequest::parse(parts, context) {
+    match UpdateMailboxWebmailRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.update_mailbox_webmail(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1671,17 +1675,17 @@ async fn create_mailbox_webmail<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match CreateMailboxWebmailRequest::parse(parts, context) {
+    match CreateMailboxWebmailRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.create_mailbox_webmail(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1691,17 +1695,17 @@ async fn get_domain_webmail<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match GetDomainWebmailRequest::parse(parts, context) {
+    match GetDomainWebmailRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.get_domain_webmail(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1711,17 +1715,17 @@ async fn update_domain_webmail<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match UpdateDomainWebmailRequest::parse(parts, context) {
+    match UpdateDomainWebmailRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.update_domain_webmail(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1731,17 +1735,17 @@ async fn get_domain_webmail_limits<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match GetDomainWebmailLimitsRequest::parse(parts, context) {
+    match GetDomainWebmailLimitsRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.get_domain_webmail_limits(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1751,17 +1755,17 @@ async fn get_domain_webmail_names<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match GetDomainWebmailNamesRequest::parse(parts, context) {
+    match GetDomainWebmailNamesRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.get_domain_webmail_names(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1771,17 +1775,17 @@ async fn get_domain_webmail_upgrade<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match GetDomainWebmailUpgradeRequest::parse(parts, context) {
+    match GetDomainWebmailUpgradeRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.get_domain_webmail_upgrade(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1791,11 +1795,12 @@ async fn get_secret_question_settings<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(&shared.authenticator, &parts, &[]).await {
-        Ok(context) => context,
+    let principal = match authenticate_request(&shared.authenticator, &parts, &[]).await
+    {
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match GetSecretQuestionSettingsRequest::parse(parts, context) {
+    match GetSecretQuestionSettingsRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.get_secret_question_settings(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1805,11 +1810,12 @@ async fn list_secret_questions<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(&shared.authenticator, &parts, &[]).await {
-        Ok(context) => context,
+    let principal = match authenticate_request(&shared.authenticator, &parts, &[]).await
+    {
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match ListSecretQuestionsRequest::parse(parts, context) {
+    match ListSecretQuestionsRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.list_secret_questions(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1819,11 +1825,12 @@ async fn exchange_mailbox_action_short<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(&shared.authenticator, &parts, &[]).await {
-        Ok(context) => context,
+    let principal = match authenticate_request(&shared.authenticator, &parts, &[]).await
+    {
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match ExchangeMailboxActionShortRequest::parse(parts, context) {
+    match ExchangeMailboxActionShortRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.exchange_mailbox_action_short(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1833,11 +1840,12 @@ async fn mailbox_action_short<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(&shared.authenticator, &parts, &[]).await {
-        Ok(context) => context,
+    let principal = match authenticate_request(&shared.authenticator, &parts, &[]).await
+    {
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match MailboxActionShortRequest::parse(parts, context) {
+    match MailboxActionShortRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.mailbox_action_short(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1847,11 +1855,12 @@ async fn get_mailbox_secrets_short<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(&shared.authenticator, &parts, &[]).await {
-        Ok(context) => context,
+    let principal = match authenticate_request(&shared.authenticator, &parts, &[]).await
+    {
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match GetMailboxSecretsShortRequest::parse(parts, context) {
+    match GetMailboxSecretsShortRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.get_mailbox_secrets_short(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1861,17 +1870,17 @@ async fn put_mailbox_secrets_short<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match PutMailboxSecretsShortRequest::parse(parts, context) {
+    match PutMailboxSecretsShortRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.put_mailbox_secrets_short(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1881,17 +1890,17 @@ async fn get_mailbox_webmail_short<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match GetMailboxWebmailShortRequest::parse(parts, context) {
+    match GetMailboxWebmailShortRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.get_mailbox_webmail_short(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1901,17 +1910,17 @@ async fn update_mailbox_webmail_short<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match UpdateMailboxWebmailShortRequest::parse(parts, context) {
+    match UpdateMailboxWebmailShortRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.update_mailbox_webmail_short(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1921,17 +1930,17 @@ async fn create_mailbox_webmail_short<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match CreateMailboxWebmailShortRequest::parse(parts, context) {
+    match CreateMailboxWebmailShortRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.create_mailbox_webmail_short(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1941,17 +1950,17 @@ async fn get_domain_webmail_limits_short<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match GetDomainWebmailLimitsShortRequest::parse(parts, context) {
+    match GetDomainWebmailLimitsShortRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.get_domain_webmail_limits_short(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1961,17 +1970,17 @@ async fn get_domain_webmail_names_short<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match GetDomainWebmailNamesShortRequest::parse(parts, context) {
+    match GetDomainWebmailNamesShortRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.get_domain_webmail_names_short(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1981,17 +1990,17 @@ async fn get_domain_webmail_upgrade_short<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match GetDomainWebmailUpgradeShortRequest::parse(parts, context) {
+    match GetDomainWebmailUpgradeShortRequest::parse(parts, principal) {
         Ok(request) => {
             respond(shared.api.get_domain_webmail_upgrade_short(request).await)
         }
@@ -2013,11 +2022,17 @@ pub struct GetEmailDomainRequest {
 }
 
 impl GetEmailDomainRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             account: parts.path.required("account")?,
             domain: parts.path.required("domain")?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         Ok(request)
     }
@@ -2037,11 +2052,17 @@ pub struct ListDomainAliasesRequest {
 }
 
 impl ListDomainAliasesRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             account: parts.path.required("account")?,
             domain: parts.path.required("domain")?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         Ok(request)
     }
@@ -2079,7 +2100,10 @@ pub struct ListDomainBlackwhitelistRequest {
 }
 
 impl ListDomainBlackwhitelistRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             account: parts.path.required("account")?,
             domain: parts.path.required("domain")?,
@@ -2089,7 +2113,10 @@ impl ListDomainBlackwhitelistRequest {
             page_size: parts.query.optional("pageSize")?,
             sort_field: parts.query.optional("sortField")?,
             sort_order: parts.query.optional("sortOrder")?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         let mut violations = mailapi_support::server::Violations::default();
         if let Some(value) = &request.page {
@@ -2121,12 +2148,18 @@ pub struct PutDomainBlackwhitelistRequest {
 }
 
 impl PutDomainBlackwhitelistRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             account: parts.path.required("account")?,
             domain: parts.path.required("domain")?,
             body: parts.json_body(&["application/json"])?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         Ok(request)
     }
@@ -2149,12 +2182,18 @@ pub struct GetDomainBlackwhitelistAddressRequest {
 }
 
 impl GetDomainBlackwhitelistAddressRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             account: parts.path.required("account")?,
             domain: parts.path.required("domain")?,
             address: parts.path.required("address")?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         Ok(request)
     }
@@ -2177,12 +2216,18 @@ pub struct DeleteDomainBlackwhitelistAddressRequest {
 }
 
 impl DeleteDomainBlackwhitelistAddressRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             account: parts.path.required("account")?,
             domain: parts.path.required("domain")?,
             address: parts.path.required("address")?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         Ok(request)
     }
@@ -2202,11 +2247,17 @@ pub struct GetDomainCleanmailplusRequest {
 }
 
 impl GetDomainCleanmailplusRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             account: parts.path.required("account")?,
             domain: parts.path.required("domain")?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         Ok(request)
     }
@@ -2228,12 +2279,18 @@ pub struct UpdateDomainCleanmailplusRequest {
 }
 
 impl UpdateDomainCleanmailplusRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             account: parts.path.required("account")?,
             domain: parts.path.required("domain")?,
             body: parts.json_body(&["application/json"])?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         Ok(request)
     }
@@ -2265,7 +2322,10 @@ pub struct ListDomainContactsRequest {
 }
 
 impl ListDomainContactsRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             account: parts.path.required("account")?,
             domain: parts.path.required("domain")?,
@@ -2273,7 +2333,10 @@ impl ListDomainContactsRequest {
             filter_email: parts.query.optional("filterEmail")?,
             search_name: parts.query.optional("searchName")?,
             search_email: parts.query.optional("searchEmail")?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         Ok(request)
     }
@@ -2295,12 +2358,18 @@ pub struct CreateDomainContactRequest {
 }
 
 impl CreateDomainContactRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             account: parts.path.required("account")?,
             domain: parts.path.required("domain")?,
             body: parts.json_body(&["application/json"])?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         Ok(request)
     }
@@ -2323,12 +2392,18 @@ pub struct GetDomainContactRequest {
 }
 
 impl GetDomainContactRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             account: parts.path.required("account")?,
             domain: parts.path.required("domain")?,
             contact: parts.path.required("contact")?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         Ok(request)
     }
@@ -2353,13 +2428,19 @@ pub struct UpdateDomainContactRequest {
 }
 
 impl UpdateDomainContactRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             account: parts.path.required("account")?,
             domain: parts.path.required("domain")?,
             contact: parts.path.required("contact")?,
             body: parts.json_body(&["application/json"])?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         Ok(request)
     }
@@ -2382,12 +2463,18 @@ pub struct DeleteDomainContactRequest {
 }
 
 impl DeleteDomainContactRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             account: parts.path.required("account")?,
             domain: parts.path.required("domain")?,
             contact: parts.path.required("contact")?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         Ok(request)
     }
@@ -2407,11 +2494,17 @@ pub struct GetDomainInfostoreRequest {
 }
 
 impl GetDomainInfostoreRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             account: parts.path.required("account")?,
             domain: parts.path.required("domain")?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         Ok(request)
     }
@@ -2433,12 +2526,18 @@ pub struct UpdateDomainInfostoreQuotaRequest {
 }
 
 impl UpdateDomainInfostoreQuotaRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             account: parts.path.required("account")?,
             domain: parts.path.required("domain")?,
             body: parts.json_body(&["application/json"])?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         Ok(request)
     }
@@ -2458,11 +2557,17 @@ pub struct GetDomainMailboxTypeCountRequest {
 }
 
 impl GetDomainMailboxTypeCountRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             account: parts.path.required("account")?,
             domain: parts.path.required("domain")?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         Ok(request)
     }
@@ -2500,7 +2605,10 @@ pub struct ListUsernamesRequest {
 }
 
 impl ListUsernamesRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             account: parts.path.required("account")?,
             domain: parts.path.required("domain")?,
@@ -2510,7 +2618,10 @@ impl ListUsernamesRequest {
             sort_field: parts.query.optional("sortField")?,
             sort_order: parts.query.optional("sortOrder")?,
             details: parts.query.optional("details")?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         let mut violations = mailapi_support::server::Violations::default();
         if let Some(value) = &request.page {
@@ -2547,12 +2658,18 @@ pub struct GetUsernameRequest {
 }
 
 impl GetUsernameRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             account: parts.path.required("account")?,
             domain: parts.path.required("domain")?,
             mailbox_name: parts.path.required("mailboxName")?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         let mut violations = mailapi_support::server::Violations::default();
         {
@@ -2583,12 +2700,18 @@ pub struct GetMailboxAutoresponderRequest {
 }
 
 impl GetMailboxAutoresponderRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             account: parts.path.required("account")?,
             domain: parts.path.required("domain")?,
             mailbox_name: parts.path.required("mailboxName")?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         let mut violations = mailapi_support::server::Violations::default();
         {
@@ -2621,13 +2744,19 @@ pub struct SetMailboxAutoresponderRequest {
 }
 
 impl SetMailboxAutoresponderRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             account: parts.path.required("account")?,
             domain: parts.path.required("domain")?,
             mailbox_name: parts.path.required("mailboxName")?,
             body: parts.json_body(&["application/json"])?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         let mut violations = mailapi_support::server::Violations::default();
         {
@@ -2676,7 +2805,10 @@ pub struct ListMailboxBlackwhitelistRequest {
 }
 
 impl ListMailboxBlackwhitelistRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             account: parts.path.required("account")?,
             domain: parts.path.required("domain")?,
@@ -2687,7 +2819,10 @@ impl ListMailboxBlackwhitelistRequest {
             page_size: parts.query.optional("pageSize")?,
             sort_field: parts.query.optional("sortField")?,
             sort_order: parts.query.optional("sortOrder")?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         let mut violations = mailapi_support::server::Violations::default();
         {
@@ -2728,13 +2863,19 @@ pub struct PutMailboxBlackwhitelistRequest {
 }
 
 impl PutMailboxBlackwhitelistRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             account: parts.path.required("account")?,
             domain: parts.path.required("domain")?,
             mailbox_name: parts.path.required("mailboxName")?,
             body: parts.json_body(&["application/json"])?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         let mut violations = mailapi_support::server::Violations::default();
         {
@@ -2768,13 +2909,19 @@ pub struct GetMailboxBlackwhitelistAddressRequest {
 }
 
 impl GetMailboxBlackwhitelistAddressRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             account: parts.path.required("account")?,
             domain: parts.path.required("domain")?,
             mailbox_name: parts.path.required("mailboxName")?,
             address: parts.path.required("address")?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         let mut violations = mailapi_support::server::Violations::default();
         {
@@ -2808,13 +2955,19 @@ pub struct DeleteMailboxBlackwhitelistAddressRequest {
 }
 
 impl DeleteMailboxBlackwhitelistAddressRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             account: parts.path.required("account")?,
             domain: parts.path.required("domain")?,
             mailbox_name: parts.path.required("mailboxName")?,
             address: parts.path.required("address")?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         let mut violations = mailapi_support::server::Violations::default();
         {
@@ -2845,12 +2998,18 @@ pub struct GetMailboxCleanmailplusRequest {
 }
 
 impl GetMailboxCleanmailplusRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             account: parts.path.required("account")?,
             domain: parts.path.required("domain")?,
             mailbox_name: parts.path.required("mailboxName")?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         let mut violations = mailapi_support::server::Violations::default();
         {
@@ -2883,13 +3042,19 @@ pub struct UpdateMailboxCleanmailplusRequest {
 }
 
 impl UpdateMailboxCleanmailplusRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             account: parts.path.required("account")?,
             domain: parts.path.required("domain")?,
             mailbox_name: parts.path.required("mailboxName")?,
             body: parts.json_body(&["application/json"])?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         let mut violations = mailapi_support::server::Violations::default();
         {
@@ -2920,12 +3085,18 @@ pub struct GetExchangeMailboxRequest {
 }
 
 impl GetExchangeMailboxRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             account: parts.path.required("account")?,
             domain: parts.path.required("domain")?,
             mailbox_name: parts.path.required("mailboxName")?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         let mut violations = mailapi_support::server::Violations::default();
         {
@@ -2958,13 +3129,19 @@ pub struct PutExchangeMailboxRequest {
 }
 
 impl PutExchangeMailboxRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             account: parts.path.required("account")?,
             domain: parts.path.required("domain")?,
             mailbox_name: parts.path.required("mailboxName")?,
             body: parts.json_body(&["application/json"])?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         let mut violations = mailapi_support::server::Violations::default();
         {
@@ -2996,12 +3173,18 @@ pub struct DeleteExchangeMailboxRequest {
 }
 
 impl DeleteExchangeMailboxRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             account: parts.path.required("account")?,
             domain: parts.path.required("domain")?,
             mailbox_name: parts.path.required("mailboxName")?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         let mut violations = mailapi_support::server::Violations::default();
         {
@@ -3034,13 +3217,19 @@ pub struct ExchangeMailboxActionRequest {
 }
 
 impl ExchangeMailboxActionRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             account: parts.path.required("account")?,
             domain: parts.path.required("domain")?,
             mailbox_name: parts.path.required("mailboxName")?,
             body: parts.json_body(&["application/json"])?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         let mut violations = mailapi_support::server::Violations::default();
         {
@@ -3071,12 +3260,18 @@ pub struct GetExchangeMessageStatsRequest {
 }
 
 impl GetExchangeMessageStatsRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             account: parts.path.required("account")?,
             domain: parts.path.required("domain")?,
             mailbox_name: parts.path.required("mailboxName")?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         let mut violations = mailapi_support::server::Violations::default();
         {
@@ -3107,12 +3302,18 @@ pub struct GetMailboxForwardsRequest {
 }
 
 impl GetMailboxForwardsRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             account: parts.path.required("account")?,
             domain: parts.path.required("domain")?,
             mailbox_name: parts.path.required("mailboxName")?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         let mut violations = mailapi_support::server::Violations::default();
         {
@@ -3145,13 +3346,19 @@ pub struct SetMailboxForwardsRequest {
 }
 
 impl SetMailboxForwardsRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             account: parts.path.required("account")?,
             domain: parts.path.required("domain")?,
             mailbox_name: parts.path.required("mailboxName")?,
             body: parts.json_body(&["application/json"])?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         let mut violations = mailapi_support::server::Violations::default();
         {
@@ -3185,13 +3392,19 @@ pub struct DeleteMailboxForwardRequest {
 }
 
 impl DeleteMailboxForwardRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             account: parts.path.required("account")?,
             domain: parts.path.required("domain")?,
             mailbox_name: parts.path.required("mailboxName")?,
             fwd_mailbox: parts.path.required("fwdMailbox")?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         let mut violations = mailapi_support::server::Violations::default();
         {
@@ -3222,12 +3435,18 @@ pub struct GetMailboxRequest {
 }
 
 impl GetMailboxRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             account: parts.path.required("account")?,
             domain: parts.path.required("domain")?,
             mailbox_name: parts.path.required("mailboxName")?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         let mut violations = mailapi_support::server::Violations::default();
         {
@@ -3260,13 +3479,19 @@ pub struct PutMailboxRequest {
 }
 
 impl PutMailboxRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             account: parts.path.required("account")?,
             domain: parts.path.required("domain")?,
             mailbox_name: parts.path.required("mailboxName")?,
             body: parts.json_body(&["application/json"])?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         let mut violations = mailapi_support::server::Violations::default();
         {
@@ -3298,12 +3523,18 @@ pub struct DeleteMailboxRequest {
 }
 
 impl DeleteMailboxRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             account: parts.path.required("account")?,
             domain: parts.path.required("domain")?,
             mailbox_name: parts.path.required("mailboxName")?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         let mut violations = mailapi_support::server::Violations::default();
         {
@@ -3336,13 +3567,19 @@ pub struct MailboxActionRequest {
 }
 
 impl MailboxActionRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             account: parts.path.required("account")?,
             domain: parts.path.required("domain")?,
             mailbox_name: parts.path.required("mailboxName")?,
             body: parts.json_body(&["application/json"])?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         let mut violations = mailapi_support::server::Violations::default();
         {
@@ -3373,12 +3610,18 @@ pub struct GetMailboxMessageStatsRequest {
 }
 
 impl GetMailboxMessageStatsRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             account: parts.path.required("account")?,
             domain: parts.path.required("domain")?,
             mailbox_name: parts.path.required("mailboxName")?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         let mut violations = mailapi_support::server::Violations::default();
         {
@@ -3411,13 +3654,19 @@ pub struct CreateMailboxMigrationTicketRequest {
 }
 
 impl CreateMailboxMigrationTicketRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             account: parts.path.required("account")?,
             domain: parts.path.required("domain")?,
             mailbox_name: parts.path.required("mailboxName")?,
             body: parts.json_body(&["application/json"])?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         let mut violations = mailapi_support::server::Violations::default();
         {
@@ -3448,12 +3697,18 @@ pub struct GetMailboxSecretsRequest {
 }
 
 impl GetMailboxSecretsRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             account: parts.path.required("account")?,
             domain: parts.path.required("domain")?,
             mailbox_name: parts.path.required("mailboxName")?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         let mut violations = mailapi_support::server::Violations::default();
         {
@@ -3486,13 +3741,19 @@ pub struct PutMailboxSecretsRequest {
 }
 
 impl PutMailboxSecretsRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             account: parts.path.required("account")?,
             domain: parts.path.required("domain")?,
             mailbox_name: parts.path.required("mailboxName")?,
             body: parts.json_body(&["application/json"])?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         let mut violations = mailapi_support::server::Violations::default();
         {
@@ -3523,12 +3784,18 @@ pub struct GetMailboxWebmailRequest {
 }
 
 impl GetMailboxWebmailRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             account: parts.path.required("account")?,
             domain: parts.path.required("domain")?,
             mailbox_name: parts.path.required("mailboxName")?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         let mut violations = mailapi_support::server::Violations::default();
         {
@@ -3561,13 +3828,19 @@ pub struct UpdateMailboxWebmailRequest {
 }
 
 impl UpdateMailboxWebmailRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             account: parts.path.required("account")?,
             domain: parts.path.required("domain")?,
             mailbox_name: parts.path.required("mailboxName")?,
             body: parts.json_body(&["application/json"])?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         let mut violations = mailapi_support::server::Violations::default();
         {
@@ -3600,13 +3873,19 @@ pub struct CreateMailboxWebmailRequest {
 }
 
 impl CreateMailboxWebmailRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             account: parts.path.required("account")?,
             domain: parts.path.required("domain")?,
             mailbox_name: parts.path.required("mailboxName")?,
             body: parts.json_body(&["application/json"])?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         let mut violations = mailapi_support::server::Violations::default();
         {
@@ -3634,11 +3913,17 @@ pub struct GetDomainWebmailRequest {
 }
 
 impl GetDomainWebmailRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             account: parts.path.required("account")?,
             domain: parts.path.required("domain")?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         Ok(request)
     }
@@ -3660,12 +3945,18 @@ pub struct UpdateDomainWebmailRequest {
 }
 
 impl UpdateDomainWebmailRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             account: parts.path.required("account")?,
             domain: parts.path.required("domain")?,
             body: parts.json_body(&["application/json"])?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         Ok(request)
     }
@@ -3685,11 +3976,17 @@ pub struct GetDomainWebmailLimitsRequest {
 }
 
 impl GetDomainWebmailLimitsRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             account: parts.path.required("account")?,
             domain: parts.path.required("domain")?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         Ok(request)
     }
@@ -3709,11 +4006,17 @@ pub struct GetDomainWebmailNamesRequest {
 }
 
 impl GetDomainWebmailNamesRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             account: parts.path.required("account")?,
             domain: parts.path.required("domain")?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         Ok(request)
     }
@@ -3733,11 +4036,17 @@ pub struct GetDomainWebmailUpgradeRequest {
 }
 
 impl GetDomainWebmailUpgradeRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             account: parts.path.required("account")?,
             domain: parts.path.required("domain")?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         Ok(request)
     }
@@ -3751,8 +4060,16 @@ pub struct GetSecretQuestionSettingsRequest {
 }
 
 impl GetSecretQuestionSettingsRequest {
-    fn parse(_: RequestParts, context: Context) -> Result<Self, Problem> {
-        let request = Self { context };
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
+        let request = Self {
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
+        };
         Ok(request)
     }
 }
@@ -3765,8 +4082,16 @@ pub struct ListSecretQuestionsRequest {
 }
 
 impl ListSecretQuestionsRequest {
-    fn parse(_: RequestParts, context: Context) -> Result<Self, Problem> {
-        let request = Self { context };
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
+        let request = Self {
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
+        };
         Ok(request)
     }
 }
@@ -3787,12 +4112,18 @@ pub struct ExchangeMailboxActionShortRequest {
 }
 
 impl ExchangeMailboxActionShortRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             domain: parts.path.required("domain")?,
             mailbox_name: parts.path.required("mailboxName")?,
             body: parts.json_body(&["application/json"])?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         let mut violations = mailapi_support::server::Violations::default();
         {
@@ -3822,12 +4153,18 @@ pub struct MailboxActionShortRequest {
 }
 
 impl MailboxActionShortRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             domain: parts.path.required("domain")?,
             mailbox_name: parts.path.required("mailboxName")?,
             body: parts.json_body(&["application/json"])?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         let mut violations = mailapi_support::server::Violations::default();
         {
@@ -3855,11 +4192,17 @@ pub struct GetMailboxSecretsShortRequest {
 }
 
 impl GetMailboxSecretsShortRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             domain: parts.path.required("domain")?,
             mailbox_name: parts.path.required("mailboxName")?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         let mut violations = mailapi_support::server::Violations::default();
         {
@@ -3889,12 +4232,18 @@ pub struct PutMailboxSecretsShortRequest {
 }
 
 impl PutMailboxSecretsShortRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             domain: parts.path.required("domain")?,
             mailbox_name: parts.path.required("mailboxName")?,
             body: parts.json_body(&["application/json"])?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         let mut violations = mailapi_support::server::Violations::default();
         {
@@ -3922,11 +4271,17 @@ pub struct GetMailboxWebmailShortRequest {
 }
 
 impl GetMailboxWebmailShortRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             domain: parts.path.required("domain")?,
             mailbox_name: parts.path.required("mailboxName")?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         let mut violations = mailapi_support::server::Violations::default();
         {
@@ -3956,12 +4311,18 @@ pub struct UpdateMailboxWebmailShortRequest {
 }
 
 impl UpdateMailboxWebmailShortRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             domain: parts.path.required("domain")?,
             mailbox_name: parts.path.required("mailboxName")?,
             body: parts.json_body(&["application/json"])?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         let mut violations = mailapi_support::server::Violations::default();
         {
@@ -3991,12 +4352,18 @@ pub struct CreateMailboxWebmailShortRequest {
 }
 
 impl CreateMailboxWebmailShortRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             domain: parts.path.required("domain")?,
             mailbox_name: parts.path.required("mailboxName")?,
             body: parts.json_body(&["application/json"])?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         let mut violations = mailapi_support::server::Violations::default();
         {
@@ -4021,10 +4388,16 @@ pub struct GetDomainWebmailLimitsShortRequest {
 }
 
 impl GetDomainWebmailLimitsShortRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             domain: parts.path.required("domain")?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         Ok(request)
     }
@@ -4041,10 +4414,16 @@ pub struct GetDomainWebmailNamesShortRequest {
 }
 
 impl GetDomainWebmailNamesShortRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             domain: parts.path.required("domain")?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         Ok(request)
     }
@@ -4061,10 +4440,16 @@ pub struct GetDomainWebmailUpgradeShortRequest {
 }
 
 impl GetDomainWebmailUpgradeShortRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             domain: parts.path.required("domain")?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         Ok(request)
     }

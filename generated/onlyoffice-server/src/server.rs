@@ -5,7 +5,8 @@ use axum::Router;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use mailapi_support::server::{
-    Authenticator, Context, RequestParts, authenticate_request, respond, status,
+    Authenticator, Context, Principal, RequestParts, authenticate_request, respond,
+    status,
 };
 use mailapi_support::Problem;
 use mailapi_support::{Scheme, SchemeKind};
@@ -55,17 +56,17 @@ async fn get_mail_server<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[AUTHORIZATION_TOKEN]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match GetMailServerRequest::parse(parts, context) {
+    match GetMailServerRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.get_mail_server(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -79,8 +80,16 @@ pub struct GetMailServerRequest {
 }
 
 impl GetMailServerRequest {
-    fn parse(_: RequestParts, context: Context) -> Result<Self, Problem> {
-        let request = Self { context };
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
+        let request = Self {
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
+        };
         Ok(request)
     }
 }

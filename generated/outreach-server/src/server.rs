@@ -5,7 +5,8 @@ use axum::Router;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use mailapi_support::server::{
-    Authenticator, Context, RequestParts, authenticate_request, respond, status,
+    Authenticator, Context, Principal, RequestParts, authenticate_request, respond,
+    status,
 };
 use mailapi_support::Problem;
 use mailapi_support::{Scheme, SchemeKind};
@@ -93,27 +94,25 @@ pub fn router<A: Api, Au: Authenticator + 'static>(api: A, authenticator: Au) ->
     let shared = Arc::new(Shared { api, authenticator });
     let routes = Router::new()
         .route(
-            "/mailboxes",
+            "/api/v2/mailboxes",
             axum::routing::get(list_mailboxes::<A, Au>).post(create_mailbox::<A, Au>),
         )
         .route(
-            "/mailboxes/{id}",
+            "/api/v2/mailboxes/{id}",
             axum::routing::get(get_mailbox::<A, Au>)
                 .delete(delete_mailbox::<A, Au>)
                 .patch(update_mailbox::<A, Au>),
         )
         .route(
-            "/mailboxes/{id}/actions/testSend",
+            "/api/v2/mailboxes/{id}/actions/testSend",
             axum::routing::post(test_send_mailbox::<A, Au>),
         )
         .route(
-            "/mailboxes/{id}/actions/testSync",
+            "/api/v2/mailboxes/{id}/actions/testSync",
             axum::routing::post(test_sync_mailbox::<A, Au>),
         )
         .with_state(shared);
-    mailapi_support::server::with_problems(
-        Router::new().nest("/api/v2", mailapi_support::server::with_defaults(routes)),
-    )
+    mailapi_support::server::with_defaults(routes)
 }
 
 struct Shared<A, Au> {
@@ -125,17 +124,17 @@ async fn list_mailboxes<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[O_AUTH2]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match ListMailboxesRequest::parse(parts, context) {
+    match ListMailboxesRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.list_mailboxes(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -145,17 +144,17 @@ async fn create_mailbox<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[O_AUTH2]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match CreateMailboxRequest::parse(parts, context) {
+    match CreateMailboxRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.create_mailbox(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -165,17 +164,17 @@ async fn get_mailbox<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[O_AUTH2]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match GetMailboxRequest::parse(parts, context) {
+    match GetMailboxRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.get_mailbox(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -185,17 +184,17 @@ async fn delete_mailbox<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[O_AUTH2]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match DeleteMailboxRequest::parse(parts, context) {
+    match DeleteMailboxRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.delete_mailbox(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -205,17 +204,17 @@ async fn update_mailbox<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[O_AUTH2]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match UpdateMailboxRequest::parse(parts, context) {
+    match UpdateMailboxRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.update_mailbox(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -225,17 +224,17 @@ async fn test_send_mailbox<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[O_AUTH2]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match TestSendMailboxRequest::parse(parts, context) {
+    match TestSendMailboxRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.test_send_mailbox(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -245,17 +244,17 @@ async fn test_sync_mailbox<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[O_AUTH2]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match TestSyncMailboxRequest::parse(parts, context) {
+    match TestSyncMailboxRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.test_sync_mailbox(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -284,7 +283,10 @@ pub struct ListMailboxesRequest {
 }
 
 impl ListMailboxesRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             filter_user_id: parts.query.optional("filter[user][id]")?,
             page_size: parts.query.optional("page[size]")?,
@@ -293,7 +295,10 @@ impl ListMailboxesRequest {
             provide_authorization_meta: parts
                 .query
                 .optional("provideAuthorizationMeta")?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         let mut violations = mailapi_support::server::Violations::default();
         if let Some(value) = &request.page_size {
@@ -315,10 +320,16 @@ pub struct CreateMailboxRequest {
 }
 
 impl CreateMailboxRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             body: parts.json_body(&["application/vnd.api+json"])?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         let mut violations = mailapi_support::server::Violations::default();
         mailapi_support::server::Validate::validate(&request.body, "", &mut violations);
@@ -344,14 +355,20 @@ pub struct GetMailboxRequest {
 }
 
 impl GetMailboxRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             id: parts.path.required("id")?,
             fields_mailbox: parts.query.array("fields[mailbox]", false)?,
             provide_authorization_meta: parts
                 .query
                 .optional("provideAuthorizationMeta")?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         Ok(request)
     }
@@ -368,10 +385,16 @@ pub struct DeleteMailboxRequest {
 }
 
 impl DeleteMailboxRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             id: parts.path.required("id")?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         Ok(request)
     }
@@ -390,11 +413,17 @@ pub struct UpdateMailboxRequest {
 }
 
 impl UpdateMailboxRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             id: parts.path.required("id")?,
             body: parts.json_body(&["application/vnd.api+json"])?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         let mut violations = mailapi_support::server::Violations::default();
         mailapi_support::server::Validate::validate(&request.body, "", &mut violations);
@@ -414,10 +443,16 @@ pub struct TestSendMailboxRequest {
 }
 
 impl TestSendMailboxRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             id: parts.path.required("id")?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         Ok(request)
     }
@@ -434,10 +469,16 @@ pub struct TestSyncMailboxRequest {
 }
 
 impl TestSyncMailboxRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             id: parts.path.required("id")?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         Ok(request)
     }

@@ -5,7 +5,8 @@ use axum::Router;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use mailapi_support::server::{
-    Authenticator, Context, RequestParts, authenticate_request, respond, status,
+    Authenticator, Context, Principal, RequestParts, authenticate_request, respond,
+    status,
 };
 use mailapi_support::Problem;
 use mailapi_support::{Scheme, SchemeKind};
@@ -65,17 +66,17 @@ async fn get_mailbox_settings<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[AUTH_TOKEN]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match GetMailboxSettingsRequest::parse(parts, context) {
+    match GetMailboxSettingsRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.get_mailbox_settings(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -85,17 +86,17 @@ async fn update_mailbox_settings<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[AUTH_TOKEN]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match UpdateMailboxSettingsRequest::parse(parts, context) {
+    match UpdateMailboxSettingsRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.update_mailbox_settings(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -109,8 +110,16 @@ pub struct GetMailboxSettingsRequest {
 }
 
 impl GetMailboxSettingsRequest {
-    fn parse(_: RequestParts, context: Context) -> Result<Self, Problem> {
-        let request = Self { context };
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
+        let request = Self {
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
+        };
         Ok(request)
     }
 }
@@ -125,10 +134,16 @@ pub struct UpdateMailboxSettingsRequest {
 }
 
 impl UpdateMailboxSettingsRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             body: parts.json_body(&["application/json; api-version=1.0"])?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         let mut violations = mailapi_support::server::Violations::default();
         mailapi_support::server::Validate::validate(&request.body, "", &mut violations);

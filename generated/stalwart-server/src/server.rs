@@ -5,7 +5,8 @@ use axum::Router;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use mailapi_support::server::{
-    Authenticator, Context, RequestParts, authenticate_request, respond, status,
+    Authenticator, Context, Principal, RequestParts, authenticate_request, respond,
+    status,
 };
 use mailapi_support::Problem;
 use mailapi_support::{Scheme, SchemeKind};
@@ -592,149 +593,171 @@ pub fn router<A: Api, Au: Authenticator + 'static>(api: A, authenticator: Au) ->
     let shared = Arc::new(Shared { api, authenticator });
     let routes = Router::new()
         .route(
-            "/account/auth",
+            "/api/account/auth",
             axum::routing::get(obtain_account_auth_settings::<A, Au>)
                 .post(update_account_auth_settings::<A, Au>),
         )
         .route(
-            "/account/crypto",
+            "/api/account/crypto",
             axum::routing::get(obtain_encryption_at_rest_settings::<A, Au>)
                 .post(update_encryption_at_rest_settings::<A, Au>),
         )
-        .route("/dkim", axum::routing::post(create_dkim_signature::<A, Au>))
-        .route("/dns/records/{domain}", axum::routing::get(obtain_dns_records::<A, Au>))
-        .route("/logs", axum::routing::get(query_log_files::<A, Au>))
-        .route("/oauth", axum::routing::post(obtain_oauth_token::<A, Au>))
+        .route("/api/dkim", axum::routing::post(create_dkim_signature::<A, Au>))
         .route(
-            "/principal",
+            "/api/dns/records/{domain}",
+            axum::routing::get(obtain_dns_records::<A, Au>),
+        )
+        .route("/api/logs", axum::routing::get(query_log_files::<A, Au>))
+        .route("/api/oauth", axum::routing::post(obtain_oauth_token::<A, Au>))
+        .route(
+            "/api/principal",
             axum::routing::get(list_principals::<A, Au>).post(create_principal::<A, Au>),
         )
         .route(
-            "/principal/{principal_id}",
+            "/api/principal/{principal_id}",
             axum::routing::get(fetch_principal::<A, Au>)
                 .delete(delete_principal::<A, Au>)
                 .patch(update_principal::<A, Au>),
         )
         .route(
-            "/queue/messages",
+            "/api/queue/messages",
             axum::routing::get(list_queued_messages::<A, Au>)
                 .delete(delete_queued_messages::<A, Au>)
                 .patch(reschedule_queued_messages::<A, Au>),
         )
         .route(
-            "/queue/messages/{message_id}",
+            "/api/queue/messages/{message_id}",
             axum::routing::get(obtain_queued_message_details::<A, Au>)
                 .delete(cancel_queued_message::<A, Au>)
                 .patch(reschedule_queued_message::<A, Au>),
         )
-        .route("/queue/reports", axum::routing::get(list_queued_reports::<A, Au>))
-        .route("/queue/status", axum::routing::get(obtain_queue_status::<A, Au>))
+        .route("/api/queue/reports", axum::routing::get(list_queued_reports::<A, Au>))
+        .route("/api/queue/status", axum::routing::get(obtain_queue_status::<A, Au>))
         .route(
-            "/queue/status/start",
+            "/api/queue/status/start",
             axum::routing::patch(resume_queue_processing::<A, Au>),
         )
         .route(
-            "/queue/status/stop",
+            "/api/queue/status/stop",
             axum::routing::patch(stop_queue_processing::<A, Au>),
         )
-        .route("/reload/", axum::routing::get(reload_settings::<A, Au>))
-        .route("/reports/arf", axum::routing::get(list_incoming_arf_reports::<A, Au>))
+        .route("/api/reload/", axum::routing::get(reload_settings::<A, Au>))
         .route(
-            "/reports/dmarc",
+            "/api/reports/arf",
+            axum::routing::get(list_incoming_arf_reports::<A, Au>),
+        )
+        .route(
+            "/api/reports/dmarc",
             axum::routing::get(list_incoming_dmarc_reports::<A, Au>),
         )
-        .route("/reports/tls", axum::routing::get(list_incoming_tls_reports::<A, Au>))
-        .route("/settings", axum::routing::post(update_settings::<A, Au>))
-        .route("/settings/group", axum::routing::get(list_settings_by_group::<A, Au>))
-        .route("/settings/keys", axum::routing::get(list_settings_by_key::<A, Au>))
-        .route("/settings/list", axum::routing::get(list_settings::<A, Au>))
         .route(
-            "/spam-filter/classify",
+            "/api/reports/tls",
+            axum::routing::get(list_incoming_tls_reports::<A, Au>),
+        )
+        .route("/api/settings", axum::routing::post(update_settings::<A, Au>))
+        .route(
+            "/api/settings/group",
+            axum::routing::get(list_settings_by_group::<A, Au>),
+        )
+        .route("/api/settings/keys", axum::routing::get(list_settings_by_key::<A, Au>))
+        .route("/api/settings/list", axum::routing::get(list_settings::<A, Au>))
+        .route(
+            "/api/spam-filter/classify",
             axum::routing::post(test_spam_filter_classification::<A, Au>),
         )
         .route(
-            "/spam-filter/train/ham",
+            "/api/spam-filter/train/ham",
             axum::routing::post(train_spam_filter_ham::<A, Au>),
         )
         .route(
-            "/spam-filter/train/ham/{account_id}",
+            "/api/spam-filter/train/ham/{account_id}",
             axum::routing::post(train_account_spam_filter_ham::<A, Au>),
         )
         .route(
-            "/spam-filter/train/spam",
+            "/api/spam-filter/train/spam",
             axum::routing::post(train_spam_filter_spam::<A, Au>),
         )
         .route(
-            "/spam-filter/train/spam/{account_id}",
+            "/api/spam-filter/train/spam/{account_id}",
             axum::routing::post(train_account_spam_filter_spam::<A, Au>),
         )
-        .route("/store/blobs/{blob_id}", axum::routing::get(fetch_blob_by_id::<A, Au>))
-        .route("/store/purge/account", axum::routing::get(purge_all_accounts::<A, Au>))
         .route(
-            "/store/purge/account/{account_id}",
+            "/api/store/blobs/{blob_id}",
+            axum::routing::get(fetch_blob_by_id::<A, Au>),
+        )
+        .route(
+            "/api/store/purge/account",
+            axum::routing::get(purge_all_accounts::<A, Au>),
+        )
+        .route(
+            "/api/store/purge/account/{account_id}",
             axum::routing::get(purge_account::<A, Au>),
         )
-        .route("/store/purge/blob", axum::routing::get(purge_blob_store::<A, Au>))
-        .route("/store/purge/data", axum::routing::get(purge_data_store::<A, Au>))
+        .route("/api/store/purge/blob", axum::routing::get(purge_blob_store::<A, Au>))
+        .route("/api/store/purge/data", axum::routing::get(purge_data_store::<A, Au>))
         .route(
-            "/store/purge/in-memory",
+            "/api/store/purge/in-memory",
             axum::routing::get(purge_in_memory_store::<A, Au>),
         )
         .route(
-            "/store/purge/in-memory/default/bayes-account/{account_id}",
+            "/api/store/purge/in-memory/default/bayes-account/{account_id}",
             axum::routing::get(delete_account_bayes_model::<A, Au>),
         )
         .route(
-            "/store/purge/in-memory/default/bayes-global",
+            "/api/store/purge/in-memory/default/bayes-global",
             axum::routing::get(delete_global_bayes_model::<A, Au>),
         )
-        .route("/store/reindex", axum::routing::get(request_fts_reindex::<A, Au>))
+        .route("/api/store/reindex", axum::routing::get(request_fts_reindex::<A, Au>))
         .route(
-            "/store/uids/{account_id}",
+            "/api/store/uids/{account_id}",
             axum::routing::delete(reset_imap_uids::<A, Au>),
         )
         .route(
-            "/store/undelete/{account_id}",
+            "/api/store/undelete/{account_id}",
             axum::routing::get(list_deleted_messages::<A, Au>)
                 .post(undelete_messages::<A, Au>),
         )
         .route(
-            "/telemetry/live/metrics-token",
+            "/api/telemetry/live/metrics-token",
             axum::routing::get(obtain_metrics_telemetry_token::<A, Au>),
         )
         .route(
-            "/telemetry/live/tracing-token",
+            "/api/telemetry/live/tracing-token",
             axum::routing::get(request_tracing_token::<A, Au>),
         )
         .route(
-            "/telemetry/metrics",
+            "/api/telemetry/metrics",
             axum::routing::get(fetch_telemetry_metrics::<A, Au>),
         )
-        .route("/telemetry/metrics/live", axum::routing::get(live_metrics::<A, Au>))
+        .route("/api/telemetry/metrics/live", axum::routing::get(live_metrics::<A, Au>))
         .route(
-            "/telemetry/trace/{trace_id}",
+            "/api/telemetry/trace/{trace_id}",
             axum::routing::get(obtain_trace_details::<A, Au>),
         )
-        .route("/telemetry/traces", axum::routing::get(list_stored_traces::<A, Au>))
-        .route("/telemetry/traces/live", axum::routing::get(start_live_tracing::<A, Au>))
+        .route("/api/telemetry/traces", axum::routing::get(list_stored_traces::<A, Au>))
         .route(
-            "/troubleshoot/delivery/{recipient}",
+            "/api/telemetry/traces/live",
+            axum::routing::get(start_live_tracing::<A, Au>),
+        )
+        .route(
+            "/api/troubleshoot/delivery/{recipient}",
             axum::routing::get(run_delivery_troubleshooting::<A, Au>),
         )
         .route(
-            "/troubleshoot/dmarc",
+            "/api/troubleshoot/dmarc",
             axum::routing::post(run_dmarc_troubleshooting::<A, Au>),
         )
         .route(
-            "/troubleshoot/token",
+            "/api/troubleshoot/token",
             axum::routing::get(obtain_troubleshooting_token::<A, Au>),
         )
-        .route("/update/spam-filter", axum::routing::get(update_spam_filter::<A, Au>))
-        .route("/update/webadmin", axum::routing::get(update_webadmin::<A, Au>))
+        .route(
+            "/api/update/spam-filter",
+            axum::routing::get(update_spam_filter::<A, Au>),
+        )
+        .route("/api/update/webadmin", axum::routing::get(update_webadmin::<A, Au>))
         .with_state(shared);
-    mailapi_support::server::with_problems(
-        Router::new().nest("/api", mailapi_support::server::with_defaults(routes)),
-    )
+    mailapi_support::server::with_defaults(routes)
 }
 
 struct Shared<A, Au> {
@@ -746,17 +769,17 @@ async fn obtain_account_auth_settings<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match ObtainAccountAuthSettingsRequest::parse(parts, context) {
+    match ObtainAccountAuthSettingsRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.obtain_account_auth_settings(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -766,17 +789,17 @@ async fn update_account_auth_settings<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match UpdateAccountAuthSettingsRequest::parse(parts, context) {
+    match UpdateAccountAuthSettingsRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.update_account_auth_settings(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -786,17 +809,17 @@ async fn obtain_encryption_at_rest_settings<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match ObtainEncryptionAtRestSettingsRequest::parse(parts, context) {
+    match ObtainEncryptionAtRestSettingsRequest::parse(parts, principal) {
         Ok(request) => {
             respond(shared.api.obtain_encryption_at_rest_settings(request).await)
         }
@@ -808,17 +831,17 @@ async fn update_encryption_at_rest_settings<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match UpdateEncryptionAtRestSettingsRequest::parse(parts, context) {
+    match UpdateEncryptionAtRestSettingsRequest::parse(parts, principal) {
         Ok(request) => {
             respond(shared.api.update_encryption_at_rest_settings(request).await)
         }
@@ -830,17 +853,17 @@ async fn create_dkim_signature<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match CreateDkimSignatureRequest::parse(parts, context) {
+    match CreateDkimSignatureRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.create_dkim_signature(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -850,17 +873,17 @@ async fn obtain_dns_records<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match ObtainDnsRecordsRequest::parse(parts, context) {
+    match ObtainDnsRecordsRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.obtain_dns_records(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -870,17 +893,17 @@ async fn query_log_files<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match QueryLogFilesRequest::parse(parts, context) {
+    match QueryLogFilesRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.query_log_files(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -890,17 +913,17 @@ async fn obtain_oauth_token<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match ObtainOauthTokenRequest::parse(parts, context) {
+    match ObtainOauthTokenRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.obtain_oauth_token(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -910,17 +933,17 @@ async fn list_principals<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match ListPrincipalsRequest::parse(parts, context) {
+    match ListPrincipalsRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.list_principals(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -930,17 +953,17 @@ async fn create_principal<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match CreatePrincipalRequest::parse(parts, context) {
+    match CreatePrincipalRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.create_principal(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -950,17 +973,17 @@ async fn fetch_principal<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match FetchPrincipalRequest::parse(parts, context) {
+    match FetchPrincipalRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.fetch_principal(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -970,17 +993,17 @@ async fn delete_principal<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match DeletePrincipalRequest::parse(parts, context) {
+    match DeletePrincipalRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.delete_principal(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -990,17 +1013,17 @@ async fn update_principal<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match UpdatePrincipalRequest::parse(parts, context) {
+    match UpdatePrincipalRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.update_principal(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1010,17 +1033,17 @@ async fn list_queued_messages<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match ListQueuedMessagesRequest::parse(parts, context) {
+    match ListQueuedMessagesRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.list_queued_messages(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1030,17 +1053,17 @@ async fn delete_queued_messages<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match DeleteQueuedMessagesRequest::parse(parts, context) {
+    match DeleteQueuedMessagesRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.delete_queued_messages(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1050,17 +1073,17 @@ async fn reschedule_queued_messages<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match RescheduleQueuedMessagesRequest::parse(parts, context) {
+    match RescheduleQueuedMessagesRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.reschedule_queued_messages(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1070,17 +1093,17 @@ async fn obtain_queued_message_details<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match ObtainQueuedMessageDetailsRequest::parse(parts, context) {
+    match ObtainQueuedMessageDetailsRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.obtain_queued_message_details(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1090,17 +1113,17 @@ async fn cancel_queued_message<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match CancelQueuedMessageRequest::parse(parts, context) {
+    match CancelQueuedMessageRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.cancel_queued_message(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1110,17 +1133,17 @@ async fn reschedule_queued_message<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match RescheduleQueuedMessageRequest::parse(parts, context) {
+    match RescheduleQueuedMessageRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.reschedule_queued_message(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1130,17 +1153,17 @@ async fn list_queued_reports<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match ListQueuedReportsRequest::parse(parts, context) {
+    match ListQueuedReportsRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.list_queued_reports(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1150,17 +1173,17 @@ async fn obtain_queue_status<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match ObtainQueueStatusRequest::parse(parts, context) {
+    match ObtainQueueStatusRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.obtain_queue_status(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1170,17 +1193,17 @@ async fn resume_queue_processing<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match ResumeQueueProcessingRequest::parse(parts, context) {
+    match ResumeQueueProcessingRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.resume_queue_processing(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1190,17 +1213,17 @@ async fn stop_queue_processing<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match StopQueueProcessingRequest::parse(parts, context) {
+    match StopQueueProcessingRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.stop_queue_processing(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1210,17 +1233,17 @@ async fn reload_settings<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match ReloadSettingsRequest::parse(parts, context) {
+    match ReloadSettingsRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.reload_settings(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1230,17 +1253,17 @@ async fn list_incoming_arf_reports<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match ListIncomingArfReportsRequest::parse(parts, context) {
+    match ListIncomingArfReportsRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.list_incoming_arf_reports(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1250,17 +1273,17 @@ async fn list_incoming_dmarc_reports<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match ListIncomingDmarcReportsRequest::parse(parts, context) {
+    match ListIncomingDmarcReportsRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.list_incoming_dmarc_reports(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1270,17 +1293,17 @@ async fn list_incoming_tls_reports<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match ListIncomingTlsReportsRequest::parse(parts, context) {
+    match ListIncomingTlsReportsRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.list_incoming_tls_reports(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1290,17 +1313,17 @@ async fn update_settings<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match UpdateSettingsRequest::parse(parts, context) {
+    match UpdateSettingsRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.update_settings(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1310,17 +1333,17 @@ async fn list_settings_by_group<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match ListSettingsByGroupRequest::parse(parts, context) {
+    match ListSettingsByGroupRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.list_settings_by_group(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1330,17 +1353,17 @@ async fn list_settings_by_key<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match ListSettingsByKeyRequest::parse(parts, context) {
+    match ListSettingsByKeyRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.list_settings_by_key(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1350,17 +1373,17 @@ async fn list_settings<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match ListSettingsRequest::parse(parts, context) {
+    match ListSettingsRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.list_settings(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1370,17 +1393,17 @@ async fn test_spam_filter_classification<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match TestSpamFilterClassificationRequest::parse(parts, context) {
+    match TestSpamFilterClassificationRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.test_spam_filter_classification(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1390,17 +1413,17 @@ async fn train_spam_filter_ham<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match TrainSpamFilterHamRequest::parse(parts, context) {
+    match TrainSpamFilterHamRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.train_spam_filter_ham(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1410,17 +1433,17 @@ async fn train_account_spam_filter_ham<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match TrainAccountSpamFilterHamRequest::parse(parts, context) {
+    match TrainAccountSpamFilterHamRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.train_account_spam_filter_ham(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1430,17 +1453,17 @@ async fn train_spam_filter_spam<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match TrainSpamFilterSpamRequest::parse(parts, context) {
+    match TrainSpamFilterSpamRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.train_spam_filter_spam(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1450,17 +1473,17 @@ async fn train_account_spam_filter_spam<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match TrainAccountSpamFilterSpamRequest::parse(parts, context) {
+    match TrainAccountSpamFilterSpamRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.train_account_spam_filter_spam(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1470,17 +1493,17 @@ async fn fetch_blob_by_id<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match FetchBlobByIdRequest::parse(parts, context) {
+    match FetchBlobByIdRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.fetch_blob_by_id(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1490,17 +1513,17 @@ async fn purge_all_accounts<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match PurgeAllAccountsRequest::parse(parts, context) {
+    match PurgeAllAccountsRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.purge_all_accounts(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1510,17 +1533,17 @@ async fn purge_account<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match PurgeAccountRequest::parse(parts, context) {
+    match PurgeAccountRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.purge_account(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1530,17 +1553,17 @@ async fn purge_blob_store<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match PurgeBlobStoreRequest::parse(parts, context) {
+    match PurgeBlobStoreRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.purge_blob_store(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1550,17 +1573,17 @@ async fn purge_data_store<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match PurgeDataStoreRequest::parse(parts, context) {
+    match PurgeDataStoreRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.purge_data_store(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1570,17 +1593,17 @@ async fn purge_in_memory_store<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match PurgeInMemoryStoreRequest::parse(parts, context) {
+    match PurgeInMemoryStoreRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.purge_in_memory_store(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1590,17 +1613,17 @@ async fn delete_account_bayes_model<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match DeleteAccountBayesModelRequest::parse(parts, context) {
+    match DeleteAccountBayesModelRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.delete_account_bayes_model(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1610,17 +1633,17 @@ async fn delete_global_bayes_model<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match DeleteGlobalBayesModelRequest::parse(parts, context) {
+    match DeleteGlobalBayesModelRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.delete_global_bayes_model(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1630,17 +1653,17 @@ async fn request_fts_reindex<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match RequestFtsReindexRequest::parse(parts, context) {
+    match RequestFtsReindexRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.request_fts_reindex(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1650,17 +1673,17 @@ async fn reset_imap_uids<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match ResetImapUidsRequest::parse(parts, context) {
+    match ResetImapUidsRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.reset_imap_uids(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1670,17 +1693,17 @@ async fn list_deleted_messages<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match ListDeletedMessagesRequest::parse(parts, context) {
+    match ListDeletedMessagesRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.list_deleted_messages(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1690,17 +1713,17 @@ async fn undelete_messages<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match UndeleteMessagesRequest::parse(parts, context) {
+    match UndeleteMessagesRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.undelete_messages(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1710,17 +1733,17 @@ async fn obtain_metrics_telemetry_token<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match ObtainMetricsTelemetryTokenRequest::parse(parts, context) {
+    match ObtainMetricsTelemetryTokenRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.obtain_metrics_telemetry_token(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1730,17 +1753,17 @@ async fn request_tracing_token<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match RequestTracingTokenRequest::parse(parts, context) {
+    match RequestTracingTokenRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.request_tracing_token(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1750,17 +1773,17 @@ async fn fetch_telemetry_metrics<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match FetchTelemetryMetricsRequest::parse(parts, context) {
+    match FetchTelemetryMetricsRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.fetch_telemetry_metrics(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1770,17 +1793,17 @@ async fn live_metrics<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH], &[]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match LiveMetricsRequest::parse(parts, context) {
+    match LiveMetricsRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.live_metrics(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1790,17 +1813,17 @@ async fn obtain_trace_details<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match ObtainTraceDetailsRequest::parse(parts, context) {
+    match ObtainTraceDetailsRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.obtain_trace_details(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1810,17 +1833,17 @@ async fn list_stored_traces<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match ListStoredTracesRequest::parse(parts, context) {
+    match ListStoredTracesRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.list_stored_traces(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1830,17 +1853,17 @@ async fn start_live_tracing<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH], &[]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match StartLiveTracingRequest::parse(parts, context) {
+    match StartLiveTracingRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.start_live_tracing(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1850,17 +1873,17 @@ async fn run_delivery_troubleshooting<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH], &[]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match RunDeliveryTroubleshootingRequest::parse(parts, context) {
+    match RunDeliveryTroubleshootingRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.run_delivery_troubleshooting(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1870,17 +1893,17 @@ async fn run_dmarc_troubleshooting<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match RunDmarcTroubleshootingRequest::parse(parts, context) {
+    match RunDmarcTroubleshootingRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.run_dmarc_troubleshooting(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1890,17 +1913,17 @@ async fn obtain_troubleshooting_token<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match ObtainTroubleshootingTokenRequest::parse(parts, context) {
+    match ObtainTroubleshootingTokenRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.obtain_troubleshooting_token(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1910,17 +1933,17 @@ async fn update_spam_filter<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match UpdateSpamFilterRequest::parse(parts, context) {
+    match UpdateSpamFilterRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.update_spam_filter(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1930,17 +1953,17 @@ async fn update_webadmin<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(
+    let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match UpdateWebadminRequest::parse(parts, context) {
+    match UpdateWebadminRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.update_webadmin(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -1954,8 +1977,16 @@ pub struct ObtainAccountAuthSettingsRequest {
 }
 
 impl ObtainAccountAuthSettingsRequest {
-    fn parse(_: RequestParts, context: Context) -> Result<Self, Problem> {
-        let request = Self { context };
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
+        let request = Self {
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
+        };
         Ok(request)
     }
 }
@@ -1970,10 +2001,16 @@ pub struct UpdateAccountAuthSettingsRequest {
 }
 
 impl UpdateAccountAuthSettingsRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             body: parts.json_body(&["application/json"])?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         Ok(request)
     }
@@ -1987,8 +2024,16 @@ pub struct ObtainEncryptionAtRestSettingsRequest {
 }
 
 impl ObtainEncryptionAtRestSettingsRequest {
-    fn parse(_: RequestParts, context: Context) -> Result<Self, Problem> {
-        let request = Self { context };
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
+        let request = Self {
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
+        };
         Ok(request)
     }
 }
@@ -2003,10 +2048,16 @@ pub struct UpdateEncryptionAtRestSettingsRequest {
 }
 
 impl UpdateEncryptionAtRestSettingsRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             body: parts.json_body(&["application/json"])?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         Ok(request)
     }
@@ -2022,10 +2073,16 @@ pub struct CreateDkimSignatureRequest {
 }
 
 impl CreateDkimSignatureRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             body: parts.json_body(&["application/json"])?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         Ok(request)
     }
@@ -2042,10 +2099,16 @@ pub struct ObtainDnsRecordsRequest {
 }
 
 impl ObtainDnsRecordsRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             domain: parts.path.required("domain")?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         Ok(request)
     }
@@ -2065,11 +2128,17 @@ pub struct QueryLogFilesRequest {
 }
 
 impl QueryLogFilesRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             page: parts.query.optional("page")?,
             limit: parts.query.optional("limit")?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         let mut violations = mailapi_support::server::Violations::default();
         if let Some(value) = &request.page {
@@ -2095,10 +2164,16 @@ pub struct ObtainOauthTokenRequest {
 }
 
 impl ObtainOauthTokenRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             body: parts.json_body(&["application/json"])?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         Ok(request)
     }
@@ -2121,12 +2196,18 @@ pub struct ListPrincipalsRequest {
 }
 
 impl ListPrincipalsRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             page: parts.query.optional("page")?,
             limit: parts.query.optional("limit")?,
             types: parts.query.optional("types")?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         let mut violations = mailapi_support::server::Violations::default();
         if let Some(value) = &request.page {
@@ -2152,10 +2233,16 @@ pub struct CreatePrincipalRequest {
 }
 
 impl CreatePrincipalRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             body: parts.json_body(&["application/json"])?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         let mut violations = mailapi_support::server::Violations::default();
         mailapi_support::server::Validate::validate(&request.body, "", &mut violations);
@@ -2175,10 +2262,16 @@ pub struct FetchPrincipalRequest {
 }
 
 impl FetchPrincipalRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             principal_id: parts.path.required("principal_id")?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         Ok(request)
     }
@@ -2195,10 +2288,16 @@ pub struct DeletePrincipalRequest {
 }
 
 impl DeletePrincipalRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             principal_id: parts.path.required("principal_id")?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         Ok(request)
     }
@@ -2217,11 +2316,17 @@ pub struct UpdatePrincipalRequest {
 }
 
 impl UpdatePrincipalRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             principal_id: parts.path.required("principal_id")?,
             body: parts.json_body(&["application/json"])?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         Ok(request)
     }
@@ -2247,13 +2352,19 @@ pub struct ListQueuedMessagesRequest {
 }
 
 impl ListQueuedMessagesRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             page: parts.query.optional("page")?,
             max_total: parts.query.optional("max-total")?,
             limit: parts.query.optional("limit")?,
             values: parts.query.optional("values")?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         let mut violations = mailapi_support::server::Violations::default();
         if let Some(value) = &request.page {
@@ -2288,10 +2399,16 @@ pub struct DeleteQueuedMessagesRequest {
 }
 
 impl DeleteQueuedMessagesRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             text: parts.query.optional("text")?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         Ok(request)
     }
@@ -2308,10 +2425,16 @@ pub struct RescheduleQueuedMessagesRequest {
 }
 
 impl RescheduleQueuedMessagesRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             filter: parts.query.optional("filter")?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         Ok(request)
     }
@@ -2328,10 +2451,16 @@ pub struct ObtainQueuedMessageDetailsRequest {
 }
 
 impl ObtainQueuedMessageDetailsRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             message_id: parts.path.required("message_id")?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         Ok(request)
     }
@@ -2348,10 +2477,16 @@ pub struct CancelQueuedMessageRequest {
 }
 
 impl CancelQueuedMessageRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             message_id: parts.path.required("message_id")?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         Ok(request)
     }
@@ -2368,10 +2503,16 @@ pub struct RescheduleQueuedMessageRequest {
 }
 
 impl RescheduleQueuedMessageRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             message_id: parts.path.required("message_id")?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         Ok(request)
     }
@@ -2394,12 +2535,18 @@ pub struct ListQueuedReportsRequest {
 }
 
 impl ListQueuedReportsRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             max_total: parts.query.optional("max-total")?,
             limit: parts.query.optional("limit")?,
             page: parts.query.optional("page")?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         let mut violations = mailapi_support::server::Violations::default();
         if let Some(value) = &request.max_total {
@@ -2427,8 +2574,16 @@ pub struct ObtainQueueStatusRequest {
 }
 
 impl ObtainQueueStatusRequest {
-    fn parse(_: RequestParts, context: Context) -> Result<Self, Problem> {
-        let request = Self { context };
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
+        let request = Self {
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
+        };
         Ok(request)
     }
 }
@@ -2441,8 +2596,16 @@ pub struct ResumeQueueProcessingRequest {
 }
 
 impl ResumeQueueProcessingRequest {
-    fn parse(_: RequestParts, context: Context) -> Result<Self, Problem> {
-        let request = Self { context };
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
+        let request = Self {
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
+        };
         Ok(request)
     }
 }
@@ -2455,8 +2618,16 @@ pub struct StopQueueProcessingRequest {
 }
 
 impl StopQueueProcessingRequest {
-    fn parse(_: RequestParts, context: Context) -> Result<Self, Problem> {
-        let request = Self { context };
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
+        let request = Self {
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
+        };
         Ok(request)
     }
 }
@@ -2469,8 +2640,16 @@ pub struct ReloadSettingsRequest {
 }
 
 impl ReloadSettingsRequest {
-    fn parse(_: RequestParts, context: Context) -> Result<Self, Problem> {
-        let request = Self { context };
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
+        let request = Self {
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
+        };
         Ok(request)
     }
 }
@@ -2492,12 +2671,18 @@ pub struct ListIncomingArfReportsRequest {
 }
 
 impl ListIncomingArfReportsRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             page: parts.query.optional("page")?,
             limit: parts.query.optional("limit")?,
             max_total: parts.query.optional("max-total")?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         let mut violations = mailapi_support::server::Violations::default();
         if let Some(value) = &request.page {
@@ -2534,12 +2719,18 @@ pub struct ListIncomingDmarcReportsRequest {
 }
 
 impl ListIncomingDmarcReportsRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             max_total: parts.query.optional("max-total")?,
             limit: parts.query.optional("limit")?,
             page: parts.query.optional("page")?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         let mut violations = mailapi_support::server::Violations::default();
         if let Some(value) = &request.max_total {
@@ -2576,12 +2767,18 @@ pub struct ListIncomingTlsReportsRequest {
 }
 
 impl ListIncomingTlsReportsRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             limit: parts.query.optional("limit")?,
             max_total: parts.query.optional("max-total")?,
             page: parts.query.optional("page")?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         let mut violations = mailapi_support::server::Violations::default();
         if let Some(value) = &request.limit {
@@ -2611,10 +2808,16 @@ pub struct UpdateSettingsRequest {
 }
 
 impl UpdateSettingsRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             body: parts.json_body(&["application/json"])?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         Ok(request)
     }
@@ -2640,13 +2843,19 @@ pub struct ListSettingsByGroupRequest {
 }
 
 impl ListSettingsByGroupRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             limit: parts.query.optional("limit")?,
             page: parts.query.optional("page")?,
             suffix: parts.query.optional("suffix")?,
             prefix: parts.query.optional("prefix")?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         let mut violations = mailapi_support::server::Violations::default();
         if let Some(value) = &request.limit {
@@ -2676,11 +2885,17 @@ pub struct ListSettingsByKeyRequest {
 }
 
 impl ListSettingsByKeyRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             prefixes: parts.query.optional("prefixes")?,
             keys: parts.query.optional("keys")?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         Ok(request)
     }
@@ -2697,10 +2912,16 @@ pub struct ListSettingsRequest {
 }
 
 impl ListSettingsRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             prefix: parts.query.optional("prefix")?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         Ok(request)
     }
@@ -2716,10 +2937,16 @@ pub struct TestSpamFilterClassificationRequest {
 }
 
 impl TestSpamFilterClassificationRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             body: parts.json_body(&["application/json"])?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         let mut violations = mailapi_support::server::Violations::default();
         mailapi_support::server::Validate::validate(&request.body, "", &mut violations);
@@ -2738,10 +2965,16 @@ pub struct TrainSpamFilterHamRequest {
 }
 
 impl TrainSpamFilterHamRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             body: parts.bytes_body(&["message/rfc822"])?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         Ok(request)
     }
@@ -2760,11 +2993,17 @@ pub struct TrainAccountSpamFilterHamRequest {
 }
 
 impl TrainAccountSpamFilterHamRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             account_id: parts.path.required("account_id")?,
             body: parts.bytes_body(&["message/rfc822"])?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         Ok(request)
     }
@@ -2780,10 +3019,16 @@ pub struct TrainSpamFilterSpamRequest {
 }
 
 impl TrainSpamFilterSpamRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             body: parts.bytes_body(&["message/rfc822"])?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         Ok(request)
     }
@@ -2802,11 +3047,17 @@ pub struct TrainAccountSpamFilterSpamRequest {
 }
 
 impl TrainAccountSpamFilterSpamRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             account_id: parts.path.required("account_id")?,
             body: parts.bytes_body(&["message/rfc822"])?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         Ok(request)
     }
@@ -2826,11 +3077,17 @@ pub struct FetchBlobByIdRequest {
 }
 
 impl FetchBlobByIdRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             blob_id: parts.path.required("blob_id")?,
             limit: parts.query.optional("limit")?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         let mut violations = mailapi_support::server::Violations::default();
         if let Some(value) = &request.limit {
@@ -2850,8 +3107,16 @@ pub struct PurgeAllAccountsRequest {
 }
 
 impl PurgeAllAccountsRequest {
-    fn parse(_: RequestParts, context: Context) -> Result<Self, Problem> {
-        let request = Self { context };
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
+        let request = Self {
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
+        };
         Ok(request)
     }
 }
@@ -2867,10 +3132,16 @@ pub struct PurgeAccountRequest {
 }
 
 impl PurgeAccountRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             account_id: parts.path.required("account_id")?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         Ok(request)
     }
@@ -2884,8 +3155,16 @@ pub struct PurgeBlobStoreRequest {
 }
 
 impl PurgeBlobStoreRequest {
-    fn parse(_: RequestParts, context: Context) -> Result<Self, Problem> {
-        let request = Self { context };
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
+        let request = Self {
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
+        };
         Ok(request)
     }
 }
@@ -2898,8 +3177,16 @@ pub struct PurgeDataStoreRequest {
 }
 
 impl PurgeDataStoreRequest {
-    fn parse(_: RequestParts, context: Context) -> Result<Self, Problem> {
-        let request = Self { context };
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
+        let request = Self {
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
+        };
         Ok(request)
     }
 }
@@ -2912,8 +3199,16 @@ pub struct PurgeInMemoryStoreRequest {
 }
 
 impl PurgeInMemoryStoreRequest {
-    fn parse(_: RequestParts, context: Context) -> Result<Self, Problem> {
-        let request = Self { context };
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
+        let request = Self {
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
+        };
         Ok(request)
     }
 }
@@ -2929,10 +3224,16 @@ pub struct DeleteAccountBayesModelRequest {
 }
 
 impl DeleteAccountBayesModelRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             account_id: parts.path.required("account_id")?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         Ok(request)
     }
@@ -2946,8 +3247,16 @@ pub struct DeleteGlobalBayesModelRequest {
 }
 
 impl DeleteGlobalBayesModelRequest {
-    fn parse(_: RequestParts, context: Context) -> Result<Self, Problem> {
-        let request = Self { context };
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
+        let request = Self {
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
+        };
         Ok(request)
     }
 }
@@ -2960,8 +3269,16 @@ pub struct RequestFtsReindexRequest {
 }
 
 impl RequestFtsReindexRequest {
-    fn parse(_: RequestParts, context: Context) -> Result<Self, Problem> {
-        let request = Self { context };
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
+        let request = Self {
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
+        };
         Ok(request)
     }
 }
@@ -2977,10 +3294,16 @@ pub struct ResetImapUidsRequest {
 }
 
 impl ResetImapUidsRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             account_id: parts.path.required("account_id")?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         Ok(request)
     }
@@ -3003,12 +3326,18 @@ pub struct ListDeletedMessagesRequest {
 }
 
 impl ListDeletedMessagesRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             account_id: parts.path.required("account_id")?,
             limit: parts.query.optional("limit")?,
             page: parts.query.optional("page")?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         let mut violations = mailapi_support::server::Violations::default();
         if let Some(value) = &request.limit {
@@ -3037,11 +3366,17 @@ pub struct UndeleteMessagesRequest {
 }
 
 impl UndeleteMessagesRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             account_id: parts.path.required("account_id")?,
             body: parts.json_body(&["application/json"])?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         Ok(request)
     }
@@ -3055,8 +3390,16 @@ pub struct ObtainMetricsTelemetryTokenRequest {
 }
 
 impl ObtainMetricsTelemetryTokenRequest {
-    fn parse(_: RequestParts, context: Context) -> Result<Self, Problem> {
-        let request = Self { context };
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
+        let request = Self {
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
+        };
         Ok(request)
     }
 }
@@ -3069,8 +3412,16 @@ pub struct RequestTracingTokenRequest {
 }
 
 impl RequestTracingTokenRequest {
-    fn parse(_: RequestParts, context: Context) -> Result<Self, Problem> {
-        let request = Self { context };
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
+        let request = Self {
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
+        };
         Ok(request)
     }
 }
@@ -3086,10 +3437,16 @@ pub struct FetchTelemetryMetricsRequest {
 }
 
 impl FetchTelemetryMetricsRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             after: parts.query.optional("after")?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         Ok(request)
     }
@@ -3112,12 +3469,18 @@ pub struct LiveMetricsRequest {
 }
 
 impl LiveMetricsRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             metrics: parts.query.optional("metrics")?,
             interval: parts.query.optional("interval")?,
             token: parts.query.optional("token")?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         let mut violations = mailapi_support::server::Violations::default();
         if let Some(value) = &request.interval {
@@ -3140,10 +3503,16 @@ pub struct ObtainTraceDetailsRequest {
 }
 
 impl ObtainTraceDetailsRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             trace_id: parts.path.required("trace_id")?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         Ok(request)
     }
@@ -3169,13 +3538,19 @@ pub struct ListStoredTracesRequest {
 }
 
 impl ListStoredTracesRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             type_: parts.query.optional("type")?,
             page: parts.query.optional("page")?,
             limit: parts.query.optional("limit")?,
             values: parts.query.optional("values")?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         let mut violations = mailapi_support::server::Violations::default();
         if let Some(value) = &request.page {
@@ -3209,11 +3584,17 @@ pub struct StartLiveTracingRequest {
 }
 
 impl StartLiveTracingRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             filter: parts.query.optional("filter")?,
             token: parts.query.optional("token")?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         Ok(request)
     }
@@ -3233,11 +3614,17 @@ pub struct RunDeliveryTroubleshootingRequest {
 }
 
 impl RunDeliveryTroubleshootingRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             recipient: parts.path.required("recipient")?,
             token: parts.query.optional("token")?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         Ok(request)
     }
@@ -3253,10 +3640,16 @@ pub struct RunDmarcTroubleshootingRequest {
 }
 
 impl RunDmarcTroubleshootingRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             body: parts.json_body(&["application/json"])?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         Ok(request)
     }
@@ -3270,8 +3663,16 @@ pub struct ObtainTroubleshootingTokenRequest {
 }
 
 impl ObtainTroubleshootingTokenRequest {
-    fn parse(_: RequestParts, context: Context) -> Result<Self, Problem> {
-        let request = Self { context };
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
+        let request = Self {
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
+        };
         Ok(request)
     }
 }
@@ -3284,8 +3685,16 @@ pub struct UpdateSpamFilterRequest {
 }
 
 impl UpdateSpamFilterRequest {
-    fn parse(_: RequestParts, context: Context) -> Result<Self, Problem> {
-        let request = Self { context };
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
+        let request = Self {
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
+        };
         Ok(request)
     }
 }
@@ -3298,8 +3707,16 @@ pub struct UpdateWebadminRequest {
 }
 
 impl UpdateWebadminRequest {
-    fn parse(_: RequestParts, context: Context) -> Result<Self, Problem> {
-        let request = Self { context };
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
+        let request = Self {
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
+        };
         Ok(request)
     }
 }

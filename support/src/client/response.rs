@@ -38,9 +38,8 @@ impl RawResponse {
 
     /// Whether the response's `Content-Type` has the essence (type/subtype) of `media_type`.
     pub fn has_media_type(&self, media_type: &str) -> bool {
-        let essence = |m: &str| m.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
         let received = self.headers.get(http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-        essence(received) == essence(media_type)
+        crate::media::same_essence(received, media_type)
     }
 
     /// A successful response whose body is ignored (204, or undocumented content).

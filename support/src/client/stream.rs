@@ -90,6 +90,6 @@ impl<T: DeserializeOwned + Send + 'static> ResponseValue<EventStream<T>> {
 /// error reported inside a 2xx body can be told from the stream the operation documents.
 pub fn is_json(response: &reqwest::Response) -> bool {
     let content_type = response.headers().get(http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-    let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let essence = crate::media::essence(content_type).to_ascii_lowercase();
     essence == "application/json" || essence.ends_with("+json")
 }

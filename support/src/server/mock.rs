@@ -82,7 +82,7 @@ fn preference(headers: &HeaderMap) -> (Option<u16>, Option<String>) {
 }
 
 fn accepts(accept: &str, media: &str) -> bool {
-    let essence = |m: &str| m.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let essence = |m: &str| crate::media::essence(m).to_ascii_lowercase();
     let media = essence(media);
     accept.split(',').map(essence).any(|a| {
         a == "*/*" || a == media || a.strip_suffix("/*").is_some_and(|t| media.starts_with(&format!("{t}/")))

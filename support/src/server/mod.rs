@@ -24,6 +24,8 @@ use serde::de::DeserializeOwned;
 use serde_json::error::Category;
 use tower_http::catch_panic::CatchPanicLayer;
 
+use crate::media::{essence, same_essence};
+
 pub use auth::{AuthError, Authenticator, Principal, authenticate};
 pub use mock::{AcceptAny, Candidate, choose_example, example_body, example_events, example_json, example_text, serve_mock};
 pub use request::{Context, RequestParts, authenticate_request};
@@ -127,10 +129,7 @@ pub fn check_content_type(headers: &HeaderMap, accepted: &[&str]) -> Result<(), 
         return Err(Problem::unsupported_media_type("missing content type"));
     };
     let received = essence(value.to_str().unwrap_or_default());
-    if accepted
-        .iter()
-        .any(|media_type| essence(media_type) == received)
-    {
+    if accepted.iter().any(|media_type| same_essence(media_type, received)) {
         return Ok(());
     }
     Err(Problem::unsupported_media_type(format!(
@@ -139,19 +138,14 @@ pub fn check_content_type(headers: &HeaderMap, accepted: &[&str]) -> Result<(), 
     )))
 }
 
-fn essence(media_type: &str) -> String {
-    media_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase()
-}
-
 /// Parses JSON: 400 with line and column for malformed JSON, 422 with the
 /// JSON pointer of the failing field for wrong types, missing fields or
 /// unknown enum values.
 pub fn parse_json_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, Problem> {
+    // Tracking the path costs on every value, so only a body that fails is parsed again with it.
+    if let Ok(value) = serde_json::from_slice(body) {
+        return Ok(value);
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(json_problem)?;
     deserializer.end().map_err(syntax_problem)?;

@@ -43,8 +43,9 @@ impl<S: Send + Sync> FromRequest<S> for RequestParts {
         let path = PathParams::from_request_parts(&mut parts, state).await?;
         let raw_query = parts.uri.query().map(str::to_owned);
         let query = QueryParams::parse(raw_query.as_deref());
+        // Moved, not cloned: reading the body needs only its size limit, kept in the extensions.
+        let headers = std::mem::take(&mut parts.headers);
         let request = axum::extract::Request::from_parts(parts, body);
-        let headers = request.headers().clone();
         let RawBody(body) = RawBody::from_request(request, state).await?;
         Ok(Self { path, query, raw_query, headers, body })
     }
@@ -87,12 +88,12 @@ impl RequestParts {
     }
 }
 
-/// Authenticates a request against an operation's security; the 401 problem when it fails.
+/// Authenticates a request against an operation's security: the caller (`None` for an
+/// operation open to anonymous calls), or the 401 problem when it fails.
 pub async fn authenticate_request(
     auth: &impl Authenticator,
     parts: &RequestParts,
     security: Security,
-) -> Result<Context, Problem> {
-    let principal = authenticate(auth, &parts.headers, parts.raw_query.as_deref(), security).await?;
-    Ok(Context { principal, headers: parts.headers.clone() })
+) -> Result<Option<Principal>, Problem> {
+    authenticate(auth, &parts.headers, parts.raw_query.as_deref(), security).await
 }

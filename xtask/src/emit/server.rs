@@ -49,7 +49,7 @@ pub fn module(api: &Api) -> TokenStream {
         use axum::Router;
         use axum::extract::State;
         use axum::response::{IntoResponse, Response};
-        use mailapi_support::server::{Authenticator, Context, RequestParts, authenticate_request, respond, status};
+        use mailapi_support::server::{Authenticator, Context, Principal, RequestParts, authenticate_request, respond, status};
         use mailapi_support::Problem;
         #schemes_import
         #uses_types
@@ -111,14 +111,13 @@ fn routes(api: &Api) -> TokenStream {
             let call = quote! { #method(#handler::<A, Au>) };
             chain = if i == 0 { quote! { axum::routing::#call } } else { quote! { #chain.#call } };
         }
-        quote! { .route(#path, #chain) }
+        // The base path is part of each route rather than a `nest`: no URI rewrite per request.
+        let full = match *path {
+            "/" if !api.base_path.is_empty() => api.base_path.clone(),
+            path => format!("{}{path}", api.base_path),
+        };
+        quote! { .route(#full, #chain) }
     });
-    let mount = if api.base_path.is_empty() {
-        quote! { mailapi_support::server::with_defaults(routes) }
-    } else {
-        let base = &api.base_path;
-        quote! { mailapi_support::server::with_problems(Router::new().nest(#base, mailapi_support::server::with_defaults(routes))) }
-    };
     let doc = own_doc(&format!(
         "An axum router serving `api` with `authenticator` checking credentials, mounted under the spec's base path `{}`.\n\n\
          Requests are authenticated, parsed and validated before they reach `api`; failures answer \
@@ -132,7 +131,7 @@ fn routes(api: &Api) -> TokenStream {
             let routes = Router::new()
                 #(#routes)*
                 .with_state(shared);
-            #mount
+            mailapi_support::server::with_defaults(routes)
         }
     }
 }
@@ -150,11 +149,11 @@ fn handler(api: &Api, op: &Operation) -> TokenStream {
     let security = security(api, op);
     quote! {
         async fn #name<A: Api, Au: Authenticator>(State(shared): State<Arc<Shared<A, Au>>>, parts: RequestParts) -> Response {
-            let context = match authenticate_request(&shared.authenticator, &parts, #security).await {
-                Ok(context) => context,
+            let principal = match authenticate_request(&shared.authenticator, &parts, #security).await {
+                Ok(principal) => principal,
                 Err(problem) => return problem.into_response(),
             };
-            match #request::parse(parts, context) {
+            match #request::parse(parts, principal) {
                 Ok(request) => respond(shared.api.#name(request).await),
                 Err(problem) => problem.into_response(),
             }
@@ -224,7 +223,6 @@ fn request_struct(op: &Operation, checked: &super::validate::Checked<'_>) -> Tok
             violations.into_result()?;
         }
     });
-    let parts = if op.params.is_empty() && op.body.is_none() { quote! { _: RequestParts } } else { quote! { parts: RequestParts } };
     quote! {
         #doc
         #[derive(Debug)]
@@ -236,11 +234,12 @@ fn request_struct(op: &Operation, checked: &super::validate::Checked<'_>) -> Tok
         }
 
         impl #request {
-            fn parse(#parts, context: Context) -> Result<Self, Problem> {
+            fn parse(parts: RequestParts, principal: Option<Principal>) -> Result<Self, Problem> {
                 let request = Self {
                     #(#parses)*
                     #body_parse
-                    context,
+                    // Last: the fields above borrow `parts`, this moves its headers.
+                    context: Context { principal, headers: parts.headers },
                 };
                 #validation
                 Ok(request)

@@ -5,7 +5,8 @@ use axum::Router;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use mailapi_support::server::{
-    Authenticator, Context, RequestParts, authenticate_request, respond, status,
+    Authenticator, Context, Principal, RequestParts, authenticate_request, respond,
+    status,
 };
 use mailapi_support::Problem;
 use mailapi_support::{Scheme, SchemeKind};
@@ -65,17 +66,15 @@ pub trait Api: Send + Sync + 'static {
 pub fn router<A: Api, Au: Authenticator + 'static>(api: A, authenticator: Au) -> Router {
     let shared = Arc::new(Shared { api, authenticator });
     let routes = Router::new()
-        .route("/blob", axum::routing::get(get_blob::<A, Au>).put(put_blob::<A, Au>))
-        .route("/events", axum::routing::get(stream_events::<A, Au>))
-        .route("/events2", axum::routing::get(stream_events_text::<A, Au>))
+        .route("/v1/blob", axum::routing::get(get_blob::<A, Au>).put(put_blob::<A, Au>))
+        .route("/v1/events", axum::routing::get(stream_events::<A, Au>))
+        .route("/v1/events2", axum::routing::get(stream_events_text::<A, Au>))
         .route(
-            "/things/{when}/{kind}",
+            "/v1/things/{when}/{kind}",
             axum::routing::get(get_thing::<A, Au>).post(post_thing::<A, Au>),
         )
         .with_state(shared);
-    mailapi_support::server::with_problems(
-        Router::new().nest("/v1", mailapi_support::server::with_defaults(routes)),
-    )
+    mailapi_support::server::with_defaults(routes)
 }
 
 struct Shared<A, Au> {
@@ -87,13 +86,13 @@ async fn get_blob<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(&shared.authenticator, &parts, &[&[KEY]])
+    let principal = match authenticate_request(&shared.authenticator, &parts, &[&[KEY]])
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match GetBlobRequest::parse(parts, context) {
+    match GetBlobRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.get_blob(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -103,13 +102,13 @@ async fn put_blob<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(&shared.authenticator, &parts, &[&[KEY]])
+    let principal = match authenticate_request(&shared.authenticator, &parts, &[&[KEY]])
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match PutBlobRequest::parse(parts, context) {
+    match PutBlobRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.put_blob(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -119,13 +118,13 @@ async fn stream_events<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(&shared.authenticator, &parts, &[&[KEY]])
+    let principal = match authenticate_request(&shared.authenticator, &parts, &[&[KEY]])
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match StreamEventsRequest::parse(parts, context) {
+    match StreamEventsRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.stream_events(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -135,13 +134,13 @@ async fn stream_events_text<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(&shared.authenticator, &parts, &[&[KEY]])
+    let principal = match authenticate_request(&shared.authenticator, &parts, &[&[KEY]])
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match StreamEventsTextRequest::parse(parts, context) {
+    match StreamEventsTextRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.stream_events_text(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -151,13 +150,13 @@ async fn get_thing<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(&shared.authenticator, &parts, &[&[KEY]])
+    let principal = match authenticate_request(&shared.authenticator, &parts, &[&[KEY]])
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match GetThingRequest::parse(parts, context) {
+    match GetThingRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.get_thing(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -167,13 +166,13 @@ async fn post_thing<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
 ) -> Response {
-    let context = match authenticate_request(&shared.authenticator, &parts, &[&[KEY]])
+    let principal = match authenticate_request(&shared.authenticator, &parts, &[&[KEY]])
         .await
     {
-        Ok(context) => context,
+        Ok(principal) => principal,
         Err(problem) => return problem.into_response(),
     };
-    match PostThingRequest::parse(parts, context) {
+    match PostThingRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.post_thing(request).await),
         Err(problem) => problem.into_response(),
     }
@@ -187,8 +186,16 @@ pub struct GetBlobRequest {
 }
 
 impl GetBlobRequest {
-    fn parse(_: RequestParts, context: Context) -> Result<Self, Problem> {
-        let request = Self { context };
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
+        let request = Self {
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
+        };
         Ok(request)
     }
 }
@@ -203,10 +210,16 @@ pub struct PutBlobRequest {
 }
 
 impl PutBlobRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             body: parts.bytes_body(&["application/octet-stream"])?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         Ok(request)
     }
@@ -220,8 +233,16 @@ pub struct StreamEventsRequest {
 }
 
 impl StreamEventsRequest {
-    fn parse(_: RequestParts, context: Context) -> Result<Self, Problem> {
-        let request = Self { context };
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
+        let request = Self {
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
+        };
         Ok(request)
     }
 }
@@ -234,8 +255,16 @@ pub struct StreamEventsTextRequest {
 }
 
 impl StreamEventsTextRequest {
-    fn parse(_: RequestParts, context: Context) -> Result<Self, Problem> {
-        let request = Self { context };
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
+        let request = Self {
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
+        };
         Ok(request)
     }
 }
@@ -258,7 +287,10 @@ pub struct GetThingRequest {
 }
 
 impl GetThingRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             when: parts.path.required("when")?,
             kind: parts.path.required("kind")?,
@@ -271,7 +303,10 @@ impl GetThingRequest {
                 .optional("limit")?
                 .ok_or_else(|| mailapi_support::server::missing_param("limit"))?,
             ratio: parts.query.optional("ratio")?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         let mut violations = mailapi_support::server::Violations::default();
         {
@@ -298,12 +333,18 @@ pub struct PostThingRequest {
 }
 
 impl PostThingRequest {
-    fn parse(parts: RequestParts, context: Context) -> Result<Self, Problem> {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
         let request = Self {
             when: parts.path.required("when")?,
             kind: parts.path.required("kind")?,
             body: parts.optional_body(|parts| parts.json_body(&["application/json"]))?,
-            context,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
         };
         let mut violations = mailapi_support::server::Violations::default();
         if let Some(body) = &request.body {
