@@ -12,7 +12,8 @@ const USAGE: &str = "usage:
   cargo xtask generate --spec PATH --out DIR [--name NAME]
                                        generate <NAME>-client and <NAME>-server for any OpenAPI 3.0 file
   cargo xtask mock VENDOR [--port N]   serve VENDOR's documented examples on 127.0.0.1 (default port 8080)
-  cargo xtask test [ARGS]              install the spec validator (PyPI, into target/) and run `cargo test --workspace ARGS`
+  cargo xtask test [ARGS]              install the spec validator (PyPI, into target/), run `cargo test --workspace ARGS`,
+                                       then clippy and rustdoc over the workspace with warnings denied
   cargo xtask bench [regen] [client] [server]
                                        regeneration speed, client size and check time against progenitor, server
                                        throughput against hand-written axum; writes only under target/bench";
@@ -65,7 +66,57 @@ fn test(root: &Path, args: &[String]) -> Result<(), Error> {
         std::fs::write(&marker, requirements).map_err(|e| Error::Write(write::WriteError::Io(marker, e)))?;
     }
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    run(Command::new(cargo).args(["test", "--workspace"]).args(args).env("SPEC_VALIDATOR_PYTHON", &python).current_dir(root))
+    let mut cmd = Command::new(&cargo);
+    cmd.args(["test", "--workspace"]).args(args).env("SPEC_VALIDATOR_PYTHON", &python).current_dir(root);
+    let (tally, tested) = run_tests(&mut cmd)?;
+    let linted = tested.and_then(|()| lint(root, &cargo));
+    // Last, alone on its line: the totals over every test binary of the workspace.
+    println!("\ncargo xtask test: {} passed, {} failed, {} skipped", tally.passed, tally.failed, tally.ignored);
+    linted
+}
+
+#[derive(Default)]
+struct Tally {
+    passed: u64,
+    failed: u64,
+    ignored: u64,
+}
+
+/// Runs `cargo test`, passing its output through, and adds up its `test result:` lines.
+fn run_tests(cmd: &mut Command) -> Result<(Tally, Result<(), Error>), Error> {
+    use std::io::BufRead as _;
+
+    let mut child = cmd.stdout(std::process::Stdio::piped()).spawn().map_err(|e| Error::Usage(format!("cannot run {cmd:?}: {e}")))?;
+    let mut tally = Tally::default();
+    if let Some(stdout) = child.stdout.take() {
+        for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+            println!("{line}");
+            if let Some(rest) = line.strip_prefix("test result: ") {
+                for part in rest.split(';') {
+                    let mut words = part.split_whitespace().rev();
+                    let (Some(what), Some(n)) = (words.next(), words.next().and_then(|n| n.parse::<u64>().ok())) else { continue };
+                    match what {
+                        "passed" => tally.passed += n,
+                        "failed" => tally.failed += n,
+                        "ignored" => tally.ignored += n,
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
+    let status = child.wait().map_err(|e| Error::Usage(format!("cannot wait for {cmd:?}: {e}")))?;
+    let result = if status.success() { Ok(()) } else { Err(Error::Usage(format!("{cmd:?} failed: {status}"))) };
+    Ok((tally, result))
+}
+
+/// Generated and hand-written code alike must have no clippy or rustdoc warnings.
+fn lint(root: &Path, cargo: &str) -> Result<(), Error> {
+    println!("cargo xtask test: clippy and rustdoc, warnings denied");
+    run(Command::new(cargo).args(["clippy", "--quiet", "--workspace", "--all-targets", "--", "-D", "warnings"]).current_dir(root))?;
+    run(Command::new(cargo).args(["doc", "--quiet", "--workspace", "--no-deps"]).env("RUSTDOCFLAGS", "-D warnings").current_dir(root))?;
+    println!("cargo xtask test: clippy and rustdoc clean");
+    Ok(())
 }
 
 /// Builds and runs the vendor's mock server binary (`<vendor>-server-mock`).
