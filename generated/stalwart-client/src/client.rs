@@ -635,7 +635,7 @@ impl Client {
 
     /// List Queued Messages
     ///
-    /// List Queued Messages in the outgoing queue, paged with `page`/`limit` (plus the undocumented bound `max-total`); `values` asks for full entries. The response also reports the queue processing status.
+    /// List Queued Messages in the outgoing queue, paged with `page`/`limit` (plus the undocumented bound `max-total`); the effect of the flag `values` is undocumented (presumably full entries instead of ids). The response also reports the queue processing status.
     ///
     /// `GET /queue/messages`, answered as `application/json`
     pub async fn list_queued_messages(
@@ -2297,7 +2297,7 @@ impl Client {
 
     /// List Stored Traces
     ///
-    /// List Stored Traces of an event `type` (e.g. `delivery.attempt-start`), paged; `values` asks for full entries. The only documented response is the management error returned with HTTP 200 when no tracing store is configured.
+    /// List Stored Traces of an event `type` (e.g. `delivery.attempt-start`), paged; the effect of the flag `values` is undocumented (presumably full entries instead of ids). The only documented response is the management error returned with HTTP 200 when no tracing store is configured.
     ///
     /// `GET /telemetry/traces`, answered as `application/json`
     pub async fn list_stored_traces(
@@ -2686,7 +2686,7 @@ pub struct ListQueuedMessagesParams {
     /// Maximum number of items per page.
     /// Sent as `limit`.
     pub limit: Option<u32>,
-    /// Flag: `1` returns full item values instead of ids (the document only shows `values=1`).
+    /// Flag whose effect is undocumented (presumably `1` returns full entries instead of ids); the document only shows `values=1` in a logged request URL.
     /// Sent as `values`.
     pub values: Option<u32>,
 }
@@ -3214,7 +3214,7 @@ pub struct ListStoredTracesParams {
     /// Maximum number of items per page.
     /// Sent as `limit`.
     pub limit: Option<u32>,
-    /// Flag: `1` returns full item values instead of ids (the document only shows `values=1`).
+    /// Flag whose effect is undocumented (presumably `1` returns full entries instead of ids); the document only shows `values=1` in a logged request URL.
     /// Sent as `values`.
     pub values: Option<u32>,
 }

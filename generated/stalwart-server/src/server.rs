@@ -151,7 +151,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<Output = Result<UpdatePrincipalResponse, Problem>> + Send;
     /// List Queued Messages
     ///
-    /// List Queued Messages in the outgoing queue, paged with `page`/`limit` (plus the undocumented bound `max-total`); `values` asks for full entries. The response also reports the queue processing status.
+    /// List Queued Messages in the outgoing queue, paged with `page`/`limit` (plus the undocumented bound `max-total`); the effect of the flag `values` is undocumented (presumably full entries instead of ids). The response also reports the queue processing status.
     ///
     /// `GET /queue/messages`
     fn list_queued_messages(
@@ -519,7 +519,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<Output = Result<ObtainTraceDetailsResponse, Problem>> + Send;
     /// List Stored Traces
     ///
-    /// List Stored Traces of an event `type` (e.g. `delivery.attempt-start`), paged; `values` asks for full entries. The only documented response is the management error returned with HTTP 200 when no tracing store is configured.
+    /// List Stored Traces of an event `type` (e.g. `delivery.attempt-start`), paged; the effect of the flag `values` is undocumented (presumably full entries instead of ids). The only documented response is the management error returned with HTTP 200 when no tracing store is configured.
     ///
     /// `GET /telemetry/traces`
     fn list_stored_traces(
@@ -2344,7 +2344,7 @@ pub struct ListQueuedMessagesRequest {
     /// Maximum number of items per page.
     /// The `limit` query parameter.
     pub limit: Option<u32>,
-    /// Flag: `1` returns full item values instead of ids (the document only shows `values=1`).
+    /// Flag whose effect is undocumented (presumably `1` returns full entries instead of ids); the document only shows `values=1` in a logged request URL.
     /// The `values` query parameter.
     pub values: Option<u32>,
     /// Who called, and the request headers.
@@ -3530,7 +3530,7 @@ pub struct ListStoredTracesRequest {
     /// Maximum number of items per page.
     /// The `limit` query parameter.
     pub limit: Option<u32>,
-    /// Flag: `1` returns full item values instead of ids (the document only shows `values=1`).
+    /// Flag whose effect is undocumented (presumably `1` returns full entries instead of ids); the document only shows `values=1` in a logged request URL.
     /// The `values` query parameter.
     pub values: Option<u32>,
     /// Who called, and the request headers.
