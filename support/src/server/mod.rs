@@ -22,6 +22,7 @@ use http::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderMap, HeaderValue};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::error::Category;
+use tower::util::MapResponseLayer;
 use tower_http::catch_panic::CatchPanicLayer;
 
 use crate::media::{essence, same_essence};
@@ -51,12 +52,13 @@ pub fn with_defaults<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Rou
 }
 
 /// Turns axum's bare 404 (no route) and 405 (no such method) into problem documents, keeping
-/// `Allow`. A layer rather than a fallback, so the router can still be merged with others.
+/// `Allow`. A layer rather than a fallback, so the router can still be merged with others; a
+/// plain function on the response rather than axum's `map_response`, which boxes each future.
 pub fn with_problems<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
-    router.layer(axum::middleware::map_response(problem_for_bare_errors))
+    router.layer(MapResponseLayer::new(problem_for_bare_errors as fn(Response) -> Response))
 }
 
-async fn problem_for_bare_errors(response: Response) -> Response {
+fn problem_for_bare_errors(response: Response) -> Response {
     let bare = !response.headers().contains_key(CONTENT_TYPE);
     let problem = match response.status() {
         StatusCode::NOT_FOUND if bare => Problem::not_found(),
