@@ -2632,10 +2632,6 @@ impl ListUsernamesRequest {
             let here = mailapi_support::server::Violations::parameter("pageSize");
             violations.range(&here, value, Some(1f64), None, false, false);
         }
-        if let Some(value) = &request.details {
-            let here = mailapi_support::server::Violations::parameter("details");
-            violations.range(&here, value, Some(0f64), None, false, false);
-        }
         violations.into_result()?;
         Ok(request)
     }
