@@ -91,12 +91,12 @@ fn regen(root: &Path, iterations: usize) -> Result<(), Error> {
     let specs = vendor_specs(root)?;
     progress(&format!("[regen] {iterations} iterations over {} specs", specs.len()));
     let parse_all = || -> Result<usize, Error> {
-        let mut bytes = 0;
+        let mut paths = 0;
         for (_, source) in &specs {
             let spec = spec::load(&root.join(source), source).map_err(Error::Spec)?;
-            bytes += spec.openapi.paths.paths.len();
+            paths += spec.openapi.paths.paths.len();
         }
-        Ok(bytes)
+        Ok(paths)
     };
     // Warm the file cache and the allocator once.
     parse_all()?;

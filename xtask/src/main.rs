@@ -106,8 +106,7 @@ fn run_tests(cmd: &mut Command) -> Result<(Tally, Result<(), Error>), Error> {
         }
     }
     let status = child.wait().map_err(|e| Error::Usage(format!("cannot wait for {cmd:?}: {e}")))?;
-    let result = if status.success() { Ok(()) } else { Err(Error::Usage(format!("{cmd:?} failed: {status}"))) };
-    Ok((tally, result))
+    Ok((tally, succeeded(cmd, status)))
 }
 
 /// Generated and hand-written code alike must have no clippy or rustdoc warnings.
@@ -137,6 +136,10 @@ fn mock(root: &Path, args: &[String]) -> Result<(), Error> {
 
 fn run(cmd: &mut Command) -> Result<(), Error> {
     let status = cmd.status().map_err(|e| Error::Usage(format!("cannot run {cmd:?}: {e}")))?;
+    succeeded(cmd, status)
+}
+
+fn succeeded(cmd: &Command, status: std::process::ExitStatus) -> Result<(), Error> {
     if status.success() { Ok(()) } else { Err(Error::Usage(format!("{cmd:?} failed: {status}"))) }
 }
 
