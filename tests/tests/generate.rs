@@ -40,3 +40,35 @@ fn a_broken_spec_fails_with_located_errors_and_no_panic() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(!out.exists(), "nothing is written for a broken spec");
 }
+
+/// A title with quotes, a newline and a backslash, and a version far longer than an environment
+/// variable may be: the manifest stays valid TOML and its description stays small.
+#[test]
+fn hostile_metadata_cannot_break_the_manifest() {
+    // Outside the checkout, so that cargo reads the crate as a package of its own.
+    let dir = std::env::temp_dir().join(format!("mailapi-hostile-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let spec = dir.join("spec.yaml");
+    let version = "9".repeat(200_000);
+    let text = format!(
+        "openapi: 3.0.3\ninfo:\n  title: \"Say \\\"hi\\\"\\nnext \\\\ line\"\n  version: \"{version}\"\npaths:\n  /thing:\n    get:\n      operationId: getThing\n      responses:\n        \"204\":\n          description: nothing\n"
+    );
+    std::fs::write(&spec, text).unwrap();
+    let out = dir.join("out");
+    let run = xtask(&["generate", "--spec", &spec.to_string_lossy(), "--out", &out.to_string_lossy(), "--name", "hostile"]);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let manifest = out.join("hostile-client/Cargo.toml");
+    let metadata = Command::new(cargo)
+        .args(["metadata", "--no-deps", "--offline", "--format-version", "1", "--manifest-path"])
+        .arg(&manifest)
+        .output()
+        .expect("cargo runs");
+    assert!(metadata.status.success(), "{}", String::from_utf8_lossy(&metadata.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&metadata.stdout).unwrap();
+    let expected = format!("Client for Say \"hi\"\nnext \\ line (API version {}…), generated from {}.", &version[..40], spec.display());
+    assert_eq!(json["packages"][0]["description"], expected.as_str());
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use minijinja::AutoEscape;
+
 use proc_macro2::TokenStream;
 use serde::Serialize;
 
@@ -82,6 +84,21 @@ impl Templates {
             .build()
             .map_err(|e| WriteError::Template(e.to_string()))?;
         env.set_syntax(syntax);
+        // Values in a TOML template are rendered as TOML literals by the writer, so no title,
+        // version or path can break the manifest, however it is quoted in the template.
+        env.set_auto_escape_callback(|name| match name.ends_with(".toml.j2") {
+            true => AutoEscape::Custom("toml".into()),
+            false => AutoEscape::None,
+        });
+        env.set_formatter(|out, state, value| match state.auto_escape() {
+            AutoEscape::Custom(name) if name == "toml" && !value.is_safe() => {
+                out.write_str(&toml_literal(value)?).map_err(minijinja::Error::from)
+            }
+            _ => minijinja::escape_formatter(out, state, value),
+        });
+        env.add_filter("toml_comment", toml_comment);
+        env.add_filter("toml_key", toml_key);
+        env.add_filter("shorten", shorten);
         for name in ["Cargo.toml.j2", "README.md.j2"] {
             let path = dir.join(name);
             let text = std::fs::read_to_string(&path).map_err(|e| WriteError::Io(path.clone(), e))?;
@@ -93,6 +110,58 @@ impl Templates {
     pub fn render(&self, name: &str, ctx: impl Serialize) -> Result<String, WriteError> {
         let template = self.env.get_template(name).map_err(|e| WriteError::Template(e.to_string()))?;
         template.render(minijinja::value::Serde(ctx)).map_err(|e| WriteError::Template(format!("{name}: {e:#}")))
+    }
+}
+
+/// A string, number or boolean as a TOML value.
+fn toml_literal(value: &minijinja::Value) -> Result<String, minijinja::Error> {
+    use minijinja::value::ValueKind;
+    match value.kind() {
+        ValueKind::Bool | ValueKind::Number => Ok(value.to_string()),
+        ValueKind::String => Ok(toml_string(value.as_str().unwrap_or_default())),
+        kind => Err(minijinja::Error::new(
+            minijinja::ErrorKind::InvalidOperation,
+            format!("a {kind} cannot be written into a TOML template"),
+        )),
+    }
+}
+
+/// A TOML basic string: quoted, with backslashes, quotes and control characters escaped.
+pub fn toml_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// `text` as a TOML key: bare when TOML allows it, quoted otherwise.
+fn toml_key(text: &str) -> minijinja::Value {
+    let bare = !text.is_empty() && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    minijinja::Value::from_safe_string(if bare { text.to_string() } else { toml_string(text) })
+}
+
+/// `text` as TOML comment lines.
+fn toml_comment(text: &str) -> minijinja::Value {
+    let lines: Vec<String> = text.lines().map(|line| format!("# {}", line.replace(|c: char| c.is_control(), ""))).collect();
+    minijinja::Value::from_safe_string(lines.join("\n"))
+}
+
+/// At most `max` characters of `text`, with an ellipsis when cut: generated metadata stays
+/// small whatever a spec's title or version (cargo passes it to rustc in the environment).
+fn shorten(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_string(),
     }
 }
 
