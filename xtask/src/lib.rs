@@ -180,7 +180,7 @@ pub fn workspace_files(root: &Path) -> Result<Files, Error> {
 pub fn regenerate(root: &Path, check: bool) -> Result<write::Report, Error> {
     let files = workspace_files(root)?;
     let owned: Vec<PathBuf> = GENERATED_DIRS.iter().map(|(_, out)| PathBuf::from(out)).collect();
-    let report = write::ensure_files(root, &owned, &files, check)?;
+    let report = write::ensure_files(root, &owned, &files, write::Ownership::Whole, check)?;
     if check && !report.is_clean() {
         return Err(Error::Stale(report));
     }

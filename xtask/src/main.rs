@@ -161,7 +161,7 @@ fn generate(root: &Path, args: &[String]) -> Result<(), Error> {
     let templates = write::Templates::load(&root.join("templates"))?;
     let files = render_crates(&api, &templates, &layout)?;
     let owned: Vec<PathBuf> = ["client", "server"].iter().map(|s| PathBuf::from(format!("{name}-{s}"))).collect();
-    write::ensure_files(&out, &owned, &files, false)?;
+    write::ensure_files(&out, &owned, &files, write::Ownership::Marked, false)?;
     println!("generated {name}-client and {name}-server in {}", out.display());
     Ok(())
 }
