@@ -1,6 +1,7 @@
 //! `cargo xtask`: regenerate, generate, mock, test, bench.
 
 mod bench;
+mod fuzz;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -14,6 +15,9 @@ const USAGE: &str = "usage:
   cargo xtask mock VENDOR [--port N]   serve VENDOR's documented examples on 127.0.0.1 (default port 8080)
   cargo xtask test [ARGS]              install the spec validator (PyPI, into target/), run `cargo test --workspace ARGS`,
                                        then clippy and rustdoc over the workspace with warnings denied
+  cargo xtask fuzz [--cases N] [--seed S] [--compile K] [--timeout SECS]
+                                       mutate real specs and run the generator on each, bounded in time and
+                                       memory: every case must generate or fail with located errors
   cargo xtask bench [regen] [client] [server]
                                        regeneration speed, client size and check time against progenitor, server
                                        throughput against hand-written axum; writes only under target/bench";
@@ -49,6 +53,7 @@ fn dispatch(args: &[String]) -> Result<(), Error> {
         Some("test") => test(&root, &args[1..]),
         Some("mock") => mock(&root, &args[1..]),
         Some("bench") => bench::run(&root, &args[1..]),
+        Some("fuzz") => fuzz::run(&root, &args[1..]),
         _ => Err(Error::Usage(USAGE.into())),
     }
 }
