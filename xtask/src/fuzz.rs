@@ -69,7 +69,8 @@ impl Outcome {
 pub fn run(root: &Path, args: &[String]) -> Result<(), Error> {
     let options = Options::parse(args)?;
     let seeds = seed_specs(root)?;
-    let work = root.join("target/fuzz");
+    // Outside the checkout, so that cargo builds the sampled crates as packages of their own.
+    let work = std::env::temp_dir().join(format!("mailapi-fuzz-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&work);
     std::fs::create_dir_all(&work).map_err(|e| io_error(&work, e))?;
     let started = Instant::now();
@@ -83,12 +84,13 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), Error> {
         let steps = 1 + rng.below(4);
         let applied: Vec<String> = (0..steps).map(|_| mutate(&mut value, &mut rng)).collect();
         let dir = work.join(format!("case-{case}"));
-        let outcome = run_case(&value, &dir, options.timeout)?;
+        let outcome = run_case(&value, &dir, &crate_name(case), options.timeout)?;
         *counts.entry(outcome).or_default() += 1;
         if outcome.is_failure() {
             failures.push((case, name.clone(), applied, outcome, value));
         } else if outcome == Outcome::Generated && generated.len() < options.compile {
-            generated.push(dir.join("out"));
+            generated.push((case, name.clone(), applied, value, dir.join("out")));
+            // Kept for the compile sample below.
             continue;
         }
         let _ = std::fs::remove_dir_all(&dir);
@@ -98,10 +100,11 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), Error> {
         println!("  {outcome:?}: {n}");
     }
     let mut uncompiled = 0;
-    for out in &generated {
-        if !compiles(root, out) {
+    for (case, name, applied, value, out) in &generated {
+        if let Err(why) = compiles(root, out, &crate_name(*case)) {
             uncompiled += 1;
-            println!("does not compile: {}", out.display());
+            println!("\ncase {case} (from {name}, mutations: {}) generated crates that {why}; spec:", applied.join("; "));
+            println!("{}", serde_json::to_string_pretty(value).unwrap_or_default());
         }
     }
     if !generated.is_empty() {
@@ -112,6 +115,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), Error> {
         println!("\n{outcome:?} in case {case} (from {name}, mutations: {}); minimised spec:", applied.join("; "));
         println!("{}", serde_json::to_string_pretty(&minimal).unwrap_or_default());
     }
+    let _ = std::fs::remove_dir_all(&work);
     let failed = failures.len() + uncompiled;
     println!("\nfuzz: {} passed, {failed} failed", options.cases as usize - failures.len());
     match failed {
@@ -157,8 +161,15 @@ fn collect_specs(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// Writes `spec` under `dir` and runs `generate` on it in a bounded child process.
-fn run_case(spec: &Value, dir: &Path, timeout: Duration) -> Result<Outcome, Error> {
+/// A crate name per case: cargo keys its cache on the name and the path relative to the
+/// workspace root, which is the same for every case.
+fn crate_name(case: u64) -> String {
+    format!("fuzz{case}")
+}
+
+/// Writes `spec` under `dir` and runs `generate` on it (as crates `name-*`) in a bounded child
+/// process.
+fn run_case(spec: &Value, dir: &Path, name: &str, timeout: Duration) -> Result<Outcome, Error> {
     std::fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
     let file = dir.join("spec.json");
     let text = serde_json::to_string_pretty(spec).unwrap_or_default();
@@ -171,7 +182,7 @@ fn run_case(spec: &Value, dir: &Path, timeout: Duration) -> Result<Outcome, Erro
         .arg(&file)
         .arg("--out")
         .arg(dir.join("out"))
-        .args(["--name", "fuzz"])
+        .args(["--name", name])
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -218,18 +229,29 @@ fn is_located(line: &str) -> bool {
     line_no.is_some_and(|n| n.trim().parse::<u32>().is_ok()) && col.is_some_and(|n| n.trim().parse::<u32>().is_ok())
 }
 
-/// Whether the client and server generated under `out` pass `cargo check`.
-fn compiles(root: &Path, out: &Path) -> bool {
+/// Whether the client and server generated under `out` pass `cargo check` without warnings;
+/// if not, what went wrong, with the compiler's lines.
+fn compiles(root: &Path, out: &Path, name: &str) -> Result<(), String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    ["fuzz-client", "fuzz-server"].iter().all(|krate| {
-        let manifest = out.join(krate).join("Cargo.toml");
-        Command::new(&cargo)
-            .args(["check", "--quiet", "--offline", "--manifest-path"])
+    for krate in [format!("{name}-client"), format!("{name}-server")] {
+        let manifest = out.join(&krate).join("Cargo.toml");
+        let check = Command::new(&cargo)
+            .args(["check", "--quiet", "--offline", "--message-format", "short", "--manifest-path"])
             .arg(&manifest)
-            .env("CARGO_TARGET_DIR", root.join("target/fuzz-check"))
-            .status()
-            .is_ok_and(|s| s.success())
-    })
+            // The workspace's own target: the runtime and its dependencies are built once.
+            .env("CARGO_TARGET_DIR", root.join("target"))
+            .output()
+            .map_err(|e| format!("could not be checked: {e}"))?;
+        let stderr = String::from_utf8_lossy(&check.stderr);
+        let lines: Vec<&str> = stderr.lines().filter(|l| l.contains(": warning: ") || l.contains(": error")).collect();
+        let why = match (check.status.success(), lines.is_empty()) {
+            (true, true) => continue,
+            (true, false) => "compile with warnings",
+            (false, _) => "do not compile",
+        };
+        return Err(format!("{why} ({krate}):\n  {}", lines.join("\n  ")));
+    }
+    Ok(())
 }
 
 /// Removes members and items from `spec` while the generator still ends with `outcome`.
@@ -247,7 +269,7 @@ fn minimise(mut spec: Value, outcome: Outcome, dir: &Path, timeout: Duration) ->
                 continue;
             }
             runs += 1;
-            if run_case(&candidate, dir, timeout)? == outcome {
+            if run_case(&candidate, dir, "minimal", timeout)? == outcome {
                 spec = candidate;
                 progress = true;
             }
