@@ -20,12 +20,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["mailServer"],
                 },
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "text/xml",
                     examples: &["mailServerXml"],
                 },

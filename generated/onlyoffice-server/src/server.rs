@@ -3,10 +3,10 @@
 use std::sync::Arc;
 use axum::Router;
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use mailapi_support::server::{
     Authenticator, Context, Principal, RequestParts, authenticate_request, respond,
-    status,
 };
 use mailapi_support::Problem;
 use mailapi_support::{Scheme, SchemeKind};
@@ -95,6 +95,7 @@ impl GetMailServerRequest {
 }
 
 /// The responses [`Api::get_mail_server`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum GetMailServerResponse {
     /// 200: Mail server data for the current tenant
     OkJson(types::MailServerResponse),
@@ -107,13 +108,13 @@ impl IntoResponse for GetMailServerResponse {
         match self {
             GetMailServerResponse::OkJson(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             GetMailServerResponse::OkXml(body) => {
-                mailapi_support::server::text_response(status(200), "text/xml", body)
+                mailapi_support::server::text_response(StatusCode::OK, "text/xml", body)
             }
         }
     }

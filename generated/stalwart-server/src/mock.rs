@@ -20,12 +20,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["noSecondFactor"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -62,12 +62,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["fallbackAdmin"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -104,12 +104,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["disabled"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -144,12 +144,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["updated"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -184,12 +184,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["nullData"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -220,12 +220,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["exampleOrgRecords"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -262,12 +262,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["recentEntries"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -304,12 +304,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["webadminCode"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -346,12 +346,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["emptyPage"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -386,12 +386,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["createdId"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -422,12 +422,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["individualJane"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -464,12 +464,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["nullData"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -500,12 +500,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["nullData"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -536,12 +536,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["emptyQueue"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -578,12 +578,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["deleted"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -614,12 +614,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["rescheduled"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -654,17 +654,17 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["scheduledMessage"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
                 Candidate {
-                    status: 404u16,
+                    status: 404,
                     media: "application/json",
                     examples: &["notFound"],
                 },
@@ -710,12 +710,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["cancelled"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -746,12 +746,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["rescheduled"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -782,12 +782,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["emptyPage"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -822,12 +822,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["running"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -858,12 +858,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["started"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -894,12 +894,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["stopped"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -930,12 +930,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["cleanReload"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -970,12 +970,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["emptyPage"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -1010,12 +1010,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["emptyPage"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -1050,12 +1050,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["emptyPage"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -1090,12 +1090,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["nullData"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -1126,12 +1126,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["listeners"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -1168,12 +1168,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["hostname"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -1208,12 +1208,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["lookupSettings"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -1250,12 +1250,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["spamScore"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -1292,12 +1292,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["nullData"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -1328,12 +1328,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["nullData"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -1368,12 +1368,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["nullData"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -1404,12 +1404,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["nullData"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -1444,12 +1444,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/octet-stream",
                     examples: &[],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -1477,12 +1477,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["nullData"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -1513,12 +1513,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["nullData"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -1549,12 +1549,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["nullData"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -1585,12 +1585,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["nullData"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -1621,12 +1621,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["nullData"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -1657,12 +1657,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["nullData"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -1693,12 +1693,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["nullData"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -1729,12 +1729,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["nullData"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -1765,12 +1765,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["reset"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -1801,12 +1801,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["emptyPage"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -1841,12 +1841,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["restored"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -1881,12 +1881,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["metricsToken"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -1923,12 +1923,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["tracingToken"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -1965,12 +1965,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["noMetricsStore"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -2007,12 +2007,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "text/event-stream",
                     examples: &[],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -2040,12 +2040,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["smtpSession"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -2082,12 +2082,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["noTracingStore"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -2124,12 +2124,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "text/event-stream",
                     examples: &[],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -2157,12 +2157,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "text/event-stream",
                     examples: &[],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -2190,12 +2190,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["dmarcReport"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -2232,12 +2232,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["troubleshootToken"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -2274,12 +2274,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["nullData"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -2310,12 +2310,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["nullData"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },

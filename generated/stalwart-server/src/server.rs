@@ -3,10 +3,10 @@
 use std::sync::Arc;
 use axum::Router;
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use mailapi_support::server::{
     Authenticator, Context, Principal, RequestParts, authenticate_request, respond,
-    status,
 };
 use mailapi_support::Problem;
 use mailapi_support::{Scheme, SchemeKind};
@@ -3722,6 +3722,7 @@ impl UpdateWebadminRequest {
 }
 
 /// The responses [`Api::obtain_account_auth_settings`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum ObtainAccountAuthSettingsResponse {
     /// 200: OK
     Ok(types::AccountAuthSettingsResponse),
@@ -3736,21 +3737,21 @@ impl IntoResponse for ObtainAccountAuthSettingsResponse {
         match self {
             ObtainAccountAuthSettingsResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             ObtainAccountAuthSettingsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             ObtainAccountAuthSettingsResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -3760,6 +3761,7 @@ impl IntoResponse for ObtainAccountAuthSettingsResponse {
 }
 
 /// The responses [`Api::update_account_auth_settings`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum UpdateAccountAuthSettingsResponse {
     /// 200: OK: the update result, or a management error (HTTP 200).
     Ok(types::UpdateAccountAuthSettingsResponse),
@@ -3774,21 +3776,21 @@ impl IntoResponse for UpdateAccountAuthSettingsResponse {
         match self {
             UpdateAccountAuthSettingsResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             UpdateAccountAuthSettingsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             UpdateAccountAuthSettingsResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -3798,6 +3800,7 @@ impl IntoResponse for UpdateAccountAuthSettingsResponse {
 }
 
 /// The responses [`Api::obtain_encryption_at_rest_settings`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum ObtainEncryptionAtRestSettingsResponse {
     /// 200: OK
     Ok(types::EncryptionAtRestSettingsResponse),
@@ -3812,21 +3815,21 @@ impl IntoResponse for ObtainEncryptionAtRestSettingsResponse {
         match self {
             ObtainEncryptionAtRestSettingsResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             ObtainEncryptionAtRestSettingsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             ObtainEncryptionAtRestSettingsResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -3836,6 +3839,7 @@ impl IntoResponse for ObtainEncryptionAtRestSettingsResponse {
 }
 
 /// The responses [`Api::update_encryption_at_rest_settings`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum UpdateEncryptionAtRestSettingsResponse {
     /// 200: OK
     Ok(types::UnsignedIntegerResponse),
@@ -3850,21 +3854,21 @@ impl IntoResponse for UpdateEncryptionAtRestSettingsResponse {
         match self {
             UpdateEncryptionAtRestSettingsResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             UpdateEncryptionAtRestSettingsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             UpdateEncryptionAtRestSettingsResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -3874,6 +3878,7 @@ impl IntoResponse for UpdateEncryptionAtRestSettingsResponse {
 }
 
 /// The responses [`Api::create_dkim_signature`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum CreateDkimSignatureResponse {
     /// 200: OK
     Ok(types::EmptyResponse),
@@ -3888,21 +3893,21 @@ impl IntoResponse for CreateDkimSignatureResponse {
         match self {
             CreateDkimSignatureResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             CreateDkimSignatureResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             CreateDkimSignatureResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -3912,6 +3917,7 @@ impl IntoResponse for CreateDkimSignatureResponse {
 }
 
 /// The responses [`Api::obtain_dns_records`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum ObtainDnsRecordsResponse {
     /// 200: OK
     Ok(types::DnsRecordListResponse),
@@ -3926,21 +3932,21 @@ impl IntoResponse for ObtainDnsRecordsResponse {
         match self {
             ObtainDnsRecordsResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             ObtainDnsRecordsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             ObtainDnsRecordsResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -3950,6 +3956,7 @@ impl IntoResponse for ObtainDnsRecordsResponse {
 }
 
 /// The responses [`Api::query_log_files`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum QueryLogFilesResponse {
     /// 200: OK
     Ok(types::LogEntryListResponse),
@@ -3964,21 +3971,21 @@ impl IntoResponse for QueryLogFilesResponse {
         match self {
             QueryLogFilesResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             QueryLogFilesResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             QueryLogFilesResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -3988,6 +3995,7 @@ impl IntoResponse for QueryLogFilesResponse {
 }
 
 /// The responses [`Api::obtain_oauth_token`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum ObtainOauthTokenResponse {
     /// 200: OK
     Ok(types::OAuthCodeResponse),
@@ -4002,21 +4010,21 @@ impl IntoResponse for ObtainOauthTokenResponse {
         match self {
             ObtainOauthTokenResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             ObtainOauthTokenResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             ObtainOauthTokenResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -4026,6 +4034,7 @@ impl IntoResponse for ObtainOauthTokenResponse {
 }
 
 /// The responses [`Api::list_principals`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum ListPrincipalsResponse {
     /// 200: OK
     Ok(types::ListResponse),
@@ -4040,21 +4049,21 @@ impl IntoResponse for ListPrincipalsResponse {
         match self {
             ListPrincipalsResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             ListPrincipalsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             ListPrincipalsResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -4064,6 +4073,7 @@ impl IntoResponse for ListPrincipalsResponse {
 }
 
 /// The responses [`Api::create_principal`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum CreatePrincipalResponse {
     /// 200: OK
     Ok(types::UnsignedIntegerResponse),
@@ -4078,21 +4088,21 @@ impl IntoResponse for CreatePrincipalResponse {
         match self {
             CreatePrincipalResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             CreatePrincipalResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             CreatePrincipalResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -4102,6 +4112,7 @@ impl IntoResponse for CreatePrincipalResponse {
 }
 
 /// The responses [`Api::fetch_principal`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum FetchPrincipalResponse {
     /// 200: OK
     Ok(types::PrincipalResponse),
@@ -4116,21 +4127,21 @@ impl IntoResponse for FetchPrincipalResponse {
         match self {
             FetchPrincipalResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             FetchPrincipalResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             FetchPrincipalResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -4140,6 +4151,7 @@ impl IntoResponse for FetchPrincipalResponse {
 }
 
 /// The responses [`Api::delete_principal`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum DeletePrincipalResponse {
     /// 200: OK
     Ok(types::EmptyResponse),
@@ -4154,21 +4166,21 @@ impl IntoResponse for DeletePrincipalResponse {
         match self {
             DeletePrincipalResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             DeletePrincipalResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             DeletePrincipalResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -4178,6 +4190,7 @@ impl IntoResponse for DeletePrincipalResponse {
 }
 
 /// The responses [`Api::update_principal`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum UpdatePrincipalResponse {
     /// 200: OK
     Ok(types::EmptyResponse),
@@ -4192,21 +4205,21 @@ impl IntoResponse for UpdatePrincipalResponse {
         match self {
             UpdatePrincipalResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             UpdatePrincipalResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             UpdatePrincipalResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -4216,6 +4229,7 @@ impl IntoResponse for UpdatePrincipalResponse {
 }
 
 /// The responses [`Api::list_queued_messages`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum ListQueuedMessagesResponse {
     /// 200: OK
     Ok(types::QueuedMessageListResponse),
@@ -4230,21 +4244,21 @@ impl IntoResponse for ListQueuedMessagesResponse {
         match self {
             ListQueuedMessagesResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             ListQueuedMessagesResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             ListQueuedMessagesResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -4254,6 +4268,7 @@ impl IntoResponse for ListQueuedMessagesResponse {
 }
 
 /// The responses [`Api::delete_queued_messages`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum DeleteQueuedMessagesResponse {
     /// 200: OK
     Ok(types::BooleanResponse),
@@ -4268,21 +4283,21 @@ impl IntoResponse for DeleteQueuedMessagesResponse {
         match self {
             DeleteQueuedMessagesResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             DeleteQueuedMessagesResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             DeleteQueuedMessagesResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -4292,6 +4307,7 @@ impl IntoResponse for DeleteQueuedMessagesResponse {
 }
 
 /// The responses [`Api::reschedule_queued_messages`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum RescheduleQueuedMessagesResponse {
     /// 200: OK
     Ok(types::BooleanResponse),
@@ -4306,21 +4322,21 @@ impl IntoResponse for RescheduleQueuedMessagesResponse {
         match self {
             RescheduleQueuedMessagesResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             RescheduleQueuedMessagesResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             RescheduleQueuedMessagesResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -4330,6 +4346,7 @@ impl IntoResponse for RescheduleQueuedMessagesResponse {
 }
 
 /// The responses [`Api::obtain_queued_message_details`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum ObtainQueuedMessageDetailsResponse {
     /// 200: OK
     Ok(types::QueuedMessageResponse),
@@ -4346,28 +4363,28 @@ impl IntoResponse for ObtainQueuedMessageDetailsResponse {
         match self {
             ObtainQueuedMessageDetailsResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             ObtainQueuedMessageDetailsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             ObtainQueuedMessageDetailsResponse::NotFound(body) => {
                 mailapi_support::server::json_response(
-                    status(404),
+                    StatusCode::NOT_FOUND,
                     "application/json",
                     &body,
                 )
             }
             ObtainQueuedMessageDetailsResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -4377,6 +4394,7 @@ impl IntoResponse for ObtainQueuedMessageDetailsResponse {
 }
 
 /// The responses [`Api::cancel_queued_message`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum CancelQueuedMessageResponse {
     /// 200: OK
     Ok(types::BooleanResponse),
@@ -4391,21 +4409,21 @@ impl IntoResponse for CancelQueuedMessageResponse {
         match self {
             CancelQueuedMessageResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             CancelQueuedMessageResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             CancelQueuedMessageResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -4415,6 +4433,7 @@ impl IntoResponse for CancelQueuedMessageResponse {
 }
 
 /// The responses [`Api::reschedule_queued_message`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum RescheduleQueuedMessageResponse {
     /// 200: OK
     Ok(types::BooleanResponse),
@@ -4429,21 +4448,21 @@ impl IntoResponse for RescheduleQueuedMessageResponse {
         match self {
             RescheduleQueuedMessageResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             RescheduleQueuedMessageResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             RescheduleQueuedMessageResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -4453,6 +4472,7 @@ impl IntoResponse for RescheduleQueuedMessageResponse {
 }
 
 /// The responses [`Api::list_queued_reports`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum ListQueuedReportsResponse {
     /// 200: OK
     Ok(types::ListResponse),
@@ -4467,21 +4487,21 @@ impl IntoResponse for ListQueuedReportsResponse {
         match self {
             ListQueuedReportsResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             ListQueuedReportsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             ListQueuedReportsResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -4491,6 +4511,7 @@ impl IntoResponse for ListQueuedReportsResponse {
 }
 
 /// The responses [`Api::obtain_queue_status`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum ObtainQueueStatusResponse {
     /// 200: OK
     Ok(types::BooleanResponse),
@@ -4505,21 +4526,21 @@ impl IntoResponse for ObtainQueueStatusResponse {
         match self {
             ObtainQueueStatusResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             ObtainQueueStatusResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             ObtainQueueStatusResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -4529,6 +4550,7 @@ impl IntoResponse for ObtainQueueStatusResponse {
 }
 
 /// The responses [`Api::resume_queue_processing`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum ResumeQueueProcessingResponse {
     /// 200: OK
     Ok(types::BooleanResponse),
@@ -4543,21 +4565,21 @@ impl IntoResponse for ResumeQueueProcessingResponse {
         match self {
             ResumeQueueProcessingResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             ResumeQueueProcessingResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             ResumeQueueProcessingResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -4567,6 +4589,7 @@ impl IntoResponse for ResumeQueueProcessingResponse {
 }
 
 /// The responses [`Api::stop_queue_processing`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum StopQueueProcessingResponse {
     /// 200: OK
     Ok(types::BooleanResponse),
@@ -4581,21 +4604,21 @@ impl IntoResponse for StopQueueProcessingResponse {
         match self {
             StopQueueProcessingResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             StopQueueProcessingResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             StopQueueProcessingResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -4605,6 +4628,7 @@ impl IntoResponse for StopQueueProcessingResponse {
 }
 
 /// The responses [`Api::reload_settings`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum ReloadSettingsResponse {
     /// 200: OK
     Ok(types::ReloadResultResponse),
@@ -4619,21 +4643,21 @@ impl IntoResponse for ReloadSettingsResponse {
         match self {
             ReloadSettingsResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             ReloadSettingsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             ReloadSettingsResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -4643,6 +4667,7 @@ impl IntoResponse for ReloadSettingsResponse {
 }
 
 /// The responses [`Api::list_incoming_arf_reports`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum ListIncomingArfReportsResponse {
     /// 200: OK
     Ok(types::ListResponse),
@@ -4657,21 +4682,21 @@ impl IntoResponse for ListIncomingArfReportsResponse {
         match self {
             ListIncomingArfReportsResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             ListIncomingArfReportsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             ListIncomingArfReportsResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -4681,6 +4706,7 @@ impl IntoResponse for ListIncomingArfReportsResponse {
 }
 
 /// The responses [`Api::list_incoming_dmarc_reports`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum ListIncomingDmarcReportsResponse {
     /// 200: OK
     Ok(types::ListResponse),
@@ -4695,21 +4721,21 @@ impl IntoResponse for ListIncomingDmarcReportsResponse {
         match self {
             ListIncomingDmarcReportsResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             ListIncomingDmarcReportsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             ListIncomingDmarcReportsResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -4719,6 +4745,7 @@ impl IntoResponse for ListIncomingDmarcReportsResponse {
 }
 
 /// The responses [`Api::list_incoming_tls_reports`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum ListIncomingTlsReportsResponse {
     /// 200: OK
     Ok(types::ListResponse),
@@ -4733,21 +4760,21 @@ impl IntoResponse for ListIncomingTlsReportsResponse {
         match self {
             ListIncomingTlsReportsResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             ListIncomingTlsReportsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             ListIncomingTlsReportsResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -4757,6 +4784,7 @@ impl IntoResponse for ListIncomingTlsReportsResponse {
 }
 
 /// The responses [`Api::update_settings`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum UpdateSettingsResponse {
     /// 200: OK
     Ok(types::EmptyResponse),
@@ -4771,21 +4799,21 @@ impl IntoResponse for UpdateSettingsResponse {
         match self {
             UpdateSettingsResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             UpdateSettingsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             UpdateSettingsResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -4795,6 +4823,7 @@ impl IntoResponse for UpdateSettingsResponse {
 }
 
 /// The responses [`Api::list_settings_by_group`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum ListSettingsByGroupResponse {
     /// 200: OK
     Ok(types::SettingsGroupResponse),
@@ -4809,21 +4838,21 @@ impl IntoResponse for ListSettingsByGroupResponse {
         match self {
             ListSettingsByGroupResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             ListSettingsByGroupResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             ListSettingsByGroupResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -4833,6 +4862,7 @@ impl IntoResponse for ListSettingsByGroupResponse {
 }
 
 /// The responses [`Api::list_settings_by_key`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum ListSettingsByKeyResponse {
     /// 200: OK
     Ok(types::SettingsMapResponse),
@@ -4847,21 +4877,21 @@ impl IntoResponse for ListSettingsByKeyResponse {
         match self {
             ListSettingsByKeyResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             ListSettingsByKeyResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             ListSettingsByKeyResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -4871,6 +4901,7 @@ impl IntoResponse for ListSettingsByKeyResponse {
 }
 
 /// The responses [`Api::list_settings`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum ListSettingsResponse {
     /// 200: OK
     Ok(types::SettingsListResponse),
@@ -4885,21 +4916,21 @@ impl IntoResponse for ListSettingsResponse {
         match self {
             ListSettingsResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             ListSettingsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             ListSettingsResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -4909,6 +4940,7 @@ impl IntoResponse for ListSettingsResponse {
 }
 
 /// The responses [`Api::test_spam_filter_classification`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum TestSpamFilterClassificationResponse {
     /// 200: OK
     Ok(types::SpamClassificationResponse),
@@ -4923,21 +4955,21 @@ impl IntoResponse for TestSpamFilterClassificationResponse {
         match self {
             TestSpamFilterClassificationResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             TestSpamFilterClassificationResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             TestSpamFilterClassificationResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -4947,6 +4979,7 @@ impl IntoResponse for TestSpamFilterClassificationResponse {
 }
 
 /// The responses [`Api::train_spam_filter_ham`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum TrainSpamFilterHamResponse {
     /// 200: OK
     Ok(types::EmptyResponse),
@@ -4961,21 +4994,21 @@ impl IntoResponse for TrainSpamFilterHamResponse {
         match self {
             TrainSpamFilterHamResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             TrainSpamFilterHamResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             TrainSpamFilterHamResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -4985,6 +5018,7 @@ impl IntoResponse for TrainSpamFilterHamResponse {
 }
 
 /// The responses [`Api::train_account_spam_filter_ham`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum TrainAccountSpamFilterHamResponse {
     /// 200: OK
     Ok(types::EmptyResponse),
@@ -4999,21 +5033,21 @@ impl IntoResponse for TrainAccountSpamFilterHamResponse {
         match self {
             TrainAccountSpamFilterHamResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             TrainAccountSpamFilterHamResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             TrainAccountSpamFilterHamResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -5023,6 +5057,7 @@ impl IntoResponse for TrainAccountSpamFilterHamResponse {
 }
 
 /// The responses [`Api::train_spam_filter_spam`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum TrainSpamFilterSpamResponse {
     /// 200: OK
     Ok(types::EmptyResponse),
@@ -5037,21 +5072,21 @@ impl IntoResponse for TrainSpamFilterSpamResponse {
         match self {
             TrainSpamFilterSpamResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             TrainSpamFilterSpamResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             TrainSpamFilterSpamResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -5061,6 +5096,7 @@ impl IntoResponse for TrainSpamFilterSpamResponse {
 }
 
 /// The responses [`Api::train_account_spam_filter_spam`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum TrainAccountSpamFilterSpamResponse {
     /// 200: OK
     Ok(types::EmptyResponse),
@@ -5075,21 +5111,21 @@ impl IntoResponse for TrainAccountSpamFilterSpamResponse {
         match self {
             TrainAccountSpamFilterSpamResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             TrainAccountSpamFilterSpamResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             TrainAccountSpamFilterSpamResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -5099,6 +5135,7 @@ impl IntoResponse for TrainAccountSpamFilterSpamResponse {
 }
 
 /// The responses [`Api::fetch_blob_by_id`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum FetchBlobByIdResponse {
     /// 200: OK: the blob contents.
     Ok(axum::body::Body),
@@ -5113,21 +5150,21 @@ impl IntoResponse for FetchBlobByIdResponse {
         match self {
             FetchBlobByIdResponse::Ok(body) => {
                 mailapi_support::server::body_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/octet-stream",
                     body,
                 )
             }
             FetchBlobByIdResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             FetchBlobByIdResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -5137,6 +5174,7 @@ impl IntoResponse for FetchBlobByIdResponse {
 }
 
 /// The responses [`Api::purge_all_accounts`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum PurgeAllAccountsResponse {
     /// 200: OK
     Ok(types::EmptyResponse),
@@ -5151,21 +5189,21 @@ impl IntoResponse for PurgeAllAccountsResponse {
         match self {
             PurgeAllAccountsResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             PurgeAllAccountsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             PurgeAllAccountsResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -5175,6 +5213,7 @@ impl IntoResponse for PurgeAllAccountsResponse {
 }
 
 /// The responses [`Api::purge_account`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum PurgeAccountResponse {
     /// 200: OK
     Ok(types::EmptyResponse),
@@ -5189,21 +5228,21 @@ impl IntoResponse for PurgeAccountResponse {
         match self {
             PurgeAccountResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             PurgeAccountResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             PurgeAccountResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -5213,6 +5252,7 @@ impl IntoResponse for PurgeAccountResponse {
 }
 
 /// The responses [`Api::purge_blob_store`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum PurgeBlobStoreResponse {
     /// 200: OK
     Ok(types::EmptyResponse),
@@ -5227,21 +5267,21 @@ impl IntoResponse for PurgeBlobStoreResponse {
         match self {
             PurgeBlobStoreResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             PurgeBlobStoreResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             PurgeBlobStoreResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -5251,6 +5291,7 @@ impl IntoResponse for PurgeBlobStoreResponse {
 }
 
 /// The responses [`Api::purge_data_store`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum PurgeDataStoreResponse {
     /// 200: OK
     Ok(types::EmptyResponse),
@@ -5265,21 +5306,21 @@ impl IntoResponse for PurgeDataStoreResponse {
         match self {
             PurgeDataStoreResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             PurgeDataStoreResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             PurgeDataStoreResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -5289,6 +5330,7 @@ impl IntoResponse for PurgeDataStoreResponse {
 }
 
 /// The responses [`Api::purge_in_memory_store`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum PurgeInMemoryStoreResponse {
     /// 200: OK
     Ok(types::EmptyResponse),
@@ -5303,21 +5345,21 @@ impl IntoResponse for PurgeInMemoryStoreResponse {
         match self {
             PurgeInMemoryStoreResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             PurgeInMemoryStoreResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             PurgeInMemoryStoreResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -5327,6 +5369,7 @@ impl IntoResponse for PurgeInMemoryStoreResponse {
 }
 
 /// The responses [`Api::delete_account_bayes_model`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum DeleteAccountBayesModelResponse {
     /// 200: OK
     Ok(types::EmptyResponse),
@@ -5341,21 +5384,21 @@ impl IntoResponse for DeleteAccountBayesModelResponse {
         match self {
             DeleteAccountBayesModelResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             DeleteAccountBayesModelResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             DeleteAccountBayesModelResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -5365,6 +5408,7 @@ impl IntoResponse for DeleteAccountBayesModelResponse {
 }
 
 /// The responses [`Api::delete_global_bayes_model`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum DeleteGlobalBayesModelResponse {
     /// 200: OK
     Ok(types::EmptyResponse),
@@ -5379,21 +5423,21 @@ impl IntoResponse for DeleteGlobalBayesModelResponse {
         match self {
             DeleteGlobalBayesModelResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             DeleteGlobalBayesModelResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             DeleteGlobalBayesModelResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -5403,6 +5447,7 @@ impl IntoResponse for DeleteGlobalBayesModelResponse {
 }
 
 /// The responses [`Api::request_fts_reindex`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum RequestFtsReindexResponse {
     /// 200: OK
     Ok(types::EmptyResponse),
@@ -5417,21 +5462,21 @@ impl IntoResponse for RequestFtsReindexResponse {
         match self {
             RequestFtsReindexResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             RequestFtsReindexResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             RequestFtsReindexResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -5441,6 +5486,7 @@ impl IntoResponse for RequestFtsReindexResponse {
 }
 
 /// The responses [`Api::reset_imap_uids`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum ResetImapUidsResponse {
     /// 200: OK
     Ok(types::UidListResponse),
@@ -5455,21 +5501,21 @@ impl IntoResponse for ResetImapUidsResponse {
         match self {
             ResetImapUidsResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             ResetImapUidsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             ResetImapUidsResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -5479,6 +5525,7 @@ impl IntoResponse for ResetImapUidsResponse {
 }
 
 /// The responses [`Api::list_deleted_messages`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum ListDeletedMessagesResponse {
     /// 200: OK
     Ok(types::ListResponse),
@@ -5493,21 +5540,21 @@ impl IntoResponse for ListDeletedMessagesResponse {
         match self {
             ListDeletedMessagesResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             ListDeletedMessagesResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             ListDeletedMessagesResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -5517,6 +5564,7 @@ impl IntoResponse for ListDeletedMessagesResponse {
 }
 
 /// The responses [`Api::undelete_messages`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum UndeleteMessagesResponse {
     /// 200: OK
     Ok(types::UndeleteResultListResponse),
@@ -5531,21 +5579,21 @@ impl IntoResponse for UndeleteMessagesResponse {
         match self {
             UndeleteMessagesResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             UndeleteMessagesResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             UndeleteMessagesResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -5555,6 +5603,7 @@ impl IntoResponse for UndeleteMessagesResponse {
 }
 
 /// The responses [`Api::obtain_metrics_telemetry_token`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum ObtainMetricsTelemetryTokenResponse {
     /// 200: OK
     Ok(types::TokenResponse),
@@ -5569,21 +5618,21 @@ impl IntoResponse for ObtainMetricsTelemetryTokenResponse {
         match self {
             ObtainMetricsTelemetryTokenResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             ObtainMetricsTelemetryTokenResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             ObtainMetricsTelemetryTokenResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -5593,6 +5642,7 @@ impl IntoResponse for ObtainMetricsTelemetryTokenResponse {
 }
 
 /// The responses [`Api::request_tracing_token`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum RequestTracingTokenResponse {
     /// 200: OK
     Ok(types::TokenResponse),
@@ -5607,21 +5657,21 @@ impl IntoResponse for RequestTracingTokenResponse {
         match self {
             RequestTracingTokenResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             RequestTracingTokenResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             RequestTracingTokenResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -5631,6 +5681,7 @@ impl IntoResponse for RequestTracingTokenResponse {
 }
 
 /// The responses [`Api::fetch_telemetry_metrics`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum FetchTelemetryMetricsResponse {
     /// 200: OK: the metrics, or a management error (HTTP 200).
     Ok(types::FetchTelemetryMetricsResponse),
@@ -5645,21 +5696,21 @@ impl IntoResponse for FetchTelemetryMetricsResponse {
         match self {
             FetchTelemetryMetricsResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             FetchTelemetryMetricsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             FetchTelemetryMetricsResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -5686,14 +5737,14 @@ impl IntoResponse for LiveMetricsResponse {
             }
             LiveMetricsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             LiveMetricsResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -5703,6 +5754,7 @@ impl IntoResponse for LiveMetricsResponse {
 }
 
 /// The responses [`Api::obtain_trace_details`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum ObtainTraceDetailsResponse {
     /// 200: OK
     Ok(types::TraceEventListResponse),
@@ -5717,21 +5769,21 @@ impl IntoResponse for ObtainTraceDetailsResponse {
         match self {
             ObtainTraceDetailsResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             ObtainTraceDetailsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             ObtainTraceDetailsResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -5741,6 +5793,7 @@ impl IntoResponse for ObtainTraceDetailsResponse {
 }
 
 /// The responses [`Api::list_stored_traces`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum ListStoredTracesResponse {
     /// 200: OK: a page of traces, or a management error (HTTP 200).
     Ok(types::ListStoredTracesResponse),
@@ -5755,21 +5808,21 @@ impl IntoResponse for ListStoredTracesResponse {
         match self {
             ListStoredTracesResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             ListStoredTracesResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             ListStoredTracesResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -5796,14 +5849,14 @@ impl IntoResponse for StartLiveTracingResponse {
             }
             StartLiveTracingResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             StartLiveTracingResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -5830,14 +5883,14 @@ impl IntoResponse for RunDeliveryTroubleshootingResponse {
             }
             RunDeliveryTroubleshootingResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             RunDeliveryTroubleshootingResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -5847,6 +5900,7 @@ impl IntoResponse for RunDeliveryTroubleshootingResponse {
 }
 
 /// The responses [`Api::run_dmarc_troubleshooting`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum RunDmarcTroubleshootingResponse {
     /// 200: OK
     Ok(types::DmarcTroubleshootingReportResponse),
@@ -5861,21 +5915,21 @@ impl IntoResponse for RunDmarcTroubleshootingResponse {
         match self {
             RunDmarcTroubleshootingResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             RunDmarcTroubleshootingResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             RunDmarcTroubleshootingResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -5885,6 +5939,7 @@ impl IntoResponse for RunDmarcTroubleshootingResponse {
 }
 
 /// The responses [`Api::obtain_troubleshooting_token`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum ObtainTroubleshootingTokenResponse {
     /// 200: OK
     Ok(types::TokenResponse),
@@ -5899,21 +5954,21 @@ impl IntoResponse for ObtainTroubleshootingTokenResponse {
         match self {
             ObtainTroubleshootingTokenResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             ObtainTroubleshootingTokenResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             ObtainTroubleshootingTokenResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -5923,6 +5978,7 @@ impl IntoResponse for ObtainTroubleshootingTokenResponse {
 }
 
 /// The responses [`Api::update_spam_filter`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum UpdateSpamFilterResponse {
     /// 200: OK
     Ok(types::EmptyResponse),
@@ -5937,21 +5993,21 @@ impl IntoResponse for UpdateSpamFilterResponse {
         match self {
             UpdateSpamFilterResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             UpdateSpamFilterResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             UpdateSpamFilterResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -5961,6 +6017,7 @@ impl IntoResponse for UpdateSpamFilterResponse {
 }
 
 /// The responses [`Api::update_webadmin`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum UpdateWebadminResponse {
     /// 200: OK
     Ok(types::EmptyResponse),
@@ -5975,21 +6032,21 @@ impl IntoResponse for UpdateWebadminResponse {
         match self {
             UpdateWebadminResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             UpdateWebadminResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             UpdateWebadminResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )

@@ -7,7 +7,7 @@ use quote::quote;
 
 use super::{doc_attrs, ident};
 use crate::model::{
-    Additional, Api, EnumValue, Field, Primitive, Struct, TypeDef, TypeKind, TypeRef, Union,
+    Additional, Api, EnumValue, Field, Presence, Primitive, Struct, TypeDef, TypeKind, TypeRef, Union,
 };
 
 /// How enums treat values the spec does not list.
@@ -83,6 +83,7 @@ fn primitive(p: Primitive) -> TokenStream {
         Primitive::DateTime => quote! { chrono::DateTime<chrono::FixedOffset> },
         Primitive::Date => quote! { chrono::NaiveDate },
         Primitive::Base64 => quote! { mailapi_support::Base64Bytes },
+        Primitive::Unit => quote! { () },
     }
 }
 
@@ -141,7 +142,7 @@ fn structure(name: &str, s: &Struct, types: &BTreeMap<&str, &TypeDef>) -> TokenS
 
 /// readOnly and writeOnly fields travel in one direction only, so neither side can require them.
 fn is_optional(f: &Field) -> bool {
-    !f.required || f.read_only || f.write_only
+    f.presence.is_optional()
 }
 
 fn field(owner: &str, f: &Field, types: &BTreeMap<&str, &TypeDef>) -> TokenStream {
@@ -159,21 +160,21 @@ fn field(owner: &str, f: &Field, types: &BTreeMap<&str, &TypeDef>) -> TokenStrea
         let json = &f.json_name;
         serde_args.push(quote! { rename = #json });
     }
-    let ty = match (is_optional(f), f.nullable) {
-        (true, true) => {
+    let ty = match f.presence {
+        Presence::OptionalNullable => {
             serde_args.push(quote! { default, skip_serializing_if = "mailapi_support::Nullable::is_absent" });
             quote! { mailapi_support::Nullable<#base> }
         }
-        (true, false) => {
+        Presence::Optional => {
             serde_args.push(quote! { default, skip_serializing_if = "Option::is_none" });
             quote! { Option<#base> }
         }
-        (false, true) => {
+        Presence::Nullable => {
             // Without `deserialize_with`, serde would accept a missing field as `None`.
             serde_args.push(quote! { deserialize_with = "Option::deserialize" });
             quote! { Option<#base> }
         }
-        (false, false) => base,
+        Presence::Required => base,
     };
     let attr = (!serde_args.is_empty()).then(|| quote! { #[serde(#(#serde_args),*)] });
     let docs = doc_attrs(&field_doc(f));

@@ -7,7 +7,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::ident;
-use crate::model::{Additional, Api, Constraints, Field, Param, TypeDef, TypeKind, TypeRef, Union};
+use crate::model::{Additional, Api, Constraints, Field, Param, Presence, TypeDef, TypeKind, TypeRef, Union};
 
 /// The `validate` module of a server crate: a `Validate` impl for every type that has (or
 /// contains) a constraint.
@@ -43,6 +43,26 @@ impl<'a> Checked<'a> {
     /// Whether a value of type `ty` has anything to validate.
     pub fn needs(&self, ty: &TypeRef) -> bool {
         refers_to(ty, &self.needed, &self.types)
+    }
+
+    /// The checks of a parameter's constraints (its own and its alias's, merged by the model),
+    /// reported with the parameter's name; bound to `request.<field>`.
+    pub fn param_check(&self, p: &Param) -> Option<TokenStream> {
+        let own = checks(&p.constraints, shape(&p.ty, &self.types), quote! { value });
+        if own.is_empty() {
+            return None;
+        }
+        let name = ident(&p.field);
+        let wire = &p.name;
+        let inner = quote! {
+            let here = mailapi_support::server::Violations::parameter(#wire);
+            #(#own)*
+        };
+        Some(if p.presence.is_optional() {
+            quote! { if let Some(value) = &request.#name { #inner } }
+        } else {
+            quote! { { let value = &request.#name; #inner } }
+        })
     }
 }
 
@@ -83,24 +103,9 @@ fn refers_to(ty: &TypeRef, needed: &BTreeSet<&str>, types: &BTreeMap<&str, &Type
     }
 }
 
-/// The constraints of a named alias (`Email: {type: string, maxLength: 254}`).
-fn alias_constraints<'a>(ty: &TypeRef, types: &BTreeMap<&str, &'a TypeDef>) -> Option<&'a Constraints> {
-    match ty {
-        TypeRef::Named(n) => match types.get(n.as_str()).map(|t| &t.kind) {
-            Some(TypeKind::Alias { constraints, .. }) => Some(constraints),
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
-/// Whether a field's own limits (with its alias's) produce any check.
+/// Whether a field's limits (its own and its alias's, merged by the model) produce any check.
 fn own_checks(f: &Field, types: &BTreeMap<&str, &TypeDef>) -> bool {
-    let mut constraints = f.constraints.clone();
-    if let Some(alias) = alias_constraints(&f.ty, types) {
-        merge(&mut constraints, alias);
-    }
-    !checks(&constraints, shape(&f.ty, types), quote! { value }).is_empty()
+    !checks(&f.constraints, shape(&f.ty, types), quote! { value }).is_empty()
 }
 
 fn impl_for(t: &TypeDef, types: &BTreeMap<&str, &TypeDef>, needed: &BTreeSet<&str>) -> Option<TokenStream> {
@@ -145,12 +150,8 @@ fn union_checks(name: &proc_macro2::Ident, u: &Union, types: &BTreeMap<&str, &Ty
 fn field_checks(f: &Field, types: &BTreeMap<&str, &TypeDef>, needed: &BTreeSet<&str>) -> TokenStream {
     let name = ident(&f.name);
     let json = &f.json_name;
-    let mut constraints = f.constraints.clone();
-    if let Some(alias) = alias_constraints(&f.ty, types) {
-        merge(&mut constraints, alias);
-    }
     let value = if f.secret { quote! { value.expose() } } else { quote! { value } };
-    let own = checks(&constraints, shape(&f.ty, types), value);
+    let own = checks(&f.constraints, shape(&f.ty, types), value);
     let nested = refers_to(&f.ty, needed, types).then(|| quote! { value.validate(&here, violations); });
     if own.is_empty() && nested.is_none() {
         return quote! {};
@@ -160,10 +161,10 @@ fn field_checks(f: &Field, types: &BTreeMap<&str, &TypeDef>, needed: &BTreeSet<&
         #(#own)*
         #nested
     };
-    match (!f.required || f.read_only || f.write_only, f.nullable) {
-        (true, true) => quote! { if let Some(value) = self.#name.as_option() { #inner } },
-        (true, false) | (false, true) => quote! { if let Some(value) = &self.#name { #inner } },
-        (false, false) => quote! { { let value = &self.#name; #inner } },
+    match f.presence {
+        Presence::OptionalNullable => quote! { if let Some(value) = self.#name.as_option() { #inner } },
+        Presence::Optional | Presence::Nullable => quote! { if let Some(value) = &self.#name { #inner } },
+        Presence::Required => quote! { { let value = &self.#name; #inner } },
     }
 }
 
@@ -188,21 +189,6 @@ pub fn shape(ty: &TypeRef, types: &BTreeMap<&str, &TypeDef>) -> Shape {
         },
         _ => Shape::Other,
     }
-}
-
-fn merge(into: &mut Constraints, from: &Constraints) {
-    into.min_length = into.min_length.or(from.min_length);
-    into.max_length = into.max_length.or(from.max_length);
-    into.pattern = into.pattern.clone().or(from.pattern.clone());
-    into.minimum = into.minimum.clone().or(from.minimum.clone());
-    into.maximum = into.maximum.clone().or(from.maximum.clone());
-    into.exclusive_minimum |= from.exclusive_minimum;
-    into.exclusive_maximum |= from.exclusive_maximum;
-    into.multiple_of = into.multiple_of.clone().or(from.multiple_of.clone());
-    into.min_items = into.min_items.or(from.min_items);
-    into.max_items = into.max_items.or(from.max_items);
-    into.min_properties = into.min_properties.or(from.min_properties);
-    into.max_properties = into.max_properties.or(from.max_properties);
 }
 
 fn opt_u64(v: Option<u64>) -> TokenStream {
@@ -255,24 +241,4 @@ fn number_checks(c: &Constraints, value: &TokenStream, out: &mut Vec<TokenStream
     if let Some(m) = c.multiple_of.as_ref().and_then(serde_json::Number::as_f64) {
         out.push(quote! { violations.multiple_of(&here, #value, #m); });
     }
-}
-
-/// The checks of a parameter's constraints, reported with the parameter's name.
-pub fn param_check(p: &Param) -> Option<TokenStream> {
-    let own = checks(&p.constraints, shape(&p.ty, &BTreeMap::new()), quote! { value });
-    if own.is_empty() {
-        return None;
-    }
-    let name = ident(&p.field);
-    let wire = &p.name;
-    let required = p.required || p.location == crate::model::ParamLocation::Path;
-    let inner = quote! {
-        let here = mailapi_support::server::Violations::parameter(#wire);
-        #(#own)*
-    };
-    Some(if required {
-        quote! { { let value = &request.#name; #inner } }
-    } else {
-        quote! { if let Some(value) = &request.#name { #inner } }
-    })
 }

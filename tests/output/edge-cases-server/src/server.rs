@@ -3,10 +3,10 @@
 use std::sync::Arc;
 use axum::Router;
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use mailapi_support::server::{
     Authenticator, Context, Principal, RequestParts, authenticate_request, respond,
-    status,
 };
 use mailapi_support::Problem;
 use mailapi_support::{Scheme, SchemeKind};
@@ -356,6 +356,7 @@ impl PostThingRequest {
 }
 
 /// The responses [`Api::get_blob`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum GetBlobResponse {
     /// 200: bytes
     Ok(axum::body::Body),
@@ -368,14 +369,14 @@ impl IntoResponse for GetBlobResponse {
         match self {
             GetBlobResponse::Ok(body) => {
                 mailapi_support::server::body_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/octet-stream",
                     body,
                 )
             }
             GetBlobResponse::NotFound(body) => {
                 mailapi_support::server::json_response(
-                    status(404),
+                    StatusCode::NOT_FOUND,
                     "application/json",
                     &body,
                 )
@@ -385,6 +386,7 @@ impl IntoResponse for GetBlobResponse {
 }
 
 /// The responses [`Api::put_blob`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum PutBlobResponse {
     /// 200: text
     Ok(String),
@@ -394,7 +396,11 @@ impl IntoResponse for PutBlobResponse {
     fn into_response(self) -> Response {
         match self {
             PutBlobResponse::Ok(body) => {
-                mailapi_support::server::text_response(status(200), "text/plain", body)
+                mailapi_support::server::text_response(
+                    StatusCode::OK,
+                    "text/plain",
+                    body,
+                )
             }
         }
     }
@@ -433,6 +439,7 @@ impl IntoResponse for StreamEventsTextResponse {
 }
 
 /// The responses [`Api::get_thing`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum GetThingResponse {
     /// 200: ok
     Ok(types::Thing),
@@ -443,9 +450,9 @@ pub enum GetThingResponse {
     /// 400: bad
     BadRequestPlain(String),
     /// 4XX: other client error
-    ClientError(axum::http::StatusCode, types::Problem),
+    ClientError(StatusCode, types::Problem),
     /// Any other status: anything
-    Other(axum::http::StatusCode, types::Problem),
+    Other(StatusCode, types::Problem),
 }
 
 impl IntoResponse for GetThingResponse {
@@ -453,21 +460,25 @@ impl IntoResponse for GetThingResponse {
         match self {
             GetThingResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
-            GetThingResponse::Created => status(201).into_response(),
+            GetThingResponse::Created => StatusCode::CREATED.into_response(),
             GetThingResponse::BadRequestJson(body) => {
                 mailapi_support::server::json_response(
-                    status(400),
+                    StatusCode::BAD_REQUEST,
                     "application/json",
                     &body,
                 )
             }
             GetThingResponse::BadRequestPlain(body) => {
-                mailapi_support::server::text_response(status(400), "text/plain", body)
+                mailapi_support::server::text_response(
+                    StatusCode::BAD_REQUEST,
+                    "text/plain",
+                    body,
+                )
             }
             GetThingResponse::ClientError(code, body) => {
                 mailapi_support::server::json_response(code, "application/json", &body)
@@ -480,6 +491,7 @@ impl IntoResponse for GetThingResponse {
 }
 
 /// The responses [`Api::post_thing`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum PostThingResponse {
     /// 204: done
     NoContent,
@@ -488,7 +500,7 @@ pub enum PostThingResponse {
 impl IntoResponse for PostThingResponse {
     fn into_response(self) -> Response {
         match self {
-            PostThingResponse::NoContent => status(204).into_response(),
+            PostThingResponse::NoContent => StatusCode::NO_CONTENT.into_response(),
         }
     }
 }
