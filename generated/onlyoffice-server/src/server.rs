@@ -18,19 +18,40 @@ pub const AUTHORIZATION_TOKEN: Scheme = Scheme {
     kind: SchemeKind::ApiKeyHeader("Authorization"),
 };
 
+/// The `basicAuth` security scheme.
+pub const BASIC_AUTH: Scheme = Scheme {
+    name: "basicAuth",
+    kind: SchemeKind::Basic,
+};
+
+/// The `bearerAuth` security scheme.
+pub const BEARER_AUTH: Scheme = Scheme {
+    name: "bearerAuth",
+    kind: SchemeKind::Bearer,
+};
+
 /// The operations of ONLYOFFICE Workspace API - mail server: implement this trait and serve it with [`router`].
 ///
 /// Each method gets a request that has already been authenticated, parsed and validated against the spec, and answers with one of the responses the spec documents. An `Err` is sent as an RFC 7807 problem: use it for failures the spec does not describe.
 pub trait Api: Send + Sync + 'static {
     /// Get the mail server
     ///
-    /// Returns the mail server associated with the current tenant. This function requires authentication. This method does not have any parameters.
+    /// Returns the mail server associated with the current tenant. This function requires authentication and portal administrator rights. This method does not have any parameters.
     ///
     /// `GET /api/2.0/mailserver/server`
     fn get_mail_server(
         &self,
         request: GetMailServerRequest,
     ) -> impl Future<Output = Result<GetMailServerResponse, Problem>> + Send;
+    /// Get the mail server (XML)
+    ///
+    /// The same call as getMailServer, answered in XML because the path ends in .xml. This function requires authentication and portal administrator rights.
+    ///
+    /// `GET /api/2.0/mailserver/server.xml`
+    fn get_mail_server_xml(
+        &self,
+        request: GetMailServerXmlRequest,
+    ) -> impl Future<Output = Result<GetMailServerXmlResponse, Problem>> + Send;
 }
 
 /// An axum router serving `api` with `authenticator` checking credentials, mounted under the spec's base path `/`.
@@ -42,6 +63,10 @@ pub fn router<A: Api, Au: Authenticator + 'static>(api: A, authenticator: Au) ->
         .route(
             "/api/2.0/mailserver/server",
             axum::routing::get(get_mail_server::<A, Au>),
+        )
+        .route(
+            "/api/2.0/mailserver/server.xml",
+            axum::routing::get(get_mail_server_xml::<A, Au>),
         )
         .with_state(shared);
     mailapi_support::server::with_defaults(routes)
@@ -59,7 +84,7 @@ async fn get_mail_server<A: Api, Au: Authenticator>(
     let principal = match authenticate_request(
             &shared.authenticator,
             &parts,
-            &[&[AUTHORIZATION_TOKEN]],
+            &[&[AUTHORIZATION_TOKEN], &[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
@@ -68,6 +93,26 @@ async fn get_mail_server<A: Api, Au: Authenticator>(
     };
     match GetMailServerRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.get_mail_server(request).await),
+        Err(problem) => problem.into_response(),
+    }
+}
+
+async fn get_mail_server_xml<A: Api, Au: Authenticator>(
+    State(shared): State<Arc<Shared<A, Au>>>,
+    parts: RequestParts,
+) -> Response {
+    let principal = match authenticate_request(
+            &shared.authenticator,
+            &parts,
+            &[&[AUTHORIZATION_TOKEN], &[BASIC_AUTH], &[BEARER_AUTH]],
+        )
+        .await
+    {
+        Ok(principal) => principal,
+        Err(problem) => return problem.into_response(),
+    };
+    match GetMailServerXmlRequest::parse(parts, principal) {
+        Ok(request) => respond(shared.api.get_mail_server_xml(request).await),
         Err(problem) => problem.into_response(),
     }
 }
@@ -94,27 +139,115 @@ impl GetMailServerRequest {
     }
 }
 
+/// The parsed and validated request of [`Api::get_mail_server_xml`].
+#[derive(Debug)]
+pub struct GetMailServerXmlRequest {
+    /// Who called, and the request headers.
+    pub context: Context,
+}
+
+impl GetMailServerXmlRequest {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
+        let request = Self {
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
+        };
+        Ok(request)
+    }
+}
+
 /// The responses [`Api::get_mail_server`] may answer with, as the spec documents them.
 #[derive(Debug)]
 pub enum GetMailServerResponse {
     /// 200: Mail server data for the current tenant
-    OkJson(types::MailServerResponse),
-    /// 200: Mail server data for the current tenant
-    OkXml(String),
+    Ok(types::MailServerResponse),
+    /// 401: No valid credentials. The body is the plain text Unauthorized; when the request carried an Authorization header, WWW-Authenticate names the Basic realm.
+    Unauthorized(String),
+    /// 403: The caller is not a portal administrator (SecurityException "Need admin privileges.").
+    Forbidden(types::ErrorEnvelope),
+    /// 500: Server error, e.g. the tenant's pricing plan does not include the mail server.
+    InternalServerError(types::ErrorEnvelope),
 }
 
 impl IntoResponse for GetMailServerResponse {
     fn into_response(self) -> Response {
         match self {
-            GetMailServerResponse::OkJson(body) => {
+            GetMailServerResponse::Ok(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
-            GetMailServerResponse::OkXml(body) => {
+            GetMailServerResponse::Unauthorized(body) => {
+                mailapi_support::server::text_response(
+                    StatusCode::UNAUTHORIZED,
+                    "text/html",
+                    body,
+                )
+            }
+            GetMailServerResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/json",
+                    &body,
+                )
+            }
+            GetMailServerResponse::InternalServerError(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "application/json",
+                    &body,
+                )
+            }
+        }
+    }
+}
+
+/// The responses [`Api::get_mail_server_xml`] may answer with, as the spec documents them.
+#[derive(Debug)]
+pub enum GetMailServerXmlResponse {
+    /// 200: Mail server data for the current tenant, in XML
+    Ok(String),
+    /// 401: No valid credentials. The body is the plain text Unauthorized; when the request carried an Authorization header, WWW-Authenticate names the Basic realm.
+    Unauthorized(String),
+    /// 403: The caller is not a portal administrator; the error envelope in XML.
+    Forbidden(String),
+    /// 500: Server error; the error envelope in XML.
+    InternalServerError(String),
+}
+
+impl IntoResponse for GetMailServerXmlResponse {
+    fn into_response(self) -> Response {
+        match self {
+            GetMailServerXmlResponse::Ok(body) => {
                 mailapi_support::server::text_response(StatusCode::OK, "text/xml", body)
+            }
+            GetMailServerXmlResponse::Unauthorized(body) => {
+                mailapi_support::server::text_response(
+                    StatusCode::UNAUTHORIZED,
+                    "text/html",
+                    body,
+                )
+            }
+            GetMailServerXmlResponse::Forbidden(body) => {
+                mailapi_support::server::text_response(
+                    StatusCode::FORBIDDEN,
+                    "text/xml",
+                    body,
+                )
+            }
+            GetMailServerXmlResponse::InternalServerError(body) => {
+                mailapi_support::server::text_response(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "text/xml",
+                    body,
+                )
             }
         }
     }
