@@ -38,17 +38,17 @@ pub struct ApiResponseEnvelope {
     /// Total number of items of a paged collection; left out when unknown.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
-    /// Status of the call; 0 ok, 1 error.
-    pub status: ApiResponseEnvelopeStatus,
+    /// Status of a call, 0 ok or 1 error.
+    pub status: ApiStatus,
     /// HTTP status code of the response.
     #[serde(rename = "statusCode", default, skip_serializing_if = "Option::is_none")]
     pub status_code: Option<i64>,
 }
 
-/// Status of the call; 0 ok, 1 error.
+/// Status of a call, 0 ok or 1 error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(from = "i64", into = "i64")]
-pub enum ApiResponseEnvelopeStatus {
+pub enum ApiStatus {
     /// `0`
     Ok,
     /// `1`
@@ -57,22 +57,22 @@ pub enum ApiResponseEnvelopeStatus {
     Unknown(i64),
 }
 
-impl From<i64> for ApiResponseEnvelopeStatus {
+impl From<i64> for ApiStatus {
     fn from(value: i64) -> Self {
         match value {
-            0 => ApiResponseEnvelopeStatus::Ok,
-            1 => ApiResponseEnvelopeStatus::Error,
-            other => ApiResponseEnvelopeStatus::Unknown(other),
+            0 => ApiStatus::Ok,
+            1 => ApiStatus::Error,
+            other => ApiStatus::Unknown(other),
         }
     }
 }
 
-impl From<ApiResponseEnvelopeStatus> for i64 {
-    fn from(value: ApiResponseEnvelopeStatus) -> i64 {
+impl From<ApiStatus> for i64 {
+    fn from(value: ApiStatus) -> i64 {
         match value {
-            ApiResponseEnvelopeStatus::Ok => 0,
-            ApiResponseEnvelopeStatus::Error => 1,
-            ApiResponseEnvelopeStatus::Unknown(value) => value,
+            ApiStatus::Ok => 0,
+            ApiStatus::Error => 1,
+            ApiStatus::Unknown(value) => value,
         }
     }
 }
@@ -127,45 +127,13 @@ pub struct ErrorEnvelope {
     /// Total number of items of a paged collection; left out when unknown.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
-    /// Status of the call; 0 ok, 1 error.
-    pub status: ErrorEnvelopeStatus,
+    /// Status of a call, 0 ok or 1 error.
+    pub status: ApiStatus,
     /// HTTP status code of the response.
     #[serde(rename = "statusCode", default, skip_serializing_if = "Option::is_none")]
     pub status_code: Option<i64>,
     /// The error member of the envelope: the innermost exception of the failed call.
     pub error: ApiError,
-}
-
-/// Status of the call; 0 ok, 1 error.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(from = "i64", into = "i64")]
-pub enum ErrorEnvelopeStatus {
-    /// `0`
-    Ok,
-    /// `1`
-    Error,
-    /// A value this version of the spec does not list.
-    Unknown(i64),
-}
-
-impl From<i64> for ErrorEnvelopeStatus {
-    fn from(value: i64) -> Self {
-        match value {
-            0 => ErrorEnvelopeStatus::Ok,
-            1 => ErrorEnvelopeStatus::Error,
-            other => ErrorEnvelopeStatus::Unknown(other),
-        }
-    }
-}
-
-impl From<ErrorEnvelopeStatus> for i64 {
-    fn from(value: ErrorEnvelopeStatus) -> i64 {
-        match value {
-            ErrorEnvelopeStatus::Ok => 0,
-            ErrorEnvelopeStatus::Error => 1,
-            ErrorEnvelopeStatus::Unknown(value) => value,
-        }
-    }
 }
 
 /// Mail server data for the current tenant.
@@ -201,45 +169,13 @@ pub struct MailServerResponse {
     /// Total number of items of a paged collection; left out when unknown.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
-    /// Status of the call; 0 ok, 1 error.
-    pub status: MailServerResponseStatus,
+    /// Status of a call, 0 ok or 1 error.
+    pub status: ApiStatus,
     /// HTTP status code of the response.
     #[serde(rename = "statusCode", default, skip_serializing_if = "Option::is_none")]
     pub status_code: Option<i64>,
     /// Mail server data for the current tenant.
     pub response: MailServerData,
-}
-
-/// Status of the call; 0 ok, 1 error.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(from = "i64", into = "i64")]
-pub enum MailServerResponseStatus {
-    /// `0`
-    Ok,
-    /// `1`
-    Error,
-    /// A value this version of the spec does not list.
-    Unknown(i64),
-}
-
-impl From<i64> for MailServerResponseStatus {
-    fn from(value: i64) -> Self {
-        match value {
-            0 => MailServerResponseStatus::Ok,
-            1 => MailServerResponseStatus::Error,
-            other => MailServerResponseStatus::Unknown(other),
-        }
-    }
-}
-
-impl From<MailServerResponseStatus> for i64 {
-    fn from(value: MailServerResponseStatus) -> i64 {
-        match value {
-            MailServerResponseStatus::Ok => 0,
-            MailServerResponseStatus::Error => 1,
-            MailServerResponseStatus::Unknown(value) => value,
-        }
-    }
 }
 
 /// Incoming (inServer) or outgoing (outServer) server connection settings.

@@ -38,41 +38,39 @@ pub struct ApiResponseEnvelope {
     /// Total number of items of a paged collection; left out when unknown.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
-    /// Status of the call; 0 ok, 1 error.
-    pub status: ApiResponseEnvelopeStatus,
+    /// Status of a call, 0 ok or 1 error.
+    pub status: ApiStatus,
     /// HTTP status code of the response.
     #[serde(rename = "statusCode", default, skip_serializing_if = "Option::is_none")]
     pub status_code: Option<i64>,
 }
 
-/// Status of the call; 0 ok, 1 error.
+/// Status of a call, 0 ok or 1 error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "i64", into = "i64")]
-pub enum ApiResponseEnvelopeStatus {
+pub enum ApiStatus {
     /// `0`
     Ok,
     /// `1`
     Error,
 }
 
-impl TryFrom<i64> for ApiResponseEnvelopeStatus {
+impl TryFrom<i64> for ApiStatus {
     type Error = String;
     fn try_from(value: i64) -> Result<Self, String> {
         match value {
-            0 => Ok(ApiResponseEnvelopeStatus::Ok),
-            1 => Ok(ApiResponseEnvelopeStatus::Error),
-            other => {
-                Err(format!("unknown value {other} for `ApiResponseEnvelopeStatus`"))
-            }
+            0 => Ok(ApiStatus::Ok),
+            1 => Ok(ApiStatus::Error),
+            other => Err(format!("unknown value {other} for `ApiStatus`")),
         }
     }
 }
 
-impl From<ApiResponseEnvelopeStatus> for i64 {
-    fn from(value: ApiResponseEnvelopeStatus) -> i64 {
+impl From<ApiStatus> for i64 {
+    fn from(value: ApiStatus) -> i64 {
         match value {
-            ApiResponseEnvelopeStatus::Ok => 0,
-            ApiResponseEnvelopeStatus::Error => 1,
+            ApiStatus::Ok => 0,
+            ApiStatus::Error => 1,
         }
     }
 }
@@ -127,43 +125,13 @@ pub struct ErrorEnvelope {
     /// Total number of items of a paged collection; left out when unknown.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
-    /// Status of the call; 0 ok, 1 error.
-    pub status: ErrorEnvelopeStatus,
+    /// Status of a call, 0 ok or 1 error.
+    pub status: ApiStatus,
     /// HTTP status code of the response.
     #[serde(rename = "statusCode", default, skip_serializing_if = "Option::is_none")]
     pub status_code: Option<i64>,
     /// The error member of the envelope: the innermost exception of the failed call.
     pub error: ApiError,
-}
-
-/// Status of the call; 0 ok, 1 error.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "i64", into = "i64")]
-pub enum ErrorEnvelopeStatus {
-    /// `0`
-    Ok,
-    /// `1`
-    Error,
-}
-
-impl TryFrom<i64> for ErrorEnvelopeStatus {
-    type Error = String;
-    fn try_from(value: i64) -> Result<Self, String> {
-        match value {
-            0 => Ok(ErrorEnvelopeStatus::Ok),
-            1 => Ok(ErrorEnvelopeStatus::Error),
-            other => Err(format!("unknown value {other} for `ErrorEnvelopeStatus`")),
-        }
-    }
-}
-
-impl From<ErrorEnvelopeStatus> for i64 {
-    fn from(value: ErrorEnvelopeStatus) -> i64 {
-        match value {
-            ErrorEnvelopeStatus::Ok => 0,
-            ErrorEnvelopeStatus::Error => 1,
-        }
-    }
 }
 
 /// Mail server data for the current tenant.
@@ -199,43 +167,13 @@ pub struct MailServerResponse {
     /// Total number of items of a paged collection; left out when unknown.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
-    /// Status of the call; 0 ok, 1 error.
-    pub status: MailServerResponseStatus,
+    /// Status of a call, 0 ok or 1 error.
+    pub status: ApiStatus,
     /// HTTP status code of the response.
     #[serde(rename = "statusCode", default, skip_serializing_if = "Option::is_none")]
     pub status_code: Option<i64>,
     /// Mail server data for the current tenant.
     pub response: MailServerData,
-}
-
-/// Status of the call; 0 ok, 1 error.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "i64", into = "i64")]
-pub enum MailServerResponseStatus {
-    /// `0`
-    Ok,
-    /// `1`
-    Error,
-}
-
-impl TryFrom<i64> for MailServerResponseStatus {
-    type Error = String;
-    fn try_from(value: i64) -> Result<Self, String> {
-        match value {
-            0 => Ok(MailServerResponseStatus::Ok),
-            1 => Ok(MailServerResponseStatus::Error),
-            other => Err(format!("unknown value {other} for `MailServerResponseStatus`")),
-        }
-    }
-}
-
-impl From<MailServerResponseStatus> for i64 {
-    fn from(value: MailServerResponseStatus) -> i64 {
-        match value {
-            MailServerResponseStatus::Ok => 0,
-            MailServerResponseStatus::Error => 1,
-        }
-    }
 }
 
 /// Incoming (inServer) or outgoing (outServer) server connection settings.
