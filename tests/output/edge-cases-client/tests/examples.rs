@@ -56,6 +56,13 @@ fn get_blob() {
 }
 
 #[test]
+fn get_representation() {
+    let name = "response 200 `json`";
+    let json = r#"{"name":"a","score":1}"#;
+    round_trip::<types::Thing>(name, json);
+}
+
+#[test]
 fn get_thing() {
     let name = "response 200 `one`";
     let json = r#"{"name":"a","score":2}"#;

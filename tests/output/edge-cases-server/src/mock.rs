@@ -119,6 +119,46 @@ impl Api for Mock {
         }
     }
 
+    async fn get_representation(
+        &self,
+        request: GetRepresentationRequest,
+    ) -> Result<GetRepresentationResponse, Problem> {
+        let choice = choose_example(
+            &request.context.headers,
+            &[
+                Candidate {
+                    status: 200,
+                    media: "application/json",
+                    examples: &["json"],
+                },
+                Candidate {
+                    status: 200,
+                    media: "text/xml",
+                    examples: &["xml"],
+                },
+            ],
+        )?;
+        match choice {
+            (0, "json") => {
+                Ok(
+                    GetRepresentationResponse::OkJson(
+                        example_json("{\"name\":\"a\",\"score\":1}")?,
+                    ),
+                )
+            }
+            (1, "xml") => {
+                Ok(
+                    GetRepresentationResponse::OkXml(
+                        example_text(
+                            "\"<thing>\\n  <name>a</name>\\n  <score>1</score>\\n</thing>\"",
+                        )?,
+                    ),
+                )
+            }
+            _ => Err(Problem::internal()),
+        }
+    }
+
     async fn get_thing(
         &self,
         request: GetThingRequest,

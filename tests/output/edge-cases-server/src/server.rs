@@ -46,6 +46,13 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: StreamEventsTextRequest,
     ) -> impl Future<Output = Result<StreamEventsTextResponse, Problem>> + Send;
+    /// One operation, two success representations chosen by Accept (JSON or XML).
+    ///
+    /// `GET /representations`
+    fn get_representation(
+        &self,
+        request: GetRepresentationRequest,
+    ) -> impl Future<Output = Result<GetRepresentationResponse, Problem>> + Send;
     ///
     /// `GET /things/{when}/{kind}`
     fn get_thing(
@@ -69,6 +76,7 @@ pub fn router<A: Api, Au: Authenticator + 'static>(api: A, authenticator: Au) ->
         .route("/v1/blob", axum::routing::get(get_blob::<A, Au>).put(put_blob::<A, Au>))
         .route("/v1/events", axum::routing::get(stream_events::<A, Au>))
         .route("/v1/events2", axum::routing::get(stream_events_text::<A, Au>))
+        .route("/v1/representations", axum::routing::get(get_representation::<A, Au>))
         .route(
             "/v1/things/{when}/{kind}",
             axum::routing::get(get_thing::<A, Au>).post(post_thing::<A, Au>),
@@ -142,6 +150,22 @@ async fn stream_events_text<A: Api, Au: Authenticator>(
     };
     match StreamEventsTextRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.stream_events_text(request).await),
+        Err(problem) => problem.into_response(),
+    }
+}
+
+async fn get_representation<A: Api, Au: Authenticator>(
+    State(shared): State<Arc<Shared<A, Au>>>,
+    parts: RequestParts,
+) -> Response {
+    let principal = match authenticate_request(&shared.authenticator, &parts, &[&[KEY]])
+        .await
+    {
+        Ok(principal) => principal,
+        Err(problem) => return problem.into_response(),
+    };
+    match GetRepresentationRequest::parse(parts, principal) {
+        Ok(request) => respond(shared.api.get_representation(request).await),
         Err(problem) => problem.into_response(),
     }
 }
@@ -255,6 +279,28 @@ pub struct StreamEventsTextRequest {
 }
 
 impl StreamEventsTextRequest {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
+        let request = Self {
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
+        };
+        Ok(request)
+    }
+}
+
+/// The parsed and validated request of [`Api::get_representation`].
+#[derive(Debug)]
+pub struct GetRepresentationRequest {
+    /// Who called, and the request headers.
+    pub context: Context,
+}
+
+impl GetRepresentationRequest {
     fn parse(
         parts: RequestParts,
         principal: Option<Principal>,
@@ -433,6 +479,32 @@ impl IntoResponse for StreamEventsTextResponse {
         match self {
             StreamEventsTextResponse::Ok(body) => {
                 mailapi_support::server::sse_json_response(body)
+            }
+        }
+    }
+}
+
+/// The responses [`Api::get_representation`] may answer with, as the spec documents them.
+#[derive(Debug)]
+pub enum GetRepresentationResponse {
+    /// 200: the thing, as JSON or XML
+    OkJson(types::Thing),
+    /// 200: the thing, as JSON or XML
+    OkXml(String),
+}
+
+impl IntoResponse for GetRepresentationResponse {
+    fn into_response(self) -> Response {
+        match self {
+            GetRepresentationResponse::OkJson(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::OK,
+                    "application/json",
+                    &body,
+                )
+            }
+            GetRepresentationResponse::OkXml(body) => {
+                mailapi_support::server::text_response(StatusCode::OK, "text/xml", body)
             }
         }
     }
