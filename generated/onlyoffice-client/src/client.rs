@@ -82,8 +82,11 @@ impl Client {
         match raw.status.as_u16() {
             200 => raw.json(),
             401 => Err(raw.error_text(GetMailServerError::Unauthorized)),
+            402 => Err(raw.error_empty(GetMailServerError::PaymentRequired)),
             403 => Err(raw.error_json(GetMailServerError::Forbidden)),
+            404 => Err(raw.error_empty(GetMailServerError::NotFound)),
             500 => Err(raw.error_json(GetMailServerError::InternalServerError)),
+            503 => Err(raw.error_empty(GetMailServerError::ServiceUnavailable)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -108,8 +111,11 @@ impl Client {
         match raw.status.as_u16() {
             200 => raw.text(),
             401 => Err(raw.error_text(GetMailServerXmlError::Unauthorized)),
+            402 => Err(raw.error_empty(GetMailServerXmlError::PaymentRequired)),
             403 => Err(raw.error_text(GetMailServerXmlError::Forbidden)),
+            404 => Err(raw.error_empty(GetMailServerXmlError::NotFound)),
             500 => Err(raw.error_text(GetMailServerXmlError::InternalServerError)),
+            503 => Err(raw.error_empty(GetMailServerXmlError::ServiceUnavailable)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -120,10 +126,16 @@ impl Client {
 pub enum GetMailServerError {
     /// 401: No valid credentials. The body is the plain text Unauthorized; when the request carried an Authorization header, WWW-Authenticate names the Basic realm.
     Unauthorized(String),
-    /// 403: The caller is not a portal administrator (SecurityException "Need admin privileges.").
+    /// 402: The portal's tariff is not paid; empty body.
+    PaymentRequired,
+    /// 403: The caller is not a portal administrator (SecurityException "Need admin privileges."). A portal that restricts access by IP answers a request from elsewhere with 403 and an empty body, which the client reports as a body it cannot decode.
     Forbidden(types::ErrorEnvelope),
+    /// 404: The portal does not exist, or was removed or suspended; empty body.
+    NotFound,
     /// 500: Server error, e.g. the tenant's pricing plan does not include the mail server.
     InternalServerError(types::ErrorEnvelope),
+    /// 503: The portal is being transferred, restored, migrated or encrypted; empty body.
+    ServiceUnavailable,
 }
 
 /// The documented error responses of [`Client::get_mail_server_xml`].
@@ -131,8 +143,14 @@ pub enum GetMailServerError {
 pub enum GetMailServerXmlError {
     /// 401: No valid credentials. The body is the plain text Unauthorized; when the request carried an Authorization header, WWW-Authenticate names the Basic realm.
     Unauthorized(String),
+    /// 402: The portal's tariff is not paid; empty body.
+    PaymentRequired,
     /// 403: The caller is not a portal administrator; the error envelope in XML.
     Forbidden(String),
+    /// 404: The portal does not exist, or was removed or suspended; empty body.
+    NotFound,
     /// 500: Server error; the error envelope in XML.
     InternalServerError(String),
+    /// 503: The portal is being transferred, restored, migrated or encrypted; empty body.
+    ServiceUnavailable,
 }

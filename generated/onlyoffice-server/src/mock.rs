@@ -30,14 +30,29 @@ impl Api for Mock {
                     examples: &["unauthorized"],
                 },
                 Candidate {
+                    status: 402,
+                    media: "",
+                    examples: &[],
+                },
+                Candidate {
                     status: 403,
                     media: "application/json",
                     examples: &["notAdmin"],
                 },
                 Candidate {
+                    status: 404,
+                    media: "",
+                    examples: &[],
+                },
+                Candidate {
                     status: 500,
                     media: "application/json",
                     examples: &["notAllowedOption"],
+                },
+                Candidate {
+                    status: 503,
+                    media: "",
+                    examples: &[],
                 },
             ],
         )?;
@@ -58,7 +73,8 @@ impl Api for Mock {
                     ),
                 )
             }
-            (2, "notAdmin") => {
+            (2, _) => Ok(GetMailServerResponse::PaymentRequired),
+            (3, "notAdmin") => {
                 Ok(
                     GetMailServerResponse::Forbidden(
                         example_json(
@@ -67,7 +83,8 @@ impl Api for Mock {
                     ),
                 )
             }
-            (3, "notAllowedOption") => {
+            (4, _) => Ok(GetMailServerResponse::NotFound),
+            (5, "notAllowedOption") => {
                 Ok(
                     GetMailServerResponse::InternalServerError(
                         example_json(
@@ -76,6 +93,7 @@ impl Api for Mock {
                     ),
                 )
             }
+            (6, _) => Ok(GetMailServerResponse::ServiceUnavailable),
             _ => Err(Problem::internal()),
         }
     }
@@ -98,13 +116,28 @@ impl Api for Mock {
                     examples: &["unauthorized"],
                 },
                 Candidate {
+                    status: 402,
+                    media: "",
+                    examples: &[],
+                },
+                Candidate {
                     status: 403,
                     media: "text/xml",
                     examples: &[],
                 },
                 Candidate {
+                    status: 404,
+                    media: "",
+                    examples: &[],
+                },
+                Candidate {
                     status: 500,
                     media: "text/xml",
+                    examples: &[],
+                },
+                Candidate {
+                    status: 503,
+                    media: "",
                     examples: &[],
                 },
             ],
@@ -126,6 +159,9 @@ impl Api for Mock {
                     ),
                 )
             }
+            (2, _) => Ok(GetMailServerXmlResponse::PaymentRequired),
+            (4, _) => Ok(GetMailServerXmlResponse::NotFound),
+            (6, _) => Ok(GetMailServerXmlResponse::ServiceUnavailable),
             _ => Err(Problem::internal()),
         }
     }

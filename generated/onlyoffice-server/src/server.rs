@@ -168,10 +168,16 @@ pub enum GetMailServerResponse {
     Ok(types::MailServerResponse),
     /// 401: No valid credentials. The body is the plain text Unauthorized; when the request carried an Authorization header, WWW-Authenticate names the Basic realm.
     Unauthorized(String),
-    /// 403: The caller is not a portal administrator (SecurityException "Need admin privileges.").
+    /// 402: The portal's tariff is not paid; empty body.
+    PaymentRequired,
+    /// 403: The caller is not a portal administrator (SecurityException "Need admin privileges."). A portal that restricts access by IP answers a request from elsewhere with 403 and an empty body, which the client reports as a body it cannot decode.
     Forbidden(types::ErrorEnvelope),
+    /// 404: The portal does not exist, or was removed or suspended; empty body.
+    NotFound,
     /// 500: Server error, e.g. the tenant's pricing plan does not include the mail server.
     InternalServerError(types::ErrorEnvelope),
+    /// 503: The portal is being transferred, restored, migrated or encrypted; empty body.
+    ServiceUnavailable,
 }
 
 impl IntoResponse for GetMailServerResponse {
@@ -191,6 +197,9 @@ impl IntoResponse for GetMailServerResponse {
                     body,
                 )
             }
+            GetMailServerResponse::PaymentRequired => {
+                StatusCode::PAYMENT_REQUIRED.into_response()
+            }
             GetMailServerResponse::Forbidden(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::FORBIDDEN,
@@ -198,12 +207,16 @@ impl IntoResponse for GetMailServerResponse {
                     &body,
                 )
             }
+            GetMailServerResponse::NotFound => StatusCode::NOT_FOUND.into_response(),
             GetMailServerResponse::InternalServerError(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "application/json",
                     &body,
                 )
+            }
+            GetMailServerResponse::ServiceUnavailable => {
+                StatusCode::SERVICE_UNAVAILABLE.into_response()
             }
         }
     }
@@ -216,10 +229,16 @@ pub enum GetMailServerXmlResponse {
     Ok(String),
     /// 401: No valid credentials. The body is the plain text Unauthorized; when the request carried an Authorization header, WWW-Authenticate names the Basic realm.
     Unauthorized(String),
+    /// 402: The portal's tariff is not paid; empty body.
+    PaymentRequired,
     /// 403: The caller is not a portal administrator; the error envelope in XML.
     Forbidden(String),
+    /// 404: The portal does not exist, or was removed or suspended; empty body.
+    NotFound,
     /// 500: Server error; the error envelope in XML.
     InternalServerError(String),
+    /// 503: The portal is being transferred, restored, migrated or encrypted; empty body.
+    ServiceUnavailable,
 }
 
 impl IntoResponse for GetMailServerXmlResponse {
@@ -235,6 +254,9 @@ impl IntoResponse for GetMailServerXmlResponse {
                     body,
                 )
             }
+            GetMailServerXmlResponse::PaymentRequired => {
+                StatusCode::PAYMENT_REQUIRED.into_response()
+            }
             GetMailServerXmlResponse::Forbidden(body) => {
                 mailapi_support::server::text_response(
                     StatusCode::FORBIDDEN,
@@ -242,12 +264,16 @@ impl IntoResponse for GetMailServerXmlResponse {
                     body,
                 )
             }
+            GetMailServerXmlResponse::NotFound => StatusCode::NOT_FOUND.into_response(),
             GetMailServerXmlResponse::InternalServerError(body) => {
                 mailapi_support::server::text_response(
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "text/xml",
                     body,
                 )
+            }
+            GetMailServerXmlResponse::ServiceUnavailable => {
+                StatusCode::SERVICE_UNAVAILABLE.into_response()
             }
         }
     }

@@ -82,6 +82,9 @@ async fn get_mail_server() {
     let result = prefer(&api, 401).get_mail_server().await;
     let expected = client::GetMailServerError::Unauthorized("Unauthorized".to_owned());
     assert_eq!(api_error(result), (401, expected));
+    let result = prefer(&api, 402).get_mail_server().await;
+    let expected = client::GetMailServerError::PaymentRequired;
+    assert_eq!(api_error(result), (402, expected));
     let result = prefer(&api, 403).get_mail_server().await;
     let expected = client::GetMailServerError::Forbidden(
         json(
@@ -89,6 +92,9 @@ async fn get_mail_server() {
         ),
     );
     assert_eq!(api_error(result), (403, expected));
+    let result = prefer(&api, 404).get_mail_server().await;
+    let expected = client::GetMailServerError::NotFound;
+    assert_eq!(api_error(result), (404, expected));
     let result = prefer(&api, 500).get_mail_server().await;
     let expected = client::GetMailServerError::InternalServerError(
         json(
@@ -96,6 +102,9 @@ async fn get_mail_server() {
         ),
     );
     assert_eq!(api_error(result), (500, expected));
+    let result = prefer(&api, 503).get_mail_server().await;
+    let expected = client::GetMailServerError::ServiceUnavailable;
+    assert_eq!(api_error(result), (503, expected));
 }
 
 /// `GET /api/2.0/mailserver/server.xml`, answered as `text/xml`
@@ -111,4 +120,13 @@ async fn get_mail_server_xml() {
         "Unauthorized".to_owned(),
     );
     assert_eq!(api_error(result), (401, expected));
+    let result = prefer(&api, 402).get_mail_server_xml().await;
+    let expected = client::GetMailServerXmlError::PaymentRequired;
+    assert_eq!(api_error(result), (402, expected));
+    let result = prefer(&api, 404).get_mail_server_xml().await;
+    let expected = client::GetMailServerXmlError::NotFound;
+    assert_eq!(api_error(result), (404, expected));
+    let result = prefer(&api, 503).get_mail_server_xml().await;
+    let expected = client::GetMailServerXmlError::ServiceUnavailable;
+    assert_eq!(api_error(result), (503, expected));
 }
