@@ -15,9 +15,9 @@ pub use plan::{ClientMethod, Delivery, Paging, Plan, Presence, Variant, status_c
 /// One API: what a client crate and a server crate are generated from.
 #[derive(Debug, Clone)]
 pub struct Api {
-    /// The crate stem, e.g. `stalwart`.
+    /// The crate stem, e.g. `acme-mail`.
     pub name: String,
-    /// The spec path as written in generated headers, e.g. `specs/stalwart.yaml`.
+    /// The spec path as written in generated headers, e.g. `specs/acme-mail.yaml`.
     pub source: String,
     pub title: String,
     pub version: String,
