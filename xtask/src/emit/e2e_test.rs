@@ -11,14 +11,14 @@ use serde_json::Value;
 use super::test_values::{accepts, compact, essence, event_values, example_text, inner_doc, raw_str, sample, type_path};
 use super::{ident, own_doc};
 use crate::model::{
-    Api, BodyKind, ClientMethod, Constraints, Content, Example, Operation, Param, Primitive, SchemeKind, TypeKind, TypeRef,
-    Variant,
+    Api, BodyKind, ClientMethod, Constraints, Content, Example, Operation, Param, Primitive, SchemeKind, Side, TypeKind,
+    TypeRef, Variant,
 };
 
 /// `tests/e2e.rs` of a server crate.
 pub fn module(api: &Api) -> TokenStream {
-    let client_crate = format_ident!("{}_client", api.name.replace('-', "_"));
-    let server_crate = format_ident!("{}_server", api.name.replace('-', "_"));
+    let client_crate = ident(&api.lib_name(Side::Client));
+    let server_crate = ident(&api.lib_name(Side::Server));
     let e2e = E2e { api, uses_types: Cell::new(false), helpers: Default::default() };
     let mut tests = Vec::new();
     for op in &api.operations {

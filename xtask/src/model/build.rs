@@ -227,7 +227,6 @@ impl<'a> Builder<'a> {
             path: path.to_string(),
             summary: op.summary.clone(),
             description: op.description.clone(),
-            tags: op.tags.clone(),
             deprecated: op.deprecated,
             params,
             body,
@@ -360,7 +359,7 @@ impl<'a> Builder<'a> {
     fn examples(&mut self, at: &str, example: Option<&Value>, examples: &Examples) -> Vec<Example> {
         let mut out = Vec::new();
         if let Some(value) = example {
-            out.push(Example { name: "example".into(), summary: None, description: None, value: value.clone(), skip_round_trip: None });
+            out.push(Example { name: "example".into(), value: value.clone(), skip_round_trip: None });
         }
         for (name, ex) in examples {
             let here = push_pointer(&push_pointer(at, "examples"), name);
@@ -390,7 +389,7 @@ impl<'a> Builder<'a> {
                     None
                 }
             };
-            out.push(Example { name: name.clone(), summary: ex.summary, description: ex.description, value, skip_round_trip });
+            out.push(Example { name: name.clone(), value, skip_round_trip });
         }
         out
     }
@@ -455,7 +454,7 @@ impl<'a> Builder<'a> {
             (None, _) => None,
         };
         let ty = match (ty, kind) {
-            (None, BodyKind::EventStream) => self.sse_data(at, media, hint),
+            (None, BodyKind::EventStream) => self.sse_data(at, media),
             (ty, _) => ty,
         };
         let examples = self.examples(at, media.example.as_ref(), &media.examples);
@@ -463,7 +462,7 @@ impl<'a> Builder<'a> {
     }
 
     /// The JSON type of each SSE event's data, from `x-sse-data: '#/components/schemas/X'`.
-    fn sse_data(&mut self, at: &str, media: &MediaType, _hint: &str) -> Option<TypeRef> {
+    fn sse_data(&mut self, at: &str, media: &MediaType) -> Option<TypeRef> {
         let ext = media.extensions.get("x-sse-data").cloned().or_else(|| {
             self.spec.raw(&push_pointer(at, "schema")).and_then(|s| s.get("x-sse-data")).cloned()
         })?;

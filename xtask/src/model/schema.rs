@@ -363,7 +363,7 @@ impl<'a> Schemas<'a> {
         if variants.is_empty() {
             self.error(&push_pointer(pointer, key), format!("`{key}` needs at least one member"));
         }
-        Union { variants, discriminator, any_of }
+        Union { variants, discriminator }
     }
 
     /// The discriminator property and its mapping as (value, component name) pairs.
