@@ -85,6 +85,8 @@ fn method(api: &Api, op: &Operation, m: &ClientMethod) -> TokenStream {
     let fn_name = ident(&m.name);
     let docs = doc_attrs(&method_doc(op, m.media.as_deref()));
     let deprecated = op.deprecated.then(|| quote! { #[deprecated] });
+    let allow = super::self_convention_allow(&m.name);
+    let deprecated = quote! { #deprecated #allow };
     let (params, setters) = arguments(op, None);
     let (body_param, body_setter) = body(op);
     let ok = success_type(op, m);

@@ -107,6 +107,15 @@ pub fn security_alternatives(api: &Api, op: &Operation) -> TokenStream {
     quote! { &[#(#alternatives),*] }
 }
 
+/// An `allow` for a method named after an operation whose name breaks a `self` convention.
+pub fn self_convention_allow(name: &str) -> Option<TokenStream> {
+    crate::model::breaks_self_convention(name).then(|| {
+        quote! {
+            #[allow(clippy::wrong_self_convention, reason = "named after the spec's operationId")]
+        }
+    })
+}
+
 /// A type as the generated modules and tests spell it: named types through `types::`.
 pub fn types_path(ty: &TypeRef) -> TokenStream {
     match ty {

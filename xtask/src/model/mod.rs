@@ -10,7 +10,7 @@ mod schema;
 
 pub use build::build;
 pub use names::{doc_text, field_ident, type_ident, variant_ident};
-pub use plan::{ClientMethod, Delivery, Paging, Plan, Presence, Variant, status_const};
+pub use plan::{ClientMethod, Delivery, Paging, Plan, Presence, Variant, breaks_self_convention, status_const};
 
 /// One API: what a client crate and a server crate are generated from.
 #[derive(Debug, Clone)]

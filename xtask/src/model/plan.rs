@@ -416,6 +416,13 @@ fn status_variant(status: Status, media: Option<&str>) -> String {
     }
 }
 
+/// Whether a method `name(&self, ..)` breaks the convention that `new` and `from_*` take no
+/// `self` and `into_*` takes it by value (clippy's `wrong_self_convention`): an operation named
+/// so keeps its name, and the generated method says why it is exempt.
+pub fn breaks_self_convention(name: &str) -> bool {
+    name == "new" || name.starts_with("from_") || name.starts_with("into_")
+}
+
 /// The name of `http::StatusCode`'s constant for `code`, when it has one of those named here.
 pub fn status_const(code: u16) -> Option<String> {
     reason(code).map(heck::ToShoutySnakeCase::to_shouty_snake_case)

@@ -41,6 +41,10 @@ pub trait Api: Send + Sync + 'static {
     /// `Client::new` exists; the body's `title` is an aliased string with limits.
     ///
     /// `POST /new`
+    #[allow(
+        clippy::wrong_self_convention,
+        reason = "named after the spec's operationId"
+    )]
     fn new(
         &self,
         request: NewRequest,
