@@ -4,7 +4,7 @@ use mailapi_support::client::{
     BuildError, CallOptions, ClientBuilder, Error, Method, Request, ResponseValue,
     Transport,
 };
-use mailapi_support::params::{QueryStyle, path_param};
+use mailapi_support::param_encoding::{QueryStyle, path_param};
 use mailapi_support::{Scheme, SchemeKind};
 use crate::types;
 

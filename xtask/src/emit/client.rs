@@ -24,9 +24,9 @@ pub fn module(api: &Api) -> TokenStream {
     let styled = api.operations.iter().flat_map(|o| &o.params).any(|p| p.location == ParamLocation::Query && !(p.style == ParamStyle::Form && p.explode));
     let path = api.operations.iter().any(|o| o.path.contains('{'));
     let params_import = match (path, styled) {
-        (true, true) => quote! { use mailapi_support::params::{QueryStyle, path_param}; },
-        (true, false) => quote! { use mailapi_support::params::path_param; },
-        (false, true) => quote! { use mailapi_support::params::QueryStyle; },
+        (true, true) => quote! { use mailapi_support::param_encoding::{QueryStyle, path_param}; },
+        (true, false) => quote! { use mailapi_support::param_encoding::path_param; },
+        (false, true) => quote! { use mailapi_support::param_encoding::QueryStyle; },
         (false, false) => quote! {},
     };
     quote! {
