@@ -10,8 +10,8 @@ use serde_json::Value;
 
 use heck::ToShoutySnakeCase;
 
-use super::names::{Namer, field_ident, type_ident};
-use super::plan::{self, Plan, Presence, Scope};
+use super::names::{Scope, field_ident, type_ident};
+use super::plan::{self, Plan, Presence};
 use super::schema::Schemas;
 use super::{
     Api, BodyKind, Content, Example, Method, NextPage, Operation, Pagination, Param, ParamLocation,
@@ -251,7 +251,7 @@ impl<'a> Builder<'a> {
             }
         }
         // `body` and `params` are the client's other arguments, `context` the server request's field.
-        let mut namer = Namer::with_reserved(&["body", "context", "params"]);
+        let mut namer = Scope::with_items(&["body", "context", "params"]);
         let mut out = Vec::new();
         for (ptr, param) in resolved {
             if let Some(p) = self.parameter(&ptr, &param, hint, &mut namer) {
@@ -305,7 +305,7 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn parameter(&mut self, at: &str, param: &Parameter, hint: &str, namer: &mut Namer) -> Option<Param> {
+    fn parameter(&mut self, at: &str, param: &Parameter, hint: &str, namer: &mut Scope) -> Option<Param> {
         let (location, style, explode) = match param {
             Parameter::Query { style, parameter_data, .. } => {
                 let style = match style {
