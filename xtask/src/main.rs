@@ -6,7 +6,7 @@ mod fuzz;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
-use xtask::{Error, Layout, load_api, project_root, regenerate, render_crates, write};
+use xtask::{Error, GeneratedBy, Layout, load_api, project_root, regenerate, render_crates, write};
 
 const USAGE: &str = "usage:
   cargo xtask regenerate [--check]     regenerate generated/ from specs/ (--check: write nothing, fail if stale)
@@ -68,7 +68,7 @@ fn test(root: &Path, args: &[String]) -> Result<(), Error> {
     if std::fs::read_to_string(&marker).ok().as_deref() != Some(requirements.as_str()) {
         run(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
         run(Command::new(&python).args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r"]).arg(root.join("tests/requirements.txt")))?;
-        std::fs::write(&marker, requirements).map_err(|e| Error::Write(write::WriteError::Io(marker, e)))?;
+        std::fs::write(&marker, requirements).map_err(|e| Error::Io(format!("cannot write {}", marker.display()), e))?;
     }
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut cmd = Command::new(&cargo);
@@ -91,7 +91,7 @@ struct Tally {
 fn run_tests(cmd: &mut Command) -> Result<(Tally, Result<(), Error>), Error> {
     use std::io::BufRead as _;
 
-    let mut child = cmd.stdout(std::process::Stdio::piped()).spawn().map_err(|e| Error::Usage(format!("cannot run {cmd:?}: {e}")))?;
+    let mut child = cmd.stdout(std::process::Stdio::piped()).spawn().map_err(|e| Error::Io(format!("cannot run {cmd:?}"), e))?;
     let mut tally = Tally::default();
     if let Some(stdout) = child.stdout.take() {
         for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
@@ -110,7 +110,7 @@ fn run_tests(cmd: &mut Command) -> Result<(Tally, Result<(), Error>), Error> {
             }
         }
     }
-    let status = child.wait().map_err(|e| Error::Usage(format!("cannot wait for {cmd:?}: {e}")))?;
+    let status = child.wait().map_err(|e| Error::Io(format!("cannot wait for {cmd:?}"), e))?;
     Ok((tally, succeeded(cmd, status)))
 }
 
@@ -140,12 +140,12 @@ fn mock(root: &Path, args: &[String]) -> Result<(), Error> {
 }
 
 fn run(cmd: &mut Command) -> Result<(), Error> {
-    let status = cmd.status().map_err(|e| Error::Usage(format!("cannot run {cmd:?}: {e}")))?;
+    let status = cmd.status().map_err(|e| Error::Io(format!("cannot run {cmd:?}"), e))?;
     succeeded(cmd, status)
 }
 
 fn succeeded(cmd: &Command, status: std::process::ExitStatus) -> Result<(), Error> {
-    if status.success() { Ok(()) } else { Err(Error::Usage(format!("{cmd:?} failed: {status}"))) }
+    if status.success() { Ok(()) } else { Err(Error::Command(format!("{cmd:?} failed: {status}"))) }
 }
 
 fn flag<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
@@ -160,9 +160,9 @@ fn generate(root: &Path, args: &[String]) -> Result<(), Error> {
     let stem = spec_path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let name = flag(args, "--name").map(str::to_string).unwrap_or(stem);
     let api = load_api(spec_path, spec, &name).map_err(Error::Spec)?;
-    let out = std::path::absolute(out).map_err(|e| Error::Write(write::WriteError::Io(PathBuf::from(out), e)))?;
+    let out = std::path::absolute(out).map_err(|e| Error::Io(format!("cannot resolve {out}"), e))?;
     let support = root.join("support");
-    let layout = Layout { dir: PathBuf::new(), workspace: false, support_path: relative(&out.join("x"), &support) };
+    let layout = Layout { dir: PathBuf::new(), workspace: false, support_path: relative(&out.join("x"), &support), command: GeneratedBy::Generate };
     let templates = write::Templates::load(&root.join("templates"))?;
     let files = render_crates(&api, &templates, &layout)?;
     let owned: Vec<PathBuf> = ["client", "server"].iter().map(|s| PathBuf::from(format!("{name}-{s}"))).collect();

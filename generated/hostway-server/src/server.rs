@@ -31,6 +31,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: GetEmailDomainRequest,
     ) -> impl Future<Output = Result<GetEmailDomainResponse, Problem>> + Send;
+
     /// List domain aliases
     ///
     /// Retrieves a list of aliases for a specific account and domain
@@ -40,6 +41,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: ListDomainAliasesRequest,
     ) -> impl Future<Output = Result<ListDomainAliasesResponse, Problem>> + Send;
+
     /// List the domain black/white list
     ///
     /// Retrieves a list of all addresses included in black/white list for a specific domain
@@ -49,6 +51,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: ListDomainBlackwhitelistRequest,
     ) -> impl Future<Output = Result<ListDomainBlackwhitelistResponse, Problem>> + Send;
+
     /// Add or update addresses on the domain black/white list
     ///
     /// Adding/updating addresses to black/white list for a specific domain
@@ -58,6 +61,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: PutDomainBlackwhitelistRequest,
     ) -> impl Future<Output = Result<PutDomainBlackwhitelistResponse, Problem>> + Send;
+
     /// Get a black/white listed address of the domain
     ///
     /// Get black/white listed address details
@@ -69,6 +73,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<GetDomainBlackwhitelistAddressResponse, Problem>,
     > + Send;
+
     /// Remove an address from the domain black/white list
     ///
     /// Remove black/white listed address
@@ -80,6 +85,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<DeleteDomainBlackwhitelistAddressResponse, Problem>,
     > + Send;
+
     /// Get the domain's CleanMailPlus info
     ///
     /// Gets domain's CleanMailPlus info.
@@ -89,6 +95,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: GetDomainCleanmailplusRequest,
     ) -> impl Future<Output = Result<GetDomainCleanmailplusResponse, Problem>> + Send;
+
     /// Update the domain's CleanMailPlus info
     ///
     /// Updates domain's CleanMailPlus info.
@@ -98,6 +105,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: UpdateDomainCleanmailplusRequest,
     ) -> impl Future<Output = Result<UpdateDomainCleanmailplusResponse, Problem>> + Send;
+
     /// Filter or search the domain's global address book contacts
     ///
     /// Filter domain's global address book contacts list (filter{FieldName}={FieldValue}, several filters are combined) or search it (search{FieldName}={FieldValue}, substring match).
@@ -107,6 +115,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: ListDomainContactsRequest,
     ) -> impl Future<Output = Result<ListDomainContactsResponse, Problem>> + Send;
+
     /// Create a global address book contact
     ///
     /// Creates global address book contact for domain
@@ -116,6 +125,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: CreateDomainContactRequest,
     ) -> impl Future<Output = Result<CreateDomainContactResponse, Problem>> + Send;
+
     /// Get a domain's global address book contact
     ///
     /// Gets domain's global address book contact information
@@ -125,6 +135,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: GetDomainContactRequest,
     ) -> impl Future<Output = Result<GetDomainContactResponse, Problem>> + Send;
+
     /// Update a domain's global address book contact
     ///
     /// Updates domain's global address book contact info
@@ -134,6 +145,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: UpdateDomainContactRequest,
     ) -> impl Future<Output = Result<UpdateDomainContactResponse, Problem>> + Send;
+
     /// Delete a domain's global address book contact
     ///
     /// Deletes domain's global address book contact.
@@ -143,6 +155,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: DeleteDomainContactRequest,
     ) -> impl Future<Output = Result<DeleteDomainContactResponse, Problem>> + Send;
+
     /// Get InfoStore usage
     ///
     /// Gets InfoStore usage.
@@ -152,6 +165,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: GetDomainInfostoreRequest,
     ) -> impl Future<Output = Result<GetDomainInfostoreResponse, Problem>> + Send;
+
     /// Change InfoStore quota
     ///
     /// Change InfoStore quota.
@@ -163,6 +177,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<UpdateDomainInfostoreQuotaResponse, Problem>,
     > + Send;
+
     /// Get per-domain mailbox type statistics
     ///
     /// Retrieves per domain statistics about webmail usage
@@ -172,6 +187,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: GetDomainMailboxTypeCountRequest,
     ) -> impl Future<Output = Result<GetDomainMailboxTypeCountResponse, Problem>> + Send;
+
     /// List the mailboxes of a domain
     ///
     /// Retrieves a list of mailboxes for a specific account and domain
@@ -181,6 +197,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: ListUsernamesRequest,
     ) -> impl Future<Output = Result<ListUsernamesResponse, Problem>> + Send;
+
     /// Get details about a username
     ///
     /// Details about a username
@@ -190,6 +207,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: GetUsernameRequest,
     ) -> impl Future<Output = Result<GetUsernameResponse, Problem>> + Send;
+
     /// Get the auto-responder of a mailbox
     ///
     /// Gets the autoresponder info.
@@ -199,6 +217,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: GetMailboxAutoresponderRequest,
     ) -> impl Future<Output = Result<GetMailboxAutoresponderResponse, Problem>> + Send;
+
     /// Set the auto-responder of a mailbox
     ///
     /// Activates/deactivates the autoresponder for specified mailbox, domain and account.
@@ -208,6 +227,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: SetMailboxAutoresponderRequest,
     ) -> impl Future<Output = Result<SetMailboxAutoresponderResponse, Problem>> + Send;
+
     /// List the mailbox black/white list
     ///
     /// Retrieves a list of all addresses included in black/white list for a specific mailbox
@@ -217,6 +237,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: ListMailboxBlackwhitelistRequest,
     ) -> impl Future<Output = Result<ListMailboxBlackwhitelistResponse, Problem>> + Send;
+
     /// Add or update addresses on the mailbox black/white list
     ///
     /// Adding/updating addresses to black/white list for a specific mailbox
@@ -226,6 +247,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: PutMailboxBlackwhitelistRequest,
     ) -> impl Future<Output = Result<PutMailboxBlackwhitelistResponse, Problem>> + Send;
+
     /// Get a black/white listed address of the mailbox
     ///
     /// Get black/white listed address details
@@ -237,6 +259,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<GetMailboxBlackwhitelistAddressResponse, Problem>,
     > + Send;
+
     /// Remove an address from the mailbox black/white list
     ///
     /// Remove black/white listed address
@@ -248,6 +271,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<DeleteMailboxBlackwhitelistAddressResponse, Problem>,
     > + Send;
+
     /// Get the mailbox's CleanMailPlus info
     ///
     /// Gets mailbox's CleanMailPlus info.
@@ -257,6 +281,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: GetMailboxCleanmailplusRequest,
     ) -> impl Future<Output = Result<GetMailboxCleanmailplusResponse, Problem>> + Send;
+
     /// Update the mailbox's CleanMailPlus info
     ///
     /// Updates mailbox's CleanMailPlus info.
@@ -268,6 +293,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<UpdateMailboxCleanmailplusResponse, Problem>,
     > + Send;
+
     /// Get exchange mailbox info
     ///
     /// Gets Exchange mailbox detailed info.
@@ -277,6 +303,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: GetExchangeMailboxRequest,
     ) -> impl Future<Output = Result<GetExchangeMailboxResponse, Problem>> + Send;
+
     /// Create or update an exchange mailbox
     ///
     /// Creates or updates an exchange mailbox for specified account and domain.
@@ -286,6 +313,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: PutExchangeMailboxRequest,
     ) -> impl Future<Output = Result<PutExchangeMailboxResponse, Problem>> + Send;
+
     /// Delete an exchange mailbox
     ///
     /// Deletes exchange mailbox.
@@ -295,6 +323,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: DeleteExchangeMailboxRequest,
     ) -> impl Future<Output = Result<DeleteExchangeMailboxResponse, Problem>> + Send;
+
     /// Apply an action (reset password) on an exchange mailbox
     ///
     /// Apply an action on exchange mailbox e.g. reset password
@@ -304,6 +333,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: ExchangeMailboxActionRequest,
     ) -> impl Future<Output = Result<ExchangeMailboxActionResponse, Problem>> + Send;
+
     /// Get exchange message count for INBOX, SENT and SPAM
     ///
     /// Retrieves exchange message count for INBOX, SENT and SPAM folders
@@ -313,6 +343,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: GetExchangeMessageStatsRequest,
     ) -> impl Future<Output = Result<GetExchangeMessageStatsResponse, Problem>> + Send;
+
     /// Get the forwarding of a mailbox
     ///
     /// Gets forwarding for specified mailbox, domain and account.
@@ -322,6 +353,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: GetMailboxForwardsRequest,
     ) -> impl Future<Output = Result<GetMailboxForwardsResponse, Problem>> + Send;
+
     /// Set the forwarding of a mailbox
     ///
     /// Sets forwarding for specified mailbox, domain and account.
@@ -331,6 +363,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: SetMailboxForwardsRequest,
     ) -> impl Future<Output = Result<SetMailboxForwardsResponse, Problem>> + Send;
+
     /// Delete a forwarding target of a mailbox
     ///
     /// Deletes forwarding for specified mailbox, domain and account.
@@ -340,6 +373,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: DeleteMailboxForwardRequest,
     ) -> impl Future<Output = Result<DeleteMailboxForwardResponse, Problem>> + Send;
+
     /// Get mailbox details
     ///
     /// Get mailbox details.
@@ -349,6 +383,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: GetMailboxRequest,
     ) -> impl Future<Output = Result<GetMailboxResponse, Problem>> + Send;
+
     /// Create or update a mailbox
     ///
     /// Creates or updates a mailbox for specified account and domain. The mailbox quota is determined by the E-mail domain product specification.
@@ -358,6 +393,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: PutMailboxRequest,
     ) -> impl Future<Output = Result<PutMailboxResponse, Problem>> + Send;
+
     /// Delete a mailbox
     ///
     /// Deletes mailbox.
@@ -367,6 +403,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: DeleteMailboxRequest,
     ) -> impl Future<Output = Result<DeleteMailboxResponse, Problem>> + Send;
+
     /// Apply an action (reset password) on a mailbox
     ///
     /// Apply an action on a mailbox e.g. reset password
@@ -376,6 +413,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: MailboxActionRequest,
     ) -> impl Future<Output = Result<MailboxActionResponse, Problem>> + Send;
+
     /// Get mailbox message count for INBOX, SENT and SPAM
     ///
     /// Retrieves mailbox message count for INBOX, SENT and SPAM folders
@@ -385,6 +423,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: GetMailboxMessageStatsRequest,
     ) -> impl Future<Output = Result<GetMailboxMessageStatsResponse, Problem>> + Send;
+
     /// Create a support ticket for a failed mailbox migration
     ///
     /// Creates a support ticket for failed mailbox migration
@@ -396,6 +435,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<CreateMailboxMigrationTicketResponse, Problem>,
     > + Send;
+
     /// List the secret question text keys of a mailbox
     ///
     /// Retrieves a list of text keys for all mailbox(alias) secret questions.
@@ -405,6 +445,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: GetMailboxSecretsRequest,
     ) -> impl Future<Output = Result<GetMailboxSecretsResponse, Problem>> + Send;
+
     /// Set all secret questions and answers of a mailbox
     ///
     /// Set or update all secret questions and answers for mailbox(alias).
@@ -414,6 +455,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: PutMailboxSecretsRequest,
     ) -> impl Future<Output = Result<PutMailboxSecretsResponse, Problem>> + Send;
+
     /// Get the OpenXchange account of a mailbox
     ///
     /// Gets OpenXchange account type.
@@ -423,6 +465,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: GetMailboxWebmailRequest,
     ) -> impl Future<Output = Result<GetMailboxWebmailResponse, Problem>> + Send;
+
     /// Upgrade/downgrade the OpenXchange account of a mailbox
     ///
     /// Upgrades/downgrades OpenXchange account type.
@@ -432,6 +475,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: UpdateMailboxWebmailRequest,
     ) -> impl Future<Output = Result<UpdateMailboxWebmailResponse, Problem>> + Send;
+
     /// Create the OpenXchange account of a mailbox
     ///
     /// Creates OpenXchange account.
@@ -441,6 +485,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: CreateMailboxWebmailRequest,
     ) -> impl Future<Output = Result<CreateMailboxWebmailResponse, Problem>> + Send;
+
     /// Get the OpenXchange settings of the domain
     ///
     /// Gets OpenXchange account type for the domain.
@@ -450,6 +495,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: GetDomainWebmailRequest,
     ) -> impl Future<Output = Result<GetDomainWebmailResponse, Problem>> + Send;
+
     /// Change the OpenXchange allowUpgrade option of the domain
     ///
     /// Change the OpenXchange allowUpgrade option.
@@ -459,6 +505,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: UpdateDomainWebmailRequest,
     ) -> impl Future<Output = Result<UpdateDomainWebmailResponse, Problem>> + Send;
+
     /// Get the maximum allowed number of mailboxes for each type
     ///
     /// Getting maximum allowed number of mailboxes for each type. Note: /email/{domain}/webmailLimits is a shortcut equivalent of this resource.
@@ -468,6 +515,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: GetDomainWebmailLimitsRequest,
     ) -> impl Future<Output = Result<GetDomainWebmailLimitsResponse, Problem>> + Send;
+
     /// Get the mapping of OX types to WebMail plan names
     ///
     /// Retrieves mapping of the allowed OX types with WebMail plan names for the target email domain resource. The result can be tied to a specific plan configuration on the product level. Note: /email/{domain}/webmailNames is a shortcut equivalent of this resource.
@@ -477,6 +525,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: GetDomainWebmailNamesRequest,
     ) -> impl Future<Output = Result<GetDomainWebmailNamesResponse, Problem>> + Send;
+
     /// Get the product level upgrade configuration
     ///
     /// Retrieves the product level upgrade configuration. Note: /email/{domain}/webmailUpgrade is a shortcut equivalent of this resource.
@@ -486,6 +535,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: GetDomainWebmailUpgradeRequest,
     ) -> impl Future<Output = Result<GetDomainWebmailUpgradeResponse, Problem>> + Send;
+
     /// Get the secret question settings
     ///
     /// Get franchise specific secret question settings (e.g. minimum required number of secret questions, etc.)
@@ -495,6 +545,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: GetSecretQuestionSettingsRequest,
     ) -> impl Future<Output = Result<GetSecretQuestionSettingsResponse, Problem>> + Send;
+
     /// Get the supported secret questions
     ///
     /// Get dictionary of supported secret questions with text keys.
@@ -504,6 +555,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: ListSecretQuestionsRequest,
     ) -> impl Future<Output = Result<ListSecretQuestionsResponse, Problem>> + Send;
+
     /// Apply an action (reset password) on an exchange mailbox (short form)
     ///
     /// Apply an action on exchange mailbox e.g. reset password
@@ -515,6 +567,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<ExchangeMailboxActionShortResponse, Problem>,
     > + Send;
+
     /// Apply an action (reset password) on a mailbox (short form)
     ///
     /// Apply an action on a mailbox e.g. reset password
@@ -524,6 +577,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: MailboxActionShortRequest,
     ) -> impl Future<Output = Result<MailboxActionShortResponse, Problem>> + Send;
+
     /// List the secret question text keys of a mailbox (short form)
     ///
     /// Retrieves a list of text keys for all mailbox(alias) secret questions.
@@ -533,6 +587,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: GetMailboxSecretsShortRequest,
     ) -> impl Future<Output = Result<GetMailboxSecretsShortResponse, Problem>> + Send;
+
     /// Set all secret questions and answers of a mailbox (short form)
     ///
     /// Set or update all secret questions and answers for mailbox(alias).
@@ -542,6 +597,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: PutMailboxSecretsShortRequest,
     ) -> impl Future<Output = Result<PutMailboxSecretsShortResponse, Problem>> + Send;
+
     /// Get the OpenXchange account of a mailbox (short form, mailbox owner credentials)
     ///
     /// Gets OpenXchange account type.
@@ -551,6 +607,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: GetMailboxWebmailShortRequest,
     ) -> impl Future<Output = Result<GetMailboxWebmailShortResponse, Problem>> + Send;
+
     /// Upgrade/downgrade the OpenXchange account of a mailbox
     ///
     /// Upgrades/downgrades OpenXchange account type.
@@ -560,6 +617,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: UpdateMailboxWebmailShortRequest,
     ) -> impl Future<Output = Result<UpdateMailboxWebmailShortResponse, Problem>> + Send;
+
     /// Create the OpenXchange account of a mailbox
     ///
     /// Creates OpenXchange account.
@@ -569,6 +627,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: CreateMailboxWebmailShortRequest,
     ) -> impl Future<Output = Result<CreateMailboxWebmailShortResponse, Problem>> + Send;
+
     /// Get the maximum allowed number of mailboxes for each type (shortcut)
     ///
     /// Shortcut equivalent of GET /accounts/{account}/email/{domain}/webmailLimits (§94); the document mentions it only in a note, so request and response are taken from that section.
@@ -580,6 +639,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<GetDomainWebmailLimitsShortResponse, Problem>,
     > + Send;
+
     /// Get the mapping of OX types to WebMail plan names (shortcut)
     ///
     /// Shortcut equivalent of GET /accounts/{account}/email/{domain}/webmailNames (§96); the document mentions it only in a note, so request and response are taken from that section.
@@ -591,6 +651,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<GetDomainWebmailNamesShortResponse, Problem>,
     > + Send;
+
     /// Get the product level upgrade configuration (shortcut)
     ///
     /// Shortcut equivalent of GET /accounts/{account}/email/{domain}/webmailUpgrade (§98); the document mentions it only in a note, so request and response are taken from that section.
@@ -2121,11 +2182,11 @@ impl ListDomainBlackwhitelistRequest {
         let mut violations = mailapi_support::server::Violations::default();
         if let Some(value) = &request.page {
             let here = mailapi_support::server::Violations::parameter("page");
-            violations.range(&here, value, Some(1f64), None, false, false);
+            violations.range(&here, value, Some(1.0), None, false, false);
         }
         if let Some(value) = &request.page_size {
             let here = mailapi_support::server::Violations::parameter("pageSize");
-            violations.range(&here, value, Some(1f64), None, false, false);
+            violations.range(&here, value, Some(1.0), None, false, false);
         }
         violations.into_result()?;
         Ok(request)
@@ -2626,11 +2687,11 @@ impl ListUsernamesRequest {
         let mut violations = mailapi_support::server::Violations::default();
         if let Some(value) = &request.page {
             let here = mailapi_support::server::Violations::parameter("page");
-            violations.range(&here, value, Some(1f64), None, false, false);
+            violations.range(&here, value, Some(1.0), None, false, false);
         }
         if let Some(value) = &request.page_size {
             let here = mailapi_support::server::Violations::parameter("pageSize");
-            violations.range(&here, value, Some(1f64), None, false, false);
+            violations.range(&here, value, Some(1.0), None, false, false);
         }
         violations.into_result()?;
         Ok(request)
@@ -2671,7 +2732,7 @@ impl GetUsernameRequest {
         {
             let value = &request.mailbox_name;
             let here = mailapi_support::server::Violations::parameter("mailboxName");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
         }
         violations.into_result()?;
@@ -2713,7 +2774,7 @@ impl GetMailboxAutoresponderRequest {
         {
             let value = &request.mailbox_name;
             let here = mailapi_support::server::Violations::parameter("mailboxName");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
         }
         violations.into_result()?;
@@ -2758,7 +2819,7 @@ impl SetMailboxAutoresponderRequest {
         {
             let value = &request.mailbox_name;
             let here = mailapi_support::server::Violations::parameter("mailboxName");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
         }
         violations.into_result()?;
@@ -2824,16 +2885,16 @@ impl ListMailboxBlackwhitelistRequest {
         {
             let value = &request.mailbox_name;
             let here = mailapi_support::server::Violations::parameter("mailboxName");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
         }
         if let Some(value) = &request.page {
             let here = mailapi_support::server::Violations::parameter("page");
-            violations.range(&here, value, Some(1f64), None, false, false);
+            violations.range(&here, value, Some(1.0), None, false, false);
         }
         if let Some(value) = &request.page_size {
             let here = mailapi_support::server::Violations::parameter("pageSize");
-            violations.range(&here, value, Some(1f64), None, false, false);
+            violations.range(&here, value, Some(1.0), None, false, false);
         }
         violations.into_result()?;
         Ok(request)
@@ -2877,7 +2938,7 @@ impl PutMailboxBlackwhitelistRequest {
         {
             let value = &request.mailbox_name;
             let here = mailapi_support::server::Violations::parameter("mailboxName");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
         }
         violations.into_result()?;
@@ -2923,7 +2984,7 @@ impl GetMailboxBlackwhitelistAddressRequest {
         {
             let value = &request.mailbox_name;
             let here = mailapi_support::server::Violations::parameter("mailboxName");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
         }
         violations.into_result()?;
@@ -2969,7 +3030,7 @@ impl DeleteMailboxBlackwhitelistAddressRequest {
         {
             let value = &request.mailbox_name;
             let here = mailapi_support::server::Violations::parameter("mailboxName");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
         }
         violations.into_result()?;
@@ -3011,7 +3072,7 @@ impl GetMailboxCleanmailplusRequest {
         {
             let value = &request.mailbox_name;
             let here = mailapi_support::server::Violations::parameter("mailboxName");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
         }
         violations.into_result()?;
@@ -3056,7 +3117,7 @@ impl UpdateMailboxCleanmailplusRequest {
         {
             let value = &request.mailbox_name;
             let here = mailapi_support::server::Violations::parameter("mailboxName");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
         }
         violations.into_result()?;
@@ -3098,7 +3159,7 @@ impl GetExchangeMailboxRequest {
         {
             let value = &request.mailbox_name;
             let here = mailapi_support::server::Violations::parameter("mailboxName");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
         }
         violations.into_result()?;
@@ -3143,7 +3204,7 @@ impl PutExchangeMailboxRequest {
         {
             let value = &request.mailbox_name;
             let here = mailapi_support::server::Violations::parameter("mailboxName");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
         }
         mailapi_support::server::Validate::validate(&request.body, "", &mut violations);
@@ -3186,7 +3247,7 @@ impl DeleteExchangeMailboxRequest {
         {
             let value = &request.mailbox_name;
             let here = mailapi_support::server::Violations::parameter("mailboxName");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
         }
         violations.into_result()?;
@@ -3231,7 +3292,7 @@ impl ExchangeMailboxActionRequest {
         {
             let value = &request.mailbox_name;
             let here = mailapi_support::server::Violations::parameter("mailboxName");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
         }
         violations.into_result()?;
@@ -3273,7 +3334,7 @@ impl GetExchangeMessageStatsRequest {
         {
             let value = &request.mailbox_name;
             let here = mailapi_support::server::Violations::parameter("mailboxName");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
         }
         violations.into_result()?;
@@ -3315,7 +3376,7 @@ impl GetMailboxForwardsRequest {
         {
             let value = &request.mailbox_name;
             let here = mailapi_support::server::Violations::parameter("mailboxName");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
         }
         violations.into_result()?;
@@ -3360,7 +3421,7 @@ impl SetMailboxForwardsRequest {
         {
             let value = &request.mailbox_name;
             let here = mailapi_support::server::Violations::parameter("mailboxName");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
         }
         violations.into_result()?;
@@ -3406,7 +3467,7 @@ impl DeleteMailboxForwardRequest {
         {
             let value = &request.mailbox_name;
             let here = mailapi_support::server::Violations::parameter("mailboxName");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
         }
         violations.into_result()?;
@@ -3448,7 +3509,7 @@ impl GetMailboxRequest {
         {
             let value = &request.mailbox_name;
             let here = mailapi_support::server::Violations::parameter("mailboxName");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
         }
         violations.into_result()?;
@@ -3493,7 +3554,7 @@ impl PutMailboxRequest {
         {
             let value = &request.mailbox_name;
             let here = mailapi_support::server::Violations::parameter("mailboxName");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
         }
         mailapi_support::server::Validate::validate(&request.body, "", &mut violations);
@@ -3536,7 +3597,7 @@ impl DeleteMailboxRequest {
         {
             let value = &request.mailbox_name;
             let here = mailapi_support::server::Violations::parameter("mailboxName");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
         }
         violations.into_result()?;
@@ -3581,7 +3642,7 @@ impl MailboxActionRequest {
         {
             let value = &request.mailbox_name;
             let here = mailapi_support::server::Violations::parameter("mailboxName");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
         }
         violations.into_result()?;
@@ -3623,7 +3684,7 @@ impl GetMailboxMessageStatsRequest {
         {
             let value = &request.mailbox_name;
             let here = mailapi_support::server::Violations::parameter("mailboxName");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
         }
         violations.into_result()?;
@@ -3668,7 +3729,7 @@ impl CreateMailboxMigrationTicketRequest {
         {
             let value = &request.mailbox_name;
             let here = mailapi_support::server::Violations::parameter("mailboxName");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
         }
         violations.into_result()?;
@@ -3710,7 +3771,7 @@ impl GetMailboxSecretsRequest {
         {
             let value = &request.mailbox_name;
             let here = mailapi_support::server::Violations::parameter("mailboxName");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
         }
         violations.into_result()?;
@@ -3755,7 +3816,7 @@ impl PutMailboxSecretsRequest {
         {
             let value = &request.mailbox_name;
             let here = mailapi_support::server::Violations::parameter("mailboxName");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
         }
         violations.into_result()?;
@@ -3797,7 +3858,7 @@ impl GetMailboxWebmailRequest {
         {
             let value = &request.mailbox_name;
             let here = mailapi_support::server::Violations::parameter("mailboxName");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
         }
         violations.into_result()?;
@@ -3842,7 +3903,7 @@ impl UpdateMailboxWebmailRequest {
         {
             let value = &request.mailbox_name;
             let here = mailapi_support::server::Violations::parameter("mailboxName");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
         }
         violations.into_result()?;
@@ -3887,7 +3948,7 @@ impl CreateMailboxWebmailRequest {
         {
             let value = &request.mailbox_name;
             let here = mailapi_support::server::Violations::parameter("mailboxName");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
         }
         violations.into_result()?;
@@ -4125,7 +4186,7 @@ impl ExchangeMailboxActionShortRequest {
         {
             let value = &request.mailbox_name;
             let here = mailapi_support::server::Violations::parameter("mailboxName");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
         }
         violations.into_result()?;
@@ -4166,7 +4227,7 @@ impl MailboxActionShortRequest {
         {
             let value = &request.mailbox_name;
             let here = mailapi_support::server::Violations::parameter("mailboxName");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
         }
         violations.into_result()?;
@@ -4204,7 +4265,7 @@ impl GetMailboxSecretsShortRequest {
         {
             let value = &request.mailbox_name;
             let here = mailapi_support::server::Violations::parameter("mailboxName");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
         }
         violations.into_result()?;
@@ -4245,7 +4306,7 @@ impl PutMailboxSecretsShortRequest {
         {
             let value = &request.mailbox_name;
             let here = mailapi_support::server::Violations::parameter("mailboxName");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
         }
         violations.into_result()?;
@@ -4283,7 +4344,7 @@ impl GetMailboxWebmailShortRequest {
         {
             let value = &request.mailbox_name;
             let here = mailapi_support::server::Violations::parameter("mailboxName");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
         }
         violations.into_result()?;
@@ -4324,7 +4385,7 @@ impl UpdateMailboxWebmailShortRequest {
         {
             let value = &request.mailbox_name;
             let here = mailapi_support::server::Violations::parameter("mailboxName");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
         }
         violations.into_result()?;
@@ -4365,7 +4426,7 @@ impl CreateMailboxWebmailShortRequest {
         {
             let value = &request.mailbox_name;
             let here = mailapi_support::server::Violations::parameter("mailboxName");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
         }
         violations.into_result()?;

@@ -37,6 +37,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: ObtainAccountAuthSettingsRequest,
     ) -> impl Future<Output = Result<ObtainAccountAuthSettingsResponse, Problem>> + Send;
+
     /// Update Account Authentication Settings
     ///
     /// Update Account Authentication Settings of the caller's account, e.g. add an application password. The documented 200 response is the management error returned for a fallback administrator; without credentials the server answers 401.
@@ -46,6 +47,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: UpdateAccountAuthSettingsRequest,
     ) -> impl Future<Output = Result<UpdateAccountAuthSettingsResponse, Problem>> + Send;
+
     /// Obtain Encryption-at-Rest Settings
     ///
     /// Obtain Encryption-at-Rest Settings of the caller's account.
@@ -57,6 +59,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<ObtainEncryptionAtRestSettingsResponse, Problem>,
     > + Send;
+
     /// Update Encryption-at-Rest Settings
     ///
     /// Update Encryption-at-Rest Settings of the caller's account; the example enables PGP with AES-256 and a public key block.
@@ -68,6 +71,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<UpdateEncryptionAtRestSettingsResponse, Problem>,
     > + Send;
+
     /// Create DKIM Signature
     ///
     /// Create DKIM Signature: generates a DKIM key for a domain with the given algorithm; `id` and `selector` may be null (the example uses Ed25519 for `example.org`).
@@ -77,6 +81,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: CreateDkimSignatureRequest,
     ) -> impl Future<Output = Result<CreateDkimSignatureResponse, Problem>> + Send;
+
     /// Obtain DNS Records for Domain
     ///
     /// Obtain DNS Records for Domain: returns the MX, CNAME, DKIM/SPF TXT and SRV records the domain should publish.
@@ -86,6 +91,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: ObtainDnsRecordsRequest,
     ) -> impl Future<Output = Result<ObtainDnsRecordsResponse, Problem>> + Send;
+
     /// Query Log Files
     ///
     /// Query Log Files: returns log entries, newest first, paged.
@@ -95,6 +101,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: QueryLogFilesRequest,
     ) -> impl Future<Output = Result<QueryLogFilesResponse, Problem>> + Send;
+
     /// Obtain OAuth token
     ///
     /// Obtain OAuth token: requests an OAuth authorization code for a client. The example asks for `type` `code` for client `webadmin` with redirect URI `stalwart://auth` and a nonce; the response carries the code, the caller's permissions, the server version and whether the server is the Enterprise edition. Without valid credentials the server answers 401 with problem details.
@@ -104,6 +111,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: ObtainOauthTokenRequest,
     ) -> impl Future<Output = Result<ObtainOauthTokenResponse, Problem>> + Send;
+
     /// List Principals
     ///
     /// List Principals, paged with `page` and `limit`, optionally restricted to the given principal `types`.
@@ -113,6 +121,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: ListPrincipalsRequest,
     ) -> impl Future<Output = Result<ListPrincipalsResponse, Problem>> + Send;
+
     /// Create Principal
     ///
     /// Create Principal: creates an account, domain, group or other principal and returns its numeric id. The example creates the domain `example.org`.
@@ -122,6 +131,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: CreatePrincipalRequest,
     ) -> impl Future<Output = Result<CreatePrincipalResponse, Problem>> + Send;
+
     /// Fetch Principal
     ///
     /// Fetch Principal: returns one principal. The example is the individual `jane` with a password hash, one e-mail address, role `user` and list `all`.
@@ -131,6 +141,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: FetchPrincipalRequest,
     ) -> impl Future<Output = Result<FetchPrincipalResponse, Problem>> + Send;
+
     /// Delete Principal
     ///
     /// Delete Principal.
@@ -140,6 +151,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: DeletePrincipalRequest,
     ) -> impl Future<Output = Result<DeletePrincipalResponse, Problem>> + Send;
+
     /// Update Principal
     ///
     /// Update Principal: applies a list of changes to a principal; each change sets a field or adds/removes an item of a list field.
@@ -149,6 +161,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: UpdatePrincipalRequest,
     ) -> impl Future<Output = Result<UpdatePrincipalResponse, Problem>> + Send;
+
     /// List Queued Messages
     ///
     /// List Queued Messages in the outgoing queue, paged with `page`/`limit` (plus the undocumented bound `max-total`); the effect of the flag `values` is undocumented (presumably full entries instead of ids). The response also reports the queue processing status.
@@ -158,6 +171,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: ListQueuedMessagesRequest,
     ) -> impl Future<Output = Result<ListQueuedMessagesResponse, Problem>> + Send;
+
     /// Delete Queued Messages
     ///
     /// Delete Queued Messages matching the search `text`.
@@ -167,6 +181,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: DeleteQueuedMessagesRequest,
     ) -> impl Future<Output = Result<DeleteQueuedMessagesResponse, Problem>> + Send;
+
     /// Reschedule Queued Messages
     ///
     /// Reschedule Queued Messages: schedules immediate delivery of the queued messages matching `filter`.
@@ -176,6 +191,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: RescheduleQueuedMessagesRequest,
     ) -> impl Future<Output = Result<RescheduleQueuedMessagesResponse, Problem>> + Send;
+
     /// Obtain Queued Message Details
     ///
     /// Obtain Queued Message Details: returns the envelope, per-domain delivery state and retry schedule of a queued message; 404 with problem details when the message does not exist.
@@ -187,6 +203,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<ObtainQueuedMessageDetailsResponse, Problem>,
     > + Send;
+
     /// Cancel Delivery of Queued Message
     ///
     /// Cancel Delivery of Queued Message: removes one message from the queue.
@@ -196,6 +213,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: CancelQueuedMessageRequest,
     ) -> impl Future<Output = Result<CancelQueuedMessageResponse, Problem>> + Send;
+
     /// Reschedule Delivery of Queued Message
     ///
     /// Reschedule Delivery of Queued Message: schedules immediate delivery of one queued message.
@@ -205,6 +223,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: RescheduleQueuedMessageRequest,
     ) -> impl Future<Output = Result<RescheduleQueuedMessageResponse, Problem>> + Send;
+
     /// List Queued Reports
     ///
     /// List Queued Reports (outgoing DMARC/TLS aggregate reports waiting to be sent), paged.
@@ -214,6 +233,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: ListQueuedReportsRequest,
     ) -> impl Future<Output = Result<ListQueuedReportsResponse, Problem>> + Send;
+
     /// Obtain Queue Status
     ///
     /// Obtain Queue Status: whether queue processing is running.
@@ -223,6 +243,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: ObtainQueueStatusRequest,
     ) -> impl Future<Output = Result<ObtainQueueStatusResponse, Problem>> + Send;
+
     /// Resume Queue Processing
     ///
     /// Resume Queue Processing: resumes delivery of queued messages.
@@ -232,6 +253,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: ResumeQueueProcessingRequest,
     ) -> impl Future<Output = Result<ResumeQueueProcessingResponse, Problem>> + Send;
+
     /// Stop Queue Processing
     ///
     /// Stop Queue Processing: pauses delivery of queued messages.
@@ -241,6 +263,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: StopQueueProcessingRequest,
     ) -> impl Future<Output = Result<StopQueueProcessingResponse, Problem>> + Send;
+
     /// Reload Settings
     ///
     /// Reload Settings: reloads the configuration and reports warnings and errors. The path has a trailing slash.
@@ -250,6 +273,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: ReloadSettingsRequest,
     ) -> impl Future<Output = Result<ReloadSettingsResponse, Problem>> + Send;
+
     /// List Incoming ARF Reports
     ///
     /// List Incoming ARF (abuse feedback) Reports, paged.
@@ -259,6 +283,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: ListIncomingArfReportsRequest,
     ) -> impl Future<Output = Result<ListIncomingArfReportsResponse, Problem>> + Send;
+
     /// List Incoming DMARC Reports
     ///
     /// List Incoming DMARC Reports, paged.
@@ -268,6 +293,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: ListIncomingDmarcReportsRequest,
     ) -> impl Future<Output = Result<ListIncomingDmarcReportsResponse, Problem>> + Send;
+
     /// List Incoming TLS Reports
     ///
     /// List Incoming TLS Reports, paged.
@@ -277,6 +303,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: ListIncomingTlsReportsRequest,
     ) -> impl Future<Output = Result<ListIncomingTlsReportsResponse, Problem>> + Send;
+
     /// Update Settings
     ///
     /// Update Settings: applies a list of changes to the stored settings; the example clears every key under a prefix.
@@ -286,6 +313,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: UpdateSettingsRequest,
     ) -> impl Future<Output = Result<UpdateSettingsResponse, Problem>> + Send;
+
     /// List Settings by Group
     ///
     /// List Settings by Group: returns the groups of settings under `prefix` (e.g. the listeners under `server.listener`), each group as a flat object of its keys ending in `suffix`, paged.
@@ -295,6 +323,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: ListSettingsByGroupRequest,
     ) -> impl Future<Output = Result<ListSettingsByGroupResponse, Problem>> + Send;
+
     /// List Settings by Key
     ///
     /// List Settings by Key: returns the values of the given `keys` and of all keys under the given `prefixes`.
@@ -304,6 +333,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: ListSettingsByKeyRequest,
     ) -> impl Future<Output = Result<ListSettingsByKeyResponse, Problem>> + Send;
+
     /// List Settings
     ///
     /// List Settings: returns every key under `prefix` with its value.
@@ -313,6 +343,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: ListSettingsRequest,
     ) -> impl Future<Output = Result<ListSettingsResponse, Problem>> + Send;
+
     /// Test Spam Filter Classification
     ///
     /// Test Spam Filter Classification: runs the spam filter on a raw message with a simulated SMTP envelope and returns the score, the matched tags and the resulting disposition headers.
@@ -324,6 +355,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<TestSpamFilterClassificationResponse, Problem>,
     > + Send;
+
     /// Train Spam Filter as Ham
     ///
     /// Train Spam Filter as Ham: trains the global Bayes classifier with the raw message in the body as ham (not spam).
@@ -333,6 +365,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: TrainSpamFilterHamRequest,
     ) -> impl Future<Output = Result<TrainSpamFilterHamResponse, Problem>> + Send;
+
     /// Train Account's Spam Filter as Ham
     ///
     /// Train Account's Spam Filter as Ham: trains the account's Bayes classifier with the raw message as ham.
@@ -342,6 +375,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: TrainAccountSpamFilterHamRequest,
     ) -> impl Future<Output = Result<TrainAccountSpamFilterHamResponse, Problem>> + Send;
+
     /// Train Spam Filter as Spam
     ///
     /// Train Spam Filter as Spam: trains the global Bayes classifier with the raw message in the body as spam.
@@ -351,6 +385,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: TrainSpamFilterSpamRequest,
     ) -> impl Future<Output = Result<TrainSpamFilterSpamResponse, Problem>> + Send;
+
     /// Train Account's Spam Filter as Spam
     ///
     /// Train Account's Spam Filter as Spam: trains the account's Bayes classifier with the raw message as spam.
@@ -362,6 +397,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<TrainAccountSpamFilterSpamResponse, Problem>,
     > + Send;
+
     /// Fetch Blob by ID
     ///
     /// Fetch Blob by ID: returns the raw bytes of a stored blob (e.g. a queued message, by its `blob_hash`), at most `limit` bytes. The document gives no response schema or example.
@@ -371,6 +407,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: FetchBlobByIdRequest,
     ) -> impl Future<Output = Result<FetchBlobByIdResponse, Problem>> + Send;
+
     /// Purge All Accounts
     ///
     /// Purge All Accounts: permanently removes the deleted data of every account.
@@ -380,6 +417,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: PurgeAllAccountsRequest,
     ) -> impl Future<Output = Result<PurgeAllAccountsResponse, Problem>> + Send;
+
     /// Purge Account
     ///
     /// Purge Account: permanently removes the deleted data of one account.
@@ -389,6 +427,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: PurgeAccountRequest,
     ) -> impl Future<Output = Result<PurgeAccountResponse, Problem>> + Send;
+
     /// Purge Blob Store
     ///
     /// Purge Blob Store: removes unreferenced blobs.
@@ -398,6 +437,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: PurgeBlobStoreRequest,
     ) -> impl Future<Output = Result<PurgeBlobStoreResponse, Problem>> + Send;
+
     /// Purge Data Store
     ///
     /// Purge Data Store: removes expired data from the data store.
@@ -407,6 +447,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: PurgeDataStoreRequest,
     ) -> impl Future<Output = Result<PurgeDataStoreResponse, Problem>> + Send;
+
     /// Purge In-Memory Store
     ///
     /// Purge In-Memory Store: removes expired entries from the in-memory store.
@@ -416,6 +457,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: PurgeInMemoryStoreRequest,
     ) -> impl Future<Output = Result<PurgeInMemoryStoreResponse, Problem>> + Send;
+
     /// Delete Bayes Model for Account
     ///
     /// Delete Bayes Model for Account: removes the account's Bayes spam model from the default in-memory store.
@@ -425,6 +467,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: DeleteAccountBayesModelRequest,
     ) -> impl Future<Output = Result<DeleteAccountBayesModelResponse, Problem>> + Send;
+
     /// Delete Global Bayes Model
     ///
     /// Delete Global Bayes Model: removes the global Bayes spam model from the default in-memory store.
@@ -434,6 +477,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: DeleteGlobalBayesModelRequest,
     ) -> impl Future<Output = Result<DeleteGlobalBayesModelResponse, Problem>> + Send;
+
     /// Request FTS Reindex
     ///
     /// Request FTS Reindex: starts rebuilding the full-text search index.
@@ -443,6 +487,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: RequestFtsReindexRequest,
     ) -> impl Future<Output = Result<RequestFtsReindexResponse, Problem>> + Send;
+
     /// Reset IMAP UIDs for Account
     ///
     /// Reset IMAP UIDs for Account: reassigns the IMAP UIDs of an account; the meaning of the two returned numbers is undocumented.
@@ -452,6 +497,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: ResetImapUidsRequest,
     ) -> impl Future<Output = Result<ResetImapUidsResponse, Problem>> + Send;
+
     /// List Deleted Messages
     ///
     /// List Deleted Messages of an account that can still be restored, paged.
@@ -461,6 +507,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: ListDeletedMessagesRequest,
     ) -> impl Future<Output = Result<ListDeletedMessagesResponse, Problem>> + Send;
+
     /// Undelete Messages
     ///
     /// Undelete Messages: restores the listed deleted items of an account and reports the outcome of each.
@@ -470,6 +517,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: UndeleteMessagesRequest,
     ) -> impl Future<Output = Result<UndeleteMessagesResponse, Problem>> + Send;
+
     /// Obtain Metrics Telemetry token
     ///
     /// Obtain Metrics Telemetry token: returns a short-lived opaque token to pass as `token` to Live Metrics (GET /telemetry/metrics/live).
@@ -481,6 +529,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<ObtainMetricsTelemetryTokenResponse, Problem>,
     > + Send;
+
     /// Request a Tracing Token
     ///
     /// Request a Tracing Token: returns a short-lived opaque token to pass as `token` to Start Live Tracing.
@@ -490,6 +539,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: RequestTracingTokenRequest,
     ) -> impl Future<Output = Result<RequestTracingTokenResponse, Problem>> + Send;
+
     /// Fetch Telemetry Metrics
     ///
     /// Fetch Telemetry Metrics stored in the metrics store, optionally only those recorded `after` a given point. The only documented response is the management error returned with HTTP 200 when no metrics store is configured.
@@ -499,6 +549,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: FetchTelemetryMetricsRequest,
     ) -> impl Future<Output = Result<FetchTelemetryMetricsResponse, Problem>> + Send;
+
     /// Live Metrics
     ///
     /// Live Metrics: streams the selected `metrics` every `interval`, authenticated by the `token` from Obtain Metrics Telemetry token. The document gives no response schema or example.
@@ -508,6 +559,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: LiveMetricsRequest,
     ) -> impl Future<Output = Result<LiveMetricsResponse, Problem>> + Send;
+
     /// Obtain Trace Details
     ///
     /// Obtain Trace Details: returns the events of one stored trace, e.g. an SMTP session from connection to DMARC result.
@@ -517,6 +569,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: ObtainTraceDetailsRequest,
     ) -> impl Future<Output = Result<ObtainTraceDetailsResponse, Problem>> + Send;
+
     /// List Stored Traces
     ///
     /// List Stored Traces of an event `type` (e.g. `delivery.attempt-start`), paged; the effect of the flag `values` is undocumented (presumably full entries instead of ids). The only documented response is the management error returned with HTTP 200 when no tracing store is configured.
@@ -526,6 +579,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: ListStoredTracesRequest,
     ) -> impl Future<Output = Result<ListStoredTracesResponse, Problem>> + Send;
+
     /// Start Live Tracing
     ///
     /// Start Live Tracing: streams trace events matching `filter`, authenticated by the `token` from Request a Tracing Token. The document gives no response schema or example.
@@ -535,6 +589,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: StartLiveTracingRequest,
     ) -> impl Future<Output = Result<StartLiveTracingResponse, Problem>> + Send;
+
     /// Run Delivery Troubleshooting
     ///
     /// Run Delivery Troubleshooting: simulates delivery to `recipient` and streams the progress, authenticated by the `token` from Obtain a Troubleshooting Token. The document gives no response schema or example.
@@ -546,6 +601,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<RunDeliveryTroubleshootingResponse, Problem>,
     > + Send;
+
     /// Run DMARC Troubleshooting
     ///
     /// Run DMARC Troubleshooting: evaluates SPF (EHLO and MAIL FROM), iprev, DKIM, ARC and DMARC for a message as if it were received from `remoteIp`.
@@ -555,6 +611,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: RunDmarcTroubleshootingRequest,
     ) -> impl Future<Output = Result<RunDmarcTroubleshootingResponse, Problem>> + Send;
+
     /// Obtain a Troubleshooting Token
     ///
     /// Obtain a Troubleshooting Token: returns a short-lived opaque token to pass as `token` to Run Delivery Troubleshooting.
@@ -566,6 +623,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<ObtainTroubleshootingTokenResponse, Problem>,
     > + Send;
+
     /// Update Spam Filter
     ///
     /// Update Spam Filter: downloads and applies the latest spam-filter rules.
@@ -575,6 +633,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: UpdateSpamFilterRequest,
     ) -> impl Future<Output = Result<UpdateSpamFilterResponse, Problem>> + Send;
+
     /// Update WebAdmin
     ///
     /// Update WebAdmin: downloads and installs the latest web admin bundle.
@@ -2143,11 +2202,11 @@ impl QueryLogFilesRequest {
         let mut violations = mailapi_support::server::Violations::default();
         if let Some(value) = &request.page {
             let here = mailapi_support::server::Violations::parameter("page");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         if let Some(value) = &request.limit {
             let here = mailapi_support::server::Violations::parameter("limit");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         violations.into_result()?;
         Ok(request)
@@ -2212,11 +2271,11 @@ impl ListPrincipalsRequest {
         let mut violations = mailapi_support::server::Violations::default();
         if let Some(value) = &request.page {
             let here = mailapi_support::server::Violations::parameter("page");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         if let Some(value) = &request.limit {
             let here = mailapi_support::server::Violations::parameter("limit");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         violations.into_result()?;
         Ok(request)
@@ -2369,19 +2428,19 @@ impl ListQueuedMessagesRequest {
         let mut violations = mailapi_support::server::Violations::default();
         if let Some(value) = &request.page {
             let here = mailapi_support::server::Violations::parameter("page");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         if let Some(value) = &request.max_total {
             let here = mailapi_support::server::Violations::parameter("max-total");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         if let Some(value) = &request.limit {
             let here = mailapi_support::server::Violations::parameter("limit");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         if let Some(value) = &request.values {
             let here = mailapi_support::server::Violations::parameter("values");
-            violations.range(&here, value, Some(0f64), Some(1f64), false, false);
+            violations.range(&here, value, Some(0.0), Some(1.0), false, false);
         }
         violations.into_result()?;
         Ok(request)
@@ -2551,15 +2610,15 @@ impl ListQueuedReportsRequest {
         let mut violations = mailapi_support::server::Violations::default();
         if let Some(value) = &request.max_total {
             let here = mailapi_support::server::Violations::parameter("max-total");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         if let Some(value) = &request.limit {
             let here = mailapi_support::server::Violations::parameter("limit");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         if let Some(value) = &request.page {
             let here = mailapi_support::server::Violations::parameter("page");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         violations.into_result()?;
         Ok(request)
@@ -2687,15 +2746,15 @@ impl ListIncomingArfReportsRequest {
         let mut violations = mailapi_support::server::Violations::default();
         if let Some(value) = &request.page {
             let here = mailapi_support::server::Violations::parameter("page");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         if let Some(value) = &request.limit {
             let here = mailapi_support::server::Violations::parameter("limit");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         if let Some(value) = &request.max_total {
             let here = mailapi_support::server::Violations::parameter("max-total");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         violations.into_result()?;
         Ok(request)
@@ -2735,15 +2794,15 @@ impl ListIncomingDmarcReportsRequest {
         let mut violations = mailapi_support::server::Violations::default();
         if let Some(value) = &request.max_total {
             let here = mailapi_support::server::Violations::parameter("max-total");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         if let Some(value) = &request.limit {
             let here = mailapi_support::server::Violations::parameter("limit");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         if let Some(value) = &request.page {
             let here = mailapi_support::server::Violations::parameter("page");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         violations.into_result()?;
         Ok(request)
@@ -2783,15 +2842,15 @@ impl ListIncomingTlsReportsRequest {
         let mut violations = mailapi_support::server::Violations::default();
         if let Some(value) = &request.limit {
             let here = mailapi_support::server::Violations::parameter("limit");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         if let Some(value) = &request.max_total {
             let here = mailapi_support::server::Violations::parameter("max-total");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         if let Some(value) = &request.page {
             let here = mailapi_support::server::Violations::parameter("page");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         violations.into_result()?;
         Ok(request)
@@ -2860,11 +2919,11 @@ impl ListSettingsByGroupRequest {
         let mut violations = mailapi_support::server::Violations::default();
         if let Some(value) = &request.limit {
             let here = mailapi_support::server::Violations::parameter("limit");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         if let Some(value) = &request.page {
             let here = mailapi_support::server::Violations::parameter("page");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         violations.into_result()?;
         Ok(request)
@@ -3092,7 +3151,7 @@ impl FetchBlobByIdRequest {
         let mut violations = mailapi_support::server::Violations::default();
         if let Some(value) = &request.limit {
             let here = mailapi_support::server::Violations::parameter("limit");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         violations.into_result()?;
         Ok(request)
@@ -3342,11 +3401,11 @@ impl ListDeletedMessagesRequest {
         let mut violations = mailapi_support::server::Violations::default();
         if let Some(value) = &request.limit {
             let here = mailapi_support::server::Violations::parameter("limit");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         if let Some(value) = &request.page {
             let here = mailapi_support::server::Violations::parameter("page");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         violations.into_result()?;
         Ok(request)
@@ -3485,7 +3544,7 @@ impl LiveMetricsRequest {
         let mut violations = mailapi_support::server::Violations::default();
         if let Some(value) = &request.interval {
             let here = mailapi_support::server::Violations::parameter("interval");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         violations.into_result()?;
         Ok(request)
@@ -3555,15 +3614,15 @@ impl ListStoredTracesRequest {
         let mut violations = mailapi_support::server::Violations::default();
         if let Some(value) = &request.page {
             let here = mailapi_support::server::Violations::parameter("page");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         if let Some(value) = &request.limit {
             let here = mailapi_support::server::Violations::parameter("limit");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         if let Some(value) = &request.values {
             let here = mailapi_support::server::Violations::parameter("values");
-            violations.range(&here, value, Some(0f64), Some(1f64), false, false);
+            violations.range(&here, value, Some(0.0), Some(1.0), false, false);
         }
         violations.into_result()?;
         Ok(request)

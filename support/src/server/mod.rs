@@ -3,7 +3,7 @@
 
 mod auth;
 mod mock;
-mod params;
+mod param_parsing;
 mod request;
 mod validate;
 
@@ -31,7 +31,7 @@ pub use auth::{AuthError, Authenticator, Principal, authenticate};
 pub use mock::{AcceptAny, Candidate, choose_example, example_body, example_events, example_json, example_text, serve_mock};
 pub use request::{Context, RequestParts, authenticate_request};
 pub use validate::{Counted, Numeric, Validate, Violations};
-pub use params::{PathParams, QueryParams, header_param, missing_param, parse_array, parse_param};
+pub use param_parsing::{PathParams, QueryParams, header_param, missing_param, parse_array, parse_param};
 
 pub use crate::problem::{PROBLEM_JSON, Problem};
 pub use crate::security::{Scheme, SchemeKind, Security};
