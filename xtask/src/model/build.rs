@@ -24,6 +24,7 @@ use crate::spec::{Diagnostic, Diagnostics, Spec, push_pointer};
 pub fn build(spec: &Spec, name: &str, source: &str) -> Result<Api, Diagnostics> {
     let mut b = Builder { spec, schemas: Schemas::new(spec), errors: Vec::new() };
     b.schemas.define_components();
+    b.schemas.check_cycles();
     b.check_unsupported_components();
     let security_schemes = b.security_schemes();
     let (operations, pointers) = b.operations(&security_schemes);
