@@ -80,6 +80,22 @@ pub struct Operation {
     pub plan: Plan,
 }
 
+impl Operation {
+    /// The path as the server's router holds it: each parameter takes its whole segment
+    /// (`/calls/{sid}.json` is routed as `/calls/{sid}`; the handler strips `.json`).
+    pub fn route(&self) -> String {
+        let segments: Vec<String> = self
+            .path
+            .split('/')
+            .map(|segment| match (segment.find('{'), segment.rfind('}')) {
+                (Some(start), Some(end)) if start < end => segment[start..=end].to_string(),
+                _ => segment.to_string(),
+            })
+            .collect();
+        segments.join("/")
+    }
+}
+
 /// `x-pagination`: where the items are and how to reach the next page.
 #[derive(Debug, Clone)]
 pub struct Pagination {
@@ -166,6 +182,9 @@ pub struct Param {
     pub description: Option<String>,
     pub deprecated: bool,
     pub examples: Vec<Example>,
+    /// For a path parameter, the literal text around it in its segment: `{sid}.json` has the
+    /// suffix `.json`. The router matches the whole segment; the server strips these.
+    pub affixes: (String, String),
 }
 
 #[derive(Debug, Clone)]
