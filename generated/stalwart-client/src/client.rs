@@ -84,6 +84,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(ObtainAccountAuthSettingsError::Unauthorized)),
+            403 => Err(raw.error_json(ObtainAccountAuthSettingsError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -128,7 +129,9 @@ impl Client {
                     .reject_error_in_body(UpdateAccountAuthSettingsError::InBody)?;
                 raw.json()
             }
+            400 => Err(raw.error_json(UpdateAccountAuthSettingsError::BadRequest)),
             401 => Err(raw.error_json(UpdateAccountAuthSettingsError::Unauthorized)),
+            403 => Err(raw.error_json(UpdateAccountAuthSettingsError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -160,6 +163,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(ObtainEncryptionAtRestSettingsError::Unauthorized)),
+            403 => Err(raw.error_json(ObtainEncryptionAtRestSettingsError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -202,7 +206,9 @@ impl Client {
                     .reject_error_in_body(UpdateEncryptionAtRestSettingsError::InBody)?;
                 raw.json()
             }
+            400 => Err(raw.error_json(UpdateEncryptionAtRestSettingsError::BadRequest)),
             401 => Err(raw.error_json(UpdateEncryptionAtRestSettingsError::Unauthorized)),
+            403 => Err(raw.error_json(UpdateEncryptionAtRestSettingsError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -242,7 +248,9 @@ impl Client {
                 let raw = raw.reject_error_in_body(CreateDkimSignatureError::InBody)?;
                 raw.json()
             }
+            400 => Err(raw.error_json(CreateDkimSignatureError::BadRequest)),
             401 => Err(raw.error_json(CreateDkimSignatureError::Unauthorized)),
+            403 => Err(raw.error_json(CreateDkimSignatureError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -274,6 +282,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(ObtainDnsRecordsError::Unauthorized)),
+            403 => Err(raw.error_json(ObtainDnsRecordsError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -310,6 +319,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(QueryLogFilesError::Unauthorized)),
+            403 => Err(raw.error_json(QueryLogFilesError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -384,7 +394,9 @@ impl Client {
                 let raw = raw.reject_error_in_body(ObtainOauthTokenError::InBody)?;
                 raw.json()
             }
+            400 => Err(raw.error_json(ObtainOauthTokenError::BadRequest)),
             401 => Err(raw.error_json(ObtainOauthTokenError::Unauthorized)),
+            403 => Err(raw.error_json(ObtainOauthTokenError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -422,6 +434,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(ListPrincipalsError::Unauthorized)),
+            403 => Err(raw.error_json(ListPrincipalsError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -509,7 +522,9 @@ impl Client {
                 let raw = raw.reject_error_in_body(CreatePrincipalError::InBody)?;
                 raw.json()
             }
+            400 => Err(raw.error_json(CreatePrincipalError::BadRequest)),
             401 => Err(raw.error_json(CreatePrincipalError::Unauthorized)),
+            403 => Err(raw.error_json(CreatePrincipalError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -538,6 +553,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(FetchPrincipalError::Unauthorized)),
+            403 => Err(raw.error_json(FetchPrincipalError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -566,6 +582,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(DeletePrincipalError::Unauthorized)),
+            403 => Err(raw.error_json(DeletePrincipalError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -622,7 +639,9 @@ impl Client {
                 let raw = raw.reject_error_in_body(UpdatePrincipalError::InBody)?;
                 raw.json()
             }
+            400 => Err(raw.error_json(UpdatePrincipalError::BadRequest)),
             401 => Err(raw.error_json(UpdatePrincipalError::Unauthorized)),
+            403 => Err(raw.error_json(UpdatePrincipalError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -670,6 +689,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(ListQueuedMessagesError::Unauthorized)),
+            403 => Err(raw.error_json(ListQueuedMessagesError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -739,6 +759,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(DeleteQueuedMessagesError::Unauthorized)),
+            403 => Err(raw.error_json(DeleteQueuedMessagesError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -772,6 +793,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(RescheduleQueuedMessagesError::Unauthorized)),
+            403 => Err(raw.error_json(RescheduleQueuedMessagesError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -804,6 +826,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(ObtainQueuedMessageDetailsError::Unauthorized)),
+            403 => Err(raw.error_json(ObtainQueuedMessageDetailsError::Forbidden)),
             404 => Err(raw.error_json(ObtainQueuedMessageDetailsError::NotFound)),
             _ => Err(Error::unexpected(raw)),
         }
@@ -833,6 +856,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(CancelQueuedMessageError::Unauthorized)),
+            403 => Err(raw.error_json(CancelQueuedMessageError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -865,6 +889,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(RescheduleQueuedMessageError::Unauthorized)),
+            403 => Err(raw.error_json(RescheduleQueuedMessageError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -902,6 +927,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(ListQueuedReportsError::Unauthorized)),
+            403 => Err(raw.error_json(ListQueuedReportsError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -966,6 +992,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(ObtainQueueStatusError::Unauthorized)),
+            403 => Err(raw.error_json(ObtainQueueStatusError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -996,6 +1023,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(ResumeQueueProcessingError::Unauthorized)),
+            403 => Err(raw.error_json(ResumeQueueProcessingError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -1023,6 +1051,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(StopQueueProcessingError::Unauthorized)),
+            403 => Err(raw.error_json(StopQueueProcessingError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -1046,6 +1075,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(ReloadSettingsError::Unauthorized)),
+            403 => Err(raw.error_json(ReloadSettingsError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -1089,6 +1119,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(ListIncomingArfReportsError::Unauthorized)),
+            403 => Err(raw.error_json(ListIncomingArfReportsError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -1180,6 +1211,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(ListIncomingDmarcReportsError::Unauthorized)),
+            403 => Err(raw.error_json(ListIncomingDmarcReportsError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -1260,6 +1292,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(ListIncomingTlsReportsError::Unauthorized)),
+            403 => Err(raw.error_json(ListIncomingTlsReportsError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -1336,7 +1369,9 @@ impl Client {
                 let raw = raw.reject_error_in_body(UpdateSettingsError::InBody)?;
                 raw.json()
             }
+            400 => Err(raw.error_json(UpdateSettingsError::BadRequest)),
             401 => Err(raw.error_json(UpdateSettingsError::Unauthorized)),
+            403 => Err(raw.error_json(UpdateSettingsError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -1385,6 +1420,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(ListSettingsByGroupError::Unauthorized)),
+            403 => Err(raw.error_json(ListSettingsByGroupError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -1455,6 +1491,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(ListSettingsByKeyError::Unauthorized)),
+            403 => Err(raw.error_json(ListSettingsByKeyError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -1484,6 +1521,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(ListSettingsError::Unauthorized)),
+            403 => Err(raw.error_json(ListSettingsError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -1533,7 +1571,9 @@ impl Client {
                     .reject_error_in_body(TestSpamFilterClassificationError::InBody)?;
                 raw.json()
             }
+            400 => Err(raw.error_json(TestSpamFilterClassificationError::BadRequest)),
             401 => Err(raw.error_json(TestSpamFilterClassificationError::Unauthorized)),
+            403 => Err(raw.error_json(TestSpamFilterClassificationError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -1569,6 +1609,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(TrainSpamFilterHamError::Unauthorized)),
+            403 => Err(raw.error_json(TrainSpamFilterHamError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -1609,6 +1650,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(TrainAccountSpamFilterHamError::Unauthorized)),
+            403 => Err(raw.error_json(TrainAccountSpamFilterHamError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -1644,6 +1686,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(TrainSpamFilterSpamError::Unauthorized)),
+            403 => Err(raw.error_json(TrainSpamFilterSpamError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -1684,6 +1727,161 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(TrainAccountSpamFilterSpamError::Unauthorized)),
+            403 => Err(raw.error_json(TrainAccountSpamFilterSpamError::Forbidden)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+
+    /// Upload Ham Sample
+    ///
+    /// Upload Ham Sample (v0.15): stores the raw message in the body as a ham training sample for the global Bayes classifier. Replaces POST /spam-filter/train/ham of v0.11.
+    ///
+    /// `POST /spam-filter/upload/ham`, answered as `application/json`
+    ///
+    /// Example request body (`testMessage`):
+    ///
+    /// ```json
+    /// "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n"
+    /// ```
+    pub async fn upload_spam_filter_ham(
+        &self,
+        body: bytes::Bytes,
+    ) -> Result<ResponseValue<types::EmptyResponse>, Error<UploadSpamFilterHamError>> {
+        let request = Request::new(
+                "uploadSpamFilterHam",
+                Method::POST,
+                "/spam-filter/upload/ham".to_string(),
+            )
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .bytes_body(body, "message/rfc822")
+            .accept("application/json")
+            .options(self.options.clone());
+        let raw = self.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => {
+                let raw = raw.reject_error_in_body(UploadSpamFilterHamError::InBody)?;
+                raw.json()
+            }
+            401 => Err(raw.error_json(UploadSpamFilterHamError::Unauthorized)),
+            403 => Err(raw.error_json(UploadSpamFilterHamError::Forbidden)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+
+    /// Upload Account Ham Sample
+    ///
+    /// Upload Account Ham Sample (v0.15): stores the raw message in the body as a ham training sample for the account's Bayes classifier. Replaces POST /spam-filter/train/ham/{account\_id} of v0.11.
+    ///
+    /// `POST /spam-filter/upload/ham/{account_id}`, answered as `application/json`
+    ///
+    /// Example request body (`testMessage`):
+    ///
+    /// ```json
+    /// "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n"
+    /// ```
+    pub async fn upload_account_spam_filter_ham(
+        &self,
+        account_id: &str,
+        body: bytes::Bytes,
+    ) -> Result<
+        ResponseValue<types::EmptyResponse>,
+        Error<UploadAccountSpamFilterHamError>,
+    > {
+        let request = Request::new(
+                "uploadAccountSpamFilterHam",
+                Method::POST,
+                format!("/spam-filter/upload/ham/{}", path_param(account_id)),
+            )
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .bytes_body(body, "message/rfc822")
+            .accept("application/json")
+            .options(self.options.clone());
+        let raw = self.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => {
+                let raw = raw
+                    .reject_error_in_body(UploadAccountSpamFilterHamError::InBody)?;
+                raw.json()
+            }
+            401 => Err(raw.error_json(UploadAccountSpamFilterHamError::Unauthorized)),
+            403 => Err(raw.error_json(UploadAccountSpamFilterHamError::Forbidden)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+
+    /// Upload Spam Sample
+    ///
+    /// Upload Spam Sample (v0.15): stores the raw message in the body as a spam training sample for the global Bayes classifier. Replaces POST /spam-filter/train/spam of v0.11.
+    ///
+    /// `POST /spam-filter/upload/spam`, answered as `application/json`
+    ///
+    /// Example request body (`testMessage`):
+    ///
+    /// ```json
+    /// "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n"
+    /// ```
+    pub async fn upload_spam_filter_spam(
+        &self,
+        body: bytes::Bytes,
+    ) -> Result<ResponseValue<types::EmptyResponse>, Error<UploadSpamFilterSpamError>> {
+        let request = Request::new(
+                "uploadSpamFilterSpam",
+                Method::POST,
+                "/spam-filter/upload/spam".to_string(),
+            )
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .bytes_body(body, "message/rfc822")
+            .accept("application/json")
+            .options(self.options.clone());
+        let raw = self.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => {
+                let raw = raw.reject_error_in_body(UploadSpamFilterSpamError::InBody)?;
+                raw.json()
+            }
+            401 => Err(raw.error_json(UploadSpamFilterSpamError::Unauthorized)),
+            403 => Err(raw.error_json(UploadSpamFilterSpamError::Forbidden)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+
+    /// Upload Account Spam Sample
+    ///
+    /// Upload Account Spam Sample (v0.15): stores the raw message in the body as a spam training sample for the account's Bayes classifier. Replaces POST /spam-filter/train/spam/{account\_id} of v0.11.
+    ///
+    /// `POST /spam-filter/upload/spam/{account_id}`, answered as `application/json`
+    ///
+    /// Example request body (`testMessage`):
+    ///
+    /// ```json
+    /// "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n"
+    /// ```
+    pub async fn upload_account_spam_filter_spam(
+        &self,
+        account_id: &str,
+        body: bytes::Bytes,
+    ) -> Result<
+        ResponseValue<types::EmptyResponse>,
+        Error<UploadAccountSpamFilterSpamError>,
+    > {
+        let request = Request::new(
+                "uploadAccountSpamFilterSpam",
+                Method::POST,
+                format!("/spam-filter/upload/spam/{}", path_param(account_id)),
+            )
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .bytes_body(body, "message/rfc822")
+            .accept("application/json")
+            .options(self.options.clone());
+        let raw = self.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => {
+                let raw = raw
+                    .reject_error_in_body(UploadAccountSpamFilterSpamError::InBody)?;
+                raw.json()
+            }
+            401 => Err(raw.error_json(UploadAccountSpamFilterSpamError::Unauthorized)),
+            403 => Err(raw.error_json(UploadAccountSpamFilterSpamError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -1719,6 +1917,7 @@ impl Client {
         let raw = raw.reject_error_in_body(FetchBlobByIdError::InBody)?;
         match raw.status.as_u16() {
             401 => Err(raw.error_json(FetchBlobByIdError::Unauthorized)),
+            403 => Err(raw.error_json(FetchBlobByIdError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -1746,6 +1945,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(PurgeAllAccountsError::Unauthorized)),
+            403 => Err(raw.error_json(PurgeAllAccountsError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -1774,6 +1974,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(PurgeAccountError::Unauthorized)),
+            403 => Err(raw.error_json(PurgeAccountError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -1801,6 +2002,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(PurgeBlobStoreError::Unauthorized)),
+            403 => Err(raw.error_json(PurgeBlobStoreError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -1828,6 +2030,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(PurgeDataStoreError::Unauthorized)),
+            403 => Err(raw.error_json(PurgeDataStoreError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -1855,6 +2058,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(PurgeInMemoryStoreError::Unauthorized)),
+            403 => Err(raw.error_json(PurgeInMemoryStoreError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -1890,6 +2094,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(DeleteAccountBayesModelError::Unauthorized)),
+            403 => Err(raw.error_json(DeleteAccountBayesModelError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -1920,6 +2125,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(DeleteGlobalBayesModelError::Unauthorized)),
+            403 => Err(raw.error_json(DeleteGlobalBayesModelError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -1947,6 +2153,74 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(RequestFtsReindexError::Unauthorized)),
+            403 => Err(raw.error_json(RequestFtsReindexError::Forbidden)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+
+    /// Request Index Reindex
+    ///
+    /// Request Index Reindex (v0.15): starts rebuilding one search index. Replaces GET /store/reindex of v0.11.
+    ///
+    /// `GET /store/reindex/{index}`, answered as `application/json`
+    pub async fn request_index_reindex(
+        &self,
+        index: &types::RequestIndexReindexIndex,
+    ) -> Result<ResponseValue<types::EmptyResponse>, Error<RequestIndexReindexError>> {
+        let request = Request::new(
+                "requestIndexReindex",
+                Method::GET,
+                format!("/store/reindex/{}", path_param(index)),
+            )
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .accept("application/json")
+            .options(self.options.clone());
+        let raw = self.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => {
+                let raw = raw.reject_error_in_body(RequestIndexReindexError::InBody)?;
+                raw.json()
+            }
+            400 => Err(raw.error_json(RequestIndexReindexError::BadRequest)),
+            401 => Err(raw.error_json(RequestIndexReindexError::Unauthorized)),
+            403 => Err(raw.error_json(RequestIndexReindexError::Forbidden)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+
+    /// Request Account Index Reindex
+    ///
+    /// Request Account Index Reindex (v0.15): starts rebuilding one search index of one account. Replaces GET /store/reindex of v0.11.
+    ///
+    /// `GET /store/reindex/{index}/{account_id}`, answered as `application/json`
+    pub async fn request_account_index_reindex(
+        &self,
+        index: &types::RequestAccountIndexReindexIndex,
+        account_id: &str,
+    ) -> Result<
+        ResponseValue<types::EmptyResponse>,
+        Error<RequestAccountIndexReindexError>,
+    > {
+        let request = Request::new(
+                "requestAccountIndexReindex",
+                Method::GET,
+                format!(
+                    "/store/reindex/{}/{}", path_param(index), path_param(account_id)
+                ),
+            )
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .accept("application/json")
+            .options(self.options.clone());
+        let raw = self.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => {
+                let raw = raw
+                    .reject_error_in_body(RequestAccountIndexReindexError::InBody)?;
+                raw.json()
+            }
+            400 => Err(raw.error_json(RequestAccountIndexReindexError::BadRequest)),
+            401 => Err(raw.error_json(RequestAccountIndexReindexError::Unauthorized)),
+            403 => Err(raw.error_json(RequestAccountIndexReindexError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -1975,6 +2249,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(ResetImapUidsError::Unauthorized)),
+            403 => Err(raw.error_json(ResetImapUidsError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -2023,6 +2298,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(ListDeletedMessagesError::Unauthorized)),
+            403 => Err(raw.error_json(ListDeletedMessagesError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -2106,7 +2382,9 @@ impl Client {
                 let raw = raw.reject_error_in_body(UndeleteMessagesError::InBody)?;
                 raw.json()
             }
+            400 => Err(raw.error_json(UndeleteMessagesError::BadRequest)),
             401 => Err(raw.error_json(UndeleteMessagesError::Unauthorized)),
+            403 => Err(raw.error_json(UndeleteMessagesError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -2138,6 +2416,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(ObtainMetricsTelemetryTokenError::Unauthorized)),
+            403 => Err(raw.error_json(ObtainMetricsTelemetryTokenError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -2165,6 +2444,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(RequestTracingTokenError::Unauthorized)),
+            403 => Err(raw.error_json(RequestTracingTokenError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -2197,6 +2477,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(FetchTelemetryMetricsError::Unauthorized)),
+            403 => Err(raw.error_json(FetchTelemetryMetricsError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -2233,6 +2514,7 @@ impl Client {
         let raw = raw.reject_error_in_body(LiveMetricsError::InBody)?;
         match raw.status.as_u16() {
             401 => Err(raw.error_json(LiveMetricsError::Unauthorized)),
+            403 => Err(raw.error_json(LiveMetricsError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -2264,6 +2546,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(ObtainTraceDetailsError::Unauthorized)),
+            403 => Err(raw.error_json(ObtainTraceDetailsError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -2299,6 +2582,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(ListStoredTracesError::Unauthorized)),
+            403 => Err(raw.error_json(ListStoredTracesError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -2334,6 +2618,7 @@ impl Client {
         let raw = raw.reject_error_in_body(StartLiveTracingError::InBody)?;
         match raw.status.as_u16() {
             401 => Err(raw.error_json(StartLiveTracingError::Unauthorized)),
+            403 => Err(raw.error_json(StartLiveTracingError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -2371,6 +2656,7 @@ impl Client {
         let raw = raw.reject_error_in_body(RunDeliveryTroubleshootingError::InBody)?;
         match raw.status.as_u16() {
             401 => Err(raw.error_json(RunDeliveryTroubleshootingError::Unauthorized)),
+            403 => Err(raw.error_json(RunDeliveryTroubleshootingError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -2414,7 +2700,9 @@ impl Client {
                     .reject_error_in_body(RunDmarcTroubleshootingError::InBody)?;
                 raw.json()
             }
+            400 => Err(raw.error_json(RunDmarcTroubleshootingError::BadRequest)),
             401 => Err(raw.error_json(RunDmarcTroubleshootingError::Unauthorized)),
+            403 => Err(raw.error_json(RunDmarcTroubleshootingError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -2446,6 +2734,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(ObtainTroubleshootingTokenError::Unauthorized)),
+            403 => Err(raw.error_json(ObtainTroubleshootingTokenError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -2473,6 +2762,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(UpdateSpamFilterError::Unauthorized)),
+            403 => Err(raw.error_json(UpdateSpamFilterError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -2500,6 +2790,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(UpdateWebadminError::Unauthorized)),
+            403 => Err(raw.error_json(UpdateWebadminError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -2510,6 +2801,8 @@ impl Client {
 pub enum ObtainAccountAuthSettingsError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -2517,8 +2810,12 @@ pub enum ObtainAccountAuthSettingsError {
 /// The documented error responses of [`Client::update_account_auth_settings`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateAccountAuthSettingsError {
+    /// 400: Bad Request: a body or parameter the server could not parse.
+    BadRequest(types::ProblemDetails),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -2528,6 +2825,8 @@ pub enum UpdateAccountAuthSettingsError {
 pub enum ObtainEncryptionAtRestSettingsError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -2535,8 +2834,12 @@ pub enum ObtainEncryptionAtRestSettingsError {
 /// The documented error responses of [`Client::update_encryption_at_rest_settings`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateEncryptionAtRestSettingsError {
+    /// 400: Bad Request: a body or parameter the server could not parse.
+    BadRequest(types::ProblemDetails),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -2544,8 +2847,12 @@ pub enum UpdateEncryptionAtRestSettingsError {
 /// The documented error responses of [`Client::create_dkim_signature`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateDkimSignatureError {
+    /// 400: Bad Request: a body or parameter the server could not parse.
+    BadRequest(types::ProblemDetails),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -2555,6 +2862,8 @@ pub enum CreateDkimSignatureError {
 pub enum ObtainDnsRecordsError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -2575,6 +2884,8 @@ pub struct QueryLogFilesParams {
 pub enum QueryLogFilesError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -2582,8 +2893,12 @@ pub enum QueryLogFilesError {
 /// The documented error responses of [`Client::obtain_oauth_token`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum ObtainOauthTokenError {
+    /// 400: Bad Request: a body or parameter the server could not parse.
+    BadRequest(types::ProblemDetails),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -2607,6 +2922,8 @@ pub struct ListPrincipalsParams {
 pub enum ListPrincipalsError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -2614,8 +2931,12 @@ pub enum ListPrincipalsError {
 /// The documented error responses of [`Client::create_principal`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreatePrincipalError {
+    /// 400: Bad Request: a body or parameter the server could not parse.
+    BadRequest(types::ProblemDetails),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -2625,6 +2946,8 @@ pub enum CreatePrincipalError {
 pub enum FetchPrincipalError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -2634,6 +2957,8 @@ pub enum FetchPrincipalError {
 pub enum DeletePrincipalError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -2641,8 +2966,12 @@ pub enum DeletePrincipalError {
 /// The documented error responses of [`Client::update_principal`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdatePrincipalError {
+    /// 400: Bad Request: a body or parameter the server could not parse.
+    BadRequest(types::ProblemDetails),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -2669,6 +2998,8 @@ pub struct ListQueuedMessagesParams {
 pub enum ListQueuedMessagesError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -2686,6 +3017,8 @@ pub struct DeleteQueuedMessagesParams {
 pub enum DeleteQueuedMessagesError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -2703,6 +3036,8 @@ pub struct RescheduleQueuedMessagesParams {
 pub enum RescheduleQueuedMessagesError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -2712,6 +3047,8 @@ pub enum RescheduleQueuedMessagesError {
 pub enum ObtainQueuedMessageDetailsError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// 404: Not Found
     NotFound(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
@@ -2723,6 +3060,8 @@ pub enum ObtainQueuedMessageDetailsError {
 pub enum CancelQueuedMessageError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -2732,6 +3071,8 @@ pub enum CancelQueuedMessageError {
 pub enum RescheduleQueuedMessageError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -2755,6 +3096,8 @@ pub struct ListQueuedReportsParams {
 pub enum ListQueuedReportsError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -2764,6 +3107,8 @@ pub enum ListQueuedReportsError {
 pub enum ObtainQueueStatusError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -2773,6 +3118,8 @@ pub enum ObtainQueueStatusError {
 pub enum ResumeQueueProcessingError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -2782,6 +3129,8 @@ pub enum ResumeQueueProcessingError {
 pub enum StopQueueProcessingError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -2791,6 +3140,8 @@ pub enum StopQueueProcessingError {
 pub enum ReloadSettingsError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -2814,6 +3165,8 @@ pub struct ListIncomingArfReportsParams {
 pub enum ListIncomingArfReportsError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -2837,6 +3190,8 @@ pub struct ListIncomingDmarcReportsParams {
 pub enum ListIncomingDmarcReportsError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -2860,6 +3215,8 @@ pub struct ListIncomingTlsReportsParams {
 pub enum ListIncomingTlsReportsError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -2867,8 +3224,12 @@ pub enum ListIncomingTlsReportsError {
 /// The documented error responses of [`Client::update_settings`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateSettingsError {
+    /// 400: Bad Request: a body or parameter the server could not parse.
+    BadRequest(types::ProblemDetails),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -2895,6 +3256,8 @@ pub struct ListSettingsByGroupParams {
 pub enum ListSettingsByGroupError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -2915,6 +3278,8 @@ pub struct ListSettingsByKeyParams {
 pub enum ListSettingsByKeyError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -2932,6 +3297,8 @@ pub struct ListSettingsParams {
 pub enum ListSettingsError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -2939,8 +3306,12 @@ pub enum ListSettingsError {
 /// The documented error responses of [`Client::test_spam_filter_classification`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum TestSpamFilterClassificationError {
+    /// 400: Bad Request: a body or parameter the server could not parse.
+    BadRequest(types::ProblemDetails),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -2950,6 +3321,8 @@ pub enum TestSpamFilterClassificationError {
 pub enum TrainSpamFilterHamError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -2959,6 +3332,8 @@ pub enum TrainSpamFilterHamError {
 pub enum TrainAccountSpamFilterHamError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -2968,6 +3343,8 @@ pub enum TrainAccountSpamFilterHamError {
 pub enum TrainSpamFilterSpamError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -2977,6 +3354,52 @@ pub enum TrainSpamFilterSpamError {
 pub enum TrainAccountSpamFilterSpamError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
+    /// An error the service reported inside a successful (2xx) response.
+    InBody(types::ErrorResponse),
+}
+
+/// The documented error responses of [`Client::upload_spam_filter_ham`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum UploadSpamFilterHamError {
+    /// 401: Unauthorized
+    Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
+    /// An error the service reported inside a successful (2xx) response.
+    InBody(types::ErrorResponse),
+}
+
+/// The documented error responses of [`Client::upload_account_spam_filter_ham`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum UploadAccountSpamFilterHamError {
+    /// 401: Unauthorized
+    Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
+    /// An error the service reported inside a successful (2xx) response.
+    InBody(types::ErrorResponse),
+}
+
+/// The documented error responses of [`Client::upload_spam_filter_spam`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum UploadSpamFilterSpamError {
+    /// 401: Unauthorized
+    Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
+    /// An error the service reported inside a successful (2xx) response.
+    InBody(types::ErrorResponse),
+}
+
+/// The documented error responses of [`Client::upload_account_spam_filter_spam`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum UploadAccountSpamFilterSpamError {
+    /// 401: Unauthorized
+    Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -2994,6 +3417,8 @@ pub struct FetchBlobByIdParams {
 pub enum FetchBlobByIdError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -3003,6 +3428,8 @@ pub enum FetchBlobByIdError {
 pub enum PurgeAllAccountsError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -3012,6 +3439,8 @@ pub enum PurgeAllAccountsError {
 pub enum PurgeAccountError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -3021,6 +3450,8 @@ pub enum PurgeAccountError {
 pub enum PurgeBlobStoreError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -3030,6 +3461,8 @@ pub enum PurgeBlobStoreError {
 pub enum PurgeDataStoreError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -3039,6 +3472,8 @@ pub enum PurgeDataStoreError {
 pub enum PurgeInMemoryStoreError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -3048,6 +3483,8 @@ pub enum PurgeInMemoryStoreError {
 pub enum DeleteAccountBayesModelError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -3057,6 +3494,8 @@ pub enum DeleteAccountBayesModelError {
 pub enum DeleteGlobalBayesModelError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -3066,6 +3505,34 @@ pub enum DeleteGlobalBayesModelError {
 pub enum RequestFtsReindexError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
+    /// An error the service reported inside a successful (2xx) response.
+    InBody(types::ErrorResponse),
+}
+
+/// The documented error responses of [`Client::request_index_reindex`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum RequestIndexReindexError {
+    /// 400: Bad Request: a body or parameter the server could not parse.
+    BadRequest(types::ProblemDetails),
+    /// 401: Unauthorized
+    Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
+    /// An error the service reported inside a successful (2xx) response.
+    InBody(types::ErrorResponse),
+}
+
+/// The documented error responses of [`Client::request_account_index_reindex`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum RequestAccountIndexReindexError {
+    /// 400: Bad Request: a body or parameter the server could not parse.
+    BadRequest(types::ProblemDetails),
+    /// 401: Unauthorized
+    Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -3075,6 +3542,8 @@ pub enum RequestFtsReindexError {
 pub enum ResetImapUidsError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -3095,6 +3564,8 @@ pub struct ListDeletedMessagesParams {
 pub enum ListDeletedMessagesError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -3102,8 +3573,12 @@ pub enum ListDeletedMessagesError {
 /// The documented error responses of [`Client::undelete_messages`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum UndeleteMessagesError {
+    /// 400: Bad Request: a body or parameter the server could not parse.
+    BadRequest(types::ProblemDetails),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -3113,6 +3588,8 @@ pub enum UndeleteMessagesError {
 pub enum ObtainMetricsTelemetryTokenError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -3122,6 +3599,8 @@ pub enum ObtainMetricsTelemetryTokenError {
 pub enum RequestTracingTokenError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -3139,6 +3618,8 @@ pub struct FetchTelemetryMetricsParams {
 pub enum FetchTelemetryMetricsError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -3162,6 +3643,8 @@ pub struct LiveMetricsParams {
 pub enum LiveMetricsError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -3171,6 +3654,8 @@ pub enum LiveMetricsError {
 pub enum ObtainTraceDetailsError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -3197,6 +3682,8 @@ pub struct ListStoredTracesParams {
 pub enum ListStoredTracesError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -3217,6 +3704,8 @@ pub struct StartLiveTracingParams {
 pub enum StartLiveTracingError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -3234,6 +3723,8 @@ pub struct RunDeliveryTroubleshootingParams {
 pub enum RunDeliveryTroubleshootingError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -3241,8 +3732,12 @@ pub enum RunDeliveryTroubleshootingError {
 /// The documented error responses of [`Client::run_dmarc_troubleshooting`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum RunDmarcTroubleshootingError {
+    /// 400: Bad Request: a body or parameter the server could not parse.
+    BadRequest(types::ProblemDetails),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -3252,6 +3747,8 @@ pub enum RunDmarcTroubleshootingError {
 pub enum ObtainTroubleshootingTokenError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -3261,6 +3758,8 @@ pub enum ObtainTroubleshootingTokenError {
 pub enum UpdateSpamFilterError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -3270,6 +3769,8 @@ pub enum UpdateSpamFilterError {
 pub enum UpdateWebadminError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }

@@ -56,6 +56,9 @@ fn obtain_account_auth_settings() {
     let name = "response 401 `unauthorized`";
     let json = r#"{"type":"about:blank","status":401,"title":"Unauthorized","detail":"You have to authenticate first."}"#;
     round_trip::<types::ProblemDetails>(name, json);
+    let name = "response 403 `forbidden`";
+    let json = r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#;
+    round_trip::<types::ProblemDetails>(name, json);
 }
 
 #[test]
@@ -66,6 +69,9 @@ fn update_account_auth_settings() {
     let name = "response 200 `fallbackAdmin`";
     let json = r#"{"error":"other","details":"Fallback administrator accounts do not support 2FA or AppPasswords","reason":null}"#;
     round_trip::<types::UpdateAccountAuthSettingsResponse>(name, json);
+    let name = "response 400 `invalidParameters`";
+    let json = r#"{"type":"about:blank","status":400,"title":"Invalid parameters","detail":"One or multiple parameters could not be parsed."}"#;
+    round_trip::<types::ProblemDetails>(name, json);
 }
 
 #[test]

@@ -26,8 +26,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -50,6 +55,15 @@ impl Api for Mock {
                     ),
                 )
             }
+            (2, "forbidden") => {
+                Ok(
+                    ObtainAccountAuthSettingsResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
+                        )?,
+                    ),
+                )
+            }
             _ => Err(Problem::internal()),
         }
     }
@@ -67,9 +81,19 @@ impl Api for Mock {
                     examples: &["fallbackAdmin"],
                 },
                 Candidate {
+                    status: 400,
+                    media: "application/problem+json",
+                    examples: &["invalidParameters"],
+                },
+                Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -83,11 +107,29 @@ impl Api for Mock {
                     ),
                 )
             }
-            (1, "unauthorized") => {
+            (1, "invalidParameters") => {
+                Ok(
+                    UpdateAccountAuthSettingsResponse::BadRequest(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":400,\"title\":\"Invalid parameters\",\"detail\":\"One or multiple parameters could not be parsed.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "unauthorized") => {
                 Ok(
                     UpdateAccountAuthSettingsResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (3, "forbidden") => {
+                Ok(
+                    UpdateAccountAuthSettingsResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -110,8 +152,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -128,6 +175,15 @@ impl Api for Mock {
                     ObtainEncryptionAtRestSettingsResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    ObtainEncryptionAtRestSettingsResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -149,9 +205,19 @@ impl Api for Mock {
                     examples: &["updated"],
                 },
                 Candidate {
+                    status: 400,
+                    media: "application/problem+json",
+                    examples: &["invalidParameters"],
+                },
+                Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -163,11 +229,29 @@ impl Api for Mock {
                     ),
                 )
             }
-            (1, "unauthorized") => {
+            (1, "invalidParameters") => {
+                Ok(
+                    UpdateEncryptionAtRestSettingsResponse::BadRequest(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":400,\"title\":\"Invalid parameters\",\"detail\":\"One or multiple parameters could not be parsed.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "unauthorized") => {
                 Ok(
                     UpdateEncryptionAtRestSettingsResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (3, "forbidden") => {
+                Ok(
+                    UpdateEncryptionAtRestSettingsResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -189,9 +273,19 @@ impl Api for Mock {
                     examples: &["nullData"],
                 },
                 Candidate {
+                    status: 400,
+                    media: "application/problem+json",
+                    examples: &["invalidParameters"],
+                },
+                Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -199,11 +293,29 @@ impl Api for Mock {
             (0, "nullData") => {
                 Ok(CreateDkimSignatureResponse::Ok(example_json("{\"data\":null}")?))
             }
-            (1, "unauthorized") => {
+            (1, "invalidParameters") => {
+                Ok(
+                    CreateDkimSignatureResponse::BadRequest(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":400,\"title\":\"Invalid parameters\",\"detail\":\"One or multiple parameters could not be parsed.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "unauthorized") => {
                 Ok(
                     CreateDkimSignatureResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (3, "forbidden") => {
+                Ok(
+                    CreateDkimSignatureResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -226,8 +338,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -250,6 +367,15 @@ impl Api for Mock {
                     ),
                 )
             }
+            (2, "forbidden") => {
+                Ok(
+                    ObtainDnsRecordsResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
+                        )?,
+                    ),
+                )
+            }
             _ => Err(Problem::internal()),
         }
     }
@@ -268,8 +394,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -292,6 +423,15 @@ impl Api for Mock {
                     ),
                 )
             }
+            (2, "forbidden") => {
+                Ok(
+                    QueryLogFilesResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
+                        )?,
+                    ),
+                )
+            }
             _ => Err(Problem::internal()),
         }
     }
@@ -309,9 +449,19 @@ impl Api for Mock {
                     examples: &["webadminCode"],
                 },
                 Candidate {
+                    status: 400,
+                    media: "application/problem+json",
+                    examples: &["invalidParameters"],
+                },
+                Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -325,11 +475,29 @@ impl Api for Mock {
                     ),
                 )
             }
-            (1, "unauthorized") => {
+            (1, "invalidParameters") => {
+                Ok(
+                    ObtainOauthTokenResponse::BadRequest(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":400,\"title\":\"Invalid parameters\",\"detail\":\"One or multiple parameters could not be parsed.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "unauthorized") => {
                 Ok(
                     ObtainOauthTokenResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (3, "forbidden") => {
+                Ok(
+                    ObtainOauthTokenResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -352,8 +520,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -370,6 +543,15 @@ impl Api for Mock {
                     ListPrincipalsResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    ListPrincipalsResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -391,9 +573,19 @@ impl Api for Mock {
                     examples: &["createdId"],
                 },
                 Candidate {
+                    status: 400,
+                    media: "application/problem+json",
+                    examples: &["invalidParameters"],
+                },
+                Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -401,11 +593,29 @@ impl Api for Mock {
             (0, "createdId") => {
                 Ok(CreatePrincipalResponse::Ok(example_json("{\"data\":50}")?))
             }
-            (1, "unauthorized") => {
+            (1, "invalidParameters") => {
+                Ok(
+                    CreatePrincipalResponse::BadRequest(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":400,\"title\":\"Invalid parameters\",\"detail\":\"One or multiple parameters could not be parsed.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "unauthorized") => {
                 Ok(
                     CreatePrincipalResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (3, "forbidden") => {
+                Ok(
+                    CreatePrincipalResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -428,8 +638,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -452,6 +667,15 @@ impl Api for Mock {
                     ),
                 )
             }
+            (2, "forbidden") => {
+                Ok(
+                    FetchPrincipalResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
+                        )?,
+                    ),
+                )
+            }
             _ => Err(Problem::internal()),
         }
     }
@@ -470,8 +694,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -484,6 +713,15 @@ impl Api for Mock {
                     DeletePrincipalResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    DeletePrincipalResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -505,9 +743,19 @@ impl Api for Mock {
                     examples: &["nullData"],
                 },
                 Candidate {
+                    status: 400,
+                    media: "application/problem+json",
+                    examples: &["invalidParameters"],
+                },
+                Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -515,11 +763,29 @@ impl Api for Mock {
             (0, "nullData") => {
                 Ok(UpdatePrincipalResponse::Ok(example_json("{\"data\":null}")?))
             }
-            (1, "unauthorized") => {
+            (1, "invalidParameters") => {
+                Ok(
+                    UpdatePrincipalResponse::BadRequest(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":400,\"title\":\"Invalid parameters\",\"detail\":\"One or multiple parameters could not be parsed.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "unauthorized") => {
                 Ok(
                     UpdatePrincipalResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (3, "forbidden") => {
+                Ok(
+                    UpdatePrincipalResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -542,8 +808,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -566,6 +837,15 @@ impl Api for Mock {
                     ),
                 )
             }
+            (2, "forbidden") => {
+                Ok(
+                    ListQueuedMessagesResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
+                        )?,
+                    ),
+                )
+            }
             _ => Err(Problem::internal()),
         }
     }
@@ -584,8 +864,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -598,6 +883,15 @@ impl Api for Mock {
                     DeleteQueuedMessagesResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    DeleteQueuedMessagesResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -620,8 +914,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -638,6 +937,15 @@ impl Api for Mock {
                     RescheduleQueuedMessagesResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    RescheduleQueuedMessagesResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -660,12 +968,17 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
                 },
                 Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
+                },
+                Candidate {
                     status: 404,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["notFound"],
                 },
             ],
@@ -689,7 +1002,16 @@ impl Api for Mock {
                     ),
                 )
             }
-            (2, "notFound") => {
+            (2, "forbidden") => {
+                Ok(
+                    ObtainQueuedMessageDetailsResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (3, "notFound") => {
                 Ok(
                     ObtainQueuedMessageDetailsResponse::NotFound(
                         example_json(
@@ -716,8 +1038,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -730,6 +1057,15 @@ impl Api for Mock {
                     CancelQueuedMessageResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    CancelQueuedMessageResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -752,8 +1088,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -766,6 +1107,15 @@ impl Api for Mock {
                     RescheduleQueuedMessageResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    RescheduleQueuedMessageResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -788,8 +1138,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -806,6 +1161,15 @@ impl Api for Mock {
                     ListQueuedReportsResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    ListQueuedReportsResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -828,8 +1192,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -842,6 +1211,15 @@ impl Api for Mock {
                     ObtainQueueStatusResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    ObtainQueueStatusResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -864,8 +1242,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -878,6 +1261,15 @@ impl Api for Mock {
                     ResumeQueueProcessingResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    ResumeQueueProcessingResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -900,8 +1292,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -914,6 +1311,15 @@ impl Api for Mock {
                     StopQueueProcessingResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    StopQueueProcessingResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -936,8 +1342,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -954,6 +1365,15 @@ impl Api for Mock {
                     ReloadSettingsResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    ReloadSettingsResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -976,8 +1396,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -994,6 +1419,15 @@ impl Api for Mock {
                     ListIncomingArfReportsResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    ListIncomingArfReportsResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -1016,8 +1450,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -1034,6 +1473,15 @@ impl Api for Mock {
                     ListIncomingDmarcReportsResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    ListIncomingDmarcReportsResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -1056,8 +1504,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -1074,6 +1527,15 @@ impl Api for Mock {
                     ListIncomingTlsReportsResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    ListIncomingTlsReportsResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -1095,9 +1557,19 @@ impl Api for Mock {
                     examples: &["nullData"],
                 },
                 Candidate {
+                    status: 400,
+                    media: "application/problem+json",
+                    examples: &["invalidParameters"],
+                },
+                Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -1105,11 +1577,29 @@ impl Api for Mock {
             (0, "nullData") => {
                 Ok(UpdateSettingsResponse::Ok(example_json("{\"data\":null}")?))
             }
-            (1, "unauthorized") => {
+            (1, "invalidParameters") => {
+                Ok(
+                    UpdateSettingsResponse::BadRequest(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":400,\"title\":\"Invalid parameters\",\"detail\":\"One or multiple parameters could not be parsed.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "unauthorized") => {
                 Ok(
                     UpdateSettingsResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (3, "forbidden") => {
+                Ok(
+                    UpdateSettingsResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -1132,8 +1622,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -1156,6 +1651,15 @@ impl Api for Mock {
                     ),
                 )
             }
+            (2, "forbidden") => {
+                Ok(
+                    ListSettingsByGroupResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
+                        )?,
+                    ),
+                )
+            }
             _ => Err(Problem::internal()),
         }
     }
@@ -1174,8 +1678,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -1192,6 +1701,15 @@ impl Api for Mock {
                     ListSettingsByKeyResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    ListSettingsByKeyResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -1214,8 +1732,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -1238,6 +1761,15 @@ impl Api for Mock {
                     ),
                 )
             }
+            (2, "forbidden") => {
+                Ok(
+                    ListSettingsResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
+                        )?,
+                    ),
+                )
+            }
             _ => Err(Problem::internal()),
         }
     }
@@ -1255,9 +1787,19 @@ impl Api for Mock {
                     examples: &["spamScore"],
                 },
                 Candidate {
+                    status: 400,
+                    media: "application/problem+json",
+                    examples: &["invalidParameters"],
+                },
+                Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -1271,11 +1813,29 @@ impl Api for Mock {
                     ),
                 )
             }
-            (1, "unauthorized") => {
+            (1, "invalidParameters") => {
+                Ok(
+                    TestSpamFilterClassificationResponse::BadRequest(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":400,\"title\":\"Invalid parameters\",\"detail\":\"One or multiple parameters could not be parsed.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "unauthorized") => {
                 Ok(
                     TestSpamFilterClassificationResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (3, "forbidden") => {
+                Ok(
+                    TestSpamFilterClassificationResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -1298,8 +1858,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -1312,6 +1877,15 @@ impl Api for Mock {
                     TrainSpamFilterHamResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    TrainSpamFilterHamResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -1334,8 +1908,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -1352,6 +1931,15 @@ impl Api for Mock {
                     TrainAccountSpamFilterHamResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    TrainAccountSpamFilterHamResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -1374,8 +1962,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -1388,6 +1981,15 @@ impl Api for Mock {
                     TrainSpamFilterSpamResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    TrainSpamFilterSpamResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -1410,8 +2012,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -1428,6 +2035,223 @@ impl Api for Mock {
                     TrainAccountSpamFilterSpamResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    TrainAccountSpamFilterSpamResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
+                        )?,
+                    ),
+                )
+            }
+            _ => Err(Problem::internal()),
+        }
+    }
+
+    async fn upload_spam_filter_ham(
+        &self,
+        request: UploadSpamFilterHamRequest,
+    ) -> Result<UploadSpamFilterHamResponse, Problem> {
+        let choice = choose_example(
+            &request.context.headers,
+            &[
+                Candidate {
+                    status: 200,
+                    media: "application/json",
+                    examples: &["nullData"],
+                },
+                Candidate {
+                    status: 401,
+                    media: "application/problem+json",
+                    examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
+                },
+            ],
+        )?;
+        match choice {
+            (0, "nullData") => {
+                Ok(UploadSpamFilterHamResponse::Ok(example_json("{\"data\":null}")?))
+            }
+            (1, "unauthorized") => {
+                Ok(
+                    UploadSpamFilterHamResponse::Unauthorized(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    UploadSpamFilterHamResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
+                        )?,
+                    ),
+                )
+            }
+            _ => Err(Problem::internal()),
+        }
+    }
+
+    async fn upload_account_spam_filter_ham(
+        &self,
+        request: UploadAccountSpamFilterHamRequest,
+    ) -> Result<UploadAccountSpamFilterHamResponse, Problem> {
+        let choice = choose_example(
+            &request.context.headers,
+            &[
+                Candidate {
+                    status: 200,
+                    media: "application/json",
+                    examples: &["nullData"],
+                },
+                Candidate {
+                    status: 401,
+                    media: "application/problem+json",
+                    examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
+                },
+            ],
+        )?;
+        match choice {
+            (0, "nullData") => {
+                Ok(
+                    UploadAccountSpamFilterHamResponse::Ok(
+                        example_json("{\"data\":null}")?,
+                    ),
+                )
+            }
+            (1, "unauthorized") => {
+                Ok(
+                    UploadAccountSpamFilterHamResponse::Unauthorized(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    UploadAccountSpamFilterHamResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
+                        )?,
+                    ),
+                )
+            }
+            _ => Err(Problem::internal()),
+        }
+    }
+
+    async fn upload_spam_filter_spam(
+        &self,
+        request: UploadSpamFilterSpamRequest,
+    ) -> Result<UploadSpamFilterSpamResponse, Problem> {
+        let choice = choose_example(
+            &request.context.headers,
+            &[
+                Candidate {
+                    status: 200,
+                    media: "application/json",
+                    examples: &["nullData"],
+                },
+                Candidate {
+                    status: 401,
+                    media: "application/problem+json",
+                    examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
+                },
+            ],
+        )?;
+        match choice {
+            (0, "nullData") => {
+                Ok(UploadSpamFilterSpamResponse::Ok(example_json("{\"data\":null}")?))
+            }
+            (1, "unauthorized") => {
+                Ok(
+                    UploadSpamFilterSpamResponse::Unauthorized(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    UploadSpamFilterSpamResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
+                        )?,
+                    ),
+                )
+            }
+            _ => Err(Problem::internal()),
+        }
+    }
+
+    async fn upload_account_spam_filter_spam(
+        &self,
+        request: UploadAccountSpamFilterSpamRequest,
+    ) -> Result<UploadAccountSpamFilterSpamResponse, Problem> {
+        let choice = choose_example(
+            &request.context.headers,
+            &[
+                Candidate {
+                    status: 200,
+                    media: "application/json",
+                    examples: &["nullData"],
+                },
+                Candidate {
+                    status: 401,
+                    media: "application/problem+json",
+                    examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
+                },
+            ],
+        )?;
+        match choice {
+            (0, "nullData") => {
+                Ok(
+                    UploadAccountSpamFilterSpamResponse::Ok(
+                        example_json("{\"data\":null}")?,
+                    ),
+                )
+            }
+            (1, "unauthorized") => {
+                Ok(
+                    UploadAccountSpamFilterSpamResponse::Unauthorized(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    UploadAccountSpamFilterSpamResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -1450,8 +2274,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -1461,6 +2290,15 @@ impl Api for Mock {
                     FetchBlobByIdResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    FetchBlobByIdResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -1483,8 +2321,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -1497,6 +2340,15 @@ impl Api for Mock {
                     PurgeAllAccountsResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    PurgeAllAccountsResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -1519,8 +2371,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -1533,6 +2390,15 @@ impl Api for Mock {
                     PurgeAccountResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    PurgeAccountResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -1555,8 +2421,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -1569,6 +2440,15 @@ impl Api for Mock {
                     PurgeBlobStoreResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    PurgeBlobStoreResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -1591,8 +2471,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -1605,6 +2490,15 @@ impl Api for Mock {
                     PurgeDataStoreResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    PurgeDataStoreResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -1627,8 +2521,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -1641,6 +2540,15 @@ impl Api for Mock {
                     PurgeInMemoryStoreResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    PurgeInMemoryStoreResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -1663,8 +2571,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -1677,6 +2590,15 @@ impl Api for Mock {
                     DeleteAccountBayesModelResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    DeleteAccountBayesModelResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -1699,8 +2621,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -1713,6 +2640,15 @@ impl Api for Mock {
                     DeleteGlobalBayesModelResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    DeleteGlobalBayesModelResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -1735,8 +2671,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -1749,6 +2690,147 @@ impl Api for Mock {
                     RequestFtsReindexResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    RequestFtsReindexResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
+                        )?,
+                    ),
+                )
+            }
+            _ => Err(Problem::internal()),
+        }
+    }
+
+    async fn request_index_reindex(
+        &self,
+        request: RequestIndexReindexRequest,
+    ) -> Result<RequestIndexReindexResponse, Problem> {
+        let choice = choose_example(
+            &request.context.headers,
+            &[
+                Candidate {
+                    status: 200,
+                    media: "application/json",
+                    examples: &["nullData"],
+                },
+                Candidate {
+                    status: 400,
+                    media: "application/problem+json",
+                    examples: &["invalidParameters"],
+                },
+                Candidate {
+                    status: 401,
+                    media: "application/problem+json",
+                    examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
+                },
+            ],
+        )?;
+        match choice {
+            (0, "nullData") => {
+                Ok(RequestIndexReindexResponse::Ok(example_json("{\"data\":null}")?))
+            }
+            (1, "invalidParameters") => {
+                Ok(
+                    RequestIndexReindexResponse::BadRequest(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":400,\"title\":\"Invalid parameters\",\"detail\":\"One or multiple parameters could not be parsed.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "unauthorized") => {
+                Ok(
+                    RequestIndexReindexResponse::Unauthorized(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (3, "forbidden") => {
+                Ok(
+                    RequestIndexReindexResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
+                        )?,
+                    ),
+                )
+            }
+            _ => Err(Problem::internal()),
+        }
+    }
+
+    async fn request_account_index_reindex(
+        &self,
+        request: RequestAccountIndexReindexRequest,
+    ) -> Result<RequestAccountIndexReindexResponse, Problem> {
+        let choice = choose_example(
+            &request.context.headers,
+            &[
+                Candidate {
+                    status: 200,
+                    media: "application/json",
+                    examples: &["nullData"],
+                },
+                Candidate {
+                    status: 400,
+                    media: "application/problem+json",
+                    examples: &["invalidParameters"],
+                },
+                Candidate {
+                    status: 401,
+                    media: "application/problem+json",
+                    examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
+                },
+            ],
+        )?;
+        match choice {
+            (0, "nullData") => {
+                Ok(
+                    RequestAccountIndexReindexResponse::Ok(
+                        example_json("{\"data\":null}")?,
+                    ),
+                )
+            }
+            (1, "invalidParameters") => {
+                Ok(
+                    RequestAccountIndexReindexResponse::BadRequest(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":400,\"title\":\"Invalid parameters\",\"detail\":\"One or multiple parameters could not be parsed.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "unauthorized") => {
+                Ok(
+                    RequestAccountIndexReindexResponse::Unauthorized(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (3, "forbidden") => {
+                Ok(
+                    RequestAccountIndexReindexResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -1771,8 +2853,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -1785,6 +2872,15 @@ impl Api for Mock {
                     ResetImapUidsResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    ResetImapUidsResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -1807,8 +2903,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -1825,6 +2926,15 @@ impl Api for Mock {
                     ListDeletedMessagesResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    ListDeletedMessagesResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -1846,9 +2956,19 @@ impl Api for Mock {
                     examples: &["restored"],
                 },
                 Candidate {
+                    status: 400,
+                    media: "application/problem+json",
+                    examples: &["invalidParameters"],
+                },
+                Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -1860,11 +2980,29 @@ impl Api for Mock {
                     ),
                 )
             }
-            (1, "unauthorized") => {
+            (1, "invalidParameters") => {
+                Ok(
+                    UndeleteMessagesResponse::BadRequest(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":400,\"title\":\"Invalid parameters\",\"detail\":\"One or multiple parameters could not be parsed.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "unauthorized") => {
                 Ok(
                     UndeleteMessagesResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (3, "forbidden") => {
+                Ok(
+                    UndeleteMessagesResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -1887,8 +3025,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -1911,6 +3054,15 @@ impl Api for Mock {
                     ),
                 )
             }
+            (2, "forbidden") => {
+                Ok(
+                    ObtainMetricsTelemetryTokenResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
+                        )?,
+                    ),
+                )
+            }
             _ => Err(Problem::internal()),
         }
     }
@@ -1929,8 +3081,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -1953,6 +3110,15 @@ impl Api for Mock {
                     ),
                 )
             }
+            (2, "forbidden") => {
+                Ok(
+                    RequestTracingTokenResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
+                        )?,
+                    ),
+                )
+            }
             _ => Err(Problem::internal()),
         }
     }
@@ -1971,8 +3137,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -1995,6 +3166,15 @@ impl Api for Mock {
                     ),
                 )
             }
+            (2, "forbidden") => {
+                Ok(
+                    FetchTelemetryMetricsResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
+                        )?,
+                    ),
+                )
+            }
             _ => Err(Problem::internal()),
         }
     }
@@ -2013,8 +3193,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -2024,6 +3209,15 @@ impl Api for Mock {
                     LiveMetricsResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    LiveMetricsResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -2046,8 +3240,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -2070,6 +3269,15 @@ impl Api for Mock {
                     ),
                 )
             }
+            (2, "forbidden") => {
+                Ok(
+                    ObtainTraceDetailsResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
+                        )?,
+                    ),
+                )
+            }
             _ => Err(Problem::internal()),
         }
     }
@@ -2088,8 +3296,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -2112,6 +3325,15 @@ impl Api for Mock {
                     ),
                 )
             }
+            (2, "forbidden") => {
+                Ok(
+                    ListStoredTracesResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
+                        )?,
+                    ),
+                )
+            }
             _ => Err(Problem::internal()),
         }
     }
@@ -2130,8 +3352,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -2141,6 +3368,15 @@ impl Api for Mock {
                     StartLiveTracingResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    StartLiveTracingResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -2163,8 +3399,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -2174,6 +3415,15 @@ impl Api for Mock {
                     RunDeliveryTroubleshootingResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    RunDeliveryTroubleshootingResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -2195,9 +3445,19 @@ impl Api for Mock {
                     examples: &["dmarcReport"],
                 },
                 Candidate {
+                    status: 400,
+                    media: "application/problem+json",
+                    examples: &["invalidParameters"],
+                },
+                Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -2211,11 +3471,29 @@ impl Api for Mock {
                     ),
                 )
             }
-            (1, "unauthorized") => {
+            (1, "invalidParameters") => {
+                Ok(
+                    RunDmarcTroubleshootingResponse::BadRequest(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":400,\"title\":\"Invalid parameters\",\"detail\":\"One or multiple parameters could not be parsed.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "unauthorized") => {
                 Ok(
                     RunDmarcTroubleshootingResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (3, "forbidden") => {
+                Ok(
+                    RunDmarcTroubleshootingResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -2238,8 +3516,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -2262,6 +3545,15 @@ impl Api for Mock {
                     ),
                 )
             }
+            (2, "forbidden") => {
+                Ok(
+                    ObtainTroubleshootingTokenResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
+                        )?,
+                    ),
+                )
+            }
             _ => Err(Problem::internal()),
         }
     }
@@ -2280,8 +3572,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -2294,6 +3591,15 @@ impl Api for Mock {
                     UpdateSpamFilterResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    UpdateSpamFilterResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -2316,8 +3622,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -2330,6 +3641,15 @@ impl Api for Mock {
                     UpdateWebadminResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    UpdateWebadminResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )

@@ -398,6 +398,50 @@ pub trait Api: Send + Sync + 'static {
         Output = Result<TrainAccountSpamFilterSpamResponse, Problem>,
     > + Send;
 
+    /// Upload Ham Sample
+    ///
+    /// Upload Ham Sample (v0.15): stores the raw message in the body as a ham training sample for the global Bayes classifier. Replaces POST /spam-filter/train/ham of v0.11.
+    ///
+    /// `POST /spam-filter/upload/ham`
+    fn upload_spam_filter_ham(
+        &self,
+        request: UploadSpamFilterHamRequest,
+    ) -> impl Future<Output = Result<UploadSpamFilterHamResponse, Problem>> + Send;
+
+    /// Upload Account Ham Sample
+    ///
+    /// Upload Account Ham Sample (v0.15): stores the raw message in the body as a ham training sample for the account's Bayes classifier. Replaces POST /spam-filter/train/ham/{account\_id} of v0.11.
+    ///
+    /// `POST /spam-filter/upload/ham/{account_id}`
+    fn upload_account_spam_filter_ham(
+        &self,
+        request: UploadAccountSpamFilterHamRequest,
+    ) -> impl Future<
+        Output = Result<UploadAccountSpamFilterHamResponse, Problem>,
+    > + Send;
+
+    /// Upload Spam Sample
+    ///
+    /// Upload Spam Sample (v0.15): stores the raw message in the body as a spam training sample for the global Bayes classifier. Replaces POST /spam-filter/train/spam of v0.11.
+    ///
+    /// `POST /spam-filter/upload/spam`
+    fn upload_spam_filter_spam(
+        &self,
+        request: UploadSpamFilterSpamRequest,
+    ) -> impl Future<Output = Result<UploadSpamFilterSpamResponse, Problem>> + Send;
+
+    /// Upload Account Spam Sample
+    ///
+    /// Upload Account Spam Sample (v0.15): stores the raw message in the body as a spam training sample for the account's Bayes classifier. Replaces POST /spam-filter/train/spam/{account\_id} of v0.11.
+    ///
+    /// `POST /spam-filter/upload/spam/{account_id}`
+    fn upload_account_spam_filter_spam(
+        &self,
+        request: UploadAccountSpamFilterSpamRequest,
+    ) -> impl Future<
+        Output = Result<UploadAccountSpamFilterSpamResponse, Problem>,
+    > + Send;
+
     /// Fetch Blob by ID
     ///
     /// Fetch Blob by ID: returns the raw bytes of a stored blob (e.g. a queued message, by its `blob_hash`), at most `limit` bytes. The document gives no response schema or example.
@@ -487,6 +531,28 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: RequestFtsReindexRequest,
     ) -> impl Future<Output = Result<RequestFtsReindexResponse, Problem>> + Send;
+
+    /// Request Index Reindex
+    ///
+    /// Request Index Reindex (v0.15): starts rebuilding one search index. Replaces GET /store/reindex of v0.11.
+    ///
+    /// `GET /store/reindex/{index}`
+    fn request_index_reindex(
+        &self,
+        request: RequestIndexReindexRequest,
+    ) -> impl Future<Output = Result<RequestIndexReindexResponse, Problem>> + Send;
+
+    /// Request Account Index Reindex
+    ///
+    /// Request Account Index Reindex (v0.15): starts rebuilding one search index of one account. Replaces GET /store/reindex of v0.11.
+    ///
+    /// `GET /store/reindex/{index}/{account_id}`
+    fn request_account_index_reindex(
+        &self,
+        request: RequestAccountIndexReindexRequest,
+    ) -> impl Future<
+        Output = Result<RequestAccountIndexReindexResponse, Problem>,
+    > + Send;
 
     /// Reset IMAP UIDs for Account
     ///
@@ -741,6 +807,22 @@ pub fn router<A: Api, Au: Authenticator + 'static>(api: A, authenticator: Au) ->
             axum::routing::post(train_account_spam_filter_spam::<A, Au>),
         )
         .route(
+            "/api/spam-filter/upload/ham",
+            axum::routing::post(upload_spam_filter_ham::<A, Au>),
+        )
+        .route(
+            "/api/spam-filter/upload/ham/{account_id}",
+            axum::routing::post(upload_account_spam_filter_ham::<A, Au>),
+        )
+        .route(
+            "/api/spam-filter/upload/spam",
+            axum::routing::post(upload_spam_filter_spam::<A, Au>),
+        )
+        .route(
+            "/api/spam-filter/upload/spam/{account_id}",
+            axum::routing::post(upload_account_spam_filter_spam::<A, Au>),
+        )
+        .route(
             "/api/store/blobs/{blob_id}",
             axum::routing::get(fetch_blob_by_id::<A, Au>),
         )
@@ -767,6 +849,14 @@ pub fn router<A: Api, Au: Authenticator + 'static>(api: A, authenticator: Au) ->
             axum::routing::get(delete_global_bayes_model::<A, Au>),
         )
         .route("/api/store/reindex", axum::routing::get(request_fts_reindex::<A, Au>))
+        .route(
+            "/api/store/reindex/{index}",
+            axum::routing::get(request_index_reindex::<A, Au>),
+        )
+        .route(
+            "/api/store/reindex/{index}/{account_id}",
+            axum::routing::get(request_account_index_reindex::<A, Au>),
+        )
         .route(
             "/api/store/uids/{account_id}",
             axum::routing::delete(reset_imap_uids::<A, Au>),
@@ -1548,6 +1638,86 @@ async fn train_account_spam_filter_spam<A: Api, Au: Authenticator>(
     }
 }
 
+async fn upload_spam_filter_ham<A: Api, Au: Authenticator>(
+    State(shared): State<Arc<Shared<A, Au>>>,
+    parts: RequestParts,
+) -> Response {
+    let principal = match authenticate_request(
+            &shared.authenticator,
+            &parts,
+            &[&[BASIC_AUTH], &[BEARER_AUTH]],
+        )
+        .await
+    {
+        Ok(principal) => principal,
+        Err(problem) => return problem.into_response(),
+    };
+    match UploadSpamFilterHamRequest::parse(parts, principal) {
+        Ok(request) => respond(shared.api.upload_spam_filter_ham(request).await),
+        Err(problem) => problem.into_response(),
+    }
+}
+
+async fn upload_account_spam_filter_ham<A: Api, Au: Authenticator>(
+    State(shared): State<Arc<Shared<A, Au>>>,
+    parts: RequestParts,
+) -> Response {
+    let principal = match authenticate_request(
+            &shared.authenticator,
+            &parts,
+            &[&[BASIC_AUTH], &[BEARER_AUTH]],
+        )
+        .await
+    {
+        Ok(principal) => principal,
+        Err(problem) => return problem.into_response(),
+    };
+    match UploadAccountSpamFilterHamRequest::parse(parts, principal) {
+        Ok(request) => respond(shared.api.upload_account_spam_filter_ham(request).await),
+        Err(problem) => problem.into_response(),
+    }
+}
+
+async fn upload_spam_filter_spam<A: Api, Au: Authenticator>(
+    State(shared): State<Arc<Shared<A, Au>>>,
+    parts: RequestParts,
+) -> Response {
+    let principal = match authenticate_request(
+            &shared.authenticator,
+            &parts,
+            &[&[BASIC_AUTH], &[BEARER_AUTH]],
+        )
+        .await
+    {
+        Ok(principal) => principal,
+        Err(problem) => return problem.into_response(),
+    };
+    match UploadSpamFilterSpamRequest::parse(parts, principal) {
+        Ok(request) => respond(shared.api.upload_spam_filter_spam(request).await),
+        Err(problem) => problem.into_response(),
+    }
+}
+
+async fn upload_account_spam_filter_spam<A: Api, Au: Authenticator>(
+    State(shared): State<Arc<Shared<A, Au>>>,
+    parts: RequestParts,
+) -> Response {
+    let principal = match authenticate_request(
+            &shared.authenticator,
+            &parts,
+            &[&[BASIC_AUTH], &[BEARER_AUTH]],
+        )
+        .await
+    {
+        Ok(principal) => principal,
+        Err(problem) => return problem.into_response(),
+    };
+    match UploadAccountSpamFilterSpamRequest::parse(parts, principal) {
+        Ok(request) => respond(shared.api.upload_account_spam_filter_spam(request).await),
+        Err(problem) => problem.into_response(),
+    }
+}
+
 async fn fetch_blob_by_id<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: RequestParts,
@@ -1724,6 +1894,46 @@ async fn request_fts_reindex<A: Api, Au: Authenticator>(
     };
     match RequestFtsReindexRequest::parse(parts, principal) {
         Ok(request) => respond(shared.api.request_fts_reindex(request).await),
+        Err(problem) => problem.into_response(),
+    }
+}
+
+async fn request_index_reindex<A: Api, Au: Authenticator>(
+    State(shared): State<Arc<Shared<A, Au>>>,
+    parts: RequestParts,
+) -> Response {
+    let principal = match authenticate_request(
+            &shared.authenticator,
+            &parts,
+            &[&[BASIC_AUTH], &[BEARER_AUTH]],
+        )
+        .await
+    {
+        Ok(principal) => principal,
+        Err(problem) => return problem.into_response(),
+    };
+    match RequestIndexReindexRequest::parse(parts, principal) {
+        Ok(request) => respond(shared.api.request_index_reindex(request).await),
+        Err(problem) => problem.into_response(),
+    }
+}
+
+async fn request_account_index_reindex<A: Api, Au: Authenticator>(
+    State(shared): State<Arc<Shared<A, Au>>>,
+    parts: RequestParts,
+) -> Response {
+    let principal = match authenticate_request(
+            &shared.authenticator,
+            &parts,
+            &[&[BASIC_AUTH], &[BEARER_AUTH]],
+        )
+        .await
+    {
+        Ok(principal) => principal,
+        Err(problem) => return problem.into_response(),
+    };
+    match RequestAccountIndexReindexRequest::parse(parts, principal) {
+        Ok(request) => respond(shared.api.request_account_index_reindex(request).await),
         Err(problem) => problem.into_response(),
     }
 }
@@ -3122,6 +3332,114 @@ impl TrainAccountSpamFilterSpamRequest {
     }
 }
 
+/// The parsed and validated request of [`Api::upload_spam_filter_ham`].
+#[derive(Debug)]
+pub struct UploadSpamFilterHamRequest {
+    /// Raw RFC 5322 message to train the Bayes classifier with.
+    pub body: bytes::Bytes,
+    /// Who called, and the request headers.
+    pub context: Context,
+}
+
+impl UploadSpamFilterHamRequest {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
+        let request = Self {
+            body: parts.bytes_body(&["message/rfc822"])?,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
+        };
+        Ok(request)
+    }
+}
+
+/// The parsed and validated request of [`Api::upload_account_spam_filter_ham`].
+#[derive(Debug)]
+pub struct UploadAccountSpamFilterHamRequest {
+    /// Account name or id.
+    /// The `account_id` path parameter.
+    pub account_id: String,
+    /// Raw RFC 5322 message to train the Bayes classifier with.
+    pub body: bytes::Bytes,
+    /// Who called, and the request headers.
+    pub context: Context,
+}
+
+impl UploadAccountSpamFilterHamRequest {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
+        let request = Self {
+            account_id: parts.path.required("account_id")?,
+            body: parts.bytes_body(&["message/rfc822"])?,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
+        };
+        Ok(request)
+    }
+}
+
+/// The parsed and validated request of [`Api::upload_spam_filter_spam`].
+#[derive(Debug)]
+pub struct UploadSpamFilterSpamRequest {
+    /// Raw RFC 5322 message to train the Bayes classifier with.
+    pub body: bytes::Bytes,
+    /// Who called, and the request headers.
+    pub context: Context,
+}
+
+impl UploadSpamFilterSpamRequest {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
+        let request = Self {
+            body: parts.bytes_body(&["message/rfc822"])?,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
+        };
+        Ok(request)
+    }
+}
+
+/// The parsed and validated request of [`Api::upload_account_spam_filter_spam`].
+#[derive(Debug)]
+pub struct UploadAccountSpamFilterSpamRequest {
+    /// Account name or id.
+    /// The `account_id` path parameter.
+    pub account_id: String,
+    /// Raw RFC 5322 message to train the Bayes classifier with.
+    pub body: bytes::Bytes,
+    /// Who called, and the request headers.
+    pub context: Context,
+}
+
+impl UploadAccountSpamFilterSpamRequest {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
+        let request = Self {
+            account_id: parts.path.required("account_id")?,
+            body: parts.bytes_body(&["message/rfc822"])?,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
+        };
+        Ok(request)
+    }
+}
+
 /// The parsed and validated request of [`Api::fetch_blob_by_id`].
 #[derive(Debug)]
 pub struct FetchBlobByIdRequest {
@@ -3333,6 +3651,62 @@ impl RequestFtsReindexRequest {
         principal: Option<Principal>,
     ) -> Result<Self, Problem> {
         let request = Self {
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
+        };
+        Ok(request)
+    }
+}
+
+/// The parsed and validated request of [`Api::request_index_reindex`].
+#[derive(Debug)]
+pub struct RequestIndexReindexRequest {
+    /// Search index to rebuild: `email`, `calendar`, `contacts`, `file` or `tracing`.
+    /// The `index` path parameter.
+    pub index: types::RequestIndexReindexIndex,
+    /// Who called, and the request headers.
+    pub context: Context,
+}
+
+impl RequestIndexReindexRequest {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
+        let request = Self {
+            index: parts.path.required("index")?,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
+        };
+        Ok(request)
+    }
+}
+
+/// The parsed and validated request of [`Api::request_account_index_reindex`].
+#[derive(Debug)]
+pub struct RequestAccountIndexReindexRequest {
+    /// Search index to rebuild: `email`, `calendar`, `contacts`, `file` or `tracing`.
+    /// The `index` path parameter.
+    pub index: types::RequestAccountIndexReindexIndex,
+    /// Account name or id.
+    /// The `account_id` path parameter.
+    pub account_id: String,
+    /// Who called, and the request headers.
+    pub context: Context,
+}
+
+impl RequestAccountIndexReindexRequest {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
+        let request = Self {
+            index: parts.path.required("index")?,
+            account_id: parts.path.required("account_id")?,
             context: Context {
                 principal,
                 headers: parts.headers,
@@ -3787,6 +4161,8 @@ pub enum ObtainAccountAuthSettingsResponse {
     Ok(types::AccountAuthSettingsResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -3804,7 +4180,14 @@ impl IntoResponse for ObtainAccountAuthSettingsResponse {
             ObtainAccountAuthSettingsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            ObtainAccountAuthSettingsResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -3824,8 +4207,12 @@ impl IntoResponse for ObtainAccountAuthSettingsResponse {
 pub enum UpdateAccountAuthSettingsResponse {
     /// 200: OK: the update result, or a management error (HTTP 200).
     Ok(types::UpdateAccountAuthSettingsResponse),
+    /// 400: Bad Request: a body or parameter the server could not parse.
+    BadRequest(types::ProblemDetails),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -3840,10 +4227,24 @@ impl IntoResponse for UpdateAccountAuthSettingsResponse {
                     &body,
                 )
             }
+            UpdateAccountAuthSettingsResponse::BadRequest(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::BAD_REQUEST,
+                    "application/problem+json",
+                    &body,
+                )
+            }
             UpdateAccountAuthSettingsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            UpdateAccountAuthSettingsResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -3865,6 +4266,8 @@ pub enum ObtainEncryptionAtRestSettingsResponse {
     Ok(types::EncryptionAtRestSettingsResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -3882,7 +4285,14 @@ impl IntoResponse for ObtainEncryptionAtRestSettingsResponse {
             ObtainEncryptionAtRestSettingsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            ObtainEncryptionAtRestSettingsResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -3902,8 +4312,12 @@ impl IntoResponse for ObtainEncryptionAtRestSettingsResponse {
 pub enum UpdateEncryptionAtRestSettingsResponse {
     /// 200: OK
     Ok(types::UnsignedIntegerResponse),
+    /// 400: Bad Request: a body or parameter the server could not parse.
+    BadRequest(types::ProblemDetails),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -3918,10 +4332,24 @@ impl IntoResponse for UpdateEncryptionAtRestSettingsResponse {
                     &body,
                 )
             }
+            UpdateEncryptionAtRestSettingsResponse::BadRequest(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::BAD_REQUEST,
+                    "application/problem+json",
+                    &body,
+                )
+            }
             UpdateEncryptionAtRestSettingsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            UpdateEncryptionAtRestSettingsResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -3941,8 +4369,12 @@ impl IntoResponse for UpdateEncryptionAtRestSettingsResponse {
 pub enum CreateDkimSignatureResponse {
     /// 200: OK
     Ok(types::EmptyResponse),
+    /// 400: Bad Request: a body or parameter the server could not parse.
+    BadRequest(types::ProblemDetails),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -3957,10 +4389,24 @@ impl IntoResponse for CreateDkimSignatureResponse {
                     &body,
                 )
             }
+            CreateDkimSignatureResponse::BadRequest(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::BAD_REQUEST,
+                    "application/problem+json",
+                    &body,
+                )
+            }
             CreateDkimSignatureResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            CreateDkimSignatureResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -3982,6 +4428,8 @@ pub enum ObtainDnsRecordsResponse {
     Ok(types::DnsRecordListResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -3999,7 +4447,14 @@ impl IntoResponse for ObtainDnsRecordsResponse {
             ObtainDnsRecordsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            ObtainDnsRecordsResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -4021,6 +4476,8 @@ pub enum QueryLogFilesResponse {
     Ok(types::LogEntryListResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -4038,7 +4495,14 @@ impl IntoResponse for QueryLogFilesResponse {
             QueryLogFilesResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            QueryLogFilesResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -4058,8 +4522,12 @@ impl IntoResponse for QueryLogFilesResponse {
 pub enum ObtainOauthTokenResponse {
     /// 200: OK
     Ok(types::OAuthCodeResponse),
+    /// 400: Bad Request: a body or parameter the server could not parse.
+    BadRequest(types::ProblemDetails),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -4074,10 +4542,24 @@ impl IntoResponse for ObtainOauthTokenResponse {
                     &body,
                 )
             }
+            ObtainOauthTokenResponse::BadRequest(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::BAD_REQUEST,
+                    "application/problem+json",
+                    &body,
+                )
+            }
             ObtainOauthTokenResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            ObtainOauthTokenResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -4099,6 +4581,8 @@ pub enum ListPrincipalsResponse {
     Ok(types::ListResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -4116,7 +4600,14 @@ impl IntoResponse for ListPrincipalsResponse {
             ListPrincipalsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            ListPrincipalsResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -4136,8 +4627,12 @@ impl IntoResponse for ListPrincipalsResponse {
 pub enum CreatePrincipalResponse {
     /// 200: OK
     Ok(types::UnsignedIntegerResponse),
+    /// 400: Bad Request: a body or parameter the server could not parse.
+    BadRequest(types::ProblemDetails),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -4152,10 +4647,24 @@ impl IntoResponse for CreatePrincipalResponse {
                     &body,
                 )
             }
+            CreatePrincipalResponse::BadRequest(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::BAD_REQUEST,
+                    "application/problem+json",
+                    &body,
+                )
+            }
             CreatePrincipalResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            CreatePrincipalResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -4177,6 +4686,8 @@ pub enum FetchPrincipalResponse {
     Ok(types::PrincipalResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -4194,7 +4705,14 @@ impl IntoResponse for FetchPrincipalResponse {
             FetchPrincipalResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            FetchPrincipalResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -4216,6 +4734,8 @@ pub enum DeletePrincipalResponse {
     Ok(types::EmptyResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -4233,7 +4753,14 @@ impl IntoResponse for DeletePrincipalResponse {
             DeletePrincipalResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            DeletePrincipalResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -4253,8 +4780,12 @@ impl IntoResponse for DeletePrincipalResponse {
 pub enum UpdatePrincipalResponse {
     /// 200: OK
     Ok(types::EmptyResponse),
+    /// 400: Bad Request: a body or parameter the server could not parse.
+    BadRequest(types::ProblemDetails),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -4269,10 +4800,24 @@ impl IntoResponse for UpdatePrincipalResponse {
                     &body,
                 )
             }
+            UpdatePrincipalResponse::BadRequest(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::BAD_REQUEST,
+                    "application/problem+json",
+                    &body,
+                )
+            }
             UpdatePrincipalResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            UpdatePrincipalResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -4294,6 +4839,8 @@ pub enum ListQueuedMessagesResponse {
     Ok(types::QueuedMessageListResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -4311,7 +4858,14 @@ impl IntoResponse for ListQueuedMessagesResponse {
             ListQueuedMessagesResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            ListQueuedMessagesResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -4333,6 +4887,8 @@ pub enum DeleteQueuedMessagesResponse {
     Ok(types::BooleanResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -4350,7 +4906,14 @@ impl IntoResponse for DeleteQueuedMessagesResponse {
             DeleteQueuedMessagesResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            DeleteQueuedMessagesResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -4372,6 +4935,8 @@ pub enum RescheduleQueuedMessagesResponse {
     Ok(types::BooleanResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -4389,7 +4954,14 @@ impl IntoResponse for RescheduleQueuedMessagesResponse {
             RescheduleQueuedMessagesResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            RescheduleQueuedMessagesResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -4411,6 +4983,8 @@ pub enum ObtainQueuedMessageDetailsResponse {
     Ok(types::QueuedMessageResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// 404: Not Found
     NotFound(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
@@ -4430,14 +5004,21 @@ impl IntoResponse for ObtainQueuedMessageDetailsResponse {
             ObtainQueuedMessageDetailsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            ObtainQueuedMessageDetailsResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
             ObtainQueuedMessageDetailsResponse::NotFound(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::NOT_FOUND,
-                    "application/json",
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -4459,6 +5040,8 @@ pub enum CancelQueuedMessageResponse {
     Ok(types::BooleanResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -4476,7 +5059,14 @@ impl IntoResponse for CancelQueuedMessageResponse {
             CancelQueuedMessageResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            CancelQueuedMessageResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -4498,6 +5088,8 @@ pub enum RescheduleQueuedMessageResponse {
     Ok(types::BooleanResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -4515,7 +5107,14 @@ impl IntoResponse for RescheduleQueuedMessageResponse {
             RescheduleQueuedMessageResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            RescheduleQueuedMessageResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -4537,6 +5136,8 @@ pub enum ListQueuedReportsResponse {
     Ok(types::ListResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -4554,7 +5155,14 @@ impl IntoResponse for ListQueuedReportsResponse {
             ListQueuedReportsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            ListQueuedReportsResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -4576,6 +5184,8 @@ pub enum ObtainQueueStatusResponse {
     Ok(types::BooleanResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -4593,7 +5203,14 @@ impl IntoResponse for ObtainQueueStatusResponse {
             ObtainQueueStatusResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            ObtainQueueStatusResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -4615,6 +5232,8 @@ pub enum ResumeQueueProcessingResponse {
     Ok(types::BooleanResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -4632,7 +5251,14 @@ impl IntoResponse for ResumeQueueProcessingResponse {
             ResumeQueueProcessingResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            ResumeQueueProcessingResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -4654,6 +5280,8 @@ pub enum StopQueueProcessingResponse {
     Ok(types::BooleanResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -4671,7 +5299,14 @@ impl IntoResponse for StopQueueProcessingResponse {
             StopQueueProcessingResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            StopQueueProcessingResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -4693,6 +5328,8 @@ pub enum ReloadSettingsResponse {
     Ok(types::ReloadResultResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -4710,7 +5347,14 @@ impl IntoResponse for ReloadSettingsResponse {
             ReloadSettingsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            ReloadSettingsResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -4732,6 +5376,8 @@ pub enum ListIncomingArfReportsResponse {
     Ok(types::ListResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -4749,7 +5395,14 @@ impl IntoResponse for ListIncomingArfReportsResponse {
             ListIncomingArfReportsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            ListIncomingArfReportsResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -4771,6 +5424,8 @@ pub enum ListIncomingDmarcReportsResponse {
     Ok(types::ListResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -4788,7 +5443,14 @@ impl IntoResponse for ListIncomingDmarcReportsResponse {
             ListIncomingDmarcReportsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            ListIncomingDmarcReportsResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -4810,6 +5472,8 @@ pub enum ListIncomingTlsReportsResponse {
     Ok(types::ListResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -4827,7 +5491,14 @@ impl IntoResponse for ListIncomingTlsReportsResponse {
             ListIncomingTlsReportsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            ListIncomingTlsReportsResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -4847,8 +5518,12 @@ impl IntoResponse for ListIncomingTlsReportsResponse {
 pub enum UpdateSettingsResponse {
     /// 200: OK
     Ok(types::EmptyResponse),
+    /// 400: Bad Request: a body or parameter the server could not parse.
+    BadRequest(types::ProblemDetails),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -4863,10 +5538,24 @@ impl IntoResponse for UpdateSettingsResponse {
                     &body,
                 )
             }
+            UpdateSettingsResponse::BadRequest(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::BAD_REQUEST,
+                    "application/problem+json",
+                    &body,
+                )
+            }
             UpdateSettingsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            UpdateSettingsResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -4888,6 +5577,8 @@ pub enum ListSettingsByGroupResponse {
     Ok(types::SettingsGroupResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -4905,7 +5596,14 @@ impl IntoResponse for ListSettingsByGroupResponse {
             ListSettingsByGroupResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            ListSettingsByGroupResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -4927,6 +5625,8 @@ pub enum ListSettingsByKeyResponse {
     Ok(types::SettingsMapResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -4944,7 +5644,14 @@ impl IntoResponse for ListSettingsByKeyResponse {
             ListSettingsByKeyResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            ListSettingsByKeyResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -4966,6 +5673,8 @@ pub enum ListSettingsResponse {
     Ok(types::SettingsListResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -4983,7 +5692,14 @@ impl IntoResponse for ListSettingsResponse {
             ListSettingsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            ListSettingsResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -5003,8 +5719,12 @@ impl IntoResponse for ListSettingsResponse {
 pub enum TestSpamFilterClassificationResponse {
     /// 200: OK
     Ok(types::SpamClassificationResponse),
+    /// 400: Bad Request: a body or parameter the server could not parse.
+    BadRequest(types::ProblemDetails),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -5019,10 +5739,24 @@ impl IntoResponse for TestSpamFilterClassificationResponse {
                     &body,
                 )
             }
+            TestSpamFilterClassificationResponse::BadRequest(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::BAD_REQUEST,
+                    "application/problem+json",
+                    &body,
+                )
+            }
             TestSpamFilterClassificationResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            TestSpamFilterClassificationResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -5044,6 +5778,8 @@ pub enum TrainSpamFilterHamResponse {
     Ok(types::EmptyResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -5061,7 +5797,14 @@ impl IntoResponse for TrainSpamFilterHamResponse {
             TrainSpamFilterHamResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            TrainSpamFilterHamResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -5083,6 +5826,8 @@ pub enum TrainAccountSpamFilterHamResponse {
     Ok(types::EmptyResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -5100,7 +5845,14 @@ impl IntoResponse for TrainAccountSpamFilterHamResponse {
             TrainAccountSpamFilterHamResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            TrainAccountSpamFilterHamResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -5122,6 +5874,8 @@ pub enum TrainSpamFilterSpamResponse {
     Ok(types::EmptyResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -5139,7 +5893,14 @@ impl IntoResponse for TrainSpamFilterSpamResponse {
             TrainSpamFilterSpamResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            TrainSpamFilterSpamResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -5161,6 +5922,8 @@ pub enum TrainAccountSpamFilterSpamResponse {
     Ok(types::EmptyResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -5178,11 +5941,210 @@ impl IntoResponse for TrainAccountSpamFilterSpamResponse {
             TrainAccountSpamFilterSpamResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            TrainAccountSpamFilterSpamResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
             TrainAccountSpamFilterSpamResponse::InBody(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::OK,
+                    "application/json",
+                    &body,
+                )
+            }
+        }
+    }
+}
+
+/// The responses [`Api::upload_spam_filter_ham`] may answer with, as the spec documents them.
+#[derive(Debug)]
+pub enum UploadSpamFilterHamResponse {
+    /// 200: OK
+    Ok(types::EmptyResponse),
+    /// 401: Unauthorized
+    Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
+    /// An error reported inside a 200 response, as this service does.
+    InBody(types::ErrorResponse),
+}
+
+impl IntoResponse for UploadSpamFilterHamResponse {
+    fn into_response(self) -> Response {
+        match self {
+            UploadSpamFilterHamResponse::Ok(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::OK,
+                    "application/json",
+                    &body,
+                )
+            }
+            UploadSpamFilterHamResponse::Unauthorized(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::UNAUTHORIZED,
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            UploadSpamFilterHamResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            UploadSpamFilterHamResponse::InBody(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::OK,
+                    "application/json",
+                    &body,
+                )
+            }
+        }
+    }
+}
+
+/// The responses [`Api::upload_account_spam_filter_ham`] may answer with, as the spec documents them.
+#[derive(Debug)]
+pub enum UploadAccountSpamFilterHamResponse {
+    /// 200: OK
+    Ok(types::EmptyResponse),
+    /// 401: Unauthorized
+    Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
+    /// An error reported inside a 200 response, as this service does.
+    InBody(types::ErrorResponse),
+}
+
+impl IntoResponse for UploadAccountSpamFilterHamResponse {
+    fn into_response(self) -> Response {
+        match self {
+            UploadAccountSpamFilterHamResponse::Ok(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::OK,
+                    "application/json",
+                    &body,
+                )
+            }
+            UploadAccountSpamFilterHamResponse::Unauthorized(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::UNAUTHORIZED,
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            UploadAccountSpamFilterHamResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            UploadAccountSpamFilterHamResponse::InBody(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::OK,
+                    "application/json",
+                    &body,
+                )
+            }
+        }
+    }
+}
+
+/// The responses [`Api::upload_spam_filter_spam`] may answer with, as the spec documents them.
+#[derive(Debug)]
+pub enum UploadSpamFilterSpamResponse {
+    /// 200: OK
+    Ok(types::EmptyResponse),
+    /// 401: Unauthorized
+    Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
+    /// An error reported inside a 200 response, as this service does.
+    InBody(types::ErrorResponse),
+}
+
+impl IntoResponse for UploadSpamFilterSpamResponse {
+    fn into_response(self) -> Response {
+        match self {
+            UploadSpamFilterSpamResponse::Ok(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::OK,
+                    "application/json",
+                    &body,
+                )
+            }
+            UploadSpamFilterSpamResponse::Unauthorized(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::UNAUTHORIZED,
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            UploadSpamFilterSpamResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            UploadSpamFilterSpamResponse::InBody(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::OK,
+                    "application/json",
+                    &body,
+                )
+            }
+        }
+    }
+}
+
+/// The responses [`Api::upload_account_spam_filter_spam`] may answer with, as the spec documents them.
+#[derive(Debug)]
+pub enum UploadAccountSpamFilterSpamResponse {
+    /// 200: OK
+    Ok(types::EmptyResponse),
+    /// 401: Unauthorized
+    Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
+    /// An error reported inside a 200 response, as this service does.
+    InBody(types::ErrorResponse),
+}
+
+impl IntoResponse for UploadAccountSpamFilterSpamResponse {
+    fn into_response(self) -> Response {
+        match self {
+            UploadAccountSpamFilterSpamResponse::Ok(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::OK,
+                    "application/json",
+                    &body,
+                )
+            }
+            UploadAccountSpamFilterSpamResponse::Unauthorized(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::UNAUTHORIZED,
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            UploadAccountSpamFilterSpamResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            UploadAccountSpamFilterSpamResponse::InBody(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::OK,
                     "application/json",
@@ -5200,6 +6162,8 @@ pub enum FetchBlobByIdResponse {
     Ok(axum::body::Body),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -5217,7 +6181,14 @@ impl IntoResponse for FetchBlobByIdResponse {
             FetchBlobByIdResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            FetchBlobByIdResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -5239,6 +6210,8 @@ pub enum PurgeAllAccountsResponse {
     Ok(types::EmptyResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -5256,7 +6229,14 @@ impl IntoResponse for PurgeAllAccountsResponse {
             PurgeAllAccountsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            PurgeAllAccountsResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -5278,6 +6258,8 @@ pub enum PurgeAccountResponse {
     Ok(types::EmptyResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -5295,7 +6277,14 @@ impl IntoResponse for PurgeAccountResponse {
             PurgeAccountResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            PurgeAccountResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -5317,6 +6306,8 @@ pub enum PurgeBlobStoreResponse {
     Ok(types::EmptyResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -5334,7 +6325,14 @@ impl IntoResponse for PurgeBlobStoreResponse {
             PurgeBlobStoreResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            PurgeBlobStoreResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -5356,6 +6354,8 @@ pub enum PurgeDataStoreResponse {
     Ok(types::EmptyResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -5373,7 +6373,14 @@ impl IntoResponse for PurgeDataStoreResponse {
             PurgeDataStoreResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            PurgeDataStoreResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -5395,6 +6402,8 @@ pub enum PurgeInMemoryStoreResponse {
     Ok(types::EmptyResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -5412,7 +6421,14 @@ impl IntoResponse for PurgeInMemoryStoreResponse {
             PurgeInMemoryStoreResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            PurgeInMemoryStoreResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -5434,6 +6450,8 @@ pub enum DeleteAccountBayesModelResponse {
     Ok(types::EmptyResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -5451,7 +6469,14 @@ impl IntoResponse for DeleteAccountBayesModelResponse {
             DeleteAccountBayesModelResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            DeleteAccountBayesModelResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -5473,6 +6498,8 @@ pub enum DeleteGlobalBayesModelResponse {
     Ok(types::EmptyResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -5490,7 +6517,14 @@ impl IntoResponse for DeleteGlobalBayesModelResponse {
             DeleteGlobalBayesModelResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            DeleteGlobalBayesModelResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -5512,6 +6546,8 @@ pub enum RequestFtsReindexResponse {
     Ok(types::EmptyResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -5529,11 +6565,132 @@ impl IntoResponse for RequestFtsReindexResponse {
             RequestFtsReindexResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            RequestFtsReindexResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
             RequestFtsReindexResponse::InBody(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::OK,
+                    "application/json",
+                    &body,
+                )
+            }
+        }
+    }
+}
+
+/// The responses [`Api::request_index_reindex`] may answer with, as the spec documents them.
+#[derive(Debug)]
+pub enum RequestIndexReindexResponse {
+    /// 200: OK
+    Ok(types::EmptyResponse),
+    /// 400: Bad Request: a body or parameter the server could not parse.
+    BadRequest(types::ProblemDetails),
+    /// 401: Unauthorized
+    Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
+    /// An error reported inside a 200 response, as this service does.
+    InBody(types::ErrorResponse),
+}
+
+impl IntoResponse for RequestIndexReindexResponse {
+    fn into_response(self) -> Response {
+        match self {
+            RequestIndexReindexResponse::Ok(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::OK,
+                    "application/json",
+                    &body,
+                )
+            }
+            RequestIndexReindexResponse::BadRequest(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::BAD_REQUEST,
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            RequestIndexReindexResponse::Unauthorized(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::UNAUTHORIZED,
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            RequestIndexReindexResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            RequestIndexReindexResponse::InBody(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::OK,
+                    "application/json",
+                    &body,
+                )
+            }
+        }
+    }
+}
+
+/// The responses [`Api::request_account_index_reindex`] may answer with, as the spec documents them.
+#[derive(Debug)]
+pub enum RequestAccountIndexReindexResponse {
+    /// 200: OK
+    Ok(types::EmptyResponse),
+    /// 400: Bad Request: a body or parameter the server could not parse.
+    BadRequest(types::ProblemDetails),
+    /// 401: Unauthorized
+    Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
+    /// An error reported inside a 200 response, as this service does.
+    InBody(types::ErrorResponse),
+}
+
+impl IntoResponse for RequestAccountIndexReindexResponse {
+    fn into_response(self) -> Response {
+        match self {
+            RequestAccountIndexReindexResponse::Ok(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::OK,
+                    "application/json",
+                    &body,
+                )
+            }
+            RequestAccountIndexReindexResponse::BadRequest(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::BAD_REQUEST,
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            RequestAccountIndexReindexResponse::Unauthorized(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::UNAUTHORIZED,
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            RequestAccountIndexReindexResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            RequestAccountIndexReindexResponse::InBody(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::OK,
                     "application/json",
@@ -5551,6 +6708,8 @@ pub enum ResetImapUidsResponse {
     Ok(types::UidListResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -5568,7 +6727,14 @@ impl IntoResponse for ResetImapUidsResponse {
             ResetImapUidsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            ResetImapUidsResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -5590,6 +6756,8 @@ pub enum ListDeletedMessagesResponse {
     Ok(types::ListResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -5607,7 +6775,14 @@ impl IntoResponse for ListDeletedMessagesResponse {
             ListDeletedMessagesResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            ListDeletedMessagesResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -5627,8 +6802,12 @@ impl IntoResponse for ListDeletedMessagesResponse {
 pub enum UndeleteMessagesResponse {
     /// 200: OK
     Ok(types::UndeleteResultListResponse),
+    /// 400: Bad Request: a body or parameter the server could not parse.
+    BadRequest(types::ProblemDetails),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -5643,10 +6822,24 @@ impl IntoResponse for UndeleteMessagesResponse {
                     &body,
                 )
             }
+            UndeleteMessagesResponse::BadRequest(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::BAD_REQUEST,
+                    "application/problem+json",
+                    &body,
+                )
+            }
             UndeleteMessagesResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            UndeleteMessagesResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -5668,6 +6861,8 @@ pub enum ObtainMetricsTelemetryTokenResponse {
     Ok(types::TokenResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -5685,7 +6880,14 @@ impl IntoResponse for ObtainMetricsTelemetryTokenResponse {
             ObtainMetricsTelemetryTokenResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            ObtainMetricsTelemetryTokenResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -5707,6 +6909,8 @@ pub enum RequestTracingTokenResponse {
     Ok(types::TokenResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -5724,7 +6928,14 @@ impl IntoResponse for RequestTracingTokenResponse {
             RequestTracingTokenResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            RequestTracingTokenResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -5746,6 +6957,8 @@ pub enum FetchTelemetryMetricsResponse {
     Ok(types::FetchTelemetryMetricsResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -5763,7 +6976,14 @@ impl IntoResponse for FetchTelemetryMetricsResponse {
             FetchTelemetryMetricsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            FetchTelemetryMetricsResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -5784,6 +7004,8 @@ pub enum LiveMetricsResponse {
     Ok(mailapi_support::server::EventStream<types::MetricEvent>),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -5797,7 +7019,14 @@ impl IntoResponse for LiveMetricsResponse {
             LiveMetricsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            LiveMetricsResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -5819,6 +7048,8 @@ pub enum ObtainTraceDetailsResponse {
     Ok(types::TraceEventListResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -5836,7 +7067,14 @@ impl IntoResponse for ObtainTraceDetailsResponse {
             ObtainTraceDetailsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            ObtainTraceDetailsResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -5858,6 +7096,8 @@ pub enum ListStoredTracesResponse {
     Ok(types::ListStoredTracesResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -5875,7 +7115,14 @@ impl IntoResponse for ListStoredTracesResponse {
             ListStoredTracesResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            ListStoredTracesResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -5896,6 +7143,8 @@ pub enum StartLiveTracingResponse {
     Ok(mailapi_support::server::EventStream<types::TraceEvent>),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -5909,7 +7158,14 @@ impl IntoResponse for StartLiveTracingResponse {
             StartLiveTracingResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            StartLiveTracingResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -5930,6 +7186,8 @@ pub enum RunDeliveryTroubleshootingResponse {
     Ok(mailapi_support::server::EventStream<types::DeliveryTroubleshootingEvent>),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -5943,7 +7201,14 @@ impl IntoResponse for RunDeliveryTroubleshootingResponse {
             RunDeliveryTroubleshootingResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            RunDeliveryTroubleshootingResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -5963,8 +7228,12 @@ impl IntoResponse for RunDeliveryTroubleshootingResponse {
 pub enum RunDmarcTroubleshootingResponse {
     /// 200: OK
     Ok(types::DmarcTroubleshootingReportResponse),
+    /// 400: Bad Request: a body or parameter the server could not parse.
+    BadRequest(types::ProblemDetails),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -5979,10 +7248,24 @@ impl IntoResponse for RunDmarcTroubleshootingResponse {
                     &body,
                 )
             }
+            RunDmarcTroubleshootingResponse::BadRequest(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::BAD_REQUEST,
+                    "application/problem+json",
+                    &body,
+                )
+            }
             RunDmarcTroubleshootingResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            RunDmarcTroubleshootingResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -6004,6 +7287,8 @@ pub enum ObtainTroubleshootingTokenResponse {
     Ok(types::TokenResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -6021,7 +7306,14 @@ impl IntoResponse for ObtainTroubleshootingTokenResponse {
             ObtainTroubleshootingTokenResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            ObtainTroubleshootingTokenResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -6043,6 +7335,8 @@ pub enum UpdateSpamFilterResponse {
     Ok(types::EmptyResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -6060,7 +7354,14 @@ impl IntoResponse for UpdateSpamFilterResponse {
             UpdateSpamFilterResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            UpdateSpamFilterResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -6082,6 +7383,8 @@ pub enum UpdateWebadminResponse {
     Ok(types::EmptyResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -6099,7 +7402,14 @@ impl IntoResponse for UpdateWebadminResponse {
             UpdateWebadminResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            UpdateWebadminResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }

@@ -55,8 +55,69 @@ pub struct BooleanResponse {
     pub data: bool,
 }
 
-/// One event of the delivery troubleshooting stream (the `data` field of a server-sent event, JSON). The document gives no schema; the shape is free-form.
-pub type DeliveryTroubleshootingEvent = BTreeMap<String, serde_json::Value>;
+/// One MX record found for the recipient's domain.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeliveryMx {
+    /// Host names of the exchange.
+    pub exchanges: Vec<String>,
+    /// MX preference (lower first).
+    pub preference: u32,
+}
+
+/// A TLS reporting address: `{"type": "mail", "email"}` or `{"type": "http", "url"}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeliveryReportUri {
+    /// `mail` or `http`.
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// Address of a `mail` report URI.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// URL of an `http` report URI.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+/// One step of a delivery test. `type` names it (camelCase of the source's DeliveryStage variants, e.g. `mxLookupStart`, `mxLookupSuccess`, `connectionError`, `completed`); the other members depend on it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeliveryStage {
+    /// The step, e.g. `mxLookupStart`, `ipLookupSuccess`, `deliveryAttemptStart`, `rcptToError`, `completed`.
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// Domain looked up (`mxLookupStart`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain: Option<String>,
+    /// MX records found (`mxLookupSuccess`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mxs: Option<Vec<DeliveryMx>>,
+    /// Duration of the step in milliseconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub elapsed: Option<u64>,
+    /// Why the step failed (`*Error`, `tlsaNotFound`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The MTA-STS policy fetched (`mtaStsFetchSuccess`); its shape is the SMTP crate's Policy type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<BTreeMap<String, serde_json::Value>>,
+    /// TLS reporting addresses (`tlsRptLookupSuccess`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rua: Option<Vec<DeliveryReportUri>>,
+    /// Host a delivery attempt starts with (`deliveryAttemptStart`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hostname: Option<String>,
+    /// The TLSA record found (`tlsaLookupSuccess`); its shape is the SMTP crate's Tlsa type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record: Option<BTreeMap<String, serde_json::Value>>,
+    /// Addresses the host resolved to (`ipLookupSuccess`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote_ips: Option<Vec<String>>,
+    /// Address a connection is opened to (`connectionStart`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote_ip: Option<String>,
+}
+
+/// The `data` of one event of the delivery troubleshooting stream (event type `event`); a JSON array holding one DeliveryStage.
+pub type DeliveryTroubleshootingEvent = Vec<DeliveryStage>;
 
 /// Request to create a DKIM signature (POST /dkim).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -201,10 +262,10 @@ pub struct EncryptionAtRestSettingsResponse {
     pub data: EncryptionAtRestSettings,
 }
 
-/// Management error object. Stalwart returns it with HTTP 200 instead of the `data` wrapper (see the top-level `x-error-in-200`). Observed `error` values: `other`, `unsupported`.
+/// Management error object. Stalwart returns it with HTTP 200 instead of the `data` wrapper (see the top-level `x-error-in-200`). The `error` kind decides which other members are present: `fieldAlreadyExists` (`field`, `value`), `fieldMissing` (`field`), `notFound` (`item`), `unsupported` (`details`), `assertFailed` (none), `other` (`details`, `reason`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ErrorResponse {
-    /// Error kind (`other`, `unsupported` in the examples).
+    /// Error kind: `fieldAlreadyExists`, `fieldMissing`, `notFound`, `unsupported`, `assertFailed` or `other` (the source's complete list; the document shows `other` and `unsupported`).
     pub error: String,
     /// Human-readable error message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -212,6 +273,15 @@ pub struct ErrorResponse {
     /// Additional explanation; a string or null in the examples.
     #[serde(default, skip_serializing_if = "mailapi_support::Nullable::is_absent")]
     pub reason: mailapi_support::Nullable<String>,
+    /// The principal or settings field that already exists or is missing (`fieldAlreadyExists`, `fieldMissing`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// The value that already exists (`fieldAlreadyExists`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// The item that was not found (`notFound`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item: Option<String>,
 }
 
 /// The inline schema at `/paths/~1telemetry~1metrics/get/responses/200/content/application~1json/schema`.
@@ -343,9 +413,23 @@ pub struct Principal {
     /// Principal type (`domain`, `individual` in the examples).
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
-    /// Storage quota; 0 in the examples (unit undocumented, presumably bytes).
+    /// Storage quota in bytes (0: none); with per-type directory quotas configured, a list: the principal's own quota first, then one quota per principal type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub quota: Option<u64>,
+    pub quota: Option<PrincipalQuota>,
+    /// Storage in use, in bytes; sent for individuals, groups and tenants when non-zero.
+    ///
+    /// Read-only: set by the server, never sent.
+    #[serde(rename = "usedQuota", default, skip_serializing_if = "Option::is_none")]
+    pub used_quota: Option<u64>,
+    /// Name of the tenant the principal belongs to (enterprise edition).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant: Option<String>,
+    /// Picture (URL or data) of the principal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub picture: Option<String>,
+    /// Locale of the principal, e.g. `en`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
     /// Principal name (login name or domain name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -370,9 +454,9 @@ pub struct Principal {
     /// Mailing lists of the principal, e.g. `all`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lists: Option<Vec<String>>,
-    /// Members of the principal (for groups and lists).
+    /// Members of a principal: the member names of a group, list or role; for a domain the number of addresses in it, for a tenant the number of its individual accounts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub members: Option<Vec<String>>,
+    pub members: Option<PrincipalMembers>,
     /// Permissions explicitly granted.
     #[serde(
         rename = "enabledPermissions",
@@ -394,6 +478,22 @@ pub struct Principal {
         skip_serializing_if = "Option::is_none"
     )]
     pub external_members: Option<Vec<String>>,
+}
+
+/// Members of a principal: the member names of a group, list or role; for a domain the number of addresses in it, for a tenant the number of its individual accounts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum PrincipalMembers {
+    Integer(u64),
+    StringList(Vec<String>),
+}
+
+/// Storage quota in bytes (0: none); with per-type directory quotas configured, a list: the principal's own quota first, then one quota per principal type.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum PrincipalQuota {
+    Integer(u64),
+    IntegerList(Vec<u64>),
 }
 
 /// Wrapper `{"data": Principal}`.
@@ -432,6 +532,9 @@ pub struct ProblemDetails {
     /// Explanation, e.g. `You have to authenticate first.`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    /// The limit that was hit, on 4xx limit errors: `maxSizeRequest`, `maxSizeUpload`, `maxCallsInRequest`, `maxConcurrentRequests` or `maxConcurrentUpload`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<String>,
 }
 
 /// A message in the outgoing queue (GET /queue/messages/{message\_id}).
@@ -538,6 +641,74 @@ pub struct ReloadResult {
 pub struct ReloadResultResponse {
     /// Outcome of a settings reload: warnings and errors keyed by setting. Both are empty in the example; their value shape is undocumented.
     pub data: ReloadResult,
+}
+
+/// The inline schema at `/paths/~1store~1reindex~1{index}~1{account_id}/get/parameters/0/schema`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum RequestAccountIndexReindexIndex {
+    #[serde(rename = "email")]
+    Email,
+    #[serde(rename = "calendar")]
+    Calendar,
+    #[serde(rename = "contacts")]
+    Contacts,
+    #[serde(rename = "file")]
+    File,
+    #[serde(rename = "tracing")]
+    Tracing,
+}
+
+impl RequestAccountIndexReindexIndex {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            RequestAccountIndexReindexIndex::Email => "email",
+            RequestAccountIndexReindexIndex::Calendar => "calendar",
+            RequestAccountIndexReindexIndex::Contacts => "contacts",
+            RequestAccountIndexReindexIndex::File => "file",
+            RequestAccountIndexReindexIndex::Tracing => "tracing",
+        }
+    }
+}
+
+impl std::fmt::Display for RequestAccountIndexReindexIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The inline schema at `/paths/~1store~1reindex~1{index}/get/parameters/0/schema`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum RequestIndexReindexIndex {
+    #[serde(rename = "email")]
+    Email,
+    #[serde(rename = "calendar")]
+    Calendar,
+    #[serde(rename = "contacts")]
+    Contacts,
+    #[serde(rename = "file")]
+    File,
+    #[serde(rename = "tracing")]
+    Tracing,
+}
+
+impl RequestIndexReindexIndex {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            RequestIndexReindexIndex::Email => "email",
+            RequestIndexReindexIndex::Calendar => "calendar",
+            RequestIndexReindexIndex::Contacts => "contacts",
+            RequestIndexReindexIndex::File => "file",
+            RequestIndexReindexIndex::Tracing => "tracing",
+        }
+    }
+}
+
+impl std::fmt::Display for RequestIndexReindexIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// A single secret or a list of secrets (password hashes); sensitive, shown as `format: password`. The fetch example returns one string, the create example a list.

@@ -3,6 +3,29 @@
 use mailapi_support::server::{Validate, Violations};
 use crate::types;
 
+impl Validate for types::DeliveryMx {
+    fn validate(&self, at: &str, violations: &mut Violations) {
+        {
+            let value = &self.preference;
+            let here = Violations::at(at, "preference");
+            violations.range(&here, value, Some(0.0), Some(65535.0), false, false);
+        }
+    }
+}
+
+impl Validate for types::DeliveryStage {
+    fn validate(&self, at: &str, violations: &mut Violations) {
+        if let Some(value) = &self.mxs {
+            let here = Violations::at(at, "mxs");
+            value.validate(&here, violations);
+        }
+        if let Some(value) = &self.elapsed {
+            let here = Violations::at(at, "elapsed");
+            violations.range(&here, value, Some(0.0), None, false, false);
+        }
+    }
+}
+
 impl Validate for types::DmarcTroubleshootingReport {
     fn validate(&self, at: &str, violations: &mut Violations) {
         if let Some(value) = &self.elapsed {
@@ -77,8 +100,8 @@ impl Validate for types::Principal {
             let here = Violations::at(at, "id");
             violations.range(&here, value, Some(0.0), None, false, false);
         }
-        if let Some(value) = &self.quota {
-            let here = Violations::at(at, "quota");
+        if let Some(value) = &self.used_quota {
+            let here = Violations::at(at, "usedQuota");
             violations.range(&here, value, Some(0.0), None, false, false);
         }
     }
