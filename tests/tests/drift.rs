@@ -1,0 +1,189 @@
+//! The generated clients against what the real services send, as their public source shows it.
+//!
+//! `tests/drift/<vendor>.json` holds one case per corrected shape: a response body taken from
+//! the vendor's source (each with its citation), the operation that receives it, and the
+//! outcome it must have. A local server answers the call with that body; the client runs in
+//! strict mode, so a member the spec does not declare fails the case. The decoded body is then
+//! serialized back and compared with the fixture, so nothing was lost on the way either.
+
+use std::convert::Infallible;
+
+use axum::body::Body;
+use axum::response::Response;
+use futures_util::StreamExt as _;
+use http::{HeaderValue, StatusCode};
+use serde::Deserialize;
+use serde::Serialize;
+use serde_json::Value;
+
+use stalwart_client::{Client, Error, ResponseValue};
+
+/// One fixture: a response as the service sends it, and what the client must make of it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct Case {
+    case: String,
+    /// Where in the vendor's source the body's shape comes from.
+    source: String,
+    /// The operation id that receives the response.
+    call: String,
+    status: u16,
+    content_type: String,
+    /// The JSON body, for buffered responses.
+    #[serde(default)]
+    body: Option<Value>,
+    /// The JSON `data` of each event, for event streams.
+    #[serde(default)]
+    events: Option<Vec<Value>>,
+    /// `ok`, or the documented error variant.
+    expect: String,
+}
+
+impl Case {
+    /// The response body on the wire.
+    fn wire_body(&self) -> String {
+        match (&self.body, &self.events) {
+            (Some(body), None) => body.to_string(),
+            (None, Some(events)) => events.iter().map(|data| format!("event: event\ndata: {data}\n\n")).collect(),
+            _ => panic!("{}: give either `body` or `events`", self.case),
+        }
+    }
+
+    /// The body the client should have decoded, as JSON.
+    fn expected_body(&self) -> Value {
+        match (&self.body, &self.events) {
+            (Some(body), _) => body.clone(),
+            (None, Some(events)) => Value::Array(events.clone()),
+            _ => unreachable!("checked by wire_body"),
+        }
+    }
+}
+
+/// What a call came to: `ok` or the error variant, with the typed body serialized back to JSON.
+type Outcome = (String, Value);
+
+fn json(value: impl Serialize) -> Value {
+    serde_json::to_value(value).expect("a generated type serializes")
+}
+
+/// The outcome of a buffered call; `variant` names a documented error and serializes its body.
+fn outcome<T: Serialize, E>(
+    result: Result<ResponseValue<T>, Error<E>>,
+    variant: impl FnOnce(E) -> Outcome,
+) -> Outcome {
+    match result {
+        Ok(value) => ("ok".to_owned(), json(value.body())),
+        Err(Error::Api(value)) => variant(value.into_inner()),
+        Err(other) => (format!("error: {other}"), Value::Null),
+    }
+}
+
+/// Serves `status`, `content_type` and `body` to every request on a loopback port.
+async fn serve(status: u16, content_type: String, body: String) -> String {
+    let app = axum::Router::new().fallback(move || {
+        let (content_type, body) = (content_type.clone(), body.clone());
+        async move {
+            let mut response = Response::new(Body::from_stream(futures_util::stream::iter([Ok::<_, Infallible>(body)])));
+            *response.status_mut() = StatusCode::from_u16(status).expect("a status");
+            response.headers_mut().insert("content-type", HeaderValue::from_str(&content_type).expect("a media type"));
+            response
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a loopback port");
+    let base = format!("http://{}", listener.local_addr().expect("its address"));
+    tokio::spawn(axum::serve(listener, app).into_future());
+    base
+}
+
+async fn stalwart_call(client: &Client, call: &str) -> Outcome {
+    use stalwart_client::types::{Principal, RequestIndexReindexIndex};
+    use stalwart_client::{
+        CreatePrincipalError as Create, FetchPrincipalError as Fetch, RequestIndexReindexError as Reindex,
+        RunDeliveryTroubleshootingError as Troubleshoot, RunDeliveryTroubleshootingParams,
+        UploadSpamFilterSpamError as Upload,
+    };
+    let named = |name: &str, body: Value| (name.to_owned(), body);
+    match call {
+        "fetchPrincipal" => outcome(client.fetch_principal("example.org").await, |e| match e {
+            Fetch::Unauthorized(p) => named("Unauthorized", json(p)),
+            Fetch::Forbidden(p) => named("Forbidden", json(p)),
+            Fetch::InBody(p) => named("InBody", json(p)),
+        }),
+        "createPrincipal" => outcome(client.create_principal(&Principal::default()).await, |e| match e {
+            Create::BadRequest(p) => named("BadRequest", json(p)),
+            Create::Unauthorized(p) => named("Unauthorized", json(p)),
+            Create::Forbidden(p) => named("Forbidden", json(p)),
+            Create::InBody(p) => named("InBody", json(p)),
+        }),
+        "uploadSpamFilterSpam" => outcome(client.upload_spam_filter_spam("Subject: x\r\n\r\nx".into()).await, |e| match e {
+            Upload::Unauthorized(p) => named("Unauthorized", json(p)),
+            Upload::Forbidden(p) => named("Forbidden", json(p)),
+            Upload::InBody(p) => named("InBody", json(p)),
+        }),
+        "requestIndexReindex" => outcome(client.request_index_reindex(&RequestIndexReindexIndex::Email).await, |e| match e {
+            Reindex::BadRequest(p) => named("BadRequest", json(p)),
+            Reindex::Unauthorized(p) => named("Unauthorized", json(p)),
+            Reindex::Forbidden(p) => named("Forbidden", json(p)),
+            Reindex::InBody(p) => named("InBody", json(p)),
+        }),
+        "runDeliveryTroubleshooting" => {
+            let params = RunDeliveryTroubleshootingParams::default();
+            match client.run_delivery_troubleshooting("jane@example.org", &params).await {
+                Ok(stream) => {
+                    let events: Vec<_> = stream.into_inner().collect().await;
+                    match events.into_iter().collect::<Result<Vec<_>, _>>() {
+                        Ok(events) => named("ok", json(events)),
+                        Err(err) => (format!("event error: {err}"), Value::Null),
+                    }
+                }
+                Err(Error::Api(value)) => match value.into_inner() {
+                    Troubleshoot::Unauthorized(p) => named("Unauthorized", json(p)),
+                    Troubleshoot::Forbidden(p) => named("Forbidden", json(p)),
+                    Troubleshoot::InBody(p) => named("InBody", json(p)),
+                },
+                Err(other) => (format!("error: {other}"), Value::Null),
+            }
+        }
+        other => panic!("no call `{other}` in this test; add it to `stalwart_call`"),
+    }
+}
+
+/// The case's response, answered to the strict client, gives the expected outcome and body.
+async fn check_stalwart(case: &Case) {
+    let base = serve(case.status, case.content_type.clone(), case.wire_body()).await;
+    let client = Client::builder(&base).basic_auth("admin", "secret").strict(true).no_retry().build().expect("a client");
+    let (kind, body) = stalwart_call(&client, &case.call).await;
+    let context = format!("{} ({}; source: {})", case.case, case.call, case.source);
+    assert_eq!(kind, case.expect, "{context}");
+    assert_eq!(body, case.expected_body(), "{context}: the typed body does not serialize back to the service's body");
+}
+
+fn cases(vendor: &str) -> Vec<Case> {
+    let path = format!("{}/drift/{vendor}.json", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("{path}: {err}"));
+    serde_json::from_str(&text).unwrap_or_else(|err| panic!("{path}: {err}"))
+}
+
+#[tokio::test]
+async fn stalwart_source_shapes_decode_with_nothing_undeclared() {
+    for case in cases("stalwart") {
+        check_stalwart(&case).await;
+    }
+}
+
+/// Strict mode is what makes the cases above mean something: a member the spec does not
+/// declare fails the call, named by its pointer; without strict mode the call succeeds and
+/// the member stays readable in the raw body.
+#[tokio::test]
+async fn an_undeclared_member_fails_only_in_strict_mode() {
+    let body = r#"{"data":{"id":2,"type":"domain","name":"example.org","aliases":["example.net"]}}"#;
+    let base = serve(200, "application/json".into(), body.into()).await;
+    let client = |strict| Client::builder(&base).strict(strict).no_retry().build().expect("a client");
+
+    let err = client(true).fetch_principal("example.org").await.unwrap_err();
+    let Error::Undeclared { operation_id, members, .. } = &err else { panic!("{err:?}") };
+    assert_eq!((*operation_id, members.as_slice()), ("fetchPrincipal", ["/data/aliases".to_owned()].as_slice()));
+
+    let value = client(false).fetch_principal("example.org").await.expect("lenient by default");
+    assert_eq!(value.raw_body().map(|raw| raw.as_ref()), Some(body.as_bytes()));
+}
