@@ -16,6 +16,9 @@ use serde::Deserialize;
 use serde::Serialize;
 use serde_json::Value;
 
+use std::fmt::Debug;
+
+use mailapi_support::client::EventStream;
 use stalwart_client::{Client, Error, ResponseValue};
 
 /// One fixture: a response as the service sends it, and what the client must make of it.
@@ -32,11 +35,19 @@ struct Case {
     /// The JSON body, for buffered responses.
     #[serde(default)]
     body: Option<Value>,
-    /// The JSON `data` of each event, for event streams.
+    /// The events, for event streams.
     #[serde(default)]
-    events: Option<Vec<Value>>,
+    events: Option<Vec<Event>>,
     /// `ok`, or the documented error variant.
     expect: String,
+}
+
+/// One server-sent event: its type and its JSON data.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Event {
+    event: String,
+    data: Value,
 }
 
 impl Case {
@@ -44,7 +55,7 @@ impl Case {
     fn wire_body(&self) -> String {
         match (&self.body, &self.events) {
             (Some(body), None) => body.to_string(),
-            (None, Some(events)) => events.iter().map(|data| format!("event: event\ndata: {data}\n\n")).collect(),
+            (None, Some(events)) => events.iter().map(|e| format!("event: {}\ndata: {}\n\n", e.event, e.data)).collect(),
             _ => panic!("{}: give either `body` or `events`", self.case),
         }
     }
@@ -53,7 +64,7 @@ impl Case {
     fn expected_body(&self) -> Value {
         match (&self.body, &self.events) {
             (Some(body), _) => body.clone(),
-            (None, Some(events)) => Value::Array(events.clone()),
+            (None, Some(events)) => events.iter().map(|e| e.data.clone()).collect(),
             _ => unreachable!("checked by wire_body"),
         }
     }
@@ -78,6 +89,25 @@ fn outcome<T: Serialize, E>(
     }
 }
 
+/// The outcome of a call that has no documented error in these cases: any error is shown whole.
+fn unexpected(error: impl Debug) -> Outcome {
+    (format!("{error:?}"), Value::Null)
+}
+
+/// The outcome of an event-stream call: every event's data, serialized back.
+async fn events<T: Serialize, E: Debug>(result: Result<ResponseValue<EventStream<T>>, Error<E>>) -> Outcome {
+    match result {
+        Ok(stream) => {
+            let events: Vec<_> = stream.into_inner().collect().await;
+            match events.into_iter().collect::<Result<Vec<_>, _>>() {
+                Ok(events) => ("ok".to_owned(), json(events)),
+                Err(err) => (format!("event error: {err}"), Value::Null),
+            }
+        }
+        Err(err) => (format!("error: {err:?}"), Value::Null),
+    }
+}
+
 /// Serves `status`, `content_type` and `body` to every request on a loopback port.
 async fn serve(status: u16, content_type: String, body: String) -> String {
     let app = axum::Router::new().fallback(move || {
@@ -99,8 +129,11 @@ async fn stalwart_call(client: &Client, call: &str) -> Outcome {
     use stalwart_client::types::{Principal, RequestIndexReindexIndex};
     use stalwart_client::{
         CreatePrincipalError as Create, FetchPrincipalError as Fetch, RequestIndexReindexError as Reindex,
-        RunDeliveryTroubleshootingError as Troubleshoot, RunDeliveryTroubleshootingParams,
         UploadSpamFilterSpamError as Upload,
+    };
+    use stalwart_client::{
+        FetchTelemetryMetricsParams, ListIncomingDmarcReportsParams, ListPrincipalsParams, ListQueuedReportsParams,
+        LiveMetricsParams, RunDeliveryTroubleshootingParams, StartLiveTracingParams,
     };
     let named = |name: &str, body: Value| (name.to_owned(), body);
     match call {
@@ -128,21 +161,20 @@ async fn stalwart_call(client: &Client, call: &str) -> Outcome {
         }),
         "runDeliveryTroubleshooting" => {
             let params = RunDeliveryTroubleshootingParams::default();
-            match client.run_delivery_troubleshooting("jane@example.org", &params).await {
-                Ok(stream) => {
-                    let events: Vec<_> = stream.into_inner().collect().await;
-                    match events.into_iter().collect::<Result<Vec<_>, _>>() {
-                        Ok(events) => named("ok", json(events)),
-                        Err(err) => (format!("event error: {err}"), Value::Null),
-                    }
-                }
-                Err(Error::Api(value)) => match value.into_inner() {
-                    Troubleshoot::Unauthorized(p) => named("Unauthorized", json(p)),
-                    Troubleshoot::Forbidden(p) => named("Forbidden", json(p)),
-                    Troubleshoot::InBody(p) => named("InBody", json(p)),
-                },
-                Err(other) => (format!("error: {other}"), Value::Null),
-            }
+            events(client.run_delivery_troubleshooting("jane@example.org", &params).await).await
+        }
+        "liveMetrics" => events(client.live_metrics(&LiveMetricsParams::default()).await).await,
+        "startLiveTracing" => events(client.start_live_tracing(&StartLiveTracingParams::default()).await).await,
+        "listPrincipals" => outcome(client.list_principals(&ListPrincipalsParams::default()).await, unexpected),
+        "listQueuedReports" => outcome(client.list_queued_reports(&ListQueuedReportsParams::default()).await, unexpected),
+        "listIncomingDmarcReports" => {
+            outcome(client.list_incoming_dmarc_reports(&ListIncomingDmarcReportsParams::default()).await, unexpected)
+        }
+        "listDeletedMessages" => {
+            outcome(client.list_deleted_messages("jane", &Default::default()).await, unexpected)
+        }
+        "fetchTelemetryMetrics" => {
+            outcome(client.fetch_telemetry_metrics(&FetchTelemetryMetricsParams::default()).await, unexpected)
         }
         other => panic!("no call `{other}` in this test; add it to `stalwart_call`"),
     }

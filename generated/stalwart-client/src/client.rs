@@ -409,7 +409,10 @@ impl Client {
     pub async fn list_principals(
         &self,
         params: &ListPrincipalsParams,
-    ) -> Result<ResponseValue<types::ListResponse>, Error<ListPrincipalsError>> {
+    ) -> Result<
+        ResponseValue<types::PrincipalListResponse>,
+        Error<ListPrincipalsError>,
+    > {
         self.list_principals_send(self.list_principals_request(params)).await
     }
 
@@ -426,7 +429,10 @@ impl Client {
     async fn list_principals_send(
         &self,
         request: Request,
-    ) -> Result<ResponseValue<types::ListResponse>, Error<ListPrincipalsError>> {
+    ) -> Result<
+        ResponseValue<types::PrincipalListResponse>,
+        Error<ListPrincipalsError>,
+    > {
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => {
@@ -444,7 +450,7 @@ impl Client {
         &'a self,
         params: &'a ListPrincipalsParams,
     ) -> impl mailapi_support::paginate::Stream<
-        Item = Result<serde_json::Value, Error<ListPrincipalsError>>,
+        Item = Result<types::Principal, Error<ListPrincipalsError>>,
     > + 'a {
         let params = params.clone();
         let first = params.page.unwrap_or(1);
@@ -461,7 +467,7 @@ impl Client {
                         .await?
                         .into_inner();
                     let total = body.data.total.as_ref().copied();
-                    let items: Vec<serde_json::Value> = body
+                    let items: Vec<types::Principal> = body
                         .data
                         .items
                         .unwrap_or_default();
@@ -902,7 +908,7 @@ impl Client {
     pub async fn list_queued_reports(
         &self,
         params: &ListQueuedReportsParams,
-    ) -> Result<ResponseValue<types::ListResponse>, Error<ListQueuedReportsError>> {
+    ) -> Result<ResponseValue<types::IdListResponse>, Error<ListQueuedReportsError>> {
         self.list_queued_reports_send(self.list_queued_reports_request(params)).await
     }
 
@@ -919,7 +925,7 @@ impl Client {
     async fn list_queued_reports_send(
         &self,
         request: Request,
-    ) -> Result<ResponseValue<types::ListResponse>, Error<ListQueuedReportsError>> {
+    ) -> Result<ResponseValue<types::IdListResponse>, Error<ListQueuedReportsError>> {
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => {
@@ -937,7 +943,7 @@ impl Client {
         &'a self,
         params: &'a ListQueuedReportsParams,
     ) -> impl mailapi_support::paginate::Stream<
-        Item = Result<serde_json::Value, Error<ListQueuedReportsError>>,
+        Item = Result<String, Error<ListQueuedReportsError>>,
     > + 'a {
         let params = params.clone();
         let first = params.page.unwrap_or(1);
@@ -956,10 +962,7 @@ impl Client {
                         .await?
                         .into_inner();
                     let total = body.data.total.as_ref().copied();
-                    let items: Vec<serde_json::Value> = body
-                        .data
-                        .items
-                        .unwrap_or_default();
+                    let items: Vec<String> = body.data.items.unwrap_or_default();
                     let seen = seen + items.len() as u64;
                     let more = !items.is_empty()
                         && total.is_none_or(|total| seen < total);
@@ -1088,7 +1091,10 @@ impl Client {
     pub async fn list_incoming_arf_reports(
         &self,
         params: &ListIncomingArfReportsParams,
-    ) -> Result<ResponseValue<types::ListResponse>, Error<ListIncomingArfReportsError>> {
+    ) -> Result<
+        ResponseValue<types::IdListResponse>,
+        Error<ListIncomingArfReportsError>,
+    > {
         self.list_incoming_arf_reports_send(
                 self.list_incoming_arf_reports_request(params),
             )
@@ -1111,7 +1117,10 @@ impl Client {
     async fn list_incoming_arf_reports_send(
         &self,
         request: Request,
-    ) -> Result<ResponseValue<types::ListResponse>, Error<ListIncomingArfReportsError>> {
+    ) -> Result<
+        ResponseValue<types::IdListResponse>,
+        Error<ListIncomingArfReportsError>,
+    > {
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => {
@@ -1129,7 +1138,7 @@ impl Client {
         &'a self,
         params: &'a ListIncomingArfReportsParams,
     ) -> impl mailapi_support::paginate::Stream<
-        Item = Result<serde_json::Value, Error<ListIncomingArfReportsError>>,
+        Item = Result<String, Error<ListIncomingArfReportsError>>,
     > + 'a {
         let params = params.clone();
         let first = params.page.unwrap_or(1);
@@ -1148,10 +1157,7 @@ impl Client {
                         .await?
                         .into_inner();
                     let total = body.data.total.as_ref().copied();
-                    let items: Vec<serde_json::Value> = body
-                        .data
-                        .items
-                        .unwrap_or_default();
+                    let items: Vec<String> = body.data.items.unwrap_or_default();
                     let seen = seen + items.len() as u64;
                     let more = !items.is_empty()
                         && total.is_none_or(|total| seen < total);
@@ -1170,7 +1176,7 @@ impl Client {
         &self,
         params: &ListIncomingDmarcReportsParams,
     ) -> Result<
-        ResponseValue<types::ListResponse>,
+        ResponseValue<types::IdListResponse>,
         Error<ListIncomingDmarcReportsError>,
     > {
         self.list_incoming_dmarc_reports_send(
@@ -1200,7 +1206,7 @@ impl Client {
         &self,
         request: Request,
     ) -> Result<
-        ResponseValue<types::ListResponse>,
+        ResponseValue<types::IdListResponse>,
         Error<ListIncomingDmarcReportsError>,
     > {
         let raw = self.transport.execute(request).await?;
@@ -1221,7 +1227,7 @@ impl Client {
         &'a self,
         params: &'a ListIncomingDmarcReportsParams,
     ) -> impl mailapi_support::paginate::Stream<
-        Item = Result<serde_json::Value, Error<ListIncomingDmarcReportsError>>,
+        Item = Result<String, Error<ListIncomingDmarcReportsError>>,
     > + 'a {
         let params = params.clone();
         let first = params.page.unwrap_or(1);
@@ -1240,10 +1246,7 @@ impl Client {
                         .await?
                         .into_inner();
                     let total = body.data.total.as_ref().copied();
-                    let items: Vec<serde_json::Value> = body
-                        .data
-                        .items
-                        .unwrap_or_default();
+                    let items: Vec<String> = body.data.items.unwrap_or_default();
                     let seen = seen + items.len() as u64;
                     let more = !items.is_empty()
                         && total.is_none_or(|total| seen < total);
@@ -1261,7 +1264,10 @@ impl Client {
     pub async fn list_incoming_tls_reports(
         &self,
         params: &ListIncomingTlsReportsParams,
-    ) -> Result<ResponseValue<types::ListResponse>, Error<ListIncomingTlsReportsError>> {
+    ) -> Result<
+        ResponseValue<types::IdListResponse>,
+        Error<ListIncomingTlsReportsError>,
+    > {
         self.list_incoming_tls_reports_send(
                 self.list_incoming_tls_reports_request(params),
             )
@@ -1284,7 +1290,10 @@ impl Client {
     async fn list_incoming_tls_reports_send(
         &self,
         request: Request,
-    ) -> Result<ResponseValue<types::ListResponse>, Error<ListIncomingTlsReportsError>> {
+    ) -> Result<
+        ResponseValue<types::IdListResponse>,
+        Error<ListIncomingTlsReportsError>,
+    > {
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => {
@@ -1302,7 +1311,7 @@ impl Client {
         &'a self,
         params: &'a ListIncomingTlsReportsParams,
     ) -> impl mailapi_support::paginate::Stream<
-        Item = Result<serde_json::Value, Error<ListIncomingTlsReportsError>>,
+        Item = Result<String, Error<ListIncomingTlsReportsError>>,
     > + 'a {
         let params = params.clone();
         let first = params.page.unwrap_or(1);
@@ -1321,10 +1330,7 @@ impl Client {
                         .await?
                         .into_inner();
                     let total = body.data.total.as_ref().copied();
-                    let items: Vec<serde_json::Value> = body
-                        .data
-                        .items
-                        .unwrap_or_default();
+                    let items: Vec<String> = body.data.items.unwrap_or_default();
                     let seen = seen + items.len() as u64;
                     let more = !items.is_empty()
                         && total.is_none_or(|total| seen < total);
@@ -2263,7 +2269,10 @@ impl Client {
         &self,
         account_id: &str,
         params: &ListDeletedMessagesParams,
-    ) -> Result<ResponseValue<types::ListResponse>, Error<ListDeletedMessagesError>> {
+    ) -> Result<
+        ResponseValue<types::DeletedBlobListResponse>,
+        Error<ListDeletedMessagesError>,
+    > {
         self.list_deleted_messages_send(
                 self.list_deleted_messages_request(account_id, params),
             )
@@ -2290,7 +2299,10 @@ impl Client {
     async fn list_deleted_messages_send(
         &self,
         request: Request,
-    ) -> Result<ResponseValue<types::ListResponse>, Error<ListDeletedMessagesError>> {
+    ) -> Result<
+        ResponseValue<types::DeletedBlobListResponse>,
+        Error<ListDeletedMessagesError>,
+    > {
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => {
@@ -2309,7 +2321,7 @@ impl Client {
         account_id: &'a str,
         params: &'a ListDeletedMessagesParams,
     ) -> impl mailapi_support::paginate::Stream<
-        Item = Result<serde_json::Value, Error<ListDeletedMessagesError>>,
+        Item = Result<types::DeletedBlob, Error<ListDeletedMessagesError>>,
     > + 'a {
         let params = params.clone();
         let first = params.page.unwrap_or(1);
@@ -2328,7 +2340,7 @@ impl Client {
                         .await?
                         .into_inner();
                     let total = body.data.total.as_ref().copied();
-                    let items: Vec<serde_json::Value> = body
+                    let items: Vec<types::DeletedBlob> = body
                         .data
                         .items
                         .unwrap_or_default();
@@ -2596,7 +2608,7 @@ impl Client {
         &self,
         params: &StartLiveTracingParams,
     ) -> Result<
-        ResponseValue<mailapi_support::client::EventStream<types::TraceEvent>>,
+        ResponseValue<mailapi_support::client::EventStream<types::LiveTracingEvent>>,
         Error<StartLiveTracingError>,
     > {
         let request = Request::new(

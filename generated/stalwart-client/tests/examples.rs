@@ -135,7 +135,7 @@ fn obtain_oauth_token() {
 fn list_principals() {
     let name = "response 200 `emptyPage`";
     let json = r#"{"data":{"items":[],"total":0}}"#;
-    round_trip::<types::ListResponse>(name, json);
+    round_trip::<types::PrincipalListResponse>(name, json);
 }
 
 #[test]
@@ -184,6 +184,13 @@ fn obtain_queued_message_details() {
     let name = "response 404 `notFound`";
     let json = r#"{"type":"about:blank","status":404,"title":"Not Found","detail":"The requested resource does not exist on this server."}"#;
     round_trip::<types::ProblemDetails>(name, json);
+}
+
+#[test]
+fn list_queued_reports() {
+    let name = "response 200 `emptyPage`";
+    let json = r#"{"data":{"items":[],"total":0}}"#;
+    round_trip::<types::IdListResponse>(name, json);
 }
 
 #[test]
@@ -243,6 +250,13 @@ fn reset_imap_uids() {
     let name = "response 200 `reset`";
     let json = r#"{"data":[0,0]}"#;
     round_trip::<types::UidListResponse>(name, json);
+}
+
+#[test]
+fn list_deleted_messages() {
+    let name = "response 200 `emptyPage`";
+    let json = r#"{"data":{"items":[],"total":0}}"#;
+    round_trip::<types::DeletedBlobListResponse>(name, json);
 }
 
 #[test]

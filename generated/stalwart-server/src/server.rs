@@ -4578,7 +4578,7 @@ impl IntoResponse for ObtainOauthTokenResponse {
 #[derive(Debug)]
 pub enum ListPrincipalsResponse {
     /// 200: OK
-    Ok(types::ListResponse),
+    Ok(types::PrincipalListResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
     /// 403: Forbidden: the credentials lack the permission the operation checks.
@@ -5133,7 +5133,7 @@ impl IntoResponse for RescheduleQueuedMessageResponse {
 #[derive(Debug)]
 pub enum ListQueuedReportsResponse {
     /// 200: OK
-    Ok(types::ListResponse),
+    Ok(types::IdListResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
     /// 403: Forbidden: the credentials lack the permission the operation checks.
@@ -5373,7 +5373,7 @@ impl IntoResponse for ReloadSettingsResponse {
 #[derive(Debug)]
 pub enum ListIncomingArfReportsResponse {
     /// 200: OK
-    Ok(types::ListResponse),
+    Ok(types::IdListResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
     /// 403: Forbidden: the credentials lack the permission the operation checks.
@@ -5421,7 +5421,7 @@ impl IntoResponse for ListIncomingArfReportsResponse {
 #[derive(Debug)]
 pub enum ListIncomingDmarcReportsResponse {
     /// 200: OK
-    Ok(types::ListResponse),
+    Ok(types::IdListResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
     /// 403: Forbidden: the credentials lack the permission the operation checks.
@@ -5469,7 +5469,7 @@ impl IntoResponse for ListIncomingDmarcReportsResponse {
 #[derive(Debug)]
 pub enum ListIncomingTlsReportsResponse {
     /// 200: OK
-    Ok(types::ListResponse),
+    Ok(types::IdListResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
     /// 403: Forbidden: the credentials lack the permission the operation checks.
@@ -6753,7 +6753,7 @@ impl IntoResponse for ResetImapUidsResponse {
 #[derive(Debug)]
 pub enum ListDeletedMessagesResponse {
     /// 200: OK
-    Ok(types::ListResponse),
+    Ok(types::DeletedBlobListResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
     /// 403: Forbidden: the credentials lack the permission the operation checks.
@@ -7140,7 +7140,7 @@ impl IntoResponse for ListStoredTracesResponse {
 /// The responses [`Api::start_live_tracing`] may answer with, as the spec documents them.
 pub enum StartLiveTracingResponse {
     /// 200: OK: a server-sent event stream.
-    Ok(mailapi_support::server::EventStream<types::TraceEvent>),
+    Ok(mailapi_support::server::EventStream<types::LiveTracingEvent>),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
     /// 403: Forbidden: the credentials lack the permission the operation checks.

@@ -55,6 +55,73 @@ pub struct BooleanResponse {
     pub data: bool,
 }
 
+/// A deleted item still held for undelete (GET /store/undelete/{account\_id} item). v0.11 names the item's `collection`; v0.15 describes the item in `item` instead.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct DeletedBlob {
+    /// Blob hash (base64url), the `hash` of an UndeleteRequest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hash: Option<String>,
+    /// Size in bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<u64>,
+    /// When the item was deleted.
+    #[serde(rename = "deletedAt", default, skip_serializing_if = "Option::is_none")]
+    pub deleted_at: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// When the held blob is purged for good.
+    #[serde(rename = "expiresAt", default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// Collection of the item, e.g. `email` (v0.11).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collection: Option<String>,
+    /// What a deleted blob held (v0.15): `type` is `email` (`from`, `subject`, `received_at`), `fileNode` (`name`), `calendarEvent` (`title`, `start_time`), `contactCard` (`name`) or `sieveScript` (`name`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item: Option<DeletedItem>,
+}
+
+/// A page of results `{items, total}`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct DeletedBlobList {
+    /// Deleted items that can still be restored, oldest deletion first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub items: Option<Vec<DeletedBlob>>,
+    /// Total number of items across all pages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<u64>,
+}
+
+/// Wrapper `{"data": DeletedBlobList}` of GET /store/undelete/{account\_id}.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeletedBlobListResponse {
+    /// A page of results `{items, total}`.
+    pub data: DeletedBlobList,
+}
+
+/// What a deleted blob held (v0.15): `type` is `email` (`from`, `subject`, `received_at`), `fileNode` (`name`), `calendarEvent` (`title`, `start_time`), `contactCard` (`name`) or `sieveScript` (`name`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeletedItem {
+    /// `email`, `fileNode`, `calendarEvent`, `contactCard` or `sieveScript`.
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// Sender of an `email`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// Subject of an `email`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    /// When an `email` was received.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub received_at: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// Name of a `fileNode`, `contactCard` or `sieveScript`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Title of a `calendarEvent`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Start of a `calendarEvent`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<chrono::DateTime<chrono::FixedOffset>>,
+}
+
 /// One MX record found for the recipient's domain.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DeliveryMx {
@@ -292,30 +359,45 @@ pub enum FetchTelemetryMetricsResponse {
     ErrorResponse(ErrorResponse),
 }
 
-/// A page of results `{items, total}`. The item shape is undocumented (every example is empty).
+/// A page of results `{items, total}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct ItemList {
-    /// Items of the requested page; free-form.
+pub struct IdList {
+    /// Ids of the requested page (queued report ids such as `d!example.org!...`, incoming report ids `<id>_<expiry>`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub items: Option<Vec<serde_json::Value>>,
+    pub items: Option<Vec<String>>,
     /// Total number of items across all pages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<u64>,
 }
 
-/// Wrapper `{"data": ItemList}` of the paged list operations.
+/// Wrapper `{"data": IdList}` of the report list operations.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ListResponse {
-    /// A page of results `{items, total}`. The item shape is undocumented (every example is empty).
-    pub data: ItemList,
+pub struct IdListResponse {
+    /// A page of results `{items, total}`.
+    pub data: IdList,
 }
 
 /// The inline schema at `/paths/~1telemetry~1traces/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum ListStoredTracesResponse {
-    ListResponse(ListResponse),
+    TraceListResponse(TraceListResponse),
     ErrorResponse(ErrorResponse),
+}
+
+/// A keep-alive event of the live tracing stream (event type `ping`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LivePing {
+    /// Milliseconds between pings.
+    pub interval: u64,
+}
+
+/// The `data` of one live tracing event, JSON; an array of trace events (event type `trace`), or a LivePing (event type `ping`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum LiveTracingEvent {
+    TraceEventList(Vec<TraceEvent>),
+    LivePing(LivePing),
 }
 
 /// One log line (GET /logs).
@@ -356,8 +438,30 @@ pub struct LogEntryListResponse {
     pub data: LogEntryList,
 }
 
-/// One live-metrics event (the `data` field of a server-sent event, JSON). The document gives no schema; the shape is free-form.
-pub type MetricEvent = BTreeMap<String, serde_json::Value>;
+/// One metric: `type` `counter` or `gauge` with `value`, or `histogram` with `count` and `sum`; stored metrics also carry their `timestamp`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Metric {
+    /// `counter`, `gauge` or `histogram`.
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// Metric name, e.g. `smtp.connection-start`, `queue.count`.
+    pub id: String,
+    /// When a stored metric was recorded (GET /telemetry/metrics only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// Value of a counter or gauge.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<u64>,
+    /// Number of observations of a histogram.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<u64>,
+    /// Sum of the observations of a histogram.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sum: Option<u64>,
+}
+
+/// The `data` of one live-metrics event (event type `metrics`); a JSON array with one entry per metric.
+pub type MetricEvent = Vec<Metric>;
 
 /// Authorization code issued by POST /oauth, with the caller's permissions.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -478,6 +582,24 @@ pub struct Principal {
         skip_serializing_if = "Option::is_none"
     )]
     pub external_members: Option<Vec<String>>,
+}
+
+/// A page of results `{items, total}`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PrincipalList {
+    /// Principals of the requested page (empty with `count`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub items: Option<Vec<Principal>>,
+    /// Total number of items across all pages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<u64>,
+}
+
+/// Wrapper `{"data": PrincipalList}` of GET /principal.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PrincipalListResponse {
+    /// A page of results `{items, total}`.
+    pub data: PrincipalList,
 }
 
 /// Members of a principal: the member names of a group, list or role; for a domain the number of addresses in it, for a tenant the number of its individual accounts.
@@ -877,8 +999,8 @@ pub enum StringOrList {
 /// Wrapper `{"data": ...}` of a successful metrics fetch; the payload is undocumented (the document only shows the error returned when no metrics store is configured).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TelemetryMetricsResponse {
-    /// Metrics payload; shape undocumented (free-form JSON).
-    pub data: serde_json::Value,
+    /// The stored metrics between `after` and `before`.
+    pub data: Vec<Metric>,
 }
 
 /// Wrapper `{"data": <token>}` of the token operations.
@@ -938,6 +1060,32 @@ pub struct TraceEventListResponse {
     pub data: Vec<TraceEvent>,
 }
 
+/// A page of results `{items, total}`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TraceList {
+    /// Span ids of the requested page, or the traces themselves with `values`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub items: Option<Vec<TraceListItem>>,
+    /// Total number of items across all pages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<u64>,
+}
+
+/// A span id, or with `values` a trace event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum TraceListItem {
+    Integer(u64),
+    TraceEvent(TraceEvent),
+}
+
+/// Wrapper `{"data": TraceList}` of GET /telemetry/traces.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TraceListResponse {
+    /// A page of results `{items, total}`.
+    pub data: TraceList,
+}
+
 /// Wrapper `{"data": [integer]}` of DELETE /store/uids/{account\_id}; the meaning of the numbers is undocumented (`[0, 0]` in the example).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UidListResponse {
@@ -965,9 +1113,12 @@ pub struct UndeleteRequest {
 /// Outcome for one item of an undelete request.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UndeleteResult {
-    /// Outcome (`success` in the example).
+    /// Outcome: `success`, `notFound` or `error` (the source's list; `success` in the example).
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
+    /// Why restoring failed (`error`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// Wrapper `{"data": [UndeleteResult]}`.

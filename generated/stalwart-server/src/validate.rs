@@ -3,6 +3,38 @@
 use mailapi_support::server::{Validate, Violations};
 use crate::types;
 
+impl Validate for types::DeletedBlob {
+    fn validate(&self, at: &str, violations: &mut Violations) {
+        if let Some(value) = &self.size {
+            let here = Violations::at(at, "size");
+            violations.range(&here, value, Some(0.0), None, false, false);
+        }
+    }
+}
+
+impl Validate for types::DeletedBlobList {
+    fn validate(&self, at: &str, violations: &mut Violations) {
+        if let Some(value) = &self.items {
+            let here = Violations::at(at, "items");
+            value.validate(&here, violations);
+        }
+        if let Some(value) = &self.total {
+            let here = Violations::at(at, "total");
+            violations.range(&here, value, Some(0.0), None, false, false);
+        }
+    }
+}
+
+impl Validate for types::DeletedBlobListResponse {
+    fn validate(&self, at: &str, violations: &mut Violations) {
+        {
+            let value = &self.data;
+            let here = Violations::at(at, "data");
+            value.validate(&here, violations);
+        }
+    }
+}
+
 impl Validate for types::DeliveryMx {
     fn validate(&self, at: &str, violations: &mut Violations) {
         {
@@ -45,7 +77,18 @@ impl Validate for types::DmarcTroubleshootingReportResponse {
     }
 }
 
-impl Validate for types::ItemList {
+impl Validate for types::FetchTelemetryMetricsResponse {
+    fn validate(&self, at: &str, violations: &mut Violations) {
+        match self {
+            types::FetchTelemetryMetricsResponse::TelemetryMetricsResponse(value) => {
+                value.validate(at, violations)
+            }
+            types::FetchTelemetryMetricsResponse::ErrorResponse(_) => {}
+        }
+    }
+}
+
+impl Validate for types::IdList {
     fn validate(&self, at: &str, violations: &mut Violations) {
         if let Some(value) = &self.total {
             let here = Violations::at(at, "total");
@@ -54,7 +97,7 @@ impl Validate for types::ItemList {
     }
 }
 
-impl Validate for types::ListResponse {
+impl Validate for types::IdListResponse {
     fn validate(&self, at: &str, violations: &mut Violations) {
         {
             let value = &self.data;
@@ -67,10 +110,31 @@ impl Validate for types::ListResponse {
 impl Validate for types::ListStoredTracesResponse {
     fn validate(&self, at: &str, violations: &mut Violations) {
         match self {
-            types::ListStoredTracesResponse::ListResponse(value) => {
+            types::ListStoredTracesResponse::TraceListResponse(value) => {
                 value.validate(at, violations)
             }
             types::ListStoredTracesResponse::ErrorResponse(_) => {}
+        }
+    }
+}
+
+impl Validate for types::LivePing {
+    fn validate(&self, at: &str, violations: &mut Violations) {
+        {
+            let value = &self.interval;
+            let here = Violations::at(at, "interval");
+            violations.range(&here, value, Some(0.0), None, false, false);
+        }
+    }
+}
+
+impl Validate for types::LiveTracingEvent {
+    fn validate(&self, at: &str, violations: &mut Violations) {
+        match self {
+            types::LiveTracingEvent::TraceEventList(value) => {
+                value.validate(at, violations)
+            }
+            types::LiveTracingEvent::LivePing(value) => value.validate(at, violations),
         }
     }
 }
@@ -94,6 +158,23 @@ impl Validate for types::LogEntryListResponse {
     }
 }
 
+impl Validate for types::Metric {
+    fn validate(&self, at: &str, violations: &mut Violations) {
+        if let Some(value) = &self.value {
+            let here = Violations::at(at, "value");
+            violations.range(&here, value, Some(0.0), None, false, false);
+        }
+        if let Some(value) = &self.count {
+            let here = Violations::at(at, "count");
+            violations.range(&here, value, Some(0.0), None, false, false);
+        }
+        if let Some(value) = &self.sum {
+            let here = Violations::at(at, "sum");
+            violations.range(&here, value, Some(0.0), None, false, false);
+        }
+    }
+}
+
 impl Validate for types::Principal {
     fn validate(&self, at: &str, violations: &mut Violations) {
         if let Some(value) = &self.id {
@@ -103,6 +184,29 @@ impl Validate for types::Principal {
         if let Some(value) = &self.used_quota {
             let here = Violations::at(at, "usedQuota");
             violations.range(&here, value, Some(0.0), None, false, false);
+        }
+    }
+}
+
+impl Validate for types::PrincipalList {
+    fn validate(&self, at: &str, violations: &mut Violations) {
+        if let Some(value) = &self.items {
+            let here = Violations::at(at, "items");
+            value.validate(&here, violations);
+        }
+        if let Some(value) = &self.total {
+            let here = Violations::at(at, "total");
+            violations.range(&here, value, Some(0.0), None, false, false);
+        }
+    }
+}
+
+impl Validate for types::PrincipalListResponse {
+    fn validate(&self, at: &str, violations: &mut Violations) {
+        {
+            let value = &self.data;
+            let here = Violations::at(at, "data");
+            value.validate(&here, violations);
         }
     }
 }
@@ -228,6 +332,16 @@ impl Validate for types::SpamClassifyRequest {
     }
 }
 
+impl Validate for types::TelemetryMetricsResponse {
+    fn validate(&self, at: &str, violations: &mut Violations) {
+        {
+            let value = &self.data;
+            let here = Violations::at(at, "data");
+            value.validate(&here, violations);
+        }
+    }
+}
+
 impl Validate for types::TraceEvent {
     fn validate(&self, at: &str, violations: &mut Violations) {
         if let Some(value) = &self.data {
@@ -251,6 +365,38 @@ impl Validate for types::TraceEventData {
 }
 
 impl Validate for types::TraceEventListResponse {
+    fn validate(&self, at: &str, violations: &mut Violations) {
+        {
+            let value = &self.data;
+            let here = Violations::at(at, "data");
+            value.validate(&here, violations);
+        }
+    }
+}
+
+impl Validate for types::TraceList {
+    fn validate(&self, at: &str, violations: &mut Violations) {
+        if let Some(value) = &self.items {
+            let here = Violations::at(at, "items");
+            value.validate(&here, violations);
+        }
+        if let Some(value) = &self.total {
+            let here = Violations::at(at, "total");
+            violations.range(&here, value, Some(0.0), None, false, false);
+        }
+    }
+}
+
+impl Validate for types::TraceListItem {
+    fn validate(&self, at: &str, violations: &mut Violations) {
+        match self {
+            types::TraceListItem::Integer(_) => {}
+            types::TraceListItem::TraceEvent(value) => value.validate(at, violations),
+        }
+    }
+}
+
+impl Validate for types::TraceListResponse {
     fn validate(&self, at: &str, violations: &mut Violations) {
         {
             let value = &self.data;

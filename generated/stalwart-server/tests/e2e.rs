@@ -321,7 +321,9 @@ async fn obtain_oauth_token() {
 async fn list_principals() {
     let api = start().await;
     let result = api.list_principals(&Default::default()).await;
-    let expected: types::ListResponse = json(r#"{"data":{"items":[],"total":0}}"#);
+    let expected: types::PrincipalListResponse = json(
+        r#"{"data":{"items":[],"total":0}}"#,
+    );
     assert_eq!(success(result), (200, expected));
     let result = prefer(&api, 401).list_principals(&Default::default()).await;
     let expected = client::ListPrincipalsError::Unauthorized(
@@ -607,7 +609,7 @@ async fn reschedule_queued_message() {
 async fn list_queued_reports() {
     let api = start().await;
     let result = api.list_queued_reports(&Default::default()).await;
-    let expected: types::ListResponse = json(r#"{"data":{"items":[],"total":0}}"#);
+    let expected: types::IdListResponse = json(r#"{"data":{"items":[],"total":0}}"#);
     assert_eq!(success(result), (200, expected));
     let result = prefer(&api, 401).list_queued_reports(&Default::default()).await;
     let expected = client::ListQueuedReportsError::Unauthorized(
@@ -724,7 +726,7 @@ async fn reload_settings() {
 async fn list_incoming_arf_reports() {
     let api = start().await;
     let result = api.list_incoming_arf_reports(&Default::default()).await;
-    let expected: types::ListResponse = json(r#"{"data":{"items":[],"total":0}}"#);
+    let expected: types::IdListResponse = json(r#"{"data":{"items":[],"total":0}}"#);
     assert_eq!(success(result), (200, expected));
     let result = prefer(&api, 401).list_incoming_arf_reports(&Default::default()).await;
     let expected = client::ListIncomingArfReportsError::Unauthorized(
@@ -747,7 +749,7 @@ async fn list_incoming_arf_reports() {
 async fn list_incoming_dmarc_reports() {
     let api = start().await;
     let result = api.list_incoming_dmarc_reports(&Default::default()).await;
-    let expected: types::ListResponse = json(r#"{"data":{"items":[],"total":0}}"#);
+    let expected: types::IdListResponse = json(r#"{"data":{"items":[],"total":0}}"#);
     assert_eq!(success(result), (200, expected));
     let result = prefer(&api, 401)
         .list_incoming_dmarc_reports(&Default::default())
@@ -774,7 +776,7 @@ async fn list_incoming_dmarc_reports() {
 async fn list_incoming_tls_reports() {
     let api = start().await;
     let result = api.list_incoming_tls_reports(&Default::default()).await;
-    let expected: types::ListResponse = json(r#"{"data":{"items":[],"total":0}}"#);
+    let expected: types::IdListResponse = json(r#"{"data":{"items":[],"total":0}}"#);
     assert_eq!(success(result), (200, expected));
     let result = prefer(&api, 401).list_incoming_tls_reports(&Default::default()).await;
     let expected = client::ListIncomingTlsReportsError::Unauthorized(
@@ -1557,7 +1559,9 @@ async fn reset_imap_uids() {
 async fn list_deleted_messages() {
     let api = start().await;
     let result = api.list_deleted_messages("example", &Default::default()).await;
-    let expected: types::ListResponse = json(r#"{"data":{"items":[],"total":0}}"#);
+    let expected: types::DeletedBlobListResponse = json(
+        r#"{"data":{"items":[],"total":0}}"#,
+    );
     assert_eq!(success(result), (200, expected));
     let result = prefer(&api, 401)
         .list_deleted_messages("example", &Default::default())
