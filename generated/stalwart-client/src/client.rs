@@ -705,7 +705,7 @@ impl Client {
         &'a self,
         params: &'a ListQueuedMessagesParams,
     ) -> impl mailapi_support::paginate::Stream<
-        Item = Result<serde_json::Value, Error<ListQueuedMessagesError>>,
+        Item = Result<types::QueuedMessageListItem, Error<ListQueuedMessagesError>>,
     > + 'a {
         let params = params.clone();
         let first = params.page.unwrap_or(1);
@@ -724,7 +724,7 @@ impl Client {
                         .await?
                         .into_inner();
                     let total = body.data.total.as_ref().copied();
-                    let items: Vec<serde_json::Value> = body
+                    let items: Vec<types::QueuedMessageListItem> = body
                         .data
                         .items
                         .unwrap_or_default();

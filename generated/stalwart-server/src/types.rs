@@ -9,9 +9,9 @@ pub struct AccountAuthSettings {
     /// Whether a one-time-password second factor is enabled.
     #[serde(rename = "otpEnabled", default, skip_serializing_if = "Option::is_none")]
     pub otp_enabled: Option<bool>,
-    /// Application passwords of the account; the item shape is undocumented (the example is empty).
+    /// Names of the account's application passwords (the secrets themselves are not returned).
     #[serde(rename = "appPasswords", default, skip_serializing_if = "Option::is_none")]
-    pub app_passwords: Option<Vec<serde_json::Value>>,
+    pub app_passwords: Option<Vec<String>>,
 }
 
 /// Wrapper `{"data": AccountAuthSettings}`.
@@ -470,7 +470,7 @@ pub struct OAuthCode {
     ///
     /// Read-only: set by the server, never sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
+    pub code: Option<mailapi_support::Secret<String>>,
     /// Permissions granted to the caller, e.g. `webadmin-update`, `undelete`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permissions: Option<Vec<String>>,
@@ -542,7 +542,7 @@ pub struct Principal {
     pub description: Option<String>,
     /// Secrets (password hashes) of the principal; sensitive. A single string in the fetch example, a list in the create example.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secrets: Option<SecretOrList>,
+    pub secrets: Option<mailapi_support::Secret<SecretOrList>>,
     /// E-mail addresses of the principal. A single string in the fetch example, a list in the create example.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub emails: Option<StringOrList>,
@@ -659,6 +659,28 @@ pub struct ProblemDetails {
     pub limit: Option<String>,
 }
 
+/// A finished or failed delivery; exactly one member is present.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct QueueDeliveryOutcome {
+    /// The remote server's answer to a completed delivery.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub completed: Option<String>,
+    /// The error of a temporary failure (retried).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub temp_fail: Option<String>,
+    /// The error of a permanent failure.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub perm_fail: Option<String>,
+}
+
+/// Delivery status: the string `scheduled`, or an object with one member, `completed` (the remote server's answer), `temp_fail` or `perm_fail` (the error).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum QueueDeliveryStatus {
+    String(String),
+    QueueDeliveryOutcome(QueueDeliveryOutcome),
+}
+
 /// A message in the outgoing queue (GET /queue/messages/{message\_id}).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct QueuedMessage {
@@ -680,6 +702,15 @@ pub struct QueuedMessage {
     /// Hash of the stored message blob (base64url); usable with GET /store/blobs/{blob\_id}.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blob_hash: Option<String>,
+    /// Recipients with their delivery state (v0.15; v0.11 groups them under `domains`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recipients: Option<Vec<QueuedMessageRecipient>>,
+    /// Delivery priority; omitted when 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<i32>,
+    /// Envelope id (DSN ENVID parameter), when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub env_id: Option<String>,
 }
 
 /// Delivery state of a queued message for one recipient domain.
@@ -688,21 +719,21 @@ pub struct QueuedMessageDomain {
     /// Recipient domain.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// Delivery status of the domain (`scheduled` in the example).
+    /// Delivery status: the string `scheduled`, or an object with one member, `completed` (the remote server's answer), `temp_fail` or `perm_fail` (the error).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
+    pub status: Option<QueueDeliveryStatus>,
     /// Recipients in this domain.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recipients: Option<Vec<QueuedMessageRecipient>>,
     /// Number of delivery attempts made so far.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_num: Option<u32>,
-    /// Time of the next delivery attempt.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub next_retry: Option<chrono::DateTime<chrono::FixedOffset>>,
-    /// Time of the next delay notification to the sender.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub next_notify: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// Time of the next delivery attempt; null when none is scheduled.
+    #[serde(default, skip_serializing_if = "mailapi_support::Nullable::is_absent")]
+    pub next_retry: mailapi_support::Nullable<chrono::DateTime<chrono::FixedOffset>>,
+    /// Time of the next delay notification to the sender; null when none is due.
+    #[serde(default, skip_serializing_if = "mailapi_support::Nullable::is_absent")]
+    pub next_notify: mailapi_support::Nullable<chrono::DateTime<chrono::FixedOffset>>,
     /// Time after which delivery is abandoned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires: Option<chrono::DateTime<chrono::FixedOffset>>,
@@ -711,15 +742,23 @@ pub struct QueuedMessageDomain {
 /// A page of queued messages `{items, total, status}`. The item shape is undocumented (the example is empty).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct QueuedMessageList {
-    /// Queued messages (or their ids) of the requested page; free-form.
+    /// Ids of the queued messages of the requested page, or the messages themselves with `values`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub items: Option<Vec<serde_json::Value>>,
+    pub items: Option<Vec<QueuedMessageListItem>>,
     /// Total number of queued messages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<u64>,
     /// Queue processing status (`true` in the example: presumably running).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<bool>,
+}
+
+/// A queued message id, or with `values` the message.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum QueuedMessageListItem {
+    Integer(u64),
+    QueuedMessage(QueuedMessage),
 }
 
 /// Wrapper `{"data": QueuedMessageList}`.
@@ -735,9 +774,27 @@ pub struct QueuedMessageRecipient {
     /// Recipient address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
-    /// Delivery status of the recipient (`scheduled` in the example).
+    /// Delivery status: the string `scheduled`, or an object with one member, `completed` (the remote server's answer), `temp_fail` or `perm_fail` (the error).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
+    pub status: Option<QueueDeliveryStatus>,
+    /// Name of the queue the recipient waits in (v0.15).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue: Option<String>,
+    /// Number of delivery attempts made so far (v0.15).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_num: Option<u32>,
+    /// Time of the next delivery attempt (v0.15).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_retry: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// Time of the next delay notification to the sender (v0.15).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_notify: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// Time after which delivery is abandoned (v0.15).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// Original recipient (DSN ORCPT parameter), when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub orcpt: Option<String>,
 }
 
 /// Wrapper `{"data": QueuedMessage}`.
@@ -1010,7 +1067,7 @@ pub struct TokenResponse {
     ///
     /// Read-only: set by the server, never sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<String>,
+    pub data: Option<mailapi_support::Secret<String>>,
 }
 
 /// One event of a trace.

@@ -244,11 +244,23 @@ impl Validate for types::QueuedMessage {
             let here = Violations::at(at, "size");
             violations.range(&here, value, Some(0.0), None, false, false);
         }
+        if let Some(value) = &self.recipients {
+            let here = Violations::at(at, "recipients");
+            value.validate(&here, violations);
+        }
+        if let Some(value) = &self.priority {
+            let here = Violations::at(at, "priority");
+            violations.range(&here, value, Some(-32768.0), Some(32767.0), false, false);
+        }
     }
 }
 
 impl Validate for types::QueuedMessageDomain {
     fn validate(&self, at: &str, violations: &mut Violations) {
+        if let Some(value) = &self.recipients {
+            let here = Violations::at(at, "recipients");
+            value.validate(&here, violations);
+        }
         if let Some(value) = &self.retry_num {
             let here = Violations::at(at, "retry_num");
             violations.range(&here, value, Some(0.0), None, false, false);
@@ -258,9 +270,24 @@ impl Validate for types::QueuedMessageDomain {
 
 impl Validate for types::QueuedMessageList {
     fn validate(&self, at: &str, violations: &mut Violations) {
+        if let Some(value) = &self.items {
+            let here = Violations::at(at, "items");
+            value.validate(&here, violations);
+        }
         if let Some(value) = &self.total {
             let here = Violations::at(at, "total");
             violations.range(&here, value, Some(0.0), None, false, false);
+        }
+    }
+}
+
+impl Validate for types::QueuedMessageListItem {
+    fn validate(&self, at: &str, violations: &mut Violations) {
+        match self {
+            types::QueuedMessageListItem::Integer(_) => {}
+            types::QueuedMessageListItem::QueuedMessage(value) => {
+                value.validate(at, violations)
+            }
         }
     }
 }
@@ -271,6 +298,15 @@ impl Validate for types::QueuedMessageListResponse {
             let value = &self.data;
             let here = Violations::at(at, "data");
             value.validate(&here, violations);
+        }
+    }
+}
+
+impl Validate for types::QueuedMessageRecipient {
+    fn validate(&self, at: &str, violations: &mut Violations) {
+        if let Some(value) = &self.retry_num {
+            let here = Violations::at(at, "retry_num");
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
     }
 }
