@@ -625,9 +625,11 @@ mod tests {
         data: NotFound,
     }
 
-    /// The outcome of decoding `body` as `Wrapper` in each mode: the decoded code, or the
-    /// reported members of an [`Error::Undeclared`].
-    fn drift(body: &'static str, strict: bool) -> Result<String, Vec<String>> {
+    /// The decoded code, or the reported members of an [`Error::Undeclared`].
+    type Drift = Result<String, Vec<String>>;
+
+    /// The outcome of decoding `body` as `Wrapper` in each mode.
+    fn drift(body: &'static str, strict: bool) -> Drift {
         let raw = RawResponse { strict, ..raw(200, body) };
         match raw.json::<Wrapper, ()>() {
             Ok(value) => {
@@ -646,7 +648,7 @@ mod tests {
     fn undeclared_members_are_logged_or_in_strict_mode_an_error() {
         let declared = r#"{"data":{"code":"a"}}"#;
         let extra = r#"{"data":{"code":"a","why":1},"total":2}"#;
-        let cases: [(&str, bool, Result<String, Vec<String>>); 4] = [
+        let cases: [(&str, bool, Drift); 4] = [
             (declared, false, Ok("a".into())),
             (declared, true, Ok("a".into())),
             (extra, false, Ok("a".into())),
