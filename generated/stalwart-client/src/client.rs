@@ -304,6 +304,7 @@ impl Client {
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .query_param("page", &params.page)
             .query_param("limit", &params.limit)
+            .query_param("filter", &params.filter)
             .accept("application/json")
             .options(self.options.clone())
     }
@@ -422,6 +423,11 @@ impl Client {
             .query_param("page", &params.page)
             .query_param("limit", &params.limit)
             .query_param("types", &params.types)
+            .query_param("filter", &params.filter)
+            .query_param("type", &params.type_)
+            .query_param("fields", &params.fields)
+            .query_param("count", &params.count)
+            .query_param("tenant", &params.tenant)
             .accept("application/json")
             .options(self.options.clone())
     }
@@ -677,6 +683,14 @@ impl Client {
             .query_param("max-total", &params.max_total)
             .query_param("limit", &params.limit)
             .query_param("values", &params.values)
+            .query_param("text", &params.text)
+            .query_param("from", &params.from)
+            .query_param("to", &params.to)
+            .query_param("before", &params.before)
+            .query_param("after", &params.after)
+            .query_param("queue", &params.queue)
+            .query_param("range-start", &params.range_start)
+            .query_param("range-end", &params.range_end)
             .accept("application/json")
             .options(self.options.clone())
     }
@@ -918,6 +932,10 @@ impl Client {
             .query_param("max-total", &params.max_total)
             .query_param("limit", &params.limit)
             .query_param("page", &params.page)
+            .query_param("domain", &params.domain)
+            .query_param("type", &params.type_)
+            .query_param("range-start", &params.range_start)
+            .query_param("range-end", &params.range_end)
             .accept("application/json")
             .options(self.options.clone())
     }
@@ -1110,6 +1128,9 @@ impl Client {
             .query_param("page", &params.page)
             .query_param("limit", &params.limit)
             .query_param("max-total", &params.max_total)
+            .query_param("text", &params.text)
+            .query_param("range-start", &params.range_start)
+            .query_param("range-end", &params.range_end)
             .accept("application/json")
             .options(self.options.clone())
     }
@@ -1198,6 +1219,9 @@ impl Client {
             .query_param("max-total", &params.max_total)
             .query_param("limit", &params.limit)
             .query_param("page", &params.page)
+            .query_param("text", &params.text)
+            .query_param("range-start", &params.range_start)
+            .query_param("range-end", &params.range_end)
             .accept("application/json")
             .options(self.options.clone())
     }
@@ -1283,6 +1307,9 @@ impl Client {
             .query_param("limit", &params.limit)
             .query_param("max-total", &params.max_total)
             .query_param("page", &params.page)
+            .query_param("text", &params.text)
+            .query_param("range-start", &params.range_start)
+            .query_param("range-end", &params.range_end)
             .accept("application/json")
             .options(self.options.clone())
     }
@@ -2480,6 +2507,7 @@ impl Client {
             )
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .query_param("after", &params.after)
+            .query_param("before", &params.before)
             .accept("application/json")
             .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
@@ -2585,6 +2613,10 @@ impl Client {
             .query_param("page", &params.page)
             .query_param("limit", &params.limit)
             .query_param("values", &params.values)
+            .query_param("queue_id", &params.queue_id)
+            .query_param("filter", &params.filter)
+            .query_param("before", &params.before)
+            .query_param("after", &params.after)
             .accept("application/json")
             .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
@@ -2889,6 +2921,9 @@ pub struct QueryLogFilesParams {
     /// Maximum number of items per page.
     /// Sent as `limit`.
     pub limit: Option<u32>,
+    /// Text the log lines must contain.
+    /// Sent as `filter`.
+    pub filter: Option<String>,
 }
 
 /// The documented error responses of [`Client::query_log_files`].
@@ -2927,6 +2962,21 @@ pub struct ListPrincipalsParams {
     /// Principal types to list, e.g. `individual` (list encoding undocumented).
     /// Sent as `types`.
     pub types: Option<String>,
+    /// Text the principals must match (name, e-mail, description).
+    /// Sent as `filter`.
+    pub filter: Option<String>,
+    /// Alias of `types`, read when `types` is absent.
+    /// Sent as `type`.
+    pub type_: Option<String>,
+    /// Comma-separated principal fields to return, e.g. `name,emails`; all fields when absent.
+    /// Sent as `fields`.
+    pub fields: Option<String>,
+    /// Flag: when present, only `total` is returned and `items` is empty (`count=1`).
+    /// Sent as `count`.
+    pub count: Option<u32>,
+    /// Tenant name to restrict the list to (enterprise edition, for callers without a tenant).
+    /// Sent as `tenant`.
+    pub tenant: Option<String>,
 }
 
 /// The documented error responses of [`Client::list_principals`].
@@ -3003,6 +3053,30 @@ pub struct ListQueuedMessagesParams {
     /// Flag whose effect is undocumented (presumably `1` returns full entries instead of ids); the document only shows `values=1` in a logged request URL.
     /// Sent as `values`.
     pub values: Option<u32>,
+    /// Text the sender or a recipient must contain.
+    /// Sent as `text`.
+    pub text: Option<String>,
+    /// Sender (return path) the messages must match.
+    /// Sent as `from`.
+    pub from: Option<String>,
+    /// Recipient the messages must match.
+    /// Sent as `to`.
+    pub to: Option<String>,
+    /// Only messages due for delivery before this time (RFC 3339, in the future).
+    /// Sent as `before`.
+    pub before: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// Only messages due for delivery after this time (RFC 3339, in the future).
+    /// Sent as `after`.
+    pub after: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// Name of the queue to list (v0.15).
+    /// Sent as `queue`.
+    pub queue: Option<String>,
+    /// Lowest queue id to consider.
+    /// Sent as `range-start`.
+    pub range_start: Option<u64>,
+    /// Highest queue id to consider.
+    /// Sent as `range-end`.
+    pub range_end: Option<u64>,
 }
 
 /// The documented error responses of [`Client::list_queued_messages`].
@@ -3101,6 +3175,18 @@ pub struct ListQueuedReportsParams {
     /// Page number, starting at 1.
     /// Sent as `page`.
     pub page: Option<u32>,
+    /// Domain the reports are addressed to.
+    /// Sent as `domain`.
+    pub domain: Option<String>,
+    /// Report type: `dmarc` or `tls`; both when absent.
+    /// Sent as `type`.
+    pub type_: Option<String>,
+    /// Lowest due time (seconds) to consider.
+    /// Sent as `range-start`.
+    pub range_start: Option<u64>,
+    /// Highest due time (seconds) to consider.
+    /// Sent as `range-end`.
+    pub range_end: Option<u64>,
 }
 
 /// The documented error responses of [`Client::list_queued_reports`].
@@ -3170,6 +3256,15 @@ pub struct ListIncomingArfReportsParams {
     /// Upper bound on the number of results considered (semantics undocumented beyond the name).
     /// Sent as `max-total`.
     pub max_total: Option<u32>,
+    /// Text the reports must contain.
+    /// Sent as `text`.
+    pub text: Option<String>,
+    /// Lowest report id to consider.
+    /// Sent as `range-start`.
+    pub range_start: Option<u64>,
+    /// Highest report id to consider.
+    /// Sent as `range-end`.
+    pub range_end: Option<u64>,
 }
 
 /// The documented error responses of [`Client::list_incoming_arf_reports`].
@@ -3195,6 +3290,15 @@ pub struct ListIncomingDmarcReportsParams {
     /// Page number, starting at 1.
     /// Sent as `page`.
     pub page: Option<u32>,
+    /// Text the reports must contain.
+    /// Sent as `text`.
+    pub text: Option<String>,
+    /// Lowest report id to consider.
+    /// Sent as `range-start`.
+    pub range_start: Option<u64>,
+    /// Highest report id to consider.
+    /// Sent as `range-end`.
+    pub range_end: Option<u64>,
 }
 
 /// The documented error responses of [`Client::list_incoming_dmarc_reports`].
@@ -3220,6 +3324,15 @@ pub struct ListIncomingTlsReportsParams {
     /// Page number, starting at 1.
     /// Sent as `page`.
     pub page: Option<u32>,
+    /// Text the reports must contain.
+    /// Sent as `text`.
+    pub text: Option<String>,
+    /// Lowest report id to consider.
+    /// Sent as `range-start`.
+    pub range_start: Option<u64>,
+    /// Highest report id to consider.
+    /// Sent as `range-end`.
+    pub range_end: Option<u64>,
 }
 
 /// The documented error responses of [`Client::list_incoming_tls_reports`].
@@ -3623,6 +3736,9 @@ pub struct FetchTelemetryMetricsParams {
     /// Return only metrics recorded after this point (format undocumented; presumably an RFC 3339 timestamp).
     /// Sent as `after`.
     pub after: Option<String>,
+    /// Only metrics recorded before this time (RFC 3339).
+    /// Sent as `before`.
+    pub before: Option<chrono::DateTime<chrono::FixedOffset>>,
 }
 
 /// The documented error responses of [`Client::fetch_telemetry_metrics`].
@@ -3687,6 +3803,18 @@ pub struct ListStoredTracesParams {
     /// Flag whose effect is undocumented (presumably `1` returns full entries instead of ids); the document only shows `values=1` in a logged request URL.
     /// Sent as `values`.
     pub values: Option<u32>,
+    /// Queue id of the message the traces belong to.
+    /// Sent as `queue_id`.
+    pub queue_id: Option<u64>,
+    /// Keywords the traces must contain (whitespace-separated, double quotes group).
+    /// Sent as `filter`.
+    pub filter: Option<String>,
+    /// Only traces before this time (RFC 3339).
+    /// Sent as `before`.
+    pub before: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// Only traces after this time (RFC 3339).
+    /// Sent as `after`.
+    pub after: Option<chrono::DateTime<chrono::FixedOffset>>,
 }
 
 /// The documented error responses of [`Client::list_stored_traces`].

@@ -2392,6 +2392,9 @@ pub struct QueryLogFilesRequest {
     /// Maximum number of items per page.
     /// The `limit` query parameter.
     pub limit: Option<u32>,
+    /// Text the log lines must contain.
+    /// The `filter` query parameter.
+    pub filter: Option<String>,
     /// Who called, and the request headers.
     pub context: Context,
 }
@@ -2404,6 +2407,7 @@ impl QueryLogFilesRequest {
         let request = Self {
             page: parts.query.optional("page")?,
             limit: parts.query.optional("limit")?,
+            filter: parts.query.optional("filter")?,
             context: Context {
                 principal,
                 headers: parts.headers,
@@ -2460,6 +2464,21 @@ pub struct ListPrincipalsRequest {
     /// Principal types to list, e.g. `individual` (list encoding undocumented).
     /// The `types` query parameter.
     pub types: Option<String>,
+    /// Text the principals must match (name, e-mail, description).
+    /// The `filter` query parameter.
+    pub filter: Option<String>,
+    /// Alias of `types`, read when `types` is absent.
+    /// The `type` query parameter.
+    pub type_: Option<String>,
+    /// Comma-separated principal fields to return, e.g. `name,emails`; all fields when absent.
+    /// The `fields` query parameter.
+    pub fields: Option<String>,
+    /// Flag: when present, only `total` is returned and `items` is empty (`count=1`).
+    /// The `count` query parameter.
+    pub count: Option<u32>,
+    /// Tenant name to restrict the list to (enterprise edition, for callers without a tenant).
+    /// The `tenant` query parameter.
+    pub tenant: Option<String>,
     /// Who called, and the request headers.
     pub context: Context,
 }
@@ -2473,6 +2492,11 @@ impl ListPrincipalsRequest {
             page: parts.query.optional("page")?,
             limit: parts.query.optional("limit")?,
             types: parts.query.optional("types")?,
+            filter: parts.query.optional("filter")?,
+            type_: parts.query.optional("type")?,
+            fields: parts.query.optional("fields")?,
+            count: parts.query.optional("count")?,
+            tenant: parts.query.optional("tenant")?,
             context: Context {
                 principal,
                 headers: parts.headers,
@@ -2486,6 +2510,10 @@ impl ListPrincipalsRequest {
         if let Some(value) = &request.limit {
             let here = mailapi_support::server::Violations::parameter("limit");
             violations.range(&here, value, Some(0.0), None, false, false);
+        }
+        if let Some(value) = &request.count {
+            let here = mailapi_support::server::Violations::parameter("count");
+            violations.range(&here, value, Some(0f64), Some(1f64), false, false);
         }
         violations.into_result()?;
         Ok(request)
@@ -2616,6 +2644,30 @@ pub struct ListQueuedMessagesRequest {
     /// Flag whose effect is undocumented (presumably `1` returns full entries instead of ids); the document only shows `values=1` in a logged request URL.
     /// The `values` query parameter.
     pub values: Option<u32>,
+    /// Text the sender or a recipient must contain.
+    /// The `text` query parameter.
+    pub text: Option<String>,
+    /// Sender (return path) the messages must match.
+    /// The `from` query parameter.
+    pub from: Option<String>,
+    /// Recipient the messages must match.
+    /// The `to` query parameter.
+    pub to: Option<String>,
+    /// Only messages due for delivery before this time (RFC 3339, in the future).
+    /// The `before` query parameter.
+    pub before: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// Only messages due for delivery after this time (RFC 3339, in the future).
+    /// The `after` query parameter.
+    pub after: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// Name of the queue to list (v0.15).
+    /// The `queue` query parameter.
+    pub queue: Option<String>,
+    /// Lowest queue id to consider.
+    /// The `range-start` query parameter.
+    pub range_start: Option<u64>,
+    /// Highest queue id to consider.
+    /// The `range-end` query parameter.
+    pub range_end: Option<u64>,
     /// Who called, and the request headers.
     pub context: Context,
 }
@@ -2630,6 +2682,14 @@ impl ListQueuedMessagesRequest {
             max_total: parts.query.optional("max-total")?,
             limit: parts.query.optional("limit")?,
             values: parts.query.optional("values")?,
+            text: parts.query.optional("text")?,
+            from: parts.query.optional("from")?,
+            to: parts.query.optional("to")?,
+            before: parts.query.optional("before")?,
+            after: parts.query.optional("after")?,
+            queue: parts.query.optional("queue")?,
+            range_start: parts.query.optional("range-start")?,
+            range_end: parts.query.optional("range-end")?,
             context: Context {
                 principal,
                 headers: parts.headers,
@@ -2651,6 +2711,14 @@ impl ListQueuedMessagesRequest {
         if let Some(value) = &request.values {
             let here = mailapi_support::server::Violations::parameter("values");
             violations.range(&here, value, Some(0.0), Some(1.0), false, false);
+        }
+        if let Some(value) = &request.range_start {
+            let here = mailapi_support::server::Violations::parameter("range-start");
+            violations.range(&here, value, Some(0f64), None, false, false);
+        }
+        if let Some(value) = &request.range_end {
+            let here = mailapi_support::server::Violations::parameter("range-end");
+            violations.range(&here, value, Some(0f64), None, false, false);
         }
         violations.into_result()?;
         Ok(request)
@@ -2799,6 +2867,18 @@ pub struct ListQueuedReportsRequest {
     /// Page number, starting at 1.
     /// The `page` query parameter.
     pub page: Option<u32>,
+    /// Domain the reports are addressed to.
+    /// The `domain` query parameter.
+    pub domain: Option<String>,
+    /// Report type: `dmarc` or `tls`; both when absent.
+    /// The `type` query parameter.
+    pub type_: Option<String>,
+    /// Lowest due time (seconds) to consider.
+    /// The `range-start` query parameter.
+    pub range_start: Option<u64>,
+    /// Highest due time (seconds) to consider.
+    /// The `range-end` query parameter.
+    pub range_end: Option<u64>,
     /// Who called, and the request headers.
     pub context: Context,
 }
@@ -2812,6 +2892,10 @@ impl ListQueuedReportsRequest {
             max_total: parts.query.optional("max-total")?,
             limit: parts.query.optional("limit")?,
             page: parts.query.optional("page")?,
+            domain: parts.query.optional("domain")?,
+            type_: parts.query.optional("type")?,
+            range_start: parts.query.optional("range-start")?,
+            range_end: parts.query.optional("range-end")?,
             context: Context {
                 principal,
                 headers: parts.headers,
@@ -2829,6 +2913,14 @@ impl ListQueuedReportsRequest {
         if let Some(value) = &request.page {
             let here = mailapi_support::server::Violations::parameter("page");
             violations.range(&here, value, Some(0.0), None, false, false);
+        }
+        if let Some(value) = &request.range_start {
+            let here = mailapi_support::server::Violations::parameter("range-start");
+            violations.range(&here, value, Some(0f64), None, false, false);
+        }
+        if let Some(value) = &request.range_end {
+            let here = mailapi_support::server::Violations::parameter("range-end");
+            violations.range(&here, value, Some(0f64), None, false, false);
         }
         violations.into_result()?;
         Ok(request)
@@ -2935,6 +3027,15 @@ pub struct ListIncomingArfReportsRequest {
     /// Upper bound on the number of results considered (semantics undocumented beyond the name).
     /// The `max-total` query parameter.
     pub max_total: Option<u32>,
+    /// Text the reports must contain.
+    /// The `text` query parameter.
+    pub text: Option<String>,
+    /// Lowest report id to consider.
+    /// The `range-start` query parameter.
+    pub range_start: Option<u64>,
+    /// Highest report id to consider.
+    /// The `range-end` query parameter.
+    pub range_end: Option<u64>,
     /// Who called, and the request headers.
     pub context: Context,
 }
@@ -2948,6 +3049,9 @@ impl ListIncomingArfReportsRequest {
             page: parts.query.optional("page")?,
             limit: parts.query.optional("limit")?,
             max_total: parts.query.optional("max-total")?,
+            text: parts.query.optional("text")?,
+            range_start: parts.query.optional("range-start")?,
+            range_end: parts.query.optional("range-end")?,
             context: Context {
                 principal,
                 headers: parts.headers,
@@ -2965,6 +3069,14 @@ impl ListIncomingArfReportsRequest {
         if let Some(value) = &request.max_total {
             let here = mailapi_support::server::Violations::parameter("max-total");
             violations.range(&here, value, Some(0.0), None, false, false);
+        }
+        if let Some(value) = &request.range_start {
+            let here = mailapi_support::server::Violations::parameter("range-start");
+            violations.range(&here, value, Some(0f64), None, false, false);
+        }
+        if let Some(value) = &request.range_end {
+            let here = mailapi_support::server::Violations::parameter("range-end");
+            violations.range(&here, value, Some(0f64), None, false, false);
         }
         violations.into_result()?;
         Ok(request)
@@ -2983,6 +3095,15 @@ pub struct ListIncomingDmarcReportsRequest {
     /// Page number, starting at 1.
     /// The `page` query parameter.
     pub page: Option<u32>,
+    /// Text the reports must contain.
+    /// The `text` query parameter.
+    pub text: Option<String>,
+    /// Lowest report id to consider.
+    /// The `range-start` query parameter.
+    pub range_start: Option<u64>,
+    /// Highest report id to consider.
+    /// The `range-end` query parameter.
+    pub range_end: Option<u64>,
     /// Who called, and the request headers.
     pub context: Context,
 }
@@ -2996,6 +3117,9 @@ impl ListIncomingDmarcReportsRequest {
             max_total: parts.query.optional("max-total")?,
             limit: parts.query.optional("limit")?,
             page: parts.query.optional("page")?,
+            text: parts.query.optional("text")?,
+            range_start: parts.query.optional("range-start")?,
+            range_end: parts.query.optional("range-end")?,
             context: Context {
                 principal,
                 headers: parts.headers,
@@ -3013,6 +3137,14 @@ impl ListIncomingDmarcReportsRequest {
         if let Some(value) = &request.page {
             let here = mailapi_support::server::Violations::parameter("page");
             violations.range(&here, value, Some(0.0), None, false, false);
+        }
+        if let Some(value) = &request.range_start {
+            let here = mailapi_support::server::Violations::parameter("range-start");
+            violations.range(&here, value, Some(0f64), None, false, false);
+        }
+        if let Some(value) = &request.range_end {
+            let here = mailapi_support::server::Violations::parameter("range-end");
+            violations.range(&here, value, Some(0f64), None, false, false);
         }
         violations.into_result()?;
         Ok(request)
@@ -3031,6 +3163,15 @@ pub struct ListIncomingTlsReportsRequest {
     /// Page number, starting at 1.
     /// The `page` query parameter.
     pub page: Option<u32>,
+    /// Text the reports must contain.
+    /// The `text` query parameter.
+    pub text: Option<String>,
+    /// Lowest report id to consider.
+    /// The `range-start` query parameter.
+    pub range_start: Option<u64>,
+    /// Highest report id to consider.
+    /// The `range-end` query parameter.
+    pub range_end: Option<u64>,
     /// Who called, and the request headers.
     pub context: Context,
 }
@@ -3044,6 +3185,9 @@ impl ListIncomingTlsReportsRequest {
             limit: parts.query.optional("limit")?,
             max_total: parts.query.optional("max-total")?,
             page: parts.query.optional("page")?,
+            text: parts.query.optional("text")?,
+            range_start: parts.query.optional("range-start")?,
+            range_end: parts.query.optional("range-end")?,
             context: Context {
                 principal,
                 headers: parts.headers,
@@ -3061,6 +3205,14 @@ impl ListIncomingTlsReportsRequest {
         if let Some(value) = &request.page {
             let here = mailapi_support::server::Violations::parameter("page");
             violations.range(&here, value, Some(0.0), None, false, false);
+        }
+        if let Some(value) = &request.range_start {
+            let here = mailapi_support::server::Violations::parameter("range-start");
+            violations.range(&here, value, Some(0f64), None, false, false);
+        }
+        if let Some(value) = &request.range_end {
+            let here = mailapi_support::server::Violations::parameter("range-end");
+            violations.range(&here, value, Some(0f64), None, false, false);
         }
         violations.into_result()?;
         Ok(request)
@@ -3865,6 +4017,9 @@ pub struct FetchTelemetryMetricsRequest {
     /// Return only metrics recorded after this point (format undocumented; presumably an RFC 3339 timestamp).
     /// The `after` query parameter.
     pub after: Option<String>,
+    /// Only metrics recorded before this time (RFC 3339).
+    /// The `before` query parameter.
+    pub before: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Who called, and the request headers.
     pub context: Context,
 }
@@ -3876,6 +4031,7 @@ impl FetchTelemetryMetricsRequest {
     ) -> Result<Self, Problem> {
         let request = Self {
             after: parts.query.optional("after")?,
+            before: parts.query.optional("before")?,
             context: Context {
                 principal,
                 headers: parts.headers,
@@ -3966,6 +4122,18 @@ pub struct ListStoredTracesRequest {
     /// Flag whose effect is undocumented (presumably `1` returns full entries instead of ids); the document only shows `values=1` in a logged request URL.
     /// The `values` query parameter.
     pub values: Option<u32>,
+    /// Queue id of the message the traces belong to.
+    /// The `queue_id` query parameter.
+    pub queue_id: Option<u64>,
+    /// Keywords the traces must contain (whitespace-separated, double quotes group).
+    /// The `filter` query parameter.
+    pub filter: Option<String>,
+    /// Only traces before this time (RFC 3339).
+    /// The `before` query parameter.
+    pub before: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// Only traces after this time (RFC 3339).
+    /// The `after` query parameter.
+    pub after: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Who called, and the request headers.
     pub context: Context,
 }
@@ -3980,6 +4148,10 @@ impl ListStoredTracesRequest {
             page: parts.query.optional("page")?,
             limit: parts.query.optional("limit")?,
             values: parts.query.optional("values")?,
+            queue_id: parts.query.optional("queue_id")?,
+            filter: parts.query.optional("filter")?,
+            before: parts.query.optional("before")?,
+            after: parts.query.optional("after")?,
             context: Context {
                 principal,
                 headers: parts.headers,
@@ -3997,6 +4169,10 @@ impl ListStoredTracesRequest {
         if let Some(value) = &request.values {
             let here = mailapi_support::server::Violations::parameter("values");
             violations.range(&here, value, Some(0.0), Some(1.0), false, false);
+        }
+        if let Some(value) = &request.queue_id {
+            let here = mailapi_support::server::Violations::parameter("queue_id");
+            violations.range(&here, value, Some(0f64), None, false, false);
         }
         violations.into_result()?;
         Ok(request)
