@@ -40,7 +40,7 @@ pub struct AccountAuthUpdate {
 /// Result of one authentication check (SPF, iprev, ARC, DMARC) in a DMARC troubleshooting report. Observed `type` values: `none`, `softFail`, `pass`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AuthResult {
-    /// Outcome of the check (`none`, `softFail`, `pass` in the example).
+    /// Outcome of the check: `pass`, `fail`, `softFail`, `tempError`, `permError`, `neutral` or `none` (the source's list; `none`, `softFail`, `pass` in the example).
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// Details of the outcome; documented only on `spfMailFromResult`, null in the example.
@@ -232,9 +232,9 @@ pub struct DmarcTroubleshootingReport {
     /// PTR names of the remote IP.
     #[serde(rename = "ipRevPtr", default, skip_serializing_if = "Option::is_none")]
     pub ip_rev_ptr: Option<Vec<String>>,
-    /// DKIM results, one per signature; the item shape is undocumented (the example is empty).
+    /// DKIM results, one per signature.
     #[serde(rename = "dkimResults", default, skip_serializing_if = "Option::is_none")]
-    pub dkim_results: Option<Vec<serde_json::Value>>,
+    pub dkim_results: Option<Vec<AuthResult>>,
     /// Whether DKIM passed.
     #[serde(rename = "dkimPass", default, skip_serializing_if = "Option::is_none")]
     pub dkim_pass: Option<bool>,
@@ -263,17 +263,17 @@ pub struct DmarcTroubleshootingReportResponse {
 }
 
 /// Input of a DMARC troubleshooting run (POST /troubleshoot/dmarc).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DmarcTroubleshootingRequest {
     /// IP address of the simulated sending host (IPv4 or IPv6).
-    #[serde(rename = "remoteIp", default, skip_serializing_if = "Option::is_none")]
-    pub remote_ip: Option<String>,
+    #[serde(rename = "remoteIp")]
+    pub remote_ip: String,
     /// EHLO domain of the simulated sending host.
-    #[serde(rename = "ehloDomain", default, skip_serializing_if = "Option::is_none")]
-    pub ehlo_domain: Option<String>,
+    #[serde(rename = "ehloDomain")]
+    pub ehlo_domain: String,
     /// Envelope sender (MAIL FROM).
-    #[serde(rename = "mailFrom", default, skip_serializing_if = "Option::is_none")]
-    pub mail_from: Option<String>,
+    #[serde(rename = "mailFrom")]
+    pub mail_from: String,
     /// Raw RFC 5322 message to check.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
@@ -999,14 +999,13 @@ pub struct SpamClassificationResponse {
 }
 
 /// Message and SMTP envelope to classify (POST /spam-filter/classify).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SpamClassifyRequest {
     /// Raw RFC 5322 message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+    pub message: String,
     /// IP address of the simulated sending host (IPv4 or IPv6).
-    #[serde(rename = "remoteIp", default, skip_serializing_if = "Option::is_none")]
-    pub remote_ip: Option<String>,
+    #[serde(rename = "remoteIp")]
+    pub remote_ip: String,
     /// EHLO domain of the simulated sending host.
     #[serde(rename = "ehloDomain", default, skip_serializing_if = "Option::is_none")]
     pub ehlo_domain: Option<String>,
@@ -1021,14 +1020,14 @@ pub struct SpamClassifyRequest {
     #[serde(rename = "isTls", default, skip_serializing_if = "Option::is_none")]
     pub is_tls: Option<bool>,
     /// Envelope sender (MAIL FROM).
-    #[serde(rename = "envFrom", default, skip_serializing_if = "Option::is_none")]
-    pub env_from: Option<String>,
+    #[serde(rename = "envFrom")]
+    pub env_from: String,
     /// MAIL FROM parameter flags; 0 in the example.
-    #[serde(rename = "envFromFlags", default, skip_serializing_if = "Option::is_none")]
-    pub env_from_flags: Option<u64>,
+    #[serde(rename = "envFromFlags")]
+    pub env_from_flags: u64,
     /// Envelope recipients (RCPT TO).
-    #[serde(rename = "envRcptTo", default, skip_serializing_if = "Option::is_none")]
-    pub env_rcpt_to: Option<Vec<String>>,
+    #[serde(rename = "envRcptTo")]
+    pub env_rcpt_to: Vec<String>,
 }
 
 /// Final disposition of a classified message.
@@ -1159,17 +1158,15 @@ pub struct UidListResponse {
 }
 
 /// One deleted item to restore (POST /store/undelete/{account\_id} body item). The item schema is undocumented; the fields come from the example.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UndeleteRequest {
     /// Blob hash of the deleted item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hash: Option<String>,
+    pub hash: String,
     /// Collection of the item (`email` in the example).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub collection: Option<String>,
+    pub collection: String,
     /// Deletion time of the item to restore.
-    #[serde(rename = "restoreTime", default, skip_serializing_if = "Option::is_none")]
-    pub restore_time: Option<chrono::DateTime<chrono::FixedOffset>>,
+    #[serde(rename = "restoreTime")]
+    pub restore_time: chrono::DateTime<chrono::FixedOffset>,
     /// Time at which the pending deletion is cancelled / expires.
     #[serde(rename = "cancelDeletion", default, skip_serializing_if = "Option::is_none")]
     pub cancel_deletion: Option<chrono::DateTime<chrono::FixedOffset>>,

@@ -361,7 +361,8 @@ impl Validate for types::SettingsListResponse {
 
 impl Validate for types::SpamClassifyRequest {
     fn validate(&self, at: &str, violations: &mut Violations) {
-        if let Some(value) = &self.env_from_flags {
+        {
+            let value = &self.env_from_flags;
             let here = Violations::at(at, "envFromFlags");
             violations.range(&here, value, Some(0.0), None, false, false);
         }
