@@ -183,6 +183,7 @@ async fn stalwart_call(client: &Client, call: &str) -> Outcome {
         "obtainQueuedMessageDetails" => outcome(client.obtain_queued_message_details("217700302698266620").await, unexpected),
         "listQueuedMessages" => outcome(client.list_queued_messages(&ListQueuedMessagesParams::default()).await, unexpected),
         "obtainAccountAuthSettings" => outcome(client.obtain_account_auth_settings().await, unexpected),
+        "obtainEncryptionAtRestSettings" => outcome(client.obtain_encryption_at_rest_settings().await, unexpected),
         "requestTracingToken" => outcome(client.request_tracing_token().await, unexpected),
         "fetchTelemetryMetrics" => {
             outcome(client.fetch_telemetry_metrics(&FetchTelemetryMetricsParams::default()).await, unexpected)

@@ -311,15 +311,18 @@ pub struct EmptyResponse {
 /// Encryption-at-rest settings of the calling account: read by GET /account/crypto (which documents only `type`) and written by POST /account/crypto.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct EncryptionAtRestSettings {
-    /// Encryption method: `disabled` (GET example) or `pGP` (sic, POST example).
+    /// Encryption method: `disabled`, `pGP` or `sMIME` (the source's camelCase of PGP and SMIME; `disabled` in the GET example, `pGP` in the POST example).
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
-    /// Symmetric algorithm; the example uses `Aes256`.
+    /// Symmetric algorithm, `Aes128` or `Aes256` (the source's list; the example uses `Aes256`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub algo: Option<String>,
     /// ASCII-armored public key(s) or certificate(s) used to encrypt stored messages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certs: Option<String>,
+    /// Whether the spam filter may still train on messages before they are encrypted (v0.15).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_spam_training: Option<bool>,
 }
 
 /// Wrapper `{"data": EncryptionAtRestSettings}`.
