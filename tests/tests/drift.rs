@@ -138,7 +138,7 @@ async fn stalwart_call(client: &Client, call: &str) -> Outcome {
     use stalwart_client::{
         FetchTelemetryMetricsParams, ListIncomingDmarcReportsParams, ListPrincipalsParams, ListQueuedMessagesParams,
         ListQueuedReportsParams,
-        LiveMetricsParams, RunDeliveryTroubleshootingParams, StartLiveTracingParams,
+        LiveMetricsParams, ReloadSettingsParams, RunDeliveryTroubleshootingParams, StartLiveTracingParams,
     };
     fn named<T: Serialize + Debug>(name: &str, body: T) -> Outcome {
         (name.to_owned(), json(&body), format!("{body:?}"))
@@ -183,6 +183,7 @@ async fn stalwart_call(client: &Client, call: &str) -> Outcome {
         "obtainQueuedMessageDetails" => outcome(client.obtain_queued_message_details("217700302698266620").await, unexpected),
         "listQueuedMessages" => outcome(client.list_queued_messages(&ListQueuedMessagesParams::default()).await, unexpected),
         "obtainAccountAuthSettings" => outcome(client.obtain_account_auth_settings().await, unexpected),
+        "reloadSettings" => outcome(client.reload_settings(&ReloadSettingsParams::default()).await, unexpected),
         "obtainEncryptionAtRestSettings" => outcome(client.obtain_encryption_at_rest_settings().await, unexpected),
         "requestTracingToken" => outcome(client.request_tracing_token().await, unexpected),
         "fetchTelemetryMetrics" => {

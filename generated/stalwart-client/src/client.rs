@@ -1084,9 +1084,11 @@ impl Client {
     /// `GET /reload/`, answered as `application/json`
     pub async fn reload_settings(
         &self,
+        params: &ReloadSettingsParams,
     ) -> Result<ResponseValue<types::ReloadResultResponse>, Error<ReloadSettingsError>> {
         let request = Request::new("reloadSettings", Method::GET, "/reload/".to_string())
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .query_param("dry-run", &params.dry_run)
             .accept("application/json")
             .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
@@ -3231,6 +3233,14 @@ pub enum StopQueueProcessingError {
     Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+/// The optional parameters of [`Client::reload_settings`]; `Default` sends none of them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReloadSettingsParams {
+    /// Flag: when present, the settings are checked and the result returned, but not applied (`dry-run=1`).
+    /// Sent as `dry-run`.
+    pub dry_run: Option<u32>,
 }
 
 /// The documented error responses of [`Client::reload_settings`].

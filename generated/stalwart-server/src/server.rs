@@ -2996,6 +2996,9 @@ impl StopQueueProcessingRequest {
 /// The parsed and validated request of [`Api::reload_settings`].
 #[derive(Debug)]
 pub struct ReloadSettingsRequest {
+    /// Flag: when present, the settings are checked and the result returned, but not applied (`dry-run=1`).
+    /// The `dry-run` query parameter.
+    pub dry_run: Option<u32>,
     /// Who called, and the request headers.
     pub context: Context,
 }
@@ -3006,11 +3009,18 @@ impl ReloadSettingsRequest {
         principal: Option<Principal>,
     ) -> Result<Self, Problem> {
         let request = Self {
+            dry_run: parts.query.optional("dry-run")?,
             context: Context {
                 principal,
                 headers: parts.headers,
             },
         };
+        let mut violations = mailapi_support::server::Violations::default();
+        if let Some(value) = &request.dry_run {
+            let here = mailapi_support::server::Violations::parameter("dry-run");
+            violations.range(&here, value, Some(0f64), Some(1f64), false, false);
+        }
+        violations.into_result()?;
         Ok(request)
     }
 }

@@ -55,6 +55,23 @@ pub struct BooleanResponse {
     pub data: bool,
 }
 
+/// A problem with one setting found while reloading, told apart by `type`: warnings `missing`, `appliedDefault` (`default`), `unread` (`value`), `build` and `parse` (`error`); errors `parse`, `build`, `macro` (`error`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConfigIssue {
+    /// Kind of problem, e.g. `appliedDefault`, `parse`.
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// The default applied instead (`appliedDefault`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    /// The value that was never read (`unread`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// The parser or builder message (`build`, `parse`, `macro`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
 /// A deleted item still held for undelete (GET /store/undelete/{account\_id} item). v0.11 names the item's `collection`; v0.15 describes the item in `item` instead.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DeletedBlob {
@@ -810,12 +827,12 @@ pub struct QueuedMessageResponse {
 /// Outcome of a settings reload: warnings and errors keyed by setting. Both are empty in the example; their value shape is undocumented.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ReloadResult {
-    /// Warnings raised while reloading, keyed by setting key; free-form values.
+    /// Warnings raised while reloading, keyed by setting key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub warnings: Option<BTreeMap<String, serde_json::Value>>,
-    /// Errors raised while reloading, keyed by setting key; free-form values.
+    pub warnings: Option<BTreeMap<String, ConfigIssue>>,
+    /// Errors raised while reloading, keyed by setting key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub errors: Option<BTreeMap<String, serde_json::Value>>,
+    pub errors: Option<BTreeMap<String, ConfigIssue>>,
 }
 
 /// Wrapper `{"data": ReloadResult}`.

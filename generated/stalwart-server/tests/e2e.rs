@@ -700,19 +700,19 @@ async fn stop_queue_processing() {
 #[tokio::test]
 async fn reload_settings() {
     let api = start().await;
-    let result = api.reload_settings().await;
+    let result = api.reload_settings(&Default::default()).await;
     let expected: types::ReloadResultResponse = json(
         r#"{"data":{"warnings":{},"errors":{}}}"#,
     );
     assert_eq!(success(result), (200, expected));
-    let result = prefer(&api, 401).reload_settings().await;
+    let result = prefer(&api, 401).reload_settings(&Default::default()).await;
     let expected = client::ReloadSettingsError::Unauthorized(
         json(
             r#"{"type":"about:blank","status":401,"title":"Unauthorized","detail":"You have to authenticate first."}"#,
         ),
     );
     assert_eq!(api_error(result), (401, expected));
-    let result = prefer(&api, 403).reload_settings().await;
+    let result = prefer(&api, 403).reload_settings(&Default::default()).await;
     let expected = client::ReloadSettingsError::Forbidden(
         json(
             r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
