@@ -133,7 +133,7 @@ async fn stalwart_call(client: &Client, call: &str) -> Outcome {
     use stalwart_client::types::{Principal, RequestIndexReindexIndex};
     use stalwart_client::{
         CreatePrincipalError as Create, FetchPrincipalError as Fetch, RequestIndexReindexError as Reindex,
-        UploadSpamFilterSpamError as Upload,
+        TrainSpamFilterHamError as Train, UploadSpamFilterSpamError as Upload,
     };
     use stalwart_client::{
         FetchTelemetryMetricsParams, ListIncomingDmarcReportsParams, ListPrincipalsParams, ListQueuedMessagesParams,
@@ -165,6 +165,12 @@ async fn stalwart_call(client: &Client, call: &str) -> Outcome {
             Reindex::Unauthorized(p) => named("Unauthorized", p),
             Reindex::Forbidden(p) => named("Forbidden", p),
             Reindex::InBody(p) => named("InBody", p),
+        }),
+        "trainSpamFilterHam" => outcome(client.train_spam_filter_ham("Subject: x\r\n\r\nx".into()).await, |e| match e {
+            Train::Unauthorized(p) => named("Unauthorized", p),
+            Train::Forbidden(p) => named("Forbidden", p),
+            Train::NotFound(p) => named("NotFound", p),
+            Train::InBody(p) => named("InBody", p),
         }),
         "runDeliveryTroubleshooting" => {
             let params = RunDeliveryTroubleshootingParams::default();

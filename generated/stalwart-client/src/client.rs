@@ -1645,6 +1645,7 @@ impl Client {
             }
             401 => Err(raw.error_json(TrainSpamFilterHamError::Unauthorized)),
             403 => Err(raw.error_json(TrainSpamFilterHamError::Forbidden)),
+            404 => Err(raw.error_json(TrainSpamFilterHamError::NotFound)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -1686,6 +1687,7 @@ impl Client {
             }
             401 => Err(raw.error_json(TrainAccountSpamFilterHamError::Unauthorized)),
             403 => Err(raw.error_json(TrainAccountSpamFilterHamError::Forbidden)),
+            404 => Err(raw.error_json(TrainAccountSpamFilterHamError::NotFound)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -1722,6 +1724,7 @@ impl Client {
             }
             401 => Err(raw.error_json(TrainSpamFilterSpamError::Unauthorized)),
             403 => Err(raw.error_json(TrainSpamFilterSpamError::Forbidden)),
+            404 => Err(raw.error_json(TrainSpamFilterSpamError::NotFound)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -1763,6 +1766,7 @@ impl Client {
             }
             401 => Err(raw.error_json(TrainAccountSpamFilterSpamError::Unauthorized)),
             403 => Err(raw.error_json(TrainAccountSpamFilterSpamError::Forbidden)),
+            404 => Err(raw.error_json(TrainAccountSpamFilterSpamError::NotFound)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -2189,6 +2193,7 @@ impl Client {
             }
             401 => Err(raw.error_json(RequestFtsReindexError::Unauthorized)),
             403 => Err(raw.error_json(RequestFtsReindexError::Forbidden)),
+            404 => Err(raw.error_json(RequestFtsReindexError::NotFound)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -3458,6 +3463,8 @@ pub enum TrainSpamFilterHamError {
     Unauthorized(types::ProblemDetails),
     /// 403: Forbidden: the credentials lack the permission the operation checks.
     Forbidden(types::ProblemDetails),
+    /// 404: Not Found
+    NotFound(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -3469,6 +3476,8 @@ pub enum TrainAccountSpamFilterHamError {
     Unauthorized(types::ProblemDetails),
     /// 403: Forbidden: the credentials lack the permission the operation checks.
     Forbidden(types::ProblemDetails),
+    /// 404: Not Found
+    NotFound(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -3480,6 +3489,8 @@ pub enum TrainSpamFilterSpamError {
     Unauthorized(types::ProblemDetails),
     /// 403: Forbidden: the credentials lack the permission the operation checks.
     Forbidden(types::ProblemDetails),
+    /// 404: Not Found
+    NotFound(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -3491,6 +3502,8 @@ pub enum TrainAccountSpamFilterSpamError {
     Unauthorized(types::ProblemDetails),
     /// 403: Forbidden: the credentials lack the permission the operation checks.
     Forbidden(types::ProblemDetails),
+    /// 404: Not Found
+    NotFound(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -3642,6 +3655,8 @@ pub enum RequestFtsReindexError {
     Unauthorized(types::ProblemDetails),
     /// 403: Forbidden: the credentials lack the permission the operation checks.
     Forbidden(types::ProblemDetails),
+    /// 404: Not Found
+    NotFound(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }

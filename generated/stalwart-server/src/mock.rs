@@ -1866,6 +1866,11 @@ impl Api for Mock {
                     media: "application/problem+json",
                     examples: &["forbidden"],
                 },
+                Candidate {
+                    status: 404,
+                    media: "application/problem+json",
+                    examples: &["notFound"],
+                },
             ],
         )?;
         match choice {
@@ -1886,6 +1891,15 @@ impl Api for Mock {
                     TrainSpamFilterHamResponse::Forbidden(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (3, "notFound") => {
+                Ok(
+                    TrainSpamFilterHamResponse::NotFound(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":404,\"title\":\"Not Found\",\"detail\":\"The requested resource does not exist on this server.\"}",
                         )?,
                     ),
                 )
@@ -1916,6 +1930,11 @@ impl Api for Mock {
                     media: "application/problem+json",
                     examples: &["forbidden"],
                 },
+                Candidate {
+                    status: 404,
+                    media: "application/problem+json",
+                    examples: &["notFound"],
+                },
             ],
         )?;
         match choice {
@@ -1940,6 +1959,15 @@ impl Api for Mock {
                     TrainAccountSpamFilterHamResponse::Forbidden(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (3, "notFound") => {
+                Ok(
+                    TrainAccountSpamFilterHamResponse::NotFound(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":404,\"title\":\"Not Found\",\"detail\":\"The requested resource does not exist on this server.\"}",
                         )?,
                     ),
                 )
@@ -1970,6 +1998,11 @@ impl Api for Mock {
                     media: "application/problem+json",
                     examples: &["forbidden"],
                 },
+                Candidate {
+                    status: 404,
+                    media: "application/problem+json",
+                    examples: &["notFound"],
+                },
             ],
         )?;
         match choice {
@@ -1990,6 +2023,15 @@ impl Api for Mock {
                     TrainSpamFilterSpamResponse::Forbidden(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (3, "notFound") => {
+                Ok(
+                    TrainSpamFilterSpamResponse::NotFound(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":404,\"title\":\"Not Found\",\"detail\":\"The requested resource does not exist on this server.\"}",
                         )?,
                     ),
                 )
@@ -2020,6 +2062,11 @@ impl Api for Mock {
                     media: "application/problem+json",
                     examples: &["forbidden"],
                 },
+                Candidate {
+                    status: 404,
+                    media: "application/problem+json",
+                    examples: &["notFound"],
+                },
             ],
         )?;
         match choice {
@@ -2044,6 +2091,15 @@ impl Api for Mock {
                     TrainAccountSpamFilterSpamResponse::Forbidden(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (3, "notFound") => {
+                Ok(
+                    TrainAccountSpamFilterSpamResponse::NotFound(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":404,\"title\":\"Not Found\",\"detail\":\"The requested resource does not exist on this server.\"}",
                         )?,
                     ),
                 )
@@ -2679,6 +2735,11 @@ impl Api for Mock {
                     media: "application/problem+json",
                     examples: &["forbidden"],
                 },
+                Candidate {
+                    status: 404,
+                    media: "application/problem+json",
+                    examples: &["notFound"],
+                },
             ],
         )?;
         match choice {
@@ -2699,6 +2760,15 @@ impl Api for Mock {
                     RequestFtsReindexResponse::Forbidden(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (3, "notFound") => {
+                Ok(
+                    RequestFtsReindexResponse::NotFound(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":404,\"title\":\"Not Found\",\"detail\":\"The requested resource does not exist on this server.\"}",
                         )?,
                     ),
                 )

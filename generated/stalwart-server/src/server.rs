@@ -5966,6 +5966,8 @@ pub enum TrainSpamFilterHamResponse {
     Unauthorized(types::ProblemDetails),
     /// 403: Forbidden: the credentials lack the permission the operation checks.
     Forbidden(types::ProblemDetails),
+    /// 404: Not Found
+    NotFound(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -5994,6 +5996,13 @@ impl IntoResponse for TrainSpamFilterHamResponse {
                     &body,
                 )
             }
+            TrainSpamFilterHamResponse::NotFound(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::NOT_FOUND,
+                    "application/problem+json",
+                    &body,
+                )
+            }
             TrainSpamFilterHamResponse::InBody(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::OK,
@@ -6014,6 +6023,8 @@ pub enum TrainAccountSpamFilterHamResponse {
     Unauthorized(types::ProblemDetails),
     /// 403: Forbidden: the credentials lack the permission the operation checks.
     Forbidden(types::ProblemDetails),
+    /// 404: Not Found
+    NotFound(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -6042,6 +6053,13 @@ impl IntoResponse for TrainAccountSpamFilterHamResponse {
                     &body,
                 )
             }
+            TrainAccountSpamFilterHamResponse::NotFound(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::NOT_FOUND,
+                    "application/problem+json",
+                    &body,
+                )
+            }
             TrainAccountSpamFilterHamResponse::InBody(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::OK,
@@ -6062,6 +6080,8 @@ pub enum TrainSpamFilterSpamResponse {
     Unauthorized(types::ProblemDetails),
     /// 403: Forbidden: the credentials lack the permission the operation checks.
     Forbidden(types::ProblemDetails),
+    /// 404: Not Found
+    NotFound(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -6090,6 +6110,13 @@ impl IntoResponse for TrainSpamFilterSpamResponse {
                     &body,
                 )
             }
+            TrainSpamFilterSpamResponse::NotFound(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::NOT_FOUND,
+                    "application/problem+json",
+                    &body,
+                )
+            }
             TrainSpamFilterSpamResponse::InBody(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::OK,
@@ -6110,6 +6137,8 @@ pub enum TrainAccountSpamFilterSpamResponse {
     Unauthorized(types::ProblemDetails),
     /// 403: Forbidden: the credentials lack the permission the operation checks.
     Forbidden(types::ProblemDetails),
+    /// 404: Not Found
+    NotFound(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -6134,6 +6163,13 @@ impl IntoResponse for TrainAccountSpamFilterSpamResponse {
             TrainAccountSpamFilterSpamResponse::Forbidden(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::FORBIDDEN,
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            TrainAccountSpamFilterSpamResponse::NotFound(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::NOT_FOUND,
                     "application/problem+json",
                     &body,
                 )
@@ -6734,6 +6770,8 @@ pub enum RequestFtsReindexResponse {
     Unauthorized(types::ProblemDetails),
     /// 403: Forbidden: the credentials lack the permission the operation checks.
     Forbidden(types::ProblemDetails),
+    /// 404: Not Found
+    NotFound(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -6758,6 +6796,13 @@ impl IntoResponse for RequestFtsReindexResponse {
             RequestFtsReindexResponse::Forbidden(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::FORBIDDEN,
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            RequestFtsReindexResponse::NotFound(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::NOT_FOUND,
                     "application/problem+json",
                     &body,
                 )

@@ -973,6 +973,18 @@ async fn train_spam_filter_ham() {
         ),
     );
     assert_eq!(api_error(result), (403, expected));
+    let result = prefer(&api, 404)
+        .train_spam_filter_ham(
+            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n"
+                .into(),
+        )
+        .await;
+    let expected = client::TrainSpamFilterHamError::NotFound(
+        json(
+            r#"{"type":"about:blank","status":404,"title":"Not Found","detail":"The requested resource does not exist on this server."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (404, expected));
 }
 
 /// `POST /spam-filter/train/ham/{account_id}`, answered as `application/json`
@@ -1014,6 +1026,19 @@ async fn train_account_spam_filter_ham() {
         ),
     );
     assert_eq!(api_error(result), (403, expected));
+    let result = prefer(&api, 404)
+        .train_account_spam_filter_ham(
+            "example",
+            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n"
+                .into(),
+        )
+        .await;
+    let expected = client::TrainAccountSpamFilterHamError::NotFound(
+        json(
+            r#"{"type":"about:blank","status":404,"title":"Not Found","detail":"The requested resource does not exist on this server."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (404, expected));
 }
 
 /// `POST /spam-filter/train/spam`, answered as `application/json`
@@ -1052,6 +1077,18 @@ async fn train_spam_filter_spam() {
         ),
     );
     assert_eq!(api_error(result), (403, expected));
+    let result = prefer(&api, 404)
+        .train_spam_filter_spam(
+            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n"
+                .into(),
+        )
+        .await;
+    let expected = client::TrainSpamFilterSpamError::NotFound(
+        json(
+            r#"{"type":"about:blank","status":404,"title":"Not Found","detail":"The requested resource does not exist on this server."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (404, expected));
 }
 
 /// `POST /spam-filter/train/spam/{account_id}`, answered as `application/json`
@@ -1093,6 +1130,19 @@ async fn train_account_spam_filter_spam() {
         ),
     );
     assert_eq!(api_error(result), (403, expected));
+    let result = prefer(&api, 404)
+        .train_account_spam_filter_spam(
+            "example",
+            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n"
+                .into(),
+        )
+        .await;
+    let expected = client::TrainAccountSpamFilterSpamError::NotFound(
+        json(
+            r#"{"type":"about:blank","status":404,"title":"Not Found","detail":"The requested resource does not exist on this server."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (404, expected));
 }
 
 /// `POST /spam-filter/upload/ham`, answered as `application/json`
@@ -1461,6 +1511,13 @@ async fn request_fts_reindex() {
         ),
     );
     assert_eq!(api_error(result), (403, expected));
+    let result = prefer(&api, 404).request_fts_reindex().await;
+    let expected = client::RequestFtsReindexError::NotFound(
+        json(
+            r#"{"type":"about:blank","status":404,"title":"Not Found","detail":"The requested resource does not exist on this server."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (404, expected));
 }
 
 /// `GET /store/reindex/{index}`, answered as `application/json`
