@@ -877,6 +877,7 @@ impl Client {
             }
             401 => Err(raw.error_json(CancelQueuedMessageError::Unauthorized)),
             403 => Err(raw.error_json(CancelQueuedMessageError::Forbidden)),
+            404 => Err(raw.error_json(CancelQueuedMessageError::NotFound)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -910,6 +911,7 @@ impl Client {
             }
             401 => Err(raw.error_json(RescheduleQueuedMessageError::Unauthorized)),
             403 => Err(raw.error_json(RescheduleQueuedMessageError::Forbidden)),
+            404 => Err(raw.error_json(RescheduleQueuedMessageError::NotFound)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -2345,6 +2347,7 @@ impl Client {
             }
             401 => Err(raw.error_json(ListDeletedMessagesError::Unauthorized)),
             403 => Err(raw.error_json(ListDeletedMessagesError::Forbidden)),
+            404 => Err(raw.error_json(ListDeletedMessagesError::NotFound)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -2431,6 +2434,7 @@ impl Client {
             400 => Err(raw.error_json(UndeleteMessagesError::BadRequest)),
             401 => Err(raw.error_json(UndeleteMessagesError::Unauthorized)),
             403 => Err(raw.error_json(UndeleteMessagesError::Forbidden)),
+            404 => Err(raw.error_json(UndeleteMessagesError::NotFound)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -3155,6 +3159,8 @@ pub enum CancelQueuedMessageError {
     Unauthorized(types::ProblemDetails),
     /// 403: Forbidden: the credentials lack the permission the operation checks.
     Forbidden(types::ProblemDetails),
+    /// 404: Not Found
+    NotFound(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -3166,6 +3172,8 @@ pub enum RescheduleQueuedMessageError {
     Unauthorized(types::ProblemDetails),
     /// 403: Forbidden: the credentials lack the permission the operation checks.
     Forbidden(types::ProblemDetails),
+    /// 404: Not Found
+    NotFound(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -3716,6 +3724,8 @@ pub enum ListDeletedMessagesError {
     Unauthorized(types::ProblemDetails),
     /// 403: Forbidden: the credentials lack the permission the operation checks.
     Forbidden(types::ProblemDetails),
+    /// 404: Not Found
+    NotFound(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -3729,6 +3739,8 @@ pub enum UndeleteMessagesError {
     Unauthorized(types::ProblemDetails),
     /// 403: Forbidden: the credentials lack the permission the operation checks.
     Forbidden(types::ProblemDetails),
+    /// 404: Not Found
+    NotFound(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }

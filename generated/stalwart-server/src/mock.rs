@@ -1046,6 +1046,11 @@ impl Api for Mock {
                     media: "application/problem+json",
                     examples: &["forbidden"],
                 },
+                Candidate {
+                    status: 404,
+                    media: "application/problem+json",
+                    examples: &["notFound"],
+                },
             ],
         )?;
         match choice {
@@ -1066,6 +1071,15 @@ impl Api for Mock {
                     CancelQueuedMessageResponse::Forbidden(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (3, "notFound") => {
+                Ok(
+                    CancelQueuedMessageResponse::NotFound(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":404,\"title\":\"Not Found\",\"detail\":\"The requested resource does not exist on this server.\"}",
                         )?,
                     ),
                 )
@@ -1096,6 +1110,11 @@ impl Api for Mock {
                     media: "application/problem+json",
                     examples: &["forbidden"],
                 },
+                Candidate {
+                    status: 404,
+                    media: "application/problem+json",
+                    examples: &["notFound"],
+                },
             ],
         )?;
         match choice {
@@ -1116,6 +1135,15 @@ impl Api for Mock {
                     RescheduleQueuedMessageResponse::Forbidden(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (3, "notFound") => {
+                Ok(
+                    RescheduleQueuedMessageResponse::NotFound(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":404,\"title\":\"Not Found\",\"detail\":\"The requested resource does not exist on this server.\"}",
                         )?,
                     ),
                 )
@@ -2981,6 +3009,11 @@ impl Api for Mock {
                     media: "application/problem+json",
                     examples: &["forbidden"],
                 },
+                Candidate {
+                    status: 404,
+                    media: "application/problem+json",
+                    examples: &["notFound"],
+                },
             ],
         )?;
         match choice {
@@ -3005,6 +3038,15 @@ impl Api for Mock {
                     ListDeletedMessagesResponse::Forbidden(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (3, "notFound") => {
+                Ok(
+                    ListDeletedMessagesResponse::NotFound(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":404,\"title\":\"Not Found\",\"detail\":\"The requested resource does not exist on this server.\"}",
                         )?,
                     ),
                 )
@@ -3040,6 +3082,11 @@ impl Api for Mock {
                     media: "application/problem+json",
                     examples: &["forbidden"],
                 },
+                Candidate {
+                    status: 404,
+                    media: "application/problem+json",
+                    examples: &["notFound"],
+                },
             ],
         )?;
         match choice {
@@ -3073,6 +3120,15 @@ impl Api for Mock {
                     UndeleteMessagesResponse::Forbidden(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (4, "notFound") => {
+                Ok(
+                    UndeleteMessagesResponse::NotFound(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":404,\"title\":\"Not Found\",\"detail\":\"The requested resource does not exist on this server.\"}",
                         )?,
                     ),
                 )

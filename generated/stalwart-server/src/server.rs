@@ -5228,6 +5228,8 @@ pub enum CancelQueuedMessageResponse {
     Unauthorized(types::ProblemDetails),
     /// 403: Forbidden: the credentials lack the permission the operation checks.
     Forbidden(types::ProblemDetails),
+    /// 404: Not Found
+    NotFound(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -5256,6 +5258,13 @@ impl IntoResponse for CancelQueuedMessageResponse {
                     &body,
                 )
             }
+            CancelQueuedMessageResponse::NotFound(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::NOT_FOUND,
+                    "application/problem+json",
+                    &body,
+                )
+            }
             CancelQueuedMessageResponse::InBody(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::OK,
@@ -5276,6 +5285,8 @@ pub enum RescheduleQueuedMessageResponse {
     Unauthorized(types::ProblemDetails),
     /// 403: Forbidden: the credentials lack the permission the operation checks.
     Forbidden(types::ProblemDetails),
+    /// 404: Not Found
+    NotFound(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -5300,6 +5311,13 @@ impl IntoResponse for RescheduleQueuedMessageResponse {
             RescheduleQueuedMessageResponse::Forbidden(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::FORBIDDEN,
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            RescheduleQueuedMessageResponse::NotFound(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::NOT_FOUND,
                     "application/problem+json",
                     &body,
                 )
@@ -6989,6 +7007,8 @@ pub enum ListDeletedMessagesResponse {
     Unauthorized(types::ProblemDetails),
     /// 403: Forbidden: the credentials lack the permission the operation checks.
     Forbidden(types::ProblemDetails),
+    /// 404: Not Found
+    NotFound(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -7017,6 +7037,13 @@ impl IntoResponse for ListDeletedMessagesResponse {
                     &body,
                 )
             }
+            ListDeletedMessagesResponse::NotFound(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::NOT_FOUND,
+                    "application/problem+json",
+                    &body,
+                )
+            }
             ListDeletedMessagesResponse::InBody(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::OK,
@@ -7039,6 +7066,8 @@ pub enum UndeleteMessagesResponse {
     Unauthorized(types::ProblemDetails),
     /// 403: Forbidden: the credentials lack the permission the operation checks.
     Forbidden(types::ProblemDetails),
+    /// 404: Not Found
+    NotFound(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -7070,6 +7099,13 @@ impl IntoResponse for UndeleteMessagesResponse {
             UndeleteMessagesResponse::Forbidden(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::FORBIDDEN,
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            UndeleteMessagesResponse::NotFound(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::NOT_FOUND,
                     "application/problem+json",
                     &body,
                 )

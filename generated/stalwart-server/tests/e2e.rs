@@ -579,6 +579,13 @@ async fn cancel_queued_message() {
         ),
     );
     assert_eq!(api_error(result), (403, expected));
+    let result = prefer(&api, 404).cancel_queued_message("example").await;
+    let expected = client::CancelQueuedMessageError::NotFound(
+        json(
+            r#"{"type":"about:blank","status":404,"title":"Not Found","detail":"The requested resource does not exist on this server."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (404, expected));
 }
 
 /// `PATCH /queue/messages/{message_id}`, answered as `application/json`
@@ -602,6 +609,13 @@ async fn reschedule_queued_message() {
         ),
     );
     assert_eq!(api_error(result), (403, expected));
+    let result = prefer(&api, 404).reschedule_queued_message("example").await;
+    let expected = client::RescheduleQueuedMessageError::NotFound(
+        json(
+            r#"{"type":"about:blank","status":404,"title":"Not Found","detail":"The requested resource does not exist on this server."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (404, expected));
 }
 
 /// `GET /queue/reports`, answered as `application/json`
@@ -1638,6 +1652,15 @@ async fn list_deleted_messages() {
         ),
     );
     assert_eq!(api_error(result), (403, expected));
+    let result = prefer(&api, 404)
+        .list_deleted_messages("example", &Default::default())
+        .await;
+    let expected = client::ListDeletedMessagesError::NotFound(
+        json(
+            r#"{"type":"about:blank","status":404,"title":"Not Found","detail":"The requested resource does not exist on this server."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (404, expected));
 }
 
 /// `POST /store/undelete/{account_id}`, answered as `application/json`
@@ -1673,6 +1696,13 @@ async fn undelete_messages() {
         ),
     );
     assert_eq!(api_error(result), (403, expected));
+    let result = prefer(&api, 404).undelete_messages("example", &body).await;
+    let expected = client::UndeleteMessagesError::NotFound(
+        json(
+            r#"{"type":"about:blank","status":404,"title":"Not Found","detail":"The requested resource does not exist on this server."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (404, expected));
 }
 
 /// `GET /telemetry/live/metrics-token`, answered as `application/json`
