@@ -1439,6 +1439,8 @@ impl Client {
             .query_param("page", &params.page)
             .query_param("suffix", &params.suffix)
             .query_param("prefix", &params.prefix)
+            .query_param("field", &params.field)
+            .query_param("filter", &params.filter)
             .accept("application/json")
             .options(self.options.clone())
     }
@@ -1549,6 +1551,8 @@ impl Client {
             )
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .query_param("prefix", &params.prefix)
+            .query_param("limit", &params.limit)
+            .query_param("page", &params.page)
             .accept("application/json")
             .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
@@ -3397,6 +3401,12 @@ pub struct ListSettingsByGroupParams {
     /// Key prefix of the groups, e.g. `server.listener`.
     /// Sent as `prefix`.
     pub prefix: Option<String>,
+    /// With `filter`: the setting (after the group id) whose value must contain the filter text; all settings of the group when absent.
+    /// Sent as `field`.
+    pub field: Option<String>,
+    /// Text (case-insensitive) the group's settings must contain.
+    /// Sent as `filter`.
+    pub filter: Option<String>,
 }
 
 /// The documented error responses of [`Client::list_settings_by_group`].
@@ -3438,6 +3448,12 @@ pub struct ListSettingsParams {
     /// Key prefix to list.
     /// Sent as `prefix`.
     pub prefix: Option<String>,
+    /// Maximum number of items per page.
+    /// Sent as `limit`.
+    pub limit: Option<u32>,
+    /// Page number, starting at 1.
+    /// Sent as `page`.
+    pub page: Option<u32>,
 }
 
 /// The documented error responses of [`Client::list_settings`].

@@ -3269,6 +3269,12 @@ pub struct ListSettingsByGroupRequest {
     /// Key prefix of the groups, e.g. `server.listener`.
     /// The `prefix` query parameter.
     pub prefix: Option<String>,
+    /// With `filter`: the setting (after the group id) whose value must contain the filter text; all settings of the group when absent.
+    /// The `field` query parameter.
+    pub field: Option<String>,
+    /// Text (case-insensitive) the group's settings must contain.
+    /// The `filter` query parameter.
+    pub filter: Option<String>,
     /// Who called, and the request headers.
     pub context: Context,
 }
@@ -3283,6 +3289,8 @@ impl ListSettingsByGroupRequest {
             page: parts.query.optional("page")?,
             suffix: parts.query.optional("suffix")?,
             prefix: parts.query.optional("prefix")?,
+            field: parts.query.optional("field")?,
+            filter: parts.query.optional("filter")?,
             context: Context {
                 principal,
                 headers: parts.headers,
@@ -3338,6 +3346,12 @@ pub struct ListSettingsRequest {
     /// Key prefix to list.
     /// The `prefix` query parameter.
     pub prefix: Option<String>,
+    /// Maximum number of items per page.
+    /// The `limit` query parameter.
+    pub limit: Option<u32>,
+    /// Page number, starting at 1.
+    /// The `page` query parameter.
+    pub page: Option<u32>,
     /// Who called, and the request headers.
     pub context: Context,
 }
@@ -3349,11 +3363,23 @@ impl ListSettingsRequest {
     ) -> Result<Self, Problem> {
         let request = Self {
             prefix: parts.query.optional("prefix")?,
+            limit: parts.query.optional("limit")?,
+            page: parts.query.optional("page")?,
             context: Context {
                 principal,
                 headers: parts.headers,
             },
         };
+        let mut violations = mailapi_support::server::Violations::default();
+        if let Some(value) = &request.limit {
+            let here = mailapi_support::server::Violations::parameter("limit");
+            violations.range(&here, value, Some(0f64), None, false, false);
+        }
+        if let Some(value) = &request.page {
+            let here = mailapi_support::server::Violations::parameter("page");
+            violations.range(&here, value, Some(0f64), None, false, false);
+        }
+        violations.into_result()?;
         Ok(request)
     }
 }
