@@ -2513,7 +2513,7 @@ impl ListPrincipalsRequest {
         }
         if let Some(value) = &request.count {
             let here = mailapi_support::server::Violations::parameter("count");
-            violations.range(&here, value, Some(0f64), Some(1f64), false, false);
+            violations.range(&here, value, Some(0.0), Some(1.0), false, false);
         }
         violations.into_result()?;
         Ok(request)
@@ -2714,11 +2714,11 @@ impl ListQueuedMessagesRequest {
         }
         if let Some(value) = &request.range_start {
             let here = mailapi_support::server::Violations::parameter("range-start");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         if let Some(value) = &request.range_end {
             let here = mailapi_support::server::Violations::parameter("range-end");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         violations.into_result()?;
         Ok(request)
@@ -2916,11 +2916,11 @@ impl ListQueuedReportsRequest {
         }
         if let Some(value) = &request.range_start {
             let here = mailapi_support::server::Violations::parameter("range-start");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         if let Some(value) = &request.range_end {
             let here = mailapi_support::server::Violations::parameter("range-end");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         violations.into_result()?;
         Ok(request)
@@ -3018,7 +3018,7 @@ impl ReloadSettingsRequest {
         let mut violations = mailapi_support::server::Violations::default();
         if let Some(value) = &request.dry_run {
             let here = mailapi_support::server::Violations::parameter("dry-run");
-            violations.range(&here, value, Some(0f64), Some(1f64), false, false);
+            violations.range(&here, value, Some(0.0), Some(1.0), false, false);
         }
         violations.into_result()?;
         Ok(request)
@@ -3082,11 +3082,11 @@ impl ListIncomingArfReportsRequest {
         }
         if let Some(value) = &request.range_start {
             let here = mailapi_support::server::Violations::parameter("range-start");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         if let Some(value) = &request.range_end {
             let here = mailapi_support::server::Violations::parameter("range-end");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         violations.into_result()?;
         Ok(request)
@@ -3150,11 +3150,11 @@ impl ListIncomingDmarcReportsRequest {
         }
         if let Some(value) = &request.range_start {
             let here = mailapi_support::server::Violations::parameter("range-start");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         if let Some(value) = &request.range_end {
             let here = mailapi_support::server::Violations::parameter("range-end");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         violations.into_result()?;
         Ok(request)
@@ -3218,11 +3218,11 @@ impl ListIncomingTlsReportsRequest {
         }
         if let Some(value) = &request.range_start {
             let here = mailapi_support::server::Violations::parameter("range-start");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         if let Some(value) = &request.range_end {
             let here = mailapi_support::server::Violations::parameter("range-end");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         violations.into_result()?;
         Ok(request)
@@ -3373,11 +3373,11 @@ impl ListSettingsRequest {
         let mut violations = mailapi_support::server::Violations::default();
         if let Some(value) = &request.limit {
             let here = mailapi_support::server::Violations::parameter("limit");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         if let Some(value) = &request.page {
             let here = mailapi_support::server::Violations::parameter("page");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         violations.into_result()?;
         Ok(request)
@@ -4208,7 +4208,7 @@ impl ListStoredTracesRequest {
         }
         if let Some(value) = &request.queue_id {
             let here = mailapi_support::server::Violations::parameter("queue_id");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         violations.into_result()?;
         Ok(request)
