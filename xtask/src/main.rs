@@ -1,4 +1,4 @@
-//! `cargo xtask`: regenerate, generate, mock, test, bench.
+//! `cargo xtask`: regenerate, generate, mock, test, bench, diff.
 
 mod bench;
 mod fuzz;
@@ -20,7 +20,11 @@ const USAGE: &str = "usage:
                                        memory: every case must generate or fail with located errors
   cargo xtask bench [regen] [client] [server]
                                        regeneration speed, client size and check time against progenitor, server
-                                       throughput against hand-written axum; writes only under target/bench";
+                                       throughput against hand-written axum; writes only under target/bench
+  cargo xtask diff [BASE] [--format markdown|json] [--fail-on breaking|any] [--bump] [--check-versions]
+  cargo xtask diff --old FILE --new FILE [--format markdown|json] [--fail-on breaking|any]
+                                       what changed in each API since git revision BASE (default HEAD), whom
+                                       it breaks, and the version bump each generated crate needs";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -54,6 +58,7 @@ fn dispatch(args: &[String]) -> Result<(), Error> {
         Some("mock") => mock(&root, &args[1..]),
         Some("bench") => bench::run(&root, &args[1..]),
         Some("fuzz") => fuzz::run(&root, &args[1..]),
+        Some("diff") => xtask::diff::cli::run(&root, &args[1..]),
         _ => Err(Error::Usage(USAGE.into())),
     }
 }
@@ -162,7 +167,7 @@ fn generate(root: &Path, args: &[String]) -> Result<(), Error> {
     let api = load_api(spec_path, spec, &name).map_err(Error::Spec)?;
     let out = std::path::absolute(out).map_err(|e| Error::Io(format!("cannot resolve {out}"), e))?;
     let support = root.join("support");
-    let layout = Layout { dir: PathBuf::new(), workspace: false, support_path: relative(&out.join("x"), &support), command: GeneratedBy::Generate };
+    let layout = Layout { dir: PathBuf::new(), workspace: false, support_path: relative(&out.join("x"), &support), command: GeneratedBy::Generate, versions: Default::default() };
     let templates = write::Templates::load(&root.join("templates"))?;
     let files = render_crates(&api, &templates, &layout)?;
     let owned: Vec<PathBuf> = ["client", "server"].iter().map(|s| PathBuf::from(format!("{name}-{s}"))).collect();
