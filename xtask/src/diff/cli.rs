@@ -68,7 +68,7 @@ fn parse(args: &[String]) -> Result<Options, Error> {
 pub fn run(root: &Path, args: &[String]) -> Result<(), Error> {
     let o = parse(args)?;
     let report = match (&o.old, &o.new) {
-        (Some(old), Some(new)) => files(old, new)?,
+        (Some(old), Some(new)) => super::compare_files(Path::new(""), old, new, &stem(new))?,
         _ => revision(root, o.base.as_deref().unwrap_or("HEAD"), &o)?,
     };
     print!("{}", if o.json { report.json() } else { report.markdown() });
@@ -88,7 +88,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), Error> {
             .iter()
             .flat_map(|a| &a.crates)
             .filter(|c| !c.bumped_enough())
-            .map(|c| format!("error: {} is {} in {}, the changes need at least {} ({} bump from {})", c.name, c.current, versions::RECORD, c.required, c.bump.as_str(), c.base))
+            .map(|c| format!("error: {} is {} in {}, the changes need at least {} ({} bump from {})", c.name, c.current.unwrap_or(versions::INITIAL), versions::RECORD, c.required, c.bump.as_str(), c.base))
             .collect();
         if !short.is_empty() {
             let hint = "run `cargo xtask diff BASE --bump` and commit the result";
@@ -96,15 +96,6 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), Error> {
         }
     }
     Ok(())
-}
-
-/// `--old FILE --new FILE`: one API, named after the new file.
-fn files(old: &str, new: &str) -> Result<Report, Error> {
-    let name = Path::new(new).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    let (a, b) = both(Side::load(Path::new(old), old, &name), Side::load(Path::new(new), new, &name))?;
-    let diff = super::diff(&name, &a, &b);
-    let crates = versions::crates(&diff, &Record::new(), &Record::new());
-    Ok(Report::new(format!("`{old}` -> `{new}`"), vec![(diff, crates)]))
 }
 
 /// Every vendor spec at `base` against the working tree; with `--bump`, raises the record.
@@ -161,7 +152,7 @@ fn revision(root: &Path, base: &str, o: &Options) -> Result<Report, Error> {
     let with_versions = diffs
         .into_iter()
         .map(|d: ApiDiff| {
-            let crates = versions::crates(&d, &base_record, &current);
+            let crates = versions::crates(&d, &base_record, Some(&current));
             (d, crates)
         })
         .collect();
@@ -171,10 +162,9 @@ fn revision(root: &Path, base: &str, o: &Options) -> Result<Report, Error> {
 /// Raises each crate to the version its changes require, writes the record and regenerates.
 fn bump(root: &Path, diffs: &[ApiDiff], base: &Record, current: &mut Record) -> Result<(), Error> {
     for diff in diffs {
-        for c in versions::crates(diff, base, current) {
-            if !c.bumped_enough() || !current.contains_key(&c.name) {
-                current.insert(c.name, c.current.max(c.required));
-            }
+        for c in versions::crates(diff, base, Some(current)) {
+            let now = c.current.unwrap_or(versions::INITIAL);
+            current.insert(c.name, now.max(c.required));
         }
     }
     let path = root.join(versions::RECORD);
@@ -185,7 +175,7 @@ fn bump(root: &Path, diffs: &[ApiDiff], base: &Record, current: &mut Record) -> 
 }
 
 /// Both sides, or every diagnostic of both.
-fn both(a: Result<Side, Diagnostics>, b: Result<Side, Diagnostics>) -> Result<(Side, Side), Error> {
+pub(super) fn both(a: Result<Side, Diagnostics>, b: Result<Side, Diagnostics>) -> Result<(Side, Side), Error> {
     match (a, b) {
         (Ok(a), Ok(b)) => Ok((a, b)),
         (a, b) => {

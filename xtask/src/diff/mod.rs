@@ -134,3 +134,12 @@ pub fn whole(name: &str, side: &Side, added: bool) -> ApiDiff {
     let (old, new) = if added { (None, Some(side.spec.file.clone())) } else { (Some(side.spec.file.clone()), None) };
     ApiDiff { name: name.to_string(), old, new, changes: vec![change] }
 }
+
+/// Two spec files as the API `name` (crates `<name>-client`, `<name>-server`); the paths are
+/// relative to `root` and name the specs in locations as given.
+pub fn compare_files(root: &Path, old: &str, new: &str, name: &str) -> Result<report::Report, crate::Error> {
+    let (a, b) = cli::both(Side::load(&root.join(old), old, name), Side::load(&root.join(new), new, name))?;
+    let diff = diff(name, &a, &b);
+    let crates = versions::crates(&diff, &versions::Record::new(), None);
+    Ok(report::Report::new(format!("`{old}` -> `{new}`"), vec![(diff, crates)]))
+}

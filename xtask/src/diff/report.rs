@@ -147,6 +147,9 @@ fn counts(c: &Counts) -> String {
 }
 
 fn version_cell(c: &CrateVersion) -> String {
-    let status = if c.bumped_enough() { String::new() } else { format!(", record says {}", c.current) };
+    let status = match c.current {
+        Some(v) if !c.bumped_enough() => format!(", {} says {v}", super::versions::RECORD),
+        _ => String::new(),
+    };
     format!("{} -> {} ({}{status})", c.base, c.required, c.bump.as_str())
 }

@@ -121,20 +121,21 @@ pub struct CrateVersion {
     pub bump: Bump,
     /// The version at the base revision.
     pub base: Version,
-    /// The version in the working tree's record.
-    pub current: Version,
+    /// The version in the working tree's record (absent when comparing two files).
+    pub current: Option<Version>,
     /// The least version the changes require.
     pub required: Version,
 }
 
 impl CrateVersion {
     pub fn bumped_enough(&self) -> bool {
-        self.current >= self.required
+        self.current.is_none_or(|v| v >= self.required)
     }
 }
 
-/// The client and server crate of one API diff, against the base and current records.
-pub fn crates(diff: &ApiDiff, base: &Record, current: &Record) -> Vec<CrateVersion> {
+/// The client and server crate of one API diff, against the base record and, when there is one,
+/// the current record.
+pub fn crates(diff: &ApiDiff, base: &Record, current: Option<&Record>) -> Vec<CrateVersion> {
     ["client", "server"]
         .iter()
         .map(|side| {
@@ -142,7 +143,7 @@ pub fn crates(diff: &ApiDiff, base: &Record, current: &Record) -> Vec<CrateVersi
             let effect = diff.crate_effect(*side == "server");
             let base_version = version_of(base, &name);
             let bump = Bump::required(effect, base_version);
-            let current = version_of(current, &name);
+            let current = current.map(|r| version_of(r, &name));
             CrateVersion { required: base_version.bumped(bump), name, effect, bump, base: base_version, current }
         })
         .collect()
