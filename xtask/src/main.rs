@@ -13,8 +13,10 @@ const USAGE: &str = "usage:
   cargo xtask generate --spec PATH --out DIR [--name NAME]
                                        generate <NAME>-client and <NAME>-server for any OpenAPI 3.0 file
   cargo xtask mock VENDOR [--port N]   serve VENDOR's documented examples on 127.0.0.1 (default port 8080)
-  cargo xtask test [ARGS]              install the spec validator (PyPI, into target/), run `cargo test --workspace ARGS`,
-                                       then clippy and rustdoc over the workspace with warnings denied
+  cargo xtask test [ARGS]              install the spec validator (PyPI) and cargo-semver-checks (crates.io) into target/,
+                                       run `cargo test --workspace ARGS`, then clippy and rustdoc over the workspace with
+                                       warnings denied, then the semver oracle
+  cargo xtask semver-oracle            check the crate bumps `diff` predicts for tests/corpus/diff/ against cargo-semver-checks
   cargo xtask fuzz [--cases N] [--seed S] [--compile K] [--timeout SECS]
                                        mutate real specs and run the generator on each, bounded in time and
                                        memory: every case must generate or fail with located errors
@@ -59,12 +61,14 @@ fn dispatch(args: &[String]) -> Result<(), Error> {
         Some("bench") => bench::run(&root, &args[1..]),
         Some("fuzz") => fuzz::run(&root, &args[1..]),
         Some("diff") => xtask::diff::cli::run(&root, &args[1..]),
+        Some("semver-oracle") => xtask::diff::oracle::run(&root),
         _ => Err(Error::Usage(USAGE.into())),
     }
 }
 
 /// Runs every test with the Python validator the spec tests need, installed into a venv under
-/// `target/` so a fresh clone needs nothing but cargo and python3.
+/// `target/` so a fresh clone needs nothing but cargo and python3; cargo-semver-checks for the
+/// semver oracle goes to `target/tools` the same way.
 fn test(root: &Path, args: &[String]) -> Result<(), Error> {
     let venv = root.join("target/spec-validator");
     let python = venv.join("bin/python");
@@ -76,10 +80,11 @@ fn test(root: &Path, args: &[String]) -> Result<(), Error> {
         std::fs::write(&marker, requirements).map_err(|e| Error::Io(format!("cannot write {}", marker.display()), e))?;
     }
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    xtask::diff::oracle::install(root, &cargo)?;
     let mut cmd = Command::new(&cargo);
     cmd.args(["test", "--workspace"]).args(args).env("SPEC_VALIDATOR_PYTHON", &python).current_dir(root);
     let (tally, tested) = run_tests(&mut cmd)?;
-    let linted = tested.and_then(|()| lint(root, &cargo));
+    let linted = tested.and_then(|()| lint(root, &cargo)).and_then(|()| xtask::diff::oracle::run(root));
     // Last, alone on its line: the totals over every test binary of the workspace.
     println!("\ncargo xtask test: {} passed, {} failed, {} skipped", tally.passed, tally.failed, tally.ignored);
     linted

@@ -10,6 +10,7 @@
 mod classes;
 pub mod cli;
 mod compare;
+pub mod oracle;
 pub mod report;
 pub mod versions;
 
