@@ -128,7 +128,8 @@ impl<'a> Cx<'a> {
                 let n = new_left.remove(i);
                 let owner = Owner::Operation(n.operation_id.clone());
                 let msg = format!("`{} {}`: operationId `{}` -> `{}`", n.method.as_str(), n.path, o.operation_id, n.operation_id);
-                let kind = if o.fn_name == n.fn_name { Kind::Documentation } else { Kind::OperationRenamed };
+                // The Rust names follow the operationId; a change of case alone may leave them as they were.
+                let kind = if o.plan.method == n.plan.method { Kind::Documentation } else { Kind::OperationRenamed };
                 self.push(kind, &owner, In::New, &(op_pointer(n) + "/operationId"), msg);
                 pairs.push((o, n));
                 false
@@ -193,14 +194,14 @@ impl<'a> Cx<'a> {
             let at = param_pointer(self.new, n, q);
             let what = format!("{} parameter `{}`", location_name(q.location), q.name);
             let Some(p) = o.params.iter().find(|p| key(p) == key(q)) else {
-                let kind = if q.required { Kind::ParameterAddedRequired } else { Kind::ParameterAddedOptional };
-                let msg = format!("{what} added ({})", if q.required { "required" } else { "optional" });
+                let kind = if required(q) { Kind::ParameterAddedRequired } else { Kind::ParameterAddedOptional };
+                let msg = format!("{what} added ({})", if required(q) { "required" } else { "optional" });
                 self.push(kind, owner, In::New, &at, msg);
                 continue;
             };
-            if p.required != q.required {
-                let kind = if q.required { Kind::ParameterRequired } else { Kind::ParameterOptional };
-                self.push(kind, owner, In::New, &at, format!("{what} made {}", if q.required { "required" } else { "optional" }));
+            if required(p) != required(q) {
+                let kind = if required(q) { Kind::ParameterRequired } else { Kind::ParameterOptional };
+                self.push(kind, owner, In::New, &at, format!("{what} made {}", if required(q) { "required" } else { "optional" }));
             }
             if let Some(kind) = retyped(&p.ty, &q.ty) {
                 let kind = if kind == Kind::FormatChanged { kind } else { Kind::ParameterRetyped };
@@ -508,6 +509,7 @@ fn json_type(p: Primitive) -> &'static str {
         Primitive::Bool => "boolean",
         Primitive::I32 | Primitive::I64 | Primitive::U32 | Primitive::U64 => "integer",
         Primitive::F32 | Primitive::F64 => "number",
+        Primitive::Unit => "null",
     }
 }
 
@@ -546,6 +548,10 @@ fn limit_changes(a: &Constraints, b: &Constraints) -> (Vec<String>, Vec<String>)
         if b.multiple_of.is_none() { loose.push(text) } else { tight.push(text) }
     }
     (tight, loose)
+}
+
+fn required(p: &Param) -> bool {
+    !p.presence.is_optional()
 }
 
 fn op_pointer(op: &Operation) -> String {
