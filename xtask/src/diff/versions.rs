@@ -148,3 +148,30 @@ pub fn crates(diff: &ApiDiff, base: &Record, current: Option<&Record>) -> Vec<Cr
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(effect: Option<Class>, base: &str, expected: &str) {
+        let base = Version::parse(base).expect("a version");
+        let bump = Bump::required(effect, base);
+        assert_eq!(base.bumped(bump).to_string(), expected, "{effect:?} from {base}");
+    }
+
+    #[test]
+    fn cargo_rules_below_and_above_one() {
+        check(Some(Class::Breaking), "0.1.3", "0.2.0");
+        check(Some(Class::NonBreaking), "0.1.3", "0.1.4");
+        check(Some(Class::Information), "0.1.3", "0.1.4");
+        check(None, "0.1.3", "0.1.3");
+        check(Some(Class::Breaking), "1.2.3", "2.0.0");
+    }
+
+    #[test]
+    fn record_round_trips_and_rejects_non_versions() {
+        let record = parse("{\"a-client\": \"0.2.1\"}", "v.json").expect("valid");
+        assert_eq!(render(&record), "{\n  \"a-client\": \"0.2.1\"\n}\n");
+        assert!(parse("{\"a-client\": \"0.2\"}", "v.json").unwrap_err().contains("`0.2` is not a version"));
+    }
+}
