@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::classes::{Kind, Usage};
 use super::{Change, Location, Side};
 use crate::model::{
-    Additional, Constraints, Content, Field, Operation, Param, ParamLocation, Primitive, Response, Status, TypeDef, TypeKind,
+    Additional, Api, Constraints, Content, Field, Operation, Param, ParamLocation, Primitive, Response, Status, TypeDef, TypeKind,
     TypeRef,
 };
 use crate::spec::push_pointer;
@@ -74,6 +74,16 @@ impl<'a> Cx<'a> {
         };
         let effects = kind.effects(usage);
         self.out.push(Change { kind, operation, schema, used_by, message, location, effects, rust: kind.rust_note().to_string() });
+    }
+
+    /// `retyped`, except that a schema swapped for another of the same wire shape (a renamed or
+    /// merged component) is a rename: nothing changes over HTTP.
+    fn retype(&self, a: &TypeRef, b: &TypeRef) -> Option<Kind> {
+        let kind = retyped(a, b)?;
+        if kind == Kind::MemberRetyped && same_wire(&self.old.api, a, &self.new.api, b, 0) {
+            return Some(Kind::TypeRenamed);
+        }
+        Some(kind)
     }
 
     fn api(&mut self) {
@@ -203,8 +213,8 @@ impl<'a> Cx<'a> {
                 let kind = if required(q) { Kind::ParameterRequired } else { Kind::ParameterOptional };
                 self.push(kind, owner, In::New, &at, format!("{what} made {}", if required(q) { "required" } else { "optional" }));
             }
-            if let Some(kind) = retyped(&p.ty, &q.ty) {
-                let kind = if kind == Kind::FormatChanged { kind } else { Kind::ParameterRetyped };
+            if let Some(kind) = self.retype(&p.ty, &q.ty) {
+                let kind = if kind == Kind::MemberRetyped { Kind::ParameterRetyped } else { kind };
                 self.push(kind, owner, In::New, &at, format!("{what}: {} -> {}", show(&p.ty), show(&q.ty)));
             }
             if (p.style, p.explode) != (q.style, q.explode) {
@@ -293,9 +303,11 @@ impl<'a> Cx<'a> {
                 self.push(added, owner, In::New, &p, format!("{what}: media type `{}` added", d.media_type));
                 continue;
             };
+            let renamed = matches!((&c.ty, &d.ty), (Some(x), Some(y)) if self.retype(x, y) == Some(Kind::TypeRenamed));
             if c.ty != d.ty || c.kind != d.kind {
                 let msg = format!("{what} `{}`: {} -> {}", d.media_type, show_opt(&c.ty), show_opt(&d.ty));
-                self.push(Kind::BodyRetyped, owner, In::New, &p, msg);
+                let kind = if renamed && c.kind == d.kind { Kind::TypeRenamed } else { Kind::BodyRetyped };
+                self.push(kind, owner, In::New, &p, msg);
             }
             if examples(&c.examples) != examples(&d.examples) {
                 self.push(Kind::Documentation, owner, In::New, &p, format!("{what} `{}`: examples", d.media_type));
@@ -389,7 +401,7 @@ impl<'a> Cx<'a> {
                 }
             }
             (TypeKind::Alias { ty: a, constraints: ca }, TypeKind::Alias { ty: b, constraints: cb }) => {
-                if let Some(kind) = retyped(a, b) {
+                if let Some(kind) = self.retype(a, b) {
                     self.push(kind, owner, In::New, &t.origin, format!("`{name}`: {} -> {}", show(a), show(b)));
                 }
                 self.limits(owner, In::New, &t.origin, &format!("`{name}`"), ca, cb);
@@ -412,7 +424,7 @@ impl<'a> Cx<'a> {
         flag(self, f.nullable != g.nullable, Kind::MemberNullable, Kind::MemberNotNullable, g.nullable, "nullable");
         flag(self, f.read_only != g.read_only, Kind::ReadOnlyAdded, Kind::WriteOnlyAdded, g.read_only, "readOnly");
         flag(self, f.write_only != g.write_only, Kind::WriteOnlyAdded, Kind::ReadOnlyAdded, g.write_only, "writeOnly");
-        if let Some(kind) = retyped(&f.ty, &g.ty) {
+        if let Some(kind) = self.retype(&f.ty, &g.ty) {
             self.push(kind, owner, In::New, at, format!("{what}: {} -> {}", show(&f.ty), show(&g.ty)));
         }
         self.limits(owner, In::New, at, what, &f.constraints, &g.constraints);
@@ -500,6 +512,49 @@ fn retyped(a: &TypeRef, b: &TypeRef) -> Option<Kind> {
         (TypeRef::Primitive(p), TypeRef::Primitive(q)) if json_type(*p) == json_type(*q) => Some(Kind::FormatChanged),
         (TypeRef::Array(p), TypeRef::Array(q)) | (TypeRef::Map(p), TypeRef::Map(q)) => retyped(p, q),
         _ => Some(Kind::MemberRetyped),
+    }
+}
+
+/// Whether `a` (in `old`) and `b` (in `new`) accept and produce the same JSON, whatever their
+/// names: enums with the same values, objects with the same members, and so on.
+fn same_wire(old: &Api, a: &TypeRef, new: &Api, b: &TypeRef, depth: u8) -> bool {
+    const DEEPEST: u8 = 8;
+    if depth > DEEPEST {
+        return false;
+    }
+    let again = |x: &TypeRef, y: &TypeRef| same_wire(old, x, new, y, depth + 1);
+    match (a, b) {
+        (TypeRef::Named(x), TypeRef::Named(y)) => {
+            let (Some(s), Some(t)) = (old.types.iter().find(|d| &d.name == x), new.types.iter().find(|d| &d.name == y)) else {
+                return false;
+            };
+            match (&s.kind, &t.kind) {
+                (TypeKind::StringEnum(p), TypeKind::StringEnum(q)) => {
+                    p.iter().map(|v| &v.value).collect::<BTreeSet<_>>() == q.iter().map(|v| &v.value).collect::<BTreeSet<_>>()
+                }
+                (TypeKind::IntEnum(p), TypeKind::IntEnum(q)) => {
+                    p.iter().map(|v| v.value).collect::<BTreeSet<_>>() == q.iter().map(|v| v.value).collect::<BTreeSet<_>>()
+                }
+                (TypeKind::Alias { ty: p, constraints: c }, TypeKind::Alias { ty: q, constraints: d }) => c == d && again(p, q),
+                (TypeKind::Struct(p), TypeKind::Struct(q)) => {
+                    p.constraints == q.constraints
+                        && std::mem::discriminant(&p.additional) == std::mem::discriminant(&q.additional)
+                        && p.fields.len() == q.fields.len()
+                        && p.fields.iter().all(|f| {
+                            q.fields.iter().any(|g| {
+                                g.json_name == f.json_name && (g.required, g.nullable, g.read_only, g.write_only) == (f.required, f.nullable, f.read_only, f.write_only) && g.constraints == f.constraints && again(&f.ty, &g.ty)
+                            })
+                        })
+                }
+                (TypeKind::Union(p), TypeKind::Union(q)) => {
+                    (p.discriminator == q.discriminator && p.any_of == q.any_of && p.variants.len() == q.variants.len())
+                        && p.variants.iter().zip(&q.variants).all(|(v, w)| v.tags == w.tags && again(&v.ty, &w.ty))
+                }
+                _ => false,
+            }
+        }
+        (TypeRef::Array(x), TypeRef::Array(y)) | (TypeRef::Map(x), TypeRef::Map(y)) => again(x, y),
+        _ => a == b,
     }
 }
 
