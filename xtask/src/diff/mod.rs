@@ -2,7 +2,7 @@
 //! semver bump each generated crate needs.
 //!
 //! Both sides go through the same loader and model as `regenerate`; the comparison walks the two
-//! models ([`compare`]), locates each change in the spec it comes from, and classifies it twice
+//! models (`compare.rs`), locates each change in the spec it comes from, and classifies it twice
 //! over HTTP (existing callers, server implementors) and twice in Rust (the client and the server
 //! crate). [`report`] renders the result as Markdown or JSON; [`versions`] keeps the crates'
 //! versions; [`oracle`] checks the Rust predictions against cargo-semver-checks.
