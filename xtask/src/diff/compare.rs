@@ -61,7 +61,13 @@ impl<'a> Cx<'a> {
         }
     }
 
-    fn push(&mut self, kind: Kind, owner: &Owner, at: In, pointer: &str, message: String) {
+    fn push(&mut self, kind: Kind, owner: &Owner, at: In, pointer: &str, mut message: String) {
+        if let Owner::Schema(name) = owner {
+            let marker = Some(TypeRef::Named(name.clone()));
+            if self.old.api.error_in_success == marker || self.new.api.error_in_success == marker {
+                message.push_str(" (the `x-error-in-200` schema: clients tell errors sent with 2xx from successes by it)");
+            }
+        }
         let location: Location = self.side(at).locate(pointer);
         let (operation, schema, usage, used_by) = match owner {
             Owner::Api => (None, None, Usage::NONE, Vec::new()),
