@@ -201,7 +201,7 @@ impl Kind {
             ReadOnlyAdded => flow((B, N), (N, B), B, B, "the field's type or secrecy may change"),
             WriteOnlyAdded => flow((N, B), (B, N), B, B, "the field's type or secrecy may change"),
             AdditionalChanged => flow((B, B), (B, B), B, B, "the struct's extra-keys map or `deny_unknown_fields` changes"),
-            EnumValueAdded => flow((N, B), (B, N), B, B, "a new enum variant (exhaustive enums)"),
+            EnumValueAdded => flow((N, B), (B, N), N, B, "a new variant: `#[non_exhaustive]` in the client, exhaustive in the server"),
             EnumValueRemoved => flow((B, N), (N, B), B, B, "an enum variant disappears"),
             UnionVariantAdded => flow((N, B), (B, N), B, B, "a new union variant (exhaustive enums)"),
             UnionVariantRemoved => flow((B, N), (N, B), B, B, "a union variant disappears"),
