@@ -172,8 +172,8 @@ impl<'a> Cx<'a> {
             let msg = format!("`{} {}` -> `{} {}`", o.method.as_str(), o.path, n.method.as_str(), n.path);
             self.push(Kind::OperationMoved, &owner, In::New, &at, msg);
         }
-        if (&o.summary, &o.description, &o.tags) != (&n.summary, &n.description, &n.tags) {
-            self.push(Kind::Documentation, &owner, In::New, &at, "summary, description or tags changed".into());
+        if (&o.summary, &o.description) != (&n.summary, &n.description) {
+            self.push(Kind::Documentation, &owner, In::New, &at, "summary or description changed".into());
         }
         if o.deprecated != n.deprecated {
             self.push(Kind::Deprecated, &owner, In::New, &at, deprecation("operation", n.deprecated));
@@ -402,8 +402,8 @@ impl<'a> Cx<'a> {
                     self.push(Kind::UnionVariantAdded, owner, In::New, &t.origin, format!("`{name}`: variant {} added", show(&w.ty)));
                 }
                 let tags = |u: &crate::model::Union| u.variants.iter().map(|v| (show(&v.ty), v.tags.clone())).collect::<BTreeMap<_, _>>();
-                if a.discriminator != b.discriminator || a.any_of != b.any_of || tags(a).iter().any(|(k, v)| tags(b).get(k).is_some_and(|w| w != v)) {
-                    self.push(Kind::DiscriminatorChanged, owner, In::New, &t.origin, format!("`{name}`: discriminator, its mapping, or oneOf/anyOf changed"));
+                if a.discriminator != b.discriminator || tags(a).iter().any(|(k, v)| tags(b).get(k).is_some_and(|w| w != v)) {
+                    self.push(Kind::DiscriminatorChanged, owner, In::New, &t.origin, format!("`{name}`: discriminator or its mapping changed"));
                 }
             }
             (TypeKind::Alias { ty: a, constraints: ca }, TypeKind::Alias { ty: b, constraints: cb }) => {
@@ -553,7 +553,7 @@ fn same_wire(old: &Api, a: &TypeRef, new: &Api, b: &TypeRef, depth: u8) -> bool 
                         })
                 }
                 (TypeKind::Union(p), TypeKind::Union(q)) => {
-                    (p.discriminator == q.discriminator && p.any_of == q.any_of && p.variants.len() == q.variants.len())
+                    (p.discriminator == q.discriminator && p.variants.len() == q.variants.len())
                         && p.variants.iter().zip(&q.variants).all(|(v, w)| v.tags == w.tags && again(&v.ty, &w.ty))
                 }
                 _ => false,

@@ -115,7 +115,7 @@ fn generate(root: &Path, work: &Path, side: &str, cases: &[String]) -> Result<()
     let templates = write::Templates::load(&root.join("templates"))?;
     let dir = work.join(side);
     // From `work/side/<crate>/x` to `support/`.
-    let layout = Layout { dir: PathBuf::new(), workspace: false, support_path: "../../../../support".into(), versions: Default::default() };
+    let layout = Layout { dir: PathBuf::new(), workspace: false, support_path: "../../../../support".into(), command: crate::GeneratedBy::Generate, versions: Default::default() };
     let mut files = write::Files::new();
     let mut owned = Vec::new();
     for case in cases {
