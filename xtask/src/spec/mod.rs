@@ -1,6 +1,7 @@
 //! Spec loading: YAML text to an `openapiv3::OpenAPI`, with every problem located.
 
 pub mod diagnostic;
+pub mod json;
 pub mod yaml;
 
 use std::path::Path;
@@ -54,8 +55,9 @@ pub fn parse(text: &str, file: &str) -> Result<Spec, Diagnostics> {
         pointer: pointer.to_string(),
         message,
     };
-    let doc = yaml::parse(text).map_err(|e| {
-        Diagnostics(vec![at(e.pos.line, e.pos.col, &e.pointer, format!("invalid YAML: {}", e.message))])
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let doc = parse_document(text, Path::new(file)).map_err(|(kind, e)| {
+        Diagnostics(vec![at(e.pos.line, e.pos.col, &e.pointer, format!("invalid {kind}: {}", e.message))])
     })?;
     check_version(&doc).map_err(|(pointer, message)| {
         let pos = doc.pos(&pointer);
@@ -68,6 +70,20 @@ pub fn parse(text: &str, file: &str) -> Result<Spec, Diagnostics> {
         Diagnostics(vec![at(pos.line, pos.col, &pointer, message)])
     })?;
     Ok(Spec { file: file.to_string(), doc, openapi })
+}
+
+/// JSON (a document that starts with `{` or a `.json` file) goes through the JSON parser, the rest
+/// through YAML; a `{` document that is not JSON may still be YAML's flow style.
+fn parse_document(text: &str, path: &Path) -> Result<Document, (&'static str, yaml::YamlError)> {
+    let is_json_file = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    if is_json_file || text.trim_start().starts_with('{') {
+        match json::parse(text) {
+            Ok(doc) => return Ok(doc),
+            Err(e) if is_json_file => return Err(("JSON", e)),
+            Err(_) => {}
+        }
+    }
+    yaml::parse(text).map_err(|e| ("YAML", e))
 }
 
 fn check_version(doc: &Document) -> Result<(), (String, String)> {

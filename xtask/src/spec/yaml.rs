@@ -26,6 +26,24 @@ pub struct Document {
 }
 
 impl Document {
+    pub fn new(value: Value, positions: HashMap<String, Pos>) -> Self {
+        Document { value, positions }
+    }
+
+    /// Gives the nodes under `to` the positions of the nodes under `from`, for a subtree that
+    /// normalisation copied or moved.
+    pub fn copy_positions(&mut self, from: &str, to: &str) {
+        let moved: Vec<(String, Pos)> = self
+            .positions
+            .iter()
+            .filter_map(|(p, pos)| {
+                let rest = p.strip_prefix(from)?;
+                (rest.is_empty() || rest.starts_with('/')).then(|| (format!("{to}{rest}"), *pos))
+            })
+            .collect();
+        self.positions.extend(moved);
+    }
+
     /// The position of the node at `pointer`, or of its nearest ancestor that has one.
     pub fn pos(&self, pointer: &str) -> Pos {
         let mut p = pointer;
