@@ -62,6 +62,8 @@ pub fn workspace_files(root: &Path) -> Result<Files, Error> {
         let layout = Layout { dir: PathBuf::from(out), workspace: true, support_path: String::new(), command: GeneratedBy::Regenerate, versions: versions.clone() };
         for (name, source) in specs_in(root, specs)? {
             match load_api(&root.join(&source), &source, &name) {
+                // The project's own specs are held to `--deny-warnings`.
+                Ok(mut api) if !api.warnings.is_empty() => diagnostics.0.append(&mut api.warnings),
                 Ok(api) => files.append(&mut render_crates(&api, &templates, &layout)?),
                 Err(mut d) => diagnostics.0.append(&mut d.0),
             }

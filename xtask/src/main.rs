@@ -10,8 +10,9 @@ use xtask::{Error, GeneratedBy, Layout, load_api, project_root, regenerate, rend
 
 const USAGE: &str = "usage:
   cargo xtask regenerate [--check]     regenerate generated/ from specs/ (--check: write nothing, fail if stale)
-  cargo xtask generate --spec PATH --out DIR [--name NAME]
-                                       generate <NAME>-client and <NAME>-server for any OpenAPI 3.0 file
+  cargo xtask generate --spec PATH --out DIR [--name NAME] [--deny-warnings]
+                                       generate <NAME>-client and <NAME>-server for any OpenAPI 3.0 or 3.1 file
+                                       (warnings are printed; --deny-warnings makes them fail the run)
   cargo xtask mock VENDOR [--port N]   serve VENDOR's documented examples on 127.0.0.1 (default port 8080)
   cargo xtask test [ARGS]              install the spec validator (PyPI) and cargo-semver-checks (crates.io) into target/,
                                        run `cargo test --workspace ARGS`, then clippy and rustdoc over the workspace with
@@ -170,6 +171,13 @@ fn generate(root: &Path, args: &[String]) -> Result<(), Error> {
     let stem = spec_path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let name = flag(args, "--name").map(str::to_string).unwrap_or(stem);
     let api = load_api(spec_path, spec, &name).map_err(Error::Spec)?;
+    if !api.warnings.is_empty() {
+        let warnings = xtask::spec::Diagnostics(api.warnings.clone());
+        if args.iter().any(|a| a == "--deny-warnings") {
+            return Err(Error::Spec(warnings));
+        }
+        eprintln!("{warnings}");
+    }
     let out = std::path::absolute(out).map_err(|e| Error::Io(format!("cannot resolve {out}"), e))?;
     let support = root.join("support");
     let layout = Layout { dir: PathBuf::new(), workspace: false, support_path: relative(&out.join("x"), &support), command: GeneratedBy::Generate, versions: Default::default() };

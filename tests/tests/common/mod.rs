@@ -28,7 +28,7 @@ pub fn check_file(expected: &Path, actual: &str) {
     );
 }
 
-/// The corpus specs of one kind (`types`, `errors`), as (stem, path relative to the root).
+/// The corpus specs (YAML or JSON) of one kind (`types`, `errors`), as (stem, path relative to the root).
 pub fn corpus(kind: &str) -> Vec<(String, PathBuf)> {
     let dir = root().join("tests/corpus").join(kind);
     let mut out: Vec<(String, PathBuf)> = std::fs::read_dir(&dir)
@@ -36,7 +36,7 @@ pub fn corpus(kind: &str) -> Vec<(String, PathBuf)> {
         .filter_map(|e| e.ok())
         .filter_map(|e| {
             let name = e.file_name().to_string_lossy().into_owned();
-            let stem = name.strip_suffix(".yaml")?.to_string();
+            let stem = name.strip_suffix(".yaml").or_else(|| name.strip_suffix(".json"))?.to_string();
             Some((stem, PathBuf::from("tests/corpus").join(kind).join(name)))
         })
         .collect();

@@ -46,15 +46,17 @@ pub fn build(spec: &Spec, name: &str, source: &str) -> Result<Api, Diagnostics> 
         operations,
         types: std::mem::take(&mut b.schemas.types).into_values().collect(),
         error_in_success,
+        warnings: Vec::new(),
     };
-    let mut errors = b.errors;
-    errors.append(&mut b.schemas.errors);
-    errors.append(&mut plan::plan(&mut api, spec, &pointers));
-    if !errors.is_empty() {
-        errors.sort_by(|a, b| (a.line, a.col, &a.pointer).cmp(&(b.line, b.col, &b.pointer)));
-        errors.dedup();
-        return Err(Diagnostics(errors));
+    let mut found = Diagnostics(spec.warnings.clone());
+    found.0.append(&mut b.errors);
+    found.0.append(&mut b.schemas.errors);
+    found.0.append(&mut plan::plan(&mut api, spec, &pointers));
+    found.sort();
+    if found.has_errors() {
+        return Err(found);
     }
+    api.warnings = found.0;
     Ok(api)
 }
 
@@ -99,6 +101,10 @@ impl<'a> Builder<'a> {
         self.errors.push(self.spec.error(pointer, message));
     }
 
+    fn warn(&mut self, pointer: &str, message: impl Into<String>) {
+        self.errors.push(self.spec.warning(pointer, message));
+    }
+
     fn components(&self) -> Option<&'a Components> {
         self.spec.openapi.components.as_ref()
     }
@@ -107,7 +113,7 @@ impl<'a> Builder<'a> {
         for key in ["callbacks", "links"] {
             if let Some(Value::Object(m)) = self.spec.raw(&format!("/components/{key}")) {
                 if !m.is_empty() {
-                    self.error(&format!("/components/{key}"), format!("`{key}` are not supported by this generator"));
+                    self.warn(&format!("/components/{key}"), format!("`{key}` are ignored by this generator"));
                 }
             }
         }
@@ -207,7 +213,7 @@ impl<'a> Builder<'a> {
         schemes: &[SecurityScheme],
     ) -> Operation {
         if !op.callbacks.is_empty() {
-            self.error(&push_pointer(at, "callbacks"), "callbacks are not supported by this generator");
+            self.warn(&push_pointer(at, "callbacks"), "callbacks are ignored by this generator: no receiver is generated for them");
         }
         let hint = type_ident(&operation_id);
         let params = self.parameters(at, path, shared, op, &hint);
@@ -533,14 +539,17 @@ impl<'a> Builder<'a> {
             list.push((Status::Default, "default".into(), d));
         }
         if op.responses.responses.is_empty() && op.responses.default.is_none() {
-            self.error(&at, "an operation needs at least one response");
+            // OpenAPI 3.0 requires one; 3.1 and generators of free-form responses (dropshot) leave none.
+            self.warn(&at, "no response is documented: read as `2XX` with no body");
+            let description = "Any success (the spec documents no response).".to_string();
+            return vec![Response { status: Status::Range(2), description, contents: Vec::new(), headers: Vec::new() }];
         }
         let mut out = Vec::new();
         for (status, key, r) in list {
             let here = push_pointer(&at, &key);
             let Some((here, response)) = self.resolve_response(&here, r) else { continue };
             if !response.links.is_empty() {
-                self.error(&push_pointer(&here, "links"), "response `links` are not supported by this generator");
+                self.warn(&push_pointer(&here, "links"), "response `links` are ignored by this generator: follow them by hand");
             }
             let suffix = match status {
                 Status::Code(c) if (200..300).contains(&c) && c != 200 => format!("Response{c}"),
@@ -577,10 +586,7 @@ impl<'a> Builder<'a> {
         let mut out = Vec::new();
         for (name, h) in headers {
             let here = push_pointer(&push_pointer(at, "headers"), name);
-            let ReferenceOr::Item(h) = h else {
-                self.error(&here, "a `$ref` response header is not supported");
-                continue;
-            };
+            let Some((here, h)) = self.resolve_header(&here, h) else { continue };
             let schema_ptr = push_pointer(&here, "schema");
             let Some(schema) = self.spec.raw(&schema_ptr).cloned() else {
                 self.error(&here, "a response header needs a `schema`");
@@ -590,6 +596,22 @@ impl<'a> Builder<'a> {
             out.push(ResponseHeader { name: name.clone(), description: h.description.clone(), required: h.required, ty });
         }
         out
+    }
+
+    fn resolve_header(&mut self, at: &str, h: &ReferenceOr<openapiv3::Header>) -> Option<(String, openapiv3::Header)> {
+        match h {
+            ReferenceOr::Item(h) => Some((at.to_string(), h.clone())),
+            ReferenceOr::Reference { reference } => {
+                let name = self.component_ref(at, reference, "headers")?;
+                match self.components().and_then(|c| c.headers.get(&name)) {
+                    Some(ReferenceOr::Item(h)) => Some((push_pointer("/components/headers", &name), h.clone())),
+                    _ => {
+                        self.error(&push_pointer(at, "$ref"), format!("unresolvable `$ref`: `{reference}` does not exist"));
+                        None
+                    }
+                }
+            }
+        }
     }
 
     /// `x-pagination` of a list operation:

@@ -34,6 +34,8 @@ pub struct Api {
     pub types: Vec<TypeDef>,
     /// Set when the vendor reports errors inside 2xx bodies (`x-error-in-200`).
     pub error_in_success: Option<TypeRef>,
+    /// What the generator read differently from the spec as written, located.
+    pub warnings: Vec<crate::spec::Diagnostic>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -45,6 +45,7 @@ pub struct Schemas<'a> {
     /// Component name -> Rust type name.
     components: BTreeMap<String, String>,
     pub types: BTreeMap<String, TypeDef>,
+    /// Errors and warnings.
     pub errors: Vec<Diagnostic>,
 }
 
@@ -140,6 +141,10 @@ impl<'a> Schemas<'a> {
         self.errors.push(self.spec.error(pointer, message));
     }
 
+    fn warn(&mut self, pointer: &str, message: impl Into<String>) {
+        self.errors.push(self.spec.warning(pointer, message));
+    }
+
     /// The type of the schema at `pointer`; inline objects, enums and unions become named types
     /// called `hint` (made unique).
     pub fn type_of(&mut self, pointer: &str, schema: &Value, hint: &str) -> TypeRef {
@@ -171,6 +176,13 @@ impl<'a> Schemas<'a> {
     /// [`Self::check_cycles`], not followed forever.
     fn usage_through(&self, schema: &Value, seen: &mut BTreeSet<String>) -> Usage {
         let Some(obj) = schema.as_object() else { return Usage::default() };
+        if let Some(target) = obj.get("$ref").and(self.ref_target(obj)) {
+            // OpenAPI 3.0: siblings of `$ref` are ignored (a warning says so).
+            if !seen.insert(target.clone()) {
+                return Usage::default();
+            }
+            return self.usage_through(&self.spec.raw(&target).cloned().unwrap_or_default(), seen);
+        }
         let flag = |k: &str| obj.get(k).and_then(Value::as_bool).unwrap_or(false);
         let mut usage = Usage {
             nullable: flag("nullable"),
@@ -216,9 +228,9 @@ impl<'a> Schemas<'a> {
             return None;
         };
         if obj.contains_key("$ref") {
-            if let Some(key) = obj.keys().find(|k| *k != "$ref") {
+            if let Some(key) = obj.keys().find(|k| *k != "$ref" && !k.starts_with("x-")) {
                 let at = push_pointer(pointer, key);
-                self.error(&at, format!("`{key}` beside `$ref` is ignored by OpenAPI 3.0; wrap the `$ref` in `allOf`"));
+                self.warn(&at, format!("`{key}` beside `$ref` is ignored (OpenAPI 3.0); wrap the `$ref` in `allOf` to apply it"));
             }
             return Some(obj);
         }
@@ -273,7 +285,7 @@ impl<'a> Schemas<'a> {
                     TypeRef::Array(Box::new(item))
                 }
                 None => {
-                    self.error(pointer, "an array schema needs `items`");
+                    self.warn(pointer, "an array schema without `items`: its items are read as any JSON value");
                     TypeRef::Array(Box::new(TypeRef::Any))
                 }
             },
@@ -299,11 +311,19 @@ impl<'a> Schemas<'a> {
                 "" | "int64" => Primitive::I64,
                 other => {
                     let at = push_pointer(pointer, "format");
-                    self.error(&at, format!("unknown integer format `{other}` (int32, int64, uint32, uint64)"));
+                    self.warn(&at, format!("unknown integer format `{other}` is read as `int64` (known: int32, int64, uint32, uint64)"));
                     Primitive::I64
                 }
             }),
-            Some("number") => TypeRef::Primitive(if format == "float" { Primitive::F32 } else { Primitive::F64 }),
+            Some("number") => TypeRef::Primitive(match format {
+                "float" => Primitive::F32,
+                "" | "double" => Primitive::F64,
+                other => {
+                    let at = push_pointer(pointer, "format");
+                    self.warn(&at, format!("unknown number format `{other}` is read as `double` (known: float, double)"));
+                    Primitive::F64
+                }
+            }),
             Some("boolean") => TypeRef::Primitive(Primitive::Bool),
             None => TypeRef::Any,
             Some(other) => {
@@ -317,9 +337,12 @@ impl<'a> Schemas<'a> {
     /// Defines the named type `name` for the schema at `pointer`.
     fn define(&mut self, name: String, pointer: &str, schema: &Value, hint: &str) {
         let Some(obj) = self.check(pointer, schema) else { return };
+        let mut description = obj.get("description").and_then(Value::as_str).map(str::to_string);
         let kind = if obj.contains_key("$ref") || !needs_definition(obj) || only_null(obj) {
             let ty = self.type_of(pointer, schema, &format!("{hint}Inner"));
             TypeKind::Alias { ty, constraints: constraints(obj) }
+        } else if obj.contains_key("enum") && obj.get("type").and_then(Value::as_str) == Some("number") {
+            self.number_enum(pointer, obj, &mut description)
         } else if obj.contains_key("enum") {
             self.enumeration(pointer, obj)
         } else if obj.contains_key("oneOf") || obj.contains_key("anyOf") {
@@ -327,7 +350,6 @@ impl<'a> Schemas<'a> {
         } else {
             TypeKind::Struct(self.structure(pointer, obj, &name))
         };
-        let description = obj.get("description").and_then(Value::as_str).map(str::to_string);
         let deprecated = obj.get("deprecated").and_then(Value::as_bool).unwrap_or(false);
         let origin = pointer.to_string();
         let example = obj.get("example").cloned();
@@ -374,6 +396,21 @@ impl<'a> Schemas<'a> {
                 TypeKind::StringEnum(Vec::new())
             }
         }
+    }
+
+    /// `enum` on `type: number`: a number (Rust has no float enums), the values in its docs.
+    fn number_enum(&mut self, pointer: &str, obj: &Map<String, Value>, description: &mut Option<String>) -> TypeKind {
+        let values: Vec<String> = obj.get("enum").and_then(Value::as_array).into_iter().flatten().filter(|v| !v.is_null()).map(Value::to_string).collect();
+        let at = push_pointer(pointer, "enum");
+        self.warn(&at, "`enum` on `type: number` is read as a plain number: the values are documented, not checked");
+        let list = format!("One of: {}.", values.join(", "));
+        *description = Some(match description.take() {
+            Some(d) => format!("{d}\n\n{list}"),
+            None => list,
+        });
+        let format = obj.get("format").and_then(Value::as_str);
+        let ty = TypeRef::Primitive(if format == Some("float") { Primitive::F32 } else { Primitive::F64 });
+        TypeKind::Alias { ty, constraints: constraints(obj) }
     }
 
     fn varnames(&mut self, pointer: &str, obj: &Map<String, Value>, len: usize) -> Option<Vec<String>> {
@@ -468,11 +505,6 @@ impl<'a> Schemas<'a> {
                 }
                 Some(Value::Bool(true) | Value::Object(_)) => additional = Additional::Map(TypeRef::Any),
                 _ => {}
-            }
-        }
-        for r in &required {
-            if !properties.iter().any(|(k, _, _)| k == r) && additional == Additional::Ignore {
-                self.error(&push_pointer(pointer, "required"), format!("required property `{r}` is not defined"));
             }
         }
         let mut namer = Scope::with_items(&["additional_properties"]);

@@ -2,11 +2,12 @@
 
 pub mod diagnostic;
 pub mod json;
+pub mod openapi31;
 pub mod yaml;
 
 use std::path::Path;
 
-pub use diagnostic::{Diagnostic, Diagnostics, push_pointer};
+pub use diagnostic::{Diagnostic, Diagnostics, Severity, push_pointer};
 use yaml::Document;
 
 /// A loaded spec: the typed OpenAPI document, the raw JSON value it came from, and positions.
@@ -16,13 +17,25 @@ pub struct Spec {
     pub file: String,
     pub doc: Document,
     pub openapi: openapiv3::OpenAPI,
+    /// Warnings of loading (what normalisation ignored or read differently).
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl Spec {
     /// A diagnostic at `pointer` in this spec.
     pub fn error(&self, pointer: &str, message: impl Into<String>) -> Diagnostic {
+        self.diagnostic(Severity::Error, pointer, message)
+    }
+
+    /// A warning at `pointer` in this spec.
+    pub fn warning(&self, pointer: &str, message: impl Into<String>) -> Diagnostic {
+        self.diagnostic(Severity::Warning, pointer, message)
+    }
+
+    fn diagnostic(&self, severity: Severity, pointer: &str, message: impl Into<String>) -> Diagnostic {
         let pos = self.doc.pos(pointer);
         Diagnostic {
+            severity,
             file: self.file.clone(),
             line: pos.line,
             col: pos.col,
@@ -49,6 +62,7 @@ pub fn load(path: &Path, file: &str) -> Result<Spec, Diagnostics> {
 /// Parses spec text read from elsewhere (e.g. `git show REV:path`); `file` is how diagnostics name it.
 pub fn parse(text: &str, file: &str) -> Result<Spec, Diagnostics> {
     let at = |line, col, pointer: &str, message: String| Diagnostic {
+        severity: Severity::Error,
         file: file.to_string(),
         line,
         col,
@@ -59,17 +73,32 @@ pub fn parse(text: &str, file: &str) -> Result<Spec, Diagnostics> {
     let doc = parse_document(text, Path::new(file)).map_err(|(kind, e)| {
         Diagnostics(vec![at(e.pos.line, e.pos.col, &e.pointer, format!("invalid {kind}: {}", e.message))])
     })?;
-    check_version(&doc).map_err(|(pointer, message)| {
+    let mut doc = doc;
+    let version = check_version(&doc).map_err(|(pointer, message)| {
         let pos = doc.pos(&pointer);
         Diagnostics(vec![at(pos.line, pos.col, &pointer, message)])
     })?;
+    let mut found = Diagnostics::default();
+    if version == Version::V31 {
+        for (severity, pointer, message) in openapi31::normalize(&mut doc) {
+            let pos = doc.pos(&pointer);
+            found.0.push(Diagnostic { severity, ..at(pos.line, pos.col, &pointer, message) });
+        }
+        found.sort();
+        if found.has_errors() {
+            return Err(found);
+        }
+    }
     let openapi = serde_path_to_error::deserialize(&doc.value).map_err(|e| {
         let pointer = path_to_pointer(e.path());
         let pos = doc.pos(&pointer);
-        let message = format!("not a valid OpenAPI 3.0 document: {}", e.inner());
+        let message = match version {
+            Version::V30 => format!("not a valid OpenAPI 3.0 document: {}", e.inner()),
+            Version::V31 => format!("not a valid OpenAPI 3.1 document (read as 3.0): {}", e.inner()),
+        };
         Diagnostics(vec![at(pos.line, pos.col, &pointer, message)])
     })?;
-    Ok(Spec { file: file.to_string(), doc, openapi })
+    Ok(Spec { file: file.to_string(), doc, openapi, warnings: found.0 })
 }
 
 /// JSON (a document that starts with `{` or a `.json` file) goes through the JSON parser, the rest
@@ -86,20 +115,28 @@ fn parse_document(text: &str, path: &Path) -> Result<Document, (&'static str, ya
     yaml::parse(text).map_err(|e| ("YAML", e))
 }
 
-fn check_version(doc: &Document) -> Result<(), (String, String)> {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Version {
+    V30,
+    V31,
+}
+
+fn check_version(doc: &Document) -> Result<Version, (String, String)> {
     if !doc.value.is_object() {
         return Err((String::new(), "a spec must be a YAML mapping".into()));
     }
     match doc.value.get("openapi").and_then(|v| v.as_str()) {
-        Some(v) if v.starts_with("3.0.") => Ok(()),
+        Some(v) if v.starts_with("3.0.") => Ok(Version::V30),
+        Some(v) if v.starts_with("3.1.") => Ok(Version::V31),
         Some(v) => Err((
             "/openapi".into(),
-            format!("OpenAPI {v} is not supported: this generator reads OpenAPI 3.0.x"),
+            format!("OpenAPI {v} is not supported: this generator reads OpenAPI 3.0.x and 3.1.x"),
         )),
-        None if doc.value.get("swagger").is_some() => {
-            Err(("/swagger".into(), "Swagger 2.0 is not supported: convert to OpenAPI 3.0.x".into()))
-        }
-        None => Err((String::new(), "missing `openapi: 3.0.x` version string".into())),
+        None if doc.value.get("swagger").is_some() => Err((
+            "/swagger".into(),
+            "Swagger 2.0 is not supported: convert it to OpenAPI 3.0 or 3.1 (e.g. with swagger2openapi)".into(),
+        )),
+        None => Err((String::new(), "missing `openapi: 3.x.y` version string".into())),
     }
 }
 
