@@ -491,6 +491,15 @@ impl<'a> Builder<'a> {
             self.error(at, format!("media type `{media_type}` is not supported (JSON, text, XML as text, binary, text/event-stream)"));
             return None;
         };
+        let kind = match kind {
+            // A vendor media type (`application/vnd.github.v3.object`) whose schema is structured
+            // is JSON in all but name; bytes would lose the documented type.
+            BodyKind::Binary if format != Some("binary") && !known_binary(media_type) && schema.as_ref().is_some_and(is_structured) => {
+                self.warn(at, format!("media type `{media_type}` has a structured schema: its bodies are read as JSON"));
+                BodyKind::Json
+            }
+            kind => kind,
+        };
         let ty = match (&schema, kind) {
             (Some(schema), BodyKind::Json) => {
                 let hint = if many { format!("{hint}{}", type_ident(media_type)) } else { hint.to_string() };
@@ -719,8 +728,11 @@ fn derived_id(method: &str, path: &str) -> String {
 
 /// How a media type's bodies are carried, or `None` when unsupported.
 pub fn body_kind(media_type: &str, format: Option<&str>) -> Option<BodyKind> {
-    let essence = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-    if essence == "application/json" || essence.ends_with("+json") {
+    let essence = essence(media_type);
+    let subtype = essence.split_once('/').map_or("", |(_, s)| s);
+    let json_seq = ["x-ndjson", "jsonl", "json-seq", "x-jsonlines"].contains(&subtype);
+    // `application/json`, `*+json`, and names that are JSON with another suffix (`json+sarif`).
+    if !json_seq && (subtype == "json" || subtype.ends_with("+json") || subtype.starts_with("json+") || subtype.ends_with(".json")) {
         return Some(BodyKind::Json);
     }
     if essence == "text/event-stream" {
@@ -732,10 +744,32 @@ pub fn body_kind(media_type: &str, format: Option<&str>) -> Option<BodyKind> {
     if essence.starts_with("text/") || essence == "application/xml" || essence.ends_with("+xml") {
         return Some(BodyKind::Text);
     }
-    if essence == "message/rfc822" || essence.starts_with("image/") || essence == "application/pdf" || essence == "application/zip" {
-        return Some(BodyKind::Binary);
+    if essence == "application/x-www-form-urlencoded" || essence.starts_with("multipart/") {
+        return None;
     }
-    None
+    // Anything else, `*/*` included, is carried as the bytes it is.
+    Some(BodyKind::Binary)
+}
+
+fn essence(media_type: &str) -> String {
+    media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase()
+}
+
+/// Media types that are bytes whatever their schema says.
+fn known_binary(media_type: &str) -> bool {
+    let essence = essence(media_type);
+    essence.contains('*')
+        || ["image/", "audio/", "video/", "font/"].iter().any(|p| essence.starts_with(p))
+        || ["application/octet-stream", "application/pdf", "application/zip", "message/rfc822"].contains(&essence.as_str())
+}
+
+/// A schema that describes JSON structure (an object, an array or a reference), not a blob.
+fn is_structured(schema: &Value) -> bool {
+    match schema.get("type").and_then(Value::as_str) {
+        Some("object" | "array") => true,
+        Some(_) => false,
+        None => ["$ref", "properties", "allOf", "oneOf", "anyOf", "items"].iter().any(|k| schema.get(*k).is_some()),
+    }
 }
 
 /// The parameter name in a path segment holding one (`{sid}.json` -> `sid`).
