@@ -1,6 +1,7 @@
 //! The generator behind `cargo xtask regenerate`: spec -> model -> emitters -> writer.
 
 mod assemble;
+pub mod corpus;
 pub mod diff;
 pub mod emit;
 pub mod model;

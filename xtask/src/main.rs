@@ -21,6 +21,9 @@ const USAGE: &str = "usage:
   cargo xtask fuzz [--cases N] [--seed S] [--compile K] [--timeout SECS]
                                        mutate real specs and run the generator on each, bounded in time and
                                        memory: every case must generate or fail with located errors
+  cargo xtask corpus [--only NAME,..] [--no-check]
+                                       generate every spec of ../shared/corpus into target/corpus, cargo check each
+                                       client and server, print a table (spec, operations, generated, compiles, ...)
   cargo xtask bench [regen] [client] [server]
                                        regeneration speed, client size and check time against progenitor, server
                                        throughput against hand-written axum; writes only under target/bench
@@ -63,6 +66,7 @@ fn dispatch(args: &[String]) -> Result<(), Error> {
         Some("fuzz") => fuzz::run(&root, &args[1..]),
         Some("diff") => xtask::diff::cli::run(&root, &args[1..]),
         Some("semver-oracle") => xtask::diff::oracle::run(&root),
+        Some("corpus") => xtask::corpus::run(&root, &args[1..]),
         _ => Err(Error::Usage(USAGE.into())),
     }
 }
