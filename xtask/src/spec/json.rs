@@ -12,8 +12,8 @@ use serde_json::{Map, Value};
 use super::diagnostic::push_pointer;
 use super::yaml::{Document, Pos, YamlError};
 
-/// Deeper nesting than this is refused instead of exhausting the stack.
-const MAX_DEPTH: usize = 256;
+/// Deeper nesting than this is refused, as in YAML: no spec needs it, and later passes recurse.
+const MAX_DEPTH: usize = 128;
 
 pub fn parse(text: &str) -> Result<Document, YamlError> {
     let mut p = Parser { text, bytes: text.as_bytes(), at: 0, cursor: (0, 1, 1), positions: HashMap::new() };
