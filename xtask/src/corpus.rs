@@ -113,7 +113,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), Error> {
         failures += usize::from(!ok);
         if let Ok(generated) = &outcome.result {
             let owned: Vec<PathBuf> = ["client", "server"].iter().map(|s| PathBuf::from(format!("{}-{s}", entry.name))).collect();
-            write::ensure_files(&dir, &owned, &generated.files, false)?;
+            write::ensure_files(&dir, &owned, &generated.files, write::Ownership::Whole, false)?;
             members.extend(owned);
         }
         rows.push((outcome, None::<Check>));
