@@ -20,7 +20,7 @@ const NOT_YET: &[(&str, &str)] = &[
 fn check(entry: &Entry, templates: &Templates) {
     let layout = Layout { dir: "out".into(), workspace: false, support_path: "../support".into() };
     let root = xtask::project_root();
-    let outcome = std::panic::catch_unwind(|| generate(&root, entry, templates, &layout))
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| generate(&root, entry, templates, &layout)))
         .unwrap_or_else(|_| panic!("{}: the generator panicked", entry.source))
         .unwrap_or_else(|e| panic!("{}: {e}", entry.source));
     let not_yet = NOT_YET.iter().find(|(name, _)| *name == entry.name);
