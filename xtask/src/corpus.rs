@@ -104,6 +104,12 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), Error> {
     if entries.is_empty() {
         return Err(Error::Usage(format!("no specs in {CORPUS_DIR} (relative to {})", root.display())));
     }
+    for name in only.iter().flatten() {
+        if !entries.iter().any(|e| &e.name == name) {
+            let names: Vec<&str> = entries.iter().map(|e| e.name.as_str()).collect();
+            return Err(Error::Usage(format!("corpus: no spec named `{name}`; one of: {}", names.join(", "))));
+        }
+    }
     let mut rows = Vec::new();
     let mut members = Vec::new();
     let mut failures = 0;

@@ -16,7 +16,8 @@ const USAGE: &str = "usage:
   cargo xtask mock VENDOR [--port N]   serve VENDOR's documented examples on 127.0.0.1 (default port 8080)
   cargo xtask test [ARGS]              install the spec validator (PyPI) and cargo-semver-checks (crates.io) into target/,
                                        run `cargo test --workspace ARGS`, then clippy and rustdoc over the workspace with
-                                       warnings denied, then the semver oracle
+                                       warnings denied, then the semver oracle,
+                                       then cargo check of a few real specs' outputs (see `corpus`)
   cargo xtask semver-oracle            check the crate bumps `diff` predicts for tests/corpus/diff/ against cargo-semver-checks
   cargo xtask fuzz [--cases N] [--seed S] [--compile K] [--timeout SECS]
                                        mutate real specs and run the generator on each, bounded in time and
@@ -89,7 +90,7 @@ fn test(root: &Path, args: &[String]) -> Result<(), Error> {
     let mut cmd = Command::new(&cargo);
     cmd.args(["test", "--workspace"]).args(args).env("SPEC_VALIDATOR_PYTHON", &python).current_dir(root);
     let (tally, tested) = run_tests(&mut cmd)?;
-    let linted = tested.and_then(|()| lint(root, &cargo)).and_then(|()| xtask::diff::oracle::run(root));
+    let linted = tested.and_then(|()| lint(root, &cargo)).and_then(|()| xtask::diff::oracle::run(root)).and_then(|()| corpus_sample(root));
     // Last, alone on its line: the totals over every test binary of the workspace.
     println!("\ncargo xtask test: {} passed, {} failed, {} skipped", tally.passed, tally.failed, tally.ignored);
     linted
@@ -136,6 +137,16 @@ fn lint(root: &Path, cargo: &str) -> Result<(), Error> {
     run(Command::new(cargo).args(["doc", "--quiet", "--workspace", "--no-deps"]).env("RUSTDOCFLAGS", "-D warnings").current_dir(root))?;
     println!("cargo xtask test: clippy and rustdoc clean");
     Ok(())
+}
+
+/// A few small real specs, one per reading the others lack (3.1, lenient 3.0 with warnings,
+/// dropshot), compiled without warnings: `cargo test` only generates the corpus, and compiling
+/// all of it (`cargo xtask corpus`) takes longer than CI has.
+const CORPUS_SAMPLE: &str = "realworld-747190e,twilio-lookups-v2,progenitor-keeper,oai-link-example";
+
+fn corpus_sample(root: &Path) -> Result<(), Error> {
+    println!("cargo xtask test: cargo check of a sample of the real-spec corpus ({CORPUS_SAMPLE})");
+    xtask::corpus::run(root, &["--only".to_string(), CORPUS_SAMPLE.to_string()])
 }
 
 /// Builds and runs the vendor's mock server binary (`<vendor>-server-mock`).
