@@ -15,7 +15,7 @@ pub const CORPUS_DIR: &str = "../shared/corpus";
 /// One spec of the corpus.
 #[derive(Debug, Clone)]
 pub struct Entry {
-    /// The crate stem, unique over the corpus (`oai-petstore-expanded`, `progenitor-param-overrides-json`).
+    /// The crate stem, unique over the corpus (`oai-petstore-expanded`, `progenitor-param-overrides-yaml`).
     pub name: String,
     /// The path relative to the project root, as diagnostics and headers name it.
     pub source: String,
@@ -60,12 +60,13 @@ pub fn entries(root: &Path) -> Result<Vec<Entry>, Error> {
             if !["yaml", "yml", "json"].contains(&ext) {
                 continue;
             }
+            // The same spec in two formats differs by extension, the same name in two folders by folder.
             let mut name = crate_stem(stem);
-            if out.iter().any(|e| e.name == name) {
-                name = format!("{name}-{}", crate_stem(&family));
+            if out.iter().any(|e| e.name == name && e.family == family) {
+                name = format!("{name}-{ext}");
             }
             if out.iter().any(|e| e.name == name) {
-                name = format!("{name}-{ext}");
+                name = format!("{name}-{}", crate_stem(&family));
             }
             out.push(Entry { name, source: format!("{CORPUS_DIR}/{family}/{file}"), family: family.clone() });
         }
