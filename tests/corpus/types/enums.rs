@@ -79,9 +79,6 @@ impl From<Level> for i64 {
     }
 }
 
-/// `enum: [null]` (how dropshot writes "the body is null"): any JSON value, which is `null`.
-pub type OnlyNull = serde_json::Value;
-
 /// Values that collide after case conversion without care.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[non_exhaustive]

@@ -341,9 +341,6 @@ impl<'a> Schemas<'a> {
         let kind = if obj.contains_key("$ref") || !needs_definition(obj) || only_null(obj) {
             let ty = self.type_of(pointer, schema, &format!("{hint}Inner"));
             TypeKind::Alias { ty, constraints: constraints(obj) }
-        } else if obj.get("enum").and_then(Value::as_array).is_some_and(|values| values.iter().all(Value::is_null)) {
-            // `enum: [null]` (dropshot's "the body is null"): a type with no value but `null`.
-            TypeKind::Alias { ty: TypeRef::Any, constraints: constraints(obj) }
         } else if obj.contains_key("enum") && obj.get("type").and_then(Value::as_str) == Some("number") {
             self.number_enum(pointer, obj, &mut description)
         } else if obj.contains_key("enum") {
