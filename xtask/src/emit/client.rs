@@ -29,7 +29,9 @@ pub fn module(api: &Api) -> TokenStream {
         (false, true) => quote! { use mailapi_support::param_encoding::QueryStyle; },
         (false, false) => quote! {},
     };
+    let no_operations = super::no_operations(api);
     quote! {
+        #no_operations
         use mailapi_support::client::{
             BuildError, CallOptions, ClientBuilder, Error, Method, #raw Request, ResponseValue, Transport,
         };

@@ -39,7 +39,9 @@ pub fn module(api: &Api) -> TokenStream {
          an undocumented status.",
         api.title
     ));
+    let no_operations = super::no_operations(api);
     quote! {
+        #no_operations
         #doc
 
         #imports
@@ -409,11 +411,12 @@ impl E2e<'_> {
             };
         };
         let value = value.map_or(quote! { () }, |(_, value)| value);
-        self.use_helper("client");
         let response = ident(response);
         let Some((variant, _, _)) = method.successes.iter().find(|(_, r, _)| *r == choice.response) else {
             return Expected::Mismatch(format!("the mock answers status {status}, which the client does not expect for this media type"));
         };
+        // Only once the value is written with `client::`: an unused import is a warning.
+        self.use_helper("client");
         let variant = ident(variant);
         let value = match content {
             Some(_) => quote! { client::#response::#variant(#value) },
@@ -444,12 +447,15 @@ impl E2e<'_> {
             v.status.matches(status) && guard
         });
         let Some(arm) = arm else { return Expected::Unexpected(status) };
-        self.use_helper("client");
         let error = op.plan.error.as_deref().map(ident);
         let variant = ident(&arm.name);
         let value = match (op.content_of(arm), answer) {
-            (None, None) => quote! { client::#error::#variant },
+            (None, None) => {
+                self.use_helper("client");
+                quote! { client::#error::#variant }
+            }
             (Some(decoded), Some((sent, example))) if std::ptr::eq(decoded, sent) => {
+                self.use_helper("client");
                 let (_, value) = self.body_value(sent, example);
                 quote! { client::#error::#variant(#value) }
             }

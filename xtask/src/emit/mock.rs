@@ -23,7 +23,9 @@ pub fn module(api: &Api) -> TokenStream {
     let status_code_import = api.operations.iter().any(|op| op.plan.variants.iter().any(|v| answers_with_status(op, v))).then(|| {
         quote! { use axum::http::StatusCode; }
     });
+    let no_operations = super::no_operations(api);
     quote! {
+        #no_operations
         #status_code_import
         use mailapi_support::Problem;
         use mailapi_support::server::{#(#helpers),*};

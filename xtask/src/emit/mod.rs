@@ -134,3 +134,9 @@ pub fn types_path(ty: &TypeRef) -> TokenStream {
         other => types::rust_type(other),
     }
 }
+
+/// A spec may document no operation (OpenAPI 3.1: only webhooks); the crate is then its types,
+/// and the operation machinery every crate declares is unused.
+pub(crate) fn no_operations(api: &Api) -> Option<TokenStream> {
+    api.operations.is_empty().then(|| quote! { #![allow(unused_imports, dead_code, reason = "the spec documents no operation")] })
+}

@@ -27,7 +27,9 @@ pub fn module(api: &Api) -> TokenStream {
     let uses_types = (!api.types.is_empty()).then(|| quote! { use crate::types; });
     let schemes_import = (!api.security_schemes.is_empty()).then(|| quote! { use mailapi_support::{Scheme, SchemeKind}; });
     let status_import = api.operations.iter().any(uses_status_fn).then(|| quote! { , status });
+    let no_operations = super::no_operations(api);
     quote! {
+        #no_operations
         use std::sync::Arc;
 
         use axum::Router;

@@ -25,7 +25,12 @@ pub fn module(api: &Api, enums: Enums) -> TokenStream {
     let items = api.types.iter().map(|t| type_def(t, enums, &by_name));
     let import = (!api.types.is_empty()).then(|| quote! { use serde::{Deserialize, Serialize}; });
     let maps = uses_map(api).then(|| quote! { use std::collections::BTreeMap; });
+    // A deprecated type is still used by its neighbours and derives; callers still see the warning.
+    let allow = api.types.iter().any(|t| t.deprecated).then(|| {
+        quote! { #![allow(deprecated, reason = "deprecated types are used by the types that contain them")] }
+    });
     quote! {
+        #allow
         #import
         #maps
         #(#items)*
