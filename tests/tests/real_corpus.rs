@@ -3,7 +3,7 @@
 //! Swagger 2.0 is refused with a located message, nothing panics. `cargo xtask corpus` also
 //! compiles every output.
 
-use xtask::Layout;
+use xtask::{GeneratedBy, Layout};
 use xtask::corpus::{Entry, entries, generate};
 use xtask::write::Templates;
 
@@ -18,7 +18,7 @@ const NOT_YET: &[(&str, &str)] = &[
 ];
 
 fn check(entry: &Entry, templates: &Templates) {
-    let layout = Layout { dir: "out".into(), workspace: false, support_path: "../support".into() };
+    let layout = Layout { dir: "out".into(), workspace: false, support_path: "../support".into(), command: GeneratedBy::Generate };
     let root = xtask::project_root();
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| generate(&root, entry, templates, &layout)))
         .unwrap_or_else(|_| panic!("{}: the generator panicked", entry.source))

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use crate::spec::Diagnostics;
 use crate::write::{self, Files, Templates};
-use crate::{Error, Layout, load_api, render_crates};
+use crate::{Error, GeneratedBy, Layout, load_api, render_crates};
 
 /// Where the corpus lives, relative to the project root.
 pub const CORPUS_DIR: &str = "../shared/corpus";
@@ -100,7 +100,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), Error> {
     let check = !args.iter().any(|a| a == "--no-check");
     let dir = root.join("target/corpus");
     let templates = Templates::load(&root.join("templates"))?;
-    let layout = Layout { dir: PathBuf::new(), workspace: false, support_path: "../../../support".into() };
+    let layout = Layout { dir: PathBuf::new(), workspace: false, support_path: "../../../support".into(), command: GeneratedBy::Generate };
     let entries = entries(root)?;
     if entries.is_empty() {
         return Err(Error::Usage(format!("no specs in {CORPUS_DIR} (relative to {})", root.display())));
