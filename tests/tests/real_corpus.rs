@@ -18,7 +18,7 @@ const NOT_YET: &[(&str, &str)] = &[
 ];
 
 fn check(entry: &Entry, templates: &Templates) {
-    let layout = Layout { dir: "out".into(), workspace: false, support_path: "../support".into(), command: GeneratedBy::Generate };
+    let layout = Layout { dir: "out".into(), workspace: false, support_path: "../support".into(), command: GeneratedBy::Generate, versions: Default::default() };
     let root = xtask::project_root();
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| generate(&root, entry, templates, &layout)))
         .unwrap_or_else(|_| panic!("{}: the generator panicked", entry.source))

@@ -100,7 +100,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), Error> {
     let check = !args.iter().any(|a| a == "--no-check");
     let dir = root.join("target/corpus");
     let templates = Templates::load(&root.join("templates"))?;
-    let layout = Layout { dir: PathBuf::new(), workspace: false, support_path: "../../../support".into(), command: GeneratedBy::Generate };
+    let layout = Layout { dir: PathBuf::new(), workspace: false, support_path: "../../../support".into(), command: GeneratedBy::Generate, versions: Default::default() };
     let entries = entries(root)?;
     if entries.is_empty() {
         return Err(Error::Usage(format!("no specs in {CORPUS_DIR} (relative to {})", root.display())));
