@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// JSON as Python writes it: a BOM and escaped astral characters (🚀).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum Launch {
     #[serde(rename = "🚀 go")]
     Go,

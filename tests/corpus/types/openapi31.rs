@@ -29,6 +29,7 @@ pub struct Item {
 
 /// `const` is a one-value enum.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ItemKind {
     #[serde(rename = "item")]
     Item,
