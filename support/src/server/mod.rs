@@ -2,6 +2,7 @@
 //! responses and safety layers. Every failure is a [`Problem`] response.
 
 mod auth;
+mod errors;
 mod mock;
 mod params;
 mod request;
@@ -29,6 +30,7 @@ use crate::media::{essence, same_essence};
 
 pub use auth::{AuthError, Authenticator, Principal, authenticate};
 pub use mock::{AcceptAny, Candidate, choose_example, example_body, example_events, example_json, example_text, serve_mock};
+pub use errors::{Documented, ErrorShape, Member, problem_response};
 pub use strict::Strict;
 pub use request::{Context, RequestParts, authenticate_request};
 pub use validate::{Counted, Numeric, Validate, Violations};
@@ -270,6 +272,15 @@ pub fn respond<R: IntoResponse>(result: Result<R, Problem>) -> Response {
     match result {
         Ok(response) => response.into_response(),
         Err(problem) => problem.into_response(),
+    }
+}
+
+/// A handler's result as a response: the documented response, or the problem in the shape the
+/// operation documents for its status (see [`problem_response`]).
+pub fn respond_documented<R: IntoResponse>(result: Result<R, Problem>, shapes: &[ErrorShape]) -> Response {
+    match result {
+        Ok(response) => response.into_response(),
+        Err(problem) => problem_response(problem, shapes),
     }
 }
 

@@ -25,7 +25,9 @@ pub fn build(spec: &Spec, name: &str, source: &str) -> Result<Api, Diagnostics> 
     let security_schemes = b.security_schemes();
     let operations = b.operations(&security_schemes);
     let error_in_success = b.error_in_success();
+    let (error_shapes, mut shape_errors) = super::errors::error_shapes(spec, &b.schemas.types, &operations);
     let mut errors = b.errors;
+    errors.append(&mut shape_errors);
     errors.append(&mut b.schemas.errors);
     if !errors.is_empty() {
         errors.sort_by(|a, b| (a.line, a.col, &a.pointer).cmp(&(b.line, b.col, &b.pointer)));
@@ -47,6 +49,7 @@ pub fn build(spec: &Spec, name: &str, source: &str) -> Result<Api, Diagnostics> 
         operations,
         types: b.schemas.types.into_values().collect(),
         error_in_success,
+        error_shapes,
     })
 }
 

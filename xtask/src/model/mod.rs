@@ -4,10 +4,12 @@
 //! resolved, and everything is in a deterministic order.
 
 mod build;
+mod errors;
 mod names;
 mod schema;
 
 pub use build::build;
+pub use errors::{ErrorShape, Member};
 pub use names::{doc_text, field_ident, type_ident, variant_ident};
 
 /// One API: what a client crate and a server crate are generated from.
@@ -32,6 +34,8 @@ pub struct Api {
     pub types: Vec<TypeDef>,
     /// Set when the vendor reports errors inside 2xx bodies (`x-error-in-200`).
     pub error_in_success: Option<TypeRef>,
+    /// By operation `fn_name`: the documented responses the server's own errors are rendered into.
+    pub error_shapes: std::collections::BTreeMap<String, Vec<ErrorShape>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
