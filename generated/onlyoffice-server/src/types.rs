@@ -6,13 +6,26 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ApiResponseEnvelope {
     /// Number of items in response (not shown in this document).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub count: Option<i32>,
     /// Status of the call; 0 in the example. Semantics not documented.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub status: Option<i32>,
     /// HTTP status code of the response (not shown in this document).
-    #[serde(rename = "statusCode", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "statusCode",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub status_code: Option<i32>,
 }
 
@@ -20,13 +33,28 @@ pub struct ApiResponseEnvelope {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DkimRecord {
     /// DKIM selector. Type inferred from the example value; the document declares no schema.
-    #[serde(rename = "Selector", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Selector",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub selector: Option<String>,
     /// DKIM public key. Type inferred from the example value; the document declares no schema.
-    #[serde(rename = "PublicKey", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "PublicKey",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub public_key: Option<String>,
     /// Whether the record is verified. Type inferred from the example value; the document declares no schema.
-    #[serde(rename = "IsVerified", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "IsVerified",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub is_verified: Option<bool>,
 }
 
@@ -34,22 +62,43 @@ pub struct DkimRecord {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DnsData {
     /// DNS record set id. Type inferred from the example value; the document declares no schema.
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Id",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub id: Option<i32>,
     /// MX record of the mail domain.
-    #[serde(rename = "MxRecord", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "MxRecord",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub mx_record: Option<MxRecord>,
     /// A DNS TXT-style record given by name and value (used for SpfRecord and DomainCheckRecord).
-    #[serde(rename = "SpfRecord", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "SpfRecord",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub spf_record: Option<NameValueRecord>,
     /// DKIM record of the mail domain.
-    #[serde(rename = "DkimRecord", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DkimRecord",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub dkim_record: Option<DkimRecord>,
     /// A DNS TXT-style record given by name and value (used for SpfRecord and DomainCheckRecord).
     #[serde(
         rename = "DomainCheckRecord",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
     )]
     pub domain_check_record: Option<NameValueRecord>,
 }
@@ -58,19 +107,44 @@ pub struct DnsData {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct MailServerData {
     /// Mail server id. Type inferred from the example value; the document declares no schema.
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Id",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub id: Option<i32>,
     /// DNS records of the mail server domain.
-    #[serde(rename = "Dns", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Dns",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub dns: Option<DnsData>,
     /// Limits of the mail server.
-    #[serde(rename = "ServerLimits", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ServerLimits",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub server_limits: Option<ServerLimits>,
     /// Incoming (InServer) or outgoing (OutServer) server connection settings.
-    #[serde(rename = "InServer", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InServer",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub in_server: Option<MailServerSettings>,
     /// Incoming (InServer) or outgoing (OutServer) server connection settings.
-    #[serde(rename = "OutServer", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "OutServer",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub out_server: Option<MailServerSettings>,
 }
 
@@ -78,16 +152,33 @@ pub struct MailServerData {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct MailServerResponse {
     /// Number of items in response (not shown in this document).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub count: Option<i32>,
     /// Status of the call; 0 in the example. Semantics not documented.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub status: Option<i32>,
     /// HTTP status code of the response (not shown in this document).
-    #[serde(rename = "statusCode", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "statusCode",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub status_code: Option<i32>,
     /// Mail server data for the current tenant.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub response: Option<MailServerData>,
 }
 
@@ -95,31 +186,76 @@ pub struct MailServerResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct MailServerSettings {
     /// Server settings id. Type inferred from the example value; the document declares no schema.
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Id",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub id: Option<i32>,
     /// Mail provider id. Type inferred from the example value; the document declares no schema.
-    #[serde(rename = "ProviderId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ProviderId",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub provider_id: Option<i32>,
     /// Server type. The example shows only the placeholder "Type"; the values are not documented.
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Type",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub type_: Option<String>,
     /// Host name of the server. Type inferred from the example value; the document declares no schema.
-    #[serde(rename = "Hostname", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Hostname",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub hostname: Option<String>,
     /// Port of the server. Type inferred from the example value; the document declares no schema.
-    #[serde(rename = "Port", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Port",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub port: Option<i32>,
     /// Socket (encryption) type. The example shows only the placeholder "SocketType"; the values are not documented.
-    #[serde(rename = "SocketType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "SocketType",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub socket_type: Option<String>,
     /// Login name. Type inferred from the example value; the document declares no schema.
-    #[serde(rename = "Username", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Username",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub username: Option<String>,
     /// Authentication mechanism. The example shows only the placeholder "Authentication"; the values are not documented.
-    #[serde(rename = "Authentication", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Authentication",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub authentication: Option<String>,
     /// Whether the settings were entered by the user. Type inferred from the example value; the document declares no schema.
-    #[serde(rename = "IsUserData", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "IsUserData",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub is_user_data: Option<bool>,
 }
 
@@ -127,13 +263,28 @@ pub struct MailServerSettings {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct MxRecord {
     /// MX host. Type inferred from the example value; the document declares no schema.
-    #[serde(rename = "Host", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Host",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub host: Option<String>,
     /// MX priority. Type inferred from the example value; the document declares no schema.
-    #[serde(rename = "Priority", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Priority",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub priority: Option<i32>,
     /// Whether the record is verified. Type inferred from the example value; the document declares no schema.
-    #[serde(rename = "IsVerified", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "IsVerified",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub is_verified: Option<bool>,
 }
 
@@ -141,13 +292,28 @@ pub struct MxRecord {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct NameValueRecord {
     /// Record name. Type inferred from the example value; the document declares no schema.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Name",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub name: Option<String>,
     /// Record value. Type inferred from the example value; the document declares no schema.
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Value",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub value: Option<String>,
     /// Whether the record is verified. Type inferred from the example value; the document declares no schema.
-    #[serde(rename = "IsVerified", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "IsVerified",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub is_verified: Option<bool>,
 }
 
@@ -158,7 +324,8 @@ pub struct ServerLimits {
     #[serde(
         rename = "MailboxMaxCountPerUser",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
     )]
     pub mailbox_max_count_per_user: Option<i32>,
 }

@@ -771,8 +771,11 @@ pub struct TraceEventListResponse {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UidListResponse {
     /// Numbers returned by the reset (`[0, 0]` in the example); their meaning is undocumented.
-    pub data: Vec<u64>,
+    pub data: Vec<UidListResponseDataItem>,
 }
+
+/// The inline schema at `/components/schemas/UidListResponse/properties/data/items`.
+pub type UidListResponseDataItem = u64;
 
 /// One deleted item to restore (POST /store/undelete/{account\_id} body item). The item schema is undocumented; the fields come from the example.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

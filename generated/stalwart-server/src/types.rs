@@ -7,10 +7,20 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AccountAuthSettings {
     /// Whether a one-time-password second factor is enabled.
-    #[serde(rename = "otpEnabled", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "otpEnabled",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub otp_enabled: Option<bool>,
     /// Application passwords of the account; the item shape is undocumented (the example is empty).
-    #[serde(rename = "appPasswords", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "appPasswords",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub app_passwords: Option<Vec<serde_json::Value>>,
 }
 
@@ -25,15 +35,28 @@ pub struct AccountAuthSettingsResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AccountAuthUpdate {
     /// Kind of change; the example uses `addAppPassword`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub type_: Option<String>,
     /// Name of the application password; base64-encoded in the example.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub name: Option<String>,
     /// Secret of the application password; a SHA-512 crypt hash (`$6$...`) in the example.
     ///
     /// Write-only: sent, never returned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing,
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub password: Option<mailapi_support::Secret<String>>,
 }
 
@@ -41,7 +64,12 @@ pub struct AccountAuthUpdate {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AuthResult {
     /// Outcome of the check (`none`, `softFail`, `pass` in the example).
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub type_: Option<String>,
     /// Details of the outcome; documented only on `spfMailFromResult`, null in the example.
     #[serde(default, skip_serializing_if = "mailapi_support::Nullable::is_absent")]
@@ -65,10 +93,18 @@ pub struct DkimSignatureRequest {
     #[serde(default, skip_serializing_if = "mailapi_support::Nullable::is_absent")]
     pub id: mailapi_support::Nullable<String>,
     /// Signing algorithm; the example uses `Ed25519`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub algorithm: Option<String>,
     /// Domain the signature is created for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub domain: Option<String>,
     /// DKIM selector; null in the example (the server chooses one).
     #[serde(default, skip_serializing_if = "mailapi_support::Nullable::is_absent")]
@@ -79,51 +115,107 @@ pub struct DkimSignatureRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DmarcTroubleshootingReport {
     /// Domain checked for the EHLO SPF identity.
-    #[serde(rename = "spfEhloDomain", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "spfEhloDomain",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub spf_ehlo_domain: Option<String>,
     /// SPF result of the EHLO identity.
-    #[serde(rename = "spfEhloResult", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "spfEhloResult",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub spf_ehlo_result: Option<AuthResult>,
     /// Domain checked for the MAIL FROM SPF identity.
     #[serde(
         rename = "spfMailFromDomain",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
     )]
     pub spf_mail_from_domain: Option<String>,
     /// SPF result of the MAIL FROM identity.
     #[serde(
         rename = "spfMailFromResult",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
     )]
     pub spf_mail_from_result: Option<AuthResult>,
     /// Reverse-IP (iprev) result.
-    #[serde(rename = "ipRevResult", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ipRevResult",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub ip_rev_result: Option<AuthResult>,
     /// PTR names of the remote IP.
-    #[serde(rename = "ipRevPtr", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ipRevPtr",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub ip_rev_ptr: Option<Vec<String>>,
     /// DKIM results, one per signature; the item shape is undocumented (the example is empty).
-    #[serde(rename = "dkimResults", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "dkimResults",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub dkim_results: Option<Vec<serde_json::Value>>,
     /// Whether DKIM passed.
-    #[serde(rename = "dkimPass", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "dkimPass",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub dkim_pass: Option<bool>,
     /// ARC result.
-    #[serde(rename = "arcResult", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "arcResult",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub arc_result: Option<AuthResult>,
     /// DMARC result.
-    #[serde(rename = "dmarcResult", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "dmarcResult",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub dmarc_result: Option<AuthResult>,
     /// Whether DMARC passed.
-    #[serde(rename = "dmarcPass", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "dmarcPass",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub dmarc_pass: Option<bool>,
     /// DMARC policy of the domain (`reject` in the example).
-    #[serde(rename = "dmarcPolicy", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "dmarcPolicy",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub dmarc_policy: Option<String>,
     /// Time the checks took; unit undocumented (probably milliseconds, 200 in the example).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub elapsed: Option<u64>,
 }
 
@@ -138,16 +230,35 @@ pub struct DmarcTroubleshootingReportResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DmarcTroubleshootingRequest {
     /// IP address of the simulated sending host (IPv4 or IPv6).
-    #[serde(rename = "remoteIp", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "remoteIp",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub remote_ip: Option<String>,
     /// EHLO domain of the simulated sending host.
-    #[serde(rename = "ehloDomain", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ehloDomain",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub ehlo_domain: Option<String>,
     /// Envelope sender (MAIL FROM).
-    #[serde(rename = "mailFrom", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "mailFrom",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub mail_from: Option<String>,
     /// Raw RFC 5322 message to check.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub body: Option<String>,
 }
 
@@ -155,13 +266,26 @@ pub struct DmarcTroubleshootingRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DnsRecord {
     /// Record type (MX, CNAME, TXT, SRV in the example).
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub type_: Option<String>,
     /// Fully qualified record name, with trailing dot.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub name: Option<String>,
     /// Record data in zone-file presentation format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub content: Option<String>,
 }
 
@@ -184,13 +308,26 @@ pub struct EmptyResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct EncryptionAtRestSettings {
     /// Encryption method: `disabled` (GET example) or `pGP` (sic, POST example).
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub type_: Option<String>,
     /// Symmetric algorithm; the example uses `Aes256`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub algo: Option<String>,
     /// ASCII-armored public key(s) or certificate(s) used to encrypt stored messages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub certs: Option<String>,
 }
 
@@ -207,7 +344,11 @@ pub struct ErrorResponse {
     /// Error kind (`other`, `unsupported` in the examples).
     pub error: String,
     /// Human-readable error message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub details: Option<String>,
     /// Additional explanation; a string or null in the examples.
     #[serde(default, skip_serializing_if = "mailapi_support::Nullable::is_absent")]
@@ -226,10 +367,18 @@ pub enum FetchTelemetryMetricsResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ItemList {
     /// Items of the requested page; free-form.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub items: Option<Vec<serde_json::Value>>,
     /// Total number of items across all pages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub total: Option<u64>,
 }
 
@@ -252,19 +401,39 @@ pub enum ListStoredTracesResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct LogEntry {
     /// Time of the event.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub timestamp: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Log level (`TRACE`, `DEBUG` in the example).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub level: Option<String>,
     /// Human-readable event name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub event: Option<String>,
     /// Event identifier, e.g. `http.request-body`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub event_id: Option<String>,
     /// Event key/value details as text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub details: Option<String>,
 }
 
@@ -272,10 +441,18 @@ pub struct LogEntry {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct LogEntryList {
     /// Log entries of the requested page, newest first.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub items: Option<Vec<LogEntry>>,
     /// Total number of matching entries.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub total: Option<u64>,
 }
 
@@ -295,16 +472,33 @@ pub struct OAuthCode {
     /// OAuth authorization code.
     ///
     /// Read-only: set by the server, never sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub code: Option<String>,
     /// Permissions granted to the caller, e.g. `webadmin-update`, `undelete`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub permissions: Option<Vec<String>>,
     /// Server version, e.g. `0.11.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub version: Option<String>,
     /// Whether the server runs the Enterprise edition.
-    #[serde(rename = "isEnterprise", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "isEnterprise",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub is_enterprise: Option<bool>,
 }
 
@@ -312,16 +506,33 @@ pub struct OAuthCode {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct OAuthCodeRequest {
     /// Kind of grant requested; the example uses `code`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub type_: Option<String>,
     /// OAuth client identifier, e.g. `webadmin`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub client_id: Option<String>,
     /// Redirect URI of the client, e.g. `stalwart://auth`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub redirect_uri: Option<String>,
     /// Client-chosen nonce.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub nonce: Option<String>,
 }
 
@@ -338,60 +549,113 @@ pub struct Principal {
     /// Numeric principal id, assigned by the server.
     ///
     /// Read-only: set by the server, never sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub id: Option<u64>,
     /// Principal type (`domain`, `individual` in the examples).
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub type_: Option<String>,
     /// Storage quota; 0 in the examples (unit undocumented, presumably bytes).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub quota: Option<u64>,
     /// Principal name (login name or domain name).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub name: Option<String>,
     /// Free-text description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub description: Option<String>,
     /// Secrets (password hashes) of the principal; sensitive. A single string in the fetch example, a list in the create example.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub secrets: Option<SecretOrList>,
     /// E-mail addresses of the principal. A single string in the fetch example, a list in the create example.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub emails: Option<StringOrList>,
     /// URLs of the principal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub urls: Option<Vec<String>>,
     /// Groups the principal belongs to.
-    #[serde(rename = "memberOf", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "memberOf",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub member_of: Option<Vec<String>>,
     /// Roles of the principal, e.g. `user`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub roles: Option<Vec<String>>,
     /// Mailing lists of the principal, e.g. `all`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub lists: Option<Vec<String>>,
     /// Members of the principal (for groups and lists).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub members: Option<Vec<String>>,
     /// Permissions explicitly granted.
     #[serde(
         rename = "enabledPermissions",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
     )]
     pub enabled_permissions: Option<Vec<String>>,
     /// Permissions explicitly revoked.
     #[serde(
         rename = "disabledPermissions",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
     )]
     pub disabled_permissions: Option<Vec<String>>,
     /// External (non-principal) members, e.g. addresses of a list.
     #[serde(
         rename = "externalMembers",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
     )]
     pub external_members: Option<Vec<String>>,
 }
@@ -407,13 +671,25 @@ pub struct PrincipalResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PrincipalUpdate {
     /// Kind of change: `set` replaces the field, `addItem`/`removeItem` edit a list field (values from the example).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub action: Option<String>,
     /// Name of the Principal field to change, e.g. `name`, `description`, `emails`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub field: Option<String>,
     /// New value, or the item to add or remove (strings in the example).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub value: Option<String>,
 }
 
@@ -421,16 +697,33 @@ pub struct PrincipalUpdate {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ProblemDetails {
     /// Problem type URI; `about:blank` in the examples.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub type_: Option<String>,
     /// HTTP status code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub status: Option<i32>,
     /// Short summary, e.g. `Unauthorized`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub title: Option<String>,
     /// Explanation, e.g. `You have to authenticate first.`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub detail: Option<String>,
 }
 
@@ -438,22 +731,46 @@ pub struct ProblemDetails {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct QueuedMessage {
     /// Queue id of the message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub id: Option<u64>,
     /// Envelope sender (return path).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub return_path: Option<String>,
     /// Delivery state per recipient domain.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub domains: Option<Vec<QueuedMessageDomain>>,
     /// Time the message was queued.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub created: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Message size in bytes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub size: Option<u64>,
     /// Hash of the stored message blob (base64url); usable with GET /store/blobs/{blob\_id}.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub blob_hash: Option<String>,
 }
 
@@ -461,25 +778,53 @@ pub struct QueuedMessage {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct QueuedMessageDomain {
     /// Recipient domain.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub name: Option<String>,
     /// Delivery status of the domain (`scheduled` in the example).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub status: Option<String>,
     /// Recipients in this domain.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub recipients: Option<Vec<QueuedMessageRecipient>>,
     /// Number of delivery attempts made so far.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub retry_num: Option<u32>,
     /// Time of the next delivery attempt.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub next_retry: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Time of the next delay notification to the sender.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub next_notify: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Time after which delivery is abandoned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub expires: Option<chrono::DateTime<chrono::FixedOffset>>,
 }
 
@@ -487,13 +832,25 @@ pub struct QueuedMessageDomain {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct QueuedMessageList {
     /// Queued messages (or their ids) of the requested page; free-form.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub items: Option<Vec<serde_json::Value>>,
     /// Total number of queued messages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub total: Option<u64>,
     /// Queue processing status (`true` in the example: presumably running).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub status: Option<bool>,
 }
 
@@ -508,10 +865,18 @@ pub struct QueuedMessageListResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct QueuedMessageRecipient {
     /// Recipient address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub address: Option<String>,
     /// Delivery status of the recipient (`scheduled` in the example).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub status: Option<String>,
 }
 
@@ -526,10 +891,18 @@ pub struct QueuedMessageResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ReloadResult {
     /// Warnings raised while reloading, keyed by setting key; free-form values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub warnings: Option<BTreeMap<String, serde_json::Value>>,
     /// Errors raised while reloading, keyed by setting key; free-form values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub errors: Option<BTreeMap<String, serde_json::Value>>,
 }
 
@@ -552,13 +925,26 @@ pub enum SecretOrList {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SettingsGroupItem {
     /// Group id (the key segment after the prefix), e.g. `smtp`.
-    #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "_id",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub id: Option<String>,
     /// Bind address, e.g. `[::]:25`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub bind: Option<String>,
     /// Protocol, e.g. `smtp`, `imap`, `http`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub protocol: Option<String>,
     /// Properties beyond the declared ones.
     #[serde(flatten)]
@@ -569,10 +955,18 @@ pub struct SettingsGroupItem {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SettingsGroupPage {
     /// Total number of groups.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub total: Option<u64>,
     /// Settings groups of the requested page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub items: Option<Vec<SettingsGroupItem>>,
 }
 
@@ -587,10 +981,18 @@ pub struct SettingsGroupResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SettingsList {
     /// Number of keys.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub total: Option<u64>,
     /// Setting values keyed by setting key, e.g. `limits.size` → `104857600`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub items: Option<BTreeMap<String, String>>,
 }
 
@@ -612,10 +1014,19 @@ pub struct SettingsMapResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SettingsUpdate {
     /// Kind of change; the example uses `clear` (remove every key under `prefix`).
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub type_: Option<String>,
     /// Key prefix the change applies to, e.g. `spam-filter.rule.stwt_arc_signed.`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub prefix: Option<String>,
 }
 
@@ -623,13 +1034,25 @@ pub struct SettingsUpdate {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SpamClassification {
     /// Total spam score.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub score: Option<f64>,
     /// Matched spam-filter tags keyed by tag name (e.g. `MISSING_DATE`, `SPF_NA`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub tags: Option<BTreeMap<String, SpamTagResult>>,
     /// Final disposition of a classified message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub disposition: Option<SpamDisposition>,
 }
 
@@ -644,13 +1067,27 @@ pub struct SpamClassificationResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SpamClassifyRequest {
     /// Raw RFC 5322 message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub message: Option<String>,
     /// IP address of the simulated sending host (IPv4 or IPv6).
-    #[serde(rename = "remoteIp", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "remoteIp",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub remote_ip: Option<String>,
     /// EHLO domain of the simulated sending host.
-    #[serde(rename = "ehloDomain", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ehloDomain",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub ehlo_domain: Option<String>,
     /// Account the session is authenticated as; null for an unauthenticated session.
     #[serde(
@@ -660,16 +1097,36 @@ pub struct SpamClassifyRequest {
     )]
     pub authenticated_as: mailapi_support::Nullable<String>,
     /// Whether the simulated session uses TLS.
-    #[serde(rename = "isTls", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "isTls",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub is_tls: Option<bool>,
     /// Envelope sender (MAIL FROM).
-    #[serde(rename = "envFrom", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "envFrom",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub env_from: Option<String>,
     /// MAIL FROM parameter flags; 0 in the example.
-    #[serde(rename = "envFromFlags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "envFromFlags",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub env_from_flags: Option<u64>,
     /// Envelope recipients (RCPT TO).
-    #[serde(rename = "envRcptTo", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "envRcptTo",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub env_rcpt_to: Option<Vec<String>>,
 }
 
@@ -677,10 +1134,18 @@ pub struct SpamClassifyRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SpamDisposition {
     /// Action taken (`allow` in the example).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub action: Option<String>,
     /// Headers that would be added (`X-Spam-Result`, `X-Spam-Status`), CRLF-separated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub value: Option<String>,
 }
 
@@ -688,10 +1153,18 @@ pub struct SpamDisposition {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SpamTagResult {
     /// Action of the tag (`allow` in the example).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub action: Option<String>,
     /// Score contribution of the tag.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub value: Option<f64>,
 }
 
@@ -716,7 +1189,11 @@ pub struct TokenResponse {
     /// Opaque short-lived token (base64, contains `+`, `/`, `=`; percent-encode it when passing it as the `token` query parameter).
     ///
     /// Read-only: set by the server, never sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub data: Option<String>,
 }
 
@@ -724,19 +1201,41 @@ pub struct TokenResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TraceEvent {
     /// Event title, e.g. `SMTP connection started`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub text: Option<String>,
     /// Event description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub details: Option<String>,
     /// Time of the event.
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "createdAt",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub created_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Event type, e.g. `smtp.connection-start`, `smtp.ehlo`, `smtp.dmarc-fail`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub type_: Option<String>,
     /// Event-specific key/values. Only the fields of `smtp.connection-start` are documented; other event types carry other keys (`domain`, `from`, `to`, `result`, `elapsed`, `strict`, `policy`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub data: Option<TraceEventData>,
 }
 
@@ -744,16 +1243,36 @@ pub struct TraceEvent {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TraceEventData {
     /// Listener id, e.g. `smtp`.
-    #[serde(rename = "listenerId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "listenerId",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub listener_id: Option<String>,
     /// Local port.
-    #[serde(rename = "localPort", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "localPort",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub local_port: Option<u32>,
     /// Remote IP address.
-    #[serde(rename = "remoteIp", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "remoteIp",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub remote_ip: Option<String>,
     /// Remote port.
-    #[serde(rename = "remotePort", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "remotePort",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub remote_port: Option<u32>,
     /// Properties beyond the declared ones.
     #[serde(flatten)]
@@ -771,23 +1290,44 @@ pub struct TraceEventListResponse {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UidListResponse {
     /// Numbers returned by the reset (`[0, 0]` in the example); their meaning is undocumented.
-    pub data: Vec<u64>,
+    pub data: Vec<UidListResponseDataItem>,
 }
+
+/// The inline schema at `/components/schemas/UidListResponse/properties/data/items`.
+pub type UidListResponseDataItem = u64;
 
 /// One deleted item to restore (POST /store/undelete/{account\_id} body item). The item schema is undocumented; the fields come from the example.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UndeleteRequest {
     /// Blob hash of the deleted item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub hash: Option<String>,
     /// Collection of the item (`email` in the example).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub collection: Option<String>,
     /// Deletion time of the item to restore.
-    #[serde(rename = "restoreTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "restoreTime",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub restore_time: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Time at which the pending deletion is cancelled / expires.
-    #[serde(rename = "cancelDeletion", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "cancelDeletion",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub cancel_deletion: Option<chrono::DateTime<chrono::FixedOffset>>,
 }
 
@@ -795,7 +1335,12 @@ pub struct UndeleteRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UndeleteResult {
     /// Outcome (`success` in the example).
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub type_: Option<String>,
 }
 

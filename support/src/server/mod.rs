@@ -172,7 +172,9 @@ fn data_problem(err: serde_path_to_error::Error<serde_json::Error>) -> Problem {
         pointer.push('/');
         pointer.push_str(&escape_pointer(field));
     }
-    Problem::unprocessable(message).with_pointer(pointer)
+    // The pointer leads the detail too, for documented error shapes with no place for it.
+    let detail = if pointer.is_empty() { message } else { format!("{pointer}: {message}") };
+    Problem::unprocessable(detail).with_pointer(pointer)
 }
 
 /// For an optional member that is not `nullable`: `null` is a type error, as the schema says,

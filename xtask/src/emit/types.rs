@@ -96,7 +96,7 @@ fn type_def(t: &TypeDef, enums: Enums, types: &BTreeMap<&str, &TypeDef>) -> Toke
     let deprecated = t.deprecated.then(|| quote! { #[deprecated] });
     let name = ident(&t.name);
     let body = match &t.kind {
-        TypeKind::Struct(s) => structure(&t.name, s, types),
+        TypeKind::Struct(s) => structure(&t.name, s, types, enums),
         TypeKind::StringEnum(values) => string_enum(&name, values, enums),
         TypeKind::IntEnum(values) => int_enum(&name, values, enums),
         TypeKind::Union(u) => union(&name, u),
@@ -112,9 +112,9 @@ fn type_def(t: &TypeDef, enums: Enums, types: &BTreeMap<&str, &TypeDef>) -> Toke
     }
 }
 
-fn structure(name: &str, s: &Struct, types: &BTreeMap<&str, &TypeDef>) -> TokenStream {
+fn structure(name: &str, s: &Struct, types: &BTreeMap<&str, &TypeDef>, enums: Enums) -> TokenStream {
     let ident = ident(name);
-    let fields: Vec<TokenStream> = s.fields.iter().map(|f| field(name, f, types)).collect();
+    let fields: Vec<TokenStream> = s.fields.iter().map(|f| field(name, f, types, enums)).collect();
     let additional = match &s.additional {
         Additional::Map(ty) => {
             let ty = rust_type(ty);
@@ -127,7 +127,7 @@ fn structure(name: &str, s: &Struct, types: &BTreeMap<&str, &TypeDef>) -> TokenS
         _ => None,
     };
     let deny = (s.additional == Additional::Deny).then(|| quote! { #[serde(deny_unknown_fields)] });
-    let all_optional = s.fields.iter().all(|f| is_optional(f) || f.nullable);
+    let all_optional = s.fields.iter().all(|f| is_optional(f, enums) || f.nullable);
     let default = all_optional.then(|| quote! { Default, });
     quote! {
         #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
@@ -139,12 +139,17 @@ fn structure(name: &str, s: &Struct, types: &BTreeMap<&str, &TypeDef>) -> TokenS
     }
 }
 
-/// readOnly and writeOnly fields travel in one direction only, so neither side can require them.
-fn is_optional(f: &Field) -> bool {
-    !f.required || f.read_only || f.write_only
+/// readOnly and writeOnly fields travel in one direction only. A client never receives a
+/// writeOnly field, nor a server a readOnly one, so neither requires it; a server does require a
+/// required writeOnly field (OpenAPI 3.0: required in requests) and never sends it.
+fn is_optional(f: &Field, enums: Enums) -> bool {
+    match enums {
+        Enums::Lenient => !f.required || f.read_only || f.write_only,
+        Enums::Strict => !f.required || f.read_only,
+    }
 }
 
-fn field(owner: &str, f: &Field, types: &BTreeMap<&str, &TypeDef>) -> TokenStream {
+fn field(owner: &str, f: &Field, types: &BTreeMap<&str, &TypeDef>, enums: Enums) -> TokenStream {
     let mut base = rust_type(&f.ty);
     if let TypeRef::Named(target) = &f.ty {
         if reaches(target, owner, types, &mut BTreeSet::new()) {
@@ -159,21 +164,42 @@ fn field(owner: &str, f: &Field, types: &BTreeMap<&str, &TypeDef>) -> TokenStrea
         let json = &f.json_name;
         serde_args.push(quote! { rename = #json });
     }
-    let ty = match (is_optional(f), f.nullable) {
+    let server = enums == Enums::Strict;
+    // A server never sends a writeOnly member.
+    let skip_if = |check: &str| match server && f.write_only {
+        true => quote! { skip_serializing },
+        false => quote! { skip_serializing_if = #check },
+    };
+    let ty = match (is_optional(f, enums), f.nullable) {
         (true, true) => {
-            serde_args.push(quote! { default, skip_serializing_if = "mailapi_support::Nullable::is_absent" });
+            let skip = skip_if("mailapi_support::Nullable::is_absent");
+            serde_args.push(quote! { default, #skip });
             quote! { mailapi_support::Nullable<#base> }
+        }
+        // A server reads `null` for a member that is not nullable as the type error it is.
+        (true, false) if server => {
+            let skip = skip_if("Option::is_none");
+            serde_args.push(quote! { default, #skip, deserialize_with = "mailapi_support::server::non_null" });
+            quote! { Option<#base> }
         }
         (true, false) => {
             serde_args.push(quote! { default, skip_serializing_if = "Option::is_none" });
             quote! { Option<#base> }
         }
         (false, true) => {
+            if server && f.write_only {
+                serde_args.push(quote! { skip_serializing });
+            }
             // Without `deserialize_with`, serde would accept a missing field as `None`.
             serde_args.push(quote! { deserialize_with = "Option::deserialize" });
             quote! { Option<#base> }
         }
-        (false, false) => base,
+        (false, false) => {
+            if server && f.write_only {
+                serde_args.push(quote! { skip_serializing });
+            }
+            base
+        }
     };
     let attr = (!serde_args.is_empty()).then(|| quote! { #[serde(#(#serde_args),*)] });
     let docs = doc_attrs(&field_doc(f));

@@ -56,7 +56,7 @@ pub fn needs_validation<'a>(api: &'a Api, types: &BTreeMap<&str, &'a TypeDef>) -
             let yes = match &t.kind {
                 TypeKind::Struct(s) => {
                     s.fields.iter().any(|f| own_checks(f, types) || inner_needed(&f.ty))
-                        || matches!(&s.additional, Additional::Map(ty) if inner_needed(ty))
+                        || matches!(&s.additional, Additional::Map(ty) if inner_needed(ty) || element_checks(&TypeRef::Map(ty.clone().into()), types).is_some())
                 }
                 TypeKind::Union(u) => u.variants.iter().any(|v| inner_needed(&v.ty)),
                 _ => false,
@@ -100,7 +100,40 @@ fn own_checks(f: &Field, types: &BTreeMap<&str, &TypeDef>) -> bool {
     if let Some(alias) = alias_constraints(&f.ty, types) {
         merge(&mut constraints, alias);
     }
-    !checks(&constraints, shape(&f.ty, types), quote! { value }).is_empty()
+    !checks(&constraints, shape(&f.ty, types), quote! { value }).is_empty() || element_checks(&f.ty, types).is_some()
+}
+
+/// Checks of each item of an array or value of a map whose element type has limits (a named
+/// alias such as `NamesItem = String` with a `pattern`), each at its own pointer under `here`.
+fn element_checks(ty: &TypeRef, types: &BTreeMap<&str, &TypeDef>) -> Option<TokenStream> {
+    let (element, map) = match ty {
+        TypeRef::Array(element) => (element, false),
+        TypeRef::Map(element) => (element, true),
+        TypeRef::Named(name) => match &types.get(name.as_str())?.kind {
+            TypeKind::Alias { ty, .. } => return element_checks(ty, types),
+            _ => return None,
+        },
+        _ => return None,
+    };
+    let own = checks(alias_constraints(element, types)?, shape(element, types), quote! { value });
+    if own.is_empty() {
+        return None;
+    }
+    Some(if map {
+        quote! {
+            for (key, value) in value {
+                let here = mailapi_support::server::Violations::at(&here, key);
+                #(#own)*
+            }
+        }
+    } else {
+        quote! {
+            for (index, value) in value.iter().enumerate() {
+                let here = mailapi_support::server::Violations::at(&here, &index.to_string());
+                #(#own)*
+            }
+        }
+    })
 }
 
 fn impl_for(t: &TypeDef, types: &BTreeMap<&str, &TypeDef>, needed: &BTreeSet<&str>) -> Option<TokenStream> {
@@ -112,6 +145,14 @@ fn impl_for(t: &TypeDef, types: &BTreeMap<&str, &TypeDef>, needed: &BTreeSet<&st
                 Additional::Map(ty) if refers_to(ty, needed, types) => Some(quote! {
                     for (key, value) in &self.additional_properties {
                         value.validate(&Violations::at(at, key), violations);
+                    }
+                }),
+                Additional::Map(ty) => element_checks(&TypeRef::Map(Box::new(ty.clone())), types).map(|checks| {
+                    quote! {
+                        {
+                            let (here, value) = (at, &self.additional_properties);
+                            #checks
+                        }
                     }
                 }),
                 _ => None,
@@ -150,7 +191,8 @@ fn field_checks(f: &Field, types: &BTreeMap<&str, &TypeDef>, needed: &BTreeSet<&
         merge(&mut constraints, alias);
     }
     let value = if f.secret { quote! { value.expose() } } else { quote! { value } };
-    let own = checks(&constraints, shape(&f.ty, types), value);
+    let mut own = checks(&constraints, shape(&f.ty, types), value);
+    own.extend(element_checks(&f.ty, types));
     let nested = refers_to(&f.ty, needed, types).then(|| quote! { value.validate(&here, violations); });
     if own.is_empty() && nested.is_none() {
         return quote! {};
@@ -160,7 +202,8 @@ fn field_checks(f: &Field, types: &BTreeMap<&str, &TypeDef>, needed: &BTreeSet<&
         #(#own)*
         #nested
     };
-    match (!f.required || f.read_only || f.write_only, f.nullable) {
+    // As the server's types hold it: a required writeOnly member is required in requests.
+    match (!f.required || f.read_only, f.nullable) {
         (true, true) => quote! { if let Some(value) = self.#name.as_option() { #inner } },
         (true, false) | (false, true) => quote! { if let Some(value) = &self.#name { #inner } },
         (false, false) => quote! { { let value = &self.#name; #inner } },
@@ -257,9 +300,29 @@ fn number_checks(c: &Constraints, value: &TokenStream, out: &mut Vec<TokenStream
     }
 }
 
+/// The checks of the elements of a body that is itself an array or map (with `value` bound to
+/// it and `here` to its pointer), when its element type has limits.
+pub fn body_element_check(checked: &Checked<'_>, ty: &TypeRef) -> Option<TokenStream> {
+    element_checks(ty, &checked.types)
+}
+
 /// The checks of a parameter's constraints, reported with the parameter's name.
-pub fn param_check(p: &Param) -> Option<TokenStream> {
-    let own = checks(&p.constraints, shape(&p.ty, &BTreeMap::new()), quote! { value });
+pub fn param_check(checked: &Checked<'_>, p: &Param) -> Option<TokenStream> {
+    let types = &checked.types;
+    let mut constraints = p.constraints.clone();
+    if let Some(alias) = alias_constraints(&p.ty, types) {
+        merge(&mut constraints, alias);
+    }
+    let mut own = checks(&constraints, shape(&p.ty, types), quote! { value });
+    // Every item of an array parameter is reported as the parameter itself.
+    if let TypeRef::Array(item) = &p.ty {
+        if let Some(limits) = alias_constraints(item, types) {
+            let item_checks = checks(limits, shape(item, types), quote! { value });
+            if !item_checks.is_empty() {
+                own.push(quote! { for value in value { #(#item_checks)* } });
+            }
+        }
+    }
     if own.is_empty() {
         return None;
     }
