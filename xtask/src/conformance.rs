@@ -19,8 +19,9 @@ const SEED: &str = "20261202";
 /// Test cases per operation and phase; with the coverage phase's own cases this keeps all five
 /// vendors to a few minutes on two cores.
 const MAX_EXAMPLES: &str = "25";
-/// The most one vendor's run may take before it is stopped and counted as failed.
-const VENDOR_TIMEOUT: Duration = Duration::from_secs(240);
+/// The most one vendor's run may take before it is stopped and counted as failed (Hostway, the
+/// largest, takes about 1.5 min on an idle 2-core machine).
+const VENDOR_TIMEOUT: Duration = Duration::from_secs(480);
 
 /// What one vendor's run found.
 pub struct Outcome {
@@ -170,7 +171,8 @@ fn run_vendor(root: &Path, st: &Path, dir: &Path, vendor: &str, allowed: &[Allow
         .env("SCHEMATHESIS_HOOKS", "hooks")
         .stdout(stdout.try_clone().map_err(|e| Error::Usage(e.to_string()))?)
         .stderr(stdout)
-        .current_dir(root);
+        // schemathesis and hypothesis keep their caches in the working directory.
+        .current_dir(&out);
     let mut schemathesis = Guard(cmd.spawn().map_err(|e| Error::Usage(format!("cannot run {cmd:?}: {e}")))?);
     let deadline = Instant::now() + VENDOR_TIMEOUT;
     let finished = loop {
@@ -190,10 +192,17 @@ fn run_vendor(root: &Path, st: &Path, dir: &Path, vendor: &str, allowed: &[Allow
     }
     let unexpected = failures
         .iter()
-        .filter(|(f, _)| !allowed.iter().any(|a| a.matches(vendor, f)))
+        .filter(|(f, message)| never_allowed(f, message) || !allowed.iter().any(|a| a.matches(vendor, f)))
         .map(|(f, m)| (f.clone(), m.clone()))
         .collect();
     Ok(Outcome { vendor: vendor.into(), cases, failures, unexpected })
+}
+
+/// A validation failure answered 415 or 422 by an operation that documents 400 for bad input
+/// (and not that status): the generated server must answer 400, whatever the allow-list says.
+fn never_allowed(f: &Failure, message: &str) -> bool {
+    let documented = message.lines().find_map(|l| l.strip_prefix("Documented: ")).unwrap_or("");
+    f.code == "ST103" && matches!(f.status.as_str(), "415" | "422") && documented.split(", ").any(|s| s == "400")
 }
 
 /// Credentials of the scheme each spec requires; the mock accepts any well-formed ones.

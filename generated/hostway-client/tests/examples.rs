@@ -402,3 +402,18 @@ fn get_mailbox_webmail_short() {
 fn create_mailbox_webmail_short() {
     round_trip::<types::MailboxWebmailCreate>("request body `successCreating`", r#"{"type":"activesync","allowUpgrade":false,"language":"en_US","timezone":"America/Chicago"}"#);
 }
+
+#[test]
+fn get_domain_webmail_limits_short() {
+    round_trip::<types::WebmailLimits>("response 200 `minimal`", r#"{"webmailLimits":{}}"#);
+}
+
+#[test]
+fn get_domain_webmail_names_short() {
+    round_trip::<types::WebmailNames>("response 200 `minimal`", r#"{"webmailNames":{}}"#);
+}
+
+#[test]
+fn get_domain_webmail_upgrade_short() {
+    round_trip::<types::WebmailUpgrade>("response 200 `minimal`", r#"{"allowed":false}"#);
+}

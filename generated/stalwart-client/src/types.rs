@@ -544,7 +544,7 @@ pub struct ReloadResultResponse {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum SecretOrList {
-    String(String),
+    String(mailapi_support::Secret<String>),
     StringList(Vec<String>),
 }
 

@@ -397,7 +397,10 @@ fn union(name: &proc_macro2::Ident, u: &Union) -> TokenStream {
     let variants = u.variants.iter().map(|v| {
         let variant = ident(&v.name);
         let ty = rust_type(&v.ty);
-        quote! { #variant(#ty), }
+        match v.secret {
+            true => quote! { #variant(mailapi_support::Secret<#ty>), },
+            false => quote! { #variant(#ty), },
+        }
     });
     let Some(property) = &u.discriminator else {
         return quote! {

@@ -25,6 +25,8 @@ pub fn build(spec: &Spec, name: &str, source: &str) -> Result<Api, Diagnostics> 
     let security_schemes = b.security_schemes();
     let operations = b.operations(&security_schemes);
     let error_in_success = b.error_in_success();
+    let mut operations = operations;
+    minimal_examples(&mut operations, &b.schemas.types);
     let (error_shapes, mut shape_errors) = super::errors::error_shapes(spec, &b.schemas.types, &operations);
     let mut errors = b.errors;
     errors.append(&mut shape_errors);
@@ -51,6 +53,26 @@ pub fn build(spec: &Spec, name: &str, source: &str) -> Result<Api, Diagnostics> 
         error_in_success,
         error_shapes,
     })
+}
+
+/// A success body documented without an example gets one, `minimal`: the smallest value its
+/// schema accepts, so that a mock answers it as documented rather than with an undocumented 501.
+fn minimal_examples(operations: &mut [Operation], types: &std::collections::BTreeMap<String, super::TypeDef>) {
+    let types: std::collections::BTreeMap<&str, &super::TypeDef> = types.iter().map(|(k, v)| (k.as_str(), v)).collect();
+    let successes = operations.iter_mut().flat_map(|op| &mut op.responses).filter(|r| r.status.is_success());
+    for content in successes.flat_map(|r| &mut r.contents).filter(|c| c.examples.is_empty()) {
+        let value = match content.kind {
+            BodyKind::Json => content.ty.as_ref().and_then(|ty| super::minimal_value(ty, &types)),
+            BodyKind::Text | BodyKind::Binary => Some(Value::String(String::new())),
+            BodyKind::EventStream => Some(Value::Array(Vec::new())),
+        };
+        content.examples.extend(value.map(|value| Example {
+            name: "minimal".into(),
+            summary: Some("The smallest value the schema accepts (the spec documents no example)".into()),
+            description: None,
+            value,
+        }));
+    }
 }
 
 /// Entries of a map sorted by key, for a walk that does not depend on file order.

@@ -172,7 +172,7 @@ fn mapping(spec: &Spec, types: &BTreeMap<String, TypeDef>, at: &str, raw: &Value
 /// The type at `pointer` inside a body of type `ty`: object members by name, array items by index.
 fn resolve(types: &BTreeMap<String, TypeDef>, ty: &TypeRef, pointer: &str) -> Result<TypeRef, String> {
     let Some(rest) = pointer.strip_prefix('/') else {
-        return Err(format!("`{pointer}` is not a JSON pointer (it starts with `/`)"));
+        return Err(format!("`{pointer}` is not a JSON pointer (one starts with `/`)"));
     };
     let mut current = ty.clone();
     for token in rest.split('/') {

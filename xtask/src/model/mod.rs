@@ -5,11 +5,13 @@
 
 mod build;
 mod errors;
+mod minimal;
 mod names;
 mod schema;
 
 pub use build::build;
 pub use errors::{ErrorShape, Member};
+pub use minimal::minimal_value;
 pub use names::{doc_text, field_ident, type_ident, variant_ident};
 
 /// One API: what a client crate and a server crate are generated from.
@@ -366,4 +368,6 @@ pub struct UnionVariant {
     pub ty: TypeRef,
     /// Discriminator values that select this variant.
     pub tags: Vec<String>,
+    /// `format: password` or writeOnly: a value that must never be printed.
+    pub secret: bool,
 }

@@ -367,7 +367,8 @@ impl<'a> Schemas<'a> {
             if discriminator.is_some() && tags.is_empty() {
                 self.error(&at, "with a discriminator every member must be a `$ref`");
             }
-            variants.push(UnionVariant { name: namer.unique(raw_name, ""), ty, tags });
+            let secret = self.usage(member).secret;
+            variants.push(UnionVariant { name: namer.unique(raw_name, ""), ty, tags, secret });
         }
         if variants.is_empty() {
             self.error(&push_pointer(pointer, key), format!("`{key}` needs at least one member"));
