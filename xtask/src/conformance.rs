@@ -227,9 +227,9 @@ fn read_events(path: &PathBuf) -> Result<(u64, Failures), Error> {
         if let Some(error) = event.get("NonFatalError") {
             let failure = Failure {
                 operation: error["label"].as_str().unwrap_or("*").into(),
-                code: "error".into(),
+                code: format!("error:{}", error["value"]["type"].as_str().unwrap_or("")),
                 status: "-".into(),
-                title: error["value"]["type"].as_str().unwrap_or("").into(),
+                title: "schemathesis error".into(),
             };
             failures.entry(failure).or_insert_with(|| error["value"]["message"].as_str().unwrap_or("").into());
         }
