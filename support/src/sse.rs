@@ -307,14 +307,6 @@ impl<S> fmt::Debug for SseStream<S> {
     }
 }
 
-/// Parses the body of a streaming response as events.
-#[cfg(feature = "client")]
-pub fn from_response(
-    response: reqwest::Response,
-) -> SseStream<impl Stream<Item = reqwest::Result<bytes::Bytes>>> {
-    parse(response.bytes_stream())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -358,30 +358,121 @@ async fn pagination_follows_same_origin_links_only() {
     assert!(matches!(err, TransportError::InvalidRequest(_)), "{err:?}");
 }
 
-#[tokio::test]
-async fn streaming_timeout_bounds_only_the_response_head() {
-    let router = Router::new().route(
-        "/slow-body",
-        get(|| async {
-            let chunks = stream::iter(0..3).then(|n| async move {
-                tokio::time::sleep(Duration::from_millis(40)).await;
+/// Serves a body in `chunks` parts, `gap` apart, with `status`.
+fn trickle(status: StatusCode, chunks: usize, gap: Duration) -> Router {
+    Router::new().route(
+        "/trickle",
+        get(move || async move {
+            let parts = stream::iter(0..chunks).then(move |n| async move {
+                tokio::time::sleep(gap).await;
                 Ok::<_, std::convert::Infallible>(Bytes::from(n.to_string()))
             });
-            axum::body::Body::from_stream(chunks)
+            (status, axum::body::Body::from_stream(parts))
         }),
-    );
-    let base = serve(router).await;
+    )
+}
+
+fn trickle_call(timeout_ms: u64) -> Request {
     let options = CallOptions {
-        timeout: Some(Duration::from_millis(60)),
+        timeout: Some(Duration::from_millis(timeout_ms)),
         retry: None,
         ..CallOptions::default()
     };
-    let request = Request::new("download", Method::GET, "/slow-body".into()).options(options);
-    let response = transport(&base).execute_streaming(request).await.unwrap();
+    Request::new("download", Method::GET, "/trickle".into()).options(options)
+}
+
+#[tokio::test]
+async fn a_stream_may_outlast_the_timeout_while_chunks_keep_coming() {
+    let base = serve(trickle(StatusCode::OK, 3, Duration::from_millis(40))).await;
+    let response = transport(&base).execute_streaming(trickle_call(60)).await.unwrap();
     let chunks: Vec<Bytes> = ResponseValue::streaming_bytes(response)
         .into_inner()
         .try_collect()
         .await
         .unwrap();
     assert_eq!(chunks.concat(), b"012");
+}
+
+#[tokio::test]
+async fn a_stream_that_stalls_for_the_timeout_ends_with_a_timeout() {
+    let base = serve(trickle(StatusCode::OK, 2, Duration::from_millis(300))).await;
+    let response = transport(&base).execute_streaming(trickle_call(100)).await.unwrap();
+    let result: Result<Vec<Bytes>, _> = ResponseValue::streaming_bytes(response).into_inner().try_collect().await;
+    assert!(matches!(result, Err(TransportError::Timeout)), "{result:?}");
+}
+
+#[tokio::test]
+async fn a_trickling_error_body_of_a_streaming_call_times_out() {
+    // Ten chunks 100 ms apart: each gap is within the timeout, the whole body is not.
+    let base = serve(trickle(StatusCode::INTERNAL_SERVER_ERROR, 10, Duration::from_millis(100))).await;
+    let started = Instant::now();
+    let response = transport(&base).execute_streaming(trickle_call(250)).await.unwrap();
+    let err = mailapi_support::client::RawResponse::read(response).await.unwrap_err();
+    assert!(matches!(err, TransportError::Timeout), "{err:?}");
+    assert!(started.elapsed() < Duration::from_millis(900), "{:?}", started.elapsed());
+}
+
+/// Answers `size` bytes, announced by Content-Length or (`chunked`) not.
+fn big(size: usize, chunked: bool) -> Router {
+    Router::new().route(
+        "/big",
+        get(move || async move {
+            let body = vec![b'x'; size];
+            if chunked {
+                axum::body::Body::from_stream(stream::iter(body.chunks(1024).map(|c| Ok::<_, std::convert::Infallible>(Bytes::copy_from_slice(c))).collect::<Vec<_>>()))
+            } else {
+                axum::body::Body::from(body)
+            }
+        }),
+    )
+}
+
+#[tokio::test]
+async fn bodies_over_the_size_limit_are_refused() {
+    for chunked in [false, true] {
+        let base = serve(big(10_000, chunked)).await;
+        let limited = ClientBuilder::<Transport>::new(&base).max_response_bytes(4096).no_retry().build().unwrap();
+        let err = limited.execute(Request::new("big", Method::GET, "/big".into())).await.unwrap_err();
+        assert!(matches!(err, TransportError::BodyTooLarge { limit: 4096 }), "chunked {chunked}: {err:?}");
+        assert_eq!(err.to_string(), "response body larger than 4096 bytes");
+        let within = ClientBuilder::<Transport>::new(&base).max_response_bytes(10_000).build().unwrap();
+        let raw = within.execute(Request::new("big", Method::GET, "/big".into())).await.unwrap();
+        assert_eq!(raw.body.len(), 10_000, "chunked {chunked}");
+    }
+}
+
+/// Accepts connections on a raw socket; the first `resets` are closed as soon
+/// as the request arrives, before any response head, the next one answered.
+async fn resetting_server(resets: usize, hits: Hits) -> String {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        // Bounded: the tests make at most three calls.
+        for _ in 0..8 {
+            let Ok((mut socket, _)) = listener.accept().await else { return };
+            let mut buf = [0u8; 4096];
+            let _ = socket.read(&mut buf).await;
+            if hits.fetch_add(1, Ordering::SeqCst) < resets {
+                drop(socket);
+            } else {
+                let _ = socket.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok").await;
+            }
+        }
+    });
+    format!("http://{addr}")
+}
+
+#[tokio::test]
+async fn a_reset_before_the_response_head_is_retried_for_idempotent_calls() {
+    let hits = Hits::default();
+    let base = resetting_server(2, hits.clone()).await;
+    let raw = transport(&base).execute(Request::new("get", Method::GET, "/r".into())).await.unwrap();
+    assert_eq!((raw.status, &raw.body[..], hits.load(Ordering::SeqCst)), (StatusCode::OK, &b"ok"[..], 3));
+
+    let hits = Hits::default();
+    let base = resetting_server(1, hits.clone()).await;
+    let err = transport(&base).execute(Request::new("post", Method::POST, "/r".into())).await.unwrap_err();
+    assert!(matches!(err, TransportError::Http(_) | TransportError::Connect(_)), "{err:?}");
+    assert_eq!(hits.load(Ordering::SeqCst), 1, "POST is never sent twice");
 }

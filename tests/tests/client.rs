@@ -616,23 +616,36 @@ async fn outreach_speaks_json_api_media_type_both_ways() {
 }
 
 #[tokio::test]
-async fn onlyoffice_json_and_xml_are_two_methods_chosen_by_accept() {
+async fn json_and_xml_of_one_operation_are_two_methods_chosen_by_accept() {
     let server = Server::start(|seen, _| match seen.header("accept") {
-        Some("text/xml") => Reply::body(200, "text/xml", "<MailServer><Id>1</Id></MailServer>"),
-        _ => Reply::json(200, json!({"status": 0, "statusCode": 200, "response": {"Id": 1}})),
+        Some("text/xml") => Reply::body(200, "text/xml", "<thing><name>a</name></thing>"),
+        _ => Reply::json(200, json!({"name": "a", "score": 1})),
     })
     .await;
-    let client = onlyoffice(&server);
-    let json = client.get_mail_server().await.unwrap().into_inner();
-    assert_eq!(json.response.and_then(|r| r.id), Some(1));
-    let xml = client.get_mail_server_xml().await.unwrap().into_inner();
-    assert_eq!(xml, "<MailServer><Id>1</Id></MailServer>");
+    let client = edge_cases_client::Client::builder(&server.base).api_key("key", "k").build().unwrap();
+    let json = client.get_representation().await.unwrap().into_inner();
+    assert_eq!(json.name, "a");
+    let xml = client.get_representation_xml().await.unwrap().into_inner();
+    assert_eq!(xml, "<thing><name>a</name></thing>");
     let accepts: Vec<_> = server
         .seen()
         .iter()
         .map(|s| s.header("accept").unwrap().to_owned())
         .collect();
     assert_eq!(accepts, ["application/json", "text/xml"]);
+}
+
+#[tokio::test]
+async fn onlyoffice_xml_is_the_xml_path_not_an_accept_choice() {
+    let server = Server::start(|seen, _| match seen.path.as_str() {
+        "/api/2.0/mailserver/server.xml" => Reply::body(200, "text/xml", "<result><status>0</status></result>"),
+        _ => Reply::status(404),
+    })
+    .await;
+    let xml = onlyoffice(&server).get_mail_server_xml().await.unwrap().into_inner();
+    assert_eq!(xml, "<result><status>0</status></result>");
+    let seen = server.only();
+    assert_eq!((seen.path.as_str(), seen.header("accept")), ("/api/2.0/mailserver/server.xml", Some("text/xml")));
 }
 
 #[tokio::test]

@@ -976,13 +976,14 @@ async fn mock_picks_a_named_example_among_several() {
 
 #[tokio::test]
 async fn mock_negotiates_json_or_xml_by_accept() {
-    let router = onlyoffice_server::router(onlyoffice_server::mock::Mock, onlyoffice_server::mock::AcceptAny);
+    let router = edge_cases_server::router(edge_cases_server::mock::Mock, edge_cases_server::mock::AcceptAny);
     let base = serve(router).await;
-    let client = onlyoffice_client::Client::builder(&base).api_key("AuthorizationToken", "k").build().unwrap();
-    let json = client.get_mail_server().await.unwrap();
+    // The edge-cases server URL carries the base path /v1.
+    let client = edge_cases_client::Client::builder(&format!("{base}/v1")).api_key("key", "k").build().unwrap();
+    let json = client.get_representation().await.unwrap();
     assert_eq!(json.headers()["content-type"], "application/json");
-    assert_eq!(json.into_inner().response.and_then(|r| r.id), Some(1234));
-    let xml = client.get_mail_server_xml().await.unwrap();
+    assert_eq!(json.into_inner().name, "a");
+    let xml = client.get_representation_xml().await.unwrap();
     assert_eq!(xml.headers()["content-type"], "text/xml");
-    assert!(xml.into_inner().starts_with("<result>\n  <status>0</status>"));
+    assert!(xml.into_inner().starts_with("<thing>\n  <name>a</name>"));
 }

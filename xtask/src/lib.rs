@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use emit::types::Enums;
-use model::{Api, Primitive, TypeKind, TypeRef};
+use model::Api;
 use spec::Diagnostics;
 use write::{Files, Templates, WriteError};
 
@@ -75,8 +75,8 @@ pub fn render_crates(api: &Api, templates: &Templates, layout: &Layout) -> Resul
             description: api.description.as_deref(),
             workspace: layout.workspace,
             support_path: &layout.support_path,
-            uses_chrono: uses_chrono(api),
-            uses_bytes: uses_bytes(api),
+            uses_chrono: api.uses_chrono(),
+            uses_bytes: api.uses_bytes(),
             operations: api.operations.len(),
             types: api.types.len(),
         };
@@ -96,38 +96,12 @@ pub fn render_crates(api: &Api, templates: &Templates, layout: &Layout) -> Resul
             files.insert(dir.join(format!("src/{module}.rs")), write::rust_file(tokens, &api.source)?);
         }
         let test = match side {
-            "client" => ("tests/examples.rs", emit::tests::client_examples(api)?),
-            _ => ("tests/e2e.rs", write::rust_file(emit::tests::server_e2e(api), &api.source)?),
+            "client" => ("tests/examples.rs", emit::examples_test::module(api)),
+            _ => ("tests/e2e.rs", emit::e2e_test::module(api)),
         };
-        files.insert(dir.join(test.0), test.1);
+        files.insert(dir.join(test.0), write::rust_file(test.1, &api.source)?);
     }
     Ok(files)
-}
-
-/// Raw (binary or text) request or response bodies are `bytes::Bytes`.
-fn uses_bytes(api: &Api) -> bool {
-    api.operations.iter().any(|op| {
-        let body = op.body.iter().flat_map(|b| &b.contents);
-        let responses = op.responses.iter().flat_map(|r| &r.contents);
-        body.chain(responses).any(|c| matches!(c.kind, model::BodyKind::Binary | model::BodyKind::Text))
-    })
-}
-
-fn uses_chrono(api: &Api) -> bool {
-    fn walk(ty: &TypeRef) -> bool {
-        match ty {
-            TypeRef::Primitive(Primitive::DateTime | Primitive::Date) => true,
-            TypeRef::Array(inner) | TypeRef::Map(inner) => walk(inner),
-            _ => false,
-        }
-    }
-    let in_types = api.types.iter().any(|t| match &t.kind {
-        TypeKind::Struct(s) => s.fields.iter().any(|f| walk(&f.ty)) || matches!(&s.additional, model::Additional::Map(t) if walk(t)),
-        TypeKind::Alias { ty, .. } => walk(ty),
-        TypeKind::Union(u) => u.variants.iter().any(|v| walk(&v.ty)),
-        _ => false,
-    });
-    in_types || api.operations.iter().flat_map(|op| &op.params).any(|p| walk(&p.ty))
 }
 
 /// The specs under `specs/`, as (crate stem, path relative to the root), sorted.
@@ -180,7 +154,7 @@ pub fn workspace_files(root: &Path) -> Result<Files, Error> {
 pub fn regenerate(root: &Path, check: bool) -> Result<write::Report, Error> {
     let files = workspace_files(root)?;
     let owned: Vec<PathBuf> = GENERATED_DIRS.iter().map(|(_, out)| PathBuf::from(out)).collect();
-    let report = write::ensure_files(root, &owned, &files, check)?;
+    let report = write::ensure_files(root, &owned, &files, write::Ownership::Whole, check)?;
     if check && !report.is_clean() {
         return Err(Error::Stale(report));
     }

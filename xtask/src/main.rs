@@ -2,6 +2,7 @@
 
 mod bench;
 mod conformance;
+mod fuzz;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -17,6 +18,9 @@ const USAGE: &str = "usage:
                                        `cargo test --workspace ARGS`, schemathesis against each vendor's mock, then
                                        clippy and rustdoc over the workspace with warnings denied
   cargo xtask schemathesis             only the schemathesis step
+  cargo xtask fuzz [--cases N] [--seed S] [--compile K] [--timeout SECS]
+                                       mutate real specs and run the generator on each, bounded in time and
+                                       memory: every case must generate or fail with located errors
   cargo xtask bench [regen] [client] [server]
                                        regeneration speed, client size and check time against progenitor, server
                                        throughput against hand-written axum; writes only under target/bench";
@@ -56,6 +60,7 @@ fn dispatch(args: &[String]) -> Result<(), Error> {
         }
         Some("mock") => mock(&root, &args[1..]),
         Some("bench") => bench::run(&root, &args[1..]),
+        Some("fuzz") => fuzz::run(&root, &args[1..]),
         _ => Err(Error::Usage(USAGE.into())),
     }
 }
@@ -194,7 +199,7 @@ fn generate(root: &Path, args: &[String]) -> Result<(), Error> {
     let templates = write::Templates::load(&root.join("templates"))?;
     let files = render_crates(&api, &templates, &layout)?;
     let owned: Vec<PathBuf> = ["client", "server"].iter().map(|s| PathBuf::from(format!("{name}-{s}"))).collect();
-    write::ensure_files(&out, &owned, &files, false)?;
+    write::ensure_files(&out, &owned, &files, write::Ownership::Marked, false)?;
     println!("generated {name}-client and {name}-server in {}", out.display());
     Ok(())
 }

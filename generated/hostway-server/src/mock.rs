@@ -20,17 +20,17 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["successGettingDomainInfo", "responseBodyTemplate"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 404u16,
+                    status: 404,
                     media: "application/json",
                     examples: &[],
                 },
@@ -68,17 +68,17 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["successScenario"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 404u16,
+                    status: 404,
                     media: "application/json",
                     examples: &[],
                 },
@@ -107,7 +107,7 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &[
                         "getAllAddresses",
@@ -118,12 +118,12 @@ impl Api for Mock {
                     ],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 404u16,
+                    status: 404,
                     media: "application/json",
                     examples: &[],
                 },
@@ -188,22 +188,22 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 204u16,
+                    status: 204,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 400u16,
+                    status: 400,
                     media: "application/json",
                     examples: &["missingRequiredParameter", "invalidAddressAndType"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 404u16,
+                    status: 404,
                     media: "application/json",
                     examples: &[],
                 },
@@ -242,17 +242,17 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["getAddressDetails"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 404u16,
+                    status: 404,
                     media: "application/json",
                     examples: &[],
                 },
@@ -281,17 +281,17 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 204u16,
+                    status: 204,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 404u16,
+                    status: 404,
                     media: "application/json",
                     examples: &[],
                 },
@@ -312,17 +312,17 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["successGettingInfo"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 404u16,
+                    status: 404,
                     media: "application/json",
                     examples: &[],
                 },
@@ -351,12 +351,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 204u16,
+                    status: 204,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 400u16,
+                    status: 400,
                     media: "application/json",
                     examples: &[
                         "badRequestBody",
@@ -365,12 +365,12 @@ impl Api for Mock {
                     ],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 404u16,
+                    status: 404,
                     media: "application/json",
                     examples: &["nonExistentDomain"],
                 },
@@ -425,7 +425,7 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &[
                         "filterNameAndEmail",
@@ -436,7 +436,7 @@ impl Api for Mock {
                     ],
                 },
                 Candidate {
-                    status: 404u16,
+                    status: 404,
                     media: "application/json",
                     examples: &[],
                 },
@@ -500,22 +500,22 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 204u16,
+                    status: 204,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 400u16,
+                    status: 400,
                     media: "application/json",
                     examples: &["missingData", "erroneousData"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 409u16,
+                    status: 409,
                     media: "application/json",
                     examples: &["contactExists"],
                 },
@@ -561,17 +561,17 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["successGettingContact"],
                 },
                 Candidate {
-                    status: 400u16,
+                    status: 400,
                     media: "application/json",
                     examples: &[],
                 },
                 Candidate {
-                    status: 404u16,
+                    status: 404,
                     media: "application/json",
                     examples: &[],
                 },
@@ -599,17 +599,17 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 204u16,
+                    status: 204,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 400u16,
+                    status: 400,
                     media: "application/json",
                     examples: &["erroneousData"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "",
                     examples: &[],
                 },
@@ -637,17 +637,17 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 204u16,
+                    status: 204,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 404u16,
+                    status: 404,
                     media: "application/json",
                     examples: &[],
                 },
@@ -668,17 +668,17 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["successGettingInfostore", "responseBodyTemplate"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 404u16,
+                    status: 404,
                     media: "application/json",
                     examples: &[],
                 },
@@ -716,12 +716,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 204u16,
+                    status: 204,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 400u16,
+                    status: 400,
                     media: "application/json",
                     examples: &[
                         "missingRequiredParameter",
@@ -730,12 +730,12 @@ impl Api for Mock {
                     ],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 404u16,
+                    status: 404,
                     media: "application/json",
                     examples: &[],
                 },
@@ -783,17 +783,17 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["successScenario"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 404u16,
+                    status: 404,
                     media: "application/json",
                     examples: &[],
                 },
@@ -822,7 +822,7 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &[
                         "successScenario",
@@ -831,12 +831,12 @@ impl Api for Mock {
                     ],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 404u16,
+                    status: 404,
                     media: "application/json",
                     examples: &[],
                 },
@@ -883,17 +883,17 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["exchangeScenario", "mfg2Scenario"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 404u16,
+                    status: 404,
                     media: "application/json",
                     examples: &[],
                 },
@@ -931,17 +931,17 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["successGettingAutoresponder"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 404u16,
+                    status: 404,
                     media: "application/json",
                     examples: &[],
                 },
@@ -970,22 +970,22 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 204u16,
+                    status: 204,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 400u16,
+                    status: 400,
                     media: "application/json",
                     examples: &["missingRequiredParameter"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 404u16,
+                    status: 404,
                     media: "application/json",
                     examples: &[],
                 },
@@ -1013,7 +1013,7 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &[
                         "getAllAddresses",
@@ -1024,12 +1024,12 @@ impl Api for Mock {
                     ],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 404u16,
+                    status: 404,
                     media: "application/json",
                     examples: &[],
                 },
@@ -1094,22 +1094,22 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 204u16,
+                    status: 204,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 400u16,
+                    status: 400,
                     media: "application/json",
                     examples: &["missingRequiredParameter", "invalidAddressAndType"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 404u16,
+                    status: 404,
                     media: "application/json",
                     examples: &[],
                 },
@@ -1148,17 +1148,17 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["getAddressDetails"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 404u16,
+                    status: 404,
                     media: "application/json",
                     examples: &[],
                 },
@@ -1187,17 +1187,17 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 204u16,
+                    status: 204,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 404u16,
+                    status: 404,
                     media: "application/json",
                     examples: &[],
                 },
@@ -1218,17 +1218,17 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["successGettingInfo"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 404u16,
+                    status: 404,
                     media: "application/json",
                     examples: &[],
                 },
@@ -1257,12 +1257,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 204u16,
+                    status: 204,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 400u16,
+                    status: 400,
                     media: "application/json",
                     examples: &[
                         "badRequestBody",
@@ -1271,12 +1271,12 @@ impl Api for Mock {
                     ],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 404u16,
+                    status: 404,
                     media: "application/json",
                     examples: &["nonExistentDomain"],
                 },
@@ -1331,17 +1331,17 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["successGettingExchangeMailbox"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 404u16,
+                    status: 404,
                     media: "application/json",
                     examples: &[],
                 },
@@ -1370,17 +1370,17 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 201u16,
+                    status: 201,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 204u16,
+                    status: 204,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 400u16,
+                    status: 400,
                     media: "application/json",
                     examples: &[
                         "createWithoutPassword",
@@ -1389,22 +1389,22 @@ impl Api for Mock {
                     ],
                 },
                 Candidate {
-                    status: 400u16,
+                    status: 400,
                     media: "text/plain",
                     examples: &["updateResourceType"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 404u16,
+                    status: 404,
                     media: "application/json",
                     examples: &[],
                 },
                 Candidate {
-                    status: 409u16,
+                    status: 409,
                     media: "application/json",
                     examples: &[],
                 },
@@ -1456,22 +1456,22 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 204u16,
+                    status: 204,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 404u16,
+                    status: 404,
                     media: "application/json",
                     examples: &[],
                 },
                 Candidate {
-                    status: 409u16,
+                    status: 409,
                     media: "application/json",
                     examples: &[],
                 },
@@ -1492,22 +1492,22 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 204u16,
+                    status: 204,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 400u16,
+                    status: 400,
                     media: "application/json",
                     examples: &[],
                 },
                 Candidate {
-                    status: 404u16,
+                    status: 404,
                     media: "application/json",
                     examples: &[],
                 },
                 Candidate {
-                    status: 409u16,
+                    status: 409,
                     media: "application/json",
                     examples: &["wrongAnswer"],
                 },
@@ -1536,27 +1536,27 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["success"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 404u16,
+                    status: 404,
                     media: "application/json",
                     examples: &[],
                 },
                 Candidate {
-                    status: 500u16,
+                    status: 500,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 502u16,
+                    status: 502,
                     media: "",
                     examples: &[],
                 },
@@ -1587,17 +1587,17 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["successGettingForwards"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 404u16,
+                    status: 404,
                     media: "application/json",
                     examples: &[],
                 },
@@ -1626,12 +1626,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 204u16,
+                    status: 204,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 400u16,
+                    status: 400,
                     media: "application/json",
                     examples: &[
                         "missingTargets",
@@ -1642,17 +1642,17 @@ impl Api for Mock {
                     ],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 404u16,
+                    status: 404,
                     media: "application/json",
                     examples: &[],
                 },
                 Candidate {
-                    status: 409u16,
+                    status: 409,
                     media: "application/json",
                     examples: &["sameMailboxOnAlias"],
                 },
@@ -1723,17 +1723,17 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 204u16,
+                    status: 204,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 404u16,
+                    status: 404,
                     media: "application/json",
                     examples: &[],
                 },
@@ -1754,17 +1754,17 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["successGettingMailbox"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 404u16,
+                    status: 404,
                     media: "application/json",
                     examples: &[],
                 },
@@ -1793,17 +1793,17 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 201u16,
+                    status: 201,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 204u16,
+                    status: 204,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 400u16,
+                    status: 400,
                     media: "application/json",
                     examples: &[
                         "createWithoutPassword",
@@ -1813,17 +1813,17 @@ impl Api for Mock {
                     ],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 404u16,
+                    status: 404,
                     media: "application/json",
                     examples: &[],
                 },
                 Candidate {
-                    status: 409u16,
+                    status: 409,
                     media: "application/json",
                     examples: &[],
                 },
@@ -1877,17 +1877,17 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 204u16,
+                    status: 204,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 404u16,
+                    status: 404,
                     media: "application/json",
                     examples: &[],
                 },
@@ -1908,22 +1908,22 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 204u16,
+                    status: 204,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 400u16,
+                    status: 400,
                     media: "application/json",
                     examples: &[],
                 },
                 Candidate {
-                    status: 404u16,
+                    status: 404,
                     media: "application/json",
                     examples: &[],
                 },
                 Candidate {
-                    status: 409u16,
+                    status: 409,
                     media: "application/json",
                     examples: &["wrongAnswer"],
                 },
@@ -1952,27 +1952,27 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["success"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 404u16,
+                    status: 404,
                     media: "application/json",
                     examples: &[],
                 },
                 Candidate {
-                    status: 500u16,
+                    status: 500,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 502u16,
+                    status: 502,
                     media: "",
                     examples: &[],
                 },
@@ -2003,22 +2003,22 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 201u16,
+                    status: 201,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 400u16,
+                    status: 400,
                     media: "application/json",
                     examples: &[],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 404u16,
+                    status: 404,
                     media: "application/json",
                     examples: &[],
                 },
@@ -2039,12 +2039,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["successScenario"],
                 },
                 Candidate {
-                    status: 404u16,
+                    status: 404,
                     media: "application/json",
                     examples: &[],
                 },
@@ -2072,27 +2072,27 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 204u16,
+                    status: 204,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 400u16,
+                    status: 400,
                     media: "application/json",
                     examples: &["tooFewPairs"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 403u16,
+                    status: 403,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 404u16,
+                    status: 404,
                     media: "application/json",
                     examples: &[],
                 },
@@ -2123,17 +2123,17 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["successGettingAccountType"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 404u16,
+                    status: 404,
                     media: "application/json",
                     examples: &[],
                 },
@@ -2162,12 +2162,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 204u16,
+                    status: 204,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 400u16,
+                    status: 400,
                     media: "application/json",
                     examples: &[
                         "emptyType",
@@ -2180,12 +2180,12 @@ impl Api for Mock {
                     ],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 404u16,
+                    status: 404,
                     media: "application/json",
                     examples: &[],
                 },
@@ -2267,27 +2267,27 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 201u16,
+                    status: 201,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 400u16,
+                    status: 400,
                     media: "application/json",
                     examples: &["invalidType", "typeQuantityExceeded"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 404u16,
+                    status: 404,
                     media: "application/json",
                     examples: &[],
                 },
                 Candidate {
-                    status: 409u16,
+                    status: 409,
                     media: "application/json",
                     examples: &[],
                 },
@@ -2326,17 +2326,17 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["successGettingAccountType"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 404u16,
+                    status: 404,
                     media: "application/json",
                     examples: &[],
                 },
@@ -2365,27 +2365,27 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 204u16,
+                    status: 204,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 400u16,
+                    status: 400,
                     media: "application/json",
                     examples: &["withoutOptions"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 404u16,
+                    status: 404,
                     media: "application/json",
                     examples: &[],
                 },
                 Candidate {
-                    status: 409u16,
+                    status: 409,
                     media: "application/json",
                     examples: &[],
                 },
@@ -2413,7 +2413,7 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["responseBodySample"],
                 },
@@ -2441,7 +2441,7 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["responseBodySample"],
                 },
@@ -2469,7 +2469,7 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["responseBodySample"],
                 },
@@ -2497,7 +2497,7 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["successGettingSettings", "responseBodyTemplate"],
                 },
@@ -2534,7 +2534,7 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["supportedQuestions", "noQuestions"],
                 },
@@ -2571,22 +2571,22 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 204u16,
+                    status: 204,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 400u16,
+                    status: 400,
                     media: "application/json",
                     examples: &[],
                 },
                 Candidate {
-                    status: 404u16,
+                    status: 404,
                     media: "application/json",
                     examples: &[],
                 },
                 Candidate {
-                    status: 409u16,
+                    status: 409,
                     media: "application/json",
                     examples: &["wrongAnswer"],
                 },
@@ -2615,22 +2615,22 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 204u16,
+                    status: 204,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 400u16,
+                    status: 400,
                     media: "application/json",
                     examples: &[],
                 },
                 Candidate {
-                    status: 404u16,
+                    status: 404,
                     media: "application/json",
                     examples: &[],
                 },
                 Candidate {
-                    status: 409u16,
+                    status: 409,
                     media: "application/json",
                     examples: &["wrongAnswer"],
                 },
@@ -2659,12 +2659,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["successScenario"],
                 },
                 Candidate {
-                    status: 404u16,
+                    status: 404,
                     media: "application/json",
                     examples: &[],
                 },
@@ -2692,27 +2692,27 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 204u16,
+                    status: 204,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 400u16,
+                    status: 400,
                     media: "application/json",
                     examples: &["tooFewPairs"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 403u16,
+                    status: 403,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 404u16,
+                    status: 404,
                     media: "application/json",
                     examples: &[],
                 },
@@ -2743,17 +2743,17 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["successGettingAccountType"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 404u16,
+                    status: 404,
                     media: "application/json",
                     examples: &[],
                 },
@@ -2782,12 +2782,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 204u16,
+                    status: 204,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 400u16,
+                    status: 400,
                     media: "application/json",
                     examples: &[
                         "emptyType",
@@ -2800,12 +2800,12 @@ impl Api for Mock {
                     ],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 404u16,
+                    status: 404,
                     media: "application/json",
                     examples: &[],
                 },
@@ -2887,27 +2887,27 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 201u16,
+                    status: 201,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 400u16,
+                    status: 400,
                     media: "application/json",
                     examples: &["invalidType", "typeQuantityExceeded"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 404u16,
+                    status: 404,
                     media: "application/json",
                     examples: &[],
                 },
                 Candidate {
-                    status: 409u16,
+                    status: 409,
                     media: "application/json",
                     examples: &[],
                 },
@@ -2946,7 +2946,7 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["minimal"],
                 },
@@ -2972,7 +2972,7 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["minimal"],
                 },
@@ -2998,7 +2998,7 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["minimal"],
                 },

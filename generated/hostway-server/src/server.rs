@@ -3,10 +3,11 @@
 use std::sync::Arc;
 use axum::Router;
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use mailapi_support::server::{
     Authenticator, Context, ErrorShape, Principal, RequestParts, authenticate_request,
-    problem_response, respond_documented, status,
+    problem_response, respond_documented,
 };
 use mailapi_support::Problem;
 use mailapi_support::{Scheme, SchemeKind};
@@ -5559,6 +5560,7 @@ impl GetDomainWebmailUpgradeShortRequest {
 }
 
 /// The responses [`Api::get_email_domain`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum GetEmailDomainResponse {
     /// 200: OK. Success
     Ok(types::EmailDomain),
@@ -5573,15 +5575,17 @@ impl IntoResponse for GetEmailDomainResponse {
         match self {
             GetEmailDomainResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
-            GetEmailDomainResponse::Unauthorized => status(401).into_response(),
+            GetEmailDomainResponse::Unauthorized => {
+                StatusCode::UNAUTHORIZED.into_response()
+            }
             GetEmailDomainResponse::NotFound(body) => {
                 mailapi_support::server::json_response(
-                    status(404),
+                    StatusCode::NOT_FOUND,
                     "application/json",
                     &body,
                 )
@@ -5591,6 +5595,7 @@ impl IntoResponse for GetEmailDomainResponse {
 }
 
 /// The responses [`Api::list_domain_aliases`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum ListDomainAliasesResponse {
     /// 200: OK. Success
     Ok(types::AliasList),
@@ -5605,15 +5610,17 @@ impl IntoResponse for ListDomainAliasesResponse {
         match self {
             ListDomainAliasesResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
-            ListDomainAliasesResponse::Unauthorized => status(401).into_response(),
+            ListDomainAliasesResponse::Unauthorized => {
+                StatusCode::UNAUTHORIZED.into_response()
+            }
             ListDomainAliasesResponse::NotFound(body) => {
                 mailapi_support::server::json_response(
-                    status(404),
+                    StatusCode::NOT_FOUND,
                     "application/json",
                     &body,
                 )
@@ -5623,6 +5630,7 @@ impl IntoResponse for ListDomainAliasesResponse {
 }
 
 /// The responses [`Api::list_domain_blackwhitelist`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum ListDomainBlackwhitelistResponse {
     /// 200: OK. Success
     Ok(types::BlackWhiteList),
@@ -5637,15 +5645,17 @@ impl IntoResponse for ListDomainBlackwhitelistResponse {
         match self {
             ListDomainBlackwhitelistResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
-            ListDomainBlackwhitelistResponse::Unauthorized => status(401).into_response(),
+            ListDomainBlackwhitelistResponse::Unauthorized => {
+                StatusCode::UNAUTHORIZED.into_response()
+            }
             ListDomainBlackwhitelistResponse::NotFound(body) => {
                 mailapi_support::server::json_response(
-                    status(404),
+                    StatusCode::NOT_FOUND,
                     "application/json",
                     &body,
                 )
@@ -5655,6 +5665,7 @@ impl IntoResponse for ListDomainBlackwhitelistResponse {
 }
 
 /// The responses [`Api::put_domain_blackwhitelist`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum PutDomainBlackwhitelistResponse {
     /// 204: No Content. Success
     NoContent,
@@ -5669,18 +5680,22 @@ pub enum PutDomainBlackwhitelistResponse {
 impl IntoResponse for PutDomainBlackwhitelistResponse {
     fn into_response(self) -> Response {
         match self {
-            PutDomainBlackwhitelistResponse::NoContent => status(204).into_response(),
+            PutDomainBlackwhitelistResponse::NoContent => {
+                StatusCode::NO_CONTENT.into_response()
+            }
             PutDomainBlackwhitelistResponse::BadRequest(body) => {
                 mailapi_support::server::json_response(
-                    status(400),
+                    StatusCode::BAD_REQUEST,
                     "application/json",
                     &body,
                 )
             }
-            PutDomainBlackwhitelistResponse::Unauthorized => status(401).into_response(),
+            PutDomainBlackwhitelistResponse::Unauthorized => {
+                StatusCode::UNAUTHORIZED.into_response()
+            }
             PutDomainBlackwhitelistResponse::NotFound(body) => {
                 mailapi_support::server::json_response(
-                    status(404),
+                    StatusCode::NOT_FOUND,
                     "application/json",
                     &body,
                 )
@@ -5690,6 +5705,7 @@ impl IntoResponse for PutDomainBlackwhitelistResponse {
 }
 
 /// The responses [`Api::get_domain_blackwhitelist_address`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum GetDomainBlackwhitelistAddressResponse {
     /// 200: OK. Success
     Ok(types::BlackWhiteListEntry),
@@ -5704,17 +5720,17 @@ impl IntoResponse for GetDomainBlackwhitelistAddressResponse {
         match self {
             GetDomainBlackwhitelistAddressResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             GetDomainBlackwhitelistAddressResponse::Unauthorized => {
-                status(401).into_response()
+                StatusCode::UNAUTHORIZED.into_response()
             }
             GetDomainBlackwhitelistAddressResponse::NotFound(body) => {
                 mailapi_support::server::json_response(
-                    status(404),
+                    StatusCode::NOT_FOUND,
                     "application/json",
                     &body,
                 )
@@ -5724,6 +5740,7 @@ impl IntoResponse for GetDomainBlackwhitelistAddressResponse {
 }
 
 /// The responses [`Api::delete_domain_blackwhitelist_address`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum DeleteDomainBlackwhitelistAddressResponse {
     /// 204: No Content. Success
     NoContent,
@@ -5737,14 +5754,14 @@ impl IntoResponse for DeleteDomainBlackwhitelistAddressResponse {
     fn into_response(self) -> Response {
         match self {
             DeleteDomainBlackwhitelistAddressResponse::NoContent => {
-                status(204).into_response()
+                StatusCode::NO_CONTENT.into_response()
             }
             DeleteDomainBlackwhitelistAddressResponse::Unauthorized => {
-                status(401).into_response()
+                StatusCode::UNAUTHORIZED.into_response()
             }
             DeleteDomainBlackwhitelistAddressResponse::NotFound(body) => {
                 mailapi_support::server::json_response(
-                    status(404),
+                    StatusCode::NOT_FOUND,
                     "application/json",
                     &body,
                 )
@@ -5754,6 +5771,7 @@ impl IntoResponse for DeleteDomainBlackwhitelistAddressResponse {
 }
 
 /// The responses [`Api::get_domain_cleanmailplus`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum GetDomainCleanmailplusResponse {
     /// 200: OK. Success
     Ok(types::CleanMailPlusSettings),
@@ -5768,15 +5786,17 @@ impl IntoResponse for GetDomainCleanmailplusResponse {
         match self {
             GetDomainCleanmailplusResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
-            GetDomainCleanmailplusResponse::Unauthorized => status(401).into_response(),
+            GetDomainCleanmailplusResponse::Unauthorized => {
+                StatusCode::UNAUTHORIZED.into_response()
+            }
             GetDomainCleanmailplusResponse::NotFound(body) => {
                 mailapi_support::server::json_response(
-                    status(404),
+                    StatusCode::NOT_FOUND,
                     "application/json",
                     &body,
                 )
@@ -5786,6 +5806,7 @@ impl IntoResponse for GetDomainCleanmailplusResponse {
 }
 
 /// The responses [`Api::update_domain_cleanmailplus`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum UpdateDomainCleanmailplusResponse {
     /// 204: No Content. Success
     NoContent,
@@ -5800,20 +5821,22 @@ pub enum UpdateDomainCleanmailplusResponse {
 impl IntoResponse for UpdateDomainCleanmailplusResponse {
     fn into_response(self) -> Response {
         match self {
-            UpdateDomainCleanmailplusResponse::NoContent => status(204).into_response(),
+            UpdateDomainCleanmailplusResponse::NoContent => {
+                StatusCode::NO_CONTENT.into_response()
+            }
             UpdateDomainCleanmailplusResponse::BadRequest(body) => {
                 mailapi_support::server::json_response(
-                    status(400),
+                    StatusCode::BAD_REQUEST,
                     "application/json",
                     &body,
                 )
             }
             UpdateDomainCleanmailplusResponse::Unauthorized => {
-                status(401).into_response()
+                StatusCode::UNAUTHORIZED.into_response()
             }
             UpdateDomainCleanmailplusResponse::NotFound(body) => {
                 mailapi_support::server::json_response(
-                    status(404),
+                    StatusCode::NOT_FOUND,
                     "application/json",
                     &body,
                 )
@@ -5823,6 +5846,7 @@ impl IntoResponse for UpdateDomainCleanmailplusResponse {
 }
 
 /// The responses [`Api::list_domain_contacts`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum ListDomainContactsResponse {
     /// 200: OK. Success
     Ok(types::ContactList),
@@ -5835,14 +5859,14 @@ impl IntoResponse for ListDomainContactsResponse {
         match self {
             ListDomainContactsResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             ListDomainContactsResponse::NotFound(body) => {
                 mailapi_support::server::json_response(
-                    status(404),
+                    StatusCode::NOT_FOUND,
                     "application/json",
                     &body,
                 )
@@ -5852,6 +5876,7 @@ impl IntoResponse for ListDomainContactsResponse {
 }
 
 /// The responses [`Api::create_domain_contact`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum CreateDomainContactResponse {
     /// 204: No Content. Success
     NoContent,
@@ -5866,18 +5891,22 @@ pub enum CreateDomainContactResponse {
 impl IntoResponse for CreateDomainContactResponse {
     fn into_response(self) -> Response {
         match self {
-            CreateDomainContactResponse::NoContent => status(204).into_response(),
+            CreateDomainContactResponse::NoContent => {
+                StatusCode::NO_CONTENT.into_response()
+            }
             CreateDomainContactResponse::BadRequest(body) => {
                 mailapi_support::server::json_response(
-                    status(400),
+                    StatusCode::BAD_REQUEST,
                     "application/json",
                     &body,
                 )
             }
-            CreateDomainContactResponse::Unauthorized => status(401).into_response(),
+            CreateDomainContactResponse::Unauthorized => {
+                StatusCode::UNAUTHORIZED.into_response()
+            }
             CreateDomainContactResponse::Conflict(body) => {
                 mailapi_support::server::json_response(
-                    status(409),
+                    StatusCode::CONFLICT,
                     "application/json",
                     &body,
                 )
@@ -5887,6 +5916,7 @@ impl IntoResponse for CreateDomainContactResponse {
 }
 
 /// The responses [`Api::get_domain_contact`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum GetDomainContactResponse {
     /// 200: OK. Success
     Ok(types::Contact),
@@ -5901,21 +5931,21 @@ impl IntoResponse for GetDomainContactResponse {
         match self {
             GetDomainContactResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             GetDomainContactResponse::BadRequest(body) => {
                 mailapi_support::server::json_response(
-                    status(400),
+                    StatusCode::BAD_REQUEST,
                     "application/json",
                     &body,
                 )
             }
             GetDomainContactResponse::NotFound(body) => {
                 mailapi_support::server::json_response(
-                    status(404),
+                    StatusCode::NOT_FOUND,
                     "application/json",
                     &body,
                 )
@@ -5925,6 +5955,7 @@ impl IntoResponse for GetDomainContactResponse {
 }
 
 /// The responses [`Api::update_domain_contact`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum UpdateDomainContactResponse {
     /// 204: No Content. Success
     NoContent,
@@ -5937,20 +5968,25 @@ pub enum UpdateDomainContactResponse {
 impl IntoResponse for UpdateDomainContactResponse {
     fn into_response(self) -> Response {
         match self {
-            UpdateDomainContactResponse::NoContent => status(204).into_response(),
+            UpdateDomainContactResponse::NoContent => {
+                StatusCode::NO_CONTENT.into_response()
+            }
             UpdateDomainContactResponse::BadRequest(body) => {
                 mailapi_support::server::json_response(
-                    status(400),
+                    StatusCode::BAD_REQUEST,
                     "application/json",
                     &body,
                 )
             }
-            UpdateDomainContactResponse::Unauthorized => status(401).into_response(),
+            UpdateDomainContactResponse::Unauthorized => {
+                StatusCode::UNAUTHORIZED.into_response()
+            }
         }
     }
 }
 
 /// The responses [`Api::delete_domain_contact`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum DeleteDomainContactResponse {
     /// 204: No Content. Success
     NoContent,
@@ -5963,11 +5999,15 @@ pub enum DeleteDomainContactResponse {
 impl IntoResponse for DeleteDomainContactResponse {
     fn into_response(self) -> Response {
         match self {
-            DeleteDomainContactResponse::NoContent => status(204).into_response(),
-            DeleteDomainContactResponse::Unauthorized => status(401).into_response(),
+            DeleteDomainContactResponse::NoContent => {
+                StatusCode::NO_CONTENT.into_response()
+            }
+            DeleteDomainContactResponse::Unauthorized => {
+                StatusCode::UNAUTHORIZED.into_response()
+            }
             DeleteDomainContactResponse::NotFound(body) => {
                 mailapi_support::server::json_response(
-                    status(404),
+                    StatusCode::NOT_FOUND,
                     "application/json",
                     &body,
                 )
@@ -5977,6 +6017,7 @@ impl IntoResponse for DeleteDomainContactResponse {
 }
 
 /// The responses [`Api::get_domain_infostore`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum GetDomainInfostoreResponse {
     /// 200: OK. Success
     Ok(types::InfoStore),
@@ -5991,15 +6032,17 @@ impl IntoResponse for GetDomainInfostoreResponse {
         match self {
             GetDomainInfostoreResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
-            GetDomainInfostoreResponse::Unauthorized => status(401).into_response(),
+            GetDomainInfostoreResponse::Unauthorized => {
+                StatusCode::UNAUTHORIZED.into_response()
+            }
             GetDomainInfostoreResponse::NotFound(body) => {
                 mailapi_support::server::json_response(
-                    status(404),
+                    StatusCode::NOT_FOUND,
                     "application/json",
                     &body,
                 )
@@ -6009,6 +6052,7 @@ impl IntoResponse for GetDomainInfostoreResponse {
 }
 
 /// The responses [`Api::update_domain_infostore_quota`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum UpdateDomainInfostoreQuotaResponse {
     /// 204: No Content. Success
     NoContent,
@@ -6023,20 +6067,22 @@ pub enum UpdateDomainInfostoreQuotaResponse {
 impl IntoResponse for UpdateDomainInfostoreQuotaResponse {
     fn into_response(self) -> Response {
         match self {
-            UpdateDomainInfostoreQuotaResponse::NoContent => status(204).into_response(),
+            UpdateDomainInfostoreQuotaResponse::NoContent => {
+                StatusCode::NO_CONTENT.into_response()
+            }
             UpdateDomainInfostoreQuotaResponse::BadRequest(body) => {
                 mailapi_support::server::json_response(
-                    status(400),
+                    StatusCode::BAD_REQUEST,
                     "application/json",
                     &body,
                 )
             }
             UpdateDomainInfostoreQuotaResponse::Unauthorized => {
-                status(401).into_response()
+                StatusCode::UNAUTHORIZED.into_response()
             }
             UpdateDomainInfostoreQuotaResponse::NotFound(body) => {
                 mailapi_support::server::json_response(
-                    status(404),
+                    StatusCode::NOT_FOUND,
                     "application/json",
                     &body,
                 )
@@ -6046,6 +6092,7 @@ impl IntoResponse for UpdateDomainInfostoreQuotaResponse {
 }
 
 /// The responses [`Api::get_domain_mailbox_type_count`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum GetDomainMailboxTypeCountResponse {
     /// 200: OK. Success
     Ok(types::MailboxTypeCount),
@@ -6060,17 +6107,17 @@ impl IntoResponse for GetDomainMailboxTypeCountResponse {
         match self {
             GetDomainMailboxTypeCountResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             GetDomainMailboxTypeCountResponse::Unauthorized => {
-                status(401).into_response()
+                StatusCode::UNAUTHORIZED.into_response()
             }
             GetDomainMailboxTypeCountResponse::NotFound(body) => {
                 mailapi_support::server::json_response(
-                    status(404),
+                    StatusCode::NOT_FOUND,
                     "application/json",
                     &body,
                 )
@@ -6080,6 +6127,7 @@ impl IntoResponse for GetDomainMailboxTypeCountResponse {
 }
 
 /// The responses [`Api::list_usernames`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum ListUsernamesResponse {
     /// 200: OK. Success
     Ok(types::MailboxList),
@@ -6094,15 +6142,17 @@ impl IntoResponse for ListUsernamesResponse {
         match self {
             ListUsernamesResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
-            ListUsernamesResponse::Unauthorized => status(401).into_response(),
+            ListUsernamesResponse::Unauthorized => {
+                StatusCode::UNAUTHORIZED.into_response()
+            }
             ListUsernamesResponse::NotFound(body) => {
                 mailapi_support::server::json_response(
-                    status(404),
+                    StatusCode::NOT_FOUND,
                     "application/json",
                     &body,
                 )
@@ -6112,6 +6162,7 @@ impl IntoResponse for ListUsernamesResponse {
 }
 
 /// The responses [`Api::get_username`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum GetUsernameResponse {
     /// 200: OK. Success
     Ok(types::UsernameDetails),
@@ -6126,15 +6177,15 @@ impl IntoResponse for GetUsernameResponse {
         match self {
             GetUsernameResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
-            GetUsernameResponse::Unauthorized => status(401).into_response(),
+            GetUsernameResponse::Unauthorized => StatusCode::UNAUTHORIZED.into_response(),
             GetUsernameResponse::NotFound(body) => {
                 mailapi_support::server::json_response(
-                    status(404),
+                    StatusCode::NOT_FOUND,
                     "application/json",
                     &body,
                 )
@@ -6144,6 +6195,7 @@ impl IntoResponse for GetUsernameResponse {
 }
 
 /// The responses [`Api::get_mailbox_autoresponder`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum GetMailboxAutoresponderResponse {
     /// 200: OK. Success
     Ok(types::Autoresponder),
@@ -6158,15 +6210,17 @@ impl IntoResponse for GetMailboxAutoresponderResponse {
         match self {
             GetMailboxAutoresponderResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
-            GetMailboxAutoresponderResponse::Unauthorized => status(401).into_response(),
+            GetMailboxAutoresponderResponse::Unauthorized => {
+                StatusCode::UNAUTHORIZED.into_response()
+            }
             GetMailboxAutoresponderResponse::NotFound(body) => {
                 mailapi_support::server::json_response(
-                    status(404),
+                    StatusCode::NOT_FOUND,
                     "application/json",
                     &body,
                 )
@@ -6176,6 +6230,7 @@ impl IntoResponse for GetMailboxAutoresponderResponse {
 }
 
 /// The responses [`Api::set_mailbox_autoresponder`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum SetMailboxAutoresponderResponse {
     /// 204: No Content. Success
     NoContent,
@@ -6190,18 +6245,22 @@ pub enum SetMailboxAutoresponderResponse {
 impl IntoResponse for SetMailboxAutoresponderResponse {
     fn into_response(self) -> Response {
         match self {
-            SetMailboxAutoresponderResponse::NoContent => status(204).into_response(),
+            SetMailboxAutoresponderResponse::NoContent => {
+                StatusCode::NO_CONTENT.into_response()
+            }
             SetMailboxAutoresponderResponse::BadRequest(body) => {
                 mailapi_support::server::json_response(
-                    status(400),
+                    StatusCode::BAD_REQUEST,
                     "application/json",
                     &body,
                 )
             }
-            SetMailboxAutoresponderResponse::Unauthorized => status(401).into_response(),
+            SetMailboxAutoresponderResponse::Unauthorized => {
+                StatusCode::UNAUTHORIZED.into_response()
+            }
             SetMailboxAutoresponderResponse::NotFound(body) => {
                 mailapi_support::server::json_response(
-                    status(404),
+                    StatusCode::NOT_FOUND,
                     "application/json",
                     &body,
                 )
@@ -6211,6 +6270,7 @@ impl IntoResponse for SetMailboxAutoresponderResponse {
 }
 
 /// The responses [`Api::list_mailbox_blackwhitelist`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum ListMailboxBlackwhitelistResponse {
     /// 200: OK. Success
     Ok(types::BlackWhiteList),
@@ -6225,17 +6285,17 @@ impl IntoResponse for ListMailboxBlackwhitelistResponse {
         match self {
             ListMailboxBlackwhitelistResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             ListMailboxBlackwhitelistResponse::Unauthorized => {
-                status(401).into_response()
+                StatusCode::UNAUTHORIZED.into_response()
             }
             ListMailboxBlackwhitelistResponse::NotFound(body) => {
                 mailapi_support::server::json_response(
-                    status(404),
+                    StatusCode::NOT_FOUND,
                     "application/json",
                     &body,
                 )
@@ -6245,6 +6305,7 @@ impl IntoResponse for ListMailboxBlackwhitelistResponse {
 }
 
 /// The responses [`Api::put_mailbox_blackwhitelist`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum PutMailboxBlackwhitelistResponse {
     /// 204: No Content. Success
     NoContent,
@@ -6259,18 +6320,22 @@ pub enum PutMailboxBlackwhitelistResponse {
 impl IntoResponse for PutMailboxBlackwhitelistResponse {
     fn into_response(self) -> Response {
         match self {
-            PutMailboxBlackwhitelistResponse::NoContent => status(204).into_response(),
+            PutMailboxBlackwhitelistResponse::NoContent => {
+                StatusCode::NO_CONTENT.into_response()
+            }
             PutMailboxBlackwhitelistResponse::BadRequest(body) => {
                 mailapi_support::server::json_response(
-                    status(400),
+                    StatusCode::BAD_REQUEST,
                     "application/json",
                     &body,
                 )
             }
-            PutMailboxBlackwhitelistResponse::Unauthorized => status(401).into_response(),
+            PutMailboxBlackwhitelistResponse::Unauthorized => {
+                StatusCode::UNAUTHORIZED.into_response()
+            }
             PutMailboxBlackwhitelistResponse::NotFound(body) => {
                 mailapi_support::server::json_response(
-                    status(404),
+                    StatusCode::NOT_FOUND,
                     "application/json",
                     &body,
                 )
@@ -6280,6 +6345,7 @@ impl IntoResponse for PutMailboxBlackwhitelistResponse {
 }
 
 /// The responses [`Api::get_mailbox_blackwhitelist_address`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum GetMailboxBlackwhitelistAddressResponse {
     /// 200: OK. Success
     Ok(types::BlackWhiteListEntry),
@@ -6294,17 +6360,17 @@ impl IntoResponse for GetMailboxBlackwhitelistAddressResponse {
         match self {
             GetMailboxBlackwhitelistAddressResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             GetMailboxBlackwhitelistAddressResponse::Unauthorized => {
-                status(401).into_response()
+                StatusCode::UNAUTHORIZED.into_response()
             }
             GetMailboxBlackwhitelistAddressResponse::NotFound(body) => {
                 mailapi_support::server::json_response(
-                    status(404),
+                    StatusCode::NOT_FOUND,
                     "application/json",
                     &body,
                 )
@@ -6314,6 +6380,7 @@ impl IntoResponse for GetMailboxBlackwhitelistAddressResponse {
 }
 
 /// The responses [`Api::delete_mailbox_blackwhitelist_address`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum DeleteMailboxBlackwhitelistAddressResponse {
     /// 204: No Content. Success
     NoContent,
@@ -6327,14 +6394,14 @@ impl IntoResponse for DeleteMailboxBlackwhitelistAddressResponse {
     fn into_response(self) -> Response {
         match self {
             DeleteMailboxBlackwhitelistAddressResponse::NoContent => {
-                status(204).into_response()
+                StatusCode::NO_CONTENT.into_response()
             }
             DeleteMailboxBlackwhitelistAddressResponse::Unauthorized => {
-                status(401).into_response()
+                StatusCode::UNAUTHORIZED.into_response()
             }
             DeleteMailboxBlackwhitelistAddressResponse::NotFound(body) => {
                 mailapi_support::server::json_response(
-                    status(404),
+                    StatusCode::NOT_FOUND,
                     "application/json",
                     &body,
                 )
@@ -6344,6 +6411,7 @@ impl IntoResponse for DeleteMailboxBlackwhitelistAddressResponse {
 }
 
 /// The responses [`Api::get_mailbox_cleanmailplus`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum GetMailboxCleanmailplusResponse {
     /// 200: OK. Success
     Ok(types::CleanMailPlusSettings),
@@ -6358,15 +6426,17 @@ impl IntoResponse for GetMailboxCleanmailplusResponse {
         match self {
             GetMailboxCleanmailplusResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
-            GetMailboxCleanmailplusResponse::Unauthorized => status(401).into_response(),
+            GetMailboxCleanmailplusResponse::Unauthorized => {
+                StatusCode::UNAUTHORIZED.into_response()
+            }
             GetMailboxCleanmailplusResponse::NotFound(body) => {
                 mailapi_support::server::json_response(
-                    status(404),
+                    StatusCode::NOT_FOUND,
                     "application/json",
                     &body,
                 )
@@ -6376,6 +6446,7 @@ impl IntoResponse for GetMailboxCleanmailplusResponse {
 }
 
 /// The responses [`Api::update_mailbox_cleanmailplus`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum UpdateMailboxCleanmailplusResponse {
     /// 204: No Content. Success
     NoContent,
@@ -6390,20 +6461,22 @@ pub enum UpdateMailboxCleanmailplusResponse {
 impl IntoResponse for UpdateMailboxCleanmailplusResponse {
     fn into_response(self) -> Response {
         match self {
-            UpdateMailboxCleanmailplusResponse::NoContent => status(204).into_response(),
+            UpdateMailboxCleanmailplusResponse::NoContent => {
+                StatusCode::NO_CONTENT.into_response()
+            }
             UpdateMailboxCleanmailplusResponse::BadRequest(body) => {
                 mailapi_support::server::json_response(
-                    status(400),
+                    StatusCode::BAD_REQUEST,
                     "application/json",
                     &body,
                 )
             }
             UpdateMailboxCleanmailplusResponse::Unauthorized => {
-                status(401).into_response()
+                StatusCode::UNAUTHORIZED.into_response()
             }
             UpdateMailboxCleanmailplusResponse::NotFound(body) => {
                 mailapi_support::server::json_response(
-                    status(404),
+                    StatusCode::NOT_FOUND,
                     "application/json",
                     &body,
                 )
@@ -6413,6 +6486,7 @@ impl IntoResponse for UpdateMailboxCleanmailplusResponse {
 }
 
 /// The responses [`Api::get_exchange_mailbox`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum GetExchangeMailboxResponse {
     /// 200: OK. Success
     Ok(types::ExchangeMailbox),
@@ -6427,15 +6501,17 @@ impl IntoResponse for GetExchangeMailboxResponse {
         match self {
             GetExchangeMailboxResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
-            GetExchangeMailboxResponse::Unauthorized => status(401).into_response(),
+            GetExchangeMailboxResponse::Unauthorized => {
+                StatusCode::UNAUTHORIZED.into_response()
+            }
             GetExchangeMailboxResponse::NotFound(body) => {
                 mailapi_support::server::json_response(
-                    status(404),
+                    StatusCode::NOT_FOUND,
                     "application/json",
                     &body,
                 )
@@ -6445,6 +6521,7 @@ impl IntoResponse for GetExchangeMailboxResponse {
 }
 
 /// The responses [`Api::put_exchange_mailbox`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum PutExchangeMailboxResponse {
     /// 201: Created. Success
     Created,
@@ -6465,29 +6542,37 @@ pub enum PutExchangeMailboxResponse {
 impl IntoResponse for PutExchangeMailboxResponse {
     fn into_response(self) -> Response {
         match self {
-            PutExchangeMailboxResponse::Created => status(201).into_response(),
-            PutExchangeMailboxResponse::NoContent => status(204).into_response(),
+            PutExchangeMailboxResponse::Created => StatusCode::CREATED.into_response(),
+            PutExchangeMailboxResponse::NoContent => {
+                StatusCode::NO_CONTENT.into_response()
+            }
             PutExchangeMailboxResponse::BadRequestJson(body) => {
                 mailapi_support::server::json_response(
-                    status(400),
+                    StatusCode::BAD_REQUEST,
                     "application/json",
                     &body,
                 )
             }
             PutExchangeMailboxResponse::BadRequestPlain(body) => {
-                mailapi_support::server::text_response(status(400), "text/plain", body)
+                mailapi_support::server::text_response(
+                    StatusCode::BAD_REQUEST,
+                    "text/plain",
+                    body,
+                )
             }
-            PutExchangeMailboxResponse::Unauthorized => status(401).into_response(),
+            PutExchangeMailboxResponse::Unauthorized => {
+                StatusCode::UNAUTHORIZED.into_response()
+            }
             PutExchangeMailboxResponse::NotFound(body) => {
                 mailapi_support::server::json_response(
-                    status(404),
+                    StatusCode::NOT_FOUND,
                     "application/json",
                     &body,
                 )
             }
             PutExchangeMailboxResponse::Conflict(body) => {
                 mailapi_support::server::json_response(
-                    status(409),
+                    StatusCode::CONFLICT,
                     "application/json",
                     &body,
                 )
@@ -6497,6 +6582,7 @@ impl IntoResponse for PutExchangeMailboxResponse {
 }
 
 /// The responses [`Api::delete_exchange_mailbox`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum DeleteExchangeMailboxResponse {
     /// 204: No Content. Success
     NoContent,
@@ -6511,18 +6597,22 @@ pub enum DeleteExchangeMailboxResponse {
 impl IntoResponse for DeleteExchangeMailboxResponse {
     fn into_response(self) -> Response {
         match self {
-            DeleteExchangeMailboxResponse::NoContent => status(204).into_response(),
-            DeleteExchangeMailboxResponse::Unauthorized => status(401).into_response(),
+            DeleteExchangeMailboxResponse::NoContent => {
+                StatusCode::NO_CONTENT.into_response()
+            }
+            DeleteExchangeMailboxResponse::Unauthorized => {
+                StatusCode::UNAUTHORIZED.into_response()
+            }
             DeleteExchangeMailboxResponse::NotFound(body) => {
                 mailapi_support::server::json_response(
-                    status(404),
+                    StatusCode::NOT_FOUND,
                     "application/json",
                     &body,
                 )
             }
             DeleteExchangeMailboxResponse::Conflict(body) => {
                 mailapi_support::server::json_response(
-                    status(409),
+                    StatusCode::CONFLICT,
                     "application/json",
                     &body,
                 )
@@ -6532,6 +6622,7 @@ impl IntoResponse for DeleteExchangeMailboxResponse {
 }
 
 /// The responses [`Api::exchange_mailbox_action`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum ExchangeMailboxActionResponse {
     /// 204: No Content. Success
     NoContent,
@@ -6546,24 +6637,26 @@ pub enum ExchangeMailboxActionResponse {
 impl IntoResponse for ExchangeMailboxActionResponse {
     fn into_response(self) -> Response {
         match self {
-            ExchangeMailboxActionResponse::NoContent => status(204).into_response(),
+            ExchangeMailboxActionResponse::NoContent => {
+                StatusCode::NO_CONTENT.into_response()
+            }
             ExchangeMailboxActionResponse::BadRequest(body) => {
                 mailapi_support::server::json_response(
-                    status(400),
+                    StatusCode::BAD_REQUEST,
                     "application/json",
                     &body,
                 )
             }
             ExchangeMailboxActionResponse::NotFound(body) => {
                 mailapi_support::server::json_response(
-                    status(404),
+                    StatusCode::NOT_FOUND,
                     "application/json",
                     &body,
                 )
             }
             ExchangeMailboxActionResponse::Conflict(body) => {
                 mailapi_support::server::json_response(
-                    status(409),
+                    StatusCode::CONFLICT,
                     "application/json",
                     &body,
                 )
@@ -6573,6 +6666,7 @@ impl IntoResponse for ExchangeMailboxActionResponse {
 }
 
 /// The responses [`Api::get_exchange_message_stats`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum GetExchangeMessageStatsResponse {
     /// 200: OK. Success
     Ok(types::MessageStats),
@@ -6591,28 +6685,33 @@ impl IntoResponse for GetExchangeMessageStatsResponse {
         match self {
             GetExchangeMessageStatsResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
-            GetExchangeMessageStatsResponse::Unauthorized => status(401).into_response(),
+            GetExchangeMessageStatsResponse::Unauthorized => {
+                StatusCode::UNAUTHORIZED.into_response()
+            }
             GetExchangeMessageStatsResponse::NotFound(body) => {
                 mailapi_support::server::json_response(
-                    status(404),
+                    StatusCode::NOT_FOUND,
                     "application/json",
                     &body,
                 )
             }
             GetExchangeMessageStatsResponse::InternalServerError => {
-                status(500).into_response()
+                StatusCode::INTERNAL_SERVER_ERROR.into_response()
             }
-            GetExchangeMessageStatsResponse::BadGateway => status(502).into_response(),
+            GetExchangeMessageStatsResponse::BadGateway => {
+                StatusCode::BAD_GATEWAY.into_response()
+            }
         }
     }
 }
 
 /// The responses [`Api::get_mailbox_forwards`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum GetMailboxForwardsResponse {
     /// 200: OK. Success
     Ok(types::Forwards),
@@ -6627,15 +6726,17 @@ impl IntoResponse for GetMailboxForwardsResponse {
         match self {
             GetMailboxForwardsResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
-            GetMailboxForwardsResponse::Unauthorized => status(401).into_response(),
+            GetMailboxForwardsResponse::Unauthorized => {
+                StatusCode::UNAUTHORIZED.into_response()
+            }
             GetMailboxForwardsResponse::NotFound(body) => {
                 mailapi_support::server::json_response(
-                    status(404),
+                    StatusCode::NOT_FOUND,
                     "application/json",
                     &body,
                 )
@@ -6645,6 +6746,7 @@ impl IntoResponse for GetMailboxForwardsResponse {
 }
 
 /// The responses [`Api::set_mailbox_forwards`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum SetMailboxForwardsResponse {
     /// 204: No Content. Success
     NoContent,
@@ -6661,25 +6763,29 @@ pub enum SetMailboxForwardsResponse {
 impl IntoResponse for SetMailboxForwardsResponse {
     fn into_response(self) -> Response {
         match self {
-            SetMailboxForwardsResponse::NoContent => status(204).into_response(),
+            SetMailboxForwardsResponse::NoContent => {
+                StatusCode::NO_CONTENT.into_response()
+            }
             SetMailboxForwardsResponse::BadRequest(body) => {
                 mailapi_support::server::json_response(
-                    status(400),
+                    StatusCode::BAD_REQUEST,
                     "application/json",
                     &body,
                 )
             }
-            SetMailboxForwardsResponse::Unauthorized => status(401).into_response(),
+            SetMailboxForwardsResponse::Unauthorized => {
+                StatusCode::UNAUTHORIZED.into_response()
+            }
             SetMailboxForwardsResponse::NotFound(body) => {
                 mailapi_support::server::json_response(
-                    status(404),
+                    StatusCode::NOT_FOUND,
                     "application/json",
                     &body,
                 )
             }
             SetMailboxForwardsResponse::Conflict(body) => {
                 mailapi_support::server::json_response(
-                    status(409),
+                    StatusCode::CONFLICT,
                     "application/json",
                     &body,
                 )
@@ -6689,6 +6795,7 @@ impl IntoResponse for SetMailboxForwardsResponse {
 }
 
 /// The responses [`Api::delete_mailbox_forward`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum DeleteMailboxForwardResponse {
     /// 204: No Content. Success
     NoContent,
@@ -6701,11 +6808,15 @@ pub enum DeleteMailboxForwardResponse {
 impl IntoResponse for DeleteMailboxForwardResponse {
     fn into_response(self) -> Response {
         match self {
-            DeleteMailboxForwardResponse::NoContent => status(204).into_response(),
-            DeleteMailboxForwardResponse::Unauthorized => status(401).into_response(),
+            DeleteMailboxForwardResponse::NoContent => {
+                StatusCode::NO_CONTENT.into_response()
+            }
+            DeleteMailboxForwardResponse::Unauthorized => {
+                StatusCode::UNAUTHORIZED.into_response()
+            }
             DeleteMailboxForwardResponse::NotFound(body) => {
                 mailapi_support::server::json_response(
-                    status(404),
+                    StatusCode::NOT_FOUND,
                     "application/json",
                     &body,
                 )
@@ -6715,6 +6826,7 @@ impl IntoResponse for DeleteMailboxForwardResponse {
 }
 
 /// The responses [`Api::get_mailbox`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum GetMailboxResponse {
     /// 200: OK. Success
     Ok(types::Mailbox),
@@ -6729,15 +6841,15 @@ impl IntoResponse for GetMailboxResponse {
         match self {
             GetMailboxResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
-            GetMailboxResponse::Unauthorized => status(401).into_response(),
+            GetMailboxResponse::Unauthorized => StatusCode::UNAUTHORIZED.into_response(),
             GetMailboxResponse::NotFound(body) => {
                 mailapi_support::server::json_response(
-                    status(404),
+                    StatusCode::NOT_FOUND,
                     "application/json",
                     &body,
                 )
@@ -6747,6 +6859,7 @@ impl IntoResponse for GetMailboxResponse {
 }
 
 /// The responses [`Api::put_mailbox`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum PutMailboxResponse {
     /// 201: Created. Success
     Created,
@@ -6765,26 +6878,26 @@ pub enum PutMailboxResponse {
 impl IntoResponse for PutMailboxResponse {
     fn into_response(self) -> Response {
         match self {
-            PutMailboxResponse::Created => status(201).into_response(),
-            PutMailboxResponse::NoContent => status(204).into_response(),
+            PutMailboxResponse::Created => StatusCode::CREATED.into_response(),
+            PutMailboxResponse::NoContent => StatusCode::NO_CONTENT.into_response(),
             PutMailboxResponse::BadRequest(body) => {
                 mailapi_support::server::json_response(
-                    status(400),
+                    StatusCode::BAD_REQUEST,
                     "application/json",
                     &body,
                 )
             }
-            PutMailboxResponse::Unauthorized => status(401).into_response(),
+            PutMailboxResponse::Unauthorized => StatusCode::UNAUTHORIZED.into_response(),
             PutMailboxResponse::NotFound(body) => {
                 mailapi_support::server::json_response(
-                    status(404),
+                    StatusCode::NOT_FOUND,
                     "application/json",
                     &body,
                 )
             }
             PutMailboxResponse::Conflict(body) => {
                 mailapi_support::server::json_response(
-                    status(409),
+                    StatusCode::CONFLICT,
                     "application/json",
                     &body,
                 )
@@ -6794,6 +6907,7 @@ impl IntoResponse for PutMailboxResponse {
 }
 
 /// The responses [`Api::delete_mailbox`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum DeleteMailboxResponse {
     /// 204: No Content. Success
     NoContent,
@@ -6806,11 +6920,13 @@ pub enum DeleteMailboxResponse {
 impl IntoResponse for DeleteMailboxResponse {
     fn into_response(self) -> Response {
         match self {
-            DeleteMailboxResponse::NoContent => status(204).into_response(),
-            DeleteMailboxResponse::Unauthorized => status(401).into_response(),
+            DeleteMailboxResponse::NoContent => StatusCode::NO_CONTENT.into_response(),
+            DeleteMailboxResponse::Unauthorized => {
+                StatusCode::UNAUTHORIZED.into_response()
+            }
             DeleteMailboxResponse::NotFound(body) => {
                 mailapi_support::server::json_response(
-                    status(404),
+                    StatusCode::NOT_FOUND,
                     "application/json",
                     &body,
                 )
@@ -6820,6 +6936,7 @@ impl IntoResponse for DeleteMailboxResponse {
 }
 
 /// The responses [`Api::mailbox_action`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum MailboxActionResponse {
     /// 204: No Content. Success
     NoContent,
@@ -6834,24 +6951,24 @@ pub enum MailboxActionResponse {
 impl IntoResponse for MailboxActionResponse {
     fn into_response(self) -> Response {
         match self {
-            MailboxActionResponse::NoContent => status(204).into_response(),
+            MailboxActionResponse::NoContent => StatusCode::NO_CONTENT.into_response(),
             MailboxActionResponse::BadRequest(body) => {
                 mailapi_support::server::json_response(
-                    status(400),
+                    StatusCode::BAD_REQUEST,
                     "application/json",
                     &body,
                 )
             }
             MailboxActionResponse::NotFound(body) => {
                 mailapi_support::server::json_response(
-                    status(404),
+                    StatusCode::NOT_FOUND,
                     "application/json",
                     &body,
                 )
             }
             MailboxActionResponse::Conflict(body) => {
                 mailapi_support::server::json_response(
-                    status(409),
+                    StatusCode::CONFLICT,
                     "application/json",
                     &body,
                 )
@@ -6861,6 +6978,7 @@ impl IntoResponse for MailboxActionResponse {
 }
 
 /// The responses [`Api::get_mailbox_message_stats`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum GetMailboxMessageStatsResponse {
     /// 200: OK. Success
     Ok(types::MessageStats),
@@ -6879,28 +6997,33 @@ impl IntoResponse for GetMailboxMessageStatsResponse {
         match self {
             GetMailboxMessageStatsResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
-            GetMailboxMessageStatsResponse::Unauthorized => status(401).into_response(),
+            GetMailboxMessageStatsResponse::Unauthorized => {
+                StatusCode::UNAUTHORIZED.into_response()
+            }
             GetMailboxMessageStatsResponse::NotFound(body) => {
                 mailapi_support::server::json_response(
-                    status(404),
+                    StatusCode::NOT_FOUND,
                     "application/json",
                     &body,
                 )
             }
             GetMailboxMessageStatsResponse::InternalServerError => {
-                status(500).into_response()
+                StatusCode::INTERNAL_SERVER_ERROR.into_response()
             }
-            GetMailboxMessageStatsResponse::BadGateway => status(502).into_response(),
+            GetMailboxMessageStatsResponse::BadGateway => {
+                StatusCode::BAD_GATEWAY.into_response()
+            }
         }
     }
 }
 
 /// The responses [`Api::create_mailbox_migration_ticket`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum CreateMailboxMigrationTicketResponse {
     /// 201: Created. Success
     Created,
@@ -6915,20 +7038,22 @@ pub enum CreateMailboxMigrationTicketResponse {
 impl IntoResponse for CreateMailboxMigrationTicketResponse {
     fn into_response(self) -> Response {
         match self {
-            CreateMailboxMigrationTicketResponse::Created => status(201).into_response(),
+            CreateMailboxMigrationTicketResponse::Created => {
+                StatusCode::CREATED.into_response()
+            }
             CreateMailboxMigrationTicketResponse::BadRequest(body) => {
                 mailapi_support::server::json_response(
-                    status(400),
+                    StatusCode::BAD_REQUEST,
                     "application/json",
                     &body,
                 )
             }
             CreateMailboxMigrationTicketResponse::Unauthorized => {
-                status(401).into_response()
+                StatusCode::UNAUTHORIZED.into_response()
             }
             CreateMailboxMigrationTicketResponse::NotFound(body) => {
                 mailapi_support::server::json_response(
-                    status(404),
+                    StatusCode::NOT_FOUND,
                     "application/json",
                     &body,
                 )
@@ -6938,6 +7063,7 @@ impl IntoResponse for CreateMailboxMigrationTicketResponse {
 }
 
 /// The responses [`Api::get_mailbox_secrets`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum GetMailboxSecretsResponse {
     /// 200: OK. Success
     Ok(types::SecretsList),
@@ -6950,14 +7076,14 @@ impl IntoResponse for GetMailboxSecretsResponse {
         match self {
             GetMailboxSecretsResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             GetMailboxSecretsResponse::NotFound(body) => {
                 mailapi_support::server::json_response(
-                    status(404),
+                    StatusCode::NOT_FOUND,
                     "application/json",
                     &body,
                 )
@@ -6967,6 +7093,7 @@ impl IntoResponse for GetMailboxSecretsResponse {
 }
 
 /// The responses [`Api::put_mailbox_secrets`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum PutMailboxSecretsResponse {
     /// 204: No Content. Success
     NoContent,
@@ -6983,19 +7110,23 @@ pub enum PutMailboxSecretsResponse {
 impl IntoResponse for PutMailboxSecretsResponse {
     fn into_response(self) -> Response {
         match self {
-            PutMailboxSecretsResponse::NoContent => status(204).into_response(),
+            PutMailboxSecretsResponse::NoContent => {
+                StatusCode::NO_CONTENT.into_response()
+            }
             PutMailboxSecretsResponse::BadRequest(body) => {
                 mailapi_support::server::json_response(
-                    status(400),
+                    StatusCode::BAD_REQUEST,
                     "application/json",
                     &body,
                 )
             }
-            PutMailboxSecretsResponse::Unauthorized => status(401).into_response(),
-            PutMailboxSecretsResponse::Forbidden => status(403).into_response(),
+            PutMailboxSecretsResponse::Unauthorized => {
+                StatusCode::UNAUTHORIZED.into_response()
+            }
+            PutMailboxSecretsResponse::Forbidden => StatusCode::FORBIDDEN.into_response(),
             PutMailboxSecretsResponse::NotFound(body) => {
                 mailapi_support::server::json_response(
-                    status(404),
+                    StatusCode::NOT_FOUND,
                     "application/json",
                     &body,
                 )
@@ -7005,6 +7136,7 @@ impl IntoResponse for PutMailboxSecretsResponse {
 }
 
 /// The responses [`Api::get_mailbox_webmail`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum GetMailboxWebmailResponse {
     /// 200: OK. Success
     Ok(types::MailboxWebmail),
@@ -7019,15 +7151,17 @@ impl IntoResponse for GetMailboxWebmailResponse {
         match self {
             GetMailboxWebmailResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
-            GetMailboxWebmailResponse::Unauthorized => status(401).into_response(),
+            GetMailboxWebmailResponse::Unauthorized => {
+                StatusCode::UNAUTHORIZED.into_response()
+            }
             GetMailboxWebmailResponse::NotFound(body) => {
                 mailapi_support::server::json_response(
-                    status(404),
+                    StatusCode::NOT_FOUND,
                     "application/json",
                     &body,
                 )
@@ -7037,6 +7171,7 @@ impl IntoResponse for GetMailboxWebmailResponse {
 }
 
 /// The responses [`Api::update_mailbox_webmail`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum UpdateMailboxWebmailResponse {
     /// 204: No Content. Success
     NoContent,
@@ -7051,18 +7186,22 @@ pub enum UpdateMailboxWebmailResponse {
 impl IntoResponse for UpdateMailboxWebmailResponse {
     fn into_response(self) -> Response {
         match self {
-            UpdateMailboxWebmailResponse::NoContent => status(204).into_response(),
+            UpdateMailboxWebmailResponse::NoContent => {
+                StatusCode::NO_CONTENT.into_response()
+            }
             UpdateMailboxWebmailResponse::BadRequest(body) => {
                 mailapi_support::server::json_response(
-                    status(400),
+                    StatusCode::BAD_REQUEST,
                     "application/json",
                     &body,
                 )
             }
-            UpdateMailboxWebmailResponse::Unauthorized => status(401).into_response(),
+            UpdateMailboxWebmailResponse::Unauthorized => {
+                StatusCode::UNAUTHORIZED.into_response()
+            }
             UpdateMailboxWebmailResponse::NotFound(body) => {
                 mailapi_support::server::json_response(
-                    status(404),
+                    StatusCode::NOT_FOUND,
                     "application/json",
                     &body,
                 )
@@ -7072,6 +7211,7 @@ impl IntoResponse for UpdateMailboxWebmailResponse {
 }
 
 /// The responses [`Api::create_mailbox_webmail`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum CreateMailboxWebmailResponse {
     /// 201: Created. Success
     Created,
@@ -7088,25 +7228,27 @@ pub enum CreateMailboxWebmailResponse {
 impl IntoResponse for CreateMailboxWebmailResponse {
     fn into_response(self) -> Response {
         match self {
-            CreateMailboxWebmailResponse::Created => status(201).into_response(),
+            CreateMailboxWebmailResponse::Created => StatusCode::CREATED.into_response(),
             CreateMailboxWebmailResponse::BadRequest(body) => {
                 mailapi_support::server::json_response(
-                    status(400),
+                    StatusCode::BAD_REQUEST,
                     "application/json",
                     &body,
                 )
             }
-            CreateMailboxWebmailResponse::Unauthorized => status(401).into_response(),
+            CreateMailboxWebmailResponse::Unauthorized => {
+                StatusCode::UNAUTHORIZED.into_response()
+            }
             CreateMailboxWebmailResponse::NotFound(body) => {
                 mailapi_support::server::json_response(
-                    status(404),
+                    StatusCode::NOT_FOUND,
                     "application/json",
                     &body,
                 )
             }
             CreateMailboxWebmailResponse::Conflict(body) => {
                 mailapi_support::server::json_response(
-                    status(409),
+                    StatusCode::CONFLICT,
                     "application/json",
                     &body,
                 )
@@ -7116,6 +7258,7 @@ impl IntoResponse for CreateMailboxWebmailResponse {
 }
 
 /// The responses [`Api::get_domain_webmail`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum GetDomainWebmailResponse {
     /// 200: OK. Success
     Ok(types::DomainWebmail),
@@ -7130,15 +7273,17 @@ impl IntoResponse for GetDomainWebmailResponse {
         match self {
             GetDomainWebmailResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
-            GetDomainWebmailResponse::Unauthorized => status(401).into_response(),
+            GetDomainWebmailResponse::Unauthorized => {
+                StatusCode::UNAUTHORIZED.into_response()
+            }
             GetDomainWebmailResponse::NotFound(body) => {
                 mailapi_support::server::json_response(
-                    status(404),
+                    StatusCode::NOT_FOUND,
                     "application/json",
                     &body,
                 )
@@ -7148,6 +7293,7 @@ impl IntoResponse for GetDomainWebmailResponse {
 }
 
 /// The responses [`Api::update_domain_webmail`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum UpdateDomainWebmailResponse {
     /// 204: No Content.
     NoContent,
@@ -7164,25 +7310,29 @@ pub enum UpdateDomainWebmailResponse {
 impl IntoResponse for UpdateDomainWebmailResponse {
     fn into_response(self) -> Response {
         match self {
-            UpdateDomainWebmailResponse::NoContent => status(204).into_response(),
+            UpdateDomainWebmailResponse::NoContent => {
+                StatusCode::NO_CONTENT.into_response()
+            }
             UpdateDomainWebmailResponse::BadRequest(body) => {
                 mailapi_support::server::json_response(
-                    status(400),
+                    StatusCode::BAD_REQUEST,
                     "application/json",
                     &body,
                 )
             }
-            UpdateDomainWebmailResponse::Unauthorized => status(401).into_response(),
+            UpdateDomainWebmailResponse::Unauthorized => {
+                StatusCode::UNAUTHORIZED.into_response()
+            }
             UpdateDomainWebmailResponse::NotFound(body) => {
                 mailapi_support::server::json_response(
-                    status(404),
+                    StatusCode::NOT_FOUND,
                     "application/json",
                     &body,
                 )
             }
             UpdateDomainWebmailResponse::Conflict(body) => {
                 mailapi_support::server::json_response(
-                    status(409),
+                    StatusCode::CONFLICT,
                     "application/json",
                     &body,
                 )
@@ -7192,6 +7342,7 @@ impl IntoResponse for UpdateDomainWebmailResponse {
 }
 
 /// The responses [`Api::get_domain_webmail_limits`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum GetDomainWebmailLimitsResponse {
     /// 200: OK. Success
     Ok(types::WebmailLimits),
@@ -7202,7 +7353,7 @@ impl IntoResponse for GetDomainWebmailLimitsResponse {
         match self {
             GetDomainWebmailLimitsResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -7212,6 +7363,7 @@ impl IntoResponse for GetDomainWebmailLimitsResponse {
 }
 
 /// The responses [`Api::get_domain_webmail_names`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum GetDomainWebmailNamesResponse {
     /// 200: OK. Success
     Ok(types::WebmailNames),
@@ -7222,7 +7374,7 @@ impl IntoResponse for GetDomainWebmailNamesResponse {
         match self {
             GetDomainWebmailNamesResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -7232,6 +7384,7 @@ impl IntoResponse for GetDomainWebmailNamesResponse {
 }
 
 /// The responses [`Api::get_domain_webmail_upgrade`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum GetDomainWebmailUpgradeResponse {
     /// 200: OK. Success
     Ok(types::WebmailUpgrade),
@@ -7242,7 +7395,7 @@ impl IntoResponse for GetDomainWebmailUpgradeResponse {
         match self {
             GetDomainWebmailUpgradeResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -7252,6 +7405,7 @@ impl IntoResponse for GetDomainWebmailUpgradeResponse {
 }
 
 /// The responses [`Api::get_secret_question_settings`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum GetSecretQuestionSettingsResponse {
     /// 200: OK. Success
     Ok(types::SecretQuestionSettings),
@@ -7262,7 +7416,7 @@ impl IntoResponse for GetSecretQuestionSettingsResponse {
         match self {
             GetSecretQuestionSettingsResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -7272,6 +7426,7 @@ impl IntoResponse for GetSecretQuestionSettingsResponse {
 }
 
 /// The responses [`Api::list_secret_questions`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum ListSecretQuestionsResponse {
     /// 200: OK. Success
     Ok(types::SecretQuestions),
@@ -7282,7 +7437,7 @@ impl IntoResponse for ListSecretQuestionsResponse {
         match self {
             ListSecretQuestionsResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -7292,6 +7447,7 @@ impl IntoResponse for ListSecretQuestionsResponse {
 }
 
 /// The responses [`Api::exchange_mailbox_action_short`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum ExchangeMailboxActionShortResponse {
     /// 204: No Content. Success
     NoContent,
@@ -7306,24 +7462,26 @@ pub enum ExchangeMailboxActionShortResponse {
 impl IntoResponse for ExchangeMailboxActionShortResponse {
     fn into_response(self) -> Response {
         match self {
-            ExchangeMailboxActionShortResponse::NoContent => status(204).into_response(),
+            ExchangeMailboxActionShortResponse::NoContent => {
+                StatusCode::NO_CONTENT.into_response()
+            }
             ExchangeMailboxActionShortResponse::BadRequest(body) => {
                 mailapi_support::server::json_response(
-                    status(400),
+                    StatusCode::BAD_REQUEST,
                     "application/json",
                     &body,
                 )
             }
             ExchangeMailboxActionShortResponse::NotFound(body) => {
                 mailapi_support::server::json_response(
-                    status(404),
+                    StatusCode::NOT_FOUND,
                     "application/json",
                     &body,
                 )
             }
             ExchangeMailboxActionShortResponse::Conflict(body) => {
                 mailapi_support::server::json_response(
-                    status(409),
+                    StatusCode::CONFLICT,
                     "application/json",
                     &body,
                 )
@@ -7333,6 +7491,7 @@ impl IntoResponse for ExchangeMailboxActionShortResponse {
 }
 
 /// The responses [`Api::mailbox_action_short`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum MailboxActionShortResponse {
     /// 204: No Content. Success
     NoContent,
@@ -7347,24 +7506,26 @@ pub enum MailboxActionShortResponse {
 impl IntoResponse for MailboxActionShortResponse {
     fn into_response(self) -> Response {
         match self {
-            MailboxActionShortResponse::NoContent => status(204).into_response(),
+            MailboxActionShortResponse::NoContent => {
+                StatusCode::NO_CONTENT.into_response()
+            }
             MailboxActionShortResponse::BadRequest(body) => {
                 mailapi_support::server::json_response(
-                    status(400),
+                    StatusCode::BAD_REQUEST,
                     "application/json",
                     &body,
                 )
             }
             MailboxActionShortResponse::NotFound(body) => {
                 mailapi_support::server::json_response(
-                    status(404),
+                    StatusCode::NOT_FOUND,
                     "application/json",
                     &body,
                 )
             }
             MailboxActionShortResponse::Conflict(body) => {
                 mailapi_support::server::json_response(
-                    status(409),
+                    StatusCode::CONFLICT,
                     "application/json",
                     &body,
                 )
@@ -7374,6 +7535,7 @@ impl IntoResponse for MailboxActionShortResponse {
 }
 
 /// The responses [`Api::get_mailbox_secrets_short`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum GetMailboxSecretsShortResponse {
     /// 200: OK. Success
     Ok(types::SecretsList),
@@ -7386,14 +7548,14 @@ impl IntoResponse for GetMailboxSecretsShortResponse {
         match self {
             GetMailboxSecretsShortResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             GetMailboxSecretsShortResponse::NotFound(body) => {
                 mailapi_support::server::json_response(
-                    status(404),
+                    StatusCode::NOT_FOUND,
                     "application/json",
                     &body,
                 )
@@ -7403,6 +7565,7 @@ impl IntoResponse for GetMailboxSecretsShortResponse {
 }
 
 /// The responses [`Api::put_mailbox_secrets_short`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum PutMailboxSecretsShortResponse {
     /// 204: No Content. Success
     NoContent,
@@ -7419,19 +7582,25 @@ pub enum PutMailboxSecretsShortResponse {
 impl IntoResponse for PutMailboxSecretsShortResponse {
     fn into_response(self) -> Response {
         match self {
-            PutMailboxSecretsShortResponse::NoContent => status(204).into_response(),
+            PutMailboxSecretsShortResponse::NoContent => {
+                StatusCode::NO_CONTENT.into_response()
+            }
             PutMailboxSecretsShortResponse::BadRequest(body) => {
                 mailapi_support::server::json_response(
-                    status(400),
+                    StatusCode::BAD_REQUEST,
                     "application/json",
                     &body,
                 )
             }
-            PutMailboxSecretsShortResponse::Unauthorized => status(401).into_response(),
-            PutMailboxSecretsShortResponse::Forbidden => status(403).into_response(),
+            PutMailboxSecretsShortResponse::Unauthorized => {
+                StatusCode::UNAUTHORIZED.into_response()
+            }
+            PutMailboxSecretsShortResponse::Forbidden => {
+                StatusCode::FORBIDDEN.into_response()
+            }
             PutMailboxSecretsShortResponse::NotFound(body) => {
                 mailapi_support::server::json_response(
-                    status(404),
+                    StatusCode::NOT_FOUND,
                     "application/json",
                     &body,
                 )
@@ -7441,6 +7610,7 @@ impl IntoResponse for PutMailboxSecretsShortResponse {
 }
 
 /// The responses [`Api::get_mailbox_webmail_short`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum GetMailboxWebmailShortResponse {
     /// 200: OK. Success
     Ok(types::MailboxWebmail),
@@ -7455,15 +7625,17 @@ impl IntoResponse for GetMailboxWebmailShortResponse {
         match self {
             GetMailboxWebmailShortResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
-            GetMailboxWebmailShortResponse::Unauthorized => status(401).into_response(),
+            GetMailboxWebmailShortResponse::Unauthorized => {
+                StatusCode::UNAUTHORIZED.into_response()
+            }
             GetMailboxWebmailShortResponse::NotFound(body) => {
                 mailapi_support::server::json_response(
-                    status(404),
+                    StatusCode::NOT_FOUND,
                     "application/json",
                     &body,
                 )
@@ -7473,6 +7645,7 @@ impl IntoResponse for GetMailboxWebmailShortResponse {
 }
 
 /// The responses [`Api::update_mailbox_webmail_short`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum UpdateMailboxWebmailShortResponse {
     /// 204: No Content. Success
     NoContent,
@@ -7487,20 +7660,22 @@ pub enum UpdateMailboxWebmailShortResponse {
 impl IntoResponse for UpdateMailboxWebmailShortResponse {
     fn into_response(self) -> Response {
         match self {
-            UpdateMailboxWebmailShortResponse::NoContent => status(204).into_response(),
+            UpdateMailboxWebmailShortResponse::NoContent => {
+                StatusCode::NO_CONTENT.into_response()
+            }
             UpdateMailboxWebmailShortResponse::BadRequest(body) => {
                 mailapi_support::server::json_response(
-                    status(400),
+                    StatusCode::BAD_REQUEST,
                     "application/json",
                     &body,
                 )
             }
             UpdateMailboxWebmailShortResponse::Unauthorized => {
-                status(401).into_response()
+                StatusCode::UNAUTHORIZED.into_response()
             }
             UpdateMailboxWebmailShortResponse::NotFound(body) => {
                 mailapi_support::server::json_response(
-                    status(404),
+                    StatusCode::NOT_FOUND,
                     "application/json",
                     &body,
                 )
@@ -7510,6 +7685,7 @@ impl IntoResponse for UpdateMailboxWebmailShortResponse {
 }
 
 /// The responses [`Api::create_mailbox_webmail_short`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum CreateMailboxWebmailShortResponse {
     /// 201: Created. Success
     Created,
@@ -7526,27 +7702,29 @@ pub enum CreateMailboxWebmailShortResponse {
 impl IntoResponse for CreateMailboxWebmailShortResponse {
     fn into_response(self) -> Response {
         match self {
-            CreateMailboxWebmailShortResponse::Created => status(201).into_response(),
+            CreateMailboxWebmailShortResponse::Created => {
+                StatusCode::CREATED.into_response()
+            }
             CreateMailboxWebmailShortResponse::BadRequest(body) => {
                 mailapi_support::server::json_response(
-                    status(400),
+                    StatusCode::BAD_REQUEST,
                     "application/json",
                     &body,
                 )
             }
             CreateMailboxWebmailShortResponse::Unauthorized => {
-                status(401).into_response()
+                StatusCode::UNAUTHORIZED.into_response()
             }
             CreateMailboxWebmailShortResponse::NotFound(body) => {
                 mailapi_support::server::json_response(
-                    status(404),
+                    StatusCode::NOT_FOUND,
                     "application/json",
                     &body,
                 )
             }
             CreateMailboxWebmailShortResponse::Conflict(body) => {
                 mailapi_support::server::json_response(
-                    status(409),
+                    StatusCode::CONFLICT,
                     "application/json",
                     &body,
                 )
@@ -7556,6 +7734,7 @@ impl IntoResponse for CreateMailboxWebmailShortResponse {
 }
 
 /// The responses [`Api::get_domain_webmail_limits_short`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum GetDomainWebmailLimitsShortResponse {
     /// 200: OK. Success
     Ok(types::WebmailLimits),
@@ -7566,7 +7745,7 @@ impl IntoResponse for GetDomainWebmailLimitsShortResponse {
         match self {
             GetDomainWebmailLimitsShortResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -7576,6 +7755,7 @@ impl IntoResponse for GetDomainWebmailLimitsShortResponse {
 }
 
 /// The responses [`Api::get_domain_webmail_names_short`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum GetDomainWebmailNamesShortResponse {
     /// 200: OK. Success
     Ok(types::WebmailNames),
@@ -7586,7 +7766,7 @@ impl IntoResponse for GetDomainWebmailNamesShortResponse {
         match self {
             GetDomainWebmailNamesShortResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -7596,6 +7776,7 @@ impl IntoResponse for GetDomainWebmailNamesShortResponse {
 }
 
 /// The responses [`Api::get_domain_webmail_upgrade_short`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum GetDomainWebmailUpgradeShortResponse {
     /// 200: OK. Success
     Ok(types::WebmailUpgrade),
@@ -7606,7 +7787,7 @@ impl IntoResponse for GetDomainWebmailUpgradeShortResponse {
         match self {
             GetDomainWebmailUpgradeShortResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )

@@ -13,6 +13,18 @@ pub const AUTHORIZATION_TOKEN: Scheme = Scheme {
     kind: SchemeKind::ApiKeyHeader("Authorization"),
 };
 
+/// The `basicAuth` security scheme.
+pub const BASIC_AUTH: Scheme = Scheme {
+    name: "basicAuth",
+    kind: SchemeKind::Basic,
+};
+
+/// The `bearerAuth` security scheme.
+pub const BEARER_AUTH: Scheme = Scheme {
+    name: "bearerAuth",
+    kind: SchemeKind::Bearer,
+};
+
 /// A client for ONLYOFFICE Workspace API - mail server.
 ///
 /// Cheap to clone: clones share one connection pool.
@@ -52,45 +64,93 @@ impl Client {
 
     /// Get the mail server
     ///
-    /// Returns the mail server associated with the current tenant. This function requires authentication. This method does not have any parameters.
+    /// Returns the mail server associated with the current tenant. This function requires authentication and portal administrator rights. This method does not have any parameters.
     ///
     /// `GET /api/2.0/mailserver/server`, answered as `application/json`
     pub async fn get_mail_server(
         &self,
-    ) -> Result<ResponseValue<types::MailServerResponse>, Error<()>> {
+    ) -> Result<ResponseValue<types::MailServerResponse>, Error<GetMailServerError>> {
         let request = Request::new(
                 "getMailServer",
                 Method::GET,
                 "/api/2.0/mailserver/server".to_string(),
             )
-            .security(&[&[AUTHORIZATION_TOKEN]])
+            .security(&[&[AUTHORIZATION_TOKEN], &[BASIC_AUTH], &[BEARER_AUTH]])
             .accept("application/json")
             .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => raw.json(),
+            401 => Err(raw.error_text(GetMailServerError::Unauthorized)),
+            402 => Err(raw.error_empty(GetMailServerError::PaymentRequired)),
+            403 => Err(raw.error_json(GetMailServerError::Forbidden)),
+            404 => Err(raw.error_empty(GetMailServerError::NotFound)),
+            500 => Err(raw.error_json(GetMailServerError::InternalServerError)),
+            503 => Err(raw.error_empty(GetMailServerError::ServiceUnavailable)),
             _ => Err(Error::unexpected(raw)),
         }
     }
 
-    /// Get the mail server
+    /// Get the mail server (XML)
     ///
-    /// Returns the mail server associated with the current tenant. This function requires authentication. This method does not have any parameters.
+    /// The same call as getMailServer, answered in XML because the path ends in .xml. This function requires authentication and portal administrator rights.
     ///
-    /// `GET /api/2.0/mailserver/server`, answered as `text/xml`
-    pub async fn get_mail_server_xml(&self) -> Result<ResponseValue<String>, Error<()>> {
+    /// `GET /api/2.0/mailserver/server.xml`, answered as `text/xml`
+    pub async fn get_mail_server_xml(
+        &self,
+    ) -> Result<ResponseValue<String>, Error<GetMailServerXmlError>> {
         let request = Request::new(
-                "getMailServer",
+                "getMailServerXml",
                 Method::GET,
-                "/api/2.0/mailserver/server".to_string(),
+                "/api/2.0/mailserver/server.xml".to_string(),
             )
-            .security(&[&[AUTHORIZATION_TOKEN]])
+            .security(&[&[AUTHORIZATION_TOKEN], &[BASIC_AUTH], &[BEARER_AUTH]])
             .accept("text/xml")
             .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => raw.text(),
+            401 => Err(raw.error_text(GetMailServerXmlError::Unauthorized)),
+            402 => Err(raw.error_empty(GetMailServerXmlError::PaymentRequired)),
+            403 => Err(raw.error_text(GetMailServerXmlError::Forbidden)),
+            404 => Err(raw.error_empty(GetMailServerXmlError::NotFound)),
+            500 => Err(raw.error_text(GetMailServerXmlError::InternalServerError)),
+            503 => Err(raw.error_empty(GetMailServerXmlError::ServiceUnavailable)),
             _ => Err(Error::unexpected(raw)),
         }
     }
+}
+
+/// The documented error responses of [`Client::get_mail_server`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetMailServerError {
+    /// 401: No valid credentials. The body is the plain text Unauthorized; when the request carried an Authorization header, WWW-Authenticate names the Basic realm.
+    Unauthorized(String),
+    /// 402: The portal's tariff is not paid; empty body.
+    PaymentRequired,
+    /// 403: The caller is not a portal administrator (SecurityException "Need admin privileges."). A portal that restricts access by IP answers a request from elsewhere with 403 and an empty body, which the client reports as a body it cannot decode.
+    Forbidden(types::ErrorEnvelope),
+    /// 404: The portal does not exist, or was removed or suspended; empty body.
+    NotFound,
+    /// 500: Server error, e.g. the tenant's pricing plan does not include the mail server.
+    InternalServerError(types::ErrorEnvelope),
+    /// 503: The portal is being transferred, restored, migrated or encrypted; empty body.
+    ServiceUnavailable,
+}
+
+/// The documented error responses of [`Client::get_mail_server_xml`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetMailServerXmlError {
+    /// 401: No valid credentials. The body is the plain text Unauthorized; when the request carried an Authorization header, WWW-Authenticate names the Basic realm.
+    Unauthorized(String),
+    /// 402: The portal's tariff is not paid; empty body.
+    PaymentRequired,
+    /// 403: The caller is not a portal administrator; the error envelope in XML.
+    Forbidden(String),
+    /// 404: The portal does not exist, or was removed or suspended; empty body.
+    NotFound,
+    /// 500: Server error; the error envelope in XML.
+    InternalServerError(String),
+    /// 503: The portal is being transferred, restored, migrated or encrypted; empty body.
+    ServiceUnavailable,
 }

@@ -50,5 +50,13 @@ fn numbers_by_value(value: Value) -> Value {
 
 #[test]
 fn get_mail_server() {
-    round_trip::<types::MailServerResponse>("response 200 `mailServer`", r#"{"status":0,"response":{"Id":1234,"Dns":{"Id":1234,"MxRecord":{"Host":"Host","Priority":1234,"IsVerified":true},"SpfRecord":{"Name":"name","Value":"value","IsVerified":true},"DkimRecord":{"Selector":"Selector","PublicKey":"PublicKey","IsVerified":true},"DomainCheckRecord":{"Name":"name","Value":"value","IsVerified":true}},"ServerLimits":{"MailboxMaxCountPerUser":5},"InServer":{"Id":1234,"ProviderId":1234,"Type":"Type","Hostname":"Hostname","Port":1234,"SocketType":"SocketType","Username":"Username","Authentication":"Authentication","IsUserData":true},"OutServer":{"Id":1234,"ProviderId":1234,"Type":"Type","Hostname":"Hostname","Port":1234,"SocketType":"SocketType","Username":"Username","Authentication":"Authentication","IsUserData":true}}}"#);
+    let name = "response 200 `mailServer`";
+    let json = r#"{"count":1,"status":0,"statusCode":200,"response":{"id":1234,"dns":{"id":1234,"mxRecord":{"host":"Host","priority":1234,"isVerified":true},"spfRecord":{"name":"name","value":"value","isVerified":true},"dkimRecord":{"selector":"Selector","publicKey":"PublicKey","isVerified":true},"domainCheckRecord":{"name":"name","value":"value","isVerified":true},"isVerified":true},"serverLimits":{"mailboxMaxCountPerUser":5},"inServer":{"id":1234,"providerId":1234,"type":"imap","hostname":"Hostname","port":1234,"socketType":"SSL","username":"Username","authentication":"Authentication","isUserData":true},"outServer":{"id":1234,"providerId":1234,"type":"smtp","hostname":"Hostname","port":1234,"socketType":"SSL","username":"Username","authentication":"Authentication","isUserData":true}}}"#;
+    round_trip::<types::MailServerResponse>(name, json);
+    let name = "response 403 `notAdmin`";
+    let json = r#"{"status":1,"statusCode":403,"error":{"message":"Need admin privileges.","hresult":-2146233078,"data":{}}}"#;
+    round_trip::<types::ErrorEnvelope>(name, json);
+    let name = "response 500 `notAllowedOption`";
+    let json = r#"{"status":1,"statusCode":500,"error":{"message":"Your pricing plan does not support this option","hresult":-2146233088,"data":{}}}"#;
+    round_trip::<types::ErrorEnvelope>(name, json);
 }

@@ -20,36 +20,148 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["mailServer"],
                 },
                 Candidate {
-                    status: 200u16,
-                    media: "text/xml",
-                    examples: &["mailServerXml"],
+                    status: 401,
+                    media: "text/html",
+                    examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 402,
+                    media: "",
+                    examples: &[],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/json",
+                    examples: &["notAdmin"],
+                },
+                Candidate {
+                    status: 404,
+                    media: "",
+                    examples: &[],
+                },
+                Candidate {
+                    status: 500,
+                    media: "application/json",
+                    examples: &["notAllowedOption"],
+                },
+                Candidate {
+                    status: 503,
+                    media: "",
+                    examples: &[],
                 },
             ],
         )?;
         match choice {
             (0, "mailServer") => {
                 Ok(
-                    GetMailServerResponse::OkJson(
+                    GetMailServerResponse::Ok(
                         example_json(
-                            "{\"status\":0,\"response\":{\"Id\":1234,\"Dns\":{\"Id\":1234,\"MxRecord\":{\"Host\":\"Host\",\"Priority\":1234,\"IsVerified\":true},\"SpfRecord\":{\"Name\":\"name\",\"Value\":\"value\",\"IsVerified\":true},\"DkimRecord\":{\"Selector\":\"Selector\",\"PublicKey\":\"PublicKey\",\"IsVerified\":true},\"DomainCheckRecord\":{\"Name\":\"name\",\"Value\":\"value\",\"IsVerified\":true}},\"ServerLimits\":{\"MailboxMaxCountPerUser\":5},\"InServer\":{\"Id\":1234,\"ProviderId\":1234,\"Type\":\"Type\",\"Hostname\":\"Hostname\",\"Port\":1234,\"SocketType\":\"SocketType\",\"Username\":\"Username\",\"Authentication\":\"Authentication\",\"IsUserData\":true},\"OutServer\":{\"Id\":1234,\"ProviderId\":1234,\"Type\":\"Type\",\"Hostname\":\"Hostname\",\"Port\":1234,\"SocketType\":\"SocketType\",\"Username\":\"Username\",\"Authentication\":\"Authentication\",\"IsUserData\":true}}}",
+                            "{\"count\":1,\"status\":0,\"statusCode\":200,\"response\":{\"id\":1234,\"dns\":{\"id\":1234,\"mxRecord\":{\"host\":\"Host\",\"priority\":1234,\"isVerified\":true},\"spfRecord\":{\"name\":\"name\",\"value\":\"value\",\"isVerified\":true},\"dkimRecord\":{\"selector\":\"Selector\",\"publicKey\":\"PublicKey\",\"isVerified\":true},\"domainCheckRecord\":{\"name\":\"name\",\"value\":\"value\",\"isVerified\":true},\"isVerified\":true},\"serverLimits\":{\"mailboxMaxCountPerUser\":5},\"inServer\":{\"id\":1234,\"providerId\":1234,\"type\":\"imap\",\"hostname\":\"Hostname\",\"port\":1234,\"socketType\":\"SSL\",\"username\":\"Username\",\"authentication\":\"Authentication\",\"isUserData\":true},\"outServer\":{\"id\":1234,\"providerId\":1234,\"type\":\"smtp\",\"hostname\":\"Hostname\",\"port\":1234,\"socketType\":\"SSL\",\"username\":\"Username\",\"authentication\":\"Authentication\",\"isUserData\":true}}}",
                         )?,
                     ),
                 )
             }
-            (1, "mailServerXml") => {
+            (1, "unauthorized") => {
                 Ok(
-                    GetMailServerResponse::OkXml(
+                    GetMailServerResponse::Unauthorized(
+                        example_text("\"Unauthorized\"")?,
+                    ),
+                )
+            }
+            (2, _) => Ok(GetMailServerResponse::PaymentRequired),
+            (3, "notAdmin") => {
+                Ok(
+                    GetMailServerResponse::Forbidden(
+                        example_json(
+                            "{\"status\":1,\"statusCode\":403,\"error\":{\"message\":\"Need admin privileges.\",\"hresult\":-2146233078,\"data\":{}}}",
+                        )?,
+                    ),
+                )
+            }
+            (4, _) => Ok(GetMailServerResponse::NotFound),
+            (5, "notAllowedOption") => {
+                Ok(
+                    GetMailServerResponse::InternalServerError(
+                        example_json(
+                            "{\"status\":1,\"statusCode\":500,\"error\":{\"message\":\"Your pricing plan does not support this option\",\"hresult\":-2146233088,\"data\":{}}}",
+                        )?,
+                    ),
+                )
+            }
+            (6, _) => Ok(GetMailServerResponse::ServiceUnavailable),
+            _ => Err(Problem::internal()),
+        }
+    }
+
+    async fn get_mail_server_xml(
+        &self,
+        request: GetMailServerXmlRequest,
+    ) -> Result<GetMailServerXmlResponse, Problem> {
+        let choice = choose_example(
+            &request.context.headers,
+            &[
+                Candidate {
+                    status: 200,
+                    media: "text/xml",
+                    examples: &["mailServerXml"],
+                },
+                Candidate {
+                    status: 401,
+                    media: "text/html",
+                    examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 402,
+                    media: "",
+                    examples: &[],
+                },
+                Candidate {
+                    status: 403,
+                    media: "text/xml",
+                    examples: &[],
+                },
+                Candidate {
+                    status: 404,
+                    media: "",
+                    examples: &[],
+                },
+                Candidate {
+                    status: 500,
+                    media: "text/xml",
+                    examples: &[],
+                },
+                Candidate {
+                    status: 503,
+                    media: "",
+                    examples: &[],
+                },
+            ],
+        )?;
+        match choice {
+            (0, "mailServerXml") => {
+                Ok(
+                    GetMailServerXmlResponse::Ok(
                         example_text(
                             "\"<result>\\n  <status>0</status>\\n  <response>\\n    <Id>1234</Id>\\n    <Dns>\\n      <Id>1234</Id>\\n      <MxRecord>\\n        <Host>Host</Host>\\n        <Priority>1234</Priority>\\n        <IsVerified>True</IsVerified>\\n      </MxRecord>\\n      <SpfRecord>\\n        <Name>name</Name>\\n        <Value>value</Value>\\n        <IsVerified>True</IsVerified>\\n      </SpfRecord>\\n      <DkimRecord>\\n        <Selector>Selector</Selector>\\n        <PublicKey>PublicKey</PublicKey>\\n        <IsVerified>True</IsVerified>\\n      </DkimRecord>\\n      <DomainCheckRecord>\\n        <Name>name</Name>\\n        <Value>value</Value>\\n        <IsVerified>True</IsVerified>\\n      </DomainCheckRecord>\\n    </Dns>\\n    <ServerLimits>\\n      <MailboxMaxCountPerUser>5</MailboxMaxCountPerUser>\\n    </ServerLimits>\\n    <InServer>\\n      <Id>1234</Id>\\n      <ProviderId>1234</ProviderId>\\n      <Type>Type</Type>\\n      <Hostname>Hostname</Hostname>\\n      <Port>1234</Port>\\n      <SocketType>SocketType</SocketType>\\n      <Username>Username</Username>\\n      <Authentication>Authentication</Authentication>\\n      <IsUserData>True</IsUserData>\\n    </InServer>\\n    <OutServer>\\n      <Id>1234</Id>\\n      <ProviderId>1234</ProviderId>\\n      <Type>Type</Type>\\n      <Hostname>Hostname</Hostname>\\n      <Port>1234</Port>\\n      <SocketType>SocketType</SocketType>\\n      <Username>Username</Username>\\n      <Authentication>Authentication</Authentication>\\n      <IsUserData>True</IsUserData>\\n    </OutServer>\\n  </response>\\n</result>\"",
                         )?,
                     ),
                 )
             }
+            (1, "unauthorized") => {
+                Ok(
+                    GetMailServerXmlResponse::Unauthorized(
+                        example_text("\"Unauthorized\"")?,
+                    ),
+                )
+            }
+            (2, _) => Ok(GetMailServerXmlResponse::PaymentRequired),
+            (4, _) => Ok(GetMailServerXmlResponse::NotFound),
+            (6, _) => Ok(GetMailServerXmlResponse::ServiceUnavailable),
             _ => Err(Problem::internal()),
         }
     }

@@ -3,10 +3,11 @@
 use std::sync::Arc;
 use axum::Router;
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use mailapi_support::server::{
     Authenticator, Context, ErrorShape, Principal, RequestParts, authenticate_request,
-    problem_response, respond_documented, status,
+    problem_response, respond_documented,
 };
 use mailapi_support::Problem;
 use mailapi_support::{Scheme, SchemeKind};
@@ -18,19 +19,40 @@ pub const AUTHORIZATION_TOKEN: Scheme = Scheme {
     kind: SchemeKind::ApiKeyHeader("Authorization"),
 };
 
+/// The `basicAuth` security scheme.
+pub const BASIC_AUTH: Scheme = Scheme {
+    name: "basicAuth",
+    kind: SchemeKind::Basic,
+};
+
+/// The `bearerAuth` security scheme.
+pub const BEARER_AUTH: Scheme = Scheme {
+    name: "bearerAuth",
+    kind: SchemeKind::Bearer,
+};
+
 /// The operations of ONLYOFFICE Workspace API - mail server: implement this trait and serve it with [`router`].
 ///
 /// Each method gets a request that has already been authenticated, parsed and validated against the spec, and answers with one of the responses the spec documents. An `Err` is sent as the response the operation documents for its status (an RFC 7807 problem where it documents none): use it for failures the spec does not describe.
 pub trait Api: Send + Sync + 'static {
     /// Get the mail server
     ///
-    /// Returns the mail server associated with the current tenant. This function requires authentication. This method does not have any parameters.
+    /// Returns the mail server associated with the current tenant. This function requires authentication and portal administrator rights. This method does not have any parameters.
     ///
     /// `GET /api/2.0/mailserver/server`
     fn get_mail_server(
         &self,
         request: GetMailServerRequest,
     ) -> impl Future<Output = Result<GetMailServerResponse, Problem>> + Send;
+    /// Get the mail server (XML)
+    ///
+    /// The same call as getMailServer, answered in XML because the path ends in .xml. This function requires authentication and portal administrator rights.
+    ///
+    /// `GET /api/2.0/mailserver/server.xml`
+    fn get_mail_server_xml(
+        &self,
+        request: GetMailServerXmlRequest,
+    ) -> impl Future<Output = Result<GetMailServerXmlResponse, Problem>> + Send;
 }
 
 /// An axum router serving `api` with `authenticator` checking credentials, mounted under the spec's base path `/`.
@@ -42,6 +64,10 @@ pub fn router<A: Api, Au: Authenticator + 'static>(api: A, authenticator: Au) ->
         .route(
             "/api/2.0/mailserver/server",
             axum::routing::get(get_mail_server::<A, Au>),
+        )
+        .route(
+            "/api/2.0/mailserver/server.xml",
+            axum::routing::get(get_mail_server_xml::<A, Au>),
         )
         .with_state(shared);
     mailapi_support::server::with_defaults(routes)
@@ -64,7 +90,7 @@ async fn get_mail_server<A: Api, Au: Authenticator>(
     let principal = match authenticate_request(
             &shared.authenticator,
             &mut parts,
-            &[&[AUTHORIZATION_TOKEN]],
+            &[&[AUTHORIZATION_TOKEN], &[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
@@ -74,6 +100,33 @@ async fn get_mail_server<A: Api, Au: Authenticator>(
     match GetMailServerRequest::parse(parts, principal) {
         Ok(request) => {
             respond_documented(shared.api.get_mail_server(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
+    }
+}
+
+async fn get_mail_server_xml<A: Api, Au: Authenticator>(
+    State(shared): State<Arc<Shared<A, Au>>>,
+    parts: Result<RequestParts, Problem>,
+) -> Response {
+    const ERRORS: &[ErrorShape] = &[];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
+    let principal = match authenticate_request(
+            &shared.authenticator,
+            &mut parts,
+            &[&[AUTHORIZATION_TOKEN], &[BASIC_AUTH], &[BEARER_AUTH]],
+        )
+        .await
+    {
+        Ok(principal) => principal,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
+    match GetMailServerXmlRequest::parse(parts, principal) {
+        Ok(request) => {
+            respond_documented(shared.api.get_mail_server_xml(request).await, ERRORS)
         }
         Err(problem) => problem_response(problem, ERRORS),
     }
@@ -101,26 +154,141 @@ impl GetMailServerRequest {
     }
 }
 
+/// The parsed and validated request of [`Api::get_mail_server_xml`].
+#[derive(Debug)]
+pub struct GetMailServerXmlRequest {
+    /// Who called, and the request headers.
+    pub context: Context,
+}
+
+impl GetMailServerXmlRequest {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
+        let request = Self {
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
+        };
+        Ok(request)
+    }
+}
+
 /// The responses [`Api::get_mail_server`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum GetMailServerResponse {
     /// 200: Mail server data for the current tenant
-    OkJson(types::MailServerResponse),
-    /// 200: Mail server data for the current tenant
-    OkXml(String),
+    Ok(types::MailServerResponse),
+    /// 401: No valid credentials. The body is the plain text Unauthorized; when the request carried an Authorization header, WWW-Authenticate names the Basic realm.
+    Unauthorized(String),
+    /// 402: The portal's tariff is not paid; empty body.
+    PaymentRequired,
+    /// 403: The caller is not a portal administrator (SecurityException "Need admin privileges."). A portal that restricts access by IP answers a request from elsewhere with 403 and an empty body, which the client reports as a body it cannot decode.
+    Forbidden(types::ErrorEnvelope),
+    /// 404: The portal does not exist, or was removed or suspended; empty body.
+    NotFound,
+    /// 500: Server error, e.g. the tenant's pricing plan does not include the mail server.
+    InternalServerError(types::ErrorEnvelope),
+    /// 503: The portal is being transferred, restored, migrated or encrypted; empty body.
+    ServiceUnavailable,
 }
 
 impl IntoResponse for GetMailServerResponse {
     fn into_response(self) -> Response {
         match self {
-            GetMailServerResponse::OkJson(body) => {
+            GetMailServerResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
-            GetMailServerResponse::OkXml(body) => {
-                mailapi_support::server::text_response(status(200), "text/xml", body)
+            GetMailServerResponse::Unauthorized(body) => {
+                mailapi_support::server::text_response(
+                    StatusCode::UNAUTHORIZED,
+                    "text/html",
+                    body,
+                )
+            }
+            GetMailServerResponse::PaymentRequired => {
+                StatusCode::PAYMENT_REQUIRED.into_response()
+            }
+            GetMailServerResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/json",
+                    &body,
+                )
+            }
+            GetMailServerResponse::NotFound => StatusCode::NOT_FOUND.into_response(),
+            GetMailServerResponse::InternalServerError(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "application/json",
+                    &body,
+                )
+            }
+            GetMailServerResponse::ServiceUnavailable => {
+                StatusCode::SERVICE_UNAVAILABLE.into_response()
+            }
+        }
+    }
+}
+
+/// The responses [`Api::get_mail_server_xml`] may answer with, as the spec documents them.
+#[derive(Debug)]
+pub enum GetMailServerXmlResponse {
+    /// 200: Mail server data for the current tenant, in XML
+    Ok(String),
+    /// 401: No valid credentials. The body is the plain text Unauthorized; when the request carried an Authorization header, WWW-Authenticate names the Basic realm.
+    Unauthorized(String),
+    /// 402: The portal's tariff is not paid; empty body.
+    PaymentRequired,
+    /// 403: The caller is not a portal administrator; the error envelope in XML.
+    Forbidden(String),
+    /// 404: The portal does not exist, or was removed or suspended; empty body.
+    NotFound,
+    /// 500: Server error; the error envelope in XML.
+    InternalServerError(String),
+    /// 503: The portal is being transferred, restored, migrated or encrypted; empty body.
+    ServiceUnavailable,
+}
+
+impl IntoResponse for GetMailServerXmlResponse {
+    fn into_response(self) -> Response {
+        match self {
+            GetMailServerXmlResponse::Ok(body) => {
+                mailapi_support::server::text_response(StatusCode::OK, "text/xml", body)
+            }
+            GetMailServerXmlResponse::Unauthorized(body) => {
+                mailapi_support::server::text_response(
+                    StatusCode::UNAUTHORIZED,
+                    "text/html",
+                    body,
+                )
+            }
+            GetMailServerXmlResponse::PaymentRequired => {
+                StatusCode::PAYMENT_REQUIRED.into_response()
+            }
+            GetMailServerXmlResponse::Forbidden(body) => {
+                mailapi_support::server::text_response(
+                    StatusCode::FORBIDDEN,
+                    "text/xml",
+                    body,
+                )
+            }
+            GetMailServerXmlResponse::NotFound => StatusCode::NOT_FOUND.into_response(),
+            GetMailServerXmlResponse::InternalServerError(body) => {
+                mailapi_support::server::text_response(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "text/xml",
+                    body,
+                )
+            }
+            GetMailServerXmlResponse::ServiceUnavailable => {
+                StatusCode::SERVICE_UNAVAILABLE.into_response()
             }
         }
     }

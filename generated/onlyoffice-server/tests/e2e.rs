@@ -6,7 +6,7 @@
 
 use std::fmt::Debug;
 use serde::de::DeserializeOwned;
-use onlyoffice_client::{Client, ResponseValue, Error};
+use onlyoffice_client::{self as client, Client, CallOptions, ResponseValue, Error};
 use onlyoffice_client::types;
 use onlyoffice_server::mock::{AcceptAny, Mock};
 use onlyoffice_server::router;
@@ -21,9 +21,21 @@ async fn start() -> Client {
     tokio::spawn(async move { axum::serve(listener, router(Mock, AcceptAny)).await });
     Client::builder(&format!("http://{address}"))
         .api_key("AuthorizationToken", "key")
+        .basic_auth("user", "password")
+        .bearer_token("token")
         .no_retry()
         .build()
         .expect("a client for the mock")
+}
+
+/// The same client, asking the mock for its example of `code` (`Prefer: code=<code>`).
+fn prefer(api: &Client, code: u16) -> Client {
+    let mut headers = axum::http::HeaderMap::new();
+    headers.insert("prefer", format!("code={code}").parse().expect("a header value"));
+    api.with_options(CallOptions {
+        headers,
+        ..Default::default()
+    })
 }
 
 /// A documented example as the type the client returns.
@@ -46,18 +58,56 @@ fn success<T, E: Debug>(result: Result<ResponseValue<T>, Error<E>>) -> (u16, T) 
     }
 }
 
+/// The status and typed body of a documented error.
+#[track_caller]
+fn api_error<T: Debug, E: Debug>(result: Result<T, Error<E>>) -> (u16, E) {
+    match result {
+        Err(Error::Api(value)) => {
+            let (status, _, body) = value.into_parts();
+            (status.as_u16(), body)
+        }
+        other => panic!("expected a documented error, got {other:?}"),
+    }
+}
+
 /// `GET /api/2.0/mailserver/server`, answered as `application/json`
 #[tokio::test]
 async fn get_mail_server() {
     let api = start().await;
     let result = api.get_mail_server().await;
     let expected: types::MailServerResponse = json(
-        r#"{"status":0,"response":{"Id":1234,"Dns":{"Id":1234,"MxRecord":{"Host":"Host","Priority":1234,"IsVerified":true},"SpfRecord":{"Name":"name","Value":"value","IsVerified":true},"DkimRecord":{"Selector":"Selector","PublicKey":"PublicKey","IsVerified":true},"DomainCheckRecord":{"Name":"name","Value":"value","IsVerified":true}},"ServerLimits":{"MailboxMaxCountPerUser":5},"InServer":{"Id":1234,"ProviderId":1234,"Type":"Type","Hostname":"Hostname","Port":1234,"SocketType":"SocketType","Username":"Username","Authentication":"Authentication","IsUserData":true},"OutServer":{"Id":1234,"ProviderId":1234,"Type":"Type","Hostname":"Hostname","Port":1234,"SocketType":"SocketType","Username":"Username","Authentication":"Authentication","IsUserData":true}}}"#,
+        r#"{"count":1,"status":0,"statusCode":200,"response":{"id":1234,"dns":{"id":1234,"mxRecord":{"host":"Host","priority":1234,"isVerified":true},"spfRecord":{"name":"name","value":"value","isVerified":true},"dkimRecord":{"selector":"Selector","publicKey":"PublicKey","isVerified":true},"domainCheckRecord":{"name":"name","value":"value","isVerified":true},"isVerified":true},"serverLimits":{"mailboxMaxCountPerUser":5},"inServer":{"id":1234,"providerId":1234,"type":"imap","hostname":"Hostname","port":1234,"socketType":"SSL","username":"Username","authentication":"Authentication","isUserData":true},"outServer":{"id":1234,"providerId":1234,"type":"smtp","hostname":"Hostname","port":1234,"socketType":"SSL","username":"Username","authentication":"Authentication","isUserData":true}}}"#,
     );
     assert_eq!(success(result), (200, expected));
+    let result = prefer(&api, 401).get_mail_server().await;
+    let expected = client::GetMailServerError::Unauthorized("Unauthorized".to_owned());
+    assert_eq!(api_error(result), (401, expected));
+    let result = prefer(&api, 402).get_mail_server().await;
+    let expected = client::GetMailServerError::PaymentRequired;
+    assert_eq!(api_error(result), (402, expected));
+    let result = prefer(&api, 403).get_mail_server().await;
+    let expected = client::GetMailServerError::Forbidden(
+        json(
+            r#"{"status":1,"statusCode":403,"error":{"message":"Need admin privileges.","hresult":-2146233078,"data":{}}}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (403, expected));
+    let result = prefer(&api, 404).get_mail_server().await;
+    let expected = client::GetMailServerError::NotFound;
+    assert_eq!(api_error(result), (404, expected));
+    let result = prefer(&api, 500).get_mail_server().await;
+    let expected = client::GetMailServerError::InternalServerError(
+        json(
+            r#"{"status":1,"statusCode":500,"error":{"message":"Your pricing plan does not support this option","hresult":-2146233088,"data":{}}}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (500, expected));
+    let result = prefer(&api, 503).get_mail_server().await;
+    let expected = client::GetMailServerError::ServiceUnavailable;
+    assert_eq!(api_error(result), (503, expected));
 }
 
-/// `GET /api/2.0/mailserver/server`, answered as `text/xml`
+/// `GET /api/2.0/mailserver/server.xml`, answered as `text/xml`
 #[tokio::test]
 async fn get_mail_server_xml() {
     let api = start().await;
@@ -65,4 +115,18 @@ async fn get_mail_server_xml() {
     let expected = "<result>\n  <status>0</status>\n  <response>\n    <Id>1234</Id>\n    <Dns>\n      <Id>1234</Id>\n      <MxRecord>\n        <Host>Host</Host>\n        <Priority>1234</Priority>\n        <IsVerified>True</IsVerified>\n      </MxRecord>\n      <SpfRecord>\n        <Name>name</Name>\n        <Value>value</Value>\n        <IsVerified>True</IsVerified>\n      </SpfRecord>\n      <DkimRecord>\n        <Selector>Selector</Selector>\n        <PublicKey>PublicKey</PublicKey>\n        <IsVerified>True</IsVerified>\n      </DkimRecord>\n      <DomainCheckRecord>\n        <Name>name</Name>\n        <Value>value</Value>\n        <IsVerified>True</IsVerified>\n      </DomainCheckRecord>\n    </Dns>\n    <ServerLimits>\n      <MailboxMaxCountPerUser>5</MailboxMaxCountPerUser>\n    </ServerLimits>\n    <InServer>\n      <Id>1234</Id>\n      <ProviderId>1234</ProviderId>\n      <Type>Type</Type>\n      <Hostname>Hostname</Hostname>\n      <Port>1234</Port>\n      <SocketType>SocketType</SocketType>\n      <Username>Username</Username>\n      <Authentication>Authentication</Authentication>\n      <IsUserData>True</IsUserData>\n    </InServer>\n    <OutServer>\n      <Id>1234</Id>\n      <ProviderId>1234</ProviderId>\n      <Type>Type</Type>\n      <Hostname>Hostname</Hostname>\n      <Port>1234</Port>\n      <SocketType>SocketType</SocketType>\n      <Username>Username</Username>\n      <Authentication>Authentication</Authentication>\n      <IsUserData>True</IsUserData>\n    </OutServer>\n  </response>\n</result>"
         .to_owned();
     assert_eq!(success(result), (200, expected));
+    let result = prefer(&api, 401).get_mail_server_xml().await;
+    let expected = client::GetMailServerXmlError::Unauthorized(
+        "Unauthorized".to_owned(),
+    );
+    assert_eq!(api_error(result), (401, expected));
+    let result = prefer(&api, 402).get_mail_server_xml().await;
+    let expected = client::GetMailServerXmlError::PaymentRequired;
+    assert_eq!(api_error(result), (402, expected));
+    let result = prefer(&api, 404).get_mail_server_xml().await;
+    let expected = client::GetMailServerXmlError::NotFound;
+    assert_eq!(api_error(result), (404, expected));
+    let result = prefer(&api, 503).get_mail_server_xml().await;
+    let expected = client::GetMailServerXmlError::ServiceUnavailable;
+    assert_eq!(api_error(result), (503, expected));
 }

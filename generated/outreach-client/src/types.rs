@@ -223,6 +223,8 @@ pub struct MailboxAttributes {
     )]
     pub prospect_email_exclusions: mailapi_support::Nullable<String>,
     /// The id of the provider associated with this calendar.
+    ///
+    /// Read-only: set by the server, never sent.
     #[serde(
         rename = "providerId",
         default,
@@ -230,6 +232,8 @@ pub struct MailboxAttributes {
     )]
     pub provider_id: mailapi_support::Nullable<i64>,
     /// Email provider type.
+    ///
+    /// Read-only: set by the server, never sent.
     #[serde(
         rename = "providerType",
         default,
@@ -268,6 +272,17 @@ pub struct MailboxAttributes {
         skip_serializing_if = "mailapi_support::Nullable::is_absent"
     )]
     pub send_method: mailapi_support::Nullable<MailboxAttributesSendMethod>,
+    /// The date and time the most recent permanent send error occurred (not in the document).
+    ///
+    /// Read-only: set by the server, never sent.
+    #[serde(
+        rename = "sendPermanentErrorAt",
+        default,
+        skip_serializing_if = "mailapi_support::Nullable::is_absent"
+    )]
+    pub send_permanent_error_at: mailapi_support::Nullable<
+        chrono::DateTime<chrono::FixedOffset>,
+    >,
     /// The amount of time in seconds that the number of sendThreshold emails can be sent. Recommended value is two deliveries per minute (sendPeriod is 60).
     #[serde(
         rename = "sendPeriod",
@@ -412,6 +427,17 @@ pub struct MailboxAttributes {
         skip_serializing_if = "mailapi_support::Nullable::is_absent"
     )]
     pub sync_passive_frequency: mailapi_support::Nullable<i32>,
+    /// The date and time the most recent permanent sync error occurred (not in the document).
+    ///
+    /// Read-only: set by the server, never sent.
+    #[serde(
+        rename = "syncPermanentErrorAt",
+        default,
+        skip_serializing_if = "mailapi_support::Nullable::is_absent"
+    )]
+    pub sync_permanent_error_at: mailapi_support::Nullable<
+        chrono::DateTime<chrono::FixedOffset>,
+    >,
     /// The date and time the most recent successful email sync occurred.
     ///
     /// Read-only: set by the server, never sent.
@@ -785,12 +811,22 @@ pub struct ToManyRelationship {
 /// A JSON:API to-one relationship object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ToOneRelationship {
-    /// The related resource identifier, or null when there is none.
+    /// The resource linkage of a to-one relationship, a resource identifier object, or null when the relationship is empty (e.g. the updater of a mailbox nobody updated).
     #[serde(default, skip_serializing_if = "mailapi_support::Nullable::is_absent")]
-    pub data: mailapi_support::Nullable<ResourceIdentifier>,
+    pub data: mailapi_support::Nullable<ToOneResourceIdentifier>,
     /// Links of a relationship object.
     ///
     /// Read-only: set by the server, never sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<RelationshipLinks>,
+}
+
+/// The resource linkage of a to-one relationship, a resource identifier object, or null when the relationship is empty (e.g. the updater of a mailbox nobody updated).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ToOneResourceIdentifier {
+    /// Resource type (e.g. user).
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// Resource id.
+    pub id: i64,
 }

@@ -20,12 +20,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/vnd.api+json",
                     examples: &["mailboxCollection"],
                 },
                 Candidate {
-                    status: 500u16,
+                    status: 500,
                     media: "application/vnd.api+json",
                     examples: &[],
                 },
@@ -53,12 +53,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 201u16,
+                    status: 201,
                     media: "application/vnd.api+json",
                     examples: &["createdMailbox"],
                 },
                 Candidate {
-                    status: 500u16,
+                    status: 500,
                     media: "application/vnd.api+json",
                     examples: &[],
                 },
@@ -86,12 +86,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/vnd.api+json",
                     examples: &["mailbox"],
                 },
                 Candidate {
-                    status: 500u16,
+                    status: 500,
                     media: "application/vnd.api+json",
                     examples: &[],
                 },
@@ -119,12 +119,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 204u16,
+                    status: 204,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 500u16,
+                    status: 500,
                     media: "application/vnd.api+json",
                     examples: &[],
                 },
@@ -144,12 +144,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/vnd.api+json",
                     examples: &["updatedMailbox"],
                 },
                 Candidate {
-                    status: 500u16,
+                    status: 500,
                     media: "application/vnd.api+json",
                     examples: &[],
                 },
@@ -177,12 +177,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/vnd.api+json",
                     examples: &["testSendResult"],
                 },
                 Candidate {
-                    status: 500u16,
+                    status: 500,
                     media: "application/vnd.api+json",
                     examples: &[],
                 },
@@ -210,12 +210,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/vnd.api+json",
                     examples: &["testSyncResult"],
                 },
                 Candidate {
-                    status: 500u16,
+                    status: 500,
                     media: "application/vnd.api+json",
                     examples: &[],
                 },

@@ -3,10 +3,11 @@
 use std::sync::Arc;
 use axum::Router;
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use mailapi_support::server::{
     Authenticator, Context, ErrorShape, Principal, RequestParts, authenticate_request,
-    problem_response, respond_documented, status,
+    problem_response, respond_documented,
 };
 use mailapi_support::Problem;
 use mailapi_support::{Scheme, SchemeKind};
@@ -664,11 +665,12 @@ impl TestSyncMailboxRequest {
 }
 
 /// The responses [`Api::list_mailboxes`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum ListMailboxesResponse {
     /// 200: A collection of mailboxes.
     Ok(types::MailboxCollectionDocument),
     /// Any other status: JSON error message (a JSON:API errors document; the status code is not documented).
-    Other(axum::http::StatusCode, types::ErrorDocument),
+    Other(StatusCode, types::ErrorDocument),
 }
 
 impl IntoResponse for ListMailboxesResponse {
@@ -676,7 +678,7 @@ impl IntoResponse for ListMailboxesResponse {
         match self {
             ListMailboxesResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/vnd.api+json",
                     &body,
                 )
@@ -693,11 +695,12 @@ impl IntoResponse for ListMailboxesResponse {
 }
 
 /// The responses [`Api::create_mailbox`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum CreateMailboxResponse {
     /// 201: Created
     Created(types::MailboxDocument),
     /// Any other status: JSON error message (a JSON:API errors document; the status code is not documented).
-    Other(axum::http::StatusCode, types::ErrorDocument),
+    Other(StatusCode, types::ErrorDocument),
 }
 
 impl IntoResponse for CreateMailboxResponse {
@@ -705,7 +708,7 @@ impl IntoResponse for CreateMailboxResponse {
         match self {
             CreateMailboxResponse::Created(body) => {
                 mailapi_support::server::json_response(
-                    status(201),
+                    StatusCode::CREATED,
                     "application/vnd.api+json",
                     &body,
                 )
@@ -722,11 +725,12 @@ impl IntoResponse for CreateMailboxResponse {
 }
 
 /// The responses [`Api::get_mailbox`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum GetMailboxResponse {
     /// 200: The mailbox.
     Ok(types::MailboxDocument),
     /// Any other status: JSON error message (a JSON:API errors document; the status code is not documented).
-    Other(axum::http::StatusCode, types::ErrorDocument),
+    Other(StatusCode, types::ErrorDocument),
 }
 
 impl IntoResponse for GetMailboxResponse {
@@ -734,7 +738,7 @@ impl IntoResponse for GetMailboxResponse {
         match self {
             GetMailboxResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/vnd.api+json",
                     &body,
                 )
@@ -751,17 +755,18 @@ impl IntoResponse for GetMailboxResponse {
 }
 
 /// The responses [`Api::delete_mailbox`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum DeleteMailboxResponse {
     /// 204: No Content: the mailbox was deleted.
     NoContent,
     /// Any other status: JSON error message (a JSON:API errors document; the status code is not documented).
-    Other(axum::http::StatusCode, types::ErrorDocument),
+    Other(StatusCode, types::ErrorDocument),
 }
 
 impl IntoResponse for DeleteMailboxResponse {
     fn into_response(self) -> Response {
         match self {
-            DeleteMailboxResponse::NoContent => status(204).into_response(),
+            DeleteMailboxResponse::NoContent => StatusCode::NO_CONTENT.into_response(),
             DeleteMailboxResponse::Other(code, body) => {
                 mailapi_support::server::json_response(
                     code,
@@ -774,11 +779,12 @@ impl IntoResponse for DeleteMailboxResponse {
 }
 
 /// The responses [`Api::update_mailbox`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum UpdateMailboxResponse {
     /// 200: The updated mailbox.
     Ok(types::MailboxDocument),
     /// Any other status: JSON error message (a JSON:API errors document; the status code is not documented).
-    Other(axum::http::StatusCode, types::ErrorDocument),
+    Other(StatusCode, types::ErrorDocument),
 }
 
 impl IntoResponse for UpdateMailboxResponse {
@@ -786,7 +792,7 @@ impl IntoResponse for UpdateMailboxResponse {
         match self {
             UpdateMailboxResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/vnd.api+json",
                     &body,
                 )
@@ -803,11 +809,12 @@ impl IntoResponse for UpdateMailboxResponse {
 }
 
 /// The responses [`Api::test_send_mailbox`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum TestSendMailboxResponse {
     /// 200: OK
     Ok(types::MailboxDocument),
     /// Any other status: JSON error message (a JSON:API errors document; the status code is not documented).
-    Other(axum::http::StatusCode, types::ErrorDocument),
+    Other(StatusCode, types::ErrorDocument),
 }
 
 impl IntoResponse for TestSendMailboxResponse {
@@ -815,7 +822,7 @@ impl IntoResponse for TestSendMailboxResponse {
         match self {
             TestSendMailboxResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/vnd.api+json",
                     &body,
                 )
@@ -832,11 +839,12 @@ impl IntoResponse for TestSendMailboxResponse {
 }
 
 /// The responses [`Api::test_sync_mailbox`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum TestSyncMailboxResponse {
     /// 200: OK
     Ok(types::MailboxDocument),
     /// Any other status: JSON error message (a JSON:API errors document; the status code is not documented).
-    Other(axum::http::StatusCode, types::ErrorDocument),
+    Other(StatusCode, types::ErrorDocument),
 }
 
 impl IntoResponse for TestSyncMailboxResponse {
@@ -844,7 +852,7 @@ impl IntoResponse for TestSyncMailboxResponse {
         match self {
             TestSyncMailboxResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/vnd.api+json",
                     &body,
                 )

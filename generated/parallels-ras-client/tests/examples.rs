@@ -50,5 +50,7 @@ fn numbers_by_value(value: Value) -> Value {
 
 #[test]
 fn get_mailbox_settings() {
-    round_trip::<types::RasMailboxSettings>("response 200 `minimal`", r"{}");
+    let name = "response 200 `minimal`";
+    let json = r"{}";
+    round_trip::<types::RasMailboxSettings>(name, json);
 }

@@ -20,17 +20,17 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json; api-version=1.0",
                     examples: &["minimal"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json; api-version=1.0",
                     examples: &[],
                 },
                 Candidate {
-                    status: 404u16,
+                    status: 404,
                     media: "application/json; api-version=1.0",
                     examples: &[],
                 },
@@ -50,17 +50,17 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 204u16,
+                    status: 204,
                     media: "",
                     examples: &[],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json; api-version=1.0",
                     examples: &[],
                 },
                 Candidate {
-                    status: 404u16,
+                    status: 404,
                     media: "application/json; api-version=1.0",
                     examples: &[],
                 },

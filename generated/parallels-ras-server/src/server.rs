@@ -3,10 +3,11 @@
 use std::sync::Arc;
 use axum::Router;
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use mailapi_support::server::{
     Authenticator, Context, ErrorShape, Principal, RequestParts, authenticate_request,
-    problem_response, respond_documented, status,
+    problem_response, respond_documented,
 };
 use mailapi_support::Problem;
 use mailapi_support::{Scheme, SchemeKind};
@@ -193,6 +194,7 @@ impl UpdateMailboxSettingsRequest {
 }
 
 /// The responses [`Api::get_mailbox_settings`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum GetMailboxSettingsResponse {
     /// 200: Success
     Ok(types::RasMailboxSettings),
@@ -207,21 +209,21 @@ impl IntoResponse for GetMailboxSettingsResponse {
         match self {
             GetMailboxSettingsResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json; api-version=1.0",
                     &body,
                 )
             }
             GetMailboxSettingsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json; api-version=1.0",
                     &body,
                 )
             }
             GetMailboxSettingsResponse::NotFound(body) => {
                 mailapi_support::server::json_response(
-                    status(404),
+                    StatusCode::NOT_FOUND,
                     "application/json; api-version=1.0",
                     &body,
                 )
@@ -231,6 +233,7 @@ impl IntoResponse for GetMailboxSettingsResponse {
 }
 
 /// The responses [`Api::update_mailbox_settings`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum UpdateMailboxSettingsResponse {
     /// 204: No Content
     NoContent,
@@ -243,17 +246,19 @@ pub enum UpdateMailboxSettingsResponse {
 impl IntoResponse for UpdateMailboxSettingsResponse {
     fn into_response(self) -> Response {
         match self {
-            UpdateMailboxSettingsResponse::NoContent => status(204).into_response(),
+            UpdateMailboxSettingsResponse::NoContent => {
+                StatusCode::NO_CONTENT.into_response()
+            }
             UpdateMailboxSettingsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json; api-version=1.0",
                     &body,
                 )
             }
             UpdateMailboxSettingsResponse::NotFound(body) => {
                 mailapi_support::server::json_response(
-                    status(404),
+                    StatusCode::NOT_FOUND,
                     "application/json; api-version=1.0",
                     &body,
                 )

@@ -50,165 +50,247 @@ fn numbers_by_value(value: Value) -> Value {
 
 #[test]
 fn obtain_account_auth_settings() {
-    round_trip::<types::AccountAuthSettingsResponse>("response 200 `noSecondFactor`", r#"{"data":{"otpEnabled":false,"appPasswords":[]}}"#);
-    round_trip::<types::ProblemDetails>("response 401 `unauthorized`", r#"{"type":"about:blank","status":401,"title":"Unauthorized","detail":"You have to authenticate first."}"#);
+    let name = "response 200 `noSecondFactor`";
+    let json = r#"{"data":{"otpEnabled":false,"appPasswords":[]}}"#;
+    round_trip::<types::AccountAuthSettingsResponse>(name, json);
+    let name = "response 401 `unauthorized`";
+    let json = r#"{"type":"about:blank","status":401,"title":"Unauthorized","detail":"You have to authenticate first."}"#;
+    round_trip::<types::ProblemDetails>(name, json);
 }
 
 #[test]
 fn update_account_auth_settings() {
-    round_trip::<Vec<types::AccountAuthUpdate>>("request body `addAppPassword`", r#"[{"type":"addAppPassword","name":"dGVzdCQyMDI1LTAxLTA1VDE0OjEyOjUxLjg0NyswMDowMA==","password":"$6$4M/5LmG7b13r0cdE$6zb.i6wJ3pAQHA2MRHkKg0t8bgSYb2IeqiIU115t.NugwW6VXifE0VKI5n2BQUNwdeDMUzaX82TmhuVVgC0Gx1"}]"#);
-    round_trip::<types::UpdateAccountAuthSettingsResponse>("response 200 `fallbackAdmin`", r#"{"error":"other","details":"Fallback administrator accounts do not support 2FA or AppPasswords","reason":null}"#);
+    let name = "request body `addAppPassword`";
+    let json = r#"[{"type":"addAppPassword","name":"dGVzdCQyMDI1LTAxLTA1VDE0OjEyOjUxLjg0NyswMDowMA==","password":"$6$4M/5LmG7b13r0cdE$6zb.i6wJ3pAQHA2MRHkKg0t8bgSYb2IeqiIU115t.NugwW6VXifE0VKI5n2BQUNwdeDMUzaX82TmhuVVgC0Gx1"}]"#;
+    round_trip::<Vec<types::AccountAuthUpdate>>(name, json);
+    let name = "response 200 `fallbackAdmin`";
+    let json = r#"{"error":"other","details":"Fallback administrator accounts do not support 2FA or AppPasswords","reason":null}"#;
+    round_trip::<types::UpdateAccountAuthSettingsResponse>(name, json);
 }
 
 #[test]
 fn obtain_encryption_at_rest_settings() {
-    round_trip::<types::EncryptionAtRestSettingsResponse>("response 200 `disabled`", r#"{"data":{"type":"disabled"}}"#);
+    let name = "response 200 `disabled`";
+    let json = r#"{"data":{"type":"disabled"}}"#;
+    round_trip::<types::EncryptionAtRestSettingsResponse>(name, json);
 }
 
 #[test]
 fn update_encryption_at_rest_settings() {
-    round_trip::<types::EncryptionAtRestSettings>("request body `enablePgp`", r#"{"type":"pGP","algo":"Aes256","certs":"-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nxsFNBGTGHwkBEADRB5EEtfsnUwgF2ZRg6h1fp2E8LNhv4lb9AWersI8KNFoWM6qx\n Bk/MfEpgILSPdW3g7PWHOxPV/hxjtStFHfbU/Ye5VvfbkU49faIPiw1V3MQJJ171\n cN6kgMnABfdixNiutDkHP4f34ABrEqexX2myOP+btxL24gI/N9UpOD5PiKTyKR7i\n GwNpi+O022rs/KvjlWR7iSJ4vk7bGFfTNHvWI6dZworey1tZoTIZ0CgvgMeB/F1q\n OOa0FvrJdNYR227RpHmICqFqTptNZ2EfdkJ6QUXW7bZ9dWgL36ds9QPJOGcG3c5i\n JebeX5YdJnniBefiWjfZElcqh/N6SqVuEwoTLyMCnMZ6gjNMn6tddwPH24kavZhT\n p6+vhTHmyq8XBqK/XEt9r+clSfg2hi5s7GO7hQV+W26xRjX7sQJY41PfzkgYJ0BM\n 6+w09X1ZO/iMjEp44t2rd3xSudwGYhlbazXbdB+OJaa3RtyjOAeFgY8OyNlODx3V\n xXLtF+104HGSL7nkpBsu6LLighSgEEF2Vok43grr0omyb1NPhWoAZhM8sT5iv5gW\n fKvB1O13c+hDc/iGTAvcrtdLLnF2Cs+6HD7r7zPPM4L6DrD1+oQt510H/oOEE5NZ\n wIS9CmBf0txqwk7n1U5V95lonaCK9nfoKeQ1fKl/tu01dCeERRbMXG2nCQARAQAB\n zRtKb2huIERvZSA8am9obkBleGFtcGxlLm9yZz7CwYcEEwEIADEWIQQWwx1eM+Aa\n o8okGzL45grMTSggxQUCZMYfCQIbAwQLCQgHBRUICQoLBRYCAwEAAAoJEPjmCsxN\n KCDFWP4QAI3eS5nPxmU0AC9/h8jeKNgjgpENroNQZKeWZQ8x4PfncDRkcbsJfT7Y\n IVZl4zw6gFKY5EoB1s1KkYJxPgYsqicmKNiR7Tnzabb3mzomU48FKaIyVCBzFUnJ\n YMroL/rm7QhoW2WWLvT+CPCPway/tA3By8Be/YOjhavJ8mf1W3rPzt87/4Vo6erf\n yzL0lN+FQmmhKfT4j42jF4SMSyyC2yzvfC7PT49u+KUKQm/LpQsfKHpwXZ/VI6+X\n GtZjTqsc+uglJYRo69oosImLzieA/ST1ltjmUutZQOSvlQFpDUEFrMej8XZ0qsrf\n 0gP2iwxyl0vkhV8c6wO6CacDHPivvQEHed9H1PNGn3DBfKb7Mq/jado2DapRtJg3\n 2OH0F0HTvQ0uNKl30xMUcwGQB0cKOlaFtksZT1LsosQPhtPLpFy1TuWaXOInpQLq\n JmNVcTbydOsCKq0mb6bgGcvhElC1q39tclKP3rOEDOnJ8hE6wYNaMGrt6WSKr3Tt\n h52M6KwTXOuMAecMvpDBSS3UFEVQ+T5puzInDTkjINxmj23ip+swA1x3HH2IgNrO\n VJ7O20oEf0+qC47R5rTRUxrvh/U0U3DRE5xt2J2T3xetFDT2mnQv0jcyMg/UlXXv\n GpGVfwNkvN0Cxmb1tFiBNLKCcPVizxq4MLrwx+MVfQBaRCwjJrUszsFNBGTGHwoB\n EACr5lA+j5pH0Er6Q76btbS4q9JgNjDNrjKJwX9brdBY1oXIUeBqCW9ekoqDTFpn\n xA5EFGJvPO++/0ZCa+zXE4IAcXS9+I9HVBouenPYBLETnXK0Phws+OCLoe0cAIvG\n e9Xo9VrHcGXCs9tJruVSAW3NF04YejHmnHNfEuD8mbaUdxVn5zc23w/2gLaY/ABL\n ZfNV8XZw0jBVBm3YXS3Ob3uIO+RvsNqBgnhGYN/C51QI9hdxXWUDlD1vdRacXmcI\n LDCYC3w6u8caxL0ktXTS4zwN+hEu7jHxBNiKcovCeIF5VZ5NcPpp6+6Y+vNdmmXw\n +lWNwAzj3ah6iu+y25LKSsz+7IkCh5liOwwYohO+YI7SjtTD+gL9HiHYAIO+PtBh\n 7GudmUwFoARu/q54hE4ThpzkeOzJzPqGkM/CzmwdKKM3u81ze+72ptJOqVKbFEsQ\n 3+RURrIAfyYyeJj4VVCfHNzrRRVpARZc9hJm1AXefxPnDN9dxbikjQgbg5UxrKaJ\n cjVU+go5CH5lg2D1LRGfKqTJtfiWFPjtztNgMp/SeslkhhFXsyJ0RJDcU8VfRBrO\n DBnZvPnZi4nLaWCL1LdHA8Y9EJgSwVOsfdRqL/Xk9qxqgl5R8m8lsNKZN2EYkfMN\n 4Vd+/8UBbmibHYoGIQi7UlNSPthc0XQcRzFen+3H4sg5kQARAQABwsF2BBgBCAAg\n FiEEFsMdXjPgGqPKJBsy+OYKzE0oIMUFAmTGHwsCGwwACgkQ+OYKzE0oIMXn4hAA\n lUWeF7tDdyENsOYyhsbtLIuLipYe6orHFY5m68NNOoLWwqEeTvutJgFeDT4WxYi0\n PJaNQYFPyGVyg7N0hCx5cGwajdnwGpb5zpSNyvG2Yes9I1O/u7+FFrbSwOuo61t1\n scGa8YlgTKoyGc9cwxl5U8krrlEwXTWQ/qF1Gq2wHG23wm1D2d2PXFDRvw3gPxJn\n yWkrx5k26ru1kguM7XFVyRi7B+uG4vdvMlxMBXM3jpH1CJRr82VvzYPv7f05Z5To\n C7XDqHpWKx3+AQvh/ZsSBpBhzK8qaixysMwnawe05rOPydWvsLlnMCGManKVnq9Y\n Wek1P2dwYT9zuroBR5nmrECY+xVWk7vhsDasKsYlQ/LdDyzSL7qh0Vq3DjcoHxLI\n uL7qQ3O0YRcKGfmQibpKdDzvIqA+48Nfh2nDnTxvfuwOxb41zdLTZQftaSXc0Xwd\n HgquBAFbRDr5TyWlUUc8iACowKkk01pEPc8coxPCp6F/hz6kgmebRevzs7sxwrS7\n aUWycSls783JC7WO267DRD30FNx+9S7SY4ECzhDGjLdne6wIoib1L9SFkk1AAKb3\n m2+6BB/HxCXtMqi95pFeCjV99bp+PBqoifx9SlFYZq9qcGDr/jyrdG8V2Wf/HF4n\n K8RIPxB+daAPMLTpj4WBhNquSE6mRQvABEf0GPi2eLA=\n=0TDv\n-----END PGP PUBLIC KEY BLOCK-----\n\n\n"}"#);
-    round_trip::<types::UnsignedIntegerResponse>("response 200 `updated`", r#"{"data":1}"#);
+    let name = "request body `enablePgp`";
+    let json = r#"{"type":"pGP","algo":"Aes256","certs":"-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nxsFNBGTGHwkBEADRB5EEtfsnUwgF2ZRg6h1fp2E8LNhv4lb9AWersI8KNFoWM6qx\n Bk/MfEpgILSPdW3g7PWHOxPV/hxjtStFHfbU/Ye5VvfbkU49faIPiw1V3MQJJ171\n cN6kgMnABfdixNiutDkHP4f34ABrEqexX2myOP+btxL24gI/N9UpOD5PiKTyKR7i\n GwNpi+O022rs/KvjlWR7iSJ4vk7bGFfTNHvWI6dZworey1tZoTIZ0CgvgMeB/F1q\n OOa0FvrJdNYR227RpHmICqFqTptNZ2EfdkJ6QUXW7bZ9dWgL36ds9QPJOGcG3c5i\n JebeX5YdJnniBefiWjfZElcqh/N6SqVuEwoTLyMCnMZ6gjNMn6tddwPH24kavZhT\n p6+vhTHmyq8XBqK/XEt9r+clSfg2hi5s7GO7hQV+W26xRjX7sQJY41PfzkgYJ0BM\n 6+w09X1ZO/iMjEp44t2rd3xSudwGYhlbazXbdB+OJaa3RtyjOAeFgY8OyNlODx3V\n xXLtF+104HGSL7nkpBsu6LLighSgEEF2Vok43grr0omyb1NPhWoAZhM8sT5iv5gW\n fKvB1O13c+hDc/iGTAvcrtdLLnF2Cs+6HD7r7zPPM4L6DrD1+oQt510H/oOEE5NZ\n wIS9CmBf0txqwk7n1U5V95lonaCK9nfoKeQ1fKl/tu01dCeERRbMXG2nCQARAQAB\n zRtKb2huIERvZSA8am9obkBleGFtcGxlLm9yZz7CwYcEEwEIADEWIQQWwx1eM+Aa\n o8okGzL45grMTSggxQUCZMYfCQIbAwQLCQgHBRUICQoLBRYCAwEAAAoJEPjmCsxN\n KCDFWP4QAI3eS5nPxmU0AC9/h8jeKNgjgpENroNQZKeWZQ8x4PfncDRkcbsJfT7Y\n IVZl4zw6gFKY5EoB1s1KkYJxPgYsqicmKNiR7Tnzabb3mzomU48FKaIyVCBzFUnJ\n YMroL/rm7QhoW2WWLvT+CPCPway/tA3By8Be/YOjhavJ8mf1W3rPzt87/4Vo6erf\n yzL0lN+FQmmhKfT4j42jF4SMSyyC2yzvfC7PT49u+KUKQm/LpQsfKHpwXZ/VI6+X\n GtZjTqsc+uglJYRo69oosImLzieA/ST1ltjmUutZQOSvlQFpDUEFrMej8XZ0qsrf\n 0gP2iwxyl0vkhV8c6wO6CacDHPivvQEHed9H1PNGn3DBfKb7Mq/jado2DapRtJg3\n 2OH0F0HTvQ0uNKl30xMUcwGQB0cKOlaFtksZT1LsosQPhtPLpFy1TuWaXOInpQLq\n JmNVcTbydOsCKq0mb6bgGcvhElC1q39tclKP3rOEDOnJ8hE6wYNaMGrt6WSKr3Tt\n h52M6KwTXOuMAecMvpDBSS3UFEVQ+T5puzInDTkjINxmj23ip+swA1x3HH2IgNrO\n VJ7O20oEf0+qC47R5rTRUxrvh/U0U3DRE5xt2J2T3xetFDT2mnQv0jcyMg/UlXXv\n GpGVfwNkvN0Cxmb1tFiBNLKCcPVizxq4MLrwx+MVfQBaRCwjJrUszsFNBGTGHwoB\n EACr5lA+j5pH0Er6Q76btbS4q9JgNjDNrjKJwX9brdBY1oXIUeBqCW9ekoqDTFpn\n xA5EFGJvPO++/0ZCa+zXE4IAcXS9+I9HVBouenPYBLETnXK0Phws+OCLoe0cAIvG\n e9Xo9VrHcGXCs9tJruVSAW3NF04YejHmnHNfEuD8mbaUdxVn5zc23w/2gLaY/ABL\n ZfNV8XZw0jBVBm3YXS3Ob3uIO+RvsNqBgnhGYN/C51QI9hdxXWUDlD1vdRacXmcI\n LDCYC3w6u8caxL0ktXTS4zwN+hEu7jHxBNiKcovCeIF5VZ5NcPpp6+6Y+vNdmmXw\n +lWNwAzj3ah6iu+y25LKSsz+7IkCh5liOwwYohO+YI7SjtTD+gL9HiHYAIO+PtBh\n 7GudmUwFoARu/q54hE4ThpzkeOzJzPqGkM/CzmwdKKM3u81ze+72ptJOqVKbFEsQ\n 3+RURrIAfyYyeJj4VVCfHNzrRRVpARZc9hJm1AXefxPnDN9dxbikjQgbg5UxrKaJ\n cjVU+go5CH5lg2D1LRGfKqTJtfiWFPjtztNgMp/SeslkhhFXsyJ0RJDcU8VfRBrO\n DBnZvPnZi4nLaWCL1LdHA8Y9EJgSwVOsfdRqL/Xk9qxqgl5R8m8lsNKZN2EYkfMN\n 4Vd+/8UBbmibHYoGIQi7UlNSPthc0XQcRzFen+3H4sg5kQARAQABwsF2BBgBCAAg\n FiEEFsMdXjPgGqPKJBsy+OYKzE0oIMUFAmTGHwsCGwwACgkQ+OYKzE0oIMXn4hAA\n lUWeF7tDdyENsOYyhsbtLIuLipYe6orHFY5m68NNOoLWwqEeTvutJgFeDT4WxYi0\n PJaNQYFPyGVyg7N0hCx5cGwajdnwGpb5zpSNyvG2Yes9I1O/u7+FFrbSwOuo61t1\n scGa8YlgTKoyGc9cwxl5U8krrlEwXTWQ/qF1Gq2wHG23wm1D2d2PXFDRvw3gPxJn\n yWkrx5k26ru1kguM7XFVyRi7B+uG4vdvMlxMBXM3jpH1CJRr82VvzYPv7f05Z5To\n C7XDqHpWKx3+AQvh/ZsSBpBhzK8qaixysMwnawe05rOPydWvsLlnMCGManKVnq9Y\n Wek1P2dwYT9zuroBR5nmrECY+xVWk7vhsDasKsYlQ/LdDyzSL7qh0Vq3DjcoHxLI\n uL7qQ3O0YRcKGfmQibpKdDzvIqA+48Nfh2nDnTxvfuwOxb41zdLTZQftaSXc0Xwd\n HgquBAFbRDr5TyWlUUc8iACowKkk01pEPc8coxPCp6F/hz6kgmebRevzs7sxwrS7\n aUWycSls783JC7WO267DRD30FNx+9S7SY4ECzhDGjLdne6wIoib1L9SFkk1AAKb3\n m2+6BB/HxCXtMqi95pFeCjV99bp+PBqoifx9SlFYZq9qcGDr/jyrdG8V2Wf/HF4n\n K8RIPxB+daAPMLTpj4WBhNquSE6mRQvABEf0GPi2eLA=\n=0TDv\n-----END PGP PUBLIC KEY BLOCK-----\n\n\n"}"#;
+    round_trip::<types::EncryptionAtRestSettings>(name, json);
+    let name = "response 200 `updated`";
+    let json = r#"{"data":1}"#;
+    round_trip::<types::UnsignedIntegerResponse>(name, json);
 }
 
 #[test]
 fn create_dkim_signature() {
-    round_trip::<types::DkimSignatureRequest>("request body `ed25519Signature`", r#"{"id":null,"algorithm":"Ed25519","domain":"example.org","selector":null}"#);
-    round_trip::<types::EmptyResponse>("response 200 `nullData`", r#"{"data":null}"#);
+    let name = "request body `ed25519Signature`";
+    let json = r#"{"id":null,"algorithm":"Ed25519","domain":"example.org","selector":null}"#;
+    round_trip::<types::DkimSignatureRequest>(name, json);
+    let name = "response 200 `nullData`";
+    let json = r#"{"data":null}"#;
+    round_trip::<types::EmptyResponse>(name, json);
 }
 
 #[test]
 fn obtain_dns_records() {
-    round_trip::<types::DnsRecordListResponse>("response 200 `exampleOrgRecords`", r#"{"data":[{"type":"MX","name":"example.org.","content":"10 mx.fr.email."},{"type":"CNAME","name":"mail.example.org.","content":"mx.fr.email."},{"type":"TXT","name":"202501e._domainkey.example.org.","content":"v=DKIM1; k=ed25519; h=sha256; p=82LqzMGRHEBI2HGDogjojWGz+Crrv0TAi8pcaOBd1vw="},{"type":"TXT","name":"202501r._domainkey.example.org.","content":"v=DKIM1; k=rsa; h=sha256; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAu1qtCbIlrZffIqm7gHqpihPUlxOq1zD6K3j1RO/enhkZRp5dEdCqcLbyFk5d+rqRsVIWwUZiU4HXHWqMTN1hlKojUlzmU1JYtlHRMwtM5vN4mzG4x1KA0i8ZHxkahE8ITsP+kPByDF9x0vAySHXpyErNXq3BeFyu/VW+6X+fmUW6x39PfWq7kQQTcwU0Ogo447oJfmAX9H4Z+/cD5WJVNiLgvLY6faVgoXm0mJJjRU5xoEStXoUcKwrwbl7G3K7JfxtmWsgEn97auV6v4he2LRRfTxbY9smkqUtcJs61E9iyyYroJv0iRda2pv71qg8e4wTb2sqBloZv/F2FZQhM+wIDAQAB"},{"type":"TXT","name":"example.org.","content":"v=spf1 mx ra=postmaster -all"},{"type":"SRV","name":"_jmap._tcp.example.org.","content":"0 1 443 mx.fr.email."},{"type":"SRV","name":"_imaps._tcp.example.org.","content":"0 1 993 mx.fr.email."},{"type":"SRV","name":"_imap._tcp.example.org.","content":"0 1 143 mx.fr.email."},{"type":"SRV","name":"_imap._tcp.example.org.","content":"0 1 1143 mx.fr.email."},{"type":"SRV","name":"_pop3s._tcp.example.org.","content":"0 1 995 mx.fr.email."}]}"#);
+    let name = "response 200 `exampleOrgRecords`";
+    let json = r#"{"data":[{"type":"MX","name":"example.org.","content":"10 mx.fr.email."},{"type":"CNAME","name":"mail.example.org.","content":"mx.fr.email."},{"type":"TXT","name":"202501e._domainkey.example.org.","content":"v=DKIM1; k=ed25519; h=sha256; p=82LqzMGRHEBI2HGDogjojWGz+Crrv0TAi8pcaOBd1vw="},{"type":"TXT","name":"202501r._domainkey.example.org.","content":"v=DKIM1; k=rsa; h=sha256; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAu1qtCbIlrZffIqm7gHqpihPUlxOq1zD6K3j1RO/enhkZRp5dEdCqcLbyFk5d+rqRsVIWwUZiU4HXHWqMTN1hlKojUlzmU1JYtlHRMwtM5vN4mzG4x1KA0i8ZHxkahE8ITsP+kPByDF9x0vAySHXpyErNXq3BeFyu/VW+6X+fmUW6x39PfWq7kQQTcwU0Ogo447oJfmAX9H4Z+/cD5WJVNiLgvLY6faVgoXm0mJJjRU5xoEStXoUcKwrwbl7G3K7JfxtmWsgEn97auV6v4he2LRRfTxbY9smkqUtcJs61E9iyyYroJv0iRda2pv71qg8e4wTb2sqBloZv/F2FZQhM+wIDAQAB"},{"type":"TXT","name":"example.org.","content":"v=spf1 mx ra=postmaster -all"},{"type":"SRV","name":"_jmap._tcp.example.org.","content":"0 1 443 mx.fr.email."},{"type":"SRV","name":"_imaps._tcp.example.org.","content":"0 1 993 mx.fr.email."},{"type":"SRV","name":"_imap._tcp.example.org.","content":"0 1 143 mx.fr.email."},{"type":"SRV","name":"_imap._tcp.example.org.","content":"0 1 1143 mx.fr.email."},{"type":"SRV","name":"_pop3s._tcp.example.org.","content":"0 1 995 mx.fr.email."}]}"#;
+    round_trip::<types::DnsRecordListResponse>(name, json);
 }
 
 #[test]
 fn query_log_files() {
-    round_trip::<types::LogEntryListResponse>("response 200 `recentEntries`", r#"{"data":{"items":[{"timestamp":"2025-01-05T14:06:29Z","level":"TRACE","event":"HTTP request body","event_id":"http.request-body","details":"listenerId = \"http\", localPort = 1443, remoteIp = ::1, remotePort = 57223, contents = \"\", size = 0"},{"timestamp":"2025-01-05T14:06:29Z","level":"TRACE","event":"Write batch operation","event_id":"store.data-write","details":"elapsed = 0ms, total = 2"},{"timestamp":"2025-01-05T14:06:29Z","level":"TRACE","event":"Expression evaluation result","event_id":"eval.result","details":"listenerId = \"http\", localPort = 1443, remoteIp = ::1, remotePort = 57223, id = \"server.http.allowed-endpoint\", result = \"Integer(200)\""},{"timestamp":"2025-01-05T14:06:29Z","level":"DEBUG","event":"HTTP request URL","event_id":"http.request-url","details":"listenerId = \"http\", localPort = 1443, remoteIp = ::1, remotePort = 57223, url = \"/api/logs?page=1&limit=50&\""},{"timestamp":"2025-01-05T14:06:23Z","level":"TRACE","event":"HTTP response body","event_id":"http.response-body","details":"listenerId = \"http\", localPort = 1443, remoteIp = ::1, remotePort = 57223, contents = \"{\"error\":\"unsupported\",\"details\":\"No tracing store has been configured\"}\", code = 200, size = 72"},{"timestamp":"2025-01-05T14:06:23Z","level":"DEBUG","event":"Management operation not supported","event_id":"manage.not-supported","details":"listenerId = \"http\", localPort = 1443, remoteIp = ::1, remotePort = 57223, details = No tracing store has been configured"},{"timestamp":"2025-01-05T14:06:23Z","level":"TRACE","event":"HTTP request body","event_id":"http.request-body","details":"listenerId = \"http\", localPort = 1443, remoteIp = ::1, remotePort = 57223, contents = \"\", size = 0"},{"timestamp":"2025-01-05T14:06:23Z","level":"TRACE","event":"Write batch operation","event_id":"store.data-write","details":"elapsed = 0ms, total = 2"},{"timestamp":"2025-01-05T14:06:23Z","level":"TRACE","event":"Expression evaluation result","event_id":"eval.result","details":"listenerId = \"http\", localPort = 1443, remoteIp = ::1, remotePort = 57223, id = \"server.http.allowed-endpoint\", result = \"Integer(200)\""},{"timestamp":"2025-01-05T14:06:23Z","level":"DEBUG","event":"HTTP request URL","event_id":"http.request-url","details":"listenerId = \"http\", localPort = 1443, remoteIp = ::1, remotePort = 57223, url = \"/api/telemetry/traces?page=1&type=delivery.attempt-start&limit=10&values=1&\""}],"total":100}}"#);
+    let name = "response 200 `recentEntries`";
+    let json = r#"{"data":{"items":[{"timestamp":"2025-01-05T14:06:29Z","level":"TRACE","event":"HTTP request body","event_id":"http.request-body","details":"listenerId = \"http\", localPort = 1443, remoteIp = ::1, remotePort = 57223, contents = \"\", size = 0"},{"timestamp":"2025-01-05T14:06:29Z","level":"TRACE","event":"Write batch operation","event_id":"store.data-write","details":"elapsed = 0ms, total = 2"},{"timestamp":"2025-01-05T14:06:29Z","level":"TRACE","event":"Expression evaluation result","event_id":"eval.result","details":"listenerId = \"http\", localPort = 1443, remoteIp = ::1, remotePort = 57223, id = \"server.http.allowed-endpoint\", result = \"Integer(200)\""},{"timestamp":"2025-01-05T14:06:29Z","level":"DEBUG","event":"HTTP request URL","event_id":"http.request-url","details":"listenerId = \"http\", localPort = 1443, remoteIp = ::1, remotePort = 57223, url = \"/api/logs?page=1&limit=50&\""},{"timestamp":"2025-01-05T14:06:23Z","level":"TRACE","event":"HTTP response body","event_id":"http.response-body","details":"listenerId = \"http\", localPort = 1443, remoteIp = ::1, remotePort = 57223, contents = \"{\"error\":\"unsupported\",\"details\":\"No tracing store has been configured\"}\", code = 200, size = 72"},{"timestamp":"2025-01-05T14:06:23Z","level":"DEBUG","event":"Management operation not supported","event_id":"manage.not-supported","details":"listenerId = \"http\", localPort = 1443, remoteIp = ::1, remotePort = 57223, details = No tracing store has been configured"},{"timestamp":"2025-01-05T14:06:23Z","level":"TRACE","event":"HTTP request body","event_id":"http.request-body","details":"listenerId = \"http\", localPort = 1443, remoteIp = ::1, remotePort = 57223, contents = \"\", size = 0"},{"timestamp":"2025-01-05T14:06:23Z","level":"TRACE","event":"Write batch operation","event_id":"store.data-write","details":"elapsed = 0ms, total = 2"},{"timestamp":"2025-01-05T14:06:23Z","level":"TRACE","event":"Expression evaluation result","event_id":"eval.result","details":"listenerId = \"http\", localPort = 1443, remoteIp = ::1, remotePort = 57223, id = \"server.http.allowed-endpoint\", result = \"Integer(200)\""},{"timestamp":"2025-01-05T14:06:23Z","level":"DEBUG","event":"HTTP request URL","event_id":"http.request-url","details":"listenerId = \"http\", localPort = 1443, remoteIp = ::1, remotePort = 57223, url = \"/api/telemetry/traces?page=1&type=delivery.attempt-start&limit=10&values=1&\""}],"total":100}}"#;
+    round_trip::<types::LogEntryListResponse>(name, json);
 }
 
 #[test]
 fn obtain_oauth_token() {
-    round_trip::<types::OAuthCodeRequest>("request body `webadminCodeRequest`", r#"{"type":"code","client_id":"webadmin","redirect_uri":"stalwart://auth","nonce":"ttsaXca3qx"}"#);
-    round_trip::<types::OAuthCodeResponse>("response 200 `webadminCode`", r#"{"data":{"code":"4YmRFLu9Df1t4JO7Iffnuney4B8tVLAxjimdRxEg","permissions":["webadmin-update","spam-filter-update","dkim-signature-get","dkim-signature-create","undelete","fts-reindex","purge-account","purge-in-memory-store","purge-data-store","purge-blob-store"],"version":"0.11.0","isEnterprise":true}}"#);
+    let name = "request body `webadminCodeRequest`";
+    let json = r#"{"type":"code","client_id":"webadmin","redirect_uri":"stalwart://auth","nonce":"ttsaXca3qx"}"#;
+    round_trip::<types::OAuthCodeRequest>(name, json);
+    let name = "response 200 `webadminCode`";
+    let json = r#"{"data":{"code":"4YmRFLu9Df1t4JO7Iffnuney4B8tVLAxjimdRxEg","permissions":["webadmin-update","spam-filter-update","dkim-signature-get","dkim-signature-create","undelete","fts-reindex","purge-account","purge-in-memory-store","purge-data-store","purge-blob-store"],"version":"0.11.0","isEnterprise":true}}"#;
+    round_trip::<types::OAuthCodeResponse>(name, json);
 }
 
 #[test]
 fn list_principals() {
-    round_trip::<types::ListResponse>("response 200 `emptyPage`", r#"{"data":{"items":[],"total":0}}"#);
+    let name = "response 200 `emptyPage`";
+    let json = r#"{"data":{"items":[],"total":0}}"#;
+    round_trip::<types::ListResponse>(name, json);
 }
 
 #[test]
 fn create_principal() {
-    round_trip::<types::Principal>("request body `createDomain`", r#"{"type":"domain","quota":0,"name":"example.org","description":"Example domain","secrets":[],"emails":[],"urls":[],"memberOf":[],"roles":[],"lists":[],"members":[],"enabledPermissions":[],"disabledPermissions":[],"externalMembers":[]}"#);
-    round_trip::<types::UnsignedIntegerResponse>("response 200 `createdId`", r#"{"data":50}"#);
+    let name = "request body `createDomain`";
+    let json = r#"{"type":"domain","quota":0,"name":"example.org","description":"Example domain","secrets":[],"emails":[],"urls":[],"memberOf":[],"roles":[],"lists":[],"members":[],"enabledPermissions":[],"disabledPermissions":[],"externalMembers":[]}"#;
+    round_trip::<types::Principal>(name, json);
+    let name = "response 200 `createdId`";
+    let json = r#"{"data":50}"#;
+    round_trip::<types::UnsignedIntegerResponse>(name, json);
 }
 
 #[test]
 fn fetch_principal() {
-    round_trip::<types::PrincipalResponse>("response 200 `individualJane`", r#"{"data":{"id":90,"type":"individual","secrets":"$6$ONjGT6nQtmPNaxw0$NNF5DXtPfOay2mfVnPJ0uQ77C.L3LNxXO/QMyphP/DzpODqbDBBGd4/gCnckYPQj3st6pqwY8/KeBsCJ.oe1Y1","name":"jane","quota":0,"description":"Jane Doe","emails":"jane@example.org","roles":["user"],"lists":["all"]}}"#);
+    let name = "response 200 `individualJane`";
+    let json = r#"{"data":{"id":90,"type":"individual","secrets":"$6$ONjGT6nQtmPNaxw0$NNF5DXtPfOay2mfVnPJ0uQ77C.L3LNxXO/QMyphP/DzpODqbDBBGd4/gCnckYPQj3st6pqwY8/KeBsCJ.oe1Y1","name":"jane","quota":0,"description":"Jane Doe","emails":"jane@example.org","roles":["user"],"lists":["all"]}}"#;
+    round_trip::<types::PrincipalResponse>(name, json);
 }
 
 #[test]
 fn update_principal() {
-    round_trip::<Vec<types::PrincipalUpdate>>("request body `renameAndChangeEmail`", r#"[{"action":"set","field":"name","value":"jane.doe"},{"action":"set","field":"description","value":"Jane Mary Doe"},{"action":"addItem","field":"emails","value":"jane-doe@example.org"},{"action":"removeItem","field":"emails","value":"jane@example.org"}]"#);
+    let name = "request body `renameAndChangeEmail`";
+    let json = r#"[{"action":"set","field":"name","value":"jane.doe"},{"action":"set","field":"description","value":"Jane Mary Doe"},{"action":"addItem","field":"emails","value":"jane-doe@example.org"},{"action":"removeItem","field":"emails","value":"jane@example.org"}]"#;
+    round_trip::<Vec<types::PrincipalUpdate>>(name, json);
 }
 
 #[test]
 fn list_queued_messages() {
-    round_trip::<types::QueuedMessageListResponse>("response 200 `emptyQueue`", r#"{"data":{"items":[],"total":0,"status":true}}"#);
+    let name = "response 200 `emptyQueue`";
+    let json = r#"{"data":{"items":[],"total":0,"status":true}}"#;
+    round_trip::<types::QueuedMessageListResponse>(name, json);
 }
 
 #[test]
 fn delete_queued_messages() {
-    round_trip::<types::BooleanResponse>("response 200 `deleted`", r#"{"data":true}"#);
+    let name = "response 200 `deleted`";
+    let json = r#"{"data":true}"#;
+    round_trip::<types::BooleanResponse>(name, json);
 }
 
 #[test]
 fn obtain_queued_message_details() {
-    round_trip::<types::QueuedMessageResponse>("response 200 `scheduledMessage`", r#"{"data":{"id":217700302698266620,"return_path":"pepe@pepe.com","domains":[{"name":"example.org","status":"scheduled","recipients":[{"address":"john@example.org","status":"scheduled"}],"retry_num":0,"next_retry":"2025-01-05T14:33:15Z","next_notify":"2025-01-06T14:33:15Z","expires":"2025-01-10T14:33:15Z"}],"created":"2025-01-05T14:33:15Z","size":1451,"blob_hash":"ykrZ_KghvdG2AdjH4AZajkSvZvcsxP_oI2HEZvw-tS0"}}"#);
-    round_trip::<types::ProblemDetails>("response 404 `notFound`", r#"{"type":"about:blank","status":404,"title":"Not Found","detail":"The requested resource does not exist on this server."}"#);
+    let name = "response 200 `scheduledMessage`";
+    let json = r#"{"data":{"id":217700302698266620,"return_path":"pepe@pepe.com","domains":[{"name":"example.org","status":"scheduled","recipients":[{"address":"john@example.org","status":"scheduled"}],"retry_num":0,"next_retry":"2025-01-05T14:33:15Z","next_notify":"2025-01-06T14:33:15Z","expires":"2025-01-10T14:33:15Z"}],"created":"2025-01-05T14:33:15Z","size":1451,"blob_hash":"ykrZ_KghvdG2AdjH4AZajkSvZvcsxP_oI2HEZvw-tS0"}}"#;
+    round_trip::<types::QueuedMessageResponse>(name, json);
+    let name = "response 404 `notFound`";
+    let json = r#"{"type":"about:blank","status":404,"title":"Not Found","detail":"The requested resource does not exist on this server."}"#;
+    round_trip::<types::ProblemDetails>(name, json);
 }
 
 #[test]
 fn resume_queue_processing() {
-    round_trip::<types::BooleanResponse>("response 200 `started`", r#"{"data":false}"#);
+    let name = "response 200 `started`";
+    let json = r#"{"data":false}"#;
+    round_trip::<types::BooleanResponse>(name, json);
 }
 
 #[test]
 fn reload_settings() {
-    round_trip::<types::ReloadResultResponse>("response 200 `cleanReload`", r#"{"data":{"warnings":{},"errors":{}}}"#);
+    let name = "response 200 `cleanReload`";
+    let json = r#"{"data":{"warnings":{},"errors":{}}}"#;
+    round_trip::<types::ReloadResultResponse>(name, json);
 }
 
 #[test]
 fn update_settings() {
-    round_trip::<Vec<types::SettingsUpdate>>("request body `clearPrefix`", r#"[{"type":"clear","prefix":"spam-filter.rule.stwt_arc_signed."}]"#);
+    let name = "request body `clearPrefix`";
+    let json = r#"[{"type":"clear","prefix":"spam-filter.rule.stwt_arc_signed."}]"#;
+    round_trip::<Vec<types::SettingsUpdate>>(name, json);
 }
 
 #[test]
 fn list_settings_by_group() {
-    round_trip::<types::SettingsGroupResponse>("response 200 `listeners`", r#"{"data":{"total":11,"items":[{"_id":"http","bind":"[::]:1443","protocol":"http"},{"bind":"[::]:443","_id":"https","protocol":"http","tls.implicit":"true"},{"protocol":"imap","bind":"[::]:143","_id":"imap"},{"bind":"[::]:1143","tls.implicit":"false","_id":"imapnotls","protocol":"imap","proxy.override":"false","tls.override":"false","tls.enable":"false","socket.override":"false"},{"bind":"[::]:993","tls.implicit":"true","protocol":"imap","_id":"imaptls"},{"bind":"[::]:110","protocol":"pop3","_id":"pop3"},{"tls.implicit":"true","_id":"pop3s","protocol":"pop3","bind":"[::]:995"},{"protocol":"managesieve","_id":"sieve","bind":"[::]:4190"},{"bind":"[::]:25","_id":"smtp","protocol":"smtp"},{"_id":"submission","bind":"[::]:587","protocol":"smtp"}]}}"#);
+    let name = "response 200 `listeners`";
+    let json = r#"{"data":{"total":11,"items":[{"_id":"http","bind":"[::]:1443","protocol":"http"},{"bind":"[::]:443","_id":"https","protocol":"http","tls.implicit":"true"},{"protocol":"imap","bind":"[::]:143","_id":"imap"},{"bind":"[::]:1143","tls.implicit":"false","_id":"imapnotls","protocol":"imap","proxy.override":"false","tls.override":"false","tls.enable":"false","socket.override":"false"},{"bind":"[::]:993","tls.implicit":"true","protocol":"imap","_id":"imaptls"},{"bind":"[::]:110","protocol":"pop3","_id":"pop3"},{"tls.implicit":"true","_id":"pop3s","protocol":"pop3","bind":"[::]:995"},{"protocol":"managesieve","_id":"sieve","bind":"[::]:4190"},{"bind":"[::]:25","_id":"smtp","protocol":"smtp"},{"_id":"submission","bind":"[::]:587","protocol":"smtp"}]}}"#;
+    round_trip::<types::SettingsGroupResponse>(name, json);
 }
 
 #[test]
 fn list_settings_by_key() {
-    round_trip::<types::SettingsMapResponse>("response 200 `hostname`", r#"{"data":{"server.hostname":"mx.fr.email"}}"#);
+    let name = "response 200 `hostname`";
+    let json = r#"{"data":{"server.hostname":"mx.fr.email"}}"#;
+    round_trip::<types::SettingsMapResponse>(name, json);
 }
 
 #[test]
 fn list_settings() {
-    round_trip::<types::SettingsListResponse>("response 200 `lookupSettings`", r#"{"data":{"total":9,"items":{"enable":"true","format":"list","limits.entries":"100000","limits.entry-size":"512","limits.size":"104857600","refresh":"12h","retry":"1h","timeout":"30s","url":"https://openphish.com/feed.txt"}}}"#);
+    let name = "response 200 `lookupSettings`";
+    let json = r#"{"data":{"total":9,"items":{"enable":"true","format":"list","limits.entries":"100000","limits.entry-size":"512","limits.size":"104857600","refresh":"12h","retry":"1h","timeout":"30s","url":"https://openphish.com/feed.txt"}}}"#;
+    round_trip::<types::SettingsListResponse>(name, json);
 }
 
 #[test]
 fn test_spam_filter_classification() {
-    round_trip::<types::SpamClassifyRequest>("request body `testMessage`", r#"{"message":"From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n","remoteIp":"8.8.8.8","ehloDomain":"foo.org","authenticatedAs":null,"isTls":true,"envFrom":"bill@foo.org","envFromFlags":0,"envRcptTo":["john@example.org"]}"#);
-    round_trip::<types::SpamClassificationResponse>("response 200 `spamScore`", r#"{"data":{"score":12.7,"tags":{"FROM_NO_DN":{"action":"allow","value":0},"SOURCE_ASN_15169":{"action":"allow","value":0},"SOURCE_COUNTRY_US":{"action":"allow","value":0},"MISSING_DATE":{"action":"allow","value":1},"FROMHOST_NORES_A_OR_MX":{"action":"allow","value":1.5},"MISSING_MIME_VERSION":{"action":"allow","value":2},"FORGED_SENDER":{"action":"allow","value":0.3},"SPF_NA":{"action":"allow","value":0},"X_HDR_TO":{"action":"allow","value":0},"HELO_IPREV_MISMATCH":{"action":"allow","value":1},"X_HDR_CONTENT_TYPE":{"action":"allow","value":0},"AUTH_NA":{"action":"allow","value":1},"FORGED_RECIPIENTS":{"action":"allow","value":2},"RBL_SENDERSCORE_REPUT_BLOCKED":{"action":"allow","value":0},"RCVD_COUNT_ZERO":{"action":"allow","value":0.1},"X_HDR_SUBJECT":{"action":"allow","value":0},"X_HDR_FROM":{"action":"allow","value":0},"RCPT_COUNT_ONE":{"action":"allow","value":0},"MISSING_MID":{"action":"allow","value":2.5},"TO_DOM_EQ_FROM_DOM":{"action":"allow","value":0},"ARC_NA":{"action":"allow","value":0},"RCVD_TLS_LAST":{"action":"allow","value":0},"X_HDR_CONTENT_TRANSFER_ENCODING":{"action":"allow","value":0},"HELO_NORES_A_OR_MX":{"action":"allow","value":0.3},"TO_DN_NONE":{"action":"allow","value":0},"FROM_NEQ_ENV_FROM":{"action":"allow","value":0},"DMARC_NA":{"action":"allow","value":1},"SINGLE_SHORT_PART":{"action":"allow","value":0},"DKIM_NA":{"action":"allow","value":0}},"disposition":{"action":"allow","value":"X-Spam-Result: ARC_NA (0.00),\r\n\tDKIM_NA (0.00),\r\n \tFROM_NEQ_ENV_FROM (0.00),\r\n\tFROM_NO_DN (0.00),\r\n\tRBL_SENDERSCORE_REPUT_BLOCKED (0.00),\r\n\tRCPT_COUNT_ONE (0.00),\r\n\tRCVD_TLS_LAST (0.00),\r \n\tSINGLE_SHORT_PART (0.00),\r\n\tSPF_NA (0.00),\r\n\tTO_DN_NONE (0.00),\r\n\tTO_DOM_EQ_FROM_DOM (0.00),\r\n\tRCVD_COUNT_ZERO (0.10),\r\n\tFORGED_SENDER (0.30),\r\n\tHELO_NORES_A_OR_MX (0.30),\r \n\tAUTH_NA (1.00),\r\n\tDMARC_NA (1.00),\r\n\tHELO_IPREV_MISMATCH (1.00),\r\n\tMISSING_DATE (1.00),\r\n\tFROMHOST_NORES_A_OR_MX (1.50),\r\n\tFORGED_RECIPIENTS (2.00),\r\n\tMISSING_MIME_VERSION (2.00),\r\n\tMISSING_MID (2.50)\r\nX-Spam-Status: Yes, score=12.70\r\n"}}}"#);
+    let name = "request body `testMessage`";
+    let json = r#"{"message":"From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n","remoteIp":"8.8.8.8","ehloDomain":"foo.org","authenticatedAs":null,"isTls":true,"envFrom":"bill@foo.org","envFromFlags":0,"envRcptTo":["john@example.org"]}"#;
+    round_trip::<types::SpamClassifyRequest>(name, json);
+    let name = "response 200 `spamScore`";
+    let json = r#"{"data":{"score":12.7,"tags":{"FROM_NO_DN":{"action":"allow","value":0},"SOURCE_ASN_15169":{"action":"allow","value":0},"SOURCE_COUNTRY_US":{"action":"allow","value":0},"MISSING_DATE":{"action":"allow","value":1},"FROMHOST_NORES_A_OR_MX":{"action":"allow","value":1.5},"MISSING_MIME_VERSION":{"action":"allow","value":2},"FORGED_SENDER":{"action":"allow","value":0.3},"SPF_NA":{"action":"allow","value":0},"X_HDR_TO":{"action":"allow","value":0},"HELO_IPREV_MISMATCH":{"action":"allow","value":1},"X_HDR_CONTENT_TYPE":{"action":"allow","value":0},"AUTH_NA":{"action":"allow","value":1},"FORGED_RECIPIENTS":{"action":"allow","value":2},"RBL_SENDERSCORE_REPUT_BLOCKED":{"action":"allow","value":0},"RCVD_COUNT_ZERO":{"action":"allow","value":0.1},"X_HDR_SUBJECT":{"action":"allow","value":0},"X_HDR_FROM":{"action":"allow","value":0},"RCPT_COUNT_ONE":{"action":"allow","value":0},"MISSING_MID":{"action":"allow","value":2.5},"TO_DOM_EQ_FROM_DOM":{"action":"allow","value":0},"ARC_NA":{"action":"allow","value":0},"RCVD_TLS_LAST":{"action":"allow","value":0},"X_HDR_CONTENT_TRANSFER_ENCODING":{"action":"allow","value":0},"HELO_NORES_A_OR_MX":{"action":"allow","value":0.3},"TO_DN_NONE":{"action":"allow","value":0},"FROM_NEQ_ENV_FROM":{"action":"allow","value":0},"DMARC_NA":{"action":"allow","value":1},"SINGLE_SHORT_PART":{"action":"allow","value":0},"DKIM_NA":{"action":"allow","value":0}},"disposition":{"action":"allow","value":"X-Spam-Result: ARC_NA (0.00),\r\n\tDKIM_NA (0.00),\r\n \tFROM_NEQ_ENV_FROM (0.00),\r\n\tFROM_NO_DN (0.00),\r\n\tRBL_SENDERSCORE_REPUT_BLOCKED (0.00),\r\n\tRCPT_COUNT_ONE (0.00),\r\n\tRCVD_TLS_LAST (0.00),\r \n\tSINGLE_SHORT_PART (0.00),\r\n\tSPF_NA (0.00),\r\n\tTO_DN_NONE (0.00),\r\n\tTO_DOM_EQ_FROM_DOM (0.00),\r\n\tRCVD_COUNT_ZERO (0.10),\r\n\tFORGED_SENDER (0.30),\r\n\tHELO_NORES_A_OR_MX (0.30),\r \n\tAUTH_NA (1.00),\r\n\tDMARC_NA (1.00),\r\n\tHELO_IPREV_MISMATCH (1.00),\r\n\tMISSING_DATE (1.00),\r\n\tFROMHOST_NORES_A_OR_MX (1.50),\r\n\tFORGED_RECIPIENTS (2.00),\r\n\tMISSING_MIME_VERSION (2.00),\r\n\tMISSING_MID (2.50)\r\nX-Spam-Status: Yes, score=12.70\r\n"}}}"#;
+    round_trip::<types::SpamClassificationResponse>(name, json);
 }
 
 #[test]
 fn reset_imap_uids() {
-    round_trip::<types::UidListResponse>("response 200 `reset`", r#"{"data":[0,0]}"#);
+    let name = "response 200 `reset`";
+    let json = r#"{"data":[0,0]}"#;
+    round_trip::<types::UidListResponse>(name, json);
 }
 
 #[test]
 fn undelete_messages() {
-    round_trip::<Vec<types::UndeleteRequest>>("request body `restoreEmail`", r#"[{"hash":"9pDYGrkDlLYuBNl062qhi0wStnDYyq4ZWalnj2vXbLY","collection":"email","restoreTime":"2025-01-05T14:50:13Z","cancelDeletion":"2025-02-04T14:50:13Z"}]"#);
-    round_trip::<types::UndeleteResultListResponse>("response 200 `restored`", r#"{"data":[{"type":"success"}]}"#);
+    let name = "request body `restoreEmail`";
+    let json = r#"[{"hash":"9pDYGrkDlLYuBNl062qhi0wStnDYyq4ZWalnj2vXbLY","collection":"email","restoreTime":"2025-01-05T14:50:13Z","cancelDeletion":"2025-02-04T14:50:13Z"}]"#;
+    round_trip::<Vec<types::UndeleteRequest>>(name, json);
+    let name = "response 200 `restored`";
+    let json = r#"{"data":[{"type":"success"}]}"#;
+    round_trip::<types::UndeleteResultListResponse>(name, json);
 }
 
 #[test]
 fn obtain_metrics_telemetry_token() {
-    round_trip::<types::TokenResponse>("response 200 `metricsToken`", r#"{"data":"2GO4RahIkSAms6S00R9BRsroo97ZdYTz4QVxFCOwGrGkr7zguP0AVyTMA/iha3Vz/////w8DhZi1+ALBmLX4AndlYg=="}"#);
+    let name = "response 200 `metricsToken`";
+    let json = r#"{"data":"2GO4RahIkSAms6S00R9BRsroo97ZdYTz4QVxFCOwGrGkr7zguP0AVyTMA/iha3Vz/////w8DhZi1+ALBmLX4AndlYg=="}"#;
+    round_trip::<types::TokenResponse>(name, json);
 }
 
 #[test]
 fn request_tracing_token() {
-    round_trip::<types::TokenResponse>("response 200 `tracingToken`", r#"{"data":"VLxkixOwgDF8Frj0wi8kPhx3SpzKqtsDvbo25wgKw2tBIz/O8La0dwioQw9pN11c/////w8Ctau1+ALxq7X4AndlYg=="}"#);
+    let name = "response 200 `tracingToken`";
+    let json = r#"{"data":"VLxkixOwgDF8Frj0wi8kPhx3SpzKqtsDvbo25wgKw2tBIz/O8La0dwioQw9pN11c/////w8Ctau1+ALxq7X4AndlYg=="}"#;
+    round_trip::<types::TokenResponse>(name, json);
 }
 
 #[test]
 fn fetch_telemetry_metrics() {
-    round_trip::<types::FetchTelemetryMetricsResponse>("response 200 `noMetricsStore`", r#"{"error":"other","details":"No metrics store has been defined","reason":"You need to configure a metrics store in order to use this feature."}"#);
+    let name = "response 200 `noMetricsStore`";
+    let json = r#"{"error":"other","details":"No metrics store has been defined","reason":"You need to configure a metrics store in order to use this feature."}"#;
+    round_trip::<types::FetchTelemetryMetricsResponse>(name, json);
 }
 
 #[test]
 fn obtain_trace_details() {
-    round_trip::<types::TraceEventListResponse>("response 200 `smtpSession`", r#"{"data":[{"text":"SMTP connection started","details":"A new SMTP connection was started","createdAt":"2025-01-05T14:34:50Z","type":"smtp.connection-start","data":{"listenerId":"smtp","localPort":25,"remoteIp":"::1","remotePort":57513}},{"text":"SMTP EHLO command","details":"The remote server sent an EHLO command","createdAt":"2025-01-05T14:34:50Z","type":"smtp.ehlo","data":{"domain":"test.eml"}},{"text":"SPF EHLO check failed","details":"EHLO identity failed SPF check","createdAt":"2025-01-05T14:34:50Z","type":"smtp.spf-ehlo-fail","data":{"domain":"test.eml","result":{"type":"spf.none","text":"No SPF record","details":"No SPF record was found","data":{}},"elapsed":24}},{"text":"IPREV check passed","details":"Reverse IP check passed","createdAt":"2025-01-05T14:34:50Z","type":"smtp.iprev-pass","data":{"domain":"test.eml","result":{"type":"iprev.pass","text":"IPREV check passed","details":"The IPREV check has passed","data":{"details":["localhost."]}},"elapsed":0}},{"text":"SPF From check failed","details":"MAIL FROM identity failed SPF check","createdAt":"2025-01-05T14:34:50Z","type":"smtp.spf-from-fail","data":{"domain":"test.eml","from":"pepe@pepe.com","result":{"type":"spf.none","text":"No SPF record","details":"No SPF record was found","data":{}},"elapsed":18}},{"text":"SMTP MAIL FROM command","details":"The remote client sent a MAIL FROM command","createdAt":"2025-01-05T14:34:50Z","type":"smtp.mail-from","data":{"from":"pepe@pepe.com"}},{"text":"SMTP RCPT TO command","details":"The remote client sent an RCPT TO command","createdAt":"2025-01-05T14:34:50Z","type":"smtp.rcpt-to","data":{"to":"john@example.org"}},{"text":"DKIM verification failed","details":"Failed to verify DKIM signature","createdAt":"2025-01-05T14:34:50Z","type":"smtp.dkim-fail","data":{"strict":false,"result":[],"elapsed":0}},{"text":"ARC verification passed","details":"Successful ARC verification","createdAt":"2025-01-05T14:34:50Z","type":"smtp.arc-pass","data":{"strict":false,"result":{"type":"dkim.none","text":"No DKIM signature","details":"No DKIM signature was found","data":{}},"elapsed":0}},{"text":"DMARC check failed","details":"Failed to verify DMARC policy","createdAt":"2025-01-05T14:34:50Z","type":"smtp.dmarc-fail","data":{"strict":false,"domain":"example.org","policy":"reject","result":{"type":"dmarc.none","text":"No DMARC record","details":"No DMARC record was found","data":{}},"elapsed":0}}]}"#);
+    let name = "response 200 `smtpSession`";
+    let json = r#"{"data":[{"text":"SMTP connection started","details":"A new SMTP connection was started","createdAt":"2025-01-05T14:34:50Z","type":"smtp.connection-start","data":{"listenerId":"smtp","localPort":25,"remoteIp":"::1","remotePort":57513}},{"text":"SMTP EHLO command","details":"The remote server sent an EHLO command","createdAt":"2025-01-05T14:34:50Z","type":"smtp.ehlo","data":{"domain":"test.eml"}},{"text":"SPF EHLO check failed","details":"EHLO identity failed SPF check","createdAt":"2025-01-05T14:34:50Z","type":"smtp.spf-ehlo-fail","data":{"domain":"test.eml","result":{"type":"spf.none","text":"No SPF record","details":"No SPF record was found","data":{}},"elapsed":24}},{"text":"IPREV check passed","details":"Reverse IP check passed","createdAt":"2025-01-05T14:34:50Z","type":"smtp.iprev-pass","data":{"domain":"test.eml","result":{"type":"iprev.pass","text":"IPREV check passed","details":"The IPREV check has passed","data":{"details":["localhost."]}},"elapsed":0}},{"text":"SPF From check failed","details":"MAIL FROM identity failed SPF check","createdAt":"2025-01-05T14:34:50Z","type":"smtp.spf-from-fail","data":{"domain":"test.eml","from":"pepe@pepe.com","result":{"type":"spf.none","text":"No SPF record","details":"No SPF record was found","data":{}},"elapsed":18}},{"text":"SMTP MAIL FROM command","details":"The remote client sent a MAIL FROM command","createdAt":"2025-01-05T14:34:50Z","type":"smtp.mail-from","data":{"from":"pepe@pepe.com"}},{"text":"SMTP RCPT TO command","details":"The remote client sent an RCPT TO command","createdAt":"2025-01-05T14:34:50Z","type":"smtp.rcpt-to","data":{"to":"john@example.org"}},{"text":"DKIM verification failed","details":"Failed to verify DKIM signature","createdAt":"2025-01-05T14:34:50Z","type":"smtp.dkim-fail","data":{"strict":false,"result":[],"elapsed":0}},{"text":"ARC verification passed","details":"Successful ARC verification","createdAt":"2025-01-05T14:34:50Z","type":"smtp.arc-pass","data":{"strict":false,"result":{"type":"dkim.none","text":"No DKIM signature","details":"No DKIM signature was found","data":{}},"elapsed":0}},{"text":"DMARC check failed","details":"Failed to verify DMARC policy","createdAt":"2025-01-05T14:34:50Z","type":"smtp.dmarc-fail","data":{"strict":false,"domain":"example.org","policy":"reject","result":{"type":"dmarc.none","text":"No DMARC record","details":"No DMARC record was found","data":{}},"elapsed":0}}]}"#;
+    round_trip::<types::TraceEventListResponse>(name, json);
 }
 
 #[test]
 fn list_stored_traces() {
-    round_trip::<types::ListStoredTracesResponse>("response 200 `noTracingStore`", r#"{"error":"unsupported","details":"No tracing store has been configured"}"#);
+    let name = "response 200 `noTracingStore`";
+    let json = r#"{"error":"unsupported","details":"No tracing store has been configured"}"#;
+    round_trip::<types::ListStoredTracesResponse>(name, json);
 }
 
 #[test]
 fn run_dmarc_troubleshooting() {
-    round_trip::<types::DmarcTroubleshootingRequest>("request body `googleSender`", r#"{"remoteIp":"8.8.8.8","ehloDomain":"mx.google.com","mailFrom":"john@google.com","body":"From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n"}"#);
-    round_trip::<types::DmarcTroubleshootingReportResponse>("response 200 `dmarcReport`", r#"{"data":{"spfEhloDomain":"mx.google.com","spfEhloResult":{"type":"none"},"spfMailFromDomain":"google.com","spfMailFromResult":{"type":"softFail","details":null},"ipRevResult":{"type":"pass"},"ipRevPtr":["dns.google."],"dkimResults":[],"dkimPass":false,"arcResult":{"type":"none"},"dmarcResult":{"type":"none"},"dmarcPass":false,"dmarcPolicy":"reject","elapsed":200}}"#);
+    let name = "request body `googleSender`";
+    let json = r#"{"remoteIp":"8.8.8.8","ehloDomain":"mx.google.com","mailFrom":"john@google.com","body":"From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n"}"#;
+    round_trip::<types::DmarcTroubleshootingRequest>(name, json);
+    let name = "response 200 `dmarcReport`";
+    let json = r#"{"data":{"spfEhloDomain":"mx.google.com","spfEhloResult":{"type":"none"},"spfMailFromDomain":"google.com","spfMailFromResult":{"type":"softFail","details":null},"ipRevResult":{"type":"pass"},"ipRevPtr":["dns.google."],"dkimResults":[],"dkimPass":false,"arcResult":{"type":"none"},"dmarcResult":{"type":"none"},"dmarcPass":false,"dmarcPolicy":"reject","elapsed":200}}"#;
+    round_trip::<types::DmarcTroubleshootingReportResponse>(name, json);
 }
 
 #[test]
 fn obtain_troubleshooting_token() {
-    round_trip::<types::TokenResponse>("response 200 `troubleshootToken`", r#"{"data":"+bS1rCUcrjoEtl9f7Vz1P6daqVs4nywxa56bHltPIASijRFrj1JrwvHxJCWphPKs/////w8E8p21+AKunrX4AndlYg=="}"#);
+    let name = "response 200 `troubleshootToken`";
+    let json = r#"{"data":"+bS1rCUcrjoEtl9f7Vz1P6daqVs4nywxa56bHltPIASijRFrj1JrwvHxJCWphPKs/////w8E8p21+AKunrX4AndlYg=="}"#;
+    round_trip::<types::TokenResponse>(name, json);
 }

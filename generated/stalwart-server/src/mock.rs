@@ -22,12 +22,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["noSecondFactor"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -64,12 +64,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["fallbackAdmin"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -106,12 +106,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["disabled"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -146,12 +146,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["updated"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -186,12 +186,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["nullData"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -222,12 +222,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["exampleOrgRecords"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -264,12 +264,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["recentEntries"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -306,12 +306,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["webadminCode"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -348,12 +348,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["emptyPage"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -388,12 +388,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["createdId"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -424,12 +424,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["individualJane"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -466,12 +466,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["nullData"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -502,12 +502,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["nullData"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -538,12 +538,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["emptyQueue"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -580,12 +580,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["deleted"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -616,12 +616,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["rescheduled"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -656,17 +656,17 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["scheduledMessage"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
                 Candidate {
-                    status: 404u16,
+                    status: 404,
                     media: "application/json",
                     examples: &["notFound"],
                 },
@@ -712,12 +712,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["cancelled"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -748,12 +748,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["rescheduled"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -784,12 +784,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["emptyPage"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -824,12 +824,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["running"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -860,12 +860,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["started"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -896,12 +896,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["stopped"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -932,12 +932,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["cleanReload"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -972,12 +972,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["emptyPage"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -1012,12 +1012,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["emptyPage"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -1052,12 +1052,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["emptyPage"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -1092,12 +1092,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["nullData"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -1128,12 +1128,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["listeners"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -1170,12 +1170,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["hostname"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -1210,12 +1210,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["lookupSettings"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -1252,12 +1252,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["spamScore"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -1294,12 +1294,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["nullData"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -1330,12 +1330,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["nullData"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -1370,12 +1370,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["nullData"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -1406,12 +1406,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["nullData"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -1446,12 +1446,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/octet-stream",
                     examples: &["minimal"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -1480,12 +1480,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["nullData"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -1516,12 +1516,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["nullData"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -1552,12 +1552,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["nullData"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -1588,12 +1588,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["nullData"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -1624,12 +1624,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["nullData"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -1660,12 +1660,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["nullData"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -1696,12 +1696,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["nullData"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -1732,12 +1732,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["nullData"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -1768,12 +1768,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["reset"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -1804,12 +1804,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["emptyPage"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -1844,12 +1844,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["restored"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -1884,12 +1884,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["metricsToken"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -1926,12 +1926,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["tracingToken"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -1968,12 +1968,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["noMetricsStore"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -2010,12 +2010,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "text/event-stream",
                     examples: &["minimal"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -2044,12 +2044,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["smtpSession"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -2086,12 +2086,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["noTracingStore"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -2128,12 +2128,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "text/event-stream",
                     examples: &["minimal"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -2162,12 +2162,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "text/event-stream",
                     examples: &["minimal"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -2198,12 +2198,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["dmarcReport"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -2240,12 +2240,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["troubleshootToken"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -2282,12 +2282,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["nullData"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },
@@ -2318,12 +2318,12 @@ impl Api for Mock {
             &request.context.headers,
             &[
                 Candidate {
-                    status: 200u16,
+                    status: 200,
                     media: "application/json",
                     examples: &["nullData"],
                 },
                 Candidate {
-                    status: 401u16,
+                    status: 401,
                     media: "application/json",
                     examples: &["unauthorized"],
                 },

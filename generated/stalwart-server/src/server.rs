@@ -3,10 +3,11 @@
 use std::sync::Arc;
 use axum::Router;
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use mailapi_support::server::{
     Authenticator, Context, ErrorShape, Principal, RequestParts, authenticate_request,
-    problem_response, respond_documented, status,
+    problem_response, respond_documented,
 };
 use mailapi_support::Problem;
 use mailapi_support::{Scheme, SchemeKind};
@@ -4913,6 +4914,7 @@ impl UpdateWebadminRequest {
 }
 
 /// The responses [`Api::obtain_account_auth_settings`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum ObtainAccountAuthSettingsResponse {
     /// 200: OK
     Ok(types::AccountAuthSettingsResponse),
@@ -4927,21 +4929,21 @@ impl IntoResponse for ObtainAccountAuthSettingsResponse {
         match self {
             ObtainAccountAuthSettingsResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             ObtainAccountAuthSettingsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             ObtainAccountAuthSettingsResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -4951,6 +4953,7 @@ impl IntoResponse for ObtainAccountAuthSettingsResponse {
 }
 
 /// The responses [`Api::update_account_auth_settings`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum UpdateAccountAuthSettingsResponse {
     /// 200: OK: the update result, or a management error (HTTP 200).
     Ok(types::UpdateAccountAuthSettingsResponse),
@@ -4965,21 +4968,21 @@ impl IntoResponse for UpdateAccountAuthSettingsResponse {
         match self {
             UpdateAccountAuthSettingsResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             UpdateAccountAuthSettingsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             UpdateAccountAuthSettingsResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -4989,6 +4992,7 @@ impl IntoResponse for UpdateAccountAuthSettingsResponse {
 }
 
 /// The responses [`Api::obtain_encryption_at_rest_settings`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum ObtainEncryptionAtRestSettingsResponse {
     /// 200: OK
     Ok(types::EncryptionAtRestSettingsResponse),
@@ -5003,21 +5007,21 @@ impl IntoResponse for ObtainEncryptionAtRestSettingsResponse {
         match self {
             ObtainEncryptionAtRestSettingsResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             ObtainEncryptionAtRestSettingsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             ObtainEncryptionAtRestSettingsResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -5027,6 +5031,7 @@ impl IntoResponse for ObtainEncryptionAtRestSettingsResponse {
 }
 
 /// The responses [`Api::update_encryption_at_rest_settings`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum UpdateEncryptionAtRestSettingsResponse {
     /// 200: OK
     Ok(types::UnsignedIntegerResponse),
@@ -5041,21 +5046,21 @@ impl IntoResponse for UpdateEncryptionAtRestSettingsResponse {
         match self {
             UpdateEncryptionAtRestSettingsResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             UpdateEncryptionAtRestSettingsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             UpdateEncryptionAtRestSettingsResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -5065,6 +5070,7 @@ impl IntoResponse for UpdateEncryptionAtRestSettingsResponse {
 }
 
 /// The responses [`Api::create_dkim_signature`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum CreateDkimSignatureResponse {
     /// 200: OK
     Ok(types::EmptyResponse),
@@ -5079,21 +5085,21 @@ impl IntoResponse for CreateDkimSignatureResponse {
         match self {
             CreateDkimSignatureResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             CreateDkimSignatureResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             CreateDkimSignatureResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -5103,6 +5109,7 @@ impl IntoResponse for CreateDkimSignatureResponse {
 }
 
 /// The responses [`Api::obtain_dns_records`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum ObtainDnsRecordsResponse {
     /// 200: OK
     Ok(types::DnsRecordListResponse),
@@ -5117,21 +5124,21 @@ impl IntoResponse for ObtainDnsRecordsResponse {
         match self {
             ObtainDnsRecordsResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             ObtainDnsRecordsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             ObtainDnsRecordsResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -5141,6 +5148,7 @@ impl IntoResponse for ObtainDnsRecordsResponse {
 }
 
 /// The responses [`Api::query_log_files`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum QueryLogFilesResponse {
     /// 200: OK
     Ok(types::LogEntryListResponse),
@@ -5155,21 +5163,21 @@ impl IntoResponse for QueryLogFilesResponse {
         match self {
             QueryLogFilesResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             QueryLogFilesResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             QueryLogFilesResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -5179,6 +5187,7 @@ impl IntoResponse for QueryLogFilesResponse {
 }
 
 /// The responses [`Api::obtain_oauth_token`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum ObtainOauthTokenResponse {
     /// 200: OK
     Ok(types::OAuthCodeResponse),
@@ -5193,21 +5202,21 @@ impl IntoResponse for ObtainOauthTokenResponse {
         match self {
             ObtainOauthTokenResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             ObtainOauthTokenResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             ObtainOauthTokenResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -5217,6 +5226,7 @@ impl IntoResponse for ObtainOauthTokenResponse {
 }
 
 /// The responses [`Api::list_principals`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum ListPrincipalsResponse {
     /// 200: OK
     Ok(types::ListResponse),
@@ -5231,21 +5241,21 @@ impl IntoResponse for ListPrincipalsResponse {
         match self {
             ListPrincipalsResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             ListPrincipalsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             ListPrincipalsResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -5255,6 +5265,7 @@ impl IntoResponse for ListPrincipalsResponse {
 }
 
 /// The responses [`Api::create_principal`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum CreatePrincipalResponse {
     /// 200: OK
     Ok(types::UnsignedIntegerResponse),
@@ -5269,21 +5280,21 @@ impl IntoResponse for CreatePrincipalResponse {
         match self {
             CreatePrincipalResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             CreatePrincipalResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             CreatePrincipalResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -5293,6 +5304,7 @@ impl IntoResponse for CreatePrincipalResponse {
 }
 
 /// The responses [`Api::fetch_principal`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum FetchPrincipalResponse {
     /// 200: OK
     Ok(types::PrincipalResponse),
@@ -5307,21 +5319,21 @@ impl IntoResponse for FetchPrincipalResponse {
         match self {
             FetchPrincipalResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             FetchPrincipalResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             FetchPrincipalResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -5331,6 +5343,7 @@ impl IntoResponse for FetchPrincipalResponse {
 }
 
 /// The responses [`Api::delete_principal`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum DeletePrincipalResponse {
     /// 200: OK
     Ok(types::EmptyResponse),
@@ -5345,21 +5358,21 @@ impl IntoResponse for DeletePrincipalResponse {
         match self {
             DeletePrincipalResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             DeletePrincipalResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             DeletePrincipalResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -5369,6 +5382,7 @@ impl IntoResponse for DeletePrincipalResponse {
 }
 
 /// The responses [`Api::update_principal`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum UpdatePrincipalResponse {
     /// 200: OK
     Ok(types::EmptyResponse),
@@ -5383,21 +5397,21 @@ impl IntoResponse for UpdatePrincipalResponse {
         match self {
             UpdatePrincipalResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             UpdatePrincipalResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             UpdatePrincipalResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -5407,6 +5421,7 @@ impl IntoResponse for UpdatePrincipalResponse {
 }
 
 /// The responses [`Api::list_queued_messages`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum ListQueuedMessagesResponse {
     /// 200: OK
     Ok(types::QueuedMessageListResponse),
@@ -5421,21 +5436,21 @@ impl IntoResponse for ListQueuedMessagesResponse {
         match self {
             ListQueuedMessagesResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             ListQueuedMessagesResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             ListQueuedMessagesResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -5445,6 +5460,7 @@ impl IntoResponse for ListQueuedMessagesResponse {
 }
 
 /// The responses [`Api::delete_queued_messages`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum DeleteQueuedMessagesResponse {
     /// 200: OK
     Ok(types::BooleanResponse),
@@ -5459,21 +5475,21 @@ impl IntoResponse for DeleteQueuedMessagesResponse {
         match self {
             DeleteQueuedMessagesResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             DeleteQueuedMessagesResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             DeleteQueuedMessagesResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -5483,6 +5499,7 @@ impl IntoResponse for DeleteQueuedMessagesResponse {
 }
 
 /// The responses [`Api::reschedule_queued_messages`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum RescheduleQueuedMessagesResponse {
     /// 200: OK
     Ok(types::BooleanResponse),
@@ -5497,21 +5514,21 @@ impl IntoResponse for RescheduleQueuedMessagesResponse {
         match self {
             RescheduleQueuedMessagesResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             RescheduleQueuedMessagesResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             RescheduleQueuedMessagesResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -5521,6 +5538,7 @@ impl IntoResponse for RescheduleQueuedMessagesResponse {
 }
 
 /// The responses [`Api::obtain_queued_message_details`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum ObtainQueuedMessageDetailsResponse {
     /// 200: OK
     Ok(types::QueuedMessageResponse),
@@ -5537,28 +5555,28 @@ impl IntoResponse for ObtainQueuedMessageDetailsResponse {
         match self {
             ObtainQueuedMessageDetailsResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             ObtainQueuedMessageDetailsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             ObtainQueuedMessageDetailsResponse::NotFound(body) => {
                 mailapi_support::server::json_response(
-                    status(404),
+                    StatusCode::NOT_FOUND,
                     "application/json",
                     &body,
                 )
             }
             ObtainQueuedMessageDetailsResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -5568,6 +5586,7 @@ impl IntoResponse for ObtainQueuedMessageDetailsResponse {
 }
 
 /// The responses [`Api::cancel_queued_message`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum CancelQueuedMessageResponse {
     /// 200: OK
     Ok(types::BooleanResponse),
@@ -5582,21 +5601,21 @@ impl IntoResponse for CancelQueuedMessageResponse {
         match self {
             CancelQueuedMessageResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             CancelQueuedMessageResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             CancelQueuedMessageResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -5606,6 +5625,7 @@ impl IntoResponse for CancelQueuedMessageResponse {
 }
 
 /// The responses [`Api::reschedule_queued_message`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum RescheduleQueuedMessageResponse {
     /// 200: OK
     Ok(types::BooleanResponse),
@@ -5620,21 +5640,21 @@ impl IntoResponse for RescheduleQueuedMessageResponse {
         match self {
             RescheduleQueuedMessageResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             RescheduleQueuedMessageResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             RescheduleQueuedMessageResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -5644,6 +5664,7 @@ impl IntoResponse for RescheduleQueuedMessageResponse {
 }
 
 /// The responses [`Api::list_queued_reports`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum ListQueuedReportsResponse {
     /// 200: OK
     Ok(types::ListResponse),
@@ -5658,21 +5679,21 @@ impl IntoResponse for ListQueuedReportsResponse {
         match self {
             ListQueuedReportsResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             ListQueuedReportsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             ListQueuedReportsResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -5682,6 +5703,7 @@ impl IntoResponse for ListQueuedReportsResponse {
 }
 
 /// The responses [`Api::obtain_queue_status`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum ObtainQueueStatusResponse {
     /// 200: OK
     Ok(types::BooleanResponse),
@@ -5696,21 +5718,21 @@ impl IntoResponse for ObtainQueueStatusResponse {
         match self {
             ObtainQueueStatusResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             ObtainQueueStatusResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             ObtainQueueStatusResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -5720,6 +5742,7 @@ impl IntoResponse for ObtainQueueStatusResponse {
 }
 
 /// The responses [`Api::resume_queue_processing`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum ResumeQueueProcessingResponse {
     /// 200: OK
     Ok(types::BooleanResponse),
@@ -5734,21 +5757,21 @@ impl IntoResponse for ResumeQueueProcessingResponse {
         match self {
             ResumeQueueProcessingResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             ResumeQueueProcessingResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             ResumeQueueProcessingResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -5758,6 +5781,7 @@ impl IntoResponse for ResumeQueueProcessingResponse {
 }
 
 /// The responses [`Api::stop_queue_processing`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum StopQueueProcessingResponse {
     /// 200: OK
     Ok(types::BooleanResponse),
@@ -5772,21 +5796,21 @@ impl IntoResponse for StopQueueProcessingResponse {
         match self {
             StopQueueProcessingResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             StopQueueProcessingResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             StopQueueProcessingResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -5796,6 +5820,7 @@ impl IntoResponse for StopQueueProcessingResponse {
 }
 
 /// The responses [`Api::reload_settings`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum ReloadSettingsResponse {
     /// 200: OK
     Ok(types::ReloadResultResponse),
@@ -5810,21 +5835,21 @@ impl IntoResponse for ReloadSettingsResponse {
         match self {
             ReloadSettingsResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             ReloadSettingsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             ReloadSettingsResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -5834,6 +5859,7 @@ impl IntoResponse for ReloadSettingsResponse {
 }
 
 /// The responses [`Api::list_incoming_arf_reports`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum ListIncomingArfReportsResponse {
     /// 200: OK
     Ok(types::ListResponse),
@@ -5848,21 +5874,21 @@ impl IntoResponse for ListIncomingArfReportsResponse {
         match self {
             ListIncomingArfReportsResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             ListIncomingArfReportsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             ListIncomingArfReportsResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -5872,6 +5898,7 @@ impl IntoResponse for ListIncomingArfReportsResponse {
 }
 
 /// The responses [`Api::list_incoming_dmarc_reports`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum ListIncomingDmarcReportsResponse {
     /// 200: OK
     Ok(types::ListResponse),
@@ -5886,21 +5913,21 @@ impl IntoResponse for ListIncomingDmarcReportsResponse {
         match self {
             ListIncomingDmarcReportsResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             ListIncomingDmarcReportsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             ListIncomingDmarcReportsResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -5910,6 +5937,7 @@ impl IntoResponse for ListIncomingDmarcReportsResponse {
 }
 
 /// The responses [`Api::list_incoming_tls_reports`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum ListIncomingTlsReportsResponse {
     /// 200: OK
     Ok(types::ListResponse),
@@ -5924,21 +5952,21 @@ impl IntoResponse for ListIncomingTlsReportsResponse {
         match self {
             ListIncomingTlsReportsResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             ListIncomingTlsReportsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             ListIncomingTlsReportsResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -5948,6 +5976,7 @@ impl IntoResponse for ListIncomingTlsReportsResponse {
 }
 
 /// The responses [`Api::update_settings`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum UpdateSettingsResponse {
     /// 200: OK
     Ok(types::EmptyResponse),
@@ -5962,21 +5991,21 @@ impl IntoResponse for UpdateSettingsResponse {
         match self {
             UpdateSettingsResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             UpdateSettingsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             UpdateSettingsResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -5986,6 +6015,7 @@ impl IntoResponse for UpdateSettingsResponse {
 }
 
 /// The responses [`Api::list_settings_by_group`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum ListSettingsByGroupResponse {
     /// 200: OK
     Ok(types::SettingsGroupResponse),
@@ -6000,21 +6030,21 @@ impl IntoResponse for ListSettingsByGroupResponse {
         match self {
             ListSettingsByGroupResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             ListSettingsByGroupResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             ListSettingsByGroupResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -6024,6 +6054,7 @@ impl IntoResponse for ListSettingsByGroupResponse {
 }
 
 /// The responses [`Api::list_settings_by_key`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum ListSettingsByKeyResponse {
     /// 200: OK
     Ok(types::SettingsMapResponse),
@@ -6038,21 +6069,21 @@ impl IntoResponse for ListSettingsByKeyResponse {
         match self {
             ListSettingsByKeyResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             ListSettingsByKeyResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             ListSettingsByKeyResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -6062,6 +6093,7 @@ impl IntoResponse for ListSettingsByKeyResponse {
 }
 
 /// The responses [`Api::list_settings`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum ListSettingsResponse {
     /// 200: OK
     Ok(types::SettingsListResponse),
@@ -6076,21 +6108,21 @@ impl IntoResponse for ListSettingsResponse {
         match self {
             ListSettingsResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             ListSettingsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             ListSettingsResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -6100,6 +6132,7 @@ impl IntoResponse for ListSettingsResponse {
 }
 
 /// The responses [`Api::test_spam_filter_classification`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum TestSpamFilterClassificationResponse {
     /// 200: OK
     Ok(types::SpamClassificationResponse),
@@ -6114,21 +6147,21 @@ impl IntoResponse for TestSpamFilterClassificationResponse {
         match self {
             TestSpamFilterClassificationResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             TestSpamFilterClassificationResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             TestSpamFilterClassificationResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -6138,6 +6171,7 @@ impl IntoResponse for TestSpamFilterClassificationResponse {
 }
 
 /// The responses [`Api::train_spam_filter_ham`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum TrainSpamFilterHamResponse {
     /// 200: OK
     Ok(types::EmptyResponse),
@@ -6152,21 +6186,21 @@ impl IntoResponse for TrainSpamFilterHamResponse {
         match self {
             TrainSpamFilterHamResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             TrainSpamFilterHamResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             TrainSpamFilterHamResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -6176,6 +6210,7 @@ impl IntoResponse for TrainSpamFilterHamResponse {
 }
 
 /// The responses [`Api::train_account_spam_filter_ham`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum TrainAccountSpamFilterHamResponse {
     /// 200: OK
     Ok(types::EmptyResponse),
@@ -6190,21 +6225,21 @@ impl IntoResponse for TrainAccountSpamFilterHamResponse {
         match self {
             TrainAccountSpamFilterHamResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             TrainAccountSpamFilterHamResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             TrainAccountSpamFilterHamResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -6214,6 +6249,7 @@ impl IntoResponse for TrainAccountSpamFilterHamResponse {
 }
 
 /// The responses [`Api::train_spam_filter_spam`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum TrainSpamFilterSpamResponse {
     /// 200: OK
     Ok(types::EmptyResponse),
@@ -6228,21 +6264,21 @@ impl IntoResponse for TrainSpamFilterSpamResponse {
         match self {
             TrainSpamFilterSpamResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             TrainSpamFilterSpamResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             TrainSpamFilterSpamResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -6252,6 +6288,7 @@ impl IntoResponse for TrainSpamFilterSpamResponse {
 }
 
 /// The responses [`Api::train_account_spam_filter_spam`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum TrainAccountSpamFilterSpamResponse {
     /// 200: OK
     Ok(types::EmptyResponse),
@@ -6266,21 +6303,21 @@ impl IntoResponse for TrainAccountSpamFilterSpamResponse {
         match self {
             TrainAccountSpamFilterSpamResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             TrainAccountSpamFilterSpamResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             TrainAccountSpamFilterSpamResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -6290,6 +6327,7 @@ impl IntoResponse for TrainAccountSpamFilterSpamResponse {
 }
 
 /// The responses [`Api::fetch_blob_by_id`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum FetchBlobByIdResponse {
     /// 200: OK: the blob contents.
     Ok(axum::body::Body),
@@ -6304,21 +6342,21 @@ impl IntoResponse for FetchBlobByIdResponse {
         match self {
             FetchBlobByIdResponse::Ok(body) => {
                 mailapi_support::server::body_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/octet-stream",
                     body,
                 )
             }
             FetchBlobByIdResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             FetchBlobByIdResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -6328,6 +6366,7 @@ impl IntoResponse for FetchBlobByIdResponse {
 }
 
 /// The responses [`Api::purge_all_accounts`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum PurgeAllAccountsResponse {
     /// 200: OK
     Ok(types::EmptyResponse),
@@ -6342,21 +6381,21 @@ impl IntoResponse for PurgeAllAccountsResponse {
         match self {
             PurgeAllAccountsResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             PurgeAllAccountsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             PurgeAllAccountsResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -6366,6 +6405,7 @@ impl IntoResponse for PurgeAllAccountsResponse {
 }
 
 /// The responses [`Api::purge_account`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum PurgeAccountResponse {
     /// 200: OK
     Ok(types::EmptyResponse),
@@ -6380,21 +6420,21 @@ impl IntoResponse for PurgeAccountResponse {
         match self {
             PurgeAccountResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             PurgeAccountResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             PurgeAccountResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -6404,6 +6444,7 @@ impl IntoResponse for PurgeAccountResponse {
 }
 
 /// The responses [`Api::purge_blob_store`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum PurgeBlobStoreResponse {
     /// 200: OK
     Ok(types::EmptyResponse),
@@ -6418,21 +6459,21 @@ impl IntoResponse for PurgeBlobStoreResponse {
         match self {
             PurgeBlobStoreResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             PurgeBlobStoreResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             PurgeBlobStoreResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -6442,6 +6483,7 @@ impl IntoResponse for PurgeBlobStoreResponse {
 }
 
 /// The responses [`Api::purge_data_store`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum PurgeDataStoreResponse {
     /// 200: OK
     Ok(types::EmptyResponse),
@@ -6456,21 +6498,21 @@ impl IntoResponse for PurgeDataStoreResponse {
         match self {
             PurgeDataStoreResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             PurgeDataStoreResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             PurgeDataStoreResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -6480,6 +6522,7 @@ impl IntoResponse for PurgeDataStoreResponse {
 }
 
 /// The responses [`Api::purge_in_memory_store`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum PurgeInMemoryStoreResponse {
     /// 200: OK
     Ok(types::EmptyResponse),
@@ -6494,21 +6537,21 @@ impl IntoResponse for PurgeInMemoryStoreResponse {
         match self {
             PurgeInMemoryStoreResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             PurgeInMemoryStoreResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             PurgeInMemoryStoreResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -6518,6 +6561,7 @@ impl IntoResponse for PurgeInMemoryStoreResponse {
 }
 
 /// The responses [`Api::delete_account_bayes_model`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum DeleteAccountBayesModelResponse {
     /// 200: OK
     Ok(types::EmptyResponse),
@@ -6532,21 +6576,21 @@ impl IntoResponse for DeleteAccountBayesModelResponse {
         match self {
             DeleteAccountBayesModelResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             DeleteAccountBayesModelResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             DeleteAccountBayesModelResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -6556,6 +6600,7 @@ impl IntoResponse for DeleteAccountBayesModelResponse {
 }
 
 /// The responses [`Api::delete_global_bayes_model`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum DeleteGlobalBayesModelResponse {
     /// 200: OK
     Ok(types::EmptyResponse),
@@ -6570,21 +6615,21 @@ impl IntoResponse for DeleteGlobalBayesModelResponse {
         match self {
             DeleteGlobalBayesModelResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             DeleteGlobalBayesModelResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             DeleteGlobalBayesModelResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -6594,6 +6639,7 @@ impl IntoResponse for DeleteGlobalBayesModelResponse {
 }
 
 /// The responses [`Api::request_fts_reindex`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum RequestFtsReindexResponse {
     /// 200: OK
     Ok(types::EmptyResponse),
@@ -6608,21 +6654,21 @@ impl IntoResponse for RequestFtsReindexResponse {
         match self {
             RequestFtsReindexResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             RequestFtsReindexResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             RequestFtsReindexResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -6632,6 +6678,7 @@ impl IntoResponse for RequestFtsReindexResponse {
 }
 
 /// The responses [`Api::reset_imap_uids`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum ResetImapUidsResponse {
     /// 200: OK
     Ok(types::UidListResponse),
@@ -6646,21 +6693,21 @@ impl IntoResponse for ResetImapUidsResponse {
         match self {
             ResetImapUidsResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             ResetImapUidsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             ResetImapUidsResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -6670,6 +6717,7 @@ impl IntoResponse for ResetImapUidsResponse {
 }
 
 /// The responses [`Api::list_deleted_messages`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum ListDeletedMessagesResponse {
     /// 200: OK
     Ok(types::ListResponse),
@@ -6684,21 +6732,21 @@ impl IntoResponse for ListDeletedMessagesResponse {
         match self {
             ListDeletedMessagesResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             ListDeletedMessagesResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             ListDeletedMessagesResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -6708,6 +6756,7 @@ impl IntoResponse for ListDeletedMessagesResponse {
 }
 
 /// The responses [`Api::undelete_messages`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum UndeleteMessagesResponse {
     /// 200: OK
     Ok(types::UndeleteResultListResponse),
@@ -6722,21 +6771,21 @@ impl IntoResponse for UndeleteMessagesResponse {
         match self {
             UndeleteMessagesResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             UndeleteMessagesResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             UndeleteMessagesResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -6746,6 +6795,7 @@ impl IntoResponse for UndeleteMessagesResponse {
 }
 
 /// The responses [`Api::obtain_metrics_telemetry_token`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum ObtainMetricsTelemetryTokenResponse {
     /// 200: OK
     Ok(types::TokenResponse),
@@ -6760,21 +6810,21 @@ impl IntoResponse for ObtainMetricsTelemetryTokenResponse {
         match self {
             ObtainMetricsTelemetryTokenResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             ObtainMetricsTelemetryTokenResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             ObtainMetricsTelemetryTokenResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -6784,6 +6834,7 @@ impl IntoResponse for ObtainMetricsTelemetryTokenResponse {
 }
 
 /// The responses [`Api::request_tracing_token`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum RequestTracingTokenResponse {
     /// 200: OK
     Ok(types::TokenResponse),
@@ -6798,21 +6849,21 @@ impl IntoResponse for RequestTracingTokenResponse {
         match self {
             RequestTracingTokenResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             RequestTracingTokenResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             RequestTracingTokenResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -6822,6 +6873,7 @@ impl IntoResponse for RequestTracingTokenResponse {
 }
 
 /// The responses [`Api::fetch_telemetry_metrics`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum FetchTelemetryMetricsResponse {
     /// 200: OK: the metrics, or a management error (HTTP 200).
     Ok(types::FetchTelemetryMetricsResponse),
@@ -6836,21 +6888,21 @@ impl IntoResponse for FetchTelemetryMetricsResponse {
         match self {
             FetchTelemetryMetricsResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             FetchTelemetryMetricsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             FetchTelemetryMetricsResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -6877,14 +6929,14 @@ impl IntoResponse for LiveMetricsResponse {
             }
             LiveMetricsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             LiveMetricsResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -6894,6 +6946,7 @@ impl IntoResponse for LiveMetricsResponse {
 }
 
 /// The responses [`Api::obtain_trace_details`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum ObtainTraceDetailsResponse {
     /// 200: OK
     Ok(types::TraceEventListResponse),
@@ -6908,21 +6961,21 @@ impl IntoResponse for ObtainTraceDetailsResponse {
         match self {
             ObtainTraceDetailsResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             ObtainTraceDetailsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             ObtainTraceDetailsResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -6932,6 +6985,7 @@ impl IntoResponse for ObtainTraceDetailsResponse {
 }
 
 /// The responses [`Api::list_stored_traces`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum ListStoredTracesResponse {
     /// 200: OK: a page of traces, or a management error (HTTP 200).
     Ok(types::ListStoredTracesResponse),
@@ -6946,21 +7000,21 @@ impl IntoResponse for ListStoredTracesResponse {
         match self {
             ListStoredTracesResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             ListStoredTracesResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             ListStoredTracesResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -6987,14 +7041,14 @@ impl IntoResponse for StartLiveTracingResponse {
             }
             StartLiveTracingResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             StartLiveTracingResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -7021,14 +7075,14 @@ impl IntoResponse for RunDeliveryTroubleshootingResponse {
             }
             RunDeliveryTroubleshootingResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             RunDeliveryTroubleshootingResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -7038,6 +7092,7 @@ impl IntoResponse for RunDeliveryTroubleshootingResponse {
 }
 
 /// The responses [`Api::run_dmarc_troubleshooting`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum RunDmarcTroubleshootingResponse {
     /// 200: OK
     Ok(types::DmarcTroubleshootingReportResponse),
@@ -7052,21 +7107,21 @@ impl IntoResponse for RunDmarcTroubleshootingResponse {
         match self {
             RunDmarcTroubleshootingResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             RunDmarcTroubleshootingResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             RunDmarcTroubleshootingResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -7076,6 +7131,7 @@ impl IntoResponse for RunDmarcTroubleshootingResponse {
 }
 
 /// The responses [`Api::obtain_troubleshooting_token`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum ObtainTroubleshootingTokenResponse {
     /// 200: OK
     Ok(types::TokenResponse),
@@ -7090,21 +7146,21 @@ impl IntoResponse for ObtainTroubleshootingTokenResponse {
         match self {
             ObtainTroubleshootingTokenResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             ObtainTroubleshootingTokenResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             ObtainTroubleshootingTokenResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -7114,6 +7170,7 @@ impl IntoResponse for ObtainTroubleshootingTokenResponse {
 }
 
 /// The responses [`Api::update_spam_filter`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum UpdateSpamFilterResponse {
     /// 200: OK
     Ok(types::EmptyResponse),
@@ -7128,21 +7185,21 @@ impl IntoResponse for UpdateSpamFilterResponse {
         match self {
             UpdateSpamFilterResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             UpdateSpamFilterResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             UpdateSpamFilterResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
@@ -7152,6 +7209,7 @@ impl IntoResponse for UpdateSpamFilterResponse {
 }
 
 /// The responses [`Api::update_webadmin`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum UpdateWebadminResponse {
     /// 200: OK
     Ok(types::EmptyResponse),
@@ -7166,21 +7224,21 @@ impl IntoResponse for UpdateWebadminResponse {
         match self {
             UpdateWebadminResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
             UpdateWebadminResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
-                    status(401),
+                    StatusCode::UNAUTHORIZED,
                     "application/json",
                     &body,
                 )
             }
             UpdateWebadminResponse::InBody(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )

@@ -15,7 +15,7 @@ pub use response::{
     Error, RawResponse, ResponseValue, TransportError, decode_bytes, decode_json, decode_text,
 };
 pub use retry::{RetryPolicy, retry_after};
-pub use stream::{ByteStream, EventStream, is_json};
+pub use stream::{ByteStream, EventStream, StreamingResponse, is_json};
 pub use transport::{BuildError, ClientBuilder, Transport};
 
 pub use http::Method;

@@ -7,6 +7,8 @@ use bytes::Bytes;
 use http::{HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 
+use super::stream::StreamingResponse;
+
 /// A buffered response, before the generated code picks its meaning.
 #[derive(Clone, Debug)]
 pub struct RawResponse {
@@ -47,17 +49,37 @@ impl RawResponse {
         ResponseValue::from_parts(self.status, self.headers, ())
     }
 
-    /// Reads the whole body of a streaming response (used for its error statuses).
-    pub async fn read(response: reqwest::Response) -> Result<Self, TransportError> {
-        let (status, headers) = (response.status(), response.headers().clone());
-        let body = response
-            .bytes()
+    /// Reads the whole body of a streaming response (used for its error
+    /// statuses) within the call's timeout and size limit.
+    pub async fn read(response: StreamingResponse) -> Result<Self, TransportError> {
+        let (response, deadline, max_bytes) = response.into_buffered();
+        tokio::time::timeout_at(deadline, Self::read_limited(response, max_bytes))
             .await
-            .map_err(TransportError::from_reqwest)?;
+            .map_err(|_| TransportError::Timeout)?
+    }
+
+    /// Reads the whole body, refusing one larger than `max_bytes` (announced or
+    /// received) before holding it all in memory.
+    pub(crate) async fn read_limited(
+        mut response: reqwest::Response,
+        max_bytes: usize,
+    ) -> Result<Self, TransportError> {
+        let too_large = || TransportError::BodyTooLarge { limit: max_bytes };
+        if response.content_length().is_some_and(|n| n > max_bytes as u64) {
+            return Err(too_large());
+        }
+        let (status, headers) = (response.status(), std::mem::take(response.headers_mut()));
+        let mut body = bytes::BytesMut::new();
+        while let Some(chunk) = response.chunk().await.map_err(TransportError::from_reqwest)? {
+            if body.len() + chunk.len() > max_bytes {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
         Ok(Self {
             status,
             headers,
-            body,
+            body: body.freeze(),
         })
     }
 
@@ -202,8 +224,13 @@ impl<T> std::ops::Deref for ResponseValue<T> {
 pub enum TransportError {
     /// The request could not be built (bad header value, unserializable body, foreign link).
     InvalidRequest(String),
-    /// No response (head, or whole body for buffered calls) within the timeout.
+    /// No response head, whole buffered body, or next chunk of a stream within the timeout.
     Timeout,
+    /// The body is larger than the client's `max_response_bytes`.
+    BodyTooLarge {
+        /// The limit in bytes.
+        limit: usize,
+    },
     /// The connection could not be established.
     Connect(reqwest::Error),
     /// Any other HTTP-level failure, such as a reset while reading the body.
@@ -223,9 +250,15 @@ impl TransportError {
         }
     }
 
-    /// Whether the failure happened before the server could have acted.
+    /// Whether sending again may help: a failure of the exchange itself (a
+    /// timeout, a refused or reset connection), not of the request we built.
+    /// Only idempotent requests are ever retried.
     pub(crate) fn is_retryable(&self) -> bool {
-        matches!(self, Self::Timeout | Self::Connect(_))
+        match self {
+            Self::Timeout | Self::Connect(_) => true,
+            Self::Http(err) => !err.is_redirect() && !err.is_builder(),
+            Self::InvalidRequest(_) | Self::BodyTooLarge { .. } => false,
+        }
     }
 }
 
@@ -234,6 +267,7 @@ impl fmt::Display for TransportError {
         match self {
             Self::InvalidRequest(why) => write!(f, "invalid request: {why}"),
             Self::Timeout => f.write_str("request timed out"),
+            Self::BodyTooLarge { limit } => write!(f, "response body larger than {limit} bytes"),
             Self::Connect(_) => f.write_str("connection failed"),
             Self::Http(_) => f.write_str("HTTP transport failed"),
         }
@@ -244,7 +278,7 @@ impl StdError for TransportError {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
         match self {
             Self::Connect(err) | Self::Http(err) => Some(err),
-            Self::InvalidRequest(_) | Self::Timeout => None,
+            Self::InvalidRequest(_) | Self::Timeout | Self::BodyTooLarge { .. } => None,
         }
     }
 }

@@ -14,10 +14,13 @@ use tracing::field::Empty;
 use super::auth::Credentials;
 use super::request::{Request, Target};
 use super::response::{RawResponse, TransportError};
+use super::stream::StreamingResponse;
 use super::retry::{RetryPolicy, is_idempotent, random_unit};
 use crate::types::Secret;
 
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Buffered bodies larger than this are refused (see [`ClientBuilder::max_response_bytes`]).
+const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const MAX_REDIRECTS: usize = 10;
 
@@ -62,6 +65,7 @@ pub struct ClientBuilder<C = Transport> {
     base_url: String,
     timeout: Duration,
     connect_timeout: Duration,
+    max_response_bytes: usize,
     retry: RetryPolicy,
     user_agent: String,
     client: Option<reqwest::Client>,
@@ -77,6 +81,7 @@ impl<C> ClientBuilder<C> {
             base_url: base_url.to_owned(),
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             retry: RetryPolicy::default(),
             user_agent: concat!("mailapi-support/", env!("CARGO_PKG_VERSION")).to_owned(),
             client: None,
@@ -85,10 +90,20 @@ impl<C> ClientBuilder<C> {
         }
     }
 
-    /// Total time for one attempt of a buffered call (default 30 s); for
-    /// streaming calls it bounds the wait for the response head.
+    /// Total time for one attempt (default 30 s), body included. For
+    /// streaming calls it bounds the wait for the response head, the reading
+    /// of a body that is not streamed (an error), and each wait for the next
+    /// chunk of a stream.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// The largest body read into memory (default 64 MiB); a larger one fails
+    /// the call with [`TransportError::BodyTooLarge`]. Streamed bodies are not
+    /// buffered and so not limited.
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
         self
     }
 
@@ -164,6 +179,7 @@ impl<C: From<Transport>> ClientBuilder<C> {
             client,
             base_url,
             timeout: self.timeout,
+            max_response_bytes: self.max_response_bytes,
             retry: self.retry,
             user_agent,
             credentials: self.credentials,
@@ -224,6 +240,7 @@ struct Inner {
     client: reqwest::Client,
     base_url: Url,
     timeout: Duration,
+    max_response_bytes: usize,
     retry: RetryPolicy,
     user_agent: HeaderValue,
     credentials: Credentials,
@@ -254,33 +271,32 @@ impl Transport {
     /// Sends the request with retries and reads the whole body.
     pub async fn execute(&self, request: Request) -> Result<RawResponse, TransportError> {
         let span = call_span(&request);
-        let mut response = self.send(&request, false).instrument(span.clone()).await?;
+        let response = self.send(&request, false).instrument(span.clone()).await?;
         span.record("status", response.status().as_u16());
-        let headers = std::mem::take(response.headers_mut());
-        let status = response.status();
-        let body = response
-            .bytes()
+        // reqwest's per-request timeout (set in `attempt`) also covers the body.
+        RawResponse::read_limited(response, self.inner.max_response_bytes)
             .instrument(span)
             .await
-            .map_err(TransportError::from_reqwest)?;
-        Ok(RawResponse {
-            status,
-            headers,
-            body,
-        })
     }
 
     /// Sends the request and returns once the response head arrives, for
-    /// byte streams and SSE. Retries happen only before that point, and the
-    /// timeout bounds only the wait for the head.
+    /// byte streams and SSE. Retries happen only before that point; the
+    /// returned response carries the call's time and size limits for the
+    /// body still to be read.
     pub async fn execute_streaming(
         &self,
         request: Request,
-    ) -> Result<reqwest::Response, TransportError> {
+    ) -> Result<StreamingResponse, TransportError> {
         let span = call_span(&request);
+        let timeout = request.options.timeout.unwrap_or(self.inner.timeout);
         let response = self.send(&request, true).instrument(span.clone()).await?;
         span.record("status", response.status().as_u16());
-        Ok(response)
+        Ok(StreamingResponse {
+            response,
+            deadline: tokio::time::Instant::now() + timeout,
+            idle: timeout,
+            max_bytes: self.inner.max_response_bytes,
+        })
     }
 
     async fn send(
@@ -298,6 +314,8 @@ impl Transport {
                 Ok(response) => {
                     policy.delay_after_status(attempt, response.status(), response.headers())
                 }
+                // Every failure here came before a response head: an
+                // idempotent request may be sent again.
                 Err(err) if err.is_retryable() => Some(policy.backoff(attempt, random_unit())),
                 Err(_) => None,
             };

@@ -4,38 +4,22 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use super::types::rust_type;
-use super::server::{Variant, variants};
-use super::{doc_attrs, ident, own_doc, status_variant};
+use super::{doc_attrs, ident, own_doc, scheme_consts, security_alternatives, types_path};
 use crate::model::{
-    Api, BodyKind, Content, Operation, Param, ParamLocation, ParamStyle, Primitive, Response,
-    NextPage, Pagination, SchemeKind, Status, Step, TypeRef,
+    Api, BodyKind, ClientMethod, Content, Delivery, NextPage, Operation, Pagination, Param, ParamLocation,
+    ParamStyle, Primitive, Status, Step, TypeRef,
 };
-use crate::model::{field_ident, type_ident};
+use super::types::rust_type;
 
 /// The `client` module of a client crate.
 pub fn module(api: &Api) -> TokenStream {
-    let schemes = api.security_schemes.iter().map(|s| {
-        let name = scheme_const(&s.name);
-        let spec_name = &s.name;
-        let kind = match &s.kind {
-            SchemeKind::Basic => quote! { SchemeKind::Basic },
-            SchemeKind::Bearer => quote! { SchemeKind::Bearer },
-            SchemeKind::ApiKeyHeader(h) => quote! { SchemeKind::ApiKeyHeader(#h) },
-            SchemeKind::ApiKeyQuery(q) => quote! { SchemeKind::ApiKeyQuery(#q) },
-        };
-        let doc = doc_attrs(&format!("The `{spec_name}` security scheme."));
-        quote! {
-            #doc
-            pub const #name: Scheme = Scheme { name: #spec_name, kind: #kind };
-        }
-    });
-    let methods = api.operations.iter().flat_map(|op| methods(api, op));
+    let schemes = scheme_consts(api);
+    let methods = api.operations.iter().flat_map(|op| op.plan.client_methods.iter().map(move |m| method(api, op, m)));
     let enums = api.operations.iter().map(|op| response_enums(api, op));
     let title = own_doc(&format!("A client for {}.\n\nCheap to clone: clones share one connection pool.", api.title));
     let uses_types = (!api.types.is_empty()).then(|| quote! { use crate::types; });
     let schemes_import = (!api.security_schemes.is_empty()).then(|| quote! { use mailapi_support::{Scheme, SchemeKind}; });
-    let streaming = api.operations.iter().any(|op| success_media(op).iter().any(|m| !matches!(mode(op, Some(m)), Mode::Buffered)));
+    let streaming = api.operations.iter().flat_map(|op| &op.plan.client_methods).any(|m| m.delivery != Delivery::Buffered);
     let raw = streaming.then(|| quote! { RawResponse, });
     let styled = api.operations.iter().flat_map(|o| &o.params).any(|p| p.location == ParamLocation::Query && !(p.style == ParamStyle::Form && p.explode));
     let path = api.operations.iter().any(|o| o.path.contains('{'));
@@ -53,7 +37,7 @@ pub fn module(api: &Api) -> TokenStream {
         #schemes_import
         #uses_types
 
-        #(#schemes)*
+        #schemes
 
         #title
         #[derive(Debug, Clone)]
@@ -91,113 +75,33 @@ pub fn module(api: &Api) -> TokenStream {
     }
 }
 
-fn scheme_const(name: &str) -> proc_macro2::Ident {
-    format_ident!("{}", heck::ToShoutySnakeCase::to_shouty_snake_case(field_ident(name).as_str()))
+/// The success content of a method: its media type among the success responses.
+fn success_content<'a>(op: &'a Operation, m: &ClientMethod) -> Option<&'a Content> {
+    let success = op.responses.iter().filter(|r| r.status.is_success()).flat_map(|r| &r.contents);
+    success.into_iter().find(|c| Some(&c.media_type) == m.media.as_ref())
 }
 
-/// Distinct media types of the success responses; one method each.
-fn success_media(op: &Operation) -> Vec<&str> {
-    let mut media: Vec<&str> = Vec::new();
-    for r in op.responses.iter().filter(|r| r.status.is_success()) {
-        for c in &r.contents {
-            if !media.contains(&c.media_type.as_str()) {
-                media.push(&c.media_type);
-            }
-        }
-    }
-    media
-}
-
-fn methods(api: &Api, op: &Operation) -> Vec<TokenStream> {
-    method_names(op).into_iter().map(|m| method(api, op, m.media, &m.name, &m.suffix)).collect()
-}
-
-/// One client method of an operation: one per success media type.
-pub(super) struct MethodName<'a> {
-    /// The method name, e.g. `get_mail_server_xml`.
-    pub name: String,
-    /// The success media type it accepts, if the operation answers with a body.
-    pub media: Option<&'a str>,
-    /// Tells apart the response enum of a second media type (`Xml`), empty for the first.
-    pub suffix: String,
-}
-
-pub(super) fn method_names(op: &Operation) -> Vec<MethodName<'_>> {
-    let media = success_media(op);
-    if media.len() <= 1 {
-        return vec![MethodName { name: op.fn_name.clone(), media: media.first().copied(), suffix: String::new() }];
-    }
-    media
-        .iter()
-        .enumerate()
-        .map(|(i, m)| {
-            let suffix = if i == 0 { String::new() } else { media_suffix(m) };
-            let name = if suffix.is_empty() { op.fn_name.clone() } else { format!("{}_{}", op.fn_name, field_ident(&suffix)) };
-            MethodName { name, media: Some(m), suffix }
-        })
-        .collect()
-}
-
-/// `text/xml` -> `Xml`, `application/vnd.api+json` -> `VndApiJson`.
-fn media_suffix(media: &str) -> String {
-    let essence = media.split(';').next().unwrap_or(media);
-    type_ident(essence.rsplit('/').next().unwrap_or(essence))
-}
-
-/// How the success body of one method arrives.
-enum Mode {
-    Buffered,
-    Bytes,
-    Events(TokenStream),
-}
-
-fn mode(op: &Operation, media: Option<&str>) -> Mode {
-    let content = op.responses.iter().filter(|r| r.status.is_success()).flat_map(|r| &r.contents).find(|c| Some(c.media_type.as_str()) == media);
-    match content.map(|c| (c.kind, &c.ty)) {
-        Some((BodyKind::Binary, _)) => Mode::Bytes,
-        Some((BodyKind::EventStream, ty)) => Mode::Events(ty.as_ref().map_or(quote! { serde_json::Value }, types_path)),
-        _ => Mode::Buffered,
-    }
-}
-
-/// A type from the `types` module, as seen from the client module.
-pub(super) fn types_path(ty: &TypeRef) -> TokenStream {
-    match ty {
-        TypeRef::Named(n) => {
-            let n = ident(n);
-            quote! { types::#n }
-        }
-        TypeRef::Array(inner) => {
-            let inner = types_path(inner);
-            quote! { Vec<#inner> }
-        }
-        TypeRef::Map(inner) => {
-            let inner = types_path(inner);
-            quote! { std::collections::BTreeMap<String, #inner> }
-        }
-        other => rust_type(other),
-    }
-}
-
-fn method(api: &Api, op: &Operation, media: Option<&str>, name: &str, suffix: &str) -> TokenStream {
-    let fn_name = ident(name);
-    let docs = doc_attrs(&method_doc(op, media));
+fn method(api: &Api, op: &Operation, m: &ClientMethod) -> TokenStream {
+    let fn_name = ident(&m.name);
+    let docs = doc_attrs(&method_doc(op, m.media.as_deref()));
     let deprecated = op.deprecated.then(|| quote! { #[deprecated] });
     let (params, setters) = arguments(op, None);
     let (body_param, body_setter) = body(op);
-    let ok = success_type(op, media, suffix);
-    let err = error_type(api, op);
+    let ok = success_type(op, m);
+    let err = error_type(op);
     let op_id = &op.operation_id;
     let method = format_ident!("{}", op.method.as_str());
     let path = path_expr(op);
     let security = security(api, op);
-    let accept = media.map(|m| quote! { .accept(#m) });
-    let mode = mode(op, media);
-    let arms = status_arms(api, op, media, suffix, &mode);
-    let (execute, ok_wrap) = match &mode {
-        Mode::Buffered => (quote! { let raw = self.transport.execute(request).await?; }, quote! { ResponseValue<#ok> }),
-        Mode::Bytes => (streamed(api, op, quote! { streaming_bytes }), quote! { ResponseValue<mailapi_support::client::ByteStream> }),
-        Mode::Events(ty) => (streamed(api, op, quote! { events }), quote! { ResponseValue<mailapi_support::client::EventStream<#ty>> }),
+    let accept = m.media.as_ref().map(|m| quote! { .accept(#m) });
+    let arms = status_arms(api, op, m);
+    let (execute, ok_wrap) = match m.delivery {
+        Delivery::Buffered => (quote! { let raw = self.transport.execute(request).await?; }, quote! { ResponseValue<#ok> }),
+        Delivery::Bytes => (streamed(api, op, quote! { streaming_bytes }), quote! { ResponseValue<mailapi_support::client::ByteStream> }),
+        Delivery::Events => {
+            let ty = success_content(op, m).and_then(|c| c.ty.as_ref()).map_or(quote! { serde_json::Value }, types_path);
+            (streamed(api, op, quote! { events }), quote! { ResponseValue<mailapi_support::client::EventStream<#ty>> })
+        }
     };
     let build = quote! {
         Request::new(#op_id, Method::#method, #path)
@@ -217,7 +121,7 @@ fn method(api: &Api, op: &Operation, media: Option<&str>, name: &str, suffix: &s
         #execute
         #dispatch
     };
-    let Some(pagination) = op.pagination.as_ref().filter(|_| matches!(mode, Mode::Buffered) && suffix.is_empty()) else {
+    let (Some(pagination), Some(paging)) = (&op.pagination, &m.paging) else {
         return quote! {
             #docs
             #deprecated
@@ -227,9 +131,9 @@ fn method(api: &Api, op: &Operation, media: Option<&str>, name: &str, suffix: &s
             }
         };
     };
-    let (send, request) = (format_ident!("{name}_send"), format_ident!("{name}_request"));
+    let (send, request) = (ident(&paging.send), ident(&paging.request));
     let forward: Vec<TokenStream> = call_args(op);
-    let stream = pages(api, op, pagination, &err, &send, &request);
+    let stream = pages(api, op, m, pagination, &err);
     quote! {
         #docs
         #deprecated
@@ -251,11 +155,11 @@ fn method(api: &Api, op: &Operation, media: Option<&str>, name: &str, suffix: &s
 
 /// The argument names of a method, to forward them.
 fn call_args(op: &Operation) -> Vec<TokenStream> {
-    let required = op.params.iter().filter(|p| is_required(p)).map(|p| {
+    let required = op.params.iter().filter(|p| !p.presence.is_optional()).map(|p| {
         let n = ident(&p.field);
         quote! { #n }
     });
-    let optional = op.params.iter().any(|p| !is_required(p)).then(|| quote! { params });
+    let optional = op.plan.params.as_ref().map(|_| quote! { params });
     required.chain(optional).collect()
 }
 
@@ -264,7 +168,7 @@ fn call_args(op: &Operation) -> Vec<TokenStream> {
 fn streamed(api: &Api, op: &Operation, into_stream: TokenStream) -> TokenStream {
     let (json_check, reject) = match api.error_in_success {
         Some(_) => {
-            let wrap = format_ident!("{}Error", type_ident(&op.operation_id));
+            let wrap = error_type(op);
             (
                 quote! { && !mailapi_support::client::is_json(&response) },
                 quote! { let raw = raw.reject_error_in_body(#wrap::InBody)?; },
@@ -301,18 +205,20 @@ fn walk(steps: &[Step], by_ref: bool) -> TokenStream {
 }
 
 /// `<name>_stream`: every item of every page, fetched lazily.
-fn pages(api: &Api, op: &Operation, p: &Pagination, err: &TokenStream, send: &proc_macro2::Ident, request: &proc_macro2::Ident) -> TokenStream {
+fn pages(api: &Api, op: &Operation, m: &ClientMethod, p: &Pagination, err: &TokenStream) -> TokenStream {
+    let Some(paging) = &m.paging else { return quote! {} };
+    let (send, request) = (ident(&paging.send), ident(&paging.request));
     let lifetime: syn::Lifetime = syn::parse_quote!('a);
     let (params, _) = arguments(op, Some(&lifetime));
-    let name = format_ident!("{}_stream", op.fn_name);
+    let name = ident(&paging.stream);
     let item = types_path(&p.item);
     let items = walk(&p.items, false);
-    let doc = own_doc(&format!("Every item of every page of [`Client::{}`], fetched page by page as the stream is read.", op.fn_name));
+    let doc = own_doc(&format!("Every item of every page of [`Client::{}`], fetched page by page as the stream is read.", m.name));
     let required: Vec<TokenStream> = call_args(op).into_iter().filter(|a| a.to_string() != "params").collect();
     let body = match &p.next {
         NextPage::Number { param, total, .. } => {
             let param = ident(param);
-            let params_ty = params_struct_name(op);
+            let params_ty = op.plan.params.as_deref().map(ident);
             let (total, more) = match total {
                 Some((steps, ty)) => {
                     let t = walk(steps, true);
@@ -341,7 +247,7 @@ fn pages(api: &Api, op: &Operation, p: &Pagination, err: &TokenStream, send: &pr
             let next = walk(steps, true);
             let op_id = &op.operation_id;
             let security = security(api, op);
-            let accept = success_media(op).first().map(|m| quote! { .accept(#m) });
+            let accept = m.media.as_ref().map(|m| quote! { .accept(#m) });
             let forward = call_args(op);
             quote! {
                 let first = self.#request(#(#forward),*);
@@ -379,25 +285,21 @@ fn method_doc(op: &Operation, media: Option<&str>) -> String {
     parts.join("\n\n")
 }
 
-pub(super) fn is_required(p: &Param) -> bool {
-    p.required || p.location == ParamLocation::Path
-}
-
 /// The arguments of a method: required parameters one by one, optional ones in one struct.
 /// References get `lifetime` when given (a stream borrows them for its whole life).
 fn arguments(op: &Operation, lifetime: Option<&syn::Lifetime>) -> (Vec<TokenStream>, Vec<TokenStream>) {
     let mut args = Vec::new();
     let mut setters = Vec::new();
-    for p in op.params.iter().filter(|p| is_required(p)) {
+    for p in op.params.iter().filter(|p| !p.presence.is_optional()) {
         let name = ident(&p.field);
         let ty = param_type(&p.ty, lifetime);
         args.push(quote! { #name: #ty });
         setters.push(setter(p, quote! { #name }));
     }
-    if op.params.iter().any(|p| !is_required(p)) {
-        let ty = params_struct_name(op);
+    if let Some(ty) = &op.plan.params {
+        let ty = ident(ty);
         args.push(quote! { params: &#lifetime #ty });
-        for p in op.params.iter().filter(|p| !is_required(p)) {
+        for p in op.params.iter().filter(|p| p.presence.is_optional()) {
             let name = ident(&p.field);
             setters.push(setter(p, quote! { params.#name }));
         }
@@ -405,19 +307,12 @@ fn arguments(op: &Operation, lifetime: Option<&syn::Lifetime>) -> (Vec<TokenStre
     (args, setters)
 }
 
-pub(super) fn params_struct_name(op: &Operation) -> proc_macro2::Ident {
-    format_ident!("{}Params", type_ident(&op.operation_id))
-}
-
 /// The struct of an operation's optional parameters; `Default` leaves them all out.
 fn params_struct(op: &Operation) -> Option<TokenStream> {
-    let optional: Vec<&Param> = op.params.iter().filter(|p| !is_required(p)).collect();
-    if optional.is_empty() {
-        return None;
-    }
-    let name = params_struct_name(op);
-    let doc = own_doc(&format!("The optional parameters of [`Client::{}`]; `Default` sends none of them.", op.fn_name));
-    let fields = optional.iter().map(|p| {
+    let name = ident(op.plan.params.as_ref()?);
+    let optional = op.params.iter().filter(|p| p.presence.is_optional());
+    let doc = own_doc(&format!("The optional parameters of [`Client::{}`]; `Default` sends none of them.", first_method(op)));
+    let fields = optional.map(|p| {
         let field = ident(&p.field);
         let ty = types_path(&p.ty);
         let docs = doc_attrs(p.description.as_deref().unwrap_or(""));
@@ -521,40 +416,28 @@ fn security(api: &Api, op: &Operation) -> Option<TokenStream> {
     if op.security.is_empty() {
         return None;
     }
-    let alternatives = op.security.iter().map(|alt| {
-        let schemes = alt.iter().filter(|s| api.security_schemes.iter().any(|d| &d.name == *s)).map(|s| scheme_const(s));
-        quote! { &[#(#schemes),*] }
-    });
-    Some(quote! { .security(&[#(#alternatives),*]) })
+    let alternatives = security_alternatives(api, op);
+    Some(quote! { .security(#alternatives) })
 }
 
-/// The success body type of one method: the single body, or the per-operation enum.
-fn success_type(op: &Operation, media: Option<&str>, suffix: &str) -> TokenStream {
-    let variants = success_variants(op, media);
-    match variants.as_slice() {
-        [] => quote! { () },
-        [(_, content)] => content_type(content),
-        _ => {
-            let name = format_ident!("{}{}Response", type_ident(&op.operation_id), suffix);
+/// The name of the operation's first client method, for documentation links.
+fn first_method(op: &Operation) -> &str {
+    op.plan.client_methods.first().map_or("", |m| m.name.as_str())
+}
+
+/// The success body type of one method: the single body, the per-operation enum or `()`.
+fn success_type(op: &Operation, m: &ClientMethod) -> TokenStream {
+    match (&m.success_enum, m.successes.as_slice()) {
+        (Some(name), _) => {
+            let name = ident(name);
             quote! { #name }
         }
+        (None, [(_, response, content)]) => content_type(content.map(|c| &op.responses[*response].contents[c])),
+        (None, _) => quote! { () },
     }
 }
 
-/// (status, content) pairs a method can succeed with; `None` content is an empty body.
-pub(super) fn success_variants<'a>(op: &'a Operation, media: Option<&str>) -> Vec<(&'a Response, Option<&'a Content>)> {
-    let mut out = Vec::new();
-    for r in op.responses.iter().filter(|r| r.status.is_success()) {
-        match r.contents.iter().find(|c| Some(c.media_type.as_str()) == media) {
-            Some(c) => out.push((r, Some(c))),
-            None if r.contents.is_empty() => out.push((r, None)),
-            None => {}
-        }
-    }
-    out
-}
-
-fn content_type(content: &Option<&Content>) -> TokenStream {
+fn content_type(content: Option<&Content>) -> TokenStream {
     match content {
         None => quote! { () },
         Some(c) => match (c.kind, &c.ty) {
@@ -567,82 +450,83 @@ fn content_type(content: &Option<&Content>) -> TokenStream {
     }
 }
 
-fn error_responses(op: &Operation) -> Vec<&Response> {
-    op.responses.iter().filter(|r| !r.status.is_success()).collect()
-}
-
-fn error_type(api: &Api, op: &Operation) -> TokenStream {
-    if error_responses(op).is_empty() && api.error_in_success.is_none() {
-        return quote! { () };
+/// `<Op>Error`, or `()` for an operation without documented errors.
+fn error_type(op: &Operation) -> TokenStream {
+    match &op.plan.error {
+        Some(name) => {
+            let name = ident(name);
+            quote! { #name }
+        }
+        None => quote! { () },
     }
-    let name = format_ident!("{}Error", type_ident(&op.operation_id));
-    quote! { #name }
 }
 
 /// The match arms from status to result.
-fn status_arms(api: &Api, op: &Operation, media: Option<&str>, suffix: &str, mode: &Mode) -> Vec<TokenStream> {
+fn status_arms(api: &Api, op: &Operation, m: &ClientMethod) -> Vec<TokenStream> {
     let mut arms = Vec::new();
-    let success = success_variants(op, media);
-    let enum_name = format_ident!("{}{}Response", type_ident(&op.operation_id), suffix);
-    let many = success.len() > 1;
     // Streaming successes return before the match; a 2xx left there is undocumented.
-    if matches!(mode, Mode::Buffered) {
-        for (r, content) in &success {
-            let pattern = arm_head(r.status, None);
-            let decode = decode(content);
-            let in_body = api.error_in_success.is_some() && matches!(content, Some(c) if c.kind == BodyKind::Json);
-            let guard_error = in_body.then(|| {
-                let wrap = format_ident!("{}Error", type_ident(&op.operation_id));
-                quote! { let raw = raw.reject_error_in_body(#wrap::InBody)?; }
-            });
-            let value = if many {
-                let variant = ident(&status_variant(r.status, None));
-                let wrap = if content.is_some() { quote! { #enum_name::#variant } } else { quote! { |()| #enum_name::#variant } };
-                // The variant alone does not tell `json` its type parameter.
-                let decode = match content.map(|c| c.kind) {
-                    Some(BodyKind::Json) => {
-                        let ty = content_type(content);
-                        quote! { raw.json::<#ty, _>() }
-                    }
-                    _ => decode,
-                };
-                quote! { #decode.map(|value| value.map(#wrap)) }
-            } else {
-                decode
-            };
-            let arm = match guard_error {
-                Some(guard) => quote! { #pattern => { #guard #value } },
-                None => quote! { #pattern => #value, },
-            };
-            arms.push(arm);
+    if m.delivery == Delivery::Buffered {
+        for (variant, response, content) in &m.successes {
+            let status = op.responses[*response].status;
+            let content = content.map(|c| &op.responses[*response].contents[c]);
+            arms.push(success_arm(api, op, m, status, variant, content));
         }
     }
-    let err_name = format_ident!("{}Error", type_ident(&op.operation_id));
+    let err_name = error_type(op);
     let mut default = quote! { _ => Err(Error::unexpected(raw)), };
-    let errors: Vec<Variant<'_>> = variants(op).into_iter().filter(|v| !v.response.status.is_success()).collect();
-    for (i, v) in errors.iter().enumerate() {
-        let variant = &v.name;
-        let value = match v.content.map(|c| c.kind) {
+    for v in op.error_arms() {
+        let variant = ident(&v.name);
+        let content = op.content_of(v);
+        let value = match content.map(|c| c.kind) {
             None => quote! { raw.error_empty(#err_name::#variant) },
             Some(BodyKind::Json) => quote! { raw.error_json(#err_name::#variant) },
             Some(BodyKind::Text) => quote! { raw.error_text(#err_name::#variant) },
             Some(_) => quote! { raw.error_bytes(#err_name::#variant) },
         };
-        // Several media types of one status are told apart by the response's Content-Type.
-        let shared = errors.get(i + 1).is_some_and(|next| next.response.status == v.response.status);
-        let guard = v.content.filter(|_| shared).map(|c| {
-            let media = &c.media_type;
-            quote! { raw.has_media_type(#media) }
-        });
-        if v.response.status == Status::Default && guard.is_none() {
+        if v.is_catch_all() {
             default = quote! { _ => Err(#value), };
         } else {
-            let head = arm_head(v.response.status, guard);
+            let guard = content.filter(|_| v.guard).map(|c| {
+                let media = &c.media_type;
+                quote! { raw.has_media_type(#media) }
+            });
+            let head = arm_head(v.status, guard);
             arms.push(quote! { #head => Err(#value), });
         }
     }
     arms.push(default);
     arms
+}
+
+fn success_arm(api: &Api, op: &Operation, m: &ClientMethod, status: Status, variant: &str, content: Option<&Content>) -> TokenStream {
+    let pattern = arm_head(status, None);
+    let decode = decode(content);
+    let in_body = api.error_in_success.is_some() && matches!(content, Some(c) if c.kind == BodyKind::Json);
+    let guard_error = in_body.then(|| {
+        let wrap = error_type(op);
+        quote! { let raw = raw.reject_error_in_body(#wrap::InBody)?; }
+    });
+    let value = match &m.success_enum {
+        Some(enum_name) => {
+            let enum_name = ident(enum_name);
+            let variant = ident(variant);
+            let wrap = if content.is_some() { quote! { #enum_name::#variant } } else { quote! { |()| #enum_name::#variant } };
+            // The variant alone does not tell `json` its type parameter.
+            let decode = match content.map(|c| c.kind) {
+                Some(BodyKind::Json) => {
+                    let ty = content_type(content);
+                    quote! { raw.json::<#ty, _>() }
+                }
+                _ => decode,
+            };
+            quote! { #decode.map(|value| value.map(#wrap)) }
+        }
+        None => decode,
+    };
+    match guard_error {
+        Some(guard) => quote! { #pattern => { #guard #value } },
+        None => quote! { #pattern => #value, },
+    }
 }
 
 /// The head of a match arm for `status`, with an extra condition when given.
@@ -668,7 +552,7 @@ fn arm_head(status: Status, condition: Option<TokenStream>) -> TokenStream {
 }
 
 /// The success value, as a `Result` (JSON and text decoding can fail) or a plain value.
-fn decode(content: &Option<&Content>) -> TokenStream {
+fn decode(content: Option<&Content>) -> TokenStream {
     match content.map(|c| c.kind) {
         None => quote! { Ok(raw.empty()) },
         Some(BodyKind::Json) => quote! { raw.json() },
@@ -677,77 +561,61 @@ fn decode(content: &Option<&Content>) -> TokenStream {
     }
 }
 
-/// The per-operation success enum (when several statuses succeed) and error enum.
+/// The struct of optional parameters, the success enums (when several statuses succeed) and
+/// the error enum of an operation.
 fn response_enums(api: &Api, op: &Operation) -> TokenStream {
     let mut out = params_struct(op).unwrap_or_default();
-    for (i, media) in success_media_or_none(op).into_iter().enumerate() {
-        let suffix = if i == 0 { String::new() } else { media.map(media_suffix).unwrap_or_default() };
-        let variants = success_variants(op, media);
-        if variants.len() > 1 && matches!(mode(op, media), Mode::Buffered) {
-            let name = format_ident!("{}{}Response", type_ident(&op.operation_id), suffix);
-            let doc = own_doc(&format!("The documented successes of [`Client::{}`].", op.fn_name));
-            let vs = variants.iter().map(|(r, c)| {
-                let v = ident(&status_variant(r.status, None));
-                let ty = content_type(c);
-                let d = doc_attrs(&format!("{}: {}", status_text(r.status), r.description));
-                if c.is_none() {
-                    quote! { #d #v, }
-                } else {
+    for m in &op.plan.client_methods {
+        let Some(name) = &m.success_enum else { continue };
+        let name = ident(name);
+        let doc = own_doc(&format!("The documented successes of [`Client::{}`].", m.name));
+        let vs = m.successes.iter().map(|(variant, response, content)| {
+            let r = &op.responses[*response];
+            let v = ident(variant);
+            let d = doc_attrs(&format!("{}: {}", r.status.label(), r.description));
+            match content {
+                None => quote! { #d #v, },
+                Some(c) => {
+                    let ty = content_type(Some(&r.contents[*c]));
                     quote! { #d #v(#ty), }
                 }
-            });
-            out.extend(quote! {
-                #doc
-                #[derive(Debug, Clone, PartialEq)]
-                pub enum #name { #(#vs)* }
-            });
-        }
-    }
-    let errors = error_responses(op);
-    let in_body = api.error_in_success.as_ref();
-    if !errors.is_empty() || in_body.is_some() {
-        let name = format_ident!("{}Error", type_ident(&op.operation_id));
-        let doc = own_doc(&format!("The documented error responses of [`Client::{}`].", op.fn_name));
-        let mut vs: Vec<TokenStream> = variants(op)
-            .iter()
-            .filter(|v| !v.response.status.is_success())
-            .map(|v| {
-                let name = &v.name;
-                let d = doc_attrs(&format!("{}: {}", status_text(v.response.status), v.response.description));
-                match v.content {
-                    None => quote! { #d #name, },
-                    Some(c) => {
-                        let ty = content_type(&Some(c));
-                        quote! { #d #name(#ty), }
-                    }
-                }
-            })
-            .collect();
-        if let Some(ty) = in_body {
-            let ty = types_path(ty);
-            vs.push(quote! {
-                /// An error the service reported inside a successful (2xx) response.
-                InBody(#ty),
-            });
-        }
+            }
+        });
         out.extend(quote! {
             #doc
             #[derive(Debug, Clone, PartialEq)]
             pub enum #name { #(#vs)* }
         });
     }
+    out.extend(error_enum(api, op));
     out
 }
 
-fn success_media_or_none(op: &Operation) -> Vec<Option<&str>> {
-    let media = success_media(op);
-    if media.is_empty() { vec![None] } else { media.into_iter().map(Some).collect() }
-}
-
-fn status_text(status: Status) -> String {
-    match status {
-        Status::Code(c) => c.to_string(),
-        Status::Range(r) => format!("{r}XX"),
-        Status::Default => "Any other status".to_string(),
-    }
+fn error_enum(api: &Api, op: &Operation) -> Option<TokenStream> {
+    let name = ident(op.plan.error.as_ref()?);
+    let doc = own_doc(&format!("The documented error responses of [`Client::{}`].", first_method(op)));
+    let errors = op.plan.variants.iter().filter(|v| !v.status.is_success());
+    let variants = errors.map(|v| {
+        let name = ident(&v.name);
+        let d = doc_attrs(&format!("{}: {}", v.status.label(), op.response_of(v).description));
+        match op.content_of(v) {
+            None => quote! { #d #name, },
+            Some(c) => {
+                let ty = content_type(Some(c));
+                quote! { #d #name(#ty), }
+            }
+        }
+    });
+    let in_body = api.error_in_success.as_ref().map(|ty| {
+        let ty = types_path(ty);
+        quote! {
+            /// An error the service reported inside a successful (2xx) response.
+            InBody(#ty),
+        }
+    });
+    Some(quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name { #(#variants)* #in_body }
+    })
 }

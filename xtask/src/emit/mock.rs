@@ -4,9 +4,9 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use super::server::{Variant, variants};
+use super::server::status_code;
 use super::{ident, own_doc};
-use crate::model::{Api, BodyKind, Operation, Status, type_ident};
+use crate::model::{Api, BodyKind, Operation, Status, Variant};
 
 /// The `mock` module of a server crate.
 pub fn module(api: &Api) -> TokenStream {
@@ -21,7 +21,11 @@ pub fn module(api: &Api) -> TokenStream {
         api.title
     ));
     let helpers = helpers(api);
+    let status_code_import = api.operations.iter().any(|op| op.plan.variants.iter().any(|v| answers_with_status(op, v))).then(|| {
+        quote! { use axum::http::StatusCode; }
+    });
     quote! {
+        #status_code_import
         use mailapi_support::Problem;
         use mailapi_support::server::{#(#helpers),*};
         pub use mailapi_support::server::AcceptAny;
@@ -38,16 +42,21 @@ pub fn module(api: &Api) -> TokenStream {
     }
 }
 
+/// The mock answers a range or `default` variant, which carries its status, with a representative one.
+fn answers_with_status(op: &Operation, v: &Variant) -> bool {
+    let answered = op.content_of(v).is_none_or(|c| !c.examples.is_empty());
+    answered && matches!(v.status, Status::Range(_) | Status::Default)
+}
+
 /// The support functions the mock calls, so that none is imported unused.
 fn helpers(api: &Api) -> Vec<proc_macro2::Ident> {
     let mut names = vec!["Candidate", "choose_example"];
     for op in &api.operations {
-        for v in variants(op) {
-            let answered = v.content.is_none_or(|c| !c.examples.is_empty());
-            if answered && matches!(v.response.status, Status::Range(_) | Status::Default) {
+        for v in &op.plan.variants {
+            if answers_with_status(op, v) && super::status_const(v.status.representative()).is_none() {
                 names.push("status");
             }
-            let Some(c) = v.content.filter(|c| !c.examples.is_empty()) else { continue };
+            let Some(c) = op.content_of(v).filter(|c| !c.examples.is_empty()) else { continue };
             names.push(match c.kind {
                 BodyKind::Json => "example_json",
                 BodyKind::Text => "example_text",
@@ -61,28 +70,19 @@ fn helpers(api: &Api) -> Vec<proc_macro2::Ident> {
     names.into_iter().map(|n| format_ident!("{n}")).collect()
 }
 
-/// The HTTP status a mock sends for a documented status key (`4XX` -> 400, `default` -> 500).
-pub(super) fn representative(status: Status) -> u16 {
-    match status {
-        Status::Code(c) => c,
-        Status::Range(r) => u16::from(r) * 100,
-        Status::Default => 500,
-    }
-}
-
 fn method(op: &Operation) -> TokenStream {
-    let name = ident(&op.fn_name);
-    let base = type_ident(&op.operation_id);
-    let request = format_ident!("{base}Request");
-    let response = format_ident!("{base}Response");
-    let variants = variants(op);
+    let name = ident(&op.plan.method);
+    let request = ident(&op.plan.request);
+    let response = ident(&op.plan.response);
+    let variants = &op.plan.variants;
     let candidates = variants.iter().map(|v| {
-        let code = representative(v.response.status);
-        let media = v.content.map_or("", |c| c.media_type.as_str());
-        let names: Vec<&str> = v.content.map(|c| c.examples.iter().map(|e| e.name.as_str()).collect()).unwrap_or_default();
+        let code = Literal::u16_unsuffixed(v.status.representative());
+        let content = op.content_of(v);
+        let media = content.map_or("", |c| c.media_type.as_str());
+        let names: Vec<&str> = content.map(|c| c.examples.iter().map(|e| e.name.as_str()).collect()).unwrap_or_default();
         quote! { Candidate { status: #code, media: #media, examples: &[#(#names),*] } }
     });
-    let arms: Vec<TokenStream> = variants.iter().enumerate().flat_map(|(i, v)| arms(&response, i, v)).collect();
+    let arms: Vec<TokenStream> = variants.iter().enumerate().flat_map(|(i, v)| arms(op, &response, i, v)).collect();
     if arms.is_empty() {
         // No documented example and no empty response: every choice answers 501.
         return quote! {
@@ -102,14 +102,16 @@ fn method(op: &Operation) -> TokenStream {
     }
 }
 
-fn arms(response: &proc_macro2::Ident, index: usize, v: &Variant<'_>) -> Vec<TokenStream> {
+fn arms(op: &Operation, response: &proc_macro2::Ident, index: usize, v: &Variant) -> Vec<TokenStream> {
     let index = Literal::usize_unsuffixed(index);
-    let variant = &v.name;
-    let code = representative(v.response.status);
-    let status_arg = matches!(v.response.status, Status::Range(_) | Status::Default).then(|| quote! { status(#code), });
-    let Some(content) = v.content else {
+    let variant = ident(&v.name);
+    let status_arg = matches!(v.status, Status::Range(_) | Status::Default).then(|| {
+        let code = status_code(v.status.representative());
+        quote! { #code, }
+    });
+    let Some(content) = op.content_of(v) else {
         let value = match &status_arg {
-            Some(_) => quote! { #response::#variant(status(#code)) },
+            Some(code) => quote! { #response::#variant(#code) },
             None => quote! { #response::#variant },
         };
         return vec![quote! { (#index, _) => Ok(#value), }];

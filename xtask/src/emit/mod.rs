@@ -1,16 +1,18 @@
 //! Emitters: the API model to Rust token streams. They read only [`crate::model`].
 
 pub mod client;
+pub mod e2e_test;
+pub mod examples_test;
 pub mod mock;
 pub mod server;
-pub mod tests;
-pub mod validate;
+mod test_values;
 pub mod types;
+pub mod validate;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::model::doc_text;
+use crate::model::{Api, Operation, SchemeKind, TypeRef, doc_text, status_const};
 
 /// An identifier the model has already made valid.
 pub fn ident(name: &str) -> Ident {
@@ -76,64 +78,50 @@ pub fn crate_root(api: &crate::model::Api, side: &str) -> TokenStream {
     }
 }
 
-/// The variant name of a response status: `Ok`, `NotFound`, `ClientError` for `4XX`, `Other`
-/// for `default`; `media` tells apart several media types of one status.
-pub fn status_variant(status: crate::model::Status, media: Option<&str>) -> String {
-    use crate::model::Status;
-    let base = match status {
-        Status::Code(c) => reason(c).map_or_else(|| format!("Status{c}"), str::to_string),
-        Status::Range(2) => "Success".to_string(),
-        Status::Range(3) => "Redirection".to_string(),
-        Status::Range(4) => "ClientError".to_string(),
-        Status::Range(5) => "ServerError".to_string(),
-        Status::Range(r) => format!("Status{r}xx"),
-        Status::Default => "Other".to_string(),
-    };
-    match media {
-        Some(m) => format!("{base}{}", crate::model::type_ident(m.split(';').next().unwrap_or(m).rsplit('/').next().unwrap_or(m))),
-        None => base,
-    }
+/// The constants of the security schemes, as the client and server modules declare them.
+pub fn scheme_consts(api: &Api) -> TokenStream {
+    let consts = api.security_schemes.iter().map(|s| {
+        let name = ident(&s.const_name);
+        let spec_name = &s.name;
+        let kind = match &s.kind {
+            SchemeKind::Basic => quote! { SchemeKind::Basic },
+            SchemeKind::Bearer => quote! { SchemeKind::Bearer },
+            SchemeKind::ApiKeyHeader(h) => quote! { SchemeKind::ApiKeyHeader(#h) },
+            SchemeKind::ApiKeyQuery(q) => quote! { SchemeKind::ApiKeyQuery(#q) },
+        };
+        let doc = own_doc(&format!("The `{spec_name}` security scheme."));
+        quote! {
+            #doc
+            pub const #name: Scheme = Scheme { name: #spec_name, kind: #kind };
+        }
+    });
+    quote! { #(#consts)* }
 }
 
-fn reason(code: u16) -> Option<&'static str> {
-    Some(match code {
-        200 => "Ok",
-        201 => "Created",
-        202 => "Accepted",
-        203 => "NonAuthoritativeInformation",
-        204 => "NoContent",
-        205 => "ResetContent",
-        206 => "PartialContent",
-        207 => "MultiStatus",
-        301 => "MovedPermanently",
-        302 => "Found",
-        303 => "SeeOther",
-        304 => "NotModified",
-        307 => "TemporaryRedirect",
-        308 => "PermanentRedirect",
-        400 => "BadRequest",
-        401 => "Unauthorized",
-        402 => "PaymentRequired",
-        403 => "Forbidden",
-        404 => "NotFound",
-        405 => "MethodNotAllowed",
-        406 => "NotAcceptable",
-        408 => "RequestTimeout",
-        409 => "Conflict",
-        410 => "Gone",
-        411 => "LengthRequired",
-        412 => "PreconditionFailed",
-        413 => "PayloadTooLarge",
-        415 => "UnsupportedMediaType",
-        422 => "UnprocessableEntity",
-        423 => "Locked",
-        428 => "PreconditionRequired",
-        429 => "TooManyRequests",
-        500 => "InternalServerError",
-        501 => "NotImplemented",
-        502 => "BadGateway",
-        503 => "ServiceUnavailable",
-        504 => "GatewayTimeout",
-        _ => return None,
-    })
+/// `&[&[A, B], &[C]]`: the scheme constants of each security alternative of `op`.
+pub fn security_alternatives(api: &Api, op: &Operation) -> TokenStream {
+    let alternatives = op.security.iter().map(|alt| {
+        let schemes = alt.iter().filter_map(|name| api.security_schemes.iter().find(|s| &s.name == name)).map(|s| ident(&s.const_name));
+        quote! { &[#(#schemes),*] }
+    });
+    quote! { &[#(#alternatives),*] }
+}
+
+/// A type as the generated modules and tests spell it: named types through `types::`.
+pub fn types_path(ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::Named(n) => {
+            let n = ident(n);
+            quote! { types::#n }
+        }
+        TypeRef::Array(inner) => {
+            let inner = types_path(inner);
+            quote! { Vec<#inner> }
+        }
+        TypeRef::Map(inner) => {
+            let inner = types_path(inner);
+            quote! { std::collections::BTreeMap<String, #inner> }
+        }
+        other => types::rust_type(other),
+    }
 }

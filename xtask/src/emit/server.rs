@@ -4,34 +4,17 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::types::rust_type;
-use super::{doc_attrs, ident, own_doc, status_variant};
-use crate::model::{
-    Api, BodyKind, Content, Operation, Param, ParamLocation, ParamStyle, Primitive, Response,
-    SchemeKind, Status, TypeRef, type_ident,
-};
+use super::validate::Checked;
+use super::{doc_attrs, ident, own_doc, scheme_consts, security_alternatives, types_path};
+use crate::model::{Api, BodyKind, Content, Operation, Param, ParamLocation, ParamStyle, Status, TypeRef, Variant, status_const};
 
 /// The `server` module of a server crate.
 pub fn module(api: &Api) -> TokenStream {
-    let schemes = api.security_schemes.iter().map(|s| {
-        let name = scheme_const(&s.name);
-        let spec_name = &s.name;
-        let kind = match &s.kind {
-            SchemeKind::Basic => quote! { SchemeKind::Basic },
-            SchemeKind::Bearer => quote! { SchemeKind::Bearer },
-            SchemeKind::ApiKeyHeader(h) => quote! { SchemeKind::ApiKeyHeader(#h) },
-            SchemeKind::ApiKeyQuery(q) => quote! { SchemeKind::ApiKeyQuery(#q) },
-        };
-        let doc = own_doc(&format!("The `{spec_name}` security scheme."));
-        quote! {
-            #doc
-            pub const #name: Scheme = Scheme { name: #spec_name, kind: #kind };
-        }
-    });
+    let schemes = scheme_consts(api);
     let trait_methods = api.operations.iter().map(trait_method);
     let routes = routes(api);
     let handlers = api.operations.iter().map(|op| handler(api, op));
-    let checked = super::validate::Checked::new(api);
+    let checked = Checked::new(api);
     let requests = api.operations.iter().map(|op| request_struct(op, &checked));
     let responses = api.operations.iter().map(|op| response_enum(api, op));
     let trait_doc = own_doc(&format!(
@@ -44,18 +27,20 @@ pub fn module(api: &Api) -> TokenStream {
     ));
     let uses_types = (!api.types.is_empty()).then(|| quote! { use crate::types; });
     let schemes_import = (!api.security_schemes.is_empty()).then(|| quote! { use mailapi_support::{Scheme, SchemeKind}; });
+    let status_import = api.operations.iter().any(uses_status_fn).then(|| quote! { , status });
     quote! {
         use std::sync::Arc;
 
         use axum::Router;
         use axum::extract::State;
+        use axum::http::StatusCode;
         use axum::response::{IntoResponse, Response};
-        use mailapi_support::server::{Authenticator, Context, ErrorShape, Principal, RequestParts, authenticate_request, problem_response, respond_documented, status};
+        use mailapi_support::server::{Authenticator, Context, ErrorShape, Principal, RequestParts, authenticate_request, problem_response, respond_documented #status_import};
         use mailapi_support::Problem;
         #schemes_import
         #uses_types
 
-        #(#schemes)*
+        #schemes
 
         #trait_doc
         pub trait Api: Send + Sync + 'static {
@@ -77,17 +62,28 @@ pub fn module(api: &Api) -> TokenStream {
     }
 }
 
-fn scheme_const(name: &str) -> proc_macro2::Ident {
-    format_ident!("{}", heck::ToShoutySnakeCase::to_shouty_snake_case(crate::model::field_ident(name).as_str()))
+/// A documented status without a `StatusCode` constant is built with `status(code)`.
+fn uses_status_fn(op: &Operation) -> bool {
+    op.plan.variants.iter().any(|v| matches!(v.status, Status::Code(c) if status_const(c).is_none()))
 }
 
-fn names(op: &Operation) -> (proc_macro2::Ident, proc_macro2::Ident, proc_macro2::Ident) {
-    let base = type_ident(&op.operation_id);
-    (ident(&op.fn_name), format_ident!("{base}Request"), format_ident!("{base}Response"))
+/// `StatusCode::NOT_FOUND`, or `status(599)` for a code without a constant.
+pub fn status_code(code: u16) -> TokenStream {
+    match status_const(code) {
+        Some(name) => {
+            let name = ident(&name);
+            quote! { StatusCode::#name }
+        }
+        None => {
+            let code = proc_macro2::Literal::u16_unsuffixed(code);
+            quote! { status(#code) }
+        }
+    }
 }
 
 fn trait_method(op: &Operation) -> TokenStream {
-    let (name, request, response) = names(op);
+    let name = ident(&op.plan.method);
+    let (request, response) = (ident(&op.plan.request), ident(&op.plan.response));
     let mut doc = Vec::new();
     doc.extend(op.summary.clone());
     doc.extend(op.description.clone());
@@ -108,7 +104,7 @@ fn routes(api: &Api) -> TokenStream {
         let mut chain = TokenStream::new();
         for (i, op) in api.operations.iter().filter(|o| o.path == *path).enumerate() {
             let method = format_ident!("{}", op.method.as_str().to_ascii_lowercase());
-            let handler = ident(&op.fn_name);
+            let handler = ident(&op.plan.handler);
             let call = quote! { #method(#handler::<A, Au>) };
             chain = if i == 0 { quote! { axum::routing::#call } } else { quote! { #chain.#call } };
         }
@@ -139,17 +135,9 @@ fn routes(api: &Api) -> TokenStream {
     }
 }
 
-fn security(api: &Api, op: &Operation) -> TokenStream {
-    let alternatives = op.security.iter().map(|alt| {
-        let schemes = alt.iter().filter(|s| api.security_schemes.iter().any(|d| &d.name == *s)).map(|s| scheme_const(s));
-        quote! { &[#(#schemes),*] }
-    });
-    quote! { &[#(#alternatives),*] }
-}
-
 fn handler(api: &Api, op: &Operation) -> TokenStream {
-    let (name, request, _) = names(op);
-    let security = security(api, op);
+    let (name, method, request) = (ident(&op.plan.handler), ident(&op.plan.method), ident(&op.plan.request));
+    let security = security_alternatives(api, op);
     let shapes = error_shapes(api, op);
     quote! {
         async fn #name<A: Api, Au: Authenticator>(State(shared): State<Arc<Shared<A, Au>>>, parts: Result<RequestParts, Problem>) -> Response {
@@ -163,7 +151,7 @@ fn handler(api: &Api, op: &Operation) -> TokenStream {
                 Err(problem) => return problem_response(problem, ERRORS),
             };
             match #request::parse(parts, principal) {
-                Ok(request) => respond_documented(shared.api.#name(request).await, ERRORS),
+                Ok(request) => respond_documented(shared.api.#method(request).await, ERRORS),
                 Err(problem) => problem_response(problem, ERRORS),
             }
         }
@@ -172,7 +160,7 @@ fn handler(api: &Api, op: &Operation) -> TokenStream {
 
 /// `ERRORS`: the responses the operation documents for the server's own errors.
 fn error_shapes(api: &Api, op: &Operation) -> TokenStream {
-    let shapes = api.error_shapes.get(&op.fn_name).into_iter().flatten().map(|shape| {
+    let shapes = api.error_shapes.get(&op.operation_id).into_iter().flatten().map(|shape| {
         let status = match shape.status {
             Status::Code(code) => {
                 let code = proc_macro2::Literal::u16_unsuffixed(code);
@@ -195,33 +183,13 @@ fn error_shapes(api: &Api, op: &Operation) -> TokenStream {
     quote! { const ERRORS: &[ErrorShape] = &[#(#shapes),*]; }
 }
 
-/// The Rust type of a parameter or body value, seen from the server module.
-fn types_path(ty: &TypeRef) -> TokenStream {
-    match ty {
-        TypeRef::Named(n) => {
-            let n = ident(n);
-            quote! { types::#n }
-        }
-        TypeRef::Array(inner) => {
-            let inner = types_path(inner);
-            quote! { Vec<#inner> }
-        }
-        TypeRef::Map(inner) => {
-            let inner = types_path(inner);
-            quote! { std::collections::BTreeMap<String, #inner> }
-        }
-        TypeRef::Primitive(Primitive::Bytes) => quote! { String },
-        other => rust_type(other),
-    }
-}
-
-fn request_struct(op: &Operation, checked: &super::validate::Checked<'_>) -> TokenStream {
-    let (_, request, _) = names(op);
-    let doc = own_doc(&format!("The parsed and validated request of [`Api::{}`].", op.fn_name));
+fn request_struct(op: &Operation, checked: &Checked<'_>) -> TokenStream {
+    let request = ident(&op.plan.request);
+    let doc = own_doc(&format!("The parsed and validated request of [`Api::{}`].", op.plan.method));
     let fields = op.params.iter().map(|p| {
         let name = ident(&p.field);
         let ty = types_path(&p.ty);
-        let ty = if p.required || p.location == ParamLocation::Path { ty } else { quote! { Option<#ty> } };
+        let ty = if p.presence.is_optional() { quote! { Option<#ty> } } else { ty };
         let mut text = p.description.clone().unwrap_or_default();
         let place = match p.location {
             ParamLocation::Path => "path",
@@ -237,7 +205,7 @@ fn request_struct(op: &Operation, checked: &super::validate::Checked<'_>) -> Tok
     });
     let (body_field, body_parse) = body(op);
     let parses = op.params.iter().map(param_parse);
-    let checks = op.params.iter().filter_map(|p| super::validate::param_check(checked, p));
+    let checks = op.params.iter().filter_map(|p| checked.param_check(p));
     let body_check = op.body.as_ref().and_then(|b| b.contents.first()).and_then(|c| {
         let validated = c.kind == BodyKind::Json && c.ty.as_ref().is_some_and(|ty| checked.needs(ty));
         validated.then(|| {
@@ -251,7 +219,7 @@ fn request_struct(op: &Operation, checked: &super::validate::Checked<'_>) -> Tok
     });
     // A body that is itself a map or array of limited elements (Hostway's secret answers).
     let element_check = op.body.as_ref().and_then(|b| b.contents.first()).filter(|c| c.kind == BodyKind::Json && body_check.is_none()).and_then(|c| {
-        let checks = super::validate::body_element_check(checked, c.ty.as_ref()?)?;
+        let checks = checked.body_element_check(c.ty.as_ref()?)?;
         let required = op.body.as_ref().is_some_and(|b| b.required);
         Some(if required {
             quote! { { let (here, value) = (String::new(), &request.body); #checks } }
@@ -295,7 +263,6 @@ fn request_struct(op: &Operation, checked: &super::validate::Checked<'_>) -> Tok
 fn param_parse(p: &Param) -> TokenStream {
     let name = ident(&p.field);
     let wire = &p.name;
-    let required = p.required || p.location == ParamLocation::Path;
     let value = match (p.location, &p.ty, p.style) {
         (ParamLocation::Path, _, _) => quote! { parts.path.required(#wire)? },
         (ParamLocation::Header, _, _) => quote! { parts.header(#wire)? },
@@ -310,9 +277,9 @@ fn param_parse(p: &Param) -> TokenStream {
         (ParamLocation::Query, _, ParamStyle::DeepObject) => quote! { parts.query.deep_object_value(#wire)? },
         (ParamLocation::Query, _, _) => quote! { parts.query.optional(#wire)? },
     };
-    let value = match (p.location, required) {
-        (ParamLocation::Path, _) | (_, false) => value,
-        (_, true) => quote! { #value.ok_or_else(|| mailapi_support::server::missing_param(#wire))? },
+    let value = match (p.location, p.presence.is_optional()) {
+        (ParamLocation::Path, _) | (_, true) => value,
+        (_, false) => quote! { #value.ok_or_else(|| mailapi_support::server::missing_param(#wire))? },
     };
     quote! { #name: #value, }
 }
@@ -336,28 +303,6 @@ fn body(op: &Operation) -> (Option<TokenStream>, Option<TokenStream>) {
     }
 }
 
-/// One variant per documented (status, media type).
-pub struct Variant<'a> {
-    pub name: proc_macro2::Ident,
-    pub response: &'a Response,
-    pub content: Option<&'a Content>,
-}
-
-pub fn variants(op: &Operation) -> Vec<Variant<'_>> {
-    let mut out = Vec::new();
-    for r in &op.responses {
-        if r.contents.is_empty() {
-            out.push(Variant { name: ident(&status_variant(r.status, None)), response: r, content: None });
-        }
-        let many = r.contents.len() > 1;
-        for c in &r.contents {
-            let media = many.then_some(c.media_type.as_str());
-            out.push(Variant { name: ident(&status_variant(r.status, media)), response: r, content: Some(c) });
-        }
-    }
-    out
-}
-
 /// The payload type of a variant; `None` for an empty body.
 pub fn payload(content: Option<&Content>) -> Option<TokenStream> {
     let c = content?;
@@ -373,52 +318,27 @@ pub fn payload(content: Option<&Content>) -> Option<TokenStream> {
     })
 }
 
+/// Range and `default` variants carry the status they answer with.
 fn has_status(status: Status) -> bool {
     matches!(status, Status::Range(_) | Status::Default)
 }
 
 fn response_enum(api: &Api, op: &Operation) -> TokenStream {
-    let (_, _, response) = names(op);
-    let doc = own_doc(&format!("The responses [`Api::{}`] may answer with, as the spec documents them.", op.fn_name));
-    let variants = variants(op);
+    let response = ident(&op.plan.response);
+    let doc = own_doc(&format!("The responses [`Api::{}`] may answer with, as the spec documents them.", op.plan.method));
+    let variants = &op.plan.variants;
     let defs = variants.iter().map(|v| {
-        let name = &v.name;
-        let docs = doc_attrs(&format!("{}: {}", status_label(v.response.status), v.response.description));
-        let status = has_status(v.response.status).then(|| quote! { axum::http::StatusCode });
-        let fields: Vec<TokenStream> = status.into_iter().chain(payload(v.content)).collect();
+        let name = ident(&v.name);
+        let docs = doc_attrs(&format!("{}: {}", v.status.label(), op.response_of(v).description));
+        let status = has_status(v.status).then(|| quote! { StatusCode });
+        let fields: Vec<TokenStream> = status.into_iter().chain(payload(op.content_of(v))).collect();
         if fields.is_empty() {
             quote! { #docs #name, }
         } else {
             quote! { #docs #name(#(#fields),*), }
         }
     });
-    let arms = variants.iter().map(|v| {
-        let name = &v.name;
-        let code = match v.response.status {
-            Status::Code(c) => {
-                let c = proc_macro2::Literal::u16_unsuffixed(c);
-                quote! { status(#c) }
-            }
-            _ => quote! { code },
-        };
-        let bound_code = has_status(v.response.status).then(|| quote! { code });
-        let body = v.content.map(|_| quote! { body });
-        let bind: Vec<TokenStream> = bound_code.into_iter().chain(body).collect();
-        let pat = if bind.is_empty() { quote! { #response::#name } } else { quote! { #response::#name(#(#bind),*) } };
-        let value = match v.content {
-            None => quote! { #code.into_response() },
-            Some(c) => {
-                let media = &c.media_type;
-                match c.kind {
-                    BodyKind::Json => quote! { mailapi_support::server::json_response(#code, #media, &body) },
-                    BodyKind::Text => quote! { mailapi_support::server::text_response(#code, #media, body) },
-                    BodyKind::Binary => quote! { mailapi_support::server::body_response(#code, #media, body) },
-                    BodyKind::EventStream => quote! { mailapi_support::server::sse_json_response(body) },
-                }
-            }
-        };
-        quote! { #pat => #value, }
-    });
+    let arms = variants.iter().map(|v| response_arm(op, &response, v));
     let in_body = api.error_in_success.as_ref().map(|ty| {
         let ty = types_path(ty);
         (
@@ -426,12 +346,16 @@ fn response_enum(api: &Api, op: &Operation) -> TokenStream {
                 /// An error reported inside a 200 response, as this service does.
                 InBody(#ty),
             },
-            quote! { #response::InBody(body) => mailapi_support::server::json_response(status(200), "application/json", &body), },
+            quote! { #response::InBody(body) => mailapi_support::server::json_response(StatusCode::OK, "application/json", &body), },
         )
     });
     let (in_body_def, in_body_arm) = in_body.unzip();
+    // An event stream is a boxed `Stream`, which has no `Debug`.
+    let streams = variants.iter().any(|v| op.content_of(v).is_some_and(|c| c.kind == BodyKind::EventStream));
+    let debug = (!streams).then(|| quote! { #[derive(Debug)] });
     quote! {
         #doc
+        #debug
         pub enum #response {
             #(#defs)*
             #in_body_def
@@ -448,10 +372,28 @@ fn response_enum(api: &Api, op: &Operation) -> TokenStream {
     }
 }
 
-fn status_label(status: Status) -> String {
-    match status {
-        Status::Code(c) => c.to_string(),
-        Status::Range(r) => format!("{r}XX"),
-        Status::Default => "Any other status".into(),
-    }
+fn response_arm(op: &Operation, response: &proc_macro2::Ident, v: &Variant) -> TokenStream {
+    let name = ident(&v.name);
+    let code = match v.status {
+        Status::Code(c) => status_code(c),
+        _ => quote! { code },
+    };
+    let bound_code = has_status(v.status).then(|| quote! { code });
+    let content = op.content_of(v);
+    let body = content.map(|_| quote! { body });
+    let bind: Vec<TokenStream> = bound_code.into_iter().chain(body).collect();
+    let pat = if bind.is_empty() { quote! { #response::#name } } else { quote! { #response::#name(#(#bind),*) } };
+    let value = match content {
+        None => quote! { #code.into_response() },
+        Some(c) => {
+            let media = &c.media_type;
+            match c.kind {
+                BodyKind::Json => quote! { mailapi_support::server::json_response(#code, #media, &body) },
+                BodyKind::Text => quote! { mailapi_support::server::text_response(#code, #media, body) },
+                BodyKind::Binary => quote! { mailapi_support::server::body_response(#code, #media, body) },
+                BodyKind::EventStream => quote! { mailapi_support::server::sse_json_response(body) },
+            }
+        }
+    };
+    quote! { #pat => #value, }
 }

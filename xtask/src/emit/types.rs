@@ -7,7 +7,7 @@ use quote::quote;
 
 use super::{doc_attrs, ident};
 use crate::model::{
-    Additional, Api, EnumValue, Field, Primitive, Struct, TypeDef, TypeKind, TypeRef, Union,
+    Additional, Api, EnumValue, Field, Presence, Primitive, Struct, TypeDef, TypeKind, TypeRef, Union,
 };
 
 /// How enums treat values the spec does not list.
@@ -83,6 +83,7 @@ fn primitive(p: Primitive) -> TokenStream {
         Primitive::DateTime => quote! { chrono::DateTime<chrono::FixedOffset> },
         Primitive::Date => quote! { chrono::NaiveDate },
         Primitive::Base64 => quote! { mailapi_support::Base64Bytes },
+        Primitive::Unit => quote! { () },
     }
 }
 
@@ -127,7 +128,7 @@ fn structure(name: &str, s: &Struct, types: &BTreeMap<&str, &TypeDef>, enums: En
         _ => None,
     };
     let deny = (s.additional == Additional::Deny).then(|| quote! { #[serde(deny_unknown_fields)] });
-    let all_optional = s.fields.iter().all(|f| is_optional(f, enums) || f.nullable);
+    let all_optional = s.fields.iter().all(|f| presence(f, enums) != Presence::Required);
     let default = all_optional.then(|| quote! { Default, });
     quote! {
         #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
@@ -139,13 +140,12 @@ fn structure(name: &str, s: &Struct, types: &BTreeMap<&str, &TypeDef>, enums: En
     }
 }
 
-/// readOnly and writeOnly fields travel in one direction only. A client never receives a
-/// writeOnly field, nor a server a readOnly one, so neither requires it; a server does require a
-/// required writeOnly field (OpenAPI 3.0: required in requests) and never sends it.
-fn is_optional(f: &Field, enums: Enums) -> bool {
+/// readOnly and writeOnly fields travel in one direction only: a client requires neither, a
+/// server requires a required writeOnly member (see [`Field::server_presence`]).
+fn presence(f: &Field, enums: Enums) -> Presence {
     match enums {
-        Enums::Lenient => !f.required || f.read_only || f.write_only,
-        Enums::Strict => !f.required || f.read_only,
+        Enums::Lenient => f.presence,
+        Enums::Strict => f.server_presence,
     }
 }
 
@@ -170,23 +170,23 @@ fn field(owner: &str, f: &Field, types: &BTreeMap<&str, &TypeDef>, enums: Enums)
         true => quote! { skip_serializing },
         false => quote! { skip_serializing_if = #check },
     };
-    let ty = match (is_optional(f, enums), f.nullable) {
-        (true, true) => {
+    let ty = match presence(f, enums) {
+        Presence::OptionalNullable => {
             let skip = skip_if("mailapi_support::Nullable::is_absent");
             serde_args.push(quote! { default, #skip });
             quote! { mailapi_support::Nullable<#base> }
         }
         // A server reads `null` for a member that is not nullable as the type error it is.
-        (true, false) if server => {
+        Presence::Optional if server => {
             let skip = skip_if("Option::is_none");
             serde_args.push(quote! { default, #skip, deserialize_with = "mailapi_support::server::non_null" });
             quote! { Option<#base> }
         }
-        (true, false) => {
+        Presence::Optional => {
             serde_args.push(quote! { default, skip_serializing_if = "Option::is_none" });
             quote! { Option<#base> }
         }
-        (false, true) => {
+        Presence::Nullable => {
             if server && f.write_only {
                 serde_args.push(quote! { skip_serializing });
             }
@@ -194,7 +194,7 @@ fn field(owner: &str, f: &Field, types: &BTreeMap<&str, &TypeDef>, enums: Enums)
             serde_args.push(quote! { deserialize_with = "Option::deserialize" });
             quote! { Option<#base> }
         }
-        (false, false) => {
+        Presence::Required => {
             if server && f.write_only {
                 serde_args.push(quote! { skip_serializing });
             }

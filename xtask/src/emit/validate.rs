@@ -7,7 +7,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::ident;
-use crate::model::{Additional, Api, Constraints, Field, Param, TypeDef, TypeKind, TypeRef, Union};
+use crate::model::{Additional, Api, Constraints, Field, Param, Presence, TypeDef, TypeKind, TypeRef, Union};
 
 /// The `validate` module of a server crate: a `Validate` impl for every type that has (or
 /// contains) a constraint.
@@ -43,6 +43,39 @@ impl<'a> Checked<'a> {
     /// Whether a value of type `ty` has anything to validate.
     pub fn needs(&self, ty: &TypeRef) -> bool {
         refers_to(ty, &self.needed, &self.types)
+    }
+
+    /// The checks of the elements of a body that is itself an array or map (with `value` bound
+    /// to it and `here` to its pointer), when its element type has limits.
+    pub fn body_element_check(&self, ty: &TypeRef) -> Option<TokenStream> {
+        element_checks(ty, &self.types)
+    }
+
+    /// The checks of a parameter's constraints (its own and its alias's, merged by the model),
+    /// and of each item of an array parameter, reported with the parameter's name; bound to
+    /// `request.<field>`.
+    pub fn param_check(&self, p: &Param) -> Option<TokenStream> {
+        let mut own = checks(&p.constraints, shape(&p.ty, &self.types), quote! { value });
+        if let TypeRef::Array(item) = &p.ty {
+            let item_checks = element_constraints(item, &self.types).map(|c| checks(c, shape(item, &self.types), quote! { value })).unwrap_or_default();
+            if !item_checks.is_empty() {
+                own.push(quote! { for value in value { #(#item_checks)* } });
+            }
+        }
+        if own.is_empty() {
+            return None;
+        }
+        let name = ident(&p.field);
+        let wire = &p.name;
+        let inner = quote! {
+            let here = mailapi_support::server::Violations::parameter(#wire);
+            #(#own)*
+        };
+        Some(if p.presence.is_optional() {
+            quote! { if let Some(value) = &request.#name { #inner } }
+        } else {
+            quote! { { let value = &request.#name; #inner } }
+        })
     }
 }
 
@@ -83,28 +116,25 @@ fn refers_to(ty: &TypeRef, needed: &BTreeSet<&str>, types: &BTreeMap<&str, &Type
     }
 }
 
-/// The constraints of a named alias (`Email: {type: string, maxLength: 254}`).
-fn alias_constraints<'a>(ty: &TypeRef, types: &BTreeMap<&str, &'a TypeDef>) -> Option<&'a Constraints> {
+/// Whether a field's limits (its own and its alias's, merged by the model) produce any check.
+fn own_checks(f: &Field, types: &BTreeMap<&str, &TypeDef>) -> bool {
+    !checks(&f.constraints, shape(&f.ty, types), quote! { value }).is_empty() || element_checks(&f.ty, types).is_some()
+}
+
+/// The limits of an element type: those of a named alias (`NamesItem = String` with a
+/// `pattern`, which the model makes of an inline item schema with limits).
+fn element_constraints<'a>(ty: &TypeRef, types: &BTreeMap<&str, &'a TypeDef>) -> Option<&'a Constraints> {
     match ty {
-        TypeRef::Named(n) => match types.get(n.as_str()).map(|t| &t.kind) {
-            Some(TypeKind::Alias { constraints, .. }) => Some(constraints),
+        TypeRef::Named(n) => match &types.get(n.as_str())?.kind {
+            TypeKind::Alias { constraints, .. } => Some(constraints),
             _ => None,
         },
         _ => None,
     }
 }
 
-/// Whether a field's own limits (with its alias's) produce any check.
-fn own_checks(f: &Field, types: &BTreeMap<&str, &TypeDef>) -> bool {
-    let mut constraints = f.constraints.clone();
-    if let Some(alias) = alias_constraints(&f.ty, types) {
-        merge(&mut constraints, alias);
-    }
-    !checks(&constraints, shape(&f.ty, types), quote! { value }).is_empty() || element_checks(&f.ty, types).is_some()
-}
-
-/// Checks of each item of an array or value of a map whose element type has limits (a named
-/// alias such as `NamesItem = String` with a `pattern`), each at its own pointer under `here`.
+/// Checks of each item of an array or value of a map whose element type has limits, each at its
+/// own pointer under `here`.
 fn element_checks(ty: &TypeRef, types: &BTreeMap<&str, &TypeDef>) -> Option<TokenStream> {
     let (element, map) = match ty {
         TypeRef::Array(element) => (element, false),
@@ -115,7 +145,7 @@ fn element_checks(ty: &TypeRef, types: &BTreeMap<&str, &TypeDef>) -> Option<Toke
         },
         _ => return None,
     };
-    let own = checks(alias_constraints(element, types)?, shape(element, types), quote! { value });
+    let own = checks(element_constraints(element, types)?, shape(element, types), quote! { value });
     if own.is_empty() {
         return None;
     }
@@ -186,12 +216,8 @@ fn union_checks(name: &proc_macro2::Ident, u: &Union, types: &BTreeMap<&str, &Ty
 fn field_checks(f: &Field, types: &BTreeMap<&str, &TypeDef>, needed: &BTreeSet<&str>) -> TokenStream {
     let name = ident(&f.name);
     let json = &f.json_name;
-    let mut constraints = f.constraints.clone();
-    if let Some(alias) = alias_constraints(&f.ty, types) {
-        merge(&mut constraints, alias);
-    }
     let value = if f.secret { quote! { value.expose() } } else { quote! { value } };
-    let mut own = checks(&constraints, shape(&f.ty, types), value);
+    let mut own = checks(&f.constraints, shape(&f.ty, types), value);
     own.extend(element_checks(&f.ty, types));
     let nested = refers_to(&f.ty, needed, types).then(|| quote! { value.validate(&here, violations); });
     if own.is_empty() && nested.is_none() {
@@ -203,10 +229,10 @@ fn field_checks(f: &Field, types: &BTreeMap<&str, &TypeDef>, needed: &BTreeSet<&
         #nested
     };
     // As the server's types hold it: a required writeOnly member is required in requests.
-    match (!f.required || f.read_only, f.nullable) {
-        (true, true) => quote! { if let Some(value) = self.#name.as_option() { #inner } },
-        (true, false) | (false, true) => quote! { if let Some(value) = &self.#name { #inner } },
-        (false, false) => quote! { { let value = &self.#name; #inner } },
+    match f.server_presence {
+        Presence::OptionalNullable => quote! { if let Some(value) = self.#name.as_option() { #inner } },
+        Presence::Optional | Presence::Nullable => quote! { if let Some(value) = &self.#name { #inner } },
+        Presence::Required => quote! { { let value = &self.#name; #inner } },
     }
 }
 
@@ -231,21 +257,6 @@ pub fn shape(ty: &TypeRef, types: &BTreeMap<&str, &TypeDef>) -> Shape {
         },
         _ => Shape::Other,
     }
-}
-
-fn merge(into: &mut Constraints, from: &Constraints) {
-    into.min_length = into.min_length.or(from.min_length);
-    into.max_length = into.max_length.or(from.max_length);
-    into.pattern = into.pattern.clone().or(from.pattern.clone());
-    into.minimum = into.minimum.clone().or(from.minimum.clone());
-    into.maximum = into.maximum.clone().or(from.maximum.clone());
-    into.exclusive_minimum |= from.exclusive_minimum;
-    into.exclusive_maximum |= from.exclusive_maximum;
-    into.multiple_of = into.multiple_of.clone().or(from.multiple_of.clone());
-    into.min_items = into.min_items.or(from.min_items);
-    into.max_items = into.max_items.or(from.max_items);
-    into.min_properties = into.min_properties.or(from.min_properties);
-    into.max_properties = into.max_properties.or(from.max_properties);
 }
 
 fn opt_u64(v: Option<u64>) -> TokenStream {
@@ -298,44 +309,4 @@ fn number_checks(c: &Constraints, value: &TokenStream, out: &mut Vec<TokenStream
     if let Some(m) = c.multiple_of.as_ref().and_then(serde_json::Number::as_f64) {
         out.push(quote! { violations.multiple_of(&here, #value, #m); });
     }
-}
-
-/// The checks of the elements of a body that is itself an array or map (with `value` bound to
-/// it and `here` to its pointer), when its element type has limits.
-pub fn body_element_check(checked: &Checked<'_>, ty: &TypeRef) -> Option<TokenStream> {
-    element_checks(ty, &checked.types)
-}
-
-/// The checks of a parameter's constraints, reported with the parameter's name.
-pub fn param_check(checked: &Checked<'_>, p: &Param) -> Option<TokenStream> {
-    let types = &checked.types;
-    let mut constraints = p.constraints.clone();
-    if let Some(alias) = alias_constraints(&p.ty, types) {
-        merge(&mut constraints, alias);
-    }
-    let mut own = checks(&constraints, shape(&p.ty, types), quote! { value });
-    // Every item of an array parameter is reported as the parameter itself.
-    if let TypeRef::Array(item) = &p.ty {
-        if let Some(limits) = alias_constraints(item, types) {
-            let item_checks = checks(limits, shape(item, types), quote! { value });
-            if !item_checks.is_empty() {
-                own.push(quote! { for value in value { #(#item_checks)* } });
-            }
-        }
-    }
-    if own.is_empty() {
-        return None;
-    }
-    let name = ident(&p.field);
-    let wire = &p.name;
-    let required = p.required || p.location == crate::model::ParamLocation::Path;
-    let inner = quote! {
-        let here = mailapi_support::server::Violations::parameter(#wire);
-        #(#own)*
-    };
-    Some(if required {
-        quote! { { let value = &request.#name; #inner } }
-    } else {
-        quote! { if let Some(value) = &request.#name { #inner } }
-    })
 }

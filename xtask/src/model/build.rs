@@ -8,7 +8,10 @@ use openapiv3::{
 use indexmap::IndexMap;
 use serde_json::Value;
 
+use heck::ToShoutySnakeCase;
+
 use super::names::{Namer, field_ident, type_ident};
+use super::plan::{self, Plan, Presence, Scope};
 use super::schema::Schemas;
 use super::{
     Api, BodyKind, Content, Example, Method, NextPage, Operation, Pagination, Param, ParamLocation,
@@ -23,22 +26,14 @@ pub fn build(spec: &Spec, name: &str, source: &str) -> Result<Api, Diagnostics> 
     b.schemas.define_components();
     b.check_unsupported_components();
     let security_schemes = b.security_schemes();
-    let operations = b.operations(&security_schemes);
+    let (operations, pointers) = b.operations(&security_schemes);
     let error_in_success = b.error_in_success();
     let mut operations = operations;
     minimal_examples(&mut operations, &b.schemas.types);
     let (error_shapes, mut shape_errors) = super::errors::error_shapes(spec, &b.schemas.types, &operations);
-    let mut errors = b.errors;
-    errors.append(&mut shape_errors);
-    errors.append(&mut b.schemas.errors);
-    if !errors.is_empty() {
-        errors.sort_by(|a, b| (a.line, a.col, &a.pointer).cmp(&(b.line, b.col, &b.pointer)));
-        errors.dedup();
-        return Err(Diagnostics(errors));
-    }
     let oa = &spec.openapi;
     let server_url = oa.servers.first().map(|s| s.url.clone());
-    Ok(Api {
+    let mut api = Api {
         name: name.to_string(),
         source: source.to_string(),
         title: oa.info.title.clone(),
@@ -49,10 +44,20 @@ pub fn build(spec: &Spec, name: &str, source: &str) -> Result<Api, Diagnostics> 
         security_schemes,
         default_security: oa.security.as_ref().map(|s| alternatives(s)).unwrap_or_default(),
         operations,
-        types: b.schemas.types.into_values().collect(),
+        types: std::mem::take(&mut b.schemas.types).into_values().collect(),
         error_in_success,
         error_shapes,
-    })
+    };
+    let mut errors = b.errors;
+    errors.append(&mut shape_errors);
+    errors.append(&mut b.schemas.errors);
+    errors.append(&mut plan::plan(&mut api, spec, &pointers));
+    if !errors.is_empty() {
+        errors.sort_by(|a, b| (a.line, a.col, &a.pointer).cmp(&(b.line, b.col, &b.pointer)));
+        errors.dedup();
+        return Err(Diagnostics(errors));
+    }
+    Ok(api)
 }
 
 /// A success body documented without an example gets one, `minimal`: the smallest value its
@@ -71,6 +76,7 @@ fn minimal_examples(operations: &mut [Operation], types: &std::collections::BTre
             summary: Some("The smallest value the schema accepts (the spec documents no example)".into()),
             description: None,
             value,
+            skip_round_trip: None,
         }));
     }
 }
@@ -133,6 +139,7 @@ impl<'a> Builder<'a> {
     fn security_schemes(&mut self) -> Vec<SecurityScheme> {
         let Some(components) = self.components() else { return Vec::new() };
         let mut out = Vec::new();
+        let mut consts = Scope::default();
         for (name, scheme) in sorted(components.security_schemes.iter()) {
             let at = push_pointer("/components/securitySchemes", name);
             let ReferenceOr::Item(scheme) = scheme else {
@@ -154,15 +161,22 @@ impl<'a> Builder<'a> {
                 }
                 Oa::OAuth2 { description, .. } | Oa::OpenIDConnect { description, .. } => (SchemeKind::Bearer, description),
             };
-            out.push(SecurityScheme { name: name.clone(), kind, description: description.clone() });
+            let const_name = consts.claim(&[field_ident(name).to_shouty_snake_case()], "_");
+            out.push(SecurityScheme { name: name.clone(), const_name, kind, description: description.clone() });
         }
         out
     }
 
-    fn operations(&mut self, schemes: &[SecurityScheme]) -> Vec<Operation> {
+    /// The operations in path order, and where each is in the spec.
+    fn operations(&mut self, schemes: &[SecurityScheme]) -> (Vec<Operation>, Vec<String>) {
         let mut out: Vec<Operation> = Vec::new();
+        let mut pointers = Vec::new();
         let mut ids: Vec<(String, String)> = Vec::new();
-        let mut fn_names = Namer::default();
+        // Derived names give way to every explicit operationId, and are made unique in path order.
+        let mut derived = Scope::default();
+        for id in self.explicit_ids() {
+            derived.claim(&[id], "_");
+        }
         for (path, item) in sorted(self.spec.openapi.paths.paths.iter()) {
             let path_ptr = push_pointer("/paths", path);
             let ReferenceOr::Item(item) = item else {
@@ -175,20 +189,31 @@ impl<'a> Builder<'a> {
             for (key, method) in METHODS {
                 let Some(op) = path_item_op(item, method) else { continue };
                 let at = push_pointer(&path_ptr, key);
-                let id = op.operation_id.clone().unwrap_or_else(|| derived_id(key, path));
-                if let Some((_, first)) = ids.iter().find(|(i, _)| *i == id) {
-                    let message = format!("duplicate operationId `{id}` (first used at {first})");
-                    self.error(&push_pointer(&at, "operationId"), message);
-                    continue;
-                }
-                ids.push((id.clone(), at.clone()));
-                let fn_name = fn_names.unique(field_ident(&id), "_");
-                let mut operation = self.operation(&at, path, &item.parameters, op, method, id, fn_name, schemes);
+                let id = match &op.operation_id {
+                    Some(id) => {
+                        if let Some((_, first)) = ids.iter().find(|(i, _)| i == id) {
+                            let message = format!("duplicate operationId `{id}` (first used at {first})");
+                            self.error(&push_pointer(&at, "operationId"), message);
+                            continue;
+                        }
+                        ids.push((id.clone(), at.clone()));
+                        id.clone()
+                    }
+                    None => derived.claim(&[derived_id(key, path)], "_"),
+                };
+                let mut operation = self.operation(&at, path, &item.parameters, op, method, id, schemes);
                 operation.pagination = self.pagination(&at, &operation);
                 out.push(operation);
+                pointers.push(at);
             }
         }
-        out
+        (out, pointers)
+    }
+
+    fn explicit_ids(&self) -> Vec<String> {
+        let items = self.spec.openapi.paths.paths.values().filter_map(|item| item.as_item());
+        let ops = items.flat_map(|item| METHODS.iter().filter_map(move |(_, m)| path_item_op(item, *m)));
+        ops.filter_map(|op| op.operation_id.clone()).collect()
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -200,7 +225,6 @@ impl<'a> Builder<'a> {
         op: &OaOperation,
         method: Method,
         operation_id: String,
-        fn_name: String,
         schemes: &[SecurityScheme],
     ) -> Operation {
         if !op.callbacks.is_empty() {
@@ -223,8 +247,8 @@ impl<'a> Builder<'a> {
             }
         }
         Operation {
+            explicit_id: op.operation_id.is_some(),
             operation_id,
-            fn_name,
             method,
             path: path.to_string(),
             summary: op.summary.clone(),
@@ -236,6 +260,7 @@ impl<'a> Builder<'a> {
             responses,
             security,
             pagination: None,
+            plan: Plan::default(),
         }
     }
 
@@ -252,7 +277,8 @@ impl<'a> Builder<'a> {
                 resolved.push((ptr, param));
             }
         }
-        let mut namer = Namer::with_reserved(&["body"]);
+        // `body` and `params` are the client's other arguments, `context` the server request's field.
+        let mut namer = Namer::with_reserved(&["body", "context", "params"]);
         let mut out = Vec::new();
         for (ptr, param) in resolved {
             if let Some(p) = self.parameter(&ptr, &param, hint, &mut namer) {
@@ -346,7 +372,7 @@ impl<'a> Builder<'a> {
             name: data.name.clone(),
             field: namer.unique(field_ident(&data.name), "_"),
             location,
-            required: data.required,
+            presence: if data.required || location == ParamLocation::Path { Presence::Required } else { Presence::Optional },
             style,
             explode,
             ty,
@@ -360,7 +386,7 @@ impl<'a> Builder<'a> {
     fn examples(&mut self, at: &str, example: Option<&Value>, examples: &Examples) -> Vec<Example> {
         let mut out = Vec::new();
         if let Some(value) = example {
-            out.push(Example { name: "example".into(), summary: None, description: None, value: value.clone() });
+            out.push(Example { name: "example".into(), summary: None, description: None, value: value.clone(), skip_round_trip: None });
         }
         for (name, ex) in examples {
             let here = push_pointer(&push_pointer(at, "examples"), name);
@@ -382,7 +408,15 @@ impl<'a> Builder<'a> {
                 continue;
             }
             let value = ex.value.unwrap_or(Value::Null);
-            out.push(Example { name: name.clone(), summary: ex.summary, description: ex.description, value });
+            let skip_round_trip = match ex.extensions.get("x-skip-round-trip") {
+                None => None,
+                Some(Value::String(why)) => Some(why.clone()),
+                Some(_) => {
+                    self.error(&push_pointer(&here, "x-skip-round-trip"), "`x-skip-round-trip` must be a string: why the example does not round-trip");
+                    None
+                }
+            };
+            out.push(Example { name: name.clone(), summary: ex.summary, description: ex.description, value, skip_round_trip });
         }
         out
     }
@@ -570,7 +604,7 @@ impl<'a> Builder<'a> {
         };
         let next = match (text("page"), text("next")) {
             (Some(page), None) => {
-                let Some(param) = op.params.iter().find(|p| p.name == page && p.location == ParamLocation::Query && !p.required) else {
+                let Some(param) = op.params.iter().find(|p| p.name == page && p.location == ParamLocation::Query && p.presence.is_optional()) else {
                     self.error(&push_pointer(&here, "page"), format!("`{page}` is not an optional query parameter of this operation"));
                     return None;
                 };
@@ -603,8 +637,8 @@ impl<'a> Builder<'a> {
                 self.error(at, format!("`{pointer}`: no field `{token}` in the response body"));
                 return None;
             };
-            let optional = !field.required || field.read_only || field.write_only || field.nullable;
-            steps.push(Step { field: field.name.clone(), optional, nullable: field.nullable && (!field.required || field.read_only || field.write_only) });
+            let nullable = field.presence == Presence::OptionalNullable;
+            steps.push(Step { field: field.name.clone(), optional: field.presence != Presence::Required, nullable });
             current = field.ty.clone();
         }
         Some((steps, current))

@@ -69,7 +69,7 @@ impl Member {
     }
 }
 
-/// The shapes of every operation's framework-error responses, by operation `fn_name`, and the
+/// The shapes of every operation's framework-error responses, by `operation_id`, and the
 /// diagnostics of every `x-problem` in the spec.
 pub fn error_shapes(
     spec: &Spec,
@@ -91,7 +91,7 @@ pub fn error_shapes(
     }
     let shapes = operations
         .iter()
-        .map(|op| (op.fn_name.clone(), op.responses.iter().filter_map(|r| shape(types, &mapped, r)).collect()))
+        .map(|op| (op.operation_id.clone(), op.responses.iter().filter_map(|r| shape(types, &mapped, r)).collect()))
         .collect();
     (shapes, errors)
 }

@@ -82,5 +82,6 @@ fn primitive(p: Primitive, limits: &Constraints) -> Option<Value> {
         Primitive::F32 | Primitive::F64 => json!(number()),
         Primitive::DateTime => json!("1970-01-01T00:00:00Z"),
         Primitive::Date => json!("1970-01-01"),
+        Primitive::Unit => Value::Null,
     })
 }

@@ -7,12 +7,14 @@ mod build;
 mod errors;
 mod minimal;
 mod names;
+mod plan;
 mod schema;
 
 pub use build::build;
 pub use errors::{ErrorShape, Member};
 pub use minimal::minimal_value;
 pub use names::{doc_text, field_ident, type_ident, variant_ident};
+pub use plan::{ClientMethod, Delivery, Paging, Plan, Presence, Variant, status_const};
 
 /// One API: what a client crate and a server crate are generated from.
 #[derive(Debug, Clone)]
@@ -36,7 +38,7 @@ pub struct Api {
     pub types: Vec<TypeDef>,
     /// Set when the vendor reports errors inside 2xx bodies (`x-error-in-200`).
     pub error_in_success: Option<TypeRef>,
-    /// By operation `fn_name`: the documented responses the server's own errors are rendered into.
+    /// By `operation_id`: the documented responses the server's own errors are rendered into.
     pub error_shapes: std::collections::BTreeMap<String, Vec<ErrorShape>>,
 }
 
@@ -44,6 +46,8 @@ pub struct Api {
 pub struct SecurityScheme {
     /// The name under `components.securitySchemes`.
     pub name: String,
+    /// The SCREAMING_SNAKE_CASE constant the generated crates declare for it.
+    pub const_name: String,
     pub kind: SchemeKind,
     pub description: Option<String>,
 }
@@ -64,8 +68,8 @@ pub type SecurityAlternative = Vec<String>;
 pub struct Operation {
     /// As written in the spec (or derived from method and path when absent).
     pub operation_id: String,
-    /// snake_case Rust name.
-    pub fn_name: String,
+    /// The spec gives the operationId (rather than it being derived from method and path).
+    pub explicit_id: bool,
     pub method: Method,
     /// The path template, e.g. `/principal/{principal_id}`.
     pub path: String,
@@ -79,6 +83,8 @@ pub struct Operation {
     pub security: Vec<SecurityAlternative>,
     /// How to walk all pages of a list operation (`x-pagination`).
     pub pagination: Option<Pagination>,
+    /// Every Rust name and response variant the operation produces.
+    pub plan: Plan,
 }
 
 /// `x-pagination`: where the items are and how to reach the next page.
@@ -158,7 +164,8 @@ pub struct Param {
     /// snake_case Rust name, unique within the operation.
     pub field: String,
     pub location: ParamLocation,
-    pub required: bool,
+    /// Required (path parameters always are) or optional.
+    pub presence: Presence,
     pub style: ParamStyle,
     pub explode: bool,
     pub ty: TypeRef,
@@ -204,6 +211,9 @@ pub struct Example {
     pub summary: Option<String>,
     pub description: Option<String>,
     pub value: serde_json::Value,
+    /// `x-skip-round-trip`: why the example does not round-trip through its type (a documented
+    /// invalid request, say); its generated test is ignored with this reason.
+    pub skip_round_trip: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -215,6 +225,41 @@ pub enum Status {
 }
 
 impl Status {
+    /// As the spec writes it: `404`, `4XX`, `default`.
+    pub fn key(self) -> String {
+        match self {
+            Status::Code(c) => c.to_string(),
+            Status::Range(r) => format!("{r}XX"),
+            Status::Default => "default".to_string(),
+        }
+    }
+
+    /// For documentation: `404`, `4XX`, `Any other status`.
+    pub fn label(self) -> String {
+        match self {
+            Status::Default => "Any other status".to_string(),
+            other => other.key(),
+        }
+    }
+
+    /// The status a server sends for this key when it must pick one (`4XX` -> 400, `default` -> 500).
+    pub fn representative(self) -> u16 {
+        match self {
+            Status::Code(c) => c,
+            Status::Range(r) => u16::from(r) * 100,
+            Status::Default => 500,
+        }
+    }
+
+    /// Whether `status` is one this key documents.
+    pub fn matches(self, status: u16) -> bool {
+        match self {
+            Status::Code(c) => c == status,
+            Status::Range(r) => u16::from(r) == status / 100,
+            Status::Default => true,
+        }
+    }
+
     pub fn is_success(self) -> bool {
         match self {
             Status::Code(c) => (200..300).contains(&c),
@@ -268,6 +313,8 @@ pub enum Primitive {
     Base64,
     /// `format: binary` as a whole body.
     Bytes,
+    /// A value that can only be `null` (`enum: [null]`, as dropshot writes `()`).
+    Unit,
 }
 
 /// Validation limits carried over from the schema.
@@ -286,6 +333,25 @@ pub struct Constraints {
     pub unique_items: bool,
     pub min_properties: Option<u64>,
     pub max_properties: Option<u64>,
+}
+
+impl Constraints {
+    /// Takes each limit of `from` that `self` does not set.
+    pub fn merge_missing(&mut self, from: &Constraints) {
+        self.min_length = self.min_length.or(from.min_length);
+        self.max_length = self.max_length.or(from.max_length);
+        self.pattern = self.pattern.take().or_else(|| from.pattern.clone());
+        self.minimum = self.minimum.take().or_else(|| from.minimum.clone());
+        self.maximum = self.maximum.take().or_else(|| from.maximum.clone());
+        self.exclusive_minimum |= from.exclusive_minimum;
+        self.exclusive_maximum |= from.exclusive_maximum;
+        self.multiple_of = self.multiple_of.take().or_else(|| from.multiple_of.clone());
+        self.min_items = self.min_items.or(from.min_items);
+        self.max_items = self.max_items.or(from.max_items);
+        self.unique_items |= from.unique_items;
+        self.min_properties = self.min_properties.or(from.min_properties);
+        self.max_properties = self.max_properties.or(from.max_properties);
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -336,6 +402,11 @@ pub struct Field {
     pub ty: TypeRef,
     pub required: bool,
     pub nullable: bool,
+    /// Optional when not required, or read-only or write-only (each travels one way only).
+    pub presence: Presence,
+    /// As a server reads requests: a required writeOnly member is required (OpenAPI 3.0:
+    /// required in requests, absent from responses); optional when not required or read-only.
+    pub server_presence: Presence,
     pub read_only: bool,
     pub write_only: bool,
     /// writeOnly or `format: password`: a value that must never be printed.
@@ -370,4 +441,33 @@ pub struct UnionVariant {
     pub tags: Vec<String>,
     /// `format: password` or writeOnly: a value that must never be printed.
     pub secret: bool,
+}
+
+impl Api {
+    /// Raw (binary or text) request or response bodies are `bytes::Bytes`.
+    pub fn uses_bytes(&self) -> bool {
+        self.operations.iter().any(|op| {
+            let body = op.body.iter().flat_map(|b| &b.contents);
+            let responses = op.responses.iter().flat_map(|r| &r.contents);
+            body.chain(responses).any(|c| matches!(c.kind, BodyKind::Binary | BodyKind::Text))
+        })
+    }
+
+    /// Dates or date-times appear somewhere, as `chrono` types.
+    pub fn uses_chrono(&self) -> bool {
+        fn walk(ty: &TypeRef) -> bool {
+            match ty {
+                TypeRef::Primitive(Primitive::DateTime | Primitive::Date) => true,
+                TypeRef::Array(inner) | TypeRef::Map(inner) => walk(inner),
+                _ => false,
+            }
+        }
+        let in_types = self.types.iter().any(|t| match &t.kind {
+            TypeKind::Struct(s) => s.fields.iter().any(|f| walk(&f.ty)) || matches!(&s.additional, Additional::Map(t) if walk(t)),
+            TypeKind::Alias { ty, .. } => walk(ty),
+            TypeKind::Union(u) => u.variants.iter().any(|v| walk(&v.ty)),
+            _ => false,
+        });
+        in_types || self.operations.iter().flat_map(|op| &op.params).any(|p| walk(&p.ty))
+    }
 }

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 
 use super::names::{Namer, field_ident, type_ident, variant_ident};
+use super::plan::Presence;
 use super::{
     Additional, Constraints, EnumValue, Field, Primitive, Struct, TypeDef, TypeKind, TypeRef,
     Union, UnionVariant,
@@ -99,6 +100,9 @@ impl<'a> Schemas<'a> {
             let at = format!("{pointer}/allOf/0");
             return self.type_of(&at, inner, hint);
         }
+        if only_null(obj) {
+            return TypeRef::Primitive(Primitive::Unit);
+        }
         if needs_definition(obj) {
             let name = self.namer.unique(type_ident(hint), "");
             self.define(name.clone(), pointer, schema, hint);
@@ -139,6 +143,8 @@ impl<'a> Schemas<'a> {
         if let Some(target) = self.ref_target(obj) {
             let target = target.clone();
             let inner = self.usage(&self.spec.raw(&target).cloned().unwrap_or_default());
+            // An alias's limits apply wherever it is used, under any the use adds itself.
+            usage.constraints.merge_missing(&inner.constraints);
             usage.nullable |= inner.nullable;
             usage.read_only |= inner.read_only;
             usage.write_only |= inner.write_only;
@@ -270,7 +276,7 @@ impl<'a> Schemas<'a> {
     /// Defines the named type `name` for the schema at `pointer`.
     fn define(&mut self, name: String, pointer: &str, schema: &Value, hint: &str) {
         let Some(obj) = self.check(pointer, schema) else { return };
-        let kind = if obj.contains_key("$ref") || !needs_definition(obj) {
+        let kind = if obj.contains_key("$ref") || !needs_definition(obj) || only_null(obj) {
             let ty = self.type_of(pointer, schema, &format!("{hint}Inner"));
             TypeKind::Alias { ty, constraints: constraints(obj) }
         } else if obj.contains_key("enum") {
@@ -436,12 +442,16 @@ impl<'a> Schemas<'a> {
                 let hint = format!("{name}{}", type_ident(&key));
                 let ty = self.type_of(&at, &schema, &hint);
                 let usage = self.usage(&schema);
+                let is_required = required.contains(&key);
+                let optional = !is_required || usage.read_only || usage.write_only;
                 Field {
                     name: namer.unique(field_ident(&key), "_"),
-                    required: required.contains(&key),
+                    required: is_required,
                     json_name: key,
                     ty,
                     nullable: usage.nullable,
+                    presence: Presence::new(optional, usage.nullable),
+                    server_presence: Presence::new(!is_required || usage.read_only, usage.nullable),
                     read_only: usage.read_only,
                     write_only: usage.write_only,
                     secret: usage.secret,
@@ -488,6 +498,11 @@ impl<'a> Schemas<'a> {
     }
 }
 
+/// `enum: [null]`: the only value is `null` (dropshot writes it for `()`).
+fn only_null(obj: &Map<String, Value>) -> bool {
+    matches!(obj.get("enum"), Some(Value::Array(values)) if !values.is_empty() && values.iter().all(Value::is_null))
+}
+
 /// Objects with fields, enums and unions need a named Rust type.
 fn needs_definition(obj: &Map<String, Value>) -> bool {
     let denies = matches!(obj.get("additionalProperties"), Some(Value::Bool(false)));
@@ -518,6 +533,7 @@ fn structural_name(ty: &TypeRef) -> String {
         TypeRef::Primitive(Primitive::DateTime) => "DateTime".into(),
         TypeRef::Primitive(Primitive::Date) => "Date".into(),
         TypeRef::Primitive(Primitive::Base64 | Primitive::Bytes) => "Bytes".into(),
+        TypeRef::Primitive(Primitive::Unit) => "Null".into(),
         TypeRef::Primitive(_) => "Integer".into(),
         TypeRef::Array(inner) => format!("{}List", structural_name(inner)),
         TypeRef::Map(inner) => format!("{}Map", structural_name(inner)),

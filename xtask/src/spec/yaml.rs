@@ -49,15 +49,25 @@ pub struct YamlError {
     pub message: String,
 }
 
+/// Aliases may add at most this many nodes to a document: enough for any spec written by hand
+/// or tool, while a "billion laughs" document is refused before it fills the memory.
+const MAX_ALIAS_NODES: u64 = 1_000_000;
+
+/// Deeper nesting than this is refused: no spec needs it, and later passes recurse.
+const MAX_DEPTH: usize = 128;
+
 pub fn parse(text: &str) -> Result<Document, YamlError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut builder = Builder::default();
     let mut parser = Parser::new_from_str(text);
-    if let Err(e) = parser.load(&mut builder, true) {
-        let pos = to_pos(e.marker());
-        return Err(YamlError { pos, pointer: builder.pointer(), message: e.info().to_string() });
-    }
+    let loaded = parser.load(&mut builder, true);
+    // The builder only saw events before any parse error, so its own error comes first.
     if let Some(err) = builder.error {
         return Err(err);
+    }
+    if let Err(e) = loaded {
+        let pos = to_pos(e.marker());
+        return Err(YamlError { pos, pointer: builder.pointer(), message: e.info().to_string() });
     }
     let value = match builder.documents.len() {
         1 => builder.documents.pop().unwrap_or(Value::Null),
@@ -86,7 +96,10 @@ enum Frame {
 struct Builder {
     stack: Vec<Frame>,
     documents: Vec<Value>,
-    anchors: HashMap<usize, Value>,
+    /// Anchored values and their node counts.
+    anchors: HashMap<usize, (Value, u64)>,
+    /// Nodes added so far by expanding aliases.
+    alias_nodes: u64,
     positions: HashMap<String, Pos>,
     error: Option<YamlError>,
 }
@@ -110,8 +123,13 @@ impl Builder {
 
     /// Adds a finished node to its parent, or finishes the document.
     fn add(&mut self, value: Value, anchor: usize) {
+        // After an error the document is discarded: keep nothing, so that no deep or huge
+        // value is ever built.
+        if self.error.is_some() {
+            return;
+        }
         if anchor > 0 {
-            self.anchors.insert(anchor, value.clone());
+            self.anchors.insert(anchor, (value.clone(), node_count(&value)));
         }
         match self.stack.last_mut() {
             Some(Frame::Map { map, key, .. }) => match key.take() {
@@ -143,6 +161,24 @@ impl Builder {
     }
 }
 
+impl Builder {
+    fn check_depth(&mut self, pos: Pos) {
+        if self.stack.len() >= MAX_DEPTH {
+            let message = format!("nesting deeper than {MAX_DEPTH} levels");
+            self.fail(pos, self.pointer(), message);
+        }
+    }
+}
+
+/// The number of nodes in `value`, itself included.
+fn node_count(value: &Value) -> u64 {
+    match value {
+        Value::Array(items) => 1 + items.iter().map(node_count).sum::<u64>(),
+        Value::Object(map) => 1 + map.values().map(node_count).sum::<u64>(),
+        _ => 1,
+    }
+}
+
 /// Keys must be scalars; a collection or alias used as a key is reported.
 fn unreachable_key(builder: &mut Builder, _value: Value) {
     let pointer = builder.pointer();
@@ -158,11 +194,13 @@ impl MarkedEventReceiver for Builder {
                 self.scalar(text, style, anchor, tag, pos);
             }
             Event::MappingStart(anchor, _) => {
+                self.check_depth(pos);
                 let pointer = self.pointer();
                 self.positions.entry(pointer.clone()).or_insert(pos);
                 self.stack.push(Frame::Map { map: Map::new(), key: None, pointer, anchor });
             }
             Event::SequenceStart(anchor, _) => {
+                self.check_depth(pos);
                 let pointer = self.pointer();
                 self.positions.entry(pointer.clone()).or_insert(pos);
                 self.stack.push(Frame::Seq { seq: Vec::new(), pointer, anchor });
@@ -173,10 +211,16 @@ impl MarkedEventReceiver for Builder {
                 None => {}
             },
             Event::Alias(id) => {
-                let value = self.anchors.get(&id).cloned().unwrap_or(Value::Null);
                 if let Some(Frame::Map { key: None, .. }) = self.stack.last() {
                     let pointer = self.pointer();
                     self.fail(pos, pointer, "an alias cannot be a mapping key".into());
+                    return;
+                }
+                let (value, nodes) = self.anchors.get(&id).map_or((Value::Null, 1), |(v, n)| (v.clone(), *n));
+                self.alias_nodes += nodes;
+                if self.alias_nodes > MAX_ALIAS_NODES {
+                    let message = format!("aliases expand to more than {MAX_ALIAS_NODES} nodes; refusing to expand them");
+                    self.fail(pos, self.pointer(), message);
                     return;
                 }
                 self.positions.entry(self.pointer()).or_insert(pos);
@@ -241,6 +285,36 @@ mod tests {
         assert_eq!(doc.pos("/a/b"), Pos { line: 2, col: 3 });
         assert_eq!(doc.pos("/a/c/1"), Pos { line: 3, col: 10 });
         assert_eq!(doc.pos("/a/zzz"), Pos { line: 1, col: 1 });
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped() {
+        let doc = parse("\u{feff}openapi: 3.0.3\n").unwrap();
+        assert_eq!(doc.value["openapi"], "3.0.3");
+    }
+
+    #[test]
+    fn alias_expansion_is_bounded() {
+        // Nine levels of ten aliases each: 10^9 nodes if expanded.
+        let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for level in 1..10 {
+            let refs = vec![format!("*a{}", level - 1); 10].join(", ");
+            text.push_str(&format!("a{level}: &a{level} [{refs}]\n"));
+        }
+        let err = parse(&text).unwrap_err();
+        assert!(err.message.contains("aliases expand to more than"), "{}", err.message);
+        assert_eq!(err.pos.line, 6, "{err:?}");
+        // Ordinary reuse is fine.
+        let doc = parse("a: &x {type: string}\nb: *x\n").unwrap();
+        assert_eq!(doc.value["b"]["type"], "string");
+    }
+
+    #[test]
+    fn nesting_is_bounded() {
+        // Block style: flow style is already limited by the scanner.
+        let deep: String = (0..1000).map(|depth| format!("{}k:\n", " ".repeat(depth))).collect();
+        let err = parse(&deep).unwrap_err();
+        assert_eq!(err.message, format!("nesting deeper than {MAX_DEPTH} levels"));
     }
 
     #[test]

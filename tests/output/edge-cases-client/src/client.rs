@@ -132,6 +132,48 @@ impl Client {
         Err(Error::unexpected(raw))
     }
 
+    /// One operation, two success representations chosen by Accept (JSON or XML).
+    ///
+    /// `GET /representations`, answered as `application/json`
+    pub async fn get_representation(
+        &self,
+    ) -> Result<ResponseValue<types::Thing>, Error<()>> {
+        let request = Request::new(
+                "getRepresentation",
+                Method::GET,
+                "/representations".to_string(),
+            )
+            .security(&[&[KEY]])
+            .accept("application/json")
+            .options(self.options.clone());
+        let raw = self.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => raw.json(),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+
+    /// One operation, two success representations chosen by Accept (JSON or XML).
+    ///
+    /// `GET /representations`, answered as `text/xml`
+    pub async fn get_representation_xml(
+        &self,
+    ) -> Result<ResponseValue<String>, Error<()>> {
+        let request = Request::new(
+                "getRepresentation",
+                Method::GET,
+                "/representations".to_string(),
+            )
+            .security(&[&[KEY]])
+            .accept("text/xml")
+            .options(self.options.clone());
+        let raw = self.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => raw.text(),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+
     /// `GET /things/{when}/{kind}`, answered as `application/json`
     #[deprecated]
     pub async fn get_thing(

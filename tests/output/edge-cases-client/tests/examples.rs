@@ -50,13 +50,30 @@ fn numbers_by_value(value: Value) -> Value {
 
 #[test]
 fn get_blob() {
-    round_trip::<types::Problem>("response 404 `missing`", r#"{"title":"missing"}"#);
+    let name = "response 404 `missing`";
+    let json = r#"{"title":"missing"}"#;
+    round_trip::<types::Problem>(name, json);
+}
+
+#[test]
+fn get_representation() {
+    let name = "response 200 `json`";
+    let json = r#"{"name":"a","score":1}"#;
+    round_trip::<types::Thing>(name, json);
 }
 
 #[test]
 fn get_thing() {
-    round_trip::<types::Thing>("response 200 `one`", r#"{"name":"a","score":2}"#);
-    round_trip::<types::Problem>("response 400 `bad`", r#"{"title":"bad"}"#);
-    round_trip::<types::Problem>("response 4XX `other`", r#"{"title":"other"}"#);
-    round_trip::<types::Problem>("response default `dflt`", r#"{"title":"default"}"#);
+    let name = "response 200 `one`";
+    let json = r#"{"name":"a","score":2}"#;
+    round_trip::<types::Thing>(name, json);
+    let name = "response 400 `bad`";
+    let json = r#"{"title":"bad"}"#;
+    round_trip::<types::Problem>(name, json);
+    let name = "response 4XX `other`";
+    let json = r#"{"title":"other"}"#;
+    round_trip::<types::Problem>(name, json);
+    let name = "response default `dflt`";
+    let json = r#"{"title":"default"}"#;
+    round_trip::<types::Problem>(name, json);
 }

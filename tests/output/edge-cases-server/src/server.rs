@@ -3,10 +3,11 @@
 use std::sync::Arc;
 use axum::Router;
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use mailapi_support::server::{
     Authenticator, Context, ErrorShape, Principal, RequestParts, authenticate_request,
-    problem_response, respond_documented, status,
+    problem_response, respond_documented,
 };
 use mailapi_support::Problem;
 use mailapi_support::{Scheme, SchemeKind};
@@ -46,6 +47,13 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: StreamEventsTextRequest,
     ) -> impl Future<Output = Result<StreamEventsTextResponse, Problem>> + Send;
+    /// One operation, two success representations chosen by Accept (JSON or XML).
+    ///
+    /// `GET /representations`
+    fn get_representation(
+        &self,
+        request: GetRepresentationRequest,
+    ) -> impl Future<Output = Result<GetRepresentationResponse, Problem>> + Send;
     ///
     /// `GET /things/{when}/{kind}`
     fn get_thing(
@@ -69,6 +77,7 @@ pub fn router<A: Api, Au: Authenticator + 'static>(api: A, authenticator: Au) ->
         .route("/v1/blob", axum::routing::get(get_blob::<A, Au>).put(put_blob::<A, Au>))
         .route("/v1/events", axum::routing::get(stream_events::<A, Au>))
         .route("/v1/events2", axum::routing::get(stream_events_text::<A, Au>))
+        .route("/v1/representations", axum::routing::get(get_representation::<A, Au>))
         .route(
             "/v1/things/{when}/{kind}",
             axum::routing::get(get_thing::<A, Au>).post(post_thing::<A, Au>),
@@ -181,6 +190,33 @@ async fn stream_events_text<A: Api, Au: Authenticator>(
     match StreamEventsTextRequest::parse(parts, principal) {
         Ok(request) => {
             respond_documented(shared.api.stream_events_text(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
+    }
+}
+
+async fn get_representation<A: Api, Au: Authenticator>(
+    State(shared): State<Arc<Shared<A, Au>>>,
+    parts: Result<RequestParts, Problem>,
+) -> Response {
+    const ERRORS: &[ErrorShape] = &[];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
+    let principal = match authenticate_request(
+            &shared.authenticator,
+            &mut parts,
+            &[&[KEY]],
+        )
+        .await
+    {
+        Ok(principal) => principal,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
+    match GetRepresentationRequest::parse(parts, principal) {
+        Ok(request) => {
+            respond_documented(shared.api.get_representation(request).await, ERRORS)
         }
         Err(problem) => problem_response(problem, ERRORS),
     }
@@ -346,6 +382,28 @@ impl StreamEventsTextRequest {
     }
 }
 
+/// The parsed and validated request of [`Api::get_representation`].
+#[derive(Debug)]
+pub struct GetRepresentationRequest {
+    /// Who called, and the request headers.
+    pub context: Context,
+}
+
+impl GetRepresentationRequest {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
+        let request = Self {
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
+        };
+        Ok(request)
+    }
+}
+
 /// The parsed and validated request of [`Api::get_thing`].
 #[derive(Debug)]
 pub struct GetThingRequest {
@@ -433,6 +491,7 @@ impl PostThingRequest {
 }
 
 /// The responses [`Api::get_blob`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum GetBlobResponse {
     /// 200: bytes
     Ok(axum::body::Body),
@@ -445,14 +504,14 @@ impl IntoResponse for GetBlobResponse {
         match self {
             GetBlobResponse::Ok(body) => {
                 mailapi_support::server::body_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/octet-stream",
                     body,
                 )
             }
             GetBlobResponse::NotFound(body) => {
                 mailapi_support::server::json_response(
-                    status(404),
+                    StatusCode::NOT_FOUND,
                     "application/json",
                     &body,
                 )
@@ -462,6 +521,7 @@ impl IntoResponse for GetBlobResponse {
 }
 
 /// The responses [`Api::put_blob`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum PutBlobResponse {
     /// 200: text
     Ok(String),
@@ -471,7 +531,11 @@ impl IntoResponse for PutBlobResponse {
     fn into_response(self) -> Response {
         match self {
             PutBlobResponse::Ok(body) => {
-                mailapi_support::server::text_response(status(200), "text/plain", body)
+                mailapi_support::server::text_response(
+                    StatusCode::OK,
+                    "text/plain",
+                    body,
+                )
             }
         }
     }
@@ -509,7 +573,34 @@ impl IntoResponse for StreamEventsTextResponse {
     }
 }
 
+/// The responses [`Api::get_representation`] may answer with, as the spec documents them.
+#[derive(Debug)]
+pub enum GetRepresentationResponse {
+    /// 200: the thing, as JSON or XML
+    OkJson(types::Thing),
+    /// 200: the thing, as JSON or XML
+    OkXml(String),
+}
+
+impl IntoResponse for GetRepresentationResponse {
+    fn into_response(self) -> Response {
+        match self {
+            GetRepresentationResponse::OkJson(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::OK,
+                    "application/json",
+                    &body,
+                )
+            }
+            GetRepresentationResponse::OkXml(body) => {
+                mailapi_support::server::text_response(StatusCode::OK, "text/xml", body)
+            }
+        }
+    }
+}
+
 /// The responses [`Api::get_thing`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum GetThingResponse {
     /// 200: ok
     Ok(types::Thing),
@@ -520,9 +611,9 @@ pub enum GetThingResponse {
     /// 400: bad
     BadRequestPlain(String),
     /// 4XX: other client error
-    ClientError(axum::http::StatusCode, types::Problem),
+    ClientError(StatusCode, types::Problem),
     /// Any other status: anything
-    Other(axum::http::StatusCode, types::Problem),
+    Other(StatusCode, types::Problem),
 }
 
 impl IntoResponse for GetThingResponse {
@@ -530,21 +621,25 @@ impl IntoResponse for GetThingResponse {
         match self {
             GetThingResponse::Ok(body) => {
                 mailapi_support::server::json_response(
-                    status(200),
+                    StatusCode::OK,
                     "application/json",
                     &body,
                 )
             }
-            GetThingResponse::Created => status(201).into_response(),
+            GetThingResponse::Created => StatusCode::CREATED.into_response(),
             GetThingResponse::BadRequestJson(body) => {
                 mailapi_support::server::json_response(
-                    status(400),
+                    StatusCode::BAD_REQUEST,
                     "application/json",
                     &body,
                 )
             }
             GetThingResponse::BadRequestPlain(body) => {
-                mailapi_support::server::text_response(status(400), "text/plain", body)
+                mailapi_support::server::text_response(
+                    StatusCode::BAD_REQUEST,
+                    "text/plain",
+                    body,
+                )
             }
             GetThingResponse::ClientError(code, body) => {
                 mailapi_support::server::json_response(code, "application/json", &body)
@@ -557,6 +652,7 @@ impl IntoResponse for GetThingResponse {
 }
 
 /// The responses [`Api::post_thing`] may answer with, as the spec documents them.
+#[derive(Debug)]
 pub enum PostThingResponse {
     /// 204: done
     NoContent,
@@ -565,7 +661,7 @@ pub enum PostThingResponse {
 impl IntoResponse for PostThingResponse {
     fn into_response(self) -> Response {
         match self {
-            PostThingResponse::NoContent => status(204).into_response(),
+            PostThingResponse::NoContent => StatusCode::NO_CONTENT.into_response(),
         }
     }
 }

@@ -141,6 +141,24 @@ async fn stream_events_text() {
     assert_eq!((status, events.as_slice()), (200, expected.as_slice()));
 }
 
+/// `GET /representations`, answered as `application/json`
+#[tokio::test]
+async fn get_representation() {
+    let api = start().await;
+    let result = api.get_representation().await;
+    let expected: types::Thing = json(r#"{"name":"a","score":1}"#);
+    assert_eq!(success(result), (200, expected));
+}
+
+/// `GET /representations`, answered as `text/xml`
+#[tokio::test]
+async fn get_representation_xml() {
+    let api = start().await;
+    let result = api.get_representation_xml().await;
+    let expected = "<thing>\n  <name>a</name>\n  <score>1</score>\n</thing>".to_owned();
+    assert_eq!(success(result), (200, expected));
+}
+
 /// `GET /things/{when}/{kind}`, answered as `application/json`
 #[tokio::test]
 #[allow(deprecated)]

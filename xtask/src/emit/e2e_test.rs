@@ -1,7 +1,5 @@
-//! Tests generated into the crates, so that they are regenerated with them and run by
-//! `cargo test`: the client's `tests/examples.rs` round-trips every documented JSON example
-//! through its type, and the server's `tests/e2e.rs` calls every operation through the generated
-//! client against the generated mock.
+//! `tests/e2e.rs` of a server crate: every operation called through the generated client
+//! against the generated mock, expecting what the plan both were rendered from says.
 
 use std::cell::Cell;
 use std::collections::BTreeSet;
@@ -10,152 +8,22 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::Value;
 
-use super::client::{self, MethodName};
-use super::mock::representative;
-use super::server::variants;
-use super::types::rust_type;
-use super::{ident, own_doc, status_variant};
+use super::test_values::{accepts, compact, essence, event_values, example_text, inner_doc, raw_str, sample, type_path};
+use super::{ident, own_doc};
 use crate::model::{
-    Api, BodyKind, Constraints, Content, Example, Operation, Param, Primitive, SchemeKind, Status, TypeKind,
-    TypeRef, type_ident,
+    Api, BodyKind, ClientMethod, Constraints, Content, Example, Operation, Param, Primitive, SchemeKind, TypeKind, TypeRef,
+    Variant,
 };
-use crate::write::{self, WriteError};
-
-/// Documented examples that cannot round-trip because of the spec (not the generator):
-/// (API name, operationId, where, example name, why). Each still appears in the generated file,
-/// as an ignored test that names the reason.
-const EXCLUDED_EXAMPLES: &[(&str, &str, &str, &str, &str)] = &[
-    (
-        "hostway",
-        "exchangeMailboxAction",
-        "request body",
-        "wrongAnswer",
-        "a documented failing request: `actionData.secretQuestionsAnswersList` is not a property of `ResetPasswordActionData`, so the typed value drops it",
-    ),
-    (
-        "hostway",
-        "updateDomainCleanmailplus",
-        "request body",
-        "badRequestBody",
-        "a documented failing request: `badBody` is not a property of `CleanMailPlusUpdate`, so the typed value drops it",
-    ),
-    (
-        "hostway",
-        "updateDomainInfostoreQuota",
-        "request body",
-        "missingRequiredParameter",
-        "a documented failing request: `foo` is not a property of `InfoStoreUpdate`, so the typed value drops it",
-    ),
-];
-
-/// `tests/examples.rs` of a client crate.
-///
-/// The tests are written as text, one line per example: a formatter would break each call over
-/// several lines (the JSON is longer than any line width). The whole file is parsed as a check.
-pub fn client_examples(api: &Api) -> Result<String, WriteError> {
-    let krate = format_ident!("{}_client", api.name.replace('-', "_"));
-    let uses_types = Cell::new(false);
-    let mut seen = BTreeSet::new();
-    let mut tests = String::new();
-    let mut excluded = Vec::new();
-    for op in &api.operations {
-        let mut lines = String::new();
-        for (place, content) in json_contents(op) {
-            // Without a schema the body is a `serde_json::Value`: nothing to check.
-            let Some(ty) = content.ty.as_ref().filter(|_| !content.examples.is_empty()) else { continue };
-            let rust = type_path(ty, &uses_types).to_string().replace(' ', "").replace(',', ", ");
-            for example in &content.examples {
-                let json = compact(&example.value);
-                if !seen.insert((rust.clone(), json.clone())) {
-                    continue;
-                }
-                let label = format!("{place} `{}`", example.name);
-                let check = format!("    round_trip::<{rust}>({}, {});\n", Literal::string(&label), raw_str(&json));
-                let exclusion = EXCLUDED_EXAMPLES
-                    .iter()
-                    .find(|(a, o, p, e, _)| *a == api.name && *o == op.operation_id && *p == place && *e == example.name);
-                match exclusion {
-                    Some((_, _, _, _, why)) => {
-                        let name = format!("{}_{}", op.fn_name, crate::model::field_ident(&example.name));
-                        excluded.push(format!("- {} {label}: {why}", op.operation_id));
-                        let why = Literal::string(why);
-                        tests.push_str(&format!("\n#[test]\n#[ignore = {why}]\nfn {name}() {{\n{check}}}\n"));
-                    }
-                    None => lines.push_str(&check),
-                }
-            }
-        }
-        if !lines.is_empty() {
-            tests.push_str(&format!("\n#[test]\nfn {}() {{\n{lines}}}\n", op.fn_name));
-        }
-    }
-    let mut doc = format!(
-        "Every documented JSON example of {} (request bodies and responses, success and error) \
-         deserializes into its generated type and serializes back to the same JSON.\n\n\
-         One test per operation, one line per example; an example shared by several operations is \
-         checked at the first. Numbers compare by value, as JSON Schema compares them: a `number` \
-         field is an `f64`, which writes the example's `2` back as `2.0`.",
-        api.title
-    );
-    if !excluded.is_empty() {
-        doc.push_str("\n\nExcluded (an ignored test each), because of the spec:\n\n");
-        doc.push_str(&excluded.join("\n"));
-    }
-    if tests.is_empty() {
-        doc.push_str("\n\nThe spec documents no JSON example with a schema, so there is nothing to check.");
-    }
-    let doc = inner_doc(&doc);
-    let helper = (!tests.is_empty()).then(|| {
-        quote! {
-            use serde::Serialize;
-            use serde::de::DeserializeOwned;
-            use serde_json::Value;
-
-            /// `json`, the example `name`, deserializes into `T` and serializes back to equal JSON.
-            #[track_caller]
-            fn round_trip<T: DeserializeOwned + Serialize>(name: &str, json: &str) {
-                let ty = std::any::type_name::<T>();
-                let example: Value = serde_json::from_str(json).unwrap_or_else(|err| panic!("{name}: not JSON: {err}"));
-                let typed: T = serde_json::from_value(example.clone())
-                    .unwrap_or_else(|err| panic!("{name}: does not deserialize into `{ty}`: {err}"));
-                let back = serde_json::to_value(&typed).unwrap_or_else(|err| panic!("{name}: does not serialize: {err}"));
-                assert_eq!(numbers_by_value(back), numbers_by_value(example), "{name}: the round trip through `{ty}` changed the JSON");
-            }
-
-            /// `value` with every whole floating-point number written as an integer (`2.0` as `2`).
-            fn numbers_by_value(value: Value) -> Value {
-                match value {
-                    Value::Number(n) => match n.as_f64() {
-                        Some(f) if n.is_f64() && f.fract() == 0.0 && f.abs() < 9.0e15 => Value::from(f as i64),
-                        _ => Value::Number(n),
-                    },
-                    Value::Array(items) => Value::Array(items.into_iter().map(numbers_by_value).collect()),
-                    Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (k, numbers_by_value(v))).collect()),
-                    other => other,
-                }
-            }
-        }
-    });
-    let types_import = uses_types.get().then(|| quote! { use #krate::types; });
-    let head = quote! {
-        #doc
-        #types_import
-        #helper
-    };
-    let file = write::rust_file(head, &api.source)? + &tests;
-    syn::parse_file(&file).map_err(|e| WriteError::Format(format!("tests/examples.rs: {e}")))?;
-    Ok(file)
-}
 
 /// `tests/e2e.rs` of a server crate.
-pub fn server_e2e(api: &Api) -> TokenStream {
+pub fn module(api: &Api) -> TokenStream {
     let client_crate = format_ident!("{}_client", api.name.replace('-', "_"));
     let server_crate = format_ident!("{}_server", api.name.replace('-', "_"));
     let e2e = E2e { api, uses_types: Cell::new(false), helpers: Default::default() };
     let mut tests = Vec::new();
     for op in &api.operations {
-        for (i, method) in client::method_names(op).into_iter().enumerate() {
-            tests.push(e2e.test(op, &method, i == 0));
+        for (i, method) in op.plan.client_methods.iter().enumerate() {
+            tests.push(e2e.test(op, method, i == 0));
         }
     }
     let helpers = e2e.helpers.take();
@@ -347,11 +215,11 @@ impl E2e<'_> {
         self.helpers.set(set);
     }
 
-    fn test(&self, op: &Operation, method: &MethodName<'_>, with_errors: bool) -> TokenStream {
-        let name = test_name(&method.name);
+    fn test(&self, op: &Operation, method: &ClientMethod, with_errors: bool) -> TokenStream {
+        let name = ident(&method.test);
         let call = ident(&method.name);
         let mut doc = format!("`{} {}`", op.method.as_str(), op.path);
-        if let Some(m) = method.media {
+        if let Some(m) = &method.media {
             doc.push_str(&format!(", answered as `{m}`"));
         }
         let deprecated = op.deprecated.then(|| quote! { #[allow(deprecated)] });
@@ -382,7 +250,7 @@ impl E2e<'_> {
         if with_errors {
             let mut codes: Vec<u16> = Vec::new();
             for r in op.responses.iter().filter(|r| !r.status.is_success()) {
-                let code = representative(r.status);
+                let code = r.status.representative();
                 if codes.contains(&code) {
                     continue;
                 }
@@ -470,25 +338,25 @@ impl E2e<'_> {
 
     /// What the mock answers `method` with, by default or for `Prefer: code=<code>`, and how
     /// the client maps it: the same choice as `mailapi_support::server::choose_example`.
-    fn expected(&self, op: &Operation, method: &MethodName<'_>, code: Option<u16>) -> Expected {
+    fn expected(&self, op: &Operation, method: &ClientMethod, code: Option<u16>) -> Expected {
         let Some(choice) = mock_choice(op, method, code) else {
             return self.client_error(op, 501, None);
         };
-        let status = representative(choice.response.status);
-        let example = choice.content.and_then(|c| c.examples.first());
+        let status = choice.status.representative();
+        let content = op.content_of(choice);
+        let example = content.and_then(|c| c.examples.first());
         if !(200..300).contains(&status) {
-            return self.client_error(op, status, choice.content.zip(example));
+            return self.client_error(op, status, content.zip(example));
         }
-        if let Some(example) = example.filter(|e| choice.content.is_some_and(|c| c.kind == BodyKind::Json) && self.is_error_in_body(&e.value)) {
+        if let Some(example) = example.filter(|e| content.is_some_and(|c| c.kind == BodyKind::Json) && self.is_error_in_body(&e.value)) {
             // The vendor reports errors inside 2xx bodies (`x-error-in-200`): the client turns them into errors.
             self.use_helper("client");
             self.use_helper("json");
-            let error = format_ident!("{}Error", type_ident(&op.operation_id));
+            let error = op.plan.error.as_deref().map(ident);
             let json = raw_str(&compact(&example.value));
             return Expected::Api(status, quote! { client::#error::InBody(json(#json)) });
         }
-        let many = client::success_variants(op, method.media).len() > 1;
-        let value = match (choice.content, example) {
+        let value = match (content, example) {
             (Some(content), Some(example)) => match content.kind {
                 BodyKind::Binary => return Expected::Bytes(status, Literal::byte_string(example_text(&example.value).as_bytes())),
                 BodyKind::EventStream => {
@@ -508,13 +376,16 @@ impl E2e<'_> {
             _ => (None, quote! { () }),
         };
         let (ty, value) = value;
-        if !many {
+        let Some(response) = &method.success_enum else {
             return Expected::Success(status, value, ty);
-        }
+        };
         self.use_helper("client");
-        let response = format_ident!("{}{}Response", type_ident(&op.operation_id), method.suffix);
-        let variant = ident(&status_variant(choice.response.status, None));
-        let value = match choice.content {
+        let response = ident(response);
+        let Some((variant, _, _)) = method.successes.iter().find(|(_, r, _)| *r == choice.response) else {
+            return Expected::Mismatch(format!("the mock answers status {status}, which the client does not expect for this media type"));
+        };
+        let variant = ident(variant);
+        let value = match content {
             Some(_) => quote! { client::#response::#variant(#value) },
             None => quote! { client::#response::#variant },
         };
@@ -535,23 +406,18 @@ impl E2e<'_> {
         // The client's arms: one per documented (status, media type); several media types of one
         // status are told apart by Content-Type, the last of them catching the rest.
         let sent = answer.map_or(if status == 501 { "application/problem+json" } else { "" }, |(c, _)| c.media_type.as_str());
-        let errors: Vec<_> = variants(op).into_iter().filter(|v| !v.response.status.is_success()).collect();
-        let shared = |i: usize| errors.get(i + 1).is_some_and(|next| next.response.status == errors[i].response.status);
-        // An unguarded `default` is the catch-all arm, after every other.
-        let catch_all = |i: usize| errors[i].response.status == Status::Default && !shared(i);
-        let order = (0..errors.len()).filter(|&i| !catch_all(i)).chain((0..errors.len()).filter(|&i| catch_all(i)));
-        let arm = order.map(|i| (i, &errors[i])).find(|&(i, v)| {
-            let guard = match v.content.filter(|_| shared(i)) {
+        let arm = op.error_arms().find(|v| {
+            let guard = match op.content_of(v).filter(|_| v.guard) {
                 Some(c) => essence(&c.media_type) == essence(sent),
                 None => true,
             };
-            status_matches(v.response.status, status) && guard
+            v.status.matches(status) && guard
         });
-        let Some((_, arm)) = arm else { return Expected::Unexpected(status) };
+        let Some(arm) = arm else { return Expected::Unexpected(status) };
         self.use_helper("client");
-        let error = format_ident!("{}Error", type_ident(&op.operation_id));
-        let variant = &arm.name;
-        let value = match (arm.content, answer) {
+        let error = op.plan.error.as_deref().map(ident);
+        let variant = ident(&arm.name);
+        let value = match (op.content_of(arm), answer) {
             (None, None) => quote! { client::#error::#variant },
             (Some(decoded), Some((sent, example))) if std::ptr::eq(decoded, sent) => {
                 let (_, value) = self.body_value(sent, example);
@@ -604,10 +470,10 @@ impl E2e<'_> {
     fn arguments(&self, op: &Operation) -> Result<(Vec<TokenStream>, Vec<TokenStream>), String> {
         let mut lets = Vec::new();
         let mut args = Vec::new();
-        for p in op.params.iter().filter(|p| client::is_required(p)) {
+        for p in op.params.iter().filter(|p| !p.presence.is_optional()) {
             args.push(self.param_value(p, &mut lets)?);
         }
-        if op.params.iter().any(|p| !client::is_required(p)) {
+        if op.plan.params.is_some() {
             args.push(quote! { &Default::default() });
         }
         let Some(body) = &op.body else { return Ok((lets, args)) };
@@ -697,208 +563,16 @@ impl E2e<'_> {
 /// The response the mock chooses for `method` by default or for `Prefer: code=<code>`: the same
 /// choice as `mailapi_support::server::choose_example` (`Accept` is the method's media type, and
 /// does not restrict error statuses); `None` answers 501.
-fn mock_choice<'a>(op: &'a Operation, method: &MethodName<'_>, code: Option<u16>) -> Option<super::server::Variant<'a>> {
-    let accept = method.media.unwrap_or("*/*");
-    variants(op).into_iter().find(|v| {
-        let status = representative(v.response.status);
+fn mock_choice<'a>(op: &'a Operation, method: &ClientMethod, code: Option<u16>) -> Option<&'a Variant> {
+    let accept = method.media.as_deref().unwrap_or("*/*");
+    op.plan.variants.iter().find(|v| {
+        let status = v.status.representative();
+        let content = op.content_of(v);
         let default = (200..300).contains(&status) || code.is_some();
         let fits = code.is_none_or(|c| c == status);
-        let acceptable = v.content.is_none_or(|c| accepts(accept, &c.media_type)) || !(200..300).contains(&status);
-        let answerable = v.content.is_none_or(|c| !c.examples.is_empty());
+        let acceptable = content.is_none_or(|c| accepts(accept, &c.media_type)) || !(200..300).contains(&status);
+        let answerable = content.is_none_or(|c| !c.examples.is_empty());
         default && fits && acceptable && answerable
     })
 }
 
-/// A test name that does not shadow a helper of the file.
-fn test_name(method: &str) -> proc_macro2::Ident {
-    const HELPERS: &[&str] = &["start", "prefer", "json", "success", "api_error", "unexpected_status", "read_bytes", "read_events"];
-    if HELPERS.contains(&method) { format_ident!("{method}_operation") } else { ident(method) }
-}
-
-/// The JSON bodies of an operation with where they are: `request body`, `response 404`.
-fn json_contents(op: &Operation) -> Vec<(String, &Content)> {
-    let mut out = Vec::new();
-    for content in op.body.iter().flat_map(|b| &b.contents).filter(|c| c.kind == BodyKind::Json) {
-        out.push(("request body".to_string(), content));
-    }
-    for r in &op.responses {
-        let status = match r.status {
-            Status::Code(c) => c.to_string(),
-            Status::Range(r) => format!("{r}XX"),
-            Status::Default => "default".to_string(),
-        };
-        for content in r.contents.iter().filter(|c| c.kind == BodyKind::Json) {
-            out.push((format!("response {status}"), content));
-        }
-    }
-    out
-}
-
-/// A type as seen from a test file that imports the crate's `types` module.
-fn type_path(ty: &TypeRef, uses_types: &Cell<bool>) -> TokenStream {
-    match ty {
-        TypeRef::Named(n) => {
-            uses_types.set(true);
-            let n = ident(n);
-            quote! { types::#n }
-        }
-        TypeRef::Array(inner) => {
-            let inner = type_path(inner, uses_types);
-            quote! { Vec<#inner> }
-        }
-        TypeRef::Map(inner) => {
-            let inner = type_path(inner, uses_types);
-            quote! { std::collections::BTreeMap<String, #inner> }
-        }
-        other => rust_type(other),
-    }
-}
-
-/// A value that satisfies `ty` and `constraints`; `None` when none can be derived.
-fn sample(api: &Api, ty: &TypeRef, constraints: &Constraints, depth: usize) -> Option<Value> {
-    if depth > 16 {
-        return None;
-    }
-    Some(match ty {
-        TypeRef::Named(name) => {
-            let def = api.types.iter().find(|t| &t.name == name)?;
-            if let Some(example) = &def.example {
-                return Some(example.clone());
-            }
-            match &def.kind {
-                TypeKind::Struct(s) => {
-                    let mut object = serde_json::Map::new();
-                    for f in s.fields.iter().filter(|f| f.required && !f.read_only) {
-                        let value = match &f.default {
-                            Some(default) => default.clone(),
-                            None => sample(api, &f.ty, &f.constraints, depth + 1)?,
-                        };
-                        object.insert(f.json_name.clone(), value);
-                    }
-                    Value::Object(object)
-                }
-                TypeKind::StringEnum(values) => Value::String(values.first()?.value.clone()),
-                TypeKind::IntEnum(values) => Value::from(values.first()?.value),
-                TypeKind::Union(u) => {
-                    let variant = u.variants.first()?;
-                    let mut value = sample(api, &variant.ty, &Constraints::default(), depth + 1)?;
-                    if let (Some(property), Some(tag), Value::Object(object)) = (&u.discriminator, variant.tags.first(), &mut value) {
-                        object.insert(property.clone(), Value::String(tag.clone()));
-                    }
-                    value
-                }
-                TypeKind::Alias { ty, constraints } => sample(api, ty, constraints, depth + 1)?,
-            }
-        }
-        TypeRef::Primitive(p) => match p {
-            Primitive::String | Primitive::Bytes => {
-                let min = constraints.min_length.unwrap_or(0) as usize;
-                let max = constraints.max_length.map_or(usize::MAX, |m| m as usize);
-                let pattern = match &constraints.pattern {
-                    Some(p) => Some(regex_lite::Regex::new(p).ok()?),
-                    None => None,
-                };
-                let fits = |text: &str| {
-                    let len = text.chars().count();
-                    min <= len && len <= max && pattern.as_ref().is_none_or(|p| p.is_match(text))
-                };
-                let padded = format!("example{}", "x".repeat(min.saturating_sub(7)));
-                let candidates = [padded.as_str(), "e", "1", "user@example.com", "example.com", "E"];
-                Value::String(candidates.into_iter().find(|c| fits(c))?.to_string())
-            }
-            Primitive::Bool => Value::Bool(true),
-            Primitive::I32 | Primitive::I64 | Primitive::U32 | Primitive::U64 | Primitive::F32 | Primitive::F64 => {
-                let mut n = 1.0_f64;
-                if let Some(min) = constraints.minimum.as_ref().and_then(|m| m.as_f64()) {
-                    n = n.max(if constraints.exclusive_minimum { min + 1.0 } else { min });
-                }
-                if let Some(max) = constraints.maximum.as_ref().and_then(|m| m.as_f64()) {
-                    n = n.min(if constraints.exclusive_maximum { max - 1.0 } else { max });
-                }
-                if matches!(p, Primitive::F32 | Primitive::F64) {
-                    Value::from(n)
-                } else {
-                    Value::from(n.ceil() as i64)
-                }
-            }
-            Primitive::DateTime => Value::String("2024-01-01T00:00:00Z".into()),
-            Primitive::Date => Value::String("2024-01-01".into()),
-            Primitive::Base64 => Value::String("ZXhhbXBsZQ==".into()),
-        },
-        TypeRef::Array(item) => {
-            let count = constraints.min_items.unwrap_or(1).max(1);
-            let item = sample(api, item, &Constraints::default(), depth + 1)?;
-            Value::Array((0..count).map(|_| item.clone()).collect())
-        }
-        TypeRef::Map(_) | TypeRef::Any => Value::Object(Default::default()),
-    })
-}
-
-/// The text of a text or binary example, as the mock sends it: a string as is, anything else as JSON.
-fn example_text(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        other => compact(other),
-    }
-}
-
-/// The events of an event-stream example, as the mock sends them: each array element, the
-/// `data` of each event of a string example, or the value itself.
-fn event_values(value: &Value) -> Vec<Value> {
-    match value {
-        Value::Array(items) => items.clone(),
-        Value::String(text) => text
-            .split("\n\n")
-            .filter_map(|event| {
-                let data: Vec<&str> = event.lines().filter_map(|l| l.strip_prefix("data:")).map(|d| d.strip_prefix(' ').unwrap_or(d)).collect();
-                (!data.is_empty()).then(|| serde_json::from_str(&data.join("\n")).unwrap_or(Value::Null))
-            })
-            .collect(),
-        other => vec![other.clone()],
-    }
-}
-
-fn status_matches(documented: Status, status: u16) -> bool {
-    match documented {
-        Status::Code(c) => c == status,
-        Status::Range(r) => u16::from(r) == status / 100,
-        Status::Default => true,
-    }
-}
-
-fn essence(media: &str) -> String {
-    media.split(';').next().unwrap_or("").trim().to_ascii_lowercase()
-}
-
-/// `accepts` of the mock: whether `Accept: accept` allows `media` (essences, `*/*`, `type/*`).
-fn accepts(accept: &str, media: &str) -> bool {
-    let media = essence(media);
-    accept.split(',').map(essence).any(|a| {
-        a == "*/*" || a == media || a.strip_suffix("/*").is_some_and(|t| media.starts_with(&format!("{t}/")))
-    })
-}
-
-fn compact(value: &Value) -> String {
-    serde_json::to_string(value).unwrap_or_default()
-}
-
-/// A raw string literal (`r#"..."#`) for JSON, which is mostly quotes.
-fn raw_str(text: &str) -> Literal {
-    let mut hashes = String::new();
-    if text.contains('"') {
-        hashes.push('#');
-        while text.contains(&format!("\"{hashes}")) {
-            hashes.push('#');
-        }
-    }
-    format!("r{hashes}\"{text}\"{hashes}").parse().unwrap_or_else(|_| Literal::string(text))
-}
-
-/// `#![doc]` attributes for a file.
-fn inner_doc(text: &str) -> TokenStream {
-    let lines = text.lines().map(|l| {
-        let l = if l.is_empty() { String::new() } else { format!(" {l}") };
-        quote! { #![doc = #l] }
-    });
-    quote! { #(#lines)* }
-}

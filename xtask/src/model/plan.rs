@@ -1,0 +1,466 @@
+//! The per-operation plan: every Rust name an operation produces, its response variants and
+//! the order the client matches them in, decided once so that every emitter renders the same.
+//!
+//! Names are handed out by [`Scope`]s, one per Rust namespace the generated code puts them in,
+//! each seeded with the items its module already has (`router`, `Api`, helper imports, ...).
+
+use std::collections::BTreeSet;
+
+use super::names::{field_ident, type_ident};
+use super::{Api, BodyKind, Content, Operation, Response, Status};
+use crate::spec::{Diagnostic, Spec, push_pointer};
+
+/// Items of the server module (and of the mock and crate root that glob-import it).
+const SERVER_ITEMS: &[&str] = &[
+    "AcceptAny", "Api", "Arc", "AuthError", "Authenticator", "Candidate", "Context", "IntoResponse", "Mock",
+    "Principal", "Problem", "RequestParts", "Response", "Router", "Scheme", "SchemeKind", "Shared", "State",
+    "authenticate_request", "choose_example", "example_body", "example_events", "example_json", "example_text",
+    "mock", "respond", "router", "server", "status", "types", "validate",
+];
+
+/// Items of the client module and the names the crate root re-exports beside it.
+const CLIENT_ITEMS: &[&str] = &[
+    "BuildError", "ByteStream", "CallOptions", "Client", "ClientBuilder", "Error", "EventStream", "Method",
+    "QueryStyle", "RawResponse", "Request", "ResponseValue", "RetryPolicy", "Scheme", "SchemeKind", "Transport",
+    "TransportError", "client", "path_param", "types",
+];
+
+/// Methods `Client` already has, inherent or from the traits it implements.
+const CLIENT_METHODS: &[&str] = &["build", "builder", "clone", "fmt", "from", "new", "with_options"];
+
+/// Items of the generated `tests/e2e.rs`: its helpers and imports.
+const E2E_ITEMS: &[&str] = &[
+    "AcceptAny", "ByteStream", "CallOptions", "Client", "Debug", "DeserializeOwned", "Error", "EventStream", "Mock",
+    "ResponseValue", "StreamExt", "api_error", "client", "json", "prefer", "read_bytes", "read_events", "router",
+    "start", "success", "types", "unexpected_status",
+];
+
+/// Items of the generated `tests/examples.rs`.
+const EXAMPLES_ITEMS: &[&str] = &["DeserializeOwned", "Serialize", "Value", "numbers_by_value", "round_trip", "types"];
+
+/// The names in one Rust namespace; a name is handed out once.
+#[derive(Debug, Default)]
+pub struct Scope {
+    taken: BTreeSet<String>,
+}
+
+impl Scope {
+    pub fn with_items(items: &[&str]) -> Self {
+        Scope { taken: items.iter().map(|s| s.to_string()).collect() }
+    }
+
+    fn take(&mut self, name: String) {
+        self.taken.insert(name);
+    }
+
+    pub fn is_free(&self, name: &str) -> bool {
+        !self.taken.contains(name)
+    }
+
+    /// The first free candidate, else the first with a numeric suffix (`name_2`, `Name2`).
+    pub fn claim(&mut self, candidates: &[String], separator: &str) -> String {
+        let chosen = match candidates.iter().find(|c| self.is_free(c)) {
+            Some(free) => free.clone(),
+            None => (2..).map(|n| format!("{}{separator}{n}", candidates[0])).find(|c| self.is_free(c)).unwrap_or_default(),
+        };
+        self.taken.insert(chosen.clone());
+        chosen
+    }
+}
+
+/// Whether a value may be left out, may be `null`, both, or neither.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    Required,
+    /// May be absent: `Option<T>`.
+    Optional,
+    /// Always present, may be `null`: `Option<T>` that must be sent.
+    Nullable,
+    /// May be absent or `null`, and the two differ: `Nullable<T>`.
+    OptionalNullable,
+}
+
+impl Presence {
+    pub fn new(optional: bool, nullable: bool) -> Self {
+        match (optional, nullable) {
+            (false, false) => Presence::Required,
+            (true, false) => Presence::Optional,
+            (false, true) => Presence::Nullable,
+            (true, true) => Presence::OptionalNullable,
+        }
+    }
+
+    pub fn is_optional(self) -> bool {
+        matches!(self, Presence::Optional | Presence::OptionalNullable)
+    }
+}
+
+/// Everything an operation produces, by name.
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    /// The `Api` trait method (and the mock's), snake_case.
+    pub method: String,
+    /// The server module's private axum handler.
+    pub handler: String,
+    /// The server's parsed request struct, `<Op>Request`.
+    pub request: String,
+    /// The server's response enum, `<Op>Response`.
+    pub response: String,
+    /// The client's error enum, `<Op>Error`, when the operation documents errors.
+    pub error: Option<String>,
+    /// The client's struct of optional parameters, `<Op>Params`, when there are any.
+    pub params: Option<String>,
+    /// One client method per success media type (one without a body when there is none).
+    pub client_methods: Vec<ClientMethod>,
+    /// Every documented (status, media type), in response order: the server's response enum;
+    /// the non-success ones are the client's error enum.
+    pub variants: Vec<Variant>,
+    /// Indices into `variants` of the errors, in the order the client matches them: guarded and
+    /// specific arms first, the catch-all (`default`) last.
+    pub error_arms: Vec<usize>,
+    /// The test of `tests/examples.rs` that round-trips the operation's examples.
+    pub examples_test: String,
+    /// Ignored tests for the examples marked `x-skip-round-trip`: (place, example name, test).
+    pub skipped_example_tests: Vec<(String, String, String)>,
+}
+
+/// A response variant: one documented status with one media type (or without a body).
+#[derive(Debug, Clone)]
+pub struct Variant {
+    /// UpperCamelCase, unique in the operation's enums: `Ok`, `NotFound`, `OkXml`.
+    pub name: String,
+    pub status: Status,
+    /// Index into `Operation::responses`.
+    pub response: usize,
+    /// Index into that response's `contents`; `None` for an empty body.
+    pub content: Option<usize>,
+    /// The client tells this variant apart from the next (same status) by `Content-Type`.
+    pub guard: bool,
+}
+
+impl Variant {
+    /// The `default` arm without a guard: matched after every other.
+    pub fn is_catch_all(&self) -> bool {
+        self.status == Status::Default && !self.guard
+    }
+}
+
+/// How a client method's success body arrives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delivery {
+    /// Read whole and decoded.
+    Buffered,
+    /// Returned unread as a byte stream.
+    Bytes,
+    /// Returned unread as a stream of server-sent events.
+    Events,
+}
+
+#[derive(Debug, Clone)]
+pub struct ClientMethod {
+    pub name: String,
+    /// The success media type it accepts, if the operation answers with a body.
+    pub media: Option<String>,
+    pub delivery: Delivery,
+    /// The success enum `<Op>[Media]Response`, when several statuses succeed with this media type.
+    pub success_enum: Option<String>,
+    /// (status variant name, response index, content index) the method can succeed with.
+    pub successes: Vec<(String, usize, Option<usize>)>,
+    /// Helper and stream names of a paginated method.
+    pub paging: Option<Paging>,
+    /// The test of `tests/e2e.rs` that calls this method against the mock.
+    pub test: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Paging {
+    pub send: String,
+    pub request: String,
+    pub stream: String,
+}
+
+impl Operation {
+    pub fn response_of(&self, v: &Variant) -> &Response {
+        &self.responses[v.response]
+    }
+
+    pub fn content_of(&self, v: &Variant) -> Option<&Content> {
+        v.content.map(|c| &self.responses[v.response].contents[c])
+    }
+
+    /// The error variants in the client's match order.
+    pub fn error_arms(&self) -> impl Iterator<Item = &Variant> {
+        self.plan.error_arms.iter().map(|&i| &self.plan.variants[i])
+    }
+
+    /// The JSON bodies of the operation with where they are: `request body`, `response 404`.
+    pub fn json_contents(&self) -> Vec<(String, &Content)> {
+        let mut out = Vec::new();
+        for content in self.body.iter().flat_map(|b| &b.contents).filter(|c| c.kind == BodyKind::Json) {
+            out.push(("request body".to_string(), content));
+        }
+        for r in &self.responses {
+            for content in r.contents.iter().filter(|c| c.kind == BodyKind::Json) {
+                out.push((format!("response {}", r.status.key()), content));
+            }
+        }
+        out
+    }
+}
+
+/// The scopes of one API's generated code.
+struct Scopes {
+    server: Scope,
+    client: Scope,
+    client_methods: Scope,
+    e2e: Scope,
+    examples: Scope,
+}
+
+/// Plans every operation of `api`. `pointers` are the operations' places in the spec, for
+/// diagnostics.
+pub fn plan(api: &mut Api, spec: &Spec, pointers: &[String]) -> Vec<Diagnostic> {
+    let mut errors = Vec::new();
+    let mut scopes = Scopes {
+        server: Scope::with_items(SERVER_ITEMS),
+        client: Scope::with_items(CLIENT_ITEMS),
+        client_methods: Scope::with_items(CLIENT_METHODS),
+        e2e: Scope::with_items(E2E_ITEMS),
+        examples: Scope::with_items(EXAMPLES_ITEMS),
+    };
+    let in_body = api.error_in_success.is_some();
+    // First every operation's own names, so that a name derived for another (a second media
+    // type's method) never takes an operation's.
+    let mut methods = Scope::default();
+    let mut first_use: Vec<(String, String, &str)> = Vec::new();
+    let mut bases = Vec::new();
+    for (op, at) in api.operations.iter_mut().zip(pointers) {
+        let method = field_ident(&op.operation_id);
+        let base = type_ident(&op.operation_id);
+        let clash = first_use.iter().find(|(m, b, _)| *m == method || *b == base);
+        if let Some((_, _, other)) = clash.filter(|_| op.explicit_id) {
+            let message = format!(
+                "operationId `{}` becomes the Rust name `{method}` (`{base}`), as does the operation at {other}; rename one of them",
+                op.operation_id
+            );
+            errors.push(spec.error(&push_pointer(at, "operationId"), message));
+        }
+        first_use.push((method.clone(), base.clone(), at));
+        op.plan.method = methods.claim(&[method], "_");
+        let first = op.plan.method.clone();
+        let client_method = scopes.client_methods.claim(&[first.clone(), format!("{first}_operation")], "_");
+        bases.push((scopes.claim_base(&base), client_method));
+    }
+    for (op, (base, client_method)) in api.operations.iter_mut().zip(bases) {
+        plan_operation(op, &base, client_method, in_body, &mut scopes);
+    }
+    errors
+}
+
+impl Scopes {
+    /// The first of `base`, `base2`, ... whose request, response, error and params names are
+    /// all free; takes them.
+    fn claim_base(&mut self, base: &str) -> String {
+        const SERVER: [&str; 2] = ["Request", "Response"];
+        const CLIENT: [&str; 3] = ["Error", "Params", "Response"];
+        let candidates = std::iter::once(base.to_string()).chain((2..).map(|n| format!("{base}{n}")));
+        for b in candidates {
+            let free = SERVER.iter().all(|s| self.server.is_free(&format!("{b}{s}"))) && CLIENT.iter().all(|s| self.client.is_free(&format!("{b}{s}")));
+            if free {
+                SERVER.iter().for_each(|s| self.server.take(format!("{b}{s}")));
+                CLIENT.iter().for_each(|s| self.client.take(format!("{b}{s}")));
+                return b;
+            }
+        }
+        unreachable!("an unbounded sequence of candidates has a free one")
+    }
+}
+
+fn plan_operation(op: &mut Operation, base: &str, client_method: String, in_body: bool, scopes: &mut Scopes) {
+    let method = op.plan.method.clone();
+    op.plan.handler = scopes.server.claim(&[method.clone(), format!("{method}_handler")], "_");
+    op.plan.request = format!("{base}Request");
+    op.plan.response = format!("{base}Response");
+    op.plan.variants = variants(op, in_body);
+    op.plan.error_arms = error_arms(&op.plan.variants);
+    let has_errors = !op.plan.error_arms.is_empty() || in_body;
+    op.plan.error = has_errors.then(|| format!("{base}Error"));
+    let optional = op.params.iter().any(|p| p.presence.is_optional());
+    op.plan.params = optional.then(|| format!("{base}Params"));
+    op.plan.client_methods = client_methods(op, base, client_method, scopes);
+    op.plan.examples_test = scopes.examples.claim(&[method.clone(), format!("{method}_examples")], "_");
+    op.plan.skipped_example_tests = op
+        .json_contents()
+        .into_iter()
+        .flat_map(|(place, c)| c.examples.iter().filter(|e| e.skip_round_trip.is_some()).map(move |e| (place.clone(), e.name.clone())))
+        .map(|(place, example)| {
+            let test = scopes.examples.claim(&[format!("{method}_{}", field_ident(&example))], "_");
+            (place, example, test)
+        })
+        .collect();
+}
+
+/// One variant per documented (status, media type), in response order.
+fn variants(op: &Operation, in_body: bool) -> Vec<Variant> {
+    let mut names = Scope::with_items(if in_body { &["InBody"] } else { &[] });
+    let mut out: Vec<Variant> = Vec::new();
+    for (i, r) in op.responses.iter().enumerate() {
+        if r.contents.is_empty() {
+            let name = names.claim(&[status_variant(r.status, None)], "");
+            out.push(Variant { name, status: r.status, response: i, content: None, guard: false });
+        }
+        let many = r.contents.len() > 1;
+        for (j, c) in r.contents.iter().enumerate() {
+            let media = many.then_some(c.media_type.as_str());
+            let name = names.claim(&[status_variant(r.status, media)], "");
+            out.push(Variant { name, status: r.status, response: i, content: Some(j), guard: false });
+        }
+    }
+    // Several media types of one status are told apart by Content-Type, the last catching the rest.
+    for i in 1..out.len() {
+        if out[i].status == out[i - 1].status {
+            out[i - 1].guard = true;
+        }
+    }
+    out
+}
+
+fn error_arms(variants: &[Variant]) -> Vec<usize> {
+    let errors = || (0..variants.len()).filter(|&i| !variants[i].status.is_success());
+    errors().filter(|&i| !variants[i].is_catch_all()).chain(errors().filter(|&i| variants[i].is_catch_all())).collect()
+}
+
+/// Distinct media types of the success responses; one method each.
+fn success_media(op: &Operation) -> Vec<&str> {
+    let mut media: Vec<&str> = Vec::new();
+    for c in op.responses.iter().filter(|r| r.status.is_success()).flat_map(|r| &r.contents) {
+        if !media.contains(&c.media_type.as_str()) {
+            media.push(&c.media_type);
+        }
+    }
+    media
+}
+
+fn client_methods(op: &Operation, base: &str, first: String, scopes: &mut Scopes) -> Vec<ClientMethod> {
+    let media = success_media(op);
+    let media: Vec<Option<&str>> = if media.is_empty() { vec![None] } else { media.into_iter().map(Some).collect() };
+    let mut out = Vec::new();
+    for (i, m) in media.iter().enumerate() {
+        let suffix = if i == 0 { String::new() } else { m.map(media_suffix).unwrap_or_default() };
+        let name = if i == 0 {
+            first.clone()
+        } else {
+            scopes.client_methods.claim(&[format!("{first}_{}", field_ident(&suffix))], "_")
+        };
+        let successes = successes(op, *m);
+        let delivery = delivery(op, *m);
+        let success_enum = match (successes.len() > 1 && delivery == Delivery::Buffered, i) {
+            (false, _) => None,
+            (true, 0) => Some(format!("{base}Response")),
+            (true, _) => Some(scopes.client.claim(&[format!("{base}{suffix}Response")], "")),
+        };
+        let paging = (op.pagination.is_some() && delivery == Delivery::Buffered && i == 0).then(|| Paging {
+            send: scopes.client_methods.claim(&[format!("{name}_send")], "_"),
+            request: scopes.client_methods.claim(&[format!("{name}_request")], "_"),
+            stream: scopes.client_methods.claim(&[format!("{name}_stream")], "_"),
+        });
+        let test = scopes.e2e.claim(&[name.clone(), format!("{name}_operation")], "_");
+        out.push(ClientMethod { name, media: m.map(str::to_string), delivery, success_enum, successes, paging, test });
+    }
+    out
+}
+
+/// The successes a method of media type `media` returns; an empty body succeeds for every media type.
+fn successes(op: &Operation, media: Option<&str>) -> Vec<(String, usize, Option<usize>)> {
+    let mut out = Vec::new();
+    for (i, r) in op.responses.iter().enumerate().filter(|(_, r)| r.status.is_success()) {
+        match r.contents.iter().position(|c| Some(c.media_type.as_str()) == media) {
+            Some(j) => out.push((status_variant(r.status, None), i, Some(j))),
+            None if r.contents.is_empty() => out.push((status_variant(r.status, None), i, None)),
+            None => {}
+        }
+    }
+    out
+}
+
+fn delivery(op: &Operation, media: Option<&str>) -> Delivery {
+    let content = op.responses.iter().filter(|r| r.status.is_success()).flat_map(|r| &r.contents).find(|c| Some(c.media_type.as_str()) == media);
+    match content.map(|c| c.kind) {
+        Some(BodyKind::Binary) => Delivery::Bytes,
+        Some(BodyKind::EventStream) => Delivery::Events,
+        _ => Delivery::Buffered,
+    }
+}
+
+/// `text/xml` -> `Xml`, `application/vnd.api+json` -> `VndApiJson`.
+fn media_suffix(media: &str) -> String {
+    let essence = media.split(';').next().unwrap_or(media);
+    type_ident(essence.rsplit('/').next().unwrap_or(essence))
+}
+
+/// The variant name of a response status: `Ok`, `NotFound`, `ClientError` for `4XX`, `Other`
+/// for `default`; `media` tells apart several media types of one status.
+fn status_variant(status: Status, media: Option<&str>) -> String {
+    let base = match status {
+        Status::Code(c) => reason(c).map_or_else(|| format!("Status{c}"), str::to_string),
+        Status::Range(2) => "Success".to_string(),
+        Status::Range(3) => "Redirection".to_string(),
+        Status::Range(4) => "ClientError".to_string(),
+        Status::Range(5) => "ServerError".to_string(),
+        Status::Range(r) => format!("Status{r}xx"),
+        Status::Default => "Other".to_string(),
+    };
+    match media {
+        Some(m) => format!("{base}{}", media_suffix(m)),
+        None => base,
+    }
+}
+
+/// The name of `http::StatusCode`'s constant for `code`, when it has one of those named here.
+pub fn status_const(code: u16) -> Option<String> {
+    reason(code).map(heck::ToShoutySnakeCase::to_shouty_snake_case)
+}
+
+fn reason(code: u16) -> Option<&'static str> {
+    Some(match code {
+        200 => "Ok",
+        201 => "Created",
+        202 => "Accepted",
+        203 => "NonAuthoritativeInformation",
+        204 => "NoContent",
+        205 => "ResetContent",
+        206 => "PartialContent",
+        207 => "MultiStatus",
+        300 => "MultipleChoices",
+        301 => "MovedPermanently",
+        302 => "Found",
+        303 => "SeeOther",
+        304 => "NotModified",
+        307 => "TemporaryRedirect",
+        308 => "PermanentRedirect",
+        400 => "BadRequest",
+        401 => "Unauthorized",
+        402 => "PaymentRequired",
+        403 => "Forbidden",
+        404 => "NotFound",
+        405 => "MethodNotAllowed",
+        406 => "NotAcceptable",
+        408 => "RequestTimeout",
+        409 => "Conflict",
+        410 => "Gone",
+        411 => "LengthRequired",
+        412 => "PreconditionFailed",
+        413 => "PayloadTooLarge",
+        415 => "UnsupportedMediaType",
+        422 => "UnprocessableEntity",
+        423 => "Locked",
+        428 => "PreconditionRequired",
+        429 => "TooManyRequests",
+        500 => "InternalServerError",
+        501 => "NotImplemented",
+        502 => "BadGateway",
+        503 => "ServiceUnavailable",
+        504 => "GatewayTimeout",
+        _ => return None,
+    })
+}
