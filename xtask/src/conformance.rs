@@ -171,6 +171,8 @@ fn run_vendor(root: &Path, st: &Path, dir: &Path, vendor: &str, allowed: &[Allow
         .arg(root.join("specs").join(format!("{vendor}.yaml")))
         .args(["--url", url, "--seed", SEED, "--max-examples", MAX_EXAMPLES, "--workers", "2"])
         .args(["--phases", "examples,coverage,fuzzing", "--checks", "all", "--continue-on-failure"])
+        // No example database: every run is the seed's, not the seed's plus earlier failures.
+        .args(["--generation-database", "none"])
         .args(["--request-timeout", "10", "--no-color", "--report", "ndjson", "--report-ndjson-path"])
         .arg(&ndjson)
         .args(credentials(vendor))
