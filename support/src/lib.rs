@@ -3,10 +3,11 @@
 //! The code generator emits thin per-operation code; everything that is the
 //! same for every vendor lives here once:
 //!
-//! - [`types`]: `Secret`, `Nullable`, `Base64Bytes` (always available).
+//! - [`wrappers`]: `Secret`, `Nullable`, `Base64Bytes`, the wrappers generated fields use (always available).
 //! - [`security`]: the `Scheme` tables both sides read (always available).
 //! - [`media`]: media type essence comparison (always available).
-//! - [`params`]: path and query encoding (always available).
+//! - [`param_encoding`]: path and query parameters to their wire text (always available);
+//!   the server's parsing of them is `server`'s.
 //! - [`problem`]: RFC 7807 problem documents (always available).
 //! - [`sse`]: server-sent events parser and encoder (always available).
 //! - [`paginate`]: turns a page fetcher into a stream of items (always available).
@@ -20,11 +21,11 @@
 
 pub mod media;
 pub mod paginate;
-pub mod params;
+pub mod param_encoding;
 pub mod problem;
 pub mod security;
 pub mod sse;
-pub mod types;
+pub mod wrappers;
 
 #[cfg(feature = "client")]
 pub mod client;
@@ -33,4 +34,4 @@ pub mod server;
 
 pub use problem::Problem;
 pub use security::{Scheme, SchemeKind};
-pub use types::{Base64Bytes, Nullable, Secret};
+pub use wrappers::{Base64Bytes, Nullable, Secret};

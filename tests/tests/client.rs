@@ -15,7 +15,7 @@ use axum::response::Response;
 use bytes::Bytes;
 use futures_util::{StreamExt as _, TryStreamExt as _, stream};
 use http::{HeaderMap, HeaderValue, Method, StatusCode};
-use mailapi_support::params::parse_query;
+use mailapi_support::param_encoding::parse_query;
 use mailapi_support::{Nullable, Secret};
 use serde_json::{Value, json};
 

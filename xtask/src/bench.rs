@@ -20,7 +20,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use xtask::{Error, Layout, load_api, render_crates, spec, vendor_specs, workspace_files, write};
+use xtask::{Error, GeneratedBy, Layout, load_api, render_crates, spec, vendor_specs, workspace_files, write};
 
 const USAGE: &str = "usage: cargo xtask bench [regen] [client] [server] [--iterations N] [--check-rounds N] [--server-rounds N]
   with no section names, runs all three";
@@ -176,7 +176,7 @@ fn client(root: &Path, rounds: usize) -> Result<(), Error> {
     // Our crates: the whole spec, and the spec reduced to the operations progenitor accepts.
     progress(&format!("[client] our client crates in {}", odir.display()));
     let templates = write::Templates::load(&root.join("templates"))?;
-    let layout = Layout { dir: PathBuf::new(), workspace: false, support_path: "../../../../support".into() };
+    let layout = Layout { dir: PathBuf::new(), workspace: false, support_path: "../../../../support".into(), command: GeneratedBy::Generate };
     let mut table = Vec::new();
     let mut ours_members = Vec::new();
     for (name, source) in &vendors {
@@ -441,11 +441,12 @@ fn touch(path: &Path) -> Result<(), Error> {
 }
 
 fn io(path: &Path, e: std::io::Error) -> Error {
-    Error::Write(write::WriteError::Io(path.to_path_buf(), e))
+    Error::Io(path.display().to_string(), e)
 }
 
+/// A tool the bench runs failed, or answered with something it cannot read.
 fn fail(message: String) -> Error {
-    Error::Usage(format!("error: bench: {message}"))
+    Error::Command(format!("bench: {message}"))
 }
 
 fn secs(d: Duration) -> f64 {

@@ -65,7 +65,7 @@ impl Allowed {
 }
 
 fn allow_list(path: &Path) -> Result<Vec<Allowed>, Error> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?;
+    let text = std::fs::read_to_string(path).map_err(|e| Error::Io(format!("cannot read {}", path.display()), e))?;
     let mut out = Vec::new();
     for (n, line) in text.lines().enumerate() {
         let line = line.trim();
@@ -146,8 +146,8 @@ impl Drop for Guard {
 
 fn run_vendor(root: &Path, st: &Path, dir: &Path, vendor: &str, allowed: &[Allowed]) -> Result<Outcome, Error> {
     let out = root.join("target/schemathesis-report").join(vendor);
-    std::fs::create_dir_all(&out).map_err(|e| Error::Usage(format!("{}: {e}", out.display())))?;
-    let log = std::fs::File::create(out.join("mock.log")).map_err(|e| Error::Usage(format!("{}: {e}", out.display())))?;
+    std::fs::create_dir_all(&out).map_err(|e| Error::Io(format!("cannot write in {}", out.display()), e))?;
+    let log = std::fs::File::create(out.join("mock.log")).map_err(|e| Error::Io(format!("cannot write in {}", out.display()), e))?;
     let bin = root.join("target/debug").join(format!("{vendor}-server-mock"));
     let mut mock = Guard(
         Command::new(&bin)
@@ -155,17 +155,17 @@ fn run_vendor(root: &Path, st: &Path, dir: &Path, vendor: &str, allowed: &[Allow
             .stdout(Stdio::piped())
             .stderr(log)
             .spawn()
-            .map_err(|e| Error::Usage(format!("cannot start {}: {e}", bin.display())))?,
+            .map_err(|e| Error::Io(format!("cannot start {}", bin.display()), e))?,
     );
     // The mock prints `mock serving at <base URL>` once it listens; keep the pipe open after.
     let mut lines = std::io::BufReader::new(mock.0.stdout.take().expect("piped stdout")).lines();
     let first = lines.next().and_then(Result::ok).unwrap_or_default();
     let Some(url) = first.strip_prefix("mock serving at ") else {
-        return Err(Error::Usage(format!("{vendor} mock did not start: `{first}`")));
+        return Err(Error::Command(format!("{vendor} mock did not start: `{first}`")));
     };
     let ndjson = out.join("events.ndjson");
     let _ = std::fs::remove_file(&ndjson);
-    let stdout = std::fs::File::create(out.join("schemathesis.log")).map_err(|e| Error::Usage(format!("{}: {e}", out.display())))?;
+    let stdout = std::fs::File::create(out.join("schemathesis.log")).map_err(|e| Error::Io(format!("cannot write in {}", out.display()), e))?;
     let mut cmd = Command::new(st);
     cmd.arg("run")
         .arg(root.join("specs").join(format!("{vendor}.yaml")))
@@ -178,11 +178,11 @@ fn run_vendor(root: &Path, st: &Path, dir: &Path, vendor: &str, allowed: &[Allow
         .args(credentials(vendor))
         .env("PYTHONPATH", dir)
         .env("SCHEMATHESIS_HOOKS", "hooks")
-        .stdout(stdout.try_clone().map_err(|e| Error::Usage(e.to_string()))?)
+        .stdout(stdout.try_clone().map_err(|e| Error::Io("cannot share the schemathesis log".into(), e))?)
         .stderr(stdout)
         // schemathesis and hypothesis keep their caches in the working directory.
         .current_dir(&out);
-    let mut schemathesis = Guard(cmd.spawn().map_err(|e| Error::Usage(format!("cannot run {cmd:?}: {e}")))?);
+    let mut schemathesis = Guard(cmd.spawn().map_err(|e| Error::Io(format!("cannot run {cmd:?}"), e))?);
     let deadline = Instant::now() + VENDOR_TIMEOUT;
     let finished = loop {
         match schemathesis.0.try_wait() {
@@ -228,7 +228,7 @@ fn credentials(vendor: &str) -> Vec<&'static str> {
 /// The number of test cases and the unique failures (and non-fatal errors) in a run's events,
 /// each with the first message seen for it.
 fn read_events(path: &PathBuf) -> Result<(u64, Failures), Error> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?;
+    let text = std::fs::read_to_string(path).map_err(|e| Error::Io(format!("cannot read {}", path.display()), e))?;
     let mut cases = 0;
     let mut failures = Failures::new();
     for line in text.lines() {

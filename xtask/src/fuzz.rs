@@ -120,7 +120,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), Error> {
     println!("\nfuzz: {} passed, {failed} failed", options.cases as usize - failures.len());
     match failed {
         0 => Ok(()),
-        n => Err(Error::Usage(format!("fuzz: {n} failing case(s)"))),
+        n => Err(Error::Command(format!("fuzz: {n} failing case(s)"))),
     }
 }
 
@@ -186,7 +186,7 @@ fn run_case(spec: &Value, dir: &Path, name: &str, timeout: Duration) -> Result<O
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(|e| Error::Usage(format!("cannot run prlimit (util-linux): {e}")))?;
+        .map_err(|e| Error::Io("cannot run prlimit (util-linux)".into(), e))?;
     let started = Instant::now();
     let status = loop {
         if let Some(status) = child.try_wait().map_err(|e| io_error(dir, e))? {

@@ -1,5 +1,6 @@
 //! The generator behind `cargo xtask regenerate`: spec -> model -> emitters -> writer.
 
+mod assemble;
 pub mod emit;
 pub mod model;
 pub mod spec;
@@ -8,9 +9,7 @@ pub mod write;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
-
-use emit::types::Enums;
+pub use assemble::{GeneratedBy, Layout, render_crates};
 use model::Api;
 use spec::Diagnostics;
 use write::{Files, Templates, WriteError};
@@ -26,84 +25,6 @@ pub fn load_api(path: &Path, source: &str, name: &str) -> Result<Api, Diagnostic
     model::build(&spec, name, source)
 }
 
-/// Where generated crates go and how they reach the support crate.
-pub struct Layout {
-    /// Output directory, relative to the root the files are written under.
-    pub dir: PathBuf,
-    /// Inside this workspace: dependencies come from `[workspace.dependencies]`.
-    pub workspace: bool,
-    /// Path from a generated crate to the support crate (used outside the workspace).
-    pub support_path: String,
-}
-
-#[derive(Serialize)]
-struct CrateContext<'a> {
-    preamble: String,
-    source: &'a str,
-    crate_name: String,
-    lib_name: String,
-    vendor: &'a str,
-    base_url: &'a str,
-    side: &'a str,
-    title: &'a str,
-    api_version: &'a str,
-    description: Option<&'a str>,
-    workspace: bool,
-    support_path: &'a str,
-    uses_chrono: bool,
-    uses_bytes: bool,
-    operations: usize,
-    types: usize,
-}
-
-/// The client and server crates of one API.
-pub fn render_crates(api: &Api, templates: &Templates, layout: &Layout) -> Result<Files, WriteError> {
-    let mut files = Files::new();
-    for (side, enums) in [("client", Enums::Lenient), ("server", Enums::Strict)] {
-        let crate_name = format!("{}-{side}", api.name);
-        let dir = layout.dir.join(&crate_name);
-        let ctx = CrateContext {
-            preamble: write::preamble(&api.source),
-            source: &api.source,
-            lib_name: crate_name.replace('-', "_"),
-            crate_name: crate_name.clone(),
-            vendor: &api.name,
-            base_url: api.server_url.as_deref().unwrap_or("https://example.invalid"),
-            side,
-            title: &api.title,
-            api_version: &api.version,
-            description: api.description.as_deref(),
-            workspace: layout.workspace,
-            support_path: &layout.support_path,
-            uses_chrono: api.uses_chrono(),
-            uses_bytes: api.uses_bytes(),
-            operations: api.operations.len(),
-            types: api.types.len(),
-        };
-        files.insert(dir.join("Cargo.toml"), templates.render("Cargo.toml.j2", &ctx)?);
-        files.insert(dir.join("README.md"), templates.render("README.md.j2", &ctx)?);
-        files.insert(dir.join("src/lib.rs"), write::rust_file(emit::crate_root(api, side), &api.source)?);
-        files.insert(dir.join("src/types.rs"), write::rust_file(emit::types::module(api, enums), &api.source)?);
-        let modules = match side {
-            "client" => vec![("client", emit::client::module(api))],
-            _ => {
-                let mut modules = vec![("server", emit::server::module(api)), ("mock", emit::mock::module(api)), ("bin/mock", emit::mock::binary(api))];
-                modules.extend(emit::validate::module(api).map(|tokens| ("validate", tokens)));
-                modules
-            }
-        };
-        for (module, tokens) in modules {
-            files.insert(dir.join(format!("src/{module}.rs")), write::rust_file(tokens, &api.source)?);
-        }
-        let test = match side {
-            "client" => ("tests/examples.rs", emit::examples_test::module(api)),
-            _ => ("tests/e2e.rs", emit::e2e_test::module(api)),
-        };
-        files.insert(dir.join(test.0), write::rust_file(test.1, &api.source)?);
-    }
-    Ok(files)
-}
-
 /// The specs under `specs/`, as (crate stem, path relative to the root), sorted.
 pub fn vendor_specs(root: &Path) -> Result<Vec<(String, String)>, Error> {
     specs_in(root, "specs")
@@ -113,7 +34,7 @@ pub fn vendor_specs(root: &Path) -> Result<Vec<(String, String)>, Error> {
 fn specs_in(root: &Path, dir: &str) -> Result<Vec<(String, String)>, Error> {
     let prefix = dir;
     let dir = root.join(dir);
-    let entries = std::fs::read_dir(&dir).map_err(|e| Error::Write(WriteError::Io(dir.clone(), e)))?;
+    let entries = std::fs::read_dir(&dir).map_err(|e| Error::Io(format!("cannot list {}", dir.display()), e))?;
     let mut out: Vec<(String, String)> = entries
         .filter_map(|e| e.ok())
         .filter_map(|e| {
@@ -136,7 +57,7 @@ pub fn workspace_files(root: &Path) -> Result<Files, Error> {
     let mut files = Files::new();
     let mut diagnostics = Diagnostics::default();
     for (specs, out) in GENERATED_DIRS {
-        let layout = Layout { dir: PathBuf::from(out), workspace: true, support_path: String::new() };
+        let layout = Layout { dir: PathBuf::from(out), workspace: true, support_path: String::new(), command: GeneratedBy::Regenerate };
         for (name, source) in specs_in(root, specs)? {
             match load_api(&root.join(&source), &source, &name) {
                 Ok(api) => files.append(&mut render_crates(&api, &templates, &layout)?),
@@ -166,7 +87,12 @@ pub enum Error {
     Spec(Diagnostics),
     Write(WriteError),
     Stale(write::Report),
+    /// The command line is wrong; the text says how to call.
     Usage(String),
+    /// A command this one runs could not start or failed: what ran, and how it ended.
+    Command(String),
+    /// Reading or writing outside the generated files: what was done, and the error.
+    Io(String, std::io::Error),
 }
 
 impl From<WriteError> for Error {
@@ -181,6 +107,8 @@ impl fmt::Display for Error {
             Error::Spec(d) => write!(f, "{d}"),
             Error::Write(e) => write!(f, "error: {e}"),
             Error::Usage(u) => write!(f, "{u}"),
+            Error::Command(what) => write!(f, "error: {what}"),
+            Error::Io(what, e) => write!(f, "error: {what}: {e}"),
             Error::Stale(report) => {
                 let lists = [("stale", &report.changed), ("missing", &report.missing), ("extra", &report.extra)];
                 for (what, paths) in lists {

@@ -7,7 +7,7 @@ mod fuzz;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
-use xtask::{Error, Layout, load_api, project_root, regenerate, render_crates, write};
+use xtask::{Error, GeneratedBy, Layout, load_api, project_root, regenerate, render_crates, write};
 
 const USAGE: &str = "usage:
   cargo xtask regenerate [--check]     regenerate generated/ from specs/ (--check: write nothing, fail if stale)
@@ -94,7 +94,7 @@ fn schemathesis(root: &Path, cargo: &str, tally: &mut Tally) -> Result<(), Error
     if failed.is_empty() {
         Ok(())
     } else {
-        Err(Error::Usage(format!("schemathesis found failures not in tests/schemathesis/allow.txt: {}", failed.join(", "))))
+        Err(Error::Command(format!("schemathesis found failures not in tests/schemathesis/allow.txt: {}", failed.join(", "))))
     }
 }
 
@@ -108,7 +108,7 @@ pub(crate) fn install_venv(root: &Path, name: &str, requirements: &Path) -> Resu
     if std::fs::read_to_string(&marker).ok().as_deref() != Some(wanted.as_str()) {
         run(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
         run(Command::new(&python).args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r"]).arg(requirements))?;
-        std::fs::write(&marker, wanted).map_err(|e| Error::Write(write::WriteError::Io(marker, e)))?;
+        std::fs::write(&marker, wanted).map_err(|e| Error::Io(format!("cannot write {}", marker.display()), e))?;
     }
     Ok(python)
 }
@@ -124,7 +124,7 @@ struct Tally {
 fn run_tests(cmd: &mut Command) -> Result<(Tally, Result<(), Error>), Error> {
     use std::io::BufRead as _;
 
-    let mut child = cmd.stdout(std::process::Stdio::piped()).spawn().map_err(|e| Error::Usage(format!("cannot run {cmd:?}: {e}")))?;
+    let mut child = cmd.stdout(std::process::Stdio::piped()).spawn().map_err(|e| Error::Io(format!("cannot run {cmd:?}"), e))?;
     let mut tally = Tally::default();
     if let Some(stdout) = child.stdout.take() {
         for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
@@ -143,7 +143,7 @@ fn run_tests(cmd: &mut Command) -> Result<(Tally, Result<(), Error>), Error> {
             }
         }
     }
-    let status = child.wait().map_err(|e| Error::Usage(format!("cannot wait for {cmd:?}: {e}")))?;
+    let status = child.wait().map_err(|e| Error::Io(format!("cannot wait for {cmd:?}"), e))?;
     Ok((tally, succeeded(cmd, status)))
 }
 
@@ -173,12 +173,12 @@ fn mock(root: &Path, args: &[String]) -> Result<(), Error> {
 }
 
 pub(crate) fn run(cmd: &mut Command) -> Result<(), Error> {
-    let status = cmd.status().map_err(|e| Error::Usage(format!("cannot run {cmd:?}: {e}")))?;
+    let status = cmd.status().map_err(|e| Error::Io(format!("cannot run {cmd:?}"), e))?;
     succeeded(cmd, status)
 }
 
 fn succeeded(cmd: &Command, status: std::process::ExitStatus) -> Result<(), Error> {
-    if status.success() { Ok(()) } else { Err(Error::Usage(format!("{cmd:?} failed: {status}"))) }
+    if status.success() { Ok(()) } else { Err(Error::Command(format!("{cmd:?} failed: {status}"))) }
 }
 
 fn flag<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
@@ -193,9 +193,9 @@ fn generate(root: &Path, args: &[String]) -> Result<(), Error> {
     let stem = spec_path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let name = flag(args, "--name").map(str::to_string).unwrap_or(stem);
     let api = load_api(spec_path, spec, &name).map_err(Error::Spec)?;
-    let out = std::path::absolute(out).map_err(|e| Error::Write(write::WriteError::Io(PathBuf::from(out), e)))?;
+    let out = std::path::absolute(out).map_err(|e| Error::Io(format!("cannot resolve {out}"), e))?;
     let support = root.join("support");
-    let layout = Layout { dir: PathBuf::new(), workspace: false, support_path: relative(&out.join("x"), &support) };
+    let layout = Layout { dir: PathBuf::new(), workspace: false, support_path: relative(&out.join("x"), &support), command: GeneratedBy::Generate };
     let templates = write::Templates::load(&root.join("templates"))?;
     let files = render_crates(&api, &templates, &layout)?;
     let owned: Vec<PathBuf> = ["client", "server"].iter().map(|s| PathBuf::from(format!("{name}-{s}"))).collect();

@@ -4,7 +4,7 @@ use mailapi_support::client::{
     BuildError, CallOptions, ClientBuilder, Error, Method, Request, ResponseValue,
     Transport,
 };
-use mailapi_support::params::path_param;
+use mailapi_support::param_encoding::path_param;
 use mailapi_support::{Scheme, SchemeKind};
 use crate::types;
 
@@ -181,7 +181,7 @@ impl Client {
         let params = params.clone();
         let first = params.page.unwrap_or(1);
         mailapi_support::paginate::paginate(
-            (first, 0_u64),
+            (first, 0),
             move |(page, seen)| {
                 let params = ListDomainBlackwhitelistParams {
                     page: Some(page),
@@ -199,13 +199,9 @@ impl Client {
                         )
                         .await?
                         .into_inner();
-                    let total = Some(&body)
-                        .map(|value| &value.total_count)
-                        .copied()
+                    let total = Some(body.total_count)
                         .map(|total| u64::try_from(total).unwrap_or(0));
-                    let items: Vec<types::BlackWhiteListEntry> = Some(body)
-                        .map(|value| value.list)
-                        .unwrap_or_default();
+                    let items: Vec<types::BlackWhiteListEntry> = body.list;
                     let seen = seen + items.len() as u64;
                     let more = !items.is_empty()
                         && total.is_none_or(|total| seen < total);
@@ -749,7 +745,7 @@ impl Client {
         let params = params.clone();
         let first = params.page.unwrap_or(1);
         mailapi_support::paginate::paginate(
-            (first, 0_u64),
+            (first, 0),
             move |(page, seen)| {
                 let params = ListUsernamesParams {
                     page: Some(page),
@@ -762,13 +758,9 @@ impl Client {
                         )
                         .await?
                         .into_inner();
-                    let total = Some(&body)
-                        .map(|value| &value.total_count)
-                        .copied()
+                    let total = Some(body.total_count)
                         .map(|total| u64::try_from(total).unwrap_or(0));
-                    let items: Vec<types::MailboxListItem> = Some(body)
-                        .map(|value| value.list)
-                        .unwrap_or_default();
+                    let items: Vec<types::MailboxListItem> = body.list;
                     let seen = seen + items.len() as u64;
                     let more = !items.is_empty()
                         && total.is_none_or(|total| seen < total);
@@ -967,7 +959,7 @@ impl Client {
         let params = params.clone();
         let first = params.page.unwrap_or(1);
         mailapi_support::paginate::paginate(
-            (first, 0_u64),
+            (first, 0),
             move |(page, seen)| {
                 let params = ListMailboxBlackwhitelistParams {
                     page: Some(page),
@@ -986,13 +978,9 @@ impl Client {
                         )
                         .await?
                         .into_inner();
-                    let total = Some(&body)
-                        .map(|value| &value.total_count)
-                        .copied()
+                    let total = Some(body.total_count)
                         .map(|total| u64::try_from(total).unwrap_or(0));
-                    let items: Vec<types::BlackWhiteListEntry> = Some(body)
-                        .map(|value| value.list)
-                        .unwrap_or_default();
+                    let items: Vec<types::BlackWhiteListEntry> = body.list;
                     let seen = seen + items.len() as u64;
                     let more = !items.is_empty()
                         && total.is_none_or(|total| seen < total);

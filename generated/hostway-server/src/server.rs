@@ -32,6 +32,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: GetEmailDomainRequest,
     ) -> impl Future<Output = Result<GetEmailDomainResponse, Problem>> + Send;
+
     /// List domain aliases
     ///
     /// Retrieves a list of aliases for a specific account and domain
@@ -41,6 +42,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: ListDomainAliasesRequest,
     ) -> impl Future<Output = Result<ListDomainAliasesResponse, Problem>> + Send;
+
     /// List the domain black/white list
     ///
     /// Retrieves a list of all addresses included in black/white list for a specific domain
@@ -50,6 +52,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: ListDomainBlackwhitelistRequest,
     ) -> impl Future<Output = Result<ListDomainBlackwhitelistResponse, Problem>> + Send;
+
     /// Add or update addresses on the domain black/white list
     ///
     /// Adding/updating addresses to black/white list for a specific domain
@@ -59,6 +62,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: PutDomainBlackwhitelistRequest,
     ) -> impl Future<Output = Result<PutDomainBlackwhitelistResponse, Problem>> + Send;
+
     /// Get a black/white listed address of the domain
     ///
     /// Get black/white listed address details
@@ -70,6 +74,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<GetDomainBlackwhitelistAddressResponse, Problem>,
     > + Send;
+
     /// Remove an address from the domain black/white list
     ///
     /// Remove black/white listed address
@@ -81,6 +86,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<DeleteDomainBlackwhitelistAddressResponse, Problem>,
     > + Send;
+
     /// Get the domain's CleanMailPlus info
     ///
     /// Gets domain's CleanMailPlus info.
@@ -90,6 +96,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: GetDomainCleanmailplusRequest,
     ) -> impl Future<Output = Result<GetDomainCleanmailplusResponse, Problem>> + Send;
+
     /// Update the domain's CleanMailPlus info
     ///
     /// Updates domain's CleanMailPlus info.
@@ -99,6 +106,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: UpdateDomainCleanmailplusRequest,
     ) -> impl Future<Output = Result<UpdateDomainCleanmailplusResponse, Problem>> + Send;
+
     /// Filter or search the domain's global address book contacts
     ///
     /// Filter domain's global address book contacts list (filter{FieldName}={FieldValue}, several filters are combined) or search it (search{FieldName}={FieldValue}, substring match).
@@ -108,6 +116,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: ListDomainContactsRequest,
     ) -> impl Future<Output = Result<ListDomainContactsResponse, Problem>> + Send;
+
     /// Create a global address book contact
     ///
     /// Creates global address book contact for domain
@@ -117,6 +126,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: CreateDomainContactRequest,
     ) -> impl Future<Output = Result<CreateDomainContactResponse, Problem>> + Send;
+
     /// Get a domain's global address book contact
     ///
     /// Gets domain's global address book contact information
@@ -126,6 +136,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: GetDomainContactRequest,
     ) -> impl Future<Output = Result<GetDomainContactResponse, Problem>> + Send;
+
     /// Update a domain's global address book contact
     ///
     /// Updates domain's global address book contact info
@@ -135,6 +146,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: UpdateDomainContactRequest,
     ) -> impl Future<Output = Result<UpdateDomainContactResponse, Problem>> + Send;
+
     /// Delete a domain's global address book contact
     ///
     /// Deletes domain's global address book contact.
@@ -144,6 +156,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: DeleteDomainContactRequest,
     ) -> impl Future<Output = Result<DeleteDomainContactResponse, Problem>> + Send;
+
     /// Get InfoStore usage
     ///
     /// Gets InfoStore usage.
@@ -153,6 +166,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: GetDomainInfostoreRequest,
     ) -> impl Future<Output = Result<GetDomainInfostoreResponse, Problem>> + Send;
+
     /// Change InfoStore quota
     ///
     /// Change InfoStore quota.
@@ -164,6 +178,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<UpdateDomainInfostoreQuotaResponse, Problem>,
     > + Send;
+
     /// Get per-domain mailbox type statistics
     ///
     /// Retrieves per domain statistics about webmail usage
@@ -173,6 +188,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: GetDomainMailboxTypeCountRequest,
     ) -> impl Future<Output = Result<GetDomainMailboxTypeCountResponse, Problem>> + Send;
+
     /// List the mailboxes of a domain
     ///
     /// Retrieves a list of mailboxes for a specific account and domain
@@ -182,6 +198,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: ListUsernamesRequest,
     ) -> impl Future<Output = Result<ListUsernamesResponse, Problem>> + Send;
+
     /// Get details about a username
     ///
     /// Details about a username
@@ -191,6 +208,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: GetUsernameRequest,
     ) -> impl Future<Output = Result<GetUsernameResponse, Problem>> + Send;
+
     /// Get the auto-responder of a mailbox
     ///
     /// Gets the autoresponder info.
@@ -200,6 +218,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: GetMailboxAutoresponderRequest,
     ) -> impl Future<Output = Result<GetMailboxAutoresponderResponse, Problem>> + Send;
+
     /// Set the auto-responder of a mailbox
     ///
     /// Activates/deactivates the autoresponder for specified mailbox, domain and account.
@@ -209,6 +228,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: SetMailboxAutoresponderRequest,
     ) -> impl Future<Output = Result<SetMailboxAutoresponderResponse, Problem>> + Send;
+
     /// List the mailbox black/white list
     ///
     /// Retrieves a list of all addresses included in black/white list for a specific mailbox
@@ -218,6 +238,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: ListMailboxBlackwhitelistRequest,
     ) -> impl Future<Output = Result<ListMailboxBlackwhitelistResponse, Problem>> + Send;
+
     /// Add or update addresses on the mailbox black/white list
     ///
     /// Adding/updating addresses to black/white list for a specific mailbox
@@ -227,6 +248,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: PutMailboxBlackwhitelistRequest,
     ) -> impl Future<Output = Result<PutMailboxBlackwhitelistResponse, Problem>> + Send;
+
     /// Get a black/white listed address of the mailbox
     ///
     /// Get black/white listed address details
@@ -238,6 +260,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<GetMailboxBlackwhitelistAddressResponse, Problem>,
     > + Send;
+
     /// Remove an address from the mailbox black/white list
     ///
     /// Remove black/white listed address
@@ -249,6 +272,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<DeleteMailboxBlackwhitelistAddressResponse, Problem>,
     > + Send;
+
     /// Get the mailbox's CleanMailPlus info
     ///
     /// Gets mailbox's CleanMailPlus info.
@@ -258,6 +282,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: GetMailboxCleanmailplusRequest,
     ) -> impl Future<Output = Result<GetMailboxCleanmailplusResponse, Problem>> + Send;
+
     /// Update the mailbox's CleanMailPlus info
     ///
     /// Updates mailbox's CleanMailPlus info.
@@ -269,6 +294,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<UpdateMailboxCleanmailplusResponse, Problem>,
     > + Send;
+
     /// Get exchange mailbox info
     ///
     /// Gets Exchange mailbox detailed info.
@@ -278,6 +304,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: GetExchangeMailboxRequest,
     ) -> impl Future<Output = Result<GetExchangeMailboxResponse, Problem>> + Send;
+
     /// Create or update an exchange mailbox
     ///
     /// Creates or updates an exchange mailbox for specified account and domain.
@@ -287,6 +314,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: PutExchangeMailboxRequest,
     ) -> impl Future<Output = Result<PutExchangeMailboxResponse, Problem>> + Send;
+
     /// Delete an exchange mailbox
     ///
     /// Deletes exchange mailbox.
@@ -296,6 +324,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: DeleteExchangeMailboxRequest,
     ) -> impl Future<Output = Result<DeleteExchangeMailboxResponse, Problem>> + Send;
+
     /// Apply an action (reset password) on an exchange mailbox
     ///
     /// Apply an action on exchange mailbox e.g. reset password
@@ -305,6 +334,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: ExchangeMailboxActionRequest,
     ) -> impl Future<Output = Result<ExchangeMailboxActionResponse, Problem>> + Send;
+
     /// Get exchange message count for INBOX, SENT and SPAM
     ///
     /// Retrieves exchange message count for INBOX, SENT and SPAM folders
@@ -314,6 +344,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: GetExchangeMessageStatsRequest,
     ) -> impl Future<Output = Result<GetExchangeMessageStatsResponse, Problem>> + Send;
+
     /// Get the forwarding of a mailbox
     ///
     /// Gets forwarding for specified mailbox, domain and account.
@@ -323,6 +354,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: GetMailboxForwardsRequest,
     ) -> impl Future<Output = Result<GetMailboxForwardsResponse, Problem>> + Send;
+
     /// Set the forwarding of a mailbox
     ///
     /// Sets forwarding for specified mailbox, domain and account.
@@ -332,6 +364,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: SetMailboxForwardsRequest,
     ) -> impl Future<Output = Result<SetMailboxForwardsResponse, Problem>> + Send;
+
     /// Delete a forwarding target of a mailbox
     ///
     /// Deletes forwarding for specified mailbox, domain and account.
@@ -341,6 +374,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: DeleteMailboxForwardRequest,
     ) -> impl Future<Output = Result<DeleteMailboxForwardResponse, Problem>> + Send;
+
     /// Get mailbox details
     ///
     /// Get mailbox details.
@@ -350,6 +384,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: GetMailboxRequest,
     ) -> impl Future<Output = Result<GetMailboxResponse, Problem>> + Send;
+
     /// Create or update a mailbox
     ///
     /// Creates or updates a mailbox for specified account and domain. The mailbox quota is determined by the E-mail domain product specification.
@@ -359,6 +394,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: PutMailboxRequest,
     ) -> impl Future<Output = Result<PutMailboxResponse, Problem>> + Send;
+
     /// Delete a mailbox
     ///
     /// Deletes mailbox.
@@ -368,6 +404,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: DeleteMailboxRequest,
     ) -> impl Future<Output = Result<DeleteMailboxResponse, Problem>> + Send;
+
     /// Apply an action (reset password) on a mailbox
     ///
     /// Apply an action on a mailbox e.g. reset password
@@ -377,6 +414,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: MailboxActionRequest,
     ) -> impl Future<Output = Result<MailboxActionResponse, Problem>> + Send;
+
     /// Get mailbox message count for INBOX, SENT and SPAM
     ///
     /// Retrieves mailbox message count for INBOX, SENT and SPAM folders
@@ -386,6 +424,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: GetMailboxMessageStatsRequest,
     ) -> impl Future<Output = Result<GetMailboxMessageStatsResponse, Problem>> + Send;
+
     /// Create a support ticket for a failed mailbox migration
     ///
     /// Creates a support ticket for failed mailbox migration
@@ -397,6 +436,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<CreateMailboxMigrationTicketResponse, Problem>,
     > + Send;
+
     /// List the secret question text keys of a mailbox
     ///
     /// Retrieves a list of text keys for all mailbox(alias) secret questions.
@@ -406,6 +446,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: GetMailboxSecretsRequest,
     ) -> impl Future<Output = Result<GetMailboxSecretsResponse, Problem>> + Send;
+
     /// Set all secret questions and answers of a mailbox
     ///
     /// Set or update all secret questions and answers for mailbox(alias).
@@ -415,6 +456,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: PutMailboxSecretsRequest,
     ) -> impl Future<Output = Result<PutMailboxSecretsResponse, Problem>> + Send;
+
     /// Get the OpenXchange account of a mailbox
     ///
     /// Gets OpenXchange account type.
@@ -424,6 +466,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: GetMailboxWebmailRequest,
     ) -> impl Future<Output = Result<GetMailboxWebmailResponse, Problem>> + Send;
+
     /// Upgrade/downgrade the OpenXchange account of a mailbox
     ///
     /// Upgrades/downgrades OpenXchange account type.
@@ -433,6 +476,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: UpdateMailboxWebmailRequest,
     ) -> impl Future<Output = Result<UpdateMailboxWebmailResponse, Problem>> + Send;
+
     /// Create the OpenXchange account of a mailbox
     ///
     /// Creates OpenXchange account.
@@ -442,6 +486,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: CreateMailboxWebmailRequest,
     ) -> impl Future<Output = Result<CreateMailboxWebmailResponse, Problem>> + Send;
+
     /// Get the OpenXchange settings of the domain
     ///
     /// Gets OpenXchange account type for the domain.
@@ -451,6 +496,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: GetDomainWebmailRequest,
     ) -> impl Future<Output = Result<GetDomainWebmailResponse, Problem>> + Send;
+
     /// Change the OpenXchange allowUpgrade option of the domain
     ///
     /// Change the OpenXchange allowUpgrade option.
@@ -460,6 +506,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: UpdateDomainWebmailRequest,
     ) -> impl Future<Output = Result<UpdateDomainWebmailResponse, Problem>> + Send;
+
     /// Get the maximum allowed number of mailboxes for each type
     ///
     /// Getting maximum allowed number of mailboxes for each type. Note: /email/{domain}/webmailLimits is a shortcut equivalent of this resource.
@@ -469,6 +516,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: GetDomainWebmailLimitsRequest,
     ) -> impl Future<Output = Result<GetDomainWebmailLimitsResponse, Problem>> + Send;
+
     /// Get the mapping of OX types to WebMail plan names
     ///
     /// Retrieves mapping of the allowed OX types with WebMail plan names for the target email domain resource. The result can be tied to a specific plan configuration on the product level. Note: /email/{domain}/webmailNames is a shortcut equivalent of this resource.
@@ -478,6 +526,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: GetDomainWebmailNamesRequest,
     ) -> impl Future<Output = Result<GetDomainWebmailNamesResponse, Problem>> + Send;
+
     /// Get the product level upgrade configuration
     ///
     /// Retrieves the product level upgrade configuration. Note: /email/{domain}/webmailUpgrade is a shortcut equivalent of this resource.
@@ -487,6 +536,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: GetDomainWebmailUpgradeRequest,
     ) -> impl Future<Output = Result<GetDomainWebmailUpgradeResponse, Problem>> + Send;
+
     /// Get the secret question settings
     ///
     /// Get franchise specific secret question settings (e.g. minimum required number of secret questions, etc.)
@@ -496,6 +546,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: GetSecretQuestionSettingsRequest,
     ) -> impl Future<Output = Result<GetSecretQuestionSettingsResponse, Problem>> + Send;
+
     /// Get the supported secret questions
     ///
     /// Get dictionary of supported secret questions with text keys.
@@ -505,6 +556,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: ListSecretQuestionsRequest,
     ) -> impl Future<Output = Result<ListSecretQuestionsResponse, Problem>> + Send;
+
     /// Apply an action (reset password) on an exchange mailbox (short form)
     ///
     /// Apply an action on exchange mailbox e.g. reset password
@@ -516,6 +568,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<ExchangeMailboxActionShortResponse, Problem>,
     > + Send;
+
     /// Apply an action (reset password) on a mailbox (short form)
     ///
     /// Apply an action on a mailbox e.g. reset password
@@ -525,6 +578,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: MailboxActionShortRequest,
     ) -> impl Future<Output = Result<MailboxActionShortResponse, Problem>> + Send;
+
     /// List the secret question text keys of a mailbox (short form)
     ///
     /// Retrieves a list of text keys for all mailbox(alias) secret questions.
@@ -534,6 +588,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: GetMailboxSecretsShortRequest,
     ) -> impl Future<Output = Result<GetMailboxSecretsShortResponse, Problem>> + Send;
+
     /// Set all secret questions and answers of a mailbox (short form)
     ///
     /// Set or update all secret questions and answers for mailbox(alias).
@@ -543,6 +598,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: PutMailboxSecretsShortRequest,
     ) -> impl Future<Output = Result<PutMailboxSecretsShortResponse, Problem>> + Send;
+
     /// Get the OpenXchange account of a mailbox (short form, mailbox owner credentials)
     ///
     /// Gets OpenXchange account type.
@@ -552,6 +608,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: GetMailboxWebmailShortRequest,
     ) -> impl Future<Output = Result<GetMailboxWebmailShortResponse, Problem>> + Send;
+
     /// Upgrade/downgrade the OpenXchange account of a mailbox
     ///
     /// Upgrades/downgrades OpenXchange account type.
@@ -561,6 +618,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: UpdateMailboxWebmailShortRequest,
     ) -> impl Future<Output = Result<UpdateMailboxWebmailShortResponse, Problem>> + Send;
+
     /// Create the OpenXchange account of a mailbox
     ///
     /// Creates OpenXchange account.
@@ -570,6 +628,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: CreateMailboxWebmailShortRequest,
     ) -> impl Future<Output = Result<CreateMailboxWebmailShortResponse, Problem>> + Send;
+
     /// Get the maximum allowed number of mailboxes for each type (shortcut)
     ///
     /// Shortcut equivalent of GET /accounts/{account}/email/{domain}/webmailLimits (§94); the document mentions it only in a note, so request and response are taken from that section.
@@ -581,6 +640,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<GetDomainWebmailLimitsShortResponse, Problem>,
     > + Send;
+
     /// Get the mapping of OX types to WebMail plan names (shortcut)
     ///
     /// Shortcut equivalent of GET /accounts/{account}/email/{domain}/webmailNames (§96); the document mentions it only in a note, so request and response are taken from that section.
@@ -592,6 +652,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<GetDomainWebmailNamesShortResponse, Problem>,
     > + Send;
+
     /// Get the product level upgrade configuration (shortcut)
     ///
     /// Shortcut equivalent of GET /accounts/{account}/email/{domain}/webmailUpgrade (§98); the document mentions it only in a note, so request and response are taken from that section.
@@ -3211,11 +3272,11 @@ impl ListDomainBlackwhitelistRequest {
         let mut violations = mailapi_support::server::Violations::default();
         if let Some(value) = &request.page {
             let here = mailapi_support::server::Violations::parameter("page");
-            violations.range(&here, value, Some(1f64), None, false, false);
+            violations.range(&here, value, Some(1.0), None, false, false);
         }
         if let Some(value) = &request.page_size {
             let here = mailapi_support::server::Violations::parameter("pageSize");
-            violations.range(&here, value, Some(1f64), None, false, false);
+            violations.range(&here, value, Some(1.0), None, false, false);
         }
         violations.into_result()?;
         Ok(request)
@@ -3716,11 +3777,11 @@ impl ListUsernamesRequest {
         let mut violations = mailapi_support::server::Violations::default();
         if let Some(value) = &request.page {
             let here = mailapi_support::server::Violations::parameter("page");
-            violations.range(&here, value, Some(1f64), None, false, false);
+            violations.range(&here, value, Some(1.0), None, false, false);
         }
         if let Some(value) = &request.page_size {
             let here = mailapi_support::server::Violations::parameter("pageSize");
-            violations.range(&here, value, Some(1f64), None, false, false);
+            violations.range(&here, value, Some(1.0), None, false, false);
         }
         violations.into_result()?;
         Ok(request)
@@ -3761,7 +3822,7 @@ impl GetUsernameRequest {
         {
             let value = &request.mailbox_name;
             let here = mailapi_support::server::Violations::parameter("mailboxName");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
         }
         violations.into_result()?;
@@ -3803,7 +3864,7 @@ impl GetMailboxAutoresponderRequest {
         {
             let value = &request.mailbox_name;
             let here = mailapi_support::server::Violations::parameter("mailboxName");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
         }
         violations.into_result()?;
@@ -3848,7 +3909,7 @@ impl SetMailboxAutoresponderRequest {
         {
             let value = &request.mailbox_name;
             let here = mailapi_support::server::Violations::parameter("mailboxName");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
         }
         violations.into_result()?;
@@ -3914,16 +3975,16 @@ impl ListMailboxBlackwhitelistRequest {
         {
             let value = &request.mailbox_name;
             let here = mailapi_support::server::Violations::parameter("mailboxName");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
         }
         if let Some(value) = &request.page {
             let here = mailapi_support::server::Violations::parameter("page");
-            violations.range(&here, value, Some(1f64), None, false, false);
+            violations.range(&here, value, Some(1.0), None, false, false);
         }
         if let Some(value) = &request.page_size {
             let here = mailapi_support::server::Violations::parameter("pageSize");
-            violations.range(&here, value, Some(1f64), None, false, false);
+            violations.range(&here, value, Some(1.0), None, false, false);
         }
         violations.into_result()?;
         Ok(request)
@@ -3967,7 +4028,7 @@ impl PutMailboxBlackwhitelistRequest {
         {
             let value = &request.mailbox_name;
             let here = mailapi_support::server::Violations::parameter("mailboxName");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
         }
         violations.into_result()?;
@@ -4013,7 +4074,7 @@ impl GetMailboxBlackwhitelistAddressRequest {
         {
             let value = &request.mailbox_name;
             let here = mailapi_support::server::Violations::parameter("mailboxName");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
         }
         violations.into_result()?;
@@ -4059,7 +4120,7 @@ impl DeleteMailboxBlackwhitelistAddressRequest {
         {
             let value = &request.mailbox_name;
             let here = mailapi_support::server::Violations::parameter("mailboxName");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
         }
         violations.into_result()?;
@@ -4101,7 +4162,7 @@ impl GetMailboxCleanmailplusRequest {
         {
             let value = &request.mailbox_name;
             let here = mailapi_support::server::Violations::parameter("mailboxName");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
         }
         violations.into_result()?;
@@ -4146,7 +4207,7 @@ impl UpdateMailboxCleanmailplusRequest {
         {
             let value = &request.mailbox_name;
             let here = mailapi_support::server::Violations::parameter("mailboxName");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
         }
         violations.into_result()?;
@@ -4188,7 +4249,7 @@ impl GetExchangeMailboxRequest {
         {
             let value = &request.mailbox_name;
             let here = mailapi_support::server::Violations::parameter("mailboxName");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
         }
         violations.into_result()?;
@@ -4233,7 +4294,7 @@ impl PutExchangeMailboxRequest {
         {
             let value = &request.mailbox_name;
             let here = mailapi_support::server::Violations::parameter("mailboxName");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
         }
         mailapi_support::server::Validate::validate(&request.body, "", &mut violations);
@@ -4276,7 +4337,7 @@ impl DeleteExchangeMailboxRequest {
         {
             let value = &request.mailbox_name;
             let here = mailapi_support::server::Violations::parameter("mailboxName");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
         }
         violations.into_result()?;
@@ -4321,7 +4382,7 @@ impl ExchangeMailboxActionRequest {
         {
             let value = &request.mailbox_name;
             let here = mailapi_support::server::Violations::parameter("mailboxName");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
         }
         mailapi_support::server::Validate::validate(&request.body, "", &mut violations);
@@ -4364,7 +4425,7 @@ impl GetExchangeMessageStatsRequest {
         {
             let value = &request.mailbox_name;
             let here = mailapi_support::server::Violations::parameter("mailboxName");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
         }
         violations.into_result()?;
@@ -4406,7 +4467,7 @@ impl GetMailboxForwardsRequest {
         {
             let value = &request.mailbox_name;
             let here = mailapi_support::server::Violations::parameter("mailboxName");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
         }
         violations.into_result()?;
@@ -4451,7 +4512,7 @@ impl SetMailboxForwardsRequest {
         {
             let value = &request.mailbox_name;
             let here = mailapi_support::server::Violations::parameter("mailboxName");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
         }
         violations.into_result()?;
@@ -4497,7 +4558,7 @@ impl DeleteMailboxForwardRequest {
         {
             let value = &request.mailbox_name;
             let here = mailapi_support::server::Violations::parameter("mailboxName");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
         }
         violations.into_result()?;
@@ -4539,7 +4600,7 @@ impl GetMailboxRequest {
         {
             let value = &request.mailbox_name;
             let here = mailapi_support::server::Violations::parameter("mailboxName");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
         }
         violations.into_result()?;
@@ -4584,7 +4645,7 @@ impl PutMailboxRequest {
         {
             let value = &request.mailbox_name;
             let here = mailapi_support::server::Violations::parameter("mailboxName");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
         }
         mailapi_support::server::Validate::validate(&request.body, "", &mut violations);
@@ -4627,7 +4688,7 @@ impl DeleteMailboxRequest {
         {
             let value = &request.mailbox_name;
             let here = mailapi_support::server::Violations::parameter("mailboxName");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
         }
         violations.into_result()?;
@@ -4672,7 +4733,7 @@ impl MailboxActionRequest {
         {
             let value = &request.mailbox_name;
             let here = mailapi_support::server::Violations::parameter("mailboxName");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
         }
         mailapi_support::server::Validate::validate(&request.body, "", &mut violations);
@@ -4715,7 +4776,7 @@ impl GetMailboxMessageStatsRequest {
         {
             let value = &request.mailbox_name;
             let here = mailapi_support::server::Violations::parameter("mailboxName");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
         }
         violations.into_result()?;
@@ -4760,7 +4821,7 @@ impl CreateMailboxMigrationTicketRequest {
         {
             let value = &request.mailbox_name;
             let here = mailapi_support::server::Violations::parameter("mailboxName");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
         }
         violations.into_result()?;
@@ -4802,7 +4863,7 @@ impl GetMailboxSecretsRequest {
         {
             let value = &request.mailbox_name;
             let here = mailapi_support::server::Violations::parameter("mailboxName");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
         }
         violations.into_result()?;
@@ -4847,14 +4908,14 @@ impl PutMailboxSecretsRequest {
         {
             let value = &request.mailbox_name;
             let here = mailapi_support::server::Violations::parameter("mailboxName");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
         }
         {
             let (here, value) = (String::new(), &request.body);
             for (key, value) in value {
                 let here = mailapi_support::server::Violations::at(&here, key);
-                violations.length(&here, value, Some(2u64), None);
+                violations.length(&here, value, Some(2), None);
             }
         }
         violations.into_result()?;
@@ -4896,7 +4957,7 @@ impl GetMailboxWebmailRequest {
         {
             let value = &request.mailbox_name;
             let here = mailapi_support::server::Violations::parameter("mailboxName");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
         }
         violations.into_result()?;
@@ -4941,7 +5002,7 @@ impl UpdateMailboxWebmailRequest {
         {
             let value = &request.mailbox_name;
             let here = mailapi_support::server::Violations::parameter("mailboxName");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
         }
         violations.into_result()?;
@@ -4986,7 +5047,7 @@ impl CreateMailboxWebmailRequest {
         {
             let value = &request.mailbox_name;
             let here = mailapi_support::server::Violations::parameter("mailboxName");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
         }
         violations.into_result()?;
@@ -5224,7 +5285,7 @@ impl ExchangeMailboxActionShortRequest {
         {
             let value = &request.mailbox_name;
             let here = mailapi_support::server::Violations::parameter("mailboxName");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
         }
         mailapi_support::server::Validate::validate(&request.body, "", &mut violations);
@@ -5266,7 +5327,7 @@ impl MailboxActionShortRequest {
         {
             let value = &request.mailbox_name;
             let here = mailapi_support::server::Violations::parameter("mailboxName");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
         }
         mailapi_support::server::Validate::validate(&request.body, "", &mut violations);
@@ -5305,7 +5366,7 @@ impl GetMailboxSecretsShortRequest {
         {
             let value = &request.mailbox_name;
             let here = mailapi_support::server::Violations::parameter("mailboxName");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
         }
         violations.into_result()?;
@@ -5346,14 +5407,14 @@ impl PutMailboxSecretsShortRequest {
         {
             let value = &request.mailbox_name;
             let here = mailapi_support::server::Violations::parameter("mailboxName");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
         }
         {
             let (here, value) = (String::new(), &request.body);
             for (key, value) in value {
                 let here = mailapi_support::server::Violations::at(&here, key);
-                violations.length(&here, value, Some(2u64), None);
+                violations.length(&here, value, Some(2), None);
             }
         }
         violations.into_result()?;
@@ -5391,7 +5452,7 @@ impl GetMailboxWebmailShortRequest {
         {
             let value = &request.mailbox_name;
             let here = mailapi_support::server::Violations::parameter("mailboxName");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
         }
         violations.into_result()?;
@@ -5432,7 +5493,7 @@ impl UpdateMailboxWebmailShortRequest {
         {
             let value = &request.mailbox_name;
             let here = mailapi_support::server::Violations::parameter("mailboxName");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
         }
         violations.into_result()?;
@@ -5473,7 +5534,7 @@ impl CreateMailboxWebmailShortRequest {
         {
             let value = &request.mailbox_name;
             let here = mailapi_support::server::Violations::parameter("mailboxName");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
         }
         violations.into_result()?;

@@ -8,7 +8,7 @@ impl Validate for types::BlackWhiteList {
         {
             let value = &self.total_count;
             let here = Violations::at(at, "totalCount");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
     }
 }
@@ -18,7 +18,7 @@ impl Validate for types::ContactList {
         {
             let value = &self.count;
             let here = Violations::at(at, "count");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
     }
 }
@@ -28,7 +28,7 @@ impl Validate for types::EmailDomain {
         {
             let value = &self.quota;
             let here = Violations::at(at, "quota");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
     }
 }
@@ -37,59 +37,59 @@ impl Validate for types::ExchangeMailboxPut {
     fn validate(&self, at: &str, violations: &mut Violations) {
         if let Some(value) = &self.display_name {
             let here = Violations::at(at, "displayName");
-            violations.length(&here, value, None, Some(256u64));
+            violations.length(&here, value, None, Some(256));
         }
         if let Some(value) = &self.first_name {
             let here = Violations::at(at, "firstName");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
         }
         if let Some(value) = &self.last_name {
             let here = Violations::at(at, "lastName");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
         }
         if let Some(value) = &self.city {
             let here = Violations::at(at, "city");
-            violations.length(&here, value, None, Some(128u64));
+            violations.length(&here, value, None, Some(128));
         }
         if let Some(value) = &self.company {
             let here = Violations::at(at, "company");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
         }
         if let Some(value) = &self.country {
             let here = Violations::at(at, "country");
-            violations.length(&here, value, None, Some(128u64));
+            violations.length(&here, value, None, Some(128));
         }
         if let Some(value) = &self.department {
             let here = Violations::at(at, "department");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
         }
         if let Some(value) = &self.fax {
             let here = Violations::at(at, "fax");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
         }
         if let Some(value) = &self.home_phone {
             let here = Violations::at(at, "homePhone");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
         }
         if let Some(value) = &self.mobile_phone {
             let here = Violations::at(at, "mobilePhone");
-            violations.length(&here, value, None, Some(64u64));
+            violations.length(&here, value, None, Some(64));
         }
         if let Some(value) = &self.postal_code {
             let here = Violations::at(at, "postalCode");
-            violations.length(&here, value, None, Some(40u64));
+            violations.length(&here, value, None, Some(40));
         }
         if let Some(value) = &self.state {
             let here = Violations::at(at, "state");
-            violations.length(&here, value, None, Some(128u64));
+            violations.length(&here, value, None, Some(128));
         }
         if let Some(value) = &self.street {
             let here = Violations::at(at, "street");
-            violations.length(&here, value, None, Some(1024u64));
+            violations.length(&here, value, None, Some(1024));
         }
         if let Some(value) = &self.title {
             let here = Violations::at(at, "title");
-            violations.length(&here, value, None, Some(128u64));
+            violations.length(&here, value, None, Some(128));
         }
     }
 }
@@ -99,12 +99,12 @@ impl Validate for types::FolderMessageCount {
         {
             let value = &self.all_messages;
             let here = Violations::at(at, "allMessages");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         {
             let value = &self.unread_messages;
             let here = Violations::at(at, "unreadMessages");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
     }
 }
@@ -124,12 +124,12 @@ impl Validate for types::InfoStoreUsage {
         {
             let value = &self.usage;
             let here = Violations::at(at, "usage");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         {
             let value = &self.quota;
             let here = Violations::at(at, "quota");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
     }
 }
@@ -139,7 +139,7 @@ impl Validate for types::ListEnvelope {
         {
             let value = &self.total_count;
             let here = Violations::at(at, "totalCount");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
     }
 }
@@ -148,11 +148,11 @@ impl Validate for types::Mailbox {
     fn validate(&self, at: &str, violations: &mut Violations) {
         if let Some(value) = &self.quota {
             let here = Violations::at(at, "quota");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         if let Some(value) = &self.usage {
             let here = Violations::at(at, "usage");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
     }
 }
@@ -162,7 +162,7 @@ impl Validate for types::MailboxList {
         {
             let value = &self.total_count;
             let here = Violations::at(at, "totalCount");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         {
             let value = &self.list;
@@ -176,7 +176,7 @@ impl Validate for types::MailboxListItem {
     fn validate(&self, at: &str, violations: &mut Violations) {
         if let Some(value) = &self.quota {
             let here = Violations::at(at, "quota");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
     }
 }
@@ -194,23 +194,23 @@ impl Validate for types::MailboxTypeCount {
     fn validate(&self, at: &str, violations: &mut Violations) {
         if let Some(value) = &self.num_standard {
             let here = Violations::at(at, "numStandard");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         if let Some(value) = &self.num_active_sync {
             let here = Violations::at(at, "numActiveSync");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         if let Some(value) = &self.num_premium {
             let here = Violations::at(at, "numPremium");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         if let Some(value) = &self.num_exchange2013_standard {
             let here = Violations::at(at, "numExchange2013Standard");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         if let Some(value) = &self.num_exchange2013_premium {
             let here = Violations::at(at, "numExchange2013Premium");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
     }
 }
@@ -261,7 +261,7 @@ impl Validate for types::ResetPasswordActionData {
             let here = Violations::at(at, "secretQuestionsAnswers");
             for (key, value) in value {
                 let here = mailapi_support::server::Violations::at(&here, key);
-                violations.length(&here, value, Some(2u64), None);
+                violations.length(&here, value, Some(2), None);
             }
         }
     }
@@ -272,7 +272,7 @@ impl Validate for types::SecretQuestionSettings {
         {
             let value = &self.minimum;
             let here = Violations::at(at, "minimum");
-            violations.range(&here, value, Some(1f64), None, false, false);
+            violations.range(&here, value, Some(1.0), None, false, false);
         }
     }
 }

@@ -44,6 +44,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: GetMailServerRequest,
     ) -> impl Future<Output = Result<GetMailServerResponse, Problem>> + Send;
+
     /// Get the mail server (XML)
     ///
     /// The same call as getMailServer, answered in XML because the path ends in .xml. This function requires authentication and portal administrator rights.

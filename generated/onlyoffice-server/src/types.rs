@@ -101,6 +101,7 @@ pub enum ApiStatus {
 
 impl TryFrom<i64> for ApiStatus {
     type Error = String;
+
     fn try_from(value: i64) -> Result<Self, String> {
         match value {
             0 => Ok(ApiStatus::Ok),

@@ -4,7 +4,7 @@ use mailapi_support::client::{
     BuildError, CallOptions, ClientBuilder, Error, Method, Request, ResponseValue,
     Transport,
 };
-use mailapi_support::params::{QueryStyle, path_param};
+use mailapi_support::param_encoding::{QueryStyle, path_param};
 use mailapi_support::{Scheme, SchemeKind};
 use crate::types;
 
@@ -109,8 +109,9 @@ impl Client {
             first,
             move |request| async move {
                 let body = self.list_mailboxes_send(request).await?.into_inner();
-                let next = Some(&body)
-                    .and_then(|value| value.links.as_ref())
+                let next = body
+                    .links
+                    .as_ref()
                     .and_then(|value| value.next.as_option())
                     .cloned()
                     .map(|url| {
@@ -119,9 +120,7 @@ impl Client {
                             .accept("application/vnd.api+json")
                             .options(self.options.clone())
                     });
-                let items: Vec<types::Mailbox> = Some(body)
-                    .map(|value| value.data)
-                    .unwrap_or_default();
+                let items: Vec<types::Mailbox> = body.data;
                 Ok((items, next))
             },
         )

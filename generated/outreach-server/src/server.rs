@@ -32,6 +32,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: ListMailboxesRequest,
     ) -> impl Future<Output = Result<ListMailboxesResponse, Problem>> + Send;
+
     /// Create a mailbox
     ///
     /// Creates a new mailbox. The request is a JSON:API document whose data is a mailbox resource object without id.
@@ -41,6 +42,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: CreateMailboxRequest,
     ) -> impl Future<Output = Result<CreateMailboxResponse, Problem>> + Send;
+
     /// Get a mailbox
     ///
     /// Returns one mailbox (JSON:API single-resource document). The metadata canWrite and canDelete are returned when provideAuthorizationMeta is given.
@@ -50,6 +52,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: GetMailboxRequest,
     ) -> impl Future<Output = Result<GetMailboxResponse, Problem>> + Send;
+
     /// Delete a mailbox
     ///
     /// Deletes a mailbox. Not shown in the document; specified by the JSON:API convention the Outreach API follows.
@@ -59,6 +62,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: DeleteMailboxRequest,
     ) -> impl Future<Output = Result<DeleteMailboxResponse, Problem>> + Send;
+
     /// Update a mailbox
     ///
     /// Updates a mailbox. The request is a JSON:API document whose data carries the type and the id of the mailbox (the id must match the path) and the attributes to change.
@@ -68,6 +72,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: UpdateMailboxRequest,
     ) -> impl Future<Output = Result<UpdateMailboxResponse, Problem>> + Send;
+
     /// Test sending
     ///
     /// Test if sending emails works from this mailbox.
@@ -77,6 +82,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: TestSendMailboxRequest,
     ) -> impl Future<Output = Result<TestSendMailboxResponse, Problem>> + Send;
+
     /// Test syncing
     ///
     /// Test if syncing emails works from this mailbox.
@@ -463,7 +469,7 @@ impl ListMailboxesRequest {
         let mut violations = mailapi_support::server::Violations::default();
         if let Some(value) = &request.page_size {
             let here = mailapi_support::server::Violations::parameter("page[size]");
-            violations.range(&here, value, Some(1f64), Some(1000f64), false, false);
+            violations.range(&here, value, Some(1.0), Some(1000.0), false, false);
         }
         if let Some(value) = &request.sort {
             let here = mailapi_support::server::Violations::parameter("sort");

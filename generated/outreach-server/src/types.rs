@@ -544,6 +544,7 @@ pub enum MailboxAttributesEwsSslVerifyMode {
 
 impl TryFrom<i64> for MailboxAttributesEwsSslVerifyMode {
     type Error = String;
+
     fn try_from(value: i64) -> Result<Self, String> {
         match value {
             0 => Ok(MailboxAttributesEwsSslVerifyMode::VerifyNone),

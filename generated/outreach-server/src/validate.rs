@@ -16,67 +16,67 @@ impl Validate for types::MailboxAttributes {
     fn validate(&self, at: &str, violations: &mut Violations) {
         if let Some(value) = self.email.as_option() {
             let here = Violations::at(at, "email");
-            violations.length(&here, value, None, Some(255u64));
+            violations.length(&here, value, None, Some(255));
         }
         if let Some(value) = self.email_hash.as_option() {
             let here = Violations::at(at, "emailHash");
-            violations.length(&here, value, None, Some(255u64));
+            violations.length(&here, value, None, Some(255));
         }
         if let Some(value) = self.email_provider.as_option() {
             let here = Violations::at(at, "emailProvider");
-            violations.length(&here, value, None, Some(255u64));
+            violations.length(&here, value, None, Some(255));
         }
         if let Some(value) = self.email_signature.as_option() {
             let here = Violations::at(at, "emailSignature");
-            violations.length(&here, value, None, Some(65535u64));
+            violations.length(&here, value, None, Some(65535));
         }
         if let Some(value) = self.ews_endpoint.as_option() {
             let here = Violations::at(at, "ewsEndpoint");
-            violations.length(&here, value, None, Some(255u64));
+            violations.length(&here, value, None, Some(255));
         }
         if let Some(value) = self.imap_host.as_option() {
             let here = Violations::at(at, "imapHost");
-            violations.length(&here, value, None, Some(255u64));
+            violations.length(&here, value, None, Some(255));
         }
         if let Some(value) = self.opt_out_message.as_option() {
             let here = Violations::at(at, "optOutMessage");
-            violations.length(&here, value, None, Some(512u64));
+            violations.length(&here, value, None, Some(512));
         }
         if let Some(value) = self.opt_out_signature.as_option() {
             let here = Violations::at(at, "optOutSignature");
-            violations.length(&here, value, None, Some(512u64));
+            violations.length(&here, value, None, Some(512));
         }
         if let Some(value) = self.password.as_option() {
             let here = Violations::at(at, "password");
-            violations.length(&here, value.expose(), None, Some(65535u64));
+            violations.length(&here, value.expose(), None, Some(65535));
         }
         if let Some(value) = self.prospect_email_exclusions.as_option() {
             let here = Violations::at(at, "prospectEmailExclusions");
-            violations.length(&here, value, None, Some(65535u64));
+            violations.length(&here, value, None, Some(65535));
         }
         if let Some(value) = self.provider_type.as_option() {
             let here = Violations::at(at, "providerType");
-            violations.length(&here, value, None, Some(255u64));
+            violations.length(&here, value, None, Some(255));
         }
         if let Some(value) = self.sendgrid_api_key.as_option() {
             let here = Violations::at(at, "sendgridApiKey");
-            violations.length(&here, value.expose(), None, Some(65535u64));
+            violations.length(&here, value.expose(), None, Some(65535));
         }
         if let Some(value) = self.smtp_host.as_option() {
             let here = Violations::at(at, "smtpHost");
-            violations.length(&here, value, None, Some(255u64));
+            violations.length(&here, value, None, Some(255));
         }
         if let Some(value) = self.smtp_password.as_option() {
             let here = Violations::at(at, "smtpPassword");
-            violations.length(&here, value.expose(), None, Some(65535u64));
+            violations.length(&here, value.expose(), None, Some(65535));
         }
         if let Some(value) = self.smtp_username.as_option() {
             let here = Violations::at(at, "smtpUsername");
-            violations.length(&here, value, None, Some(255u64));
+            violations.length(&here, value, None, Some(255));
         }
         if let Some(value) = self.username.as_option() {
             let here = Violations::at(at, "username");
-            violations.length(&here, value, None, Some(255u64));
+            violations.length(&here, value, None, Some(255));
         }
     }
 }

@@ -32,6 +32,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: GetMailboxSettingsRequest,
     ) -> impl Future<Output = Result<GetMailboxSettingsResponse, Problem>> + Send;
+
     /// Update
     ///
     /// Modifies Parallels RAS mailbox settings.

@@ -21,6 +21,7 @@ pub enum MailboxTls {
 
 impl TryFrom<i64> for MailboxTls {
     type Error = String;
+
     fn try_from(value: i64) -> Result<Self, String> {
         match value {
             0 => Ok(MailboxTls::No),

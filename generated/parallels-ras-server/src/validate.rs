@@ -7,11 +7,11 @@ impl Validate for types::SetMailboxSettings {
     fn validate(&self, at: &str, violations: &mut Violations) {
         if let Some(value) = self.smtp_server.as_option() {
             let here = Violations::at(at, "smtpServer");
-            violations.length(&here, value, Some(0u64), Some(255u64));
+            violations.length(&here, value, Some(0), Some(255));
         }
         if let Some(value) = self.username.as_option() {
             let here = Violations::at(at, "username");
-            violations.length(&here, value, Some(0u64), Some(255u64));
+            violations.length(&here, value, Some(0), Some(255));
         }
     }
 }

@@ -4,7 +4,7 @@ use mailapi_support::client::{
     BuildError, CallOptions, ClientBuilder, Error, Method, RawResponse, Request,
     ResponseValue, Transport,
 };
-use mailapi_support::params::path_param;
+use mailapi_support::param_encoding::path_param;
 use mailapi_support::{Scheme, SchemeKind};
 use crate::types;
 
@@ -107,7 +107,7 @@ impl Client {
     /// ```
     pub async fn update_account_auth_settings(
         &self,
-        body: &Vec<types::AccountAuthUpdate>,
+        body: &[types::AccountAuthUpdate],
     ) -> Result<
         ResponseValue<types::UpdateAccountAuthSettingsResponse>,
         Error<UpdateAccountAuthSettingsError>,
@@ -118,7 +118,7 @@ impl Client {
                 "/account/auth".to_string(),
             )
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
-            .json_body(body, "application/json")
+            .json_body(&body, "application/json")
             .accept("application/json")
             .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
@@ -324,7 +324,7 @@ impl Client {
         let params = params.clone();
         let first = params.page.unwrap_or(1);
         mailapi_support::paginate::paginate(
-            (first, 0_u64),
+            (first, 0),
             move |(page, seen)| {
                 let params = QueryLogFilesParams {
                     page: Some(page),
@@ -335,13 +335,10 @@ impl Client {
                         .query_log_files_send(self.query_log_files_request(&params))
                         .await?
                         .into_inner();
-                    let total = Some(&body)
-                        .map(|value| &value.data)
-                        .and_then(|value| value.total.as_ref())
-                        .copied();
-                    let items: Vec<types::LogEntry> = Some(body)
-                        .map(|value| value.data)
-                        .and_then(|value| value.items)
+                    let total = body.data.total.as_ref().copied();
+                    let items: Vec<types::LogEntry> = body
+                        .data
+                        .items
                         .unwrap_or_default();
                     let seen = seen + items.len() as u64;
                     let more = !items.is_empty()
@@ -439,7 +436,7 @@ impl Client {
         let params = params.clone();
         let first = params.page.unwrap_or(1);
         mailapi_support::paginate::paginate(
-            (first, 0_u64),
+            (first, 0),
             move |(page, seen)| {
                 let params = ListPrincipalsParams {
                     page: Some(page),
@@ -450,13 +447,10 @@ impl Client {
                         .list_principals_send(self.list_principals_request(&params))
                         .await?
                         .into_inner();
-                    let total = Some(&body)
-                        .map(|value| &value.data)
-                        .and_then(|value| value.total.as_ref())
-                        .copied();
-                    let items: Vec<serde_json::Value> = Some(body)
-                        .map(|value| value.data)
-                        .and_then(|value| value.items)
+                    let total = body.data.total.as_ref().copied();
+                    let items: Vec<serde_json::Value> = body
+                        .data
+                        .items
                         .unwrap_or_default();
                     let seen = seen + items.len() as u64;
                     let more = !items.is_empty()
@@ -611,7 +605,7 @@ impl Client {
     pub async fn update_principal(
         &self,
         principal_id: &str,
-        body: &Vec<types::PrincipalUpdate>,
+        body: &[types::PrincipalUpdate],
     ) -> Result<ResponseValue<types::EmptyResponse>, Error<UpdatePrincipalError>> {
         let request = Request::new(
                 "updatePrincipal",
@@ -619,7 +613,7 @@ impl Client {
                 format!("/principal/{}", path_param(principal_id)),
             )
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
-            .json_body(body, "application/json")
+            .json_body(&body, "application/json")
             .accept("application/json")
             .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
@@ -690,7 +684,7 @@ impl Client {
         let params = params.clone();
         let first = params.page.unwrap_or(1);
         mailapi_support::paginate::paginate(
-            (first, 0_u64),
+            (first, 0),
             move |(page, seen)| {
                 let params = ListQueuedMessagesParams {
                     page: Some(page),
@@ -703,13 +697,10 @@ impl Client {
                         )
                         .await?
                         .into_inner();
-                    let total = Some(&body)
-                        .map(|value| &value.data)
-                        .and_then(|value| value.total.as_ref())
-                        .copied();
-                    let items: Vec<serde_json::Value> = Some(body)
-                        .map(|value| value.data)
-                        .and_then(|value| value.items)
+                    let total = body.data.total.as_ref().copied();
+                    let items: Vec<serde_json::Value> = body
+                        .data
+                        .items
                         .unwrap_or_default();
                     let seen = seen + items.len() as u64;
                     let more = !items.is_empty()
@@ -925,7 +916,7 @@ impl Client {
         let params = params.clone();
         let first = params.page.unwrap_or(1);
         mailapi_support::paginate::paginate(
-            (first, 0_u64),
+            (first, 0),
             move |(page, seen)| {
                 let params = ListQueuedReportsParams {
                     page: Some(page),
@@ -938,13 +929,10 @@ impl Client {
                         )
                         .await?
                         .into_inner();
-                    let total = Some(&body)
-                        .map(|value| &value.data)
-                        .and_then(|value| value.total.as_ref())
-                        .copied();
-                    let items: Vec<serde_json::Value> = Some(body)
-                        .map(|value| value.data)
-                        .and_then(|value| value.items)
+                    let total = body.data.total.as_ref().copied();
+                    let items: Vec<serde_json::Value> = body
+                        .data
+                        .items
                         .unwrap_or_default();
                     let seen = seen + items.len() as u64;
                     let more = !items.is_empty()
@@ -1115,7 +1103,7 @@ impl Client {
         let params = params.clone();
         let first = params.page.unwrap_or(1);
         mailapi_support::paginate::paginate(
-            (first, 0_u64),
+            (first, 0),
             move |(page, seen)| {
                 let params = ListIncomingArfReportsParams {
                     page: Some(page),
@@ -1128,13 +1116,10 @@ impl Client {
                         )
                         .await?
                         .into_inner();
-                    let total = Some(&body)
-                        .map(|value| &value.data)
-                        .and_then(|value| value.total.as_ref())
-                        .copied();
-                    let items: Vec<serde_json::Value> = Some(body)
-                        .map(|value| value.data)
-                        .and_then(|value| value.items)
+                    let total = body.data.total.as_ref().copied();
+                    let items: Vec<serde_json::Value> = body
+                        .data
+                        .items
                         .unwrap_or_default();
                     let seen = seen + items.len() as u64;
                     let more = !items.is_empty()
@@ -1209,7 +1194,7 @@ impl Client {
         let params = params.clone();
         let first = params.page.unwrap_or(1);
         mailapi_support::paginate::paginate(
-            (first, 0_u64),
+            (first, 0),
             move |(page, seen)| {
                 let params = ListIncomingDmarcReportsParams {
                     page: Some(page),
@@ -1222,13 +1207,10 @@ impl Client {
                         )
                         .await?
                         .into_inner();
-                    let total = Some(&body)
-                        .map(|value| &value.data)
-                        .and_then(|value| value.total.as_ref())
-                        .copied();
-                    let items: Vec<serde_json::Value> = Some(body)
-                        .map(|value| value.data)
-                        .and_then(|value| value.items)
+                    let total = body.data.total.as_ref().copied();
+                    let items: Vec<serde_json::Value> = body
+                        .data
+                        .items
                         .unwrap_or_default();
                     let seen = seen + items.len() as u64;
                     let more = !items.is_empty()
@@ -1292,7 +1274,7 @@ impl Client {
         let params = params.clone();
         let first = params.page.unwrap_or(1);
         mailapi_support::paginate::paginate(
-            (first, 0_u64),
+            (first, 0),
             move |(page, seen)| {
                 let params = ListIncomingTlsReportsParams {
                     page: Some(page),
@@ -1305,13 +1287,10 @@ impl Client {
                         )
                         .await?
                         .into_inner();
-                    let total = Some(&body)
-                        .map(|value| &value.data)
-                        .and_then(|value| value.total.as_ref())
-                        .copied();
-                    let items: Vec<serde_json::Value> = Some(body)
-                        .map(|value| value.data)
-                        .and_then(|value| value.items)
+                    let total = body.data.total.as_ref().copied();
+                    let items: Vec<serde_json::Value> = body
+                        .data
+                        .items
                         .unwrap_or_default();
                     let seen = seen + items.len() as u64;
                     let more = !items.is_empty()
@@ -1340,7 +1319,7 @@ impl Client {
     /// ```
     pub async fn update_settings(
         &self,
-        body: &Vec<types::SettingsUpdate>,
+        body: &[types::SettingsUpdate],
     ) -> Result<ResponseValue<types::EmptyResponse>, Error<UpdateSettingsError>> {
         let request = Request::new(
                 "updateSettings",
@@ -1348,7 +1327,7 @@ impl Client {
                 "/settings".to_string(),
             )
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
-            .json_body(body, "application/json")
+            .json_body(&body, "application/json")
             .accept("application/json")
             .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
@@ -1420,7 +1399,7 @@ impl Client {
         let params = params.clone();
         let first = params.page.unwrap_or(1);
         mailapi_support::paginate::paginate(
-            (first, 0_u64),
+            (first, 0),
             move |(page, seen)| {
                 let params = ListSettingsByGroupParams {
                     page: Some(page),
@@ -1433,13 +1412,10 @@ impl Client {
                         )
                         .await?
                         .into_inner();
-                    let total = Some(&body)
-                        .map(|value| &value.data)
-                        .and_then(|value| value.total.as_ref())
-                        .copied();
-                    let items: Vec<types::SettingsGroupItem> = Some(body)
-                        .map(|value| value.data)
-                        .and_then(|value| value.items)
+                    let total = body.data.total.as_ref().copied();
+                    let items: Vec<types::SettingsGroupItem> = body
+                        .data
+                        .items
                         .unwrap_or_default();
                     let seen = seen + items.len() as u64;
                     let more = !items.is_empty()
@@ -2062,7 +2038,7 @@ impl Client {
         let params = params.clone();
         let first = params.page.unwrap_or(1);
         mailapi_support::paginate::paginate(
-            (first, 0_u64),
+            (first, 0),
             move |(page, seen)| {
                 let params = ListDeletedMessagesParams {
                     page: Some(page),
@@ -2075,13 +2051,10 @@ impl Client {
                         )
                         .await?
                         .into_inner();
-                    let total = Some(&body)
-                        .map(|value| &value.data)
-                        .and_then(|value| value.total.as_ref())
-                        .copied();
-                    let items: Vec<serde_json::Value> = Some(body)
-                        .map(|value| value.data)
-                        .and_then(|value| value.items)
+                    let total = body.data.total.as_ref().copied();
+                    let items: Vec<serde_json::Value> = body
+                        .data
+                        .items
                         .unwrap_or_default();
                     let seen = seen + items.len() as u64;
                     let more = !items.is_empty()
@@ -2113,7 +2086,7 @@ impl Client {
     pub async fn undelete_messages(
         &self,
         account_id: &str,
-        body: &Vec<types::UndeleteRequest>,
+        body: &[types::UndeleteRequest],
     ) -> Result<
         ResponseValue<types::UndeleteResultListResponse>,
         Error<UndeleteMessagesError>,
@@ -2124,7 +2097,7 @@ impl Client {
                 format!("/store/undelete/{}", path_param(account_id)),
             )
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
-            .json_body(body, "application/json")
+            .json_body(&body, "application/json")
             .accept("application/json")
             .options(self.options.clone());
         let raw = self.transport.execute(request).await?;

@@ -38,6 +38,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: ObtainAccountAuthSettingsRequest,
     ) -> impl Future<Output = Result<ObtainAccountAuthSettingsResponse, Problem>> + Send;
+
     /// Update Account Authentication Settings
     ///
     /// Update Account Authentication Settings of the caller's account, e.g. add an application password. The documented 200 response is the management error returned for a fallback administrator; without credentials the server answers 401.
@@ -47,6 +48,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: UpdateAccountAuthSettingsRequest,
     ) -> impl Future<Output = Result<UpdateAccountAuthSettingsResponse, Problem>> + Send;
+
     /// Obtain Encryption-at-Rest Settings
     ///
     /// Obtain Encryption-at-Rest Settings of the caller's account.
@@ -58,6 +60,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<ObtainEncryptionAtRestSettingsResponse, Problem>,
     > + Send;
+
     /// Update Encryption-at-Rest Settings
     ///
     /// Update Encryption-at-Rest Settings of the caller's account; the example enables PGP with AES-256 and a public key block.
@@ -69,6 +72,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<UpdateEncryptionAtRestSettingsResponse, Problem>,
     > + Send;
+
     /// Create DKIM Signature
     ///
     /// Create DKIM Signature: generates a DKIM key for a domain with the given algorithm; `id` and `selector` may be null (the example uses Ed25519 for `example.org`).
@@ -78,6 +82,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: CreateDkimSignatureRequest,
     ) -> impl Future<Output = Result<CreateDkimSignatureResponse, Problem>> + Send;
+
     /// Obtain DNS Records for Domain
     ///
     /// Obtain DNS Records for Domain: returns the MX, CNAME, DKIM/SPF TXT and SRV records the domain should publish.
@@ -87,6 +92,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: ObtainDnsRecordsRequest,
     ) -> impl Future<Output = Result<ObtainDnsRecordsResponse, Problem>> + Send;
+
     /// Query Log Files
     ///
     /// Query Log Files: returns log entries, newest first, paged.
@@ -96,6 +102,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: QueryLogFilesRequest,
     ) -> impl Future<Output = Result<QueryLogFilesResponse, Problem>> + Send;
+
     /// Obtain OAuth token
     ///
     /// Obtain OAuth token: requests an OAuth authorization code for a client. The example asks for `type` `code` for client `webadmin` with redirect URI `stalwart://auth` and a nonce; the response carries the code, the caller's permissions, the server version and whether the server is the Enterprise edition. Without valid credentials the server answers 401 with problem details.
@@ -105,6 +112,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: ObtainOauthTokenRequest,
     ) -> impl Future<Output = Result<ObtainOauthTokenResponse, Problem>> + Send;
+
     /// List Principals
     ///
     /// List Principals, paged with `page` and `limit`, optionally restricted to the given principal `types`.
@@ -114,6 +122,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: ListPrincipalsRequest,
     ) -> impl Future<Output = Result<ListPrincipalsResponse, Problem>> + Send;
+
     /// Create Principal
     ///
     /// Create Principal: creates an account, domain, group or other principal and returns its numeric id. The example creates the domain `example.org`.
@@ -123,6 +132,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: CreatePrincipalRequest,
     ) -> impl Future<Output = Result<CreatePrincipalResponse, Problem>> + Send;
+
     /// Fetch Principal
     ///
     /// Fetch Principal: returns one principal. The example is the individual `jane` with a password hash, one e-mail address, role `user` and list `all`.
@@ -132,6 +142,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: FetchPrincipalRequest,
     ) -> impl Future<Output = Result<FetchPrincipalResponse, Problem>> + Send;
+
     /// Delete Principal
     ///
     /// Delete Principal.
@@ -141,6 +152,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: DeletePrincipalRequest,
     ) -> impl Future<Output = Result<DeletePrincipalResponse, Problem>> + Send;
+
     /// Update Principal
     ///
     /// Update Principal: applies a list of changes to a principal; each change sets a field or adds/removes an item of a list field.
@@ -150,6 +162,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: UpdatePrincipalRequest,
     ) -> impl Future<Output = Result<UpdatePrincipalResponse, Problem>> + Send;
+
     /// List Queued Messages
     ///
     /// List Queued Messages in the outgoing queue, paged with `page`/`limit` (plus the undocumented bound `max-total`); the effect of the flag `values` is undocumented (presumably full entries instead of ids). The response also reports the queue processing status.
@@ -159,6 +172,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: ListQueuedMessagesRequest,
     ) -> impl Future<Output = Result<ListQueuedMessagesResponse, Problem>> + Send;
+
     /// Delete Queued Messages
     ///
     /// Delete Queued Messages matching the search `text`.
@@ -168,6 +182,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: DeleteQueuedMessagesRequest,
     ) -> impl Future<Output = Result<DeleteQueuedMessagesResponse, Problem>> + Send;
+
     /// Reschedule Queued Messages
     ///
     /// Reschedule Queued Messages: schedules immediate delivery of the queued messages matching `filter`.
@@ -177,6 +192,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: RescheduleQueuedMessagesRequest,
     ) -> impl Future<Output = Result<RescheduleQueuedMessagesResponse, Problem>> + Send;
+
     /// Obtain Queued Message Details
     ///
     /// Obtain Queued Message Details: returns the envelope, per-domain delivery state and retry schedule of a queued message; 404 with problem details when the message does not exist.
@@ -188,6 +204,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<ObtainQueuedMessageDetailsResponse, Problem>,
     > + Send;
+
     /// Cancel Delivery of Queued Message
     ///
     /// Cancel Delivery of Queued Message: removes one message from the queue.
@@ -197,6 +214,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: CancelQueuedMessageRequest,
     ) -> impl Future<Output = Result<CancelQueuedMessageResponse, Problem>> + Send;
+
     /// Reschedule Delivery of Queued Message
     ///
     /// Reschedule Delivery of Queued Message: schedules immediate delivery of one queued message.
@@ -206,6 +224,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: RescheduleQueuedMessageRequest,
     ) -> impl Future<Output = Result<RescheduleQueuedMessageResponse, Problem>> + Send;
+
     /// List Queued Reports
     ///
     /// List Queued Reports (outgoing DMARC/TLS aggregate reports waiting to be sent), paged.
@@ -215,6 +234,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: ListQueuedReportsRequest,
     ) -> impl Future<Output = Result<ListQueuedReportsResponse, Problem>> + Send;
+
     /// Obtain Queue Status
     ///
     /// Obtain Queue Status: whether queue processing is running.
@@ -224,6 +244,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: ObtainQueueStatusRequest,
     ) -> impl Future<Output = Result<ObtainQueueStatusResponse, Problem>> + Send;
+
     /// Resume Queue Processing
     ///
     /// Resume Queue Processing: resumes delivery of queued messages.
@@ -233,6 +254,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: ResumeQueueProcessingRequest,
     ) -> impl Future<Output = Result<ResumeQueueProcessingResponse, Problem>> + Send;
+
     /// Stop Queue Processing
     ///
     /// Stop Queue Processing: pauses delivery of queued messages.
@@ -242,6 +264,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: StopQueueProcessingRequest,
     ) -> impl Future<Output = Result<StopQueueProcessingResponse, Problem>> + Send;
+
     /// Reload Settings
     ///
     /// Reload Settings: reloads the configuration and reports warnings and errors. The path has a trailing slash.
@@ -251,6 +274,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: ReloadSettingsRequest,
     ) -> impl Future<Output = Result<ReloadSettingsResponse, Problem>> + Send;
+
     /// List Incoming ARF Reports
     ///
     /// List Incoming ARF (abuse feedback) Reports, paged.
@@ -260,6 +284,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: ListIncomingArfReportsRequest,
     ) -> impl Future<Output = Result<ListIncomingArfReportsResponse, Problem>> + Send;
+
     /// List Incoming DMARC Reports
     ///
     /// List Incoming DMARC Reports, paged.
@@ -269,6 +294,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: ListIncomingDmarcReportsRequest,
     ) -> impl Future<Output = Result<ListIncomingDmarcReportsResponse, Problem>> + Send;
+
     /// List Incoming TLS Reports
     ///
     /// List Incoming TLS Reports, paged.
@@ -278,6 +304,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: ListIncomingTlsReportsRequest,
     ) -> impl Future<Output = Result<ListIncomingTlsReportsResponse, Problem>> + Send;
+
     /// Update Settings
     ///
     /// Update Settings: applies a list of changes to the stored settings; the example clears every key under a prefix.
@@ -287,6 +314,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: UpdateSettingsRequest,
     ) -> impl Future<Output = Result<UpdateSettingsResponse, Problem>> + Send;
+
     /// List Settings by Group
     ///
     /// List Settings by Group: returns the groups of settings under `prefix` (e.g. the listeners under `server.listener`), each group as a flat object of its keys ending in `suffix`, paged.
@@ -296,6 +324,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: ListSettingsByGroupRequest,
     ) -> impl Future<Output = Result<ListSettingsByGroupResponse, Problem>> + Send;
+
     /// List Settings by Key
     ///
     /// List Settings by Key: returns the values of the given `keys` and of all keys under the given `prefixes`.
@@ -305,6 +334,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: ListSettingsByKeyRequest,
     ) -> impl Future<Output = Result<ListSettingsByKeyResponse, Problem>> + Send;
+
     /// List Settings
     ///
     /// List Settings: returns every key under `prefix` with its value.
@@ -314,6 +344,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: ListSettingsRequest,
     ) -> impl Future<Output = Result<ListSettingsResponse, Problem>> + Send;
+
     /// Test Spam Filter Classification
     ///
     /// Test Spam Filter Classification: runs the spam filter on a raw message with a simulated SMTP envelope and returns the score, the matched tags and the resulting disposition headers.
@@ -325,6 +356,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<TestSpamFilterClassificationResponse, Problem>,
     > + Send;
+
     /// Train Spam Filter as Ham
     ///
     /// Train Spam Filter as Ham: trains the global Bayes classifier with the raw message in the body as ham (not spam).
@@ -334,6 +366,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: TrainSpamFilterHamRequest,
     ) -> impl Future<Output = Result<TrainSpamFilterHamResponse, Problem>> + Send;
+
     /// Train Account's Spam Filter as Ham
     ///
     /// Train Account's Spam Filter as Ham: trains the account's Bayes classifier with the raw message as ham.
@@ -343,6 +376,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: TrainAccountSpamFilterHamRequest,
     ) -> impl Future<Output = Result<TrainAccountSpamFilterHamResponse, Problem>> + Send;
+
     /// Train Spam Filter as Spam
     ///
     /// Train Spam Filter as Spam: trains the global Bayes classifier with the raw message in the body as spam.
@@ -352,6 +386,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: TrainSpamFilterSpamRequest,
     ) -> impl Future<Output = Result<TrainSpamFilterSpamResponse, Problem>> + Send;
+
     /// Train Account's Spam Filter as Spam
     ///
     /// Train Account's Spam Filter as Spam: trains the account's Bayes classifier with the raw message as spam.
@@ -363,6 +398,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<TrainAccountSpamFilterSpamResponse, Problem>,
     > + Send;
+
     /// Fetch Blob by ID
     ///
     /// Fetch Blob by ID: returns the raw bytes of a stored blob (e.g. a queued message, by its `blob_hash`), at most `limit` bytes. The document gives no response schema or example.
@@ -372,6 +408,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: FetchBlobByIdRequest,
     ) -> impl Future<Output = Result<FetchBlobByIdResponse, Problem>> + Send;
+
     /// Purge All Accounts
     ///
     /// Purge All Accounts: permanently removes the deleted data of every account.
@@ -381,6 +418,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: PurgeAllAccountsRequest,
     ) -> impl Future<Output = Result<PurgeAllAccountsResponse, Problem>> + Send;
+
     /// Purge Account
     ///
     /// Purge Account: permanently removes the deleted data of one account.
@@ -390,6 +428,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: PurgeAccountRequest,
     ) -> impl Future<Output = Result<PurgeAccountResponse, Problem>> + Send;
+
     /// Purge Blob Store
     ///
     /// Purge Blob Store: removes unreferenced blobs.
@@ -399,6 +438,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: PurgeBlobStoreRequest,
     ) -> impl Future<Output = Result<PurgeBlobStoreResponse, Problem>> + Send;
+
     /// Purge Data Store
     ///
     /// Purge Data Store: removes expired data from the data store.
@@ -408,6 +448,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: PurgeDataStoreRequest,
     ) -> impl Future<Output = Result<PurgeDataStoreResponse, Problem>> + Send;
+
     /// Purge In-Memory Store
     ///
     /// Purge In-Memory Store: removes expired entries from the in-memory store.
@@ -417,6 +458,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: PurgeInMemoryStoreRequest,
     ) -> impl Future<Output = Result<PurgeInMemoryStoreResponse, Problem>> + Send;
+
     /// Delete Bayes Model for Account
     ///
     /// Delete Bayes Model for Account: removes the account's Bayes spam model from the default in-memory store.
@@ -426,6 +468,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: DeleteAccountBayesModelRequest,
     ) -> impl Future<Output = Result<DeleteAccountBayesModelResponse, Problem>> + Send;
+
     /// Delete Global Bayes Model
     ///
     /// Delete Global Bayes Model: removes the global Bayes spam model from the default in-memory store.
@@ -435,6 +478,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: DeleteGlobalBayesModelRequest,
     ) -> impl Future<Output = Result<DeleteGlobalBayesModelResponse, Problem>> + Send;
+
     /// Request FTS Reindex
     ///
     /// Request FTS Reindex: starts rebuilding the full-text search index.
@@ -444,6 +488,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: RequestFtsReindexRequest,
     ) -> impl Future<Output = Result<RequestFtsReindexResponse, Problem>> + Send;
+
     /// Reset IMAP UIDs for Account
     ///
     /// Reset IMAP UIDs for Account: reassigns the IMAP UIDs of an account; the meaning of the two returned numbers is undocumented.
@@ -453,6 +498,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: ResetImapUidsRequest,
     ) -> impl Future<Output = Result<ResetImapUidsResponse, Problem>> + Send;
+
     /// List Deleted Messages
     ///
     /// List Deleted Messages of an account that can still be restored, paged.
@@ -462,6 +508,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: ListDeletedMessagesRequest,
     ) -> impl Future<Output = Result<ListDeletedMessagesResponse, Problem>> + Send;
+
     /// Undelete Messages
     ///
     /// Undelete Messages: restores the listed deleted items of an account and reports the outcome of each.
@@ -471,6 +518,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: UndeleteMessagesRequest,
     ) -> impl Future<Output = Result<UndeleteMessagesResponse, Problem>> + Send;
+
     /// Obtain Metrics Telemetry token
     ///
     /// Obtain Metrics Telemetry token: returns a short-lived opaque token to pass as `token` to Live Metrics (GET /telemetry/metrics/live).
@@ -482,6 +530,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<ObtainMetricsTelemetryTokenResponse, Problem>,
     > + Send;
+
     /// Request a Tracing Token
     ///
     /// Request a Tracing Token: returns a short-lived opaque token to pass as `token` to Start Live Tracing.
@@ -491,6 +540,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: RequestTracingTokenRequest,
     ) -> impl Future<Output = Result<RequestTracingTokenResponse, Problem>> + Send;
+
     /// Fetch Telemetry Metrics
     ///
     /// Fetch Telemetry Metrics stored in the metrics store, optionally only those recorded `after` a given point. The only documented response is the management error returned with HTTP 200 when no metrics store is configured.
@@ -500,6 +550,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: FetchTelemetryMetricsRequest,
     ) -> impl Future<Output = Result<FetchTelemetryMetricsResponse, Problem>> + Send;
+
     /// Live Metrics
     ///
     /// Live Metrics: streams the selected `metrics` every `interval`, authenticated by the `token` from Obtain Metrics Telemetry token. The document gives no response schema or example.
@@ -509,6 +560,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: LiveMetricsRequest,
     ) -> impl Future<Output = Result<LiveMetricsResponse, Problem>> + Send;
+
     /// Obtain Trace Details
     ///
     /// Obtain Trace Details: returns the events of one stored trace, e.g. an SMTP session from connection to DMARC result.
@@ -518,6 +570,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: ObtainTraceDetailsRequest,
     ) -> impl Future<Output = Result<ObtainTraceDetailsResponse, Problem>> + Send;
+
     /// List Stored Traces
     ///
     /// List Stored Traces of an event `type` (e.g. `delivery.attempt-start`), paged; the effect of the flag `values` is undocumented (presumably full entries instead of ids). The only documented response is the management error returned with HTTP 200 when no tracing store is configured.
@@ -527,6 +580,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: ListStoredTracesRequest,
     ) -> impl Future<Output = Result<ListStoredTracesResponse, Problem>> + Send;
+
     /// Start Live Tracing
     ///
     /// Start Live Tracing: streams trace events matching `filter`, authenticated by the `token` from Request a Tracing Token. The document gives no response schema or example.
@@ -536,6 +590,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: StartLiveTracingRequest,
     ) -> impl Future<Output = Result<StartLiveTracingResponse, Problem>> + Send;
+
     /// Run Delivery Troubleshooting
     ///
     /// Run Delivery Troubleshooting: simulates delivery to `recipient` and streams the progress, authenticated by the `token` from Obtain a Troubleshooting Token. The document gives no response schema or example.
@@ -547,6 +602,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<RunDeliveryTroubleshootingResponse, Problem>,
     > + Send;
+
     /// Run DMARC Troubleshooting
     ///
     /// Run DMARC Troubleshooting: evaluates SPF (EHLO and MAIL FROM), iprev, DKIM, ARC and DMARC for a message as if it were received from `remoteIp`.
@@ -556,6 +612,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: RunDmarcTroubleshootingRequest,
     ) -> impl Future<Output = Result<RunDmarcTroubleshootingResponse, Problem>> + Send;
+
     /// Obtain a Troubleshooting Token
     ///
     /// Obtain a Troubleshooting Token: returns a short-lived opaque token to pass as `token` to Run Delivery Troubleshooting.
@@ -567,6 +624,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<ObtainTroubleshootingTokenResponse, Problem>,
     > + Send;
+
     /// Update Spam Filter
     ///
     /// Update Spam Filter: downloads and applies the latest spam-filter rules.
@@ -576,6 +634,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: UpdateSpamFilterRequest,
     ) -> impl Future<Output = Result<UpdateSpamFilterResponse, Problem>> + Send;
+
     /// Update WebAdmin
     ///
     /// Update WebAdmin: downloads and installs the latest web admin bundle.
@@ -3335,11 +3394,11 @@ impl QueryLogFilesRequest {
         let mut violations = mailapi_support::server::Violations::default();
         if let Some(value) = &request.page {
             let here = mailapi_support::server::Violations::parameter("page");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         if let Some(value) = &request.limit {
             let here = mailapi_support::server::Violations::parameter("limit");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         violations.into_result()?;
         Ok(request)
@@ -3404,11 +3463,11 @@ impl ListPrincipalsRequest {
         let mut violations = mailapi_support::server::Violations::default();
         if let Some(value) = &request.page {
             let here = mailapi_support::server::Violations::parameter("page");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         if let Some(value) = &request.limit {
             let here = mailapi_support::server::Violations::parameter("limit");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         violations.into_result()?;
         Ok(request)
@@ -3561,19 +3620,19 @@ impl ListQueuedMessagesRequest {
         let mut violations = mailapi_support::server::Violations::default();
         if let Some(value) = &request.page {
             let here = mailapi_support::server::Violations::parameter("page");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         if let Some(value) = &request.max_total {
             let here = mailapi_support::server::Violations::parameter("max-total");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         if let Some(value) = &request.limit {
             let here = mailapi_support::server::Violations::parameter("limit");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         if let Some(value) = &request.values {
             let here = mailapi_support::server::Violations::parameter("values");
-            violations.range(&here, value, Some(0f64), Some(1f64), false, false);
+            violations.range(&here, value, Some(0.0), Some(1.0), false, false);
         }
         violations.into_result()?;
         Ok(request)
@@ -3743,15 +3802,15 @@ impl ListQueuedReportsRequest {
         let mut violations = mailapi_support::server::Violations::default();
         if let Some(value) = &request.max_total {
             let here = mailapi_support::server::Violations::parameter("max-total");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         if let Some(value) = &request.limit {
             let here = mailapi_support::server::Violations::parameter("limit");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         if let Some(value) = &request.page {
             let here = mailapi_support::server::Violations::parameter("page");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         violations.into_result()?;
         Ok(request)
@@ -3879,15 +3938,15 @@ impl ListIncomingArfReportsRequest {
         let mut violations = mailapi_support::server::Violations::default();
         if let Some(value) = &request.page {
             let here = mailapi_support::server::Violations::parameter("page");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         if let Some(value) = &request.limit {
             let here = mailapi_support::server::Violations::parameter("limit");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         if let Some(value) = &request.max_total {
             let here = mailapi_support::server::Violations::parameter("max-total");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         violations.into_result()?;
         Ok(request)
@@ -3927,15 +3986,15 @@ impl ListIncomingDmarcReportsRequest {
         let mut violations = mailapi_support::server::Violations::default();
         if let Some(value) = &request.max_total {
             let here = mailapi_support::server::Violations::parameter("max-total");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         if let Some(value) = &request.limit {
             let here = mailapi_support::server::Violations::parameter("limit");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         if let Some(value) = &request.page {
             let here = mailapi_support::server::Violations::parameter("page");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         violations.into_result()?;
         Ok(request)
@@ -3975,15 +4034,15 @@ impl ListIncomingTlsReportsRequest {
         let mut violations = mailapi_support::server::Violations::default();
         if let Some(value) = &request.limit {
             let here = mailapi_support::server::Violations::parameter("limit");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         if let Some(value) = &request.max_total {
             let here = mailapi_support::server::Violations::parameter("max-total");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         if let Some(value) = &request.page {
             let here = mailapi_support::server::Violations::parameter("page");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         violations.into_result()?;
         Ok(request)
@@ -4052,11 +4111,11 @@ impl ListSettingsByGroupRequest {
         let mut violations = mailapi_support::server::Violations::default();
         if let Some(value) = &request.limit {
             let here = mailapi_support::server::Violations::parameter("limit");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         if let Some(value) = &request.page {
             let here = mailapi_support::server::Violations::parameter("page");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         violations.into_result()?;
         Ok(request)
@@ -4284,7 +4343,7 @@ impl FetchBlobByIdRequest {
         let mut violations = mailapi_support::server::Violations::default();
         if let Some(value) = &request.limit {
             let here = mailapi_support::server::Violations::parameter("limit");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         violations.into_result()?;
         Ok(request)
@@ -4534,11 +4593,11 @@ impl ListDeletedMessagesRequest {
         let mut violations = mailapi_support::server::Violations::default();
         if let Some(value) = &request.limit {
             let here = mailapi_support::server::Violations::parameter("limit");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         if let Some(value) = &request.page {
             let here = mailapi_support::server::Violations::parameter("page");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         violations.into_result()?;
         Ok(request)
@@ -4677,7 +4736,7 @@ impl LiveMetricsRequest {
         let mut violations = mailapi_support::server::Violations::default();
         if let Some(value) = &request.interval {
             let here = mailapi_support::server::Violations::parameter("interval");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         violations.into_result()?;
         Ok(request)
@@ -4747,15 +4806,15 @@ impl ListStoredTracesRequest {
         let mut violations = mailapi_support::server::Violations::default();
         if let Some(value) = &request.page {
             let here = mailapi_support::server::Violations::parameter("page");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         if let Some(value) = &request.limit {
             let here = mailapi_support::server::Violations::parameter("limit");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         if let Some(value) = &request.values {
             let here = mailapi_support::server::Violations::parameter("values");
-            violations.range(&here, value, Some(0f64), Some(1f64), false, false);
+            violations.range(&here, value, Some(0.0), Some(1.0), false, false);
         }
         violations.into_result()?;
         Ok(request)

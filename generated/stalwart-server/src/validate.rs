@@ -7,7 +7,7 @@ impl Validate for types::DmarcTroubleshootingReport {
     fn validate(&self, at: &str, violations: &mut Violations) {
         if let Some(value) = &self.elapsed {
             let here = Violations::at(at, "elapsed");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
     }
 }
@@ -26,7 +26,7 @@ impl Validate for types::ItemList {
     fn validate(&self, at: &str, violations: &mut Violations) {
         if let Some(value) = &self.total {
             let here = Violations::at(at, "total");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
     }
 }
@@ -56,7 +56,7 @@ impl Validate for types::LogEntryList {
     fn validate(&self, at: &str, violations: &mut Violations) {
         if let Some(value) = &self.total {
             let here = Violations::at(at, "total");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
     }
 }
@@ -75,11 +75,11 @@ impl Validate for types::Principal {
     fn validate(&self, at: &str, violations: &mut Violations) {
         if let Some(value) = &self.id {
             let here = Violations::at(at, "id");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         if let Some(value) = &self.quota {
             let here = Violations::at(at, "quota");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
     }
 }
@@ -98,7 +98,7 @@ impl Validate for types::ProblemDetails {
     fn validate(&self, at: &str, violations: &mut Violations) {
         if let Some(value) = &self.status {
             let here = Violations::at(at, "status");
-            violations.range(&here, value, Some(100f64), Some(599f64), false, false);
+            violations.range(&here, value, Some(100.0), Some(599.0), false, false);
         }
     }
 }
@@ -107,7 +107,7 @@ impl Validate for types::QueuedMessage {
     fn validate(&self, at: &str, violations: &mut Violations) {
         if let Some(value) = &self.id {
             let here = Violations::at(at, "id");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         if let Some(value) = &self.domains {
             let here = Violations::at(at, "domains");
@@ -115,7 +115,7 @@ impl Validate for types::QueuedMessage {
         }
         if let Some(value) = &self.size {
             let here = Violations::at(at, "size");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
     }
 }
@@ -124,7 +124,7 @@ impl Validate for types::QueuedMessageDomain {
     fn validate(&self, at: &str, violations: &mut Violations) {
         if let Some(value) = &self.retry_num {
             let here = Violations::at(at, "retry_num");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
     }
 }
@@ -133,7 +133,7 @@ impl Validate for types::QueuedMessageList {
     fn validate(&self, at: &str, violations: &mut Violations) {
         if let Some(value) = &self.total {
             let here = Violations::at(at, "total");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
     }
 }
@@ -162,7 +162,7 @@ impl Validate for types::SettingsGroupPage {
     fn validate(&self, at: &str, violations: &mut Violations) {
         if let Some(value) = &self.total {
             let here = Violations::at(at, "total");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
     }
 }
@@ -181,7 +181,7 @@ impl Validate for types::SettingsList {
     fn validate(&self, at: &str, violations: &mut Violations) {
         if let Some(value) = &self.total {
             let here = Violations::at(at, "total");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
     }
 }
@@ -200,7 +200,7 @@ impl Validate for types::SpamClassifyRequest {
     fn validate(&self, at: &str, violations: &mut Violations) {
         if let Some(value) = &self.env_from_flags {
             let here = Violations::at(at, "envFromFlags");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
     }
 }
@@ -218,11 +218,11 @@ impl Validate for types::TraceEventData {
     fn validate(&self, at: &str, violations: &mut Violations) {
         if let Some(value) = &self.local_port {
             let here = Violations::at(at, "localPort");
-            violations.range(&here, value, Some(0f64), Some(65535f64), false, false);
+            violations.range(&here, value, Some(0.0), Some(65535.0), false, false);
         }
         if let Some(value) = &self.remote_port {
             let here = Violations::at(at, "remotePort");
-            violations.range(&here, value, Some(0f64), Some(65535f64), false, false);
+            violations.range(&here, value, Some(0.0), Some(65535.0), false, false);
         }
     }
 }
@@ -247,7 +247,7 @@ impl Validate for types::UidListResponse {
                     &here,
                     &index.to_string(),
                 );
-                violations.range(&here, value, Some(0f64), None, false, false);
+                violations.range(&here, value, Some(0.0), None, false, false);
             }
         }
     }
@@ -258,7 +258,7 @@ impl Validate for types::UnsignedIntegerResponse {
         {
             let value = &self.data;
             let here = Violations::at(at, "data");
-            violations.range(&here, value, Some(0f64), None, false, false);
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
     }
 }

@@ -9,7 +9,7 @@ use reqwest::Url;
 
 use super::response::TransportError;
 use crate::security::{Scheme, SchemeKind, Security};
-use crate::types::Secret;
+use crate::wrappers::Secret;
 
 /// The credentials a transport was configured with.
 #[derive(Clone, Default)]

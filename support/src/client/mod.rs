@@ -20,5 +20,5 @@ pub use transport::{BuildError, ClientBuilder, Transport};
 
 pub use http::Method;
 
-pub use crate::params::{QueryStyle, encode_path_segment, path_param, push_deep_object, push_form};
+pub use crate::param_encoding::{QueryStyle, encode_path_segment, path_param, push_deep_object, push_form};
 pub use crate::security::{Scheme, SchemeKind, Security};

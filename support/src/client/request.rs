@@ -7,7 +7,7 @@ use http::Method;
 use serde::Serialize;
 
 use super::retry::RetryPolicy;
-use crate::params::{ParamValue, QueryStyle, push_deep_object, push_form};
+use crate::param_encoding::{SerializedParam, QueryStyle, push_deep_object, push_form};
 use crate::security::Security;
 
 /// Per-call overrides of the transport's settings.
@@ -59,7 +59,7 @@ pub struct Request {
 
 impl Request {
     /// A call of `operation_id` to `path`, which must already be percent-encoded
-    /// (see [`encode_path_segment`](crate::params::encode_path_segment)).
+    /// (see [`encode_path_segment`](crate::param_encoding::encode_path_segment)).
     pub fn new(operation_id: &'static str, method: Method, path: String) -> Self {
         Self::with_target(operation_id, method, Target::Path(path))
     }
@@ -112,7 +112,7 @@ impl Request {
         self.query_styled(name, value, QueryStyle::Form, true)
     }
 
-    /// Adds a query parameter in the given style; see [`ParamValue::push_query`].
+    /// Adds a query parameter in the given style; see [`SerializedParam::push_query`].
     pub fn query_styled<T: Serialize + ?Sized>(
         mut self,
         name: &str,
@@ -120,7 +120,7 @@ impl Request {
         style: QueryStyle,
         explode: bool,
     ) -> Self {
-        match ParamValue::from_serialize(value) {
+        match SerializedParam::from_serialize(value) {
             Ok(value) => value.push_query(&mut self.query, name, style, explode),
             Err(err) => self.invalid = Some(format!("query parameter `{name}`: {err}")),
         }
@@ -129,7 +129,7 @@ impl Request {
 
     /// Adds a header parameter from any serializable value (`style: simple`); `None` is left out.
     pub fn header_param<T: Serialize + ?Sized>(mut self, name: &'static str, value: &T) -> Self {
-        match ParamValue::from_serialize(value).map(ParamValue::simple_text) {
+        match SerializedParam::from_serialize(value).map(SerializedParam::simple_text) {
             Ok(Some(text)) => self.headers.push((name, text)),
             Ok(None) => {}
             Err(err) => self.invalid = Some(format!("header parameter `{name}`: {err}")),

@@ -16,7 +16,7 @@ use super::request::{Request, Target};
 use super::response::{RawResponse, TransportError};
 use super::stream::StreamingResponse;
 use super::retry::{RetryPolicy, is_idempotent, random_unit};
-use crate::types::Secret;
+use crate::wrappers::Secret;
 
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Buffered bodies larger than this are refused (see [`ClientBuilder::max_response_bytes`]).

@@ -7,7 +7,7 @@ use base64::engine::general_purpose::STANDARD;
 use http::HeaderMap;
 use http::header::AUTHORIZATION;
 
-use crate::params::parse_query;
+use crate::param_encoding::parse_query;
 use crate::problem::Problem;
 use crate::security::{Scheme, SchemeKind, Security};
 

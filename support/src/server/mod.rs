@@ -4,7 +4,7 @@
 mod auth;
 mod errors;
 mod mock;
-mod params;
+mod param_parsing;
 mod request;
 mod strict;
 mod validate;
@@ -34,7 +34,7 @@ pub use errors::{Documented, ErrorShape, Member, problem_response};
 pub use strict::Strict;
 pub use request::{Context, RequestParts, authenticate_request};
 pub use validate::{Counted, Numeric, Validate, Violations};
-pub use params::{PathParams, QueryParams, header_param, missing_param, parse_array, parse_param};
+pub use param_parsing::{PathParams, QueryParams, header_param, missing_param, parse_array, parse_param};
 
 pub use crate::problem::{PROBLEM_JSON, Problem};
 pub use crate::security::{Scheme, SchemeKind, Security};

@@ -7,7 +7,7 @@ use http::header::{AUTHORIZATION, COOKIE, HeaderName, PROXY_AUTHORIZATION};
 use serde::de::DeserializeOwned;
 
 use super::auth::{Authenticator, Principal, authenticate};
-use super::params::{PathParams, QueryParams, header_param};
+use super::param_parsing::{PathParams, QueryParams, header_param};
 use super::{RawBody, check_content_type, parse_json_body};
 use crate::problem::Problem;
 use crate::security::{SchemeKind, Security};

@@ -7,7 +7,7 @@ use std::sync::{Mutex, PoisonError};
 use serde_json::{Value, json};
 
 use crate::problem::Problem;
-use crate::types::{Nullable, Secret};
+use crate::wrappers::{Nullable, Secret};
 
 /// A value that can check its own limits; generated for every type that has any.
 pub trait Validate {

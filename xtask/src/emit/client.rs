@@ -24,9 +24,9 @@ pub fn module(api: &Api) -> TokenStream {
     let styled = api.operations.iter().flat_map(|o| &o.params).any(|p| p.location == ParamLocation::Query && !(p.style == ParamStyle::Form && p.explode));
     let path = api.operations.iter().any(|o| o.path.contains('{'));
     let params_import = match (path, styled) {
-        (true, true) => quote! { use mailapi_support::params::{QueryStyle, path_param}; },
-        (true, false) => quote! { use mailapi_support::params::path_param; },
-        (false, true) => quote! { use mailapi_support::params::QueryStyle; },
+        (true, true) => quote! { use mailapi_support::param_encoding::{QueryStyle, path_param}; },
+        (true, false) => quote! { use mailapi_support::param_encoding::path_param; },
+        (false, true) => quote! { use mailapi_support::param_encoding::QueryStyle; },
         (false, false) => quote! {},
     };
     quote! {
@@ -85,6 +85,8 @@ fn method(api: &Api, op: &Operation, m: &ClientMethod) -> TokenStream {
     let fn_name = ident(&m.name);
     let docs = doc_attrs(&method_doc(op, m.media.as_deref()));
     let deprecated = op.deprecated.then(|| quote! { #[deprecated] });
+    let allow = super::self_convention_allow(&m.name);
+    let deprecated = quote! { #deprecated #allow };
     let (params, setters) = arguments(op, None);
     let (body_param, body_setter) = body(op);
     let ok = success_type(op, m);
@@ -186,11 +188,23 @@ fn streamed(api: &Api, op: &Operation, into_stream: TokenStream) -> TokenStream 
     }
 }
 
-/// An expression for the value at `steps` inside `body`, as an `Option` (of a reference when
-/// `by_ref`).
-fn walk(steps: &[Step], by_ref: bool) -> TokenStream {
-    let mut expr = if by_ref { quote! { Some(&body) } } else { quote! { Some(body) } };
-    for step in steps {
+/// The value at `steps` inside `body`: a direct field path while the fields are required, then
+/// `Option` combinators (over references when `by_ref`); and whether it is an `Option`.
+fn walk(steps: &[Step], by_ref: bool) -> (TokenStream, bool) {
+    let first_optional = steps.iter().position(|s| s.optional).unwrap_or(steps.len());
+    let fields = steps[..first_optional].iter().map(|s| ident(&s.field));
+    let path = quote! { body #(.#fields)* };
+    let Some((step, rest)) = steps[first_optional..].split_first() else {
+        return (path, false);
+    };
+    let field = ident(&step.field);
+    let mut expr = match (step.nullable, by_ref) {
+        (false, false) => quote! { #path.#field },
+        (false, true) => quote! { #path.#field.as_ref() },
+        (true, false) => quote! { #path.#field.into_option() },
+        (true, true) => quote! { #path.#field.as_option() },
+    };
+    for step in rest {
         let field = ident(&step.field);
         expr = match (step.optional, step.nullable, by_ref) {
             (false, _, false) => quote! { #expr.map(|value| value.#field) },
@@ -201,7 +215,7 @@ fn walk(steps: &[Step], by_ref: bool) -> TokenStream {
             (true, true, true) => quote! { #expr.and_then(|value| value.#field.as_option()) },
         };
     }
-    expr
+    (expr, true)
 }
 
 /// `<name>_stream`: every item of every page, fetched lazily.
@@ -212,7 +226,10 @@ fn pages(api: &Api, op: &Operation, m: &ClientMethod, p: &Pagination, err: &Toke
     let (params, _) = arguments(op, Some(&lifetime));
     let name = ident(&paging.stream);
     let item = types_path(&p.item);
-    let items = walk(&p.items, false);
+    let items = match walk(&p.items, false) {
+        (items, true) => quote! { #items.unwrap_or_default() },
+        (items, false) => items,
+    };
     let doc = own_doc(&format!("Every item of every page of [`Client::{}`], fetched page by page as the stream is read.", m.name));
     let required: Vec<TokenStream> = call_args(op).into_iter().filter(|a| a.to_string() != "params").collect();
     let body = match &p.next {
@@ -221,21 +238,24 @@ fn pages(api: &Api, op: &Operation, m: &ClientMethod, p: &Pagination, err: &Toke
             let params_ty = op.plan.params.as_deref().map(ident);
             let (total, more) = match total {
                 Some((steps, ty)) => {
-                    let t = walk(steps, true);
+                    let t = match walk(steps, true) {
+                        (t, true) => quote! { #t.copied() },
+                        (t, false) => quote! { Some(#t) },
+                    };
                     let to_u64 = (*ty != TypeRef::Primitive(Primitive::U64)).then(|| quote! { .map(|total| u64::try_from(total).unwrap_or(0)) });
-                    (Some(quote! { let total = #t.copied()#to_u64; }), quote! { && total.is_none_or(|total| seen < total) })
+                    (Some(quote! { let total = #t #to_u64; }), quote! { && total.is_none_or(|total| seen < total) })
                 }
                 None => (None, quote! {}),
             };
             quote! {
                 let params = params.clone();
                 let first = params.#param.unwrap_or(1);
-                mailapi_support::paginate::paginate((first, 0_u64), move |(page, seen)| {
+                mailapi_support::paginate::paginate((first, 0), move |(page, seen)| {
                     let params = #params_ty { #param: Some(page), ..params.clone() };
                     async move {
                         let body = self.#send(self.#request(#(#required,)* &params)).await?.into_inner();
                         #total
-                        let items: Vec<#item> = #items.unwrap_or_default();
+                        let items: Vec<#item> = #items;
                         let seen = seen + items.len() as u64;
                         let more = !items.is_empty() #more;
                         Ok((items, more.then_some((page + 1, seen))))
@@ -244,7 +264,10 @@ fn pages(api: &Api, op: &Operation, m: &ClientMethod, p: &Pagination, err: &Toke
             }
         }
         NextPage::Link(steps) => {
-            let next = walk(steps, true);
+            let next = match walk(steps, true) {
+                (next, true) => quote! { #next.cloned() },
+                (next, false) => quote! { Some(#next.clone()) },
+            };
             let op_id = &op.operation_id;
             let security = security(api, op);
             let accept = m.media.as_ref().map(|m| quote! { .accept(#m) });
@@ -253,8 +276,8 @@ fn pages(api: &Api, op: &Operation, m: &ClientMethod, p: &Pagination, err: &Toke
                 let first = self.#request(#(#forward),*);
                 mailapi_support::paginate::paginate(first, move |request| async move {
                     let body = self.#send(request).await?.into_inner();
-                    let next = #next.cloned().map(|url| Request::from_link(#op_id, Method::GET, url) #security #accept .options(self.options.clone()));
-                    let items: Vec<#item> = #items.unwrap_or_default();
+                    let next = #next.map(|url| Request::from_link(#op_id, Method::GET, url) #security #accept .options(self.options.clone()));
+                    let items: Vec<#item> = #items;
                     Ok((items, next))
                 })
             }
@@ -373,6 +396,11 @@ fn body(op: &Operation) -> (Option<TokenStream>, Option<TokenStream>) {
     let Some(content) = body.contents.first() else { return (None, None) };
     let media = &content.media_type;
     let (ty, set) = match (content.kind, &content.ty) {
+        // A slice rather than `&Vec<T>`; `json_body` takes a sized value, so the reference to it.
+        (BodyKind::Json, Some(TypeRef::Array(item))) => {
+            let t = types_path(item);
+            (quote! { &[#t] }, quote! { json_body(&body, #media) })
+        }
         (BodyKind::Json, Some(ty)) => {
             let t = types_path(ty);
             (quote! { &#t }, quote! { json_body(body, #media) })

@@ -11,14 +11,12 @@ use serde_json::Value;
 use super::test_values::{accepts, compact, essence, event_values, example_text, inner_doc, raw_str, sample, type_path};
 use super::{ident, own_doc};
 use crate::model::{
-    Api, BodyKind, ClientMethod, Constraints, Content, Example, Operation, Param, Primitive, SchemeKind, TypeKind, TypeRef,
-    Variant,
+    Api, BodyKind, ClientMethod, Constraints, Content, Example, Operation, Param, Primitive, SchemeKind, Side, TypeKind,
+    TypeRef, Variant,
 };
 
 /// `tests/e2e.rs` of a server crate.
 pub fn module(api: &Api) -> TokenStream {
-    let client_crate = format_ident!("{}_client", api.name.replace('-', "_"));
-    let server_crate = format_ident!("{}_server", api.name.replace('-', "_"));
     let e2e = E2e { api, uses_types: Cell::new(false), helpers: Default::default() };
     let mut tests = Vec::new();
     for op in &api.operations {
@@ -27,137 +25,10 @@ pub fn module(api: &Api) -> TokenStream {
         }
     }
     let helpers = e2e.helpers.take();
-    let has = |name: &str| helpers.contains(name);
-    let credentials = api.security_schemes.iter().map(|s| match &s.kind {
-        SchemeKind::Basic => quote! { .basic_auth("user", "password") },
-        SchemeKind::Bearer => quote! { .bearer_token("token") },
-        SchemeKind::ApiKeyHeader(_) | SchemeKind::ApiKeyQuery(_) => {
-            let name = &s.name;
-            quote! { .api_key(#name, "key") }
-        }
-    });
-    let base = format!("http://{{address}}{}", api.base_path);
-    let mut items = vec![quote! {
-        /// Serves `router(Mock, AcceptAny)` on a free loopback port and returns a client for it,
-        /// with credentials for every security scheme and without retries.
-        async fn start() -> Client {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a loopback port");
-            let address = listener.local_addr().expect("the bound address");
-            tokio::spawn(async move { axum::serve(listener, router(Mock, AcceptAny)).await });
-            Client::builder(&format!(#base))
-                #(#credentials)*
-                .no_retry()
-                .build()
-                .expect("a client for the mock")
-        }
-    }];
-    if has("prefer") {
-        items.push(quote! {
-            /// The same client, asking the mock for its example of `code` (`Prefer: code=<code>`).
-            fn prefer(api: &Client, code: u16) -> Client {
-                let mut headers = axum::http::HeaderMap::new();
-                headers.insert("prefer", format!("code={code}").parse().expect("a header value"));
-                api.with_options(CallOptions { headers, ..Default::default() })
-            }
-        });
-    }
-    if has("json") {
-        items.push(quote! {
-            /// A documented example as the type the client returns.
-            #[track_caller]
-            fn json<T: DeserializeOwned>(text: &str) -> T {
-                let ty = std::any::type_name::<T>();
-                serde_json::from_str(text).unwrap_or_else(|err| panic!("the example does not fit `{ty}`: {err}"))
-            }
-        });
-    }
-    if has("success") {
-        items.push(quote! {
-            /// The status and typed body of a success.
-            #[track_caller]
-            fn success<T, E: Debug>(result: Result<ResponseValue<T>, Error<E>>) -> (u16, T) {
-                match result {
-                    Ok(value) => {
-                        let (status, _, body) = value.into_parts();
-                        (status.as_u16(), body)
-                    }
-                    Err(err) => panic!("expected a success, got {err:?}"),
-                }
-            }
-        });
-    }
-    if has("api_error") {
-        items.push(quote! {
-            /// The status and typed body of a documented error.
-            #[track_caller]
-            fn api_error<T: Debug, E: Debug>(result: Result<T, Error<E>>) -> (u16, E) {
-                match result {
-                    Err(Error::Api(value)) => {
-                        let (status, _, body) = value.into_parts();
-                        (status.as_u16(), body)
-                    }
-                    other => panic!("expected a documented error, got {other:?}"),
-                }
-            }
-        });
-    }
-    if has("unexpected_status") {
-        items.push(quote! {
-            /// The status of a response the spec does not document for the operation.
-            #[track_caller]
-            fn unexpected_status<T: Debug, E: Debug>(result: Result<T, Error<E>>) -> u16 {
-                match result {
-                    Err(Error::UnexpectedStatus { status, .. }) => status.as_u16(),
-                    other => panic!("expected an undocumented status, got {other:?}"),
-                }
-            }
-        });
-    }
-    if has("read_bytes") {
-        items.push(quote! {
-            /// The whole body of a byte stream.
-            async fn read_bytes(mut stream: ByteStream) -> Vec<u8> {
-                let mut body = Vec::new();
-                while let Some(chunk) = stream.next().await {
-                    body.extend_from_slice(&chunk.expect("a chunk"));
-                }
-                body
-            }
-        });
-    }
-    if has("read_events") {
-        items.push(quote! {
-            /// Every event of an event stream.
-            async fn read_events<T>(mut stream: EventStream<T>) -> Vec<T> {
-                let mut events = Vec::new();
-                while let Some(event) = stream.next().await {
-                    events.push(event.expect("an event"));
-                }
-                events
-            }
-        });
-    }
-    let mut client_names = vec![quote! { Client }];
-    for (helper, names) in [
-        ("prefer", vec![quote! { CallOptions }]),
-        ("success", vec![quote! { ResponseValue }]),
-        ("read_bytes", vec![quote! { ByteStream }]),
-        ("read_events", vec![quote! { EventStream }]),
-    ] {
-        if has(helper) {
-            client_names.extend(names);
-        }
-    }
-    if has("success") || has("api_error") || has("unexpected_status") {
-        client_names.push(quote! { Error });
-    }
-    if helpers.contains("client") {
-        client_names.insert(0, quote! { self as client });
-    }
-    let types_import = e2e.uses_types.get().then(|| quote! { use #client_crate::types; });
-    let debug = (has("success") || has("api_error") || has("unexpected_status")).then(|| quote! { use std::fmt::Debug; });
-    let de = has("json").then(|| quote! { use serde::de::DeserializeOwned; });
-    let stream_ext = (has("read_bytes") || has("read_events")).then(|| quote! { use futures_util::StreamExt as _; });
+    let used = helpers.clone();
+    let items = optional_helpers().into_iter().filter(move |(name, _)| used.contains(name)).map(|(_, item)| item);
+    let imports = imports(api, &helpers, e2e.uses_types.get());
+    let start = start(api);
     let doc = inner_doc(&format!(
         "End to end: every operation of {}, called through the generated client against the \
          generated mock (`router(Mock, AcceptAny)` on a loopback port).\n\n\
@@ -171,6 +42,39 @@ pub fn module(api: &Api) -> TokenStream {
     quote! {
         #doc
 
+        #imports
+
+        #start
+
+        #(#items)*
+
+        #(#tests)*
+    }
+}
+
+/// The file's imports: only what its helpers and tests use.
+fn imports(api: &Api, helpers: &BTreeSet<&str>, uses_types: bool) -> TokenStream {
+    let client_crate = ident(&api.lib_name(Side::Client));
+    let server_crate = ident(&api.lib_name(Side::Server));
+    let has = |name: &str| helpers.contains(name);
+    let mut client_names = vec![quote! { Client }];
+    for (helper, name) in [("prefer", quote! { CallOptions }), ("success", quote! { ResponseValue }), ("read_bytes", quote! { ByteStream }), ("read_events", quote! { EventStream })] {
+        if has(helper) {
+            client_names.push(name);
+        }
+    }
+    let errors = has("success") || has("api_error") || has("unexpected_status");
+    if errors {
+        client_names.push(quote! { Error });
+    }
+    if has("client") {
+        client_names.insert(0, quote! { self as client });
+    }
+    let types_import = uses_types.then(|| quote! { use #client_crate::types; });
+    let debug = errors.then(|| quote! { use std::fmt::Debug; });
+    let de = has("json").then(|| quote! { use serde::de::DeserializeOwned; });
+    let stream_ext = (has("read_bytes") || has("read_events")).then(|| quote! { use futures_util::StreamExt as _; });
+    quote! {
         #debug
         #stream_ext
         #de
@@ -178,11 +82,133 @@ pub fn module(api: &Api) -> TokenStream {
         #types_import
         use #server_crate::mock::{AcceptAny, Mock};
         use #server_crate::router;
-
-        #(#items)*
-
-        #(#tests)*
     }
+}
+
+/// `start()`: the mock on a loopback port, and a client for it with credentials for every scheme.
+fn start(api: &Api) -> TokenStream {
+    let credentials = api.security_schemes.iter().map(|s| match &s.kind {
+        SchemeKind::Basic => quote! { .basic_auth("user", "password") },
+        SchemeKind::Bearer => quote! { .bearer_token("token") },
+        SchemeKind::ApiKeyHeader(_) | SchemeKind::ApiKeyQuery(_) => {
+            let name = &s.name;
+            quote! { .api_key(#name, "key") }
+        }
+    });
+    let base = format!("http://{{address}}{}", api.base_path);
+    quote! {
+        /// Serves `router(Mock, AcceptAny)` on a free loopback port and returns a client for it,
+        /// with credentials for every security scheme and without retries.
+        async fn start() -> Client {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a loopback port");
+            let address = listener.local_addr().expect("the bound address");
+            tokio::spawn(async move { axum::serve(listener, router(Mock, AcceptAny)).await });
+            Client::builder(&format!(#base))
+                #(#credentials)*
+                .no_retry()
+                .build()
+                .expect("a client for the mock")
+        }
+    }
+}
+
+/// The helpers a test may use, by name; only the used ones are emitted.
+fn optional_helpers() -> Vec<(&'static str, TokenStream)> {
+    vec![
+        (
+            "prefer",
+            quote! {
+        /// The same client, asking the mock for its example of `code` (`Prefer: code=<code>`).
+        fn prefer(api: &Client, code: u16) -> Client {
+            let mut headers = axum::http::HeaderMap::new();
+            headers.insert("prefer", format!("code={code}").parse().expect("a header value"));
+            api.with_options(CallOptions { headers, ..Default::default() })
+        }
+    },
+        ),
+        (
+            "json",
+            quote! {
+        /// A documented example as the type the client returns.
+        #[track_caller]
+        fn json<T: DeserializeOwned>(text: &str) -> T {
+            let ty = std::any::type_name::<T>();
+            serde_json::from_str(text).unwrap_or_else(|err| panic!("the example does not fit `{ty}`: {err}"))
+        }
+    },
+        ),
+        (
+            "success",
+            quote! {
+        /// The status and typed body of a success.
+        #[track_caller]
+        fn success<T, E: Debug>(result: Result<ResponseValue<T>, Error<E>>) -> (u16, T) {
+            match result {
+                Ok(value) => {
+                    let (status, _, body) = value.into_parts();
+                    (status.as_u16(), body)
+                }
+                Err(err) => panic!("expected a success, got {err:?}"),
+            }
+        }
+    },
+        ),
+        (
+            "api_error",
+            quote! {
+        /// The status and typed body of a documented error.
+        #[track_caller]
+        fn api_error<T: Debug, E: Debug>(result: Result<T, Error<E>>) -> (u16, E) {
+            match result {
+                Err(Error::Api(value)) => {
+                    let (status, _, body) = value.into_parts();
+                    (status.as_u16(), body)
+                }
+                other => panic!("expected a documented error, got {other:?}"),
+            }
+        }
+    },
+        ),
+        (
+            "unexpected_status",
+            quote! {
+        /// The status of a response the spec does not document for the operation.
+        #[track_caller]
+        fn unexpected_status<T: Debug, E: Debug>(result: Result<T, Error<E>>) -> u16 {
+            match result {
+                Err(Error::UnexpectedStatus { status, .. }) => status.as_u16(),
+                other => panic!("expected an undocumented status, got {other:?}"),
+            }
+        }
+    },
+        ),
+        (
+            "read_bytes",
+            quote! {
+        /// The whole body of a byte stream.
+        async fn read_bytes(mut stream: ByteStream) -> Vec<u8> {
+            let mut body = Vec::new();
+            while let Some(chunk) = stream.next().await {
+                body.extend_from_slice(&chunk.expect("a chunk"));
+            }
+            body
+        }
+    },
+        ),
+        (
+            "read_events",
+            quote! {
+        /// Every event of an event stream.
+        async fn read_events<T>(mut stream: EventStream<T>) -> Vec<T> {
+            let mut events = Vec::new();
+            while let Some(event) = stream.next().await {
+                events.push(event.expect("an event"));
+            }
+            events
+        }
+    },
+        ),
+    ]
 }
 
 struct E2e<'a> {

@@ -5,15 +5,15 @@ use std::cell::Cell;
 use std::collections::BTreeSet;
 
 use proc_macro2::{Literal, TokenStream};
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::ident;
 use super::test_values::{compact, inner_doc, raw_str, type_path};
-use crate::model::{Api, Operation};
+use crate::model::{Api, Operation, Side};
 
 /// `tests/examples.rs` of a client crate.
 pub fn module(api: &Api) -> TokenStream {
-    let krate = format_ident!("{}_client", api.name.replace('-', "_"));
+    let krate = ident(&api.lib_name(Side::Client));
     let uses_types = Cell::new(false);
     let mut seen = BTreeSet::new();
     let mut tests = Vec::new();

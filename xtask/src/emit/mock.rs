@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 
 use super::server::status_code;
 use super::{ident, own_doc};
-use crate::model::{Api, BodyKind, Operation, Status, Variant};
+use crate::model::{Api, BodyKind, Operation, Side, Status, Variant};
 
 /// The `mock` module of a server crate.
 pub fn module(api: &Api) -> TokenStream {
@@ -135,7 +135,7 @@ fn arms(op: &Operation, response: &proc_macro2::Ident, index: usize, v: &Variant
 
 /// `src/bin/mock.rs`: serves the generated `Mock` on loopback (`cargo xtask mock <vendor>` runs it).
 pub fn binary(api: &Api) -> TokenStream {
-    let krate = format_ident!("{}", format!("{}_server", api.name).replace('-', "_"));
+    let krate = ident(&api.lib_name(Side::Server));
     let doc = format!(" Serves the {} mock: `cargo xtask mock {} [--port N]`.", api.title, api.name);
     let base = &api.base_path;
     quote! {

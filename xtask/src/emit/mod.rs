@@ -12,7 +12,7 @@ pub mod validate;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::model::{Api, Operation, SchemeKind, TypeRef, doc_text, status_const};
+use crate::model::{Api, Operation, SchemeKind, Side, TypeRef, doc_text, status_const};
 
 /// An identifier the model has already made valid.
 pub fn ident(name: &str) -> Ident {
@@ -34,8 +34,8 @@ pub fn own_doc(text: &str) -> TokenStream {
 }
 
 /// `src/lib.rs` of a generated crate.
-pub fn crate_root(api: &crate::model::Api, side: &str) -> TokenStream {
-    let mut doc = format!("{} — {side} for API version {}.", api.title, api.version);
+pub fn crate_root(api: &Api, side: Side) -> TokenStream {
+    let mut doc = format!("{} — {} for API version {}.", api.title, side.as_str(), api.version);
     if let Some(d) = &api.description {
         doc.push_str("\n\n");
         doc.push_str(d);
@@ -48,7 +48,7 @@ pub fn crate_root(api: &crate::model::Api, side: &str) -> TokenStream {
     });
     let validate = validate::module(api).is_some().then(|| quote! { mod validate; });
     let modules = match side {
-        "client" => quote! {
+        Side::Client => quote! {
             mod client;
             pub mod types;
 
@@ -57,7 +57,7 @@ pub fn crate_root(api: &crate::model::Api, side: &str) -> TokenStream {
                 BuildError, ByteStream, CallOptions, ClientBuilder, Error, EventStream, ResponseValue, RetryPolicy, TransportError,
             };
         },
-        _ => quote! {
+        Side::Server => quote! {
             pub mod mock;
             mod server;
             pub mod types;
@@ -105,6 +105,15 @@ pub fn security_alternatives(api: &Api, op: &Operation) -> TokenStream {
         quote! { &[#(#schemes),*] }
     });
     quote! { &[#(#alternatives),*] }
+}
+
+/// An `allow` for a method named after an operation whose name breaks a `self` convention.
+pub fn self_convention_allow(name: &str) -> Option<TokenStream> {
+    crate::model::breaks_self_convention(name).then(|| {
+        quote! {
+            #[allow(clippy::wrong_self_convention, reason = "named after the spec's operationId")]
+        }
+    })
 }
 
 /// A type as the generated modules and tests spell it: named types through `types::`.

@@ -89,10 +89,12 @@ fn trait_method(op: &Operation) -> TokenStream {
     doc.extend(op.description.clone());
     let docs = doc_attrs(&doc.join("\n\n"));
     let route = own_doc(&format!("`{} {}`", op.method.as_str(), op.path));
+    let allow = super::self_convention_allow(&op.plan.method);
     quote! {
         #docs
         ///
         #route
+        #allow
         fn #name(&self, request: #request) -> impl Future<Output = Result<#response, Problem>> + Send;
     }
 }

@@ -310,58 +310,41 @@ fn int_enum(name: &proc_macro2::Ident, values: &[EnumValue<i64>], enums: Enums) 
         let doc = doc_attrs(&format!("`{}`", v.value));
         quote! { #doc #variant, }
     });
-    let to_int = values.iter().map(|v| {
-        let variant = ident(&v.variant);
-        let value = Literal::i64_unsuffixed(v.value);
-        quote! { #name::#variant => #value, }
-    });
-    let from_int = values.iter().map(|v| {
-        let variant = ident(&v.variant);
-        let value = Literal::i64_unsuffixed(v.value);
-        quote! { #value => #name::#variant, }
-    });
-    let into = quote! {
-        impl From<#name> for i64 {
-            fn from(value: #name) -> i64 {
-                match value {
-                    #(#to_int)*
-                    #name::Unknown(value) => value,
-                }
-            }
-        }
-    };
+    let pairs: Vec<(proc_macro2::Ident, Literal)> = values.iter().map(|v| (ident(&v.variant), Literal::i64_unsuffixed(v.value))).collect();
+    let to_int = pairs.iter().map(|(variant, value)| quote! { #name::#variant => #value, });
     match enums {
-        Enums::Lenient => quote! {
-            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-            #[serde(from = "i64", into = "i64")]
-            pub enum #name {
-                #(#variants)*
-                /// A value this version of the spec does not list.
-                Unknown(i64),
-            }
+        Enums::Lenient => {
+            let from_int = pairs.iter().map(|(variant, value)| quote! { #value => #name::#variant, });
+            quote! {
+                #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+                #[serde(from = "i64", into = "i64")]
+                pub enum #name {
+                    #(#variants)*
+                    /// A value this version of the spec does not list.
+                    Unknown(i64),
+                }
 
-            impl From<i64> for #name {
-                fn from(value: i64) -> Self {
-                    match value {
-                        #(#from_int)*
-                        other => #name::Unknown(other),
+                impl From<i64> for #name {
+                    fn from(value: i64) -> Self {
+                        match value {
+                            #(#from_int)*
+                            other => #name::Unknown(other),
+                        }
+                    }
+                }
+
+                impl From<#name> for i64 {
+                    fn from(value: #name) -> i64 {
+                        match value {
+                            #(#to_int)*
+                            #name::Unknown(value) => value,
+                        }
                     }
                 }
             }
-
-            #into
-        },
+        }
         Enums::Strict => {
-            let to_int = values.iter().map(|v| {
-                let variant = ident(&v.variant);
-                let value = Literal::i64_unsuffixed(v.value);
-                quote! { #name::#variant => #value, }
-            });
-            let from_int = values.iter().map(|v| {
-                let variant = ident(&v.variant);
-                let value = Literal::i64_unsuffixed(v.value);
-                quote! { #value => Ok(#name::#variant), }
-            });
+            let from_int = pairs.iter().map(|(variant, value)| quote! { #value => Ok(#name::#variant), });
             let message = format!("unknown value {{other}} for `{name}`");
             quote! {
                 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

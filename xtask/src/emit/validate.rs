@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::ident;
@@ -260,14 +260,14 @@ pub fn shape(ty: &TypeRef, types: &BTreeMap<&str, &TypeDef>) -> Shape {
 }
 
 fn opt_u64(v: Option<u64>) -> TokenStream {
-    match v {
+    match v.map(Literal::u64_unsuffixed) {
         Some(n) => quote! { Some(#n) },
         None => quote! { None },
     }
 }
 
 fn opt_f64(v: &Option<serde_json::Number>) -> TokenStream {
-    match v.as_ref().and_then(serde_json::Number::as_f64) {
+    match v.as_ref().and_then(serde_json::Number::as_f64).map(Literal::f64_unsuffixed) {
         Some(n) => quote! { Some(#n) },
         None => quote! { None },
     }
@@ -306,7 +306,7 @@ fn number_checks(c: &Constraints, value: &TokenStream, out: &mut Vec<TokenStream
         let (emin, emax) = (c.exclusive_minimum, c.exclusive_maximum);
         out.push(quote! { violations.range(&here, #value, #min, #max, #emin, #emax); });
     }
-    if let Some(m) = c.multiple_of.as_ref().and_then(serde_json::Number::as_f64) {
+    if let Some(m) = c.multiple_of.as_ref().and_then(serde_json::Number::as_f64).map(Literal::f64_unsuffixed) {
         out.push(quote! { violations.multiple_of(&here, #value, #m); });
     }
 }

@@ -10,8 +10,8 @@ use serde_json::Value;
 
 use heck::ToShoutySnakeCase;
 
-use super::names::{Namer, field_ident, type_ident};
-use super::plan::{self, Plan, Presence, Scope};
+use super::names::{Scope, field_ident, type_ident};
+use super::plan::{self, Plan, Presence};
 use super::schema::Schemas;
 use super::{
     Api, BodyKind, Content, Example, Method, NextPage, Operation, Pagination, Param, ParamLocation,
@@ -73,8 +73,6 @@ fn minimal_examples(operations: &mut [Operation], types: &std::collections::BTre
         };
         content.examples.extend(value.map(|value| Example {
             name: "minimal".into(),
-            summary: Some("The smallest value the schema accepts (the spec documents no example)".into()),
-            description: None,
             value,
             skip_round_trip: None,
         }));
@@ -253,7 +251,6 @@ impl<'a> Builder<'a> {
             path: path.to_string(),
             summary: op.summary.clone(),
             description: op.description.clone(),
-            tags: op.tags.clone(),
             deprecated: op.deprecated,
             params,
             body,
@@ -278,7 +275,7 @@ impl<'a> Builder<'a> {
             }
         }
         // `body` and `params` are the client's other arguments, `context` the server request's field.
-        let mut namer = Namer::with_reserved(&["body", "context", "params"]);
+        let mut namer = Scope::with_items(&["body", "context", "params"]);
         let mut out = Vec::new();
         for (ptr, param) in resolved {
             if let Some(p) = self.parameter(&ptr, &param, hint, &mut namer) {
@@ -332,7 +329,7 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn parameter(&mut self, at: &str, param: &Parameter, hint: &str, namer: &mut Namer) -> Option<Param> {
+    fn parameter(&mut self, at: &str, param: &Parameter, hint: &str, namer: &mut Scope) -> Option<Param> {
         let (location, style, explode) = match param {
             Parameter::Query { style, parameter_data, .. } => {
                 let style = match style {
@@ -386,7 +383,7 @@ impl<'a> Builder<'a> {
     fn examples(&mut self, at: &str, example: Option<&Value>, examples: &Examples) -> Vec<Example> {
         let mut out = Vec::new();
         if let Some(value) = example {
-            out.push(Example { name: "example".into(), summary: None, description: None, value: value.clone(), skip_round_trip: None });
+            out.push(Example { name: "example".into(), value: value.clone(), skip_round_trip: None });
         }
         for (name, ex) in examples {
             let here = push_pointer(&push_pointer(at, "examples"), name);
@@ -416,7 +413,7 @@ impl<'a> Builder<'a> {
                     None
                 }
             };
-            out.push(Example { name: name.clone(), summary: ex.summary, description: ex.description, value, skip_round_trip });
+            out.push(Example { name: name.clone(), value, skip_round_trip });
         }
         out
     }
@@ -481,7 +478,7 @@ impl<'a> Builder<'a> {
             (None, _) => None,
         };
         let ty = match (ty, kind) {
-            (None, BodyKind::EventStream) => self.sse_data(at, media, hint),
+            (None, BodyKind::EventStream) => self.sse_data(at, media),
             (ty, _) => ty,
         };
         let examples = self.examples(at, media.example.as_ref(), &media.examples);
@@ -489,7 +486,7 @@ impl<'a> Builder<'a> {
     }
 
     /// The JSON type of each SSE event's data, from `x-sse-data: '#/components/schemas/X'`.
-    fn sse_data(&mut self, at: &str, media: &MediaType, _hint: &str) -> Option<TypeRef> {
+    fn sse_data(&mut self, at: &str, media: &MediaType) -> Option<TypeRef> {
         let ext = media.extensions.get("x-sse-data").cloned().or_else(|| {
             self.spec.raw(&push_pointer(at, "schema")).and_then(|s| s.get("x-sse-data")).cloned()
         })?;

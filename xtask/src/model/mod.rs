@@ -14,7 +14,7 @@ pub use build::build;
 pub use errors::{ErrorShape, Member};
 pub use minimal::minimal_value;
 pub use names::{doc_text, field_ident, type_ident, variant_ident};
-pub use plan::{ClientMethod, Delivery, Paging, Plan, Presence, Variant, status_const};
+pub use plan::{ClientMethod, Delivery, Paging, Plan, Presence, Variant, breaks_self_convention, status_const};
 
 /// One API: what a client crate and a server crate are generated from.
 #[derive(Debug, Clone)]
@@ -75,7 +75,6 @@ pub struct Operation {
     pub path: String,
     pub summary: Option<String>,
     pub description: Option<String>,
-    pub tags: Vec<String>,
     pub deprecated: bool,
     pub params: Vec<Param>,
     pub body: Option<RequestBody>,
@@ -208,8 +207,6 @@ pub struct Content {
 #[derive(Debug, Clone)]
 pub struct Example {
     pub name: String,
-    pub summary: Option<String>,
-    pub description: Option<String>,
     pub value: serde_json::Value,
     /// `x-skip-round-trip`: why the example does not round-trip through its type (a documented
     /// invalid request, say); its generated test is ignored with this reason.
@@ -429,8 +426,6 @@ pub struct Union {
     pub variants: Vec<UnionVariant>,
     /// The discriminator property, when there is one.
     pub discriminator: Option<String>,
-    /// `anyOf` (several may match) rather than `oneOf`.
-    pub any_of: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -443,7 +438,34 @@ pub struct UnionVariant {
     pub secret: bool,
 }
 
+/// Which of an API's two crates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Side {
+    Client,
+    Server,
+}
+
+impl Side {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Side::Client => "client",
+            Side::Server => "server",
+        }
+    }
+}
+
 impl Api {
+    /// The package name of one of the API's crates: `stalwart-client`.
+    pub fn crate_name(&self, side: Side) -> String {
+        format!("{}-{}", self.name, side.as_str())
+    }
+
+    /// The crate's name in Rust paths: `stalwart_client`.
+    pub fn lib_name(&self, side: Side) -> String {
+        self.crate_name(side).replace('-', "_")
+    }
+
     /// Raw (binary or text) request or response bodies are `bytes::Bytes`.
     pub fn uses_bytes(&self) -> bool {
         self.operations.iter().any(|op| {

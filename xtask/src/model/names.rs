@@ -60,27 +60,41 @@ pub fn field_ident(raw: &str) -> String {
     }
 }
 
-/// Hands out names, making later collisions unique with a numeric suffix (`Name2`, `name_2`).
+/// The names in one Rust namespace; a name is handed out once.
 #[derive(Debug, Default)]
-pub struct Namer {
+pub struct Scope {
     taken: BTreeSet<String>,
 }
 
-impl Namer {
-    pub fn with_reserved(reserved: &[&str]) -> Self {
-        Namer { taken: reserved.iter().map(|s| s.to_string()).collect() }
+impl Scope {
+    pub fn with_items(items: &[&str]) -> Self {
+        Scope { taken: items.iter().map(|s| s.to_string()).collect() }
     }
 
+    pub(super) fn take(&mut self, name: String) {
+        self.taken.insert(name);
+    }
+
+    pub fn is_free(&self, name: &str) -> bool {
+        !self.taken.contains(name)
+    }
+
+    /// `name` if free, else `name` with a numeric suffix.
     pub fn unique(&mut self, name: String, separator: &str) -> String {
-        let mut candidate = name.clone();
-        let mut n = 2;
-        while !self.taken.insert(candidate.clone()) {
-            candidate = format!("{name}{separator}{n}");
-            n += 1;
-        }
-        candidate
+        self.claim(&[name], separator)
+    }
+
+    /// The first free candidate, else the first with a numeric suffix (`name_2`, `Name2`).
+    pub fn claim(&mut self, candidates: &[String], separator: &str) -> String {
+        let chosen = match candidates.iter().find(|c| self.is_free(c)) {
+            Some(free) => free.clone(),
+            None => (2..).map(|n| format!("{}{separator}{n}", candidates[0])).find(|c| self.is_free(c)).unwrap_or_default(),
+        };
+        self.taken.insert(chosen.clone());
+        chosen
     }
 }
+
 
 /// Spec prose made safe for rustdoc: HTML-like tags, brackets and bare URLs escaped, code
 /// fences marked as text so they are never run as doctests, and indentation that would start a
@@ -155,9 +169,11 @@ mod tests {
         assert_eq!(variant_ident("-1"), "Minus1");
         assert_eq!(variant_ident("1"), "V1");
         assert_eq!(variant_ident(""), "Empty");
-        let mut namer = Namer::default();
-        assert_eq!(namer.unique("A".into(), ""), "A");
-        assert_eq!(namer.unique("A".into(), ""), "A2");
+        let mut scope = Scope::default();
+        assert_eq!(scope.unique("A".into(), ""), "A");
+        assert_eq!(scope.unique("A".into(), ""), "A2");
+        assert_eq!(scope.claim(&["A".into(), "B".into()], ""), "B");
+        assert_eq!(scope.claim(&["A".into(), "B".into()], "_"), "A_2");
     }
 
     #[test]

@@ -4,9 +4,7 @@
 //! Names are handed out by [`Scope`]s, one per Rust namespace the generated code puts them in,
 //! each seeded with the items its module already has (`router`, `Api`, helper imports, ...).
 
-use std::collections::BTreeSet;
-
-use super::names::{field_ident, type_ident};
+use super::names::{Scope, field_ident, type_ident};
 use super::{Api, BodyKind, Content, Operation, Response, Status};
 use crate::spec::{Diagnostic, Spec, push_pointer};
 
@@ -37,36 +35,6 @@ const E2E_ITEMS: &[&str] = &[
 
 /// Items of the generated `tests/examples.rs`.
 const EXAMPLES_ITEMS: &[&str] = &["DeserializeOwned", "Serialize", "Value", "numbers_by_value", "round_trip", "types"];
-
-/// The names in one Rust namespace; a name is handed out once.
-#[derive(Debug, Default)]
-pub struct Scope {
-    taken: BTreeSet<String>,
-}
-
-impl Scope {
-    pub fn with_items(items: &[&str]) -> Self {
-        Scope { taken: items.iter().map(|s| s.to_string()).collect() }
-    }
-
-    fn take(&mut self, name: String) {
-        self.taken.insert(name);
-    }
-
-    pub fn is_free(&self, name: &str) -> bool {
-        !self.taken.contains(name)
-    }
-
-    /// The first free candidate, else the first with a numeric suffix (`name_2`, `Name2`).
-    pub fn claim(&mut self, candidates: &[String], separator: &str) -> String {
-        let chosen = match candidates.iter().find(|c| self.is_free(c)) {
-            Some(free) => free.clone(),
-            None => (2..).map(|n| format!("{}{separator}{n}", candidates[0])).find(|c| self.is_free(c)).unwrap_or_default(),
-        };
-        self.taken.insert(chosen.clone());
-        chosen
-    }
-}
 
 /// Whether a value may be left out, may be `null`, both, or neither.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -414,6 +382,13 @@ fn status_variant(status: Status, media: Option<&str>) -> String {
         Some(m) => format!("{base}{}", media_suffix(m)),
         None => base,
     }
+}
+
+/// Whether a method `name(&self, ..)` breaks the convention that `new` and `from_*` take no
+/// `self` and `into_*` takes it by value (clippy's `wrong_self_convention`): an operation named
+/// so keeps its name, and the generated method says why it is exempt.
+pub fn breaks_self_convention(name: &str) -> bool {
+    name == "new" || name.starts_with("from_") || name.starts_with("into_")
 }
 
 /// The name of `http::StatusCode`'s constant for `code`, when it has one of those named here.

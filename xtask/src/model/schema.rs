@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
-use super::names::{Namer, field_ident, type_ident, variant_ident};
+use super::names::{Scope, field_ident, type_ident, variant_ident};
 use super::plan::Presence;
 use super::{
     Additional, Constraints, EnumValue, Field, Primitive, Struct, TypeDef, TypeKind, TypeRef,
@@ -41,7 +41,7 @@ pub struct Usage {
 /// Converts schemas, collecting named types and diagnostics.
 pub struct Schemas<'a> {
     spec: &'a Spec,
-    namer: Namer,
+    namer: Scope,
     /// Component name -> Rust type name.
     components: BTreeMap<String, String>,
     pub types: BTreeMap<String, TypeDef>,
@@ -51,7 +51,7 @@ pub struct Schemas<'a> {
 impl<'a> Schemas<'a> {
     /// Names every component first, so inline types never take a component's name.
     pub fn new(spec: &'a Spec) -> Self {
-        let mut namer = Namer::default();
+        let mut namer = Scope::default();
         let mut components = BTreeMap::new();
         // Keys that are already Rust names keep them; the rest, in sorted order, come second.
         if let Some(Value::Object(schemas)) = spec.raw(COMPONENTS) {
@@ -303,7 +303,7 @@ impl<'a> Schemas<'a> {
             }
         };
         let names = self.varnames(pointer, obj, values.len());
-        let mut namer = Namer::with_reserved(&["Unknown"]);
+        let mut namer = Scope::with_items(&["Unknown"]);
         let mut variant = |i: usize, raw: String| {
             namer.unique(names.as_ref().map_or_else(|| variant_ident(&raw), |n| variant_ident(&n[i])), "")
         };
@@ -352,7 +352,7 @@ impl<'a> Schemas<'a> {
         let key = if any_of { "anyOf" } else { "oneOf" };
         let members = obj.get(key).and_then(Value::as_array).cloned().unwrap_or_default();
         let (discriminator, mapping) = self.discriminator(pointer, obj);
-        let mut namer = Namer::default();
+        let mut namer = Scope::default();
         let mut variants = Vec::new();
         for (i, member) in members.iter().enumerate() {
             let at = push_pointer(&push_pointer(pointer, key), &i.to_string());
@@ -379,7 +379,7 @@ impl<'a> Schemas<'a> {
         if variants.is_empty() {
             self.error(&push_pointer(pointer, key), format!("`{key}` needs at least one member"));
         }
-        Union { variants, discriminator, any_of }
+        Union { variants, discriminator }
     }
 
     /// The discriminator property and its mapping as (value, component name) pairs.
@@ -435,7 +435,7 @@ impl<'a> Schemas<'a> {
                 self.error(&push_pointer(pointer, "required"), format!("required property `{r}` is not defined"));
             }
         }
-        let mut namer = Namer::with_reserved(&["additional_properties"]);
+        let mut namer = Scope::with_items(&["additional_properties"]);
         let fields = properties
             .into_iter()
             .map(|(key, at, schema)| {

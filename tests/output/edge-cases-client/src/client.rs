@@ -4,7 +4,7 @@ use mailapi_support::client::{
     BuildError, CallOptions, ClientBuilder, Error, Method, RawResponse, Request,
     ResponseValue, Transport,
 };
-use mailapi_support::params::path_param;
+use mailapi_support::param_encoding::path_param;
 use mailapi_support::{Scheme, SchemeKind};
 use crate::types;
 

@@ -29,24 +29,28 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: GetBlobRequest,
     ) -> impl Future<Output = Result<GetBlobResponse, Problem>> + Send;
+
     ///
     /// `PUT /blob`
     fn put_blob(
         &self,
         request: PutBlobRequest,
     ) -> impl Future<Output = Result<PutBlobResponse, Problem>> + Send;
+
     ///
     /// `GET /events`
     fn stream_events(
         &self,
         request: StreamEventsRequest,
     ) -> impl Future<Output = Result<StreamEventsResponse, Problem>> + Send;
+
     ///
     /// `GET /events2`
     fn stream_events_text(
         &self,
         request: StreamEventsTextRequest,
     ) -> impl Future<Output = Result<StreamEventsTextResponse, Problem>> + Send;
+
     /// One operation, two success representations chosen by Accept (JSON or XML).
     ///
     /// `GET /representations`
@@ -54,12 +58,14 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: GetRepresentationRequest,
     ) -> impl Future<Output = Result<GetRepresentationResponse, Problem>> + Send;
+
     ///
     /// `GET /things/{when}/{kind}`
     fn get_thing(
         &self,
         request: GetThingRequest,
     ) -> impl Future<Output = Result<GetThingResponse, Problem>> + Send;
+
     ///
     /// `POST /things/{when}/{kind}`
     fn post_thing(
@@ -447,7 +453,7 @@ impl GetThingRequest {
         {
             let value = &request.limit;
             let here = mailapi_support::server::Violations::parameter("limit");
-            violations.range(&here, value, Some(5f64), None, false, false);
+            violations.range(&here, value, Some(5.0), None, false, false);
         }
         violations.into_result()?;
         Ok(request)

@@ -8,7 +8,7 @@ impl Validate for types::Thing {
         {
             let value = &self.name;
             let here = Violations::at(at, "name");
-            violations.length(&here, value, Some(1u64), None);
+            violations.length(&here, value, Some(1), None);
         }
     }
 }

@@ -77,7 +77,6 @@ async fn read_bytes(mut stream: ByteStream) -> Vec<u8> {
     while let Some(chunk) = stream.next().await {
         body.extend_from_slice(&chunk.expect("a chunk"));
     }
-
     body
 }
 
@@ -87,7 +86,6 @@ async fn read_events<T>(mut stream: EventStream<T>) -> Vec<T> {
     while let Some(event) = stream.next().await {
         events.push(event.expect("an event"));
     }
-
     events
 }
 

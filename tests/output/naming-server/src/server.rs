@@ -23,12 +23,14 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: GetRequest,
     ) -> impl Future<Output = Result<GetResponse, Problem>> + Send;
+
     ///
     /// `GET /doc/xml`
     fn get_xml(
         &self,
         request: GetXmlRequest,
     ) -> impl Future<Output = Result<GetXmlResponse, Problem>> + Send;
+
     /// A Rust keyword.
     ///
     /// `DELETE /match`
@@ -36,13 +38,19 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: MatchRequest,
     ) -> impl Future<Output = Result<MatchResponse, Problem>> + Send;
+
     /// `Client::new` exists; the body's `title` is an aliased string with limits.
     ///
     /// `POST /new`
+    #[allow(
+        clippy::wrong_self_convention,
+        reason = "named after the spec's operationId"
+    )]
     fn new(
         &self,
         request: NewRequest,
     ) -> impl Future<Output = Result<NewResponse, Problem>> + Send;
+
     /// `RawResponse` is imported by the client module.
     ///
     /// `GET /raw`
@@ -50,6 +58,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: Raw2Request,
     ) -> impl Future<Output = Result<Raw2Response, Problem>> + Send;
+
     /// No operationId; named `get_reload`.
     ///
     /// `GET /reload`
@@ -57,6 +66,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: GetReloadRequest,
     ) -> impl Future<Output = Result<GetReloadResponse, Problem>> + Send;
+
     /// No operationId; `get_reload` is taken, so `get_reload_2`.
     ///
     /// `GET /reload/`
@@ -64,6 +74,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: GetReload2Request,
     ) -> impl Future<Output = Result<GetReload2Response, Problem>> + Send;
+
     /// `round_trip` is a helper of the generated example tests.
     ///
     /// `POST /round-trip`
@@ -71,6 +82,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: RoundTripRequest,
     ) -> impl Future<Output = Result<RoundTripResponse, Problem>> + Send;
+
     /// The server module's `router` function is not this handler.
     ///
     /// `GET /router`
@@ -78,6 +90,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: RouterRequest,
     ) -> impl Future<Output = Result<RouterResponse, Problem>> + Send;
+
     /// `start` is a helper of the generated end-to-end tests.
     ///
     /// `PUT /start`
@@ -85,6 +98,7 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: StartRequest,
     ) -> impl Future<Output = Result<StartResponse, Problem>> + Send;
+
     /// The server module's `status` helper is not this handler; both parameters are aliased.
     ///
     /// `GET /status`
@@ -617,11 +631,11 @@ impl StatusRequest {
         {
             let value = &request.code;
             let here = mailapi_support::server::Violations::parameter("code");
-            violations.length(&here, value, None, Some(3u64));
+            violations.length(&here, value, None, Some(3));
         }
         if let Some(value) = &request.type_ {
             let here = mailapi_support::server::Violations::parameter("type");
-            violations.length(&here, value, None, Some(3u64));
+            violations.length(&here, value, None, Some(3));
         }
         violations.into_result()?;
         Ok(request)

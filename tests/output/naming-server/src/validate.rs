@@ -8,7 +8,7 @@ impl Validate for types::Doc {
         {
             let value = &self.title;
             let here = Violations::at(at, "title");
-            violations.length(&here, value, Some(1u64), Some(8u64));
+            violations.length(&here, value, Some(1), Some(8));
         }
     }
 }

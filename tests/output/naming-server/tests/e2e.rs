@@ -76,7 +76,6 @@ async fn read_bytes(mut stream: ByteStream) -> Vec<u8> {
     while let Some(chunk) = stream.next().await {
         body.extend_from_slice(&chunk.expect("a chunk"));
     }
-
     body
 }
 

@@ -1,4 +1,5 @@
-//! Value types used by generated models.
+//! The wrappers generated fields use: `Secret` (never printed), `Nullable` (absent vs `null`),
+//! `Base64Bytes` (`format: byte`).
 
 use std::fmt;
 

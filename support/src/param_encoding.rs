@@ -67,7 +67,7 @@ pub enum QueryStyle {
 
 /// A parameter value in string form, from any `Serialize` value.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ParamValue {
+pub enum SerializedParam {
     /// `None`/`null`: the parameter is left out.
     Absent,
     /// A string, number or boolean.
@@ -78,7 +78,7 @@ pub enum ParamValue {
     Object(Vec<(String, String)>),
 }
 
-impl ParamValue {
+impl SerializedParam {
     /// Converts through JSON: strings stay as they are, numbers and booleans
     /// print as in JSON, nested values become JSON text.
     pub fn from_serialize<T: Serialize + ?Sized>(value: &T) -> Result<Self, serde_json::Error> {
@@ -152,9 +152,9 @@ fn scalar_text(value: &Value) -> String {
 /// A path parameter, `style: simple`, percent-encoded as one segment.
 /// A value that does not serialize becomes an empty segment.
 pub fn path_param<T: Serialize>(value: T) -> String {
-    let text = ParamValue::from_serialize(&value)
+    let text = SerializedParam::from_serialize(&value)
         .ok()
-        .and_then(ParamValue::simple_text);
+        .and_then(SerializedParam::simple_text);
     encode_path_segment(&text.unwrap_or_default())
 }
 
@@ -246,7 +246,7 @@ mod tests {
 
     fn styled(value: &impl Serialize, style: QueryStyle, explode: bool) -> Vec<(String, String)> {
         let mut query = Vec::new();
-        ParamValue::from_serialize(value)
+        SerializedParam::from_serialize(value)
             .unwrap()
             .push_query(&mut query, "p", style, explode);
         query

@@ -13,12 +13,12 @@ use serde::de::value::{BorrowedStrDeserializer, Error as ValueError};
 use serde::de::{DeserializeOwned, Deserializer, Error as _, Unexpected, Visitor};
 use serde::forward_to_deserialize_any;
 
-use crate::params::parse_query;
+use crate::param_encoding::parse_query;
 use crate::problem::Problem;
 
 /// Parses one parameter value; on failure a 400 problem names `name`.
 pub fn parse_param<T: DeserializeOwned>(name: &str, value: &str) -> Result<T, Problem> {
-    T::deserialize(ParamValue(value)).map_err(|err| {
+    T::deserialize(ParamText(value)).map_err(|err| {
         Problem::bad_request(format!("invalid value for parameter `{name}`: {err}"))
             .with_parameter(name)
     })
@@ -197,7 +197,7 @@ fn path_structure(value: &str) -> Option<&'static str> {
 
 /// A deserializer for one parameter's string form: numbers and booleans are
 /// parsed on request, everything else sees a string.
-struct ParamValue<'de>(&'de str);
+struct ParamText<'de>(&'de str);
 
 macro_rules! parse_scalar {
     ($($method:ident => $visit:ident),* $(,)?) => {$(
@@ -210,7 +210,7 @@ macro_rules! parse_scalar {
     )*};
 }
 
-impl<'de> Deserializer<'de> for ParamValue<'de> {
+impl<'de> Deserializer<'de> for ParamText<'de> {
     type Error = ValueError;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ValueError> {

@@ -1,0 +1,107 @@
+//! Crate assembly: which files make up a generated client or server crate, and the context
+//! its templates are rendered with.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::emit;
+use crate::emit::types::Enums;
+use crate::model::{Api, Side};
+use crate::write::{self, Files, Templates, WriteError};
+
+/// The command that writes the files, named in each file's preamble.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GeneratedBy {
+    Regenerate,
+    Generate,
+}
+
+/// Where generated crates go and how they reach the support crate.
+pub struct Layout {
+    /// Output directory, relative to the root the files are written under.
+    pub dir: PathBuf,
+    /// Inside this workspace: dependencies come from `[workspace.dependencies]`.
+    pub workspace: bool,
+    /// Path from a generated crate to the support crate (used outside the workspace).
+    pub support_path: String,
+    pub command: GeneratedBy,
+}
+
+#[derive(Serialize)]
+struct CrateContext<'a> {
+    preamble: String,
+    source: &'a str,
+    crate_name: String,
+    lib_name: String,
+    vendor: &'a str,
+    base_url: &'a str,
+    side: Side,
+    title: &'a str,
+    api_version: &'a str,
+    description: Option<&'a str>,
+    workspace: bool,
+    support_path: &'a str,
+    uses_chrono: bool,
+    uses_bytes: bool,
+    operations: usize,
+    types: usize,
+}
+
+/// The client and server crates of one API.
+pub fn render_crates(api: &Api, templates: &Templates, layout: &Layout) -> Result<Files, WriteError> {
+    let preamble = write::preamble(layout.command, &api.source);
+    let mut files = Files::new();
+    for side in [Side::Client, Side::Server] {
+        let dir = layout.dir.join(api.crate_name(side));
+        let ctx = context(api, layout, side, &preamble);
+        files.insert(dir.join("Cargo.toml"), templates.render("Cargo.toml.j2", &ctx)?);
+        files.insert(dir.join("README.md"), templates.render("README.md.j2", &ctx)?);
+        for (path, tokens) in rust_files(api, side) {
+            files.insert(dir.join(path), write::rust_file(tokens, &preamble)?);
+        }
+    }
+    Ok(files)
+}
+
+fn context<'a>(api: &'a Api, layout: &'a Layout, side: Side, preamble: &str) -> CrateContext<'a> {
+    CrateContext {
+        preamble: preamble.to_string(),
+        source: &api.source,
+        crate_name: api.crate_name(side),
+        lib_name: api.lib_name(side),
+        vendor: &api.name,
+        base_url: api.server_url.as_deref().unwrap_or("https://example.invalid"),
+        side,
+        title: &api.title,
+        api_version: &api.version,
+        description: api.description.as_deref(),
+        workspace: layout.workspace,
+        support_path: &layout.support_path,
+        uses_chrono: api.uses_chrono(),
+        uses_bytes: api.uses_bytes(),
+        operations: api.operations.len(),
+        types: api.types.len(),
+    }
+}
+
+/// The Rust files of one crate, by path inside it.
+fn rust_files(api: &Api, side: Side) -> Vec<(&'static str, proc_macro2::TokenStream)> {
+    let mut files = vec![("src/lib.rs", emit::crate_root(api, side))];
+    match side {
+        Side::Client => {
+            files.push(("src/types.rs", emit::types::module(api, Enums::Lenient)));
+            files.push(("src/client.rs", emit::client::module(api)));
+            files.push(("tests/examples.rs", emit::examples_test::module(api)));
+        }
+        Side::Server => {
+            files.push(("src/types.rs", emit::types::module(api, Enums::Strict)));
+            files.push(("src/server.rs", emit::server::module(api)));
+            files.push(("src/mock.rs", emit::mock::module(api)));
+            files.push(("src/bin/mock.rs", emit::mock::binary(api)));
+            files.extend(emit::validate::module(api).map(|tokens| ("src/validate.rs", tokens)));
+            files.push(("tests/e2e.rs", emit::e2e_test::module(api)));
+        }
+    }
+    files
+}
