@@ -71,7 +71,8 @@ fn minimal_examples(operations: &mut [Operation], types: &std::collections::BTre
             BodyKind::Text | BodyKind::Binary => Some(Value::String(String::new())),
             BodyKind::EventStream => Some(Value::Array(Vec::new())),
         };
-        content.examples.extend(value.map(|value| Example {
+        // A body that can only be `null` (`enum: [null]`) is left alone: its type is `()`.
+        content.examples.extend(value.filter(|v| !v.is_null()).map(|value| Example {
             name: "minimal".into(),
             value,
             skip_round_trip: None,
