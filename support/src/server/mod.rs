@@ -147,7 +147,7 @@ pub fn check_content_type(headers: &HeaderMap, accepted: &[&str]) -> Result<(), 
 /// JSON pointer of the failing field for wrong types, missing fields or
 /// unknown enum values. Well-formed JSON of the wrong shape is always a 422, never "malformed":
 /// serde reports some type errors (an enum given `{}`) as syntax errors, so the body is first
-/// read as a JSON value, then turned into `T` through [`strict`], which also refuses serde's
+/// read as a JSON value, then turned into `T` through [`Strict`], which also refuses serde's
 /// positional form of a struct (a JSON array where the schema has an object).
 pub fn parse_json_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, Problem> {
     let value: serde_json::Value = serde_json::from_slice(body).map_err(syntax_problem)?;
