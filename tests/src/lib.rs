@@ -9,5 +9,6 @@ pub mod integers { include!("../corpus/types/integers.rs"); }
 pub mod maps { include!("../corpus/types/maps.rs"); }
 pub mod names { include!("../corpus/types/names.rs"); }
 pub mod nullable { include!("../corpus/types/nullable.rs"); }
+pub mod recursion { include!("../corpus/types/recursion.rs"); }
 pub mod secrets { include!("../corpus/types/secrets.rs"); }
 pub mod unions { include!("../corpus/types/unions.rs"); }

@@ -105,3 +105,39 @@ fn generate_never_touches_the_users_own_files() {
     assert!(stderr.contains("not written by the generator") && stderr.contains("demo-client/src/lib.rs"), "{stderr}");
     assert_eq!(std::fs::read_to_string(&lib).unwrap(), "// my own lib.rs\n");
 }
+
+/// A limit's magnitude never sizes the output: `minLength` and `minItems` of 2^32 on parameters
+/// generate crates of ordinary size (the sample values of the generated tests are bounded).
+#[test]
+fn huge_limits_do_not_grow_the_output() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("generate-huge-limits");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let spec = dir.join("spec.yaml");
+    std::fs::write(
+        &spec,
+        r#"openapi: 3.0.3
+info: {title: Big, version: "1"}
+paths:
+  /a/{id}:
+    get:
+      operationId: getA
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string, minLength: 4294967296}}
+        - {name: ids, in: query, required: true, schema: {type: array, minItems: 4294967296, items: {type: string}}}
+      responses:
+        "204": {description: ok}
+"#,
+    )
+    .unwrap();
+    let out = dir.join("out");
+    let run = xtask(&["generate", "--spec", &spec.to_string_lossy(), "--out", &out.to_string_lossy(), "--name", "big"]);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let size: u64 = ["big-client", "big-server"]
+        .iter()
+        .flat_map(|c| ["src/client.rs", "src/server.rs", "src/mock.rs", "tests/e2e.rs", "tests/examples.rs"].map(|f| out.join(c).join(f)))
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum();
+    assert!(size < 200_000, "{size} bytes of generated code");
+}

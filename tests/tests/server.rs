@@ -987,3 +987,16 @@ async fn mock_negotiates_json_or_xml_by_accept() {
     assert_eq!(xml.headers()["content-type"], "text/xml");
     assert!(xml.into_inner().starts_with("<thing>\n  <name>a</name>"));
 }
+
+/// A parameter sharing its segment with literal text (`/calls/{sid}.json`): the router holds the
+/// whole segment, the server strips the text, and a segment without it is a path the API lacks.
+#[tokio::test]
+async fn a_parameter_with_literal_text_in_its_segment_is_routed() {
+    let router = edge_cases_server::router(edge_cases_server::mock::Mock, edge_cases_server::mock::AcceptAny);
+    let ok = send(&router, "GET", "/v1/calls/CA123.json?api_key=k", &[], Body::empty()).await;
+    assert_eq!((ok.status, ok.json()["name"].clone()), (200, Value::from("call")), "{ok:?}");
+    for (uri, status) in [("/v1/calls/CA123?api_key=k", 404), ("/v1/calls/.json?api_key=k", 404), ("/v1/calls/XY1.json?api_key=k", 422)] {
+        let answer = send(&router, "GET", uri, &[], Body::empty()).await;
+        assert_eq!(answer.status, status, "{uri}: {answer:?}");
+    }
+}

@@ -162,6 +162,21 @@ impl PathParams {
         };
         parse_param(name, value)
     }
+
+    /// Parses the parameter `name` that shares its segment with literal text
+    /// (`{sid}.json`): the router matched the whole segment, so a value
+    /// without that text is a path the API does not have, hence 404.
+    pub fn required_affixed<T: DeserializeOwned>(&self, name: &str, prefix: &str, suffix: &str) -> Result<T, Problem> {
+        let Some((_, value)) = self.0.iter().find(|(key, _)| key == name) else {
+            tracing::error!(parameter = name, "route has no such path parameter");
+            return Err(Problem::internal());
+        };
+        let inner = value.strip_prefix(prefix).and_then(|rest| rest.strip_suffix(suffix));
+        match inner {
+            Some(inner) if !inner.is_empty() => parse_param(name, inner),
+            _ => Err(Problem::not_found()),
+        }
+    }
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for PathParams {

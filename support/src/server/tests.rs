@@ -1,3 +1,5 @@
+//! Handler tests of the server helpers against an in-memory router.
+
 use axum::routing::{get, post};
 use futures_util::stream;
 use serde::Deserialize;

@@ -220,7 +220,8 @@ struct E2e<'a> {
 
 /// What the mock answers a call with, as the client sees it.
 enum Expected {
-    /// A success: status and the expected body expression.
+    /// A success without a body (`()`).
+    Empty(u16),
     /// A success: status, the expected body expression and its type when it needs spelling out.
     Success(u16, TokenStream, Option<TokenStream>),
     Bytes(u16, Literal),
@@ -309,7 +310,7 @@ impl E2e<'_> {
 
     fn assertion(&self, expected: Expected) -> TokenStream {
         match expected {
-            Expected::Success(code, value, _) if value.to_string() == "()" => {
+            Expected::Empty(code) => {
                 self.use_helper("success");
                 let code = Literal::u16_unsuffixed(code);
                 quote! { assert_eq!(success(result), (#code, ())); }
@@ -397,14 +398,17 @@ impl E2e<'_> {
                         .collect();
                     return Expected::Events(status, ty, events);
                 }
-                _ => self.body_value(content, example),
+                _ => Some(self.body_value(content, example)),
             },
-            _ => (None, quote! { () }),
+            _ => None,
         };
-        let (ty, value) = value;
         let Some(response) = &method.success_enum else {
-            return Expected::Success(status, value, ty);
+            return match value {
+                Some((ty, value)) => Expected::Success(status, value, ty),
+                None => Expected::Empty(status),
+            };
         };
+        let value = value.map_or(quote! { () }, |(_, value)| value);
         self.use_helper("client");
         let response = ident(response);
         let Some((variant, _, _)) = method.successes.iter().find(|(_, r, _)| *r == choice.response) else {

@@ -100,18 +100,18 @@ fn trait_method(op: &Operation) -> TokenStream {
 }
 
 fn routes(api: &Api) -> TokenStream {
-    let mut paths: Vec<&str> = api.operations.iter().map(|o| o.path.as_str()).collect();
+    let mut paths: Vec<String> = api.operations.iter().map(|o| o.route()).collect();
     paths.dedup();
     let routes = paths.iter().map(|path| {
         let mut chain = TokenStream::new();
-        for (i, op) in api.operations.iter().filter(|o| o.path == *path).enumerate() {
+        for (i, op) in api.operations.iter().filter(|o| o.route() == *path).enumerate() {
             let method = format_ident!("{}", op.method.as_str().to_ascii_lowercase());
             let handler = ident(&op.plan.handler);
             let call = quote! { #method(#handler::<A, Au>) };
             chain = if i == 0 { quote! { axum::routing::#call } } else { quote! { #chain.#call } };
         }
         // The base path is part of each route rather than a `nest`: no URI rewrite per request.
-        let full = match *path {
+        let full = match path.as_str() {
             "/" if !api.base_path.is_empty() => api.base_path.clone(),
             path => format!("{}{path}", api.base_path),
         };
@@ -266,6 +266,10 @@ fn param_parse(p: &Param) -> TokenStream {
     let name = ident(&p.field);
     let wire = &p.name;
     let value = match (p.location, &p.ty, p.style) {
+        (ParamLocation::Path, _, _) if p.affixes != Default::default() => {
+            let (prefix, suffix) = &p.affixes;
+            quote! { parts.path.required_affixed(#wire, #prefix, #suffix)? }
+        }
         (ParamLocation::Path, _, _) => quote! { parts.path.required(#wire)? },
         (ParamLocation::Header, _, _) => quote! { parts.header(#wire)? },
         (ParamLocation::Query, TypeRef::Array(_), ParamStyle::Form) => {

@@ -25,6 +25,10 @@ pub fn type_path(ty: &TypeRef, uses_types: &Cell<bool>) -> TokenStream {
     types_path(ty)
 }
 
+/// The longest string and array a sample holds: a limit's magnitude never sizes the generated
+/// tests (a `minLength` of 2^32 gets no sample, not a 4 GB literal).
+const MAX_SAMPLE_LEN: u64 = 1024;
+
 /// A value that satisfies `ty` and `constraints`; `None` when none can be derived.
 pub fn sample(api: &Api, ty: &TypeRef, constraints: &Constraints, depth: usize) -> Option<Value> {
     if depth > 16 {
@@ -63,7 +67,11 @@ pub fn sample(api: &Api, ty: &TypeRef, constraints: &Constraints, depth: usize) 
         }
         TypeRef::Primitive(p) => match p {
             Primitive::String | Primitive::Bytes => {
-                let min = constraints.min_length.unwrap_or(0) as usize;
+                let min = constraints.min_length.unwrap_or(0);
+                if min > MAX_SAMPLE_LEN {
+                    return None;
+                }
+                let min = min as usize;
                 let max = constraints.max_length.map_or(usize::MAX, |m| m as usize);
                 let pattern = match &constraints.pattern {
                     Some(p) => Some(regex_lite::Regex::new(p).ok()?),
@@ -99,6 +107,9 @@ pub fn sample(api: &Api, ty: &TypeRef, constraints: &Constraints, depth: usize) 
         },
         TypeRef::Array(item) => {
             let count = constraints.min_items.unwrap_or(1).max(1);
+            if count > MAX_SAMPLE_LEN {
+                return None;
+            }
             let item = sample(api, item, &Constraints::default(), depth + 1)?;
             Value::Array((0..count).map(|_| item.clone()).collect())
         }

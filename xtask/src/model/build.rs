@@ -1,5 +1,7 @@
 //! A loaded spec to the [`Api`] model: operations, parameters, bodies, responses, security.
 
+use std::collections::BTreeMap;
+
 use openapiv3::{
     APIKeyLocation, Components, Example as OaExample, MediaType, Operation as OaOperation,
     Parameter, ParameterSchemaOrContent, PathStyle, QueryStyle, ReferenceOr, SecurityScheme as Oa,
@@ -24,6 +26,7 @@ use crate::spec::{Diagnostic, Diagnostics, Spec, push_pointer};
 pub fn build(spec: &Spec, name: &str, source: &str) -> Result<Api, Diagnostics> {
     let mut b = Builder { spec, schemas: Schemas::new(spec), errors: Vec::new() };
     b.schemas.define_components();
+    b.schemas.check_cycles();
     b.check_unsupported_components();
     let security_schemes = b.security_schemes();
     let (operations, pointers) = b.operations(&security_schemes);
@@ -171,6 +174,7 @@ impl<'a> Builder<'a> {
         let mut out: Vec<Operation> = Vec::new();
         let mut pointers = Vec::new();
         let mut ids: Vec<(String, String)> = Vec::new();
+        let mut routes = BTreeMap::new();
         // Derived names give way to every explicit operationId, and are made unique in path order.
         let mut derived = Scope::default();
         for id in self.explicit_ids() {
@@ -185,6 +189,7 @@ impl<'a> Builder<'a> {
             if !path.starts_with('/') {
                 self.error(&path_ptr, format!("path `{path}` must start with `/`"));
             }
+            self.check_route(&path_ptr, path, &mut routes);
             for (key, method) in METHODS {
                 let Some(op) = path_item_op(item, method) else { continue };
                 let at = push_pointer(&path_ptr, key);
@@ -284,7 +289,45 @@ impl<'a> Builder<'a> {
             }
         }
         self.check_path_params(at, path, &out);
+        for p in out.iter_mut().filter(|p| p.location == ParamLocation::Path) {
+            p.affixes = segment_affixes(path, &p.name);
+        }
         out
+    }
+
+    /// A path the generated server can route: each parameter a whole segment with a plain name,
+    /// no segment that the router reads as its own syntax, and no two paths that differ only in
+    /// parameter names (the router cannot hold both). `routes` maps each route shape to its path.
+    fn check_route(&mut self, at: &str, path: &str, routes: &mut BTreeMap<String, String>) {
+        let mut shape = Vec::new();
+        for segment in path.split('/') {
+            let opens = segment.matches('{').count();
+            let problem = if opens != segment.matches('}').count() {
+                Some(format!("segment `{segment}` has unbalanced braces"))
+            } else if opens > 1 {
+                Some(format!("segment `{segment}` holds {opens} parameters; a segment can hold one"))
+            } else if segment.starts_with([':', '*']) {
+                Some(format!("segment `{segment}` starts with `{}`, which the router reads as a parameter; write parameters as `{{name}}`", &segment[..1]))
+            } else if opens == 1 && segment_param(segment).contains(['*', ':']) {
+                Some(format!("parameter name in `{segment}` must not contain `*`, `:` or braces"))
+            } else {
+                None
+            };
+            if let Some(problem) = problem {
+                self.error(at, format!("path `{path}` cannot be routed: {problem}"));
+                return;
+            }
+            shape.push(if opens == 1 { "{}" } else { segment });
+        }
+        match routes.get(&shape.join("/")) {
+            Some(first) => {
+                let message = format!("path `{path}` and `{first}` are one route to the router (a parameter takes its whole segment); it cannot serve both");
+                self.error(at, message);
+            }
+            None => {
+                routes.insert(shape.join("/"), path.to_string());
+            }
+        }
     }
 
     fn check_path_params(&mut self, at: &str, path: &str, params: &[Param]) {
@@ -378,6 +421,7 @@ impl<'a> Builder<'a> {
             description: data.description.clone().or(usage.description),
             deprecated: data.deprecated.unwrap_or(false),
             examples,
+            affixes: Default::default(),
         })
     }
 
@@ -695,4 +739,20 @@ pub fn body_kind(media_type: &str, format: Option<&str>) -> Option<BodyKind> {
         return Some(BodyKind::Binary);
     }
     None
+}
+
+/// The parameter name in a path segment holding one (`{sid}.json` -> `sid`).
+fn segment_param(segment: &str) -> &str {
+    let start = segment.find('{').map_or(0, |i| i + 1);
+    let end = segment.rfind('}').unwrap_or(segment.len()).max(start);
+    &segment[start..end]
+}
+
+/// The literal text before and after parameter `name` in its segment of `path`.
+fn segment_affixes(path: &str, name: &str) -> (String, String) {
+    let placeholder = format!("{{{name}}}");
+    path.split('/')
+        .find_map(|segment| segment.split_once(placeholder.as_str()))
+        .map(|(prefix, suffix)| (prefix.to_string(), suffix.to_string()))
+        .unwrap_or_default()
 }

@@ -19,9 +19,9 @@ pub use plan::{ClientMethod, Delivery, Paging, Plan, Presence, Variant, breaks_s
 /// One API: what a client crate and a server crate are generated from.
 #[derive(Debug, Clone)]
 pub struct Api {
-    /// The crate stem, e.g. `stalwart`.
+    /// The crate stem, e.g. `acme-mail`.
     pub name: String,
-    /// The spec path as written in generated headers, e.g. `specs/stalwart.yaml`.
+    /// The spec path as written in generated headers, e.g. `specs/acme-mail.yaml`.
     pub source: String,
     pub title: String,
     pub version: String,
@@ -84,6 +84,22 @@ pub struct Operation {
     pub pagination: Option<Pagination>,
     /// Every Rust name and response variant the operation produces.
     pub plan: Plan,
+}
+
+impl Operation {
+    /// The path as the server's router holds it: each parameter takes its whole segment
+    /// (`/calls/{sid}.json` is routed as `/calls/{sid}`; the handler strips `.json`).
+    pub fn route(&self) -> String {
+        let segments: Vec<String> = self
+            .path
+            .split('/')
+            .map(|segment| match (segment.find('{'), segment.rfind('}')) {
+                (Some(start), Some(end)) if start < end => segment[start..=end].to_string(),
+                _ => segment.to_string(),
+            })
+            .collect();
+        segments.join("/")
+    }
 }
 
 /// `x-pagination`: where the items are and how to reach the next page.
@@ -172,6 +188,9 @@ pub struct Param {
     pub description: Option<String>,
     pub deprecated: bool,
     pub examples: Vec<Example>,
+    /// For a path parameter, the literal text around it in its segment: `{sid}.json` has the
+    /// suffix `.json`. The router matches the whole segment; the server strips these.
+    pub affixes: (String, String),
 }
 
 #[derive(Debug, Clone)]

@@ -27,9 +27,32 @@ fn spell_signs(raw: &str) -> String {
     out
 }
 
+/// `name` with every character Rust identifiers (as we write them: ASCII) cannot hold spelled
+/// as its code point, so `½` stays distinct from `¼` and from the empty name: `U00bd` in
+/// UpperCamelCase, `u00bd` in snake_case.
+fn ascii_only(name: &str, camel: bool) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars() {
+        match c {
+            c if c.is_ascii_alphanumeric() || c == '_' => out.push(c),
+            c if camel => out.push_str(&format!("U{:04x}", c as u32)),
+            c => {
+                if !out.is_empty() && !out.ends_with('_') {
+                    out.push('_');
+                }
+                out.push_str(&format!("u{:04x}_", c as u32));
+            }
+        }
+    }
+    match camel {
+        true => out,
+        false => out.trim_end_matches('_').to_string(),
+    }
+}
+
 /// An UpperCamelCase type name.
 pub fn type_ident(raw: &str) -> String {
-    let name = spell_signs(raw).to_upper_camel_case();
+    let name = ascii_only(&spell_signs(raw).to_upper_camel_case(), true);
     match name.chars().next() {
         None => "Unnamed".to_string(),
         Some(c) if c.is_ascii_digit() => format!("T{name}"),
@@ -40,7 +63,7 @@ pub fn type_ident(raw: &str) -> String {
 
 /// An UpperCamelCase enum variant name for an enum value or a union member.
 pub fn variant_ident(raw: &str) -> String {
-    let name = spell_signs(raw).to_upper_camel_case();
+    let name = ascii_only(&spell_signs(raw).to_upper_camel_case(), true);
     match name.chars().next() {
         None => "Empty".to_string(),
         Some(c) if c.is_ascii_digit() => format!("V{name}"),
@@ -51,9 +74,10 @@ pub fn variant_ident(raw: &str) -> String {
 
 /// A snake_case field, parameter or function name; keywords get a trailing underscore.
 pub fn field_ident(raw: &str) -> String {
-    let name = spell_signs(raw).to_snake_case();
+    let name = ascii_only(&spell_signs(raw).to_snake_case(), false);
     match name.chars().next() {
         None => "value".to_string(),
+        Some('_') if name == "_" => "value".to_string(),
         Some(c) if c.is_ascii_digit() => format!("n{name}"),
         Some(_) if KEYWORDS.contains(&name.as_str()) => format!("{name}_"),
         Some(_) => name,
@@ -169,6 +193,15 @@ mod tests {
         assert_eq!(variant_ident("-1"), "Minus1");
         assert_eq!(variant_ident("1"), "V1");
         assert_eq!(variant_ident(""), "Empty");
+        // Characters Rust rejects in identifiers are spelled as code points, never dropped.
+        assert_eq!(field_ident("a²"), "a_u00b2");
+        assert_eq!(field_ident("½"), "u00bd");
+        assert_eq!(field_ident("٣٤"), "u0663_u0664");
+        assert_eq!(field_ident("é"), "u00e9");
+        assert_eq!(type_ident("½"), "U00bd");
+        assert_eq!(type_ident("٣٤"), "U0663U0664");
+        assert_eq!(variant_ident("a²"), "AU00b2");
+        assert_eq!(field_ident("_"), "value");
         let mut scope = Scope::default();
         assert_eq!(scope.unique("A".into(), ""), "A");
         assert_eq!(scope.unique("A".into(), ""), "A2");

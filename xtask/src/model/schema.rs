@@ -3,7 +3,7 @@
 //! Schemas are read from the raw JSON value, not from openapiv3's typed schema, so that every
 //! keyword is seen: an unknown or unsupported one is a located error instead of a silent drop.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value};
 
@@ -78,10 +78,61 @@ impl<'a> Schemas<'a> {
 
     /// The field with JSON name `json` of struct `type_name`, looking through aliases.
     pub fn field(&self, type_name: &str, json: &str) -> Option<&Field> {
-        match &self.types.get(type_name)?.kind {
-            TypeKind::Struct(s) => s.fields.iter().find(|f| f.json_name == json),
-            TypeKind::Alias { ty: TypeRef::Named(n), .. } => self.field(n, json),
-            _ => None,
+        let mut name = type_name;
+        // Bounded: an alias cycle is an error of its own (`check_cycles`).
+        for _ in 0..=self.types.len() {
+            match &self.types.get(name)?.kind {
+                TypeKind::Struct(s) => return s.fields.iter().find(|f| f.json_name == json),
+                TypeKind::Alias { ty: TypeRef::Named(n), .. } => name = n,
+                _ => return None,
+            }
+        }
+        None
+    }
+
+    /// Types that contain themselves with no struct between (an alias of itself, an alias
+    /// cycle, an array or map of itself, a union with itself as a variant) have no Rust type:
+    /// each is a located error at its schema.
+    pub fn check_cycles(&mut self) {
+        let mut found = Vec::new();
+        for def in self.types.values() {
+            let starts: Vec<&TypeRef> = match &def.kind {
+                TypeKind::Alias { ty, .. } => vec![ty],
+                TypeKind::Union(u) => u.variants.iter().map(|v| &v.ty).collect(),
+                _ => continue,
+            };
+            let mut path = vec![def.name.clone()];
+            if starts.iter().any(|ty| self.contains_directly(ty, &def.name, &mut path)) {
+                found.push((def.origin.clone(), path.join(" -> ")));
+            }
+        }
+        for (pointer, path) in found {
+            let message = format!("`$ref` cycle with no object between ({path}): no type can hold it");
+            self.error(&pointer, message);
+        }
+    }
+
+    /// Whether `ty` is `target` through aliases, arrays and maps only; `path` records the way.
+    fn contains_directly(&self, ty: &TypeRef, target: &str, path: &mut Vec<String>) -> bool {
+        match ty {
+            TypeRef::Array(inner) | TypeRef::Map(inner) => self.contains_directly(inner, target, path),
+            TypeRef::Named(n) if n == target => {
+                path.push(n.clone());
+                true
+            }
+            TypeRef::Named(n) if path.contains(n) => false,
+            TypeRef::Named(n) => match self.types.get(n).map(|t| &t.kind) {
+                Some(TypeKind::Alias { ty, .. }) => {
+                    path.push(n.clone());
+                    let found = self.contains_directly(ty, target, path);
+                    if !found {
+                        path.pop();
+                    }
+                    found
+                }
+                _ => false,
+            },
+            _ => false,
         }
     }
 
@@ -128,6 +179,12 @@ impl<'a> Schemas<'a> {
 
     /// Nullability, access and docs of the schema used by a field or parameter.
     pub fn usage(&self, schema: &Value) -> Usage {
+        self.usage_through(schema, &mut BTreeSet::new())
+    }
+
+    /// [`Self::usage`], following each alias once: a `$ref` cycle is reported by
+    /// [`Self::check_cycles`], not followed forever.
+    fn usage_through(&self, schema: &Value, seen: &mut BTreeSet<String>) -> Usage {
         let Some(obj) = schema.as_object() else { return Usage::default() };
         let flag = |k: &str| obj.get(k).and_then(Value::as_bool).unwrap_or(false);
         let mut usage = Usage {
@@ -140,9 +197,8 @@ impl<'a> Schemas<'a> {
             constraints: constraints(obj),
             secret: obj.get("format").and_then(Value::as_str) == Some("password"),
         };
-        if let Some(target) = self.ref_target(obj) {
-            let target = target.clone();
-            let inner = self.usage(&self.spec.raw(&target).cloned().unwrap_or_default());
+        if let Some(target) = self.ref_target(obj).filter(|t| seen.insert(t.clone())) {
+            let inner = self.usage_through(&self.spec.raw(&target).cloned().unwrap_or_default(), seen);
             // An alias's limits apply wherever it is used, under any the use adds itself.
             usage.constraints.merge_missing(&inner.constraints);
             usage.nullable |= inner.nullable;

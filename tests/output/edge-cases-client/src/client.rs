@@ -90,6 +90,28 @@ impl Client {
         }
     }
 
+    /// A path parameter with literal text in its segment (Twilio's `{Sid}.json`); the router takes the whole segment and the server strips the suffix.
+    ///
+    /// `GET /calls/{sid}.json`, answered as `application/json`
+    pub async fn get_call_json(
+        &self,
+        sid: &str,
+    ) -> Result<ResponseValue<types::Thing>, Error<()>> {
+        let request = Request::new(
+                "getCallJson",
+                Method::GET,
+                format!("/calls/{}.json", path_param(sid)),
+            )
+            .security(&[&[KEY]])
+            .accept("application/json")
+            .options(self.options.clone());
+        let raw = self.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => raw.json(),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+
     /// `GET /events`, answered as `text/event-stream`
     pub async fn stream_events(
         &self,

@@ -56,6 +56,13 @@ fn get_blob() {
 }
 
 #[test]
+fn get_call_json() {
+    let name = "response 200 `one`";
+    let json = r#"{"name":"call","score":1}"#;
+    round_trip::<types::Thing>(name, json);
+}
+
+#[test]
 fn get_representation() {
     let name = "response 200 `json`";
     let json = r#"{"name":"a","score":1}"#;

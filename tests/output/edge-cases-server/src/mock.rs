@@ -63,6 +63,32 @@ impl Api for Mock {
         }
     }
 
+    async fn get_call_json(
+        &self,
+        request: GetCallJsonRequest,
+    ) -> Result<GetCallJsonResponse, Problem> {
+        let choice = choose_example(
+            &request.context.headers,
+            &[
+                Candidate {
+                    status: 200,
+                    media: "application/json",
+                    examples: &["one"],
+                },
+            ],
+        )?;
+        match choice {
+            (0, "one") => {
+                Ok(
+                    GetCallJsonResponse::Ok(
+                        example_json("{\"name\":\"call\",\"score\":1}")?,
+                    ),
+                )
+            }
+            _ => Err(Problem::internal()),
+        }
+    }
+
     async fn stream_events(
         &self,
         request: StreamEventsRequest,

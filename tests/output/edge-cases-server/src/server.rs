@@ -37,6 +37,14 @@ pub trait Api: Send + Sync + 'static {
         request: PutBlobRequest,
     ) -> impl Future<Output = Result<PutBlobResponse, Problem>> + Send;
 
+    /// A path parameter with literal text in its segment (Twilio's `{Sid}.json`); the router takes the whole segment and the server strips the suffix.
+    ///
+    /// `GET /calls/{sid}.json`
+    fn get_call_json(
+        &self,
+        request: GetCallJsonRequest,
+    ) -> impl Future<Output = Result<GetCallJsonResponse, Problem>> + Send;
+
     ///
     /// `GET /events`
     fn stream_events(
@@ -81,6 +89,7 @@ pub fn router<A: Api, Au: Authenticator + 'static>(api: A, authenticator: Au) ->
     let shared = Arc::new(Shared { api, authenticator });
     let routes = Router::new()
         .route("/v1/blob", axum::routing::get(get_blob::<A, Au>).put(put_blob::<A, Au>))
+        .route("/v1/calls/{sid}", axum::routing::get(get_call_json::<A, Au>))
         .route("/v1/events", axum::routing::get(stream_events::<A, Au>))
         .route("/v1/events2", axum::routing::get(stream_events_text::<A, Au>))
         .route("/v1/representations", axum::routing::get(get_representation::<A, Au>))
@@ -144,6 +153,22 @@ async fn put_blob<A: Api, Au: Authenticator>(
     match PutBlobRequest::parse(parts, principal) {
         Ok(request) => respond_documented(shared.api.put_blob(request).await, ERRORS),
         Err(problem) => problem_response(problem, ERRORS),
+    }
+}
+
+async fn get_call_json<A: Api, Au: Authenticator>(
+    State(shared): State<Arc<Shared<A, Au>>>,
+    parts: RequestParts,
+) -> Response {
+    let principal = match authenticate_request(&shared.authenticator, &parts, &[&[KEY]])
+        .await
+    {
+        Ok(principal) => principal,
+        Err(problem) => return problem.into_response(),
+    };
+    match GetCallJsonRequest::parse(parts, principal) {
+        Ok(request) => respond(shared.api.get_call_json(request).await),
+        Err(problem) => problem.into_response(),
     }
 }
 
@@ -340,6 +365,38 @@ impl PutBlobRequest {
                 headers: parts.headers,
             },
         };
+        Ok(request)
+    }
+}
+
+/// The parsed and validated request of [`Api::get_call_json`].
+#[derive(Debug)]
+pub struct GetCallJsonRequest {
+    /// The `sid` path parameter.
+    pub sid: String,
+    /// Who called, and the request headers.
+    pub context: Context,
+}
+
+impl GetCallJsonRequest {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
+        let request = Self {
+            sid: parts.path.required_affixed("sid", "", ".json")?,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
+        };
+        let mut violations = mailapi_support::server::Violations::default();
+        {
+            let value = &request.sid;
+            let here = mailapi_support::server::Violations::parameter("sid");
+            violations.pattern(&here, value, "^CA[0-9]+$");
+        }
+        violations.into_result()?;
         Ok(request)
     }
 }
@@ -541,6 +598,27 @@ impl IntoResponse for PutBlobResponse {
                     StatusCode::OK,
                     "text/plain",
                     body,
+                )
+            }
+        }
+    }
+}
+
+/// The responses [`Api::get_call_json`] may answer with, as the spec documents them.
+#[derive(Debug)]
+pub enum GetCallJsonResponse {
+    /// 200: ok
+    Ok(types::Thing),
+}
+
+impl IntoResponse for GetCallJsonResponse {
+    fn into_response(self) -> Response {
+        match self {
+            GetCallJsonResponse::Ok(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::OK,
+                    "application/json",
+                    &body,
                 )
             }
         }

@@ -111,6 +111,15 @@ async fn put_blob() {
     assert_eq!(success(result), (200, expected));
 }
 
+/// `GET /calls/{sid}.json`, answered as `application/json`
+#[tokio::test]
+async fn get_call_json() {
+    let api = start().await;
+    let result = api.get_call_json("CA123").await;
+    let expected: types::Thing = json(r#"{"name":"call","score":1}"#);
+    assert_eq!(success(result), (200, expected));
+}
+
 /// `GET /events`, answered as `text/event-stream`
 #[tokio::test]
 async fn stream_events() {
