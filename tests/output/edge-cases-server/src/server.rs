@@ -158,17 +158,28 @@ async fn put_blob<A: Api, Au: Authenticator>(
 
 async fn get_call_json<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
-    let principal = match authenticate_request(&shared.authenticator, &parts, &[&[KEY]])
+    const ERRORS: &[ErrorShape] = &[];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
+    let principal = match authenticate_request(
+            &shared.authenticator,
+            &mut parts,
+            &[&[KEY]],
+        )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetCallJsonRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.get_call_json(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.get_call_json(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
