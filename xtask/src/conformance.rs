@@ -12,6 +12,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+use xtask::model::SchemeKind;
+
 use crate::{Error, install_venv, run};
 
 /// Fixed, so that two runs send the same requests.
@@ -19,8 +21,8 @@ const SEED: &str = "20261202";
 /// Test cases per operation and phase; with the coverage phase's own cases this keeps all five
 /// vendors to a few minutes on two cores.
 const MAX_EXAMPLES: &str = "25";
-/// The most one vendor's run may take before it is stopped and counted as failed (Hostway, the
-/// largest, takes about 1.5 min on an idle 2-core machine).
+/// The most one vendor's run may take before it is stopped and counted as failed (the largest
+/// spec takes under 1.5 min on a lightly loaded 2-core machine).
 const VENDOR_TIMEOUT: Duration = Duration::from_secs(480);
 
 /// What one vendor's run found.
@@ -175,7 +177,7 @@ fn run_vendor(root: &Path, st: &Path, dir: &Path, vendor: &str, allowed: &[Allow
         .args(["--generation-database", "none"])
         .args(["--request-timeout", "10", "--no-color", "--report", "ndjson", "--report-ndjson-path"])
         .arg(&ndjson)
-        .args(credentials(vendor))
+        .args(credentials(root, vendor)?)
         .env("PYTHONPATH", dir)
         .env("SCHEMATHESIS_HOOKS", "hooks")
         .stdout(stdout.try_clone().map_err(|e| Error::Io("cannot share the schemathesis log".into(), e))?)
@@ -214,15 +216,19 @@ fn never_allowed(f: &Failure, message: &str) -> bool {
     f.code == "ST103" && matches!(f.status.as_str(), "415" | "422") && documented.split(", ").any(|s| s == "400")
 }
 
-/// Credentials of the scheme each spec requires; the mock accepts any well-formed ones.
-fn credentials(vendor: &str) -> Vec<&'static str> {
-    match vendor {
-        "hostway" | "stalwart" => vec!["--auth", "admin:secret"],
-        "onlyoffice" => vec!["--header", "Authorization:token"],
-        "outreach" => vec!["--header", "Authorization:Bearer token"],
-        "parallels-ras" => vec!["--header", "auth_token:token"],
-        _ => Vec::new(),
-    }
+/// Credentials for the first scheme of the spec's default security (the mock accepts any
+/// well-formed ones): Basic `admin:secret`, a bearer token, or an API key in its header.
+fn credentials(root: &Path, vendor: &str) -> Result<Vec<String>, Error> {
+    let source = format!("specs/{vendor}.yaml");
+    let api = xtask::load_api(&root.join(&source), &source, vendor).map_err(Error::Spec)?;
+    let first = api.default_security.iter().flatten().next();
+    let scheme = first.and_then(|name| api.security_schemes.iter().find(|s| &s.name == name));
+    Ok(match scheme.map(|s| &s.kind) {
+        Some(SchemeKind::Basic) => vec!["--auth".into(), "admin:secret".into()],
+        Some(SchemeKind::Bearer) => vec!["--header".into(), "Authorization:Bearer token".into()],
+        Some(SchemeKind::ApiKeyHeader(name)) => vec!["--header".into(), format!("{name}:token")],
+        Some(SchemeKind::ApiKeyQuery(_)) | None => Vec::new(),
+    })
 }
 
 /// The number of test cases and the unique failures (and non-fatal errors) in a run's events,

@@ -219,7 +219,7 @@ fn request_struct(op: &Operation, checked: &Checked<'_>) -> TokenStream {
             }
         })
     });
-    // A body that is itself a map or array of limited elements (Hostway's secret answers).
+    // A body that is itself a map or array of limited elements (a map of answers, say).
     let element_check = op.body.as_ref().and_then(|b| b.contents.first()).filter(|c| c.kind == BodyKind::Json && body_check.is_none()).and_then(|c| {
         let checks = checked.body_element_check(c.ty.as_ref()?)?;
         let required = op.body.as_ref().is_some_and(|b| b.required);

@@ -475,12 +475,12 @@ impl Side {
 }
 
 impl Api {
-    /// The package name of one of the API's crates: `stalwart-client`.
+    /// The package name of one of the API's crates: `acme-client`.
     pub fn crate_name(&self, side: Side) -> String {
         format!("{}-{}", self.name, side.as_str())
     }
 
-    /// The crate's name in Rust paths: `stalwart_client`.
+    /// The crate's name in Rust paths: `acme_client`.
     pub fn lib_name(&self, side: Side) -> String {
         self.crate_name(side).replace('-', "_")
     }
