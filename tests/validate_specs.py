@@ -4,7 +4,8 @@
 Usage: python3 tests/validate_specs.py [specs/x.yaml ...]   (default: every specs/*.yaml)
 
 With no arguments it also checks the service's real forms in tests/corpus/real/ (fixtures.tsv names
-each fixture's spec and schema) against their schema, in read context.
+each fixture's spec and schema) against their schema, in read context, and the response bodies of
+tests/drift/<vendor>.json against the schema their operation documents for that status and media type.
 
 Request examples are checked in write context (readOnly fields rejected), response and
 parameter examples in read context (writeOnly fields rejected). Examples of non-JSON media
@@ -194,17 +195,57 @@ def check_real_forms(problems):
     return len(rows)
 
 
+DRIFT = "tests/drift"
+
+
+def operation(spec, operation_id):
+    for item in (spec.get("paths") or {}).values():
+        for op in item.values():
+            if isinstance(op, dict) and op.get("operationId") == operation_id:
+                return op
+    return None
+
+
+def check_drift_cases(problems):
+    """Each response body of tests/drift/<vendor>.json validates against the schema its operation
+    documents for that status and media type (for event streams, `x-sse-data`, per event)."""
+    count = 0
+    for path in sorted(glob.glob(f"{DRIFT}/*.json")):
+        vendor = path.rsplit("/", 1)[1][: -len(".json")]
+        spec = yaml.safe_load(open(f"specs/{vendor}.yaml", encoding="utf-8"))
+        for case in json.load(open(path, encoding="utf-8")):
+            where = f"{path}: {case['case']}"
+            op = operation(spec, case["call"])
+            response = resolve(spec, ((op or {}).get("responses") or {}).get(str(case["status"]), {}))
+            media = (response.get("content") or {}).get(case["contentType"])
+            if media is None:
+                problems.append(f"{where}: {case['call']} documents no {case['status']} {case['contentType']}")
+                continue
+            schema = media.get("schema", {})
+            if case["expect"] == "InBody":  # an error sent with a 2xx status
+                schema = {"$ref": spec.get("x-error-in-200")}
+            if "events" in case:
+                schema = {"$ref": schema.get("x-sse-data")}
+                values = [event["data"] for event in case["events"]]
+            else:
+                values = [case["body"]]
+            for value in values:
+                check_value(spec, schema, value, OAS30ReadValidator, where, problems)
+            count += 1
+    return count
+
+
 def main(argv):
     paths = argv[1:] or sorted(glob.glob("specs/*.yaml"))
     problems = []
     for path in paths:
         problems.extend(check_spec(path))
-    forms = 0 if argv[1:] else check_real_forms(problems)
+    forms = 0 if argv[1:] else check_real_forms(problems) + check_drift_cases(problems)
     for p in problems:
         print(p)
     print(f"{len(paths)} specs checked, {len(problems)} problems")
     if forms:
-        print(f"{forms} real forms checked against their schema")
+        print(f"{forms} real forms (tests/corpus/real, tests/drift) checked against their schema")
     return 1 if problems else 0
 
 

@@ -11,6 +11,7 @@
 //! - [`problem`]: RFC 7807 problem documents (always available).
 //! - [`sse`]: server-sent events parser and encoder (always available).
 //! - [`paginate`]: turns a page fetcher into a stream of items (always available).
+//! - [`undeclared`]: JSON decoding that reports members the target type does not declare (always available).
 //! - `client` (feature `client`): reqwest transport with auth, retries and typed errors.
 //! - `server` (feature `server`): axum helpers for authentication, request parsing and responses.
 #![warn(missing_docs)]
@@ -25,6 +26,7 @@ pub mod param_encoding;
 pub mod problem;
 pub mod security;
 pub mod sse;
+pub mod undeclared;
 pub mod wrappers;
 
 #[cfg(feature = "client")]

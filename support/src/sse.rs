@@ -16,6 +16,8 @@ use futures_util::{Stream, StreamExt as _};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use crate::undeclared::Decoded;
+
 /// Largest event (pending line plus data) the parser buffers before failing.
 pub const MAX_EVENT_BYTES: usize = 8 * 1024 * 1024;
 
@@ -71,7 +73,12 @@ impl SseEvent {
 
     /// Deserializes `data` as JSON.
     pub fn parse_data<T: DeserializeOwned>(&self) -> Result<T, SseError> {
-        serde_json::from_str(&self.data).map_err(|source| SseError::Json {
+        self.parse_data_reporting().map(|(data, _)| data)
+    }
+
+    /// Deserializes `data` as JSON, with the JSON pointers of the members `T` does not declare.
+    pub fn parse_data_reporting<T: DeserializeOwned>(&self) -> Result<Decoded<T>, SseError> {
+        crate::undeclared::from_slice(self.data.as_bytes()).map_err(|source| SseError::Json {
             data: self.data.clone(),
             source,
         })
@@ -122,6 +129,13 @@ pub enum SseError {
         /// The serde error.
         source: serde_json::Error,
     },
+    /// An event's data decoded but carries members its schema does not declare (strict mode).
+    Undeclared {
+        /// The event's raw data.
+        data: String,
+        /// JSON pointers of the undeclared members.
+        members: Vec<String>,
+    },
 }
 
 impl fmt::Display for SseError {
@@ -130,6 +144,9 @@ impl fmt::Display for SseError {
             Self::Transport(err) => write!(f, "event stream failed: {err}"),
             Self::TooLarge => write!(f, "event larger than {MAX_EVENT_BYTES} bytes"),
             Self::Json { source, .. } => write!(f, "event data is not the expected JSON: {source}"),
+            Self::Undeclared { members, .. } => {
+                write!(f, "event data carries members its schema does not declare: {}", members.join(", "))
+            }
         }
     }
 }
@@ -138,7 +155,7 @@ impl StdError for SseError {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
         match self {
             Self::Transport(err) => Some(err.as_ref()),
-            Self::TooLarge => None,
+            Self::TooLarge | Self::Undeclared { .. } => None,
             Self::Json { source, .. } => Some(source),
         }
     }

@@ -9,7 +9,7 @@ use std::time::Duration;
 use axum::Router;
 use http::{Method, StatusCode};
 
-use mailapi_support::client::{Request, RetryPolicy, Transport};
+use mailapi_support::client::{RawResponse, Request, RetryPolicy, Transport};
 use mailapi_support::{Scheme, SchemeKind};
 
 static BEARER: Scheme = Scheme {
@@ -86,4 +86,50 @@ async fn calls_are_traced_without_credentials() {
     assert!(traced.contains("status=503"), "{traced}");
     assert!(traced.contains("retrying"), "{traced}");
     assert!(!traced.contains("secret"), "{traced}");
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[allow(dead_code)] // only decoded
+struct Item {
+    name: String,
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[allow(dead_code)] // only decoded
+struct Page {
+    items: Vec<Item>,
+}
+
+#[test]
+fn undeclared_members_warn_once_per_operation_and_pointer() {
+    let capture = Capture::default();
+    let _guard = tracing::subscriber::set_default(capture.clone());
+    let body = r#"{"items":[{"name":"a","x":1},{"name":"b","x":2}],"total":2}"#;
+    let decode = |operation_id| {
+        let raw = RawResponse {
+            status: StatusCode::OK,
+            headers: http::HeaderMap::new(),
+            body: body.into(),
+            operation_id,
+            strict: false,
+        };
+        raw.json::<Page, ()>().expect("lenient mode decodes");
+    };
+    // The same members twice for one operation, then once for another.
+    decode("listPages");
+    decode("listPages");
+    decode("listOther");
+
+    let traced = capture.0.lock().unwrap().clone();
+    let has = |op: &str, pointer: &str| {
+        traced.matches(&format!("operation_id=\"{op}\" pointer=\"{pointer}\"")).count()
+    };
+    // Array indices do not make a new warning: `/items/1/x` is the member `/items/0/x` was.
+    assert_eq!(
+        [has("listPages", "/items/0/x"), has("listPages", "/items/1/x"), has("listPages", "/total")],
+        [1, 0, 1],
+        "{traced}"
+    );
+    assert_eq!([has("listOther", "/items/0/x"), has("listOther", "/total")], [1, 1], "{traced}");
+    assert_eq!(traced.matches("message=").count(), 4, "{traced}");
 }

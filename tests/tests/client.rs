@@ -388,10 +388,10 @@ async fn bodies_that_do_not_decode_keep_the_raw_body_and_serde_message() {
 
 #[tokio::test]
 async fn stalwart_error_inside_a_200_is_an_api_error() {
-    use stalwart_client::types::{ErrorResponse, ItemList};
+    use stalwart_client::types::{ErrorResponse, PrincipalList};
     use stalwart_client::{ListPrincipalsError, ListPrincipalsParams};
 
-    async fn list(reply: Reply) -> Result<ItemList, Error<ListPrincipalsError>> {
+    async fn list(reply: Reply) -> Result<PrincipalList, Error<ListPrincipalsError>> {
         let server = Server::always(reply).await;
         let result = stalwart(&server)
             .list_principals(&ListPrincipalsParams::default())
@@ -408,13 +408,18 @@ async fn stalwart_error_inside_a_200_is_an_api_error() {
         error: "unsupported".into(),
         details: Some("Enterprise feature".into()),
         reason: Nullable::Absent,
+        field: None,
+        value: None,
+        item: None,
     };
     assert_eq!(api_error(in_body), (200, ListPrincipalsError::InBody(expected)));
 
-    let ok = list(Reply::json(200, json!({"data": {"items": ["jane"], "total": 1}})))
+    let jane = json!({"id": 7, "type": "individual", "name": "jane"});
+    let ok = list(Reply::json(200, json!({"data": {"items": [jane], "total": 1}})))
         .await
         .unwrap();
-    assert_eq!((ok.items, ok.total), (Some(vec![json!("jane")]), Some(1)));
+    let names: Vec<_> = ok.items.unwrap().into_iter().map(|p| p.name.unwrap()).collect();
+    assert_eq!((names, ok.total), (vec!["jane".to_owned()], Some(1)));
 
     let problem = json!({"type": "about:blank", "status": 401, "title": "Unauthorized"});
     let (status, error) = api_error(list(Reply::json(401, problem)).await);
@@ -709,12 +714,13 @@ fn event_stream(chunks: &[&'static str]) -> Reply {
 async fn stalwart_live_metrics_arrive_as_typed_events() {
     use stalwart_client::LiveMetricsParams;
 
-    // Events split across chunks, a comment and an event without data in between.
+    // Events split across chunks, a comment and an event without data in between; each
+    // event's data is an array of metrics, as the server writes it.
     let reply = event_stream(&[
-        "data: {\"queue.count\": 1}\n\n: keep-alive\n\nevent: ping\n\n",
-        "data: {\"queue.co",
-        "unt\": 2,\n",
-        "data: \"delivery.total\": 5}\n\n",
+        "event: metrics\ndata: [{\"id\":\"queue.count\",\"type\":\"gauge\",\"value\":1}]\n\n: keep-alive\n\nevent: ping\n\n",
+        "event: metrics\ndata: [{\"id\":\"queue.co",
+        "unt\",\"type\":\"gauge\",\"value\":2},\n",
+        "data: {\"id\":\"delivery.total\",\"type\":\"histogram\",\"count\":5,\"sum\":900}]\n\n",
     ]);
     let server = Server::always(reply).await;
     let params = LiveMetricsParams {
@@ -731,8 +737,11 @@ async fn stalwart_live_metrics_arrive_as_typed_events() {
     assert_eq!(
         events,
         [
-            json!({"queue.count": 1}),
-            json!({"queue.count": 2, "delivery.total": 5})
+            json!([{"id": "queue.count", "type": "gauge", "value": 1}]),
+            json!([
+                {"id": "queue.count", "type": "gauge", "value": 2},
+                {"id": "delivery.total", "type": "histogram", "count": 5, "sum": 900}
+            ])
         ]
     );
     let seen = server.only();
@@ -745,10 +754,13 @@ async fn stalwart_live_metrics_arrive_as_typed_events() {
 async fn stalwart_live_tracing_arrives_as_typed_events() {
     use stalwart_client::StartLiveTracingParams;
 
+    use stalwart_client::types::{LivePing, LiveTracingEvent};
+
+    // A batch of events per `trace` event, and a `ping` keep-alive, as the server writes them.
     let reply = event_stream(&[
-        "id: 1\ndata: {\"type\": \"smtp.connection-start\", \"createdAt\": \"2025-01-05T14:33:15Z\",",
-        " \"data\": {\"listenerId\": \"smtp\", \"localPort\": 25}}\n\n",
-        "data: {\"type\": \"smtp.ehlo\", \"text\": \"EHLO\"}\n\n",
+        "event: trace\ndata: [{\"type\": \"smtp.connection-start\", \"createdAt\": \"2025-01-05T14:33:15Z\",",
+        " \"data\": {\"listenerId\": \"smtp\", \"localPort\": 25}}, {\"type\": \"smtp.ehlo\", \"text\": \"EHLO\"}]\n\n",
+        "event: ping\ndata: {\"interval\": 30000}\n\n",
     ]);
     let server = Server::always(reply).await;
     let params = StartLiveTracingParams {
@@ -756,7 +768,11 @@ async fn stalwart_live_tracing_arrives_as_typed_events() {
         token: None,
     };
     let response = stalwart(&server).start_live_tracing(&params).await.unwrap();
-    let events: Vec<_> = response.into_inner().try_collect().await.unwrap();
+    let batches: Vec<_> = response.into_inner().try_collect().await.unwrap();
+    let [LiveTracingEvent::TraceEventList(events), LiveTracingEvent::LivePing(ping)] = &batches[..] else {
+        panic!("{batches:?}")
+    };
+    assert_eq!(ping, &LivePing { interval: 30000 });
     let types: Vec<_> = events.iter().map(|e| e.type_.as_deref().unwrap()).collect();
     assert_eq!(types, ["smtp.connection-start", "smtp.ehlo"]);
     assert_eq!(events[0].created_at.unwrap().to_rfc3339(), "2025-01-05T14:33:15+00:00");
@@ -966,6 +982,7 @@ async fn stalwart_pages_by_page_and_limit_until_total() {
         let page: usize = seen.query_param("page").unwrap().parse().unwrap();
         let limit: usize = seen.query_param("limit").unwrap().parse().unwrap();
         let items: Vec<_> = names.iter().skip((page - 1) * limit).take(limit).collect();
+        let items: Vec<_> = items.iter().map(|name| json!({"id": 1, "type": "individual", "name": name})).collect();
         Reply::json(200, json!({"data": {"items": items, "total": names.len()}}))
     })
     .await;
@@ -975,8 +992,9 @@ async fn stalwart_pages_by_page_and_limit_until_total() {
         types: Some("individual".into()),
         ..Default::default()
     };
-    let items: Vec<Value> = client.list_principals_stream(&params).try_collect().await.unwrap();
-    assert_eq!(items, names.map(|n| json!(n)));
+    let items: Vec<stalwart_client::types::Principal> = client.list_principals_stream(&params).try_collect().await.unwrap();
+    let listed: Vec<_> = items.into_iter().map(|p| p.name.unwrap()).collect();
+    assert_eq!(listed, names);
     let pages: Vec<_> = server
         .seen()
         .iter()

@@ -84,6 +84,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(ObtainAccountAuthSettingsError::Unauthorized)),
+            403 => Err(raw.error_json(ObtainAccountAuthSettingsError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -128,7 +129,9 @@ impl Client {
                     .reject_error_in_body(UpdateAccountAuthSettingsError::InBody)?;
                 raw.json()
             }
+            400 => Err(raw.error_json(UpdateAccountAuthSettingsError::BadRequest)),
             401 => Err(raw.error_json(UpdateAccountAuthSettingsError::Unauthorized)),
+            403 => Err(raw.error_json(UpdateAccountAuthSettingsError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -160,6 +163,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(ObtainEncryptionAtRestSettingsError::Unauthorized)),
+            403 => Err(raw.error_json(ObtainEncryptionAtRestSettingsError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -202,7 +206,9 @@ impl Client {
                     .reject_error_in_body(UpdateEncryptionAtRestSettingsError::InBody)?;
                 raw.json()
             }
+            400 => Err(raw.error_json(UpdateEncryptionAtRestSettingsError::BadRequest)),
             401 => Err(raw.error_json(UpdateEncryptionAtRestSettingsError::Unauthorized)),
+            403 => Err(raw.error_json(UpdateEncryptionAtRestSettingsError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -242,7 +248,9 @@ impl Client {
                 let raw = raw.reject_error_in_body(CreateDkimSignatureError::InBody)?;
                 raw.json()
             }
+            400 => Err(raw.error_json(CreateDkimSignatureError::BadRequest)),
             401 => Err(raw.error_json(CreateDkimSignatureError::Unauthorized)),
+            403 => Err(raw.error_json(CreateDkimSignatureError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -274,6 +282,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(ObtainDnsRecordsError::Unauthorized)),
+            403 => Err(raw.error_json(ObtainDnsRecordsError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -295,6 +304,7 @@ impl Client {
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .query_param("page", &params.page)
             .query_param("limit", &params.limit)
+            .query_param("filter", &params.filter)
             .accept("application/json")
             .options(self.options.clone())
     }
@@ -310,6 +320,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(QueryLogFilesError::Unauthorized)),
+            403 => Err(raw.error_json(QueryLogFilesError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -384,7 +395,9 @@ impl Client {
                 let raw = raw.reject_error_in_body(ObtainOauthTokenError::InBody)?;
                 raw.json()
             }
+            400 => Err(raw.error_json(ObtainOauthTokenError::BadRequest)),
             401 => Err(raw.error_json(ObtainOauthTokenError::Unauthorized)),
+            403 => Err(raw.error_json(ObtainOauthTokenError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -397,7 +410,10 @@ impl Client {
     pub async fn list_principals(
         &self,
         params: &ListPrincipalsParams,
-    ) -> Result<ResponseValue<types::ListResponse>, Error<ListPrincipalsError>> {
+    ) -> Result<
+        ResponseValue<types::PrincipalListResponse>,
+        Error<ListPrincipalsError>,
+    > {
         self.list_principals_send(self.list_principals_request(params)).await
     }
 
@@ -407,6 +423,11 @@ impl Client {
             .query_param("page", &params.page)
             .query_param("limit", &params.limit)
             .query_param("types", &params.types)
+            .query_param("filter", &params.filter)
+            .query_param("type", &params.type_)
+            .query_param("fields", &params.fields)
+            .query_param("count", &params.count)
+            .query_param("tenant", &params.tenant)
             .accept("application/json")
             .options(self.options.clone())
     }
@@ -414,7 +435,10 @@ impl Client {
     async fn list_principals_send(
         &self,
         request: Request,
-    ) -> Result<ResponseValue<types::ListResponse>, Error<ListPrincipalsError>> {
+    ) -> Result<
+        ResponseValue<types::PrincipalListResponse>,
+        Error<ListPrincipalsError>,
+    > {
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => {
@@ -422,6 +446,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(ListPrincipalsError::Unauthorized)),
+            403 => Err(raw.error_json(ListPrincipalsError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -431,7 +456,7 @@ impl Client {
         &'a self,
         params: &'a ListPrincipalsParams,
     ) -> impl mailapi_support::paginate::Stream<
-        Item = Result<serde_json::Value, Error<ListPrincipalsError>>,
+        Item = Result<types::Principal, Error<ListPrincipalsError>>,
     > + 'a {
         let params = params.clone();
         let first = params.page.unwrap_or(1);
@@ -448,7 +473,7 @@ impl Client {
                         .await?
                         .into_inner();
                     let total = body.data.total.as_ref().copied();
-                    let items: Vec<serde_json::Value> = body
+                    let items: Vec<types::Principal> = body
                         .data
                         .items
                         .unwrap_or_default();
@@ -509,7 +534,9 @@ impl Client {
                 let raw = raw.reject_error_in_body(CreatePrincipalError::InBody)?;
                 raw.json()
             }
+            400 => Err(raw.error_json(CreatePrincipalError::BadRequest)),
             401 => Err(raw.error_json(CreatePrincipalError::Unauthorized)),
+            403 => Err(raw.error_json(CreatePrincipalError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -538,6 +565,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(FetchPrincipalError::Unauthorized)),
+            403 => Err(raw.error_json(FetchPrincipalError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -566,6 +594,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(DeletePrincipalError::Unauthorized)),
+            403 => Err(raw.error_json(DeletePrincipalError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -622,7 +651,9 @@ impl Client {
                 let raw = raw.reject_error_in_body(UpdatePrincipalError::InBody)?;
                 raw.json()
             }
+            400 => Err(raw.error_json(UpdatePrincipalError::BadRequest)),
             401 => Err(raw.error_json(UpdatePrincipalError::Unauthorized)),
+            403 => Err(raw.error_json(UpdatePrincipalError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -652,6 +683,14 @@ impl Client {
             .query_param("max-total", &params.max_total)
             .query_param("limit", &params.limit)
             .query_param("values", &params.values)
+            .query_param("text", &params.text)
+            .query_param("from", &params.from)
+            .query_param("to", &params.to)
+            .query_param("before", &params.before)
+            .query_param("after", &params.after)
+            .query_param("queue", &params.queue)
+            .query_param("range-start", &params.range_start)
+            .query_param("range-end", &params.range_end)
             .accept("application/json")
             .options(self.options.clone())
     }
@@ -670,6 +709,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(ListQueuedMessagesError::Unauthorized)),
+            403 => Err(raw.error_json(ListQueuedMessagesError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -679,7 +719,7 @@ impl Client {
         &'a self,
         params: &'a ListQueuedMessagesParams,
     ) -> impl mailapi_support::paginate::Stream<
-        Item = Result<serde_json::Value, Error<ListQueuedMessagesError>>,
+        Item = Result<types::QueuedMessageListItem, Error<ListQueuedMessagesError>>,
     > + 'a {
         let params = params.clone();
         let first = params.page.unwrap_or(1);
@@ -698,7 +738,7 @@ impl Client {
                         .await?
                         .into_inner();
                     let total = body.data.total.as_ref().copied();
-                    let items: Vec<serde_json::Value> = body
+                    let items: Vec<types::QueuedMessageListItem> = body
                         .data
                         .items
                         .unwrap_or_default();
@@ -739,6 +779,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(DeleteQueuedMessagesError::Unauthorized)),
+            403 => Err(raw.error_json(DeleteQueuedMessagesError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -772,6 +813,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(RescheduleQueuedMessagesError::Unauthorized)),
+            403 => Err(raw.error_json(RescheduleQueuedMessagesError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -804,6 +846,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(ObtainQueuedMessageDetailsError::Unauthorized)),
+            403 => Err(raw.error_json(ObtainQueuedMessageDetailsError::Forbidden)),
             404 => Err(raw.error_json(ObtainQueuedMessageDetailsError::NotFound)),
             _ => Err(Error::unexpected(raw)),
         }
@@ -833,6 +876,8 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(CancelQueuedMessageError::Unauthorized)),
+            403 => Err(raw.error_json(CancelQueuedMessageError::Forbidden)),
+            404 => Err(raw.error_json(CancelQueuedMessageError::NotFound)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -865,6 +910,8 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(RescheduleQueuedMessageError::Unauthorized)),
+            403 => Err(raw.error_json(RescheduleQueuedMessageError::Forbidden)),
+            404 => Err(raw.error_json(RescheduleQueuedMessageError::NotFound)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -877,7 +924,7 @@ impl Client {
     pub async fn list_queued_reports(
         &self,
         params: &ListQueuedReportsParams,
-    ) -> Result<ResponseValue<types::ListResponse>, Error<ListQueuedReportsError>> {
+    ) -> Result<ResponseValue<types::IdListResponse>, Error<ListQueuedReportsError>> {
         self.list_queued_reports_send(self.list_queued_reports_request(params)).await
     }
 
@@ -887,6 +934,10 @@ impl Client {
             .query_param("max-total", &params.max_total)
             .query_param("limit", &params.limit)
             .query_param("page", &params.page)
+            .query_param("domain", &params.domain)
+            .query_param("type", &params.type_)
+            .query_param("range-start", &params.range_start)
+            .query_param("range-end", &params.range_end)
             .accept("application/json")
             .options(self.options.clone())
     }
@@ -894,7 +945,7 @@ impl Client {
     async fn list_queued_reports_send(
         &self,
         request: Request,
-    ) -> Result<ResponseValue<types::ListResponse>, Error<ListQueuedReportsError>> {
+    ) -> Result<ResponseValue<types::IdListResponse>, Error<ListQueuedReportsError>> {
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => {
@@ -902,6 +953,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(ListQueuedReportsError::Unauthorized)),
+            403 => Err(raw.error_json(ListQueuedReportsError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -911,7 +963,7 @@ impl Client {
         &'a self,
         params: &'a ListQueuedReportsParams,
     ) -> impl mailapi_support::paginate::Stream<
-        Item = Result<serde_json::Value, Error<ListQueuedReportsError>>,
+        Item = Result<String, Error<ListQueuedReportsError>>,
     > + 'a {
         let params = params.clone();
         let first = params.page.unwrap_or(1);
@@ -930,10 +982,7 @@ impl Client {
                         .await?
                         .into_inner();
                     let total = body.data.total.as_ref().copied();
-                    let items: Vec<serde_json::Value> = body
-                        .data
-                        .items
-                        .unwrap_or_default();
+                    let items: Vec<String> = body.data.items.unwrap_or_default();
                     let seen = seen + items.len() as u64;
                     let more = !items.is_empty()
                         && total.is_none_or(|total| seen < total);
@@ -966,6 +1015,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(ObtainQueueStatusError::Unauthorized)),
+            403 => Err(raw.error_json(ObtainQueueStatusError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -996,6 +1046,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(ResumeQueueProcessingError::Unauthorized)),
+            403 => Err(raw.error_json(ResumeQueueProcessingError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -1023,6 +1074,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(StopQueueProcessingError::Unauthorized)),
+            403 => Err(raw.error_json(StopQueueProcessingError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -1034,9 +1086,11 @@ impl Client {
     /// `GET /reload/`, answered as `application/json`
     pub async fn reload_settings(
         &self,
+        params: &ReloadSettingsParams,
     ) -> Result<ResponseValue<types::ReloadResultResponse>, Error<ReloadSettingsError>> {
         let request = Request::new("reloadSettings", Method::GET, "/reload/".to_string())
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .query_param("dry-run", &params.dry_run)
             .accept("application/json")
             .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
@@ -1046,6 +1100,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(ReloadSettingsError::Unauthorized)),
+            403 => Err(raw.error_json(ReloadSettingsError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -1058,7 +1113,10 @@ impl Client {
     pub async fn list_incoming_arf_reports(
         &self,
         params: &ListIncomingArfReportsParams,
-    ) -> Result<ResponseValue<types::ListResponse>, Error<ListIncomingArfReportsError>> {
+    ) -> Result<
+        ResponseValue<types::IdListResponse>,
+        Error<ListIncomingArfReportsError>,
+    > {
         self.list_incoming_arf_reports_send(
                 self.list_incoming_arf_reports_request(params),
             )
@@ -1074,6 +1132,9 @@ impl Client {
             .query_param("page", &params.page)
             .query_param("limit", &params.limit)
             .query_param("max-total", &params.max_total)
+            .query_param("text", &params.text)
+            .query_param("range-start", &params.range_start)
+            .query_param("range-end", &params.range_end)
             .accept("application/json")
             .options(self.options.clone())
     }
@@ -1081,7 +1142,10 @@ impl Client {
     async fn list_incoming_arf_reports_send(
         &self,
         request: Request,
-    ) -> Result<ResponseValue<types::ListResponse>, Error<ListIncomingArfReportsError>> {
+    ) -> Result<
+        ResponseValue<types::IdListResponse>,
+        Error<ListIncomingArfReportsError>,
+    > {
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => {
@@ -1089,6 +1153,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(ListIncomingArfReportsError::Unauthorized)),
+            403 => Err(raw.error_json(ListIncomingArfReportsError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -1098,7 +1163,7 @@ impl Client {
         &'a self,
         params: &'a ListIncomingArfReportsParams,
     ) -> impl mailapi_support::paginate::Stream<
-        Item = Result<serde_json::Value, Error<ListIncomingArfReportsError>>,
+        Item = Result<String, Error<ListIncomingArfReportsError>>,
     > + 'a {
         let params = params.clone();
         let first = params.page.unwrap_or(1);
@@ -1117,10 +1182,7 @@ impl Client {
                         .await?
                         .into_inner();
                     let total = body.data.total.as_ref().copied();
-                    let items: Vec<serde_json::Value> = body
-                        .data
-                        .items
-                        .unwrap_or_default();
+                    let items: Vec<String> = body.data.items.unwrap_or_default();
                     let seen = seen + items.len() as u64;
                     let more = !items.is_empty()
                         && total.is_none_or(|total| seen < total);
@@ -1139,7 +1201,7 @@ impl Client {
         &self,
         params: &ListIncomingDmarcReportsParams,
     ) -> Result<
-        ResponseValue<types::ListResponse>,
+        ResponseValue<types::IdListResponse>,
         Error<ListIncomingDmarcReportsError>,
     > {
         self.list_incoming_dmarc_reports_send(
@@ -1161,6 +1223,9 @@ impl Client {
             .query_param("max-total", &params.max_total)
             .query_param("limit", &params.limit)
             .query_param("page", &params.page)
+            .query_param("text", &params.text)
+            .query_param("range-start", &params.range_start)
+            .query_param("range-end", &params.range_end)
             .accept("application/json")
             .options(self.options.clone())
     }
@@ -1169,7 +1234,7 @@ impl Client {
         &self,
         request: Request,
     ) -> Result<
-        ResponseValue<types::ListResponse>,
+        ResponseValue<types::IdListResponse>,
         Error<ListIncomingDmarcReportsError>,
     > {
         let raw = self.transport.execute(request).await?;
@@ -1180,6 +1245,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(ListIncomingDmarcReportsError::Unauthorized)),
+            403 => Err(raw.error_json(ListIncomingDmarcReportsError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -1189,7 +1255,7 @@ impl Client {
         &'a self,
         params: &'a ListIncomingDmarcReportsParams,
     ) -> impl mailapi_support::paginate::Stream<
-        Item = Result<serde_json::Value, Error<ListIncomingDmarcReportsError>>,
+        Item = Result<String, Error<ListIncomingDmarcReportsError>>,
     > + 'a {
         let params = params.clone();
         let first = params.page.unwrap_or(1);
@@ -1208,10 +1274,7 @@ impl Client {
                         .await?
                         .into_inner();
                     let total = body.data.total.as_ref().copied();
-                    let items: Vec<serde_json::Value> = body
-                        .data
-                        .items
-                        .unwrap_or_default();
+                    let items: Vec<String> = body.data.items.unwrap_or_default();
                     let seen = seen + items.len() as u64;
                     let more = !items.is_empty()
                         && total.is_none_or(|total| seen < total);
@@ -1229,7 +1292,10 @@ impl Client {
     pub async fn list_incoming_tls_reports(
         &self,
         params: &ListIncomingTlsReportsParams,
-    ) -> Result<ResponseValue<types::ListResponse>, Error<ListIncomingTlsReportsError>> {
+    ) -> Result<
+        ResponseValue<types::IdListResponse>,
+        Error<ListIncomingTlsReportsError>,
+    > {
         self.list_incoming_tls_reports_send(
                 self.list_incoming_tls_reports_request(params),
             )
@@ -1245,6 +1311,9 @@ impl Client {
             .query_param("limit", &params.limit)
             .query_param("max-total", &params.max_total)
             .query_param("page", &params.page)
+            .query_param("text", &params.text)
+            .query_param("range-start", &params.range_start)
+            .query_param("range-end", &params.range_end)
             .accept("application/json")
             .options(self.options.clone())
     }
@@ -1252,7 +1321,10 @@ impl Client {
     async fn list_incoming_tls_reports_send(
         &self,
         request: Request,
-    ) -> Result<ResponseValue<types::ListResponse>, Error<ListIncomingTlsReportsError>> {
+    ) -> Result<
+        ResponseValue<types::IdListResponse>,
+        Error<ListIncomingTlsReportsError>,
+    > {
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => {
@@ -1260,6 +1332,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(ListIncomingTlsReportsError::Unauthorized)),
+            403 => Err(raw.error_json(ListIncomingTlsReportsError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -1269,7 +1342,7 @@ impl Client {
         &'a self,
         params: &'a ListIncomingTlsReportsParams,
     ) -> impl mailapi_support::paginate::Stream<
-        Item = Result<serde_json::Value, Error<ListIncomingTlsReportsError>>,
+        Item = Result<String, Error<ListIncomingTlsReportsError>>,
     > + 'a {
         let params = params.clone();
         let first = params.page.unwrap_or(1);
@@ -1288,10 +1361,7 @@ impl Client {
                         .await?
                         .into_inner();
                     let total = body.data.total.as_ref().copied();
-                    let items: Vec<serde_json::Value> = body
-                        .data
-                        .items
-                        .unwrap_or_default();
+                    let items: Vec<String> = body.data.items.unwrap_or_default();
                     let seen = seen + items.len() as u64;
                     let more = !items.is_empty()
                         && total.is_none_or(|total| seen < total);
@@ -1336,7 +1406,9 @@ impl Client {
                 let raw = raw.reject_error_in_body(UpdateSettingsError::InBody)?;
                 raw.json()
             }
+            400 => Err(raw.error_json(UpdateSettingsError::BadRequest)),
             401 => Err(raw.error_json(UpdateSettingsError::Unauthorized)),
+            403 => Err(raw.error_json(UpdateSettingsError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -1367,6 +1439,8 @@ impl Client {
             .query_param("page", &params.page)
             .query_param("suffix", &params.suffix)
             .query_param("prefix", &params.prefix)
+            .query_param("field", &params.field)
+            .query_param("filter", &params.filter)
             .accept("application/json")
             .options(self.options.clone())
     }
@@ -1385,6 +1459,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(ListSettingsByGroupError::Unauthorized)),
+            403 => Err(raw.error_json(ListSettingsByGroupError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -1455,6 +1530,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(ListSettingsByKeyError::Unauthorized)),
+            403 => Err(raw.error_json(ListSettingsByKeyError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -1475,6 +1551,8 @@ impl Client {
             )
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .query_param("prefix", &params.prefix)
+            .query_param("limit", &params.limit)
+            .query_param("page", &params.page)
             .accept("application/json")
             .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
@@ -1484,6 +1562,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(ListSettingsError::Unauthorized)),
+            403 => Err(raw.error_json(ListSettingsError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -1533,7 +1612,9 @@ impl Client {
                     .reject_error_in_body(TestSpamFilterClassificationError::InBody)?;
                 raw.json()
             }
+            400 => Err(raw.error_json(TestSpamFilterClassificationError::BadRequest)),
             401 => Err(raw.error_json(TestSpamFilterClassificationError::Unauthorized)),
+            403 => Err(raw.error_json(TestSpamFilterClassificationError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -1569,6 +1650,8 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(TrainSpamFilterHamError::Unauthorized)),
+            403 => Err(raw.error_json(TrainSpamFilterHamError::Forbidden)),
+            404 => Err(raw.error_json(TrainSpamFilterHamError::NotFound)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -1609,6 +1692,8 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(TrainAccountSpamFilterHamError::Unauthorized)),
+            403 => Err(raw.error_json(TrainAccountSpamFilterHamError::Forbidden)),
+            404 => Err(raw.error_json(TrainAccountSpamFilterHamError::NotFound)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -1644,6 +1729,8 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(TrainSpamFilterSpamError::Unauthorized)),
+            403 => Err(raw.error_json(TrainSpamFilterSpamError::Forbidden)),
+            404 => Err(raw.error_json(TrainSpamFilterSpamError::NotFound)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -1684,6 +1771,162 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(TrainAccountSpamFilterSpamError::Unauthorized)),
+            403 => Err(raw.error_json(TrainAccountSpamFilterSpamError::Forbidden)),
+            404 => Err(raw.error_json(TrainAccountSpamFilterSpamError::NotFound)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+
+    /// Upload Ham Sample
+    ///
+    /// Upload Ham Sample (v0.15): stores the raw message in the body as a ham training sample for the global Bayes classifier. Replaces POST /spam-filter/train/ham of v0.11.
+    ///
+    /// `POST /spam-filter/upload/ham`, answered as `application/json`
+    ///
+    /// Example request body (`testMessage`):
+    ///
+    /// ```json
+    /// "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n"
+    /// ```
+    pub async fn upload_spam_filter_ham(
+        &self,
+        body: bytes::Bytes,
+    ) -> Result<ResponseValue<types::EmptyResponse>, Error<UploadSpamFilterHamError>> {
+        let request = Request::new(
+                "uploadSpamFilterHam",
+                Method::POST,
+                "/spam-filter/upload/ham".to_string(),
+            )
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .bytes_body(body, "message/rfc822")
+            .accept("application/json")
+            .options(self.options.clone());
+        let raw = self.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => {
+                let raw = raw.reject_error_in_body(UploadSpamFilterHamError::InBody)?;
+                raw.json()
+            }
+            401 => Err(raw.error_json(UploadSpamFilterHamError::Unauthorized)),
+            403 => Err(raw.error_json(UploadSpamFilterHamError::Forbidden)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+
+    /// Upload Account Ham Sample
+    ///
+    /// Upload Account Ham Sample (v0.15): stores the raw message in the body as a ham training sample for the account's Bayes classifier. Replaces POST /spam-filter/train/ham/{account\_id} of v0.11.
+    ///
+    /// `POST /spam-filter/upload/ham/{account_id}`, answered as `application/json`
+    ///
+    /// Example request body (`testMessage`):
+    ///
+    /// ```json
+    /// "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n"
+    /// ```
+    pub async fn upload_account_spam_filter_ham(
+        &self,
+        account_id: &str,
+        body: bytes::Bytes,
+    ) -> Result<
+        ResponseValue<types::EmptyResponse>,
+        Error<UploadAccountSpamFilterHamError>,
+    > {
+        let request = Request::new(
+                "uploadAccountSpamFilterHam",
+                Method::POST,
+                format!("/spam-filter/upload/ham/{}", path_param(account_id)),
+            )
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .bytes_body(body, "message/rfc822")
+            .accept("application/json")
+            .options(self.options.clone());
+        let raw = self.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => {
+                let raw = raw
+                    .reject_error_in_body(UploadAccountSpamFilterHamError::InBody)?;
+                raw.json()
+            }
+            401 => Err(raw.error_json(UploadAccountSpamFilterHamError::Unauthorized)),
+            403 => Err(raw.error_json(UploadAccountSpamFilterHamError::Forbidden)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+
+    /// Upload Spam Sample
+    ///
+    /// Upload Spam Sample (v0.15): stores the raw message in the body as a spam training sample for the global Bayes classifier. Replaces POST /spam-filter/train/spam of v0.11.
+    ///
+    /// `POST /spam-filter/upload/spam`, answered as `application/json`
+    ///
+    /// Example request body (`testMessage`):
+    ///
+    /// ```json
+    /// "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n"
+    /// ```
+    pub async fn upload_spam_filter_spam(
+        &self,
+        body: bytes::Bytes,
+    ) -> Result<ResponseValue<types::EmptyResponse>, Error<UploadSpamFilterSpamError>> {
+        let request = Request::new(
+                "uploadSpamFilterSpam",
+                Method::POST,
+                "/spam-filter/upload/spam".to_string(),
+            )
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .bytes_body(body, "message/rfc822")
+            .accept("application/json")
+            .options(self.options.clone());
+        let raw = self.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => {
+                let raw = raw.reject_error_in_body(UploadSpamFilterSpamError::InBody)?;
+                raw.json()
+            }
+            401 => Err(raw.error_json(UploadSpamFilterSpamError::Unauthorized)),
+            403 => Err(raw.error_json(UploadSpamFilterSpamError::Forbidden)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+
+    /// Upload Account Spam Sample
+    ///
+    /// Upload Account Spam Sample (v0.15): stores the raw message in the body as a spam training sample for the account's Bayes classifier. Replaces POST /spam-filter/train/spam/{account\_id} of v0.11.
+    ///
+    /// `POST /spam-filter/upload/spam/{account_id}`, answered as `application/json`
+    ///
+    /// Example request body (`testMessage`):
+    ///
+    /// ```json
+    /// "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n"
+    /// ```
+    pub async fn upload_account_spam_filter_spam(
+        &self,
+        account_id: &str,
+        body: bytes::Bytes,
+    ) -> Result<
+        ResponseValue<types::EmptyResponse>,
+        Error<UploadAccountSpamFilterSpamError>,
+    > {
+        let request = Request::new(
+                "uploadAccountSpamFilterSpam",
+                Method::POST,
+                format!("/spam-filter/upload/spam/{}", path_param(account_id)),
+            )
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .bytes_body(body, "message/rfc822")
+            .accept("application/json")
+            .options(self.options.clone());
+        let raw = self.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => {
+                let raw = raw
+                    .reject_error_in_body(UploadAccountSpamFilterSpamError::InBody)?;
+                raw.json()
+            }
+            401 => Err(raw.error_json(UploadAccountSpamFilterSpamError::Unauthorized)),
+            403 => Err(raw.error_json(UploadAccountSpamFilterSpamError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -1719,6 +1962,7 @@ impl Client {
         let raw = raw.reject_error_in_body(FetchBlobByIdError::InBody)?;
         match raw.status.as_u16() {
             401 => Err(raw.error_json(FetchBlobByIdError::Unauthorized)),
+            403 => Err(raw.error_json(FetchBlobByIdError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -1746,6 +1990,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(PurgeAllAccountsError::Unauthorized)),
+            403 => Err(raw.error_json(PurgeAllAccountsError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -1774,6 +2019,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(PurgeAccountError::Unauthorized)),
+            403 => Err(raw.error_json(PurgeAccountError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -1801,6 +2047,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(PurgeBlobStoreError::Unauthorized)),
+            403 => Err(raw.error_json(PurgeBlobStoreError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -1828,6 +2075,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(PurgeDataStoreError::Unauthorized)),
+            403 => Err(raw.error_json(PurgeDataStoreError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -1855,6 +2103,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(PurgeInMemoryStoreError::Unauthorized)),
+            403 => Err(raw.error_json(PurgeInMemoryStoreError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -1890,6 +2139,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(DeleteAccountBayesModelError::Unauthorized)),
+            403 => Err(raw.error_json(DeleteAccountBayesModelError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -1920,6 +2170,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(DeleteGlobalBayesModelError::Unauthorized)),
+            403 => Err(raw.error_json(DeleteGlobalBayesModelError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -1947,6 +2198,75 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(RequestFtsReindexError::Unauthorized)),
+            403 => Err(raw.error_json(RequestFtsReindexError::Forbidden)),
+            404 => Err(raw.error_json(RequestFtsReindexError::NotFound)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+
+    /// Request Index Reindex
+    ///
+    /// Request Index Reindex (v0.15): starts rebuilding one search index. Replaces GET /store/reindex of v0.11.
+    ///
+    /// `GET /store/reindex/{index}`, answered as `application/json`
+    pub async fn request_index_reindex(
+        &self,
+        index: &types::RequestIndexReindexIndex,
+    ) -> Result<ResponseValue<types::EmptyResponse>, Error<RequestIndexReindexError>> {
+        let request = Request::new(
+                "requestIndexReindex",
+                Method::GET,
+                format!("/store/reindex/{}", path_param(index)),
+            )
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .accept("application/json")
+            .options(self.options.clone());
+        let raw = self.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => {
+                let raw = raw.reject_error_in_body(RequestIndexReindexError::InBody)?;
+                raw.json()
+            }
+            400 => Err(raw.error_json(RequestIndexReindexError::BadRequest)),
+            401 => Err(raw.error_json(RequestIndexReindexError::Unauthorized)),
+            403 => Err(raw.error_json(RequestIndexReindexError::Forbidden)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+
+    /// Request Account Index Reindex
+    ///
+    /// Request Account Index Reindex (v0.15): starts rebuilding one search index of one account. Replaces GET /store/reindex of v0.11.
+    ///
+    /// `GET /store/reindex/{index}/{account_id}`, answered as `application/json`
+    pub async fn request_account_index_reindex(
+        &self,
+        index: &types::RequestAccountIndexReindexIndex,
+        account_id: &str,
+    ) -> Result<
+        ResponseValue<types::EmptyResponse>,
+        Error<RequestAccountIndexReindexError>,
+    > {
+        let request = Request::new(
+                "requestAccountIndexReindex",
+                Method::GET,
+                format!(
+                    "/store/reindex/{}/{}", path_param(index), path_param(account_id)
+                ),
+            )
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .accept("application/json")
+            .options(self.options.clone());
+        let raw = self.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => {
+                let raw = raw
+                    .reject_error_in_body(RequestAccountIndexReindexError::InBody)?;
+                raw.json()
+            }
+            400 => Err(raw.error_json(RequestAccountIndexReindexError::BadRequest)),
+            401 => Err(raw.error_json(RequestAccountIndexReindexError::Unauthorized)),
+            403 => Err(raw.error_json(RequestAccountIndexReindexError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -1975,6 +2295,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(ResetImapUidsError::Unauthorized)),
+            403 => Err(raw.error_json(ResetImapUidsError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -1988,7 +2309,10 @@ impl Client {
         &self,
         account_id: &str,
         params: &ListDeletedMessagesParams,
-    ) -> Result<ResponseValue<types::ListResponse>, Error<ListDeletedMessagesError>> {
+    ) -> Result<
+        ResponseValue<types::DeletedBlobListResponse>,
+        Error<ListDeletedMessagesError>,
+    > {
         self.list_deleted_messages_send(
                 self.list_deleted_messages_request(account_id, params),
             )
@@ -2015,7 +2339,10 @@ impl Client {
     async fn list_deleted_messages_send(
         &self,
         request: Request,
-    ) -> Result<ResponseValue<types::ListResponse>, Error<ListDeletedMessagesError>> {
+    ) -> Result<
+        ResponseValue<types::DeletedBlobListResponse>,
+        Error<ListDeletedMessagesError>,
+    > {
         let raw = self.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => {
@@ -2023,6 +2350,8 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(ListDeletedMessagesError::Unauthorized)),
+            403 => Err(raw.error_json(ListDeletedMessagesError::Forbidden)),
+            404 => Err(raw.error_json(ListDeletedMessagesError::NotFound)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -2033,7 +2362,7 @@ impl Client {
         account_id: &'a str,
         params: &'a ListDeletedMessagesParams,
     ) -> impl mailapi_support::paginate::Stream<
-        Item = Result<serde_json::Value, Error<ListDeletedMessagesError>>,
+        Item = Result<types::DeletedBlob, Error<ListDeletedMessagesError>>,
     > + 'a {
         let params = params.clone();
         let first = params.page.unwrap_or(1);
@@ -2052,7 +2381,7 @@ impl Client {
                         .await?
                         .into_inner();
                     let total = body.data.total.as_ref().copied();
-                    let items: Vec<serde_json::Value> = body
+                    let items: Vec<types::DeletedBlob> = body
                         .data
                         .items
                         .unwrap_or_default();
@@ -2106,7 +2435,10 @@ impl Client {
                 let raw = raw.reject_error_in_body(UndeleteMessagesError::InBody)?;
                 raw.json()
             }
+            400 => Err(raw.error_json(UndeleteMessagesError::BadRequest)),
             401 => Err(raw.error_json(UndeleteMessagesError::Unauthorized)),
+            403 => Err(raw.error_json(UndeleteMessagesError::Forbidden)),
+            404 => Err(raw.error_json(UndeleteMessagesError::NotFound)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -2138,6 +2470,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(ObtainMetricsTelemetryTokenError::Unauthorized)),
+            403 => Err(raw.error_json(ObtainMetricsTelemetryTokenError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -2165,6 +2498,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(RequestTracingTokenError::Unauthorized)),
+            403 => Err(raw.error_json(RequestTracingTokenError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -2188,6 +2522,7 @@ impl Client {
             )
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .query_param("after", &params.after)
+            .query_param("before", &params.before)
             .accept("application/json")
             .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
@@ -2197,6 +2532,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(FetchTelemetryMetricsError::Unauthorized)),
+            403 => Err(raw.error_json(FetchTelemetryMetricsError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -2233,6 +2569,7 @@ impl Client {
         let raw = raw.reject_error_in_body(LiveMetricsError::InBody)?;
         match raw.status.as_u16() {
             401 => Err(raw.error_json(LiveMetricsError::Unauthorized)),
+            403 => Err(raw.error_json(LiveMetricsError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -2264,6 +2601,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(ObtainTraceDetailsError::Unauthorized)),
+            403 => Err(raw.error_json(ObtainTraceDetailsError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -2290,6 +2628,10 @@ impl Client {
             .query_param("page", &params.page)
             .query_param("limit", &params.limit)
             .query_param("values", &params.values)
+            .query_param("queue_id", &params.queue_id)
+            .query_param("filter", &params.filter)
+            .query_param("before", &params.before)
+            .query_param("after", &params.after)
             .accept("application/json")
             .options(self.options.clone());
         let raw = self.transport.execute(request).await?;
@@ -2299,6 +2641,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(ListStoredTracesError::Unauthorized)),
+            403 => Err(raw.error_json(ListStoredTracesError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -2312,7 +2655,7 @@ impl Client {
         &self,
         params: &StartLiveTracingParams,
     ) -> Result<
-        ResponseValue<mailapi_support::client::EventStream<types::TraceEvent>>,
+        ResponseValue<mailapi_support::client::EventStream<types::LiveTracingEvent>>,
         Error<StartLiveTracingError>,
     > {
         let request = Request::new(
@@ -2334,6 +2677,7 @@ impl Client {
         let raw = raw.reject_error_in_body(StartLiveTracingError::InBody)?;
         match raw.status.as_u16() {
             401 => Err(raw.error_json(StartLiveTracingError::Unauthorized)),
+            403 => Err(raw.error_json(StartLiveTracingError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -2371,6 +2715,7 @@ impl Client {
         let raw = raw.reject_error_in_body(RunDeliveryTroubleshootingError::InBody)?;
         match raw.status.as_u16() {
             401 => Err(raw.error_json(RunDeliveryTroubleshootingError::Unauthorized)),
+            403 => Err(raw.error_json(RunDeliveryTroubleshootingError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -2414,7 +2759,9 @@ impl Client {
                     .reject_error_in_body(RunDmarcTroubleshootingError::InBody)?;
                 raw.json()
             }
+            400 => Err(raw.error_json(RunDmarcTroubleshootingError::BadRequest)),
             401 => Err(raw.error_json(RunDmarcTroubleshootingError::Unauthorized)),
+            403 => Err(raw.error_json(RunDmarcTroubleshootingError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -2446,6 +2793,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(ObtainTroubleshootingTokenError::Unauthorized)),
+            403 => Err(raw.error_json(ObtainTroubleshootingTokenError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -2473,6 +2821,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(UpdateSpamFilterError::Unauthorized)),
+            403 => Err(raw.error_json(UpdateSpamFilterError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -2500,6 +2849,7 @@ impl Client {
                 raw.json()
             }
             401 => Err(raw.error_json(UpdateWebadminError::Unauthorized)),
+            403 => Err(raw.error_json(UpdateWebadminError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
     }
@@ -2510,6 +2860,8 @@ impl Client {
 pub enum ObtainAccountAuthSettingsError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -2517,8 +2869,12 @@ pub enum ObtainAccountAuthSettingsError {
 /// The documented error responses of [`Client::update_account_auth_settings`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateAccountAuthSettingsError {
+    /// 400: Bad Request: a body or parameter the server could not parse.
+    BadRequest(types::ProblemDetails),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -2528,6 +2884,8 @@ pub enum UpdateAccountAuthSettingsError {
 pub enum ObtainEncryptionAtRestSettingsError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -2535,8 +2893,12 @@ pub enum ObtainEncryptionAtRestSettingsError {
 /// The documented error responses of [`Client::update_encryption_at_rest_settings`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateEncryptionAtRestSettingsError {
+    /// 400: Bad Request: a body or parameter the server could not parse.
+    BadRequest(types::ProblemDetails),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -2544,8 +2906,12 @@ pub enum UpdateEncryptionAtRestSettingsError {
 /// The documented error responses of [`Client::create_dkim_signature`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateDkimSignatureError {
+    /// 400: Bad Request: a body or parameter the server could not parse.
+    BadRequest(types::ProblemDetails),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -2555,6 +2921,8 @@ pub enum CreateDkimSignatureError {
 pub enum ObtainDnsRecordsError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -2568,6 +2936,9 @@ pub struct QueryLogFilesParams {
     /// Maximum number of items per page.
     /// Sent as `limit`.
     pub limit: Option<u32>,
+    /// Text the log lines must contain.
+    /// Sent as `filter`.
+    pub filter: Option<String>,
 }
 
 /// The documented error responses of [`Client::query_log_files`].
@@ -2575,6 +2946,8 @@ pub struct QueryLogFilesParams {
 pub enum QueryLogFilesError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -2582,8 +2955,12 @@ pub enum QueryLogFilesError {
 /// The documented error responses of [`Client::obtain_oauth_token`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum ObtainOauthTokenError {
+    /// 400: Bad Request: a body or parameter the server could not parse.
+    BadRequest(types::ProblemDetails),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -2600,6 +2977,21 @@ pub struct ListPrincipalsParams {
     /// Principal types to list, e.g. `individual` (list encoding undocumented).
     /// Sent as `types`.
     pub types: Option<String>,
+    /// Text the principals must match (name, e-mail, description).
+    /// Sent as `filter`.
+    pub filter: Option<String>,
+    /// Alias of `types`, read when `types` is absent.
+    /// Sent as `type`.
+    pub type_: Option<String>,
+    /// Comma-separated principal fields to return, e.g. `name,emails`; all fields when absent.
+    /// Sent as `fields`.
+    pub fields: Option<String>,
+    /// Flag: when present, only `total` is returned and `items` is empty (`count=1`).
+    /// Sent as `count`.
+    pub count: Option<u32>,
+    /// Tenant name to restrict the list to (enterprise edition, for callers without a tenant).
+    /// Sent as `tenant`.
+    pub tenant: Option<String>,
 }
 
 /// The documented error responses of [`Client::list_principals`].
@@ -2607,6 +2999,8 @@ pub struct ListPrincipalsParams {
 pub enum ListPrincipalsError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -2614,8 +3008,12 @@ pub enum ListPrincipalsError {
 /// The documented error responses of [`Client::create_principal`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreatePrincipalError {
+    /// 400: Bad Request: a body or parameter the server could not parse.
+    BadRequest(types::ProblemDetails),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -2625,6 +3023,8 @@ pub enum CreatePrincipalError {
 pub enum FetchPrincipalError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -2634,6 +3034,8 @@ pub enum FetchPrincipalError {
 pub enum DeletePrincipalError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -2641,8 +3043,12 @@ pub enum DeletePrincipalError {
 /// The documented error responses of [`Client::update_principal`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdatePrincipalError {
+    /// 400: Bad Request: a body or parameter the server could not parse.
+    BadRequest(types::ProblemDetails),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -2662,6 +3068,30 @@ pub struct ListQueuedMessagesParams {
     /// Flag whose effect is undocumented (presumably `1` returns full entries instead of ids); the document only shows `values=1` in a logged request URL.
     /// Sent as `values`.
     pub values: Option<u32>,
+    /// Text the sender or a recipient must contain.
+    /// Sent as `text`.
+    pub text: Option<String>,
+    /// Sender (return path) the messages must match.
+    /// Sent as `from`.
+    pub from: Option<String>,
+    /// Recipient the messages must match.
+    /// Sent as `to`.
+    pub to: Option<String>,
+    /// Only messages due for delivery before this time (RFC 3339, in the future).
+    /// Sent as `before`.
+    pub before: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// Only messages due for delivery after this time (RFC 3339, in the future).
+    /// Sent as `after`.
+    pub after: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// Name of the queue to list (v0.15).
+    /// Sent as `queue`.
+    pub queue: Option<String>,
+    /// Lowest queue id to consider.
+    /// Sent as `range-start`.
+    pub range_start: Option<u64>,
+    /// Highest queue id to consider.
+    /// Sent as `range-end`.
+    pub range_end: Option<u64>,
 }
 
 /// The documented error responses of [`Client::list_queued_messages`].
@@ -2669,6 +3099,8 @@ pub struct ListQueuedMessagesParams {
 pub enum ListQueuedMessagesError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -2686,6 +3118,8 @@ pub struct DeleteQueuedMessagesParams {
 pub enum DeleteQueuedMessagesError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -2703,6 +3137,8 @@ pub struct RescheduleQueuedMessagesParams {
 pub enum RescheduleQueuedMessagesError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -2712,6 +3148,8 @@ pub enum RescheduleQueuedMessagesError {
 pub enum ObtainQueuedMessageDetailsError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// 404: Not Found
     NotFound(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
@@ -2723,6 +3161,10 @@ pub enum ObtainQueuedMessageDetailsError {
 pub enum CancelQueuedMessageError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
+    /// 404: Not Found
+    NotFound(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -2732,6 +3174,10 @@ pub enum CancelQueuedMessageError {
 pub enum RescheduleQueuedMessageError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
+    /// 404: Not Found
+    NotFound(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -2748,6 +3194,18 @@ pub struct ListQueuedReportsParams {
     /// Page number, starting at 1.
     /// Sent as `page`.
     pub page: Option<u32>,
+    /// Domain the reports are addressed to.
+    /// Sent as `domain`.
+    pub domain: Option<String>,
+    /// Report type: `dmarc` or `tls`; both when absent.
+    /// Sent as `type`.
+    pub type_: Option<String>,
+    /// Lowest due time (seconds) to consider.
+    /// Sent as `range-start`.
+    pub range_start: Option<u64>,
+    /// Highest due time (seconds) to consider.
+    /// Sent as `range-end`.
+    pub range_end: Option<u64>,
 }
 
 /// The documented error responses of [`Client::list_queued_reports`].
@@ -2755,6 +3213,8 @@ pub struct ListQueuedReportsParams {
 pub enum ListQueuedReportsError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -2764,6 +3224,8 @@ pub enum ListQueuedReportsError {
 pub enum ObtainQueueStatusError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -2773,6 +3235,8 @@ pub enum ObtainQueueStatusError {
 pub enum ResumeQueueProcessingError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -2782,8 +3246,18 @@ pub enum ResumeQueueProcessingError {
 pub enum StopQueueProcessingError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+/// The optional parameters of [`Client::reload_settings`]; `Default` sends none of them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReloadSettingsParams {
+    /// Flag: when present, the settings are checked and the result returned, but not applied (`dry-run=1`).
+    /// Sent as `dry-run`.
+    pub dry_run: Option<u32>,
 }
 
 /// The documented error responses of [`Client::reload_settings`].
@@ -2791,6 +3265,8 @@ pub enum StopQueueProcessingError {
 pub enum ReloadSettingsError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -2807,6 +3283,15 @@ pub struct ListIncomingArfReportsParams {
     /// Upper bound on the number of results considered (semantics undocumented beyond the name).
     /// Sent as `max-total`.
     pub max_total: Option<u32>,
+    /// Text the reports must contain.
+    /// Sent as `text`.
+    pub text: Option<String>,
+    /// Lowest report id to consider.
+    /// Sent as `range-start`.
+    pub range_start: Option<u64>,
+    /// Highest report id to consider.
+    /// Sent as `range-end`.
+    pub range_end: Option<u64>,
 }
 
 /// The documented error responses of [`Client::list_incoming_arf_reports`].
@@ -2814,6 +3299,8 @@ pub struct ListIncomingArfReportsParams {
 pub enum ListIncomingArfReportsError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -2830,6 +3317,15 @@ pub struct ListIncomingDmarcReportsParams {
     /// Page number, starting at 1.
     /// Sent as `page`.
     pub page: Option<u32>,
+    /// Text the reports must contain.
+    /// Sent as `text`.
+    pub text: Option<String>,
+    /// Lowest report id to consider.
+    /// Sent as `range-start`.
+    pub range_start: Option<u64>,
+    /// Highest report id to consider.
+    /// Sent as `range-end`.
+    pub range_end: Option<u64>,
 }
 
 /// The documented error responses of [`Client::list_incoming_dmarc_reports`].
@@ -2837,6 +3333,8 @@ pub struct ListIncomingDmarcReportsParams {
 pub enum ListIncomingDmarcReportsError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -2853,6 +3351,15 @@ pub struct ListIncomingTlsReportsParams {
     /// Page number, starting at 1.
     /// Sent as `page`.
     pub page: Option<u32>,
+    /// Text the reports must contain.
+    /// Sent as `text`.
+    pub text: Option<String>,
+    /// Lowest report id to consider.
+    /// Sent as `range-start`.
+    pub range_start: Option<u64>,
+    /// Highest report id to consider.
+    /// Sent as `range-end`.
+    pub range_end: Option<u64>,
 }
 
 /// The documented error responses of [`Client::list_incoming_tls_reports`].
@@ -2860,6 +3367,8 @@ pub struct ListIncomingTlsReportsParams {
 pub enum ListIncomingTlsReportsError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -2867,8 +3376,12 @@ pub enum ListIncomingTlsReportsError {
 /// The documented error responses of [`Client::update_settings`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateSettingsError {
+    /// 400: Bad Request: a body or parameter the server could not parse.
+    BadRequest(types::ProblemDetails),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -2888,6 +3401,12 @@ pub struct ListSettingsByGroupParams {
     /// Key prefix of the groups, e.g. `server.listener`.
     /// Sent as `prefix`.
     pub prefix: Option<String>,
+    /// With `filter`: the setting (after the group id) whose value must contain the filter text; all settings of the group when absent.
+    /// Sent as `field`.
+    pub field: Option<String>,
+    /// Text (case-insensitive) the group's settings must contain.
+    /// Sent as `filter`.
+    pub filter: Option<String>,
 }
 
 /// The documented error responses of [`Client::list_settings_by_group`].
@@ -2895,6 +3414,8 @@ pub struct ListSettingsByGroupParams {
 pub enum ListSettingsByGroupError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -2915,6 +3436,8 @@ pub struct ListSettingsByKeyParams {
 pub enum ListSettingsByKeyError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -2925,6 +3448,12 @@ pub struct ListSettingsParams {
     /// Key prefix to list.
     /// Sent as `prefix`.
     pub prefix: Option<String>,
+    /// Maximum number of items per page.
+    /// Sent as `limit`.
+    pub limit: Option<u32>,
+    /// Page number, starting at 1.
+    /// Sent as `page`.
+    pub page: Option<u32>,
 }
 
 /// The documented error responses of [`Client::list_settings`].
@@ -2932,6 +3461,8 @@ pub struct ListSettingsParams {
 pub enum ListSettingsError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -2939,8 +3470,12 @@ pub enum ListSettingsError {
 /// The documented error responses of [`Client::test_spam_filter_classification`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum TestSpamFilterClassificationError {
+    /// 400: Bad Request: a body or parameter the server could not parse.
+    BadRequest(types::ProblemDetails),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -2950,6 +3485,10 @@ pub enum TestSpamFilterClassificationError {
 pub enum TrainSpamFilterHamError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
+    /// 404: Not Found
+    NotFound(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -2959,6 +3498,10 @@ pub enum TrainSpamFilterHamError {
 pub enum TrainAccountSpamFilterHamError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
+    /// 404: Not Found
+    NotFound(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -2968,6 +3511,10 @@ pub enum TrainAccountSpamFilterHamError {
 pub enum TrainSpamFilterSpamError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
+    /// 404: Not Found
+    NotFound(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -2977,6 +3524,54 @@ pub enum TrainSpamFilterSpamError {
 pub enum TrainAccountSpamFilterSpamError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
+    /// 404: Not Found
+    NotFound(types::ProblemDetails),
+    /// An error the service reported inside a successful (2xx) response.
+    InBody(types::ErrorResponse),
+}
+
+/// The documented error responses of [`Client::upload_spam_filter_ham`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum UploadSpamFilterHamError {
+    /// 401: Unauthorized
+    Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
+    /// An error the service reported inside a successful (2xx) response.
+    InBody(types::ErrorResponse),
+}
+
+/// The documented error responses of [`Client::upload_account_spam_filter_ham`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum UploadAccountSpamFilterHamError {
+    /// 401: Unauthorized
+    Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
+    /// An error the service reported inside a successful (2xx) response.
+    InBody(types::ErrorResponse),
+}
+
+/// The documented error responses of [`Client::upload_spam_filter_spam`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum UploadSpamFilterSpamError {
+    /// 401: Unauthorized
+    Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
+    /// An error the service reported inside a successful (2xx) response.
+    InBody(types::ErrorResponse),
+}
+
+/// The documented error responses of [`Client::upload_account_spam_filter_spam`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum UploadAccountSpamFilterSpamError {
+    /// 401: Unauthorized
+    Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -2994,6 +3589,8 @@ pub struct FetchBlobByIdParams {
 pub enum FetchBlobByIdError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -3003,6 +3600,8 @@ pub enum FetchBlobByIdError {
 pub enum PurgeAllAccountsError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -3012,6 +3611,8 @@ pub enum PurgeAllAccountsError {
 pub enum PurgeAccountError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -3021,6 +3622,8 @@ pub enum PurgeAccountError {
 pub enum PurgeBlobStoreError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -3030,6 +3633,8 @@ pub enum PurgeBlobStoreError {
 pub enum PurgeDataStoreError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -3039,6 +3644,8 @@ pub enum PurgeDataStoreError {
 pub enum PurgeInMemoryStoreError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -3048,6 +3655,8 @@ pub enum PurgeInMemoryStoreError {
 pub enum DeleteAccountBayesModelError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -3057,6 +3666,8 @@ pub enum DeleteAccountBayesModelError {
 pub enum DeleteGlobalBayesModelError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -3066,6 +3677,36 @@ pub enum DeleteGlobalBayesModelError {
 pub enum RequestFtsReindexError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
+    /// 404: Not Found
+    NotFound(types::ProblemDetails),
+    /// An error the service reported inside a successful (2xx) response.
+    InBody(types::ErrorResponse),
+}
+
+/// The documented error responses of [`Client::request_index_reindex`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum RequestIndexReindexError {
+    /// 400: Bad Request: a body or parameter the server could not parse.
+    BadRequest(types::ProblemDetails),
+    /// 401: Unauthorized
+    Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
+    /// An error the service reported inside a successful (2xx) response.
+    InBody(types::ErrorResponse),
+}
+
+/// The documented error responses of [`Client::request_account_index_reindex`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum RequestAccountIndexReindexError {
+    /// 400: Bad Request: a body or parameter the server could not parse.
+    BadRequest(types::ProblemDetails),
+    /// 401: Unauthorized
+    Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -3075,6 +3716,8 @@ pub enum RequestFtsReindexError {
 pub enum ResetImapUidsError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -3095,6 +3738,10 @@ pub struct ListDeletedMessagesParams {
 pub enum ListDeletedMessagesError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
+    /// 404: Not Found
+    NotFound(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -3102,8 +3749,14 @@ pub enum ListDeletedMessagesError {
 /// The documented error responses of [`Client::undelete_messages`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum UndeleteMessagesError {
+    /// 400: Bad Request: a body or parameter the server could not parse.
+    BadRequest(types::ProblemDetails),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
+    /// 404: Not Found
+    NotFound(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -3113,6 +3766,8 @@ pub enum UndeleteMessagesError {
 pub enum ObtainMetricsTelemetryTokenError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -3122,6 +3777,8 @@ pub enum ObtainMetricsTelemetryTokenError {
 pub enum RequestTracingTokenError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -3132,6 +3789,9 @@ pub struct FetchTelemetryMetricsParams {
     /// Return only metrics recorded after this point (format undocumented; presumably an RFC 3339 timestamp).
     /// Sent as `after`.
     pub after: Option<String>,
+    /// Only metrics recorded before this time (RFC 3339).
+    /// Sent as `before`.
+    pub before: Option<chrono::DateTime<chrono::FixedOffset>>,
 }
 
 /// The documented error responses of [`Client::fetch_telemetry_metrics`].
@@ -3139,6 +3799,8 @@ pub struct FetchTelemetryMetricsParams {
 pub enum FetchTelemetryMetricsError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -3162,6 +3824,8 @@ pub struct LiveMetricsParams {
 pub enum LiveMetricsError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -3171,6 +3835,8 @@ pub enum LiveMetricsError {
 pub enum ObtainTraceDetailsError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -3190,6 +3856,18 @@ pub struct ListStoredTracesParams {
     /// Flag whose effect is undocumented (presumably `1` returns full entries instead of ids); the document only shows `values=1` in a logged request URL.
     /// Sent as `values`.
     pub values: Option<u32>,
+    /// Queue id of the message the traces belong to.
+    /// Sent as `queue_id`.
+    pub queue_id: Option<u64>,
+    /// Keywords the traces must contain (whitespace-separated, double quotes group).
+    /// Sent as `filter`.
+    pub filter: Option<String>,
+    /// Only traces before this time (RFC 3339).
+    /// Sent as `before`.
+    pub before: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// Only traces after this time (RFC 3339).
+    /// Sent as `after`.
+    pub after: Option<chrono::DateTime<chrono::FixedOffset>>,
 }
 
 /// The documented error responses of [`Client::list_stored_traces`].
@@ -3197,6 +3875,8 @@ pub struct ListStoredTracesParams {
 pub enum ListStoredTracesError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -3217,6 +3897,8 @@ pub struct StartLiveTracingParams {
 pub enum StartLiveTracingError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -3234,6 +3916,8 @@ pub struct RunDeliveryTroubleshootingParams {
 pub enum RunDeliveryTroubleshootingError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -3241,8 +3925,12 @@ pub enum RunDeliveryTroubleshootingError {
 /// The documented error responses of [`Client::run_dmarc_troubleshooting`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum RunDmarcTroubleshootingError {
+    /// 400: Bad Request: a body or parameter the server could not parse.
+    BadRequest(types::ProblemDetails),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -3252,6 +3940,8 @@ pub enum RunDmarcTroubleshootingError {
 pub enum ObtainTroubleshootingTokenError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -3261,6 +3951,8 @@ pub enum ObtainTroubleshootingTokenError {
 pub enum UpdateSpamFilterError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }
@@ -3270,6 +3962,8 @@ pub enum UpdateSpamFilterError {
 pub enum UpdateWebadminError {
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
 }

@@ -28,8 +28,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -52,6 +57,15 @@ impl Api for Mock {
                     ),
                 )
             }
+            (2, "forbidden") => {
+                Ok(
+                    ObtainAccountAuthSettingsResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
+                        )?,
+                    ),
+                )
+            }
             _ => Err(Problem::internal()),
         }
     }
@@ -69,9 +83,19 @@ impl Api for Mock {
                     examples: &["fallbackAdmin"],
                 },
                 Candidate {
+                    status: 400,
+                    media: "application/problem+json",
+                    examples: &["invalidParameters"],
+                },
+                Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -85,11 +109,29 @@ impl Api for Mock {
                     ),
                 )
             }
-            (1, "unauthorized") => {
+            (1, "invalidParameters") => {
+                Ok(
+                    UpdateAccountAuthSettingsResponse::BadRequest(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":400,\"title\":\"Invalid parameters\",\"detail\":\"One or multiple parameters could not be parsed.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "unauthorized") => {
                 Ok(
                     UpdateAccountAuthSettingsResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (3, "forbidden") => {
+                Ok(
+                    UpdateAccountAuthSettingsResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -112,8 +154,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -130,6 +177,15 @@ impl Api for Mock {
                     ObtainEncryptionAtRestSettingsResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    ObtainEncryptionAtRestSettingsResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -151,9 +207,19 @@ impl Api for Mock {
                     examples: &["updated"],
                 },
                 Candidate {
+                    status: 400,
+                    media: "application/problem+json",
+                    examples: &["invalidParameters"],
+                },
+                Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -165,11 +231,29 @@ impl Api for Mock {
                     ),
                 )
             }
-            (1, "unauthorized") => {
+            (1, "invalidParameters") => {
+                Ok(
+                    UpdateEncryptionAtRestSettingsResponse::BadRequest(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":400,\"title\":\"Invalid parameters\",\"detail\":\"One or multiple parameters could not be parsed.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "unauthorized") => {
                 Ok(
                     UpdateEncryptionAtRestSettingsResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (3, "forbidden") => {
+                Ok(
+                    UpdateEncryptionAtRestSettingsResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -191,9 +275,19 @@ impl Api for Mock {
                     examples: &["nullData"],
                 },
                 Candidate {
+                    status: 400,
+                    media: "application/problem+json",
+                    examples: &["invalidParameters"],
+                },
+                Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -201,11 +295,29 @@ impl Api for Mock {
             (0, "nullData") => {
                 Ok(CreateDkimSignatureResponse::Ok(example_json("{\"data\":null}")?))
             }
-            (1, "unauthorized") => {
+            (1, "invalidParameters") => {
+                Ok(
+                    CreateDkimSignatureResponse::BadRequest(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":400,\"title\":\"Invalid parameters\",\"detail\":\"One or multiple parameters could not be parsed.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "unauthorized") => {
                 Ok(
                     CreateDkimSignatureResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (3, "forbidden") => {
+                Ok(
+                    CreateDkimSignatureResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -228,8 +340,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -252,6 +369,15 @@ impl Api for Mock {
                     ),
                 )
             }
+            (2, "forbidden") => {
+                Ok(
+                    ObtainDnsRecordsResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
+                        )?,
+                    ),
+                )
+            }
             _ => Err(Problem::internal()),
         }
     }
@@ -270,8 +396,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -294,6 +425,15 @@ impl Api for Mock {
                     ),
                 )
             }
+            (2, "forbidden") => {
+                Ok(
+                    QueryLogFilesResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
+                        )?,
+                    ),
+                )
+            }
             _ => Err(Problem::internal()),
         }
     }
@@ -311,9 +451,19 @@ impl Api for Mock {
                     examples: &["webadminCode"],
                 },
                 Candidate {
+                    status: 400,
+                    media: "application/problem+json",
+                    examples: &["invalidParameters"],
+                },
+                Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -327,11 +477,29 @@ impl Api for Mock {
                     ),
                 )
             }
-            (1, "unauthorized") => {
+            (1, "invalidParameters") => {
+                Ok(
+                    ObtainOauthTokenResponse::BadRequest(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":400,\"title\":\"Invalid parameters\",\"detail\":\"One or multiple parameters could not be parsed.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "unauthorized") => {
                 Ok(
                     ObtainOauthTokenResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (3, "forbidden") => {
+                Ok(
+                    ObtainOauthTokenResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -354,8 +522,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -372,6 +545,15 @@ impl Api for Mock {
                     ListPrincipalsResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    ListPrincipalsResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -393,9 +575,19 @@ impl Api for Mock {
                     examples: &["createdId"],
                 },
                 Candidate {
+                    status: 400,
+                    media: "application/problem+json",
+                    examples: &["invalidParameters"],
+                },
+                Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -403,11 +595,29 @@ impl Api for Mock {
             (0, "createdId") => {
                 Ok(CreatePrincipalResponse::Ok(example_json("{\"data\":50}")?))
             }
-            (1, "unauthorized") => {
+            (1, "invalidParameters") => {
+                Ok(
+                    CreatePrincipalResponse::BadRequest(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":400,\"title\":\"Invalid parameters\",\"detail\":\"One or multiple parameters could not be parsed.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "unauthorized") => {
                 Ok(
                     CreatePrincipalResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (3, "forbidden") => {
+                Ok(
+                    CreatePrincipalResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -430,8 +640,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -454,6 +669,15 @@ impl Api for Mock {
                     ),
                 )
             }
+            (2, "forbidden") => {
+                Ok(
+                    FetchPrincipalResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
+                        )?,
+                    ),
+                )
+            }
             _ => Err(Problem::internal()),
         }
     }
@@ -472,8 +696,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -486,6 +715,15 @@ impl Api for Mock {
                     DeletePrincipalResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    DeletePrincipalResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -507,9 +745,19 @@ impl Api for Mock {
                     examples: &["nullData"],
                 },
                 Candidate {
+                    status: 400,
+                    media: "application/problem+json",
+                    examples: &["invalidParameters"],
+                },
+                Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -517,11 +765,29 @@ impl Api for Mock {
             (0, "nullData") => {
                 Ok(UpdatePrincipalResponse::Ok(example_json("{\"data\":null}")?))
             }
-            (1, "unauthorized") => {
+            (1, "invalidParameters") => {
+                Ok(
+                    UpdatePrincipalResponse::BadRequest(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":400,\"title\":\"Invalid parameters\",\"detail\":\"One or multiple parameters could not be parsed.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "unauthorized") => {
                 Ok(
                     UpdatePrincipalResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (3, "forbidden") => {
+                Ok(
+                    UpdatePrincipalResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -544,8 +810,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -568,6 +839,15 @@ impl Api for Mock {
                     ),
                 )
             }
+            (2, "forbidden") => {
+                Ok(
+                    ListQueuedMessagesResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
+                        )?,
+                    ),
+                )
+            }
             _ => Err(Problem::internal()),
         }
     }
@@ -586,8 +866,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -600,6 +885,15 @@ impl Api for Mock {
                     DeleteQueuedMessagesResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    DeleteQueuedMessagesResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -622,8 +916,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -640,6 +939,15 @@ impl Api for Mock {
                     RescheduleQueuedMessagesResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    RescheduleQueuedMessagesResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -662,12 +970,17 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
                 },
                 Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
+                },
+                Candidate {
                     status: 404,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["notFound"],
                 },
             ],
@@ -691,7 +1004,16 @@ impl Api for Mock {
                     ),
                 )
             }
-            (2, "notFound") => {
+            (2, "forbidden") => {
+                Ok(
+                    ObtainQueuedMessageDetailsResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (3, "notFound") => {
                 Ok(
                     ObtainQueuedMessageDetailsResponse::NotFound(
                         example_json(
@@ -718,8 +1040,18 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
+                },
+                Candidate {
+                    status: 404,
+                    media: "application/problem+json",
+                    examples: &["notFound"],
                 },
             ],
         )?;
@@ -732,6 +1064,24 @@ impl Api for Mock {
                     CancelQueuedMessageResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    CancelQueuedMessageResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (3, "notFound") => {
+                Ok(
+                    CancelQueuedMessageResponse::NotFound(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":404,\"title\":\"Not Found\",\"detail\":\"The requested resource does not exist on this server.\"}",
                         )?,
                     ),
                 )
@@ -754,8 +1104,18 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
+                },
+                Candidate {
+                    status: 404,
+                    media: "application/problem+json",
+                    examples: &["notFound"],
                 },
             ],
         )?;
@@ -768,6 +1128,24 @@ impl Api for Mock {
                     RescheduleQueuedMessageResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    RescheduleQueuedMessageResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (3, "notFound") => {
+                Ok(
+                    RescheduleQueuedMessageResponse::NotFound(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":404,\"title\":\"Not Found\",\"detail\":\"The requested resource does not exist on this server.\"}",
                         )?,
                     ),
                 )
@@ -790,8 +1168,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -808,6 +1191,15 @@ impl Api for Mock {
                     ListQueuedReportsResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    ListQueuedReportsResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -830,8 +1222,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -844,6 +1241,15 @@ impl Api for Mock {
                     ObtainQueueStatusResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    ObtainQueueStatusResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -866,8 +1272,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -880,6 +1291,15 @@ impl Api for Mock {
                     ResumeQueueProcessingResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    ResumeQueueProcessingResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -902,8 +1322,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -916,6 +1341,15 @@ impl Api for Mock {
                     StopQueueProcessingResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    StopQueueProcessingResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -938,8 +1372,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -956,6 +1395,15 @@ impl Api for Mock {
                     ReloadSettingsResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    ReloadSettingsResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -978,8 +1426,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -996,6 +1449,15 @@ impl Api for Mock {
                     ListIncomingArfReportsResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    ListIncomingArfReportsResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -1018,8 +1480,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -1036,6 +1503,15 @@ impl Api for Mock {
                     ListIncomingDmarcReportsResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    ListIncomingDmarcReportsResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -1058,8 +1534,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -1076,6 +1557,15 @@ impl Api for Mock {
                     ListIncomingTlsReportsResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    ListIncomingTlsReportsResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -1097,9 +1587,19 @@ impl Api for Mock {
                     examples: &["nullData"],
                 },
                 Candidate {
+                    status: 400,
+                    media: "application/problem+json",
+                    examples: &["invalidParameters"],
+                },
+                Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -1107,11 +1607,29 @@ impl Api for Mock {
             (0, "nullData") => {
                 Ok(UpdateSettingsResponse::Ok(example_json("{\"data\":null}")?))
             }
-            (1, "unauthorized") => {
+            (1, "invalidParameters") => {
+                Ok(
+                    UpdateSettingsResponse::BadRequest(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":400,\"title\":\"Invalid parameters\",\"detail\":\"One or multiple parameters could not be parsed.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "unauthorized") => {
                 Ok(
                     UpdateSettingsResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (3, "forbidden") => {
+                Ok(
+                    UpdateSettingsResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -1134,8 +1652,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -1158,6 +1681,15 @@ impl Api for Mock {
                     ),
                 )
             }
+            (2, "forbidden") => {
+                Ok(
+                    ListSettingsByGroupResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
+                        )?,
+                    ),
+                )
+            }
             _ => Err(Problem::internal()),
         }
     }
@@ -1176,8 +1708,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -1194,6 +1731,15 @@ impl Api for Mock {
                     ListSettingsByKeyResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    ListSettingsByKeyResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -1216,8 +1762,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -1240,6 +1791,15 @@ impl Api for Mock {
                     ),
                 )
             }
+            (2, "forbidden") => {
+                Ok(
+                    ListSettingsResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
+                        )?,
+                    ),
+                )
+            }
             _ => Err(Problem::internal()),
         }
     }
@@ -1257,9 +1817,19 @@ impl Api for Mock {
                     examples: &["spamScore"],
                 },
                 Candidate {
+                    status: 400,
+                    media: "application/problem+json",
+                    examples: &["invalidParameters"],
+                },
+                Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -1273,11 +1843,29 @@ impl Api for Mock {
                     ),
                 )
             }
-            (1, "unauthorized") => {
+            (1, "invalidParameters") => {
+                Ok(
+                    TestSpamFilterClassificationResponse::BadRequest(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":400,\"title\":\"Invalid parameters\",\"detail\":\"One or multiple parameters could not be parsed.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "unauthorized") => {
                 Ok(
                     TestSpamFilterClassificationResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (3, "forbidden") => {
+                Ok(
+                    TestSpamFilterClassificationResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -1300,8 +1888,18 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
+                },
+                Candidate {
+                    status: 404,
+                    media: "application/problem+json",
+                    examples: &["notFound"],
                 },
             ],
         )?;
@@ -1314,6 +1912,24 @@ impl Api for Mock {
                     TrainSpamFilterHamResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    TrainSpamFilterHamResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (3, "notFound") => {
+                Ok(
+                    TrainSpamFilterHamResponse::NotFound(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":404,\"title\":\"Not Found\",\"detail\":\"The requested resource does not exist on this server.\"}",
                         )?,
                     ),
                 )
@@ -1336,8 +1952,18 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
+                },
+                Candidate {
+                    status: 404,
+                    media: "application/problem+json",
+                    examples: &["notFound"],
                 },
             ],
         )?;
@@ -1354,6 +1980,24 @@ impl Api for Mock {
                     TrainAccountSpamFilterHamResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    TrainAccountSpamFilterHamResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (3, "notFound") => {
+                Ok(
+                    TrainAccountSpamFilterHamResponse::NotFound(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":404,\"title\":\"Not Found\",\"detail\":\"The requested resource does not exist on this server.\"}",
                         )?,
                     ),
                 )
@@ -1376,8 +2020,18 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
+                },
+                Candidate {
+                    status: 404,
+                    media: "application/problem+json",
+                    examples: &["notFound"],
                 },
             ],
         )?;
@@ -1390,6 +2044,24 @@ impl Api for Mock {
                     TrainSpamFilterSpamResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    TrainSpamFilterSpamResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (3, "notFound") => {
+                Ok(
+                    TrainSpamFilterSpamResponse::NotFound(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":404,\"title\":\"Not Found\",\"detail\":\"The requested resource does not exist on this server.\"}",
                         )?,
                     ),
                 )
@@ -1412,8 +2084,18 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
+                },
+                Candidate {
+                    status: 404,
+                    media: "application/problem+json",
+                    examples: &["notFound"],
                 },
             ],
         )?;
@@ -1430,6 +2112,232 @@ impl Api for Mock {
                     TrainAccountSpamFilterSpamResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    TrainAccountSpamFilterSpamResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (3, "notFound") => {
+                Ok(
+                    TrainAccountSpamFilterSpamResponse::NotFound(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":404,\"title\":\"Not Found\",\"detail\":\"The requested resource does not exist on this server.\"}",
+                        )?,
+                    ),
+                )
+            }
+            _ => Err(Problem::internal()),
+        }
+    }
+
+    async fn upload_spam_filter_ham(
+        &self,
+        request: UploadSpamFilterHamRequest,
+    ) -> Result<UploadSpamFilterHamResponse, Problem> {
+        let choice = choose_example(
+            &request.context.headers,
+            &[
+                Candidate {
+                    status: 200,
+                    media: "application/json",
+                    examples: &["nullData"],
+                },
+                Candidate {
+                    status: 401,
+                    media: "application/problem+json",
+                    examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
+                },
+            ],
+        )?;
+        match choice {
+            (0, "nullData") => {
+                Ok(UploadSpamFilterHamResponse::Ok(example_json("{\"data\":null}")?))
+            }
+            (1, "unauthorized") => {
+                Ok(
+                    UploadSpamFilterHamResponse::Unauthorized(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    UploadSpamFilterHamResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
+                        )?,
+                    ),
+                )
+            }
+            _ => Err(Problem::internal()),
+        }
+    }
+
+    async fn upload_account_spam_filter_ham(
+        &self,
+        request: UploadAccountSpamFilterHamRequest,
+    ) -> Result<UploadAccountSpamFilterHamResponse, Problem> {
+        let choice = choose_example(
+            &request.context.headers,
+            &[
+                Candidate {
+                    status: 200,
+                    media: "application/json",
+                    examples: &["nullData"],
+                },
+                Candidate {
+                    status: 401,
+                    media: "application/problem+json",
+                    examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
+                },
+            ],
+        )?;
+        match choice {
+            (0, "nullData") => {
+                Ok(
+                    UploadAccountSpamFilterHamResponse::Ok(
+                        example_json("{\"data\":null}")?,
+                    ),
+                )
+            }
+            (1, "unauthorized") => {
+                Ok(
+                    UploadAccountSpamFilterHamResponse::Unauthorized(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    UploadAccountSpamFilterHamResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
+                        )?,
+                    ),
+                )
+            }
+            _ => Err(Problem::internal()),
+        }
+    }
+
+    async fn upload_spam_filter_spam(
+        &self,
+        request: UploadSpamFilterSpamRequest,
+    ) -> Result<UploadSpamFilterSpamResponse, Problem> {
+        let choice = choose_example(
+            &request.context.headers,
+            &[
+                Candidate {
+                    status: 200,
+                    media: "application/json",
+                    examples: &["nullData"],
+                },
+                Candidate {
+                    status: 401,
+                    media: "application/problem+json",
+                    examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
+                },
+            ],
+        )?;
+        match choice {
+            (0, "nullData") => {
+                Ok(UploadSpamFilterSpamResponse::Ok(example_json("{\"data\":null}")?))
+            }
+            (1, "unauthorized") => {
+                Ok(
+                    UploadSpamFilterSpamResponse::Unauthorized(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    UploadSpamFilterSpamResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
+                        )?,
+                    ),
+                )
+            }
+            _ => Err(Problem::internal()),
+        }
+    }
+
+    async fn upload_account_spam_filter_spam(
+        &self,
+        request: UploadAccountSpamFilterSpamRequest,
+    ) -> Result<UploadAccountSpamFilterSpamResponse, Problem> {
+        let choice = choose_example(
+            &request.context.headers,
+            &[
+                Candidate {
+                    status: 200,
+                    media: "application/json",
+                    examples: &["nullData"],
+                },
+                Candidate {
+                    status: 401,
+                    media: "application/problem+json",
+                    examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
+                },
+            ],
+        )?;
+        match choice {
+            (0, "nullData") => {
+                Ok(
+                    UploadAccountSpamFilterSpamResponse::Ok(
+                        example_json("{\"data\":null}")?,
+                    ),
+                )
+            }
+            (1, "unauthorized") => {
+                Ok(
+                    UploadAccountSpamFilterSpamResponse::Unauthorized(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    UploadAccountSpamFilterSpamResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -1452,8 +2360,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -1464,6 +2377,15 @@ impl Api for Mock {
                     FetchBlobByIdResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    FetchBlobByIdResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -1486,8 +2408,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -1500,6 +2427,15 @@ impl Api for Mock {
                     PurgeAllAccountsResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    PurgeAllAccountsResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -1522,8 +2458,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -1536,6 +2477,15 @@ impl Api for Mock {
                     PurgeAccountResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    PurgeAccountResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -1558,8 +2508,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -1572,6 +2527,15 @@ impl Api for Mock {
                     PurgeBlobStoreResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    PurgeBlobStoreResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -1594,8 +2558,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -1608,6 +2577,15 @@ impl Api for Mock {
                     PurgeDataStoreResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    PurgeDataStoreResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -1630,8 +2608,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -1644,6 +2627,15 @@ impl Api for Mock {
                     PurgeInMemoryStoreResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    PurgeInMemoryStoreResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -1666,8 +2658,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -1680,6 +2677,15 @@ impl Api for Mock {
                     DeleteAccountBayesModelResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    DeleteAccountBayesModelResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -1702,8 +2708,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -1716,6 +2727,15 @@ impl Api for Mock {
                     DeleteGlobalBayesModelResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    DeleteGlobalBayesModelResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -1738,8 +2758,18 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
+                },
+                Candidate {
+                    status: 404,
+                    media: "application/problem+json",
+                    examples: &["notFound"],
                 },
             ],
         )?;
@@ -1752,6 +2782,156 @@ impl Api for Mock {
                     RequestFtsReindexResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    RequestFtsReindexResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (3, "notFound") => {
+                Ok(
+                    RequestFtsReindexResponse::NotFound(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":404,\"title\":\"Not Found\",\"detail\":\"The requested resource does not exist on this server.\"}",
+                        )?,
+                    ),
+                )
+            }
+            _ => Err(Problem::internal()),
+        }
+    }
+
+    async fn request_index_reindex(
+        &self,
+        request: RequestIndexReindexRequest,
+    ) -> Result<RequestIndexReindexResponse, Problem> {
+        let choice = choose_example(
+            &request.context.headers,
+            &[
+                Candidate {
+                    status: 200,
+                    media: "application/json",
+                    examples: &["nullData"],
+                },
+                Candidate {
+                    status: 400,
+                    media: "application/problem+json",
+                    examples: &["invalidParameters"],
+                },
+                Candidate {
+                    status: 401,
+                    media: "application/problem+json",
+                    examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
+                },
+            ],
+        )?;
+        match choice {
+            (0, "nullData") => {
+                Ok(RequestIndexReindexResponse::Ok(example_json("{\"data\":null}")?))
+            }
+            (1, "invalidParameters") => {
+                Ok(
+                    RequestIndexReindexResponse::BadRequest(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":400,\"title\":\"Invalid parameters\",\"detail\":\"One or multiple parameters could not be parsed.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "unauthorized") => {
+                Ok(
+                    RequestIndexReindexResponse::Unauthorized(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (3, "forbidden") => {
+                Ok(
+                    RequestIndexReindexResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
+                        )?,
+                    ),
+                )
+            }
+            _ => Err(Problem::internal()),
+        }
+    }
+
+    async fn request_account_index_reindex(
+        &self,
+        request: RequestAccountIndexReindexRequest,
+    ) -> Result<RequestAccountIndexReindexResponse, Problem> {
+        let choice = choose_example(
+            &request.context.headers,
+            &[
+                Candidate {
+                    status: 200,
+                    media: "application/json",
+                    examples: &["nullData"],
+                },
+                Candidate {
+                    status: 400,
+                    media: "application/problem+json",
+                    examples: &["invalidParameters"],
+                },
+                Candidate {
+                    status: 401,
+                    media: "application/problem+json",
+                    examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
+                },
+            ],
+        )?;
+        match choice {
+            (0, "nullData") => {
+                Ok(
+                    RequestAccountIndexReindexResponse::Ok(
+                        example_json("{\"data\":null}")?,
+                    ),
+                )
+            }
+            (1, "invalidParameters") => {
+                Ok(
+                    RequestAccountIndexReindexResponse::BadRequest(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":400,\"title\":\"Invalid parameters\",\"detail\":\"One or multiple parameters could not be parsed.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "unauthorized") => {
+                Ok(
+                    RequestAccountIndexReindexResponse::Unauthorized(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (3, "forbidden") => {
+                Ok(
+                    RequestAccountIndexReindexResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -1774,8 +2954,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -1788,6 +2973,15 @@ impl Api for Mock {
                     ResetImapUidsResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    ResetImapUidsResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -1810,8 +3004,18 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
+                },
+                Candidate {
+                    status: 404,
+                    media: "application/problem+json",
+                    examples: &["notFound"],
                 },
             ],
         )?;
@@ -1828,6 +3032,24 @@ impl Api for Mock {
                     ListDeletedMessagesResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    ListDeletedMessagesResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (3, "notFound") => {
+                Ok(
+                    ListDeletedMessagesResponse::NotFound(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":404,\"title\":\"Not Found\",\"detail\":\"The requested resource does not exist on this server.\"}",
                         )?,
                     ),
                 )
@@ -1849,9 +3071,24 @@ impl Api for Mock {
                     examples: &["restored"],
                 },
                 Candidate {
+                    status: 400,
+                    media: "application/problem+json",
+                    examples: &["invalidParameters"],
+                },
+                Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
+                },
+                Candidate {
+                    status: 404,
+                    media: "application/problem+json",
+                    examples: &["notFound"],
                 },
             ],
         )?;
@@ -1863,11 +3100,38 @@ impl Api for Mock {
                     ),
                 )
             }
-            (1, "unauthorized") => {
+            (1, "invalidParameters") => {
+                Ok(
+                    UndeleteMessagesResponse::BadRequest(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":400,\"title\":\"Invalid parameters\",\"detail\":\"One or multiple parameters could not be parsed.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "unauthorized") => {
                 Ok(
                     UndeleteMessagesResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (3, "forbidden") => {
+                Ok(
+                    UndeleteMessagesResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (4, "notFound") => {
+                Ok(
+                    UndeleteMessagesResponse::NotFound(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":404,\"title\":\"Not Found\",\"detail\":\"The requested resource does not exist on this server.\"}",
                         )?,
                     ),
                 )
@@ -1890,8 +3154,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -1914,6 +3183,15 @@ impl Api for Mock {
                     ),
                 )
             }
+            (2, "forbidden") => {
+                Ok(
+                    ObtainMetricsTelemetryTokenResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
+                        )?,
+                    ),
+                )
+            }
             _ => Err(Problem::internal()),
         }
     }
@@ -1932,8 +3210,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -1956,6 +3239,15 @@ impl Api for Mock {
                     ),
                 )
             }
+            (2, "forbidden") => {
+                Ok(
+                    RequestTracingTokenResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
+                        )?,
+                    ),
+                )
+            }
             _ => Err(Problem::internal()),
         }
     }
@@ -1974,8 +3266,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -1998,6 +3295,15 @@ impl Api for Mock {
                     ),
                 )
             }
+            (2, "forbidden") => {
+                Ok(
+                    FetchTelemetryMetricsResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
+                        )?,
+                    ),
+                )
+            }
             _ => Err(Problem::internal()),
         }
     }
@@ -2016,8 +3322,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -2028,6 +3339,15 @@ impl Api for Mock {
                     LiveMetricsResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    LiveMetricsResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -2050,8 +3370,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -2074,6 +3399,15 @@ impl Api for Mock {
                     ),
                 )
             }
+            (2, "forbidden") => {
+                Ok(
+                    ObtainTraceDetailsResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
+                        )?,
+                    ),
+                )
+            }
             _ => Err(Problem::internal()),
         }
     }
@@ -2092,8 +3426,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -2116,6 +3455,15 @@ impl Api for Mock {
                     ),
                 )
             }
+            (2, "forbidden") => {
+                Ok(
+                    ListStoredTracesResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
+                        )?,
+                    ),
+                )
+            }
             _ => Err(Problem::internal()),
         }
     }
@@ -2134,8 +3482,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -2146,6 +3499,15 @@ impl Api for Mock {
                     StartLiveTracingResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    StartLiveTracingResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -2168,8 +3530,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -2182,6 +3549,15 @@ impl Api for Mock {
                     RunDeliveryTroubleshootingResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    RunDeliveryTroubleshootingResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -2203,9 +3579,19 @@ impl Api for Mock {
                     examples: &["dmarcReport"],
                 },
                 Candidate {
+                    status: 400,
+                    media: "application/problem+json",
+                    examples: &["invalidParameters"],
+                },
+                Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -2219,11 +3605,29 @@ impl Api for Mock {
                     ),
                 )
             }
-            (1, "unauthorized") => {
+            (1, "invalidParameters") => {
+                Ok(
+                    RunDmarcTroubleshootingResponse::BadRequest(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":400,\"title\":\"Invalid parameters\",\"detail\":\"One or multiple parameters could not be parsed.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "unauthorized") => {
                 Ok(
                     RunDmarcTroubleshootingResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (3, "forbidden") => {
+                Ok(
+                    RunDmarcTroubleshootingResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -2246,8 +3650,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -2270,6 +3679,15 @@ impl Api for Mock {
                     ),
                 )
             }
+            (2, "forbidden") => {
+                Ok(
+                    ObtainTroubleshootingTokenResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
+                        )?,
+                    ),
+                )
+            }
             _ => Err(Problem::internal()),
         }
     }
@@ -2288,8 +3706,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -2302,6 +3725,15 @@ impl Api for Mock {
                     UpdateSpamFilterResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    UpdateSpamFilterResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )
@@ -2324,8 +3756,13 @@ impl Api for Mock {
                 },
                 Candidate {
                     status: 401,
-                    media: "application/json",
+                    media: "application/problem+json",
                     examples: &["unauthorized"],
+                },
+                Candidate {
+                    status: 403,
+                    media: "application/problem+json",
+                    examples: &["forbidden"],
                 },
             ],
         )?;
@@ -2338,6 +3775,15 @@ impl Api for Mock {
                     UpdateWebadminResponse::Unauthorized(
                         example_json(
                             "{\"type\":\"about:blank\",\"status\":401,\"title\":\"Unauthorized\",\"detail\":\"You have to authenticate first.\"}",
+                        )?,
+                    ),
+                )
+            }
+            (2, "forbidden") => {
+                Ok(
+                    UpdateWebadminResponse::Forbidden(
+                        example_json(
+                            "{\"type\":\"about:blank\",\"status\":403,\"title\":\"Forbidden\",\"detail\":\"You do not have enough permissions to access this resource.\"}",
                         )?,
                     ),
                 )

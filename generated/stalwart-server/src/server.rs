@@ -399,6 +399,50 @@ pub trait Api: Send + Sync + 'static {
         Output = Result<TrainAccountSpamFilterSpamResponse, Problem>,
     > + Send;
 
+    /// Upload Ham Sample
+    ///
+    /// Upload Ham Sample (v0.15): stores the raw message in the body as a ham training sample for the global Bayes classifier. Replaces POST /spam-filter/train/ham of v0.11.
+    ///
+    /// `POST /spam-filter/upload/ham`
+    fn upload_spam_filter_ham(
+        &self,
+        request: UploadSpamFilterHamRequest,
+    ) -> impl Future<Output = Result<UploadSpamFilterHamResponse, Problem>> + Send;
+
+    /// Upload Account Ham Sample
+    ///
+    /// Upload Account Ham Sample (v0.15): stores the raw message in the body as a ham training sample for the account's Bayes classifier. Replaces POST /spam-filter/train/ham/{account\_id} of v0.11.
+    ///
+    /// `POST /spam-filter/upload/ham/{account_id}`
+    fn upload_account_spam_filter_ham(
+        &self,
+        request: UploadAccountSpamFilterHamRequest,
+    ) -> impl Future<
+        Output = Result<UploadAccountSpamFilterHamResponse, Problem>,
+    > + Send;
+
+    /// Upload Spam Sample
+    ///
+    /// Upload Spam Sample (v0.15): stores the raw message in the body as a spam training sample for the global Bayes classifier. Replaces POST /spam-filter/train/spam of v0.11.
+    ///
+    /// `POST /spam-filter/upload/spam`
+    fn upload_spam_filter_spam(
+        &self,
+        request: UploadSpamFilterSpamRequest,
+    ) -> impl Future<Output = Result<UploadSpamFilterSpamResponse, Problem>> + Send;
+
+    /// Upload Account Spam Sample
+    ///
+    /// Upload Account Spam Sample (v0.15): stores the raw message in the body as a spam training sample for the account's Bayes classifier. Replaces POST /spam-filter/train/spam/{account\_id} of v0.11.
+    ///
+    /// `POST /spam-filter/upload/spam/{account_id}`
+    fn upload_account_spam_filter_spam(
+        &self,
+        request: UploadAccountSpamFilterSpamRequest,
+    ) -> impl Future<
+        Output = Result<UploadAccountSpamFilterSpamResponse, Problem>,
+    > + Send;
+
     /// Fetch Blob by ID
     ///
     /// Fetch Blob by ID: returns the raw bytes of a stored blob (e.g. a queued message, by its `blob_hash`), at most `limit` bytes. The document gives no response schema or example.
@@ -488,6 +532,28 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: RequestFtsReindexRequest,
     ) -> impl Future<Output = Result<RequestFtsReindexResponse, Problem>> + Send;
+
+    /// Request Index Reindex
+    ///
+    /// Request Index Reindex (v0.15): starts rebuilding one search index. Replaces GET /store/reindex of v0.11.
+    ///
+    /// `GET /store/reindex/{index}`
+    fn request_index_reindex(
+        &self,
+        request: RequestIndexReindexRequest,
+    ) -> impl Future<Output = Result<RequestIndexReindexResponse, Problem>> + Send;
+
+    /// Request Account Index Reindex
+    ///
+    /// Request Account Index Reindex (v0.15): starts rebuilding one search index of one account. Replaces GET /store/reindex of v0.11.
+    ///
+    /// `GET /store/reindex/{index}/{account_id}`
+    fn request_account_index_reindex(
+        &self,
+        request: RequestAccountIndexReindexRequest,
+    ) -> impl Future<
+        Output = Result<RequestAccountIndexReindexResponse, Problem>,
+    > + Send;
 
     /// Reset IMAP UIDs for Account
     ///
@@ -742,6 +808,22 @@ pub fn router<A: Api, Au: Authenticator + 'static>(api: A, authenticator: Au) ->
             axum::routing::post(train_account_spam_filter_spam::<A, Au>),
         )
         .route(
+            "/api/spam-filter/upload/ham",
+            axum::routing::post(upload_spam_filter_ham::<A, Au>),
+        )
+        .route(
+            "/api/spam-filter/upload/ham/{account_id}",
+            axum::routing::post(upload_account_spam_filter_ham::<A, Au>),
+        )
+        .route(
+            "/api/spam-filter/upload/spam",
+            axum::routing::post(upload_spam_filter_spam::<A, Au>),
+        )
+        .route(
+            "/api/spam-filter/upload/spam/{account_id}",
+            axum::routing::post(upload_account_spam_filter_spam::<A, Au>),
+        )
+        .route(
             "/api/store/blobs/{blob_id}",
             axum::routing::get(fetch_blob_by_id::<A, Au>),
         )
@@ -768,6 +850,14 @@ pub fn router<A: Api, Au: Authenticator + 'static>(api: A, authenticator: Au) ->
             axum::routing::get(delete_global_bayes_model::<A, Au>),
         )
         .route("/api/store/reindex", axum::routing::get(request_fts_reindex::<A, Au>))
+        .route(
+            "/api/store/reindex/{index}",
+            axum::routing::get(request_index_reindex::<A, Au>),
+        )
+        .route(
+            "/api/store/reindex/{index}/{account_id}",
+            axum::routing::get(request_account_index_reindex::<A, Au>),
+        )
         .route(
             "/api/store/uids/{account_id}",
             axum::routing::delete(reset_imap_uids::<A, Au>),
@@ -829,19 +919,7 @@ async fn obtain_account_auth_settings<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[
-        ErrorShape {
-            status: mailapi_support::server::Documented::Code(401),
-            media: "application/json",
-            members: &[
-                ("/type", mailapi_support::server::Member::Type),
-                ("/status", mailapi_support::server::Member::Status),
-                ("/title", mailapi_support::server::Member::Title),
-                ("/detail", mailapi_support::server::Member::Detail),
-            ],
-            extensions: true,
-        },
-    ];
+    const ERRORS: &[ErrorShape] = &[];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -871,19 +949,7 @@ async fn update_account_auth_settings<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[
-        ErrorShape {
-            status: mailapi_support::server::Documented::Code(401),
-            media: "application/json",
-            members: &[
-                ("/type", mailapi_support::server::Member::Type),
-                ("/status", mailapi_support::server::Member::Status),
-                ("/title", mailapi_support::server::Member::Title),
-                ("/detail", mailapi_support::server::Member::Detail),
-            ],
-            extensions: true,
-        },
-    ];
+    const ERRORS: &[ErrorShape] = &[];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -913,19 +979,7 @@ async fn obtain_encryption_at_rest_settings<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[
-        ErrorShape {
-            status: mailapi_support::server::Documented::Code(401),
-            media: "application/json",
-            members: &[
-                ("/type", mailapi_support::server::Member::Type),
-                ("/status", mailapi_support::server::Member::Status),
-                ("/title", mailapi_support::server::Member::Title),
-                ("/detail", mailapi_support::server::Member::Detail),
-            ],
-            extensions: true,
-        },
-    ];
+    const ERRORS: &[ErrorShape] = &[];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -955,19 +1009,7 @@ async fn update_encryption_at_rest_settings<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[
-        ErrorShape {
-            status: mailapi_support::server::Documented::Code(401),
-            media: "application/json",
-            members: &[
-                ("/type", mailapi_support::server::Member::Type),
-                ("/status", mailapi_support::server::Member::Status),
-                ("/title", mailapi_support::server::Member::Title),
-                ("/detail", mailapi_support::server::Member::Detail),
-            ],
-            extensions: true,
-        },
-    ];
+    const ERRORS: &[ErrorShape] = &[];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -997,19 +1039,7 @@ async fn create_dkim_signature<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[
-        ErrorShape {
-            status: mailapi_support::server::Documented::Code(401),
-            media: "application/json",
-            members: &[
-                ("/type", mailapi_support::server::Member::Type),
-                ("/status", mailapi_support::server::Member::Status),
-                ("/title", mailapi_support::server::Member::Title),
-                ("/detail", mailapi_support::server::Member::Detail),
-            ],
-            extensions: true,
-        },
-    ];
+    const ERRORS: &[ErrorShape] = &[];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -1036,19 +1066,7 @@ async fn obtain_dns_records<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[
-        ErrorShape {
-            status: mailapi_support::server::Documented::Code(401),
-            media: "application/json",
-            members: &[
-                ("/type", mailapi_support::server::Member::Type),
-                ("/status", mailapi_support::server::Member::Status),
-                ("/title", mailapi_support::server::Member::Title),
-                ("/detail", mailapi_support::server::Member::Detail),
-            ],
-            extensions: true,
-        },
-    ];
+    const ERRORS: &[ErrorShape] = &[];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -1075,19 +1093,7 @@ async fn query_log_files<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[
-        ErrorShape {
-            status: mailapi_support::server::Documented::Code(401),
-            media: "application/json",
-            members: &[
-                ("/type", mailapi_support::server::Member::Type),
-                ("/status", mailapi_support::server::Member::Status),
-                ("/title", mailapi_support::server::Member::Title),
-                ("/detail", mailapi_support::server::Member::Detail),
-            ],
-            extensions: true,
-        },
-    ];
+    const ERRORS: &[ErrorShape] = &[];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -1114,19 +1120,7 @@ async fn obtain_oauth_token<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[
-        ErrorShape {
-            status: mailapi_support::server::Documented::Code(401),
-            media: "application/json",
-            members: &[
-                ("/type", mailapi_support::server::Member::Type),
-                ("/status", mailapi_support::server::Member::Status),
-                ("/title", mailapi_support::server::Member::Title),
-                ("/detail", mailapi_support::server::Member::Detail),
-            ],
-            extensions: true,
-        },
-    ];
+    const ERRORS: &[ErrorShape] = &[];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -1153,19 +1147,7 @@ async fn list_principals<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[
-        ErrorShape {
-            status: mailapi_support::server::Documented::Code(401),
-            media: "application/json",
-            members: &[
-                ("/type", mailapi_support::server::Member::Type),
-                ("/status", mailapi_support::server::Member::Status),
-                ("/title", mailapi_support::server::Member::Title),
-                ("/detail", mailapi_support::server::Member::Detail),
-            ],
-            extensions: true,
-        },
-    ];
+    const ERRORS: &[ErrorShape] = &[];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -1192,19 +1174,7 @@ async fn create_principal<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[
-        ErrorShape {
-            status: mailapi_support::server::Documented::Code(401),
-            media: "application/json",
-            members: &[
-                ("/type", mailapi_support::server::Member::Type),
-                ("/status", mailapi_support::server::Member::Status),
-                ("/title", mailapi_support::server::Member::Title),
-                ("/detail", mailapi_support::server::Member::Detail),
-            ],
-            extensions: true,
-        },
-    ];
+    const ERRORS: &[ErrorShape] = &[];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -1231,19 +1201,7 @@ async fn fetch_principal<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[
-        ErrorShape {
-            status: mailapi_support::server::Documented::Code(401),
-            media: "application/json",
-            members: &[
-                ("/type", mailapi_support::server::Member::Type),
-                ("/status", mailapi_support::server::Member::Status),
-                ("/title", mailapi_support::server::Member::Title),
-                ("/detail", mailapi_support::server::Member::Detail),
-            ],
-            extensions: true,
-        },
-    ];
+    const ERRORS: &[ErrorShape] = &[];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -1270,19 +1228,7 @@ async fn delete_principal<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[
-        ErrorShape {
-            status: mailapi_support::server::Documented::Code(401),
-            media: "application/json",
-            members: &[
-                ("/type", mailapi_support::server::Member::Type),
-                ("/status", mailapi_support::server::Member::Status),
-                ("/title", mailapi_support::server::Member::Title),
-                ("/detail", mailapi_support::server::Member::Detail),
-            ],
-            extensions: true,
-        },
-    ];
+    const ERRORS: &[ErrorShape] = &[];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -1309,19 +1255,7 @@ async fn update_principal<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[
-        ErrorShape {
-            status: mailapi_support::server::Documented::Code(401),
-            media: "application/json",
-            members: &[
-                ("/type", mailapi_support::server::Member::Type),
-                ("/status", mailapi_support::server::Member::Status),
-                ("/title", mailapi_support::server::Member::Title),
-                ("/detail", mailapi_support::server::Member::Detail),
-            ],
-            extensions: true,
-        },
-    ];
+    const ERRORS: &[ErrorShape] = &[];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -1348,19 +1282,7 @@ async fn list_queued_messages<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[
-        ErrorShape {
-            status: mailapi_support::server::Documented::Code(401),
-            media: "application/json",
-            members: &[
-                ("/type", mailapi_support::server::Member::Type),
-                ("/status", mailapi_support::server::Member::Status),
-                ("/title", mailapi_support::server::Member::Title),
-                ("/detail", mailapi_support::server::Member::Detail),
-            ],
-            extensions: true,
-        },
-    ];
+    const ERRORS: &[ErrorShape] = &[];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -1387,19 +1309,7 @@ async fn delete_queued_messages<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[
-        ErrorShape {
-            status: mailapi_support::server::Documented::Code(401),
-            media: "application/json",
-            members: &[
-                ("/type", mailapi_support::server::Member::Type),
-                ("/status", mailapi_support::server::Member::Status),
-                ("/title", mailapi_support::server::Member::Title),
-                ("/detail", mailapi_support::server::Member::Detail),
-            ],
-            extensions: true,
-        },
-    ];
+    const ERRORS: &[ErrorShape] = &[];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -1426,19 +1336,7 @@ async fn reschedule_queued_messages<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[
-        ErrorShape {
-            status: mailapi_support::server::Documented::Code(401),
-            media: "application/json",
-            members: &[
-                ("/type", mailapi_support::server::Member::Type),
-                ("/status", mailapi_support::server::Member::Status),
-                ("/title", mailapi_support::server::Member::Title),
-                ("/detail", mailapi_support::server::Member::Detail),
-            ],
-            extensions: true,
-        },
-    ];
+    const ERRORS: &[ErrorShape] = &[];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -1468,19 +1366,7 @@ async fn obtain_queued_message_details<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[
-        ErrorShape {
-            status: mailapi_support::server::Documented::Code(401),
-            media: "application/json",
-            members: &[
-                ("/type", mailapi_support::server::Member::Type),
-                ("/status", mailapi_support::server::Member::Status),
-                ("/title", mailapi_support::server::Member::Title),
-                ("/detail", mailapi_support::server::Member::Detail),
-            ],
-            extensions: true,
-        },
-    ];
+    const ERRORS: &[ErrorShape] = &[];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -1510,19 +1396,7 @@ async fn cancel_queued_message<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[
-        ErrorShape {
-            status: mailapi_support::server::Documented::Code(401),
-            media: "application/json",
-            members: &[
-                ("/type", mailapi_support::server::Member::Type),
-                ("/status", mailapi_support::server::Member::Status),
-                ("/title", mailapi_support::server::Member::Title),
-                ("/detail", mailapi_support::server::Member::Detail),
-            ],
-            extensions: true,
-        },
-    ];
+    const ERRORS: &[ErrorShape] = &[];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -1549,19 +1423,7 @@ async fn reschedule_queued_message<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[
-        ErrorShape {
-            status: mailapi_support::server::Documented::Code(401),
-            media: "application/json",
-            members: &[
-                ("/type", mailapi_support::server::Member::Type),
-                ("/status", mailapi_support::server::Member::Status),
-                ("/title", mailapi_support::server::Member::Title),
-                ("/detail", mailapi_support::server::Member::Detail),
-            ],
-            extensions: true,
-        },
-    ];
+    const ERRORS: &[ErrorShape] = &[];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -1591,19 +1453,7 @@ async fn list_queued_reports<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[
-        ErrorShape {
-            status: mailapi_support::server::Documented::Code(401),
-            media: "application/json",
-            members: &[
-                ("/type", mailapi_support::server::Member::Type),
-                ("/status", mailapi_support::server::Member::Status),
-                ("/title", mailapi_support::server::Member::Title),
-                ("/detail", mailapi_support::server::Member::Detail),
-            ],
-            extensions: true,
-        },
-    ];
+    const ERRORS: &[ErrorShape] = &[];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -1630,19 +1480,7 @@ async fn obtain_queue_status<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[
-        ErrorShape {
-            status: mailapi_support::server::Documented::Code(401),
-            media: "application/json",
-            members: &[
-                ("/type", mailapi_support::server::Member::Type),
-                ("/status", mailapi_support::server::Member::Status),
-                ("/title", mailapi_support::server::Member::Title),
-                ("/detail", mailapi_support::server::Member::Detail),
-            ],
-            extensions: true,
-        },
-    ];
+    const ERRORS: &[ErrorShape] = &[];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -1669,19 +1507,7 @@ async fn resume_queue_processing<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[
-        ErrorShape {
-            status: mailapi_support::server::Documented::Code(401),
-            media: "application/json",
-            members: &[
-                ("/type", mailapi_support::server::Member::Type),
-                ("/status", mailapi_support::server::Member::Status),
-                ("/title", mailapi_support::server::Member::Title),
-                ("/detail", mailapi_support::server::Member::Detail),
-            ],
-            extensions: true,
-        },
-    ];
+    const ERRORS: &[ErrorShape] = &[];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -1708,19 +1534,7 @@ async fn stop_queue_processing<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[
-        ErrorShape {
-            status: mailapi_support::server::Documented::Code(401),
-            media: "application/json",
-            members: &[
-                ("/type", mailapi_support::server::Member::Type),
-                ("/status", mailapi_support::server::Member::Status),
-                ("/title", mailapi_support::server::Member::Title),
-                ("/detail", mailapi_support::server::Member::Detail),
-            ],
-            extensions: true,
-        },
-    ];
+    const ERRORS: &[ErrorShape] = &[];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -1747,19 +1561,7 @@ async fn reload_settings<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[
-        ErrorShape {
-            status: mailapi_support::server::Documented::Code(401),
-            media: "application/json",
-            members: &[
-                ("/type", mailapi_support::server::Member::Type),
-                ("/status", mailapi_support::server::Member::Status),
-                ("/title", mailapi_support::server::Member::Title),
-                ("/detail", mailapi_support::server::Member::Detail),
-            ],
-            extensions: true,
-        },
-    ];
+    const ERRORS: &[ErrorShape] = &[];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -1786,19 +1588,7 @@ async fn list_incoming_arf_reports<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[
-        ErrorShape {
-            status: mailapi_support::server::Documented::Code(401),
-            media: "application/json",
-            members: &[
-                ("/type", mailapi_support::server::Member::Type),
-                ("/status", mailapi_support::server::Member::Status),
-                ("/title", mailapi_support::server::Member::Title),
-                ("/detail", mailapi_support::server::Member::Detail),
-            ],
-            extensions: true,
-        },
-    ];
+    const ERRORS: &[ErrorShape] = &[];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -1828,19 +1618,7 @@ async fn list_incoming_dmarc_reports<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[
-        ErrorShape {
-            status: mailapi_support::server::Documented::Code(401),
-            media: "application/json",
-            members: &[
-                ("/type", mailapi_support::server::Member::Type),
-                ("/status", mailapi_support::server::Member::Status),
-                ("/title", mailapi_support::server::Member::Title),
-                ("/detail", mailapi_support::server::Member::Detail),
-            ],
-            extensions: true,
-        },
-    ];
+    const ERRORS: &[ErrorShape] = &[];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -1870,19 +1648,7 @@ async fn list_incoming_tls_reports<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[
-        ErrorShape {
-            status: mailapi_support::server::Documented::Code(401),
-            media: "application/json",
-            members: &[
-                ("/type", mailapi_support::server::Member::Type),
-                ("/status", mailapi_support::server::Member::Status),
-                ("/title", mailapi_support::server::Member::Title),
-                ("/detail", mailapi_support::server::Member::Detail),
-            ],
-            extensions: true,
-        },
-    ];
+    const ERRORS: &[ErrorShape] = &[];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -1912,19 +1678,7 @@ async fn update_settings<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[
-        ErrorShape {
-            status: mailapi_support::server::Documented::Code(401),
-            media: "application/json",
-            members: &[
-                ("/type", mailapi_support::server::Member::Type),
-                ("/status", mailapi_support::server::Member::Status),
-                ("/title", mailapi_support::server::Member::Title),
-                ("/detail", mailapi_support::server::Member::Detail),
-            ],
-            extensions: true,
-        },
-    ];
+    const ERRORS: &[ErrorShape] = &[];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -1951,19 +1705,7 @@ async fn list_settings_by_group<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[
-        ErrorShape {
-            status: mailapi_support::server::Documented::Code(401),
-            media: "application/json",
-            members: &[
-                ("/type", mailapi_support::server::Member::Type),
-                ("/status", mailapi_support::server::Member::Status),
-                ("/title", mailapi_support::server::Member::Title),
-                ("/detail", mailapi_support::server::Member::Detail),
-            ],
-            extensions: true,
-        },
-    ];
+    const ERRORS: &[ErrorShape] = &[];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -1990,19 +1732,7 @@ async fn list_settings_by_key<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[
-        ErrorShape {
-            status: mailapi_support::server::Documented::Code(401),
-            media: "application/json",
-            members: &[
-                ("/type", mailapi_support::server::Member::Type),
-                ("/status", mailapi_support::server::Member::Status),
-                ("/title", mailapi_support::server::Member::Title),
-                ("/detail", mailapi_support::server::Member::Detail),
-            ],
-            extensions: true,
-        },
-    ];
+    const ERRORS: &[ErrorShape] = &[];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -2029,19 +1759,7 @@ async fn list_settings<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[
-        ErrorShape {
-            status: mailapi_support::server::Documented::Code(401),
-            media: "application/json",
-            members: &[
-                ("/type", mailapi_support::server::Member::Type),
-                ("/status", mailapi_support::server::Member::Status),
-                ("/title", mailapi_support::server::Member::Title),
-                ("/detail", mailapi_support::server::Member::Detail),
-            ],
-            extensions: true,
-        },
-    ];
+    const ERRORS: &[ErrorShape] = &[];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -2068,19 +1786,7 @@ async fn test_spam_filter_classification<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[
-        ErrorShape {
-            status: mailapi_support::server::Documented::Code(401),
-            media: "application/json",
-            members: &[
-                ("/type", mailapi_support::server::Member::Type),
-                ("/status", mailapi_support::server::Member::Status),
-                ("/title", mailapi_support::server::Member::Title),
-                ("/detail", mailapi_support::server::Member::Detail),
-            ],
-            extensions: true,
-        },
-    ];
+    const ERRORS: &[ErrorShape] = &[];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -2110,19 +1816,7 @@ async fn train_spam_filter_ham<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[
-        ErrorShape {
-            status: mailapi_support::server::Documented::Code(401),
-            media: "application/json",
-            members: &[
-                ("/type", mailapi_support::server::Member::Type),
-                ("/status", mailapi_support::server::Member::Status),
-                ("/title", mailapi_support::server::Member::Title),
-                ("/detail", mailapi_support::server::Member::Detail),
-            ],
-            extensions: true,
-        },
-    ];
+    const ERRORS: &[ErrorShape] = &[];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -2149,19 +1843,7 @@ async fn train_account_spam_filter_ham<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[
-        ErrorShape {
-            status: mailapi_support::server::Documented::Code(401),
-            media: "application/json",
-            members: &[
-                ("/type", mailapi_support::server::Member::Type),
-                ("/status", mailapi_support::server::Member::Status),
-                ("/title", mailapi_support::server::Member::Title),
-                ("/detail", mailapi_support::server::Member::Detail),
-            ],
-            extensions: true,
-        },
-    ];
+    const ERRORS: &[ErrorShape] = &[];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -2191,19 +1873,7 @@ async fn train_spam_filter_spam<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[
-        ErrorShape {
-            status: mailapi_support::server::Documented::Code(401),
-            media: "application/json",
-            members: &[
-                ("/type", mailapi_support::server::Member::Type),
-                ("/status", mailapi_support::server::Member::Status),
-                ("/title", mailapi_support::server::Member::Title),
-                ("/detail", mailapi_support::server::Member::Detail),
-            ],
-            extensions: true,
-        },
-    ];
+    const ERRORS: &[ErrorShape] = &[];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -2230,19 +1900,7 @@ async fn train_account_spam_filter_spam<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[
-        ErrorShape {
-            status: mailapi_support::server::Documented::Code(401),
-            media: "application/json",
-            members: &[
-                ("/type", mailapi_support::server::Member::Type),
-                ("/status", mailapi_support::server::Member::Status),
-                ("/title", mailapi_support::server::Member::Title),
-                ("/detail", mailapi_support::server::Member::Detail),
-            ],
-            extensions: true,
-        },
-    ];
+    const ERRORS: &[ErrorShape] = &[];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -2268,23 +1926,125 @@ async fn train_account_spam_filter_spam<A: Api, Au: Authenticator>(
     }
 }
 
+async fn upload_spam_filter_ham<A: Api, Au: Authenticator>(
+    State(shared): State<Arc<Shared<A, Au>>>,
+    parts: Result<RequestParts, Problem>,
+) -> Response {
+    const ERRORS: &[ErrorShape] = &[];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
+    let principal = match authenticate_request(
+            &shared.authenticator,
+            &mut parts,
+            &[&[BASIC_AUTH], &[BEARER_AUTH]],
+        )
+        .await
+    {
+        Ok(principal) => principal,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
+    match UploadSpamFilterHamRequest::parse(parts, principal) {
+        Ok(request) => {
+            respond_documented(shared.api.upload_spam_filter_ham(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
+    }
+}
+
+async fn upload_account_spam_filter_ham<A: Api, Au: Authenticator>(
+    State(shared): State<Arc<Shared<A, Au>>>,
+    parts: Result<RequestParts, Problem>,
+) -> Response {
+    const ERRORS: &[ErrorShape] = &[];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
+    let principal = match authenticate_request(
+            &shared.authenticator,
+            &mut parts,
+            &[&[BASIC_AUTH], &[BEARER_AUTH]],
+        )
+        .await
+    {
+        Ok(principal) => principal,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
+    match UploadAccountSpamFilterHamRequest::parse(parts, principal) {
+        Ok(request) => {
+            respond_documented(
+                shared.api.upload_account_spam_filter_ham(request).await,
+                ERRORS,
+            )
+        }
+        Err(problem) => problem_response(problem, ERRORS),
+    }
+}
+
+async fn upload_spam_filter_spam<A: Api, Au: Authenticator>(
+    State(shared): State<Arc<Shared<A, Au>>>,
+    parts: Result<RequestParts, Problem>,
+) -> Response {
+    const ERRORS: &[ErrorShape] = &[];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
+    let principal = match authenticate_request(
+            &shared.authenticator,
+            &mut parts,
+            &[&[BASIC_AUTH], &[BEARER_AUTH]],
+        )
+        .await
+    {
+        Ok(principal) => principal,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
+    match UploadSpamFilterSpamRequest::parse(parts, principal) {
+        Ok(request) => {
+            respond_documented(shared.api.upload_spam_filter_spam(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
+    }
+}
+
+async fn upload_account_spam_filter_spam<A: Api, Au: Authenticator>(
+    State(shared): State<Arc<Shared<A, Au>>>,
+    parts: Result<RequestParts, Problem>,
+) -> Response {
+    const ERRORS: &[ErrorShape] = &[];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
+    let principal = match authenticate_request(
+            &shared.authenticator,
+            &mut parts,
+            &[&[BASIC_AUTH], &[BEARER_AUTH]],
+        )
+        .await
+    {
+        Ok(principal) => principal,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
+    match UploadAccountSpamFilterSpamRequest::parse(parts, principal) {
+        Ok(request) => {
+            respond_documented(
+                shared.api.upload_account_spam_filter_spam(request).await,
+                ERRORS,
+            )
+        }
+        Err(problem) => problem_response(problem, ERRORS),
+    }
+}
+
 async fn fetch_blob_by_id<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[
-        ErrorShape {
-            status: mailapi_support::server::Documented::Code(401),
-            media: "application/json",
-            members: &[
-                ("/type", mailapi_support::server::Member::Type),
-                ("/status", mailapi_support::server::Member::Status),
-                ("/title", mailapi_support::server::Member::Title),
-                ("/detail", mailapi_support::server::Member::Detail),
-            ],
-            extensions: true,
-        },
-    ];
+    const ERRORS: &[ErrorShape] = &[];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -2311,19 +2071,7 @@ async fn purge_all_accounts<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[
-        ErrorShape {
-            status: mailapi_support::server::Documented::Code(401),
-            media: "application/json",
-            members: &[
-                ("/type", mailapi_support::server::Member::Type),
-                ("/status", mailapi_support::server::Member::Status),
-                ("/title", mailapi_support::server::Member::Title),
-                ("/detail", mailapi_support::server::Member::Detail),
-            ],
-            extensions: true,
-        },
-    ];
+    const ERRORS: &[ErrorShape] = &[];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -2350,19 +2098,7 @@ async fn purge_account<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[
-        ErrorShape {
-            status: mailapi_support::server::Documented::Code(401),
-            media: "application/json",
-            members: &[
-                ("/type", mailapi_support::server::Member::Type),
-                ("/status", mailapi_support::server::Member::Status),
-                ("/title", mailapi_support::server::Member::Title),
-                ("/detail", mailapi_support::server::Member::Detail),
-            ],
-            extensions: true,
-        },
-    ];
+    const ERRORS: &[ErrorShape] = &[];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -2389,19 +2125,7 @@ async fn purge_blob_store<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[
-        ErrorShape {
-            status: mailapi_support::server::Documented::Code(401),
-            media: "application/json",
-            members: &[
-                ("/type", mailapi_support::server::Member::Type),
-                ("/status", mailapi_support::server::Member::Status),
-                ("/title", mailapi_support::server::Member::Title),
-                ("/detail", mailapi_support::server::Member::Detail),
-            ],
-            extensions: true,
-        },
-    ];
+    const ERRORS: &[ErrorShape] = &[];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -2428,19 +2152,7 @@ async fn purge_data_store<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[
-        ErrorShape {
-            status: mailapi_support::server::Documented::Code(401),
-            media: "application/json",
-            members: &[
-                ("/type", mailapi_support::server::Member::Type),
-                ("/status", mailapi_support::server::Member::Status),
-                ("/title", mailapi_support::server::Member::Title),
-                ("/detail", mailapi_support::server::Member::Detail),
-            ],
-            extensions: true,
-        },
-    ];
+    const ERRORS: &[ErrorShape] = &[];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -2467,19 +2179,7 @@ async fn purge_in_memory_store<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[
-        ErrorShape {
-            status: mailapi_support::server::Documented::Code(401),
-            media: "application/json",
-            members: &[
-                ("/type", mailapi_support::server::Member::Type),
-                ("/status", mailapi_support::server::Member::Status),
-                ("/title", mailapi_support::server::Member::Title),
-                ("/detail", mailapi_support::server::Member::Detail),
-            ],
-            extensions: true,
-        },
-    ];
+    const ERRORS: &[ErrorShape] = &[];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -2506,19 +2206,7 @@ async fn delete_account_bayes_model<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[
-        ErrorShape {
-            status: mailapi_support::server::Documented::Code(401),
-            media: "application/json",
-            members: &[
-                ("/type", mailapi_support::server::Member::Type),
-                ("/status", mailapi_support::server::Member::Status),
-                ("/title", mailapi_support::server::Member::Title),
-                ("/detail", mailapi_support::server::Member::Detail),
-            ],
-            extensions: true,
-        },
-    ];
+    const ERRORS: &[ErrorShape] = &[];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -2548,19 +2236,7 @@ async fn delete_global_bayes_model<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[
-        ErrorShape {
-            status: mailapi_support::server::Documented::Code(401),
-            media: "application/json",
-            members: &[
-                ("/type", mailapi_support::server::Member::Type),
-                ("/status", mailapi_support::server::Member::Status),
-                ("/title", mailapi_support::server::Member::Title),
-                ("/detail", mailapi_support::server::Member::Detail),
-            ],
-            extensions: true,
-        },
-    ];
+    const ERRORS: &[ErrorShape] = &[];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -2590,19 +2266,7 @@ async fn request_fts_reindex<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[
-        ErrorShape {
-            status: mailapi_support::server::Documented::Code(401),
-            media: "application/json",
-            members: &[
-                ("/type", mailapi_support::server::Member::Type),
-                ("/status", mailapi_support::server::Member::Status),
-                ("/title", mailapi_support::server::Member::Title),
-                ("/detail", mailapi_support::server::Member::Detail),
-            ],
-            extensions: true,
-        },
-    ];
+    const ERRORS: &[ErrorShape] = &[];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -2625,23 +2289,68 @@ async fn request_fts_reindex<A: Api, Au: Authenticator>(
     }
 }
 
+async fn request_index_reindex<A: Api, Au: Authenticator>(
+    State(shared): State<Arc<Shared<A, Au>>>,
+    parts: Result<RequestParts, Problem>,
+) -> Response {
+    const ERRORS: &[ErrorShape] = &[];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
+    let principal = match authenticate_request(
+            &shared.authenticator,
+            &mut parts,
+            &[&[BASIC_AUTH], &[BEARER_AUTH]],
+        )
+        .await
+    {
+        Ok(principal) => principal,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
+    match RequestIndexReindexRequest::parse(parts, principal) {
+        Ok(request) => {
+            respond_documented(shared.api.request_index_reindex(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
+    }
+}
+
+async fn request_account_index_reindex<A: Api, Au: Authenticator>(
+    State(shared): State<Arc<Shared<A, Au>>>,
+    parts: Result<RequestParts, Problem>,
+) -> Response {
+    const ERRORS: &[ErrorShape] = &[];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
+    let principal = match authenticate_request(
+            &shared.authenticator,
+            &mut parts,
+            &[&[BASIC_AUTH], &[BEARER_AUTH]],
+        )
+        .await
+    {
+        Ok(principal) => principal,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
+    match RequestAccountIndexReindexRequest::parse(parts, principal) {
+        Ok(request) => {
+            respond_documented(
+                shared.api.request_account_index_reindex(request).await,
+                ERRORS,
+            )
+        }
+        Err(problem) => problem_response(problem, ERRORS),
+    }
+}
+
 async fn reset_imap_uids<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[
-        ErrorShape {
-            status: mailapi_support::server::Documented::Code(401),
-            media: "application/json",
-            members: &[
-                ("/type", mailapi_support::server::Member::Type),
-                ("/status", mailapi_support::server::Member::Status),
-                ("/title", mailapi_support::server::Member::Title),
-                ("/detail", mailapi_support::server::Member::Detail),
-            ],
-            extensions: true,
-        },
-    ];
+    const ERRORS: &[ErrorShape] = &[];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -2668,19 +2377,7 @@ async fn list_deleted_messages<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[
-        ErrorShape {
-            status: mailapi_support::server::Documented::Code(401),
-            media: "application/json",
-            members: &[
-                ("/type", mailapi_support::server::Member::Type),
-                ("/status", mailapi_support::server::Member::Status),
-                ("/title", mailapi_support::server::Member::Title),
-                ("/detail", mailapi_support::server::Member::Detail),
-            ],
-            extensions: true,
-        },
-    ];
+    const ERRORS: &[ErrorShape] = &[];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -2707,19 +2404,7 @@ async fn undelete_messages<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[
-        ErrorShape {
-            status: mailapi_support::server::Documented::Code(401),
-            media: "application/json",
-            members: &[
-                ("/type", mailapi_support::server::Member::Type),
-                ("/status", mailapi_support::server::Member::Status),
-                ("/title", mailapi_support::server::Member::Title),
-                ("/detail", mailapi_support::server::Member::Detail),
-            ],
-            extensions: true,
-        },
-    ];
+    const ERRORS: &[ErrorShape] = &[];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -2746,19 +2431,7 @@ async fn obtain_metrics_telemetry_token<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[
-        ErrorShape {
-            status: mailapi_support::server::Documented::Code(401),
-            media: "application/json",
-            members: &[
-                ("/type", mailapi_support::server::Member::Type),
-                ("/status", mailapi_support::server::Member::Status),
-                ("/title", mailapi_support::server::Member::Title),
-                ("/detail", mailapi_support::server::Member::Detail),
-            ],
-            extensions: true,
-        },
-    ];
+    const ERRORS: &[ErrorShape] = &[];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -2788,19 +2461,7 @@ async fn request_tracing_token<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[
-        ErrorShape {
-            status: mailapi_support::server::Documented::Code(401),
-            media: "application/json",
-            members: &[
-                ("/type", mailapi_support::server::Member::Type),
-                ("/status", mailapi_support::server::Member::Status),
-                ("/title", mailapi_support::server::Member::Title),
-                ("/detail", mailapi_support::server::Member::Detail),
-            ],
-            extensions: true,
-        },
-    ];
+    const ERRORS: &[ErrorShape] = &[];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -2827,19 +2488,7 @@ async fn fetch_telemetry_metrics<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[
-        ErrorShape {
-            status: mailapi_support::server::Documented::Code(401),
-            media: "application/json",
-            members: &[
-                ("/type", mailapi_support::server::Member::Type),
-                ("/status", mailapi_support::server::Member::Status),
-                ("/title", mailapi_support::server::Member::Title),
-                ("/detail", mailapi_support::server::Member::Detail),
-            ],
-            extensions: true,
-        },
-    ];
+    const ERRORS: &[ErrorShape] = &[];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -2866,19 +2515,7 @@ async fn live_metrics<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[
-        ErrorShape {
-            status: mailapi_support::server::Documented::Code(401),
-            media: "application/json",
-            members: &[
-                ("/type", mailapi_support::server::Member::Type),
-                ("/status", mailapi_support::server::Member::Status),
-                ("/title", mailapi_support::server::Member::Title),
-                ("/detail", mailapi_support::server::Member::Detail),
-            ],
-            extensions: true,
-        },
-    ];
+    const ERRORS: &[ErrorShape] = &[];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -2903,19 +2540,7 @@ async fn obtain_trace_details<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[
-        ErrorShape {
-            status: mailapi_support::server::Documented::Code(401),
-            media: "application/json",
-            members: &[
-                ("/type", mailapi_support::server::Member::Type),
-                ("/status", mailapi_support::server::Member::Status),
-                ("/title", mailapi_support::server::Member::Title),
-                ("/detail", mailapi_support::server::Member::Detail),
-            ],
-            extensions: true,
-        },
-    ];
+    const ERRORS: &[ErrorShape] = &[];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -2942,19 +2567,7 @@ async fn list_stored_traces<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[
-        ErrorShape {
-            status: mailapi_support::server::Documented::Code(401),
-            media: "application/json",
-            members: &[
-                ("/type", mailapi_support::server::Member::Type),
-                ("/status", mailapi_support::server::Member::Status),
-                ("/title", mailapi_support::server::Member::Title),
-                ("/detail", mailapi_support::server::Member::Detail),
-            ],
-            extensions: true,
-        },
-    ];
+    const ERRORS: &[ErrorShape] = &[];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -2981,19 +2594,7 @@ async fn start_live_tracing<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[
-        ErrorShape {
-            status: mailapi_support::server::Documented::Code(401),
-            media: "application/json",
-            members: &[
-                ("/type", mailapi_support::server::Member::Type),
-                ("/status", mailapi_support::server::Member::Status),
-                ("/title", mailapi_support::server::Member::Title),
-                ("/detail", mailapi_support::server::Member::Detail),
-            ],
-            extensions: true,
-        },
-    ];
+    const ERRORS: &[ErrorShape] = &[];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -3020,19 +2621,7 @@ async fn run_delivery_troubleshooting<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[
-        ErrorShape {
-            status: mailapi_support::server::Documented::Code(401),
-            media: "application/json",
-            members: &[
-                ("/type", mailapi_support::server::Member::Type),
-                ("/status", mailapi_support::server::Member::Status),
-                ("/title", mailapi_support::server::Member::Title),
-                ("/detail", mailapi_support::server::Member::Detail),
-            ],
-            extensions: true,
-        },
-    ];
+    const ERRORS: &[ErrorShape] = &[];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -3062,19 +2651,7 @@ async fn run_dmarc_troubleshooting<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[
-        ErrorShape {
-            status: mailapi_support::server::Documented::Code(401),
-            media: "application/json",
-            members: &[
-                ("/type", mailapi_support::server::Member::Type),
-                ("/status", mailapi_support::server::Member::Status),
-                ("/title", mailapi_support::server::Member::Title),
-                ("/detail", mailapi_support::server::Member::Detail),
-            ],
-            extensions: true,
-        },
-    ];
+    const ERRORS: &[ErrorShape] = &[];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -3104,19 +2681,7 @@ async fn obtain_troubleshooting_token<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[
-        ErrorShape {
-            status: mailapi_support::server::Documented::Code(401),
-            media: "application/json",
-            members: &[
-                ("/type", mailapi_support::server::Member::Type),
-                ("/status", mailapi_support::server::Member::Status),
-                ("/title", mailapi_support::server::Member::Title),
-                ("/detail", mailapi_support::server::Member::Detail),
-            ],
-            extensions: true,
-        },
-    ];
+    const ERRORS: &[ErrorShape] = &[];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -3146,19 +2711,7 @@ async fn update_spam_filter<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[
-        ErrorShape {
-            status: mailapi_support::server::Documented::Code(401),
-            media: "application/json",
-            members: &[
-                ("/type", mailapi_support::server::Member::Type),
-                ("/status", mailapi_support::server::Member::Status),
-                ("/title", mailapi_support::server::Member::Title),
-                ("/detail", mailapi_support::server::Member::Detail),
-            ],
-            extensions: true,
-        },
-    ];
+    const ERRORS: &[ErrorShape] = &[];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -3185,19 +2738,7 @@ async fn update_webadmin<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[
-        ErrorShape {
-            status: mailapi_support::server::Documented::Code(401),
-            media: "application/json",
-            members: &[
-                ("/type", mailapi_support::server::Member::Type),
-                ("/status", mailapi_support::server::Member::Status),
-                ("/title", mailapi_support::server::Member::Title),
-                ("/detail", mailapi_support::server::Member::Detail),
-            ],
-            extensions: true,
-        },
-    ];
+    const ERRORS: &[ErrorShape] = &[];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -3374,6 +2915,9 @@ pub struct QueryLogFilesRequest {
     /// Maximum number of items per page.
     /// The `limit` query parameter.
     pub limit: Option<u32>,
+    /// Text the log lines must contain.
+    /// The `filter` query parameter.
+    pub filter: Option<String>,
     /// Who called, and the request headers.
     pub context: Context,
 }
@@ -3386,6 +2930,7 @@ impl QueryLogFilesRequest {
         let request = Self {
             page: parts.query.optional("page")?,
             limit: parts.query.optional("limit")?,
+            filter: parts.query.optional("filter")?,
             context: Context {
                 principal,
                 headers: parts.headers,
@@ -3442,6 +2987,21 @@ pub struct ListPrincipalsRequest {
     /// Principal types to list, e.g. `individual` (list encoding undocumented).
     /// The `types` query parameter.
     pub types: Option<String>,
+    /// Text the principals must match (name, e-mail, description).
+    /// The `filter` query parameter.
+    pub filter: Option<String>,
+    /// Alias of `types`, read when `types` is absent.
+    /// The `type` query parameter.
+    pub type_: Option<String>,
+    /// Comma-separated principal fields to return, e.g. `name,emails`; all fields when absent.
+    /// The `fields` query parameter.
+    pub fields: Option<String>,
+    /// Flag: when present, only `total` is returned and `items` is empty (`count=1`).
+    /// The `count` query parameter.
+    pub count: Option<u32>,
+    /// Tenant name to restrict the list to (enterprise edition, for callers without a tenant).
+    /// The `tenant` query parameter.
+    pub tenant: Option<String>,
     /// Who called, and the request headers.
     pub context: Context,
 }
@@ -3455,6 +3015,11 @@ impl ListPrincipalsRequest {
             page: parts.query.optional("page")?,
             limit: parts.query.optional("limit")?,
             types: parts.query.optional("types")?,
+            filter: parts.query.optional("filter")?,
+            type_: parts.query.optional("type")?,
+            fields: parts.query.optional("fields")?,
+            count: parts.query.optional("count")?,
+            tenant: parts.query.optional("tenant")?,
             context: Context {
                 principal,
                 headers: parts.headers,
@@ -3468,6 +3033,10 @@ impl ListPrincipalsRequest {
         if let Some(value) = &request.limit {
             let here = mailapi_support::server::Violations::parameter("limit");
             violations.range(&here, value, Some(0.0), None, false, false);
+        }
+        if let Some(value) = &request.count {
+            let here = mailapi_support::server::Violations::parameter("count");
+            violations.range(&here, value, Some(0.0), Some(1.0), false, false);
         }
         violations.into_result()?;
         Ok(request)
@@ -3598,6 +3167,30 @@ pub struct ListQueuedMessagesRequest {
     /// Flag whose effect is undocumented (presumably `1` returns full entries instead of ids); the document only shows `values=1` in a logged request URL.
     /// The `values` query parameter.
     pub values: Option<u32>,
+    /// Text the sender or a recipient must contain.
+    /// The `text` query parameter.
+    pub text: Option<String>,
+    /// Sender (return path) the messages must match.
+    /// The `from` query parameter.
+    pub from: Option<String>,
+    /// Recipient the messages must match.
+    /// The `to` query parameter.
+    pub to: Option<String>,
+    /// Only messages due for delivery before this time (RFC 3339, in the future).
+    /// The `before` query parameter.
+    pub before: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// Only messages due for delivery after this time (RFC 3339, in the future).
+    /// The `after` query parameter.
+    pub after: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// Name of the queue to list (v0.15).
+    /// The `queue` query parameter.
+    pub queue: Option<String>,
+    /// Lowest queue id to consider.
+    /// The `range-start` query parameter.
+    pub range_start: Option<u64>,
+    /// Highest queue id to consider.
+    /// The `range-end` query parameter.
+    pub range_end: Option<u64>,
     /// Who called, and the request headers.
     pub context: Context,
 }
@@ -3612,6 +3205,14 @@ impl ListQueuedMessagesRequest {
             max_total: parts.query.optional("max-total")?,
             limit: parts.query.optional("limit")?,
             values: parts.query.optional("values")?,
+            text: parts.query.optional("text")?,
+            from: parts.query.optional("from")?,
+            to: parts.query.optional("to")?,
+            before: parts.query.optional("before")?,
+            after: parts.query.optional("after")?,
+            queue: parts.query.optional("queue")?,
+            range_start: parts.query.optional("range-start")?,
+            range_end: parts.query.optional("range-end")?,
             context: Context {
                 principal,
                 headers: parts.headers,
@@ -3633,6 +3234,14 @@ impl ListQueuedMessagesRequest {
         if let Some(value) = &request.values {
             let here = mailapi_support::server::Violations::parameter("values");
             violations.range(&here, value, Some(0.0), Some(1.0), false, false);
+        }
+        if let Some(value) = &request.range_start {
+            let here = mailapi_support::server::Violations::parameter("range-start");
+            violations.range(&here, value, Some(0.0), None, false, false);
+        }
+        if let Some(value) = &request.range_end {
+            let here = mailapi_support::server::Violations::parameter("range-end");
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         violations.into_result()?;
         Ok(request)
@@ -3781,6 +3390,18 @@ pub struct ListQueuedReportsRequest {
     /// Page number, starting at 1.
     /// The `page` query parameter.
     pub page: Option<u32>,
+    /// Domain the reports are addressed to.
+    /// The `domain` query parameter.
+    pub domain: Option<String>,
+    /// Report type: `dmarc` or `tls`; both when absent.
+    /// The `type` query parameter.
+    pub type_: Option<String>,
+    /// Lowest due time (seconds) to consider.
+    /// The `range-start` query parameter.
+    pub range_start: Option<u64>,
+    /// Highest due time (seconds) to consider.
+    /// The `range-end` query parameter.
+    pub range_end: Option<u64>,
     /// Who called, and the request headers.
     pub context: Context,
 }
@@ -3794,6 +3415,10 @@ impl ListQueuedReportsRequest {
             max_total: parts.query.optional("max-total")?,
             limit: parts.query.optional("limit")?,
             page: parts.query.optional("page")?,
+            domain: parts.query.optional("domain")?,
+            type_: parts.query.optional("type")?,
+            range_start: parts.query.optional("range-start")?,
+            range_end: parts.query.optional("range-end")?,
             context: Context {
                 principal,
                 headers: parts.headers,
@@ -3810,6 +3435,14 @@ impl ListQueuedReportsRequest {
         }
         if let Some(value) = &request.page {
             let here = mailapi_support::server::Violations::parameter("page");
+            violations.range(&here, value, Some(0.0), None, false, false);
+        }
+        if let Some(value) = &request.range_start {
+            let here = mailapi_support::server::Violations::parameter("range-start");
+            violations.range(&here, value, Some(0.0), None, false, false);
+        }
+        if let Some(value) = &request.range_end {
+            let here = mailapi_support::server::Violations::parameter("range-end");
             violations.range(&here, value, Some(0.0), None, false, false);
         }
         violations.into_result()?;
@@ -3886,6 +3519,9 @@ impl StopQueueProcessingRequest {
 /// The parsed and validated request of [`Api::reload_settings`].
 #[derive(Debug)]
 pub struct ReloadSettingsRequest {
+    /// Flag: when present, the settings are checked and the result returned, but not applied (`dry-run=1`).
+    /// The `dry-run` query parameter.
+    pub dry_run: Option<u32>,
     /// Who called, and the request headers.
     pub context: Context,
 }
@@ -3896,11 +3532,18 @@ impl ReloadSettingsRequest {
         principal: Option<Principal>,
     ) -> Result<Self, Problem> {
         let request = Self {
+            dry_run: parts.query.optional("dry-run")?,
             context: Context {
                 principal,
                 headers: parts.headers,
             },
         };
+        let mut violations = mailapi_support::server::Violations::default();
+        if let Some(value) = &request.dry_run {
+            let here = mailapi_support::server::Violations::parameter("dry-run");
+            violations.range(&here, value, Some(0.0), Some(1.0), false, false);
+        }
+        violations.into_result()?;
         Ok(request)
     }
 }
@@ -3917,6 +3560,15 @@ pub struct ListIncomingArfReportsRequest {
     /// Upper bound on the number of results considered (semantics undocumented beyond the name).
     /// The `max-total` query parameter.
     pub max_total: Option<u32>,
+    /// Text the reports must contain.
+    /// The `text` query parameter.
+    pub text: Option<String>,
+    /// Lowest report id to consider.
+    /// The `range-start` query parameter.
+    pub range_start: Option<u64>,
+    /// Highest report id to consider.
+    /// The `range-end` query parameter.
+    pub range_end: Option<u64>,
     /// Who called, and the request headers.
     pub context: Context,
 }
@@ -3930,6 +3582,9 @@ impl ListIncomingArfReportsRequest {
             page: parts.query.optional("page")?,
             limit: parts.query.optional("limit")?,
             max_total: parts.query.optional("max-total")?,
+            text: parts.query.optional("text")?,
+            range_start: parts.query.optional("range-start")?,
+            range_end: parts.query.optional("range-end")?,
             context: Context {
                 principal,
                 headers: parts.headers,
@@ -3946,6 +3601,14 @@ impl ListIncomingArfReportsRequest {
         }
         if let Some(value) = &request.max_total {
             let here = mailapi_support::server::Violations::parameter("max-total");
+            violations.range(&here, value, Some(0.0), None, false, false);
+        }
+        if let Some(value) = &request.range_start {
+            let here = mailapi_support::server::Violations::parameter("range-start");
+            violations.range(&here, value, Some(0.0), None, false, false);
+        }
+        if let Some(value) = &request.range_end {
+            let here = mailapi_support::server::Violations::parameter("range-end");
             violations.range(&here, value, Some(0.0), None, false, false);
         }
         violations.into_result()?;
@@ -3965,6 +3628,15 @@ pub struct ListIncomingDmarcReportsRequest {
     /// Page number, starting at 1.
     /// The `page` query parameter.
     pub page: Option<u32>,
+    /// Text the reports must contain.
+    /// The `text` query parameter.
+    pub text: Option<String>,
+    /// Lowest report id to consider.
+    /// The `range-start` query parameter.
+    pub range_start: Option<u64>,
+    /// Highest report id to consider.
+    /// The `range-end` query parameter.
+    pub range_end: Option<u64>,
     /// Who called, and the request headers.
     pub context: Context,
 }
@@ -3978,6 +3650,9 @@ impl ListIncomingDmarcReportsRequest {
             max_total: parts.query.optional("max-total")?,
             limit: parts.query.optional("limit")?,
             page: parts.query.optional("page")?,
+            text: parts.query.optional("text")?,
+            range_start: parts.query.optional("range-start")?,
+            range_end: parts.query.optional("range-end")?,
             context: Context {
                 principal,
                 headers: parts.headers,
@@ -3994,6 +3669,14 @@ impl ListIncomingDmarcReportsRequest {
         }
         if let Some(value) = &request.page {
             let here = mailapi_support::server::Violations::parameter("page");
+            violations.range(&here, value, Some(0.0), None, false, false);
+        }
+        if let Some(value) = &request.range_start {
+            let here = mailapi_support::server::Violations::parameter("range-start");
+            violations.range(&here, value, Some(0.0), None, false, false);
+        }
+        if let Some(value) = &request.range_end {
+            let here = mailapi_support::server::Violations::parameter("range-end");
             violations.range(&here, value, Some(0.0), None, false, false);
         }
         violations.into_result()?;
@@ -4013,6 +3696,15 @@ pub struct ListIncomingTlsReportsRequest {
     /// Page number, starting at 1.
     /// The `page` query parameter.
     pub page: Option<u32>,
+    /// Text the reports must contain.
+    /// The `text` query parameter.
+    pub text: Option<String>,
+    /// Lowest report id to consider.
+    /// The `range-start` query parameter.
+    pub range_start: Option<u64>,
+    /// Highest report id to consider.
+    /// The `range-end` query parameter.
+    pub range_end: Option<u64>,
     /// Who called, and the request headers.
     pub context: Context,
 }
@@ -4026,6 +3718,9 @@ impl ListIncomingTlsReportsRequest {
             limit: parts.query.optional("limit")?,
             max_total: parts.query.optional("max-total")?,
             page: parts.query.optional("page")?,
+            text: parts.query.optional("text")?,
+            range_start: parts.query.optional("range-start")?,
+            range_end: parts.query.optional("range-end")?,
             context: Context {
                 principal,
                 headers: parts.headers,
@@ -4042,6 +3737,14 @@ impl ListIncomingTlsReportsRequest {
         }
         if let Some(value) = &request.page {
             let here = mailapi_support::server::Violations::parameter("page");
+            violations.range(&here, value, Some(0.0), None, false, false);
+        }
+        if let Some(value) = &request.range_start {
+            let here = mailapi_support::server::Violations::parameter("range-start");
+            violations.range(&here, value, Some(0.0), None, false, false);
+        }
+        if let Some(value) = &request.range_end {
+            let here = mailapi_support::server::Violations::parameter("range-end");
             violations.range(&here, value, Some(0.0), None, false, false);
         }
         violations.into_result()?;
@@ -4089,6 +3792,12 @@ pub struct ListSettingsByGroupRequest {
     /// Key prefix of the groups, e.g. `server.listener`.
     /// The `prefix` query parameter.
     pub prefix: Option<String>,
+    /// With `filter`: the setting (after the group id) whose value must contain the filter text; all settings of the group when absent.
+    /// The `field` query parameter.
+    pub field: Option<String>,
+    /// Text (case-insensitive) the group's settings must contain.
+    /// The `filter` query parameter.
+    pub filter: Option<String>,
     /// Who called, and the request headers.
     pub context: Context,
 }
@@ -4103,6 +3812,8 @@ impl ListSettingsByGroupRequest {
             page: parts.query.optional("page")?,
             suffix: parts.query.optional("suffix")?,
             prefix: parts.query.optional("prefix")?,
+            field: parts.query.optional("field")?,
+            filter: parts.query.optional("filter")?,
             context: Context {
                 principal,
                 headers: parts.headers,
@@ -4158,6 +3869,12 @@ pub struct ListSettingsRequest {
     /// Key prefix to list.
     /// The `prefix` query parameter.
     pub prefix: Option<String>,
+    /// Maximum number of items per page.
+    /// The `limit` query parameter.
+    pub limit: Option<u32>,
+    /// Page number, starting at 1.
+    /// The `page` query parameter.
+    pub page: Option<u32>,
     /// Who called, and the request headers.
     pub context: Context,
 }
@@ -4169,11 +3886,23 @@ impl ListSettingsRequest {
     ) -> Result<Self, Problem> {
         let request = Self {
             prefix: parts.query.optional("prefix")?,
+            limit: parts.query.optional("limit")?,
+            page: parts.query.optional("page")?,
             context: Context {
                 principal,
                 headers: parts.headers,
             },
         };
+        let mut violations = mailapi_support::server::Violations::default();
+        if let Some(value) = &request.limit {
+            let here = mailapi_support::server::Violations::parameter("limit");
+            violations.range(&here, value, Some(0.0), None, false, false);
+        }
+        if let Some(value) = &request.page {
+            let here = mailapi_support::server::Violations::parameter("page");
+            violations.range(&here, value, Some(0.0), None, false, false);
+        }
+        violations.into_result()?;
         Ok(request)
     }
 }
@@ -4298,6 +4027,114 @@ pub struct TrainAccountSpamFilterSpamRequest {
 }
 
 impl TrainAccountSpamFilterSpamRequest {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
+        let request = Self {
+            account_id: parts.path.required("account_id")?,
+            body: parts.bytes_body(&["message/rfc822"])?,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
+        };
+        Ok(request)
+    }
+}
+
+/// The parsed and validated request of [`Api::upload_spam_filter_ham`].
+#[derive(Debug)]
+pub struct UploadSpamFilterHamRequest {
+    /// Raw RFC 5322 message to train the Bayes classifier with.
+    pub body: bytes::Bytes,
+    /// Who called, and the request headers.
+    pub context: Context,
+}
+
+impl UploadSpamFilterHamRequest {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
+        let request = Self {
+            body: parts.bytes_body(&["message/rfc822"])?,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
+        };
+        Ok(request)
+    }
+}
+
+/// The parsed and validated request of [`Api::upload_account_spam_filter_ham`].
+#[derive(Debug)]
+pub struct UploadAccountSpamFilterHamRequest {
+    /// Account name or id.
+    /// The `account_id` path parameter.
+    pub account_id: String,
+    /// Raw RFC 5322 message to train the Bayes classifier with.
+    pub body: bytes::Bytes,
+    /// Who called, and the request headers.
+    pub context: Context,
+}
+
+impl UploadAccountSpamFilterHamRequest {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
+        let request = Self {
+            account_id: parts.path.required("account_id")?,
+            body: parts.bytes_body(&["message/rfc822"])?,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
+        };
+        Ok(request)
+    }
+}
+
+/// The parsed and validated request of [`Api::upload_spam_filter_spam`].
+#[derive(Debug)]
+pub struct UploadSpamFilterSpamRequest {
+    /// Raw RFC 5322 message to train the Bayes classifier with.
+    pub body: bytes::Bytes,
+    /// Who called, and the request headers.
+    pub context: Context,
+}
+
+impl UploadSpamFilterSpamRequest {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
+        let request = Self {
+            body: parts.bytes_body(&["message/rfc822"])?,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
+        };
+        Ok(request)
+    }
+}
+
+/// The parsed and validated request of [`Api::upload_account_spam_filter_spam`].
+#[derive(Debug)]
+pub struct UploadAccountSpamFilterSpamRequest {
+    /// Account name or id.
+    /// The `account_id` path parameter.
+    pub account_id: String,
+    /// Raw RFC 5322 message to train the Bayes classifier with.
+    pub body: bytes::Bytes,
+    /// Who called, and the request headers.
+    pub context: Context,
+}
+
+impl UploadAccountSpamFilterSpamRequest {
     fn parse(
         parts: RequestParts,
         principal: Option<Principal>,
@@ -4534,6 +4371,62 @@ impl RequestFtsReindexRequest {
     }
 }
 
+/// The parsed and validated request of [`Api::request_index_reindex`].
+#[derive(Debug)]
+pub struct RequestIndexReindexRequest {
+    /// Search index to rebuild: `email`, `calendar`, `contacts`, `file` or `tracing`.
+    /// The `index` path parameter.
+    pub index: types::RequestIndexReindexIndex,
+    /// Who called, and the request headers.
+    pub context: Context,
+}
+
+impl RequestIndexReindexRequest {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
+        let request = Self {
+            index: parts.path.required("index")?,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
+        };
+        Ok(request)
+    }
+}
+
+/// The parsed and validated request of [`Api::request_account_index_reindex`].
+#[derive(Debug)]
+pub struct RequestAccountIndexReindexRequest {
+    /// Search index to rebuild: `email`, `calendar`, `contacts`, `file` or `tracing`.
+    /// The `index` path parameter.
+    pub index: types::RequestAccountIndexReindexIndex,
+    /// Account name or id.
+    /// The `account_id` path parameter.
+    pub account_id: String,
+    /// Who called, and the request headers.
+    pub context: Context,
+}
+
+impl RequestAccountIndexReindexRequest {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
+        let request = Self {
+            index: parts.path.required("index")?,
+            account_id: parts.path.required("account_id")?,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
+        };
+        Ok(request)
+    }
+}
+
 /// The parsed and validated request of [`Api::reset_imap_uids`].
 #[derive(Debug)]
 pub struct ResetImapUidsRequest {
@@ -4683,6 +4576,9 @@ pub struct FetchTelemetryMetricsRequest {
     /// Return only metrics recorded after this point (format undocumented; presumably an RFC 3339 timestamp).
     /// The `after` query parameter.
     pub after: Option<String>,
+    /// Only metrics recorded before this time (RFC 3339).
+    /// The `before` query parameter.
+    pub before: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Who called, and the request headers.
     pub context: Context,
 }
@@ -4694,6 +4590,7 @@ impl FetchTelemetryMetricsRequest {
     ) -> Result<Self, Problem> {
         let request = Self {
             after: parts.query.optional("after")?,
+            before: parts.query.optional("before")?,
             context: Context {
                 principal,
                 headers: parts.headers,
@@ -4784,6 +4681,18 @@ pub struct ListStoredTracesRequest {
     /// Flag whose effect is undocumented (presumably `1` returns full entries instead of ids); the document only shows `values=1` in a logged request URL.
     /// The `values` query parameter.
     pub values: Option<u32>,
+    /// Queue id of the message the traces belong to.
+    /// The `queue_id` query parameter.
+    pub queue_id: Option<u64>,
+    /// Keywords the traces must contain (whitespace-separated, double quotes group).
+    /// The `filter` query parameter.
+    pub filter: Option<String>,
+    /// Only traces before this time (RFC 3339).
+    /// The `before` query parameter.
+    pub before: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// Only traces after this time (RFC 3339).
+    /// The `after` query parameter.
+    pub after: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Who called, and the request headers.
     pub context: Context,
 }
@@ -4798,6 +4707,10 @@ impl ListStoredTracesRequest {
             page: parts.query.optional("page")?,
             limit: parts.query.optional("limit")?,
             values: parts.query.optional("values")?,
+            queue_id: parts.query.optional("queue_id")?,
+            filter: parts.query.optional("filter")?,
+            before: parts.query.optional("before")?,
+            after: parts.query.optional("after")?,
             context: Context {
                 principal,
                 headers: parts.headers,
@@ -4815,6 +4728,10 @@ impl ListStoredTracesRequest {
         if let Some(value) = &request.values {
             let here = mailapi_support::server::Violations::parameter("values");
             violations.range(&here, value, Some(0.0), Some(1.0), false, false);
+        }
+        if let Some(value) = &request.queue_id {
+            let here = mailapi_support::server::Violations::parameter("queue_id");
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
         violations.into_result()?;
         Ok(request)
@@ -4979,6 +4896,8 @@ pub enum ObtainAccountAuthSettingsResponse {
     Ok(types::AccountAuthSettingsResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -4996,7 +4915,14 @@ impl IntoResponse for ObtainAccountAuthSettingsResponse {
             ObtainAccountAuthSettingsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            ObtainAccountAuthSettingsResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -5016,8 +4942,12 @@ impl IntoResponse for ObtainAccountAuthSettingsResponse {
 pub enum UpdateAccountAuthSettingsResponse {
     /// 200: OK: the update result, or a management error (HTTP 200).
     Ok(types::UpdateAccountAuthSettingsResponse),
+    /// 400: Bad Request: a body or parameter the server could not parse.
+    BadRequest(types::ProblemDetails),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -5032,10 +4962,24 @@ impl IntoResponse for UpdateAccountAuthSettingsResponse {
                     &body,
                 )
             }
+            UpdateAccountAuthSettingsResponse::BadRequest(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::BAD_REQUEST,
+                    "application/problem+json",
+                    &body,
+                )
+            }
             UpdateAccountAuthSettingsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            UpdateAccountAuthSettingsResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -5057,6 +5001,8 @@ pub enum ObtainEncryptionAtRestSettingsResponse {
     Ok(types::EncryptionAtRestSettingsResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -5074,7 +5020,14 @@ impl IntoResponse for ObtainEncryptionAtRestSettingsResponse {
             ObtainEncryptionAtRestSettingsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            ObtainEncryptionAtRestSettingsResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -5094,8 +5047,12 @@ impl IntoResponse for ObtainEncryptionAtRestSettingsResponse {
 pub enum UpdateEncryptionAtRestSettingsResponse {
     /// 200: OK
     Ok(types::UnsignedIntegerResponse),
+    /// 400: Bad Request: a body or parameter the server could not parse.
+    BadRequest(types::ProblemDetails),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -5110,10 +5067,24 @@ impl IntoResponse for UpdateEncryptionAtRestSettingsResponse {
                     &body,
                 )
             }
+            UpdateEncryptionAtRestSettingsResponse::BadRequest(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::BAD_REQUEST,
+                    "application/problem+json",
+                    &body,
+                )
+            }
             UpdateEncryptionAtRestSettingsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            UpdateEncryptionAtRestSettingsResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -5133,8 +5104,12 @@ impl IntoResponse for UpdateEncryptionAtRestSettingsResponse {
 pub enum CreateDkimSignatureResponse {
     /// 200: OK
     Ok(types::EmptyResponse),
+    /// 400: Bad Request: a body or parameter the server could not parse.
+    BadRequest(types::ProblemDetails),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -5149,10 +5124,24 @@ impl IntoResponse for CreateDkimSignatureResponse {
                     &body,
                 )
             }
+            CreateDkimSignatureResponse::BadRequest(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::BAD_REQUEST,
+                    "application/problem+json",
+                    &body,
+                )
+            }
             CreateDkimSignatureResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            CreateDkimSignatureResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -5174,6 +5163,8 @@ pub enum ObtainDnsRecordsResponse {
     Ok(types::DnsRecordListResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -5191,7 +5182,14 @@ impl IntoResponse for ObtainDnsRecordsResponse {
             ObtainDnsRecordsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            ObtainDnsRecordsResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -5213,6 +5211,8 @@ pub enum QueryLogFilesResponse {
     Ok(types::LogEntryListResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -5230,7 +5230,14 @@ impl IntoResponse for QueryLogFilesResponse {
             QueryLogFilesResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            QueryLogFilesResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -5250,8 +5257,12 @@ impl IntoResponse for QueryLogFilesResponse {
 pub enum ObtainOauthTokenResponse {
     /// 200: OK
     Ok(types::OAuthCodeResponse),
+    /// 400: Bad Request: a body or parameter the server could not parse.
+    BadRequest(types::ProblemDetails),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -5266,10 +5277,24 @@ impl IntoResponse for ObtainOauthTokenResponse {
                     &body,
                 )
             }
+            ObtainOauthTokenResponse::BadRequest(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::BAD_REQUEST,
+                    "application/problem+json",
+                    &body,
+                )
+            }
             ObtainOauthTokenResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            ObtainOauthTokenResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -5288,9 +5313,11 @@ impl IntoResponse for ObtainOauthTokenResponse {
 #[derive(Debug)]
 pub enum ListPrincipalsResponse {
     /// 200: OK
-    Ok(types::ListResponse),
+    Ok(types::PrincipalListResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -5308,7 +5335,14 @@ impl IntoResponse for ListPrincipalsResponse {
             ListPrincipalsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            ListPrincipalsResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -5328,8 +5362,12 @@ impl IntoResponse for ListPrincipalsResponse {
 pub enum CreatePrincipalResponse {
     /// 200: OK
     Ok(types::UnsignedIntegerResponse),
+    /// 400: Bad Request: a body or parameter the server could not parse.
+    BadRequest(types::ProblemDetails),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -5344,10 +5382,24 @@ impl IntoResponse for CreatePrincipalResponse {
                     &body,
                 )
             }
+            CreatePrincipalResponse::BadRequest(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::BAD_REQUEST,
+                    "application/problem+json",
+                    &body,
+                )
+            }
             CreatePrincipalResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            CreatePrincipalResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -5369,6 +5421,8 @@ pub enum FetchPrincipalResponse {
     Ok(types::PrincipalResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -5386,7 +5440,14 @@ impl IntoResponse for FetchPrincipalResponse {
             FetchPrincipalResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            FetchPrincipalResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -5408,6 +5469,8 @@ pub enum DeletePrincipalResponse {
     Ok(types::EmptyResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -5425,7 +5488,14 @@ impl IntoResponse for DeletePrincipalResponse {
             DeletePrincipalResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            DeletePrincipalResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -5445,8 +5515,12 @@ impl IntoResponse for DeletePrincipalResponse {
 pub enum UpdatePrincipalResponse {
     /// 200: OK
     Ok(types::EmptyResponse),
+    /// 400: Bad Request: a body or parameter the server could not parse.
+    BadRequest(types::ProblemDetails),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -5461,10 +5535,24 @@ impl IntoResponse for UpdatePrincipalResponse {
                     &body,
                 )
             }
+            UpdatePrincipalResponse::BadRequest(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::BAD_REQUEST,
+                    "application/problem+json",
+                    &body,
+                )
+            }
             UpdatePrincipalResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            UpdatePrincipalResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -5486,6 +5574,8 @@ pub enum ListQueuedMessagesResponse {
     Ok(types::QueuedMessageListResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -5503,7 +5593,14 @@ impl IntoResponse for ListQueuedMessagesResponse {
             ListQueuedMessagesResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            ListQueuedMessagesResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -5525,6 +5622,8 @@ pub enum DeleteQueuedMessagesResponse {
     Ok(types::BooleanResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -5542,7 +5641,14 @@ impl IntoResponse for DeleteQueuedMessagesResponse {
             DeleteQueuedMessagesResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            DeleteQueuedMessagesResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -5564,6 +5670,8 @@ pub enum RescheduleQueuedMessagesResponse {
     Ok(types::BooleanResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -5581,7 +5689,14 @@ impl IntoResponse for RescheduleQueuedMessagesResponse {
             RescheduleQueuedMessagesResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            RescheduleQueuedMessagesResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -5603,6 +5718,8 @@ pub enum ObtainQueuedMessageDetailsResponse {
     Ok(types::QueuedMessageResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// 404: Not Found
     NotFound(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
@@ -5622,14 +5739,21 @@ impl IntoResponse for ObtainQueuedMessageDetailsResponse {
             ObtainQueuedMessageDetailsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            ObtainQueuedMessageDetailsResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
             ObtainQueuedMessageDetailsResponse::NotFound(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::NOT_FOUND,
-                    "application/json",
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -5651,6 +5775,10 @@ pub enum CancelQueuedMessageResponse {
     Ok(types::BooleanResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
+    /// 404: Not Found
+    NotFound(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -5668,7 +5796,21 @@ impl IntoResponse for CancelQueuedMessageResponse {
             CancelQueuedMessageResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            CancelQueuedMessageResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            CancelQueuedMessageResponse::NotFound(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::NOT_FOUND,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -5690,6 +5832,10 @@ pub enum RescheduleQueuedMessageResponse {
     Ok(types::BooleanResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
+    /// 404: Not Found
+    NotFound(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -5707,7 +5853,21 @@ impl IntoResponse for RescheduleQueuedMessageResponse {
             RescheduleQueuedMessageResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            RescheduleQueuedMessageResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            RescheduleQueuedMessageResponse::NotFound(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::NOT_FOUND,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -5726,9 +5886,11 @@ impl IntoResponse for RescheduleQueuedMessageResponse {
 #[derive(Debug)]
 pub enum ListQueuedReportsResponse {
     /// 200: OK
-    Ok(types::ListResponse),
+    Ok(types::IdListResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -5746,7 +5908,14 @@ impl IntoResponse for ListQueuedReportsResponse {
             ListQueuedReportsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            ListQueuedReportsResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -5768,6 +5937,8 @@ pub enum ObtainQueueStatusResponse {
     Ok(types::BooleanResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -5785,7 +5956,14 @@ impl IntoResponse for ObtainQueueStatusResponse {
             ObtainQueueStatusResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            ObtainQueueStatusResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -5807,6 +5985,8 @@ pub enum ResumeQueueProcessingResponse {
     Ok(types::BooleanResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -5824,7 +6004,14 @@ impl IntoResponse for ResumeQueueProcessingResponse {
             ResumeQueueProcessingResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            ResumeQueueProcessingResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -5846,6 +6033,8 @@ pub enum StopQueueProcessingResponse {
     Ok(types::BooleanResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -5863,7 +6052,14 @@ impl IntoResponse for StopQueueProcessingResponse {
             StopQueueProcessingResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            StopQueueProcessingResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -5885,6 +6081,8 @@ pub enum ReloadSettingsResponse {
     Ok(types::ReloadResultResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -5902,7 +6100,14 @@ impl IntoResponse for ReloadSettingsResponse {
             ReloadSettingsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            ReloadSettingsResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -5921,9 +6126,11 @@ impl IntoResponse for ReloadSettingsResponse {
 #[derive(Debug)]
 pub enum ListIncomingArfReportsResponse {
     /// 200: OK
-    Ok(types::ListResponse),
+    Ok(types::IdListResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -5941,7 +6148,14 @@ impl IntoResponse for ListIncomingArfReportsResponse {
             ListIncomingArfReportsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            ListIncomingArfReportsResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -5960,9 +6174,11 @@ impl IntoResponse for ListIncomingArfReportsResponse {
 #[derive(Debug)]
 pub enum ListIncomingDmarcReportsResponse {
     /// 200: OK
-    Ok(types::ListResponse),
+    Ok(types::IdListResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -5980,7 +6196,14 @@ impl IntoResponse for ListIncomingDmarcReportsResponse {
             ListIncomingDmarcReportsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            ListIncomingDmarcReportsResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -5999,9 +6222,11 @@ impl IntoResponse for ListIncomingDmarcReportsResponse {
 #[derive(Debug)]
 pub enum ListIncomingTlsReportsResponse {
     /// 200: OK
-    Ok(types::ListResponse),
+    Ok(types::IdListResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -6019,7 +6244,14 @@ impl IntoResponse for ListIncomingTlsReportsResponse {
             ListIncomingTlsReportsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            ListIncomingTlsReportsResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -6039,8 +6271,12 @@ impl IntoResponse for ListIncomingTlsReportsResponse {
 pub enum UpdateSettingsResponse {
     /// 200: OK
     Ok(types::EmptyResponse),
+    /// 400: Bad Request: a body or parameter the server could not parse.
+    BadRequest(types::ProblemDetails),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -6055,10 +6291,24 @@ impl IntoResponse for UpdateSettingsResponse {
                     &body,
                 )
             }
+            UpdateSettingsResponse::BadRequest(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::BAD_REQUEST,
+                    "application/problem+json",
+                    &body,
+                )
+            }
             UpdateSettingsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            UpdateSettingsResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -6080,6 +6330,8 @@ pub enum ListSettingsByGroupResponse {
     Ok(types::SettingsGroupResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -6097,7 +6349,14 @@ impl IntoResponse for ListSettingsByGroupResponse {
             ListSettingsByGroupResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            ListSettingsByGroupResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -6119,6 +6378,8 @@ pub enum ListSettingsByKeyResponse {
     Ok(types::SettingsMapResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -6136,7 +6397,14 @@ impl IntoResponse for ListSettingsByKeyResponse {
             ListSettingsByKeyResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            ListSettingsByKeyResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -6158,6 +6426,8 @@ pub enum ListSettingsResponse {
     Ok(types::SettingsListResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -6175,7 +6445,14 @@ impl IntoResponse for ListSettingsResponse {
             ListSettingsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            ListSettingsResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -6195,8 +6472,12 @@ impl IntoResponse for ListSettingsResponse {
 pub enum TestSpamFilterClassificationResponse {
     /// 200: OK
     Ok(types::SpamClassificationResponse),
+    /// 400: Bad Request: a body or parameter the server could not parse.
+    BadRequest(types::ProblemDetails),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -6211,10 +6492,24 @@ impl IntoResponse for TestSpamFilterClassificationResponse {
                     &body,
                 )
             }
+            TestSpamFilterClassificationResponse::BadRequest(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::BAD_REQUEST,
+                    "application/problem+json",
+                    &body,
+                )
+            }
             TestSpamFilterClassificationResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            TestSpamFilterClassificationResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -6236,6 +6531,10 @@ pub enum TrainSpamFilterHamResponse {
     Ok(types::EmptyResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
+    /// 404: Not Found
+    NotFound(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -6253,7 +6552,21 @@ impl IntoResponse for TrainSpamFilterHamResponse {
             TrainSpamFilterHamResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            TrainSpamFilterHamResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            TrainSpamFilterHamResponse::NotFound(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::NOT_FOUND,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -6275,6 +6588,10 @@ pub enum TrainAccountSpamFilterHamResponse {
     Ok(types::EmptyResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
+    /// 404: Not Found
+    NotFound(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -6292,7 +6609,21 @@ impl IntoResponse for TrainAccountSpamFilterHamResponse {
             TrainAccountSpamFilterHamResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            TrainAccountSpamFilterHamResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            TrainAccountSpamFilterHamResponse::NotFound(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::NOT_FOUND,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -6314,6 +6645,10 @@ pub enum TrainSpamFilterSpamResponse {
     Ok(types::EmptyResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
+    /// 404: Not Found
+    NotFound(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -6331,7 +6666,21 @@ impl IntoResponse for TrainSpamFilterSpamResponse {
             TrainSpamFilterSpamResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            TrainSpamFilterSpamResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            TrainSpamFilterSpamResponse::NotFound(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::NOT_FOUND,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -6353,6 +6702,10 @@ pub enum TrainAccountSpamFilterSpamResponse {
     Ok(types::EmptyResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
+    /// 404: Not Found
+    NotFound(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -6370,11 +6723,217 @@ impl IntoResponse for TrainAccountSpamFilterSpamResponse {
             TrainAccountSpamFilterSpamResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            TrainAccountSpamFilterSpamResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            TrainAccountSpamFilterSpamResponse::NotFound(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::NOT_FOUND,
+                    "application/problem+json",
                     &body,
                 )
             }
             TrainAccountSpamFilterSpamResponse::InBody(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::OK,
+                    "application/json",
+                    &body,
+                )
+            }
+        }
+    }
+}
+
+/// The responses [`Api::upload_spam_filter_ham`] may answer with, as the spec documents them.
+#[derive(Debug)]
+pub enum UploadSpamFilterHamResponse {
+    /// 200: OK
+    Ok(types::EmptyResponse),
+    /// 401: Unauthorized
+    Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
+    /// An error reported inside a 200 response, as this service does.
+    InBody(types::ErrorResponse),
+}
+
+impl IntoResponse for UploadSpamFilterHamResponse {
+    fn into_response(self) -> Response {
+        match self {
+            UploadSpamFilterHamResponse::Ok(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::OK,
+                    "application/json",
+                    &body,
+                )
+            }
+            UploadSpamFilterHamResponse::Unauthorized(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::UNAUTHORIZED,
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            UploadSpamFilterHamResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            UploadSpamFilterHamResponse::InBody(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::OK,
+                    "application/json",
+                    &body,
+                )
+            }
+        }
+    }
+}
+
+/// The responses [`Api::upload_account_spam_filter_ham`] may answer with, as the spec documents them.
+#[derive(Debug)]
+pub enum UploadAccountSpamFilterHamResponse {
+    /// 200: OK
+    Ok(types::EmptyResponse),
+    /// 401: Unauthorized
+    Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
+    /// An error reported inside a 200 response, as this service does.
+    InBody(types::ErrorResponse),
+}
+
+impl IntoResponse for UploadAccountSpamFilterHamResponse {
+    fn into_response(self) -> Response {
+        match self {
+            UploadAccountSpamFilterHamResponse::Ok(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::OK,
+                    "application/json",
+                    &body,
+                )
+            }
+            UploadAccountSpamFilterHamResponse::Unauthorized(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::UNAUTHORIZED,
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            UploadAccountSpamFilterHamResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            UploadAccountSpamFilterHamResponse::InBody(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::OK,
+                    "application/json",
+                    &body,
+                )
+            }
+        }
+    }
+}
+
+/// The responses [`Api::upload_spam_filter_spam`] may answer with, as the spec documents them.
+#[derive(Debug)]
+pub enum UploadSpamFilterSpamResponse {
+    /// 200: OK
+    Ok(types::EmptyResponse),
+    /// 401: Unauthorized
+    Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
+    /// An error reported inside a 200 response, as this service does.
+    InBody(types::ErrorResponse),
+}
+
+impl IntoResponse for UploadSpamFilterSpamResponse {
+    fn into_response(self) -> Response {
+        match self {
+            UploadSpamFilterSpamResponse::Ok(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::OK,
+                    "application/json",
+                    &body,
+                )
+            }
+            UploadSpamFilterSpamResponse::Unauthorized(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::UNAUTHORIZED,
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            UploadSpamFilterSpamResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            UploadSpamFilterSpamResponse::InBody(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::OK,
+                    "application/json",
+                    &body,
+                )
+            }
+        }
+    }
+}
+
+/// The responses [`Api::upload_account_spam_filter_spam`] may answer with, as the spec documents them.
+#[derive(Debug)]
+pub enum UploadAccountSpamFilterSpamResponse {
+    /// 200: OK
+    Ok(types::EmptyResponse),
+    /// 401: Unauthorized
+    Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
+    /// An error reported inside a 200 response, as this service does.
+    InBody(types::ErrorResponse),
+}
+
+impl IntoResponse for UploadAccountSpamFilterSpamResponse {
+    fn into_response(self) -> Response {
+        match self {
+            UploadAccountSpamFilterSpamResponse::Ok(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::OK,
+                    "application/json",
+                    &body,
+                )
+            }
+            UploadAccountSpamFilterSpamResponse::Unauthorized(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::UNAUTHORIZED,
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            UploadAccountSpamFilterSpamResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            UploadAccountSpamFilterSpamResponse::InBody(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::OK,
                     "application/json",
@@ -6392,6 +6951,8 @@ pub enum FetchBlobByIdResponse {
     Ok(axum::body::Body),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -6409,7 +6970,14 @@ impl IntoResponse for FetchBlobByIdResponse {
             FetchBlobByIdResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            FetchBlobByIdResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -6431,6 +6999,8 @@ pub enum PurgeAllAccountsResponse {
     Ok(types::EmptyResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -6448,7 +7018,14 @@ impl IntoResponse for PurgeAllAccountsResponse {
             PurgeAllAccountsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            PurgeAllAccountsResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -6470,6 +7047,8 @@ pub enum PurgeAccountResponse {
     Ok(types::EmptyResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -6487,7 +7066,14 @@ impl IntoResponse for PurgeAccountResponse {
             PurgeAccountResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            PurgeAccountResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -6509,6 +7095,8 @@ pub enum PurgeBlobStoreResponse {
     Ok(types::EmptyResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -6526,7 +7114,14 @@ impl IntoResponse for PurgeBlobStoreResponse {
             PurgeBlobStoreResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            PurgeBlobStoreResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -6548,6 +7143,8 @@ pub enum PurgeDataStoreResponse {
     Ok(types::EmptyResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -6565,7 +7162,14 @@ impl IntoResponse for PurgeDataStoreResponse {
             PurgeDataStoreResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            PurgeDataStoreResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -6587,6 +7191,8 @@ pub enum PurgeInMemoryStoreResponse {
     Ok(types::EmptyResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -6604,7 +7210,14 @@ impl IntoResponse for PurgeInMemoryStoreResponse {
             PurgeInMemoryStoreResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            PurgeInMemoryStoreResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -6626,6 +7239,8 @@ pub enum DeleteAccountBayesModelResponse {
     Ok(types::EmptyResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -6643,7 +7258,14 @@ impl IntoResponse for DeleteAccountBayesModelResponse {
             DeleteAccountBayesModelResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            DeleteAccountBayesModelResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -6665,6 +7287,8 @@ pub enum DeleteGlobalBayesModelResponse {
     Ok(types::EmptyResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -6682,7 +7306,14 @@ impl IntoResponse for DeleteGlobalBayesModelResponse {
             DeleteGlobalBayesModelResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            DeleteGlobalBayesModelResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -6704,6 +7335,10 @@ pub enum RequestFtsReindexResponse {
     Ok(types::EmptyResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
+    /// 404: Not Found
+    NotFound(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -6721,11 +7356,139 @@ impl IntoResponse for RequestFtsReindexResponse {
             RequestFtsReindexResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            RequestFtsReindexResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            RequestFtsReindexResponse::NotFound(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::NOT_FOUND,
+                    "application/problem+json",
                     &body,
                 )
             }
             RequestFtsReindexResponse::InBody(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::OK,
+                    "application/json",
+                    &body,
+                )
+            }
+        }
+    }
+}
+
+/// The responses [`Api::request_index_reindex`] may answer with, as the spec documents them.
+#[derive(Debug)]
+pub enum RequestIndexReindexResponse {
+    /// 200: OK
+    Ok(types::EmptyResponse),
+    /// 400: Bad Request: a body or parameter the server could not parse.
+    BadRequest(types::ProblemDetails),
+    /// 401: Unauthorized
+    Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
+    /// An error reported inside a 200 response, as this service does.
+    InBody(types::ErrorResponse),
+}
+
+impl IntoResponse for RequestIndexReindexResponse {
+    fn into_response(self) -> Response {
+        match self {
+            RequestIndexReindexResponse::Ok(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::OK,
+                    "application/json",
+                    &body,
+                )
+            }
+            RequestIndexReindexResponse::BadRequest(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::BAD_REQUEST,
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            RequestIndexReindexResponse::Unauthorized(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::UNAUTHORIZED,
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            RequestIndexReindexResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            RequestIndexReindexResponse::InBody(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::OK,
+                    "application/json",
+                    &body,
+                )
+            }
+        }
+    }
+}
+
+/// The responses [`Api::request_account_index_reindex`] may answer with, as the spec documents them.
+#[derive(Debug)]
+pub enum RequestAccountIndexReindexResponse {
+    /// 200: OK
+    Ok(types::EmptyResponse),
+    /// 400: Bad Request: a body or parameter the server could not parse.
+    BadRequest(types::ProblemDetails),
+    /// 401: Unauthorized
+    Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
+    /// An error reported inside a 200 response, as this service does.
+    InBody(types::ErrorResponse),
+}
+
+impl IntoResponse for RequestAccountIndexReindexResponse {
+    fn into_response(self) -> Response {
+        match self {
+            RequestAccountIndexReindexResponse::Ok(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::OK,
+                    "application/json",
+                    &body,
+                )
+            }
+            RequestAccountIndexReindexResponse::BadRequest(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::BAD_REQUEST,
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            RequestAccountIndexReindexResponse::Unauthorized(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::UNAUTHORIZED,
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            RequestAccountIndexReindexResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            RequestAccountIndexReindexResponse::InBody(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::OK,
                     "application/json",
@@ -6743,6 +7506,8 @@ pub enum ResetImapUidsResponse {
     Ok(types::UidListResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -6760,7 +7525,14 @@ impl IntoResponse for ResetImapUidsResponse {
             ResetImapUidsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            ResetImapUidsResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -6779,9 +7551,13 @@ impl IntoResponse for ResetImapUidsResponse {
 #[derive(Debug)]
 pub enum ListDeletedMessagesResponse {
     /// 200: OK
-    Ok(types::ListResponse),
+    Ok(types::DeletedBlobListResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
+    /// 404: Not Found
+    NotFound(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -6799,7 +7575,21 @@ impl IntoResponse for ListDeletedMessagesResponse {
             ListDeletedMessagesResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            ListDeletedMessagesResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            ListDeletedMessagesResponse::NotFound(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::NOT_FOUND,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -6819,8 +7609,14 @@ impl IntoResponse for ListDeletedMessagesResponse {
 pub enum UndeleteMessagesResponse {
     /// 200: OK
     Ok(types::UndeleteResultListResponse),
+    /// 400: Bad Request: a body or parameter the server could not parse.
+    BadRequest(types::ProblemDetails),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
+    /// 404: Not Found
+    NotFound(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -6835,10 +7631,31 @@ impl IntoResponse for UndeleteMessagesResponse {
                     &body,
                 )
             }
+            UndeleteMessagesResponse::BadRequest(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::BAD_REQUEST,
+                    "application/problem+json",
+                    &body,
+                )
+            }
             UndeleteMessagesResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            UndeleteMessagesResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            UndeleteMessagesResponse::NotFound(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::NOT_FOUND,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -6860,6 +7677,8 @@ pub enum ObtainMetricsTelemetryTokenResponse {
     Ok(types::TokenResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -6877,7 +7696,14 @@ impl IntoResponse for ObtainMetricsTelemetryTokenResponse {
             ObtainMetricsTelemetryTokenResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            ObtainMetricsTelemetryTokenResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -6899,6 +7725,8 @@ pub enum RequestTracingTokenResponse {
     Ok(types::TokenResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -6916,7 +7744,14 @@ impl IntoResponse for RequestTracingTokenResponse {
             RequestTracingTokenResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            RequestTracingTokenResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -6938,6 +7773,8 @@ pub enum FetchTelemetryMetricsResponse {
     Ok(types::FetchTelemetryMetricsResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -6955,7 +7792,14 @@ impl IntoResponse for FetchTelemetryMetricsResponse {
             FetchTelemetryMetricsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            FetchTelemetryMetricsResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -6976,6 +7820,8 @@ pub enum LiveMetricsResponse {
     Ok(mailapi_support::server::EventStream<types::MetricEvent>),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -6989,7 +7835,14 @@ impl IntoResponse for LiveMetricsResponse {
             LiveMetricsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            LiveMetricsResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -7011,6 +7864,8 @@ pub enum ObtainTraceDetailsResponse {
     Ok(types::TraceEventListResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -7028,7 +7883,14 @@ impl IntoResponse for ObtainTraceDetailsResponse {
             ObtainTraceDetailsResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            ObtainTraceDetailsResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -7050,6 +7912,8 @@ pub enum ListStoredTracesResponse {
     Ok(types::ListStoredTracesResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -7067,7 +7931,14 @@ impl IntoResponse for ListStoredTracesResponse {
             ListStoredTracesResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            ListStoredTracesResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -7085,9 +7956,11 @@ impl IntoResponse for ListStoredTracesResponse {
 /// The responses [`Api::start_live_tracing`] may answer with, as the spec documents them.
 pub enum StartLiveTracingResponse {
     /// 200: OK: a server-sent event stream.
-    Ok(mailapi_support::server::EventStream<types::TraceEvent>),
+    Ok(mailapi_support::server::EventStream<types::LiveTracingEvent>),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -7101,7 +7974,14 @@ impl IntoResponse for StartLiveTracingResponse {
             StartLiveTracingResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            StartLiveTracingResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -7122,6 +8002,8 @@ pub enum RunDeliveryTroubleshootingResponse {
     Ok(mailapi_support::server::EventStream<types::DeliveryTroubleshootingEvent>),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -7135,7 +8017,14 @@ impl IntoResponse for RunDeliveryTroubleshootingResponse {
             RunDeliveryTroubleshootingResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            RunDeliveryTroubleshootingResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -7155,8 +8044,12 @@ impl IntoResponse for RunDeliveryTroubleshootingResponse {
 pub enum RunDmarcTroubleshootingResponse {
     /// 200: OK
     Ok(types::DmarcTroubleshootingReportResponse),
+    /// 400: Bad Request: a body or parameter the server could not parse.
+    BadRequest(types::ProblemDetails),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -7171,10 +8064,24 @@ impl IntoResponse for RunDmarcTroubleshootingResponse {
                     &body,
                 )
             }
+            RunDmarcTroubleshootingResponse::BadRequest(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::BAD_REQUEST,
+                    "application/problem+json",
+                    &body,
+                )
+            }
             RunDmarcTroubleshootingResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            RunDmarcTroubleshootingResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -7196,6 +8103,8 @@ pub enum ObtainTroubleshootingTokenResponse {
     Ok(types::TokenResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -7213,7 +8122,14 @@ impl IntoResponse for ObtainTroubleshootingTokenResponse {
             ObtainTroubleshootingTokenResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            ObtainTroubleshootingTokenResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -7235,6 +8151,8 @@ pub enum UpdateSpamFilterResponse {
     Ok(types::EmptyResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -7252,7 +8170,14 @@ impl IntoResponse for UpdateSpamFilterResponse {
             UpdateSpamFilterResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            UpdateSpamFilterResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }
@@ -7274,6 +8199,8 @@ pub enum UpdateWebadminResponse {
     Ok(types::EmptyResponse),
     /// 401: Unauthorized
     Unauthorized(types::ProblemDetails),
+    /// 403: Forbidden: the credentials lack the permission the operation checks.
+    Forbidden(types::ProblemDetails),
     /// An error reported inside a 200 response, as this service does.
     InBody(types::ErrorResponse),
 }
@@ -7291,7 +8218,14 @@ impl IntoResponse for UpdateWebadminResponse {
             UpdateWebadminResponse::Unauthorized(body) => {
                 mailapi_support::server::json_response(
                     StatusCode::UNAUTHORIZED,
-                    "application/json",
+                    "application/problem+json",
+                    &body,
+                )
+            }
+            UpdateWebadminResponse::Forbidden(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::FORBIDDEN,
+                    "application/problem+json",
                     &body,
                 )
             }

@@ -14,14 +14,14 @@ pub struct AccountAuthSettings {
         deserialize_with = "mailapi_support::server::non_null"
     )]
     pub otp_enabled: Option<bool>,
-    /// Application passwords of the account; the item shape is undocumented (the example is empty).
+    /// Names of the account's application passwords (the secrets themselves are not returned).
     #[serde(
         rename = "appPasswords",
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "mailapi_support::server::non_null"
     )]
-    pub app_passwords: Option<Vec<serde_json::Value>>,
+    pub app_passwords: Option<Vec<String>>,
 }
 
 /// Wrapper `{"data": AccountAuthSettings}`.
@@ -63,7 +63,7 @@ pub struct AccountAuthUpdate {
 /// Result of one authentication check (SPF, iprev, ARC, DMARC) in a DMARC troubleshooting report. Observed `type` values: `none`, `softFail`, `pass`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AuthResult {
-    /// Outcome of the check (`none`, `softFail`, `pass` in the example).
+    /// Outcome of the check: `pass`, `fail`, `softFail`, `tempError`, `permError`, `neutral` or `none` (the source's list; `none`, `softFail`, `pass` in the example).
     #[serde(
         rename = "type",
         default,
@@ -83,8 +83,271 @@ pub struct BooleanResponse {
     pub data: bool,
 }
 
-/// One event of the delivery troubleshooting stream (the `data` field of a server-sent event, JSON). The document gives no schema; the shape is free-form.
-pub type DeliveryTroubleshootingEvent = BTreeMap<String, serde_json::Value>;
+/// A problem with one setting found while reloading, told apart by `type`: warnings `missing`, `appliedDefault` (`default`), `unread` (`value`), `build` and `parse` (`error`); errors `parse`, `build`, `macro` (`error`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConfigIssue {
+    /// Kind of problem, e.g. `appliedDefault`, `parse`.
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// The default applied instead (`appliedDefault`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
+    pub default: Option<String>,
+    /// The value that was never read (`unread`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
+    pub value: Option<String>,
+    /// The parser or builder message (`build`, `parse`, `macro`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
+    pub error: Option<String>,
+}
+
+/// A deleted item still held for undelete (GET /store/undelete/{account\_id} item). v0.11 names the item's `collection`; v0.15 describes the item in `item` instead.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct DeletedBlob {
+    /// Blob hash (base64url), the `hash` of an UndeleteRequest.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
+    pub hash: Option<String>,
+    /// Size in bytes.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
+    pub size: Option<u64>,
+    /// When the item was deleted.
+    #[serde(
+        rename = "deletedAt",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
+    pub deleted_at: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// When the held blob is purged for good.
+    #[serde(
+        rename = "expiresAt",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
+    pub expires_at: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// Collection of the item, e.g. `email` (v0.11).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
+    pub collection: Option<String>,
+    /// What a deleted blob held (v0.15): `type` is `email` (`from`, `subject`, `received_at`), `fileNode` (`name`), `calendarEvent` (`title`, `start_time`), `contactCard` (`name`) or `sieveScript` (`name`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
+    pub item: Option<DeletedItem>,
+}
+
+/// A page of results `{items, total}`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct DeletedBlobList {
+    /// Deleted items that can still be restored, oldest deletion first.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
+    pub items: Option<Vec<DeletedBlob>>,
+    /// Total number of items across all pages.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
+    pub total: Option<u64>,
+}
+
+/// Wrapper `{"data": DeletedBlobList}` of GET /store/undelete/{account\_id}.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeletedBlobListResponse {
+    /// A page of results `{items, total}`.
+    pub data: DeletedBlobList,
+}
+
+/// What a deleted blob held (v0.15): `type` is `email` (`from`, `subject`, `received_at`), `fileNode` (`name`), `calendarEvent` (`title`, `start_time`), `contactCard` (`name`) or `sieveScript` (`name`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeletedItem {
+    /// `email`, `fileNode`, `calendarEvent`, `contactCard` or `sieveScript`.
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// Sender of an `email`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
+    pub from: Option<String>,
+    /// Subject of an `email`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
+    pub subject: Option<String>,
+    /// When an `email` was received.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
+    pub received_at: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// Name of a `fileNode`, `contactCard` or `sieveScript`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
+    pub name: Option<String>,
+    /// Title of a `calendarEvent`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
+    pub title: Option<String>,
+    /// Start of a `calendarEvent`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
+    pub start_time: Option<chrono::DateTime<chrono::FixedOffset>>,
+}
+
+/// One MX record found for the recipient's domain.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeliveryMx {
+    /// Host names of the exchange.
+    pub exchanges: Vec<String>,
+    /// MX preference (lower first).
+    pub preference: u32,
+}
+
+/// A TLS reporting address: `{"type": "mail", "email"}` or `{"type": "http", "url"}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeliveryReportUri {
+    /// `mail` or `http`.
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// Address of a `mail` report URI.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
+    pub email: Option<String>,
+    /// URL of an `http` report URI.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
+    pub url: Option<String>,
+}
+
+/// One step of a delivery test. `type` names it (camelCase of the source's DeliveryStage variants, e.g. `mxLookupStart`, `mxLookupSuccess`, `connectionError`, `completed`); the other members depend on it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeliveryStage {
+    /// The step, e.g. `mxLookupStart`, `ipLookupSuccess`, `deliveryAttemptStart`, `rcptToError`, `completed`.
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// Domain looked up (`mxLookupStart`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
+    pub domain: Option<String>,
+    /// MX records found (`mxLookupSuccess`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
+    pub mxs: Option<Vec<DeliveryMx>>,
+    /// Duration of the step in milliseconds.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
+    pub elapsed: Option<u64>,
+    /// Why the step failed (`*Error`, `tlsaNotFound`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
+    pub reason: Option<String>,
+    /// The MTA-STS policy fetched (`mtaStsFetchSuccess`); its shape is the SMTP crate's Policy type.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
+    pub policy: Option<BTreeMap<String, serde_json::Value>>,
+    /// TLS reporting addresses (`tlsRptLookupSuccess`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
+    pub rua: Option<Vec<DeliveryReportUri>>,
+    /// Host a delivery attempt starts with (`deliveryAttemptStart`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
+    pub hostname: Option<String>,
+    /// The TLSA record found (`tlsaLookupSuccess`); its shape is the SMTP crate's Tlsa type.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
+    pub record: Option<BTreeMap<String, serde_json::Value>>,
+    /// Addresses the host resolved to (`ipLookupSuccess`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
+    pub remote_ips: Option<Vec<String>>,
+    /// Address a connection is opened to (`connectionStart`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
+    pub remote_ip: Option<String>,
+}
+
+/// The `data` of one event of the delivery troubleshooting stream (event type `event`); a JSON array holding one DeliveryStage.
+pub type DeliveryTroubleshootingEvent = Vec<DeliveryStage>;
 
 /// Request to create a DKIM signature (POST /dkim).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -162,14 +425,14 @@ pub struct DmarcTroubleshootingReport {
         deserialize_with = "mailapi_support::server::non_null"
     )]
     pub ip_rev_ptr: Option<Vec<String>>,
-    /// DKIM results, one per signature; the item shape is undocumented (the example is empty).
+    /// DKIM results, one per signature.
     #[serde(
         rename = "dkimResults",
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "mailapi_support::server::non_null"
     )]
-    pub dkim_results: Option<Vec<serde_json::Value>>,
+    pub dkim_results: Option<Vec<AuthResult>>,
     /// Whether DKIM passed.
     #[serde(
         rename = "dkimPass",
@@ -227,32 +490,17 @@ pub struct DmarcTroubleshootingReportResponse {
 }
 
 /// Input of a DMARC troubleshooting run (POST /troubleshoot/dmarc).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DmarcTroubleshootingRequest {
     /// IP address of the simulated sending host (IPv4 or IPv6).
-    #[serde(
-        rename = "remoteIp",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "mailapi_support::server::non_null"
-    )]
-    pub remote_ip: Option<String>,
+    #[serde(rename = "remoteIp")]
+    pub remote_ip: String,
     /// EHLO domain of the simulated sending host.
-    #[serde(
-        rename = "ehloDomain",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "mailapi_support::server::non_null"
-    )]
-    pub ehlo_domain: Option<String>,
+    #[serde(rename = "ehloDomain")]
+    pub ehlo_domain: String,
     /// Envelope sender (MAIL FROM).
-    #[serde(
-        rename = "mailFrom",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "mailapi_support::server::non_null"
-    )]
-    pub mail_from: Option<String>,
+    #[serde(rename = "mailFrom")]
+    pub mail_from: String,
     /// Raw RFC 5322 message to check.
     #[serde(
         default,
@@ -307,7 +555,7 @@ pub struct EmptyResponse {
 /// Encryption-at-rest settings of the calling account: read by GET /account/crypto (which documents only `type`) and written by POST /account/crypto.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct EncryptionAtRestSettings {
-    /// Encryption method: `disabled` (GET example) or `pGP` (sic, POST example).
+    /// Encryption method: `disabled`, `pGP` or `sMIME` (the source's camelCase of PGP and SMIME; `disabled` in the GET example, `pGP` in the POST example).
     #[serde(
         rename = "type",
         default,
@@ -315,7 +563,7 @@ pub struct EncryptionAtRestSettings {
         deserialize_with = "mailapi_support::server::non_null"
     )]
     pub type_: Option<String>,
-    /// Symmetric algorithm; the example uses `Aes256`.
+    /// Symmetric algorithm, `Aes128` or `Aes256` (the source's list; the example uses `Aes256`).
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -329,6 +577,13 @@ pub struct EncryptionAtRestSettings {
         deserialize_with = "mailapi_support::server::non_null"
     )]
     pub certs: Option<String>,
+    /// Whether the spam filter may still train on messages before they are encrypted (v0.15).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
+    pub allow_spam_training: Option<bool>,
 }
 
 /// Wrapper `{"data": EncryptionAtRestSettings}`.
@@ -338,10 +593,10 @@ pub struct EncryptionAtRestSettingsResponse {
     pub data: EncryptionAtRestSettings,
 }
 
-/// Management error object. Stalwart returns it with HTTP 200 instead of the `data` wrapper (see the top-level `x-error-in-200`). Observed `error` values: `other`, `unsupported`.
+/// Management error object. Stalwart returns it with HTTP 200 instead of the `data` wrapper (see the top-level `x-error-in-200`). The `error` kind decides which other members are present: `fieldAlreadyExists` (`field`, `value`), `fieldMissing` (`field`), `notFound` (`item`), `unsupported` (`details`), `assertFailed` (none), `other` (`details`, `reason`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ErrorResponse {
-    /// Error kind (`other`, `unsupported` in the examples).
+    /// Error kind: `fieldAlreadyExists`, `fieldMissing`, `notFound`, `unsupported`, `assertFailed` or `other` (the source's complete list; the document shows `other` and `unsupported`).
     pub error: String,
     /// Human-readable error message.
     #[serde(
@@ -353,6 +608,27 @@ pub struct ErrorResponse {
     /// Additional explanation; a string or null in the examples.
     #[serde(default, skip_serializing_if = "mailapi_support::Nullable::is_absent")]
     pub reason: mailapi_support::Nullable<String>,
+    /// The principal or settings field that already exists or is missing (`fieldAlreadyExists`, `fieldMissing`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
+    pub field: Option<String>,
+    /// The value that already exists (`fieldAlreadyExists`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
+    pub value: Option<String>,
+    /// The item that was not found (`notFound`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
+    pub item: Option<String>,
 }
 
 /// The inline schema at `/paths/~1telemetry~1metrics/get/responses/200/content/application~1json/schema`.
@@ -363,16 +639,16 @@ pub enum FetchTelemetryMetricsResponse {
     ErrorResponse(ErrorResponse),
 }
 
-/// A page of results `{items, total}`. The item shape is undocumented (every example is empty).
+/// A page of results `{items, total}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct ItemList {
-    /// Items of the requested page; free-form.
+pub struct IdList {
+    /// Ids of the requested page (queued report ids such as `d!example.org!...`, incoming report ids `<id>_<expiry>`).
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "mailapi_support::server::non_null"
     )]
-    pub items: Option<Vec<serde_json::Value>>,
+    pub items: Option<Vec<String>>,
     /// Total number of items across all pages.
     #[serde(
         default,
@@ -382,19 +658,34 @@ pub struct ItemList {
     pub total: Option<u64>,
 }
 
-/// Wrapper `{"data": ItemList}` of the paged list operations.
+/// Wrapper `{"data": IdList}` of the report list operations.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ListResponse {
-    /// A page of results `{items, total}`. The item shape is undocumented (every example is empty).
-    pub data: ItemList,
+pub struct IdListResponse {
+    /// A page of results `{items, total}`.
+    pub data: IdList,
 }
 
 /// The inline schema at `/paths/~1telemetry~1traces/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum ListStoredTracesResponse {
-    ListResponse(ListResponse),
+    TraceListResponse(TraceListResponse),
     ErrorResponse(ErrorResponse),
+}
+
+/// A keep-alive event of the live tracing stream (event type `ping`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LivePing {
+    /// Milliseconds between pings.
+    pub interval: u64,
+}
+
+/// The `data` of one live tracing event, JSON; an array of trace events (event type `trace`), or a LivePing (event type `ping`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum LiveTracingEvent {
+    TraceEventList(Vec<TraceEvent>),
+    LivePing(LivePing),
 }
 
 /// One log line (GET /logs).
@@ -463,8 +754,46 @@ pub struct LogEntryListResponse {
     pub data: LogEntryList,
 }
 
-/// One live-metrics event (the `data` field of a server-sent event, JSON). The document gives no schema; the shape is free-form.
-pub type MetricEvent = BTreeMap<String, serde_json::Value>;
+/// One metric: `type` `counter` or `gauge` with `value`, or `histogram` with `count` and `sum`; stored metrics also carry their `timestamp`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Metric {
+    /// `counter`, `gauge` or `histogram`.
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// Metric name, e.g. `smtp.connection-start`, `queue.count`.
+    pub id: String,
+    /// When a stored metric was recorded (GET /telemetry/metrics only).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
+    pub timestamp: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// Value of a counter or gauge.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
+    pub value: Option<u64>,
+    /// Number of observations of a histogram.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
+    pub count: Option<u64>,
+    /// Sum of the observations of a histogram.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
+    pub sum: Option<u64>,
+}
+
+/// The `data` of one live-metrics event (event type `metrics`); a JSON array with one entry per metric.
+pub type MetricEvent = Vec<Metric>;
 
 /// Authorization code issued by POST /oauth, with the caller's permissions.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -477,7 +806,7 @@ pub struct OAuthCode {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "mailapi_support::server::non_null"
     )]
-    pub code: Option<String>,
+    pub code: Option<mailapi_support::Secret<String>>,
     /// Permissions granted to the caller, e.g. `webadmin-update`, `undelete`.
     #[serde(
         default,
@@ -563,13 +892,44 @@ pub struct Principal {
         deserialize_with = "mailapi_support::server::non_null"
     )]
     pub type_: Option<String>,
-    /// Storage quota; 0 in the examples (unit undocumented, presumably bytes).
+    /// Storage quota in bytes (0: none); with per-type directory quotas configured, a list: the principal's own quota first, then one quota per principal type.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "mailapi_support::server::non_null"
     )]
-    pub quota: Option<u64>,
+    pub quota: Option<PrincipalQuota>,
+    /// Storage in use, in bytes; sent for individuals, groups and tenants when non-zero.
+    ///
+    /// Read-only: set by the server, never sent.
+    #[serde(
+        rename = "usedQuota",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
+    pub used_quota: Option<u64>,
+    /// Name of the tenant the principal belongs to (enterprise edition).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
+    pub tenant: Option<String>,
+    /// Picture (URL or data) of the principal.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
+    pub picture: Option<String>,
+    /// Locale of the principal, e.g. `en`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
+    pub locale: Option<String>,
     /// Principal name (login name or domain name).
     #[serde(
         default,
@@ -590,7 +950,7 @@ pub struct Principal {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "mailapi_support::server::non_null"
     )]
-    pub secrets: Option<SecretOrList>,
+    pub secrets: Option<mailapi_support::Secret<SecretOrList>>,
     /// E-mail addresses of the principal. A single string in the fetch example, a list in the create example.
     #[serde(
         default,
@@ -627,13 +987,13 @@ pub struct Principal {
         deserialize_with = "mailapi_support::server::non_null"
     )]
     pub lists: Option<Vec<String>>,
-    /// Members of the principal (for groups and lists).
+    /// Members of a principal: the member names of a group, list or role; for a domain the number of addresses in it, for a tenant the number of its individual accounts.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "mailapi_support::server::non_null"
     )]
-    pub members: Option<Vec<String>>,
+    pub members: Option<PrincipalMembers>,
     /// Permissions explicitly granted.
     #[serde(
         rename = "enabledPermissions",
@@ -659,6 +1019,51 @@ pub struct Principal {
     )]
     pub external_members: Option<Vec<String>>,
 }
+
+/// A page of results `{items, total}`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PrincipalList {
+    /// Principals of the requested page (empty with `count`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
+    pub items: Option<Vec<Principal>>,
+    /// Total number of items across all pages.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
+    pub total: Option<u64>,
+}
+
+/// Wrapper `{"data": PrincipalList}` of GET /principal.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PrincipalListResponse {
+    /// A page of results `{items, total}`.
+    pub data: PrincipalList,
+}
+
+/// Members of a principal: the member names of a group, list or role; for a domain the number of addresses in it, for a tenant the number of its individual accounts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum PrincipalMembers {
+    Integer(u64),
+    StringList(Vec<String>),
+}
+
+/// Storage quota in bytes (0: none); with per-type directory quotas configured, a list: the principal's own quota first, then one quota per principal type.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum PrincipalQuota {
+    Integer(u64),
+    PrincipalQuotaVariant2ItemList(Vec<PrincipalQuotaVariant2Item>),
+}
+
+/// The inline schema at `/components/schemas/PrincipalQuota/oneOf/1/items`.
+pub type PrincipalQuotaVariant2Item = u64;
 
 /// Wrapper `{"data": Principal}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -725,6 +1130,47 @@ pub struct ProblemDetails {
         deserialize_with = "mailapi_support::server::non_null"
     )]
     pub detail: Option<String>,
+    /// The limit that was hit, on 4xx limit errors: `maxSizeRequest`, `maxSizeUpload`, `maxCallsInRequest`, `maxConcurrentRequests` or `maxConcurrentUpload`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
+    pub limit: Option<String>,
+}
+
+/// A finished or failed delivery; exactly one member is present.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct QueueDeliveryOutcome {
+    /// The remote server's answer to a completed delivery.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
+    pub completed: Option<String>,
+    /// The error of a temporary failure (retried).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
+    pub temp_fail: Option<String>,
+    /// The error of a permanent failure.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
+    pub perm_fail: Option<String>,
+}
+
+/// Delivery status: the string `scheduled`, or an object with one member, `completed` (the remote server's answer), `temp_fail` or `perm_fail` (the error).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum QueueDeliveryStatus {
+    String(String),
+    QueueDeliveryOutcome(QueueDeliveryOutcome),
 }
 
 /// A message in the outgoing queue (GET /queue/messages/{message\_id}).
@@ -772,6 +1218,27 @@ pub struct QueuedMessage {
         deserialize_with = "mailapi_support::server::non_null"
     )]
     pub blob_hash: Option<String>,
+    /// Recipients with their delivery state (v0.15; v0.11 groups them under `domains`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
+    pub recipients: Option<Vec<QueuedMessageRecipient>>,
+    /// Delivery priority; omitted when 0.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
+    pub priority: Option<i32>,
+    /// Envelope id (DSN ENVID parameter), when given.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
+    pub env_id: Option<String>,
 }
 
 /// Delivery state of a queued message for one recipient domain.
@@ -784,13 +1251,13 @@ pub struct QueuedMessageDomain {
         deserialize_with = "mailapi_support::server::non_null"
     )]
     pub name: Option<String>,
-    /// Delivery status of the domain (`scheduled` in the example).
+    /// Delivery status: the string `scheduled`, or an object with one member, `completed` (the remote server's answer), `temp_fail` or `perm_fail` (the error).
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "mailapi_support::server::non_null"
     )]
-    pub status: Option<String>,
+    pub status: Option<QueueDeliveryStatus>,
     /// Recipients in this domain.
     #[serde(
         default,
@@ -805,20 +1272,12 @@ pub struct QueuedMessageDomain {
         deserialize_with = "mailapi_support::server::non_null"
     )]
     pub retry_num: Option<u32>,
-    /// Time of the next delivery attempt.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "mailapi_support::server::non_null"
-    )]
-    pub next_retry: Option<chrono::DateTime<chrono::FixedOffset>>,
-    /// Time of the next delay notification to the sender.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "mailapi_support::server::non_null"
-    )]
-    pub next_notify: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// Time of the next delivery attempt; null when none is scheduled.
+    #[serde(default, skip_serializing_if = "mailapi_support::Nullable::is_absent")]
+    pub next_retry: mailapi_support::Nullable<chrono::DateTime<chrono::FixedOffset>>,
+    /// Time of the next delay notification to the sender; null when none is due.
+    #[serde(default, skip_serializing_if = "mailapi_support::Nullable::is_absent")]
+    pub next_notify: mailapi_support::Nullable<chrono::DateTime<chrono::FixedOffset>>,
     /// Time after which delivery is abandoned.
     #[serde(
         default,
@@ -831,13 +1290,13 @@ pub struct QueuedMessageDomain {
 /// A page of queued messages `{items, total, status}`. The item shape is undocumented (the example is empty).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct QueuedMessageList {
-    /// Queued messages (or their ids) of the requested page; free-form.
+    /// Ids of the queued messages of the requested page, or the messages themselves with `values`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "mailapi_support::server::non_null"
     )]
-    pub items: Option<Vec<serde_json::Value>>,
+    pub items: Option<Vec<QueuedMessageListItem>>,
     /// Total number of queued messages.
     #[serde(
         default,
@@ -852,6 +1311,14 @@ pub struct QueuedMessageList {
         deserialize_with = "mailapi_support::server::non_null"
     )]
     pub status: Option<bool>,
+}
+
+/// A queued message id, or with `values` the message.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum QueuedMessageListItem {
+    Integer(u64),
+    QueuedMessage(QueuedMessage),
 }
 
 /// Wrapper `{"data": QueuedMessageList}`.
@@ -871,13 +1338,55 @@ pub struct QueuedMessageRecipient {
         deserialize_with = "mailapi_support::server::non_null"
     )]
     pub address: Option<String>,
-    /// Delivery status of the recipient (`scheduled` in the example).
+    /// Delivery status: the string `scheduled`, or an object with one member, `completed` (the remote server's answer), `temp_fail` or `perm_fail` (the error).
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "mailapi_support::server::non_null"
     )]
-    pub status: Option<String>,
+    pub status: Option<QueueDeliveryStatus>,
+    /// Name of the queue the recipient waits in (v0.15).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
+    pub queue: Option<String>,
+    /// Number of delivery attempts made so far (v0.15).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
+    pub retry_num: Option<u32>,
+    /// Time of the next delivery attempt (v0.15).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
+    pub next_retry: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// Time of the next delay notification to the sender (v0.15).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
+    pub next_notify: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// Time after which delivery is abandoned (v0.15).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
+    pub expires: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// Original recipient (DSN ORCPT parameter), when given.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
+    pub orcpt: Option<String>,
 }
 
 /// Wrapper `{"data": QueuedMessage}`.
@@ -890,20 +1399,20 @@ pub struct QueuedMessageResponse {
 /// Outcome of a settings reload: warnings and errors keyed by setting. Both are empty in the example; their value shape is undocumented.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ReloadResult {
-    /// Warnings raised while reloading, keyed by setting key; free-form values.
+    /// Warnings raised while reloading, keyed by setting key.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "mailapi_support::server::non_null"
     )]
-    pub warnings: Option<BTreeMap<String, serde_json::Value>>,
-    /// Errors raised while reloading, keyed by setting key; free-form values.
+    pub warnings: Option<BTreeMap<String, ConfigIssue>>,
+    /// Errors raised while reloading, keyed by setting key.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "mailapi_support::server::non_null"
     )]
-    pub errors: Option<BTreeMap<String, serde_json::Value>>,
+    pub errors: Option<BTreeMap<String, ConfigIssue>>,
 }
 
 /// Wrapper `{"data": ReloadResult}`.
@@ -911,6 +1420,74 @@ pub struct ReloadResult {
 pub struct ReloadResultResponse {
     /// Outcome of a settings reload: warnings and errors keyed by setting. Both are empty in the example; their value shape is undocumented.
     pub data: ReloadResult,
+}
+
+/// The inline schema at `/paths/~1store~1reindex~1{index}~1{account_id}/get/parameters/0/schema`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum RequestAccountIndexReindexIndex {
+    #[serde(rename = "email")]
+    Email,
+    #[serde(rename = "calendar")]
+    Calendar,
+    #[serde(rename = "contacts")]
+    Contacts,
+    #[serde(rename = "file")]
+    File,
+    #[serde(rename = "tracing")]
+    Tracing,
+}
+
+impl RequestAccountIndexReindexIndex {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            RequestAccountIndexReindexIndex::Email => "email",
+            RequestAccountIndexReindexIndex::Calendar => "calendar",
+            RequestAccountIndexReindexIndex::Contacts => "contacts",
+            RequestAccountIndexReindexIndex::File => "file",
+            RequestAccountIndexReindexIndex::Tracing => "tracing",
+        }
+    }
+}
+
+impl std::fmt::Display for RequestAccountIndexReindexIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The inline schema at `/paths/~1store~1reindex~1{index}/get/parameters/0/schema`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum RequestIndexReindexIndex {
+    #[serde(rename = "email")]
+    Email,
+    #[serde(rename = "calendar")]
+    Calendar,
+    #[serde(rename = "contacts")]
+    Contacts,
+    #[serde(rename = "file")]
+    File,
+    #[serde(rename = "tracing")]
+    Tracing,
+}
+
+impl RequestIndexReindexIndex {
+    /// The value as it is written on the wire.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            RequestIndexReindexIndex::Email => "email",
+            RequestIndexReindexIndex::Calendar => "calendar",
+            RequestIndexReindexIndex::Contacts => "contacts",
+            RequestIndexReindexIndex::File => "file",
+            RequestIndexReindexIndex::Tracing => "tracing",
+        }
+    }
+}
+
+impl std::fmt::Display for RequestIndexReindexIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// A single secret or a list of secrets (password hashes); sensitive, shown as `format: password`. The fetch example returns one string, the create example a list.
@@ -1064,23 +1641,13 @@ pub struct SpamClassificationResponse {
 }
 
 /// Message and SMTP envelope to classify (POST /spam-filter/classify).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SpamClassifyRequest {
     /// Raw RFC 5322 message.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "mailapi_support::server::non_null"
-    )]
-    pub message: Option<String>,
+    pub message: String,
     /// IP address of the simulated sending host (IPv4 or IPv6).
-    #[serde(
-        rename = "remoteIp",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "mailapi_support::server::non_null"
-    )]
-    pub remote_ip: Option<String>,
+    #[serde(rename = "remoteIp")]
+    pub remote_ip: String,
     /// EHLO domain of the simulated sending host.
     #[serde(
         rename = "ehloDomain",
@@ -1105,29 +1672,14 @@ pub struct SpamClassifyRequest {
     )]
     pub is_tls: Option<bool>,
     /// Envelope sender (MAIL FROM).
-    #[serde(
-        rename = "envFrom",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "mailapi_support::server::non_null"
-    )]
-    pub env_from: Option<String>,
+    #[serde(rename = "envFrom")]
+    pub env_from: String,
     /// MAIL FROM parameter flags; 0 in the example.
-    #[serde(
-        rename = "envFromFlags",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "mailapi_support::server::non_null"
-    )]
-    pub env_from_flags: Option<u64>,
+    #[serde(rename = "envFromFlags")]
+    pub env_from_flags: u64,
     /// Envelope recipients (RCPT TO).
-    #[serde(
-        rename = "envRcptTo",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "mailapi_support::server::non_null"
-    )]
-    pub env_rcpt_to: Option<Vec<String>>,
+    #[serde(rename = "envRcptTo")]
+    pub env_rcpt_to: Vec<String>,
 }
 
 /// Final disposition of a classified message.
@@ -1179,8 +1731,8 @@ pub enum StringOrList {
 /// Wrapper `{"data": ...}` of a successful metrics fetch; the payload is undocumented (the document only shows the error returned when no metrics store is configured).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TelemetryMetricsResponse {
-    /// Metrics payload; shape undocumented (free-form JSON).
-    pub data: serde_json::Value,
+    /// The stored metrics between `after` and `before`.
+    pub data: Vec<Metric>,
 }
 
 /// Wrapper `{"data": <token>}` of the token operations.
@@ -1194,7 +1746,7 @@ pub struct TokenResponse {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "mailapi_support::server::non_null"
     )]
-    pub data: Option<String>,
+    pub data: Option<mailapi_support::Secret<String>>,
 }
 
 /// One event of a trace.
@@ -1286,6 +1838,40 @@ pub struct TraceEventListResponse {
     pub data: Vec<TraceEvent>,
 }
 
+/// A page of results `{items, total}`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TraceList {
+    /// Span ids of the requested page, or the traces themselves with `values`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
+    pub items: Option<Vec<TraceListItem>>,
+    /// Total number of items across all pages.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
+    pub total: Option<u64>,
+}
+
+/// A span id, or with `values` a trace event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum TraceListItem {
+    Integer(u64),
+    TraceEvent(TraceEvent),
+}
+
+/// Wrapper `{"data": TraceList}` of GET /telemetry/traces.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TraceListResponse {
+    /// A page of results `{items, total}`.
+    pub data: TraceList,
+}
+
 /// Wrapper `{"data": [integer]}` of DELETE /store/uids/{account\_id}; the meaning of the numbers is undocumented (`[0, 0]` in the example).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UidListResponse {
@@ -1297,30 +1883,15 @@ pub struct UidListResponse {
 pub type UidListResponseDataItem = u64;
 
 /// One deleted item to restore (POST /store/undelete/{account\_id} body item). The item schema is undocumented; the fields come from the example.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UndeleteRequest {
     /// Blob hash of the deleted item.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "mailapi_support::server::non_null"
-    )]
-    pub hash: Option<String>,
+    pub hash: String,
     /// Collection of the item (`email` in the example).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "mailapi_support::server::non_null"
-    )]
-    pub collection: Option<String>,
+    pub collection: String,
     /// Deletion time of the item to restore.
-    #[serde(
-        rename = "restoreTime",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "mailapi_support::server::non_null"
-    )]
-    pub restore_time: Option<chrono::DateTime<chrono::FixedOffset>>,
+    #[serde(rename = "restoreTime")]
+    pub restore_time: chrono::DateTime<chrono::FixedOffset>,
     /// Time at which the pending deletion is cancelled / expires.
     #[serde(
         rename = "cancelDeletion",
@@ -1334,7 +1905,7 @@ pub struct UndeleteRequest {
 /// Outcome for one item of an undelete request.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UndeleteResult {
-    /// Outcome (`success` in the example).
+    /// Outcome: `success`, `notFound` or `error` (the source's list; `success` in the example).
     #[serde(
         rename = "type",
         default,
@@ -1342,6 +1913,13 @@ pub struct UndeleteResult {
         deserialize_with = "mailapi_support::server::non_null"
     )]
     pub type_: Option<String>,
+    /// Why restoring failed (`error`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
+    pub reason: Option<String>,
 }
 
 /// Wrapper `{"data": [UndeleteResult]}`.

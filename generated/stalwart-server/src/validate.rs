@@ -3,6 +3,61 @@
 use mailapi_support::server::{Validate, Violations};
 use crate::types;
 
+impl Validate for types::DeletedBlob {
+    fn validate(&self, at: &str, violations: &mut Violations) {
+        if let Some(value) = &self.size {
+            let here = Violations::at(at, "size");
+            violations.range(&here, value, Some(0.0), None, false, false);
+        }
+    }
+}
+
+impl Validate for types::DeletedBlobList {
+    fn validate(&self, at: &str, violations: &mut Violations) {
+        if let Some(value) = &self.items {
+            let here = Violations::at(at, "items");
+            value.validate(&here, violations);
+        }
+        if let Some(value) = &self.total {
+            let here = Violations::at(at, "total");
+            violations.range(&here, value, Some(0.0), None, false, false);
+        }
+    }
+}
+
+impl Validate for types::DeletedBlobListResponse {
+    fn validate(&self, at: &str, violations: &mut Violations) {
+        {
+            let value = &self.data;
+            let here = Violations::at(at, "data");
+            value.validate(&here, violations);
+        }
+    }
+}
+
+impl Validate for types::DeliveryMx {
+    fn validate(&self, at: &str, violations: &mut Violations) {
+        {
+            let value = &self.preference;
+            let here = Violations::at(at, "preference");
+            violations.range(&here, value, Some(0.0), Some(65535.0), false, false);
+        }
+    }
+}
+
+impl Validate for types::DeliveryStage {
+    fn validate(&self, at: &str, violations: &mut Violations) {
+        if let Some(value) = &self.mxs {
+            let here = Violations::at(at, "mxs");
+            value.validate(&here, violations);
+        }
+        if let Some(value) = &self.elapsed {
+            let here = Violations::at(at, "elapsed");
+            violations.range(&here, value, Some(0.0), None, false, false);
+        }
+    }
+}
+
 impl Validate for types::DmarcTroubleshootingReport {
     fn validate(&self, at: &str, violations: &mut Violations) {
         if let Some(value) = &self.elapsed {
@@ -22,7 +77,18 @@ impl Validate for types::DmarcTroubleshootingReportResponse {
     }
 }
 
-impl Validate for types::ItemList {
+impl Validate for types::FetchTelemetryMetricsResponse {
+    fn validate(&self, at: &str, violations: &mut Violations) {
+        match self {
+            types::FetchTelemetryMetricsResponse::TelemetryMetricsResponse(value) => {
+                value.validate(at, violations)
+            }
+            types::FetchTelemetryMetricsResponse::ErrorResponse(_) => {}
+        }
+    }
+}
+
+impl Validate for types::IdList {
     fn validate(&self, at: &str, violations: &mut Violations) {
         if let Some(value) = &self.total {
             let here = Violations::at(at, "total");
@@ -31,7 +97,7 @@ impl Validate for types::ItemList {
     }
 }
 
-impl Validate for types::ListResponse {
+impl Validate for types::IdListResponse {
     fn validate(&self, at: &str, violations: &mut Violations) {
         {
             let value = &self.data;
@@ -44,10 +110,31 @@ impl Validate for types::ListResponse {
 impl Validate for types::ListStoredTracesResponse {
     fn validate(&self, at: &str, violations: &mut Violations) {
         match self {
-            types::ListStoredTracesResponse::ListResponse(value) => {
+            types::ListStoredTracesResponse::TraceListResponse(value) => {
                 value.validate(at, violations)
             }
             types::ListStoredTracesResponse::ErrorResponse(_) => {}
+        }
+    }
+}
+
+impl Validate for types::LivePing {
+    fn validate(&self, at: &str, violations: &mut Violations) {
+        {
+            let value = &self.interval;
+            let here = Violations::at(at, "interval");
+            violations.range(&here, value, Some(0.0), None, false, false);
+        }
+    }
+}
+
+impl Validate for types::LiveTracingEvent {
+    fn validate(&self, at: &str, violations: &mut Violations) {
+        match self {
+            types::LiveTracingEvent::TraceEventList(value) => {
+                value.validate(at, violations)
+            }
+            types::LiveTracingEvent::LivePing(value) => value.validate(at, violations),
         }
     }
 }
@@ -71,15 +158,55 @@ impl Validate for types::LogEntryListResponse {
     }
 }
 
+impl Validate for types::Metric {
+    fn validate(&self, at: &str, violations: &mut Violations) {
+        if let Some(value) = &self.value {
+            let here = Violations::at(at, "value");
+            violations.range(&here, value, Some(0.0), None, false, false);
+        }
+        if let Some(value) = &self.count {
+            let here = Violations::at(at, "count");
+            violations.range(&here, value, Some(0.0), None, false, false);
+        }
+        if let Some(value) = &self.sum {
+            let here = Violations::at(at, "sum");
+            violations.range(&here, value, Some(0.0), None, false, false);
+        }
+    }
+}
+
 impl Validate for types::Principal {
     fn validate(&self, at: &str, violations: &mut Violations) {
         if let Some(value) = &self.id {
             let here = Violations::at(at, "id");
             violations.range(&here, value, Some(0.0), None, false, false);
         }
-        if let Some(value) = &self.quota {
-            let here = Violations::at(at, "quota");
+        if let Some(value) = &self.used_quota {
+            let here = Violations::at(at, "usedQuota");
             violations.range(&here, value, Some(0.0), None, false, false);
+        }
+    }
+}
+
+impl Validate for types::PrincipalList {
+    fn validate(&self, at: &str, violations: &mut Violations) {
+        if let Some(value) = &self.items {
+            let here = Violations::at(at, "items");
+            value.validate(&here, violations);
+        }
+        if let Some(value) = &self.total {
+            let here = Violations::at(at, "total");
+            violations.range(&here, value, Some(0.0), None, false, false);
+        }
+    }
+}
+
+impl Validate for types::PrincipalListResponse {
+    fn validate(&self, at: &str, violations: &mut Violations) {
+        {
+            let value = &self.data;
+            let here = Violations::at(at, "data");
+            value.validate(&here, violations);
         }
     }
 }
@@ -117,11 +244,23 @@ impl Validate for types::QueuedMessage {
             let here = Violations::at(at, "size");
             violations.range(&here, value, Some(0.0), None, false, false);
         }
+        if let Some(value) = &self.recipients {
+            let here = Violations::at(at, "recipients");
+            value.validate(&here, violations);
+        }
+        if let Some(value) = &self.priority {
+            let here = Violations::at(at, "priority");
+            violations.range(&here, value, Some(-32768.0), Some(32767.0), false, false);
+        }
     }
 }
 
 impl Validate for types::QueuedMessageDomain {
     fn validate(&self, at: &str, violations: &mut Violations) {
+        if let Some(value) = &self.recipients {
+            let here = Violations::at(at, "recipients");
+            value.validate(&here, violations);
+        }
         if let Some(value) = &self.retry_num {
             let here = Violations::at(at, "retry_num");
             violations.range(&here, value, Some(0.0), None, false, false);
@@ -131,9 +270,24 @@ impl Validate for types::QueuedMessageDomain {
 
 impl Validate for types::QueuedMessageList {
     fn validate(&self, at: &str, violations: &mut Violations) {
+        if let Some(value) = &self.items {
+            let here = Violations::at(at, "items");
+            value.validate(&here, violations);
+        }
         if let Some(value) = &self.total {
             let here = Violations::at(at, "total");
             violations.range(&here, value, Some(0.0), None, false, false);
+        }
+    }
+}
+
+impl Validate for types::QueuedMessageListItem {
+    fn validate(&self, at: &str, violations: &mut Violations) {
+        match self {
+            types::QueuedMessageListItem::Integer(_) => {}
+            types::QueuedMessageListItem::QueuedMessage(value) => {
+                value.validate(at, violations)
+            }
         }
     }
 }
@@ -144,6 +298,15 @@ impl Validate for types::QueuedMessageListResponse {
             let value = &self.data;
             let here = Violations::at(at, "data");
             value.validate(&here, violations);
+        }
+    }
+}
+
+impl Validate for types::QueuedMessageRecipient {
+    fn validate(&self, at: &str, violations: &mut Violations) {
+        if let Some(value) = &self.retry_num {
+            let here = Violations::at(at, "retry_num");
+            violations.range(&here, value, Some(0.0), None, false, false);
         }
     }
 }
@@ -198,9 +361,20 @@ impl Validate for types::SettingsListResponse {
 
 impl Validate for types::SpamClassifyRequest {
     fn validate(&self, at: &str, violations: &mut Violations) {
-        if let Some(value) = &self.env_from_flags {
+        {
+            let value = &self.env_from_flags;
             let here = Violations::at(at, "envFromFlags");
             violations.range(&here, value, Some(0.0), None, false, false);
+        }
+    }
+}
+
+impl Validate for types::TelemetryMetricsResponse {
+    fn validate(&self, at: &str, violations: &mut Violations) {
+        {
+            let value = &self.data;
+            let here = Violations::at(at, "data");
+            value.validate(&here, violations);
         }
     }
 }
@@ -228,6 +402,38 @@ impl Validate for types::TraceEventData {
 }
 
 impl Validate for types::TraceEventListResponse {
+    fn validate(&self, at: &str, violations: &mut Violations) {
+        {
+            let value = &self.data;
+            let here = Violations::at(at, "data");
+            value.validate(&here, violations);
+        }
+    }
+}
+
+impl Validate for types::TraceList {
+    fn validate(&self, at: &str, violations: &mut Violations) {
+        if let Some(value) = &self.items {
+            let here = Violations::at(at, "items");
+            value.validate(&here, violations);
+        }
+        if let Some(value) = &self.total {
+            let here = Violations::at(at, "total");
+            violations.range(&here, value, Some(0.0), None, false, false);
+        }
+    }
+}
+
+impl Validate for types::TraceListItem {
+    fn validate(&self, at: &str, violations: &mut Violations) {
+        match self {
+            types::TraceListItem::Integer(_) => {}
+            types::TraceListItem::TraceEvent(value) => value.validate(at, violations),
+        }
+    }
+}
+
+impl Validate for types::TraceListResponse {
     fn validate(&self, at: &str, violations: &mut Violations) {
         {
             let value = &self.data;

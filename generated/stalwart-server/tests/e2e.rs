@@ -106,6 +106,13 @@ async fn obtain_account_auth_settings() {
         ),
     );
     assert_eq!(api_error(result), (401, expected));
+    let result = prefer(&api, 403).obtain_account_auth_settings().await;
+    let expected = client::ObtainAccountAuthSettingsError::Forbidden(
+        json(
+            r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (403, expected));
 }
 
 /// `POST /account/auth`, answered as `application/json`
@@ -122,6 +129,13 @@ async fn update_account_auth_settings() {
         ),
     );
     assert_eq!(api_error(result), (200, expected));
+    let result = prefer(&api, 400).update_account_auth_settings(&body).await;
+    let expected = client::UpdateAccountAuthSettingsError::BadRequest(
+        json(
+            r#"{"type":"about:blank","status":400,"title":"Invalid parameters","detail":"One or multiple parameters could not be parsed."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (400, expected));
     let result = prefer(&api, 401).update_account_auth_settings(&body).await;
     let expected = client::UpdateAccountAuthSettingsError::Unauthorized(
         json(
@@ -129,6 +143,13 @@ async fn update_account_auth_settings() {
         ),
     );
     assert_eq!(api_error(result), (401, expected));
+    let result = prefer(&api, 403).update_account_auth_settings(&body).await;
+    let expected = client::UpdateAccountAuthSettingsError::Forbidden(
+        json(
+            r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (403, expected));
 }
 
 /// `GET /account/crypto`, answered as `application/json`
@@ -147,6 +168,13 @@ async fn obtain_encryption_at_rest_settings() {
         ),
     );
     assert_eq!(api_error(result), (401, expected));
+    let result = prefer(&api, 403).obtain_encryption_at_rest_settings().await;
+    let expected = client::ObtainEncryptionAtRestSettingsError::Forbidden(
+        json(
+            r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (403, expected));
 }
 
 /// `POST /account/crypto`, answered as `application/json`
@@ -159,6 +187,13 @@ async fn update_encryption_at_rest_settings() {
     let result = api.update_encryption_at_rest_settings(&body).await;
     let expected: types::UnsignedIntegerResponse = json(r#"{"data":1}"#);
     assert_eq!(success(result), (200, expected));
+    let result = prefer(&api, 400).update_encryption_at_rest_settings(&body).await;
+    let expected = client::UpdateEncryptionAtRestSettingsError::BadRequest(
+        json(
+            r#"{"type":"about:blank","status":400,"title":"Invalid parameters","detail":"One or multiple parameters could not be parsed."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (400, expected));
     let result = prefer(&api, 401).update_encryption_at_rest_settings(&body).await;
     let expected = client::UpdateEncryptionAtRestSettingsError::Unauthorized(
         json(
@@ -166,6 +201,13 @@ async fn update_encryption_at_rest_settings() {
         ),
     );
     assert_eq!(api_error(result), (401, expected));
+    let result = prefer(&api, 403).update_encryption_at_rest_settings(&body).await;
+    let expected = client::UpdateEncryptionAtRestSettingsError::Forbidden(
+        json(
+            r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (403, expected));
 }
 
 /// `POST /dkim`, answered as `application/json`
@@ -178,6 +220,13 @@ async fn create_dkim_signature() {
     let result = api.create_dkim_signature(&body).await;
     let expected: types::EmptyResponse = json(r#"{"data":null}"#);
     assert_eq!(success(result), (200, expected));
+    let result = prefer(&api, 400).create_dkim_signature(&body).await;
+    let expected = client::CreateDkimSignatureError::BadRequest(
+        json(
+            r#"{"type":"about:blank","status":400,"title":"Invalid parameters","detail":"One or multiple parameters could not be parsed."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (400, expected));
     let result = prefer(&api, 401).create_dkim_signature(&body).await;
     let expected = client::CreateDkimSignatureError::Unauthorized(
         json(
@@ -185,6 +234,13 @@ async fn create_dkim_signature() {
         ),
     );
     assert_eq!(api_error(result), (401, expected));
+    let result = prefer(&api, 403).create_dkim_signature(&body).await;
+    let expected = client::CreateDkimSignatureError::Forbidden(
+        json(
+            r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (403, expected));
 }
 
 /// `GET /dns/records/{domain}`, answered as `application/json`
@@ -203,6 +259,13 @@ async fn obtain_dns_records() {
         ),
     );
     assert_eq!(api_error(result), (401, expected));
+    let result = prefer(&api, 403).obtain_dns_records("example").await;
+    let expected = client::ObtainDnsRecordsError::Forbidden(
+        json(
+            r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (403, expected));
 }
 
 /// `GET /logs`, answered as `application/json`
@@ -221,6 +284,13 @@ async fn query_log_files() {
         ),
     );
     assert_eq!(api_error(result), (401, expected));
+    let result = prefer(&api, 403).query_log_files(&Default::default()).await;
+    let expected = client::QueryLogFilesError::Forbidden(
+        json(
+            r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (403, expected));
 }
 
 /// `POST /oauth`, answered as `application/json`
@@ -235,6 +305,13 @@ async fn obtain_oauth_token() {
         r#"{"data":{"code":"4YmRFLu9Df1t4JO7Iffnuney4B8tVLAxjimdRxEg","permissions":["webadmin-update","spam-filter-update","dkim-signature-get","dkim-signature-create","undelete","fts-reindex","purge-account","purge-in-memory-store","purge-data-store","purge-blob-store"],"version":"0.11.0","isEnterprise":true}}"#,
     );
     assert_eq!(success(result), (200, expected));
+    let result = prefer(&api, 400).obtain_oauth_token(&body).await;
+    let expected = client::ObtainOauthTokenError::BadRequest(
+        json(
+            r#"{"type":"about:blank","status":400,"title":"Invalid parameters","detail":"One or multiple parameters could not be parsed."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (400, expected));
     let result = prefer(&api, 401).obtain_oauth_token(&body).await;
     let expected = client::ObtainOauthTokenError::Unauthorized(
         json(
@@ -242,6 +319,13 @@ async fn obtain_oauth_token() {
         ),
     );
     assert_eq!(api_error(result), (401, expected));
+    let result = prefer(&api, 403).obtain_oauth_token(&body).await;
+    let expected = client::ObtainOauthTokenError::Forbidden(
+        json(
+            r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (403, expected));
 }
 
 /// `GET /principal`, answered as `application/json`
@@ -249,7 +333,9 @@ async fn obtain_oauth_token() {
 async fn list_principals() {
     let api = start().await;
     let result = api.list_principals(&Default::default()).await;
-    let expected: types::ListResponse = json(r#"{"data":{"items":[],"total":0}}"#);
+    let expected: types::PrincipalListResponse = json(
+        r#"{"data":{"items":[],"total":0}}"#,
+    );
     assert_eq!(success(result), (200, expected));
     let result = prefer(&api, 401).list_principals(&Default::default()).await;
     let expected = client::ListPrincipalsError::Unauthorized(
@@ -258,6 +344,13 @@ async fn list_principals() {
         ),
     );
     assert_eq!(api_error(result), (401, expected));
+    let result = prefer(&api, 403).list_principals(&Default::default()).await;
+    let expected = client::ListPrincipalsError::Forbidden(
+        json(
+            r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (403, expected));
 }
 
 /// `POST /principal`, answered as `application/json`
@@ -270,6 +363,13 @@ async fn create_principal() {
     let result = api.create_principal(&body).await;
     let expected: types::UnsignedIntegerResponse = json(r#"{"data":50}"#);
     assert_eq!(success(result), (200, expected));
+    let result = prefer(&api, 400).create_principal(&body).await;
+    let expected = client::CreatePrincipalError::BadRequest(
+        json(
+            r#"{"type":"about:blank","status":400,"title":"Invalid parameters","detail":"One or multiple parameters could not be parsed."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (400, expected));
     let result = prefer(&api, 401).create_principal(&body).await;
     let expected = client::CreatePrincipalError::Unauthorized(
         json(
@@ -277,6 +377,13 @@ async fn create_principal() {
         ),
     );
     assert_eq!(api_error(result), (401, expected));
+    let result = prefer(&api, 403).create_principal(&body).await;
+    let expected = client::CreatePrincipalError::Forbidden(
+        json(
+            r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (403, expected));
 }
 
 /// `GET /principal/{principal_id}`, answered as `application/json`
@@ -295,6 +402,13 @@ async fn fetch_principal() {
         ),
     );
     assert_eq!(api_error(result), (401, expected));
+    let result = prefer(&api, 403).fetch_principal("example").await;
+    let expected = client::FetchPrincipalError::Forbidden(
+        json(
+            r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (403, expected));
 }
 
 /// `DELETE /principal/{principal_id}`, answered as `application/json`
@@ -311,6 +425,13 @@ async fn delete_principal() {
         ),
     );
     assert_eq!(api_error(result), (401, expected));
+    let result = prefer(&api, 403).delete_principal("example").await;
+    let expected = client::DeletePrincipalError::Forbidden(
+        json(
+            r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (403, expected));
 }
 
 /// `PATCH /principal/{principal_id}`, answered as `application/json`
@@ -323,6 +444,13 @@ async fn update_principal() {
     let result = api.update_principal("example", &body).await;
     let expected: types::EmptyResponse = json(r#"{"data":null}"#);
     assert_eq!(success(result), (200, expected));
+    let result = prefer(&api, 400).update_principal("example", &body).await;
+    let expected = client::UpdatePrincipalError::BadRequest(
+        json(
+            r#"{"type":"about:blank","status":400,"title":"Invalid parameters","detail":"One or multiple parameters could not be parsed."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (400, expected));
     let result = prefer(&api, 401).update_principal("example", &body).await;
     let expected = client::UpdatePrincipalError::Unauthorized(
         json(
@@ -330,6 +458,13 @@ async fn update_principal() {
         ),
     );
     assert_eq!(api_error(result), (401, expected));
+    let result = prefer(&api, 403).update_principal("example", &body).await;
+    let expected = client::UpdatePrincipalError::Forbidden(
+        json(
+            r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (403, expected));
 }
 
 /// `GET /queue/messages`, answered as `application/json`
@@ -348,6 +483,13 @@ async fn list_queued_messages() {
         ),
     );
     assert_eq!(api_error(result), (401, expected));
+    let result = prefer(&api, 403).list_queued_messages(&Default::default()).await;
+    let expected = client::ListQueuedMessagesError::Forbidden(
+        json(
+            r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (403, expected));
 }
 
 /// `DELETE /queue/messages`, answered as `application/json`
@@ -364,6 +506,13 @@ async fn delete_queued_messages() {
         ),
     );
     assert_eq!(api_error(result), (401, expected));
+    let result = prefer(&api, 403).delete_queued_messages(&Default::default()).await;
+    let expected = client::DeleteQueuedMessagesError::Forbidden(
+        json(
+            r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (403, expected));
 }
 
 /// `PATCH /queue/messages`, answered as `application/json`
@@ -380,6 +529,13 @@ async fn reschedule_queued_messages() {
         ),
     );
     assert_eq!(api_error(result), (401, expected));
+    let result = prefer(&api, 403).reschedule_queued_messages(&Default::default()).await;
+    let expected = client::RescheduleQueuedMessagesError::Forbidden(
+        json(
+            r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (403, expected));
 }
 
 /// `GET /queue/messages/{message_id}`, answered as `application/json`
@@ -398,6 +554,13 @@ async fn obtain_queued_message_details() {
         ),
     );
     assert_eq!(api_error(result), (401, expected));
+    let result = prefer(&api, 403).obtain_queued_message_details("example").await;
+    let expected = client::ObtainQueuedMessageDetailsError::Forbidden(
+        json(
+            r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (403, expected));
     let result = prefer(&api, 404).obtain_queued_message_details("example").await;
     let expected = client::ObtainQueuedMessageDetailsError::NotFound(
         json(
@@ -421,6 +584,20 @@ async fn cancel_queued_message() {
         ),
     );
     assert_eq!(api_error(result), (401, expected));
+    let result = prefer(&api, 403).cancel_queued_message("example").await;
+    let expected = client::CancelQueuedMessageError::Forbidden(
+        json(
+            r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (403, expected));
+    let result = prefer(&api, 404).cancel_queued_message("example").await;
+    let expected = client::CancelQueuedMessageError::NotFound(
+        json(
+            r#"{"type":"about:blank","status":404,"title":"Not Found","detail":"The requested resource does not exist on this server."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (404, expected));
 }
 
 /// `PATCH /queue/messages/{message_id}`, answered as `application/json`
@@ -437,6 +614,20 @@ async fn reschedule_queued_message() {
         ),
     );
     assert_eq!(api_error(result), (401, expected));
+    let result = prefer(&api, 403).reschedule_queued_message("example").await;
+    let expected = client::RescheduleQueuedMessageError::Forbidden(
+        json(
+            r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (403, expected));
+    let result = prefer(&api, 404).reschedule_queued_message("example").await;
+    let expected = client::RescheduleQueuedMessageError::NotFound(
+        json(
+            r#"{"type":"about:blank","status":404,"title":"Not Found","detail":"The requested resource does not exist on this server."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (404, expected));
 }
 
 /// `GET /queue/reports`, answered as `application/json`
@@ -444,7 +635,7 @@ async fn reschedule_queued_message() {
 async fn list_queued_reports() {
     let api = start().await;
     let result = api.list_queued_reports(&Default::default()).await;
-    let expected: types::ListResponse = json(r#"{"data":{"items":[],"total":0}}"#);
+    let expected: types::IdListResponse = json(r#"{"data":{"items":[],"total":0}}"#);
     assert_eq!(success(result), (200, expected));
     let result = prefer(&api, 401).list_queued_reports(&Default::default()).await;
     let expected = client::ListQueuedReportsError::Unauthorized(
@@ -453,6 +644,13 @@ async fn list_queued_reports() {
         ),
     );
     assert_eq!(api_error(result), (401, expected));
+    let result = prefer(&api, 403).list_queued_reports(&Default::default()).await;
+    let expected = client::ListQueuedReportsError::Forbidden(
+        json(
+            r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (403, expected));
 }
 
 /// `GET /queue/status`, answered as `application/json`
@@ -469,6 +667,13 @@ async fn obtain_queue_status() {
         ),
     );
     assert_eq!(api_error(result), (401, expected));
+    let result = prefer(&api, 403).obtain_queue_status().await;
+    let expected = client::ObtainQueueStatusError::Forbidden(
+        json(
+            r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (403, expected));
 }
 
 /// `PATCH /queue/status/start`, answered as `application/json`
@@ -485,6 +690,13 @@ async fn resume_queue_processing() {
         ),
     );
     assert_eq!(api_error(result), (401, expected));
+    let result = prefer(&api, 403).resume_queue_processing().await;
+    let expected = client::ResumeQueueProcessingError::Forbidden(
+        json(
+            r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (403, expected));
 }
 
 /// `PATCH /queue/status/stop`, answered as `application/json`
@@ -501,24 +713,38 @@ async fn stop_queue_processing() {
         ),
     );
     assert_eq!(api_error(result), (401, expected));
+    let result = prefer(&api, 403).stop_queue_processing().await;
+    let expected = client::StopQueueProcessingError::Forbidden(
+        json(
+            r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (403, expected));
 }
 
 /// `GET /reload/`, answered as `application/json`
 #[tokio::test]
 async fn reload_settings() {
     let api = start().await;
-    let result = api.reload_settings().await;
+    let result = api.reload_settings(&Default::default()).await;
     let expected: types::ReloadResultResponse = json(
         r#"{"data":{"warnings":{},"errors":{}}}"#,
     );
     assert_eq!(success(result), (200, expected));
-    let result = prefer(&api, 401).reload_settings().await;
+    let result = prefer(&api, 401).reload_settings(&Default::default()).await;
     let expected = client::ReloadSettingsError::Unauthorized(
         json(
             r#"{"type":"about:blank","status":401,"title":"Unauthorized","detail":"You have to authenticate first."}"#,
         ),
     );
     assert_eq!(api_error(result), (401, expected));
+    let result = prefer(&api, 403).reload_settings(&Default::default()).await;
+    let expected = client::ReloadSettingsError::Forbidden(
+        json(
+            r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (403, expected));
 }
 
 /// `GET /reports/arf`, answered as `application/json`
@@ -526,7 +752,7 @@ async fn reload_settings() {
 async fn list_incoming_arf_reports() {
     let api = start().await;
     let result = api.list_incoming_arf_reports(&Default::default()).await;
-    let expected: types::ListResponse = json(r#"{"data":{"items":[],"total":0}}"#);
+    let expected: types::IdListResponse = json(r#"{"data":{"items":[],"total":0}}"#);
     assert_eq!(success(result), (200, expected));
     let result = prefer(&api, 401).list_incoming_arf_reports(&Default::default()).await;
     let expected = client::ListIncomingArfReportsError::Unauthorized(
@@ -535,6 +761,13 @@ async fn list_incoming_arf_reports() {
         ),
     );
     assert_eq!(api_error(result), (401, expected));
+    let result = prefer(&api, 403).list_incoming_arf_reports(&Default::default()).await;
+    let expected = client::ListIncomingArfReportsError::Forbidden(
+        json(
+            r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (403, expected));
 }
 
 /// `GET /reports/dmarc`, answered as `application/json`
@@ -542,7 +775,7 @@ async fn list_incoming_arf_reports() {
 async fn list_incoming_dmarc_reports() {
     let api = start().await;
     let result = api.list_incoming_dmarc_reports(&Default::default()).await;
-    let expected: types::ListResponse = json(r#"{"data":{"items":[],"total":0}}"#);
+    let expected: types::IdListResponse = json(r#"{"data":{"items":[],"total":0}}"#);
     assert_eq!(success(result), (200, expected));
     let result = prefer(&api, 401)
         .list_incoming_dmarc_reports(&Default::default())
@@ -553,6 +786,15 @@ async fn list_incoming_dmarc_reports() {
         ),
     );
     assert_eq!(api_error(result), (401, expected));
+    let result = prefer(&api, 403)
+        .list_incoming_dmarc_reports(&Default::default())
+        .await;
+    let expected = client::ListIncomingDmarcReportsError::Forbidden(
+        json(
+            r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (403, expected));
 }
 
 /// `GET /reports/tls`, answered as `application/json`
@@ -560,7 +802,7 @@ async fn list_incoming_dmarc_reports() {
 async fn list_incoming_tls_reports() {
     let api = start().await;
     let result = api.list_incoming_tls_reports(&Default::default()).await;
-    let expected: types::ListResponse = json(r#"{"data":{"items":[],"total":0}}"#);
+    let expected: types::IdListResponse = json(r#"{"data":{"items":[],"total":0}}"#);
     assert_eq!(success(result), (200, expected));
     let result = prefer(&api, 401).list_incoming_tls_reports(&Default::default()).await;
     let expected = client::ListIncomingTlsReportsError::Unauthorized(
@@ -569,6 +811,13 @@ async fn list_incoming_tls_reports() {
         ),
     );
     assert_eq!(api_error(result), (401, expected));
+    let result = prefer(&api, 403).list_incoming_tls_reports(&Default::default()).await;
+    let expected = client::ListIncomingTlsReportsError::Forbidden(
+        json(
+            r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (403, expected));
 }
 
 /// `POST /settings`, answered as `application/json`
@@ -581,6 +830,13 @@ async fn update_settings() {
     let result = api.update_settings(&body).await;
     let expected: types::EmptyResponse = json(r#"{"data":null}"#);
     assert_eq!(success(result), (200, expected));
+    let result = prefer(&api, 400).update_settings(&body).await;
+    let expected = client::UpdateSettingsError::BadRequest(
+        json(
+            r#"{"type":"about:blank","status":400,"title":"Invalid parameters","detail":"One or multiple parameters could not be parsed."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (400, expected));
     let result = prefer(&api, 401).update_settings(&body).await;
     let expected = client::UpdateSettingsError::Unauthorized(
         json(
@@ -588,6 +844,13 @@ async fn update_settings() {
         ),
     );
     assert_eq!(api_error(result), (401, expected));
+    let result = prefer(&api, 403).update_settings(&body).await;
+    let expected = client::UpdateSettingsError::Forbidden(
+        json(
+            r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (403, expected));
 }
 
 /// `GET /settings/group`, answered as `application/json`
@@ -606,6 +869,13 @@ async fn list_settings_by_group() {
         ),
     );
     assert_eq!(api_error(result), (401, expected));
+    let result = prefer(&api, 403).list_settings_by_group(&Default::default()).await;
+    let expected = client::ListSettingsByGroupError::Forbidden(
+        json(
+            r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (403, expected));
 }
 
 /// `GET /settings/keys`, answered as `application/json`
@@ -624,6 +894,13 @@ async fn list_settings_by_key() {
         ),
     );
     assert_eq!(api_error(result), (401, expected));
+    let result = prefer(&api, 403).list_settings_by_key(&Default::default()).await;
+    let expected = client::ListSettingsByKeyError::Forbidden(
+        json(
+            r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (403, expected));
 }
 
 /// `GET /settings/list`, answered as `application/json`
@@ -642,6 +919,13 @@ async fn list_settings() {
         ),
     );
     assert_eq!(api_error(result), (401, expected));
+    let result = prefer(&api, 403).list_settings(&Default::default()).await;
+    let expected = client::ListSettingsError::Forbidden(
+        json(
+            r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (403, expected));
 }
 
 /// `POST /spam-filter/classify`, answered as `application/json`
@@ -656,6 +940,13 @@ async fn test_spam_filter_classification() {
         r#"{"data":{"score":12.7,"tags":{"FROM_NO_DN":{"action":"allow","value":0},"SOURCE_ASN_15169":{"action":"allow","value":0},"SOURCE_COUNTRY_US":{"action":"allow","value":0},"MISSING_DATE":{"action":"allow","value":1},"FROMHOST_NORES_A_OR_MX":{"action":"allow","value":1.5},"MISSING_MIME_VERSION":{"action":"allow","value":2},"FORGED_SENDER":{"action":"allow","value":0.3},"SPF_NA":{"action":"allow","value":0},"X_HDR_TO":{"action":"allow","value":0},"HELO_IPREV_MISMATCH":{"action":"allow","value":1},"X_HDR_CONTENT_TYPE":{"action":"allow","value":0},"AUTH_NA":{"action":"allow","value":1},"FORGED_RECIPIENTS":{"action":"allow","value":2},"RBL_SENDERSCORE_REPUT_BLOCKED":{"action":"allow","value":0},"RCVD_COUNT_ZERO":{"action":"allow","value":0.1},"X_HDR_SUBJECT":{"action":"allow","value":0},"X_HDR_FROM":{"action":"allow","value":0},"RCPT_COUNT_ONE":{"action":"allow","value":0},"MISSING_MID":{"action":"allow","value":2.5},"TO_DOM_EQ_FROM_DOM":{"action":"allow","value":0},"ARC_NA":{"action":"allow","value":0},"RCVD_TLS_LAST":{"action":"allow","value":0},"X_HDR_CONTENT_TRANSFER_ENCODING":{"action":"allow","value":0},"HELO_NORES_A_OR_MX":{"action":"allow","value":0.3},"TO_DN_NONE":{"action":"allow","value":0},"FROM_NEQ_ENV_FROM":{"action":"allow","value":0},"DMARC_NA":{"action":"allow","value":1},"SINGLE_SHORT_PART":{"action":"allow","value":0},"DKIM_NA":{"action":"allow","value":0}},"disposition":{"action":"allow","value":"X-Spam-Result: ARC_NA (0.00),\r\n\tDKIM_NA (0.00),\r\n \tFROM_NEQ_ENV_FROM (0.00),\r\n\tFROM_NO_DN (0.00),\r\n\tRBL_SENDERSCORE_REPUT_BLOCKED (0.00),\r\n\tRCPT_COUNT_ONE (0.00),\r\n\tRCVD_TLS_LAST (0.00),\r \n\tSINGLE_SHORT_PART (0.00),\r\n\tSPF_NA (0.00),\r\n\tTO_DN_NONE (0.00),\r\n\tTO_DOM_EQ_FROM_DOM (0.00),\r\n\tRCVD_COUNT_ZERO (0.10),\r\n\tFORGED_SENDER (0.30),\r\n\tHELO_NORES_A_OR_MX (0.30),\r \n\tAUTH_NA (1.00),\r\n\tDMARC_NA (1.00),\r\n\tHELO_IPREV_MISMATCH (1.00),\r\n\tMISSING_DATE (1.00),\r\n\tFROMHOST_NORES_A_OR_MX (1.50),\r\n\tFORGED_RECIPIENTS (2.00),\r\n\tMISSING_MIME_VERSION (2.00),\r\n\tMISSING_MID (2.50)\r\nX-Spam-Status: Yes, score=12.70\r\n"}}}"#,
     );
     assert_eq!(success(result), (200, expected));
+    let result = prefer(&api, 400).test_spam_filter_classification(&body).await;
+    let expected = client::TestSpamFilterClassificationError::BadRequest(
+        json(
+            r#"{"type":"about:blank","status":400,"title":"Invalid parameters","detail":"One or multiple parameters could not be parsed."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (400, expected));
     let result = prefer(&api, 401).test_spam_filter_classification(&body).await;
     let expected = client::TestSpamFilterClassificationError::Unauthorized(
         json(
@@ -663,6 +954,13 @@ async fn test_spam_filter_classification() {
         ),
     );
     assert_eq!(api_error(result), (401, expected));
+    let result = prefer(&api, 403).test_spam_filter_classification(&body).await;
+    let expected = client::TestSpamFilterClassificationError::Forbidden(
+        json(
+            r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (403, expected));
 }
 
 /// `POST /spam-filter/train/ham`, answered as `application/json`
@@ -689,6 +987,30 @@ async fn train_spam_filter_ham() {
         ),
     );
     assert_eq!(api_error(result), (401, expected));
+    let result = prefer(&api, 403)
+        .train_spam_filter_ham(
+            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n"
+                .into(),
+        )
+        .await;
+    let expected = client::TrainSpamFilterHamError::Forbidden(
+        json(
+            r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (403, expected));
+    let result = prefer(&api, 404)
+        .train_spam_filter_ham(
+            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n"
+                .into(),
+        )
+        .await;
+    let expected = client::TrainSpamFilterHamError::NotFound(
+        json(
+            r#"{"type":"about:blank","status":404,"title":"Not Found","detail":"The requested resource does not exist on this server."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (404, expected));
 }
 
 /// `POST /spam-filter/train/ham/{account_id}`, answered as `application/json`
@@ -717,6 +1039,32 @@ async fn train_account_spam_filter_ham() {
         ),
     );
     assert_eq!(api_error(result), (401, expected));
+    let result = prefer(&api, 403)
+        .train_account_spam_filter_ham(
+            "example",
+            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n"
+                .into(),
+        )
+        .await;
+    let expected = client::TrainAccountSpamFilterHamError::Forbidden(
+        json(
+            r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (403, expected));
+    let result = prefer(&api, 404)
+        .train_account_spam_filter_ham(
+            "example",
+            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n"
+                .into(),
+        )
+        .await;
+    let expected = client::TrainAccountSpamFilterHamError::NotFound(
+        json(
+            r#"{"type":"about:blank","status":404,"title":"Not Found","detail":"The requested resource does not exist on this server."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (404, expected));
 }
 
 /// `POST /spam-filter/train/spam`, answered as `application/json`
@@ -743,6 +1091,30 @@ async fn train_spam_filter_spam() {
         ),
     );
     assert_eq!(api_error(result), (401, expected));
+    let result = prefer(&api, 403)
+        .train_spam_filter_spam(
+            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n"
+                .into(),
+        )
+        .await;
+    let expected = client::TrainSpamFilterSpamError::Forbidden(
+        json(
+            r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (403, expected));
+    let result = prefer(&api, 404)
+        .train_spam_filter_spam(
+            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n"
+                .into(),
+        )
+        .await;
+    let expected = client::TrainSpamFilterSpamError::NotFound(
+        json(
+            r#"{"type":"about:blank","status":404,"title":"Not Found","detail":"The requested resource does not exist on this server."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (404, expected));
 }
 
 /// `POST /spam-filter/train/spam/{account_id}`, answered as `application/json`
@@ -771,6 +1143,190 @@ async fn train_account_spam_filter_spam() {
         ),
     );
     assert_eq!(api_error(result), (401, expected));
+    let result = prefer(&api, 403)
+        .train_account_spam_filter_spam(
+            "example",
+            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n"
+                .into(),
+        )
+        .await;
+    let expected = client::TrainAccountSpamFilterSpamError::Forbidden(
+        json(
+            r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (403, expected));
+    let result = prefer(&api, 404)
+        .train_account_spam_filter_spam(
+            "example",
+            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n"
+                .into(),
+        )
+        .await;
+    let expected = client::TrainAccountSpamFilterSpamError::NotFound(
+        json(
+            r#"{"type":"about:blank","status":404,"title":"Not Found","detail":"The requested resource does not exist on this server."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (404, expected));
+}
+
+/// `POST /spam-filter/upload/ham`, answered as `application/json`
+#[tokio::test]
+async fn upload_spam_filter_ham() {
+    let api = start().await;
+    let result = api
+        .upload_spam_filter_ham(
+            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n"
+                .into(),
+        )
+        .await;
+    let expected: types::EmptyResponse = json(r#"{"data":null}"#);
+    assert_eq!(success(result), (200, expected));
+    let result = prefer(&api, 401)
+        .upload_spam_filter_ham(
+            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n"
+                .into(),
+        )
+        .await;
+    let expected = client::UploadSpamFilterHamError::Unauthorized(
+        json(
+            r#"{"type":"about:blank","status":401,"title":"Unauthorized","detail":"You have to authenticate first."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (401, expected));
+    let result = prefer(&api, 403)
+        .upload_spam_filter_ham(
+            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n"
+                .into(),
+        )
+        .await;
+    let expected = client::UploadSpamFilterHamError::Forbidden(
+        json(
+            r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (403, expected));
+}
+
+/// `POST /spam-filter/upload/ham/{account_id}`, answered as `application/json`
+#[tokio::test]
+async fn upload_account_spam_filter_ham() {
+    let api = start().await;
+    let result = api
+        .upload_account_spam_filter_ham(
+            "example",
+            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n"
+                .into(),
+        )
+        .await;
+    let expected: types::EmptyResponse = json(r#"{"data":null}"#);
+    assert_eq!(success(result), (200, expected));
+    let result = prefer(&api, 401)
+        .upload_account_spam_filter_ham(
+            "example",
+            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n"
+                .into(),
+        )
+        .await;
+    let expected = client::UploadAccountSpamFilterHamError::Unauthorized(
+        json(
+            r#"{"type":"about:blank","status":401,"title":"Unauthorized","detail":"You have to authenticate first."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (401, expected));
+    let result = prefer(&api, 403)
+        .upload_account_spam_filter_ham(
+            "example",
+            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n"
+                .into(),
+        )
+        .await;
+    let expected = client::UploadAccountSpamFilterHamError::Forbidden(
+        json(
+            r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (403, expected));
+}
+
+/// `POST /spam-filter/upload/spam`, answered as `application/json`
+#[tokio::test]
+async fn upload_spam_filter_spam() {
+    let api = start().await;
+    let result = api
+        .upload_spam_filter_spam(
+            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n"
+                .into(),
+        )
+        .await;
+    let expected: types::EmptyResponse = json(r#"{"data":null}"#);
+    assert_eq!(success(result), (200, expected));
+    let result = prefer(&api, 401)
+        .upload_spam_filter_spam(
+            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n"
+                .into(),
+        )
+        .await;
+    let expected = client::UploadSpamFilterSpamError::Unauthorized(
+        json(
+            r#"{"type":"about:blank","status":401,"title":"Unauthorized","detail":"You have to authenticate first."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (401, expected));
+    let result = prefer(&api, 403)
+        .upload_spam_filter_spam(
+            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n"
+                .into(),
+        )
+        .await;
+    let expected = client::UploadSpamFilterSpamError::Forbidden(
+        json(
+            r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (403, expected));
+}
+
+/// `POST /spam-filter/upload/spam/{account_id}`, answered as `application/json`
+#[tokio::test]
+async fn upload_account_spam_filter_spam() {
+    let api = start().await;
+    let result = api
+        .upload_account_spam_filter_spam(
+            "example",
+            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n"
+                .into(),
+        )
+        .await;
+    let expected: types::EmptyResponse = json(r#"{"data":null}"#);
+    assert_eq!(success(result), (200, expected));
+    let result = prefer(&api, 401)
+        .upload_account_spam_filter_spam(
+            "example",
+            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n"
+                .into(),
+        )
+        .await;
+    let expected = client::UploadAccountSpamFilterSpamError::Unauthorized(
+        json(
+            r#"{"type":"about:blank","status":401,"title":"Unauthorized","detail":"You have to authenticate first."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (401, expected));
+    let result = prefer(&api, 403)
+        .upload_account_spam_filter_spam(
+            "example",
+            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n"
+                .into(),
+        )
+        .await;
+    let expected = client::UploadAccountSpamFilterSpamError::Forbidden(
+        json(
+            r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (403, expected));
 }
 
 /// `GET /store/blobs/{blob_id}`, answered as `application/octet-stream`
@@ -790,6 +1346,15 @@ async fn fetch_blob_by_id() {
         ),
     );
     assert_eq!(api_error(result), (401, expected));
+    let result = prefer(&api, 403)
+        .fetch_blob_by_id("example", &Default::default())
+        .await;
+    let expected = client::FetchBlobByIdError::Forbidden(
+        json(
+            r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (403, expected));
 }
 
 /// `GET /store/purge/account`, answered as `application/json`
@@ -806,6 +1371,13 @@ async fn purge_all_accounts() {
         ),
     );
     assert_eq!(api_error(result), (401, expected));
+    let result = prefer(&api, 403).purge_all_accounts().await;
+    let expected = client::PurgeAllAccountsError::Forbidden(
+        json(
+            r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (403, expected));
 }
 
 /// `GET /store/purge/account/{account_id}`, answered as `application/json`
@@ -822,6 +1394,13 @@ async fn purge_account() {
         ),
     );
     assert_eq!(api_error(result), (401, expected));
+    let result = prefer(&api, 403).purge_account("example").await;
+    let expected = client::PurgeAccountError::Forbidden(
+        json(
+            r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (403, expected));
 }
 
 /// `GET /store/purge/blob`, answered as `application/json`
@@ -838,6 +1417,13 @@ async fn purge_blob_store() {
         ),
     );
     assert_eq!(api_error(result), (401, expected));
+    let result = prefer(&api, 403).purge_blob_store().await;
+    let expected = client::PurgeBlobStoreError::Forbidden(
+        json(
+            r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (403, expected));
 }
 
 /// `GET /store/purge/data`, answered as `application/json`
@@ -854,6 +1440,13 @@ async fn purge_data_store() {
         ),
     );
     assert_eq!(api_error(result), (401, expected));
+    let result = prefer(&api, 403).purge_data_store().await;
+    let expected = client::PurgeDataStoreError::Forbidden(
+        json(
+            r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (403, expected));
 }
 
 /// `GET /store/purge/in-memory`, answered as `application/json`
@@ -870,6 +1463,13 @@ async fn purge_in_memory_store() {
         ),
     );
     assert_eq!(api_error(result), (401, expected));
+    let result = prefer(&api, 403).purge_in_memory_store().await;
+    let expected = client::PurgeInMemoryStoreError::Forbidden(
+        json(
+            r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (403, expected));
 }
 
 /// `GET /store/purge/in-memory/default/bayes-account/{account_id}`, answered as `application/json`
@@ -886,6 +1486,13 @@ async fn delete_account_bayes_model() {
         ),
     );
     assert_eq!(api_error(result), (401, expected));
+    let result = prefer(&api, 403).delete_account_bayes_model("example").await;
+    let expected = client::DeleteAccountBayesModelError::Forbidden(
+        json(
+            r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (403, expected));
 }
 
 /// `GET /store/purge/in-memory/default/bayes-global`, answered as `application/json`
@@ -902,6 +1509,13 @@ async fn delete_global_bayes_model() {
         ),
     );
     assert_eq!(api_error(result), (401, expected));
+    let result = prefer(&api, 403).delete_global_bayes_model().await;
+    let expected = client::DeleteGlobalBayesModelError::Forbidden(
+        json(
+            r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (403, expected));
 }
 
 /// `GET /store/reindex`, answered as `application/json`
@@ -918,6 +1532,88 @@ async fn request_fts_reindex() {
         ),
     );
     assert_eq!(api_error(result), (401, expected));
+    let result = prefer(&api, 403).request_fts_reindex().await;
+    let expected = client::RequestFtsReindexError::Forbidden(
+        json(
+            r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (403, expected));
+    let result = prefer(&api, 404).request_fts_reindex().await;
+    let expected = client::RequestFtsReindexError::NotFound(
+        json(
+            r#"{"type":"about:blank","status":404,"title":"Not Found","detail":"The requested resource does not exist on this server."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (404, expected));
+}
+
+/// `GET /store/reindex/{index}`, answered as `application/json`
+#[tokio::test]
+async fn request_index_reindex() {
+    let api = start().await;
+    let index: types::RequestIndexReindexIndex = json(r#""email""#);
+    let result = api.request_index_reindex(&index).await;
+    let expected: types::EmptyResponse = json(r#"{"data":null}"#);
+    assert_eq!(success(result), (200, expected));
+    let result = prefer(&api, 400).request_index_reindex(&index).await;
+    let expected = client::RequestIndexReindexError::BadRequest(
+        json(
+            r#"{"type":"about:blank","status":400,"title":"Invalid parameters","detail":"One or multiple parameters could not be parsed."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (400, expected));
+    let result = prefer(&api, 401).request_index_reindex(&index).await;
+    let expected = client::RequestIndexReindexError::Unauthorized(
+        json(
+            r#"{"type":"about:blank","status":401,"title":"Unauthorized","detail":"You have to authenticate first."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (401, expected));
+    let result = prefer(&api, 403).request_index_reindex(&index).await;
+    let expected = client::RequestIndexReindexError::Forbidden(
+        json(
+            r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (403, expected));
+}
+
+/// `GET /store/reindex/{index}/{account_id}`, answered as `application/json`
+#[tokio::test]
+async fn request_account_index_reindex() {
+    let api = start().await;
+    let index: types::RequestAccountIndexReindexIndex = json(r#""email""#);
+    let result = api.request_account_index_reindex(&index, "example").await;
+    let expected: types::EmptyResponse = json(r#"{"data":null}"#);
+    assert_eq!(success(result), (200, expected));
+    let result = prefer(&api, 400)
+        .request_account_index_reindex(&index, "example")
+        .await;
+    let expected = client::RequestAccountIndexReindexError::BadRequest(
+        json(
+            r#"{"type":"about:blank","status":400,"title":"Invalid parameters","detail":"One or multiple parameters could not be parsed."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (400, expected));
+    let result = prefer(&api, 401)
+        .request_account_index_reindex(&index, "example")
+        .await;
+    let expected = client::RequestAccountIndexReindexError::Unauthorized(
+        json(
+            r#"{"type":"about:blank","status":401,"title":"Unauthorized","detail":"You have to authenticate first."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (401, expected));
+    let result = prefer(&api, 403)
+        .request_account_index_reindex(&index, "example")
+        .await;
+    let expected = client::RequestAccountIndexReindexError::Forbidden(
+        json(
+            r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (403, expected));
 }
 
 /// `DELETE /store/uids/{account_id}`, answered as `application/json`
@@ -934,6 +1630,13 @@ async fn reset_imap_uids() {
         ),
     );
     assert_eq!(api_error(result), (401, expected));
+    let result = prefer(&api, 403).reset_imap_uids("example").await;
+    let expected = client::ResetImapUidsError::Forbidden(
+        json(
+            r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (403, expected));
 }
 
 /// `GET /store/undelete/{account_id}`, answered as `application/json`
@@ -941,7 +1644,9 @@ async fn reset_imap_uids() {
 async fn list_deleted_messages() {
     let api = start().await;
     let result = api.list_deleted_messages("example", &Default::default()).await;
-    let expected: types::ListResponse = json(r#"{"data":{"items":[],"total":0}}"#);
+    let expected: types::DeletedBlobListResponse = json(
+        r#"{"data":{"items":[],"total":0}}"#,
+    );
     assert_eq!(success(result), (200, expected));
     let result = prefer(&api, 401)
         .list_deleted_messages("example", &Default::default())
@@ -952,6 +1657,24 @@ async fn list_deleted_messages() {
         ),
     );
     assert_eq!(api_error(result), (401, expected));
+    let result = prefer(&api, 403)
+        .list_deleted_messages("example", &Default::default())
+        .await;
+    let expected = client::ListDeletedMessagesError::Forbidden(
+        json(
+            r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (403, expected));
+    let result = prefer(&api, 404)
+        .list_deleted_messages("example", &Default::default())
+        .await;
+    let expected = client::ListDeletedMessagesError::NotFound(
+        json(
+            r#"{"type":"about:blank","status":404,"title":"Not Found","detail":"The requested resource does not exist on this server."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (404, expected));
 }
 
 /// `POST /store/undelete/{account_id}`, answered as `application/json`
@@ -966,6 +1689,13 @@ async fn undelete_messages() {
         r#"{"data":[{"type":"success"}]}"#,
     );
     assert_eq!(success(result), (200, expected));
+    let result = prefer(&api, 400).undelete_messages("example", &body).await;
+    let expected = client::UndeleteMessagesError::BadRequest(
+        json(
+            r#"{"type":"about:blank","status":400,"title":"Invalid parameters","detail":"One or multiple parameters could not be parsed."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (400, expected));
     let result = prefer(&api, 401).undelete_messages("example", &body).await;
     let expected = client::UndeleteMessagesError::Unauthorized(
         json(
@@ -973,6 +1703,20 @@ async fn undelete_messages() {
         ),
     );
     assert_eq!(api_error(result), (401, expected));
+    let result = prefer(&api, 403).undelete_messages("example", &body).await;
+    let expected = client::UndeleteMessagesError::Forbidden(
+        json(
+            r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (403, expected));
+    let result = prefer(&api, 404).undelete_messages("example", &body).await;
+    let expected = client::UndeleteMessagesError::NotFound(
+        json(
+            r#"{"type":"about:blank","status":404,"title":"Not Found","detail":"The requested resource does not exist on this server."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (404, expected));
 }
 
 /// `GET /telemetry/live/metrics-token`, answered as `application/json`
@@ -991,6 +1735,13 @@ async fn obtain_metrics_telemetry_token() {
         ),
     );
     assert_eq!(api_error(result), (401, expected));
+    let result = prefer(&api, 403).obtain_metrics_telemetry_token().await;
+    let expected = client::ObtainMetricsTelemetryTokenError::Forbidden(
+        json(
+            r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (403, expected));
 }
 
 /// `GET /telemetry/live/tracing-token`, answered as `application/json`
@@ -1009,6 +1760,13 @@ async fn request_tracing_token() {
         ),
     );
     assert_eq!(api_error(result), (401, expected));
+    let result = prefer(&api, 403).request_tracing_token().await;
+    let expected = client::RequestTracingTokenError::Forbidden(
+        json(
+            r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (403, expected));
 }
 
 /// `GET /telemetry/metrics`, answered as `application/json`
@@ -1029,6 +1787,13 @@ async fn fetch_telemetry_metrics() {
         ),
     );
     assert_eq!(api_error(result), (401, expected));
+    let result = prefer(&api, 403).fetch_telemetry_metrics(&Default::default()).await;
+    let expected = client::FetchTelemetryMetricsError::Forbidden(
+        json(
+            r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (403, expected));
 }
 
 /// `GET /telemetry/metrics/live`, answered as `text/event-stream`
@@ -1047,6 +1812,13 @@ async fn live_metrics() {
         ),
     );
     assert_eq!(api_error(result), (401, expected));
+    let result = prefer(&api, 403).live_metrics(&Default::default()).await;
+    let expected = client::LiveMetricsError::Forbidden(
+        json(
+            r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (403, expected));
 }
 
 /// `GET /telemetry/trace/{trace_id}`, answered as `application/json`
@@ -1065,6 +1837,13 @@ async fn obtain_trace_details() {
         ),
     );
     assert_eq!(api_error(result), (401, expected));
+    let result = prefer(&api, 403).obtain_trace_details("example").await;
+    let expected = client::ObtainTraceDetailsError::Forbidden(
+        json(
+            r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (403, expected));
 }
 
 /// `GET /telemetry/traces`, answered as `application/json`
@@ -1085,6 +1864,13 @@ async fn list_stored_traces() {
         ),
     );
     assert_eq!(api_error(result), (401, expected));
+    let result = prefer(&api, 403).list_stored_traces(&Default::default()).await;
+    let expected = client::ListStoredTracesError::Forbidden(
+        json(
+            r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (403, expected));
 }
 
 /// `GET /telemetry/traces/live`, answered as `text/event-stream`
@@ -1094,7 +1880,7 @@ async fn start_live_tracing() {
     let result = api.start_live_tracing(&Default::default()).await;
     let (status, stream) = success(result);
     let events = read_events(stream).await;
-    let expected: [types::TraceEvent; 0] = [];
+    let expected: [types::LiveTracingEvent; 0] = [];
     assert_eq!((status, events.as_slice()), (200, expected.as_slice()));
     let result = prefer(&api, 401).start_live_tracing(&Default::default()).await;
     let expected = client::StartLiveTracingError::Unauthorized(
@@ -1103,6 +1889,13 @@ async fn start_live_tracing() {
         ),
     );
     assert_eq!(api_error(result), (401, expected));
+    let result = prefer(&api, 403).start_live_tracing(&Default::default()).await;
+    let expected = client::StartLiveTracingError::Forbidden(
+        json(
+            r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (403, expected));
 }
 
 /// `GET /troubleshoot/delivery/{recipient}`, answered as `text/event-stream`
@@ -1123,6 +1916,15 @@ async fn run_delivery_troubleshooting() {
         ),
     );
     assert_eq!(api_error(result), (401, expected));
+    let result = prefer(&api, 403)
+        .run_delivery_troubleshooting("example", &Default::default())
+        .await;
+    let expected = client::RunDeliveryTroubleshootingError::Forbidden(
+        json(
+            r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (403, expected));
 }
 
 /// `POST /troubleshoot/dmarc`, answered as `application/json`
@@ -1137,6 +1939,13 @@ async fn run_dmarc_troubleshooting() {
         r#"{"data":{"spfEhloDomain":"mx.google.com","spfEhloResult":{"type":"none"},"spfMailFromDomain":"google.com","spfMailFromResult":{"type":"softFail","details":null},"ipRevResult":{"type":"pass"},"ipRevPtr":["dns.google."],"dkimResults":[],"dkimPass":false,"arcResult":{"type":"none"},"dmarcResult":{"type":"none"},"dmarcPass":false,"dmarcPolicy":"reject","elapsed":200}}"#,
     );
     assert_eq!(success(result), (200, expected));
+    let result = prefer(&api, 400).run_dmarc_troubleshooting(&body).await;
+    let expected = client::RunDmarcTroubleshootingError::BadRequest(
+        json(
+            r#"{"type":"about:blank","status":400,"title":"Invalid parameters","detail":"One or multiple parameters could not be parsed."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (400, expected));
     let result = prefer(&api, 401).run_dmarc_troubleshooting(&body).await;
     let expected = client::RunDmarcTroubleshootingError::Unauthorized(
         json(
@@ -1144,6 +1953,13 @@ async fn run_dmarc_troubleshooting() {
         ),
     );
     assert_eq!(api_error(result), (401, expected));
+    let result = prefer(&api, 403).run_dmarc_troubleshooting(&body).await;
+    let expected = client::RunDmarcTroubleshootingError::Forbidden(
+        json(
+            r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (403, expected));
 }
 
 /// `GET /troubleshoot/token`, answered as `application/json`
@@ -1162,6 +1978,13 @@ async fn obtain_troubleshooting_token() {
         ),
     );
     assert_eq!(api_error(result), (401, expected));
+    let result = prefer(&api, 403).obtain_troubleshooting_token().await;
+    let expected = client::ObtainTroubleshootingTokenError::Forbidden(
+        json(
+            r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (403, expected));
 }
 
 /// `GET /update/spam-filter`, answered as `application/json`
@@ -1178,6 +2001,13 @@ async fn update_spam_filter() {
         ),
     );
     assert_eq!(api_error(result), (401, expected));
+    let result = prefer(&api, 403).update_spam_filter().await;
+    let expected = client::UpdateSpamFilterError::Forbidden(
+        json(
+            r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (403, expected));
 }
 
 /// `GET /update/webadmin`, answered as `application/json`
@@ -1194,4 +2024,11 @@ async fn update_webadmin() {
         ),
     );
     assert_eq!(api_error(result), (401, expected));
+    let result = prefer(&api, 403).update_webadmin().await;
+    let expected = client::UpdateWebadminError::Forbidden(
+        json(
+            r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
+        ),
+    );
+    assert_eq!(api_error(result), (403, expected));
 }

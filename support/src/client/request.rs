@@ -19,6 +19,8 @@ pub struct CallOptions {
     pub retry: Option<RetryPolicy>,
     /// Extra headers (a request id, `Prefer` for a mock), added after the operation's own.
     pub headers: http::HeaderMap,
+    /// Replaces the transport's strict mode for this call (see `ClientBuilder::strict`).
+    pub strict: Option<bool>,
 }
 
 /// Header values may be credentials: Debug shows their names only.
@@ -28,6 +30,7 @@ impl std::fmt::Debug for CallOptions {
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
             .field("headers", &self.headers.keys().collect::<Vec<_>>())
+            .field("strict", &self.strict)
             .finish()
     }
 }

@@ -1,13 +1,16 @@
 //! Responses and the errors an operation can return.
 
+use std::collections::BTreeSet;
 use std::error::Error as StdError;
 use std::fmt;
+use std::sync::Mutex;
 
 use bytes::Bytes;
 use http::{HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 
 use super::stream::StreamingResponse;
+use crate::undeclared;
 
 /// A buffered response, before the generated code picks its meaning.
 #[derive(Clone, Debug)]
@@ -18,24 +21,38 @@ pub struct RawResponse {
     pub headers: HeaderMap,
     /// The whole body.
     pub body: Bytes,
+    /// The operation that was called, named in drift reports.
+    pub operation_id: &'static str,
+    /// Whether members the schema does not declare fail the decode ([`Error::Undeclared`])
+    /// instead of only being logged.
+    pub strict: bool,
 }
 
 impl RawResponse {
     /// A successful response whose body is JSON of type `T`.
     pub fn json<T: DeserializeOwned, E>(self) -> Result<ResponseValue<T>, Error<E>> {
         let body = decode_json(&self)?;
-        Ok(ResponseValue::from_parts(self.status, self.headers, body))
+        Ok(self.into_value(body))
     }
 
     /// A successful response whose body is UTF-8 text.
     pub fn text<E>(self) -> Result<ResponseValue<String>, Error<E>> {
         let body = decode_text(&self)?;
-        Ok(ResponseValue::from_parts(self.status, self.headers, body))
+        Ok(self.into_value(body))
     }
 
     /// A successful response whose body is kept as bytes.
     pub fn bytes(self) -> ResponseValue<Bytes> {
-        ResponseValue::from_parts(self.status, self.headers, self.body)
+        let body = self.body.clone();
+        self.into_value(body)
+    }
+
+    /// The typed `body` with this response's status, headers and raw body.
+    fn into_value<T>(self, body: T) -> ResponseValue<T> {
+        ResponseValue {
+            raw_body: Some(self.body),
+            ..ResponseValue::from_parts(self.status, self.headers, body)
+        }
     }
 
     /// Whether the response's `Content-Type` has the essence (type/subtype) of `media_type`.
@@ -46,14 +63,14 @@ impl RawResponse {
 
     /// A successful response whose body is ignored (204, or undocumented content).
     pub fn empty(self) -> ResponseValue<()> {
-        ResponseValue::from_parts(self.status, self.headers, ())
+        self.into_value(())
     }
 
     /// Reads the whole body of a streaming response (used for its error
     /// statuses) within the call's timeout and size limit.
     pub async fn read(response: StreamingResponse) -> Result<Self, TransportError> {
-        let (response, deadline, max_bytes) = response.into_buffered();
-        tokio::time::timeout_at(deadline, Self::read_limited(response, max_bytes))
+        let (response, deadline, max_bytes, check) = response.into_buffered();
+        tokio::time::timeout_at(deadline, Self::read_limited(response, max_bytes, check))
             .await
             .map_err(|_| TransportError::Timeout)?
     }
@@ -63,6 +80,7 @@ impl RawResponse {
     pub(crate) async fn read_limited(
         mut response: reqwest::Response,
         max_bytes: usize,
+        check: DriftCheck,
     ) -> Result<Self, TransportError> {
         let too_large = || TransportError::BodyTooLarge { limit: max_bytes };
         if response.content_length().is_some_and(|n| n > max_bytes as u64) {
@@ -80,6 +98,8 @@ impl RawResponse {
             status,
             headers,
             body: body.freeze(),
+            operation_id: check.operation_id,
+            strict: check.strict,
         })
     }
 
@@ -87,11 +107,7 @@ impl RawResponse {
     /// operation's error enum by `wrap` (usually a variant constructor).
     pub fn error_json<T: DeserializeOwned, E>(self, wrap: impl FnOnce(T) -> E) -> Error<E> {
         match decode_json::<T, E>(&self) {
-            Ok(body) => Error::Api(ResponseValue::from_parts(
-                self.status,
-                self.headers,
-                wrap(body),
-            )),
+            Ok(body) => Error::Api(self.into_value(wrap(body))),
             Err(err) => err,
         }
     }
@@ -99,51 +115,109 @@ impl RawResponse {
     /// A documented error status with a text body.
     pub fn error_text<E>(self, wrap: impl FnOnce(String) -> E) -> Error<E> {
         match decode_text::<E>(&self) {
-            Ok(body) => Error::Api(ResponseValue::from_parts(
-                self.status,
-                self.headers,
-                wrap(body),
-            )),
+            Ok(body) => Error::Api(self.into_value(wrap(body))),
             Err(err) => err,
         }
     }
 
     /// A documented error status with a binary body.
     pub fn error_bytes<E>(self, wrap: impl FnOnce(Bytes) -> E) -> Error<E> {
-        Error::Api(ResponseValue::from_parts(
-            self.status,
-            self.headers,
-            wrap(self.body),
-        ))
+        let body = self.body.clone();
+        Error::Api(self.into_value(wrap(body)))
     }
 
     /// A documented error status without a body.
     pub fn error_empty<E>(self, error: E) -> Error<E> {
-        Error::Api(ResponseValue::from_parts(self.status, self.headers, error))
+        Error::Api(self.into_value(error))
     }
 
     /// For APIs that report errors inside a 2xx body: if the body parses as
     /// the error schema `T`, that is an [`Error::Api`]; otherwise the response
     /// is handed back for normal decoding. `T` needs a required field that
-    /// success bodies lack, or every object would match.
+    /// success bodies lack, or every object would match. Members the error schema does not
+    /// declare are reported like those of any other body.
     pub fn reject_error_in_body<T: DeserializeOwned, E>(
         self,
         wrap: impl FnOnce(T) -> E,
     ) -> Result<Self, Error<E>> {
-        match serde_json::from_slice::<T>(&self.body) {
-            Ok(body) => Err(Error::Api(ResponseValue::from_parts(
-                self.status,
-                self.headers,
-                wrap(body),
-            ))),
+        match undeclared::from_slice::<T>(&self.body) {
+            Ok((body, members)) => match report_undeclared(&self, members) {
+                Ok(()) => Err(Error::Api(self.into_value(wrap(body)))),
+                Err(err) => Err(err),
+            },
             Err(_) => Ok(self),
         }
     }
 }
 
-/// Decodes the body as JSON; on failure keeps the raw body in [`Error::Decode`].
+/// The drift settings of one call, carried from the request to its response.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct DriftCheck {
+    pub(crate) operation_id: &'static str,
+    pub(crate) strict: bool,
+}
+
+impl DriftCheck {
+    /// Logs each undeclared member once per operation and pointer; in strict mode,
+    /// returns `false` when there are any.
+    pub(crate) fn accepts(self, members: &[String]) -> bool {
+        for pointer in members {
+            warn_once(self.operation_id, pointer);
+        }
+        members.is_empty() || !self.strict
+    }
+}
+
+/// A `tracing` warning for an undeclared member, the first time this operation sends it.
+/// Array indices are left out of the key, so one member of every list item warns once.
+fn warn_once(operation_id: &'static str, pointer: &str) {
+    static SEEN: Mutex<BTreeSet<(&'static str, String)>> = Mutex::new(BTreeSet::new());
+    let key = pointer
+        .split('/')
+        .map(|segment| match segment.bytes().all(|b| b.is_ascii_digit()) && !segment.is_empty() {
+            true => "-",
+            false => segment,
+        })
+        .collect::<Vec<_>>()
+        .join("/");
+    let first = match SEEN.lock() {
+        Ok(mut seen) => seen.insert((operation_id, key)),
+        Err(_) => true,
+    };
+    if first {
+        tracing::warn!(
+            operation_id,
+            pointer,
+            "the response carries a member its schema does not declare"
+        );
+    }
+}
+
+/// Reports `members` of `raw`'s body; in strict mode, any is an [`Error::Undeclared`].
+fn report_undeclared<E>(raw: &RawResponse, members: Vec<String>) -> Result<(), Error<E>> {
+    let check = DriftCheck {
+        operation_id: raw.operation_id,
+        strict: raw.strict,
+    };
+    if check.accepts(&members) {
+        return Ok(());
+    }
+    Err(Error::Undeclared {
+        status: raw.status,
+        headers: raw.headers.clone(),
+        body: raw.body.clone(),
+        operation_id: raw.operation_id,
+        members,
+    })
+}
+
+/// Decodes the body as JSON; on failure keeps the raw body in [`Error::Decode`]. Members
+/// the type does not declare are logged, or an [`Error::Undeclared`] in strict mode.
 pub fn decode_json<T: DeserializeOwned, E>(raw: &RawResponse) -> Result<T, Error<E>> {
-    serde_json::from_slice(&raw.body).map_err(|err| Error::decode(raw, err.to_string()))
+    let (body, members) =
+        undeclared::from_slice(&raw.body).map_err(|err| Error::decode(raw, err.to_string()))?;
+    report_undeclared(raw, members)?;
+    Ok(body)
 }
 
 /// Decodes the body as UTF-8 text; on failure keeps the raw body in [`Error::Decode`].
@@ -156,26 +230,31 @@ pub fn decode_bytes<E>(raw: &RawResponse) -> Result<Bytes, Error<E>> {
     Ok(raw.body.clone())
 }
 
-/// A typed body with the status and headers it came with.
+/// A typed body with the status and headers it came with, and the raw body it was decoded from.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ResponseValue<T> {
     status: StatusCode,
     headers: HeaderMap,
     body: T,
+    raw_body: Option<Bytes>,
 }
 
 impl<T> ResponseValue<T> {
-    /// Pairs `body` with the status and headers of `raw`.
+    /// Pairs `body` with the status, headers and raw body of `raw`.
     pub fn new(raw: &RawResponse, body: T) -> Self {
-        Self::from_parts(raw.status, raw.headers.clone(), body)
+        Self {
+            raw_body: Some(raw.body.clone()),
+            ..Self::from_parts(raw.status, raw.headers.clone(), body)
+        }
     }
 
-    /// Builds a value from its parts.
+    /// Builds a value from its parts, without a raw body.
     pub fn from_parts(status: StatusCode, headers: HeaderMap, body: T) -> Self {
         Self {
             status,
             headers,
             body,
+            raw_body: None,
         }
     }
 
@@ -194,6 +273,12 @@ impl<T> ResponseValue<T> {
         &self.body
     }
 
+    /// The body as received, before decoding: it keeps members the typed body has no place
+    /// for. `None` for streamed bodies and values built with [`Self::from_parts`].
+    pub fn raw_body(&self) -> Option<&Bytes> {
+        self.raw_body.as_ref()
+    }
+
     /// The typed body, dropping status and headers.
     pub fn into_inner(self) -> T {
         self.body
@@ -204,9 +289,14 @@ impl<T> ResponseValue<T> {
         (self.status, self.headers, self.body)
     }
 
-    /// Maps the body, keeping status and headers.
+    /// Maps the body, keeping status, headers and raw body.
     pub fn map<U>(self, f: impl FnOnce(T) -> U) -> ResponseValue<U> {
-        ResponseValue::from_parts(self.status, self.headers, f(self.body))
+        ResponseValue {
+            status: self.status,
+            headers: self.headers,
+            body: f(self.body),
+            raw_body: self.raw_body,
+        }
     }
 }
 
@@ -308,6 +398,20 @@ pub enum Error<E = ()> {
         /// The decoder's message.
         message: String,
     },
+    /// A documented status whose body decoded but carries members its schema does not
+    /// declare; returned only in strict mode (otherwise they are logged).
+    Undeclared {
+        /// The status code.
+        status: StatusCode,
+        /// The response headers.
+        headers: HeaderMap,
+        /// The raw body.
+        body: Bytes,
+        /// The operation that was called.
+        operation_id: &'static str,
+        /// JSON pointers of the undeclared members, in document order.
+        members: Vec<String>,
+    },
     /// No usable response.
     Transport(TransportError),
 }
@@ -336,7 +440,9 @@ impl<E> Error<E> {
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Self::Api(value) => Some(value.status()),
-            Self::UnexpectedStatus { status, .. } | Self::Decode { status, .. } => Some(*status),
+            Self::UnexpectedStatus { status, .. }
+            | Self::Decode { status, .. }
+            | Self::Undeclared { status, .. } => Some(*status),
             Self::Transport(_) => None,
         }
     }
@@ -346,7 +452,7 @@ impl<E: DeserializeOwned> Error<E> {
     /// A documented error status: [`Error::Api`] with the JSON body, or [`Error::Decode`].
     pub fn api_json(raw: RawResponse) -> Self {
         match decode_json::<E, E>(&raw) {
-            Ok(body) => Self::Api(ResponseValue::from_parts(raw.status, raw.headers, body)),
+            Ok(body) => Self::Api(raw.into_value(body)),
             Err(err) => err,
         }
     }
@@ -370,6 +476,16 @@ impl<E> fmt::Display for Error<E> {
             } => {
                 write!(f, "could not decode {status} response body: {message}")
             }
+            Self::Undeclared {
+                status,
+                operation_id,
+                members,
+                ..
+            } => write!(
+                f,
+                "the {status} response of {operation_id} carries members its schema does not declare: {}",
+                members.join(", ")
+            ),
             Self::Transport(err) => err.fmt(f),
         }
     }
@@ -394,6 +510,8 @@ mod tests {
             status: StatusCode::from_u16(status).unwrap(),
             headers: HeaderMap::new(),
             body: Bytes::from_static(body.as_bytes()),
+            operation_id: "op",
+            strict: false,
         }
     }
 
@@ -500,6 +618,67 @@ mod tests {
             .unwrap();
         let value: ResponseValue<Value> = ok.json::<Value, OpError>().unwrap();
         assert_eq!(value.map(|v| v["data"].clone()).into_inner(), 1);
+    }
+
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    struct Wrapper {
+        data: NotFound,
+    }
+
+    /// The decoded code, or the reported members of an [`Error::Undeclared`].
+    type Drift = Result<String, Vec<String>>;
+
+    /// The outcome of decoding `body` as `Wrapper` in each mode.
+    fn drift(body: &'static str, strict: bool) -> Drift {
+        let raw = RawResponse { strict, ..raw(200, body) };
+        match raw.json::<Wrapper, ()>() {
+            Ok(value) => {
+                assert_eq!(value.raw_body().map(|b| b.as_ref()), Some(body.as_bytes()));
+                Ok(value.into_inner().data.code)
+            }
+            Err(Error::Undeclared { members, operation_id, .. }) => {
+                assert_eq!(operation_id, "op");
+                Err(members)
+            }
+            Err(other) => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn undeclared_members_are_logged_or_in_strict_mode_an_error() {
+        let declared = r#"{"data":{"code":"a"}}"#;
+        let extra = r#"{"data":{"code":"a","why":1},"total":2}"#;
+        let cases: [(&str, bool, Drift); 4] = [
+            (declared, false, Ok("a".into())),
+            (declared, true, Ok("a".into())),
+            (extra, false, Ok("a".into())),
+            (extra, true, Err(vec!["/data/why".into(), "/total".into()])),
+        ];
+        for (body, strict, expected) in cases {
+            assert_eq!(drift(body, strict), expected, "{body} strict={strict}");
+        }
+        let err = RawResponse { strict: true, ..raw(200, extra) }.json::<Wrapper, ()>().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "the 200 OK response of op carries members its schema does not declare: /data/why, /total"
+        );
+    }
+
+    #[test]
+    fn undeclared_members_of_error_bodies_are_checked_too() {
+        let strict = |status, body| RawResponse { strict: true, ..raw(status, body) };
+        assert!(matches!(
+            strict(404, r#"{"code":"x","extra":true}"#).error_json(OpError::NotFound),
+            Error::Undeclared { ref members, .. } if members == &["/extra"]
+        ));
+        assert!(matches!(
+            strict(200, r#"{"code":"x","extra":true}"#).reject_error_in_body(OpError::InBody),
+            Err(Error::Undeclared { .. })
+        ));
+        let Error::Api(value) = strict(404, r#"{"code":"x"}"#).error_json(OpError::NotFound) else {
+            panic!()
+        };
+        assert_eq!(value.raw_body().map(|b| b.as_ref()), Some(br#"{"code":"x"}"#.as_ref()));
     }
 
     #[test]

@@ -8,13 +8,13 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use bytes::Bytes;
-use futures_util::Stream;
+use futures_util::{Stream, StreamExt as _};
 use http::{HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 use tokio::time::Instant;
 
-use super::response::{ResponseValue, TransportError};
-use crate::sse::{self, SseError};
+use super::response::{DriftCheck, ResponseValue, TransportError};
+use crate::sse::{self, SseError, SseEvent};
 
 /// A response whose head has arrived and whose body is still unread, with the
 /// limits of the call that produced it: its body is either streamed (each
@@ -25,6 +25,8 @@ pub struct StreamingResponse {
     pub(crate) deadline: Instant,
     pub(crate) idle: Duration,
     pub(crate) max_bytes: usize,
+    /// The operation and strict mode its body is decoded with.
+    pub(crate) check: DriftCheck,
 }
 
 impl StreamingResponse {
@@ -38,8 +40,8 @@ impl StreamingResponse {
         self.response.headers()
     }
 
-    pub(crate) fn into_buffered(self) -> (reqwest::Response, Instant, usize) {
-        (self.response, self.deadline, self.max_bytes)
+    pub(crate) fn into_buffered(self) -> (reqwest::Response, Instant, usize, DriftCheck) {
+        (self.response, self.deadline, self.max_bytes, self.check)
     }
 
     /// The body's chunks; a wait longer than the idle timeout ends the stream
@@ -98,12 +100,27 @@ pub struct EventStream<T> {
 }
 
 impl<T: DeserializeOwned + Send + 'static> EventStream<T> {
-    /// Parses the body of `response` as events.
+    /// Parses the body of `response` as events; members of an event's data that `T` does
+    /// not declare are reported like those of any response body.
     pub fn new(response: StreamingResponse) -> Self {
+        let check = response.check;
+        let events = sse::parse(response.chunks())
+            .map(move |event| event.and_then(|event| decode_event(&event, check)));
         Self {
-            inner: Box::pin(sse::parse(response.chunks()).typed::<T>()),
+            inner: Box::pin(events),
             item: PhantomData,
         }
+    }
+}
+
+fn decode_event<T: DeserializeOwned>(event: &SseEvent, check: DriftCheck) -> Result<T, SseError> {
+    let (data, members) = event.parse_data_reporting()?;
+    match check.accepts(&members) {
+        true => Ok(data),
+        false => Err(SseError::Undeclared {
+            data: event.data.clone(),
+            members,
+        }),
     }
 }
 

@@ -13,7 +13,7 @@ use tracing::field::Empty;
 
 use super::auth::Credentials;
 use super::request::{Request, Target};
-use super::response::{RawResponse, TransportError};
+use super::response::{DriftCheck, RawResponse, TransportError};
 use super::stream::StreamingResponse;
 use super::retry::{RetryPolicy, is_idempotent, random_unit};
 use crate::wrappers::Secret;
@@ -70,6 +70,7 @@ pub struct ClientBuilder<C = Transport> {
     user_agent: String,
     client: Option<reqwest::Client>,
     credentials: Credentials,
+    strict: bool,
     target: PhantomData<fn() -> C>,
 }
 
@@ -86,6 +87,7 @@ impl<C> ClientBuilder<C> {
             user_agent: concat!("mailapi-support/", env!("CARGO_PKG_VERSION")).to_owned(),
             client: None,
             credentials: Credentials::default(),
+            strict: false,
             target: PhantomData,
         }
     }
@@ -137,6 +139,15 @@ impl<C> ClientBuilder<C> {
         self
     }
 
+    /// Strict mode (default off): a response member the spec does not declare fails the call
+    /// with [`Error::Undeclared`](super::Error::Undeclared) (or an event with
+    /// [`SseError::Undeclared`](crate::sse::SseError::Undeclared)) instead of only a `tracing`
+    /// warning. Meant for tests that must notice when a service and its spec drift apart.
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.strict = strict;
+        self
+    }
+
     /// Credentials for HTTP Basic schemes.
     pub fn basic_auth(mut self, user: impl Into<String>, password: impl Into<String>) -> Self {
         self.credentials.basic = Some((Secret::new(user.into()), Secret::new(password.into())));
@@ -183,6 +194,7 @@ impl<C: From<Transport>> ClientBuilder<C> {
             retry: self.retry,
             user_agent,
             credentials: self.credentials,
+            strict: self.strict,
         };
         Ok(C::from(Transport {
             inner: Arc::new(inner),
@@ -244,6 +256,7 @@ struct Inner {
     retry: RetryPolicy,
     user_agent: HeaderValue,
     credentials: Credentials,
+    strict: bool,
 }
 
 impl fmt::Debug for Transport {
@@ -253,6 +266,7 @@ impl fmt::Debug for Transport {
             .field("timeout", &self.inner.timeout)
             .field("retry", &self.inner.retry)
             .field("credentials", &self.inner.credentials)
+            .field("strict", &self.inner.strict)
             .finish_non_exhaustive()
     }
 }
@@ -274,9 +288,17 @@ impl Transport {
         let response = self.send(&request, false).instrument(span.clone()).await?;
         span.record("status", response.status().as_u16());
         // reqwest's per-request timeout (set in `attempt`) also covers the body.
-        RawResponse::read_limited(response, self.inner.max_response_bytes)
+        RawResponse::read_limited(response, self.inner.max_response_bytes, self.drift_check(&request))
             .instrument(span)
             .await
+    }
+
+    /// The operation and strictness responses to `request` are checked with.
+    fn drift_check(&self, request: &Request) -> DriftCheck {
+        DriftCheck {
+            operation_id: request.operation_id,
+            strict: request.options.strict.unwrap_or(self.inner.strict),
+        }
     }
 
     /// Sends the request and returns once the response head arrives, for
@@ -296,6 +318,7 @@ impl Transport {
             deadline: tokio::time::Instant::now() + timeout,
             idle: timeout,
             max_bytes: self.inner.max_response_bytes,
+            check: self.drift_check(&request),
         })
     }
 

@@ -92,7 +92,7 @@ fn round_trips<'a>(
 fn file_doc(api: &Api, skipped: &[String], empty: bool) -> String {
     let mut doc = format!(
         "Every documented JSON example of {} (request bodies and responses, success and error) \
-         deserializes into its generated type and serializes back to the same JSON.\n\n\
+         deserializes into its generated type in strict mode (a member the type does not declare fails) and serializes back to the same JSON.\n\n\
          One test per operation, one line per example; an example shared by several operations is \
          checked at the first. Numbers compare by value, as JSON Schema compares them: a `number` \
          field is an `f64`, which writes the example's `2` back as `2.0`.",
@@ -114,13 +114,15 @@ fn helpers() -> TokenStream {
         use serde::de::DeserializeOwned;
         use serde_json::Value;
 
-        /// `json`, the example `name`, deserializes into `T` and serializes back to equal JSON.
+        /// `json`, the example `name`, deserializes into `T` in strict mode (every member declared)
+        /// and serializes back to equal JSON.
         #[track_caller]
         fn round_trip<T: DeserializeOwned + Serialize>(name: &str, json: &str) {
             let ty = std::any::type_name::<T>();
             let example: Value = serde_json::from_str(json).unwrap_or_else(|err| panic!("{name}: not JSON: {err}"));
-            let typed: T = serde_json::from_value(example.clone())
+            let (typed, undeclared): (T, _) = mailapi_support::undeclared::from_value(example.clone())
                 .unwrap_or_else(|err| panic!("{name}: does not deserialize into `{ty}`: {err}"));
+            assert!(undeclared.is_empty(), "{name}: members `{ty}` does not declare: {undeclared:?}");
             let back = serde_json::to_value(&typed).unwrap_or_else(|err| panic!("{name}: does not serialize: {err}"));
             assert_eq!(numbers_by_value(back), numbers_by_value(example), "{name}: the round trip through `{ty}` changed the JSON");
         }

@@ -475,12 +475,12 @@ impl Side {
 }
 
 impl Api {
-    /// The package name of one of the API's crates: `acme-client`.
+    /// The package name of one of the API's crates: `acme-mail-client`.
     pub fn crate_name(&self, side: Side) -> String {
         format!("{}-{}", self.name, side.as_str())
     }
 
-    /// The crate's name in Rust paths: `acme_client`.
+    /// The crate's name in Rust paths: `acme_mail_client`.
     pub fn lib_name(&self, side: Side) -> String {
         self.crate_name(side).replace('-', "_")
     }
