@@ -83,7 +83,14 @@ async fn get_mail_server<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[];
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[],
+            extensions: true,
+        },
+    ];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -110,7 +117,14 @@ async fn get_mail_server_xml<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[];
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[],
+            extensions: true,
+        },
+    ];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),

@@ -919,7 +919,19 @@ async fn obtain_account_auth_settings<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[];
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -949,7 +961,30 @@ async fn update_account_auth_settings<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[];
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(400),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -979,7 +1014,19 @@ async fn obtain_encryption_at_rest_settings<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[];
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -1009,7 +1056,30 @@ async fn update_encryption_at_rest_settings<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[];
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(400),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -1039,7 +1109,30 @@ async fn create_dkim_signature<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[];
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(400),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -1066,7 +1159,19 @@ async fn obtain_dns_records<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[];
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -1093,7 +1198,19 @@ async fn query_log_files<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[];
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -1120,7 +1237,30 @@ async fn obtain_oauth_token<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[];
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(400),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -1147,7 +1287,19 @@ async fn list_principals<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[];
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -1174,7 +1326,30 @@ async fn create_principal<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[];
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(400),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -1201,7 +1376,19 @@ async fn fetch_principal<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[];
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -1228,7 +1415,19 @@ async fn delete_principal<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[];
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -1255,7 +1454,30 @@ async fn update_principal<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[];
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(400),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -1282,7 +1504,19 @@ async fn list_queued_messages<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[];
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -1309,7 +1543,19 @@ async fn delete_queued_messages<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[];
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -1336,7 +1582,19 @@ async fn reschedule_queued_messages<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[];
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -1366,7 +1624,19 @@ async fn obtain_queued_message_details<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[];
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -1396,7 +1666,19 @@ async fn cancel_queued_message<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[];
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -1423,7 +1705,19 @@ async fn reschedule_queued_message<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[];
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -1453,7 +1747,19 @@ async fn list_queued_reports<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[];
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -1480,7 +1786,19 @@ async fn obtain_queue_status<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[];
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -1507,7 +1825,19 @@ async fn resume_queue_processing<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[];
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -1534,7 +1864,19 @@ async fn stop_queue_processing<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[];
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -1561,7 +1903,19 @@ async fn reload_settings<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[];
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -1588,7 +1942,19 @@ async fn list_incoming_arf_reports<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[];
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -1618,7 +1984,19 @@ async fn list_incoming_dmarc_reports<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[];
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -1648,7 +2026,19 @@ async fn list_incoming_tls_reports<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[];
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -1678,7 +2068,30 @@ async fn update_settings<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[];
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(400),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -1705,7 +2118,19 @@ async fn list_settings_by_group<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[];
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -1732,7 +2157,19 @@ async fn list_settings_by_key<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[];
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -1759,7 +2196,19 @@ async fn list_settings<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[];
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -1786,7 +2235,30 @@ async fn test_spam_filter_classification<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[];
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(400),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -1816,7 +2288,19 @@ async fn train_spam_filter_ham<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[];
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -1843,7 +2327,19 @@ async fn train_account_spam_filter_ham<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[];
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -1873,7 +2369,19 @@ async fn train_spam_filter_spam<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[];
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -1900,7 +2408,19 @@ async fn train_account_spam_filter_spam<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[];
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -1930,7 +2450,19 @@ async fn upload_spam_filter_ham<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[];
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -1957,7 +2489,19 @@ async fn upload_account_spam_filter_ham<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[];
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -1987,7 +2531,19 @@ async fn upload_spam_filter_spam<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[];
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -2014,7 +2570,19 @@ async fn upload_account_spam_filter_spam<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[];
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -2044,7 +2612,19 @@ async fn fetch_blob_by_id<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[];
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -2071,7 +2651,19 @@ async fn purge_all_accounts<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[];
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -2098,7 +2690,19 @@ async fn purge_account<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[];
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -2125,7 +2729,19 @@ async fn purge_blob_store<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[];
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -2152,7 +2768,19 @@ async fn purge_data_store<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[];
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -2179,7 +2807,19 @@ async fn purge_in_memory_store<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[];
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -2206,7 +2846,19 @@ async fn delete_account_bayes_model<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[];
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -2236,7 +2888,19 @@ async fn delete_global_bayes_model<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[];
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -2266,7 +2930,19 @@ async fn request_fts_reindex<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[];
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -2293,7 +2969,30 @@ async fn request_index_reindex<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[];
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(400),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -2320,7 +3019,30 @@ async fn request_account_index_reindex<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[];
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(400),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -2350,7 +3072,19 @@ async fn reset_imap_uids<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[];
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -2377,7 +3111,19 @@ async fn list_deleted_messages<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[];
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -2404,7 +3150,30 @@ async fn undelete_messages<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[];
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(400),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -2431,7 +3200,19 @@ async fn obtain_metrics_telemetry_token<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[];
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -2461,7 +3242,19 @@ async fn request_tracing_token<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[];
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -2488,7 +3281,19 @@ async fn fetch_telemetry_metrics<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[];
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -2515,7 +3320,19 @@ async fn live_metrics<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[];
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -2540,7 +3357,19 @@ async fn obtain_trace_details<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[];
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -2567,7 +3396,19 @@ async fn list_stored_traces<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[];
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -2594,7 +3435,19 @@ async fn start_live_tracing<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[];
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -2621,7 +3474,19 @@ async fn run_delivery_troubleshooting<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[];
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -2651,7 +3516,30 @@ async fn run_dmarc_troubleshooting<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[];
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(400),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -2681,7 +3569,19 @@ async fn obtain_troubleshooting_token<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[];
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -2711,7 +3611,19 @@ async fn update_spam_filter<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[];
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
@@ -2738,7 +3650,19 @@ async fn update_webadmin<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[];
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),

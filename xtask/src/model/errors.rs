@@ -108,9 +108,15 @@ fn shape(types: &BTreeMap<String, TypeDef>, mapped: &BTreeMap<String, Vec<(Strin
     if response.contents.is_empty() {
         return Some(ErrorShape { status: response.status, media: String::new(), members: Vec::new(), extensions: false });
     }
-    let content = response.contents.iter().find(|c| c.kind == BodyKind::Json)?;
-    let (members, extensions) = body_shape(types, mapped, content.ty.as_ref()?)?;
-    Some(ErrorShape { status: response.status, media: content.media_type.clone(), members, extensions })
+    let content = response.contents.iter().find(|c| c.kind == BodyKind::Json);
+    match content.and_then(|c| Some((c, body_shape(types, mapped, c.ty.as_ref()?)?))) {
+        Some((content, (members, extensions))) => {
+            Some(ErrorShape { status: response.status, media: content.media_type.clone(), members, extensions })
+        }
+        // Documented in a shape problems have no mapping into: a problem document, as without
+        // documentation, but the status still counts as documented (a 400 takes validation failures).
+        None => Some(ErrorShape { status: response.status, media: "application/problem+json".into(), members: Vec::new(), extensions: true }),
+    }
 }
 
 /// The members of a body of type `ty`: its `x-problem`, its RFC 7807 members, or those of the
@@ -126,12 +132,16 @@ fn body_shape(
     }
     match &types.get(name)?.kind {
         TypeKind::Struct(s) => {
-            let members: Option<Vec<(String, Member)>> = s
-                .fields
-                .iter()
-                .map(|f| Member::from_name(&f.json_name, &f.ty).filter(|m| !matches!(m, Member::Pointer | Member::Parameter)).map(|m| (format!("/{}", f.json_name), m)))
-                .collect();
-            let members = members.filter(|m| !m.is_empty())?;
+            // RFC 7807-shaped: a `title` or `status` member, and every required member a problem
+            // member; other optional members are left out.
+            let member = |f: &super::Field| Member::from_name(&f.json_name, &f.ty).filter(|m| !matches!(m, Member::Pointer | Member::Parameter));
+            if s.fields.iter().any(|f| f.required && member(f).is_none()) {
+                return None;
+            }
+            let members: Vec<(String, Member)> = s.fields.iter().filter_map(|f| Some((format!("/{}", f.json_name), member(f)?))).collect();
+            if !members.iter().any(|(_, m)| matches!(m, Member::Title | Member::Status | Member::StatusText)) {
+                return None;
+            }
             let extensions = matches!(s.additional, Additional::Ignore) || s.additional == Additional::Map(TypeRef::Any);
             Some((members, extensions))
         }

@@ -348,7 +348,14 @@ async fn status_handler<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
     parts: Result<RequestParts, Problem>,
 ) -> Response {
-    const ERRORS: &[ErrorShape] = &[];
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Range(4),
+            media: "application/problem+json",
+            members: &[],
+            extensions: true,
+        },
+    ];
     let mut parts = match parts {
         Ok(parts) => parts,
         Err(problem) => return problem_response(problem, ERRORS),
