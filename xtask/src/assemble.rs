@@ -26,6 +26,8 @@ pub struct Layout {
     /// Path from a generated crate to the support crate (used outside the workspace).
     pub support_path: String,
     pub command: GeneratedBy,
+    /// Each crate's version (`specs/versions.json`); a crate not in it is 0.1.0.
+    pub versions: crate::diff::versions::Record,
 }
 
 #[derive(Serialize)]
@@ -33,6 +35,7 @@ struct CrateContext<'a> {
     preamble: String,
     source: &'a str,
     crate_name: String,
+    version: String,
     lib_name: String,
     vendor: &'a str,
     base_url: &'a str,
@@ -69,6 +72,7 @@ fn context<'a>(api: &'a Api, layout: &'a Layout, side: Side, preamble: &str) -> 
         preamble: preamble.to_string(),
         source: &api.source,
         crate_name: api.crate_name(side),
+        version: crate::diff::versions::version_of(&layout.versions, &api.crate_name(side)).to_string(),
         lib_name: api.lib_name(side),
         vendor: &api.name,
         base_url: api.server_url.as_deref().unwrap_or("https://example.invalid"),

@@ -176,7 +176,7 @@ fn client(root: &Path, rounds: usize) -> Result<(), Error> {
     // Our crates: the whole spec, and the spec reduced to the operations progenitor accepts.
     progress(&format!("[client] our client crates in {}", odir.display()));
     let templates = write::Templates::load(&root.join("templates"))?;
-    let layout = Layout { dir: PathBuf::new(), workspace: false, support_path: "../../../../support".into(), command: GeneratedBy::Generate };
+    let layout = Layout { dir: PathBuf::new(), workspace: false, support_path: "../../../../support".into(), command: GeneratedBy::Generate, versions: Default::default() };
     let mut table = Vec::new();
     let mut ours_members = Vec::new();
     for (name, source) in &vendors {

@@ -1,6 +1,7 @@
 //! The generator behind `cargo xtask regenerate`: spec -> model -> emitters -> writer.
 
 mod assemble;
+pub mod diff;
 pub mod emit;
 pub mod model;
 pub mod spec;
@@ -56,8 +57,9 @@ pub fn workspace_files(root: &Path) -> Result<Files, Error> {
     let templates = Templates::load(&root.join("templates"))?;
     let mut files = Files::new();
     let mut diagnostics = Diagnostics::default();
+    let versions = diff::versions::load(root).map_err(Error::Usage)?;
     for (specs, out) in GENERATED_DIRS {
-        let layout = Layout { dir: PathBuf::from(out), workspace: true, support_path: String::new(), command: GeneratedBy::Regenerate };
+        let layout = Layout { dir: PathBuf::from(out), workspace: true, support_path: String::new(), command: GeneratedBy::Regenerate, versions: versions.clone() };
         for (name, source) in specs_in(root, specs)? {
             match load_api(&root.join(&source), &source, &name) {
                 Ok(api) => files.append(&mut render_crates(&api, &templates, &layout)?),

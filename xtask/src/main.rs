@@ -1,4 +1,4 @@
-//! `cargo xtask`: regenerate, generate, mock, test, bench.
+//! `cargo xtask`: regenerate, generate, mock, test, bench, diff.
 
 mod bench;
 mod conformance;
@@ -14,16 +14,22 @@ const USAGE: &str = "usage:
   cargo xtask generate --spec PATH --out DIR [--name NAME]
                                        generate <NAME>-client and <NAME>-server for any OpenAPI 3.0 file
   cargo xtask mock VENDOR [--port N]   serve VENDOR's documented examples on 127.0.0.1 (default port 8080)
-  cargo xtask test [ARGS]              install the spec validator and schemathesis (PyPI, into target/), run
-                                       `cargo test --workspace ARGS`, schemathesis against each vendor's mock, then
-                                       clippy and rustdoc over the workspace with warnings denied
+  cargo xtask test [ARGS]              install the spec validator and schemathesis (PyPI) and cargo-semver-checks
+                                       (crates.io) into target/, run `cargo test --workspace ARGS`, schemathesis
+                                       against each vendor's mock, then clippy and rustdoc over the workspace with
+                                       warnings denied, then the semver oracle
   cargo xtask schemathesis             only the schemathesis step
+  cargo xtask semver-oracle            check the crate bumps `diff` predicts for tests/corpus/diff/ against cargo-semver-checks
   cargo xtask fuzz [--cases N] [--seed S] [--compile K] [--timeout SECS]
                                        mutate real specs and run the generator on each, bounded in time and
                                        memory: every case must generate or fail with located errors
   cargo xtask bench [regen] [client] [server]
                                        regeneration speed, client size and check time against progenitor, server
-                                       throughput against hand-written axum; writes only under target/bench";
+                                       throughput against hand-written axum; writes only under target/bench
+  cargo xtask diff [BASE] [--format markdown|json] [--fail-on breaking|any] [--bump] [--check-versions]
+  cargo xtask diff --old FILE --new FILE [--format markdown|json] [--fail-on breaking|any]
+                                       what changed in each API since git revision BASE (default HEAD), whom
+                                       it breaks, and the version bump each generated crate needs";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -61,21 +67,25 @@ fn dispatch(args: &[String]) -> Result<(), Error> {
         Some("mock") => mock(&root, &args[1..]),
         Some("bench") => bench::run(&root, &args[1..]),
         Some("fuzz") => fuzz::run(&root, &args[1..]),
+        Some("diff") => xtask::diff::cli::run(&root, &args[1..]),
+        Some("semver-oracle") => xtask::diff::oracle::run(&root),
         _ => Err(Error::Usage(USAGE.into())),
     }
 }
 
 /// Runs every test with the Python validator the spec tests need, installed into a venv under
-/// `target/` so a fresh clone needs nothing but cargo and python3; then schemathesis against each
-/// vendor's mock (`conformance`), then clippy and rustdoc.
+/// `target/` so a fresh clone needs nothing but cargo and python3; cargo-semver-checks for the
+/// semver oracle goes to `target/tools` the same way. After `cargo test`: schemathesis against each
+/// vendor's mock (`conformance`), clippy and rustdoc, the semver oracle.
 fn test(root: &Path, args: &[String]) -> Result<(), Error> {
     let python = install_venv(root, "spec-validator", &root.join("tests/requirements.txt"))?;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    xtask::diff::oracle::install(root, &cargo)?;
     let mut cmd = Command::new(&cargo);
     cmd.args(["test", "--workspace"]).args(args).env("SPEC_VALIDATOR_PYTHON", &python).current_dir(root);
     let (mut tally, tested) = run_tests(&mut cmd)?;
     let checked = tested.and_then(|()| schemathesis(root, &cargo, &mut tally));
-    let linted = checked.and_then(|()| lint(root, &cargo));
+    let linted = checked.and_then(|()| lint(root, &cargo)).and_then(|()| xtask::diff::oracle::run(root));
     // Last, alone on its line: the totals over every test binary of the workspace.
     println!("\ncargo xtask test: {} passed, {} failed, {} skipped", tally.passed, tally.failed, tally.ignored);
     linted
@@ -195,7 +205,7 @@ fn generate(root: &Path, args: &[String]) -> Result<(), Error> {
     let api = load_api(spec_path, spec, &name).map_err(Error::Spec)?;
     let out = std::path::absolute(out).map_err(|e| Error::Io(format!("cannot resolve {out}"), e))?;
     let support = root.join("support");
-    let layout = Layout { dir: PathBuf::new(), workspace: false, support_path: relative(&out.join("x"), &support), command: GeneratedBy::Generate };
+    let layout = Layout { dir: PathBuf::new(), workspace: false, support_path: relative(&out.join("x"), &support), command: GeneratedBy::Generate, versions: Default::default() };
     let templates = write::Templates::load(&root.join("templates"))?;
     let files = render_crates(&api, &templates, &layout)?;
     let owned: Vec<PathBuf> = ["client", "server"].iter().map(|s| PathBuf::from(format!("{name}-{s}"))).collect();

@@ -79,6 +79,7 @@ pub struct BlackWhiteListEntry {
 
 /// Type of address included in black/white list. "W" means the address is included in "whitelist", "B" - included in "blacklist".
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum BlackWhiteListEntryType {
     #[serde(rename = "W")]
     W,
@@ -782,6 +783,7 @@ pub struct ExchangeMailboxPut {
 
 /// Exchange resource type. If not provided, user is default. Only allowed on create: passing it when updating results in 400 Bad Request.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ExchangeMailboxPutResourceType {
     #[serde(rename = "user")]
     User,
@@ -814,6 +816,7 @@ impl std::fmt::Display for ExchangeMailboxPutResourceType {
 
 /// Exchange account type. If not provided, standard is default.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ExchangeMailboxPutType {
     #[serde(rename = "standard")]
     Standard,
@@ -843,6 +846,7 @@ impl std::fmt::Display for ExchangeMailboxPutType {
 
 /// the Exchange account type: standard or premium.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ExchangeMailboxType {
     #[serde(rename = "standard")]
     Standard,
@@ -962,6 +966,7 @@ pub type LinkList = Vec<Link>;
 
 /// The inline schema at `/components/parameters/FilterType/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ListDomainBlackwhitelistFilterType {
     #[serde(rename = "W")]
     W,
@@ -991,6 +996,7 @@ impl std::fmt::Display for ListDomainBlackwhitelistFilterType {
 
 /// The inline schema at `/components/parameters/SortOrder/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ListDomainBlackwhitelistSortOrder {
     #[serde(rename = "asc")]
     Asc,
@@ -1031,6 +1037,7 @@ pub struct ListEnvelope {
 
 /// The inline schema at `/components/parameters/FilterType/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ListMailboxBlackwhitelistFilterType {
     #[serde(rename = "W")]
     W,
@@ -1060,6 +1067,7 @@ impl std::fmt::Display for ListMailboxBlackwhitelistFilterType {
 
 /// The inline schema at `/components/parameters/SortOrder/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ListMailboxBlackwhitelistSortOrder {
     #[serde(rename = "asc")]
     Asc,
@@ -1089,6 +1097,7 @@ impl std::fmt::Display for ListMailboxBlackwhitelistSortOrder {
 
 /// The inline schema at `/components/parameters/SortFieldUsernames/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ListUsernamesSortField {
     #[serde(rename = "username")]
     Username,
@@ -1118,6 +1127,7 @@ impl std::fmt::Display for ListUsernamesSortField {
 
 /// The inline schema at `/components/parameters/SortOrder/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ListUsernamesSortOrder {
     #[serde(rename = "asc")]
     Asc,
@@ -1412,6 +1422,7 @@ pub struct ResetPasswordAction {
 
 /// The action that should be performed. resetPassword - reset the password of the mailbox.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ResetPasswordActionAction {
     #[serde(rename = "resetPassword")]
     ResetPassword,

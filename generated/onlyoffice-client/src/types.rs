@@ -48,6 +48,7 @@ pub struct ApiResponseEnvelope {
 /// Status of a call, 0 ok or 1 error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(from = "i64", into = "i64")]
+#[non_exhaustive]
 pub enum ApiStatus {
     /// `0`
     Ok,
@@ -207,6 +208,7 @@ pub struct MailServerSettings {
 
 /// Socket (encryption) type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum MailServerSettingsSocketType {
     #[serde(rename = "plain")]
     Plain,
@@ -239,6 +241,7 @@ impl std::fmt::Display for MailServerSettingsSocketType {
 
 /// Server protocol.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum MailServerSettingsType {
     #[serde(rename = "pop3")]
     Pop3,

@@ -487,6 +487,7 @@ pub struct MailboxAttributes {
 /// The SSL verify mode, represented as an integer, the EWS connection will used. (verify none=0, verify peer=1, verify client once=4, verify fail if no peer cert=2)
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(from = "i64", into = "i64")]
+#[non_exhaustive]
 pub enum MailboxAttributesEwsSslVerifyMode {
     /// `0`
     VerifyNone,
@@ -526,6 +527,7 @@ impl From<MailboxAttributesEwsSslVerifyMode> for i64 {
 
 /// The version of Exchange. Must be one of 'Exchange2007', 'Exchange2007\_SP1', 'Exchange2010', 'Exchange2010\_SP1', 'Exchange2010\_SP2', 'Exchange2013', 'Exchange2013\_SP1'.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum MailboxAttributesExchangeVersion {
     #[serde(rename = "Exchange2007")]
     Exchange2007,
@@ -570,6 +572,7 @@ impl std::fmt::Display for MailboxAttributesExchangeVersion {
 
 /// The method used for sending email. Must be either 'ews', 'sendgrid', or 'smtp'.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum MailboxAttributesSendMethod {
     #[serde(rename = "ews")]
     Ews,
@@ -602,6 +605,7 @@ impl std::fmt::Display for MailboxAttributesSendMethod {
 
 /// The method used for syncing email. Must be either 'ews', 'gmail\_api', or 'imap'.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum MailboxAttributesSyncMethod {
     #[serde(rename = "ews")]
     Ews,
@@ -705,6 +709,7 @@ pub struct MailboxRelationships {
 
 /// The JSON:API resource type of a mailbox.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum MailboxType {
     #[serde(rename = "mailbox")]
     Mailbox,

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 /// Use TLS / SSL (for Mailbox). 0 = No, 1 = Yes, 2 = YesIfAvailable, 3 = YesTLS12IfAvailable, 4 = YesTLS13IfAvailable.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(from = "i64", into = "i64")]
+#[non_exhaustive]
 pub enum MailboxTls {
     /// `0`
     No,

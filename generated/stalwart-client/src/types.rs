@@ -847,6 +847,7 @@ pub struct ReloadResultResponse {
 
 /// The inline schema at `/paths/~1store~1reindex~1{index}~1{account_id}/get/parameters/0/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum RequestAccountIndexReindexIndex {
     #[serde(rename = "email")]
     Email,
@@ -885,6 +886,7 @@ impl std::fmt::Display for RequestAccountIndexReindexIndex {
 
 /// The inline schema at `/paths/~1store~1reindex~1{index}/get/parameters/0/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum RequestIndexReindexIndex {
     #[serde(rename = "email")]
     Email,

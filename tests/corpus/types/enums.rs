@@ -14,6 +14,7 @@ pub struct Holder {
 
 /// The inline schema at `/components/schemas/Holder/properties/inline`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum HolderInline {
     #[serde(rename = "x")]
     X,
@@ -44,6 +45,7 @@ impl std::fmt::Display for HolderInline {
 /// An integer enum without names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(from = "i64", into = "i64")]
+#[non_exhaustive]
 pub enum Level {
     /// `-1`
     Minus1,
@@ -79,6 +81,7 @@ impl From<Level> for i64 {
 
 /// Values that collide after case conversion without care.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum Signs {
     #[serde(rename = "1")]
     V1,
@@ -117,6 +120,7 @@ impl std::fmt::Display for Signs {
 
 /// A string enum; clients keep unknown values.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum Status {
     #[serde(rename = "active")]
     Active,
@@ -150,6 +154,7 @@ impl std::fmt::Display for Status {
 /// An integer enum, serialized as integers, with variant names from x-enum-varnames.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(from = "i64", into = "i64")]
+#[non_exhaustive]
 pub enum Tls {
     /// `0`
     No,

@@ -11,6 +11,7 @@ pub struct GetThingError404 {
 
 /// The inline schema at `/paths/~1things~1{id}/get/parameters/1/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum GetThingMode {
     #[serde(rename = "fast")]
     Fast,

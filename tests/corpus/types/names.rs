@@ -60,6 +60,7 @@ pub struct U00bd {
 
 /// The inline schema at `/components/schemas/½/properties/kind`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum U00bdKind {
     #[serde(rename = "a²")]
     AU00b2,

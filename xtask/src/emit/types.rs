@@ -266,6 +266,9 @@ fn string_enum(name: &proc_macro2::Ident, values: &[EnumValue<String>], enums: E
         let value = &v.value;
         quote! { #name::#variant => #value, }
     });
+    // A client keeps values it does not know and must not match exhaustively, so a value the
+    // vendor adds is a compatible change of the client crate.
+    let non_exhaustive = matches!(enums, Enums::Lenient).then(|| quote! { #[non_exhaustive] });
     let (unknown, unknown_arm, derive_copy, lifetime) = match enums {
         Enums::Lenient => (
             quote! {
@@ -281,6 +284,7 @@ fn string_enum(name: &proc_macro2::Ident, values: &[EnumValue<String>], enums: E
     };
     quote! {
         #[derive(Debug, Clone, #derive_copy PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #non_exhaustive
         pub enum #name {
             #(#variants)*
             #unknown
@@ -318,6 +322,7 @@ fn int_enum(name: &proc_macro2::Ident, values: &[EnumValue<i64>], enums: Enums) 
             quote! {
                 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
                 #[serde(from = "i64", into = "i64")]
+                #[non_exhaustive]
                 pub enum #name {
                     #(#variants)*
                     /// A value this version of the spec does not list.

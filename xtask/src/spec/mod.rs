@@ -38,6 +38,15 @@ impl Spec {
 
 /// Reads and parses `path`; `file` is how diagnostics name it.
 pub fn load(path: &Path, file: &str) -> Result<Spec, Diagnostics> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        let message = format!("cannot read spec: {e}");
+        Diagnostics(vec![Diagnostic { file: file.to_string(), line: 1, col: 1, pointer: String::new(), message }])
+    })?;
+    parse(&text, file)
+}
+
+/// Parses spec text read from elsewhere (e.g. `git show REV:path`); `file` is how diagnostics name it.
+pub fn parse(text: &str, file: &str) -> Result<Spec, Diagnostics> {
     let at = |line, col, pointer: &str, message: String| Diagnostic {
         file: file.to_string(),
         line,
@@ -45,9 +54,7 @@ pub fn load(path: &Path, file: &str) -> Result<Spec, Diagnostics> {
         pointer: pointer.to_string(),
         message,
     };
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Diagnostics(vec![at(1, 1, "", format!("cannot read spec: {e}"))]))?;
-    let doc = yaml::parse(&text).map_err(|e| {
+    let doc = yaml::parse(text).map_err(|e| {
         Diagnostics(vec![at(e.pos.line, e.pos.col, &e.pointer, format!("invalid YAML: {}", e.message))])
     })?;
     check_version(&doc).map_err(|(pointer, message)| {

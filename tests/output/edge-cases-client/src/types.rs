@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// The `Kind` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum Kind {
     #[serde(rename = "big")]
     Big,
