@@ -44,7 +44,8 @@ async fn aliased_parameter_limits_are_checked() {
 async fn aliased_body_field_limits_are_checked() {
     // `Title: {type: string, minLength: 1, maxLength: 8}`, the type of `Doc.title`.
     let cases = [
-        // Valid: the mock has no example of the `null` answer, so 501.
+        // Valid: the mock has no example of the `null` answer, so 501 (a body that can only be
+        // `null` gets no `minimal` example).
         (r#"{"title": "ok"}"#, (501, "")),
         (r#"{"title": ""}"#, (422, "/title")),
         (r#"{"title": "ninechars"}"#, (422, "/title")),

@@ -120,6 +120,9 @@ fn secrets_never_show_in_debug_output() {
         assert!(!debug.contains(secret), "{debug}");
     }
     assert_eq!(login.password.as_ref().map(|p| p.expose().as_str()), Some("hunter2"));
+    // A `format: password` member of a oneOf is a Secret too.
+    let credential: secrets::Credential = round_trip(json!("s3cret"));
+    assert!(!format!("{credential:?}").contains("s3cret"), "{credential:?}");
 }
 
 #[test]

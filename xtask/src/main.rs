@@ -1,6 +1,7 @@
 //! `cargo xtask`: regenerate, generate, mock, test, bench, diff.
 
 mod bench;
+mod conformance;
 mod fuzz;
 
 use std::path::{Path, PathBuf};
@@ -14,10 +15,12 @@ const USAGE: &str = "usage:
                                        generate <NAME>-client and <NAME>-server for any OpenAPI 3.0 or 3.1 file
                                        (warnings are printed; --deny-warnings makes them fail the run)
   cargo xtask mock VENDOR [--port N]   serve VENDOR's documented examples on 127.0.0.1 (default port 8080)
-  cargo xtask test [ARGS]              install the spec validator (PyPI) and cargo-semver-checks (crates.io) into target/,
-                                       run `cargo test --workspace ARGS`, then clippy and rustdoc over the workspace with
-                                       warnings denied, then the semver oracle,
-                                       then cargo check of a few real specs' outputs (see `corpus`)
+  cargo xtask test [ARGS]              install the spec validator and schemathesis (PyPI) and cargo-semver-checks
+                                       (crates.io) into target/, run `cargo test --workspace ARGS`, schemathesis
+                                       against each vendor's mock, then clippy and rustdoc over the workspace with
+                                       warnings denied, then the semver oracle, then cargo check of a few real specs'
+                                       outputs (see `corpus`)
+  cargo xtask schemathesis             only the schemathesis step
   cargo xtask semver-oracle            check the crate bumps `diff` predicts for tests/corpus/diff/ against cargo-semver-checks
   cargo xtask fuzz [--cases N] [--seed S] [--compile K] [--timeout SECS]
                                        mutate real specs and run the generator on each, bounded in time and
@@ -62,6 +65,10 @@ fn dispatch(args: &[String]) -> Result<(), Error> {
         }
         Some("generate") => generate(&root, &args[1..]),
         Some("test") => test(&root, &args[1..]),
+        Some("schemathesis") => {
+            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+            schemathesis(&root, &cargo, &mut Tally::default())
+        }
         Some("mock") => mock(&root, &args[1..]),
         Some("bench") => bench::run(&root, &args[1..]),
         Some("fuzz") => fuzz::run(&root, &args[1..]),
@@ -74,26 +81,55 @@ fn dispatch(args: &[String]) -> Result<(), Error> {
 
 /// Runs every test with the Python validator the spec tests need, installed into a venv under
 /// `target/` so a fresh clone needs nothing but cargo and python3; cargo-semver-checks for the
-/// semver oracle goes to `target/tools` the same way.
+/// semver oracle goes to `target/tools` the same way. After `cargo test`: schemathesis against each
+/// vendor's mock (`conformance`), clippy and rustdoc, the semver oracle.
 fn test(root: &Path, args: &[String]) -> Result<(), Error> {
-    let venv = root.join("target/spec-validator");
-    let python = venv.join("bin/python");
-    let marker = venv.join("installed.txt");
-    let requirements = std::fs::read_to_string(root.join("tests/requirements.txt")).unwrap_or_default();
-    if std::fs::read_to_string(&marker).ok().as_deref() != Some(requirements.as_str()) {
-        run(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
-        run(Command::new(&python).args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r"]).arg(root.join("tests/requirements.txt")))?;
-        std::fs::write(&marker, requirements).map_err(|e| Error::Io(format!("cannot write {}", marker.display()), e))?;
-    }
+    let python = install_venv(root, "spec-validator", &root.join("tests/requirements.txt"))?;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     xtask::diff::oracle::install(root, &cargo)?;
     let mut cmd = Command::new(&cargo);
     cmd.args(["test", "--workspace"]).args(args).env("SPEC_VALIDATOR_PYTHON", &python).current_dir(root);
-    let (tally, tested) = run_tests(&mut cmd)?;
-    let linted = tested.and_then(|()| lint(root, &cargo)).and_then(|()| xtask::diff::oracle::run(root)).and_then(|()| corpus_sample(root));
+    let (mut tally, tested) = run_tests(&mut cmd)?;
+    let checked = tested.and_then(|()| schemathesis(root, &cargo, &mut tally));
+    let linted = checked
+        .and_then(|()| lint(root, &cargo))
+        .and_then(|()| xtask::diff::oracle::run(root))
+        .and_then(|()| corpus_sample(root));
     // Last, alone on its line: the totals over every test binary of the workspace.
     println!("\ncargo xtask test: {} passed, {} failed, {} skipped", tally.passed, tally.failed, tally.ignored);
     linted
+}
+
+/// schemathesis against the five mocks: one test per vendor, failed by any failure the
+/// allow-list does not name.
+fn schemathesis(root: &Path, cargo: &str, tally: &mut Tally) -> Result<(), Error> {
+    println!("cargo xtask test: schemathesis against each vendor's mock (report in target/schemathesis-report/)");
+    let outcomes = conformance::run_all(root, cargo)?;
+    let failed: Vec<&str> = outcomes.iter().filter(|o| !o.unexpected.is_empty()).map(|o| o.vendor.as_str()).collect();
+    let passed = (outcomes.len() - failed.len()) as u64;
+    println!("schemathesis: {passed} passed, {} failed", failed.len());
+    tally.passed += passed;
+    tally.failed += failed.len() as u64;
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Command(format!("schemathesis found failures not in tests/schemathesis/allow.txt: {}", failed.join(", "))))
+    }
+}
+
+/// A venv `target/<name>` with `requirements` installed, reinstalled when they change; returns
+/// its python.
+pub(crate) fn install_venv(root: &Path, name: &str, requirements: &Path) -> Result<PathBuf, Error> {
+    let venv = root.join("target").join(name);
+    let python = venv.join("bin/python");
+    let marker = venv.join("installed.txt");
+    let wanted = std::fs::read_to_string(requirements).unwrap_or_default();
+    if std::fs::read_to_string(&marker).ok().as_deref() != Some(wanted.as_str()) {
+        run(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
+        run(Command::new(&python).args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r"]).arg(requirements))?;
+        std::fs::write(&marker, wanted).map_err(|e| Error::Io(format!("cannot write {}", marker.display()), e))?;
+    }
+    Ok(python)
 }
 
 #[derive(Default)]
@@ -165,7 +201,7 @@ fn mock(root: &Path, args: &[String]) -> Result<(), Error> {
     run(Command::new(cargo).args(["run", "--quiet", "--package", &package, "--bin", &bin, "--"]).args(&args[1..]).current_dir(root))
 }
 
-fn run(cmd: &mut Command) -> Result<(), Error> {
+pub(crate) fn run(cmd: &mut Command) -> Result<(), Error> {
     let status = cmd.status().map_err(|e| Error::Io(format!("cannot run {cmd:?}"), e))?;
     succeeded(cmd, status)
 }

@@ -1465,7 +1465,10 @@ pub struct ResetPasswordActionData {
 }
 
 /// All secret question text key / answer pairs of the mailbox (replaces the existing ones). Keys are unique text keys from GET /email/secretQuestions; answers are plain text of at least two characters. The number of pairs must be at least the `minimum` of GET /email/secretQuestionSettings (400 "Shorter than minimum length N").
-pub type SecretAnswers = BTreeMap<String, String>;
+pub type SecretAnswers = BTreeMap<String, SecretAnswersInnerValue>;
+
+/// The inline schema at `/components/schemas/SecretAnswers/additionalProperties`.
+pub type SecretAnswersInnerValue = String;
 
 /// Franchise specific secret question settings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -1488,7 +1491,10 @@ pub struct SecretQuestions {
 }
 
 /// Dictionary of key/value pairs, each of which represents a secret question text key / answer pair. No duplicate text keys per mailbox; each answer is plain text of at least two characters.
-pub type SecretQuestionsAnswers = BTreeMap<String, String>;
+pub type SecretQuestionsAnswers = BTreeMap<String, SecretQuestionsAnswersInnerValue>;
+
+/// The inline schema at `/components/schemas/SecretQuestionsAnswers/additionalProperties`.
+pub type SecretQuestionsAnswersInnerValue = String;
 
 /// Text keys of all secret questions on file for the mailbox (alias).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -708,3 +708,24 @@ fn create_mailbox_webmail_short() {
     let json = r#"{"type":"activesync","allowUpgrade":false,"language":"en_US","timezone":"America/Chicago"}"#;
     round_trip::<types::MailboxWebmailCreate>(name, json);
 }
+
+#[test]
+fn get_domain_webmail_limits_short() {
+    let name = "response 200 `minimal`";
+    let json = r#"{"webmailLimits":{}}"#;
+    round_trip::<types::WebmailLimits>(name, json);
+}
+
+#[test]
+fn get_domain_webmail_names_short() {
+    let name = "response 200 `minimal`";
+    let json = r#"{"webmailNames":{}}"#;
+    round_trip::<types::WebmailNames>(name, json);
+}
+
+#[test]
+fn get_domain_webmail_upgrade_short() {
+    let name = "response 200 `minimal`";
+    let json = r#"{"allowed":false}"#;
+    round_trip::<types::WebmailUpgrade>(name, json);
+}

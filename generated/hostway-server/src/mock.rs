@@ -7,7 +7,7 @@ use crate::server::*;
 
 /// Answers every operation of Hostway Email REST API with the examples the spec documents.
 ///
-/// The default answer is the first documented success example. A request chooses another with `Prefer: code=404` (the first example of that status) or `Prefer: example=NAME`; a choice the spec has no example for answers a 501 problem. Requests are authenticated (any well-formed credentials of an allowed scheme, see [`AcceptAny`]), parsed and validated like any other.
+/// The default answer is the first documented success example. A request chooses another with `Prefer: code=404` (the first example of that status) or `Prefer: example=NAME`; a choice the spec has no example for answers a 501 problem. A success documented without an example is answered with the smallest value its schema accepts (the example `minimal`). Requests are authenticated (any well-formed credentials of an allowed scheme, see [`AcceptAny`]), parsed and validated like any other.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Mock;
 
@@ -2942,50 +2942,77 @@ impl Api for Mock {
         &self,
         request: GetDomainWebmailLimitsShortRequest,
     ) -> Result<GetDomainWebmailLimitsShortResponse, Problem> {
-        choose_example(
-                &request.context.headers,
-                &[
-                    Candidate {
-                        status: 200,
-                        media: "application/json",
-                        examples: &[],
-                    },
-                ],
-            )
-            .and(Err(Problem::internal()))
+        let choice = choose_example(
+            &request.context.headers,
+            &[
+                Candidate {
+                    status: 200,
+                    media: "application/json",
+                    examples: &["minimal"],
+                },
+            ],
+        )?;
+        match choice {
+            (0, "minimal") => {
+                Ok(
+                    GetDomainWebmailLimitsShortResponse::Ok(
+                        example_json("{\"webmailLimits\":{}}")?,
+                    ),
+                )
+            }
+            _ => Err(Problem::internal()),
+        }
     }
 
     async fn get_domain_webmail_names_short(
         &self,
         request: GetDomainWebmailNamesShortRequest,
     ) -> Result<GetDomainWebmailNamesShortResponse, Problem> {
-        choose_example(
-                &request.context.headers,
-                &[
-                    Candidate {
-                        status: 200,
-                        media: "application/json",
-                        examples: &[],
-                    },
-                ],
-            )
-            .and(Err(Problem::internal()))
+        let choice = choose_example(
+            &request.context.headers,
+            &[
+                Candidate {
+                    status: 200,
+                    media: "application/json",
+                    examples: &["minimal"],
+                },
+            ],
+        )?;
+        match choice {
+            (0, "minimal") => {
+                Ok(
+                    GetDomainWebmailNamesShortResponse::Ok(
+                        example_json("{\"webmailNames\":{}}")?,
+                    ),
+                )
+            }
+            _ => Err(Problem::internal()),
+        }
     }
 
     async fn get_domain_webmail_upgrade_short(
         &self,
         request: GetDomainWebmailUpgradeShortRequest,
     ) -> Result<GetDomainWebmailUpgradeShortResponse, Problem> {
-        choose_example(
-                &request.context.headers,
-                &[
-                    Candidate {
-                        status: 200,
-                        media: "application/json",
-                        examples: &[],
-                    },
-                ],
-            )
-            .and(Err(Problem::internal()))
+        let choice = choose_example(
+            &request.context.headers,
+            &[
+                Candidate {
+                    status: 200,
+                    media: "application/json",
+                    examples: &["minimal"],
+                },
+            ],
+        )?;
+        match choice {
+            (0, "minimal") => {
+                Ok(
+                    GetDomainWebmailUpgradeShortResponse::Ok(
+                        example_json("{\"allowed\":false}")?,
+                    ),
+                )
+            }
+            _ => Err(Problem::internal()),
+        }
     }
 }

@@ -6,7 +6,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use mailapi_support::server::{
-    Authenticator, Context, Principal, RequestParts, authenticate_request, respond,
+    Authenticator, Context, ErrorShape, Principal, RequestParts, authenticate_request,
+    problem_response, respond_documented,
 };
 use mailapi_support::Problem;
 use mailapi_support::{Scheme, SchemeKind};
@@ -20,7 +21,7 @@ pub const BASIC_AUTH: Scheme = Scheme {
 
 /// The operations of Hostway Email REST API: implement this trait and serve it with [`router`].
 ///
-/// Each method gets a request that has already been authenticated, parsed and validated against the spec, and answers with one of the responses the spec documents. An `Err` is sent as an RFC 7807 problem: use it for failures the spec does not describe.
+/// Each method gets a request that has already been authenticated, parsed and validated against the spec, and answers with one of the responses the spec documents. An `Err` is sent as the response the operation documents for its status (an RFC 7807 problem where it documents none): use it for failures the spec does not describe.
 pub trait Api: Send + Sync + 'static {
     /// Get the email domain's info
     ///
@@ -667,7 +668,7 @@ pub trait Api: Send + Sync + 'static {
 
 /// An axum router serving `api` with `authenticator` checking credentials, mounted under the spec's base path `/`.
 ///
-/// Requests are authenticated, parsed and validated before they reach `api`; failures answer 400, 401, 413, 415 or 422 problems. A panicking handler answers 500 and the server keeps serving.
+/// Requests are authenticated, parsed and validated before they reach `api`; failures answer 400, 401, 413, 415 or 422 in the response each operation documents for that status (validation failures 400 where it documents 400 and not 415 or 422), else as RFC 7807 problems. A panicking handler answers 500 and the server keeps serving.
 pub fn router<A: Api, Au: Authenticator + 'static>(api: A, authenticator: Au) -> Router {
     let shared = Arc::new(Shared { api, authenticator });
     let routes = Router::new()
@@ -861,1211 +862,2300 @@ struct Shared<A, Au> {
 
 async fn get_email_domain<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "",
+            members: &[],
+            extensions: false,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetEmailDomainRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.get_email_domain(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.get_email_domain(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn list_domain_aliases<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "",
+            members: &[],
+            extensions: false,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match ListDomainAliasesRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.list_domain_aliases(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.list_domain_aliases(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn list_domain_blackwhitelist<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "",
+            members: &[],
+            extensions: false,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match ListDomainBlackwhitelistRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.list_domain_blackwhitelist(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(
+                shared.api.list_domain_blackwhitelist(request).await,
+                ERRORS,
+            )
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn put_domain_blackwhitelist<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(400),
+            media: "application/json",
+            members: &[
+                ("/badRequest/message", mailapi_support::server::Member::Title),
+                ("/badRequest/code", mailapi_support::server::Member::Status),
+                ("/badRequest/details/message", mailapi_support::server::Member::Detail),
+            ],
+            extensions: false,
+        },
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "",
+            members: &[],
+            extensions: false,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match PutDomainBlackwhitelistRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.put_domain_blackwhitelist(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(
+                shared.api.put_domain_blackwhitelist(request).await,
+                ERRORS,
+            )
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn get_domain_blackwhitelist_address<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "",
+            members: &[],
+            extensions: false,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetDomainBlackwhitelistAddressRequest::parse(parts, principal) {
         Ok(request) => {
-            respond(shared.api.get_domain_blackwhitelist_address(request).await)
+            respond_documented(
+                shared.api.get_domain_blackwhitelist_address(request).await,
+                ERRORS,
+            )
         }
-        Err(problem) => problem.into_response(),
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn delete_domain_blackwhitelist_address<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "",
+            members: &[],
+            extensions: false,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match DeleteDomainBlackwhitelistAddressRequest::parse(parts, principal) {
         Ok(request) => {
-            respond(shared.api.delete_domain_blackwhitelist_address(request).await)
+            respond_documented(
+                shared.api.delete_domain_blackwhitelist_address(request).await,
+                ERRORS,
+            )
         }
-        Err(problem) => problem.into_response(),
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn get_domain_cleanmailplus<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "",
+            members: &[],
+            extensions: false,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetDomainCleanmailplusRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.get_domain_cleanmailplus(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(
+                shared.api.get_domain_cleanmailplus(request).await,
+                ERRORS,
+            )
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn update_domain_cleanmailplus<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(400),
+            media: "application/json",
+            members: &[
+                ("/badRequest/message", mailapi_support::server::Member::Title),
+                ("/badRequest/code", mailapi_support::server::Member::Status),
+                ("/badRequest/details/message", mailapi_support::server::Member::Detail),
+            ],
+            extensions: false,
+        },
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "",
+            members: &[],
+            extensions: false,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match UpdateDomainCleanmailplusRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.update_domain_cleanmailplus(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(
+                shared.api.update_domain_cleanmailplus(request).await,
+                ERRORS,
+            )
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn list_domain_contacts<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match ListDomainContactsRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.list_domain_contacts(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.list_domain_contacts(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn create_domain_contact<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(400),
+            media: "application/json",
+            members: &[
+                ("/badRequest/message", mailapi_support::server::Member::Title),
+                ("/badRequest/code", mailapi_support::server::Member::Status),
+                ("/badRequest/details/message", mailapi_support::server::Member::Detail),
+            ],
+            extensions: false,
+        },
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "",
+            members: &[],
+            extensions: false,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match CreateDomainContactRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.create_domain_contact(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.create_domain_contact(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn get_domain_contact<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(400),
+            media: "application/json",
+            members: &[
+                ("/badRequest/message", mailapi_support::server::Member::Title),
+                ("/badRequest/code", mailapi_support::server::Member::Status),
+                ("/badRequest/details/message", mailapi_support::server::Member::Detail),
+            ],
+            extensions: false,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetDomainContactRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.get_domain_contact(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.get_domain_contact(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn update_domain_contact<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(400),
+            media: "application/json",
+            members: &[
+                ("/badRequest/message", mailapi_support::server::Member::Title),
+                ("/badRequest/code", mailapi_support::server::Member::Status),
+                ("/badRequest/details/message", mailapi_support::server::Member::Detail),
+            ],
+            extensions: false,
+        },
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "",
+            members: &[],
+            extensions: false,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match UpdateDomainContactRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.update_domain_contact(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.update_domain_contact(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn delete_domain_contact<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "",
+            members: &[],
+            extensions: false,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match DeleteDomainContactRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.delete_domain_contact(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.delete_domain_contact(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn get_domain_infostore<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "",
+            members: &[],
+            extensions: false,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetDomainInfostoreRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.get_domain_infostore(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.get_domain_infostore(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn update_domain_infostore_quota<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(400),
+            media: "application/json",
+            members: &[
+                ("/badRequest/message", mailapi_support::server::Member::Title),
+                ("/badRequest/code", mailapi_support::server::Member::Status),
+                ("/badRequest/details/message", mailapi_support::server::Member::Detail),
+            ],
+            extensions: false,
+        },
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "",
+            members: &[],
+            extensions: false,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match UpdateDomainInfostoreQuotaRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.update_domain_infostore_quota(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(
+                shared.api.update_domain_infostore_quota(request).await,
+                ERRORS,
+            )
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn get_domain_mailbox_type_count<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "",
+            members: &[],
+            extensions: false,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetDomainMailboxTypeCountRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.get_domain_mailbox_type_count(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(
+                shared.api.get_domain_mailbox_type_count(request).await,
+                ERRORS,
+            )
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn list_usernames<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "",
+            members: &[],
+            extensions: false,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match ListUsernamesRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.list_usernames(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.list_usernames(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn get_username<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "",
+            members: &[],
+            extensions: false,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetUsernameRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.get_username(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => respond_documented(shared.api.get_username(request).await, ERRORS),
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn get_mailbox_autoresponder<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "",
+            members: &[],
+            extensions: false,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetMailboxAutoresponderRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.get_mailbox_autoresponder(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(
+                shared.api.get_mailbox_autoresponder(request).await,
+                ERRORS,
+            )
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn set_mailbox_autoresponder<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(400),
+            media: "application/json",
+            members: &[
+                ("/badRequest/message", mailapi_support::server::Member::Title),
+                ("/badRequest/code", mailapi_support::server::Member::Status),
+                ("/badRequest/details/message", mailapi_support::server::Member::Detail),
+            ],
+            extensions: false,
+        },
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "",
+            members: &[],
+            extensions: false,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match SetMailboxAutoresponderRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.set_mailbox_autoresponder(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(
+                shared.api.set_mailbox_autoresponder(request).await,
+                ERRORS,
+            )
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn list_mailbox_blackwhitelist<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "",
+            members: &[],
+            extensions: false,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match ListMailboxBlackwhitelistRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.list_mailbox_blackwhitelist(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(
+                shared.api.list_mailbox_blackwhitelist(request).await,
+                ERRORS,
+            )
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn put_mailbox_blackwhitelist<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(400),
+            media: "application/json",
+            members: &[
+                ("/badRequest/message", mailapi_support::server::Member::Title),
+                ("/badRequest/code", mailapi_support::server::Member::Status),
+                ("/badRequest/details/message", mailapi_support::server::Member::Detail),
+            ],
+            extensions: false,
+        },
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "",
+            members: &[],
+            extensions: false,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match PutMailboxBlackwhitelistRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.put_mailbox_blackwhitelist(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(
+                shared.api.put_mailbox_blackwhitelist(request).await,
+                ERRORS,
+            )
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn get_mailbox_blackwhitelist_address<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "",
+            members: &[],
+            extensions: false,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetMailboxBlackwhitelistAddressRequest::parse(parts, principal) {
         Ok(request) => {
-            respond(shared.api.get_mailbox_blackwhitelist_address(request).await)
+            respond_documented(
+                shared.api.get_mailbox_blackwhitelist_address(request).await,
+                ERRORS,
+            )
         }
-        Err(problem) => problem.into_response(),
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn delete_mailbox_blackwhitelist_address<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "",
+            members: &[],
+            extensions: false,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match DeleteMailboxBlackwhitelistAddressRequest::parse(parts, principal) {
         Ok(request) => {
-            respond(shared.api.delete_mailbox_blackwhitelist_address(request).await)
+            respond_documented(
+                shared.api.delete_mailbox_blackwhitelist_address(request).await,
+                ERRORS,
+            )
         }
-        Err(problem) => problem.into_response(),
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn get_mailbox_cleanmailplus<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "",
+            members: &[],
+            extensions: false,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetMailboxCleanmailplusRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.get_mailbox_cleanmailplus(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(
+                shared.api.get_mailbox_cleanmailplus(request).await,
+                ERRORS,
+            )
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn update_mailbox_cleanmailplus<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(400),
+            media: "application/json",
+            members: &[
+                ("/badRequest/message", mailapi_support::server::Member::Title),
+                ("/badRequest/code", mailapi_support::server::Member::Status),
+                ("/badRequest/details/message", mailapi_support::server::Member::Detail),
+            ],
+            extensions: false,
+        },
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "",
+            members: &[],
+            extensions: false,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match UpdateMailboxCleanmailplusRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.update_mailbox_cleanmailplus(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(
+                shared.api.update_mailbox_cleanmailplus(request).await,
+                ERRORS,
+            )
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn get_exchange_mailbox<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "",
+            members: &[],
+            extensions: false,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetExchangeMailboxRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.get_exchange_mailbox(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.get_exchange_mailbox(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn put_exchange_mailbox<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(400),
+            media: "application/json",
+            members: &[
+                ("/badRequest/message", mailapi_support::server::Member::Title),
+                ("/badRequest/code", mailapi_support::server::Member::Status),
+                ("/badRequest/details/message", mailapi_support::server::Member::Detail),
+            ],
+            extensions: false,
+        },
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "",
+            members: &[],
+            extensions: false,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match PutExchangeMailboxRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.put_exchange_mailbox(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.put_exchange_mailbox(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn delete_exchange_mailbox<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "",
+            members: &[],
+            extensions: false,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match DeleteExchangeMailboxRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.delete_exchange_mailbox(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.delete_exchange_mailbox(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn exchange_mailbox_action<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
-    let principal = match authenticate_request(&shared.authenticator, &parts, &[]).await
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(400),
+            media: "application/json",
+            members: &[
+                ("/badRequest/message", mailapi_support::server::Member::Title),
+                ("/badRequest/code", mailapi_support::server::Member::Status),
+                ("/badRequest/details/message", mailapi_support::server::Member::Detail),
+            ],
+            extensions: false,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
+    let principal = match authenticate_request(&shared.authenticator, &mut parts, &[])
+        .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match ExchangeMailboxActionRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.exchange_mailbox_action(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.exchange_mailbox_action(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn get_exchange_message_stats<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "",
+            members: &[],
+            extensions: false,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetExchangeMessageStatsRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.get_exchange_message_stats(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(
+                shared.api.get_exchange_message_stats(request).await,
+                ERRORS,
+            )
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn get_mailbox_forwards<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "",
+            members: &[],
+            extensions: false,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetMailboxForwardsRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.get_mailbox_forwards(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.get_mailbox_forwards(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn set_mailbox_forwards<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(400),
+            media: "application/json",
+            members: &[
+                ("/badRequest/message", mailapi_support::server::Member::Title),
+                ("/badRequest/code", mailapi_support::server::Member::Status),
+                ("/badRequest/details/message", mailapi_support::server::Member::Detail),
+            ],
+            extensions: false,
+        },
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "",
+            members: &[],
+            extensions: false,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match SetMailboxForwardsRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.set_mailbox_forwards(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.set_mailbox_forwards(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn delete_mailbox_forward<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "",
+            members: &[],
+            extensions: false,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match DeleteMailboxForwardRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.delete_mailbox_forward(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.delete_mailbox_forward(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn get_mailbox<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "",
+            members: &[],
+            extensions: false,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetMailboxRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.get_mailbox(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => respond_documented(shared.api.get_mailbox(request).await, ERRORS),
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn put_mailbox<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(400),
+            media: "application/json",
+            members: &[
+                ("/badRequest/message", mailapi_support::server::Member::Title),
+                ("/badRequest/code", mailapi_support::server::Member::Status),
+                ("/badRequest/details/message", mailapi_support::server::Member::Detail),
+            ],
+            extensions: false,
+        },
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "",
+            members: &[],
+            extensions: false,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match PutMailboxRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.put_mailbox(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => respond_documented(shared.api.put_mailbox(request).await, ERRORS),
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn delete_mailbox<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "",
+            members: &[],
+            extensions: false,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match DeleteMailboxRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.delete_mailbox(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.delete_mailbox(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn mailbox_action<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
-    let principal = match authenticate_request(&shared.authenticator, &parts, &[]).await
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(400),
+            media: "application/json",
+            members: &[
+                ("/badRequest/message", mailapi_support::server::Member::Title),
+                ("/badRequest/code", mailapi_support::server::Member::Status),
+                ("/badRequest/details/message", mailapi_support::server::Member::Detail),
+            ],
+            extensions: false,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
+    let principal = match authenticate_request(&shared.authenticator, &mut parts, &[])
+        .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match MailboxActionRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.mailbox_action(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.mailbox_action(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn get_mailbox_message_stats<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "",
+            members: &[],
+            extensions: false,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetMailboxMessageStatsRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.get_mailbox_message_stats(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(
+                shared.api.get_mailbox_message_stats(request).await,
+                ERRORS,
+            )
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn create_mailbox_migration_ticket<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(400),
+            media: "application/json",
+            members: &[
+                ("/badRequest/message", mailapi_support::server::Member::Title),
+                ("/badRequest/code", mailapi_support::server::Member::Status),
+                ("/badRequest/details/message", mailapi_support::server::Member::Detail),
+            ],
+            extensions: false,
+        },
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "",
+            members: &[],
+            extensions: false,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match CreateMailboxMigrationTicketRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.create_mailbox_migration_ticket(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(
+                shared.api.create_mailbox_migration_ticket(request).await,
+                ERRORS,
+            )
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn get_mailbox_secrets<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
-    let principal = match authenticate_request(&shared.authenticator, &parts, &[]).await
+    const ERRORS: &[ErrorShape] = &[];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
+    let principal = match authenticate_request(&shared.authenticator, &mut parts, &[])
+        .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetMailboxSecretsRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.get_mailbox_secrets(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.get_mailbox_secrets(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn put_mailbox_secrets<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(400),
+            media: "application/json",
+            members: &[
+                ("/badRequest/message", mailapi_support::server::Member::Title),
+                ("/badRequest/code", mailapi_support::server::Member::Status),
+                ("/badRequest/details/message", mailapi_support::server::Member::Detail),
+            ],
+            extensions: false,
+        },
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "",
+            members: &[],
+            extensions: false,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match PutMailboxSecretsRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.put_mailbox_secrets(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.put_mailbox_secrets(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn get_mailbox_webmail<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "",
+            members: &[],
+            extensions: false,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetMailboxWebmailRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.get_mailbox_webmail(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.get_mailbox_webmail(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn update_mailbox_webmail<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(400),
+            media: "application/json",
+            members: &[
+                ("/badRequest/message", mailapi_support::server::Member::Title),
+                ("/badRequest/code", mailapi_support::server::Member::Status),
+                ("/badRequest/details/message", mailapi_support::server::Member::Detail),
+            ],
+            extensions: false,
+        },
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "",
+            members: &[],
+            extensions: false,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match UpdateMailboxWebmailRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.update_mailbox_webmail(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.update_mailbox_webmail(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn create_mailbox_webmail<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(400),
+            media: "application/json",
+            members: &[
+                ("/badRequest/message", mailapi_support::server::Member::Title),
+                ("/badRequest/code", mailapi_support::server::Member::Status),
+                ("/badRequest/details/message", mailapi_support::server::Member::Detail),
+            ],
+            extensions: false,
+        },
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "",
+            members: &[],
+            extensions: false,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match CreateMailboxWebmailRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.create_mailbox_webmail(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.create_mailbox_webmail(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn get_domain_webmail<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "",
+            members: &[],
+            extensions: false,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetDomainWebmailRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.get_domain_webmail(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.get_domain_webmail(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn update_domain_webmail<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(400),
+            media: "application/json",
+            members: &[
+                ("/badRequest/message", mailapi_support::server::Member::Title),
+                ("/badRequest/code", mailapi_support::server::Member::Status),
+                ("/badRequest/details/message", mailapi_support::server::Member::Detail),
+            ],
+            extensions: false,
+        },
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "",
+            members: &[],
+            extensions: false,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match UpdateDomainWebmailRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.update_domain_webmail(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.update_domain_webmail(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn get_domain_webmail_limits<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetDomainWebmailLimitsRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.get_domain_webmail_limits(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(
+                shared.api.get_domain_webmail_limits(request).await,
+                ERRORS,
+            )
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn get_domain_webmail_names<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetDomainWebmailNamesRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.get_domain_webmail_names(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(
+                shared.api.get_domain_webmail_names(request).await,
+                ERRORS,
+            )
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn get_domain_webmail_upgrade<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetDomainWebmailUpgradeRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.get_domain_webmail_upgrade(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(
+                shared.api.get_domain_webmail_upgrade(request).await,
+                ERRORS,
+            )
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn get_secret_question_settings<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
-    let principal = match authenticate_request(&shared.authenticator, &parts, &[]).await
+    const ERRORS: &[ErrorShape] = &[];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
+    let principal = match authenticate_request(&shared.authenticator, &mut parts, &[])
+        .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetSecretQuestionSettingsRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.get_secret_question_settings(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(
+                shared.api.get_secret_question_settings(request).await,
+                ERRORS,
+            )
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn list_secret_questions<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
-    let principal = match authenticate_request(&shared.authenticator, &parts, &[]).await
+    const ERRORS: &[ErrorShape] = &[];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
+    let principal = match authenticate_request(&shared.authenticator, &mut parts, &[])
+        .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match ListSecretQuestionsRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.list_secret_questions(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.list_secret_questions(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn exchange_mailbox_action_short<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
-    let principal = match authenticate_request(&shared.authenticator, &parts, &[]).await
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(400),
+            media: "application/json",
+            members: &[
+                ("/badRequest/message", mailapi_support::server::Member::Title),
+                ("/badRequest/code", mailapi_support::server::Member::Status),
+                ("/badRequest/details/message", mailapi_support::server::Member::Detail),
+            ],
+            extensions: false,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
+    let principal = match authenticate_request(&shared.authenticator, &mut parts, &[])
+        .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match ExchangeMailboxActionShortRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.exchange_mailbox_action_short(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(
+                shared.api.exchange_mailbox_action_short(request).await,
+                ERRORS,
+            )
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn mailbox_action_short<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
-    let principal = match authenticate_request(&shared.authenticator, &parts, &[]).await
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(400),
+            media: "application/json",
+            members: &[
+                ("/badRequest/message", mailapi_support::server::Member::Title),
+                ("/badRequest/code", mailapi_support::server::Member::Status),
+                ("/badRequest/details/message", mailapi_support::server::Member::Detail),
+            ],
+            extensions: false,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
+    let principal = match authenticate_request(&shared.authenticator, &mut parts, &[])
+        .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match MailboxActionShortRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.mailbox_action_short(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.mailbox_action_short(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn get_mailbox_secrets_short<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
-    let principal = match authenticate_request(&shared.authenticator, &parts, &[]).await
+    const ERRORS: &[ErrorShape] = &[];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
+    let principal = match authenticate_request(&shared.authenticator, &mut parts, &[])
+        .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetMailboxSecretsShortRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.get_mailbox_secrets_short(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(
+                shared.api.get_mailbox_secrets_short(request).await,
+                ERRORS,
+            )
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn put_mailbox_secrets_short<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(400),
+            media: "application/json",
+            members: &[
+                ("/badRequest/message", mailapi_support::server::Member::Title),
+                ("/badRequest/code", mailapi_support::server::Member::Status),
+                ("/badRequest/details/message", mailapi_support::server::Member::Detail),
+            ],
+            extensions: false,
+        },
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "",
+            members: &[],
+            extensions: false,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match PutMailboxSecretsShortRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.put_mailbox_secrets_short(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(
+                shared.api.put_mailbox_secrets_short(request).await,
+                ERRORS,
+            )
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn get_mailbox_webmail_short<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "",
+            members: &[],
+            extensions: false,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetMailboxWebmailShortRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.get_mailbox_webmail_short(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(
+                shared.api.get_mailbox_webmail_short(request).await,
+                ERRORS,
+            )
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn update_mailbox_webmail_short<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(400),
+            media: "application/json",
+            members: &[
+                ("/badRequest/message", mailapi_support::server::Member::Title),
+                ("/badRequest/code", mailapi_support::server::Member::Status),
+                ("/badRequest/details/message", mailapi_support::server::Member::Detail),
+            ],
+            extensions: false,
+        },
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "",
+            members: &[],
+            extensions: false,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match UpdateMailboxWebmailShortRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.update_mailbox_webmail_short(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(
+                shared.api.update_mailbox_webmail_short(request).await,
+                ERRORS,
+            )
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn create_mailbox_webmail_short<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(400),
+            media: "application/json",
+            members: &[
+                ("/badRequest/message", mailapi_support::server::Member::Title),
+                ("/badRequest/code", mailapi_support::server::Member::Status),
+                ("/badRequest/details/message", mailapi_support::server::Member::Detail),
+            ],
+            extensions: false,
+        },
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "",
+            members: &[],
+            extensions: false,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match CreateMailboxWebmailShortRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.create_mailbox_webmail_short(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(
+                shared.api.create_mailbox_webmail_short(request).await,
+                ERRORS,
+            )
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn get_domain_webmail_limits_short<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetDomainWebmailLimitsShortRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.get_domain_webmail_limits_short(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(
+                shared.api.get_domain_webmail_limits_short(request).await,
+                ERRORS,
+            )
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn get_domain_webmail_names_short<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetDomainWebmailNamesShortRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.get_domain_webmail_names_short(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(
+                shared.api.get_domain_webmail_names_short(request).await,
+                ERRORS,
+            )
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn get_domain_webmail_upgrade_short<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetDomainWebmailUpgradeShortRequest::parse(parts, principal) {
         Ok(request) => {
-            respond(shared.api.get_domain_webmail_upgrade_short(request).await)
+            respond_documented(
+                shared.api.get_domain_webmail_upgrade_short(request).await,
+                ERRORS,
+            )
         }
-        Err(problem) => problem.into_response(),
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
@@ -3295,6 +4385,7 @@ impl ExchangeMailboxActionRequest {
             violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
         }
+        mailapi_support::server::Validate::validate(&request.body, "", &mut violations);
         violations.into_result()?;
         Ok(request)
     }
@@ -3645,6 +4736,7 @@ impl MailboxActionRequest {
             violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
         }
+        mailapi_support::server::Validate::validate(&request.body, "", &mut violations);
         violations.into_result()?;
         Ok(request)
     }
@@ -3818,6 +4910,13 @@ impl PutMailboxSecretsRequest {
             let here = mailapi_support::server::Violations::parameter("mailboxName");
             violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
+        }
+        {
+            let (here, value) = (String::new(), &request.body);
+            for (key, value) in value {
+                let here = mailapi_support::server::Violations::at(&here, key);
+                violations.length(&here, value, Some(2), None);
+            }
         }
         violations.into_result()?;
         Ok(request)
@@ -4189,6 +5288,7 @@ impl ExchangeMailboxActionShortRequest {
             violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
         }
+        mailapi_support::server::Validate::validate(&request.body, "", &mut violations);
         violations.into_result()?;
         Ok(request)
     }
@@ -4230,6 +5330,7 @@ impl MailboxActionShortRequest {
             violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
         }
+        mailapi_support::server::Validate::validate(&request.body, "", &mut violations);
         violations.into_result()?;
         Ok(request)
     }
@@ -4308,6 +5409,13 @@ impl PutMailboxSecretsShortRequest {
             let here = mailapi_support::server::Violations::parameter("mailboxName");
             violations.length(&here, value, None, Some(64));
             violations.pattern(&here, value, "^[a-zA-Z0-9._-]+$");
+        }
+        {
+            let (here, value) = (String::new(), &request.body);
+            for (key, value) in value {
+                let here = mailapi_support::server::Violations::at(&here, key);
+                violations.length(&here, value, Some(2), None);
+            }
         }
         violations.into_result()?;
         Ok(request)

@@ -9,7 +9,11 @@ pub struct AliasList {
     /// Domain name aliases.
     pub list: Vec<String>,
     /// Link to other resources relevant to the aliases list.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub links: Option<LinkList>,
 }
 
@@ -17,16 +21,32 @@ pub struct AliasList {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Autoresponder {
     /// The body of auto-responder.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub body: Option<String>,
     /// The status of auto-responder.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub active: Option<bool>,
     /// The subject of auto-responder.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub subject: Option<String>,
     /// Hypermedia links for this resource (a `self` link).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub links: Option<LinkList>,
 }
 
@@ -34,10 +54,18 @@ pub struct Autoresponder {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AutoresponderUpdate {
     /// The subject of auto-responder.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub subject: Option<String>,
     /// The body of auto-responder. Required (400 `{"body": "Required"}` when absent).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub body: Option<String>,
     /// Sets the status of auto-responder. Required.
     pub active: bool,
@@ -58,7 +86,11 @@ pub struct BlackWhiteList {
     #[serde(rename = "totalCount")]
     pub total_count: i32,
     /// Hypermedia links for the collection; paginated responses add first/previous/next/last links.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub links: Option<LinkList>,
     /// Addresses on the list.
     pub list: Vec<BlackWhiteListEntry>,
@@ -73,7 +105,11 @@ pub struct BlackWhiteListEntry {
     /// The address of the black/whitelisted mailbox or domain (an email address, or a domain written `@domain.com`).
     pub address: String,
     /// Hypermedia to the black/whitelisted address. Present on the single-entry GET only; list items have none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub links: Option<LinkList>,
 }
 
@@ -115,7 +151,12 @@ pub struct BlackWhiteListUpdateItem {
     /// Must be a valid email or domain address (a domain is written `@domain.com`; a bare `somedomain.com` is rejected with "Invalid address format"). Required.
     pub address: String,
     /// One of W, B. Required (the server answers 400 `list.N.type: Required` or `"A" is not one of B, W`).
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub type_: Option<String>,
 }
 
@@ -123,10 +164,20 @@ pub struct BlackWhiteListUpdateItem {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CleanMailPlusAttribute {
     /// Attribute's name; must be one of the fieldName values returned by GET (otherwise 400 `<name> is not valid filter attribute name`).
-    #[serde(rename = "attributeName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "attributeName",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub attribute_name: Option<String>,
     /// New attribute's value; must be one of that setting's option values (otherwise 400 `<value> is not valid attribute option for <name> filter attribute`).
-    #[serde(rename = "attributeValue", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "attributeValue",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub attribute_value: Option<String>,
 }
 
@@ -160,7 +211,11 @@ pub type CleanMailPlusSettings = Vec<CleanMailPlusSetting>;
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CleanMailPlusUpdate {
     /// Attributes to update. Required by the server (400 `{"attributes": "Required"}` when absent).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub attributes: Option<Vec<CleanMailPlusAttribute>>,
 }
 
@@ -180,10 +235,18 @@ pub struct ConflictDetail {
     /// HTTP status code repeated in the body (409).
     pub code: i32,
     /// Error identifier (only in the contacts example).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub guid: Option<String>,
     /// Details (empty string in the examples).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub details: Option<String>,
 }
 
@@ -193,7 +256,11 @@ pub struct ConflictError {
     /// Inner object of the conflict envelope.
     pub conflict: ConflictDetail,
     /// Details (empty string), printed outside the conflict object in one example.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub details: Option<String>,
 }
 
@@ -201,70 +268,170 @@ pub struct ConflictError {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Contact {
     /// The name of global address book contact (the example in §18.3.2 omits it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub name: Option<String>,
     /// The email of global address book contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub email: Option<String>,
     /// The first name of global address book contact.
-    #[serde(rename = "firstName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "firstName",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub first_name: Option<String>,
     /// The last name of global address book contact.
-    #[serde(rename = "lastName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "lastName",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub last_name: Option<String>,
     /// The display name of global address book contact.
-    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "displayName",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub display_name: Option<String>,
     /// The title of global address book contact person.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub title: Option<String>,
     /// The home phone of global address book contact.
-    #[serde(rename = "homePhone", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "homePhone",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub home_phone: Option<String>,
     /// The mobile phone of global address book contact.
-    #[serde(rename = "mobilePhone", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "mobilePhone",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub mobile_phone: Option<String>,
     /// The business phone of global address book contact.
-    #[serde(rename = "businessPhone", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "businessPhone",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub business_phone: Option<String>,
     /// The business fax of global address book contact.
-    #[serde(rename = "businessFax", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "businessFax",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub business_fax: Option<String>,
     /// The isdn number of global address book contact.
-    #[serde(rename = "isdnNumber", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "isdnNumber",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub isdn_number: Option<String>,
     /// The pager of global address book contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub pager: Option<String>,
     /// The telex number of global address book contact.
-    #[serde(rename = "telexNumber", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "telexNumber",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub telex_number: Option<String>,
     /// The company name of global address book contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub company: Option<String>,
     /// The department name of global address book contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub department: Option<String>,
     /// The room number of global address book contact.
-    #[serde(rename = "roomNumber", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "roomNumber",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub room_number: Option<String>,
     /// The street address of global address book contact.
-    #[serde(rename = "streetAddress", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "streetAddress",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub street_address: Option<String>,
     /// The postal code of global address book contact.
-    #[serde(rename = "postalCode", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "postalCode",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub postal_code: Option<String>,
     /// The city name of global address book contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub city: Option<String>,
     /// The state name of global address book contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub state: Option<String>,
     /// The country name of global address book contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub country: Option<String>,
     /// Link to the contact (self).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub links: Option<LinkList>,
 }
 
@@ -272,67 +439,163 @@ pub struct Contact {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ContactCreate {
     /// The name of global address book contact. Required; unique within the domain (409 if it exists).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub name: Option<String>,
     /// The email of global address book contact. Must be a valid email address (400 `Invalid email address`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub email: Option<String>,
     /// The first name of global address book contact.
-    #[serde(rename = "firstName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "firstName",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub first_name: Option<String>,
     /// The last name of global address book contact.
-    #[serde(rename = "lastName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "lastName",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub last_name: Option<String>,
     /// The display name of global address book contact.
-    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "displayName",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub display_name: Option<String>,
     /// The title of global address book contact person.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub title: Option<String>,
     /// The home phone of global address book contact.
-    #[serde(rename = "homePhone", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "homePhone",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub home_phone: Option<String>,
     /// The mobile phone of global address book contact.
-    #[serde(rename = "mobilePhone", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "mobilePhone",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub mobile_phone: Option<String>,
     /// The business phone of global address book contact.
-    #[serde(rename = "businessPhone", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "businessPhone",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub business_phone: Option<String>,
     /// The business fax of global address book contact.
-    #[serde(rename = "businessFax", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "businessFax",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub business_fax: Option<String>,
     /// The isdn number of global address book contact.
-    #[serde(rename = "isdnNumber", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "isdnNumber",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub isdn_number: Option<String>,
     /// The pager of global address book contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub pager: Option<String>,
     /// The telex number of global address book contact.
-    #[serde(rename = "telexNumber", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "telexNumber",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub telex_number: Option<String>,
     /// The company name of global address book contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub company: Option<String>,
     /// The department name of global address book contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub department: Option<String>,
     /// The room number of global address book contact.
-    #[serde(rename = "roomNumber", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "roomNumber",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub room_number: Option<String>,
     /// The street address of global address book contact.
-    #[serde(rename = "streetAddress", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "streetAddress",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub street_address: Option<String>,
     /// The postal code of global address book contact.
-    #[serde(rename = "postalCode", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "postalCode",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub postal_code: Option<String>,
     /// The city name of global address book contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub city: Option<String>,
     /// The state name of global address book contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub state: Option<String>,
     /// The country name of global address book contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub country: Option<String>,
 }
 
@@ -344,7 +607,11 @@ pub struct ContactList {
     /// Matching contacts.
     pub list: Vec<Contact>,
     /// Link to the contacts collection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub links: Option<LinkList>,
 }
 
@@ -352,64 +619,156 @@ pub struct ContactList {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ContactUpdate {
     /// The email of global address book contact. Must be a valid email address (400 `Invalid email address`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub email: Option<String>,
     /// The first name of global address book contact.
-    #[serde(rename = "firstName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "firstName",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub first_name: Option<String>,
     /// The last name of global address book contact.
-    #[serde(rename = "lastName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "lastName",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub last_name: Option<String>,
     /// The display name of global address book contact.
-    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "displayName",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub display_name: Option<String>,
     /// The title of global address book contact person.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub title: Option<String>,
     /// The home phone of global address book contact.
-    #[serde(rename = "homePhone", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "homePhone",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub home_phone: Option<String>,
     /// The mobile phone of global address book contact.
-    #[serde(rename = "mobilePhone", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "mobilePhone",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub mobile_phone: Option<String>,
     /// The business phone of global address book contact.
-    #[serde(rename = "businessPhone", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "businessPhone",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub business_phone: Option<String>,
     /// The business fax of global address book contact.
-    #[serde(rename = "businessFax", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "businessFax",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub business_fax: Option<String>,
     /// The isdn number of global address book contact.
-    #[serde(rename = "isdnNumber", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "isdnNumber",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub isdn_number: Option<String>,
     /// The pager of global address book contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub pager: Option<String>,
     /// The telex number of global address book contact.
-    #[serde(rename = "telexNumber", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "telexNumber",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub telex_number: Option<String>,
     /// The company name of global address book contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub company: Option<String>,
     /// The department name of global address book contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub department: Option<String>,
     /// The room number of global address book contact.
-    #[serde(rename = "roomNumber", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "roomNumber",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub room_number: Option<String>,
     /// The street address of global address book contact.
-    #[serde(rename = "streetAddress", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "streetAddress",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub street_address: Option<String>,
     /// The postal code of global address book contact.
-    #[serde(rename = "postalCode", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "postalCode",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub postal_code: Option<String>,
     /// The city name of global address book contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub city: Option<String>,
     /// The state name of global address book contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub state: Option<String>,
     /// The country name of global address book contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub country: Option<String>,
 }
 
@@ -417,10 +776,20 @@ pub struct ContactUpdate {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DomainWebmail {
     /// Webmail account type (from webmailNames).
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub type_: Option<String>,
     /// Webmail allowUpgrade option value.
-    #[serde(rename = "allowUpgrade", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "allowUpgrade",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub allow_upgrade: Option<bool>,
     /// Trial account type (from webmailNames). Null if not set.
     #[serde(
@@ -437,7 +806,11 @@ pub struct DomainWebmail {
     )]
     pub trial_expiration: mailapi_support::Nullable<chrono::NaiveDate>,
     /// Hypermedia links for this resource (a `self` link).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub links: Option<LinkList>,
 }
 
@@ -445,7 +818,12 @@ pub struct DomainWebmail {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DomainWebmailUpdate {
     /// OpenXchange allowUpgrade option value. Required (400 `{"allowUpgrade": "Required"}`).
-    #[serde(rename = "allowUpgrade", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "allowUpgrade",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub allow_upgrade: Option<bool>,
 }
 
@@ -455,7 +833,11 @@ pub struct EmailDomain {
     /// Domain quota in MB (sum of all domain's mailboxes quota).
     pub quota: i32,
     /// Hypermedia links for this resource (a `self` link).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub links: Option<LinkList>,
 }
 
@@ -467,7 +849,11 @@ pub struct ErrorDetail {
     /// HTTP status code repeated in the body.
     pub code: i32,
     /// Per-field messages keyed by field path (e.g. `list.0.type`, `quota`) or `message`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub details: Option<BTreeMap<String, String>>,
 }
 
@@ -475,10 +861,18 @@ pub struct ErrorDetail {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ExchangeEmailAddress {
     /// SMTP proxy address
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub address: Option<String>,
     /// protocol. If the header is capital like SMTP, it is the primary SMTP address; smtp is a secondary address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub header: Option<String>,
 }
 
@@ -486,228 +880,435 @@ pub struct ExchangeEmailAddress {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ExchangeMailbox {
     /// The MaxReceiveSize parameter specifies the maximum size of messages that this mailbox can receive. You must specify either an integer or unlimited. Returned as a human-readable size string, e.g. "50 MB (52,428,800 bytes)".
-    #[serde(rename = "maxReceiveSize", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "maxReceiveSize",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub max_receive_size: Option<String>,
     /// The MaxSendSize parameter specifies the maximum size of messages that this mailbox can send. You must specify either an integer or unlimited.
-    #[serde(rename = "maxSendSize", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "maxSendSize",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub max_send_size: Option<String>,
     /// primary SMTP address
     #[serde(
         rename = "primarySmtpAddress",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
     )]
     pub primary_smtp_address: Option<String>,
     /// Quota (human-readable size string, e.g. "1000 MB (1,048,576,000 bytes)").
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub quota: Option<String>,
     /// The RecipientLimits parameter specifies the maximum number of recipients per message to which this mailbox can send. You must specify either an integer or unlimited.
     #[serde(
         rename = "recipientLimits",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
     )]
     pub recipient_limits: Option<String>,
     /// The RejectMessagesFromSendersOrMembers parameter specifies the identity of recipients from whom messages are rejected.
     #[serde(
         rename = "rejectMessagesFromSendersOrMembers",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
     )]
     pub reject_messages_from_senders_or_members: Option<String>,
     /// The RequireSenderAuthenticationEnabled parameter specifies whether senders must be authenticated. The two possible values for this parameter are true or false.
     #[serde(
         rename = "requireSenderAuthenticationEnabled",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
     )]
     pub require_sender_authentication_enabled: Option<bool>,
     /// total mailbox usage
-    #[serde(rename = "totalItemSize", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "totalItemSize",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub total_item_size: Option<String>,
     /// Active Sync allowed devices.
     #[serde(
         rename = "activeSyncAllowedDeviceIDs",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
     )]
     pub active_sync_allowed_device_i_ds: Option<Vec<String>>,
     /// blocked active sync devices.
     #[serde(
         rename = "activeSyncBlockedDeviceIDs",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
     )]
     pub active_sync_blocked_device_i_ds: Option<Vec<String>>,
     /// allow mailbox access though active sync.
     #[serde(
         rename = "activeSyncEnabled",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
     )]
     pub active_sync_enabled: Option<bool>,
     /// active sync mailbox policy name
     #[serde(
         rename = "activeSyncMailboxPolicy",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
     )]
     pub active_sync_mailbox_policy: Option<String>,
     /// return active sync device partnership exists or not
     #[serde(
         rename = "hasActiveSyncDevicePartnership",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
     )]
     pub has_active_sync_device_partnership: Option<bool>,
     /// allow mailbox access though imap.
-    #[serde(rename = "imapEnabled", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "imapEnabled",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub imap_enabled: Option<bool>,
     /// allow mailbox access though mapi (Outlook).
-    #[serde(rename = "mapiEnabled", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "mapiEnabled",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub mapi_enabled: Option<bool>,
     /// allow mailbox access though owa (Web mail).
-    #[serde(rename = "owaEnabled", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "owaEnabled",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub owa_enabled: Option<bool>,
     /// allow mailbox access though pop3.
-    #[serde(rename = "popEnabled", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "popEnabled",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub pop_enabled: Option<bool>,
     /// server name where user mailbox is located.
-    #[serde(rename = "serverName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "serverName",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub server_name: Option<String>,
     /// mailbox changed date (US-style date-time text such as "10/11/2013 9:43:48 AM", not ISO 8601).
-    #[serde(rename = "whenChanged", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "whenChanged",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub when_changed: Option<String>,
     /// mailbox created date (US-style date-time text such as "10/11/2013 9:43:39 AM", not ISO 8601).
-    #[serde(rename = "whenCreated", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "whenCreated",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub when_created: Option<String>,
     /// City Name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub city: Option<String>,
     /// Company Name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub company: Option<String>,
     /// Country Name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub country: Option<String>,
     /// Department Name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub department: Option<String>,
     /// Email address, this is not actually SMTP proxy address.
-    #[serde(rename = "emailAddress", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "emailAddress",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub email_address: Option<String>,
     /// FAX number
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub fax: Option<String>,
     /// Home phone number
-    #[serde(rename = "homePhone", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "homePhone",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub home_phone: Option<String>,
     /// manager
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub manager: Option<String>,
     /// Mobile phone number
-    #[serde(rename = "mobilePhone", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "mobilePhone",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub mobile_phone: Option<String>,
     /// Notes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub notes: Option<String>,
     /// Office Name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub office: Option<String>,
     /// Zip code
-    #[serde(rename = "postalCode", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "postalCode",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub postal_code: Option<String>,
     /// Recipient type (undocumented; example "UserMailbox").
-    #[serde(rename = "recipientType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "recipientType",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub recipient_type: Option<String>,
     /// The resource type of the mailbox. The table lists RecipientTypeDetails values (RoomMailbox, EquipmentMailbox, LegacyMailbox, LinkedMailbox, UserMailbox, DiscoveryMailbox, SharedMailbox) while the example returns "user" (the PUT values user/equipment/room).
-    #[serde(rename = "resourceType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "resourceType",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub resource_type: Option<String>,
     /// the Exchange account type: standard or premium.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub type_: Option<ExchangeMailboxType>,
     /// State / Province
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub state: Option<String>,
     /// Street name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub street: Option<String>,
     /// Title
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub title: Option<String>,
     /// web URL
-    #[serde(rename = "webPage", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "webPage",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub web_page: Option<String>,
     /// work phone number
-    #[serde(rename = "workPhone", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "workPhone",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub work_phone: Option<String>,
     /// Display Name
-    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "displayName",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub display_name: Option<String>,
     /// First name
-    #[serde(rename = "firstName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "firstName",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub first_name: Option<String>,
     /// Last name
-    #[serde(rename = "lastName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "lastName",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub last_name: Option<String>,
     /// Username
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub username: Option<String>,
     /// Domain Name which mailbox belong to
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub domain: Option<String>,
     /// Alias, documented as equal to the username (the example differs).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub alias: Option<String>,
     /// The AcceptMessagesOnlyFromSendersOrMembers parameter specifies the recipients who can send e-mail messages to this mailbox. You can specify users, contacts, or distribution groups. If you specify a distribution group, messages are accepted from all recipients that are members of that distribution group. You can also specify Exchange as a valid recipient for this parameter. If you configure a distribution group to accept messages only from the Exchange recipient, the distribution group only receives system-generated messages.
     #[serde(
         rename = "acceptMessagesOnlyFromSendersOrMembers",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
     )]
     pub accept_messages_only_from_senders_or_members: Option<String>,
     /// Archive Database name
     #[serde(
         rename = "archiveDatabase",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
     )]
     pub archive_database: Option<String>,
     /// Archive Quota (human-readable size string).
-    #[serde(rename = "archiveQuota", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "archiveQuota",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub archive_quota: Option<String>,
     /// Mailbox database name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub database: Option<String>,
     /// The DeliverToMailboxAndForward parameter specifies whether messages sent to this mailbox are forwarded to another address. If set to true, messages are delivered to the mailbox and to the forwarding address; if set to false, messages are delivered only to the forwarding address.
     #[serde(
         rename = "deliverToMailboxAndForward",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
     )]
     pub deliver_to_mailbox_and_forward: Option<bool>,
     /// all SMTP proxy addresses.
-    #[serde(rename = "emailAddresses", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "emailAddresses",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub email_addresses: Option<Vec<ExchangeEmailAddress>>,
     /// The ForwardingSmtpAddress parameter specifies a forwarding SMTP address.
     #[serde(
         rename = "forwardingSmtpAddress",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
     )]
     pub forwarding_smtp_address: Option<String>,
     /// The HiddenFromAddressListsEnabled parameter specifies whether this mailbox is hidden from other address lists. The two possible values for this parameter are true or false.
     #[serde(
         rename = "hiddenFromAddressListsEnabled",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
     )]
     pub hidden_from_address_lists_enabled: Option<bool>,
     /// Count of mailbox items
-    #[serde(rename = "itemCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "itemCount",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub item_count: Option<String>,
     /// Hypermedia to the exchange mailbox details resources: self and a `related` link to the secrets resource.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub links: Option<LinkList>,
 }
 
@@ -717,62 +1318,143 @@ pub struct ExchangeMailboxPut {
     /// The password. Required when creating the mailbox. Password validation rules: must not be used more than once; length 8-128; at least one digit, one capital letter, one lower case letter and one special character (anything other than letters, digits and underscore); must not start with "pass" or "abc" (case-insensitively) or with "123"; must not contain the second-level domain or the username, nor start with the first 3 letters of the username. For Exchange mailboxes it should also start with a letter.
     ///
     /// Write-only: sent, never returned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing,
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub password: Option<mailapi_support::Secret<String>>,
     /// Forces the user to change his password on next logon.
-    #[serde(rename = "resetPassword", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "resetPassword",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub reset_password: Option<bool>,
     /// Display Name (256 characters). Required when creating the mailbox.
-    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "displayName",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub display_name: Option<String>,
     /// Exchange account type. If not provided, standard is default.
     ///
     /// Default: `"standard"`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub type_: Option<ExchangeMailboxPutType>,
     /// Exchange resource type. If not provided, user is default. Only allowed on create: passing it when updating results in 400 Bad Request.
     ///
     /// Default: `"user"`.
-    #[serde(rename = "resourceType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "resourceType",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub resource_type: Option<ExchangeMailboxPutResourceType>,
     /// First name. The firstName parameter specifies the user's given name.
-    #[serde(rename = "firstName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "firstName",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub first_name: Option<String>,
     /// Last name. The lastName parameter specifies the user's surname.
-    #[serde(rename = "lastName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "lastName",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub last_name: Option<String>,
     /// City Name. The user's city.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub city: Option<String>,
     /// Company Name. The user's company.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub company: Option<String>,
     /// Country Name. The user's country or region.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub country: Option<String>,
     /// Department Name. The user's department.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub department: Option<String>,
     /// FAX number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub fax: Option<String>,
     /// Home phone number.
-    #[serde(rename = "homePhone", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "homePhone",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub home_phone: Option<String>,
     /// Mobile phone number.
-    #[serde(rename = "mobilePhone", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "mobilePhone",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub mobile_phone: Option<String>,
     /// Zip code or postal code.
-    #[serde(rename = "postalCode", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "postalCode",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub postal_code: Option<String>,
     /// State / Province.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub state: Option<String>,
     /// Street name; the user's physical address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub street: Option<String>,
     /// The user's title.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub title: Option<String>,
 }
 
@@ -881,7 +1563,11 @@ pub struct Forwards {
     /// The forward target mailboxes.
     pub targets: Vec<ForwardTarget>,
     /// Hypermedia links for this resource (a `self` link).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub links: Option<LinkList>,
 }
 
@@ -899,7 +1585,11 @@ pub struct InfoStore {
     #[serde(rename = "infoStore")]
     pub info_store: InfoStoreUsage,
     /// Hypermedia links for this resource (a `self` link).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub links: Option<LinkList>,
 }
 
@@ -907,7 +1597,11 @@ pub struct InfoStore {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct InfoStoreUpdate {
     /// The new quota size in MB. Required; must be at least 0 (400 `-1 is less than minimum value 0`) and not below the current usage (400 `Used storage exceeds the quota value`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub quota: Option<i32>,
 }
 
@@ -932,10 +1626,18 @@ pub struct ItemNotFoundError {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Link {
     /// Link to the related resource. Documented examples carry absolute URLs or an unexpanded `{APIBaseURL}` / `{{APIBaseURL}}` placeholder.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub href: Option<String>,
     /// Same meaning as `href`; several resources (forwards, domain webmail, secret questions and settings, and most body templates) print the link under this key instead.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub location: Option<String>,
     /// Type of relation to the resource for the provided link (self, related, next, last, first, previous).
     pub rel: String,
@@ -1001,7 +1703,11 @@ pub struct ListEnvelope {
     #[serde(rename = "totalCount")]
     pub total_count: i32,
     /// Hypermedia links for the collection; paginated responses add first/previous/next/last links.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub links: Option<LinkList>,
 }
 
@@ -1109,27 +1815,56 @@ impl std::fmt::Display for ListUsernamesSortOrder {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Mailbox {
     /// The mailbox username.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub username: Option<String>,
     /// Describes if this is a master account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub master: Option<bool>,
     /// Mailbox quota in MB.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub quota: Option<i32>,
     /// Mailbox usage in MB.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub usage: Option<i32>,
     /// Authorization string for logging into OpenXchange. Returned only if the long URL, starting with /accounts, is used.
     ///
     /// Read-only: set by the server, never sent.
-    #[serde(rename = "authToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "authToken",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub auth_token: Option<String>,
     /// Hypermedia links for this resource (a `self` link).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub links: Option<LinkList>,
     /// List containing maps of SiteMail URLs and their versions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub sitemail_urls: Option<Vec<SitemailUrl>>,
 }
 
@@ -1140,7 +1875,11 @@ pub struct MailboxList {
     #[serde(rename = "totalCount")]
     pub total_count: i32,
     /// Hypermedia links for the collection; paginated responses add first/previous/next/last links.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub links: Option<LinkList>,
     /// Mailboxes on this page.
     pub list: Vec<MailboxListItem>,
@@ -1150,22 +1889,48 @@ pub struct MailboxList {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct MailboxListItem {
     /// The username of an individual mailbox
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub username: Option<String>,
     /// (OPTIONAL) The type of webmail of the mailbox (from webmailNames). Only displayed if the details=1 query parameter is passed.
-    #[serde(rename = "webmailAccess", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "webmailAccess",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub webmail_access: Option<String>,
     /// Link to the mailbox resource.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub links: Option<LinkList>,
     /// Mailbox type (not in the table; example "imap").
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub type_: Option<String>,
     /// The quota of the mailbox in Megabytes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub quota: Option<i32>,
     /// Whether this is the master account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub master: Option<bool>,
     /// Trial account type set for a given period of time (from webmailNames).
     #[serde(
@@ -1182,7 +1947,12 @@ pub struct MailboxListItem {
     )]
     pub trial_expiration: mailapi_support::Nullable<chrono::NaiveDate>,
     /// OpenXchange allowUpgrade option (not in the table).
-    #[serde(rename = "allowUpgrade", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "allowUpgrade",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub allow_upgrade: Option<bool>,
 }
 
@@ -1192,21 +1962,42 @@ pub struct MailboxPut {
     /// The password. Required when creating the mailbox. Password validation rules: must not be used more than once; length 8-128; at least one digit, one capital letter, one lower case letter and one special character (anything other than letters, digits and underscore); must not start with "pass" or "abc" (case-insensitively) or with "123"; must not contain the second-level domain or the username, nor start with the first 3 letters of the username.
     ///
     /// Write-only: sent, never returned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing,
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub password: Option<mailapi_support::Secret<String>>,
     /// Describes if this is a master account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub master: Option<bool>,
     /// Quota value in MB; must be greater than 0 (400 computeFault "Quota must be greater than 0"). If not provided the default quota of the OpenXchange type is set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub quota: Option<i32>,
     /// OpenXchange account type; supported values come from the webmailNames endpoint. If not provided, standard is default. If the mailbox quantity allowed for the type is exceeded the response is 400.
     ///
     /// Default: `"standard"`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub type_: Option<String>,
     /// New mailbox name (renames the mailbox). Should be used when updating the mailbox only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub username: Option<String>,
 }
 
@@ -1214,30 +2005,51 @@ pub struct MailboxPut {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct MailboxTypeCount {
     /// Number of mailboxes for the domain with standard webmail access
-    #[serde(rename = "numStandard", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "numStandard",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub num_standard: Option<i32>,
     /// Number of mailboxes for the domain with activesync webmail access
-    #[serde(rename = "numActiveSync", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "numActiveSync",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub num_active_sync: Option<i32>,
     /// Number of mailboxes for the domain with premium webmail access
-    #[serde(rename = "numPremium", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "numPremium",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub num_premium: Option<i32>,
     /// Number of mailboxes for the domain with standard exchange access
     #[serde(
         rename = "numExchange2013Standard",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
     )]
     pub num_exchange2013_standard: Option<i32>,
     /// Number of mailboxes for the domain with premium exchange access
     #[serde(
         rename = "numExchange2013Premium",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
     )]
     pub num_exchange2013_premium: Option<i32>,
     /// Hypermedia links for this resource (a `self` link).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub links: Option<LinkList>,
 }
 
@@ -1247,28 +2059,64 @@ pub struct MailboxWebmail {
     /// Authentication token value (OpenXchange login token). Not returned by the short /email form.
     ///
     /// Read-only: set by the server, never sent.
-    #[serde(rename = "authToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "authToken",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub auth_token: Option<String>,
     /// OpenXchange account type. Supported values can be obtained from the webmailNames endpoint (standard, activesync, premium).
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub type_: Option<String>,
     /// OpenXchange allowUpgrade option
-    #[serde(rename = "allowUpgrade", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "allowUpgrade",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub allow_upgrade: Option<bool>,
     /// Whether the customer will be forced to reset the mailbox password the next time he logs in to his OX account. Not returned by the short /email form.
-    #[serde(rename = "resetPassword", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "resetPassword",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub reset_password: Option<bool>,
     /// Theme identifier for setting a specific theme when creating an OX account
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub theme: Option<String>,
     /// OpenXchange account locale of type 'en\_US'.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub language: Option<String>,
     /// OpenXchange account timezone of type 'America/Chicago'.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub timezone: Option<String>,
     /// Hypermedia links for this resource (a `self` link).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub links: Option<LinkList>,
 }
 
@@ -1278,21 +2126,43 @@ pub struct MailboxWebmailCreate {
     /// OpenXchange account type (from webmailNames). If not provided, standard is default. If the mailbox quantity allowed for the type is exceeded the response is 400.
     ///
     /// Default: `"standard"`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub type_: Option<String>,
     /// OpenXchange allowUpgrade option value.
     ///
     /// Default: `true`.
-    #[serde(rename = "allowUpgrade", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "allowUpgrade",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub allow_upgrade: Option<bool>,
     /// Theme identifier for setting a specific theme when creating an OX account. If not provided, default theme is set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub theme: Option<String>,
     /// OpenXchange account locale of type 'en\_US'.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub language: Option<String>,
     /// OpenXchange account timezone of type 'America/Chicago'.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub timezone: Option<String>,
 }
 
@@ -1300,22 +2170,49 @@ pub struct MailboxWebmailCreate {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct MailboxWebmailUpdate {
     /// OpenXchange account type (from webmailNames). Admin-user credentials can change between types regardless of allowUpgrade; with end-user credentials and allowUpgrade false a type other than standard gives 400; usage above the new type quota or mailbox quantity above the type limit give 400; if upgrades are disabled by the product only the current type is accepted.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub type_: Option<String>,
     /// OpenXchange allowUpgrade option value. If upgrades are disabled by the product, it cannot be set to true.
-    #[serde(rename = "allowUpgrade", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "allowUpgrade",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub allow_upgrade: Option<bool>,
     /// Forces customer to reset his password the next time he logs in to his OX account.
-    #[serde(rename = "resetPassword", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "resetPassword",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub reset_password: Option<bool>,
     /// Theme identifier for setting a specific theme when creating an OX account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub theme: Option<String>,
     /// OpenXchange account locale of type 'en\_US'.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub language: Option<String>,
     /// OpenXchange account timezone of type 'America/Chicago'.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub timezone: Option<String>,
 }
 
@@ -1344,7 +2241,11 @@ pub struct MessageStats {
     #[serde(rename = "messageCount")]
     pub message_count: MessageCount,
     /// Hypermedia links for this resource (a `self` link).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub links: Option<LinkList>,
 }
 
@@ -1352,10 +2253,18 @@ pub struct MessageStats {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct MigrationTicket {
     /// Subject of the support ticket
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub subject: Option<String>,
     /// Body of the support ticket
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub body: Option<String>,
 }
 
@@ -1363,7 +2272,11 @@ pub struct MigrationTicket {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ResetPasswordAction {
     /// The action that should be performed. resetPassword - reset the password of the mailbox.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub action: Option<ResetPasswordActionAction>,
     /// Data to be sent with the action.
     #[serde(rename = "actionData")]
@@ -1393,24 +2306,28 @@ impl std::fmt::Display for ResetPasswordActionAction {
 }
 
 /// Data to be sent with the action.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ResetPasswordActionData {
     /// Secret question text key / answer pairs. Required.
     #[serde(
         rename = "secretQuestionsAnswers",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
     )]
     pub secret_questions_answers: Option<SecretQuestionsAnswers>,
     /// The new password. Required. Password validation rules: must not be used more than once; length 8-128; at least one digit, one capital letter, one lower case letter and one special character (anything other than letters, digits and underscore); must not start with "pass" or "abc" (case-insensitively) or with "123"; must not contain the second-level domain or the username, nor start with the first 3 letters of the username.
     ///
     /// Write-only: sent, never returned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub password: Option<mailapi_support::Secret<String>>,
+    #[serde(skip_serializing)]
+    pub password: mailapi_support::Secret<String>,
 }
 
 /// All secret question text key / answer pairs of the mailbox (replaces the existing ones). Keys are unique text keys from GET /email/secretQuestions; answers are plain text of at least two characters. The number of pairs must be at least the `minimum` of GET /email/secretQuestionSettings (400 "Shorter than minimum length N").
-pub type SecretAnswers = BTreeMap<String, String>;
+pub type SecretAnswers = BTreeMap<String, SecretAnswersInnerValue>;
+
+/// The inline schema at `/components/schemas/SecretAnswers/additionalProperties`.
+pub type SecretAnswersInnerValue = String;
 
 /// Franchise specific secret question settings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -1418,7 +2335,11 @@ pub struct SecretQuestionSettings {
     /// A minimum number of secret questions/answers pairs required to be on file for each email account. Never below one.
     pub minimum: i32,
     /// Hypermedia to the secret question settings resource.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub links: Option<LinkList>,
 }
 
@@ -1428,12 +2349,19 @@ pub struct SecretQuestions {
     /// Secret question text keys with their question in plain text (may be empty).
     pub questions: BTreeMap<String, String>,
     /// Hypermedia to the secret questions resource.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub links: Option<LinkList>,
 }
 
 /// Dictionary of key/value pairs, each of which represents a secret question text key / answer pair. No duplicate text keys per mailbox; each answer is plain text of at least two characters.
-pub type SecretQuestionsAnswers = BTreeMap<String, String>;
+pub type SecretQuestionsAnswers = BTreeMap<String, SecretQuestionsAnswersInnerValue>;
+
+/// The inline schema at `/components/schemas/SecretQuestionsAnswers/additionalProperties`.
+pub type SecretQuestionsAnswersInnerValue = String;
 
 /// Text keys of all secret questions on file for the mailbox (alias).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -1441,7 +2369,11 @@ pub struct SecretsList {
     /// A list of secret question text keys of the account.
     pub list: Vec<String>,
     /// Hypermedia to the account secret questions resource.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub links: Option<LinkList>,
 }
 
@@ -1449,10 +2381,18 @@ pub struct SecretsList {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SitemailUrl {
     /// SiteMail URL
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub url: Option<String>,
     /// SiteMail version
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub version: Option<String>,
 }
 
@@ -1460,16 +2400,32 @@ pub struct SitemailUrl {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UsernameDetails {
     /// (OPTIONAL) Hypermedia to the exchange details for the username. Only present if the username is hosted exchange.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub exchange: Option<LinkList>,
     /// (OPTIONAL) Hypermedia to the regular mailbox details for the username. Only present if the username is an MFG2 mailbox.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub mailbox: Option<LinkList>,
     /// Hypermedia to the secret questions for the username (both hosted exchange and MFG2).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub secrets: Option<LinkList>,
     /// Hypermedia for this resource. Links to self.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub links: Option<LinkList>,
 }
 
@@ -1490,7 +2446,11 @@ pub struct WebmailLimits {
     #[serde(rename = "webmailLimits")]
     pub webmail_limits: BTreeMap<String, i32>,
     /// Hypermedia links for this resource (a `self` link).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub links: Option<LinkList>,
 }
 
@@ -1501,7 +2461,11 @@ pub struct WebmailNames {
     #[serde(rename = "webmailNames")]
     pub webmail_names: BTreeMap<String, String>,
     /// Hypermedia links for this resource (a `self` link).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub links: Option<LinkList>,
 }
 
@@ -1511,6 +2475,10 @@ pub struct WebmailUpgrade {
     /// Whether upgrades are enabled or disabled by the product
     pub allowed: bool,
     /// Hypermedia links for this resource (a `self` link).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub links: Option<LinkList>,
 }

@@ -245,6 +245,28 @@ impl Validate for types::MessageStats {
     }
 }
 
+impl Validate for types::ResetPasswordAction {
+    fn validate(&self, at: &str, violations: &mut Violations) {
+        {
+            let value = &self.action_data;
+            let here = Violations::at(at, "actionData");
+            value.validate(&here, violations);
+        }
+    }
+}
+
+impl Validate for types::ResetPasswordActionData {
+    fn validate(&self, at: &str, violations: &mut Violations) {
+        if let Some(value) = &self.secret_questions_answers {
+            let here = Violations::at(at, "secretQuestionsAnswers");
+            for (key, value) in value {
+                let here = mailapi_support::server::Violations::at(&here, key);
+                violations.length(&here, value, Some(2), None);
+            }
+        }
+    }
+}
+
 impl Validate for types::SecretQuestionSettings {
     fn validate(&self, at: &str, violations: &mut Violations) {
         {

@@ -7,19 +7,40 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ApiError {
     /// Exception message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub message: Option<String>,
     /// .NET exception type name (DEBUG builds only).
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub type_: Option<String>,
     /// Stack trace (DEBUG builds only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub stack: Option<String>,
     /// HRESULT of the exception.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub hresult: Option<i32>,
     /// The exception's Data dictionary (usually empty).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub data: Option<BTreeMap<String, serde_json::Value>>,
 }
 
@@ -27,21 +48,44 @@ pub struct ApiError {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ApiResponseEnvelope {
     /// Number of items in response (1 for a single object); left out when 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub count: Option<i64>,
     /// Start index of a paged collection; left out when 0.
-    #[serde(rename = "startIndex", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "startIndex",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub start_index: Option<i64>,
     /// Start index of the next page of a collection; left out when there is none.
-    #[serde(rename = "nextIndex", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "nextIndex",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub next_index: Option<i64>,
     /// Total number of items of a paged collection; left out when unknown.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub total: Option<i64>,
     /// Status of a call, 0 ok or 1 error.
     pub status: ApiStatus,
     /// HTTP status code of the response.
-    #[serde(rename = "statusCode", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "statusCode",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub status_code: Option<i64>,
 }
 
@@ -115,21 +159,44 @@ pub struct DnsData {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ErrorEnvelope {
     /// Number of items in response (1 for a single object); left out when 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub count: Option<i64>,
     /// Start index of a paged collection; left out when 0.
-    #[serde(rename = "startIndex", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "startIndex",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub start_index: Option<i64>,
     /// Start index of the next page of a collection; left out when there is none.
-    #[serde(rename = "nextIndex", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "nextIndex",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub next_index: Option<i64>,
     /// Total number of items of a paged collection; left out when unknown.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub total: Option<i64>,
     /// Status of a call, 0 ok or 1 error.
     pub status: ApiStatus,
     /// HTTP status code of the response.
-    #[serde(rename = "statusCode", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "statusCode",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub status_code: Option<i64>,
     /// The error member of the envelope: the innermost exception of the failed call.
     pub error: ApiError,
@@ -157,21 +224,44 @@ pub struct MailServerData {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MailServerResponse {
     /// Number of items in response (1 for a single object); left out when 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub count: Option<i64>,
     /// Start index of a paged collection; left out when 0.
-    #[serde(rename = "startIndex", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "startIndex",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub start_index: Option<i64>,
     /// Start index of the next page of a collection; left out when there is none.
-    #[serde(rename = "nextIndex", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "nextIndex",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub next_index: Option<i64>,
     /// Total number of items of a paged collection; left out when unknown.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub total: Option<i64>,
     /// Status of a call, 0 ok or 1 error.
     pub status: ApiStatus,
     /// HTTP status code of the response.
-    #[serde(rename = "statusCode", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "statusCode",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub status_code: Option<i64>,
     /// Mail server data for the current tenant.
     pub response: MailServerData,

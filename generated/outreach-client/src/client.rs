@@ -395,10 +395,10 @@ pub struct ListMailboxesParams {
     pub page_size: Option<i32>,
     /// Sort order: attribute names, comma-separated; a leading - sorts descending (e.g. sort=-updatedAt).
     /// Sent as `sort`.
-    pub sort: Option<Vec<String>>,
+    pub sort: Option<Vec<types::ListMailboxesSortItem>>,
     /// Sparse fieldset: the attribute and relationship names of mailbox to return, comma-separated (e.g. fields\[mailbox\]=email,userId).
     /// Sent as `fields[mailbox]`.
-    pub fields_mailbox: Option<Vec<String>>,
+    pub fields_mailbox: Option<Vec<types::ListMailboxesFieldsMailboxItem>>,
     /// When given, the resource meta carries canWrite and canDelete for the current API user.
     /// Sent as `provideAuthorizationMeta`.
     pub provide_authorization_meta: Option<bool>,
@@ -423,7 +423,7 @@ pub enum CreateMailboxError {
 pub struct GetMailboxParams {
     /// Sparse fieldset: the attribute and relationship names of mailbox to return, comma-separated (e.g. fields\[mailbox\]=email,userId).
     /// Sent as `fields[mailbox]`.
-    pub fields_mailbox: Option<Vec<String>>,
+    pub fields_mailbox: Option<Vec<types::GetMailboxFieldsMailboxItem>>,
     /// When given, the resource meta carries canWrite and canDelete for the current API user.
     /// Sent as `provideAuthorizationMeta`.
     pub provide_authorization_meta: Option<bool>,

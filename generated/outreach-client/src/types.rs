@@ -43,6 +43,15 @@ pub struct ErrorSource {
     pub parameter: Option<String>,
 }
 
+/// The inline schema at `/components/parameters/FieldsMailbox/schema/items`.
+pub type GetMailboxFieldsMailboxItem = String;
+
+/// The inline schema at `/components/parameters/FieldsMailbox/schema/items`.
+pub type ListMailboxesFieldsMailboxItem = String;
+
+/// The inline schema at `/components/parameters/Sort/schema/items`.
+pub type ListMailboxesSortItem = String;
+
 /// A representation of an email mailbox, used within the application for sending and syncing emails (JSON:API resource object).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Mailbox {

@@ -7,7 +7,7 @@ use crate::server::*;
 
 /// Answers every operation of Outreach API - Mailbox with the examples the spec documents.
 ///
-/// The default answer is the first documented success example. A request chooses another with `Prefer: code=404` (the first example of that status) or `Prefer: example=NAME`; a choice the spec has no example for answers a 501 problem. Requests are authenticated (any well-formed credentials of an allowed scheme, see [`AcceptAny`]), parsed and validated like any other.
+/// The default answer is the first documented success example. A request chooses another with `Prefer: code=404` (the first example of that status) or `Prefer: example=NAME`; a choice the spec has no example for answers a 501 problem. A success documented without an example is answered with the smallest value its schema accepts (the example `minimal`). Requests are authenticated (any well-formed credentials of an allowed scheme, see [`AcceptAny`]), parsed and validated like any other.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Mock;
 

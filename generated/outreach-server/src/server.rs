@@ -6,7 +6,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use mailapi_support::server::{
-    Authenticator, Context, Principal, RequestParts, authenticate_request, respond,
+    Authenticator, Context, ErrorShape, Principal, RequestParts, authenticate_request,
+    problem_response, respond_documented,
 };
 use mailapi_support::Problem;
 use mailapi_support::{Scheme, SchemeKind};
@@ -20,7 +21,7 @@ pub const O_AUTH2: Scheme = Scheme {
 
 /// The operations of Outreach API - Mailbox: implement this trait and serve it with [`router`].
 ///
-/// Each method gets a request that has already been authenticated, parsed and validated against the spec, and answers with one of the responses the spec documents. An `Err` is sent as an RFC 7807 problem: use it for failures the spec does not describe.
+/// Each method gets a request that has already been authenticated, parsed and validated against the spec, and answers with one of the responses the spec documents. An `Err` is sent as the response the operation documents for its status (an RFC 7807 problem where it documents none): use it for failures the spec does not describe.
 pub trait Api: Send + Sync + 'static {
     /// List mailboxes
     ///
@@ -95,7 +96,7 @@ pub trait Api: Send + Sync + 'static {
 
 /// An axum router serving `api` with `authenticator` checking credentials, mounted under the spec's base path `/api/v2`.
 ///
-/// Requests are authenticated, parsed and validated before they reach `api`; failures answer 400, 401, 413, 415 or 422 problems. A panicking handler answers 500 and the server keeps serving.
+/// Requests are authenticated, parsed and validated before they reach `api`; failures answer 400, 401, 413, 415 or 422 in the response each operation documents for that status (validation failures 400 where it documents 400 and not 415 or 422), else as RFC 7807 problems. A panicking handler answers 500 and the server keeps serving.
 pub fn router<A: Api, Au: Authenticator + 'static>(api: A, authenticator: Au) -> Router {
     let shared = Arc::new(Shared { api, authenticator });
     let routes = Router::new()
@@ -128,141 +129,300 @@ struct Shared<A, Au> {
 
 async fn list_mailboxes<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Default,
+            media: "application/vnd.api+json",
+            members: &[
+                ("/errors/0/status", mailapi_support::server::Member::StatusText),
+                ("/errors/0/title", mailapi_support::server::Member::Title),
+                ("/errors/0/detail", mailapi_support::server::Member::Detail),
+                ("/errors/0/source/pointer", mailapi_support::server::Member::Pointer),
+                (
+                    "/errors/0/source/parameter",
+                    mailapi_support::server::Member::Parameter,
+                ),
+            ],
+            extensions: false,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[O_AUTH2]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match ListMailboxesRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.list_mailboxes(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.list_mailboxes(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn create_mailbox<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Default,
+            media: "application/vnd.api+json",
+            members: &[
+                ("/errors/0/status", mailapi_support::server::Member::StatusText),
+                ("/errors/0/title", mailapi_support::server::Member::Title),
+                ("/errors/0/detail", mailapi_support::server::Member::Detail),
+                ("/errors/0/source/pointer", mailapi_support::server::Member::Pointer),
+                (
+                    "/errors/0/source/parameter",
+                    mailapi_support::server::Member::Parameter,
+                ),
+            ],
+            extensions: false,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[O_AUTH2]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match CreateMailboxRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.create_mailbox(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.create_mailbox(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn get_mailbox<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Default,
+            media: "application/vnd.api+json",
+            members: &[
+                ("/errors/0/status", mailapi_support::server::Member::StatusText),
+                ("/errors/0/title", mailapi_support::server::Member::Title),
+                ("/errors/0/detail", mailapi_support::server::Member::Detail),
+                ("/errors/0/source/pointer", mailapi_support::server::Member::Pointer),
+                (
+                    "/errors/0/source/parameter",
+                    mailapi_support::server::Member::Parameter,
+                ),
+            ],
+            extensions: false,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[O_AUTH2]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetMailboxRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.get_mailbox(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => respond_documented(shared.api.get_mailbox(request).await, ERRORS),
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn delete_mailbox<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Default,
+            media: "application/vnd.api+json",
+            members: &[
+                ("/errors/0/status", mailapi_support::server::Member::StatusText),
+                ("/errors/0/title", mailapi_support::server::Member::Title),
+                ("/errors/0/detail", mailapi_support::server::Member::Detail),
+                ("/errors/0/source/pointer", mailapi_support::server::Member::Pointer),
+                (
+                    "/errors/0/source/parameter",
+                    mailapi_support::server::Member::Parameter,
+                ),
+            ],
+            extensions: false,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[O_AUTH2]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match DeleteMailboxRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.delete_mailbox(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.delete_mailbox(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn update_mailbox<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Default,
+            media: "application/vnd.api+json",
+            members: &[
+                ("/errors/0/status", mailapi_support::server::Member::StatusText),
+                ("/errors/0/title", mailapi_support::server::Member::Title),
+                ("/errors/0/detail", mailapi_support::server::Member::Detail),
+                ("/errors/0/source/pointer", mailapi_support::server::Member::Pointer),
+                (
+                    "/errors/0/source/parameter",
+                    mailapi_support::server::Member::Parameter,
+                ),
+            ],
+            extensions: false,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[O_AUTH2]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match UpdateMailboxRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.update_mailbox(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.update_mailbox(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn test_send_mailbox<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Default,
+            media: "application/vnd.api+json",
+            members: &[
+                ("/errors/0/status", mailapi_support::server::Member::StatusText),
+                ("/errors/0/title", mailapi_support::server::Member::Title),
+                ("/errors/0/detail", mailapi_support::server::Member::Detail),
+                ("/errors/0/source/pointer", mailapi_support::server::Member::Pointer),
+                (
+                    "/errors/0/source/parameter",
+                    mailapi_support::server::Member::Parameter,
+                ),
+            ],
+            extensions: false,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[O_AUTH2]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match TestSendMailboxRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.test_send_mailbox(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.test_send_mailbox(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn test_sync_mailbox<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Default,
+            media: "application/vnd.api+json",
+            members: &[
+                ("/errors/0/status", mailapi_support::server::Member::StatusText),
+                ("/errors/0/title", mailapi_support::server::Member::Title),
+                ("/errors/0/detail", mailapi_support::server::Member::Detail),
+                ("/errors/0/source/pointer", mailapi_support::server::Member::Pointer),
+                (
+                    "/errors/0/source/parameter",
+                    mailapi_support::server::Member::Parameter,
+                ),
+            ],
+            extensions: false,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[O_AUTH2]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match TestSyncMailboxRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.test_sync_mailbox(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.test_sync_mailbox(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
@@ -277,10 +437,10 @@ pub struct ListMailboxesRequest {
     pub page_size: Option<i32>,
     /// Sort order: attribute names, comma-separated; a leading - sorts descending (e.g. sort=-updatedAt).
     /// The `sort` query parameter.
-    pub sort: Option<Vec<String>>,
+    pub sort: Option<Vec<types::ListMailboxesSortItem>>,
     /// Sparse fieldset: the attribute and relationship names of mailbox to return, comma-separated (e.g. fields\[mailbox\]=email,userId).
     /// The `fields[mailbox]` query parameter.
-    pub fields_mailbox: Option<Vec<String>>,
+    pub fields_mailbox: Option<Vec<types::ListMailboxesFieldsMailboxItem>>,
     /// When given, the resource meta carries canWrite and canDelete for the current API user.
     /// The `provideAuthorizationMeta` query parameter.
     pub provide_authorization_meta: Option<bool>,
@@ -310,6 +470,18 @@ impl ListMailboxesRequest {
         if let Some(value) = &request.page_size {
             let here = mailapi_support::server::Violations::parameter("page[size]");
             violations.range(&here, value, Some(1.0), Some(1000.0), false, false);
+        }
+        if let Some(value) = &request.sort {
+            let here = mailapi_support::server::Violations::parameter("sort");
+            for value in value {
+                violations.pattern(&here, value, "^-?[A-Za-z]+$");
+            }
+        }
+        if let Some(value) = &request.fields_mailbox {
+            let here = mailapi_support::server::Violations::parameter("fields[mailbox]");
+            for value in value {
+                violations.pattern(&here, value, "^[A-Za-z]+$");
+            }
         }
         violations.into_result()?;
         Ok(request)
@@ -352,7 +524,7 @@ pub struct GetMailboxRequest {
     pub id: i64,
     /// Sparse fieldset: the attribute and relationship names of mailbox to return, comma-separated (e.g. fields\[mailbox\]=email,userId).
     /// The `fields[mailbox]` query parameter.
-    pub fields_mailbox: Option<Vec<String>>,
+    pub fields_mailbox: Option<Vec<types::GetMailboxFieldsMailboxItem>>,
     /// When given, the resource meta carries canWrite and canDelete for the current API user.
     /// The `provideAuthorizationMeta` query parameter.
     pub provide_authorization_meta: Option<bool>,
@@ -376,6 +548,14 @@ impl GetMailboxRequest {
                 headers: parts.headers,
             },
         };
+        let mut violations = mailapi_support::server::Violations::default();
+        if let Some(value) = &request.fields_mailbox {
+            let here = mailapi_support::server::Violations::parameter("fields[mailbox]");
+            for value in value {
+                violations.pattern(&here, value, "^[A-Za-z]+$");
+            }
+        }
+        violations.into_result()?;
         Ok(request)
     }
 }

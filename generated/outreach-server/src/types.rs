@@ -6,22 +6,46 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Error {
     /// Identifier of the kind of error (e.g. unsupportedMediaType).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub id: Option<String>,
     /// HTTP status code, as a string.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub status: Option<String>,
     /// Short summary of the error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub title: Option<String>,
     /// Explanation of this occurrence of the error (JSON:API member name).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub detail: Option<String>,
     /// Explanation of this occurrence of the error (member name used in Outreach examples).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub details: Option<String>,
     /// Where the error comes from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub source: Option<ErrorSource>,
 }
 
@@ -36,12 +60,29 @@ pub struct ErrorDocument {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ErrorSource {
     /// JSON Pointer to the member of the request document that caused the error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub pointer: Option<String>,
     /// Name of the query parameter that caused the error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub parameter: Option<String>,
 }
+
+/// The inline schema at `/components/parameters/FieldsMailbox/schema/items`.
+pub type GetMailboxFieldsMailboxItem = String;
+
+/// The inline schema at `/components/parameters/FieldsMailbox/schema/items`.
+pub type ListMailboxesFieldsMailboxItem = String;
+
+/// The inline schema at `/components/parameters/Sort/schema/items`.
+pub type ListMailboxesSortItem = String;
 
 /// A representation of an email mailbox, used within the application for sending and syncing emails (JSON:API resource object).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -52,23 +93,43 @@ pub struct Mailbox {
     /// The id of the mailbox.
     ///
     /// Read-only: set by the server, never sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub id: Option<i64>,
     /// The attributes of a mailbox. Every attribute is nullable and none is required.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub attributes: Option<MailboxAttributes>,
     /// The relationships of a mailbox.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub relationships: Option<MailboxRelationships>,
     /// Links of a resource object.
     ///
     /// Read-only: set by the server, never sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub links: Option<ResourceLinks>,
     /// Resource metadata, returned when the query parameter provideAuthorizationMeta is given.
     ///
     /// Read-only: set by the server, never sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub meta: Option<MailboxMeta>,
 }
 
@@ -204,7 +265,7 @@ pub struct MailboxAttributes {
     /// The password of the mailbox. This attribute can be used to set the password, but is not available for read.
     ///
     /// Write-only: sent, never returned.
-    #[serde(default, skip_serializing_if = "mailapi_support::Nullable::is_absent")]
+    #[serde(default, skip_serializing)]
     pub password: mailapi_support::Nullable<mailapi_support::Secret<String>>,
     /// A list (provided as a string, newline-delimited) of email address patterns to be excluded from syncing (e.g. " …" (the rest of this description is truncated in the source document).
     #[serde(
@@ -309,11 +370,7 @@ pub struct MailboxAttributes {
     /// The api key of the SendGrid account used for sending.
     ///
     /// Write-only: sent, never returned.
-    #[serde(
-        rename = "sendgridApiKey",
-        default,
-        skip_serializing_if = "mailapi_support::Nullable::is_absent"
-    )]
+    #[serde(rename = "sendgridApiKey", default, skip_serializing)]
     pub sendgrid_api_key: mailapi_support::Nullable<mailapi_support::Secret<String>>,
     /// The endpoint required within the SendGrid account settings to support bounce and spam-report tracking.
     ///
@@ -334,11 +391,7 @@ pub struct MailboxAttributes {
     /// The password for the SMTP account. This value should be left blank unless a separate SMTP account is being used for sending (i.e. not the mailbox's main username/password).
     ///
     /// Write-only: sent, never returned.
-    #[serde(
-        rename = "smtpPassword",
-        default,
-        skip_serializing_if = "mailapi_support::Nullable::is_absent"
-    )]
+    #[serde(rename = "smtpPassword", default, skip_serializing)]
     pub smtp_password: mailapi_support::Nullable<mailapi_support::Secret<String>>,
     /// The port number the SMTP server is using (e.g. '587').
     #[serde(
@@ -624,7 +677,11 @@ pub struct MailboxCollectionDocument {
     /// Pagination links of a collection document; absent or null when there is no such page.
     ///
     /// Read-only: set by the server, never sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub links: Option<PaginationLinks>,
 }
 
@@ -642,10 +699,18 @@ pub struct MailboxCreateResource {
     #[serde(rename = "type")]
     pub type_: MailboxType,
     /// The attributes of a mailbox. Every attribute is nullable and none is required.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub attributes: Option<MailboxAttributes>,
     /// The relationships of a mailbox.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub relationships: Option<MailboxRelationships>,
 }
 
@@ -660,10 +725,20 @@ pub struct MailboxDocument {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct MailboxMeta {
     /// A boolean value indicating whether the current API user has write access to this resource.
-    #[serde(rename = "canWrite", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "canWrite",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub can_write: Option<bool>,
     /// A boolean value indicating whether the current API user has delete access to this resource.
-    #[serde(rename = "canDelete", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "canDelete",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub can_delete: Option<bool>,
 }
 
@@ -671,19 +746,40 @@ pub struct MailboxMeta {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct MailboxRelationships {
     /// The creator of the mailbox. Relationship creator cannot be used as a filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub creator: Option<ToOneRelationship>,
     /// The email aliases associated with this mailbox. Relationship mailAliases cannot be used as a filter.
-    #[serde(rename = "mailAliases", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "mailAliases",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub mail_aliases: Option<ToManyRelationship>,
     /// The mailings sent via this mailbox. Relationship mailings cannot be used as a filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub mailings: Option<ToManyRelationship>,
     /// The most recent updater of the mailbox. Relationship updater cannot be used as a filter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub updater: Option<ToOneRelationship>,
     /// The user owning this mailbox. You can use only the attribute id to filter mailboxes by user (e.g. filter\[user\]\[id\]=X).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub user: Option<ToOneRelationship>,
 }
 
@@ -725,10 +821,18 @@ pub struct MailboxUpdateResource {
     /// The id of the mailbox; must match the id in the path.
     pub id: i64,
     /// The attributes of a mailbox. Every attribute is nullable and none is required.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub attributes: Option<MailboxAttributes>,
     /// The relationships of a mailbox.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub relationships: Option<MailboxRelationships>,
 }
 
@@ -750,10 +854,19 @@ pub struct PaginationLinks {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct RelationshipLinks {
     /// URL of the relationship itself.
-    #[serde(rename = "self", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "self",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub self_: Option<String>,
     /// URL of the related resource(s) (e.g. a filtered collection).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub related: Option<String>,
 }
 
@@ -771,7 +884,12 @@ pub struct ResourceIdentifier {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ResourceLinks {
     /// URL of the resource.
-    #[serde(rename = "self", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "self",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub self_: Option<String>,
 }
 
@@ -779,12 +897,20 @@ pub struct ResourceLinks {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ToManyRelationship {
     /// The related resource identifiers (empty when there are none).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub data: Option<Vec<ResourceIdentifier>>,
     /// Links of a relationship object.
     ///
     /// Read-only: set by the server, never sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub links: Option<RelationshipLinks>,
 }
 
@@ -797,7 +923,11 @@ pub struct ToOneRelationship {
     /// Links of a relationship object.
     ///
     /// Read-only: set by the server, never sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub links: Option<RelationshipLinks>,
 }
 

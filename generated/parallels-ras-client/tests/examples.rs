@@ -3,5 +3,60 @@
 //! Every documented JSON example of Parallels RAS - REST API v1.0 (request bodies and responses, success and error) deserializes into its generated type in strict mode (a member the type does not declare fails) and serializes back to the same JSON.
 //!
 //! One test per operation, one line per example; an example shared by several operations is checked at the first. Numbers compare by value, as JSON Schema compares them: a `number` field is an `f64`, which writes the example's `2` back as `2.0`.
-//!
-//! The spec documents no JSON example with a schema, so there is nothing to check.
+
+use parallels_ras_client::types;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+/// `json`, the example `name`, deserializes into `T` in strict mode (every member declared)
+/// and serializes back to equal JSON.
+#[track_caller]
+fn round_trip<T: DeserializeOwned + Serialize>(name: &str, json: &str) {
+    let ty = std::any::type_name::<T>();
+    let example: Value = serde_json::from_str(json)
+        .unwrap_or_else(|err| panic!("{name}: not JSON: {err}"));
+    let (typed, undeclared): (T, _) = mailapi_support::undeclared::from_value(
+            example.clone(),
+        )
+        .unwrap_or_else(|err| panic!("{name}: does not deserialize into `{ty}`: {err}"));
+    assert!(
+        undeclared.is_empty(), "{name}: members `{ty}` does not declare: {undeclared:?}"
+    );
+    let back = serde_json::to_value(&typed)
+        .unwrap_or_else(|err| panic!("{name}: does not serialize: {err}"));
+    assert_eq!(
+        numbers_by_value(back), numbers_by_value(example),
+        "{name}: the round trip through `{ty}` changed the JSON"
+    );
+}
+
+/// `value` with every whole floating-point number written as an integer (`2.0` as `2`).
+fn numbers_by_value(value: Value) -> Value {
+    match value {
+        Value::Number(n) => {
+            match n.as_f64() {
+                Some(f) if n.is_f64() && f.fract() == 0.0 && f.abs() < 9.0e15 => {
+                    Value::from(f as i64)
+                }
+                _ => Value::Number(n),
+            }
+        }
+        Value::Array(items) => {
+            Value::Array(items.into_iter().map(numbers_by_value).collect())
+        }
+        Value::Object(map) => {
+            Value::Object(
+                map.into_iter().map(|(k, v)| (k, numbers_by_value(v))).collect(),
+            )
+        }
+        other => other,
+    }
+}
+
+#[test]
+fn get_mailbox_settings() {
+    let name = "response 200 `minimal`";
+    let json = r"{}";
+    round_trip::<types::RasMailboxSettings>(name, json);
+}

@@ -78,10 +78,20 @@ pub struct ProblemDetails {
 #[serde(deny_unknown_fields)]
 pub struct RasMailboxSettings {
     /// Use TLS / SSL (for Mailbox). 0 = No, 1 = Yes, 2 = YesIfAvailable, 3 = YesTLS12IfAvailable, 4 = YesTLS13IfAvailable.
-    #[serde(rename = "useTLS", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "useTLS",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub use_tls: Option<MailboxTls>,
     /// Whether SMTP server requires authentication.
-    #[serde(rename = "requireAuth", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "requireAuth",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub require_auth: Option<bool>,
     /// SMTP server name. Example: "mail.yourcompany.com:500"
     #[serde(
@@ -126,7 +136,7 @@ pub struct SetMailboxSettings {
     /// SMTP server password.
     ///
     /// Write-only: sent, never returned.
-    #[serde(default, skip_serializing_if = "mailapi_support::Nullable::is_absent")]
+    #[serde(default, skip_serializing)]
     pub password: mailapi_support::Nullable<mailapi_support::Secret<String>>,
     /// Set whether SMTP server requires authentication.
     #[serde(
@@ -136,6 +146,11 @@ pub struct SetMailboxSettings {
     )]
     pub require_auth: mailapi_support::Nullable<bool>,
     /// Use TLS / SSL (for Mailbox). 0 = No, 1 = Yes, 2 = YesIfAvailable, 3 = YesTLS12IfAvailable, 4 = YesTLS13IfAvailable.
-    #[serde(rename = "useTLS", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "useTLS",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub use_tls: Option<MailboxTls>,
 }

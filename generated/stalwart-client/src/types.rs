@@ -635,8 +635,11 @@ pub enum PrincipalMembers {
 #[serde(untagged)]
 pub enum PrincipalQuota {
     Integer(u64),
-    IntegerList(Vec<u64>),
+    PrincipalQuotaVariant2ItemList(Vec<PrincipalQuotaVariant2Item>),
 }
+
+/// The inline schema at `/components/schemas/PrincipalQuota/oneOf/1/items`.
+pub type PrincipalQuotaVariant2Item = u64;
 
 /// Wrapper `{"data": Principal}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -924,7 +927,7 @@ impl std::fmt::Display for RequestIndexReindexIndex {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum SecretOrList {
-    String(String),
+    String(mailapi_support::Secret<String>),
     StringList(Vec<String>),
 }
 
@@ -1176,8 +1179,11 @@ pub struct TraceListResponse {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UidListResponse {
     /// Numbers returned by the reset (`[0, 0]` in the example); their meaning is undocumented.
-    pub data: Vec<u64>,
+    pub data: Vec<UidListResponseDataItem>,
 }
+
+/// The inline schema at `/components/schemas/UidListResponse/properties/data/items`.
+pub type UidListResponseDataItem = u64;
 
 /// One deleted item to restore (POST /store/undelete/{account\_id} body item). The item schema is undocumented; the fields come from the example.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -6,7 +6,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use mailapi_support::server::{
-    Authenticator, Context, Principal, RequestParts, authenticate_request, respond,
+    Authenticator, Context, ErrorShape, Principal, RequestParts, authenticate_request,
+    problem_response, respond_documented,
 };
 use mailapi_support::Problem;
 use mailapi_support::{Scheme, SchemeKind};
@@ -26,7 +27,7 @@ pub const BEARER_AUTH: Scheme = Scheme {
 
 /// The operations of Stalwart Management API: implement this trait and serve it with [`router`].
 ///
-/// Each method gets a request that has already been authenticated, parsed and validated against the spec, and answers with one of the responses the spec documents. An `Err` is sent as an RFC 7807 problem: use it for failures the spec does not describe.
+/// Each method gets a request that has already been authenticated, parsed and validated against the spec, and answers with one of the responses the spec documents. An `Err` is sent as the response the operation documents for its status (an RFC 7807 problem where it documents none): use it for failures the spec does not describe.
 pub trait Api: Send + Sync + 'static {
     /// Obtain Account Authentication Settings
     ///
@@ -713,7 +714,7 @@ pub trait Api: Send + Sync + 'static {
 
 /// An axum router serving `api` with `authenticator` checking credentials, mounted under the spec's base path `/api`.
 ///
-/// Requests are authenticated, parsed and validated before they reach `api`; failures answer 400, 401, 413, 415 or 422 problems. A panicking handler answers 500 and the server keeps serving.
+/// Requests are authenticated, parsed and validated before they reach `api`; failures answer 400, 401, 413, 415 or 422 in the response each operation documents for that status (validation failures 400 where it documents 400 and not 415 or 422), else as RFC 7807 problems. A panicking handler answers 500 and the server keeps serving.
 pub fn router<A: Api, Au: Authenticator + 'static>(api: A, authenticator: Au) -> Router {
     let shared = Arc::new(Shared { api, authenticator });
     let routes = Router::new()
@@ -916,1325 +917,2771 @@ struct Shared<A, Au> {
 
 async fn obtain_account_auth_settings<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match ObtainAccountAuthSettingsRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.obtain_account_auth_settings(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(
+                shared.api.obtain_account_auth_settings(request).await,
+                ERRORS,
+            )
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn update_account_auth_settings<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(400),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match UpdateAccountAuthSettingsRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.update_account_auth_settings(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(
+                shared.api.update_account_auth_settings(request).await,
+                ERRORS,
+            )
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn obtain_encryption_at_rest_settings<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match ObtainEncryptionAtRestSettingsRequest::parse(parts, principal) {
         Ok(request) => {
-            respond(shared.api.obtain_encryption_at_rest_settings(request).await)
+            respond_documented(
+                shared.api.obtain_encryption_at_rest_settings(request).await,
+                ERRORS,
+            )
         }
-        Err(problem) => problem.into_response(),
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn update_encryption_at_rest_settings<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(400),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match UpdateEncryptionAtRestSettingsRequest::parse(parts, principal) {
         Ok(request) => {
-            respond(shared.api.update_encryption_at_rest_settings(request).await)
+            respond_documented(
+                shared.api.update_encryption_at_rest_settings(request).await,
+                ERRORS,
+            )
         }
-        Err(problem) => problem.into_response(),
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn create_dkim_signature<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(400),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match CreateDkimSignatureRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.create_dkim_signature(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.create_dkim_signature(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn obtain_dns_records<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match ObtainDnsRecordsRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.obtain_dns_records(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.obtain_dns_records(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn query_log_files<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match QueryLogFilesRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.query_log_files(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.query_log_files(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn obtain_oauth_token<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(400),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match ObtainOauthTokenRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.obtain_oauth_token(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.obtain_oauth_token(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn list_principals<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match ListPrincipalsRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.list_principals(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.list_principals(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn create_principal<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(400),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match CreatePrincipalRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.create_principal(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.create_principal(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn fetch_principal<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match FetchPrincipalRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.fetch_principal(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.fetch_principal(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn delete_principal<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match DeletePrincipalRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.delete_principal(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.delete_principal(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn update_principal<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(400),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match UpdatePrincipalRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.update_principal(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.update_principal(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn list_queued_messages<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match ListQueuedMessagesRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.list_queued_messages(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.list_queued_messages(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn delete_queued_messages<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match DeleteQueuedMessagesRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.delete_queued_messages(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.delete_queued_messages(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn reschedule_queued_messages<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match RescheduleQueuedMessagesRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.reschedule_queued_messages(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(
+                shared.api.reschedule_queued_messages(request).await,
+                ERRORS,
+            )
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn obtain_queued_message_details<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match ObtainQueuedMessageDetailsRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.obtain_queued_message_details(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(
+                shared.api.obtain_queued_message_details(request).await,
+                ERRORS,
+            )
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn cancel_queued_message<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match CancelQueuedMessageRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.cancel_queued_message(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.cancel_queued_message(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn reschedule_queued_message<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match RescheduleQueuedMessageRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.reschedule_queued_message(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(
+                shared.api.reschedule_queued_message(request).await,
+                ERRORS,
+            )
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn list_queued_reports<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match ListQueuedReportsRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.list_queued_reports(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.list_queued_reports(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn obtain_queue_status<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match ObtainQueueStatusRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.obtain_queue_status(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.obtain_queue_status(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn resume_queue_processing<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match ResumeQueueProcessingRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.resume_queue_processing(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.resume_queue_processing(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn stop_queue_processing<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match StopQueueProcessingRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.stop_queue_processing(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.stop_queue_processing(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn reload_settings<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match ReloadSettingsRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.reload_settings(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.reload_settings(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn list_incoming_arf_reports<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match ListIncomingArfReportsRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.list_incoming_arf_reports(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(
+                shared.api.list_incoming_arf_reports(request).await,
+                ERRORS,
+            )
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn list_incoming_dmarc_reports<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match ListIncomingDmarcReportsRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.list_incoming_dmarc_reports(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(
+                shared.api.list_incoming_dmarc_reports(request).await,
+                ERRORS,
+            )
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn list_incoming_tls_reports<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match ListIncomingTlsReportsRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.list_incoming_tls_reports(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(
+                shared.api.list_incoming_tls_reports(request).await,
+                ERRORS,
+            )
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn update_settings<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(400),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match UpdateSettingsRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.update_settings(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.update_settings(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn list_settings_by_group<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match ListSettingsByGroupRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.list_settings_by_group(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.list_settings_by_group(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn list_settings_by_key<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match ListSettingsByKeyRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.list_settings_by_key(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.list_settings_by_key(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn list_settings<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match ListSettingsRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.list_settings(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.list_settings(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn test_spam_filter_classification<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(400),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match TestSpamFilterClassificationRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.test_spam_filter_classification(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(
+                shared.api.test_spam_filter_classification(request).await,
+                ERRORS,
+            )
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn train_spam_filter_ham<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match TrainSpamFilterHamRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.train_spam_filter_ham(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.train_spam_filter_ham(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn train_account_spam_filter_ham<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match TrainAccountSpamFilterHamRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.train_account_spam_filter_ham(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(
+                shared.api.train_account_spam_filter_ham(request).await,
+                ERRORS,
+            )
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn train_spam_filter_spam<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match TrainSpamFilterSpamRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.train_spam_filter_spam(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.train_spam_filter_spam(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn train_account_spam_filter_spam<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match TrainAccountSpamFilterSpamRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.train_account_spam_filter_spam(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(
+                shared.api.train_account_spam_filter_spam(request).await,
+                ERRORS,
+            )
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn upload_spam_filter_ham<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match UploadSpamFilterHamRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.upload_spam_filter_ham(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.upload_spam_filter_ham(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn upload_account_spam_filter_ham<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match UploadAccountSpamFilterHamRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.upload_account_spam_filter_ham(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(
+                shared.api.upload_account_spam_filter_ham(request).await,
+                ERRORS,
+            )
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn upload_spam_filter_spam<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match UploadSpamFilterSpamRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.upload_spam_filter_spam(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.upload_spam_filter_spam(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn upload_account_spam_filter_spam<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match UploadAccountSpamFilterSpamRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.upload_account_spam_filter_spam(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(
+                shared.api.upload_account_spam_filter_spam(request).await,
+                ERRORS,
+            )
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn fetch_blob_by_id<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match FetchBlobByIdRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.fetch_blob_by_id(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.fetch_blob_by_id(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn purge_all_accounts<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match PurgeAllAccountsRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.purge_all_accounts(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.purge_all_accounts(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn purge_account<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match PurgeAccountRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.purge_account(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.purge_account(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn purge_blob_store<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match PurgeBlobStoreRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.purge_blob_store(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.purge_blob_store(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn purge_data_store<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match PurgeDataStoreRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.purge_data_store(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.purge_data_store(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn purge_in_memory_store<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match PurgeInMemoryStoreRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.purge_in_memory_store(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.purge_in_memory_store(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn delete_account_bayes_model<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match DeleteAccountBayesModelRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.delete_account_bayes_model(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(
+                shared.api.delete_account_bayes_model(request).await,
+                ERRORS,
+            )
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn delete_global_bayes_model<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match DeleteGlobalBayesModelRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.delete_global_bayes_model(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(
+                shared.api.delete_global_bayes_model(request).await,
+                ERRORS,
+            )
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn request_fts_reindex<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match RequestFtsReindexRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.request_fts_reindex(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.request_fts_reindex(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn request_index_reindex<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(400),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match RequestIndexReindexRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.request_index_reindex(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.request_index_reindex(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn request_account_index_reindex<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(400),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match RequestAccountIndexReindexRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.request_account_index_reindex(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(
+                shared.api.request_account_index_reindex(request).await,
+                ERRORS,
+            )
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn reset_imap_uids<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match ResetImapUidsRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.reset_imap_uids(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.reset_imap_uids(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn list_deleted_messages<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match ListDeletedMessagesRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.list_deleted_messages(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.list_deleted_messages(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn undelete_messages<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(400),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match UndeleteMessagesRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.undelete_messages(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.undelete_messages(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn obtain_metrics_telemetry_token<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match ObtainMetricsTelemetryTokenRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.obtain_metrics_telemetry_token(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(
+                shared.api.obtain_metrics_telemetry_token(request).await,
+                ERRORS,
+            )
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn request_tracing_token<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match RequestTracingTokenRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.request_tracing_token(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.request_tracing_token(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn fetch_telemetry_metrics<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match FetchTelemetryMetricsRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.fetch_telemetry_metrics(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.fetch_telemetry_metrics(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn live_metrics<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH], &[]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match LiveMetricsRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.live_metrics(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => respond_documented(shared.api.live_metrics(request).await, ERRORS),
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn obtain_trace_details<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match ObtainTraceDetailsRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.obtain_trace_details(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.obtain_trace_details(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn list_stored_traces<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match ListStoredTracesRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.list_stored_traces(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.list_stored_traces(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn start_live_tracing<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH], &[]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match StartLiveTracingRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.start_live_tracing(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.start_live_tracing(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn run_delivery_troubleshooting<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH], &[]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match RunDeliveryTroubleshootingRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.run_delivery_troubleshooting(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(
+                shared.api.run_delivery_troubleshooting(request).await,
+                ERRORS,
+            )
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn run_dmarc_troubleshooting<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(400),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match RunDmarcTroubleshootingRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.run_dmarc_troubleshooting(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(
+                shared.api.run_dmarc_troubleshooting(request).await,
+                ERRORS,
+            )
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn obtain_troubleshooting_token<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match ObtainTroubleshootingTokenRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.obtain_troubleshooting_token(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(
+                shared.api.obtain_troubleshooting_token(request).await,
+                ERRORS,
+            )
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn update_spam_filter<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match UpdateSpamFilterRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.update_spam_filter(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.update_spam_filter(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn update_webadmin<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(401),
+            media: "application/problem+json",
+            members: &[
+                ("/type", mailapi_support::server::Member::Type),
+                ("/status", mailapi_support::server::Member::Status),
+                ("/title", mailapi_support::server::Member::Title),
+                ("/detail", mailapi_support::server::Member::Detail),
+            ],
+            extensions: true,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
     let principal = match authenticate_request(
             &shared.authenticator,
-            &parts,
+            &mut parts,
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match UpdateWebadminRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.update_webadmin(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.update_webadmin(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 

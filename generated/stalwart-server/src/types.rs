@@ -7,10 +7,20 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AccountAuthSettings {
     /// Whether a one-time-password second factor is enabled.
-    #[serde(rename = "otpEnabled", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "otpEnabled",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub otp_enabled: Option<bool>,
     /// Names of the account's application passwords (the secrets themselves are not returned).
-    #[serde(rename = "appPasswords", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "appPasswords",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub app_passwords: Option<Vec<String>>,
 }
 
@@ -25,15 +35,28 @@ pub struct AccountAuthSettingsResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AccountAuthUpdate {
     /// Kind of change; the example uses `addAppPassword`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub type_: Option<String>,
     /// Name of the application password; base64-encoded in the example.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub name: Option<String>,
     /// Secret of the application password; a SHA-512 crypt hash (`$6$...`) in the example.
     ///
     /// Write-only: sent, never returned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing,
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub password: Option<mailapi_support::Secret<String>>,
 }
 
@@ -41,7 +64,12 @@ pub struct AccountAuthUpdate {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AuthResult {
     /// Outcome of the check: `pass`, `fail`, `softFail`, `tempError`, `permError`, `neutral` or `none` (the source's list; `none`, `softFail`, `pass` in the example).
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub type_: Option<String>,
     /// Details of the outcome; documented only on `spfMailFromResult`, null in the example.
     #[serde(default, skip_serializing_if = "mailapi_support::Nullable::is_absent")]
@@ -62,13 +90,25 @@ pub struct ConfigIssue {
     #[serde(rename = "type")]
     pub type_: String,
     /// The default applied instead (`appliedDefault`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub default: Option<String>,
     /// The value that was never read (`unread`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub value: Option<String>,
     /// The parser or builder message (`build`, `parse`, `macro`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub error: Option<String>,
 }
 
@@ -76,22 +116,48 @@ pub struct ConfigIssue {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DeletedBlob {
     /// Blob hash (base64url), the `hash` of an UndeleteRequest.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub hash: Option<String>,
     /// Size in bytes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub size: Option<u64>,
     /// When the item was deleted.
-    #[serde(rename = "deletedAt", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "deletedAt",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub deleted_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// When the held blob is purged for good.
-    #[serde(rename = "expiresAt", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "expiresAt",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub expires_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Collection of the item, e.g. `email` (v0.11).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub collection: Option<String>,
     /// What a deleted blob held (v0.15): `type` is `email` (`from`, `subject`, `received_at`), `fileNode` (`name`), `calendarEvent` (`title`, `start_time`), `contactCard` (`name`) or `sieveScript` (`name`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub item: Option<DeletedItem>,
 }
 
@@ -99,10 +165,18 @@ pub struct DeletedBlob {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DeletedBlobList {
     /// Deleted items that can still be restored, oldest deletion first.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub items: Option<Vec<DeletedBlob>>,
     /// Total number of items across all pages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub total: Option<u64>,
 }
 
@@ -120,22 +194,46 @@ pub struct DeletedItem {
     #[serde(rename = "type")]
     pub type_: String,
     /// Sender of an `email`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub from: Option<String>,
     /// Subject of an `email`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub subject: Option<String>,
     /// When an `email` was received.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub received_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Name of a `fileNode`, `contactCard` or `sieveScript`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub name: Option<String>,
     /// Title of a `calendarEvent`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub title: Option<String>,
     /// Start of a `calendarEvent`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub start_time: Option<chrono::DateTime<chrono::FixedOffset>>,
 }
 
@@ -155,10 +253,18 @@ pub struct DeliveryReportUri {
     #[serde(rename = "type")]
     pub type_: String,
     /// Address of a `mail` report URI.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub email: Option<String>,
     /// URL of an `http` report URI.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub url: Option<String>,
 }
 
@@ -169,34 +275,74 @@ pub struct DeliveryStage {
     #[serde(rename = "type")]
     pub type_: String,
     /// Domain looked up (`mxLookupStart`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub domain: Option<String>,
     /// MX records found (`mxLookupSuccess`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub mxs: Option<Vec<DeliveryMx>>,
     /// Duration of the step in milliseconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub elapsed: Option<u64>,
     /// Why the step failed (`*Error`, `tlsaNotFound`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub reason: Option<String>,
     /// The MTA-STS policy fetched (`mtaStsFetchSuccess`); its shape is the SMTP crate's Policy type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub policy: Option<BTreeMap<String, serde_json::Value>>,
     /// TLS reporting addresses (`tlsRptLookupSuccess`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub rua: Option<Vec<DeliveryReportUri>>,
     /// Host a delivery attempt starts with (`deliveryAttemptStart`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub hostname: Option<String>,
     /// The TLSA record found (`tlsaLookupSuccess`); its shape is the SMTP crate's Tlsa type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub record: Option<BTreeMap<String, serde_json::Value>>,
     /// Addresses the host resolved to (`ipLookupSuccess`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub remote_ips: Option<Vec<String>>,
     /// Address a connection is opened to (`connectionStart`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub remote_ip: Option<String>,
 }
 
@@ -210,10 +356,18 @@ pub struct DkimSignatureRequest {
     #[serde(default, skip_serializing_if = "mailapi_support::Nullable::is_absent")]
     pub id: mailapi_support::Nullable<String>,
     /// Signing algorithm; the example uses `Ed25519`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub algorithm: Option<String>,
     /// Domain the signature is created for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub domain: Option<String>,
     /// DKIM selector; null in the example (the server chooses one).
     #[serde(default, skip_serializing_if = "mailapi_support::Nullable::is_absent")]
@@ -224,51 +378,107 @@ pub struct DkimSignatureRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DmarcTroubleshootingReport {
     /// Domain checked for the EHLO SPF identity.
-    #[serde(rename = "spfEhloDomain", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "spfEhloDomain",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub spf_ehlo_domain: Option<String>,
     /// SPF result of the EHLO identity.
-    #[serde(rename = "spfEhloResult", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "spfEhloResult",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub spf_ehlo_result: Option<AuthResult>,
     /// Domain checked for the MAIL FROM SPF identity.
     #[serde(
         rename = "spfMailFromDomain",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
     )]
     pub spf_mail_from_domain: Option<String>,
     /// SPF result of the MAIL FROM identity.
     #[serde(
         rename = "spfMailFromResult",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
     )]
     pub spf_mail_from_result: Option<AuthResult>,
     /// Reverse-IP (iprev) result.
-    #[serde(rename = "ipRevResult", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ipRevResult",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub ip_rev_result: Option<AuthResult>,
     /// PTR names of the remote IP.
-    #[serde(rename = "ipRevPtr", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ipRevPtr",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub ip_rev_ptr: Option<Vec<String>>,
     /// DKIM results, one per signature.
-    #[serde(rename = "dkimResults", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "dkimResults",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub dkim_results: Option<Vec<AuthResult>>,
     /// Whether DKIM passed.
-    #[serde(rename = "dkimPass", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "dkimPass",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub dkim_pass: Option<bool>,
     /// ARC result.
-    #[serde(rename = "arcResult", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "arcResult",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub arc_result: Option<AuthResult>,
     /// DMARC result.
-    #[serde(rename = "dmarcResult", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "dmarcResult",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub dmarc_result: Option<AuthResult>,
     /// Whether DMARC passed.
-    #[serde(rename = "dmarcPass", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "dmarcPass",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub dmarc_pass: Option<bool>,
     /// DMARC policy of the domain (`reject` in the example).
-    #[serde(rename = "dmarcPolicy", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "dmarcPolicy",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub dmarc_policy: Option<String>,
     /// Time the checks took; unit undocumented (probably milliseconds, 200 in the example).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub elapsed: Option<u64>,
 }
 
@@ -292,7 +502,11 @@ pub struct DmarcTroubleshootingRequest {
     #[serde(rename = "mailFrom")]
     pub mail_from: String,
     /// Raw RFC 5322 message to check.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub body: Option<String>,
 }
 
@@ -300,13 +514,26 @@ pub struct DmarcTroubleshootingRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DnsRecord {
     /// Record type (MX, CNAME, TXT, SRV in the example).
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub type_: Option<String>,
     /// Fully qualified record name, with trailing dot.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub name: Option<String>,
     /// Record data in zone-file presentation format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub content: Option<String>,
 }
 
@@ -329,16 +556,33 @@ pub struct EmptyResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct EncryptionAtRestSettings {
     /// Encryption method: `disabled`, `pGP` or `sMIME` (the source's camelCase of PGP and SMIME; `disabled` in the GET example, `pGP` in the POST example).
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub type_: Option<String>,
     /// Symmetric algorithm, `Aes128` or `Aes256` (the source's list; the example uses `Aes256`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub algo: Option<String>,
     /// ASCII-armored public key(s) or certificate(s) used to encrypt stored messages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub certs: Option<String>,
     /// Whether the spam filter may still train on messages before they are encrypted (v0.15).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub allow_spam_training: Option<bool>,
 }
 
@@ -355,19 +599,35 @@ pub struct ErrorResponse {
     /// Error kind: `fieldAlreadyExists`, `fieldMissing`, `notFound`, `unsupported`, `assertFailed` or `other` (the source's complete list; the document shows `other` and `unsupported`).
     pub error: String,
     /// Human-readable error message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub details: Option<String>,
     /// Additional explanation; a string or null in the examples.
     #[serde(default, skip_serializing_if = "mailapi_support::Nullable::is_absent")]
     pub reason: mailapi_support::Nullable<String>,
     /// The principal or settings field that already exists or is missing (`fieldAlreadyExists`, `fieldMissing`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub field: Option<String>,
     /// The value that already exists (`fieldAlreadyExists`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub value: Option<String>,
     /// The item that was not found (`notFound`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub item: Option<String>,
 }
 
@@ -383,10 +643,18 @@ pub enum FetchTelemetryMetricsResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct IdList {
     /// Ids of the requested page (queued report ids such as `d!example.org!...`, incoming report ids `<id>_<expiry>`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub items: Option<Vec<String>>,
     /// Total number of items across all pages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub total: Option<u64>,
 }
 
@@ -424,19 +692,39 @@ pub enum LiveTracingEvent {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct LogEntry {
     /// Time of the event.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub timestamp: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Log level (`TRACE`, `DEBUG` in the example).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub level: Option<String>,
     /// Human-readable event name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub event: Option<String>,
     /// Event identifier, e.g. `http.request-body`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub event_id: Option<String>,
     /// Event key/value details as text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub details: Option<String>,
 }
 
@@ -444,10 +732,18 @@ pub struct LogEntry {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct LogEntryList {
     /// Log entries of the requested page, newest first.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub items: Option<Vec<LogEntry>>,
     /// Total number of matching entries.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub total: Option<u64>,
 }
 
@@ -467,16 +763,32 @@ pub struct Metric {
     /// Metric name, e.g. `smtp.connection-start`, `queue.count`.
     pub id: String,
     /// When a stored metric was recorded (GET /telemetry/metrics only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub timestamp: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Value of a counter or gauge.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub value: Option<u64>,
     /// Number of observations of a histogram.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub count: Option<u64>,
     /// Sum of the observations of a histogram.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub sum: Option<u64>,
 }
 
@@ -489,16 +801,33 @@ pub struct OAuthCode {
     /// OAuth authorization code.
     ///
     /// Read-only: set by the server, never sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub code: Option<mailapi_support::Secret<String>>,
     /// Permissions granted to the caller, e.g. `webadmin-update`, `undelete`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub permissions: Option<Vec<String>>,
     /// Server version, e.g. `0.11.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub version: Option<String>,
     /// Whether the server runs the Enterprise edition.
-    #[serde(rename = "isEnterprise", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "isEnterprise",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub is_enterprise: Option<bool>,
 }
 
@@ -506,16 +835,33 @@ pub struct OAuthCode {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct OAuthCodeRequest {
     /// Kind of grant requested; the example uses `code`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub type_: Option<String>,
     /// OAuth client identifier, e.g. `webadmin`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub client_id: Option<String>,
     /// Redirect URI of the client, e.g. `stalwart://auth`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub redirect_uri: Option<String>,
     /// Client-chosen nonce.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub nonce: Option<String>,
 }
 
@@ -532,74 +878,144 @@ pub struct Principal {
     /// Numeric principal id, assigned by the server.
     ///
     /// Read-only: set by the server, never sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub id: Option<u64>,
     /// Principal type (`domain`, `individual` in the examples).
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub type_: Option<String>,
     /// Storage quota in bytes (0: none); with per-type directory quotas configured, a list: the principal's own quota first, then one quota per principal type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub quota: Option<PrincipalQuota>,
     /// Storage in use, in bytes; sent for individuals, groups and tenants when non-zero.
     ///
     /// Read-only: set by the server, never sent.
-    #[serde(rename = "usedQuota", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "usedQuota",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub used_quota: Option<u64>,
     /// Name of the tenant the principal belongs to (enterprise edition).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub tenant: Option<String>,
     /// Picture (URL or data) of the principal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub picture: Option<String>,
     /// Locale of the principal, e.g. `en`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub locale: Option<String>,
     /// Principal name (login name or domain name).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub name: Option<String>,
     /// Free-text description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub description: Option<String>,
     /// Secrets (password hashes) of the principal; sensitive. A single string in the fetch example, a list in the create example.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub secrets: Option<mailapi_support::Secret<SecretOrList>>,
     /// E-mail addresses of the principal. A single string in the fetch example, a list in the create example.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub emails: Option<StringOrList>,
     /// URLs of the principal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub urls: Option<Vec<String>>,
     /// Groups the principal belongs to.
-    #[serde(rename = "memberOf", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "memberOf",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub member_of: Option<Vec<String>>,
     /// Roles of the principal, e.g. `user`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub roles: Option<Vec<String>>,
     /// Mailing lists of the principal, e.g. `all`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub lists: Option<Vec<String>>,
     /// Members of a principal: the member names of a group, list or role; for a domain the number of addresses in it, for a tenant the number of its individual accounts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub members: Option<PrincipalMembers>,
     /// Permissions explicitly granted.
     #[serde(
         rename = "enabledPermissions",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
     )]
     pub enabled_permissions: Option<Vec<String>>,
     /// Permissions explicitly revoked.
     #[serde(
         rename = "disabledPermissions",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
     )]
     pub disabled_permissions: Option<Vec<String>>,
     /// External (non-principal) members, e.g. addresses of a list.
     #[serde(
         rename = "externalMembers",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
     )]
     pub external_members: Option<Vec<String>>,
 }
@@ -608,10 +1024,18 @@ pub struct Principal {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PrincipalList {
     /// Principals of the requested page (empty with `count`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub items: Option<Vec<Principal>>,
     /// Total number of items across all pages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub total: Option<u64>,
 }
 
@@ -635,8 +1059,11 @@ pub enum PrincipalMembers {
 #[serde(untagged)]
 pub enum PrincipalQuota {
     Integer(u64),
-    IntegerList(Vec<u64>),
+    PrincipalQuotaVariant2ItemList(Vec<PrincipalQuotaVariant2Item>),
 }
+
+/// The inline schema at `/components/schemas/PrincipalQuota/oneOf/1/items`.
+pub type PrincipalQuotaVariant2Item = u64;
 
 /// Wrapper `{"data": Principal}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -649,13 +1076,25 @@ pub struct PrincipalResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PrincipalUpdate {
     /// Kind of change: `set` replaces the field, `addItem`/`removeItem` edit a list field (values from the example).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub action: Option<String>,
     /// Name of the Principal field to change, e.g. `name`, `description`, `emails`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub field: Option<String>,
     /// New value, or the item to add or remove (strings in the example).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub value: Option<String>,
 }
 
@@ -663,19 +1102,40 @@ pub struct PrincipalUpdate {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ProblemDetails {
     /// Problem type URI; `about:blank` in the examples.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub type_: Option<String>,
     /// HTTP status code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub status: Option<i32>,
     /// Short summary, e.g. `Unauthorized`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub title: Option<String>,
     /// Explanation, e.g. `You have to authenticate first.`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub detail: Option<String>,
     /// The limit that was hit, on 4xx limit errors: `maxSizeRequest`, `maxSizeUpload`, `maxCallsInRequest`, `maxConcurrentRequests` or `maxConcurrentUpload`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub limit: Option<String>,
 }
 
@@ -683,13 +1143,25 @@ pub struct ProblemDetails {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct QueueDeliveryOutcome {
     /// The remote server's answer to a completed delivery.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub completed: Option<String>,
     /// The error of a temporary failure (retried).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub temp_fail: Option<String>,
     /// The error of a permanent failure.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub perm_fail: Option<String>,
 }
 
@@ -705,31 +1177,67 @@ pub enum QueueDeliveryStatus {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct QueuedMessage {
     /// Queue id of the message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub id: Option<u64>,
     /// Envelope sender (return path).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub return_path: Option<String>,
     /// Delivery state per recipient domain.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub domains: Option<Vec<QueuedMessageDomain>>,
     /// Time the message was queued.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub created: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Message size in bytes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub size: Option<u64>,
     /// Hash of the stored message blob (base64url); usable with GET /store/blobs/{blob\_id}.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub blob_hash: Option<String>,
     /// Recipients with their delivery state (v0.15; v0.11 groups them under `domains`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub recipients: Option<Vec<QueuedMessageRecipient>>,
     /// Delivery priority; omitted when 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub priority: Option<i32>,
     /// Envelope id (DSN ENVID parameter), when given.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub env_id: Option<String>,
 }
 
@@ -737,16 +1245,32 @@ pub struct QueuedMessage {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct QueuedMessageDomain {
     /// Recipient domain.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub name: Option<String>,
     /// Delivery status: the string `scheduled`, or an object with one member, `completed` (the remote server's answer), `temp_fail` or `perm_fail` (the error).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub status: Option<QueueDeliveryStatus>,
     /// Recipients in this domain.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub recipients: Option<Vec<QueuedMessageRecipient>>,
     /// Number of delivery attempts made so far.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub retry_num: Option<u32>,
     /// Time of the next delivery attempt; null when none is scheduled.
     #[serde(default, skip_serializing_if = "mailapi_support::Nullable::is_absent")]
@@ -755,7 +1279,11 @@ pub struct QueuedMessageDomain {
     #[serde(default, skip_serializing_if = "mailapi_support::Nullable::is_absent")]
     pub next_notify: mailapi_support::Nullable<chrono::DateTime<chrono::FixedOffset>>,
     /// Time after which delivery is abandoned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub expires: Option<chrono::DateTime<chrono::FixedOffset>>,
 }
 
@@ -763,13 +1291,25 @@ pub struct QueuedMessageDomain {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct QueuedMessageList {
     /// Ids of the queued messages of the requested page, or the messages themselves with `values`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub items: Option<Vec<QueuedMessageListItem>>,
     /// Total number of queued messages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub total: Option<u64>,
     /// Queue processing status (`true` in the example: presumably running).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub status: Option<bool>,
 }
 
@@ -792,28 +1332,60 @@ pub struct QueuedMessageListResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct QueuedMessageRecipient {
     /// Recipient address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub address: Option<String>,
     /// Delivery status: the string `scheduled`, or an object with one member, `completed` (the remote server's answer), `temp_fail` or `perm_fail` (the error).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub status: Option<QueueDeliveryStatus>,
     /// Name of the queue the recipient waits in (v0.15).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub queue: Option<String>,
     /// Number of delivery attempts made so far (v0.15).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub retry_num: Option<u32>,
     /// Time of the next delivery attempt (v0.15).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub next_retry: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Time of the next delay notification to the sender (v0.15).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub next_notify: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Time after which delivery is abandoned (v0.15).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub expires: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Original recipient (DSN ORCPT parameter), when given.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub orcpt: Option<String>,
 }
 
@@ -828,10 +1400,18 @@ pub struct QueuedMessageResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ReloadResult {
     /// Warnings raised while reloading, keyed by setting key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub warnings: Option<BTreeMap<String, ConfigIssue>>,
     /// Errors raised while reloading, keyed by setting key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub errors: Option<BTreeMap<String, ConfigIssue>>,
 }
 
@@ -914,7 +1494,7 @@ impl std::fmt::Display for RequestIndexReindexIndex {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum SecretOrList {
-    String(String),
+    String(mailapi_support::Secret<String>),
     StringList(Vec<String>),
 }
 
@@ -922,13 +1502,26 @@ pub enum SecretOrList {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SettingsGroupItem {
     /// Group id (the key segment after the prefix), e.g. `smtp`.
-    #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "_id",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub id: Option<String>,
     /// Bind address, e.g. `[::]:25`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub bind: Option<String>,
     /// Protocol, e.g. `smtp`, `imap`, `http`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub protocol: Option<String>,
     /// Properties beyond the declared ones.
     #[serde(flatten)]
@@ -939,10 +1532,18 @@ pub struct SettingsGroupItem {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SettingsGroupPage {
     /// Total number of groups.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub total: Option<u64>,
     /// Settings groups of the requested page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub items: Option<Vec<SettingsGroupItem>>,
 }
 
@@ -957,10 +1558,18 @@ pub struct SettingsGroupResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SettingsList {
     /// Number of keys.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub total: Option<u64>,
     /// Setting values keyed by setting key, e.g. `limits.size` → `104857600`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub items: Option<BTreeMap<String, String>>,
 }
 
@@ -982,10 +1591,19 @@ pub struct SettingsMapResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SettingsUpdate {
     /// Kind of change; the example uses `clear` (remove every key under `prefix`).
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub type_: Option<String>,
     /// Key prefix the change applies to, e.g. `spam-filter.rule.stwt_arc_signed.`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub prefix: Option<String>,
 }
 
@@ -993,13 +1611,25 @@ pub struct SettingsUpdate {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SpamClassification {
     /// Total spam score.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub score: Option<f64>,
     /// Matched spam-filter tags keyed by tag name (e.g. `MISSING_DATE`, `SPF_NA`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub tags: Option<BTreeMap<String, SpamTagResult>>,
     /// Final disposition of a classified message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub disposition: Option<SpamDisposition>,
 }
 
@@ -1019,7 +1649,12 @@ pub struct SpamClassifyRequest {
     #[serde(rename = "remoteIp")]
     pub remote_ip: String,
     /// EHLO domain of the simulated sending host.
-    #[serde(rename = "ehloDomain", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ehloDomain",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub ehlo_domain: Option<String>,
     /// Account the session is authenticated as; null for an unauthenticated session.
     #[serde(
@@ -1029,7 +1664,12 @@ pub struct SpamClassifyRequest {
     )]
     pub authenticated_as: mailapi_support::Nullable<String>,
     /// Whether the simulated session uses TLS.
-    #[serde(rename = "isTls", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "isTls",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub is_tls: Option<bool>,
     /// Envelope sender (MAIL FROM).
     #[serde(rename = "envFrom")]
@@ -1046,10 +1686,18 @@ pub struct SpamClassifyRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SpamDisposition {
     /// Action taken (`allow` in the example).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub action: Option<String>,
     /// Headers that would be added (`X-Spam-Result`, `X-Spam-Status`), CRLF-separated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub value: Option<String>,
 }
 
@@ -1057,10 +1705,18 @@ pub struct SpamDisposition {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SpamTagResult {
     /// Action of the tag (`allow` in the example).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub action: Option<String>,
     /// Score contribution of the tag.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub value: Option<f64>,
 }
 
@@ -1085,7 +1741,11 @@ pub struct TokenResponse {
     /// Opaque short-lived token (base64, contains `+`, `/`, `=`; percent-encode it when passing it as the `token` query parameter).
     ///
     /// Read-only: set by the server, never sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub data: Option<mailapi_support::Secret<String>>,
 }
 
@@ -1093,19 +1753,41 @@ pub struct TokenResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TraceEvent {
     /// Event title, e.g. `SMTP connection started`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub text: Option<String>,
     /// Event description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub details: Option<String>,
     /// Time of the event.
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "createdAt",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub created_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Event type, e.g. `smtp.connection-start`, `smtp.ehlo`, `smtp.dmarc-fail`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub type_: Option<String>,
     /// Event-specific key/values. Only the fields of `smtp.connection-start` are documented; other event types carry other keys (`domain`, `from`, `to`, `result`, `elapsed`, `strict`, `policy`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub data: Option<TraceEventData>,
 }
 
@@ -1113,16 +1795,36 @@ pub struct TraceEvent {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TraceEventData {
     /// Listener id, e.g. `smtp`.
-    #[serde(rename = "listenerId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "listenerId",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub listener_id: Option<String>,
     /// Local port.
-    #[serde(rename = "localPort", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "localPort",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub local_port: Option<u32>,
     /// Remote IP address.
-    #[serde(rename = "remoteIp", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "remoteIp",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub remote_ip: Option<String>,
     /// Remote port.
-    #[serde(rename = "remotePort", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "remotePort",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub remote_port: Option<u32>,
     /// Properties beyond the declared ones.
     #[serde(flatten)]
@@ -1140,10 +1842,18 @@ pub struct TraceEventListResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TraceList {
     /// Span ids of the requested page, or the traces themselves with `values`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub items: Option<Vec<TraceListItem>>,
     /// Total number of items across all pages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub total: Option<u64>,
 }
 
@@ -1166,8 +1876,11 @@ pub struct TraceListResponse {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UidListResponse {
     /// Numbers returned by the reset (`[0, 0]` in the example); their meaning is undocumented.
-    pub data: Vec<u64>,
+    pub data: Vec<UidListResponseDataItem>,
 }
+
+/// The inline schema at `/components/schemas/UidListResponse/properties/data/items`.
+pub type UidListResponseDataItem = u64;
 
 /// One deleted item to restore (POST /store/undelete/{account\_id} body item). The item schema is undocumented; the fields come from the example.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -1180,7 +1893,12 @@ pub struct UndeleteRequest {
     #[serde(rename = "restoreTime")]
     pub restore_time: chrono::DateTime<chrono::FixedOffset>,
     /// Time at which the pending deletion is cancelled / expires.
-    #[serde(rename = "cancelDeletion", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "cancelDeletion",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub cancel_deletion: Option<chrono::DateTime<chrono::FixedOffset>>,
 }
 
@@ -1188,10 +1906,19 @@ pub struct UndeleteRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UndeleteResult {
     /// Outcome: `success`, `notFound` or `error` (the source's list; `success` in the example).
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub type_: Option<String>,
     /// Why restoring failed (`error`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
     pub reason: Option<String>,
 }
 

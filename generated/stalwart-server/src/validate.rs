@@ -443,6 +443,22 @@ impl Validate for types::TraceListResponse {
     }
 }
 
+impl Validate for types::UidListResponse {
+    fn validate(&self, at: &str, violations: &mut Violations) {
+        {
+            let value = &self.data;
+            let here = Violations::at(at, "data");
+            for (index, value) in value.iter().enumerate() {
+                let here = mailapi_support::server::Violations::at(
+                    &here,
+                    &index.to_string(),
+                );
+                violations.range(&here, value, Some(0.0), None, false, false);
+            }
+        }
+    }
+}
+
 impl Validate for types::UnsignedIntegerResponse {
     fn validate(&self, at: &str, violations: &mut Violations) {
         {

@@ -42,7 +42,31 @@ pub enum AuthError {
 /// Verifies credentials; the application implements the kinds it supports.
 ///
 /// `scheme` is the scheme's name in the spec, so one implementation can tell
-/// apart, say, two API key schemes. Unimplemented kinds reject.
+/// apart, say, two API key schemes. Unimplemented kinds reject. A rejected credential is
+/// answered 401 before the operation runs (the generated mocks' `AcceptAny` accepts any
+/// well-formed one).
+///
+/// Compare secrets in constant time, so that the time of a rejection does not tell how much
+/// of a guess was right: `==` on strings stops at the first differing byte.
+///
+/// ```
+/// use mailapi_support::server::{AuthError, Authenticator, Principal};
+/// use subtle::ConstantTimeEq as _;
+///
+/// /// One administrator, with a password from the configuration.
+/// struct Admin {
+///     user: String,
+///     password: String,
+/// }
+///
+/// impl Authenticator for Admin {
+///     async fn basic(&self, scheme: &str, user: &str, password: &str) -> Result<Principal, AuthError> {
+///         // `&` rather than `&&`: both comparisons always run.
+///         let same = user.as_bytes().ct_eq(self.user.as_bytes()) & password.as_bytes().ct_eq(self.password.as_bytes());
+///         if bool::from(same) { Ok(Principal::new(scheme, user)) } else { Err(AuthError::Invalid) }
+///     }
+/// }
+/// ```
 pub trait Authenticator: Send + Sync {
     /// Verifies HTTP Basic credentials.
     fn basic(

@@ -2,9 +2,11 @@
 //! responses and safety layers. Every failure is a [`Problem`] response.
 
 mod auth;
+mod errors;
 mod mock;
 mod param_parsing;
 mod request;
+mod strict;
 mod validate;
 
 use std::any::Any;
@@ -21,7 +23,6 @@ use http::StatusCode;
 use http::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderMap, HeaderValue};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde_json::error::Category;
 use tower::util::MapResponseLayer;
 use tower_http::catch_panic::CatchPanicLayer;
 
@@ -29,6 +30,8 @@ use crate::media::{essence, same_essence};
 
 pub use auth::{AuthError, Authenticator, Principal, authenticate};
 pub use mock::{AcceptAny, Candidate, choose_example, example_body, example_events, example_json, example_text, serve_mock};
+pub use errors::{Documented, ErrorShape, Member, problem_response};
+pub use strict::Strict;
 pub use request::{Context, RequestParts, authenticate_request};
 pub use validate::{Counted, Numeric, Validate, Violations};
 pub use param_parsing::{PathParams, QueryParams, header_param, missing_param, parse_array, parse_param};
@@ -142,26 +145,26 @@ pub fn check_content_type(headers: &HeaderMap, accepted: &[&str]) -> Result<(), 
 
 /// Parses JSON: 400 with line and column for malformed JSON, 422 with the
 /// JSON pointer of the failing field for wrong types, missing fields or
-/// unknown enum values.
+/// unknown enum values. Well-formed JSON of the wrong shape is always a 422, never "malformed":
+/// serde reports some type errors (an enum given `{}`) as syntax errors, so the body is first
+/// read as a JSON value, then turned into `T` through [`Strict`], which also refuses serde's
+/// positional form of a struct (a JSON array where the schema has an object).
 pub fn parse_json_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, Problem> {
-    // Tracking the path costs on every value, so only a body that fails is parsed again with it.
-    if let Ok(value) = serde_json::from_slice(body) {
-        return Ok(value);
+    let value: serde_json::Value = serde_json::from_slice(body).map_err(syntax_problem)?;
+    // Tracking the path costs on every value, so only a body that fails is read again with it.
+    if let Ok(parsed) = T::deserialize(strict::Strict(&value)) {
+        return Ok(parsed);
     }
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(json_problem)?;
-    deserializer.end().map_err(syntax_problem)?;
-    Ok(value)
+    match serde_path_to_error::deserialize::<_, T>(strict::Strict(&value)) {
+        Ok(parsed) => Ok(parsed),
+        Err(err) => Err(data_problem(err)),
+    }
 }
 
-fn json_problem(err: serde_path_to_error::Error<serde_json::Error>) -> Problem {
+fn data_problem(err: serde_path_to_error::Error<serde_json::Error>) -> Problem {
     let mut pointer = json_pointer(err.path());
-    let inner = err.into_inner();
-    if inner.classify() != Category::Data {
-        return syntax_problem(inner);
-    }
     // serde reports a missing field at its parent; point at the field itself.
-    let message = inner.to_string();
+    let message = err.into_inner().to_string();
     if let Some(field) = message
         .strip_prefix("missing field `")
         .and_then(|rest| rest.split('`').next())
@@ -169,7 +172,20 @@ fn json_problem(err: serde_path_to_error::Error<serde_json::Error>) -> Problem {
         pointer.push('/');
         pointer.push_str(&escape_pointer(field));
     }
-    Problem::unprocessable(message).with_pointer(pointer)
+    // The pointer leads the detail too, for documented error shapes with no place for it.
+    let detail = if pointer.is_empty() { message } else { format!("{pointer}: {message}") };
+    Problem::unprocessable(detail).with_pointer(pointer)
+}
+
+/// For an optional member that is not `nullable`: `null` is a type error, as the schema says,
+/// where `Option`'s own `Deserialize` would take it as absent. Generated server types use it as
+/// `#[serde(default, deserialize_with = "...")]`.
+pub fn non_null<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    T::deserialize(deserializer).map(Some)
 }
 
 fn syntax_problem(err: serde_json::Error) -> Problem {
@@ -258,6 +274,15 @@ pub fn respond<R: IntoResponse>(result: Result<R, Problem>) -> Response {
     match result {
         Ok(response) => response.into_response(),
         Err(problem) => problem.into_response(),
+    }
+}
+
+/// A handler's result as a response: the documented response, or the problem in the shape the
+/// operation documents for its status (see [`problem_response`]).
+pub fn respond_documented<R: IntoResponse>(result: Result<R, Problem>, shapes: &[ErrorShape]) -> Response {
+    match result {
+        Ok(response) => response.into_response(),
+        Err(problem) => problem_response(problem, shapes),
     }
 }
 

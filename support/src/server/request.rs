@@ -3,13 +3,14 @@
 use axum::extract::{FromRequest, FromRequestParts};
 use bytes::Bytes;
 use http::HeaderMap;
+use http::header::{AUTHORIZATION, COOKIE, HeaderName, PROXY_AUTHORIZATION};
 use serde::de::DeserializeOwned;
 
 use super::auth::{Authenticator, Principal, authenticate};
 use super::param_parsing::{PathParams, QueryParams, header_param};
 use super::{RawBody, check_content_type, parse_json_body};
 use crate::problem::Problem;
-use crate::security::Security;
+use crate::security::{SchemeKind, Security};
 
 /// Who called and the request headers, handed to every operation.
 #[derive(Clone, Debug, Default)]
@@ -44,7 +45,8 @@ impl<S: Send + Sync> FromRequest<S> for RequestParts {
         let raw_query = parts.uri.query().map(str::to_owned);
         let query = QueryParams::parse(raw_query.as_deref());
         // Moved, not cloned: reading the body needs only its size limit, kept in the extensions.
-        let headers = std::mem::take(&mut parts.headers);
+        let mut headers = std::mem::take(&mut parts.headers);
+        redact(&mut headers, &[AUTHORIZATION, PROXY_AUTHORIZATION, COOKIE]);
         let request = axum::extract::Request::from_parts(parts, body);
         let RawBody(body) = RawBody::from_request(request, state).await?;
         Ok(Self { path, query, raw_query, headers, body })
@@ -89,11 +91,33 @@ impl RequestParts {
 }
 
 /// Authenticates a request against an operation's security: the caller (`None` for an
-/// operation open to anonymous calls), or the 401 problem when it fails.
+/// operation open to anonymous calls), or the 401 problem when it fails. The API-key headers of
+/// the operation's schemes are marked sensitive first, so `Debug` never prints them.
 pub async fn authenticate_request(
     auth: &impl Authenticator,
-    parts: &RequestParts,
+    parts: &mut RequestParts,
     security: Security,
 ) -> Result<Option<Principal>, Problem> {
+    let key_headers: Vec<HeaderName> = security
+        .iter()
+        .flat_map(|schemes| schemes.iter())
+        .filter_map(|scheme| match scheme.kind {
+            SchemeKind::ApiKeyHeader(name) => HeaderName::try_from(name).ok(),
+            _ => None,
+        })
+        .collect();
+    redact(&mut parts.headers, &key_headers);
     authenticate(auth, &parts.headers, parts.raw_query.as_deref(), security).await
+}
+
+/// Marks the values of `names` sensitive: `Debug` of the headers then prints `Sensitive`, as
+/// the client's does, and HTTP/2 never indexes them.
+fn redact(headers: &mut HeaderMap, names: &[HeaderName]) {
+    for name in names {
+        if let http::header::Entry::Occupied(mut entry) = headers.entry(name) {
+            for value in entry.iter_mut() {
+                value.set_sensitive(true);
+            }
+        }
+    }
 }

@@ -225,3 +225,29 @@ async fn invalid_response_content_types_are_500_not_panics() {
     assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
     assert_eq!(response.headers()[CONTENT_TYPE], PROBLEM_JSON);
 }
+
+#[tokio::test]
+async fn debug_of_a_request_never_prints_credentials() {
+    const KEY: Scheme = Scheme { name: "key", kind: SchemeKind::ApiKeyHeader("auth_token") };
+    let request = http::Request::builder()
+        .uri("/x")
+        .header("authorization", "Basic YWRtaW46c2VjcmV0")
+        .header("auth_token", "k-123")
+        .header("accept", "application/json")
+        .body(Body::empty())
+        .unwrap();
+    let app: Router = Router::new().route(
+        "/x",
+        get(|mut parts: RequestParts| async move {
+            let _ = authenticate_request(&AcceptAny, &mut parts, &[&[KEY]]).await;
+            format!("{parts:?}")
+        }),
+    );
+    let response = app.oneshot(request).await.unwrap();
+    let body = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+    let printed = String::from_utf8(body.to_vec()).unwrap();
+    for secret in ["YWRtaW46c2VjcmV0", "k-123"] {
+        assert!(!printed.contains(secret), "{printed}");
+    }
+    assert!(printed.contains("application/json"), "{printed}");
+}

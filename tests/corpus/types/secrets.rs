@@ -2,6 +2,14 @@
 
 use serde::{Deserialize, Serialize};
 
+/// A `format: password` member of a oneOf is a Secret too.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Credential {
+    String(mailapi_support::Secret<String>),
+    Integer(i64),
+}
+
 /// writeOnly and password fields never show in Debug output.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Login {

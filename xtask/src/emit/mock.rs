@@ -15,7 +15,8 @@ pub fn module(api: &Api) -> TokenStream {
         "Answers every operation of {} with the examples the spec documents.\n\n\
          The default answer is the first documented success example. A request chooses another with \
          `Prefer: code=404` (the first example of that status) or `Prefer: example=NAME`; a choice the \
-         spec has no example for answers a 501 problem. Requests are authenticated (any well-formed \
+         spec has no example for answers a 501 problem. A success documented without an example is \
+         answered with the smallest value its schema accepts (the example `minimal`). Requests are authenticated (any well-formed \
          credentials of an allowed scheme, see [`AcceptAny`]), parsed and validated like any other.",
         api.title
     ));

@@ -21,7 +21,8 @@ pub fn module(api: &Api) -> TokenStream {
         "The operations of {}: implement this trait and serve it with [`router`].\n\n\
          Each method gets a request that has already been authenticated, parsed and validated \
          against the spec, and answers with one of the responses the spec documents. An `Err` \
-         is sent as an RFC 7807 problem: use it for failures the spec does not describe.",
+         is sent as the response the operation documents for its status (an RFC 7807 problem \
+         where it documents none): use it for failures the spec does not describe.",
         api.title
     ));
     let uses_types = (!api.types.is_empty()).then(|| quote! { use crate::types; });
@@ -36,7 +37,7 @@ pub fn module(api: &Api) -> TokenStream {
         use axum::extract::State;
         use axum::http::StatusCode;
         use axum::response::{IntoResponse, Response};
-        use mailapi_support::server::{Authenticator, Context, Principal, RequestParts, authenticate_request, respond #status_import};
+        use mailapi_support::server::{Authenticator, Context, ErrorShape, Principal, RequestParts, authenticate_request, problem_response, respond_documented #status_import};
         use mailapi_support::Problem;
         #schemes_import
         #uses_types
@@ -121,7 +122,9 @@ fn routes(api: &Api) -> TokenStream {
     let doc = own_doc(&format!(
         "An axum router serving `api` with `authenticator` checking credentials, mounted under the spec's base path `{}`.\n\n\
          Requests are authenticated, parsed and validated before they reach `api`; failures answer \
-         400, 401, 413, 415 or 422 problems. A panicking handler answers 500 and the server keeps serving.",
+         400, 401, 413, 415 or 422 in the response each operation documents for that status \
+         (validation failures 400 where it documents 400 and not 415 or 422), else as RFC 7807 \
+         problems. A panicking handler answers 500 and the server keeps serving.",
         if api.base_path.is_empty() { "/" } else { &api.base_path }
     ));
     quote! {
@@ -139,18 +142,49 @@ fn routes(api: &Api) -> TokenStream {
 fn handler(api: &Api, op: &Operation) -> TokenStream {
     let (name, method, request) = (ident(&op.plan.handler), ident(&op.plan.method), ident(&op.plan.request));
     let security = security_alternatives(api, op);
+    let shapes = error_shapes(api, op);
     quote! {
-        async fn #name<A: Api, Au: Authenticator>(State(shared): State<Arc<Shared<A, Au>>>, parts: RequestParts) -> Response {
-            let principal = match authenticate_request(&shared.authenticator, &parts, #security).await {
+        async fn #name<A: Api, Au: Authenticator>(State(shared): State<Arc<Shared<A, Au>>>, parts: Result<RequestParts, Problem>) -> Response {
+            #shapes
+            let mut parts = match parts {
+                Ok(parts) => parts,
+                Err(problem) => return problem_response(problem, ERRORS),
+            };
+            let principal = match authenticate_request(&shared.authenticator, &mut parts, #security).await {
                 Ok(principal) => principal,
-                Err(problem) => return problem.into_response(),
+                Err(problem) => return problem_response(problem, ERRORS),
             };
             match #request::parse(parts, principal) {
-                Ok(request) => respond(shared.api.#method(request).await),
-                Err(problem) => problem.into_response(),
+                Ok(request) => respond_documented(shared.api.#method(request).await, ERRORS),
+                Err(problem) => problem_response(problem, ERRORS),
             }
         }
     }
+}
+
+/// `ERRORS`: the responses the operation documents for the server's own errors.
+fn error_shapes(api: &Api, op: &Operation) -> TokenStream {
+    let shapes = api.error_shapes.get(&op.operation_id).into_iter().flatten().map(|shape| {
+        let status = match shape.status {
+            Status::Code(code) => {
+                let code = proc_macro2::Literal::u16_unsuffixed(code);
+                quote! { mailapi_support::server::Documented::Code(#code) }
+            }
+            Status::Range(range) => {
+                let range = proc_macro2::Literal::u16_unsuffixed(u16::from(range));
+                quote! { mailapi_support::server::Documented::Range(#range) }
+            }
+            Status::Default => quote! { mailapi_support::server::Documented::Default },
+        };
+        let media = &shape.media;
+        let members = shape.members.iter().map(|(pointer, member)| {
+            let member = format_ident!("{}", format!("{member:?}"));
+            quote! { (#pointer, mailapi_support::server::Member::#member) }
+        });
+        let extensions = shape.extensions;
+        quote! { ErrorShape { status: #status, media: #media, members: &[#(#members),*], extensions: #extensions } }
+    });
+    quote! { const ERRORS: &[ErrorShape] = &[#(#shapes),*]; }
 }
 
 fn request_struct(op: &Operation, checked: &Checked<'_>) -> TokenStream {
@@ -187,7 +221,17 @@ fn request_struct(op: &Operation, checked: &Checked<'_>) -> TokenStream {
             }
         })
     });
-    let checks: Vec<TokenStream> = checks.chain(body_check).collect();
+    // A body that is itself a map or array of limited elements (a map of answers, say).
+    let element_check = op.body.as_ref().and_then(|b| b.contents.first()).filter(|c| c.kind == BodyKind::Json && body_check.is_none()).and_then(|c| {
+        let checks = checked.body_element_check(c.ty.as_ref()?)?;
+        let required = op.body.as_ref().is_some_and(|b| b.required);
+        Some(if required {
+            quote! { { let (here, value) = (String::new(), &request.body); #checks } }
+        } else {
+            quote! { if let Some(value) = &request.body { let here = String::new(); #checks } }
+        })
+    });
+    let checks: Vec<TokenStream> = checks.chain(body_check).chain(element_check).collect();
     let validation = (!checks.is_empty()).then(|| {
         quote! {
             let mut violations = mailapi_support::server::Violations::default();

@@ -102,7 +102,7 @@ fn type_def(t: &TypeDef, enums: Enums, types: &BTreeMap<&str, &TypeDef>) -> Toke
     let deprecated = t.deprecated.then(|| quote! { #[deprecated] });
     let name = ident(&t.name);
     let body = match &t.kind {
-        TypeKind::Struct(s) => structure(&t.name, s, types),
+        TypeKind::Struct(s) => structure(&t.name, s, types, enums),
         TypeKind::StringEnum(values) => string_enum(&name, values, enums),
         TypeKind::IntEnum(values) => int_enum(&name, values, enums),
         TypeKind::Union(u) => union(&name, u),
@@ -118,9 +118,9 @@ fn type_def(t: &TypeDef, enums: Enums, types: &BTreeMap<&str, &TypeDef>) -> Toke
     }
 }
 
-fn structure(name: &str, s: &Struct, types: &BTreeMap<&str, &TypeDef>) -> TokenStream {
+fn structure(name: &str, s: &Struct, types: &BTreeMap<&str, &TypeDef>, enums: Enums) -> TokenStream {
     let ident = ident(name);
-    let fields: Vec<TokenStream> = s.fields.iter().map(|f| field(name, f, types)).collect();
+    let fields: Vec<TokenStream> = s.fields.iter().map(|f| field(name, f, types, enums)).collect();
     let additional = match &s.additional {
         Additional::Map(ty) => {
             let ty = rust_type(ty);
@@ -133,7 +133,7 @@ fn structure(name: &str, s: &Struct, types: &BTreeMap<&str, &TypeDef>) -> TokenS
         _ => None,
     };
     let deny = (s.additional == Additional::Deny).then(|| quote! { #[serde(deny_unknown_fields)] });
-    let all_optional = s.fields.iter().all(|f| is_optional(f) || f.nullable);
+    let all_optional = s.fields.iter().all(|f| presence(f, enums) != Presence::Required);
     let default = all_optional.then(|| quote! { Default, });
     quote! {
         #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
@@ -145,12 +145,16 @@ fn structure(name: &str, s: &Struct, types: &BTreeMap<&str, &TypeDef>) -> TokenS
     }
 }
 
-/// readOnly and writeOnly fields travel in one direction only, so neither side can require them.
-fn is_optional(f: &Field) -> bool {
-    f.presence.is_optional()
+/// readOnly and writeOnly fields travel in one direction only: a client requires neither, a
+/// server requires a required writeOnly member (see [`Field::server_presence`]).
+fn presence(f: &Field, enums: Enums) -> Presence {
+    match enums {
+        Enums::Lenient => f.presence,
+        Enums::Strict => f.server_presence,
+    }
 }
 
-fn field(owner: &str, f: &Field, types: &BTreeMap<&str, &TypeDef>) -> TokenStream {
+fn field(owner: &str, f: &Field, types: &BTreeMap<&str, &TypeDef>, enums: Enums) -> TokenStream {
     let mut base = rust_type(&f.ty);
     if let TypeRef::Named(target) = &f.ty {
         if reaches(target, owner, types, &mut BTreeSet::new()) {
@@ -165,21 +169,42 @@ fn field(owner: &str, f: &Field, types: &BTreeMap<&str, &TypeDef>) -> TokenStrea
         let json = &f.json_name;
         serde_args.push(quote! { rename = #json });
     }
-    let ty = match f.presence {
+    let server = enums == Enums::Strict;
+    // A server never sends a writeOnly member.
+    let skip_if = |check: &str| match server && f.write_only {
+        true => quote! { skip_serializing },
+        false => quote! { skip_serializing_if = #check },
+    };
+    let ty = match presence(f, enums) {
         Presence::OptionalNullable => {
-            serde_args.push(quote! { default, skip_serializing_if = "mailapi_support::Nullable::is_absent" });
+            let skip = skip_if("mailapi_support::Nullable::is_absent");
+            serde_args.push(quote! { default, #skip });
             quote! { mailapi_support::Nullable<#base> }
+        }
+        // A server reads `null` for a member that is not nullable as the type error it is.
+        Presence::Optional if server => {
+            let skip = skip_if("Option::is_none");
+            serde_args.push(quote! { default, #skip, deserialize_with = "mailapi_support::server::non_null" });
+            quote! { Option<#base> }
         }
         Presence::Optional => {
             serde_args.push(quote! { default, skip_serializing_if = "Option::is_none" });
             quote! { Option<#base> }
         }
         Presence::Nullable => {
+            if server && f.write_only {
+                serde_args.push(quote! { skip_serializing });
+            }
             // Without `deserialize_with`, serde would accept a missing field as `None`.
             serde_args.push(quote! { deserialize_with = "Option::deserialize" });
             quote! { Option<#base> }
         }
-        Presence::Required => base,
+        Presence::Required => {
+            if server && f.write_only {
+                serde_args.push(quote! { skip_serializing });
+            }
+            base
+        }
     };
     let attr = (!serde_args.is_empty()).then(|| quote! { #[serde(#(#serde_args),*)] });
     let docs = doc_attrs(&field_doc(f));
@@ -365,7 +390,10 @@ fn union(name: &proc_macro2::Ident, u: &Union) -> TokenStream {
     let variants = u.variants.iter().map(|v| {
         let variant = ident(&v.name);
         let ty = rust_type(&v.ty);
-        quote! { #variant(#ty), }
+        match v.secret {
+            true => quote! { #variant(mailapi_support::Secret<#ty>), },
+            false => quote! { #variant(#ty), },
+        }
     });
     let Some(property) = &u.discriminator else {
         return quote! {

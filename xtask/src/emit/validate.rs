@@ -45,10 +45,23 @@ impl<'a> Checked<'a> {
         refers_to(ty, &self.needed, &self.types)
     }
 
+    /// The checks of the elements of a body that is itself an array or map (with `value` bound
+    /// to it and `here` to its pointer), when its element type has limits.
+    pub fn body_element_check(&self, ty: &TypeRef) -> Option<TokenStream> {
+        element_checks(ty, &self.types)
+    }
+
     /// The checks of a parameter's constraints (its own and its alias's, merged by the model),
-    /// reported with the parameter's name; bound to `request.<field>`.
+    /// and of each item of an array parameter, reported with the parameter's name; bound to
+    /// `request.<field>`.
     pub fn param_check(&self, p: &Param) -> Option<TokenStream> {
-        let own = checks(&p.constraints, shape(&p.ty, &self.types), quote! { value });
+        let mut own = checks(&p.constraints, shape(&p.ty, &self.types), quote! { value });
+        if let TypeRef::Array(item) = &p.ty {
+            let item_checks = element_constraints(item, &self.types).map(|c| checks(c, shape(item, &self.types), quote! { value })).unwrap_or_default();
+            if !item_checks.is_empty() {
+                own.push(quote! { for value in value { #(#item_checks)* } });
+            }
+        }
         if own.is_empty() {
             return None;
         }
@@ -76,7 +89,7 @@ pub fn needs_validation<'a>(api: &'a Api, types: &BTreeMap<&str, &'a TypeDef>) -
             let yes = match &t.kind {
                 TypeKind::Struct(s) => {
                     s.fields.iter().any(|f| own_checks(f, types) || inner_needed(&f.ty))
-                        || matches!(&s.additional, Additional::Map(ty) if inner_needed(ty))
+                        || matches!(&s.additional, Additional::Map(ty) if inner_needed(ty) || element_checks(&TypeRef::Map(ty.clone().into()), types).is_some())
                 }
                 TypeKind::Union(u) => u.variants.iter().any(|v| inner_needed(&v.ty)),
                 _ => false,
@@ -105,7 +118,52 @@ fn refers_to(ty: &TypeRef, needed: &BTreeSet<&str>, types: &BTreeMap<&str, &Type
 
 /// Whether a field's limits (its own and its alias's, merged by the model) produce any check.
 fn own_checks(f: &Field, types: &BTreeMap<&str, &TypeDef>) -> bool {
-    !checks(&f.constraints, shape(&f.ty, types), quote! { value }).is_empty()
+    !checks(&f.constraints, shape(&f.ty, types), quote! { value }).is_empty() || element_checks(&f.ty, types).is_some()
+}
+
+/// The limits of an element type: those of a named alias (`NamesItem = String` with a
+/// `pattern`, which the model makes of an inline item schema with limits).
+fn element_constraints<'a>(ty: &TypeRef, types: &BTreeMap<&str, &'a TypeDef>) -> Option<&'a Constraints> {
+    match ty {
+        TypeRef::Named(n) => match &types.get(n.as_str())?.kind {
+            TypeKind::Alias { constraints, .. } => Some(constraints),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Checks of each item of an array or value of a map whose element type has limits, each at its
+/// own pointer under `here`.
+fn element_checks(ty: &TypeRef, types: &BTreeMap<&str, &TypeDef>) -> Option<TokenStream> {
+    let (element, map) = match ty {
+        TypeRef::Array(element) => (element, false),
+        TypeRef::Map(element) => (element, true),
+        TypeRef::Named(name) => match &types.get(name.as_str())?.kind {
+            TypeKind::Alias { ty, .. } => return element_checks(ty, types),
+            _ => return None,
+        },
+        _ => return None,
+    };
+    let own = checks(element_constraints(element, types)?, shape(element, types), quote! { value });
+    if own.is_empty() {
+        return None;
+    }
+    Some(if map {
+        quote! {
+            for (key, value) in value {
+                let here = mailapi_support::server::Violations::at(&here, key);
+                #(#own)*
+            }
+        }
+    } else {
+        quote! {
+            for (index, value) in value.iter().enumerate() {
+                let here = mailapi_support::server::Violations::at(&here, &index.to_string());
+                #(#own)*
+            }
+        }
+    })
 }
 
 fn impl_for(t: &TypeDef, types: &BTreeMap<&str, &TypeDef>, needed: &BTreeSet<&str>) -> Option<TokenStream> {
@@ -117,6 +175,14 @@ fn impl_for(t: &TypeDef, types: &BTreeMap<&str, &TypeDef>, needed: &BTreeSet<&st
                 Additional::Map(ty) if refers_to(ty, needed, types) => Some(quote! {
                     for (key, value) in &self.additional_properties {
                         value.validate(&Violations::at(at, key), violations);
+                    }
+                }),
+                Additional::Map(ty) => element_checks(&TypeRef::Map(Box::new(ty.clone())), types).map(|checks| {
+                    quote! {
+                        {
+                            let (here, value) = (at, &self.additional_properties);
+                            #checks
+                        }
                     }
                 }),
                 _ => None,
@@ -151,7 +217,8 @@ fn field_checks(f: &Field, types: &BTreeMap<&str, &TypeDef>, needed: &BTreeSet<&
     let name = ident(&f.name);
     let json = &f.json_name;
     let value = if f.secret { quote! { value.expose() } } else { quote! { value } };
-    let own = checks(&f.constraints, shape(&f.ty, types), value);
+    let mut own = checks(&f.constraints, shape(&f.ty, types), value);
+    own.extend(element_checks(&f.ty, types));
     let nested = refers_to(&f.ty, needed, types).then(|| quote! { value.validate(&here, violations); });
     if own.is_empty() && nested.is_none() {
         return quote! {};
@@ -161,7 +228,8 @@ fn field_checks(f: &Field, types: &BTreeMap<&str, &TypeDef>, needed: &BTreeSet<&
         #(#own)*
         #nested
     };
-    match f.presence {
+    // As the server's types hold it: a required writeOnly member is required in requests.
+    match f.server_presence {
         Presence::OptionalNullable => quote! { if let Some(value) = self.#name.as_option() { #inner } },
         Presence::Optional | Presence::Nullable => quote! { if let Some(value) = &self.#name { #inner } },
         Presence::Required => quote! { { let value = &self.#name; #inner } },

@@ -31,6 +31,9 @@ pub fn build(spec: &Spec, name: &str, source: &str) -> Result<Api, Diagnostics> 
     let security_schemes = b.security_schemes();
     let (operations, pointers) = b.operations(&security_schemes);
     let error_in_success = b.error_in_success();
+    let mut operations = operations;
+    minimal_examples(&mut operations, &b.schemas.types);
+    let (error_shapes, mut shape_errors) = super::errors::error_shapes(spec, &b.schemas.types, &operations);
     let oa = &spec.openapi;
     let server_url = oa.servers.first().map(|s| s.url.clone());
     let mut api = Api {
@@ -47,9 +50,11 @@ pub fn build(spec: &Spec, name: &str, source: &str) -> Result<Api, Diagnostics> 
         types: std::mem::take(&mut b.schemas.types).into_values().collect(),
         error_in_success,
         warnings: Vec::new(),
+        error_shapes,
     };
     let mut found = Diagnostics(spec.warnings.clone());
     found.0.append(&mut b.errors);
+    found.0.append(&mut shape_errors);
     found.0.append(&mut b.schemas.errors);
     found.0.append(&mut plan::plan(&mut api, spec, &pointers));
     found.sort();
@@ -58,6 +63,26 @@ pub fn build(spec: &Spec, name: &str, source: &str) -> Result<Api, Diagnostics> 
     }
     api.warnings = found.0;
     Ok(api)
+}
+
+/// A success body documented without an example gets one, `minimal`: the smallest value its
+/// schema accepts, so that a mock answers it as documented rather than with an undocumented 501.
+fn minimal_examples(operations: &mut [Operation], types: &std::collections::BTreeMap<String, super::TypeDef>) {
+    let types: std::collections::BTreeMap<&str, &super::TypeDef> = types.iter().map(|(k, v)| (k.as_str(), v)).collect();
+    let successes = operations.iter_mut().flat_map(|op| &mut op.responses).filter(|r| r.status.is_success());
+    for content in successes.flat_map(|r| &mut r.contents).filter(|c| c.examples.is_empty()) {
+        let value = match content.kind {
+            BodyKind::Json => content.ty.as_ref().and_then(|ty| super::minimal_value(ty, &types)),
+            BodyKind::Text | BodyKind::Binary => Some(Value::String(String::new())),
+            BodyKind::EventStream => Some(Value::Array(Vec::new())),
+        };
+        // A body that can only be `null` (`enum: [null]`) is left alone: its type is `()`.
+        content.examples.extend(value.filter(|v| !v.is_null()).map(|value| Example {
+            name: "minimal".into(),
+            value,
+            skip_round_trip: None,
+        }));
+    }
 }
 
 /// Entries of a map sorted by key, for a walk that does not depend on file order.

@@ -4,11 +4,15 @@
 //! resolved, and everything is in a deterministic order.
 
 mod build;
+mod errors;
+mod minimal;
 mod names;
 mod plan;
 mod schema;
 
 pub use build::build;
+pub use errors::{ErrorShape, Member};
+pub use minimal::minimal_value;
 pub use names::{doc_text, field_ident, type_ident, variant_ident};
 pub use plan::{ClientMethod, Delivery, Paging, Plan, Presence, Variant, breaks_self_convention, status_const};
 
@@ -36,6 +40,8 @@ pub struct Api {
     pub error_in_success: Option<TypeRef>,
     /// What the generator read differently from the spec as written, located.
     pub warnings: Vec<crate::spec::Diagnostic>,
+    /// By `operation_id`: the documented responses the server's own errors are rendered into.
+    pub error_shapes: std::collections::BTreeMap<String, Vec<ErrorShape>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -416,6 +422,9 @@ pub struct Field {
     pub nullable: bool,
     /// Optional when not required, or read-only or write-only (each travels one way only).
     pub presence: Presence,
+    /// As a server reads requests: a required writeOnly member is required (OpenAPI 3.0:
+    /// required in requests, absent from responses); optional when not required or read-only.
+    pub server_presence: Presence,
     pub read_only: bool,
     pub write_only: bool,
     /// writeOnly or `format: password`: a value that must never be printed.
@@ -446,6 +455,8 @@ pub struct UnionVariant {
     pub ty: TypeRef,
     /// Discriminator values that select this variant.
     pub tags: Vec<String>,
+    /// `format: password` or writeOnly: a value that must never be printed.
+    pub secret: bool,
 }
 
 /// Which of an API's two crates.

@@ -167,6 +167,21 @@ impl<'a> Schemas<'a> {
         self.structural(pointer, obj, hint)
     }
 
+    /// The type of an array's items or a map's values. An inline primitive schema with limits
+    /// (`items: {type: string, pattern: ...}`) becomes a named alias, so that the limits have a
+    /// place in the model and the server checks every element.
+    fn element_type(&mut self, pointer: &str, schema: &Value, hint: &str) -> TypeRef {
+        let limited = schema.as_object().is_some_and(|obj| {
+            !obj.contains_key("$ref") && !needs_definition(obj) && constraints(obj) != Constraints::default()
+        });
+        if !limited {
+            return self.type_of(pointer, schema, hint);
+        }
+        let name = self.namer.unique(type_ident(hint), "");
+        self.define(name.clone(), pointer, schema, hint);
+        TypeRef::Named(name)
+    }
+
     /// Nullability, access and docs of the schema used by a field or parameter.
     pub fn usage(&self, schema: &Value) -> Usage {
         self.usage_through(schema, &mut BTreeSet::new())
@@ -281,7 +296,7 @@ impl<'a> Schemas<'a> {
         match ty {
             Some("array") => match obj.get("items") {
                 Some(items) => {
-                    let item = self.type_of(&push_pointer(pointer, "items"), items, &format!("{hint}Item"));
+                    let item = self.element_type(&push_pointer(pointer, "items"), items, &format!("{hint}Item"));
                     TypeRef::Array(Box::new(item))
                 }
                 None => {
@@ -292,7 +307,7 @@ impl<'a> Schemas<'a> {
             Some("object") => match obj.get("additionalProperties") {
                 Some(Value::Object(m)) if !m.is_empty() => {
                     let at = push_pointer(pointer, "additionalProperties");
-                    let value = self.type_of(&at, &Value::Object(m.clone()), &format!("{hint}Value"));
+                    let value = self.element_type(&at, &Value::Object(m.clone()), &format!("{hint}Value"));
                     TypeRef::Map(Box::new(value))
                 }
                 _ => TypeRef::Map(Box::new(TypeRef::Any)),
@@ -451,7 +466,8 @@ impl<'a> Schemas<'a> {
             if discriminator.is_some() && tags.is_empty() {
                 self.error(&at, "with a discriminator every member must be a `$ref`");
             }
-            variants.push(UnionVariant { name: namer.unique(raw_name, ""), ty, tags });
+            let secret = self.usage(member).secret;
+            variants.push(UnionVariant { name: namer.unique(raw_name, ""), ty, tags, secret });
         }
         if variants.is_empty() {
             self.error(&push_pointer(pointer, key), format!("`{key}` needs at least one member"));
@@ -500,7 +516,7 @@ impl<'a> Schemas<'a> {
                 Some(Value::Bool(false)) => additional = Additional::Deny,
                 Some(Value::Object(m)) if !m.is_empty() => {
                     let here = push_pointer(at, "additionalProperties");
-                    let ty = self.type_of(&here, &Value::Object(m.clone()), &format!("{name}Value"));
+                    let ty = self.element_type(&here, &Value::Object(m.clone()), &format!("{name}Value"));
                     additional = Additional::Map(ty);
                 }
                 Some(Value::Bool(true) | Value::Object(_)) => additional = Additional::Map(TypeRef::Any),
@@ -523,6 +539,7 @@ impl<'a> Schemas<'a> {
                     ty,
                     nullable: usage.nullable,
                     presence: Presence::new(optional, usage.nullable),
+                    server_presence: Presence::new(!is_required || usage.read_only, usage.nullable),
                     read_only: usage.read_only,
                     write_only: usage.write_only,
                     secret: usage.secret,

@@ -6,7 +6,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use mailapi_support::server::{
-    Authenticator, Context, Principal, RequestParts, authenticate_request, respond,
+    Authenticator, Context, ErrorShape, Principal, RequestParts, authenticate_request,
+    problem_response, respond_documented,
 };
 use mailapi_support::Problem;
 use mailapi_support::{Scheme, SchemeKind};
@@ -20,7 +21,7 @@ pub const KEY: Scheme = Scheme {
 
 /// The operations of Edge cases: implement this trait and serve it with [`router`].
 ///
-/// Each method gets a request that has already been authenticated, parsed and validated against the spec, and answers with one of the responses the spec documents. An `Err` is sent as an RFC 7807 problem: use it for failures the spec does not describe.
+/// Each method gets a request that has already been authenticated, parsed and validated against the spec, and answers with one of the responses the spec documents. An `Err` is sent as the response the operation documents for its status (an RFC 7807 problem where it documents none): use it for failures the spec does not describe.
 pub trait Api: Send + Sync + 'static {
     ///
     /// `GET /blob`
@@ -83,7 +84,7 @@ pub trait Api: Send + Sync + 'static {
 
 /// An axum router serving `api` with `authenticator` checking credentials, mounted under the spec's base path `/v1`.
 ///
-/// Requests are authenticated, parsed and validated before they reach `api`; failures answer 400, 401, 413, 415 or 422 problems. A panicking handler answers 500 and the server keeps serving.
+/// Requests are authenticated, parsed and validated before they reach `api`; failures answer 400, 401, 413, 415 or 422 in the response each operation documents for that status (validation failures 400 where it documents 400 and not 415 or 422), else as RFC 7807 problems. A panicking handler answers 500 and the server keeps serving.
 pub fn router<A: Api, Au: Authenticator + 'static>(api: A, authenticator: Au) -> Router {
     let shared = Arc::new(Shared { api, authenticator });
     let routes = Router::new()
@@ -107,129 +108,228 @@ struct Shared<A, Au> {
 
 async fn get_blob<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
-    let principal = match authenticate_request(&shared.authenticator, &parts, &[&[KEY]])
+    const ERRORS: &[ErrorShape] = &[];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
+    let principal = match authenticate_request(
+            &shared.authenticator,
+            &mut parts,
+            &[&[KEY]],
+        )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetBlobRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.get_blob(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => respond_documented(shared.api.get_blob(request).await, ERRORS),
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn put_blob<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
-    let principal = match authenticate_request(&shared.authenticator, &parts, &[&[KEY]])
+    const ERRORS: &[ErrorShape] = &[];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
+    let principal = match authenticate_request(
+            &shared.authenticator,
+            &mut parts,
+            &[&[KEY]],
+        )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match PutBlobRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.put_blob(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => respond_documented(shared.api.put_blob(request).await, ERRORS),
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn get_call_json<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
-    let principal = match authenticate_request(&shared.authenticator, &parts, &[&[KEY]])
+    const ERRORS: &[ErrorShape] = &[];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
+    let principal = match authenticate_request(
+            &shared.authenticator,
+            &mut parts,
+            &[&[KEY]],
+        )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetCallJsonRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.get_call_json(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.get_call_json(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn stream_events<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
-    let principal = match authenticate_request(&shared.authenticator, &parts, &[&[KEY]])
+    const ERRORS: &[ErrorShape] = &[];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
+    let principal = match authenticate_request(
+            &shared.authenticator,
+            &mut parts,
+            &[&[KEY]],
+        )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match StreamEventsRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.stream_events(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.stream_events(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn stream_events_text<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
-    let principal = match authenticate_request(&shared.authenticator, &parts, &[&[KEY]])
+    const ERRORS: &[ErrorShape] = &[];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
+    let principal = match authenticate_request(
+            &shared.authenticator,
+            &mut parts,
+            &[&[KEY]],
+        )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match StreamEventsTextRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.stream_events_text(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.stream_events_text(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn get_representation<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
-    let principal = match authenticate_request(&shared.authenticator, &parts, &[&[KEY]])
+    const ERRORS: &[ErrorShape] = &[];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
+    let principal = match authenticate_request(
+            &shared.authenticator,
+            &mut parts,
+            &[&[KEY]],
+        )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetRepresentationRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.get_representation(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => {
+            respond_documented(shared.api.get_representation(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn get_thing<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
-    let principal = match authenticate_request(&shared.authenticator, &parts, &[&[KEY]])
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Code(400),
+            media: "application/json",
+            members: &[("/title", mailapi_support::server::Member::Title)],
+            extensions: true,
+        },
+        ErrorShape {
+            status: mailapi_support::server::Documented::Range(4),
+            media: "application/json",
+            members: &[("/title", mailapi_support::server::Member::Title)],
+            extensions: true,
+        },
+        ErrorShape {
+            status: mailapi_support::server::Documented::Default,
+            media: "application/json",
+            members: &[("/title", mailapi_support::server::Member::Title)],
+            extensions: true,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
+    let principal = match authenticate_request(
+            &shared.authenticator,
+            &mut parts,
+            &[&[KEY]],
+        )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetThingRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.get_thing(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => respond_documented(shared.api.get_thing(request).await, ERRORS),
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn post_thing<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
-    let principal = match authenticate_request(&shared.authenticator, &parts, &[&[KEY]])
+    const ERRORS: &[ErrorShape] = &[];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
+    let principal = match authenticate_request(
+            &shared.authenticator,
+            &mut parts,
+            &[&[KEY]],
+        )
         .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match PostThingRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.post_thing(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => respond_documented(shared.api.post_thing(request).await, ERRORS),
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 

@@ -2,13 +2,15 @@
 
 use axum::http::StatusCode;
 use mailapi_support::Problem;
-use mailapi_support::server::{Candidate, choose_example, example_json, example_text};
+use mailapi_support::server::{
+    Candidate, choose_example, example_body, example_json, example_text,
+};
 pub use mailapi_support::server::AcceptAny;
 use crate::server::*;
 
 /// Answers every operation of Naming with the examples the spec documents.
 ///
-/// The default answer is the first documented success example. A request chooses another with `Prefer: code=404` (the first example of that status) or `Prefer: example=NAME`; a choice the spec has no example for answers a 501 problem. Requests are authenticated (any well-formed credentials of an allowed scheme, see [`AcceptAny`]), parsed and validated like any other.
+/// The default answer is the first documented success example. A request chooses another with `Prefer: code=404` (the first example of that status) or `Prefer: example=NAME`; a choice the spec has no example for answers a 501 problem. A success documented without an example is answered with the smallest value its schema accepts (the example `minimal`). Requests are authenticated (any well-formed credentials of an allowed scheme, see [`AcceptAny`]), parsed and validated like any other.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Mock;
 
@@ -85,17 +87,20 @@ impl Api for Mock {
     }
 
     async fn raw(&self, request: Raw2Request) -> Result<Raw2Response, Problem> {
-        choose_example(
-                &request.context.headers,
-                &[
-                    Candidate {
-                        status: 200,
-                        media: "application/octet-stream",
-                        examples: &[],
-                    },
-                ],
-            )
-            .and(Err(Problem::internal()))
+        let choice = choose_example(
+            &request.context.headers,
+            &[
+                Candidate {
+                    status: 200,
+                    media: "application/octet-stream",
+                    examples: &["minimal"],
+                },
+            ],
+        )?;
+        match choice {
+            (0, "minimal") => Ok(Raw2Response::Ok(example_body("\"\"")?)),
+            _ => Err(Problem::internal()),
+        }
     }
 
     async fn get_reload(

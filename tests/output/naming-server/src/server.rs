@@ -6,14 +6,15 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use mailapi_support::server::{
-    Authenticator, Context, Principal, RequestParts, authenticate_request, respond,
+    Authenticator, Context, ErrorShape, Principal, RequestParts, authenticate_request,
+    problem_response, respond_documented,
 };
 use mailapi_support::Problem;
 use crate::types;
 
 /// The operations of Naming: implement this trait and serve it with [`router`].
 ///
-/// Each method gets a request that has already been authenticated, parsed and validated against the spec, and answers with one of the responses the spec documents. An `Err` is sent as an RFC 7807 problem: use it for failures the spec does not describe.
+/// Each method gets a request that has already been authenticated, parsed and validated against the spec, and answers with one of the responses the spec documents. An `Err` is sent as the response the operation documents for its status (an RFC 7807 problem where it documents none): use it for failures the spec does not describe.
 pub trait Api: Send + Sync + 'static {
     /// A document as JSON or XML; its XML method would be `get_xml`, which `getXml` owns.
     ///
@@ -109,7 +110,7 @@ pub trait Api: Send + Sync + 'static {
 
 /// An axum router serving `api` with `authenticator` checking credentials, mounted under the spec's base path `/api`.
 ///
-/// Requests are authenticated, parsed and validated before they reach `api`; failures answer 400, 401, 413, 415 or 422 problems. A panicking handler answers 500 and the server keeps serving.
+/// Requests are authenticated, parsed and validated before they reach `api`; failures answer 400, 401, 413, 415 or 422 in the response each operation documents for that status (validation failures 400 where it documents 400 and not 415 or 422), else as RFC 7807 problems. A panicking handler answers 500 and the server keeps serving.
 pub fn router<A: Api, Au: Authenticator + 'static>(api: A, authenticator: Au) -> Router {
     let shared = Arc::new(Shared { api, authenticator });
     let routes = Router::new()
@@ -135,166 +136,239 @@ struct Shared<A, Au> {
 
 async fn get<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
-    let principal = match authenticate_request(&shared.authenticator, &parts, &[]).await
+    const ERRORS: &[ErrorShape] = &[];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
+    let principal = match authenticate_request(&shared.authenticator, &mut parts, &[])
+        .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.get(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => respond_documented(shared.api.get(request).await, ERRORS),
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn get_xml<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
-    let principal = match authenticate_request(&shared.authenticator, &parts, &[]).await
+    const ERRORS: &[ErrorShape] = &[];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
+    let principal = match authenticate_request(&shared.authenticator, &mut parts, &[])
+        .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetXmlRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.get_xml(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => respond_documented(shared.api.get_xml(request).await, ERRORS),
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn match_<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
-    let principal = match authenticate_request(&shared.authenticator, &parts, &[]).await
+    const ERRORS: &[ErrorShape] = &[];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
+    let principal = match authenticate_request(&shared.authenticator, &mut parts, &[])
+        .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match MatchRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.match_(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => respond_documented(shared.api.match_(request).await, ERRORS),
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn new<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
-    let principal = match authenticate_request(&shared.authenticator, &parts, &[]).await
+    const ERRORS: &[ErrorShape] = &[];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
+    let principal = match authenticate_request(&shared.authenticator, &mut parts, &[])
+        .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match NewRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.new(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => respond_documented(shared.api.new(request).await, ERRORS),
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn raw<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
-    let principal = match authenticate_request(&shared.authenticator, &parts, &[]).await
+    const ERRORS: &[ErrorShape] = &[];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
+    let principal = match authenticate_request(&shared.authenticator, &mut parts, &[])
+        .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match Raw2Request::parse(parts, principal) {
-        Ok(request) => respond(shared.api.raw(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => respond_documented(shared.api.raw(request).await, ERRORS),
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn get_reload<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
-    let principal = match authenticate_request(&shared.authenticator, &parts, &[]).await
+    const ERRORS: &[ErrorShape] = &[];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
+    let principal = match authenticate_request(&shared.authenticator, &mut parts, &[])
+        .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetReloadRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.get_reload(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => respond_documented(shared.api.get_reload(request).await, ERRORS),
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn get_reload_2<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
-    let principal = match authenticate_request(&shared.authenticator, &parts, &[]).await
+    const ERRORS: &[ErrorShape] = &[];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
+    let principal = match authenticate_request(&shared.authenticator, &mut parts, &[])
+        .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetReload2Request::parse(parts, principal) {
-        Ok(request) => respond(shared.api.get_reload_2(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => respond_documented(shared.api.get_reload_2(request).await, ERRORS),
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn round_trip<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
-    let principal = match authenticate_request(&shared.authenticator, &parts, &[]).await
+    const ERRORS: &[ErrorShape] = &[];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
+    let principal = match authenticate_request(&shared.authenticator, &mut parts, &[])
+        .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match RoundTripRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.round_trip(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => respond_documented(shared.api.round_trip(request).await, ERRORS),
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn router_handler<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
-    let principal = match authenticate_request(&shared.authenticator, &parts, &[]).await
+    const ERRORS: &[ErrorShape] = &[];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
+    let principal = match authenticate_request(&shared.authenticator, &mut parts, &[])
+        .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match RouterRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.router(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => respond_documented(shared.api.router(request).await, ERRORS),
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn start<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
-    let principal = match authenticate_request(&shared.authenticator, &parts, &[]).await
+    const ERRORS: &[ErrorShape] = &[];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
+    let principal = match authenticate_request(&shared.authenticator, &mut parts, &[])
+        .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match StartRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.start(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => respond_documented(shared.api.start(request).await, ERRORS),
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
 async fn status_handler<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: RequestParts,
+    parts: Result<RequestParts, Problem>,
 ) -> Response {
-    let principal = match authenticate_request(&shared.authenticator, &parts, &[]).await
+    const ERRORS: &[ErrorShape] = &[
+        ErrorShape {
+            status: mailapi_support::server::Documented::Range(4),
+            media: "application/problem+json",
+            members: &[],
+            extensions: true,
+        },
+    ];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
+    let principal = match authenticate_request(&shared.authenticator, &mut parts, &[])
+        .await
     {
         Ok(principal) => principal,
-        Err(problem) => return problem.into_response(),
+        Err(problem) => return problem_response(problem, ERRORS),
     };
     match StatusRequest::parse(parts, principal) {
-        Ok(request) => respond(shared.api.status(request).await),
-        Err(problem) => problem.into_response(),
+        Ok(request) => respond_documented(shared.api.status(request).await, ERRORS),
+        Err(problem) => problem_response(problem, ERRORS),
     }
 }
 
