@@ -71,11 +71,7 @@ mod tests {
     #[tokio::test]
     async fn yields_the_error_and_ends() {
         let items: Vec<Result<u32, String>> = paginate(0_u32, |page| async move {
-            if page == 1 {
-                Err("boom".to_owned())
-            } else {
-                Ok((vec![7], Some(page + 1)))
-            }
+            if page == 1 { Err("boom".to_owned()) } else { Ok((vec![7], Some(page + 1))) }
         })
         .collect()
         .await;

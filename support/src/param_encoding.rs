@@ -5,11 +5,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 /// Everything except RFC 3986 `unreserved` (ALPHA / DIGIT / `-` / `.` / `_` / `~`).
-const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
 /// Percent-encodes one path segment (a path parameter's value).
 ///
@@ -40,16 +36,8 @@ pub fn push_form(query: &mut Vec<(String, String)>, name: &str, values: &[String
 }
 
 /// Pushes a `style: deepObject` query parameter: `name[key]=value` per entry.
-pub fn push_deep_object(
-    query: &mut Vec<(String, String)>,
-    name: &str,
-    entries: &[(String, String)],
-) {
-    query.extend(
-        entries
-            .iter()
-            .map(|(key, value)| (format!("{name}[{key}]"), value.clone())),
-    );
+pub fn push_deep_object(query: &mut Vec<(String, String)>, name: &str, entries: &[(String, String)]) {
+    query.extend(entries.iter().map(|(key, value)| (format!("{name}[{key}]"), value.clone())));
 }
 
 /// How a non-exploded or structured query parameter is serialized.
@@ -85,24 +73,13 @@ impl SerializedParam {
         Ok(match serde_json::to_value(value)? {
             Value::Null => Self::Absent,
             Value::Array(items) => Self::List(items.iter().map(scalar_text).collect()),
-            Value::Object(members) => Self::Object(
-                members
-                    .iter()
-                    .map(|(k, v)| (k.clone(), scalar_text(v)))
-                    .collect(),
-            ),
+            Value::Object(members) => Self::Object(members.iter().map(|(k, v)| (k.clone(), scalar_text(v))).collect()),
             scalar => Self::Scalar(scalar_text(&scalar)),
         })
     }
 
     /// Pushes the value as query pairs in `style`.
-    pub fn push_query(
-        self,
-        query: &mut Vec<(String, String)>,
-        name: &str,
-        style: QueryStyle,
-        explode: bool,
-    ) {
+    pub fn push_query(self, query: &mut Vec<(String, String)>, name: &str, style: QueryStyle, explode: bool) {
         let separator = match style {
             QueryStyle::SpaceDelimited => " ",
             QueryStyle::PipeDelimited => "|",
@@ -113,9 +90,7 @@ impl SerializedParam {
             Self::Scalar(text) => query.push((name.to_owned(), text)),
             Self::List(items) if explode => push_form(query, name, &items, true),
             Self::List(items) => query.push((name.to_owned(), items.join(separator))),
-            Self::Object(members) if style == QueryStyle::DeepObject => {
-                push_deep_object(query, name, &members)
-            }
+            Self::Object(members) if style == QueryStyle::DeepObject => push_deep_object(query, name, &members),
             Self::Object(members) if explode => query.extend(members),
             Self::Object(members) => {
                 let flat: Vec<String> = members.into_iter().flat_map(|(k, v)| [k, v]).collect();
@@ -130,13 +105,7 @@ impl SerializedParam {
             Self::Absent => None,
             Self::Scalar(text) => Some(text),
             Self::List(items) => Some(items.join(",")),
-            Self::Object(members) => Some(
-                members
-                    .into_iter()
-                    .flat_map(|(k, v)| [k, v])
-                    .collect::<Vec<_>>()
-                    .join(","),
-            ),
+            Self::Object(members) => Some(members.into_iter().flat_map(|(k, v)| [k, v]).collect::<Vec<_>>().join(",")),
         }
     }
 }
@@ -152,9 +121,7 @@ fn scalar_text(value: &Value) -> String {
 /// A path parameter, `style: simple`, percent-encoded as one segment.
 /// A value that does not serialize becomes an empty segment.
 pub fn path_param<T: Serialize>(value: T) -> String {
-    let text = SerializedParam::from_serialize(&value)
-        .ok()
-        .and_then(SerializedParam::simple_text);
+    let text = SerializedParam::from_serialize(&value).ok().and_then(SerializedParam::simple_text);
     encode_path_segment(&text.unwrap_or_default())
 }
 
@@ -183,10 +150,7 @@ mod tests {
     use super::*;
 
     fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
-        items
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect()
+        items.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
     }
 
     #[test]
@@ -229,61 +193,27 @@ mod tests {
     #[test]
     fn deep_objects_use_brackets() {
         let mut query = pairs(&[("page", "2")]);
-        push_deep_object(
-            &mut query,
-            "filter",
-            &pairs(&[("from", "a@b"), ("unread", "true")]),
-        );
-        assert_eq!(
-            query,
-            pairs(&[
-                ("page", "2"),
-                ("filter[from]", "a@b"),
-                ("filter[unread]", "true")
-            ])
-        );
+        push_deep_object(&mut query, "filter", &pairs(&[("from", "a@b"), ("unread", "true")]));
+        assert_eq!(query, pairs(&[("page", "2"), ("filter[from]", "a@b"), ("filter[unread]", "true")]));
     }
 
     fn styled(value: &impl Serialize, style: QueryStyle, explode: bool) -> Vec<(String, String)> {
         let mut query = Vec::new();
-        SerializedParam::from_serialize(value)
-            .unwrap()
-            .push_query(&mut query, "p", style, explode);
+        SerializedParam::from_serialize(value).unwrap().push_query(&mut query, "p", style, explode);
         query
     }
 
     #[test]
     fn serializable_values_become_styled_pairs() {
-        assert_eq!(
-            styled(&Some(5), QueryStyle::Form, true),
-            pairs(&[("p", "5")])
-        );
+        assert_eq!(styled(&Some(5), QueryStyle::Form, true), pairs(&[("p", "5")]));
         assert_eq!(styled(&None::<u8>, QueryStyle::Form, true), pairs(&[]));
-        assert_eq!(
-            styled(&["a", "b"], QueryStyle::Form, true),
-            pairs(&[("p", "a"), ("p", "b")])
-        );
-        assert_eq!(
-            styled(&[1, 2], QueryStyle::PipeDelimited, false),
-            pairs(&[("p", "1|2")])
-        );
-        assert_eq!(
-            styled(&[true], QueryStyle::SpaceDelimited, false),
-            pairs(&[("p", "true")])
-        );
+        assert_eq!(styled(&["a", "b"], QueryStyle::Form, true), pairs(&[("p", "a"), ("p", "b")]));
+        assert_eq!(styled(&[1, 2], QueryStyle::PipeDelimited, false), pairs(&[("p", "1|2")]));
+        assert_eq!(styled(&[true], QueryStyle::SpaceDelimited, false), pairs(&[("p", "true")]));
         let object = serde_json::json!({ "from": "x", "n": 1 });
-        assert_eq!(
-            styled(&object, QueryStyle::DeepObject, true),
-            pairs(&[("p[from]", "x"), ("p[n]", "1")])
-        );
-        assert_eq!(
-            styled(&object, QueryStyle::Form, true),
-            pairs(&[("from", "x"), ("n", "1")])
-        );
-        assert_eq!(
-            styled(&object, QueryStyle::Form, false),
-            pairs(&[("p", "from,x,n,1")])
-        );
+        assert_eq!(styled(&object, QueryStyle::DeepObject, true), pairs(&[("p[from]", "x"), ("p[n]", "1")]));
+        assert_eq!(styled(&object, QueryStyle::Form, true), pairs(&[("from", "x"), ("n", "1")]));
+        assert_eq!(styled(&object, QueryStyle::Form, false), pairs(&[("p", "from,x,n,1")]));
     }
 
     #[test]
@@ -298,12 +228,7 @@ mod tests {
     fn query_strings_decode_plus_and_percent() {
         assert_eq!(
             parse_query("q=a+b%2Bc&flag&&x=%E2%9C%89&bad=%FF"),
-            pairs(&[
-                ("q", "a b+c"),
-                ("flag", ""),
-                ("x", "✉"),
-                ("bad", "\u{FFFD}")
-            ])
+            pairs(&[("q", "a b+c"), ("flag", ""), ("x", "✉"), ("bad", "\u{FFFD}")])
         );
         assert!(parse_query("").is_empty());
     }

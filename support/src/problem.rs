@@ -178,16 +178,12 @@ mod tests {
                 "parameter": "limit",
             })
         );
-        assert_eq!(
-            problem.to_string(),
-            "400 Bad Request: limit must be a number"
-        );
+        assert_eq!(problem.to_string(), "400 Bad Request: limit must be a number");
     }
 
     #[test]
     fn deserializes_with_defaults_and_extensions() {
-        let problem: Problem =
-            serde_json::from_value(json!({ "status": 422, "pointer": "/to/0" })).unwrap();
+        let problem: Problem = serde_json::from_value(json!({ "status": 422, "pointer": "/to/0" })).unwrap();
         assert_eq!(problem.type_uri, "about:blank");
         assert_eq!(problem.status_code(), StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(problem.extensions["pointer"], "/to/0");

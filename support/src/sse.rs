@@ -37,10 +37,7 @@ pub struct SseEvent {
 impl SseEvent {
     /// An unnamed event carrying `data`.
     pub fn new(data: impl Into<String>) -> Self {
-        Self {
-            data: data.into(),
-            ..Self::default()
-        }
+        Self { data: data.into(), ..Self::default() }
     }
 
     /// An unnamed event carrying `value` as JSON.
@@ -78,10 +75,8 @@ impl SseEvent {
 
     /// Deserializes `data` as JSON, with the JSON pointers of the members `T` does not declare.
     pub fn parse_data_reporting<T: DeserializeOwned>(&self) -> Result<Decoded<T>, SseError> {
-        crate::undeclared::from_slice(self.data.as_bytes()).map_err(|source| SseError::Json {
-            data: self.data.clone(),
-            source,
-        })
+        crate::undeclared::from_slice(self.data.as_bytes())
+            .map_err(|source| SseError::Json { data: self.data.clone(), source })
     }
 
     /// Encodes the event in wire format, ending with the blank line.
@@ -263,11 +258,7 @@ pub struct SseStream<S> {
 
 /// Parses a stream of byte chunks (for example a response body) into events.
 pub fn parse<S>(bytes: S) -> SseStream<S> {
-    SseStream {
-        inner: Box::pin(bytes),
-        parser: SseParser::new(),
-        done: false,
-    }
+    SseStream { inner: Box::pin(bytes), parser: SseParser::new(), done: false }
 }
 
 impl<S, B, E> SseStream<S>
@@ -318,9 +309,7 @@ where
 
 impl<S> fmt::Debug for SseStream<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SseStream")
-            .field("parser", &self.parser)
-            .finish_non_exhaustive()
+        f.debug_struct("SseStream").field("parser", &self.parser).finish_non_exhaustive()
     }
 }
 
@@ -356,9 +345,7 @@ mod tests {
 
     fn sample_events() -> Vec<SseEvent> {
         vec![
-            SseEvent::new("{\"subject\":\"héllo ✉ 📬\"}")
-                .with_event("mail")
-                .with_id("7"),
+            SseEvent::new("{\"subject\":\"héllo ✉ 📬\"}").with_event("mail").with_id("7"),
             SseEvent::new("\n two spaces\nx"),
             SseEvent::new("last").with_id("").with_retry(1500),
         ]
@@ -374,11 +361,7 @@ mod tests {
         let bytes = SAMPLE.as_bytes();
         for split in 0..=bytes.len() {
             let (head, tail) = bytes.split_at(split);
-            assert_eq!(
-                parse_all(&[head, tail]),
-                sample_events(),
-                "split at {split}"
-            );
+            assert_eq!(parse_all(&[head, tail]), sample_events(), "split at {split}");
         }
         let single_bytes: Vec<&[u8]> = bytes.chunks(1).collect();
         assert_eq!(parse_all(&single_bytes), sample_events());
@@ -392,26 +375,13 @@ mod tests {
 
     #[test]
     fn encode_round_trips_through_the_parser() {
-        let event = SseEvent::new("line 1\r\nline 2\rline 3\n")
-            .with_event("up\ndate")
-            .with_id("4")
-            .with_retry(10);
+        let event = SseEvent::new("line 1\r\nline 2\rline 3\n").with_event("up\ndate").with_id("4").with_retry(10);
         let wire = event.encode();
-        assert_eq!(
-            wire,
-            "event: update\nid: 4\nretry: 10\ndata: line 1\ndata: line 2\ndata: line 3\ndata: \n\n"
-        );
+        assert_eq!(wire, "event: update\nid: 4\nretry: 10\ndata: line 1\ndata: line 2\ndata: line 3\ndata: \n\n");
         let parsed = parse_all(&[wire.as_bytes()]);
-        let expected = SseEvent {
-            event: Some("update".into()),
-            data: "line 1\nline 2\nline 3\n".into(),
-            ..event
-        };
+        let expected = SseEvent { event: Some("update".into()), data: "line 1\nline 2\nline 3\n".into(), ..event };
         assert_eq!(parsed, [expected]);
-        assert_eq!(
-            parse_all(&[SseEvent::new("").encode().as_bytes()]),
-            [SseEvent::new("")]
-        );
+        assert_eq!(parse_all(&[SseEvent::new("").encode().as_bytes()]), [SseEvent::new("")]);
     }
 
     #[test]
@@ -423,12 +393,8 @@ mod tests {
 
     #[tokio::test]
     async fn stream_yields_events_then_transport_error() {
-        let chunks: Vec<Result<&[u8], std::io::Error>> = vec![
-            Ok(b"data: 1\n\nda"),
-            Ok(b"ta: 2\n\n"),
-            Err(std::io::Error::other("reset")),
-            Ok(b"data: 3\n\n"),
-        ];
+        let chunks: Vec<Result<&[u8], std::io::Error>> =
+            vec![Ok(b"data: 1\n\nda"), Ok(b"ta: 2\n\n"), Err(std::io::Error::other("reset")), Ok(b"data: 3\n\n")];
         let results: Vec<_> = parse(stream::iter(chunks)).collect().await;
         assert_eq!(results.len(), 3);
         assert_eq!(results[0].as_ref().unwrap().data, "1");
@@ -442,8 +408,7 @@ mod tests {
         struct Mail {
             id: u32,
         }
-        let chunks: Vec<Result<&[u8], std::io::Error>> =
-            vec![Ok(b"data: {\"id\": 1}\n\ndata: nope\n\n")];
+        let chunks: Vec<Result<&[u8], std::io::Error>> = vec![Ok(b"data: {\"id\": 1}\n\ndata: nope\n\n")];
         let results: Vec<_> = parse(stream::iter(chunks)).typed::<Mail>().collect().await;
         assert_eq!(results[0].as_ref().unwrap(), &Mail { id: 1 });
         assert!(matches!(&results[1], Err(SseError::Json { data, .. }) if data == "nope"));

@@ -40,9 +40,7 @@ fn pointer(path: &Path<'_>) -> String {
         Path::Map { parent, key } => {
             format!("{}/{}", pointer(parent), key.replace('~', "~0").replace('/', "~1"))
         }
-        Path::Some { parent } | Path::NewtypeStruct { parent } | Path::NewtypeVariant { parent } => {
-            pointer(parent)
-        }
+        Path::Some { parent } | Path::NewtypeStruct { parent } | Path::NewtypeVariant { parent } => pointer(parent),
     }
 }
 

@@ -182,10 +182,7 @@ mod tests {
         let secret: Secret<String> = Secret::from("hunter2");
         assert_eq!(format!("{secret:?}"), "Secret(***)");
         assert_eq!(format!("{secret}"), "***");
-        assert_eq!(
-            format!("{:#?}", Some(&secret)),
-            "Some(\n    Secret(***),\n)"
-        );
+        assert_eq!(format!("{:#?}", Some(&secret)), "Some(\n    Secret(***),\n)");
         assert_eq!(secret.expose(), "hunter2");
     }
 

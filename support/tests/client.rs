@@ -14,19 +14,16 @@ use http::{HeaderMap, Method, StatusCode, Uri};
 use serde_json::{Value, json};
 
 use mailapi_support::client::{
-    CallOptions, ClientBuilder, Error, EventStream, QueryStyle, Request, ResponseValue,
-    RetryPolicy, Transport, TransportError,
+    CallOptions, ClientBuilder, Error, EventStream, QueryStyle, Request, ResponseValue, RetryPolicy, Transport,
+    TransportError,
 };
 use mailapi_support::paginate::paginate;
 use mailapi_support::server::sse_response;
 use mailapi_support::sse::SseEvent;
 use mailapi_support::{Scheme, SchemeKind};
 
-const FAST_RETRY: RetryPolicy = RetryPolicy {
-    max_retries: 2,
-    initial_backoff: Duration::from_millis(1),
-    max_backoff: Duration::from_millis(20),
-};
+const FAST_RETRY: RetryPolicy =
+    RetryPolicy { max_retries: 2, initial_backoff: Duration::from_millis(1), max_backoff: Duration::from_millis(20) };
 
 type Hits = Arc<AtomicUsize>;
 
@@ -39,11 +36,7 @@ async fn serve(router: Router) -> String {
 }
 
 fn transport(base: &str) -> Transport {
-    ClientBuilder::new(base)
-        .retry(FAST_RETRY)
-        .timeout(Duration::from_secs(2))
-        .build()
-        .unwrap()
+    ClientBuilder::new(base).retry(FAST_RETRY).timeout(Duration::from_secs(2)).build().unwrap()
 }
 
 /// Fails with `status` (and optional Retry-After) until the third hit.
@@ -61,37 +54,19 @@ fn flaky(hits: Hits, status: StatusCode, retry_after: Option<&'static str>) -> R
     Router::new().route("/flaky", any(handler)).with_state(hits)
 }
 
-async fn call_flaky(
-    status: StatusCode,
-    retry_after: Option<&'static str>,
-    method: Method,
-) -> (StatusCode, usize) {
+async fn call_flaky(status: StatusCode, retry_after: Option<&'static str>, method: Method) -> (StatusCode, usize) {
     let hits = Hits::default();
     let base = serve(flaky(hits.clone(), status, retry_after)).await;
-    let raw = transport(&base)
-        .execute(Request::new("flaky", method, "/flaky".into()))
-        .await
-        .unwrap();
+    let raw = transport(&base).execute(Request::new("flaky", method, "/flaky".into())).await.unwrap();
     (raw.status, hits.load(Ordering::SeqCst))
 }
 
 #[tokio::test]
 async fn idempotent_calls_retry_transient_statuses() {
-    for status in [
-        StatusCode::SERVICE_UNAVAILABLE,
-        StatusCode::TOO_MANY_REQUESTS,
-        StatusCode::BAD_GATEWAY,
-    ] {
-        assert_eq!(
-            call_flaky(status, None, Method::GET).await,
-            (StatusCode::OK, 3),
-            "{status}"
-        );
+    for status in [StatusCode::SERVICE_UNAVAILABLE, StatusCode::TOO_MANY_REQUESTS, StatusCode::BAD_GATEWAY] {
+        assert_eq!(call_flaky(status, None, Method::GET).await, (StatusCode::OK, 3), "{status}");
     }
-    assert_eq!(
-        call_flaky(StatusCode::INTERNAL_SERVER_ERROR, None, Method::PUT).await,
-        (StatusCode::OK, 3)
-    );
+    assert_eq!(call_flaky(StatusCode::INTERNAL_SERVER_ERROR, None, Method::PUT).await, (StatusCode::OK, 3));
 }
 
 #[tokio::test]
@@ -123,14 +98,8 @@ async fn retries_stop_after_max_retries() {
         )
         .with_state(hits.clone());
     let base = serve(router).await;
-    let raw = transport(&base)
-        .execute(Request::new("down", Method::GET, "/down".into()))
-        .await
-        .unwrap();
-    assert_eq!(
-        (raw.status, hits.load(Ordering::SeqCst)),
-        (StatusCode::SERVICE_UNAVAILABLE, 3)
-    );
+    let raw = transport(&base).execute(Request::new("down", Method::GET, "/down".into())).await.unwrap();
+    assert_eq!((raw.status, hits.load(Ordering::SeqCst)), (StatusCode::SERVICE_UNAVAILABLE, 3));
 }
 
 #[tokio::test]
@@ -147,21 +116,14 @@ async fn slow_responses_time_out_and_are_retried() {
         )
         .with_state(hits.clone());
     let base = serve(router).await;
-    let options = CallOptions {
-        timeout: Some(Duration::from_millis(50)),
-        retry: Some(FAST_RETRY),
-        ..CallOptions::default()
-    };
+    let options =
+        CallOptions { timeout: Some(Duration::from_millis(50)), retry: Some(FAST_RETRY), ..CallOptions::default() };
     let started = Instant::now();
     let request = Request::new("slow", Method::GET, "/slow".into()).options(options);
     let err = transport(&base).execute(request).await.unwrap_err();
     assert!(matches!(err, TransportError::Timeout), "{err:?}");
     assert_eq!(hits.load(Ordering::SeqCst), 3);
-    assert!(
-        started.elapsed() < Duration::from_millis(450),
-        "{:?}",
-        started.elapsed()
-    );
+    assert!(started.elapsed() < Duration::from_millis(450), "{:?}", started.elapsed());
 }
 
 #[tokio::test]
@@ -169,10 +131,7 @@ async fn refused_connections_are_connect_errors() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     drop(listener);
-    let err = transport(&base)
-        .execute(Request::new("op", Method::GET, "/".into()))
-        .await
-        .unwrap_err();
+    let err = transport(&base).execute(Request::new("op", Method::GET, "/".into())).await.unwrap_err();
     assert!(matches!(err, TransportError::Connect(_)), "{err:?}");
 }
 
@@ -193,18 +152,9 @@ async fn echo(uri: Uri, headers: HeaderMap, body: Bytes) -> String {
     .to_string()
 }
 
-static BEARER: Scheme = Scheme {
-    name: "oauth",
-    kind: SchemeKind::Bearer,
-};
-static KEY: Scheme = Scheme {
-    name: "key",
-    kind: SchemeKind::ApiKeyQuery("api_key"),
-};
-static HEADER_KEY: Scheme = Scheme {
-    name: "hkey",
-    kind: SchemeKind::ApiKeyHeader("X-Api-Key"),
-};
+static BEARER: Scheme = Scheme { name: "oauth", kind: SchemeKind::Bearer };
+static KEY: Scheme = Scheme { name: "key", kind: SchemeKind::ApiKeyQuery("api_key") };
+static HEADER_KEY: Scheme = Scheme { name: "hkey", kind: SchemeKind::ApiKeyHeader("X-Api-Key") };
 static SECURITY: &[&[Scheme]] = &[&[HEADER_KEY], &[BEARER, KEY], &[]];
 
 async fn echo_call(builder: impl FnOnce(&str) -> ClientBuilder, request: Request) -> Value {
@@ -223,24 +173,13 @@ async fn requests_carry_path_query_headers_body_and_credentials() {
         .query_param("skip", &None::<u8>)
         .query_styled("f", &json!({ "from": "me" }), QueryStyle::DeepObject, true)
         .header_param("X-Trace", &Some("t1"))
-        .json_body(
-            &json!({ "subject": "hi" }),
-            "application/json; api-version=1.0",
-        )
+        .json_body(&json!({ "subject": "hi" }), "application/json; api-version=1.0")
         .accept("application/vnd.api+json")
         .security(SECURITY);
-    let builder = |base: &str| {
-        ClientBuilder::new(base)
-            .bearer_token("tok")
-            .api_key("key", "k/1")
-            .user_agent("ua/1")
-    };
+    let builder = |base: &str| ClientBuilder::new(base).bearer_token("tok").api_key("key", "k/1").user_agent("ua/1");
     let seen = echo_call(builder, request).await;
     assert_eq!(seen["path"], "/api/messages/a%2Fb");
-    assert_eq!(
-        seen["query"],
-        "q=a+b%26c&tag=x%2Cy&limit=5&f%5Bfrom%5D=me&api_key=k%2F1"
-    );
+    assert_eq!(seen["query"], "q=a+b%26c&tag=x%2Cy&limit=5&f%5Bfrom%5D=me&api_key=k%2F1");
     assert_eq!(seen["authorization"], "Bearer tok");
     assert_eq!(seen["x-api-key"], Value::Null);
     assert_eq!(seen["content-type"], "application/json; api-version=1.0");
@@ -253,46 +192,25 @@ async fn requests_carry_path_query_headers_body_and_credentials() {
 #[tokio::test]
 async fn first_satisfiable_alternative_wins_and_anonymous_is_the_fallback() {
     let request = || Request::new("get", Method::GET, "/m".into()).security(SECURITY);
-    let with_header_key = |base: &str| {
-        ClientBuilder::new(base)
-            .api_key("hkey", "hk")
-            .bearer_token("tok")
-    };
+    let with_header_key = |base: &str| ClientBuilder::new(base).api_key("hkey", "hk").bearer_token("tok");
     let seen = echo_call(with_header_key, request()).await;
-    assert_eq!(
-        (seen["x-api-key"].as_str(), seen["authorization"].as_str()),
-        (Some("hk"), None)
-    );
+    assert_eq!((seen["x-api-key"].as_str(), seen["authorization"].as_str()), (Some("hk"), None));
 
     let seen = echo_call(ClientBuilder::new, request()).await;
-    assert_eq!(
-        (seen["x-api-key"].as_str(), seen["authorization"].as_str()),
-        (None, None)
-    );
+    assert_eq!((seen["x-api-key"].as_str(), seen["authorization"].as_str()), (None, None));
 }
 
 #[tokio::test]
 async fn typed_errors_keep_status_and_body() {
-    let router = Router::new().route(
-        "/missing",
-        get(|| async { (StatusCode::NOT_FOUND, r#"{"code":"nope"}"#) }),
-    );
+    let router = Router::new().route("/missing", get(|| async { (StatusCode::NOT_FOUND, r#"{"code":"nope"}"#) }));
     let base = serve(router).await;
-    let raw = transport(&base)
-        .execute(Request::new("get", Method::GET, "/missing".into()))
-        .await
-        .unwrap();
+    let raw = transport(&base).execute(Request::new("get", Method::GET, "/missing".into())).await.unwrap();
     let result: Result<(), Error<Value>> = match raw.status.as_u16() {
         404 => Err(Error::api_json(raw)),
         _ => Err(Error::unexpected(raw)),
     };
-    let Err(Error::Api(value)) = result else {
-        panic!("{result:?}")
-    };
-    assert_eq!(
-        (value.status(), value.into_inner()),
-        (StatusCode::NOT_FOUND, json!({ "code": "nope" }))
-    );
+    let Err(Error::Api(value)) = result else { panic!("{result:?}") };
+    assert_eq!((value.status(), value.into_inner()), (StatusCode::NOT_FOUND, json!({ "code": "nope" })));
 }
 
 #[tokio::test]
@@ -300,11 +218,7 @@ async fn server_sent_events_stream_end_to_end() {
     let router = Router::new().route(
         "/events",
         get(|| async {
-            let events = (1..=3).map(|n| {
-                SseEvent::json(&json!({ "n": n }))
-                    .unwrap()
-                    .with_id(n.to_string())
-            });
+            let events = (1..=3).map(|n| SseEvent::json(&json!({ "n": n })).unwrap().with_id(n.to_string()));
             sse_response(stream::iter(events))
         }),
     );
@@ -314,19 +228,13 @@ async fn server_sent_events_stream_end_to_end() {
     let events = ResponseValue::<EventStream<Value>>::events(response);
     assert_eq!(events.status(), StatusCode::OK);
     let numbers: Vec<Value> = events.into_inner().try_collect().await.unwrap();
-    assert_eq!(
-        numbers,
-        [json!({ "n": 1 }), json!({ "n": 2 }), json!({ "n": 3 })]
-    );
+    assert_eq!(numbers, [json!({ "n": 1 }), json!({ "n": 2 }), json!({ "n": 3 })]);
 }
 
 #[tokio::test]
 async fn pagination_follows_same_origin_links_only() {
     async fn page(uri: Uri, headers: HeaderMap) -> String {
-        let page: u32 = uri
-            .query()
-            .and_then(|q| q.strip_prefix("page="))
-            .map_or(1, |n| n.parse().unwrap());
+        let page: u32 = uri.query().and_then(|q| q.strip_prefix("page=")).map_or(1, |n| n.parse().unwrap());
         let host = headers["host"].to_str().unwrap();
         let next = (page < 3).then(|| format!("http://{host}/api/items?page={}", page + 1));
         json!({ "items": [page * 10, page * 10 + 1], "links": { "next": next } }).to_string()
@@ -344,9 +252,7 @@ async fn pagination_follows_same_origin_links_only() {
             let raw = transport.execute(request).await?;
             let page: Value = raw.json::<Value, ()>()?.into_inner();
             let items: Vec<u32> = serde_json::from_value(page["items"].clone()).unwrap();
-            let next = page["links"]["next"]
-                .as_str()
-                .map(|url| Some(url.to_owned()));
+            let next = page["links"]["next"].as_str().map(|url| Some(url.to_owned()));
             Ok::<_, Error>((items, next))
         }
     };
@@ -373,11 +279,8 @@ fn trickle(status: StatusCode, chunks: usize, gap: Duration) -> Router {
 }
 
 fn trickle_call(timeout_ms: u64) -> Request {
-    let options = CallOptions {
-        timeout: Some(Duration::from_millis(timeout_ms)),
-        retry: None,
-        ..CallOptions::default()
-    };
+    let options =
+        CallOptions { timeout: Some(Duration::from_millis(timeout_ms)), retry: None, ..CallOptions::default() };
     Request::new("download", Method::GET, "/trickle".into()).options(options)
 }
 
@@ -385,11 +288,7 @@ fn trickle_call(timeout_ms: u64) -> Request {
 async fn a_stream_may_outlast_the_timeout_while_chunks_keep_coming() {
     let base = serve(trickle(StatusCode::OK, 3, Duration::from_millis(40))).await;
     let response = transport(&base).execute_streaming(trickle_call(60)).await.unwrap();
-    let chunks: Vec<Bytes> = ResponseValue::streaming_bytes(response)
-        .into_inner()
-        .try_collect()
-        .await
-        .unwrap();
+    let chunks: Vec<Bytes> = ResponseValue::streaming_bytes(response).into_inner().try_collect().await.unwrap();
     assert_eq!(chunks.concat(), b"012");
 }
 
@@ -419,7 +318,11 @@ fn big(size: usize, chunked: bool) -> Router {
         get(move || async move {
             let body = vec![b'x'; size];
             if chunked {
-                axum::body::Body::from_stream(stream::iter(body.chunks(1024).map(|c| Ok::<_, std::convert::Infallible>(Bytes::copy_from_slice(c))).collect::<Vec<_>>()))
+                axum::body::Body::from_stream(stream::iter(
+                    body.chunks(1024)
+                        .map(|c| Ok::<_, std::convert::Infallible>(Bytes::copy_from_slice(c)))
+                        .collect::<Vec<_>>(),
+                ))
             } else {
                 axum::body::Body::from(body)
             }

@@ -12,14 +12,8 @@ use http::{Method, StatusCode};
 use mailapi_support::client::{RawResponse, Request, RetryPolicy, Transport};
 use mailapi_support::{Scheme, SchemeKind};
 
-static BEARER: Scheme = Scheme {
-    name: "oauth",
-    kind: SchemeKind::Bearer,
-};
-static KEY: Scheme = Scheme {
-    name: "key",
-    kind: SchemeKind::ApiKeyQuery("api_key"),
-};
+static BEARER: Scheme = Scheme { name: "oauth", kind: SchemeKind::Bearer };
+static KEY: Scheme = Scheme { name: "key", kind: SchemeKind::ApiKeyQuery("api_key") };
 static SECURITY: &[&[Scheme]] = &[&[BEARER, KEY]];
 
 /// Records every span and event field as `name=value` text.
@@ -68,21 +62,14 @@ async fn calls_are_traced_without_credentials() {
         initial_backoff: Duration::from_millis(1),
         max_backoff: Duration::from_millis(20),
     };
-    let transport = Transport::builder(&base)
-        .retry(fast)
-        .bearer_token("tok-secret")
-        .api_key("key", "key-secret")
-        .build()
-        .unwrap();
+    let transport =
+        Transport::builder(&base).retry(fast).bearer_token("tok-secret").api_key("key", "key-secret").build().unwrap();
     let request = Request::new("listMessages", Method::GET, "/m".into()).security(SECURITY);
     let raw = transport.execute(request).await.unwrap();
     assert_eq!(raw.status, StatusCode::SERVICE_UNAVAILABLE);
 
     let traced = capture.0.lock().unwrap().clone();
-    assert!(
-        traced.contains("span:api_call operation=\"listMessages\" method=GET"),
-        "{traced}"
-    );
+    assert!(traced.contains("span:api_call operation=\"listMessages\" method=GET"), "{traced}");
     assert!(traced.contains("status=503"), "{traced}");
     assert!(traced.contains("retrying"), "{traced}");
     assert!(!traced.contains("secret"), "{traced}");
@@ -121,9 +108,7 @@ fn undeclared_members_warn_once_per_operation_and_pointer() {
     decode("listOther");
 
     let traced = capture.0.lock().unwrap().clone();
-    let has = |op: &str, pointer: &str| {
-        traced.matches(&format!("operation_id=\"{op}\" pointer=\"{pointer}\"")).count()
-    };
+    let has = |op: &str, pointer: &str| traced.matches(&format!("operation_id=\"{op}\" pointer=\"{pointer}\"")).count();
     // Array indices do not make a new warning: `/items/1/x` is the member `/items/0/x` was.
     assert_eq!(
         [has("listPages", "/items/0/x"), has("listPages", "/items/1/x"), has("listPages", "/total")],

@@ -22,11 +22,8 @@ use serde_json::{Value, json};
 use hostway_client::{CallOptions, ClientBuilder, Error, RetryPolicy, TransportError};
 
 /// Millisecond backoffs: a retried call costs nothing measurable.
-const FAST_RETRY: RetryPolicy = RetryPolicy {
-    max_retries: 2,
-    initial_backoff: Duration::from_millis(1),
-    max_backoff: Duration::from_millis(20),
-};
+const FAST_RETRY: RetryPolicy =
+    RetryPolicy { max_retries: 2, initial_backoff: Duration::from_millis(1), max_backoff: Duration::from_millis(20) };
 
 // ---------------------------------------------------------------------------------------------
 // The recording test server
@@ -68,12 +65,7 @@ struct Reply {
 
 impl Reply {
     fn status(status: u16) -> Self {
-        Self {
-            status,
-            headers: Vec::new(),
-            chunks: Vec::new(),
-            delay: Duration::ZERO,
-        }
+        Self { status, headers: Vec::new(), chunks: Vec::new(), delay: Duration::ZERO }
     }
 
     fn json(status: u16, body: Value) -> Self {
@@ -166,9 +158,7 @@ async fn respond(request: axum::extract::Request, log: &Mutex<Vec<Seen>>, answer
     let mut response = Response::new(Body::from_stream(chunks));
     *response.status_mut() = StatusCode::from_u16(reply.status).unwrap();
     for (name, value) in reply.headers {
-        response
-            .headers_mut()
-            .append(name, HeaderValue::from_str(&value).unwrap());
+        response.headers_mut().append(name, HeaderValue::from_str(&value).unwrap());
     }
     response
 }
@@ -191,15 +181,11 @@ fn stalwart(server: &Server) -> stalwart_client::Client {
 }
 
 fn outreach(server: &Server) -> outreach_client::Client {
-    tuned(outreach_client::Client::builder(&server.base).bearer_token("oauth-token-1"))
-        .build()
-        .unwrap()
+    tuned(outreach_client::Client::builder(&server.base).bearer_token("oauth-token-1")).build().unwrap()
 }
 
 fn ras(server: &Server) -> parallels_ras_client::Client {
-    tuned(parallels_ras_client::Client::builder(&server.base).api_key("AuthToken", "ras-key-1"))
-        .build()
-        .unwrap()
+    tuned(parallels_ras_client::Client::builder(&server.base).api_key("AuthToken", "ras-key-1")).build().unwrap()
 }
 
 fn onlyoffice(server: &Server) -> onlyoffice_client::Client {
@@ -234,39 +220,24 @@ async fn put_mailbox(
     reply: Reply,
 ) -> Result<hostway_mailbox::PutMailboxResponse, Error<hostway_mailbox::PutMailboxError>> {
     let server = Server::always(reply).await;
-    let body = hostway_mailbox::MailboxPut {
-        quota: Some(10),
-        ..Default::default()
-    };
+    let body = hostway_mailbox::MailboxPut { quota: Some(10), ..Default::default() };
     let result = hostway(&server).put_mailbox("acct", "example.com", "john", &body).await;
     result.map(|value| value.into_inner())
 }
 
 async fn get_mailbox(reply: Reply) -> Result<hostway_mailbox::Mailbox, Error<hostway_mailbox::GetMailboxError>> {
     let server = Server::always(reply).await;
-    hostway(&server)
-        .get_mailbox("acct", "example.com", "john")
-        .await
-        .map(|value| value.into_inner())
+    hostway(&server).get_mailbox("acct", "example.com", "john").await.map(|value| value.into_inner())
 }
 
 #[tokio::test]
 async fn each_documented_success_status_is_its_own_value() {
     use hostway_mailbox::*;
-    assert_eq!(
-        put_mailbox(Reply::status(201)).await.unwrap(),
-        PutMailboxResponse::Created
-    );
-    assert_eq!(
-        put_mailbox(Reply::status(204)).await.unwrap(),
-        PutMailboxResponse::NoContent
-    );
-    let mailbox = get_mailbox(Reply::json(
-        200,
-        json!({"username": "john", "master": true, "quota": 10, "usage": 3}),
-    ))
-    .await
-    .unwrap();
+    assert_eq!(put_mailbox(Reply::status(201)).await.unwrap(), PutMailboxResponse::Created);
+    assert_eq!(put_mailbox(Reply::status(204)).await.unwrap(), PutMailboxResponse::NoContent);
+    let mailbox = get_mailbox(Reply::json(200, json!({"username": "john", "master": true, "quota": 10, "usage": 3})))
+        .await
+        .unwrap();
     let expected = Mailbox {
         username: Some("john".into()),
         master: Some(true),
@@ -321,10 +292,7 @@ async fn each_documented_error_status_is_a_typed_error() {
             ),
         ),
         (
-            Reply::json(
-                409,
-                json!({"conflict": {"message": "Mailbox already exists", "code": 409}}),
-            ),
+            Reply::json(409, json!({"conflict": {"message": "Mailbox already exists", "code": 409}})),
             (
                 409,
                 PutMailboxError::Conflict(ConflictError {
@@ -361,22 +329,13 @@ async fn undocumented_status_keeps_status_headers_and_raw_body() {
 async fn bodies_that_do_not_decode_keep_the_raw_body_and_serde_message() {
     let cases = [
         (200, r#"{"username": "#, "EOF while parsing"),
-        (
-            200,
-            r#"{"quota": "ten"}"#,
-            r#"invalid type: string "ten", expected i32"#,
-        ),
+        (200, r#"{"quota": "ten"}"#, r#"invalid type: string "ten", expected i32"#),
         (404, "<html>gone</html>", "expected value at line 1 column 1"),
     ];
     for (status, text, message_part) in cases {
         let reply = Reply::body(status, "application/json", text);
         match get_mailbox(reply).await {
-            Err(Error::Decode {
-                status: got,
-                body,
-                message,
-                ..
-            }) => {
+            Err(Error::Decode { status: got, body, message, .. }) => {
                 assert_eq!(got.as_u16(), status);
                 assert_eq!(body, text);
                 assert!(message.contains(message_part), "{message:?} lacks {message_part:?}");
@@ -393,17 +352,11 @@ async fn stalwart_error_inside_a_200_is_an_api_error() {
 
     async fn list(reply: Reply) -> Result<PrincipalList, Error<ListPrincipalsError>> {
         let server = Server::always(reply).await;
-        let result = stalwart(&server)
-            .list_principals(&ListPrincipalsParams::default())
-            .await;
+        let result = stalwart(&server).list_principals(&ListPrincipalsParams::default()).await;
         result.map(|value| value.into_inner().data)
     }
 
-    let in_body = list(Reply::json(
-        200,
-        json!({"error": "unsupported", "details": "Enterprise feature"}),
-    ))
-    .await;
+    let in_body = list(Reply::json(200, json!({"error": "unsupported", "details": "Enterprise feature"}))).await;
     let expected = ErrorResponse {
         error: "unsupported".into(),
         details: Some("Enterprise feature".into()),
@@ -415,18 +368,13 @@ async fn stalwart_error_inside_a_200_is_an_api_error() {
     assert_eq!(api_error(in_body), (200, ListPrincipalsError::InBody(expected)));
 
     let jane = json!({"id": 7, "type": "individual", "name": "jane"});
-    let ok = list(Reply::json(200, json!({"data": {"items": [jane], "total": 1}})))
-        .await
-        .unwrap();
+    let ok = list(Reply::json(200, json!({"data": {"items": [jane], "total": 1}}))).await.unwrap();
     let names: Vec<_> = ok.items.unwrap().into_iter().map(|p| p.name.unwrap()).collect();
     assert_eq!((names, ok.total), (vec!["jane".to_owned()], Some(1)));
 
     let problem = json!({"type": "about:blank", "status": 401, "title": "Unauthorized"});
     let (status, error) = api_error(list(Reply::json(401, problem)).await);
-    assert!(
-        matches!(error, ListPrincipalsError::Unauthorized(ref p) if p.status == Some(401)),
-        "{error:?}"
-    );
+    assert!(matches!(error, ListPrincipalsError::Unauthorized(ref p) if p.status == Some(401)), "{error:?}");
     assert_eq!(status, 401);
 }
 
@@ -436,18 +384,9 @@ async fn stalwart_error_inside_a_200_is_an_api_error() {
 #[tokio::test]
 async fn path_parameters_are_percent_encoded_into_one_segment() {
     let cases = [
-        (
-            ["acc 1", "ex/ample.com", "jöhn"],
-            "/accounts/acc%201/email/ex%2Fample.com/usernames/j%C3%B6hn/mailbox",
-        ),
-        (
-            ["100%", "a?b#c", "~x._-"],
-            "/accounts/100%25/email/a%3Fb%23c/usernames/~x._-/mailbox",
-        ),
-        (
-            ["%2E%2E", "...", "é✉"],
-            "/accounts/%252E%252E/email/.../usernames/%C3%A9%E2%9C%89/mailbox",
-        ),
+        (["acc 1", "ex/ample.com", "jöhn"], "/accounts/acc%201/email/ex%2Fample.com/usernames/j%C3%B6hn/mailbox"),
+        (["100%", "a?b#c", "~x._-"], "/accounts/100%25/email/a%3Fb%23c/usernames/~x._-/mailbox"),
+        (["%2E%2E", "...", "é✉"], "/accounts/%252E%252E/email/.../usernames/%C3%A9%E2%9C%89/mailbox"),
     ];
     for ([account, domain, mailbox], path) in cases {
         let server = Server::always(Reply::json(200, json!({}))).await;
@@ -510,11 +449,7 @@ async fn form_arrays_without_explode_are_one_comma_joined_pair() {
             ..Default::default()
         };
         let pairs = outreach_list_query(params).await;
-        let sent: Vec<&str> = pairs
-            .iter()
-            .filter(|(k, _)| k == "sort")
-            .map(|(_, v)| v.as_str())
-            .collect();
+        let sent: Vec<&str> = pairs.iter().filter(|(k, _)| k == "sort").map(|(_, v)| v.as_str()).collect();
         assert_eq!(sent, expected.into_iter().collect::<Vec<_>>(), "{sort:?}");
     }
 }
@@ -524,19 +459,10 @@ async fn call_option_headers_are_sent_beside_the_operations_own() {
     // No spec declares a header parameter; per-call headers are how callers add them.
     let server = Server::always(Reply::body(200, "application/json; api-version=1.0", "{}")).await;
     let headers = HeaderMap::from_iter([
-        (
-            http::HeaderName::from_static("x-request-id"),
-            HeaderValue::from_static("req-7"),
-        ),
-        (
-            http::HeaderName::from_static("prefer"),
-            HeaderValue::from_static("code=200"),
-        ),
+        (http::HeaderName::from_static("x-request-id"), HeaderValue::from_static("req-7")),
+        (http::HeaderName::from_static("prefer"), HeaderValue::from_static("code=200")),
     ]);
-    let client = ras(&server).with_options(CallOptions {
-        headers,
-        ..CallOptions::default()
-    });
+    let client = ras(&server).with_options(CallOptions { headers, ..CallOptions::default() });
     client.get_mailbox_settings().await.unwrap();
     let seen = server.only();
     assert_eq!(seen.header("x-request-id"), Some("req-7"));
@@ -614,10 +540,7 @@ async fn outreach_speaks_json_api_media_type_both_ways() {
     assert_eq!(seen.header("content-type"), Some("application/vnd.api+json"));
     assert_eq!(seen.header("accept"), Some("application/vnd.api+json"));
     let body: Value = serde_json::from_slice(&seen.body).unwrap();
-    assert_eq!(
-        body,
-        json!({"data": {"type": "mailbox", "attributes": {"email": "a@example.com"}}})
-    );
+    assert_eq!(body, json!({"data": {"type": "mailbox", "attributes": {"email": "a@example.com"}}}));
 }
 
 #[tokio::test]
@@ -632,11 +555,7 @@ async fn json_and_xml_of_one_operation_are_two_methods_chosen_by_accept() {
     assert_eq!(json.name, "a");
     let xml = client.get_representation_xml().await.unwrap().into_inner();
     assert_eq!(xml, "<thing><name>a</name></thing>");
-    let accepts: Vec<_> = server
-        .seen()
-        .iter()
-        .map(|s| s.header("accept").unwrap().to_owned())
-        .collect();
+    let accepts: Vec<_> = server.seen().iter().map(|s| s.header("accept").unwrap().to_owned()).collect();
     assert_eq!(accepts, ["application/json", "text/xml"]);
 }
 
@@ -664,10 +583,7 @@ async fn stalwart_blob_is_streamed_as_bytes() {
         .chunk("\r\nend");
     let server = Server::always(reply).await;
     let client = stalwart(&server);
-    let response = client
-        .fetch_blob_by_id("blob/1 x", &FetchBlobByIdParams { limit: Some(16) })
-        .await
-        .unwrap();
+    let response = client.fetch_blob_by_id("blob/1 x", &FetchBlobByIdParams { limit: Some(16) }).await.unwrap();
     let chunks: Vec<Bytes> = response.into_inner().try_collect().await.unwrap();
     assert_eq!(chunks.concat(), b"Received: from x\r\n\0\x9f\x92\x96\r\nend");
     let seen = server.only();
@@ -677,9 +593,7 @@ async fn stalwart_blob_is_streamed_as_bytes() {
 
     // An error status of a streaming operation is read whole and typed like any other.
     let server = Server::always(Reply::json(401, json!({"status": 401, "title": "Unauthorized"}))).await;
-    let result = stalwart(&server)
-        .fetch_blob_by_id("b", &FetchBlobByIdParams::default())
-        .await;
+    let result = stalwart(&server).fetch_blob_by_id("b", &FetchBlobByIdParams::default()).await;
     let (status, error) = api_error(result);
     assert!(matches!(error, FetchBlobByIdError::Unauthorized(_)), "{error:?}");
     assert_eq!(status, 401);
@@ -689,25 +603,18 @@ async fn stalwart_blob_is_streamed_as_bytes() {
 async fn stalwart_spam_training_sends_the_raw_message() {
     const MESSAGE: &[u8] = b"From: a@example.org\r\nSubject: caf\xe9\r\n\r\nBuy now\r\n";
     let server = Server::always(Reply::json(200, json!({"data": null}))).await;
-    let response = stalwart(&server)
-        .train_spam_filter_spam(Bytes::from_static(MESSAGE))
-        .await
-        .unwrap();
+    let response = stalwart(&server).train_spam_filter_spam(Bytes::from_static(MESSAGE)).await.unwrap();
     assert_eq!(response.into_inner().data, None);
     let seen = server.only();
-    assert_eq!(
-        (&seen.method, seen.path.as_str()),
-        (&Method::POST, "/spam-filter/train/spam")
-    );
+    assert_eq!((&seen.method, seen.path.as_str()), (&Method::POST, "/spam-filter/train/spam"));
     assert_eq!(seen.header("content-type"), Some("message/rfc822"));
     assert_eq!(seen.body, MESSAGE);
 }
 
 fn event_stream(chunks: &[&'static str]) -> Reply {
-    chunks.iter().fold(
-        Reply::status(200).header("content-type", "text/event-stream"),
-        |reply, chunk| reply.chunk(*chunk),
-    )
+    chunks
+        .iter()
+        .fold(Reply::status(200).header("content-type", "text/event-stream"), |reply, chunk| reply.chunk(*chunk))
 }
 
 #[tokio::test]
@@ -723,17 +630,11 @@ async fn stalwart_live_metrics_arrive_as_typed_events() {
         "data: {\"id\":\"delivery.total\",\"type\":\"histogram\",\"count\":5,\"sum\":900}]\n\n",
     ]);
     let server = Server::always(reply).await;
-    let params = LiveMetricsParams {
-        metrics: Some("queue.count".into()),
-        interval: Some(30),
-        token: Some("tok-9".into()),
-    };
+    let params =
+        LiveMetricsParams { metrics: Some("queue.count".into()), interval: Some(30), token: Some("tok-9".into()) };
     let response = stalwart(&server).live_metrics(&params).await.unwrap();
-    let events: Vec<Value> = response
-        .into_inner()
-        .map(|event| serde_json::to_value(event.unwrap()).unwrap())
-        .collect()
-        .await;
+    let events: Vec<Value> =
+        response.into_inner().map(|event| serde_json::to_value(event.unwrap()).unwrap()).collect().await;
     assert_eq!(
         events,
         [
@@ -763,10 +664,7 @@ async fn stalwart_live_tracing_arrives_as_typed_events() {
         "event: ping\ndata: {\"interval\": 30000}\n\n",
     ]);
     let server = Server::always(reply).await;
-    let params = StartLiveTracingParams {
-        filter: Some("smtp".into()),
-        token: None,
-    };
+    let params = StartLiveTracingParams { filter: Some("smtp".into()), token: None };
     let response = stalwart(&server).start_live_tracing(&params).await.unwrap();
     let batches: Vec<_> = response.into_inner().try_collect().await.unwrap();
     let [LiveTracingEvent::TraceEventList(events), LiveTracingEvent::LivePing(ping)] = &batches[..] else {
@@ -791,10 +689,7 @@ async fn credentials_sent<F: Future>(call: impl FnOnce(Server) -> F) -> (Option<
     let seen = server.seen.clone();
     call(server).await;
     let seen = seen.lock().unwrap()[0].clone();
-    (
-        seen.header("authorization").map(str::to_owned),
-        seen.header("auth_token").map(str::to_owned),
-    )
+    (seen.header("authorization").map(str::to_owned), seen.header("auth_token").map(str::to_owned))
 }
 
 #[tokio::test]
@@ -816,9 +711,7 @@ async fn each_security_scheme_sends_its_credentials() {
     assert_eq!(stalwart_basic, (basic, None));
 
     let stalwart_bearer = credentials_sent(|s| async move {
-        let client = tuned(stalwart_client::Client::builder(&s.base).bearer_token("jwt-1"))
-            .build()
-            .unwrap();
+        let client = tuned(stalwart_client::Client::builder(&s.base).bearer_token("jwt-1")).build().unwrap();
         client.list_principals(&Default::default()).await.ok();
     })
     .await;
@@ -844,11 +737,7 @@ async fn each_security_scheme_sends_its_credentials() {
 
     // Without credentials the request goes out bare and the server's 401 is the answer.
     let anonymous = credentials_sent(|s| async move {
-        hostway_client::Client::new(&s.base)
-            .unwrap()
-            .get_mailbox("a", "b", "c")
-            .await
-            .ok();
+        hostway_client::Client::new(&s.base).unwrap().get_mailbox("a", "b", "c").await.ok();
     })
     .await;
     assert_eq!(anonymous, (None, None));
@@ -868,33 +757,18 @@ async fn credentials_never_appear_in_debug_output() {
     check("stalwart client", format!("{:?}", stalwart(&server)));
     check("outreach client", format!("{:?}", outreach(&server)));
     check("ras client", format!("{:?}", ras(&server)));
-    check(
-        "api error",
-        format!("{:?}", stalwart(&server).list_principals(&Default::default()).await),
-    );
-    check(
-        "ras api error",
-        format!("{:?}", ras(&server).get_mailbox_settings().await),
-    );
+    check("api error", format!("{:?}", stalwart(&server).list_principals(&Default::default()).await));
+    check("ras api error", format!("{:?}", ras(&server).get_mailbox_settings().await));
 
     // Transport errors: nothing listens on a port just released.
     let closed = {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         format!("http://{}", listener.local_addr().unwrap())
     };
-    let client = ras(&Server {
-        base: closed,
-        seen: Arc::default(),
-    });
-    let none = CallOptions {
-        retry: Some(RetryPolicy::none()),
-        ..CallOptions::default()
-    };
+    let client = ras(&Server { base: closed, seen: Arc::default() });
+    let none = CallOptions { retry: Some(RetryPolicy::none()), ..CallOptions::default() };
     let result = client.with_options(none).get_mailbox_settings().await;
-    assert!(
-        matches!(result, Err(Error::Transport(TransportError::Connect(_)))),
-        "{result:?}"
-    );
+    assert!(matches!(result, Err(Error::Transport(TransportError::Connect(_)))), "{result:?}");
     check("connect error", format!("{result:?} {}", result.as_ref().unwrap_err()));
 }
 
@@ -932,10 +806,7 @@ async fn idempotent_calls_retry_transient_statuses_and_others_do_not() {
         |s| Box::pin(async move { outcome(&s, stalwart(&s).train_spam_filter_ham(Bytes::from_static(b"x")).await) });
     let get_without_retries: Call = |s| {
         Box::pin(async move {
-            let none = CallOptions {
-                retry: Some(RetryPolicy::none()),
-                ..CallOptions::default()
-            };
+            let none = CallOptions { retry: Some(RetryPolicy::none()), ..CallOptions::default() };
             outcome(&s, hostway(&s).with_options(none).get_mailbox("a", "b", "c").await)
         })
     };
@@ -987,28 +858,17 @@ async fn stalwart_pages_by_page_and_limit_until_total() {
     })
     .await;
     let client = stalwart(&server);
-    let params = ListPrincipalsParams {
-        limit: Some(2),
-        types: Some("individual".into()),
-        ..Default::default()
-    };
-    let items: Vec<stalwart_client::types::Principal> = client.list_principals_stream(&params).try_collect().await.unwrap();
+    let params = ListPrincipalsParams { limit: Some(2), types: Some("individual".into()), ..Default::default() };
+    let items: Vec<stalwart_client::types::Principal> =
+        client.list_principals_stream(&params).try_collect().await.unwrap();
     let listed: Vec<_> = items.into_iter().map(|p| p.name.unwrap()).collect();
     assert_eq!(listed, names);
     let pages: Vec<_> = server
         .seen()
         .iter()
-        .map(|s| {
-            (
-                s.query_param("page").unwrap(),
-                s.query_param("limit").unwrap(),
-                s.query_param("types").unwrap(),
-            )
-        })
+        .map(|s| (s.query_param("page").unwrap(), s.query_param("limit").unwrap(), s.query_param("types").unwrap()))
         .collect();
-    let expected: Vec<_> = ["1", "2", "3"]
-        .map(|p| (p.to_owned(), "2".to_owned(), "individual".to_owned()))
-        .into();
+    let expected: Vec<_> = ["1", "2", "3"].map(|p| (p.to_owned(), "2".to_owned(), "individual".to_owned())).into();
     assert_eq!(pages, expected);
 }
 
@@ -1020,20 +880,13 @@ async fn hostway_pages_by_page_and_page_size_until_total_count() {
     let server = Server::start(move |seen, _| {
         let page: usize = seen.query_param("page").unwrap().parse().unwrap();
         let size: usize = seen.query_param("pageSize").unwrap().parse().unwrap();
-        let list: Vec<_> = addresses
-            .iter()
-            .skip((page - 1) * size)
-            .take(size)
-            .map(|a| json!({"type": "W", "address": a}))
-            .collect();
+        let list: Vec<_> =
+            addresses.iter().skip((page - 1) * size).take(size).map(|a| json!({"type": "W", "address": a})).collect();
         Reply::json(200, json!({"totalCount": addresses.len(), "list": list}))
     })
     .await;
     let client = hostway(&server);
-    let params = ListDomainBlackwhitelistParams {
-        page_size: Some(2),
-        ..Default::default()
-    };
+    let params = ListDomainBlackwhitelistParams { page_size: Some(2), ..Default::default() };
     let stream = client.list_domain_blackwhitelist_stream("acct", "x.test", &params);
     let entries: Vec<_> = stream.map_ok(|entry| entry.address).try_collect().await.unwrap();
     assert_eq!(entries, addresses);
@@ -1045,11 +898,7 @@ async fn hostway_pages_by_page_and_page_size_until_total_count() {
 fn outreach_page(ids: &[i64], next: Option<String>) -> Reply {
     let data: Vec<_> = ids.iter().map(|id| json!({"type": "mailbox", "id": id})).collect();
     let links = next.map_or(json!({}), |next| json!({"next": next}));
-    Reply::body(
-        200,
-        "application/vnd.api+json",
-        json!({"data": data, "links": links}).to_string(),
-    )
+    Reply::body(200, "application/vnd.api+json", json!({"data": data, "links": links}).to_string())
 }
 
 #[tokio::test]
@@ -1059,10 +908,7 @@ async fn outreach_follows_next_links_on_the_same_origin() {
     let server = Server::start(move |seen, _| match seen.query_param("page[after]").as_deref() {
         None => outreach_page(
             &[1, 2],
-            Some(format!(
-                "{}/mailboxes?page%5Bafter%5D=2&page%5Bsize%5D=2",
-                origin.lock().unwrap()
-            )),
+            Some(format!("{}/mailboxes?page%5Bafter%5D=2&page%5Bsize%5D=2", origin.lock().unwrap())),
         ),
         Some("2") => outreach_page(&[3, 4], Some("/mailboxes?page%5Bafter%5D=4&page%5Bsize%5D=2".into())),
         _ => outreach_page(&[5], None),
@@ -1070,16 +916,8 @@ async fn outreach_follows_next_links_on_the_same_origin() {
     .await;
     *base.lock().unwrap() = server.base.clone();
     let client = outreach(&server);
-    let params = outreach_client::ListMailboxesParams {
-        page_size: Some(2),
-        ..Default::default()
-    };
-    let ids: Vec<_> = client
-        .list_mailboxes_stream(&params)
-        .map_ok(|m| m.id.unwrap())
-        .try_collect()
-        .await
-        .unwrap();
+    let params = outreach_client::ListMailboxesParams { page_size: Some(2), ..Default::default() };
+    let ids: Vec<_> = client.list_mailboxes_stream(&params).map_ok(|m| m.id.unwrap()).try_collect().await.unwrap();
     assert_eq!(ids, [1, 2, 3, 4, 5]);
     let seen = server.seen();
     let afters: Vec<_> = seen.iter().map(|s| s.query_param("page[after]")).collect();
@@ -1099,9 +937,6 @@ async fn outreach_refuses_a_next_link_to_another_origin() {
     assert_eq!(results.len(), 2, "{results:?}");
     assert_eq!(results[0].as_ref().unwrap().id, Some(1));
     let err = transport_error(results.into_iter().nth(1).unwrap());
-    assert!(
-        matches!(err, TransportError::InvalidRequest(ref why) if why.contains("origin")),
-        "{err:?}"
-    );
+    assert!(matches!(err, TransportError::InvalidRequest(ref why) if why.contains("origin")), "{err:?}");
     assert_eq!(server.hits(), 1);
 }

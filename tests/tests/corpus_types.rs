@@ -12,7 +12,9 @@ fn check(stem: &str, path: &Path) {
     let api = xtask::load_api(&common::root().join(path), &source, stem).unwrap_or_else(|d| panic!("{d}"));
     let text = xtask::write::rust_file(module(&api, Enums::Lenient), &source).unwrap_or_else(|e| panic!("{e}"));
     let body = text.split_once('\n').map_or("", |(_, rest)| rest);
-    let text = format!("// snapshot of {source}: `UPDATE_EXPECT=1 cargo test -p spec-tests --test corpus_types` updates it\n{body}");
+    let text = format!(
+        "// snapshot of {source}: `UPDATE_EXPECT=1 cargo test -p spec-tests --test corpus_types` updates it\n{body}"
+    );
     common::check_file(&path.with_extension("rs"), &text);
 }
 
@@ -30,6 +32,9 @@ fn every_snapshot_is_compiled() {
     let lib = std::fs::read_to_string(common::root().join("tests/src/lib.rs")).expect("tests/src/lib.rs");
     for (stem, _) in common::corpus("types") {
         let include = format!("include!(\"../corpus/types/{stem}.rs\")");
-        assert!(lib.contains(&include), "tests/src/lib.rs must compile {stem}.rs: add `pub mod {stem} {{ {include}; }}`");
+        assert!(
+            lib.contains(&include),
+            "tests/src/lib.rs must compile {stem}.rs: add `pub mod {stem} {{ {include}; }}`"
+        );
     }
 }

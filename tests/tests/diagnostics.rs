@@ -11,7 +11,9 @@ fn every_bad_spec_reports_located_errors() {
         let source = path.to_string_lossy().into_owned();
         let result = std::panic::catch_unwind(|| xtask::load_api(&common::root().join(&path), &source, &stem));
         let diagnostics = match result {
-            Ok(Ok(api)) if api.warnings.is_empty() => panic!("{source}: expected errors or warnings, the spec was accepted"),
+            Ok(Ok(api)) if api.warnings.is_empty() => {
+                panic!("{source}: expected errors or warnings, the spec was accepted")
+            }
             Ok(Ok(api)) => xtask::spec::Diagnostics(api.warnings),
             Ok(Err(d)) => d,
             Err(_) => panic!("{source}: the generator panicked"),

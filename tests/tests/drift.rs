@@ -58,7 +58,9 @@ impl Case {
     fn wire_body(&self) -> String {
         match (&self.body, &self.events) {
             (Some(body), None) => body.to_string(),
-            (None, Some(events)) => events.iter().map(|e| format!("event: {}\ndata: {}\n\n", e.event, e.data)).collect(),
+            (None, Some(events)) => {
+                events.iter().map(|e| format!("event: {}\ndata: {}\n\n", e.event, e.data)).collect()
+            }
             _ => panic!("{}: give either `body` or `events`", self.case),
         }
     }
@@ -117,7 +119,8 @@ async fn serve(status: u16, content_type: String, body: String) -> String {
     let app = axum::Router::new().fallback(move || {
         let (content_type, body) = (content_type.clone(), body.clone());
         async move {
-            let mut response = Response::new(Body::from_stream(futures_util::stream::iter([Ok::<_, Infallible>(body)])));
+            let mut response =
+                Response::new(Body::from_stream(futures_util::stream::iter([Ok::<_, Infallible>(body)])));
             *response.status_mut() = StatusCode::from_u16(status).expect("a status");
             response.headers_mut().insert("content-type", HeaderValue::from_str(&content_type).expect("a media type"));
             response
@@ -137,8 +140,8 @@ async fn stalwart_call(client: &Client, call: &str) -> Outcome {
     };
     use stalwart_client::{
         FetchTelemetryMetricsParams, ListIncomingDmarcReportsParams, ListPrincipalsParams, ListQueuedMessagesParams,
-        ListQueuedReportsParams,
-        LiveMetricsParams, ReloadSettingsParams, RunDeliveryTroubleshootingParams, StartLiveTracingParams,
+        ListQueuedReportsParams, LiveMetricsParams, ReloadSettingsParams, RunDeliveryTroubleshootingParams,
+        StartLiveTracingParams,
     };
     fn named<T: Serialize + Debug>(name: &str, body: T) -> Outcome {
         (name.to_owned(), json(&body), format!("{body:?}"))
@@ -155,23 +158,29 @@ async fn stalwart_call(client: &Client, call: &str) -> Outcome {
             Create::Forbidden(p) => named("Forbidden", p),
             Create::InBody(p) => named("InBody", p),
         }),
-        "uploadSpamFilterSpam" => outcome(client.upload_spam_filter_spam("Subject: x\r\n\r\nx".into()).await, |e| match e {
-            Upload::Unauthorized(p) => named("Unauthorized", p),
-            Upload::Forbidden(p) => named("Forbidden", p),
-            Upload::InBody(p) => named("InBody", p),
-        }),
-        "requestIndexReindex" => outcome(client.request_index_reindex(&RequestIndexReindexIndex::Email).await, |e| match e {
-            Reindex::BadRequest(p) => named("BadRequest", p),
-            Reindex::Unauthorized(p) => named("Unauthorized", p),
-            Reindex::Forbidden(p) => named("Forbidden", p),
-            Reindex::InBody(p) => named("InBody", p),
-        }),
-        "trainSpamFilterHam" => outcome(client.train_spam_filter_ham("Subject: x\r\n\r\nx".into()).await, |e| match e {
-            Train::Unauthorized(p) => named("Unauthorized", p),
-            Train::Forbidden(p) => named("Forbidden", p),
-            Train::NotFound(p) => named("NotFound", p),
-            Train::InBody(p) => named("InBody", p),
-        }),
+        "uploadSpamFilterSpam" => {
+            outcome(client.upload_spam_filter_spam("Subject: x\r\n\r\nx".into()).await, |e| match e {
+                Upload::Unauthorized(p) => named("Unauthorized", p),
+                Upload::Forbidden(p) => named("Forbidden", p),
+                Upload::InBody(p) => named("InBody", p),
+            })
+        }
+        "requestIndexReindex" => {
+            outcome(client.request_index_reindex(&RequestIndexReindexIndex::Email).await, |e| match e {
+                Reindex::BadRequest(p) => named("BadRequest", p),
+                Reindex::Unauthorized(p) => named("Unauthorized", p),
+                Reindex::Forbidden(p) => named("Forbidden", p),
+                Reindex::InBody(p) => named("InBody", p),
+            })
+        }
+        "trainSpamFilterHam" => {
+            outcome(client.train_spam_filter_ham("Subject: x\r\n\r\nx".into()).await, |e| match e {
+                Train::Unauthorized(p) => named("Unauthorized", p),
+                Train::Forbidden(p) => named("Forbidden", p),
+                Train::NotFound(p) => named("NotFound", p),
+                Train::InBody(p) => named("InBody", p),
+            })
+        }
         "runDeliveryTroubleshooting" => {
             let params = RunDeliveryTroubleshootingParams::default();
             events(client.run_delivery_troubleshooting("jane@example.org", &params).await).await
@@ -179,15 +188,19 @@ async fn stalwart_call(client: &Client, call: &str) -> Outcome {
         "liveMetrics" => events(client.live_metrics(&LiveMetricsParams::default()).await).await,
         "startLiveTracing" => events(client.start_live_tracing(&StartLiveTracingParams::default()).await).await,
         "listPrincipals" => outcome(client.list_principals(&ListPrincipalsParams::default()).await, unexpected),
-        "listQueuedReports" => outcome(client.list_queued_reports(&ListQueuedReportsParams::default()).await, unexpected),
+        "listQueuedReports" => {
+            outcome(client.list_queued_reports(&ListQueuedReportsParams::default()).await, unexpected)
+        }
         "listIncomingDmarcReports" => {
             outcome(client.list_incoming_dmarc_reports(&ListIncomingDmarcReportsParams::default()).await, unexpected)
         }
-        "listDeletedMessages" => {
-            outcome(client.list_deleted_messages("jane", &Default::default()).await, unexpected)
+        "listDeletedMessages" => outcome(client.list_deleted_messages("jane", &Default::default()).await, unexpected),
+        "obtainQueuedMessageDetails" => {
+            outcome(client.obtain_queued_message_details("217700302698266620").await, unexpected)
         }
-        "obtainQueuedMessageDetails" => outcome(client.obtain_queued_message_details("217700302698266620").await, unexpected),
-        "listQueuedMessages" => outcome(client.list_queued_messages(&ListQueuedMessagesParams::default()).await, unexpected),
+        "listQueuedMessages" => {
+            outcome(client.list_queued_messages(&ListQueuedMessagesParams::default()).await, unexpected)
+        }
         "obtainAccountAuthSettings" => outcome(client.obtain_account_auth_settings().await, unexpected),
         "reloadSettings" => outcome(client.reload_settings(&ReloadSettingsParams::default()).await, unexpected),
         "obtainEncryptionAtRestSettings" => outcome(client.obtain_encryption_at_rest_settings().await, unexpected),
@@ -202,7 +215,8 @@ async fn stalwart_call(client: &Client, call: &str) -> Outcome {
 /// The case's response, answered to the strict client, gives the expected outcome and body.
 async fn check_stalwart(case: &Case) {
     let base = serve(case.status, case.content_type.clone(), case.wire_body()).await;
-    let client = Client::builder(&base).basic_auth("admin", "secret").strict(true).no_retry().build().expect("a client");
+    let client =
+        Client::builder(&base).basic_auth("admin", "secret").strict(true).no_retry().build().expect("a client");
     let (kind, body, debug) = stalwart_call(&client, &case.call).await;
     let context = format!("{} ({}; source: {})", case.case, case.call, case.source);
     assert_eq!(kind, case.expect, "{context}");

@@ -20,7 +20,13 @@ fn generate_writes_both_crates_for_a_user_spec() {
     let out_arg = out.to_string_lossy();
     let run = xtask(&["generate", "--spec", "tests/corpus/types/inline.yaml", "--out", &out_arg, "--name", "demo"]);
     assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
-    for file in ["demo-client/Cargo.toml", "demo-client/src/client.rs", "demo-client/src/types.rs", "demo-server/src/server.rs", "demo-server/src/mock.rs"] {
+    for file in [
+        "demo-client/Cargo.toml",
+        "demo-client/src/client.rs",
+        "demo-client/src/types.rs",
+        "demo-server/src/server.rs",
+        "demo-server/src/mock.rs",
+    ] {
         let text = std::fs::read_to_string(out.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
         assert!(text.contains("from tests/corpus/types/inline.yaml, do not edit"), "{file} lacks the header");
     }
@@ -36,7 +42,12 @@ fn a_broken_spec_fails_with_located_errors_and_no_panic() {
     let run = xtask(&["generate", "--spec", "tests/corpus/errors/dangling_ref.yaml", "--out", &out.to_string_lossy()]);
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert_eq!(run.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("tests/corpus/errors/dangling_ref.yaml:12:11: /components/schemas/A/properties/b/$ref: unresolvable"), "{stderr}");
+    assert!(
+        stderr.contains(
+            "tests/corpus/errors/dangling_ref.yaml:12:11: /components/schemas/A/properties/b/$ref: unresolvable"
+        ),
+        "{stderr}"
+    );
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(!out.exists(), "nothing is written for a broken spec");
 }
@@ -56,7 +67,8 @@ fn hostile_metadata_cannot_break_the_manifest() {
     );
     std::fs::write(&spec, text).unwrap();
     let out = dir.join("out");
-    let run = xtask(&["generate", "--spec", &spec.to_string_lossy(), "--out", &out.to_string_lossy(), "--name", "hostile"]);
+    let run =
+        xtask(&["generate", "--spec", &spec.to_string_lossy(), "--out", &out.to_string_lossy(), "--name", "hostile"]);
     assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
 
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
@@ -68,7 +80,11 @@ fn hostile_metadata_cannot_break_the_manifest() {
         .expect("cargo runs");
     assert!(metadata.status.success(), "{}", String::from_utf8_lossy(&metadata.stderr));
     let json: serde_json::Value = serde_json::from_slice(&metadata.stdout).unwrap();
-    let expected = format!("Client for Say \"hi\"\nnext \\ line (API version {}…), generated from {}.", &version[..40], spec.display());
+    let expected = format!(
+        "Client for Say \"hi\"\nnext \\ line (API version {}…), generated from {}.",
+        &version[..40],
+        spec.display()
+    );
     assert_eq!(json["packages"][0]["description"], expected.as_str());
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -135,7 +151,10 @@ paths:
     assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
     let size: u64 = ["big-client", "big-server"]
         .iter()
-        .flat_map(|c| ["src/client.rs", "src/server.rs", "src/mock.rs", "tests/e2e.rs", "tests/examples.rs"].map(|f| out.join(c).join(f)))
+        .flat_map(|c| {
+            ["src/client.rs", "src/server.rs", "src/mock.rs", "tests/e2e.rs", "tests/examples.rs"]
+                .map(|f| out.join(c).join(f))
+        })
         .filter_map(|p| std::fs::metadata(p).ok())
         .map(|m| m.len())
         .sum();

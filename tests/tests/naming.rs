@@ -12,7 +12,10 @@ use naming_server::mock::{AcceptAny, Mock};
 /// Status and body (as JSON, `Null` when empty) of one request to the naming mock.
 async fn send(method: &str, uri: &str, body: &str) -> (u16, Value) {
     let request = Request::builder().method(method).uri(uri).header("content-type", "application/json");
-    let response = naming_server::router(Mock, AcceptAny).oneshot(request.body(Body::from(body.to_owned())).unwrap()).await.unwrap();
+    let response = naming_server::router(Mock, AcceptAny)
+        .oneshot(request.body(Body::from(body.to_owned())).unwrap())
+        .await
+        .unwrap();
     let status = response.status().as_u16();
     let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
     (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
@@ -57,7 +60,13 @@ async fn aliased_body_field_limits_are_checked() {
 
 #[tokio::test]
 async fn operations_named_like_module_items_and_derived_names_are_routed() {
-    for (method, uri) in [("GET", "/api/router"), ("GET", "/api/reload"), ("GET", "/api/reload/"), ("DELETE", "/api/match"), ("PUT", "/api/start")] {
+    for (method, uri) in [
+        ("GET", "/api/router"),
+        ("GET", "/api/reload"),
+        ("GET", "/api/reload/"),
+        ("DELETE", "/api/match"),
+        ("PUT", "/api/start"),
+    ] {
         assert_eq!(send(method, uri, "").await.0, 204, "{method} {uri}");
     }
 }

@@ -3,9 +3,9 @@
 //! Swagger 2.0 is refused with a located message, nothing panics. `cargo xtask corpus` also
 //! compiles every output.
 
-use xtask::{GeneratedBy, Layout};
 use xtask::corpus::{Entry, entries, generate};
 use xtask::write::Templates;
+use xtask::{GeneratedBy, Layout};
 
 /// Specs that still need a request body the generator cannot carry yet (issue #11, "request
 /// bodies"); each must still be refused for exactly that reason, so the list cannot go stale.
@@ -18,7 +18,13 @@ const NOT_YET: &[(&str, &str)] = &[
 ];
 
 fn check(entry: &Entry, templates: &Templates) {
-    let layout = Layout { dir: "out".into(), workspace: false, support_path: "../support".into(), command: GeneratedBy::Generate, versions: Default::default() };
+    let layout = Layout {
+        dir: "out".into(),
+        workspace: false,
+        support_path: "../support".into(),
+        command: GeneratedBy::Generate,
+        versions: Default::default(),
+    };
     let root = xtask::project_root();
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| generate(&root, entry, templates, &layout)))
         .unwrap_or_else(|_| panic!("{}: the generator panicked", entry.source))
@@ -29,13 +35,21 @@ fn check(entry: &Entry, templates: &Templates) {
         (Ok(_), _, Some(_)) => panic!("{} generates now: remove it from NOT_YET", entry.source),
         (Ok(_), false, None) => panic!("{}: a Swagger 2.0 spec was accepted", entry.source),
         (Err(d), true, Some((_, reason))) => {
-            assert!(d.0.iter().any(|d| d.message.contains(reason)), "{}: expected `{reason}` among:\n{d}", entry.source);
+            assert!(
+                d.0.iter().any(|d| d.message.contains(reason)),
+                "{}: expected `{reason}` among:\n{d}",
+                entry.source
+            );
         }
         (Err(d), true, None) => panic!("{} must generate:\n{d}", entry.source),
         (Err(d), false, _) => {
             let first = d.0.first().expect("a refusal says why");
             assert_eq!((first.file.as_str(), first.pointer.as_str()), (entry.source.as_str(), "/swagger"));
-            assert!(first.line >= 1 && first.message.starts_with("Swagger 2.0 is not supported: convert it to OpenAPI 3.0 or 3.1"), "{first}");
+            assert!(
+                first.line >= 1
+                    && first.message.starts_with("Swagger 2.0 is not supported: convert it to OpenAPI 3.0 or 3.1"),
+                "{first}"
+            );
         }
     }
 }

@@ -67,18 +67,10 @@ async fn send(router: &Router, method: &str, uri: &str, headers: &[(&str, &str)]
     for (name, value) in headers {
         request = request.header(*name, *value);
     }
-    let response = router
-        .clone()
-        .oneshot(request.body(body.into()).unwrap())
-        .await
-        .unwrap();
+    let response = router.clone().oneshot(request.body(body.into()).unwrap()).await.unwrap();
     let (parts, body) = response.into_parts();
     let body = axum::body::to_bytes(body, usize::MAX).await.unwrap();
-    Answer {
-        status: parts.status.as_u16(),
-        headers: parts.headers,
-        body,
-    }
+    Answer { status: parts.status.as_u16(), headers: parts.headers, body }
 }
 
 /// Serves `router` on an ephemeral loopback port; returns the base URL.
@@ -158,10 +150,7 @@ impl outreach_server::Api for Outreach {
     ) -> Result<outreach_server::ListMailboxesResponse, Problem> {
         self.hit();
         self.0.lists.lock().unwrap().push(request);
-        let page = outreach_server::types::MailboxCollectionDocument {
-            data: Vec::new(),
-            links: None,
-        };
+        let page = outreach_server::types::MailboxCollectionDocument { data: Vec::new(), links: None };
         Ok(outreach_server::ListMailboxesResponse::Ok(page))
     }
 
@@ -181,9 +170,7 @@ impl outreach_server::Api for Outreach {
     ) -> Result<outreach_server::GetMailboxResponse, Problem> {
         self.hit();
         assert_ne!(request.id, 13, "mailbox 13 is unlucky");
-        Ok(outreach_server::GetMailboxResponse::Ok(mailbox_document(
-            request.id, None,
-        )))
+        Ok(outreach_server::GetMailboxResponse::Ok(mailbox_document(request.id, None)))
     }
 
     async fn delete_mailbox(
@@ -199,9 +186,7 @@ impl outreach_server::Api for Outreach {
         request: outreach_server::UpdateMailboxRequest,
     ) -> Result<outreach_server::UpdateMailboxResponse, Problem> {
         self.hit();
-        Ok(outreach_server::UpdateMailboxResponse::Ok(mailbox_document(
-            request.id, None,
-        )))
+        Ok(outreach_server::UpdateMailboxResponse::Ok(mailbox_document(request.id, None)))
     }
 
     async fn test_send_mailbox(
@@ -209,9 +194,7 @@ impl outreach_server::Api for Outreach {
         request: outreach_server::TestSendMailboxRequest,
     ) -> Result<outreach_server::TestSendMailboxResponse, Problem> {
         self.hit();
-        Ok(outreach_server::TestSendMailboxResponse::Ok(mailbox_document(
-            request.id, None,
-        )))
+        Ok(outreach_server::TestSendMailboxResponse::Ok(mailbox_document(request.id, None)))
     }
 
     async fn test_sync_mailbox(
@@ -219,9 +202,7 @@ impl outreach_server::Api for Outreach {
         request: outreach_server::TestSyncMailboxRequest,
     ) -> Result<outreach_server::TestSyncMailboxResponse, Problem> {
         self.hit();
-        Ok(outreach_server::TestSyncMailboxResponse::Ok(mailbox_document(
-            request.id, None,
-        )))
+        Ok(outreach_server::TestSyncMailboxResponse::Ok(mailbox_document(request.id, None)))
     }
 }
 
@@ -336,11 +317,7 @@ struct Rejection {
 }
 
 const fn rejected(status: u16, members: &'static [(&'static str, &'static str)], detail: &'static str) -> Rejection {
-    Rejection {
-        status,
-        members,
-        detail,
-    }
+    Rejection { status, members, detail }
 }
 
 /// Checks the problem `answer` against `expected`.
@@ -351,36 +328,21 @@ fn check_problem(what: &str, answer: &Answer, expected: &Rejection) {
         assert_eq!(problem[member], *value, "{what}: `{member}` in {problem}");
     }
     let detail = problem["detail"].as_str().unwrap_or_default();
-    assert!(
-        detail.contains(expected.detail),
-        "{what}: detail {detail:?} lacks {:?}",
-        expected.detail
-    );
+    assert!(detail.contains(expected.detail), "{what}: detail {detail:?} lacks {:?}", expected.detail);
 }
 
 #[tokio::test]
 async fn bad_bodies_are_problems_that_never_reach_the_handler() {
-    let long_email = format!(
-        r#"{{"data": {{"type": "mailbox", "attributes": {{"email": "{}@x.test"}}}}}}"#,
-        "a".repeat(250)
-    );
+    let long_email =
+        format!(r#"{{"data": {{"type": "mailbox", "attributes": {{"email": "{}@x.test"}}}}}}"#, "a".repeat(250));
     let valid = r#"{"data": {"type": "mailbox"}}"#;
     let cases: Vec<(&str, Option<&str>, String, Rejection)> = vec![
-        (
-            "malformed",
-            Some("application/vnd.api+json"),
-            r#"{"data": "#.into(),
-            rejected(400, &[], "malformed JSON"),
-        ),
+        ("malformed", Some("application/vnd.api+json"), r#"{"data": "#.into(), rejected(400, &[], "malformed JSON")),
         (
             "wrong type",
             Some("application/vnd.api+json"),
             r#"{"data": {"type": "mailbox", "attributes": {"imapPort": "993"}}}"#.into(),
-            rejected(
-                422,
-                &[("pointer", "/data/attributes/imapPort")],
-                "invalid type: string \"993\"",
-            ),
+            rejected(422, &[("pointer", "/data/attributes/imapPort")], "invalid type: string \"993\""),
         ),
         (
             "missing required field",
@@ -400,18 +362,8 @@ async fn bad_bodies_are_problems_that_never_reach_the_handler() {
             long_email,
             rejected(422, &[("pointer", "/data/attributes/email")], "length 257"),
         ),
-        (
-            "wrong content type",
-            Some("application/json"),
-            valid.into(),
-            rejected(415, &[], "application/vnd.api+json"),
-        ),
-        (
-            "missing content type",
-            None,
-            valid.into(),
-            rejected(415, &[], "missing content type"),
-        ),
+        ("wrong content type", Some("application/json"), valid.into(), rejected(415, &[], "application/vnd.api+json")),
+        ("missing content type", None, valid.into(), rejected(415, &[], "missing content type")),
         (
             "oversize",
             Some("application/vnd.api+json"),
@@ -452,34 +404,17 @@ async fn parallels_ras_checks_bounds_enums_and_the_versioned_media_type() {
             too_long.as_str(),
             rejected(422, &[("pointer", "/smtpServer")], "length 256 is outside 0..=255"),
         ),
-        (
-            "enum",
-            versioned,
-            r#"{"useTLS": 9}"#,
-            rejected(422, &[("pointer", "/useTLS")], "unknown value 9"),
-        ),
+        ("enum", versioned, r#"{"useTLS": 9}"#, rejected(422, &[("pointer", "/useTLS")], "unknown value 9")),
         (
             "type",
             versioned,
             r#"{"requireAuth": "yes"}"#,
             rejected(422, &[("pointer", "/requireAuth")], "expected a boolean"),
         ),
-        (
-            "media type",
-            ("content-type", "text/plain"),
-            "{}",
-            rejected(415, &[], "not accepted"),
-        ),
+        ("media type", ("content-type", "text/plain"), "{}", rejected(415, &[], "not accepted")),
     ];
     for (what, content_type, body, expected) in &cases {
-        let answer = send(
-            &router,
-            "PUT",
-            "/api/MailboxSettings",
-            &[key, *content_type],
-            body.to_string(),
-        )
-        .await;
+        let answer = send(&router, "PUT", "/api/MailboxSettings", &[key, *content_type], body.to_string()).await;
         check_problem(what, &answer, expected);
     }
     assert_eq!(api.calls(), 0);
@@ -487,14 +422,7 @@ async fn parallels_ras_checks_bounds_enums_and_the_versioned_media_type() {
     // Only the media type's essence is compared: the plain JSON type is accepted too.
     for content_type in ["application/json; api-version=1.0", "application/json"] {
         let body = r#"{"smtpServer": "mail.example.com:25", "useTLS": 4}"#;
-        let answer = send(
-            &router,
-            "PUT",
-            "/api/MailboxSettings",
-            &[key, ("content-type", content_type)],
-            body,
-        )
-        .await;
+        let answer = send(&router, "PUT", "/api/MailboxSettings", &[key, ("content-type", content_type)], body).await;
         assert_eq!(answer.status, 204, "{content_type}: {answer:?}");
     }
     assert_eq!(api.calls(), 2);
@@ -504,7 +432,15 @@ async fn parallels_ras_checks_bounds_enums_and_the_versioned_media_type() {
 // Strict decoding and documented error shapes, per vendor (issue classes 1-8)
 
 /// Sends `body` as JSON and checks the problem: (status, media type, pointer, detail part).
-async fn check_rejected(router: &Router, what: &str, method: &str, uri: &str, headers: &[(&str, &str)], body: &str, expected: (u16, &str, &str)) {
+async fn check_rejected(
+    router: &Router,
+    what: &str,
+    method: &str,
+    uri: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+    expected: (u16, &str, &str),
+) {
     let answer = send(router, method, uri, headers, body.to_owned()).await;
     let (status, media, detail) = expected;
     assert_eq!((answer.status, answer.header("content-type")), (status, Some(media)), "{what}: {answer:?}");
@@ -521,7 +457,11 @@ async fn parallels_ras_rejects_null_and_arrays_where_the_schema_has_objects() {
     let headers = [("auth_token", "k"), ("content-type", "application/json; api-version=1.0")];
     let problem = "application/problem+json";
     let cases = [
-        ("null for a member that is not nullable", r#"{"useTLS": null}"#, (422, problem, "/useTLS: invalid type: null")),
+        (
+            "null for a member that is not nullable",
+            r#"{"useTLS": null}"#,
+            (422, problem, "/useTLS: invalid type: null"),
+        ),
         ("empty array for an object", "[]", (422, problem, "invalid type: sequence, expected struct")),
         ("positional struct", "[null, null]", (422, problem, "invalid type: sequence")),
         ("object for an enum", r#"{"useTLS": {}}"#, (422, problem, "/useTLS: invalid type: map")),
@@ -547,7 +487,11 @@ async fn outreach_answers_json_api_error_documents() {
     let media = "application/vnd.api+json";
     let cases = [
         ("array for the data object", r#"{"data": ["mailbox"]}"#, (422, media, "/data: invalid type: sequence")),
-        ("null for attributes", r#"{"data": {"type": "mailbox", "attributes": null}}"#, (422, media, "/data/attributes: invalid type: null")),
+        (
+            "null for attributes",
+            r#"{"data": {"type": "mailbox", "attributes": null}}"#,
+            (422, media, "/data/attributes: invalid type: null"),
+        ),
         ("object for the type enum", r#"{"data": {"type": {}}}"#, (422, media, "/data/type: invalid type: map")),
         ("array document", "[]", (422, media, "invalid type: sequence")),
     ];
@@ -576,9 +520,27 @@ async fn hostway_answers_bad_input_in_its_documented_400_envelope() {
     // (what, uri, content type, body, detail): every one is the documented 400, never 415 or 422.
     let cases = [
         ("text body", action, ("content-type", "text/plain"), "x", "content type `text/plain` is not accepted"),
-        ("object for an enum", action, json, r#"{"action": {}, "actionData": {"password": "Secret#1"}}"#, "/action: invalid type: map"),
-        ("null for a member that is not nullable", action, json, r#"{"action": null, "actionData": {"password": "Secret#1"}}"#, "/action: invalid type: null"),
-        ("required writeOnly member missing", action, json, r#"{"actionData": {}}"#, "/actionData/password: missing field `password`"),
+        (
+            "object for an enum",
+            action,
+            json,
+            r#"{"action": {}, "actionData": {"password": "Secret#1"}}"#,
+            "/action: invalid type: map",
+        ),
+        (
+            "null for a member that is not nullable",
+            action,
+            json,
+            r#"{"action": null, "actionData": {"password": "Secret#1"}}"#,
+            "/action: invalid type: null",
+        ),
+        (
+            "required writeOnly member missing",
+            action,
+            json,
+            r#"{"actionData": {}}"#,
+            "/actionData/password: missing field `password`",
+        ),
         ("array for an object", action, json, "[]", "invalid type: sequence"),
         ("short map value", secrets, json, r#"{"tk1": "answer1", "tk2": "a"}"#, "/tk2: length 1"),
     ];
@@ -642,7 +604,8 @@ async fn a_wrong_credential_is_401_when_the_authenticator_says_so() {
     assert_eq!(api.calls(), 1);
     // The mock's AcceptAny takes any well-formed credential.
     let mock = stalwart_server::router(Stalwart::default(), stalwart_server::mock::AcceptAny);
-    let answer = send(&mock, "GET", "/api/principal", &[("authorization", "Basic YWRtaW46d3Jvbmc=")], Body::empty()).await;
+    let answer =
+        send(&mock, "GET", "/api/principal", &[("authorization", "Basic YWRtaW46d3Jvbmc=")], Body::empty()).await;
     assert_eq!(answer.status, 200);
 }
 
@@ -656,26 +619,16 @@ async fn bad_parameters_are_problems_naming_the_parameter() {
             "/api/v2/mailboxes?page%5Bsize%5D=0",
             rejected(422, &[("parameter", "page[size]")], "0 is not >=1 and <=1000"),
         ),
-        (
-            "/api/v2/mailboxes?page[size]=1001",
-            rejected(422, &[("parameter", "page[size]")], "1001 is not"),
-        ),
+        ("/api/v2/mailboxes?page[size]=1001", rejected(422, &[("parameter", "page[size]")], "1001 is not")),
         (
             "/api/v2/mailboxes?page[size]=ten",
-            rejected(
-                400,
-                &[("parameter", "page[size]")],
-                "invalid value for parameter `page[size]`",
-            ),
+            rejected(400, &[("parameter", "page[size]")], "invalid value for parameter `page[size]`"),
         ),
         (
             "/api/v2/mailboxes?provideAuthorizationMeta=yes",
             rejected(400, &[("parameter", "provideAuthorizationMeta")], ""),
         ),
-        (
-            "/api/v2/mailboxes?filter[user][id]=me",
-            rejected(400, &[("parameter", "filter[user][id]")], ""),
-        ),
+        ("/api/v2/mailboxes?filter[user][id]=me", rejected(400, &[("parameter", "filter[user][id]")], "")),
         ("/api/v2/mailboxes/abc", rejected(400, &[("parameter", "id")], "")),
     ];
     let api = Outreach::default();
@@ -701,20 +654,12 @@ async fn path_parameters_cannot_hold_slashes_or_dot_segments() {
         "/api/principal/%2E",
     ] {
         let answer = send(&router, "GET", uri, &[auth], Body::empty()).await;
-        check_problem(
-            uri,
-            &answer,
-            &rejected(400, &[("parameter", "principal_id")], "principal_id"),
-        );
+        check_problem(uri, &answer, &rejected(400, &[("parameter", "principal_id")], "principal_id"));
     }
     assert_eq!(api.calls(), 0);
 
     // Dots inside a value and other encoded characters are ordinary.
-    for uri in [
-        "/api/principal/jane.doe",
-        "/api/principal/...",
-        "/api/principal/j%C3%A4ne%20d",
-    ] {
+    for uri in ["/api/principal/jane.doe", "/api/principal/...", "/api/principal/j%C3%A4ne%20d"] {
         let answer = send(&router, "GET", uri, &[auth], Body::empty()).await;
         assert_eq!(answer.status, 200, "{uri}: {answer:?}");
     }
@@ -736,46 +681,17 @@ async fn missing_or_invalid_credentials_are_401_with_a_challenge() {
             parallels_ras_server::router(ras.clone(), parallels_ras_server::mock::AcceptAny),
             "/api/MailboxSettings",
         ),
-        (
-            "stalwart",
-            stalwart_server::router(stalwart.clone(), stalwart_server::mock::AcceptAny),
-            "/api/principal",
-        ),
+        ("stalwart", stalwart_server::router(stalwart.clone(), stalwart_server::mock::AcceptAny), "/api/principal"),
     ];
     // (router, credentials, WWW-Authenticate, detail)
     type Case = (&'static str, &'static [(&'static str, &'static str)], &'static str, &'static str);
     let cases: [Case; 6] = [
         ("outreach", &[], "Bearer", "missing credentials"),
-        (
-            "outreach",
-            &[("authorization", "Bearer stolen")],
-            "Bearer",
-            "invalid credentials",
-        ),
-        (
-            "outreach",
-            &[("authorization", "Basic YWRtaW46c2VjcmV0")],
-            "Bearer",
-            "missing credentials",
-        ),
-        (
-            "outreach",
-            &[("authorization", "Bearer ")],
-            "Bearer",
-            "invalid credentials",
-        ),
-        (
-            "ras",
-            &[("authorization", "Bearer x")],
-            r#"ApiKey header="auth_token""#,
-            "missing credentials",
-        ),
-        (
-            "stalwart",
-            &[("authorization", "Basic !!!")],
-            r#"Basic realm="basicAuth", Bearer"#,
-            "invalid credentials",
-        ),
+        ("outreach", &[("authorization", "Bearer stolen")], "Bearer", "invalid credentials"),
+        ("outreach", &[("authorization", "Basic YWRtaW46c2VjcmV0")], "Bearer", "missing credentials"),
+        ("outreach", &[("authorization", "Bearer ")], "Bearer", "invalid credentials"),
+        ("ras", &[("authorization", "Bearer x")], r#"ApiKey header="auth_token""#, "missing credentials"),
+        ("stalwart", &[("authorization", "Basic !!!")], r#"Basic realm="basicAuth", Bearer"#, "invalid credentials"),
     ];
     for (name, headers, challenge, detail) in cases {
         let (_, router, path) = routers.iter().find(|(n, _, _)| *n == name).unwrap();
@@ -809,30 +725,19 @@ async fn a_valid_request_reaches_the_handler_typed() {
     let [list] = lists.as_slice() else { panic!("{lists:?}") };
     assert_eq!(list.filter_user_id, Some(7));
     assert_eq!(list.page_size, Some(50));
-    assert_eq!(
-        list.sort.as_deref(),
-        Some(&["-updatedAt".to_owned(), "email".to_owned()][..])
-    );
-    assert_eq!(
-        list.fields_mailbox.as_deref(),
-        Some(&["email".to_owned(), "userId".to_owned()][..])
-    );
+    assert_eq!(list.sort.as_deref(), Some(&["-updatedAt".to_owned(), "email".to_owned()][..]));
+    assert_eq!(list.fields_mailbox.as_deref(), Some(&["email".to_owned(), "userId".to_owned()][..]));
     assert_eq!(list.provide_authorization_meta, Some(true));
     assert_eq!(list.context.principal, principal);
     let printed = format!("{list:?}");
     assert!(!printed.contains(GOOD_TOKEN) && printed.contains("Sensitive"), "{printed}");
 
     let creates = api.0.creates.lock().unwrap();
-    let [create] = creates.as_slice() else {
-        panic!("{creates:?}")
-    };
+    let [create] = creates.as_slice() else { panic!("{creates:?}") };
     let attributes = create.body.data.attributes.as_ref().unwrap();
     assert_eq!(attributes.email.as_option().map(String::as_str), Some("a@example.com"));
     assert_eq!(attributes.smtp_port.as_option(), Some(&587));
-    assert_eq!(
-        attributes.sync_method.as_option(),
-        Some(&outreach_server::types::MailboxAttributesSyncMethod::Imap)
-    );
+    assert_eq!(attributes.sync_method.as_option(), Some(&outreach_server::types::MailboxAttributesSyncMethod::Imap));
     assert_eq!(create.context.principal, principal);
     assert_eq!(api.calls(), 2);
 }
@@ -840,9 +745,7 @@ async fn a_valid_request_reaches_the_handler_typed() {
 /// One HTTP/1.1 request on its own connection: (status, content type, body).
 async fn raw_get(base: &str, path: &str) -> (u16, String, Value) {
     use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
-    let mut stream = tokio::net::TcpStream::connect(base.trim_start_matches("http://"))
-        .await
-        .unwrap();
+    let mut stream = tokio::net::TcpStream::connect(base.trim_start_matches("http://")).await.unwrap();
     let request =
         format!("GET {path} HTTP/1.1\r\nHost: test\r\nAuthorization: Bearer {GOOD_TOKEN}\r\nConnection: close\r\n\r\n");
     stream.write_all(request.as_bytes()).await.unwrap();
@@ -850,11 +753,7 @@ async fn raw_get(base: &str, path: &str) -> (u16, String, Value) {
     stream.read_to_string(&mut response).await.unwrap();
     let (head, body) = response.split_once("\r\n\r\n").unwrap();
     let status = head[9..12].parse().unwrap();
-    let content_type = head
-        .lines()
-        .find_map(|line| line.strip_prefix("content-type: "))
-        .unwrap_or_default()
-        .to_owned();
+    let content_type = head.lines().find_map(|line| line.strip_prefix("content-type: ")).unwrap_or_default().to_owned();
     (status, content_type, serde_json::from_str(body).unwrap())
 }
 
@@ -865,10 +764,7 @@ async fn a_panicking_handler_is_a_500_problem_and_the_server_keeps_serving() {
     let (status, content_type, problem) = raw_get(&base, "/api/v2/mailboxes/13").await;
     assert_eq!((status, content_type.as_str()), (500, "application/problem+json"));
     // No panic message, nothing internal.
-    assert_eq!(
-        problem,
-        json!({"type": "about:blank", "title": "Internal Server Error", "status": 500})
-    );
+    assert_eq!(problem, json!({"type": "about:blank", "title": "Internal Server Error", "status": 500}));
 
     let (status, _, document) = raw_get(&base, "/api/v2/mailboxes/12").await;
     assert_eq!((status, &document["data"]["id"]), (200, &json!(12)));
@@ -882,15 +778,8 @@ async fn a_panicking_handler_is_a_500_problem_and_the_server_keeps_serving() {
 async fn mock_answers_the_preferred_status_or_example() {
     use stalwart_client::ObtainQueuedMessageDetailsError;
 
-    let base = serve(stalwart_server::router(
-        stalwart_server::mock::Mock,
-        stalwart_server::mock::AcceptAny,
-    ))
-    .await;
-    let client = stalwart_client::Client::builder(&format!("{base}/api"))
-        .basic_auth("admin", "x")
-        .build()
-        .unwrap();
+    let base = serve(stalwart_server::router(stalwart_server::mock::Mock, stalwart_server::mock::AcceptAny)).await;
+    let client = stalwart_client::Client::builder(&format!("{base}/api")).basic_auth("admin", "x").build().unwrap();
     let prefer = |value: &'static str| stalwart_client::CallOptions {
         headers: HeaderMap::from_iter([(
             http::header::HeaderName::from_static("prefer"),
@@ -903,11 +792,7 @@ async fn mock_answers_the_preferred_status_or_example() {
     assert_eq!(default.data.return_path.as_deref(), Some("pepe@pepe.com"));
 
     for preference in ["code=404", "example=notFound"] {
-        match client
-            .with_options(prefer(preference))
-            .obtain_queued_message_details("m1")
-            .await
-        {
+        match client.with_options(prefer(preference)).obtain_queued_message_details("m1").await {
             Err(stalwart_client::Error::Api(value)) => {
                 assert_eq!(value.status(), StatusCode::NOT_FOUND);
                 let ObtainQueuedMessageDetailsError::NotFound(problem) = value.into_inner() else {
@@ -919,10 +804,7 @@ async fn mock_answers_the_preferred_status_or_example() {
         }
     }
 
-    let undocumented = client
-        .with_options(prefer("code=418"))
-        .obtain_queued_message_details("m1")
-        .await;
+    let undocumented = client.with_options(prefer("code=418")).obtain_queued_message_details("m1").await;
     assert!(matches!(undocumented, Err(stalwart_client::Error::UnexpectedStatus { status, .. }) if status == 501));
 
     let anonymous = stalwart_client::Client::new(&format!("{base}/api")).unwrap();
@@ -937,39 +819,17 @@ async fn mock_answers_the_preferred_status_or_example() {
 
 #[tokio::test]
 async fn mock_picks_a_named_example_among_several() {
-    let base = serve(hostway_server::router(
-        hostway_server::mock::Mock,
-        hostway_server::mock::AcceptAny,
-    ))
-    .await;
-    let client = hostway_client::Client::builder(&base)
-        .basic_auth("admin", "x")
-        .build()
-        .unwrap();
+    let base = serve(hostway_server::router(hostway_server::mock::Mock, hostway_server::mock::AcceptAny)).await;
+    let client = hostway_client::Client::builder(&base).basic_auth("admin", "x").build().unwrap();
     let params = hostway_client::ListDomainBlackwhitelistParams::default();
     // (Prefer, totalCount of that example)
-    for (prefer, total) in [
-        (None, 4),
-        (Some("example=filteredByType"), 1),
-        (Some("example=paginatedRequest"), 2),
-    ] {
+    for (prefer, total) in [(None, 4), (Some("example=filteredByType"), 1), (Some("example=paginatedRequest"), 2)] {
         let headers = prefer
-            .map(|p| {
-                (
-                    http::header::HeaderName::from_static("prefer"),
-                    http::HeaderValue::from_static(p),
-                )
-            })
+            .map(|p| (http::header::HeaderName::from_static("prefer"), http::HeaderValue::from_static(p)))
             .into_iter()
             .collect();
-        let client = client.with_options(hostway_client::CallOptions {
-            headers,
-            ..Default::default()
-        });
-        let list = client
-            .list_domain_blackwhitelist("acct", "test.com", &params)
-            .await
-            .unwrap();
+        let client = client.with_options(hostway_client::CallOptions { headers, ..Default::default() });
+        let list = client.list_domain_blackwhitelist("acct", "test.com", &params).await.unwrap();
         assert_eq!(list.total_count, total, "{prefer:?}");
     }
 
@@ -1002,7 +862,9 @@ async fn a_parameter_with_literal_text_in_its_segment_is_routed() {
     let router = edge_cases_server::router(edge_cases_server::mock::Mock, edge_cases_server::mock::AcceptAny);
     let ok = send(&router, "GET", "/v1/calls/CA123.json?api_key=k", &[], Body::empty()).await;
     assert_eq!((ok.status, ok.json()["name"].clone()), (200, Value::from("call")), "{ok:?}");
-    for (uri, status) in [("/v1/calls/CA123?api_key=k", 404), ("/v1/calls/.json?api_key=k", 404), ("/v1/calls/XY1.json?api_key=k", 422)] {
+    for (uri, status) in
+        [("/v1/calls/CA123?api_key=k", 404), ("/v1/calls/.json?api_key=k", 404), ("/v1/calls/XY1.json?api_key=k", 422)]
+    {
         let answer = send(&router, "GET", uri, &[], Body::empty()).await;
         assert_eq!(answer.status, status, "{uri}: {answer:?}");
     }

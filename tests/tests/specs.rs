@@ -31,7 +31,8 @@ fn route(path: &str) -> String {
 #[test]
 fn every_documented_operation_is_in_its_spec() {
     let root = common::root();
-    let tsv = std::fs::read_to_string(root.join("specs/documented-operations.tsv")).expect("specs/documented-operations.tsv");
+    let tsv =
+        std::fs::read_to_string(root.join("specs/documented-operations.tsv")).expect("specs/documented-operations.tsv");
     let mut apis = BTreeMap::new();
     let mut found: BTreeMap<String, usize> = BTreeMap::new();
     let mut missing = Vec::new();
@@ -51,7 +52,11 @@ fn every_documented_operation_is_in_its_spec() {
             Some(op) if op.method.as_str() == method && route(&op.path) == route(path) => {
                 *found.entry(vendor.to_string()).or_default() += 1;
             }
-            Some(op) => missing.push(format!("{vendor} {id}: spec has {} {}, documents say {method} {path}", op.method.as_str(), op.path)),
+            Some(op) => missing.push(format!(
+                "{vendor} {id}: spec has {} {}, documents say {method} {path}",
+                op.method.as_str(),
+                op.path
+            )),
             None => missing.push(format!("{vendor} {method} {path}: no operation `{id}`")),
         }
     }
@@ -78,7 +83,9 @@ fn specs_pass_the_external_validator_and_every_example_validates() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     if stderr.contains("ModuleNotFoundError") {
-        panic!("openapi-spec-validator is not installed for `{python}`: run the tests with `cargo xtask test`, which installs it");
+        panic!(
+            "openapi-spec-validator is not installed for `{python}`: run the tests with `cargo xtask test`, which installs it"
+        );
     }
     assert!(out.status.success(), "{stdout}\n{stderr}");
     assert!(stdout.contains("5 specs checked, 0 problems"), "{stdout}");

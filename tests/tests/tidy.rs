@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 const SOURCE_DIRS: [&str; 6] = ["xtask/src", "support/src", "support/tests", "tests/src", "tests/tests", "benches"];
 
 /// Files written by hand whose whitespace is checked.
-const TEXT_DIRS: [&str; 8] = ["xtask", "support", "tests/src", "tests/tests", "tests/corpus", "benches", "specs", "templates"];
+const TEXT_DIRS: [&str; 8] =
+    ["xtask", "support", "tests/src", "tests/tests", "tests/corpus", "benches", "specs", "templates"];
 
 const VENDORS: [&str; 5] = ["parallels", "onlyoffice", "hostway", "stalwart", "outreach"];
 

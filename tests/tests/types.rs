@@ -68,7 +68,8 @@ fn sixty_four_bit_integers_keep_full_precision() {
 
 #[test]
 fn timestamps_keep_their_offset_and_bytes_are_base64() {
-    let f: formats::Formats = round_trip(json!({"at": "2026-11-25T17:36:00+01:00", "on": "2026-11-25", "blob": "aGk="}));
+    let f: formats::Formats =
+        round_trip(json!({"at": "2026-11-25T17:36:00+01:00", "on": "2026-11-25", "blob": "aGk="}));
     assert_eq!(f.at.offset().local_minus_utc(), 3600);
     assert_eq!(f.blob.as_ref().map(|b| b.0.as_slice()), Some(b"hi".as_slice()));
     assert!(rejects::<formats::Formats>(json!({"at": "yesterday", "on": "2026-11-25"})).contains("input"));
@@ -114,7 +115,8 @@ fn all_of_merges_into_one_struct() {
 
 #[test]
 fn secrets_never_show_in_debug_output() {
-    let login: secrets::Login = round_trip(json!({"user": "u", "password": "hunter2", "apiKey": "k-123", "hash": "h4sh"}));
+    let login: secrets::Login =
+        round_trip(json!({"user": "u", "password": "hunter2", "apiKey": "k-123", "hash": "h4sh"}));
     let debug = format!("{login:?}");
     for secret in ["hunter2", "k-123", "h4sh"] {
         assert!(!debug.contains(secret), "{debug}");
@@ -127,8 +129,12 @@ fn secrets_never_show_in_debug_output() {
 
 #[test]
 fn spec_names_survive_rust_naming() {
-    let t: names::Type = round_trip(json!({"type": "t", "self": "s", "2fa": true, "fooBar": "1", "foo_bar": "2", "FooBar": "3"}));
-    assert_eq!((t.foo_bar.as_deref(), t.foo_bar_2.as_deref(), t.foo_bar_3.as_deref()), (Some("1"), Some("2"), Some("3")));
+    let t: names::Type =
+        round_trip(json!({"type": "t", "self": "s", "2fa": true, "fooBar": "1", "foo_bar": "2", "FooBar": "3"}));
+    assert_eq!(
+        (t.foo_bar.as_deref(), t.foo_bar_2.as_deref(), t.foo_bar_3.as_deref()),
+        (Some("1"), Some("2"), Some("3"))
+    );
     let node: names::Node = round_trip(json!({"next": {"children": [{}]}}));
     assert_eq!(node.next.and_then(|n| n.children).map(|c| c.len()), Some(1));
 }

@@ -22,7 +22,8 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 use xtask::{Error, GeneratedBy, Layout, load_api, render_crates, spec, vendor_specs, workspace_files, write};
 
-const USAGE: &str = "usage: cargo xtask bench [regen] [client] [server] [--iterations N] [--check-rounds N] [--server-rounds N]
+const USAGE: &str =
+    "usage: cargo xtask bench [regen] [client] [server] [--iterations N] [--check-rounds N] [--server-rounds N]
   with no section names, runs all three";
 
 /// The progenitor release compared against, pinned exactly.
@@ -41,7 +42,8 @@ struct Options {
 
 fn parse(args: &[String]) -> Result<Options, Error> {
     let usage = || Error::Usage(USAGE.into());
-    let mut o = Options { regen: false, client: false, server: false, iterations: 20, check_rounds: 5, server_rounds: 20 };
+    let mut o =
+        Options { regen: false, client: false, server: false, iterations: 20, check_rounds: 5, server_rounds: 20 };
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         let mut number = || it.next().and_then(|v| v.parse::<usize>().ok()).filter(|n| *n > 0).ok_or_else(usage);
@@ -111,11 +113,18 @@ fn regen(root: &Path, iterations: usize) -> Result<(), Error> {
         full.push(t.elapsed());
     }
     let profile = if cfg!(debug_assertions) { "dev profile, as `cargo xtask` builds it" } else { "release profile" };
-    println!("\n1. Regeneration, in-process, all {} specs ({files} files), {iterations} iterations; xtask built with the {profile}", specs.len());
+    println!(
+        "\n1. Regeneration, in-process, all {} specs ({files} files), {iterations} iterations; xtask built with the {profile}",
+        specs.len()
+    );
     let mut t = Table::new(&["measure", "median", "min"]);
     t.row(vec!["YAML parse only (spec::load), baseline".into(), ms(median_d(&parse)), ms(min_d(&parse))]);
     t.row(vec!["full pipeline (workspace_files)".into(), ms(median_d(&full)), ms(min_d(&full))]);
-    t.row(vec!["ratio pipeline / parse".into(), ratio(secs(median_d(&full)) / secs(median_d(&parse))), ratio(secs(min_d(&full)) / secs(min_d(&parse)))]);
+    t.row(vec![
+        "ratio pipeline / parse".into(),
+        ratio(secs(median_d(&full)) / secs(median_d(&parse))),
+        ratio(secs(min_d(&full)) / secs(min_d(&parse))),
+    ]);
     t.print();
     Ok(())
 }
@@ -155,7 +164,9 @@ fn client(root: &Path, rounds: usize) -> Result<(), Error> {
         let json = serde_json::to_string_pretty(&spec.doc.value).map_err(|e| fail(format!("{source}: {e}")))?;
         put(&pdir.join(format!("specs/{name}.json")), &json)?;
     }
-    progress("[client] building the progenitor generator (the first run downloads and compiles progenitor: a minute or more)");
+    progress(
+        "[client] building the progenitor generator (the first run downloads and compiles progenitor: a minute or more)",
+    );
     quiet(cargo(&pdir, &pdir.join("target")).args(["build", "--quiet", "-p", "progenitor-gen"]))?;
     let clients = pdir.join("clients");
     if clients.exists() {
@@ -176,7 +187,13 @@ fn client(root: &Path, rounds: usize) -> Result<(), Error> {
     // Our crates: the whole spec, and the spec reduced to the operations progenitor accepts.
     progress(&format!("[client] our client crates in {}", odir.display()));
     let templates = write::Templates::load(&root.join("templates"))?;
-    let layout = Layout { dir: PathBuf::new(), workspace: false, support_path: "../../../../support".into(), command: GeneratedBy::Generate, versions: Default::default() };
+    let layout = Layout {
+        dir: PathBuf::new(),
+        workspace: false,
+        support_path: "../../../../support".into(),
+        command: GeneratedBy::Generate,
+        versions: Default::default(),
+    };
     let mut table = Vec::new();
     let mut ours_members = Vec::new();
     for (name, source) in &vendors {
@@ -187,7 +204,10 @@ fn client(root: &Path, rounds: usize) -> Result<(), Error> {
         let subset = load_api(&root.join(&subset_source), &subset_source, &subset_name).map_err(Error::Spec)?;
         let accepted = report["accepted"].as_array().map_or(0, Vec::len);
         if subset.operations.len() != accepted {
-            return Err(fail(format!("{name}: the reduced spec has {} operations, progenitor accepted {accepted}", subset.operations.len())));
+            return Err(fail(format!(
+                "{name}: the reduced spec has {} operations, progenitor accepted {accepted}",
+                subset.operations.len()
+            )));
         }
         for api in [&full, &subset] {
             let files = render_crates(api, &templates, &layout)?;
@@ -204,7 +224,12 @@ fn client(root: &Path, rounds: usize) -> Result<(), Error> {
             .as_array()
             .into_iter()
             .flatten()
-            .map(|r| (r["operation"].as_str().unwrap_or_default().to_string(), r["reason"].as_str().unwrap_or_default().to_string()))
+            .map(|r| {
+                (
+                    r["operation"].as_str().unwrap_or_default().to_string(),
+                    r["reason"].as_str().unwrap_or_default().to_string(),
+                )
+            })
             .collect();
         table.push(Vendor {
             name: name.clone(),
@@ -225,9 +250,17 @@ fn client(root: &Path, rounds: usize) -> Result<(), Error> {
     // Check time: dependencies prebuilt by a first check, then touch lib.rs and time a full
     // re-check of the crate alone. Incremental compilation is off, or the touched crate would be
     // mostly replayed from the incremental cache instead of checked.
-    progress("[client] prebuilding dependencies (`cargo check` of every crate once; the first run compiles reqwest, rustls, axum...)");
+    progress(
+        "[client] prebuilding dependencies (`cargo check` of every crate once; the first run compiles reqwest, rustls, axum...)",
+    );
     quiet(cargo(&odir, &odir.join("target")).env("CARGO_INCREMENTAL", "0").args(["check", "--quiet", "--workspace"]))?;
-    quiet(cargo(&pdir, &pdir.join("target")).env("CARGO_INCREMENTAL", "0").args(["check", "--quiet", "--workspace", "--exclude", "progenitor-gen"]))?;
+    quiet(cargo(&pdir, &pdir.join("target")).env("CARGO_INCREMENTAL", "0").args([
+        "check",
+        "--quiet",
+        "--workspace",
+        "--exclude",
+        "progenitor-gen",
+    ]))?;
     let mut times: BTreeMap<(String, usize), Vec<Duration>> = BTreeMap::new();
     for round in 1..=rounds {
         progress(&format!("[client] timing `cargo check`, round {round}/{rounds}"));
@@ -241,7 +274,11 @@ fn client(root: &Path, rounds: usize) -> Result<(), Error> {
             for (i, ((dir, krate), crate_dir)) in crates.iter().zip(&crate_dirs).enumerate() {
                 touch(&crate_dir.join("src/lib.rs"))?;
                 let t = Instant::now();
-                quiet(cargo(dir, &dir.join("target")).env("CARGO_INCREMENTAL", "0").args(["check", "--quiet", "-p", krate]))?;
+                quiet(
+                    cargo(dir, &dir.join("target"))
+                        .env("CARGO_INCREMENTAL", "0")
+                        .args(["check", "--quiet", "-p", krate]),
+                )?;
                 times.entry((v.name.clone(), i)).or_default().push(t.elapsed());
             }
         }
@@ -252,9 +289,15 @@ fn client(root: &Path, rounds: usize) -> Result<(), Error> {
 }
 
 fn print_lines(table: &[Vendor]) {
-    println!("\n2a. Generated client code: non-blank, non-comment lines of every generated .rs file of the client crate,");
-    println!("    per operation (total lines / operations, so shared type lines are spread evenly). Progenitor {PROGENITOR},");
-    println!("    positional style, on the operations it accepts; ours on the same reduced spec, and on the whole spec.");
+    println!(
+        "\n2a. Generated client code: non-blank, non-comment lines of every generated .rs file of the client crate,"
+    );
+    println!(
+        "    per operation (total lines / operations, so shared type lines are spread evenly). Progenitor {PROGENITOR},"
+    );
+    println!(
+        "    positional style, on the operations it accepts; ours on the same reduced spec, and on the whole spec."
+    );
     let mut t = Table::new(&[
         "vendor",
         "ops",
@@ -278,11 +321,14 @@ fn print_lines(table: &[Vendor]) {
     }
     t.row(lines_row("all", ops, ours, acc, sub, prog));
     t.print();
-    println!("    (columns 3-4: our whole spec; 5-10: the operations progenitor accepts. Target: ours/progenitor <= 1.00)");
+    println!(
+        "    (columns 3-4: our whole spec; 5-10: the operations progenitor accepts. Target: ours/progenitor <= 1.00)"
+    );
 }
 
 fn lines_row(name: &str, ops: usize, ours: usize, accepted: usize, subset: usize, progenitor: usize) -> Vec<String> {
-    let per = |lines: usize, ops: usize| if ops == 0 { "-".into() } else { format!("{:.1}", lines as f64 / ops as f64) };
+    let per =
+        |lines: usize, ops: usize| if ops == 0 { "-".into() } else { format!("{:.1}", lines as f64 / ops as f64) };
     let r = if accepted == 0 || progenitor == 0 { "-".into() } else { ratio(subset as f64 / progenitor as f64) };
     vec![
         name.into(),
@@ -300,8 +346,16 @@ fn lines_row(name: &str, ops: usize, ours: usize, accepted: usize, subset: usize
 
 fn print_checks(table: &[Vendor], times: &BTreeMap<(String, usize), Vec<Duration>>, rounds: usize) {
     println!("\n2b. `cargo check` of each client crate alone, dependencies prebuilt, after touching its src/lib.rs");
-    println!("    (CARGO_INCREMENTAL=0; wall time of the cargo command; median of {rounds} round(s), crates alternated within each round)");
-    let mut t = Table::new(&["vendor", "ours, all ops", "ours, accepted ops", "progenitor, accepted ops", "ours/progenitor (same ops)"]);
+    println!(
+        "    (CARGO_INCREMENTAL=0; wall time of the cargo command; median of {rounds} round(s), crates alternated within each round)"
+    );
+    let mut t = Table::new(&[
+        "vendor",
+        "ours, all ops",
+        "ours, accepted ops",
+        "progenitor, accepted ops",
+        "ours/progenitor (same ops)",
+    ]);
     let get = |name: &str, i| times.get(&(name.to_string(), i)).map(|d| median_d(d)).unwrap_or_default();
     for v in table {
         let (full, sub, prog) = (get(&v.name, 0), get(&v.name, 1), get(&v.name, 2));
@@ -314,7 +368,9 @@ fn print_checks(table: &[Vendor], times: &BTreeMap<(String, usize), Vec<Duration
 }
 
 fn print_rejections(table: &[Vendor]) {
-    println!("\n2c. Operations progenitor {PROGENITOR} does not accept (decided by running it on each operation alone; an error or a caught panic rejects)");
+    println!(
+        "\n2c. Operations progenitor {PROGENITOR} does not accept (decided by running it on each operation alone; an error or a caught panic rejects)"
+    );
     for v in table {
         if v.rejected.is_empty() {
             println!("    {}: all {} accepted", v.name, v.operations);
@@ -370,8 +426,18 @@ fn server(root: &Path, rounds: usize) -> Result<(), Error> {
     progress(&format!("[server] {rounds} rounds on 127.0.0.1"));
     let bin = target.join("release/server-throughput");
     let rounds = rounds.to_string();
-    let out = output(Command::new(&bin).args(["--requests", "10000", "--connections", "4", "--rounds", &rounds, "--deadline-secs", "120"]))?;
-    let v: Value = serde_json::from_str(out.trim()).map_err(|e| fail(format!("server-throughput output: {e}: {out}")))?;
+    let out = output(Command::new(&bin).args([
+        "--requests",
+        "10000",
+        "--connections",
+        "4",
+        "--rounds",
+        &rounds,
+        "--deadline-secs",
+        "120",
+    ]))?;
+    let v: Value =
+        serde_json::from_str(out.trim()).map_err(|e| fail(format!("server-throughput output: {e}: {out}")))?;
     let list = |key: &str| -> Vec<f64> { v[key].as_array().into_iter().flatten().filter_map(Value::as_f64).collect() };
     let (generated, handwritten, ratios) = (list("generated_rps"), list("handwritten_rps"), list("ratios"));
     println!(
@@ -381,12 +447,22 @@ fn server(root: &Path, rounds: usize) -> Result<(), Error> {
         v["connections"],
         v["rounds"],
     );
-    println!("   (release build; both servers on one single-threaded tokio runtime, the client on another; response {} bytes, identical from both)", v["response_bytes"]);
+    println!(
+        "   (release build; both servers on one single-threaded tokio runtime, the client on another; response {} bytes, identical from both)",
+        v["response_bytes"]
+    );
     let mut t = Table::new(&["server", "median req/s", "min", "max"]);
-    let row = |name: &str, xs: &[f64]| vec![name.to_string(), format!("{:.0}", median(xs)), format!("{:.0}", min(xs)), format!("{:.0}", max(xs))];
+    let row = |name: &str, xs: &[f64]| {
+        vec![name.to_string(), format!("{:.0}", median(xs)), format!("{:.0}", min(xs)), format!("{:.0}", max(xs))]
+    };
     t.row(row("hand-written axum handler (baseline)", &handwritten));
     t.row(row("generated router (outreach-server)", &generated));
-    t.row(vec!["ratio generated / hand-written, per round".into(), ratio(median(&ratios)), ratio(min(&ratios)), ratio(max(&ratios))]);
+    t.row(vec![
+        "ratio generated / hand-written, per round".into(),
+        ratio(median(&ratios)),
+        ratio(min(&ratios)),
+        ratio(max(&ratios)),
+    ]);
     t.print();
     println!("   (Target: ratio >= 0.90)");
     Ok(())
@@ -416,7 +492,8 @@ fn quiet(cmd: &mut Command) -> Result<(), Error> {
 
 /// Runs `cmd` with stderr passed through; its stdout.
 fn output(cmd: &mut Command) -> Result<String, Error> {
-    let out = cmd.stderr(std::process::Stdio::inherit()).output().map_err(|e| fail(format!("cannot run {cmd:?}: {e}")))?;
+    let out =
+        cmd.stderr(std::process::Stdio::inherit()).output().map_err(|e| fail(format!("cannot run {cmd:?}: {e}")))?;
     if !out.status.success() {
         return Err(fail(format!("{cmd:?} failed: {}", out.status)));
     }
@@ -514,12 +591,17 @@ impl Table {
 
     fn print(&self) {
         let all = || std::iter::once(&self.header).chain(&self.rows);
-        let widths: Vec<usize> =
-            (0..self.header.len()).map(|i| all().map(|r| r.get(i).map_or(0, |c| c.chars().count())).max().unwrap_or(0)).collect();
+        let widths: Vec<usize> = (0..self.header.len())
+            .map(|i| all().map(|r| r.get(i).map_or(0, |c| c.chars().count())).max().unwrap_or(0))
+            .collect();
         for row in all() {
             let mut line = String::from("   ");
             for (i, cell) in row.iter().enumerate() {
-                let _ = if i == 0 { write!(line, " {cell:<w$}", w = widths[i]) } else { write!(line, "  {cell:>w$}", w = widths[i]) };
+                let _ = if i == 0 {
+                    write!(line, " {cell:<w$}", w = widths[i])
+                } else {
+                    write!(line, "  {cell:>w$}", w = widths[i])
+                };
             }
             println!("{}", line.trim_end());
         }

@@ -130,7 +130,15 @@ pub fn run_all(root: &Path, cargo: &str) -> Result<Vec<Outcome>, Error> {
     for (n, entry) in allowed.iter().enumerate() {
         let used = outcomes.iter().any(|o| o.failures.keys().any(|f| entry.matches(&o.vendor, f)));
         if !used {
-            println!("schemathesis: allow-list entry {} matched no failure: {} {} {} {} {}", n + 1, entry.vendor, entry.method, entry.path, entry.code, entry.status);
+            println!(
+                "schemathesis: allow-list entry {} matched no failure: {} {} {} {} {}",
+                n + 1,
+                entry.vendor,
+                entry.method,
+                entry.path,
+                entry.code,
+                entry.status
+            );
         }
     }
     Ok(outcomes)
@@ -149,7 +157,8 @@ impl Drop for Guard {
 fn run_vendor(root: &Path, st: &Path, dir: &Path, vendor: &str, allowed: &[Allowed]) -> Result<Outcome, Error> {
     let out = root.join("target/schemathesis-report").join(vendor);
     std::fs::create_dir_all(&out).map_err(|e| Error::Io(format!("cannot write in {}", out.display()), e))?;
-    let log = std::fs::File::create(out.join("mock.log")).map_err(|e| Error::Io(format!("cannot write in {}", out.display()), e))?;
+    let log = std::fs::File::create(out.join("mock.log"))
+        .map_err(|e| Error::Io(format!("cannot write in {}", out.display()), e))?;
     let bin = root.join("target/debug").join(format!("{vendor}-server-mock"));
     let mut mock = Guard(
         Command::new(&bin)
@@ -167,7 +176,8 @@ fn run_vendor(root: &Path, st: &Path, dir: &Path, vendor: &str, allowed: &[Allow
     };
     let ndjson = out.join("events.ndjson");
     let _ = std::fs::remove_file(&ndjson);
-    let stdout = std::fs::File::create(out.join("schemathesis.log")).map_err(|e| Error::Io(format!("cannot write in {}", out.display()), e))?;
+    let stdout = std::fs::File::create(out.join("schemathesis.log"))
+        .map_err(|e| Error::Io(format!("cannot write in {}", out.display()), e))?;
     let mut cmd = Command::new(st);
     cmd.arg("run")
         .arg(root.join("specs").join(format!("{vendor}.yaml")))
@@ -199,7 +209,10 @@ fn run_vendor(root: &Path, st: &Path, dir: &Path, vendor: &str, allowed: &[Allow
     let (cases, mut failures) = read_events(&ndjson)?;
     if !finished {
         let title = format!("schemathesis did not finish within {} s", VENDOR_TIMEOUT.as_secs());
-        failures.insert(Failure { operation: "*".into(), code: "timeout".into(), status: "-".into(), title }, String::new());
+        failures.insert(
+            Failure { operation: "*".into(), code: "timeout".into(), status: "-".into(), title },
+            String::new(),
+        );
     }
     let unexpected = failures
         .iter()
@@ -254,9 +267,16 @@ fn read_events(path: &PathBuf) -> Result<(u64, Failures), Error> {
         for (case, results) in checks {
             let response = &recorder["interactions"][case]["response"];
             let status = response["status_code"].as_u64().map_or("-".into(), |s| s.to_string());
-            for failure in results.as_array().into_iter().flatten().filter_map(|r| r["failure_info"]["failure"].as_object()) {
+            for failure in
+                results.as_array().into_iter().flatten().filter_map(|r| r["failure_info"]["failure"].as_object())
+            {
                 let text = |k: &str| failure.get(k).and_then(Value::as_str).unwrap_or("").to_string();
-                let key = Failure { operation: text("operation"), code: text("code"), status: status.clone(), title: text("title") };
+                let key = Failure {
+                    operation: text("operation"),
+                    code: text("code"),
+                    status: status.clone(),
+                    title: text("title"),
+                };
                 failures.entry(key).or_insert_with(|| text("message"));
             }
         }

@@ -52,8 +52,10 @@ pub fn entries(root: &Path) -> Result<Vec<Entry>, Error> {
     families.sort();
     for family_dir in families {
         let family = family_dir.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
-        let files = std::fs::read_dir(&family_dir).map_err(|e| Error::Write(write::WriteError::Io(family_dir.clone(), e)))?;
-        let mut files: Vec<String> = files.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+        let files =
+            std::fs::read_dir(&family_dir).map_err(|e| Error::Write(write::WriteError::Io(family_dir.clone(), e)))?;
+        let mut files: Vec<String> =
+            files.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect();
         files.sort();
         for file in files {
             let Some((stem, ext)) = file.rsplit_once('.') else { continue };
@@ -100,7 +102,13 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), Error> {
     let check = !args.iter().any(|a| a == "--no-check");
     let dir = root.join("target/corpus");
     let templates = Templates::load(&root.join("templates"))?;
-    let layout = Layout { dir: PathBuf::new(), workspace: false, support_path: "../../../support".into(), command: GeneratedBy::Generate, versions: Default::default() };
+    let layout = Layout {
+        dir: PathBuf::new(),
+        workspace: false,
+        support_path: "../../../support".into(),
+        command: GeneratedBy::Generate,
+        versions: Default::default(),
+    };
     let entries = entries(root)?;
     if entries.is_empty() {
         return Err(Error::Usage(format!("no specs in {CORPUS_DIR} (relative to {})", root.display())));
@@ -119,7 +127,8 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), Error> {
         let ok = outcome.result.is_ok() == entry.must_generate();
         failures += usize::from(!ok);
         if let Ok(generated) = &outcome.result {
-            let owned: Vec<PathBuf> = ["client", "server"].iter().map(|s| PathBuf::from(format!("{}-{s}", entry.name))).collect();
+            let owned: Vec<PathBuf> =
+                ["client", "server"].iter().map(|s| PathBuf::from(format!("{}-{s}", entry.name))).collect();
             write::ensure_files(&dir, &owned, &generated.files, write::Ownership::Whole, false)?;
             members.extend(owned);
         }
@@ -140,7 +149,9 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), Error> {
     }
     print_table(&rows);
     if failures > 0 {
-        return Err(Error::Usage(format!("corpus: {failures} spec(s) did not generate, or did not compile without warnings, as expected")));
+        return Err(Error::Usage(format!(
+            "corpus: {failures} spec(s) did not generate, or did not compile without warnings, as expected"
+        )));
     }
     Ok(())
 }
@@ -211,14 +222,28 @@ fn print_table(rows: &[(Outcome, Option<Check>)]) {
             }
         };
         let (compiles, check_time, warnings) = match check {
-            Some(c) => ((if c.compiles { "yes" } else { "NO" }).to_string(), format!("{:.1} s", c.time.as_secs_f64()), format!("{warnings} spec, {} rustc", c.warnings)),
+            Some(c) => (
+                (if c.compiles { "yes" } else { "NO" }).to_string(),
+                format!("{:.1} s", c.time.as_secs_f64()),
+                format!("{warnings} spec, {} rustc", c.warnings),
+            ),
             None if warnings == "-" => ("-".into(), "-".into(), warnings.clone()),
             None => ("-".into(), "-".into(), format!("{warnings} spec")),
         };
-        let source = outcome.entry.source.strip_prefix(&format!("{CORPUS_DIR}/")).unwrap_or(&outcome.entry.source).to_string();
-        table.push(vec![source, ops, generated, compiles, warnings, format!("{:.0} ms", outcome.time.as_secs_f64() * 1000.0), check_time]);
+        let source =
+            outcome.entry.source.strip_prefix(&format!("{CORPUS_DIR}/")).unwrap_or(&outcome.entry.source).to_string();
+        table.push(vec![
+            source,
+            ops,
+            generated,
+            compiles,
+            warnings,
+            format!("{:.0} ms", outcome.time.as_secs_f64() * 1000.0),
+            check_time,
+        ]);
     }
-    let widths: Vec<usize> = (0..header.len()).map(|i| table.iter().map(|r| r[i].chars().count()).max().unwrap_or(0)).collect();
+    let widths: Vec<usize> =
+        (0..header.len()).map(|i| table.iter().map(|r| r[i].chars().count()).max().unwrap_or(0)).collect();
     for (n, row) in table.iter().enumerate() {
         let cells: Vec<String> = row.iter().enumerate().map(|(i, c)| format!("{c:<w$}", w = widths[i])).collect();
         println!("| {} |", cells.join(" | "));

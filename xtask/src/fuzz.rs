@@ -103,7 +103,10 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), Error> {
     for (case, name, applied, value, out) in &generated {
         if let Err(why) = compiles(root, out, &crate_name(*case)) {
             uncompiled += 1;
-            println!("\ncase {case} (from {name}, mutations: {}) generated crates that {why}; spec:", applied.join("; "));
+            println!(
+                "\ncase {case} (from {name}, mutations: {}) generated crates that {why}; spec:",
+                applied.join("; ")
+            );
             println!("{}", serde_json::to_string_pretty(value).unwrap_or_default());
         }
     }
@@ -321,8 +324,30 @@ fn remove(root: &mut Value, pointer: &str) -> bool {
 /// Names that are valid JSON keys but hard on a generator: Unicode Rust rejects, keywords,
 /// names of generated and std items, path syntax other routers use.
 const HOSTILE_NAMES: [&str; 24] = [
-    "a²", "½", "٣٤", "é", "", " ", "x y", "1abc", "self", "type", "Self", "String", "Result", "BTreeMap", "router",
-    "status", "new", "build", "with_options", "params", "*rest", ":id", "{a}{b}", "Api",
+    "a²",
+    "½",
+    "٣٤",
+    "é",
+    "",
+    " ",
+    "x y",
+    "1abc",
+    "self",
+    "type",
+    "Self",
+    "String",
+    "Result",
+    "BTreeMap",
+    "router",
+    "status",
+    "new",
+    "build",
+    "with_options",
+    "params",
+    "*rest",
+    ":id",
+    "{a}{b}",
+    "Api",
 ];
 
 const HOSTILE_NUMBERS: [i64; 5] = [-1, 0, 4_294_967_296, i64::MAX, i64::MIN];
@@ -373,7 +398,9 @@ fn mutate(spec: &mut Value, rng: &mut Rng) -> String {
             format!("copy {pointer} to {other}")
         }
         6 => {
-            let enumeration = [serde_json::json!([]), serde_json::json!([null]), serde_json::json!(["a", "A", "a-"])][rng.below(3)].clone();
+            let enumeration = [serde_json::json!([]), serde_json::json!([null]), serde_json::json!(["a", "A", "a-"])]
+                [rng.below(3)]
+            .clone();
             if let Some(Value::Object(map)) = spec.pointer_mut(&pointer) {
                 map.insert("enum".into(), enumeration.clone());
             }
@@ -392,7 +419,10 @@ fn mutate(spec: &mut Value, rng: &mut Rng) -> String {
 fn rename_key(spec: &mut Value, pointer: &str, name: &str) -> String {
     let Some((parent, key)) = split(pointer) else { return "none".into() };
     if let Some(Value::Object(map)) = spec.pointer_mut(parent) {
-        let renamed: Map<String, Value> = std::mem::take(map).into_iter().map(|(k, v)| if k == key { (name.to_string(), v) } else { (k, v) }).collect();
+        let renamed: Map<String, Value> = std::mem::take(map)
+            .into_iter()
+            .map(|(k, v)| if k == key { (name.to_string(), v) } else { (k, v) })
+            .collect();
         *map = renamed;
     }
     format!("rename {pointer} to {name:?}")

@@ -60,7 +60,13 @@ pub fn workspace_files(root: &Path) -> Result<Files, Error> {
     let mut diagnostics = Diagnostics::default();
     let versions = diff::versions::load(root).map_err(Error::Usage)?;
     for (specs, out) in GENERATED_DIRS {
-        let layout = Layout { dir: PathBuf::from(out), workspace: true, support_path: String::new(), command: GeneratedBy::Regenerate, versions: versions.clone() };
+        let layout = Layout {
+            dir: PathBuf::from(out),
+            workspace: true,
+            support_path: String::new(),
+            command: GeneratedBy::Regenerate,
+            versions: versions.clone(),
+        };
         for (name, source) in specs_in(root, specs)? {
             match load_api(&root.join(&source), &source, &name) {
                 // The project's own specs are held to `--deny-warnings`.

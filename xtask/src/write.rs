@@ -66,7 +66,8 @@ fn space_members(text: &str) -> String {
     for line in text.lines() {
         let member_start = line.strip_prefix("    ").is_some_and(|l| MEMBER_STARTS.iter().any(|s| l.starts_with(s)));
         // A member ends with its body's brace, or with `;` for a declaration without one.
-        let member_end = prev == "    }" || (prev.starts_with("    ") && !prev.starts_with("     ") && prev.ends_with(';'));
+        let member_end =
+            prev == "    }" || (prev.starts_with("    ") && !prev.starts_with("     ") && prev.ends_with(';'));
         if member_end && member_start {
             out.push('\n');
         }
@@ -159,7 +160,8 @@ fn toml_key(text: &str) -> minijinja::Value {
 
 /// `text` as TOML comment lines.
 fn toml_comment(text: &str) -> minijinja::Value {
-    let lines: Vec<String> = text.lines().map(|line| format!("# {}", line.replace(|c: char| c.is_control(), ""))).collect();
+    let lines: Vec<String> =
+        text.lines().map(|line| format!("# {}", line.replace(|c: char| c.is_control(), ""))).collect();
     minijinja::Value::from_safe_string(lines.join("\n"))
 }
 
@@ -205,7 +207,13 @@ fn is_generated(text: &str) -> bool {
 /// Makes the files under `root` match `files`: writes only what differs, and removes files under
 /// `owned` (directories relative to `root`) that are no longer produced and that `ownership`
 /// gives to the generator. With `check`, writes nothing and only reports.
-pub fn ensure_files(root: &Path, owned: &[PathBuf], files: &Files, ownership: Ownership, check: bool) -> Result<Report, WriteError> {
+pub fn ensure_files(
+    root: &Path,
+    owned: &[PathBuf],
+    files: &Files,
+    ownership: Ownership,
+    check: bool,
+) -> Result<Report, WriteError> {
     if ownership == Ownership::Marked {
         refuse_foreign_files(root, files)?;
     }
@@ -321,7 +329,11 @@ impl fmt::Display for WriteError {
             WriteError::Format(e) => write!(f, "generated code does not parse (a generator bug): {e}"),
             WriteError::NotOurs(paths) => {
                 let list: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-                write!(f, "not written by the generator, so not overwritten (move them, or choose another --out): {}", list.join(", "))
+                write!(
+                    f,
+                    "not written by the generator, so not overwritten (move them, or choose another --out): {}",
+                    list.join(", ")
+                )
             }
         }
     }

@@ -34,10 +34,10 @@ use mailapi_support::server::{Validate, Violations};
 use outreach_server::mock::Mock;
 use outreach_server::types::{Mailbox, MailboxDocument, MailboxUpdateDocument};
 use outreach_server::{
-    Api, AuthError, Authenticator, CreateMailboxRequest, CreateMailboxResponse, DeleteMailboxRequest, DeleteMailboxResponse,
-    GetMailboxRequest, GetMailboxResponse, ListMailboxesRequest, ListMailboxesResponse, Principal, Problem,
-    TestSendMailboxRequest, TestSendMailboxResponse, TestSyncMailboxRequest, TestSyncMailboxResponse, UpdateMailboxRequest,
-    UpdateMailboxResponse,
+    Api, AuthError, Authenticator, CreateMailboxRequest, CreateMailboxResponse, DeleteMailboxRequest,
+    DeleteMailboxResponse, GetMailboxRequest, GetMailboxResponse, ListMailboxesRequest, ListMailboxesResponse,
+    Principal, Problem, TestSendMailboxRequest, TestSendMailboxResponse, TestSyncMailboxRequest,
+    TestSyncMailboxResponse, UpdateMailboxRequest, UpdateMailboxResponse,
 };
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::{TcpListener, TcpStream};
@@ -209,7 +209,8 @@ fn run(options: &Options) -> Result<(), String> {
             let _ = tokio::join!(a, b);
         });
     });
-    let (generated_addr, handwritten_addr) = addrs.recv_timeout(REQUEST_TIMEOUT).map_err(|e| format!("servers did not start: {e}"))?;
+    let (generated_addr, handwritten_addr) =
+        addrs.recv_timeout(REQUEST_TIMEOUT).map_err(|e| format!("servers did not start: {e}"))?;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
     runtime.block_on(async {
         // Both answer the same bytes, or the comparison is meaningless.
@@ -239,7 +240,11 @@ fn run(options: &Options) -> Result<(), String> {
                 let h = load(handwritten_addr, options.requests, options.connections).await?;
                 (load(generated_addr, options.requests, options.connections).await?, h)
             };
-            eprintln!("server-throughput: round {}/{}: generated {g:.0} req/s, hand-written {h:.0} req/s", round + 1, options.rounds);
+            eprintln!(
+                "server-throughput: round {}/{}: generated {g:.0} req/s, hand-written {h:.0} req/s",
+                round + 1,
+                options.rounds
+            );
             rounds.push((g, h));
         }
         let generated: Vec<f64> = rounds.iter().map(|r| r.0).collect();

@@ -37,17 +37,12 @@ impl Credentials {
         match scheme.kind {
             SchemeKind::Basic => self.basic.is_some(),
             SchemeKind::Bearer => self.bearer.is_some(),
-            SchemeKind::ApiKeyHeader(_) | SchemeKind::ApiKeyQuery(_) => {
-                self.api_key(scheme.name).is_some()
-            }
+            SchemeKind::ApiKeyHeader(_) | SchemeKind::ApiKeyQuery(_) => self.api_key(scheme.name).is_some(),
         }
     }
 
     fn api_key(&self, scheme_name: &str) -> Option<&Secret<String>> {
-        self.api_keys
-            .iter()
-            .find(|(name, _)| name == scheme_name)
-            .map(|(_, key)| key)
+        self.api_keys.iter().find(|(name, _)| name == scheme_name).map(|(_, key)| key)
     }
 
     /// Adds the credentials of `schemes` to the URL and headers.
@@ -63,27 +58,19 @@ impl Credentials {
                     let Some((user, password)) = &self.basic else {
                         continue;
                     };
-                    let encoded =
-                        STANDARD.encode(format!("{}:{}", user.expose(), password.expose()));
-                    headers.insert(
-                        AUTHORIZATION,
-                        sensitive(scheme, &format!("Basic {encoded}"))?,
-                    );
+                    let encoded = STANDARD.encode(format!("{}:{}", user.expose(), password.expose()));
+                    headers.insert(AUTHORIZATION, sensitive(scheme, &format!("Basic {encoded}"))?);
                 }
                 SchemeKind::Bearer => {
                     let Some(token) = &self.bearer else { continue };
-                    headers.insert(
-                        AUTHORIZATION,
-                        sensitive(scheme, &format!("Bearer {}", token.expose()))?,
-                    );
+                    headers.insert(AUTHORIZATION, sensitive(scheme, &format!("Bearer {}", token.expose()))?);
                 }
                 SchemeKind::ApiKeyHeader(header) => {
                     let Some(key) = self.api_key(scheme.name) else {
                         continue;
                     };
-                    let name = HeaderName::from_bytes(header.as_bytes()).map_err(|_| {
-                        TransportError::InvalidRequest(format!("invalid header name `{header}`"))
-                    })?;
+                    let name = HeaderName::from_bytes(header.as_bytes())
+                        .map_err(|_| TransportError::InvalidRequest(format!("invalid header name `{header}`")))?;
                     headers.insert(name, sensitive(scheme, key.expose())?);
                 }
                 SchemeKind::ApiKeyQuery(param) => {
@@ -102,10 +89,7 @@ impl Credentials {
 fn sensitive(scheme: &Scheme, value: &str) -> Result<HeaderValue, TransportError> {
     let mut value = HeaderValue::from_str(value).map_err(|_| {
         // Never echo the credential itself.
-        TransportError::InvalidRequest(format!(
-            "credential for `{}` is not a valid header value",
-            scheme.name
-        ))
+        TransportError::InvalidRequest(format!("credential for `{}` is not a valid header value", scheme.name))
     })?;
     value.set_sensitive(true);
     Ok(value)
@@ -113,11 +97,7 @@ fn sensitive(scheme: &Scheme, value: &str) -> Result<HeaderValue, TransportError
 
 impl fmt::Debug for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let api_keys: Vec<_> = self
-            .api_keys
-            .iter()
-            .map(|(name, _)| name.as_str())
-            .collect();
+        let api_keys: Vec<_> = self.api_keys.iter().map(|(name, _)| name.as_str()).collect();
         f.debug_struct("Credentials")
             .field("basic", &self.basic.is_some())
             .field("bearer", &self.bearer.is_some())
@@ -130,36 +110,19 @@ impl fmt::Debug for Credentials {
 mod tests {
     use super::*;
 
-    const BASIC: Scheme = Scheme {
-        name: "basicAuth",
-        kind: SchemeKind::Basic,
-    };
-    const BEARER: Scheme = Scheme {
-        name: "oauth",
-        kind: SchemeKind::Bearer,
-    };
-    const HEADER_KEY: Scheme = Scheme {
-        name: "key",
-        kind: SchemeKind::ApiKeyHeader("X-Api-Key"),
-    };
-    const QUERY_KEY: Scheme = Scheme {
-        name: "qkey",
-        kind: SchemeKind::ApiKeyQuery("api_key"),
-    };
+    const BASIC: Scheme = Scheme { name: "basicAuth", kind: SchemeKind::Basic };
+    const BEARER: Scheme = Scheme { name: "oauth", kind: SchemeKind::Bearer };
+    const HEADER_KEY: Scheme = Scheme { name: "key", kind: SchemeKind::ApiKeyHeader("X-Api-Key") };
+    const QUERY_KEY: Scheme = Scheme { name: "qkey", kind: SchemeKind::ApiKeyQuery("api_key") };
 
     fn credentials() -> Credentials {
-        Credentials {
-            basic: None,
-            bearer: Some("tok".into()),
-            api_keys: vec![("qkey".to_owned(), "k&1".into())],
-        }
+        Credentials { basic: None, bearer: Some("tok".into()), api_keys: vec![("qkey".to_owned(), "k&1".into())] }
     }
 
     #[test]
     fn chooses_first_satisfiable_alternative_before_anonymous() {
         let creds = credentials();
-        static SECURITY: &[&[Scheme]] =
-            &[&[], &[BASIC], &[BEARER, HEADER_KEY], &[BEARER, QUERY_KEY]];
+        static SECURITY: &[&[Scheme]] = &[&[], &[BASIC], &[BEARER, HEADER_KEY], &[BEARER, QUERY_KEY]];
         assert_eq!(creds.choose(SECURITY), &[BEARER, QUERY_KEY]);
         static UNSATISFIABLE: &[&[Scheme]] = &[&[BASIC]];
         assert!(creds.choose(UNSATISFIABLE).is_empty());
@@ -173,9 +136,7 @@ mod tests {
         creds.api_keys.push(("key".to_owned(), "hk".into()));
         let mut url = Url::parse("https://api.test/v1?a=b").unwrap();
         let mut headers = HeaderMap::new();
-        creds
-            .apply(&[BASIC, HEADER_KEY, QUERY_KEY], &mut url, &mut headers)
-            .unwrap();
+        creds.apply(&[BASIC, HEADER_KEY, QUERY_KEY], &mut url, &mut headers).unwrap();
         assert_eq!(headers[AUTHORIZATION], "Basic dXNlcjpwYTpzcw==");
         assert!(headers[AUTHORIZATION].is_sensitive());
         assert_eq!(headers["x-api-key"], "hk");
@@ -187,23 +148,15 @@ mod tests {
 
     #[test]
     fn invalid_credentials_fail_without_echoing_them() {
-        let creds = Credentials {
-            bearer: Some("bad\ntoken".into()),
-            ..Credentials::default()
-        };
+        let creds = Credentials { bearer: Some("bad\ntoken".into()), ..Credentials::default() };
         let mut url = Url::parse("https://api.test/").unwrap();
-        let err = creds
-            .apply(&[BEARER], &mut url, &mut HeaderMap::new())
-            .unwrap_err();
+        let err = creds.apply(&[BEARER], &mut url, &mut HeaderMap::new()).unwrap_err();
         assert!(!err.to_string().contains("bad"), "{err}");
     }
 
     #[test]
     fn debug_lists_schemes_not_secrets() {
         let debug = format!("{:?}", credentials());
-        assert_eq!(
-            debug,
-            r#"Credentials { basic: false, bearer: true, api_keys: ["qkey"] }"#
-        );
+        assert_eq!(debug, r#"Credentials { basic: false, bearer: true, api_keys: ["qkey"] }"#);
     }
 }

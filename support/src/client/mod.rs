@@ -11,9 +11,7 @@ mod stream;
 mod transport;
 
 pub use request::{CallOptions, Request};
-pub use response::{
-    Error, RawResponse, ResponseValue, TransportError, decode_bytes, decode_json, decode_text,
-};
+pub use response::{Error, RawResponse, ResponseValue, TransportError, decode_bytes, decode_json, decode_text};
 pub use retry::{RetryPolicy, retry_after};
 pub use stream::{ByteStream, EventStream, StreamingResponse, is_json};
 pub use transport::{BuildError, ClientBuilder, Transport};

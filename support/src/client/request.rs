@@ -7,7 +7,7 @@ use http::Method;
 use serde::Serialize;
 
 use super::retry::RetryPolicy;
-use crate::param_encoding::{SerializedParam, QueryStyle, push_deep_object, push_form};
+use crate::param_encoding::{QueryStyle, SerializedParam, push_deep_object, push_form};
 use crate::security::Security;
 
 /// Per-call overrides of the transport's settings.
@@ -199,10 +199,7 @@ impl std::fmt::Debug for Request {
     /// Shows header names and body size only: either may carry secrets.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let header_names: Vec<_> = self.headers.iter().map(|(name, _)| *name).collect();
-        let body = self
-            .body
-            .as_ref()
-            .map(|(bytes, content_type)| (bytes.len(), content_type));
+        let body = self.body.as_ref().map(|(bytes, content_type)| (bytes.len(), content_type));
         f.debug_struct("Request")
             .field("operation_id", &self.operation_id)
             .field("method", &self.method)

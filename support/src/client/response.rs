@@ -49,10 +49,7 @@ impl RawResponse {
 
     /// The typed `body` with this response's status, headers and raw body.
     fn into_value<T>(self, body: T) -> ResponseValue<T> {
-        ResponseValue {
-            raw_body: Some(self.body),
-            ..ResponseValue::from_parts(self.status, self.headers, body)
-        }
+        ResponseValue { raw_body: Some(self.body), ..ResponseValue::from_parts(self.status, self.headers, body) }
     }
 
     /// Whether the response's `Content-Type` has the essence (type/subtype) of `media_type`.
@@ -94,13 +91,7 @@ impl RawResponse {
             }
             body.extend_from_slice(&chunk);
         }
-        Ok(Self {
-            status,
-            headers,
-            body: body.freeze(),
-            operation_id: check.operation_id,
-            strict: check.strict,
-        })
+        Ok(Self { status, headers, body: body.freeze(), operation_id: check.operation_id, strict: check.strict })
     }
 
     /// A documented error status with a JSON body, wrapped into the
@@ -136,10 +127,7 @@ impl RawResponse {
     /// is handed back for normal decoding. `T` needs a required field that
     /// success bodies lack, or every object would match. Members the error schema does not
     /// declare are reported like those of any other body.
-    pub fn reject_error_in_body<T: DeserializeOwned, E>(
-        self,
-        wrap: impl FnOnce(T) -> E,
-    ) -> Result<Self, Error<E>> {
+    pub fn reject_error_in_body<T: DeserializeOwned, E>(self, wrap: impl FnOnce(T) -> E) -> Result<Self, Error<E>> {
         match undeclared::from_slice::<T>(&self.body) {
             Ok((body, members)) => match report_undeclared(&self, members) {
                 Ok(()) => Err(Error::Api(self.into_value(wrap(body)))),
@@ -185,20 +173,13 @@ fn warn_once(operation_id: &'static str, pointer: &str) {
         Err(_) => true,
     };
     if first {
-        tracing::warn!(
-            operation_id,
-            pointer,
-            "the response carries a member its schema does not declare"
-        );
+        tracing::warn!(operation_id, pointer, "the response carries a member its schema does not declare");
     }
 }
 
 /// Reports `members` of `raw`'s body; in strict mode, any is an [`Error::Undeclared`].
 fn report_undeclared<E>(raw: &RawResponse, members: Vec<String>) -> Result<(), Error<E>> {
-    let check = DriftCheck {
-        operation_id: raw.operation_id,
-        strict: raw.strict,
-    };
+    let check = DriftCheck { operation_id: raw.operation_id, strict: raw.strict };
     if check.accepts(&members) {
         return Ok(());
     }
@@ -214,8 +195,7 @@ fn report_undeclared<E>(raw: &RawResponse, members: Vec<String>) -> Result<(), E
 /// Decodes the body as JSON; on failure keeps the raw body in [`Error::Decode`]. Members
 /// the type does not declare are logged, or an [`Error::Undeclared`] in strict mode.
 pub fn decode_json<T: DeserializeOwned, E>(raw: &RawResponse) -> Result<T, Error<E>> {
-    let (body, members) =
-        undeclared::from_slice(&raw.body).map_err(|err| Error::decode(raw, err.to_string()))?;
+    let (body, members) = undeclared::from_slice(&raw.body).map_err(|err| Error::decode(raw, err.to_string()))?;
     report_undeclared(raw, members)?;
     Ok(body)
 }
@@ -242,20 +222,12 @@ pub struct ResponseValue<T> {
 impl<T> ResponseValue<T> {
     /// Pairs `body` with the status, headers and raw body of `raw`.
     pub fn new(raw: &RawResponse, body: T) -> Self {
-        Self {
-            raw_body: Some(raw.body.clone()),
-            ..Self::from_parts(raw.status, raw.headers.clone(), body)
-        }
+        Self { raw_body: Some(raw.body.clone()), ..Self::from_parts(raw.status, raw.headers.clone(), body) }
     }
 
     /// Builds a value from its parts, without a raw body.
     pub fn from_parts(status: StatusCode, headers: HeaderMap, body: T) -> Self {
-        Self {
-            status,
-            headers,
-            body,
-            raw_body: None,
-        }
+        Self { status, headers, body, raw_body: None }
     }
 
     /// The status code.
@@ -291,12 +263,7 @@ impl<T> ResponseValue<T> {
 
     /// Maps the body, keeping status, headers and raw body.
     pub fn map<U>(self, f: impl FnOnce(T) -> U) -> ResponseValue<U> {
-        ResponseValue {
-            status: self.status,
-            headers: self.headers,
-            body: f(self.body),
-            raw_body: self.raw_body,
-        }
+        ResponseValue { status: self.status, headers: self.headers, body: f(self.body), raw_body: self.raw_body }
     }
 }
 
@@ -419,11 +386,7 @@ pub enum Error<E = ()> {
 impl<E> Error<E> {
     /// An undocumented status.
     pub fn unexpected(raw: RawResponse) -> Self {
-        Self::UnexpectedStatus {
-            status: raw.status,
-            headers: raw.headers,
-            body: raw.body,
-        }
+        Self::UnexpectedStatus { status: raw.status, headers: raw.headers, body: raw.body }
     }
 
     /// A body that failed to decode, keeping the raw response.
@@ -440,9 +403,9 @@ impl<E> Error<E> {
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Self::Api(value) => Some(value.status()),
-            Self::UnexpectedStatus { status, .. }
-            | Self::Decode { status, .. }
-            | Self::Undeclared { status, .. } => Some(*status),
+            Self::UnexpectedStatus { status, .. } | Self::Decode { status, .. } | Self::Undeclared { status, .. } => {
+                Some(*status)
+            }
             Self::Transport(_) => None,
         }
     }
@@ -471,17 +434,10 @@ impl<E> fmt::Display for Error<E> {
             Self::UnexpectedStatus { status, .. } => {
                 write!(f, "unexpected response status {status}")
             }
-            Self::Decode {
-                status, message, ..
-            } => {
+            Self::Decode { status, message, .. } => {
                 write!(f, "could not decode {status} response body: {message}")
             }
-            Self::Undeclared {
-                status,
-                operation_id,
-                members,
-                ..
-            } => write!(
+            Self::Undeclared { status, operation_id, members, .. } => write!(
                 f,
                 "the {status} response of {operation_id} carries members its schema does not declare: {}",
                 members.join(", ")
@@ -531,38 +487,17 @@ mod tests {
     #[test]
     fn decode_failure_keeps_raw_body_and_message() {
         let err = raw(200, "[1,x]").json::<Vec<u8>, ()>().unwrap_err();
-        let Error::Decode {
-            status,
-            body,
-            message,
-            ..
-        } = &err
-        else {
-            panic!("{err:?}")
-        };
-        assert_eq!(
-            (*status, body.as_ref()),
-            (StatusCode::OK, b"[1,x]".as_ref())
-        );
+        let Error::Decode { status, body, message, .. } = &err else { panic!("{err:?}") };
+        assert_eq!((*status, body.as_ref()), (StatusCode::OK, b"[1,x]".as_ref()));
         assert!(message.contains("line 1 column 4"), "{message}");
-        assert!(
-            err.to_string()
-                .starts_with("could not decode 200 OK response body")
-        );
+        assert!(err.to_string().starts_with("could not decode 200 OK response body"));
     }
 
     #[test]
     fn documented_errors_decode_into_api() {
         let err = Error::<NotFound>::api_json(raw(404, r#"{"code":"gone"}"#));
-        let Error::Api(value) = &err else {
-            panic!("{err:?}")
-        };
-        assert_eq!(
-            value.body(),
-            &NotFound {
-                code: "gone".into()
-            }
-        );
+        let Error::Api(value) = &err else { panic!("{err:?}") };
+        assert_eq!(value.body(), &NotFound { code: "gone".into() });
         assert_eq!(err.status(), Some(StatusCode::NOT_FOUND));
 
         let err = Error::<NotFound>::api_json(raw(404, "<html>"));
@@ -580,42 +515,20 @@ mod tests {
     #[test]
     fn error_helpers_wrap_bodies_into_the_operation_enum() {
         let err = raw(404, r#"{"code":"x"}"#).error_json(OpError::NotFound);
-        let Error::Api(value) = err else {
-            panic!("{err:?}")
-        };
-        assert_eq!(
-            value.into_inner(),
-            OpError::NotFound(NotFound { code: "x".into() })
-        );
-        assert!(matches!(
-            raw(404, "nope").error_json(OpError::NotFound),
-            Error::Decode { .. }
-        ));
-        let Error::Api(value) = raw(410, "").error_empty(OpError::Gone) else {
-            panic!()
-        };
-        assert_eq!(
-            (value.status().as_u16(), value.into_inner()),
-            (410, OpError::Gone)
-        );
-        let Error::Api(value) = raw(400, "bad").error_text(OpError::Text) else {
-            panic!()
-        };
+        let Error::Api(value) = err else { panic!("{err:?}") };
+        assert_eq!(value.into_inner(), OpError::NotFound(NotFound { code: "x".into() }));
+        assert!(matches!(raw(404, "nope").error_json(OpError::NotFound), Error::Decode { .. }));
+        let Error::Api(value) = raw(410, "").error_empty(OpError::Gone) else { panic!() };
+        assert_eq!((value.status().as_u16(), value.into_inner()), (410, OpError::Gone));
+        let Error::Api(value) = raw(400, "bad").error_text(OpError::Text) else { panic!() };
         assert_eq!(value.into_inner(), OpError::Text("bad".into()));
     }
 
     #[test]
     fn errors_inside_success_bodies_are_rejected() {
-        let err = raw(200, r#"{"code":"other"}"#)
-            .reject_error_in_body(OpError::InBody)
-            .unwrap_err();
-        assert!(
-            matches!(err, Error::Api(ref v) if v.status() == StatusCode::OK),
-            "{err:?}"
-        );
-        let ok = raw(200, r#"{"data":1}"#)
-            .reject_error_in_body(OpError::InBody)
-            .unwrap();
+        let err = raw(200, r#"{"code":"other"}"#).reject_error_in_body(OpError::InBody).unwrap_err();
+        assert!(matches!(err, Error::Api(ref v) if v.status() == StatusCode::OK), "{err:?}");
+        let ok = raw(200, r#"{"data":1}"#).reject_error_in_body(OpError::InBody).unwrap();
         let value: ResponseValue<Value> = ok.json::<Value, OpError>().unwrap();
         assert_eq!(value.map(|v| v["data"].clone()).into_inner(), 1);
     }
@@ -675,24 +588,16 @@ mod tests {
             strict(200, r#"{"code":"x","extra":true}"#).reject_error_in_body(OpError::InBody),
             Err(Error::Undeclared { .. })
         ));
-        let Error::Api(value) = strict(404, r#"{"code":"x"}"#).error_json(OpError::NotFound) else {
-            panic!()
-        };
+        let Error::Api(value) = strict(404, r#"{"code":"x"}"#).error_json(OpError::NotFound) else { panic!() };
         assert_eq!(value.raw_body().map(|b| b.as_ref()), Some(br#"{"code":"x"}"#.as_ref()));
     }
 
     #[test]
     fn unexpected_and_text_and_empty() {
         let err = Error::<()>::unexpected(raw(418, "tea"));
-        assert_eq!(
-            err.to_string(),
-            "unexpected response status 418 I'm a teapot"
-        );
+        assert_eq!(err.to_string(), "unexpected response status 418 I'm a teapot");
         assert_eq!(raw(200, "hi").text::<()>().unwrap().into_inner(), "hi");
-        let bad = RawResponse {
-            body: Bytes::from_static(&[0xff]),
-            ..raw(200, "")
-        };
+        let bad = RawResponse { body: Bytes::from_static(&[0xff]), ..raw(200, "") };
         assert!(matches!(bad.text::<()>(), Err(Error::Decode { .. })));
         assert_eq!(raw(204, "").empty().status(), StatusCode::NO_CONTENT);
         assert_eq!(raw(200, "b").bytes().into_inner(), Bytes::from_static(b"b"));

@@ -28,42 +28,27 @@ pub struct RetryPolicy {
 impl Default for RetryPolicy {
     /// 3 retries, waits up to 200 ms, 400 ms, 800 ms, never more than 5 s.
     fn default() -> Self {
-        Self {
-            max_retries: 3,
-            initial_backoff: Duration::from_millis(200),
-            max_backoff: Duration::from_secs(5),
-        }
+        Self { max_retries: 3, initial_backoff: Duration::from_millis(200), max_backoff: Duration::from_secs(5) }
     }
 }
 
 impl RetryPolicy {
     /// A policy that never retries.
     pub fn none() -> Self {
-        Self {
-            max_retries: 0,
-            ..Self::default()
-        }
+        Self { max_retries: 0, ..Self::default() }
     }
 
     /// The jittered wait before retry `attempt` (0-based); `unit` is a
     /// random number in `[0, 1)`, injected so the arithmetic is testable.
     pub fn backoff(&self, attempt: u32, unit: f64) -> Duration {
         let factor = 2_u32.saturating_pow(attempt.min(31));
-        let ceiling = self
-            .initial_backoff
-            .saturating_mul(factor)
-            .min(self.max_backoff);
+        let ceiling = self.initial_backoff.saturating_mul(factor).min(self.max_backoff);
         ceiling.mul_f64(unit.clamp(0.0, 1.0))
     }
 
     /// The wait before retry `attempt` after a response with `status`, or
     /// `None` if the response should be returned instead.
-    pub(crate) fn delay_after_status(
-        &self,
-        attempt: u32,
-        status: StatusCode,
-        headers: &HeaderMap,
-    ) -> Option<Duration> {
+    pub(crate) fn delay_after_status(&self, attempt: u32, status: StatusCode, headers: &HeaderMap) -> Option<Duration> {
         if !is_retryable_status(status) {
             return None;
         }
@@ -77,15 +62,7 @@ impl RetryPolicy {
 
 /// Methods that may be sent twice without changing the outcome.
 pub(crate) fn is_idempotent(method: &Method) -> bool {
-    [
-        Method::GET,
-        Method::HEAD,
-        Method::PUT,
-        Method::DELETE,
-        Method::OPTIONS,
-        Method::TRACE,
-    ]
-    .contains(method)
+    [Method::GET, Method::HEAD, Method::PUT, Method::DELETE, Method::OPTIONS, Method::TRACE].contains(method)
 }
 
 fn is_retryable_status(status: StatusCode) -> bool {
@@ -95,11 +72,7 @@ fn is_retryable_status(status: StatusCode) -> bool {
 /// Parses `Retry-After` as delay-seconds or an HTTP date relative to `now`.
 /// A date in the past means "now"; an unparsable value is ignored.
 pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
-    let value = headers
-        .get(http::header::RETRY_AFTER)?
-        .to_str()
-        .ok()?
-        .trim();
+    let value = headers.get(http::header::RETRY_AFTER)?.to_str().ok()?.trim();
     if let Ok(seconds) = value.parse::<u64>() {
         return Some(Duration::from_secs(seconds));
     }
@@ -130,10 +103,7 @@ mod tests {
 
     fn with_retry_after(value: &str) -> HeaderMap {
         let mut headers = HeaderMap::new();
-        headers.insert(
-            http::header::RETRY_AFTER,
-            HeaderValue::from_str(value).unwrap(),
-        );
+        headers.insert(http::header::RETRY_AFTER, HeaderValue::from_str(value).unwrap());
         headers
     }
 
@@ -157,10 +127,7 @@ mod tests {
     #[test]
     fn retry_after_accepts_seconds_and_http_dates() {
         let now = SystemTime::UNIX_EPOCH + Duration::from_secs(784_111_777); // Sun, 06 Nov 1994 08:49:37 GMT
-        assert_eq!(
-            retry_after(&with_retry_after("3"), now),
-            Some(Duration::from_secs(3))
-        );
+        assert_eq!(retry_after(&with_retry_after("3"), now), Some(Duration::from_secs(3)));
         let later = with_retry_after("Sun, 06 Nov 1994 08:49:47 GMT");
         assert_eq!(retry_after(&later, now), Some(Duration::from_secs(10)));
         let past = with_retry_after("Sun, 06 Nov 1994 08:49:00 GMT");
@@ -173,31 +140,17 @@ mod tests {
     fn status_decides_retry_and_retry_after_is_capped() {
         let policy = policy();
         let none = HeaderMap::new();
-        assert!(
-            policy
-                .delay_after_status(0, StatusCode::NOT_FOUND, &none)
-                .is_none()
-        );
-        assert!(
-            policy
-                .delay_after_status(0, StatusCode::NOT_IMPLEMENTED, &none)
-                .is_none()
-        );
+        assert!(policy.delay_after_status(0, StatusCode::NOT_FOUND, &none).is_none());
+        assert!(policy.delay_after_status(0, StatusCode::NOT_IMPLEMENTED, &none).is_none());
         for status in [408, 429, 500, 502, 503, 504] {
             let status = StatusCode::from_u16(status).unwrap();
             let wait = policy.delay_after_status(0, status, &none).unwrap();
             assert!(wait < Duration::from_millis(100), "{status}: {wait:?}");
         }
         let soon = with_retry_after("1");
-        assert_eq!(
-            policy.delay_after_status(0, StatusCode::TOO_MANY_REQUESTS, &soon),
-            Some(Duration::from_secs(1))
-        );
+        assert_eq!(policy.delay_after_status(0, StatusCode::TOO_MANY_REQUESTS, &soon), Some(Duration::from_secs(1)));
         let too_late = with_retry_after("2");
-        assert_eq!(
-            policy.delay_after_status(0, StatusCode::SERVICE_UNAVAILABLE, &too_late),
-            None
-        );
+        assert_eq!(policy.delay_after_status(0, StatusCode::SERVICE_UNAVAILABLE, &too_late), None);
     }
 
     #[test]

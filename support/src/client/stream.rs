@@ -104,12 +104,9 @@ impl<T: DeserializeOwned + Send + 'static> EventStream<T> {
     /// not declare are reported like those of any response body.
     pub fn new(response: StreamingResponse) -> Self {
         let check = response.check;
-        let events = sse::parse(response.chunks())
-            .map(move |event| event.and_then(|event| decode_event(&event, check)));
-        Self {
-            inner: Box::pin(events),
-            item: PhantomData,
-        }
+        let events =
+            sse::parse(response.chunks()).map(move |event| event.and_then(|event| decode_event(&event, check)));
+        Self { inner: Box::pin(events), item: PhantomData }
     }
 }
 
@@ -117,10 +114,7 @@ fn decode_event<T: DeserializeOwned>(event: &SseEvent, check: DriftCheck) -> Res
     let (data, members) = event.parse_data_reporting()?;
     match check.accepts(&members) {
         true => Ok(data),
-        false => Err(SseError::Undeclared {
-            data: event.data.clone(),
-            members,
-        }),
+        false => Err(SseError::Undeclared { data: event.data.clone(), members }),
     }
 }
 

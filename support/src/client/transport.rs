@@ -14,8 +14,8 @@ use tracing::field::Empty;
 use super::auth::Credentials;
 use super::request::{Request, Target};
 use super::response::{DriftCheck, RawResponse, TransportError};
-use super::stream::StreamingResponse;
 use super::retry::{RetryPolicy, is_idempotent, random_unit};
+use super::stream::StreamingResponse;
 use crate::wrappers::Secret;
 
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -162,12 +162,8 @@ impl<C> ClientBuilder<C> {
 
     /// The key for the API key scheme named `scheme_name` in the spec.
     pub fn api_key(mut self, scheme_name: &str, value: impl Into<String>) -> Self {
-        self.credentials
-            .api_keys
-            .retain(|(name, _)| name != scheme_name);
-        self.credentials
-            .api_keys
-            .push((scheme_name.to_owned(), Secret::new(value.into())));
+        self.credentials.api_keys.retain(|(name, _)| name != scheme_name);
+        self.credentials.api_keys.push((scheme_name.to_owned(), Secret::new(value.into())));
         self
     }
 }
@@ -176,11 +172,9 @@ impl<C: From<Transport>> ClientBuilder<C> {
     /// Validates the configuration and builds the transport (or the client wrapping it).
     pub fn build(self) -> Result<C, BuildError> {
         let base_url = parse_base_url(&self.base_url)?;
-        let user_agent = HeaderValue::try_from(self.user_agent)
-            .map_err(|_| BuildError::InvalidHeader("User-Agent"))?;
+        let user_agent = HeaderValue::try_from(self.user_agent).map_err(|_| BuildError::InvalidHeader("User-Agent"))?;
         if let Some(token) = &self.credentials.bearer {
-            HeaderValue::from_str(token.expose())
-                .map_err(|_| BuildError::InvalidHeader("bearer token"))?;
+            HeaderValue::from_str(token.expose()).map_err(|_| BuildError::InvalidHeader("bearer token"))?;
         }
         let client = match self.client {
             Some(client) => client,
@@ -196,9 +190,7 @@ impl<C: From<Transport>> ClientBuilder<C> {
             credentials: self.credentials,
             strict: self.strict,
         };
-        Ok(C::from(Transport {
-            inner: Arc::new(inner),
-        }))
+        Ok(C::from(Transport { inner: Arc::new(inner) }))
     }
 }
 
@@ -295,20 +287,14 @@ impl Transport {
 
     /// The operation and strictness responses to `request` are checked with.
     fn drift_check(&self, request: &Request) -> DriftCheck {
-        DriftCheck {
-            operation_id: request.operation_id,
-            strict: request.options.strict.unwrap_or(self.inner.strict),
-        }
+        DriftCheck { operation_id: request.operation_id, strict: request.options.strict.unwrap_or(self.inner.strict) }
     }
 
     /// Sends the request and returns once the response head arrives, for
     /// byte streams and SSE. Retries happen only before that point; the
     /// returned response carries the call's time and size limits for the
     /// body still to be read.
-    pub async fn execute_streaming(
-        &self,
-        request: Request,
-    ) -> Result<StreamingResponse, TransportError> {
+    pub async fn execute_streaming(&self, request: Request) -> Result<StreamingResponse, TransportError> {
         let span = call_span(&request);
         let timeout = request.options.timeout.unwrap_or(self.inner.timeout);
         let response = self.send(&request, true).instrument(span.clone()).await?;
@@ -322,11 +308,7 @@ impl Transport {
         })
     }
 
-    async fn send(
-        &self,
-        request: &Request,
-        streaming: bool,
-    ) -> Result<reqwest::Response, TransportError> {
+    async fn send(&self, request: &Request, streaming: bool) -> Result<reqwest::Response, TransportError> {
         let policy = request.options.retry.unwrap_or(self.inner.retry);
         let may_retry = is_idempotent(&request.method);
         let mut attempt = 0;
@@ -334,19 +316,14 @@ impl Transport {
             let result = self.attempt(request, streaming).await;
             let delay = match &result {
                 _ if !may_retry || attempt >= policy.max_retries => None,
-                Ok(response) => {
-                    policy.delay_after_status(attempt, response.status(), response.headers())
-                }
+                Ok(response) => policy.delay_after_status(attempt, response.status(), response.headers()),
                 // Every failure here came before a response head: an
                 // idempotent request may be sent again.
                 Err(err) if err.is_retryable() => Some(policy.backoff(attempt, random_unit())),
                 Err(_) => None,
             };
             let Some(delay) = delay else { return result };
-            let status = result
-                .as_ref()
-                .ok()
-                .map(|response| response.status().as_u16());
+            let status = result.as_ref().ok().map(|response| response.status().as_u16());
             drop(result);
             tracing::debug!(attempt, ?delay, ?status, "retrying");
             tokio::time::sleep(delay).await;
@@ -354,27 +331,17 @@ impl Transport {
         }
     }
 
-    async fn attempt(
-        &self,
-        request: &Request,
-        streaming: bool,
-    ) -> Result<reqwest::Response, TransportError> {
+    async fn attempt(&self, request: &Request, streaming: bool) -> Result<reqwest::Response, TransportError> {
         let timeout = request.options.timeout.unwrap_or(self.inner.timeout);
         let mut http_request = self.build_request(request)?;
         if streaming {
             let send = self.inner.client.execute(http_request);
-            let result = tokio::time::timeout(timeout, send)
-                .await
-                .map_err(|_| TransportError::Timeout)?;
+            let result = tokio::time::timeout(timeout, send).await.map_err(|_| TransportError::Timeout)?;
             return result.map_err(TransportError::from_reqwest);
         }
         // reqwest's per-request timeout also covers reading the body.
         *http_request.timeout_mut() = Some(timeout);
-        self.inner
-            .client
-            .execute(http_request)
-            .await
-            .map_err(TransportError::from_reqwest)
+        self.inner.client.execute(http_request).await.map_err(TransportError::from_reqwest)
     }
 
     fn build_request(&self, request: &Request) -> Result<reqwest::Request, TransportError> {
@@ -388,9 +355,7 @@ impl Transport {
             headers.append(name, value.clone());
         }
         let schemes = self.inner.credentials.choose(request.security);
-        self.inner
-            .credentials
-            .apply(schemes, &mut url, &mut headers)?;
+        self.inner.credentials.apply(schemes, &mut url, &mut headers)?;
 
         let mut http_request = reqwest::Request::new(request.method.clone(), url);
         *http_request.headers_mut() = headers;
@@ -413,9 +378,7 @@ impl Transport {
 
     fn resolve_link(&self, link: &str) -> Result<Url, TransportError> {
         let base = &self.inner.base_url;
-        let url = base
-            .join(link)
-            .map_err(|err| TransportError::InvalidRequest(format!("invalid link: {err}")))?;
+        let url = base.join(link).map_err(|err| TransportError::InvalidRequest(format!("invalid link: {err}")))?;
         if url.origin() != base.origin() {
             return Err(TransportError::InvalidRequest(
                 "link points outside the API's origin; not following it".to_owned(),
@@ -432,9 +395,7 @@ fn join_path(base: &Url, path: &str) -> Result<Url, TransportError> {
     // URL parsers resolve `.`/`..` segments, even percent-encoded ones:
     // refuse rather than call another endpoint.
     if path.split('/').any(is_dot_segment) {
-        return Err(TransportError::InvalidRequest(
-            "path parameter is `.` or `..`".to_owned(),
-        ));
+        return Err(TransportError::InvalidRequest("path parameter is `.` or `..`".to_owned()));
     }
     let mut url = base.clone();
     url.set_path(&format!("{}/{path}", base.path().trim_end_matches('/')));
@@ -442,17 +403,13 @@ fn join_path(base: &Url, path: &str) -> Result<Url, TransportError> {
 }
 
 fn is_dot_segment(segment: &str) -> bool {
-    matches!(
-        segment.to_ascii_lowercase().replace("%2e", ".").as_str(),
-        "." | ".."
-    )
+    matches!(segment.to_ascii_lowercase().replace("%2e", ".").as_str(), "." | "..")
 }
 
 fn request_headers(request: &Request) -> Result<HeaderMap, TransportError> {
     let mut headers = HeaderMap::new();
     for (name, value) in &request.headers {
-        let invalid =
-            || TransportError::InvalidRequest(format!("invalid value for header `{name}`"));
+        let invalid = || TransportError::InvalidRequest(format!("invalid value for header `{name}`"));
         let header = HeaderName::from_bytes(name.as_bytes()).map_err(|_| invalid())?;
         headers.append(header, HeaderValue::from_str(value).map_err(|_| invalid())?);
     }
@@ -488,14 +445,7 @@ mod tests {
 
     #[test]
     fn base_url_must_be_absolute_http() {
-        for bad in [
-            "",
-            "/api",
-            "ftp://host/",
-            "https://user:pw@host/",
-            "https://host/?a=b",
-            "mailto:x@y",
-        ] {
+        for bad in ["", "/api", "ftp://host/", "https://user:pw@host/", "https://host/?a=b", "mailto:x@y"] {
             assert!(parse_base_url(bad).is_err(), "{bad:?}");
         }
         assert!(parse_base_url("http://127.0.0.1:8080").is_ok());
@@ -504,43 +454,28 @@ mod tests {
     #[test]
     fn paths_join_without_losing_or_doubling_slashes() {
         for base in ["https://h/api", "https://h/api/"] {
-            assert_eq!(
-                url(base, "/messages/a%2Fb").unwrap(),
-                "https://h/api/messages/a%2Fb"
-            );
+            assert_eq!(url(base, "/messages/a%2Fb").unwrap(), "https://h/api/messages/a%2Fb");
             assert_eq!(url(base, "messages").unwrap(), "https://h/api/messages");
         }
         assert_eq!(url("https://h", "/messages").unwrap(), "https://h/messages");
-        assert_eq!(
-            url("https://h/", "/m/%C3%A9?").unwrap(),
-            "https://h/m/%C3%A9%3F"
-        );
+        assert_eq!(url("https://h/", "/m/%C3%A9?").unwrap(), "https://h/m/%C3%A9%3F");
     }
 
     #[test]
     fn dot_segments_are_refused_not_resolved() {
         assert!(url("https://h/api", "/messages/%2E%2E/admin").is_err());
         assert!(url("https://h/api", "/messages/%2E").is_err());
-        assert_eq!(
-            url("https://h/api", "/m/%2E%2E%2E").unwrap(),
-            "https://h/api/m/%2E%2E%2E"
-        );
+        assert_eq!(url("https://h/api", "/m/%2E%2E%2E").unwrap(), "https://h/api/m/%2E%2E%2E");
     }
 
     #[test]
     fn links_must_stay_on_the_base_origin() {
         let transport = Transport::builder("https://api.test/v1").build().unwrap();
-        let next = transport
-            .resolve_link("https://api.test/v1/messages?page=2")
-            .unwrap();
+        let next = transport.resolve_link("https://api.test/v1/messages?page=2").unwrap();
         assert_eq!(next.as_str(), "https://api.test/v1/messages?page=2");
         let relative = transport.resolve_link("/v1/messages?cursor=x").unwrap();
         assert_eq!(relative.as_str(), "https://api.test/v1/messages?cursor=x");
-        for foreign in [
-            "https://evil.test/v1/messages",
-            "http://api.test/v1",
-            "https://api.test:8443/",
-        ] {
+        for foreign in ["https://evil.test/v1/messages", "http://api.test/v1", "https://api.test:8443/"] {
             assert!(transport.resolve_link(foreign).is_err(), "{foreign}");
         }
     }

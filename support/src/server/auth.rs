@@ -23,10 +23,7 @@ pub struct Principal {
 impl Principal {
     /// A principal authenticated by `scheme`.
     pub fn new(scheme: impl Into<String>, subject: impl Into<String>) -> Self {
-        Self {
-            scheme: scheme.into(),
-            subject: subject.into(),
-        }
+        Self { scheme: scheme.into(), subject: subject.into() }
     }
 }
 
@@ -80,21 +77,13 @@ pub trait Authenticator: Send + Sync {
     }
 
     /// Verifies a Bearer (or OAuth2) token.
-    fn bearer(
-        &self,
-        scheme: &str,
-        token: &str,
-    ) -> impl Future<Output = Result<Principal, AuthError>> + Send {
+    fn bearer(&self, scheme: &str, token: &str) -> impl Future<Output = Result<Principal, AuthError>> + Send {
         let _ = (scheme, token);
         async { Err(AuthError::Unsupported) }
     }
 
     /// Verifies an API key (from a header or the query).
-    fn api_key(
-        &self,
-        scheme: &str,
-        key: &str,
-    ) -> impl Future<Output = Result<Principal, AuthError>> + Send {
+    fn api_key(&self, scheme: &str, key: &str) -> impl Future<Output = Result<Principal, AuthError>> + Send {
         let _ = (scheme, key);
         async { Err(AuthError::Unsupported) }
     }
@@ -119,10 +108,7 @@ pub async fn authenticate(
     let query = query.map(parse_query).unwrap_or_default();
     let mut rejected = false;
     for schemes in security.iter().filter(|schemes| !schemes.is_empty()) {
-        let credentials: Option<Vec<_>> = schemes
-            .iter()
-            .map(|scheme| extract(scheme, headers, &query))
-            .collect();
+        let credentials: Option<Vec<_>> = schemes.iter().map(|scheme| extract(scheme, headers, &query)).collect();
         // Missing credentials only mean this alternative does not apply.
         let Some(credentials) = credentials else {
             continue;
@@ -135,11 +121,7 @@ pub async fn authenticate(
     if !rejected && security.iter().any(|schemes| schemes.is_empty()) {
         return Ok(None);
     }
-    let detail = if rejected {
-        "invalid credentials"
-    } else {
-        "missing credentials"
-    };
+    let detail = if rejected { "invalid credentials" } else { "missing credentials" };
     Err(Problem::unauthorized(&challenges(security)).with_detail(detail))
 }
 
@@ -157,20 +139,17 @@ enum Credential {
 fn extract(scheme: &Scheme, headers: &HeaderMap, query: &[(String, String)]) -> Option<Credential> {
     match scheme.kind {
         SchemeKind::Basic => authorization(headers, "basic").map(decode_basic),
-        SchemeKind::Bearer => {
-            authorization(headers, "bearer").map(|token| match token.is_empty() {
-                true => Credential::Malformed,
-                false => Credential::Token(token.to_owned()),
-            })
-        }
+        SchemeKind::Bearer => authorization(headers, "bearer").map(|token| match token.is_empty() {
+            true => Credential::Malformed,
+            false => Credential::Token(token.to_owned()),
+        }),
         SchemeKind::ApiKeyHeader(name) => headers.get(name).map(|value| match value.to_str() {
             Ok(key) => Credential::Token(key.to_owned()),
             Err(_) => Credential::Malformed,
         }),
-        SchemeKind::ApiKeyQuery(name) => query
-            .iter()
-            .find(|(key, _)| key == name)
-            .map(|(_, value)| Credential::Token(value.clone())),
+        SchemeKind::ApiKeyQuery(name) => {
+            query.iter().find(|(key, _)| key == name).map(|(_, value)| Credential::Token(value.clone()))
+        }
     }
 }
 
@@ -182,24 +161,14 @@ fn authorization<'h>(headers: &'h HeaderMap, auth_scheme: &str) -> Option<&'h st
 }
 
 fn decode_basic(param: &str) -> Credential {
-    let decoded = STANDARD
-        .decode(param)
-        .ok()
-        .and_then(|bytes| String::from_utf8(bytes).ok());
+    let decoded = STANDARD.decode(param).ok().and_then(|bytes| String::from_utf8(bytes).ok());
     match decoded.as_deref().and_then(|text| text.split_once(':')) {
-        Some((user, password)) => Credential::Basic {
-            user: user.to_owned(),
-            password: password.to_owned(),
-        },
+        Some((user, password)) => Credential::Basic { user: user.to_owned(), password: password.to_owned() },
         None => Credential::Malformed,
     }
 }
 
-async fn verify_all(
-    auth: &impl Authenticator,
-    schemes: &[Scheme],
-    credentials: Vec<Credential>,
-) -> Option<Principal> {
+async fn verify_all(auth: &impl Authenticator, schemes: &[Scheme], credentials: Vec<Credential>) -> Option<Principal> {
     let mut first = None;
     for (scheme, credential) in schemes.iter().zip(credentials) {
         let principal = verify(auth, scheme, credential).await.ok()?;
@@ -208,15 +177,9 @@ async fn verify_all(
     first
 }
 
-async fn verify(
-    auth: &impl Authenticator,
-    scheme: &Scheme,
-    credential: Credential,
-) -> Result<Principal, AuthError> {
+async fn verify(auth: &impl Authenticator, scheme: &Scheme, credential: Credential) -> Result<Principal, AuthError> {
     match (credential, scheme.kind) {
-        (Credential::Basic { user, password }, _) => {
-            auth.basic(scheme.name, &user, &password).await
-        }
+        (Credential::Basic { user, password }, _) => auth.basic(scheme.name, &user, &password).await,
         (Credential::Token(token), SchemeKind::Bearer) => auth.bearer(scheme.name, &token).await,
         (Credential::Token(key), _) => auth.api_key(scheme.name, &key).await,
         (Credential::Malformed, _) => Err(AuthError::Invalid),
@@ -246,33 +209,16 @@ mod tests {
     use super::*;
     use http::HeaderValue;
 
-    const BASIC: Scheme = Scheme {
-        name: "basicAuth",
-        kind: SchemeKind::Basic,
-    };
-    const BEARER: Scheme = Scheme {
-        name: "oauth",
-        kind: SchemeKind::Bearer,
-    };
-    const HEADER_KEY: Scheme = Scheme {
-        name: "key",
-        kind: SchemeKind::ApiKeyHeader("x-api-key"),
-    };
-    const QUERY_KEY: Scheme = Scheme {
-        name: "qkey",
-        kind: SchemeKind::ApiKeyQuery("api_key"),
-    };
+    const BASIC: Scheme = Scheme { name: "basicAuth", kind: SchemeKind::Basic };
+    const BEARER: Scheme = Scheme { name: "oauth", kind: SchemeKind::Bearer };
+    const HEADER_KEY: Scheme = Scheme { name: "key", kind: SchemeKind::ApiKeyHeader("x-api-key") };
+    const QUERY_KEY: Scheme = Scheme { name: "qkey", kind: SchemeKind::ApiKeyQuery("api_key") };
 
     /// Accepts user `alice`/`secret`, token `good` and key `k1`; no basic support needed elsewhere.
     struct Fixed;
 
     impl Authenticator for Fixed {
-        async fn basic(
-            &self,
-            scheme: &str,
-            user: &str,
-            password: &str,
-        ) -> Result<Principal, AuthError> {
+        async fn basic(&self, scheme: &str, user: &str, password: &str) -> Result<Principal, AuthError> {
             match (user, password) {
                 ("alice", "secret") => Ok(Principal::new(scheme, user)),
                 _ => Err(AuthError::Invalid),
@@ -300,15 +246,7 @@ mod tests {
     impl Authenticator for Nothing {}
 
     fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
-        pairs
-            .iter()
-            .map(|(k, v)| {
-                (
-                    http::HeaderName::from_static(k),
-                    HeaderValue::from_static(v),
-                )
-            })
-            .collect()
+        pairs.iter().map(|(k, v)| (http::HeaderName::from_static(k), HeaderValue::from_static(v))).collect()
     }
 
     async fn check(
@@ -338,53 +276,30 @@ mod tests {
         let problem = check(ANY, &[], None).await.unwrap_err();
         assert_eq!(problem.status, 401);
         assert_eq!(problem.detail.as_deref(), Some("missing credentials"));
-        assert_eq!(
-            problem.challenge.as_deref(),
-            Some(r#"Basic realm="basicAuth", Bearer, ApiKey header="x-api-key""#)
-        );
+        assert_eq!(problem.challenge.as_deref(), Some(r#"Basic realm="basicAuth", Bearer, ApiKey header="x-api-key""#));
     }
 
     #[tokio::test]
     async fn invalid_or_malformed_credentials_are_rejected() {
         static BEARER_ONLY: &[&[Scheme]] = &[&[BEARER]];
         for value in ["Bearer bad", "Bearer ", "Basic YWxpY2U6c2VjcmV0"] {
-            let problem = check(BEARER_ONLY, &[("authorization", value)], None)
-                .await
-                .unwrap_err();
+            let problem = check(BEARER_ONLY, &[("authorization", value)], None).await.unwrap_err();
             assert_eq!(problem.status, 401, "{value}");
         }
         static BASIC_ONLY: &[&[Scheme]] = &[&[BASIC]];
-        let problem = check(BASIC_ONLY, &[("authorization", "Basic !!!")], None)
-            .await
-            .unwrap_err();
+        let problem = check(BASIC_ONLY, &[("authorization", "Basic !!!")], None).await.unwrap_err();
         assert_eq!(problem.detail.as_deref(), Some("invalid credentials"));
     }
 
     #[tokio::test]
     async fn all_schemes_of_an_alternative_must_pass() {
         static BOTH: &[&[Scheme]] = &[&[BEARER, HEADER_KEY]];
-        let ok = check(
-            BOTH,
-            &[("authorization", "Bearer good"), ("x-api-key", "k1")],
-            None,
-        )
-        .await;
+        let ok = check(BOTH, &[("authorization", "Bearer good"), ("x-api-key", "k1")], None).await;
         assert_eq!(ok.unwrap(), Some(Principal::new("oauth", "token-user")));
         let half = check(BOTH, &[("authorization", "Bearer good")], None).await;
-        assert_eq!(
-            half.unwrap_err().detail.as_deref(),
-            Some("missing credentials")
-        );
-        let wrong = check(
-            BOTH,
-            &[("authorization", "Bearer good"), ("x-api-key", "no")],
-            None,
-        )
-        .await;
-        assert_eq!(
-            wrong.unwrap_err().detail.as_deref(),
-            Some("invalid credentials")
-        );
+        assert_eq!(half.unwrap_err().detail.as_deref(), Some("missing credentials"));
+        let wrong = check(BOTH, &[("authorization", "Bearer good"), ("x-api-key", "no")], None).await;
+        assert_eq!(wrong.unwrap_err().detail.as_deref(), Some("invalid credentials"));
     }
 
     #[tokio::test]
@@ -394,17 +309,8 @@ mod tests {
         let with_token = check(OPTIONAL, &[("authorization", "Bearer good")], None).await;
         assert!(with_token.unwrap().is_some());
         // A wrong credential is not silently downgraded to anonymous.
-        assert!(
-            check(OPTIONAL, &[("authorization", "Bearer bad")], None)
-                .await
-                .is_err()
-        );
-        assert_eq!(
-            check(&[], &[("authorization", "Bearer bad")], None)
-                .await
-                .unwrap(),
-            None
-        );
+        assert!(check(OPTIONAL, &[("authorization", "Bearer bad")], None).await.is_err());
+        assert_eq!(check(&[], &[("authorization", "Bearer bad")], None).await.unwrap(), None);
     }
 
     #[tokio::test]

@@ -3,8 +3,8 @@
 //! [`ErrorShape`]s; `application/problem+json` where the operation documents nothing.
 
 use axum::response::{IntoResponse, Response};
-use http::header::{CONTENT_TYPE, HeaderValue, WWW_AUTHENTICATE};
 use http::StatusCode;
+use http::header::{CONTENT_TYPE, HeaderValue, WWW_AUTHENTICATE};
 use serde_json::{Map, Value};
 
 use crate::problem::Problem;
@@ -87,7 +87,9 @@ pub fn problem_response(mut problem: Problem, shapes: &[ErrorShape]) -> Response
 /// The shape for `status`: its code, else its range, else `default`.
 fn find(shapes: &[ErrorShape], status: u16) -> Option<&ErrorShape> {
     let with = |documented: Documented| shapes.iter().find(|s| s.status == documented);
-    with(Documented::Code(status)).or_else(|| with(Documented::Range(status / 100))).or_else(|| with(Documented::Default))
+    with(Documented::Code(status))
+        .or_else(|| with(Documented::Range(status / 100)))
+        .or_else(|| with(Documented::Default))
 }
 
 fn body(problem: &Problem, shape: &ErrorShape) -> Value {
@@ -124,7 +126,8 @@ fn place(target: &mut Value, pointer: &str, value: Value) {
     let Some((last, path)) = tokens.split_last() else { return };
     let mut current = target;
     for (i, token) in path.iter().enumerate() {
-        let empty = if tokens[i + 1].parse::<usize>().is_ok() { Value::Array(Vec::new()) } else { Value::Object(Map::new()) };
+        let empty =
+            if tokens[i + 1].parse::<usize>().is_ok() { Value::Array(Vec::new()) } else { Value::Object(Map::new()) };
         let Some(next) = slot(current, token, empty) else { return };
         current = next;
     }
@@ -176,7 +179,8 @@ mod tests {
         extensions: false,
     };
 
-    const NO_BODY_401: ErrorShape = ErrorShape { status: Documented::Code(401), media: "", members: &[], extensions: false };
+    const NO_BODY_401: ErrorShape =
+        ErrorShape { status: Documented::Code(401), media: "", members: &[], extensions: false };
 
     async fn check(problem: Problem, shapes: &[ErrorShape], expected: (u16, &str, Value)) {
         let response = problem_response(problem, shapes);
@@ -217,6 +221,11 @@ mod tests {
             extensions: true,
         };
         let expected = json!({"type": "about:blank", "title": "Unprocessable Entity", "status": 422, "detail": "d", "pointer": "/a"});
-        check(Problem::unprocessable("d").with_pointer("/a"), &[shape], (422, "application/json; api-version=1.0", expected)).await;
+        check(
+            Problem::unprocessable("d").with_pointer("/a"),
+            &[shape],
+            (422, "application/json; api-version=1.0", expected),
+        )
+        .await;
     }
 }

@@ -84,9 +84,10 @@ fn preference(headers: &HeaderMap) -> (Option<u16>, Option<String>) {
 fn accepts(accept: &str, media: &str) -> bool {
     let essence = |m: &str| crate::media::essence(m).to_ascii_lowercase();
     let media = essence(media);
-    accept.split(',').map(essence).any(|a| {
-        a == "*/*" || a == media || a.strip_suffix("/*").is_some_and(|t| media.starts_with(&format!("{t}/")))
-    })
+    accept
+        .split(',')
+        .map(essence)
+        .any(|a| a == "*/*" || a == media || a.strip_suffix("/*").is_some_and(|t| media.starts_with(&format!("{t}/"))))
 }
 
 /// An example as the typed body; a 500 problem if it does not fit the type (a spec bug).
@@ -126,7 +127,10 @@ pub fn example_events<T: DeserializeOwned + Send + 'static>(json: &str) -> Resul
 
 fn sse_data(text: &str) -> Result<Vec<Value>, Problem> {
     let mut parser = crate::sse::SseParser::new();
-    parser.feed(text.as_bytes()).and_then(|()| parser.feed(b"\n\n")).map_err(|err| Problem::internal().with_detail(err.to_string()))?;
+    parser
+        .feed(text.as_bytes())
+        .and_then(|()| parser.feed(b"\n\n"))
+        .map_err(|err| Problem::internal().with_detail(err.to_string()))?;
     let mut out = Vec::new();
     while let Some(event) = parser.next_event() {
         out.push(serde_json::from_str(&event.data).map_err(|err| Problem::internal().with_detail(err.to_string()))?);

@@ -29,12 +29,14 @@ use tower_http::catch_panic::CatchPanicLayer;
 use crate::media::{essence, same_essence};
 
 pub use auth::{AuthError, Authenticator, Principal, authenticate};
-pub use mock::{AcceptAny, Candidate, choose_example, example_body, example_events, example_json, example_text, serve_mock};
 pub use errors::{Documented, ErrorShape, Member, problem_response};
-pub use strict::Strict;
-pub use request::{Context, RequestParts, authenticate_request};
-pub use validate::{Counted, Numeric, Validate, Violations};
+pub use mock::{
+    AcceptAny, Candidate, choose_example, example_body, example_events, example_json, example_text, serve_mock,
+};
 pub use param_parsing::{PathParams, QueryParams, header_param, missing_param, parse_array, parse_param};
+pub use request::{Context, RequestParts, authenticate_request};
+pub use strict::Strict;
+pub use validate::{Counted, Numeric, Validate, Violations};
 
 pub use crate::problem::{PROBLEM_JSON, Problem};
 pub use crate::security::{Scheme, SchemeKind, Security};
@@ -47,11 +49,7 @@ pub const DEFAULT_BODY_LIMIT: usize = 10 * 1024 * 1024;
 /// ([`DEFAULT_BODY_LIMIT`], enforced by [`RawBody`]) and panic catching.
 /// Call it after adding the routes; layers only wrap existing routes.
 pub fn with_defaults<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
-    with_problems(
-        router
-            .layer(DefaultBodyLimit::max(DEFAULT_BODY_LIMIT))
-            .layer(catch_panic_layer()),
-    )
+    with_problems(router.layer(DefaultBodyLimit::max(DEFAULT_BODY_LIMIT)).layer(catch_panic_layer()))
 }
 
 /// Turns axum's bare 404 (no route) and 405 (no such method) into problem documents, keeping
@@ -103,10 +101,7 @@ impl<S: Send + Sync> FromRequest<S> for RawBody {
     type Rejection = Problem;
 
     async fn from_request(request: axum::extract::Request, state: &S) -> Result<Self, Problem> {
-        Bytes::from_request(request, state)
-            .await
-            .map(Self)
-            .map_err(body_problem)
+        Bytes::from_request(request, state).await.map(Self).map_err(body_problem)
     }
 }
 
@@ -165,10 +160,7 @@ fn data_problem(err: serde_path_to_error::Error<serde_json::Error>) -> Problem {
     let mut pointer = json_pointer(err.path());
     // serde reports a missing field at its parent; point at the field itself.
     let message = err.into_inner().to_string();
-    if let Some(field) = message
-        .strip_prefix("missing field `")
-        .and_then(|rest| rest.split('`').next())
-    {
+    if let Some(field) = message.strip_prefix("missing field `").and_then(|rest| rest.split('`').next()) {
         pointer.push('/');
         pointer.push_str(&escape_pointer(field));
     }

@@ -19,8 +19,7 @@ use crate::problem::Problem;
 /// Parses one parameter value; on failure a 400 problem names `name`.
 pub fn parse_param<T: DeserializeOwned>(name: &str, value: &str) -> Result<T, Problem> {
     T::deserialize(ParamText(value)).map_err(|err| {
-        Problem::bad_request(format!("invalid value for parameter `{name}`: {err}"))
-            .with_parameter(name)
+        Problem::bad_request(format!("invalid value for parameter `{name}`: {err}")).with_parameter(name)
     })
 }
 
@@ -29,23 +28,17 @@ pub fn parse_array<T: DeserializeOwned>(name: &str, value: &str) -> Result<Vec<T
     if value.is_empty() {
         return Ok(Vec::new());
     }
-    value
-        .split(',')
-        .map(|item| parse_param(name, item))
-        .collect()
+    value.split(',').map(|item| parse_param(name, item)).collect()
 }
 
 /// Parses an optional header parameter.
-pub fn header_param<T: DeserializeOwned>(
-    headers: &HeaderMap,
-    name: &str,
-) -> Result<Option<T>, Problem> {
+pub fn header_param<T: DeserializeOwned>(headers: &HeaderMap, name: &str) -> Result<Option<T>, Problem> {
     let Some(value) = headers.get(name) else {
         return Ok(None);
     };
-    let text = value.to_str().map_err(|_| {
-        Problem::bad_request(format!("header `{name}` is not visible ASCII")).with_parameter(name)
-    })?;
+    let text = value
+        .to_str()
+        .map_err(|_| Problem::bad_request(format!("header `{name}` is not visible ASCII")).with_parameter(name))?;
     parse_param(name, text).map(Some)
 }
 
@@ -71,25 +64,17 @@ impl QueryParams {
 
     /// The first value of `name`.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(key, _)| key == name)
-            .map(|(_, value)| value.as_str())
+        self.0.iter().find(|(key, _)| key == name).map(|(_, value)| value.as_str())
     }
 
     /// Every value of `name` (repeated, exploded parameters).
     pub fn all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-        self.0
-            .iter()
-            .filter(move |(key, _)| key == name)
-            .map(|(_, value)| value.as_str())
+        self.0.iter().filter(move |(key, _)| key == name).map(|(_, value)| value.as_str())
     }
 
     /// Parses an optional scalar parameter.
     pub fn optional<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, Problem> {
-        self.get(name)
-            .map(|value| parse_param(name, value))
-            .transpose()
+        self.get(name).map(|value| parse_param(name, value)).transpose()
     }
 
     /// Parses a required scalar parameter; absence is a 400 problem.
@@ -99,21 +84,14 @@ impl QueryParams {
 
     /// Parses a `style: form` array: repeated pairs with `explode`, else one
     /// comma-separated value. `None` when the parameter is absent.
-    pub fn array<T: DeserializeOwned>(
-        &self,
-        name: &str,
-        explode: bool,
-    ) -> Result<Option<Vec<T>>, Problem> {
+    pub fn array<T: DeserializeOwned>(&self, name: &str, explode: bool) -> Result<Option<Vec<T>>, Problem> {
         if self.get(name).is_none() {
             return Ok(None);
         }
         let items: Result<Vec<T>, Problem> = if explode {
-            self.all(name)
-                .map(|value| parse_param(name, value))
-                .collect()
+            self.all(name).map(|value| parse_param(name, value)).collect()
         } else {
-            self.get(name)
-                .map_or(Ok(Vec::new()), |value| parse_array(name, value))
+            self.get(name).map_or(Ok(Vec::new()), |value| parse_array(name, value))
         };
         items.map(Some)
     }
@@ -121,10 +99,7 @@ impl QueryParams {
     /// The entries of a `style: deepObject` parameter: `name[key]=value` as `(key, value)`.
     pub fn deep_object(&self, name: &str) -> Vec<(String, String)> {
         let entries = self.0.iter().filter_map(|(key, value)| {
-            let inner = key
-                .strip_prefix(name)?
-                .strip_prefix('[')?
-                .strip_suffix(']')?;
+            let inner = key.strip_prefix(name)?.strip_prefix('[')?.strip_suffix(']')?;
             Some((inner.to_owned(), value.clone()))
         });
         entries.collect()
@@ -188,10 +163,9 @@ impl<S: Send + Sync> FromRequestParts<S> for PathParams {
             .map_err(|rejection| Problem::bad_request(rejection.body_text()))?;
         raw.iter()
             .map(|(key, value)| match path_structure(value) {
-                Some(why) => Err(Problem::bad_request(format!(
-                    "path parameter `{key}` must not {why}"
-                ))
-                .with_parameter(key)),
+                Some(why) => {
+                    Err(Problem::bad_request(format!("path parameter `{key}` must not {why}")).with_parameter(key))
+                }
                 None => Ok((key.to_owned(), value.to_owned())),
             })
             .collect::<Result<_, _>>()
@@ -293,17 +267,9 @@ mod tests {
         assert_eq!(parse_param::<u32>("limit", "25").unwrap(), 25);
         assert_eq!(parse_param::<f64>("x", "1.5").unwrap(), 1.5);
         assert!(parse_param::<bool>("unread", "true").unwrap());
-        assert_eq!(
-            parse_param::<Folder>("folder", "sent").unwrap(),
-            Folder::Sent
-        );
+        assert_eq!(parse_param::<Folder>("folder", "sent").unwrap(), Folder::Sent);
         assert_eq!(parse_param::<MessageId>("id", "7").unwrap(), MessageId(7));
-        assert_eq!(
-            parse_param::<Option<String>>("q", "a b")
-                .unwrap()
-                .as_deref(),
-            Some("a b")
-        );
+        assert_eq!(parse_param::<Option<String>>("q", "a b").unwrap().as_deref(), Some("a b"));
         let date: chrono::NaiveDate = parse_param("since", "2024-02-29").unwrap();
         assert_eq!(date.to_string(), "2024-02-29");
     }
@@ -320,30 +286,17 @@ mod tests {
 
     #[test]
     fn query_scalars_arrays_and_deep_objects() {
-        let q =
-            query("limit=5&tag=a&tag=b&ids=1,2,3&filter[from]=x%40y&filter[unread]=true&empty=");
+        let q = query("limit=5&tag=a&tag=b&ids=1,2,3&filter[from]=x%40y&filter[unread]=true&empty=");
         assert_eq!(q.required::<u8>("limit").unwrap(), 5);
         assert_eq!(q.optional::<u8>("page").unwrap(), None);
-        assert_eq!(
-            q.required::<u8>("page").unwrap_err().extensions["parameter"],
-            "page"
-        );
+        assert_eq!(q.required::<u8>("page").unwrap_err().extensions["parameter"], "page");
         assert_eq!(q.array::<String>("tag", true).unwrap().unwrap(), ["a", "b"]);
         assert_eq!(q.array::<u8>("ids", false).unwrap().unwrap(), [1, 2, 3]);
-        assert_eq!(
-            q.array::<u8>("empty", false).unwrap().unwrap(),
-            Vec::<u8>::new()
-        );
+        assert_eq!(q.array::<u8>("empty", false).unwrap().unwrap(), Vec::<u8>::new());
         assert_eq!(q.array::<u8>("none", false).unwrap(), None);
         assert!(q.array::<u8>("tag", true).is_err());
         let filter = q.deep_object("filter");
-        assert_eq!(
-            filter,
-            [
-                ("from".to_owned(), "x@y".to_owned()),
-                ("unread".to_owned(), "true".to_owned())
-            ]
-        );
+        assert_eq!(filter, [("from".to_owned(), "x@y".to_owned()), ("unread".to_owned(), "true".to_owned())]);
     }
 
     #[test]

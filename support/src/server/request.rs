@@ -68,8 +68,7 @@ impl RequestParts {
     /// A UTF-8 text body of one of the `accepted` media types.
     pub fn text_body(&self, accepted: &[&str]) -> Result<String, Problem> {
         check_content_type(&self.headers, accepted)?;
-        String::from_utf8(self.body.to_vec())
-            .map_err(|_| Problem::bad_request("the body is not valid UTF-8"))
+        String::from_utf8(self.body.to_vec()).map_err(|_| Problem::bad_request("the body is not valid UTF-8"))
     }
 
     /// A raw body of one of the `accepted` media types.
@@ -79,10 +78,7 @@ impl RequestParts {
     }
 
     /// An optional body: absent when the request has none, else parsed by `parse`.
-    pub fn optional_body<T>(
-        &self,
-        parse: impl FnOnce(&Self) -> Result<T, Problem>,
-    ) -> Result<Option<T>, Problem> {
+    pub fn optional_body<T>(&self, parse: impl FnOnce(&Self) -> Result<T, Problem>) -> Result<Option<T>, Problem> {
         if self.body.is_empty() {
             return Ok(None);
         }

@@ -8,7 +8,10 @@
 //! else (numbers, strings) is read exactly as `serde_json` reads a `Value`.
 
 use serde::de::value::BorrowedStrDeserializer;
-use serde::de::{self, DeserializeSeed, Deserializer, EnumAccess, IntoDeserializer as _, MapAccess, SeqAccess, Unexpected, VariantAccess, Visitor};
+use serde::de::{
+    self, DeserializeSeed, Deserializer, EnumAccess, IntoDeserializer as _, MapAccess, SeqAccess, Unexpected,
+    VariantAccess, Visitor,
+};
 use serde_json::{Error, Map, Value};
 
 /// A borrowed JSON value as a strict deserializer; see the module documentation.
@@ -97,7 +100,12 @@ impl<'a> Deserializer<'a> for Strict<'a> {
         self.seq(visitor)
     }
 
-    fn deserialize_tuple_struct<V: Visitor<'a>>(self, _name: &'static str, _len: usize, visitor: V) -> Result<V::Value, Error> {
+    fn deserialize_tuple_struct<V: Visitor<'a>>(
+        self,
+        _name: &'static str,
+        _len: usize,
+        visitor: V,
+    ) -> Result<V::Value, Error> {
         self.seq(visitor)
     }
 
@@ -106,12 +114,22 @@ impl<'a> Deserializer<'a> for Strict<'a> {
     }
 
     /// Only a JSON object: never serde's positional (array) form.
-    fn deserialize_struct<V: Visitor<'a>>(self, _name: &'static str, _fields: &'static [&'static str], visitor: V) -> Result<V::Value, Error> {
+    fn deserialize_struct<V: Visitor<'a>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Error> {
         self.map(visitor)
     }
 
     /// A string names a unit variant; an object with one member a variant with content.
-    fn deserialize_enum<V: Visitor<'a>>(self, _name: &'static str, _variants: &'static [&'static str], visitor: V) -> Result<V::Value, Error> {
+    fn deserialize_enum<V: Visitor<'a>>(
+        self,
+        _name: &'static str,
+        _variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Error> {
         match self.0 {
             Value::String(name) => visitor.visit_enum(name.as_str().into_deserializer()),
             Value::Object(members) if members.len() == 1 => {

@@ -35,20 +35,13 @@ fn json_headers(content_type: &'static str) -> HeaderMap {
 
 fn read(content_type: &'static str, body: &'static str) -> Result<Draft, Problem> {
     let accepted = ["application/json", "application/vnd.api+json; ext=bulk"];
-    read_json_body(
-        &json_headers(content_type),
-        Bytes::from_static(body.as_bytes()),
-        &accepted,
-    )
+    read_json_body(&json_headers(content_type), Bytes::from_static(body.as_bytes()), &accepted)
 }
 
 #[test]
 fn json_body_parses_with_any_accepted_essence() {
     let body = r#"{"subject":"hi","to":[{"email":"a@b","kind":"cc"}]}"#;
-    assert_eq!(
-        read("application/json; charset=utf-8", body).unwrap().to[0].kind,
-        Kind::Cc
-    );
+    assert_eq!(read("application/json; charset=utf-8", body).unwrap().to[0].kind, Kind::Cc);
     assert!(read("Application/VND.api+json", body).is_ok());
 }
 
@@ -56,23 +49,14 @@ fn json_body_parses_with_any_accepted_essence() {
 fn wrong_or_missing_content_type_is_415() {
     assert_eq!(read("text/plain", "{}").unwrap_err().status, 415);
     let missing = read_json_body::<Draft>(&HeaderMap::new(), Bytes::new(), &["application/json"]);
-    assert_eq!(
-        missing.unwrap_err().detail.as_deref(),
-        Some("missing content type")
-    );
+    assert_eq!(missing.unwrap_err().detail.as_deref(), Some("missing content type"));
 }
 
 #[test]
 fn malformed_json_is_400_with_position() {
     let problem = read("application/json", "{\n  \"subject\": }").unwrap_err();
     assert_eq!(problem.status, 400);
-    assert_eq!(
-        (
-            problem.extensions["line"].clone(),
-            problem.extensions["column"].clone()
-        ),
-        (json!(2), json!(14))
-    );
+    assert_eq!((problem.extensions["line"].clone(), problem.extensions["column"].clone()), (json!(2), json!(14)));
     assert_eq!(read("application/json", "").unwrap_err().status, 400);
     let trailing = read("application/json", r#"{"subject":"s","to":[]} x"#).unwrap_err();
     assert_eq!(trailing.status, 400);
@@ -82,10 +66,7 @@ fn malformed_json_is_400_with_position() {
 fn invalid_content_is_422_with_pointer() {
     let cases = [
         (r#"{"subject":1,"to":[]}"#, "/subject"),
-        (
-            r#"{"subject":"s","to":[{"email":"a","kind":"bcc"}]}"#,
-            "/to/0/kind",
-        ),
+        (r#"{"subject":"s","to":[{"email":"a","kind":"bcc"}]}"#, "/to/0/kind"),
         (r#"{"subject":"s","to":[{"kind":"to"}]}"#, "/to/0/email"),
         (r#"{"to":[]}"#, "/subject"),
     ];
@@ -99,26 +80,18 @@ fn invalid_content_is_422_with_pointer() {
 async fn call(router: Router, request: http::Request<Body>) -> (StatusCode, HeaderMap, Bytes) {
     let response = router.oneshot(request).await.unwrap();
     let (parts, body) = response.into_parts();
-    (
-        parts.status,
-        parts.headers,
-        axum::body::to_bytes(body, usize::MAX).await.unwrap(),
-    )
+    (parts.status, parts.headers, axum::body::to_bytes(body, usize::MAX).await.unwrap())
 }
 
 fn post_body(size: usize) -> http::Request<Body> {
-    http::Request::post("/upload")
-        .body(Body::from(vec![b'x'; size]))
-        .unwrap()
+    http::Request::post("/upload").body(Body::from(vec![b'x'; size])).unwrap()
 }
 
 #[tokio::test]
 async fn oversized_bodies_are_413_problems() {
     let router = || {
-        let routes = Router::new().route(
-            "/upload",
-            post(|RawBody(body): RawBody| async move { body.len().to_string() }),
-        );
+        let routes =
+            Router::new().route("/upload", post(|RawBody(body): RawBody| async move { body.len().to_string() }));
         with_defaults(routes)
     };
     let (status, _, body) = call(router(), post_body(10)).await;
@@ -135,9 +108,7 @@ async fn oversized_bodies_are_413_problems() {
 async fn path_parameters_cannot_hold_slashes_or_dot_segments() {
     let router = Router::new().route(
         "/items/{id}",
-        get(|RequestParts { path, .. }: RequestParts| async move {
-            path.required::<String>("id").unwrap()
-        }),
+        get(|RequestParts { path, .. }: RequestParts| async move { path.required::<String>("id").unwrap() }),
     );
     let request = |path| http::Request::get(path).body(Body::empty()).unwrap();
     for path in ["/items/a%2Fb", "/items/..", "/items/.", "/items/%2E%2e"] {
@@ -146,17 +117,9 @@ async fn path_parameters_cannot_hold_slashes_or_dot_segments() {
         let problem: Problem = serde_json::from_slice(&body).unwrap();
         assert_eq!(problem.extensions["parameter"], "id", "{path}");
     }
-    for (path, id) in [
-        ("/items/a%20b", "a b"),
-        ("/items/...", "..."),
-        ("/items/.x", ".x"),
-    ] {
+    for (path, id) in [("/items/a%20b", "a b"), ("/items/...", "..."), ("/items/.x", ".x")] {
         let (status, _, body) = call(router.clone(), request(path)).await;
-        assert_eq!(
-            (status, body.as_ref()),
-            (StatusCode::OK, id.as_bytes()),
-            "{path}"
-        );
+        assert_eq!((status, body.as_ref()), (StatusCode::OK, id.as_bytes()), "{path}");
     }
 }
 
@@ -165,20 +128,13 @@ async fn panicking_handlers_become_500_problems() {
     async fn boom() -> &'static str {
         panic!("handler bug")
     }
-    let router = with_defaults(
-        Router::new()
-            .route("/boom", get(boom))
-            .route("/ok", get(|| async { "ok" })),
-    );
+    let router = with_defaults(Router::new().route("/boom", get(boom)).route("/ok", get(|| async { "ok" })));
     let request = |path| http::Request::get(path).body(Body::empty()).unwrap();
     let (status, headers, body) = call(router.clone(), request("/boom")).await;
     assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
     assert_eq!(headers[CONTENT_TYPE], PROBLEM_JSON);
     let body: Value = serde_json::from_slice(&body).unwrap();
-    assert_eq!(
-        body,
-        json!({ "type": "about:blank", "title": "Internal Server Error", "status": 500 })
-    );
+    assert_eq!(body, json!({ "type": "about:blank", "title": "Internal Server Error", "status": 500 }));
     let (status, _, _) = call(router, request("/ok")).await;
     assert_eq!(status, StatusCode::OK);
 }
@@ -188,34 +144,21 @@ async fn sse_and_stream_responses_stream_their_items() {
     let events = stream::iter([SseEvent::new("1").with_id("a"), SseEvent::new("two\nlines")]);
     let response = sse_response(events);
     assert_eq!(response.headers()[CONTENT_TYPE], "text/event-stream");
-    let body = axum::body::to_bytes(response.into_body(), usize::MAX)
-        .await
-        .unwrap();
+    let body = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
     assert_eq!(body, "id: a\ndata: 1\n\ndata: two\ndata: lines\n\n");
 
-    let chunks = stream::iter([
-        Ok::<_, Infallible>(Bytes::from_static(b"ab")),
-        Ok(Bytes::from_static(b"c")),
-    ]);
+    let chunks = stream::iter([Ok::<_, Infallible>(Bytes::from_static(b"ab")), Ok(Bytes::from_static(b"c"))]);
     let response = stream_response("application/octet-stream", chunks);
-    let body = axum::body::to_bytes(response.into_body(), usize::MAX)
-        .await
-        .unwrap();
+    let body = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
     assert_eq!(body, "abc");
 }
 
 #[tokio::test]
 async fn json_response_uses_the_exact_content_type() {
-    let response = json_response(
-        StatusCode::CREATED,
-        "application/vnd.api+json",
-        &json!({ "id": 1 }),
-    );
+    let response = json_response(StatusCode::CREATED, "application/vnd.api+json", &json!({ "id": 1 }));
     assert_eq!(response.status(), StatusCode::CREATED);
     assert_eq!(response.headers()[CONTENT_TYPE], "application/vnd.api+json");
-    let body = axum::body::to_bytes(response.into_body(), usize::MAX)
-        .await
-        .unwrap();
+    let body = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
     assert_eq!(body, r#"{"id":1}"#);
 }
 

@@ -122,7 +122,15 @@ impl Violations {
     }
 
     /// `minimum`/`maximum`, possibly exclusive.
-    pub fn range(&mut self, at: &str, value: &impl Numeric, min: Option<f64>, max: Option<f64>, exclusive_min: bool, exclusive_max: bool) {
+    pub fn range(
+        &mut self,
+        at: &str,
+        value: &impl Numeric,
+        min: Option<f64>,
+        max: Option<f64>,
+        exclusive_min: bool,
+        exclusive_max: bool,
+    ) {
         let v = value.as_f64();
         let low = min.is_some_and(|m| if exclusive_min { v <= m } else { v < m });
         let high = max.is_some_and(|m| if exclusive_max { v >= m } else { v > m });

@@ -141,7 +141,13 @@ const fn fixed(http: (Class, Class), client: Class, server: Class, note: &'stati
     Rule { request: http, response: http, client, server, note }
 }
 
-const fn flow(request: (Class, Class), response: (Class, Class), client: Class, server: Class, note: &'static str) -> Rule {
+const fn flow(
+    request: (Class, Class),
+    response: (Class, Class),
+    client: Class,
+    server: Class,
+    note: &'static str,
+) -> Rule {
     Rule { request, response, client, server, note }
 }
 
@@ -161,10 +167,19 @@ impl Kind {
             OperationRenamed => fixed((I, I), B, B, "the client method and the `Api` trait method are renamed"),
             OperationMoved => fixed((B, B), I, I, "same Rust names, another route"),
             ParameterAddedRequired => fixed((B, N), B, B, "a new method argument; a new request field"),
-            ParameterAddedOptional => fixed((N, N), B, B, "a new field of the `<Op>Params` struct (or a new argument when it is the first); a new request field"),
+            ParameterAddedOptional => fixed(
+                (N, N),
+                B,
+                B,
+                "a new field of the `<Op>Params` struct (or a new argument when it is the first); a new request field",
+            ),
             ParameterRemoved => fixed((B, N), B, B, "an argument or params field and a request field disappear"),
-            ParameterRequired => fixed((B, N), B, B, "a params field becomes a method argument; a request field loses `Option`"),
-            ParameterOptional => fixed((N, B), B, B, "a method argument becomes a params field; a request field gains `Option`"),
+            ParameterRequired => {
+                fixed((B, N), B, B, "a params field becomes a method argument; a request field loses `Option`")
+            }
+            ParameterOptional => {
+                fixed((N, B), B, B, "a method argument becomes a params field; a request field gains `Option`")
+            }
             ParameterRetyped => fixed((B, B), B, B, "the argument's and the request field's type change"),
             ParameterSerialization => fixed((B, B), I, I, "encoded differently, same Rust types"),
             RequestBodyAdded => fixed((B, N), B, B, "a new `body` argument; a new request field"),
@@ -200,8 +215,12 @@ impl Kind {
             FormatChanged => flow((B, B), (B, B), B, B, "the Rust type follows the format"),
             ReadOnlyAdded => flow((B, N), (N, B), B, B, "the field's type or secrecy may change"),
             WriteOnlyAdded => flow((N, B), (B, N), B, B, "the field's type or secrecy may change"),
-            AdditionalChanged => flow((B, B), (B, B), B, B, "the struct's extra-keys map or `deny_unknown_fields` changes"),
-            EnumValueAdded => flow((N, B), (B, N), N, B, "a new variant: `#[non_exhaustive]` in the client, exhaustive in the server"),
+            AdditionalChanged => {
+                flow((B, B), (B, B), B, B, "the struct's extra-keys map or `deny_unknown_fields` changes")
+            }
+            EnumValueAdded => {
+                flow((N, B), (B, N), N, B, "a new variant: `#[non_exhaustive]` in the client, exhaustive in the server")
+            }
             EnumValueRemoved => flow((B, N), (N, B), B, B, "an enum variant disappears"),
             UnionVariantAdded => flow((N, B), (B, N), B, B, "a new union variant (exhaustive enums)"),
             UnionVariantRemoved => flow((B, N), (N, B), B, B, "a union variant disappears"),
@@ -225,11 +244,8 @@ impl Kind {
         let r = self.rule();
         let directions = [(usage.request, r.request), (usage.response, r.response)];
         let used = directions.iter().filter(|(on, _)| *on).map(|(_, c)| *c);
-        let (callers, implementors) = if self.flows() {
-            used.fold((I, I), |(a, b), (c, d)| (a.max(c), b.max(d)))
-        } else {
-            r.request
-        };
+        let (callers, implementors) =
+            if self.flows() { used.fold((I, I), |(a, b), (c, d)| (a.max(c), b.max(d))) } else { r.request };
         Effects { callers, implementors, client_crate: r.client, server_crate: r.server }
     }
 
@@ -246,7 +262,11 @@ impl Kind {
             let r = kind.rule();
             let http = |pick: fn(&(Class, Class)) -> Class| {
                 let (q, s) = (pick(&r.request), pick(&r.response));
-                if q == s { q.as_str().to_string() } else { format!("request: {}, response: {}", q.as_str(), s.as_str()) }
+                if q == s {
+                    q.as_str().to_string()
+                } else {
+                    format!("request: {}, response: {}", q.as_str(), s.as_str())
+                }
             };
             out.push_str(&format!(
                 "| `{}` | {} | {} | {} | {} | {} |\n",

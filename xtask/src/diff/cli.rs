@@ -75,7 +75,9 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), Error> {
     let changes = || report.apis.iter().flat_map(|a| &a.changes);
     match o.fail_on {
         Some(FailOn::Breaking) if changes().any(|c| c.effects.callers == Class::Breaking) => {
-            return Err(Error::Usage("error: the specs have changes that break existing HTTP callers (--fail-on breaking)".into()));
+            return Err(Error::Usage(
+                "error: the specs have changes that break existing HTTP callers (--fail-on breaking)".into(),
+            ));
         }
         Some(FailOn::Any) if changes().next().is_some() => {
             return Err(Error::Usage("error: the specs changed (--fail-on any)".into()));
@@ -88,7 +90,17 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), Error> {
             .iter()
             .flat_map(|a| &a.crates)
             .filter(|c| !c.bumped_enough())
-            .map(|c| format!("error: {} is {} in {}, the changes need at least {} ({} bump from {})", c.name, c.current.unwrap_or(versions::INITIAL), versions::RECORD, c.required, c.bump.as_str(), c.base))
+            .map(|c| {
+                format!(
+                    "error: {} is {} in {}, the changes need at least {} ({} bump from {})",
+                    c.name,
+                    c.current.unwrap_or(versions::INITIAL),
+                    versions::RECORD,
+                    c.required,
+                    c.bump.as_str(),
+                    c.base
+                )
+            })
             .collect();
         if !short.is_empty() {
             let hint = "run `cargo xtask diff BASE --bump` and commit the result";
@@ -103,7 +115,8 @@ fn revision(root: &Path, base: &str, o: &Options) -> Result<Report, Error> {
     let old_specs = git(root, &["ls-tree", "--name-only", base, "--", "specs/"])?;
     let old_specs: Vec<&str> = old_specs.lines().filter(|p| p.ends_with(".yaml")).collect();
     let new_specs = crate::vendor_specs(root)?;
-    let mut names: Vec<String> = old_specs.iter().map(|p| stem(p)).chain(new_specs.iter().map(|(n, _)| n.clone())).collect();
+    let mut names: Vec<String> =
+        old_specs.iter().map(|p| stem(p)).chain(new_specs.iter().map(|(n, _)| n.clone())).collect();
     names.sort();
     names.dedup();
     let base_record = match git(root, &["show", &format!("{base}:{}", versions::RECORD)]) {
@@ -116,7 +129,9 @@ fn revision(root: &Path, base: &str, o: &Options) -> Result<Report, Error> {
     for name in names {
         let path = format!("specs/{name}.yaml");
         let old = match old_specs.contains(&path.as_str()) {
-            true => Some(Side::parse(&git(root, &["show", &format!("{base}:{path}")])?, &format!("{base}:{path}"), &name)),
+            true => {
+                Some(Side::parse(&git(root, &["show", &format!("{base}:{path}")])?, &format!("{base}:{path}"), &name))
+            }
             false => None,
         };
         let new = root.join(&path).exists().then(|| Side::load(&root.join(&path), &path, &name));
@@ -168,7 +183,8 @@ fn bump(root: &Path, diffs: &[ApiDiff], base: &Record, current: &mut Record) -> 
         }
     }
     let path = root.join(versions::RECORD);
-    std::fs::write(&path, versions::render(current)).map_err(|e| Error::Write(crate::write::WriteError::Io(path, e)))?;
+    std::fs::write(&path, versions::render(current))
+        .map_err(|e| Error::Write(crate::write::WriteError::Io(path, e)))?;
     crate::regenerate(root, false)?;
     eprintln!("bumped: {} updated; generated Cargo.toml files regenerated", versions::RECORD);
     Ok(())
@@ -193,9 +209,18 @@ fn stem(path: &str) -> String {
 }
 
 fn git(root: &Path, args: &[&str]) -> Result<String, Error> {
-    let out = Command::new("git").arg("-C").arg(root).args(args).output().map_err(|e| Error::Usage(format!("cannot run git: {e}")))?;
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(args)
+        .output()
+        .map_err(|e| Error::Usage(format!("cannot run git: {e}")))?;
     if !out.status.success() {
-        return Err(Error::Usage(format!("error: git {}: {}", args.join(" "), String::from_utf8_lossy(&out.stderr).trim())));
+        return Err(Error::Usage(format!(
+            "error: git {}: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr).trim()
+        )));
     }
     String::from_utf8(out.stdout).map_err(|e| Error::Usage(format!("error: git {}: {e}", args.join(" "))))
 }

@@ -8,8 +8,8 @@ use serde_json::Value;
 use super::classes::{Kind, Usage};
 use super::{Change, Location, Side};
 use crate::model::{
-    Additional, Api, Constraints, Content, Field, Operation, Param, ParamLocation, Primitive, Response, Status, TypeDef, TypeKind,
-    TypeRef,
+    Additional, Api, Constraints, Content, Field, Operation, Param, ParamLocation, Primitive, Response, Status,
+    TypeDef, TypeKind, TypeRef,
 };
 use crate::spec::push_pointer;
 
@@ -65,7 +65,8 @@ impl<'a> Cx<'a> {
         if let Owner::Schema(name) = owner {
             let marker = Some(TypeRef::Named(name.clone()));
             if self.old.api.error_in_success == marker || self.new.api.error_in_success == marker {
-                message.push_str(" (the `x-error-in-200` schema: clients tell errors sent with 2xx from successes by it)");
+                message
+                    .push_str(" (the `x-error-in-200` schema: clients tell errors sent with 2xx from successes by it)");
             }
         }
         let location: Location = self.side(at).locate(pointer);
@@ -79,7 +80,16 @@ impl<'a> Cx<'a> {
             }
         };
         let effects = kind.effects(usage);
-        self.out.push(Change { kind, operation, schema, used_by, message, location, effects, rust: kind.rust_note().to_string() });
+        self.out.push(Change {
+            kind,
+            operation,
+            schema,
+            used_by,
+            message,
+            location,
+            effects,
+            rust: kind.rust_note().to_string(),
+        });
     }
 
     /// `retyped`, except that a schema swapped for another of the same wire shape (a renamed or
@@ -98,26 +108,53 @@ impl<'a> Cx<'a> {
             let msg = format!("server path `{}` -> `{}`", o.base_path, n.base_path);
             self.push(Kind::ServerUrlChanged, &Owner::Api, In::New, "/servers/0/url", msg);
         } else if o.server_url != n.server_url {
-            self.push(Kind::Documentation, &Owner::Api, In::New, "/servers/0/url", "server URL changed, same path".into());
+            self.push(
+                Kind::Documentation,
+                &Owner::Api,
+                In::New,
+                "/servers/0/url",
+                "server URL changed, same path".into(),
+            );
         }
         if (&o.title, &o.version, &o.description) != (&n.title, &n.version, &n.description) {
-            self.push(Kind::Documentation, &Owner::Api, In::New, "/info", format!("info: version `{}` -> `{}`, title or description", o.version, n.version));
+            self.push(
+                Kind::Documentation,
+                &Owner::Api,
+                In::New,
+                "/info",
+                format!("info: version `{}` -> `{}`, title or description", o.version, n.version),
+            );
         }
         if o.error_in_success != n.error_in_success {
-            let msg = format!("`x-error-in-200`: {} -> {}", show_opt(&o.error_in_success), show_opt(&n.error_in_success));
+            let msg =
+                format!("`x-error-in-200`: {} -> {}", show_opt(&o.error_in_success), show_opt(&n.error_in_success));
             let at = if n.error_in_success.is_some() { In::New } else { In::Old };
             self.push(Kind::ErrorInSuccessChanged, &Owner::Api, at, "/x-error-in-200", msg);
         }
         for s in &o.security_schemes {
             let at = push_pointer("/components/securitySchemes", &s.name);
             match n.security_schemes.iter().find(|t| t.name == s.name) {
-                None => self.push(Kind::SecuritySchemeChanged, &Owner::Api, In::Old, &at, format!("security scheme `{}` removed", s.name)),
-                Some(t) if t.kind != s.kind => {
-                    self.push(Kind::SecuritySchemeChanged, &Owner::Api, In::New, &at, format!("security scheme `{}`: {:?} -> {:?}", s.name, s.kind, t.kind))
-                }
-                Some(t) if t.description != s.description => {
-                    self.push(Kind::Documentation, &Owner::Api, In::New, &at, format!("security scheme `{}`: description", s.name))
-                }
+                None => self.push(
+                    Kind::SecuritySchemeChanged,
+                    &Owner::Api,
+                    In::Old,
+                    &at,
+                    format!("security scheme `{}` removed", s.name),
+                ),
+                Some(t) if t.kind != s.kind => self.push(
+                    Kind::SecuritySchemeChanged,
+                    &Owner::Api,
+                    In::New,
+                    &at,
+                    format!("security scheme `{}`: {:?} -> {:?}", s.name, s.kind, t.kind),
+                ),
+                Some(t) if t.description != s.description => self.push(
+                    Kind::Documentation,
+                    &Owner::Api,
+                    In::New,
+                    &at,
+                    format!("security scheme `{}`: description", s.name),
+                ),
                 Some(_) => {}
             }
         }
@@ -137,13 +174,20 @@ impl<'a> Cx<'a> {
                 None => old_left.push(o),
             }
         }
-        let mut new_left: Vec<&Operation> = new_ops.iter().filter(|n| !pairs.iter().any(|(_, p)| p.operation_id == n.operation_id)).collect();
+        let mut new_left: Vec<&Operation> =
+            new_ops.iter().filter(|n| !pairs.iter().any(|(_, p)| p.operation_id == n.operation_id)).collect();
         // Same method and path under a new operationId: a rename, not a removal and an addition.
         old_left.retain(|o| match new_left.iter().position(|n| n.method == o.method && n.path == o.path) {
             Some(i) => {
                 let n = new_left.remove(i);
                 let owner = Owner::Operation(n.operation_id.clone());
-                let msg = format!("`{} {}`: operationId `{}` -> `{}`", n.method.as_str(), n.path, o.operation_id, n.operation_id);
+                let msg = format!(
+                    "`{} {}`: operationId `{}` -> `{}`",
+                    n.method.as_str(),
+                    n.path,
+                    o.operation_id,
+                    n.operation_id
+                );
                 // The Rust names follow the operationId; a change of case alone may leave them as they were.
                 let kind = if o.plan.method == n.plan.method { Kind::Documentation } else { Kind::OperationRenamed };
                 self.push(kind, &owner, In::New, &(op_pointer(n) + "/operationId"), msg);
@@ -182,15 +226,33 @@ impl<'a> Cx<'a> {
         self.body(&owner, o, n);
         self.responses(&owner, o, n);
         for alt in n.security.iter().filter(|a| !o.security.contains(a)) {
-            self.push(Kind::SecurityAdded, &owner, In::New, &(at.clone() + "/security"), format!("security alternative {} accepted", show_alt(alt)));
+            self.push(
+                Kind::SecurityAdded,
+                &owner,
+                In::New,
+                &(at.clone() + "/security"),
+                format!("security alternative {} accepted", show_alt(alt)),
+            );
         }
         for alt in o.security.iter().filter(|a| !n.security.contains(a)) {
-            self.push(Kind::SecurityRemoved, &owner, In::New, &(at.clone() + "/security"), format!("security alternative {} no longer accepted", show_alt(alt)));
+            self.push(
+                Kind::SecurityRemoved,
+                &owner,
+                In::New,
+                &(at.clone() + "/security"),
+                format!("security alternative {} no longer accepted", show_alt(alt)),
+            );
         }
         let here = at.clone() + "/x-pagination";
         match (&o.pagination, &n.pagination) {
             (None, Some(_)) => self.push(Kind::PaginationAdded, &owner, In::New, &here, "`x-pagination` added".into()),
-            (Some(_), None) => self.push(Kind::PaginationRemoved, &owner, In::Old, &(op_pointer(o) + "/x-pagination"), "`x-pagination` removed".into()),
+            (Some(_), None) => self.push(
+                Kind::PaginationRemoved,
+                &owner,
+                In::Old,
+                &(op_pointer(o) + "/x-pagination"),
+                "`x-pagination` removed".into(),
+            ),
             (Some(a), Some(b)) if format!("{a:?}") != format!("{b:?}") => {
                 self.push(Kind::PaginationChanged, &owner, In::New, &here, "`x-pagination` changed".into())
             }
@@ -217,14 +279,26 @@ impl<'a> Cx<'a> {
             };
             if required(p) != required(q) {
                 let kind = if required(q) { Kind::ParameterRequired } else { Kind::ParameterOptional };
-                self.push(kind, owner, In::New, &at, format!("{what} made {}", if required(q) { "required" } else { "optional" }));
+                self.push(
+                    kind,
+                    owner,
+                    In::New,
+                    &at,
+                    format!("{what} made {}", if required(q) { "required" } else { "optional" }),
+                );
             }
             if let Some(kind) = self.retype(&p.ty, &q.ty) {
                 let kind = if kind == Kind::MemberRetyped { Kind::ParameterRetyped } else { kind };
                 self.push(kind, owner, In::New, &at, format!("{what}: {} -> {}", show(&p.ty), show(&q.ty)));
             }
             if (p.style, p.explode) != (q.style, q.explode) {
-                self.push(Kind::ParameterSerialization, owner, In::New, &at, format!("{what}: style or explode changed"));
+                self.push(
+                    Kind::ParameterSerialization,
+                    owner,
+                    In::New,
+                    &at,
+                    format!("{what}: style or explode changed"),
+                );
             }
             self.limits(owner, In::New, &at, &what, &p.constraints, &q.constraints);
             if p.deprecated != q.deprecated {
@@ -240,7 +314,13 @@ impl<'a> Cx<'a> {
         let at = op_pointer(n) + "/requestBody";
         match (&o.body, &n.body) {
             (None, None) => {}
-            (Some(_), None) => self.push(Kind::RequestBodyRemoved, owner, In::Old, &(op_pointer(o) + "/requestBody"), "request body removed".into()),
+            (Some(_), None) => self.push(
+                Kind::RequestBodyRemoved,
+                owner,
+                In::Old,
+                &(op_pointer(o) + "/requestBody"),
+                "request body removed".into(),
+            ),
             (None, Some(b)) => {
                 let msg = format!("request body added ({})", if b.required { "required" } else { "optional" });
                 self.push(Kind::RequestBodyAdded, owner, In::New, &at, msg)
@@ -248,7 +328,13 @@ impl<'a> Cx<'a> {
             (Some(a), Some(b)) => {
                 if a.required != b.required {
                     let kind = if b.required { Kind::RequestBodyRequired } else { Kind::RequestBodyOptional };
-                    self.push(kind, owner, In::New, &at, format!("request body made {}", if b.required { "required" } else { "optional" }));
+                    self.push(
+                        kind,
+                        owner,
+                        In::New,
+                        &at,
+                        format!("request body made {}", if b.required { "required" } else { "optional" }),
+                    );
                 }
                 if a.description != b.description {
                     self.push(Kind::Documentation, owner, In::New, &at, "request body description".into());
@@ -263,13 +349,25 @@ impl<'a> Cx<'a> {
         for r in &o.responses {
             if !n.responses.iter().any(|s| s.status == r.status) {
                 let at = response_pointer(self.old, o, r.status);
-                self.push(Kind::ResponseRemoved, owner, In::Old, &at, format!("response {} removed", show_status(r.status)));
+                self.push(
+                    Kind::ResponseRemoved,
+                    owner,
+                    In::Old,
+                    &at,
+                    format!("response {} removed", show_status(r.status)),
+                );
             }
         }
         for s in &n.responses {
             let at = response_pointer(self.new, n, s.status);
             let Some(r) = o.responses.iter().find(|r| r.status == s.status) else {
-                self.push(Kind::ResponseAdded, owner, In::New, &at, format!("response {} added", show_status(s.status)));
+                self.push(
+                    Kind::ResponseAdded,
+                    owner,
+                    In::New,
+                    &at,
+                    format!("response {} added", show_status(s.status)),
+                );
                 continue;
             };
             self.response(owner, &response_pointer(self.old, o, r.status), &at, r, s);
@@ -284,7 +382,13 @@ impl<'a> Cx<'a> {
         for h in &r.headers {
             if !s.headers.iter().any(|g| g.name.eq_ignore_ascii_case(&h.name)) {
                 let p = push_pointer(&(old_at.to_string() + "/headers"), &h.name);
-                self.push(Kind::ResponseHeaderRemoved, owner, In::Old, &p, format!("{what}: header `{}` removed", h.name));
+                self.push(
+                    Kind::ResponseHeaderRemoved,
+                    owner,
+                    In::Old,
+                    &p,
+                    format!("{what}: header `{}` removed", h.name),
+                );
             }
         }
         for g in &s.headers {
@@ -298,7 +402,16 @@ impl<'a> Cx<'a> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn contents(&mut self, owner: &Owner, old_at: &str, at: &str, what: &str, a: &[Content], b: &[Content], (added, removed): (Kind, Kind)) {
+    fn contents(
+        &mut self,
+        owner: &Owner,
+        old_at: &str,
+        at: &str,
+        what: &str,
+        a: &[Content],
+        b: &[Content],
+        (added, removed): (Kind, Kind),
+    ) {
         for c in a.iter().filter(|c| !b.iter().any(|d| d.media_type == c.media_type)) {
             let p = push_pointer(&(old_at.to_string() + "/content"), &c.media_type);
             self.push(removed, owner, In::Old, &p, format!("{what}: media type `{}` removed", c.media_type));
@@ -366,7 +479,13 @@ impl<'a> Cx<'a> {
                 for f in &a.fields {
                     if !b.fields.iter().any(|g| g.json_name == f.json_name) {
                         let at = property_pointer(self.old, &s.origin, &f.json_name);
-                        self.push(Kind::MemberRemoved, owner, In::Old, &at, format!("`{name}.{}` removed", f.json_name));
+                        self.push(
+                            Kind::MemberRemoved,
+                            owner,
+                            In::Old,
+                            &at,
+                            format!("`{name}.{}` removed", f.json_name),
+                        );
                     }
                 }
                 for g in &b.fields {
@@ -374,36 +493,72 @@ impl<'a> Cx<'a> {
                     match a.fields.iter().find(|f| f.json_name == g.json_name) {
                         None => {
                             let kind = if g.required { Kind::MemberAddedRequired } else { Kind::MemberAddedOptional };
-                            let msg = format!("`{name}.{}` added ({})", g.json_name, if g.required { "required" } else { "optional" });
+                            let msg = format!(
+                                "`{name}.{}` added ({})",
+                                g.json_name,
+                                if g.required { "required" } else { "optional" }
+                            );
                             self.push(kind, owner, In::New, &at, msg);
                         }
                         Some(f) => self.field(owner, &at, &format!("`{name}.{}`", g.json_name), f, g),
                     }
                 }
                 if a.additional != b.additional {
-                    let msg = format!("`{name}`: additionalProperties {} -> {}", show_additional(&a.additional), show_additional(&b.additional));
+                    let msg = format!(
+                        "`{name}`: additionalProperties {} -> {}",
+                        show_additional(&a.additional),
+                        show_additional(&b.additional)
+                    );
                     self.push(Kind::AdditionalChanged, owner, In::New, &t.origin, msg);
                 }
                 self.limits(owner, In::New, &t.origin, &format!("`{name}`"), &a.constraints, &b.constraints);
             }
             (TypeKind::StringEnum(a), TypeKind::StringEnum(b)) => {
-                let (a, b): (Vec<Value>, Vec<Value>) = (a.iter().map(|v| Value::from(v.value.clone())).collect(), b.iter().map(|v| Value::from(v.value.clone())).collect());
+                let (a, b): (Vec<Value>, Vec<Value>) = (
+                    a.iter().map(|v| Value::from(v.value.clone())).collect(),
+                    b.iter().map(|v| Value::from(v.value.clone())).collect(),
+                );
                 self.enum_values(owner, s, t, &a, &b);
             }
             (TypeKind::IntEnum(a), TypeKind::IntEnum(b)) => {
-                let (a, b): (Vec<Value>, Vec<Value>) = (a.iter().map(|v| Value::from(v.value)).collect(), b.iter().map(|v| Value::from(v.value)).collect());
+                let (a, b): (Vec<Value>, Vec<Value>) = (
+                    a.iter().map(|v| Value::from(v.value)).collect(),
+                    b.iter().map(|v| Value::from(v.value)).collect(),
+                );
                 self.enum_values(owner, s, t, &a, &b);
             }
             (TypeKind::Union(a), TypeKind::Union(b)) => {
                 for v in a.variants.iter().filter(|v| !b.variants.iter().any(|w| w.ty == v.ty)) {
-                    self.push(Kind::UnionVariantRemoved, owner, In::Old, &s.origin, format!("`{name}`: variant {} removed", show(&v.ty)));
+                    self.push(
+                        Kind::UnionVariantRemoved,
+                        owner,
+                        In::Old,
+                        &s.origin,
+                        format!("`{name}`: variant {} removed", show(&v.ty)),
+                    );
                 }
                 for w in b.variants.iter().filter(|w| !a.variants.iter().any(|v| v.ty == w.ty)) {
-                    self.push(Kind::UnionVariantAdded, owner, In::New, &t.origin, format!("`{name}`: variant {} added", show(&w.ty)));
+                    self.push(
+                        Kind::UnionVariantAdded,
+                        owner,
+                        In::New,
+                        &t.origin,
+                        format!("`{name}`: variant {} added", show(&w.ty)),
+                    );
                 }
-                let tags = |u: &crate::model::Union| u.variants.iter().map(|v| (show(&v.ty), v.tags.clone())).collect::<BTreeMap<_, _>>();
-                if a.discriminator != b.discriminator || tags(a).iter().any(|(k, v)| tags(b).get(k).is_some_and(|w| w != v)) {
-                    self.push(Kind::DiscriminatorChanged, owner, In::New, &t.origin, format!("`{name}`: discriminator or its mapping changed"));
+                let tags = |u: &crate::model::Union| {
+                    u.variants.iter().map(|v| (show(&v.ty), v.tags.clone())).collect::<BTreeMap<_, _>>()
+                };
+                if a.discriminator != b.discriminator
+                    || tags(a).iter().any(|(k, v)| tags(b).get(k).is_some_and(|w| w != v))
+                {
+                    self.push(
+                        Kind::DiscriminatorChanged,
+                        owner,
+                        In::New,
+                        &t.origin,
+                        format!("`{name}`: discriminator or its mapping changed"),
+                    );
                 }
             }
             (TypeKind::Alias { ty: a, constraints: ca }, TypeKind::Alias { ty: b, constraints: cb }) => {
@@ -423,7 +578,13 @@ impl<'a> Cx<'a> {
         let flag = |this: &mut Self, changed: bool, yes: Kind, no: Kind, now: bool, text: &str| {
             if changed {
                 let kind = if now { yes } else { no };
-                this.push(kind, owner, In::New, at, format!("{what} {}{text}", if now { "made " } else { "no longer " }));
+                this.push(
+                    kind,
+                    owner,
+                    In::New,
+                    at,
+                    format!("{what} {}{text}", if now { "made " } else { "no longer " }),
+                );
             }
         };
         flag(self, f.required != g.required, Kind::MemberRequired, Kind::MemberOptional, g.required, "required");
@@ -463,7 +624,11 @@ fn uses(api: &crate::model::Api) -> Uses {
     let types: BTreeMap<&str, &TypeDef> = api.types.iter().map(|t| (t.name.as_str(), t)).collect();
     let mut out = Uses::new();
     for op in &api.operations {
-        let requests = op.params.iter().map(|p| &p.ty).chain(op.body.iter().flat_map(|b| &b.contents).filter_map(|c| c.ty.as_ref()));
+        let requests = op
+            .params
+            .iter()
+            .map(|p| &p.ty)
+            .chain(op.body.iter().flat_map(|b| &b.contents).filter_map(|c| c.ty.as_ref()));
         for ty in requests {
             mark(&types, ty, Usage::REQUEST, &op.operation_id, &mut out);
         }
@@ -483,7 +648,8 @@ fn mark(types: &BTreeMap<&str, &TypeDef>, ty: &TypeRef, usage: Usage, op: &str, 
         TypeRef::Array(inner) | TypeRef::Map(inner) => mark(types, inner, usage, op, out),
         TypeRef::Named(name) => {
             let entry = out.entry(name.clone()).or_default();
-            let known = (entry.0.request || !usage.request) && (entry.0.response || !usage.response) && entry.1.contains(op);
+            let known =
+                (entry.0.request || !usage.request) && (entry.0.response || !usage.response) && entry.1.contains(op);
             if known {
                 return;
             }
@@ -531,24 +697,33 @@ fn same_wire(old: &Api, a: &TypeRef, new: &Api, b: &TypeRef, depth: u8) -> bool 
     let again = |x: &TypeRef, y: &TypeRef| same_wire(old, x, new, y, depth + 1);
     match (a, b) {
         (TypeRef::Named(x), TypeRef::Named(y)) => {
-            let (Some(s), Some(t)) = (old.types.iter().find(|d| &d.name == x), new.types.iter().find(|d| &d.name == y)) else {
+            let (Some(s), Some(t)) = (old.types.iter().find(|d| &d.name == x), new.types.iter().find(|d| &d.name == y))
+            else {
                 return false;
             };
             match (&s.kind, &t.kind) {
                 (TypeKind::StringEnum(p), TypeKind::StringEnum(q)) => {
-                    p.iter().map(|v| &v.value).collect::<BTreeSet<_>>() == q.iter().map(|v| &v.value).collect::<BTreeSet<_>>()
+                    p.iter().map(|v| &v.value).collect::<BTreeSet<_>>()
+                        == q.iter().map(|v| &v.value).collect::<BTreeSet<_>>()
                 }
                 (TypeKind::IntEnum(p), TypeKind::IntEnum(q)) => {
-                    p.iter().map(|v| v.value).collect::<BTreeSet<_>>() == q.iter().map(|v| v.value).collect::<BTreeSet<_>>()
+                    p.iter().map(|v| v.value).collect::<BTreeSet<_>>()
+                        == q.iter().map(|v| v.value).collect::<BTreeSet<_>>()
                 }
-                (TypeKind::Alias { ty: p, constraints: c }, TypeKind::Alias { ty: q, constraints: d }) => c == d && again(p, q),
+                (TypeKind::Alias { ty: p, constraints: c }, TypeKind::Alias { ty: q, constraints: d }) => {
+                    c == d && again(p, q)
+                }
                 (TypeKind::Struct(p), TypeKind::Struct(q)) => {
                     p.constraints == q.constraints
                         && std::mem::discriminant(&p.additional) == std::mem::discriminant(&q.additional)
                         && p.fields.len() == q.fields.len()
                         && p.fields.iter().all(|f| {
                             q.fields.iter().any(|g| {
-                                g.json_name == f.json_name && (g.required, g.nullable, g.read_only, g.write_only) == (f.required, f.nullable, f.read_only, f.write_only) && g.constraints == f.constraints && again(&f.ty, &g.ty)
+                                g.json_name == f.json_name
+                                    && (g.required, g.nullable, g.read_only, g.write_only)
+                                        == (f.required, f.nullable, f.read_only, f.write_only)
+                                    && g.constraints == f.constraints
+                                    && again(&f.ty, &g.ty)
                             })
                         })
                 }
@@ -632,7 +807,8 @@ fn param_pointer(side: &Side, op: &Operation, p: &Param) -> String {
                 None => Some(entry),
             };
             let matches = resolved.is_some_and(|e| {
-                e.get("name").and_then(Value::as_str) == Some(&p.name) && e.get("in").and_then(Value::as_str) == Some(location_name(p.location))
+                e.get("name").and_then(Value::as_str) == Some(&p.name)
+                    && e.get("in").and_then(Value::as_str) == Some(location_name(p.location))
             });
             if matches {
                 return format!("{list}/{i}");
@@ -670,7 +846,9 @@ fn property_pointer(side: &Side, origin: &str, name: &str) -> String {
 fn enum_pointer(side: &Side, origin: &str, value: &Value) -> String {
     let at = origin.to_string() + "/enum";
     match side.spec.raw(&at) {
-        Some(Value::Array(values)) => values.iter().position(|v| v == value).map_or(at.clone(), |i| format!("{at}/{i}")),
+        Some(Value::Array(values)) => {
+            values.iter().position(|v| v == value).map_or(at.clone(), |i| format!("{at}/{i}"))
+        }
         _ => origin.to_string(),
     }
 }
@@ -713,7 +891,11 @@ fn show_status(s: Status) -> String {
 }
 
 fn show_alt(alt: &[String]) -> String {
-    if alt.is_empty() { "anonymous".into() } else { alt.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(" + ") }
+    if alt.is_empty() {
+        "anonymous".into()
+    } else {
+        alt.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(" + ")
+    }
 }
 
 fn show_additional(a: &Additional) -> String {

@@ -29,7 +29,9 @@ pub fn install(root: &Path, cargo: &str) -> Result<(), Error> {
     if std::fs::read_to_string(&marker).ok().as_deref() == Some(TOOL_VERSION) && tool_path(root).exists() {
         return Ok(());
     }
-    println!("cargo xtask test: installing cargo-semver-checks {TOOL_VERSION} into target/tools (once; several minutes)");
+    println!(
+        "cargo xtask test: installing cargo-semver-checks {TOOL_VERSION} into target/tools (once; several minutes)"
+    );
     let mut cmd = Command::new(cargo);
     cmd.args(["install", "--locked", "--quiet", "--root"]).arg(root.join("target/tools"));
     cmd.args(["cargo-semver-checks", "--version", TOOL_VERSION]);
@@ -87,25 +89,42 @@ pub fn run(root: &Path) -> Result<(), Error> {
                     "STRICTER WITHOUT REASON".to_string()
                 }
                 _ => {
-                    failures.push(format!("{case} {side}: predicted {}, cargo-semver-checks requires a breaking bump", predicted.as_str()));
+                    failures.push(format!(
+                        "{case} {side}: predicted {}, cargo-semver-checks requires a breaking bump",
+                        predicted.as_str()
+                    ));
                     "WRONG".to_string()
                 }
             };
-            rows.push(format!("| {case} | {side} | {} | {} major, {} minor | {verdict} |", predicted.as_str(), found.major, found.minor));
+            rows.push(format!(
+                "| {case} | {side} | {} | {} major, {} minor | {verdict} |",
+                predicted.as_str(),
+                found.major,
+                found.minor
+            ));
         }
     }
     println!("| case | crate | predicted | cargo-semver-checks | verdict |\n|---|---|---|---|---|");
     for row in rows {
         println!("{row}");
     }
-    println!("semver-oracle: {} cases in {:.0?} (generation and rustdoc {:.0?})", cases.len(), started.elapsed(), built);
+    println!(
+        "semver-oracle: {} cases in {:.0?} (generation and rustdoc {:.0?})",
+        cases.len(),
+        started.elapsed(),
+        built
+    );
     if failures.is_empty() { Ok(()) } else { Err(Error::Usage(failures.join("\n"))) }
 }
 
 fn cases(root: &Path) -> Result<Vec<String>, Error> {
     let dir = root.join("tests/corpus/diff");
     let entries = std::fs::read_dir(&dir).map_err(|e| Error::Write(write::WriteError::Io(dir.clone(), e)))?;
-    let mut out: Vec<String> = entries.filter_map(|e| e.ok()).filter(|e| e.path().is_dir()).map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+    let mut out: Vec<String> = entries
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
     out.sort();
     Ok(out)
 }
@@ -115,7 +134,13 @@ fn generate(root: &Path, work: &Path, side: &str, cases: &[String]) -> Result<()
     let templates = write::Templates::load(&root.join("templates"))?;
     let dir = work.join(side);
     // From `work/side/<crate>/x` to `support/`.
-    let layout = Layout { dir: PathBuf::new(), workspace: false, support_path: "../../../../support".into(), command: crate::GeneratedBy::Generate, versions: Default::default() };
+    let layout = Layout {
+        dir: PathBuf::new(),
+        workspace: false,
+        support_path: "../../../../support".into(),
+        command: crate::GeneratedBy::Generate,
+        versions: Default::default(),
+    };
     let mut files = write::Files::new();
     let mut owned = Vec::new();
     for case in cases {
@@ -127,7 +152,9 @@ fn generate(root: &Path, work: &Path, side: &str, cases: &[String]) -> Result<()
     let manifest = "[workspace]\nresolver = \"3\"\nmembers = [\"*-client\", \"*-server\"]\n";
     for (path, text) in [("Cargo.toml", manifest.to_string()), ("Cargo.lock", read(&root.join("Cargo.lock"))?)] {
         let path = dir.join(path);
-        std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&path, text)).map_err(|e| Error::Write(write::WriteError::Io(path, e)))?;
+        std::fs::create_dir_all(&dir)
+            .and_then(|()| std::fs::write(&path, text))
+            .map_err(|e| Error::Write(write::WriteError::Io(path, e)))?;
     }
     write::ensure_files(&dir, &owned, &files, write::Ownership::Whole, false)?;
     Ok(())
@@ -140,7 +167,9 @@ fn document(work: &Path, side: &str) -> Result<(), Error> {
     let mut cmd = Command::new(cargo);
     cmd.args(["doc", "--quiet", "--workspace", "--lib", "--no-deps"]).current_dir(work.join(side));
     // rustdoc's JSON output is unstable; cargo-semver-checks itself builds it this way on stable.
-    cmd.env("RUSTC_BOOTSTRAP", "1").env("RUSTDOCFLAGS", "-Z unstable-options --output-format json").env("CARGO_TARGET_DIR", &target);
+    cmd.env("RUSTC_BOOTSTRAP", "1")
+        .env("RUSTDOCFLAGS", "-Z unstable-options --output-format json")
+        .env("CARGO_TARGET_DIR", &target);
     bounded(&mut cmd, Duration::from_secs(20 * 60))?;
     let out = work.join("json").join(side);
     let _ = std::fs::remove_dir_all(&out);
@@ -161,13 +190,17 @@ fn document(work: &Path, side: &str) -> Result<(), Error> {
 fn semver_checks(tool: &Path, work: &Path, lib: &str) -> Result<Found, Error> {
     let json = |side: &str| work.join("json").join(side).join(format!("{lib}.json"));
     let mut cmd = Command::new(tool);
-    cmd.args(["semver-checks", "check-release", "--color", "never", "--baseline-rustdoc"]).arg(json("old")).arg("--current-rustdoc").arg(json("new"));
+    cmd.args(["semver-checks", "check-release", "--color", "never", "--baseline-rustdoc"])
+        .arg(json("old"))
+        .arg("--current-rustdoc")
+        .arg(json("new"));
     let output = bounded(&mut cmd, Duration::from_secs(120)).or_else(|e| match e {
         // A required bump is a non-zero exit; the summary says which.
         Error::Usage(text) if text.contains("Summary") => Ok(text),
         e => Err(e),
     })?;
-    parse_summary(&output).ok_or_else(|| Error::Usage(format!("cargo-semver-checks on {lib}: no summary in its output:\n{output}")))
+    parse_summary(&output)
+        .ok_or_else(|| Error::Usage(format!("cargo-semver-checks on {lib}: no summary in its output:\n{output}")))
 }
 
 /// `Summary semver requires new major version: 2 major and 0 minor checks failed`, or
@@ -195,7 +228,11 @@ fn bounded(cmd: &mut Command, limit: Duration) -> Result<String, Error> {
     let log = std::env::temp_dir().join(format!("xtask-oracle-{}.log", std::process::id()));
     let file = std::fs::File::create(&log).map_err(|e| Error::Write(write::WriteError::Io(log.clone(), e)))?;
     let err = file.try_clone().map_err(|e| Error::Write(write::WriteError::Io(log.clone(), e)))?;
-    let mut child = cmd.stdout(Stdio::from(file)).stderr(Stdio::from(err)).spawn().map_err(|e| Error::Usage(format!("cannot run {cmd:?}: {e}")))?;
+    let mut child = cmd
+        .stdout(Stdio::from(file))
+        .stderr(Stdio::from(err))
+        .spawn()
+        .map_err(|e| Error::Usage(format!("cannot run {cmd:?}: {e}")))?;
     let status = loop {
         match child.try_wait() {
             Ok(Some(status)) => break status,

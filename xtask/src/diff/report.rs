@@ -80,15 +80,28 @@ impl Report {
             out.push_str("No API changes.\n");
             return out;
         }
-        out.push_str("| API | HTTP callers | server implementors | client crate | server crate |\n|---|---|---|---|---|\n");
+        out.push_str(
+            "| API | HTTP callers | server implementors | client crate | server crate |\n|---|---|---|---|---|\n",
+        );
         for a in &changed {
             let crate_cell = |i: usize| a.crates.get(i).map(version_cell).unwrap_or_default();
-            let _ = writeln!(out, "| {} | {} | {} | {} | {} |", a.name, counts(&a.summary.callers), counts(&a.summary.implementors), crate_cell(0), crate_cell(1));
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} |",
+                a.name,
+                counts(&a.summary.callers),
+                counts(&a.summary.implementors),
+                crate_cell(0),
+                crate_cell(1)
+            );
         }
         for a in changed {
             let _ = write!(out, "\n### {}\n", a.name);
             for (title, changes) in groups(&a.changes) {
-                let _ = write!(out, "\n#### {title}\n\n| change | HTTP callers | server implementors | client crate | server crate | where |\n|---|---|---|---|---|---|\n");
+                let _ = write!(
+                    out,
+                    "\n#### {title}\n\n| change | HTTP callers | server implementors | client crate | server crate | where |\n|---|---|---|---|---|---|\n"
+                );
                 for c in changes {
                     let e = c.effects;
                     let _ = writeln!(

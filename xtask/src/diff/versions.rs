@@ -90,7 +90,11 @@ impl Bump {
 pub fn parse(text: &str, file: &str) -> Result<Record, String> {
     let raw: BTreeMap<String, String> = serde_json::from_str(text).map_err(|e| format!("{file}: {e}"))?;
     raw.into_iter()
-        .map(|(name, v)| Version::parse(&v).map(|v| (name.clone(), v)).ok_or(format!("{file}: `{name}`: `{v}` is not a version `x.y.z`")))
+        .map(|(name, v)| {
+            Version::parse(&v)
+                .map(|v| (name.clone(), v))
+                .ok_or(format!("{file}: `{name}`: `{v}` is not a version `x.y.z`"))
+        })
         .collect()
 }
 

@@ -4,12 +4,12 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
+use super::types::rust_type;
 use super::{doc_attrs, ident, own_doc, scheme_consts, security_alternatives, types_path};
 use crate::model::{
-    Api, BodyKind, ClientMethod, Content, Delivery, NextPage, Operation, Pagination, Param, ParamLocation,
-    ParamStyle, Primitive, Status, Step, TypeRef,
+    Api, BodyKind, ClientMethod, Content, Delivery, NextPage, Operation, Pagination, Param, ParamLocation, ParamStyle,
+    Primitive, Status, Step, TypeRef,
 };
-use super::types::rust_type;
 
 /// The `client` module of a client crate.
 pub fn module(api: &Api) -> TokenStream {
@@ -18,10 +18,16 @@ pub fn module(api: &Api) -> TokenStream {
     let enums = api.operations.iter().map(|op| response_enums(api, op));
     let title = own_doc(&format!("A client for {}.\n\nCheap to clone: clones share one connection pool.", api.title));
     let uses_types = (!api.types.is_empty()).then(|| quote! { use crate::types; });
-    let schemes_import = (!api.security_schemes.is_empty()).then(|| quote! { use mailapi_support::{Scheme, SchemeKind}; });
-    let streaming = api.operations.iter().flat_map(|op| &op.plan.client_methods).any(|m| m.delivery != Delivery::Buffered);
+    let schemes_import =
+        (!api.security_schemes.is_empty()).then(|| quote! { use mailapi_support::{Scheme, SchemeKind}; });
+    let streaming =
+        api.operations.iter().flat_map(|op| &op.plan.client_methods).any(|m| m.delivery != Delivery::Buffered);
     let raw = streaming.then(|| quote! { RawResponse, });
-    let styled = api.operations.iter().flat_map(|o| &o.params).any(|p| p.location == ParamLocation::Query && !(p.style == ParamStyle::Form && p.explode));
+    let styled = api
+        .operations
+        .iter()
+        .flat_map(|o| &o.params)
+        .any(|p| p.location == ParamLocation::Query && !(p.style == ParamStyle::Form && p.explode));
     let path = api.operations.iter().any(|o| o.path.contains('{'));
     let params_import = match (path, styled) {
         (true, true) => quote! { use mailapi_support::param_encoding::{QueryStyle, path_param}; },
@@ -100,10 +106,16 @@ fn method(api: &Api, op: &Operation, m: &ClientMethod) -> TokenStream {
     let accept = m.media.as_ref().map(|m| quote! { .accept(#m) });
     let arms = status_arms(api, op, m);
     let (execute, ok_wrap) = match m.delivery {
-        Delivery::Buffered => (quote! { let raw = self.transport.execute(request).await?; }, quote! { ResponseValue<#ok> }),
-        Delivery::Bytes => (streamed(api, op, quote! { streaming_bytes }), quote! { ResponseValue<mailapi_support::client::ByteStream> }),
+        Delivery::Buffered => {
+            (quote! { let raw = self.transport.execute(request).await?; }, quote! { ResponseValue<#ok> })
+        }
+        Delivery::Bytes => (
+            streamed(api, op, quote! { streaming_bytes }),
+            quote! { ResponseValue<mailapi_support::client::ByteStream> },
+        ),
         Delivery::Events => {
-            let ty = success_content(op, m).and_then(|c| c.ty.as_ref()).map_or(quote! { serde_json::Value }, types_path);
+            let ty =
+                success_content(op, m).and_then(|c| c.ty.as_ref()).map_or(quote! { serde_json::Value }, types_path);
             (streamed(api, op, quote! { events }), quote! { ResponseValue<mailapi_support::client::EventStream<#ty>> })
         }
     };
@@ -232,7 +244,10 @@ fn pages(api: &Api, op: &Operation, m: &ClientMethod, p: &Pagination, err: &Toke
         (items, true) => quote! { #items.unwrap_or_default() },
         (items, false) => items,
     };
-    let doc = own_doc(&format!("Every item of every page of [`Client::{}`], fetched page by page as the stream is read.", m.name));
+    let doc = own_doc(&format!(
+        "Every item of every page of [`Client::{}`], fetched page by page as the stream is read.",
+        m.name
+    ));
     let required: Vec<TokenStream> = call_args(op).into_iter().filter(|a| a.to_string() != "params").collect();
     let body = match &p.next {
         NextPage::Number { param, total, .. } => {
@@ -244,7 +259,8 @@ fn pages(api: &Api, op: &Operation, m: &ClientMethod, p: &Pagination, err: &Toke
                         (t, true) => quote! { #t.copied() },
                         (t, false) => quote! { Some(#t) },
                     };
-                    let to_u64 = (*ty != TypeRef::Primitive(Primitive::U64)).then(|| quote! { .map(|total| u64::try_from(total).unwrap_or(0)) });
+                    let to_u64 = (*ty != TypeRef::Primitive(Primitive::U64))
+                        .then(|| quote! { .map(|total| u64::try_from(total).unwrap_or(0)) });
                     (Some(quote! { let total = #t #to_u64; }), quote! { && total.is_none_or(|total| seen < total) })
                 }
                 None => (None, quote! {}),
@@ -336,7 +352,8 @@ fn arguments(op: &Operation, lifetime: Option<&syn::Lifetime>) -> (Vec<TokenStre
 fn params_struct(op: &Operation) -> Option<TokenStream> {
     let name = ident(op.plan.params.as_ref()?);
     let optional = op.params.iter().filter(|p| p.presence.is_optional());
-    let doc = own_doc(&format!("The optional parameters of [`Client::{}`]; `Default` sends none of them.", first_method(op)));
+    let doc =
+        own_doc(&format!("The optional parameters of [`Client::{}`]; `Default` sends none of them.", first_method(op)));
     let fields = optional.map(|p| {
         let field = ident(&p.field);
         let ty = types_path(&p.ty);
@@ -528,7 +545,14 @@ fn status_arms(api: &Api, op: &Operation, m: &ClientMethod) -> Vec<TokenStream> 
     arms
 }
 
-fn success_arm(api: &Api, op: &Operation, m: &ClientMethod, status: Status, variant: &str, content: Option<&Content>) -> TokenStream {
+fn success_arm(
+    api: &Api,
+    op: &Operation,
+    m: &ClientMethod,
+    status: Status,
+    variant: &str,
+    content: Option<&Content>,
+) -> TokenStream {
     let pattern = arm_head(status, None);
     let decode = decode(content);
     let in_body = api.error_in_success.is_some() && matches!(content, Some(c) if c.kind == BodyKind::Json);
@@ -540,7 +564,11 @@ fn success_arm(api: &Api, op: &Operation, m: &ClientMethod, status: Status, vari
         Some(enum_name) => {
             let enum_name = ident(enum_name);
             let variant = ident(variant);
-            let wrap = if content.is_some() { quote! { #enum_name::#variant } } else { quote! { |()| #enum_name::#variant } };
+            let wrap = if content.is_some() {
+                quote! { #enum_name::#variant }
+            } else {
+                quote! { |()| #enum_name::#variant }
+            };
             // The variant alone does not tell `json` its type parameter.
             let decode = match content.map(|c| c.kind) {
                 Some(BodyKind::Json) => {

@@ -8,11 +8,13 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::Value;
 
-use super::test_values::{accepts, compact, essence, event_values, example_text, inner_doc, raw_str, sample, type_path};
+use super::test_values::{
+    accepts, compact, essence, event_values, example_text, inner_doc, raw_str, sample, type_path,
+};
 use super::{ident, own_doc};
 use crate::model::{
-    Api, BodyKind, ClientMethod, Constraints, Content, Example, Operation, Param, Primitive, SchemeKind, Side, TypeKind,
-    TypeRef, Variant,
+    Api, BodyKind, ClientMethod, Constraints, Content, Example, Operation, Param, Primitive, SchemeKind, Side,
+    TypeKind, TypeRef, Variant,
 };
 
 /// `tests/e2e.rs` of a server crate.
@@ -60,7 +62,12 @@ fn imports(api: &Api, helpers: &BTreeSet<&str>, uses_types: bool) -> TokenStream
     let server_crate = ident(&api.lib_name(Side::Server));
     let has = |name: &str| helpers.contains(name);
     let mut client_names = vec![quote! { Client }];
-    for (helper, name) in [("prefer", quote! { CallOptions }), ("success", quote! { ResponseValue }), ("read_bytes", quote! { ByteStream }), ("read_events", quote! { EventStream })] {
+    for (helper, name) in [
+        ("prefer", quote! { CallOptions }),
+        ("success", quote! { ResponseValue }),
+        ("read_bytes", quote! { ByteStream }),
+        ("read_events", quote! { EventStream }),
+    ] {
         if has(helper) {
             client_names.push(name);
         }
@@ -120,95 +127,95 @@ fn optional_helpers() -> Vec<(&'static str, TokenStream)> {
         (
             "prefer",
             quote! {
-        /// The same client, asking the mock for its example of `code` (`Prefer: code=<code>`).
-        fn prefer(api: &Client, code: u16) -> Client {
-            let mut headers = axum::http::HeaderMap::new();
-            headers.insert("prefer", format!("code={code}").parse().expect("a header value"));
-            api.with_options(CallOptions { headers, ..Default::default() })
-        }
-    },
+                /// The same client, asking the mock for its example of `code` (`Prefer: code=<code>`).
+                fn prefer(api: &Client, code: u16) -> Client {
+                    let mut headers = axum::http::HeaderMap::new();
+                    headers.insert("prefer", format!("code={code}").parse().expect("a header value"));
+                    api.with_options(CallOptions { headers, ..Default::default() })
+                }
+            },
         ),
         (
             "json",
             quote! {
-        /// A documented example as the type the client returns.
-        #[track_caller]
-        fn json<T: DeserializeOwned>(text: &str) -> T {
-            let ty = std::any::type_name::<T>();
-            serde_json::from_str(text).unwrap_or_else(|err| panic!("the example does not fit `{ty}`: {err}"))
-        }
-    },
+                /// A documented example as the type the client returns.
+                #[track_caller]
+                fn json<T: DeserializeOwned>(text: &str) -> T {
+                    let ty = std::any::type_name::<T>();
+                    serde_json::from_str(text).unwrap_or_else(|err| panic!("the example does not fit `{ty}`: {err}"))
+                }
+            },
         ),
         (
             "success",
             quote! {
-        /// The status and typed body of a success.
-        #[track_caller]
-        fn success<T, E: Debug>(result: Result<ResponseValue<T>, Error<E>>) -> (u16, T) {
-            match result {
-                Ok(value) => {
-                    let (status, _, body) = value.into_parts();
-                    (status.as_u16(), body)
+                /// The status and typed body of a success.
+                #[track_caller]
+                fn success<T, E: Debug>(result: Result<ResponseValue<T>, Error<E>>) -> (u16, T) {
+                    match result {
+                        Ok(value) => {
+                            let (status, _, body) = value.into_parts();
+                            (status.as_u16(), body)
+                        }
+                        Err(err) => panic!("expected a success, got {err:?}"),
+                    }
                 }
-                Err(err) => panic!("expected a success, got {err:?}"),
-            }
-        }
-    },
+            },
         ),
         (
             "api_error",
             quote! {
-        /// The status and typed body of a documented error.
-        #[track_caller]
-        fn api_error<T: Debug, E: Debug>(result: Result<T, Error<E>>) -> (u16, E) {
-            match result {
-                Err(Error::Api(value)) => {
-                    let (status, _, body) = value.into_parts();
-                    (status.as_u16(), body)
+                /// The status and typed body of a documented error.
+                #[track_caller]
+                fn api_error<T: Debug, E: Debug>(result: Result<T, Error<E>>) -> (u16, E) {
+                    match result {
+                        Err(Error::Api(value)) => {
+                            let (status, _, body) = value.into_parts();
+                            (status.as_u16(), body)
+                        }
+                        other => panic!("expected a documented error, got {other:?}"),
+                    }
                 }
-                other => panic!("expected a documented error, got {other:?}"),
-            }
-        }
-    },
+            },
         ),
         (
             "unexpected_status",
             quote! {
-        /// The status of a response the spec does not document for the operation.
-        #[track_caller]
-        fn unexpected_status<T: Debug, E: Debug>(result: Result<T, Error<E>>) -> u16 {
-            match result {
-                Err(Error::UnexpectedStatus { status, .. }) => status.as_u16(),
-                other => panic!("expected an undocumented status, got {other:?}"),
-            }
-        }
-    },
+                /// The status of a response the spec does not document for the operation.
+                #[track_caller]
+                fn unexpected_status<T: Debug, E: Debug>(result: Result<T, Error<E>>) -> u16 {
+                    match result {
+                        Err(Error::UnexpectedStatus { status, .. }) => status.as_u16(),
+                        other => panic!("expected an undocumented status, got {other:?}"),
+                    }
+                }
+            },
         ),
         (
             "read_bytes",
             quote! {
-        /// The whole body of a byte stream.
-        async fn read_bytes(mut stream: ByteStream) -> Vec<u8> {
-            let mut body = Vec::new();
-            while let Some(chunk) = stream.next().await {
-                body.extend_from_slice(&chunk.expect("a chunk"));
-            }
-            body
-        }
-    },
+                /// The whole body of a byte stream.
+                async fn read_bytes(mut stream: ByteStream) -> Vec<u8> {
+                    let mut body = Vec::new();
+                    while let Some(chunk) = stream.next().await {
+                        body.extend_from_slice(&chunk.expect("a chunk"));
+                    }
+                    body
+                }
+            },
         ),
         (
             "read_events",
             quote! {
-        /// Every event of an event stream.
-        async fn read_events<T>(mut stream: EventStream<T>) -> Vec<T> {
-            let mut events = Vec::new();
-            while let Some(event) = stream.next().await {
-                events.push(event.expect("an event"));
-            }
-            events
-        }
-    },
+                /// Every event of an event stream.
+                async fn read_events<T>(mut stream: EventStream<T>) -> Vec<T> {
+                    let mut events = Vec::new();
+                    while let Some(event) = stream.next().await {
+                        events.push(event.expect("an event"));
+                    }
+                    events
+                }
+            },
         ),
     ]
 }
@@ -377,7 +384,9 @@ impl E2e<'_> {
         if !(200..300).contains(&status) {
             return self.client_error(op, status, content.zip(example));
         }
-        if let Some(example) = example.filter(|e| content.is_some_and(|c| c.kind == BodyKind::Json) && self.is_error_in_body(&e.value)) {
+        if let Some(example) =
+            example.filter(|e| content.is_some_and(|c| c.kind == BodyKind::Json) && self.is_error_in_body(&e.value))
+        {
             // The vendor reports errors inside 2xx bodies (`x-error-in-200`): the client turns them into errors.
             self.use_helper("client");
             self.use_helper("json");
@@ -387,10 +396,13 @@ impl E2e<'_> {
         }
         let value = match (content, example) {
             (Some(content), Some(example)) => match content.kind {
-                BodyKind::Binary => return Expected::Bytes(status, Literal::byte_string(example_text(&example.value).as_bytes())),
+                BodyKind::Binary => {
+                    return Expected::Bytes(status, Literal::byte_string(example_text(&example.value).as_bytes()));
+                }
                 BodyKind::EventStream => {
                     self.use_helper("json");
-                    let ty = content.ty.as_ref().map_or(quote! { serde_json::Value }, |t| type_path(t, &self.uses_types));
+                    let ty =
+                        content.ty.as_ref().map_or(quote! { serde_json::Value }, |t| type_path(t, &self.uses_types));
                     let events = event_values(&example.value)
                         .iter()
                         .map(|v| {
@@ -413,7 +425,9 @@ impl E2e<'_> {
         let value = value.map_or(quote! { () }, |(_, value)| value);
         let response = ident(response);
         let Some((variant, _, _)) = method.successes.iter().find(|(_, r, _)| *r == choice.response) else {
-            return Expected::Mismatch(format!("the mock answers status {status}, which the client does not expect for this media type"));
+            return Expected::Mismatch(format!(
+                "the mock answers status {status}, which the client does not expect for this media type"
+            ));
         };
         // Only once the value is written with `client::`: an unused import is a warning.
         self.use_helper("client");
@@ -429,16 +443,23 @@ impl E2e<'_> {
     /// the example has every required field of that object.
     fn is_error_in_body(&self, example: &Value) -> bool {
         let Some(TypeRef::Named(name)) = &self.api.error_in_success else { return false };
-        let Some(TypeKind::Struct(error)) = self.api.types.iter().find(|t| &t.name == name).map(|t| &t.kind) else { return false };
+        let Some(TypeKind::Struct(error)) = self.api.types.iter().find(|t| &t.name == name).map(|t| &t.kind) else {
+            return false;
+        };
         let Value::Object(object) = example else { return false };
-        error.fields.iter().filter(|f| f.required && !f.read_only && !f.write_only).all(|f| object.contains_key(&f.json_name))
+        error
+            .fields
+            .iter()
+            .filter(|f| f.required && !f.read_only && !f.write_only)
+            .all(|f| object.contains_key(&f.json_name))
     }
 
     /// How the client reports a non-2xx `status` the mock answers with `answer` (content and example).
     fn client_error(&self, op: &Operation, status: u16, answer: Option<(&Content, &Example)>) -> Expected {
         // The client's arms: one per documented (status, media type); several media types of one
         // status are told apart by Content-Type, the last of them catching the rest.
-        let sent = answer.map_or(if status == 501 { "application/problem+json" } else { "" }, |(c, _)| c.media_type.as_str());
+        let sent =
+            answer.map_or(if status == 501 { "application/problem+json" } else { "" }, |(c, _)| c.media_type.as_str());
         let arm = op.error_arms().find(|v| {
             let guard = match op.content_of(v).filter(|_| v.guard) {
                 Some(c) => essence(&c.media_type) == essence(sent),
@@ -472,7 +493,10 @@ impl E2e<'_> {
                 ));
             }
             (None, Some((sent, _))) => {
-                return Expected::Mismatch(format!("the mock sends a `{}` body the client does not read", sent.media_type));
+                return Expected::Mismatch(format!(
+                    "the mock sends a `{}` body the client does not read",
+                    sent.media_type
+                ));
             }
         };
         Expected::Api(status, value)
@@ -523,7 +547,9 @@ impl E2e<'_> {
                     (BodyKind::Json, None) => Some(Value::Object(Default::default())),
                     _ => Some(Value::String("example".into())),
                 };
-                Some(sampled.ok_or_else(|| format!("no value of the `{}` request body satisfies its schema", content.media_type))?)
+                Some(sampled.ok_or_else(|| {
+                    format!("no value of the `{}` request body satisfies its schema", content.media_type)
+                })?)
             }
         };
         let arg = value.map(|value| match (&content.kind, &content.ty) {
@@ -561,8 +587,12 @@ impl E2e<'_> {
                 quote! { #s }
             }
             (TypeRef::Primitive(Primitive::Bool), Value::Bool(b)) => quote! { #b },
-            (TypeRef::Primitive(Primitive::I32 | Primitive::I64 | Primitive::U32 | Primitive::U64), Value::Number(n)) if n.is_i64() || n.is_u64() => {
-                let n: TokenStream = n.to_string().parse().map_err(|_| format!("parameter `{}`: bad number", p.name))?;
+            (
+                TypeRef::Primitive(Primitive::I32 | Primitive::I64 | Primitive::U32 | Primitive::U64),
+                Value::Number(n),
+            ) if n.is_i64() || n.is_u64() => {
+                let n: TokenStream =
+                    n.to_string().parse().map_err(|_| format!("parameter `{}`: bad number", p.name))?;
                 n
             }
             (TypeRef::Primitive(Primitive::F32 | Primitive::F64), Value::Number(n)) => {
@@ -586,7 +616,9 @@ impl E2e<'_> {
                 };
                 // Named after the parameter, unless that would shadow a local of the test.
                 let name = match p.field.as_str() {
-                    "api" | "result" | "expected" | "status" | "stream" | "events" | "body" => format_ident!("{}_param", p.field),
+                    "api" | "result" | "expected" | "status" | "stream" | "events" | "body" => {
+                        format_ident!("{}_param", p.field)
+                    }
                     field => ident(field),
                 };
                 lets.push(quote! { let #name: #rust = json(#json); });
@@ -611,4 +643,3 @@ fn mock_choice<'a>(op: &'a Operation, method: &ClientMethod, code: Option<u16>) 
         default && fits && acceptable && answerable
     })
 }
-

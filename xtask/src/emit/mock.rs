@@ -21,9 +21,10 @@ pub fn module(api: &Api) -> TokenStream {
         api.title
     ));
     let helpers = helpers(api);
-    let status_code_import = api.operations.iter().any(|op| op.plan.variants.iter().any(|v| answers_with_status(op, v))).then(|| {
-        quote! { use axum::http::StatusCode; }
-    });
+    let status_code_import =
+        api.operations.iter().any(|op| op.plan.variants.iter().any(|v| answers_with_status(op, v))).then(|| {
+            quote! { use axum::http::StatusCode; }
+        });
     let no_operations = super::no_operations(api);
     quote! {
         #no_operations
@@ -81,7 +82,8 @@ fn method(op: &Operation) -> TokenStream {
         let code = Literal::u16_unsuffixed(v.status.representative());
         let content = op.content_of(v);
         let media = content.map_or("", |c| c.media_type.as_str());
-        let names: Vec<&str> = content.map(|c| c.examples.iter().map(|e| e.name.as_str()).collect()).unwrap_or_default();
+        let names: Vec<&str> =
+            content.map(|c| c.examples.iter().map(|e| e.name.as_str()).collect()).unwrap_or_default();
         quote! { Candidate { status: #code, media: #media, examples: &[#(#names),*] } }
     });
     let arms: Vec<TokenStream> = variants.iter().enumerate().flat_map(|(i, v)| arms(op, &response, i, v)).collect();

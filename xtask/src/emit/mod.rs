@@ -101,7 +101,10 @@ pub fn scheme_consts(api: &Api) -> TokenStream {
 /// `&[&[A, B], &[C]]`: the scheme constants of each security alternative of `op`.
 pub fn security_alternatives(api: &Api, op: &Operation) -> TokenStream {
     let alternatives = op.security.iter().map(|alt| {
-        let schemes = alt.iter().filter_map(|name| api.security_schemes.iter().find(|s| &s.name == name)).map(|s| ident(&s.const_name));
+        let schemes = alt
+            .iter()
+            .filter_map(|name| api.security_schemes.iter().find(|s| &s.name == name))
+            .map(|s| ident(&s.const_name));
         quote! { &[#(#schemes),*] }
     });
     quote! { &[#(#alternatives),*] }
@@ -138,5 +141,7 @@ pub fn types_path(ty: &TypeRef) -> TokenStream {
 /// A spec may document no operation (OpenAPI 3.1: only webhooks); the crate is then its types,
 /// and the operation machinery every crate declares is unused.
 pub(crate) fn no_operations(api: &Api) -> Option<TokenStream> {
-    api.operations.is_empty().then(|| quote! { #![allow(unused_imports, dead_code, reason = "the spec documents no operation")] })
+    api.operations
+        .is_empty()
+        .then(|| quote! { #![allow(unused_imports, dead_code, reason = "the spec documents no operation")] })
 }

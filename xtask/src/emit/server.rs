@@ -6,7 +6,9 @@ use quote::{format_ident, quote};
 
 use super::validate::Checked;
 use super::{doc_attrs, ident, own_doc, scheme_consts, security_alternatives, types_path};
-use crate::model::{Api, BodyKind, Content, Operation, Param, ParamLocation, ParamStyle, Status, TypeRef, Variant, status_const};
+use crate::model::{
+    Api, BodyKind, Content, Operation, Param, ParamLocation, ParamStyle, Status, TypeRef, Variant, status_const,
+};
 
 /// The `server` module of a server crate.
 pub fn module(api: &Api) -> TokenStream {
@@ -26,7 +28,8 @@ pub fn module(api: &Api) -> TokenStream {
         api.title
     ));
     let uses_types = (!api.types.is_empty()).then(|| quote! { use crate::types; });
-    let schemes_import = (!api.security_schemes.is_empty()).then(|| quote! { use mailapi_support::{Scheme, SchemeKind}; });
+    let schemes_import =
+        (!api.security_schemes.is_empty()).then(|| quote! { use mailapi_support::{Scheme, SchemeKind}; });
     let status_import = api.operations.iter().any(uses_status_fn).then(|| quote! { , status });
     let no_operations = super::no_operations(api);
     quote! {
@@ -110,7 +113,11 @@ fn routes(api: &Api) -> TokenStream {
             let method = format_ident!("{}", op.method.as_str().to_ascii_lowercase());
             let handler = ident(&op.plan.handler);
             let call = quote! { #method(#handler::<A, Au>) };
-            chain = if i == 0 { quote! { axum::routing::#call } } else { quote! { #chain.#call } };
+            chain = if i == 0 {
+                quote! { axum::routing::#call }
+            } else {
+                quote! { #chain.#call }
+            };
         }
         // The base path is part of each route rather than a `nest`: no URI rewrite per request.
         let full = match path.as_str() {
@@ -193,7 +200,11 @@ fn request_struct(op: &Operation, checked: &Checked<'_>) -> TokenStream {
     let fields = op.params.iter().map(|p| {
         let name = ident(&p.field);
         let ty = types_path(&p.ty);
-        let ty = if p.presence.is_optional() { quote! { Option<#ty> } } else { ty };
+        let ty = if p.presence.is_optional() {
+            quote! { Option<#ty> }
+        } else {
+            ty
+        };
         let mut text = p.description.clone().unwrap_or_default();
         let place = match p.location {
             ParamLocation::Path => "path",
@@ -222,15 +233,20 @@ fn request_struct(op: &Operation, checked: &Checked<'_>) -> TokenStream {
         })
     });
     // A body that is itself a map or array of limited elements (a map of answers, say).
-    let element_check = op.body.as_ref().and_then(|b| b.contents.first()).filter(|c| c.kind == BodyKind::Json && body_check.is_none()).and_then(|c| {
-        let checks = checked.body_element_check(c.ty.as_ref()?)?;
-        let required = op.body.as_ref().is_some_and(|b| b.required);
-        Some(if required {
-            quote! { { let (here, value) = (String::new(), &request.body); #checks } }
-        } else {
-            quote! { if let Some(value) = &request.body { let here = String::new(); #checks } }
-        })
-    });
+    let element_check = op
+        .body
+        .as_ref()
+        .and_then(|b| b.contents.first())
+        .filter(|c| c.kind == BodyKind::Json && body_check.is_none())
+        .and_then(|c| {
+            let checks = checked.body_element_check(c.ty.as_ref()?)?;
+            let required = op.body.as_ref().is_some_and(|b| b.required);
+            Some(if required {
+                quote! { { let (here, value) = (String::new(), &request.body); #checks } }
+            } else {
+                quote! { if let Some(value) = &request.body { let here = String::new(); #checks } }
+            })
+        });
     let checks: Vec<TokenStream> = checks.chain(body_check).chain(element_check).collect();
     let validation = (!checks.is_empty()).then(|| {
         quote! {
@@ -333,7 +349,8 @@ fn has_status(status: Status) -> bool {
 
 fn response_enum(api: &Api, op: &Operation) -> TokenStream {
     let response = ident(&op.plan.response);
-    let doc = own_doc(&format!("The responses [`Api::{}`] may answer with, as the spec documents them.", op.plan.method));
+    let doc =
+        own_doc(&format!("The responses [`Api::{}`] may answer with, as the spec documents them.", op.plan.method));
     let variants = &op.plan.variants;
     let defs = variants.iter().map(|v| {
         let name = ident(&v.name);
@@ -390,7 +407,11 @@ fn response_arm(op: &Operation, response: &proc_macro2::Ident, v: &Variant) -> T
     let content = op.content_of(v);
     let body = content.map(|_| quote! { body });
     let bind: Vec<TokenStream> = bound_code.into_iter().chain(body).collect();
-    let pat = if bind.is_empty() { quote! { #response::#name } } else { quote! { #response::#name(#(#bind),*) } };
+    let pat = if bind.is_empty() {
+        quote! { #response::#name }
+    } else {
+        quote! { #response::#name(#(#bind),*) }
+    };
     let value = match content {
         None => quote! { #code.into_response() },
         Some(c) => {

@@ -57,7 +57,9 @@ pub fn sample(api: &Api, ty: &TypeRef, constraints: &Constraints, depth: usize) 
                 TypeKind::Union(u) => {
                     let variant = u.variants.first()?;
                     let mut value = sample(api, &variant.ty, &Constraints::default(), depth + 1)?;
-                    if let (Some(property), Some(tag), Value::Object(object)) = (&u.discriminator, variant.tags.first(), &mut value) {
+                    if let (Some(property), Some(tag), Value::Object(object)) =
+                        (&u.discriminator, variant.tags.first(), &mut value)
+                    {
                         object.insert(property.clone(), Value::String(tag.clone()));
                     }
                     value
@@ -94,11 +96,7 @@ pub fn sample(api: &Api, ty: &TypeRef, constraints: &Constraints, depth: usize) 
                 if let Some(max) = constraints.maximum.as_ref().and_then(|m| m.as_f64()) {
                     n = n.min(if constraints.exclusive_maximum { max - 1.0 } else { max });
                 }
-                if matches!(p, Primitive::F32 | Primitive::F64) {
-                    Value::from(n)
-                } else {
-                    Value::from(n.ceil() as i64)
-                }
+                if matches!(p, Primitive::F32 | Primitive::F64) { Value::from(n) } else { Value::from(n.ceil() as i64) }
             }
             Primitive::DateTime => Value::String("2024-01-01T00:00:00Z".into()),
             Primitive::Date => Value::String("2024-01-01".into()),
@@ -133,7 +131,11 @@ pub fn event_values(value: &Value) -> Vec<Value> {
         Value::String(text) => text
             .split("\n\n")
             .filter_map(|event| {
-                let data: Vec<&str> = event.lines().filter_map(|l| l.strip_prefix("data:")).map(|d| d.strip_prefix(' ').unwrap_or(d)).collect();
+                let data: Vec<&str> = event
+                    .lines()
+                    .filter_map(|l| l.strip_prefix("data:"))
+                    .map(|d| d.strip_prefix(' ').unwrap_or(d))
+                    .collect();
                 (!data.is_empty()).then(|| serde_json::from_str(&data.join("\n")).unwrap_or(Value::Null))
             })
             .collect(),
@@ -148,9 +150,10 @@ pub fn essence(media: &str) -> String {
 /// `accepts` of the mock: whether `Accept: accept` allows `media` (essences, `*/*`, `type/*`).
 pub fn accepts(accept: &str, media: &str) -> bool {
     let media = essence(media);
-    accept.split(',').map(essence).any(|a| {
-        a == "*/*" || a == media || a.strip_suffix("/*").is_some_and(|t| media.starts_with(&format!("{t}/")))
-    })
+    accept
+        .split(',')
+        .map(essence)
+        .any(|a| a == "*/*" || a == media || a.strip_suffix("/*").is_some_and(|t| media.starts_with(&format!("{t}/"))))
 }
 
 pub fn compact(value: &Value) -> String {

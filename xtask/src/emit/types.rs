@@ -6,9 +6,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::{doc_attrs, ident};
-use crate::model::{
-    Additional, Api, EnumValue, Field, Presence, Primitive, Struct, TypeDef, TypeKind, TypeRef, Union,
-};
+use crate::model::{Additional, Api, EnumValue, Field, Presence, Primitive, Struct, TypeDef, TypeKind, TypeRef, Union};
 
 /// How enums treat values the spec does not list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,7 +37,9 @@ pub fn module(api: &Api, enums: Enums) -> TokenStream {
 
 fn uses_map(api: &Api) -> bool {
     api.types.iter().any(|t| match &t.kind {
-        TypeKind::Struct(s) => matches!(s.additional, Additional::Map(_)) || s.fields.iter().any(|f| contains_map(&f.ty)),
+        TypeKind::Struct(s) => {
+            matches!(s.additional, Additional::Map(_)) || s.fields.iter().any(|f| contains_map(&f.ty))
+        }
         TypeKind::Alias { ty, .. } => contains_map(ty),
         TypeKind::Union(u) => u.variants.iter().any(|v| contains_map(&v.ty)),
         _ => false,
@@ -319,7 +319,8 @@ fn int_enum(name: &proc_macro2::Ident, values: &[EnumValue<i64>], enums: Enums) 
         let doc = doc_attrs(&format!("`{}`", v.value));
         quote! { #doc #variant, }
     });
-    let pairs: Vec<(proc_macro2::Ident, Literal)> = values.iter().map(|v| (ident(&v.variant), Literal::i64_unsuffixed(v.value))).collect();
+    let pairs: Vec<(proc_macro2::Ident, Literal)> =
+        values.iter().map(|v| (ident(&v.variant), Literal::i64_unsuffixed(v.value))).collect();
     let to_int = pairs.iter().map(|(variant, value)| quote! { #name::#variant => #value, });
     match enums {
         Enums::Lenient => {
@@ -430,4 +431,3 @@ fn union(name: &proc_macro2::Ident, u: &Union) -> TokenStream {
         }
     }
 }
-

@@ -14,7 +14,12 @@ use crate::model::{Additional, Api, Constraints, Field, Param, Presence, TypeDef
 pub fn module(api: &Api) -> Option<TokenStream> {
     let types: BTreeMap<&str, &TypeDef> = api.types.iter().map(|t| (t.name.as_str(), t)).collect();
     let needed = needs_validation(api, &types);
-    let impls: Vec<TokenStream> = api.types.iter().filter(|t| needed.contains(t.name.as_str())).filter_map(|t| impl_for(t, &types, &needed)).collect();
+    let impls: Vec<TokenStream> = api
+        .types
+        .iter()
+        .filter(|t| needed.contains(t.name.as_str()))
+        .filter_map(|t| impl_for(t, &types, &needed))
+        .collect();
     if impls.is_empty() {
         return None;
     }
@@ -57,7 +62,9 @@ impl<'a> Checked<'a> {
     pub fn param_check(&self, p: &Param) -> Option<TokenStream> {
         let mut own = checks(&p.constraints, shape(&p.ty, &self.types), quote! { value });
         if let TypeRef::Array(item) = &p.ty {
-            let item_checks = element_constraints(item, &self.types).map(|c| checks(c, shape(item, &self.types), quote! { value })).unwrap_or_default();
+            let item_checks = element_constraints(item, &self.types)
+                .map(|c| checks(c, shape(item, &self.types), quote! { value }))
+                .unwrap_or_default();
             if !item_checks.is_empty() {
                 own.push(quote! { for value in value { #(#item_checks)* } });
             }
@@ -201,7 +208,12 @@ fn impl_for(t: &TypeDef, types: &BTreeMap<&str, &TypeDef>, needed: &BTreeSet<&st
     })
 }
 
-fn union_checks(name: &proc_macro2::Ident, u: &Union, types: &BTreeMap<&str, &TypeDef>, needed: &BTreeSet<&str>) -> TokenStream {
+fn union_checks(
+    name: &proc_macro2::Ident,
+    u: &Union,
+    types: &BTreeMap<&str, &TypeDef>,
+    needed: &BTreeSet<&str>,
+) -> TokenStream {
     let arms = u.variants.iter().map(|v| {
         let variant = ident(&v.name);
         if refers_to(&v.ty, needed, types) {
@@ -216,7 +228,11 @@ fn union_checks(name: &proc_macro2::Ident, u: &Union, types: &BTreeMap<&str, &Ty
 fn field_checks(f: &Field, types: &BTreeMap<&str, &TypeDef>, needed: &BTreeSet<&str>) -> TokenStream {
     let name = ident(&f.name);
     let json = &f.json_name;
-    let value = if f.secret { quote! { value.expose() } } else { quote! { value } };
+    let value = if f.secret {
+        quote! { value.expose() }
+    } else {
+        quote! { value }
+    };
     let mut own = checks(&f.constraints, shape(&f.ty, types), value);
     own.extend(element_checks(&f.ty, types));
     let nested = refers_to(&f.ty, needed, types).then(|| quote! { value.validate(&here, violations); });
@@ -280,7 +296,11 @@ fn checks(c: &Constraints, shape: Shape, value: TokenStream) -> Vec<TokenStream>
         Shape::Text => text_checks(c, &value, &mut out),
         Shape::Number => number_checks(c, &value, &mut out),
         Shape::Collection => {
-            if c.min_items.is_some() || c.max_items.is_some() || c.min_properties.is_some() || c.max_properties.is_some() {
+            if c.min_items.is_some()
+                || c.max_items.is_some()
+                || c.min_properties.is_some()
+                || c.max_properties.is_some()
+            {
                 let (min, max) = (opt_u64(c.min_items.or(c.min_properties)), opt_u64(c.max_items.or(c.max_properties)));
                 out.push(quote! { violations.count(&here, #value, #min, #max); });
             }

@@ -2,12 +2,11 @@
 
 use std::collections::BTreeMap;
 
-use openapiv3::{
-    APIKeyLocation, Components, Example as OaExample, MediaType, Operation as OaOperation,
-    Parameter, ParameterSchemaOrContent, PathStyle, QueryStyle, ReferenceOr, SecurityScheme as Oa,
-    StatusCode,
-};
 use indexmap::IndexMap;
+use openapiv3::{
+    APIKeyLocation, Components, Example as OaExample, MediaType, Operation as OaOperation, Parameter,
+    ParameterSchemaOrContent, PathStyle, QueryStyle, ReferenceOr, SecurityScheme as Oa, StatusCode,
+};
 use serde_json::Value;
 
 use heck::ToShoutySnakeCase;
@@ -16,9 +15,8 @@ use super::names::{Scope, field_ident, type_ident};
 use super::plan::{self, Plan, Presence};
 use super::schema::Schemas;
 use super::{
-    Api, BodyKind, Content, Example, Method, NextPage, Operation, Pagination, Param, ParamLocation,
-    ParamStyle, RequestBody, Response, ResponseHeader, SchemeKind, SecurityAlternative,
-    SecurityScheme, Status, Step, TypeRef,
+    Api, BodyKind, Content, Example, Method, NextPage, Operation, Pagination, Param, ParamLocation, ParamStyle,
+    RequestBody, Response, ResponseHeader, SchemeKind, SecurityAlternative, SecurityScheme, Status, Step, TypeRef,
 };
 use crate::spec::{Diagnostic, Diagnostics, Spec, push_pointer};
 
@@ -155,19 +153,32 @@ impl<'a> Builder<'a> {
                 continue;
             };
             let (kind, description) = match scheme {
-                Oa::HTTP { scheme, description, .. } if scheme.eq_ignore_ascii_case("basic") => (SchemeKind::Basic, description),
-                Oa::HTTP { scheme, description, .. } if scheme.eq_ignore_ascii_case("bearer") => (SchemeKind::Bearer, description),
+                Oa::HTTP { scheme, description, .. } if scheme.eq_ignore_ascii_case("basic") => {
+                    (SchemeKind::Basic, description)
+                }
+                Oa::HTTP { scheme, description, .. } if scheme.eq_ignore_ascii_case("bearer") => {
+                    (SchemeKind::Bearer, description)
+                }
                 Oa::HTTP { scheme, .. } => {
-                    self.error(&push_pointer(&at, "scheme"), format!("HTTP auth scheme `{scheme}` is not supported (basic, bearer)"));
+                    self.error(
+                        &push_pointer(&at, "scheme"),
+                        format!("HTTP auth scheme `{scheme}` is not supported (basic, bearer)"),
+                    );
                     continue;
                 }
-                Oa::APIKey { location: APIKeyLocation::Header, name, description, .. } => (SchemeKind::ApiKeyHeader(name.clone()), description),
-                Oa::APIKey { location: APIKeyLocation::Query, name, description, .. } => (SchemeKind::ApiKeyQuery(name.clone()), description),
+                Oa::APIKey { location: APIKeyLocation::Header, name, description, .. } => {
+                    (SchemeKind::ApiKeyHeader(name.clone()), description)
+                }
+                Oa::APIKey { location: APIKeyLocation::Query, name, description, .. } => {
+                    (SchemeKind::ApiKeyQuery(name.clone()), description)
+                }
                 Oa::APIKey { location: APIKeyLocation::Cookie, .. } => {
                     self.error(&push_pointer(&at, "in"), "API keys in cookies are not supported (header, query)");
                     continue;
                 }
-                Oa::OAuth2 { description, .. } | Oa::OpenIDConnect { description, .. } => (SchemeKind::Bearer, description),
+                Oa::OAuth2 { description, .. } | Oa::OpenIDConnect { description, .. } => {
+                    (SchemeKind::Bearer, description)
+                }
             };
             let const_name = consts.claim(&[field_ident(name).to_shouty_snake_case()], "_");
             out.push(SecurityScheme { name: name.clone(), const_name, kind, description: description.clone() });
@@ -238,7 +249,10 @@ impl<'a> Builder<'a> {
         schemes: &[SecurityScheme],
     ) -> Operation {
         if !op.callbacks.is_empty() {
-            self.warn(&push_pointer(at, "callbacks"), "callbacks are ignored by this generator: no receiver is generated for them");
+            self.warn(
+                &push_pointer(at, "callbacks"),
+                "callbacks are ignored by this generator: no receiver is generated for them",
+            );
         }
         let hint = type_ident(&operation_id);
         let params = self.parameters(at, path, shared, op, &hint);
@@ -251,8 +265,12 @@ impl<'a> Builder<'a> {
         for (i, alt) in security.iter().enumerate() {
             for name in alt {
                 if !schemes.iter().any(|s| &s.name == name) {
-                    let where_ = if op.security.is_some() { format!("{at}/security/{i}") } else { format!("/security/{i}") };
-                    self.error(&where_, format!("security scheme `{name}` is not defined in `components.securitySchemes`"));
+                    let where_ =
+                        if op.security.is_some() { format!("{at}/security/{i}") } else { format!("/security/{i}") };
+                    self.error(
+                        &where_,
+                        format!("security scheme `{name}` is not defined in `components.securitySchemes`"),
+                    );
                 }
             }
         }
@@ -273,10 +291,18 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn parameters(&mut self, at: &str, path: &str, shared: &[ReferenceOr<Parameter>], op: &OaOperation, hint: &str) -> Vec<Param> {
+    fn parameters(
+        &mut self,
+        at: &str,
+        path: &str,
+        shared: &[ReferenceOr<Parameter>],
+        op: &OaOperation,
+        hint: &str,
+    ) -> Vec<Param> {
         let path_ptr = at.rsplit_once('/').map_or("", |(p, _)| p).to_string();
         let mut resolved: Vec<(String, Parameter)> = Vec::new();
-        let lists = [(format!("{path_ptr}/parameters"), shared), (format!("{at}/parameters"), op.parameters.as_slice())];
+        let lists =
+            [(format!("{path_ptr}/parameters"), shared), (format!("{at}/parameters"), op.parameters.as_slice())];
         for (list_ptr, list) in lists {
             for (i, p) in list.iter().enumerate() {
                 let here = push_pointer(&list_ptr, &i.to_string());
@@ -313,7 +339,10 @@ impl<'a> Builder<'a> {
             } else if opens > 1 {
                 Some(format!("segment `{segment}` holds {opens} parameters; a segment can hold one"))
             } else if segment.starts_with([':', '*']) {
-                Some(format!("segment `{segment}` starts with `{}`, which the router reads as a parameter; write parameters as `{{name}}`", &segment[..1]))
+                Some(format!(
+                    "segment `{segment}` starts with `{}`, which the router reads as a parameter; write parameters as `{{name}}`",
+                    &segment[..1]
+                ))
             } else if opens == 1 && segment_param(segment).contains(['*', ':']) {
                 Some(format!("parameter name in `{segment}` must not contain `*`, `:` or braces"))
             } else {
@@ -327,7 +356,9 @@ impl<'a> Builder<'a> {
         }
         match routes.get(&shape.join("/")) {
             Some(first) => {
-                let message = format!("path `{path}` and `{first}` are one route to the router (a parameter takes its whole segment); it cannot serve both");
+                let message = format!(
+                    "path `{path}` and `{first}` are one route to the router (a parameter takes its whole segment); it cannot serve both"
+                );
                 self.error(at, message);
             }
             None => {
@@ -357,9 +388,14 @@ impl<'a> Builder<'a> {
                 let name = self.component_ref(at, reference, "parameters")?;
                 let found = self.components().and_then(|c| c.parameters.get(&name));
                 match found {
-                    Some(ReferenceOr::Item(param)) => Some((push_pointer("/components/parameters", &name), param.clone())),
+                    Some(ReferenceOr::Item(param)) => {
+                        Some((push_pointer("/components/parameters", &name), param.clone()))
+                    }
                     _ => {
-                        self.error(&push_pointer(at, "$ref"), format!("unresolvable `$ref`: `{reference}` does not exist"));
+                        self.error(
+                            &push_pointer(at, "$ref"),
+                            format!("unresolvable `$ref`: `{reference}` does not exist"),
+                        );
                         None
                     }
                 }
@@ -373,7 +409,10 @@ impl<'a> Builder<'a> {
         match reference.strip_prefix(&prefix) {
             Some(name) => Some(name.replace("~1", "/").replace("~0", "~")),
             None => {
-                self.error(&push_pointer(at, "$ref"), format!("`{reference}`: expected a reference to `{prefix}<name>`"));
+                self.error(
+                    &push_pointer(at, "$ref"),
+                    format!("`{reference}`: expected a reference to `{prefix}<name>`"),
+                );
                 None
             }
         }
@@ -388,7 +427,11 @@ impl<'a> Builder<'a> {
                     QueryStyle::PipeDelimited => ParamStyle::PipeDelimited,
                     QueryStyle::DeepObject => ParamStyle::DeepObject,
                 };
-                (ParamLocation::Query, style, parameter_data.explode.unwrap_or(style == ParamStyle::Form || style == ParamStyle::DeepObject))
+                (
+                    ParamLocation::Query,
+                    style,
+                    parameter_data.explode.unwrap_or(style == ParamStyle::Form || style == ParamStyle::DeepObject),
+                )
             }
             Parameter::Path { style, parameter_data } => {
                 if !matches!(style, PathStyle::Simple) {
@@ -396,7 +439,9 @@ impl<'a> Builder<'a> {
                 }
                 (ParamLocation::Path, ParamStyle::Simple, parameter_data.explode.unwrap_or(false))
             }
-            Parameter::Header { parameter_data, .. } => (ParamLocation::Header, ParamStyle::Simple, parameter_data.explode.unwrap_or(false)),
+            Parameter::Header { parameter_data, .. } => {
+                (ParamLocation::Header, ParamStyle::Simple, parameter_data.explode.unwrap_or(false))
+            }
             Parameter::Cookie { .. } => {
                 self.error(&push_pointer(at, "in"), "cookie parameters are not supported by this generator");
                 return None;
@@ -419,7 +464,11 @@ impl<'a> Builder<'a> {
             name: data.name.clone(),
             field: namer.unique(field_ident(&data.name), "_"),
             location,
-            presence: if data.required || location == ParamLocation::Path { Presence::Required } else { Presence::Optional },
+            presence: if data.required || location == ParamLocation::Path {
+                Presence::Required
+            } else {
+                Presence::Optional
+            },
             style,
             explode,
             ty,
@@ -440,19 +489,27 @@ impl<'a> Builder<'a> {
             let here = push_pointer(&push_pointer(at, "examples"), name);
             let ex: Option<OaExample> = match ex {
                 ReferenceOr::Item(ex) => Some(ex.clone()),
-                ReferenceOr::Reference { reference } => self.component_ref(&here, reference, "examples").and_then(|n| {
-                    match self.components().and_then(|c| c.examples.get(&n)) {
-                        Some(ReferenceOr::Item(ex)) => Some(ex.clone()),
-                        _ => {
-                            self.error(&push_pointer(&here, "$ref"), format!("unresolvable `$ref`: `{reference}` does not exist"));
-                            None
+                ReferenceOr::Reference { reference } => {
+                    self.component_ref(&here, reference, "examples").and_then(|n| {
+                        match self.components().and_then(|c| c.examples.get(&n)) {
+                            Some(ReferenceOr::Item(ex)) => Some(ex.clone()),
+                            _ => {
+                                self.error(
+                                    &push_pointer(&here, "$ref"),
+                                    format!("unresolvable `$ref`: `{reference}` does not exist"),
+                                );
+                                None
+                            }
                         }
-                    }
-                }),
+                    })
+                }
             };
             let Some(ex) = ex else { continue };
             if ex.external_value.is_some() {
-                self.error(&push_pointer(&here, "externalValue"), "`externalValue` examples are not supported; inline the value");
+                self.error(
+                    &push_pointer(&here, "externalValue"),
+                    "`externalValue` examples are not supported; inline the value",
+                );
                 continue;
             }
             let value = ex.value.unwrap_or(Value::Null);
@@ -460,7 +517,10 @@ impl<'a> Builder<'a> {
                 None => None,
                 Some(Value::String(why)) => Some(why.clone()),
                 Some(_) => {
-                    self.error(&push_pointer(&here, "x-skip-round-trip"), "`x-skip-round-trip` must be a string: why the example does not round-trip");
+                    self.error(
+                        &push_pointer(&here, "x-skip-round-trip"),
+                        "`x-skip-round-trip` must be a string: why the example does not round-trip",
+                    );
                     None
                 }
             };
@@ -469,7 +529,12 @@ impl<'a> Builder<'a> {
         out
     }
 
-    fn request_body(&mut self, at: &str, body: &ReferenceOr<openapiv3::RequestBody>, hint: &str) -> Option<RequestBody> {
+    fn request_body(
+        &mut self,
+        at: &str,
+        body: &ReferenceOr<openapiv3::RequestBody>,
+        hint: &str,
+    ) -> Option<RequestBody> {
         let (at, body) = match body {
             ReferenceOr::Item(b) => (at.to_string(), b.clone()),
             ReferenceOr::Reference { reference } => {
@@ -477,7 +542,10 @@ impl<'a> Builder<'a> {
                 match self.components().and_then(|c| c.request_bodies.get(&name)) {
                     Some(ReferenceOr::Item(b)) => (push_pointer("/components/requestBodies", &name), b.clone()),
                     _ => {
-                        self.error(&push_pointer(at, "$ref"), format!("unresolvable `$ref`: `{reference}` does not exist"));
+                        self.error(
+                            &push_pointer(at, "$ref"),
+                            format!("unresolvable `$ref`: `{reference}` does not exist"),
+                        );
                         return None;
                     }
                 }
@@ -487,7 +555,10 @@ impl<'a> Builder<'a> {
             self.error(&push_pointer(&at, "content"), "a request body needs at least one media type");
         }
         if body.content.len() > 1 {
-            self.error(&push_pointer(&at, "content"), "a request body with several media types is not supported yet; keep one");
+            self.error(
+                &push_pointer(&at, "content"),
+                "a request body with several media types is not supported yet; keep one",
+            );
         }
         let contents = self.contents(&at, &body.content, &format!("{hint}Request"));
         Some(RequestBody { required: body.required, description: body.description.clone(), contents })
@@ -513,14 +584,26 @@ impl<'a> Builder<'a> {
         let schema = self.spec.raw(&schema_ptr).cloned();
         let format = schema.as_ref().and_then(|s| s.get("format")).and_then(Value::as_str);
         let Some(kind) = body_kind(media_type, format) else {
-            self.error(at, format!("media type `{media_type}` is not supported (JSON, text, XML as text, binary, text/event-stream)"));
+            self.error(
+                at,
+                format!(
+                    "media type `{media_type}` is not supported (JSON, text, XML as text, binary, text/event-stream)"
+                ),
+            );
             return None;
         };
         let kind = match kind {
             // A vendor media type (`application/vnd.github.v3.object`) whose schema is structured
             // is JSON in all but name; bytes would lose the documented type.
-            BodyKind::Binary if format != Some("binary") && !known_binary(media_type) && schema.as_ref().is_some_and(is_structured) => {
-                self.warn(at, format!("media type `{media_type}` has a structured schema: its bodies are read as JSON"));
+            BodyKind::Binary
+                if format != Some("binary")
+                    && !known_binary(media_type)
+                    && schema.as_ref().is_some_and(is_structured) =>
+            {
+                self.warn(
+                    at,
+                    format!("media type `{media_type}` has a structured schema: its bodies are read as JSON"),
+                );
                 BodyKind::Json
             }
             kind => kind,
@@ -547,9 +630,11 @@ impl<'a> Builder<'a> {
 
     /// The JSON type of each SSE event's data, from `x-sse-data: '#/components/schemas/X'`.
     fn sse_data(&mut self, at: &str, media: &MediaType) -> Option<TypeRef> {
-        let ext = media.extensions.get("x-sse-data").cloned().or_else(|| {
-            self.spec.raw(&push_pointer(at, "schema")).and_then(|s| s.get("x-sse-data")).cloned()
-        })?;
+        let ext = media
+            .extensions
+            .get("x-sse-data")
+            .cloned()
+            .or_else(|| self.spec.raw(&push_pointer(at, "schema")).and_then(|s| s.get("x-sse-data")).cloned())?;
         let at = push_pointer(at, "x-sse-data");
         Some(self.schemas.type_of(&at, &serde_json::json!({ "$ref": ext }), "SseData"))
     }
@@ -563,7 +648,10 @@ impl<'a> Builder<'a> {
                 StatusCode::Code(c) if (100..=599).contains(c) => Status::Code(*c),
                 StatusCode::Range(r) if (1..=5).contains(r) => Status::Range(*r as u8),
                 _ => {
-                    self.error(&push_pointer(&at, &key), format!("`{key}` is not an HTTP status (100 to 599, 1XX to 5XX or default)"));
+                    self.error(
+                        &push_pointer(&at, &key),
+                        format!("`{key}` is not an HTTP status (100 to 599, 1XX to 5XX or default)"),
+                    );
                     continue;
                 }
             };
@@ -583,7 +671,10 @@ impl<'a> Builder<'a> {
             let here = push_pointer(&at, &key);
             let Some((here, response)) = self.resolve_response(&here, r) else { continue };
             if !response.links.is_empty() {
-                self.warn(&push_pointer(&here, "links"), "response `links` are ignored by this generator: follow them by hand");
+                self.warn(
+                    &push_pointer(&here, "links"),
+                    "response `links` are ignored by this generator: follow them by hand",
+                );
             }
             let suffix = match status {
                 Status::Code(c) if (200..300).contains(&c) && c != 200 => format!("Response{c}"),
@@ -600,7 +691,11 @@ impl<'a> Builder<'a> {
         out
     }
 
-    fn resolve_response(&mut self, at: &str, r: &ReferenceOr<openapiv3::Response>) -> Option<(String, openapiv3::Response)> {
+    fn resolve_response(
+        &mut self,
+        at: &str,
+        r: &ReferenceOr<openapiv3::Response>,
+    ) -> Option<(String, openapiv3::Response)> {
         match r {
             ReferenceOr::Item(r) => Some((at.to_string(), r.clone())),
             ReferenceOr::Reference { reference } => {
@@ -608,7 +703,10 @@ impl<'a> Builder<'a> {
                 match self.components().and_then(|c| c.responses.get(&name)) {
                     Some(ReferenceOr::Item(r)) => Some((push_pointer("/components/responses", &name), r.clone())),
                     _ => {
-                        self.error(&push_pointer(at, "$ref"), format!("unresolvable `$ref`: `{reference}` does not exist"));
+                        self.error(
+                            &push_pointer(at, "$ref"),
+                            format!("unresolvable `$ref`: `{reference}` does not exist"),
+                        );
                         None
                     }
                 }
@@ -627,7 +725,12 @@ impl<'a> Builder<'a> {
                 continue;
             };
             let ty = self.schemas.type_of(&schema_ptr, &schema, &format!("{hint}{}", type_ident(name)));
-            out.push(ResponseHeader { name: name.clone(), description: h.description.clone(), required: h.required, ty });
+            out.push(ResponseHeader {
+                name: name.clone(),
+                description: h.description.clone(),
+                required: h.required,
+                ty,
+            });
         }
         out
     }
@@ -640,7 +743,10 @@ impl<'a> Builder<'a> {
                 match self.components().and_then(|c| c.headers.get(&name)) {
                     Some(ReferenceOr::Item(h)) => Some((push_pointer("/components/headers", &name), h.clone())),
                     _ => {
-                        self.error(&push_pointer(at, "$ref"), format!("unresolvable `$ref`: `{reference}` does not exist"));
+                        self.error(
+                            &push_pointer(at, "$ref"),
+                            format!("unresolvable `$ref`: `{reference}` does not exist"),
+                        );
                         None
                     }
                 }
@@ -659,7 +765,14 @@ impl<'a> Builder<'a> {
             return None;
         }
         let text = |key: &str| raw.get(key).and_then(Value::as_str).map(str::to_string);
-        let Some(body) = op.responses.iter().filter(|r| r.status.is_success()).flat_map(|r| &r.contents).find(|c| c.kind == BodyKind::Json).and_then(|c| c.ty.clone()) else {
+        let Some(body) = op
+            .responses
+            .iter()
+            .filter(|r| r.status.is_success())
+            .flat_map(|r| &r.contents)
+            .find(|c| c.kind == BodyKind::Json)
+            .and_then(|c| c.ty.clone())
+        else {
             self.error(&here, "a paginated operation needs a JSON success body");
             return None;
         };
@@ -677,8 +790,15 @@ impl<'a> Builder<'a> {
         };
         let next = match (text("page"), text("next")) {
             (Some(page), None) => {
-                let Some(param) = op.params.iter().find(|p| p.name == page && p.location == ParamLocation::Query && p.presence.is_optional()) else {
-                    self.error(&push_pointer(&here, "page"), format!("`{page}` is not an optional query parameter of this operation"));
+                let Some(param) = op
+                    .params
+                    .iter()
+                    .find(|p| p.name == page && p.location == ParamLocation::Query && p.presence.is_optional())
+                else {
+                    self.error(
+                        &push_pointer(&here, "page"),
+                        format!("`{page}` is not an optional query parameter of this operation"),
+                    );
                     return None;
                 };
                 let total = match text("total") {
@@ -757,7 +877,12 @@ pub fn body_kind(media_type: &str, format: Option<&str>) -> Option<BodyKind> {
     let subtype = essence.split_once('/').map_or("", |(_, s)| s);
     let json_seq = ["x-ndjson", "jsonl", "json-seq", "x-jsonlines"].contains(&subtype);
     // `application/json`, `*+json`, and names that are JSON with another suffix (`json+sarif`).
-    if !json_seq && (subtype == "json" || subtype.ends_with("+json") || subtype.starts_with("json+") || subtype.ends_with(".json")) {
+    if !json_seq
+        && (subtype == "json"
+            || subtype.ends_with("+json")
+            || subtype.starts_with("json+")
+            || subtype.ends_with(".json"))
+    {
         return Some(BodyKind::Json);
     }
     if essence == "text/event-stream" {
@@ -785,7 +910,8 @@ fn known_binary(media_type: &str) -> bool {
     let essence = essence(media_type);
     essence.contains('*')
         || ["image/", "audio/", "video/", "font/"].iter().any(|p| essence.starts_with(p))
-        || ["application/octet-stream", "application/pdf", "application/zip", "message/rfc822"].contains(&essence.as_str())
+        || ["application/octet-stream", "application/pdf", "application/zip", "message/rfc822"]
+            .contains(&essence.as_str())
 }
 
 /// A schema that describes JSON structure (an object, an array or a reference), not a blob.

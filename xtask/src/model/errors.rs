@@ -13,9 +13,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::{
-    Additional, BodyKind, Operation, Primitive, Status, TypeDef, TypeKind, TypeRef,
-};
+use super::{Additional, BodyKind, Operation, Primitive, Status, TypeDef, TypeKind, TypeRef};
 use crate::spec::{Diagnostic, Spec, push_pointer};
 
 /// The statuses the generated server answers by itself.
@@ -54,7 +52,8 @@ pub enum Member {
 impl Member {
     fn from_name(name: &str, ty: &TypeRef) -> Option<Member> {
         let text = matches!(ty, TypeRef::Primitive(Primitive::String));
-        let number = matches!(ty, TypeRef::Primitive(Primitive::I32 | Primitive::I64 | Primitive::U32 | Primitive::U64));
+        let number =
+            matches!(ty, TypeRef::Primitive(Primitive::I32 | Primitive::I64 | Primitive::U32 | Primitive::U64));
         match name {
             "type" if text => Some(Member::Type),
             "title" if text => Some(Member::Title),
@@ -96,7 +95,11 @@ pub fn error_shapes(
     (shapes, errors)
 }
 
-fn shape(types: &BTreeMap<String, TypeDef>, mapped: &BTreeMap<String, Vec<(String, Member)>>, response: &super::Response) -> Option<ErrorShape> {
+fn shape(
+    types: &BTreeMap<String, TypeDef>,
+    mapped: &BTreeMap<String, Vec<(String, Member)>>,
+    response: &super::Response,
+) -> Option<ErrorShape> {
     let framework = match response.status {
         Status::Code(code) => FRAMEWORK_STATUSES.contains(&code),
         Status::Range(range) => range == 4,
@@ -106,7 +109,12 @@ fn shape(types: &BTreeMap<String, TypeDef>, mapped: &BTreeMap<String, Vec<(Strin
         return None;
     }
     if response.contents.is_empty() {
-        return Some(ErrorShape { status: response.status, media: String::new(), members: Vec::new(), extensions: false });
+        return Some(ErrorShape {
+            status: response.status,
+            media: String::new(),
+            members: Vec::new(),
+            extensions: false,
+        });
     }
     let content = response.contents.iter().find(|c| c.kind == BodyKind::Json);
     match content.and_then(|c| Some((c, body_shape(types, mapped, c.ty.as_ref()?)?))) {
@@ -115,7 +123,12 @@ fn shape(types: &BTreeMap<String, TypeDef>, mapped: &BTreeMap<String, Vec<(Strin
         }
         // Documented in a shape problems have no mapping into: a problem document, as without
         // documentation, but the status still counts as documented (a 400 takes validation failures).
-        None => Some(ErrorShape { status: response.status, media: "application/problem+json".into(), members: Vec::new(), extensions: true }),
+        None => Some(ErrorShape {
+            status: response.status,
+            media: "application/problem+json".into(),
+            members: Vec::new(),
+            extensions: true,
+        }),
     }
 }
 
@@ -134,15 +147,19 @@ fn body_shape(
         TypeKind::Struct(s) => {
             // RFC 7807-shaped: a `title` or `status` member, and every required member a problem
             // member; other optional members are left out.
-            let member = |f: &super::Field| Member::from_name(&f.json_name, &f.ty).filter(|m| !matches!(m, Member::Pointer | Member::Parameter));
+            let member = |f: &super::Field| {
+                Member::from_name(&f.json_name, &f.ty).filter(|m| !matches!(m, Member::Pointer | Member::Parameter))
+            };
             if s.fields.iter().any(|f| f.required && member(f).is_none()) {
                 return None;
             }
-            let members: Vec<(String, Member)> = s.fields.iter().filter_map(|f| Some((format!("/{}", f.json_name), member(f)?))).collect();
+            let members: Vec<(String, Member)> =
+                s.fields.iter().filter_map(|f| Some((format!("/{}", f.json_name), member(f)?))).collect();
             if !members.iter().any(|(_, m)| matches!(m, Member::Title | Member::Status | Member::StatusText)) {
                 return None;
             }
-            let extensions = matches!(s.additional, Additional::Ignore) || s.additional == Additional::Map(TypeRef::Any);
+            let extensions =
+                matches!(s.additional, Additional::Ignore) || s.additional == Additional::Map(TypeRef::Any);
             Some((members, extensions))
         }
         TypeKind::Union(u) => u.variants.iter().find_map(|v| body_shape(types, mapped, &v.ty)),
@@ -152,9 +169,18 @@ fn body_shape(
 }
 
 /// Reads and checks one `x-problem` of type `ty`.
-fn mapping(spec: &Spec, types: &BTreeMap<String, TypeDef>, at: &str, raw: &Value, ty: &TypeRef) -> Result<Vec<(String, Member)>, Vec<Diagnostic>> {
+fn mapping(
+    spec: &Spec,
+    types: &BTreeMap<String, TypeDef>,
+    at: &str,
+    raw: &Value,
+    ty: &TypeRef,
+) -> Result<Vec<(String, Member)>, Vec<Diagnostic>> {
     let Value::Object(entries) = raw else {
-        return Err(vec![spec.error(at, "`x-problem` maps JSON pointers into the body to problem members, e.g. `/error/message: detail`")]);
+        return Err(vec![spec.error(
+            at,
+            "`x-problem` maps JSON pointers into the body to problem members, e.g. `/error/message: detail`",
+        )]);
     };
     let mut out = Vec::new();
     let mut errors = Vec::new();
@@ -173,7 +199,10 @@ fn mapping(spec: &Spec, types: &BTreeMap<String, TypeDef>, at: &str, raw: &Value
         };
         match Member::from_name(name, &target) {
             Some(m) => out.push((pointer.clone(), m)),
-            None => errors.push(spec.error(&here, format!("`{pointer}` cannot hold the problem's `{name}` (a string; `status` also an integer)"))),
+            None => errors.push(spec.error(
+                &here,
+                format!("`{pointer}` cannot hold the problem's `{name}` (a string; `status` also an integer)"),
+            )),
         }
     }
     if errors.is_empty() { Ok(out) } else { Err(errors) }
@@ -187,7 +216,8 @@ fn resolve(types: &BTreeMap<String, TypeDef>, ty: &TypeRef, pointer: &str) -> Re
     let mut current = ty.clone();
     for token in rest.split('/') {
         let token = token.replace("~1", "/").replace("~0", "~");
-        current = step(types, &current, &token).ok_or_else(|| format!("`{pointer}`: the body has no member `{token}` there"))?;
+        current = step(types, &current, &token)
+            .ok_or_else(|| format!("`{pointer}`: the body has no member `{token}` there"))?;
     }
     Ok(current)
 }

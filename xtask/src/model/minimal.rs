@@ -47,7 +47,9 @@ fn named(def: &TypeDef, limits: &Constraints, types: &BTreeMap<&str, &TypeDef>, 
         TypeKind::Union(u) => {
             let first = u.variants.first()?;
             let mut member = value(&first.ty, &Constraints::default(), types, depth + 1)?;
-            if let (Some(property), Some(tag), Value::Object(members)) = (&u.discriminator, first.tags.first(), &mut member) {
+            if let (Some(property), Some(tag), Value::Object(members)) =
+                (&u.discriminator, first.tags.first(), &mut member)
+            {
                 members.insert(property.clone(), Value::String(tag.clone()));
             }
             Some(member)

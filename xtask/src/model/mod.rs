@@ -392,7 +392,10 @@ pub enum TypeKind {
     /// `oneOf`/`anyOf`.
     Union(Union),
     /// A named alias of another type, e.g. a component that is just `type: string`.
-    Alias { ty: TypeRef, constraints: Constraints },
+    Alias {
+        ty: TypeRef,
+        constraints: Constraints,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -506,7 +509,9 @@ impl Api {
             }
         }
         let in_types = self.types.iter().any(|t| match &t.kind {
-            TypeKind::Struct(s) => s.fields.iter().any(|f| walk(&f.ty)) || matches!(&s.additional, Additional::Map(t) if walk(t)),
+            TypeKind::Struct(s) => {
+                s.fields.iter().any(|f| walk(&f.ty)) || matches!(&s.additional, Additional::Map(t) if walk(t))
+            }
             TypeKind::Alias { ty, .. } => walk(ty),
             TypeKind::Union(u) => u.variants.iter().any(|v| walk(&v.ty)),
             _ => false,

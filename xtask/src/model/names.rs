@@ -5,11 +5,10 @@ use std::collections::BTreeSet;
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
 const KEYWORDS: &[&str] = &[
-    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
-    "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut",
-    "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type",
-    "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "macro",
-    "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern", "false", "fn",
+    "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self",
+    "Self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where", "while", "abstract",
+    "become", "box", "do", "final", "macro", "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
 ];
 
 /// Words for signs that heck would drop, so `"-1"` and `"1"` stay distinct.
@@ -112,13 +111,14 @@ impl Scope {
     pub fn claim(&mut self, candidates: &[String], separator: &str) -> String {
         let chosen = match candidates.iter().find(|c| self.is_free(c)) {
             Some(free) => free.clone(),
-            None => (2..).map(|n| format!("{}{separator}{n}", candidates[0])).find(|c| self.is_free(c)).unwrap_or_default(),
+            None => {
+                (2..).map(|n| format!("{}{separator}{n}", candidates[0])).find(|c| self.is_free(c)).unwrap_or_default()
+            }
         };
         self.taken.insert(chosen.clone());
         chosen
     }
 }
-
 
 /// Spec prose made safe for rustdoc: HTML-like tags, brackets and bare URLs escaped, code
 /// fences marked as text so they are never run as doctests, and indentation that would start a

@@ -10,17 +10,61 @@ use crate::spec::{Diagnostic, Spec, push_pointer};
 
 /// Items of the server module (and of the mock and crate root that glob-import it).
 const SERVER_ITEMS: &[&str] = &[
-    "AcceptAny", "Api", "Arc", "AuthError", "Authenticator", "Candidate", "Context", "IntoResponse", "Mock",
-    "Principal", "Problem", "RequestParts", "Response", "Router", "Scheme", "SchemeKind", "Shared", "State",
-    "authenticate_request", "choose_example", "example_body", "example_events", "example_json", "example_text",
-    "mock", "respond", "router", "server", "status", "types", "validate",
+    "AcceptAny",
+    "Api",
+    "Arc",
+    "AuthError",
+    "Authenticator",
+    "Candidate",
+    "Context",
+    "IntoResponse",
+    "Mock",
+    "Principal",
+    "Problem",
+    "RequestParts",
+    "Response",
+    "Router",
+    "Scheme",
+    "SchemeKind",
+    "Shared",
+    "State",
+    "authenticate_request",
+    "choose_example",
+    "example_body",
+    "example_events",
+    "example_json",
+    "example_text",
+    "mock",
+    "respond",
+    "router",
+    "server",
+    "status",
+    "types",
+    "validate",
 ];
 
 /// Items of the client module and the names the crate root re-exports beside it.
 const CLIENT_ITEMS: &[&str] = &[
-    "BuildError", "ByteStream", "CallOptions", "Client", "ClientBuilder", "Error", "EventStream", "Method",
-    "QueryStyle", "RawResponse", "Request", "ResponseValue", "RetryPolicy", "Scheme", "SchemeKind", "Transport",
-    "TransportError", "client", "path_param", "types",
+    "BuildError",
+    "ByteStream",
+    "CallOptions",
+    "Client",
+    "ClientBuilder",
+    "Error",
+    "EventStream",
+    "Method",
+    "QueryStyle",
+    "RawResponse",
+    "Request",
+    "ResponseValue",
+    "RetryPolicy",
+    "Scheme",
+    "SchemeKind",
+    "Transport",
+    "TransportError",
+    "client",
+    "path_param",
+    "types",
 ];
 
 /// Methods `Client` already has, inherent or from the traits it implements.
@@ -28,9 +72,28 @@ const CLIENT_METHODS: &[&str] = &["build", "builder", "clone", "fmt", "from", "n
 
 /// Items of the generated `tests/e2e.rs`: its helpers and imports.
 const E2E_ITEMS: &[&str] = &[
-    "AcceptAny", "ByteStream", "CallOptions", "Client", "Debug", "DeserializeOwned", "Error", "EventStream", "Mock",
-    "ResponseValue", "StreamExt", "api_error", "client", "json", "prefer", "read_bytes", "read_events", "router",
-    "start", "success", "types", "unexpected_status",
+    "AcceptAny",
+    "ByteStream",
+    "CallOptions",
+    "Client",
+    "Debug",
+    "DeserializeOwned",
+    "Error",
+    "EventStream",
+    "Mock",
+    "ResponseValue",
+    "StreamExt",
+    "api_error",
+    "client",
+    "json",
+    "prefer",
+    "read_bytes",
+    "read_events",
+    "router",
+    "start",
+    "success",
+    "types",
+    "unexpected_status",
 ];
 
 /// Items of the generated `tests/examples.rs`.
@@ -233,7 +296,8 @@ impl Scopes {
         const CLIENT: [&str; 3] = ["Error", "Params", "Response"];
         let candidates = std::iter::once(base.to_string()).chain((2..).map(|n| format!("{base}{n}")));
         for b in candidates {
-            let free = SERVER.iter().all(|s| self.server.is_free(&format!("{b}{s}"))) && CLIENT.iter().all(|s| self.client.is_free(&format!("{b}{s}")));
+            let free = SERVER.iter().all(|s| self.server.is_free(&format!("{b}{s}")))
+                && CLIENT.iter().all(|s| self.client.is_free(&format!("{b}{s}")));
             if free {
                 SERVER.iter().for_each(|s| self.server.take(format!("{b}{s}")));
                 CLIENT.iter().for_each(|s| self.client.take(format!("{b}{s}")));
@@ -260,7 +324,9 @@ fn plan_operation(op: &mut Operation, base: &str, client_method: String, in_body
     op.plan.skipped_example_tests = op
         .json_contents()
         .into_iter()
-        .flat_map(|(place, c)| c.examples.iter().filter(|e| e.skip_round_trip.is_some()).map(move |e| (place.clone(), e.name.clone())))
+        .flat_map(|(place, c)| {
+            c.examples.iter().filter(|e| e.skip_round_trip.is_some()).map(move |e| (place.clone(), e.name.clone()))
+        })
         .map(|(place, example)| {
             let test = scopes.examples.claim(&[format!("{method}_{}", field_ident(&example))], "_");
             (place, example, test)
@@ -352,7 +418,12 @@ fn successes(op: &Operation, media: Option<&str>) -> Vec<(String, usize, Option<
 }
 
 fn delivery(op: &Operation, media: Option<&str>) -> Delivery {
-    let content = op.responses.iter().filter(|r| r.status.is_success()).flat_map(|r| &r.contents).find(|c| Some(c.media_type.as_str()) == media);
+    let content = op
+        .responses
+        .iter()
+        .filter(|r| r.status.is_success())
+        .flat_map(|r| &r.contents)
+        .find(|c| Some(c.media_type.as_str()) == media);
     match content.map(|c| c.kind) {
         Some(BodyKind::Binary) => Delivery::Bytes,
         Some(BodyKind::EventStream) => Delivery::Events,

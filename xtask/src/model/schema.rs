@@ -10,17 +10,45 @@ use serde_json::{Map, Value};
 use super::names::{Scope, field_ident, type_ident, variant_ident};
 use super::plan::Presence;
 use super::{
-    Additional, Constraints, EnumValue, Field, Primitive, Struct, TypeDef, TypeKind, TypeRef,
-    Union, UnionVariant,
+    Additional, Constraints, EnumValue, Field, Primitive, Struct, TypeDef, TypeKind, TypeRef, Union, UnionVariant,
 };
 use crate::spec::{Diagnostic, Spec, push_pointer};
 
 const SCHEMA_KEYS: &[&str] = &[
-    "title", "description", "type", "format", "nullable", "enum", "default", "minimum", "maximum",
-    "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "minLength", "maxLength", "pattern",
-    "minItems", "maxItems", "uniqueItems", "minProperties", "maxProperties", "readOnly",
-    "writeOnly", "required", "properties", "additionalProperties", "items", "allOf", "oneOf",
-    "anyOf", "discriminator", "example", "deprecated", "externalDocs", "xml",
+    "title",
+    "description",
+    "type",
+    "format",
+    "nullable",
+    "enum",
+    "default",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "minProperties",
+    "maxProperties",
+    "readOnly",
+    "writeOnly",
+    "required",
+    "properties",
+    "additionalProperties",
+    "items",
+    "allOf",
+    "oneOf",
+    "anyOf",
+    "discriminator",
+    "example",
+    "deprecated",
+    "externalDocs",
+    "xml",
 ];
 
 const COMPONENTS: &str = "/components/schemas";
@@ -67,8 +95,7 @@ impl<'a> Schemas<'a> {
 
     /// Defines every component schema as a named type.
     pub fn define_components(&mut self) {
-        let names: Vec<(String, String)> =
-            self.components.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        let names: Vec<(String, String)> = self.components.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
         for (key, name) in names {
             let pointer = push_pointer(COMPONENTS, &key);
             if let Some(schema) = self.spec.raw(&pointer).cloned() {
@@ -245,7 +272,10 @@ impl<'a> Schemas<'a> {
         if obj.contains_key("$ref") {
             if let Some(key) = obj.keys().find(|k| *k != "$ref" && !k.starts_with("x-")) {
                 let at = push_pointer(pointer, key);
-                self.warn(&at, format!("`{key}` beside `$ref` is ignored (OpenAPI 3.0); wrap the `$ref` in `allOf` to apply it"));
+                self.warn(
+                    &at,
+                    format!("`{key}` beside `$ref` is ignored (OpenAPI 3.0); wrap the `$ref` in `allOf` to apply it"),
+                );
             }
             return Some(obj);
         }
@@ -319,23 +349,28 @@ impl<'a> Schemas<'a> {
                 "binary" => Primitive::Bytes,
                 _ => Primitive::String,
             }),
-            Some("integer") => TypeRef::Primitive(match format {
-                "int32" => Primitive::I32,
-                "uint32" => Primitive::U32,
-                "uint64" => Primitive::U64,
-                "" | "int64" => Primitive::I64,
-                other => {
-                    let at = push_pointer(pointer, "format");
-                    self.warn(&at, format!("unknown integer format `{other}` is read as `int64` (known: int32, int64, uint32, uint64)"));
-                    Primitive::I64
-                }
-            }),
+            Some("integer") => {
+                TypeRef::Primitive(match format {
+                    "int32" => Primitive::I32,
+                    "uint32" => Primitive::U32,
+                    "uint64" => Primitive::U64,
+                    "" | "int64" => Primitive::I64,
+                    other => {
+                        let at = push_pointer(pointer, "format");
+                        self.warn(&at, format!("unknown integer format `{other}` is read as `int64` (known: int32, int64, uint32, uint64)"));
+                        Primitive::I64
+                    }
+                })
+            }
             Some("number") => TypeRef::Primitive(match format {
                 "float" => Primitive::F32,
                 "" | "double" => Primitive::F64,
                 other => {
                     let at = push_pointer(pointer, "format");
-                    self.warn(&at, format!("unknown number format `{other}` is read as `double` (known: float, double)"));
+                    self.warn(
+                        &at,
+                        format!("unknown number format `{other}` is read as `double` (known: float, double)"),
+                    );
                     Primitive::F64
                 }
             }),
@@ -415,7 +450,14 @@ impl<'a> Schemas<'a> {
 
     /// `enum` on `type: number`: a number (Rust has no float enums), the values in its docs.
     fn number_enum(&mut self, pointer: &str, obj: &Map<String, Value>, description: &mut Option<String>) -> TypeKind {
-        let values: Vec<String> = obj.get("enum").and_then(Value::as_array).into_iter().flatten().filter(|v| !v.is_null()).map(Value::to_string).collect();
+        let values: Vec<String> = obj
+            .get("enum")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter(|v| !v.is_null())
+            .map(Value::to_string)
+            .collect();
         let at = push_pointer(pointer, "enum");
         self.warn(&at, "`enum` on `type: number` is read as a plain number: the values are documented, not checked");
         let list = format!("One of: {}.", values.join(", "));
@@ -457,7 +499,8 @@ impl<'a> Schemas<'a> {
                 (TypeRef::Named(n), None) => n.clone(),
                 (other, None) => structural_name(other),
             };
-            let ref_name = member.get("$ref").and_then(Value::as_str).map(|r| r.rsplit('/').next().unwrap_or(r).to_string());
+            let ref_name =
+                member.get("$ref").and_then(Value::as_str).map(|r| r.rsplit('/').next().unwrap_or(r).to_string());
             let tags = match &ref_name {
                 Some(r) => mapping.iter().filter(|(_, t)| t == r).map(|(v, _)| v.clone()).collect::<Vec<_>>(),
                 None => Vec::new(),
@@ -554,7 +597,13 @@ impl<'a> Schemas<'a> {
     }
 
     /// The schema itself and, depth first, every object it includes through `allOf`.
-    fn collect_parts(&mut self, pointer: &str, obj: &Map<String, Value>, out: &mut Vec<(String, Map<String, Value>)>, depth: usize) {
+    fn collect_parts(
+        &mut self,
+        pointer: &str,
+        obj: &Map<String, Value>,
+        out: &mut Vec<(String, Map<String, Value>)>,
+        depth: usize,
+    ) {
         if depth > 32 {
             self.error(pointer, "`allOf` nesting is too deep (a reference cycle?)");
             return;
@@ -567,7 +616,8 @@ impl<'a> Schemas<'a> {
                     if let TypeRef::Any = self.reference(&push_pointer(&at, "$ref"), target) {
                         continue;
                     }
-                    let name = target.as_str().and_then(|t| t.strip_prefix("#/components/schemas/")).unwrap_or_default();
+                    let name =
+                        target.as_str().and_then(|t| t.strip_prefix("#/components/schemas/")).unwrap_or_default();
                     let target = push_pointer(COMPONENTS, &unescape(name));
                     let Some(Value::Object(p)) = self.spec.raw(&target).cloned() else { continue };
                     (target, p)

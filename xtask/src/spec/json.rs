@@ -206,7 +206,8 @@ mod tests {
 
     #[test]
     fn surrogate_pairs_and_positions() {
-        let doc = parse("{\n  \"a\": {\"b\": \"\\ud83d\\ude80 \u{e9}\", \"n\": [1, -2.5e3, 18446744073709551615]}\n}").unwrap();
+        let doc = parse("{\n  \"a\": {\"b\": \"\\ud83d\\ude80 \u{e9}\", \"n\": [1, -2.5e3, 18446744073709551615]}\n}")
+            .unwrap();
         assert_eq!(doc.value["a"]["b"], "\u{1f680} \u{e9}");
         assert_eq!(doc.value["a"]["n"][2].as_u64(), Some(u64::MAX));
         assert_eq!(doc.pos("/a"), Pos { line: 2, col: 3 });

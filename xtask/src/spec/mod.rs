@@ -54,7 +54,14 @@ impl Spec {
 pub fn load(path: &Path, file: &str) -> Result<Spec, Diagnostics> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         let message = format!("cannot read spec: {e}");
-        Diagnostics(vec![Diagnostic { severity: Severity::Error, file: file.to_string(), line: 1, col: 1, pointer: String::new(), message }])
+        Diagnostics(vec![Diagnostic {
+            severity: Severity::Error,
+            file: file.to_string(),
+            line: 1,
+            col: 1,
+            pointer: String::new(),
+            message,
+        }])
     })?;
     parse(&text, file)
 }

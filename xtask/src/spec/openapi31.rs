@@ -13,9 +13,27 @@ use super::yaml::Document;
 
 /// Keywords of JSON Schema 2020-12 without an OpenAPI 3.0 equivalent.
 const UNSUPPORTED: &[&str] = &[
-    "prefixItems", "$dynamicRef", "$dynamicAnchor", "$recursiveRef", "$recursiveAnchor", "unevaluatedProperties",
-    "unevaluatedItems", "if", "then", "else", "dependentSchemas", "dependentRequired", "patternProperties",
-    "propertyNames", "contains", "minContains", "maxContains", "$defs", "$id", "$anchor", "$vocabulary",
+    "prefixItems",
+    "$dynamicRef",
+    "$dynamicAnchor",
+    "$recursiveRef",
+    "$recursiveAnchor",
+    "unevaluatedProperties",
+    "unevaluatedItems",
+    "if",
+    "then",
+    "else",
+    "dependentSchemas",
+    "dependentRequired",
+    "patternProperties",
+    "propertyNames",
+    "contains",
+    "minContains",
+    "maxContains",
+    "$defs",
+    "$id",
+    "$anchor",
+    "$vocabulary",
 ];
 
 /// Annotations that say nothing about the Rust type.
@@ -96,7 +114,13 @@ impl Normalizer {
     }
 
     fn components(&mut self, components: &mut Map<String, Value>) {
-        for (section, kind) in [("schemas", Kind::Schema), ("parameters", Kind::Parameter), ("headers", Kind::Parameter), ("requestBodies", Kind::Body), ("responses", Kind::Response)] {
+        for (section, kind) in [
+            ("schemas", Kind::Schema),
+            ("parameters", Kind::Parameter),
+            ("headers", Kind::Parameter),
+            ("requestBodies", Kind::Body),
+            ("responses", Kind::Response),
+        ] {
             let Some(Value::Object(entries)) = components.get_mut(section) else { continue };
             for (name, value) in entries.iter_mut() {
                 let at = push_pointer(&format!("/components/{section}"), name);
@@ -185,7 +209,10 @@ impl Normalizer {
         }
         for key in UNSUPPORTED {
             if obj.contains_key(*key) {
-                self.error(&push_pointer(at, key), format!("`{key}` (JSON Schema 2020-12) is not supported by this generator"));
+                self.error(
+                    &push_pointer(at, key),
+                    format!("`{key}` (JSON Schema 2020-12) is not supported by this generator"),
+                );
             }
         }
         self.ref_siblings(at, obj);
@@ -259,7 +286,9 @@ impl Normalizer {
     fn null_member(&mut self, at: &str, obj: &mut Map<String, Value>) {
         for key in ["anyOf", "oneOf"] {
             let Some(Value::Array(members)) = obj.get(key) else { continue };
-            let is_null = |m: &Value| m.get("type").and_then(Value::as_str) == Some("null") || m.get("type") == Some(&json!(["null"]));
+            let is_null = |m: &Value| {
+                m.get("type").and_then(Value::as_str) == Some("null") || m.get("type") == Some(&json!(["null"]))
+            };
             let Some(index) = members.iter().position(is_null) else { continue };
             let mut members = members.clone();
             members.remove(index);
@@ -286,7 +315,10 @@ impl Normalizer {
                 self.moves.push((push_pointer(at, "contentEncoding"), push_pointer(at, "format")));
             }
             Some("base64" | "base64url") => {}
-            _ => self.warn(&push_pointer(at, "contentEncoding"), format!("`contentEncoding: {encoding}` is ignored: the value is read as a string")),
+            _ => self.warn(
+                &push_pointer(at, "contentEncoding"),
+                format!("`contentEncoding: {encoding}` is ignored: the value is read as a string"),
+            ),
         }
     }
 

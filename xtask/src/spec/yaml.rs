@@ -237,7 +237,8 @@ impl MarkedEventReceiver for Builder {
                 let (value, nodes) = self.anchors.get(&id).map_or((Value::Null, 1), |(v, n)| (v.clone(), *n));
                 self.alias_nodes += nodes;
                 if self.alias_nodes > MAX_ALIAS_NODES {
-                    let message = format!("aliases expand to more than {MAX_ALIAS_NODES} nodes; refusing to expand them");
+                    let message =
+                        format!("aliases expand to more than {MAX_ALIAS_NODES} nodes; refusing to expand them");
                     self.fail(pos, self.pointer(), message);
                     return;
                 }
@@ -283,8 +284,8 @@ fn parse_number(text: &str) -> Option<Number> {
     if let Some(oct) = text.strip_prefix("0o") {
         return i64::from_str_radix(oct, 8).ok().map(Number::from);
     }
-    let looks_float = text.bytes().any(|b| b.is_ascii_digit())
-        && text.bytes().all(|b| b.is_ascii_digit() || b"+-.eE".contains(&b));
+    let looks_float =
+        text.bytes().any(|b| b.is_ascii_digit()) && text.bytes().all(|b| b.is_ascii_digit() || b"+-.eE".contains(&b));
     if looks_float {
         return text.parse::<f64>().ok().and_then(Number::from_f64);
     }
