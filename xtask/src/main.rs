@@ -19,7 +19,7 @@ const USAGE: &str = "usage:
                                        (crates.io) into target/, run `cargo test --workspace ARGS`, schemathesis
                                        against each vendor's mock, then clippy and rustdoc over the workspace with
                                        warnings denied, then the semver oracle, then cargo check of a few real specs'
-                                       outputs (see `corpus`)
+                                       outputs (see `corpus`), then 500 fuzz cases (see `fuzz`)
   cargo xtask schemathesis             only the schemathesis step
   cargo xtask semver-oracle            check the crate bumps `diff` predicts for tests/corpus/diff/ against cargo-semver-checks
   cargo xtask fuzz [--cases N] [--seed S] [--compile K] [--timeout SECS]
@@ -94,7 +94,8 @@ fn test(root: &Path, args: &[String]) -> Result<(), Error> {
     let linted = checked
         .and_then(|()| lint(root, &cargo))
         .and_then(|()| xtask::diff::oracle::run(root))
-        .and_then(|()| corpus_sample(root));
+        .and_then(|()| corpus_sample(root))
+        .and_then(|()| fuzz::run(root, &FUZZ_IN_TEST.map(String::from)));
     // Last, alone on its line: the totals over every test binary of the workspace.
     println!("\ncargo xtask test: {} passed, {} failed, {} skipped", tally.passed, tally.failed, tally.ignored);
     linted
@@ -175,6 +176,10 @@ fn run_tests(cmd: &mut Command) -> Result<(Tally, Result<(), Error>), Error> {
 }
 
 /// Generated and hand-written code alike must have no clippy or rustdoc warnings.
+/// The fuzz run of `cargo xtask test`: a fixed seed, so a failure is the generator's, and two
+/// generated cases compiled (under a minute here; `cargo xtask fuzz --cases 3000` for a long run).
+const FUZZ_IN_TEST: [&str; 6] = ["--cases", "500", "--seed", "1", "--compile", "2"];
+
 /// The hand-written packages, which rustfmt formats (generated crates are prettyplease's).
 const HAND_WRITTEN: [&str; 4] = ["xtask", "mailapi-support", "spec-tests", "server-throughput"];
 
