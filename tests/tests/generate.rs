@@ -122,8 +122,9 @@ fn generate_never_touches_the_users_own_files() {
     assert_eq!(std::fs::read_to_string(&lib).unwrap(), "// my own lib.rs\n");
 }
 
-/// A limit's magnitude never sizes the output: `minLength` and `minItems` of 2^32 on parameters
-/// generate crates of ordinary size (the sample values of the generated tests are bounded).
+/// A limit's magnitude never sizes the output: `minLength` and `minItems` of 2^32 on parameters and
+/// 2^63 on a response generate crates of ordinary size (test samples and the mock's smallest
+/// valid bodies are bounded); found by `cargo xtask fuzz`.
 #[test]
 fn huge_limits_do_not_grow_the_output() {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("generate-huge-limits");
@@ -132,7 +133,7 @@ fn huge_limits_do_not_grow_the_output() {
     let spec = dir.join("spec.yaml");
     std::fs::write(
         &spec,
-        r#"openapi: 3.0.3
+        r##"openapi: 3.0.3
 info: {title: Big, version: "1"}
 paths:
   /a/{id}:
@@ -143,7 +144,23 @@ paths:
         - {name: ids, in: query, required: true, schema: {type: array, minItems: 4294967296, items: {type: string}}}
       responses:
         "204": {description: ok}
-"#,
+  /b:
+    get:
+      operationId: getB
+      responses:
+        "200":
+          description: no example, so the mock builds the smallest valid body
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/List"}
+components:
+  schemas:
+    List:
+      required: [items, name]
+      properties:
+        items: {type: array, minItems: 9223372036854775807}
+        name: {type: string, minLength: 9223372036854775807}
+"##,
     )
     .unwrap();
     let out = dir.join("out");

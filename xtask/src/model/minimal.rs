@@ -11,6 +11,16 @@ use super::{Constraints, Primitive, TypeDef, TypeKind, TypeRef};
 /// Nesting beyond this is a recursive type: no finite smallest value is sought.
 const MAX_DEPTH: usize = 16;
 
+/// The longest string or array built: a limit's magnitude never sizes the mock (a `minItems` of
+/// 2^63 gets no example, not a capacity overflow).
+const MAX_LEN: u64 = 1024;
+
+/// `limit` as a length, when it is within [`MAX_LEN`].
+fn bounded(limit: Option<u64>) -> Option<usize> {
+    let limit = limit.unwrap_or(0);
+    (limit <= MAX_LEN).then_some(limit as usize)
+}
+
 /// The smallest value of `ty` (a response body: readOnly members included, writeOnly left out).
 pub fn minimal_value(ty: &TypeRef, types: &BTreeMap<&str, &TypeDef>) -> Option<Value> {
     value(ty, &Constraints::default(), types, 0)
@@ -23,7 +33,7 @@ fn value(ty: &TypeRef, limits: &Constraints, types: &BTreeMap<&str, &TypeDef>, d
     match ty {
         TypeRef::Primitive(p) => primitive(*p, limits),
         TypeRef::Array(item) => {
-            let count = usize::try_from(limits.min_items.unwrap_or(0)).ok()?;
+            let count = bounded(limits.min_items)?;
             let item = if count > 0 { value(item, &Constraints::default(), types, depth + 1)? } else { Value::Null };
             Some(Value::Array(vec![item; count]))
         }
@@ -77,7 +87,7 @@ fn primitive(p: Primitive, limits: &Constraints) -> Option<Value> {
     };
     Some(match p {
         Primitive::String | Primitive::Bytes | Primitive::Base64 => {
-            Value::String("a".repeat(usize::try_from(limits.min_length.unwrap_or(0)).ok()?))
+            Value::String("a".repeat(bounded(limits.min_length)?))
         }
         Primitive::Bool => Value::Bool(false),
         Primitive::I32 | Primitive::I64 | Primitive::U32 | Primitive::U64 => Value::from(number() as u64),
