@@ -131,22 +131,26 @@ impl PathParams {
     /// Parses the parameter `name`. A missing one means the route and the
     /// handler disagree, a server bug, hence 500.
     pub fn required<T: DeserializeOwned>(&self, name: &str) -> Result<T, Problem> {
-        let Some((_, value)) = self.0.iter().find(|(key, _)| key == name) else {
-            tracing::error!(parameter = name, "route has no such path parameter");
-            return Err(Problem::internal());
-        };
-        parse_param(name, value)
+        parse_param(name, self.routed(name)?)
+    }
+
+    /// The raw value of `name`. A missing one means the route and the handler
+    /// disagree, a server bug, hence 500.
+    fn routed(&self, name: &str) -> Result<&str, Problem> {
+        match self.0.iter().find(|(key, _)| key == name) {
+            Some((_, value)) => Ok(value),
+            None => {
+                tracing::error!(parameter = name, "route has no such path parameter");
+                Err(Problem::internal())
+            }
+        }
     }
 
     /// Parses the parameter `name` that shares its segment with literal text
     /// (`{sid}.json`): the router matched the whole segment, so a value
     /// without that text is a path the API does not have, hence 404.
     pub fn required_affixed<T: DeserializeOwned>(&self, name: &str, prefix: &str, suffix: &str) -> Result<T, Problem> {
-        let Some((_, value)) = self.0.iter().find(|(key, _)| key == name) else {
-            tracing::error!(parameter = name, "route has no such path parameter");
-            return Err(Problem::internal());
-        };
-        let inner = value.strip_prefix(prefix).and_then(|rest| rest.strip_suffix(suffix));
+        let inner = self.routed(name)?.strip_prefix(prefix).and_then(|rest| rest.strip_suffix(suffix));
         match inner {
             Some(inner) if !inner.is_empty() => parse_param(name, inner),
             _ => Err(Problem::not_found()),
