@@ -3,6 +3,7 @@
 pub mod diagnostic;
 pub mod json;
 pub mod openapi31;
+pub mod structure;
 pub mod yaml;
 
 use std::path::Path;
@@ -97,13 +98,22 @@ pub fn parse(text: &str, file: &str) -> Result<Spec, Diagnostics> {
         }
     }
     let openapi = serde_path_to_error::deserialize(&doc.value).map_err(|e| {
-        let pointer = path_to_pointer(e.path());
-        let pos = doc.pos(&pointer);
-        let message = match version {
-            Version::V30 => format!("not a valid OpenAPI 3.0 document: {}", e.inner()),
-            Version::V31 => format!("not a valid OpenAPI 3.1 document (read as 3.0): {}", e.inner()),
+        let prefix = match version {
+            Version::V30 => "not a valid OpenAPI 3.0 document",
+            Version::V31 => "not a valid OpenAPI 3.1 document (read as 3.0)",
         };
-        Diagnostics(vec![at(pos.line, pos.col, &pointer, message)])
+        // serde stops at the first problem, often located at an ancestor: the structural walk
+        // finds them all, each at its key; serde's own error stays when the walk finds none.
+        let mut problems = structure::check(&doc.value);
+        if problems.is_empty() {
+            problems.push((path_to_pointer(e.path()), e.inner().to_string()));
+        }
+        for (pointer, message) in problems {
+            let pos = doc.pos(&pointer);
+            found.0.push(at(pos.line, pos.col, &pointer, format!("{prefix}: {message}")));
+        }
+        found.sort();
+        std::mem::take(&mut found)
     })?;
     Ok(Spec { file: file.to_string(), doc, openapi, warnings: found.0 })
 }
