@@ -20,8 +20,7 @@ const NOT_YET: &[(&str, &str)] = &[
 fn check(entry: &Entry, templates: &Templates) {
     let layout = Layout {
         dir: "out".into(),
-        workspace: false,
-        support_path: "../support".into(),
+        support: xtask::Support::Path("../support".into()),
         command: GeneratedBy::Generate,
         versions: Default::default(),
     };

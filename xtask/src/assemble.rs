@@ -17,14 +17,22 @@ pub enum GeneratedBy {
     Generate,
 }
 
+/// How a generated crate depends on the runtime, `mailapi-support`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Support {
+    /// Inside this workspace: every dependency comes from `[workspace.dependencies]`.
+    Workspace,
+    /// `path = ...`, written as given: relative to the generated crate's directory, or absolute.
+    Path(String),
+    /// `git = URL` (and `rev = REV` when given): cargo finds the package in the repository.
+    Git { url: String, rev: Option<String> },
+}
+
 /// Where generated crates go and how they reach the support crate.
 pub struct Layout {
     /// Output directory, relative to the root the files are written under.
     pub dir: PathBuf,
-    /// Inside this workspace: dependencies come from `[workspace.dependencies]`.
-    pub workspace: bool,
-    /// Path from a generated crate to the support crate (used outside the workspace).
-    pub support_path: String,
+    pub support: Support,
     pub command: GeneratedBy,
     /// Each crate's version (`specs/versions.json`); a crate not in it is 0.1.0.
     pub versions: crate::diff::versions::Record,
@@ -44,7 +52,13 @@ struct CrateContext<'a> {
     api_version: &'a str,
     description: Option<&'a str>,
     workspace: bool,
-    support_path: &'a str,
+    /// The support dependency as the README describes it.
+    support: String,
+    /// From the crate's directory to the root its files are written under (`../../`).
+    to_root: String,
+    support_path: Option<&'a str>,
+    support_git: Option<&'a str>,
+    support_rev: Option<&'a str>,
     uses_chrono: bool,
     uses_bytes: bool,
     operations: usize,
@@ -80,8 +94,26 @@ fn context<'a>(api: &'a Api, layout: &'a Layout, side: Side, preamble: &str) -> 
         title: &api.title,
         api_version: &api.version,
         description: api.description.as_deref(),
-        workspace: layout.workspace,
-        support_path: &layout.support_path,
+        workspace: layout.support == Support::Workspace,
+        to_root: "../".repeat(layout.dir.components().count() + 1),
+        support: match &layout.support {
+            Support::Workspace => "the workspace's `mailapi-support`".into(),
+            Support::Path(path) => format!("the path `{path}`"),
+            Support::Git { url, rev: Some(rev) } => format!("the git repository `{url}` at `{rev}`"),
+            Support::Git { url, rev: None } => format!("the git repository `{url}`"),
+        },
+        support_path: match &layout.support {
+            Support::Path(path) => Some(path),
+            _ => None,
+        },
+        support_git: match &layout.support {
+            Support::Git { url, .. } => Some(url),
+            _ => None,
+        },
+        support_rev: match &layout.support {
+            Support::Git { rev, .. } => rev.as_deref(),
+            _ => None,
+        },
         uses_chrono: api.uses_chrono(),
         uses_bytes: api.uses_bytes(),
         operations: api.operations.len(),

@@ -189,8 +189,7 @@ fn client(root: &Path, rounds: usize) -> Result<(), Error> {
     let templates = write::Templates::load(&root.join("templates"))?;
     let layout = Layout {
         dir: PathBuf::new(),
-        workspace: false,
-        support_path: "../../../../support".into(),
+        support: xtask::Support::Path("../../../../support".into()),
         command: GeneratedBy::Generate,
         versions: Default::default(),
     };

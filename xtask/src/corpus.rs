@@ -104,8 +104,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), Error> {
     let templates = Templates::load(&root.join("templates"))?;
     let layout = Layout {
         dir: PathBuf::new(),
-        workspace: false,
-        support_path: "../../../support".into(),
+        support: crate::Support::Path("../../../support".into()),
         command: GeneratedBy::Generate,
         versions: Default::default(),
     };

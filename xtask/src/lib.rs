@@ -11,7 +11,7 @@ pub mod write;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-pub use assemble::{GeneratedBy, Layout, render_crates};
+pub use assemble::{GeneratedBy, Layout, Support, render_crates};
 use model::Api;
 use spec::Diagnostics;
 use write::{Files, Templates, WriteError};
@@ -62,8 +62,7 @@ pub fn workspace_files(root: &Path) -> Result<Files, Error> {
     for (specs, out) in GENERATED_DIRS {
         let layout = Layout {
             dir: PathBuf::from(out),
-            workspace: true,
-            support_path: String::new(),
+            support: Support::Workspace,
             command: GeneratedBy::Regenerate,
             versions: versions.clone(),
         };

@@ -7,34 +7,109 @@ mod fuzz;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
-use xtask::{Error, GeneratedBy, Layout, load_api, project_root, regenerate, render_crates, write};
+use xtask::{Error, GeneratedBy, Layout, Support, load_api, project_root, regenerate, render_crates, write};
 
-const USAGE: &str = "usage:
-  cargo xtask regenerate [--check]     regenerate generated/ from specs/ (--check: write nothing, fail if stale)
-  cargo xtask generate --spec PATH --out DIR [--name NAME] [--deny-warnings]
+/// Each command's usage, as `cargo xtask --help` prints them; `cargo xtask COMMAND --help` prints one.
+const COMMANDS: [(&str, &str); 10] = [
+    ("regenerate", "  cargo xtask regenerate [--check]     regenerate generated/ from specs/ (--check: write nothing, fail if stale)"),
+    (
+        "generate",
+        "  cargo xtask generate --spec PATH --out DIR [--name NAME] [--support PATH|GIT-URL[#REV]] [--deny-warnings]
                                        generate <NAME>-client and <NAME>-server for any OpenAPI 3.0 or 3.1 file
-                                       (warnings are printed; --deny-warnings makes them fail the run)
-  cargo xtask mock VENDOR [--port N]   serve VENDOR's documented examples on 127.0.0.1 (default port 8080)
-  cargo xtask test [ARGS]              install the spec validator and schemathesis (PyPI) and cargo-semver-checks
+                                       (NAME defaults to the spec's file stem; warnings are printed,
+                                       --deny-warnings makes them fail the run). The crates depend on the
+                                       runtime, mailapi-support, by --support: a relative PATH (from the
+                                       current directory) is written relative to each crate, so crates and
+                                       runtime can move together; an absolute PATH stays absolute, so the
+                                       crates can move alone; a git URL (https://, ssh://, git@...; #REV pins
+                                       a revision) becomes a git dependency. Default: this checkout's
+                                       support/, as an absolute path.",
+    ),
+    ("mock", "  cargo xtask mock VENDOR [--port N]   serve VENDOR's documented examples on 127.0.0.1 (default port 8080)"),
+    (
+        "test",
+        "  cargo xtask test [ARGS]              install the spec validator and schemathesis (PyPI) and cargo-semver-checks
                                        (crates.io) into target/, run `cargo test --workspace ARGS`, schemathesis
                                        against each vendor's mock, then clippy and rustdoc over the workspace with
                                        warnings denied, then the semver oracle, then cargo check of a few real specs'
-                                       outputs (see `corpus`), then 500 fuzz cases (see `fuzz`)
-  cargo xtask schemathesis             only the schemathesis step
-  cargo xtask semver-oracle            check the crate bumps `diff` predicts for tests/corpus/diff/ against cargo-semver-checks
-  cargo xtask fuzz [--cases N] [--seed S] [--compile K] [--timeout SECS]
+                                       outputs (see `corpus`), then 500 fuzz cases (see `fuzz`)",
+    ),
+    ("schemathesis", "  cargo xtask schemathesis             only the schemathesis step"),
+    (
+        "semver-oracle",
+        "  cargo xtask semver-oracle            check the crate bumps `diff` predicts for tests/corpus/diff/ against cargo-semver-checks",
+    ),
+    (
+        "fuzz",
+        "  cargo xtask fuzz [--cases N] [--seed S] [--compile K] [--timeout SECS]
                                        mutate real specs and run the generator on each, bounded in time and
-                                       memory: every case must generate or fail with located errors
-  cargo xtask corpus [--only NAME,..] [--no-check]
+                                       memory: every case must generate or fail with located errors",
+    ),
+    (
+        "corpus",
+        "  cargo xtask corpus [--only NAME,..] [--no-check]
                                        generate every spec of ../shared/corpus into target/corpus, cargo check each
-                                       client and server, print a table (spec, operations, generated, compiles, ...)
-  cargo xtask bench [regen] [client] [server]
+                                       client and server, print a table (spec, operations, generated, compiles, ...)",
+    ),
+    (
+        "bench",
+        "  cargo xtask bench [regen] [client] [server]
                                        regeneration speed, client size and check time against progenitor, server
-                                       throughput against hand-written axum; writes only under target/bench
-  cargo xtask diff [BASE] [--format markdown|json] [--fail-on breaking|any] [--bump] [--check-versions]
+                                       throughput against hand-written axum; writes only under target/bench",
+    ),
+    (
+        "diff",
+        "  cargo xtask diff [BASE] [--format markdown|json] [--fail-on breaking|any] [--bump] [--check-versions]
   cargo xtask diff --old FILE --new FILE [--format markdown|json] [--fail-on breaking|any]
                                        what changed in each API since git revision BASE (default HEAD), whom
-                                       it breaks, and the version bump each generated crate needs";
+                                       it breaks, and the version bump each generated crate needs",
+    ),
+];
+
+/// The usage of every command.
+fn usage() -> String {
+    let lines: Vec<&str> = COMMANDS.iter().map(|(_, text)| *text).collect();
+    format!("usage:\n{}\n  cargo xtask COMMAND --help           the usage of one command", lines.join("\n"))
+}
+
+/// The usage of one command.
+fn usage_of(command: &str) -> String {
+    match COMMANDS.iter().find(|(name, _)| *name == command) {
+        Some((_, text)) => format!("usage:\n{text}"),
+        None => usage(),
+    }
+}
+
+/// The command line's flags against what `command` accepts: `with_value` flags take the next
+/// argument, `switches` none, and at most `positional` other arguments.
+fn check_flags(
+    command: &str,
+    args: &[String],
+    with_value: &[&str],
+    switches: &[&str],
+    positional: usize,
+) -> Result<(), Error> {
+    let mut args = args.iter();
+    let mut seen = 0;
+    while let Some(arg) = args.next() {
+        if with_value.contains(&arg.as_str()) {
+            if args.next().is_none() {
+                return Err(Error::Usage(format!("`{arg}` needs a value\n{}", usage_of(command))));
+            }
+        } else if arg.starts_with('-') && !switches.contains(&arg.as_str()) {
+            return Err(Error::Usage(format!(
+                "unknown flag `{arg}` for `cargo xtask {command}`\n{}",
+                usage_of(command)
+            )));
+        } else if !arg.starts_with('-') {
+            seen += 1;
+            if seen > positional {
+                return Err(Error::Usage(format!("unexpected argument `{arg}`\n{}", usage_of(command))));
+            }
+        }
+    }
+    Ok(())
+}
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -49,13 +124,21 @@ fn main() -> ExitCode {
 
 fn dispatch(args: &[String]) -> Result<(), Error> {
     let root = project_root();
-    match args.first().map(String::as_str) {
-        Some("regenerate") => {
-            let check = match &args[1..] {
-                [] => false,
-                [flag] if flag == "--check" => true,
-                _ => return Err(Error::Usage(USAGE.into())),
-            };
+    let command = args.first().map(String::as_str).unwrap_or_default();
+    let rest = args.get(1..).unwrap_or_default();
+    if matches!(command, "--help" | "-h" | "help") {
+        println!("{}", usage());
+        return Ok(());
+    }
+    // `test` passes its arguments to `cargo test`, and `mock` its own to the mock.
+    if rest.iter().any(|a| a == "--help" || a == "-h") && command != "test" {
+        println!("{}", usage_of(command));
+        return Ok(());
+    }
+    match command {
+        "regenerate" => {
+            check_flags(command, rest, &[], &["--check"], 0)?;
+            let check = rest.iter().any(|a| a == "--check");
             let report = regenerate(&root, check)?;
             if !check {
                 let n = report.changed.len() + report.missing.len() + report.extra.len();
@@ -63,19 +146,43 @@ fn dispatch(args: &[String]) -> Result<(), Error> {
             }
             Ok(())
         }
-        Some("generate") => generate(&root, &args[1..]),
-        Some("test") => test(&root, &args[1..]),
-        Some("schemathesis") => {
+        "generate" => {
+            check_flags(command, rest, &["--spec", "--out", "--name", "--support"], &["--deny-warnings"], 0)?;
+            generate(&root, rest)
+        }
+        "test" => test(&root, rest),
+        "schemathesis" => {
+            check_flags(command, rest, &[], &[], 0)?;
             let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
             schemathesis(&root, &cargo, &mut Tally::default())
         }
-        Some("mock") => mock(&root, &args[1..]),
-        Some("bench") => bench::run(&root, &args[1..]),
-        Some("fuzz") => fuzz::run(&root, &args[1..]),
-        Some("diff") => xtask::diff::cli::run(&root, &args[1..]),
-        Some("semver-oracle") => xtask::diff::oracle::run(&root),
-        Some("corpus") => xtask::corpus::run(&root, &args[1..]),
-        _ => Err(Error::Usage(USAGE.into())),
+        "mock" => {
+            check_flags(command, rest, &["--port"], &[], 1)?;
+            mock(&root, rest)
+        }
+        "bench" => {
+            check_flags(command, rest, &[], &[], 3)?;
+            bench::run(&root, rest)
+        }
+        "fuzz" => {
+            check_flags(command, rest, &["--cases", "--seed", "--compile", "--timeout"], &[], 0)?;
+            fuzz::run(&root, rest)
+        }
+        "diff" => {
+            let with_value = ["--format", "--fail-on", "--old", "--new"];
+            check_flags(command, rest, &with_value, &["--bump", "--check-versions"], 1)?;
+            xtask::diff::cli::run(&root, rest)
+        }
+        "semver-oracle" => {
+            check_flags(command, rest, &[], &[], 0)?;
+            xtask::diff::oracle::run(&root)
+        }
+        "corpus" => {
+            check_flags(command, rest, &["--only"], &["--no-check"], 0)?;
+            xtask::corpus::run(&root, rest)
+        }
+        "" => Err(Error::Usage(usage())),
+        other => Err(Error::Usage(format!("unknown command `{other}`\n{}", usage()))),
     }
 }
 
@@ -211,7 +318,7 @@ fn corpus_sample(root: &Path) -> Result<(), Error> {
 /// Builds and runs the vendor's mock server binary (`<vendor>-server-mock`).
 fn mock(root: &Path, args: &[String]) -> Result<(), Error> {
     let Some(vendor) = args.first().filter(|a| !a.starts_with('-')) else {
-        return Err(Error::Usage(USAGE.into()));
+        return Err(Error::Usage(usage_of("mock")));
     };
     let known = xtask::vendor_specs(root)?;
     if !known.iter().any(|(name, _)| name == vendor) {
@@ -242,11 +349,16 @@ fn flag<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
 
 fn generate(root: &Path, args: &[String]) -> Result<(), Error> {
     let (Some(spec), Some(out)) = (flag(args, "--spec"), flag(args, "--out")) else {
-        return Err(Error::Usage(USAGE.into()));
+        return Err(Error::Usage(format!("`--spec` and `--out` are required\n{}", usage_of("generate"))));
     };
     let spec_path = Path::new(spec);
     let stem = spec_path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let name = flag(args, "--name").map(str::to_string).unwrap_or(stem);
+    let out = std::path::absolute(out).map_err(|e| Error::Io(format!("cannot resolve {out}"), e))?;
+    // `..` read by its text, as the support path written relative to `out` will be.
+    let out = lexical(&out);
+    // Before the spec: a wrong --support is a usage error, whatever the spec.
+    let support = support(root, &out, flag(args, "--support"))?;
     let api = load_api(spec_path, spec, &name).map_err(Error::Spec)?;
     if !api.warnings.is_empty() {
         let warnings = xtask::spec::Diagnostics(api.warnings.clone());
@@ -255,15 +367,7 @@ fn generate(root: &Path, args: &[String]) -> Result<(), Error> {
         }
         eprintln!("{warnings}");
     }
-    let out = std::path::absolute(out).map_err(|e| Error::Io(format!("cannot resolve {out}"), e))?;
-    let support = root.join("support");
-    let layout = Layout {
-        dir: PathBuf::new(),
-        workspace: false,
-        support_path: relative(&out.join("x"), &support),
-        command: GeneratedBy::Generate,
-        versions: Default::default(),
-    };
+    let layout = Layout { dir: PathBuf::new(), support, command: GeneratedBy::Generate, versions: Default::default() };
     let templates = write::Templates::load(&root.join("templates"))?;
     let files = render_crates(&api, &templates, &layout)?;
     let owned: Vec<PathBuf> = ["client", "server"].iter().map(|s| PathBuf::from(format!("{name}-{s}"))).collect();
@@ -272,7 +376,55 @@ fn generate(root: &Path, args: &[String]) -> Result<(), Error> {
     Ok(())
 }
 
-/// A path from directory `from` to `to`, both absolute.
+/// How crates written into `out` reach mailapi-support (`--support`, see the usage): a git URL as
+/// a git dependency; a relative path relative to each crate; an absolute path, or by default this
+/// checkout's `support/`, absolute.
+fn support(root: &Path, out: &Path, arg: Option<&str>) -> Result<Support, Error> {
+    let Some(arg) = arg else {
+        return Ok(Support::Path(root.join("support").to_string_lossy().into_owned()));
+    };
+    let is_git = ["https://", "http://", "ssh://", "git://", "git@", "file://"].iter().any(|p| arg.starts_with(p));
+    if is_git {
+        let (url, rev) = match arg.split_once('#') {
+            Some((url, rev)) => (url, Some(rev.to_string())),
+            None => (arg, None),
+        };
+        return Ok(Support::Git { url: url.to_string(), rev });
+    }
+    let path = Path::new(arg);
+    let manifest = path.join("Cargo.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap_or_default();
+    if !text.lines().any(|l| l.replace(' ', "") == "name=\"mailapi-support\"") {
+        return Err(Error::Usage(format!(
+            "--support {arg}: {} is not the manifest of mailapi-support (give the directory of its Cargo.toml, or a git URL)",
+            manifest.display()
+        )));
+    }
+    if path.is_absolute() {
+        return Ok(Support::Path(arg.to_string()));
+    }
+    let absolute = std::path::absolute(path).map_err(|e| Error::Io(format!("cannot resolve {arg}"), e))?;
+    // Each crate is a directory of `out`.
+    Ok(Support::Path(relative(&out.join("crate"), &lexical(&absolute))))
+}
+
+/// `path` without `.` and `..` components, resolved by their text (as cargo reads a path
+/// dependency), not through symbolic links.
+fn lexical(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A path from directory `from` to `to`, both absolute and without `..`.
 fn relative(from: &Path, to: &Path) -> String {
     let from: Vec<_> = from.components().collect();
     let to: Vec<_> = to.components().collect();

@@ -136,8 +136,7 @@ fn generate(root: &Path, work: &Path, side: &str, cases: &[String]) -> Result<()
     // From `work/side/<crate>/x` to `support/`.
     let layout = Layout {
         dir: PathBuf::new(),
-        workspace: false,
-        support_path: "../../../../support".into(),
+        support: crate::Support::Path("../../../../support".into()),
         command: crate::GeneratedBy::Generate,
         versions: Default::default(),
     };

@@ -140,7 +140,8 @@ fn arms(op: &Operation, response: &proc_macro2::Ident, index: usize, v: &Variant
 /// `src/bin/mock.rs`: serves the generated `Mock` on loopback (`cargo xtask mock <vendor>` runs it).
 pub fn binary(api: &Api) -> TokenStream {
     let krate = ident(&api.lib_name(Side::Server));
-    let doc = format!(" Serves the {} mock: `cargo xtask mock {} [--port N]`.", api.title, api.name);
+    let name = api.crate_name(Side::Server);
+    let doc = format!(" Serves the {} mock on 127.0.0.1: `cargo run --bin {name}-mock -- [--port N]`.", api.title);
     let base = &api.base_path;
     quote! {
         #![doc = #doc]
