@@ -1,0 +1,101 @@
+//! The README's examples, run: its client example against the Stalwart mock (the example is
+//! the body of `readme_client_example` below, word for word but for the base URL), and its mock
+//! and curl commands as written, on a free port, each answering the status its comment gives.
+
+mod common;
+
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+/// The lines of the README's first fenced block in `language` whose first line starts with `start`.
+fn readme_block(language: &str, start: &str) -> Vec<String> {
+    let readme = std::fs::read_to_string(common::root().join("README.md")).expect("README.md");
+    let mut lines = readme.lines();
+    while let Some(line) = lines.next() {
+        if line == format!("```{language}") {
+            let block: Vec<String> = lines.by_ref().take_while(|l| *l != "```").map(str::to_string).collect();
+            if block.first().is_some_and(|first| first.starts_with(start)) {
+                return block;
+            }
+        }
+    }
+    panic!("README.md has no ```{language} block starting with `{start}`")
+}
+
+const FROM: &str = "// README.md from here";
+const TO: &str = "// README.md to here";
+
+// Formatted as the README shows it.
+#[rustfmt::skip]
+async fn readme_client_example(base_url: &str) -> Result<stalwart_client::Client, Box<dyn std::error::Error>> {
+    // README.md from here
+    use stalwart_client::{Client, Error};
+
+    let client = Client::builder(base_url)
+        .basic_auth("admin", "secret")          // or .bearer_token(..), .api_key("AuthToken", ..)
+        .timeout(std::time::Duration::from_secs(10))
+        .build()?;                              // an invalid base URL fails here, not at the first call
+    match client.fetch_principal("alice").await {
+        Ok(principal) => println!("{:?}", principal.body()),
+        Err(Error::Api(error)) => println!("documented error {}: {:?}", error.status(), error.body()),
+        Err(other) => println!("{other}"),      // undocumented status, undecodable body, transport
+    }
+    // README.md to here
+    Ok(client)
+}
+
+#[test]
+fn the_readme_client_example_is_the_one_tested() {
+    let source = include_str!("readme.rs");
+    let start = source.find(&format!("    {FROM}\n")).expect("marker") + FROM.len() + 5;
+    let end = source.find(&format!("    {TO}\n")).expect("marker");
+    let tested: Vec<String> = source[start..end]
+        .lines()
+        .map(|l| {
+            l.strip_prefix("    ")
+                .unwrap_or(l)
+                .replace("builder(base_url)", "builder(\"https://mail.example.org/api\")")
+        })
+        .collect();
+    assert_eq!(readme_block("rust", "use stalwart_client"), tested, "README.md and tests/tests/readme.rs differ");
+}
+
+#[tokio::test]
+async fn the_readme_client_example_runs_against_the_mock() {
+    let router = stalwart_server::router(stalwart_server::mock::Mock, stalwart_server::mock::AcceptAny);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base_url = format!("http://{}/api", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    let client = readme_client_example(&base_url).await.expect("the README example runs");
+    // The client it built reaches the mock, which answers its example `jane` for any id.
+    let principal = client.fetch_principal("alice").await.expect("the mock answers");
+    let body = serde_json::to_value(principal.body()).unwrap();
+    assert_eq!(body["data"]["name"], "jane", "{body}");
+}
+
+/// `cargo xtask mock stalwart --port 8080` and the curl lines under it, with a free port.
+#[test]
+fn the_readme_mock_commands_answer_as_it_says() {
+    let block = readme_block("sh", "cargo xtask mock stalwart");
+    let (mock, _) = block[0].split_once('#').expect("a comment");
+    let mock = mock.trim().replace("--port 8080", "--port 0").replacen("cargo ", &format!("{} ", common::cargo()), 1);
+    let mut server =
+        common::Group::spawn(Command::new("sh").args(["-c", &mock]).current_dir(common::root()).stdout(Stdio::piped()));
+    // The first run builds the mock.
+    let line = server.wait_for_line("mock serving at http://127.0.0.1:", Duration::from_secs(600));
+    let port = line.rsplit_once("127.0.0.1:").and_then(|(_, rest)| rest.split_once('/')).expect("a port").0;
+    let curls: Vec<&String> = block[1..].iter().filter(|l| l.starts_with("curl ")).collect();
+    assert!(curls.len() >= 3, "{block:?}");
+    for line in curls {
+        let (command, comment) = line.split_once('#').expect("each curl line says its status in a comment");
+        let expected: String = comment.trim().chars().take_while(char::is_ascii_digit).collect();
+        let command = format!(
+            "{} -sS -o /dev/null -w '%{{http_code}}' --max-time 10",
+            command.trim().replace("127.0.0.1:8080", &format!("127.0.0.1:{port}"))
+        );
+        let run = common::output_within(Command::new("sh").args(["-c", &command]), Duration::from_secs(20));
+        let status = String::from_utf8_lossy(&run.stdout);
+        assert!(run.status.success(), "{command}: {}", String::from_utf8_lossy(&run.stderr));
+        assert_eq!(status, expected, "{line}");
+    }
+}
