@@ -1,7 +1,10 @@
 //! `cargo xtask generate` runs the whole pipeline on a spec outside `specs/`.
 
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+mod common;
 
 fn xtask(args: &[&str]) -> std::process::Output {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
@@ -176,4 +179,139 @@ components:
         .map(|m| m.len())
         .sum();
     assert!(size < 200_000, "{size} bytes of generated code");
+}
+
+/// `cargo xtask --help`, `cargo xtask COMMAND --help`, and a wrong flag, which is named.
+#[test]
+fn help_and_unknown_flags() {
+    let cases: [(&[&str], i32, &[&str]); 6] = [
+        (
+            &["--help"],
+            0,
+            &["cargo xtask regenerate", "cargo xtask generate --spec", "cargo xtask diff", "COMMAND --help"],
+        ),
+        (&["generate", "--help"], 0, &["usage:\n  cargo xtask generate --spec PATH --out DIR", "--support"]),
+        (&["fuzz", "-h"], 0, &["usage:\n  cargo xtask fuzz [--cases N]"]),
+        (
+            &["generate", "--spec", "a.yaml", "--out", "x", "--frobnicate"],
+            1,
+            &["unknown flag `--frobnicate` for `cargo xtask generate`", "usage:\n  cargo xtask generate"],
+        ),
+        (&["regenerate", "--chek"], 1, &["unknown flag `--chek` for `cargo xtask regenerate`"]),
+        (&["frob"], 1, &["unknown command `frob`", "cargo xtask regenerate"]),
+    ];
+    for (args, status, expected) in cases {
+        let run = xtask(args);
+        let output = format!("{}{}", String::from_utf8_lossy(&run.stdout), String::from_utf8_lossy(&run.stderr));
+        assert_eq!(run.status.code(), Some(status), "{args:?}: {output}");
+        for text in expected {
+            assert!(output.contains(text), "{args:?}: `{text}` not in:\n{output}");
+        }
+    }
+}
+
+/// `--support` as the manifest writes it: a relative path relative to each crate, an absolute
+/// one as is, a git URL with its revision; a directory that is not mailapi-support is refused.
+#[test]
+fn support_option_writes_the_dependency() {
+    let root = xtask::project_root();
+    let out = root.join("target/tmp/generate-support");
+    let absolute = root.join("support").to_string_lossy().into_owned();
+    let cases = [
+        ("support", "path = \"../../../../support\""),
+        (absolute.as_str(), &format!("path = {absolute:?}")),
+        ("https://example.org/mailapi.git#abc123", "git = \"https://example.org/mailapi.git\", rev = \"abc123\""),
+        ("git@example.org:me/mailapi.git", "git = \"git@example.org:me/mailapi.git\","),
+    ];
+    for (support, expected) in cases {
+        let _ = std::fs::remove_dir_all(&out);
+        let args = ["generate", "--spec", "tests/corpus/types/inline.yaml", "--out", "target/tmp/generate-support"];
+        let run = xtask(&[&args[..], &["--name", "demo", "--support", support]].concat());
+        assert!(run.status.success(), "{support}: {}", String::from_utf8_lossy(&run.stderr));
+        let manifest = std::fs::read_to_string(out.join("demo-server/Cargo.toml")).unwrap();
+        let line = manifest.lines().find(|l| l.starts_with("mailapi-support = ")).unwrap();
+        assert!(line.contains(expected), "{support}: {line}");
+        assert!(line.ends_with("features = [\"server\"] }"), "{line}");
+    }
+    let run =
+        xtask(&["generate", "--spec", "tests/corpus/types/inline.yaml", "--out", "target/tmp/x", "--support", "specs"]);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("--support specs: specs/Cargo.toml is not the manifest of mailapi-support"), "{stderr}");
+    let _ = std::fs::remove_dir_all(&out);
+}
+
+/// Done-when of issue #13: crates generated into a directory outside the checkout, then moved
+/// elsewhere, build there (client and server), and the command their README gives for the mock
+/// serves it. They sit in a workspace of their own with this one's `Cargo.lock` and profiles, and
+/// build into this checkout's `target/` offline, so no dependency is fetched or rebuilt needlessly.
+#[test]
+fn generated_crates_build_after_a_move_outside_the_checkout() {
+    let root = xtask::project_root();
+    let tmp = std::env::temp_dir().join(format!("mailapi-moved-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    let first = tmp.join("first");
+    let run = xtask(&[
+        "generate",
+        "--spec",
+        "tests/corpus/types/inline.yaml",
+        "--out",
+        &first.to_string_lossy(),
+        "--name",
+        "moved",
+    ]);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let moved = tmp.join("elsewhere/crates");
+    std::fs::create_dir_all(moved.parent().unwrap()).unwrap();
+    std::fs::rename(&first, &moved).unwrap();
+
+    for side in ["client", "server"] {
+        let readme = std::fs::read_to_string(moved.join(format!("moved-{side}/README.md"))).unwrap();
+        assert!(!readme.contains("cargo xtask mock") && !readme.contains("](../"), "{readme}");
+    }
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
+    let profiles = &manifest[manifest.find("[profile.").expect("profiles")..];
+    let workspace =
+        format!("[workspace]\nresolver = \"3\"\nmembers = [\"moved-client\", \"moved-server\"]\n\n{profiles}");
+    std::fs::write(moved.join("Cargo.toml"), workspace).unwrap();
+    std::fs::copy(root.join("Cargo.lock"), moved.join("Cargo.lock")).unwrap();
+
+    let mut build = Command::new(common::cargo());
+    build
+        .args(["build", "--offline", "--quiet", "--workspace"])
+        .current_dir(&moved)
+        .env("CARGO_TARGET_DIR", root.join("target"));
+    let built = common::output_within(&mut build, Duration::from_secs(900));
+    assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+
+    // The server README's mock command, as written but on a free port.
+    let server = moved.join("moved-server");
+    let readme = std::fs::read_to_string(server.join("README.md")).unwrap();
+    let command = readme.lines().find(|l| l.starts_with("cargo run --bin moved-server-mock")).expect("a mock command");
+    let command = command.replace("--port 8080", "--port 0").replacen("cargo ", &format!("{} ", common::cargo()), 1);
+    let mut mock = common::Group::spawn(
+        Command::new("sh")
+            .args(["-c", &command])
+            .current_dir(&server)
+            .env("CARGO_TARGET_DIR", root.join("target"))
+            .env("CARGO_NET_OFFLINE", "true")
+            .stdout(Stdio::piped()),
+    );
+    let line = mock.wait_for_line("mock serving at http://", Duration::from_secs(300));
+    let address = line.trim_start_matches("mock serving at http://").split('/').next().unwrap().to_string();
+    let status = http_get(&address, "/things/abc");
+    assert!(status.starts_with("HTTP/1.1 200"), "{status}");
+    drop(mock);
+    let _ = std::fs::remove_dir_all(&tmp);
+}
+
+/// The status line of a GET of `path` on `address`.
+fn http_get(address: &str, path: &str) -> String {
+    use std::io::{Read as _, Write as _};
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut response = String::new();
+    let _ = stream.read_to_string(&mut response);
+    response.lines().next().unwrap_or_default().to_string()
 }
