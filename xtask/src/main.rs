@@ -20,10 +20,10 @@ const COMMANDS: [(&str, &str); 10] = [
                                        --deny-warnings makes them fail the run). The crates depend on the
                                        runtime, mailapi-support, by --support: a relative PATH (from the
                                        current directory) is written relative to each crate, so crates and
-                                       runtime can move together; an absolute PATH stays absolute, so the
-                                       crates can move alone; a git URL (https://, ssh://, git@...; #REV pins
-                                       a revision) becomes a git dependency. Default: this checkout's
-                                       support/, as an absolute path.",
+                                       checkout can move together (a submodule); an absolute PATH stays
+                                       absolute, so the crates can move alone; a git URL (https://,
+                                       ssh://, git@...; #REV pins a revision) becomes a git dependency.
+                                       Default: this checkout's support/, as an absolute path.",
     ),
     ("mock", "  cargo xtask mock VENDOR [--port N]   serve VENDOR's documented examples on 127.0.0.1 (default port 8080)"),
     (
