@@ -99,3 +99,24 @@ fn the_readme_mock_commands_answer_as_it_says() {
         assert_eq!(status, expected, "{line}");
     }
 }
+
+/// Every relative link in the generated crates' READMEs leads to a file that exists.
+#[test]
+fn generated_readme_links_resolve() {
+    let root = common::root();
+    let mut checked = 0;
+    for dir in xtask::GENERATED_DIRS.map(|(_, out)| root.join(out)) {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let readme = entry.path().join("README.md");
+            let Ok(text) = std::fs::read_to_string(&readme) else { continue };
+            for target in text.split("](").skip(1).filter_map(|rest| rest.split_once(')')).map(|(t, _)| t) {
+                if target.contains("://") || target.starts_with('#') {
+                    continue;
+                }
+                assert!(entry.path().join(target).exists(), "{}: broken link {target}", readme.display());
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 10, "only {checked} links checked");
+}
