@@ -34,7 +34,7 @@ fn generate_writes_both_crates_for_a_user_spec() {
         assert!(text.contains("from tests/corpus/types/inline.yaml, do not edit"), "{file} lacks the header");
     }
     let client = std::fs::read_to_string(out.join("demo-client/src/client.rs")).unwrap();
-    assert!(client.contains("pub async fn get_thing("), "{client}");
+    assert!(client.contains("pub fn get_thing(&self, id: impl Into<String>) -> GetThingBuilder<'_>"), "{client}");
     let manifest = std::fs::read_to_string(out.join("demo-client/Cargo.toml")).unwrap();
     assert!(manifest.contains("mailapi-support = { path = \""), "{manifest}");
 }

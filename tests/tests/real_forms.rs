@@ -46,7 +46,10 @@ fn outreach_unset_updater_is_a_null_linkage() {
     let relationships = doc.data.relationships.expect("relationships");
     assert_eq!(relationships.updater.expect("updater").data, Nullable::Null);
     let creator = relationships.creator.expect("creator").data;
-    assert_eq!(creator, Nullable::Present(outreach::ToOneResourceIdentifier { type_: "user".into(), id: 1 }));
+    assert_eq!(
+        creator,
+        Nullable::Present(serde_json::from_value(serde_json::json!({"type": "user", "id": 1})).unwrap())
+    );
     let attributes = doc.data.attributes.expect("attributes");
     assert_eq!(attributes.provider_type, Nullable::Present("gmail".into()));
     assert_eq!(attributes.send_permanent_error_at, Nullable::Null);

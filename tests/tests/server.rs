@@ -821,7 +821,6 @@ async fn mock_answers_the_preferred_status_or_example() {
 async fn mock_picks_a_named_example_among_several() {
     let base = serve(hostway_server::router(hostway_server::mock::Mock, hostway_server::mock::AcceptAny)).await;
     let client = hostway_client::Client::builder(&base).basic_auth("admin", "x").build().unwrap();
-    let params = hostway_client::ListDomainBlackwhitelistParams::default();
     // (Prefer, totalCount of that example)
     for (prefer, total) in [(None, 4), (Some("example=filteredByType"), 1), (Some("example=paginatedRequest"), 2)] {
         let headers = prefer
@@ -829,12 +828,12 @@ async fn mock_picks_a_named_example_among_several() {
             .into_iter()
             .collect();
         let client = client.with_options(hostway_client::CallOptions { headers, ..Default::default() });
-        let list = client.list_domain_blackwhitelist("acct", "test.com", &params).await.unwrap();
+        let list = client.list_domain_blackwhitelist("acct", "test.com").await.unwrap();
         assert_eq!(list.total_count, total, "{prefer:?}");
     }
 
     let anonymous = hostway_client::Client::new(&base).unwrap();
-    let result = anonymous.list_domain_blackwhitelist("acct", "test.com", &params).await;
+    let result = anonymous.list_domain_blackwhitelist("acct", "test.com").await;
     assert!(
         matches!(result, Err(hostway_client::Error::Api(ref value)) if *value.body() == hostway_client::ListDomainBlackwhitelistError::Unauthorized),
         "{result:?}"

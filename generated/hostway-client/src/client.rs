@@ -56,25 +56,24 @@ impl Client {
     /// Gets email domain's info.
     ///
     /// `GET /accounts/{account}/email/{domain}`, answered as `application/json`
-    pub async fn get_email_domain(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`GetEmailDomainError::Unauthorized`]: status 401
+    /// - [`GetEmailDomainError::NotFound`]: status 404
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn get_email_domain(
         &self,
-        account: &str,
-        domain: &str,
-    ) -> Result<ResponseValue<types::EmailDomain>, Error<GetEmailDomainError>> {
-        let request = Request::new(
-                "getEmailDomain",
-                Method::GET,
-                format!("/accounts/{}/email/{}", path_param(account), path_param(domain)),
-            )
-            .security(&[&[BASIC_AUTH]])
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => raw.json(),
-            401 => Err(raw.error_empty(GetEmailDomainError::Unauthorized)),
-            404 => Err(raw.error_json(GetEmailDomainError::NotFound)),
-            _ => Err(Error::unexpected(raw)),
+        account: impl Into<String>,
+        domain: impl Into<String>,
+    ) -> GetEmailDomainBuilder<'_> {
+        GetEmailDomainBuilder {
+            client: self,
+            account: account.into(),
+            domain: domain.into(),
         }
     }
 
@@ -83,28 +82,24 @@ impl Client {
     /// Retrieves a list of aliases for a specific account and domain
     ///
     /// `GET /accounts/{account}/email/{domain}/aliases`, answered as `application/json`
-    pub async fn list_domain_aliases(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`ListDomainAliasesError::Unauthorized`]: status 401
+    /// - [`ListDomainAliasesError::NotFound`]: status 404
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn list_domain_aliases(
         &self,
-        account: &str,
-        domain: &str,
-    ) -> Result<ResponseValue<types::AliasList>, Error<ListDomainAliasesError>> {
-        let request = Request::new(
-                "listDomainAliases",
-                Method::GET,
-                format!(
-                    "/accounts/{}/email/{}/aliases", path_param(account),
-                    path_param(domain)
-                ),
-            )
-            .security(&[&[BASIC_AUTH]])
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => raw.json(),
-            401 => Err(raw.error_empty(ListDomainAliasesError::Unauthorized)),
-            404 => Err(raw.error_json(ListDomainAliasesError::NotFound)),
-            _ => Err(Error::unexpected(raw)),
+        account: impl Into<String>,
+        domain: impl Into<String>,
+    ) -> ListDomainAliasesBuilder<'_> {
+        ListDomainAliasesBuilder {
+            client: self,
+            account: account.into(),
+            domain: domain.into(),
         }
     }
 
@@ -113,102 +108,31 @@ impl Client {
     /// Retrieves a list of all addresses included in black/white list for a specific domain
     ///
     /// `GET /accounts/{account}/email/{domain}/blackwhitelist`, answered as `application/json`
-    pub async fn list_domain_blackwhitelist(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`ListDomainBlackwhitelistError::Unauthorized`]: status 401
+    /// - [`ListDomainBlackwhitelistError::NotFound`]: status 404
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn list_domain_blackwhitelist(
         &self,
-        account: &str,
-        domain: &str,
-        params: &ListDomainBlackwhitelistParams,
-    ) -> Result<
-        ResponseValue<types::BlackWhiteList>,
-        Error<ListDomainBlackwhitelistError>,
-    > {
-        self.list_domain_blackwhitelist_send(
-                self.list_domain_blackwhitelist_request(account, domain, params),
-            )
-            .await
-    }
-
-    fn list_domain_blackwhitelist_request(
-        &self,
-        account: &str,
-        domain: &str,
-        params: &ListDomainBlackwhitelistParams,
-    ) -> Request {
-        Request::new(
-                "listDomainBlackwhitelist",
-                Method::GET,
-                format!(
-                    "/accounts/{}/email/{}/blackwhitelist", path_param(account),
-                    path_param(domain)
-                ),
-            )
-            .security(&[&[BASIC_AUTH]])
-            .query_param("filterAddress", &params.filter_address)
-            .query_param("filterType", &params.filter_type)
-            .query_param("page", &params.page)
-            .query_param("pageSize", &params.page_size)
-            .query_param("sortField", &params.sort_field)
-            .query_param("sortOrder", &params.sort_order)
-            .accept("application/json")
-            .options(self.options.clone())
-    }
-
-    async fn list_domain_blackwhitelist_send(
-        &self,
-        request: Request,
-    ) -> Result<
-        ResponseValue<types::BlackWhiteList>,
-        Error<ListDomainBlackwhitelistError>,
-    > {
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => raw.json(),
-            401 => Err(raw.error_empty(ListDomainBlackwhitelistError::Unauthorized)),
-            404 => Err(raw.error_json(ListDomainBlackwhitelistError::NotFound)),
-            _ => Err(Error::unexpected(raw)),
+        account: impl Into<String>,
+        domain: impl Into<String>,
+    ) -> ListDomainBlackwhitelistBuilder<'_> {
+        ListDomainBlackwhitelistBuilder {
+            client: self,
+            account: account.into(),
+            domain: domain.into(),
+            filter_address: None,
+            filter_type: None,
+            page: None,
+            page_size: None,
+            sort_field: None,
+            sort_order: None,
         }
-    }
-
-    /// Every item of every page of [`Client::list_domain_blackwhitelist`], fetched page by page as the stream is read.
-    pub fn list_domain_blackwhitelist_stream<'a>(
-        &'a self,
-        account: &'a str,
-        domain: &'a str,
-        params: &'a ListDomainBlackwhitelistParams,
-    ) -> impl mailapi_support::paginate::Stream<
-        Item = Result<types::BlackWhiteListEntry, Error<ListDomainBlackwhitelistError>>,
-    > + 'a {
-        let params = params.clone();
-        let first = params.page.unwrap_or(1);
-        mailapi_support::paginate::paginate(
-            (first, 0),
-            move |(page, seen)| {
-                let params = ListDomainBlackwhitelistParams {
-                    page: Some(page),
-                    ..params.clone()
-                };
-                async move {
-                    let body = self
-                        .list_domain_blackwhitelist_send(
-                            self
-                                .list_domain_blackwhitelist_request(
-                                    account,
-                                    domain,
-                                    &params,
-                                ),
-                        )
-                        .await?
-                        .into_inner();
-                    let total = Some(body.total_count)
-                        .map(|total| u64::try_from(total).unwrap_or(0));
-                    let items: Vec<types::BlackWhiteListEntry> = body.list;
-                    let seen = seen + items.len() as u64;
-                    let more = !items.is_empty()
-                        && total.is_none_or(|total| seen < total);
-                    Ok((items, more.then_some((page + 1, seen))))
-                }
-            },
-        )
     }
 
     /// Add or update addresses on the domain black/white list
@@ -228,30 +152,27 @@ impl Client {
     ///   ]
     /// }
     /// ```
-    pub async fn put_domain_blackwhitelist(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`PutDomainBlackwhitelistError::BadRequest`]: status 400
+    /// - [`PutDomainBlackwhitelistError::Unauthorized`]: status 401
+    /// - [`PutDomainBlackwhitelistError::NotFound`]: status 404
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn put_domain_blackwhitelist(
         &self,
-        account: &str,
-        domain: &str,
-        body: &types::BlackWhiteListUpdate,
-    ) -> Result<ResponseValue<()>, Error<PutDomainBlackwhitelistError>> {
-        let request = Request::new(
-                "putDomainBlackwhitelist",
-                Method::PUT,
-                format!(
-                    "/accounts/{}/email/{}/blackwhitelist", path_param(account),
-                    path_param(domain)
-                ),
-            )
-            .security(&[&[BASIC_AUTH]])
-            .json_body(body, "application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            204 => Ok(raw.empty()),
-            400 => Err(raw.error_json(PutDomainBlackwhitelistError::BadRequest)),
-            401 => Err(raw.error_empty(PutDomainBlackwhitelistError::Unauthorized)),
-            404 => Err(raw.error_json(PutDomainBlackwhitelistError::NotFound)),
-            _ => Err(Error::unexpected(raw)),
+        account: impl Into<String>,
+        domain: impl Into<String>,
+        body: types::BlackWhiteListUpdate,
+    ) -> PutDomainBlackwhitelistBuilder<'_> {
+        PutDomainBlackwhitelistBuilder {
+            client: self,
+            account: account.into(),
+            domain: domain.into(),
+            body,
         }
     }
 
@@ -260,34 +181,26 @@ impl Client {
     /// Get black/white listed address details
     ///
     /// `GET /accounts/{account}/email/{domain}/blackwhitelist/{address}`, answered as `application/json`
-    pub async fn get_domain_blackwhitelist_address(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`GetDomainBlackwhitelistAddressError::Unauthorized`]: status 401
+    /// - [`GetDomainBlackwhitelistAddressError::NotFound`]: status 404
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn get_domain_blackwhitelist_address(
         &self,
-        account: &str,
-        domain: &str,
-        address: &str,
-    ) -> Result<
-        ResponseValue<types::BlackWhiteListEntry>,
-        Error<GetDomainBlackwhitelistAddressError>,
-    > {
-        let request = Request::new(
-                "getDomainBlackwhitelistAddress",
-                Method::GET,
-                format!(
-                    "/accounts/{}/email/{}/blackwhitelist/{}", path_param(account),
-                    path_param(domain), path_param(address)
-                ),
-            )
-            .security(&[&[BASIC_AUTH]])
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => raw.json(),
-            401 => {
-                Err(raw.error_empty(GetDomainBlackwhitelistAddressError::Unauthorized))
-            }
-            404 => Err(raw.error_json(GetDomainBlackwhitelistAddressError::NotFound)),
-            _ => Err(Error::unexpected(raw)),
+        account: impl Into<String>,
+        domain: impl Into<String>,
+        address: impl Into<String>,
+    ) -> GetDomainBlackwhitelistAddressBuilder<'_> {
+        GetDomainBlackwhitelistAddressBuilder {
+            client: self,
+            account: account.into(),
+            domain: domain.into(),
+            address: address.into(),
         }
     }
 
@@ -296,32 +209,26 @@ impl Client {
     /// Remove black/white listed address
     ///
     /// `DELETE /accounts/{account}/email/{domain}/blackwhitelist/{address}`
-    pub async fn delete_domain_blackwhitelist_address(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`DeleteDomainBlackwhitelistAddressError::Unauthorized`]: status 401
+    /// - [`DeleteDomainBlackwhitelistAddressError::NotFound`]: status 404
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn delete_domain_blackwhitelist_address(
         &self,
-        account: &str,
-        domain: &str,
-        address: &str,
-    ) -> Result<ResponseValue<()>, Error<DeleteDomainBlackwhitelistAddressError>> {
-        let request = Request::new(
-                "deleteDomainBlackwhitelistAddress",
-                Method::DELETE,
-                format!(
-                    "/accounts/{}/email/{}/blackwhitelist/{}", path_param(account),
-                    path_param(domain), path_param(address)
-                ),
-            )
-            .security(&[&[BASIC_AUTH]])
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            204 => Ok(raw.empty()),
-            401 => {
-                Err(
-                    raw.error_empty(DeleteDomainBlackwhitelistAddressError::Unauthorized),
-                )
-            }
-            404 => Err(raw.error_json(DeleteDomainBlackwhitelistAddressError::NotFound)),
-            _ => Err(Error::unexpected(raw)),
+        account: impl Into<String>,
+        domain: impl Into<String>,
+        address: impl Into<String>,
+    ) -> DeleteDomainBlackwhitelistAddressBuilder<'_> {
+        DeleteDomainBlackwhitelistAddressBuilder {
+            client: self,
+            account: account.into(),
+            domain: domain.into(),
+            address: address.into(),
         }
     }
 
@@ -330,31 +237,24 @@ impl Client {
     /// Gets domain's CleanMailPlus info.
     ///
     /// `GET /accounts/{account}/email/{domain}/cleanmailplus`, answered as `application/json`
-    pub async fn get_domain_cleanmailplus(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`GetDomainCleanmailplusError::Unauthorized`]: status 401
+    /// - [`GetDomainCleanmailplusError::NotFound`]: status 404
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn get_domain_cleanmailplus(
         &self,
-        account: &str,
-        domain: &str,
-    ) -> Result<
-        ResponseValue<types::CleanMailPlusSettings>,
-        Error<GetDomainCleanmailplusError>,
-    > {
-        let request = Request::new(
-                "getDomainCleanmailplus",
-                Method::GET,
-                format!(
-                    "/accounts/{}/email/{}/cleanmailplus", path_param(account),
-                    path_param(domain)
-                ),
-            )
-            .security(&[&[BASIC_AUTH]])
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => raw.json(),
-            401 => Err(raw.error_empty(GetDomainCleanmailplusError::Unauthorized)),
-            404 => Err(raw.error_json(GetDomainCleanmailplusError::NotFound)),
-            _ => Err(Error::unexpected(raw)),
+        account: impl Into<String>,
+        domain: impl Into<String>,
+    ) -> GetDomainCleanmailplusBuilder<'_> {
+        GetDomainCleanmailplusBuilder {
+            client: self,
+            account: account.into(),
+            domain: domain.into(),
         }
     }
 
@@ -376,30 +276,27 @@ impl Client {
     ///   ]
     /// }
     /// ```
-    pub async fn update_domain_cleanmailplus(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`UpdateDomainCleanmailplusError::BadRequest`]: status 400
+    /// - [`UpdateDomainCleanmailplusError::Unauthorized`]: status 401
+    /// - [`UpdateDomainCleanmailplusError::NotFound`]: status 404
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn update_domain_cleanmailplus(
         &self,
-        account: &str,
-        domain: &str,
-        body: &types::CleanMailPlusUpdate,
-    ) -> Result<ResponseValue<()>, Error<UpdateDomainCleanmailplusError>> {
-        let request = Request::new(
-                "updateDomainCleanmailplus",
-                Method::PUT,
-                format!(
-                    "/accounts/{}/email/{}/cleanmailplus", path_param(account),
-                    path_param(domain)
-                ),
-            )
-            .security(&[&[BASIC_AUTH]])
-            .json_body(body, "application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            204 => Ok(raw.empty()),
-            400 => Err(raw.error_json(UpdateDomainCleanmailplusError::BadRequest)),
-            401 => Err(raw.error_empty(UpdateDomainCleanmailplusError::Unauthorized)),
-            404 => Err(raw.error_json(UpdateDomainCleanmailplusError::NotFound)),
-            _ => Err(Error::unexpected(raw)),
+        account: impl Into<String>,
+        domain: impl Into<String>,
+        body: types::CleanMailPlusUpdate,
+    ) -> UpdateDomainCleanmailplusBuilder<'_> {
+        UpdateDomainCleanmailplusBuilder {
+            client: self,
+            account: account.into(),
+            domain: domain.into(),
+            body,
         }
     }
 
@@ -408,32 +305,27 @@ impl Client {
     /// Filter domain's global address book contacts list (filter{FieldName}={FieldValue}, several filters are combined) or search it (search{FieldName}={FieldValue}, substring match).
     ///
     /// `GET /accounts/{account}/email/{domain}/contacts`, answered as `application/json`
-    pub async fn list_domain_contacts(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`ListDomainContactsError::NotFound`]: status 404
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn list_domain_contacts(
         &self,
-        account: &str,
-        domain: &str,
-        params: &ListDomainContactsParams,
-    ) -> Result<ResponseValue<types::ContactList>, Error<ListDomainContactsError>> {
-        let request = Request::new(
-                "listDomainContacts",
-                Method::GET,
-                format!(
-                    "/accounts/{}/email/{}/contacts", path_param(account),
-                    path_param(domain)
-                ),
-            )
-            .security(&[&[BASIC_AUTH]])
-            .query_param("filterName", &params.filter_name)
-            .query_param("filterEmail", &params.filter_email)
-            .query_param("searchName", &params.search_name)
-            .query_param("searchEmail", &params.search_email)
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => raw.json(),
-            404 => Err(raw.error_json(ListDomainContactsError::NotFound)),
-            _ => Err(Error::unexpected(raw)),
+        account: impl Into<String>,
+        domain: impl Into<String>,
+    ) -> ListDomainContactsBuilder<'_> {
+        ListDomainContactsBuilder {
+            client: self,
+            account: account.into(),
+            domain: domain.into(),
+            filter_name: None,
+            filter_email: None,
+            search_name: None,
+            search_email: None,
         }
     }
 
@@ -448,30 +340,27 @@ impl Client {
     /// ```json
     /// {}
     /// ```
-    pub async fn create_domain_contact(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`CreateDomainContactError::BadRequest`]: status 400
+    /// - [`CreateDomainContactError::Unauthorized`]: status 401
+    /// - [`CreateDomainContactError::Conflict`]: status 409
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn create_domain_contact(
         &self,
-        account: &str,
-        domain: &str,
-        body: &types::ContactCreate,
-    ) -> Result<ResponseValue<()>, Error<CreateDomainContactError>> {
-        let request = Request::new(
-                "createDomainContact",
-                Method::POST,
-                format!(
-                    "/accounts/{}/email/{}/contacts", path_param(account),
-                    path_param(domain)
-                ),
-            )
-            .security(&[&[BASIC_AUTH]])
-            .json_body(body, "application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            204 => Ok(raw.empty()),
-            400 => Err(raw.error_json(CreateDomainContactError::BadRequest)),
-            401 => Err(raw.error_empty(CreateDomainContactError::Unauthorized)),
-            409 => Err(raw.error_json(CreateDomainContactError::Conflict)),
-            _ => Err(Error::unexpected(raw)),
+        account: impl Into<String>,
+        domain: impl Into<String>,
+        body: types::ContactCreate,
+    ) -> CreateDomainContactBuilder<'_> {
+        CreateDomainContactBuilder {
+            client: self,
+            account: account.into(),
+            domain: domain.into(),
+            body,
         }
     }
 
@@ -480,29 +369,26 @@ impl Client {
     /// Gets domain's global address book contact information
     ///
     /// `GET /accounts/{account}/email/{domain}/contacts/{contact}`, answered as `application/json`
-    pub async fn get_domain_contact(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`GetDomainContactError::BadRequest`]: status 400
+    /// - [`GetDomainContactError::NotFound`]: status 404
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn get_domain_contact(
         &self,
-        account: &str,
-        domain: &str,
-        contact: &str,
-    ) -> Result<ResponseValue<types::Contact>, Error<GetDomainContactError>> {
-        let request = Request::new(
-                "getDomainContact",
-                Method::GET,
-                format!(
-                    "/accounts/{}/email/{}/contacts/{}", path_param(account),
-                    path_param(domain), path_param(contact)
-                ),
-            )
-            .security(&[&[BASIC_AUTH]])
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => raw.json(),
-            400 => Err(raw.error_json(GetDomainContactError::BadRequest)),
-            404 => Err(raw.error_json(GetDomainContactError::NotFound)),
-            _ => Err(Error::unexpected(raw)),
+        account: impl Into<String>,
+        domain: impl Into<String>,
+        contact: impl Into<String>,
+    ) -> GetDomainContactBuilder<'_> {
+        GetDomainContactBuilder {
+            client: self,
+            account: account.into(),
+            domain: domain.into(),
+            contact: contact.into(),
         }
     }
 
@@ -520,30 +406,28 @@ impl Client {
     ///   "displayName": "Display Name Updated"
     /// }
     /// ```
-    pub async fn update_domain_contact(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`UpdateDomainContactError::BadRequest`]: status 400
+    /// - [`UpdateDomainContactError::Unauthorized`]: status 401
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn update_domain_contact(
         &self,
-        account: &str,
-        domain: &str,
-        contact: &str,
-        body: &types::ContactUpdate,
-    ) -> Result<ResponseValue<()>, Error<UpdateDomainContactError>> {
-        let request = Request::new(
-                "updateDomainContact",
-                Method::PUT,
-                format!(
-                    "/accounts/{}/email/{}/contacts/{}", path_param(account),
-                    path_param(domain), path_param(contact)
-                ),
-            )
-            .security(&[&[BASIC_AUTH]])
-            .json_body(body, "application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            204 => Ok(raw.empty()),
-            400 => Err(raw.error_json(UpdateDomainContactError::BadRequest)),
-            401 => Err(raw.error_empty(UpdateDomainContactError::Unauthorized)),
-            _ => Err(Error::unexpected(raw)),
+        account: impl Into<String>,
+        domain: impl Into<String>,
+        contact: impl Into<String>,
+        body: types::ContactUpdate,
+    ) -> UpdateDomainContactBuilder<'_> {
+        UpdateDomainContactBuilder {
+            client: self,
+            account: account.into(),
+            domain: domain.into(),
+            contact: contact.into(),
+            body,
         }
     }
 
@@ -552,28 +436,26 @@ impl Client {
     /// Deletes domain's global address book contact.
     ///
     /// `DELETE /accounts/{account}/email/{domain}/contacts/{contact}`
-    pub async fn delete_domain_contact(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`DeleteDomainContactError::Unauthorized`]: status 401
+    /// - [`DeleteDomainContactError::NotFound`]: status 404
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn delete_domain_contact(
         &self,
-        account: &str,
-        domain: &str,
-        contact: &str,
-    ) -> Result<ResponseValue<()>, Error<DeleteDomainContactError>> {
-        let request = Request::new(
-                "deleteDomainContact",
-                Method::DELETE,
-                format!(
-                    "/accounts/{}/email/{}/contacts/{}", path_param(account),
-                    path_param(domain), path_param(contact)
-                ),
-            )
-            .security(&[&[BASIC_AUTH]])
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            204 => Ok(raw.empty()),
-            401 => Err(raw.error_empty(DeleteDomainContactError::Unauthorized)),
-            404 => Err(raw.error_json(DeleteDomainContactError::NotFound)),
-            _ => Err(Error::unexpected(raw)),
+        account: impl Into<String>,
+        domain: impl Into<String>,
+        contact: impl Into<String>,
+    ) -> DeleteDomainContactBuilder<'_> {
+        DeleteDomainContactBuilder {
+            client: self,
+            account: account.into(),
+            domain: domain.into(),
+            contact: contact.into(),
         }
     }
 
@@ -582,28 +464,24 @@ impl Client {
     /// Gets InfoStore usage.
     ///
     /// `GET /accounts/{account}/email/{domain}/infostore`, answered as `application/json`
-    pub async fn get_domain_infostore(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`GetDomainInfostoreError::Unauthorized`]: status 401
+    /// - [`GetDomainInfostoreError::NotFound`]: status 404
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn get_domain_infostore(
         &self,
-        account: &str,
-        domain: &str,
-    ) -> Result<ResponseValue<types::InfoStore>, Error<GetDomainInfostoreError>> {
-        let request = Request::new(
-                "getDomainInfostore",
-                Method::GET,
-                format!(
-                    "/accounts/{}/email/{}/infostore", path_param(account),
-                    path_param(domain)
-                ),
-            )
-            .security(&[&[BASIC_AUTH]])
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => raw.json(),
-            401 => Err(raw.error_empty(GetDomainInfostoreError::Unauthorized)),
-            404 => Err(raw.error_json(GetDomainInfostoreError::NotFound)),
-            _ => Err(Error::unexpected(raw)),
+        account: impl Into<String>,
+        domain: impl Into<String>,
+    ) -> GetDomainInfostoreBuilder<'_> {
+        GetDomainInfostoreBuilder {
+            client: self,
+            account: account.into(),
+            domain: domain.into(),
         }
     }
 
@@ -620,30 +498,27 @@ impl Client {
     ///   "foo": "bar"
     /// }
     /// ```
-    pub async fn update_domain_infostore_quota(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`UpdateDomainInfostoreQuotaError::BadRequest`]: status 400
+    /// - [`UpdateDomainInfostoreQuotaError::Unauthorized`]: status 401
+    /// - [`UpdateDomainInfostoreQuotaError::NotFound`]: status 404
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn update_domain_infostore_quota(
         &self,
-        account: &str,
-        domain: &str,
-        body: &types::InfoStoreUpdate,
-    ) -> Result<ResponseValue<()>, Error<UpdateDomainInfostoreQuotaError>> {
-        let request = Request::new(
-                "updateDomainInfostoreQuota",
-                Method::PUT,
-                format!(
-                    "/accounts/{}/email/{}/infostore", path_param(account),
-                    path_param(domain)
-                ),
-            )
-            .security(&[&[BASIC_AUTH]])
-            .json_body(body, "application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            204 => Ok(raw.empty()),
-            400 => Err(raw.error_json(UpdateDomainInfostoreQuotaError::BadRequest)),
-            401 => Err(raw.error_empty(UpdateDomainInfostoreQuotaError::Unauthorized)),
-            404 => Err(raw.error_json(UpdateDomainInfostoreQuotaError::NotFound)),
-            _ => Err(Error::unexpected(raw)),
+        account: impl Into<String>,
+        domain: impl Into<String>,
+        body: types::InfoStoreUpdate,
+    ) -> UpdateDomainInfostoreQuotaBuilder<'_> {
+        UpdateDomainInfostoreQuotaBuilder {
+            client: self,
+            account: account.into(),
+            domain: domain.into(),
+            body,
         }
     }
 
@@ -652,31 +527,24 @@ impl Client {
     /// Retrieves per domain statistics about webmail usage
     ///
     /// `GET /accounts/{account}/email/{domain}/statistics/mailboxTypeCount`, answered as `application/json`
-    pub async fn get_domain_mailbox_type_count(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`GetDomainMailboxTypeCountError::Unauthorized`]: status 401
+    /// - [`GetDomainMailboxTypeCountError::NotFound`]: status 404
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn get_domain_mailbox_type_count(
         &self,
-        account: &str,
-        domain: &str,
-    ) -> Result<
-        ResponseValue<types::MailboxTypeCount>,
-        Error<GetDomainMailboxTypeCountError>,
-    > {
-        let request = Request::new(
-                "getDomainMailboxTypeCount",
-                Method::GET,
-                format!(
-                    "/accounts/{}/email/{}/statistics/mailboxTypeCount",
-                    path_param(account), path_param(domain)
-                ),
-            )
-            .security(&[&[BASIC_AUTH]])
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => raw.json(),
-            401 => Err(raw.error_empty(GetDomainMailboxTypeCountError::Unauthorized)),
-            404 => Err(raw.error_json(GetDomainMailboxTypeCountError::NotFound)),
-            _ => Err(Error::unexpected(raw)),
+        account: impl Into<String>,
+        domain: impl Into<String>,
+    ) -> GetDomainMailboxTypeCountBuilder<'_> {
+        GetDomainMailboxTypeCountBuilder {
+            client: self,
+            account: account.into(),
+            domain: domain.into(),
         }
     }
 
@@ -685,89 +553,31 @@ impl Client {
     /// Retrieves a list of mailboxes for a specific account and domain
     ///
     /// `GET /accounts/{account}/email/{domain}/usernames`, answered as `application/json`
-    pub async fn list_usernames(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`ListUsernamesError::Unauthorized`]: status 401
+    /// - [`ListUsernamesError::NotFound`]: status 404
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn list_usernames(
         &self,
-        account: &str,
-        domain: &str,
-        params: &ListUsernamesParams,
-    ) -> Result<ResponseValue<types::MailboxList>, Error<ListUsernamesError>> {
-        self.list_usernames_send(self.list_usernames_request(account, domain, params))
-            .await
-    }
-
-    fn list_usernames_request(
-        &self,
-        account: &str,
-        domain: &str,
-        params: &ListUsernamesParams,
-    ) -> Request {
-        Request::new(
-                "listUsernames",
-                Method::GET,
-                format!(
-                    "/accounts/{}/email/{}/usernames", path_param(account),
-                    path_param(domain)
-                ),
-            )
-            .security(&[&[BASIC_AUTH]])
-            .query_param("filterUsername", &params.filter_username)
-            .query_param("page", &params.page)
-            .query_param("pageSize", &params.page_size)
-            .query_param("sortField", &params.sort_field)
-            .query_param("sortOrder", &params.sort_order)
-            .query_param("details", &params.details)
-            .accept("application/json")
-            .options(self.options.clone())
-    }
-
-    async fn list_usernames_send(
-        &self,
-        request: Request,
-    ) -> Result<ResponseValue<types::MailboxList>, Error<ListUsernamesError>> {
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => raw.json(),
-            401 => Err(raw.error_empty(ListUsernamesError::Unauthorized)),
-            404 => Err(raw.error_json(ListUsernamesError::NotFound)),
-            _ => Err(Error::unexpected(raw)),
+        account: impl Into<String>,
+        domain: impl Into<String>,
+    ) -> ListUsernamesBuilder<'_> {
+        ListUsernamesBuilder {
+            client: self,
+            account: account.into(),
+            domain: domain.into(),
+            filter_username: None,
+            page: None,
+            page_size: None,
+            sort_field: None,
+            sort_order: None,
+            details: None,
         }
-    }
-
-    /// Every item of every page of [`Client::list_usernames`], fetched page by page as the stream is read.
-    pub fn list_usernames_stream<'a>(
-        &'a self,
-        account: &'a str,
-        domain: &'a str,
-        params: &'a ListUsernamesParams,
-    ) -> impl mailapi_support::paginate::Stream<
-        Item = Result<types::MailboxListItem, Error<ListUsernamesError>>,
-    > + 'a {
-        let params = params.clone();
-        let first = params.page.unwrap_or(1);
-        mailapi_support::paginate::paginate(
-            (first, 0),
-            move |(page, seen)| {
-                let params = ListUsernamesParams {
-                    page: Some(page),
-                    ..params.clone()
-                };
-                async move {
-                    let body = self
-                        .list_usernames_send(
-                            self.list_usernames_request(account, domain, &params),
-                        )
-                        .await?
-                        .into_inner();
-                    let total = Some(body.total_count)
-                        .map(|total| u64::try_from(total).unwrap_or(0));
-                    let items: Vec<types::MailboxListItem> = body.list;
-                    let seen = seen + items.len() as u64;
-                    let more = !items.is_empty()
-                        && total.is_none_or(|total| seen < total);
-                    Ok((items, more.then_some((page + 1, seen))))
-                }
-            },
-        )
     }
 
     /// Get details about a username
@@ -775,29 +585,26 @@ impl Client {
     /// Details about a username
     ///
     /// `GET /accounts/{account}/email/{domain}/usernames/{mailboxName}`, answered as `application/json`
-    pub async fn get_username(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`GetUsernameError::Unauthorized`]: status 401
+    /// - [`GetUsernameError::NotFound`]: status 404
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn get_username(
         &self,
-        account: &str,
-        domain: &str,
-        mailbox_name: &str,
-    ) -> Result<ResponseValue<types::UsernameDetails>, Error<GetUsernameError>> {
-        let request = Request::new(
-                "getUsername",
-                Method::GET,
-                format!(
-                    "/accounts/{}/email/{}/usernames/{}", path_param(account),
-                    path_param(domain), path_param(mailbox_name)
-                ),
-            )
-            .security(&[&[BASIC_AUTH]])
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => raw.json(),
-            401 => Err(raw.error_empty(GetUsernameError::Unauthorized)),
-            404 => Err(raw.error_json(GetUsernameError::NotFound)),
-            _ => Err(Error::unexpected(raw)),
+        account: impl Into<String>,
+        domain: impl Into<String>,
+        mailbox_name: impl Into<String>,
+    ) -> GetUsernameBuilder<'_> {
+        GetUsernameBuilder {
+            client: self,
+            account: account.into(),
+            domain: domain.into(),
+            mailbox_name: mailbox_name.into(),
         }
     }
 
@@ -806,32 +613,26 @@ impl Client {
     /// Gets the autoresponder info.
     ///
     /// `GET /accounts/{account}/email/{domain}/usernames/{mailboxName}/autoresponder`, answered as `application/json`
-    pub async fn get_mailbox_autoresponder(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`GetMailboxAutoresponderError::Unauthorized`]: status 401
+    /// - [`GetMailboxAutoresponderError::NotFound`]: status 404
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn get_mailbox_autoresponder(
         &self,
-        account: &str,
-        domain: &str,
-        mailbox_name: &str,
-    ) -> Result<
-        ResponseValue<types::Autoresponder>,
-        Error<GetMailboxAutoresponderError>,
-    > {
-        let request = Request::new(
-                "getMailboxAutoresponder",
-                Method::GET,
-                format!(
-                    "/accounts/{}/email/{}/usernames/{}/autoresponder",
-                    path_param(account), path_param(domain), path_param(mailbox_name)
-                ),
-            )
-            .security(&[&[BASIC_AUTH]])
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => raw.json(),
-            401 => Err(raw.error_empty(GetMailboxAutoresponderError::Unauthorized)),
-            404 => Err(raw.error_json(GetMailboxAutoresponderError::NotFound)),
-            _ => Err(Error::unexpected(raw)),
+        account: impl Into<String>,
+        domain: impl Into<String>,
+        mailbox_name: impl Into<String>,
+    ) -> GetMailboxAutoresponderBuilder<'_> {
+        GetMailboxAutoresponderBuilder {
+            client: self,
+            account: account.into(),
+            domain: domain.into(),
+            mailbox_name: mailbox_name.into(),
         }
     }
 
@@ -849,31 +650,29 @@ impl Client {
     ///   "active": true
     /// }
     /// ```
-    pub async fn set_mailbox_autoresponder(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`SetMailboxAutoresponderError::BadRequest`]: status 400
+    /// - [`SetMailboxAutoresponderError::Unauthorized`]: status 401
+    /// - [`SetMailboxAutoresponderError::NotFound`]: status 404
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn set_mailbox_autoresponder(
         &self,
-        account: &str,
-        domain: &str,
-        mailbox_name: &str,
-        body: &types::AutoresponderUpdate,
-    ) -> Result<ResponseValue<()>, Error<SetMailboxAutoresponderError>> {
-        let request = Request::new(
-                "setMailboxAutoresponder",
-                Method::PUT,
-                format!(
-                    "/accounts/{}/email/{}/usernames/{}/autoresponder",
-                    path_param(account), path_param(domain), path_param(mailbox_name)
-                ),
-            )
-            .security(&[&[BASIC_AUTH]])
-            .json_body(body, "application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            204 => Ok(raw.empty()),
-            400 => Err(raw.error_json(SetMailboxAutoresponderError::BadRequest)),
-            401 => Err(raw.error_empty(SetMailboxAutoresponderError::Unauthorized)),
-            404 => Err(raw.error_json(SetMailboxAutoresponderError::NotFound)),
-            _ => Err(Error::unexpected(raw)),
+        account: impl Into<String>,
+        domain: impl Into<String>,
+        mailbox_name: impl Into<String>,
+        body: types::AutoresponderUpdate,
+    ) -> SetMailboxAutoresponderBuilder<'_> {
+        SetMailboxAutoresponderBuilder {
+            client: self,
+            account: account.into(),
+            domain: domain.into(),
+            mailbox_name: mailbox_name.into(),
+            body,
         }
     }
 
@@ -882,112 +681,33 @@ impl Client {
     /// Retrieves a list of all addresses included in black/white list for a specific mailbox
     ///
     /// `GET /accounts/{account}/email/{domain}/usernames/{mailboxName}/blackwhitelist`, answered as `application/json`
-    pub async fn list_mailbox_blackwhitelist(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`ListMailboxBlackwhitelistError::Unauthorized`]: status 401
+    /// - [`ListMailboxBlackwhitelistError::NotFound`]: status 404
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn list_mailbox_blackwhitelist(
         &self,
-        account: &str,
-        domain: &str,
-        mailbox_name: &str,
-        params: &ListMailboxBlackwhitelistParams,
-    ) -> Result<
-        ResponseValue<types::BlackWhiteList>,
-        Error<ListMailboxBlackwhitelistError>,
-    > {
-        self.list_mailbox_blackwhitelist_send(
-                self
-                    .list_mailbox_blackwhitelist_request(
-                        account,
-                        domain,
-                        mailbox_name,
-                        params,
-                    ),
-            )
-            .await
-    }
-
-    fn list_mailbox_blackwhitelist_request(
-        &self,
-        account: &str,
-        domain: &str,
-        mailbox_name: &str,
-        params: &ListMailboxBlackwhitelistParams,
-    ) -> Request {
-        Request::new(
-                "listMailboxBlackwhitelist",
-                Method::GET,
-                format!(
-                    "/accounts/{}/email/{}/usernames/{}/blackwhitelist",
-                    path_param(account), path_param(domain), path_param(mailbox_name)
-                ),
-            )
-            .security(&[&[BASIC_AUTH]])
-            .query_param("filterAddress", &params.filter_address)
-            .query_param("filterType", &params.filter_type)
-            .query_param("page", &params.page)
-            .query_param("pageSize", &params.page_size)
-            .query_param("sortField", &params.sort_field)
-            .query_param("sortOrder", &params.sort_order)
-            .accept("application/json")
-            .options(self.options.clone())
-    }
-
-    async fn list_mailbox_blackwhitelist_send(
-        &self,
-        request: Request,
-    ) -> Result<
-        ResponseValue<types::BlackWhiteList>,
-        Error<ListMailboxBlackwhitelistError>,
-    > {
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => raw.json(),
-            401 => Err(raw.error_empty(ListMailboxBlackwhitelistError::Unauthorized)),
-            404 => Err(raw.error_json(ListMailboxBlackwhitelistError::NotFound)),
-            _ => Err(Error::unexpected(raw)),
+        account: impl Into<String>,
+        domain: impl Into<String>,
+        mailbox_name: impl Into<String>,
+    ) -> ListMailboxBlackwhitelistBuilder<'_> {
+        ListMailboxBlackwhitelistBuilder {
+            client: self,
+            account: account.into(),
+            domain: domain.into(),
+            mailbox_name: mailbox_name.into(),
+            filter_address: None,
+            filter_type: None,
+            page: None,
+            page_size: None,
+            sort_field: None,
+            sort_order: None,
         }
-    }
-
-    /// Every item of every page of [`Client::list_mailbox_blackwhitelist`], fetched page by page as the stream is read.
-    pub fn list_mailbox_blackwhitelist_stream<'a>(
-        &'a self,
-        account: &'a str,
-        domain: &'a str,
-        mailbox_name: &'a str,
-        params: &'a ListMailboxBlackwhitelistParams,
-    ) -> impl mailapi_support::paginate::Stream<
-        Item = Result<types::BlackWhiteListEntry, Error<ListMailboxBlackwhitelistError>>,
-    > + 'a {
-        let params = params.clone();
-        let first = params.page.unwrap_or(1);
-        mailapi_support::paginate::paginate(
-            (first, 0),
-            move |(page, seen)| {
-                let params = ListMailboxBlackwhitelistParams {
-                    page: Some(page),
-                    ..params.clone()
-                };
-                async move {
-                    let body = self
-                        .list_mailbox_blackwhitelist_send(
-                            self
-                                .list_mailbox_blackwhitelist_request(
-                                    account,
-                                    domain,
-                                    mailbox_name,
-                                    &params,
-                                ),
-                        )
-                        .await?
-                        .into_inner();
-                    let total = Some(body.total_count)
-                        .map(|total| u64::try_from(total).unwrap_or(0));
-                    let items: Vec<types::BlackWhiteListEntry> = body.list;
-                    let seen = seen + items.len() as u64;
-                    let more = !items.is_empty()
-                        && total.is_none_or(|total| seen < total);
-                    Ok((items, more.then_some((page + 1, seen))))
-                }
-            },
-        )
     }
 
     /// Add or update addresses on the mailbox black/white list
@@ -1007,31 +727,29 @@ impl Client {
     ///   ]
     /// }
     /// ```
-    pub async fn put_mailbox_blackwhitelist(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`PutMailboxBlackwhitelistError::BadRequest`]: status 400
+    /// - [`PutMailboxBlackwhitelistError::Unauthorized`]: status 401
+    /// - [`PutMailboxBlackwhitelistError::NotFound`]: status 404
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn put_mailbox_blackwhitelist(
         &self,
-        account: &str,
-        domain: &str,
-        mailbox_name: &str,
-        body: &types::BlackWhiteListUpdate,
-    ) -> Result<ResponseValue<()>, Error<PutMailboxBlackwhitelistError>> {
-        let request = Request::new(
-                "putMailboxBlackwhitelist",
-                Method::PUT,
-                format!(
-                    "/accounts/{}/email/{}/usernames/{}/blackwhitelist",
-                    path_param(account), path_param(domain), path_param(mailbox_name)
-                ),
-            )
-            .security(&[&[BASIC_AUTH]])
-            .json_body(body, "application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            204 => Ok(raw.empty()),
-            400 => Err(raw.error_json(PutMailboxBlackwhitelistError::BadRequest)),
-            401 => Err(raw.error_empty(PutMailboxBlackwhitelistError::Unauthorized)),
-            404 => Err(raw.error_json(PutMailboxBlackwhitelistError::NotFound)),
-            _ => Err(Error::unexpected(raw)),
+        account: impl Into<String>,
+        domain: impl Into<String>,
+        mailbox_name: impl Into<String>,
+        body: types::BlackWhiteListUpdate,
+    ) -> PutMailboxBlackwhitelistBuilder<'_> {
+        PutMailboxBlackwhitelistBuilder {
+            client: self,
+            account: account.into(),
+            domain: domain.into(),
+            mailbox_name: mailbox_name.into(),
+            body,
         }
     }
 
@@ -1040,36 +758,28 @@ impl Client {
     /// Get black/white listed address details
     ///
     /// `GET /accounts/{account}/email/{domain}/usernames/{mailboxName}/blackwhitelist/{address}`, answered as `application/json`
-    pub async fn get_mailbox_blackwhitelist_address(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`GetMailboxBlackwhitelistAddressError::Unauthorized`]: status 401
+    /// - [`GetMailboxBlackwhitelistAddressError::NotFound`]: status 404
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn get_mailbox_blackwhitelist_address(
         &self,
-        account: &str,
-        domain: &str,
-        mailbox_name: &str,
-        address: &str,
-    ) -> Result<
-        ResponseValue<types::BlackWhiteListEntry>,
-        Error<GetMailboxBlackwhitelistAddressError>,
-    > {
-        let request = Request::new(
-                "getMailboxBlackwhitelistAddress",
-                Method::GET,
-                format!(
-                    "/accounts/{}/email/{}/usernames/{}/blackwhitelist/{}",
-                    path_param(account), path_param(domain), path_param(mailbox_name),
-                    path_param(address)
-                ),
-            )
-            .security(&[&[BASIC_AUTH]])
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => raw.json(),
-            401 => {
-                Err(raw.error_empty(GetMailboxBlackwhitelistAddressError::Unauthorized))
-            }
-            404 => Err(raw.error_json(GetMailboxBlackwhitelistAddressError::NotFound)),
-            _ => Err(Error::unexpected(raw)),
+        account: impl Into<String>,
+        domain: impl Into<String>,
+        mailbox_name: impl Into<String>,
+        address: impl Into<String>,
+    ) -> GetMailboxBlackwhitelistAddressBuilder<'_> {
+        GetMailboxBlackwhitelistAddressBuilder {
+            client: self,
+            account: account.into(),
+            domain: domain.into(),
+            mailbox_name: mailbox_name.into(),
+            address: address.into(),
         }
     }
 
@@ -1078,37 +788,28 @@ impl Client {
     /// Remove black/white listed address
     ///
     /// `DELETE /accounts/{account}/email/{domain}/usernames/{mailboxName}/blackwhitelist/{address}`
-    pub async fn delete_mailbox_blackwhitelist_address(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`DeleteMailboxBlackwhitelistAddressError::Unauthorized`]: status 401
+    /// - [`DeleteMailboxBlackwhitelistAddressError::NotFound`]: status 404
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn delete_mailbox_blackwhitelist_address(
         &self,
-        account: &str,
-        domain: &str,
-        mailbox_name: &str,
-        address: &str,
-    ) -> Result<ResponseValue<()>, Error<DeleteMailboxBlackwhitelistAddressError>> {
-        let request = Request::new(
-                "deleteMailboxBlackwhitelistAddress",
-                Method::DELETE,
-                format!(
-                    "/accounts/{}/email/{}/usernames/{}/blackwhitelist/{}",
-                    path_param(account), path_param(domain), path_param(mailbox_name),
-                    path_param(address)
-                ),
-            )
-            .security(&[&[BASIC_AUTH]])
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            204 => Ok(raw.empty()),
-            401 => {
-                Err(
-                    raw
-                        .error_empty(
-                            DeleteMailboxBlackwhitelistAddressError::Unauthorized,
-                        ),
-                )
-            }
-            404 => Err(raw.error_json(DeleteMailboxBlackwhitelistAddressError::NotFound)),
-            _ => Err(Error::unexpected(raw)),
+        account: impl Into<String>,
+        domain: impl Into<String>,
+        mailbox_name: impl Into<String>,
+        address: impl Into<String>,
+    ) -> DeleteMailboxBlackwhitelistAddressBuilder<'_> {
+        DeleteMailboxBlackwhitelistAddressBuilder {
+            client: self,
+            account: account.into(),
+            domain: domain.into(),
+            mailbox_name: mailbox_name.into(),
+            address: address.into(),
         }
     }
 
@@ -1117,32 +818,26 @@ impl Client {
     /// Gets mailbox's CleanMailPlus info.
     ///
     /// `GET /accounts/{account}/email/{domain}/usernames/{mailboxName}/cleanmailplus`, answered as `application/json`
-    pub async fn get_mailbox_cleanmailplus(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`GetMailboxCleanmailplusError::Unauthorized`]: status 401
+    /// - [`GetMailboxCleanmailplusError::NotFound`]: status 404
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn get_mailbox_cleanmailplus(
         &self,
-        account: &str,
-        domain: &str,
-        mailbox_name: &str,
-    ) -> Result<
-        ResponseValue<types::CleanMailPlusSettings>,
-        Error<GetMailboxCleanmailplusError>,
-    > {
-        let request = Request::new(
-                "getMailboxCleanmailplus",
-                Method::GET,
-                format!(
-                    "/accounts/{}/email/{}/usernames/{}/cleanmailplus",
-                    path_param(account), path_param(domain), path_param(mailbox_name)
-                ),
-            )
-            .security(&[&[BASIC_AUTH]])
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => raw.json(),
-            401 => Err(raw.error_empty(GetMailboxCleanmailplusError::Unauthorized)),
-            404 => Err(raw.error_json(GetMailboxCleanmailplusError::NotFound)),
-            _ => Err(Error::unexpected(raw)),
+        account: impl Into<String>,
+        domain: impl Into<String>,
+        mailbox_name: impl Into<String>,
+    ) -> GetMailboxCleanmailplusBuilder<'_> {
+        GetMailboxCleanmailplusBuilder {
+            client: self,
+            account: account.into(),
+            domain: domain.into(),
+            mailbox_name: mailbox_name.into(),
         }
     }
 
@@ -1164,31 +859,29 @@ impl Client {
     ///   ]
     /// }
     /// ```
-    pub async fn update_mailbox_cleanmailplus(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`UpdateMailboxCleanmailplusError::BadRequest`]: status 400
+    /// - [`UpdateMailboxCleanmailplusError::Unauthorized`]: status 401
+    /// - [`UpdateMailboxCleanmailplusError::NotFound`]: status 404
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn update_mailbox_cleanmailplus(
         &self,
-        account: &str,
-        domain: &str,
-        mailbox_name: &str,
-        body: &types::CleanMailPlusUpdate,
-    ) -> Result<ResponseValue<()>, Error<UpdateMailboxCleanmailplusError>> {
-        let request = Request::new(
-                "updateMailboxCleanmailplus",
-                Method::PUT,
-                format!(
-                    "/accounts/{}/email/{}/usernames/{}/cleanmailplus",
-                    path_param(account), path_param(domain), path_param(mailbox_name)
-                ),
-            )
-            .security(&[&[BASIC_AUTH]])
-            .json_body(body, "application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            204 => Ok(raw.empty()),
-            400 => Err(raw.error_json(UpdateMailboxCleanmailplusError::BadRequest)),
-            401 => Err(raw.error_empty(UpdateMailboxCleanmailplusError::Unauthorized)),
-            404 => Err(raw.error_json(UpdateMailboxCleanmailplusError::NotFound)),
-            _ => Err(Error::unexpected(raw)),
+        account: impl Into<String>,
+        domain: impl Into<String>,
+        mailbox_name: impl Into<String>,
+        body: types::CleanMailPlusUpdate,
+    ) -> UpdateMailboxCleanmailplusBuilder<'_> {
+        UpdateMailboxCleanmailplusBuilder {
+            client: self,
+            account: account.into(),
+            domain: domain.into(),
+            mailbox_name: mailbox_name.into(),
+            body,
         }
     }
 
@@ -1197,29 +890,26 @@ impl Client {
     /// Gets Exchange mailbox detailed info.
     ///
     /// `GET /accounts/{account}/email/{domain}/usernames/{mailboxName}/exchange`, answered as `application/json`
-    pub async fn get_exchange_mailbox(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`GetExchangeMailboxError::Unauthorized`]: status 401
+    /// - [`GetExchangeMailboxError::NotFound`]: status 404
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn get_exchange_mailbox(
         &self,
-        account: &str,
-        domain: &str,
-        mailbox_name: &str,
-    ) -> Result<ResponseValue<types::ExchangeMailbox>, Error<GetExchangeMailboxError>> {
-        let request = Request::new(
-                "getExchangeMailbox",
-                Method::GET,
-                format!(
-                    "/accounts/{}/email/{}/usernames/{}/exchange", path_param(account),
-                    path_param(domain), path_param(mailbox_name)
-                ),
-            )
-            .security(&[&[BASIC_AUTH]])
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => raw.json(),
-            401 => Err(raw.error_empty(GetExchangeMailboxError::Unauthorized)),
-            404 => Err(raw.error_json(GetExchangeMailboxError::NotFound)),
-            _ => Err(Error::unexpected(raw)),
+        account: impl Into<String>,
+        domain: impl Into<String>,
+        mailbox_name: impl Into<String>,
+    ) -> GetExchangeMailboxBuilder<'_> {
+        GetExchangeMailboxBuilder {
+            client: self,
+            account: account.into(),
+            domain: domain.into(),
+            mailbox_name: mailbox_name.into(),
         }
     }
 
@@ -1236,45 +926,31 @@ impl Client {
     ///   "displayName": "John"
     /// }
     /// ```
-    pub async fn put_exchange_mailbox(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`PutExchangeMailboxError::BadRequestJson`]: status 400 (`application/json`)
+    /// - [`PutExchangeMailboxError::BadRequestPlain`]: status 400
+    /// - [`PutExchangeMailboxError::Unauthorized`]: status 401
+    /// - [`PutExchangeMailboxError::NotFound`]: status 404
+    /// - [`PutExchangeMailboxError::Conflict`]: status 409
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn put_exchange_mailbox(
         &self,
-        account: &str,
-        domain: &str,
-        mailbox_name: &str,
-        body: &types::ExchangeMailboxPut,
-    ) -> Result<
-        ResponseValue<PutExchangeMailboxResponse>,
-        Error<PutExchangeMailboxError>,
-    > {
-        let request = Request::new(
-                "putExchangeMailbox",
-                Method::PUT,
-                format!(
-                    "/accounts/{}/email/{}/usernames/{}/exchange", path_param(account),
-                    path_param(domain), path_param(mailbox_name)
-                ),
-            )
-            .security(&[&[BASIC_AUTH]])
-            .json_body(body, "application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            201 => {
-                Ok(raw.empty())
-                    .map(|value| value.map(|()| PutExchangeMailboxResponse::Created))
-            }
-            204 => {
-                Ok(raw.empty())
-                    .map(|value| value.map(|()| PutExchangeMailboxResponse::NoContent))
-            }
-            400 if raw.has_media_type("application/json") => {
-                Err(raw.error_json(PutExchangeMailboxError::BadRequestJson))
-            }
-            400 => Err(raw.error_text(PutExchangeMailboxError::BadRequestPlain)),
-            401 => Err(raw.error_empty(PutExchangeMailboxError::Unauthorized)),
-            404 => Err(raw.error_json(PutExchangeMailboxError::NotFound)),
-            409 => Err(raw.error_json(PutExchangeMailboxError::Conflict)),
-            _ => Err(Error::unexpected(raw)),
+        account: impl Into<String>,
+        domain: impl Into<String>,
+        mailbox_name: impl Into<String>,
+        body: types::ExchangeMailboxPut,
+    ) -> PutExchangeMailboxBuilder<'_> {
+        PutExchangeMailboxBuilder {
+            client: self,
+            account: account.into(),
+            domain: domain.into(),
+            mailbox_name: mailbox_name.into(),
+            body,
         }
     }
 
@@ -1283,29 +959,27 @@ impl Client {
     /// Deletes exchange mailbox.
     ///
     /// `DELETE /accounts/{account}/email/{domain}/usernames/{mailboxName}/exchange`
-    pub async fn delete_exchange_mailbox(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`DeleteExchangeMailboxError::Unauthorized`]: status 401
+    /// - [`DeleteExchangeMailboxError::NotFound`]: status 404
+    /// - [`DeleteExchangeMailboxError::Conflict`]: status 409
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn delete_exchange_mailbox(
         &self,
-        account: &str,
-        domain: &str,
-        mailbox_name: &str,
-    ) -> Result<ResponseValue<()>, Error<DeleteExchangeMailboxError>> {
-        let request = Request::new(
-                "deleteExchangeMailbox",
-                Method::DELETE,
-                format!(
-                    "/accounts/{}/email/{}/usernames/{}/exchange", path_param(account),
-                    path_param(domain), path_param(mailbox_name)
-                ),
-            )
-            .security(&[&[BASIC_AUTH]])
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            204 => Ok(raw.empty()),
-            401 => Err(raw.error_empty(DeleteExchangeMailboxError::Unauthorized)),
-            404 => Err(raw.error_json(DeleteExchangeMailboxError::NotFound)),
-            409 => Err(raw.error_json(DeleteExchangeMailboxError::Conflict)),
-            _ => Err(Error::unexpected(raw)),
+        account: impl Into<String>,
+        domain: impl Into<String>,
+        mailbox_name: impl Into<String>,
+    ) -> DeleteExchangeMailboxBuilder<'_> {
+        DeleteExchangeMailboxBuilder {
+            client: self,
+            account: account.into(),
+            domain: domain.into(),
+            mailbox_name: mailbox_name.into(),
         }
     }
 
@@ -1328,30 +1002,29 @@ impl Client {
     ///   }
     /// }
     /// ```
-    pub async fn exchange_mailbox_action(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`ExchangeMailboxActionError::BadRequest`]: status 400
+    /// - [`ExchangeMailboxActionError::NotFound`]: status 404
+    /// - [`ExchangeMailboxActionError::Conflict`]: status 409
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn exchange_mailbox_action(
         &self,
-        account: &str,
-        domain: &str,
-        mailbox_name: &str,
-        body: &types::ResetPasswordAction,
-    ) -> Result<ResponseValue<()>, Error<ExchangeMailboxActionError>> {
-        let request = Request::new(
-                "exchangeMailboxAction",
-                Method::POST,
-                format!(
-                    "/accounts/{}/email/{}/usernames/{}/exchange/action",
-                    path_param(account), path_param(domain), path_param(mailbox_name)
-                ),
-            )
-            .json_body(body, "application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            204 => Ok(raw.empty()),
-            400 => Err(raw.error_json(ExchangeMailboxActionError::BadRequest)),
-            404 => Err(raw.error_json(ExchangeMailboxActionError::NotFound)),
-            409 => Err(raw.error_json(ExchangeMailboxActionError::Conflict)),
-            _ => Err(Error::unexpected(raw)),
+        account: impl Into<String>,
+        domain: impl Into<String>,
+        mailbox_name: impl Into<String>,
+        body: types::ResetPasswordAction,
+    ) -> ExchangeMailboxActionBuilder<'_> {
+        ExchangeMailboxActionBuilder {
+            client: self,
+            account: account.into(),
+            domain: domain.into(),
+            mailbox_name: mailbox_name.into(),
+            body,
         }
     }
 
@@ -1360,36 +1033,28 @@ impl Client {
     /// Retrieves exchange message count for INBOX, SENT and SPAM folders
     ///
     /// `GET /accounts/{account}/email/{domain}/usernames/{mailboxName}/exchange/messagestats`, answered as `application/json`
-    pub async fn get_exchange_message_stats(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`GetExchangeMessageStatsError::Unauthorized`]: status 401
+    /// - [`GetExchangeMessageStatsError::NotFound`]: status 404
+    /// - [`GetExchangeMessageStatsError::InternalServerError`]: status 500
+    /// - [`GetExchangeMessageStatsError::BadGateway`]: status 502
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn get_exchange_message_stats(
         &self,
-        account: &str,
-        domain: &str,
-        mailbox_name: &str,
-    ) -> Result<
-        ResponseValue<types::MessageStats>,
-        Error<GetExchangeMessageStatsError>,
-    > {
-        let request = Request::new(
-                "getExchangeMessageStats",
-                Method::GET,
-                format!(
-                    "/accounts/{}/email/{}/usernames/{}/exchange/messagestats",
-                    path_param(account), path_param(domain), path_param(mailbox_name)
-                ),
-            )
-            .security(&[&[BASIC_AUTH]])
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => raw.json(),
-            401 => Err(raw.error_empty(GetExchangeMessageStatsError::Unauthorized)),
-            404 => Err(raw.error_json(GetExchangeMessageStatsError::NotFound)),
-            500 => {
-                Err(raw.error_empty(GetExchangeMessageStatsError::InternalServerError))
-            }
-            502 => Err(raw.error_empty(GetExchangeMessageStatsError::BadGateway)),
-            _ => Err(Error::unexpected(raw)),
+        account: impl Into<String>,
+        domain: impl Into<String>,
+        mailbox_name: impl Into<String>,
+    ) -> GetExchangeMessageStatsBuilder<'_> {
+        GetExchangeMessageStatsBuilder {
+            client: self,
+            account: account.into(),
+            domain: domain.into(),
+            mailbox_name: mailbox_name.into(),
         }
     }
 
@@ -1398,29 +1063,26 @@ impl Client {
     /// Gets forwarding for specified mailbox, domain and account.
     ///
     /// `GET /accounts/{account}/email/{domain}/usernames/{mailboxName}/forwards`, answered as `application/json`
-    pub async fn get_mailbox_forwards(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`GetMailboxForwardsError::Unauthorized`]: status 401
+    /// - [`GetMailboxForwardsError::NotFound`]: status 404
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn get_mailbox_forwards(
         &self,
-        account: &str,
-        domain: &str,
-        mailbox_name: &str,
-    ) -> Result<ResponseValue<types::Forwards>, Error<GetMailboxForwardsError>> {
-        let request = Request::new(
-                "getMailboxForwards",
-                Method::GET,
-                format!(
-                    "/accounts/{}/email/{}/usernames/{}/forwards", path_param(account),
-                    path_param(domain), path_param(mailbox_name)
-                ),
-            )
-            .security(&[&[BASIC_AUTH]])
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => raw.json(),
-            401 => Err(raw.error_empty(GetMailboxForwardsError::Unauthorized)),
-            404 => Err(raw.error_json(GetMailboxForwardsError::NotFound)),
-            _ => Err(Error::unexpected(raw)),
+        account: impl Into<String>,
+        domain: impl Into<String>,
+        mailbox_name: impl Into<String>,
+    ) -> GetMailboxForwardsBuilder<'_> {
+        GetMailboxForwardsBuilder {
+            client: self,
+            account: account.into(),
+            domain: domain.into(),
+            mailbox_name: mailbox_name.into(),
         }
     }
 
@@ -1437,32 +1099,30 @@ impl Client {
     ///   "targets": []
     /// }
     /// ```
-    pub async fn set_mailbox_forwards(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`SetMailboxForwardsError::BadRequest`]: status 400
+    /// - [`SetMailboxForwardsError::Unauthorized`]: status 401
+    /// - [`SetMailboxForwardsError::NotFound`]: status 404
+    /// - [`SetMailboxForwardsError::Conflict`]: status 409
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn set_mailbox_forwards(
         &self,
-        account: &str,
-        domain: &str,
-        mailbox_name: &str,
-        body: &types::ForwardsCreate,
-    ) -> Result<ResponseValue<()>, Error<SetMailboxForwardsError>> {
-        let request = Request::new(
-                "setMailboxForwards",
-                Method::POST,
-                format!(
-                    "/accounts/{}/email/{}/usernames/{}/forwards", path_param(account),
-                    path_param(domain), path_param(mailbox_name)
-                ),
-            )
-            .security(&[&[BASIC_AUTH]])
-            .json_body(body, "application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            204 => Ok(raw.empty()),
-            400 => Err(raw.error_json(SetMailboxForwardsError::BadRequest)),
-            401 => Err(raw.error_empty(SetMailboxForwardsError::Unauthorized)),
-            404 => Err(raw.error_json(SetMailboxForwardsError::NotFound)),
-            409 => Err(raw.error_json(SetMailboxForwardsError::Conflict)),
-            _ => Err(Error::unexpected(raw)),
+        account: impl Into<String>,
+        domain: impl Into<String>,
+        mailbox_name: impl Into<String>,
+        body: types::ForwardsCreate,
+    ) -> SetMailboxForwardsBuilder<'_> {
+        SetMailboxForwardsBuilder {
+            client: self,
+            account: account.into(),
+            domain: domain.into(),
+            mailbox_name: mailbox_name.into(),
+            body,
         }
     }
 
@@ -1471,30 +1131,28 @@ impl Client {
     /// Deletes forwarding for specified mailbox, domain and account.
     ///
     /// `DELETE /accounts/{account}/email/{domain}/usernames/{mailboxName}/forwards/{fwdMailbox}`
-    pub async fn delete_mailbox_forward(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`DeleteMailboxForwardError::Unauthorized`]: status 401
+    /// - [`DeleteMailboxForwardError::NotFound`]: status 404
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn delete_mailbox_forward(
         &self,
-        account: &str,
-        domain: &str,
-        mailbox_name: &str,
-        fwd_mailbox: &str,
-    ) -> Result<ResponseValue<()>, Error<DeleteMailboxForwardError>> {
-        let request = Request::new(
-                "deleteMailboxForward",
-                Method::DELETE,
-                format!(
-                    "/accounts/{}/email/{}/usernames/{}/forwards/{}",
-                    path_param(account), path_param(domain), path_param(mailbox_name),
-                    path_param(fwd_mailbox)
-                ),
-            )
-            .security(&[&[BASIC_AUTH]])
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            204 => Ok(raw.empty()),
-            401 => Err(raw.error_empty(DeleteMailboxForwardError::Unauthorized)),
-            404 => Err(raw.error_json(DeleteMailboxForwardError::NotFound)),
-            _ => Err(Error::unexpected(raw)),
+        account: impl Into<String>,
+        domain: impl Into<String>,
+        mailbox_name: impl Into<String>,
+        fwd_mailbox: impl Into<String>,
+    ) -> DeleteMailboxForwardBuilder<'_> {
+        DeleteMailboxForwardBuilder {
+            client: self,
+            account: account.into(),
+            domain: domain.into(),
+            mailbox_name: mailbox_name.into(),
+            fwd_mailbox: fwd_mailbox.into(),
         }
     }
 
@@ -1503,29 +1161,26 @@ impl Client {
     /// Get mailbox details.
     ///
     /// `GET /accounts/{account}/email/{domain}/usernames/{mailboxName}/mailbox`, answered as `application/json`
-    pub async fn get_mailbox(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`GetMailboxError::Unauthorized`]: status 401
+    /// - [`GetMailboxError::NotFound`]: status 404
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn get_mailbox(
         &self,
-        account: &str,
-        domain: &str,
-        mailbox_name: &str,
-    ) -> Result<ResponseValue<types::Mailbox>, Error<GetMailboxError>> {
-        let request = Request::new(
-                "getMailbox",
-                Method::GET,
-                format!(
-                    "/accounts/{}/email/{}/usernames/{}/mailbox", path_param(account),
-                    path_param(domain), path_param(mailbox_name)
-                ),
-            )
-            .security(&[&[BASIC_AUTH]])
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => raw.json(),
-            401 => Err(raw.error_empty(GetMailboxError::Unauthorized)),
-            404 => Err(raw.error_json(GetMailboxError::NotFound)),
-            _ => Err(Error::unexpected(raw)),
+        account: impl Into<String>,
+        domain: impl Into<String>,
+        mailbox_name: impl Into<String>,
+    ) -> GetMailboxBuilder<'_> {
+        GetMailboxBuilder {
+            client: self,
+            account: account.into(),
+            domain: domain.into(),
+            mailbox_name: mailbox_name.into(),
         }
     }
 
@@ -1542,38 +1197,30 @@ impl Client {
     ///   "master": false
     /// }
     /// ```
-    pub async fn put_mailbox(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`PutMailboxError::BadRequest`]: status 400
+    /// - [`PutMailboxError::Unauthorized`]: status 401
+    /// - [`PutMailboxError::NotFound`]: status 404
+    /// - [`PutMailboxError::Conflict`]: status 409
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn put_mailbox(
         &self,
-        account: &str,
-        domain: &str,
-        mailbox_name: &str,
-        body: &types::MailboxPut,
-    ) -> Result<ResponseValue<PutMailboxResponse>, Error<PutMailboxError>> {
-        let request = Request::new(
-                "putMailbox",
-                Method::PUT,
-                format!(
-                    "/accounts/{}/email/{}/usernames/{}/mailbox", path_param(account),
-                    path_param(domain), path_param(mailbox_name)
-                ),
-            )
-            .security(&[&[BASIC_AUTH]])
-            .json_body(body, "application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            201 => {
-                Ok(raw.empty()).map(|value| value.map(|()| PutMailboxResponse::Created))
-            }
-            204 => {
-                Ok(raw.empty())
-                    .map(|value| value.map(|()| PutMailboxResponse::NoContent))
-            }
-            400 => Err(raw.error_json(PutMailboxError::BadRequest)),
-            401 => Err(raw.error_empty(PutMailboxError::Unauthorized)),
-            404 => Err(raw.error_json(PutMailboxError::NotFound)),
-            409 => Err(raw.error_json(PutMailboxError::Conflict)),
-            _ => Err(Error::unexpected(raw)),
+        account: impl Into<String>,
+        domain: impl Into<String>,
+        mailbox_name: impl Into<String>,
+        body: types::MailboxPut,
+    ) -> PutMailboxBuilder<'_> {
+        PutMailboxBuilder {
+            client: self,
+            account: account.into(),
+            domain: domain.into(),
+            mailbox_name: mailbox_name.into(),
+            body,
         }
     }
 
@@ -1582,28 +1229,26 @@ impl Client {
     /// Deletes mailbox.
     ///
     /// `DELETE /accounts/{account}/email/{domain}/usernames/{mailboxName}/mailbox`
-    pub async fn delete_mailbox(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`DeleteMailboxError::Unauthorized`]: status 401
+    /// - [`DeleteMailboxError::NotFound`]: status 404
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn delete_mailbox(
         &self,
-        account: &str,
-        domain: &str,
-        mailbox_name: &str,
-    ) -> Result<ResponseValue<()>, Error<DeleteMailboxError>> {
-        let request = Request::new(
-                "deleteMailbox",
-                Method::DELETE,
-                format!(
-                    "/accounts/{}/email/{}/usernames/{}/mailbox", path_param(account),
-                    path_param(domain), path_param(mailbox_name)
-                ),
-            )
-            .security(&[&[BASIC_AUTH]])
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            204 => Ok(raw.empty()),
-            401 => Err(raw.error_empty(DeleteMailboxError::Unauthorized)),
-            404 => Err(raw.error_json(DeleteMailboxError::NotFound)),
-            _ => Err(Error::unexpected(raw)),
+        account: impl Into<String>,
+        domain: impl Into<String>,
+        mailbox_name: impl Into<String>,
+    ) -> DeleteMailboxBuilder<'_> {
+        DeleteMailboxBuilder {
+            client: self,
+            account: account.into(),
+            domain: domain.into(),
+            mailbox_name: mailbox_name.into(),
         }
     }
 
@@ -1626,30 +1271,29 @@ impl Client {
     ///   }
     /// }
     /// ```
-    pub async fn mailbox_action(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`MailboxActionError::BadRequest`]: status 400
+    /// - [`MailboxActionError::NotFound`]: status 404
+    /// - [`MailboxActionError::Conflict`]: status 409
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn mailbox_action(
         &self,
-        account: &str,
-        domain: &str,
-        mailbox_name: &str,
-        body: &types::ResetPasswordAction,
-    ) -> Result<ResponseValue<()>, Error<MailboxActionError>> {
-        let request = Request::new(
-                "mailboxAction",
-                Method::POST,
-                format!(
-                    "/accounts/{}/email/{}/usernames/{}/mailbox/action",
-                    path_param(account), path_param(domain), path_param(mailbox_name)
-                ),
-            )
-            .json_body(body, "application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            204 => Ok(raw.empty()),
-            400 => Err(raw.error_json(MailboxActionError::BadRequest)),
-            404 => Err(raw.error_json(MailboxActionError::NotFound)),
-            409 => Err(raw.error_json(MailboxActionError::Conflict)),
-            _ => Err(Error::unexpected(raw)),
+        account: impl Into<String>,
+        domain: impl Into<String>,
+        mailbox_name: impl Into<String>,
+        body: types::ResetPasswordAction,
+    ) -> MailboxActionBuilder<'_> {
+        MailboxActionBuilder {
+            client: self,
+            account: account.into(),
+            domain: domain.into(),
+            mailbox_name: mailbox_name.into(),
+            body,
         }
     }
 
@@ -1658,31 +1302,28 @@ impl Client {
     /// Retrieves mailbox message count for INBOX, SENT and SPAM folders
     ///
     /// `GET /accounts/{account}/email/{domain}/usernames/{mailboxName}/mailbox/messagestats`, answered as `application/json`
-    pub async fn get_mailbox_message_stats(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`GetMailboxMessageStatsError::Unauthorized`]: status 401
+    /// - [`GetMailboxMessageStatsError::NotFound`]: status 404
+    /// - [`GetMailboxMessageStatsError::InternalServerError`]: status 500
+    /// - [`GetMailboxMessageStatsError::BadGateway`]: status 502
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn get_mailbox_message_stats(
         &self,
-        account: &str,
-        domain: &str,
-        mailbox_name: &str,
-    ) -> Result<ResponseValue<types::MessageStats>, Error<GetMailboxMessageStatsError>> {
-        let request = Request::new(
-                "getMailboxMessageStats",
-                Method::GET,
-                format!(
-                    "/accounts/{}/email/{}/usernames/{}/mailbox/messagestats",
-                    path_param(account), path_param(domain), path_param(mailbox_name)
-                ),
-            )
-            .security(&[&[BASIC_AUTH]])
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => raw.json(),
-            401 => Err(raw.error_empty(GetMailboxMessageStatsError::Unauthorized)),
-            404 => Err(raw.error_json(GetMailboxMessageStatsError::NotFound)),
-            500 => Err(raw.error_empty(GetMailboxMessageStatsError::InternalServerError)),
-            502 => Err(raw.error_empty(GetMailboxMessageStatsError::BadGateway)),
-            _ => Err(Error::unexpected(raw)),
+        account: impl Into<String>,
+        domain: impl Into<String>,
+        mailbox_name: impl Into<String>,
+    ) -> GetMailboxMessageStatsBuilder<'_> {
+        GetMailboxMessageStatsBuilder {
+            client: self,
+            account: account.into(),
+            domain: domain.into(),
+            mailbox_name: mailbox_name.into(),
         }
     }
 
@@ -1700,31 +1341,29 @@ impl Client {
     ///   "body": "body"
     /// }
     /// ```
-    pub async fn create_mailbox_migration_ticket(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`CreateMailboxMigrationTicketError::BadRequest`]: status 400
+    /// - [`CreateMailboxMigrationTicketError::Unauthorized`]: status 401
+    /// - [`CreateMailboxMigrationTicketError::NotFound`]: status 404
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn create_mailbox_migration_ticket(
         &self,
-        account: &str,
-        domain: &str,
-        mailbox_name: &str,
-        body: &types::MigrationTicket,
-    ) -> Result<ResponseValue<()>, Error<CreateMailboxMigrationTicketError>> {
-        let request = Request::new(
-                "createMailboxMigrationTicket",
-                Method::POST,
-                format!(
-                    "/accounts/{}/email/{}/usernames/{}/migration", path_param(account),
-                    path_param(domain), path_param(mailbox_name)
-                ),
-            )
-            .security(&[&[BASIC_AUTH]])
-            .json_body(body, "application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            201 => Ok(raw.empty()),
-            400 => Err(raw.error_json(CreateMailboxMigrationTicketError::BadRequest)),
-            401 => Err(raw.error_empty(CreateMailboxMigrationTicketError::Unauthorized)),
-            404 => Err(raw.error_json(CreateMailboxMigrationTicketError::NotFound)),
-            _ => Err(Error::unexpected(raw)),
+        account: impl Into<String>,
+        domain: impl Into<String>,
+        mailbox_name: impl Into<String>,
+        body: types::MigrationTicket,
+    ) -> CreateMailboxMigrationTicketBuilder<'_> {
+        CreateMailboxMigrationTicketBuilder {
+            client: self,
+            account: account.into(),
+            domain: domain.into(),
+            mailbox_name: mailbox_name.into(),
+            body,
         }
     }
 
@@ -1733,27 +1372,25 @@ impl Client {
     /// Retrieves a list of text keys for all mailbox(alias) secret questions.
     ///
     /// `GET /accounts/{account}/email/{domain}/usernames/{mailboxName}/secrets`, answered as `application/json`
-    pub async fn get_mailbox_secrets(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`GetMailboxSecretsError::NotFound`]: status 404
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn get_mailbox_secrets(
         &self,
-        account: &str,
-        domain: &str,
-        mailbox_name: &str,
-    ) -> Result<ResponseValue<types::SecretsList>, Error<GetMailboxSecretsError>> {
-        let request = Request::new(
-                "getMailboxSecrets",
-                Method::GET,
-                format!(
-                    "/accounts/{}/email/{}/usernames/{}/secrets", path_param(account),
-                    path_param(domain), path_param(mailbox_name)
-                ),
-            )
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => raw.json(),
-            404 => Err(raw.error_json(GetMailboxSecretsError::NotFound)),
-            _ => Err(Error::unexpected(raw)),
+        account: impl Into<String>,
+        domain: impl Into<String>,
+        mailbox_name: impl Into<String>,
+    ) -> GetMailboxSecretsBuilder<'_> {
+        GetMailboxSecretsBuilder {
+            client: self,
+            account: account.into(),
+            domain: domain.into(),
+            mailbox_name: mailbox_name.into(),
         }
     }
 
@@ -1772,32 +1409,30 @@ impl Client {
     ///   "tk3": "answer3"
     /// }
     /// ```
-    pub async fn put_mailbox_secrets(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`PutMailboxSecretsError::BadRequest`]: status 400
+    /// - [`PutMailboxSecretsError::Unauthorized`]: status 401
+    /// - [`PutMailboxSecretsError::Forbidden`]: status 403
+    /// - [`PutMailboxSecretsError::NotFound`]: status 404
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn put_mailbox_secrets(
         &self,
-        account: &str,
-        domain: &str,
-        mailbox_name: &str,
-        body: &types::SecretAnswers,
-    ) -> Result<ResponseValue<()>, Error<PutMailboxSecretsError>> {
-        let request = Request::new(
-                "putMailboxSecrets",
-                Method::PUT,
-                format!(
-                    "/accounts/{}/email/{}/usernames/{}/secrets", path_param(account),
-                    path_param(domain), path_param(mailbox_name)
-                ),
-            )
-            .security(&[&[BASIC_AUTH]])
-            .json_body(body, "application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            204 => Ok(raw.empty()),
-            400 => Err(raw.error_json(PutMailboxSecretsError::BadRequest)),
-            401 => Err(raw.error_empty(PutMailboxSecretsError::Unauthorized)),
-            403 => Err(raw.error_empty(PutMailboxSecretsError::Forbidden)),
-            404 => Err(raw.error_json(PutMailboxSecretsError::NotFound)),
-            _ => Err(Error::unexpected(raw)),
+        account: impl Into<String>,
+        domain: impl Into<String>,
+        mailbox_name: impl Into<String>,
+        body: types::SecretAnswers,
+    ) -> PutMailboxSecretsBuilder<'_> {
+        PutMailboxSecretsBuilder {
+            client: self,
+            account: account.into(),
+            domain: domain.into(),
+            mailbox_name: mailbox_name.into(),
+            body,
         }
     }
 
@@ -1806,29 +1441,26 @@ impl Client {
     /// Gets OpenXchange account type.
     ///
     /// `GET /accounts/{account}/email/{domain}/usernames/{mailboxName}/webmail`, answered as `application/json`
-    pub async fn get_mailbox_webmail(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`GetMailboxWebmailError::Unauthorized`]: status 401
+    /// - [`GetMailboxWebmailError::NotFound`]: status 404
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn get_mailbox_webmail(
         &self,
-        account: &str,
-        domain: &str,
-        mailbox_name: &str,
-    ) -> Result<ResponseValue<types::MailboxWebmail>, Error<GetMailboxWebmailError>> {
-        let request = Request::new(
-                "getMailboxWebmail",
-                Method::GET,
-                format!(
-                    "/accounts/{}/email/{}/usernames/{}/webmail", path_param(account),
-                    path_param(domain), path_param(mailbox_name)
-                ),
-            )
-            .security(&[&[BASIC_AUTH]])
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => raw.json(),
-            401 => Err(raw.error_empty(GetMailboxWebmailError::Unauthorized)),
-            404 => Err(raw.error_json(GetMailboxWebmailError::NotFound)),
-            _ => Err(Error::unexpected(raw)),
+        account: impl Into<String>,
+        domain: impl Into<String>,
+        mailbox_name: impl Into<String>,
+    ) -> GetMailboxWebmailBuilder<'_> {
+        GetMailboxWebmailBuilder {
+            client: self,
+            account: account.into(),
+            domain: domain.into(),
+            mailbox_name: mailbox_name.into(),
         }
     }
 
@@ -1845,31 +1477,29 @@ impl Client {
     ///   "type": ""
     /// }
     /// ```
-    pub async fn update_mailbox_webmail(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`UpdateMailboxWebmailError::BadRequest`]: status 400
+    /// - [`UpdateMailboxWebmailError::Unauthorized`]: status 401
+    /// - [`UpdateMailboxWebmailError::NotFound`]: status 404
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn update_mailbox_webmail(
         &self,
-        account: &str,
-        domain: &str,
-        mailbox_name: &str,
-        body: &types::MailboxWebmailUpdate,
-    ) -> Result<ResponseValue<()>, Error<UpdateMailboxWebmailError>> {
-        let request = Request::new(
-                "updateMailboxWebmail",
-                Method::PUT,
-                format!(
-                    "/accounts/{}/email/{}/usernames/{}/webmail", path_param(account),
-                    path_param(domain), path_param(mailbox_name)
-                ),
-            )
-            .security(&[&[BASIC_AUTH]])
-            .json_body(body, "application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            204 => Ok(raw.empty()),
-            400 => Err(raw.error_json(UpdateMailboxWebmailError::BadRequest)),
-            401 => Err(raw.error_empty(UpdateMailboxWebmailError::Unauthorized)),
-            404 => Err(raw.error_json(UpdateMailboxWebmailError::NotFound)),
-            _ => Err(Error::unexpected(raw)),
+        account: impl Into<String>,
+        domain: impl Into<String>,
+        mailbox_name: impl Into<String>,
+        body: types::MailboxWebmailUpdate,
+    ) -> UpdateMailboxWebmailBuilder<'_> {
+        UpdateMailboxWebmailBuilder {
+            client: self,
+            account: account.into(),
+            domain: domain.into(),
+            mailbox_name: mailbox_name.into(),
+            body,
         }
     }
 
@@ -1886,32 +1516,30 @@ impl Client {
     ///   "type": "non-valid"
     /// }
     /// ```
-    pub async fn create_mailbox_webmail(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`CreateMailboxWebmailError::BadRequest`]: status 400
+    /// - [`CreateMailboxWebmailError::Unauthorized`]: status 401
+    /// - [`CreateMailboxWebmailError::NotFound`]: status 404
+    /// - [`CreateMailboxWebmailError::Conflict`]: status 409
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn create_mailbox_webmail(
         &self,
-        account: &str,
-        domain: &str,
-        mailbox_name: &str,
-        body: &types::MailboxWebmailCreate,
-    ) -> Result<ResponseValue<()>, Error<CreateMailboxWebmailError>> {
-        let request = Request::new(
-                "createMailboxWebmail",
-                Method::POST,
-                format!(
-                    "/accounts/{}/email/{}/usernames/{}/webmail", path_param(account),
-                    path_param(domain), path_param(mailbox_name)
-                ),
-            )
-            .security(&[&[BASIC_AUTH]])
-            .json_body(body, "application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            201 => Ok(raw.empty()),
-            400 => Err(raw.error_json(CreateMailboxWebmailError::BadRequest)),
-            401 => Err(raw.error_empty(CreateMailboxWebmailError::Unauthorized)),
-            404 => Err(raw.error_json(CreateMailboxWebmailError::NotFound)),
-            409 => Err(raw.error_json(CreateMailboxWebmailError::Conflict)),
-            _ => Err(Error::unexpected(raw)),
+        account: impl Into<String>,
+        domain: impl Into<String>,
+        mailbox_name: impl Into<String>,
+        body: types::MailboxWebmailCreate,
+    ) -> CreateMailboxWebmailBuilder<'_> {
+        CreateMailboxWebmailBuilder {
+            client: self,
+            account: account.into(),
+            domain: domain.into(),
+            mailbox_name: mailbox_name.into(),
+            body,
         }
     }
 
@@ -1920,28 +1548,24 @@ impl Client {
     /// Gets OpenXchange account type for the domain.
     ///
     /// `GET /accounts/{account}/email/{domain}/webmail`, answered as `application/json`
-    pub async fn get_domain_webmail(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`GetDomainWebmailError::Unauthorized`]: status 401
+    /// - [`GetDomainWebmailError::NotFound`]: status 404
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn get_domain_webmail(
         &self,
-        account: &str,
-        domain: &str,
-    ) -> Result<ResponseValue<types::DomainWebmail>, Error<GetDomainWebmailError>> {
-        let request = Request::new(
-                "getDomainWebmail",
-                Method::GET,
-                format!(
-                    "/accounts/{}/email/{}/webmail", path_param(account),
-                    path_param(domain)
-                ),
-            )
-            .security(&[&[BASIC_AUTH]])
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => raw.json(),
-            401 => Err(raw.error_empty(GetDomainWebmailError::Unauthorized)),
-            404 => Err(raw.error_json(GetDomainWebmailError::NotFound)),
-            _ => Err(Error::unexpected(raw)),
+        account: impl Into<String>,
+        domain: impl Into<String>,
+    ) -> GetDomainWebmailBuilder<'_> {
+        GetDomainWebmailBuilder {
+            client: self,
+            account: account.into(),
+            domain: domain.into(),
         }
     }
 
@@ -1956,31 +1580,28 @@ impl Client {
     /// ```json
     /// {}
     /// ```
-    pub async fn update_domain_webmail(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`UpdateDomainWebmailError::BadRequest`]: status 400
+    /// - [`UpdateDomainWebmailError::Unauthorized`]: status 401
+    /// - [`UpdateDomainWebmailError::NotFound`]: status 404
+    /// - [`UpdateDomainWebmailError::Conflict`]: status 409
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn update_domain_webmail(
         &self,
-        account: &str,
-        domain: &str,
-        body: &types::DomainWebmailUpdate,
-    ) -> Result<ResponseValue<()>, Error<UpdateDomainWebmailError>> {
-        let request = Request::new(
-                "updateDomainWebmail",
-                Method::PUT,
-                format!(
-                    "/accounts/{}/email/{}/webmail", path_param(account),
-                    path_param(domain)
-                ),
-            )
-            .security(&[&[BASIC_AUTH]])
-            .json_body(body, "application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            204 => Ok(raw.empty()),
-            400 => Err(raw.error_json(UpdateDomainWebmailError::BadRequest)),
-            401 => Err(raw.error_empty(UpdateDomainWebmailError::Unauthorized)),
-            404 => Err(raw.error_json(UpdateDomainWebmailError::NotFound)),
-            409 => Err(raw.error_json(UpdateDomainWebmailError::Conflict)),
-            _ => Err(Error::unexpected(raw)),
+        account: impl Into<String>,
+        domain: impl Into<String>,
+        body: types::DomainWebmailUpdate,
+    ) -> UpdateDomainWebmailBuilder<'_> {
+        UpdateDomainWebmailBuilder {
+            client: self,
+            account: account.into(),
+            domain: domain.into(),
+            body,
         }
     }
 
@@ -1989,26 +1610,19 @@ impl Client {
     /// Getting maximum allowed number of mailboxes for each type. Note: /email/{domain}/webmailLimits is a shortcut equivalent of this resource.
     ///
     /// `GET /accounts/{account}/email/{domain}/webmailLimits`, answered as `application/json`
-    pub async fn get_domain_webmail_limits(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn get_domain_webmail_limits(
         &self,
-        account: &str,
-        domain: &str,
-    ) -> Result<ResponseValue<types::WebmailLimits>, Error<()>> {
-        let request = Request::new(
-                "getDomainWebmailLimits",
-                Method::GET,
-                format!(
-                    "/accounts/{}/email/{}/webmailLimits", path_param(account),
-                    path_param(domain)
-                ),
-            )
-            .security(&[&[BASIC_AUTH]])
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => raw.json(),
-            _ => Err(Error::unexpected(raw)),
+        account: impl Into<String>,
+        domain: impl Into<String>,
+    ) -> GetDomainWebmailLimitsBuilder<'_> {
+        GetDomainWebmailLimitsBuilder {
+            client: self,
+            account: account.into(),
+            domain: domain.into(),
         }
     }
 
@@ -2017,26 +1631,19 @@ impl Client {
     /// Retrieves mapping of the allowed OX types with WebMail plan names for the target email domain resource. The result can be tied to a specific plan configuration on the product level. Note: /email/{domain}/webmailNames is a shortcut equivalent of this resource.
     ///
     /// `GET /accounts/{account}/email/{domain}/webmailNames`, answered as `application/json`
-    pub async fn get_domain_webmail_names(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn get_domain_webmail_names(
         &self,
-        account: &str,
-        domain: &str,
-    ) -> Result<ResponseValue<types::WebmailNames>, Error<()>> {
-        let request = Request::new(
-                "getDomainWebmailNames",
-                Method::GET,
-                format!(
-                    "/accounts/{}/email/{}/webmailNames", path_param(account),
-                    path_param(domain)
-                ),
-            )
-            .security(&[&[BASIC_AUTH]])
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => raw.json(),
-            _ => Err(Error::unexpected(raw)),
+        account: impl Into<String>,
+        domain: impl Into<String>,
+    ) -> GetDomainWebmailNamesBuilder<'_> {
+        GetDomainWebmailNamesBuilder {
+            client: self,
+            account: account.into(),
+            domain: domain.into(),
         }
     }
 
@@ -2045,26 +1652,19 @@ impl Client {
     /// Retrieves the product level upgrade configuration. Note: /email/{domain}/webmailUpgrade is a shortcut equivalent of this resource.
     ///
     /// `GET /accounts/{account}/email/{domain}/webmailUpgrade`, answered as `application/json`
-    pub async fn get_domain_webmail_upgrade(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn get_domain_webmail_upgrade(
         &self,
-        account: &str,
-        domain: &str,
-    ) -> Result<ResponseValue<types::WebmailUpgrade>, Error<()>> {
-        let request = Request::new(
-                "getDomainWebmailUpgrade",
-                Method::GET,
-                format!(
-                    "/accounts/{}/email/{}/webmailUpgrade", path_param(account),
-                    path_param(domain)
-                ),
-            )
-            .security(&[&[BASIC_AUTH]])
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => raw.json(),
-            _ => Err(Error::unexpected(raw)),
+        account: impl Into<String>,
+        domain: impl Into<String>,
+    ) -> GetDomainWebmailUpgradeBuilder<'_> {
+        GetDomainWebmailUpgradeBuilder {
+            client: self,
+            account: account.into(),
+            domain: domain.into(),
         }
     }
 
@@ -2073,20 +1673,13 @@ impl Client {
     /// Get franchise specific secret question settings (e.g. minimum required number of secret questions, etc.)
     ///
     /// `GET /email/secretQuestionSettings`, answered as `application/json`
-    pub async fn get_secret_question_settings(
-        &self,
-    ) -> Result<ResponseValue<types::SecretQuestionSettings>, Error<()>> {
-        let request = Request::new(
-                "getSecretQuestionSettings",
-                Method::GET,
-                "/email/secretQuestionSettings".to_string(),
-            )
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => raw.json(),
-            _ => Err(Error::unexpected(raw)),
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn get_secret_question_settings(&self) -> GetSecretQuestionSettingsBuilder<'_> {
+        GetSecretQuestionSettingsBuilder {
+            client: self,
         }
     }
 
@@ -2095,20 +1688,13 @@ impl Client {
     /// Get dictionary of supported secret questions with text keys.
     ///
     /// `GET /email/secretQuestions`, answered as `application/json`
-    pub async fn list_secret_questions(
-        &self,
-    ) -> Result<ResponseValue<types::SecretQuestions>, Error<()>> {
-        let request = Request::new(
-                "listSecretQuestions",
-                Method::GET,
-                "/email/secretQuestions".to_string(),
-            )
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => raw.json(),
-            _ => Err(Error::unexpected(raw)),
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn list_secret_questions(&self) -> ListSecretQuestionsBuilder<'_> {
+        ListSecretQuestionsBuilder {
+            client: self,
         }
     }
 
@@ -2131,29 +1717,27 @@ impl Client {
     ///   }
     /// }
     /// ```
-    pub async fn exchange_mailbox_action_short(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`ExchangeMailboxActionShortError::BadRequest`]: status 400
+    /// - [`ExchangeMailboxActionShortError::NotFound`]: status 404
+    /// - [`ExchangeMailboxActionShortError::Conflict`]: status 409
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn exchange_mailbox_action_short(
         &self,
-        domain: &str,
-        mailbox_name: &str,
-        body: &types::ResetPasswordAction,
-    ) -> Result<ResponseValue<()>, Error<ExchangeMailboxActionShortError>> {
-        let request = Request::new(
-                "exchangeMailboxActionShort",
-                Method::POST,
-                format!(
-                    "/email/{}/usernames/{}/exchange/action", path_param(domain),
-                    path_param(mailbox_name)
-                ),
-            )
-            .json_body(body, "application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            204 => Ok(raw.empty()),
-            400 => Err(raw.error_json(ExchangeMailboxActionShortError::BadRequest)),
-            404 => Err(raw.error_json(ExchangeMailboxActionShortError::NotFound)),
-            409 => Err(raw.error_json(ExchangeMailboxActionShortError::Conflict)),
-            _ => Err(Error::unexpected(raw)),
+        domain: impl Into<String>,
+        mailbox_name: impl Into<String>,
+        body: types::ResetPasswordAction,
+    ) -> ExchangeMailboxActionShortBuilder<'_> {
+        ExchangeMailboxActionShortBuilder {
+            client: self,
+            domain: domain.into(),
+            mailbox_name: mailbox_name.into(),
+            body,
         }
     }
 
@@ -2176,29 +1760,27 @@ impl Client {
     ///   }
     /// }
     /// ```
-    pub async fn mailbox_action_short(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`MailboxActionShortError::BadRequest`]: status 400
+    /// - [`MailboxActionShortError::NotFound`]: status 404
+    /// - [`MailboxActionShortError::Conflict`]: status 409
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn mailbox_action_short(
         &self,
-        domain: &str,
-        mailbox_name: &str,
-        body: &types::ResetPasswordAction,
-    ) -> Result<ResponseValue<()>, Error<MailboxActionShortError>> {
-        let request = Request::new(
-                "mailboxActionShort",
-                Method::POST,
-                format!(
-                    "/email/{}/usernames/{}/mailbox/action", path_param(domain),
-                    path_param(mailbox_name)
-                ),
-            )
-            .json_body(body, "application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            204 => Ok(raw.empty()),
-            400 => Err(raw.error_json(MailboxActionShortError::BadRequest)),
-            404 => Err(raw.error_json(MailboxActionShortError::NotFound)),
-            409 => Err(raw.error_json(MailboxActionShortError::Conflict)),
-            _ => Err(Error::unexpected(raw)),
+        domain: impl Into<String>,
+        mailbox_name: impl Into<String>,
+        body: types::ResetPasswordAction,
+    ) -> MailboxActionShortBuilder<'_> {
+        MailboxActionShortBuilder {
+            client: self,
+            domain: domain.into(),
+            mailbox_name: mailbox_name.into(),
+            body,
         }
     }
 
@@ -2207,26 +1789,23 @@ impl Client {
     /// Retrieves a list of text keys for all mailbox(alias) secret questions.
     ///
     /// `GET /email/{domain}/usernames/{mailboxName}/secrets`, answered as `application/json`
-    pub async fn get_mailbox_secrets_short(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`GetMailboxSecretsShortError::NotFound`]: status 404
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn get_mailbox_secrets_short(
         &self,
-        domain: &str,
-        mailbox_name: &str,
-    ) -> Result<ResponseValue<types::SecretsList>, Error<GetMailboxSecretsShortError>> {
-        let request = Request::new(
-                "getMailboxSecretsShort",
-                Method::GET,
-                format!(
-                    "/email/{}/usernames/{}/secrets", path_param(domain),
-                    path_param(mailbox_name)
-                ),
-            )
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => raw.json(),
-            404 => Err(raw.error_json(GetMailboxSecretsShortError::NotFound)),
-            _ => Err(Error::unexpected(raw)),
+        domain: impl Into<String>,
+        mailbox_name: impl Into<String>,
+    ) -> GetMailboxSecretsShortBuilder<'_> {
+        GetMailboxSecretsShortBuilder {
+            client: self,
+            domain: domain.into(),
+            mailbox_name: mailbox_name.into(),
         }
     }
 
@@ -2245,31 +1824,28 @@ impl Client {
     ///   "tk3": "answer3"
     /// }
     /// ```
-    pub async fn put_mailbox_secrets_short(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`PutMailboxSecretsShortError::BadRequest`]: status 400
+    /// - [`PutMailboxSecretsShortError::Unauthorized`]: status 401
+    /// - [`PutMailboxSecretsShortError::Forbidden`]: status 403
+    /// - [`PutMailboxSecretsShortError::NotFound`]: status 404
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn put_mailbox_secrets_short(
         &self,
-        domain: &str,
-        mailbox_name: &str,
-        body: &types::SecretAnswers,
-    ) -> Result<ResponseValue<()>, Error<PutMailboxSecretsShortError>> {
-        let request = Request::new(
-                "putMailboxSecretsShort",
-                Method::PUT,
-                format!(
-                    "/email/{}/usernames/{}/secrets", path_param(domain),
-                    path_param(mailbox_name)
-                ),
-            )
-            .security(&[&[BASIC_AUTH]])
-            .json_body(body, "application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            204 => Ok(raw.empty()),
-            400 => Err(raw.error_json(PutMailboxSecretsShortError::BadRequest)),
-            401 => Err(raw.error_empty(PutMailboxSecretsShortError::Unauthorized)),
-            403 => Err(raw.error_empty(PutMailboxSecretsShortError::Forbidden)),
-            404 => Err(raw.error_json(PutMailboxSecretsShortError::NotFound)),
-            _ => Err(Error::unexpected(raw)),
+        domain: impl Into<String>,
+        mailbox_name: impl Into<String>,
+        body: types::SecretAnswers,
+    ) -> PutMailboxSecretsShortBuilder<'_> {
+        PutMailboxSecretsShortBuilder {
+            client: self,
+            domain: domain.into(),
+            mailbox_name: mailbox_name.into(),
+            body,
         }
     }
 
@@ -2278,31 +1854,24 @@ impl Client {
     /// Gets OpenXchange account type.
     ///
     /// `GET /email/{domain}/usernames/{mailboxName}/webmail`, answered as `application/json`
-    pub async fn get_mailbox_webmail_short(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`GetMailboxWebmailShortError::Unauthorized`]: status 401
+    /// - [`GetMailboxWebmailShortError::NotFound`]: status 404
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn get_mailbox_webmail_short(
         &self,
-        domain: &str,
-        mailbox_name: &str,
-    ) -> Result<
-        ResponseValue<types::MailboxWebmail>,
-        Error<GetMailboxWebmailShortError>,
-    > {
-        let request = Request::new(
-                "getMailboxWebmailShort",
-                Method::GET,
-                format!(
-                    "/email/{}/usernames/{}/webmail", path_param(domain),
-                    path_param(mailbox_name)
-                ),
-            )
-            .security(&[&[BASIC_AUTH]])
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => raw.json(),
-            401 => Err(raw.error_empty(GetMailboxWebmailShortError::Unauthorized)),
-            404 => Err(raw.error_json(GetMailboxWebmailShortError::NotFound)),
-            _ => Err(Error::unexpected(raw)),
+        domain: impl Into<String>,
+        mailbox_name: impl Into<String>,
+    ) -> GetMailboxWebmailShortBuilder<'_> {
+        GetMailboxWebmailShortBuilder {
+            client: self,
+            domain: domain.into(),
+            mailbox_name: mailbox_name.into(),
         }
     }
 
@@ -2319,30 +1888,27 @@ impl Client {
     ///   "type": ""
     /// }
     /// ```
-    pub async fn update_mailbox_webmail_short(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`UpdateMailboxWebmailShortError::BadRequest`]: status 400
+    /// - [`UpdateMailboxWebmailShortError::Unauthorized`]: status 401
+    /// - [`UpdateMailboxWebmailShortError::NotFound`]: status 404
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn update_mailbox_webmail_short(
         &self,
-        domain: &str,
-        mailbox_name: &str,
-        body: &types::MailboxWebmailUpdate,
-    ) -> Result<ResponseValue<()>, Error<UpdateMailboxWebmailShortError>> {
-        let request = Request::new(
-                "updateMailboxWebmailShort",
-                Method::PUT,
-                format!(
-                    "/email/{}/usernames/{}/webmail", path_param(domain),
-                    path_param(mailbox_name)
-                ),
-            )
-            .security(&[&[BASIC_AUTH]])
-            .json_body(body, "application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            204 => Ok(raw.empty()),
-            400 => Err(raw.error_json(UpdateMailboxWebmailShortError::BadRequest)),
-            401 => Err(raw.error_empty(UpdateMailboxWebmailShortError::Unauthorized)),
-            404 => Err(raw.error_json(UpdateMailboxWebmailShortError::NotFound)),
-            _ => Err(Error::unexpected(raw)),
+        domain: impl Into<String>,
+        mailbox_name: impl Into<String>,
+        body: types::MailboxWebmailUpdate,
+    ) -> UpdateMailboxWebmailShortBuilder<'_> {
+        UpdateMailboxWebmailShortBuilder {
+            client: self,
+            domain: domain.into(),
+            mailbox_name: mailbox_name.into(),
+            body,
         }
     }
 
@@ -2359,31 +1925,28 @@ impl Client {
     ///   "type": "non-valid"
     /// }
     /// ```
-    pub async fn create_mailbox_webmail_short(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`CreateMailboxWebmailShortError::BadRequest`]: status 400
+    /// - [`CreateMailboxWebmailShortError::Unauthorized`]: status 401
+    /// - [`CreateMailboxWebmailShortError::NotFound`]: status 404
+    /// - [`CreateMailboxWebmailShortError::Conflict`]: status 409
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn create_mailbox_webmail_short(
         &self,
-        domain: &str,
-        mailbox_name: &str,
-        body: &types::MailboxWebmailCreate,
-    ) -> Result<ResponseValue<()>, Error<CreateMailboxWebmailShortError>> {
-        let request = Request::new(
-                "createMailboxWebmailShort",
-                Method::POST,
-                format!(
-                    "/email/{}/usernames/{}/webmail", path_param(domain),
-                    path_param(mailbox_name)
-                ),
-            )
-            .security(&[&[BASIC_AUTH]])
-            .json_body(body, "application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            201 => Ok(raw.empty()),
-            400 => Err(raw.error_json(CreateMailboxWebmailShortError::BadRequest)),
-            401 => Err(raw.error_empty(CreateMailboxWebmailShortError::Unauthorized)),
-            404 => Err(raw.error_json(CreateMailboxWebmailShortError::NotFound)),
-            409 => Err(raw.error_json(CreateMailboxWebmailShortError::Conflict)),
-            _ => Err(Error::unexpected(raw)),
+        domain: impl Into<String>,
+        mailbox_name: impl Into<String>,
+        body: types::MailboxWebmailCreate,
+    ) -> CreateMailboxWebmailShortBuilder<'_> {
+        CreateMailboxWebmailShortBuilder {
+            client: self,
+            domain: domain.into(),
+            mailbox_name: mailbox_name.into(),
+            body,
         }
     }
 
@@ -2392,22 +1955,17 @@ impl Client {
     /// Shortcut equivalent of GET /accounts/{account}/email/{domain}/webmailLimits (§94); the document mentions it only in a note, so request and response are taken from that section.
     ///
     /// `GET /email/{domain}/webmailLimits`, answered as `application/json`
-    pub async fn get_domain_webmail_limits_short(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn get_domain_webmail_limits_short(
         &self,
-        domain: &str,
-    ) -> Result<ResponseValue<types::WebmailLimits>, Error<()>> {
-        let request = Request::new(
-                "getDomainWebmailLimitsShort",
-                Method::GET,
-                format!("/email/{}/webmailLimits", path_param(domain)),
-            )
-            .security(&[&[BASIC_AUTH]])
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => raw.json(),
-            _ => Err(Error::unexpected(raw)),
+        domain: impl Into<String>,
+    ) -> GetDomainWebmailLimitsShortBuilder<'_> {
+        GetDomainWebmailLimitsShortBuilder {
+            client: self,
+            domain: domain.into(),
         }
     }
 
@@ -2416,22 +1974,17 @@ impl Client {
     /// Shortcut equivalent of GET /accounts/{account}/email/{domain}/webmailNames (§96); the document mentions it only in a note, so request and response are taken from that section.
     ///
     /// `GET /email/{domain}/webmailNames`, answered as `application/json`
-    pub async fn get_domain_webmail_names_short(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn get_domain_webmail_names_short(
         &self,
-        domain: &str,
-    ) -> Result<ResponseValue<types::WebmailNames>, Error<()>> {
-        let request = Request::new(
-                "getDomainWebmailNamesShort",
-                Method::GET,
-                format!("/email/{}/webmailNames", path_param(domain)),
-            )
-            .security(&[&[BASIC_AUTH]])
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => raw.json(),
-            _ => Err(Error::unexpected(raw)),
+        domain: impl Into<String>,
+    ) -> GetDomainWebmailNamesShortBuilder<'_> {
+        GetDomainWebmailNamesShortBuilder {
+            client: self,
+            domain: domain.into(),
         }
     }
 
@@ -2440,23 +1993,72 @@ impl Client {
     /// Shortcut equivalent of GET /accounts/{account}/email/{domain}/webmailUpgrade (§98); the document mentions it only in a note, so request and response are taken from that section.
     ///
     /// `GET /email/{domain}/webmailUpgrade`, answered as `application/json`
-    pub async fn get_domain_webmail_upgrade_short(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn get_domain_webmail_upgrade_short(
         &self,
-        domain: &str,
-    ) -> Result<ResponseValue<types::WebmailUpgrade>, Error<()>> {
-        let request = Request::new(
-                "getDomainWebmailUpgradeShort",
+        domain: impl Into<String>,
+    ) -> GetDomainWebmailUpgradeShortBuilder<'_> {
+        GetDomainWebmailUpgradeShortBuilder {
+            client: self,
+            domain: domain.into(),
+        }
+    }
+}
+
+/// A call of [`Client::get_email_domain`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct GetEmailDomainBuilder<'a> {
+    client: &'a Client,
+    account: String,
+    domain: String,
+}
+
+impl<'a> GetEmailDomainBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<types::EmailDomain>, Error<GetEmailDomainError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let account = path_param(&self.account);
+        let domain = path_param(&self.domain);
+        Request::new(
+                "getEmailDomain",
                 Method::GET,
-                format!("/email/{}/webmailUpgrade", path_param(domain)),
+                format!("/accounts/{}/email/{}", account, domain),
             )
             .security(&[&[BASIC_AUTH]])
             .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<types::EmailDomain>, Error<GetEmailDomainError>> {
+        let raw = client.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => raw.json(),
+            401 => Err(raw.error_empty(GetEmailDomainError::Unauthorized)),
+            404 => Err(raw.error_json(GetEmailDomainError::NotFound)),
             _ => Err(Error::unexpected(raw)),
         }
+    }
+}
+
+impl<'a> std::future::IntoFuture for GetEmailDomainBuilder<'a> {
+    type Output = Result<ResponseValue<types::EmailDomain>, Error<GetEmailDomainError>>;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 
@@ -2469,6 +2071,60 @@ pub enum GetEmailDomainError {
     NotFound(types::ItemNotFoundError),
 }
 
+/// A call of [`Client::list_domain_aliases`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct ListDomainAliasesBuilder<'a> {
+    client: &'a Client,
+    account: String,
+    domain: String,
+}
+
+impl<'a> ListDomainAliasesBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<types::AliasList>, Error<ListDomainAliasesError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let account = path_param(&self.account);
+        let domain = path_param(&self.domain);
+        Request::new(
+                "listDomainAliases",
+                Method::GET,
+                format!("/accounts/{}/email/{}/aliases", account, domain),
+            )
+            .security(&[&[BASIC_AUTH]])
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<types::AliasList>, Error<ListDomainAliasesError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => raw.json(),
+            401 => Err(raw.error_empty(ListDomainAliasesError::Unauthorized)),
+            404 => Err(raw.error_json(ListDomainAliasesError::NotFound)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for ListDomainAliasesBuilder<'a> {
+    type Output = Result<ResponseValue<types::AliasList>, Error<ListDomainAliasesError>>;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
 /// The documented error responses of [`Client::list_domain_aliases`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListDomainAliasesError {
@@ -2478,27 +2134,164 @@ pub enum ListDomainAliasesError {
     NotFound(types::ItemNotFoundError),
 }
 
-/// The optional parameters of [`Client::list_domain_blackwhitelist`]; `Default` sends none of them.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListDomainBlackwhitelistParams {
+/// A call of [`Client::list_domain_blackwhitelist`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct ListDomainBlackwhitelistBuilder<'a> {
+    client: &'a Client,
+    account: String,
+    domain: String,
+    filter_address: Option<String>,
+    filter_type: Option<types::ListDomainBlackwhitelistFilterType>,
+    page: Option<i32>,
+    page_size: Option<i32>,
+    sort_field: Option<String>,
+    sort_order: Option<types::ListDomainBlackwhitelistSortOrder>,
+}
+
+impl<'a> ListDomainBlackwhitelistBuilder<'a> {
     /// Only entries whose address matches the value are returned; `*` is a wildcard (e.g. `*somedomain.com*`).
-    /// Sent as `filterAddress`.
-    pub filter_address: Option<String>,
+    ///
+    /// Sent as the query parameter `filterAddress`.
+    pub fn filter_address(mut self, value: impl Into<String>) -> Self {
+        self.filter_address = Some(value.into());
+        self
+    }
+
     /// Only entries of this type are returned: W (whitelist) or B (blacklist).
-    /// Sent as `filterType`.
-    pub filter_type: Option<types::ListDomainBlackwhitelistFilterType>,
+    ///
+    /// Sent as the query parameter `filterType`.
+    pub fn filter_type(
+        mut self,
+        value: types::ListDomainBlackwhitelistFilterType,
+    ) -> Self {
+        self.filter_type = Some(value);
+        self
+    }
+
     /// Specifies which page should be displayed. Requires a pageSize parameter to also be provided.
-    /// Sent as `page`.
-    pub page: Option<i32>,
+    ///
+    /// Sent as the query parameter `page`.
+    pub fn page(mut self, value: i32) -> Self {
+        self.page = Some(value);
+        self
+    }
+
     /// Specifies the number of entries to be displayed on a page. Requires a page parameter to also be provided.
-    /// Sent as `pageSize`.
-    pub page_size: Option<i32>,
+    ///
+    /// Sent as the query parameter `pageSize`.
+    pub fn page_size(mut self, value: i32) -> Self {
+        self.page_size = Some(value);
+        self
+    }
+
     /// Field the resulting list is sorted by (the examples use `address`).
-    /// Sent as `sortField`.
-    pub sort_field: Option<String>,
+    ///
+    /// Sent as the query parameter `sortField`.
+    pub fn sort_field(mut self, value: impl Into<String>) -> Self {
+        self.sort_field = Some(value.into());
+        self
+    }
+
     /// The order in which the sorting is to be done.
-    /// Sent as `sortOrder`.
-    pub sort_order: Option<types::ListDomainBlackwhitelistSortOrder>,
+    ///
+    /// Sent as the query parameter `sortOrder`.
+    pub fn sort_order(
+        mut self,
+        value: types::ListDomainBlackwhitelistSortOrder,
+    ) -> Self {
+        self.sort_order = Some(value);
+        self
+    }
+
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ResponseValue<types::BlackWhiteList>,
+        Error<ListDomainBlackwhitelistError>,
+    > {
+        Self::execute(self.client, self.request()).await
+    }
+
+    /// Every item of every page, fetched page by page as the stream is read; the stream
+    /// ends after the first error, which it yields.
+    pub fn into_stream(
+        self,
+    ) -> impl mailapi_support::paginate::Stream<
+        Item = Result<types::BlackWhiteListEntry, Error<ListDomainBlackwhitelistError>>,
+    > + 'a {
+        let first = self.page.unwrap_or(1);
+        let client = self.client;
+        mailapi_support::paginate::paginate(
+            (first, 0),
+            move |(page, seen)| {
+                let request = Self {
+                    page: Some(page),
+                    ..self.clone()
+                }
+                    .request();
+                async move {
+                    let body = Self::execute(client, request).await?.into_inner();
+                    let total = Some(body.total_count)
+                        .map(|total| u64::try_from(total).unwrap_or(0));
+                    let items: Vec<types::BlackWhiteListEntry> = body.list;
+                    let seen = seen + items.len() as u64;
+                    let more = !items.is_empty()
+                        && total.is_none_or(|total| seen < total);
+                    Ok((items, more.then_some((page + 1, seen))))
+                }
+            },
+        )
+    }
+
+    fn request(&self) -> Request {
+        let account = path_param(&self.account);
+        let domain = path_param(&self.domain);
+        Request::new(
+                "listDomainBlackwhitelist",
+                Method::GET,
+                format!("/accounts/{}/email/{}/blackwhitelist", account, domain),
+            )
+            .security(&[&[BASIC_AUTH]])
+            .query_param("filterAddress", &self.filter_address)
+            .query_param("filterType", &self.filter_type)
+            .query_param("page", &self.page)
+            .query_param("pageSize", &self.page_size)
+            .query_param("sortField", &self.sort_field)
+            .query_param("sortOrder", &self.sort_order)
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<
+        ResponseValue<types::BlackWhiteList>,
+        Error<ListDomainBlackwhitelistError>,
+    > {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => raw.json(),
+            401 => Err(raw.error_empty(ListDomainBlackwhitelistError::Unauthorized)),
+            404 => Err(raw.error_json(ListDomainBlackwhitelistError::NotFound)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for ListDomainBlackwhitelistBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::BlackWhiteList>,
+        Error<ListDomainBlackwhitelistError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::list_domain_blackwhitelist`].
@@ -2508,6 +2301,63 @@ pub enum ListDomainBlackwhitelistError {
     Unauthorized,
     /// 404: Not Found. The domain name does not exist.
     NotFound(types::ItemNotFoundError),
+}
+
+/// A call of [`Client::put_domain_blackwhitelist`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct PutDomainBlackwhitelistBuilder<'a> {
+    client: &'a Client,
+    account: String,
+    domain: String,
+    body: types::BlackWhiteListUpdate,
+}
+
+impl<'a> PutDomainBlackwhitelistBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<()>, Error<PutDomainBlackwhitelistError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let account = path_param(&self.account);
+        let domain = path_param(&self.domain);
+        let request = Request::new(
+                "putDomainBlackwhitelist",
+                Method::PUT,
+                format!("/accounts/{}/email/{}/blackwhitelist", account, domain),
+            )
+            .security(&[&[BASIC_AUTH]])
+            .options(self.client.options.clone());
+        let body = &self.body;
+        request.json_body(body, "application/json")
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<()>, Error<PutDomainBlackwhitelistError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            204 => Ok(raw.empty()),
+            400 => Err(raw.error_json(PutDomainBlackwhitelistError::BadRequest)),
+            401 => Err(raw.error_empty(PutDomainBlackwhitelistError::Unauthorized)),
+            404 => Err(raw.error_json(PutDomainBlackwhitelistError::NotFound)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for PutDomainBlackwhitelistBuilder<'a> {
+    type Output = Result<ResponseValue<()>, Error<PutDomainBlackwhitelistError>>;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::put_domain_blackwhitelist`].
@@ -2521,6 +2371,75 @@ pub enum PutDomainBlackwhitelistError {
     NotFound(types::ItemNotFoundError),
 }
 
+/// A call of [`Client::get_domain_blackwhitelist_address`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct GetDomainBlackwhitelistAddressBuilder<'a> {
+    client: &'a Client,
+    account: String,
+    domain: String,
+    address: String,
+}
+
+impl<'a> GetDomainBlackwhitelistAddressBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ResponseValue<types::BlackWhiteListEntry>,
+        Error<GetDomainBlackwhitelistAddressError>,
+    > {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let account = path_param(&self.account);
+        let domain = path_param(&self.domain);
+        let address = path_param(&self.address);
+        Request::new(
+                "getDomainBlackwhitelistAddress",
+                Method::GET,
+                format!(
+                    "/accounts/{}/email/{}/blackwhitelist/{}", account, domain, address
+                ),
+            )
+            .security(&[&[BASIC_AUTH]])
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<
+        ResponseValue<types::BlackWhiteListEntry>,
+        Error<GetDomainBlackwhitelistAddressError>,
+    > {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => raw.json(),
+            401 => {
+                Err(raw.error_empty(GetDomainBlackwhitelistAddressError::Unauthorized))
+            }
+            404 => Err(raw.error_json(GetDomainBlackwhitelistAddressError::NotFound)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for GetDomainBlackwhitelistAddressBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::BlackWhiteListEntry>,
+        Error<GetDomainBlackwhitelistAddressError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
 /// The documented error responses of [`Client::get_domain_blackwhitelist_address`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetDomainBlackwhitelistAddressError {
@@ -2528,6 +2447,70 @@ pub enum GetDomainBlackwhitelistAddressError {
     Unauthorized,
     /// 404: Not Found. The domain name does not exist.
     NotFound(types::ItemNotFoundError),
+}
+
+/// A call of [`Client::delete_domain_blackwhitelist_address`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct DeleteDomainBlackwhitelistAddressBuilder<'a> {
+    client: &'a Client,
+    account: String,
+    domain: String,
+    address: String,
+}
+
+impl<'a> DeleteDomainBlackwhitelistAddressBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<()>, Error<DeleteDomainBlackwhitelistAddressError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let account = path_param(&self.account);
+        let domain = path_param(&self.domain);
+        let address = path_param(&self.address);
+        Request::new(
+                "deleteDomainBlackwhitelistAddress",
+                Method::DELETE,
+                format!(
+                    "/accounts/{}/email/{}/blackwhitelist/{}", account, domain, address
+                ),
+            )
+            .security(&[&[BASIC_AUTH]])
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<()>, Error<DeleteDomainBlackwhitelistAddressError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            204 => Ok(raw.empty()),
+            401 => {
+                Err(
+                    raw.error_empty(DeleteDomainBlackwhitelistAddressError::Unauthorized),
+                )
+            }
+            404 => Err(raw.error_json(DeleteDomainBlackwhitelistAddressError::NotFound)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for DeleteDomainBlackwhitelistAddressBuilder<'a> {
+    type Output = Result<
+        ResponseValue<()>,
+        Error<DeleteDomainBlackwhitelistAddressError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::delete_domain_blackwhitelist_address`].
@@ -2539,6 +2522,69 @@ pub enum DeleteDomainBlackwhitelistAddressError {
     NotFound(types::ItemNotFoundError),
 }
 
+/// A call of [`Client::get_domain_cleanmailplus`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct GetDomainCleanmailplusBuilder<'a> {
+    client: &'a Client,
+    account: String,
+    domain: String,
+}
+
+impl<'a> GetDomainCleanmailplusBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ResponseValue<types::CleanMailPlusSettings>,
+        Error<GetDomainCleanmailplusError>,
+    > {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let account = path_param(&self.account);
+        let domain = path_param(&self.domain);
+        Request::new(
+                "getDomainCleanmailplus",
+                Method::GET,
+                format!("/accounts/{}/email/{}/cleanmailplus", account, domain),
+            )
+            .security(&[&[BASIC_AUTH]])
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<
+        ResponseValue<types::CleanMailPlusSettings>,
+        Error<GetDomainCleanmailplusError>,
+    > {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => raw.json(),
+            401 => Err(raw.error_empty(GetDomainCleanmailplusError::Unauthorized)),
+            404 => Err(raw.error_json(GetDomainCleanmailplusError::NotFound)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for GetDomainCleanmailplusBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::CleanMailPlusSettings>,
+        Error<GetDomainCleanmailplusError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
 /// The documented error responses of [`Client::get_domain_cleanmailplus`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetDomainCleanmailplusError {
@@ -2546,6 +2592,63 @@ pub enum GetDomainCleanmailplusError {
     Unauthorized,
     /// 404: Not Found. The domain name does not exist.
     NotFound(types::ItemNotFoundError),
+}
+
+/// A call of [`Client::update_domain_cleanmailplus`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct UpdateDomainCleanmailplusBuilder<'a> {
+    client: &'a Client,
+    account: String,
+    domain: String,
+    body: types::CleanMailPlusUpdate,
+}
+
+impl<'a> UpdateDomainCleanmailplusBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<()>, Error<UpdateDomainCleanmailplusError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let account = path_param(&self.account);
+        let domain = path_param(&self.domain);
+        let request = Request::new(
+                "updateDomainCleanmailplus",
+                Method::PUT,
+                format!("/accounts/{}/email/{}/cleanmailplus", account, domain),
+            )
+            .security(&[&[BASIC_AUTH]])
+            .options(self.client.options.clone());
+        let body = &self.body;
+        request.json_body(body, "application/json")
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<()>, Error<UpdateDomainCleanmailplusError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            204 => Ok(raw.empty()),
+            400 => Err(raw.error_json(UpdateDomainCleanmailplusError::BadRequest)),
+            401 => Err(raw.error_empty(UpdateDomainCleanmailplusError::Unauthorized)),
+            404 => Err(raw.error_json(UpdateDomainCleanmailplusError::NotFound)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for UpdateDomainCleanmailplusBuilder<'a> {
+    type Output = Result<ResponseValue<()>, Error<UpdateDomainCleanmailplusError>>;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::update_domain_cleanmailplus`].
@@ -2559,21 +2662,100 @@ pub enum UpdateDomainCleanmailplusError {
     NotFound(types::ItemNotFoundError),
 }
 
-/// The optional parameters of [`Client::list_domain_contacts`]; `Default` sends none of them.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListDomainContactsParams {
+/// A call of [`Client::list_domain_contacts`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct ListDomainContactsBuilder<'a> {
+    client: &'a Client,
+    account: String,
+    domain: String,
+    filter_name: Option<String>,
+    filter_email: Option<String>,
+    search_name: Option<String>,
+    search_email: Option<String>,
+}
+
+impl<'a> ListDomainContactsBuilder<'a> {
     /// Filter contacts by name (exact match in the examples). Several filter parameters are combined.
-    /// Sent as `filterName`.
-    pub filter_name: Option<String>,
+    ///
+    /// Sent as the query parameter `filterName`.
+    pub fn filter_name(mut self, value: impl Into<String>) -> Self {
+        self.filter_name = Some(value.into());
+        self
+    }
+
     /// Filter contacts by email (exact match in the examples). Several filter parameters are combined.
-    /// Sent as `filterEmail`.
-    pub filter_email: Option<String>,
+    ///
+    /// Sent as the query parameter `filterEmail`.
+    pub fn filter_email(mut self, value: impl Into<String>) -> Self {
+        self.filter_email = Some(value.into());
+        self
+    }
+
     /// Search contacts whose name contains the value.
-    /// Sent as `searchName`.
-    pub search_name: Option<String>,
+    ///
+    /// Sent as the query parameter `searchName`.
+    pub fn search_name(mut self, value: impl Into<String>) -> Self {
+        self.search_name = Some(value.into());
+        self
+    }
+
     /// Search contacts whose email contains the value.
-    /// Sent as `searchEmail`.
-    pub search_email: Option<String>,
+    ///
+    /// Sent as the query parameter `searchEmail`.
+    pub fn search_email(mut self, value: impl Into<String>) -> Self {
+        self.search_email = Some(value.into());
+        self
+    }
+
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<types::ContactList>, Error<ListDomainContactsError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let account = path_param(&self.account);
+        let domain = path_param(&self.domain);
+        Request::new(
+                "listDomainContacts",
+                Method::GET,
+                format!("/accounts/{}/email/{}/contacts", account, domain),
+            )
+            .security(&[&[BASIC_AUTH]])
+            .query_param("filterName", &self.filter_name)
+            .query_param("filterEmail", &self.filter_email)
+            .query_param("searchName", &self.search_name)
+            .query_param("searchEmail", &self.search_email)
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<types::ContactList>, Error<ListDomainContactsError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => raw.json(),
+            404 => Err(raw.error_json(ListDomainContactsError::NotFound)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for ListDomainContactsBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::ContactList>,
+        Error<ListDomainContactsError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::list_domain_contacts`].
@@ -2581,6 +2763,63 @@ pub struct ListDomainContactsParams {
 pub enum ListDomainContactsError {
     /// 404: Not Found. The domain name does not exist.
     NotFound(types::ItemNotFoundError),
+}
+
+/// A call of [`Client::create_domain_contact`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct CreateDomainContactBuilder<'a> {
+    client: &'a Client,
+    account: String,
+    domain: String,
+    body: types::ContactCreate,
+}
+
+impl<'a> CreateDomainContactBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<()>, Error<CreateDomainContactError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let account = path_param(&self.account);
+        let domain = path_param(&self.domain);
+        let request = Request::new(
+                "createDomainContact",
+                Method::POST,
+                format!("/accounts/{}/email/{}/contacts", account, domain),
+            )
+            .security(&[&[BASIC_AUTH]])
+            .options(self.client.options.clone());
+        let body = &self.body;
+        request.json_body(body, "application/json")
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<()>, Error<CreateDomainContactError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            204 => Ok(raw.empty()),
+            400 => Err(raw.error_json(CreateDomainContactError::BadRequest)),
+            401 => Err(raw.error_empty(CreateDomainContactError::Unauthorized)),
+            409 => Err(raw.error_json(CreateDomainContactError::Conflict)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for CreateDomainContactBuilder<'a> {
+    type Output = Result<ResponseValue<()>, Error<CreateDomainContactError>>;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::create_domain_contact`].
@@ -2594,6 +2833,62 @@ pub enum CreateDomainContactError {
     Conflict(types::ConflictError),
 }
 
+/// A call of [`Client::get_domain_contact`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct GetDomainContactBuilder<'a> {
+    client: &'a Client,
+    account: String,
+    domain: String,
+    contact: String,
+}
+
+impl<'a> GetDomainContactBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<types::Contact>, Error<GetDomainContactError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let account = path_param(&self.account);
+        let domain = path_param(&self.domain);
+        let contact = path_param(&self.contact);
+        Request::new(
+                "getDomainContact",
+                Method::GET,
+                format!("/accounts/{}/email/{}/contacts/{}", account, domain, contact),
+            )
+            .security(&[&[BASIC_AUTH]])
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<types::Contact>, Error<GetDomainContactError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => raw.json(),
+            400 => Err(raw.error_json(GetDomainContactError::BadRequest)),
+            404 => Err(raw.error_json(GetDomainContactError::NotFound)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for GetDomainContactBuilder<'a> {
+    type Output = Result<ResponseValue<types::Contact>, Error<GetDomainContactError>>;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
 /// The documented error responses of [`Client::get_domain_contact`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetDomainContactError {
@@ -2601,6 +2896,64 @@ pub enum GetDomainContactError {
     BadRequest(types::ValidationError),
     /// 404: Not Found. The domain name or contact does not exist.
     NotFound(types::ItemNotFoundError),
+}
+
+/// A call of [`Client::update_domain_contact`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct UpdateDomainContactBuilder<'a> {
+    client: &'a Client,
+    account: String,
+    domain: String,
+    contact: String,
+    body: types::ContactUpdate,
+}
+
+impl<'a> UpdateDomainContactBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<()>, Error<UpdateDomainContactError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let account = path_param(&self.account);
+        let domain = path_param(&self.domain);
+        let contact = path_param(&self.contact);
+        let request = Request::new(
+                "updateDomainContact",
+                Method::PUT,
+                format!("/accounts/{}/email/{}/contacts/{}", account, domain, contact),
+            )
+            .security(&[&[BASIC_AUTH]])
+            .options(self.client.options.clone());
+        let body = &self.body;
+        request.json_body(body, "application/json")
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<()>, Error<UpdateDomainContactError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            204 => Ok(raw.empty()),
+            400 => Err(raw.error_json(UpdateDomainContactError::BadRequest)),
+            401 => Err(raw.error_empty(UpdateDomainContactError::Unauthorized)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for UpdateDomainContactBuilder<'a> {
+    type Output = Result<ResponseValue<()>, Error<UpdateDomainContactError>>;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::update_domain_contact`].
@@ -2612,6 +2965,61 @@ pub enum UpdateDomainContactError {
     Unauthorized,
 }
 
+/// A call of [`Client::delete_domain_contact`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct DeleteDomainContactBuilder<'a> {
+    client: &'a Client,
+    account: String,
+    domain: String,
+    contact: String,
+}
+
+impl<'a> DeleteDomainContactBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<()>, Error<DeleteDomainContactError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let account = path_param(&self.account);
+        let domain = path_param(&self.domain);
+        let contact = path_param(&self.contact);
+        Request::new(
+                "deleteDomainContact",
+                Method::DELETE,
+                format!("/accounts/{}/email/{}/contacts/{}", account, domain, contact),
+            )
+            .security(&[&[BASIC_AUTH]])
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<()>, Error<DeleteDomainContactError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            204 => Ok(raw.empty()),
+            401 => Err(raw.error_empty(DeleteDomainContactError::Unauthorized)),
+            404 => Err(raw.error_json(DeleteDomainContactError::NotFound)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for DeleteDomainContactBuilder<'a> {
+    type Output = Result<ResponseValue<()>, Error<DeleteDomainContactError>>;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
 /// The documented error responses of [`Client::delete_domain_contact`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteDomainContactError {
@@ -2621,6 +3029,63 @@ pub enum DeleteDomainContactError {
     NotFound(types::ItemNotFoundError),
 }
 
+/// A call of [`Client::get_domain_infostore`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct GetDomainInfostoreBuilder<'a> {
+    client: &'a Client,
+    account: String,
+    domain: String,
+}
+
+impl<'a> GetDomainInfostoreBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<types::InfoStore>, Error<GetDomainInfostoreError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let account = path_param(&self.account);
+        let domain = path_param(&self.domain);
+        Request::new(
+                "getDomainInfostore",
+                Method::GET,
+                format!("/accounts/{}/email/{}/infostore", account, domain),
+            )
+            .security(&[&[BASIC_AUTH]])
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<types::InfoStore>, Error<GetDomainInfostoreError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => raw.json(),
+            401 => Err(raw.error_empty(GetDomainInfostoreError::Unauthorized)),
+            404 => Err(raw.error_json(GetDomainInfostoreError::NotFound)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for GetDomainInfostoreBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::InfoStore>,
+        Error<GetDomainInfostoreError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
 /// The documented error responses of [`Client::get_domain_infostore`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetDomainInfostoreError {
@@ -2628,6 +3093,63 @@ pub enum GetDomainInfostoreError {
     Unauthorized,
     /// 404: Not Found. The domain name does not exist.
     NotFound(types::ItemNotFoundError),
+}
+
+/// A call of [`Client::update_domain_infostore_quota`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct UpdateDomainInfostoreQuotaBuilder<'a> {
+    client: &'a Client,
+    account: String,
+    domain: String,
+    body: types::InfoStoreUpdate,
+}
+
+impl<'a> UpdateDomainInfostoreQuotaBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<()>, Error<UpdateDomainInfostoreQuotaError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let account = path_param(&self.account);
+        let domain = path_param(&self.domain);
+        let request = Request::new(
+                "updateDomainInfostoreQuota",
+                Method::PUT,
+                format!("/accounts/{}/email/{}/infostore", account, domain),
+            )
+            .security(&[&[BASIC_AUTH]])
+            .options(self.client.options.clone());
+        let body = &self.body;
+        request.json_body(body, "application/json")
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<()>, Error<UpdateDomainInfostoreQuotaError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            204 => Ok(raw.empty()),
+            400 => Err(raw.error_json(UpdateDomainInfostoreQuotaError::BadRequest)),
+            401 => Err(raw.error_empty(UpdateDomainInfostoreQuotaError::Unauthorized)),
+            404 => Err(raw.error_json(UpdateDomainInfostoreQuotaError::NotFound)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for UpdateDomainInfostoreQuotaBuilder<'a> {
+    type Output = Result<ResponseValue<()>, Error<UpdateDomainInfostoreQuotaError>>;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::update_domain_infostore_quota`].
@@ -2641,6 +3163,71 @@ pub enum UpdateDomainInfostoreQuotaError {
     NotFound(types::ItemNotFoundError),
 }
 
+/// A call of [`Client::get_domain_mailbox_type_count`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct GetDomainMailboxTypeCountBuilder<'a> {
+    client: &'a Client,
+    account: String,
+    domain: String,
+}
+
+impl<'a> GetDomainMailboxTypeCountBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ResponseValue<types::MailboxTypeCount>,
+        Error<GetDomainMailboxTypeCountError>,
+    > {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let account = path_param(&self.account);
+        let domain = path_param(&self.domain);
+        Request::new(
+                "getDomainMailboxTypeCount",
+                Method::GET,
+                format!(
+                    "/accounts/{}/email/{}/statistics/mailboxTypeCount", account, domain
+                ),
+            )
+            .security(&[&[BASIC_AUTH]])
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<
+        ResponseValue<types::MailboxTypeCount>,
+        Error<GetDomainMailboxTypeCountError>,
+    > {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => raw.json(),
+            401 => Err(raw.error_empty(GetDomainMailboxTypeCountError::Unauthorized)),
+            404 => Err(raw.error_json(GetDomainMailboxTypeCountError::NotFound)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for GetDomainMailboxTypeCountBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::MailboxTypeCount>,
+        Error<GetDomainMailboxTypeCountError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
 /// The documented error responses of [`Client::get_domain_mailbox_type_count`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetDomainMailboxTypeCountError {
@@ -2650,27 +3237,149 @@ pub enum GetDomainMailboxTypeCountError {
     NotFound(types::ItemNotFoundError),
 }
 
-/// The optional parameters of [`Client::list_usernames`]; `Default` sends none of them.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListUsernamesParams {
+/// A call of [`Client::list_usernames`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct ListUsernamesBuilder<'a> {
+    client: &'a Client,
+    account: String,
+    domain: String,
+    filter_username: Option<String>,
+    page: Option<i32>,
+    page_size: Option<i32>,
+    sort_field: Option<types::ListUsernamesSortField>,
+    sort_order: Option<types::ListUsernamesSortOrder>,
+    details: Option<i32>,
+}
+
+impl<'a> ListUsernamesBuilder<'a> {
     /// Only mailboxes with username matching the value are returned; partial match with a wildcard (\*).
-    /// Sent as `filterUsername`.
-    pub filter_username: Option<String>,
+    ///
+    /// Sent as the query parameter `filterUsername`.
+    pub fn filter_username(mut self, value: impl Into<String>) -> Self {
+        self.filter_username = Some(value.into());
+        self
+    }
+
     /// Specifies which page should be displayed. Requires a pageSize parameter to also be provided.
-    /// Sent as `page`.
-    pub page: Option<i32>,
+    ///
+    /// Sent as the query parameter `page`.
+    pub fn page(mut self, value: i32) -> Self {
+        self.page = Some(value);
+        self
+    }
+
     /// Specifies the number of entries to be displayed on a page. Requires a page parameter to also be provided.
-    /// Sent as `pageSize`.
-    pub page_size: Option<i32>,
+    ///
+    /// Sent as the query parameter `pageSize`.
+    pub fn page_size(mut self, value: i32) -> Self {
+        self.page_size = Some(value);
+        self
+    }
+
     /// Specifies if the resulting list is to be sorted by a given field. Allowed values are username and quota.
-    /// Sent as `sortField`.
-    pub sort_field: Option<types::ListUsernamesSortField>,
+    ///
+    /// Sent as the query parameter `sortField`.
+    pub fn sort_field(mut self, value: types::ListUsernamesSortField) -> Self {
+        self.sort_field = Some(value);
+        self
+    }
+
     /// The order in which the sorting is to be done.
-    /// Sent as `sortOrder`.
-    pub sort_order: Option<types::ListUsernamesSortOrder>,
+    ///
+    /// Sent as the query parameter `sortOrder`.
+    pub fn sort_order(mut self, value: types::ListUsernamesSortOrder) -> Self {
+        self.sort_order = Some(value);
+        self
+    }
+
     /// If set to 1 the webmail type (webmailAccess) of each mailbox is displayed.
-    /// Sent as `details`.
-    pub details: Option<i32>,
+    ///
+    /// Sent as the query parameter `details`.
+    pub fn details(mut self, value: i32) -> Self {
+        self.details = Some(value);
+        self
+    }
+
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<types::MailboxList>, Error<ListUsernamesError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    /// Every item of every page, fetched page by page as the stream is read; the stream
+    /// ends after the first error, which it yields.
+    pub fn into_stream(
+        self,
+    ) -> impl mailapi_support::paginate::Stream<
+        Item = Result<types::MailboxListItem, Error<ListUsernamesError>>,
+    > + 'a {
+        let first = self.page.unwrap_or(1);
+        let client = self.client;
+        mailapi_support::paginate::paginate(
+            (first, 0),
+            move |(page, seen)| {
+                let request = Self {
+                    page: Some(page),
+                    ..self.clone()
+                }
+                    .request();
+                async move {
+                    let body = Self::execute(client, request).await?.into_inner();
+                    let total = Some(body.total_count)
+                        .map(|total| u64::try_from(total).unwrap_or(0));
+                    let items: Vec<types::MailboxListItem> = body.list;
+                    let seen = seen + items.len() as u64;
+                    let more = !items.is_empty()
+                        && total.is_none_or(|total| seen < total);
+                    Ok((items, more.then_some((page + 1, seen))))
+                }
+            },
+        )
+    }
+
+    fn request(&self) -> Request {
+        let account = path_param(&self.account);
+        let domain = path_param(&self.domain);
+        Request::new(
+                "listUsernames",
+                Method::GET,
+                format!("/accounts/{}/email/{}/usernames", account, domain),
+            )
+            .security(&[&[BASIC_AUTH]])
+            .query_param("filterUsername", &self.filter_username)
+            .query_param("page", &self.page)
+            .query_param("pageSize", &self.page_size)
+            .query_param("sortField", &self.sort_field)
+            .query_param("sortOrder", &self.sort_order)
+            .query_param("details", &self.details)
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<types::MailboxList>, Error<ListUsernamesError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => raw.json(),
+            401 => Err(raw.error_empty(ListUsernamesError::Unauthorized)),
+            404 => Err(raw.error_json(ListUsernamesError::NotFound)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for ListUsernamesBuilder<'a> {
+    type Output = Result<ResponseValue<types::MailboxList>, Error<ListUsernamesError>>;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::list_usernames`].
@@ -2682,6 +3391,64 @@ pub enum ListUsernamesError {
     NotFound(types::ItemNotFoundError),
 }
 
+/// A call of [`Client::get_username`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct GetUsernameBuilder<'a> {
+    client: &'a Client,
+    account: String,
+    domain: String,
+    mailbox_name: String,
+}
+
+impl<'a> GetUsernameBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<types::UsernameDetails>, Error<GetUsernameError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let account = path_param(&self.account);
+        let domain = path_param(&self.domain);
+        let mailbox_name = path_param(&self.mailbox_name);
+        Request::new(
+                "getUsername",
+                Method::GET,
+                format!(
+                    "/accounts/{}/email/{}/usernames/{}", account, domain, mailbox_name
+                ),
+            )
+            .security(&[&[BASIC_AUTH]])
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<types::UsernameDetails>, Error<GetUsernameError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => raw.json(),
+            401 => Err(raw.error_empty(GetUsernameError::Unauthorized)),
+            404 => Err(raw.error_json(GetUsernameError::NotFound)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for GetUsernameBuilder<'a> {
+    type Output = Result<ResponseValue<types::UsernameDetails>, Error<GetUsernameError>>;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
 /// The documented error responses of [`Client::get_username`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetUsernameError {
@@ -2691,6 +3458,74 @@ pub enum GetUsernameError {
     NotFound(types::ItemNotFoundError),
 }
 
+/// A call of [`Client::get_mailbox_autoresponder`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct GetMailboxAutoresponderBuilder<'a> {
+    client: &'a Client,
+    account: String,
+    domain: String,
+    mailbox_name: String,
+}
+
+impl<'a> GetMailboxAutoresponderBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ResponseValue<types::Autoresponder>,
+        Error<GetMailboxAutoresponderError>,
+    > {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let account = path_param(&self.account);
+        let domain = path_param(&self.domain);
+        let mailbox_name = path_param(&self.mailbox_name);
+        Request::new(
+                "getMailboxAutoresponder",
+                Method::GET,
+                format!(
+                    "/accounts/{}/email/{}/usernames/{}/autoresponder", account, domain,
+                    mailbox_name
+                ),
+            )
+            .security(&[&[BASIC_AUTH]])
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<
+        ResponseValue<types::Autoresponder>,
+        Error<GetMailboxAutoresponderError>,
+    > {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => raw.json(),
+            401 => Err(raw.error_empty(GetMailboxAutoresponderError::Unauthorized)),
+            404 => Err(raw.error_json(GetMailboxAutoresponderError::NotFound)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for GetMailboxAutoresponderBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::Autoresponder>,
+        Error<GetMailboxAutoresponderError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
 /// The documented error responses of [`Client::get_mailbox_autoresponder`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetMailboxAutoresponderError {
@@ -2698,6 +3533,68 @@ pub enum GetMailboxAutoresponderError {
     Unauthorized,
     /// 404: Not Found. The domain name does not exist.
     NotFound(types::ItemNotFoundError),
+}
+
+/// A call of [`Client::set_mailbox_autoresponder`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct SetMailboxAutoresponderBuilder<'a> {
+    client: &'a Client,
+    account: String,
+    domain: String,
+    mailbox_name: String,
+    body: types::AutoresponderUpdate,
+}
+
+impl<'a> SetMailboxAutoresponderBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<()>, Error<SetMailboxAutoresponderError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let account = path_param(&self.account);
+        let domain = path_param(&self.domain);
+        let mailbox_name = path_param(&self.mailbox_name);
+        let request = Request::new(
+                "setMailboxAutoresponder",
+                Method::PUT,
+                format!(
+                    "/accounts/{}/email/{}/usernames/{}/autoresponder", account, domain,
+                    mailbox_name
+                ),
+            )
+            .security(&[&[BASIC_AUTH]])
+            .options(self.client.options.clone());
+        let body = &self.body;
+        request.json_body(body, "application/json")
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<()>, Error<SetMailboxAutoresponderError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            204 => Ok(raw.empty()),
+            400 => Err(raw.error_json(SetMailboxAutoresponderError::BadRequest)),
+            401 => Err(raw.error_empty(SetMailboxAutoresponderError::Unauthorized)),
+            404 => Err(raw.error_json(SetMailboxAutoresponderError::NotFound)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for SetMailboxAutoresponderBuilder<'a> {
+    type Output = Result<ResponseValue<()>, Error<SetMailboxAutoresponderError>>;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::set_mailbox_autoresponder`].
@@ -2711,27 +3608,169 @@ pub enum SetMailboxAutoresponderError {
     NotFound(types::ItemNotFoundError),
 }
 
-/// The optional parameters of [`Client::list_mailbox_blackwhitelist`]; `Default` sends none of them.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListMailboxBlackwhitelistParams {
+/// A call of [`Client::list_mailbox_blackwhitelist`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct ListMailboxBlackwhitelistBuilder<'a> {
+    client: &'a Client,
+    account: String,
+    domain: String,
+    mailbox_name: String,
+    filter_address: Option<String>,
+    filter_type: Option<types::ListMailboxBlackwhitelistFilterType>,
+    page: Option<i32>,
+    page_size: Option<i32>,
+    sort_field: Option<String>,
+    sort_order: Option<types::ListMailboxBlackwhitelistSortOrder>,
+}
+
+impl<'a> ListMailboxBlackwhitelistBuilder<'a> {
     /// Only entries whose address matches the value are returned; `*` is a wildcard (e.g. `*somedomain.com*`).
-    /// Sent as `filterAddress`.
-    pub filter_address: Option<String>,
+    ///
+    /// Sent as the query parameter `filterAddress`.
+    pub fn filter_address(mut self, value: impl Into<String>) -> Self {
+        self.filter_address = Some(value.into());
+        self
+    }
+
     /// Only entries of this type are returned: W (whitelist) or B (blacklist).
-    /// Sent as `filterType`.
-    pub filter_type: Option<types::ListMailboxBlackwhitelistFilterType>,
+    ///
+    /// Sent as the query parameter `filterType`.
+    pub fn filter_type(
+        mut self,
+        value: types::ListMailboxBlackwhitelistFilterType,
+    ) -> Self {
+        self.filter_type = Some(value);
+        self
+    }
+
     /// Specifies which page should be displayed. Requires a pageSize parameter to also be provided.
-    /// Sent as `page`.
-    pub page: Option<i32>,
+    ///
+    /// Sent as the query parameter `page`.
+    pub fn page(mut self, value: i32) -> Self {
+        self.page = Some(value);
+        self
+    }
+
     /// Specifies the number of entries to be displayed on a page. Requires a page parameter to also be provided.
-    /// Sent as `pageSize`.
-    pub page_size: Option<i32>,
+    ///
+    /// Sent as the query parameter `pageSize`.
+    pub fn page_size(mut self, value: i32) -> Self {
+        self.page_size = Some(value);
+        self
+    }
+
     /// Field the resulting list is sorted by (the examples use `address`).
-    /// Sent as `sortField`.
-    pub sort_field: Option<String>,
+    ///
+    /// Sent as the query parameter `sortField`.
+    pub fn sort_field(mut self, value: impl Into<String>) -> Self {
+        self.sort_field = Some(value.into());
+        self
+    }
+
     /// The order in which the sorting is to be done.
-    /// Sent as `sortOrder`.
-    pub sort_order: Option<types::ListMailboxBlackwhitelistSortOrder>,
+    ///
+    /// Sent as the query parameter `sortOrder`.
+    pub fn sort_order(
+        mut self,
+        value: types::ListMailboxBlackwhitelistSortOrder,
+    ) -> Self {
+        self.sort_order = Some(value);
+        self
+    }
+
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ResponseValue<types::BlackWhiteList>,
+        Error<ListMailboxBlackwhitelistError>,
+    > {
+        Self::execute(self.client, self.request()).await
+    }
+
+    /// Every item of every page, fetched page by page as the stream is read; the stream
+    /// ends after the first error, which it yields.
+    pub fn into_stream(
+        self,
+    ) -> impl mailapi_support::paginate::Stream<
+        Item = Result<types::BlackWhiteListEntry, Error<ListMailboxBlackwhitelistError>>,
+    > + 'a {
+        let first = self.page.unwrap_or(1);
+        let client = self.client;
+        mailapi_support::paginate::paginate(
+            (first, 0),
+            move |(page, seen)| {
+                let request = Self {
+                    page: Some(page),
+                    ..self.clone()
+                }
+                    .request();
+                async move {
+                    let body = Self::execute(client, request).await?.into_inner();
+                    let total = Some(body.total_count)
+                        .map(|total| u64::try_from(total).unwrap_or(0));
+                    let items: Vec<types::BlackWhiteListEntry> = body.list;
+                    let seen = seen + items.len() as u64;
+                    let more = !items.is_empty()
+                        && total.is_none_or(|total| seen < total);
+                    Ok((items, more.then_some((page + 1, seen))))
+                }
+            },
+        )
+    }
+
+    fn request(&self) -> Request {
+        let account = path_param(&self.account);
+        let domain = path_param(&self.domain);
+        let mailbox_name = path_param(&self.mailbox_name);
+        Request::new(
+                "listMailboxBlackwhitelist",
+                Method::GET,
+                format!(
+                    "/accounts/{}/email/{}/usernames/{}/blackwhitelist", account, domain,
+                    mailbox_name
+                ),
+            )
+            .security(&[&[BASIC_AUTH]])
+            .query_param("filterAddress", &self.filter_address)
+            .query_param("filterType", &self.filter_type)
+            .query_param("page", &self.page)
+            .query_param("pageSize", &self.page_size)
+            .query_param("sortField", &self.sort_field)
+            .query_param("sortOrder", &self.sort_order)
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<
+        ResponseValue<types::BlackWhiteList>,
+        Error<ListMailboxBlackwhitelistError>,
+    > {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => raw.json(),
+            401 => Err(raw.error_empty(ListMailboxBlackwhitelistError::Unauthorized)),
+            404 => Err(raw.error_json(ListMailboxBlackwhitelistError::NotFound)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for ListMailboxBlackwhitelistBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::BlackWhiteList>,
+        Error<ListMailboxBlackwhitelistError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::list_mailbox_blackwhitelist`].
@@ -2741,6 +3780,68 @@ pub enum ListMailboxBlackwhitelistError {
     Unauthorized,
     /// 404: Not Found. The domain name or the mailbox does not exist.
     NotFound(types::ItemNotFoundError),
+}
+
+/// A call of [`Client::put_mailbox_blackwhitelist`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct PutMailboxBlackwhitelistBuilder<'a> {
+    client: &'a Client,
+    account: String,
+    domain: String,
+    mailbox_name: String,
+    body: types::BlackWhiteListUpdate,
+}
+
+impl<'a> PutMailboxBlackwhitelistBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<()>, Error<PutMailboxBlackwhitelistError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let account = path_param(&self.account);
+        let domain = path_param(&self.domain);
+        let mailbox_name = path_param(&self.mailbox_name);
+        let request = Request::new(
+                "putMailboxBlackwhitelist",
+                Method::PUT,
+                format!(
+                    "/accounts/{}/email/{}/usernames/{}/blackwhitelist", account, domain,
+                    mailbox_name
+                ),
+            )
+            .security(&[&[BASIC_AUTH]])
+            .options(self.client.options.clone());
+        let body = &self.body;
+        request.json_body(body, "application/json")
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<()>, Error<PutMailboxBlackwhitelistError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            204 => Ok(raw.empty()),
+            400 => Err(raw.error_json(PutMailboxBlackwhitelistError::BadRequest)),
+            401 => Err(raw.error_empty(PutMailboxBlackwhitelistError::Unauthorized)),
+            404 => Err(raw.error_json(PutMailboxBlackwhitelistError::NotFound)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for PutMailboxBlackwhitelistBuilder<'a> {
+    type Output = Result<ResponseValue<()>, Error<PutMailboxBlackwhitelistError>>;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::put_mailbox_blackwhitelist`].
@@ -2754,6 +3855,78 @@ pub enum PutMailboxBlackwhitelistError {
     NotFound(types::ItemNotFoundError),
 }
 
+/// A call of [`Client::get_mailbox_blackwhitelist_address`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct GetMailboxBlackwhitelistAddressBuilder<'a> {
+    client: &'a Client,
+    account: String,
+    domain: String,
+    mailbox_name: String,
+    address: String,
+}
+
+impl<'a> GetMailboxBlackwhitelistAddressBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ResponseValue<types::BlackWhiteListEntry>,
+        Error<GetMailboxBlackwhitelistAddressError>,
+    > {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let account = path_param(&self.account);
+        let domain = path_param(&self.domain);
+        let mailbox_name = path_param(&self.mailbox_name);
+        let address = path_param(&self.address);
+        Request::new(
+                "getMailboxBlackwhitelistAddress",
+                Method::GET,
+                format!(
+                    "/accounts/{}/email/{}/usernames/{}/blackwhitelist/{}", account,
+                    domain, mailbox_name, address
+                ),
+            )
+            .security(&[&[BASIC_AUTH]])
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<
+        ResponseValue<types::BlackWhiteListEntry>,
+        Error<GetMailboxBlackwhitelistAddressError>,
+    > {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => raw.json(),
+            401 => {
+                Err(raw.error_empty(GetMailboxBlackwhitelistAddressError::Unauthorized))
+            }
+            404 => Err(raw.error_json(GetMailboxBlackwhitelistAddressError::NotFound)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for GetMailboxBlackwhitelistAddressBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::BlackWhiteListEntry>,
+        Error<GetMailboxBlackwhitelistAddressError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
 /// The documented error responses of [`Client::get_mailbox_blackwhitelist_address`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetMailboxBlackwhitelistAddressError {
@@ -2761,6 +3934,76 @@ pub enum GetMailboxBlackwhitelistAddressError {
     Unauthorized,
     /// 404: Not Found. The domain name or the mailbox does not exist.
     NotFound(types::ItemNotFoundError),
+}
+
+/// A call of [`Client::delete_mailbox_blackwhitelist_address`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct DeleteMailboxBlackwhitelistAddressBuilder<'a> {
+    client: &'a Client,
+    account: String,
+    domain: String,
+    mailbox_name: String,
+    address: String,
+}
+
+impl<'a> DeleteMailboxBlackwhitelistAddressBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<()>, Error<DeleteMailboxBlackwhitelistAddressError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let account = path_param(&self.account);
+        let domain = path_param(&self.domain);
+        let mailbox_name = path_param(&self.mailbox_name);
+        let address = path_param(&self.address);
+        Request::new(
+                "deleteMailboxBlackwhitelistAddress",
+                Method::DELETE,
+                format!(
+                    "/accounts/{}/email/{}/usernames/{}/blackwhitelist/{}", account,
+                    domain, mailbox_name, address
+                ),
+            )
+            .security(&[&[BASIC_AUTH]])
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<()>, Error<DeleteMailboxBlackwhitelistAddressError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            204 => Ok(raw.empty()),
+            401 => {
+                Err(
+                    raw
+                        .error_empty(
+                            DeleteMailboxBlackwhitelistAddressError::Unauthorized,
+                        ),
+                )
+            }
+            404 => Err(raw.error_json(DeleteMailboxBlackwhitelistAddressError::NotFound)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for DeleteMailboxBlackwhitelistAddressBuilder<'a> {
+    type Output = Result<
+        ResponseValue<()>,
+        Error<DeleteMailboxBlackwhitelistAddressError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::delete_mailbox_blackwhitelist_address`].
@@ -2772,6 +4015,74 @@ pub enum DeleteMailboxBlackwhitelistAddressError {
     NotFound(types::ItemNotFoundError),
 }
 
+/// A call of [`Client::get_mailbox_cleanmailplus`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct GetMailboxCleanmailplusBuilder<'a> {
+    client: &'a Client,
+    account: String,
+    domain: String,
+    mailbox_name: String,
+}
+
+impl<'a> GetMailboxCleanmailplusBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ResponseValue<types::CleanMailPlusSettings>,
+        Error<GetMailboxCleanmailplusError>,
+    > {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let account = path_param(&self.account);
+        let domain = path_param(&self.domain);
+        let mailbox_name = path_param(&self.mailbox_name);
+        Request::new(
+                "getMailboxCleanmailplus",
+                Method::GET,
+                format!(
+                    "/accounts/{}/email/{}/usernames/{}/cleanmailplus", account, domain,
+                    mailbox_name
+                ),
+            )
+            .security(&[&[BASIC_AUTH]])
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<
+        ResponseValue<types::CleanMailPlusSettings>,
+        Error<GetMailboxCleanmailplusError>,
+    > {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => raw.json(),
+            401 => Err(raw.error_empty(GetMailboxCleanmailplusError::Unauthorized)),
+            404 => Err(raw.error_json(GetMailboxCleanmailplusError::NotFound)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for GetMailboxCleanmailplusBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::CleanMailPlusSettings>,
+        Error<GetMailboxCleanmailplusError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
 /// The documented error responses of [`Client::get_mailbox_cleanmailplus`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetMailboxCleanmailplusError {
@@ -2779,6 +4090,68 @@ pub enum GetMailboxCleanmailplusError {
     Unauthorized,
     /// 404: Not Found. The domain name or mailbox does not exist.
     NotFound(types::ItemNotFoundError),
+}
+
+/// A call of [`Client::update_mailbox_cleanmailplus`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct UpdateMailboxCleanmailplusBuilder<'a> {
+    client: &'a Client,
+    account: String,
+    domain: String,
+    mailbox_name: String,
+    body: types::CleanMailPlusUpdate,
+}
+
+impl<'a> UpdateMailboxCleanmailplusBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<()>, Error<UpdateMailboxCleanmailplusError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let account = path_param(&self.account);
+        let domain = path_param(&self.domain);
+        let mailbox_name = path_param(&self.mailbox_name);
+        let request = Request::new(
+                "updateMailboxCleanmailplus",
+                Method::PUT,
+                format!(
+                    "/accounts/{}/email/{}/usernames/{}/cleanmailplus", account, domain,
+                    mailbox_name
+                ),
+            )
+            .security(&[&[BASIC_AUTH]])
+            .options(self.client.options.clone());
+        let body = &self.body;
+        request.json_body(body, "application/json")
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<()>, Error<UpdateMailboxCleanmailplusError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            204 => Ok(raw.empty()),
+            400 => Err(raw.error_json(UpdateMailboxCleanmailplusError::BadRequest)),
+            401 => Err(raw.error_empty(UpdateMailboxCleanmailplusError::Unauthorized)),
+            404 => Err(raw.error_json(UpdateMailboxCleanmailplusError::NotFound)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for UpdateMailboxCleanmailplusBuilder<'a> {
+    type Output = Result<ResponseValue<()>, Error<UpdateMailboxCleanmailplusError>>;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::update_mailbox_cleanmailplus`].
@@ -2792,6 +4165,68 @@ pub enum UpdateMailboxCleanmailplusError {
     NotFound(types::ItemNotFoundError),
 }
 
+/// A call of [`Client::get_exchange_mailbox`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct GetExchangeMailboxBuilder<'a> {
+    client: &'a Client,
+    account: String,
+    domain: String,
+    mailbox_name: String,
+}
+
+impl<'a> GetExchangeMailboxBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<types::ExchangeMailbox>, Error<GetExchangeMailboxError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let account = path_param(&self.account);
+        let domain = path_param(&self.domain);
+        let mailbox_name = path_param(&self.mailbox_name);
+        Request::new(
+                "getExchangeMailbox",
+                Method::GET,
+                format!(
+                    "/accounts/{}/email/{}/usernames/{}/exchange", account, domain,
+                    mailbox_name
+                ),
+            )
+            .security(&[&[BASIC_AUTH]])
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<types::ExchangeMailbox>, Error<GetExchangeMailboxError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => raw.json(),
+            401 => Err(raw.error_empty(GetExchangeMailboxError::Unauthorized)),
+            404 => Err(raw.error_json(GetExchangeMailboxError::NotFound)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for GetExchangeMailboxBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::ExchangeMailbox>,
+        Error<GetExchangeMailboxError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
 /// The documented error responses of [`Client::get_exchange_mailbox`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetExchangeMailboxError {
@@ -2799,6 +4234,88 @@ pub enum GetExchangeMailboxError {
     Unauthorized,
     /// 404: Not Found. The domain name or mailbox does not exist.
     NotFound(types::ItemNotFoundError),
+}
+
+/// A call of [`Client::put_exchange_mailbox`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct PutExchangeMailboxBuilder<'a> {
+    client: &'a Client,
+    account: String,
+    domain: String,
+    mailbox_name: String,
+    body: types::ExchangeMailboxPut,
+}
+
+impl<'a> PutExchangeMailboxBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ResponseValue<PutExchangeMailboxResponse>,
+        Error<PutExchangeMailboxError>,
+    > {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let account = path_param(&self.account);
+        let domain = path_param(&self.domain);
+        let mailbox_name = path_param(&self.mailbox_name);
+        let request = Request::new(
+                "putExchangeMailbox",
+                Method::PUT,
+                format!(
+                    "/accounts/{}/email/{}/usernames/{}/exchange", account, domain,
+                    mailbox_name
+                ),
+            )
+            .security(&[&[BASIC_AUTH]])
+            .options(self.client.options.clone());
+        let body = &self.body;
+        request.json_body(body, "application/json")
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<
+        ResponseValue<PutExchangeMailboxResponse>,
+        Error<PutExchangeMailboxError>,
+    > {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            201 => {
+                Ok(raw.empty())
+                    .map(|value| value.map(|()| PutExchangeMailboxResponse::Created))
+            }
+            204 => {
+                Ok(raw.empty())
+                    .map(|value| value.map(|()| PutExchangeMailboxResponse::NoContent))
+            }
+            400 if raw.has_media_type("application/json") => {
+                Err(raw.error_json(PutExchangeMailboxError::BadRequestJson))
+            }
+            400 => Err(raw.error_text(PutExchangeMailboxError::BadRequestPlain)),
+            401 => Err(raw.error_empty(PutExchangeMailboxError::Unauthorized)),
+            404 => Err(raw.error_json(PutExchangeMailboxError::NotFound)),
+            409 => Err(raw.error_json(PutExchangeMailboxError::Conflict)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for PutExchangeMailboxBuilder<'a> {
+    type Output = Result<
+        ResponseValue<PutExchangeMailboxResponse>,
+        Error<PutExchangeMailboxError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented successes of [`Client::put_exchange_mailbox`].
@@ -2825,6 +4342,65 @@ pub enum PutExchangeMailboxError {
     Conflict(types::ConflictError),
 }
 
+/// A call of [`Client::delete_exchange_mailbox`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct DeleteExchangeMailboxBuilder<'a> {
+    client: &'a Client,
+    account: String,
+    domain: String,
+    mailbox_name: String,
+}
+
+impl<'a> DeleteExchangeMailboxBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<()>, Error<DeleteExchangeMailboxError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let account = path_param(&self.account);
+        let domain = path_param(&self.domain);
+        let mailbox_name = path_param(&self.mailbox_name);
+        Request::new(
+                "deleteExchangeMailbox",
+                Method::DELETE,
+                format!(
+                    "/accounts/{}/email/{}/usernames/{}/exchange", account, domain,
+                    mailbox_name
+                ),
+            )
+            .security(&[&[BASIC_AUTH]])
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<()>, Error<DeleteExchangeMailboxError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            204 => Ok(raw.empty()),
+            401 => Err(raw.error_empty(DeleteExchangeMailboxError::Unauthorized)),
+            404 => Err(raw.error_json(DeleteExchangeMailboxError::NotFound)),
+            409 => Err(raw.error_json(DeleteExchangeMailboxError::Conflict)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for DeleteExchangeMailboxBuilder<'a> {
+    type Output = Result<ResponseValue<()>, Error<DeleteExchangeMailboxError>>;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
 /// The documented error responses of [`Client::delete_exchange_mailbox`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteExchangeMailboxError {
@@ -2836,6 +4412,67 @@ pub enum DeleteExchangeMailboxError {
     Conflict(types::ConflictError),
 }
 
+/// A call of [`Client::exchange_mailbox_action`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct ExchangeMailboxActionBuilder<'a> {
+    client: &'a Client,
+    account: String,
+    domain: String,
+    mailbox_name: String,
+    body: types::ResetPasswordAction,
+}
+
+impl<'a> ExchangeMailboxActionBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<()>, Error<ExchangeMailboxActionError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let account = path_param(&self.account);
+        let domain = path_param(&self.domain);
+        let mailbox_name = path_param(&self.mailbox_name);
+        let request = Request::new(
+                "exchangeMailboxAction",
+                Method::POST,
+                format!(
+                    "/accounts/{}/email/{}/usernames/{}/exchange/action", account,
+                    domain, mailbox_name
+                ),
+            )
+            .options(self.client.options.clone());
+        let body = &self.body;
+        request.json_body(body, "application/json")
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<()>, Error<ExchangeMailboxActionError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            204 => Ok(raw.empty()),
+            400 => Err(raw.error_json(ExchangeMailboxActionError::BadRequest)),
+            404 => Err(raw.error_json(ExchangeMailboxActionError::NotFound)),
+            409 => Err(raw.error_json(ExchangeMailboxActionError::Conflict)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for ExchangeMailboxActionBuilder<'a> {
+    type Output = Result<ResponseValue<()>, Error<ExchangeMailboxActionError>>;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
 /// The documented error responses of [`Client::exchange_mailbox_action`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum ExchangeMailboxActionError {
@@ -2845,6 +4482,78 @@ pub enum ExchangeMailboxActionError {
     NotFound(types::ItemNotFoundError),
     /// 409: Conflict. Validation of the secret answer failed.
     Conflict(types::ConflictError),
+}
+
+/// A call of [`Client::get_exchange_message_stats`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct GetExchangeMessageStatsBuilder<'a> {
+    client: &'a Client,
+    account: String,
+    domain: String,
+    mailbox_name: String,
+}
+
+impl<'a> GetExchangeMessageStatsBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ResponseValue<types::MessageStats>,
+        Error<GetExchangeMessageStatsError>,
+    > {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let account = path_param(&self.account);
+        let domain = path_param(&self.domain);
+        let mailbox_name = path_param(&self.mailbox_name);
+        Request::new(
+                "getExchangeMessageStats",
+                Method::GET,
+                format!(
+                    "/accounts/{}/email/{}/usernames/{}/exchange/messagestats", account,
+                    domain, mailbox_name
+                ),
+            )
+            .security(&[&[BASIC_AUTH]])
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<
+        ResponseValue<types::MessageStats>,
+        Error<GetExchangeMessageStatsError>,
+    > {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => raw.json(),
+            401 => Err(raw.error_empty(GetExchangeMessageStatsError::Unauthorized)),
+            404 => Err(raw.error_json(GetExchangeMessageStatsError::NotFound)),
+            500 => {
+                Err(raw.error_empty(GetExchangeMessageStatsError::InternalServerError))
+            }
+            502 => Err(raw.error_empty(GetExchangeMessageStatsError::BadGateway)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for GetExchangeMessageStatsBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::MessageStats>,
+        Error<GetExchangeMessageStatsError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::get_exchange_message_stats`].
@@ -2860,6 +4569,65 @@ pub enum GetExchangeMessageStatsError {
     BadGateway,
 }
 
+/// A call of [`Client::get_mailbox_forwards`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct GetMailboxForwardsBuilder<'a> {
+    client: &'a Client,
+    account: String,
+    domain: String,
+    mailbox_name: String,
+}
+
+impl<'a> GetMailboxForwardsBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<types::Forwards>, Error<GetMailboxForwardsError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let account = path_param(&self.account);
+        let domain = path_param(&self.domain);
+        let mailbox_name = path_param(&self.mailbox_name);
+        Request::new(
+                "getMailboxForwards",
+                Method::GET,
+                format!(
+                    "/accounts/{}/email/{}/usernames/{}/forwards", account, domain,
+                    mailbox_name
+                ),
+            )
+            .security(&[&[BASIC_AUTH]])
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<types::Forwards>, Error<GetMailboxForwardsError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => raw.json(),
+            401 => Err(raw.error_empty(GetMailboxForwardsError::Unauthorized)),
+            404 => Err(raw.error_json(GetMailboxForwardsError::NotFound)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for GetMailboxForwardsBuilder<'a> {
+    type Output = Result<ResponseValue<types::Forwards>, Error<GetMailboxForwardsError>>;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
 /// The documented error responses of [`Client::get_mailbox_forwards`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetMailboxForwardsError {
@@ -2867,6 +4635,69 @@ pub enum GetMailboxForwardsError {
     Unauthorized,
     /// 404: Not Found. The domain name does not exist.
     NotFound(types::ItemNotFoundError),
+}
+
+/// A call of [`Client::set_mailbox_forwards`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct SetMailboxForwardsBuilder<'a> {
+    client: &'a Client,
+    account: String,
+    domain: String,
+    mailbox_name: String,
+    body: types::ForwardsCreate,
+}
+
+impl<'a> SetMailboxForwardsBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<()>, Error<SetMailboxForwardsError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let account = path_param(&self.account);
+        let domain = path_param(&self.domain);
+        let mailbox_name = path_param(&self.mailbox_name);
+        let request = Request::new(
+                "setMailboxForwards",
+                Method::POST,
+                format!(
+                    "/accounts/{}/email/{}/usernames/{}/forwards", account, domain,
+                    mailbox_name
+                ),
+            )
+            .security(&[&[BASIC_AUTH]])
+            .options(self.client.options.clone());
+        let body = &self.body;
+        request.json_body(body, "application/json")
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<()>, Error<SetMailboxForwardsError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            204 => Ok(raw.empty()),
+            400 => Err(raw.error_json(SetMailboxForwardsError::BadRequest)),
+            401 => Err(raw.error_empty(SetMailboxForwardsError::Unauthorized)),
+            404 => Err(raw.error_json(SetMailboxForwardsError::NotFound)),
+            409 => Err(raw.error_json(SetMailboxForwardsError::Conflict)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for SetMailboxForwardsBuilder<'a> {
+    type Output = Result<ResponseValue<()>, Error<SetMailboxForwardsError>>;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::set_mailbox_forwards`].
@@ -2882,6 +4713,66 @@ pub enum SetMailboxForwardsError {
     Conflict(types::ConflictError),
 }
 
+/// A call of [`Client::delete_mailbox_forward`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct DeleteMailboxForwardBuilder<'a> {
+    client: &'a Client,
+    account: String,
+    domain: String,
+    mailbox_name: String,
+    fwd_mailbox: String,
+}
+
+impl<'a> DeleteMailboxForwardBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<()>, Error<DeleteMailboxForwardError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let account = path_param(&self.account);
+        let domain = path_param(&self.domain);
+        let mailbox_name = path_param(&self.mailbox_name);
+        let fwd_mailbox = path_param(&self.fwd_mailbox);
+        Request::new(
+                "deleteMailboxForward",
+                Method::DELETE,
+                format!(
+                    "/accounts/{}/email/{}/usernames/{}/forwards/{}", account, domain,
+                    mailbox_name, fwd_mailbox
+                ),
+            )
+            .security(&[&[BASIC_AUTH]])
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<()>, Error<DeleteMailboxForwardError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            204 => Ok(raw.empty()),
+            401 => Err(raw.error_empty(DeleteMailboxForwardError::Unauthorized)),
+            404 => Err(raw.error_json(DeleteMailboxForwardError::NotFound)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for DeleteMailboxForwardBuilder<'a> {
+    type Output = Result<ResponseValue<()>, Error<DeleteMailboxForwardError>>;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
 /// The documented error responses of [`Client::delete_mailbox_forward`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteMailboxForwardError {
@@ -2891,6 +4782,65 @@ pub enum DeleteMailboxForwardError {
     NotFound(types::ItemNotFoundError),
 }
 
+/// A call of [`Client::get_mailbox`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct GetMailboxBuilder<'a> {
+    client: &'a Client,
+    account: String,
+    domain: String,
+    mailbox_name: String,
+}
+
+impl<'a> GetMailboxBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<types::Mailbox>, Error<GetMailboxError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let account = path_param(&self.account);
+        let domain = path_param(&self.domain);
+        let mailbox_name = path_param(&self.mailbox_name);
+        Request::new(
+                "getMailbox",
+                Method::GET,
+                format!(
+                    "/accounts/{}/email/{}/usernames/{}/mailbox", account, domain,
+                    mailbox_name
+                ),
+            )
+            .security(&[&[BASIC_AUTH]])
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<types::Mailbox>, Error<GetMailboxError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => raw.json(),
+            401 => Err(raw.error_empty(GetMailboxError::Unauthorized)),
+            404 => Err(raw.error_json(GetMailboxError::NotFound)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for GetMailboxBuilder<'a> {
+    type Output = Result<ResponseValue<types::Mailbox>, Error<GetMailboxError>>;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
 /// The documented error responses of [`Client::get_mailbox`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetMailboxError {
@@ -2898,6 +4848,75 @@ pub enum GetMailboxError {
     Unauthorized,
     /// 404: Not Found. The domain name does not exist.
     NotFound(types::ItemNotFoundError),
+}
+
+/// A call of [`Client::put_mailbox`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct PutMailboxBuilder<'a> {
+    client: &'a Client,
+    account: String,
+    domain: String,
+    mailbox_name: String,
+    body: types::MailboxPut,
+}
+
+impl<'a> PutMailboxBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<PutMailboxResponse>, Error<PutMailboxError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let account = path_param(&self.account);
+        let domain = path_param(&self.domain);
+        let mailbox_name = path_param(&self.mailbox_name);
+        let request = Request::new(
+                "putMailbox",
+                Method::PUT,
+                format!(
+                    "/accounts/{}/email/{}/usernames/{}/mailbox", account, domain,
+                    mailbox_name
+                ),
+            )
+            .security(&[&[BASIC_AUTH]])
+            .options(self.client.options.clone());
+        let body = &self.body;
+        request.json_body(body, "application/json")
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<PutMailboxResponse>, Error<PutMailboxError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            201 => {
+                Ok(raw.empty()).map(|value| value.map(|()| PutMailboxResponse::Created))
+            }
+            204 => {
+                Ok(raw.empty())
+                    .map(|value| value.map(|()| PutMailboxResponse::NoContent))
+            }
+            400 => Err(raw.error_json(PutMailboxError::BadRequest)),
+            401 => Err(raw.error_empty(PutMailboxError::Unauthorized)),
+            404 => Err(raw.error_json(PutMailboxError::NotFound)),
+            409 => Err(raw.error_json(PutMailboxError::Conflict)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for PutMailboxBuilder<'a> {
+    type Output = Result<ResponseValue<PutMailboxResponse>, Error<PutMailboxError>>;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented successes of [`Client::put_mailbox`].
@@ -2922,6 +4941,62 @@ pub enum PutMailboxError {
     Conflict(types::ConflictError),
 }
 
+/// A call of [`Client::delete_mailbox`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct DeleteMailboxBuilder<'a> {
+    client: &'a Client,
+    account: String,
+    domain: String,
+    mailbox_name: String,
+}
+
+impl<'a> DeleteMailboxBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error<DeleteMailboxError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let account = path_param(&self.account);
+        let domain = path_param(&self.domain);
+        let mailbox_name = path_param(&self.mailbox_name);
+        Request::new(
+                "deleteMailbox",
+                Method::DELETE,
+                format!(
+                    "/accounts/{}/email/{}/usernames/{}/mailbox", account, domain,
+                    mailbox_name
+                ),
+            )
+            .security(&[&[BASIC_AUTH]])
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<()>, Error<DeleteMailboxError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            204 => Ok(raw.empty()),
+            401 => Err(raw.error_empty(DeleteMailboxError::Unauthorized)),
+            404 => Err(raw.error_json(DeleteMailboxError::NotFound)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for DeleteMailboxBuilder<'a> {
+    type Output = Result<ResponseValue<()>, Error<DeleteMailboxError>>;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
 /// The documented error responses of [`Client::delete_mailbox`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteMailboxError {
@@ -2929,6 +5004,65 @@ pub enum DeleteMailboxError {
     Unauthorized,
     /// 404: Not Found. The domain name or mailbox do not exist.
     NotFound(types::ItemNotFoundError),
+}
+
+/// A call of [`Client::mailbox_action`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct MailboxActionBuilder<'a> {
+    client: &'a Client,
+    account: String,
+    domain: String,
+    mailbox_name: String,
+    body: types::ResetPasswordAction,
+}
+
+impl<'a> MailboxActionBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error<MailboxActionError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let account = path_param(&self.account);
+        let domain = path_param(&self.domain);
+        let mailbox_name = path_param(&self.mailbox_name);
+        let request = Request::new(
+                "mailboxAction",
+                Method::POST,
+                format!(
+                    "/accounts/{}/email/{}/usernames/{}/mailbox/action", account, domain,
+                    mailbox_name
+                ),
+            )
+            .options(self.client.options.clone());
+        let body = &self.body;
+        request.json_body(body, "application/json")
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<()>, Error<MailboxActionError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            204 => Ok(raw.empty()),
+            400 => Err(raw.error_json(MailboxActionError::BadRequest)),
+            404 => Err(raw.error_json(MailboxActionError::NotFound)),
+            409 => Err(raw.error_json(MailboxActionError::Conflict)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for MailboxActionBuilder<'a> {
+    type Output = Result<ResponseValue<()>, Error<MailboxActionError>>;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::mailbox_action`].
@@ -2940,6 +5074,70 @@ pub enum MailboxActionError {
     NotFound(types::ItemNotFoundError),
     /// 409: Conflict. Validation of the secret answer failed.
     Conflict(types::ConflictError),
+}
+
+/// A call of [`Client::get_mailbox_message_stats`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct GetMailboxMessageStatsBuilder<'a> {
+    client: &'a Client,
+    account: String,
+    domain: String,
+    mailbox_name: String,
+}
+
+impl<'a> GetMailboxMessageStatsBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<types::MessageStats>, Error<GetMailboxMessageStatsError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let account = path_param(&self.account);
+        let domain = path_param(&self.domain);
+        let mailbox_name = path_param(&self.mailbox_name);
+        Request::new(
+                "getMailboxMessageStats",
+                Method::GET,
+                format!(
+                    "/accounts/{}/email/{}/usernames/{}/mailbox/messagestats", account,
+                    domain, mailbox_name
+                ),
+            )
+            .security(&[&[BASIC_AUTH]])
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<types::MessageStats>, Error<GetMailboxMessageStatsError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => raw.json(),
+            401 => Err(raw.error_empty(GetMailboxMessageStatsError::Unauthorized)),
+            404 => Err(raw.error_json(GetMailboxMessageStatsError::NotFound)),
+            500 => Err(raw.error_empty(GetMailboxMessageStatsError::InternalServerError)),
+            502 => Err(raw.error_empty(GetMailboxMessageStatsError::BadGateway)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for GetMailboxMessageStatsBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::MessageStats>,
+        Error<GetMailboxMessageStatsError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::get_mailbox_message_stats`].
@@ -2955,6 +5153,68 @@ pub enum GetMailboxMessageStatsError {
     BadGateway,
 }
 
+/// A call of [`Client::create_mailbox_migration_ticket`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct CreateMailboxMigrationTicketBuilder<'a> {
+    client: &'a Client,
+    account: String,
+    domain: String,
+    mailbox_name: String,
+    body: types::MigrationTicket,
+}
+
+impl<'a> CreateMailboxMigrationTicketBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<()>, Error<CreateMailboxMigrationTicketError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let account = path_param(&self.account);
+        let domain = path_param(&self.domain);
+        let mailbox_name = path_param(&self.mailbox_name);
+        let request = Request::new(
+                "createMailboxMigrationTicket",
+                Method::POST,
+                format!(
+                    "/accounts/{}/email/{}/usernames/{}/migration", account, domain,
+                    mailbox_name
+                ),
+            )
+            .security(&[&[BASIC_AUTH]])
+            .options(self.client.options.clone());
+        let body = &self.body;
+        request.json_body(body, "application/json")
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<()>, Error<CreateMailboxMigrationTicketError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            201 => Ok(raw.empty()),
+            400 => Err(raw.error_json(CreateMailboxMigrationTicketError::BadRequest)),
+            401 => Err(raw.error_empty(CreateMailboxMigrationTicketError::Unauthorized)),
+            404 => Err(raw.error_json(CreateMailboxMigrationTicketError::NotFound)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for CreateMailboxMigrationTicketBuilder<'a> {
+    type Output = Result<ResponseValue<()>, Error<CreateMailboxMigrationTicketError>>;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
 /// The documented error responses of [`Client::create_mailbox_migration_ticket`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateMailboxMigrationTicketError {
@@ -2966,11 +5226,132 @@ pub enum CreateMailboxMigrationTicketError {
     NotFound(types::ItemNotFoundError),
 }
 
+/// A call of [`Client::get_mailbox_secrets`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct GetMailboxSecretsBuilder<'a> {
+    client: &'a Client,
+    account: String,
+    domain: String,
+    mailbox_name: String,
+}
+
+impl<'a> GetMailboxSecretsBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<types::SecretsList>, Error<GetMailboxSecretsError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let account = path_param(&self.account);
+        let domain = path_param(&self.domain);
+        let mailbox_name = path_param(&self.mailbox_name);
+        Request::new(
+                "getMailboxSecrets",
+                Method::GET,
+                format!(
+                    "/accounts/{}/email/{}/usernames/{}/secrets", account, domain,
+                    mailbox_name
+                ),
+            )
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<types::SecretsList>, Error<GetMailboxSecretsError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => raw.json(),
+            404 => Err(raw.error_json(GetMailboxSecretsError::NotFound)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for GetMailboxSecretsBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::SecretsList>,
+        Error<GetMailboxSecretsError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
 /// The documented error responses of [`Client::get_mailbox_secrets`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetMailboxSecretsError {
     /// 404: Not Found. The domain name, mailbox or account does not exist.
     NotFound(types::ItemNotFoundError),
+}
+
+/// A call of [`Client::put_mailbox_secrets`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct PutMailboxSecretsBuilder<'a> {
+    client: &'a Client,
+    account: String,
+    domain: String,
+    mailbox_name: String,
+    body: types::SecretAnswers,
+}
+
+impl<'a> PutMailboxSecretsBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error<PutMailboxSecretsError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let account = path_param(&self.account);
+        let domain = path_param(&self.domain);
+        let mailbox_name = path_param(&self.mailbox_name);
+        let request = Request::new(
+                "putMailboxSecrets",
+                Method::PUT,
+                format!(
+                    "/accounts/{}/email/{}/usernames/{}/secrets", account, domain,
+                    mailbox_name
+                ),
+            )
+            .security(&[&[BASIC_AUTH]])
+            .options(self.client.options.clone());
+        let body = &self.body;
+        request.json_body(body, "application/json")
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<()>, Error<PutMailboxSecretsError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            204 => Ok(raw.empty()),
+            400 => Err(raw.error_json(PutMailboxSecretsError::BadRequest)),
+            401 => Err(raw.error_empty(PutMailboxSecretsError::Unauthorized)),
+            403 => Err(raw.error_empty(PutMailboxSecretsError::Forbidden)),
+            404 => Err(raw.error_json(PutMailboxSecretsError::NotFound)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for PutMailboxSecretsBuilder<'a> {
+    type Output = Result<ResponseValue<()>, Error<PutMailboxSecretsError>>;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::put_mailbox_secrets`].
@@ -2986,6 +5367,68 @@ pub enum PutMailboxSecretsError {
     NotFound(types::ItemNotFoundError),
 }
 
+/// A call of [`Client::get_mailbox_webmail`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct GetMailboxWebmailBuilder<'a> {
+    client: &'a Client,
+    account: String,
+    domain: String,
+    mailbox_name: String,
+}
+
+impl<'a> GetMailboxWebmailBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<types::MailboxWebmail>, Error<GetMailboxWebmailError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let account = path_param(&self.account);
+        let domain = path_param(&self.domain);
+        let mailbox_name = path_param(&self.mailbox_name);
+        Request::new(
+                "getMailboxWebmail",
+                Method::GET,
+                format!(
+                    "/accounts/{}/email/{}/usernames/{}/webmail", account, domain,
+                    mailbox_name
+                ),
+            )
+            .security(&[&[BASIC_AUTH]])
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<types::MailboxWebmail>, Error<GetMailboxWebmailError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => raw.json(),
+            401 => Err(raw.error_empty(GetMailboxWebmailError::Unauthorized)),
+            404 => Err(raw.error_json(GetMailboxWebmailError::NotFound)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for GetMailboxWebmailBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::MailboxWebmail>,
+        Error<GetMailboxWebmailError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
 /// The documented error responses of [`Client::get_mailbox_webmail`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetMailboxWebmailError {
@@ -2993,6 +5436,68 @@ pub enum GetMailboxWebmailError {
     Unauthorized,
     /// 404: Not Found. The domain name does not exist.
     NotFound(types::ItemNotFoundError),
+}
+
+/// A call of [`Client::update_mailbox_webmail`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct UpdateMailboxWebmailBuilder<'a> {
+    client: &'a Client,
+    account: String,
+    domain: String,
+    mailbox_name: String,
+    body: types::MailboxWebmailUpdate,
+}
+
+impl<'a> UpdateMailboxWebmailBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<()>, Error<UpdateMailboxWebmailError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let account = path_param(&self.account);
+        let domain = path_param(&self.domain);
+        let mailbox_name = path_param(&self.mailbox_name);
+        let request = Request::new(
+                "updateMailboxWebmail",
+                Method::PUT,
+                format!(
+                    "/accounts/{}/email/{}/usernames/{}/webmail", account, domain,
+                    mailbox_name
+                ),
+            )
+            .security(&[&[BASIC_AUTH]])
+            .options(self.client.options.clone());
+        let body = &self.body;
+        request.json_body(body, "application/json")
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<()>, Error<UpdateMailboxWebmailError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            204 => Ok(raw.empty()),
+            400 => Err(raw.error_json(UpdateMailboxWebmailError::BadRequest)),
+            401 => Err(raw.error_empty(UpdateMailboxWebmailError::Unauthorized)),
+            404 => Err(raw.error_json(UpdateMailboxWebmailError::NotFound)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for UpdateMailboxWebmailBuilder<'a> {
+    type Output = Result<ResponseValue<()>, Error<UpdateMailboxWebmailError>>;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::update_mailbox_webmail`].
@@ -3004,6 +5509,69 @@ pub enum UpdateMailboxWebmailError {
     Unauthorized,
     /// 404: Not Found. The domain name does not exist.
     NotFound(types::ItemNotFoundError),
+}
+
+/// A call of [`Client::create_mailbox_webmail`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct CreateMailboxWebmailBuilder<'a> {
+    client: &'a Client,
+    account: String,
+    domain: String,
+    mailbox_name: String,
+    body: types::MailboxWebmailCreate,
+}
+
+impl<'a> CreateMailboxWebmailBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<()>, Error<CreateMailboxWebmailError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let account = path_param(&self.account);
+        let domain = path_param(&self.domain);
+        let mailbox_name = path_param(&self.mailbox_name);
+        let request = Request::new(
+                "createMailboxWebmail",
+                Method::POST,
+                format!(
+                    "/accounts/{}/email/{}/usernames/{}/webmail", account, domain,
+                    mailbox_name
+                ),
+            )
+            .security(&[&[BASIC_AUTH]])
+            .options(self.client.options.clone());
+        let body = &self.body;
+        request.json_body(body, "application/json")
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<()>, Error<CreateMailboxWebmailError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            201 => Ok(raw.empty()),
+            400 => Err(raw.error_json(CreateMailboxWebmailError::BadRequest)),
+            401 => Err(raw.error_empty(CreateMailboxWebmailError::Unauthorized)),
+            404 => Err(raw.error_json(CreateMailboxWebmailError::NotFound)),
+            409 => Err(raw.error_json(CreateMailboxWebmailError::Conflict)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for CreateMailboxWebmailBuilder<'a> {
+    type Output = Result<ResponseValue<()>, Error<CreateMailboxWebmailError>>;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::create_mailbox_webmail`].
@@ -3019,6 +5587,63 @@ pub enum CreateMailboxWebmailError {
     Conflict(types::ConflictError),
 }
 
+/// A call of [`Client::get_domain_webmail`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct GetDomainWebmailBuilder<'a> {
+    client: &'a Client,
+    account: String,
+    domain: String,
+}
+
+impl<'a> GetDomainWebmailBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<types::DomainWebmail>, Error<GetDomainWebmailError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let account = path_param(&self.account);
+        let domain = path_param(&self.domain);
+        Request::new(
+                "getDomainWebmail",
+                Method::GET,
+                format!("/accounts/{}/email/{}/webmail", account, domain),
+            )
+            .security(&[&[BASIC_AUTH]])
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<types::DomainWebmail>, Error<GetDomainWebmailError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => raw.json(),
+            401 => Err(raw.error_empty(GetDomainWebmailError::Unauthorized)),
+            404 => Err(raw.error_json(GetDomainWebmailError::NotFound)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for GetDomainWebmailBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::DomainWebmail>,
+        Error<GetDomainWebmailError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
 /// The documented error responses of [`Client::get_domain_webmail`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetDomainWebmailError {
@@ -3026,6 +5651,64 @@ pub enum GetDomainWebmailError {
     Unauthorized,
     /// 404: Not Found. The domain name does not exist.
     NotFound(types::ItemNotFoundError),
+}
+
+/// A call of [`Client::update_domain_webmail`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct UpdateDomainWebmailBuilder<'a> {
+    client: &'a Client,
+    account: String,
+    domain: String,
+    body: types::DomainWebmailUpdate,
+}
+
+impl<'a> UpdateDomainWebmailBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<()>, Error<UpdateDomainWebmailError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let account = path_param(&self.account);
+        let domain = path_param(&self.domain);
+        let request = Request::new(
+                "updateDomainWebmail",
+                Method::PUT,
+                format!("/accounts/{}/email/{}/webmail", account, domain),
+            )
+            .security(&[&[BASIC_AUTH]])
+            .options(self.client.options.clone());
+        let body = &self.body;
+        request.json_body(body, "application/json")
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<()>, Error<UpdateDomainWebmailError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            204 => Ok(raw.empty()),
+            400 => Err(raw.error_json(UpdateDomainWebmailError::BadRequest)),
+            401 => Err(raw.error_empty(UpdateDomainWebmailError::Unauthorized)),
+            404 => Err(raw.error_json(UpdateDomainWebmailError::NotFound)),
+            409 => Err(raw.error_json(UpdateDomainWebmailError::Conflict)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for UpdateDomainWebmailBuilder<'a> {
+    type Output = Result<ResponseValue<()>, Error<UpdateDomainWebmailError>>;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::update_domain_webmail`].
@@ -3041,6 +5724,304 @@ pub enum UpdateDomainWebmailError {
     Conflict(types::ConflictError),
 }
 
+/// A call of [`Client::get_domain_webmail_limits`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct GetDomainWebmailLimitsBuilder<'a> {
+    client: &'a Client,
+    account: String,
+    domain: String,
+}
+
+impl<'a> GetDomainWebmailLimitsBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(self) -> Result<ResponseValue<types::WebmailLimits>, Error<()>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let account = path_param(&self.account);
+        let domain = path_param(&self.domain);
+        Request::new(
+                "getDomainWebmailLimits",
+                Method::GET,
+                format!("/accounts/{}/email/{}/webmailLimits", account, domain),
+            )
+            .security(&[&[BASIC_AUTH]])
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<types::WebmailLimits>, Error<()>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => raw.json(),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for GetDomainWebmailLimitsBuilder<'a> {
+    type Output = Result<ResponseValue<types::WebmailLimits>, Error<()>>;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`Client::get_domain_webmail_names`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct GetDomainWebmailNamesBuilder<'a> {
+    client: &'a Client,
+    account: String,
+    domain: String,
+}
+
+impl<'a> GetDomainWebmailNamesBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(self) -> Result<ResponseValue<types::WebmailNames>, Error<()>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let account = path_param(&self.account);
+        let domain = path_param(&self.domain);
+        Request::new(
+                "getDomainWebmailNames",
+                Method::GET,
+                format!("/accounts/{}/email/{}/webmailNames", account, domain),
+            )
+            .security(&[&[BASIC_AUTH]])
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<types::WebmailNames>, Error<()>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => raw.json(),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for GetDomainWebmailNamesBuilder<'a> {
+    type Output = Result<ResponseValue<types::WebmailNames>, Error<()>>;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`Client::get_domain_webmail_upgrade`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct GetDomainWebmailUpgradeBuilder<'a> {
+    client: &'a Client,
+    account: String,
+    domain: String,
+}
+
+impl<'a> GetDomainWebmailUpgradeBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(self) -> Result<ResponseValue<types::WebmailUpgrade>, Error<()>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let account = path_param(&self.account);
+        let domain = path_param(&self.domain);
+        Request::new(
+                "getDomainWebmailUpgrade",
+                Method::GET,
+                format!("/accounts/{}/email/{}/webmailUpgrade", account, domain),
+            )
+            .security(&[&[BASIC_AUTH]])
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<types::WebmailUpgrade>, Error<()>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => raw.json(),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for GetDomainWebmailUpgradeBuilder<'a> {
+    type Output = Result<ResponseValue<types::WebmailUpgrade>, Error<()>>;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`Client::get_secret_question_settings`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct GetSecretQuestionSettingsBuilder<'a> {
+    client: &'a Client,
+}
+
+impl<'a> GetSecretQuestionSettingsBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<types::SecretQuestionSettings>, Error<()>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        Request::new(
+                "getSecretQuestionSettings",
+                Method::GET,
+                "/email/secretQuestionSettings".to_string(),
+            )
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<types::SecretQuestionSettings>, Error<()>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => raw.json(),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for GetSecretQuestionSettingsBuilder<'a> {
+    type Output = Result<ResponseValue<types::SecretQuestionSettings>, Error<()>>;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`Client::list_secret_questions`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct ListSecretQuestionsBuilder<'a> {
+    client: &'a Client,
+}
+
+impl<'a> ListSecretQuestionsBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(self) -> Result<ResponseValue<types::SecretQuestions>, Error<()>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        Request::new(
+                "listSecretQuestions",
+                Method::GET,
+                "/email/secretQuestions".to_string(),
+            )
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<types::SecretQuestions>, Error<()>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => raw.json(),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for ListSecretQuestionsBuilder<'a> {
+    type Output = Result<ResponseValue<types::SecretQuestions>, Error<()>>;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`Client::exchange_mailbox_action_short`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct ExchangeMailboxActionShortBuilder<'a> {
+    client: &'a Client,
+    domain: String,
+    mailbox_name: String,
+    body: types::ResetPasswordAction,
+}
+
+impl<'a> ExchangeMailboxActionShortBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<()>, Error<ExchangeMailboxActionShortError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let domain = path_param(&self.domain);
+        let mailbox_name = path_param(&self.mailbox_name);
+        let request = Request::new(
+                "exchangeMailboxActionShort",
+                Method::POST,
+                format!("/email/{}/usernames/{}/exchange/action", domain, mailbox_name),
+            )
+            .options(self.client.options.clone());
+        let body = &self.body;
+        request.json_body(body, "application/json")
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<()>, Error<ExchangeMailboxActionShortError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            204 => Ok(raw.empty()),
+            400 => Err(raw.error_json(ExchangeMailboxActionShortError::BadRequest)),
+            404 => Err(raw.error_json(ExchangeMailboxActionShortError::NotFound)),
+            409 => Err(raw.error_json(ExchangeMailboxActionShortError::Conflict)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for ExchangeMailboxActionShortBuilder<'a> {
+    type Output = Result<ResponseValue<()>, Error<ExchangeMailboxActionShortError>>;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
 /// The documented error responses of [`Client::exchange_mailbox_action_short`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum ExchangeMailboxActionShortError {
@@ -3050,6 +6031,62 @@ pub enum ExchangeMailboxActionShortError {
     NotFound(types::ItemNotFoundError),
     /// 409: Conflict. Validation of the secret answer failed.
     Conflict(types::ConflictError),
+}
+
+/// A call of [`Client::mailbox_action_short`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct MailboxActionShortBuilder<'a> {
+    client: &'a Client,
+    domain: String,
+    mailbox_name: String,
+    body: types::ResetPasswordAction,
+}
+
+impl<'a> MailboxActionShortBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<()>, Error<MailboxActionShortError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let domain = path_param(&self.domain);
+        let mailbox_name = path_param(&self.mailbox_name);
+        let request = Request::new(
+                "mailboxActionShort",
+                Method::POST,
+                format!("/email/{}/usernames/{}/mailbox/action", domain, mailbox_name),
+            )
+            .options(self.client.options.clone());
+        let body = &self.body;
+        request.json_body(body, "application/json")
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<()>, Error<MailboxActionShortError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            204 => Ok(raw.empty()),
+            400 => Err(raw.error_json(MailboxActionShortError::BadRequest)),
+            404 => Err(raw.error_json(MailboxActionShortError::NotFound)),
+            409 => Err(raw.error_json(MailboxActionShortError::Conflict)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for MailboxActionShortBuilder<'a> {
+    type Output = Result<ResponseValue<()>, Error<MailboxActionShortError>>;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::mailbox_action_short`].
@@ -3063,11 +6100,124 @@ pub enum MailboxActionShortError {
     Conflict(types::ConflictError),
 }
 
+/// A call of [`Client::get_mailbox_secrets_short`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct GetMailboxSecretsShortBuilder<'a> {
+    client: &'a Client,
+    domain: String,
+    mailbox_name: String,
+}
+
+impl<'a> GetMailboxSecretsShortBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<types::SecretsList>, Error<GetMailboxSecretsShortError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let domain = path_param(&self.domain);
+        let mailbox_name = path_param(&self.mailbox_name);
+        Request::new(
+                "getMailboxSecretsShort",
+                Method::GET,
+                format!("/email/{}/usernames/{}/secrets", domain, mailbox_name),
+            )
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<types::SecretsList>, Error<GetMailboxSecretsShortError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => raw.json(),
+            404 => Err(raw.error_json(GetMailboxSecretsShortError::NotFound)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for GetMailboxSecretsShortBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::SecretsList>,
+        Error<GetMailboxSecretsShortError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
 /// The documented error responses of [`Client::get_mailbox_secrets_short`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetMailboxSecretsShortError {
     /// 404: Not Found. The domain name or mailbox does not exist.
     NotFound(types::ItemNotFoundError),
+}
+
+/// A call of [`Client::put_mailbox_secrets_short`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct PutMailboxSecretsShortBuilder<'a> {
+    client: &'a Client,
+    domain: String,
+    mailbox_name: String,
+    body: types::SecretAnswers,
+}
+
+impl<'a> PutMailboxSecretsShortBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<()>, Error<PutMailboxSecretsShortError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let domain = path_param(&self.domain);
+        let mailbox_name = path_param(&self.mailbox_name);
+        let request = Request::new(
+                "putMailboxSecretsShort",
+                Method::PUT,
+                format!("/email/{}/usernames/{}/secrets", domain, mailbox_name),
+            )
+            .security(&[&[BASIC_AUTH]])
+            .options(self.client.options.clone());
+        let body = &self.body;
+        request.json_body(body, "application/json")
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<()>, Error<PutMailboxSecretsShortError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            204 => Ok(raw.empty()),
+            400 => Err(raw.error_json(PutMailboxSecretsShortError::BadRequest)),
+            401 => Err(raw.error_empty(PutMailboxSecretsShortError::Unauthorized)),
+            403 => Err(raw.error_empty(PutMailboxSecretsShortError::Forbidden)),
+            404 => Err(raw.error_json(PutMailboxSecretsShortError::NotFound)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for PutMailboxSecretsShortBuilder<'a> {
+    type Output = Result<ResponseValue<()>, Error<PutMailboxSecretsShortError>>;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::put_mailbox_secrets_short`].
@@ -3083,6 +6233,69 @@ pub enum PutMailboxSecretsShortError {
     NotFound(types::ItemNotFoundError),
 }
 
+/// A call of [`Client::get_mailbox_webmail_short`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct GetMailboxWebmailShortBuilder<'a> {
+    client: &'a Client,
+    domain: String,
+    mailbox_name: String,
+}
+
+impl<'a> GetMailboxWebmailShortBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ResponseValue<types::MailboxWebmail>,
+        Error<GetMailboxWebmailShortError>,
+    > {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let domain = path_param(&self.domain);
+        let mailbox_name = path_param(&self.mailbox_name);
+        Request::new(
+                "getMailboxWebmailShort",
+                Method::GET,
+                format!("/email/{}/usernames/{}/webmail", domain, mailbox_name),
+            )
+            .security(&[&[BASIC_AUTH]])
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<
+        ResponseValue<types::MailboxWebmail>,
+        Error<GetMailboxWebmailShortError>,
+    > {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => raw.json(),
+            401 => Err(raw.error_empty(GetMailboxWebmailShortError::Unauthorized)),
+            404 => Err(raw.error_json(GetMailboxWebmailShortError::NotFound)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for GetMailboxWebmailShortBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::MailboxWebmail>,
+        Error<GetMailboxWebmailShortError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
 /// The documented error responses of [`Client::get_mailbox_webmail_short`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetMailboxWebmailShortError {
@@ -3090,6 +6303,63 @@ pub enum GetMailboxWebmailShortError {
     Unauthorized,
     /// 404: Not Found. The domain name does not exist.
     NotFound(types::ItemNotFoundError),
+}
+
+/// A call of [`Client::update_mailbox_webmail_short`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct UpdateMailboxWebmailShortBuilder<'a> {
+    client: &'a Client,
+    domain: String,
+    mailbox_name: String,
+    body: types::MailboxWebmailUpdate,
+}
+
+impl<'a> UpdateMailboxWebmailShortBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<()>, Error<UpdateMailboxWebmailShortError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let domain = path_param(&self.domain);
+        let mailbox_name = path_param(&self.mailbox_name);
+        let request = Request::new(
+                "updateMailboxWebmailShort",
+                Method::PUT,
+                format!("/email/{}/usernames/{}/webmail", domain, mailbox_name),
+            )
+            .security(&[&[BASIC_AUTH]])
+            .options(self.client.options.clone());
+        let body = &self.body;
+        request.json_body(body, "application/json")
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<()>, Error<UpdateMailboxWebmailShortError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            204 => Ok(raw.empty()),
+            400 => Err(raw.error_json(UpdateMailboxWebmailShortError::BadRequest)),
+            401 => Err(raw.error_empty(UpdateMailboxWebmailShortError::Unauthorized)),
+            404 => Err(raw.error_json(UpdateMailboxWebmailShortError::NotFound)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for UpdateMailboxWebmailShortBuilder<'a> {
+    type Output = Result<ResponseValue<()>, Error<UpdateMailboxWebmailShortError>>;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::update_mailbox_webmail_short`].
@@ -3103,6 +6373,64 @@ pub enum UpdateMailboxWebmailShortError {
     NotFound(types::ItemNotFoundError),
 }
 
+/// A call of [`Client::create_mailbox_webmail_short`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct CreateMailboxWebmailShortBuilder<'a> {
+    client: &'a Client,
+    domain: String,
+    mailbox_name: String,
+    body: types::MailboxWebmailCreate,
+}
+
+impl<'a> CreateMailboxWebmailShortBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<()>, Error<CreateMailboxWebmailShortError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let domain = path_param(&self.domain);
+        let mailbox_name = path_param(&self.mailbox_name);
+        let request = Request::new(
+                "createMailboxWebmailShort",
+                Method::POST,
+                format!("/email/{}/usernames/{}/webmail", domain, mailbox_name),
+            )
+            .security(&[&[BASIC_AUTH]])
+            .options(self.client.options.clone());
+        let body = &self.body;
+        request.json_body(body, "application/json")
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<()>, Error<CreateMailboxWebmailShortError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            201 => Ok(raw.empty()),
+            400 => Err(raw.error_json(CreateMailboxWebmailShortError::BadRequest)),
+            401 => Err(raw.error_empty(CreateMailboxWebmailShortError::Unauthorized)),
+            404 => Err(raw.error_json(CreateMailboxWebmailShortError::NotFound)),
+            409 => Err(raw.error_json(CreateMailboxWebmailShortError::Conflict)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for CreateMailboxWebmailShortBuilder<'a> {
+    type Output = Result<ResponseValue<()>, Error<CreateMailboxWebmailShortError>>;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
 /// The documented error responses of [`Client::create_mailbox_webmail_short`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateMailboxWebmailShortError {
@@ -3114,4 +6442,148 @@ pub enum CreateMailboxWebmailShortError {
     NotFound(types::ItemNotFoundError),
     /// 409: Conflict. OpenXchange account already exists.
     Conflict(types::ConflictError),
+}
+
+/// A call of [`Client::get_domain_webmail_limits_short`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct GetDomainWebmailLimitsShortBuilder<'a> {
+    client: &'a Client,
+    domain: String,
+}
+
+impl<'a> GetDomainWebmailLimitsShortBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(self) -> Result<ResponseValue<types::WebmailLimits>, Error<()>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let domain = path_param(&self.domain);
+        Request::new(
+                "getDomainWebmailLimitsShort",
+                Method::GET,
+                format!("/email/{}/webmailLimits", domain),
+            )
+            .security(&[&[BASIC_AUTH]])
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<types::WebmailLimits>, Error<()>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => raw.json(),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for GetDomainWebmailLimitsShortBuilder<'a> {
+    type Output = Result<ResponseValue<types::WebmailLimits>, Error<()>>;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`Client::get_domain_webmail_names_short`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct GetDomainWebmailNamesShortBuilder<'a> {
+    client: &'a Client,
+    domain: String,
+}
+
+impl<'a> GetDomainWebmailNamesShortBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(self) -> Result<ResponseValue<types::WebmailNames>, Error<()>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let domain = path_param(&self.domain);
+        Request::new(
+                "getDomainWebmailNamesShort",
+                Method::GET,
+                format!("/email/{}/webmailNames", domain),
+            )
+            .security(&[&[BASIC_AUTH]])
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<types::WebmailNames>, Error<()>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => raw.json(),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for GetDomainWebmailNamesShortBuilder<'a> {
+    type Output = Result<ResponseValue<types::WebmailNames>, Error<()>>;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`Client::get_domain_webmail_upgrade_short`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct GetDomainWebmailUpgradeShortBuilder<'a> {
+    client: &'a Client,
+    domain: String,
+}
+
+impl<'a> GetDomainWebmailUpgradeShortBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(self) -> Result<ResponseValue<types::WebmailUpgrade>, Error<()>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let domain = path_param(&self.domain);
+        Request::new(
+                "getDomainWebmailUpgradeShort",
+                Method::GET,
+                format!("/email/{}/webmailUpgrade", domain),
+            )
+            .security(&[&[BASIC_AUTH]])
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<types::WebmailUpgrade>, Error<()>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => raw.json(),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for GetDomainWebmailUpgradeShortBuilder<'a> {
+    type Output = Result<ResponseValue<types::WebmailUpgrade>, Error<()>>;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 /// List of domain aliases.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AliasList {
     /// Domain name aliases.
     pub list: Vec<String>,
@@ -14,7 +15,8 @@ pub struct AliasList {
 }
 
 /// Auto-responder of a mailbox.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Autoresponder {
     /// The body of auto-responder.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -32,6 +34,7 @@ pub struct Autoresponder {
 
 /// Auto-responder settings to set.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AutoresponderUpdate {
     /// The subject of auto-responder.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -43,8 +46,20 @@ pub struct AutoresponderUpdate {
     pub active: bool,
 }
 
+impl AutoresponderUpdate {
+    /// A `AutoresponderUpdate` with its required members; the optional ones are left out (set them on the value).
+    pub fn new(active: bool) -> Self {
+        AutoresponderUpdate {
+            subject: Default::default(),
+            body: Default::default(),
+            active,
+        }
+    }
+}
+
 /// Validation error envelope (E1): {"badRequest": {message, code, details}}.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BadRequestError {
     /// Inner object of the badRequest / itemNotFound error envelopes.
     #[serde(rename = "badRequest")]
@@ -53,6 +68,7 @@ pub struct BadRequestError {
 
 /// All addresses included in a black/white list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BlackWhiteList {
     /// The total count of entries in the collection (not only on the current page).
     #[serde(rename = "totalCount")]
@@ -66,6 +82,7 @@ pub struct BlackWhiteList {
 
 /// An address on a black/white list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BlackWhiteListEntry {
     /// Type of address included in black/white list. "W" means the address is included in "whitelist", "B" - included in "blacklist".
     #[serde(rename = "type")]
@@ -109,13 +126,22 @@ impl std::fmt::Display for BlackWhiteListEntryType {
 
 /// Addresses to add to / update on the black/white list (merged with the existing entries).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BlackWhiteListUpdate {
     /// Addresses to add or update.
     pub list: Vec<BlackWhiteListUpdateItem>,
 }
 
+impl BlackWhiteListUpdate {
+    /// A `BlackWhiteListUpdate` with its required members; the optional ones are left out (set them on the value).
+    pub fn new(list: Vec<BlackWhiteListUpdateItem>) -> Self {
+        BlackWhiteListUpdate { list }
+    }
+}
+
 /// Address to add to or update on a black/white list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BlackWhiteListUpdateItem {
     /// Must be a valid email or domain address (a domain is written `@domain.com`; a bare `somedomain.com` is rejected with "Invalid address format"). Required.
     pub address: String,
@@ -124,8 +150,19 @@ pub struct BlackWhiteListUpdateItem {
     pub type_: Option<String>,
 }
 
+impl BlackWhiteListUpdateItem {
+    /// A `BlackWhiteListUpdateItem` with its required members; the optional ones are left out (set them on the value).
+    pub fn new(address: impl Into<String>) -> Self {
+        BlackWhiteListUpdateItem {
+            address: address.into(),
+            type_: Default::default(),
+        }
+    }
+}
+
 /// A filter attribute to change.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CleanMailPlusAttribute {
     /// Attribute's name; must be one of the fieldName values returned by GET (otherwise 400 `<name> is not valid filter attribute name`).
     #[serde(rename = "attributeName", default, skip_serializing_if = "Option::is_none")]
@@ -135,8 +172,19 @@ pub struct CleanMailPlusAttribute {
     pub attribute_value: Option<String>,
 }
 
+impl CleanMailPlusAttribute {
+    /// A `CleanMailPlusAttribute` without any of its optional members.
+    pub fn new() -> Self {
+        CleanMailPlusAttribute {
+            attribute_name: Default::default(),
+            attribute_value: Default::default(),
+        }
+    }
+}
+
 /// One selectable option of a CleanMailPlus setting.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CleanMailPlusOption {
     /// Option's name.
     pub name: String,
@@ -146,6 +194,7 @@ pub struct CleanMailPlusOption {
 
 /// One CleanMailPlus filter setting. Known fieldName values: SPAM\_LEVEL, SPAM\_ACTION, ATTACHMENT\_CONTROL, VIRUS\_ACTION, SPAM\_LEARNING, SPAM\_DISCARD\_LEVEL, PHISHING\_CHECKS, CLEANMAIL\_PLUS, SPAM\_CHECK.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CleanMailPlusSetting {
     /// Currently selected option value (numeric string, e.g. "6").
     pub selected: String,
@@ -163,14 +212,25 @@ pub type CleanMailPlusSettings = Vec<CleanMailPlusSetting>;
 
 /// CleanMailPlus filter attributes to update.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CleanMailPlusUpdate {
     /// Attributes to update. Required by the server (400 `{"attributes": "Required"}` when absent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attributes: Option<Vec<CleanMailPlusAttribute>>,
 }
 
+impl CleanMailPlusUpdate {
+    /// A `CleanMailPlusUpdate` without any of its optional members.
+    pub fn new() -> Self {
+        CleanMailPlusUpdate {
+            attributes: Default::default(),
+        }
+    }
+}
+
 /// Business-rule failure (E5).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ComputeFaultError {
     /// Failure message, e.g. "Number of mailboxes exceeded".
     #[serde(rename = "computeFault")]
@@ -179,6 +239,7 @@ pub struct ComputeFaultError {
 
 /// Inner object of the conflict envelope.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ConflictDetail {
     /// Conflict description.
     pub message: String,
@@ -194,6 +255,7 @@ pub struct ConflictDetail {
 
 /// Conflict error envelope (E3): {"conflict": {message, code, \[guid\], \[details\]}}; the contacts example prints `details` next to `conflict`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ConflictError {
     /// Inner object of the conflict envelope.
     pub conflict: ConflictDetail,
@@ -203,7 +265,8 @@ pub struct ConflictError {
 }
 
 /// Global address book contact. Unset fields are returned as empty strings.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Contact {
     /// The name of global address book contact (the example in §18.3.2 omits it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -275,6 +338,7 @@ pub struct Contact {
 
 /// Global address book contact to create. name, email and displayName are required by the server (400 `Required` per field).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ContactCreate {
     /// The name of global address book contact. Required; unique within the domain (409 if it exists).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -341,8 +405,38 @@ pub struct ContactCreate {
     pub country: Option<String>,
 }
 
+impl ContactCreate {
+    /// A `ContactCreate` without any of its optional members.
+    pub fn new() -> Self {
+        ContactCreate {
+            name: Default::default(),
+            email: Default::default(),
+            first_name: Default::default(),
+            last_name: Default::default(),
+            display_name: Default::default(),
+            title: Default::default(),
+            home_phone: Default::default(),
+            mobile_phone: Default::default(),
+            business_phone: Default::default(),
+            business_fax: Default::default(),
+            isdn_number: Default::default(),
+            pager: Default::default(),
+            telex_number: Default::default(),
+            company: Default::default(),
+            department: Default::default(),
+            room_number: Default::default(),
+            street_address: Default::default(),
+            postal_code: Default::default(),
+            city: Default::default(),
+            state: Default::default(),
+            country: Default::default(),
+        }
+    }
+}
+
 /// Contacts matching the filter/search condition. Uses `count`, not `totalCount`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ContactList {
     /// The count of global address book contacts matching the search/filter condition.
     pub count: i32,
@@ -355,6 +449,7 @@ pub struct ContactList {
 
 /// Global address book contact fields that can be changed (the contact itself is addressed by the path). All optional; send only the fields to change.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ContactUpdate {
     /// The email of global address book contact. Must be a valid email address (400 `Invalid email address`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -418,8 +513,37 @@ pub struct ContactUpdate {
     pub country: Option<String>,
 }
 
+impl ContactUpdate {
+    /// A `ContactUpdate` without any of its optional members.
+    pub fn new() -> Self {
+        ContactUpdate {
+            email: Default::default(),
+            first_name: Default::default(),
+            last_name: Default::default(),
+            display_name: Default::default(),
+            title: Default::default(),
+            home_phone: Default::default(),
+            mobile_phone: Default::default(),
+            business_phone: Default::default(),
+            business_fax: Default::default(),
+            isdn_number: Default::default(),
+            pager: Default::default(),
+            telex_number: Default::default(),
+            company: Default::default(),
+            department: Default::default(),
+            room_number: Default::default(),
+            street_address: Default::default(),
+            postal_code: Default::default(),
+            city: Default::default(),
+            state: Default::default(),
+            country: Default::default(),
+        }
+    }
+}
+
 /// OpenXchange settings of the domain.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DomainWebmail {
     /// Webmail account type (from webmailNames).
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -448,14 +572,25 @@ pub struct DomainWebmail {
 
 /// New allowUpgrade option of the domain.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DomainWebmailUpdate {
     /// OpenXchange allowUpgrade option value. Required (400 `{"allowUpgrade": "Required"}`).
     #[serde(rename = "allowUpgrade", default, skip_serializing_if = "Option::is_none")]
     pub allow_upgrade: Option<bool>,
 }
 
+impl DomainWebmailUpdate {
+    /// A `DomainWebmailUpdate` without any of its optional members.
+    pub fn new() -> Self {
+        DomainWebmailUpdate {
+            allow_upgrade: Default::default(),
+        }
+    }
+}
+
 /// Email domain's info.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EmailDomain {
     /// Domain quota in MB (sum of all domain's mailboxes quota).
     pub quota: i32,
@@ -466,6 +601,7 @@ pub struct EmailDomain {
 
 /// Inner object of the badRequest / itemNotFound error envelopes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ErrorDetail {
     /// Error summary, e.g. "POST data error", "Resource not found".
     pub message: String,
@@ -477,7 +613,8 @@ pub struct ErrorDetail {
 }
 
 /// SMTP proxy address.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ExchangeEmailAddress {
     /// SMTP proxy address
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -488,7 +625,8 @@ pub struct ExchangeEmailAddress {
 }
 
 /// Exchange mailbox detailed info.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ExchangeMailbox {
     /// The MaxReceiveSize parameter specifies the maximum size of messages that this mailbox can receive. You must specify either an integer or unlimited. Returned as a human-readable size string, e.g. "50 MB (52,428,800 bytes)".
     #[serde(rename = "maxReceiveSize", default, skip_serializing_if = "Option::is_none")]
@@ -718,6 +856,7 @@ pub struct ExchangeMailbox {
 
 /// Exchange mailbox data to create (201) or update (204). On create password and displayName are required; on update send only the fields to change.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ExchangeMailboxPut {
     /// The password. Required when creating the mailbox. Password validation rules: must not be used more than once; length 8-128; at least one digit, one capital letter, one lower case letter and one special character (anything other than letters, digits and underscore); must not start with "pass" or "abc" (case-insensitively) or with "123"; must not contain the second-level domain or the username, nor start with the first 3 letters of the username. For Exchange mailboxes it should also start with a letter.
     ///
@@ -779,6 +918,32 @@ pub struct ExchangeMailboxPut {
     /// The user's title.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+}
+
+impl ExchangeMailboxPut {
+    /// A `ExchangeMailboxPut` without any of its optional members.
+    pub fn new() -> Self {
+        ExchangeMailboxPut {
+            password: Default::default(),
+            reset_password: Default::default(),
+            display_name: Default::default(),
+            type_: Default::default(),
+            resource_type: Default::default(),
+            first_name: Default::default(),
+            last_name: Default::default(),
+            city: Default::default(),
+            company: Default::default(),
+            country: Default::default(),
+            department: Default::default(),
+            fax: Default::default(),
+            home_phone: Default::default(),
+            mobile_phone: Default::default(),
+            postal_code: Default::default(),
+            state: Default::default(),
+            street: Default::default(),
+            title: Default::default(),
+        }
+    }
 }
 
 /// Exchange resource type. If not provided, user is default. Only allowed on create: passing it when updating results in 400 Bad Request.
@@ -879,6 +1044,7 @@ pub type FieldErrors = BTreeMap<String, String>;
 
 /// Message counts of one folder.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct FolderMessageCount {
     /// All messages in the folder
     #[serde(rename = "allMessages")]
@@ -890,13 +1056,24 @@ pub struct FolderMessageCount {
 
 /// A forward target.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ForwardTarget {
     /// The target mailbox (email address) to forward to.
     pub target: String,
 }
 
+impl ForwardTarget {
+    /// A `ForwardTarget` with its required members; the optional ones are left out (set them on the value).
+    pub fn new(target: impl Into<String>) -> Self {
+        ForwardTarget {
+            target: target.into(),
+        }
+    }
+}
+
 /// Forwarding of a mailbox.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Forwards {
     /// The forward target mailboxes.
     pub targets: Vec<ForwardTarget>,
@@ -907,13 +1084,22 @@ pub struct Forwards {
 
 /// Forward targets to set. Local targets (same domain as the source) must exist and differ from the source mailbox; validation is all-or-nothing.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ForwardsCreate {
     /// List of target objects. At least one target is required (400 `Shorter than minimum length 1`).
     pub targets: Vec<ForwardTarget>,
 }
 
+impl ForwardsCreate {
+    /// A `ForwardsCreate` with its required members; the optional ones are left out (set them on the value).
+    pub fn new(targets: Vec<ForwardTarget>) -> Self {
+        ForwardsCreate { targets }
+    }
+}
+
 /// InfoStore usage of the domain.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct InfoStore {
     /// InfoStore usage and quota.
     #[serde(rename = "infoStore")]
@@ -925,14 +1111,25 @@ pub struct InfoStore {
 
 /// New InfoStore quota.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct InfoStoreUpdate {
     /// The new quota size in MB. Required; must be at least 0 (400 `-1 is less than minimum value 0`) and not below the current usage (400 `Used storage exceeds the quota value`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quota: Option<i32>,
 }
 
+impl InfoStoreUpdate {
+    /// A `InfoStoreUpdate` without any of its optional members.
+    pub fn new() -> Self {
+        InfoStoreUpdate {
+            quota: Default::default(),
+        }
+    }
+}
+
 /// InfoStore usage and quota.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct InfoStoreUsage {
     /// InfoStore usage in MB.
     pub usage: i32,
@@ -942,6 +1139,7 @@ pub struct InfoStoreUsage {
 
 /// Not-found error envelope (E2): {"itemNotFound": {message, code, details}}.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ItemNotFoundError {
     /// Inner object of the badRequest / itemNotFound error envelopes.
     #[serde(rename = "itemNotFound")]
@@ -950,6 +1148,7 @@ pub struct ItemNotFoundError {
 
 /// Hypermedia link (HATEOAS item). Seen `rel` values: self, related, next, last, first, previous.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Link {
     /// Link to the related resource. Documented examples carry absolute URLs or an unexpanded `{APIBaseURL}` / `{{APIBaseURL}}` placeholder.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1026,6 +1225,7 @@ impl std::fmt::Display for ListDomainBlackwhitelistSortOrder {
 
 /// Common collection envelope: total number of matching entries plus hypermedia links. With page/pageSize the links carry rel first, previous, next, last and self.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ListEnvelope {
     /// The total count of entries in the collection (not only on the current page).
     #[serde(rename = "totalCount")]
@@ -1156,7 +1356,8 @@ impl std::fmt::Display for ListUsernamesSortOrder {
 }
 
 /// Mailbox details.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Mailbox {
     /// The mailbox username.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1185,6 +1386,7 @@ pub struct Mailbox {
 
 /// List of mailboxes of a domain.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct MailboxList {
     /// The total count of entries in the collection (not only on the current page).
     #[serde(rename = "totalCount")]
@@ -1197,7 +1399,8 @@ pub struct MailboxList {
 }
 
 /// One mailbox of the domain.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct MailboxListItem {
     /// The username of an individual mailbox
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1238,6 +1441,7 @@ pub struct MailboxListItem {
 
 /// Mailbox data to create (201) or update (204). On create password is required; on update send only the fields to change.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct MailboxPut {
     /// The password. Required when creating the mailbox. Password validation rules: must not be used more than once; length 8-128; at least one digit, one capital letter, one lower case letter and one special character (anything other than letters, digits and underscore); must not start with "pass" or "abc" (case-insensitively) or with "123"; must not contain the second-level domain or the username, nor start with the first 3 letters of the username.
     ///
@@ -1260,8 +1464,22 @@ pub struct MailboxPut {
     pub username: Option<String>,
 }
 
+impl MailboxPut {
+    /// A `MailboxPut` without any of its optional members.
+    pub fn new() -> Self {
+        MailboxPut {
+            password: Default::default(),
+            master: Default::default(),
+            quota: Default::default(),
+            type_: Default::default(),
+            username: Default::default(),
+        }
+    }
+}
+
 /// Per-domain statistics about webmail usage: number of mailboxes per type.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct MailboxTypeCount {
     /// Number of mailboxes for the domain with standard webmail access
     #[serde(rename = "numStandard", default, skip_serializing_if = "Option::is_none")]
@@ -1292,7 +1510,8 @@ pub struct MailboxTypeCount {
 }
 
 /// OpenXchange (webmail) account of a mailbox.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct MailboxWebmail {
     /// Authentication token value (OpenXchange login token). Not returned by the short /email form.
     ///
@@ -1324,6 +1543,7 @@ pub struct MailboxWebmail {
 
 /// OpenXchange account to create. All fields optional.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct MailboxWebmailCreate {
     /// OpenXchange account type (from webmailNames). If not provided, standard is default. If the mailbox quantity allowed for the type is exceeded the response is 400.
     ///
@@ -1346,8 +1566,22 @@ pub struct MailboxWebmailCreate {
     pub timezone: Option<String>,
 }
 
+impl MailboxWebmailCreate {
+    /// A `MailboxWebmailCreate` without any of its optional members.
+    pub fn new() -> Self {
+        MailboxWebmailCreate {
+            type_: Default::default(),
+            allow_upgrade: Default::default(),
+            theme: Default::default(),
+            language: Default::default(),
+            timezone: Default::default(),
+        }
+    }
+}
+
 /// OpenXchange account changes (upgrade/downgrade of the type and account options).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct MailboxWebmailUpdate {
     /// OpenXchange account type (from webmailNames). Admin-user credentials can change between types regardless of allowUpgrade; with end-user credentials and allowUpgrade false a type other than standard gives 400; usage above the new type quota or mailbox quantity above the type limit give 400; if upgrades are disabled by the product only the current type is accepted.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -1369,8 +1603,23 @@ pub struct MailboxWebmailUpdate {
     pub timezone: Option<String>,
 }
 
+impl MailboxWebmailUpdate {
+    /// A `MailboxWebmailUpdate` without any of its optional members.
+    pub fn new() -> Self {
+        MailboxWebmailUpdate {
+            type_: Default::default(),
+            allow_upgrade: Default::default(),
+            reset_password: Default::default(),
+            theme: Default::default(),
+            language: Default::default(),
+            timezone: Default::default(),
+        }
+    }
+}
+
 /// Message count for INBOX, SENT and SPAM folders.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct MessageCount {
     /// Message counts of one folder.
     pub inbox: FolderMessageCount,
@@ -1382,6 +1631,7 @@ pub struct MessageCount {
 
 /// Business-rule failure (E6).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct MessageError {
     /// Failure message.
     pub message: String,
@@ -1389,6 +1639,7 @@ pub struct MessageError {
 
 /// Message count for INBOX, SENT and SPAM folders.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct MessageStats {
     /// Message count for INBOX, SENT and SPAM folders.
     #[serde(rename = "messageCount")]
@@ -1400,6 +1651,7 @@ pub struct MessageStats {
 
 /// Support ticket for a failed mailbox migration.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct MigrationTicket {
     /// Subject of the support ticket
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1409,8 +1661,19 @@ pub struct MigrationTicket {
     pub body: Option<String>,
 }
 
+impl MigrationTicket {
+    /// A `MigrationTicket` without any of its optional members.
+    pub fn new() -> Self {
+        MigrationTicket {
+            subject: Default::default(),
+            body: Default::default(),
+        }
+    }
+}
+
 /// Action to apply on a mailbox, e.g. reset password.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ResetPasswordAction {
     /// The action that should be performed. resetPassword - reset the password of the mailbox.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1418,6 +1681,16 @@ pub struct ResetPasswordAction {
     /// Data to be sent with the action.
     #[serde(rename = "actionData")]
     pub action_data: ResetPasswordActionData,
+}
+
+impl ResetPasswordAction {
+    /// A `ResetPasswordAction` with its required members; the optional ones are left out (set them on the value).
+    pub fn new(action_data: ResetPasswordActionData) -> Self {
+        ResetPasswordAction {
+            action: Default::default(),
+            action_data,
+        }
+    }
 }
 
 /// The action that should be performed. resetPassword - reset the password of the mailbox.
@@ -1449,6 +1722,7 @@ impl std::fmt::Display for ResetPasswordActionAction {
 
 /// Data to be sent with the action.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ResetPasswordActionData {
     /// Secret question text key / answer pairs. Required.
     #[serde(
@@ -1464,6 +1738,16 @@ pub struct ResetPasswordActionData {
     pub password: Option<mailapi_support::Secret<String>>,
 }
 
+impl ResetPasswordActionData {
+    /// A `ResetPasswordActionData` without any of its optional members.
+    pub fn new() -> Self {
+        ResetPasswordActionData {
+            secret_questions_answers: Default::default(),
+            password: Default::default(),
+        }
+    }
+}
+
 /// All secret question text key / answer pairs of the mailbox (replaces the existing ones). Keys are unique text keys from GET /email/secretQuestions; answers are plain text of at least two characters. The number of pairs must be at least the `minimum` of GET /email/secretQuestionSettings (400 "Shorter than minimum length N").
 pub type SecretAnswers = BTreeMap<String, SecretAnswersInnerValue>;
 
@@ -1472,6 +1756,7 @@ pub type SecretAnswersInnerValue = String;
 
 /// Franchise specific secret question settings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SecretQuestionSettings {
     /// A minimum number of secret questions/answers pairs required to be on file for each email account. Never below one.
     pub minimum: i32,
@@ -1482,6 +1767,7 @@ pub struct SecretQuestionSettings {
 
 /// Supported secret questions with text keys.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SecretQuestions {
     /// Secret question text keys with their question in plain text (may be empty).
     pub questions: BTreeMap<String, String>,
@@ -1498,6 +1784,7 @@ pub type SecretQuestionsAnswersInnerValue = String;
 
 /// Text keys of all secret questions on file for the mailbox (alias).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SecretsList {
     /// A list of secret question text keys of the account.
     pub list: Vec<String>,
@@ -1507,7 +1794,8 @@ pub struct SecretsList {
 }
 
 /// SiteMail URL and its version.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SitemailUrl {
     /// SiteMail URL
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1518,7 +1806,8 @@ pub struct SitemailUrl {
 }
 
 /// Details about a username: links to the resources that exist for it.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UsernameDetails {
     /// (OPTIONAL) Hypermedia to the exchange details for the username. Only present if the username is hosted exchange.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1546,6 +1835,7 @@ pub enum ValidationError {
 
 /// Maximum allowed number of mailboxes for each webmail type.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct WebmailLimits {
     /// Limit for each available webmail type (key: OX type). Negative values and zero mean that there is no limit for the type.
     #[serde(rename = "webmailLimits")]
@@ -1557,6 +1847,7 @@ pub struct WebmailLimits {
 
 /// Mapping of the allowed OX types to WebMail plan names for the domain.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct WebmailNames {
     /// Supported OX types by text key and their WebMail plan names.
     #[serde(rename = "webmailNames")]
@@ -1568,6 +1859,7 @@ pub struct WebmailNames {
 
 /// Product level upgrade configuration.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct WebmailUpgrade {
     /// Whether upgrades are enabled or disabled by the product
     pub allowed: bool,

@@ -100,15 +100,13 @@ async fn list_domain_aliases() {
 #[tokio::test]
 async fn list_domain_blackwhitelist() {
     let api = start().await;
-    let result = api
-        .list_domain_blackwhitelist("example", "example", &Default::default())
-        .await;
+    let result = api.list_domain_blackwhitelist("example", "example").await;
     let expected: types::BlackWhiteList = json(
         r#"{"totalCount":4,"list":[{"type":"W","address":"mb1-white@somedomain.com"},{"type":"B","address":"mb2-black@domain.com"},{"type":"B","address":"mb3-black@somedomain.com"},{"type":"B","address":"@sometestdomain.com"}],"links":[{"href":"{{APIBaseURL}}/accounts/account-number/email/test.com/blackwhitelist","rel":"self"}]}"#,
     );
     assert_eq!(success(result), (200, expected));
     let result = prefer(&api, 401)
-        .list_domain_blackwhitelist("example", "example", &Default::default())
+        .list_domain_blackwhitelist("example", "example")
         .await;
     let expected = client::ListDomainBlackwhitelistError::Unauthorized;
     assert_eq!(api_error(result), (401, expected));
@@ -121,10 +119,10 @@ async fn put_domain_blackwhitelist() {
     let body: types::BlackWhiteListUpdate = json(
         r#"{"list":[{"address":"mb1-white@somedomain.com"}]}"#,
     );
-    let result = api.put_domain_blackwhitelist("example", "example", &body).await;
+    let result = api.put_domain_blackwhitelist("example", "example", body.clone()).await;
     assert_eq!(success(result), (204, ()));
     let result = prefer(&api, 400)
-        .put_domain_blackwhitelist("example", "example", &body)
+        .put_domain_blackwhitelist("example", "example", body.clone())
         .await;
     let expected = client::PutDomainBlackwhitelistError::BadRequest(
         json(
@@ -133,7 +131,7 @@ async fn put_domain_blackwhitelist() {
     );
     assert_eq!(api_error(result), (400, expected));
     let result = prefer(&api, 401)
-        .put_domain_blackwhitelist("example", "example", &body)
+        .put_domain_blackwhitelist("example", "example", body.clone())
         .await;
     let expected = client::PutDomainBlackwhitelistError::Unauthorized;
     assert_eq!(api_error(result), (401, expected));
@@ -193,22 +191,24 @@ async fn update_domain_cleanmailplus() {
     let body: types::CleanMailPlusUpdate = json(
         r#"{"attributes":[{"attributeName":"SPAM_LEVEL","attributeValue":"1"}]}"#,
     );
-    let result = api.update_domain_cleanmailplus("example", "example", &body).await;
+    let result = api
+        .update_domain_cleanmailplus("example", "example", body.clone())
+        .await;
     assert_eq!(success(result), (204, ()));
     let result = prefer(&api, 400)
-        .update_domain_cleanmailplus("example", "example", &body)
+        .update_domain_cleanmailplus("example", "example", body.clone())
         .await;
     let expected = client::UpdateDomainCleanmailplusError::BadRequest(
         json(r#"{"attributes":"Required"}"#),
     );
     assert_eq!(api_error(result), (400, expected));
     let result = prefer(&api, 401)
-        .update_domain_cleanmailplus("example", "example", &body)
+        .update_domain_cleanmailplus("example", "example", body.clone())
         .await;
     let expected = client::UpdateDomainCleanmailplusError::Unauthorized;
     assert_eq!(api_error(result), (401, expected));
     let result = prefer(&api, 404)
-        .update_domain_cleanmailplus("example", "example", &body)
+        .update_domain_cleanmailplus("example", "example", body.clone())
         .await;
     let expected = client::UpdateDomainCleanmailplusError::NotFound(
         json(
@@ -222,9 +222,7 @@ async fn update_domain_cleanmailplus() {
 #[tokio::test]
 async fn list_domain_contacts() {
     let api = start().await;
-    let result = api
-        .list_domain_contacts("example", "example", &Default::default())
-        .await;
+    let result = api.list_domain_contacts("example", "example").await;
     let expected: types::ContactList = json(
         r#"{"count":1,"list":[{"city":"","businessPhone":"","displayName":"Display Name","mobilePhone":"","firstName":"First","title":"","roomNumber":"","lastName":"Last","company":"","pager":"","state":"","department":"","streetAddress":"","isdnNumber":"","postalCode":"","country":"","telexNumber":"","businessFax":"","email":"new@test.com","homePhone":"","name":"search-contact","links":[{"href":"https://api.hostway.com/accounts/account007/email/test-domain.com/contacts/search-contact","rel":"self"}]}],"links":[{"href":"https://api.hostway.com/accounts/account007/email/test-domain.com/contacts","rel":"self"}]}"#,
     );
@@ -236,22 +234,22 @@ async fn list_domain_contacts() {
 async fn create_domain_contact() {
     let api = start().await;
     let body: types::ContactCreate = json(r"{}");
-    let result = api.create_domain_contact("example", "example", &body).await;
+    let result = api.create_domain_contact("example", "example", body.clone()).await;
     assert_eq!(success(result), (204, ()));
     let result = prefer(&api, 400)
-        .create_domain_contact("example", "example", &body)
+        .create_domain_contact("example", "example", body.clone())
         .await;
     let expected = client::CreateDomainContactError::BadRequest(
         json(r#"{"displayName":"Required","name":"Required","email":"Required"}"#),
     );
     assert_eq!(api_error(result), (400, expected));
     let result = prefer(&api, 401)
-        .create_domain_contact("example", "example", &body)
+        .create_domain_contact("example", "example", body.clone())
         .await;
     let expected = client::CreateDomainContactError::Unauthorized;
     assert_eq!(api_error(result), (401, expected));
     let result = prefer(&api, 409)
-        .create_domain_contact("example", "example", &body)
+        .create_domain_contact("example", "example", body.clone())
         .await;
     let expected = client::CreateDomainContactError::Conflict(
         json(
@@ -279,17 +277,19 @@ async fn update_domain_contact() {
     let body: types::ContactUpdate = json(
         r#"{"email":"updated-email","displayName":"Display Name Updated"}"#,
     );
-    let result = api.update_domain_contact("example", "example", "example", &body).await;
+    let result = api
+        .update_domain_contact("example", "example", "example", body.clone())
+        .await;
     assert_eq!(success(result), (204, ()));
     let result = prefer(&api, 400)
-        .update_domain_contact("example", "example", "example", &body)
+        .update_domain_contact("example", "example", "example", body.clone())
         .await;
     let expected = client::UpdateDomainContactError::BadRequest(
         json(r#"{"email":"Invalid email address"}"#),
     );
     assert_eq!(api_error(result), (400, expected));
     let result = prefer(&api, 401)
-        .update_domain_contact("example", "example", "example", &body)
+        .update_domain_contact("example", "example", "example", body.clone())
         .await;
     let expected = client::UpdateDomainContactError::Unauthorized;
     assert_eq!(api_error(result), (401, expected));
@@ -327,10 +327,12 @@ async fn get_domain_infostore() {
 async fn update_domain_infostore_quota() {
     let api = start().await;
     let body: types::InfoStoreUpdate = json(r#"{"foo":"bar"}"#);
-    let result = api.update_domain_infostore_quota("example", "example", &body).await;
+    let result = api
+        .update_domain_infostore_quota("example", "example", body.clone())
+        .await;
     assert_eq!(success(result), (204, ()));
     let result = prefer(&api, 400)
-        .update_domain_infostore_quota("example", "example", &body)
+        .update_domain_infostore_quota("example", "example", body.clone())
         .await;
     let expected = client::UpdateDomainInfostoreQuotaError::BadRequest(
         json(
@@ -339,7 +341,7 @@ async fn update_domain_infostore_quota() {
     );
     assert_eq!(api_error(result), (400, expected));
     let result = prefer(&api, 401)
-        .update_domain_infostore_quota("example", "example", &body)
+        .update_domain_infostore_quota("example", "example", body.clone())
         .await;
     let expected = client::UpdateDomainInfostoreQuotaError::Unauthorized;
     assert_eq!(api_error(result), (401, expected));
@@ -365,14 +367,12 @@ async fn get_domain_mailbox_type_count() {
 #[tokio::test]
 async fn list_usernames() {
     let api = start().await;
-    let result = api.list_usernames("example", "example", &Default::default()).await;
+    let result = api.list_usernames("example", "example").await;
     let expected: types::MailboxList = json(
         r#"{"totalCount":1,"list":[{"username":"test","links":[{"href":"{APIBaseURL}/accounts/test-account123/email/test.com/usernames/test/mailbox/","rel":"self"}],"type":"imap","quota":10,"master":false,"trialType":"premium","trialExpiration":"2018-10-28","allowUpgrade":true}]}"#,
     );
     assert_eq!(success(result), (200, expected));
-    let result = prefer(&api, 401)
-        .list_usernames("example", "example", &Default::default())
-        .await;
+    let result = prefer(&api, 401).list_usernames("example", "example").await;
     let expected = client::ListUsernamesError::Unauthorized;
     assert_eq!(api_error(result), (401, expected));
 }
@@ -415,18 +415,18 @@ async fn set_mailbox_autoresponder() {
         r#"{"subject":"Subject","active":true}"#,
     );
     let result = api
-        .set_mailbox_autoresponder("example", "example", "example", &body)
+        .set_mailbox_autoresponder("example", "example", "example", body.clone())
         .await;
     assert_eq!(success(result), (204, ()));
     let result = prefer(&api, 400)
-        .set_mailbox_autoresponder("example", "example", "example", &body)
+        .set_mailbox_autoresponder("example", "example", "example", body.clone())
         .await;
     let expected = client::SetMailboxAutoresponderError::BadRequest(
         json(r#"{"body":"Required"}"#),
     );
     assert_eq!(api_error(result), (400, expected));
     let result = prefer(&api, 401)
-        .set_mailbox_autoresponder("example", "example", "example", &body)
+        .set_mailbox_autoresponder("example", "example", "example", body.clone())
         .await;
     let expected = client::SetMailboxAutoresponderError::Unauthorized;
     assert_eq!(api_error(result), (401, expected));
@@ -436,25 +436,13 @@ async fn set_mailbox_autoresponder() {
 #[tokio::test]
 async fn list_mailbox_blackwhitelist() {
     let api = start().await;
-    let result = api
-        .list_mailbox_blackwhitelist(
-            "example",
-            "example",
-            "example",
-            &Default::default(),
-        )
-        .await;
+    let result = api.list_mailbox_blackwhitelist("example", "example", "example").await;
     let expected: types::BlackWhiteList = json(
         r#"{"totalCount":4,"list":[{"type":"W","address":"mb1-white@somedomain.com"},{"type":"B","address":"mb2-black@domain.com"},{"type":"B","address":"mb3-black@somedomain.com"},{"type":"B","address":"@sometestdomain.com"}],"links":[{"href":"{{APIBaseURL}}/accounts/account-number/email/test.com/usernames/test/blackwhitelist","rel":"self"}]}"#,
     );
     assert_eq!(success(result), (200, expected));
     let result = prefer(&api, 401)
-        .list_mailbox_blackwhitelist(
-            "example",
-            "example",
-            "example",
-            &Default::default(),
-        )
+        .list_mailbox_blackwhitelist("example", "example", "example")
         .await;
     let expected = client::ListMailboxBlackwhitelistError::Unauthorized;
     assert_eq!(api_error(result), (401, expected));
@@ -468,11 +456,11 @@ async fn put_mailbox_blackwhitelist() {
         r#"{"list":[{"address":"mb1-white@somedomain.com"}]}"#,
     );
     let result = api
-        .put_mailbox_blackwhitelist("example", "example", "example", &body)
+        .put_mailbox_blackwhitelist("example", "example", "example", body.clone())
         .await;
     assert_eq!(success(result), (204, ()));
     let result = prefer(&api, 400)
-        .put_mailbox_blackwhitelist("example", "example", "example", &body)
+        .put_mailbox_blackwhitelist("example", "example", "example", body.clone())
         .await;
     let expected = client::PutMailboxBlackwhitelistError::BadRequest(
         json(
@@ -481,7 +469,7 @@ async fn put_mailbox_blackwhitelist() {
     );
     assert_eq!(api_error(result), (400, expected));
     let result = prefer(&api, 401)
-        .put_mailbox_blackwhitelist("example", "example", "example", &body)
+        .put_mailbox_blackwhitelist("example", "example", "example", body.clone())
         .await;
     let expected = client::PutMailboxBlackwhitelistError::Unauthorized;
     assert_eq!(api_error(result), (401, expected));
@@ -554,23 +542,23 @@ async fn update_mailbox_cleanmailplus() {
         r#"{"attributes":[{"attributeName":"SPAM_LEVEL","attributeValue":"1"}]}"#,
     );
     let result = api
-        .update_mailbox_cleanmailplus("example", "example", "example", &body)
+        .update_mailbox_cleanmailplus("example", "example", "example", body.clone())
         .await;
     assert_eq!(success(result), (204, ()));
     let result = prefer(&api, 400)
-        .update_mailbox_cleanmailplus("example", "example", "example", &body)
+        .update_mailbox_cleanmailplus("example", "example", "example", body.clone())
         .await;
     let expected = client::UpdateMailboxCleanmailplusError::BadRequest(
         json(r#"{"attributes":"Required"}"#),
     );
     assert_eq!(api_error(result), (400, expected));
     let result = prefer(&api, 401)
-        .update_mailbox_cleanmailplus("example", "example", "example", &body)
+        .update_mailbox_cleanmailplus("example", "example", "example", body.clone())
         .await;
     let expected = client::UpdateMailboxCleanmailplusError::Unauthorized;
     assert_eq!(api_error(result), (401, expected));
     let result = prefer(&api, 404)
-        .update_mailbox_cleanmailplus("example", "example", "example", &body)
+        .update_mailbox_cleanmailplus("example", "example", "example", body.clone())
         .await;
     let expected = client::UpdateMailboxCleanmailplusError::NotFound(
         json(
@@ -601,18 +589,20 @@ async fn get_exchange_mailbox() {
 async fn put_exchange_mailbox() {
     let api = start().await;
     let body: types::ExchangeMailboxPut = json(r#"{"displayName":"John"}"#);
-    let result = api.put_exchange_mailbox("example", "example", "example", &body).await;
+    let result = api
+        .put_exchange_mailbox("example", "example", "example", body.clone())
+        .await;
     let expected = client::PutExchangeMailboxResponse::Created;
     assert_eq!(success(result), (201, expected));
     let result = prefer(&api, 400)
-        .put_exchange_mailbox("example", "example", "example", &body)
+        .put_exchange_mailbox("example", "example", "example", body.clone())
         .await;
     let expected = client::PutExchangeMailboxError::BadRequestJson(
         json(r#"{"password":"Required"}"#),
     );
     assert_eq!(api_error(result), (400, expected));
     let result = prefer(&api, 401)
-        .put_exchange_mailbox("example", "example", "example", &body)
+        .put_exchange_mailbox("example", "example", "example", body.clone())
         .await;
     let expected = client::PutExchangeMailboxError::Unauthorized;
     assert_eq!(api_error(result), (401, expected));
@@ -639,11 +629,11 @@ async fn exchange_mailbox_action() {
         r#"{"action":"resetPassword","actionData":{"secretQuestionsAnswers":{"tk1":"answer123"},"password":"pWord123$"}}"#,
     );
     let result = api
-        .exchange_mailbox_action("example", "example", "example", &body)
+        .exchange_mailbox_action("example", "example", "example", body.clone())
         .await;
     assert_eq!(success(result), (204, ()));
     let result = prefer(&api, 409)
-        .exchange_mailbox_action("example", "example", "example", &body)
+        .exchange_mailbox_action("example", "example", "example", body.clone())
         .await;
     let expected = client::ExchangeMailboxActionError::Conflict(
         json(
@@ -700,22 +690,24 @@ async fn get_mailbox_forwards() {
 async fn set_mailbox_forwards() {
     let api = start().await;
     let body: types::ForwardsCreate = json(r#"{"targets":[]}"#);
-    let result = api.set_mailbox_forwards("example", "example", "example", &body).await;
+    let result = api
+        .set_mailbox_forwards("example", "example", "example", body.clone())
+        .await;
     assert_eq!(success(result), (204, ()));
     let result = prefer(&api, 400)
-        .set_mailbox_forwards("example", "example", "example", &body)
+        .set_mailbox_forwards("example", "example", "example", body.clone())
         .await;
     let expected = client::SetMailboxForwardsError::BadRequest(
         json(r#"{"targets":"Required"}"#),
     );
     assert_eq!(api_error(result), (400, expected));
     let result = prefer(&api, 401)
-        .set_mailbox_forwards("example", "example", "example", &body)
+        .set_mailbox_forwards("example", "example", "example", body.clone())
         .await;
     let expected = client::SetMailboxForwardsError::Unauthorized;
     assert_eq!(api_error(result), (401, expected));
     let result = prefer(&api, 409)
-        .set_mailbox_forwards("example", "example", "example", &body)
+        .set_mailbox_forwards("example", "example", "example", body.clone())
         .await;
     let expected = client::SetMailboxForwardsError::Conflict(
         json(
@@ -759,18 +751,18 @@ async fn get_mailbox() {
 async fn put_mailbox() {
     let api = start().await;
     let body: types::MailboxPut = json(r#"{"master":false}"#);
-    let result = api.put_mailbox("example", "example", "example", &body).await;
+    let result = api.put_mailbox("example", "example", "example", body.clone()).await;
     let expected = client::PutMailboxResponse::Created;
     assert_eq!(success(result), (201, expected));
     let result = prefer(&api, 400)
-        .put_mailbox("example", "example", "example", &body)
+        .put_mailbox("example", "example", "example", body.clone())
         .await;
     let expected = client::PutMailboxError::BadRequest(
         json(r#"{"password":"Required"}"#),
     );
     assert_eq!(api_error(result), (400, expected));
     let result = prefer(&api, 401)
-        .put_mailbox("example", "example", "example", &body)
+        .put_mailbox("example", "example", "example", body.clone())
         .await;
     let expected = client::PutMailboxError::Unauthorized;
     assert_eq!(api_error(result), (401, expected));
@@ -794,10 +786,10 @@ async fn mailbox_action() {
     let body: types::ResetPasswordAction = json(
         r#"{"action":"resetPassword","actionData":{"secretQuestionsAnswers":{"tk1":"answer123"},"password":"pWord123$"}}"#,
     );
-    let result = api.mailbox_action("example", "example", "example", &body).await;
+    let result = api.mailbox_action("example", "example", "example", body.clone()).await;
     assert_eq!(success(result), (204, ()));
     let result = prefer(&api, 409)
-        .mailbox_action("example", "example", "example", &body)
+        .mailbox_action("example", "example", "example", body.clone())
         .await;
     let expected = client::MailboxActionError::Conflict(
         json(
@@ -839,11 +831,11 @@ async fn create_mailbox_migration_ticket() {
     let api = start().await;
     let body: types::MigrationTicket = json(r#"{"subject":"subject","body":"body"}"#);
     let result = api
-        .create_mailbox_migration_ticket("example", "example", "example", &body)
+        .create_mailbox_migration_ticket("example", "example", "example", body.clone())
         .await;
     assert_eq!(success(result), (201, ()));
     let result = prefer(&api, 401)
-        .create_mailbox_migration_ticket("example", "example", "example", &body)
+        .create_mailbox_migration_ticket("example", "example", "example", body.clone())
         .await;
     let expected = client::CreateMailboxMigrationTicketError::Unauthorized;
     assert_eq!(api_error(result), (401, expected));
@@ -867,10 +859,12 @@ async fn put_mailbox_secrets() {
     let body: types::SecretAnswers = json(
         r#"{"tk1":"answer1","tk2":"answer2","tk3":"answer3"}"#,
     );
-    let result = api.put_mailbox_secrets("example", "example", "example", &body).await;
+    let result = api
+        .put_mailbox_secrets("example", "example", "example", body.clone())
+        .await;
     assert_eq!(success(result), (204, ()));
     let result = prefer(&api, 400)
-        .put_mailbox_secrets("example", "example", "example", &body)
+        .put_mailbox_secrets("example", "example", "example", body.clone())
         .await;
     let expected = client::PutMailboxSecretsError::BadRequest(
         json(
@@ -879,12 +873,12 @@ async fn put_mailbox_secrets() {
     );
     assert_eq!(api_error(result), (400, expected));
     let result = prefer(&api, 401)
-        .put_mailbox_secrets("example", "example", "example", &body)
+        .put_mailbox_secrets("example", "example", "example", body.clone())
         .await;
     let expected = client::PutMailboxSecretsError::Unauthorized;
     assert_eq!(api_error(result), (401, expected));
     let result = prefer(&api, 403)
-        .put_mailbox_secrets("example", "example", "example", &body)
+        .put_mailbox_secrets("example", "example", "example", body.clone())
         .await;
     let expected = client::PutMailboxSecretsError::Forbidden;
     assert_eq!(api_error(result), (403, expected));
@@ -912,18 +906,18 @@ async fn update_mailbox_webmail() {
     let api = start().await;
     let body: types::MailboxWebmailUpdate = json(r#"{"type":""}"#);
     let result = api
-        .update_mailbox_webmail("example", "example", "example", &body)
+        .update_mailbox_webmail("example", "example", "example", body.clone())
         .await;
     assert_eq!(success(result), (204, ()));
     let result = prefer(&api, 400)
-        .update_mailbox_webmail("example", "example", "example", &body)
+        .update_mailbox_webmail("example", "example", "example", body.clone())
         .await;
     let expected = client::UpdateMailboxWebmailError::BadRequest(
         json(r#"{"type":"Required"}"#),
     );
     assert_eq!(api_error(result), (400, expected));
     let result = prefer(&api, 401)
-        .update_mailbox_webmail("example", "example", "example", &body)
+        .update_mailbox_webmail("example", "example", "example", body.clone())
         .await;
     let expected = client::UpdateMailboxWebmailError::Unauthorized;
     assert_eq!(api_error(result), (401, expected));
@@ -935,11 +929,11 @@ async fn create_mailbox_webmail() {
     let api = start().await;
     let body: types::MailboxWebmailCreate = json(r#"{"type":"non-valid"}"#);
     let result = api
-        .create_mailbox_webmail("example", "example", "example", &body)
+        .create_mailbox_webmail("example", "example", "example", body.clone())
         .await;
     assert_eq!(success(result), (201, ()));
     let result = prefer(&api, 400)
-        .create_mailbox_webmail("example", "example", "example", &body)
+        .create_mailbox_webmail("example", "example", "example", body.clone())
         .await;
     let expected = client::CreateMailboxWebmailError::BadRequest(
         json(
@@ -948,7 +942,7 @@ async fn create_mailbox_webmail() {
     );
     assert_eq!(api_error(result), (400, expected));
     let result = prefer(&api, 401)
-        .create_mailbox_webmail("example", "example", "example", &body)
+        .create_mailbox_webmail("example", "example", "example", body.clone())
         .await;
     let expected = client::CreateMailboxWebmailError::Unauthorized;
     assert_eq!(api_error(result), (401, expected));
@@ -973,17 +967,17 @@ async fn get_domain_webmail() {
 async fn update_domain_webmail() {
     let api = start().await;
     let body: types::DomainWebmailUpdate = json(r"{}");
-    let result = api.update_domain_webmail("example", "example", &body).await;
+    let result = api.update_domain_webmail("example", "example", body.clone()).await;
     assert_eq!(success(result), (204, ()));
     let result = prefer(&api, 400)
-        .update_domain_webmail("example", "example", &body)
+        .update_domain_webmail("example", "example", body.clone())
         .await;
     let expected = client::UpdateDomainWebmailError::BadRequest(
         json(r#"{"allowUpgrade":"Required"}"#),
     );
     assert_eq!(api_error(result), (400, expected));
     let result = prefer(&api, 401)
-        .update_domain_webmail("example", "example", &body)
+        .update_domain_webmail("example", "example", body.clone())
         .await;
     let expected = client::UpdateDomainWebmailError::Unauthorized;
     assert_eq!(api_error(result), (401, expected));
@@ -1051,10 +1045,12 @@ async fn exchange_mailbox_action_short() {
     let body: types::ResetPasswordAction = json(
         r#"{"action":"resetPassword","actionData":{"secretQuestionsAnswers":{"tk1":"answer123"},"password":"pWord123$"}}"#,
     );
-    let result = api.exchange_mailbox_action_short("example", "example", &body).await;
+    let result = api
+        .exchange_mailbox_action_short("example", "example", body.clone())
+        .await;
     assert_eq!(success(result), (204, ()));
     let result = prefer(&api, 409)
-        .exchange_mailbox_action_short("example", "example", &body)
+        .exchange_mailbox_action_short("example", "example", body.clone())
         .await;
     let expected = client::ExchangeMailboxActionShortError::Conflict(
         json(
@@ -1071,10 +1067,10 @@ async fn mailbox_action_short() {
     let body: types::ResetPasswordAction = json(
         r#"{"action":"resetPassword","actionData":{"secretQuestionsAnswers":{"tk1":"answer123"},"password":"pWord123$"}}"#,
     );
-    let result = api.mailbox_action_short("example", "example", &body).await;
+    let result = api.mailbox_action_short("example", "example", body.clone()).await;
     assert_eq!(success(result), (204, ()));
     let result = prefer(&api, 409)
-        .mailbox_action_short("example", "example", &body)
+        .mailbox_action_short("example", "example", body.clone())
         .await;
     let expected = client::MailboxActionShortError::Conflict(
         json(
@@ -1102,10 +1098,10 @@ async fn put_mailbox_secrets_short() {
     let body: types::SecretAnswers = json(
         r#"{"tk1":"answer1","tk2":"answer2","tk3":"answer3"}"#,
     );
-    let result = api.put_mailbox_secrets_short("example", "example", &body).await;
+    let result = api.put_mailbox_secrets_short("example", "example", body.clone()).await;
     assert_eq!(success(result), (204, ()));
     let result = prefer(&api, 400)
-        .put_mailbox_secrets_short("example", "example", &body)
+        .put_mailbox_secrets_short("example", "example", body.clone())
         .await;
     let expected = client::PutMailboxSecretsShortError::BadRequest(
         json(
@@ -1114,12 +1110,12 @@ async fn put_mailbox_secrets_short() {
     );
     assert_eq!(api_error(result), (400, expected));
     let result = prefer(&api, 401)
-        .put_mailbox_secrets_short("example", "example", &body)
+        .put_mailbox_secrets_short("example", "example", body.clone())
         .await;
     let expected = client::PutMailboxSecretsShortError::Unauthorized;
     assert_eq!(api_error(result), (401, expected));
     let result = prefer(&api, 403)
-        .put_mailbox_secrets_short("example", "example", &body)
+        .put_mailbox_secrets_short("example", "example", body.clone())
         .await;
     let expected = client::PutMailboxSecretsShortError::Forbidden;
     assert_eq!(api_error(result), (403, expected));
@@ -1144,17 +1140,19 @@ async fn get_mailbox_webmail_short() {
 async fn update_mailbox_webmail_short() {
     let api = start().await;
     let body: types::MailboxWebmailUpdate = json(r#"{"type":""}"#);
-    let result = api.update_mailbox_webmail_short("example", "example", &body).await;
+    let result = api
+        .update_mailbox_webmail_short("example", "example", body.clone())
+        .await;
     assert_eq!(success(result), (204, ()));
     let result = prefer(&api, 400)
-        .update_mailbox_webmail_short("example", "example", &body)
+        .update_mailbox_webmail_short("example", "example", body.clone())
         .await;
     let expected = client::UpdateMailboxWebmailShortError::BadRequest(
         json(r#"{"type":"Required"}"#),
     );
     assert_eq!(api_error(result), (400, expected));
     let result = prefer(&api, 401)
-        .update_mailbox_webmail_short("example", "example", &body)
+        .update_mailbox_webmail_short("example", "example", body.clone())
         .await;
     let expected = client::UpdateMailboxWebmailShortError::Unauthorized;
     assert_eq!(api_error(result), (401, expected));
@@ -1165,10 +1163,12 @@ async fn update_mailbox_webmail_short() {
 async fn create_mailbox_webmail_short() {
     let api = start().await;
     let body: types::MailboxWebmailCreate = json(r#"{"type":"non-valid"}"#);
-    let result = api.create_mailbox_webmail_short("example", "example", &body).await;
+    let result = api
+        .create_mailbox_webmail_short("example", "example", body.clone())
+        .await;
     assert_eq!(success(result), (201, ()));
     let result = prefer(&api, 400)
-        .create_mailbox_webmail_short("example", "example", &body)
+        .create_mailbox_webmail_short("example", "example", body.clone())
         .await;
     let expected = client::CreateMailboxWebmailShortError::BadRequest(
         json(
@@ -1177,7 +1177,7 @@ async fn create_mailbox_webmail_short() {
     );
     assert_eq!(api_error(result), (400, expected));
     let result = prefer(&api, 401)
-        .create_mailbox_webmail_short("example", "example", &body)
+        .create_mailbox_webmail_short("example", "example", body.clone())
         .await;
     let expected = client::CreateMailboxWebmailShortError::Unauthorized;
     assert_eq!(api_error(result), (401, expected));

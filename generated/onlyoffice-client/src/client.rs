@@ -67,18 +67,81 @@ impl Client {
     /// Returns the mail server associated with the current tenant. This function requires authentication and portal administrator rights. This method does not have any parameters.
     ///
     /// `GET /api/2.0/mailserver/server`, answered as `application/json`
-    pub async fn get_mail_server(
-        &self,
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`GetMailServerError::Unauthorized`]: status 401
+    /// - [`GetMailServerError::PaymentRequired`]: status 402
+    /// - [`GetMailServerError::Forbidden`]: status 403
+    /// - [`GetMailServerError::NotFound`]: status 404
+    /// - [`GetMailServerError::InternalServerError`]: status 500
+    /// - [`GetMailServerError::ServiceUnavailable`]: status 503
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn get_mail_server(&self) -> GetMailServerBuilder<'_> {
+        GetMailServerBuilder {
+            client: self,
+        }
+    }
+
+    /// Get the mail server (XML)
+    ///
+    /// The same call as getMailServer, answered in XML because the path ends in .xml. This function requires authentication and portal administrator rights.
+    ///
+    /// `GET /api/2.0/mailserver/server.xml`, answered as `text/xml`
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`GetMailServerXmlError::Unauthorized`]: status 401
+    /// - [`GetMailServerXmlError::PaymentRequired`]: status 402
+    /// - [`GetMailServerXmlError::Forbidden`]: status 403
+    /// - [`GetMailServerXmlError::NotFound`]: status 404
+    /// - [`GetMailServerXmlError::InternalServerError`]: status 500
+    /// - [`GetMailServerXmlError::ServiceUnavailable`]: status 503
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn get_mail_server_xml(&self) -> GetMailServerXmlBuilder<'_> {
+        GetMailServerXmlBuilder {
+            client: self,
+        }
+    }
+}
+
+/// A call of [`Client::get_mail_server`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct GetMailServerBuilder<'a> {
+    client: &'a Client,
+}
+
+impl<'a> GetMailServerBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
     ) -> Result<ResponseValue<types::MailServerResponse>, Error<GetMailServerError>> {
-        let request = Request::new(
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        Request::new(
                 "getMailServer",
                 Method::GET,
                 "/api/2.0/mailserver/server".to_string(),
             )
             .security(&[&[AUTHORIZATION_TOKEN], &[BASIC_AUTH], &[BEARER_AUTH]])
             .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<types::MailServerResponse>, Error<GetMailServerError>> {
+        let raw = client.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => raw.json(),
             401 => Err(raw.error_text(GetMailServerError::Unauthorized)),
@@ -90,34 +153,18 @@ impl Client {
             _ => Err(Error::unexpected(raw)),
         }
     }
+}
 
-    /// Get the mail server (XML)
-    ///
-    /// The same call as getMailServer, answered in XML because the path ends in .xml. This function requires authentication and portal administrator rights.
-    ///
-    /// `GET /api/2.0/mailserver/server.xml`, answered as `text/xml`
-    pub async fn get_mail_server_xml(
-        &self,
-    ) -> Result<ResponseValue<String>, Error<GetMailServerXmlError>> {
-        let request = Request::new(
-                "getMailServerXml",
-                Method::GET,
-                "/api/2.0/mailserver/server.xml".to_string(),
-            )
-            .security(&[&[AUTHORIZATION_TOKEN], &[BASIC_AUTH], &[BEARER_AUTH]])
-            .accept("text/xml")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => raw.text(),
-            401 => Err(raw.error_text(GetMailServerXmlError::Unauthorized)),
-            402 => Err(raw.error_empty(GetMailServerXmlError::PaymentRequired)),
-            403 => Err(raw.error_text(GetMailServerXmlError::Forbidden)),
-            404 => Err(raw.error_empty(GetMailServerXmlError::NotFound)),
-            500 => Err(raw.error_text(GetMailServerXmlError::InternalServerError)),
-            503 => Err(raw.error_empty(GetMailServerXmlError::ServiceUnavailable)),
-            _ => Err(Error::unexpected(raw)),
-        }
+impl<'a> std::future::IntoFuture for GetMailServerBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::MailServerResponse>,
+        Error<GetMailServerError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 
@@ -136,6 +183,60 @@ pub enum GetMailServerError {
     InternalServerError(types::ErrorEnvelope),
     /// 503: The portal is being transferred, restored, migrated or encrypted; empty body.
     ServiceUnavailable,
+}
+
+/// A call of [`Client::get_mail_server_xml`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct GetMailServerXmlBuilder<'a> {
+    client: &'a Client,
+}
+
+impl<'a> GetMailServerXmlBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<String>, Error<GetMailServerXmlError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        Request::new(
+                "getMailServerXml",
+                Method::GET,
+                "/api/2.0/mailserver/server.xml".to_string(),
+            )
+            .security(&[&[AUTHORIZATION_TOKEN], &[BASIC_AUTH], &[BEARER_AUTH]])
+            .accept("text/xml")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<String>, Error<GetMailServerXmlError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => raw.text(),
+            401 => Err(raw.error_text(GetMailServerXmlError::Unauthorized)),
+            402 => Err(raw.error_empty(GetMailServerXmlError::PaymentRequired)),
+            403 => Err(raw.error_text(GetMailServerXmlError::Forbidden)),
+            404 => Err(raw.error_empty(GetMailServerXmlError::NotFound)),
+            500 => Err(raw.error_text(GetMailServerXmlError::InternalServerError)),
+            503 => Err(raw.error_empty(GetMailServerXmlError::ServiceUnavailable)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for GetMailServerXmlBuilder<'a> {
+    type Output = Result<ResponseValue<String>, Error<GetMailServerXmlError>>;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::get_mail_server_xml`].

@@ -4,7 +4,8 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// The error member of the envelope: the innermost exception of the failed call.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ApiError {
     /// Exception message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -25,6 +26,7 @@ pub struct ApiError {
 
 /// The envelope ONLYOFFICE API 2.0 wraps every JSON response in. The payload is in response (success) or error (failure).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ApiResponseEnvelope {
     /// Number of items in response (1 for a single object); left out when 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -80,6 +82,7 @@ impl From<ApiStatus> for i64 {
 
 /// DKIM record of the mail domain.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DkimRecord {
     /// DKIM selector.
     pub selector: String,
@@ -93,6 +96,7 @@ pub struct DkimRecord {
 
 /// DNS records of the mail server domain.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DnsData {
     /// DNS record set id.
     pub id: i32,
@@ -115,6 +119,7 @@ pub struct DnsData {
 
 /// The envelope of a failed call, with the error member.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ErrorEnvelope {
     /// Number of items in response (1 for a single object); left out when 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -139,6 +144,7 @@ pub struct ErrorEnvelope {
 
 /// Mail server data for the current tenant.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct MailServerData {
     /// Mail server id.
     pub id: i32,
@@ -157,6 +163,7 @@ pub struct MailServerData {
 
 /// Response of GET api/2.0/mailserver/server: the API envelope with the mail server data in response.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct MailServerResponse {
     /// Number of items in response (1 for a single object); left out when 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -181,6 +188,7 @@ pub struct MailServerResponse {
 
 /// Incoming (inServer) or outgoing (outServer) server connection settings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct MailServerSettings {
     /// Server settings id.
     pub id: i32,
@@ -274,6 +282,7 @@ impl std::fmt::Display for MailServerSettingsType {
 
 /// MX record of the mail domain.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct MxRecord {
     /// MX host.
     pub host: String,
@@ -286,6 +295,7 @@ pub struct MxRecord {
 
 /// A DNS TXT-style record given by name and value (used for spfRecord and domainCheckRecord).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct NameValueRecord {
     /// Record name.
     pub name: String,
@@ -298,6 +308,7 @@ pub struct NameValueRecord {
 
 /// Limits of the mail server.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ServerLimits {
     /// Maximum number of mailboxes per user.
     #[serde(rename = "mailboxMaxCountPerUser")]

@@ -56,74 +56,23 @@ impl Client {
     /// Returns a collection of mailboxes (JSON:API collection document). A representation of an email mailbox, used within the application for sending and syncing emails. Only the user relationship can be used as a filter, and only by its attribute id (e.g. filter\[user\]\[id\]=X). The metadata canWrite and canDelete are returned when provideAuthorizationMeta is given.
     ///
     /// `GET /mailboxes`, answered as `application/vnd.api+json`
-    pub async fn list_mailboxes(
-        &self,
-        params: &ListMailboxesParams,
-    ) -> Result<
-        ResponseValue<types::MailboxCollectionDocument>,
-        Error<ListMailboxesError>,
-    > {
-        self.list_mailboxes_send(self.list_mailboxes_request(params)).await
-    }
-
-    fn list_mailboxes_request(&self, params: &ListMailboxesParams) -> Request {
-        Request::new("listMailboxes", Method::GET, "/mailboxes".to_string())
-            .security(&[&[O_AUTH2]])
-            .query_param("filter[user][id]", &params.filter_user_id)
-            .query_param("page[size]", &params.page_size)
-            .query_styled("sort", &params.sort, QueryStyle::Form, false)
-            .query_styled(
-                "fields[mailbox]",
-                &params.fields_mailbox,
-                QueryStyle::Form,
-                false,
-            )
-            .query_param("provideAuthorizationMeta", &params.provide_authorization_meta)
-            .accept("application/vnd.api+json")
-            .options(self.options.clone())
-    }
-
-    async fn list_mailboxes_send(
-        &self,
-        request: Request,
-    ) -> Result<
-        ResponseValue<types::MailboxCollectionDocument>,
-        Error<ListMailboxesError>,
-    > {
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => raw.json(),
-            _ => Err(raw.error_json(ListMailboxesError::Other)),
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`ListMailboxesError::Other`]: status Any other status
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn list_mailboxes(&self) -> ListMailboxesBuilder<'_> {
+        ListMailboxesBuilder {
+            client: self,
+            filter_user_id: None,
+            page_size: None,
+            sort: None,
+            fields_mailbox: None,
+            provide_authorization_meta: None,
         }
-    }
-
-    /// Every item of every page of [`Client::list_mailboxes`], fetched page by page as the stream is read.
-    pub fn list_mailboxes_stream<'a>(
-        &'a self,
-        params: &'a ListMailboxesParams,
-    ) -> impl mailapi_support::paginate::Stream<
-        Item = Result<types::Mailbox, Error<ListMailboxesError>>,
-    > + 'a {
-        let first = self.list_mailboxes_request(params);
-        mailapi_support::paginate::paginate(
-            first,
-            move |request| async move {
-                let body = self.list_mailboxes_send(request).await?.into_inner();
-                let next = body
-                    .links
-                    .as_ref()
-                    .and_then(|value| value.next.as_option())
-                    .cloned()
-                    .map(|url| {
-                        Request::from_link("listMailboxes", Method::GET, url)
-                            .security(&[&[O_AUTH2]])
-                            .accept("application/vnd.api+json")
-                            .options(self.options.clone())
-                    });
-                let items: Vec<types::Mailbox> = body.data;
-                Ok((items, next))
-            },
-        )
     }
 
     /// Create a mailbox
@@ -182,23 +131,21 @@ impl Client {
     ///   }
     /// }
     /// ```
-    pub async fn create_mailbox(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`CreateMailboxError::Other`]: status Any other status
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn create_mailbox(
         &self,
-        body: &types::MailboxCreateDocument,
-    ) -> Result<ResponseValue<types::MailboxDocument>, Error<CreateMailboxError>> {
-        let request = Request::new(
-                "createMailbox",
-                Method::POST,
-                "/mailboxes".to_string(),
-            )
-            .security(&[&[O_AUTH2]])
-            .json_body(body, "application/vnd.api+json")
-            .accept("application/vnd.api+json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            201 => raw.json(),
-            _ => Err(raw.error_json(CreateMailboxError::Other)),
+        body: types::MailboxCreateDocument,
+    ) -> CreateMailboxBuilder<'_> {
+        CreateMailboxBuilder {
+            client: self,
+            body,
         }
     }
 
@@ -207,30 +154,20 @@ impl Client {
     /// Returns one mailbox (JSON:API single-resource document). The metadata canWrite and canDelete are returned when provideAuthorizationMeta is given.
     ///
     /// `GET /mailboxes/{id}`, answered as `application/vnd.api+json`
-    pub async fn get_mailbox(
-        &self,
-        id: i64,
-        params: &GetMailboxParams,
-    ) -> Result<ResponseValue<types::MailboxDocument>, Error<GetMailboxError>> {
-        let request = Request::new(
-                "getMailbox",
-                Method::GET,
-                format!("/mailboxes/{}", path_param(id)),
-            )
-            .security(&[&[O_AUTH2]])
-            .query_styled(
-                "fields[mailbox]",
-                &params.fields_mailbox,
-                QueryStyle::Form,
-                false,
-            )
-            .query_param("provideAuthorizationMeta", &params.provide_authorization_meta)
-            .accept("application/vnd.api+json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => raw.json(),
-            _ => Err(raw.error_json(GetMailboxError::Other)),
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`GetMailboxError::Other`]: status Any other status
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn get_mailbox(&self, id: i64) -> GetMailboxBuilder<'_> {
+        GetMailboxBuilder {
+            client: self,
+            id,
+            fields_mailbox: None,
+            provide_authorization_meta: None,
         }
     }
 
@@ -239,21 +176,18 @@ impl Client {
     /// Deletes a mailbox. Not shown in the document; specified by the JSON:API convention the Outreach API follows.
     ///
     /// `DELETE /mailboxes/{id}`
-    pub async fn delete_mailbox(
-        &self,
-        id: i64,
-    ) -> Result<ResponseValue<()>, Error<DeleteMailboxError>> {
-        let request = Request::new(
-                "deleteMailbox",
-                Method::DELETE,
-                format!("/mailboxes/{}", path_param(id)),
-            )
-            .security(&[&[O_AUTH2]])
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            204 => Ok(raw.empty()),
-            _ => Err(raw.error_json(DeleteMailboxError::Other)),
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`DeleteMailboxError::Other`]: status Any other status
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn delete_mailbox(&self, id: i64) -> DeleteMailboxBuilder<'_> {
+        DeleteMailboxBuilder {
+            client: self,
+            id,
         }
     }
 
@@ -314,24 +248,23 @@ impl Client {
     ///   }
     /// }
     /// ```
-    pub async fn update_mailbox(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`UpdateMailboxError::Other`]: status Any other status
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn update_mailbox(
         &self,
         id: i64,
-        body: &types::MailboxUpdateDocument,
-    ) -> Result<ResponseValue<types::MailboxDocument>, Error<UpdateMailboxError>> {
-        let request = Request::new(
-                "updateMailbox",
-                Method::PATCH,
-                format!("/mailboxes/{}", path_param(id)),
-            )
-            .security(&[&[O_AUTH2]])
-            .json_body(body, "application/vnd.api+json")
-            .accept("application/vnd.api+json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => raw.json(),
-            _ => Err(raw.error_json(UpdateMailboxError::Other)),
+        body: types::MailboxUpdateDocument,
+    ) -> UpdateMailboxBuilder<'_> {
+        UpdateMailboxBuilder {
+            client: self,
+            id,
+            body,
         }
     }
 
@@ -340,22 +273,18 @@ impl Client {
     /// Test if sending emails works from this mailbox.
     ///
     /// `POST /mailboxes/{id}/actions/testSend`, answered as `application/vnd.api+json`
-    pub async fn test_send_mailbox(
-        &self,
-        id: i64,
-    ) -> Result<ResponseValue<types::MailboxDocument>, Error<TestSendMailboxError>> {
-        let request = Request::new(
-                "testSendMailbox",
-                Method::POST,
-                format!("/mailboxes/{}/actions/testSend", path_param(id)),
-            )
-            .security(&[&[O_AUTH2]])
-            .accept("application/vnd.api+json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => raw.json(),
-            _ => Err(raw.error_json(TestSendMailboxError::Other)),
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`TestSendMailboxError::Other`]: status Any other status
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn test_send_mailbox(&self, id: i64) -> TestSendMailboxBuilder<'_> {
+        TestSendMailboxBuilder {
+            client: self,
+            id,
         }
     }
 
@@ -364,44 +293,160 @@ impl Client {
     /// Test if syncing emails works from this mailbox.
     ///
     /// `POST /mailboxes/{id}/actions/testSync`, answered as `application/vnd.api+json`
-    pub async fn test_sync_mailbox(
-        &self,
-        id: i64,
-    ) -> Result<ResponseValue<types::MailboxDocument>, Error<TestSyncMailboxError>> {
-        let request = Request::new(
-                "testSyncMailbox",
-                Method::POST,
-                format!("/mailboxes/{}/actions/testSync", path_param(id)),
-            )
-            .security(&[&[O_AUTH2]])
-            .accept("application/vnd.api+json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => raw.json(),
-            _ => Err(raw.error_json(TestSyncMailboxError::Other)),
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`TestSyncMailboxError::Other`]: status Any other status
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn test_sync_mailbox(&self, id: i64) -> TestSyncMailboxBuilder<'_> {
+        TestSyncMailboxBuilder {
+            client: self,
+            id,
         }
     }
 }
 
-/// The optional parameters of [`Client::list_mailboxes`]; `Default` sends none of them.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListMailboxesParams {
+/// A call of [`Client::list_mailboxes`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct ListMailboxesBuilder<'a> {
+    client: &'a Client,
+    filter_user_id: Option<i64>,
+    page_size: Option<i32>,
+    sort: Option<Vec<types::ListMailboxesSortItem>>,
+    fields_mailbox: Option<Vec<types::ListMailboxesFieldsMailboxItem>>,
+    provide_authorization_meta: Option<bool>,
+}
+
+impl<'a> ListMailboxesBuilder<'a> {
     /// Filter mailboxes by the id of their owning user. Only the attribute id of the user relationship can be used as a filter.
-    /// Sent as `filter[user][id]`.
-    pub filter_user_id: Option<i64>,
+    ///
+    /// Sent as the query parameter `filter[user][id]`.
+    pub fn filter_user_id(mut self, value: i64) -> Self {
+        self.filter_user_id = Some(value);
+        self
+    }
+
     /// Maximum number of mailboxes per page. Further pages are fetched by following links.next of the collection document.
-    /// Sent as `page[size]`.
-    pub page_size: Option<i32>,
+    ///
+    /// Sent as the query parameter `page[size]`.
+    pub fn page_size(mut self, value: i32) -> Self {
+        self.page_size = Some(value);
+        self
+    }
+
     /// Sort order: attribute names, comma-separated; a leading - sorts descending (e.g. sort=-updatedAt).
-    /// Sent as `sort`.
-    pub sort: Option<Vec<types::ListMailboxesSortItem>>,
+    ///
+    /// Sent as the query parameter `sort`.
+    pub fn sort(mut self, value: impl Into<Vec<types::ListMailboxesSortItem>>) -> Self {
+        self.sort = Some(value.into());
+        self
+    }
+
     /// Sparse fieldset: the attribute and relationship names of mailbox to return, comma-separated (e.g. fields\[mailbox\]=email,userId).
-    /// Sent as `fields[mailbox]`.
-    pub fields_mailbox: Option<Vec<types::ListMailboxesFieldsMailboxItem>>,
+    ///
+    /// Sent as the query parameter `fields[mailbox]`.
+    pub fn fields_mailbox(
+        mut self,
+        value: impl Into<Vec<types::ListMailboxesFieldsMailboxItem>>,
+    ) -> Self {
+        self.fields_mailbox = Some(value.into());
+        self
+    }
+
     /// When given, the resource meta carries canWrite and canDelete for the current API user.
-    /// Sent as `provideAuthorizationMeta`.
-    pub provide_authorization_meta: Option<bool>,
+    ///
+    /// Sent as the query parameter `provideAuthorizationMeta`.
+    pub fn provide_authorization_meta(mut self, value: bool) -> Self {
+        self.provide_authorization_meta = Some(value);
+        self
+    }
+
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ResponseValue<types::MailboxCollectionDocument>,
+        Error<ListMailboxesError>,
+    > {
+        Self::execute(self.client, self.request()).await
+    }
+
+    /// Every item of every page, fetched page by page as the stream is read; the stream
+    /// ends after the first error, which it yields.
+    pub fn into_stream(
+        self,
+    ) -> impl mailapi_support::paginate::Stream<
+        Item = Result<types::Mailbox, Error<ListMailboxesError>>,
+    > + 'a {
+        let client = self.client;
+        mailapi_support::paginate::paginate(
+            self.request(),
+            move |request| async move {
+                let body = Self::execute(client, request).await?.into_inner();
+                let next = body
+                    .links
+                    .as_ref()
+                    .and_then(|value| value.next.as_option())
+                    .cloned()
+                    .map(|url| {
+                        Request::from_link("listMailboxes", Method::GET, url)
+                            .security(&[&[O_AUTH2]])
+                            .accept("application/vnd.api+json")
+                            .options(client.options.clone())
+                    });
+                let items: Vec<types::Mailbox> = body.data;
+                Ok((items, next))
+            },
+        )
+    }
+
+    fn request(&self) -> Request {
+        Request::new("listMailboxes", Method::GET, "/mailboxes".to_string())
+            .security(&[&[O_AUTH2]])
+            .query_param("filter[user][id]", &self.filter_user_id)
+            .query_param("page[size]", &self.page_size)
+            .query_styled("sort", &self.sort, QueryStyle::Form, false)
+            .query_styled(
+                "fields[mailbox]",
+                &self.fields_mailbox,
+                QueryStyle::Form,
+                false,
+            )
+            .query_param("provideAuthorizationMeta", &self.provide_authorization_meta)
+            .accept("application/vnd.api+json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<
+        ResponseValue<types::MailboxCollectionDocument>,
+        Error<ListMailboxesError>,
+    > {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => raw.json(),
+            _ => Err(raw.error_json(ListMailboxesError::Other)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for ListMailboxesBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::MailboxCollectionDocument>,
+        Error<ListMailboxesError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::list_mailboxes`].
@@ -411,6 +456,60 @@ pub enum ListMailboxesError {
     Other(types::ErrorDocument),
 }
 
+/// A call of [`Client::create_mailbox`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct CreateMailboxBuilder<'a> {
+    client: &'a Client,
+    body: types::MailboxCreateDocument,
+}
+
+impl<'a> CreateMailboxBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<types::MailboxDocument>, Error<CreateMailboxError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let request = Request::new(
+                "createMailbox",
+                Method::POST,
+                "/mailboxes".to_string(),
+            )
+            .security(&[&[O_AUTH2]])
+            .accept("application/vnd.api+json")
+            .options(self.client.options.clone());
+        let body = &self.body;
+        request.json_body(body, "application/vnd.api+json")
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<types::MailboxDocument>, Error<CreateMailboxError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            201 => raw.json(),
+            _ => Err(raw.error_json(CreateMailboxError::Other)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for CreateMailboxBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::MailboxDocument>,
+        Error<CreateMailboxError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
 /// The documented error responses of [`Client::create_mailbox`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateMailboxError {
@@ -418,15 +517,78 @@ pub enum CreateMailboxError {
     Other(types::ErrorDocument),
 }
 
-/// The optional parameters of [`Client::get_mailbox`]; `Default` sends none of them.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct GetMailboxParams {
+/// A call of [`Client::get_mailbox`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct GetMailboxBuilder<'a> {
+    client: &'a Client,
+    id: i64,
+    fields_mailbox: Option<Vec<types::GetMailboxFieldsMailboxItem>>,
+    provide_authorization_meta: Option<bool>,
+}
+
+impl<'a> GetMailboxBuilder<'a> {
     /// Sparse fieldset: the attribute and relationship names of mailbox to return, comma-separated (e.g. fields\[mailbox\]=email,userId).
-    /// Sent as `fields[mailbox]`.
-    pub fields_mailbox: Option<Vec<types::GetMailboxFieldsMailboxItem>>,
+    ///
+    /// Sent as the query parameter `fields[mailbox]`.
+    pub fn fields_mailbox(
+        mut self,
+        value: impl Into<Vec<types::GetMailboxFieldsMailboxItem>>,
+    ) -> Self {
+        self.fields_mailbox = Some(value.into());
+        self
+    }
+
     /// When given, the resource meta carries canWrite and canDelete for the current API user.
-    /// Sent as `provideAuthorizationMeta`.
-    pub provide_authorization_meta: Option<bool>,
+    ///
+    /// Sent as the query parameter `provideAuthorizationMeta`.
+    pub fn provide_authorization_meta(mut self, value: bool) -> Self {
+        self.provide_authorization_meta = Some(value);
+        self
+    }
+
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<types::MailboxDocument>, Error<GetMailboxError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let id = path_param(self.id);
+        Request::new("getMailbox", Method::GET, format!("/mailboxes/{}", id))
+            .security(&[&[O_AUTH2]])
+            .query_styled(
+                "fields[mailbox]",
+                &self.fields_mailbox,
+                QueryStyle::Form,
+                false,
+            )
+            .query_param("provideAuthorizationMeta", &self.provide_authorization_meta)
+            .accept("application/vnd.api+json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<types::MailboxDocument>, Error<GetMailboxError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => raw.json(),
+            _ => Err(raw.error_json(GetMailboxError::Other)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for GetMailboxBuilder<'a> {
+    type Output = Result<ResponseValue<types::MailboxDocument>, Error<GetMailboxError>>;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::get_mailbox`].
@@ -436,11 +598,110 @@ pub enum GetMailboxError {
     Other(types::ErrorDocument),
 }
 
+/// A call of [`Client::delete_mailbox`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct DeleteMailboxBuilder<'a> {
+    client: &'a Client,
+    id: i64,
+}
+
+impl<'a> DeleteMailboxBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error<DeleteMailboxError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let id = path_param(self.id);
+        Request::new("deleteMailbox", Method::DELETE, format!("/mailboxes/{}", id))
+            .security(&[&[O_AUTH2]])
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<()>, Error<DeleteMailboxError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            204 => Ok(raw.empty()),
+            _ => Err(raw.error_json(DeleteMailboxError::Other)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for DeleteMailboxBuilder<'a> {
+    type Output = Result<ResponseValue<()>, Error<DeleteMailboxError>>;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
 /// The documented error responses of [`Client::delete_mailbox`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteMailboxError {
     /// Any other status: JSON error message (a JSON:API errors document; the status code is not documented).
     Other(types::ErrorDocument),
+}
+
+/// A call of [`Client::update_mailbox`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct UpdateMailboxBuilder<'a> {
+    client: &'a Client,
+    id: i64,
+    body: types::MailboxUpdateDocument,
+}
+
+impl<'a> UpdateMailboxBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<types::MailboxDocument>, Error<UpdateMailboxError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let id = path_param(self.id);
+        let request = Request::new(
+                "updateMailbox",
+                Method::PATCH,
+                format!("/mailboxes/{}", id),
+            )
+            .security(&[&[O_AUTH2]])
+            .accept("application/vnd.api+json")
+            .options(self.client.options.clone());
+        let body = &self.body;
+        request.json_body(body, "application/vnd.api+json")
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<types::MailboxDocument>, Error<UpdateMailboxError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => raw.json(),
+            _ => Err(raw.error_json(UpdateMailboxError::Other)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for UpdateMailboxBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::MailboxDocument>,
+        Error<UpdateMailboxError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::update_mailbox`].
@@ -450,11 +711,117 @@ pub enum UpdateMailboxError {
     Other(types::ErrorDocument),
 }
 
+/// A call of [`Client::test_send_mailbox`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct TestSendMailboxBuilder<'a> {
+    client: &'a Client,
+    id: i64,
+}
+
+impl<'a> TestSendMailboxBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<types::MailboxDocument>, Error<TestSendMailboxError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let id = path_param(self.id);
+        Request::new(
+                "testSendMailbox",
+                Method::POST,
+                format!("/mailboxes/{}/actions/testSend", id),
+            )
+            .security(&[&[O_AUTH2]])
+            .accept("application/vnd.api+json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<types::MailboxDocument>, Error<TestSendMailboxError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => raw.json(),
+            _ => Err(raw.error_json(TestSendMailboxError::Other)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for TestSendMailboxBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::MailboxDocument>,
+        Error<TestSendMailboxError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
 /// The documented error responses of [`Client::test_send_mailbox`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum TestSendMailboxError {
     /// Any other status: JSON error message (a JSON:API errors document; the status code is not documented).
     Other(types::ErrorDocument),
+}
+
+/// A call of [`Client::test_sync_mailbox`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct TestSyncMailboxBuilder<'a> {
+    client: &'a Client,
+    id: i64,
+}
+
+impl<'a> TestSyncMailboxBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<types::MailboxDocument>, Error<TestSyncMailboxError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let id = path_param(self.id);
+        Request::new(
+                "testSyncMailbox",
+                Method::POST,
+                format!("/mailboxes/{}/actions/testSync", id),
+            )
+            .security(&[&[O_AUTH2]])
+            .accept("application/vnd.api+json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<types::MailboxDocument>, Error<TestSyncMailboxError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => raw.json(),
+            _ => Err(raw.error_json(TestSyncMailboxError::Other)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for TestSyncMailboxBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::MailboxDocument>,
+        Error<TestSyncMailboxError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::test_sync_mailbox`].

@@ -3,7 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 /// A JSON:API error object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Error {
     /// Identifier of the kind of error (e.g. unsupportedMediaType).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -27,13 +28,15 @@ pub struct Error {
 
 /// A JSON:API document carrying errors.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ErrorDocument {
     /// The errors of the request.
     pub errors: Vec<Error>,
 }
 
 /// Where the error comes from.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ErrorSource {
     /// JSON Pointer to the member of the request document that caused the error.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -54,6 +57,7 @@ pub type ListMailboxesSortItem = String;
 
 /// A representation of an email mailbox, used within the application for sending and syncing emails (JSON:API resource object).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Mailbox {
     /// The JSON:API resource type of a mailbox.
     #[serde(rename = "type")]
@@ -83,6 +87,7 @@ pub struct Mailbox {
 
 /// The attributes of a mailbox. Every attribute is nullable and none is required.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct MailboxAttributes {
     /// The auth id associated with the mailbox.
     #[serde(
@@ -484,6 +489,66 @@ pub struct MailboxAttributes {
     pub validate_sync: mailapi_support::Nullable<bool>,
 }
 
+impl MailboxAttributes {
+    /// A `MailboxAttributes` without any of its optional members.
+    pub fn new() -> Self {
+        MailboxAttributes {
+            auth_id: Default::default(),
+            created_at: Default::default(),
+            editable: Default::default(),
+            email: Default::default(),
+            email_hash: Default::default(),
+            email_provider: Default::default(),
+            email_signature: Default::default(),
+            ews_endpoint: Default::default(),
+            ews_ssl_verify_mode: Default::default(),
+            exchange_version: Default::default(),
+            imap_host: Default::default(),
+            imap_port: Default::default(),
+            imap_ssl: Default::default(),
+            max_emails_per_day: Default::default(),
+            max_mailings_per_day: Default::default(),
+            max_mailings_per_week: Default::default(),
+            opt_out_message: Default::default(),
+            opt_out_signature: Default::default(),
+            password: Default::default(),
+            prospect_email_exclusions: Default::default(),
+            provider_id: Default::default(),
+            provider_type: Default::default(),
+            send_disabled: Default::default(),
+            send_errored_at: Default::default(),
+            send_max_retries: Default::default(),
+            send_method: Default::default(),
+            send_permanent_error_at: Default::default(),
+            send_period: Default::default(),
+            send_requires_sync: Default::default(),
+            send_success_at: Default::default(),
+            send_threshold: Default::default(),
+            sendgrid_api_key: Default::default(),
+            sendgrid_webhook_url: Default::default(),
+            smtp_host: Default::default(),
+            smtp_password: Default::default(),
+            smtp_port: Default::default(),
+            smtp_ssl: Default::default(),
+            smtp_username: Default::default(),
+            sync_active_frequency: Default::default(),
+            sync_disabled: Default::default(),
+            sync_errored_at: Default::default(),
+            sync_finished_at: Default::default(),
+            sync_method: Default::default(),
+            sync_outreach_folder: Default::default(),
+            sync_passive_frequency: Default::default(),
+            sync_permanent_error_at: Default::default(),
+            sync_success_at: Default::default(),
+            updated_at: Default::default(),
+            user_id: Default::default(),
+            username: Default::default(),
+            validate_send: Default::default(),
+            validate_sync: Default::default(),
+        }
+    }
+}
+
 /// The SSL verify mode, represented as an integer, the EWS connection will used. (verify none=0, verify peer=1, verify client once=4, verify fail if no peer cert=2)
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(from = "i64", into = "i64")]
@@ -638,6 +703,7 @@ impl std::fmt::Display for MailboxAttributesSyncMethod {
 
 /// A JSON:API document carrying a page of mailboxes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct MailboxCollectionDocument {
     /// The mailboxes of the requested page.
     pub data: Vec<Mailbox>,
@@ -650,13 +716,22 @@ pub struct MailboxCollectionDocument {
 
 /// A JSON:API document for creating a mailbox.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct MailboxCreateDocument {
     /// A mailbox resource object to create (no id).
     pub data: MailboxCreateResource,
 }
 
+impl MailboxCreateDocument {
+    /// A `MailboxCreateDocument` with its required members; the optional ones are left out (set them on the value).
+    pub fn new(data: MailboxCreateResource) -> Self {
+        MailboxCreateDocument { data }
+    }
+}
+
 /// A mailbox resource object to create (no id).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct MailboxCreateResource {
     /// The JSON:API resource type of a mailbox.
     #[serde(rename = "type")]
@@ -669,15 +744,28 @@ pub struct MailboxCreateResource {
     pub relationships: Option<MailboxRelationships>,
 }
 
+impl MailboxCreateResource {
+    /// A `MailboxCreateResource` with its required members; the optional ones are left out (set them on the value).
+    pub fn new(type_: MailboxType) -> Self {
+        MailboxCreateResource {
+            type_,
+            attributes: Default::default(),
+            relationships: Default::default(),
+        }
+    }
+}
+
 /// A JSON:API document carrying one mailbox.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct MailboxDocument {
     /// A representation of an email mailbox, used within the application for sending and syncing emails (JSON:API resource object).
     pub data: Mailbox,
 }
 
 /// Resource metadata, returned when the query parameter provideAuthorizationMeta is given.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct MailboxMeta {
     /// A boolean value indicating whether the current API user has write access to this resource.
     #[serde(rename = "canWrite", default, skip_serializing_if = "Option::is_none")]
@@ -689,6 +777,7 @@ pub struct MailboxMeta {
 
 /// The relationships of a mailbox.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct MailboxRelationships {
     /// The creator of the mailbox. Relationship creator cannot be used as a filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -705,6 +794,19 @@ pub struct MailboxRelationships {
     /// The user owning this mailbox. You can use only the attribute id to filter mailboxes by user (e.g. filter\[user\]\[id\]=X).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<ToOneRelationship>,
+}
+
+impl MailboxRelationships {
+    /// A `MailboxRelationships` without any of its optional members.
+    pub fn new() -> Self {
+        MailboxRelationships {
+            creator: Default::default(),
+            mail_aliases: Default::default(),
+            mailings: Default::default(),
+            updater: Default::default(),
+            user: Default::default(),
+        }
+    }
 }
 
 /// The JSON:API resource type of a mailbox.
@@ -736,13 +838,22 @@ impl std::fmt::Display for MailboxType {
 
 /// A JSON:API document for updating a mailbox.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct MailboxUpdateDocument {
     /// A mailbox resource object to update; id must match the path id.
     pub data: MailboxUpdateResource,
 }
 
+impl MailboxUpdateDocument {
+    /// A `MailboxUpdateDocument` with its required members; the optional ones are left out (set them on the value).
+    pub fn new(data: MailboxUpdateResource) -> Self {
+        MailboxUpdateDocument { data }
+    }
+}
+
 /// A mailbox resource object to update; id must match the path id.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct MailboxUpdateResource {
     /// The JSON:API resource type of a mailbox.
     #[serde(rename = "type")]
@@ -757,8 +868,21 @@ pub struct MailboxUpdateResource {
     pub relationships: Option<MailboxRelationships>,
 }
 
+impl MailboxUpdateResource {
+    /// A `MailboxUpdateResource` with its required members; the optional ones are left out (set them on the value).
+    pub fn new(type_: MailboxType, id: i64) -> Self {
+        MailboxUpdateResource {
+            type_,
+            id,
+            attributes: Default::default(),
+            relationships: Default::default(),
+        }
+    }
+}
+
 /// Pagination links of a collection document; absent or null when there is no such page.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PaginationLinks {
     /// URL of the first page.
     #[serde(default, skip_serializing_if = "mailapi_support::Nullable::is_absent")]
@@ -773,6 +897,7 @@ pub struct PaginationLinks {
 
 /// Links of a relationship object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RelationshipLinks {
     /// URL of the relationship itself.
     #[serde(rename = "self", default, skip_serializing_if = "Option::is_none")]
@@ -782,8 +907,19 @@ pub struct RelationshipLinks {
     pub related: Option<String>,
 }
 
+impl RelationshipLinks {
+    /// A `RelationshipLinks` without any of its optional members.
+    pub fn new() -> Self {
+        RelationshipLinks {
+            self_: Default::default(),
+            related: Default::default(),
+        }
+    }
+}
+
 /// A JSON:API resource identifier object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ResourceIdentifier {
     /// Resource type (e.g. user).
     #[serde(rename = "type")]
@@ -792,8 +928,19 @@ pub struct ResourceIdentifier {
     pub id: i64,
 }
 
+impl ResourceIdentifier {
+    /// A `ResourceIdentifier` with its required members; the optional ones are left out (set them on the value).
+    pub fn new(type_: impl Into<String>, id: i64) -> Self {
+        ResourceIdentifier {
+            type_: type_.into(),
+            id,
+        }
+    }
+}
+
 /// Links of a resource object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ResourceLinks {
     /// URL of the resource.
     #[serde(rename = "self", default, skip_serializing_if = "Option::is_none")]
@@ -802,6 +949,7 @@ pub struct ResourceLinks {
 
 /// A JSON:API to-many relationship object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ToManyRelationship {
     /// The related resource identifiers (empty when there are none).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -813,8 +961,19 @@ pub struct ToManyRelationship {
     pub links: Option<RelationshipLinks>,
 }
 
+impl ToManyRelationship {
+    /// A `ToManyRelationship` without any of its optional members.
+    pub fn new() -> Self {
+        ToManyRelationship {
+            data: Default::default(),
+            links: Default::default(),
+        }
+    }
+}
+
 /// A JSON:API to-one relationship object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ToOneRelationship {
     /// The resource linkage of a to-one relationship, a resource identifier object, or null when the relationship is empty (e.g. the updater of a mailbox nobody updated).
     #[serde(default, skip_serializing_if = "mailapi_support::Nullable::is_absent")]
@@ -826,12 +985,33 @@ pub struct ToOneRelationship {
     pub links: Option<RelationshipLinks>,
 }
 
+impl ToOneRelationship {
+    /// A `ToOneRelationship` without any of its optional members.
+    pub fn new() -> Self {
+        ToOneRelationship {
+            data: Default::default(),
+            links: Default::default(),
+        }
+    }
+}
+
 /// The resource linkage of a to-one relationship, a resource identifier object, or null when the relationship is empty (e.g. the updater of a mailbox nobody updated).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ToOneResourceIdentifier {
     /// Resource type (e.g. user).
     #[serde(rename = "type")]
     pub type_: String,
     /// Resource id.
     pub id: i64,
+}
+
+impl ToOneResourceIdentifier {
+    /// A `ToOneResourceIdentifier` with its required members; the optional ones are left out (set them on the value).
+    pub fn new(type_: impl Into<String>, id: i64) -> Self {
+        ToOneResourceIdentifier {
+            type_: type_.into(),
+            id,
+        }
+    }
 }

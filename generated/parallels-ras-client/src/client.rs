@@ -55,26 +55,18 @@ impl Client {
     /// Retrieves Parallels RAS mailbox settings.
     ///
     /// `GET /api/MailboxSettings`, answered as `application/json; api-version=1.0`
-    pub async fn get_mailbox_settings(
-        &self,
-    ) -> Result<
-        ResponseValue<types::RasMailboxSettings>,
-        Error<GetMailboxSettingsError>,
-    > {
-        let request = Request::new(
-                "getMailboxSettings",
-                Method::GET,
-                "/api/MailboxSettings".to_string(),
-            )
-            .security(&[&[AUTH_TOKEN]])
-            .accept("application/json; api-version=1.0")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => raw.json(),
-            401 => Err(raw.error_json(GetMailboxSettingsError::Unauthorized)),
-            404 => Err(raw.error_json(GetMailboxSettingsError::NotFound)),
-            _ => Err(Error::unexpected(raw)),
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`GetMailboxSettingsError::Unauthorized`]: status 401
+    /// - [`GetMailboxSettingsError::NotFound`]: status 404
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn get_mailbox_settings(&self) -> GetMailboxSettingsBuilder<'_> {
+        GetMailboxSettingsBuilder {
+            client: self,
         }
     }
 
@@ -83,25 +75,82 @@ impl Client {
     /// Modifies Parallels RAS mailbox settings.
     ///
     /// `PUT /api/MailboxSettings`
-    pub async fn update_mailbox_settings(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`UpdateMailboxSettingsError::Unauthorized`]: status 401
+    /// - [`UpdateMailboxSettingsError::NotFound`]: status 404
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn update_mailbox_settings(
         &self,
-        body: &types::SetMailboxSettings,
-    ) -> Result<ResponseValue<()>, Error<UpdateMailboxSettingsError>> {
-        let request = Request::new(
-                "updateMailboxSettings",
-                Method::PUT,
+        body: types::SetMailboxSettings,
+    ) -> UpdateMailboxSettingsBuilder<'_> {
+        UpdateMailboxSettingsBuilder {
+            client: self,
+            body,
+        }
+    }
+}
+
+/// A call of [`Client::get_mailbox_settings`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct GetMailboxSettingsBuilder<'a> {
+    client: &'a Client,
+}
+
+impl<'a> GetMailboxSettingsBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ResponseValue<types::RasMailboxSettings>,
+        Error<GetMailboxSettingsError>,
+    > {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        Request::new(
+                "getMailboxSettings",
+                Method::GET,
                 "/api/MailboxSettings".to_string(),
             )
             .security(&[&[AUTH_TOKEN]])
-            .json_body(body, "application/json; api-version=1.0")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
+            .accept("application/json; api-version=1.0")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<
+        ResponseValue<types::RasMailboxSettings>,
+        Error<GetMailboxSettingsError>,
+    > {
+        let raw = client.transport.execute(request).await?;
         match raw.status.as_u16() {
-            204 => Ok(raw.empty()),
-            401 => Err(raw.error_json(UpdateMailboxSettingsError::Unauthorized)),
-            404 => Err(raw.error_json(UpdateMailboxSettingsError::NotFound)),
+            200 => raw.json(),
+            401 => Err(raw.error_json(GetMailboxSettingsError::Unauthorized)),
+            404 => Err(raw.error_json(GetMailboxSettingsError::NotFound)),
             _ => Err(Error::unexpected(raw)),
         }
+    }
+}
+
+impl<'a> std::future::IntoFuture for GetMailboxSettingsBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::RasMailboxSettings>,
+        Error<GetMailboxSettingsError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 
@@ -112,6 +161,58 @@ pub enum GetMailboxSettingsError {
     Unauthorized(types::ProblemDetails),
     /// 404: Not Found
     NotFound(types::ProblemDetails),
+}
+
+/// A call of [`Client::update_mailbox_settings`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct UpdateMailboxSettingsBuilder<'a> {
+    client: &'a Client,
+    body: types::SetMailboxSettings,
+}
+
+impl<'a> UpdateMailboxSettingsBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<()>, Error<UpdateMailboxSettingsError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let request = Request::new(
+                "updateMailboxSettings",
+                Method::PUT,
+                "/api/MailboxSettings".to_string(),
+            )
+            .security(&[&[AUTH_TOKEN]])
+            .options(self.client.options.clone());
+        let body = &self.body;
+        request.json_body(body, "application/json; api-version=1.0")
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<()>, Error<UpdateMailboxSettingsError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            204 => Ok(raw.empty()),
+            401 => Err(raw.error_json(UpdateMailboxSettingsError::Unauthorized)),
+            404 => Err(raw.error_json(UpdateMailboxSettingsError::NotFound)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for UpdateMailboxSettingsBuilder<'a> {
+    type Output = Result<ResponseValue<()>, Error<UpdateMailboxSettingsError>>;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::update_mailbox_settings`].

@@ -49,7 +49,8 @@ impl From<MailboxTls> for i64 {
 }
 
 /// RFC 7807 problem details (ASP.NET Core shape). Extension members are allowed.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ProblemDetails {
     /// URI reference identifying the problem type.
     #[serde(
@@ -76,8 +77,9 @@ pub struct ProblemDetails {
 }
 
 /// RAS Mailbox.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct RasMailboxSettings {
     /// Use TLS / SSL (for Mailbox). 0 = No, 1 = Yes, 2 = YesIfAvailable, 3 = YesTLS12IfAvailable, 4 = YesTLS13IfAvailable.
     #[serde(rename = "useTLS", default, skip_serializing_if = "Option::is_none")]
@@ -107,6 +109,7 @@ pub struct RasMailboxSettings {
 /// Mailbox settings to modify. Every field is optional; only the fields sent are changed.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct SetMailboxSettings {
     /// SMTP server name. Example: "mail.yourcompany.com:500"
     #[serde(
@@ -140,4 +143,18 @@ pub struct SetMailboxSettings {
     /// Use TLS / SSL (for Mailbox). 0 = No, 1 = Yes, 2 = YesIfAvailable, 3 = YesTLS12IfAvailable, 4 = YesTLS13IfAvailable.
     #[serde(rename = "useTLS", default, skip_serializing_if = "Option::is_none")]
     pub use_tls: Option<MailboxTls>,
+}
+
+impl SetMailboxSettings {
+    /// A `SetMailboxSettings` without any of its optional members.
+    pub fn new() -> Self {
+        SetMailboxSettings {
+            smtp_server: Default::default(),
+            sender_address: Default::default(),
+            username: Default::default(),
+            password: Default::default(),
+            require_auth: Default::default(),
+            use_tls: Default::default(),
+        }
+    }
 }

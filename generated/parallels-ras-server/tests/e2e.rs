@@ -60,6 +60,6 @@ async fn get_mailbox_settings() {
 async fn update_mailbox_settings() {
     let api = start().await;
     let body: types::SetMailboxSettings = json(r"{}");
-    let result = api.update_mailbox_settings(&body).await;
+    let result = api.update_mailbox_settings(body.clone()).await;
     assert_eq!(success(result), (204, ()));
 }

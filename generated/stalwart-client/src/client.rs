@@ -62,30 +62,19 @@ impl Client {
     /// Obtain Account Authentication Settings of the caller's account (two-factor status and application passwords).
     ///
     /// `GET /account/auth`, answered as `application/json`
-    pub async fn obtain_account_auth_settings(
-        &self,
-    ) -> Result<
-        ResponseValue<types::AccountAuthSettingsResponse>,
-        Error<ObtainAccountAuthSettingsError>,
-    > {
-        let request = Request::new(
-                "obtainAccountAuthSettings",
-                Method::GET,
-                "/account/auth".to_string(),
-            )
-            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => {
-                let raw = raw
-                    .reject_error_in_body(ObtainAccountAuthSettingsError::InBody)?;
-                raw.json()
-            }
-            401 => Err(raw.error_json(ObtainAccountAuthSettingsError::Unauthorized)),
-            403 => Err(raw.error_json(ObtainAccountAuthSettingsError::Forbidden)),
-            _ => Err(Error::unexpected(raw)),
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`ObtainAccountAuthSettingsError::Unauthorized`]: status 401
+    /// - [`ObtainAccountAuthSettingsError::Forbidden`]: status 403
+    /// - [`ObtainAccountAuthSettingsError::InBody`]: an error reported inside a 2xx body
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn obtain_account_auth_settings(&self) -> ObtainAccountAuthSettingsBuilder<'_> {
+        ObtainAccountAuthSettingsBuilder {
+            client: self,
         }
     }
 
@@ -106,33 +95,24 @@ impl Client {
     ///   }
     /// ]
     /// ```
-    pub async fn update_account_auth_settings(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`UpdateAccountAuthSettingsError::BadRequest`]: status 400
+    /// - [`UpdateAccountAuthSettingsError::Unauthorized`]: status 401
+    /// - [`UpdateAccountAuthSettingsError::Forbidden`]: status 403
+    /// - [`UpdateAccountAuthSettingsError::InBody`]: an error reported inside a 2xx body
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn update_account_auth_settings(
         &self,
-        body: &[types::AccountAuthUpdate],
-    ) -> Result<
-        ResponseValue<types::UpdateAccountAuthSettingsResponse>,
-        Error<UpdateAccountAuthSettingsError>,
-    > {
-        let request = Request::new(
-                "updateAccountAuthSettings",
-                Method::POST,
-                "/account/auth".to_string(),
-            )
-            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
-            .json_body(&body, "application/json")
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => {
-                let raw = raw
-                    .reject_error_in_body(UpdateAccountAuthSettingsError::InBody)?;
-                raw.json()
-            }
-            400 => Err(raw.error_json(UpdateAccountAuthSettingsError::BadRequest)),
-            401 => Err(raw.error_json(UpdateAccountAuthSettingsError::Unauthorized)),
-            403 => Err(raw.error_json(UpdateAccountAuthSettingsError::Forbidden)),
-            _ => Err(Error::unexpected(raw)),
+        body: impl Into<Vec<types::AccountAuthUpdate>>,
+    ) -> UpdateAccountAuthSettingsBuilder<'_> {
+        UpdateAccountAuthSettingsBuilder {
+            client: self,
+            body: body.into(),
         }
     }
 
@@ -141,30 +121,21 @@ impl Client {
     /// Obtain Encryption-at-Rest Settings of the caller's account.
     ///
     /// `GET /account/crypto`, answered as `application/json`
-    pub async fn obtain_encryption_at_rest_settings(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`ObtainEncryptionAtRestSettingsError::Unauthorized`]: status 401
+    /// - [`ObtainEncryptionAtRestSettingsError::Forbidden`]: status 403
+    /// - [`ObtainEncryptionAtRestSettingsError::InBody`]: an error reported inside a 2xx body
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn obtain_encryption_at_rest_settings(
         &self,
-    ) -> Result<
-        ResponseValue<types::EncryptionAtRestSettingsResponse>,
-        Error<ObtainEncryptionAtRestSettingsError>,
-    > {
-        let request = Request::new(
-                "obtainEncryptionAtRestSettings",
-                Method::GET,
-                "/account/crypto".to_string(),
-            )
-            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => {
-                let raw = raw
-                    .reject_error_in_body(ObtainEncryptionAtRestSettingsError::InBody)?;
-                raw.json()
-            }
-            401 => Err(raw.error_json(ObtainEncryptionAtRestSettingsError::Unauthorized)),
-            403 => Err(raw.error_json(ObtainEncryptionAtRestSettingsError::Forbidden)),
-            _ => Err(Error::unexpected(raw)),
+    ) -> ObtainEncryptionAtRestSettingsBuilder<'_> {
+        ObtainEncryptionAtRestSettingsBuilder {
+            client: self,
         }
     }
 
@@ -183,33 +154,24 @@ impl Client {
     ///   "certs": "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nxsFNBGTGHwkBEADRB5EEtfsnUwgF2ZRg6h1fp2E8LNhv4lb9AWersI8KNFoWM6qx\n Bk/MfEpgILSPdW3g7PWHOxPV/hxjtStFHfbU/Ye5VvfbkU49faIPiw1V3MQJJ171\n cN6kgMnABfdixNiutDkHP4f34ABrEqexX2myOP+btxL24gI/N9UpOD5PiKTyKR7i\n GwNpi+O022rs/KvjlWR7iSJ4vk7bGFfTNHvWI6dZworey1tZoTIZ0CgvgMeB/F1q\n OOa0FvrJdNYR227RpHmICqFqTptNZ2EfdkJ6QUXW7bZ9dWgL36ds9QPJOGcG3c5i\n JebeX5YdJnniBefiWjfZElcqh/N6SqVuEwoTLyMCnMZ6gjNMn6tddwPH24kavZhT\n p6+vhTHmyq8XBqK/XEt9r+clSfg2hi5s7GO7hQV+W26xRjX7sQJY41PfzkgYJ0BM\n 6+w09X1ZO/iMjEp44t2rd3xSudwGYhlbazXbdB+OJaa3RtyjOAeFgY8OyNlODx3V\n xXLtF+104HGSL7nkpBsu6LLighSgEEF2Vok43grr0omyb1NPhWoAZhM8sT5iv5gW\n fKvB1O13c+hDc/iGTAvcrtdLLnF2Cs+6HD7r7zPPM4L6DrD1+oQt510H/oOEE5NZ\n wIS9CmBf0txqwk7n1U5V95lonaCK9nfoKeQ1fKl/tu01dCeERRbMXG2nCQARAQAB\n zRtKb2huIERvZSA8am9obkBleGFtcGxlLm9yZz7CwYcEEwEIADEWIQQWwx1eM+Aa\n o8okGzL45grMTSggxQUCZMYfCQIbAwQLCQgHBRUICQoLBRYCAwEAAAoJEPjmCsxN\n KCDFWP4QAI3eS5nPxmU0AC9/h8jeKNgjgpENroNQZKeWZQ8x4PfncDRkcbsJfT7Y\n IVZl4zw6gFKY5EoB1s1KkYJxPgYsqicmKNiR7Tnzabb3mzomU48FKaIyVCBzFUnJ\n YMroL/rm7QhoW2WWLvT+CPCPway/tA3By8Be/YOjhavJ8mf1W3rPzt87/4Vo6erf\n yzL0lN+FQmmhKfT4j42jF4SMSyyC2yzvfC7PT49u+KUKQm/LpQsfKHpwXZ/VI6+X\n GtZjTqsc+uglJYRo69oosImLzieA/ST1ltjmUutZQOSvlQFpDUEFrMej8XZ0qsrf\n 0gP2iwxyl0vkhV8c6wO6CacDHPivvQEHed9H1PNGn3DBfKb7Mq/jado2DapRtJg3\n 2OH0F0HTvQ0uNKl30xMUcwGQB0cKOlaFtksZT1LsosQPhtPLpFy1TuWaXOInpQLq\n JmNVcTbydOsCKq0mb6bgGcvhElC1q39tclKP3rOEDOnJ8hE6wYNaMGrt6WSKr3Tt\n h52M6KwTXOuMAecMvpDBSS3UFEVQ+T5puzInDTkjINxmj23ip+swA1x3HH2IgNrO\n VJ7O20oEf0+qC47R5rTRUxrvh/U0U3DRE5xt2J2T3xetFDT2mnQv0jcyMg/UlXXv\n GpGVfwNkvN0Cxmb1tFiBNLKCcPVizxq4MLrwx+MVfQBaRCwjJrUszsFNBGTGHwoB\n EACr5lA+j5pH0Er6Q76btbS4q9JgNjDNrjKJwX9brdBY1oXIUeBqCW9ekoqDTFpn\n xA5EFGJvPO++/0ZCa+zXE4IAcXS9+I9HVBouenPYBLETnXK0Phws+OCLoe0cAIvG\n e9Xo9VrHcGXCs9tJruVSAW3NF04YejHmnHNfEuD8mbaUdxVn5zc23w/2gLaY/ABL\n ZfNV8XZw0jBVBm3YXS3Ob3uIO+RvsNqBgnhGYN/C51QI9hdxXWUDlD1vdRacXmcI\n LDCYC3w6u8caxL0ktXTS4zwN+hEu7jHxBNiKcovCeIF5VZ5NcPpp6+6Y+vNdmmXw\n +lWNwAzj3ah6iu+y25LKSsz+7IkCh5liOwwYohO+YI7SjtTD+gL9HiHYAIO+PtBh\n 7GudmUwFoARu/q54hE4ThpzkeOzJzPqGkM/CzmwdKKM3u81ze+72ptJOqVKbFEsQ\n 3+RURrIAfyYyeJj4VVCfHNzrRRVpARZc9hJm1AXefxPnDN9dxbikjQgbg5UxrKaJ\n cjVU+go5CH5lg2D1LRGfKqTJtfiWFPjtztNgMp/SeslkhhFXsyJ0RJDcU8VfRBrO\n DBnZvPnZi4nLaWCL1LdHA8Y9EJgSwVOsfdRqL/Xk9qxqgl5R8m8lsNKZN2EYkfMN\n 4Vd+/8UBbmibHYoGIQi7UlNSPthc0XQcRzFen+3H4sg5kQARAQABwsF2BBgBCAAg\n FiEEFsMdXjPgGqPKJBsy+OYKzE0oIMUFAmTGHwsCGwwACgkQ+OYKzE0oIMXn4hAA\n lUWeF7tDdyENsOYyhsbtLIuLipYe6orHFY5m68NNOoLWwqEeTvutJgFeDT4WxYi0\n PJaNQYFPyGVyg7N0hCx5cGwajdnwGpb5zpSNyvG2Yes9I1O/u7+FFrbSwOuo61t1\n scGa8YlgTKoyGc9cwxl5U8krrlEwXTWQ/qF1Gq2wHG23wm1D2d2PXFDRvw3gPxJn\n yWkrx5k26ru1kguM7XFVyRi7B+uG4vdvMlxMBXM3jpH1CJRr82VvzYPv7f05Z5To\n C7XDqHpWKx3+AQvh/ZsSBpBhzK8qaixysMwnawe05rOPydWvsLlnMCGManKVnq9Y\n Wek1P2dwYT9zuroBR5nmrECY+xVWk7vhsDasKsYlQ/LdDyzSL7qh0Vq3DjcoHxLI\n uL7qQ3O0YRcKGfmQibpKdDzvIqA+48Nfh2nDnTxvfuwOxb41zdLTZQftaSXc0Xwd\n HgquBAFbRDr5TyWlUUc8iACowKkk01pEPc8coxPCp6F/hz6kgmebRevzs7sxwrS7\n aUWycSls783JC7WO267DRD30FNx+9S7SY4ECzhDGjLdne6wIoib1L9SFkk1AAKb3\n m2+6BB/HxCXtMqi95pFeCjV99bp+PBqoifx9SlFYZq9qcGDr/jyrdG8V2Wf/HF4n\n K8RIPxB+daAPMLTpj4WBhNquSE6mRQvABEf0GPi2eLA=\n=0TDv\n-----END PGP PUBLIC KEY BLOCK-----\n\n\n"
     /// }
     /// ```
-    pub async fn update_encryption_at_rest_settings(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`UpdateEncryptionAtRestSettingsError::BadRequest`]: status 400
+    /// - [`UpdateEncryptionAtRestSettingsError::Unauthorized`]: status 401
+    /// - [`UpdateEncryptionAtRestSettingsError::Forbidden`]: status 403
+    /// - [`UpdateEncryptionAtRestSettingsError::InBody`]: an error reported inside a 2xx body
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn update_encryption_at_rest_settings(
         &self,
-        body: &types::EncryptionAtRestSettings,
-    ) -> Result<
-        ResponseValue<types::UnsignedIntegerResponse>,
-        Error<UpdateEncryptionAtRestSettingsError>,
-    > {
-        let request = Request::new(
-                "updateEncryptionAtRestSettings",
-                Method::POST,
-                "/account/crypto".to_string(),
-            )
-            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
-            .json_body(body, "application/json")
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => {
-                let raw = raw
-                    .reject_error_in_body(UpdateEncryptionAtRestSettingsError::InBody)?;
-                raw.json()
-            }
-            400 => Err(raw.error_json(UpdateEncryptionAtRestSettingsError::BadRequest)),
-            401 => Err(raw.error_json(UpdateEncryptionAtRestSettingsError::Unauthorized)),
-            403 => Err(raw.error_json(UpdateEncryptionAtRestSettingsError::Forbidden)),
-            _ => Err(Error::unexpected(raw)),
+        body: types::EncryptionAtRestSettings,
+    ) -> UpdateEncryptionAtRestSettingsBuilder<'_> {
+        UpdateEncryptionAtRestSettingsBuilder {
+            client: self,
+            body,
         }
     }
 
@@ -229,29 +191,24 @@ impl Client {
     ///   "selector": null
     /// }
     /// ```
-    pub async fn create_dkim_signature(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`CreateDkimSignatureError::BadRequest`]: status 400
+    /// - [`CreateDkimSignatureError::Unauthorized`]: status 401
+    /// - [`CreateDkimSignatureError::Forbidden`]: status 403
+    /// - [`CreateDkimSignatureError::InBody`]: an error reported inside a 2xx body
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn create_dkim_signature(
         &self,
-        body: &types::DkimSignatureRequest,
-    ) -> Result<ResponseValue<types::EmptyResponse>, Error<CreateDkimSignatureError>> {
-        let request = Request::new(
-                "createDkimSignature",
-                Method::POST,
-                "/dkim".to_string(),
-            )
-            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
-            .json_body(body, "application/json")
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => {
-                let raw = raw.reject_error_in_body(CreateDkimSignatureError::InBody)?;
-                raw.json()
-            }
-            400 => Err(raw.error_json(CreateDkimSignatureError::BadRequest)),
-            401 => Err(raw.error_json(CreateDkimSignatureError::Unauthorized)),
-            403 => Err(raw.error_json(CreateDkimSignatureError::Forbidden)),
-            _ => Err(Error::unexpected(raw)),
+        body: types::DkimSignatureRequest,
+    ) -> CreateDkimSignatureBuilder<'_> {
+        CreateDkimSignatureBuilder {
+            client: self,
+            body,
         }
     }
 
@@ -260,30 +217,23 @@ impl Client {
     /// Obtain DNS Records for Domain: returns the MX, CNAME, DKIM/SPF TXT and SRV records the domain should publish.
     ///
     /// `GET /dns/records/{domain}`, answered as `application/json`
-    pub async fn obtain_dns_records(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`ObtainDnsRecordsError::Unauthorized`]: status 401
+    /// - [`ObtainDnsRecordsError::Forbidden`]: status 403
+    /// - [`ObtainDnsRecordsError::InBody`]: an error reported inside a 2xx body
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn obtain_dns_records(
         &self,
-        domain: &str,
-    ) -> Result<
-        ResponseValue<types::DnsRecordListResponse>,
-        Error<ObtainDnsRecordsError>,
-    > {
-        let request = Request::new(
-                "obtainDnsRecords",
-                Method::GET,
-                format!("/dns/records/{}", path_param(domain)),
-            )
-            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => {
-                let raw = raw.reject_error_in_body(ObtainDnsRecordsError::InBody)?;
-                raw.json()
-            }
-            401 => Err(raw.error_json(ObtainDnsRecordsError::Unauthorized)),
-            403 => Err(raw.error_json(ObtainDnsRecordsError::Forbidden)),
-            _ => Err(Error::unexpected(raw)),
+        domain: impl Into<String>,
+    ) -> ObtainDnsRecordsBuilder<'_> {
+        ObtainDnsRecordsBuilder {
+            client: self,
+            domain: domain.into(),
         }
     }
 
@@ -292,72 +242,23 @@ impl Client {
     /// Query Log Files: returns log entries, newest first, paged.
     ///
     /// `GET /logs`, answered as `application/json`
-    pub async fn query_log_files(
-        &self,
-        params: &QueryLogFilesParams,
-    ) -> Result<ResponseValue<types::LogEntryListResponse>, Error<QueryLogFilesError>> {
-        self.query_log_files_send(self.query_log_files_request(params)).await
-    }
-
-    fn query_log_files_request(&self, params: &QueryLogFilesParams) -> Request {
-        Request::new("queryLogFiles", Method::GET, "/logs".to_string())
-            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
-            .query_param("page", &params.page)
-            .query_param("limit", &params.limit)
-            .query_param("filter", &params.filter)
-            .accept("application/json")
-            .options(self.options.clone())
-    }
-
-    async fn query_log_files_send(
-        &self,
-        request: Request,
-    ) -> Result<ResponseValue<types::LogEntryListResponse>, Error<QueryLogFilesError>> {
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => {
-                let raw = raw.reject_error_in_body(QueryLogFilesError::InBody)?;
-                raw.json()
-            }
-            401 => Err(raw.error_json(QueryLogFilesError::Unauthorized)),
-            403 => Err(raw.error_json(QueryLogFilesError::Forbidden)),
-            _ => Err(Error::unexpected(raw)),
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`QueryLogFilesError::Unauthorized`]: status 401
+    /// - [`QueryLogFilesError::Forbidden`]: status 403
+    /// - [`QueryLogFilesError::InBody`]: an error reported inside a 2xx body
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn query_log_files(&self) -> QueryLogFilesBuilder<'_> {
+        QueryLogFilesBuilder {
+            client: self,
+            page: None,
+            limit: None,
+            filter: None,
         }
-    }
-
-    /// Every item of every page of [`Client::query_log_files`], fetched page by page as the stream is read.
-    pub fn query_log_files_stream<'a>(
-        &'a self,
-        params: &'a QueryLogFilesParams,
-    ) -> impl mailapi_support::paginate::Stream<
-        Item = Result<types::LogEntry, Error<QueryLogFilesError>>,
-    > + 'a {
-        let params = params.clone();
-        let first = params.page.unwrap_or(1);
-        mailapi_support::paginate::paginate(
-            (first, 0),
-            move |(page, seen)| {
-                let params = QueryLogFilesParams {
-                    page: Some(page),
-                    ..params.clone()
-                };
-                async move {
-                    let body = self
-                        .query_log_files_send(self.query_log_files_request(&params))
-                        .await?
-                        .into_inner();
-                    let total = body.data.total.as_ref().copied();
-                    let items: Vec<types::LogEntry> = body
-                        .data
-                        .items
-                        .unwrap_or_default();
-                    let seen = seen + items.len() as u64;
-                    let more = !items.is_empty()
-                        && total.is_none_or(|total| seen < total);
-                    Ok((items, more.then_some((page + 1, seen))))
-                }
-            },
-        )
     }
 
     /// Obtain OAuth token
@@ -376,29 +277,24 @@ impl Client {
     ///   "nonce": "ttsaXca3qx"
     /// }
     /// ```
-    pub async fn obtain_oauth_token(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`ObtainOauthTokenError::BadRequest`]: status 400
+    /// - [`ObtainOauthTokenError::Unauthorized`]: status 401
+    /// - [`ObtainOauthTokenError::Forbidden`]: status 403
+    /// - [`ObtainOauthTokenError::InBody`]: an error reported inside a 2xx body
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn obtain_oauth_token(
         &self,
-        body: &types::OAuthCodeRequest,
-    ) -> Result<ResponseValue<types::OAuthCodeResponse>, Error<ObtainOauthTokenError>> {
-        let request = Request::new(
-                "obtainOauthToken",
-                Method::POST,
-                "/oauth".to_string(),
-            )
-            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
-            .json_body(body, "application/json")
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => {
-                let raw = raw.reject_error_in_body(ObtainOauthTokenError::InBody)?;
-                raw.json()
-            }
-            400 => Err(raw.error_json(ObtainOauthTokenError::BadRequest)),
-            401 => Err(raw.error_json(ObtainOauthTokenError::Unauthorized)),
-            403 => Err(raw.error_json(ObtainOauthTokenError::Forbidden)),
-            _ => Err(Error::unexpected(raw)),
+        body: types::OAuthCodeRequest,
+    ) -> ObtainOauthTokenBuilder<'_> {
+        ObtainOauthTokenBuilder {
+            client: self,
+            body,
         }
     }
 
@@ -407,83 +303,28 @@ impl Client {
     /// List Principals, paged with `page` and `limit`, optionally restricted to the given principal `types`.
     ///
     /// `GET /principal`, answered as `application/json`
-    pub async fn list_principals(
-        &self,
-        params: &ListPrincipalsParams,
-    ) -> Result<
-        ResponseValue<types::PrincipalListResponse>,
-        Error<ListPrincipalsError>,
-    > {
-        self.list_principals_send(self.list_principals_request(params)).await
-    }
-
-    fn list_principals_request(&self, params: &ListPrincipalsParams) -> Request {
-        Request::new("listPrincipals", Method::GET, "/principal".to_string())
-            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
-            .query_param("page", &params.page)
-            .query_param("limit", &params.limit)
-            .query_param("types", &params.types)
-            .query_param("filter", &params.filter)
-            .query_param("type", &params.type_)
-            .query_param("fields", &params.fields)
-            .query_param("count", &params.count)
-            .query_param("tenant", &params.tenant)
-            .accept("application/json")
-            .options(self.options.clone())
-    }
-
-    async fn list_principals_send(
-        &self,
-        request: Request,
-    ) -> Result<
-        ResponseValue<types::PrincipalListResponse>,
-        Error<ListPrincipalsError>,
-    > {
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => {
-                let raw = raw.reject_error_in_body(ListPrincipalsError::InBody)?;
-                raw.json()
-            }
-            401 => Err(raw.error_json(ListPrincipalsError::Unauthorized)),
-            403 => Err(raw.error_json(ListPrincipalsError::Forbidden)),
-            _ => Err(Error::unexpected(raw)),
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`ListPrincipalsError::Unauthorized`]: status 401
+    /// - [`ListPrincipalsError::Forbidden`]: status 403
+    /// - [`ListPrincipalsError::InBody`]: an error reported inside a 2xx body
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn list_principals(&self) -> ListPrincipalsBuilder<'_> {
+        ListPrincipalsBuilder {
+            client: self,
+            page: None,
+            limit: None,
+            types: None,
+            filter: None,
+            type_: None,
+            fields: None,
+            count: None,
+            tenant: None,
         }
-    }
-
-    /// Every item of every page of [`Client::list_principals`], fetched page by page as the stream is read.
-    pub fn list_principals_stream<'a>(
-        &'a self,
-        params: &'a ListPrincipalsParams,
-    ) -> impl mailapi_support::paginate::Stream<
-        Item = Result<types::Principal, Error<ListPrincipalsError>>,
-    > + 'a {
-        let params = params.clone();
-        let first = params.page.unwrap_or(1);
-        mailapi_support::paginate::paginate(
-            (first, 0),
-            move |(page, seen)| {
-                let params = ListPrincipalsParams {
-                    page: Some(page),
-                    ..params.clone()
-                };
-                async move {
-                    let body = self
-                        .list_principals_send(self.list_principals_request(&params))
-                        .await?
-                        .into_inner();
-                    let total = body.data.total.as_ref().copied();
-                    let items: Vec<types::Principal> = body
-                        .data
-                        .items
-                        .unwrap_or_default();
-                    let seen = seen + items.len() as u64;
-                    let more = !items.is_empty()
-                        && total.is_none_or(|total| seen < total);
-                    Ok((items, more.then_some((page + 1, seen))))
-                }
-            },
-        )
     }
 
     /// Create Principal
@@ -512,32 +353,24 @@ impl Client {
     ///   "externalMembers": []
     /// }
     /// ```
-    pub async fn create_principal(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`CreatePrincipalError::BadRequest`]: status 400
+    /// - [`CreatePrincipalError::Unauthorized`]: status 401
+    /// - [`CreatePrincipalError::Forbidden`]: status 403
+    /// - [`CreatePrincipalError::InBody`]: an error reported inside a 2xx body
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn create_principal(
         &self,
-        body: &types::Principal,
-    ) -> Result<
-        ResponseValue<types::UnsignedIntegerResponse>,
-        Error<CreatePrincipalError>,
-    > {
-        let request = Request::new(
-                "createPrincipal",
-                Method::POST,
-                "/principal".to_string(),
-            )
-            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
-            .json_body(body, "application/json")
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => {
-                let raw = raw.reject_error_in_body(CreatePrincipalError::InBody)?;
-                raw.json()
-            }
-            400 => Err(raw.error_json(CreatePrincipalError::BadRequest)),
-            401 => Err(raw.error_json(CreatePrincipalError::Unauthorized)),
-            403 => Err(raw.error_json(CreatePrincipalError::Forbidden)),
-            _ => Err(Error::unexpected(raw)),
+        body: types::Principal,
+    ) -> CreatePrincipalBuilder<'_> {
+        CreatePrincipalBuilder {
+            client: self,
+            body,
         }
     }
 
@@ -546,27 +379,23 @@ impl Client {
     /// Fetch Principal: returns one principal. The example is the individual `jane` with a password hash, one e-mail address, role `user` and list `all`.
     ///
     /// `GET /principal/{principal_id}`, answered as `application/json`
-    pub async fn fetch_principal(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`FetchPrincipalError::Unauthorized`]: status 401
+    /// - [`FetchPrincipalError::Forbidden`]: status 403
+    /// - [`FetchPrincipalError::InBody`]: an error reported inside a 2xx body
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn fetch_principal(
         &self,
-        principal_id: &str,
-    ) -> Result<ResponseValue<types::PrincipalResponse>, Error<FetchPrincipalError>> {
-        let request = Request::new(
-                "fetchPrincipal",
-                Method::GET,
-                format!("/principal/{}", path_param(principal_id)),
-            )
-            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => {
-                let raw = raw.reject_error_in_body(FetchPrincipalError::InBody)?;
-                raw.json()
-            }
-            401 => Err(raw.error_json(FetchPrincipalError::Unauthorized)),
-            403 => Err(raw.error_json(FetchPrincipalError::Forbidden)),
-            _ => Err(Error::unexpected(raw)),
+        principal_id: impl Into<String>,
+    ) -> FetchPrincipalBuilder<'_> {
+        FetchPrincipalBuilder {
+            client: self,
+            principal_id: principal_id.into(),
         }
     }
 
@@ -575,27 +404,23 @@ impl Client {
     /// Delete Principal.
     ///
     /// `DELETE /principal/{principal_id}`, answered as `application/json`
-    pub async fn delete_principal(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`DeletePrincipalError::Unauthorized`]: status 401
+    /// - [`DeletePrincipalError::Forbidden`]: status 403
+    /// - [`DeletePrincipalError::InBody`]: an error reported inside a 2xx body
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn delete_principal(
         &self,
-        principal_id: &str,
-    ) -> Result<ResponseValue<types::EmptyResponse>, Error<DeletePrincipalError>> {
-        let request = Request::new(
-                "deletePrincipal",
-                Method::DELETE,
-                format!("/principal/{}", path_param(principal_id)),
-            )
-            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => {
-                let raw = raw.reject_error_in_body(DeletePrincipalError::InBody)?;
-                raw.json()
-            }
-            401 => Err(raw.error_json(DeletePrincipalError::Unauthorized)),
-            403 => Err(raw.error_json(DeletePrincipalError::Forbidden)),
-            _ => Err(Error::unexpected(raw)),
+        principal_id: impl Into<String>,
+    ) -> DeletePrincipalBuilder<'_> {
+        DeletePrincipalBuilder {
+            client: self,
+            principal_id: principal_id.into(),
         }
     }
 
@@ -631,30 +456,26 @@ impl Client {
     ///   }
     /// ]
     /// ```
-    pub async fn update_principal(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`UpdatePrincipalError::BadRequest`]: status 400
+    /// - [`UpdatePrincipalError::Unauthorized`]: status 401
+    /// - [`UpdatePrincipalError::Forbidden`]: status 403
+    /// - [`UpdatePrincipalError::InBody`]: an error reported inside a 2xx body
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn update_principal(
         &self,
-        principal_id: &str,
-        body: &[types::PrincipalUpdate],
-    ) -> Result<ResponseValue<types::EmptyResponse>, Error<UpdatePrincipalError>> {
-        let request = Request::new(
-                "updatePrincipal",
-                Method::PATCH,
-                format!("/principal/{}", path_param(principal_id)),
-            )
-            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
-            .json_body(&body, "application/json")
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => {
-                let raw = raw.reject_error_in_body(UpdatePrincipalError::InBody)?;
-                raw.json()
-            }
-            400 => Err(raw.error_json(UpdatePrincipalError::BadRequest)),
-            401 => Err(raw.error_json(UpdatePrincipalError::Unauthorized)),
-            403 => Err(raw.error_json(UpdatePrincipalError::Forbidden)),
-            _ => Err(Error::unexpected(raw)),
+        principal_id: impl Into<String>,
+        body: impl Into<Vec<types::PrincipalUpdate>>,
+    ) -> UpdatePrincipalBuilder<'_> {
+        UpdatePrincipalBuilder {
+            client: self,
+            principal_id: principal_id.into(),
+            body: body.into(),
         }
     }
 
@@ -663,92 +484,32 @@ impl Client {
     /// List Queued Messages in the outgoing queue, paged with `page`/`limit` (plus the undocumented bound `max-total`); the effect of the flag `values` is undocumented (presumably full entries instead of ids). The response also reports the queue processing status.
     ///
     /// `GET /queue/messages`, answered as `application/json`
-    pub async fn list_queued_messages(
-        &self,
-        params: &ListQueuedMessagesParams,
-    ) -> Result<
-        ResponseValue<types::QueuedMessageListResponse>,
-        Error<ListQueuedMessagesError>,
-    > {
-        self.list_queued_messages_send(self.list_queued_messages_request(params)).await
-    }
-
-    fn list_queued_messages_request(
-        &self,
-        params: &ListQueuedMessagesParams,
-    ) -> Request {
-        Request::new("listQueuedMessages", Method::GET, "/queue/messages".to_string())
-            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
-            .query_param("page", &params.page)
-            .query_param("max-total", &params.max_total)
-            .query_param("limit", &params.limit)
-            .query_param("values", &params.values)
-            .query_param("text", &params.text)
-            .query_param("from", &params.from)
-            .query_param("to", &params.to)
-            .query_param("before", &params.before)
-            .query_param("after", &params.after)
-            .query_param("queue", &params.queue)
-            .query_param("range-start", &params.range_start)
-            .query_param("range-end", &params.range_end)
-            .accept("application/json")
-            .options(self.options.clone())
-    }
-
-    async fn list_queued_messages_send(
-        &self,
-        request: Request,
-    ) -> Result<
-        ResponseValue<types::QueuedMessageListResponse>,
-        Error<ListQueuedMessagesError>,
-    > {
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => {
-                let raw = raw.reject_error_in_body(ListQueuedMessagesError::InBody)?;
-                raw.json()
-            }
-            401 => Err(raw.error_json(ListQueuedMessagesError::Unauthorized)),
-            403 => Err(raw.error_json(ListQueuedMessagesError::Forbidden)),
-            _ => Err(Error::unexpected(raw)),
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`ListQueuedMessagesError::Unauthorized`]: status 401
+    /// - [`ListQueuedMessagesError::Forbidden`]: status 403
+    /// - [`ListQueuedMessagesError::InBody`]: an error reported inside a 2xx body
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn list_queued_messages(&self) -> ListQueuedMessagesBuilder<'_> {
+        ListQueuedMessagesBuilder {
+            client: self,
+            page: None,
+            max_total: None,
+            limit: None,
+            values: None,
+            text: None,
+            from: None,
+            to: None,
+            before: None,
+            after: None,
+            queue: None,
+            range_start: None,
+            range_end: None,
         }
-    }
-
-    /// Every item of every page of [`Client::list_queued_messages`], fetched page by page as the stream is read.
-    pub fn list_queued_messages_stream<'a>(
-        &'a self,
-        params: &'a ListQueuedMessagesParams,
-    ) -> impl mailapi_support::paginate::Stream<
-        Item = Result<types::QueuedMessageListItem, Error<ListQueuedMessagesError>>,
-    > + 'a {
-        let params = params.clone();
-        let first = params.page.unwrap_or(1);
-        mailapi_support::paginate::paginate(
-            (first, 0),
-            move |(page, seen)| {
-                let params = ListQueuedMessagesParams {
-                    page: Some(page),
-                    ..params.clone()
-                };
-                async move {
-                    let body = self
-                        .list_queued_messages_send(
-                            self.list_queued_messages_request(&params),
-                        )
-                        .await?
-                        .into_inner();
-                    let total = body.data.total.as_ref().copied();
-                    let items: Vec<types::QueuedMessageListItem> = body
-                        .data
-                        .items
-                        .unwrap_or_default();
-                    let seen = seen + items.len() as u64;
-                    let more = !items.is_empty()
-                        && total.is_none_or(|total| seen < total);
-                    Ok((items, more.then_some((page + 1, seen))))
-                }
-            },
-        )
     }
 
     /// Delete Queued Messages
@@ -756,31 +517,20 @@ impl Client {
     /// Delete Queued Messages matching the search `text`.
     ///
     /// `DELETE /queue/messages`, answered as `application/json`
-    pub async fn delete_queued_messages(
-        &self,
-        params: &DeleteQueuedMessagesParams,
-    ) -> Result<
-        ResponseValue<types::BooleanResponse>,
-        Error<DeleteQueuedMessagesError>,
-    > {
-        let request = Request::new(
-                "deleteQueuedMessages",
-                Method::DELETE,
-                "/queue/messages".to_string(),
-            )
-            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
-            .query_param("text", &params.text)
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => {
-                let raw = raw.reject_error_in_body(DeleteQueuedMessagesError::InBody)?;
-                raw.json()
-            }
-            401 => Err(raw.error_json(DeleteQueuedMessagesError::Unauthorized)),
-            403 => Err(raw.error_json(DeleteQueuedMessagesError::Forbidden)),
-            _ => Err(Error::unexpected(raw)),
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`DeleteQueuedMessagesError::Unauthorized`]: status 401
+    /// - [`DeleteQueuedMessagesError::Forbidden`]: status 403
+    /// - [`DeleteQueuedMessagesError::InBody`]: an error reported inside a 2xx body
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn delete_queued_messages(&self) -> DeleteQueuedMessagesBuilder<'_> {
+        DeleteQueuedMessagesBuilder {
+            client: self,
+            text: None,
         }
     }
 
@@ -789,32 +539,20 @@ impl Client {
     /// Reschedule Queued Messages: schedules immediate delivery of the queued messages matching `filter`.
     ///
     /// `PATCH /queue/messages`, answered as `application/json`
-    pub async fn reschedule_queued_messages(
-        &self,
-        params: &RescheduleQueuedMessagesParams,
-    ) -> Result<
-        ResponseValue<types::BooleanResponse>,
-        Error<RescheduleQueuedMessagesError>,
-    > {
-        let request = Request::new(
-                "rescheduleQueuedMessages",
-                Method::PATCH,
-                "/queue/messages".to_string(),
-            )
-            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
-            .query_param("filter", &params.filter)
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => {
-                let raw = raw
-                    .reject_error_in_body(RescheduleQueuedMessagesError::InBody)?;
-                raw.json()
-            }
-            401 => Err(raw.error_json(RescheduleQueuedMessagesError::Unauthorized)),
-            403 => Err(raw.error_json(RescheduleQueuedMessagesError::Forbidden)),
-            _ => Err(Error::unexpected(raw)),
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`RescheduleQueuedMessagesError::Unauthorized`]: status 401
+    /// - [`RescheduleQueuedMessagesError::Forbidden`]: status 403
+    /// - [`RescheduleQueuedMessagesError::InBody`]: an error reported inside a 2xx body
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn reschedule_queued_messages(&self) -> RescheduleQueuedMessagesBuilder<'_> {
+        RescheduleQueuedMessagesBuilder {
+            client: self,
+            filter: None,
         }
     }
 
@@ -823,32 +561,24 @@ impl Client {
     /// Obtain Queued Message Details: returns the envelope, per-domain delivery state and retry schedule of a queued message; 404 with problem details when the message does not exist.
     ///
     /// `GET /queue/messages/{message_id}`, answered as `application/json`
-    pub async fn obtain_queued_message_details(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`ObtainQueuedMessageDetailsError::Unauthorized`]: status 401
+    /// - [`ObtainQueuedMessageDetailsError::Forbidden`]: status 403
+    /// - [`ObtainQueuedMessageDetailsError::NotFound`]: status 404
+    /// - [`ObtainQueuedMessageDetailsError::InBody`]: an error reported inside a 2xx body
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn obtain_queued_message_details(
         &self,
-        message_id: &str,
-    ) -> Result<
-        ResponseValue<types::QueuedMessageResponse>,
-        Error<ObtainQueuedMessageDetailsError>,
-    > {
-        let request = Request::new(
-                "obtainQueuedMessageDetails",
-                Method::GET,
-                format!("/queue/messages/{}", path_param(message_id)),
-            )
-            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => {
-                let raw = raw
-                    .reject_error_in_body(ObtainQueuedMessageDetailsError::InBody)?;
-                raw.json()
-            }
-            401 => Err(raw.error_json(ObtainQueuedMessageDetailsError::Unauthorized)),
-            403 => Err(raw.error_json(ObtainQueuedMessageDetailsError::Forbidden)),
-            404 => Err(raw.error_json(ObtainQueuedMessageDetailsError::NotFound)),
-            _ => Err(Error::unexpected(raw)),
+        message_id: impl Into<String>,
+    ) -> ObtainQueuedMessageDetailsBuilder<'_> {
+        ObtainQueuedMessageDetailsBuilder {
+            client: self,
+            message_id: message_id.into(),
         }
     }
 
@@ -857,28 +587,24 @@ impl Client {
     /// Cancel Delivery of Queued Message: removes one message from the queue.
     ///
     /// `DELETE /queue/messages/{message_id}`, answered as `application/json`
-    pub async fn cancel_queued_message(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`CancelQueuedMessageError::Unauthorized`]: status 401
+    /// - [`CancelQueuedMessageError::Forbidden`]: status 403
+    /// - [`CancelQueuedMessageError::NotFound`]: status 404
+    /// - [`CancelQueuedMessageError::InBody`]: an error reported inside a 2xx body
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn cancel_queued_message(
         &self,
-        message_id: &str,
-    ) -> Result<ResponseValue<types::BooleanResponse>, Error<CancelQueuedMessageError>> {
-        let request = Request::new(
-                "cancelQueuedMessage",
-                Method::DELETE,
-                format!("/queue/messages/{}", path_param(message_id)),
-            )
-            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => {
-                let raw = raw.reject_error_in_body(CancelQueuedMessageError::InBody)?;
-                raw.json()
-            }
-            401 => Err(raw.error_json(CancelQueuedMessageError::Unauthorized)),
-            403 => Err(raw.error_json(CancelQueuedMessageError::Forbidden)),
-            404 => Err(raw.error_json(CancelQueuedMessageError::NotFound)),
-            _ => Err(Error::unexpected(raw)),
+        message_id: impl Into<String>,
+    ) -> CancelQueuedMessageBuilder<'_> {
+        CancelQueuedMessageBuilder {
+            client: self,
+            message_id: message_id.into(),
         }
     }
 
@@ -887,32 +613,24 @@ impl Client {
     /// Reschedule Delivery of Queued Message: schedules immediate delivery of one queued message.
     ///
     /// `PATCH /queue/messages/{message_id}`, answered as `application/json`
-    pub async fn reschedule_queued_message(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`RescheduleQueuedMessageError::Unauthorized`]: status 401
+    /// - [`RescheduleQueuedMessageError::Forbidden`]: status 403
+    /// - [`RescheduleQueuedMessageError::NotFound`]: status 404
+    /// - [`RescheduleQueuedMessageError::InBody`]: an error reported inside a 2xx body
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn reschedule_queued_message(
         &self,
-        message_id: &str,
-    ) -> Result<
-        ResponseValue<types::BooleanResponse>,
-        Error<RescheduleQueuedMessageError>,
-    > {
-        let request = Request::new(
-                "rescheduleQueuedMessage",
-                Method::PATCH,
-                format!("/queue/messages/{}", path_param(message_id)),
-            )
-            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => {
-                let raw = raw
-                    .reject_error_in_body(RescheduleQueuedMessageError::InBody)?;
-                raw.json()
-            }
-            401 => Err(raw.error_json(RescheduleQueuedMessageError::Unauthorized)),
-            403 => Err(raw.error_json(RescheduleQueuedMessageError::Forbidden)),
-            404 => Err(raw.error_json(RescheduleQueuedMessageError::NotFound)),
-            _ => Err(Error::unexpected(raw)),
+        message_id: impl Into<String>,
+    ) -> RescheduleQueuedMessageBuilder<'_> {
+        RescheduleQueuedMessageBuilder {
+            client: self,
+            message_id: message_id.into(),
         }
     }
 
@@ -921,75 +639,27 @@ impl Client {
     /// List Queued Reports (outgoing DMARC/TLS aggregate reports waiting to be sent), paged.
     ///
     /// `GET /queue/reports`, answered as `application/json`
-    pub async fn list_queued_reports(
-        &self,
-        params: &ListQueuedReportsParams,
-    ) -> Result<ResponseValue<types::IdListResponse>, Error<ListQueuedReportsError>> {
-        self.list_queued_reports_send(self.list_queued_reports_request(params)).await
-    }
-
-    fn list_queued_reports_request(&self, params: &ListQueuedReportsParams) -> Request {
-        Request::new("listQueuedReports", Method::GET, "/queue/reports".to_string())
-            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
-            .query_param("max-total", &params.max_total)
-            .query_param("limit", &params.limit)
-            .query_param("page", &params.page)
-            .query_param("domain", &params.domain)
-            .query_param("type", &params.type_)
-            .query_param("range-start", &params.range_start)
-            .query_param("range-end", &params.range_end)
-            .accept("application/json")
-            .options(self.options.clone())
-    }
-
-    async fn list_queued_reports_send(
-        &self,
-        request: Request,
-    ) -> Result<ResponseValue<types::IdListResponse>, Error<ListQueuedReportsError>> {
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => {
-                let raw = raw.reject_error_in_body(ListQueuedReportsError::InBody)?;
-                raw.json()
-            }
-            401 => Err(raw.error_json(ListQueuedReportsError::Unauthorized)),
-            403 => Err(raw.error_json(ListQueuedReportsError::Forbidden)),
-            _ => Err(Error::unexpected(raw)),
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`ListQueuedReportsError::Unauthorized`]: status 401
+    /// - [`ListQueuedReportsError::Forbidden`]: status 403
+    /// - [`ListQueuedReportsError::InBody`]: an error reported inside a 2xx body
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn list_queued_reports(&self) -> ListQueuedReportsBuilder<'_> {
+        ListQueuedReportsBuilder {
+            client: self,
+            max_total: None,
+            limit: None,
+            page: None,
+            domain: None,
+            type_: None,
+            range_start: None,
+            range_end: None,
         }
-    }
-
-    /// Every item of every page of [`Client::list_queued_reports`], fetched page by page as the stream is read.
-    pub fn list_queued_reports_stream<'a>(
-        &'a self,
-        params: &'a ListQueuedReportsParams,
-    ) -> impl mailapi_support::paginate::Stream<
-        Item = Result<String, Error<ListQueuedReportsError>>,
-    > + 'a {
-        let params = params.clone();
-        let first = params.page.unwrap_or(1);
-        mailapi_support::paginate::paginate(
-            (first, 0),
-            move |(page, seen)| {
-                let params = ListQueuedReportsParams {
-                    page: Some(page),
-                    ..params.clone()
-                };
-                async move {
-                    let body = self
-                        .list_queued_reports_send(
-                            self.list_queued_reports_request(&params),
-                        )
-                        .await?
-                        .into_inner();
-                    let total = body.data.total.as_ref().copied();
-                    let items: Vec<String> = body.data.items.unwrap_or_default();
-                    let seen = seen + items.len() as u64;
-                    let more = !items.is_empty()
-                        && total.is_none_or(|total| seen < total);
-                    Ok((items, more.then_some((page + 1, seen))))
-                }
-            },
-        )
     }
 
     /// Obtain Queue Status
@@ -997,26 +667,19 @@ impl Client {
     /// Obtain Queue Status: whether queue processing is running.
     ///
     /// `GET /queue/status`, answered as `application/json`
-    pub async fn obtain_queue_status(
-        &self,
-    ) -> Result<ResponseValue<types::BooleanResponse>, Error<ObtainQueueStatusError>> {
-        let request = Request::new(
-                "obtainQueueStatus",
-                Method::GET,
-                "/queue/status".to_string(),
-            )
-            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => {
-                let raw = raw.reject_error_in_body(ObtainQueueStatusError::InBody)?;
-                raw.json()
-            }
-            401 => Err(raw.error_json(ObtainQueueStatusError::Unauthorized)),
-            403 => Err(raw.error_json(ObtainQueueStatusError::Forbidden)),
-            _ => Err(Error::unexpected(raw)),
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`ObtainQueueStatusError::Unauthorized`]: status 401
+    /// - [`ObtainQueueStatusError::Forbidden`]: status 403
+    /// - [`ObtainQueueStatusError::InBody`]: an error reported inside a 2xx body
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn obtain_queue_status(&self) -> ObtainQueueStatusBuilder<'_> {
+        ObtainQueueStatusBuilder {
+            client: self,
         }
     }
 
@@ -1025,29 +688,19 @@ impl Client {
     /// Resume Queue Processing: resumes delivery of queued messages.
     ///
     /// `PATCH /queue/status/start`, answered as `application/json`
-    pub async fn resume_queue_processing(
-        &self,
-    ) -> Result<
-        ResponseValue<types::BooleanResponse>,
-        Error<ResumeQueueProcessingError>,
-    > {
-        let request = Request::new(
-                "resumeQueueProcessing",
-                Method::PATCH,
-                "/queue/status/start".to_string(),
-            )
-            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => {
-                let raw = raw.reject_error_in_body(ResumeQueueProcessingError::InBody)?;
-                raw.json()
-            }
-            401 => Err(raw.error_json(ResumeQueueProcessingError::Unauthorized)),
-            403 => Err(raw.error_json(ResumeQueueProcessingError::Forbidden)),
-            _ => Err(Error::unexpected(raw)),
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`ResumeQueueProcessingError::Unauthorized`]: status 401
+    /// - [`ResumeQueueProcessingError::Forbidden`]: status 403
+    /// - [`ResumeQueueProcessingError::InBody`]: an error reported inside a 2xx body
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn resume_queue_processing(&self) -> ResumeQueueProcessingBuilder<'_> {
+        ResumeQueueProcessingBuilder {
+            client: self,
         }
     }
 
@@ -1056,26 +709,19 @@ impl Client {
     /// Stop Queue Processing: pauses delivery of queued messages.
     ///
     /// `PATCH /queue/status/stop`, answered as `application/json`
-    pub async fn stop_queue_processing(
-        &self,
-    ) -> Result<ResponseValue<types::BooleanResponse>, Error<StopQueueProcessingError>> {
-        let request = Request::new(
-                "stopQueueProcessing",
-                Method::PATCH,
-                "/queue/status/stop".to_string(),
-            )
-            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => {
-                let raw = raw.reject_error_in_body(StopQueueProcessingError::InBody)?;
-                raw.json()
-            }
-            401 => Err(raw.error_json(StopQueueProcessingError::Unauthorized)),
-            403 => Err(raw.error_json(StopQueueProcessingError::Forbidden)),
-            _ => Err(Error::unexpected(raw)),
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`StopQueueProcessingError::Unauthorized`]: status 401
+    /// - [`StopQueueProcessingError::Forbidden`]: status 403
+    /// - [`StopQueueProcessingError::InBody`]: an error reported inside a 2xx body
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn stop_queue_processing(&self) -> StopQueueProcessingBuilder<'_> {
+        StopQueueProcessingBuilder {
+            client: self,
         }
     }
 
@@ -1084,24 +730,20 @@ impl Client {
     /// Reload Settings: reloads the configuration and reports warnings and errors. The path has a trailing slash.
     ///
     /// `GET /reload/`, answered as `application/json`
-    pub async fn reload_settings(
-        &self,
-        params: &ReloadSettingsParams,
-    ) -> Result<ResponseValue<types::ReloadResultResponse>, Error<ReloadSettingsError>> {
-        let request = Request::new("reloadSettings", Method::GET, "/reload/".to_string())
-            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
-            .query_param("dry-run", &params.dry_run)
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => {
-                let raw = raw.reject_error_in_body(ReloadSettingsError::InBody)?;
-                raw.json()
-            }
-            401 => Err(raw.error_json(ReloadSettingsError::Unauthorized)),
-            403 => Err(raw.error_json(ReloadSettingsError::Forbidden)),
-            _ => Err(Error::unexpected(raw)),
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`ReloadSettingsError::Unauthorized`]: status 401
+    /// - [`ReloadSettingsError::Forbidden`]: status 403
+    /// - [`ReloadSettingsError::InBody`]: an error reported inside a 2xx body
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn reload_settings(&self) -> ReloadSettingsBuilder<'_> {
+        ReloadSettingsBuilder {
+            client: self,
+            dry_run: None,
         }
     }
 
@@ -1110,86 +752,26 @@ impl Client {
     /// List Incoming ARF (abuse feedback) Reports, paged.
     ///
     /// `GET /reports/arf`, answered as `application/json`
-    pub async fn list_incoming_arf_reports(
-        &self,
-        params: &ListIncomingArfReportsParams,
-    ) -> Result<
-        ResponseValue<types::IdListResponse>,
-        Error<ListIncomingArfReportsError>,
-    > {
-        self.list_incoming_arf_reports_send(
-                self.list_incoming_arf_reports_request(params),
-            )
-            .await
-    }
-
-    fn list_incoming_arf_reports_request(
-        &self,
-        params: &ListIncomingArfReportsParams,
-    ) -> Request {
-        Request::new("listIncomingArfReports", Method::GET, "/reports/arf".to_string())
-            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
-            .query_param("page", &params.page)
-            .query_param("limit", &params.limit)
-            .query_param("max-total", &params.max_total)
-            .query_param("text", &params.text)
-            .query_param("range-start", &params.range_start)
-            .query_param("range-end", &params.range_end)
-            .accept("application/json")
-            .options(self.options.clone())
-    }
-
-    async fn list_incoming_arf_reports_send(
-        &self,
-        request: Request,
-    ) -> Result<
-        ResponseValue<types::IdListResponse>,
-        Error<ListIncomingArfReportsError>,
-    > {
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => {
-                let raw = raw.reject_error_in_body(ListIncomingArfReportsError::InBody)?;
-                raw.json()
-            }
-            401 => Err(raw.error_json(ListIncomingArfReportsError::Unauthorized)),
-            403 => Err(raw.error_json(ListIncomingArfReportsError::Forbidden)),
-            _ => Err(Error::unexpected(raw)),
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`ListIncomingArfReportsError::Unauthorized`]: status 401
+    /// - [`ListIncomingArfReportsError::Forbidden`]: status 403
+    /// - [`ListIncomingArfReportsError::InBody`]: an error reported inside a 2xx body
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn list_incoming_arf_reports(&self) -> ListIncomingArfReportsBuilder<'_> {
+        ListIncomingArfReportsBuilder {
+            client: self,
+            page: None,
+            limit: None,
+            max_total: None,
+            text: None,
+            range_start: None,
+            range_end: None,
         }
-    }
-
-    /// Every item of every page of [`Client::list_incoming_arf_reports`], fetched page by page as the stream is read.
-    pub fn list_incoming_arf_reports_stream<'a>(
-        &'a self,
-        params: &'a ListIncomingArfReportsParams,
-    ) -> impl mailapi_support::paginate::Stream<
-        Item = Result<String, Error<ListIncomingArfReportsError>>,
-    > + 'a {
-        let params = params.clone();
-        let first = params.page.unwrap_or(1);
-        mailapi_support::paginate::paginate(
-            (first, 0),
-            move |(page, seen)| {
-                let params = ListIncomingArfReportsParams {
-                    page: Some(page),
-                    ..params.clone()
-                };
-                async move {
-                    let body = self
-                        .list_incoming_arf_reports_send(
-                            self.list_incoming_arf_reports_request(&params),
-                        )
-                        .await?
-                        .into_inner();
-                    let total = body.data.total.as_ref().copied();
-                    let items: Vec<String> = body.data.items.unwrap_or_default();
-                    let seen = seen + items.len() as u64;
-                    let more = !items.is_empty()
-                        && total.is_none_or(|total| seen < total);
-                    Ok((items, more.then_some((page + 1, seen))))
-                }
-            },
-        )
     }
 
     /// List Incoming DMARC Reports
@@ -1197,91 +779,26 @@ impl Client {
     /// List Incoming DMARC Reports, paged.
     ///
     /// `GET /reports/dmarc`, answered as `application/json`
-    pub async fn list_incoming_dmarc_reports(
-        &self,
-        params: &ListIncomingDmarcReportsParams,
-    ) -> Result<
-        ResponseValue<types::IdListResponse>,
-        Error<ListIncomingDmarcReportsError>,
-    > {
-        self.list_incoming_dmarc_reports_send(
-                self.list_incoming_dmarc_reports_request(params),
-            )
-            .await
-    }
-
-    fn list_incoming_dmarc_reports_request(
-        &self,
-        params: &ListIncomingDmarcReportsParams,
-    ) -> Request {
-        Request::new(
-                "listIncomingDmarcReports",
-                Method::GET,
-                "/reports/dmarc".to_string(),
-            )
-            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
-            .query_param("max-total", &params.max_total)
-            .query_param("limit", &params.limit)
-            .query_param("page", &params.page)
-            .query_param("text", &params.text)
-            .query_param("range-start", &params.range_start)
-            .query_param("range-end", &params.range_end)
-            .accept("application/json")
-            .options(self.options.clone())
-    }
-
-    async fn list_incoming_dmarc_reports_send(
-        &self,
-        request: Request,
-    ) -> Result<
-        ResponseValue<types::IdListResponse>,
-        Error<ListIncomingDmarcReportsError>,
-    > {
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => {
-                let raw = raw
-                    .reject_error_in_body(ListIncomingDmarcReportsError::InBody)?;
-                raw.json()
-            }
-            401 => Err(raw.error_json(ListIncomingDmarcReportsError::Unauthorized)),
-            403 => Err(raw.error_json(ListIncomingDmarcReportsError::Forbidden)),
-            _ => Err(Error::unexpected(raw)),
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`ListIncomingDmarcReportsError::Unauthorized`]: status 401
+    /// - [`ListIncomingDmarcReportsError::Forbidden`]: status 403
+    /// - [`ListIncomingDmarcReportsError::InBody`]: an error reported inside a 2xx body
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn list_incoming_dmarc_reports(&self) -> ListIncomingDmarcReportsBuilder<'_> {
+        ListIncomingDmarcReportsBuilder {
+            client: self,
+            max_total: None,
+            limit: None,
+            page: None,
+            text: None,
+            range_start: None,
+            range_end: None,
         }
-    }
-
-    /// Every item of every page of [`Client::list_incoming_dmarc_reports`], fetched page by page as the stream is read.
-    pub fn list_incoming_dmarc_reports_stream<'a>(
-        &'a self,
-        params: &'a ListIncomingDmarcReportsParams,
-    ) -> impl mailapi_support::paginate::Stream<
-        Item = Result<String, Error<ListIncomingDmarcReportsError>>,
-    > + 'a {
-        let params = params.clone();
-        let first = params.page.unwrap_or(1);
-        mailapi_support::paginate::paginate(
-            (first, 0),
-            move |(page, seen)| {
-                let params = ListIncomingDmarcReportsParams {
-                    page: Some(page),
-                    ..params.clone()
-                };
-                async move {
-                    let body = self
-                        .list_incoming_dmarc_reports_send(
-                            self.list_incoming_dmarc_reports_request(&params),
-                        )
-                        .await?
-                        .into_inner();
-                    let total = body.data.total.as_ref().copied();
-                    let items: Vec<String> = body.data.items.unwrap_or_default();
-                    let seen = seen + items.len() as u64;
-                    let more = !items.is_empty()
-                        && total.is_none_or(|total| seen < total);
-                    Ok((items, more.then_some((page + 1, seen))))
-                }
-            },
-        )
     }
 
     /// List Incoming TLS Reports
@@ -1289,86 +806,26 @@ impl Client {
     /// List Incoming TLS Reports, paged.
     ///
     /// `GET /reports/tls`, answered as `application/json`
-    pub async fn list_incoming_tls_reports(
-        &self,
-        params: &ListIncomingTlsReportsParams,
-    ) -> Result<
-        ResponseValue<types::IdListResponse>,
-        Error<ListIncomingTlsReportsError>,
-    > {
-        self.list_incoming_tls_reports_send(
-                self.list_incoming_tls_reports_request(params),
-            )
-            .await
-    }
-
-    fn list_incoming_tls_reports_request(
-        &self,
-        params: &ListIncomingTlsReportsParams,
-    ) -> Request {
-        Request::new("listIncomingTlsReports", Method::GET, "/reports/tls".to_string())
-            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
-            .query_param("limit", &params.limit)
-            .query_param("max-total", &params.max_total)
-            .query_param("page", &params.page)
-            .query_param("text", &params.text)
-            .query_param("range-start", &params.range_start)
-            .query_param("range-end", &params.range_end)
-            .accept("application/json")
-            .options(self.options.clone())
-    }
-
-    async fn list_incoming_tls_reports_send(
-        &self,
-        request: Request,
-    ) -> Result<
-        ResponseValue<types::IdListResponse>,
-        Error<ListIncomingTlsReportsError>,
-    > {
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => {
-                let raw = raw.reject_error_in_body(ListIncomingTlsReportsError::InBody)?;
-                raw.json()
-            }
-            401 => Err(raw.error_json(ListIncomingTlsReportsError::Unauthorized)),
-            403 => Err(raw.error_json(ListIncomingTlsReportsError::Forbidden)),
-            _ => Err(Error::unexpected(raw)),
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`ListIncomingTlsReportsError::Unauthorized`]: status 401
+    /// - [`ListIncomingTlsReportsError::Forbidden`]: status 403
+    /// - [`ListIncomingTlsReportsError::InBody`]: an error reported inside a 2xx body
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn list_incoming_tls_reports(&self) -> ListIncomingTlsReportsBuilder<'_> {
+        ListIncomingTlsReportsBuilder {
+            client: self,
+            limit: None,
+            max_total: None,
+            page: None,
+            text: None,
+            range_start: None,
+            range_end: None,
         }
-    }
-
-    /// Every item of every page of [`Client::list_incoming_tls_reports`], fetched page by page as the stream is read.
-    pub fn list_incoming_tls_reports_stream<'a>(
-        &'a self,
-        params: &'a ListIncomingTlsReportsParams,
-    ) -> impl mailapi_support::paginate::Stream<
-        Item = Result<String, Error<ListIncomingTlsReportsError>>,
-    > + 'a {
-        let params = params.clone();
-        let first = params.page.unwrap_or(1);
-        mailapi_support::paginate::paginate(
-            (first, 0),
-            move |(page, seen)| {
-                let params = ListIncomingTlsReportsParams {
-                    page: Some(page),
-                    ..params.clone()
-                };
-                async move {
-                    let body = self
-                        .list_incoming_tls_reports_send(
-                            self.list_incoming_tls_reports_request(&params),
-                        )
-                        .await?
-                        .into_inner();
-                    let total = body.data.total.as_ref().copied();
-                    let items: Vec<String> = body.data.items.unwrap_or_default();
-                    let seen = seen + items.len() as u64;
-                    let more = !items.is_empty()
-                        && total.is_none_or(|total| seen < total);
-                    Ok((items, more.then_some((page + 1, seen))))
-                }
-            },
-        )
     }
 
     /// Update Settings
@@ -1387,29 +844,24 @@ impl Client {
     ///   }
     /// ]
     /// ```
-    pub async fn update_settings(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`UpdateSettingsError::BadRequest`]: status 400
+    /// - [`UpdateSettingsError::Unauthorized`]: status 401
+    /// - [`UpdateSettingsError::Forbidden`]: status 403
+    /// - [`UpdateSettingsError::InBody`]: an error reported inside a 2xx body
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn update_settings(
         &self,
-        body: &[types::SettingsUpdate],
-    ) -> Result<ResponseValue<types::EmptyResponse>, Error<UpdateSettingsError>> {
-        let request = Request::new(
-                "updateSettings",
-                Method::POST,
-                "/settings".to_string(),
-            )
-            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
-            .json_body(&body, "application/json")
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => {
-                let raw = raw.reject_error_in_body(UpdateSettingsError::InBody)?;
-                raw.json()
-            }
-            400 => Err(raw.error_json(UpdateSettingsError::BadRequest)),
-            401 => Err(raw.error_json(UpdateSettingsError::Unauthorized)),
-            403 => Err(raw.error_json(UpdateSettingsError::Forbidden)),
-            _ => Err(Error::unexpected(raw)),
+        body: impl Into<Vec<types::SettingsUpdate>>,
+    ) -> UpdateSettingsBuilder<'_> {
+        UpdateSettingsBuilder {
+            client: self,
+            body: body.into(),
         }
     }
 
@@ -1418,87 +870,26 @@ impl Client {
     /// List Settings by Group: returns the groups of settings under `prefix` (e.g. the listeners under `server.listener`), each group as a flat object of its keys ending in `suffix`, paged.
     ///
     /// `GET /settings/group`, answered as `application/json`
-    pub async fn list_settings_by_group(
-        &self,
-        params: &ListSettingsByGroupParams,
-    ) -> Result<
-        ResponseValue<types::SettingsGroupResponse>,
-        Error<ListSettingsByGroupError>,
-    > {
-        self.list_settings_by_group_send(self.list_settings_by_group_request(params))
-            .await
-    }
-
-    fn list_settings_by_group_request(
-        &self,
-        params: &ListSettingsByGroupParams,
-    ) -> Request {
-        Request::new("listSettingsByGroup", Method::GET, "/settings/group".to_string())
-            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
-            .query_param("limit", &params.limit)
-            .query_param("page", &params.page)
-            .query_param("suffix", &params.suffix)
-            .query_param("prefix", &params.prefix)
-            .query_param("field", &params.field)
-            .query_param("filter", &params.filter)
-            .accept("application/json")
-            .options(self.options.clone())
-    }
-
-    async fn list_settings_by_group_send(
-        &self,
-        request: Request,
-    ) -> Result<
-        ResponseValue<types::SettingsGroupResponse>,
-        Error<ListSettingsByGroupError>,
-    > {
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => {
-                let raw = raw.reject_error_in_body(ListSettingsByGroupError::InBody)?;
-                raw.json()
-            }
-            401 => Err(raw.error_json(ListSettingsByGroupError::Unauthorized)),
-            403 => Err(raw.error_json(ListSettingsByGroupError::Forbidden)),
-            _ => Err(Error::unexpected(raw)),
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`ListSettingsByGroupError::Unauthorized`]: status 401
+    /// - [`ListSettingsByGroupError::Forbidden`]: status 403
+    /// - [`ListSettingsByGroupError::InBody`]: an error reported inside a 2xx body
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn list_settings_by_group(&self) -> ListSettingsByGroupBuilder<'_> {
+        ListSettingsByGroupBuilder {
+            client: self,
+            limit: None,
+            page: None,
+            suffix: None,
+            prefix: None,
+            field: None,
+            filter: None,
         }
-    }
-
-    /// Every item of every page of [`Client::list_settings_by_group`], fetched page by page as the stream is read.
-    pub fn list_settings_by_group_stream<'a>(
-        &'a self,
-        params: &'a ListSettingsByGroupParams,
-    ) -> impl mailapi_support::paginate::Stream<
-        Item = Result<types::SettingsGroupItem, Error<ListSettingsByGroupError>>,
-    > + 'a {
-        let params = params.clone();
-        let first = params.page.unwrap_or(1);
-        mailapi_support::paginate::paginate(
-            (first, 0),
-            move |(page, seen)| {
-                let params = ListSettingsByGroupParams {
-                    page: Some(page),
-                    ..params.clone()
-                };
-                async move {
-                    let body = self
-                        .list_settings_by_group_send(
-                            self.list_settings_by_group_request(&params),
-                        )
-                        .await?
-                        .into_inner();
-                    let total = body.data.total.as_ref().copied();
-                    let items: Vec<types::SettingsGroupItem> = body
-                        .data
-                        .items
-                        .unwrap_or_default();
-                    let seen = seen + items.len() as u64;
-                    let more = !items.is_empty()
-                        && total.is_none_or(|total| seen < total);
-                    Ok((items, more.then_some((page + 1, seen))))
-                }
-            },
-        )
     }
 
     /// List Settings by Key
@@ -1506,32 +897,21 @@ impl Client {
     /// List Settings by Key: returns the values of the given `keys` and of all keys under the given `prefixes`.
     ///
     /// `GET /settings/keys`, answered as `application/json`
-    pub async fn list_settings_by_key(
-        &self,
-        params: &ListSettingsByKeyParams,
-    ) -> Result<
-        ResponseValue<types::SettingsMapResponse>,
-        Error<ListSettingsByKeyError>,
-    > {
-        let request = Request::new(
-                "listSettingsByKey",
-                Method::GET,
-                "/settings/keys".to_string(),
-            )
-            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
-            .query_param("prefixes", &params.prefixes)
-            .query_param("keys", &params.keys)
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => {
-                let raw = raw.reject_error_in_body(ListSettingsByKeyError::InBody)?;
-                raw.json()
-            }
-            401 => Err(raw.error_json(ListSettingsByKeyError::Unauthorized)),
-            403 => Err(raw.error_json(ListSettingsByKeyError::Forbidden)),
-            _ => Err(Error::unexpected(raw)),
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`ListSettingsByKeyError::Unauthorized`]: status 401
+    /// - [`ListSettingsByKeyError::Forbidden`]: status 403
+    /// - [`ListSettingsByKeyError::InBody`]: an error reported inside a 2xx body
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn list_settings_by_key(&self) -> ListSettingsByKeyBuilder<'_> {
+        ListSettingsByKeyBuilder {
+            client: self,
+            prefixes: None,
+            keys: None,
         }
     }
 
@@ -1540,30 +920,22 @@ impl Client {
     /// List Settings: returns every key under `prefix` with its value.
     ///
     /// `GET /settings/list`, answered as `application/json`
-    pub async fn list_settings(
-        &self,
-        params: &ListSettingsParams,
-    ) -> Result<ResponseValue<types::SettingsListResponse>, Error<ListSettingsError>> {
-        let request = Request::new(
-                "listSettings",
-                Method::GET,
-                "/settings/list".to_string(),
-            )
-            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
-            .query_param("prefix", &params.prefix)
-            .query_param("limit", &params.limit)
-            .query_param("page", &params.page)
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => {
-                let raw = raw.reject_error_in_body(ListSettingsError::InBody)?;
-                raw.json()
-            }
-            401 => Err(raw.error_json(ListSettingsError::Unauthorized)),
-            403 => Err(raw.error_json(ListSettingsError::Forbidden)),
-            _ => Err(Error::unexpected(raw)),
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`ListSettingsError::Unauthorized`]: status 401
+    /// - [`ListSettingsError::Forbidden`]: status 403
+    /// - [`ListSettingsError::InBody`]: an error reported inside a 2xx body
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn list_settings(&self) -> ListSettingsBuilder<'_> {
+        ListSettingsBuilder {
+            client: self,
+            prefix: None,
+            limit: None,
+            page: None,
         }
     }
 
@@ -1589,33 +961,24 @@ impl Client {
     ///   ]
     /// }
     /// ```
-    pub async fn test_spam_filter_classification(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`TestSpamFilterClassificationError::BadRequest`]: status 400
+    /// - [`TestSpamFilterClassificationError::Unauthorized`]: status 401
+    /// - [`TestSpamFilterClassificationError::Forbidden`]: status 403
+    /// - [`TestSpamFilterClassificationError::InBody`]: an error reported inside a 2xx body
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn test_spam_filter_classification(
         &self,
-        body: &types::SpamClassifyRequest,
-    ) -> Result<
-        ResponseValue<types::SpamClassificationResponse>,
-        Error<TestSpamFilterClassificationError>,
-    > {
-        let request = Request::new(
-                "testSpamFilterClassification",
-                Method::POST,
-                "/spam-filter/classify".to_string(),
-            )
-            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
-            .json_body(body, "application/json")
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => {
-                let raw = raw
-                    .reject_error_in_body(TestSpamFilterClassificationError::InBody)?;
-                raw.json()
-            }
-            400 => Err(raw.error_json(TestSpamFilterClassificationError::BadRequest)),
-            401 => Err(raw.error_json(TestSpamFilterClassificationError::Unauthorized)),
-            403 => Err(raw.error_json(TestSpamFilterClassificationError::Forbidden)),
-            _ => Err(Error::unexpected(raw)),
+        body: types::SpamClassifyRequest,
+    ) -> TestSpamFilterClassificationBuilder<'_> {
+        TestSpamFilterClassificationBuilder {
+            client: self,
+            body,
         }
     }
 
@@ -1630,29 +993,24 @@ impl Client {
     /// ```json
     /// "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n"
     /// ```
-    pub async fn train_spam_filter_ham(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`TrainSpamFilterHamError::Unauthorized`]: status 401
+    /// - [`TrainSpamFilterHamError::Forbidden`]: status 403
+    /// - [`TrainSpamFilterHamError::NotFound`]: status 404
+    /// - [`TrainSpamFilterHamError::InBody`]: an error reported inside a 2xx body
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn train_spam_filter_ham(
         &self,
-        body: bytes::Bytes,
-    ) -> Result<ResponseValue<types::EmptyResponse>, Error<TrainSpamFilterHamError>> {
-        let request = Request::new(
-                "trainSpamFilterHam",
-                Method::POST,
-                "/spam-filter/train/ham".to_string(),
-            )
-            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
-            .bytes_body(body, "message/rfc822")
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => {
-                let raw = raw.reject_error_in_body(TrainSpamFilterHamError::InBody)?;
-                raw.json()
-            }
-            401 => Err(raw.error_json(TrainSpamFilterHamError::Unauthorized)),
-            403 => Err(raw.error_json(TrainSpamFilterHamError::Forbidden)),
-            404 => Err(raw.error_json(TrainSpamFilterHamError::NotFound)),
-            _ => Err(Error::unexpected(raw)),
+        body: impl Into<bytes::Bytes>,
+    ) -> TrainSpamFilterHamBuilder<'_> {
+        TrainSpamFilterHamBuilder {
+            client: self,
+            body: body.into(),
         }
     }
 
@@ -1667,34 +1025,26 @@ impl Client {
     /// ```json
     /// "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n"
     /// ```
-    pub async fn train_account_spam_filter_ham(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`TrainAccountSpamFilterHamError::Unauthorized`]: status 401
+    /// - [`TrainAccountSpamFilterHamError::Forbidden`]: status 403
+    /// - [`TrainAccountSpamFilterHamError::NotFound`]: status 404
+    /// - [`TrainAccountSpamFilterHamError::InBody`]: an error reported inside a 2xx body
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn train_account_spam_filter_ham(
         &self,
-        account_id: &str,
-        body: bytes::Bytes,
-    ) -> Result<
-        ResponseValue<types::EmptyResponse>,
-        Error<TrainAccountSpamFilterHamError>,
-    > {
-        let request = Request::new(
-                "trainAccountSpamFilterHam",
-                Method::POST,
-                format!("/spam-filter/train/ham/{}", path_param(account_id)),
-            )
-            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
-            .bytes_body(body, "message/rfc822")
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => {
-                let raw = raw
-                    .reject_error_in_body(TrainAccountSpamFilterHamError::InBody)?;
-                raw.json()
-            }
-            401 => Err(raw.error_json(TrainAccountSpamFilterHamError::Unauthorized)),
-            403 => Err(raw.error_json(TrainAccountSpamFilterHamError::Forbidden)),
-            404 => Err(raw.error_json(TrainAccountSpamFilterHamError::NotFound)),
-            _ => Err(Error::unexpected(raw)),
+        account_id: impl Into<String>,
+        body: impl Into<bytes::Bytes>,
+    ) -> TrainAccountSpamFilterHamBuilder<'_> {
+        TrainAccountSpamFilterHamBuilder {
+            client: self,
+            account_id: account_id.into(),
+            body: body.into(),
         }
     }
 
@@ -1709,29 +1059,24 @@ impl Client {
     /// ```json
     /// "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n"
     /// ```
-    pub async fn train_spam_filter_spam(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`TrainSpamFilterSpamError::Unauthorized`]: status 401
+    /// - [`TrainSpamFilterSpamError::Forbidden`]: status 403
+    /// - [`TrainSpamFilterSpamError::NotFound`]: status 404
+    /// - [`TrainSpamFilterSpamError::InBody`]: an error reported inside a 2xx body
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn train_spam_filter_spam(
         &self,
-        body: bytes::Bytes,
-    ) -> Result<ResponseValue<types::EmptyResponse>, Error<TrainSpamFilterSpamError>> {
-        let request = Request::new(
-                "trainSpamFilterSpam",
-                Method::POST,
-                "/spam-filter/train/spam".to_string(),
-            )
-            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
-            .bytes_body(body, "message/rfc822")
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => {
-                let raw = raw.reject_error_in_body(TrainSpamFilterSpamError::InBody)?;
-                raw.json()
-            }
-            401 => Err(raw.error_json(TrainSpamFilterSpamError::Unauthorized)),
-            403 => Err(raw.error_json(TrainSpamFilterSpamError::Forbidden)),
-            404 => Err(raw.error_json(TrainSpamFilterSpamError::NotFound)),
-            _ => Err(Error::unexpected(raw)),
+        body: impl Into<bytes::Bytes>,
+    ) -> TrainSpamFilterSpamBuilder<'_> {
+        TrainSpamFilterSpamBuilder {
+            client: self,
+            body: body.into(),
         }
     }
 
@@ -1746,34 +1091,26 @@ impl Client {
     /// ```json
     /// "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n"
     /// ```
-    pub async fn train_account_spam_filter_spam(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`TrainAccountSpamFilterSpamError::Unauthorized`]: status 401
+    /// - [`TrainAccountSpamFilterSpamError::Forbidden`]: status 403
+    /// - [`TrainAccountSpamFilterSpamError::NotFound`]: status 404
+    /// - [`TrainAccountSpamFilterSpamError::InBody`]: an error reported inside a 2xx body
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn train_account_spam_filter_spam(
         &self,
-        account_id: &str,
-        body: bytes::Bytes,
-    ) -> Result<
-        ResponseValue<types::EmptyResponse>,
-        Error<TrainAccountSpamFilterSpamError>,
-    > {
-        let request = Request::new(
-                "trainAccountSpamFilterSpam",
-                Method::POST,
-                format!("/spam-filter/train/spam/{}", path_param(account_id)),
-            )
-            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
-            .bytes_body(body, "message/rfc822")
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => {
-                let raw = raw
-                    .reject_error_in_body(TrainAccountSpamFilterSpamError::InBody)?;
-                raw.json()
-            }
-            401 => Err(raw.error_json(TrainAccountSpamFilterSpamError::Unauthorized)),
-            403 => Err(raw.error_json(TrainAccountSpamFilterSpamError::Forbidden)),
-            404 => Err(raw.error_json(TrainAccountSpamFilterSpamError::NotFound)),
-            _ => Err(Error::unexpected(raw)),
+        account_id: impl Into<String>,
+        body: impl Into<bytes::Bytes>,
+    ) -> TrainAccountSpamFilterSpamBuilder<'_> {
+        TrainAccountSpamFilterSpamBuilder {
+            client: self,
+            account_id: account_id.into(),
+            body: body.into(),
         }
     }
 
@@ -1788,28 +1125,23 @@ impl Client {
     /// ```json
     /// "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n"
     /// ```
-    pub async fn upload_spam_filter_ham(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`UploadSpamFilterHamError::Unauthorized`]: status 401
+    /// - [`UploadSpamFilterHamError::Forbidden`]: status 403
+    /// - [`UploadSpamFilterHamError::InBody`]: an error reported inside a 2xx body
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn upload_spam_filter_ham(
         &self,
-        body: bytes::Bytes,
-    ) -> Result<ResponseValue<types::EmptyResponse>, Error<UploadSpamFilterHamError>> {
-        let request = Request::new(
-                "uploadSpamFilterHam",
-                Method::POST,
-                "/spam-filter/upload/ham".to_string(),
-            )
-            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
-            .bytes_body(body, "message/rfc822")
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => {
-                let raw = raw.reject_error_in_body(UploadSpamFilterHamError::InBody)?;
-                raw.json()
-            }
-            401 => Err(raw.error_json(UploadSpamFilterHamError::Unauthorized)),
-            403 => Err(raw.error_json(UploadSpamFilterHamError::Forbidden)),
-            _ => Err(Error::unexpected(raw)),
+        body: impl Into<bytes::Bytes>,
+    ) -> UploadSpamFilterHamBuilder<'_> {
+        UploadSpamFilterHamBuilder {
+            client: self,
+            body: body.into(),
         }
     }
 
@@ -1824,33 +1156,25 @@ impl Client {
     /// ```json
     /// "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n"
     /// ```
-    pub async fn upload_account_spam_filter_ham(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`UploadAccountSpamFilterHamError::Unauthorized`]: status 401
+    /// - [`UploadAccountSpamFilterHamError::Forbidden`]: status 403
+    /// - [`UploadAccountSpamFilterHamError::InBody`]: an error reported inside a 2xx body
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn upload_account_spam_filter_ham(
         &self,
-        account_id: &str,
-        body: bytes::Bytes,
-    ) -> Result<
-        ResponseValue<types::EmptyResponse>,
-        Error<UploadAccountSpamFilterHamError>,
-    > {
-        let request = Request::new(
-                "uploadAccountSpamFilterHam",
-                Method::POST,
-                format!("/spam-filter/upload/ham/{}", path_param(account_id)),
-            )
-            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
-            .bytes_body(body, "message/rfc822")
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => {
-                let raw = raw
-                    .reject_error_in_body(UploadAccountSpamFilterHamError::InBody)?;
-                raw.json()
-            }
-            401 => Err(raw.error_json(UploadAccountSpamFilterHamError::Unauthorized)),
-            403 => Err(raw.error_json(UploadAccountSpamFilterHamError::Forbidden)),
-            _ => Err(Error::unexpected(raw)),
+        account_id: impl Into<String>,
+        body: impl Into<bytes::Bytes>,
+    ) -> UploadAccountSpamFilterHamBuilder<'_> {
+        UploadAccountSpamFilterHamBuilder {
+            client: self,
+            account_id: account_id.into(),
+            body: body.into(),
         }
     }
 
@@ -1865,28 +1189,23 @@ impl Client {
     /// ```json
     /// "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n"
     /// ```
-    pub async fn upload_spam_filter_spam(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`UploadSpamFilterSpamError::Unauthorized`]: status 401
+    /// - [`UploadSpamFilterSpamError::Forbidden`]: status 403
+    /// - [`UploadSpamFilterSpamError::InBody`]: an error reported inside a 2xx body
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn upload_spam_filter_spam(
         &self,
-        body: bytes::Bytes,
-    ) -> Result<ResponseValue<types::EmptyResponse>, Error<UploadSpamFilterSpamError>> {
-        let request = Request::new(
-                "uploadSpamFilterSpam",
-                Method::POST,
-                "/spam-filter/upload/spam".to_string(),
-            )
-            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
-            .bytes_body(body, "message/rfc822")
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => {
-                let raw = raw.reject_error_in_body(UploadSpamFilterSpamError::InBody)?;
-                raw.json()
-            }
-            401 => Err(raw.error_json(UploadSpamFilterSpamError::Unauthorized)),
-            403 => Err(raw.error_json(UploadSpamFilterSpamError::Forbidden)),
-            _ => Err(Error::unexpected(raw)),
+        body: impl Into<bytes::Bytes>,
+    ) -> UploadSpamFilterSpamBuilder<'_> {
+        UploadSpamFilterSpamBuilder {
+            client: self,
+            body: body.into(),
         }
     }
 
@@ -1901,33 +1220,25 @@ impl Client {
     /// ```json
     /// "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n"
     /// ```
-    pub async fn upload_account_spam_filter_spam(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`UploadAccountSpamFilterSpamError::Unauthorized`]: status 401
+    /// - [`UploadAccountSpamFilterSpamError::Forbidden`]: status 403
+    /// - [`UploadAccountSpamFilterSpamError::InBody`]: an error reported inside a 2xx body
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn upload_account_spam_filter_spam(
         &self,
-        account_id: &str,
-        body: bytes::Bytes,
-    ) -> Result<
-        ResponseValue<types::EmptyResponse>,
-        Error<UploadAccountSpamFilterSpamError>,
-    > {
-        let request = Request::new(
-                "uploadAccountSpamFilterSpam",
-                Method::POST,
-                format!("/spam-filter/upload/spam/{}", path_param(account_id)),
-            )
-            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
-            .bytes_body(body, "message/rfc822")
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => {
-                let raw = raw
-                    .reject_error_in_body(UploadAccountSpamFilterSpamError::InBody)?;
-                raw.json()
-            }
-            401 => Err(raw.error_json(UploadAccountSpamFilterSpamError::Unauthorized)),
-            403 => Err(raw.error_json(UploadAccountSpamFilterSpamError::Forbidden)),
-            _ => Err(Error::unexpected(raw)),
+        account_id: impl Into<String>,
+        body: impl Into<bytes::Bytes>,
+    ) -> UploadAccountSpamFilterSpamBuilder<'_> {
+        UploadAccountSpamFilterSpamBuilder {
+            client: self,
+            account_id: account_id.into(),
+            body: body.into(),
         }
     }
 
@@ -1936,34 +1247,24 @@ impl Client {
     /// Fetch Blob by ID: returns the raw bytes of a stored blob (e.g. a queued message, by its `blob_hash`), at most `limit` bytes. The document gives no response schema or example.
     ///
     /// `GET /store/blobs/{blob_id}`, answered as `application/octet-stream`
-    pub async fn fetch_blob_by_id(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`FetchBlobByIdError::Unauthorized`]: status 401
+    /// - [`FetchBlobByIdError::Forbidden`]: status 403
+    /// - [`FetchBlobByIdError::InBody`]: an error reported inside a 2xx body
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn fetch_blob_by_id(
         &self,
-        blob_id: &str,
-        params: &FetchBlobByIdParams,
-    ) -> Result<
-        ResponseValue<mailapi_support::client::ByteStream>,
-        Error<FetchBlobByIdError>,
-    > {
-        let request = Request::new(
-                "fetchBlobById",
-                Method::GET,
-                format!("/store/blobs/{}", path_param(blob_id)),
-            )
-            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
-            .query_param("limit", &params.limit)
-            .accept("application/octet-stream")
-            .options(self.options.clone());
-        let response = self.transport.execute_streaming(request).await?;
-        if response.status().is_success() && !mailapi_support::client::is_json(&response)
-        {
-            return Ok(ResponseValue::streaming_bytes(response));
-        }
-        let raw = RawResponse::read(response).await?;
-        let raw = raw.reject_error_in_body(FetchBlobByIdError::InBody)?;
-        match raw.status.as_u16() {
-            401 => Err(raw.error_json(FetchBlobByIdError::Unauthorized)),
-            403 => Err(raw.error_json(FetchBlobByIdError::Forbidden)),
-            _ => Err(Error::unexpected(raw)),
+        blob_id: impl Into<String>,
+    ) -> FetchBlobByIdBuilder<'_> {
+        FetchBlobByIdBuilder {
+            client: self,
+            blob_id: blob_id.into(),
+            limit: None,
         }
     }
 
@@ -1972,26 +1273,19 @@ impl Client {
     /// Purge All Accounts: permanently removes the deleted data of every account.
     ///
     /// `GET /store/purge/account`, answered as `application/json`
-    pub async fn purge_all_accounts(
-        &self,
-    ) -> Result<ResponseValue<types::EmptyResponse>, Error<PurgeAllAccountsError>> {
-        let request = Request::new(
-                "purgeAllAccounts",
-                Method::GET,
-                "/store/purge/account".to_string(),
-            )
-            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => {
-                let raw = raw.reject_error_in_body(PurgeAllAccountsError::InBody)?;
-                raw.json()
-            }
-            401 => Err(raw.error_json(PurgeAllAccountsError::Unauthorized)),
-            403 => Err(raw.error_json(PurgeAllAccountsError::Forbidden)),
-            _ => Err(Error::unexpected(raw)),
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`PurgeAllAccountsError::Unauthorized`]: status 401
+    /// - [`PurgeAllAccountsError::Forbidden`]: status 403
+    /// - [`PurgeAllAccountsError::InBody`]: an error reported inside a 2xx body
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn purge_all_accounts(&self) -> PurgeAllAccountsBuilder<'_> {
+        PurgeAllAccountsBuilder {
+            client: self,
         }
     }
 
@@ -2000,27 +1294,23 @@ impl Client {
     /// Purge Account: permanently removes the deleted data of one account.
     ///
     /// `GET /store/purge/account/{account_id}`, answered as `application/json`
-    pub async fn purge_account(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`PurgeAccountError::Unauthorized`]: status 401
+    /// - [`PurgeAccountError::Forbidden`]: status 403
+    /// - [`PurgeAccountError::InBody`]: an error reported inside a 2xx body
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn purge_account(
         &self,
-        account_id: &str,
-    ) -> Result<ResponseValue<types::EmptyResponse>, Error<PurgeAccountError>> {
-        let request = Request::new(
-                "purgeAccount",
-                Method::GET,
-                format!("/store/purge/account/{}", path_param(account_id)),
-            )
-            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => {
-                let raw = raw.reject_error_in_body(PurgeAccountError::InBody)?;
-                raw.json()
-            }
-            401 => Err(raw.error_json(PurgeAccountError::Unauthorized)),
-            403 => Err(raw.error_json(PurgeAccountError::Forbidden)),
-            _ => Err(Error::unexpected(raw)),
+        account_id: impl Into<String>,
+    ) -> PurgeAccountBuilder<'_> {
+        PurgeAccountBuilder {
+            client: self,
+            account_id: account_id.into(),
         }
     }
 
@@ -2029,26 +1319,19 @@ impl Client {
     /// Purge Blob Store: removes unreferenced blobs.
     ///
     /// `GET /store/purge/blob`, answered as `application/json`
-    pub async fn purge_blob_store(
-        &self,
-    ) -> Result<ResponseValue<types::EmptyResponse>, Error<PurgeBlobStoreError>> {
-        let request = Request::new(
-                "purgeBlobStore",
-                Method::GET,
-                "/store/purge/blob".to_string(),
-            )
-            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => {
-                let raw = raw.reject_error_in_body(PurgeBlobStoreError::InBody)?;
-                raw.json()
-            }
-            401 => Err(raw.error_json(PurgeBlobStoreError::Unauthorized)),
-            403 => Err(raw.error_json(PurgeBlobStoreError::Forbidden)),
-            _ => Err(Error::unexpected(raw)),
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`PurgeBlobStoreError::Unauthorized`]: status 401
+    /// - [`PurgeBlobStoreError::Forbidden`]: status 403
+    /// - [`PurgeBlobStoreError::InBody`]: an error reported inside a 2xx body
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn purge_blob_store(&self) -> PurgeBlobStoreBuilder<'_> {
+        PurgeBlobStoreBuilder {
+            client: self,
         }
     }
 
@@ -2057,26 +1340,19 @@ impl Client {
     /// Purge Data Store: removes expired data from the data store.
     ///
     /// `GET /store/purge/data`, answered as `application/json`
-    pub async fn purge_data_store(
-        &self,
-    ) -> Result<ResponseValue<types::EmptyResponse>, Error<PurgeDataStoreError>> {
-        let request = Request::new(
-                "purgeDataStore",
-                Method::GET,
-                "/store/purge/data".to_string(),
-            )
-            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => {
-                let raw = raw.reject_error_in_body(PurgeDataStoreError::InBody)?;
-                raw.json()
-            }
-            401 => Err(raw.error_json(PurgeDataStoreError::Unauthorized)),
-            403 => Err(raw.error_json(PurgeDataStoreError::Forbidden)),
-            _ => Err(Error::unexpected(raw)),
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`PurgeDataStoreError::Unauthorized`]: status 401
+    /// - [`PurgeDataStoreError::Forbidden`]: status 403
+    /// - [`PurgeDataStoreError::InBody`]: an error reported inside a 2xx body
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn purge_data_store(&self) -> PurgeDataStoreBuilder<'_> {
+        PurgeDataStoreBuilder {
+            client: self,
         }
     }
 
@@ -2085,26 +1361,19 @@ impl Client {
     /// Purge In-Memory Store: removes expired entries from the in-memory store.
     ///
     /// `GET /store/purge/in-memory`, answered as `application/json`
-    pub async fn purge_in_memory_store(
-        &self,
-    ) -> Result<ResponseValue<types::EmptyResponse>, Error<PurgeInMemoryStoreError>> {
-        let request = Request::new(
-                "purgeInMemoryStore",
-                Method::GET,
-                "/store/purge/in-memory".to_string(),
-            )
-            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => {
-                let raw = raw.reject_error_in_body(PurgeInMemoryStoreError::InBody)?;
-                raw.json()
-            }
-            401 => Err(raw.error_json(PurgeInMemoryStoreError::Unauthorized)),
-            403 => Err(raw.error_json(PurgeInMemoryStoreError::Forbidden)),
-            _ => Err(Error::unexpected(raw)),
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`PurgeInMemoryStoreError::Unauthorized`]: status 401
+    /// - [`PurgeInMemoryStoreError::Forbidden`]: status 403
+    /// - [`PurgeInMemoryStoreError::InBody`]: an error reported inside a 2xx body
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn purge_in_memory_store(&self) -> PurgeInMemoryStoreBuilder<'_> {
+        PurgeInMemoryStoreBuilder {
+            client: self,
         }
     }
 
@@ -2113,34 +1382,23 @@ impl Client {
     /// Delete Bayes Model for Account: removes the account's Bayes spam model from the default in-memory store.
     ///
     /// `GET /store/purge/in-memory/default/bayes-account/{account_id}`, answered as `application/json`
-    pub async fn delete_account_bayes_model(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`DeleteAccountBayesModelError::Unauthorized`]: status 401
+    /// - [`DeleteAccountBayesModelError::Forbidden`]: status 403
+    /// - [`DeleteAccountBayesModelError::InBody`]: an error reported inside a 2xx body
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn delete_account_bayes_model(
         &self,
-        account_id: &str,
-    ) -> Result<
-        ResponseValue<types::EmptyResponse>,
-        Error<DeleteAccountBayesModelError>,
-    > {
-        let request = Request::new(
-                "deleteAccountBayesModel",
-                Method::GET,
-                format!(
-                    "/store/purge/in-memory/default/bayes-account/{}",
-                    path_param(account_id)
-                ),
-            )
-            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => {
-                let raw = raw
-                    .reject_error_in_body(DeleteAccountBayesModelError::InBody)?;
-                raw.json()
-            }
-            401 => Err(raw.error_json(DeleteAccountBayesModelError::Unauthorized)),
-            403 => Err(raw.error_json(DeleteAccountBayesModelError::Forbidden)),
-            _ => Err(Error::unexpected(raw)),
+        account_id: impl Into<String>,
+    ) -> DeleteAccountBayesModelBuilder<'_> {
+        DeleteAccountBayesModelBuilder {
+            client: self,
+            account_id: account_id.into(),
         }
     }
 
@@ -2149,29 +1407,19 @@ impl Client {
     /// Delete Global Bayes Model: removes the global Bayes spam model from the default in-memory store.
     ///
     /// `GET /store/purge/in-memory/default/bayes-global`, answered as `application/json`
-    pub async fn delete_global_bayes_model(
-        &self,
-    ) -> Result<
-        ResponseValue<types::EmptyResponse>,
-        Error<DeleteGlobalBayesModelError>,
-    > {
-        let request = Request::new(
-                "deleteGlobalBayesModel",
-                Method::GET,
-                "/store/purge/in-memory/default/bayes-global".to_string(),
-            )
-            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => {
-                let raw = raw.reject_error_in_body(DeleteGlobalBayesModelError::InBody)?;
-                raw.json()
-            }
-            401 => Err(raw.error_json(DeleteGlobalBayesModelError::Unauthorized)),
-            403 => Err(raw.error_json(DeleteGlobalBayesModelError::Forbidden)),
-            _ => Err(Error::unexpected(raw)),
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`DeleteGlobalBayesModelError::Unauthorized`]: status 401
+    /// - [`DeleteGlobalBayesModelError::Forbidden`]: status 403
+    /// - [`DeleteGlobalBayesModelError::InBody`]: an error reported inside a 2xx body
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn delete_global_bayes_model(&self) -> DeleteGlobalBayesModelBuilder<'_> {
+        DeleteGlobalBayesModelBuilder {
+            client: self,
         }
     }
 
@@ -2180,27 +1428,20 @@ impl Client {
     /// Request FTS Reindex: starts rebuilding the full-text search index.
     ///
     /// `GET /store/reindex`, answered as `application/json`
-    pub async fn request_fts_reindex(
-        &self,
-    ) -> Result<ResponseValue<types::EmptyResponse>, Error<RequestFtsReindexError>> {
-        let request = Request::new(
-                "requestFtsReindex",
-                Method::GET,
-                "/store/reindex".to_string(),
-            )
-            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => {
-                let raw = raw.reject_error_in_body(RequestFtsReindexError::InBody)?;
-                raw.json()
-            }
-            401 => Err(raw.error_json(RequestFtsReindexError::Unauthorized)),
-            403 => Err(raw.error_json(RequestFtsReindexError::Forbidden)),
-            404 => Err(raw.error_json(RequestFtsReindexError::NotFound)),
-            _ => Err(Error::unexpected(raw)),
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`RequestFtsReindexError::Unauthorized`]: status 401
+    /// - [`RequestFtsReindexError::Forbidden`]: status 403
+    /// - [`RequestFtsReindexError::NotFound`]: status 404
+    /// - [`RequestFtsReindexError::InBody`]: an error reported inside a 2xx body
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn request_fts_reindex(&self) -> RequestFtsReindexBuilder<'_> {
+        RequestFtsReindexBuilder {
+            client: self,
         }
     }
 
@@ -2209,28 +1450,24 @@ impl Client {
     /// Request Index Reindex (v0.15): starts rebuilding one search index. Replaces GET /store/reindex of v0.11.
     ///
     /// `GET /store/reindex/{index}`, answered as `application/json`
-    pub async fn request_index_reindex(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`RequestIndexReindexError::BadRequest`]: status 400
+    /// - [`RequestIndexReindexError::Unauthorized`]: status 401
+    /// - [`RequestIndexReindexError::Forbidden`]: status 403
+    /// - [`RequestIndexReindexError::InBody`]: an error reported inside a 2xx body
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn request_index_reindex(
         &self,
-        index: &types::RequestIndexReindexIndex,
-    ) -> Result<ResponseValue<types::EmptyResponse>, Error<RequestIndexReindexError>> {
-        let request = Request::new(
-                "requestIndexReindex",
-                Method::GET,
-                format!("/store/reindex/{}", path_param(index)),
-            )
-            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => {
-                let raw = raw.reject_error_in_body(RequestIndexReindexError::InBody)?;
-                raw.json()
-            }
-            400 => Err(raw.error_json(RequestIndexReindexError::BadRequest)),
-            401 => Err(raw.error_json(RequestIndexReindexError::Unauthorized)),
-            403 => Err(raw.error_json(RequestIndexReindexError::Forbidden)),
-            _ => Err(Error::unexpected(raw)),
+        index: types::RequestIndexReindexIndex,
+    ) -> RequestIndexReindexBuilder<'_> {
+        RequestIndexReindexBuilder {
+            client: self,
+            index,
         }
     }
 
@@ -2239,35 +1476,26 @@ impl Client {
     /// Request Account Index Reindex (v0.15): starts rebuilding one search index of one account. Replaces GET /store/reindex of v0.11.
     ///
     /// `GET /store/reindex/{index}/{account_id}`, answered as `application/json`
-    pub async fn request_account_index_reindex(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`RequestAccountIndexReindexError::BadRequest`]: status 400
+    /// - [`RequestAccountIndexReindexError::Unauthorized`]: status 401
+    /// - [`RequestAccountIndexReindexError::Forbidden`]: status 403
+    /// - [`RequestAccountIndexReindexError::InBody`]: an error reported inside a 2xx body
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn request_account_index_reindex(
         &self,
-        index: &types::RequestAccountIndexReindexIndex,
-        account_id: &str,
-    ) -> Result<
-        ResponseValue<types::EmptyResponse>,
-        Error<RequestAccountIndexReindexError>,
-    > {
-        let request = Request::new(
-                "requestAccountIndexReindex",
-                Method::GET,
-                format!(
-                    "/store/reindex/{}/{}", path_param(index), path_param(account_id)
-                ),
-            )
-            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => {
-                let raw = raw
-                    .reject_error_in_body(RequestAccountIndexReindexError::InBody)?;
-                raw.json()
-            }
-            400 => Err(raw.error_json(RequestAccountIndexReindexError::BadRequest)),
-            401 => Err(raw.error_json(RequestAccountIndexReindexError::Unauthorized)),
-            403 => Err(raw.error_json(RequestAccountIndexReindexError::Forbidden)),
-            _ => Err(Error::unexpected(raw)),
+        index: types::RequestAccountIndexReindexIndex,
+        account_id: impl Into<String>,
+    ) -> RequestAccountIndexReindexBuilder<'_> {
+        RequestAccountIndexReindexBuilder {
+            client: self,
+            index,
+            account_id: account_id.into(),
         }
     }
 
@@ -2276,27 +1504,23 @@ impl Client {
     /// Reset IMAP UIDs for Account: reassigns the IMAP UIDs of an account; the meaning of the two returned numbers is undocumented.
     ///
     /// `DELETE /store/uids/{account_id}`, answered as `application/json`
-    pub async fn reset_imap_uids(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`ResetImapUidsError::Unauthorized`]: status 401
+    /// - [`ResetImapUidsError::Forbidden`]: status 403
+    /// - [`ResetImapUidsError::InBody`]: an error reported inside a 2xx body
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn reset_imap_uids(
         &self,
-        account_id: &str,
-    ) -> Result<ResponseValue<types::UidListResponse>, Error<ResetImapUidsError>> {
-        let request = Request::new(
-                "resetImapUids",
-                Method::DELETE,
-                format!("/store/uids/{}", path_param(account_id)),
-            )
-            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => {
-                let raw = raw.reject_error_in_body(ResetImapUidsError::InBody)?;
-                raw.json()
-            }
-            401 => Err(raw.error_json(ResetImapUidsError::Unauthorized)),
-            403 => Err(raw.error_json(ResetImapUidsError::Forbidden)),
-            _ => Err(Error::unexpected(raw)),
+        account_id: impl Into<String>,
+    ) -> ResetImapUidsBuilder<'_> {
+        ResetImapUidsBuilder {
+            client: self,
+            account_id: account_id.into(),
         }
     }
 
@@ -2305,93 +1529,27 @@ impl Client {
     /// List Deleted Messages of an account that can still be restored, paged.
     ///
     /// `GET /store/undelete/{account_id}`, answered as `application/json`
-    pub async fn list_deleted_messages(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`ListDeletedMessagesError::Unauthorized`]: status 401
+    /// - [`ListDeletedMessagesError::Forbidden`]: status 403
+    /// - [`ListDeletedMessagesError::NotFound`]: status 404
+    /// - [`ListDeletedMessagesError::InBody`]: an error reported inside a 2xx body
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn list_deleted_messages(
         &self,
-        account_id: &str,
-        params: &ListDeletedMessagesParams,
-    ) -> Result<
-        ResponseValue<types::DeletedBlobListResponse>,
-        Error<ListDeletedMessagesError>,
-    > {
-        self.list_deleted_messages_send(
-                self.list_deleted_messages_request(account_id, params),
-            )
-            .await
-    }
-
-    fn list_deleted_messages_request(
-        &self,
-        account_id: &str,
-        params: &ListDeletedMessagesParams,
-    ) -> Request {
-        Request::new(
-                "listDeletedMessages",
-                Method::GET,
-                format!("/store/undelete/{}", path_param(account_id)),
-            )
-            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
-            .query_param("limit", &params.limit)
-            .query_param("page", &params.page)
-            .accept("application/json")
-            .options(self.options.clone())
-    }
-
-    async fn list_deleted_messages_send(
-        &self,
-        request: Request,
-    ) -> Result<
-        ResponseValue<types::DeletedBlobListResponse>,
-        Error<ListDeletedMessagesError>,
-    > {
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => {
-                let raw = raw.reject_error_in_body(ListDeletedMessagesError::InBody)?;
-                raw.json()
-            }
-            401 => Err(raw.error_json(ListDeletedMessagesError::Unauthorized)),
-            403 => Err(raw.error_json(ListDeletedMessagesError::Forbidden)),
-            404 => Err(raw.error_json(ListDeletedMessagesError::NotFound)),
-            _ => Err(Error::unexpected(raw)),
+        account_id: impl Into<String>,
+    ) -> ListDeletedMessagesBuilder<'_> {
+        ListDeletedMessagesBuilder {
+            client: self,
+            account_id: account_id.into(),
+            limit: None,
+            page: None,
         }
-    }
-
-    /// Every item of every page of [`Client::list_deleted_messages`], fetched page by page as the stream is read.
-    pub fn list_deleted_messages_stream<'a>(
-        &'a self,
-        account_id: &'a str,
-        params: &'a ListDeletedMessagesParams,
-    ) -> impl mailapi_support::paginate::Stream<
-        Item = Result<types::DeletedBlob, Error<ListDeletedMessagesError>>,
-    > + 'a {
-        let params = params.clone();
-        let first = params.page.unwrap_or(1);
-        mailapi_support::paginate::paginate(
-            (first, 0),
-            move |(page, seen)| {
-                let params = ListDeletedMessagesParams {
-                    page: Some(page),
-                    ..params.clone()
-                };
-                async move {
-                    let body = self
-                        .list_deleted_messages_send(
-                            self.list_deleted_messages_request(account_id, &params),
-                        )
-                        .await?
-                        .into_inner();
-                    let total = body.data.total.as_ref().copied();
-                    let items: Vec<types::DeletedBlob> = body
-                        .data
-                        .items
-                        .unwrap_or_default();
-                    let seen = seen + items.len() as u64;
-                    let more = !items.is_empty()
-                        && total.is_none_or(|total| seen < total);
-                    Ok((items, more.then_some((page + 1, seen))))
-                }
-            },
-        )
     }
 
     /// Undelete Messages
@@ -2412,34 +1570,27 @@ impl Client {
     ///   }
     /// ]
     /// ```
-    pub async fn undelete_messages(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`UndeleteMessagesError::BadRequest`]: status 400
+    /// - [`UndeleteMessagesError::Unauthorized`]: status 401
+    /// - [`UndeleteMessagesError::Forbidden`]: status 403
+    /// - [`UndeleteMessagesError::NotFound`]: status 404
+    /// - [`UndeleteMessagesError::InBody`]: an error reported inside a 2xx body
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn undelete_messages(
         &self,
-        account_id: &str,
-        body: &[types::UndeleteRequest],
-    ) -> Result<
-        ResponseValue<types::UndeleteResultListResponse>,
-        Error<UndeleteMessagesError>,
-    > {
-        let request = Request::new(
-                "undeleteMessages",
-                Method::POST,
-                format!("/store/undelete/{}", path_param(account_id)),
-            )
-            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
-            .json_body(&body, "application/json")
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => {
-                let raw = raw.reject_error_in_body(UndeleteMessagesError::InBody)?;
-                raw.json()
-            }
-            400 => Err(raw.error_json(UndeleteMessagesError::BadRequest)),
-            401 => Err(raw.error_json(UndeleteMessagesError::Unauthorized)),
-            403 => Err(raw.error_json(UndeleteMessagesError::Forbidden)),
-            404 => Err(raw.error_json(UndeleteMessagesError::NotFound)),
-            _ => Err(Error::unexpected(raw)),
+        account_id: impl Into<String>,
+        body: impl Into<Vec<types::UndeleteRequest>>,
+    ) -> UndeleteMessagesBuilder<'_> {
+        UndeleteMessagesBuilder {
+            client: self,
+            account_id: account_id.into(),
+            body: body.into(),
         }
     }
 
@@ -2448,30 +1599,21 @@ impl Client {
     /// Obtain Metrics Telemetry token: returns a short-lived opaque token to pass as `token` to Live Metrics (GET /telemetry/metrics/live).
     ///
     /// `GET /telemetry/live/metrics-token`, answered as `application/json`
-    pub async fn obtain_metrics_telemetry_token(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`ObtainMetricsTelemetryTokenError::Unauthorized`]: status 401
+    /// - [`ObtainMetricsTelemetryTokenError::Forbidden`]: status 403
+    /// - [`ObtainMetricsTelemetryTokenError::InBody`]: an error reported inside a 2xx body
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn obtain_metrics_telemetry_token(
         &self,
-    ) -> Result<
-        ResponseValue<types::TokenResponse>,
-        Error<ObtainMetricsTelemetryTokenError>,
-    > {
-        let request = Request::new(
-                "obtainMetricsTelemetryToken",
-                Method::GET,
-                "/telemetry/live/metrics-token".to_string(),
-            )
-            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => {
-                let raw = raw
-                    .reject_error_in_body(ObtainMetricsTelemetryTokenError::InBody)?;
-                raw.json()
-            }
-            401 => Err(raw.error_json(ObtainMetricsTelemetryTokenError::Unauthorized)),
-            403 => Err(raw.error_json(ObtainMetricsTelemetryTokenError::Forbidden)),
-            _ => Err(Error::unexpected(raw)),
+    ) -> ObtainMetricsTelemetryTokenBuilder<'_> {
+        ObtainMetricsTelemetryTokenBuilder {
+            client: self,
         }
     }
 
@@ -2480,26 +1622,19 @@ impl Client {
     /// Request a Tracing Token: returns a short-lived opaque token to pass as `token` to Start Live Tracing.
     ///
     /// `GET /telemetry/live/tracing-token`, answered as `application/json`
-    pub async fn request_tracing_token(
-        &self,
-    ) -> Result<ResponseValue<types::TokenResponse>, Error<RequestTracingTokenError>> {
-        let request = Request::new(
-                "requestTracingToken",
-                Method::GET,
-                "/telemetry/live/tracing-token".to_string(),
-            )
-            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => {
-                let raw = raw.reject_error_in_body(RequestTracingTokenError::InBody)?;
-                raw.json()
-            }
-            401 => Err(raw.error_json(RequestTracingTokenError::Unauthorized)),
-            403 => Err(raw.error_json(RequestTracingTokenError::Forbidden)),
-            _ => Err(Error::unexpected(raw)),
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`RequestTracingTokenError::Unauthorized`]: status 401
+    /// - [`RequestTracingTokenError::Forbidden`]: status 403
+    /// - [`RequestTracingTokenError::InBody`]: an error reported inside a 2xx body
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn request_tracing_token(&self) -> RequestTracingTokenBuilder<'_> {
+        RequestTracingTokenBuilder {
+            client: self,
         }
     }
 
@@ -2508,32 +1643,21 @@ impl Client {
     /// Fetch Telemetry Metrics stored in the metrics store, optionally only those recorded `after` a given point. The only documented response is the management error returned with HTTP 200 when no metrics store is configured.
     ///
     /// `GET /telemetry/metrics`, answered as `application/json`
-    pub async fn fetch_telemetry_metrics(
-        &self,
-        params: &FetchTelemetryMetricsParams,
-    ) -> Result<
-        ResponseValue<types::FetchTelemetryMetricsResponse>,
-        Error<FetchTelemetryMetricsError>,
-    > {
-        let request = Request::new(
-                "fetchTelemetryMetrics",
-                Method::GET,
-                "/telemetry/metrics".to_string(),
-            )
-            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
-            .query_param("after", &params.after)
-            .query_param("before", &params.before)
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => {
-                let raw = raw.reject_error_in_body(FetchTelemetryMetricsError::InBody)?;
-                raw.json()
-            }
-            401 => Err(raw.error_json(FetchTelemetryMetricsError::Unauthorized)),
-            403 => Err(raw.error_json(FetchTelemetryMetricsError::Forbidden)),
-            _ => Err(Error::unexpected(raw)),
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`FetchTelemetryMetricsError::Unauthorized`]: status 401
+    /// - [`FetchTelemetryMetricsError::Forbidden`]: status 403
+    /// - [`FetchTelemetryMetricsError::InBody`]: an error reported inside a 2xx body
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn fetch_telemetry_metrics(&self) -> FetchTelemetryMetricsBuilder<'_> {
+        FetchTelemetryMetricsBuilder {
+            client: self,
+            after: None,
+            before: None,
         }
     }
 
@@ -2542,35 +1666,22 @@ impl Client {
     /// Live Metrics: streams the selected `metrics` every `interval`, authenticated by the `token` from Obtain Metrics Telemetry token. The document gives no response schema or example.
     ///
     /// `GET /telemetry/metrics/live`, answered as `text/event-stream`
-    pub async fn live_metrics(
-        &self,
-        params: &LiveMetricsParams,
-    ) -> Result<
-        ResponseValue<mailapi_support::client::EventStream<types::MetricEvent>>,
-        Error<LiveMetricsError>,
-    > {
-        let request = Request::new(
-                "liveMetrics",
-                Method::GET,
-                "/telemetry/metrics/live".to_string(),
-            )
-            .security(&[&[BASIC_AUTH], &[BEARER_AUTH], &[]])
-            .query_param("metrics", &params.metrics)
-            .query_param("interval", &params.interval)
-            .query_param("token", &params.token)
-            .accept("text/event-stream")
-            .options(self.options.clone());
-        let response = self.transport.execute_streaming(request).await?;
-        if response.status().is_success() && !mailapi_support::client::is_json(&response)
-        {
-            return Ok(ResponseValue::events(response));
-        }
-        let raw = RawResponse::read(response).await?;
-        let raw = raw.reject_error_in_body(LiveMetricsError::InBody)?;
-        match raw.status.as_u16() {
-            401 => Err(raw.error_json(LiveMetricsError::Unauthorized)),
-            403 => Err(raw.error_json(LiveMetricsError::Forbidden)),
-            _ => Err(Error::unexpected(raw)),
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`LiveMetricsError::Unauthorized`]: status 401
+    /// - [`LiveMetricsError::Forbidden`]: status 403
+    /// - [`LiveMetricsError::InBody`]: an error reported inside a 2xx body
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn live_metrics(&self) -> LiveMetricsBuilder<'_> {
+        LiveMetricsBuilder {
+            client: self,
+            metrics: None,
+            interval: None,
+            token: None,
         }
     }
 
@@ -2579,30 +1690,23 @@ impl Client {
     /// Obtain Trace Details: returns the events of one stored trace, e.g. an SMTP session from connection to DMARC result.
     ///
     /// `GET /telemetry/trace/{trace_id}`, answered as `application/json`
-    pub async fn obtain_trace_details(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`ObtainTraceDetailsError::Unauthorized`]: status 401
+    /// - [`ObtainTraceDetailsError::Forbidden`]: status 403
+    /// - [`ObtainTraceDetailsError::InBody`]: an error reported inside a 2xx body
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn obtain_trace_details(
         &self,
-        trace_id: &str,
-    ) -> Result<
-        ResponseValue<types::TraceEventListResponse>,
-        Error<ObtainTraceDetailsError>,
-    > {
-        let request = Request::new(
-                "obtainTraceDetails",
-                Method::GET,
-                format!("/telemetry/trace/{}", path_param(trace_id)),
-            )
-            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => {
-                let raw = raw.reject_error_in_body(ObtainTraceDetailsError::InBody)?;
-                raw.json()
-            }
-            401 => Err(raw.error_json(ObtainTraceDetailsError::Unauthorized)),
-            403 => Err(raw.error_json(ObtainTraceDetailsError::Forbidden)),
-            _ => Err(Error::unexpected(raw)),
+        trace_id: impl Into<String>,
+    ) -> ObtainTraceDetailsBuilder<'_> {
+        ObtainTraceDetailsBuilder {
+            client: self,
+            trace_id: trace_id.into(),
         }
     }
 
@@ -2611,38 +1715,27 @@ impl Client {
     /// List Stored Traces of an event `type` (e.g. `delivery.attempt-start`), paged; the effect of the flag `values` is undocumented (presumably full entries instead of ids). The only documented response is the management error returned with HTTP 200 when no tracing store is configured.
     ///
     /// `GET /telemetry/traces`, answered as `application/json`
-    pub async fn list_stored_traces(
-        &self,
-        params: &ListStoredTracesParams,
-    ) -> Result<
-        ResponseValue<types::ListStoredTracesResponse>,
-        Error<ListStoredTracesError>,
-    > {
-        let request = Request::new(
-                "listStoredTraces",
-                Method::GET,
-                "/telemetry/traces".to_string(),
-            )
-            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
-            .query_param("type", &params.type_)
-            .query_param("page", &params.page)
-            .query_param("limit", &params.limit)
-            .query_param("values", &params.values)
-            .query_param("queue_id", &params.queue_id)
-            .query_param("filter", &params.filter)
-            .query_param("before", &params.before)
-            .query_param("after", &params.after)
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => {
-                let raw = raw.reject_error_in_body(ListStoredTracesError::InBody)?;
-                raw.json()
-            }
-            401 => Err(raw.error_json(ListStoredTracesError::Unauthorized)),
-            403 => Err(raw.error_json(ListStoredTracesError::Forbidden)),
-            _ => Err(Error::unexpected(raw)),
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`ListStoredTracesError::Unauthorized`]: status 401
+    /// - [`ListStoredTracesError::Forbidden`]: status 403
+    /// - [`ListStoredTracesError::InBody`]: an error reported inside a 2xx body
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn list_stored_traces(&self) -> ListStoredTracesBuilder<'_> {
+        ListStoredTracesBuilder {
+            client: self,
+            type_: None,
+            page: None,
+            limit: None,
+            values: None,
+            queue_id: None,
+            filter: None,
+            before: None,
+            after: None,
         }
     }
 
@@ -2651,34 +1744,21 @@ impl Client {
     /// Start Live Tracing: streams trace events matching `filter`, authenticated by the `token` from Request a Tracing Token. The document gives no response schema or example.
     ///
     /// `GET /telemetry/traces/live`, answered as `text/event-stream`
-    pub async fn start_live_tracing(
-        &self,
-        params: &StartLiveTracingParams,
-    ) -> Result<
-        ResponseValue<mailapi_support::client::EventStream<types::LiveTracingEvent>>,
-        Error<StartLiveTracingError>,
-    > {
-        let request = Request::new(
-                "startLiveTracing",
-                Method::GET,
-                "/telemetry/traces/live".to_string(),
-            )
-            .security(&[&[BASIC_AUTH], &[BEARER_AUTH], &[]])
-            .query_param("filter", &params.filter)
-            .query_param("token", &params.token)
-            .accept("text/event-stream")
-            .options(self.options.clone());
-        let response = self.transport.execute_streaming(request).await?;
-        if response.status().is_success() && !mailapi_support::client::is_json(&response)
-        {
-            return Ok(ResponseValue::events(response));
-        }
-        let raw = RawResponse::read(response).await?;
-        let raw = raw.reject_error_in_body(StartLiveTracingError::InBody)?;
-        match raw.status.as_u16() {
-            401 => Err(raw.error_json(StartLiveTracingError::Unauthorized)),
-            403 => Err(raw.error_json(StartLiveTracingError::Forbidden)),
-            _ => Err(Error::unexpected(raw)),
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`StartLiveTracingError::Unauthorized`]: status 401
+    /// - [`StartLiveTracingError::Forbidden`]: status 403
+    /// - [`StartLiveTracingError::InBody`]: an error reported inside a 2xx body
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn start_live_tracing(&self) -> StartLiveTracingBuilder<'_> {
+        StartLiveTracingBuilder {
+            client: self,
+            filter: None,
+            token: None,
         }
     }
 
@@ -2687,36 +1767,24 @@ impl Client {
     /// Run Delivery Troubleshooting: simulates delivery to `recipient` and streams the progress, authenticated by the `token` from Obtain a Troubleshooting Token. The document gives no response schema or example.
     ///
     /// `GET /troubleshoot/delivery/{recipient}`, answered as `text/event-stream`
-    pub async fn run_delivery_troubleshooting(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`RunDeliveryTroubleshootingError::Unauthorized`]: status 401
+    /// - [`RunDeliveryTroubleshootingError::Forbidden`]: status 403
+    /// - [`RunDeliveryTroubleshootingError::InBody`]: an error reported inside a 2xx body
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn run_delivery_troubleshooting(
         &self,
-        recipient: &str,
-        params: &RunDeliveryTroubleshootingParams,
-    ) -> Result<
-        ResponseValue<
-            mailapi_support::client::EventStream<types::DeliveryTroubleshootingEvent>,
-        >,
-        Error<RunDeliveryTroubleshootingError>,
-    > {
-        let request = Request::new(
-                "runDeliveryTroubleshooting",
-                Method::GET,
-                format!("/troubleshoot/delivery/{}", path_param(recipient)),
-            )
-            .security(&[&[BASIC_AUTH], &[BEARER_AUTH], &[]])
-            .query_param("token", &params.token)
-            .accept("text/event-stream")
-            .options(self.options.clone());
-        let response = self.transport.execute_streaming(request).await?;
-        if response.status().is_success() && !mailapi_support::client::is_json(&response)
-        {
-            return Ok(ResponseValue::events(response));
-        }
-        let raw = RawResponse::read(response).await?;
-        let raw = raw.reject_error_in_body(RunDeliveryTroubleshootingError::InBody)?;
-        match raw.status.as_u16() {
-            401 => Err(raw.error_json(RunDeliveryTroubleshootingError::Unauthorized)),
-            403 => Err(raw.error_json(RunDeliveryTroubleshootingError::Forbidden)),
-            _ => Err(Error::unexpected(raw)),
+        recipient: impl Into<String>,
+    ) -> RunDeliveryTroubleshootingBuilder<'_> {
+        RunDeliveryTroubleshootingBuilder {
+            client: self,
+            recipient: recipient.into(),
+            token: None,
         }
     }
 
@@ -2736,33 +1804,24 @@ impl Client {
     ///   "body": "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n"
     /// }
     /// ```
-    pub async fn run_dmarc_troubleshooting(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`RunDmarcTroubleshootingError::BadRequest`]: status 400
+    /// - [`RunDmarcTroubleshootingError::Unauthorized`]: status 401
+    /// - [`RunDmarcTroubleshootingError::Forbidden`]: status 403
+    /// - [`RunDmarcTroubleshootingError::InBody`]: an error reported inside a 2xx body
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn run_dmarc_troubleshooting(
         &self,
-        body: &types::DmarcTroubleshootingRequest,
-    ) -> Result<
-        ResponseValue<types::DmarcTroubleshootingReportResponse>,
-        Error<RunDmarcTroubleshootingError>,
-    > {
-        let request = Request::new(
-                "runDmarcTroubleshooting",
-                Method::POST,
-                "/troubleshoot/dmarc".to_string(),
-            )
-            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
-            .json_body(body, "application/json")
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => {
-                let raw = raw
-                    .reject_error_in_body(RunDmarcTroubleshootingError::InBody)?;
-                raw.json()
-            }
-            400 => Err(raw.error_json(RunDmarcTroubleshootingError::BadRequest)),
-            401 => Err(raw.error_json(RunDmarcTroubleshootingError::Unauthorized)),
-            403 => Err(raw.error_json(RunDmarcTroubleshootingError::Forbidden)),
-            _ => Err(Error::unexpected(raw)),
+        body: types::DmarcTroubleshootingRequest,
+    ) -> RunDmarcTroubleshootingBuilder<'_> {
+        RunDmarcTroubleshootingBuilder {
+            client: self,
+            body,
         }
     }
 
@@ -2771,30 +1830,19 @@ impl Client {
     /// Obtain a Troubleshooting Token: returns a short-lived opaque token to pass as `token` to Run Delivery Troubleshooting.
     ///
     /// `GET /troubleshoot/token`, answered as `application/json`
-    pub async fn obtain_troubleshooting_token(
-        &self,
-    ) -> Result<
-        ResponseValue<types::TokenResponse>,
-        Error<ObtainTroubleshootingTokenError>,
-    > {
-        let request = Request::new(
-                "obtainTroubleshootingToken",
-                Method::GET,
-                "/troubleshoot/token".to_string(),
-            )
-            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => {
-                let raw = raw
-                    .reject_error_in_body(ObtainTroubleshootingTokenError::InBody)?;
-                raw.json()
-            }
-            401 => Err(raw.error_json(ObtainTroubleshootingTokenError::Unauthorized)),
-            403 => Err(raw.error_json(ObtainTroubleshootingTokenError::Forbidden)),
-            _ => Err(Error::unexpected(raw)),
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`ObtainTroubleshootingTokenError::Unauthorized`]: status 401
+    /// - [`ObtainTroubleshootingTokenError::Forbidden`]: status 403
+    /// - [`ObtainTroubleshootingTokenError::InBody`]: an error reported inside a 2xx body
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn obtain_troubleshooting_token(&self) -> ObtainTroubleshootingTokenBuilder<'_> {
+        ObtainTroubleshootingTokenBuilder {
+            client: self,
         }
     }
 
@@ -2803,26 +1851,19 @@ impl Client {
     /// Update Spam Filter: downloads and applies the latest spam-filter rules.
     ///
     /// `GET /update/spam-filter`, answered as `application/json`
-    pub async fn update_spam_filter(
-        &self,
-    ) -> Result<ResponseValue<types::EmptyResponse>, Error<UpdateSpamFilterError>> {
-        let request = Request::new(
-                "updateSpamFilter",
-                Method::GET,
-                "/update/spam-filter".to_string(),
-            )
-            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => {
-                let raw = raw.reject_error_in_body(UpdateSpamFilterError::InBody)?;
-                raw.json()
-            }
-            401 => Err(raw.error_json(UpdateSpamFilterError::Unauthorized)),
-            403 => Err(raw.error_json(UpdateSpamFilterError::Forbidden)),
-            _ => Err(Error::unexpected(raw)),
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`UpdateSpamFilterError::Unauthorized`]: status 401
+    /// - [`UpdateSpamFilterError::Forbidden`]: status 403
+    /// - [`UpdateSpamFilterError::InBody`]: an error reported inside a 2xx body
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn update_spam_filter(&self) -> UpdateSpamFilterBuilder<'_> {
+        UpdateSpamFilterBuilder {
+            client: self,
         }
     }
 
@@ -2831,27 +1872,83 @@ impl Client {
     /// Update WebAdmin: downloads and installs the latest web admin bundle.
     ///
     /// `GET /update/webadmin`, answered as `application/json`
-    pub async fn update_webadmin(
-        &self,
-    ) -> Result<ResponseValue<types::EmptyResponse>, Error<UpdateWebadminError>> {
-        let request = Request::new(
-                "updateWebadmin",
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`UpdateWebadminError::Unauthorized`]: status 401
+    /// - [`UpdateWebadminError::Forbidden`]: status 403
+    /// - [`UpdateWebadminError::InBody`]: an error reported inside a 2xx body
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn update_webadmin(&self) -> UpdateWebadminBuilder<'_> {
+        UpdateWebadminBuilder {
+            client: self,
+        }
+    }
+}
+
+/// A call of [`Client::obtain_account_auth_settings`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct ObtainAccountAuthSettingsBuilder<'a> {
+    client: &'a Client,
+}
+
+impl<'a> ObtainAccountAuthSettingsBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ResponseValue<types::AccountAuthSettingsResponse>,
+        Error<ObtainAccountAuthSettingsError>,
+    > {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        Request::new(
+                "obtainAccountAuthSettings",
                 Method::GET,
-                "/update/webadmin".to_string(),
+                "/account/auth".to_string(),
             )
             .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
             .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<
+        ResponseValue<types::AccountAuthSettingsResponse>,
+        Error<ObtainAccountAuthSettingsError>,
+    > {
+        let raw = client.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => {
-                let raw = raw.reject_error_in_body(UpdateWebadminError::InBody)?;
+                let raw = raw
+                    .reject_error_in_body(ObtainAccountAuthSettingsError::InBody)?;
                 raw.json()
             }
-            401 => Err(raw.error_json(UpdateWebadminError::Unauthorized)),
-            403 => Err(raw.error_json(UpdateWebadminError::Forbidden)),
+            401 => Err(raw.error_json(ObtainAccountAuthSettingsError::Unauthorized)),
+            403 => Err(raw.error_json(ObtainAccountAuthSettingsError::Forbidden)),
             _ => Err(Error::unexpected(raw)),
         }
+    }
+}
+
+impl<'a> std::future::IntoFuture for ObtainAccountAuthSettingsBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::AccountAuthSettingsResponse>,
+        Error<ObtainAccountAuthSettingsError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 
@@ -2864,6 +1961,73 @@ pub enum ObtainAccountAuthSettingsError {
     Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+/// A call of [`Client::update_account_auth_settings`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct UpdateAccountAuthSettingsBuilder<'a> {
+    client: &'a Client,
+    body: Vec<types::AccountAuthUpdate>,
+}
+
+impl<'a> UpdateAccountAuthSettingsBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ResponseValue<types::UpdateAccountAuthSettingsResponse>,
+        Error<UpdateAccountAuthSettingsError>,
+    > {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let request = Request::new(
+                "updateAccountAuthSettings",
+                Method::POST,
+                "/account/auth".to_string(),
+            )
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .accept("application/json")
+            .options(self.client.options.clone());
+        let body = &self.body;
+        request.json_body(body, "application/json")
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<
+        ResponseValue<types::UpdateAccountAuthSettingsResponse>,
+        Error<UpdateAccountAuthSettingsError>,
+    > {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => {
+                let raw = raw
+                    .reject_error_in_body(UpdateAccountAuthSettingsError::InBody)?;
+                raw.json()
+            }
+            400 => Err(raw.error_json(UpdateAccountAuthSettingsError::BadRequest)),
+            401 => Err(raw.error_json(UpdateAccountAuthSettingsError::Unauthorized)),
+            403 => Err(raw.error_json(UpdateAccountAuthSettingsError::Forbidden)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for UpdateAccountAuthSettingsBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::UpdateAccountAuthSettingsResponse>,
+        Error<UpdateAccountAuthSettingsError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::update_account_auth_settings`].
@@ -2879,6 +2043,69 @@ pub enum UpdateAccountAuthSettingsError {
     InBody(types::ErrorResponse),
 }
 
+/// A call of [`Client::obtain_encryption_at_rest_settings`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct ObtainEncryptionAtRestSettingsBuilder<'a> {
+    client: &'a Client,
+}
+
+impl<'a> ObtainEncryptionAtRestSettingsBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ResponseValue<types::EncryptionAtRestSettingsResponse>,
+        Error<ObtainEncryptionAtRestSettingsError>,
+    > {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        Request::new(
+                "obtainEncryptionAtRestSettings",
+                Method::GET,
+                "/account/crypto".to_string(),
+            )
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<
+        ResponseValue<types::EncryptionAtRestSettingsResponse>,
+        Error<ObtainEncryptionAtRestSettingsError>,
+    > {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => {
+                let raw = raw
+                    .reject_error_in_body(ObtainEncryptionAtRestSettingsError::InBody)?;
+                raw.json()
+            }
+            401 => Err(raw.error_json(ObtainEncryptionAtRestSettingsError::Unauthorized)),
+            403 => Err(raw.error_json(ObtainEncryptionAtRestSettingsError::Forbidden)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for ObtainEncryptionAtRestSettingsBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::EncryptionAtRestSettingsResponse>,
+        Error<ObtainEncryptionAtRestSettingsError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
 /// The documented error responses of [`Client::obtain_encryption_at_rest_settings`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum ObtainEncryptionAtRestSettingsError {
@@ -2888,6 +2115,73 @@ pub enum ObtainEncryptionAtRestSettingsError {
     Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+/// A call of [`Client::update_encryption_at_rest_settings`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct UpdateEncryptionAtRestSettingsBuilder<'a> {
+    client: &'a Client,
+    body: types::EncryptionAtRestSettings,
+}
+
+impl<'a> UpdateEncryptionAtRestSettingsBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ResponseValue<types::UnsignedIntegerResponse>,
+        Error<UpdateEncryptionAtRestSettingsError>,
+    > {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let request = Request::new(
+                "updateEncryptionAtRestSettings",
+                Method::POST,
+                "/account/crypto".to_string(),
+            )
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .accept("application/json")
+            .options(self.client.options.clone());
+        let body = &self.body;
+        request.json_body(body, "application/json")
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<
+        ResponseValue<types::UnsignedIntegerResponse>,
+        Error<UpdateEncryptionAtRestSettingsError>,
+    > {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => {
+                let raw = raw
+                    .reject_error_in_body(UpdateEncryptionAtRestSettingsError::InBody)?;
+                raw.json()
+            }
+            400 => Err(raw.error_json(UpdateEncryptionAtRestSettingsError::BadRequest)),
+            401 => Err(raw.error_json(UpdateEncryptionAtRestSettingsError::Unauthorized)),
+            403 => Err(raw.error_json(UpdateEncryptionAtRestSettingsError::Forbidden)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for UpdateEncryptionAtRestSettingsBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::UnsignedIntegerResponse>,
+        Error<UpdateEncryptionAtRestSettingsError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::update_encryption_at_rest_settings`].
@@ -2903,6 +2197,66 @@ pub enum UpdateEncryptionAtRestSettingsError {
     InBody(types::ErrorResponse),
 }
 
+/// A call of [`Client::create_dkim_signature`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct CreateDkimSignatureBuilder<'a> {
+    client: &'a Client,
+    body: types::DkimSignatureRequest,
+}
+
+impl<'a> CreateDkimSignatureBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<types::EmptyResponse>, Error<CreateDkimSignatureError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let request = Request::new(
+                "createDkimSignature",
+                Method::POST,
+                "/dkim".to_string(),
+            )
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .accept("application/json")
+            .options(self.client.options.clone());
+        let body = &self.body;
+        request.json_body(body, "application/json")
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<types::EmptyResponse>, Error<CreateDkimSignatureError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => {
+                let raw = raw.reject_error_in_body(CreateDkimSignatureError::InBody)?;
+                raw.json()
+            }
+            400 => Err(raw.error_json(CreateDkimSignatureError::BadRequest)),
+            401 => Err(raw.error_json(CreateDkimSignatureError::Unauthorized)),
+            403 => Err(raw.error_json(CreateDkimSignatureError::Forbidden)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for CreateDkimSignatureBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::EmptyResponse>,
+        Error<CreateDkimSignatureError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
 /// The documented error responses of [`Client::create_dkim_signature`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateDkimSignatureError {
@@ -2916,6 +2270,66 @@ pub enum CreateDkimSignatureError {
     InBody(types::ErrorResponse),
 }
 
+/// A call of [`Client::obtain_dns_records`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct ObtainDnsRecordsBuilder<'a> {
+    client: &'a Client,
+    domain: String,
+}
+
+impl<'a> ObtainDnsRecordsBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ResponseValue<types::DnsRecordListResponse>,
+        Error<ObtainDnsRecordsError>,
+    > {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let domain = path_param(&self.domain);
+        Request::new("obtainDnsRecords", Method::GET, format!("/dns/records/{}", domain))
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<
+        ResponseValue<types::DnsRecordListResponse>,
+        Error<ObtainDnsRecordsError>,
+    > {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => {
+                let raw = raw.reject_error_in_body(ObtainDnsRecordsError::InBody)?;
+                raw.json()
+            }
+            401 => Err(raw.error_json(ObtainDnsRecordsError::Unauthorized)),
+            403 => Err(raw.error_json(ObtainDnsRecordsError::Forbidden)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for ObtainDnsRecordsBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::DnsRecordListResponse>,
+        Error<ObtainDnsRecordsError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
 /// The documented error responses of [`Client::obtain_dns_records`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum ObtainDnsRecordsError {
@@ -2927,18 +2341,119 @@ pub enum ObtainDnsRecordsError {
     InBody(types::ErrorResponse),
 }
 
-/// The optional parameters of [`Client::query_log_files`]; `Default` sends none of them.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct QueryLogFilesParams {
+/// A call of [`Client::query_log_files`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct QueryLogFilesBuilder<'a> {
+    client: &'a Client,
+    page: Option<u32>,
+    limit: Option<u32>,
+    filter: Option<String>,
+}
+
+impl<'a> QueryLogFilesBuilder<'a> {
     /// Page number, starting at 1.
-    /// Sent as `page`.
-    pub page: Option<u32>,
+    ///
+    /// Sent as the query parameter `page`.
+    pub fn page(mut self, value: u32) -> Self {
+        self.page = Some(value);
+        self
+    }
+
     /// Maximum number of items per page.
-    /// Sent as `limit`.
-    pub limit: Option<u32>,
+    ///
+    /// Sent as the query parameter `limit`.
+    pub fn limit(mut self, value: u32) -> Self {
+        self.limit = Some(value);
+        self
+    }
+
     /// Text the log lines must contain.
-    /// Sent as `filter`.
-    pub filter: Option<String>,
+    ///
+    /// Sent as the query parameter `filter`.
+    pub fn filter(mut self, value: impl Into<String>) -> Self {
+        self.filter = Some(value.into());
+        self
+    }
+
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<types::LogEntryListResponse>, Error<QueryLogFilesError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    /// Every item of every page, fetched page by page as the stream is read; the stream
+    /// ends after the first error, which it yields.
+    pub fn into_stream(
+        self,
+    ) -> impl mailapi_support::paginate::Stream<
+        Item = Result<types::LogEntry, Error<QueryLogFilesError>>,
+    > + 'a {
+        let first = self.page.unwrap_or(1);
+        let client = self.client;
+        mailapi_support::paginate::paginate(
+            (first, 0),
+            move |(page, seen)| {
+                let request = Self {
+                    page: Some(page),
+                    ..self.clone()
+                }
+                    .request();
+                async move {
+                    let body = Self::execute(client, request).await?.into_inner();
+                    let total = body.data.total.as_ref().copied();
+                    let items: Vec<types::LogEntry> = body
+                        .data
+                        .items
+                        .unwrap_or_default();
+                    let seen = seen + items.len() as u64;
+                    let more = !items.is_empty()
+                        && total.is_none_or(|total| seen < total);
+                    Ok((items, more.then_some((page + 1, seen))))
+                }
+            },
+        )
+    }
+
+    fn request(&self) -> Request {
+        Request::new("queryLogFiles", Method::GET, "/logs".to_string())
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .query_param("page", &self.page)
+            .query_param("limit", &self.limit)
+            .query_param("filter", &self.filter)
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<types::LogEntryListResponse>, Error<QueryLogFilesError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => {
+                let raw = raw.reject_error_in_body(QueryLogFilesError::InBody)?;
+                raw.json()
+            }
+            401 => Err(raw.error_json(QueryLogFilesError::Unauthorized)),
+            403 => Err(raw.error_json(QueryLogFilesError::Forbidden)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for QueryLogFilesBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::LogEntryListResponse>,
+        Error<QueryLogFilesError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::query_log_files`].
@@ -2950,6 +2465,66 @@ pub enum QueryLogFilesError {
     Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+/// A call of [`Client::obtain_oauth_token`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct ObtainOauthTokenBuilder<'a> {
+    client: &'a Client,
+    body: types::OAuthCodeRequest,
+}
+
+impl<'a> ObtainOauthTokenBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<types::OAuthCodeResponse>, Error<ObtainOauthTokenError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let request = Request::new(
+                "obtainOauthToken",
+                Method::POST,
+                "/oauth".to_string(),
+            )
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .accept("application/json")
+            .options(self.client.options.clone());
+        let body = &self.body;
+        request.json_body(body, "application/json")
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<types::OAuthCodeResponse>, Error<ObtainOauthTokenError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => {
+                let raw = raw.reject_error_in_body(ObtainOauthTokenError::InBody)?;
+                raw.json()
+            }
+            400 => Err(raw.error_json(ObtainOauthTokenError::BadRequest)),
+            401 => Err(raw.error_json(ObtainOauthTokenError::Unauthorized)),
+            403 => Err(raw.error_json(ObtainOauthTokenError::Forbidden)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for ObtainOauthTokenBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::OAuthCodeResponse>,
+        Error<ObtainOauthTokenError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::obtain_oauth_token`].
@@ -2965,33 +2540,175 @@ pub enum ObtainOauthTokenError {
     InBody(types::ErrorResponse),
 }
 
-/// The optional parameters of [`Client::list_principals`]; `Default` sends none of them.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListPrincipalsParams {
+/// A call of [`Client::list_principals`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct ListPrincipalsBuilder<'a> {
+    client: &'a Client,
+    page: Option<u32>,
+    limit: Option<u32>,
+    types: Option<String>,
+    filter: Option<String>,
+    type_: Option<String>,
+    fields: Option<String>,
+    count: Option<u32>,
+    tenant: Option<String>,
+}
+
+impl<'a> ListPrincipalsBuilder<'a> {
     /// Page number, starting at 1.
-    /// Sent as `page`.
-    pub page: Option<u32>,
+    ///
+    /// Sent as the query parameter `page`.
+    pub fn page(mut self, value: u32) -> Self {
+        self.page = Some(value);
+        self
+    }
+
     /// Maximum number of items per page.
-    /// Sent as `limit`.
-    pub limit: Option<u32>,
+    ///
+    /// Sent as the query parameter `limit`.
+    pub fn limit(mut self, value: u32) -> Self {
+        self.limit = Some(value);
+        self
+    }
+
     /// Principal types to list, e.g. `individual` (list encoding undocumented).
-    /// Sent as `types`.
-    pub types: Option<String>,
+    ///
+    /// Sent as the query parameter `types`.
+    pub fn types(mut self, value: impl Into<String>) -> Self {
+        self.types = Some(value.into());
+        self
+    }
+
     /// Text the principals must match (name, e-mail, description).
-    /// Sent as `filter`.
-    pub filter: Option<String>,
+    ///
+    /// Sent as the query parameter `filter`.
+    pub fn filter(mut self, value: impl Into<String>) -> Self {
+        self.filter = Some(value.into());
+        self
+    }
+
     /// Alias of `types`, read when `types` is absent.
-    /// Sent as `type`.
-    pub type_: Option<String>,
+    ///
+    /// Sent as the query parameter `type`.
+    pub fn type_(mut self, value: impl Into<String>) -> Self {
+        self.type_ = Some(value.into());
+        self
+    }
+
     /// Comma-separated principal fields to return, e.g. `name,emails`; all fields when absent.
-    /// Sent as `fields`.
-    pub fields: Option<String>,
+    ///
+    /// Sent as the query parameter `fields`.
+    pub fn fields(mut self, value: impl Into<String>) -> Self {
+        self.fields = Some(value.into());
+        self
+    }
+
     /// Flag: when present, only `total` is returned and `items` is empty (`count=1`).
-    /// Sent as `count`.
-    pub count: Option<u32>,
+    ///
+    /// Sent as the query parameter `count`.
+    pub fn count(mut self, value: u32) -> Self {
+        self.count = Some(value);
+        self
+    }
+
     /// Tenant name to restrict the list to (enterprise edition, for callers without a tenant).
-    /// Sent as `tenant`.
-    pub tenant: Option<String>,
+    ///
+    /// Sent as the query parameter `tenant`.
+    pub fn tenant(mut self, value: impl Into<String>) -> Self {
+        self.tenant = Some(value.into());
+        self
+    }
+
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ResponseValue<types::PrincipalListResponse>,
+        Error<ListPrincipalsError>,
+    > {
+        Self::execute(self.client, self.request()).await
+    }
+
+    /// Every item of every page, fetched page by page as the stream is read; the stream
+    /// ends after the first error, which it yields.
+    pub fn into_stream(
+        self,
+    ) -> impl mailapi_support::paginate::Stream<
+        Item = Result<types::Principal, Error<ListPrincipalsError>>,
+    > + 'a {
+        let first = self.page.unwrap_or(1);
+        let client = self.client;
+        mailapi_support::paginate::paginate(
+            (first, 0),
+            move |(page, seen)| {
+                let request = Self {
+                    page: Some(page),
+                    ..self.clone()
+                }
+                    .request();
+                async move {
+                    let body = Self::execute(client, request).await?.into_inner();
+                    let total = body.data.total.as_ref().copied();
+                    let items: Vec<types::Principal> = body
+                        .data
+                        .items
+                        .unwrap_or_default();
+                    let seen = seen + items.len() as u64;
+                    let more = !items.is_empty()
+                        && total.is_none_or(|total| seen < total);
+                    Ok((items, more.then_some((page + 1, seen))))
+                }
+            },
+        )
+    }
+
+    fn request(&self) -> Request {
+        Request::new("listPrincipals", Method::GET, "/principal".to_string())
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .query_param("page", &self.page)
+            .query_param("limit", &self.limit)
+            .query_param("types", &self.types)
+            .query_param("filter", &self.filter)
+            .query_param("type", &self.type_)
+            .query_param("fields", &self.fields)
+            .query_param("count", &self.count)
+            .query_param("tenant", &self.tenant)
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<
+        ResponseValue<types::PrincipalListResponse>,
+        Error<ListPrincipalsError>,
+    > {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => {
+                let raw = raw.reject_error_in_body(ListPrincipalsError::InBody)?;
+                raw.json()
+            }
+            401 => Err(raw.error_json(ListPrincipalsError::Unauthorized)),
+            403 => Err(raw.error_json(ListPrincipalsError::Forbidden)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for ListPrincipalsBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::PrincipalListResponse>,
+        Error<ListPrincipalsError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::list_principals`].
@@ -3003,6 +2720,72 @@ pub enum ListPrincipalsError {
     Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+/// A call of [`Client::create_principal`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct CreatePrincipalBuilder<'a> {
+    client: &'a Client,
+    body: types::Principal,
+}
+
+impl<'a> CreatePrincipalBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ResponseValue<types::UnsignedIntegerResponse>,
+        Error<CreatePrincipalError>,
+    > {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let request = Request::new(
+                "createPrincipal",
+                Method::POST,
+                "/principal".to_string(),
+            )
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .accept("application/json")
+            .options(self.client.options.clone());
+        let body = &self.body;
+        request.json_body(body, "application/json")
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<
+        ResponseValue<types::UnsignedIntegerResponse>,
+        Error<CreatePrincipalError>,
+    > {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => {
+                let raw = raw.reject_error_in_body(CreatePrincipalError::InBody)?;
+                raw.json()
+            }
+            400 => Err(raw.error_json(CreatePrincipalError::BadRequest)),
+            401 => Err(raw.error_json(CreatePrincipalError::Unauthorized)),
+            403 => Err(raw.error_json(CreatePrincipalError::Forbidden)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for CreatePrincipalBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::UnsignedIntegerResponse>,
+        Error<CreatePrincipalError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::create_principal`].
@@ -3018,6 +2801,64 @@ pub enum CreatePrincipalError {
     InBody(types::ErrorResponse),
 }
 
+/// A call of [`Client::fetch_principal`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct FetchPrincipalBuilder<'a> {
+    client: &'a Client,
+    principal_id: String,
+}
+
+impl<'a> FetchPrincipalBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<types::PrincipalResponse>, Error<FetchPrincipalError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let principal_id = path_param(&self.principal_id);
+        Request::new(
+                "fetchPrincipal",
+                Method::GET,
+                format!("/principal/{}", principal_id),
+            )
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<types::PrincipalResponse>, Error<FetchPrincipalError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => {
+                let raw = raw.reject_error_in_body(FetchPrincipalError::InBody)?;
+                raw.json()
+            }
+            401 => Err(raw.error_json(FetchPrincipalError::Unauthorized)),
+            403 => Err(raw.error_json(FetchPrincipalError::Forbidden)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for FetchPrincipalBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::PrincipalResponse>,
+        Error<FetchPrincipalError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
 /// The documented error responses of [`Client::fetch_principal`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum FetchPrincipalError {
@@ -3029,6 +2870,64 @@ pub enum FetchPrincipalError {
     InBody(types::ErrorResponse),
 }
 
+/// A call of [`Client::delete_principal`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct DeletePrincipalBuilder<'a> {
+    client: &'a Client,
+    principal_id: String,
+}
+
+impl<'a> DeletePrincipalBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<types::EmptyResponse>, Error<DeletePrincipalError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let principal_id = path_param(&self.principal_id);
+        Request::new(
+                "deletePrincipal",
+                Method::DELETE,
+                format!("/principal/{}", principal_id),
+            )
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<types::EmptyResponse>, Error<DeletePrincipalError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => {
+                let raw = raw.reject_error_in_body(DeletePrincipalError::InBody)?;
+                raw.json()
+            }
+            401 => Err(raw.error_json(DeletePrincipalError::Unauthorized)),
+            403 => Err(raw.error_json(DeletePrincipalError::Forbidden)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for DeletePrincipalBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::EmptyResponse>,
+        Error<DeletePrincipalError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
 /// The documented error responses of [`Client::delete_principal`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeletePrincipalError {
@@ -3038,6 +2937,68 @@ pub enum DeletePrincipalError {
     Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+/// A call of [`Client::update_principal`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct UpdatePrincipalBuilder<'a> {
+    client: &'a Client,
+    principal_id: String,
+    body: Vec<types::PrincipalUpdate>,
+}
+
+impl<'a> UpdatePrincipalBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<types::EmptyResponse>, Error<UpdatePrincipalError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let principal_id = path_param(&self.principal_id);
+        let request = Request::new(
+                "updatePrincipal",
+                Method::PATCH,
+                format!("/principal/{}", principal_id),
+            )
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .accept("application/json")
+            .options(self.client.options.clone());
+        let body = &self.body;
+        request.json_body(body, "application/json")
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<types::EmptyResponse>, Error<UpdatePrincipalError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => {
+                let raw = raw.reject_error_in_body(UpdatePrincipalError::InBody)?;
+                raw.json()
+            }
+            400 => Err(raw.error_json(UpdatePrincipalError::BadRequest)),
+            401 => Err(raw.error_json(UpdatePrincipalError::Unauthorized)),
+            403 => Err(raw.error_json(UpdatePrincipalError::Forbidden)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for UpdatePrincipalBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::EmptyResponse>,
+        Error<UpdatePrincipalError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::update_principal`].
@@ -3053,45 +3014,215 @@ pub enum UpdatePrincipalError {
     InBody(types::ErrorResponse),
 }
 
-/// The optional parameters of [`Client::list_queued_messages`]; `Default` sends none of them.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListQueuedMessagesParams {
+/// A call of [`Client::list_queued_messages`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct ListQueuedMessagesBuilder<'a> {
+    client: &'a Client,
+    page: Option<u32>,
+    max_total: Option<u32>,
+    limit: Option<u32>,
+    values: Option<u32>,
+    text: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    before: Option<chrono::DateTime<chrono::FixedOffset>>,
+    after: Option<chrono::DateTime<chrono::FixedOffset>>,
+    queue: Option<String>,
+    range_start: Option<u64>,
+    range_end: Option<u64>,
+}
+
+impl<'a> ListQueuedMessagesBuilder<'a> {
     /// Page number, starting at 1.
-    /// Sent as `page`.
-    pub page: Option<u32>,
+    ///
+    /// Sent as the query parameter `page`.
+    pub fn page(mut self, value: u32) -> Self {
+        self.page = Some(value);
+        self
+    }
+
     /// Upper bound on the number of results considered (semantics undocumented beyond the name).
-    /// Sent as `max-total`.
-    pub max_total: Option<u32>,
+    ///
+    /// Sent as the query parameter `max-total`.
+    pub fn max_total(mut self, value: u32) -> Self {
+        self.max_total = Some(value);
+        self
+    }
+
     /// Maximum number of items per page.
-    /// Sent as `limit`.
-    pub limit: Option<u32>,
+    ///
+    /// Sent as the query parameter `limit`.
+    pub fn limit(mut self, value: u32) -> Self {
+        self.limit = Some(value);
+        self
+    }
+
     /// Flag whose effect is undocumented (presumably `1` returns full entries instead of ids); the document only shows `values=1` in a logged request URL.
-    /// Sent as `values`.
-    pub values: Option<u32>,
+    ///
+    /// Sent as the query parameter `values`.
+    pub fn values(mut self, value: u32) -> Self {
+        self.values = Some(value);
+        self
+    }
+
     /// Text the sender or a recipient must contain.
-    /// Sent as `text`.
-    pub text: Option<String>,
+    ///
+    /// Sent as the query parameter `text`.
+    pub fn text(mut self, value: impl Into<String>) -> Self {
+        self.text = Some(value.into());
+        self
+    }
+
     /// Sender (return path) the messages must match.
-    /// Sent as `from`.
-    pub from: Option<String>,
+    ///
+    /// Sent as the query parameter `from`.
+    pub fn from(mut self, value: impl Into<String>) -> Self {
+        self.from = Some(value.into());
+        self
+    }
+
     /// Recipient the messages must match.
-    /// Sent as `to`.
-    pub to: Option<String>,
+    ///
+    /// Sent as the query parameter `to`.
+    pub fn to(mut self, value: impl Into<String>) -> Self {
+        self.to = Some(value.into());
+        self
+    }
+
     /// Only messages due for delivery before this time (RFC 3339, in the future).
-    /// Sent as `before`.
-    pub before: Option<chrono::DateTime<chrono::FixedOffset>>,
+    ///
+    /// Sent as the query parameter `before`.
+    pub fn before(mut self, value: chrono::DateTime<chrono::FixedOffset>) -> Self {
+        self.before = Some(value);
+        self
+    }
+
     /// Only messages due for delivery after this time (RFC 3339, in the future).
-    /// Sent as `after`.
-    pub after: Option<chrono::DateTime<chrono::FixedOffset>>,
+    ///
+    /// Sent as the query parameter `after`.
+    pub fn after(mut self, value: chrono::DateTime<chrono::FixedOffset>) -> Self {
+        self.after = Some(value);
+        self
+    }
+
     /// Name of the queue to list (v0.15).
-    /// Sent as `queue`.
-    pub queue: Option<String>,
+    ///
+    /// Sent as the query parameter `queue`.
+    pub fn queue(mut self, value: impl Into<String>) -> Self {
+        self.queue = Some(value.into());
+        self
+    }
+
     /// Lowest queue id to consider.
-    /// Sent as `range-start`.
-    pub range_start: Option<u64>,
+    ///
+    /// Sent as the query parameter `range-start`.
+    pub fn range_start(mut self, value: u64) -> Self {
+        self.range_start = Some(value);
+        self
+    }
+
     /// Highest queue id to consider.
-    /// Sent as `range-end`.
-    pub range_end: Option<u64>,
+    ///
+    /// Sent as the query parameter `range-end`.
+    pub fn range_end(mut self, value: u64) -> Self {
+        self.range_end = Some(value);
+        self
+    }
+
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ResponseValue<types::QueuedMessageListResponse>,
+        Error<ListQueuedMessagesError>,
+    > {
+        Self::execute(self.client, self.request()).await
+    }
+
+    /// Every item of every page, fetched page by page as the stream is read; the stream
+    /// ends after the first error, which it yields.
+    pub fn into_stream(
+        self,
+    ) -> impl mailapi_support::paginate::Stream<
+        Item = Result<types::QueuedMessageListItem, Error<ListQueuedMessagesError>>,
+    > + 'a {
+        let first = self.page.unwrap_or(1);
+        let client = self.client;
+        mailapi_support::paginate::paginate(
+            (first, 0),
+            move |(page, seen)| {
+                let request = Self {
+                    page: Some(page),
+                    ..self.clone()
+                }
+                    .request();
+                async move {
+                    let body = Self::execute(client, request).await?.into_inner();
+                    let total = body.data.total.as_ref().copied();
+                    let items: Vec<types::QueuedMessageListItem> = body
+                        .data
+                        .items
+                        .unwrap_or_default();
+                    let seen = seen + items.len() as u64;
+                    let more = !items.is_empty()
+                        && total.is_none_or(|total| seen < total);
+                    Ok((items, more.then_some((page + 1, seen))))
+                }
+            },
+        )
+    }
+
+    fn request(&self) -> Request {
+        Request::new("listQueuedMessages", Method::GET, "/queue/messages".to_string())
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .query_param("page", &self.page)
+            .query_param("max-total", &self.max_total)
+            .query_param("limit", &self.limit)
+            .query_param("values", &self.values)
+            .query_param("text", &self.text)
+            .query_param("from", &self.from)
+            .query_param("to", &self.to)
+            .query_param("before", &self.before)
+            .query_param("after", &self.after)
+            .query_param("queue", &self.queue)
+            .query_param("range-start", &self.range_start)
+            .query_param("range-end", &self.range_end)
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<
+        ResponseValue<types::QueuedMessageListResponse>,
+        Error<ListQueuedMessagesError>,
+    > {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => {
+                let raw = raw.reject_error_in_body(ListQueuedMessagesError::InBody)?;
+                raw.json()
+            }
+            401 => Err(raw.error_json(ListQueuedMessagesError::Unauthorized)),
+            403 => Err(raw.error_json(ListQueuedMessagesError::Forbidden)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for ListQueuedMessagesBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::QueuedMessageListResponse>,
+        Error<ListQueuedMessagesError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::list_queued_messages`].
@@ -3105,12 +3236,76 @@ pub enum ListQueuedMessagesError {
     InBody(types::ErrorResponse),
 }
 
-/// The optional parameters of [`Client::delete_queued_messages`]; `Default` sends none of them.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct DeleteQueuedMessagesParams {
+/// A call of [`Client::delete_queued_messages`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct DeleteQueuedMessagesBuilder<'a> {
+    client: &'a Client,
+    text: Option<String>,
+}
+
+impl<'a> DeleteQueuedMessagesBuilder<'a> {
     /// Search text selecting the messages to delete (syntax undocumented).
-    /// Sent as `text`.
-    pub text: Option<String>,
+    ///
+    /// Sent as the query parameter `text`.
+    pub fn text(mut self, value: impl Into<String>) -> Self {
+        self.text = Some(value.into());
+        self
+    }
+
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ResponseValue<types::BooleanResponse>,
+        Error<DeleteQueuedMessagesError>,
+    > {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        Request::new(
+                "deleteQueuedMessages",
+                Method::DELETE,
+                "/queue/messages".to_string(),
+            )
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .query_param("text", &self.text)
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<
+        ResponseValue<types::BooleanResponse>,
+        Error<DeleteQueuedMessagesError>,
+    > {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => {
+                let raw = raw.reject_error_in_body(DeleteQueuedMessagesError::InBody)?;
+                raw.json()
+            }
+            401 => Err(raw.error_json(DeleteQueuedMessagesError::Unauthorized)),
+            403 => Err(raw.error_json(DeleteQueuedMessagesError::Forbidden)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for DeleteQueuedMessagesBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::BooleanResponse>,
+        Error<DeleteQueuedMessagesError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::delete_queued_messages`].
@@ -3124,12 +3319,77 @@ pub enum DeleteQueuedMessagesError {
     InBody(types::ErrorResponse),
 }
 
-/// The optional parameters of [`Client::reschedule_queued_messages`]; `Default` sends none of them.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct RescheduleQueuedMessagesParams {
+/// A call of [`Client::reschedule_queued_messages`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct RescheduleQueuedMessagesBuilder<'a> {
+    client: &'a Client,
+    filter: Option<String>,
+}
+
+impl<'a> RescheduleQueuedMessagesBuilder<'a> {
     /// Filter selecting the messages to reschedule (syntax undocumented).
-    /// Sent as `filter`.
-    pub filter: Option<String>,
+    ///
+    /// Sent as the query parameter `filter`.
+    pub fn filter(mut self, value: impl Into<String>) -> Self {
+        self.filter = Some(value.into());
+        self
+    }
+
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ResponseValue<types::BooleanResponse>,
+        Error<RescheduleQueuedMessagesError>,
+    > {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        Request::new(
+                "rescheduleQueuedMessages",
+                Method::PATCH,
+                "/queue/messages".to_string(),
+            )
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .query_param("filter", &self.filter)
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<
+        ResponseValue<types::BooleanResponse>,
+        Error<RescheduleQueuedMessagesError>,
+    > {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => {
+                let raw = raw
+                    .reject_error_in_body(RescheduleQueuedMessagesError::InBody)?;
+                raw.json()
+            }
+            401 => Err(raw.error_json(RescheduleQueuedMessagesError::Unauthorized)),
+            403 => Err(raw.error_json(RescheduleQueuedMessagesError::Forbidden)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for RescheduleQueuedMessagesBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::BooleanResponse>,
+        Error<RescheduleQueuedMessagesError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::reschedule_queued_messages`].
@@ -3141,6 +3401,72 @@ pub enum RescheduleQueuedMessagesError {
     Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+/// A call of [`Client::obtain_queued_message_details`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct ObtainQueuedMessageDetailsBuilder<'a> {
+    client: &'a Client,
+    message_id: String,
+}
+
+impl<'a> ObtainQueuedMessageDetailsBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ResponseValue<types::QueuedMessageResponse>,
+        Error<ObtainQueuedMessageDetailsError>,
+    > {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let message_id = path_param(&self.message_id);
+        Request::new(
+                "obtainQueuedMessageDetails",
+                Method::GET,
+                format!("/queue/messages/{}", message_id),
+            )
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<
+        ResponseValue<types::QueuedMessageResponse>,
+        Error<ObtainQueuedMessageDetailsError>,
+    > {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => {
+                let raw = raw
+                    .reject_error_in_body(ObtainQueuedMessageDetailsError::InBody)?;
+                raw.json()
+            }
+            401 => Err(raw.error_json(ObtainQueuedMessageDetailsError::Unauthorized)),
+            403 => Err(raw.error_json(ObtainQueuedMessageDetailsError::Forbidden)),
+            404 => Err(raw.error_json(ObtainQueuedMessageDetailsError::NotFound)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for ObtainQueuedMessageDetailsBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::QueuedMessageResponse>,
+        Error<ObtainQueuedMessageDetailsError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::obtain_queued_message_details`].
@@ -3156,6 +3482,65 @@ pub enum ObtainQueuedMessageDetailsError {
     InBody(types::ErrorResponse),
 }
 
+/// A call of [`Client::cancel_queued_message`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct CancelQueuedMessageBuilder<'a> {
+    client: &'a Client,
+    message_id: String,
+}
+
+impl<'a> CancelQueuedMessageBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<types::BooleanResponse>, Error<CancelQueuedMessageError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let message_id = path_param(&self.message_id);
+        Request::new(
+                "cancelQueuedMessage",
+                Method::DELETE,
+                format!("/queue/messages/{}", message_id),
+            )
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<types::BooleanResponse>, Error<CancelQueuedMessageError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => {
+                let raw = raw.reject_error_in_body(CancelQueuedMessageError::InBody)?;
+                raw.json()
+            }
+            401 => Err(raw.error_json(CancelQueuedMessageError::Unauthorized)),
+            403 => Err(raw.error_json(CancelQueuedMessageError::Forbidden)),
+            404 => Err(raw.error_json(CancelQueuedMessageError::NotFound)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for CancelQueuedMessageBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::BooleanResponse>,
+        Error<CancelQueuedMessageError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
 /// The documented error responses of [`Client::cancel_queued_message`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum CancelQueuedMessageError {
@@ -3167,6 +3552,72 @@ pub enum CancelQueuedMessageError {
     NotFound(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+/// A call of [`Client::reschedule_queued_message`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct RescheduleQueuedMessageBuilder<'a> {
+    client: &'a Client,
+    message_id: String,
+}
+
+impl<'a> RescheduleQueuedMessageBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ResponseValue<types::BooleanResponse>,
+        Error<RescheduleQueuedMessageError>,
+    > {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let message_id = path_param(&self.message_id);
+        Request::new(
+                "rescheduleQueuedMessage",
+                Method::PATCH,
+                format!("/queue/messages/{}", message_id),
+            )
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<
+        ResponseValue<types::BooleanResponse>,
+        Error<RescheduleQueuedMessageError>,
+    > {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => {
+                let raw = raw
+                    .reject_error_in_body(RescheduleQueuedMessageError::InBody)?;
+                raw.json()
+            }
+            401 => Err(raw.error_json(RescheduleQueuedMessageError::Unauthorized)),
+            403 => Err(raw.error_json(RescheduleQueuedMessageError::Forbidden)),
+            404 => Err(raw.error_json(RescheduleQueuedMessageError::NotFound)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for RescheduleQueuedMessageBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::BooleanResponse>,
+        Error<RescheduleQueuedMessageError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::reschedule_queued_message`].
@@ -3182,30 +3633,156 @@ pub enum RescheduleQueuedMessageError {
     InBody(types::ErrorResponse),
 }
 
-/// The optional parameters of [`Client::list_queued_reports`]; `Default` sends none of them.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListQueuedReportsParams {
+/// A call of [`Client::list_queued_reports`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct ListQueuedReportsBuilder<'a> {
+    client: &'a Client,
+    max_total: Option<u32>,
+    limit: Option<u32>,
+    page: Option<u32>,
+    domain: Option<String>,
+    type_: Option<String>,
+    range_start: Option<u64>,
+    range_end: Option<u64>,
+}
+
+impl<'a> ListQueuedReportsBuilder<'a> {
     /// Upper bound on the number of results considered (semantics undocumented beyond the name).
-    /// Sent as `max-total`.
-    pub max_total: Option<u32>,
+    ///
+    /// Sent as the query parameter `max-total`.
+    pub fn max_total(mut self, value: u32) -> Self {
+        self.max_total = Some(value);
+        self
+    }
+
     /// Maximum number of items per page.
-    /// Sent as `limit`.
-    pub limit: Option<u32>,
+    ///
+    /// Sent as the query parameter `limit`.
+    pub fn limit(mut self, value: u32) -> Self {
+        self.limit = Some(value);
+        self
+    }
+
     /// Page number, starting at 1.
-    /// Sent as `page`.
-    pub page: Option<u32>,
+    ///
+    /// Sent as the query parameter `page`.
+    pub fn page(mut self, value: u32) -> Self {
+        self.page = Some(value);
+        self
+    }
+
     /// Domain the reports are addressed to.
-    /// Sent as `domain`.
-    pub domain: Option<String>,
+    ///
+    /// Sent as the query parameter `domain`.
+    pub fn domain(mut self, value: impl Into<String>) -> Self {
+        self.domain = Some(value.into());
+        self
+    }
+
     /// Report type: `dmarc` or `tls`; both when absent.
-    /// Sent as `type`.
-    pub type_: Option<String>,
+    ///
+    /// Sent as the query parameter `type`.
+    pub fn type_(mut self, value: impl Into<String>) -> Self {
+        self.type_ = Some(value.into());
+        self
+    }
+
     /// Lowest due time (seconds) to consider.
-    /// Sent as `range-start`.
-    pub range_start: Option<u64>,
+    ///
+    /// Sent as the query parameter `range-start`.
+    pub fn range_start(mut self, value: u64) -> Self {
+        self.range_start = Some(value);
+        self
+    }
+
     /// Highest due time (seconds) to consider.
-    /// Sent as `range-end`.
-    pub range_end: Option<u64>,
+    ///
+    /// Sent as the query parameter `range-end`.
+    pub fn range_end(mut self, value: u64) -> Self {
+        self.range_end = Some(value);
+        self
+    }
+
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<types::IdListResponse>, Error<ListQueuedReportsError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    /// Every item of every page, fetched page by page as the stream is read; the stream
+    /// ends after the first error, which it yields.
+    pub fn into_stream(
+        self,
+    ) -> impl mailapi_support::paginate::Stream<
+        Item = Result<String, Error<ListQueuedReportsError>>,
+    > + 'a {
+        let first = self.page.unwrap_or(1);
+        let client = self.client;
+        mailapi_support::paginate::paginate(
+            (first, 0),
+            move |(page, seen)| {
+                let request = Self {
+                    page: Some(page),
+                    ..self.clone()
+                }
+                    .request();
+                async move {
+                    let body = Self::execute(client, request).await?.into_inner();
+                    let total = body.data.total.as_ref().copied();
+                    let items: Vec<String> = body.data.items.unwrap_or_default();
+                    let seen = seen + items.len() as u64;
+                    let more = !items.is_empty()
+                        && total.is_none_or(|total| seen < total);
+                    Ok((items, more.then_some((page + 1, seen))))
+                }
+            },
+        )
+    }
+
+    fn request(&self) -> Request {
+        Request::new("listQueuedReports", Method::GET, "/queue/reports".to_string())
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .query_param("max-total", &self.max_total)
+            .query_param("limit", &self.limit)
+            .query_param("page", &self.page)
+            .query_param("domain", &self.domain)
+            .query_param("type", &self.type_)
+            .query_param("range-start", &self.range_start)
+            .query_param("range-end", &self.range_end)
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<types::IdListResponse>, Error<ListQueuedReportsError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => {
+                let raw = raw.reject_error_in_body(ListQueuedReportsError::InBody)?;
+                raw.json()
+            }
+            401 => Err(raw.error_json(ListQueuedReportsError::Unauthorized)),
+            403 => Err(raw.error_json(ListQueuedReportsError::Forbidden)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for ListQueuedReportsBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::IdListResponse>,
+        Error<ListQueuedReportsError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::list_queued_reports`].
@@ -3219,6 +3796,58 @@ pub enum ListQueuedReportsError {
     InBody(types::ErrorResponse),
 }
 
+/// A call of [`Client::obtain_queue_status`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct ObtainQueueStatusBuilder<'a> {
+    client: &'a Client,
+}
+
+impl<'a> ObtainQueueStatusBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<types::BooleanResponse>, Error<ObtainQueueStatusError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        Request::new("obtainQueueStatus", Method::GET, "/queue/status".to_string())
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<types::BooleanResponse>, Error<ObtainQueueStatusError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => {
+                let raw = raw.reject_error_in_body(ObtainQueueStatusError::InBody)?;
+                raw.json()
+            }
+            401 => Err(raw.error_json(ObtainQueueStatusError::Unauthorized)),
+            403 => Err(raw.error_json(ObtainQueueStatusError::Forbidden)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for ObtainQueueStatusBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::BooleanResponse>,
+        Error<ObtainQueueStatusError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
 /// The documented error responses of [`Client::obtain_queue_status`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum ObtainQueueStatusError {
@@ -3228,6 +3857,68 @@ pub enum ObtainQueueStatusError {
     Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+/// A call of [`Client::resume_queue_processing`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct ResumeQueueProcessingBuilder<'a> {
+    client: &'a Client,
+}
+
+impl<'a> ResumeQueueProcessingBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ResponseValue<types::BooleanResponse>,
+        Error<ResumeQueueProcessingError>,
+    > {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        Request::new(
+                "resumeQueueProcessing",
+                Method::PATCH,
+                "/queue/status/start".to_string(),
+            )
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<
+        ResponseValue<types::BooleanResponse>,
+        Error<ResumeQueueProcessingError>,
+    > {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => {
+                let raw = raw.reject_error_in_body(ResumeQueueProcessingError::InBody)?;
+                raw.json()
+            }
+            401 => Err(raw.error_json(ResumeQueueProcessingError::Unauthorized)),
+            403 => Err(raw.error_json(ResumeQueueProcessingError::Forbidden)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for ResumeQueueProcessingBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::BooleanResponse>,
+        Error<ResumeQueueProcessingError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::resume_queue_processing`].
@@ -3241,6 +3932,62 @@ pub enum ResumeQueueProcessingError {
     InBody(types::ErrorResponse),
 }
 
+/// A call of [`Client::stop_queue_processing`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct StopQueueProcessingBuilder<'a> {
+    client: &'a Client,
+}
+
+impl<'a> StopQueueProcessingBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<types::BooleanResponse>, Error<StopQueueProcessingError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        Request::new(
+                "stopQueueProcessing",
+                Method::PATCH,
+                "/queue/status/stop".to_string(),
+            )
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<types::BooleanResponse>, Error<StopQueueProcessingError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => {
+                let raw = raw.reject_error_in_body(StopQueueProcessingError::InBody)?;
+                raw.json()
+            }
+            401 => Err(raw.error_json(StopQueueProcessingError::Unauthorized)),
+            403 => Err(raw.error_json(StopQueueProcessingError::Forbidden)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for StopQueueProcessingBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::BooleanResponse>,
+        Error<StopQueueProcessingError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
 /// The documented error responses of [`Client::stop_queue_processing`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum StopQueueProcessingError {
@@ -3252,12 +3999,66 @@ pub enum StopQueueProcessingError {
     InBody(types::ErrorResponse),
 }
 
-/// The optional parameters of [`Client::reload_settings`]; `Default` sends none of them.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ReloadSettingsParams {
+/// A call of [`Client::reload_settings`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct ReloadSettingsBuilder<'a> {
+    client: &'a Client,
+    dry_run: Option<u32>,
+}
+
+impl<'a> ReloadSettingsBuilder<'a> {
     /// Flag: when present, the settings are checked and the result returned, but not applied (`dry-run=1`).
-    /// Sent as `dry-run`.
-    pub dry_run: Option<u32>,
+    ///
+    /// Sent as the query parameter `dry-run`.
+    pub fn dry_run(mut self, value: u32) -> Self {
+        self.dry_run = Some(value);
+        self
+    }
+
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<types::ReloadResultResponse>, Error<ReloadSettingsError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        Request::new("reloadSettings", Method::GET, "/reload/".to_string())
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .query_param("dry-run", &self.dry_run)
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<types::ReloadResultResponse>, Error<ReloadSettingsError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => {
+                let raw = raw.reject_error_in_body(ReloadSettingsError::InBody)?;
+                raw.json()
+            }
+            401 => Err(raw.error_json(ReloadSettingsError::Unauthorized)),
+            403 => Err(raw.error_json(ReloadSettingsError::Forbidden)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for ReloadSettingsBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::ReloadResultResponse>,
+        Error<ReloadSettingsError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::reload_settings`].
@@ -3271,27 +4072,152 @@ pub enum ReloadSettingsError {
     InBody(types::ErrorResponse),
 }
 
-/// The optional parameters of [`Client::list_incoming_arf_reports`]; `Default` sends none of them.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListIncomingArfReportsParams {
+/// A call of [`Client::list_incoming_arf_reports`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct ListIncomingArfReportsBuilder<'a> {
+    client: &'a Client,
+    page: Option<u32>,
+    limit: Option<u32>,
+    max_total: Option<u32>,
+    text: Option<String>,
+    range_start: Option<u64>,
+    range_end: Option<u64>,
+}
+
+impl<'a> ListIncomingArfReportsBuilder<'a> {
     /// Page number, starting at 1.
-    /// Sent as `page`.
-    pub page: Option<u32>,
+    ///
+    /// Sent as the query parameter `page`.
+    pub fn page(mut self, value: u32) -> Self {
+        self.page = Some(value);
+        self
+    }
+
     /// Maximum number of items per page.
-    /// Sent as `limit`.
-    pub limit: Option<u32>,
+    ///
+    /// Sent as the query parameter `limit`.
+    pub fn limit(mut self, value: u32) -> Self {
+        self.limit = Some(value);
+        self
+    }
+
     /// Upper bound on the number of results considered (semantics undocumented beyond the name).
-    /// Sent as `max-total`.
-    pub max_total: Option<u32>,
+    ///
+    /// Sent as the query parameter `max-total`.
+    pub fn max_total(mut self, value: u32) -> Self {
+        self.max_total = Some(value);
+        self
+    }
+
     /// Text the reports must contain.
-    /// Sent as `text`.
-    pub text: Option<String>,
+    ///
+    /// Sent as the query parameter `text`.
+    pub fn text(mut self, value: impl Into<String>) -> Self {
+        self.text = Some(value.into());
+        self
+    }
+
     /// Lowest report id to consider.
-    /// Sent as `range-start`.
-    pub range_start: Option<u64>,
+    ///
+    /// Sent as the query parameter `range-start`.
+    pub fn range_start(mut self, value: u64) -> Self {
+        self.range_start = Some(value);
+        self
+    }
+
     /// Highest report id to consider.
-    /// Sent as `range-end`.
-    pub range_end: Option<u64>,
+    ///
+    /// Sent as the query parameter `range-end`.
+    pub fn range_end(mut self, value: u64) -> Self {
+        self.range_end = Some(value);
+        self
+    }
+
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ResponseValue<types::IdListResponse>,
+        Error<ListIncomingArfReportsError>,
+    > {
+        Self::execute(self.client, self.request()).await
+    }
+
+    /// Every item of every page, fetched page by page as the stream is read; the stream
+    /// ends after the first error, which it yields.
+    pub fn into_stream(
+        self,
+    ) -> impl mailapi_support::paginate::Stream<
+        Item = Result<String, Error<ListIncomingArfReportsError>>,
+    > + 'a {
+        let first = self.page.unwrap_or(1);
+        let client = self.client;
+        mailapi_support::paginate::paginate(
+            (first, 0),
+            move |(page, seen)| {
+                let request = Self {
+                    page: Some(page),
+                    ..self.clone()
+                }
+                    .request();
+                async move {
+                    let body = Self::execute(client, request).await?.into_inner();
+                    let total = body.data.total.as_ref().copied();
+                    let items: Vec<String> = body.data.items.unwrap_or_default();
+                    let seen = seen + items.len() as u64;
+                    let more = !items.is_empty()
+                        && total.is_none_or(|total| seen < total);
+                    Ok((items, more.then_some((page + 1, seen))))
+                }
+            },
+        )
+    }
+
+    fn request(&self) -> Request {
+        Request::new("listIncomingArfReports", Method::GET, "/reports/arf".to_string())
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .query_param("page", &self.page)
+            .query_param("limit", &self.limit)
+            .query_param("max-total", &self.max_total)
+            .query_param("text", &self.text)
+            .query_param("range-start", &self.range_start)
+            .query_param("range-end", &self.range_end)
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<
+        ResponseValue<types::IdListResponse>,
+        Error<ListIncomingArfReportsError>,
+    > {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => {
+                let raw = raw.reject_error_in_body(ListIncomingArfReportsError::InBody)?;
+                raw.json()
+            }
+            401 => Err(raw.error_json(ListIncomingArfReportsError::Unauthorized)),
+            403 => Err(raw.error_json(ListIncomingArfReportsError::Forbidden)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for ListIncomingArfReportsBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::IdListResponse>,
+        Error<ListIncomingArfReportsError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::list_incoming_arf_reports`].
@@ -3305,27 +4231,157 @@ pub enum ListIncomingArfReportsError {
     InBody(types::ErrorResponse),
 }
 
-/// The optional parameters of [`Client::list_incoming_dmarc_reports`]; `Default` sends none of them.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListIncomingDmarcReportsParams {
+/// A call of [`Client::list_incoming_dmarc_reports`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct ListIncomingDmarcReportsBuilder<'a> {
+    client: &'a Client,
+    max_total: Option<u32>,
+    limit: Option<u32>,
+    page: Option<u32>,
+    text: Option<String>,
+    range_start: Option<u64>,
+    range_end: Option<u64>,
+}
+
+impl<'a> ListIncomingDmarcReportsBuilder<'a> {
     /// Upper bound on the number of results considered (semantics undocumented beyond the name).
-    /// Sent as `max-total`.
-    pub max_total: Option<u32>,
+    ///
+    /// Sent as the query parameter `max-total`.
+    pub fn max_total(mut self, value: u32) -> Self {
+        self.max_total = Some(value);
+        self
+    }
+
     /// Maximum number of items per page.
-    /// Sent as `limit`.
-    pub limit: Option<u32>,
+    ///
+    /// Sent as the query parameter `limit`.
+    pub fn limit(mut self, value: u32) -> Self {
+        self.limit = Some(value);
+        self
+    }
+
     /// Page number, starting at 1.
-    /// Sent as `page`.
-    pub page: Option<u32>,
+    ///
+    /// Sent as the query parameter `page`.
+    pub fn page(mut self, value: u32) -> Self {
+        self.page = Some(value);
+        self
+    }
+
     /// Text the reports must contain.
-    /// Sent as `text`.
-    pub text: Option<String>,
+    ///
+    /// Sent as the query parameter `text`.
+    pub fn text(mut self, value: impl Into<String>) -> Self {
+        self.text = Some(value.into());
+        self
+    }
+
     /// Lowest report id to consider.
-    /// Sent as `range-start`.
-    pub range_start: Option<u64>,
+    ///
+    /// Sent as the query parameter `range-start`.
+    pub fn range_start(mut self, value: u64) -> Self {
+        self.range_start = Some(value);
+        self
+    }
+
     /// Highest report id to consider.
-    /// Sent as `range-end`.
-    pub range_end: Option<u64>,
+    ///
+    /// Sent as the query parameter `range-end`.
+    pub fn range_end(mut self, value: u64) -> Self {
+        self.range_end = Some(value);
+        self
+    }
+
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ResponseValue<types::IdListResponse>,
+        Error<ListIncomingDmarcReportsError>,
+    > {
+        Self::execute(self.client, self.request()).await
+    }
+
+    /// Every item of every page, fetched page by page as the stream is read; the stream
+    /// ends after the first error, which it yields.
+    pub fn into_stream(
+        self,
+    ) -> impl mailapi_support::paginate::Stream<
+        Item = Result<String, Error<ListIncomingDmarcReportsError>>,
+    > + 'a {
+        let first = self.page.unwrap_or(1);
+        let client = self.client;
+        mailapi_support::paginate::paginate(
+            (first, 0),
+            move |(page, seen)| {
+                let request = Self {
+                    page: Some(page),
+                    ..self.clone()
+                }
+                    .request();
+                async move {
+                    let body = Self::execute(client, request).await?.into_inner();
+                    let total = body.data.total.as_ref().copied();
+                    let items: Vec<String> = body.data.items.unwrap_or_default();
+                    let seen = seen + items.len() as u64;
+                    let more = !items.is_empty()
+                        && total.is_none_or(|total| seen < total);
+                    Ok((items, more.then_some((page + 1, seen))))
+                }
+            },
+        )
+    }
+
+    fn request(&self) -> Request {
+        Request::new(
+                "listIncomingDmarcReports",
+                Method::GET,
+                "/reports/dmarc".to_string(),
+            )
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .query_param("max-total", &self.max_total)
+            .query_param("limit", &self.limit)
+            .query_param("page", &self.page)
+            .query_param("text", &self.text)
+            .query_param("range-start", &self.range_start)
+            .query_param("range-end", &self.range_end)
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<
+        ResponseValue<types::IdListResponse>,
+        Error<ListIncomingDmarcReportsError>,
+    > {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => {
+                let raw = raw
+                    .reject_error_in_body(ListIncomingDmarcReportsError::InBody)?;
+                raw.json()
+            }
+            401 => Err(raw.error_json(ListIncomingDmarcReportsError::Unauthorized)),
+            403 => Err(raw.error_json(ListIncomingDmarcReportsError::Forbidden)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for ListIncomingDmarcReportsBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::IdListResponse>,
+        Error<ListIncomingDmarcReportsError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::list_incoming_dmarc_reports`].
@@ -3339,27 +4395,152 @@ pub enum ListIncomingDmarcReportsError {
     InBody(types::ErrorResponse),
 }
 
-/// The optional parameters of [`Client::list_incoming_tls_reports`]; `Default` sends none of them.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListIncomingTlsReportsParams {
+/// A call of [`Client::list_incoming_tls_reports`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct ListIncomingTlsReportsBuilder<'a> {
+    client: &'a Client,
+    limit: Option<u32>,
+    max_total: Option<u32>,
+    page: Option<u32>,
+    text: Option<String>,
+    range_start: Option<u64>,
+    range_end: Option<u64>,
+}
+
+impl<'a> ListIncomingTlsReportsBuilder<'a> {
     /// Maximum number of items per page.
-    /// Sent as `limit`.
-    pub limit: Option<u32>,
+    ///
+    /// Sent as the query parameter `limit`.
+    pub fn limit(mut self, value: u32) -> Self {
+        self.limit = Some(value);
+        self
+    }
+
     /// Upper bound on the number of results considered (semantics undocumented beyond the name).
-    /// Sent as `max-total`.
-    pub max_total: Option<u32>,
+    ///
+    /// Sent as the query parameter `max-total`.
+    pub fn max_total(mut self, value: u32) -> Self {
+        self.max_total = Some(value);
+        self
+    }
+
     /// Page number, starting at 1.
-    /// Sent as `page`.
-    pub page: Option<u32>,
+    ///
+    /// Sent as the query parameter `page`.
+    pub fn page(mut self, value: u32) -> Self {
+        self.page = Some(value);
+        self
+    }
+
     /// Text the reports must contain.
-    /// Sent as `text`.
-    pub text: Option<String>,
+    ///
+    /// Sent as the query parameter `text`.
+    pub fn text(mut self, value: impl Into<String>) -> Self {
+        self.text = Some(value.into());
+        self
+    }
+
     /// Lowest report id to consider.
-    /// Sent as `range-start`.
-    pub range_start: Option<u64>,
+    ///
+    /// Sent as the query parameter `range-start`.
+    pub fn range_start(mut self, value: u64) -> Self {
+        self.range_start = Some(value);
+        self
+    }
+
     /// Highest report id to consider.
-    /// Sent as `range-end`.
-    pub range_end: Option<u64>,
+    ///
+    /// Sent as the query parameter `range-end`.
+    pub fn range_end(mut self, value: u64) -> Self {
+        self.range_end = Some(value);
+        self
+    }
+
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ResponseValue<types::IdListResponse>,
+        Error<ListIncomingTlsReportsError>,
+    > {
+        Self::execute(self.client, self.request()).await
+    }
+
+    /// Every item of every page, fetched page by page as the stream is read; the stream
+    /// ends after the first error, which it yields.
+    pub fn into_stream(
+        self,
+    ) -> impl mailapi_support::paginate::Stream<
+        Item = Result<String, Error<ListIncomingTlsReportsError>>,
+    > + 'a {
+        let first = self.page.unwrap_or(1);
+        let client = self.client;
+        mailapi_support::paginate::paginate(
+            (first, 0),
+            move |(page, seen)| {
+                let request = Self {
+                    page: Some(page),
+                    ..self.clone()
+                }
+                    .request();
+                async move {
+                    let body = Self::execute(client, request).await?.into_inner();
+                    let total = body.data.total.as_ref().copied();
+                    let items: Vec<String> = body.data.items.unwrap_or_default();
+                    let seen = seen + items.len() as u64;
+                    let more = !items.is_empty()
+                        && total.is_none_or(|total| seen < total);
+                    Ok((items, more.then_some((page + 1, seen))))
+                }
+            },
+        )
+    }
+
+    fn request(&self) -> Request {
+        Request::new("listIncomingTlsReports", Method::GET, "/reports/tls".to_string())
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .query_param("limit", &self.limit)
+            .query_param("max-total", &self.max_total)
+            .query_param("page", &self.page)
+            .query_param("text", &self.text)
+            .query_param("range-start", &self.range_start)
+            .query_param("range-end", &self.range_end)
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<
+        ResponseValue<types::IdListResponse>,
+        Error<ListIncomingTlsReportsError>,
+    > {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => {
+                let raw = raw.reject_error_in_body(ListIncomingTlsReportsError::InBody)?;
+                raw.json()
+            }
+            401 => Err(raw.error_json(ListIncomingTlsReportsError::Unauthorized)),
+            403 => Err(raw.error_json(ListIncomingTlsReportsError::Forbidden)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for ListIncomingTlsReportsBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::IdListResponse>,
+        Error<ListIncomingTlsReportsError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::list_incoming_tls_reports`].
@@ -3371,6 +4552,66 @@ pub enum ListIncomingTlsReportsError {
     Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+/// A call of [`Client::update_settings`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct UpdateSettingsBuilder<'a> {
+    client: &'a Client,
+    body: Vec<types::SettingsUpdate>,
+}
+
+impl<'a> UpdateSettingsBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<types::EmptyResponse>, Error<UpdateSettingsError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let request = Request::new(
+                "updateSettings",
+                Method::POST,
+                "/settings".to_string(),
+            )
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .accept("application/json")
+            .options(self.client.options.clone());
+        let body = &self.body;
+        request.json_body(body, "application/json")
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<types::EmptyResponse>, Error<UpdateSettingsError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => {
+                let raw = raw.reject_error_in_body(UpdateSettingsError::InBody)?;
+                raw.json()
+            }
+            400 => Err(raw.error_json(UpdateSettingsError::BadRequest)),
+            401 => Err(raw.error_json(UpdateSettingsError::Unauthorized)),
+            403 => Err(raw.error_json(UpdateSettingsError::Forbidden)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for UpdateSettingsBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::EmptyResponse>,
+        Error<UpdateSettingsError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::update_settings`].
@@ -3386,27 +4627,155 @@ pub enum UpdateSettingsError {
     InBody(types::ErrorResponse),
 }
 
-/// The optional parameters of [`Client::list_settings_by_group`]; `Default` sends none of them.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListSettingsByGroupParams {
+/// A call of [`Client::list_settings_by_group`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct ListSettingsByGroupBuilder<'a> {
+    client: &'a Client,
+    limit: Option<u32>,
+    page: Option<u32>,
+    suffix: Option<String>,
+    prefix: Option<String>,
+    field: Option<String>,
+    filter: Option<String>,
+}
+
+impl<'a> ListSettingsByGroupBuilder<'a> {
     /// Maximum number of items per page.
-    /// Sent as `limit`.
-    pub limit: Option<u32>,
+    ///
+    /// Sent as the query parameter `limit`.
+    pub fn limit(mut self, value: u32) -> Self {
+        self.limit = Some(value);
+        self
+    }
+
     /// Page number, starting at 1.
-    /// Sent as `page`.
-    pub page: Option<u32>,
+    ///
+    /// Sent as the query parameter `page`.
+    pub fn page(mut self, value: u32) -> Self {
+        self.page = Some(value);
+        self
+    }
+
     /// Key suffix selecting the settings of each group.
-    /// Sent as `suffix`.
-    pub suffix: Option<String>,
+    ///
+    /// Sent as the query parameter `suffix`.
+    pub fn suffix(mut self, value: impl Into<String>) -> Self {
+        self.suffix = Some(value.into());
+        self
+    }
+
     /// Key prefix of the groups, e.g. `server.listener`.
-    /// Sent as `prefix`.
-    pub prefix: Option<String>,
+    ///
+    /// Sent as the query parameter `prefix`.
+    pub fn prefix(mut self, value: impl Into<String>) -> Self {
+        self.prefix = Some(value.into());
+        self
+    }
+
     /// With `filter`: the setting (after the group id) whose value must contain the filter text; all settings of the group when absent.
-    /// Sent as `field`.
-    pub field: Option<String>,
+    ///
+    /// Sent as the query parameter `field`.
+    pub fn field(mut self, value: impl Into<String>) -> Self {
+        self.field = Some(value.into());
+        self
+    }
+
     /// Text (case-insensitive) the group's settings must contain.
-    /// Sent as `filter`.
-    pub filter: Option<String>,
+    ///
+    /// Sent as the query parameter `filter`.
+    pub fn filter(mut self, value: impl Into<String>) -> Self {
+        self.filter = Some(value.into());
+        self
+    }
+
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ResponseValue<types::SettingsGroupResponse>,
+        Error<ListSettingsByGroupError>,
+    > {
+        Self::execute(self.client, self.request()).await
+    }
+
+    /// Every item of every page, fetched page by page as the stream is read; the stream
+    /// ends after the first error, which it yields.
+    pub fn into_stream(
+        self,
+    ) -> impl mailapi_support::paginate::Stream<
+        Item = Result<types::SettingsGroupItem, Error<ListSettingsByGroupError>>,
+    > + 'a {
+        let first = self.page.unwrap_or(1);
+        let client = self.client;
+        mailapi_support::paginate::paginate(
+            (first, 0),
+            move |(page, seen)| {
+                let request = Self {
+                    page: Some(page),
+                    ..self.clone()
+                }
+                    .request();
+                async move {
+                    let body = Self::execute(client, request).await?.into_inner();
+                    let total = body.data.total.as_ref().copied();
+                    let items: Vec<types::SettingsGroupItem> = body
+                        .data
+                        .items
+                        .unwrap_or_default();
+                    let seen = seen + items.len() as u64;
+                    let more = !items.is_empty()
+                        && total.is_none_or(|total| seen < total);
+                    Ok((items, more.then_some((page + 1, seen))))
+                }
+            },
+        )
+    }
+
+    fn request(&self) -> Request {
+        Request::new("listSettingsByGroup", Method::GET, "/settings/group".to_string())
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .query_param("limit", &self.limit)
+            .query_param("page", &self.page)
+            .query_param("suffix", &self.suffix)
+            .query_param("prefix", &self.prefix)
+            .query_param("field", &self.field)
+            .query_param("filter", &self.filter)
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<
+        ResponseValue<types::SettingsGroupResponse>,
+        Error<ListSettingsByGroupError>,
+    > {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => {
+                let raw = raw.reject_error_in_body(ListSettingsByGroupError::InBody)?;
+                raw.json()
+            }
+            401 => Err(raw.error_json(ListSettingsByGroupError::Unauthorized)),
+            403 => Err(raw.error_json(ListSettingsByGroupError::Forbidden)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for ListSettingsByGroupBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::SettingsGroupResponse>,
+        Error<ListSettingsByGroupError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::list_settings_by_group`].
@@ -3420,15 +4789,82 @@ pub enum ListSettingsByGroupError {
     InBody(types::ErrorResponse),
 }
 
-/// The optional parameters of [`Client::list_settings_by_key`]; `Default` sends none of them.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListSettingsByKeyParams {
+/// A call of [`Client::list_settings_by_key`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct ListSettingsByKeyBuilder<'a> {
+    client: &'a Client,
+    prefixes: Option<String>,
+    keys: Option<String>,
+}
+
+impl<'a> ListSettingsByKeyBuilder<'a> {
     /// Key prefixes to return (list encoding undocumented).
-    /// Sent as `prefixes`.
-    pub prefixes: Option<String>,
+    ///
+    /// Sent as the query parameter `prefixes`.
+    pub fn prefixes(mut self, value: impl Into<String>) -> Self {
+        self.prefixes = Some(value.into());
+        self
+    }
+
     /// Keys to return, e.g. `server.hostname` (list encoding undocumented).
-    /// Sent as `keys`.
-    pub keys: Option<String>,
+    ///
+    /// Sent as the query parameter `keys`.
+    pub fn keys(mut self, value: impl Into<String>) -> Self {
+        self.keys = Some(value.into());
+        self
+    }
+
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ResponseValue<types::SettingsMapResponse>,
+        Error<ListSettingsByKeyError>,
+    > {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        Request::new("listSettingsByKey", Method::GET, "/settings/keys".to_string())
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .query_param("prefixes", &self.prefixes)
+            .query_param("keys", &self.keys)
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<
+        ResponseValue<types::SettingsMapResponse>,
+        Error<ListSettingsByKeyError>,
+    > {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => {
+                let raw = raw.reject_error_in_body(ListSettingsByKeyError::InBody)?;
+                raw.json()
+            }
+            401 => Err(raw.error_json(ListSettingsByKeyError::Unauthorized)),
+            403 => Err(raw.error_json(ListSettingsByKeyError::Forbidden)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for ListSettingsByKeyBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::SettingsMapResponse>,
+        Error<ListSettingsByKeyError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::list_settings_by_key`].
@@ -3442,18 +4878,86 @@ pub enum ListSettingsByKeyError {
     InBody(types::ErrorResponse),
 }
 
-/// The optional parameters of [`Client::list_settings`]; `Default` sends none of them.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListSettingsParams {
+/// A call of [`Client::list_settings`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct ListSettingsBuilder<'a> {
+    client: &'a Client,
+    prefix: Option<String>,
+    limit: Option<u32>,
+    page: Option<u32>,
+}
+
+impl<'a> ListSettingsBuilder<'a> {
     /// Key prefix to list.
-    /// Sent as `prefix`.
-    pub prefix: Option<String>,
+    ///
+    /// Sent as the query parameter `prefix`.
+    pub fn prefix(mut self, value: impl Into<String>) -> Self {
+        self.prefix = Some(value.into());
+        self
+    }
+
     /// Maximum number of items per page.
-    /// Sent as `limit`.
-    pub limit: Option<u32>,
+    ///
+    /// Sent as the query parameter `limit`.
+    pub fn limit(mut self, value: u32) -> Self {
+        self.limit = Some(value);
+        self
+    }
+
     /// Page number, starting at 1.
-    /// Sent as `page`.
-    pub page: Option<u32>,
+    ///
+    /// Sent as the query parameter `page`.
+    pub fn page(mut self, value: u32) -> Self {
+        self.page = Some(value);
+        self
+    }
+
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<types::SettingsListResponse>, Error<ListSettingsError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        Request::new("listSettings", Method::GET, "/settings/list".to_string())
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .query_param("prefix", &self.prefix)
+            .query_param("limit", &self.limit)
+            .query_param("page", &self.page)
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<types::SettingsListResponse>, Error<ListSettingsError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => {
+                let raw = raw.reject_error_in_body(ListSettingsError::InBody)?;
+                raw.json()
+            }
+            401 => Err(raw.error_json(ListSettingsError::Unauthorized)),
+            403 => Err(raw.error_json(ListSettingsError::Forbidden)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for ListSettingsBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::SettingsListResponse>,
+        Error<ListSettingsError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::list_settings`].
@@ -3465,6 +4969,73 @@ pub enum ListSettingsError {
     Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+/// A call of [`Client::test_spam_filter_classification`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct TestSpamFilterClassificationBuilder<'a> {
+    client: &'a Client,
+    body: types::SpamClassifyRequest,
+}
+
+impl<'a> TestSpamFilterClassificationBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ResponseValue<types::SpamClassificationResponse>,
+        Error<TestSpamFilterClassificationError>,
+    > {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let request = Request::new(
+                "testSpamFilterClassification",
+                Method::POST,
+                "/spam-filter/classify".to_string(),
+            )
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .accept("application/json")
+            .options(self.client.options.clone());
+        let body = &self.body;
+        request.json_body(body, "application/json")
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<
+        ResponseValue<types::SpamClassificationResponse>,
+        Error<TestSpamFilterClassificationError>,
+    > {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => {
+                let raw = raw
+                    .reject_error_in_body(TestSpamFilterClassificationError::InBody)?;
+                raw.json()
+            }
+            400 => Err(raw.error_json(TestSpamFilterClassificationError::BadRequest)),
+            401 => Err(raw.error_json(TestSpamFilterClassificationError::Unauthorized)),
+            403 => Err(raw.error_json(TestSpamFilterClassificationError::Forbidden)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for TestSpamFilterClassificationBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::SpamClassificationResponse>,
+        Error<TestSpamFilterClassificationError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::test_spam_filter_classification`].
@@ -3480,6 +5051,66 @@ pub enum TestSpamFilterClassificationError {
     InBody(types::ErrorResponse),
 }
 
+/// A call of [`Client::train_spam_filter_ham`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct TrainSpamFilterHamBuilder<'a> {
+    client: &'a Client,
+    body: bytes::Bytes,
+}
+
+impl<'a> TrainSpamFilterHamBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<types::EmptyResponse>, Error<TrainSpamFilterHamError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let request = Request::new(
+                "trainSpamFilterHam",
+                Method::POST,
+                "/spam-filter/train/ham".to_string(),
+            )
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .accept("application/json")
+            .options(self.client.options.clone());
+        let body = &self.body;
+        request.bytes_body(body.clone(), "message/rfc822")
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<types::EmptyResponse>, Error<TrainSpamFilterHamError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => {
+                let raw = raw.reject_error_in_body(TrainSpamFilterHamError::InBody)?;
+                raw.json()
+            }
+            401 => Err(raw.error_json(TrainSpamFilterHamError::Unauthorized)),
+            403 => Err(raw.error_json(TrainSpamFilterHamError::Forbidden)),
+            404 => Err(raw.error_json(TrainSpamFilterHamError::NotFound)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for TrainSpamFilterHamBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::EmptyResponse>,
+        Error<TrainSpamFilterHamError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
 /// The documented error responses of [`Client::train_spam_filter_ham`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum TrainSpamFilterHamError {
@@ -3491,6 +5122,75 @@ pub enum TrainSpamFilterHamError {
     NotFound(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+/// A call of [`Client::train_account_spam_filter_ham`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct TrainAccountSpamFilterHamBuilder<'a> {
+    client: &'a Client,
+    account_id: String,
+    body: bytes::Bytes,
+}
+
+impl<'a> TrainAccountSpamFilterHamBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ResponseValue<types::EmptyResponse>,
+        Error<TrainAccountSpamFilterHamError>,
+    > {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let account_id = path_param(&self.account_id);
+        let request = Request::new(
+                "trainAccountSpamFilterHam",
+                Method::POST,
+                format!("/spam-filter/train/ham/{}", account_id),
+            )
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .accept("application/json")
+            .options(self.client.options.clone());
+        let body = &self.body;
+        request.bytes_body(body.clone(), "message/rfc822")
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<
+        ResponseValue<types::EmptyResponse>,
+        Error<TrainAccountSpamFilterHamError>,
+    > {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => {
+                let raw = raw
+                    .reject_error_in_body(TrainAccountSpamFilterHamError::InBody)?;
+                raw.json()
+            }
+            401 => Err(raw.error_json(TrainAccountSpamFilterHamError::Unauthorized)),
+            403 => Err(raw.error_json(TrainAccountSpamFilterHamError::Forbidden)),
+            404 => Err(raw.error_json(TrainAccountSpamFilterHamError::NotFound)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for TrainAccountSpamFilterHamBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::EmptyResponse>,
+        Error<TrainAccountSpamFilterHamError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::train_account_spam_filter_ham`].
@@ -3506,6 +5206,66 @@ pub enum TrainAccountSpamFilterHamError {
     InBody(types::ErrorResponse),
 }
 
+/// A call of [`Client::train_spam_filter_spam`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct TrainSpamFilterSpamBuilder<'a> {
+    client: &'a Client,
+    body: bytes::Bytes,
+}
+
+impl<'a> TrainSpamFilterSpamBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<types::EmptyResponse>, Error<TrainSpamFilterSpamError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let request = Request::new(
+                "trainSpamFilterSpam",
+                Method::POST,
+                "/spam-filter/train/spam".to_string(),
+            )
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .accept("application/json")
+            .options(self.client.options.clone());
+        let body = &self.body;
+        request.bytes_body(body.clone(), "message/rfc822")
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<types::EmptyResponse>, Error<TrainSpamFilterSpamError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => {
+                let raw = raw.reject_error_in_body(TrainSpamFilterSpamError::InBody)?;
+                raw.json()
+            }
+            401 => Err(raw.error_json(TrainSpamFilterSpamError::Unauthorized)),
+            403 => Err(raw.error_json(TrainSpamFilterSpamError::Forbidden)),
+            404 => Err(raw.error_json(TrainSpamFilterSpamError::NotFound)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for TrainSpamFilterSpamBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::EmptyResponse>,
+        Error<TrainSpamFilterSpamError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
 /// The documented error responses of [`Client::train_spam_filter_spam`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum TrainSpamFilterSpamError {
@@ -3517,6 +5277,75 @@ pub enum TrainSpamFilterSpamError {
     NotFound(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+/// A call of [`Client::train_account_spam_filter_spam`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct TrainAccountSpamFilterSpamBuilder<'a> {
+    client: &'a Client,
+    account_id: String,
+    body: bytes::Bytes,
+}
+
+impl<'a> TrainAccountSpamFilterSpamBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ResponseValue<types::EmptyResponse>,
+        Error<TrainAccountSpamFilterSpamError>,
+    > {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let account_id = path_param(&self.account_id);
+        let request = Request::new(
+                "trainAccountSpamFilterSpam",
+                Method::POST,
+                format!("/spam-filter/train/spam/{}", account_id),
+            )
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .accept("application/json")
+            .options(self.client.options.clone());
+        let body = &self.body;
+        request.bytes_body(body.clone(), "message/rfc822")
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<
+        ResponseValue<types::EmptyResponse>,
+        Error<TrainAccountSpamFilterSpamError>,
+    > {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => {
+                let raw = raw
+                    .reject_error_in_body(TrainAccountSpamFilterSpamError::InBody)?;
+                raw.json()
+            }
+            401 => Err(raw.error_json(TrainAccountSpamFilterSpamError::Unauthorized)),
+            403 => Err(raw.error_json(TrainAccountSpamFilterSpamError::Forbidden)),
+            404 => Err(raw.error_json(TrainAccountSpamFilterSpamError::NotFound)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for TrainAccountSpamFilterSpamBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::EmptyResponse>,
+        Error<TrainAccountSpamFilterSpamError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::train_account_spam_filter_spam`].
@@ -3532,6 +5361,65 @@ pub enum TrainAccountSpamFilterSpamError {
     InBody(types::ErrorResponse),
 }
 
+/// A call of [`Client::upload_spam_filter_ham`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct UploadSpamFilterHamBuilder<'a> {
+    client: &'a Client,
+    body: bytes::Bytes,
+}
+
+impl<'a> UploadSpamFilterHamBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<types::EmptyResponse>, Error<UploadSpamFilterHamError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let request = Request::new(
+                "uploadSpamFilterHam",
+                Method::POST,
+                "/spam-filter/upload/ham".to_string(),
+            )
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .accept("application/json")
+            .options(self.client.options.clone());
+        let body = &self.body;
+        request.bytes_body(body.clone(), "message/rfc822")
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<types::EmptyResponse>, Error<UploadSpamFilterHamError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => {
+                let raw = raw.reject_error_in_body(UploadSpamFilterHamError::InBody)?;
+                raw.json()
+            }
+            401 => Err(raw.error_json(UploadSpamFilterHamError::Unauthorized)),
+            403 => Err(raw.error_json(UploadSpamFilterHamError::Forbidden)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for UploadSpamFilterHamBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::EmptyResponse>,
+        Error<UploadSpamFilterHamError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
 /// The documented error responses of [`Client::upload_spam_filter_ham`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum UploadSpamFilterHamError {
@@ -3541,6 +5429,74 @@ pub enum UploadSpamFilterHamError {
     Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+/// A call of [`Client::upload_account_spam_filter_ham`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct UploadAccountSpamFilterHamBuilder<'a> {
+    client: &'a Client,
+    account_id: String,
+    body: bytes::Bytes,
+}
+
+impl<'a> UploadAccountSpamFilterHamBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ResponseValue<types::EmptyResponse>,
+        Error<UploadAccountSpamFilterHamError>,
+    > {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let account_id = path_param(&self.account_id);
+        let request = Request::new(
+                "uploadAccountSpamFilterHam",
+                Method::POST,
+                format!("/spam-filter/upload/ham/{}", account_id),
+            )
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .accept("application/json")
+            .options(self.client.options.clone());
+        let body = &self.body;
+        request.bytes_body(body.clone(), "message/rfc822")
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<
+        ResponseValue<types::EmptyResponse>,
+        Error<UploadAccountSpamFilterHamError>,
+    > {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => {
+                let raw = raw
+                    .reject_error_in_body(UploadAccountSpamFilterHamError::InBody)?;
+                raw.json()
+            }
+            401 => Err(raw.error_json(UploadAccountSpamFilterHamError::Unauthorized)),
+            403 => Err(raw.error_json(UploadAccountSpamFilterHamError::Forbidden)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for UploadAccountSpamFilterHamBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::EmptyResponse>,
+        Error<UploadAccountSpamFilterHamError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::upload_account_spam_filter_ham`].
@@ -3554,6 +5510,65 @@ pub enum UploadAccountSpamFilterHamError {
     InBody(types::ErrorResponse),
 }
 
+/// A call of [`Client::upload_spam_filter_spam`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct UploadSpamFilterSpamBuilder<'a> {
+    client: &'a Client,
+    body: bytes::Bytes,
+}
+
+impl<'a> UploadSpamFilterSpamBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<types::EmptyResponse>, Error<UploadSpamFilterSpamError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let request = Request::new(
+                "uploadSpamFilterSpam",
+                Method::POST,
+                "/spam-filter/upload/spam".to_string(),
+            )
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .accept("application/json")
+            .options(self.client.options.clone());
+        let body = &self.body;
+        request.bytes_body(body.clone(), "message/rfc822")
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<types::EmptyResponse>, Error<UploadSpamFilterSpamError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => {
+                let raw = raw.reject_error_in_body(UploadSpamFilterSpamError::InBody)?;
+                raw.json()
+            }
+            401 => Err(raw.error_json(UploadSpamFilterSpamError::Unauthorized)),
+            403 => Err(raw.error_json(UploadSpamFilterSpamError::Forbidden)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for UploadSpamFilterSpamBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::EmptyResponse>,
+        Error<UploadSpamFilterSpamError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
 /// The documented error responses of [`Client::upload_spam_filter_spam`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum UploadSpamFilterSpamError {
@@ -3563,6 +5578,74 @@ pub enum UploadSpamFilterSpamError {
     Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+/// A call of [`Client::upload_account_spam_filter_spam`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct UploadAccountSpamFilterSpamBuilder<'a> {
+    client: &'a Client,
+    account_id: String,
+    body: bytes::Bytes,
+}
+
+impl<'a> UploadAccountSpamFilterSpamBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ResponseValue<types::EmptyResponse>,
+        Error<UploadAccountSpamFilterSpamError>,
+    > {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let account_id = path_param(&self.account_id);
+        let request = Request::new(
+                "uploadAccountSpamFilterSpam",
+                Method::POST,
+                format!("/spam-filter/upload/spam/{}", account_id),
+            )
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .accept("application/json")
+            .options(self.client.options.clone());
+        let body = &self.body;
+        request.bytes_body(body.clone(), "message/rfc822")
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<
+        ResponseValue<types::EmptyResponse>,
+        Error<UploadAccountSpamFilterSpamError>,
+    > {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => {
+                let raw = raw
+                    .reject_error_in_body(UploadAccountSpamFilterSpamError::InBody)?;
+                raw.json()
+            }
+            401 => Err(raw.error_json(UploadAccountSpamFilterSpamError::Unauthorized)),
+            403 => Err(raw.error_json(UploadAccountSpamFilterSpamError::Forbidden)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for UploadAccountSpamFilterSpamBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::EmptyResponse>,
+        Error<UploadAccountSpamFilterSpamError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::upload_account_spam_filter_spam`].
@@ -3576,12 +5659,76 @@ pub enum UploadAccountSpamFilterSpamError {
     InBody(types::ErrorResponse),
 }
 
-/// The optional parameters of [`Client::fetch_blob_by_id`]; `Default` sends none of them.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct FetchBlobByIdParams {
+/// A call of [`Client::fetch_blob_by_id`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct FetchBlobByIdBuilder<'a> {
+    client: &'a Client,
+    blob_id: String,
+    limit: Option<u64>,
+}
+
+impl<'a> FetchBlobByIdBuilder<'a> {
     /// Maximum number of bytes to return (unit inferred).
-    /// Sent as `limit`.
-    pub limit: Option<u64>,
+    ///
+    /// Sent as the query parameter `limit`.
+    pub fn limit(mut self, value: u64) -> Self {
+        self.limit = Some(value);
+        self
+    }
+
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ResponseValue<mailapi_support::client::ByteStream>,
+        Error<FetchBlobByIdError>,
+    > {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let blob_id = path_param(&self.blob_id);
+        Request::new("fetchBlobById", Method::GET, format!("/store/blobs/{}", blob_id))
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .query_param("limit", &self.limit)
+            .accept("application/octet-stream")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<
+        ResponseValue<mailapi_support::client::ByteStream>,
+        Error<FetchBlobByIdError>,
+    > {
+        let response = client.transport.execute_streaming(request).await?;
+        if response.status().is_success() && !mailapi_support::client::is_json(&response)
+        {
+            return Ok(ResponseValue::streaming_bytes(response));
+        }
+        let raw = RawResponse::read(response).await?;
+        let raw = raw.reject_error_in_body(FetchBlobByIdError::InBody)?;
+        match raw.status.as_u16() {
+            401 => Err(raw.error_json(FetchBlobByIdError::Unauthorized)),
+            403 => Err(raw.error_json(FetchBlobByIdError::Forbidden)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for FetchBlobByIdBuilder<'a> {
+    type Output = Result<
+        ResponseValue<mailapi_support::client::ByteStream>,
+        Error<FetchBlobByIdError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::fetch_blob_by_id`].
@@ -3595,6 +5742,58 @@ pub enum FetchBlobByIdError {
     InBody(types::ErrorResponse),
 }
 
+/// A call of [`Client::purge_all_accounts`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct PurgeAllAccountsBuilder<'a> {
+    client: &'a Client,
+}
+
+impl<'a> PurgeAllAccountsBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<types::EmptyResponse>, Error<PurgeAllAccountsError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        Request::new("purgeAllAccounts", Method::GET, "/store/purge/account".to_string())
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<types::EmptyResponse>, Error<PurgeAllAccountsError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => {
+                let raw = raw.reject_error_in_body(PurgeAllAccountsError::InBody)?;
+                raw.json()
+            }
+            401 => Err(raw.error_json(PurgeAllAccountsError::Unauthorized)),
+            403 => Err(raw.error_json(PurgeAllAccountsError::Forbidden)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for PurgeAllAccountsBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::EmptyResponse>,
+        Error<PurgeAllAccountsError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
 /// The documented error responses of [`Client::purge_all_accounts`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum PurgeAllAccountsError {
@@ -3604,6 +5803,61 @@ pub enum PurgeAllAccountsError {
     Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+/// A call of [`Client::purge_account`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct PurgeAccountBuilder<'a> {
+    client: &'a Client,
+    account_id: String,
+}
+
+impl<'a> PurgeAccountBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<types::EmptyResponse>, Error<PurgeAccountError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let account_id = path_param(&self.account_id);
+        Request::new(
+                "purgeAccount",
+                Method::GET,
+                format!("/store/purge/account/{}", account_id),
+            )
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<types::EmptyResponse>, Error<PurgeAccountError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => {
+                let raw = raw.reject_error_in_body(PurgeAccountError::InBody)?;
+                raw.json()
+            }
+            401 => Err(raw.error_json(PurgeAccountError::Unauthorized)),
+            403 => Err(raw.error_json(PurgeAccountError::Forbidden)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for PurgeAccountBuilder<'a> {
+    type Output = Result<ResponseValue<types::EmptyResponse>, Error<PurgeAccountError>>;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::purge_account`].
@@ -3617,6 +5871,58 @@ pub enum PurgeAccountError {
     InBody(types::ErrorResponse),
 }
 
+/// A call of [`Client::purge_blob_store`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct PurgeBlobStoreBuilder<'a> {
+    client: &'a Client,
+}
+
+impl<'a> PurgeBlobStoreBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<types::EmptyResponse>, Error<PurgeBlobStoreError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        Request::new("purgeBlobStore", Method::GET, "/store/purge/blob".to_string())
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<types::EmptyResponse>, Error<PurgeBlobStoreError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => {
+                let raw = raw.reject_error_in_body(PurgeBlobStoreError::InBody)?;
+                raw.json()
+            }
+            401 => Err(raw.error_json(PurgeBlobStoreError::Unauthorized)),
+            403 => Err(raw.error_json(PurgeBlobStoreError::Forbidden)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for PurgeBlobStoreBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::EmptyResponse>,
+        Error<PurgeBlobStoreError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
 /// The documented error responses of [`Client::purge_blob_store`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum PurgeBlobStoreError {
@@ -3626,6 +5932,58 @@ pub enum PurgeBlobStoreError {
     Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+/// A call of [`Client::purge_data_store`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct PurgeDataStoreBuilder<'a> {
+    client: &'a Client,
+}
+
+impl<'a> PurgeDataStoreBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<types::EmptyResponse>, Error<PurgeDataStoreError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        Request::new("purgeDataStore", Method::GET, "/store/purge/data".to_string())
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<types::EmptyResponse>, Error<PurgeDataStoreError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => {
+                let raw = raw.reject_error_in_body(PurgeDataStoreError::InBody)?;
+                raw.json()
+            }
+            401 => Err(raw.error_json(PurgeDataStoreError::Unauthorized)),
+            403 => Err(raw.error_json(PurgeDataStoreError::Forbidden)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for PurgeDataStoreBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::EmptyResponse>,
+        Error<PurgeDataStoreError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::purge_data_store`].
@@ -3639,6 +5997,62 @@ pub enum PurgeDataStoreError {
     InBody(types::ErrorResponse),
 }
 
+/// A call of [`Client::purge_in_memory_store`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct PurgeInMemoryStoreBuilder<'a> {
+    client: &'a Client,
+}
+
+impl<'a> PurgeInMemoryStoreBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<types::EmptyResponse>, Error<PurgeInMemoryStoreError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        Request::new(
+                "purgeInMemoryStore",
+                Method::GET,
+                "/store/purge/in-memory".to_string(),
+            )
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<types::EmptyResponse>, Error<PurgeInMemoryStoreError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => {
+                let raw = raw.reject_error_in_body(PurgeInMemoryStoreError::InBody)?;
+                raw.json()
+            }
+            401 => Err(raw.error_json(PurgeInMemoryStoreError::Unauthorized)),
+            403 => Err(raw.error_json(PurgeInMemoryStoreError::Forbidden)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for PurgeInMemoryStoreBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::EmptyResponse>,
+        Error<PurgeInMemoryStoreError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
 /// The documented error responses of [`Client::purge_in_memory_store`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum PurgeInMemoryStoreError {
@@ -3648,6 +6062,71 @@ pub enum PurgeInMemoryStoreError {
     Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+/// A call of [`Client::delete_account_bayes_model`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct DeleteAccountBayesModelBuilder<'a> {
+    client: &'a Client,
+    account_id: String,
+}
+
+impl<'a> DeleteAccountBayesModelBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ResponseValue<types::EmptyResponse>,
+        Error<DeleteAccountBayesModelError>,
+    > {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let account_id = path_param(&self.account_id);
+        Request::new(
+                "deleteAccountBayesModel",
+                Method::GET,
+                format!("/store/purge/in-memory/default/bayes-account/{}", account_id),
+            )
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<
+        ResponseValue<types::EmptyResponse>,
+        Error<DeleteAccountBayesModelError>,
+    > {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => {
+                let raw = raw
+                    .reject_error_in_body(DeleteAccountBayesModelError::InBody)?;
+                raw.json()
+            }
+            401 => Err(raw.error_json(DeleteAccountBayesModelError::Unauthorized)),
+            403 => Err(raw.error_json(DeleteAccountBayesModelError::Forbidden)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for DeleteAccountBayesModelBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::EmptyResponse>,
+        Error<DeleteAccountBayesModelError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::delete_account_bayes_model`].
@@ -3661,6 +6140,68 @@ pub enum DeleteAccountBayesModelError {
     InBody(types::ErrorResponse),
 }
 
+/// A call of [`Client::delete_global_bayes_model`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct DeleteGlobalBayesModelBuilder<'a> {
+    client: &'a Client,
+}
+
+impl<'a> DeleteGlobalBayesModelBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ResponseValue<types::EmptyResponse>,
+        Error<DeleteGlobalBayesModelError>,
+    > {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        Request::new(
+                "deleteGlobalBayesModel",
+                Method::GET,
+                "/store/purge/in-memory/default/bayes-global".to_string(),
+            )
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<
+        ResponseValue<types::EmptyResponse>,
+        Error<DeleteGlobalBayesModelError>,
+    > {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => {
+                let raw = raw.reject_error_in_body(DeleteGlobalBayesModelError::InBody)?;
+                raw.json()
+            }
+            401 => Err(raw.error_json(DeleteGlobalBayesModelError::Unauthorized)),
+            403 => Err(raw.error_json(DeleteGlobalBayesModelError::Forbidden)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for DeleteGlobalBayesModelBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::EmptyResponse>,
+        Error<DeleteGlobalBayesModelError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
 /// The documented error responses of [`Client::delete_global_bayes_model`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteGlobalBayesModelError {
@@ -3670,6 +6211,59 @@ pub enum DeleteGlobalBayesModelError {
     Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+/// A call of [`Client::request_fts_reindex`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct RequestFtsReindexBuilder<'a> {
+    client: &'a Client,
+}
+
+impl<'a> RequestFtsReindexBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<types::EmptyResponse>, Error<RequestFtsReindexError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        Request::new("requestFtsReindex", Method::GET, "/store/reindex".to_string())
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<types::EmptyResponse>, Error<RequestFtsReindexError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => {
+                let raw = raw.reject_error_in_body(RequestFtsReindexError::InBody)?;
+                raw.json()
+            }
+            401 => Err(raw.error_json(RequestFtsReindexError::Unauthorized)),
+            403 => Err(raw.error_json(RequestFtsReindexError::Forbidden)),
+            404 => Err(raw.error_json(RequestFtsReindexError::NotFound)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for RequestFtsReindexBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::EmptyResponse>,
+        Error<RequestFtsReindexError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::request_fts_reindex`].
@@ -3685,6 +6279,65 @@ pub enum RequestFtsReindexError {
     InBody(types::ErrorResponse),
 }
 
+/// A call of [`Client::request_index_reindex`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct RequestIndexReindexBuilder<'a> {
+    client: &'a Client,
+    index: types::RequestIndexReindexIndex,
+}
+
+impl<'a> RequestIndexReindexBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<types::EmptyResponse>, Error<RequestIndexReindexError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let index = path_param(&self.index);
+        Request::new(
+                "requestIndexReindex",
+                Method::GET,
+                format!("/store/reindex/{}", index),
+            )
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<types::EmptyResponse>, Error<RequestIndexReindexError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => {
+                let raw = raw.reject_error_in_body(RequestIndexReindexError::InBody)?;
+                raw.json()
+            }
+            400 => Err(raw.error_json(RequestIndexReindexError::BadRequest)),
+            401 => Err(raw.error_json(RequestIndexReindexError::Unauthorized)),
+            403 => Err(raw.error_json(RequestIndexReindexError::Forbidden)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for RequestIndexReindexBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::EmptyResponse>,
+        Error<RequestIndexReindexError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
 /// The documented error responses of [`Client::request_index_reindex`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum RequestIndexReindexError {
@@ -3696,6 +6349,74 @@ pub enum RequestIndexReindexError {
     Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+/// A call of [`Client::request_account_index_reindex`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct RequestAccountIndexReindexBuilder<'a> {
+    client: &'a Client,
+    index: types::RequestAccountIndexReindexIndex,
+    account_id: String,
+}
+
+impl<'a> RequestAccountIndexReindexBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ResponseValue<types::EmptyResponse>,
+        Error<RequestAccountIndexReindexError>,
+    > {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let index = path_param(&self.index);
+        let account_id = path_param(&self.account_id);
+        Request::new(
+                "requestAccountIndexReindex",
+                Method::GET,
+                format!("/store/reindex/{}/{}", index, account_id),
+            )
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<
+        ResponseValue<types::EmptyResponse>,
+        Error<RequestAccountIndexReindexError>,
+    > {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => {
+                let raw = raw
+                    .reject_error_in_body(RequestAccountIndexReindexError::InBody)?;
+                raw.json()
+            }
+            400 => Err(raw.error_json(RequestAccountIndexReindexError::BadRequest)),
+            401 => Err(raw.error_json(RequestAccountIndexReindexError::Unauthorized)),
+            403 => Err(raw.error_json(RequestAccountIndexReindexError::Forbidden)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for RequestAccountIndexReindexBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::EmptyResponse>,
+        Error<RequestAccountIndexReindexError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::request_account_index_reindex`].
@@ -3711,6 +6432,64 @@ pub enum RequestAccountIndexReindexError {
     InBody(types::ErrorResponse),
 }
 
+/// A call of [`Client::reset_imap_uids`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct ResetImapUidsBuilder<'a> {
+    client: &'a Client,
+    account_id: String,
+}
+
+impl<'a> ResetImapUidsBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<types::UidListResponse>, Error<ResetImapUidsError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let account_id = path_param(&self.account_id);
+        Request::new(
+                "resetImapUids",
+                Method::DELETE,
+                format!("/store/uids/{}", account_id),
+            )
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<types::UidListResponse>, Error<ResetImapUidsError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => {
+                let raw = raw.reject_error_in_body(ResetImapUidsError::InBody)?;
+                raw.json()
+            }
+            401 => Err(raw.error_json(ResetImapUidsError::Unauthorized)),
+            403 => Err(raw.error_json(ResetImapUidsError::Forbidden)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for ResetImapUidsBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::UidListResponse>,
+        Error<ResetImapUidsError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
 /// The documented error responses of [`Client::reset_imap_uids`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum ResetImapUidsError {
@@ -3722,15 +6501,122 @@ pub enum ResetImapUidsError {
     InBody(types::ErrorResponse),
 }
 
-/// The optional parameters of [`Client::list_deleted_messages`]; `Default` sends none of them.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListDeletedMessagesParams {
+/// A call of [`Client::list_deleted_messages`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct ListDeletedMessagesBuilder<'a> {
+    client: &'a Client,
+    account_id: String,
+    limit: Option<u32>,
+    page: Option<u32>,
+}
+
+impl<'a> ListDeletedMessagesBuilder<'a> {
     /// Maximum number of items per page.
-    /// Sent as `limit`.
-    pub limit: Option<u32>,
+    ///
+    /// Sent as the query parameter `limit`.
+    pub fn limit(mut self, value: u32) -> Self {
+        self.limit = Some(value);
+        self
+    }
+
     /// Page number, starting at 1.
-    /// Sent as `page`.
-    pub page: Option<u32>,
+    ///
+    /// Sent as the query parameter `page`.
+    pub fn page(mut self, value: u32) -> Self {
+        self.page = Some(value);
+        self
+    }
+
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ResponseValue<types::DeletedBlobListResponse>,
+        Error<ListDeletedMessagesError>,
+    > {
+        Self::execute(self.client, self.request()).await
+    }
+
+    /// Every item of every page, fetched page by page as the stream is read; the stream
+    /// ends after the first error, which it yields.
+    pub fn into_stream(
+        self,
+    ) -> impl mailapi_support::paginate::Stream<
+        Item = Result<types::DeletedBlob, Error<ListDeletedMessagesError>>,
+    > + 'a {
+        let first = self.page.unwrap_or(1);
+        let client = self.client;
+        mailapi_support::paginate::paginate(
+            (first, 0),
+            move |(page, seen)| {
+                let request = Self {
+                    page: Some(page),
+                    ..self.clone()
+                }
+                    .request();
+                async move {
+                    let body = Self::execute(client, request).await?.into_inner();
+                    let total = body.data.total.as_ref().copied();
+                    let items: Vec<types::DeletedBlob> = body
+                        .data
+                        .items
+                        .unwrap_or_default();
+                    let seen = seen + items.len() as u64;
+                    let more = !items.is_empty()
+                        && total.is_none_or(|total| seen < total);
+                    Ok((items, more.then_some((page + 1, seen))))
+                }
+            },
+        )
+    }
+
+    fn request(&self) -> Request {
+        let account_id = path_param(&self.account_id);
+        Request::new(
+                "listDeletedMessages",
+                Method::GET,
+                format!("/store/undelete/{}", account_id),
+            )
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .query_param("limit", &self.limit)
+            .query_param("page", &self.page)
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<
+        ResponseValue<types::DeletedBlobListResponse>,
+        Error<ListDeletedMessagesError>,
+    > {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => {
+                let raw = raw.reject_error_in_body(ListDeletedMessagesError::InBody)?;
+                raw.json()
+            }
+            401 => Err(raw.error_json(ListDeletedMessagesError::Unauthorized)),
+            403 => Err(raw.error_json(ListDeletedMessagesError::Forbidden)),
+            404 => Err(raw.error_json(ListDeletedMessagesError::NotFound)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for ListDeletedMessagesBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::DeletedBlobListResponse>,
+        Error<ListDeletedMessagesError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::list_deleted_messages`].
@@ -3744,6 +6630,75 @@ pub enum ListDeletedMessagesError {
     NotFound(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+/// A call of [`Client::undelete_messages`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct UndeleteMessagesBuilder<'a> {
+    client: &'a Client,
+    account_id: String,
+    body: Vec<types::UndeleteRequest>,
+}
+
+impl<'a> UndeleteMessagesBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ResponseValue<types::UndeleteResultListResponse>,
+        Error<UndeleteMessagesError>,
+    > {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let account_id = path_param(&self.account_id);
+        let request = Request::new(
+                "undeleteMessages",
+                Method::POST,
+                format!("/store/undelete/{}", account_id),
+            )
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .accept("application/json")
+            .options(self.client.options.clone());
+        let body = &self.body;
+        request.json_body(body, "application/json")
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<
+        ResponseValue<types::UndeleteResultListResponse>,
+        Error<UndeleteMessagesError>,
+    > {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => {
+                let raw = raw.reject_error_in_body(UndeleteMessagesError::InBody)?;
+                raw.json()
+            }
+            400 => Err(raw.error_json(UndeleteMessagesError::BadRequest)),
+            401 => Err(raw.error_json(UndeleteMessagesError::Unauthorized)),
+            403 => Err(raw.error_json(UndeleteMessagesError::Forbidden)),
+            404 => Err(raw.error_json(UndeleteMessagesError::NotFound)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for UndeleteMessagesBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::UndeleteResultListResponse>,
+        Error<UndeleteMessagesError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::undelete_messages`].
@@ -3761,6 +6716,69 @@ pub enum UndeleteMessagesError {
     InBody(types::ErrorResponse),
 }
 
+/// A call of [`Client::obtain_metrics_telemetry_token`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct ObtainMetricsTelemetryTokenBuilder<'a> {
+    client: &'a Client,
+}
+
+impl<'a> ObtainMetricsTelemetryTokenBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ResponseValue<types::TokenResponse>,
+        Error<ObtainMetricsTelemetryTokenError>,
+    > {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        Request::new(
+                "obtainMetricsTelemetryToken",
+                Method::GET,
+                "/telemetry/live/metrics-token".to_string(),
+            )
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<
+        ResponseValue<types::TokenResponse>,
+        Error<ObtainMetricsTelemetryTokenError>,
+    > {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => {
+                let raw = raw
+                    .reject_error_in_body(ObtainMetricsTelemetryTokenError::InBody)?;
+                raw.json()
+            }
+            401 => Err(raw.error_json(ObtainMetricsTelemetryTokenError::Unauthorized)),
+            403 => Err(raw.error_json(ObtainMetricsTelemetryTokenError::Forbidden)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for ObtainMetricsTelemetryTokenBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::TokenResponse>,
+        Error<ObtainMetricsTelemetryTokenError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
 /// The documented error responses of [`Client::obtain_metrics_telemetry_token`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum ObtainMetricsTelemetryTokenError {
@@ -3770,6 +6788,62 @@ pub enum ObtainMetricsTelemetryTokenError {
     Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+/// A call of [`Client::request_tracing_token`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct RequestTracingTokenBuilder<'a> {
+    client: &'a Client,
+}
+
+impl<'a> RequestTracingTokenBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<types::TokenResponse>, Error<RequestTracingTokenError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        Request::new(
+                "requestTracingToken",
+                Method::GET,
+                "/telemetry/live/tracing-token".to_string(),
+            )
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<types::TokenResponse>, Error<RequestTracingTokenError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => {
+                let raw = raw.reject_error_in_body(RequestTracingTokenError::InBody)?;
+                raw.json()
+            }
+            401 => Err(raw.error_json(RequestTracingTokenError::Unauthorized)),
+            403 => Err(raw.error_json(RequestTracingTokenError::Forbidden)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for RequestTracingTokenBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::TokenResponse>,
+        Error<RequestTracingTokenError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::request_tracing_token`].
@@ -3783,15 +6857,86 @@ pub enum RequestTracingTokenError {
     InBody(types::ErrorResponse),
 }
 
-/// The optional parameters of [`Client::fetch_telemetry_metrics`]; `Default` sends none of them.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct FetchTelemetryMetricsParams {
+/// A call of [`Client::fetch_telemetry_metrics`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct FetchTelemetryMetricsBuilder<'a> {
+    client: &'a Client,
+    after: Option<String>,
+    before: Option<chrono::DateTime<chrono::FixedOffset>>,
+}
+
+impl<'a> FetchTelemetryMetricsBuilder<'a> {
     /// Return only metrics recorded after this point (format undocumented; presumably an RFC 3339 timestamp).
-    /// Sent as `after`.
-    pub after: Option<String>,
+    ///
+    /// Sent as the query parameter `after`.
+    pub fn after(mut self, value: impl Into<String>) -> Self {
+        self.after = Some(value.into());
+        self
+    }
+
     /// Only metrics recorded before this time (RFC 3339).
-    /// Sent as `before`.
-    pub before: Option<chrono::DateTime<chrono::FixedOffset>>,
+    ///
+    /// Sent as the query parameter `before`.
+    pub fn before(mut self, value: chrono::DateTime<chrono::FixedOffset>) -> Self {
+        self.before = Some(value);
+        self
+    }
+
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ResponseValue<types::FetchTelemetryMetricsResponse>,
+        Error<FetchTelemetryMetricsError>,
+    > {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        Request::new(
+                "fetchTelemetryMetrics",
+                Method::GET,
+                "/telemetry/metrics".to_string(),
+            )
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .query_param("after", &self.after)
+            .query_param("before", &self.before)
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<
+        ResponseValue<types::FetchTelemetryMetricsResponse>,
+        Error<FetchTelemetryMetricsError>,
+    > {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => {
+                let raw = raw.reject_error_in_body(FetchTelemetryMetricsError::InBody)?;
+                raw.json()
+            }
+            401 => Err(raw.error_json(FetchTelemetryMetricsError::Unauthorized)),
+            403 => Err(raw.error_json(FetchTelemetryMetricsError::Forbidden)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for FetchTelemetryMetricsBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::FetchTelemetryMetricsResponse>,
+        Error<FetchTelemetryMetricsError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::fetch_telemetry_metrics`].
@@ -3805,18 +6950,94 @@ pub enum FetchTelemetryMetricsError {
     InBody(types::ErrorResponse),
 }
 
-/// The optional parameters of [`Client::live_metrics`]; `Default` sends none of them.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct LiveMetricsParams {
+/// A call of [`Client::live_metrics`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct LiveMetricsBuilder<'a> {
+    client: &'a Client,
+    metrics: Option<String>,
+    interval: Option<u64>,
+    token: Option<String>,
+}
+
+impl<'a> LiveMetricsBuilder<'a> {
     /// Metric names to stream (list encoding undocumented).
-    /// Sent as `metrics`.
-    pub metrics: Option<String>,
+    ///
+    /// Sent as the query parameter `metrics`.
+    pub fn metrics(mut self, value: impl Into<String>) -> Self {
+        self.metrics = Some(value.into());
+        self
+    }
+
     /// Interval between updates (unit undocumented).
-    /// Sent as `interval`.
-    pub interval: Option<u64>,
+    ///
+    /// Sent as the query parameter `interval`.
+    pub fn interval(mut self, value: u64) -> Self {
+        self.interval = Some(value);
+        self
+    }
+
     /// Short-lived token from the matching token operation, for clients that cannot send an Authorization header (EventSource).
-    /// Sent as `token`.
-    pub token: Option<String>,
+    ///
+    /// Sent as the query parameter `token`.
+    pub fn token(mut self, value: impl Into<String>) -> Self {
+        self.token = Some(value.into());
+        self
+    }
+
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ResponseValue<mailapi_support::client::EventStream<types::MetricEvent>>,
+        Error<LiveMetricsError>,
+    > {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        Request::new("liveMetrics", Method::GET, "/telemetry/metrics/live".to_string())
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH], &[]])
+            .query_param("metrics", &self.metrics)
+            .query_param("interval", &self.interval)
+            .query_param("token", &self.token)
+            .accept("text/event-stream")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<
+        ResponseValue<mailapi_support::client::EventStream<types::MetricEvent>>,
+        Error<LiveMetricsError>,
+    > {
+        let response = client.transport.execute_streaming(request).await?;
+        if response.status().is_success() && !mailapi_support::client::is_json(&response)
+        {
+            return Ok(ResponseValue::events(response));
+        }
+        let raw = RawResponse::read(response).await?;
+        let raw = raw.reject_error_in_body(LiveMetricsError::InBody)?;
+        match raw.status.as_u16() {
+            401 => Err(raw.error_json(LiveMetricsError::Unauthorized)),
+            403 => Err(raw.error_json(LiveMetricsError::Forbidden)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for LiveMetricsBuilder<'a> {
+    type Output = Result<
+        ResponseValue<mailapi_support::client::EventStream<types::MetricEvent>>,
+        Error<LiveMetricsError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::live_metrics`].
@@ -3830,6 +7051,70 @@ pub enum LiveMetricsError {
     InBody(types::ErrorResponse),
 }
 
+/// A call of [`Client::obtain_trace_details`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct ObtainTraceDetailsBuilder<'a> {
+    client: &'a Client,
+    trace_id: String,
+}
+
+impl<'a> ObtainTraceDetailsBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ResponseValue<types::TraceEventListResponse>,
+        Error<ObtainTraceDetailsError>,
+    > {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let trace_id = path_param(&self.trace_id);
+        Request::new(
+                "obtainTraceDetails",
+                Method::GET,
+                format!("/telemetry/trace/{}", trace_id),
+            )
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<
+        ResponseValue<types::TraceEventListResponse>,
+        Error<ObtainTraceDetailsError>,
+    > {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => {
+                let raw = raw.reject_error_in_body(ObtainTraceDetailsError::InBody)?;
+                raw.json()
+            }
+            401 => Err(raw.error_json(ObtainTraceDetailsError::Unauthorized)),
+            403 => Err(raw.error_json(ObtainTraceDetailsError::Forbidden)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for ObtainTraceDetailsBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::TraceEventListResponse>,
+        Error<ObtainTraceDetailsError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
 /// The documented error responses of [`Client::obtain_trace_details`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum ObtainTraceDetailsError {
@@ -3841,33 +7126,142 @@ pub enum ObtainTraceDetailsError {
     InBody(types::ErrorResponse),
 }
 
-/// The optional parameters of [`Client::list_stored_traces`]; `Default` sends none of them.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ListStoredTracesParams {
+/// A call of [`Client::list_stored_traces`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct ListStoredTracesBuilder<'a> {
+    client: &'a Client,
+    type_: Option<String>,
+    page: Option<u32>,
+    limit: Option<u32>,
+    values: Option<u32>,
+    queue_id: Option<u64>,
+    filter: Option<String>,
+    before: Option<chrono::DateTime<chrono::FixedOffset>>,
+    after: Option<chrono::DateTime<chrono::FixedOffset>>,
+}
+
+impl<'a> ListStoredTracesBuilder<'a> {
     /// Event type of the traces, e.g. `delivery.attempt-start`.
-    /// Sent as `type`.
-    pub type_: Option<String>,
+    ///
+    /// Sent as the query parameter `type`.
+    pub fn type_(mut self, value: impl Into<String>) -> Self {
+        self.type_ = Some(value.into());
+        self
+    }
+
     /// Page number, starting at 1.
-    /// Sent as `page`.
-    pub page: Option<u32>,
+    ///
+    /// Sent as the query parameter `page`.
+    pub fn page(mut self, value: u32) -> Self {
+        self.page = Some(value);
+        self
+    }
+
     /// Maximum number of items per page.
-    /// Sent as `limit`.
-    pub limit: Option<u32>,
+    ///
+    /// Sent as the query parameter `limit`.
+    pub fn limit(mut self, value: u32) -> Self {
+        self.limit = Some(value);
+        self
+    }
+
     /// Flag whose effect is undocumented (presumably `1` returns full entries instead of ids); the document only shows `values=1` in a logged request URL.
-    /// Sent as `values`.
-    pub values: Option<u32>,
+    ///
+    /// Sent as the query parameter `values`.
+    pub fn values(mut self, value: u32) -> Self {
+        self.values = Some(value);
+        self
+    }
+
     /// Queue id of the message the traces belong to.
-    /// Sent as `queue_id`.
-    pub queue_id: Option<u64>,
+    ///
+    /// Sent as the query parameter `queue_id`.
+    pub fn queue_id(mut self, value: u64) -> Self {
+        self.queue_id = Some(value);
+        self
+    }
+
     /// Keywords the traces must contain (whitespace-separated, double quotes group).
-    /// Sent as `filter`.
-    pub filter: Option<String>,
+    ///
+    /// Sent as the query parameter `filter`.
+    pub fn filter(mut self, value: impl Into<String>) -> Self {
+        self.filter = Some(value.into());
+        self
+    }
+
     /// Only traces before this time (RFC 3339).
-    /// Sent as `before`.
-    pub before: Option<chrono::DateTime<chrono::FixedOffset>>,
+    ///
+    /// Sent as the query parameter `before`.
+    pub fn before(mut self, value: chrono::DateTime<chrono::FixedOffset>) -> Self {
+        self.before = Some(value);
+        self
+    }
+
     /// Only traces after this time (RFC 3339).
-    /// Sent as `after`.
-    pub after: Option<chrono::DateTime<chrono::FixedOffset>>,
+    ///
+    /// Sent as the query parameter `after`.
+    pub fn after(mut self, value: chrono::DateTime<chrono::FixedOffset>) -> Self {
+        self.after = Some(value);
+        self
+    }
+
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ResponseValue<types::ListStoredTracesResponse>,
+        Error<ListStoredTracesError>,
+    > {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        Request::new("listStoredTraces", Method::GET, "/telemetry/traces".to_string())
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .query_param("type", &self.type_)
+            .query_param("page", &self.page)
+            .query_param("limit", &self.limit)
+            .query_param("values", &self.values)
+            .query_param("queue_id", &self.queue_id)
+            .query_param("filter", &self.filter)
+            .query_param("before", &self.before)
+            .query_param("after", &self.after)
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<
+        ResponseValue<types::ListStoredTracesResponse>,
+        Error<ListStoredTracesError>,
+    > {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => {
+                let raw = raw.reject_error_in_body(ListStoredTracesError::InBody)?;
+                raw.json()
+            }
+            401 => Err(raw.error_json(ListStoredTracesError::Unauthorized)),
+            403 => Err(raw.error_json(ListStoredTracesError::Forbidden)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for ListStoredTracesBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::ListStoredTracesResponse>,
+        Error<ListStoredTracesError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::list_stored_traces`].
@@ -3881,15 +7275,88 @@ pub enum ListStoredTracesError {
     InBody(types::ErrorResponse),
 }
 
-/// The optional parameters of [`Client::start_live_tracing`]; `Default` sends none of them.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct StartLiveTracingParams {
+/// A call of [`Client::start_live_tracing`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct StartLiveTracingBuilder<'a> {
+    client: &'a Client,
+    filter: Option<String>,
+    token: Option<String>,
+}
+
+impl<'a> StartLiveTracingBuilder<'a> {
     /// Filter selecting the events to stream (syntax undocumented).
-    /// Sent as `filter`.
-    pub filter: Option<String>,
+    ///
+    /// Sent as the query parameter `filter`.
+    pub fn filter(mut self, value: impl Into<String>) -> Self {
+        self.filter = Some(value.into());
+        self
+    }
+
     /// Short-lived token from the matching token operation, for clients that cannot send an Authorization header (EventSource).
-    /// Sent as `token`.
-    pub token: Option<String>,
+    ///
+    /// Sent as the query parameter `token`.
+    pub fn token(mut self, value: impl Into<String>) -> Self {
+        self.token = Some(value.into());
+        self
+    }
+
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ResponseValue<mailapi_support::client::EventStream<types::LiveTracingEvent>>,
+        Error<StartLiveTracingError>,
+    > {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        Request::new(
+                "startLiveTracing",
+                Method::GET,
+                "/telemetry/traces/live".to_string(),
+            )
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH], &[]])
+            .query_param("filter", &self.filter)
+            .query_param("token", &self.token)
+            .accept("text/event-stream")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<
+        ResponseValue<mailapi_support::client::EventStream<types::LiveTracingEvent>>,
+        Error<StartLiveTracingError>,
+    > {
+        let response = client.transport.execute_streaming(request).await?;
+        if response.status().is_success() && !mailapi_support::client::is_json(&response)
+        {
+            return Ok(ResponseValue::events(response));
+        }
+        let raw = RawResponse::read(response).await?;
+        let raw = raw.reject_error_in_body(StartLiveTracingError::InBody)?;
+        match raw.status.as_u16() {
+            401 => Err(raw.error_json(StartLiveTracingError::Unauthorized)),
+            403 => Err(raw.error_json(StartLiveTracingError::Forbidden)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for StartLiveTracingBuilder<'a> {
+    type Output = Result<
+        ResponseValue<mailapi_support::client::EventStream<types::LiveTracingEvent>>,
+        Error<StartLiveTracingError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::start_live_tracing`].
@@ -3903,12 +7370,86 @@ pub enum StartLiveTracingError {
     InBody(types::ErrorResponse),
 }
 
-/// The optional parameters of [`Client::run_delivery_troubleshooting`]; `Default` sends none of them.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct RunDeliveryTroubleshootingParams {
+/// A call of [`Client::run_delivery_troubleshooting`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct RunDeliveryTroubleshootingBuilder<'a> {
+    client: &'a Client,
+    recipient: String,
+    token: Option<String>,
+}
+
+impl<'a> RunDeliveryTroubleshootingBuilder<'a> {
     /// Short-lived token from the matching token operation, for clients that cannot send an Authorization header (EventSource).
-    /// Sent as `token`.
-    pub token: Option<String>,
+    ///
+    /// Sent as the query parameter `token`.
+    pub fn token(mut self, value: impl Into<String>) -> Self {
+        self.token = Some(value.into());
+        self
+    }
+
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ResponseValue<
+            mailapi_support::client::EventStream<types::DeliveryTroubleshootingEvent>,
+        >,
+        Error<RunDeliveryTroubleshootingError>,
+    > {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let recipient = path_param(&self.recipient);
+        Request::new(
+                "runDeliveryTroubleshooting",
+                Method::GET,
+                format!("/troubleshoot/delivery/{}", recipient),
+            )
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH], &[]])
+            .query_param("token", &self.token)
+            .accept("text/event-stream")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<
+        ResponseValue<
+            mailapi_support::client::EventStream<types::DeliveryTroubleshootingEvent>,
+        >,
+        Error<RunDeliveryTroubleshootingError>,
+    > {
+        let response = client.transport.execute_streaming(request).await?;
+        if response.status().is_success() && !mailapi_support::client::is_json(&response)
+        {
+            return Ok(ResponseValue::events(response));
+        }
+        let raw = RawResponse::read(response).await?;
+        let raw = raw.reject_error_in_body(RunDeliveryTroubleshootingError::InBody)?;
+        match raw.status.as_u16() {
+            401 => Err(raw.error_json(RunDeliveryTroubleshootingError::Unauthorized)),
+            403 => Err(raw.error_json(RunDeliveryTroubleshootingError::Forbidden)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for RunDeliveryTroubleshootingBuilder<'a> {
+    type Output = Result<
+        ResponseValue<
+            mailapi_support::client::EventStream<types::DeliveryTroubleshootingEvent>,
+        >,
+        Error<RunDeliveryTroubleshootingError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::run_delivery_troubleshooting`].
@@ -3920,6 +7461,73 @@ pub enum RunDeliveryTroubleshootingError {
     Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+/// A call of [`Client::run_dmarc_troubleshooting`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct RunDmarcTroubleshootingBuilder<'a> {
+    client: &'a Client,
+    body: types::DmarcTroubleshootingRequest,
+}
+
+impl<'a> RunDmarcTroubleshootingBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ResponseValue<types::DmarcTroubleshootingReportResponse>,
+        Error<RunDmarcTroubleshootingError>,
+    > {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let request = Request::new(
+                "runDmarcTroubleshooting",
+                Method::POST,
+                "/troubleshoot/dmarc".to_string(),
+            )
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .accept("application/json")
+            .options(self.client.options.clone());
+        let body = &self.body;
+        request.json_body(body, "application/json")
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<
+        ResponseValue<types::DmarcTroubleshootingReportResponse>,
+        Error<RunDmarcTroubleshootingError>,
+    > {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => {
+                let raw = raw
+                    .reject_error_in_body(RunDmarcTroubleshootingError::InBody)?;
+                raw.json()
+            }
+            400 => Err(raw.error_json(RunDmarcTroubleshootingError::BadRequest)),
+            401 => Err(raw.error_json(RunDmarcTroubleshootingError::Unauthorized)),
+            403 => Err(raw.error_json(RunDmarcTroubleshootingError::Forbidden)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for RunDmarcTroubleshootingBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::DmarcTroubleshootingReportResponse>,
+        Error<RunDmarcTroubleshootingError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::run_dmarc_troubleshooting`].
@@ -3935,6 +7543,69 @@ pub enum RunDmarcTroubleshootingError {
     InBody(types::ErrorResponse),
 }
 
+/// A call of [`Client::obtain_troubleshooting_token`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct ObtainTroubleshootingTokenBuilder<'a> {
+    client: &'a Client,
+}
+
+impl<'a> ObtainTroubleshootingTokenBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ResponseValue<types::TokenResponse>,
+        Error<ObtainTroubleshootingTokenError>,
+    > {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        Request::new(
+                "obtainTroubleshootingToken",
+                Method::GET,
+                "/troubleshoot/token".to_string(),
+            )
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<
+        ResponseValue<types::TokenResponse>,
+        Error<ObtainTroubleshootingTokenError>,
+    > {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => {
+                let raw = raw
+                    .reject_error_in_body(ObtainTroubleshootingTokenError::InBody)?;
+                raw.json()
+            }
+            401 => Err(raw.error_json(ObtainTroubleshootingTokenError::Unauthorized)),
+            403 => Err(raw.error_json(ObtainTroubleshootingTokenError::Forbidden)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for ObtainTroubleshootingTokenBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::TokenResponse>,
+        Error<ObtainTroubleshootingTokenError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
 /// The documented error responses of [`Client::obtain_troubleshooting_token`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum ObtainTroubleshootingTokenError {
@@ -3946,6 +7617,58 @@ pub enum ObtainTroubleshootingTokenError {
     InBody(types::ErrorResponse),
 }
 
+/// A call of [`Client::update_spam_filter`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct UpdateSpamFilterBuilder<'a> {
+    client: &'a Client,
+}
+
+impl<'a> UpdateSpamFilterBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<types::EmptyResponse>, Error<UpdateSpamFilterError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        Request::new("updateSpamFilter", Method::GET, "/update/spam-filter".to_string())
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<types::EmptyResponse>, Error<UpdateSpamFilterError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => {
+                let raw = raw.reject_error_in_body(UpdateSpamFilterError::InBody)?;
+                raw.json()
+            }
+            401 => Err(raw.error_json(UpdateSpamFilterError::Unauthorized)),
+            403 => Err(raw.error_json(UpdateSpamFilterError::Forbidden)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for UpdateSpamFilterBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::EmptyResponse>,
+        Error<UpdateSpamFilterError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
 /// The documented error responses of [`Client::update_spam_filter`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateSpamFilterError {
@@ -3955,6 +7678,58 @@ pub enum UpdateSpamFilterError {
     Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+/// A call of [`Client::update_webadmin`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct UpdateWebadminBuilder<'a> {
+    client: &'a Client,
+}
+
+impl<'a> UpdateWebadminBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<types::EmptyResponse>, Error<UpdateWebadminError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        Request::new("updateWebadmin", Method::GET, "/update/webadmin".to_string())
+            .security(&[&[BASIC_AUTH], &[BEARER_AUTH]])
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<types::EmptyResponse>, Error<UpdateWebadminError>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => {
+                let raw = raw.reject_error_in_body(UpdateWebadminError::InBody)?;
+                raw.json()
+            }
+            401 => Err(raw.error_json(UpdateWebadminError::Unauthorized)),
+            403 => Err(raw.error_json(UpdateWebadminError::Forbidden)),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for UpdateWebadminBuilder<'a> {
+    type Output = Result<
+        ResponseValue<types::EmptyResponse>,
+        Error<UpdateWebadminError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::update_webadmin`].

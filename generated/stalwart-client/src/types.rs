@@ -4,7 +4,8 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Authentication settings of the calling account (GET /account/auth).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AccountAuthSettings {
     /// Whether a one-time-password second factor is enabled.
     #[serde(rename = "otpEnabled", default, skip_serializing_if = "Option::is_none")]
@@ -16,6 +17,7 @@ pub struct AccountAuthSettings {
 
 /// Wrapper `{"data": AccountAuthSettings}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AccountAuthSettingsResponse {
     /// Authentication settings of the calling account (GET /account/auth).
     pub data: AccountAuthSettings,
@@ -23,6 +25,7 @@ pub struct AccountAuthSettingsResponse {
 
 /// One change to the account authentication settings (POST /account/auth body item). The item schema is undocumented; the fields come from the example. Observed `type`: `addAppPassword`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AccountAuthUpdate {
     /// Kind of change; the example uses `addAppPassword`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -37,8 +40,20 @@ pub struct AccountAuthUpdate {
     pub password: Option<mailapi_support::Secret<String>>,
 }
 
+impl AccountAuthUpdate {
+    /// A `AccountAuthUpdate` without any of its optional members.
+    pub fn new() -> Self {
+        AccountAuthUpdate {
+            type_: Default::default(),
+            name: Default::default(),
+            password: Default::default(),
+        }
+    }
+}
+
 /// Result of one authentication check (SPF, iprev, ARC, DMARC) in a DMARC troubleshooting report. Observed `type` values: `none`, `softFail`, `pass`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AuthResult {
     /// Outcome of the check: `pass`, `fail`, `softFail`, `tempError`, `permError`, `neutral` or `none` (the source's list; `none`, `softFail`, `pass` in the example).
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -50,6 +65,7 @@ pub struct AuthResult {
 
 /// Wrapper `{"data": boolean}` of the queue operations. The document does not say whether `true` means success or the previous state (stop returns `true`, start returns `false`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BooleanResponse {
     /// Boolean result; meaning undocumented.
     pub data: bool,
@@ -57,6 +73,7 @@ pub struct BooleanResponse {
 
 /// A problem with one setting found while reloading, told apart by `type`: warnings `missing`, `appliedDefault` (`default`), `unread` (`value`), `build` and `parse` (`error`); errors `parse`, `build`, `macro` (`error`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ConfigIssue {
     /// Kind of problem, e.g. `appliedDefault`, `parse`.
     #[serde(rename = "type")]
@@ -73,7 +90,8 @@ pub struct ConfigIssue {
 }
 
 /// A deleted item still held for undelete (GET /store/undelete/{account\_id} item). v0.11 names the item's `collection`; v0.15 describes the item in `item` instead.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeletedBlob {
     /// Blob hash (base64url), the `hash` of an UndeleteRequest.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -96,7 +114,8 @@ pub struct DeletedBlob {
 }
 
 /// A page of results `{items, total}`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeletedBlobList {
     /// Deleted items that can still be restored, oldest deletion first.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -108,6 +127,7 @@ pub struct DeletedBlobList {
 
 /// Wrapper `{"data": DeletedBlobList}` of GET /store/undelete/{account\_id}.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeletedBlobListResponse {
     /// A page of results `{items, total}`.
     pub data: DeletedBlobList,
@@ -115,6 +135,7 @@ pub struct DeletedBlobListResponse {
 
 /// What a deleted blob held (v0.15): `type` is `email` (`from`, `subject`, `received_at`), `fileNode` (`name`), `calendarEvent` (`title`, `start_time`), `contactCard` (`name`) or `sieveScript` (`name`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeletedItem {
     /// `email`, `fileNode`, `calendarEvent`, `contactCard` or `sieveScript`.
     #[serde(rename = "type")]
@@ -141,6 +162,7 @@ pub struct DeletedItem {
 
 /// One MX record found for the recipient's domain.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeliveryMx {
     /// Host names of the exchange.
     pub exchanges: Vec<String>,
@@ -150,6 +172,7 @@ pub struct DeliveryMx {
 
 /// A TLS reporting address: `{"type": "mail", "email"}` or `{"type": "http", "url"}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeliveryReportUri {
     /// `mail` or `http`.
     #[serde(rename = "type")]
@@ -164,6 +187,7 @@ pub struct DeliveryReportUri {
 
 /// One step of a delivery test. `type` names it (camelCase of the source's DeliveryStage variants, e.g. `mxLookupStart`, `mxLookupSuccess`, `connectionError`, `completed`); the other members depend on it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeliveryStage {
     /// The step, e.g. `mxLookupStart`, `ipLookupSuccess`, `deliveryAttemptStart`, `rcptToError`, `completed`.
     #[serde(rename = "type")]
@@ -205,6 +229,7 @@ pub type DeliveryTroubleshootingEvent = Vec<DeliveryStage>;
 
 /// Request to create a DKIM signature (POST /dkim).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DkimSignatureRequest {
     /// Identifier of the signature; null in the example (the server chooses one).
     #[serde(default, skip_serializing_if = "mailapi_support::Nullable::is_absent")]
@@ -220,8 +245,21 @@ pub struct DkimSignatureRequest {
     pub selector: mailapi_support::Nullable<String>,
 }
 
+impl DkimSignatureRequest {
+    /// A `DkimSignatureRequest` without any of its optional members.
+    pub fn new() -> Self {
+        DkimSignatureRequest {
+            id: Default::default(),
+            algorithm: Default::default(),
+            domain: Default::default(),
+            selector: Default::default(),
+        }
+    }
+}
+
 /// Result of a DMARC troubleshooting run (POST /troubleshoot/dmarc).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DmarcTroubleshootingReport {
     /// Domain checked for the EHLO SPF identity.
     #[serde(rename = "spfEhloDomain", default, skip_serializing_if = "Option::is_none")]
@@ -274,6 +312,7 @@ pub struct DmarcTroubleshootingReport {
 
 /// Wrapper `{"data": DmarcTroubleshootingReport}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DmarcTroubleshootingReportResponse {
     /// Result of a DMARC troubleshooting run (POST /troubleshoot/dmarc).
     pub data: DmarcTroubleshootingReport,
@@ -281,6 +320,7 @@ pub struct DmarcTroubleshootingReportResponse {
 
 /// Input of a DMARC troubleshooting run (POST /troubleshoot/dmarc).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DmarcTroubleshootingRequest {
     /// IP address of the simulated sending host (IPv4 or IPv6).
     #[serde(rename = "remoteIp")]
@@ -296,8 +336,25 @@ pub struct DmarcTroubleshootingRequest {
     pub body: Option<String>,
 }
 
+impl DmarcTroubleshootingRequest {
+    /// A `DmarcTroubleshootingRequest` with its required members; the optional ones are left out (set them on the value).
+    pub fn new(
+        remote_ip: impl Into<String>,
+        ehlo_domain: impl Into<String>,
+        mail_from: impl Into<String>,
+    ) -> Self {
+        DmarcTroubleshootingRequest {
+            remote_ip: remote_ip.into(),
+            ehlo_domain: ehlo_domain.into(),
+            mail_from: mail_from.into(),
+            body: Default::default(),
+        }
+    }
+}
+
 /// One DNS record the domain should publish. Observed `type` values: MX, CNAME, TXT, SRV.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DnsRecord {
     /// Record type (MX, CNAME, TXT, SRV in the example).
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -312,13 +369,15 @@ pub struct DnsRecord {
 
 /// Wrapper `{"data": [DnsRecord]}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DnsRecordListResponse {
     /// Records the domain should publish (MX, CNAME, TXT, SRV in the example).
     pub data: Vec<DnsRecord>,
 }
 
 /// Wrapper `{"data": null}` of operations that return no result.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EmptyResponse {
     /// Always null in the document.
     #[serde(deserialize_with = "Option::deserialize")]
@@ -327,6 +386,7 @@ pub struct EmptyResponse {
 
 /// Encryption-at-rest settings of the calling account: read by GET /account/crypto (which documents only `type`) and written by POST /account/crypto.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EncryptionAtRestSettings {
     /// Encryption method: `disabled`, `pGP` or `sMIME` (the source's camelCase of PGP and SMIME; `disabled` in the GET example, `pGP` in the POST example).
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -342,8 +402,21 @@ pub struct EncryptionAtRestSettings {
     pub allow_spam_training: Option<bool>,
 }
 
+impl EncryptionAtRestSettings {
+    /// A `EncryptionAtRestSettings` without any of its optional members.
+    pub fn new() -> Self {
+        EncryptionAtRestSettings {
+            type_: Default::default(),
+            algo: Default::default(),
+            certs: Default::default(),
+            allow_spam_training: Default::default(),
+        }
+    }
+}
+
 /// Wrapper `{"data": EncryptionAtRestSettings}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct EncryptionAtRestSettingsResponse {
     /// Encryption-at-rest settings of the calling account: read by GET /account/crypto (which documents only `type`) and written by POST /account/crypto.
     pub data: EncryptionAtRestSettings,
@@ -351,6 +424,7 @@ pub struct EncryptionAtRestSettingsResponse {
 
 /// Management error object. Stalwart returns it with HTTP 200 instead of the `data` wrapper (see the top-level `x-error-in-200`). The `error` kind decides which other members are present: `fieldAlreadyExists` (`field`, `value`), `fieldMissing` (`field`), `notFound` (`item`), `unsupported` (`details`), `assertFailed` (none), `other` (`details`, `reason`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ErrorResponse {
     /// Error kind: `fieldAlreadyExists`, `fieldMissing`, `notFound`, `unsupported`, `assertFailed` or `other` (the source's complete list; the document shows `other` and `unsupported`).
     pub error: String,
@@ -380,7 +454,8 @@ pub enum FetchTelemetryMetricsResponse {
 }
 
 /// A page of results `{items, total}`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct IdList {
     /// Ids of the requested page (queued report ids such as `d!example.org!...`, incoming report ids `<id>_<expiry>`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -392,6 +467,7 @@ pub struct IdList {
 
 /// Wrapper `{"data": IdList}` of the report list operations.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct IdListResponse {
     /// A page of results `{items, total}`.
     pub data: IdList,
@@ -407,6 +483,7 @@ pub enum ListStoredTracesResponse {
 
 /// A keep-alive event of the live tracing stream (event type `ping`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct LivePing {
     /// Milliseconds between pings.
     pub interval: u64,
@@ -421,7 +498,8 @@ pub enum LiveTracingEvent {
 }
 
 /// One log line (GET /logs).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct LogEntry {
     /// Time of the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -441,7 +519,8 @@ pub struct LogEntry {
 }
 
 /// A page of log entries.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct LogEntryList {
     /// Log entries of the requested page, newest first.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -453,6 +532,7 @@ pub struct LogEntryList {
 
 /// Wrapper `{"data": LogEntryList}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct LogEntryListResponse {
     /// A page of log entries.
     pub data: LogEntryList,
@@ -460,6 +540,7 @@ pub struct LogEntryListResponse {
 
 /// One metric: `type` `counter` or `gauge` with `value`, or `histogram` with `count` and `sum`; stored metrics also carry their `timestamp`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Metric {
     /// `counter`, `gauge` or `histogram`.
     #[serde(rename = "type")]
@@ -484,7 +565,8 @@ pub struct Metric {
 pub type MetricEvent = Vec<Metric>;
 
 /// Authorization code issued by POST /oauth, with the caller's permissions.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OAuthCode {
     /// OAuth authorization code.
     ///
@@ -504,6 +586,7 @@ pub struct OAuthCode {
 
 /// Request for an OAuth authorization code (POST /oauth).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OAuthCodeRequest {
     /// Kind of grant requested; the example uses `code`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -519,8 +602,21 @@ pub struct OAuthCodeRequest {
     pub nonce: Option<String>,
 }
 
+impl OAuthCodeRequest {
+    /// A `OAuthCodeRequest` without any of its optional members.
+    pub fn new() -> Self {
+        OAuthCodeRequest {
+            type_: Default::default(),
+            client_id: Default::default(),
+            redirect_uri: Default::default(),
+            nonce: Default::default(),
+        }
+    }
+}
+
 /// Wrapper `{"data": OAuthCode}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OAuthCodeResponse {
     /// Authorization code issued by POST /oauth, with the caller's permissions.
     pub data: OAuthCode,
@@ -528,6 +624,7 @@ pub struct OAuthCodeResponse {
 
 /// A principal (account, domain, group, list, role, ...). Used as the POST /principal body and returned by GET /principal/{principal\_id}. Observed `type` values: `domain`, `individual`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Principal {
     /// Numeric principal id, assigned by the server.
     ///
@@ -604,8 +701,36 @@ pub struct Principal {
     pub external_members: Option<Vec<String>>,
 }
 
+impl Principal {
+    /// A `Principal` without any of its optional members.
+    pub fn new() -> Self {
+        Principal {
+            id: Default::default(),
+            type_: Default::default(),
+            quota: Default::default(),
+            used_quota: Default::default(),
+            tenant: Default::default(),
+            picture: Default::default(),
+            locale: Default::default(),
+            name: Default::default(),
+            description: Default::default(),
+            secrets: Default::default(),
+            emails: Default::default(),
+            urls: Default::default(),
+            member_of: Default::default(),
+            roles: Default::default(),
+            lists: Default::default(),
+            members: Default::default(),
+            enabled_permissions: Default::default(),
+            disabled_permissions: Default::default(),
+            external_members: Default::default(),
+        }
+    }
+}
+
 /// A page of results `{items, total}`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PrincipalList {
     /// Principals of the requested page (empty with `count`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -617,6 +742,7 @@ pub struct PrincipalList {
 
 /// Wrapper `{"data": PrincipalList}` of GET /principal.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PrincipalListResponse {
     /// A page of results `{items, total}`.
     pub data: PrincipalList,
@@ -643,6 +769,7 @@ pub type PrincipalQuotaVariant2Item = u64;
 
 /// Wrapper `{"data": Principal}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PrincipalResponse {
     /// A principal (account, domain, group, list, role, ...). Used as the POST /principal body and returned by GET /principal/{principal\_id}. Observed `type` values: `domain`, `individual`.
     pub data: Principal,
@@ -650,6 +777,7 @@ pub struct PrincipalResponse {
 
 /// One change to a principal (PATCH /principal/{principal\_id} body item). The item schema is undocumented; the fields come from the example. Observed `action` values: `set`, `addItem`, `removeItem`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PrincipalUpdate {
     /// Kind of change: `set` replaces the field, `addItem`/`removeItem` edit a list field (values from the example).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -662,8 +790,20 @@ pub struct PrincipalUpdate {
     pub value: Option<String>,
 }
 
+impl PrincipalUpdate {
+    /// A `PrincipalUpdate` without any of its optional members.
+    pub fn new() -> Self {
+        PrincipalUpdate {
+            action: Default::default(),
+            field: Default::default(),
+            value: Default::default(),
+        }
+    }
+}
+
 /// RFC 7807-style problem details, sent with a 4xx status (401, 404 in the document).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ProblemDetails {
     /// Problem type URI; `about:blank` in the examples.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -683,7 +823,8 @@ pub struct ProblemDetails {
 }
 
 /// A finished or failed delivery; exactly one member is present.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct QueueDeliveryOutcome {
     /// The remote server's answer to a completed delivery.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -705,7 +846,8 @@ pub enum QueueDeliveryStatus {
 }
 
 /// A message in the outgoing queue (GET /queue/messages/{message\_id}).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct QueuedMessage {
     /// Queue id of the message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -737,7 +879,8 @@ pub struct QueuedMessage {
 }
 
 /// Delivery state of a queued message for one recipient domain.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct QueuedMessageDomain {
     /// Recipient domain.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -763,7 +906,8 @@ pub struct QueuedMessageDomain {
 }
 
 /// A page of queued messages `{items, total, status}`. The item shape is undocumented (the example is empty).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct QueuedMessageList {
     /// Ids of the queued messages of the requested page, or the messages themselves with `values`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -786,13 +930,15 @@ pub enum QueuedMessageListItem {
 
 /// Wrapper `{"data": QueuedMessageList}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct QueuedMessageListResponse {
     /// A page of queued messages `{items, total, status}`. The item shape is undocumented (the example is empty).
     pub data: QueuedMessageList,
 }
 
 /// One recipient of a queued message.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct QueuedMessageRecipient {
     /// Recipient address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -822,13 +968,15 @@ pub struct QueuedMessageRecipient {
 
 /// Wrapper `{"data": QueuedMessage}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct QueuedMessageResponse {
     /// A message in the outgoing queue (GET /queue/messages/{message\_id}).
     pub data: QueuedMessage,
 }
 
 /// Outcome of a settings reload: warnings and errors keyed by setting. Both are empty in the example; their value shape is undocumented.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ReloadResult {
     /// Warnings raised while reloading, keyed by setting key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -840,6 +988,7 @@ pub struct ReloadResult {
 
 /// Wrapper `{"data": ReloadResult}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ReloadResultResponse {
     /// Outcome of a settings reload: warnings and errors keyed by setting. Both are empty in the example; their value shape is undocumented.
     pub data: ReloadResult,
@@ -932,7 +1081,8 @@ pub enum SecretOrList {
 }
 
 /// One settings group (e.g. a listener) from GET /settings/group: `_id`, `bind`, `protocol` plus further dotted keys such as `tls.implicit`; all values are strings.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SettingsGroupItem {
     /// Group id (the key segment after the prefix), e.g. `smtp`.
     #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
@@ -949,7 +1099,8 @@ pub struct SettingsGroupItem {
 }
 
 /// A page of settings groups `{total, items}`. The example reports `total` 11 but lists 10 items.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SettingsGroupPage {
     /// Total number of groups.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -961,13 +1112,15 @@ pub struct SettingsGroupPage {
 
 /// Wrapper `{"data": SettingsGroupPage}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SettingsGroupResponse {
     /// A page of settings groups `{total, items}`. The example reports `total` 11 but lists 10 items.
     pub data: SettingsGroupPage,
 }
 
 /// Settings under a prefix `{total, items}`; `items` maps the key (relative to the prefix) to its string value.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SettingsList {
     /// Number of keys.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -979,6 +1132,7 @@ pub struct SettingsList {
 
 /// Wrapper `{"data": SettingsList}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SettingsListResponse {
     /// Settings under a prefix `{total, items}`; `items` maps the key (relative to the prefix) to its string value.
     pub data: SettingsList,
@@ -986,6 +1140,7 @@ pub struct SettingsListResponse {
 
 /// Wrapper `{"data": {<key>: <value>}}` of GET /settings/keys.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SettingsMapResponse {
     /// Setting values keyed by full setting key, e.g. `server.hostname`.
     pub data: BTreeMap<String, String>,
@@ -993,6 +1148,7 @@ pub struct SettingsMapResponse {
 
 /// One change to the settings (POST /settings body item). The item schema is undocumented; the fields come from the example. Observed `type`: `clear`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SettingsUpdate {
     /// Kind of change; the example uses `clear` (remove every key under `prefix`).
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -1002,8 +1158,19 @@ pub struct SettingsUpdate {
     pub prefix: Option<String>,
 }
 
+impl SettingsUpdate {
+    /// A `SettingsUpdate` without any of its optional members.
+    pub fn new() -> Self {
+        SettingsUpdate {
+            type_: Default::default(),
+            prefix: Default::default(),
+        }
+    }
+}
+
 /// Result of a spam-filter classification test.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SpamClassification {
     /// Total spam score.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1018,6 +1185,7 @@ pub struct SpamClassification {
 
 /// Wrapper `{"data": SpamClassification}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SpamClassificationResponse {
     /// Result of a spam-filter classification test.
     pub data: SpamClassification,
@@ -1025,6 +1193,7 @@ pub struct SpamClassificationResponse {
 
 /// Message and SMTP envelope to classify (POST /spam-filter/classify).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SpamClassifyRequest {
     /// Raw RFC 5322 message.
     pub message: String,
@@ -1055,8 +1224,31 @@ pub struct SpamClassifyRequest {
     pub env_rcpt_to: Vec<String>,
 }
 
+impl SpamClassifyRequest {
+    /// A `SpamClassifyRequest` with its required members; the optional ones are left out (set them on the value).
+    pub fn new(
+        message: impl Into<String>,
+        remote_ip: impl Into<String>,
+        env_from: impl Into<String>,
+        env_from_flags: u64,
+        env_rcpt_to: Vec<String>,
+    ) -> Self {
+        SpamClassifyRequest {
+            message: message.into(),
+            remote_ip: remote_ip.into(),
+            ehlo_domain: Default::default(),
+            authenticated_as: Default::default(),
+            is_tls: Default::default(),
+            env_from: env_from.into(),
+            env_from_flags,
+            env_rcpt_to,
+        }
+    }
+}
+
 /// Final disposition of a classified message.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SpamDisposition {
     /// Action taken (`allow` in the example).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1067,7 +1259,8 @@ pub struct SpamDisposition {
 }
 
 /// Action and score contribution of one spam-filter tag.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SpamTagResult {
     /// Action of the tag (`allow` in the example).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1087,13 +1280,15 @@ pub enum StringOrList {
 
 /// Wrapper `{"data": ...}` of a successful metrics fetch; the payload is undocumented (the document only shows the error returned when no metrics store is configured).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TelemetryMetricsResponse {
     /// The stored metrics between `after` and `before`.
     pub data: Vec<Metric>,
 }
 
 /// Wrapper `{"data": <token>}` of the token operations.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TokenResponse {
     /// Opaque short-lived token (base64, contains `+`, `/`, `=`; percent-encode it when passing it as the `token` query parameter).
     ///
@@ -1103,7 +1298,8 @@ pub struct TokenResponse {
 }
 
 /// One event of a trace.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TraceEvent {
     /// Event title, e.g. `SMTP connection started`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1123,7 +1319,8 @@ pub struct TraceEvent {
 }
 
 /// Event-specific key/values. Only the fields of `smtp.connection-start` are documented; other event types carry other keys (`domain`, `from`, `to`, `result`, `elapsed`, `strict`, `policy`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TraceEventData {
     /// Listener id, e.g. `smtp`.
     #[serde(rename = "listenerId", default, skip_serializing_if = "Option::is_none")]
@@ -1144,13 +1341,15 @@ pub struct TraceEventData {
 
 /// Wrapper `{"data": [TraceEvent]}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TraceEventListResponse {
     /// Events of the trace in chronological order.
     pub data: Vec<TraceEvent>,
 }
 
 /// A page of results `{items, total}`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TraceList {
     /// Span ids of the requested page, or the traces themselves with `values`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1170,6 +1369,7 @@ pub enum TraceListItem {
 
 /// Wrapper `{"data": TraceList}` of GET /telemetry/traces.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TraceListResponse {
     /// A page of results `{items, total}`.
     pub data: TraceList,
@@ -1177,6 +1377,7 @@ pub struct TraceListResponse {
 
 /// Wrapper `{"data": [integer]}` of DELETE /store/uids/{account\_id}; the meaning of the numbers is undocumented (`[0, 0]` in the example).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UidListResponse {
     /// Numbers returned by the reset (`[0, 0]` in the example); their meaning is undocumented.
     pub data: Vec<UidListResponseDataItem>,
@@ -1187,6 +1388,7 @@ pub type UidListResponseDataItem = u64;
 
 /// One deleted item to restore (POST /store/undelete/{account\_id} body item). The item schema is undocumented; the fields come from the example.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UndeleteRequest {
     /// Blob hash of the deleted item.
     pub hash: String,
@@ -1200,8 +1402,25 @@ pub struct UndeleteRequest {
     pub cancel_deletion: Option<chrono::DateTime<chrono::FixedOffset>>,
 }
 
+impl UndeleteRequest {
+    /// A `UndeleteRequest` with its required members; the optional ones are left out (set them on the value).
+    pub fn new(
+        hash: impl Into<String>,
+        collection: impl Into<String>,
+        restore_time: chrono::DateTime<chrono::FixedOffset>,
+    ) -> Self {
+        UndeleteRequest {
+            hash: hash.into(),
+            collection: collection.into(),
+            restore_time,
+            cancel_deletion: Default::default(),
+        }
+    }
+}
+
 /// Outcome for one item of an undelete request.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UndeleteResult {
     /// Outcome: `success`, `notFound` or `error` (the source's list; `success` in the example).
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -1213,6 +1432,7 @@ pub struct UndeleteResult {
 
 /// Wrapper `{"data": [UndeleteResult]}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UndeleteResultListResponse {
     /// One outcome per requested item, in request order.
     pub data: Vec<UndeleteResult>,
@@ -1220,6 +1440,7 @@ pub struct UndeleteResultListResponse {
 
 /// Wrapper `{"data": integer}`: the new principal id (POST /principal) or the result count of POST /account/crypto (meaning undocumented).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UnsignedIntegerResponse {
     /// Numeric result.
     pub data: u64,

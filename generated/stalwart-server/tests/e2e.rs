@@ -122,28 +122,28 @@ async fn update_account_auth_settings() {
     let body: Vec<types::AccountAuthUpdate> = json(
         r#"[{"type":"addAppPassword","name":"dGVzdCQyMDI1LTAxLTA1VDE0OjEyOjUxLjg0NyswMDowMA==","password":"$6$4M/5LmG7b13r0cdE$6zb.i6wJ3pAQHA2MRHkKg0t8bgSYb2IeqiIU115t.NugwW6VXifE0VKI5n2BQUNwdeDMUzaX82TmhuVVgC0Gx1"}]"#,
     );
-    let result = api.update_account_auth_settings(&body).await;
+    let result = api.update_account_auth_settings(body.clone()).await;
     let expected = client::UpdateAccountAuthSettingsError::InBody(
         json(
             r#"{"error":"other","details":"Fallback administrator accounts do not support 2FA or AppPasswords","reason":null}"#,
         ),
     );
     assert_eq!(api_error(result), (200, expected));
-    let result = prefer(&api, 400).update_account_auth_settings(&body).await;
+    let result = prefer(&api, 400).update_account_auth_settings(body.clone()).await;
     let expected = client::UpdateAccountAuthSettingsError::BadRequest(
         json(
             r#"{"type":"about:blank","status":400,"title":"Invalid parameters","detail":"One or multiple parameters could not be parsed."}"#,
         ),
     );
     assert_eq!(api_error(result), (400, expected));
-    let result = prefer(&api, 401).update_account_auth_settings(&body).await;
+    let result = prefer(&api, 401).update_account_auth_settings(body.clone()).await;
     let expected = client::UpdateAccountAuthSettingsError::Unauthorized(
         json(
             r#"{"type":"about:blank","status":401,"title":"Unauthorized","detail":"You have to authenticate first."}"#,
         ),
     );
     assert_eq!(api_error(result), (401, expected));
-    let result = prefer(&api, 403).update_account_auth_settings(&body).await;
+    let result = prefer(&api, 403).update_account_auth_settings(body.clone()).await;
     let expected = client::UpdateAccountAuthSettingsError::Forbidden(
         json(
             r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
@@ -184,24 +184,30 @@ async fn update_encryption_at_rest_settings() {
     let body: types::EncryptionAtRestSettings = json(
         r#"{"type":"pGP","algo":"Aes256","certs":"-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nxsFNBGTGHwkBEADRB5EEtfsnUwgF2ZRg6h1fp2E8LNhv4lb9AWersI8KNFoWM6qx\n Bk/MfEpgILSPdW3g7PWHOxPV/hxjtStFHfbU/Ye5VvfbkU49faIPiw1V3MQJJ171\n cN6kgMnABfdixNiutDkHP4f34ABrEqexX2myOP+btxL24gI/N9UpOD5PiKTyKR7i\n GwNpi+O022rs/KvjlWR7iSJ4vk7bGFfTNHvWI6dZworey1tZoTIZ0CgvgMeB/F1q\n OOa0FvrJdNYR227RpHmICqFqTptNZ2EfdkJ6QUXW7bZ9dWgL36ds9QPJOGcG3c5i\n JebeX5YdJnniBefiWjfZElcqh/N6SqVuEwoTLyMCnMZ6gjNMn6tddwPH24kavZhT\n p6+vhTHmyq8XBqK/XEt9r+clSfg2hi5s7GO7hQV+W26xRjX7sQJY41PfzkgYJ0BM\n 6+w09X1ZO/iMjEp44t2rd3xSudwGYhlbazXbdB+OJaa3RtyjOAeFgY8OyNlODx3V\n xXLtF+104HGSL7nkpBsu6LLighSgEEF2Vok43grr0omyb1NPhWoAZhM8sT5iv5gW\n fKvB1O13c+hDc/iGTAvcrtdLLnF2Cs+6HD7r7zPPM4L6DrD1+oQt510H/oOEE5NZ\n wIS9CmBf0txqwk7n1U5V95lonaCK9nfoKeQ1fKl/tu01dCeERRbMXG2nCQARAQAB\n zRtKb2huIERvZSA8am9obkBleGFtcGxlLm9yZz7CwYcEEwEIADEWIQQWwx1eM+Aa\n o8okGzL45grMTSggxQUCZMYfCQIbAwQLCQgHBRUICQoLBRYCAwEAAAoJEPjmCsxN\n KCDFWP4QAI3eS5nPxmU0AC9/h8jeKNgjgpENroNQZKeWZQ8x4PfncDRkcbsJfT7Y\n IVZl4zw6gFKY5EoB1s1KkYJxPgYsqicmKNiR7Tnzabb3mzomU48FKaIyVCBzFUnJ\n YMroL/rm7QhoW2WWLvT+CPCPway/tA3By8Be/YOjhavJ8mf1W3rPzt87/4Vo6erf\n yzL0lN+FQmmhKfT4j42jF4SMSyyC2yzvfC7PT49u+KUKQm/LpQsfKHpwXZ/VI6+X\n GtZjTqsc+uglJYRo69oosImLzieA/ST1ltjmUutZQOSvlQFpDUEFrMej8XZ0qsrf\n 0gP2iwxyl0vkhV8c6wO6CacDHPivvQEHed9H1PNGn3DBfKb7Mq/jado2DapRtJg3\n 2OH0F0HTvQ0uNKl30xMUcwGQB0cKOlaFtksZT1LsosQPhtPLpFy1TuWaXOInpQLq\n JmNVcTbydOsCKq0mb6bgGcvhElC1q39tclKP3rOEDOnJ8hE6wYNaMGrt6WSKr3Tt\n h52M6KwTXOuMAecMvpDBSS3UFEVQ+T5puzInDTkjINxmj23ip+swA1x3HH2IgNrO\n VJ7O20oEf0+qC47R5rTRUxrvh/U0U3DRE5xt2J2T3xetFDT2mnQv0jcyMg/UlXXv\n GpGVfwNkvN0Cxmb1tFiBNLKCcPVizxq4MLrwx+MVfQBaRCwjJrUszsFNBGTGHwoB\n EACr5lA+j5pH0Er6Q76btbS4q9JgNjDNrjKJwX9brdBY1oXIUeBqCW9ekoqDTFpn\n xA5EFGJvPO++/0ZCa+zXE4IAcXS9+I9HVBouenPYBLETnXK0Phws+OCLoe0cAIvG\n e9Xo9VrHcGXCs9tJruVSAW3NF04YejHmnHNfEuD8mbaUdxVn5zc23w/2gLaY/ABL\n ZfNV8XZw0jBVBm3YXS3Ob3uIO+RvsNqBgnhGYN/C51QI9hdxXWUDlD1vdRacXmcI\n LDCYC3w6u8caxL0ktXTS4zwN+hEu7jHxBNiKcovCeIF5VZ5NcPpp6+6Y+vNdmmXw\n +lWNwAzj3ah6iu+y25LKSsz+7IkCh5liOwwYohO+YI7SjtTD+gL9HiHYAIO+PtBh\n 7GudmUwFoARu/q54hE4ThpzkeOzJzPqGkM/CzmwdKKM3u81ze+72ptJOqVKbFEsQ\n 3+RURrIAfyYyeJj4VVCfHNzrRRVpARZc9hJm1AXefxPnDN9dxbikjQgbg5UxrKaJ\n cjVU+go5CH5lg2D1LRGfKqTJtfiWFPjtztNgMp/SeslkhhFXsyJ0RJDcU8VfRBrO\n DBnZvPnZi4nLaWCL1LdHA8Y9EJgSwVOsfdRqL/Xk9qxqgl5R8m8lsNKZN2EYkfMN\n 4Vd+/8UBbmibHYoGIQi7UlNSPthc0XQcRzFen+3H4sg5kQARAQABwsF2BBgBCAAg\n FiEEFsMdXjPgGqPKJBsy+OYKzE0oIMUFAmTGHwsCGwwACgkQ+OYKzE0oIMXn4hAA\n lUWeF7tDdyENsOYyhsbtLIuLipYe6orHFY5m68NNOoLWwqEeTvutJgFeDT4WxYi0\n PJaNQYFPyGVyg7N0hCx5cGwajdnwGpb5zpSNyvG2Yes9I1O/u7+FFrbSwOuo61t1\n scGa8YlgTKoyGc9cwxl5U8krrlEwXTWQ/qF1Gq2wHG23wm1D2d2PXFDRvw3gPxJn\n yWkrx5k26ru1kguM7XFVyRi7B+uG4vdvMlxMBXM3jpH1CJRr82VvzYPv7f05Z5To\n C7XDqHpWKx3+AQvh/ZsSBpBhzK8qaixysMwnawe05rOPydWvsLlnMCGManKVnq9Y\n Wek1P2dwYT9zuroBR5nmrECY+xVWk7vhsDasKsYlQ/LdDyzSL7qh0Vq3DjcoHxLI\n uL7qQ3O0YRcKGfmQibpKdDzvIqA+48Nfh2nDnTxvfuwOxb41zdLTZQftaSXc0Xwd\n HgquBAFbRDr5TyWlUUc8iACowKkk01pEPc8coxPCp6F/hz6kgmebRevzs7sxwrS7\n aUWycSls783JC7WO267DRD30FNx+9S7SY4ECzhDGjLdne6wIoib1L9SFkk1AAKb3\n m2+6BB/HxCXtMqi95pFeCjV99bp+PBqoifx9SlFYZq9qcGDr/jyrdG8V2Wf/HF4n\n K8RIPxB+daAPMLTpj4WBhNquSE6mRQvABEf0GPi2eLA=\n=0TDv\n-----END PGP PUBLIC KEY BLOCK-----\n\n\n"}"#,
     );
-    let result = api.update_encryption_at_rest_settings(&body).await;
+    let result = api.update_encryption_at_rest_settings(body.clone()).await;
     let expected: types::UnsignedIntegerResponse = json(r#"{"data":1}"#);
     assert_eq!(success(result), (200, expected));
-    let result = prefer(&api, 400).update_encryption_at_rest_settings(&body).await;
+    let result = prefer(&api, 400)
+        .update_encryption_at_rest_settings(body.clone())
+        .await;
     let expected = client::UpdateEncryptionAtRestSettingsError::BadRequest(
         json(
             r#"{"type":"about:blank","status":400,"title":"Invalid parameters","detail":"One or multiple parameters could not be parsed."}"#,
         ),
     );
     assert_eq!(api_error(result), (400, expected));
-    let result = prefer(&api, 401).update_encryption_at_rest_settings(&body).await;
+    let result = prefer(&api, 401)
+        .update_encryption_at_rest_settings(body.clone())
+        .await;
     let expected = client::UpdateEncryptionAtRestSettingsError::Unauthorized(
         json(
             r#"{"type":"about:blank","status":401,"title":"Unauthorized","detail":"You have to authenticate first."}"#,
         ),
     );
     assert_eq!(api_error(result), (401, expected));
-    let result = prefer(&api, 403).update_encryption_at_rest_settings(&body).await;
+    let result = prefer(&api, 403)
+        .update_encryption_at_rest_settings(body.clone())
+        .await;
     let expected = client::UpdateEncryptionAtRestSettingsError::Forbidden(
         json(
             r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
@@ -217,24 +223,24 @@ async fn create_dkim_signature() {
     let body: types::DkimSignatureRequest = json(
         r#"{"id":null,"algorithm":"Ed25519","domain":"example.org","selector":null}"#,
     );
-    let result = api.create_dkim_signature(&body).await;
+    let result = api.create_dkim_signature(body.clone()).await;
     let expected: types::EmptyResponse = json(r#"{"data":null}"#);
     assert_eq!(success(result), (200, expected));
-    let result = prefer(&api, 400).create_dkim_signature(&body).await;
+    let result = prefer(&api, 400).create_dkim_signature(body.clone()).await;
     let expected = client::CreateDkimSignatureError::BadRequest(
         json(
             r#"{"type":"about:blank","status":400,"title":"Invalid parameters","detail":"One or multiple parameters could not be parsed."}"#,
         ),
     );
     assert_eq!(api_error(result), (400, expected));
-    let result = prefer(&api, 401).create_dkim_signature(&body).await;
+    let result = prefer(&api, 401).create_dkim_signature(body.clone()).await;
     let expected = client::CreateDkimSignatureError::Unauthorized(
         json(
             r#"{"type":"about:blank","status":401,"title":"Unauthorized","detail":"You have to authenticate first."}"#,
         ),
     );
     assert_eq!(api_error(result), (401, expected));
-    let result = prefer(&api, 403).create_dkim_signature(&body).await;
+    let result = prefer(&api, 403).create_dkim_signature(body.clone()).await;
     let expected = client::CreateDkimSignatureError::Forbidden(
         json(
             r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
@@ -272,19 +278,19 @@ async fn obtain_dns_records() {
 #[tokio::test]
 async fn query_log_files() {
     let api = start().await;
-    let result = api.query_log_files(&Default::default()).await;
+    let result = api.query_log_files().await;
     let expected: types::LogEntryListResponse = json(
         r#"{"data":{"items":[{"timestamp":"2025-01-05T14:06:29Z","level":"TRACE","event":"HTTP request body","event_id":"http.request-body","details":"listenerId = \"http\", localPort = 1443, remoteIp = ::1, remotePort = 57223, contents = \"\", size = 0"},{"timestamp":"2025-01-05T14:06:29Z","level":"TRACE","event":"Write batch operation","event_id":"store.data-write","details":"elapsed = 0ms, total = 2"},{"timestamp":"2025-01-05T14:06:29Z","level":"TRACE","event":"Expression evaluation result","event_id":"eval.result","details":"listenerId = \"http\", localPort = 1443, remoteIp = ::1, remotePort = 57223, id = \"server.http.allowed-endpoint\", result = \"Integer(200)\""},{"timestamp":"2025-01-05T14:06:29Z","level":"DEBUG","event":"HTTP request URL","event_id":"http.request-url","details":"listenerId = \"http\", localPort = 1443, remoteIp = ::1, remotePort = 57223, url = \"/api/logs?page=1&limit=50&\""},{"timestamp":"2025-01-05T14:06:23Z","level":"TRACE","event":"HTTP response body","event_id":"http.response-body","details":"listenerId = \"http\", localPort = 1443, remoteIp = ::1, remotePort = 57223, contents = \"{\"error\":\"unsupported\",\"details\":\"No tracing store has been configured\"}\", code = 200, size = 72"},{"timestamp":"2025-01-05T14:06:23Z","level":"DEBUG","event":"Management operation not supported","event_id":"manage.not-supported","details":"listenerId = \"http\", localPort = 1443, remoteIp = ::1, remotePort = 57223, details = No tracing store has been configured"},{"timestamp":"2025-01-05T14:06:23Z","level":"TRACE","event":"HTTP request body","event_id":"http.request-body","details":"listenerId = \"http\", localPort = 1443, remoteIp = ::1, remotePort = 57223, contents = \"\", size = 0"},{"timestamp":"2025-01-05T14:06:23Z","level":"TRACE","event":"Write batch operation","event_id":"store.data-write","details":"elapsed = 0ms, total = 2"},{"timestamp":"2025-01-05T14:06:23Z","level":"TRACE","event":"Expression evaluation result","event_id":"eval.result","details":"listenerId = \"http\", localPort = 1443, remoteIp = ::1, remotePort = 57223, id = \"server.http.allowed-endpoint\", result = \"Integer(200)\""},{"timestamp":"2025-01-05T14:06:23Z","level":"DEBUG","event":"HTTP request URL","event_id":"http.request-url","details":"listenerId = \"http\", localPort = 1443, remoteIp = ::1, remotePort = 57223, url = \"/api/telemetry/traces?page=1&type=delivery.attempt-start&limit=10&values=1&\""}],"total":100}}"#,
     );
     assert_eq!(success(result), (200, expected));
-    let result = prefer(&api, 401).query_log_files(&Default::default()).await;
+    let result = prefer(&api, 401).query_log_files().await;
     let expected = client::QueryLogFilesError::Unauthorized(
         json(
             r#"{"type":"about:blank","status":401,"title":"Unauthorized","detail":"You have to authenticate first."}"#,
         ),
     );
     assert_eq!(api_error(result), (401, expected));
-    let result = prefer(&api, 403).query_log_files(&Default::default()).await;
+    let result = prefer(&api, 403).query_log_files().await;
     let expected = client::QueryLogFilesError::Forbidden(
         json(
             r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
@@ -300,26 +306,26 @@ async fn obtain_oauth_token() {
     let body: types::OAuthCodeRequest = json(
         r#"{"type":"code","client_id":"webadmin","redirect_uri":"stalwart://auth","nonce":"ttsaXca3qx"}"#,
     );
-    let result = api.obtain_oauth_token(&body).await;
+    let result = api.obtain_oauth_token(body.clone()).await;
     let expected: types::OAuthCodeResponse = json(
         r#"{"data":{"code":"4YmRFLu9Df1t4JO7Iffnuney4B8tVLAxjimdRxEg","permissions":["webadmin-update","spam-filter-update","dkim-signature-get","dkim-signature-create","undelete","fts-reindex","purge-account","purge-in-memory-store","purge-data-store","purge-blob-store"],"version":"0.11.0","isEnterprise":true}}"#,
     );
     assert_eq!(success(result), (200, expected));
-    let result = prefer(&api, 400).obtain_oauth_token(&body).await;
+    let result = prefer(&api, 400).obtain_oauth_token(body.clone()).await;
     let expected = client::ObtainOauthTokenError::BadRequest(
         json(
             r#"{"type":"about:blank","status":400,"title":"Invalid parameters","detail":"One or multiple parameters could not be parsed."}"#,
         ),
     );
     assert_eq!(api_error(result), (400, expected));
-    let result = prefer(&api, 401).obtain_oauth_token(&body).await;
+    let result = prefer(&api, 401).obtain_oauth_token(body.clone()).await;
     let expected = client::ObtainOauthTokenError::Unauthorized(
         json(
             r#"{"type":"about:blank","status":401,"title":"Unauthorized","detail":"You have to authenticate first."}"#,
         ),
     );
     assert_eq!(api_error(result), (401, expected));
-    let result = prefer(&api, 403).obtain_oauth_token(&body).await;
+    let result = prefer(&api, 403).obtain_oauth_token(body.clone()).await;
     let expected = client::ObtainOauthTokenError::Forbidden(
         json(
             r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
@@ -332,19 +338,19 @@ async fn obtain_oauth_token() {
 #[tokio::test]
 async fn list_principals() {
     let api = start().await;
-    let result = api.list_principals(&Default::default()).await;
+    let result = api.list_principals().await;
     let expected: types::PrincipalListResponse = json(
         r#"{"data":{"items":[],"total":0}}"#,
     );
     assert_eq!(success(result), (200, expected));
-    let result = prefer(&api, 401).list_principals(&Default::default()).await;
+    let result = prefer(&api, 401).list_principals().await;
     let expected = client::ListPrincipalsError::Unauthorized(
         json(
             r#"{"type":"about:blank","status":401,"title":"Unauthorized","detail":"You have to authenticate first."}"#,
         ),
     );
     assert_eq!(api_error(result), (401, expected));
-    let result = prefer(&api, 403).list_principals(&Default::default()).await;
+    let result = prefer(&api, 403).list_principals().await;
     let expected = client::ListPrincipalsError::Forbidden(
         json(
             r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
@@ -360,24 +366,24 @@ async fn create_principal() {
     let body: types::Principal = json(
         r#"{"type":"domain","quota":0,"name":"example.org","description":"Example domain","secrets":[],"emails":[],"urls":[],"memberOf":[],"roles":[],"lists":[],"members":[],"enabledPermissions":[],"disabledPermissions":[],"externalMembers":[]}"#,
     );
-    let result = api.create_principal(&body).await;
+    let result = api.create_principal(body.clone()).await;
     let expected: types::UnsignedIntegerResponse = json(r#"{"data":50}"#);
     assert_eq!(success(result), (200, expected));
-    let result = prefer(&api, 400).create_principal(&body).await;
+    let result = prefer(&api, 400).create_principal(body.clone()).await;
     let expected = client::CreatePrincipalError::BadRequest(
         json(
             r#"{"type":"about:blank","status":400,"title":"Invalid parameters","detail":"One or multiple parameters could not be parsed."}"#,
         ),
     );
     assert_eq!(api_error(result), (400, expected));
-    let result = prefer(&api, 401).create_principal(&body).await;
+    let result = prefer(&api, 401).create_principal(body.clone()).await;
     let expected = client::CreatePrincipalError::Unauthorized(
         json(
             r#"{"type":"about:blank","status":401,"title":"Unauthorized","detail":"You have to authenticate first."}"#,
         ),
     );
     assert_eq!(api_error(result), (401, expected));
-    let result = prefer(&api, 403).create_principal(&body).await;
+    let result = prefer(&api, 403).create_principal(body.clone()).await;
     let expected = client::CreatePrincipalError::Forbidden(
         json(
             r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
@@ -441,24 +447,24 @@ async fn update_principal() {
     let body: Vec<types::PrincipalUpdate> = json(
         r#"[{"action":"set","field":"name","value":"jane.doe"},{"action":"set","field":"description","value":"Jane Mary Doe"},{"action":"addItem","field":"emails","value":"jane-doe@example.org"},{"action":"removeItem","field":"emails","value":"jane@example.org"}]"#,
     );
-    let result = api.update_principal("example", &body).await;
+    let result = api.update_principal("example", body.clone()).await;
     let expected: types::EmptyResponse = json(r#"{"data":null}"#);
     assert_eq!(success(result), (200, expected));
-    let result = prefer(&api, 400).update_principal("example", &body).await;
+    let result = prefer(&api, 400).update_principal("example", body.clone()).await;
     let expected = client::UpdatePrincipalError::BadRequest(
         json(
             r#"{"type":"about:blank","status":400,"title":"Invalid parameters","detail":"One or multiple parameters could not be parsed."}"#,
         ),
     );
     assert_eq!(api_error(result), (400, expected));
-    let result = prefer(&api, 401).update_principal("example", &body).await;
+    let result = prefer(&api, 401).update_principal("example", body.clone()).await;
     let expected = client::UpdatePrincipalError::Unauthorized(
         json(
             r#"{"type":"about:blank","status":401,"title":"Unauthorized","detail":"You have to authenticate first."}"#,
         ),
     );
     assert_eq!(api_error(result), (401, expected));
-    let result = prefer(&api, 403).update_principal("example", &body).await;
+    let result = prefer(&api, 403).update_principal("example", body.clone()).await;
     let expected = client::UpdatePrincipalError::Forbidden(
         json(
             r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
@@ -471,19 +477,19 @@ async fn update_principal() {
 #[tokio::test]
 async fn list_queued_messages() {
     let api = start().await;
-    let result = api.list_queued_messages(&Default::default()).await;
+    let result = api.list_queued_messages().await;
     let expected: types::QueuedMessageListResponse = json(
         r#"{"data":{"items":[],"total":0,"status":true}}"#,
     );
     assert_eq!(success(result), (200, expected));
-    let result = prefer(&api, 401).list_queued_messages(&Default::default()).await;
+    let result = prefer(&api, 401).list_queued_messages().await;
     let expected = client::ListQueuedMessagesError::Unauthorized(
         json(
             r#"{"type":"about:blank","status":401,"title":"Unauthorized","detail":"You have to authenticate first."}"#,
         ),
     );
     assert_eq!(api_error(result), (401, expected));
-    let result = prefer(&api, 403).list_queued_messages(&Default::default()).await;
+    let result = prefer(&api, 403).list_queued_messages().await;
     let expected = client::ListQueuedMessagesError::Forbidden(
         json(
             r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
@@ -496,17 +502,17 @@ async fn list_queued_messages() {
 #[tokio::test]
 async fn delete_queued_messages() {
     let api = start().await;
-    let result = api.delete_queued_messages(&Default::default()).await;
+    let result = api.delete_queued_messages().await;
     let expected: types::BooleanResponse = json(r#"{"data":true}"#);
     assert_eq!(success(result), (200, expected));
-    let result = prefer(&api, 401).delete_queued_messages(&Default::default()).await;
+    let result = prefer(&api, 401).delete_queued_messages().await;
     let expected = client::DeleteQueuedMessagesError::Unauthorized(
         json(
             r#"{"type":"about:blank","status":401,"title":"Unauthorized","detail":"You have to authenticate first."}"#,
         ),
     );
     assert_eq!(api_error(result), (401, expected));
-    let result = prefer(&api, 403).delete_queued_messages(&Default::default()).await;
+    let result = prefer(&api, 403).delete_queued_messages().await;
     let expected = client::DeleteQueuedMessagesError::Forbidden(
         json(
             r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
@@ -519,17 +525,17 @@ async fn delete_queued_messages() {
 #[tokio::test]
 async fn reschedule_queued_messages() {
     let api = start().await;
-    let result = api.reschedule_queued_messages(&Default::default()).await;
+    let result = api.reschedule_queued_messages().await;
     let expected: types::BooleanResponse = json(r#"{"data":true}"#);
     assert_eq!(success(result), (200, expected));
-    let result = prefer(&api, 401).reschedule_queued_messages(&Default::default()).await;
+    let result = prefer(&api, 401).reschedule_queued_messages().await;
     let expected = client::RescheduleQueuedMessagesError::Unauthorized(
         json(
             r#"{"type":"about:blank","status":401,"title":"Unauthorized","detail":"You have to authenticate first."}"#,
         ),
     );
     assert_eq!(api_error(result), (401, expected));
-    let result = prefer(&api, 403).reschedule_queued_messages(&Default::default()).await;
+    let result = prefer(&api, 403).reschedule_queued_messages().await;
     let expected = client::RescheduleQueuedMessagesError::Forbidden(
         json(
             r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
@@ -634,17 +640,17 @@ async fn reschedule_queued_message() {
 #[tokio::test]
 async fn list_queued_reports() {
     let api = start().await;
-    let result = api.list_queued_reports(&Default::default()).await;
+    let result = api.list_queued_reports().await;
     let expected: types::IdListResponse = json(r#"{"data":{"items":[],"total":0}}"#);
     assert_eq!(success(result), (200, expected));
-    let result = prefer(&api, 401).list_queued_reports(&Default::default()).await;
+    let result = prefer(&api, 401).list_queued_reports().await;
     let expected = client::ListQueuedReportsError::Unauthorized(
         json(
             r#"{"type":"about:blank","status":401,"title":"Unauthorized","detail":"You have to authenticate first."}"#,
         ),
     );
     assert_eq!(api_error(result), (401, expected));
-    let result = prefer(&api, 403).list_queued_reports(&Default::default()).await;
+    let result = prefer(&api, 403).list_queued_reports().await;
     let expected = client::ListQueuedReportsError::Forbidden(
         json(
             r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
@@ -726,19 +732,19 @@ async fn stop_queue_processing() {
 #[tokio::test]
 async fn reload_settings() {
     let api = start().await;
-    let result = api.reload_settings(&Default::default()).await;
+    let result = api.reload_settings().await;
     let expected: types::ReloadResultResponse = json(
         r#"{"data":{"warnings":{},"errors":{}}}"#,
     );
     assert_eq!(success(result), (200, expected));
-    let result = prefer(&api, 401).reload_settings(&Default::default()).await;
+    let result = prefer(&api, 401).reload_settings().await;
     let expected = client::ReloadSettingsError::Unauthorized(
         json(
             r#"{"type":"about:blank","status":401,"title":"Unauthorized","detail":"You have to authenticate first."}"#,
         ),
     );
     assert_eq!(api_error(result), (401, expected));
-    let result = prefer(&api, 403).reload_settings(&Default::default()).await;
+    let result = prefer(&api, 403).reload_settings().await;
     let expected = client::ReloadSettingsError::Forbidden(
         json(
             r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
@@ -751,17 +757,17 @@ async fn reload_settings() {
 #[tokio::test]
 async fn list_incoming_arf_reports() {
     let api = start().await;
-    let result = api.list_incoming_arf_reports(&Default::default()).await;
+    let result = api.list_incoming_arf_reports().await;
     let expected: types::IdListResponse = json(r#"{"data":{"items":[],"total":0}}"#);
     assert_eq!(success(result), (200, expected));
-    let result = prefer(&api, 401).list_incoming_arf_reports(&Default::default()).await;
+    let result = prefer(&api, 401).list_incoming_arf_reports().await;
     let expected = client::ListIncomingArfReportsError::Unauthorized(
         json(
             r#"{"type":"about:blank","status":401,"title":"Unauthorized","detail":"You have to authenticate first."}"#,
         ),
     );
     assert_eq!(api_error(result), (401, expected));
-    let result = prefer(&api, 403).list_incoming_arf_reports(&Default::default()).await;
+    let result = prefer(&api, 403).list_incoming_arf_reports().await;
     let expected = client::ListIncomingArfReportsError::Forbidden(
         json(
             r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
@@ -774,21 +780,17 @@ async fn list_incoming_arf_reports() {
 #[tokio::test]
 async fn list_incoming_dmarc_reports() {
     let api = start().await;
-    let result = api.list_incoming_dmarc_reports(&Default::default()).await;
+    let result = api.list_incoming_dmarc_reports().await;
     let expected: types::IdListResponse = json(r#"{"data":{"items":[],"total":0}}"#);
     assert_eq!(success(result), (200, expected));
-    let result = prefer(&api, 401)
-        .list_incoming_dmarc_reports(&Default::default())
-        .await;
+    let result = prefer(&api, 401).list_incoming_dmarc_reports().await;
     let expected = client::ListIncomingDmarcReportsError::Unauthorized(
         json(
             r#"{"type":"about:blank","status":401,"title":"Unauthorized","detail":"You have to authenticate first."}"#,
         ),
     );
     assert_eq!(api_error(result), (401, expected));
-    let result = prefer(&api, 403)
-        .list_incoming_dmarc_reports(&Default::default())
-        .await;
+    let result = prefer(&api, 403).list_incoming_dmarc_reports().await;
     let expected = client::ListIncomingDmarcReportsError::Forbidden(
         json(
             r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
@@ -801,17 +803,17 @@ async fn list_incoming_dmarc_reports() {
 #[tokio::test]
 async fn list_incoming_tls_reports() {
     let api = start().await;
-    let result = api.list_incoming_tls_reports(&Default::default()).await;
+    let result = api.list_incoming_tls_reports().await;
     let expected: types::IdListResponse = json(r#"{"data":{"items":[],"total":0}}"#);
     assert_eq!(success(result), (200, expected));
-    let result = prefer(&api, 401).list_incoming_tls_reports(&Default::default()).await;
+    let result = prefer(&api, 401).list_incoming_tls_reports().await;
     let expected = client::ListIncomingTlsReportsError::Unauthorized(
         json(
             r#"{"type":"about:blank","status":401,"title":"Unauthorized","detail":"You have to authenticate first."}"#,
         ),
     );
     assert_eq!(api_error(result), (401, expected));
-    let result = prefer(&api, 403).list_incoming_tls_reports(&Default::default()).await;
+    let result = prefer(&api, 403).list_incoming_tls_reports().await;
     let expected = client::ListIncomingTlsReportsError::Forbidden(
         json(
             r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
@@ -827,24 +829,24 @@ async fn update_settings() {
     let body: Vec<types::SettingsUpdate> = json(
         r#"[{"type":"clear","prefix":"spam-filter.rule.stwt_arc_signed."}]"#,
     );
-    let result = api.update_settings(&body).await;
+    let result = api.update_settings(body.clone()).await;
     let expected: types::EmptyResponse = json(r#"{"data":null}"#);
     assert_eq!(success(result), (200, expected));
-    let result = prefer(&api, 400).update_settings(&body).await;
+    let result = prefer(&api, 400).update_settings(body.clone()).await;
     let expected = client::UpdateSettingsError::BadRequest(
         json(
             r#"{"type":"about:blank","status":400,"title":"Invalid parameters","detail":"One or multiple parameters could not be parsed."}"#,
         ),
     );
     assert_eq!(api_error(result), (400, expected));
-    let result = prefer(&api, 401).update_settings(&body).await;
+    let result = prefer(&api, 401).update_settings(body.clone()).await;
     let expected = client::UpdateSettingsError::Unauthorized(
         json(
             r#"{"type":"about:blank","status":401,"title":"Unauthorized","detail":"You have to authenticate first."}"#,
         ),
     );
     assert_eq!(api_error(result), (401, expected));
-    let result = prefer(&api, 403).update_settings(&body).await;
+    let result = prefer(&api, 403).update_settings(body.clone()).await;
     let expected = client::UpdateSettingsError::Forbidden(
         json(
             r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
@@ -857,19 +859,19 @@ async fn update_settings() {
 #[tokio::test]
 async fn list_settings_by_group() {
     let api = start().await;
-    let result = api.list_settings_by_group(&Default::default()).await;
+    let result = api.list_settings_by_group().await;
     let expected: types::SettingsGroupResponse = json(
         r#"{"data":{"total":11,"items":[{"_id":"http","bind":"[::]:1443","protocol":"http"},{"bind":"[::]:443","_id":"https","protocol":"http","tls.implicit":"true"},{"protocol":"imap","bind":"[::]:143","_id":"imap"},{"bind":"[::]:1143","tls.implicit":"false","_id":"imapnotls","protocol":"imap","proxy.override":"false","tls.override":"false","tls.enable":"false","socket.override":"false"},{"bind":"[::]:993","tls.implicit":"true","protocol":"imap","_id":"imaptls"},{"bind":"[::]:110","protocol":"pop3","_id":"pop3"},{"tls.implicit":"true","_id":"pop3s","protocol":"pop3","bind":"[::]:995"},{"protocol":"managesieve","_id":"sieve","bind":"[::]:4190"},{"bind":"[::]:25","_id":"smtp","protocol":"smtp"},{"_id":"submission","bind":"[::]:587","protocol":"smtp"}]}}"#,
     );
     assert_eq!(success(result), (200, expected));
-    let result = prefer(&api, 401).list_settings_by_group(&Default::default()).await;
+    let result = prefer(&api, 401).list_settings_by_group().await;
     let expected = client::ListSettingsByGroupError::Unauthorized(
         json(
             r#"{"type":"about:blank","status":401,"title":"Unauthorized","detail":"You have to authenticate first."}"#,
         ),
     );
     assert_eq!(api_error(result), (401, expected));
-    let result = prefer(&api, 403).list_settings_by_group(&Default::default()).await;
+    let result = prefer(&api, 403).list_settings_by_group().await;
     let expected = client::ListSettingsByGroupError::Forbidden(
         json(
             r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
@@ -882,19 +884,19 @@ async fn list_settings_by_group() {
 #[tokio::test]
 async fn list_settings_by_key() {
     let api = start().await;
-    let result = api.list_settings_by_key(&Default::default()).await;
+    let result = api.list_settings_by_key().await;
     let expected: types::SettingsMapResponse = json(
         r#"{"data":{"server.hostname":"mx.fr.email"}}"#,
     );
     assert_eq!(success(result), (200, expected));
-    let result = prefer(&api, 401).list_settings_by_key(&Default::default()).await;
+    let result = prefer(&api, 401).list_settings_by_key().await;
     let expected = client::ListSettingsByKeyError::Unauthorized(
         json(
             r#"{"type":"about:blank","status":401,"title":"Unauthorized","detail":"You have to authenticate first."}"#,
         ),
     );
     assert_eq!(api_error(result), (401, expected));
-    let result = prefer(&api, 403).list_settings_by_key(&Default::default()).await;
+    let result = prefer(&api, 403).list_settings_by_key().await;
     let expected = client::ListSettingsByKeyError::Forbidden(
         json(
             r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
@@ -907,19 +909,19 @@ async fn list_settings_by_key() {
 #[tokio::test]
 async fn list_settings() {
     let api = start().await;
-    let result = api.list_settings(&Default::default()).await;
+    let result = api.list_settings().await;
     let expected: types::SettingsListResponse = json(
         r#"{"data":{"total":9,"items":{"enable":"true","format":"list","limits.entries":"100000","limits.entry-size":"512","limits.size":"104857600","refresh":"12h","retry":"1h","timeout":"30s","url":"https://openphish.com/feed.txt"}}}"#,
     );
     assert_eq!(success(result), (200, expected));
-    let result = prefer(&api, 401).list_settings(&Default::default()).await;
+    let result = prefer(&api, 401).list_settings().await;
     let expected = client::ListSettingsError::Unauthorized(
         json(
             r#"{"type":"about:blank","status":401,"title":"Unauthorized","detail":"You have to authenticate first."}"#,
         ),
     );
     assert_eq!(api_error(result), (401, expected));
-    let result = prefer(&api, 403).list_settings(&Default::default()).await;
+    let result = prefer(&api, 403).list_settings().await;
     let expected = client::ListSettingsError::Forbidden(
         json(
             r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
@@ -935,26 +937,26 @@ async fn test_spam_filter_classification() {
     let body: types::SpamClassifyRequest = json(
         r#"{"message":"From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n","remoteIp":"8.8.8.8","ehloDomain":"foo.org","authenticatedAs":null,"isTls":true,"envFrom":"bill@foo.org","envFromFlags":0,"envRcptTo":["john@example.org"]}"#,
     );
-    let result = api.test_spam_filter_classification(&body).await;
+    let result = api.test_spam_filter_classification(body.clone()).await;
     let expected: types::SpamClassificationResponse = json(
         r#"{"data":{"score":12.7,"tags":{"FROM_NO_DN":{"action":"allow","value":0},"SOURCE_ASN_15169":{"action":"allow","value":0},"SOURCE_COUNTRY_US":{"action":"allow","value":0},"MISSING_DATE":{"action":"allow","value":1},"FROMHOST_NORES_A_OR_MX":{"action":"allow","value":1.5},"MISSING_MIME_VERSION":{"action":"allow","value":2},"FORGED_SENDER":{"action":"allow","value":0.3},"SPF_NA":{"action":"allow","value":0},"X_HDR_TO":{"action":"allow","value":0},"HELO_IPREV_MISMATCH":{"action":"allow","value":1},"X_HDR_CONTENT_TYPE":{"action":"allow","value":0},"AUTH_NA":{"action":"allow","value":1},"FORGED_RECIPIENTS":{"action":"allow","value":2},"RBL_SENDERSCORE_REPUT_BLOCKED":{"action":"allow","value":0},"RCVD_COUNT_ZERO":{"action":"allow","value":0.1},"X_HDR_SUBJECT":{"action":"allow","value":0},"X_HDR_FROM":{"action":"allow","value":0},"RCPT_COUNT_ONE":{"action":"allow","value":0},"MISSING_MID":{"action":"allow","value":2.5},"TO_DOM_EQ_FROM_DOM":{"action":"allow","value":0},"ARC_NA":{"action":"allow","value":0},"RCVD_TLS_LAST":{"action":"allow","value":0},"X_HDR_CONTENT_TRANSFER_ENCODING":{"action":"allow","value":0},"HELO_NORES_A_OR_MX":{"action":"allow","value":0.3},"TO_DN_NONE":{"action":"allow","value":0},"FROM_NEQ_ENV_FROM":{"action":"allow","value":0},"DMARC_NA":{"action":"allow","value":1},"SINGLE_SHORT_PART":{"action":"allow","value":0},"DKIM_NA":{"action":"allow","value":0}},"disposition":{"action":"allow","value":"X-Spam-Result: ARC_NA (0.00),\r\n\tDKIM_NA (0.00),\r\n \tFROM_NEQ_ENV_FROM (0.00),\r\n\tFROM_NO_DN (0.00),\r\n\tRBL_SENDERSCORE_REPUT_BLOCKED (0.00),\r\n\tRCPT_COUNT_ONE (0.00),\r\n\tRCVD_TLS_LAST (0.00),\r \n\tSINGLE_SHORT_PART (0.00),\r\n\tSPF_NA (0.00),\r\n\tTO_DN_NONE (0.00),\r\n\tTO_DOM_EQ_FROM_DOM (0.00),\r\n\tRCVD_COUNT_ZERO (0.10),\r\n\tFORGED_SENDER (0.30),\r\n\tHELO_NORES_A_OR_MX (0.30),\r \n\tAUTH_NA (1.00),\r\n\tDMARC_NA (1.00),\r\n\tHELO_IPREV_MISMATCH (1.00),\r\n\tMISSING_DATE (1.00),\r\n\tFROMHOST_NORES_A_OR_MX (1.50),\r\n\tFORGED_RECIPIENTS (2.00),\r\n\tMISSING_MIME_VERSION (2.00),\r\n\tMISSING_MID (2.50)\r\nX-Spam-Status: Yes, score=12.70\r\n"}}}"#,
     );
     assert_eq!(success(result), (200, expected));
-    let result = prefer(&api, 400).test_spam_filter_classification(&body).await;
+    let result = prefer(&api, 400).test_spam_filter_classification(body.clone()).await;
     let expected = client::TestSpamFilterClassificationError::BadRequest(
         json(
             r#"{"type":"about:blank","status":400,"title":"Invalid parameters","detail":"One or multiple parameters could not be parsed."}"#,
         ),
     );
     assert_eq!(api_error(result), (400, expected));
-    let result = prefer(&api, 401).test_spam_filter_classification(&body).await;
+    let result = prefer(&api, 401).test_spam_filter_classification(body.clone()).await;
     let expected = client::TestSpamFilterClassificationError::Unauthorized(
         json(
             r#"{"type":"about:blank","status":401,"title":"Unauthorized","detail":"You have to authenticate first."}"#,
         ),
     );
     assert_eq!(api_error(result), (401, expected));
-    let result = prefer(&api, 403).test_spam_filter_classification(&body).await;
+    let result = prefer(&api, 403).test_spam_filter_classification(body.clone()).await;
     let expected = client::TestSpamFilterClassificationError::Forbidden(
         json(
             r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
@@ -969,16 +971,14 @@ async fn train_spam_filter_ham() {
     let api = start().await;
     let result = api
         .train_spam_filter_ham(
-            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n"
-                .into(),
+            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n",
         )
         .await;
     let expected: types::EmptyResponse = json(r#"{"data":null}"#);
     assert_eq!(success(result), (200, expected));
     let result = prefer(&api, 401)
         .train_spam_filter_ham(
-            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n"
-                .into(),
+            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n",
         )
         .await;
     let expected = client::TrainSpamFilterHamError::Unauthorized(
@@ -989,8 +989,7 @@ async fn train_spam_filter_ham() {
     assert_eq!(api_error(result), (401, expected));
     let result = prefer(&api, 403)
         .train_spam_filter_ham(
-            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n"
-                .into(),
+            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n",
         )
         .await;
     let expected = client::TrainSpamFilterHamError::Forbidden(
@@ -1001,8 +1000,7 @@ async fn train_spam_filter_ham() {
     assert_eq!(api_error(result), (403, expected));
     let result = prefer(&api, 404)
         .train_spam_filter_ham(
-            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n"
-                .into(),
+            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n",
         )
         .await;
     let expected = client::TrainSpamFilterHamError::NotFound(
@@ -1020,8 +1018,7 @@ async fn train_account_spam_filter_ham() {
     let result = api
         .train_account_spam_filter_ham(
             "example",
-            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n"
-                .into(),
+            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n",
         )
         .await;
     let expected: types::EmptyResponse = json(r#"{"data":null}"#);
@@ -1029,8 +1026,7 @@ async fn train_account_spam_filter_ham() {
     let result = prefer(&api, 401)
         .train_account_spam_filter_ham(
             "example",
-            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n"
-                .into(),
+            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n",
         )
         .await;
     let expected = client::TrainAccountSpamFilterHamError::Unauthorized(
@@ -1042,8 +1038,7 @@ async fn train_account_spam_filter_ham() {
     let result = prefer(&api, 403)
         .train_account_spam_filter_ham(
             "example",
-            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n"
-                .into(),
+            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n",
         )
         .await;
     let expected = client::TrainAccountSpamFilterHamError::Forbidden(
@@ -1055,8 +1050,7 @@ async fn train_account_spam_filter_ham() {
     let result = prefer(&api, 404)
         .train_account_spam_filter_ham(
             "example",
-            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n"
-                .into(),
+            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n",
         )
         .await;
     let expected = client::TrainAccountSpamFilterHamError::NotFound(
@@ -1073,16 +1067,14 @@ async fn train_spam_filter_spam() {
     let api = start().await;
     let result = api
         .train_spam_filter_spam(
-            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n"
-                .into(),
+            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n",
         )
         .await;
     let expected: types::EmptyResponse = json(r#"{"data":null}"#);
     assert_eq!(success(result), (200, expected));
     let result = prefer(&api, 401)
         .train_spam_filter_spam(
-            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n"
-                .into(),
+            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n",
         )
         .await;
     let expected = client::TrainSpamFilterSpamError::Unauthorized(
@@ -1093,8 +1085,7 @@ async fn train_spam_filter_spam() {
     assert_eq!(api_error(result), (401, expected));
     let result = prefer(&api, 403)
         .train_spam_filter_spam(
-            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n"
-                .into(),
+            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n",
         )
         .await;
     let expected = client::TrainSpamFilterSpamError::Forbidden(
@@ -1105,8 +1096,7 @@ async fn train_spam_filter_spam() {
     assert_eq!(api_error(result), (403, expected));
     let result = prefer(&api, 404)
         .train_spam_filter_spam(
-            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n"
-                .into(),
+            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n",
         )
         .await;
     let expected = client::TrainSpamFilterSpamError::NotFound(
@@ -1124,8 +1114,7 @@ async fn train_account_spam_filter_spam() {
     let result = api
         .train_account_spam_filter_spam(
             "example",
-            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n"
-                .into(),
+            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n",
         )
         .await;
     let expected: types::EmptyResponse = json(r#"{"data":null}"#);
@@ -1133,8 +1122,7 @@ async fn train_account_spam_filter_spam() {
     let result = prefer(&api, 401)
         .train_account_spam_filter_spam(
             "example",
-            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n"
-                .into(),
+            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n",
         )
         .await;
     let expected = client::TrainAccountSpamFilterSpamError::Unauthorized(
@@ -1146,8 +1134,7 @@ async fn train_account_spam_filter_spam() {
     let result = prefer(&api, 403)
         .train_account_spam_filter_spam(
             "example",
-            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n"
-                .into(),
+            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n",
         )
         .await;
     let expected = client::TrainAccountSpamFilterSpamError::Forbidden(
@@ -1159,8 +1146,7 @@ async fn train_account_spam_filter_spam() {
     let result = prefer(&api, 404)
         .train_account_spam_filter_spam(
             "example",
-            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n"
-                .into(),
+            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n",
         )
         .await;
     let expected = client::TrainAccountSpamFilterSpamError::NotFound(
@@ -1177,16 +1163,14 @@ async fn upload_spam_filter_ham() {
     let api = start().await;
     let result = api
         .upload_spam_filter_ham(
-            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n"
-                .into(),
+            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n",
         )
         .await;
     let expected: types::EmptyResponse = json(r#"{"data":null}"#);
     assert_eq!(success(result), (200, expected));
     let result = prefer(&api, 401)
         .upload_spam_filter_ham(
-            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n"
-                .into(),
+            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n",
         )
         .await;
     let expected = client::UploadSpamFilterHamError::Unauthorized(
@@ -1197,8 +1181,7 @@ async fn upload_spam_filter_ham() {
     assert_eq!(api_error(result), (401, expected));
     let result = prefer(&api, 403)
         .upload_spam_filter_ham(
-            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n"
-                .into(),
+            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n",
         )
         .await;
     let expected = client::UploadSpamFilterHamError::Forbidden(
@@ -1216,8 +1199,7 @@ async fn upload_account_spam_filter_ham() {
     let result = api
         .upload_account_spam_filter_ham(
             "example",
-            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n"
-                .into(),
+            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n",
         )
         .await;
     let expected: types::EmptyResponse = json(r#"{"data":null}"#);
@@ -1225,8 +1207,7 @@ async fn upload_account_spam_filter_ham() {
     let result = prefer(&api, 401)
         .upload_account_spam_filter_ham(
             "example",
-            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n"
-                .into(),
+            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n",
         )
         .await;
     let expected = client::UploadAccountSpamFilterHamError::Unauthorized(
@@ -1238,8 +1219,7 @@ async fn upload_account_spam_filter_ham() {
     let result = prefer(&api, 403)
         .upload_account_spam_filter_ham(
             "example",
-            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n"
-                .into(),
+            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n",
         )
         .await;
     let expected = client::UploadAccountSpamFilterHamError::Forbidden(
@@ -1256,16 +1236,14 @@ async fn upload_spam_filter_spam() {
     let api = start().await;
     let result = api
         .upload_spam_filter_spam(
-            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n"
-                .into(),
+            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n",
         )
         .await;
     let expected: types::EmptyResponse = json(r#"{"data":null}"#);
     assert_eq!(success(result), (200, expected));
     let result = prefer(&api, 401)
         .upload_spam_filter_spam(
-            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n"
-                .into(),
+            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n",
         )
         .await;
     let expected = client::UploadSpamFilterSpamError::Unauthorized(
@@ -1276,8 +1254,7 @@ async fn upload_spam_filter_spam() {
     assert_eq!(api_error(result), (401, expected));
     let result = prefer(&api, 403)
         .upload_spam_filter_spam(
-            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n"
-                .into(),
+            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n",
         )
         .await;
     let expected = client::UploadSpamFilterSpamError::Forbidden(
@@ -1295,8 +1272,7 @@ async fn upload_account_spam_filter_spam() {
     let result = api
         .upload_account_spam_filter_spam(
             "example",
-            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n"
-                .into(),
+            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n",
         )
         .await;
     let expected: types::EmptyResponse = json(r#"{"data":null}"#);
@@ -1304,8 +1280,7 @@ async fn upload_account_spam_filter_spam() {
     let result = prefer(&api, 401)
         .upload_account_spam_filter_spam(
             "example",
-            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n"
-                .into(),
+            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n",
         )
         .await;
     let expected = client::UploadAccountSpamFilterSpamError::Unauthorized(
@@ -1317,8 +1292,7 @@ async fn upload_account_spam_filter_spam() {
     let result = prefer(&api, 403)
         .upload_account_spam_filter_spam(
             "example",
-            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n"
-                .into(),
+            "From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n",
         )
         .await;
     let expected = client::UploadAccountSpamFilterSpamError::Forbidden(
@@ -1333,22 +1307,18 @@ async fn upload_account_spam_filter_spam() {
 #[tokio::test]
 async fn fetch_blob_by_id() {
     let api = start().await;
-    let result = api.fetch_blob_by_id("example", &Default::default()).await;
+    let result = api.fetch_blob_by_id("example").await;
     let (status, stream) = success(result);
     let body = read_bytes(stream).await;
     assert_eq!((status, body.as_slice()), (200, b"".as_slice()));
-    let result = prefer(&api, 401)
-        .fetch_blob_by_id("example", &Default::default())
-        .await;
+    let result = prefer(&api, 401).fetch_blob_by_id("example").await;
     let expected = client::FetchBlobByIdError::Unauthorized(
         json(
             r#"{"type":"about:blank","status":401,"title":"Unauthorized","detail":"You have to authenticate first."}"#,
         ),
     );
     assert_eq!(api_error(result), (401, expected));
-    let result = prefer(&api, 403)
-        .fetch_blob_by_id("example", &Default::default())
-        .await;
+    let result = prefer(&api, 403).fetch_blob_by_id("example").await;
     let expected = client::FetchBlobByIdError::Forbidden(
         json(
             r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
@@ -1553,24 +1523,24 @@ async fn request_fts_reindex() {
 async fn request_index_reindex() {
     let api = start().await;
     let index: types::RequestIndexReindexIndex = json(r#""email""#);
-    let result = api.request_index_reindex(&index).await;
+    let result = api.request_index_reindex(index.clone()).await;
     let expected: types::EmptyResponse = json(r#"{"data":null}"#);
     assert_eq!(success(result), (200, expected));
-    let result = prefer(&api, 400).request_index_reindex(&index).await;
+    let result = prefer(&api, 400).request_index_reindex(index.clone()).await;
     let expected = client::RequestIndexReindexError::BadRequest(
         json(
             r#"{"type":"about:blank","status":400,"title":"Invalid parameters","detail":"One or multiple parameters could not be parsed."}"#,
         ),
     );
     assert_eq!(api_error(result), (400, expected));
-    let result = prefer(&api, 401).request_index_reindex(&index).await;
+    let result = prefer(&api, 401).request_index_reindex(index.clone()).await;
     let expected = client::RequestIndexReindexError::Unauthorized(
         json(
             r#"{"type":"about:blank","status":401,"title":"Unauthorized","detail":"You have to authenticate first."}"#,
         ),
     );
     assert_eq!(api_error(result), (401, expected));
-    let result = prefer(&api, 403).request_index_reindex(&index).await;
+    let result = prefer(&api, 403).request_index_reindex(index.clone()).await;
     let expected = client::RequestIndexReindexError::Forbidden(
         json(
             r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
@@ -1584,11 +1554,11 @@ async fn request_index_reindex() {
 async fn request_account_index_reindex() {
     let api = start().await;
     let index: types::RequestAccountIndexReindexIndex = json(r#""email""#);
-    let result = api.request_account_index_reindex(&index, "example").await;
+    let result = api.request_account_index_reindex(index.clone(), "example").await;
     let expected: types::EmptyResponse = json(r#"{"data":null}"#);
     assert_eq!(success(result), (200, expected));
     let result = prefer(&api, 400)
-        .request_account_index_reindex(&index, "example")
+        .request_account_index_reindex(index.clone(), "example")
         .await;
     let expected = client::RequestAccountIndexReindexError::BadRequest(
         json(
@@ -1597,7 +1567,7 @@ async fn request_account_index_reindex() {
     );
     assert_eq!(api_error(result), (400, expected));
     let result = prefer(&api, 401)
-        .request_account_index_reindex(&index, "example")
+        .request_account_index_reindex(index.clone(), "example")
         .await;
     let expected = client::RequestAccountIndexReindexError::Unauthorized(
         json(
@@ -1606,7 +1576,7 @@ async fn request_account_index_reindex() {
     );
     assert_eq!(api_error(result), (401, expected));
     let result = prefer(&api, 403)
-        .request_account_index_reindex(&index, "example")
+        .request_account_index_reindex(index.clone(), "example")
         .await;
     let expected = client::RequestAccountIndexReindexError::Forbidden(
         json(
@@ -1643,32 +1613,26 @@ async fn reset_imap_uids() {
 #[tokio::test]
 async fn list_deleted_messages() {
     let api = start().await;
-    let result = api.list_deleted_messages("example", &Default::default()).await;
+    let result = api.list_deleted_messages("example").await;
     let expected: types::DeletedBlobListResponse = json(
         r#"{"data":{"items":[],"total":0}}"#,
     );
     assert_eq!(success(result), (200, expected));
-    let result = prefer(&api, 401)
-        .list_deleted_messages("example", &Default::default())
-        .await;
+    let result = prefer(&api, 401).list_deleted_messages("example").await;
     let expected = client::ListDeletedMessagesError::Unauthorized(
         json(
             r#"{"type":"about:blank","status":401,"title":"Unauthorized","detail":"You have to authenticate first."}"#,
         ),
     );
     assert_eq!(api_error(result), (401, expected));
-    let result = prefer(&api, 403)
-        .list_deleted_messages("example", &Default::default())
-        .await;
+    let result = prefer(&api, 403).list_deleted_messages("example").await;
     let expected = client::ListDeletedMessagesError::Forbidden(
         json(
             r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
         ),
     );
     assert_eq!(api_error(result), (403, expected));
-    let result = prefer(&api, 404)
-        .list_deleted_messages("example", &Default::default())
-        .await;
+    let result = prefer(&api, 404).list_deleted_messages("example").await;
     let expected = client::ListDeletedMessagesError::NotFound(
         json(
             r#"{"type":"about:blank","status":404,"title":"Not Found","detail":"The requested resource does not exist on this server."}"#,
@@ -1684,33 +1648,33 @@ async fn undelete_messages() {
     let body: Vec<types::UndeleteRequest> = json(
         r#"[{"hash":"9pDYGrkDlLYuBNl062qhi0wStnDYyq4ZWalnj2vXbLY","collection":"email","restoreTime":"2025-01-05T14:50:13Z","cancelDeletion":"2025-02-04T14:50:13Z"}]"#,
     );
-    let result = api.undelete_messages("example", &body).await;
+    let result = api.undelete_messages("example", body.clone()).await;
     let expected: types::UndeleteResultListResponse = json(
         r#"{"data":[{"type":"success"}]}"#,
     );
     assert_eq!(success(result), (200, expected));
-    let result = prefer(&api, 400).undelete_messages("example", &body).await;
+    let result = prefer(&api, 400).undelete_messages("example", body.clone()).await;
     let expected = client::UndeleteMessagesError::BadRequest(
         json(
             r#"{"type":"about:blank","status":400,"title":"Invalid parameters","detail":"One or multiple parameters could not be parsed."}"#,
         ),
     );
     assert_eq!(api_error(result), (400, expected));
-    let result = prefer(&api, 401).undelete_messages("example", &body).await;
+    let result = prefer(&api, 401).undelete_messages("example", body.clone()).await;
     let expected = client::UndeleteMessagesError::Unauthorized(
         json(
             r#"{"type":"about:blank","status":401,"title":"Unauthorized","detail":"You have to authenticate first."}"#,
         ),
     );
     assert_eq!(api_error(result), (401, expected));
-    let result = prefer(&api, 403).undelete_messages("example", &body).await;
+    let result = prefer(&api, 403).undelete_messages("example", body.clone()).await;
     let expected = client::UndeleteMessagesError::Forbidden(
         json(
             r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
         ),
     );
     assert_eq!(api_error(result), (403, expected));
-    let result = prefer(&api, 404).undelete_messages("example", &body).await;
+    let result = prefer(&api, 404).undelete_messages("example", body.clone()).await;
     let expected = client::UndeleteMessagesError::NotFound(
         json(
             r#"{"type":"about:blank","status":404,"title":"Not Found","detail":"The requested resource does not exist on this server."}"#,
@@ -1773,21 +1737,21 @@ async fn request_tracing_token() {
 #[tokio::test]
 async fn fetch_telemetry_metrics() {
     let api = start().await;
-    let result = api.fetch_telemetry_metrics(&Default::default()).await;
+    let result = api.fetch_telemetry_metrics().await;
     let expected = client::FetchTelemetryMetricsError::InBody(
         json(
             r#"{"error":"other","details":"No metrics store has been defined","reason":"You need to configure a metrics store in order to use this feature."}"#,
         ),
     );
     assert_eq!(api_error(result), (200, expected));
-    let result = prefer(&api, 401).fetch_telemetry_metrics(&Default::default()).await;
+    let result = prefer(&api, 401).fetch_telemetry_metrics().await;
     let expected = client::FetchTelemetryMetricsError::Unauthorized(
         json(
             r#"{"type":"about:blank","status":401,"title":"Unauthorized","detail":"You have to authenticate first."}"#,
         ),
     );
     assert_eq!(api_error(result), (401, expected));
-    let result = prefer(&api, 403).fetch_telemetry_metrics(&Default::default()).await;
+    let result = prefer(&api, 403).fetch_telemetry_metrics().await;
     let expected = client::FetchTelemetryMetricsError::Forbidden(
         json(
             r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
@@ -1800,19 +1764,19 @@ async fn fetch_telemetry_metrics() {
 #[tokio::test]
 async fn live_metrics() {
     let api = start().await;
-    let result = api.live_metrics(&Default::default()).await;
+    let result = api.live_metrics().await;
     let (status, stream) = success(result);
     let events = read_events(stream).await;
     let expected: [types::MetricEvent; 0] = [];
     assert_eq!((status, events.as_slice()), (200, expected.as_slice()));
-    let result = prefer(&api, 401).live_metrics(&Default::default()).await;
+    let result = prefer(&api, 401).live_metrics().await;
     let expected = client::LiveMetricsError::Unauthorized(
         json(
             r#"{"type":"about:blank","status":401,"title":"Unauthorized","detail":"You have to authenticate first."}"#,
         ),
     );
     assert_eq!(api_error(result), (401, expected));
-    let result = prefer(&api, 403).live_metrics(&Default::default()).await;
+    let result = prefer(&api, 403).live_metrics().await;
     let expected = client::LiveMetricsError::Forbidden(
         json(
             r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
@@ -1850,21 +1814,21 @@ async fn obtain_trace_details() {
 #[tokio::test]
 async fn list_stored_traces() {
     let api = start().await;
-    let result = api.list_stored_traces(&Default::default()).await;
+    let result = api.list_stored_traces().await;
     let expected = client::ListStoredTracesError::InBody(
         json(
             r#"{"error":"unsupported","details":"No tracing store has been configured"}"#,
         ),
     );
     assert_eq!(api_error(result), (200, expected));
-    let result = prefer(&api, 401).list_stored_traces(&Default::default()).await;
+    let result = prefer(&api, 401).list_stored_traces().await;
     let expected = client::ListStoredTracesError::Unauthorized(
         json(
             r#"{"type":"about:blank","status":401,"title":"Unauthorized","detail":"You have to authenticate first."}"#,
         ),
     );
     assert_eq!(api_error(result), (401, expected));
-    let result = prefer(&api, 403).list_stored_traces(&Default::default()).await;
+    let result = prefer(&api, 403).list_stored_traces().await;
     let expected = client::ListStoredTracesError::Forbidden(
         json(
             r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
@@ -1877,19 +1841,19 @@ async fn list_stored_traces() {
 #[tokio::test]
 async fn start_live_tracing() {
     let api = start().await;
-    let result = api.start_live_tracing(&Default::default()).await;
+    let result = api.start_live_tracing().await;
     let (status, stream) = success(result);
     let events = read_events(stream).await;
     let expected: [types::LiveTracingEvent; 0] = [];
     assert_eq!((status, events.as_slice()), (200, expected.as_slice()));
-    let result = prefer(&api, 401).start_live_tracing(&Default::default()).await;
+    let result = prefer(&api, 401).start_live_tracing().await;
     let expected = client::StartLiveTracingError::Unauthorized(
         json(
             r#"{"type":"about:blank","status":401,"title":"Unauthorized","detail":"You have to authenticate first."}"#,
         ),
     );
     assert_eq!(api_error(result), (401, expected));
-    let result = prefer(&api, 403).start_live_tracing(&Default::default()).await;
+    let result = prefer(&api, 403).start_live_tracing().await;
     let expected = client::StartLiveTracingError::Forbidden(
         json(
             r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
@@ -1902,23 +1866,19 @@ async fn start_live_tracing() {
 #[tokio::test]
 async fn run_delivery_troubleshooting() {
     let api = start().await;
-    let result = api.run_delivery_troubleshooting("example", &Default::default()).await;
+    let result = api.run_delivery_troubleshooting("example").await;
     let (status, stream) = success(result);
     let events = read_events(stream).await;
     let expected: [types::DeliveryTroubleshootingEvent; 0] = [];
     assert_eq!((status, events.as_slice()), (200, expected.as_slice()));
-    let result = prefer(&api, 401)
-        .run_delivery_troubleshooting("example", &Default::default())
-        .await;
+    let result = prefer(&api, 401).run_delivery_troubleshooting("example").await;
     let expected = client::RunDeliveryTroubleshootingError::Unauthorized(
         json(
             r#"{"type":"about:blank","status":401,"title":"Unauthorized","detail":"You have to authenticate first."}"#,
         ),
     );
     assert_eq!(api_error(result), (401, expected));
-    let result = prefer(&api, 403)
-        .run_delivery_troubleshooting("example", &Default::default())
-        .await;
+    let result = prefer(&api, 403).run_delivery_troubleshooting("example").await;
     let expected = client::RunDeliveryTroubleshootingError::Forbidden(
         json(
             r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,
@@ -1934,26 +1894,26 @@ async fn run_dmarc_troubleshooting() {
     let body: types::DmarcTroubleshootingRequest = json(
         r#"{"remoteIp":"8.8.8.8","ehloDomain":"mx.google.com","mailFrom":"john@google.com","body":"From: john@example.org\nTo: list@example.org\nSubject: Testing, please ignore\nContent-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: 8bit\n\nTesting 1, 2, 3\n"}"#,
     );
-    let result = api.run_dmarc_troubleshooting(&body).await;
+    let result = api.run_dmarc_troubleshooting(body.clone()).await;
     let expected: types::DmarcTroubleshootingReportResponse = json(
         r#"{"data":{"spfEhloDomain":"mx.google.com","spfEhloResult":{"type":"none"},"spfMailFromDomain":"google.com","spfMailFromResult":{"type":"softFail","details":null},"ipRevResult":{"type":"pass"},"ipRevPtr":["dns.google."],"dkimResults":[],"dkimPass":false,"arcResult":{"type":"none"},"dmarcResult":{"type":"none"},"dmarcPass":false,"dmarcPolicy":"reject","elapsed":200}}"#,
     );
     assert_eq!(success(result), (200, expected));
-    let result = prefer(&api, 400).run_dmarc_troubleshooting(&body).await;
+    let result = prefer(&api, 400).run_dmarc_troubleshooting(body.clone()).await;
     let expected = client::RunDmarcTroubleshootingError::BadRequest(
         json(
             r#"{"type":"about:blank","status":400,"title":"Invalid parameters","detail":"One or multiple parameters could not be parsed."}"#,
         ),
     );
     assert_eq!(api_error(result), (400, expected));
-    let result = prefer(&api, 401).run_dmarc_troubleshooting(&body).await;
+    let result = prefer(&api, 401).run_dmarc_troubleshooting(body.clone()).await;
     let expected = client::RunDmarcTroubleshootingError::Unauthorized(
         json(
             r#"{"type":"about:blank","status":401,"title":"Unauthorized","detail":"You have to authenticate first."}"#,
         ),
     );
     assert_eq!(api_error(result), (401, expected));
-    let result = prefer(&api, 403).run_dmarc_troubleshooting(&body).await;
+    let result = prefer(&api, 403).run_dmarc_troubleshooting(body.clone()).await;
     let expected = client::RunDmarcTroubleshootingError::Forbidden(
         json(
             r#"{"type":"about:blank","status":403,"title":"Forbidden","detail":"You do not have enough permissions to access this resource."}"#,

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// The `Base` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Base {
     pub id: String,
     /// Read-only: set by the server, never sent.
@@ -13,6 +14,7 @@ pub struct Base {
 
 /// allOf merges its parts into one struct.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Mailbox {
     pub id: String,
     /// Read-only: set by the server, never sent.

@@ -3,7 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 /// The `Holder` schema.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Holder {
     /// A string enum; clients keep unknown values.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// String formats with Rust types of their own.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Formats {
     pub at: chrono::DateTime<chrono::FixedOffset>,
     pub on: chrono::NaiveDate,

@@ -3,7 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 /// The inline schema at `/paths/~1things~1{id}/get/responses/404/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetThingError404 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
@@ -40,7 +41,8 @@ impl std::fmt::Display for GetThingMode {
 }
 
 /// The inline schema at `/paths/~1things~1{id}/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetThingResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<GetThingResponseOwner>,
@@ -49,14 +51,16 @@ pub struct GetThingResponse {
 }
 
 /// The inline schema at `/paths/~1things~1{id}/get/responses/200/content/application~1json/schema/properties/items/items`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetThingResponseItemsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub n: Option<i64>,
 }
 
 /// The inline schema at `/paths/~1things~1{id}/get/responses/200/content/application~1json/schema/properties/owner`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetThingResponseOwner {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// Every integer and number format; 64-bit values keep full precision.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Numbers {
     pub a: i32,
     pub b: i64,

@@ -7,8 +7,9 @@ use std::collections::BTreeMap;
 pub type Anything = BTreeMap<String, serde_json::Value>;
 
 /// Unknown fields are rejected.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Closed {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -18,7 +19,8 @@ pub struct Closed {
 pub type Counts = BTreeMap<String, i64>;
 
 /// Declared fields plus any others, kept in a flattened map.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Open {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,

@@ -3,21 +3,24 @@
 use serde::{Deserialize, Serialize};
 
 /// Collides with mailbox-settings after case conversion.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct MailboxSettings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub y: Option<String>,
 }
 
 /// The `mailbox-settings` schema.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct MailboxSettings2 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<String>,
 }
 
 /// A recursive type, boxed where needed.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Node {
     /// A recursive type, boxed where needed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -27,7 +30,8 @@ pub struct Node {
 }
 
 /// A component named after a keyword.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Type {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
@@ -44,7 +48,8 @@ pub struct Type {
 }
 
 /// Names heck keeps but Rust identifiers cannot hold are spelled as code points.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct U00bd {
     #[serde(rename = "a²", default, skip_serializing_if = "Option::is_none")]
     pub a_u00b2: Option<String>,

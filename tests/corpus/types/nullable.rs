@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// Required, optional and nullable fields; absent and null differ for optional nullable ones.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Patch {
     pub id: i64,
     /// Required and nullable.
@@ -21,7 +22,8 @@ pub struct Patch {
 }
 
 /// The `Ref` schema.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Ref {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,

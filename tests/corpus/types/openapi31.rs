@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// OpenAPI 3.1 schemas, read into the same types as their 3.0 equivalents.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Item {
     /// `const` is a one-value enum.
     pub kind: ItemKind,

@@ -13,6 +13,7 @@ pub enum Expr {
 
 /// The `Sum` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Sum {
     /// Recursion through a union and an object.
     pub left: Box<Expr>,
@@ -21,7 +22,8 @@ pub struct Sum {
 }
 
 /// Recursion through an object is boxed where Rust needs it; arrays and maps are indirection already.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Tree {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub children: Option<Vec<Tree>>,

@@ -12,6 +12,7 @@ pub enum Credential {
 
 /// writeOnly and password fields never show in Debug output.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Login {
     pub user: String,
     /// Write-only: sent, never returned.

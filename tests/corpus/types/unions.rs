@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// The `Cat` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Cat {
     pub kind: String,
     pub lives: i64,
@@ -11,6 +12,7 @@ pub struct Cat {
 
 /// The `Dog` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Dog {
     pub kind: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -64,6 +66,7 @@ pub enum Shape {
 /// The inline schema at `/components/schemas/Shape/oneOf/0`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ShapeCircle {
     pub radius: f64,
 }
@@ -71,6 +74,7 @@ pub struct ShapeCircle {
 /// The inline schema at `/components/schemas/Shape/oneOf/1`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ShapeSquare {
     pub side: f64,
 }

@@ -127,24 +127,36 @@ kinds! {
 
 use Class::{Breaking as B, Information as I, NonBreaking as N};
 
-/// (callers, implementors) for data flowing in each direction, and the two crates.
+/// (callers, implementors) for data flowing in each direction, and the two crates; the client
+/// crate by direction too (a struct callers write has a constructor, a response-only one not).
 struct Rule {
     request: (Class, Class),
     response: (Class, Class),
-    client: Class,
+    client: (Class, Class),
     server: Class,
     note: &'static str,
 }
 
 /// A rule that does not depend on the direction of data.
 const fn fixed(http: (Class, Class), client: Class, server: Class, note: &'static str) -> Rule {
-    Rule { request: http, response: http, client, server, note }
+    Rule { request: http, response: http, client: (client, client), server, note }
 }
 
 const fn flow(
     request: (Class, Class),
     response: (Class, Class),
     client: Class,
+    server: Class,
+    note: &'static str,
+) -> Rule {
+    Rule { request, response, client: (client, client), server, note }
+}
+
+/// A flow rule whose client-crate class also depends on the direction: (request, response).
+const fn flow_client(
+    request: (Class, Class),
+    response: (Class, Class),
+    client: (Class, Class),
     server: Class,
     note: &'static str,
 ) -> Rule {
@@ -167,25 +179,20 @@ impl Kind {
             OperationRenamed => fixed((I, I), B, B, "the client method and the `Api` trait method are renamed"),
             OperationMoved => fixed((B, B), I, I, "same Rust names, another route"),
             ParameterAddedRequired => fixed((B, N), B, B, "a new method argument; a new request field"),
-            ParameterAddedOptional => fixed(
-                (N, N),
-                B,
-                B,
-                "a new field of the `<Op>Params` struct (or a new argument when it is the first); a new request field",
-            ),
-            ParameterRemoved => fixed((B, N), B, B, "an argument or params field and a request field disappear"),
+            ParameterAddedOptional => fixed((N, N), N, B, "a new setter of the call builder; a new request field"),
+            ParameterRemoved => fixed((B, N), B, B, "an argument or builder setter and a request field disappear"),
             ParameterRequired => {
-                fixed((B, N), B, B, "a params field becomes a method argument; a request field loses `Option`")
+                fixed((B, N), B, B, "a builder setter becomes a method argument; a request field loses `Option`")
             }
             ParameterOptional => {
-                fixed((N, B), B, B, "a method argument becomes a params field; a request field gains `Option`")
+                fixed((N, B), B, B, "a method argument becomes a builder setter; a request field gains `Option`")
             }
             ParameterRetyped => fixed((B, B), B, B, "the argument's and the request field's type change"),
             ParameterSerialization => fixed((B, B), I, I, "encoded differently, same Rust types"),
-            RequestBodyAdded => fixed((B, N), B, B, "a new `body` argument; a new request field"),
-            RequestBodyRemoved => fixed((B, N), B, B, "the `body` argument and request field disappear"),
-            RequestBodyRequired => fixed((B, N), B, B, "the `body` argument loses `Option`"),
-            RequestBodyOptional => fixed((N, B), B, B, "the `body` argument gains `Option`"),
+            RequestBodyAdded => fixed((B, N), B, B, "a new `body` argument (or setter); a new request field"),
+            RequestBodyRemoved => fixed((B, N), B, B, "the `body` argument or setter and request field disappear"),
+            RequestBodyRequired => fixed((B, N), B, B, "the `body` setter becomes an argument"),
+            RequestBodyOptional => fixed((N, B), B, B, "the `body` argument becomes a setter"),
             RequestMediaAdded => fixed((N, B), B, B, "the body argument's and request field's type change"),
             RequestMediaRemoved => fixed((B, N), B, B, "the body argument's and request field's type change"),
             ResponseAdded => fixed((B, N), B, B, "a new variant of the response or error enum"),
@@ -197,15 +204,27 @@ impl Kind {
             ResponseHeaderRemoved => fixed((B, N), I, I, "headers stay in `ResponseValue`'s header map"),
             SecurityAdded => fixed((N, B), I, I, "the security list inside the generated code changes"),
             SecurityRemoved => fixed((B, N), I, I, "the security list inside the generated code changes"),
-            PaginationAdded => fixed((I, I), N, I, "a new `<op>_stream` client method"),
-            PaginationRemoved => fixed((I, I), B, I, "the `<op>_stream` client method disappears"),
-            PaginationChanged => fixed((I, I), B, I, "the `<op>_stream` item type or walk changes"),
+            PaginationAdded => fixed((I, I), N, I, "a new `into_stream` of the call builder"),
+            PaginationRemoved => fixed((I, I), B, I, "the call builder's `into_stream` disappears"),
+            PaginationChanged => fixed((I, I), B, I, "the `into_stream` item type or walk changes"),
             TypeAdded => fixed((N, N), N, N, "a new type in `types`"),
             TypeRemoved => fixed((I, I), B, B, "a type disappears from `types`"),
             TypeRenamed => fixed((I, I), B, B, "the Rust type's name changes"),
             TypeReshaped => fixed((B, B), B, B, "a struct, enum or alias becomes another kind of type"),
-            MemberAddedRequired => flow((B, N), (N, B), B, B, "a new struct field (exhaustive structs)"),
-            MemberAddedOptional => flow((N, N), (N, N), B, B, "a new `Option` struct field (exhaustive structs)"),
+            MemberAddedRequired => flow_client(
+                (B, N),
+                (N, B),
+                (B, N),
+                B,
+                "a new field: a new `new` argument where callers write the struct; the server's structs are exhaustive",
+            ),
+            MemberAddedOptional => flow(
+                (N, N),
+                (N, N),
+                N,
+                B,
+                "a new field of a `#[non_exhaustive]` client struct; exhaustive in the server",
+            ),
             MemberRemoved => flow((B, N), (B, N), B, B, "a struct field disappears"),
             MemberRequired => flow((B, N), (N, B), B, B, "a field loses `Option`"),
             MemberOptional => flow((N, B), (B, N), B, B, "a field gains `Option`"),
@@ -246,7 +265,10 @@ impl Kind {
         let used = directions.iter().filter(|(on, _)| *on).map(|(_, c)| *c);
         let (callers, implementors) =
             if self.flows() { used.fold((I, I), |(a, b), (c, d)| (a.max(c), b.max(d))) } else { r.request };
-        Effects { callers, implementors, client_crate: r.client, server_crate: r.server }
+        // A type no operation uses is a response-only type (no constructor).
+        let client_directions = [(usage.request, r.client.0), (usage.response || !usage.request, r.client.1)];
+        let client_crate = client_directions.iter().filter(|(on, _)| *on).map(|(_, c)| *c).fold(I, Class::max);
+        Effects { callers, implementors, client_crate, server_crate: r.server }
     }
 
     pub fn rust_note(self) -> &'static str {
@@ -260,21 +282,21 @@ impl Kind {
         );
         for kind in Kind::ALL {
             let r = kind.rule();
-            let http = |pick: fn(&(Class, Class)) -> Class| {
-                let (q, s) = (pick(&r.request), pick(&r.response));
+            let by_flow = |(q, s): (Class, Class)| {
                 if q == s {
                     q.as_str().to_string()
                 } else {
                     format!("request: {}, response: {}", q.as_str(), s.as_str())
                 }
             };
+            let http = |pick: fn(&(Class, Class)) -> Class| by_flow((pick(&r.request), pick(&r.response)));
             out.push_str(&format!(
                 "| `{}` | {} | {} | {} | {} | {} |\n",
                 kind.id(),
                 kind.title(),
                 http(|p| p.0),
                 http(|p| p.1),
-                r.client.as_str(),
+                by_flow(r.client),
                 r.server.as_str()
             ));
         }

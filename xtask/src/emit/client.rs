@@ -4,7 +4,6 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use super::types::rust_type;
 use super::{doc_attrs, ident, own_doc, scheme_consts, security_alternatives, types_path};
 use crate::model::{
     Api, BodyKind, ClientMethod, Content, Delivery, NextPage, Operation, Pagination, Param, ParamLocation, ParamStyle,
@@ -89,25 +88,159 @@ fn success_content<'a>(op: &'a Operation, m: &ClientMethod) -> Option<&'a Conten
     success.into_iter().find(|c| Some(&c.media_type) == m.media.as_ref())
 }
 
+/// The method of `Client` that starts a call: required parameters and a required body are its
+/// arguments, everything optional is a setter of the builder it returns.
 fn method(api: &Api, op: &Operation, m: &ClientMethod) -> TokenStream {
     let fn_name = ident(&m.name);
     let docs = doc_attrs(&method_doc(op, m.media.as_deref()));
+    let errors = own_doc(&errors_doc(api, op));
     let deprecated = op.deprecated.then(|| quote! { #[deprecated] });
     let allow = super::self_convention_allow(&m.name);
-    let deprecated = quote! { #deprecated #allow };
-    let (params, setters) = arguments(op, None);
-    let (body_param, body_setter) = body(op);
+    let builder = ident(&m.builder);
+    let mut args = Vec::new();
+    let mut inits = Vec::new();
+    for (p, field) in op.params.iter().zip(&op.plan.call_fields) {
+        let name = ident(field);
+        if p.presence.is_optional() {
+            inits.push(quote! { #name: None });
+        } else {
+            let (ty, convert) = argument_type(&p.ty);
+            args.push(quote! { #name: #ty });
+            inits.push(if convert {
+                quote! { #name: #name.into() }
+            } else {
+                quote! { #name }
+            });
+        }
+    }
+    if let Some(body) = request_body(op) {
+        let (ty, convert) = body.argument;
+        if body.required {
+            args.push(quote! { body: #ty });
+            inits.push(if convert {
+                quote! { body: body.into() }
+            } else {
+                quote! { body }
+            });
+        } else {
+            inits.push(quote! { body: None });
+        }
+    }
+    quote! {
+        #docs
+        ///
+        #errors
+        #deprecated
+        #allow
+        pub fn #fn_name(&self, #(#args),*) -> #builder<'_> {
+            #builder { client: self, #(#inits),* }
+        }
+    }
+}
+
+/// The `# Errors` section of a method: every typed error it can return, then the others.
+fn errors_doc(api: &Api, op: &Operation) -> String {
+    let mut doc = String::from("# Errors\n\n");
+    if let Some(error) = &op.plan.error {
+        doc.push_str("[`Error::Api`] with the documented error:\n\n");
+        for v in op.plan.variants.iter().filter(|v| !v.status.is_success()) {
+            let label = v.status.label();
+            let media =
+                op.content_of(v).filter(|_| v.guard).map(|c| format!(" (`{}`)", c.media_type)).unwrap_or_default();
+            doc.push_str(&format!("- [`{error}::{}`]: status {label}{media}\n", v.name));
+        }
+        if api.error_in_success.is_some() {
+            doc.push_str(&format!("- [`{error}::InBody`]: an error reported inside a 2xx body\n"));
+        }
+        doc.push('\n');
+    }
+    doc.push_str(
+        "[`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a \
+         body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no \
+         response arrived.",
+    );
+    doc
+}
+/// The call builder `method` returns: the arguments, optional parameters as setters, `send`
+/// and `IntoFuture`, and `into_stream` for a paginated operation. It owns every value, so a
+/// stream of it outlives the temporaries it was built from.
+fn builder(api: &Api, op: &Operation, m: &ClientMethod) -> TokenStream {
+    let name = ident(&m.builder);
     let ok = success_type(op, m);
     let err = error_type(op);
     let op_id = &op.operation_id;
-    let method = format_ident!("{}", op.method.as_str());
-    let path = path_expr(op);
+    let http_method = format_ident!("{}", op.method.as_str());
+    let (path_lets, path) = path_expr(op);
     let security = security(api, op);
     let accept = m.media.as_ref().map(|m| quote! { .accept(#m) });
-    let arms = status_arms(api, op, m);
+    let mut fields = Vec::new();
+    let mut setters = Vec::new();
+    let mut sends = Vec::new();
+    for (p, field) in op.params.iter().zip(&op.plan.call_fields) {
+        let f = ident(field);
+        let ty = types_path(&p.ty);
+        sends.push(send_param(p, quote! { self.#f }));
+        if !p.presence.is_optional() {
+            fields.push(quote! { #f: #ty, });
+            continue;
+        }
+        fields.push(quote! { #f: Option<#ty>, });
+        let (arg, convert) = argument_type(&p.ty);
+        let value = if convert {
+            quote! { value.into() }
+        } else {
+            quote! { value }
+        };
+        let description = p.description.as_deref().filter(|d| !d.is_empty());
+        let docs = description.map(|d| {
+            let d = doc_attrs(d);
+            quote! { #d #[doc = ""] }
+        });
+        let wire = own_doc(&format!("Sent as the {} parameter `{}`.", location_name(p.location), p.name));
+        let deprecated = p.deprecated.then(|| quote! { #[deprecated] });
+        setters.push(quote! {
+            #docs
+            #wire
+            #deprecated
+            pub fn #f(mut self, value: #arg) -> Self {
+                self.#f = Some(#value);
+                self
+            }
+        });
+    }
+    let mut body_send = None;
+    if let Some(body) = request_body(op) {
+        let (owned, set) = (&body.owned, &body.set);
+        if body.required {
+            fields.push(quote! { body: #owned, });
+            body_send = Some(quote! { let body = &self.body; request.#set });
+        } else {
+            fields.push(quote! { body: Option<#owned>, });
+            body_send = Some(quote! { request.optional(self.body.as_ref(), |request, body| request.#set) });
+            let setter = ident(op.plan.body_setter.as_deref().unwrap_or("body"));
+            let (arg, convert) = &body.argument;
+            let value = if *convert {
+                quote! { value.into() }
+            } else {
+                quote! { value }
+            };
+            let doc = own_doc(&format!("The request body (`{}`); without it none is sent.", body.media));
+            let description = op.body.as_ref().and_then(|b| b.description.as_deref()).map(doc_attrs);
+            let sep = description.is_some().then(|| quote! { #[doc = ""] });
+            setters.push(quote! {
+                #description
+                #sep
+                #doc
+                pub fn #setter(mut self, value: #arg) -> Self {
+                    self.body = Some(#value);
+                    self
+                }
+            });
+        }
+    }
     let (execute, ok_wrap) = match m.delivery {
         Delivery::Buffered => {
-            (quote! { let raw = self.transport.execute(request).await?; }, quote! { ResponseValue<#ok> })
+            (quote! { let raw = client.transport.execute(request).await?; }, quote! { ResponseValue<#ok> })
         }
         Delivery::Bytes => (
             streamed(api, op, quote! { streaming_bytes }),
@@ -119,64 +252,76 @@ fn method(api: &Api, op: &Operation, m: &ClientMethod) -> TokenStream {
             (streamed(api, op, quote! { events }), quote! { ResponseValue<mailapi_support::client::EventStream<#ty>> })
         }
     };
-    let build = quote! {
-        Request::new(#op_id, Method::#method, #path)
-            #security
-            #(#setters)*
-            #body_setter
-            #accept
-            .options(self.options.clone())
-    };
+    let arms = status_arms(api, op, m);
     // Only the fallback arm left (a streaming call without documented errors): no match.
     let dispatch = if arms.len() == 1 {
         quote! { Err(Error::unexpected(raw)) }
     } else {
         quote! { match raw.status.as_u16() { #(#arms)* } }
     };
-    let send_body = quote! {
-        #execute
-        #dispatch
+    let output = quote! { Result<#ok_wrap, Error<#err>> };
+    let stream = m.paging.then(|| op.pagination.as_ref().map(|p| pages(api, op, m, p, &err))).flatten();
+    let doc = own_doc(&format!(
+        "A call of [`Client::{}`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).",
+        m.name
+    ));
+    let build = quote! {
+        Request::new(#op_id, Method::#http_method, #path)
+            #security
+            #(#sends)*
+            #accept
+            .options(self.client.options.clone())
     };
-    let (Some(pagination), Some(paging)) = (&op.pagination, &m.paging) else {
-        return quote! {
-            #docs
-            #deprecated
-            pub async fn #fn_name(&self, #(#params,)* #body_param) -> Result<#ok_wrap, Error<#err>> {
-                let request = #build;
-                #send_body
-            }
-        };
+    let request = match body_send {
+        Some(send) => quote! { #(#path_lets)* let request = #build; #send },
+        None => quote! { #(#path_lets)* #build },
     };
-    let (send, request) = (ident(&paging.send), ident(&paging.request));
-    let forward: Vec<TokenStream> = call_args(op);
-    let stream = pages(api, op, m, pagination, &err);
     quote! {
-        #docs
-        #deprecated
-        pub async fn #fn_name(&self, #(#params),*) -> Result<#ok_wrap, Error<#err>> {
-            self.#send(self.#request(#(#forward),*)).await
+        #doc
+        #[derive(Debug, Clone)]
+        #[must_use = "a call is sent only when awaited"]
+        pub struct #name<'a> {
+            client: &'a Client,
+            #(#fields)*
         }
 
-        fn #request(&self, #(#params),*) -> Request {
-            #build
+        impl<'a> #name<'a> {
+            #(#setters)*
+
+            /// Sends the call; the same as `.await` on the builder.
+            pub async fn send(self) -> #output {
+                Self::execute(self.client, self.request()).await
+            }
+
+            #stream
+
+            fn request(&self) -> Request {
+                #request
+            }
+
+            async fn execute(client: &Client, request: Request) -> #output {
+                #execute
+                #dispatch
+            }
         }
 
-        async fn #send(&self, request: Request) -> Result<#ok_wrap, Error<#err>> {
-            #send_body
-        }
+        impl<'a> std::future::IntoFuture for #name<'a> {
+            type Output = #output;
+            type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
 
-        #stream
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.send())
+            }
+        }
     }
 }
 
-/// The argument names of a method, to forward them.
-fn call_args(op: &Operation) -> Vec<TokenStream> {
-    let required = op.params.iter().filter(|p| !p.presence.is_optional()).map(|p| {
-        let n = ident(&p.field);
-        quote! { #n }
-    });
-    let optional = op.plan.params.as_ref().map(|_| quote! { params });
-    required.chain(optional).collect()
+fn location_name(location: ParamLocation) -> &'static str {
+    match location {
+        ParamLocation::Path => "path",
+        ParamLocation::Query => "query",
+        ParamLocation::Header => "header",
+    }
 }
 
 /// Sends a streaming request: a 2xx is returned as a stream unread; anything else (and, for an
@@ -193,7 +338,7 @@ fn streamed(api: &Api, op: &Operation, into_stream: TokenStream) -> TokenStream 
         None => (quote! {}, quote! {}),
     };
     quote! {
-        let response = self.transport.execute_streaming(request).await?;
+        let response = client.transport.execute_streaming(request).await?;
         if response.status().is_success() #json_check {
             return Ok(ResponseValue::#into_stream(response));
         }
@@ -232,27 +377,18 @@ fn walk(steps: &[Step], by_ref: bool) -> (TokenStream, bool) {
     (expr, true)
 }
 
-/// `<name>_stream`: every item of every page, fetched lazily.
+/// `into_stream`: every item of every page, fetched as the stream is read. The stream owns the
+/// builder, so it may outlive every value the call was built from but the client.
 fn pages(api: &Api, op: &Operation, m: &ClientMethod, p: &Pagination, err: &TokenStream) -> TokenStream {
-    let Some(paging) = &m.paging else { return quote! {} };
-    let (send, request) = (ident(&paging.send), ident(&paging.request));
-    let lifetime: syn::Lifetime = syn::parse_quote!('a);
-    let (params, _) = arguments(op, Some(&lifetime));
-    let name = ident(&paging.stream);
     let item = types_path(&p.item);
     let items = match walk(&p.items, false) {
         (items, true) => quote! { #items.unwrap_or_default() },
         (items, false) => items,
     };
-    let doc = own_doc(&format!(
-        "Every item of every page of [`Client::{}`], fetched page by page as the stream is read.",
-        m.name
-    ));
-    let required: Vec<TokenStream> = call_args(op).into_iter().filter(|a| a.to_string() != "params").collect();
     let body = match &p.next {
         NextPage::Number { param, total, .. } => {
-            let param = ident(param);
-            let params_ty = op.plan.params.as_deref().map(ident);
+            let position = op.params.iter().position(|q| &q.field == param).unwrap_or_default();
+            let param = ident(op.plan.call_fields.get(position).map_or(param.as_str(), String::as_str));
             let (total, more) = match total {
                 Some((steps, ty)) => {
                     let t = match walk(steps, true) {
@@ -266,12 +402,12 @@ fn pages(api: &Api, op: &Operation, m: &ClientMethod, p: &Pagination, err: &Toke
                 None => (None, quote! {}),
             };
             quote! {
-                let params = params.clone();
-                let first = params.#param.unwrap_or(1);
+                let first = self.#param.unwrap_or(1);
+                let client = self.client;
                 mailapi_support::paginate::paginate((first, 0), move |(page, seen)| {
-                    let params = #params_ty { #param: Some(page), ..params.clone() };
+                    let request = Self { #param: Some(page), ..self.clone() }.request();
                     async move {
-                        let body = self.#send(self.#request(#(#required,)* &params)).await?.into_inner();
+                        let body = Self::execute(client, request).await?.into_inner();
                         #total
                         let items: Vec<#item> = #items;
                         let seen = seen + items.len() as u64;
@@ -289,12 +425,11 @@ fn pages(api: &Api, op: &Operation, m: &ClientMethod, p: &Pagination, err: &Toke
             let op_id = &op.operation_id;
             let security = security(api, op);
             let accept = m.media.as_ref().map(|m| quote! { .accept(#m) });
-            let forward = call_args(op);
             quote! {
-                let first = self.#request(#(#forward),*);
-                mailapi_support::paginate::paginate(first, move |request| async move {
-                    let body = self.#send(request).await?.into_inner();
-                    let next = #next.map(|url| Request::from_link(#op_id, Method::GET, url) #security #accept .options(self.options.clone()));
+                let client = self.client;
+                mailapi_support::paginate::paginate(self.request(), move |request| async move {
+                    let body = Self::execute(client, request).await?.into_inner();
+                    let next = #next.map(|url| Request::from_link(#op_id, Method::GET, url) #security #accept .options(client.options.clone()));
                     let items: Vec<#item> = #items;
                     Ok((items, next))
                 })
@@ -302,8 +437,9 @@ fn pages(api: &Api, op: &Operation, m: &ClientMethod, p: &Pagination, err: &Toke
         }
     };
     quote! {
-        #doc
-        pub fn #name<'a>(&'a self, #(#params),*) -> impl mailapi_support::paginate::Stream<Item = Result<#item, Error<#err>>> + 'a {
+        /// Every item of every page, fetched page by page as the stream is read; the stream
+        /// ends after the first error, which it yields.
+        pub fn into_stream(self) -> impl mailapi_support::paginate::Stream<Item = Result<#item, Error<#err>>> + 'a {
             #body
         }
     }
@@ -326,52 +462,21 @@ fn method_doc(op: &Operation, media: Option<&str>) -> String {
     parts.join("\n\n")
 }
 
-/// The arguments of a method: required parameters one by one, optional ones in one struct.
-/// References get `lifetime` when given (a stream borrows them for its whole life).
-fn arguments(op: &Operation, lifetime: Option<&syn::Lifetime>) -> (Vec<TokenStream>, Vec<TokenStream>) {
-    let mut args = Vec::new();
-    let mut setters = Vec::new();
-    for p in op.params.iter().filter(|p| !p.presence.is_optional()) {
-        let name = ident(&p.field);
-        let ty = param_type(&p.ty, lifetime);
-        args.push(quote! { #name: #ty });
-        setters.push(setter(p, quote! { #name }));
-    }
-    if let Some(ty) = &op.plan.params {
-        let ty = ident(ty);
-        args.push(quote! { params: &#lifetime #ty });
-        for p in op.params.iter().filter(|p| p.presence.is_optional()) {
-            let name = ident(&p.field);
-            setters.push(setter(p, quote! { params.#name }));
+/// The type a method argument or setter takes for a value of type `ty`, and whether it
+/// converts (`.into()`): text and lists as anything that becomes one, the rest as it is stored.
+fn argument_type(ty: &TypeRef) -> (TokenStream, bool) {
+    match ty {
+        TypeRef::Primitive(Primitive::String | Primitive::Bytes) => (quote! { impl Into<String> }, true),
+        TypeRef::Array(_) => {
+            let ty = types_path(ty);
+            (quote! { impl Into<#ty> }, true)
         }
+        other => (types_path(other), false),
     }
-    (args, setters)
-}
-
-/// The struct of an operation's optional parameters; `Default` leaves them all out.
-fn params_struct(op: &Operation) -> Option<TokenStream> {
-    let name = ident(op.plan.params.as_ref()?);
-    let optional = op.params.iter().filter(|p| p.presence.is_optional());
-    let doc =
-        own_doc(&format!("The optional parameters of [`Client::{}`]; `Default` sends none of them.", first_method(op)));
-    let fields = optional.map(|p| {
-        let field = ident(&p.field);
-        let ty = types_path(&p.ty);
-        let docs = doc_attrs(p.description.as_deref().unwrap_or(""));
-        let wire = own_doc(&format!("Sent as `{}`.", p.name));
-        quote! { #docs #wire pub #field: Option<#ty>, }
-    });
-    Some(quote! {
-        #doc
-        #[derive(Debug, Clone, Default, PartialEq)]
-        pub struct #name {
-            #(#fields)*
-        }
-    })
 }
 
 /// The request-builder call that sends parameter `p` whose value is `value`.
-fn setter(p: &Param, value: TokenStream) -> TokenStream {
+fn send_param(p: &Param, value: TokenStream) -> TokenStream {
     let wire = &p.name;
     let name = value;
     match p.location {
@@ -394,68 +499,78 @@ fn setter(p: &Param, value: TokenStream) -> TokenStream {
     }
 }
 
-/// Borrowed where a borrow is natural (`&str`, `&[T]`, `&types::X`), by value for numbers.
-fn param_type(ty: &TypeRef, lifetime: Option<&syn::Lifetime>) -> TokenStream {
-    match ty {
-        TypeRef::Primitive(Primitive::String | Primitive::Bytes) => quote! { &#lifetime str },
-        TypeRef::Primitive(_) => rust_type(ty),
-        TypeRef::Array(item) => {
-            let item = types_path(item);
-            quote! { &#lifetime [#item] }
-        }
-        other => {
-            let t = types_path(other);
-            quote! { &#lifetime #t }
-        }
-    }
+/// How a call carries its request body: the stored type, the argument or setter type, and
+/// the request-builder call that sends `body` (a reference to the stored value).
+struct BodyArg {
+    required: bool,
+    media: String,
+    owned: TokenStream,
+    argument: (TokenStream, bool),
+    set: TokenStream,
 }
 
-fn body(op: &Operation) -> (Option<TokenStream>, Option<TokenStream>) {
-    let Some(body) = &op.body else { return (None, None) };
-    let Some(content) = body.contents.first() else { return (None, None) };
+fn request_body(op: &Operation) -> Option<BodyArg> {
+    let body = op.body.as_ref()?;
+    let content = body.contents.first()?;
     let media = &content.media_type;
-    let (ty, set) = match (content.kind, &content.ty) {
-        // A slice rather than `&Vec<T>`; `json_body` takes a sized value, so the reference to it.
-        (BodyKind::Json, Some(TypeRef::Array(item))) => {
-            let t = types_path(item);
-            (quote! { &[#t] }, quote! { json_body(&body, #media) })
+    let (owned, argument, set) = match (content.kind, &content.ty) {
+        (BodyKind::Json, Some(ty @ TypeRef::Array(_))) => {
+            let t = types_path(ty);
+            (t.clone(), (quote! { impl Into<#t> }, true), quote! { json_body(body, #media) })
         }
         (BodyKind::Json, Some(ty)) => {
             let t = types_path(ty);
-            (quote! { &#t }, quote! { json_body(body, #media) })
+            (t.clone(), (t, false), quote! { json_body(body, #media) })
         }
-        (BodyKind::Json, None) => (quote! { &serde_json::Value }, quote! { json_body(body, #media) }),
-        (BodyKind::Text, _) => (quote! { String }, quote! { bytes_body(body.into(), #media) }),
-        _ => (quote! { bytes::Bytes }, quote! { bytes_body(body, #media) }),
+        (BodyKind::Json, None) => {
+            let t = quote! { serde_json::Value };
+            (t.clone(), (t, false), quote! { json_body(body, #media) })
+        }
+        (BodyKind::Text, _) => (
+            quote! { String },
+            (quote! { impl Into<String> }, true),
+            quote! { bytes_body(body.clone().into(), #media) },
+        ),
+        _ => (
+            quote! { bytes::Bytes },
+            (quote! { impl Into<bytes::Bytes> }, true),
+            quote! { bytes_body(body.clone(), #media) },
+        ),
     };
-    if body.required {
-        (Some(quote! { body: #ty }), Some(quote! { .#set }))
-    } else {
-        let set = quote! { .optional(body, |request, body| request.#set) };
-        (Some(quote! { body: Option<#ty> }), Some(set))
-    }
+    Some(BodyArg { required: body.required, media: media.clone(), owned, argument, set })
 }
 
-fn path_expr(op: &Operation) -> TokenStream {
+/// The path of a call: bindings of the encoded path parameters (outside `format!`, whose
+/// arguments are not formatted), and the expression.
+fn path_expr(op: &Operation) -> (Vec<TokenStream>, TokenStream) {
     let mut template = String::new();
+    let mut lets = Vec::new();
     let mut args = Vec::new();
     let mut rest = op.path.as_str();
     while let Some(start) = rest.find('{') {
         template.push_str(&rest[..start].replace('{', "{{").replace('}', "}}"));
         let end = rest[start..].find('}').map_or(rest.len(), |e| start + e);
         let name = &rest[start + 1..end];
-        if let Some(p) = op.params.iter().find(|p| p.location == ParamLocation::Path && p.name == name) {
-            let arg = ident(&p.field);
-            args.push(quote! { path_param(#arg) });
+        let path_params = op.params.iter().zip(&op.plan.call_fields);
+        if let Some((p, field)) =
+            path_params.filter(|(p, _)| p.location == ParamLocation::Path).find(|(p, _)| p.name == name)
+        {
+            let field = ident(field);
+            // Numbers by value, the rest by reference (a builder sends its values more than once).
+            let by_value =
+                matches!(p.ty, TypeRef::Primitive(ty) if !matches!(ty, Primitive::String | Primitive::Bytes));
+            let value = if by_value { quote! { self.#field } } else { quote! { &self.#field } };
+            lets.push(quote! { let #field = path_param(#value); });
+            args.push(field);
         }
         template.push_str("{}");
         rest = &rest[(end + 1).min(rest.len())..];
     }
     template.push_str(&rest.replace('{', "{{").replace('}', "}}"));
     if args.is_empty() {
-        quote! { #template.to_string() }
+        (lets, quote! { #template.to_string() })
     } else {
-        quote! { format!(#template, #(#args),*) }
+        (lets, quote! { format!(#template, #(#args),*) })
     }
 }
 
@@ -619,10 +734,10 @@ fn decode(content: Option<&Content>) -> TokenStream {
     }
 }
 
-/// The struct of optional parameters, the success enums (when several statuses succeed) and
-/// the error enum of an operation.
+/// The call builders, the success enums (when several statuses succeed) and the error enum of
+/// an operation.
 fn response_enums(api: &Api, op: &Operation) -> TokenStream {
-    let mut out = params_struct(op).unwrap_or_default();
+    let mut out: TokenStream = op.plan.client_methods.iter().map(|m| builder(api, op, m)).collect();
     for m in &op.plan.client_methods {
         let Some(name) = &m.success_enum else { continue };
         let name = ident(name);

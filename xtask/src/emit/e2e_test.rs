@@ -259,7 +259,7 @@ impl E2e<'_> {
             doc.push_str(&format!(", answered as `{m}`"));
         }
         let deprecated = op.deprecated.then(|| quote! { #[allow(deprecated)] });
-        let (lets, args) = match self.arguments(op) {
+        let (lets, args, setters) = match self.arguments(op) {
             Ok(args) => args,
             Err(why) => {
                 doc.push_str(&format!(".\n\nNot called: {why}."));
@@ -275,7 +275,7 @@ impl E2e<'_> {
         let mut body = Vec::new();
         body.push(quote! { let api = start().await; });
         body.extend(lets);
-        body.push(quote! { let result = api.#call(#(#args),*).await; });
+        body.push(quote! { let result = api.#call(#(#args),*) #setters.await; });
         match self.expected(op, method, None) {
             Expected::Mismatch(why) => {
                 doc.push_str(&format!("\n\nDefault answer not checked: {why}."));
@@ -302,7 +302,7 @@ impl E2e<'_> {
                 }
                 self.use_helper("prefer");
                 let code_lit = Literal::u16_unsuffixed(code);
-                body.push(quote! { let result = prefer(&api, #code_lit).#call(#(#args),*).await; });
+                body.push(quote! { let result = prefer(&api, #code_lit).#call(#(#args),*) #setters.await; });
                 body.push(self.assertion(expected));
             }
         }
@@ -523,21 +523,19 @@ impl E2e<'_> {
     }
 
     /// The arguments of the client method: required parameters from their examples (or a plain
-    /// value that satisfies the schema), `Default` for the optional ones, the request body from
-    /// its example (or a value that satisfies the schema).
-    /// Values decoded from JSON are bound first (`let body: types::X = json(..);`), so the
-    /// calls stay short: (bindings, arguments).
-    fn arguments(&self, op: &Operation) -> Result<(Vec<TokenStream>, Vec<TokenStream>), String> {
+    /// value that satisfies the schema), the request body from its example (or a value that
+    /// satisfies the schema); optional parameters are left unset, an optional body with an
+    /// example is set through the builder.
+    /// Values decoded from JSON are bound first (`let body: types::X = json(..);`) and cloned
+    /// into each call, so the calls stay short: (bindings, arguments, builder setters).
+    fn arguments(&self, op: &Operation) -> Result<(Vec<TokenStream>, Vec<TokenStream>, TokenStream), String> {
         let mut lets = Vec::new();
         let mut args = Vec::new();
         for p in op.params.iter().filter(|p| !p.presence.is_optional()) {
             args.push(self.param_value(p, &mut lets)?);
         }
-        if op.plan.params.is_some() {
-            args.push(quote! { &Default::default() });
-        }
-        let Some(body) = &op.body else { return Ok((lets, args)) };
-        let Some(content) = body.contents.first() else { return Ok((lets, args)) };
+        let Some(body) = &op.body else { return Ok((lets, args, quote! {})) };
+        let Some(content) = body.contents.first() else { return Ok((lets, args, quote! {})) };
         let value = match content.examples.first() {
             Some(example) => Some(example.value.clone()),
             None if !body.required => None,
@@ -559,19 +557,25 @@ impl E2e<'_> {
                 let json = raw_str(&compact(&value));
                 let name = format_ident!("body");
                 lets.push(quote! { let #name: #ty = json(#json); });
-                quote! { &#name }
+                quote! { #name.clone() }
             }
             _ => {
                 let text = example_text(&value);
-                quote! { #text.into() }
+                quote! { #text }
             }
         });
-        args.push(match (arg, body.required) {
-            (Some(arg), true) => arg,
-            (Some(arg), false) => quote! { Some(#arg) },
-            (None, _) => quote! { None },
-        });
-        Ok((lets, args))
+        let setters = match (arg, body.required, &op.plan.body_setter) {
+            (Some(arg), true, _) => {
+                args.push(arg);
+                quote! {}
+            }
+            (Some(arg), false, Some(setter)) => {
+                let setter = ident(setter);
+                quote! { .#setter(#arg) }
+            }
+            _ => quote! {},
+        };
+        Ok((lets, args, setters))
     }
 
     fn param_value(&self, p: &Param, lets: &mut Vec<TokenStream>) -> Result<TokenStream, String> {
@@ -622,7 +626,7 @@ impl E2e<'_> {
                     field => ident(field),
                 };
                 lets.push(quote! { let #name: #rust = json(#json); });
-                quote! { &#name }
+                quote! { #name.clone() }
             }
         })
     }

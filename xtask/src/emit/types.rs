@@ -6,7 +6,10 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::{doc_attrs, ident};
-use crate::model::{Additional, Api, EnumValue, Field, Presence, Primitive, Struct, TypeDef, TypeKind, TypeRef, Union};
+use crate::model::{
+    Additional, Api, EnumValue, Field, Presence, Primitive, Side, Struct, TypeDef, TypeKind, TypeRef, Union,
+    constructor as model_constructor, evolving_structs,
+};
 
 /// How enums treat values the spec does not list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,7 +23,7 @@ pub enum Enums {
 /// The `types` module of a crate.
 pub fn module(api: &Api, enums: Enums) -> TokenStream {
     let by_name: BTreeMap<&str, &TypeDef> = api.types.iter().map(|t| (t.name.as_str(), t)).collect();
-    let items = api.types.iter().map(|t| type_def(t, enums, &by_name));
+    let items = api.types.iter().map(|t| type_def(api, t, enums, &by_name));
     let import = (!api.types.is_empty()).then(|| quote! { use serde::{Deserialize, Serialize}; });
     let maps = uses_map(api).then(|| quote! { use std::collections::BTreeMap; });
     // A deprecated type is still used by its neighbours and derives; callers still see the warning.
@@ -92,7 +95,7 @@ fn primitive(p: Primitive) -> TokenStream {
     }
 }
 
-fn type_def(t: &TypeDef, enums: Enums, types: &BTreeMap<&str, &TypeDef>) -> TokenStream {
+fn type_def(api: &Api, t: &TypeDef, enums: Enums, types: &BTreeMap<&str, &TypeDef>) -> TokenStream {
     let doc = match (&t.description, t.origin.strip_prefix("/components/schemas/").filter(|c| !c.contains('/'))) {
         (Some(d), _) => d.clone(),
         (None, Some(component)) => format!("The `{}` schema.", component.replace("~1", "/").replace("~0", "~")),
@@ -102,7 +105,7 @@ fn type_def(t: &TypeDef, enums: Enums, types: &BTreeMap<&str, &TypeDef>) -> Toke
     let deprecated = t.deprecated.then(|| quote! { #[deprecated] });
     let name = ident(&t.name);
     let body = match &t.kind {
-        TypeKind::Struct(s) => structure(&t.name, s, types, enums),
+        TypeKind::Struct(s) => structure(api, &t.name, s, types, enums),
         TypeKind::StringEnum(values) => string_enum(&name, values, enums),
         TypeKind::IntEnum(values) => int_enum(&name, values, enums),
         TypeKind::Union(u) => union(&name, u),
@@ -118,7 +121,7 @@ fn type_def(t: &TypeDef, enums: Enums, types: &BTreeMap<&str, &TypeDef>) -> Toke
     }
 }
 
-fn structure(name: &str, s: &Struct, types: &BTreeMap<&str, &TypeDef>, enums: Enums) -> TokenStream {
+fn structure(api: &Api, name: &str, s: &Struct, types: &BTreeMap<&str, &TypeDef>, enums: Enums) -> TokenStream {
     let ident = ident(name);
     let fields: Vec<TokenStream> = s.fields.iter().map(|f| field(name, f, types, enums)).collect();
     let additional = match &s.additional {
@@ -133,14 +136,99 @@ fn structure(name: &str, s: &Struct, types: &BTreeMap<&str, &TypeDef>, enums: En
         _ => None,
     };
     let deny = (s.additional == Additional::Deny).then(|| quote! { #[serde(deny_unknown_fields)] });
+    let side = match enums {
+        Enums::Lenient => Side::Client,
+        Enums::Strict => Side::Server,
+    };
+    let non_exhaustive = evolving_structs(side).then(|| quote! { #[non_exhaustive] });
+    let constructor = model_constructor(api, side, name).then(|| constructor(name, s, types, enums));
+    // A response-only client struct has no `Default` either: a required member added later
+    // would take it away.
     let all_optional = s.fields.iter().all(|f| presence(f, enums) != Presence::Required);
-    let default = all_optional.then(|| quote! { Default, });
+    let buildable = constructor.is_some() || !evolving_structs(side);
+    let default = (all_optional && buildable).then(|| quote! { Default, });
     quote! {
         #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
         #deny
+        #non_exhaustive
         pub struct #ident {
             #(#fields)*
             #additional
+        }
+
+        #constructor
+    }
+}
+
+/// `new`, taking the members a value must have (in declaration order) and leaving the others
+/// out: with `#[non_exhaustive]`, the one way to build the struct that survives a new optional
+/// member.
+fn constructor(name: &str, s: &Struct, types: &BTreeMap<&str, &TypeDef>, enums: Enums) -> TokenStream {
+    let ident = ident(name);
+    let mut args = Vec::new();
+    let mut inits = Vec::new();
+    for f in &s.fields {
+        let field = super::ident(&f.name);
+        let boxed = matches!(&f.ty, TypeRef::Named(target) if reaches(target, name, types, &mut BTreeSet::new()));
+        let text = f.ty == TypeRef::Primitive(Primitive::String) && !boxed;
+        let base = rust_type(&f.ty);
+        let wrap = |value: TokenStream| match (boxed, f.secret) {
+            (true, true) => quote! { mailapi_support::Secret::from(Box::new(#value)) },
+            (true, false) => quote! { Box::new(#value) },
+            (false, true) => quote! { mailapi_support::Secret::from(#value) },
+            (false, false) => value,
+        };
+        match presence(f, enums) {
+            Presence::Required => {
+                let (ty, value) = match text {
+                    true => (quote! { impl Into<String> }, quote! { #field.into() }),
+                    false => (base, quote! { #field }),
+                };
+                args.push(quote! { #field: #ty });
+                inits.push(match (text, boxed, f.secret) {
+                    (false, false, false) => quote! { #field },
+                    _ => {
+                        let value = wrap(value);
+                        quote! { #field: #value }
+                    }
+                });
+            }
+            Presence::Nullable => {
+                args.push(quote! { #field: Option<#base> });
+                let value = wrap(quote! { value });
+                inits.push(match (boxed, f.secret) {
+                    (false, false) => quote! { #field },
+                    _ => quote! { #field: #field.map(|value| #value) },
+                });
+            }
+            Presence::Optional | Presence::OptionalNullable => inits.push(quote! { #field: Default::default() }),
+        }
+    }
+    if let Additional::Map(_) = s.additional {
+        inits.push(quote! { additional_properties: BTreeMap::new() });
+    }
+    let many = (args.len() > 7)
+        .then(|| quote! { #[allow(clippy::too_many_arguments, reason = "one argument per required member")] });
+    let deprecated = s
+        .fields
+        .iter()
+        .any(|f| f.deprecated)
+        .then(|| quote! { #[allow(deprecated, reason = "a constructor sets every member")] });
+    let doc = match args.is_empty() {
+        true => format!("A `{name}` without any of its optional members."),
+        false => {
+            format!("A `{name}` with its required members; the optional ones are left out (set them on the value).")
+        }
+    };
+    let doc = super::own_doc(&doc);
+    quote! {
+        impl #ident {
+            #doc
+            #many
+            #deprecated
+            pub fn new(#(#args),*) -> Self {
+                #ident { #(#inits),* }
+            }
         }
     }
 }

@@ -49,6 +49,7 @@ pub fn build(spec: &Spec, name: &str, source: &str) -> Result<Api, Diagnostics> 
         error_in_success,
         warnings: Vec::new(),
         error_shapes,
+        written_by_callers: Default::default(),
     };
     let mut found = Diagnostics(spec.warnings.clone());
     found.0.append(&mut b.errors);

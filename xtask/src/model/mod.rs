@@ -14,7 +14,10 @@ pub use build::build;
 pub use errors::{ErrorShape, Member};
 pub use minimal::minimal_value;
 pub use names::{doc_text, field_ident, type_ident, variant_ident};
-pub use plan::{ClientMethod, Delivery, Paging, Plan, Presence, Variant, breaks_self_convention, status_const};
+pub use plan::{
+    ClientMethod, Delivery, Plan, Presence, Variant, breaks_self_convention, constructor, evolving_structs,
+    status_const,
+};
 
 /// One API: what a client crate and a server crate are generated from.
 #[derive(Debug, Clone)]
@@ -42,6 +45,9 @@ pub struct Api {
     pub warnings: Vec<crate::spec::Diagnostic>,
     /// By `operation_id`: the documented responses the server's own errors are rendered into.
     pub error_shapes: std::collections::BTreeMap<String, Vec<ErrorShape>>,
+    /// Named types a caller writes: reachable from a parameter or a request body (see
+    /// [`plan::constructor`]).
+    pub written_by_callers: std::collections::BTreeSet<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -115,7 +121,7 @@ pub struct Pagination {
 
 #[derive(Debug, Clone)]
 pub enum NextPage {
-    /// Increment the page-number parameter (`field` in the params struct) until `total` items
+    /// Increment the page-number parameter (its `field`) until `total` items
     /// were seen or a page comes back empty.
     Number { param: String, ty: TypeRef, total: Option<(Vec<Step>, TypeRef)> },
     /// Follow the URL at this field path until it is absent.

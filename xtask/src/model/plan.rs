@@ -5,7 +5,7 @@
 //! each seeded with the items its module already has (`router`, `Api`, helper imports, ...).
 
 use super::names::{Scope, field_ident, type_ident};
-use super::{Api, BodyKind, Content, Operation, Response, Status};
+use super::{Api, BodyKind, Content, Operation, Response, Status, TypeKind, TypeRef};
 use crate::spec::{Diagnostic, Spec, push_pointer};
 
 /// Items of the server module (and of the mock and crate root that glob-import it).
@@ -139,8 +139,12 @@ pub struct Plan {
     pub response: String,
     /// The client's error enum, `<Op>Error`, when the operation documents errors.
     pub error: Option<String>,
-    /// The client's struct of optional parameters, `<Op>Params`, when there are any.
-    pub params: Option<String>,
+    /// The client call's name for each of `Operation::params`, in order: a builder field, and
+    /// the method argument (required parameters) or the builder setter (optional ones).
+    pub call_fields: Vec<String>,
+    /// The builder setter of an optional request body. Always `body`: the builder reserves the
+    /// name, so a request body made optional later never renames a parameter's setter.
+    pub body_setter: Option<String>,
     /// One client method per success media type (one without a body when there is none).
     pub client_methods: Vec<ClientMethod>,
     /// Every documented (status, media type), in response order: the server's response enum;
@@ -190,6 +194,9 @@ pub enum Delivery {
 #[derive(Debug, Clone)]
 pub struct ClientMethod {
     pub name: String,
+    /// The call builder it returns, `<Op>[Media]Builder`: optional parameters are its setters,
+    /// awaiting it sends the call (so an added optional parameter keeps every call compiling).
+    pub builder: String,
     /// The success media type it accepts, if the operation answers with a body.
     pub media: Option<String>,
     pub delivery: Delivery,
@@ -197,17 +204,60 @@ pub struct ClientMethod {
     pub success_enum: Option<String>,
     /// (status variant name, response index, content index) the method can succeed with.
     pub successes: Vec<(String, usize, Option<usize>)>,
-    /// Helper and stream names of a paginated method.
-    pub paging: Option<Paging>,
+    /// Its builder has `into_stream`: every item of every page (`x-pagination`).
+    pub paging: bool,
     /// The test of `tests/e2e.rs` that calls this method against the mock.
     pub test: String,
 }
 
-#[derive(Debug, Clone)]
-pub struct Paging {
-    pub send: String,
-    pub request: String,
-    pub stream: String,
+/// Names a call builder has besides its parameters, kept free of them (fields and methods):
+/// the client it borrows, the request body, and its own methods.
+const BUILDER_ITEMS: &[&str] =
+    &["body", "client", "clone", "execute", "fmt", "into_future", "into_stream", "request", "send"];
+
+/// Whether the structs of a crate's `types` module are `#[non_exhaustive]`: a client's callers
+/// then never write a struct literal or an exhaustive pattern, so a new member is a compatible
+/// change. Server implementors keep plain structs: they must see every member a request brings
+/// and a response needs.
+pub fn evolving_structs(side: super::Side) -> bool {
+    side == super::Side::Client
+}
+
+/// Whether a client struct gets `new`, taking its required members: a struct a caller writes
+/// (a request value) does; a response-only struct does not (it is decoded, never built, so a
+/// member the vendor adds to a response, required or not, changes no signature).
+pub fn constructor(api: &Api, side: super::Side, name: &str) -> bool {
+    evolving_structs(side) && api.written_by_callers.contains(name)
+}
+
+/// The named types reachable from parameters and request bodies.
+fn written_by_callers(api: &Api) -> std::collections::BTreeSet<String> {
+    let types: std::collections::BTreeMap<&str, &super::TypeDef> =
+        api.types.iter().map(|t| (t.name.as_str(), t)).collect();
+    let mut todo: Vec<&TypeRef> = Vec::new();
+    for op in &api.operations {
+        todo.extend(op.params.iter().map(|p| &p.ty));
+        todo.extend(op.body.iter().flat_map(|b| &b.contents).filter_map(|c| c.ty.as_ref()));
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    while let Some(ty) = todo.pop() {
+        match ty {
+            TypeRef::Array(inner) | TypeRef::Map(inner) => todo.push(inner),
+            TypeRef::Named(name) if seen.insert(name.clone()) => match types.get(name.as_str()).map(|t| &t.kind) {
+                Some(TypeKind::Struct(s)) => {
+                    todo.extend(s.fields.iter().map(|f| &f.ty));
+                    if let super::Additional::Map(ty) = &s.additional {
+                        todo.push(ty);
+                    }
+                }
+                Some(TypeKind::Union(u)) => todo.extend(u.variants.iter().map(|v| &v.ty)),
+                Some(TypeKind::Alias { ty, .. }) => todo.push(ty),
+                _ => {}
+            },
+            _ => {}
+        }
+    }
+    seen
 }
 
 impl Operation {
@@ -259,6 +309,7 @@ pub fn plan(api: &mut Api, spec: &Spec, pointers: &[String]) -> Vec<Diagnostic> 
         e2e: Scope::with_items(E2E_ITEMS),
         examples: Scope::with_items(EXAMPLES_ITEMS),
     };
+    api.written_by_callers = written_by_callers(api);
     let in_body = api.error_in_success.is_some();
     // First every operation's own names, so that a name derived for another (a second media
     // type's method) never takes an operation's.
@@ -293,7 +344,7 @@ impl Scopes {
     /// all free; takes them.
     fn claim_base(&mut self, base: &str) -> String {
         const SERVER: [&str; 2] = ["Request", "Response"];
-        const CLIENT: [&str; 3] = ["Error", "Params", "Response"];
+        const CLIENT: [&str; 3] = ["Builder", "Error", "Response"];
         let candidates = std::iter::once(base.to_string()).chain((2..).map(|n| format!("{base}{n}")));
         for b in candidates {
             let free = SERVER.iter().all(|s| self.server.is_free(&format!("{b}{s}")))
@@ -317,8 +368,10 @@ fn plan_operation(op: &mut Operation, base: &str, client_method: String, in_body
     op.plan.error_arms = error_arms(&op.plan.variants);
     let has_errors = !op.plan.error_arms.is_empty() || in_body;
     op.plan.error = has_errors.then(|| format!("{base}Error"));
-    let optional = op.params.iter().any(|p| p.presence.is_optional());
-    op.plan.params = optional.then(|| format!("{base}Params"));
+    let mut fields = Scope::with_items(BUILDER_ITEMS);
+    op.plan.call_fields =
+        op.params.iter().map(|p| fields.claim(&[p.field.clone(), format!("{}_param", p.field)], "_")).collect();
+    op.plan.body_setter = op.body.as_ref().filter(|b| !b.required).map(|_| "body".to_string());
     op.plan.client_methods = client_methods(op, base, client_method, scopes);
     op.plan.examples_test = scopes.examples.claim(&[method.clone(), format!("{method}_examples")], "_");
     op.plan.skipped_example_tests = op
@@ -393,13 +446,22 @@ fn client_methods(op: &Operation, base: &str, first: String, scopes: &mut Scopes
             (true, 0) => Some(format!("{base}Response")),
             (true, _) => Some(scopes.client.claim(&[format!("{base}{suffix}Response")], "")),
         };
-        let paging = (op.pagination.is_some() && delivery == Delivery::Buffered && i == 0).then(|| Paging {
-            send: scopes.client_methods.claim(&[format!("{name}_send")], "_"),
-            request: scopes.client_methods.claim(&[format!("{name}_request")], "_"),
-            stream: scopes.client_methods.claim(&[format!("{name}_stream")], "_"),
-        });
+        let paging = op.pagination.is_some() && delivery == Delivery::Buffered && i == 0;
         let test = scopes.e2e.claim(&[name.clone(), format!("{name}_operation")], "_");
-        out.push(ClientMethod { name, media: m.map(str::to_string), delivery, success_enum, successes, paging, test });
+        let builder = match i {
+            0 => format!("{base}Builder"),
+            _ => scopes.client.claim(&[format!("{base}{suffix}Builder")], ""),
+        };
+        out.push(ClientMethod {
+            name,
+            builder,
+            media: m.map(str::to_string),
+            delivery,
+            success_enum,
+            successes,
+            paging,
+            test,
+        });
     }
     out
 }

@@ -52,17 +52,174 @@ impl Client {
     }
 
     /// `GET /blob`, answered as `application/octet-stream`
-    pub async fn get_blob(
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`GetBlobError::NotFound`]: status 404
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn get_blob(&self) -> GetBlobBuilder<'_> {
+        GetBlobBuilder { client: self }
+    }
+
+    /// `PUT /blob`, answered as `text/plain`
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn put_blob(&self, body: impl Into<bytes::Bytes>) -> PutBlobBuilder<'_> {
+        PutBlobBuilder {
+            client: self,
+            body: body.into(),
+        }
+    }
+
+    /// A path parameter with literal text in its segment (Twilio's `{Sid}.json`); the router takes the whole segment and the server strips the suffix.
+    ///
+    /// `GET /calls/{sid}.json`, answered as `application/json`
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn get_call_json(&self, sid: impl Into<String>) -> GetCallJsonBuilder<'_> {
+        GetCallJsonBuilder {
+            client: self,
+            sid: sid.into(),
+        }
+    }
+
+    /// `GET /events`, answered as `text/event-stream`
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn stream_events(&self) -> StreamEventsBuilder<'_> {
+        StreamEventsBuilder {
+            client: self,
+        }
+    }
+
+    /// `GET /events2`, answered as `text/event-stream`
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn stream_events_text(&self) -> StreamEventsTextBuilder<'_> {
+        StreamEventsTextBuilder {
+            client: self,
+        }
+    }
+
+    /// One operation, two success representations chosen by Accept (JSON or XML).
+    ///
+    /// `GET /representations`, answered as `application/json`
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn get_representation(&self) -> GetRepresentationBuilder<'_> {
+        GetRepresentationBuilder {
+            client: self,
+        }
+    }
+
+    /// One operation, two success representations chosen by Accept (JSON or XML).
+    ///
+    /// `GET /representations`, answered as `text/xml`
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn get_representation_xml(&self) -> GetRepresentationXmlBuilder<'_> {
+        GetRepresentationXmlBuilder {
+            client: self,
+        }
+    }
+
+    /// `GET /things/{when}/{kind}`, answered as `application/json`
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`GetThingError::BadRequestJson`]: status 400 (`application/json`)
+    /// - [`GetThingError::BadRequestPlain`]: status 400
+    /// - [`GetThingError::ClientError`]: status 4XX
+    /// - [`GetThingError::Other`]: status Any other status
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    #[deprecated]
+    pub fn get_thing(
         &self,
+        when: chrono::DateTime<chrono::FixedOffset>,
+        kind: types::Kind,
+        tags: impl Into<Vec<String>>,
+        limit: i64,
+    ) -> GetThingBuilder<'_> {
+        GetThingBuilder {
+            client: self,
+            when,
+            kind,
+            tags: tags.into(),
+            limit,
+            ratio: None,
+        }
+    }
+
+    /// `POST /things/{when}/{kind}`
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn post_thing(
+        &self,
+        when: chrono::DateTime<chrono::FixedOffset>,
+        kind: types::Kind,
+    ) -> PostThingBuilder<'_> {
+        PostThingBuilder {
+            client: self,
+            when,
+            kind,
+            body: None,
+        }
+    }
+}
+
+/// A call of [`Client::get_blob`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct GetBlobBuilder<'a> {
+    client: &'a Client,
+}
+
+impl<'a> GetBlobBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
     ) -> Result<
         ResponseValue<mailapi_support::client::ByteStream>,
         Error<GetBlobError>,
     > {
-        let request = Request::new("getBlob", Method::GET, "/blob".to_string())
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        Request::new("getBlob", Method::GET, "/blob".to_string())
             .security(&[&[KEY]])
             .accept("application/octet-stream")
-            .options(self.options.clone());
-        let response = self.transport.execute_streaming(request).await?;
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<
+        ResponseValue<mailapi_support::client::ByteStream>,
+        Error<GetBlobError>,
+    > {
+        let response = client.transport.execute_streaming(request).await?;
         if response.status().is_success() {
             return Ok(ResponseValue::streaming_bytes(response));
         }
@@ -72,152 +229,352 @@ impl Client {
             _ => Err(Error::unexpected(raw)),
         }
     }
+}
 
-    /// `PUT /blob`, answered as `text/plain`
-    pub async fn put_blob(
-        &self,
-        body: bytes::Bytes,
-    ) -> Result<ResponseValue<String>, Error<()>> {
+impl<'a> std::future::IntoFuture for GetBlobBuilder<'a> {
+    type Output = Result<
+        ResponseValue<mailapi_support::client::ByteStream>,
+        Error<GetBlobError>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// The documented error responses of [`Client::get_blob`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetBlobError {
+    /// 404: missing
+    NotFound(types::Problem),
+}
+
+/// A call of [`Client::put_blob`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct PutBlobBuilder<'a> {
+    client: &'a Client,
+    body: bytes::Bytes,
+}
+
+impl<'a> PutBlobBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(self) -> Result<ResponseValue<String>, Error<()>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
         let request = Request::new("putBlob", Method::PUT, "/blob".to_string())
             .security(&[&[KEY]])
-            .bytes_body(body, "application/octet-stream")
             .accept("text/plain")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
+            .options(self.client.options.clone());
+        let body = &self.body;
+        request.bytes_body(body.clone(), "application/octet-stream")
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<String>, Error<()>> {
+        let raw = client.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => raw.text(),
             _ => Err(Error::unexpected(raw)),
         }
     }
+}
 
-    /// A path parameter with literal text in its segment (Twilio's `{Sid}.json`); the router takes the whole segment and the server strips the suffix.
-    ///
-    /// `GET /calls/{sid}.json`, answered as `application/json`
-    pub async fn get_call_json(
-        &self,
-        sid: &str,
-    ) -> Result<ResponseValue<types::Thing>, Error<()>> {
-        let request = Request::new(
-                "getCallJson",
-                Method::GET,
-                format!("/calls/{}.json", path_param(sid)),
-            )
+impl<'a> std::future::IntoFuture for PutBlobBuilder<'a> {
+    type Output = Result<ResponseValue<String>, Error<()>>;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`Client::get_call_json`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct GetCallJsonBuilder<'a> {
+    client: &'a Client,
+    sid: String,
+}
+
+impl<'a> GetCallJsonBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(self) -> Result<ResponseValue<types::Thing>, Error<()>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let sid = path_param(&self.sid);
+        Request::new("getCallJson", Method::GET, format!("/calls/{}.json", sid))
             .security(&[&[KEY]])
             .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<types::Thing>, Error<()>> {
+        let raw = client.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => raw.json(),
             _ => Err(Error::unexpected(raw)),
         }
     }
+}
 
-    /// `GET /events`, answered as `text/event-stream`
-    pub async fn stream_events(
-        &self,
+impl<'a> std::future::IntoFuture for GetCallJsonBuilder<'a> {
+    type Output = Result<ResponseValue<types::Thing>, Error<()>>;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`Client::stream_events`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct StreamEventsBuilder<'a> {
+    client: &'a Client,
+}
+
+impl<'a> StreamEventsBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
     ) -> Result<
         ResponseValue<mailapi_support::client::EventStream<types::Thing>>,
         Error<()>,
     > {
-        let request = Request::new("streamEvents", Method::GET, "/events".to_string())
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        Request::new("streamEvents", Method::GET, "/events".to_string())
             .security(&[&[KEY]])
             .accept("text/event-stream")
-            .options(self.options.clone());
-        let response = self.transport.execute_streaming(request).await?;
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<
+        ResponseValue<mailapi_support::client::EventStream<types::Thing>>,
+        Error<()>,
+    > {
+        let response = client.transport.execute_streaming(request).await?;
         if response.status().is_success() {
             return Ok(ResponseValue::events(response));
         }
         let raw = RawResponse::read(response).await?;
         Err(Error::unexpected(raw))
     }
+}
 
-    /// `GET /events2`, answered as `text/event-stream`
-    pub async fn stream_events_text(
-        &self,
+impl<'a> std::future::IntoFuture for StreamEventsBuilder<'a> {
+    type Output = Result<
+        ResponseValue<mailapi_support::client::EventStream<types::Thing>>,
+        Error<()>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`Client::stream_events_text`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct StreamEventsTextBuilder<'a> {
+    client: &'a Client,
+}
+
+impl<'a> StreamEventsTextBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
     ) -> Result<
         ResponseValue<mailapi_support::client::EventStream<types::Thing>>,
         Error<()>,
     > {
-        let request = Request::new(
-                "streamEventsText",
-                Method::GET,
-                "/events2".to_string(),
-            )
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        Request::new("streamEventsText", Method::GET, "/events2".to_string())
             .security(&[&[KEY]])
             .accept("text/event-stream")
-            .options(self.options.clone());
-        let response = self.transport.execute_streaming(request).await?;
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<
+        ResponseValue<mailapi_support::client::EventStream<types::Thing>>,
+        Error<()>,
+    > {
+        let response = client.transport.execute_streaming(request).await?;
         if response.status().is_success() {
             return Ok(ResponseValue::events(response));
         }
         let raw = RawResponse::read(response).await?;
         Err(Error::unexpected(raw))
     }
+}
 
-    /// One operation, two success representations chosen by Accept (JSON or XML).
-    ///
-    /// `GET /representations`, answered as `application/json`
-    pub async fn get_representation(
-        &self,
-    ) -> Result<ResponseValue<types::Thing>, Error<()>> {
-        let request = Request::new(
-                "getRepresentation",
-                Method::GET,
-                "/representations".to_string(),
-            )
+impl<'a> std::future::IntoFuture for StreamEventsTextBuilder<'a> {
+    type Output = Result<
+        ResponseValue<mailapi_support::client::EventStream<types::Thing>>,
+        Error<()>,
+    >;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`Client::get_representation`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct GetRepresentationBuilder<'a> {
+    client: &'a Client,
+}
+
+impl<'a> GetRepresentationBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(self) -> Result<ResponseValue<types::Thing>, Error<()>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        Request::new("getRepresentation", Method::GET, "/representations".to_string())
             .security(&[&[KEY]])
             .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<types::Thing>, Error<()>> {
+        let raw = client.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => raw.json(),
             _ => Err(Error::unexpected(raw)),
         }
     }
+}
 
-    /// One operation, two success representations chosen by Accept (JSON or XML).
-    ///
-    /// `GET /representations`, answered as `text/xml`
-    pub async fn get_representation_xml(
-        &self,
-    ) -> Result<ResponseValue<String>, Error<()>> {
-        let request = Request::new(
-                "getRepresentation",
-                Method::GET,
-                "/representations".to_string(),
-            )
+impl<'a> std::future::IntoFuture for GetRepresentationBuilder<'a> {
+    type Output = Result<ResponseValue<types::Thing>, Error<()>>;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`Client::get_representation_xml`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct GetRepresentationXmlBuilder<'a> {
+    client: &'a Client,
+}
+
+impl<'a> GetRepresentationXmlBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(self) -> Result<ResponseValue<String>, Error<()>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        Request::new("getRepresentation", Method::GET, "/representations".to_string())
             .security(&[&[KEY]])
             .accept("text/xml")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<String>, Error<()>> {
+        let raw = client.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => raw.text(),
             _ => Err(Error::unexpected(raw)),
         }
     }
+}
 
-    /// `GET /things/{when}/{kind}`, answered as `application/json`
-    #[deprecated]
-    pub async fn get_thing(
-        &self,
-        when: chrono::DateTime<chrono::FixedOffset>,
-        kind: &types::Kind,
-        tags: &[String],
-        limit: i64,
-        params: &GetThingParams,
+impl<'a> std::future::IntoFuture for GetRepresentationXmlBuilder<'a> {
+    type Output = Result<ResponseValue<String>, Error<()>>;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`Client::get_thing`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct GetThingBuilder<'a> {
+    client: &'a Client,
+    when: chrono::DateTime<chrono::FixedOffset>,
+    kind: types::Kind,
+    tags: Vec<String>,
+    limit: i64,
+    ratio: Option<f64>,
+}
+
+impl<'a> GetThingBuilder<'a> {
+    /// Sent as the query parameter `ratio`.
+    pub fn ratio(mut self, value: f64) -> Self {
+        self.ratio = Some(value);
+        self
+    }
+
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
     ) -> Result<ResponseValue<GetThingResponse>, Error<GetThingError>> {
-        let request = Request::new(
-                "getThing",
-                Method::GET,
-                format!("/things/{}/{}", path_param(when), path_param(kind)),
-            )
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let when = path_param(self.when);
+        let kind = path_param(&self.kind);
+        Request::new("getThing", Method::GET, format!("/things/{}/{}", when, kind))
             .security(&[&[KEY]])
-            .query_param("tags", &tags)
-            .query_param("limit", &limit)
-            .query_param("ratio", &params.ratio)
+            .query_param("tags", &self.tags)
+            .query_param("limit", &self.limit)
+            .query_param("ratio", &self.ratio)
             .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<GetThingResponse>, Error<GetThingError>> {
+        let raw = client.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => {
                 raw.json::<types::Thing, _>()
@@ -234,42 +591,16 @@ impl Client {
             _ => Err(raw.error_json(GetThingError::Other)),
         }
     }
+}
 
-    /// `POST /things/{when}/{kind}`
-    pub async fn post_thing(
-        &self,
-        when: chrono::DateTime<chrono::FixedOffset>,
-        kind: &types::Kind,
-        body: Option<&types::Thing>,
-    ) -> Result<ResponseValue<()>, Error<()>> {
-        let request = Request::new(
-                "postThing",
-                Method::POST,
-                format!("/things/{}/{}", path_param(when), path_param(kind)),
-            )
-            .security(&[&[KEY]])
-            .optional(body, |request, body| request.json_body(body, "application/json"))
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            204 => Ok(raw.empty()),
-            _ => Err(Error::unexpected(raw)),
-        }
+impl<'a> std::future::IntoFuture for GetThingBuilder<'a> {
+    type Output = Result<ResponseValue<GetThingResponse>, Error<GetThingError>>;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
-}
-
-/// The documented error responses of [`Client::get_blob`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum GetBlobError {
-    /// 404: missing
-    NotFound(types::Problem),
-}
-
-/// The optional parameters of [`Client::get_thing`]; `Default` sends none of them.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct GetThingParams {
-    /// Sent as `ratio`.
-    pub ratio: Option<f64>,
 }
 
 /// The documented successes of [`Client::get_thing`].
@@ -292,4 +623,65 @@ pub enum GetThingError {
     ClientError(types::Problem),
     /// Any other status: anything
     Other(types::Problem),
+}
+
+/// A call of [`Client::post_thing`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct PostThingBuilder<'a> {
+    client: &'a Client,
+    when: chrono::DateTime<chrono::FixedOffset>,
+    kind: types::Kind,
+    body: Option<types::Thing>,
+}
+
+impl<'a> PostThingBuilder<'a> {
+    /// The request body (`application/json`); without it none is sent.
+    pub fn body(mut self, value: types::Thing) -> Self {
+        self.body = Some(value);
+        self
+    }
+
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let when = path_param(self.when);
+        let kind = path_param(&self.kind);
+        let request = Request::new(
+                "postThing",
+                Method::POST,
+                format!("/things/{}/{}", when, kind),
+            )
+            .security(&[&[KEY]])
+            .options(self.client.options.clone());
+        request
+            .optional(
+                self.body.as_ref(),
+                |request, body| request.json_body(body, "application/json"),
+            )
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<()>, Error<()>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            204 => Ok(raw.empty()),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for PostThingBuilder<'a> {
+    type Output = Result<ResponseValue<()>, Error<()>>;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }

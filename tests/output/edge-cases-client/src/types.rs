@@ -33,7 +33,8 @@ impl std::fmt::Display for Kind {
 }
 
 /// The `Problem` schema.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Problem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
@@ -41,10 +42,22 @@ pub struct Problem {
 
 /// The `Thing` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Thing {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::FixedOffset>>,
+}
+
+impl Thing {
+    /// A `Thing` with its required members; the optional ones are left out (set them on the value).
+    pub fn new(name: impl Into<String>) -> Self {
+        Thing {
+            name: name.into(),
+            score: Default::default(),
+            created_at: Default::default(),
+        }
+    }
 }

@@ -106,7 +106,7 @@ async fn get_blob() {
 #[tokio::test]
 async fn put_blob() {
     let api = start().await;
-    let result = api.put_blob("example".into()).await;
+    let result = api.put_blob("example").await;
     let expected = "stored".to_owned();
     assert_eq!(success(result), (200, expected));
 }
@@ -174,35 +174,17 @@ async fn get_thing() {
     let kind: types::Kind = json(r#""big""#);
     let tags: Vec<String> = json(r#"["example"]"#);
     let result = api
-        .get_thing(
-            json(r#""2024-01-01T00:00:00Z""#),
-            &kind,
-            &tags,
-            5,
-            &Default::default(),
-        )
+        .get_thing(json(r#""2024-01-01T00:00:00Z""#), kind.clone(), tags.clone(), 5)
         .await;
     let expected = client::GetThingResponse::Ok(json(r#"{"name":"a","score":2}"#));
     assert_eq!(success(result), (200, expected));
     let result = prefer(&api, 400)
-        .get_thing(
-            json(r#""2024-01-01T00:00:00Z""#),
-            &kind,
-            &tags,
-            5,
-            &Default::default(),
-        )
+        .get_thing(json(r#""2024-01-01T00:00:00Z""#), kind.clone(), tags.clone(), 5)
         .await;
     let expected = client::GetThingError::BadRequestJson(json(r#"{"title":"bad"}"#));
     assert_eq!(api_error(result), (400, expected));
     let result = prefer(&api, 500)
-        .get_thing(
-            json(r#""2024-01-01T00:00:00Z""#),
-            &kind,
-            &tags,
-            5,
-            &Default::default(),
-        )
+        .get_thing(json(r#""2024-01-01T00:00:00Z""#), kind.clone(), tags.clone(), 5)
         .await;
     let expected = client::GetThingError::Other(json(r#"{"title":"default"}"#));
     assert_eq!(api_error(result), (500, expected));
@@ -213,6 +195,6 @@ async fn get_thing() {
 async fn post_thing() {
     let api = start().await;
     let kind: types::Kind = json(r#""big""#);
-    let result = api.post_thing(json(r#""2024-01-01T00:00:00Z""#), &kind, None).await;
+    let result = api.post_thing(json(r#""2024-01-01T00:00:00Z""#), kind.clone()).await;
     assert_eq!(success(result), (204, ()));
 }

@@ -46,54 +46,43 @@ impl Client {
     /// A document as JSON or XML; its XML method would be `get_xml`, which `getXml` owns.
     ///
     /// `GET /doc`, answered as `application/json`
-    pub async fn get(&self) -> Result<ResponseValue<types::Doc>, Error<()>> {
-        let request = Request::new("get", Method::GET, "/doc".to_string())
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => raw.json(),
-            _ => Err(Error::unexpected(raw)),
-        }
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn get(&self) -> GetBuilder<'_> {
+        GetBuilder { client: self }
     }
 
     /// A document as JSON or XML; its XML method would be `get_xml`, which `getXml` owns.
     ///
     /// `GET /doc`, answered as `text/xml`
-    pub async fn get_xml_2(&self) -> Result<ResponseValue<String>, Error<()>> {
-        let request = Request::new("get", Method::GET, "/doc".to_string())
-            .accept("text/xml")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => raw.text(),
-            _ => Err(Error::unexpected(raw)),
-        }
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn get_xml_2(&self) -> GetXmlBuilder2<'_> {
+        GetXmlBuilder2 { client: self }
     }
 
     /// `GET /doc/xml`, answered as `text/xml`
-    pub async fn get_xml(&self) -> Result<ResponseValue<String>, Error<()>> {
-        let request = Request::new("getXml", Method::GET, "/doc/xml".to_string())
-            .accept("text/xml")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => raw.text(),
-            _ => Err(Error::unexpected(raw)),
-        }
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn get_xml(&self) -> GetXmlBuilder<'_> {
+        GetXmlBuilder { client: self }
     }
 
     /// A Rust keyword.
     ///
     /// `DELETE /match`
-    pub async fn match_(&self) -> Result<ResponseValue<()>, Error<()>> {
-        let request = Request::new("match", Method::DELETE, "/match".to_string())
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            204 => Ok(raw.empty()),
-            _ => Err(Error::unexpected(raw)),
-        }
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn match_(&self) -> MatchBuilder<'_> {
+        MatchBuilder { client: self }
     }
 
     /// `Client::new` exists; the body's `title` is an aliased string with limits.
@@ -107,64 +96,48 @@ impl Client {
     ///   "title": "b"
     /// }
     /// ```
-    pub async fn new_operation(
-        &self,
-        body: &types::Doc,
-    ) -> Result<ResponseValue<types::Nothing>, Error<()>> {
-        let request = Request::new("new", Method::POST, "/new".to_string())
-            .json_body(body, "application/json")
-            .accept("application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            200 => raw.json(),
-            _ => Err(Error::unexpected(raw)),
-        }
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn new_operation(&self, body: types::Doc) -> NewBuilder<'_> {
+        NewBuilder { client: self, body }
     }
 
     /// `RawResponse` is imported by the client module.
     ///
     /// `GET /raw`, answered as `application/octet-stream`
-    pub async fn raw(
-        &self,
-        params: &Raw2Params,
-    ) -> Result<ResponseValue<mailapi_support::client::ByteStream>, Error<()>> {
-        let request = Request::new("raw", Method::GET, "/raw".to_string())
-            .query_param("self", &params.self_)
-            .accept("application/octet-stream")
-            .options(self.options.clone());
-        let response = self.transport.execute_streaming(request).await?;
-        if response.status().is_success() {
-            return Ok(ResponseValue::streaming_bytes(response));
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn raw(&self) -> Raw2Builder<'_> {
+        Raw2Builder {
+            client: self,
+            self_: None,
         }
-        let raw = RawResponse::read(response).await?;
-        Err(Error::unexpected(raw))
     }
 
     /// No operationId; named `get_reload`.
     ///
     /// `GET /reload`
-    pub async fn get_reload(&self) -> Result<ResponseValue<()>, Error<()>> {
-        let request = Request::new("get_reload", Method::GET, "/reload".to_string())
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            204 => Ok(raw.empty()),
-            _ => Err(Error::unexpected(raw)),
-        }
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn get_reload(&self) -> GetReloadBuilder<'_> {
+        GetReloadBuilder { client: self }
     }
 
     /// No operationId; `get_reload` is taken, so `get_reload_2`.
     ///
     /// `GET /reload/`
-    pub async fn get_reload_2(&self) -> Result<ResponseValue<()>, Error<()>> {
-        let request = Request::new("get_reload_2", Method::GET, "/reload/".to_string())
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            204 => Ok(raw.empty()),
-            _ => Err(Error::unexpected(raw)),
-        }
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn get_reload_2(&self) -> GetReload2Builder<'_> {
+        GetReload2Builder { client: self }
     }
 
     /// `round_trip` is a helper of the generated example tests.
@@ -178,59 +151,555 @@ impl Client {
     ///   "title": "c"
     /// }
     /// ```
-    pub async fn round_trip(
-        &self,
-        body: &types::Doc,
-    ) -> Result<ResponseValue<()>, Error<()>> {
-        let request = Request::new("roundTrip", Method::POST, "/round-trip".to_string())
-            .json_body(body, "application/json")
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            204 => Ok(raw.empty()),
-            _ => Err(Error::unexpected(raw)),
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn round_trip(&self, body: types::Doc) -> RoundTripBuilder<'_> {
+        RoundTripBuilder {
+            client: self,
+            body,
         }
     }
 
     /// The server module's `router` function is not this handler.
     ///
     /// `GET /router`
-    pub async fn router(&self) -> Result<ResponseValue<()>, Error<()>> {
-        let request = Request::new("router", Method::GET, "/router".to_string())
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            204 => Ok(raw.empty()),
-            _ => Err(Error::unexpected(raw)),
-        }
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn router(&self) -> RouterBuilder<'_> {
+        RouterBuilder { client: self }
     }
 
     /// `start` is a helper of the generated end-to-end tests.
     ///
     /// `PUT /start`
-    pub async fn start(&self) -> Result<ResponseValue<()>, Error<()>> {
-        let request = Request::new("start", Method::PUT, "/start".to_string())
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
-        match raw.status.as_u16() {
-            204 => Ok(raw.empty()),
-            _ => Err(Error::unexpected(raw)),
-        }
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn start(&self) -> StartBuilder<'_> {
+        StartBuilder { client: self }
     }
 
     /// The server module's `status` helper is not this handler; both parameters are aliased.
     ///
     /// `GET /status`
-    pub async fn status(
-        &self,
-        code: &types::Code,
-        params: &StatusParams,
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] with the documented error:
+    ///
+    /// - [`StatusError::ClientErrorXml`]: status 4XX (`application/xml`)
+    /// - [`StatusError::ClientErrorXml2`]: status 4XX
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn status(&self, code: types::Code) -> StatusBuilder<'_> {
+        StatusBuilder {
+            client: self,
+            code,
+            type_: None,
+        }
+    }
+}
+
+/// A call of [`Client::get`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct GetBuilder<'a> {
+    client: &'a Client,
+}
+
+impl<'a> GetBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(self) -> Result<ResponseValue<types::Doc>, Error<()>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        Request::new("get", Method::GET, "/doc".to_string())
+            .accept("application/json")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<types::Doc>, Error<()>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => raw.json(),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for GetBuilder<'a> {
+    type Output = Result<ResponseValue<types::Doc>, Error<()>>;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`Client::get_xml_2`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct GetXmlBuilder2<'a> {
+    client: &'a Client,
+}
+
+impl<'a> GetXmlBuilder2<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(self) -> Result<ResponseValue<String>, Error<()>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        Request::new("get", Method::GET, "/doc".to_string())
+            .accept("text/xml")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<String>, Error<()>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => raw.text(),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for GetXmlBuilder2<'a> {
+    type Output = Result<ResponseValue<String>, Error<()>>;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`Client::get_xml`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct GetXmlBuilder<'a> {
+    client: &'a Client,
+}
+
+impl<'a> GetXmlBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(self) -> Result<ResponseValue<String>, Error<()>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        Request::new("getXml", Method::GET, "/doc/xml".to_string())
+            .accept("text/xml")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<String>, Error<()>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => raw.text(),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for GetXmlBuilder<'a> {
+    type Output = Result<ResponseValue<String>, Error<()>>;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`Client::match_`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct MatchBuilder<'a> {
+    client: &'a Client,
+}
+
+impl<'a> MatchBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        Request::new("match", Method::DELETE, "/match".to_string())
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<()>, Error<()>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            204 => Ok(raw.empty()),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for MatchBuilder<'a> {
+    type Output = Result<ResponseValue<()>, Error<()>>;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`Client::new_operation`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct NewBuilder<'a> {
+    client: &'a Client,
+    body: types::Doc,
+}
+
+impl<'a> NewBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(self) -> Result<ResponseValue<types::Nothing>, Error<()>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let request = Request::new("new", Method::POST, "/new".to_string())
+            .accept("application/json")
+            .options(self.client.options.clone());
+        let body = &self.body;
+        request.json_body(body, "application/json")
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<types::Nothing>, Error<()>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => raw.json(),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for NewBuilder<'a> {
+    type Output = Result<ResponseValue<types::Nothing>, Error<()>>;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`Client::raw`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct Raw2Builder<'a> {
+    client: &'a Client,
+    self_: Option<i64>,
+}
+
+impl<'a> Raw2Builder<'a> {
+    /// Sent as the query parameter `self`.
+    pub fn self_(mut self, value: i64) -> Self {
+        self.self_ = Some(value);
+        self
+    }
+
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<mailapi_support::client::ByteStream>, Error<()>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        Request::new("raw", Method::GET, "/raw".to_string())
+            .query_param("self", &self.self_)
+            .accept("application/octet-stream")
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<mailapi_support::client::ByteStream>, Error<()>> {
+        let response = client.transport.execute_streaming(request).await?;
+        if response.status().is_success() {
+            return Ok(ResponseValue::streaming_bytes(response));
+        }
+        let raw = RawResponse::read(response).await?;
+        Err(Error::unexpected(raw))
+    }
+}
+
+impl<'a> std::future::IntoFuture for Raw2Builder<'a> {
+    type Output = Result<ResponseValue<mailapi_support::client::ByteStream>, Error<()>>;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`Client::get_reload`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct GetReloadBuilder<'a> {
+    client: &'a Client,
+}
+
+impl<'a> GetReloadBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        Request::new("get_reload", Method::GET, "/reload".to_string())
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<()>, Error<()>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            204 => Ok(raw.empty()),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for GetReloadBuilder<'a> {
+    type Output = Result<ResponseValue<()>, Error<()>>;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`Client::get_reload_2`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct GetReload2Builder<'a> {
+    client: &'a Client,
+}
+
+impl<'a> GetReload2Builder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        Request::new("get_reload_2", Method::GET, "/reload/".to_string())
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<()>, Error<()>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            204 => Ok(raw.empty()),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for GetReload2Builder<'a> {
+    type Output = Result<ResponseValue<()>, Error<()>>;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`Client::round_trip`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct RoundTripBuilder<'a> {
+    client: &'a Client,
+    body: types::Doc,
+}
+
+impl<'a> RoundTripBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let request = Request::new("roundTrip", Method::POST, "/round-trip".to_string())
+            .options(self.client.options.clone());
+        let body = &self.body;
+        request.json_body(body, "application/json")
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<()>, Error<()>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            204 => Ok(raw.empty()),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for RoundTripBuilder<'a> {
+    type Output = Result<ResponseValue<()>, Error<()>>;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`Client::router`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct RouterBuilder<'a> {
+    client: &'a Client,
+}
+
+impl<'a> RouterBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        Request::new("router", Method::GET, "/router".to_string())
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<()>, Error<()>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            204 => Ok(raw.empty()),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for RouterBuilder<'a> {
+    type Output = Result<ResponseValue<()>, Error<()>>;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`Client::start`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct StartBuilder<'a> {
+    client: &'a Client,
+}
+
+impl<'a> StartBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        Request::new("start", Method::PUT, "/start".to_string())
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<()>, Error<()>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            204 => Ok(raw.empty()),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for StartBuilder<'a> {
+    type Output = Result<ResponseValue<()>, Error<()>>;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`Client::status`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct StatusBuilder<'a> {
+    client: &'a Client,
+    code: types::Code,
+    type_: Option<types::ShortCode>,
+}
+
+impl<'a> StatusBuilder<'a> {
+    /// Sent as the query parameter `type`.
+    pub fn type_(mut self, value: types::ShortCode) -> Self {
+        self.type_ = Some(value);
+        self
+    }
+
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error<StatusError>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        Request::new("status", Method::GET, "/status".to_string())
+            .query_param("code", &self.code)
+            .query_param("type", &self.type_)
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
     ) -> Result<ResponseValue<()>, Error<StatusError>> {
-        let request = Request::new("status", Method::GET, "/status".to_string())
-            .query_param("code", &code)
-            .query_param("type", &params.type_)
-            .options(self.options.clone());
-        let raw = self.transport.execute(request).await?;
+        let raw = client.transport.execute(request).await?;
         match raw.status.as_u16() {
             204 => Ok(raw.empty()),
             status if (400..=499).contains(&status)
@@ -245,18 +714,14 @@ impl Client {
     }
 }
 
-/// The optional parameters of [`Client::raw`]; `Default` sends none of them.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Raw2Params {
-    /// Sent as `self`.
-    pub self_: Option<i64>,
-}
+impl<'a> std::future::IntoFuture for StatusBuilder<'a> {
+    type Output = Result<ResponseValue<()>, Error<StatusError>>;
 
-/// The optional parameters of [`Client::status`]; `Default` sends none of them.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct StatusParams {
-    /// Sent as `type`.
-    pub type_: Option<types::ShortCode>,
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
 /// The documented error responses of [`Client::status`].

@@ -7,8 +7,16 @@ pub type Code = String;
 
 /// The `Doc` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Doc {
     pub title: Title,
+}
+
+impl Doc {
+    /// A `Doc` with its required members; the optional ones are left out (set them on the value).
+    pub fn new(title: Title) -> Self {
+        Doc { title }
+    }
 }
 
 /// The `Nothing` schema.

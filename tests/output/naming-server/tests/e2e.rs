@@ -128,7 +128,7 @@ async fn match_() {
 async fn new_operation() {
     let api = start().await;
     let body: types::Doc = json(r#"{"title":"b"}"#);
-    let result = api.new_operation(&body).await;
+    let result = api.new_operation(body.clone()).await;
     assert_eq!(unexpected_status(result), 501);
 }
 
@@ -136,7 +136,7 @@ async fn new_operation() {
 #[tokio::test]
 async fn raw() {
     let api = start().await;
-    let result = api.raw(&Default::default()).await;
+    let result = api.raw().await;
     let (status, stream) = success(result);
     let body = read_bytes(stream).await;
     assert_eq!((status, body.as_slice()), (200, b"".as_slice()));
@@ -163,7 +163,7 @@ async fn get_reload_2() {
 async fn round_trip() {
     let api = start().await;
     let body: types::Doc = json(r#"{"title":"c"}"#);
-    let result = api.round_trip(&body).await;
+    let result = api.round_trip(body.clone()).await;
     assert_eq!(success(result), (204, ()));
 }
 
@@ -188,9 +188,9 @@ async fn start_operation() {
 async fn status() {
     let api = start().await;
     let code: types::Code = json(r#""e""#);
-    let result = api.status(&code, &Default::default()).await;
+    let result = api.status(code.clone()).await;
     assert_eq!(success(result), (204, ()));
-    let result = prefer(&api, 400).status(&code, &Default::default()).await;
+    let result = prefer(&api, 400).status(code.clone()).await;
     let expected = client::StatusError::ClientErrorXml("<bad/>".to_owned());
     assert_eq!(api_error(result), (400, expected));
 }
