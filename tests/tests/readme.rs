@@ -40,7 +40,14 @@ async fn readme_client_example(base_url: &str) -> Result<stalwart_client::Client
         Err(Error::Api(error)) => println!("documented error {}: {:?}", error.status(), error.body()),
         Err(other) => println!("{other}"),      // undocumented status, undecodable body, transport
     }
+    // Optional parameters are setters of the call; awaiting it sends it.
+    let first = client.list_principals().limit(10).types("individual").await?;
+    println!("{:?} principals", first.body().data.total);
+    // Every item of every page, as a `Stream` that owns the call's parameters.
+    use futures_util::TryStreamExt as _;
+    let all: Vec<_> = client.list_principals().limit(100).into_stream().try_collect().await?;
     // README.md to here
+    assert!(all.is_empty(), "the mock's example page lists none");
     Ok(client)
 }
 

@@ -559,7 +559,11 @@ fn path_expr(op: &Operation) -> (Vec<TokenStream>, TokenStream) {
             // Numbers by value, the rest by reference (a builder sends its values more than once).
             let by_value =
                 matches!(p.ty, TypeRef::Primitive(ty) if !matches!(ty, Primitive::String | Primitive::Bytes));
-            let value = if by_value { quote! { self.#field } } else { quote! { &self.#field } };
+            let value = if by_value {
+                quote! { self.#field }
+            } else {
+                quote! { &self.#field }
+            };
             lets.push(quote! { let #field = path_param(#value); });
             args.push(field);
         }
