@@ -199,6 +199,8 @@ pub struct Param {
     /// For a path parameter, the literal text around it in its segment: `{sid}.json` has the
     /// suffix `.json`. The router matches the whole segment; the server strips these.
     pub affixes: (String, String),
+    /// The schema's `default`: what the server assumes when the parameter is left out.
+    pub default: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Clone)]
@@ -238,6 +240,9 @@ pub struct Example {
     /// `x-skip-round-trip`: why the example does not round-trip through its type (a documented
     /// invalid request, say); its generated test is ignored with this reason.
     pub skip_round_trip: Option<String>,
+    /// Made by the generator, not written in the spec: the `minimal` example of a success
+    /// documented without one (what the mock answers). Not part of the spec's documentation.
+    pub synthesized: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
