@@ -2008,7 +2008,7 @@ impl Client {
     }
 }
 
-/// A call of [`Client::get_email_domain`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::get_email_domain`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct GetEmailDomainBuilder<'a> {
@@ -2071,7 +2071,7 @@ pub enum GetEmailDomainError {
     NotFound(types::ItemNotFoundError),
 }
 
-/// A call of [`Client::list_domain_aliases`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::list_domain_aliases`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct ListDomainAliasesBuilder<'a> {
@@ -2134,7 +2134,7 @@ pub enum ListDomainAliasesError {
     NotFound(types::ItemNotFoundError),
 }
 
-/// A call of [`Client::list_domain_blackwhitelist`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::list_domain_blackwhitelist`]: set what it leaves optional, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct ListDomainBlackwhitelistBuilder<'a> {
@@ -2303,7 +2303,7 @@ pub enum ListDomainBlackwhitelistError {
     NotFound(types::ItemNotFoundError),
 }
 
-/// A call of [`Client::put_domain_blackwhitelist`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::put_domain_blackwhitelist`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct PutDomainBlackwhitelistBuilder<'a> {
@@ -2371,7 +2371,7 @@ pub enum PutDomainBlackwhitelistError {
     NotFound(types::ItemNotFoundError),
 }
 
-/// A call of [`Client::get_domain_blackwhitelist_address`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::get_domain_blackwhitelist_address`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct GetDomainBlackwhitelistAddressBuilder<'a> {
@@ -2449,7 +2449,7 @@ pub enum GetDomainBlackwhitelistAddressError {
     NotFound(types::ItemNotFoundError),
 }
 
-/// A call of [`Client::delete_domain_blackwhitelist_address`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::delete_domain_blackwhitelist_address`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct DeleteDomainBlackwhitelistAddressBuilder<'a> {
@@ -2522,7 +2522,7 @@ pub enum DeleteDomainBlackwhitelistAddressError {
     NotFound(types::ItemNotFoundError),
 }
 
-/// A call of [`Client::get_domain_cleanmailplus`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::get_domain_cleanmailplus`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct GetDomainCleanmailplusBuilder<'a> {
@@ -2594,7 +2594,7 @@ pub enum GetDomainCleanmailplusError {
     NotFound(types::ItemNotFoundError),
 }
 
-/// A call of [`Client::update_domain_cleanmailplus`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::update_domain_cleanmailplus`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct UpdateDomainCleanmailplusBuilder<'a> {
@@ -2662,7 +2662,7 @@ pub enum UpdateDomainCleanmailplusError {
     NotFound(types::ItemNotFoundError),
 }
 
-/// A call of [`Client::list_domain_contacts`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::list_domain_contacts`]: set what it leaves optional, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct ListDomainContactsBuilder<'a> {
@@ -2765,7 +2765,7 @@ pub enum ListDomainContactsError {
     NotFound(types::ItemNotFoundError),
 }
 
-/// A call of [`Client::create_domain_contact`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::create_domain_contact`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct CreateDomainContactBuilder<'a> {
@@ -2833,7 +2833,7 @@ pub enum CreateDomainContactError {
     Conflict(types::ConflictError),
 }
 
-/// A call of [`Client::get_domain_contact`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::get_domain_contact`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct GetDomainContactBuilder<'a> {
@@ -2898,7 +2898,7 @@ pub enum GetDomainContactError {
     NotFound(types::ItemNotFoundError),
 }
 
-/// A call of [`Client::update_domain_contact`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::update_domain_contact`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct UpdateDomainContactBuilder<'a> {
@@ -2965,7 +2965,7 @@ pub enum UpdateDomainContactError {
     Unauthorized,
 }
 
-/// A call of [`Client::delete_domain_contact`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::delete_domain_contact`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct DeleteDomainContactBuilder<'a> {
@@ -3029,7 +3029,7 @@ pub enum DeleteDomainContactError {
     NotFound(types::ItemNotFoundError),
 }
 
-/// A call of [`Client::get_domain_infostore`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::get_domain_infostore`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct GetDomainInfostoreBuilder<'a> {
@@ -3095,7 +3095,7 @@ pub enum GetDomainInfostoreError {
     NotFound(types::ItemNotFoundError),
 }
 
-/// A call of [`Client::update_domain_infostore_quota`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::update_domain_infostore_quota`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct UpdateDomainInfostoreQuotaBuilder<'a> {
@@ -3163,7 +3163,7 @@ pub enum UpdateDomainInfostoreQuotaError {
     NotFound(types::ItemNotFoundError),
 }
 
-/// A call of [`Client::get_domain_mailbox_type_count`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::get_domain_mailbox_type_count`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct GetDomainMailboxTypeCountBuilder<'a> {
@@ -3237,7 +3237,7 @@ pub enum GetDomainMailboxTypeCountError {
     NotFound(types::ItemNotFoundError),
 }
 
-/// A call of [`Client::list_usernames`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::list_usernames`]: set what it leaves optional, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct ListUsernamesBuilder<'a> {
@@ -3391,7 +3391,7 @@ pub enum ListUsernamesError {
     NotFound(types::ItemNotFoundError),
 }
 
-/// A call of [`Client::get_username`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::get_username`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct GetUsernameBuilder<'a> {
@@ -3458,7 +3458,7 @@ pub enum GetUsernameError {
     NotFound(types::ItemNotFoundError),
 }
 
-/// A call of [`Client::get_mailbox_autoresponder`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::get_mailbox_autoresponder`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct GetMailboxAutoresponderBuilder<'a> {
@@ -3535,7 +3535,7 @@ pub enum GetMailboxAutoresponderError {
     NotFound(types::ItemNotFoundError),
 }
 
-/// A call of [`Client::set_mailbox_autoresponder`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::set_mailbox_autoresponder`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct SetMailboxAutoresponderBuilder<'a> {
@@ -3608,7 +3608,7 @@ pub enum SetMailboxAutoresponderError {
     NotFound(types::ItemNotFoundError),
 }
 
-/// A call of [`Client::list_mailbox_blackwhitelist`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::list_mailbox_blackwhitelist`]: set what it leaves optional, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct ListMailboxBlackwhitelistBuilder<'a> {
@@ -3782,7 +3782,7 @@ pub enum ListMailboxBlackwhitelistError {
     NotFound(types::ItemNotFoundError),
 }
 
-/// A call of [`Client::put_mailbox_blackwhitelist`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::put_mailbox_blackwhitelist`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct PutMailboxBlackwhitelistBuilder<'a> {
@@ -3855,7 +3855,7 @@ pub enum PutMailboxBlackwhitelistError {
     NotFound(types::ItemNotFoundError),
 }
 
-/// A call of [`Client::get_mailbox_blackwhitelist_address`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::get_mailbox_blackwhitelist_address`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct GetMailboxBlackwhitelistAddressBuilder<'a> {
@@ -3936,7 +3936,7 @@ pub enum GetMailboxBlackwhitelistAddressError {
     NotFound(types::ItemNotFoundError),
 }
 
-/// A call of [`Client::delete_mailbox_blackwhitelist_address`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::delete_mailbox_blackwhitelist_address`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct DeleteMailboxBlackwhitelistAddressBuilder<'a> {
@@ -4015,7 +4015,7 @@ pub enum DeleteMailboxBlackwhitelistAddressError {
     NotFound(types::ItemNotFoundError),
 }
 
-/// A call of [`Client::get_mailbox_cleanmailplus`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::get_mailbox_cleanmailplus`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct GetMailboxCleanmailplusBuilder<'a> {
@@ -4092,7 +4092,7 @@ pub enum GetMailboxCleanmailplusError {
     NotFound(types::ItemNotFoundError),
 }
 
-/// A call of [`Client::update_mailbox_cleanmailplus`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::update_mailbox_cleanmailplus`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct UpdateMailboxCleanmailplusBuilder<'a> {
@@ -4165,7 +4165,7 @@ pub enum UpdateMailboxCleanmailplusError {
     NotFound(types::ItemNotFoundError),
 }
 
-/// A call of [`Client::get_exchange_mailbox`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::get_exchange_mailbox`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct GetExchangeMailboxBuilder<'a> {
@@ -4236,7 +4236,7 @@ pub enum GetExchangeMailboxError {
     NotFound(types::ItemNotFoundError),
 }
 
-/// A call of [`Client::put_exchange_mailbox`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::put_exchange_mailbox`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct PutExchangeMailboxBuilder<'a> {
@@ -4342,7 +4342,7 @@ pub enum PutExchangeMailboxError {
     Conflict(types::ConflictError),
 }
 
-/// A call of [`Client::delete_exchange_mailbox`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::delete_exchange_mailbox`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct DeleteExchangeMailboxBuilder<'a> {
@@ -4412,7 +4412,7 @@ pub enum DeleteExchangeMailboxError {
     Conflict(types::ConflictError),
 }
 
-/// A call of [`Client::exchange_mailbox_action`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::exchange_mailbox_action`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct ExchangeMailboxActionBuilder<'a> {
@@ -4484,7 +4484,7 @@ pub enum ExchangeMailboxActionError {
     Conflict(types::ConflictError),
 }
 
-/// A call of [`Client::get_exchange_message_stats`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::get_exchange_message_stats`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct GetExchangeMessageStatsBuilder<'a> {
@@ -4569,7 +4569,7 @@ pub enum GetExchangeMessageStatsError {
     BadGateway,
 }
 
-/// A call of [`Client::get_mailbox_forwards`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::get_mailbox_forwards`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct GetMailboxForwardsBuilder<'a> {
@@ -4637,7 +4637,7 @@ pub enum GetMailboxForwardsError {
     NotFound(types::ItemNotFoundError),
 }
 
-/// A call of [`Client::set_mailbox_forwards`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::set_mailbox_forwards`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct SetMailboxForwardsBuilder<'a> {
@@ -4713,7 +4713,7 @@ pub enum SetMailboxForwardsError {
     Conflict(types::ConflictError),
 }
 
-/// A call of [`Client::delete_mailbox_forward`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::delete_mailbox_forward`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct DeleteMailboxForwardBuilder<'a> {
@@ -4782,7 +4782,7 @@ pub enum DeleteMailboxForwardError {
     NotFound(types::ItemNotFoundError),
 }
 
-/// A call of [`Client::get_mailbox`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::get_mailbox`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct GetMailboxBuilder<'a> {
@@ -4850,7 +4850,7 @@ pub enum GetMailboxError {
     NotFound(types::ItemNotFoundError),
 }
 
-/// A call of [`Client::put_mailbox`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::put_mailbox`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct PutMailboxBuilder<'a> {
@@ -4941,7 +4941,7 @@ pub enum PutMailboxError {
     Conflict(types::ConflictError),
 }
 
-/// A call of [`Client::delete_mailbox`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::delete_mailbox`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct DeleteMailboxBuilder<'a> {
@@ -5006,7 +5006,7 @@ pub enum DeleteMailboxError {
     NotFound(types::ItemNotFoundError),
 }
 
-/// A call of [`Client::mailbox_action`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::mailbox_action`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct MailboxActionBuilder<'a> {
@@ -5076,7 +5076,7 @@ pub enum MailboxActionError {
     Conflict(types::ConflictError),
 }
 
-/// A call of [`Client::get_mailbox_message_stats`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::get_mailbox_message_stats`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct GetMailboxMessageStatsBuilder<'a> {
@@ -5153,7 +5153,7 @@ pub enum GetMailboxMessageStatsError {
     BadGateway,
 }
 
-/// A call of [`Client::create_mailbox_migration_ticket`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::create_mailbox_migration_ticket`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct CreateMailboxMigrationTicketBuilder<'a> {
@@ -5226,7 +5226,7 @@ pub enum CreateMailboxMigrationTicketError {
     NotFound(types::ItemNotFoundError),
 }
 
-/// A call of [`Client::get_mailbox_secrets`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::get_mailbox_secrets`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct GetMailboxSecretsBuilder<'a> {
@@ -5293,7 +5293,7 @@ pub enum GetMailboxSecretsError {
     NotFound(types::ItemNotFoundError),
 }
 
-/// A call of [`Client::put_mailbox_secrets`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::put_mailbox_secrets`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct PutMailboxSecretsBuilder<'a> {
@@ -5367,7 +5367,7 @@ pub enum PutMailboxSecretsError {
     NotFound(types::ItemNotFoundError),
 }
 
-/// A call of [`Client::get_mailbox_webmail`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::get_mailbox_webmail`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct GetMailboxWebmailBuilder<'a> {
@@ -5438,7 +5438,7 @@ pub enum GetMailboxWebmailError {
     NotFound(types::ItemNotFoundError),
 }
 
-/// A call of [`Client::update_mailbox_webmail`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::update_mailbox_webmail`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct UpdateMailboxWebmailBuilder<'a> {
@@ -5511,7 +5511,7 @@ pub enum UpdateMailboxWebmailError {
     NotFound(types::ItemNotFoundError),
 }
 
-/// A call of [`Client::create_mailbox_webmail`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::create_mailbox_webmail`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct CreateMailboxWebmailBuilder<'a> {
@@ -5587,7 +5587,7 @@ pub enum CreateMailboxWebmailError {
     Conflict(types::ConflictError),
 }
 
-/// A call of [`Client::get_domain_webmail`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::get_domain_webmail`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct GetDomainWebmailBuilder<'a> {
@@ -5653,7 +5653,7 @@ pub enum GetDomainWebmailError {
     NotFound(types::ItemNotFoundError),
 }
 
-/// A call of [`Client::update_domain_webmail`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::update_domain_webmail`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct UpdateDomainWebmailBuilder<'a> {
@@ -5724,7 +5724,7 @@ pub enum UpdateDomainWebmailError {
     Conflict(types::ConflictError),
 }
 
-/// A call of [`Client::get_domain_webmail_limits`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::get_domain_webmail_limits`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct GetDomainWebmailLimitsBuilder<'a> {
@@ -5774,7 +5774,7 @@ impl<'a> std::future::IntoFuture for GetDomainWebmailLimitsBuilder<'a> {
     }
 }
 
-/// A call of [`Client::get_domain_webmail_names`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::get_domain_webmail_names`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct GetDomainWebmailNamesBuilder<'a> {
@@ -5824,7 +5824,7 @@ impl<'a> std::future::IntoFuture for GetDomainWebmailNamesBuilder<'a> {
     }
 }
 
-/// A call of [`Client::get_domain_webmail_upgrade`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::get_domain_webmail_upgrade`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct GetDomainWebmailUpgradeBuilder<'a> {
@@ -5874,7 +5874,7 @@ impl<'a> std::future::IntoFuture for GetDomainWebmailUpgradeBuilder<'a> {
     }
 }
 
-/// A call of [`Client::get_secret_question_settings`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::get_secret_question_settings`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct GetSecretQuestionSettingsBuilder<'a> {
@@ -5921,7 +5921,7 @@ impl<'a> std::future::IntoFuture for GetSecretQuestionSettingsBuilder<'a> {
     }
 }
 
-/// A call of [`Client::list_secret_questions`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::list_secret_questions`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct ListSecretQuestionsBuilder<'a> {
@@ -5966,7 +5966,7 @@ impl<'a> std::future::IntoFuture for ListSecretQuestionsBuilder<'a> {
     }
 }
 
-/// A call of [`Client::exchange_mailbox_action_short`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::exchange_mailbox_action_short`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct ExchangeMailboxActionShortBuilder<'a> {
@@ -6033,7 +6033,7 @@ pub enum ExchangeMailboxActionShortError {
     Conflict(types::ConflictError),
 }
 
-/// A call of [`Client::mailbox_action_short`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::mailbox_action_short`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct MailboxActionShortBuilder<'a> {
@@ -6100,7 +6100,7 @@ pub enum MailboxActionShortError {
     Conflict(types::ConflictError),
 }
 
-/// A call of [`Client::get_mailbox_secrets_short`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::get_mailbox_secrets_short`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct GetMailboxSecretsShortBuilder<'a> {
@@ -6162,7 +6162,7 @@ pub enum GetMailboxSecretsShortError {
     NotFound(types::ItemNotFoundError),
 }
 
-/// A call of [`Client::put_mailbox_secrets_short`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::put_mailbox_secrets_short`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct PutMailboxSecretsShortBuilder<'a> {
@@ -6233,7 +6233,7 @@ pub enum PutMailboxSecretsShortError {
     NotFound(types::ItemNotFoundError),
 }
 
-/// A call of [`Client::get_mailbox_webmail_short`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::get_mailbox_webmail_short`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct GetMailboxWebmailShortBuilder<'a> {
@@ -6305,7 +6305,7 @@ pub enum GetMailboxWebmailShortError {
     NotFound(types::ItemNotFoundError),
 }
 
-/// A call of [`Client::update_mailbox_webmail_short`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::update_mailbox_webmail_short`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct UpdateMailboxWebmailShortBuilder<'a> {
@@ -6373,7 +6373,7 @@ pub enum UpdateMailboxWebmailShortError {
     NotFound(types::ItemNotFoundError),
 }
 
-/// A call of [`Client::create_mailbox_webmail_short`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::create_mailbox_webmail_short`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct CreateMailboxWebmailShortBuilder<'a> {
@@ -6444,7 +6444,7 @@ pub enum CreateMailboxWebmailShortError {
     Conflict(types::ConflictError),
 }
 
-/// A call of [`Client::get_domain_webmail_limits_short`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::get_domain_webmail_limits_short`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct GetDomainWebmailLimitsShortBuilder<'a> {
@@ -6492,7 +6492,7 @@ impl<'a> std::future::IntoFuture for GetDomainWebmailLimitsShortBuilder<'a> {
     }
 }
 
-/// A call of [`Client::get_domain_webmail_names_short`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::get_domain_webmail_names_short`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct GetDomainWebmailNamesShortBuilder<'a> {
@@ -6540,7 +6540,7 @@ impl<'a> std::future::IntoFuture for GetDomainWebmailNamesShortBuilder<'a> {
     }
 }
 
-/// A call of [`Client::get_domain_webmail_upgrade_short`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::get_domain_webmail_upgrade_short`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct GetDomainWebmailUpgradeShortBuilder<'a> {

@@ -111,7 +111,7 @@ impl Client {
     }
 }
 
-/// A call of [`Client::get_mail_server`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::get_mail_server`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct GetMailServerBuilder<'a> {
@@ -185,7 +185,7 @@ pub enum GetMailServerError {
     ServiceUnavailable,
 }
 
-/// A call of [`Client::get_mail_server_xml`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::get_mail_server_xml`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct GetMailServerXmlBuilder<'a> {

@@ -309,7 +309,7 @@ impl Client {
     }
 }
 
-/// A call of [`Client::list_mailboxes`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::list_mailboxes`]: set what it leaves optional, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct ListMailboxesBuilder<'a> {
@@ -456,7 +456,7 @@ pub enum ListMailboxesError {
     Other(types::ErrorDocument),
 }
 
-/// A call of [`Client::create_mailbox`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::create_mailbox`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct CreateMailboxBuilder<'a> {
@@ -517,7 +517,7 @@ pub enum CreateMailboxError {
     Other(types::ErrorDocument),
 }
 
-/// A call of [`Client::get_mailbox`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::get_mailbox`]: set what it leaves optional, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct GetMailboxBuilder<'a> {
@@ -598,7 +598,7 @@ pub enum GetMailboxError {
     Other(types::ErrorDocument),
 }
 
-/// A call of [`Client::delete_mailbox`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::delete_mailbox`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct DeleteMailboxBuilder<'a> {
@@ -648,7 +648,7 @@ pub enum DeleteMailboxError {
     Other(types::ErrorDocument),
 }
 
-/// A call of [`Client::update_mailbox`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::update_mailbox`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct UpdateMailboxBuilder<'a> {
@@ -711,7 +711,7 @@ pub enum UpdateMailboxError {
     Other(types::ErrorDocument),
 }
 
-/// A call of [`Client::test_send_mailbox`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::test_send_mailbox`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct TestSendMailboxBuilder<'a> {
@@ -771,7 +771,7 @@ pub enum TestSendMailboxError {
     Other(types::ErrorDocument),
 }
 
-/// A call of [`Client::test_sync_mailbox`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::test_sync_mailbox`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct TestSyncMailboxBuilder<'a> {

@@ -95,7 +95,7 @@ impl Client {
     }
 }
 
-/// A call of [`Client::get_mailbox_settings`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::get_mailbox_settings`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct GetMailboxSettingsBuilder<'a> {
@@ -163,7 +163,7 @@ pub enum GetMailboxSettingsError {
     NotFound(types::ProblemDetails),
 }
 
-/// A call of [`Client::update_mailbox_settings`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::update_mailbox_settings`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct UpdateMailboxSettingsBuilder<'a> {

@@ -1889,7 +1889,7 @@ impl Client {
     }
 }
 
-/// A call of [`Client::obtain_account_auth_settings`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::obtain_account_auth_settings`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct ObtainAccountAuthSettingsBuilder<'a> {
@@ -1963,7 +1963,7 @@ pub enum ObtainAccountAuthSettingsError {
     InBody(types::ErrorResponse),
 }
 
-/// A call of [`Client::update_account_auth_settings`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::update_account_auth_settings`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct UpdateAccountAuthSettingsBuilder<'a> {
@@ -2043,7 +2043,7 @@ pub enum UpdateAccountAuthSettingsError {
     InBody(types::ErrorResponse),
 }
 
-/// A call of [`Client::obtain_encryption_at_rest_settings`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::obtain_encryption_at_rest_settings`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct ObtainEncryptionAtRestSettingsBuilder<'a> {
@@ -2117,7 +2117,7 @@ pub enum ObtainEncryptionAtRestSettingsError {
     InBody(types::ErrorResponse),
 }
 
-/// A call of [`Client::update_encryption_at_rest_settings`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::update_encryption_at_rest_settings`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct UpdateEncryptionAtRestSettingsBuilder<'a> {
@@ -2197,7 +2197,7 @@ pub enum UpdateEncryptionAtRestSettingsError {
     InBody(types::ErrorResponse),
 }
 
-/// A call of [`Client::create_dkim_signature`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::create_dkim_signature`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct CreateDkimSignatureBuilder<'a> {
@@ -2270,7 +2270,7 @@ pub enum CreateDkimSignatureError {
     InBody(types::ErrorResponse),
 }
 
-/// A call of [`Client::obtain_dns_records`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::obtain_dns_records`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct ObtainDnsRecordsBuilder<'a> {
@@ -2341,7 +2341,7 @@ pub enum ObtainDnsRecordsError {
     InBody(types::ErrorResponse),
 }
 
-/// A call of [`Client::query_log_files`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::query_log_files`]: set what it leaves optional, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct QueryLogFilesBuilder<'a> {
@@ -2467,7 +2467,7 @@ pub enum QueryLogFilesError {
     InBody(types::ErrorResponse),
 }
 
-/// A call of [`Client::obtain_oauth_token`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::obtain_oauth_token`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct ObtainOauthTokenBuilder<'a> {
@@ -2540,7 +2540,7 @@ pub enum ObtainOauthTokenError {
     InBody(types::ErrorResponse),
 }
 
-/// A call of [`Client::list_principals`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::list_principals`]: set what it leaves optional, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct ListPrincipalsBuilder<'a> {
@@ -2722,7 +2722,7 @@ pub enum ListPrincipalsError {
     InBody(types::ErrorResponse),
 }
 
-/// A call of [`Client::create_principal`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::create_principal`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct CreatePrincipalBuilder<'a> {
@@ -2801,7 +2801,7 @@ pub enum CreatePrincipalError {
     InBody(types::ErrorResponse),
 }
 
-/// A call of [`Client::fetch_principal`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::fetch_principal`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct FetchPrincipalBuilder<'a> {
@@ -2870,7 +2870,7 @@ pub enum FetchPrincipalError {
     InBody(types::ErrorResponse),
 }
 
-/// A call of [`Client::delete_principal`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::delete_principal`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct DeletePrincipalBuilder<'a> {
@@ -2939,7 +2939,7 @@ pub enum DeletePrincipalError {
     InBody(types::ErrorResponse),
 }
 
-/// A call of [`Client::update_principal`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::update_principal`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct UpdatePrincipalBuilder<'a> {
@@ -3014,7 +3014,7 @@ pub enum UpdatePrincipalError {
     InBody(types::ErrorResponse),
 }
 
-/// A call of [`Client::list_queued_messages`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::list_queued_messages`]: set what it leaves optional, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct ListQueuedMessagesBuilder<'a> {
@@ -3236,7 +3236,7 @@ pub enum ListQueuedMessagesError {
     InBody(types::ErrorResponse),
 }
 
-/// A call of [`Client::delete_queued_messages`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::delete_queued_messages`]: set what it leaves optional, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct DeleteQueuedMessagesBuilder<'a> {
@@ -3319,7 +3319,7 @@ pub enum DeleteQueuedMessagesError {
     InBody(types::ErrorResponse),
 }
 
-/// A call of [`Client::reschedule_queued_messages`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::reschedule_queued_messages`]: set what it leaves optional, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct RescheduleQueuedMessagesBuilder<'a> {
@@ -3403,7 +3403,7 @@ pub enum RescheduleQueuedMessagesError {
     InBody(types::ErrorResponse),
 }
 
-/// A call of [`Client::obtain_queued_message_details`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::obtain_queued_message_details`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct ObtainQueuedMessageDetailsBuilder<'a> {
@@ -3482,7 +3482,7 @@ pub enum ObtainQueuedMessageDetailsError {
     InBody(types::ErrorResponse),
 }
 
-/// A call of [`Client::cancel_queued_message`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::cancel_queued_message`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct CancelQueuedMessageBuilder<'a> {
@@ -3554,7 +3554,7 @@ pub enum CancelQueuedMessageError {
     InBody(types::ErrorResponse),
 }
 
-/// A call of [`Client::reschedule_queued_message`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::reschedule_queued_message`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct RescheduleQueuedMessageBuilder<'a> {
@@ -3633,7 +3633,7 @@ pub enum RescheduleQueuedMessageError {
     InBody(types::ErrorResponse),
 }
 
-/// A call of [`Client::list_queued_reports`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::list_queued_reports`]: set what it leaves optional, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct ListQueuedReportsBuilder<'a> {
@@ -3796,7 +3796,7 @@ pub enum ListQueuedReportsError {
     InBody(types::ErrorResponse),
 }
 
-/// A call of [`Client::obtain_queue_status`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::obtain_queue_status`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct ObtainQueueStatusBuilder<'a> {
@@ -3859,7 +3859,7 @@ pub enum ObtainQueueStatusError {
     InBody(types::ErrorResponse),
 }
 
-/// A call of [`Client::resume_queue_processing`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::resume_queue_processing`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct ResumeQueueProcessingBuilder<'a> {
@@ -3932,7 +3932,7 @@ pub enum ResumeQueueProcessingError {
     InBody(types::ErrorResponse),
 }
 
-/// A call of [`Client::stop_queue_processing`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::stop_queue_processing`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct StopQueueProcessingBuilder<'a> {
@@ -3999,7 +3999,7 @@ pub enum StopQueueProcessingError {
     InBody(types::ErrorResponse),
 }
 
-/// A call of [`Client::reload_settings`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::reload_settings`]: set what it leaves optional, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct ReloadSettingsBuilder<'a> {
@@ -4072,7 +4072,7 @@ pub enum ReloadSettingsError {
     InBody(types::ErrorResponse),
 }
 
-/// A call of [`Client::list_incoming_arf_reports`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::list_incoming_arf_reports`]: set what it leaves optional, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct ListIncomingArfReportsBuilder<'a> {
@@ -4231,7 +4231,7 @@ pub enum ListIncomingArfReportsError {
     InBody(types::ErrorResponse),
 }
 
-/// A call of [`Client::list_incoming_dmarc_reports`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::list_incoming_dmarc_reports`]: set what it leaves optional, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct ListIncomingDmarcReportsBuilder<'a> {
@@ -4395,7 +4395,7 @@ pub enum ListIncomingDmarcReportsError {
     InBody(types::ErrorResponse),
 }
 
-/// A call of [`Client::list_incoming_tls_reports`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::list_incoming_tls_reports`]: set what it leaves optional, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct ListIncomingTlsReportsBuilder<'a> {
@@ -4554,7 +4554,7 @@ pub enum ListIncomingTlsReportsError {
     InBody(types::ErrorResponse),
 }
 
-/// A call of [`Client::update_settings`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::update_settings`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct UpdateSettingsBuilder<'a> {
@@ -4627,7 +4627,7 @@ pub enum UpdateSettingsError {
     InBody(types::ErrorResponse),
 }
 
-/// A call of [`Client::list_settings_by_group`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::list_settings_by_group`]: set what it leaves optional, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct ListSettingsByGroupBuilder<'a> {
@@ -4789,7 +4789,7 @@ pub enum ListSettingsByGroupError {
     InBody(types::ErrorResponse),
 }
 
-/// A call of [`Client::list_settings_by_key`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::list_settings_by_key`]: set what it leaves optional, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct ListSettingsByKeyBuilder<'a> {
@@ -4878,7 +4878,7 @@ pub enum ListSettingsByKeyError {
     InBody(types::ErrorResponse),
 }
 
-/// A call of [`Client::list_settings`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::list_settings`]: set what it leaves optional, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct ListSettingsBuilder<'a> {
@@ -4971,7 +4971,7 @@ pub enum ListSettingsError {
     InBody(types::ErrorResponse),
 }
 
-/// A call of [`Client::test_spam_filter_classification`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::test_spam_filter_classification`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct TestSpamFilterClassificationBuilder<'a> {
@@ -5051,7 +5051,7 @@ pub enum TestSpamFilterClassificationError {
     InBody(types::ErrorResponse),
 }
 
-/// A call of [`Client::train_spam_filter_ham`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::train_spam_filter_ham`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct TrainSpamFilterHamBuilder<'a> {
@@ -5124,7 +5124,7 @@ pub enum TrainSpamFilterHamError {
     InBody(types::ErrorResponse),
 }
 
-/// A call of [`Client::train_account_spam_filter_ham`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::train_account_spam_filter_ham`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct TrainAccountSpamFilterHamBuilder<'a> {
@@ -5206,7 +5206,7 @@ pub enum TrainAccountSpamFilterHamError {
     InBody(types::ErrorResponse),
 }
 
-/// A call of [`Client::train_spam_filter_spam`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::train_spam_filter_spam`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct TrainSpamFilterSpamBuilder<'a> {
@@ -5279,7 +5279,7 @@ pub enum TrainSpamFilterSpamError {
     InBody(types::ErrorResponse),
 }
 
-/// A call of [`Client::train_account_spam_filter_spam`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::train_account_spam_filter_spam`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct TrainAccountSpamFilterSpamBuilder<'a> {
@@ -5361,7 +5361,7 @@ pub enum TrainAccountSpamFilterSpamError {
     InBody(types::ErrorResponse),
 }
 
-/// A call of [`Client::upload_spam_filter_ham`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::upload_spam_filter_ham`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct UploadSpamFilterHamBuilder<'a> {
@@ -5431,7 +5431,7 @@ pub enum UploadSpamFilterHamError {
     InBody(types::ErrorResponse),
 }
 
-/// A call of [`Client::upload_account_spam_filter_ham`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::upload_account_spam_filter_ham`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct UploadAccountSpamFilterHamBuilder<'a> {
@@ -5510,7 +5510,7 @@ pub enum UploadAccountSpamFilterHamError {
     InBody(types::ErrorResponse),
 }
 
-/// A call of [`Client::upload_spam_filter_spam`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::upload_spam_filter_spam`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct UploadSpamFilterSpamBuilder<'a> {
@@ -5580,7 +5580,7 @@ pub enum UploadSpamFilterSpamError {
     InBody(types::ErrorResponse),
 }
 
-/// A call of [`Client::upload_account_spam_filter_spam`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::upload_account_spam_filter_spam`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct UploadAccountSpamFilterSpamBuilder<'a> {
@@ -5659,7 +5659,7 @@ pub enum UploadAccountSpamFilterSpamError {
     InBody(types::ErrorResponse),
 }
 
-/// A call of [`Client::fetch_blob_by_id`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::fetch_blob_by_id`]: set what it leaves optional, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct FetchBlobByIdBuilder<'a> {
@@ -5742,7 +5742,7 @@ pub enum FetchBlobByIdError {
     InBody(types::ErrorResponse),
 }
 
-/// A call of [`Client::purge_all_accounts`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::purge_all_accounts`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct PurgeAllAccountsBuilder<'a> {
@@ -5805,7 +5805,7 @@ pub enum PurgeAllAccountsError {
     InBody(types::ErrorResponse),
 }
 
-/// A call of [`Client::purge_account`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::purge_account`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct PurgeAccountBuilder<'a> {
@@ -5871,7 +5871,7 @@ pub enum PurgeAccountError {
     InBody(types::ErrorResponse),
 }
 
-/// A call of [`Client::purge_blob_store`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::purge_blob_store`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct PurgeBlobStoreBuilder<'a> {
@@ -5934,7 +5934,7 @@ pub enum PurgeBlobStoreError {
     InBody(types::ErrorResponse),
 }
 
-/// A call of [`Client::purge_data_store`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::purge_data_store`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct PurgeDataStoreBuilder<'a> {
@@ -5997,7 +5997,7 @@ pub enum PurgeDataStoreError {
     InBody(types::ErrorResponse),
 }
 
-/// A call of [`Client::purge_in_memory_store`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::purge_in_memory_store`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct PurgeInMemoryStoreBuilder<'a> {
@@ -6064,7 +6064,7 @@ pub enum PurgeInMemoryStoreError {
     InBody(types::ErrorResponse),
 }
 
-/// A call of [`Client::delete_account_bayes_model`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::delete_account_bayes_model`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct DeleteAccountBayesModelBuilder<'a> {
@@ -6140,7 +6140,7 @@ pub enum DeleteAccountBayesModelError {
     InBody(types::ErrorResponse),
 }
 
-/// A call of [`Client::delete_global_bayes_model`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::delete_global_bayes_model`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct DeleteGlobalBayesModelBuilder<'a> {
@@ -6213,7 +6213,7 @@ pub enum DeleteGlobalBayesModelError {
     InBody(types::ErrorResponse),
 }
 
-/// A call of [`Client::request_fts_reindex`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::request_fts_reindex`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct RequestFtsReindexBuilder<'a> {
@@ -6279,7 +6279,7 @@ pub enum RequestFtsReindexError {
     InBody(types::ErrorResponse),
 }
 
-/// A call of [`Client::request_index_reindex`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::request_index_reindex`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct RequestIndexReindexBuilder<'a> {
@@ -6351,7 +6351,7 @@ pub enum RequestIndexReindexError {
     InBody(types::ErrorResponse),
 }
 
-/// A call of [`Client::request_account_index_reindex`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::request_account_index_reindex`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct RequestAccountIndexReindexBuilder<'a> {
@@ -6432,7 +6432,7 @@ pub enum RequestAccountIndexReindexError {
     InBody(types::ErrorResponse),
 }
 
-/// A call of [`Client::reset_imap_uids`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::reset_imap_uids`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct ResetImapUidsBuilder<'a> {
@@ -6501,7 +6501,7 @@ pub enum ResetImapUidsError {
     InBody(types::ErrorResponse),
 }
 
-/// A call of [`Client::list_deleted_messages`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::list_deleted_messages`]: set what it leaves optional, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct ListDeletedMessagesBuilder<'a> {
@@ -6632,7 +6632,7 @@ pub enum ListDeletedMessagesError {
     InBody(types::ErrorResponse),
 }
 
-/// A call of [`Client::undelete_messages`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::undelete_messages`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct UndeleteMessagesBuilder<'a> {
@@ -6716,7 +6716,7 @@ pub enum UndeleteMessagesError {
     InBody(types::ErrorResponse),
 }
 
-/// A call of [`Client::obtain_metrics_telemetry_token`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::obtain_metrics_telemetry_token`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct ObtainMetricsTelemetryTokenBuilder<'a> {
@@ -6790,7 +6790,7 @@ pub enum ObtainMetricsTelemetryTokenError {
     InBody(types::ErrorResponse),
 }
 
-/// A call of [`Client::request_tracing_token`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::request_tracing_token`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct RequestTracingTokenBuilder<'a> {
@@ -6857,7 +6857,7 @@ pub enum RequestTracingTokenError {
     InBody(types::ErrorResponse),
 }
 
-/// A call of [`Client::fetch_telemetry_metrics`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::fetch_telemetry_metrics`]: set what it leaves optional, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct FetchTelemetryMetricsBuilder<'a> {
@@ -6950,7 +6950,7 @@ pub enum FetchTelemetryMetricsError {
     InBody(types::ErrorResponse),
 }
 
-/// A call of [`Client::live_metrics`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::live_metrics`]: set what it leaves optional, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct LiveMetricsBuilder<'a> {
@@ -7051,7 +7051,7 @@ pub enum LiveMetricsError {
     InBody(types::ErrorResponse),
 }
 
-/// A call of [`Client::obtain_trace_details`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::obtain_trace_details`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct ObtainTraceDetailsBuilder<'a> {
@@ -7126,7 +7126,7 @@ pub enum ObtainTraceDetailsError {
     InBody(types::ErrorResponse),
 }
 
-/// A call of [`Client::list_stored_traces`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::list_stored_traces`]: set what it leaves optional, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct ListStoredTracesBuilder<'a> {
@@ -7275,7 +7275,7 @@ pub enum ListStoredTracesError {
     InBody(types::ErrorResponse),
 }
 
-/// A call of [`Client::start_live_tracing`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::start_live_tracing`]: set what it leaves optional, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct StartLiveTracingBuilder<'a> {
@@ -7370,7 +7370,7 @@ pub enum StartLiveTracingError {
     InBody(types::ErrorResponse),
 }
 
-/// A call of [`Client::run_delivery_troubleshooting`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::run_delivery_troubleshooting`]: set what it leaves optional, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct RunDeliveryTroubleshootingBuilder<'a> {
@@ -7463,7 +7463,7 @@ pub enum RunDeliveryTroubleshootingError {
     InBody(types::ErrorResponse),
 }
 
-/// A call of [`Client::run_dmarc_troubleshooting`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::run_dmarc_troubleshooting`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct RunDmarcTroubleshootingBuilder<'a> {
@@ -7543,7 +7543,7 @@ pub enum RunDmarcTroubleshootingError {
     InBody(types::ErrorResponse),
 }
 
-/// A call of [`Client::obtain_troubleshooting_token`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::obtain_troubleshooting_token`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct ObtainTroubleshootingTokenBuilder<'a> {
@@ -7617,7 +7617,7 @@ pub enum ObtainTroubleshootingTokenError {
     InBody(types::ErrorResponse),
 }
 
-/// A call of [`Client::update_spam_filter`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::update_spam_filter`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct UpdateSpamFilterBuilder<'a> {
@@ -7680,7 +7680,7 @@ pub enum UpdateSpamFilterError {
     InBody(types::ErrorResponse),
 }
 
-/// A call of [`Client::update_webadmin`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::update_webadmin`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct UpdateWebadminBuilder<'a> {

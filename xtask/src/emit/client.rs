@@ -261,10 +261,8 @@ fn builder(api: &Api, op: &Operation, m: &ClientMethod) -> TokenStream {
     };
     let output = quote! { Result<#ok_wrap, Error<#err>> };
     let stream = m.paging.then(|| op.pagination.as_ref().map(|p| pages(api, op, m, p, &err))).flatten();
-    let doc = own_doc(&format!(
-        "A call of [`Client::{}`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).",
-        m.name
-    ));
+    let set = if setters.is_empty() { "" } else { "set what it leaves optional, then " };
+    let doc = own_doc(&format!("A call of [`Client::{}`]: {set}`.await` it (or [`send`](Self::send) it).", m.name));
     let build = quote! {
         Request::new(#op_id, Method::#http_method, #path)
             #security

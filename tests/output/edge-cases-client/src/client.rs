@@ -187,7 +187,7 @@ impl Client {
     }
 }
 
-/// A call of [`Client::get_blob`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::get_blob`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct GetBlobBuilder<'a> {
@@ -251,7 +251,7 @@ pub enum GetBlobError {
     NotFound(types::Problem),
 }
 
-/// A call of [`Client::put_blob`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::put_blob`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct PutBlobBuilder<'a> {
@@ -296,7 +296,7 @@ impl<'a> std::future::IntoFuture for PutBlobBuilder<'a> {
     }
 }
 
-/// A call of [`Client::get_call_json`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::get_call_json`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct GetCallJsonBuilder<'a> {
@@ -340,7 +340,7 @@ impl<'a> std::future::IntoFuture for GetCallJsonBuilder<'a> {
     }
 }
 
-/// A call of [`Client::stream_events`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::stream_events`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct StreamEventsBuilder<'a> {
@@ -394,7 +394,7 @@ impl<'a> std::future::IntoFuture for StreamEventsBuilder<'a> {
     }
 }
 
-/// A call of [`Client::stream_events_text`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::stream_events_text`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct StreamEventsTextBuilder<'a> {
@@ -448,7 +448,7 @@ impl<'a> std::future::IntoFuture for StreamEventsTextBuilder<'a> {
     }
 }
 
-/// A call of [`Client::get_representation`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::get_representation`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct GetRepresentationBuilder<'a> {
@@ -490,7 +490,7 @@ impl<'a> std::future::IntoFuture for GetRepresentationBuilder<'a> {
     }
 }
 
-/// A call of [`Client::get_representation_xml`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::get_representation_xml`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct GetRepresentationXmlBuilder<'a> {
@@ -532,7 +532,7 @@ impl<'a> std::future::IntoFuture for GetRepresentationXmlBuilder<'a> {
     }
 }
 
-/// A call of [`Client::get_thing`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::get_thing`]: set what it leaves optional, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct GetThingBuilder<'a> {
@@ -625,7 +625,7 @@ pub enum GetThingError {
     Other(types::Problem),
 }
 
-/// A call of [`Client::post_thing`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::post_thing`]: set what it leaves optional, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct PostThingBuilder<'a> {

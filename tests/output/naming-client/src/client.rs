@@ -205,7 +205,7 @@ impl Client {
     }
 }
 
-/// A call of [`Client::get`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::get`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct GetBuilder<'a> {
@@ -246,7 +246,7 @@ impl<'a> std::future::IntoFuture for GetBuilder<'a> {
     }
 }
 
-/// A call of [`Client::get_xml_2`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::get_xml_2`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct GetXmlBuilder2<'a> {
@@ -287,7 +287,7 @@ impl<'a> std::future::IntoFuture for GetXmlBuilder2<'a> {
     }
 }
 
-/// A call of [`Client::get_xml`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::get_xml`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct GetXmlBuilder<'a> {
@@ -328,7 +328,7 @@ impl<'a> std::future::IntoFuture for GetXmlBuilder<'a> {
     }
 }
 
-/// A call of [`Client::match_`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::match_`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct MatchBuilder<'a> {
@@ -368,7 +368,7 @@ impl<'a> std::future::IntoFuture for MatchBuilder<'a> {
     }
 }
 
-/// A call of [`Client::new_operation`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::new_operation`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct NewBuilder<'a> {
@@ -412,7 +412,7 @@ impl<'a> std::future::IntoFuture for NewBuilder<'a> {
     }
 }
 
-/// A call of [`Client::raw`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::raw`]: set what it leaves optional, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct Raw2Builder<'a> {
@@ -464,7 +464,7 @@ impl<'a> std::future::IntoFuture for Raw2Builder<'a> {
     }
 }
 
-/// A call of [`Client::get_reload`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::get_reload`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct GetReloadBuilder<'a> {
@@ -504,7 +504,7 @@ impl<'a> std::future::IntoFuture for GetReloadBuilder<'a> {
     }
 }
 
-/// A call of [`Client::get_reload_2`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::get_reload_2`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct GetReload2Builder<'a> {
@@ -544,7 +544,7 @@ impl<'a> std::future::IntoFuture for GetReload2Builder<'a> {
     }
 }
 
-/// A call of [`Client::round_trip`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::round_trip`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct RoundTripBuilder<'a> {
@@ -587,7 +587,7 @@ impl<'a> std::future::IntoFuture for RoundTripBuilder<'a> {
     }
 }
 
-/// A call of [`Client::router`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::router`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct RouterBuilder<'a> {
@@ -627,7 +627,7 @@ impl<'a> std::future::IntoFuture for RouterBuilder<'a> {
     }
 }
 
-/// A call of [`Client::start`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::start`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct StartBuilder<'a> {
@@ -667,7 +667,7 @@ impl<'a> std::future::IntoFuture for StartBuilder<'a> {
     }
 }
 
-/// A call of [`Client::status`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
+/// A call of [`Client::status`]: set what it leaves optional, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
 pub struct StatusBuilder<'a> {
