@@ -374,11 +374,18 @@ impl<'a> Cx<'a> {
                 );
                 continue;
             };
-            self.response(owner, &response_pointer(self.old, o, r.status), &at, r, s);
+            // A media type added to a success response after every success media type the
+            // operation had only adds a client method: the existing ones keep their types.
+            let appended = s.status.is_success() && !r.contents.is_empty() && {
+                let (before, after) = (success_media(o), success_media(n));
+                after.starts_with(&before)
+            };
+            let added = if appended { Kind::SuccessMediaAppended } else { Kind::ResponseMediaAdded };
+            self.response(owner, &response_pointer(self.old, o, r.status), &at, r, s, added);
         }
     }
 
-    fn response(&mut self, owner: &Owner, old_at: &str, at: &str, r: &Response, s: &Response) {
+    fn response(&mut self, owner: &Owner, old_at: &str, at: &str, r: &Response, s: &Response, added: Kind) {
         let what = format!("response {}", show_status(s.status));
         if r.description != s.description {
             self.push(Kind::Documentation, owner, In::New, at, format!("{what}: description"));
@@ -401,7 +408,7 @@ impl<'a> Cx<'a> {
                 self.push(Kind::ResponseHeaderAdded, owner, In::New, &p, format!("{what}: header `{}` added", g.name));
             }
         }
-        let media = (Kind::ResponseMediaAdded, Kind::ResponseMediaRemoved);
+        let media = (added, Kind::ResponseMediaRemoved);
         self.contents(owner, old_at, at, &what, &r.contents, &s.contents, media);
     }
 
@@ -922,6 +929,17 @@ fn shape(k: &TypeKind) -> &'static str {
 
 fn deprecation(what: &str, now: bool) -> String {
     format!("{what} {}", if now { "deprecated" } else { "no longer deprecated" })
+}
+
+/// The distinct media types of an operation's success responses, in order (one client method each).
+fn success_media(op: &Operation) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::new();
+    for c in op.responses.iter().filter(|r| r.status.is_success()).flat_map(|r| &r.contents) {
+        if !out.contains(&c.media_type.as_str()) {
+            out.push(&c.media_type);
+        }
+    }
+    out
 }
 
 /// The spec's own examples: the generator's `minimal` ones follow the schema, whose changes are
