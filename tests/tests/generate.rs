@@ -184,7 +184,7 @@ components:
 /// `cargo xtask --help`, `cargo xtask COMMAND --help`, and a wrong flag, which is named.
 #[test]
 fn help_and_unknown_flags() {
-    let cases: [(&[&str], i32, &[&str]); 6] = [
+    let cases: [(&[&str], i32, &[&str]); 7] = [
         (
             &["--help"],
             0,
@@ -199,6 +199,7 @@ fn help_and_unknown_flags() {
         ),
         (&["regenerate", "--chek"], 1, &["unknown flag `--chek` for `cargo xtask regenerate`"]),
         (&["frob"], 1, &["unknown command `frob`", "cargo xtask regenerate"]),
+        (&["mock", "demo"], 1, &["unknown vendor `demo`", "`cargo run --bin demo-server-mock`"]),
     ];
     for (args, status, expected) in cases {
         let run = xtask(args);

@@ -323,7 +323,11 @@ fn mock(root: &Path, args: &[String]) -> Result<(), Error> {
     let known = xtask::vendor_specs(root)?;
     if !known.iter().any(|(name, _)| name == vendor) {
         let names: Vec<&str> = known.iter().map(|(n, _)| n.as_str()).collect();
-        return Err(Error::Usage(format!("unknown vendor `{vendor}`; one of: {}", names.join(", "))));
+        return Err(Error::Usage(format!(
+            "unknown vendor `{vendor}`; one of: {} (the mock of a crate written by `generate` runs from its \
+             server crate's directory: `cargo run --bin {vendor}-server-mock`)",
+            names.join(", ")
+        )));
     }
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let package = format!("{vendor}-server");
