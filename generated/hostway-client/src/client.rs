@@ -2071,6 +2071,19 @@ pub enum GetEmailDomainError {
     NotFound(types::ItemNotFoundError),
 }
 
+impl mailapi_support::client::ServiceMessage for GetEmailDomainError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::first_message([
+                    Some(body.item_not_found.message.as_str()),
+                ])
+            }
+        }
+    }
+}
+
 /// A call of [`Client::list_domain_aliases`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -2132,6 +2145,19 @@ pub enum ListDomainAliasesError {
     Unauthorized,
     /// 404: Not Found. The domain name or account does not exist.
     NotFound(types::ItemNotFoundError),
+}
+
+impl mailapi_support::client::ServiceMessage for ListDomainAliasesError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::first_message([
+                    Some(body.item_not_found.message.as_str()),
+                ])
+            }
+        }
+    }
 }
 
 /// A call of [`Client::list_domain_blackwhitelist`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
@@ -2303,6 +2329,19 @@ pub enum ListDomainBlackwhitelistError {
     NotFound(types::ItemNotFoundError),
 }
 
+impl mailapi_support::client::ServiceMessage for ListDomainBlackwhitelistError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::first_message([
+                    Some(body.item_not_found.message.as_str()),
+                ])
+            }
+        }
+    }
+}
+
 /// A call of [`Client::put_domain_blackwhitelist`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -2369,6 +2408,20 @@ pub enum PutDomainBlackwhitelistError {
     Unauthorized,
     /// 404: Not Found. The domain name does not exist.
     NotFound(types::ItemNotFoundError),
+}
+
+impl mailapi_support::client::ServiceMessage for PutDomainBlackwhitelistError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::BadRequest(_) => None,
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::first_message([
+                    Some(body.item_not_found.message.as_str()),
+                ])
+            }
+        }
+    }
 }
 
 /// A call of [`Client::get_domain_blackwhitelist_address`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
@@ -2449,6 +2502,19 @@ pub enum GetDomainBlackwhitelistAddressError {
     NotFound(types::ItemNotFoundError),
 }
 
+impl mailapi_support::client::ServiceMessage for GetDomainBlackwhitelistAddressError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::first_message([
+                    Some(body.item_not_found.message.as_str()),
+                ])
+            }
+        }
+    }
+}
+
 /// A call of [`Client::delete_domain_blackwhitelist_address`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -2520,6 +2586,19 @@ pub enum DeleteDomainBlackwhitelistAddressError {
     Unauthorized,
     /// 404: Not Found. The domain name or address does not exist.
     NotFound(types::ItemNotFoundError),
+}
+
+impl mailapi_support::client::ServiceMessage for DeleteDomainBlackwhitelistAddressError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::first_message([
+                    Some(body.item_not_found.message.as_str()),
+                ])
+            }
+        }
+    }
 }
 
 /// A call of [`Client::get_domain_cleanmailplus`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
@@ -2594,6 +2673,19 @@ pub enum GetDomainCleanmailplusError {
     NotFound(types::ItemNotFoundError),
 }
 
+impl mailapi_support::client::ServiceMessage for GetDomainCleanmailplusError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::first_message([
+                    Some(body.item_not_found.message.as_str()),
+                ])
+            }
+        }
+    }
+}
+
 /// A call of [`Client::update_domain_cleanmailplus`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -2660,6 +2752,20 @@ pub enum UpdateDomainCleanmailplusError {
     Unauthorized,
     /// 404: Not Found. The domain name does not exist.
     NotFound(types::ItemNotFoundError),
+}
+
+impl mailapi_support::client::ServiceMessage for UpdateDomainCleanmailplusError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::BadRequest(_) => None,
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::first_message([
+                    Some(body.item_not_found.message.as_str()),
+                ])
+            }
+        }
+    }
 }
 
 /// A call of [`Client::list_domain_contacts`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
@@ -2765,6 +2871,18 @@ pub enum ListDomainContactsError {
     NotFound(types::ItemNotFoundError),
 }
 
+impl mailapi_support::client::ServiceMessage for ListDomainContactsError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::NotFound(body) => {
+                mailapi_support::client::first_message([
+                    Some(body.item_not_found.message.as_str()),
+                ])
+            }
+        }
+    }
+}
+
 /// A call of [`Client::create_domain_contact`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -2833,6 +2951,22 @@ pub enum CreateDomainContactError {
     Conflict(types::ConflictError),
 }
 
+impl mailapi_support::client::ServiceMessage for CreateDomainContactError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::BadRequest(_) => None,
+            Self::Unauthorized => None,
+            Self::Conflict(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.conflict.message.as_str()),
+                    body.conflict.details.as_deref(),
+                ])
+            }
+        }
+    }
+}
+
 /// A call of [`Client::get_domain_contact`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -2896,6 +3030,19 @@ pub enum GetDomainContactError {
     BadRequest(types::ValidationError),
     /// 404: Not Found. The domain name or contact does not exist.
     NotFound(types::ItemNotFoundError),
+}
+
+impl mailapi_support::client::ServiceMessage for GetDomainContactError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::BadRequest(_) => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::first_message([
+                    Some(body.item_not_found.message.as_str()),
+                ])
+            }
+        }
+    }
 }
 
 /// A call of [`Client::update_domain_contact`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
@@ -2965,6 +3112,15 @@ pub enum UpdateDomainContactError {
     Unauthorized,
 }
 
+impl mailapi_support::client::ServiceMessage for UpdateDomainContactError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::BadRequest(_) => None,
+            Self::Unauthorized => None,
+        }
+    }
+}
+
 /// A call of [`Client::delete_domain_contact`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -3027,6 +3183,19 @@ pub enum DeleteDomainContactError {
     Unauthorized,
     /// 404: Not Found. The domain or contact does not exist.
     NotFound(types::ItemNotFoundError),
+}
+
+impl mailapi_support::client::ServiceMessage for DeleteDomainContactError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::first_message([
+                    Some(body.item_not_found.message.as_str()),
+                ])
+            }
+        }
+    }
 }
 
 /// A call of [`Client::get_domain_infostore`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
@@ -3095,6 +3264,19 @@ pub enum GetDomainInfostoreError {
     NotFound(types::ItemNotFoundError),
 }
 
+impl mailapi_support::client::ServiceMessage for GetDomainInfostoreError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::first_message([
+                    Some(body.item_not_found.message.as_str()),
+                ])
+            }
+        }
+    }
+}
+
 /// A call of [`Client::update_domain_infostore_quota`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -3161,6 +3343,20 @@ pub enum UpdateDomainInfostoreQuotaError {
     Unauthorized,
     /// 404: Not Found. The domain name does not exist.
     NotFound(types::ItemNotFoundError),
+}
+
+impl mailapi_support::client::ServiceMessage for UpdateDomainInfostoreQuotaError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::BadRequest(_) => None,
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::first_message([
+                    Some(body.item_not_found.message.as_str()),
+                ])
+            }
+        }
+    }
 }
 
 /// A call of [`Client::get_domain_mailbox_type_count`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
@@ -3235,6 +3431,19 @@ pub enum GetDomainMailboxTypeCountError {
     Unauthorized,
     /// 404: Not Found. The domain name or account does not exist.
     NotFound(types::ItemNotFoundError),
+}
+
+impl mailapi_support::client::ServiceMessage for GetDomainMailboxTypeCountError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::first_message([
+                    Some(body.item_not_found.message.as_str()),
+                ])
+            }
+        }
+    }
 }
 
 /// A call of [`Client::list_usernames`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
@@ -3391,6 +3600,19 @@ pub enum ListUsernamesError {
     NotFound(types::ItemNotFoundError),
 }
 
+impl mailapi_support::client::ServiceMessage for ListUsernamesError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::first_message([
+                    Some(body.item_not_found.message.as_str()),
+                ])
+            }
+        }
+    }
+}
+
 /// A call of [`Client::get_username`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -3456,6 +3678,19 @@ pub enum GetUsernameError {
     Unauthorized,
     /// 404: Not Found. The domain name, account or username does not exist.
     NotFound(types::ItemNotFoundError),
+}
+
+impl mailapi_support::client::ServiceMessage for GetUsernameError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::first_message([
+                    Some(body.item_not_found.message.as_str()),
+                ])
+            }
+        }
+    }
 }
 
 /// A call of [`Client::get_mailbox_autoresponder`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
@@ -3535,6 +3770,19 @@ pub enum GetMailboxAutoresponderError {
     NotFound(types::ItemNotFoundError),
 }
 
+impl mailapi_support::client::ServiceMessage for GetMailboxAutoresponderError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::first_message([
+                    Some(body.item_not_found.message.as_str()),
+                ])
+            }
+        }
+    }
+}
+
 /// A call of [`Client::set_mailbox_autoresponder`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -3606,6 +3854,20 @@ pub enum SetMailboxAutoresponderError {
     Unauthorized,
     /// 404: Not Found. The domain name does not exist.
     NotFound(types::ItemNotFoundError),
+}
+
+impl mailapi_support::client::ServiceMessage for SetMailboxAutoresponderError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::BadRequest(_) => None,
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::first_message([
+                    Some(body.item_not_found.message.as_str()),
+                ])
+            }
+        }
+    }
 }
 
 /// A call of [`Client::list_mailbox_blackwhitelist`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
@@ -3782,6 +4044,19 @@ pub enum ListMailboxBlackwhitelistError {
     NotFound(types::ItemNotFoundError),
 }
 
+impl mailapi_support::client::ServiceMessage for ListMailboxBlackwhitelistError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::first_message([
+                    Some(body.item_not_found.message.as_str()),
+                ])
+            }
+        }
+    }
+}
+
 /// A call of [`Client::put_mailbox_blackwhitelist`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -3853,6 +4128,20 @@ pub enum PutMailboxBlackwhitelistError {
     Unauthorized,
     /// 404: Not Found. The domain name or the mailbox does not exist.
     NotFound(types::ItemNotFoundError),
+}
+
+impl mailapi_support::client::ServiceMessage for PutMailboxBlackwhitelistError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::BadRequest(_) => None,
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::first_message([
+                    Some(body.item_not_found.message.as_str()),
+                ])
+            }
+        }
+    }
 }
 
 /// A call of [`Client::get_mailbox_blackwhitelist_address`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
@@ -3936,6 +4225,19 @@ pub enum GetMailboxBlackwhitelistAddressError {
     NotFound(types::ItemNotFoundError),
 }
 
+impl mailapi_support::client::ServiceMessage for GetMailboxBlackwhitelistAddressError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::first_message([
+                    Some(body.item_not_found.message.as_str()),
+                ])
+            }
+        }
+    }
+}
+
 /// A call of [`Client::delete_mailbox_blackwhitelist_address`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -4015,6 +4317,20 @@ pub enum DeleteMailboxBlackwhitelistAddressError {
     NotFound(types::ItemNotFoundError),
 }
 
+impl mailapi_support::client::ServiceMessage
+for DeleteMailboxBlackwhitelistAddressError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::first_message([
+                    Some(body.item_not_found.message.as_str()),
+                ])
+            }
+        }
+    }
+}
+
 /// A call of [`Client::get_mailbox_cleanmailplus`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -4092,6 +4408,19 @@ pub enum GetMailboxCleanmailplusError {
     NotFound(types::ItemNotFoundError),
 }
 
+impl mailapi_support::client::ServiceMessage for GetMailboxCleanmailplusError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::first_message([
+                    Some(body.item_not_found.message.as_str()),
+                ])
+            }
+        }
+    }
+}
+
 /// A call of [`Client::update_mailbox_cleanmailplus`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -4165,6 +4494,20 @@ pub enum UpdateMailboxCleanmailplusError {
     NotFound(types::ItemNotFoundError),
 }
 
+impl mailapi_support::client::ServiceMessage for UpdateMailboxCleanmailplusError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::BadRequest(_) => None,
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::first_message([
+                    Some(body.item_not_found.message.as_str()),
+                ])
+            }
+        }
+    }
+}
+
 /// A call of [`Client::get_exchange_mailbox`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -4234,6 +4577,19 @@ pub enum GetExchangeMailboxError {
     Unauthorized,
     /// 404: Not Found. The domain name or mailbox does not exist.
     NotFound(types::ItemNotFoundError),
+}
+
+impl mailapi_support::client::ServiceMessage for GetExchangeMailboxError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::first_message([
+                    Some(body.item_not_found.message.as_str()),
+                ])
+            }
+        }
+    }
 }
 
 /// A call of [`Client::put_exchange_mailbox`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
@@ -4342,6 +4698,30 @@ pub enum PutExchangeMailboxError {
     Conflict(types::ConflictError),
 }
 
+impl mailapi_support::client::ServiceMessage for PutExchangeMailboxError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::BadRequestJson(_) => None,
+            Self::BadRequestPlain(body) => {
+                mailapi_support::client::first_message([Some(body.as_str())])
+            }
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::first_message([
+                    Some(body.item_not_found.message.as_str()),
+                ])
+            }
+            Self::Conflict(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.conflict.message.as_str()),
+                    body.conflict.details.as_deref(),
+                ])
+            }
+        }
+    }
+}
+
 /// A call of [`Client::delete_exchange_mailbox`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -4410,6 +4790,26 @@ pub enum DeleteExchangeMailboxError {
     NotFound(types::ItemNotFoundError),
     /// 409: Conflict. The domain is disabled.
     Conflict(types::ConflictError),
+}
+
+impl mailapi_support::client::ServiceMessage for DeleteExchangeMailboxError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::first_message([
+                    Some(body.item_not_found.message.as_str()),
+                ])
+            }
+            Self::Conflict(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.conflict.message.as_str()),
+                    body.conflict.details.as_deref(),
+                ])
+            }
+        }
+    }
 }
 
 /// A call of [`Client::exchange_mailbox_action`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
@@ -4482,6 +4882,26 @@ pub enum ExchangeMailboxActionError {
     NotFound(types::ItemNotFoundError),
     /// 409: Conflict. Validation of the secret answer failed.
     Conflict(types::ConflictError),
+}
+
+impl mailapi_support::client::ServiceMessage for ExchangeMailboxActionError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::BadRequest(_) => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::first_message([
+                    Some(body.item_not_found.message.as_str()),
+                ])
+            }
+            Self::Conflict(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.conflict.message.as_str()),
+                    body.conflict.details.as_deref(),
+                ])
+            }
+        }
+    }
 }
 
 /// A call of [`Client::get_exchange_message_stats`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
@@ -4569,6 +4989,21 @@ pub enum GetExchangeMessageStatsError {
     BadGateway,
 }
 
+impl mailapi_support::client::ServiceMessage for GetExchangeMessageStatsError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::first_message([
+                    Some(body.item_not_found.message.as_str()),
+                ])
+            }
+            Self::InternalServerError => None,
+            Self::BadGateway => None,
+        }
+    }
+}
+
 /// A call of [`Client::get_mailbox_forwards`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -4635,6 +5070,19 @@ pub enum GetMailboxForwardsError {
     Unauthorized,
     /// 404: Not Found. The domain name does not exist.
     NotFound(types::ItemNotFoundError),
+}
+
+impl mailapi_support::client::ServiceMessage for GetMailboxForwardsError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::first_message([
+                    Some(body.item_not_found.message.as_str()),
+                ])
+            }
+        }
+    }
 }
 
 /// A call of [`Client::set_mailbox_forwards`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
@@ -4713,6 +5161,27 @@ pub enum SetMailboxForwardsError {
     Conflict(types::ConflictError),
 }
 
+impl mailapi_support::client::ServiceMessage for SetMailboxForwardsError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::BadRequest(_) => None,
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::first_message([
+                    Some(body.item_not_found.message.as_str()),
+                ])
+            }
+            Self::Conflict(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.conflict.message.as_str()),
+                    body.conflict.details.as_deref(),
+                ])
+            }
+        }
+    }
+}
+
 /// A call of [`Client::delete_mailbox_forward`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -4782,6 +5251,19 @@ pub enum DeleteMailboxForwardError {
     NotFound(types::ItemNotFoundError),
 }
 
+impl mailapi_support::client::ServiceMessage for DeleteMailboxForwardError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::first_message([
+                    Some(body.item_not_found.message.as_str()),
+                ])
+            }
+        }
+    }
+}
+
 /// A call of [`Client::get_mailbox`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -4848,6 +5330,19 @@ pub enum GetMailboxError {
     Unauthorized,
     /// 404: Not Found. The domain name does not exist.
     NotFound(types::ItemNotFoundError),
+}
+
+impl mailapi_support::client::ServiceMessage for GetMailboxError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::first_message([
+                    Some(body.item_not_found.message.as_str()),
+                ])
+            }
+        }
+    }
 }
 
 /// A call of [`Client::put_mailbox`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
@@ -4941,6 +5436,27 @@ pub enum PutMailboxError {
     Conflict(types::ConflictError),
 }
 
+impl mailapi_support::client::ServiceMessage for PutMailboxError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::BadRequest(_) => None,
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::first_message([
+                    Some(body.item_not_found.message.as_str()),
+                ])
+            }
+            Self::Conflict(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.conflict.message.as_str()),
+                    body.conflict.details.as_deref(),
+                ])
+            }
+        }
+    }
+}
+
 /// A call of [`Client::delete_mailbox`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -5004,6 +5520,19 @@ pub enum DeleteMailboxError {
     Unauthorized,
     /// 404: Not Found. The domain name or mailbox do not exist.
     NotFound(types::ItemNotFoundError),
+}
+
+impl mailapi_support::client::ServiceMessage for DeleteMailboxError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::first_message([
+                    Some(body.item_not_found.message.as_str()),
+                ])
+            }
+        }
+    }
 }
 
 /// A call of [`Client::mailbox_action`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
@@ -5074,6 +5603,26 @@ pub enum MailboxActionError {
     NotFound(types::ItemNotFoundError),
     /// 409: Conflict. Validation of the secret answer failed.
     Conflict(types::ConflictError),
+}
+
+impl mailapi_support::client::ServiceMessage for MailboxActionError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::BadRequest(_) => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::first_message([
+                    Some(body.item_not_found.message.as_str()),
+                ])
+            }
+            Self::Conflict(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.conflict.message.as_str()),
+                    body.conflict.details.as_deref(),
+                ])
+            }
+        }
+    }
 }
 
 /// A call of [`Client::get_mailbox_message_stats`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
@@ -5153,6 +5702,21 @@ pub enum GetMailboxMessageStatsError {
     BadGateway,
 }
 
+impl mailapi_support::client::ServiceMessage for GetMailboxMessageStatsError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::first_message([
+                    Some(body.item_not_found.message.as_str()),
+                ])
+            }
+            Self::InternalServerError => None,
+            Self::BadGateway => None,
+        }
+    }
+}
+
 /// A call of [`Client::create_mailbox_migration_ticket`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -5226,6 +5790,20 @@ pub enum CreateMailboxMigrationTicketError {
     NotFound(types::ItemNotFoundError),
 }
 
+impl mailapi_support::client::ServiceMessage for CreateMailboxMigrationTicketError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::BadRequest(_) => None,
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::first_message([
+                    Some(body.item_not_found.message.as_str()),
+                ])
+            }
+        }
+    }
+}
+
 /// A call of [`Client::get_mailbox_secrets`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -5291,6 +5869,18 @@ impl<'a> std::future::IntoFuture for GetMailboxSecretsBuilder<'a> {
 pub enum GetMailboxSecretsError {
     /// 404: Not Found. The domain name, mailbox or account does not exist.
     NotFound(types::ItemNotFoundError),
+}
+
+impl mailapi_support::client::ServiceMessage for GetMailboxSecretsError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::NotFound(body) => {
+                mailapi_support::client::first_message([
+                    Some(body.item_not_found.message.as_str()),
+                ])
+            }
+        }
+    }
 }
 
 /// A call of [`Client::put_mailbox_secrets`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
@@ -5367,6 +5957,21 @@ pub enum PutMailboxSecretsError {
     NotFound(types::ItemNotFoundError),
 }
 
+impl mailapi_support::client::ServiceMessage for PutMailboxSecretsError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::BadRequest(_) => None,
+            Self::Unauthorized => None,
+            Self::Forbidden => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::first_message([
+                    Some(body.item_not_found.message.as_str()),
+                ])
+            }
+        }
+    }
+}
+
 /// A call of [`Client::get_mailbox_webmail`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -5436,6 +6041,19 @@ pub enum GetMailboxWebmailError {
     Unauthorized,
     /// 404: Not Found. The domain name does not exist.
     NotFound(types::ItemNotFoundError),
+}
+
+impl mailapi_support::client::ServiceMessage for GetMailboxWebmailError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::first_message([
+                    Some(body.item_not_found.message.as_str()),
+                ])
+            }
+        }
+    }
 }
 
 /// A call of [`Client::update_mailbox_webmail`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
@@ -5509,6 +6127,20 @@ pub enum UpdateMailboxWebmailError {
     Unauthorized,
     /// 404: Not Found. The domain name does not exist.
     NotFound(types::ItemNotFoundError),
+}
+
+impl mailapi_support::client::ServiceMessage for UpdateMailboxWebmailError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::BadRequest(_) => None,
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::first_message([
+                    Some(body.item_not_found.message.as_str()),
+                ])
+            }
+        }
+    }
 }
 
 /// A call of [`Client::create_mailbox_webmail`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
@@ -5587,6 +6219,27 @@ pub enum CreateMailboxWebmailError {
     Conflict(types::ConflictError),
 }
 
+impl mailapi_support::client::ServiceMessage for CreateMailboxWebmailError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::BadRequest(_) => None,
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::first_message([
+                    Some(body.item_not_found.message.as_str()),
+                ])
+            }
+            Self::Conflict(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.conflict.message.as_str()),
+                    body.conflict.details.as_deref(),
+                ])
+            }
+        }
+    }
+}
+
 /// A call of [`Client::get_domain_webmail`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -5651,6 +6304,19 @@ pub enum GetDomainWebmailError {
     Unauthorized,
     /// 404: Not Found. The domain name does not exist.
     NotFound(types::ItemNotFoundError),
+}
+
+impl mailapi_support::client::ServiceMessage for GetDomainWebmailError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::first_message([
+                    Some(body.item_not_found.message.as_str()),
+                ])
+            }
+        }
+    }
 }
 
 /// A call of [`Client::update_domain_webmail`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
@@ -5722,6 +6388,27 @@ pub enum UpdateDomainWebmailError {
     NotFound(types::ItemNotFoundError),
     /// 409: Conflict. Upgrade is disabled at the product level and cannot be turned on
     Conflict(types::ConflictError),
+}
+
+impl mailapi_support::client::ServiceMessage for UpdateDomainWebmailError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::BadRequest(_) => None,
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::first_message([
+                    Some(body.item_not_found.message.as_str()),
+                ])
+            }
+            Self::Conflict(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.conflict.message.as_str()),
+                    body.conflict.details.as_deref(),
+                ])
+            }
+        }
+    }
 }
 
 /// A call of [`Client::get_domain_webmail_limits`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
@@ -6033,6 +6720,26 @@ pub enum ExchangeMailboxActionShortError {
     Conflict(types::ConflictError),
 }
 
+impl mailapi_support::client::ServiceMessage for ExchangeMailboxActionShortError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::BadRequest(_) => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::first_message([
+                    Some(body.item_not_found.message.as_str()),
+                ])
+            }
+            Self::Conflict(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.conflict.message.as_str()),
+                    body.conflict.details.as_deref(),
+                ])
+            }
+        }
+    }
+}
+
 /// A call of [`Client::mailbox_action_short`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -6100,6 +6807,26 @@ pub enum MailboxActionShortError {
     Conflict(types::ConflictError),
 }
 
+impl mailapi_support::client::ServiceMessage for MailboxActionShortError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::BadRequest(_) => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::first_message([
+                    Some(body.item_not_found.message.as_str()),
+                ])
+            }
+            Self::Conflict(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.conflict.message.as_str()),
+                    body.conflict.details.as_deref(),
+                ])
+            }
+        }
+    }
+}
+
 /// A call of [`Client::get_mailbox_secrets_short`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -6160,6 +6887,18 @@ impl<'a> std::future::IntoFuture for GetMailboxSecretsShortBuilder<'a> {
 pub enum GetMailboxSecretsShortError {
     /// 404: Not Found. The domain name or mailbox does not exist.
     NotFound(types::ItemNotFoundError),
+}
+
+impl mailapi_support::client::ServiceMessage for GetMailboxSecretsShortError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::NotFound(body) => {
+                mailapi_support::client::first_message([
+                    Some(body.item_not_found.message.as_str()),
+                ])
+            }
+        }
+    }
 }
 
 /// A call of [`Client::put_mailbox_secrets_short`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
@@ -6231,6 +6970,21 @@ pub enum PutMailboxSecretsShortError {
     Forbidden,
     /// 404: Not Found. The domain name, mailbox or account does not exist.
     NotFound(types::ItemNotFoundError),
+}
+
+impl mailapi_support::client::ServiceMessage for PutMailboxSecretsShortError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::BadRequest(_) => None,
+            Self::Unauthorized => None,
+            Self::Forbidden => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::first_message([
+                    Some(body.item_not_found.message.as_str()),
+                ])
+            }
+        }
+    }
 }
 
 /// A call of [`Client::get_mailbox_webmail_short`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
@@ -6305,6 +7059,19 @@ pub enum GetMailboxWebmailShortError {
     NotFound(types::ItemNotFoundError),
 }
 
+impl mailapi_support::client::ServiceMessage for GetMailboxWebmailShortError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::first_message([
+                    Some(body.item_not_found.message.as_str()),
+                ])
+            }
+        }
+    }
+}
+
 /// A call of [`Client::update_mailbox_webmail_short`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -6371,6 +7138,20 @@ pub enum UpdateMailboxWebmailShortError {
     Unauthorized,
     /// 404: Not Found. The domain name does not exist.
     NotFound(types::ItemNotFoundError),
+}
+
+impl mailapi_support::client::ServiceMessage for UpdateMailboxWebmailShortError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::BadRequest(_) => None,
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::first_message([
+                    Some(body.item_not_found.message.as_str()),
+                ])
+            }
+        }
+    }
 }
 
 /// A call of [`Client::create_mailbox_webmail_short`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
@@ -6442,6 +7223,27 @@ pub enum CreateMailboxWebmailShortError {
     NotFound(types::ItemNotFoundError),
     /// 409: Conflict. OpenXchange account already exists.
     Conflict(types::ConflictError),
+}
+
+impl mailapi_support::client::ServiceMessage for CreateMailboxWebmailShortError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::BadRequest(_) => None,
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::first_message([
+                    Some(body.item_not_found.message.as_str()),
+                ])
+            }
+            Self::Conflict(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.conflict.message.as_str()),
+                    body.conflict.details.as_deref(),
+                ])
+            }
+        }
+    }
 }
 
 /// A call of [`Client::get_domain_webmail_limits_short`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).

@@ -163,6 +163,25 @@ pub enum GetMailboxSettingsError {
     NotFound(types::ProblemDetails),
 }
 
+impl mailapi_support::client::ServiceMessage for GetMailboxSettingsError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_option().map(String::as_str),
+                    body.title.as_option().map(String::as_str),
+                ])
+            }
+            Self::NotFound(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_option().map(String::as_str),
+                    body.title.as_option().map(String::as_str),
+                ])
+            }
+        }
+    }
+}
+
 /// A call of [`Client::update_mailbox_settings`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -222,4 +241,23 @@ pub enum UpdateMailboxSettingsError {
     Unauthorized(types::ProblemDetails),
     /// 404: Not Found
     NotFound(types::ProblemDetails),
+}
+
+impl mailapi_support::client::ServiceMessage for UpdateMailboxSettingsError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_option().map(String::as_str),
+                    body.title.as_option().map(String::as_str),
+                ])
+            }
+            Self::NotFound(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_option().map(String::as_str),
+                    body.title.as_option().map(String::as_str),
+                ])
+            }
+        }
+    }
 }

@@ -1963,6 +1963,32 @@ pub enum ObtainAccountAuthSettingsError {
     InBody(types::ErrorResponse),
 }
 
+impl mailapi_support::client::ServiceMessage for ObtainAccountAuthSettingsError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.error.as_str()),
+                    body.reason.as_option().map(String::as_str),
+                ])
+            }
+        }
+    }
+}
+
 /// A call of [`Client::update_account_auth_settings`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -2043,6 +2069,38 @@ pub enum UpdateAccountAuthSettingsError {
     InBody(types::ErrorResponse),
 }
 
+impl mailapi_support::client::ServiceMessage for UpdateAccountAuthSettingsError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::BadRequest(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Unauthorized(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.error.as_str()),
+                    body.reason.as_option().map(String::as_str),
+                ])
+            }
+        }
+    }
+}
+
 /// A call of [`Client::obtain_encryption_at_rest_settings`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -2115,6 +2173,32 @@ pub enum ObtainEncryptionAtRestSettingsError {
     Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+impl mailapi_support::client::ServiceMessage for ObtainEncryptionAtRestSettingsError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.error.as_str()),
+                    body.reason.as_option().map(String::as_str),
+                ])
+            }
+        }
+    }
 }
 
 /// A call of [`Client::update_encryption_at_rest_settings`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
@@ -2197,6 +2281,38 @@ pub enum UpdateEncryptionAtRestSettingsError {
     InBody(types::ErrorResponse),
 }
 
+impl mailapi_support::client::ServiceMessage for UpdateEncryptionAtRestSettingsError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::BadRequest(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Unauthorized(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.error.as_str()),
+                    body.reason.as_option().map(String::as_str),
+                ])
+            }
+        }
+    }
+}
+
 /// A call of [`Client::create_dkim_signature`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -2270,6 +2386,38 @@ pub enum CreateDkimSignatureError {
     InBody(types::ErrorResponse),
 }
 
+impl mailapi_support::client::ServiceMessage for CreateDkimSignatureError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::BadRequest(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Unauthorized(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.error.as_str()),
+                    body.reason.as_option().map(String::as_str),
+                ])
+            }
+        }
+    }
+}
+
 /// A call of [`Client::obtain_dns_records`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -2339,6 +2487,32 @@ pub enum ObtainDnsRecordsError {
     Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+impl mailapi_support::client::ServiceMessage for ObtainDnsRecordsError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.error.as_str()),
+                    body.reason.as_option().map(String::as_str),
+                ])
+            }
+        }
+    }
 }
 
 /// A call of [`Client::query_log_files`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
@@ -2467,6 +2641,32 @@ pub enum QueryLogFilesError {
     InBody(types::ErrorResponse),
 }
 
+impl mailapi_support::client::ServiceMessage for QueryLogFilesError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.error.as_str()),
+                    body.reason.as_option().map(String::as_str),
+                ])
+            }
+        }
+    }
+}
+
 /// A call of [`Client::obtain_oauth_token`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -2538,6 +2738,38 @@ pub enum ObtainOauthTokenError {
     Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+impl mailapi_support::client::ServiceMessage for ObtainOauthTokenError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::BadRequest(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Unauthorized(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.error.as_str()),
+                    body.reason.as_option().map(String::as_str),
+                ])
+            }
+        }
+    }
 }
 
 /// A call of [`Client::list_principals`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
@@ -2722,6 +2954,32 @@ pub enum ListPrincipalsError {
     InBody(types::ErrorResponse),
 }
 
+impl mailapi_support::client::ServiceMessage for ListPrincipalsError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.error.as_str()),
+                    body.reason.as_option().map(String::as_str),
+                ])
+            }
+        }
+    }
+}
+
 /// A call of [`Client::create_principal`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -2801,6 +3059,38 @@ pub enum CreatePrincipalError {
     InBody(types::ErrorResponse),
 }
 
+impl mailapi_support::client::ServiceMessage for CreatePrincipalError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::BadRequest(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Unauthorized(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.error.as_str()),
+                    body.reason.as_option().map(String::as_str),
+                ])
+            }
+        }
+    }
+}
+
 /// A call of [`Client::fetch_principal`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -2870,6 +3160,32 @@ pub enum FetchPrincipalError {
     InBody(types::ErrorResponse),
 }
 
+impl mailapi_support::client::ServiceMessage for FetchPrincipalError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.error.as_str()),
+                    body.reason.as_option().map(String::as_str),
+                ])
+            }
+        }
+    }
+}
+
 /// A call of [`Client::delete_principal`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -2937,6 +3253,32 @@ pub enum DeletePrincipalError {
     Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+impl mailapi_support::client::ServiceMessage for DeletePrincipalError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.error.as_str()),
+                    body.reason.as_option().map(String::as_str),
+                ])
+            }
+        }
+    }
 }
 
 /// A call of [`Client::update_principal`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
@@ -3012,6 +3354,38 @@ pub enum UpdatePrincipalError {
     Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+impl mailapi_support::client::ServiceMessage for UpdatePrincipalError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::BadRequest(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Unauthorized(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.error.as_str()),
+                    body.reason.as_option().map(String::as_str),
+                ])
+            }
+        }
+    }
 }
 
 /// A call of [`Client::list_queued_messages`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
@@ -3236,6 +3610,32 @@ pub enum ListQueuedMessagesError {
     InBody(types::ErrorResponse),
 }
 
+impl mailapi_support::client::ServiceMessage for ListQueuedMessagesError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.error.as_str()),
+                    body.reason.as_option().map(String::as_str),
+                ])
+            }
+        }
+    }
+}
+
 /// A call of [`Client::delete_queued_messages`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -3317,6 +3717,32 @@ pub enum DeleteQueuedMessagesError {
     Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+impl mailapi_support::client::ServiceMessage for DeleteQueuedMessagesError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.error.as_str()),
+                    body.reason.as_option().map(String::as_str),
+                ])
+            }
+        }
+    }
 }
 
 /// A call of [`Client::reschedule_queued_messages`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
@@ -3403,6 +3829,32 @@ pub enum RescheduleQueuedMessagesError {
     InBody(types::ErrorResponse),
 }
 
+impl mailapi_support::client::ServiceMessage for RescheduleQueuedMessagesError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.error.as_str()),
+                    body.reason.as_option().map(String::as_str),
+                ])
+            }
+        }
+    }
+}
+
 /// A call of [`Client::obtain_queued_message_details`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -3482,6 +3934,38 @@ pub enum ObtainQueuedMessageDetailsError {
     InBody(types::ErrorResponse),
 }
 
+impl mailapi_support::client::ServiceMessage for ObtainQueuedMessageDetailsError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::NotFound(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.error.as_str()),
+                    body.reason.as_option().map(String::as_str),
+                ])
+            }
+        }
+    }
+}
+
 /// A call of [`Client::cancel_queued_message`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -3552,6 +4036,38 @@ pub enum CancelQueuedMessageError {
     NotFound(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+impl mailapi_support::client::ServiceMessage for CancelQueuedMessageError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::NotFound(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.error.as_str()),
+                    body.reason.as_option().map(String::as_str),
+                ])
+            }
+        }
+    }
 }
 
 /// A call of [`Client::reschedule_queued_message`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
@@ -3631,6 +4147,38 @@ pub enum RescheduleQueuedMessageError {
     NotFound(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+impl mailapi_support::client::ServiceMessage for RescheduleQueuedMessageError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::NotFound(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.error.as_str()),
+                    body.reason.as_option().map(String::as_str),
+                ])
+            }
+        }
+    }
 }
 
 /// A call of [`Client::list_queued_reports`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
@@ -3796,6 +4344,32 @@ pub enum ListQueuedReportsError {
     InBody(types::ErrorResponse),
 }
 
+impl mailapi_support::client::ServiceMessage for ListQueuedReportsError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.error.as_str()),
+                    body.reason.as_option().map(String::as_str),
+                ])
+            }
+        }
+    }
+}
+
 /// A call of [`Client::obtain_queue_status`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -3857,6 +4431,32 @@ pub enum ObtainQueueStatusError {
     Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+impl mailapi_support::client::ServiceMessage for ObtainQueueStatusError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.error.as_str()),
+                    body.reason.as_option().map(String::as_str),
+                ])
+            }
+        }
+    }
 }
 
 /// A call of [`Client::resume_queue_processing`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
@@ -3932,6 +4532,32 @@ pub enum ResumeQueueProcessingError {
     InBody(types::ErrorResponse),
 }
 
+impl mailapi_support::client::ServiceMessage for ResumeQueueProcessingError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.error.as_str()),
+                    body.reason.as_option().map(String::as_str),
+                ])
+            }
+        }
+    }
+}
+
 /// A call of [`Client::stop_queue_processing`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -3997,6 +4623,32 @@ pub enum StopQueueProcessingError {
     Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+impl mailapi_support::client::ServiceMessage for StopQueueProcessingError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.error.as_str()),
+                    body.reason.as_option().map(String::as_str),
+                ])
+            }
+        }
+    }
 }
 
 /// A call of [`Client::reload_settings`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
@@ -4070,6 +4722,32 @@ pub enum ReloadSettingsError {
     Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+impl mailapi_support::client::ServiceMessage for ReloadSettingsError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.error.as_str()),
+                    body.reason.as_option().map(String::as_str),
+                ])
+            }
+        }
+    }
 }
 
 /// A call of [`Client::list_incoming_arf_reports`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
@@ -4229,6 +4907,32 @@ pub enum ListIncomingArfReportsError {
     Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+impl mailapi_support::client::ServiceMessage for ListIncomingArfReportsError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.error.as_str()),
+                    body.reason.as_option().map(String::as_str),
+                ])
+            }
+        }
+    }
 }
 
 /// A call of [`Client::list_incoming_dmarc_reports`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
@@ -4395,6 +5099,32 @@ pub enum ListIncomingDmarcReportsError {
     InBody(types::ErrorResponse),
 }
 
+impl mailapi_support::client::ServiceMessage for ListIncomingDmarcReportsError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.error.as_str()),
+                    body.reason.as_option().map(String::as_str),
+                ])
+            }
+        }
+    }
+}
+
 /// A call of [`Client::list_incoming_tls_reports`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -4554,6 +5284,32 @@ pub enum ListIncomingTlsReportsError {
     InBody(types::ErrorResponse),
 }
 
+impl mailapi_support::client::ServiceMessage for ListIncomingTlsReportsError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.error.as_str()),
+                    body.reason.as_option().map(String::as_str),
+                ])
+            }
+        }
+    }
+}
+
 /// A call of [`Client::update_settings`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -4625,6 +5381,38 @@ pub enum UpdateSettingsError {
     Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+impl mailapi_support::client::ServiceMessage for UpdateSettingsError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::BadRequest(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Unauthorized(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.error.as_str()),
+                    body.reason.as_option().map(String::as_str),
+                ])
+            }
+        }
+    }
 }
 
 /// A call of [`Client::list_settings_by_group`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
@@ -4789,6 +5577,32 @@ pub enum ListSettingsByGroupError {
     InBody(types::ErrorResponse),
 }
 
+impl mailapi_support::client::ServiceMessage for ListSettingsByGroupError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.error.as_str()),
+                    body.reason.as_option().map(String::as_str),
+                ])
+            }
+        }
+    }
+}
+
 /// A call of [`Client::list_settings_by_key`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -4876,6 +5690,32 @@ pub enum ListSettingsByKeyError {
     Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+impl mailapi_support::client::ServiceMessage for ListSettingsByKeyError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.error.as_str()),
+                    body.reason.as_option().map(String::as_str),
+                ])
+            }
+        }
+    }
 }
 
 /// A call of [`Client::list_settings`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
@@ -4971,6 +5811,32 @@ pub enum ListSettingsError {
     InBody(types::ErrorResponse),
 }
 
+impl mailapi_support::client::ServiceMessage for ListSettingsError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.error.as_str()),
+                    body.reason.as_option().map(String::as_str),
+                ])
+            }
+        }
+    }
+}
+
 /// A call of [`Client::test_spam_filter_classification`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -5051,6 +5917,38 @@ pub enum TestSpamFilterClassificationError {
     InBody(types::ErrorResponse),
 }
 
+impl mailapi_support::client::ServiceMessage for TestSpamFilterClassificationError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::BadRequest(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Unauthorized(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.error.as_str()),
+                    body.reason.as_option().map(String::as_str),
+                ])
+            }
+        }
+    }
+}
+
 /// A call of [`Client::train_spam_filter_ham`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -5122,6 +6020,38 @@ pub enum TrainSpamFilterHamError {
     NotFound(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+impl mailapi_support::client::ServiceMessage for TrainSpamFilterHamError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::NotFound(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.error.as_str()),
+                    body.reason.as_option().map(String::as_str),
+                ])
+            }
+        }
+    }
 }
 
 /// A call of [`Client::train_account_spam_filter_ham`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
@@ -5206,6 +6136,38 @@ pub enum TrainAccountSpamFilterHamError {
     InBody(types::ErrorResponse),
 }
 
+impl mailapi_support::client::ServiceMessage for TrainAccountSpamFilterHamError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::NotFound(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.error.as_str()),
+                    body.reason.as_option().map(String::as_str),
+                ])
+            }
+        }
+    }
+}
+
 /// A call of [`Client::train_spam_filter_spam`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -5277,6 +6239,38 @@ pub enum TrainSpamFilterSpamError {
     NotFound(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+impl mailapi_support::client::ServiceMessage for TrainSpamFilterSpamError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::NotFound(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.error.as_str()),
+                    body.reason.as_option().map(String::as_str),
+                ])
+            }
+        }
+    }
 }
 
 /// A call of [`Client::train_account_spam_filter_spam`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
@@ -5361,6 +6355,38 @@ pub enum TrainAccountSpamFilterSpamError {
     InBody(types::ErrorResponse),
 }
 
+impl mailapi_support::client::ServiceMessage for TrainAccountSpamFilterSpamError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::NotFound(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.error.as_str()),
+                    body.reason.as_option().map(String::as_str),
+                ])
+            }
+        }
+    }
+}
+
 /// A call of [`Client::upload_spam_filter_ham`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -5429,6 +6455,32 @@ pub enum UploadSpamFilterHamError {
     Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+impl mailapi_support::client::ServiceMessage for UploadSpamFilterHamError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.error.as_str()),
+                    body.reason.as_option().map(String::as_str),
+                ])
+            }
+        }
+    }
 }
 
 /// A call of [`Client::upload_account_spam_filter_ham`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
@@ -5510,6 +6562,32 @@ pub enum UploadAccountSpamFilterHamError {
     InBody(types::ErrorResponse),
 }
 
+impl mailapi_support::client::ServiceMessage for UploadAccountSpamFilterHamError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.error.as_str()),
+                    body.reason.as_option().map(String::as_str),
+                ])
+            }
+        }
+    }
+}
+
 /// A call of [`Client::upload_spam_filter_spam`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -5578,6 +6656,32 @@ pub enum UploadSpamFilterSpamError {
     Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+impl mailapi_support::client::ServiceMessage for UploadSpamFilterSpamError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.error.as_str()),
+                    body.reason.as_option().map(String::as_str),
+                ])
+            }
+        }
+    }
 }
 
 /// A call of [`Client::upload_account_spam_filter_spam`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
@@ -5657,6 +6761,32 @@ pub enum UploadAccountSpamFilterSpamError {
     Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+impl mailapi_support::client::ServiceMessage for UploadAccountSpamFilterSpamError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.error.as_str()),
+                    body.reason.as_option().map(String::as_str),
+                ])
+            }
+        }
+    }
 }
 
 /// A call of [`Client::fetch_blob_by_id`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
@@ -5742,6 +6872,32 @@ pub enum FetchBlobByIdError {
     InBody(types::ErrorResponse),
 }
 
+impl mailapi_support::client::ServiceMessage for FetchBlobByIdError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.error.as_str()),
+                    body.reason.as_option().map(String::as_str),
+                ])
+            }
+        }
+    }
+}
+
 /// A call of [`Client::purge_all_accounts`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -5803,6 +6959,32 @@ pub enum PurgeAllAccountsError {
     Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+impl mailapi_support::client::ServiceMessage for PurgeAllAccountsError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.error.as_str()),
+                    body.reason.as_option().map(String::as_str),
+                ])
+            }
+        }
+    }
 }
 
 /// A call of [`Client::purge_account`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
@@ -5871,6 +7053,32 @@ pub enum PurgeAccountError {
     InBody(types::ErrorResponse),
 }
 
+impl mailapi_support::client::ServiceMessage for PurgeAccountError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.error.as_str()),
+                    body.reason.as_option().map(String::as_str),
+                ])
+            }
+        }
+    }
+}
+
 /// A call of [`Client::purge_blob_store`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -5934,6 +7142,32 @@ pub enum PurgeBlobStoreError {
     InBody(types::ErrorResponse),
 }
 
+impl mailapi_support::client::ServiceMessage for PurgeBlobStoreError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.error.as_str()),
+                    body.reason.as_option().map(String::as_str),
+                ])
+            }
+        }
+    }
+}
+
 /// A call of [`Client::purge_data_store`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -5995,6 +7229,32 @@ pub enum PurgeDataStoreError {
     Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+impl mailapi_support::client::ServiceMessage for PurgeDataStoreError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.error.as_str()),
+                    body.reason.as_option().map(String::as_str),
+                ])
+            }
+        }
+    }
 }
 
 /// A call of [`Client::purge_in_memory_store`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
@@ -6062,6 +7322,32 @@ pub enum PurgeInMemoryStoreError {
     Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+impl mailapi_support::client::ServiceMessage for PurgeInMemoryStoreError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.error.as_str()),
+                    body.reason.as_option().map(String::as_str),
+                ])
+            }
+        }
+    }
 }
 
 /// A call of [`Client::delete_account_bayes_model`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
@@ -6140,6 +7426,32 @@ pub enum DeleteAccountBayesModelError {
     InBody(types::ErrorResponse),
 }
 
+impl mailapi_support::client::ServiceMessage for DeleteAccountBayesModelError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.error.as_str()),
+                    body.reason.as_option().map(String::as_str),
+                ])
+            }
+        }
+    }
+}
+
 /// A call of [`Client::delete_global_bayes_model`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -6213,6 +7525,32 @@ pub enum DeleteGlobalBayesModelError {
     InBody(types::ErrorResponse),
 }
 
+impl mailapi_support::client::ServiceMessage for DeleteGlobalBayesModelError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.error.as_str()),
+                    body.reason.as_option().map(String::as_str),
+                ])
+            }
+        }
+    }
+}
+
 /// A call of [`Client::request_fts_reindex`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -6277,6 +7615,38 @@ pub enum RequestFtsReindexError {
     NotFound(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+impl mailapi_support::client::ServiceMessage for RequestFtsReindexError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::NotFound(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.error.as_str()),
+                    body.reason.as_option().map(String::as_str),
+                ])
+            }
+        }
+    }
 }
 
 /// A call of [`Client::request_index_reindex`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
@@ -6349,6 +7719,38 @@ pub enum RequestIndexReindexError {
     Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+impl mailapi_support::client::ServiceMessage for RequestIndexReindexError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::BadRequest(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Unauthorized(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.error.as_str()),
+                    body.reason.as_option().map(String::as_str),
+                ])
+            }
+        }
+    }
 }
 
 /// A call of [`Client::request_account_index_reindex`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
@@ -6432,6 +7834,38 @@ pub enum RequestAccountIndexReindexError {
     InBody(types::ErrorResponse),
 }
 
+impl mailapi_support::client::ServiceMessage for RequestAccountIndexReindexError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::BadRequest(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Unauthorized(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.error.as_str()),
+                    body.reason.as_option().map(String::as_str),
+                ])
+            }
+        }
+    }
+}
+
 /// A call of [`Client::reset_imap_uids`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -6499,6 +7933,32 @@ pub enum ResetImapUidsError {
     Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+impl mailapi_support::client::ServiceMessage for ResetImapUidsError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.error.as_str()),
+                    body.reason.as_option().map(String::as_str),
+                ])
+            }
+        }
+    }
 }
 
 /// A call of [`Client::list_deleted_messages`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
@@ -6632,6 +8092,38 @@ pub enum ListDeletedMessagesError {
     InBody(types::ErrorResponse),
 }
 
+impl mailapi_support::client::ServiceMessage for ListDeletedMessagesError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::NotFound(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.error.as_str()),
+                    body.reason.as_option().map(String::as_str),
+                ])
+            }
+        }
+    }
+}
+
 /// A call of [`Client::undelete_messages`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -6716,6 +8208,44 @@ pub enum UndeleteMessagesError {
     InBody(types::ErrorResponse),
 }
 
+impl mailapi_support::client::ServiceMessage for UndeleteMessagesError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::BadRequest(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Unauthorized(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::NotFound(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.error.as_str()),
+                    body.reason.as_option().map(String::as_str),
+                ])
+            }
+        }
+    }
+}
+
 /// A call of [`Client::obtain_metrics_telemetry_token`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -6790,6 +8320,32 @@ pub enum ObtainMetricsTelemetryTokenError {
     InBody(types::ErrorResponse),
 }
 
+impl mailapi_support::client::ServiceMessage for ObtainMetricsTelemetryTokenError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.error.as_str()),
+                    body.reason.as_option().map(String::as_str),
+                ])
+            }
+        }
+    }
+}
+
 /// A call of [`Client::request_tracing_token`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -6855,6 +8411,32 @@ pub enum RequestTracingTokenError {
     Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+impl mailapi_support::client::ServiceMessage for RequestTracingTokenError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.error.as_str()),
+                    body.reason.as_option().map(String::as_str),
+                ])
+            }
+        }
+    }
 }
 
 /// A call of [`Client::fetch_telemetry_metrics`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
@@ -6948,6 +8530,32 @@ pub enum FetchTelemetryMetricsError {
     Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+impl mailapi_support::client::ServiceMessage for FetchTelemetryMetricsError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.error.as_str()),
+                    body.reason.as_option().map(String::as_str),
+                ])
+            }
+        }
+    }
 }
 
 /// A call of [`Client::live_metrics`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
@@ -7051,6 +8659,32 @@ pub enum LiveMetricsError {
     InBody(types::ErrorResponse),
 }
 
+impl mailapi_support::client::ServiceMessage for LiveMetricsError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.error.as_str()),
+                    body.reason.as_option().map(String::as_str),
+                ])
+            }
+        }
+    }
+}
+
 /// A call of [`Client::obtain_trace_details`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -7124,6 +8758,32 @@ pub enum ObtainTraceDetailsError {
     Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+impl mailapi_support::client::ServiceMessage for ObtainTraceDetailsError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.error.as_str()),
+                    body.reason.as_option().map(String::as_str),
+                ])
+            }
+        }
+    }
 }
 
 /// A call of [`Client::list_stored_traces`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
@@ -7275,6 +8935,32 @@ pub enum ListStoredTracesError {
     InBody(types::ErrorResponse),
 }
 
+impl mailapi_support::client::ServiceMessage for ListStoredTracesError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.error.as_str()),
+                    body.reason.as_option().map(String::as_str),
+                ])
+            }
+        }
+    }
+}
+
 /// A call of [`Client::start_live_tracing`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -7370,6 +9056,32 @@ pub enum StartLiveTracingError {
     InBody(types::ErrorResponse),
 }
 
+impl mailapi_support::client::ServiceMessage for StartLiveTracingError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.error.as_str()),
+                    body.reason.as_option().map(String::as_str),
+                ])
+            }
+        }
+    }
+}
+
 /// A call of [`Client::run_delivery_troubleshooting`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -7463,6 +9175,32 @@ pub enum RunDeliveryTroubleshootingError {
     InBody(types::ErrorResponse),
 }
 
+impl mailapi_support::client::ServiceMessage for RunDeliveryTroubleshootingError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.error.as_str()),
+                    body.reason.as_option().map(String::as_str),
+                ])
+            }
+        }
+    }
+}
+
 /// A call of [`Client::run_dmarc_troubleshooting`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -7543,6 +9281,38 @@ pub enum RunDmarcTroubleshootingError {
     InBody(types::ErrorResponse),
 }
 
+impl mailapi_support::client::ServiceMessage for RunDmarcTroubleshootingError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::BadRequest(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Unauthorized(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.error.as_str()),
+                    body.reason.as_option().map(String::as_str),
+                ])
+            }
+        }
+    }
+}
+
 /// A call of [`Client::obtain_troubleshooting_token`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -7617,6 +9387,32 @@ pub enum ObtainTroubleshootingTokenError {
     InBody(types::ErrorResponse),
 }
 
+impl mailapi_support::client::ServiceMessage for ObtainTroubleshootingTokenError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.error.as_str()),
+                    body.reason.as_option().map(String::as_str),
+                ])
+            }
+        }
+    }
+}
+
 /// A call of [`Client::update_spam_filter`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -7680,6 +9476,32 @@ pub enum UpdateSpamFilterError {
     InBody(types::ErrorResponse),
 }
 
+impl mailapi_support::client::ServiceMessage for UpdateSpamFilterError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.error.as_str()),
+                    body.reason.as_option().map(String::as_str),
+                ])
+            }
+        }
+    }
+}
+
 /// A call of [`Client::update_webadmin`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -7741,4 +9563,30 @@ pub enum UpdateWebadminError {
     Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+impl mailapi_support::client::ServiceMessage for UpdateWebadminError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::first_message([
+                    body.detail.as_deref(),
+                    body.title.as_deref(),
+                ])
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::first_message([
+                    body.details.as_deref(),
+                    Some(body.error.as_str()),
+                    body.reason.as_option().map(String::as_str),
+                ])
+            }
+        }
+    }
 }

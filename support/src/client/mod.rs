@@ -11,7 +11,9 @@ mod stream;
 mod transport;
 
 pub use request::{CallOptions, Request};
-pub use response::{Error, RawResponse, ResponseValue, TransportError, decode_bytes, decode_json, decode_text};
+pub use response::{
+    Error, RawResponse, ResponseValue, ServiceMessage, TransportError, decode_bytes, decode_json, decode_text, first_message,
+};
 pub use retry::{RetryPolicy, retry_after};
 pub use stream::{ByteStream, EventStream, StreamingResponse, is_json};
 pub use transport::{BuildError, ClientBuilder, Transport};

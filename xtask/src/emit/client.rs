@@ -790,9 +790,12 @@ fn error_enum(api: &Api, op: &Operation) -> Option<TokenStream> {
             InBody(#ty),
         }
     });
+    let message = super::message::service_message_impl(api, op);
     Some(quote! {
         #doc
         #[derive(Debug, Clone, PartialEq)]
         pub enum #name { #(#variants)* #in_body }
+
+        #message
     })
 }

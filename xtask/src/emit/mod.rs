@@ -3,6 +3,7 @@
 pub mod client;
 pub mod e2e_test;
 pub mod examples_test;
+mod message;
 pub mod mock;
 pub mod server;
 mod test_values;
@@ -47,6 +48,7 @@ pub fn crate_root(api: &Api, side: Side) -> TokenStream {
         quote! { #![doc = #l] }
     });
     let validate = validate::module(api).is_some().then(|| quote! { mod validate; });
+    let chrono = api.uses_chrono().then(|| quote! { pub use chrono; });
     let modules = match side {
         Side::Client => quote! {
             mod client;
@@ -54,8 +56,17 @@ pub fn crate_root(api: &Api, side: Side) -> TokenStream {
 
             pub use client::*;
             pub use mailapi_support::client::{
-                BuildError, ByteStream, CallOptions, ClientBuilder, Error, EventStream, ResponseValue, RetryPolicy, TransportError,
+                BuildError, ByteStream, CallOptions, ClientBuilder, Error, EventStream, ResponseValue, RetryPolicy,
+                ServiceMessage, Transport, TransportError,
             };
+            pub use mailapi_support::{Scheme, SchemeKind};
+            pub use mailapi_support::sse::SseError;
+            pub use mailapi_support::{Base64Bytes, Nullable, Secret};
+
+            // The crates this crate's API exposes, at the versions it was built with.
+            pub use mailapi_support::{bytes, futures_util, http, reqwest};
+            pub use serde_json;
+            #chrono
         },
         Side::Server => quote! {
             pub mod mock;
@@ -64,8 +75,16 @@ pub fn crate_root(api: &Api, side: Side) -> TokenStream {
             #validate
 
             pub use mailapi_support::Problem;
-            pub use mailapi_support::server::{AuthError, Authenticator, Context, Principal};
+            pub use mailapi_support::server::{
+                AuthError, Authenticator, Context, EventStream, Principal, Scheme, SchemeKind, SseEvent,
+            };
+            pub use mailapi_support::{Base64Bytes, Nullable, Secret};
             pub use server::*;
+
+            // The crates this crate's API exposes, at the versions it was built with.
+            pub use mailapi_support::{axum, bytes, futures_util, http};
+            pub use serde_json;
+            #chrono
         },
     };
     quote! {

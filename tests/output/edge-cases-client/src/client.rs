@@ -251,6 +251,16 @@ pub enum GetBlobError {
     NotFound(types::Problem),
 }
 
+impl mailapi_support::client::ServiceMessage for GetBlobError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::NotFound(body) => {
+                mailapi_support::client::first_message([body.title.as_deref()])
+            }
+        }
+    }
+}
+
 /// A call of [`Client::put_blob`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -623,6 +633,25 @@ pub enum GetThingError {
     ClientError(types::Problem),
     /// Any other status: anything
     Other(types::Problem),
+}
+
+impl mailapi_support::client::ServiceMessage for GetThingError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::BadRequestJson(body) => {
+                mailapi_support::client::first_message([body.title.as_deref()])
+            }
+            Self::BadRequestPlain(body) => {
+                mailapi_support::client::first_message([Some(body.as_str())])
+            }
+            Self::ClientError(body) => {
+                mailapi_support::client::first_message([body.title.as_deref()])
+            }
+            Self::Other(body) => {
+                mailapi_support::client::first_message([body.title.as_deref()])
+            }
+        }
+    }
 }
 
 /// A call of [`Client::post_thing`]: set its optional parameters, then `.await` it (or [`send`](Self::send) it).

@@ -14,5 +14,10 @@ pub mod types;
 pub use client::*;
 pub use mailapi_support::client::{
     BuildError, ByteStream, CallOptions, ClientBuilder, Error, EventStream,
-    ResponseValue, RetryPolicy, TransportError,
+    ResponseValue, RetryPolicy, ServiceMessage, Transport, TransportError,
 };
+pub use mailapi_support::{Scheme, SchemeKind};
+pub use mailapi_support::sse::SseError;
+pub use mailapi_support::{Base64Bytes, Nullable, Secret};
+pub use mailapi_support::{bytes, futures_util, http, reqwest};
+pub use serde_json;
