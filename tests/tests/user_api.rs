@@ -76,7 +76,10 @@ async fn a_partial_server_answers_501_for_what_it_does_not_implement() {
     assert_eq!((status.as_u16(), headers["content-type"].to_str().unwrap()), (501, "application/problem+json"));
     let problem: serde_json::Value = serde_json::from_slice(body).unwrap();
     assert_eq!(problem["detail"], "`deletePrincipal` is not implemented by this server");
-    assert_eq!(chain(&err), "unexpected response status 501 Not Implemented: `deletePrincipal` is not implemented by this server");
+    assert_eq!(
+        chain(&err),
+        "unexpected response status 501 Not Implemented: `deletePrincipal` is not implemented by this server"
+    );
 }
 
 #[tokio::test]

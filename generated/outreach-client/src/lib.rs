@@ -5,6 +5,18 @@
 //! Outreach API v2 (JSON:API 1.0), the mailbox resource: a representation of an email mailbox, used within the application for sending and syncing emails.
 //!
 //! Generated from `specs/outreach.yaml`; see the crate README.
+//!
+//! # Example
+//!
+//! Build a client:
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = outreach_client::Client::builder("https://api.outreach.io/api/v2")
+//!     .build()?;
+//! # Ok(())
+//! # }
+//! ```
 #![allow(clippy::result_large_err, clippy::large_enum_variant)]
 
 mod client;

@@ -561,7 +561,6 @@ pub(crate) mod tests {
         InBody(NotFound),
     }
 
-
     impl ServiceMessage for OpError {
         fn service_message(&self) -> Option<&str> {
             match self {
@@ -600,7 +599,10 @@ pub(crate) mod tests {
                 "the service answered 404 Not Found: no principal named alice",
             ),
             (raw(410, "").error_empty(OpError::Gone), "the service answered 410 Gone"),
-            (raw(400, "quota exceeded").error_text(OpError::Text), "the service answered 400 Bad Request: quota exceeded"),
+            (
+                raw(400, "quota exceeded").error_text(OpError::Text),
+                "the service answered 400 Bad Request: quota exceeded",
+            ),
             (
                 raw(200, r#"{"code":"fieldAlreadyExists"}"#).reject_error_in_body(OpError::InBody).unwrap_err(),
                 "the service answered 200 OK: fieldAlreadyExists",
@@ -613,7 +615,10 @@ pub(crate) mod tests {
                 Error::unexpected(with_type(418, "application/problem+json; charset=utf-8", title_only)),
                 "unexpected response status 418 I'm a teapot: Teapot",
             ),
-            (Error::unexpected(with_type(404, "application/json", problem)), "unexpected response status 404 Not Found"),
+            (
+                Error::unexpected(with_type(404, "application/json", problem)),
+                "unexpected response status 404 Not Found",
+            ),
             (Error::Transport(TransportError::Timeout), "request timed out"),
         ];
         for (err, expected) in cases {

@@ -494,14 +494,14 @@ mod tests {
         assert!(debug.contains("api.test"), "{debug}");
     }
 
-
     /// A refused connection reads `connection failed: <reqwest's words>: ...` with anyhow's
     /// `{:#}`: the operation error is transparent and no link repeats another.
     #[tokio::test]
     async fn a_refused_connection_is_named_once_in_the_chain() {
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let transport = Transport::builder(&format!("http://127.0.0.1:{port}")).no_retry().build().unwrap();
-        let err: crate::client::Error<()> = transport.execute(Request::new("op", http::Method::GET, "/".into())).await.unwrap_err().into();
+        let err: crate::client::Error<()> =
+            transport.execute(Request::new("op", http::Method::GET, "/".into())).await.unwrap_err().into();
         let chain = crate::client::response::tests::chain(&err);
         let links: Vec<&str> = chain.split(": ").collect();
         assert_eq!(links[0], "connection failed", "{chain}");

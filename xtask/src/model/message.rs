@@ -5,17 +5,8 @@ use super::{Api, Presence, Primitive, TypeDef, TypeKind, TypeRef};
 
 /// Member names that carry a human-readable message, most specific first: RFC 7807 `detail`
 /// before its `title`, a vendor's `message`/`details` before an error code such as `error`.
-const MESSAGE_MEMBERS: &[&str] = &[
-    "detail",
-    "message",
-    "details",
-    "error_description",
-    "errorMessage",
-    "title",
-    "error",
-    "reason",
-    "description",
-];
+const MESSAGE_MEMBERS: &[&str] =
+    &["detail", "message", "details", "error_description", "errorMessage", "title", "error", "reason", "description"];
 
 /// How deep envelopes (`{"badRequest": {"message": ..}}`, `{"errors": [{"detail": ..}]}`)
 /// are searched.
@@ -83,7 +74,9 @@ impl Api {
         let mut def = self.types.iter().find(|t| t.name == name)?;
         for _ in 0..self.types.len() {
             match &def.kind {
-                TypeKind::Alias { ty: TypeRef::Named(next), .. } => def = self.types.iter().find(|t| &t.name == next)?,
+                TypeKind::Alias { ty: TypeRef::Named(next), .. } => {
+                    def = self.types.iter().find(|t| &t.name == next)?
+                }
                 _ => return Some(def),
             }
         }

@@ -5,6 +5,7 @@
 
 mod build;
 mod errors;
+mod example;
 mod message;
 mod minimal;
 mod names;
@@ -13,6 +14,7 @@ mod schema;
 
 pub use build::build;
 pub use errors::{ErrorShape, Member};
+pub use example::CallExample;
 pub use message::{Hop, MessagePath};
 pub use minimal::minimal_value;
 pub use names::{doc_text, field_ident, type_ident, variant_ident};

@@ -1,0 +1,54 @@
+//! The call a client crate's top-level documentation shows: a real operation of the API that
+//! compiles as a doctest with literal arguments only.
+
+use super::{Api, Delivery, Method, ParamLocation, Primitive, SchemeKind, TypeRef};
+
+/// One call of the crate-level example.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallExample {
+    /// The `Client` method.
+    pub method: String,
+    /// String literals for its arguments, in order: the operation's path parameters.
+    pub args: Vec<String>,
+    /// The credentials the operation accepts first, if any.
+    pub credentials: Option<SchemeKind>,
+    /// The spec name of that scheme (`api_key` takes it).
+    pub scheme: Option<String>,
+}
+
+impl Api {
+    /// A GET whose only parameters are required string path parameters, with no body and a
+    /// buffered answer (one path parameter preferred: it shows how arguments are passed).
+    pub fn call_example(&self) -> Option<CallExample> {
+        let candidates = self.operations.iter().filter(|op| {
+            op.body.is_none()
+                && op.params.iter().all(|p| {
+                    p.location == ParamLocation::Path
+                        && !p.presence.is_optional()
+                        && p.ty == TypeRef::Primitive(Primitive::String)
+                })
+        });
+        let (op, method) = candidates
+            .filter_map(|op| {
+                let m = op.plan.client_methods.iter().find(|m| m.delivery == Delivery::Buffered)?;
+                Some((op, m))
+            })
+            .min_by_key(|(op, _)| (op.method != Method::Get, op.params.is_empty(), op.params.len()))?;
+        let args = op
+            .params
+            .iter()
+            .map(|p| {
+                let example = p.examples.iter().find_map(|e| e.value.as_str().map(str::to_string));
+                example.unwrap_or_else(|| p.field.clone())
+            })
+            .collect();
+        let scheme = op.security.iter().find_map(|alternative| alternative.first());
+        let credentials = scheme.and_then(|name| self.security_schemes.iter().find(|s| &s.name == name));
+        Some(CallExample {
+            method: method.name.clone(),
+            args,
+            credentials: credentials.map(|s| s.kind.clone()),
+            scheme: credentials.map(|s| s.name.clone()),
+        })
+    }
+}
