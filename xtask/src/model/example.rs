@@ -52,3 +52,34 @@ impl Api {
         })
     }
 }
+
+/// Longer examples are left out of type docs: they would bury the fields.
+const MAX_EXAMPLE_LINES: usize = 60;
+
+impl Api {
+    /// The example that documents named type `name`, pretty-printed, with where it is from:
+    /// the schema's own `example`, else the first response example whose body is this type.
+    pub fn type_example(&self, name: &str) -> Option<(String, String)> {
+        let own = self.types.iter().find(|t| t.name == name).and_then(|t| t.example.as_ref());
+        let (source, value) = match own {
+            Some(value) => ("The schema's example".to_string(), value),
+            None => self.operations.iter().find_map(|op| {
+                op.responses.iter().find_map(|r| {
+                    let content =
+                        r.contents.iter().find(|c| c.ty.as_ref() == Some(&TypeRef::Named(name.to_string())))?;
+                    let example = content.examples.first()?;
+                    let source = format!(
+                        "Example `{}` of the {} response of `{} {}`",
+                        example.name,
+                        r.status.key(),
+                        op.method.as_str(),
+                        op.path
+                    );
+                    Some((source, &example.value))
+                })
+            })?,
+        };
+        let json = serde_json::to_string_pretty(value).ok()?;
+        (json.lines().count() <= MAX_EXAMPLE_LINES).then_some((source, json))
+    }
+}
