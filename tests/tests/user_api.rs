@@ -1,21 +1,48 @@
 //! The generated crates as a user meets them, on the wire: a server that implements only part
-//! of its API (`PartialApi`) answers 501 for the rest, and the client's errors print the
-//! service's own message once, as an `anyhow` chain (`{:#}`) shows them.
+//! of its API (`PartialApi`) answers 501 for the rest, the client's errors print the service's
+//! own message once, as an `anyhow` chain (`{:#}`) shows them, and a program in a workspace of
+//! its own builds and runs with `stalwart-client` as its only API dependency.
 
 use std::error::Error as StdError;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use serde_json::json;
 use stalwart_client::{Client, Error, FetchPrincipalError};
 use stalwart_server::{
-    AuthError, Authenticator, FetchPrincipalRequest, FetchPrincipalResponse, PartialApi, Principal, Problem,
+    AuthError, Authenticator, FetchPrincipalRequest, FetchPrincipalResponse, ListPrincipalsRequest,
+    ListPrincipalsResponse, PartialApi, Principal, Problem,
 };
 
-/// Serves only `fetchPrincipal`: `alice` is forbidden, `ghost` is the management error Stalwart
-/// reports inside a 200, anyone else exists.
-struct OnlyFetch;
+/// Serves only `fetchPrincipal` and `listPrincipals`: `alice` is forbidden, `ghost` is the
+/// management error Stalwart reports inside a 200, anyone else exists; the list is three
+/// principals in pages of two. Keeps each `x-request-id` it was sent.
+#[derive(Clone, Default)]
+struct OnlyFetch {
+    request_ids: Arc<Mutex<Vec<String>>>,
+}
+
+impl OnlyFetch {
+    fn note(&self, headers: &http::HeaderMap) {
+        if let Some(id) = headers.get("x-request-id") {
+            self.request_ids.lock().unwrap().push(id.to_str().unwrap().to_owned());
+        }
+    }
+}
 
 impl PartialApi for OnlyFetch {
+    async fn list_principals(&self, request: ListPrincipalsRequest) -> Result<ListPrincipalsResponse, Problem> {
+        self.note(&request.context.headers);
+        let names = ["ann", "bob", "cy"];
+        let page = request.page.unwrap_or(1) as usize;
+        let items: Vec<_> = names.iter().skip((page - 1) * 2).take(2).map(|n| json!({"name": n})).collect();
+        Ok(ListPrincipalsResponse::Ok(from_json(json!({"data": {"items": items, "total": names.len()}}))))
+    }
+
     async fn fetch_principal(&self, request: FetchPrincipalRequest) -> Result<FetchPrincipalResponse, Problem> {
+        self.note(&request.context.headers);
         let answer = match request.principal_id.as_str() {
             "alice" => FetchPrincipalResponse::Forbidden(from_json(json!({
                 "type": "about:blank", "status": 403, "title": "Forbidden",
@@ -46,11 +73,16 @@ impl Authenticator for Token {
     }
 }
 
-async fn start() -> Client {
+/// Serves `api` on a loopback port; its base URL.
+async fn serve(api: OnlyFetch) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}/api", listener.local_addr().unwrap());
-    let router = stalwart_server::router(OnlyFetch, Token);
-    tokio::spawn(axum::serve(listener, router).into_future());
+    tokio::spawn(axum::serve(listener, stalwart_server::router(api, Token)).into_future());
+    base
+}
+
+async fn start() -> Client {
+    let base = serve(OnlyFetch::default()).await;
     Client::builder(&base).bearer_token("t0ken").build().unwrap()
 }
 
@@ -107,4 +139,135 @@ async fn a_refused_connection_is_named_once() {
     let chain = chain(&err);
     assert!(chain.starts_with("connection failed: "), "{chain}");
     assert_eq!(chain.matches("connection failed").count(), 1, "{chain}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// A program of a user's own
+
+/// The program's manifest: its own workspace, `stalwart-client` by path, and tokio to run it;
+/// no `http`, `serde_json` or `mailapi-support` (the client re-exports what its API uses).
+const PROGRAM_MANIFEST: &str = r#"[package]
+name = "user-program"
+version = "0.0.0"
+edition = "2024"
+publish = false
+
+[dependencies]
+stalwart-client = { path = "CLIENT" }
+tokio = { version = "1", default-features = false, features = ["macros", "rt"] }
+
+[workspace]
+"#;
+
+const PROGRAM: &str = r#"use stalwart_client::futures_util::TryStreamExt as _;
+use stalwart_client::{CallOptions, Client, Error, FetchPrincipalError, ListPrincipalsParams, http, serde_json};
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let base = std::env::args().nth(1).ok_or("usage: user-program BASE_URL")?;
+    let client = Client::builder(&base).bearer_token("t0ken").build()?;
+
+    // Per-call headers are an `http::HeaderMap`.
+    let mut options = CallOptions::default();
+    options.headers.insert("x-request-id", http::HeaderValue::from_static("program-1"));
+    let client = client.with_options(options);
+
+    // Every item of every page, as untyped JSON.
+    let params = ListPrincipalsParams { limit: Some(2), ..Default::default() };
+    let principals: Vec<_> = client.list_principals_stream(&params).try_collect().await?;
+    let names: Vec<serde_json::Value> = principals.iter().map(|p| serde_json::json!(p.name)).collect();
+    println!("principals: {}", serde_json::Value::from(names));
+
+    // A documented error, matched by its typed body.
+    match client.fetch_principal("alice").await {
+        Err(Error::Api(response)) => match response.body() {
+            FetchPrincipalError::Forbidden(problem) => println!("forbidden: {:?}", problem.detail),
+            other => println!("another documented error: {other:?}"),
+        },
+        Err(err) => println!("failed: {err}"),
+        Ok(found) => println!("found: {:?}", found.body()),
+    }
+    Ok(())
+}
+"#;
+
+/// Builds once and runs the program against a server in this process; cargo runs offline with
+/// this checkout's `Cargo.lock` (the same versions, nothing fetched) into `target/user-program`,
+/// which later runs reuse.
+#[tokio::test]
+async fn a_program_in_its_own_workspace_needs_only_the_client_crate() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf();
+    let dir = std::env::temp_dir().join(format!("mailapi-user-program-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    let client_dir = root.join("generated/stalwart-client");
+    std::fs::write(dir.join("Cargo.toml"), PROGRAM_MANIFEST.replace("CLIENT", client_dir.to_str().unwrap())).unwrap();
+    std::fs::write(dir.join("src/main.rs"), PROGRAM).unwrap();
+    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+    let target = root.join("target/user-program");
+
+    let api = OnlyFetch::default();
+    let base = serve(api.clone()).await;
+    let build = {
+        let (dir, target) = (dir.clone(), target.clone());
+        tokio::task::spawn_blocking(move || build_program(&dir, &target)).await.unwrap()
+    };
+    let run = match build {
+        Ok(()) => {
+            let binary = target.join("debug/user-program");
+            tokio::task::spawn_blocking(move || run_bounded(Command::new(binary).arg(base), Duration::from_secs(60)))
+                .await
+                .unwrap()
+        }
+        Err(err) => Err(err),
+    };
+    std::fs::remove_dir_all(&dir).unwrap();
+    let stdout = run.unwrap_or_else(|err| panic!("{err}"));
+    assert_eq!(
+        stdout,
+        "principals: [\"ann\",\"bob\",\"cy\"]\nforbidden: Some(\"alice may not be read with this token\")\n"
+    );
+    assert_eq!(*api.request_ids.lock().unwrap(), ["program-1"; 3], "two pages and one fetch, each with the header");
+}
+
+/// `cargo build` of the program, bounded at 15 minutes (a cold target directory builds reqwest,
+/// rustls and tokio; later runs take seconds).
+fn build_program(dir: &Path, target: &Path) -> Result<(), String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let mut cmd = Command::new(cargo);
+    cmd.args(["build", "--offline", "--quiet", "--manifest-path"])
+        .arg(dir.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", target);
+    run_bounded(&mut cmd, Duration::from_secs(15 * 60)).map(drop)
+}
+
+/// Runs `cmd` to its end within `limit` (killing it otherwise); its stdout, or what went wrong.
+fn run_bounded(cmd: &mut Command, limit: Duration) -> Result<String, String> {
+    let mut child =
+        cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().map_err(|e| format!("cannot run {cmd:?}: {e}"))?;
+    let (stdout, stderr) = (child.stdout.take().unwrap(), child.stderr.take().unwrap());
+    let read = |mut pipe: Box<dyn std::io::Read + Send>| {
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = pipe.read_to_string(&mut text);
+            text
+        })
+    };
+    let (stdout, stderr) = (read(Box::new(stdout)), read(Box::new(stderr)));
+    let deadline = Instant::now() + limit;
+    let status = loop {
+        if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(format!("{cmd:?} did not finish within {limit:?}"));
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let (stdout, stderr) = (stdout.join().unwrap(), stderr.join().unwrap());
+    match status.success() {
+        true => Ok(stdout),
+        false => Err(format!("{cmd:?} failed ({status}):\n{stderr}{stdout}")),
+    }
 }
