@@ -77,14 +77,6 @@ pub struct ProblemDetails {
 }
 
 /// RAS Mailbox.
-///
-/// # Example
-///
-/// Example `minimal` of the 200 response of `GET /api/MailboxSettings`:
-///
-/// ```json
-/// {}
-/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]

@@ -74,14 +74,6 @@ pub struct ProblemDetails {
 }
 
 /// RAS Mailbox.
-///
-/// # Example
-///
-/// Example `minimal` of the 200 response of `GET /api/MailboxSettings`:
-///
-/// ```json
-/// {}
-/// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RasMailboxSettings {

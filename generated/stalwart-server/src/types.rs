@@ -383,14 +383,6 @@ pub struct DeliveryStage {
 }
 
 /// The `data` of one event of the delivery troubleshooting stream (event type `event`); a JSON array holding one DeliveryStage.
-///
-/// # Example
-///
-/// Example `minimal` of the 200 response of `GET /troubleshoot/delivery/{recipient}`:
-///
-/// ```json
-/// []
-/// ```
 pub type DeliveryTroubleshootingEvent = Vec<DeliveryStage>;
 
 /// Request to create a DKIM signature (POST /dkim).
@@ -881,14 +873,6 @@ pub struct LivePing {
 }
 
 /// The `data` of one live tracing event, JSON; an array of trace events (event type `trace`), or a LivePing (event type `ping`).
-///
-/// # Example
-///
-/// Example `minimal` of the 200 response of `GET /telemetry/traces/live`:
-///
-/// ```json
-/// []
-/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum LiveTracingEvent {
@@ -1001,14 +985,6 @@ pub struct Metric {
 }
 
 /// The `data` of one live-metrics event (event type `metrics`); a JSON array with one entry per metric.
-///
-/// # Example
-///
-/// Example `minimal` of the 200 response of `GET /telemetry/metrics/live`:
-///
-/// ```json
-/// []
-/// ```
 pub type MetricEvent = Vec<Metric>;
 
 /// Authorization code issued by POST /oauth, with the caller's permissions.

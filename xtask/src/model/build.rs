@@ -80,6 +80,7 @@ fn minimal_examples(operations: &mut [Operation], types: &std::collections::BTre
             name: "minimal".into(),
             value,
             skip_round_trip: None,
+            synthesized: true,
         }));
     }
 }
@@ -484,7 +485,7 @@ impl<'a> Builder<'a> {
     fn examples(&mut self, at: &str, example: Option<&Value>, examples: &Examples) -> Vec<Example> {
         let mut out = Vec::new();
         if let Some(value) = example {
-            out.push(Example { name: "example".into(), value: value.clone(), skip_round_trip: None });
+            out.push(Example { name: "example".into(), value: value.clone(), skip_round_trip: None, synthesized: false });
         }
         for (name, ex) in examples {
             let here = push_pointer(&push_pointer(at, "examples"), name);
@@ -525,7 +526,7 @@ impl<'a> Builder<'a> {
                     None
                 }
             };
-            out.push(Example { name: name.clone(), value, skip_round_trip });
+            out.push(Example { name: name.clone(), value, skip_round_trip, synthesized: false });
         }
         out
     }

@@ -58,7 +58,8 @@ const MAX_EXAMPLE_LINES: usize = 60;
 
 impl Api {
     /// The example that documents named type `name`, pretty-printed, with where it is from:
-    /// the schema's own `example`, else the first response example whose body is this type.
+    /// the schema's own `example`, else the first response example whose body is this type (one
+    /// the spec writes: not the smallest body the generator makes up for the mock).
     pub fn type_example(&self, name: &str) -> Option<(String, String)> {
         let own = self.types.iter().find(|t| t.name == name).and_then(|t| t.example.as_ref());
         let (source, value) = match own {
@@ -67,7 +68,7 @@ impl Api {
                 op.responses.iter().find_map(|r| {
                     let content =
                         r.contents.iter().find(|c| c.ty.as_ref() == Some(&TypeRef::Named(name.to_string())))?;
-                    let example = content.examples.first()?;
+                    let example = content.examples.first().filter(|e| !e.synthesized)?;
                     let source = format!(
                         "Example `{}` of the {} response of `{} {}`",
                         example.name,

@@ -242,6 +242,8 @@ pub struct Example {
     /// `x-skip-round-trip`: why the example does not round-trip through its type (a documented
     /// invalid request, say); its generated test is ignored with this reason.
     pub skip_round_trip: Option<String>,
+    /// Made by the generator (the smallest valid body, for the mock), not written in the spec.
+    pub synthesized: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
