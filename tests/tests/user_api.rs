@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::json;
-use stalwart_client::{Client, Error, FetchPrincipalError};
+use stalwart_client::{Client, Error, FetchPrincipalError, ServiceMessage};
 use stalwart_server::{
     AuthError, Authenticator, FetchPrincipalRequest, FetchPrincipalResponse, ListPrincipalsRequest,
     ListPrincipalsResponse, PartialApi, Principal, Problem,
@@ -129,6 +129,68 @@ async fn api_errors_print_the_services_message_once() {
         );
         assert_eq!(chain(&err), expected);
     }
+}
+
+/// The message a generated client finds in each vendor's error bodies: a problem's `detail`
+/// (else its `title`), a vendor's text inside an envelope or a union of error shapes, the first
+/// JSON:API error; blank members are skipped.
+#[test]
+fn each_vendors_error_bodies_give_their_message() {
+    fn message<T: serde::de::DeserializeOwned + ServiceMessage>(body: serde_json::Value) -> Option<String> {
+        from_json::<T>(body).service_message().map(str::to_owned)
+    }
+    use hostway_client::types as hostway;
+    let cases: [(Option<String>, &str); 8] = [
+        (
+            message::<hostway::ValidationError>(json!({"computeFault": "Number of mailboxes exceeded"})),
+            "Number of mailboxes exceeded",
+        ),
+        (
+            message::<hostway::ValidationError>(json!({"badRequest": {"message": "Invalid domain", "code": 400}})),
+            "Invalid domain",
+        ),
+        (
+            message::<hostway::ConflictError>(
+                json!({"conflict": {"message": "Mailbox exists", "code": 409}, "details": ""}),
+            ),
+            "Mailbox exists",
+        ),
+        (
+            message::<outreach_client::types::ErrorDocument>(
+                json!({"errors": [{"id": "x", "title": "Invalid", "detail": "email is taken"}]}),
+            ),
+            "email is taken",
+        ),
+        (
+            message::<onlyoffice_client::types::ErrorEnvelope>(
+                json!({"status": 1, "error": {"message": "Access denied"}}),
+            ),
+            "Access denied",
+        ),
+        (
+            message::<parallels_ras_client::types::ProblemDetails>(json!({"title": "Not Found", "detail": null})),
+            "Not Found",
+        ),
+        (
+            message::<stalwart_client::types::ProblemDetails>(json!({"title": "Unauthorized", "detail": "  "})),
+            "Unauthorized",
+        ),
+        (
+            message::<stalwart_client::types::ErrorResponse>(json!({"error": "fieldMissing", "field": "name"})),
+            "fieldMissing",
+        ),
+    ];
+    for (found, expected) in cases {
+        assert_eq!(found.as_deref(), Some(expected));
+    }
+    assert_eq!(message::<outreach_client::types::ErrorDocument>(json!({"errors": []})), None);
+
+    // The operation error renders it after the status; `http` is the client's re-export.
+    let body: hostway::ValidationError = from_json(json!({"computeFault": "Number of mailboxes exceeded"}));
+    let status = hostway_client::http::StatusCode::BAD_REQUEST;
+    let value = hostway_client::ResponseValue::from_parts(status, Default::default(), body);
+    let err = hostway_client::Error::Api(value.map(hostway_client::PutDomainBlackwhitelistError::BadRequest));
+    assert_eq!(chain(&err), "the service answered 400 Bad Request: Number of mailboxes exceeded");
 }
 
 #[tokio::test]

@@ -2076,9 +2076,7 @@ impl mailapi_support::client::ServiceMessage for GetEmailDomainError {
         match self {
             Self::Unauthorized => None,
             Self::NotFound(body) => {
-                mailapi_support::client::first_message([
-                    Some(body.item_not_found.message.as_str()),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -2152,9 +2150,7 @@ impl mailapi_support::client::ServiceMessage for ListDomainAliasesError {
         match self {
             Self::Unauthorized => None,
             Self::NotFound(body) => {
-                mailapi_support::client::first_message([
-                    Some(body.item_not_found.message.as_str()),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -2334,9 +2330,7 @@ impl mailapi_support::client::ServiceMessage for ListDomainBlackwhitelistError {
         match self {
             Self::Unauthorized => None,
             Self::NotFound(body) => {
-                mailapi_support::client::first_message([
-                    Some(body.item_not_found.message.as_str()),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -2413,12 +2407,12 @@ pub enum PutDomainBlackwhitelistError {
 impl mailapi_support::client::ServiceMessage for PutDomainBlackwhitelistError {
     fn service_message(&self) -> Option<&str> {
         match self {
-            Self::BadRequest(_) => None,
+            Self::BadRequest(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
             Self::Unauthorized => None,
             Self::NotFound(body) => {
-                mailapi_support::client::first_message([
-                    Some(body.item_not_found.message.as_str()),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -2507,9 +2501,7 @@ impl mailapi_support::client::ServiceMessage for GetDomainBlackwhitelistAddressE
         match self {
             Self::Unauthorized => None,
             Self::NotFound(body) => {
-                mailapi_support::client::first_message([
-                    Some(body.item_not_found.message.as_str()),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -2593,9 +2585,7 @@ impl mailapi_support::client::ServiceMessage for DeleteDomainBlackwhitelistAddre
         match self {
             Self::Unauthorized => None,
             Self::NotFound(body) => {
-                mailapi_support::client::first_message([
-                    Some(body.item_not_found.message.as_str()),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -2678,9 +2668,7 @@ impl mailapi_support::client::ServiceMessage for GetDomainCleanmailplusError {
         match self {
             Self::Unauthorized => None,
             Self::NotFound(body) => {
-                mailapi_support::client::first_message([
-                    Some(body.item_not_found.message.as_str()),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -2757,12 +2745,12 @@ pub enum UpdateDomainCleanmailplusError {
 impl mailapi_support::client::ServiceMessage for UpdateDomainCleanmailplusError {
     fn service_message(&self) -> Option<&str> {
         match self {
-            Self::BadRequest(_) => None,
+            Self::BadRequest(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
             Self::Unauthorized => None,
             Self::NotFound(body) => {
-                mailapi_support::client::first_message([
-                    Some(body.item_not_found.message.as_str()),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -2875,9 +2863,7 @@ impl mailapi_support::client::ServiceMessage for ListDomainContactsError {
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::NotFound(body) => {
-                mailapi_support::client::first_message([
-                    Some(body.item_not_found.message.as_str()),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -2954,14 +2940,12 @@ pub enum CreateDomainContactError {
 impl mailapi_support::client::ServiceMessage for CreateDomainContactError {
     fn service_message(&self) -> Option<&str> {
         match self {
-            Self::BadRequest(_) => None,
+            Self::BadRequest(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
             Self::Unauthorized => None,
             Self::Conflict(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.conflict.message.as_str()),
-                    body.conflict.details.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -3035,11 +3019,11 @@ pub enum GetDomainContactError {
 impl mailapi_support::client::ServiceMessage for GetDomainContactError {
     fn service_message(&self) -> Option<&str> {
         match self {
-            Self::BadRequest(_) => None,
+            Self::BadRequest(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
             Self::NotFound(body) => {
-                mailapi_support::client::first_message([
-                    Some(body.item_not_found.message.as_str()),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -3115,7 +3099,9 @@ pub enum UpdateDomainContactError {
 impl mailapi_support::client::ServiceMessage for UpdateDomainContactError {
     fn service_message(&self) -> Option<&str> {
         match self {
-            Self::BadRequest(_) => None,
+            Self::BadRequest(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
             Self::Unauthorized => None,
         }
     }
@@ -3190,9 +3176,7 @@ impl mailapi_support::client::ServiceMessage for DeleteDomainContactError {
         match self {
             Self::Unauthorized => None,
             Self::NotFound(body) => {
-                mailapi_support::client::first_message([
-                    Some(body.item_not_found.message.as_str()),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -3269,9 +3253,7 @@ impl mailapi_support::client::ServiceMessage for GetDomainInfostoreError {
         match self {
             Self::Unauthorized => None,
             Self::NotFound(body) => {
-                mailapi_support::client::first_message([
-                    Some(body.item_not_found.message.as_str()),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -3348,12 +3330,12 @@ pub enum UpdateDomainInfostoreQuotaError {
 impl mailapi_support::client::ServiceMessage for UpdateDomainInfostoreQuotaError {
     fn service_message(&self) -> Option<&str> {
         match self {
-            Self::BadRequest(_) => None,
+            Self::BadRequest(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
             Self::Unauthorized => None,
             Self::NotFound(body) => {
-                mailapi_support::client::first_message([
-                    Some(body.item_not_found.message.as_str()),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -3438,9 +3420,7 @@ impl mailapi_support::client::ServiceMessage for GetDomainMailboxTypeCountError 
         match self {
             Self::Unauthorized => None,
             Self::NotFound(body) => {
-                mailapi_support::client::first_message([
-                    Some(body.item_not_found.message.as_str()),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -3605,9 +3585,7 @@ impl mailapi_support::client::ServiceMessage for ListUsernamesError {
         match self {
             Self::Unauthorized => None,
             Self::NotFound(body) => {
-                mailapi_support::client::first_message([
-                    Some(body.item_not_found.message.as_str()),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -3685,9 +3663,7 @@ impl mailapi_support::client::ServiceMessage for GetUsernameError {
         match self {
             Self::Unauthorized => None,
             Self::NotFound(body) => {
-                mailapi_support::client::first_message([
-                    Some(body.item_not_found.message.as_str()),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -3775,9 +3751,7 @@ impl mailapi_support::client::ServiceMessage for GetMailboxAutoresponderError {
         match self {
             Self::Unauthorized => None,
             Self::NotFound(body) => {
-                mailapi_support::client::first_message([
-                    Some(body.item_not_found.message.as_str()),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -3859,12 +3833,12 @@ pub enum SetMailboxAutoresponderError {
 impl mailapi_support::client::ServiceMessage for SetMailboxAutoresponderError {
     fn service_message(&self) -> Option<&str> {
         match self {
-            Self::BadRequest(_) => None,
+            Self::BadRequest(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
             Self::Unauthorized => None,
             Self::NotFound(body) => {
-                mailapi_support::client::first_message([
-                    Some(body.item_not_found.message.as_str()),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -4049,9 +4023,7 @@ impl mailapi_support::client::ServiceMessage for ListMailboxBlackwhitelistError 
         match self {
             Self::Unauthorized => None,
             Self::NotFound(body) => {
-                mailapi_support::client::first_message([
-                    Some(body.item_not_found.message.as_str()),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -4133,12 +4105,12 @@ pub enum PutMailboxBlackwhitelistError {
 impl mailapi_support::client::ServiceMessage for PutMailboxBlackwhitelistError {
     fn service_message(&self) -> Option<&str> {
         match self {
-            Self::BadRequest(_) => None,
+            Self::BadRequest(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
             Self::Unauthorized => None,
             Self::NotFound(body) => {
-                mailapi_support::client::first_message([
-                    Some(body.item_not_found.message.as_str()),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -4230,9 +4202,7 @@ impl mailapi_support::client::ServiceMessage for GetMailboxBlackwhitelistAddress
         match self {
             Self::Unauthorized => None,
             Self::NotFound(body) => {
-                mailapi_support::client::first_message([
-                    Some(body.item_not_found.message.as_str()),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -4323,9 +4293,7 @@ for DeleteMailboxBlackwhitelistAddressError {
         match self {
             Self::Unauthorized => None,
             Self::NotFound(body) => {
-                mailapi_support::client::first_message([
-                    Some(body.item_not_found.message.as_str()),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -4413,9 +4381,7 @@ impl mailapi_support::client::ServiceMessage for GetMailboxCleanmailplusError {
         match self {
             Self::Unauthorized => None,
             Self::NotFound(body) => {
-                mailapi_support::client::first_message([
-                    Some(body.item_not_found.message.as_str()),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -4497,12 +4463,12 @@ pub enum UpdateMailboxCleanmailplusError {
 impl mailapi_support::client::ServiceMessage for UpdateMailboxCleanmailplusError {
     fn service_message(&self) -> Option<&str> {
         match self {
-            Self::BadRequest(_) => None,
+            Self::BadRequest(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
             Self::Unauthorized => None,
             Self::NotFound(body) => {
-                mailapi_support::client::first_message([
-                    Some(body.item_not_found.message.as_str()),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -4584,9 +4550,7 @@ impl mailapi_support::client::ServiceMessage for GetExchangeMailboxError {
         match self {
             Self::Unauthorized => None,
             Self::NotFound(body) => {
-                mailapi_support::client::first_message([
-                    Some(body.item_not_found.message.as_str()),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -4701,22 +4665,18 @@ pub enum PutExchangeMailboxError {
 impl mailapi_support::client::ServiceMessage for PutExchangeMailboxError {
     fn service_message(&self) -> Option<&str> {
         match self {
-            Self::BadRequestJson(_) => None,
+            Self::BadRequestJson(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
             Self::BadRequestPlain(body) => {
                 mailapi_support::client::first_message([Some(body.as_str())])
             }
             Self::Unauthorized => None,
             Self::NotFound(body) => {
-                mailapi_support::client::first_message([
-                    Some(body.item_not_found.message.as_str()),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Conflict(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.conflict.message.as_str()),
-                    body.conflict.details.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -4797,16 +4757,10 @@ impl mailapi_support::client::ServiceMessage for DeleteExchangeMailboxError {
         match self {
             Self::Unauthorized => None,
             Self::NotFound(body) => {
-                mailapi_support::client::first_message([
-                    Some(body.item_not_found.message.as_str()),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Conflict(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.conflict.message.as_str()),
-                    body.conflict.details.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -4887,18 +4841,14 @@ pub enum ExchangeMailboxActionError {
 impl mailapi_support::client::ServiceMessage for ExchangeMailboxActionError {
     fn service_message(&self) -> Option<&str> {
         match self {
-            Self::BadRequest(_) => None,
+            Self::BadRequest(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
             Self::NotFound(body) => {
-                mailapi_support::client::first_message([
-                    Some(body.item_not_found.message.as_str()),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Conflict(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.conflict.message.as_str()),
-                    body.conflict.details.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -4994,9 +4944,7 @@ impl mailapi_support::client::ServiceMessage for GetExchangeMessageStatsError {
         match self {
             Self::Unauthorized => None,
             Self::NotFound(body) => {
-                mailapi_support::client::first_message([
-                    Some(body.item_not_found.message.as_str()),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::InternalServerError => None,
             Self::BadGateway => None,
@@ -5077,9 +5025,7 @@ impl mailapi_support::client::ServiceMessage for GetMailboxForwardsError {
         match self {
             Self::Unauthorized => None,
             Self::NotFound(body) => {
-                mailapi_support::client::first_message([
-                    Some(body.item_not_found.message.as_str()),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -5164,19 +5110,15 @@ pub enum SetMailboxForwardsError {
 impl mailapi_support::client::ServiceMessage for SetMailboxForwardsError {
     fn service_message(&self) -> Option<&str> {
         match self {
-            Self::BadRequest(_) => None,
+            Self::BadRequest(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
             Self::Unauthorized => None,
             Self::NotFound(body) => {
-                mailapi_support::client::first_message([
-                    Some(body.item_not_found.message.as_str()),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Conflict(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.conflict.message.as_str()),
-                    body.conflict.details.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -5256,9 +5198,7 @@ impl mailapi_support::client::ServiceMessage for DeleteMailboxForwardError {
         match self {
             Self::Unauthorized => None,
             Self::NotFound(body) => {
-                mailapi_support::client::first_message([
-                    Some(body.item_not_found.message.as_str()),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -5337,9 +5277,7 @@ impl mailapi_support::client::ServiceMessage for GetMailboxError {
         match self {
             Self::Unauthorized => None,
             Self::NotFound(body) => {
-                mailapi_support::client::first_message([
-                    Some(body.item_not_found.message.as_str()),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -5439,19 +5377,15 @@ pub enum PutMailboxError {
 impl mailapi_support::client::ServiceMessage for PutMailboxError {
     fn service_message(&self) -> Option<&str> {
         match self {
-            Self::BadRequest(_) => None,
+            Self::BadRequest(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
             Self::Unauthorized => None,
             Self::NotFound(body) => {
-                mailapi_support::client::first_message([
-                    Some(body.item_not_found.message.as_str()),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Conflict(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.conflict.message.as_str()),
-                    body.conflict.details.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -5527,9 +5461,7 @@ impl mailapi_support::client::ServiceMessage for DeleteMailboxError {
         match self {
             Self::Unauthorized => None,
             Self::NotFound(body) => {
-                mailapi_support::client::first_message([
-                    Some(body.item_not_found.message.as_str()),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -5608,18 +5540,14 @@ pub enum MailboxActionError {
 impl mailapi_support::client::ServiceMessage for MailboxActionError {
     fn service_message(&self) -> Option<&str> {
         match self {
-            Self::BadRequest(_) => None,
+            Self::BadRequest(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
             Self::NotFound(body) => {
-                mailapi_support::client::first_message([
-                    Some(body.item_not_found.message.as_str()),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Conflict(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.conflict.message.as_str()),
-                    body.conflict.details.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -5707,9 +5635,7 @@ impl mailapi_support::client::ServiceMessage for GetMailboxMessageStatsError {
         match self {
             Self::Unauthorized => None,
             Self::NotFound(body) => {
-                mailapi_support::client::first_message([
-                    Some(body.item_not_found.message.as_str()),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::InternalServerError => None,
             Self::BadGateway => None,
@@ -5793,12 +5719,12 @@ pub enum CreateMailboxMigrationTicketError {
 impl mailapi_support::client::ServiceMessage for CreateMailboxMigrationTicketError {
     fn service_message(&self) -> Option<&str> {
         match self {
-            Self::BadRequest(_) => None,
+            Self::BadRequest(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
             Self::Unauthorized => None,
             Self::NotFound(body) => {
-                mailapi_support::client::first_message([
-                    Some(body.item_not_found.message.as_str()),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -5875,9 +5801,7 @@ impl mailapi_support::client::ServiceMessage for GetMailboxSecretsError {
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::NotFound(body) => {
-                mailapi_support::client::first_message([
-                    Some(body.item_not_found.message.as_str()),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -5960,13 +5884,13 @@ pub enum PutMailboxSecretsError {
 impl mailapi_support::client::ServiceMessage for PutMailboxSecretsError {
     fn service_message(&self) -> Option<&str> {
         match self {
-            Self::BadRequest(_) => None,
+            Self::BadRequest(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
             Self::Unauthorized => None,
             Self::Forbidden => None,
             Self::NotFound(body) => {
-                mailapi_support::client::first_message([
-                    Some(body.item_not_found.message.as_str()),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -6048,9 +5972,7 @@ impl mailapi_support::client::ServiceMessage for GetMailboxWebmailError {
         match self {
             Self::Unauthorized => None,
             Self::NotFound(body) => {
-                mailapi_support::client::first_message([
-                    Some(body.item_not_found.message.as_str()),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -6132,12 +6054,12 @@ pub enum UpdateMailboxWebmailError {
 impl mailapi_support::client::ServiceMessage for UpdateMailboxWebmailError {
     fn service_message(&self) -> Option<&str> {
         match self {
-            Self::BadRequest(_) => None,
+            Self::BadRequest(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
             Self::Unauthorized => None,
             Self::NotFound(body) => {
-                mailapi_support::client::first_message([
-                    Some(body.item_not_found.message.as_str()),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -6222,19 +6144,15 @@ pub enum CreateMailboxWebmailError {
 impl mailapi_support::client::ServiceMessage for CreateMailboxWebmailError {
     fn service_message(&self) -> Option<&str> {
         match self {
-            Self::BadRequest(_) => None,
+            Self::BadRequest(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
             Self::Unauthorized => None,
             Self::NotFound(body) => {
-                mailapi_support::client::first_message([
-                    Some(body.item_not_found.message.as_str()),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Conflict(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.conflict.message.as_str()),
-                    body.conflict.details.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -6311,9 +6229,7 @@ impl mailapi_support::client::ServiceMessage for GetDomainWebmailError {
         match self {
             Self::Unauthorized => None,
             Self::NotFound(body) => {
-                mailapi_support::client::first_message([
-                    Some(body.item_not_found.message.as_str()),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -6393,19 +6309,15 @@ pub enum UpdateDomainWebmailError {
 impl mailapi_support::client::ServiceMessage for UpdateDomainWebmailError {
     fn service_message(&self) -> Option<&str> {
         match self {
-            Self::BadRequest(_) => None,
+            Self::BadRequest(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
             Self::Unauthorized => None,
             Self::NotFound(body) => {
-                mailapi_support::client::first_message([
-                    Some(body.item_not_found.message.as_str()),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Conflict(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.conflict.message.as_str()),
-                    body.conflict.details.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -6723,18 +6635,14 @@ pub enum ExchangeMailboxActionShortError {
 impl mailapi_support::client::ServiceMessage for ExchangeMailboxActionShortError {
     fn service_message(&self) -> Option<&str> {
         match self {
-            Self::BadRequest(_) => None,
+            Self::BadRequest(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
             Self::NotFound(body) => {
-                mailapi_support::client::first_message([
-                    Some(body.item_not_found.message.as_str()),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Conflict(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.conflict.message.as_str()),
-                    body.conflict.details.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -6810,18 +6718,14 @@ pub enum MailboxActionShortError {
 impl mailapi_support::client::ServiceMessage for MailboxActionShortError {
     fn service_message(&self) -> Option<&str> {
         match self {
-            Self::BadRequest(_) => None,
+            Self::BadRequest(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
             Self::NotFound(body) => {
-                mailapi_support::client::first_message([
-                    Some(body.item_not_found.message.as_str()),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Conflict(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.conflict.message.as_str()),
-                    body.conflict.details.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -6893,9 +6797,7 @@ impl mailapi_support::client::ServiceMessage for GetMailboxSecretsShortError {
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::NotFound(body) => {
-                mailapi_support::client::first_message([
-                    Some(body.item_not_found.message.as_str()),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -6975,13 +6877,13 @@ pub enum PutMailboxSecretsShortError {
 impl mailapi_support::client::ServiceMessage for PutMailboxSecretsShortError {
     fn service_message(&self) -> Option<&str> {
         match self {
-            Self::BadRequest(_) => None,
+            Self::BadRequest(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
             Self::Unauthorized => None,
             Self::Forbidden => None,
             Self::NotFound(body) => {
-                mailapi_support::client::first_message([
-                    Some(body.item_not_found.message.as_str()),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -7064,9 +6966,7 @@ impl mailapi_support::client::ServiceMessage for GetMailboxWebmailShortError {
         match self {
             Self::Unauthorized => None,
             Self::NotFound(body) => {
-                mailapi_support::client::first_message([
-                    Some(body.item_not_found.message.as_str()),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -7143,12 +7043,12 @@ pub enum UpdateMailboxWebmailShortError {
 impl mailapi_support::client::ServiceMessage for UpdateMailboxWebmailShortError {
     fn service_message(&self) -> Option<&str> {
         match self {
-            Self::BadRequest(_) => None,
+            Self::BadRequest(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
             Self::Unauthorized => None,
             Self::NotFound(body) => {
-                mailapi_support::client::first_message([
-                    Some(body.item_not_found.message.as_str()),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -7228,19 +7128,15 @@ pub enum CreateMailboxWebmailShortError {
 impl mailapi_support::client::ServiceMessage for CreateMailboxWebmailShortError {
     fn service_message(&self) -> Option<&str> {
         match self {
-            Self::BadRequest(_) => None,
+            Self::BadRequest(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
             Self::Unauthorized => None,
             Self::NotFound(body) => {
-                mailapi_support::client::first_message([
-                    Some(body.item_not_found.message.as_str()),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Conflict(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.conflict.message.as_str()),
-                    body.conflict.details.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -7387,5 +7283,47 @@ impl<'a> std::future::IntoFuture for GetDomainWebmailUpgradeShortBuilder<'a> {
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+impl mailapi_support::client::ServiceMessage for types::ConflictError {
+    fn service_message(&self) -> Option<&str> {
+        let body = self;
+        mailapi_support::client::first_message([
+            body.details.as_deref(),
+            Some(body.conflict.message.as_str()),
+            body.conflict.details.as_deref(),
+        ])
+    }
+}
+
+impl mailapi_support::client::ServiceMessage for types::ItemNotFoundError {
+    fn service_message(&self) -> Option<&str> {
+        let body = self;
+        mailapi_support::client::first_message([
+            Some(body.item_not_found.message.as_str()),
+        ])
+    }
+}
+
+impl mailapi_support::client::ServiceMessage for types::ValidationError {
+    fn service_message(&self) -> Option<&str> {
+        let body = self;
+        match body {
+            types::ValidationError::BadRequestError(body) => {
+                mailapi_support::client::first_message([
+                    Some(body.bad_request.message.as_str()),
+                ])
+            }
+            types::ValidationError::ComputeFaultError(body) => {
+                mailapi_support::client::first_message([
+                    Some(body.compute_fault.as_str()),
+                ])
+            }
+            types::ValidationError::MessageError(body) => {
+                mailapi_support::client::first_message([Some(body.message.as_str())])
+            }
+            types::ValidationError::FieldErrors(_) => None,
+        }
     }
 }

@@ -193,11 +193,11 @@ impl mailapi_support::client::ServiceMessage for GetMailServerError {
             }
             Self::PaymentRequired => None,
             Self::Forbidden(body) => {
-                mailapi_support::client::first_message([body.error.message.as_deref()])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::NotFound => None,
             Self::InternalServerError(body) => {
-                mailapi_support::client::first_message([body.error.message.as_deref()])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::ServiceUnavailable => None,
         }
@@ -291,5 +291,12 @@ impl mailapi_support::client::ServiceMessage for GetMailServerXmlError {
             }
             Self::ServiceUnavailable => None,
         }
+    }
+}
+
+impl mailapi_support::client::ServiceMessage for types::ErrorEnvelope {
+    fn service_message(&self) -> Option<&str> {
+        let body = self;
+        mailapi_support::client::first_message([body.error.message.as_deref()])
     }
 }

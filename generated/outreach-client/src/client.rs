@@ -460,11 +460,7 @@ impl mailapi_support::client::ServiceMessage for ListMailboxesError {
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::Other(body) => {
-                mailapi_support::client::first_message([
-                    body.errors.first().and_then(|v| v.detail.as_deref()),
-                    body.errors.first().and_then(|v| v.details.as_deref()),
-                    body.errors.first().and_then(|v| v.title.as_deref()),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -535,11 +531,7 @@ impl mailapi_support::client::ServiceMessage for CreateMailboxError {
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::Other(body) => {
-                mailapi_support::client::first_message([
-                    body.errors.first().and_then(|v| v.detail.as_deref()),
-                    body.errors.first().and_then(|v| v.details.as_deref()),
-                    body.errors.first().and_then(|v| v.title.as_deref()),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -630,11 +622,7 @@ impl mailapi_support::client::ServiceMessage for GetMailboxError {
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::Other(body) => {
-                mailapi_support::client::first_message([
-                    body.errors.first().and_then(|v| v.detail.as_deref()),
-                    body.errors.first().and_then(|v| v.details.as_deref()),
-                    body.errors.first().and_then(|v| v.title.as_deref()),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -694,11 +682,7 @@ impl mailapi_support::client::ServiceMessage for DeleteMailboxError {
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::Other(body) => {
-                mailapi_support::client::first_message([
-                    body.errors.first().and_then(|v| v.detail.as_deref()),
-                    body.errors.first().and_then(|v| v.details.as_deref()),
-                    body.errors.first().and_then(|v| v.title.as_deref()),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -771,11 +755,7 @@ impl mailapi_support::client::ServiceMessage for UpdateMailboxError {
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::Other(body) => {
-                mailapi_support::client::first_message([
-                    body.errors.first().and_then(|v| v.detail.as_deref()),
-                    body.errors.first().and_then(|v| v.details.as_deref()),
-                    body.errors.first().and_then(|v| v.title.as_deref()),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -845,11 +825,7 @@ impl mailapi_support::client::ServiceMessage for TestSendMailboxError {
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::Other(body) => {
-                mailapi_support::client::first_message([
-                    body.errors.first().and_then(|v| v.detail.as_deref()),
-                    body.errors.first().and_then(|v| v.details.as_deref()),
-                    body.errors.first().and_then(|v| v.title.as_deref()),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -919,12 +895,19 @@ impl mailapi_support::client::ServiceMessage for TestSyncMailboxError {
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::Other(body) => {
-                mailapi_support::client::first_message([
-                    body.errors.first().and_then(|v| v.detail.as_deref()),
-                    body.errors.first().and_then(|v| v.details.as_deref()),
-                    body.errors.first().and_then(|v| v.title.as_deref()),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
+    }
+}
+
+impl mailapi_support::client::ServiceMessage for types::ErrorDocument {
+    fn service_message(&self) -> Option<&str> {
+        let body = self;
+        mailapi_support::client::first_message([
+            body.errors.first().and_then(|v| v.detail.as_deref()),
+            body.errors.first().and_then(|v| v.details.as_deref()),
+            body.errors.first().and_then(|v| v.title.as_deref()),
+        ])
     }
 }

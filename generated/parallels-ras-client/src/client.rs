@@ -167,16 +167,10 @@ impl mailapi_support::client::ServiceMessage for GetMailboxSettingsError {
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::Unauthorized(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_option().map(String::as_str),
-                    body.title.as_option().map(String::as_str),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::NotFound(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_option().map(String::as_str),
-                    body.title.as_option().map(String::as_str),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -247,17 +241,21 @@ impl mailapi_support::client::ServiceMessage for UpdateMailboxSettingsError {
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::Unauthorized(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_option().map(String::as_str),
-                    body.title.as_option().map(String::as_str),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::NotFound(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_option().map(String::as_str),
-                    body.title.as_option().map(String::as_str),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
+    }
+}
+
+impl mailapi_support::client::ServiceMessage for types::ProblemDetails {
+    fn service_message(&self) -> Option<&str> {
+        let body = self;
+        mailapi_support::client::first_message([
+            body.detail.as_option().map(String::as_str),
+            body.title.as_option().map(String::as_str),
+        ])
     }
 }

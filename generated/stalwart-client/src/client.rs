@@ -1967,23 +1967,13 @@ impl mailapi_support::client::ServiceMessage for ObtainAccountAuthSettingsError 
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::Unauthorized(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Forbidden(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::InBody(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.error.as_str()),
-                    body.reason.as_option().map(String::as_str),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -2073,29 +2063,16 @@ impl mailapi_support::client::ServiceMessage for UpdateAccountAuthSettingsError 
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::BadRequest(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Unauthorized(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Forbidden(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::InBody(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.error.as_str()),
-                    body.reason.as_option().map(String::as_str),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -2179,23 +2156,13 @@ impl mailapi_support::client::ServiceMessage for ObtainEncryptionAtRestSettingsE
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::Unauthorized(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Forbidden(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::InBody(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.error.as_str()),
-                    body.reason.as_option().map(String::as_str),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -2285,29 +2252,16 @@ impl mailapi_support::client::ServiceMessage for UpdateEncryptionAtRestSettingsE
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::BadRequest(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Unauthorized(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Forbidden(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::InBody(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.error.as_str()),
-                    body.reason.as_option().map(String::as_str),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -2390,29 +2344,16 @@ impl mailapi_support::client::ServiceMessage for CreateDkimSignatureError {
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::BadRequest(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Unauthorized(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Forbidden(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::InBody(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.error.as_str()),
-                    body.reason.as_option().map(String::as_str),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -2493,23 +2434,13 @@ impl mailapi_support::client::ServiceMessage for ObtainDnsRecordsError {
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::Unauthorized(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Forbidden(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::InBody(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.error.as_str()),
-                    body.reason.as_option().map(String::as_str),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -2645,23 +2576,13 @@ impl mailapi_support::client::ServiceMessage for QueryLogFilesError {
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::Unauthorized(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Forbidden(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::InBody(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.error.as_str()),
-                    body.reason.as_option().map(String::as_str),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -2744,29 +2665,16 @@ impl mailapi_support::client::ServiceMessage for ObtainOauthTokenError {
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::BadRequest(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Unauthorized(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Forbidden(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::InBody(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.error.as_str()),
-                    body.reason.as_option().map(String::as_str),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -2958,23 +2866,13 @@ impl mailapi_support::client::ServiceMessage for ListPrincipalsError {
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::Unauthorized(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Forbidden(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::InBody(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.error.as_str()),
-                    body.reason.as_option().map(String::as_str),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -3063,29 +2961,16 @@ impl mailapi_support::client::ServiceMessage for CreatePrincipalError {
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::BadRequest(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Unauthorized(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Forbidden(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::InBody(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.error.as_str()),
-                    body.reason.as_option().map(String::as_str),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -3164,23 +3049,13 @@ impl mailapi_support::client::ServiceMessage for FetchPrincipalError {
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::Unauthorized(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Forbidden(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::InBody(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.error.as_str()),
-                    body.reason.as_option().map(String::as_str),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -3259,23 +3134,13 @@ impl mailapi_support::client::ServiceMessage for DeletePrincipalError {
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::Unauthorized(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Forbidden(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::InBody(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.error.as_str()),
-                    body.reason.as_option().map(String::as_str),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -3360,29 +3225,16 @@ impl mailapi_support::client::ServiceMessage for UpdatePrincipalError {
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::BadRequest(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Unauthorized(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Forbidden(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::InBody(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.error.as_str()),
-                    body.reason.as_option().map(String::as_str),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -3614,23 +3466,13 @@ impl mailapi_support::client::ServiceMessage for ListQueuedMessagesError {
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::Unauthorized(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Forbidden(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::InBody(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.error.as_str()),
-                    body.reason.as_option().map(String::as_str),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -3723,23 +3565,13 @@ impl mailapi_support::client::ServiceMessage for DeleteQueuedMessagesError {
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::Unauthorized(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Forbidden(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::InBody(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.error.as_str()),
-                    body.reason.as_option().map(String::as_str),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -3833,23 +3665,13 @@ impl mailapi_support::client::ServiceMessage for RescheduleQueuedMessagesError {
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::Unauthorized(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Forbidden(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::InBody(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.error.as_str()),
-                    body.reason.as_option().map(String::as_str),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -3938,29 +3760,16 @@ impl mailapi_support::client::ServiceMessage for ObtainQueuedMessageDetailsError
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::Unauthorized(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Forbidden(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::NotFound(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::InBody(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.error.as_str()),
-                    body.reason.as_option().map(String::as_str),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -4042,29 +3851,16 @@ impl mailapi_support::client::ServiceMessage for CancelQueuedMessageError {
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::Unauthorized(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Forbidden(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::NotFound(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::InBody(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.error.as_str()),
-                    body.reason.as_option().map(String::as_str),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -4153,29 +3949,16 @@ impl mailapi_support::client::ServiceMessage for RescheduleQueuedMessageError {
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::Unauthorized(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Forbidden(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::NotFound(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::InBody(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.error.as_str()),
-                    body.reason.as_option().map(String::as_str),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -4348,23 +4131,13 @@ impl mailapi_support::client::ServiceMessage for ListQueuedReportsError {
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::Unauthorized(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Forbidden(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::InBody(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.error.as_str()),
-                    body.reason.as_option().map(String::as_str),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -4437,23 +4210,13 @@ impl mailapi_support::client::ServiceMessage for ObtainQueueStatusError {
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::Unauthorized(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Forbidden(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::InBody(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.error.as_str()),
-                    body.reason.as_option().map(String::as_str),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -4536,23 +4299,13 @@ impl mailapi_support::client::ServiceMessage for ResumeQueueProcessingError {
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::Unauthorized(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Forbidden(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::InBody(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.error.as_str()),
-                    body.reason.as_option().map(String::as_str),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -4629,23 +4382,13 @@ impl mailapi_support::client::ServiceMessage for StopQueueProcessingError {
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::Unauthorized(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Forbidden(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::InBody(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.error.as_str()),
-                    body.reason.as_option().map(String::as_str),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -4728,23 +4471,13 @@ impl mailapi_support::client::ServiceMessage for ReloadSettingsError {
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::Unauthorized(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Forbidden(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::InBody(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.error.as_str()),
-                    body.reason.as_option().map(String::as_str),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -4913,23 +4646,13 @@ impl mailapi_support::client::ServiceMessage for ListIncomingArfReportsError {
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::Unauthorized(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Forbidden(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::InBody(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.error.as_str()),
-                    body.reason.as_option().map(String::as_str),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -5103,23 +4826,13 @@ impl mailapi_support::client::ServiceMessage for ListIncomingDmarcReportsError {
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::Unauthorized(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Forbidden(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::InBody(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.error.as_str()),
-                    body.reason.as_option().map(String::as_str),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -5288,23 +5001,13 @@ impl mailapi_support::client::ServiceMessage for ListIncomingTlsReportsError {
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::Unauthorized(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Forbidden(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::InBody(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.error.as_str()),
-                    body.reason.as_option().map(String::as_str),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -5387,29 +5090,16 @@ impl mailapi_support::client::ServiceMessage for UpdateSettingsError {
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::BadRequest(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Unauthorized(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Forbidden(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::InBody(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.error.as_str()),
-                    body.reason.as_option().map(String::as_str),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -5581,23 +5271,13 @@ impl mailapi_support::client::ServiceMessage for ListSettingsByGroupError {
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::Unauthorized(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Forbidden(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::InBody(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.error.as_str()),
-                    body.reason.as_option().map(String::as_str),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -5696,23 +5376,13 @@ impl mailapi_support::client::ServiceMessage for ListSettingsByKeyError {
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::Unauthorized(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Forbidden(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::InBody(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.error.as_str()),
-                    body.reason.as_option().map(String::as_str),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -5815,23 +5485,13 @@ impl mailapi_support::client::ServiceMessage for ListSettingsError {
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::Unauthorized(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Forbidden(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::InBody(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.error.as_str()),
-                    body.reason.as_option().map(String::as_str),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -5921,29 +5581,16 @@ impl mailapi_support::client::ServiceMessage for TestSpamFilterClassificationErr
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::BadRequest(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Unauthorized(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Forbidden(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::InBody(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.error.as_str()),
-                    body.reason.as_option().map(String::as_str),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -6026,29 +5673,16 @@ impl mailapi_support::client::ServiceMessage for TrainSpamFilterHamError {
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::Unauthorized(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Forbidden(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::NotFound(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::InBody(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.error.as_str()),
-                    body.reason.as_option().map(String::as_str),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -6140,29 +5774,16 @@ impl mailapi_support::client::ServiceMessage for TrainAccountSpamFilterHamError 
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::Unauthorized(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Forbidden(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::NotFound(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::InBody(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.error.as_str()),
-                    body.reason.as_option().map(String::as_str),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -6245,29 +5866,16 @@ impl mailapi_support::client::ServiceMessage for TrainSpamFilterSpamError {
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::Unauthorized(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Forbidden(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::NotFound(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::InBody(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.error.as_str()),
-                    body.reason.as_option().map(String::as_str),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -6359,29 +5967,16 @@ impl mailapi_support::client::ServiceMessage for TrainAccountSpamFilterSpamError
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::Unauthorized(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Forbidden(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::NotFound(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::InBody(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.error.as_str()),
-                    body.reason.as_option().map(String::as_str),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -6461,23 +6056,13 @@ impl mailapi_support::client::ServiceMessage for UploadSpamFilterHamError {
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::Unauthorized(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Forbidden(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::InBody(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.error.as_str()),
-                    body.reason.as_option().map(String::as_str),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -6566,23 +6151,13 @@ impl mailapi_support::client::ServiceMessage for UploadAccountSpamFilterHamError
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::Unauthorized(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Forbidden(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::InBody(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.error.as_str()),
-                    body.reason.as_option().map(String::as_str),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -6662,23 +6237,13 @@ impl mailapi_support::client::ServiceMessage for UploadSpamFilterSpamError {
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::Unauthorized(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Forbidden(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::InBody(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.error.as_str()),
-                    body.reason.as_option().map(String::as_str),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -6767,23 +6332,13 @@ impl mailapi_support::client::ServiceMessage for UploadAccountSpamFilterSpamErro
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::Unauthorized(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Forbidden(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::InBody(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.error.as_str()),
-                    body.reason.as_option().map(String::as_str),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -6876,23 +6431,13 @@ impl mailapi_support::client::ServiceMessage for FetchBlobByIdError {
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::Unauthorized(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Forbidden(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::InBody(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.error.as_str()),
-                    body.reason.as_option().map(String::as_str),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -6965,23 +6510,13 @@ impl mailapi_support::client::ServiceMessage for PurgeAllAccountsError {
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::Unauthorized(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Forbidden(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::InBody(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.error.as_str()),
-                    body.reason.as_option().map(String::as_str),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -7057,23 +6592,13 @@ impl mailapi_support::client::ServiceMessage for PurgeAccountError {
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::Unauthorized(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Forbidden(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::InBody(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.error.as_str()),
-                    body.reason.as_option().map(String::as_str),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -7146,23 +6671,13 @@ impl mailapi_support::client::ServiceMessage for PurgeBlobStoreError {
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::Unauthorized(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Forbidden(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::InBody(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.error.as_str()),
-                    body.reason.as_option().map(String::as_str),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -7235,23 +6750,13 @@ impl mailapi_support::client::ServiceMessage for PurgeDataStoreError {
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::Unauthorized(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Forbidden(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::InBody(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.error.as_str()),
-                    body.reason.as_option().map(String::as_str),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -7328,23 +6833,13 @@ impl mailapi_support::client::ServiceMessage for PurgeInMemoryStoreError {
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::Unauthorized(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Forbidden(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::InBody(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.error.as_str()),
-                    body.reason.as_option().map(String::as_str),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -7430,23 +6925,13 @@ impl mailapi_support::client::ServiceMessage for DeleteAccountBayesModelError {
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::Unauthorized(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Forbidden(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::InBody(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.error.as_str()),
-                    body.reason.as_option().map(String::as_str),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -7529,23 +7014,13 @@ impl mailapi_support::client::ServiceMessage for DeleteGlobalBayesModelError {
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::Unauthorized(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Forbidden(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::InBody(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.error.as_str()),
-                    body.reason.as_option().map(String::as_str),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -7621,29 +7096,16 @@ impl mailapi_support::client::ServiceMessage for RequestFtsReindexError {
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::Unauthorized(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Forbidden(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::NotFound(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::InBody(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.error.as_str()),
-                    body.reason.as_option().map(String::as_str),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -7725,29 +7187,16 @@ impl mailapi_support::client::ServiceMessage for RequestIndexReindexError {
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::BadRequest(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Unauthorized(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Forbidden(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::InBody(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.error.as_str()),
-                    body.reason.as_option().map(String::as_str),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -7838,29 +7287,16 @@ impl mailapi_support::client::ServiceMessage for RequestAccountIndexReindexError
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::BadRequest(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Unauthorized(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Forbidden(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::InBody(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.error.as_str()),
-                    body.reason.as_option().map(String::as_str),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -7939,23 +7375,13 @@ impl mailapi_support::client::ServiceMessage for ResetImapUidsError {
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::Unauthorized(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Forbidden(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::InBody(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.error.as_str()),
-                    body.reason.as_option().map(String::as_str),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -8096,29 +7522,16 @@ impl mailapi_support::client::ServiceMessage for ListDeletedMessagesError {
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::Unauthorized(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Forbidden(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::NotFound(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::InBody(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.error.as_str()),
-                    body.reason.as_option().map(String::as_str),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -8212,35 +7625,19 @@ impl mailapi_support::client::ServiceMessage for UndeleteMessagesError {
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::BadRequest(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Unauthorized(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Forbidden(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::NotFound(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::InBody(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.error.as_str()),
-                    body.reason.as_option().map(String::as_str),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -8324,23 +7721,13 @@ impl mailapi_support::client::ServiceMessage for ObtainMetricsTelemetryTokenErro
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::Unauthorized(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Forbidden(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::InBody(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.error.as_str()),
-                    body.reason.as_option().map(String::as_str),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -8417,23 +7804,13 @@ impl mailapi_support::client::ServiceMessage for RequestTracingTokenError {
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::Unauthorized(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Forbidden(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::InBody(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.error.as_str()),
-                    body.reason.as_option().map(String::as_str),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -8536,23 +7913,13 @@ impl mailapi_support::client::ServiceMessage for FetchTelemetryMetricsError {
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::Unauthorized(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Forbidden(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::InBody(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.error.as_str()),
-                    body.reason.as_option().map(String::as_str),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -8663,23 +8030,13 @@ impl mailapi_support::client::ServiceMessage for LiveMetricsError {
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::Unauthorized(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Forbidden(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::InBody(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.error.as_str()),
-                    body.reason.as_option().map(String::as_str),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -8764,23 +8121,13 @@ impl mailapi_support::client::ServiceMessage for ObtainTraceDetailsError {
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::Unauthorized(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Forbidden(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::InBody(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.error.as_str()),
-                    body.reason.as_option().map(String::as_str),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -8939,23 +8286,13 @@ impl mailapi_support::client::ServiceMessage for ListStoredTracesError {
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::Unauthorized(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Forbidden(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::InBody(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.error.as_str()),
-                    body.reason.as_option().map(String::as_str),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -9060,23 +8397,13 @@ impl mailapi_support::client::ServiceMessage for StartLiveTracingError {
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::Unauthorized(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Forbidden(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::InBody(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.error.as_str()),
-                    body.reason.as_option().map(String::as_str),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -9179,23 +8506,13 @@ impl mailapi_support::client::ServiceMessage for RunDeliveryTroubleshootingError
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::Unauthorized(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Forbidden(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::InBody(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.error.as_str()),
-                    body.reason.as_option().map(String::as_str),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -9285,29 +8602,16 @@ impl mailapi_support::client::ServiceMessage for RunDmarcTroubleshootingError {
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::BadRequest(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Unauthorized(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Forbidden(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::InBody(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.error.as_str()),
-                    body.reason.as_option().map(String::as_str),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -9391,23 +8695,13 @@ impl mailapi_support::client::ServiceMessage for ObtainTroubleshootingTokenError
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::Unauthorized(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Forbidden(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::InBody(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.error.as_str()),
-                    body.reason.as_option().map(String::as_str),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -9480,23 +8774,13 @@ impl mailapi_support::client::ServiceMessage for UpdateSpamFilterError {
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::Unauthorized(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Forbidden(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::InBody(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.error.as_str()),
-                    body.reason.as_option().map(String::as_str),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -9569,24 +8853,35 @@ impl mailapi_support::client::ServiceMessage for UpdateWebadminError {
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::Unauthorized(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Forbidden(body) => {
-                mailapi_support::client::first_message([
-                    body.detail.as_deref(),
-                    body.title.as_deref(),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::InBody(body) => {
-                mailapi_support::client::first_message([
-                    body.details.as_deref(),
-                    Some(body.error.as_str()),
-                    body.reason.as_option().map(String::as_str),
-                ])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
+    }
+}
+
+impl mailapi_support::client::ServiceMessage for types::ErrorResponse {
+    fn service_message(&self) -> Option<&str> {
+        let body = self;
+        mailapi_support::client::first_message([
+            body.details.as_deref(),
+            Some(body.error.as_str()),
+            body.reason.as_option().map(String::as_str),
+        ])
+    }
+}
+
+impl mailapi_support::client::ServiceMessage for types::ProblemDetails {
+    fn service_message(&self) -> Option<&str> {
+        let body = self;
+        mailapi_support::client::first_message([
+            body.detail.as_deref(),
+            body.title.as_deref(),
+        ])
     }
 }

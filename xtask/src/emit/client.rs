@@ -35,6 +35,7 @@ pub fn module(api: &Api) -> TokenStream {
         (false, false) => quote! {},
     };
     let no_operations = super::no_operations(api);
+    let messages = super::message::body_impls(api);
     quote! {
         #no_operations
         use mailapi_support::client::{
@@ -79,6 +80,8 @@ pub fn module(api: &Api) -> TokenStream {
         }
 
         #(#enums)*
+
+        #messages
     }
 }
 

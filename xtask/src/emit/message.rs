@@ -1,11 +1,13 @@
-//! `ServiceMessage` for a client's error enums: where each documented error body carries the
-//! service's own words, as the model found them ([`Api::message_paths`]).
+//! `ServiceMessage` for a client's error enums and error body types: where each documented error
+//! body carries the service's own words, as the model found them ([`Api::message_paths`]).
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::ident;
-use crate::model::{Api, BodyKind, Hop, Operation, Presence, Primitive, TypeRef};
+use std::collections::BTreeSet;
+
+use crate::model::{Api, BodyKind, Hop, MessagePath, Operation, Presence, Primitive, TypeKind, TypeRef, UnionMessages};
 
 /// `impl ServiceMessage for <Op>Error`, one arm per variant.
 pub fn service_message_impl(api: &Api, op: &Operation) -> Option<TokenStream> {
@@ -39,17 +41,90 @@ pub fn service_message_impl(api: &Api, op: &Operation) -> Option<TokenStream> {
     })
 }
 
+/// `impl ServiceMessage` for each error body type that carries a message, once per crate, so
+/// that the error enums' arms (and users) ask the body.
+pub fn body_impls(api: &Api) -> TokenStream {
+    let mut names = BTreeSet::new();
+    for op in &api.operations {
+        for v in op.plan.variants.iter().filter(|v| !v.status.is_success()) {
+            if let Some(TypeRef::Named(name)) =
+                op.content_of(v).filter(|c| c.kind == BodyKind::Json).and_then(|c| c.ty.as_ref())
+            {
+                names.insert(name.as_str());
+            }
+        }
+    }
+    if let Some(TypeRef::Named(name)) = &api.error_in_success {
+        names.insert(name.as_str());
+    }
+    let impls = names.into_iter().filter_map(|name| {
+        let message = own_message(api, name)?;
+        let ty = ident(name);
+        Some(quote! {
+            impl mailapi_support::client::ServiceMessage for types::#ty {
+                fn service_message(&self) -> Option<&str> {
+                    let body = self;
+                    #message
+                }
+            }
+        })
+    });
+    quote! { #(#impls)* }
+}
+
+/// The message of named type `name` as an expression over `body`, when the type is a struct or
+/// a union of its own (not an alias, which may name a type this crate cannot implement for).
+fn own_message(api: &Api, name: &str) -> Option<TokenStream> {
+    let def = api.types.iter().find(|t| t.name == name)?;
+    if !matches!(def.kind, TypeKind::Struct(_) | TypeKind::Union(_)) {
+        return None;
+    }
+    let ty = TypeRef::Named(name.to_string());
+    union_match(api, &ty).or_else(|| first_message(&api.message_paths(&ty)))
+}
+
 /// The arm of one variant: the first of its body's message members that says something.
 fn arm(api: &Api, pattern: TokenStream, ty: Option<&TypeRef>) -> TokenStream {
-    let candidates: Vec<TokenStream> = match ty {
-        Some(TypeRef::Primitive(Primitive::String)) => vec![quote! { Some(body.as_str()) }],
-        Some(ty) => api.message_paths(ty).iter().map(|path| candidate(path)).collect(),
+    if let Some(TypeRef::Named(name)) = ty {
+        if own_message(api, name).is_some() {
+            return quote! { #pattern(body) => mailapi_support::client::ServiceMessage::service_message(body), };
+        }
+    }
+    if let Some(union) = ty.and_then(|ty| union_match(api, ty)) {
+        return quote! { #pattern(body) => #union, };
+    }
+    let paths = match ty {
+        Some(TypeRef::Primitive(Primitive::String)) => vec![Vec::new()],
+        Some(ty) => api.message_paths(ty),
         None => Vec::new(),
     };
-    match candidates.as_slice() {
-        [] => quote! { #pattern(_) => None, },
-        _ => quote! { #pattern(body) => mailapi_support::client::first_message([#(#candidates),*]), },
+    match first_message(&paths) {
+        None => quote! { #pattern(_) => None, },
+        Some(first) => quote! { #pattern(body) => #first, },
     }
+}
+
+/// `first_message([..])` over `paths` inside `body`; `None` without paths.
+fn first_message(paths: &[MessagePath]) -> Option<TokenStream> {
+    let candidates = paths.iter().map(|path| candidate(path));
+    (!paths.is_empty()).then(|| quote! { mailapi_support::client::first_message([#(#candidates),*]) })
+}
+
+/// A `match` over the variants of a union error body, when some variant carries a message.
+fn union_match(api: &Api, ty: &TypeRef) -> Option<TokenStream> {
+    let UnionMessages { union: name, variants } = api.union_message_paths(ty)?;
+    if variants.iter().all(|(_, paths)| paths.is_empty()) {
+        return None;
+    }
+    let name = ident(&name);
+    let arms = variants.iter().map(|(variant, paths)| {
+        let variant = ident(variant);
+        match first_message(paths) {
+            None => quote! { types::#name::#variant(_) => None, },
+            Some(first) => quote! { types::#name::#variant(body) => #first, },
+        }
+    });
+    Some(quote! { match body { #(#arms)* } })
 }
 
 /// `Option<&str>` at the end of `path` inside `body`: plain field access while the fields are

@@ -485,7 +485,12 @@ impl<'a> Builder<'a> {
     fn examples(&mut self, at: &str, example: Option<&Value>, examples: &Examples) -> Vec<Example> {
         let mut out = Vec::new();
         if let Some(value) = example {
-            out.push(Example { name: "example".into(), value: value.clone(), skip_round_trip: None, synthesized: false });
+            out.push(Example {
+                name: "example".into(),
+                value: value.clone(),
+                skip_round_trip: None,
+                synthesized: false,
+            });
         }
         for (name, ex) in examples {
             let here = push_pointer(&push_pointer(at, "examples"), name);

@@ -24,11 +24,39 @@ pub enum Hop {
 /// Steps to a `String`; the message is the first path that reaches one.
 pub type MessagePath = Vec<Hop>;
 
+/// A union error body: its Rust name and, per variant by name, where that variant's message is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnionMessages {
+    pub union: String,
+    pub variants: Vec<(String, Vec<MessagePath>)>,
+}
+
 impl Api {
     /// Where the message is in a JSON error body of type `ty`: the paths to try in order,
     /// none when the body carries no string member that reads as one.
     pub fn message_paths(&self, ty: &TypeRef) -> Vec<MessagePath> {
         self.paths_in(ty, MAX_DEPTH)
+    }
+
+    /// For an error body that is a union (`oneOf` of error shapes): the union's name and, per
+    /// variant, where its message is (an empty path: the variant is the message itself).
+    pub fn union_message_paths(&self, ty: &TypeRef) -> Option<UnionMessages> {
+        let TypeRef::Named(name) = ty else { return None };
+        let def = self.resolve(name)?;
+        let TypeKind::Union(union) = &def.kind else { return None };
+        let variants = union
+            .variants
+            .iter()
+            .map(|v| {
+                let paths = match &v.ty {
+                    _ if v.secret => Vec::new(),
+                    TypeRef::Primitive(Primitive::String) => vec![Vec::new()],
+                    other => self.paths_in(other, MAX_DEPTH - 1),
+                };
+                (v.name.clone(), paths)
+            })
+            .collect();
+        Some(UnionMessages { union: def.name.clone(), variants })
     }
 
     fn paths_in(&self, ty: &TypeRef, depth: usize) -> Vec<MessagePath> {

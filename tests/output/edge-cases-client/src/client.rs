@@ -255,7 +255,7 @@ impl mailapi_support::client::ServiceMessage for GetBlobError {
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::NotFound(body) => {
-                mailapi_support::client::first_message([body.title.as_deref()])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -639,16 +639,16 @@ impl mailapi_support::client::ServiceMessage for GetThingError {
     fn service_message(&self) -> Option<&str> {
         match self {
             Self::BadRequestJson(body) => {
-                mailapi_support::client::first_message([body.title.as_deref()])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::BadRequestPlain(body) => {
                 mailapi_support::client::first_message([Some(body.as_str())])
             }
             Self::ClientError(body) => {
-                mailapi_support::client::first_message([body.title.as_deref()])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
             Self::Other(body) => {
-                mailapi_support::client::first_message([body.title.as_deref()])
+                mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
     }
@@ -712,5 +712,12 @@ impl<'a> std::future::IntoFuture for PostThingBuilder<'a> {
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+impl mailapi_support::client::ServiceMessage for types::Problem {
+    fn service_message(&self) -> Option<&str> {
+        let body = self;
+        mailapi_support::client::first_message([body.title.as_deref()])
     }
 }
