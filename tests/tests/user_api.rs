@@ -222,7 +222,7 @@ tokio = { version = "1", default-features = false, features = ["macros", "rt"] }
 "#;
 
 const PROGRAM: &str = r#"use stalwart_client::futures_util::TryStreamExt as _;
-use stalwart_client::{CallOptions, Client, Error, FetchPrincipalError, ListPrincipalsParams, http, serde_json};
+use stalwart_client::{CallOptions, Client, Error, FetchPrincipalError, http, serde_json};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -234,9 +234,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     options.headers.insert("x-request-id", http::HeaderValue::from_static("program-1"));
     let client = client.with_options(options);
 
-    // Every item of every page, as untyped JSON.
-    let params = ListPrincipalsParams { limit: Some(2), ..Default::default() };
-    let principals: Vec<_> = client.list_principals_stream(&params).try_collect().await?;
+    // Every item of every page (a stream that owns its parameters), as untyped JSON.
+    let principals: Vec<_> = client.list_principals().limit(2).into_stream().try_collect().await?;
     let names: Vec<serde_json::Value> = principals.iter().map(|p| serde_json::json!(p.name)).collect();
     println!("principals: {}", serde_json::Value::from(names));
 

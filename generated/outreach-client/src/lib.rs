@@ -8,12 +8,15 @@
 //!
 //! # Example
 //!
-//! Build a client:
+//! Build a client, then call an operation (here `list_mailboxes`): a documented error status comes back as [`Error::Api`] with its typed body, and its `Display` includes the service's message.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let client = outreach_client::Client::builder("https://api.outreach.io/api/v2")
+//!     .bearer_token("TOKEN")
 //!     .build()?;
+//! let response = client.list_mailboxes().await?;
+//! println!("{} {:?}", response.status(), response.body());
 //! # Ok(())
 //! # }
 //! ```

@@ -8,7 +8,7 @@ use super::{Api, Delivery, Method, ParamLocation, Primitive, SchemeKind, TypeRef
 pub struct CallExample {
     /// The `Client` method.
     pub method: String,
-    /// String literals for its arguments, in order: the operation's path parameters.
+    /// String literals for its arguments, in order: the operation's (required) path parameters.
     pub args: Vec<String>,
     /// The credentials the operation accepts first, if any.
     pub credentials: Option<SchemeKind>,
@@ -17,26 +17,31 @@ pub struct CallExample {
 }
 
 impl Api {
-    /// A GET whose only parameters are required string path parameters, with no body and a
-    /// buffered answer (one path parameter preferred: it shows how arguments are passed).
+    /// A GET whose required parameters are string path parameters (optional ones are setters
+    /// the example leaves out), without a required body, with a buffered answer (one path
+    /// parameter preferred: it shows how arguments are passed).
     pub fn call_example(&self) -> Option<CallExample> {
         let candidates = self.operations.iter().filter(|op| {
-            op.body.is_none()
-                && op.params.iter().all(|p| {
-                    p.location == ParamLocation::Path
-                        && !p.presence.is_optional()
-                        && p.ty == TypeRef::Primitive(Primitive::String)
-                })
+            !op.body.as_ref().is_some_and(|b| b.required)
+                && op
+                    .params
+                    .iter()
+                    .filter(|p| !p.presence.is_optional())
+                    .all(|p| p.location == ParamLocation::Path && p.ty == TypeRef::Primitive(Primitive::String))
         });
         let (op, method) = candidates
             .filter_map(|op| {
                 let m = op.plan.client_methods.iter().find(|m| m.delivery == Delivery::Buffered)?;
                 Some((op, m))
             })
-            .min_by_key(|(op, _)| (op.method != Method::Get, op.params.is_empty(), op.params.len()))?;
+            .min_by_key(|(op, _)| {
+                let required = op.params.iter().filter(|p| !p.presence.is_optional()).count();
+                (op.method != Method::Get, required == 0, required)
+            })?;
         let args = op
             .params
             .iter()
+            .filter(|p| !p.presence.is_optional())
             .map(|p| {
                 let example = p.examples.iter().find_map(|e| e.value.as_str().map(str::to_string));
                 example.unwrap_or_else(|| p.field.clone())
