@@ -34,6 +34,19 @@ pub mod client;
 #[cfg(feature = "server")]
 pub mod server;
 
+// Crates whose types appear in the generated crates' public APIs (`HeaderMap` in `CallOptions`,
+// `Bytes` in `ResponseValue::raw_body`, untyped items as `serde_json::Value`, the `Stream` of a
+// paged call), re-exported so that a user names them at the versions the runtime was built with.
+pub use bytes;
+pub use futures_util;
+pub use http;
+pub use serde_json;
+
+#[cfg(feature = "server")]
+pub use axum;
+#[cfg(feature = "client")]
+pub use reqwest;
+
 pub use problem::Problem;
 pub use security::{Scheme, SchemeKind};
 pub use wrappers::{Base64Bytes, Nullable, Secret};

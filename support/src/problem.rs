@@ -97,6 +97,12 @@ impl Problem {
         Self::new(StatusCode::UNPROCESSABLE_ENTITY).with_detail(detail)
     }
 
+    /// 501: the server does not implement `operation_id` (a generated `PartialApi`'s default).
+    pub fn not_implemented(operation_id: &str) -> Self {
+        Self::new(StatusCode::NOT_IMPLEMENTED)
+            .with_detail(format!("`{operation_id}` is not implemented by this server"))
+    }
+
     /// 500, without details: internals are logged, never sent.
     pub fn internal() -> Self {
         Self::new(StatusCode::INTERNAL_SERVER_ERROR)

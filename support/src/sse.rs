@@ -136,9 +136,10 @@ pub enum SseError {
 impl fmt::Display for SseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Transport(err) => write!(f, "event stream failed: {err}"),
+            // The cause is `source()`, not repeated here (each link of a chain says one thing).
+            Self::Transport(_) => f.write_str("event stream failed"),
             Self::TooLarge => write!(f, "event larger than {MAX_EVENT_BYTES} bytes"),
-            Self::Json { source, .. } => write!(f, "event data is not the expected JSON: {source}"),
+            Self::Json { .. } => f.write_str("event data is not the expected JSON"),
             Self::Undeclared { members, .. } => {
                 write!(f, "event data carries members its schema does not declare: {}", members.join(", "))
             }

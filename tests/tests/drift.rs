@@ -19,7 +19,7 @@ use serde_json::Value;
 use std::fmt::Debug;
 
 use mailapi_support::client::EventStream;
-use stalwart_client::{Client, Error, ResponseValue};
+use stalwart_client::{Client, Error, ResponseValue, ServiceMessage};
 
 /// One fixture: a response as the service sends it, and what the client must make of it.
 #[derive(Debug, Deserialize)]
@@ -84,7 +84,7 @@ fn json(value: impl Serialize) -> Value {
 }
 
 /// The outcome of a buffered call; `variant` names a documented error and serializes its body.
-fn outcome<T: Serialize + Debug, E>(
+fn outcome<T: Serialize + Debug, E: ServiceMessage>(
     result: Result<ResponseValue<T>, Error<E>>,
     variant: impl FnOnce(E) -> Outcome,
 ) -> Outcome {

@@ -3,6 +3,7 @@
 mod assemble;
 pub mod corpus;
 pub mod diff;
+pub mod doclinks;
 pub mod emit;
 pub mod model;
 pub mod spec;

@@ -301,8 +301,25 @@ fn lint(root: &Path, cargo: &str) -> Result<(), Error> {
         .args(["doc", "--quiet", "--workspace", "--no-deps"])
         .env("RUSTDOCFLAGS", "-D warnings")
         .current_dir(root))?;
+    let broken = xtask::doclinks::broken_links(&root.join("target/doc"), &documented_crates(root)?);
+    if !broken.is_empty() {
+        return Err(Error::Command(format!("rustdoc pages link to pages that do not exist:\n{}", broken.join("\n"))));
+    }
     println!("cargo xtask test: clippy and rustdoc clean");
     Ok(())
+}
+
+/// The rustdoc directories of the support crate and of every generated crate.
+fn documented_crates(root: &Path) -> Result<Vec<String>, Error> {
+    let mut crates = vec!["mailapi_support".to_string()];
+    for (_, out) in xtask::GENERATED_DIRS {
+        let dir = root.join(out);
+        let entries = std::fs::read_dir(&dir).map_err(|e| Error::Io(format!("cannot list {}", dir.display()), e))?;
+        let names = entries.flatten().filter(|e| e.path().join("Cargo.toml").exists());
+        crates.extend(names.map(|e| e.file_name().to_string_lossy().replace('-', "_")));
+    }
+    crates.sort();
+    Ok(crates)
 }
 
 /// A few small real specs, one per reading the others lack (3.1, lenient 3.0 with warnings,

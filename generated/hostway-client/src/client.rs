@@ -2071,6 +2071,17 @@ pub enum GetEmailDomainError {
     NotFound(types::ItemNotFoundError),
 }
 
+impl mailapi_support::client::ServiceMessage for GetEmailDomainError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
+}
+
 /// A call of [`Client::list_domain_aliases`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -2132,6 +2143,17 @@ pub enum ListDomainAliasesError {
     Unauthorized,
     /// 404: Not Found. The domain name or account does not exist.
     NotFound(types::ItemNotFoundError),
+}
+
+impl mailapi_support::client::ServiceMessage for ListDomainAliasesError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
 }
 
 /// A call of [`Client::list_domain_blackwhitelist`]: set what it leaves optional, then `.await` it (or [`send`](Self::send) it).
@@ -2303,6 +2325,17 @@ pub enum ListDomainBlackwhitelistError {
     NotFound(types::ItemNotFoundError),
 }
 
+impl mailapi_support::client::ServiceMessage for ListDomainBlackwhitelistError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
+}
+
 /// A call of [`Client::put_domain_blackwhitelist`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -2369,6 +2402,20 @@ pub enum PutDomainBlackwhitelistError {
     Unauthorized,
     /// 404: Not Found. The domain name does not exist.
     NotFound(types::ItemNotFoundError),
+}
+
+impl mailapi_support::client::ServiceMessage for PutDomainBlackwhitelistError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::BadRequest(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
 }
 
 /// A call of [`Client::get_domain_blackwhitelist_address`]: `.await` it (or [`send`](Self::send) it).
@@ -2449,6 +2496,17 @@ pub enum GetDomainBlackwhitelistAddressError {
     NotFound(types::ItemNotFoundError),
 }
 
+impl mailapi_support::client::ServiceMessage for GetDomainBlackwhitelistAddressError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
+}
+
 /// A call of [`Client::delete_domain_blackwhitelist_address`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -2520,6 +2578,17 @@ pub enum DeleteDomainBlackwhitelistAddressError {
     Unauthorized,
     /// 404: Not Found. The domain name or address does not exist.
     NotFound(types::ItemNotFoundError),
+}
+
+impl mailapi_support::client::ServiceMessage for DeleteDomainBlackwhitelistAddressError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
 }
 
 /// A call of [`Client::get_domain_cleanmailplus`]: `.await` it (or [`send`](Self::send) it).
@@ -2594,6 +2663,17 @@ pub enum GetDomainCleanmailplusError {
     NotFound(types::ItemNotFoundError),
 }
 
+impl mailapi_support::client::ServiceMessage for GetDomainCleanmailplusError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
+}
+
 /// A call of [`Client::update_domain_cleanmailplus`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -2660,6 +2740,20 @@ pub enum UpdateDomainCleanmailplusError {
     Unauthorized,
     /// 404: Not Found. The domain name does not exist.
     NotFound(types::ItemNotFoundError),
+}
+
+impl mailapi_support::client::ServiceMessage for UpdateDomainCleanmailplusError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::BadRequest(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
 }
 
 /// A call of [`Client::list_domain_contacts`]: set what it leaves optional, then `.await` it (or [`send`](Self::send) it).
@@ -2765,6 +2859,16 @@ pub enum ListDomainContactsError {
     NotFound(types::ItemNotFoundError),
 }
 
+impl mailapi_support::client::ServiceMessage for ListDomainContactsError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::NotFound(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
+}
+
 /// A call of [`Client::create_domain_contact`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -2833,6 +2937,20 @@ pub enum CreateDomainContactError {
     Conflict(types::ConflictError),
 }
 
+impl mailapi_support::client::ServiceMessage for CreateDomainContactError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::BadRequest(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Unauthorized => None,
+            Self::Conflict(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
+}
+
 /// A call of [`Client::get_domain_contact`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -2896,6 +3014,19 @@ pub enum GetDomainContactError {
     BadRequest(types::ValidationError),
     /// 404: Not Found. The domain name or contact does not exist.
     NotFound(types::ItemNotFoundError),
+}
+
+impl mailapi_support::client::ServiceMessage for GetDomainContactError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::BadRequest(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::NotFound(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
 }
 
 /// A call of [`Client::update_domain_contact`]: `.await` it (or [`send`](Self::send) it).
@@ -2965,6 +3096,17 @@ pub enum UpdateDomainContactError {
     Unauthorized,
 }
 
+impl mailapi_support::client::ServiceMessage for UpdateDomainContactError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::BadRequest(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Unauthorized => None,
+        }
+    }
+}
+
 /// A call of [`Client::delete_domain_contact`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -3027,6 +3169,17 @@ pub enum DeleteDomainContactError {
     Unauthorized,
     /// 404: Not Found. The domain or contact does not exist.
     NotFound(types::ItemNotFoundError),
+}
+
+impl mailapi_support::client::ServiceMessage for DeleteDomainContactError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
 }
 
 /// A call of [`Client::get_domain_infostore`]: `.await` it (or [`send`](Self::send) it).
@@ -3095,6 +3248,17 @@ pub enum GetDomainInfostoreError {
     NotFound(types::ItemNotFoundError),
 }
 
+impl mailapi_support::client::ServiceMessage for GetDomainInfostoreError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
+}
+
 /// A call of [`Client::update_domain_infostore_quota`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -3161,6 +3325,20 @@ pub enum UpdateDomainInfostoreQuotaError {
     Unauthorized,
     /// 404: Not Found. The domain name does not exist.
     NotFound(types::ItemNotFoundError),
+}
+
+impl mailapi_support::client::ServiceMessage for UpdateDomainInfostoreQuotaError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::BadRequest(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
 }
 
 /// A call of [`Client::get_domain_mailbox_type_count`]: `.await` it (or [`send`](Self::send) it).
@@ -3235,6 +3413,17 @@ pub enum GetDomainMailboxTypeCountError {
     Unauthorized,
     /// 404: Not Found. The domain name or account does not exist.
     NotFound(types::ItemNotFoundError),
+}
+
+impl mailapi_support::client::ServiceMessage for GetDomainMailboxTypeCountError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
 }
 
 /// A call of [`Client::list_usernames`]: set what it leaves optional, then `.await` it (or [`send`](Self::send) it).
@@ -3391,6 +3580,17 @@ pub enum ListUsernamesError {
     NotFound(types::ItemNotFoundError),
 }
 
+impl mailapi_support::client::ServiceMessage for ListUsernamesError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
+}
+
 /// A call of [`Client::get_username`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -3456,6 +3656,17 @@ pub enum GetUsernameError {
     Unauthorized,
     /// 404: Not Found. The domain name, account or username does not exist.
     NotFound(types::ItemNotFoundError),
+}
+
+impl mailapi_support::client::ServiceMessage for GetUsernameError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
 }
 
 /// A call of [`Client::get_mailbox_autoresponder`]: `.await` it (or [`send`](Self::send) it).
@@ -3535,6 +3746,17 @@ pub enum GetMailboxAutoresponderError {
     NotFound(types::ItemNotFoundError),
 }
 
+impl mailapi_support::client::ServiceMessage for GetMailboxAutoresponderError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
+}
+
 /// A call of [`Client::set_mailbox_autoresponder`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -3606,6 +3828,20 @@ pub enum SetMailboxAutoresponderError {
     Unauthorized,
     /// 404: Not Found. The domain name does not exist.
     NotFound(types::ItemNotFoundError),
+}
+
+impl mailapi_support::client::ServiceMessage for SetMailboxAutoresponderError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::BadRequest(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
 }
 
 /// A call of [`Client::list_mailbox_blackwhitelist`]: set what it leaves optional, then `.await` it (or [`send`](Self::send) it).
@@ -3782,6 +4018,17 @@ pub enum ListMailboxBlackwhitelistError {
     NotFound(types::ItemNotFoundError),
 }
 
+impl mailapi_support::client::ServiceMessage for ListMailboxBlackwhitelistError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
+}
+
 /// A call of [`Client::put_mailbox_blackwhitelist`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -3853,6 +4100,20 @@ pub enum PutMailboxBlackwhitelistError {
     Unauthorized,
     /// 404: Not Found. The domain name or the mailbox does not exist.
     NotFound(types::ItemNotFoundError),
+}
+
+impl mailapi_support::client::ServiceMessage for PutMailboxBlackwhitelistError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::BadRequest(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
 }
 
 /// A call of [`Client::get_mailbox_blackwhitelist_address`]: `.await` it (or [`send`](Self::send) it).
@@ -3936,6 +4197,17 @@ pub enum GetMailboxBlackwhitelistAddressError {
     NotFound(types::ItemNotFoundError),
 }
 
+impl mailapi_support::client::ServiceMessage for GetMailboxBlackwhitelistAddressError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
+}
+
 /// A call of [`Client::delete_mailbox_blackwhitelist_address`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -4015,6 +4287,18 @@ pub enum DeleteMailboxBlackwhitelistAddressError {
     NotFound(types::ItemNotFoundError),
 }
 
+impl mailapi_support::client::ServiceMessage
+for DeleteMailboxBlackwhitelistAddressError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
+}
+
 /// A call of [`Client::get_mailbox_cleanmailplus`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -4092,6 +4376,17 @@ pub enum GetMailboxCleanmailplusError {
     NotFound(types::ItemNotFoundError),
 }
 
+impl mailapi_support::client::ServiceMessage for GetMailboxCleanmailplusError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
+}
+
 /// A call of [`Client::update_mailbox_cleanmailplus`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -4165,6 +4460,20 @@ pub enum UpdateMailboxCleanmailplusError {
     NotFound(types::ItemNotFoundError),
 }
 
+impl mailapi_support::client::ServiceMessage for UpdateMailboxCleanmailplusError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::BadRequest(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
+}
+
 /// A call of [`Client::get_exchange_mailbox`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -4234,6 +4543,17 @@ pub enum GetExchangeMailboxError {
     Unauthorized,
     /// 404: Not Found. The domain name or mailbox does not exist.
     NotFound(types::ItemNotFoundError),
+}
+
+impl mailapi_support::client::ServiceMessage for GetExchangeMailboxError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
 }
 
 /// A call of [`Client::put_exchange_mailbox`]: `.await` it (or [`send`](Self::send) it).
@@ -4342,6 +4662,26 @@ pub enum PutExchangeMailboxError {
     Conflict(types::ConflictError),
 }
 
+impl mailapi_support::client::ServiceMessage for PutExchangeMailboxError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::BadRequestJson(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::BadRequestPlain(body) => {
+                mailapi_support::client::first_message([Some(body.as_str())])
+            }
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Conflict(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
+}
+
 /// A call of [`Client::delete_exchange_mailbox`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -4410,6 +4750,20 @@ pub enum DeleteExchangeMailboxError {
     NotFound(types::ItemNotFoundError),
     /// 409: Conflict. The domain is disabled.
     Conflict(types::ConflictError),
+}
+
+impl mailapi_support::client::ServiceMessage for DeleteExchangeMailboxError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Conflict(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
 }
 
 /// A call of [`Client::exchange_mailbox_action`]: `.await` it (or [`send`](Self::send) it).
@@ -4482,6 +4836,22 @@ pub enum ExchangeMailboxActionError {
     NotFound(types::ItemNotFoundError),
     /// 409: Conflict. Validation of the secret answer failed.
     Conflict(types::ConflictError),
+}
+
+impl mailapi_support::client::ServiceMessage for ExchangeMailboxActionError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::BadRequest(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::NotFound(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Conflict(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
 }
 
 /// A call of [`Client::get_exchange_message_stats`]: `.await` it (or [`send`](Self::send) it).
@@ -4569,6 +4939,19 @@ pub enum GetExchangeMessageStatsError {
     BadGateway,
 }
 
+impl mailapi_support::client::ServiceMessage for GetExchangeMessageStatsError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::InternalServerError => None,
+            Self::BadGateway => None,
+        }
+    }
+}
+
 /// A call of [`Client::get_mailbox_forwards`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -4635,6 +5018,17 @@ pub enum GetMailboxForwardsError {
     Unauthorized,
     /// 404: Not Found. The domain name does not exist.
     NotFound(types::ItemNotFoundError),
+}
+
+impl mailapi_support::client::ServiceMessage for GetMailboxForwardsError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
 }
 
 /// A call of [`Client::set_mailbox_forwards`]: `.await` it (or [`send`](Self::send) it).
@@ -4713,6 +5107,23 @@ pub enum SetMailboxForwardsError {
     Conflict(types::ConflictError),
 }
 
+impl mailapi_support::client::ServiceMessage for SetMailboxForwardsError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::BadRequest(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Conflict(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
+}
+
 /// A call of [`Client::delete_mailbox_forward`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -4782,6 +5193,17 @@ pub enum DeleteMailboxForwardError {
     NotFound(types::ItemNotFoundError),
 }
 
+impl mailapi_support::client::ServiceMessage for DeleteMailboxForwardError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
+}
+
 /// A call of [`Client::get_mailbox`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -4848,6 +5270,17 @@ pub enum GetMailboxError {
     Unauthorized,
     /// 404: Not Found. The domain name does not exist.
     NotFound(types::ItemNotFoundError),
+}
+
+impl mailapi_support::client::ServiceMessage for GetMailboxError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
 }
 
 /// A call of [`Client::put_mailbox`]: `.await` it (or [`send`](Self::send) it).
@@ -4941,6 +5374,23 @@ pub enum PutMailboxError {
     Conflict(types::ConflictError),
 }
 
+impl mailapi_support::client::ServiceMessage for PutMailboxError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::BadRequest(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Conflict(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
+}
+
 /// A call of [`Client::delete_mailbox`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -5004,6 +5454,17 @@ pub enum DeleteMailboxError {
     Unauthorized,
     /// 404: Not Found. The domain name or mailbox do not exist.
     NotFound(types::ItemNotFoundError),
+}
+
+impl mailapi_support::client::ServiceMessage for DeleteMailboxError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
 }
 
 /// A call of [`Client::mailbox_action`]: `.await` it (or [`send`](Self::send) it).
@@ -5074,6 +5535,22 @@ pub enum MailboxActionError {
     NotFound(types::ItemNotFoundError),
     /// 409: Conflict. Validation of the secret answer failed.
     Conflict(types::ConflictError),
+}
+
+impl mailapi_support::client::ServiceMessage for MailboxActionError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::BadRequest(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::NotFound(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Conflict(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
 }
 
 /// A call of [`Client::get_mailbox_message_stats`]: `.await` it (or [`send`](Self::send) it).
@@ -5153,6 +5630,19 @@ pub enum GetMailboxMessageStatsError {
     BadGateway,
 }
 
+impl mailapi_support::client::ServiceMessage for GetMailboxMessageStatsError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::InternalServerError => None,
+            Self::BadGateway => None,
+        }
+    }
+}
+
 /// A call of [`Client::create_mailbox_migration_ticket`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -5226,6 +5716,20 @@ pub enum CreateMailboxMigrationTicketError {
     NotFound(types::ItemNotFoundError),
 }
 
+impl mailapi_support::client::ServiceMessage for CreateMailboxMigrationTicketError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::BadRequest(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
+}
+
 /// A call of [`Client::get_mailbox_secrets`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -5291,6 +5795,16 @@ impl<'a> std::future::IntoFuture for GetMailboxSecretsBuilder<'a> {
 pub enum GetMailboxSecretsError {
     /// 404: Not Found. The domain name, mailbox or account does not exist.
     NotFound(types::ItemNotFoundError),
+}
+
+impl mailapi_support::client::ServiceMessage for GetMailboxSecretsError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::NotFound(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
 }
 
 /// A call of [`Client::put_mailbox_secrets`]: `.await` it (or [`send`](Self::send) it).
@@ -5367,6 +5881,21 @@ pub enum PutMailboxSecretsError {
     NotFound(types::ItemNotFoundError),
 }
 
+impl mailapi_support::client::ServiceMessage for PutMailboxSecretsError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::BadRequest(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Unauthorized => None,
+            Self::Forbidden => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
+}
+
 /// A call of [`Client::get_mailbox_webmail`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -5436,6 +5965,17 @@ pub enum GetMailboxWebmailError {
     Unauthorized,
     /// 404: Not Found. The domain name does not exist.
     NotFound(types::ItemNotFoundError),
+}
+
+impl mailapi_support::client::ServiceMessage for GetMailboxWebmailError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
 }
 
 /// A call of [`Client::update_mailbox_webmail`]: `.await` it (or [`send`](Self::send) it).
@@ -5509,6 +6049,20 @@ pub enum UpdateMailboxWebmailError {
     Unauthorized,
     /// 404: Not Found. The domain name does not exist.
     NotFound(types::ItemNotFoundError),
+}
+
+impl mailapi_support::client::ServiceMessage for UpdateMailboxWebmailError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::BadRequest(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
 }
 
 /// A call of [`Client::create_mailbox_webmail`]: `.await` it (or [`send`](Self::send) it).
@@ -5587,6 +6141,23 @@ pub enum CreateMailboxWebmailError {
     Conflict(types::ConflictError),
 }
 
+impl mailapi_support::client::ServiceMessage for CreateMailboxWebmailError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::BadRequest(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Conflict(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
+}
+
 /// A call of [`Client::get_domain_webmail`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -5651,6 +6222,17 @@ pub enum GetDomainWebmailError {
     Unauthorized,
     /// 404: Not Found. The domain name does not exist.
     NotFound(types::ItemNotFoundError),
+}
+
+impl mailapi_support::client::ServiceMessage for GetDomainWebmailError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
 }
 
 /// A call of [`Client::update_domain_webmail`]: `.await` it (or [`send`](Self::send) it).
@@ -5722,6 +6304,23 @@ pub enum UpdateDomainWebmailError {
     NotFound(types::ItemNotFoundError),
     /// 409: Conflict. Upgrade is disabled at the product level and cannot be turned on
     Conflict(types::ConflictError),
+}
+
+impl mailapi_support::client::ServiceMessage for UpdateDomainWebmailError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::BadRequest(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Conflict(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
 }
 
 /// A call of [`Client::get_domain_webmail_limits`]: `.await` it (or [`send`](Self::send) it).
@@ -6033,6 +6632,22 @@ pub enum ExchangeMailboxActionShortError {
     Conflict(types::ConflictError),
 }
 
+impl mailapi_support::client::ServiceMessage for ExchangeMailboxActionShortError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::BadRequest(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::NotFound(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Conflict(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
+}
+
 /// A call of [`Client::mailbox_action_short`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -6100,6 +6715,22 @@ pub enum MailboxActionShortError {
     Conflict(types::ConflictError),
 }
 
+impl mailapi_support::client::ServiceMessage for MailboxActionShortError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::BadRequest(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::NotFound(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Conflict(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
+}
+
 /// A call of [`Client::get_mailbox_secrets_short`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -6160,6 +6791,16 @@ impl<'a> std::future::IntoFuture for GetMailboxSecretsShortBuilder<'a> {
 pub enum GetMailboxSecretsShortError {
     /// 404: Not Found. The domain name or mailbox does not exist.
     NotFound(types::ItemNotFoundError),
+}
+
+impl mailapi_support::client::ServiceMessage for GetMailboxSecretsShortError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::NotFound(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
 }
 
 /// A call of [`Client::put_mailbox_secrets_short`]: `.await` it (or [`send`](Self::send) it).
@@ -6231,6 +6872,21 @@ pub enum PutMailboxSecretsShortError {
     Forbidden,
     /// 404: Not Found. The domain name, mailbox or account does not exist.
     NotFound(types::ItemNotFoundError),
+}
+
+impl mailapi_support::client::ServiceMessage for PutMailboxSecretsShortError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::BadRequest(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Unauthorized => None,
+            Self::Forbidden => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
 }
 
 /// A call of [`Client::get_mailbox_webmail_short`]: `.await` it (or [`send`](Self::send) it).
@@ -6305,6 +6961,17 @@ pub enum GetMailboxWebmailShortError {
     NotFound(types::ItemNotFoundError),
 }
 
+impl mailapi_support::client::ServiceMessage for GetMailboxWebmailShortError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
+}
+
 /// A call of [`Client::update_mailbox_webmail_short`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -6371,6 +7038,20 @@ pub enum UpdateMailboxWebmailShortError {
     Unauthorized,
     /// 404: Not Found. The domain name does not exist.
     NotFound(types::ItemNotFoundError),
+}
+
+impl mailapi_support::client::ServiceMessage for UpdateMailboxWebmailShortError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::BadRequest(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
 }
 
 /// A call of [`Client::create_mailbox_webmail_short`]: `.await` it (or [`send`](Self::send) it).
@@ -6442,6 +7123,23 @@ pub enum CreateMailboxWebmailShortError {
     NotFound(types::ItemNotFoundError),
     /// 409: Conflict. OpenXchange account already exists.
     Conflict(types::ConflictError),
+}
+
+impl mailapi_support::client::ServiceMessage for CreateMailboxWebmailShortError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::BadRequest(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Unauthorized => None,
+            Self::NotFound(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Conflict(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
 }
 
 /// A call of [`Client::get_domain_webmail_limits_short`]: `.await` it (or [`send`](Self::send) it).
@@ -6585,5 +7283,47 @@ impl<'a> std::future::IntoFuture for GetDomainWebmailUpgradeShortBuilder<'a> {
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+impl mailapi_support::client::ServiceMessage for types::ConflictError {
+    fn service_message(&self) -> Option<&str> {
+        let body = self;
+        mailapi_support::client::first_message([
+            body.details.as_deref(),
+            Some(body.conflict.message.as_str()),
+            body.conflict.details.as_deref(),
+        ])
+    }
+}
+
+impl mailapi_support::client::ServiceMessage for types::ItemNotFoundError {
+    fn service_message(&self) -> Option<&str> {
+        let body = self;
+        mailapi_support::client::first_message([
+            Some(body.item_not_found.message.as_str()),
+        ])
+    }
+}
+
+impl mailapi_support::client::ServiceMessage for types::ValidationError {
+    fn service_message(&self) -> Option<&str> {
+        let body = self;
+        match body {
+            types::ValidationError::BadRequestError(body) => {
+                mailapi_support::client::first_message([
+                    Some(body.bad_request.message.as_str()),
+                ])
+            }
+            types::ValidationError::ComputeFaultError(body) => {
+                mailapi_support::client::first_message([
+                    Some(body.compute_fault.as_str()),
+                ])
+            }
+            types::ValidationError::MessageError(body) => {
+                mailapi_support::client::first_message([Some(body.message.as_str())])
+            }
+            types::ValidationError::FieldErrors(_) => None,
+        }
     }
 }

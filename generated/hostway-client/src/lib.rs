@@ -5,6 +5,21 @@
 //! Hostway email REST API: mailboxes, Exchange mailboxes, forwards, auto-responder, aliases, black/white lists, CleanMailPlus, global address book contacts, OpenXchange webmail, InfoStore, secret questions and statistics. Reconstructed from a PDF-to-text dump of the vendor wiki (002\_9e3687acbb4183cb.txt). Long-form operations live under /accounts/{account}/email/{domain}; short-form ones under /email and are used with the mailbox owner credentials.
 //!
 //! Generated from `specs/hostway.yaml`; see the crate README.
+//!
+//! # Example
+//!
+//! Build a client, then call an operation (here `get_domain_webmail_limits_short`): a documented error status comes back as [`Error::Api`] with its typed body, and its `Display` includes the service's message.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = hostway_client::Client::builder("https://api.example.com")
+//!     .basic_auth("USER", "PASSWORD")
+//!     .build()?;
+//! let response = client.get_domain_webmail_limits_short("domain").await?;
+//! println!("{} {:?}", response.status(), response.body());
+//! # Ok(())
+//! # }
+//! ```
 #![allow(clippy::result_large_err, clippy::large_enum_variant)]
 
 mod client;
@@ -14,5 +29,11 @@ pub mod types;
 pub use client::*;
 pub use mailapi_support::client::{
     BuildError, ByteStream, CallOptions, ClientBuilder, Error, EventStream,
-    ResponseValue, RetryPolicy, TransportError,
+    ResponseValue, RetryPolicy, ServiceMessage, Transport, TransportError,
 };
+pub use mailapi_support::{Scheme, SchemeKind};
+pub use mailapi_support::sse::SseError;
+pub use mailapi_support::{Base64Bytes, Nullable, Secret};
+pub use mailapi_support::{bytes, futures_util, http, reqwest};
+pub use serde_json;
+pub use chrono;

@@ -4,6 +4,25 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// List of domain aliases.
+///
+/// # Example
+///
+/// Example `successScenario` of the 200 response of `GET /accounts/{account}/email/{domain}/aliases`:
+///
+/// ```json
+/// {
+///   "list": [
+///     "test-alias.com",
+///     "test-alias-2.com"
+///   ],
+///   "links": [
+///     {
+///       "href": "https://api.hostway.com/accounts/test-account123/email/test.com/aliases/",
+///       "rel": "self"
+///     }
+///   ]
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AliasList {
@@ -15,6 +34,24 @@ pub struct AliasList {
 }
 
 /// Auto-responder of a mailbox.
+///
+/// # Example
+///
+/// Example `successGettingAutoresponder` of the 200 response of `GET /accounts/{account}/email/{domain}/usernames/{mailboxName}/autoresponder`:
+///
+/// ```json
+/// {
+///   "body": "AutoRespond",
+///   "active": true,
+///   "links": [
+///     {
+///       "href": "http://coreapi01.ote.chicago.hostway:8095/accounts/test-account123/email/test.com/usernames/test/autoresponder",
+///       "rel": "self"
+///     }
+///   ],
+///   "subject": "Subject"
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Autoresponder {
@@ -67,6 +104,40 @@ pub struct BadRequestError {
 }
 
 /// All addresses included in a black/white list.
+///
+/// # Example
+///
+/// Example `getAllAddresses` of the 200 response of `GET /accounts/{account}/email/{domain}/blackwhitelist`:
+///
+/// ```json
+/// {
+///   "totalCount": 4,
+///   "list": [
+///     {
+///       "type": "W",
+///       "address": "mb1-white@somedomain.com"
+///     },
+///     {
+///       "type": "B",
+///       "address": "mb2-black@domain.com"
+///     },
+///     {
+///       "type": "B",
+///       "address": "mb3-black@somedomain.com"
+///     },
+///     {
+///       "type": "B",
+///       "address": "@sometestdomain.com"
+///     }
+///   ],
+///   "links": [
+///     {
+///       "href": "{{APIBaseURL}}/accounts/account-number/email/test.com/blackwhitelist",
+///       "rel": "self"
+///     }
+///   ]
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct BlackWhiteList {
@@ -81,6 +152,23 @@ pub struct BlackWhiteList {
 }
 
 /// An address on a black/white list.
+///
+/// # Example
+///
+/// Example `getAddressDetails` of the 200 response of `GET /accounts/{account}/email/{domain}/blackwhitelist/{address}`:
+///
+/// ```json
+/// {
+///   "type": "W",
+///   "address": "mb1-white20150114-0113@somedomain.com",
+///   "links": [
+///     {
+///       "href": "{ {APIBaseURL} }/accounts/account-number/email/test.com/blackwhitelist/mb1-white20150114-0113@somedomain.com/",
+///       "rel": "self"
+///     }
+///   ]
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct BlackWhiteListEntry {
@@ -254,6 +342,21 @@ pub struct ConflictDetail {
 }
 
 /// Conflict error envelope (E3): {"conflict": {message, code, \[guid\], \[details\]}}; the contacts example prints `details` next to `conflict`.
+///
+/// # Example
+///
+/// Example `contactExists` of the 409 response of `POST /accounts/{account}/email/{domain}/contacts`:
+///
+/// ```json
+/// {
+///   "conflict": {
+///     "guid": "af4f4c85-4c8f-4c63-95d1-f3fb8cb8c479",
+///     "code": 409,
+///     "message": "Data conflict"
+///   },
+///   "details": ""
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ConflictError {
@@ -265,6 +368,41 @@ pub struct ConflictError {
 }
 
 /// Global address book contact. Unset fields are returned as empty strings.
+///
+/// # Example
+///
+/// Example `successGettingContact` of the 200 response of `GET /accounts/{account}/email/{domain}/contacts/{contact}`:
+///
+/// ```json
+/// {
+///   "city": "",
+///   "businessPhone": "",
+///   "displayName": "Display Name",
+///   "mobilePhone": "",
+///   "firstName": "First",
+///   "title": "",
+///   "roomNumber": "",
+///   "lastName": "Last",
+///   "company": "",
+///   "pager": "",
+///   "state": "",
+///   "department": "",
+///   "streetAddress": "",
+///   "isdnNumber": "",
+///   "postalCode": "",
+///   "country": "",
+///   "telexNumber": "",
+///   "businessFax": "",
+///   "email": "test@test.com",
+///   "homePhone": "",
+///   "links": [
+///     {
+///       "href": "https://api.hostway.com/accounts/account007/email/test-domain.com/contacts/test-contact",
+///       "rel": "self"
+///     }
+///   ]
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Contact {
@@ -435,6 +573,53 @@ impl ContactCreate {
 }
 
 /// Contacts matching the filter/search condition. Uses `count`, not `totalCount`.
+///
+/// # Example
+///
+/// Example `filterNameAndEmail` of the 200 response of `GET /accounts/{account}/email/{domain}/contacts`:
+///
+/// ```json
+/// {
+///   "count": 1,
+///   "list": [
+///     {
+///       "city": "",
+///       "businessPhone": "",
+///       "displayName": "Display Name",
+///       "mobilePhone": "",
+///       "firstName": "First",
+///       "title": "",
+///       "roomNumber": "",
+///       "lastName": "Last",
+///       "company": "",
+///       "pager": "",
+///       "state": "",
+///       "department": "",
+///       "streetAddress": "",
+///       "isdnNumber": "",
+///       "postalCode": "",
+///       "country": "",
+///       "telexNumber": "",
+///       "businessFax": "",
+///       "email": "new@test.com",
+///       "homePhone": "",
+///       "name": "search-contact",
+///       "links": [
+///         {
+///           "href": "https://api.hostway.com/accounts/account007/email/test-domain.com/contacts/search-contact",
+///           "rel": "self"
+///         }
+///       ]
+///     }
+///   ],
+///   "links": [
+///     {
+///       "href": "https://api.hostway.com/accounts/account007/email/test-domain.com/contacts",
+///       "rel": "self"
+///     }
+///   ]
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ContactList {
@@ -542,6 +727,25 @@ impl ContactUpdate {
 }
 
 /// OpenXchange settings of the domain.
+///
+/// # Example
+///
+/// Example `successGettingAccountType` of the 200 response of `GET /accounts/{account}/email/{domain}/webmail`:
+///
+/// ```json
+/// {
+///   "type": "standard",
+///   "allowUpgrade": true,
+///   "trialType": "premium",
+///   "trialExpiration": "2018-10-28",
+///   "links": [
+///     {
+///       "location": "{APIBaseURL}/accounts/{account}/email/{domain}/webmail/",
+///       "rel": "self"
+///     }
+///   ]
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DomainWebmail {
@@ -589,6 +793,22 @@ impl DomainWebmailUpdate {
 }
 
 /// Email domain's info.
+///
+/// # Example
+///
+/// Example `successGettingDomainInfo` of the 200 response of `GET /accounts/{account}/email/{domain}`:
+///
+/// ```json
+/// {
+///   "quota": 19320,
+///   "links": [
+///     {
+///       "href": "{APIBaseURL}/accounts/test-account/email/test.com/",
+///       "rel": "self"
+///     }
+///   ]
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct EmailDomain {
@@ -1072,6 +1292,29 @@ impl ForwardTarget {
 }
 
 /// Forwarding of a mailbox.
+///
+/// # Example
+///
+/// Example `successGettingForwards` of the 200 response of `GET /accounts/{account}/email/{domain}/usernames/{mailboxName}/forwards`:
+///
+/// ```json
+/// {
+///   "targets": [
+///     {
+///       "target": "mb1@test.com"
+///     },
+///     {
+///       "target": "test@test-forward.com"
+///     }
+///   ],
+///   "links": [
+///     {
+///       "location": "{APIBaseURL}/accounts/{account}/email/{domain}/usernames/{mailbox}/forwards/",
+///       "rel": "self"
+///     }
+///   ]
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Forwards {
@@ -1098,6 +1341,25 @@ impl ForwardsCreate {
 }
 
 /// InfoStore usage of the domain.
+///
+/// # Example
+///
+/// Example `successGettingInfostore` of the 200 response of `GET /accounts/{account}/email/{domain}/infostore`:
+///
+/// ```json
+/// {
+///   "infoStore": {
+///     "usage": 0,
+///     "quota": 20
+///   },
+///   "links": [
+///     {
+///       "href": "{APIBaseURL}/accounts/test/email/test.com/infostore/",
+///       "rel": "self"
+///     }
+///   ]
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InfoStore {
@@ -1138,6 +1400,22 @@ pub struct InfoStoreUsage {
 }
 
 /// Not-found error envelope (E2): {"itemNotFound": {message, code, details}}.
+///
+/// # Example
+///
+/// Example `nonExistentDomain` of the 404 response of `PUT /accounts/{account}/email/{domain}/cleanmailplus`:
+///
+/// ```json
+/// {
+///   "itemNotFound": {
+///     "message": "Resource not found",
+///     "code": 404,
+///     "details": {
+///       "message": "Domain not found"
+///     }
+///   }
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ItemNotFoundError {
@@ -1356,6 +1634,36 @@ impl std::fmt::Display for ListUsernamesSortOrder {
 }
 
 /// Mailbox details.
+///
+/// # Example
+///
+/// Example `successGettingMailbox` of the 200 response of `GET /accounts/{account}/email/{domain}/usernames/{mailboxName}/mailbox`:
+///
+/// ```json
+/// {
+///   "username": "test",
+///   "authToken": "NGA8mH65N63ZpakAIYCWZodYRRbsOQ/Uj9TcnWWaUYuHZliHZbmT2eDFQW2zV71PYmmMhUKlTx/5UMYkG4hv2ycGb0p7C2i4U8Vh1mK4/OrQQjQHLej27zfTMR+",
+///   "master": true,
+///   "quota": 10,
+///   "usage": 10,
+///   "links": [
+///     {
+///       "href": "{APIBaseURL}/accounts/test-account123/email/test.com/usernames/john.smith/mailbox/",
+///       "rel": "self"
+///     }
+///   ],
+///   "sitemail_urls": [
+///     {
+///       "url": "http://sitemaildev7.test",
+///       "version": "7"
+///     },
+///     {
+///       "url": "http://sitemaildev8.test",
+///       "version": "8"
+///     }
+///   ]
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Mailbox {
@@ -1385,6 +1693,33 @@ pub struct Mailbox {
 }
 
 /// List of mailboxes of a domain.
+///
+/// # Example
+///
+/// Example `successScenario` of the 200 response of `GET /accounts/{account}/email/{domain}/usernames`:
+///
+/// ```json
+/// {
+///   "totalCount": 1,
+///   "list": [
+///     {
+///       "username": "test",
+///       "links": [
+///         {
+///           "href": "{APIBaseURL}/accounts/test-account123/email/test.com/usernames/test/mailbox/",
+///           "rel": "self"
+///         }
+///       ],
+///       "type": "imap",
+///       "quota": 10,
+///       "master": false,
+///       "trialType": "premium",
+///       "trialExpiration": "2018-10-28",
+///       "allowUpgrade": true
+///     }
+///   ]
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct MailboxList {
@@ -1478,6 +1813,26 @@ impl MailboxPut {
 }
 
 /// Per-domain statistics about webmail usage: number of mailboxes per type.
+///
+/// # Example
+///
+/// Example `successScenario` of the 200 response of `GET /accounts/{account}/email/{domain}/statistics/mailboxTypeCount`:
+///
+/// ```json
+/// {
+///   "numStandard": 1,
+///   "numActiveSync": 0,
+///   "numPremium": 0,
+///   "numExchange2013Standard": 5,
+///   "numExchange2013Premium": 2,
+///   "links": [
+///     {
+///       "href": "{{APIBaseURL}}/accounts/test-account123/email/test.com/statistics/mailboxTypeCount/",
+///       "rel": "self"
+///     }
+///   ]
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct MailboxTypeCount {
@@ -1510,6 +1865,28 @@ pub struct MailboxTypeCount {
 }
 
 /// OpenXchange (webmail) account of a mailbox.
+///
+/// # Example
+///
+/// Example `successGettingAccountType` of the 200 response of `GET /accounts/{account}/email/{domain}/usernames/{mailboxName}/webmail`:
+///
+/// ```json
+/// {
+///   "authToken": "PoiC9iyBehel3ZHWhfa2eArKUJy+RJ5WpyN0eCBs2+Ns8Sidvhgto9zWLDnGZWlgTV9MuJ1F+//XnoKZWxjaRr2qh++437fChyxZmaHwe7g==",
+///   "type": "standard",
+///   "allowUpgrade": true,
+///   "resetPassword": false,
+///   "theme": "test_theme",
+///   "language": "en_US",
+///   "timezone": "America/Chicago",
+///   "links": [
+///     {
+///       "href": "{APIBaseURL}/accounts/test/email/test.com/usernames/john.smith/webmail/",
+///       "rel": "self"
+///     }
+///   ]
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct MailboxWebmail {
@@ -1638,6 +2015,35 @@ pub struct MessageError {
 }
 
 /// Message count for INBOX, SENT and SPAM folders.
+///
+/// # Example
+///
+/// Example `success` of the 200 response of `GET /accounts/{account}/email/{domain}/usernames/{mailboxName}/exchange/messagestats`:
+///
+/// ```json
+/// {
+///   "messageCount": {
+///     "inbox": {
+///       "allMessages": 3,
+///       "unreadMessages": 3
+///     },
+///     "sent": {
+///       "allMessages": 0,
+///       "unreadMessages": 0
+///     },
+///     "spam": {
+///       "allMessages": 0,
+///       "unreadMessages": 0
+///     }
+///   },
+///   "links": [
+///     {
+///       "href": "https://api.hostway.com/accounts/{account}/email/{domain}/usernames/{mailboxName}/exchange/messagestats/",
+///       "rel": "self"
+///     }
+///   ]
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct MessageStats {
@@ -1755,6 +2161,22 @@ pub type SecretAnswers = BTreeMap<String, SecretAnswersInnerValue>;
 pub type SecretAnswersInnerValue = String;
 
 /// Franchise specific secret question settings.
+///
+/// # Example
+///
+/// Example `successGettingSettings` of the 200 response of `GET /email/secretQuestionSettings`:
+///
+/// ```json
+/// {
+///   "minimum": 3,
+///   "links": [
+///     {
+///       "location": "https://api.hostway.com/email/secretQuestionSettings",
+///       "rel": "self"
+///     }
+///   ]
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SecretQuestionSettings {
@@ -1766,6 +2188,26 @@ pub struct SecretQuestionSettings {
 }
 
 /// Supported secret questions with text keys.
+///
+/// # Example
+///
+/// Example `supportedQuestions` of the 200 response of `GET /email/secretQuestions`:
+///
+/// ```json
+/// {
+///   "questions": {
+///     "tk1": "What is question one?",
+///     "tk2": "What is question two?",
+///     "tk3": "What is question three?"
+///   },
+///   "links": [
+///     {
+///       "location": "https://api.hostway.com/email/secretQuestions/",
+///       "rel": "self"
+///     }
+///   ]
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SecretQuestions {
@@ -1783,6 +2225,26 @@ pub type SecretQuestionsAnswers = BTreeMap<String, SecretQuestionsAnswersInnerVa
 pub type SecretQuestionsAnswersInnerValue = String;
 
 /// Text keys of all secret questions on file for the mailbox (alias).
+///
+/// # Example
+///
+/// Example `successScenario` of the 200 response of `GET /accounts/{account}/email/{domain}/usernames/{mailboxName}/secrets`:
+///
+/// ```json
+/// {
+///   "list": [
+///     "tk1",
+///     "tk2",
+///     "tk3"
+///   ],
+///   "links": [
+///     {
+///       "href": "https://api.hostway.com/accounts/test-account123/email/test.com/usernames/test-mailbox/secrets",
+///       "rel": "self"
+///     }
+///   ]
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SecretsList {
@@ -1806,6 +2268,33 @@ pub struct SitemailUrl {
 }
 
 /// Details about a username: links to the resources that exist for it.
+///
+/// # Example
+///
+/// Example `exchangeScenario` of the 200 response of `GET /accounts/{account}/email/{domain}/usernames/{mailboxName}`:
+///
+/// ```json
+/// {
+///   "exchange": [
+///     {
+///       "href": "{{APIBaseURL}}/accounts/test-account123/email/test.com/usernames/exchange-mbox/exchange/",
+///       "rel": "related"
+///     }
+///   ],
+///   "secrets": [
+///     {
+///       "href": "{{APIBaseURL}}/accounts/test-account123/email/test.com/usernames/exchange-mbox/secrets/",
+///       "rel": "related"
+///     }
+///   ],
+///   "links": [
+///     {
+///       "href": "{{APIBaseURL}}/accounts/test-account123/email/test.com/usernames/exchange-mbox/",
+///       "rel": "self"
+///     }
+///   ]
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UsernameDetails {
@@ -1824,6 +2313,22 @@ pub struct UsernameDetails {
 }
 
 /// Any of the 400 error body shapes the API returns.
+///
+/// # Example
+///
+/// Example `missingRequiredParameter` of the 400 response of `PUT /accounts/{account}/email/{domain}/blackwhitelist`:
+///
+/// ```json
+/// {
+///   "badRequest": {
+///     "message": "POST data error",
+///     "code": 400,
+///     "details": {
+///       "list.0.type": "Required"
+///     }
+///   }
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum ValidationError {
@@ -1834,6 +2339,27 @@ pub enum ValidationError {
 }
 
 /// Maximum allowed number of mailboxes for each webmail type.
+///
+/// # Example
+///
+/// Example `responseBodySample` of the 200 response of `GET /accounts/{account}/email/{domain}/webmailLimits`:
+///
+/// ```json
+/// {
+///   "webmailLimits": {
+///     "activesync": 2,
+///     "premium": -1,
+///     "starter": -1,
+///     "standard": -1
+///   },
+///   "links": [
+///     {
+///       "href": "https://api.hostway.com/accounts/accNum123/email/example.com/webmailLimits/",
+///       "rel": "self"
+///     }
+///   ]
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct WebmailLimits {
@@ -1846,6 +2372,26 @@ pub struct WebmailLimits {
 }
 
 /// Mapping of the allowed OX types to WebMail plan names for the domain.
+///
+/// # Example
+///
+/// Example `responseBodySample` of the 200 response of `GET /accounts/{account}/email/{domain}/webmailNames`:
+///
+/// ```json
+/// {
+///   "webmailNames": {
+///     "activesync": "SMX Sync Advanced",
+///     "premium": "SMA Collaborate Premium",
+///     "standard": "SMX Mail Basic"
+///   },
+///   "links": [
+///     {
+///       "href": "https://api.hostway.com/accounts/accNum123/email/example.com/webmailNames/",
+///       "rel": "self"
+///     }
+///   ]
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct WebmailNames {
@@ -1858,6 +2404,22 @@ pub struct WebmailNames {
 }
 
 /// Product level upgrade configuration.
+///
+/// # Example
+///
+/// Example `responseBodySample` of the 200 response of `GET /accounts/{account}/email/{domain}/webmailUpgrade`:
+///
+/// ```json
+/// {
+///   "allowed": false,
+///   "links": [
+///     {
+///       "href": "https://api.hostway.com/accounts/accNum123/email/example.com/webmailUpgrade/",
+///       "rel": "self"
+///     }
+///   ]
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct WebmailUpgrade {

@@ -666,6 +666,1321 @@ pub trait Api: Send + Sync + 'static {
     > + Send;
 }
 
+/// [`Api`] with a default for every method: an operation you do not implement answers `501 Not Implemented` with an RFC 7807 problem that names it.
+///
+/// Implement this trait to serve part of Hostway Email REST API and [`router`] takes it as it is (every `PartialApi` is an `Api`); implement [`Api`] instead to have the compiler check that every operation is served. The same type cannot implement both.
+pub trait PartialApi: Send + Sync + 'static {
+    /// Get the email domain's info
+    ///
+    /// Gets email domain's info.
+    ///
+    /// `GET /accounts/{account}/email/{domain}`
+    fn get_email_domain(
+        &self,
+        request: GetEmailDomainRequest,
+    ) -> impl Future<Output = Result<GetEmailDomainResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("getEmailDomain")) }
+    }
+
+    /// List domain aliases
+    ///
+    /// Retrieves a list of aliases for a specific account and domain
+    ///
+    /// `GET /accounts/{account}/email/{domain}/aliases`
+    fn list_domain_aliases(
+        &self,
+        request: ListDomainAliasesRequest,
+    ) -> impl Future<Output = Result<ListDomainAliasesResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("listDomainAliases")) }
+    }
+
+    /// List the domain black/white list
+    ///
+    /// Retrieves a list of all addresses included in black/white list for a specific domain
+    ///
+    /// `GET /accounts/{account}/email/{domain}/blackwhitelist`
+    fn list_domain_blackwhitelist(
+        &self,
+        request: ListDomainBlackwhitelistRequest,
+    ) -> impl Future<Output = Result<ListDomainBlackwhitelistResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("listDomainBlackwhitelist")) }
+    }
+
+    /// Add or update addresses on the domain black/white list
+    ///
+    /// Adding/updating addresses to black/white list for a specific domain
+    ///
+    /// `PUT /accounts/{account}/email/{domain}/blackwhitelist`
+    fn put_domain_blackwhitelist(
+        &self,
+        request: PutDomainBlackwhitelistRequest,
+    ) -> impl Future<Output = Result<PutDomainBlackwhitelistResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("putDomainBlackwhitelist")) }
+    }
+
+    /// Get a black/white listed address of the domain
+    ///
+    /// Get black/white listed address details
+    ///
+    /// `GET /accounts/{account}/email/{domain}/blackwhitelist/{address}`
+    fn get_domain_blackwhitelist_address(
+        &self,
+        request: GetDomainBlackwhitelistAddressRequest,
+    ) -> impl Future<
+        Output = Result<GetDomainBlackwhitelistAddressResponse, Problem>,
+    > + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("getDomainBlackwhitelistAddress")) }
+    }
+
+    /// Remove an address from the domain black/white list
+    ///
+    /// Remove black/white listed address
+    ///
+    /// `DELETE /accounts/{account}/email/{domain}/blackwhitelist/{address}`
+    fn delete_domain_blackwhitelist_address(
+        &self,
+        request: DeleteDomainBlackwhitelistAddressRequest,
+    ) -> impl Future<
+        Output = Result<DeleteDomainBlackwhitelistAddressResponse, Problem>,
+    > + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("deleteDomainBlackwhitelistAddress")) }
+    }
+
+    /// Get the domain's CleanMailPlus info
+    ///
+    /// Gets domain's CleanMailPlus info.
+    ///
+    /// `GET /accounts/{account}/email/{domain}/cleanmailplus`
+    fn get_domain_cleanmailplus(
+        &self,
+        request: GetDomainCleanmailplusRequest,
+    ) -> impl Future<Output = Result<GetDomainCleanmailplusResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("getDomainCleanmailplus")) }
+    }
+
+    /// Update the domain's CleanMailPlus info
+    ///
+    /// Updates domain's CleanMailPlus info.
+    ///
+    /// `PUT /accounts/{account}/email/{domain}/cleanmailplus`
+    fn update_domain_cleanmailplus(
+        &self,
+        request: UpdateDomainCleanmailplusRequest,
+    ) -> impl Future<
+        Output = Result<UpdateDomainCleanmailplusResponse, Problem>,
+    > + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("updateDomainCleanmailplus")) }
+    }
+
+    /// Filter or search the domain's global address book contacts
+    ///
+    /// Filter domain's global address book contacts list (filter{FieldName}={FieldValue}, several filters are combined) or search it (search{FieldName}={FieldValue}, substring match).
+    ///
+    /// `GET /accounts/{account}/email/{domain}/contacts`
+    fn list_domain_contacts(
+        &self,
+        request: ListDomainContactsRequest,
+    ) -> impl Future<Output = Result<ListDomainContactsResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("listDomainContacts")) }
+    }
+
+    /// Create a global address book contact
+    ///
+    /// Creates global address book contact for domain
+    ///
+    /// `POST /accounts/{account}/email/{domain}/contacts`
+    fn create_domain_contact(
+        &self,
+        request: CreateDomainContactRequest,
+    ) -> impl Future<Output = Result<CreateDomainContactResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("createDomainContact")) }
+    }
+
+    /// Get a domain's global address book contact
+    ///
+    /// Gets domain's global address book contact information
+    ///
+    /// `GET /accounts/{account}/email/{domain}/contacts/{contact}`
+    fn get_domain_contact(
+        &self,
+        request: GetDomainContactRequest,
+    ) -> impl Future<Output = Result<GetDomainContactResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("getDomainContact")) }
+    }
+
+    /// Update a domain's global address book contact
+    ///
+    /// Updates domain's global address book contact info
+    ///
+    /// `PUT /accounts/{account}/email/{domain}/contacts/{contact}`
+    fn update_domain_contact(
+        &self,
+        request: UpdateDomainContactRequest,
+    ) -> impl Future<Output = Result<UpdateDomainContactResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("updateDomainContact")) }
+    }
+
+    /// Delete a domain's global address book contact
+    ///
+    /// Deletes domain's global address book contact.
+    ///
+    /// `DELETE /accounts/{account}/email/{domain}/contacts/{contact}`
+    fn delete_domain_contact(
+        &self,
+        request: DeleteDomainContactRequest,
+    ) -> impl Future<Output = Result<DeleteDomainContactResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("deleteDomainContact")) }
+    }
+
+    /// Get InfoStore usage
+    ///
+    /// Gets InfoStore usage.
+    ///
+    /// `GET /accounts/{account}/email/{domain}/infostore`
+    fn get_domain_infostore(
+        &self,
+        request: GetDomainInfostoreRequest,
+    ) -> impl Future<Output = Result<GetDomainInfostoreResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("getDomainInfostore")) }
+    }
+
+    /// Change InfoStore quota
+    ///
+    /// Change InfoStore quota.
+    ///
+    /// `PUT /accounts/{account}/email/{domain}/infostore`
+    fn update_domain_infostore_quota(
+        &self,
+        request: UpdateDomainInfostoreQuotaRequest,
+    ) -> impl Future<
+        Output = Result<UpdateDomainInfostoreQuotaResponse, Problem>,
+    > + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("updateDomainInfostoreQuota")) }
+    }
+
+    /// Get per-domain mailbox type statistics
+    ///
+    /// Retrieves per domain statistics about webmail usage
+    ///
+    /// `GET /accounts/{account}/email/{domain}/statistics/mailboxTypeCount`
+    fn get_domain_mailbox_type_count(
+        &self,
+        request: GetDomainMailboxTypeCountRequest,
+    ) -> impl Future<
+        Output = Result<GetDomainMailboxTypeCountResponse, Problem>,
+    > + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("getDomainMailboxTypeCount")) }
+    }
+
+    /// List the mailboxes of a domain
+    ///
+    /// Retrieves a list of mailboxes for a specific account and domain
+    ///
+    /// `GET /accounts/{account}/email/{domain}/usernames`
+    fn list_usernames(
+        &self,
+        request: ListUsernamesRequest,
+    ) -> impl Future<Output = Result<ListUsernamesResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("listUsernames")) }
+    }
+
+    /// Get details about a username
+    ///
+    /// Details about a username
+    ///
+    /// `GET /accounts/{account}/email/{domain}/usernames/{mailboxName}`
+    fn get_username(
+        &self,
+        request: GetUsernameRequest,
+    ) -> impl Future<Output = Result<GetUsernameResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("getUsername")) }
+    }
+
+    /// Get the auto-responder of a mailbox
+    ///
+    /// Gets the autoresponder info.
+    ///
+    /// `GET /accounts/{account}/email/{domain}/usernames/{mailboxName}/autoresponder`
+    fn get_mailbox_autoresponder(
+        &self,
+        request: GetMailboxAutoresponderRequest,
+    ) -> impl Future<Output = Result<GetMailboxAutoresponderResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("getMailboxAutoresponder")) }
+    }
+
+    /// Set the auto-responder of a mailbox
+    ///
+    /// Activates/deactivates the autoresponder for specified mailbox, domain and account.
+    ///
+    /// `PUT /accounts/{account}/email/{domain}/usernames/{mailboxName}/autoresponder`
+    fn set_mailbox_autoresponder(
+        &self,
+        request: SetMailboxAutoresponderRequest,
+    ) -> impl Future<Output = Result<SetMailboxAutoresponderResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("setMailboxAutoresponder")) }
+    }
+
+    /// List the mailbox black/white list
+    ///
+    /// Retrieves a list of all addresses included in black/white list for a specific mailbox
+    ///
+    /// `GET /accounts/{account}/email/{domain}/usernames/{mailboxName}/blackwhitelist`
+    fn list_mailbox_blackwhitelist(
+        &self,
+        request: ListMailboxBlackwhitelistRequest,
+    ) -> impl Future<
+        Output = Result<ListMailboxBlackwhitelistResponse, Problem>,
+    > + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("listMailboxBlackwhitelist")) }
+    }
+
+    /// Add or update addresses on the mailbox black/white list
+    ///
+    /// Adding/updating addresses to black/white list for a specific mailbox
+    ///
+    /// `PUT /accounts/{account}/email/{domain}/usernames/{mailboxName}/blackwhitelist`
+    fn put_mailbox_blackwhitelist(
+        &self,
+        request: PutMailboxBlackwhitelistRequest,
+    ) -> impl Future<Output = Result<PutMailboxBlackwhitelistResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("putMailboxBlackwhitelist")) }
+    }
+
+    /// Get a black/white listed address of the mailbox
+    ///
+    /// Get black/white listed address details
+    ///
+    /// `GET /accounts/{account}/email/{domain}/usernames/{mailboxName}/blackwhitelist/{address}`
+    fn get_mailbox_blackwhitelist_address(
+        &self,
+        request: GetMailboxBlackwhitelistAddressRequest,
+    ) -> impl Future<
+        Output = Result<GetMailboxBlackwhitelistAddressResponse, Problem>,
+    > + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("getMailboxBlackwhitelistAddress")) }
+    }
+
+    /// Remove an address from the mailbox black/white list
+    ///
+    /// Remove black/white listed address
+    ///
+    /// `DELETE /accounts/{account}/email/{domain}/usernames/{mailboxName}/blackwhitelist/{address}`
+    fn delete_mailbox_blackwhitelist_address(
+        &self,
+        request: DeleteMailboxBlackwhitelistAddressRequest,
+    ) -> impl Future<
+        Output = Result<DeleteMailboxBlackwhitelistAddressResponse, Problem>,
+    > + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("deleteMailboxBlackwhitelistAddress")) }
+    }
+
+    /// Get the mailbox's CleanMailPlus info
+    ///
+    /// Gets mailbox's CleanMailPlus info.
+    ///
+    /// `GET /accounts/{account}/email/{domain}/usernames/{mailboxName}/cleanmailplus`
+    fn get_mailbox_cleanmailplus(
+        &self,
+        request: GetMailboxCleanmailplusRequest,
+    ) -> impl Future<Output = Result<GetMailboxCleanmailplusResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("getMailboxCleanmailplus")) }
+    }
+
+    /// Update the mailbox's CleanMailPlus info
+    ///
+    /// Updates mailbox's CleanMailPlus info.
+    ///
+    /// `PUT /accounts/{account}/email/{domain}/usernames/{mailboxName}/cleanmailplus`
+    fn update_mailbox_cleanmailplus(
+        &self,
+        request: UpdateMailboxCleanmailplusRequest,
+    ) -> impl Future<
+        Output = Result<UpdateMailboxCleanmailplusResponse, Problem>,
+    > + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("updateMailboxCleanmailplus")) }
+    }
+
+    /// Get exchange mailbox info
+    ///
+    /// Gets Exchange mailbox detailed info.
+    ///
+    /// `GET /accounts/{account}/email/{domain}/usernames/{mailboxName}/exchange`
+    fn get_exchange_mailbox(
+        &self,
+        request: GetExchangeMailboxRequest,
+    ) -> impl Future<Output = Result<GetExchangeMailboxResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("getExchangeMailbox")) }
+    }
+
+    /// Create or update an exchange mailbox
+    ///
+    /// Creates or updates an exchange mailbox for specified account and domain.
+    ///
+    /// `PUT /accounts/{account}/email/{domain}/usernames/{mailboxName}/exchange`
+    fn put_exchange_mailbox(
+        &self,
+        request: PutExchangeMailboxRequest,
+    ) -> impl Future<Output = Result<PutExchangeMailboxResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("putExchangeMailbox")) }
+    }
+
+    /// Delete an exchange mailbox
+    ///
+    /// Deletes exchange mailbox.
+    ///
+    /// `DELETE /accounts/{account}/email/{domain}/usernames/{mailboxName}/exchange`
+    fn delete_exchange_mailbox(
+        &self,
+        request: DeleteExchangeMailboxRequest,
+    ) -> impl Future<Output = Result<DeleteExchangeMailboxResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("deleteExchangeMailbox")) }
+    }
+
+    /// Apply an action (reset password) on an exchange mailbox
+    ///
+    /// Apply an action on exchange mailbox e.g. reset password
+    ///
+    /// `POST /accounts/{account}/email/{domain}/usernames/{mailboxName}/exchange/action`
+    fn exchange_mailbox_action(
+        &self,
+        request: ExchangeMailboxActionRequest,
+    ) -> impl Future<Output = Result<ExchangeMailboxActionResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("exchangeMailboxAction")) }
+    }
+
+    /// Get exchange message count for INBOX, SENT and SPAM
+    ///
+    /// Retrieves exchange message count for INBOX, SENT and SPAM folders
+    ///
+    /// `GET /accounts/{account}/email/{domain}/usernames/{mailboxName}/exchange/messagestats`
+    fn get_exchange_message_stats(
+        &self,
+        request: GetExchangeMessageStatsRequest,
+    ) -> impl Future<Output = Result<GetExchangeMessageStatsResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("getExchangeMessageStats")) }
+    }
+
+    /// Get the forwarding of a mailbox
+    ///
+    /// Gets forwarding for specified mailbox, domain and account.
+    ///
+    /// `GET /accounts/{account}/email/{domain}/usernames/{mailboxName}/forwards`
+    fn get_mailbox_forwards(
+        &self,
+        request: GetMailboxForwardsRequest,
+    ) -> impl Future<Output = Result<GetMailboxForwardsResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("getMailboxForwards")) }
+    }
+
+    /// Set the forwarding of a mailbox
+    ///
+    /// Sets forwarding for specified mailbox, domain and account.
+    ///
+    /// `POST /accounts/{account}/email/{domain}/usernames/{mailboxName}/forwards`
+    fn set_mailbox_forwards(
+        &self,
+        request: SetMailboxForwardsRequest,
+    ) -> impl Future<Output = Result<SetMailboxForwardsResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("setMailboxForwards")) }
+    }
+
+    /// Delete a forwarding target of a mailbox
+    ///
+    /// Deletes forwarding for specified mailbox, domain and account.
+    ///
+    /// `DELETE /accounts/{account}/email/{domain}/usernames/{mailboxName}/forwards/{fwdMailbox}`
+    fn delete_mailbox_forward(
+        &self,
+        request: DeleteMailboxForwardRequest,
+    ) -> impl Future<Output = Result<DeleteMailboxForwardResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("deleteMailboxForward")) }
+    }
+
+    /// Get mailbox details
+    ///
+    /// Get mailbox details.
+    ///
+    /// `GET /accounts/{account}/email/{domain}/usernames/{mailboxName}/mailbox`
+    fn get_mailbox(
+        &self,
+        request: GetMailboxRequest,
+    ) -> impl Future<Output = Result<GetMailboxResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("getMailbox")) }
+    }
+
+    /// Create or update a mailbox
+    ///
+    /// Creates or updates a mailbox for specified account and domain. The mailbox quota is determined by the E-mail domain product specification.
+    ///
+    /// `PUT /accounts/{account}/email/{domain}/usernames/{mailboxName}/mailbox`
+    fn put_mailbox(
+        &self,
+        request: PutMailboxRequest,
+    ) -> impl Future<Output = Result<PutMailboxResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("putMailbox")) }
+    }
+
+    /// Delete a mailbox
+    ///
+    /// Deletes mailbox.
+    ///
+    /// `DELETE /accounts/{account}/email/{domain}/usernames/{mailboxName}/mailbox`
+    fn delete_mailbox(
+        &self,
+        request: DeleteMailboxRequest,
+    ) -> impl Future<Output = Result<DeleteMailboxResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("deleteMailbox")) }
+    }
+
+    /// Apply an action (reset password) on a mailbox
+    ///
+    /// Apply an action on a mailbox e.g. reset password
+    ///
+    /// `POST /accounts/{account}/email/{domain}/usernames/{mailboxName}/mailbox/action`
+    fn mailbox_action(
+        &self,
+        request: MailboxActionRequest,
+    ) -> impl Future<Output = Result<MailboxActionResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("mailboxAction")) }
+    }
+
+    /// Get mailbox message count for INBOX, SENT and SPAM
+    ///
+    /// Retrieves mailbox message count for INBOX, SENT and SPAM folders
+    ///
+    /// `GET /accounts/{account}/email/{domain}/usernames/{mailboxName}/mailbox/messagestats`
+    fn get_mailbox_message_stats(
+        &self,
+        request: GetMailboxMessageStatsRequest,
+    ) -> impl Future<Output = Result<GetMailboxMessageStatsResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("getMailboxMessageStats")) }
+    }
+
+    /// Create a support ticket for a failed mailbox migration
+    ///
+    /// Creates a support ticket for failed mailbox migration
+    ///
+    /// `POST /accounts/{account}/email/{domain}/usernames/{mailboxName}/migration`
+    fn create_mailbox_migration_ticket(
+        &self,
+        request: CreateMailboxMigrationTicketRequest,
+    ) -> impl Future<
+        Output = Result<CreateMailboxMigrationTicketResponse, Problem>,
+    > + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("createMailboxMigrationTicket")) }
+    }
+
+    /// List the secret question text keys of a mailbox
+    ///
+    /// Retrieves a list of text keys for all mailbox(alias) secret questions.
+    ///
+    /// `GET /accounts/{account}/email/{domain}/usernames/{mailboxName}/secrets`
+    fn get_mailbox_secrets(
+        &self,
+        request: GetMailboxSecretsRequest,
+    ) -> impl Future<Output = Result<GetMailboxSecretsResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("getMailboxSecrets")) }
+    }
+
+    /// Set all secret questions and answers of a mailbox
+    ///
+    /// Set or update all secret questions and answers for mailbox(alias).
+    ///
+    /// `PUT /accounts/{account}/email/{domain}/usernames/{mailboxName}/secrets`
+    fn put_mailbox_secrets(
+        &self,
+        request: PutMailboxSecretsRequest,
+    ) -> impl Future<Output = Result<PutMailboxSecretsResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("putMailboxSecrets")) }
+    }
+
+    /// Get the OpenXchange account of a mailbox
+    ///
+    /// Gets OpenXchange account type.
+    ///
+    /// `GET /accounts/{account}/email/{domain}/usernames/{mailboxName}/webmail`
+    fn get_mailbox_webmail(
+        &self,
+        request: GetMailboxWebmailRequest,
+    ) -> impl Future<Output = Result<GetMailboxWebmailResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("getMailboxWebmail")) }
+    }
+
+    /// Upgrade/downgrade the OpenXchange account of a mailbox
+    ///
+    /// Upgrades/downgrades OpenXchange account type.
+    ///
+    /// `PUT /accounts/{account}/email/{domain}/usernames/{mailboxName}/webmail`
+    fn update_mailbox_webmail(
+        &self,
+        request: UpdateMailboxWebmailRequest,
+    ) -> impl Future<Output = Result<UpdateMailboxWebmailResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("updateMailboxWebmail")) }
+    }
+
+    /// Create the OpenXchange account of a mailbox
+    ///
+    /// Creates OpenXchange account.
+    ///
+    /// `POST /accounts/{account}/email/{domain}/usernames/{mailboxName}/webmail`
+    fn create_mailbox_webmail(
+        &self,
+        request: CreateMailboxWebmailRequest,
+    ) -> impl Future<Output = Result<CreateMailboxWebmailResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("createMailboxWebmail")) }
+    }
+
+    /// Get the OpenXchange settings of the domain
+    ///
+    /// Gets OpenXchange account type for the domain.
+    ///
+    /// `GET /accounts/{account}/email/{domain}/webmail`
+    fn get_domain_webmail(
+        &self,
+        request: GetDomainWebmailRequest,
+    ) -> impl Future<Output = Result<GetDomainWebmailResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("getDomainWebmail")) }
+    }
+
+    /// Change the OpenXchange allowUpgrade option of the domain
+    ///
+    /// Change the OpenXchange allowUpgrade option.
+    ///
+    /// `PUT /accounts/{account}/email/{domain}/webmail`
+    fn update_domain_webmail(
+        &self,
+        request: UpdateDomainWebmailRequest,
+    ) -> impl Future<Output = Result<UpdateDomainWebmailResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("updateDomainWebmail")) }
+    }
+
+    /// Get the maximum allowed number of mailboxes for each type
+    ///
+    /// Getting maximum allowed number of mailboxes for each type. Note: /email/{domain}/webmailLimits is a shortcut equivalent of this resource.
+    ///
+    /// `GET /accounts/{account}/email/{domain}/webmailLimits`
+    fn get_domain_webmail_limits(
+        &self,
+        request: GetDomainWebmailLimitsRequest,
+    ) -> impl Future<Output = Result<GetDomainWebmailLimitsResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("getDomainWebmailLimits")) }
+    }
+
+    /// Get the mapping of OX types to WebMail plan names
+    ///
+    /// Retrieves mapping of the allowed OX types with WebMail plan names for the target email domain resource. The result can be tied to a specific plan configuration on the product level. Note: /email/{domain}/webmailNames is a shortcut equivalent of this resource.
+    ///
+    /// `GET /accounts/{account}/email/{domain}/webmailNames`
+    fn get_domain_webmail_names(
+        &self,
+        request: GetDomainWebmailNamesRequest,
+    ) -> impl Future<Output = Result<GetDomainWebmailNamesResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("getDomainWebmailNames")) }
+    }
+
+    /// Get the product level upgrade configuration
+    ///
+    /// Retrieves the product level upgrade configuration. Note: /email/{domain}/webmailUpgrade is a shortcut equivalent of this resource.
+    ///
+    /// `GET /accounts/{account}/email/{domain}/webmailUpgrade`
+    fn get_domain_webmail_upgrade(
+        &self,
+        request: GetDomainWebmailUpgradeRequest,
+    ) -> impl Future<Output = Result<GetDomainWebmailUpgradeResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("getDomainWebmailUpgrade")) }
+    }
+
+    /// Get the secret question settings
+    ///
+    /// Get franchise specific secret question settings (e.g. minimum required number of secret questions, etc.)
+    ///
+    /// `GET /email/secretQuestionSettings`
+    fn get_secret_question_settings(
+        &self,
+        request: GetSecretQuestionSettingsRequest,
+    ) -> impl Future<
+        Output = Result<GetSecretQuestionSettingsResponse, Problem>,
+    > + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("getSecretQuestionSettings")) }
+    }
+
+    /// Get the supported secret questions
+    ///
+    /// Get dictionary of supported secret questions with text keys.
+    ///
+    /// `GET /email/secretQuestions`
+    fn list_secret_questions(
+        &self,
+        request: ListSecretQuestionsRequest,
+    ) -> impl Future<Output = Result<ListSecretQuestionsResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("listSecretQuestions")) }
+    }
+
+    /// Apply an action (reset password) on an exchange mailbox (short form)
+    ///
+    /// Apply an action on exchange mailbox e.g. reset password
+    ///
+    /// `POST /email/{domain}/usernames/{mailboxName}/exchange/action`
+    fn exchange_mailbox_action_short(
+        &self,
+        request: ExchangeMailboxActionShortRequest,
+    ) -> impl Future<
+        Output = Result<ExchangeMailboxActionShortResponse, Problem>,
+    > + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("exchangeMailboxActionShort")) }
+    }
+
+    /// Apply an action (reset password) on a mailbox (short form)
+    ///
+    /// Apply an action on a mailbox e.g. reset password
+    ///
+    /// `POST /email/{domain}/usernames/{mailboxName}/mailbox/action`
+    fn mailbox_action_short(
+        &self,
+        request: MailboxActionShortRequest,
+    ) -> impl Future<Output = Result<MailboxActionShortResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("mailboxActionShort")) }
+    }
+
+    /// List the secret question text keys of a mailbox (short form)
+    ///
+    /// Retrieves a list of text keys for all mailbox(alias) secret questions.
+    ///
+    /// `GET /email/{domain}/usernames/{mailboxName}/secrets`
+    fn get_mailbox_secrets_short(
+        &self,
+        request: GetMailboxSecretsShortRequest,
+    ) -> impl Future<Output = Result<GetMailboxSecretsShortResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("getMailboxSecretsShort")) }
+    }
+
+    /// Set all secret questions and answers of a mailbox (short form)
+    ///
+    /// Set or update all secret questions and answers for mailbox(alias).
+    ///
+    /// `PUT /email/{domain}/usernames/{mailboxName}/secrets`
+    fn put_mailbox_secrets_short(
+        &self,
+        request: PutMailboxSecretsShortRequest,
+    ) -> impl Future<Output = Result<PutMailboxSecretsShortResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("putMailboxSecretsShort")) }
+    }
+
+    /// Get the OpenXchange account of a mailbox (short form, mailbox owner credentials)
+    ///
+    /// Gets OpenXchange account type.
+    ///
+    /// `GET /email/{domain}/usernames/{mailboxName}/webmail`
+    fn get_mailbox_webmail_short(
+        &self,
+        request: GetMailboxWebmailShortRequest,
+    ) -> impl Future<Output = Result<GetMailboxWebmailShortResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("getMailboxWebmailShort")) }
+    }
+
+    /// Upgrade/downgrade the OpenXchange account of a mailbox
+    ///
+    /// Upgrades/downgrades OpenXchange account type.
+    ///
+    /// `PUT /email/{domain}/usernames/{mailboxName}/webmail`
+    fn update_mailbox_webmail_short(
+        &self,
+        request: UpdateMailboxWebmailShortRequest,
+    ) -> impl Future<
+        Output = Result<UpdateMailboxWebmailShortResponse, Problem>,
+    > + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("updateMailboxWebmailShort")) }
+    }
+
+    /// Create the OpenXchange account of a mailbox
+    ///
+    /// Creates OpenXchange account.
+    ///
+    /// `POST /email/{domain}/usernames/{mailboxName}/webmail`
+    fn create_mailbox_webmail_short(
+        &self,
+        request: CreateMailboxWebmailShortRequest,
+    ) -> impl Future<
+        Output = Result<CreateMailboxWebmailShortResponse, Problem>,
+    > + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("createMailboxWebmailShort")) }
+    }
+
+    /// Get the maximum allowed number of mailboxes for each type (shortcut)
+    ///
+    /// Shortcut equivalent of GET /accounts/{account}/email/{domain}/webmailLimits (§94); the document mentions it only in a note, so request and response are taken from that section.
+    ///
+    /// `GET /email/{domain}/webmailLimits`
+    fn get_domain_webmail_limits_short(
+        &self,
+        request: GetDomainWebmailLimitsShortRequest,
+    ) -> impl Future<
+        Output = Result<GetDomainWebmailLimitsShortResponse, Problem>,
+    > + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("getDomainWebmailLimitsShort")) }
+    }
+
+    /// Get the mapping of OX types to WebMail plan names (shortcut)
+    ///
+    /// Shortcut equivalent of GET /accounts/{account}/email/{domain}/webmailNames (§96); the document mentions it only in a note, so request and response are taken from that section.
+    ///
+    /// `GET /email/{domain}/webmailNames`
+    fn get_domain_webmail_names_short(
+        &self,
+        request: GetDomainWebmailNamesShortRequest,
+    ) -> impl Future<
+        Output = Result<GetDomainWebmailNamesShortResponse, Problem>,
+    > + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("getDomainWebmailNamesShort")) }
+    }
+
+    /// Get the product level upgrade configuration (shortcut)
+    ///
+    /// Shortcut equivalent of GET /accounts/{account}/email/{domain}/webmailUpgrade (§98); the document mentions it only in a note, so request and response are taken from that section.
+    ///
+    /// `GET /email/{domain}/webmailUpgrade`
+    fn get_domain_webmail_upgrade_short(
+        &self,
+        request: GetDomainWebmailUpgradeShortRequest,
+    ) -> impl Future<
+        Output = Result<GetDomainWebmailUpgradeShortResponse, Problem>,
+    > + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("getDomainWebmailUpgradeShort")) }
+    }
+}
+
+impl<T: PartialApi> Api for T {
+    fn get_email_domain(
+        &self,
+        request: GetEmailDomainRequest,
+    ) -> impl Future<Output = Result<GetEmailDomainResponse, Problem>> + Send {
+        PartialApi::get_email_domain(self, request)
+    }
+
+    fn list_domain_aliases(
+        &self,
+        request: ListDomainAliasesRequest,
+    ) -> impl Future<Output = Result<ListDomainAliasesResponse, Problem>> + Send {
+        PartialApi::list_domain_aliases(self, request)
+    }
+
+    fn list_domain_blackwhitelist(
+        &self,
+        request: ListDomainBlackwhitelistRequest,
+    ) -> impl Future<Output = Result<ListDomainBlackwhitelistResponse, Problem>> + Send {
+        PartialApi::list_domain_blackwhitelist(self, request)
+    }
+
+    fn put_domain_blackwhitelist(
+        &self,
+        request: PutDomainBlackwhitelistRequest,
+    ) -> impl Future<Output = Result<PutDomainBlackwhitelistResponse, Problem>> + Send {
+        PartialApi::put_domain_blackwhitelist(self, request)
+    }
+
+    fn get_domain_blackwhitelist_address(
+        &self,
+        request: GetDomainBlackwhitelistAddressRequest,
+    ) -> impl Future<
+        Output = Result<GetDomainBlackwhitelistAddressResponse, Problem>,
+    > + Send {
+        PartialApi::get_domain_blackwhitelist_address(self, request)
+    }
+
+    fn delete_domain_blackwhitelist_address(
+        &self,
+        request: DeleteDomainBlackwhitelistAddressRequest,
+    ) -> impl Future<
+        Output = Result<DeleteDomainBlackwhitelistAddressResponse, Problem>,
+    > + Send {
+        PartialApi::delete_domain_blackwhitelist_address(self, request)
+    }
+
+    fn get_domain_cleanmailplus(
+        &self,
+        request: GetDomainCleanmailplusRequest,
+    ) -> impl Future<Output = Result<GetDomainCleanmailplusResponse, Problem>> + Send {
+        PartialApi::get_domain_cleanmailplus(self, request)
+    }
+
+    fn update_domain_cleanmailplus(
+        &self,
+        request: UpdateDomainCleanmailplusRequest,
+    ) -> impl Future<
+        Output = Result<UpdateDomainCleanmailplusResponse, Problem>,
+    > + Send {
+        PartialApi::update_domain_cleanmailplus(self, request)
+    }
+
+    fn list_domain_contacts(
+        &self,
+        request: ListDomainContactsRequest,
+    ) -> impl Future<Output = Result<ListDomainContactsResponse, Problem>> + Send {
+        PartialApi::list_domain_contacts(self, request)
+    }
+
+    fn create_domain_contact(
+        &self,
+        request: CreateDomainContactRequest,
+    ) -> impl Future<Output = Result<CreateDomainContactResponse, Problem>> + Send {
+        PartialApi::create_domain_contact(self, request)
+    }
+
+    fn get_domain_contact(
+        &self,
+        request: GetDomainContactRequest,
+    ) -> impl Future<Output = Result<GetDomainContactResponse, Problem>> + Send {
+        PartialApi::get_domain_contact(self, request)
+    }
+
+    fn update_domain_contact(
+        &self,
+        request: UpdateDomainContactRequest,
+    ) -> impl Future<Output = Result<UpdateDomainContactResponse, Problem>> + Send {
+        PartialApi::update_domain_contact(self, request)
+    }
+
+    fn delete_domain_contact(
+        &self,
+        request: DeleteDomainContactRequest,
+    ) -> impl Future<Output = Result<DeleteDomainContactResponse, Problem>> + Send {
+        PartialApi::delete_domain_contact(self, request)
+    }
+
+    fn get_domain_infostore(
+        &self,
+        request: GetDomainInfostoreRequest,
+    ) -> impl Future<Output = Result<GetDomainInfostoreResponse, Problem>> + Send {
+        PartialApi::get_domain_infostore(self, request)
+    }
+
+    fn update_domain_infostore_quota(
+        &self,
+        request: UpdateDomainInfostoreQuotaRequest,
+    ) -> impl Future<
+        Output = Result<UpdateDomainInfostoreQuotaResponse, Problem>,
+    > + Send {
+        PartialApi::update_domain_infostore_quota(self, request)
+    }
+
+    fn get_domain_mailbox_type_count(
+        &self,
+        request: GetDomainMailboxTypeCountRequest,
+    ) -> impl Future<
+        Output = Result<GetDomainMailboxTypeCountResponse, Problem>,
+    > + Send {
+        PartialApi::get_domain_mailbox_type_count(self, request)
+    }
+
+    fn list_usernames(
+        &self,
+        request: ListUsernamesRequest,
+    ) -> impl Future<Output = Result<ListUsernamesResponse, Problem>> + Send {
+        PartialApi::list_usernames(self, request)
+    }
+
+    fn get_username(
+        &self,
+        request: GetUsernameRequest,
+    ) -> impl Future<Output = Result<GetUsernameResponse, Problem>> + Send {
+        PartialApi::get_username(self, request)
+    }
+
+    fn get_mailbox_autoresponder(
+        &self,
+        request: GetMailboxAutoresponderRequest,
+    ) -> impl Future<Output = Result<GetMailboxAutoresponderResponse, Problem>> + Send {
+        PartialApi::get_mailbox_autoresponder(self, request)
+    }
+
+    fn set_mailbox_autoresponder(
+        &self,
+        request: SetMailboxAutoresponderRequest,
+    ) -> impl Future<Output = Result<SetMailboxAutoresponderResponse, Problem>> + Send {
+        PartialApi::set_mailbox_autoresponder(self, request)
+    }
+
+    fn list_mailbox_blackwhitelist(
+        &self,
+        request: ListMailboxBlackwhitelistRequest,
+    ) -> impl Future<
+        Output = Result<ListMailboxBlackwhitelistResponse, Problem>,
+    > + Send {
+        PartialApi::list_mailbox_blackwhitelist(self, request)
+    }
+
+    fn put_mailbox_blackwhitelist(
+        &self,
+        request: PutMailboxBlackwhitelistRequest,
+    ) -> impl Future<Output = Result<PutMailboxBlackwhitelistResponse, Problem>> + Send {
+        PartialApi::put_mailbox_blackwhitelist(self, request)
+    }
+
+    fn get_mailbox_blackwhitelist_address(
+        &self,
+        request: GetMailboxBlackwhitelistAddressRequest,
+    ) -> impl Future<
+        Output = Result<GetMailboxBlackwhitelistAddressResponse, Problem>,
+    > + Send {
+        PartialApi::get_mailbox_blackwhitelist_address(self, request)
+    }
+
+    fn delete_mailbox_blackwhitelist_address(
+        &self,
+        request: DeleteMailboxBlackwhitelistAddressRequest,
+    ) -> impl Future<
+        Output = Result<DeleteMailboxBlackwhitelistAddressResponse, Problem>,
+    > + Send {
+        PartialApi::delete_mailbox_blackwhitelist_address(self, request)
+    }
+
+    fn get_mailbox_cleanmailplus(
+        &self,
+        request: GetMailboxCleanmailplusRequest,
+    ) -> impl Future<Output = Result<GetMailboxCleanmailplusResponse, Problem>> + Send {
+        PartialApi::get_mailbox_cleanmailplus(self, request)
+    }
+
+    fn update_mailbox_cleanmailplus(
+        &self,
+        request: UpdateMailboxCleanmailplusRequest,
+    ) -> impl Future<
+        Output = Result<UpdateMailboxCleanmailplusResponse, Problem>,
+    > + Send {
+        PartialApi::update_mailbox_cleanmailplus(self, request)
+    }
+
+    fn get_exchange_mailbox(
+        &self,
+        request: GetExchangeMailboxRequest,
+    ) -> impl Future<Output = Result<GetExchangeMailboxResponse, Problem>> + Send {
+        PartialApi::get_exchange_mailbox(self, request)
+    }
+
+    fn put_exchange_mailbox(
+        &self,
+        request: PutExchangeMailboxRequest,
+    ) -> impl Future<Output = Result<PutExchangeMailboxResponse, Problem>> + Send {
+        PartialApi::put_exchange_mailbox(self, request)
+    }
+
+    fn delete_exchange_mailbox(
+        &self,
+        request: DeleteExchangeMailboxRequest,
+    ) -> impl Future<Output = Result<DeleteExchangeMailboxResponse, Problem>> + Send {
+        PartialApi::delete_exchange_mailbox(self, request)
+    }
+
+    fn exchange_mailbox_action(
+        &self,
+        request: ExchangeMailboxActionRequest,
+    ) -> impl Future<Output = Result<ExchangeMailboxActionResponse, Problem>> + Send {
+        PartialApi::exchange_mailbox_action(self, request)
+    }
+
+    fn get_exchange_message_stats(
+        &self,
+        request: GetExchangeMessageStatsRequest,
+    ) -> impl Future<Output = Result<GetExchangeMessageStatsResponse, Problem>> + Send {
+        PartialApi::get_exchange_message_stats(self, request)
+    }
+
+    fn get_mailbox_forwards(
+        &self,
+        request: GetMailboxForwardsRequest,
+    ) -> impl Future<Output = Result<GetMailboxForwardsResponse, Problem>> + Send {
+        PartialApi::get_mailbox_forwards(self, request)
+    }
+
+    fn set_mailbox_forwards(
+        &self,
+        request: SetMailboxForwardsRequest,
+    ) -> impl Future<Output = Result<SetMailboxForwardsResponse, Problem>> + Send {
+        PartialApi::set_mailbox_forwards(self, request)
+    }
+
+    fn delete_mailbox_forward(
+        &self,
+        request: DeleteMailboxForwardRequest,
+    ) -> impl Future<Output = Result<DeleteMailboxForwardResponse, Problem>> + Send {
+        PartialApi::delete_mailbox_forward(self, request)
+    }
+
+    fn get_mailbox(
+        &self,
+        request: GetMailboxRequest,
+    ) -> impl Future<Output = Result<GetMailboxResponse, Problem>> + Send {
+        PartialApi::get_mailbox(self, request)
+    }
+
+    fn put_mailbox(
+        &self,
+        request: PutMailboxRequest,
+    ) -> impl Future<Output = Result<PutMailboxResponse, Problem>> + Send {
+        PartialApi::put_mailbox(self, request)
+    }
+
+    fn delete_mailbox(
+        &self,
+        request: DeleteMailboxRequest,
+    ) -> impl Future<Output = Result<DeleteMailboxResponse, Problem>> + Send {
+        PartialApi::delete_mailbox(self, request)
+    }
+
+    fn mailbox_action(
+        &self,
+        request: MailboxActionRequest,
+    ) -> impl Future<Output = Result<MailboxActionResponse, Problem>> + Send {
+        PartialApi::mailbox_action(self, request)
+    }
+
+    fn get_mailbox_message_stats(
+        &self,
+        request: GetMailboxMessageStatsRequest,
+    ) -> impl Future<Output = Result<GetMailboxMessageStatsResponse, Problem>> + Send {
+        PartialApi::get_mailbox_message_stats(self, request)
+    }
+
+    fn create_mailbox_migration_ticket(
+        &self,
+        request: CreateMailboxMigrationTicketRequest,
+    ) -> impl Future<
+        Output = Result<CreateMailboxMigrationTicketResponse, Problem>,
+    > + Send {
+        PartialApi::create_mailbox_migration_ticket(self, request)
+    }
+
+    fn get_mailbox_secrets(
+        &self,
+        request: GetMailboxSecretsRequest,
+    ) -> impl Future<Output = Result<GetMailboxSecretsResponse, Problem>> + Send {
+        PartialApi::get_mailbox_secrets(self, request)
+    }
+
+    fn put_mailbox_secrets(
+        &self,
+        request: PutMailboxSecretsRequest,
+    ) -> impl Future<Output = Result<PutMailboxSecretsResponse, Problem>> + Send {
+        PartialApi::put_mailbox_secrets(self, request)
+    }
+
+    fn get_mailbox_webmail(
+        &self,
+        request: GetMailboxWebmailRequest,
+    ) -> impl Future<Output = Result<GetMailboxWebmailResponse, Problem>> + Send {
+        PartialApi::get_mailbox_webmail(self, request)
+    }
+
+    fn update_mailbox_webmail(
+        &self,
+        request: UpdateMailboxWebmailRequest,
+    ) -> impl Future<Output = Result<UpdateMailboxWebmailResponse, Problem>> + Send {
+        PartialApi::update_mailbox_webmail(self, request)
+    }
+
+    fn create_mailbox_webmail(
+        &self,
+        request: CreateMailboxWebmailRequest,
+    ) -> impl Future<Output = Result<CreateMailboxWebmailResponse, Problem>> + Send {
+        PartialApi::create_mailbox_webmail(self, request)
+    }
+
+    fn get_domain_webmail(
+        &self,
+        request: GetDomainWebmailRequest,
+    ) -> impl Future<Output = Result<GetDomainWebmailResponse, Problem>> + Send {
+        PartialApi::get_domain_webmail(self, request)
+    }
+
+    fn update_domain_webmail(
+        &self,
+        request: UpdateDomainWebmailRequest,
+    ) -> impl Future<Output = Result<UpdateDomainWebmailResponse, Problem>> + Send {
+        PartialApi::update_domain_webmail(self, request)
+    }
+
+    fn get_domain_webmail_limits(
+        &self,
+        request: GetDomainWebmailLimitsRequest,
+    ) -> impl Future<Output = Result<GetDomainWebmailLimitsResponse, Problem>> + Send {
+        PartialApi::get_domain_webmail_limits(self, request)
+    }
+
+    fn get_domain_webmail_names(
+        &self,
+        request: GetDomainWebmailNamesRequest,
+    ) -> impl Future<Output = Result<GetDomainWebmailNamesResponse, Problem>> + Send {
+        PartialApi::get_domain_webmail_names(self, request)
+    }
+
+    fn get_domain_webmail_upgrade(
+        &self,
+        request: GetDomainWebmailUpgradeRequest,
+    ) -> impl Future<Output = Result<GetDomainWebmailUpgradeResponse, Problem>> + Send {
+        PartialApi::get_domain_webmail_upgrade(self, request)
+    }
+
+    fn get_secret_question_settings(
+        &self,
+        request: GetSecretQuestionSettingsRequest,
+    ) -> impl Future<
+        Output = Result<GetSecretQuestionSettingsResponse, Problem>,
+    > + Send {
+        PartialApi::get_secret_question_settings(self, request)
+    }
+
+    fn list_secret_questions(
+        &self,
+        request: ListSecretQuestionsRequest,
+    ) -> impl Future<Output = Result<ListSecretQuestionsResponse, Problem>> + Send {
+        PartialApi::list_secret_questions(self, request)
+    }
+
+    fn exchange_mailbox_action_short(
+        &self,
+        request: ExchangeMailboxActionShortRequest,
+    ) -> impl Future<
+        Output = Result<ExchangeMailboxActionShortResponse, Problem>,
+    > + Send {
+        PartialApi::exchange_mailbox_action_short(self, request)
+    }
+
+    fn mailbox_action_short(
+        &self,
+        request: MailboxActionShortRequest,
+    ) -> impl Future<Output = Result<MailboxActionShortResponse, Problem>> + Send {
+        PartialApi::mailbox_action_short(self, request)
+    }
+
+    fn get_mailbox_secrets_short(
+        &self,
+        request: GetMailboxSecretsShortRequest,
+    ) -> impl Future<Output = Result<GetMailboxSecretsShortResponse, Problem>> + Send {
+        PartialApi::get_mailbox_secrets_short(self, request)
+    }
+
+    fn put_mailbox_secrets_short(
+        &self,
+        request: PutMailboxSecretsShortRequest,
+    ) -> impl Future<Output = Result<PutMailboxSecretsShortResponse, Problem>> + Send {
+        PartialApi::put_mailbox_secrets_short(self, request)
+    }
+
+    fn get_mailbox_webmail_short(
+        &self,
+        request: GetMailboxWebmailShortRequest,
+    ) -> impl Future<Output = Result<GetMailboxWebmailShortResponse, Problem>> + Send {
+        PartialApi::get_mailbox_webmail_short(self, request)
+    }
+
+    fn update_mailbox_webmail_short(
+        &self,
+        request: UpdateMailboxWebmailShortRequest,
+    ) -> impl Future<
+        Output = Result<UpdateMailboxWebmailShortResponse, Problem>,
+    > + Send {
+        PartialApi::update_mailbox_webmail_short(self, request)
+    }
+
+    fn create_mailbox_webmail_short(
+        &self,
+        request: CreateMailboxWebmailShortRequest,
+    ) -> impl Future<
+        Output = Result<CreateMailboxWebmailShortResponse, Problem>,
+    > + Send {
+        PartialApi::create_mailbox_webmail_short(self, request)
+    }
+
+    fn get_domain_webmail_limits_short(
+        &self,
+        request: GetDomainWebmailLimitsShortRequest,
+    ) -> impl Future<
+        Output = Result<GetDomainWebmailLimitsShortResponse, Problem>,
+    > + Send {
+        PartialApi::get_domain_webmail_limits_short(self, request)
+    }
+
+    fn get_domain_webmail_names_short(
+        &self,
+        request: GetDomainWebmailNamesShortRequest,
+    ) -> impl Future<
+        Output = Result<GetDomainWebmailNamesShortResponse, Problem>,
+    > + Send {
+        PartialApi::get_domain_webmail_names_short(self, request)
+    }
+
+    fn get_domain_webmail_upgrade_short(
+        &self,
+        request: GetDomainWebmailUpgradeShortRequest,
+    ) -> impl Future<
+        Output = Result<GetDomainWebmailUpgradeShortResponse, Problem>,
+    > + Send {
+        PartialApi::get_domain_webmail_upgrade_short(self, request)
+    }
+}
+
 /// An axum router serving `api` with `authenticator` checking credentials, mounted under the spec's base path `/`.
 ///
 /// Requests are authenticated, parsed and validated before they reach `api`; failures answer 400, 401, 413, 415 or 422 in the response each operation documents for that status (validation failures 400 where it documents 400 and not 415 or 422), else as RFC 7807 problems. A panicking handler answers 500 and the server keeps serving.

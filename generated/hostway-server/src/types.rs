@@ -4,6 +4,25 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// List of domain aliases.
+///
+/// # Example
+///
+/// Example `successScenario` of the 200 response of `GET /accounts/{account}/email/{domain}/aliases`:
+///
+/// ```json
+/// {
+///   "list": [
+///     "test-alias.com",
+///     "test-alias-2.com"
+///   ],
+///   "links": [
+///     {
+///       "href": "https://api.hostway.com/accounts/test-account123/email/test.com/aliases/",
+///       "rel": "self"
+///     }
+///   ]
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AliasList {
     /// Domain name aliases.
@@ -18,6 +37,24 @@ pub struct AliasList {
 }
 
 /// Auto-responder of a mailbox.
+///
+/// # Example
+///
+/// Example `successGettingAutoresponder` of the 200 response of `GET /accounts/{account}/email/{domain}/usernames/{mailboxName}/autoresponder`:
+///
+/// ```json
+/// {
+///   "body": "AutoRespond",
+///   "active": true,
+///   "links": [
+///     {
+///       "href": "http://coreapi01.ote.chicago.hostway:8095/accounts/test-account123/email/test.com/usernames/test/autoresponder",
+///       "rel": "self"
+///     }
+///   ],
+///   "subject": "Subject"
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Autoresponder {
     /// The body of auto-responder.
@@ -80,6 +117,40 @@ pub struct BadRequestError {
 }
 
 /// All addresses included in a black/white list.
+///
+/// # Example
+///
+/// Example `getAllAddresses` of the 200 response of `GET /accounts/{account}/email/{domain}/blackwhitelist`:
+///
+/// ```json
+/// {
+///   "totalCount": 4,
+///   "list": [
+///     {
+///       "type": "W",
+///       "address": "mb1-white@somedomain.com"
+///     },
+///     {
+///       "type": "B",
+///       "address": "mb2-black@domain.com"
+///     },
+///     {
+///       "type": "B",
+///       "address": "mb3-black@somedomain.com"
+///     },
+///     {
+///       "type": "B",
+///       "address": "@sometestdomain.com"
+///     }
+///   ],
+///   "links": [
+///     {
+///       "href": "{{APIBaseURL}}/accounts/account-number/email/test.com/blackwhitelist",
+///       "rel": "self"
+///     }
+///   ]
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BlackWhiteList {
     /// The total count of entries in the collection (not only on the current page).
@@ -97,6 +168,23 @@ pub struct BlackWhiteList {
 }
 
 /// An address on a black/white list.
+///
+/// # Example
+///
+/// Example `getAddressDetails` of the 200 response of `GET /accounts/{account}/email/{domain}/blackwhitelist/{address}`:
+///
+/// ```json
+/// {
+///   "type": "W",
+///   "address": "mb1-white20150114-0113@somedomain.com",
+///   "links": [
+///     {
+///       "href": "{ {APIBaseURL} }/accounts/account-number/email/test.com/blackwhitelist/mb1-white20150114-0113@somedomain.com/",
+///       "rel": "self"
+///     }
+///   ]
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BlackWhiteListEntry {
     /// Type of address included in black/white list. "W" means the address is included in "whitelist", "B" - included in "blacklist".
@@ -251,6 +339,21 @@ pub struct ConflictDetail {
 }
 
 /// Conflict error envelope (E3): {"conflict": {message, code, \[guid\], \[details\]}}; the contacts example prints `details` next to `conflict`.
+///
+/// # Example
+///
+/// Example `contactExists` of the 409 response of `POST /accounts/{account}/email/{domain}/contacts`:
+///
+/// ```json
+/// {
+///   "conflict": {
+///     "guid": "af4f4c85-4c8f-4c63-95d1-f3fb8cb8c479",
+///     "code": 409,
+///     "message": "Data conflict"
+///   },
+///   "details": ""
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConflictError {
     /// Inner object of the conflict envelope.
@@ -265,6 +368,41 @@ pub struct ConflictError {
 }
 
 /// Global address book contact. Unset fields are returned as empty strings.
+///
+/// # Example
+///
+/// Example `successGettingContact` of the 200 response of `GET /accounts/{account}/email/{domain}/contacts/{contact}`:
+///
+/// ```json
+/// {
+///   "city": "",
+///   "businessPhone": "",
+///   "displayName": "Display Name",
+///   "mobilePhone": "",
+///   "firstName": "First",
+///   "title": "",
+///   "roomNumber": "",
+///   "lastName": "Last",
+///   "company": "",
+///   "pager": "",
+///   "state": "",
+///   "department": "",
+///   "streetAddress": "",
+///   "isdnNumber": "",
+///   "postalCode": "",
+///   "country": "",
+///   "telexNumber": "",
+///   "businessFax": "",
+///   "email": "test@test.com",
+///   "homePhone": "",
+///   "links": [
+///     {
+///       "href": "https://api.hostway.com/accounts/account007/email/test-domain.com/contacts/test-contact",
+///       "rel": "self"
+///     }
+///   ]
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Contact {
     /// The name of global address book contact (the example in §18.3.2 omits it).
@@ -600,6 +738,53 @@ pub struct ContactCreate {
 }
 
 /// Contacts matching the filter/search condition. Uses `count`, not `totalCount`.
+///
+/// # Example
+///
+/// Example `filterNameAndEmail` of the 200 response of `GET /accounts/{account}/email/{domain}/contacts`:
+///
+/// ```json
+/// {
+///   "count": 1,
+///   "list": [
+///     {
+///       "city": "",
+///       "businessPhone": "",
+///       "displayName": "Display Name",
+///       "mobilePhone": "",
+///       "firstName": "First",
+///       "title": "",
+///       "roomNumber": "",
+///       "lastName": "Last",
+///       "company": "",
+///       "pager": "",
+///       "state": "",
+///       "department": "",
+///       "streetAddress": "",
+///       "isdnNumber": "",
+///       "postalCode": "",
+///       "country": "",
+///       "telexNumber": "",
+///       "businessFax": "",
+///       "email": "new@test.com",
+///       "homePhone": "",
+///       "name": "search-contact",
+///       "links": [
+///         {
+///           "href": "https://api.hostway.com/accounts/account007/email/test-domain.com/contacts/search-contact",
+///           "rel": "self"
+///         }
+///       ]
+///     }
+///   ],
+///   "links": [
+///     {
+///       "href": "https://api.hostway.com/accounts/account007/email/test-domain.com/contacts",
+///       "rel": "self"
+///     }
+///   ]
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ContactList {
     /// The count of global address book contacts matching the search/filter condition.
@@ -773,6 +958,25 @@ pub struct ContactUpdate {
 }
 
 /// OpenXchange settings of the domain.
+///
+/// # Example
+///
+/// Example `successGettingAccountType` of the 200 response of `GET /accounts/{account}/email/{domain}/webmail`:
+///
+/// ```json
+/// {
+///   "type": "standard",
+///   "allowUpgrade": true,
+///   "trialType": "premium",
+///   "trialExpiration": "2018-10-28",
+///   "links": [
+///     {
+///       "location": "{APIBaseURL}/accounts/{account}/email/{domain}/webmail/",
+///       "rel": "self"
+///     }
+///   ]
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DomainWebmail {
     /// Webmail account type (from webmailNames).
@@ -828,6 +1032,22 @@ pub struct DomainWebmailUpdate {
 }
 
 /// Email domain's info.
+///
+/// # Example
+///
+/// Example `successGettingDomainInfo` of the 200 response of `GET /accounts/{account}/email/{domain}`:
+///
+/// ```json
+/// {
+///   "quota": 19320,
+///   "links": [
+///     {
+///       "href": "{APIBaseURL}/accounts/test-account/email/test.com/",
+///       "rel": "self"
+///     }
+///   ]
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EmailDomain {
     /// Domain quota in MB (sum of all domain's mailboxes quota).
@@ -1558,6 +1778,29 @@ pub struct ForwardTarget {
 }
 
 /// Forwarding of a mailbox.
+///
+/// # Example
+///
+/// Example `successGettingForwards` of the 200 response of `GET /accounts/{account}/email/{domain}/usernames/{mailboxName}/forwards`:
+///
+/// ```json
+/// {
+///   "targets": [
+///     {
+///       "target": "mb1@test.com"
+///     },
+///     {
+///       "target": "test@test-forward.com"
+///     }
+///   ],
+///   "links": [
+///     {
+///       "location": "{APIBaseURL}/accounts/{account}/email/{domain}/usernames/{mailbox}/forwards/",
+///       "rel": "self"
+///     }
+///   ]
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Forwards {
     /// The forward target mailboxes.
@@ -1579,6 +1822,25 @@ pub struct ForwardsCreate {
 }
 
 /// InfoStore usage of the domain.
+///
+/// # Example
+///
+/// Example `successGettingInfostore` of the 200 response of `GET /accounts/{account}/email/{domain}/infostore`:
+///
+/// ```json
+/// {
+///   "infoStore": {
+///     "usage": 0,
+///     "quota": 20
+///   },
+///   "links": [
+///     {
+///       "href": "{APIBaseURL}/accounts/test/email/test.com/infostore/",
+///       "rel": "self"
+///     }
+///   ]
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InfoStore {
     /// InfoStore usage and quota.
@@ -1615,6 +1877,22 @@ pub struct InfoStoreUsage {
 }
 
 /// Not-found error envelope (E2): {"itemNotFound": {message, code, details}}.
+///
+/// # Example
+///
+/// Example `nonExistentDomain` of the 404 response of `PUT /accounts/{account}/email/{domain}/cleanmailplus`:
+///
+/// ```json
+/// {
+///   "itemNotFound": {
+///     "message": "Resource not found",
+///     "code": 404,
+///     "details": {
+///       "message": "Domain not found"
+///     }
+///   }
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ItemNotFoundError {
     /// Inner object of the badRequest / itemNotFound error envelopes.
@@ -1812,6 +2090,36 @@ impl std::fmt::Display for ListUsernamesSortOrder {
 }
 
 /// Mailbox details.
+///
+/// # Example
+///
+/// Example `successGettingMailbox` of the 200 response of `GET /accounts/{account}/email/{domain}/usernames/{mailboxName}/mailbox`:
+///
+/// ```json
+/// {
+///   "username": "test",
+///   "authToken": "NGA8mH65N63ZpakAIYCWZodYRRbsOQ/Uj9TcnWWaUYuHZliHZbmT2eDFQW2zV71PYmmMhUKlTx/5UMYkG4hv2ycGb0p7C2i4U8Vh1mK4/OrQQjQHLej27zfTMR+",
+///   "master": true,
+///   "quota": 10,
+///   "usage": 10,
+///   "links": [
+///     {
+///       "href": "{APIBaseURL}/accounts/test-account123/email/test.com/usernames/john.smith/mailbox/",
+///       "rel": "self"
+///     }
+///   ],
+///   "sitemail_urls": [
+///     {
+///       "url": "http://sitemaildev7.test",
+///       "version": "7"
+///     },
+///     {
+///       "url": "http://sitemaildev8.test",
+///       "version": "8"
+///     }
+///   ]
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Mailbox {
     /// The mailbox username.
@@ -1869,6 +2177,33 @@ pub struct Mailbox {
 }
 
 /// List of mailboxes of a domain.
+///
+/// # Example
+///
+/// Example `successScenario` of the 200 response of `GET /accounts/{account}/email/{domain}/usernames`:
+///
+/// ```json
+/// {
+///   "totalCount": 1,
+///   "list": [
+///     {
+///       "username": "test",
+///       "links": [
+///         {
+///           "href": "{APIBaseURL}/accounts/test-account123/email/test.com/usernames/test/mailbox/",
+///           "rel": "self"
+///         }
+///       ],
+///       "type": "imap",
+///       "quota": 10,
+///       "master": false,
+///       "trialType": "premium",
+///       "trialExpiration": "2018-10-28",
+///       "allowUpgrade": true
+///     }
+///   ]
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MailboxList {
     /// The total count of entries in the collection (not only on the current page).
@@ -2002,6 +2337,26 @@ pub struct MailboxPut {
 }
 
 /// Per-domain statistics about webmail usage: number of mailboxes per type.
+///
+/// # Example
+///
+/// Example `successScenario` of the 200 response of `GET /accounts/{account}/email/{domain}/statistics/mailboxTypeCount`:
+///
+/// ```json
+/// {
+///   "numStandard": 1,
+///   "numActiveSync": 0,
+///   "numPremium": 0,
+///   "numExchange2013Standard": 5,
+///   "numExchange2013Premium": 2,
+///   "links": [
+///     {
+///       "href": "{{APIBaseURL}}/accounts/test-account123/email/test.com/statistics/mailboxTypeCount/",
+///       "rel": "self"
+///     }
+///   ]
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct MailboxTypeCount {
     /// Number of mailboxes for the domain with standard webmail access
@@ -2054,6 +2409,28 @@ pub struct MailboxTypeCount {
 }
 
 /// OpenXchange (webmail) account of a mailbox.
+///
+/// # Example
+///
+/// Example `successGettingAccountType` of the 200 response of `GET /accounts/{account}/email/{domain}/usernames/{mailboxName}/webmail`:
+///
+/// ```json
+/// {
+///   "authToken": "PoiC9iyBehel3ZHWhfa2eArKUJy+RJ5WpyN0eCBs2+Ns8Sidvhgto9zWLDnGZWlgTV9MuJ1F+//XnoKZWxjaRr2qh++437fChyxZmaHwe7g==",
+///   "type": "standard",
+///   "allowUpgrade": true,
+///   "resetPassword": false,
+///   "theme": "test_theme",
+///   "language": "en_US",
+///   "timezone": "America/Chicago",
+///   "links": [
+///     {
+///       "href": "{APIBaseURL}/accounts/test/email/test.com/usernames/john.smith/webmail/",
+///       "rel": "self"
+///     }
+///   ]
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct MailboxWebmail {
     /// Authentication token value (OpenXchange login token). Not returned by the short /email form.
@@ -2235,6 +2612,35 @@ pub struct MessageError {
 }
 
 /// Message count for INBOX, SENT and SPAM folders.
+///
+/// # Example
+///
+/// Example `success` of the 200 response of `GET /accounts/{account}/email/{domain}/usernames/{mailboxName}/exchange/messagestats`:
+///
+/// ```json
+/// {
+///   "messageCount": {
+///     "inbox": {
+///       "allMessages": 3,
+///       "unreadMessages": 3
+///     },
+///     "sent": {
+///       "allMessages": 0,
+///       "unreadMessages": 0
+///     },
+///     "spam": {
+///       "allMessages": 0,
+///       "unreadMessages": 0
+///     }
+///   },
+///   "links": [
+///     {
+///       "href": "https://api.hostway.com/accounts/{account}/email/{domain}/usernames/{mailboxName}/exchange/messagestats/",
+///       "rel": "self"
+///     }
+///   ]
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MessageStats {
     /// Message count for INBOX, SENT and SPAM folders.
@@ -2330,6 +2736,22 @@ pub type SecretAnswers = BTreeMap<String, SecretAnswersInnerValue>;
 pub type SecretAnswersInnerValue = String;
 
 /// Franchise specific secret question settings.
+///
+/// # Example
+///
+/// Example `successGettingSettings` of the 200 response of `GET /email/secretQuestionSettings`:
+///
+/// ```json
+/// {
+///   "minimum": 3,
+///   "links": [
+///     {
+///       "location": "https://api.hostway.com/email/secretQuestionSettings",
+///       "rel": "self"
+///     }
+///   ]
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SecretQuestionSettings {
     /// A minimum number of secret questions/answers pairs required to be on file for each email account. Never below one.
@@ -2344,6 +2766,26 @@ pub struct SecretQuestionSettings {
 }
 
 /// Supported secret questions with text keys.
+///
+/// # Example
+///
+/// Example `supportedQuestions` of the 200 response of `GET /email/secretQuestions`:
+///
+/// ```json
+/// {
+///   "questions": {
+///     "tk1": "What is question one?",
+///     "tk2": "What is question two?",
+///     "tk3": "What is question three?"
+///   },
+///   "links": [
+///     {
+///       "location": "https://api.hostway.com/email/secretQuestions/",
+///       "rel": "self"
+///     }
+///   ]
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SecretQuestions {
     /// Secret question text keys with their question in plain text (may be empty).
@@ -2364,6 +2806,26 @@ pub type SecretQuestionsAnswers = BTreeMap<String, SecretQuestionsAnswersInnerVa
 pub type SecretQuestionsAnswersInnerValue = String;
 
 /// Text keys of all secret questions on file for the mailbox (alias).
+///
+/// # Example
+///
+/// Example `successScenario` of the 200 response of `GET /accounts/{account}/email/{domain}/usernames/{mailboxName}/secrets`:
+///
+/// ```json
+/// {
+///   "list": [
+///     "tk1",
+///     "tk2",
+///     "tk3"
+///   ],
+///   "links": [
+///     {
+///       "href": "https://api.hostway.com/accounts/test-account123/email/test.com/usernames/test-mailbox/secrets",
+///       "rel": "self"
+///     }
+///   ]
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SecretsList {
     /// A list of secret question text keys of the account.
@@ -2397,6 +2859,33 @@ pub struct SitemailUrl {
 }
 
 /// Details about a username: links to the resources that exist for it.
+///
+/// # Example
+///
+/// Example `exchangeScenario` of the 200 response of `GET /accounts/{account}/email/{domain}/usernames/{mailboxName}`:
+///
+/// ```json
+/// {
+///   "exchange": [
+///     {
+///       "href": "{{APIBaseURL}}/accounts/test-account123/email/test.com/usernames/exchange-mbox/exchange/",
+///       "rel": "related"
+///     }
+///   ],
+///   "secrets": [
+///     {
+///       "href": "{{APIBaseURL}}/accounts/test-account123/email/test.com/usernames/exchange-mbox/secrets/",
+///       "rel": "related"
+///     }
+///   ],
+///   "links": [
+///     {
+///       "href": "{{APIBaseURL}}/accounts/test-account123/email/test.com/usernames/exchange-mbox/",
+///       "rel": "self"
+///     }
+///   ]
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UsernameDetails {
     /// (OPTIONAL) Hypermedia to the exchange details for the username. Only present if the username is hosted exchange.
@@ -2430,6 +2919,22 @@ pub struct UsernameDetails {
 }
 
 /// Any of the 400 error body shapes the API returns.
+///
+/// # Example
+///
+/// Example `missingRequiredParameter` of the 400 response of `PUT /accounts/{account}/email/{domain}/blackwhitelist`:
+///
+/// ```json
+/// {
+///   "badRequest": {
+///     "message": "POST data error",
+///     "code": 400,
+///     "details": {
+///       "list.0.type": "Required"
+///     }
+///   }
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum ValidationError {
@@ -2440,6 +2945,27 @@ pub enum ValidationError {
 }
 
 /// Maximum allowed number of mailboxes for each webmail type.
+///
+/// # Example
+///
+/// Example `responseBodySample` of the 200 response of `GET /accounts/{account}/email/{domain}/webmailLimits`:
+///
+/// ```json
+/// {
+///   "webmailLimits": {
+///     "activesync": 2,
+///     "premium": -1,
+///     "starter": -1,
+///     "standard": -1
+///   },
+///   "links": [
+///     {
+///       "href": "https://api.hostway.com/accounts/accNum123/email/example.com/webmailLimits/",
+///       "rel": "self"
+///     }
+///   ]
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WebmailLimits {
     /// Limit for each available webmail type (key: OX type). Negative values and zero mean that there is no limit for the type.
@@ -2455,6 +2981,26 @@ pub struct WebmailLimits {
 }
 
 /// Mapping of the allowed OX types to WebMail plan names for the domain.
+///
+/// # Example
+///
+/// Example `responseBodySample` of the 200 response of `GET /accounts/{account}/email/{domain}/webmailNames`:
+///
+/// ```json
+/// {
+///   "webmailNames": {
+///     "activesync": "SMX Sync Advanced",
+///     "premium": "SMA Collaborate Premium",
+///     "standard": "SMX Mail Basic"
+///   },
+///   "links": [
+///     {
+///       "href": "https://api.hostway.com/accounts/accNum123/email/example.com/webmailNames/",
+///       "rel": "self"
+///     }
+///   ]
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WebmailNames {
     /// Supported OX types by text key and their WebMail plan names.
@@ -2470,6 +3016,22 @@ pub struct WebmailNames {
 }
 
 /// Product level upgrade configuration.
+///
+/// # Example
+///
+/// Example `responseBodySample` of the 200 response of `GET /accounts/{account}/email/{domain}/webmailUpgrade`:
+///
+/// ```json
+/// {
+///   "allowed": false,
+///   "links": [
+///     {
+///       "href": "https://api.hostway.com/accounts/accNum123/email/example.com/webmailUpgrade/",
+///       "rel": "self"
+///     }
+///   ]
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WebmailUpgrade {
     /// Whether upgrades are enabled or disabled by the product

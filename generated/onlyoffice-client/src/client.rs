@@ -185,6 +185,25 @@ pub enum GetMailServerError {
     ServiceUnavailable,
 }
 
+impl mailapi_support::client::ServiceMessage for GetMailServerError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::first_message([Some(body.as_str())])
+            }
+            Self::PaymentRequired => None,
+            Self::Forbidden(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::NotFound => None,
+            Self::InternalServerError(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::ServiceUnavailable => None,
+        }
+    }
+}
+
 /// A call of [`Client::get_mail_server_xml`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -254,4 +273,30 @@ pub enum GetMailServerXmlError {
     InternalServerError(String),
     /// 503: The portal is being transferred, restored, migrated or encrypted; empty body.
     ServiceUnavailable,
+}
+
+impl mailapi_support::client::ServiceMessage for GetMailServerXmlError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::first_message([Some(body.as_str())])
+            }
+            Self::PaymentRequired => None,
+            Self::Forbidden(body) => {
+                mailapi_support::client::first_message([Some(body.as_str())])
+            }
+            Self::NotFound => None,
+            Self::InternalServerError(body) => {
+                mailapi_support::client::first_message([Some(body.as_str())])
+            }
+            Self::ServiceUnavailable => None,
+        }
+    }
+}
+
+impl mailapi_support::client::ServiceMessage for types::ErrorEnvelope {
+    fn service_message(&self) -> Option<&str> {
+        let body = self;
+        mailapi_support::client::first_message([body.error.message.as_deref()])
+    }
 }

@@ -118,6 +118,22 @@ pub struct DnsData {
 }
 
 /// The envelope of a failed call, with the error member.
+///
+/// # Example
+///
+/// Example `notAdmin` of the 403 response of `GET /api/2.0/mailserver/server`:
+///
+/// ```json
+/// {
+///   "status": 1,
+///   "statusCode": 403,
+///   "error": {
+///     "message": "Need admin privileges.",
+///     "hresult": -2146233078,
+///     "data": {}
+///   }
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ErrorEnvelope {
@@ -162,6 +178,70 @@ pub struct MailServerData {
 }
 
 /// Response of GET api/2.0/mailserver/server: the API envelope with the mail server data in response.
+///
+/// # Example
+///
+/// Example `mailServer` of the 200 response of `GET /api/2.0/mailserver/server`:
+///
+/// ```json
+/// {
+///   "count": 1,
+///   "status": 0,
+///   "statusCode": 200,
+///   "response": {
+///     "id": 1234,
+///     "dns": {
+///       "id": 1234,
+///       "mxRecord": {
+///         "host": "Host",
+///         "priority": 1234,
+///         "isVerified": true
+///       },
+///       "spfRecord": {
+///         "name": "name",
+///         "value": "value",
+///         "isVerified": true
+///       },
+///       "dkimRecord": {
+///         "selector": "Selector",
+///         "publicKey": "PublicKey",
+///         "isVerified": true
+///       },
+///       "domainCheckRecord": {
+///         "name": "name",
+///         "value": "value",
+///         "isVerified": true
+///       },
+///       "isVerified": true
+///     },
+///     "serverLimits": {
+///       "mailboxMaxCountPerUser": 5
+///     },
+///     "inServer": {
+///       "id": 1234,
+///       "providerId": 1234,
+///       "type": "imap",
+///       "hostname": "Hostname",
+///       "port": 1234,
+///       "socketType": "SSL",
+///       "username": "Username",
+///       "authentication": "Authentication",
+///       "isUserData": true
+///     },
+///     "outServer": {
+///       "id": 1234,
+///       "providerId": 1234,
+///       "type": "smtp",
+///       "hostname": "Hostname",
+///       "port": 1234,
+///       "socketType": "SSL",
+///       "username": "Username",
+///       "authentication": "Authentication",
+///       "isUserData": true
+///     }
+///   }
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct MailServerResponse {

@@ -14,5 +14,11 @@ mod server;
 pub mod types;
 
 pub use mailapi_support::Problem;
-pub use mailapi_support::server::{AuthError, Authenticator, Context, Principal};
+pub use mailapi_support::server::{
+    AuthError, Authenticator, Context, EventStream, Principal, Scheme, SchemeKind,
+    SseEvent,
+};
+pub use mailapi_support::{Base64Bytes, Nullable, Secret};
 pub use server::*;
+pub use mailapi_support::{axum, bytes, futures_util, http};
+pub use serde_json;

@@ -56,6 +56,53 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<Output = Result<GetMailServerXmlResponse, Problem>> + Send;
 }
 
+/// [`Api`] with a default for every method: an operation you do not implement answers `501 Not Implemented` with an RFC 7807 problem that names it.
+///
+/// Implement this trait to serve part of ONLYOFFICE Workspace API - mail server and [`router`] takes it as it is (every `PartialApi` is an `Api`); implement [`Api`] instead to have the compiler check that every operation is served. The same type cannot implement both.
+pub trait PartialApi: Send + Sync + 'static {
+    /// Get the mail server
+    ///
+    /// Returns the mail server associated with the current tenant. This function requires authentication and portal administrator rights. This method does not have any parameters.
+    ///
+    /// `GET /api/2.0/mailserver/server`
+    fn get_mail_server(
+        &self,
+        request: GetMailServerRequest,
+    ) -> impl Future<Output = Result<GetMailServerResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("getMailServer")) }
+    }
+
+    /// Get the mail server (XML)
+    ///
+    /// The same call as getMailServer, answered in XML because the path ends in .xml. This function requires authentication and portal administrator rights.
+    ///
+    /// `GET /api/2.0/mailserver/server.xml`
+    fn get_mail_server_xml(
+        &self,
+        request: GetMailServerXmlRequest,
+    ) -> impl Future<Output = Result<GetMailServerXmlResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("getMailServerXml")) }
+    }
+}
+
+impl<T: PartialApi> Api for T {
+    fn get_mail_server(
+        &self,
+        request: GetMailServerRequest,
+    ) -> impl Future<Output = Result<GetMailServerResponse, Problem>> + Send {
+        PartialApi::get_mail_server(self, request)
+    }
+
+    fn get_mail_server_xml(
+        &self,
+        request: GetMailServerXmlRequest,
+    ) -> impl Future<Output = Result<GetMailServerXmlResponse, Problem>> + Send {
+        PartialApi::get_mail_server_xml(self, request)
+    }
+}
+
 /// An axum router serving `api` with `authenticator` checking credentials, mounted under the spec's base path `/`.
 ///
 /// Requests are authenticated, parsed and validated before they reach `api`; failures answer 400, 401, 413, 415 or 422 in the response each operation documents for that status (validation failures 400 where it documents 400 and not 415 or 422), else as RFC 7807 problems. A panicking handler answers 500 and the server keeps serving.

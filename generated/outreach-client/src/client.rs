@@ -456,6 +456,16 @@ pub enum ListMailboxesError {
     Other(types::ErrorDocument),
 }
 
+impl mailapi_support::client::ServiceMessage for ListMailboxesError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Other(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
+}
+
 /// A call of [`Client::create_mailbox`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -515,6 +525,16 @@ impl<'a> std::future::IntoFuture for CreateMailboxBuilder<'a> {
 pub enum CreateMailboxError {
     /// Any other status: JSON error message (a JSON:API errors document; the status code is not documented).
     Other(types::ErrorDocument),
+}
+
+impl mailapi_support::client::ServiceMessage for CreateMailboxError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Other(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
 }
 
 /// A call of [`Client::get_mailbox`]: set what it leaves optional, then `.await` it (or [`send`](Self::send) it).
@@ -598,6 +618,16 @@ pub enum GetMailboxError {
     Other(types::ErrorDocument),
 }
 
+impl mailapi_support::client::ServiceMessage for GetMailboxError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Other(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
+}
+
 /// A call of [`Client::delete_mailbox`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -646,6 +676,16 @@ impl<'a> std::future::IntoFuture for DeleteMailboxBuilder<'a> {
 pub enum DeleteMailboxError {
     /// Any other status: JSON error message (a JSON:API errors document; the status code is not documented).
     Other(types::ErrorDocument),
+}
+
+impl mailapi_support::client::ServiceMessage for DeleteMailboxError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Other(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
 }
 
 /// A call of [`Client::update_mailbox`]: `.await` it (or [`send`](Self::send) it).
@@ -711,6 +751,16 @@ pub enum UpdateMailboxError {
     Other(types::ErrorDocument),
 }
 
+impl mailapi_support::client::ServiceMessage for UpdateMailboxError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Other(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
+}
+
 /// A call of [`Client::test_send_mailbox`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -771,6 +821,16 @@ pub enum TestSendMailboxError {
     Other(types::ErrorDocument),
 }
 
+impl mailapi_support::client::ServiceMessage for TestSendMailboxError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Other(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
+}
+
 /// A call of [`Client::test_sync_mailbox`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -829,4 +889,25 @@ impl<'a> std::future::IntoFuture for TestSyncMailboxBuilder<'a> {
 pub enum TestSyncMailboxError {
     /// Any other status: JSON error message (a JSON:API errors document; the status code is not documented).
     Other(types::ErrorDocument),
+}
+
+impl mailapi_support::client::ServiceMessage for TestSyncMailboxError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Other(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
+}
+
+impl mailapi_support::client::ServiceMessage for types::ErrorDocument {
+    fn service_message(&self) -> Option<&str> {
+        let body = self;
+        mailapi_support::client::first_message([
+            body.errors.first().and_then(|v| v.detail.as_deref()),
+            body.errors.first().and_then(|v| v.details.as_deref()),
+            body.errors.first().and_then(|v| v.title.as_deref()),
+        ])
+    }
 }

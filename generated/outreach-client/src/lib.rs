@@ -5,6 +5,21 @@
 //! Outreach API v2 (JSON:API 1.0), the mailbox resource: a representation of an email mailbox, used within the application for sending and syncing emails.
 //!
 //! Generated from `specs/outreach.yaml`; see the crate README.
+//!
+//! # Example
+//!
+//! Build a client, then call an operation (here `list_mailboxes`): a documented error status comes back as [`Error::Api`] with its typed body, and its `Display` includes the service's message.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = outreach_client::Client::builder("https://api.outreach.io/api/v2")
+//!     .bearer_token("TOKEN")
+//!     .build()?;
+//! let response = client.list_mailboxes().await?;
+//! println!("{} {:?}", response.status(), response.body());
+//! # Ok(())
+//! # }
+//! ```
 #![allow(clippy::result_large_err, clippy::large_enum_variant)]
 
 mod client;
@@ -14,5 +29,11 @@ pub mod types;
 pub use client::*;
 pub use mailapi_support::client::{
     BuildError, ByteStream, CallOptions, ClientBuilder, Error, EventStream,
-    ResponseValue, RetryPolicy, TransportError,
+    ResponseValue, RetryPolicy, ServiceMessage, Transport, TransportError,
 };
+pub use mailapi_support::{Scheme, SchemeKind};
+pub use mailapi_support::sse::SseError;
+pub use mailapi_support::{Base64Bytes, Nullable, Secret};
+pub use mailapi_support::{bytes, futures_util, http, reqwest};
+pub use serde_json;
+pub use chrono;

@@ -86,6 +86,62 @@ pub struct Mailbox {
 }
 
 /// The attributes of a mailbox. Every attribute is nullable and none is required.
+///
+/// # Example
+///
+/// The schema's example:
+///
+/// ```json
+/// {
+///   "authId": 0,
+///   "createdAt": "2019-08-24T14:15:22Z",
+///   "editable": true,
+///   "email": "string",
+///   "emailHash": "string",
+///   "emailProvider": "string",
+///   "emailSignature": "string",
+///   "ewsEndpoint": "string",
+///   "ewsSslVerifyMode": 0,
+///   "exchangeVersion": "Exchange2013",
+///   "imapHost": "string",
+///   "imapPort": 0,
+///   "imapSsl": true,
+///   "maxEmailsPerDay": 0,
+///   "maxMailingsPerDay": 0,
+///   "maxMailingsPerWeek": 0,
+///   "optOutMessage": "string",
+///   "optOutSignature": "string",
+///   "prospectEmailExclusions": "string",
+///   "providerId": 0,
+///   "providerType": "string",
+///   "sendDisabled": true,
+///   "sendErroredAt": "2019-08-24T14:15:22Z",
+///   "sendMaxRetries": 0,
+///   "sendMethod": "smtp",
+///   "sendPeriod": 0,
+///   "sendRequiresSync": true,
+///   "sendSuccessAt": "2019-08-24T14:15:22Z",
+///   "sendThreshold": 0,
+///   "sendgridWebhookUrl": "string",
+///   "smtpHost": "string",
+///   "smtpPort": 0,
+///   "smtpSsl": true,
+///   "smtpUsername": "string",
+///   "syncActiveFrequency": 0,
+///   "syncDisabled": true,
+///   "syncErroredAt": "2019-08-24T14:15:22Z",
+///   "syncFinishedAt": "2019-08-24T14:15:22Z",
+///   "syncMethod": "imap",
+///   "syncOutreachFolder": true,
+///   "syncPassiveFrequency": 0,
+///   "syncSuccessAt": "2019-08-24T14:15:22Z",
+///   "updatedAt": "2019-08-24T14:15:22Z",
+///   "userId": 0,
+///   "username": "string",
+///   "validateSend": true,
+///   "validateSync": true
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct MailboxAttributes {
@@ -702,6 +758,71 @@ impl std::fmt::Display for MailboxAttributesSyncMethod {
 }
 
 /// A JSON:API document carrying a page of mailboxes.
+///
+/// # Example
+///
+/// Example `mailboxCollection` of the 200 response of `GET /mailboxes`:
+///
+/// ```json
+/// {
+///   "data": [
+///     {
+///       "attributes": {
+///         "authId": 0,
+///         "createdAt": "2019-08-24T14:15:22Z",
+///         "editable": true,
+///         "email": "string",
+///         "emailHash": "string",
+///         "emailProvider": "string",
+///         "emailSignature": "string",
+///         "ewsEndpoint": "string",
+///         "ewsSslVerifyMode": 0,
+///         "exchangeVersion": "Exchange2013",
+///         "imapHost": "string",
+///         "imapPort": 0,
+///         "imapSsl": true,
+///         "maxEmailsPerDay": 0,
+///         "maxMailingsPerDay": 0,
+///         "maxMailingsPerWeek": 0,
+///         "optOutMessage": "string",
+///         "optOutSignature": "string",
+///         "prospectEmailExclusions": "string",
+///         "providerId": 0,
+///         "providerType": "string",
+///         "sendDisabled": true,
+///         "sendErroredAt": "2019-08-24T14:15:22Z",
+///         "sendMaxRetries": 0,
+///         "sendMethod": "smtp",
+///         "sendPeriod": 0,
+///         "sendRequiresSync": true,
+///         "sendSuccessAt": "2019-08-24T14:15:22Z",
+///         "sendThreshold": 0,
+///         "sendgridWebhookUrl": "string",
+///         "smtpHost": "string",
+///         "smtpPort": 0,
+///         "smtpSsl": true,
+///         "smtpUsername": "string",
+///         "syncActiveFrequency": 0,
+///         "syncDisabled": true,
+///         "syncErroredAt": "2019-08-24T14:15:22Z",
+///         "syncFinishedAt": "2019-08-24T14:15:22Z",
+///         "syncMethod": "imap",
+///         "syncOutreachFolder": true,
+///         "syncPassiveFrequency": 0,
+///         "syncSuccessAt": "2019-08-24T14:15:22Z",
+///         "updatedAt": "2019-08-24T14:15:22Z",
+///         "userId": 0,
+///         "username": "string",
+///         "validateSend": true,
+///         "validateSync": true
+///       },
+///       "id": 0,
+///       "relationships": {},
+///       "type": "mailbox"
+///     }
+///   ]
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct MailboxCollectionDocument {
@@ -756,6 +877,69 @@ impl MailboxCreateResource {
 }
 
 /// A JSON:API document carrying one mailbox.
+///
+/// # Example
+///
+/// Example `createdMailbox` of the 201 response of `POST /mailboxes`:
+///
+/// ```json
+/// {
+///   "data": {
+///     "attributes": {
+///       "authId": 0,
+///       "createdAt": "2019-08-24T14:15:22Z",
+///       "editable": true,
+///       "email": "string",
+///       "emailHash": "string",
+///       "emailProvider": "string",
+///       "emailSignature": "string",
+///       "ewsEndpoint": "string",
+///       "ewsSslVerifyMode": 0,
+///       "exchangeVersion": "Exchange2013",
+///       "imapHost": "string",
+///       "imapPort": 0,
+///       "imapSsl": true,
+///       "maxEmailsPerDay": 0,
+///       "maxMailingsPerDay": 0,
+///       "maxMailingsPerWeek": 0,
+///       "optOutMessage": "string",
+///       "optOutSignature": "string",
+///       "prospectEmailExclusions": "string",
+///       "providerId": 0,
+///       "providerType": "string",
+///       "sendDisabled": true,
+///       "sendErroredAt": "2019-08-24T14:15:22Z",
+///       "sendMaxRetries": 0,
+///       "sendMethod": "smtp",
+///       "sendPeriod": 0,
+///       "sendRequiresSync": true,
+///       "sendSuccessAt": "2019-08-24T14:15:22Z",
+///       "sendThreshold": 0,
+///       "sendgridWebhookUrl": "string",
+///       "smtpHost": "string",
+///       "smtpPort": 0,
+///       "smtpSsl": true,
+///       "smtpUsername": "string",
+///       "syncActiveFrequency": 0,
+///       "syncDisabled": true,
+///       "syncErroredAt": "2019-08-24T14:15:22Z",
+///       "syncFinishedAt": "2019-08-24T14:15:22Z",
+///       "syncMethod": "imap",
+///       "syncOutreachFolder": true,
+///       "syncPassiveFrequency": 0,
+///       "syncSuccessAt": "2019-08-24T14:15:22Z",
+///       "updatedAt": "2019-08-24T14:15:22Z",
+///       "userId": 0,
+///       "username": "string",
+///       "validateSend": true,
+///       "validateSync": true
+///     },
+///     "id": 0,
+///     "relationships": {},
+///     "type": "mailbox"
+///   }
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct MailboxDocument {
@@ -776,6 +960,14 @@ pub struct MailboxMeta {
 }
 
 /// The relationships of a mailbox.
+///
+/// # Example
+///
+/// The schema's example:
+///
+/// ```json
+/// {}
+/// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct MailboxRelationships {

@@ -94,6 +94,153 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<Output = Result<TestSyncMailboxResponse, Problem>> + Send;
 }
 
+/// [`Api`] with a default for every method: an operation you do not implement answers `501 Not Implemented` with an RFC 7807 problem that names it.
+///
+/// Implement this trait to serve part of Outreach API - Mailbox and [`router`] takes it as it is (every `PartialApi` is an `Api`); implement [`Api`] instead to have the compiler check that every operation is served. The same type cannot implement both.
+pub trait PartialApi: Send + Sync + 'static {
+    /// List mailboxes
+    ///
+    /// Returns a collection of mailboxes (JSON:API collection document). A representation of an email mailbox, used within the application for sending and syncing emails. Only the user relationship can be used as a filter, and only by its attribute id (e.g. filter\[user\]\[id\]=X). The metadata canWrite and canDelete are returned when provideAuthorizationMeta is given.
+    ///
+    /// `GET /mailboxes`
+    fn list_mailboxes(
+        &self,
+        request: ListMailboxesRequest,
+    ) -> impl Future<Output = Result<ListMailboxesResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("listMailboxes")) }
+    }
+
+    /// Create a mailbox
+    ///
+    /// Creates a new mailbox. The request is a JSON:API document whose data is a mailbox resource object without id.
+    ///
+    /// `POST /mailboxes`
+    fn create_mailbox(
+        &self,
+        request: CreateMailboxRequest,
+    ) -> impl Future<Output = Result<CreateMailboxResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("createMailbox")) }
+    }
+
+    /// Get a mailbox
+    ///
+    /// Returns one mailbox (JSON:API single-resource document). The metadata canWrite and canDelete are returned when provideAuthorizationMeta is given.
+    ///
+    /// `GET /mailboxes/{id}`
+    fn get_mailbox(
+        &self,
+        request: GetMailboxRequest,
+    ) -> impl Future<Output = Result<GetMailboxResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("getMailbox")) }
+    }
+
+    /// Delete a mailbox
+    ///
+    /// Deletes a mailbox. Not shown in the document; specified by the JSON:API convention the Outreach API follows.
+    ///
+    /// `DELETE /mailboxes/{id}`
+    fn delete_mailbox(
+        &self,
+        request: DeleteMailboxRequest,
+    ) -> impl Future<Output = Result<DeleteMailboxResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("deleteMailbox")) }
+    }
+
+    /// Update a mailbox
+    ///
+    /// Updates a mailbox. The request is a JSON:API document whose data carries the type and the id of the mailbox (the id must match the path) and the attributes to change.
+    ///
+    /// `PATCH /mailboxes/{id}`
+    fn update_mailbox(
+        &self,
+        request: UpdateMailboxRequest,
+    ) -> impl Future<Output = Result<UpdateMailboxResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("updateMailbox")) }
+    }
+
+    /// Test sending
+    ///
+    /// Test if sending emails works from this mailbox.
+    ///
+    /// `POST /mailboxes/{id}/actions/testSend`
+    fn test_send_mailbox(
+        &self,
+        request: TestSendMailboxRequest,
+    ) -> impl Future<Output = Result<TestSendMailboxResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("testSendMailbox")) }
+    }
+
+    /// Test syncing
+    ///
+    /// Test if syncing emails works from this mailbox.
+    ///
+    /// `POST /mailboxes/{id}/actions/testSync`
+    fn test_sync_mailbox(
+        &self,
+        request: TestSyncMailboxRequest,
+    ) -> impl Future<Output = Result<TestSyncMailboxResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("testSyncMailbox")) }
+    }
+}
+
+impl<T: PartialApi> Api for T {
+    fn list_mailboxes(
+        &self,
+        request: ListMailboxesRequest,
+    ) -> impl Future<Output = Result<ListMailboxesResponse, Problem>> + Send {
+        PartialApi::list_mailboxes(self, request)
+    }
+
+    fn create_mailbox(
+        &self,
+        request: CreateMailboxRequest,
+    ) -> impl Future<Output = Result<CreateMailboxResponse, Problem>> + Send {
+        PartialApi::create_mailbox(self, request)
+    }
+
+    fn get_mailbox(
+        &self,
+        request: GetMailboxRequest,
+    ) -> impl Future<Output = Result<GetMailboxResponse, Problem>> + Send {
+        PartialApi::get_mailbox(self, request)
+    }
+
+    fn delete_mailbox(
+        &self,
+        request: DeleteMailboxRequest,
+    ) -> impl Future<Output = Result<DeleteMailboxResponse, Problem>> + Send {
+        PartialApi::delete_mailbox(self, request)
+    }
+
+    fn update_mailbox(
+        &self,
+        request: UpdateMailboxRequest,
+    ) -> impl Future<Output = Result<UpdateMailboxResponse, Problem>> + Send {
+        PartialApi::update_mailbox(self, request)
+    }
+
+    fn test_send_mailbox(
+        &self,
+        request: TestSendMailboxRequest,
+    ) -> impl Future<Output = Result<TestSendMailboxResponse, Problem>> + Send {
+        PartialApi::test_send_mailbox(self, request)
+    }
+
+    fn test_sync_mailbox(
+        &self,
+        request: TestSyncMailboxRequest,
+    ) -> impl Future<Output = Result<TestSyncMailboxResponse, Problem>> + Send {
+        PartialApi::test_sync_mailbox(self, request)
+    }
+}
+
 /// An axum router serving `api` with `authenticator` checking credentials, mounted under the spec's base path `/api/v2`.
 ///
 /// Requests are authenticated, parsed and validated before they reach `api`; failures answer 400, 401, 413, 415 or 422 in the response each operation documents for that status (validation failures 400 where it documents 400 and not 415 or 422), else as RFC 7807 problems. A panicking handler answers 500 and the server keeps serving.

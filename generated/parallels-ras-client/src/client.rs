@@ -163,6 +163,19 @@ pub enum GetMailboxSettingsError {
     NotFound(types::ProblemDetails),
 }
 
+impl mailapi_support::client::ServiceMessage for GetMailboxSettingsError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::NotFound(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
+}
+
 /// A call of [`Client::update_mailbox_settings`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -222,4 +235,27 @@ pub enum UpdateMailboxSettingsError {
     Unauthorized(types::ProblemDetails),
     /// 404: Not Found
     NotFound(types::ProblemDetails),
+}
+
+impl mailapi_support::client::ServiceMessage for UpdateMailboxSettingsError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::NotFound(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
+}
+
+impl mailapi_support::client::ServiceMessage for types::ProblemDetails {
+    fn service_message(&self) -> Option<&str> {
+        let body = self;
+        mailapi_support::client::first_message([
+            body.detail.as_option().map(String::as_str),
+            body.title.as_option().map(String::as_str),
+        ])
+    }
 }

@@ -5,6 +5,21 @@
 //! Parallels RAS REST API v1.0, farm settings: the mailbox (SMTP) settings of a RAS farm (get, update). Reconstructed from the GitBook page "Mailbox", which embeds two OpenAPI 3.0.1 fragments (one per operation).
 //!
 //! Generated from `specs/parallels-ras.yaml`; see the crate README.
+//!
+//! # Example
+//!
+//! Build a client, then call an operation (here `get_mailbox_settings`): a documented error status comes back as [`Error::Api`] with its typed body, and its `Display` includes the service's message.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = parallels_ras_client::Client::builder("https://api.example.com")
+//!     .api_key("AuthToken", "KEY")
+//!     .build()?;
+//! let response = client.get_mailbox_settings().await?;
+//! println!("{} {:?}", response.status(), response.body());
+//! # Ok(())
+//! # }
+//! ```
 #![allow(clippy::result_large_err, clippy::large_enum_variant)]
 
 mod client;
@@ -14,5 +29,10 @@ pub mod types;
 pub use client::*;
 pub use mailapi_support::client::{
     BuildError, ByteStream, CallOptions, ClientBuilder, Error, EventStream,
-    ResponseValue, RetryPolicy, TransportError,
+    ResponseValue, RetryPolicy, ServiceMessage, Transport, TransportError,
 };
+pub use mailapi_support::{Scheme, SchemeKind};
+pub use mailapi_support::sse::SseError;
+pub use mailapi_support::{Base64Bytes, Nullable, Secret};
+pub use mailapi_support::{bytes, futures_util, http, reqwest};
+pub use serde_json;

@@ -44,6 +44,53 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<Output = Result<UpdateMailboxSettingsResponse, Problem>> + Send;
 }
 
+/// [`Api`] with a default for every method: an operation you do not implement answers `501 Not Implemented` with an RFC 7807 problem that names it.
+///
+/// Implement this trait to serve part of Parallels RAS - REST API v1.0 and [`router`] takes it as it is (every `PartialApi` is an `Api`); implement [`Api`] instead to have the compiler check that every operation is served. The same type cannot implement both.
+pub trait PartialApi: Send + Sync + 'static {
+    /// Get
+    ///
+    /// Retrieves Parallels RAS mailbox settings.
+    ///
+    /// `GET /api/MailboxSettings`
+    fn get_mailbox_settings(
+        &self,
+        request: GetMailboxSettingsRequest,
+    ) -> impl Future<Output = Result<GetMailboxSettingsResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("getMailboxSettings")) }
+    }
+
+    /// Update
+    ///
+    /// Modifies Parallels RAS mailbox settings.
+    ///
+    /// `PUT /api/MailboxSettings`
+    fn update_mailbox_settings(
+        &self,
+        request: UpdateMailboxSettingsRequest,
+    ) -> impl Future<Output = Result<UpdateMailboxSettingsResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("updateMailboxSettings")) }
+    }
+}
+
+impl<T: PartialApi> Api for T {
+    fn get_mailbox_settings(
+        &self,
+        request: GetMailboxSettingsRequest,
+    ) -> impl Future<Output = Result<GetMailboxSettingsResponse, Problem>> + Send {
+        PartialApi::get_mailbox_settings(self, request)
+    }
+
+    fn update_mailbox_settings(
+        &self,
+        request: UpdateMailboxSettingsRequest,
+    ) -> impl Future<Output = Result<UpdateMailboxSettingsResponse, Problem>> + Send {
+        PartialApi::update_mailbox_settings(self, request)
+    }
+}
+
 /// An axum router serving `api` with `authenticator` checking credentials, mounted under the spec's base path `/`.
 ///
 /// Requests are authenticated, parsed and validated before they reach `api`; failures answer 400, 401, 413, 415 or 422 in the response each operation documents for that status (validation failures 400 where it documents 400 and not 415 or 422), else as RFC 7807 problems. A panicking handler answers 500 and the server keeps serving.

@@ -1963,6 +1963,22 @@ pub enum ObtainAccountAuthSettingsError {
     InBody(types::ErrorResponse),
 }
 
+impl mailapi_support::client::ServiceMessage for ObtainAccountAuthSettingsError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
+}
+
 /// A call of [`Client::update_account_auth_settings`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -2043,6 +2059,25 @@ pub enum UpdateAccountAuthSettingsError {
     InBody(types::ErrorResponse),
 }
 
+impl mailapi_support::client::ServiceMessage for UpdateAccountAuthSettingsError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::BadRequest(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Unauthorized(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
+}
+
 /// A call of [`Client::obtain_encryption_at_rest_settings`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -2115,6 +2150,22 @@ pub enum ObtainEncryptionAtRestSettingsError {
     Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+impl mailapi_support::client::ServiceMessage for ObtainEncryptionAtRestSettingsError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
 }
 
 /// A call of [`Client::update_encryption_at_rest_settings`]: `.await` it (or [`send`](Self::send) it).
@@ -2197,6 +2248,25 @@ pub enum UpdateEncryptionAtRestSettingsError {
     InBody(types::ErrorResponse),
 }
 
+impl mailapi_support::client::ServiceMessage for UpdateEncryptionAtRestSettingsError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::BadRequest(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Unauthorized(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
+}
+
 /// A call of [`Client::create_dkim_signature`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -2270,6 +2340,25 @@ pub enum CreateDkimSignatureError {
     InBody(types::ErrorResponse),
 }
 
+impl mailapi_support::client::ServiceMessage for CreateDkimSignatureError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::BadRequest(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Unauthorized(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
+}
+
 /// A call of [`Client::obtain_dns_records`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -2339,6 +2428,22 @@ pub enum ObtainDnsRecordsError {
     Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+impl mailapi_support::client::ServiceMessage for ObtainDnsRecordsError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
 }
 
 /// A call of [`Client::query_log_files`]: set what it leaves optional, then `.await` it (or [`send`](Self::send) it).
@@ -2467,6 +2572,22 @@ pub enum QueryLogFilesError {
     InBody(types::ErrorResponse),
 }
 
+impl mailapi_support::client::ServiceMessage for QueryLogFilesError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
+}
+
 /// A call of [`Client::obtain_oauth_token`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -2538,6 +2659,25 @@ pub enum ObtainOauthTokenError {
     Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+impl mailapi_support::client::ServiceMessage for ObtainOauthTokenError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::BadRequest(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Unauthorized(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
 }
 
 /// A call of [`Client::list_principals`]: set what it leaves optional, then `.await` it (or [`send`](Self::send) it).
@@ -2722,6 +2862,22 @@ pub enum ListPrincipalsError {
     InBody(types::ErrorResponse),
 }
 
+impl mailapi_support::client::ServiceMessage for ListPrincipalsError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
+}
+
 /// A call of [`Client::create_principal`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -2801,6 +2957,25 @@ pub enum CreatePrincipalError {
     InBody(types::ErrorResponse),
 }
 
+impl mailapi_support::client::ServiceMessage for CreatePrincipalError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::BadRequest(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Unauthorized(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
+}
+
 /// A call of [`Client::fetch_principal`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -2870,6 +3045,22 @@ pub enum FetchPrincipalError {
     InBody(types::ErrorResponse),
 }
 
+impl mailapi_support::client::ServiceMessage for FetchPrincipalError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
+}
+
 /// A call of [`Client::delete_principal`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -2937,6 +3128,22 @@ pub enum DeletePrincipalError {
     Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+impl mailapi_support::client::ServiceMessage for DeletePrincipalError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
 }
 
 /// A call of [`Client::update_principal`]: `.await` it (or [`send`](Self::send) it).
@@ -3012,6 +3219,25 @@ pub enum UpdatePrincipalError {
     Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+impl mailapi_support::client::ServiceMessage for UpdatePrincipalError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::BadRequest(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Unauthorized(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
 }
 
 /// A call of [`Client::list_queued_messages`]: set what it leaves optional, then `.await` it (or [`send`](Self::send) it).
@@ -3236,6 +3462,22 @@ pub enum ListQueuedMessagesError {
     InBody(types::ErrorResponse),
 }
 
+impl mailapi_support::client::ServiceMessage for ListQueuedMessagesError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
+}
+
 /// A call of [`Client::delete_queued_messages`]: set what it leaves optional, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -3317,6 +3559,22 @@ pub enum DeleteQueuedMessagesError {
     Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+impl mailapi_support::client::ServiceMessage for DeleteQueuedMessagesError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
 }
 
 /// A call of [`Client::reschedule_queued_messages`]: set what it leaves optional, then `.await` it (or [`send`](Self::send) it).
@@ -3403,6 +3661,22 @@ pub enum RescheduleQueuedMessagesError {
     InBody(types::ErrorResponse),
 }
 
+impl mailapi_support::client::ServiceMessage for RescheduleQueuedMessagesError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
+}
+
 /// A call of [`Client::obtain_queued_message_details`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -3482,6 +3756,25 @@ pub enum ObtainQueuedMessageDetailsError {
     InBody(types::ErrorResponse),
 }
 
+impl mailapi_support::client::ServiceMessage for ObtainQueuedMessageDetailsError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::NotFound(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
+}
+
 /// A call of [`Client::cancel_queued_message`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -3552,6 +3845,25 @@ pub enum CancelQueuedMessageError {
     NotFound(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+impl mailapi_support::client::ServiceMessage for CancelQueuedMessageError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::NotFound(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
 }
 
 /// A call of [`Client::reschedule_queued_message`]: `.await` it (or [`send`](Self::send) it).
@@ -3631,6 +3943,25 @@ pub enum RescheduleQueuedMessageError {
     NotFound(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+impl mailapi_support::client::ServiceMessage for RescheduleQueuedMessageError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::NotFound(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
 }
 
 /// A call of [`Client::list_queued_reports`]: set what it leaves optional, then `.await` it (or [`send`](Self::send) it).
@@ -3796,6 +4127,22 @@ pub enum ListQueuedReportsError {
     InBody(types::ErrorResponse),
 }
 
+impl mailapi_support::client::ServiceMessage for ListQueuedReportsError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
+}
+
 /// A call of [`Client::obtain_queue_status`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -3857,6 +4204,22 @@ pub enum ObtainQueueStatusError {
     Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+impl mailapi_support::client::ServiceMessage for ObtainQueueStatusError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
 }
 
 /// A call of [`Client::resume_queue_processing`]: `.await` it (or [`send`](Self::send) it).
@@ -3932,6 +4295,22 @@ pub enum ResumeQueueProcessingError {
     InBody(types::ErrorResponse),
 }
 
+impl mailapi_support::client::ServiceMessage for ResumeQueueProcessingError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
+}
+
 /// A call of [`Client::stop_queue_processing`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -3997,6 +4376,22 @@ pub enum StopQueueProcessingError {
     Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+impl mailapi_support::client::ServiceMessage for StopQueueProcessingError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
 }
 
 /// A call of [`Client::reload_settings`]: set what it leaves optional, then `.await` it (or [`send`](Self::send) it).
@@ -4070,6 +4465,22 @@ pub enum ReloadSettingsError {
     Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+impl mailapi_support::client::ServiceMessage for ReloadSettingsError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
 }
 
 /// A call of [`Client::list_incoming_arf_reports`]: set what it leaves optional, then `.await` it (or [`send`](Self::send) it).
@@ -4229,6 +4640,22 @@ pub enum ListIncomingArfReportsError {
     Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+impl mailapi_support::client::ServiceMessage for ListIncomingArfReportsError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
 }
 
 /// A call of [`Client::list_incoming_dmarc_reports`]: set what it leaves optional, then `.await` it (or [`send`](Self::send) it).
@@ -4395,6 +4822,22 @@ pub enum ListIncomingDmarcReportsError {
     InBody(types::ErrorResponse),
 }
 
+impl mailapi_support::client::ServiceMessage for ListIncomingDmarcReportsError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
+}
+
 /// A call of [`Client::list_incoming_tls_reports`]: set what it leaves optional, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -4554,6 +4997,22 @@ pub enum ListIncomingTlsReportsError {
     InBody(types::ErrorResponse),
 }
 
+impl mailapi_support::client::ServiceMessage for ListIncomingTlsReportsError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
+}
+
 /// A call of [`Client::update_settings`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -4625,6 +5084,25 @@ pub enum UpdateSettingsError {
     Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+impl mailapi_support::client::ServiceMessage for UpdateSettingsError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::BadRequest(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Unauthorized(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
 }
 
 /// A call of [`Client::list_settings_by_group`]: set what it leaves optional, then `.await` it (or [`send`](Self::send) it).
@@ -4789,6 +5267,22 @@ pub enum ListSettingsByGroupError {
     InBody(types::ErrorResponse),
 }
 
+impl mailapi_support::client::ServiceMessage for ListSettingsByGroupError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
+}
+
 /// A call of [`Client::list_settings_by_key`]: set what it leaves optional, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -4876,6 +5370,22 @@ pub enum ListSettingsByKeyError {
     Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+impl mailapi_support::client::ServiceMessage for ListSettingsByKeyError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
 }
 
 /// A call of [`Client::list_settings`]: set what it leaves optional, then `.await` it (or [`send`](Self::send) it).
@@ -4971,6 +5481,22 @@ pub enum ListSettingsError {
     InBody(types::ErrorResponse),
 }
 
+impl mailapi_support::client::ServiceMessage for ListSettingsError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
+}
+
 /// A call of [`Client::test_spam_filter_classification`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -5051,6 +5577,25 @@ pub enum TestSpamFilterClassificationError {
     InBody(types::ErrorResponse),
 }
 
+impl mailapi_support::client::ServiceMessage for TestSpamFilterClassificationError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::BadRequest(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Unauthorized(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
+}
+
 /// A call of [`Client::train_spam_filter_ham`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -5122,6 +5667,25 @@ pub enum TrainSpamFilterHamError {
     NotFound(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+impl mailapi_support::client::ServiceMessage for TrainSpamFilterHamError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::NotFound(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
 }
 
 /// A call of [`Client::train_account_spam_filter_ham`]: `.await` it (or [`send`](Self::send) it).
@@ -5206,6 +5770,25 @@ pub enum TrainAccountSpamFilterHamError {
     InBody(types::ErrorResponse),
 }
 
+impl mailapi_support::client::ServiceMessage for TrainAccountSpamFilterHamError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::NotFound(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
+}
+
 /// A call of [`Client::train_spam_filter_spam`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -5277,6 +5860,25 @@ pub enum TrainSpamFilterSpamError {
     NotFound(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+impl mailapi_support::client::ServiceMessage for TrainSpamFilterSpamError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::NotFound(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
 }
 
 /// A call of [`Client::train_account_spam_filter_spam`]: `.await` it (or [`send`](Self::send) it).
@@ -5361,6 +5963,25 @@ pub enum TrainAccountSpamFilterSpamError {
     InBody(types::ErrorResponse),
 }
 
+impl mailapi_support::client::ServiceMessage for TrainAccountSpamFilterSpamError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::NotFound(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
+}
+
 /// A call of [`Client::upload_spam_filter_ham`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -5429,6 +6050,22 @@ pub enum UploadSpamFilterHamError {
     Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+impl mailapi_support::client::ServiceMessage for UploadSpamFilterHamError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
 }
 
 /// A call of [`Client::upload_account_spam_filter_ham`]: `.await` it (or [`send`](Self::send) it).
@@ -5510,6 +6147,22 @@ pub enum UploadAccountSpamFilterHamError {
     InBody(types::ErrorResponse),
 }
 
+impl mailapi_support::client::ServiceMessage for UploadAccountSpamFilterHamError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
+}
+
 /// A call of [`Client::upload_spam_filter_spam`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -5578,6 +6231,22 @@ pub enum UploadSpamFilterSpamError {
     Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+impl mailapi_support::client::ServiceMessage for UploadSpamFilterSpamError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
 }
 
 /// A call of [`Client::upload_account_spam_filter_spam`]: `.await` it (or [`send`](Self::send) it).
@@ -5657,6 +6326,22 @@ pub enum UploadAccountSpamFilterSpamError {
     Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+impl mailapi_support::client::ServiceMessage for UploadAccountSpamFilterSpamError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
 }
 
 /// A call of [`Client::fetch_blob_by_id`]: set what it leaves optional, then `.await` it (or [`send`](Self::send) it).
@@ -5742,6 +6427,22 @@ pub enum FetchBlobByIdError {
     InBody(types::ErrorResponse),
 }
 
+impl mailapi_support::client::ServiceMessage for FetchBlobByIdError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
+}
+
 /// A call of [`Client::purge_all_accounts`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -5803,6 +6504,22 @@ pub enum PurgeAllAccountsError {
     Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+impl mailapi_support::client::ServiceMessage for PurgeAllAccountsError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
 }
 
 /// A call of [`Client::purge_account`]: `.await` it (or [`send`](Self::send) it).
@@ -5871,6 +6588,22 @@ pub enum PurgeAccountError {
     InBody(types::ErrorResponse),
 }
 
+impl mailapi_support::client::ServiceMessage for PurgeAccountError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
+}
+
 /// A call of [`Client::purge_blob_store`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -5934,6 +6667,22 @@ pub enum PurgeBlobStoreError {
     InBody(types::ErrorResponse),
 }
 
+impl mailapi_support::client::ServiceMessage for PurgeBlobStoreError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
+}
+
 /// A call of [`Client::purge_data_store`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -5995,6 +6744,22 @@ pub enum PurgeDataStoreError {
     Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+impl mailapi_support::client::ServiceMessage for PurgeDataStoreError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
 }
 
 /// A call of [`Client::purge_in_memory_store`]: `.await` it (or [`send`](Self::send) it).
@@ -6062,6 +6827,22 @@ pub enum PurgeInMemoryStoreError {
     Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+impl mailapi_support::client::ServiceMessage for PurgeInMemoryStoreError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
 }
 
 /// A call of [`Client::delete_account_bayes_model`]: `.await` it (or [`send`](Self::send) it).
@@ -6140,6 +6921,22 @@ pub enum DeleteAccountBayesModelError {
     InBody(types::ErrorResponse),
 }
 
+impl mailapi_support::client::ServiceMessage for DeleteAccountBayesModelError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
+}
+
 /// A call of [`Client::delete_global_bayes_model`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -6213,6 +7010,22 @@ pub enum DeleteGlobalBayesModelError {
     InBody(types::ErrorResponse),
 }
 
+impl mailapi_support::client::ServiceMessage for DeleteGlobalBayesModelError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
+}
+
 /// A call of [`Client::request_fts_reindex`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -6277,6 +7090,25 @@ pub enum RequestFtsReindexError {
     NotFound(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+impl mailapi_support::client::ServiceMessage for RequestFtsReindexError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::NotFound(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
 }
 
 /// A call of [`Client::request_index_reindex`]: `.await` it (or [`send`](Self::send) it).
@@ -6349,6 +7181,25 @@ pub enum RequestIndexReindexError {
     Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+impl mailapi_support::client::ServiceMessage for RequestIndexReindexError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::BadRequest(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Unauthorized(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
 }
 
 /// A call of [`Client::request_account_index_reindex`]: `.await` it (or [`send`](Self::send) it).
@@ -6432,6 +7283,25 @@ pub enum RequestAccountIndexReindexError {
     InBody(types::ErrorResponse),
 }
 
+impl mailapi_support::client::ServiceMessage for RequestAccountIndexReindexError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::BadRequest(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Unauthorized(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
+}
+
 /// A call of [`Client::reset_imap_uids`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -6499,6 +7369,22 @@ pub enum ResetImapUidsError {
     Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+impl mailapi_support::client::ServiceMessage for ResetImapUidsError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
 }
 
 /// A call of [`Client::list_deleted_messages`]: set what it leaves optional, then `.await` it (or [`send`](Self::send) it).
@@ -6632,6 +7518,25 @@ pub enum ListDeletedMessagesError {
     InBody(types::ErrorResponse),
 }
 
+impl mailapi_support::client::ServiceMessage for ListDeletedMessagesError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::NotFound(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
+}
+
 /// A call of [`Client::undelete_messages`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -6716,6 +7621,28 @@ pub enum UndeleteMessagesError {
     InBody(types::ErrorResponse),
 }
 
+impl mailapi_support::client::ServiceMessage for UndeleteMessagesError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::BadRequest(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Unauthorized(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::NotFound(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
+}
+
 /// A call of [`Client::obtain_metrics_telemetry_token`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -6790,6 +7717,22 @@ pub enum ObtainMetricsTelemetryTokenError {
     InBody(types::ErrorResponse),
 }
 
+impl mailapi_support::client::ServiceMessage for ObtainMetricsTelemetryTokenError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
+}
+
 /// A call of [`Client::request_tracing_token`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -6855,6 +7798,22 @@ pub enum RequestTracingTokenError {
     Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+impl mailapi_support::client::ServiceMessage for RequestTracingTokenError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
 }
 
 /// A call of [`Client::fetch_telemetry_metrics`]: set what it leaves optional, then `.await` it (or [`send`](Self::send) it).
@@ -6948,6 +7907,22 @@ pub enum FetchTelemetryMetricsError {
     Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+impl mailapi_support::client::ServiceMessage for FetchTelemetryMetricsError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
 }
 
 /// A call of [`Client::live_metrics`]: set what it leaves optional, then `.await` it (or [`send`](Self::send) it).
@@ -7051,6 +8026,22 @@ pub enum LiveMetricsError {
     InBody(types::ErrorResponse),
 }
 
+impl mailapi_support::client::ServiceMessage for LiveMetricsError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
+}
+
 /// A call of [`Client::obtain_trace_details`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -7124,6 +8115,22 @@ pub enum ObtainTraceDetailsError {
     Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+impl mailapi_support::client::ServiceMessage for ObtainTraceDetailsError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
 }
 
 /// A call of [`Client::list_stored_traces`]: set what it leaves optional, then `.await` it (or [`send`](Self::send) it).
@@ -7275,6 +8282,22 @@ pub enum ListStoredTracesError {
     InBody(types::ErrorResponse),
 }
 
+impl mailapi_support::client::ServiceMessage for ListStoredTracesError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
+}
+
 /// A call of [`Client::start_live_tracing`]: set what it leaves optional, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -7370,6 +8393,22 @@ pub enum StartLiveTracingError {
     InBody(types::ErrorResponse),
 }
 
+impl mailapi_support::client::ServiceMessage for StartLiveTracingError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
+}
+
 /// A call of [`Client::run_delivery_troubleshooting`]: set what it leaves optional, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -7463,6 +8502,22 @@ pub enum RunDeliveryTroubleshootingError {
     InBody(types::ErrorResponse),
 }
 
+impl mailapi_support::client::ServiceMessage for RunDeliveryTroubleshootingError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
+}
+
 /// A call of [`Client::run_dmarc_troubleshooting`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -7543,6 +8598,25 @@ pub enum RunDmarcTroubleshootingError {
     InBody(types::ErrorResponse),
 }
 
+impl mailapi_support::client::ServiceMessage for RunDmarcTroubleshootingError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::BadRequest(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Unauthorized(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
+}
+
 /// A call of [`Client::obtain_troubleshooting_token`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -7617,6 +8691,22 @@ pub enum ObtainTroubleshootingTokenError {
     InBody(types::ErrorResponse),
 }
 
+impl mailapi_support::client::ServiceMessage for ObtainTroubleshootingTokenError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
+}
+
 /// A call of [`Client::update_spam_filter`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -7680,6 +8770,22 @@ pub enum UpdateSpamFilterError {
     InBody(types::ErrorResponse),
 }
 
+impl mailapi_support::client::ServiceMessage for UpdateSpamFilterError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
+}
+
 /// A call of [`Client::update_webadmin`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -7741,4 +8847,41 @@ pub enum UpdateWebadminError {
     Forbidden(types::ProblemDetails),
     /// An error the service reported inside a successful (2xx) response.
     InBody(types::ErrorResponse),
+}
+
+impl mailapi_support::client::ServiceMessage for UpdateWebadminError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Forbidden(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::InBody(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
+}
+
+impl mailapi_support::client::ServiceMessage for types::ErrorResponse {
+    fn service_message(&self) -> Option<&str> {
+        let body = self;
+        mailapi_support::client::first_message([
+            body.details.as_deref(),
+            Some(body.error.as_str()),
+            body.reason.as_option().map(String::as_str),
+        ])
+    }
+}
+
+impl mailapi_support::client::ServiceMessage for types::ProblemDetails {
+    fn service_message(&self) -> Option<&str> {
+        let body = self;
+        mailapi_support::client::first_message([
+            body.detail.as_deref(),
+            body.title.as_deref(),
+        ])
+    }
 }

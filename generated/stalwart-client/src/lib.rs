@@ -5,6 +5,21 @@
 //! REST management API of the Stalwart mail server (principals, queue, reports, telemetry, logs, spam filter, troubleshooting, settings, stores, DKIM, DNS), reconstructed from the Widdershins "Endpoints" page. Successful responses are wrapped as `{"data": ...}`; management errors come back with HTTP 200 as ErrorResponse (see `x-error-in-200`), authentication and lookup failures as 4xx problem details.
 //!
 //! Generated from `specs/stalwart.yaml`; see the crate README.
+//!
+//! # Example
+//!
+//! Build a client, then call an operation (here `obtain_dns_records`): a documented error status comes back as [`Error::Api`] with its typed body, and its `Display` includes the service's message.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = stalwart_client::Client::builder("https://api.example.com/api")
+//!     .basic_auth("USER", "PASSWORD")
+//!     .build()?;
+//! let response = client.obtain_dns_records("domain").await?;
+//! println!("{} {:?}", response.status(), response.body());
+//! # Ok(())
+//! # }
+//! ```
 #![allow(clippy::result_large_err, clippy::large_enum_variant)]
 
 mod client;
@@ -14,5 +29,11 @@ pub mod types;
 pub use client::*;
 pub use mailapi_support::client::{
     BuildError, ByteStream, CallOptions, ClientBuilder, Error, EventStream,
-    ResponseValue, RetryPolicy, TransportError,
+    ResponseValue, RetryPolicy, ServiceMessage, Transport, TransportError,
 };
+pub use mailapi_support::{Scheme, SchemeKind};
+pub use mailapi_support::sse::SseError;
+pub use mailapi_support::{Base64Bytes, Nullable, Secret};
+pub use mailapi_support::{bytes, futures_util, http, reqwest};
+pub use serde_json;
+pub use chrono;

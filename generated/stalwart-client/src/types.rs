@@ -16,6 +16,19 @@ pub struct AccountAuthSettings {
 }
 
 /// Wrapper `{"data": AccountAuthSettings}`.
+///
+/// # Example
+///
+/// Example `noSecondFactor` of the 200 response of `GET /account/auth`:
+///
+/// ```json
+/// {
+///   "data": {
+///     "otpEnabled": false,
+///     "appPasswords": []
+///   }
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AccountAuthSettingsResponse {
@@ -64,6 +77,16 @@ pub struct AuthResult {
 }
 
 /// Wrapper `{"data": boolean}` of the queue operations. The document does not say whether `true` means success or the previous state (stop returns `true`, start returns `false`).
+///
+/// # Example
+///
+/// Example `deleted` of the 200 response of `DELETE /queue/messages`:
+///
+/// ```json
+/// {
+///   "data": true
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct BooleanResponse {
@@ -126,6 +149,19 @@ pub struct DeletedBlobList {
 }
 
 /// Wrapper `{"data": DeletedBlobList}` of GET /store/undelete/{account\_id}.
+///
+/// # Example
+///
+/// Example `emptyPage` of the 200 response of `GET /store/undelete/{account_id}`:
+///
+/// ```json
+/// {
+///   "data": {
+///     "items": [],
+///     "total": 0
+///   }
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeletedBlobListResponse {
@@ -311,6 +347,43 @@ pub struct DmarcTroubleshootingReport {
 }
 
 /// Wrapper `{"data": DmarcTroubleshootingReport}`.
+///
+/// # Example
+///
+/// Example `dmarcReport` of the 200 response of `POST /troubleshoot/dmarc`:
+///
+/// ```json
+/// {
+///   "data": {
+///     "spfEhloDomain": "mx.google.com",
+///     "spfEhloResult": {
+///       "type": "none"
+///     },
+///     "spfMailFromDomain": "google.com",
+///     "spfMailFromResult": {
+///       "type": "softFail",
+///       "details": null
+///     },
+///     "ipRevResult": {
+///       "type": "pass"
+///     },
+///     "ipRevPtr": [
+///       "dns.google."
+///     ],
+///     "dkimResults": [],
+///     "dkimPass": false,
+///     "arcResult": {
+///       "type": "none"
+///     },
+///     "dmarcResult": {
+///       "type": "none"
+///     },
+///     "dmarcPass": false,
+///     "dmarcPolicy": "reject",
+///     "elapsed": 200
+///   }
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DmarcTroubleshootingReportResponse {
@@ -368,6 +441,67 @@ pub struct DnsRecord {
 }
 
 /// Wrapper `{"data": [DnsRecord]}`.
+///
+/// # Example
+///
+/// Example `exampleOrgRecords` of the 200 response of `GET /dns/records/{domain}`:
+///
+/// ```json
+/// {
+///   "data": [
+///     {
+///       "type": "MX",
+///       "name": "example.org.",
+///       "content": "10 mx.fr.email."
+///     },
+///     {
+///       "type": "CNAME",
+///       "name": "mail.example.org.",
+///       "content": "mx.fr.email."
+///     },
+///     {
+///       "type": "TXT",
+///       "name": "202501e._domainkey.example.org.",
+///       "content": "v=DKIM1; k=ed25519; h=sha256; p=82LqzMGRHEBI2HGDogjojWGz+Crrv0TAi8pcaOBd1vw="
+///     },
+///     {
+///       "type": "TXT",
+///       "name": "202501r._domainkey.example.org.",
+///       "content": "v=DKIM1; k=rsa; h=sha256; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAu1qtCbIlrZffIqm7gHqpihPUlxOq1zD6K3j1RO/enhkZRp5dEdCqcLbyFk5d+rqRsVIWwUZiU4HXHWqMTN1hlKojUlzmU1JYtlHRMwtM5vN4mzG4x1KA0i8ZHxkahE8ITsP+kPByDF9x0vAySHXpyErNXq3BeFyu/VW+6X+fmUW6x39PfWq7kQQTcwU0Ogo447oJfmAX9H4Z+/cD5WJVNiLgvLY6faVgoXm0mJJjRU5xoEStXoUcKwrwbl7G3K7JfxtmWsgEn97auV6v4he2LRRfTxbY9smkqUtcJs61E9iyyYroJv0iRda2pv71qg8e4wTb2sqBloZv/F2FZQhM+wIDAQAB"
+///     },
+///     {
+///       "type": "TXT",
+///       "name": "example.org.",
+///       "content": "v=spf1 mx ra=postmaster -all"
+///     },
+///     {
+///       "type": "SRV",
+///       "name": "_jmap._tcp.example.org.",
+///       "content": "0 1 443 mx.fr.email."
+///     },
+///     {
+///       "type": "SRV",
+///       "name": "_imaps._tcp.example.org.",
+///       "content": "0 1 993 mx.fr.email."
+///     },
+///     {
+///       "type": "SRV",
+///       "name": "_imap._tcp.example.org.",
+///       "content": "0 1 143 mx.fr.email."
+///     },
+///     {
+///       "type": "SRV",
+///       "name": "_imap._tcp.example.org.",
+///       "content": "0 1 1143 mx.fr.email."
+///     },
+///     {
+///       "type": "SRV",
+///       "name": "_pop3s._tcp.example.org.",
+///       "content": "0 1 995 mx.fr.email."
+///     }
+///   ]
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DnsRecordListResponse {
@@ -376,6 +510,16 @@ pub struct DnsRecordListResponse {
 }
 
 /// Wrapper `{"data": null}` of operations that return no result.
+///
+/// # Example
+///
+/// Example `nullData` of the 200 response of `POST /dkim`:
+///
+/// ```json
+/// {
+///   "data": null
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct EmptyResponse {
@@ -415,6 +559,18 @@ impl EncryptionAtRestSettings {
 }
 
 /// Wrapper `{"data": EncryptionAtRestSettings}`.
+///
+/// # Example
+///
+/// Example `disabled` of the 200 response of `GET /account/crypto`:
+///
+/// ```json
+/// {
+///   "data": {
+///     "type": "disabled"
+///   }
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct EncryptionAtRestSettingsResponse {
@@ -446,6 +602,18 @@ pub struct ErrorResponse {
 }
 
 /// The inline schema at `/paths/~1telemetry~1metrics/get/responses/200/content/application~1json/schema`.
+///
+/// # Example
+///
+/// Example `noMetricsStore` of the 200 response of `GET /telemetry/metrics`:
+///
+/// ```json
+/// {
+///   "error": "other",
+///   "details": "No metrics store has been defined",
+///   "reason": "You need to configure a metrics store in order to use this feature."
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum FetchTelemetryMetricsResponse {
@@ -466,6 +634,19 @@ pub struct IdList {
 }
 
 /// Wrapper `{"data": IdList}` of the report list operations.
+///
+/// # Example
+///
+/// Example `emptyPage` of the 200 response of `GET /queue/reports`:
+///
+/// ```json
+/// {
+///   "data": {
+///     "items": [],
+///     "total": 0
+///   }
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct IdListResponse {
@@ -474,6 +655,17 @@ pub struct IdListResponse {
 }
 
 /// The inline schema at `/paths/~1telemetry~1traces/get/responses/200/content/application~1json/schema`.
+///
+/// # Example
+///
+/// Example `noTracingStore` of the 200 response of `GET /telemetry/traces`:
+///
+/// ```json
+/// {
+///   "error": "unsupported",
+///   "details": "No tracing store has been configured"
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum ListStoredTracesResponse {
@@ -615,6 +807,32 @@ impl OAuthCodeRequest {
 }
 
 /// Wrapper `{"data": OAuthCode}`.
+///
+/// # Example
+///
+/// Example `webadminCode` of the 200 response of `POST /oauth`:
+///
+/// ```json
+/// {
+///   "data": {
+///     "code": "4YmRFLu9Df1t4JO7Iffnuney4B8tVLAxjimdRxEg",
+///     "permissions": [
+///       "webadmin-update",
+///       "spam-filter-update",
+///       "dkim-signature-get",
+///       "dkim-signature-create",
+///       "undelete",
+///       "fts-reindex",
+///       "purge-account",
+///       "purge-in-memory-store",
+///       "purge-data-store",
+///       "purge-blob-store"
+///     ],
+///     "version": "0.11.0",
+///     "isEnterprise": true
+///   }
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct OAuthCodeResponse {
@@ -741,6 +959,19 @@ pub struct PrincipalList {
 }
 
 /// Wrapper `{"data": PrincipalList}` of GET /principal.
+///
+/// # Example
+///
+/// Example `emptyPage` of the 200 response of `GET /principal`:
+///
+/// ```json
+/// {
+///   "data": {
+///     "items": [],
+///     "total": 0
+///   }
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PrincipalListResponse {
@@ -768,6 +999,30 @@ pub enum PrincipalQuota {
 pub type PrincipalQuotaVariant2Item = u64;
 
 /// Wrapper `{"data": Principal}`.
+///
+/// # Example
+///
+/// Example `individualJane` of the 200 response of `GET /principal/{principal_id}`:
+///
+/// ```json
+/// {
+///   "data": {
+///     "id": 90,
+///     "type": "individual",
+///     "secrets": "$6$ONjGT6nQtmPNaxw0$NNF5DXtPfOay2mfVnPJ0uQ77C.L3LNxXO/QMyphP/DzpODqbDBBGd4/gCnckYPQj3st6pqwY8/KeBsCJ.oe1Y1",
+///     "name": "jane",
+///     "quota": 0,
+///     "description": "Jane Doe",
+///     "emails": "jane@example.org",
+///     "roles": [
+///       "user"
+///     ],
+///     "lists": [
+///       "all"
+///     ]
+///   }
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PrincipalResponse {
@@ -802,6 +1057,19 @@ impl PrincipalUpdate {
 }
 
 /// RFC 7807-style problem details, sent with a 4xx status (401, 404 in the document).
+///
+/// # Example
+///
+/// Example `unauthorized` of the 401 response of `GET /account/auth`:
+///
+/// ```json
+/// {
+///   "type": "about:blank",
+///   "status": 401,
+///   "title": "Unauthorized",
+///   "detail": "You have to authenticate first."
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ProblemDetails {
@@ -929,6 +1197,20 @@ pub enum QueuedMessageListItem {
 }
 
 /// Wrapper `{"data": QueuedMessageList}`.
+///
+/// # Example
+///
+/// Example `emptyQueue` of the 200 response of `GET /queue/messages`:
+///
+/// ```json
+/// {
+///   "data": {
+///     "items": [],
+///     "total": 0,
+///     "status": true
+///   }
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct QueuedMessageListResponse {
@@ -967,6 +1249,38 @@ pub struct QueuedMessageRecipient {
 }
 
 /// Wrapper `{"data": QueuedMessage}`.
+///
+/// # Example
+///
+/// Example `scheduledMessage` of the 200 response of `GET /queue/messages/{message_id}`:
+///
+/// ```json
+/// {
+///   "data": {
+///     "id": 217700302698266620,
+///     "return_path": "pepe@pepe.com",
+///     "domains": [
+///       {
+///         "name": "example.org",
+///         "status": "scheduled",
+///         "recipients": [
+///           {
+///             "address": "john@example.org",
+///             "status": "scheduled"
+///           }
+///         ],
+///         "retry_num": 0,
+///         "next_retry": "2025-01-05T14:33:15Z",
+///         "next_notify": "2025-01-06T14:33:15Z",
+///         "expires": "2025-01-10T14:33:15Z"
+///       }
+///     ],
+///     "created": "2025-01-05T14:33:15Z",
+///     "size": 1451,
+///     "blob_hash": "ykrZ_KghvdG2AdjH4AZajkSvZvcsxP_oI2HEZvw-tS0"
+///   }
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct QueuedMessageResponse {
@@ -987,6 +1301,19 @@ pub struct ReloadResult {
 }
 
 /// Wrapper `{"data": ReloadResult}`.
+///
+/// # Example
+///
+/// Example `cleanReload` of the 200 response of `GET /reload/`:
+///
+/// ```json
+/// {
+///   "data": {
+///     "warnings": {},
+///     "errors": {}
+///   }
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ReloadResultResponse {
@@ -1131,6 +1458,29 @@ pub struct SettingsList {
 }
 
 /// Wrapper `{"data": SettingsList}`.
+///
+/// # Example
+///
+/// Example `lookupSettings` of the 200 response of `GET /settings/list`:
+///
+/// ```json
+/// {
+///   "data": {
+///     "total": 9,
+///     "items": {
+///       "enable": "true",
+///       "format": "list",
+///       "limits.entries": "100000",
+///       "limits.entry-size": "512",
+///       "limits.size": "104857600",
+///       "refresh": "12h",
+///       "retry": "1h",
+///       "timeout": "30s",
+///       "url": "https://openphish.com/feed.txt"
+///     }
+///   }
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SettingsListResponse {
@@ -1139,6 +1489,18 @@ pub struct SettingsListResponse {
 }
 
 /// Wrapper `{"data": {<key>: <value>}}` of GET /settings/keys.
+///
+/// # Example
+///
+/// Example `hostname` of the 200 response of `GET /settings/keys`:
+///
+/// ```json
+/// {
+///   "data": {
+///     "server.hostname": "mx.fr.email"
+///   }
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SettingsMapResponse {
@@ -1287,6 +1649,16 @@ pub struct TelemetryMetricsResponse {
 }
 
 /// Wrapper `{"data": <token>}` of the token operations.
+///
+/// # Example
+///
+/// Example `metricsToken` of the 200 response of `GET /telemetry/live/metrics-token`:
+///
+/// ```json
+/// {
+///   "data": "2GO4RahIkSAms6S00R9BRsroo97ZdYTz4QVxFCOwGrGkr7zguP0AVyTMA/iha3Vz/////w8DhZi1+ALBmLX4AndlYg=="
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TokenResponse {
@@ -1376,6 +1748,19 @@ pub struct TraceListResponse {
 }
 
 /// Wrapper `{"data": [integer]}` of DELETE /store/uids/{account\_id}; the meaning of the numbers is undocumented (`[0, 0]` in the example).
+///
+/// # Example
+///
+/// Example `reset` of the 200 response of `DELETE /store/uids/{account_id}`:
+///
+/// ```json
+/// {
+///   "data": [
+///     0,
+///     0
+///   ]
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UidListResponse {
@@ -1431,6 +1816,20 @@ pub struct UndeleteResult {
 }
 
 /// Wrapper `{"data": [UndeleteResult]}`.
+///
+/// # Example
+///
+/// Example `restored` of the 200 response of `POST /store/undelete/{account_id}`:
+///
+/// ```json
+/// {
+///   "data": [
+///     {
+///       "type": "success"
+///     }
+///   ]
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UndeleteResultListResponse {
@@ -1439,6 +1838,16 @@ pub struct UndeleteResultListResponse {
 }
 
 /// Wrapper `{"data": integer}`: the new principal id (POST /principal) or the result count of POST /account/crypto (meaning undocumented).
+///
+/// # Example
+///
+/// Example `updated` of the 200 response of `POST /account/crypto`:
+///
+/// ```json
+/// {
+///   "data": 1
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UnsignedIntegerResponse {
@@ -1447,6 +1856,18 @@ pub struct UnsignedIntegerResponse {
 }
 
 /// The inline schema at `/paths/~1account~1auth/post/responses/200/content/application~1json/schema`.
+///
+/// # Example
+///
+/// Example `fallbackAdmin` of the 200 response of `POST /account/auth`:
+///
+/// ```json
+/// {
+///   "error": "other",
+///   "details": "Fallback administrator accounts do not support 2FA or AppPasswords",
+///   "reason": null
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum UpdateAccountAuthSettingsResponse {

@@ -712,6 +712,1389 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<Output = Result<UpdateWebadminResponse, Problem>> + Send;
 }
 
+/// [`Api`] with a default for every method: an operation you do not implement answers `501 Not Implemented` with an RFC 7807 problem that names it.
+///
+/// Implement this trait to serve part of Stalwart Management API and [`router`] takes it as it is (every `PartialApi` is an `Api`); implement [`Api`] instead to have the compiler check that every operation is served. The same type cannot implement both.
+pub trait PartialApi: Send + Sync + 'static {
+    /// Obtain Account Authentication Settings
+    ///
+    /// Obtain Account Authentication Settings of the caller's account (two-factor status and application passwords).
+    ///
+    /// `GET /account/auth`
+    fn obtain_account_auth_settings(
+        &self,
+        request: ObtainAccountAuthSettingsRequest,
+    ) -> impl Future<
+        Output = Result<ObtainAccountAuthSettingsResponse, Problem>,
+    > + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("obtainAccountAuthSettings")) }
+    }
+
+    /// Update Account Authentication Settings
+    ///
+    /// Update Account Authentication Settings of the caller's account, e.g. add an application password. The documented 200 response is the management error returned for a fallback administrator; without credentials the server answers 401.
+    ///
+    /// `POST /account/auth`
+    fn update_account_auth_settings(
+        &self,
+        request: UpdateAccountAuthSettingsRequest,
+    ) -> impl Future<
+        Output = Result<UpdateAccountAuthSettingsResponse, Problem>,
+    > + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("updateAccountAuthSettings")) }
+    }
+
+    /// Obtain Encryption-at-Rest Settings
+    ///
+    /// Obtain Encryption-at-Rest Settings of the caller's account.
+    ///
+    /// `GET /account/crypto`
+    fn obtain_encryption_at_rest_settings(
+        &self,
+        request: ObtainEncryptionAtRestSettingsRequest,
+    ) -> impl Future<
+        Output = Result<ObtainEncryptionAtRestSettingsResponse, Problem>,
+    > + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("obtainEncryptionAtRestSettings")) }
+    }
+
+    /// Update Encryption-at-Rest Settings
+    ///
+    /// Update Encryption-at-Rest Settings of the caller's account; the example enables PGP with AES-256 and a public key block.
+    ///
+    /// `POST /account/crypto`
+    fn update_encryption_at_rest_settings(
+        &self,
+        request: UpdateEncryptionAtRestSettingsRequest,
+    ) -> impl Future<
+        Output = Result<UpdateEncryptionAtRestSettingsResponse, Problem>,
+    > + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("updateEncryptionAtRestSettings")) }
+    }
+
+    /// Create DKIM Signature
+    ///
+    /// Create DKIM Signature: generates a DKIM key for a domain with the given algorithm; `id` and `selector` may be null (the example uses Ed25519 for `example.org`).
+    ///
+    /// `POST /dkim`
+    fn create_dkim_signature(
+        &self,
+        request: CreateDkimSignatureRequest,
+    ) -> impl Future<Output = Result<CreateDkimSignatureResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("createDkimSignature")) }
+    }
+
+    /// Obtain DNS Records for Domain
+    ///
+    /// Obtain DNS Records for Domain: returns the MX, CNAME, DKIM/SPF TXT and SRV records the domain should publish.
+    ///
+    /// `GET /dns/records/{domain}`
+    fn obtain_dns_records(
+        &self,
+        request: ObtainDnsRecordsRequest,
+    ) -> impl Future<Output = Result<ObtainDnsRecordsResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("obtainDnsRecords")) }
+    }
+
+    /// Query Log Files
+    ///
+    /// Query Log Files: returns log entries, newest first, paged.
+    ///
+    /// `GET /logs`
+    fn query_log_files(
+        &self,
+        request: QueryLogFilesRequest,
+    ) -> impl Future<Output = Result<QueryLogFilesResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("queryLogFiles")) }
+    }
+
+    /// Obtain OAuth token
+    ///
+    /// Obtain OAuth token: requests an OAuth authorization code for a client. The example asks for `type` `code` for client `webadmin` with redirect URI `stalwart://auth` and a nonce; the response carries the code, the caller's permissions, the server version and whether the server is the Enterprise edition. Without valid credentials the server answers 401 with problem details.
+    ///
+    /// `POST /oauth`
+    fn obtain_oauth_token(
+        &self,
+        request: ObtainOauthTokenRequest,
+    ) -> impl Future<Output = Result<ObtainOauthTokenResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("obtainOauthToken")) }
+    }
+
+    /// List Principals
+    ///
+    /// List Principals, paged with `page` and `limit`, optionally restricted to the given principal `types`.
+    ///
+    /// `GET /principal`
+    fn list_principals(
+        &self,
+        request: ListPrincipalsRequest,
+    ) -> impl Future<Output = Result<ListPrincipalsResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("listPrincipals")) }
+    }
+
+    /// Create Principal
+    ///
+    /// Create Principal: creates an account, domain, group or other principal and returns its numeric id. The example creates the domain `example.org`.
+    ///
+    /// `POST /principal`
+    fn create_principal(
+        &self,
+        request: CreatePrincipalRequest,
+    ) -> impl Future<Output = Result<CreatePrincipalResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("createPrincipal")) }
+    }
+
+    /// Fetch Principal
+    ///
+    /// Fetch Principal: returns one principal. The example is the individual `jane` with a password hash, one e-mail address, role `user` and list `all`.
+    ///
+    /// `GET /principal/{principal_id}`
+    fn fetch_principal(
+        &self,
+        request: FetchPrincipalRequest,
+    ) -> impl Future<Output = Result<FetchPrincipalResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("fetchPrincipal")) }
+    }
+
+    /// Delete Principal
+    ///
+    /// Delete Principal.
+    ///
+    /// `DELETE /principal/{principal_id}`
+    fn delete_principal(
+        &self,
+        request: DeletePrincipalRequest,
+    ) -> impl Future<Output = Result<DeletePrincipalResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("deletePrincipal")) }
+    }
+
+    /// Update Principal
+    ///
+    /// Update Principal: applies a list of changes to a principal; each change sets a field or adds/removes an item of a list field.
+    ///
+    /// `PATCH /principal/{principal_id}`
+    fn update_principal(
+        &self,
+        request: UpdatePrincipalRequest,
+    ) -> impl Future<Output = Result<UpdatePrincipalResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("updatePrincipal")) }
+    }
+
+    /// List Queued Messages
+    ///
+    /// List Queued Messages in the outgoing queue, paged with `page`/`limit` (plus the undocumented bound `max-total`); the effect of the flag `values` is undocumented (presumably full entries instead of ids). The response also reports the queue processing status.
+    ///
+    /// `GET /queue/messages`
+    fn list_queued_messages(
+        &self,
+        request: ListQueuedMessagesRequest,
+    ) -> impl Future<Output = Result<ListQueuedMessagesResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("listQueuedMessages")) }
+    }
+
+    /// Delete Queued Messages
+    ///
+    /// Delete Queued Messages matching the search `text`.
+    ///
+    /// `DELETE /queue/messages`
+    fn delete_queued_messages(
+        &self,
+        request: DeleteQueuedMessagesRequest,
+    ) -> impl Future<Output = Result<DeleteQueuedMessagesResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("deleteQueuedMessages")) }
+    }
+
+    /// Reschedule Queued Messages
+    ///
+    /// Reschedule Queued Messages: schedules immediate delivery of the queued messages matching `filter`.
+    ///
+    /// `PATCH /queue/messages`
+    fn reschedule_queued_messages(
+        &self,
+        request: RescheduleQueuedMessagesRequest,
+    ) -> impl Future<Output = Result<RescheduleQueuedMessagesResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("rescheduleQueuedMessages")) }
+    }
+
+    /// Obtain Queued Message Details
+    ///
+    /// Obtain Queued Message Details: returns the envelope, per-domain delivery state and retry schedule of a queued message; 404 with problem details when the message does not exist.
+    ///
+    /// `GET /queue/messages/{message_id}`
+    fn obtain_queued_message_details(
+        &self,
+        request: ObtainQueuedMessageDetailsRequest,
+    ) -> impl Future<
+        Output = Result<ObtainQueuedMessageDetailsResponse, Problem>,
+    > + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("obtainQueuedMessageDetails")) }
+    }
+
+    /// Cancel Delivery of Queued Message
+    ///
+    /// Cancel Delivery of Queued Message: removes one message from the queue.
+    ///
+    /// `DELETE /queue/messages/{message_id}`
+    fn cancel_queued_message(
+        &self,
+        request: CancelQueuedMessageRequest,
+    ) -> impl Future<Output = Result<CancelQueuedMessageResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("cancelQueuedMessage")) }
+    }
+
+    /// Reschedule Delivery of Queued Message
+    ///
+    /// Reschedule Delivery of Queued Message: schedules immediate delivery of one queued message.
+    ///
+    /// `PATCH /queue/messages/{message_id}`
+    fn reschedule_queued_message(
+        &self,
+        request: RescheduleQueuedMessageRequest,
+    ) -> impl Future<Output = Result<RescheduleQueuedMessageResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("rescheduleQueuedMessage")) }
+    }
+
+    /// List Queued Reports
+    ///
+    /// List Queued Reports (outgoing DMARC/TLS aggregate reports waiting to be sent), paged.
+    ///
+    /// `GET /queue/reports`
+    fn list_queued_reports(
+        &self,
+        request: ListQueuedReportsRequest,
+    ) -> impl Future<Output = Result<ListQueuedReportsResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("listQueuedReports")) }
+    }
+
+    /// Obtain Queue Status
+    ///
+    /// Obtain Queue Status: whether queue processing is running.
+    ///
+    /// `GET /queue/status`
+    fn obtain_queue_status(
+        &self,
+        request: ObtainQueueStatusRequest,
+    ) -> impl Future<Output = Result<ObtainQueueStatusResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("obtainQueueStatus")) }
+    }
+
+    /// Resume Queue Processing
+    ///
+    /// Resume Queue Processing: resumes delivery of queued messages.
+    ///
+    /// `PATCH /queue/status/start`
+    fn resume_queue_processing(
+        &self,
+        request: ResumeQueueProcessingRequest,
+    ) -> impl Future<Output = Result<ResumeQueueProcessingResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("resumeQueueProcessing")) }
+    }
+
+    /// Stop Queue Processing
+    ///
+    /// Stop Queue Processing: pauses delivery of queued messages.
+    ///
+    /// `PATCH /queue/status/stop`
+    fn stop_queue_processing(
+        &self,
+        request: StopQueueProcessingRequest,
+    ) -> impl Future<Output = Result<StopQueueProcessingResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("stopQueueProcessing")) }
+    }
+
+    /// Reload Settings
+    ///
+    /// Reload Settings: reloads the configuration and reports warnings and errors. The path has a trailing slash.
+    ///
+    /// `GET /reload/`
+    fn reload_settings(
+        &self,
+        request: ReloadSettingsRequest,
+    ) -> impl Future<Output = Result<ReloadSettingsResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("reloadSettings")) }
+    }
+
+    /// List Incoming ARF Reports
+    ///
+    /// List Incoming ARF (abuse feedback) Reports, paged.
+    ///
+    /// `GET /reports/arf`
+    fn list_incoming_arf_reports(
+        &self,
+        request: ListIncomingArfReportsRequest,
+    ) -> impl Future<Output = Result<ListIncomingArfReportsResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("listIncomingArfReports")) }
+    }
+
+    /// List Incoming DMARC Reports
+    ///
+    /// List Incoming DMARC Reports, paged.
+    ///
+    /// `GET /reports/dmarc`
+    fn list_incoming_dmarc_reports(
+        &self,
+        request: ListIncomingDmarcReportsRequest,
+    ) -> impl Future<Output = Result<ListIncomingDmarcReportsResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("listIncomingDmarcReports")) }
+    }
+
+    /// List Incoming TLS Reports
+    ///
+    /// List Incoming TLS Reports, paged.
+    ///
+    /// `GET /reports/tls`
+    fn list_incoming_tls_reports(
+        &self,
+        request: ListIncomingTlsReportsRequest,
+    ) -> impl Future<Output = Result<ListIncomingTlsReportsResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("listIncomingTlsReports")) }
+    }
+
+    /// Update Settings
+    ///
+    /// Update Settings: applies a list of changes to the stored settings; the example clears every key under a prefix.
+    ///
+    /// `POST /settings`
+    fn update_settings(
+        &self,
+        request: UpdateSettingsRequest,
+    ) -> impl Future<Output = Result<UpdateSettingsResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("updateSettings")) }
+    }
+
+    /// List Settings by Group
+    ///
+    /// List Settings by Group: returns the groups of settings under `prefix` (e.g. the listeners under `server.listener`), each group as a flat object of its keys ending in `suffix`, paged.
+    ///
+    /// `GET /settings/group`
+    fn list_settings_by_group(
+        &self,
+        request: ListSettingsByGroupRequest,
+    ) -> impl Future<Output = Result<ListSettingsByGroupResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("listSettingsByGroup")) }
+    }
+
+    /// List Settings by Key
+    ///
+    /// List Settings by Key: returns the values of the given `keys` and of all keys under the given `prefixes`.
+    ///
+    /// `GET /settings/keys`
+    fn list_settings_by_key(
+        &self,
+        request: ListSettingsByKeyRequest,
+    ) -> impl Future<Output = Result<ListSettingsByKeyResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("listSettingsByKey")) }
+    }
+
+    /// List Settings
+    ///
+    /// List Settings: returns every key under `prefix` with its value.
+    ///
+    /// `GET /settings/list`
+    fn list_settings(
+        &self,
+        request: ListSettingsRequest,
+    ) -> impl Future<Output = Result<ListSettingsResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("listSettings")) }
+    }
+
+    /// Test Spam Filter Classification
+    ///
+    /// Test Spam Filter Classification: runs the spam filter on a raw message with a simulated SMTP envelope and returns the score, the matched tags and the resulting disposition headers.
+    ///
+    /// `POST /spam-filter/classify`
+    fn test_spam_filter_classification(
+        &self,
+        request: TestSpamFilterClassificationRequest,
+    ) -> impl Future<
+        Output = Result<TestSpamFilterClassificationResponse, Problem>,
+    > + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("testSpamFilterClassification")) }
+    }
+
+    /// Train Spam Filter as Ham
+    ///
+    /// Train Spam Filter as Ham: trains the global Bayes classifier with the raw message in the body as ham (not spam).
+    ///
+    /// `POST /spam-filter/train/ham`
+    fn train_spam_filter_ham(
+        &self,
+        request: TrainSpamFilterHamRequest,
+    ) -> impl Future<Output = Result<TrainSpamFilterHamResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("trainSpamFilterHam")) }
+    }
+
+    /// Train Account's Spam Filter as Ham
+    ///
+    /// Train Account's Spam Filter as Ham: trains the account's Bayes classifier with the raw message as ham.
+    ///
+    /// `POST /spam-filter/train/ham/{account_id}`
+    fn train_account_spam_filter_ham(
+        &self,
+        request: TrainAccountSpamFilterHamRequest,
+    ) -> impl Future<
+        Output = Result<TrainAccountSpamFilterHamResponse, Problem>,
+    > + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("trainAccountSpamFilterHam")) }
+    }
+
+    /// Train Spam Filter as Spam
+    ///
+    /// Train Spam Filter as Spam: trains the global Bayes classifier with the raw message in the body as spam.
+    ///
+    /// `POST /spam-filter/train/spam`
+    fn train_spam_filter_spam(
+        &self,
+        request: TrainSpamFilterSpamRequest,
+    ) -> impl Future<Output = Result<TrainSpamFilterSpamResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("trainSpamFilterSpam")) }
+    }
+
+    /// Train Account's Spam Filter as Spam
+    ///
+    /// Train Account's Spam Filter as Spam: trains the account's Bayes classifier with the raw message as spam.
+    ///
+    /// `POST /spam-filter/train/spam/{account_id}`
+    fn train_account_spam_filter_spam(
+        &self,
+        request: TrainAccountSpamFilterSpamRequest,
+    ) -> impl Future<
+        Output = Result<TrainAccountSpamFilterSpamResponse, Problem>,
+    > + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("trainAccountSpamFilterSpam")) }
+    }
+
+    /// Upload Ham Sample
+    ///
+    /// Upload Ham Sample (v0.15): stores the raw message in the body as a ham training sample for the global Bayes classifier. Replaces POST /spam-filter/train/ham of v0.11.
+    ///
+    /// `POST /spam-filter/upload/ham`
+    fn upload_spam_filter_ham(
+        &self,
+        request: UploadSpamFilterHamRequest,
+    ) -> impl Future<Output = Result<UploadSpamFilterHamResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("uploadSpamFilterHam")) }
+    }
+
+    /// Upload Account Ham Sample
+    ///
+    /// Upload Account Ham Sample (v0.15): stores the raw message in the body as a ham training sample for the account's Bayes classifier. Replaces POST /spam-filter/train/ham/{account\_id} of v0.11.
+    ///
+    /// `POST /spam-filter/upload/ham/{account_id}`
+    fn upload_account_spam_filter_ham(
+        &self,
+        request: UploadAccountSpamFilterHamRequest,
+    ) -> impl Future<
+        Output = Result<UploadAccountSpamFilterHamResponse, Problem>,
+    > + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("uploadAccountSpamFilterHam")) }
+    }
+
+    /// Upload Spam Sample
+    ///
+    /// Upload Spam Sample (v0.15): stores the raw message in the body as a spam training sample for the global Bayes classifier. Replaces POST /spam-filter/train/spam of v0.11.
+    ///
+    /// `POST /spam-filter/upload/spam`
+    fn upload_spam_filter_spam(
+        &self,
+        request: UploadSpamFilterSpamRequest,
+    ) -> impl Future<Output = Result<UploadSpamFilterSpamResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("uploadSpamFilterSpam")) }
+    }
+
+    /// Upload Account Spam Sample
+    ///
+    /// Upload Account Spam Sample (v0.15): stores the raw message in the body as a spam training sample for the account's Bayes classifier. Replaces POST /spam-filter/train/spam/{account\_id} of v0.11.
+    ///
+    /// `POST /spam-filter/upload/spam/{account_id}`
+    fn upload_account_spam_filter_spam(
+        &self,
+        request: UploadAccountSpamFilterSpamRequest,
+    ) -> impl Future<
+        Output = Result<UploadAccountSpamFilterSpamResponse, Problem>,
+    > + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("uploadAccountSpamFilterSpam")) }
+    }
+
+    /// Fetch Blob by ID
+    ///
+    /// Fetch Blob by ID: returns the raw bytes of a stored blob (e.g. a queued message, by its `blob_hash`), at most `limit` bytes. The document gives no response schema or example.
+    ///
+    /// `GET /store/blobs/{blob_id}`
+    fn fetch_blob_by_id(
+        &self,
+        request: FetchBlobByIdRequest,
+    ) -> impl Future<Output = Result<FetchBlobByIdResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("fetchBlobById")) }
+    }
+
+    /// Purge All Accounts
+    ///
+    /// Purge All Accounts: permanently removes the deleted data of every account.
+    ///
+    /// `GET /store/purge/account`
+    fn purge_all_accounts(
+        &self,
+        request: PurgeAllAccountsRequest,
+    ) -> impl Future<Output = Result<PurgeAllAccountsResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("purgeAllAccounts")) }
+    }
+
+    /// Purge Account
+    ///
+    /// Purge Account: permanently removes the deleted data of one account.
+    ///
+    /// `GET /store/purge/account/{account_id}`
+    fn purge_account(
+        &self,
+        request: PurgeAccountRequest,
+    ) -> impl Future<Output = Result<PurgeAccountResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("purgeAccount")) }
+    }
+
+    /// Purge Blob Store
+    ///
+    /// Purge Blob Store: removes unreferenced blobs.
+    ///
+    /// `GET /store/purge/blob`
+    fn purge_blob_store(
+        &self,
+        request: PurgeBlobStoreRequest,
+    ) -> impl Future<Output = Result<PurgeBlobStoreResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("purgeBlobStore")) }
+    }
+
+    /// Purge Data Store
+    ///
+    /// Purge Data Store: removes expired data from the data store.
+    ///
+    /// `GET /store/purge/data`
+    fn purge_data_store(
+        &self,
+        request: PurgeDataStoreRequest,
+    ) -> impl Future<Output = Result<PurgeDataStoreResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("purgeDataStore")) }
+    }
+
+    /// Purge In-Memory Store
+    ///
+    /// Purge In-Memory Store: removes expired entries from the in-memory store.
+    ///
+    /// `GET /store/purge/in-memory`
+    fn purge_in_memory_store(
+        &self,
+        request: PurgeInMemoryStoreRequest,
+    ) -> impl Future<Output = Result<PurgeInMemoryStoreResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("purgeInMemoryStore")) }
+    }
+
+    /// Delete Bayes Model for Account
+    ///
+    /// Delete Bayes Model for Account: removes the account's Bayes spam model from the default in-memory store.
+    ///
+    /// `GET /store/purge/in-memory/default/bayes-account/{account_id}`
+    fn delete_account_bayes_model(
+        &self,
+        request: DeleteAccountBayesModelRequest,
+    ) -> impl Future<Output = Result<DeleteAccountBayesModelResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("deleteAccountBayesModel")) }
+    }
+
+    /// Delete Global Bayes Model
+    ///
+    /// Delete Global Bayes Model: removes the global Bayes spam model from the default in-memory store.
+    ///
+    /// `GET /store/purge/in-memory/default/bayes-global`
+    fn delete_global_bayes_model(
+        &self,
+        request: DeleteGlobalBayesModelRequest,
+    ) -> impl Future<Output = Result<DeleteGlobalBayesModelResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("deleteGlobalBayesModel")) }
+    }
+
+    /// Request FTS Reindex
+    ///
+    /// Request FTS Reindex: starts rebuilding the full-text search index.
+    ///
+    /// `GET /store/reindex`
+    fn request_fts_reindex(
+        &self,
+        request: RequestFtsReindexRequest,
+    ) -> impl Future<Output = Result<RequestFtsReindexResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("requestFtsReindex")) }
+    }
+
+    /// Request Index Reindex
+    ///
+    /// Request Index Reindex (v0.15): starts rebuilding one search index. Replaces GET /store/reindex of v0.11.
+    ///
+    /// `GET /store/reindex/{index}`
+    fn request_index_reindex(
+        &self,
+        request: RequestIndexReindexRequest,
+    ) -> impl Future<Output = Result<RequestIndexReindexResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("requestIndexReindex")) }
+    }
+
+    /// Request Account Index Reindex
+    ///
+    /// Request Account Index Reindex (v0.15): starts rebuilding one search index of one account. Replaces GET /store/reindex of v0.11.
+    ///
+    /// `GET /store/reindex/{index}/{account_id}`
+    fn request_account_index_reindex(
+        &self,
+        request: RequestAccountIndexReindexRequest,
+    ) -> impl Future<
+        Output = Result<RequestAccountIndexReindexResponse, Problem>,
+    > + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("requestAccountIndexReindex")) }
+    }
+
+    /// Reset IMAP UIDs for Account
+    ///
+    /// Reset IMAP UIDs for Account: reassigns the IMAP UIDs of an account; the meaning of the two returned numbers is undocumented.
+    ///
+    /// `DELETE /store/uids/{account_id}`
+    fn reset_imap_uids(
+        &self,
+        request: ResetImapUidsRequest,
+    ) -> impl Future<Output = Result<ResetImapUidsResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("resetImapUids")) }
+    }
+
+    /// List Deleted Messages
+    ///
+    /// List Deleted Messages of an account that can still be restored, paged.
+    ///
+    /// `GET /store/undelete/{account_id}`
+    fn list_deleted_messages(
+        &self,
+        request: ListDeletedMessagesRequest,
+    ) -> impl Future<Output = Result<ListDeletedMessagesResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("listDeletedMessages")) }
+    }
+
+    /// Undelete Messages
+    ///
+    /// Undelete Messages: restores the listed deleted items of an account and reports the outcome of each.
+    ///
+    /// `POST /store/undelete/{account_id}`
+    fn undelete_messages(
+        &self,
+        request: UndeleteMessagesRequest,
+    ) -> impl Future<Output = Result<UndeleteMessagesResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("undeleteMessages")) }
+    }
+
+    /// Obtain Metrics Telemetry token
+    ///
+    /// Obtain Metrics Telemetry token: returns a short-lived opaque token to pass as `token` to Live Metrics (GET /telemetry/metrics/live).
+    ///
+    /// `GET /telemetry/live/metrics-token`
+    fn obtain_metrics_telemetry_token(
+        &self,
+        request: ObtainMetricsTelemetryTokenRequest,
+    ) -> impl Future<
+        Output = Result<ObtainMetricsTelemetryTokenResponse, Problem>,
+    > + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("obtainMetricsTelemetryToken")) }
+    }
+
+    /// Request a Tracing Token
+    ///
+    /// Request a Tracing Token: returns a short-lived opaque token to pass as `token` to Start Live Tracing.
+    ///
+    /// `GET /telemetry/live/tracing-token`
+    fn request_tracing_token(
+        &self,
+        request: RequestTracingTokenRequest,
+    ) -> impl Future<Output = Result<RequestTracingTokenResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("requestTracingToken")) }
+    }
+
+    /// Fetch Telemetry Metrics
+    ///
+    /// Fetch Telemetry Metrics stored in the metrics store, optionally only those recorded `after` a given point. The only documented response is the management error returned with HTTP 200 when no metrics store is configured.
+    ///
+    /// `GET /telemetry/metrics`
+    fn fetch_telemetry_metrics(
+        &self,
+        request: FetchTelemetryMetricsRequest,
+    ) -> impl Future<Output = Result<FetchTelemetryMetricsResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("fetchTelemetryMetrics")) }
+    }
+
+    /// Live Metrics
+    ///
+    /// Live Metrics: streams the selected `metrics` every `interval`, authenticated by the `token` from Obtain Metrics Telemetry token. The document gives no response schema or example.
+    ///
+    /// `GET /telemetry/metrics/live`
+    fn live_metrics(
+        &self,
+        request: LiveMetricsRequest,
+    ) -> impl Future<Output = Result<LiveMetricsResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("liveMetrics")) }
+    }
+
+    /// Obtain Trace Details
+    ///
+    /// Obtain Trace Details: returns the events of one stored trace, e.g. an SMTP session from connection to DMARC result.
+    ///
+    /// `GET /telemetry/trace/{trace_id}`
+    fn obtain_trace_details(
+        &self,
+        request: ObtainTraceDetailsRequest,
+    ) -> impl Future<Output = Result<ObtainTraceDetailsResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("obtainTraceDetails")) }
+    }
+
+    /// List Stored Traces
+    ///
+    /// List Stored Traces of an event `type` (e.g. `delivery.attempt-start`), paged; the effect of the flag `values` is undocumented (presumably full entries instead of ids). The only documented response is the management error returned with HTTP 200 when no tracing store is configured.
+    ///
+    /// `GET /telemetry/traces`
+    fn list_stored_traces(
+        &self,
+        request: ListStoredTracesRequest,
+    ) -> impl Future<Output = Result<ListStoredTracesResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("listStoredTraces")) }
+    }
+
+    /// Start Live Tracing
+    ///
+    /// Start Live Tracing: streams trace events matching `filter`, authenticated by the `token` from Request a Tracing Token. The document gives no response schema or example.
+    ///
+    /// `GET /telemetry/traces/live`
+    fn start_live_tracing(
+        &self,
+        request: StartLiveTracingRequest,
+    ) -> impl Future<Output = Result<StartLiveTracingResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("startLiveTracing")) }
+    }
+
+    /// Run Delivery Troubleshooting
+    ///
+    /// Run Delivery Troubleshooting: simulates delivery to `recipient` and streams the progress, authenticated by the `token` from Obtain a Troubleshooting Token. The document gives no response schema or example.
+    ///
+    /// `GET /troubleshoot/delivery/{recipient}`
+    fn run_delivery_troubleshooting(
+        &self,
+        request: RunDeliveryTroubleshootingRequest,
+    ) -> impl Future<
+        Output = Result<RunDeliveryTroubleshootingResponse, Problem>,
+    > + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("runDeliveryTroubleshooting")) }
+    }
+
+    /// Run DMARC Troubleshooting
+    ///
+    /// Run DMARC Troubleshooting: evaluates SPF (EHLO and MAIL FROM), iprev, DKIM, ARC and DMARC for a message as if it were received from `remoteIp`.
+    ///
+    /// `POST /troubleshoot/dmarc`
+    fn run_dmarc_troubleshooting(
+        &self,
+        request: RunDmarcTroubleshootingRequest,
+    ) -> impl Future<Output = Result<RunDmarcTroubleshootingResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("runDmarcTroubleshooting")) }
+    }
+
+    /// Obtain a Troubleshooting Token
+    ///
+    /// Obtain a Troubleshooting Token: returns a short-lived opaque token to pass as `token` to Run Delivery Troubleshooting.
+    ///
+    /// `GET /troubleshoot/token`
+    fn obtain_troubleshooting_token(
+        &self,
+        request: ObtainTroubleshootingTokenRequest,
+    ) -> impl Future<
+        Output = Result<ObtainTroubleshootingTokenResponse, Problem>,
+    > + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("obtainTroubleshootingToken")) }
+    }
+
+    /// Update Spam Filter
+    ///
+    /// Update Spam Filter: downloads and applies the latest spam-filter rules.
+    ///
+    /// `GET /update/spam-filter`
+    fn update_spam_filter(
+        &self,
+        request: UpdateSpamFilterRequest,
+    ) -> impl Future<Output = Result<UpdateSpamFilterResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("updateSpamFilter")) }
+    }
+
+    /// Update WebAdmin
+    ///
+    /// Update WebAdmin: downloads and installs the latest web admin bundle.
+    ///
+    /// `GET /update/webadmin`
+    fn update_webadmin(
+        &self,
+        request: UpdateWebadminRequest,
+    ) -> impl Future<Output = Result<UpdateWebadminResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("updateWebadmin")) }
+    }
+}
+
+impl<T: PartialApi> Api for T {
+    fn obtain_account_auth_settings(
+        &self,
+        request: ObtainAccountAuthSettingsRequest,
+    ) -> impl Future<
+        Output = Result<ObtainAccountAuthSettingsResponse, Problem>,
+    > + Send {
+        PartialApi::obtain_account_auth_settings(self, request)
+    }
+
+    fn update_account_auth_settings(
+        &self,
+        request: UpdateAccountAuthSettingsRequest,
+    ) -> impl Future<
+        Output = Result<UpdateAccountAuthSettingsResponse, Problem>,
+    > + Send {
+        PartialApi::update_account_auth_settings(self, request)
+    }
+
+    fn obtain_encryption_at_rest_settings(
+        &self,
+        request: ObtainEncryptionAtRestSettingsRequest,
+    ) -> impl Future<
+        Output = Result<ObtainEncryptionAtRestSettingsResponse, Problem>,
+    > + Send {
+        PartialApi::obtain_encryption_at_rest_settings(self, request)
+    }
+
+    fn update_encryption_at_rest_settings(
+        &self,
+        request: UpdateEncryptionAtRestSettingsRequest,
+    ) -> impl Future<
+        Output = Result<UpdateEncryptionAtRestSettingsResponse, Problem>,
+    > + Send {
+        PartialApi::update_encryption_at_rest_settings(self, request)
+    }
+
+    fn create_dkim_signature(
+        &self,
+        request: CreateDkimSignatureRequest,
+    ) -> impl Future<Output = Result<CreateDkimSignatureResponse, Problem>> + Send {
+        PartialApi::create_dkim_signature(self, request)
+    }
+
+    fn obtain_dns_records(
+        &self,
+        request: ObtainDnsRecordsRequest,
+    ) -> impl Future<Output = Result<ObtainDnsRecordsResponse, Problem>> + Send {
+        PartialApi::obtain_dns_records(self, request)
+    }
+
+    fn query_log_files(
+        &self,
+        request: QueryLogFilesRequest,
+    ) -> impl Future<Output = Result<QueryLogFilesResponse, Problem>> + Send {
+        PartialApi::query_log_files(self, request)
+    }
+
+    fn obtain_oauth_token(
+        &self,
+        request: ObtainOauthTokenRequest,
+    ) -> impl Future<Output = Result<ObtainOauthTokenResponse, Problem>> + Send {
+        PartialApi::obtain_oauth_token(self, request)
+    }
+
+    fn list_principals(
+        &self,
+        request: ListPrincipalsRequest,
+    ) -> impl Future<Output = Result<ListPrincipalsResponse, Problem>> + Send {
+        PartialApi::list_principals(self, request)
+    }
+
+    fn create_principal(
+        &self,
+        request: CreatePrincipalRequest,
+    ) -> impl Future<Output = Result<CreatePrincipalResponse, Problem>> + Send {
+        PartialApi::create_principal(self, request)
+    }
+
+    fn fetch_principal(
+        &self,
+        request: FetchPrincipalRequest,
+    ) -> impl Future<Output = Result<FetchPrincipalResponse, Problem>> + Send {
+        PartialApi::fetch_principal(self, request)
+    }
+
+    fn delete_principal(
+        &self,
+        request: DeletePrincipalRequest,
+    ) -> impl Future<Output = Result<DeletePrincipalResponse, Problem>> + Send {
+        PartialApi::delete_principal(self, request)
+    }
+
+    fn update_principal(
+        &self,
+        request: UpdatePrincipalRequest,
+    ) -> impl Future<Output = Result<UpdatePrincipalResponse, Problem>> + Send {
+        PartialApi::update_principal(self, request)
+    }
+
+    fn list_queued_messages(
+        &self,
+        request: ListQueuedMessagesRequest,
+    ) -> impl Future<Output = Result<ListQueuedMessagesResponse, Problem>> + Send {
+        PartialApi::list_queued_messages(self, request)
+    }
+
+    fn delete_queued_messages(
+        &self,
+        request: DeleteQueuedMessagesRequest,
+    ) -> impl Future<Output = Result<DeleteQueuedMessagesResponse, Problem>> + Send {
+        PartialApi::delete_queued_messages(self, request)
+    }
+
+    fn reschedule_queued_messages(
+        &self,
+        request: RescheduleQueuedMessagesRequest,
+    ) -> impl Future<Output = Result<RescheduleQueuedMessagesResponse, Problem>> + Send {
+        PartialApi::reschedule_queued_messages(self, request)
+    }
+
+    fn obtain_queued_message_details(
+        &self,
+        request: ObtainQueuedMessageDetailsRequest,
+    ) -> impl Future<
+        Output = Result<ObtainQueuedMessageDetailsResponse, Problem>,
+    > + Send {
+        PartialApi::obtain_queued_message_details(self, request)
+    }
+
+    fn cancel_queued_message(
+        &self,
+        request: CancelQueuedMessageRequest,
+    ) -> impl Future<Output = Result<CancelQueuedMessageResponse, Problem>> + Send {
+        PartialApi::cancel_queued_message(self, request)
+    }
+
+    fn reschedule_queued_message(
+        &self,
+        request: RescheduleQueuedMessageRequest,
+    ) -> impl Future<Output = Result<RescheduleQueuedMessageResponse, Problem>> + Send {
+        PartialApi::reschedule_queued_message(self, request)
+    }
+
+    fn list_queued_reports(
+        &self,
+        request: ListQueuedReportsRequest,
+    ) -> impl Future<Output = Result<ListQueuedReportsResponse, Problem>> + Send {
+        PartialApi::list_queued_reports(self, request)
+    }
+
+    fn obtain_queue_status(
+        &self,
+        request: ObtainQueueStatusRequest,
+    ) -> impl Future<Output = Result<ObtainQueueStatusResponse, Problem>> + Send {
+        PartialApi::obtain_queue_status(self, request)
+    }
+
+    fn resume_queue_processing(
+        &self,
+        request: ResumeQueueProcessingRequest,
+    ) -> impl Future<Output = Result<ResumeQueueProcessingResponse, Problem>> + Send {
+        PartialApi::resume_queue_processing(self, request)
+    }
+
+    fn stop_queue_processing(
+        &self,
+        request: StopQueueProcessingRequest,
+    ) -> impl Future<Output = Result<StopQueueProcessingResponse, Problem>> + Send {
+        PartialApi::stop_queue_processing(self, request)
+    }
+
+    fn reload_settings(
+        &self,
+        request: ReloadSettingsRequest,
+    ) -> impl Future<Output = Result<ReloadSettingsResponse, Problem>> + Send {
+        PartialApi::reload_settings(self, request)
+    }
+
+    fn list_incoming_arf_reports(
+        &self,
+        request: ListIncomingArfReportsRequest,
+    ) -> impl Future<Output = Result<ListIncomingArfReportsResponse, Problem>> + Send {
+        PartialApi::list_incoming_arf_reports(self, request)
+    }
+
+    fn list_incoming_dmarc_reports(
+        &self,
+        request: ListIncomingDmarcReportsRequest,
+    ) -> impl Future<Output = Result<ListIncomingDmarcReportsResponse, Problem>> + Send {
+        PartialApi::list_incoming_dmarc_reports(self, request)
+    }
+
+    fn list_incoming_tls_reports(
+        &self,
+        request: ListIncomingTlsReportsRequest,
+    ) -> impl Future<Output = Result<ListIncomingTlsReportsResponse, Problem>> + Send {
+        PartialApi::list_incoming_tls_reports(self, request)
+    }
+
+    fn update_settings(
+        &self,
+        request: UpdateSettingsRequest,
+    ) -> impl Future<Output = Result<UpdateSettingsResponse, Problem>> + Send {
+        PartialApi::update_settings(self, request)
+    }
+
+    fn list_settings_by_group(
+        &self,
+        request: ListSettingsByGroupRequest,
+    ) -> impl Future<Output = Result<ListSettingsByGroupResponse, Problem>> + Send {
+        PartialApi::list_settings_by_group(self, request)
+    }
+
+    fn list_settings_by_key(
+        &self,
+        request: ListSettingsByKeyRequest,
+    ) -> impl Future<Output = Result<ListSettingsByKeyResponse, Problem>> + Send {
+        PartialApi::list_settings_by_key(self, request)
+    }
+
+    fn list_settings(
+        &self,
+        request: ListSettingsRequest,
+    ) -> impl Future<Output = Result<ListSettingsResponse, Problem>> + Send {
+        PartialApi::list_settings(self, request)
+    }
+
+    fn test_spam_filter_classification(
+        &self,
+        request: TestSpamFilterClassificationRequest,
+    ) -> impl Future<
+        Output = Result<TestSpamFilterClassificationResponse, Problem>,
+    > + Send {
+        PartialApi::test_spam_filter_classification(self, request)
+    }
+
+    fn train_spam_filter_ham(
+        &self,
+        request: TrainSpamFilterHamRequest,
+    ) -> impl Future<Output = Result<TrainSpamFilterHamResponse, Problem>> + Send {
+        PartialApi::train_spam_filter_ham(self, request)
+    }
+
+    fn train_account_spam_filter_ham(
+        &self,
+        request: TrainAccountSpamFilterHamRequest,
+    ) -> impl Future<
+        Output = Result<TrainAccountSpamFilterHamResponse, Problem>,
+    > + Send {
+        PartialApi::train_account_spam_filter_ham(self, request)
+    }
+
+    fn train_spam_filter_spam(
+        &self,
+        request: TrainSpamFilterSpamRequest,
+    ) -> impl Future<Output = Result<TrainSpamFilterSpamResponse, Problem>> + Send {
+        PartialApi::train_spam_filter_spam(self, request)
+    }
+
+    fn train_account_spam_filter_spam(
+        &self,
+        request: TrainAccountSpamFilterSpamRequest,
+    ) -> impl Future<
+        Output = Result<TrainAccountSpamFilterSpamResponse, Problem>,
+    > + Send {
+        PartialApi::train_account_spam_filter_spam(self, request)
+    }
+
+    fn upload_spam_filter_ham(
+        &self,
+        request: UploadSpamFilterHamRequest,
+    ) -> impl Future<Output = Result<UploadSpamFilterHamResponse, Problem>> + Send {
+        PartialApi::upload_spam_filter_ham(self, request)
+    }
+
+    fn upload_account_spam_filter_ham(
+        &self,
+        request: UploadAccountSpamFilterHamRequest,
+    ) -> impl Future<
+        Output = Result<UploadAccountSpamFilterHamResponse, Problem>,
+    > + Send {
+        PartialApi::upload_account_spam_filter_ham(self, request)
+    }
+
+    fn upload_spam_filter_spam(
+        &self,
+        request: UploadSpamFilterSpamRequest,
+    ) -> impl Future<Output = Result<UploadSpamFilterSpamResponse, Problem>> + Send {
+        PartialApi::upload_spam_filter_spam(self, request)
+    }
+
+    fn upload_account_spam_filter_spam(
+        &self,
+        request: UploadAccountSpamFilterSpamRequest,
+    ) -> impl Future<
+        Output = Result<UploadAccountSpamFilterSpamResponse, Problem>,
+    > + Send {
+        PartialApi::upload_account_spam_filter_spam(self, request)
+    }
+
+    fn fetch_blob_by_id(
+        &self,
+        request: FetchBlobByIdRequest,
+    ) -> impl Future<Output = Result<FetchBlobByIdResponse, Problem>> + Send {
+        PartialApi::fetch_blob_by_id(self, request)
+    }
+
+    fn purge_all_accounts(
+        &self,
+        request: PurgeAllAccountsRequest,
+    ) -> impl Future<Output = Result<PurgeAllAccountsResponse, Problem>> + Send {
+        PartialApi::purge_all_accounts(self, request)
+    }
+
+    fn purge_account(
+        &self,
+        request: PurgeAccountRequest,
+    ) -> impl Future<Output = Result<PurgeAccountResponse, Problem>> + Send {
+        PartialApi::purge_account(self, request)
+    }
+
+    fn purge_blob_store(
+        &self,
+        request: PurgeBlobStoreRequest,
+    ) -> impl Future<Output = Result<PurgeBlobStoreResponse, Problem>> + Send {
+        PartialApi::purge_blob_store(self, request)
+    }
+
+    fn purge_data_store(
+        &self,
+        request: PurgeDataStoreRequest,
+    ) -> impl Future<Output = Result<PurgeDataStoreResponse, Problem>> + Send {
+        PartialApi::purge_data_store(self, request)
+    }
+
+    fn purge_in_memory_store(
+        &self,
+        request: PurgeInMemoryStoreRequest,
+    ) -> impl Future<Output = Result<PurgeInMemoryStoreResponse, Problem>> + Send {
+        PartialApi::purge_in_memory_store(self, request)
+    }
+
+    fn delete_account_bayes_model(
+        &self,
+        request: DeleteAccountBayesModelRequest,
+    ) -> impl Future<Output = Result<DeleteAccountBayesModelResponse, Problem>> + Send {
+        PartialApi::delete_account_bayes_model(self, request)
+    }
+
+    fn delete_global_bayes_model(
+        &self,
+        request: DeleteGlobalBayesModelRequest,
+    ) -> impl Future<Output = Result<DeleteGlobalBayesModelResponse, Problem>> + Send {
+        PartialApi::delete_global_bayes_model(self, request)
+    }
+
+    fn request_fts_reindex(
+        &self,
+        request: RequestFtsReindexRequest,
+    ) -> impl Future<Output = Result<RequestFtsReindexResponse, Problem>> + Send {
+        PartialApi::request_fts_reindex(self, request)
+    }
+
+    fn request_index_reindex(
+        &self,
+        request: RequestIndexReindexRequest,
+    ) -> impl Future<Output = Result<RequestIndexReindexResponse, Problem>> + Send {
+        PartialApi::request_index_reindex(self, request)
+    }
+
+    fn request_account_index_reindex(
+        &self,
+        request: RequestAccountIndexReindexRequest,
+    ) -> impl Future<
+        Output = Result<RequestAccountIndexReindexResponse, Problem>,
+    > + Send {
+        PartialApi::request_account_index_reindex(self, request)
+    }
+
+    fn reset_imap_uids(
+        &self,
+        request: ResetImapUidsRequest,
+    ) -> impl Future<Output = Result<ResetImapUidsResponse, Problem>> + Send {
+        PartialApi::reset_imap_uids(self, request)
+    }
+
+    fn list_deleted_messages(
+        &self,
+        request: ListDeletedMessagesRequest,
+    ) -> impl Future<Output = Result<ListDeletedMessagesResponse, Problem>> + Send {
+        PartialApi::list_deleted_messages(self, request)
+    }
+
+    fn undelete_messages(
+        &self,
+        request: UndeleteMessagesRequest,
+    ) -> impl Future<Output = Result<UndeleteMessagesResponse, Problem>> + Send {
+        PartialApi::undelete_messages(self, request)
+    }
+
+    fn obtain_metrics_telemetry_token(
+        &self,
+        request: ObtainMetricsTelemetryTokenRequest,
+    ) -> impl Future<
+        Output = Result<ObtainMetricsTelemetryTokenResponse, Problem>,
+    > + Send {
+        PartialApi::obtain_metrics_telemetry_token(self, request)
+    }
+
+    fn request_tracing_token(
+        &self,
+        request: RequestTracingTokenRequest,
+    ) -> impl Future<Output = Result<RequestTracingTokenResponse, Problem>> + Send {
+        PartialApi::request_tracing_token(self, request)
+    }
+
+    fn fetch_telemetry_metrics(
+        &self,
+        request: FetchTelemetryMetricsRequest,
+    ) -> impl Future<Output = Result<FetchTelemetryMetricsResponse, Problem>> + Send {
+        PartialApi::fetch_telemetry_metrics(self, request)
+    }
+
+    fn live_metrics(
+        &self,
+        request: LiveMetricsRequest,
+    ) -> impl Future<Output = Result<LiveMetricsResponse, Problem>> + Send {
+        PartialApi::live_metrics(self, request)
+    }
+
+    fn obtain_trace_details(
+        &self,
+        request: ObtainTraceDetailsRequest,
+    ) -> impl Future<Output = Result<ObtainTraceDetailsResponse, Problem>> + Send {
+        PartialApi::obtain_trace_details(self, request)
+    }
+
+    fn list_stored_traces(
+        &self,
+        request: ListStoredTracesRequest,
+    ) -> impl Future<Output = Result<ListStoredTracesResponse, Problem>> + Send {
+        PartialApi::list_stored_traces(self, request)
+    }
+
+    fn start_live_tracing(
+        &self,
+        request: StartLiveTracingRequest,
+    ) -> impl Future<Output = Result<StartLiveTracingResponse, Problem>> + Send {
+        PartialApi::start_live_tracing(self, request)
+    }
+
+    fn run_delivery_troubleshooting(
+        &self,
+        request: RunDeliveryTroubleshootingRequest,
+    ) -> impl Future<
+        Output = Result<RunDeliveryTroubleshootingResponse, Problem>,
+    > + Send {
+        PartialApi::run_delivery_troubleshooting(self, request)
+    }
+
+    fn run_dmarc_troubleshooting(
+        &self,
+        request: RunDmarcTroubleshootingRequest,
+    ) -> impl Future<Output = Result<RunDmarcTroubleshootingResponse, Problem>> + Send {
+        PartialApi::run_dmarc_troubleshooting(self, request)
+    }
+
+    fn obtain_troubleshooting_token(
+        &self,
+        request: ObtainTroubleshootingTokenRequest,
+    ) -> impl Future<
+        Output = Result<ObtainTroubleshootingTokenResponse, Problem>,
+    > + Send {
+        PartialApi::obtain_troubleshooting_token(self, request)
+    }
+
+    fn update_spam_filter(
+        &self,
+        request: UpdateSpamFilterRequest,
+    ) -> impl Future<Output = Result<UpdateSpamFilterResponse, Problem>> + Send {
+        PartialApi::update_spam_filter(self, request)
+    }
+
+    fn update_webadmin(
+        &self,
+        request: UpdateWebadminRequest,
+    ) -> impl Future<Output = Result<UpdateWebadminResponse, Problem>> + Send {
+        PartialApi::update_webadmin(self, request)
+    }
+}
+
 /// An axum router serving `api` with `authenticator` checking credentials, mounted under the spec's base path `/api`.
 ///
 /// Requests are authenticated, parsed and validated before they reach `api`; failures answer 400, 401, 413, 415 or 422 in the response each operation documents for that status (validation failures 400 where it documents 400 and not 415 or 422), else as RFC 7807 problems. A panicking handler answers 500 and the server keeps serving.

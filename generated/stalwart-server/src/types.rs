@@ -25,6 +25,19 @@ pub struct AccountAuthSettings {
 }
 
 /// Wrapper `{"data": AccountAuthSettings}`.
+///
+/// # Example
+///
+/// Example `noSecondFactor` of the 200 response of `GET /account/auth`:
+///
+/// ```json
+/// {
+///   "data": {
+///     "otpEnabled": false,
+///     "appPasswords": []
+///   }
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AccountAuthSettingsResponse {
     /// Authentication settings of the calling account (GET /account/auth).
@@ -77,6 +90,16 @@ pub struct AuthResult {
 }
 
 /// Wrapper `{"data": boolean}` of the queue operations. The document does not say whether `true` means success or the previous state (stop returns `true`, start returns `false`).
+///
+/// # Example
+///
+/// Example `deleted` of the 200 response of `DELETE /queue/messages`:
+///
+/// ```json
+/// {
+///   "data": true
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BooleanResponse {
     /// Boolean result; meaning undocumented.
@@ -181,6 +204,19 @@ pub struct DeletedBlobList {
 }
 
 /// Wrapper `{"data": DeletedBlobList}` of GET /store/undelete/{account\_id}.
+///
+/// # Example
+///
+/// Example `emptyPage` of the 200 response of `GET /store/undelete/{account_id}`:
+///
+/// ```json
+/// {
+///   "data": {
+///     "items": [],
+///     "total": 0
+///   }
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DeletedBlobListResponse {
     /// A page of results `{items, total}`.
@@ -483,6 +519,43 @@ pub struct DmarcTroubleshootingReport {
 }
 
 /// Wrapper `{"data": DmarcTroubleshootingReport}`.
+///
+/// # Example
+///
+/// Example `dmarcReport` of the 200 response of `POST /troubleshoot/dmarc`:
+///
+/// ```json
+/// {
+///   "data": {
+///     "spfEhloDomain": "mx.google.com",
+///     "spfEhloResult": {
+///       "type": "none"
+///     },
+///     "spfMailFromDomain": "google.com",
+///     "spfMailFromResult": {
+///       "type": "softFail",
+///       "details": null
+///     },
+///     "ipRevResult": {
+///       "type": "pass"
+///     },
+///     "ipRevPtr": [
+///       "dns.google."
+///     ],
+///     "dkimResults": [],
+///     "dkimPass": false,
+///     "arcResult": {
+///       "type": "none"
+///     },
+///     "dmarcResult": {
+///       "type": "none"
+///     },
+///     "dmarcPass": false,
+///     "dmarcPolicy": "reject",
+///     "elapsed": 200
+///   }
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DmarcTroubleshootingReportResponse {
     /// Result of a DMARC troubleshooting run (POST /troubleshoot/dmarc).
@@ -538,6 +611,67 @@ pub struct DnsRecord {
 }
 
 /// Wrapper `{"data": [DnsRecord]}`.
+///
+/// # Example
+///
+/// Example `exampleOrgRecords` of the 200 response of `GET /dns/records/{domain}`:
+///
+/// ```json
+/// {
+///   "data": [
+///     {
+///       "type": "MX",
+///       "name": "example.org.",
+///       "content": "10 mx.fr.email."
+///     },
+///     {
+///       "type": "CNAME",
+///       "name": "mail.example.org.",
+///       "content": "mx.fr.email."
+///     },
+///     {
+///       "type": "TXT",
+///       "name": "202501e._domainkey.example.org.",
+///       "content": "v=DKIM1; k=ed25519; h=sha256; p=82LqzMGRHEBI2HGDogjojWGz+Crrv0TAi8pcaOBd1vw="
+///     },
+///     {
+///       "type": "TXT",
+///       "name": "202501r._domainkey.example.org.",
+///       "content": "v=DKIM1; k=rsa; h=sha256; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAu1qtCbIlrZffIqm7gHqpihPUlxOq1zD6K3j1RO/enhkZRp5dEdCqcLbyFk5d+rqRsVIWwUZiU4HXHWqMTN1hlKojUlzmU1JYtlHRMwtM5vN4mzG4x1KA0i8ZHxkahE8ITsP+kPByDF9x0vAySHXpyErNXq3BeFyu/VW+6X+fmUW6x39PfWq7kQQTcwU0Ogo447oJfmAX9H4Z+/cD5WJVNiLgvLY6faVgoXm0mJJjRU5xoEStXoUcKwrwbl7G3K7JfxtmWsgEn97auV6v4he2LRRfTxbY9smkqUtcJs61E9iyyYroJv0iRda2pv71qg8e4wTb2sqBloZv/F2FZQhM+wIDAQAB"
+///     },
+///     {
+///       "type": "TXT",
+///       "name": "example.org.",
+///       "content": "v=spf1 mx ra=postmaster -all"
+///     },
+///     {
+///       "type": "SRV",
+///       "name": "_jmap._tcp.example.org.",
+///       "content": "0 1 443 mx.fr.email."
+///     },
+///     {
+///       "type": "SRV",
+///       "name": "_imaps._tcp.example.org.",
+///       "content": "0 1 993 mx.fr.email."
+///     },
+///     {
+///       "type": "SRV",
+///       "name": "_imap._tcp.example.org.",
+///       "content": "0 1 143 mx.fr.email."
+///     },
+///     {
+///       "type": "SRV",
+///       "name": "_imap._tcp.example.org.",
+///       "content": "0 1 1143 mx.fr.email."
+///     },
+///     {
+///       "type": "SRV",
+///       "name": "_pop3s._tcp.example.org.",
+///       "content": "0 1 995 mx.fr.email."
+///     }
+///   ]
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DnsRecordListResponse {
     /// Records the domain should publish (MX, CNAME, TXT, SRV in the example).
@@ -545,6 +679,16 @@ pub struct DnsRecordListResponse {
 }
 
 /// Wrapper `{"data": null}` of operations that return no result.
+///
+/// # Example
+///
+/// Example `nullData` of the 200 response of `POST /dkim`:
+///
+/// ```json
+/// {
+///   "data": null
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct EmptyResponse {
     /// Always null in the document.
@@ -587,6 +731,18 @@ pub struct EncryptionAtRestSettings {
 }
 
 /// Wrapper `{"data": EncryptionAtRestSettings}`.
+///
+/// # Example
+///
+/// Example `disabled` of the 200 response of `GET /account/crypto`:
+///
+/// ```json
+/// {
+///   "data": {
+///     "type": "disabled"
+///   }
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EncryptionAtRestSettingsResponse {
     /// Encryption-at-rest settings of the calling account: read by GET /account/crypto (which documents only `type`) and written by POST /account/crypto.
@@ -632,6 +788,18 @@ pub struct ErrorResponse {
 }
 
 /// The inline schema at `/paths/~1telemetry~1metrics/get/responses/200/content/application~1json/schema`.
+///
+/// # Example
+///
+/// Example `noMetricsStore` of the 200 response of `GET /telemetry/metrics`:
+///
+/// ```json
+/// {
+///   "error": "other",
+///   "details": "No metrics store has been defined",
+///   "reason": "You need to configure a metrics store in order to use this feature."
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum FetchTelemetryMetricsResponse {
@@ -659,6 +827,19 @@ pub struct IdList {
 }
 
 /// Wrapper `{"data": IdList}` of the report list operations.
+///
+/// # Example
+///
+/// Example `emptyPage` of the 200 response of `GET /queue/reports`:
+///
+/// ```json
+/// {
+///   "data": {
+///     "items": [],
+///     "total": 0
+///   }
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IdListResponse {
     /// A page of results `{items, total}`.
@@ -666,6 +847,17 @@ pub struct IdListResponse {
 }
 
 /// The inline schema at `/paths/~1telemetry~1traces/get/responses/200/content/application~1json/schema`.
+///
+/// # Example
+///
+/// Example `noTracingStore` of the 200 response of `GET /telemetry/traces`:
+///
+/// ```json
+/// {
+///   "error": "unsupported",
+///   "details": "No tracing store has been configured"
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum ListStoredTracesResponse {
@@ -866,6 +1058,32 @@ pub struct OAuthCodeRequest {
 }
 
 /// Wrapper `{"data": OAuthCode}`.
+///
+/// # Example
+///
+/// Example `webadminCode` of the 200 response of `POST /oauth`:
+///
+/// ```json
+/// {
+///   "data": {
+///     "code": "4YmRFLu9Df1t4JO7Iffnuney4B8tVLAxjimdRxEg",
+///     "permissions": [
+///       "webadmin-update",
+///       "spam-filter-update",
+///       "dkim-signature-get",
+///       "dkim-signature-create",
+///       "undelete",
+///       "fts-reindex",
+///       "purge-account",
+///       "purge-in-memory-store",
+///       "purge-data-store",
+///       "purge-blob-store"
+///     ],
+///     "version": "0.11.0",
+///     "isEnterprise": true
+///   }
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OAuthCodeResponse {
     /// Authorization code issued by POST /oauth, with the caller's permissions.
@@ -1040,6 +1258,19 @@ pub struct PrincipalList {
 }
 
 /// Wrapper `{"data": PrincipalList}` of GET /principal.
+///
+/// # Example
+///
+/// Example `emptyPage` of the 200 response of `GET /principal`:
+///
+/// ```json
+/// {
+///   "data": {
+///     "items": [],
+///     "total": 0
+///   }
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PrincipalListResponse {
     /// A page of results `{items, total}`.
@@ -1066,6 +1297,30 @@ pub enum PrincipalQuota {
 pub type PrincipalQuotaVariant2Item = u64;
 
 /// Wrapper `{"data": Principal}`.
+///
+/// # Example
+///
+/// Example `individualJane` of the 200 response of `GET /principal/{principal_id}`:
+///
+/// ```json
+/// {
+///   "data": {
+///     "id": 90,
+///     "type": "individual",
+///     "secrets": "$6$ONjGT6nQtmPNaxw0$NNF5DXtPfOay2mfVnPJ0uQ77C.L3LNxXO/QMyphP/DzpODqbDBBGd4/gCnckYPQj3st6pqwY8/KeBsCJ.oe1Y1",
+///     "name": "jane",
+///     "quota": 0,
+///     "description": "Jane Doe",
+///     "emails": "jane@example.org",
+///     "roles": [
+///       "user"
+///     ],
+///     "lists": [
+///       "all"
+///     ]
+///   }
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PrincipalResponse {
     /// A principal (account, domain, group, list, role, ...). Used as the POST /principal body and returned by GET /principal/{principal\_id}. Observed `type` values: `domain`, `individual`.
@@ -1099,6 +1354,19 @@ pub struct PrincipalUpdate {
 }
 
 /// RFC 7807-style problem details, sent with a 4xx status (401, 404 in the document).
+///
+/// # Example
+///
+/// Example `unauthorized` of the 401 response of `GET /account/auth`:
+///
+/// ```json
+/// {
+///   "type": "about:blank",
+///   "status": 401,
+///   "title": "Unauthorized",
+///   "detail": "You have to authenticate first."
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ProblemDetails {
     /// Problem type URI; `about:blank` in the examples.
@@ -1322,6 +1590,20 @@ pub enum QueuedMessageListItem {
 }
 
 /// Wrapper `{"data": QueuedMessageList}`.
+///
+/// # Example
+///
+/// Example `emptyQueue` of the 200 response of `GET /queue/messages`:
+///
+/// ```json
+/// {
+///   "data": {
+///     "items": [],
+///     "total": 0,
+///     "status": true
+///   }
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct QueuedMessageListResponse {
     /// A page of queued messages `{items, total, status}`. The item shape is undocumented (the example is empty).
@@ -1390,6 +1672,38 @@ pub struct QueuedMessageRecipient {
 }
 
 /// Wrapper `{"data": QueuedMessage}`.
+///
+/// # Example
+///
+/// Example `scheduledMessage` of the 200 response of `GET /queue/messages/{message_id}`:
+///
+/// ```json
+/// {
+///   "data": {
+///     "id": 217700302698266620,
+///     "return_path": "pepe@pepe.com",
+///     "domains": [
+///       {
+///         "name": "example.org",
+///         "status": "scheduled",
+///         "recipients": [
+///           {
+///             "address": "john@example.org",
+///             "status": "scheduled"
+///           }
+///         ],
+///         "retry_num": 0,
+///         "next_retry": "2025-01-05T14:33:15Z",
+///         "next_notify": "2025-01-06T14:33:15Z",
+///         "expires": "2025-01-10T14:33:15Z"
+///       }
+///     ],
+///     "created": "2025-01-05T14:33:15Z",
+///     "size": 1451,
+///     "blob_hash": "ykrZ_KghvdG2AdjH4AZajkSvZvcsxP_oI2HEZvw-tS0"
+///   }
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct QueuedMessageResponse {
     /// A message in the outgoing queue (GET /queue/messages/{message\_id}).
@@ -1416,6 +1730,19 @@ pub struct ReloadResult {
 }
 
 /// Wrapper `{"data": ReloadResult}`.
+///
+/// # Example
+///
+/// Example `cleanReload` of the 200 response of `GET /reload/`:
+///
+/// ```json
+/// {
+///   "data": {
+///     "warnings": {},
+///     "errors": {}
+///   }
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReloadResultResponse {
     /// Outcome of a settings reload: warnings and errors keyed by setting. Both are empty in the example; their value shape is undocumented.
@@ -1574,6 +1901,29 @@ pub struct SettingsList {
 }
 
 /// Wrapper `{"data": SettingsList}`.
+///
+/// # Example
+///
+/// Example `lookupSettings` of the 200 response of `GET /settings/list`:
+///
+/// ```json
+/// {
+///   "data": {
+///     "total": 9,
+///     "items": {
+///       "enable": "true",
+///       "format": "list",
+///       "limits.entries": "100000",
+///       "limits.entry-size": "512",
+///       "limits.size": "104857600",
+///       "refresh": "12h",
+///       "retry": "1h",
+///       "timeout": "30s",
+///       "url": "https://openphish.com/feed.txt"
+///     }
+///   }
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SettingsListResponse {
     /// Settings under a prefix `{total, items}`; `items` maps the key (relative to the prefix) to its string value.
@@ -1581,6 +1931,18 @@ pub struct SettingsListResponse {
 }
 
 /// Wrapper `{"data": {<key>: <value>}}` of GET /settings/keys.
+///
+/// # Example
+///
+/// Example `hostname` of the 200 response of `GET /settings/keys`:
+///
+/// ```json
+/// {
+///   "data": {
+///     "server.hostname": "mx.fr.email"
+///   }
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SettingsMapResponse {
     /// Setting values keyed by full setting key, e.g. `server.hostname`.
@@ -1736,6 +2098,16 @@ pub struct TelemetryMetricsResponse {
 }
 
 /// Wrapper `{"data": <token>}` of the token operations.
+///
+/// # Example
+///
+/// Example `metricsToken` of the 200 response of `GET /telemetry/live/metrics-token`:
+///
+/// ```json
+/// {
+///   "data": "2GO4RahIkSAms6S00R9BRsroo97ZdYTz4QVxFCOwGrGkr7zguP0AVyTMA/iha3Vz/////w8DhZi1+ALBmLX4AndlYg=="
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TokenResponse {
     /// Opaque short-lived token (base64, contains `+`, `/`, `=`; percent-encode it when passing it as the `token` query parameter).
@@ -1873,6 +2245,19 @@ pub struct TraceListResponse {
 }
 
 /// Wrapper `{"data": [integer]}` of DELETE /store/uids/{account\_id}; the meaning of the numbers is undocumented (`[0, 0]` in the example).
+///
+/// # Example
+///
+/// Example `reset` of the 200 response of `DELETE /store/uids/{account_id}`:
+///
+/// ```json
+/// {
+///   "data": [
+///     0,
+///     0
+///   ]
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UidListResponse {
     /// Numbers returned by the reset (`[0, 0]` in the example); their meaning is undocumented.
@@ -1923,6 +2308,20 @@ pub struct UndeleteResult {
 }
 
 /// Wrapper `{"data": [UndeleteResult]}`.
+///
+/// # Example
+///
+/// Example `restored` of the 200 response of `POST /store/undelete/{account_id}`:
+///
+/// ```json
+/// {
+///   "data": [
+///     {
+///       "type": "success"
+///     }
+///   ]
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UndeleteResultListResponse {
     /// One outcome per requested item, in request order.
@@ -1930,6 +2329,16 @@ pub struct UndeleteResultListResponse {
 }
 
 /// Wrapper `{"data": integer}`: the new principal id (POST /principal) or the result count of POST /account/crypto (meaning undocumented).
+///
+/// # Example
+///
+/// Example `updated` of the 200 response of `POST /account/crypto`:
+///
+/// ```json
+/// {
+///   "data": 1
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UnsignedIntegerResponse {
     /// Numeric result.
@@ -1937,6 +2346,18 @@ pub struct UnsignedIntegerResponse {
 }
 
 /// The inline schema at `/paths/~1account~1auth/post/responses/200/content/application~1json/schema`.
+///
+/// # Example
+///
+/// Example `fallbackAdmin` of the 200 response of `POST /account/auth`:
+///
+/// ```json
+/// {
+///   "error": "other",
+///   "details": "Fallback administrator accounts do not support 2FA or AppPasswords",
+///   "reason": null
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum UpdateAccountAuthSettingsResponse {

@@ -427,12 +427,45 @@ impl<E> From<TransportError> for Error<E> {
     }
 }
 
-impl<E> fmt::Display for Error<E> {
+/// The service's own words in a documented error body: an RFC 7807 problem's `detail` (or its
+/// `title`), a vendor's error text. Generated error enums implement it, and the `Display` of
+/// [`Error::Api`] ends with it.
+pub trait ServiceMessage {
+    /// The message, when the body carries one.
+    fn service_message(&self) -> Option<&str>;
+}
+
+/// The first candidate that says something (not missing, not blank), trimmed: how generated
+/// [`ServiceMessage`] impls pick among the members that may carry the message.
+pub fn first_message<'a>(candidates: impl IntoIterator<Item = Option<&'a str>>) -> Option<&'a str> {
+    candidates.into_iter().flatten().map(str::trim).find(|message| !message.is_empty())
+}
+
+/// Operations without documented errors use `Error<()>`.
+impl ServiceMessage for () {
+    fn service_message(&self) -> Option<&str> {
+        None
+    }
+}
+
+/// Says each thing once: the failure, then the service's message where it sent one. A
+/// transport failure is shown by its own `Display`, and its cause is the next `source()`.
+impl<E: ServiceMessage> fmt::Display for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Api(value) => write!(f, "API error response ({})", value.status()),
-            Self::UnexpectedStatus { status, .. } => {
-                write!(f, "unexpected response status {status}")
+            Self::Api(value) => {
+                write!(f, "the service answered {}", value.status())?;
+                match value.body().service_message() {
+                    Some(message) => write!(f, ": {message}"),
+                    None => Ok(()),
+                }
+            }
+            Self::UnexpectedStatus { status, headers, body } => {
+                write!(f, "unexpected response status {status}")?;
+                match problem_message(headers, body) {
+                    Some(message) => write!(f, ": {message}"),
+                    None => Ok(()),
+                }
             }
             Self::Decode { status, message, .. } => {
                 write!(f, "could not decode {status} response body: {message}")
@@ -442,22 +475,38 @@ impl<E> fmt::Display for Error<E> {
                 "the {status} response of {operation_id} carries members its schema does not declare: {}",
                 members.join(", ")
             ),
+            // Transparent: the transport error's own text, its cause as our `source()`.
             Self::Transport(err) => err.fmt(f),
         }
     }
 }
 
-impl<E: fmt::Debug> StdError for Error<E> {
+impl<E: ServiceMessage + fmt::Debug> StdError for Error<E> {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
         match self {
-            Self::Transport(err) => Some(err),
+            Self::Transport(err) => err.source(),
             _ => None,
         }
     }
 }
 
+/// The `detail` (else `title`) of an undocumented `application/problem+json` body.
+fn problem_message(headers: &HeaderMap, body: &[u8]) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Words {
+        title: Option<String>,
+        detail: Option<String>,
+    }
+    let content_type = headers.get(http::header::CONTENT_TYPE)?.to_str().ok()?;
+    if !crate::media::same_essence(content_type, crate::problem::PROBLEM_JSON) {
+        return None;
+    }
+    let words: Words = serde_json::from_slice(body).ok()?;
+    words.detail.or(words.title).filter(|m| !m.is_empty())
+}
+
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use serde_json::Value;
 
@@ -510,6 +559,71 @@ mod tests {
         Gone,
         Text(String),
         InBody(NotFound),
+    }
+
+    impl ServiceMessage for OpError {
+        fn service_message(&self) -> Option<&str> {
+            match self {
+                Self::NotFound(body) | Self::InBody(body) => Some(&body.code),
+                Self::Text(text) => Some(text),
+                Self::Gone => None,
+            }
+        }
+    }
+
+    /// `err` and its sources joined by `: `, as `anyhow` prints a chain with `{:#}`.
+    pub(crate) fn chain(err: &dyn StdError) -> String {
+        let mut out = err.to_string();
+        let mut next = err.source();
+        while let Some(source) = next {
+            out.push_str(": ");
+            out.push_str(&source.to_string());
+            next = source.source();
+        }
+        out
+    }
+
+    fn with_type(status: u16, content_type: &'static str, body: &'static str) -> RawResponse {
+        let mut raw = raw(status, body);
+        raw.headers.insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static(content_type));
+        raw
+    }
+
+    #[test]
+    fn display_says_each_thing_once_with_the_services_message() {
+        let problem = r#"{"title":"Not Found","detail":"no principal named alice","status":404}"#;
+        let title_only = r#"{"title":"Teapot","status":418}"#;
+        let cases: [(Error<OpError>, &str); 8] = [
+            (
+                raw(404, r#"{"code":"no principal named alice"}"#).error_json(OpError::NotFound),
+                "the service answered 404 Not Found: no principal named alice",
+            ),
+            (raw(410, "").error_empty(OpError::Gone), "the service answered 410 Gone"),
+            (
+                raw(400, "quota exceeded").error_text(OpError::Text),
+                "the service answered 400 Bad Request: quota exceeded",
+            ),
+            (
+                raw(200, r#"{"code":"fieldAlreadyExists"}"#).reject_error_in_body(OpError::InBody).unwrap_err(),
+                "the service answered 200 OK: fieldAlreadyExists",
+            ),
+            (
+                Error::unexpected(with_type(404, "application/problem+json", problem)),
+                "unexpected response status 404 Not Found: no principal named alice",
+            ),
+            (
+                Error::unexpected(with_type(418, "application/problem+json; charset=utf-8", title_only)),
+                "unexpected response status 418 I'm a teapot: Teapot",
+            ),
+            (
+                Error::unexpected(with_type(404, "application/json", problem)),
+                "unexpected response status 404 Not Found",
+            ),
+            (Error::Transport(TransportError::Timeout), "request timed out"),
+        ];
+        for (err, expected) in cases {
+            assert_eq!(chain(&err), expected, "{err:?}");
+        }
     }
 
     #[test]

@@ -494,6 +494,25 @@ mod tests {
         assert!(debug.contains("api.test"), "{debug}");
     }
 
+    /// A refused connection reads `connection failed: <reqwest's words>: ...` with anyhow's
+    /// `{:#}`: the operation error is transparent and no link repeats another.
+    #[tokio::test]
+    async fn a_refused_connection_is_named_once_in_the_chain() {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let transport = Transport::builder(&format!("http://127.0.0.1:{port}")).no_retry().build().unwrap();
+        let err: crate::client::Error<()> =
+            transport.execute(Request::new("op", http::Method::GET, "/".into())).await.unwrap_err().into();
+        let chain = crate::client::response::tests::chain(&err);
+        let links: Vec<&str> = chain.split(": ").collect();
+        assert_eq!(links[0], "connection failed", "{chain}");
+        assert!(links.len() > 2, "the cause is kept: {chain}");
+        let mut unique = links.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), links.len(), "a link repeats: {chain}");
+        assert!(!chain.contains(&port.to_string()), "the URL is dropped: {chain}");
+    }
+
     #[test]
     fn invalid_headers_fail_the_call() {
         let request = Request::new("op", http::Method::GET, "/".into()).header("x-trace", "a\nb");

@@ -1,13 +1,15 @@
 //! Helpers for generated axum servers: authentication, request parsing,
 //! responses and safety layers. Every failure is a [`Problem`] response.
 
-mod auth;
-mod errors;
-mod mock;
-mod param_parsing;
-mod request;
-mod strict;
-mod validate;
+// Public so that rustdoc has a page at each item's definition path: the docs that other crates
+// inline (a generated crate's re-exports) link there. The items are used through the re-exports below.
+pub mod auth;
+pub mod errors;
+pub mod mock;
+pub mod param_parsing;
+pub mod request;
+pub mod strict;
+pub mod validate;
 
 use std::any::Any;
 use std::convert::Infallible;

@@ -35,6 +35,7 @@ pub fn module(api: &Api) -> TokenStream {
         (false, false) => quote! {},
     };
     let no_operations = super::no_operations(api);
+    let messages = super::message::body_impls(api);
     quote! {
         #no_operations
         use mailapi_support::client::{
@@ -79,6 +80,8 @@ pub fn module(api: &Api) -> TokenStream {
         }
 
         #(#enums)*
+
+        #messages
     }
 }
 
@@ -788,9 +791,12 @@ fn error_enum(api: &Api, op: &Operation) -> Option<TokenStream> {
             InBody(#ty),
         }
     });
+    let message = super::message::service_message_impl(api, op);
     Some(quote! {
         #doc
         #[derive(Debug, Clone, PartialEq)]
         pub enum #name { #(#variants)* #in_body }
+
+        #message
     })
 }

@@ -3,6 +3,7 @@
 pub mod client;
 pub mod e2e_test;
 pub mod examples_test;
+mod message;
 pub mod mock;
 pub mod server;
 mod test_values;
@@ -41,12 +42,16 @@ pub fn crate_root(api: &Api, side: Side) -> TokenStream {
         doc.push_str(d);
     }
     doc.push_str(&format!("\n\nGenerated from `{}`; see the crate README.", api.source));
-    let docs = doc_text(&doc);
+    let mut docs = doc_text(&doc);
+    if side == Side::Client {
+        docs.push_str(&client_example(api));
+    }
     let lines = docs.lines().map(|l| {
         let l = if l.is_empty() { String::new() } else { format!(" {l}") };
         quote! { #![doc = #l] }
     });
     let validate = validate::module(api).is_some().then(|| quote! { mod validate; });
+    let chrono = api.uses_chrono().then(|| quote! { pub use chrono; });
     let modules = match side {
         Side::Client => quote! {
             mod client;
@@ -54,8 +59,17 @@ pub fn crate_root(api: &Api, side: Side) -> TokenStream {
 
             pub use client::*;
             pub use mailapi_support::client::{
-                BuildError, ByteStream, CallOptions, ClientBuilder, Error, EventStream, ResponseValue, RetryPolicy, TransportError,
+                BuildError, ByteStream, CallOptions, ClientBuilder, Error, EventStream, ResponseValue, RetryPolicy,
+                ServiceMessage, Transport, TransportError,
             };
+            pub use mailapi_support::{Scheme, SchemeKind};
+            pub use mailapi_support::sse::SseError;
+            pub use mailapi_support::{Base64Bytes, Nullable, Secret};
+
+            // The crates this crate's API exposes, at the versions it was built with.
+            pub use mailapi_support::{bytes, futures_util, http, reqwest};
+            pub use serde_json;
+            #chrono
         },
         Side::Server => quote! {
             pub mod mock;
@@ -64,8 +78,16 @@ pub fn crate_root(api: &Api, side: Side) -> TokenStream {
             #validate
 
             pub use mailapi_support::Problem;
-            pub use mailapi_support::server::{AuthError, Authenticator, Context, Principal};
+            pub use mailapi_support::server::{
+                AuthError, Authenticator, Context, EventStream, Principal, Scheme, SchemeKind, SseEvent,
+            };
+            pub use mailapi_support::{Base64Bytes, Nullable, Secret};
             pub use server::*;
+
+            // The crates this crate's API exposes, at the versions it was built with.
+            pub use mailapi_support::{axum, bytes, futures_util, http};
+            pub use serde_json;
+            #chrono
         },
     };
     quote! {
@@ -76,6 +98,47 @@ pub fn crate_root(api: &Api, side: Side) -> TokenStream {
 
         #modules
     }
+}
+
+/// The `# Example` section of a client crate's documentation: build a client and make one real
+/// call ([`Api::call_example`]), compiled as a doctest (not run: it needs the service).
+fn client_example(api: &Api) -> String {
+    let base = match api.server_url.as_deref() {
+        Some(url) if url.starts_with("http") && !url.contains('{') => url.to_string(),
+        _ => format!("https://api.example.com{}", api.base_path),
+    };
+    let lib = api.lib_name(Side::Client);
+    let mut code = vec![
+        "# async fn run() -> Result<(), Box<dyn std::error::Error>> {".to_string(),
+        format!("let client = {lib}::Client::builder({base:?})"),
+    ];
+    let call = api.call_example();
+    let credentials = match call.as_ref().and_then(|c| c.credentials.clone().zip(c.scheme.clone())) {
+        Some((SchemeKind::Basic, _)) => Some("    .basic_auth(\"USER\", \"PASSWORD\")".to_string()),
+        Some((SchemeKind::Bearer, _)) => Some("    .bearer_token(\"TOKEN\")".to_string()),
+        Some((SchemeKind::ApiKeyHeader(_) | SchemeKind::ApiKeyQuery(_), scheme)) => {
+            Some(format!("    .api_key({scheme:?}, \"KEY\")"))
+        }
+        None => None,
+    };
+    code.extend(credentials);
+    code.push("    .build()?;".to_string());
+    let intro = match &call {
+        Some(call) => {
+            let args: Vec<String> = call.args.iter().map(|a| format!("{a:?}")).collect();
+            code.push(format!("let response = client.{}({}).await?;", call.method, args.join(", ")));
+            code.push("println!(\"{} {:?}\", response.status(), response.body());".to_string());
+            format!(
+                "Build a client, then call an operation (here `{}`): a documented error status comes back \
+                 as [`Error::Api`] with its typed body, and its `Display` includes the service's message.",
+                call.method
+            )
+        }
+        None => "Build a client:".to_string(),
+    };
+    code.push("# Ok(())".to_string());
+    code.push("# }".to_string());
+    format!("\n\n# Example\n\n{intro}\n\n```no_run\n{}\n```", code.join("\n"))
 }
 
 /// The constants of the security schemes, as the client and server modules declare them.

@@ -14,6 +14,7 @@ use crate::model::{
 pub fn module(api: &Api) -> TokenStream {
     let schemes = scheme_consts(api);
     let trait_methods = api.operations.iter().map(trait_method);
+    let partial = partial_api(api);
     let routes = routes(api);
     let handlers = api.operations.iter().map(|op| handler(api, op));
     let checked = Checked::new(api);
@@ -52,6 +53,8 @@ pub fn module(api: &Api) -> TokenStream {
             #(#trait_methods)*
         }
 
+        #partial
+
         #routes
 
         struct Shared<A, Au> {
@@ -87,6 +90,12 @@ pub fn status_code(code: u16) -> TokenStream {
 }
 
 fn trait_method(op: &Operation) -> TokenStream {
+    let signature = method_signature(op);
+    quote! { #signature; }
+}
+
+/// The docs and signature of an operation's method in `Api` and `PartialApi`.
+fn method_signature(op: &Operation) -> TokenStream {
     let name = ident(&op.plan.method);
     let (request, response) = (ident(&op.plan.request), ident(&op.plan.response));
     let mut doc = Vec::new();
@@ -100,7 +109,52 @@ fn trait_method(op: &Operation) -> TokenStream {
         ///
         #route
         #allow
-        fn #name(&self, request: #request) -> impl Future<Output = Result<#response, Problem>> + Send;
+        fn #name(&self, request: #request) -> impl Future<Output = Result<#response, Problem>> + Send
+    }
+}
+
+/// `PartialApi`: `Api` with a default for every method, answering 501 Not Implemented, and the
+/// blanket impl that makes every `PartialApi` an `Api`. Implementing `Api` itself keeps the
+/// compiler's check that every operation is served.
+fn partial_api(api: &Api) -> TokenStream {
+    let defaults = api.operations.iter().map(|op| {
+        let signature = method_signature(op);
+        let id = &op.operation_id;
+        quote! {
+            #signature {
+                let _ = request;
+                async { Err(Problem::not_implemented(#id)) }
+            }
+        }
+    });
+    let forwards = api.operations.iter().map(|op| {
+        let name = ident(&op.plan.method);
+        let (request, response) = (ident(&op.plan.request), ident(&op.plan.response));
+        let allow = super::self_convention_allow(&op.plan.method);
+        quote! {
+            #allow
+            fn #name(&self, request: #request) -> impl Future<Output = Result<#response, Problem>> + Send {
+                PartialApi::#name(self, request)
+            }
+        }
+    });
+    let doc = own_doc(&format!(
+        "[`Api`] with a default for every method: an operation you do not implement answers \
+         `501 Not Implemented` with an RFC 7807 problem that names it.\n\n\
+         Implement this trait to serve part of {} and [`router`] takes it as it is (every \
+         `PartialApi` is an `Api`); implement [`Api`] instead to have the compiler check that \
+         every operation is served. The same type cannot implement both.",
+        api.title
+    ));
+    quote! {
+        #doc
+        pub trait PartialApi: Send + Sync + 'static {
+            #(#defaults)*
+        }
+
+        impl<T: PartialApi> Api for T {
+            #(#forwards)*
+        }
     }
 }
 

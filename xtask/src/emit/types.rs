@@ -5,10 +5,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::{doc_attrs, ident};
+use super::{doc_attrs, ident, own_doc};
 use crate::model::{
     Additional, Api, EnumValue, Field, Presence, Primitive, Side, Struct, TypeDef, TypeKind, TypeRef, Union,
-    constructor as model_constructor, evolving_structs,
+    constructor as model_constructor, doc_text, evolving_structs,
 };
 
 /// How enums treat values the spec does not list.
@@ -101,7 +101,11 @@ fn type_def(api: &Api, t: &TypeDef, enums: Enums, types: &BTreeMap<&str, &TypeDe
         (None, Some(component)) => format!("The `{}` schema.", component.replace("~1", "/").replace("~0", "~")),
         (None, None) => format!("The inline schema at `{}`.", t.origin),
     };
-    let docs = doc_attrs(&doc);
+    let mut doc = doc_text(&doc);
+    if let Some((source, json)) = api.type_example(&t.name) {
+        doc.push_str(&format!("\n\n# Example\n\n{}:\n\n```json\n{json}\n```", doc_text(&source)));
+    }
+    let docs = own_doc(&doc);
     let deprecated = t.deprecated.then(|| quote! { #[deprecated] });
     let name = ident(&t.name);
     let body = match &t.kind {

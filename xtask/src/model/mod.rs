@@ -5,6 +5,8 @@
 
 mod build;
 mod errors;
+mod example;
+mod message;
 mod minimal;
 mod names;
 mod plan;
@@ -12,6 +14,8 @@ mod schema;
 
 pub use build::build;
 pub use errors::{ErrorShape, Member};
+pub use example::CallExample;
+pub use message::{Hop, MessagePath, UnionMessages};
 pub use minimal::minimal_value;
 pub use names::{doc_text, field_ident, type_ident, variant_ident};
 pub use plan::{

@@ -251,6 +251,16 @@ pub enum GetBlobError {
     NotFound(types::Problem),
 }
 
+impl mailapi_support::client::ServiceMessage for GetBlobError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::NotFound(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
+}
+
 /// A call of [`Client::put_blob`]: `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -625,6 +635,25 @@ pub enum GetThingError {
     Other(types::Problem),
 }
 
+impl mailapi_support::client::ServiceMessage for GetThingError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::BadRequestJson(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::BadRequestPlain(body) => {
+                mailapi_support::client::first_message([Some(body.as_str())])
+            }
+            Self::ClientError(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+            Self::Other(body) => {
+                mailapi_support::client::ServiceMessage::service_message(body)
+            }
+        }
+    }
+}
+
 /// A call of [`Client::post_thing`]: set what it leaves optional, then `.await` it (or [`send`](Self::send) it).
 #[derive(Debug, Clone)]
 #[must_use = "a call is sent only when awaited"]
@@ -683,5 +712,12 @@ impl<'a> std::future::IntoFuture for PostThingBuilder<'a> {
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+impl mailapi_support::client::ServiceMessage for types::Problem {
+    fn service_message(&self) -> Option<&str> {
+        let body = self;
+        mailapi_support::client::first_message([body.title.as_deref()])
     }
 }

@@ -3,6 +3,21 @@
 //! Edge cases — client for API version 1.
 //!
 //! Generated from `tests/corpus/crates/edge-cases.yaml`; see the crate README.
+//!
+//! # Example
+//!
+//! Build a client, then call an operation (here `get_call_json`): a documented error status comes back as [`Error::Api`] with its typed body, and its `Display` includes the service's message.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = edge_cases_client::Client::builder("https://example.com/v1")
+//!     .api_key("key", "KEY")
+//!     .build()?;
+//! let response = client.get_call_json("CA123").await?;
+//! println!("{} {:?}", response.status(), response.body());
+//! # Ok(())
+//! # }
+//! ```
 #![allow(clippy::result_large_err, clippy::large_enum_variant)]
 
 mod client;
@@ -12,5 +27,11 @@ pub mod types;
 pub use client::*;
 pub use mailapi_support::client::{
     BuildError, ByteStream, CallOptions, ClientBuilder, Error, EventStream,
-    ResponseValue, RetryPolicy, TransportError,
+    ResponseValue, RetryPolicy, ServiceMessage, Transport, TransportError,
 };
+pub use mailapi_support::{Scheme, SchemeKind};
+pub use mailapi_support::sse::SseError;
+pub use mailapi_support::{Base64Bytes, Nullable, Secret};
+pub use mailapi_support::{bytes, futures_util, http, reqwest};
+pub use serde_json;
+pub use chrono;

@@ -33,6 +33,16 @@ impl std::fmt::Display for Kind {
 }
 
 /// The `Problem` schema.
+///
+/// # Example
+///
+/// Example `missing` of the 404 response of `GET /blob`:
+///
+/// ```json
+/// {
+///   "title": "missing"
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Problem {
@@ -41,6 +51,17 @@ pub struct Problem {
 }
 
 /// The `Thing` schema.
+///
+/// # Example
+///
+/// Example `one` of the 200 response of `GET /calls/{sid}.json`:
+///
+/// ```json
+/// {
+///   "name": "call",
+///   "score": 1
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Thing {

@@ -14,5 +14,12 @@ pub mod types;
 mod validate;
 
 pub use mailapi_support::Problem;
-pub use mailapi_support::server::{AuthError, Authenticator, Context, Principal};
+pub use mailapi_support::server::{
+    AuthError, Authenticator, Context, EventStream, Principal, Scheme, SchemeKind,
+    SseEvent,
+};
+pub use mailapi_support::{Base64Bytes, Nullable, Secret};
 pub use server::*;
+pub use mailapi_support::{axum, bytes, futures_util, http};
+pub use serde_json;
+pub use chrono;

@@ -82,6 +82,151 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<Output = Result<PostThingResponse, Problem>> + Send;
 }
 
+/// [`Api`] with a default for every method: an operation you do not implement answers `501 Not Implemented` with an RFC 7807 problem that names it.
+///
+/// Implement this trait to serve part of Edge cases and [`router`] takes it as it is (every `PartialApi` is an `Api`); implement [`Api`] instead to have the compiler check that every operation is served. The same type cannot implement both.
+pub trait PartialApi: Send + Sync + 'static {
+    ///
+    /// `GET /blob`
+    fn get_blob(
+        &self,
+        request: GetBlobRequest,
+    ) -> impl Future<Output = Result<GetBlobResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("getBlob")) }
+    }
+
+    ///
+    /// `PUT /blob`
+    fn put_blob(
+        &self,
+        request: PutBlobRequest,
+    ) -> impl Future<Output = Result<PutBlobResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("putBlob")) }
+    }
+
+    /// A path parameter with literal text in its segment (Twilio's `{Sid}.json`); the router takes the whole segment and the server strips the suffix.
+    ///
+    /// `GET /calls/{sid}.json`
+    fn get_call_json(
+        &self,
+        request: GetCallJsonRequest,
+    ) -> impl Future<Output = Result<GetCallJsonResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("getCallJson")) }
+    }
+
+    ///
+    /// `GET /events`
+    fn stream_events(
+        &self,
+        request: StreamEventsRequest,
+    ) -> impl Future<Output = Result<StreamEventsResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("streamEvents")) }
+    }
+
+    ///
+    /// `GET /events2`
+    fn stream_events_text(
+        &self,
+        request: StreamEventsTextRequest,
+    ) -> impl Future<Output = Result<StreamEventsTextResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("streamEventsText")) }
+    }
+
+    /// One operation, two success representations chosen by Accept (JSON or XML).
+    ///
+    /// `GET /representations`
+    fn get_representation(
+        &self,
+        request: GetRepresentationRequest,
+    ) -> impl Future<Output = Result<GetRepresentationResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("getRepresentation")) }
+    }
+
+    ///
+    /// `GET /things/{when}/{kind}`
+    fn get_thing(
+        &self,
+        request: GetThingRequest,
+    ) -> impl Future<Output = Result<GetThingResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("getThing")) }
+    }
+
+    ///
+    /// `POST /things/{when}/{kind}`
+    fn post_thing(
+        &self,
+        request: PostThingRequest,
+    ) -> impl Future<Output = Result<PostThingResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("postThing")) }
+    }
+}
+
+impl<T: PartialApi> Api for T {
+    fn get_blob(
+        &self,
+        request: GetBlobRequest,
+    ) -> impl Future<Output = Result<GetBlobResponse, Problem>> + Send {
+        PartialApi::get_blob(self, request)
+    }
+
+    fn put_blob(
+        &self,
+        request: PutBlobRequest,
+    ) -> impl Future<Output = Result<PutBlobResponse, Problem>> + Send {
+        PartialApi::put_blob(self, request)
+    }
+
+    fn get_call_json(
+        &self,
+        request: GetCallJsonRequest,
+    ) -> impl Future<Output = Result<GetCallJsonResponse, Problem>> + Send {
+        PartialApi::get_call_json(self, request)
+    }
+
+    fn stream_events(
+        &self,
+        request: StreamEventsRequest,
+    ) -> impl Future<Output = Result<StreamEventsResponse, Problem>> + Send {
+        PartialApi::stream_events(self, request)
+    }
+
+    fn stream_events_text(
+        &self,
+        request: StreamEventsTextRequest,
+    ) -> impl Future<Output = Result<StreamEventsTextResponse, Problem>> + Send {
+        PartialApi::stream_events_text(self, request)
+    }
+
+    fn get_representation(
+        &self,
+        request: GetRepresentationRequest,
+    ) -> impl Future<Output = Result<GetRepresentationResponse, Problem>> + Send {
+        PartialApi::get_representation(self, request)
+    }
+
+    fn get_thing(
+        &self,
+        request: GetThingRequest,
+    ) -> impl Future<Output = Result<GetThingResponse, Problem>> + Send {
+        PartialApi::get_thing(self, request)
+    }
+
+    fn post_thing(
+        &self,
+        request: PostThingRequest,
+    ) -> impl Future<Output = Result<PostThingResponse, Problem>> + Send {
+        PartialApi::post_thing(self, request)
+    }
+}
+
 /// An axum router serving `api` with `authenticator` checking credentials, mounted under the spec's base path `/v1`.
 ///
 /// Requests are authenticated, parsed and validated before they reach `api`; failures answer 400, 401, 413, 415 or 422 in the response each operation documents for that status (validation failures 400 where it documents 400 and not 415 or 422), else as RFC 7807 problems. A panicking handler answers 500 and the server keeps serving.

@@ -28,6 +28,16 @@ impl std::fmt::Display for Kind {
 }
 
 /// The `Problem` schema.
+///
+/// # Example
+///
+/// Example `missing` of the 404 response of `GET /blob`:
+///
+/// ```json
+/// {
+///   "title": "missing"
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Problem {
     #[serde(
@@ -39,6 +49,17 @@ pub struct Problem {
 }
 
 /// The `Thing` schema.
+///
+/// # Example
+///
+/// Example `one` of the 200 response of `GET /calls/{sid}.json`:
+///
+/// ```json
+/// {
+///   "name": "call",
+///   "score": 1
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Thing {
     pub name: String,

@@ -732,3 +732,16 @@ pub enum StatusError {
     /// 4XX: Two XML media types whose variant names collide.
     ClientErrorXml2(String),
 }
+
+impl mailapi_support::client::ServiceMessage for StatusError {
+    fn service_message(&self) -> Option<&str> {
+        match self {
+            Self::ClientErrorXml(body) => {
+                mailapi_support::client::first_message([Some(body.as_str())])
+            }
+            Self::ClientErrorXml2(body) => {
+                mailapi_support::client::first_message([Some(body.as_str())])
+            }
+        }
+    }
+}

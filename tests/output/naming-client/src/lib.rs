@@ -5,6 +5,20 @@
 //! Names the generator must keep apart: operations whose names collide after case conversion, with Rust keywords, or with the generated modules' own items (`router`, `status`, `new`, `RawResponse`, the test helpers); derived names of operations without an operationId; `$ref`-aliased constraints on parameters and body fields; a body that can only be `null`.
 //!
 //! Generated from `tests/corpus/crates/naming.yaml`; see the crate README.
+//!
+//! # Example
+//!
+//! Build a client, then call an operation (here `get`): a documented error status comes back as [`Error::Api`] with its typed body, and its `Display` includes the service's message.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = naming_client::Client::builder("https://example.com/api")
+//!     .build()?;
+//! let response = client.get().await?;
+//! println!("{} {:?}", response.status(), response.body());
+//! # Ok(())
+//! # }
+//! ```
 #![allow(clippy::result_large_err, clippy::large_enum_variant)]
 
 mod client;
@@ -14,5 +28,10 @@ pub mod types;
 pub use client::*;
 pub use mailapi_support::client::{
     BuildError, ByteStream, CallOptions, ClientBuilder, Error, EventStream,
-    ResponseValue, RetryPolicy, TransportError,
+    ResponseValue, RetryPolicy, ServiceMessage, Transport, TransportError,
 };
+pub use mailapi_support::{Scheme, SchemeKind};
+pub use mailapi_support::sse::SseError;
+pub use mailapi_support::{Base64Bytes, Nullable, Secret};
+pub use mailapi_support::{bytes, futures_util, http, reqwest};
+pub use serde_json;

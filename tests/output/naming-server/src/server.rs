@@ -108,6 +108,218 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl Future<Output = Result<StatusResponse, Problem>> + Send;
 }
 
+/// [`Api`] with a default for every method: an operation you do not implement answers `501 Not Implemented` with an RFC 7807 problem that names it.
+///
+/// Implement this trait to serve part of Naming and [`router`] takes it as it is (every `PartialApi` is an `Api`); implement [`Api`] instead to have the compiler check that every operation is served. The same type cannot implement both.
+pub trait PartialApi: Send + Sync + 'static {
+    /// A document as JSON or XML; its XML method would be `get_xml`, which `getXml` owns.
+    ///
+    /// `GET /doc`
+    fn get(
+        &self,
+        request: GetRequest,
+    ) -> impl Future<Output = Result<GetResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("get")) }
+    }
+
+    ///
+    /// `GET /doc/xml`
+    fn get_xml(
+        &self,
+        request: GetXmlRequest,
+    ) -> impl Future<Output = Result<GetXmlResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("getXml")) }
+    }
+
+    /// A Rust keyword.
+    ///
+    /// `DELETE /match`
+    fn match_(
+        &self,
+        request: MatchRequest,
+    ) -> impl Future<Output = Result<MatchResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("match")) }
+    }
+
+    /// `Client::new` exists; the body's `title` is an aliased string with limits.
+    ///
+    /// `POST /new`
+    #[allow(
+        clippy::wrong_self_convention,
+        reason = "named after the spec's operationId"
+    )]
+    fn new(
+        &self,
+        request: NewRequest,
+    ) -> impl Future<Output = Result<NewResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("new")) }
+    }
+
+    /// `RawResponse` is imported by the client module.
+    ///
+    /// `GET /raw`
+    fn raw(
+        &self,
+        request: Raw2Request,
+    ) -> impl Future<Output = Result<Raw2Response, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("raw")) }
+    }
+
+    /// No operationId; named `get_reload`.
+    ///
+    /// `GET /reload`
+    fn get_reload(
+        &self,
+        request: GetReloadRequest,
+    ) -> impl Future<Output = Result<GetReloadResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("get_reload")) }
+    }
+
+    /// No operationId; `get_reload` is taken, so `get_reload_2`.
+    ///
+    /// `GET /reload/`
+    fn get_reload_2(
+        &self,
+        request: GetReload2Request,
+    ) -> impl Future<Output = Result<GetReload2Response, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("get_reload_2")) }
+    }
+
+    /// `round_trip` is a helper of the generated example tests.
+    ///
+    /// `POST /round-trip`
+    fn round_trip(
+        &self,
+        request: RoundTripRequest,
+    ) -> impl Future<Output = Result<RoundTripResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("roundTrip")) }
+    }
+
+    /// The server module's `router` function is not this handler.
+    ///
+    /// `GET /router`
+    fn router(
+        &self,
+        request: RouterRequest,
+    ) -> impl Future<Output = Result<RouterResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("router")) }
+    }
+
+    /// `start` is a helper of the generated end-to-end tests.
+    ///
+    /// `PUT /start`
+    fn start(
+        &self,
+        request: StartRequest,
+    ) -> impl Future<Output = Result<StartResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("start")) }
+    }
+
+    /// The server module's `status` helper is not this handler; both parameters are aliased.
+    ///
+    /// `GET /status`
+    fn status(
+        &self,
+        request: StatusRequest,
+    ) -> impl Future<Output = Result<StatusResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("status")) }
+    }
+}
+
+impl<T: PartialApi> Api for T {
+    fn get(
+        &self,
+        request: GetRequest,
+    ) -> impl Future<Output = Result<GetResponse, Problem>> + Send {
+        PartialApi::get(self, request)
+    }
+
+    fn get_xml(
+        &self,
+        request: GetXmlRequest,
+    ) -> impl Future<Output = Result<GetXmlResponse, Problem>> + Send {
+        PartialApi::get_xml(self, request)
+    }
+
+    fn match_(
+        &self,
+        request: MatchRequest,
+    ) -> impl Future<Output = Result<MatchResponse, Problem>> + Send {
+        PartialApi::match_(self, request)
+    }
+
+    #[allow(
+        clippy::wrong_self_convention,
+        reason = "named after the spec's operationId"
+    )]
+    fn new(
+        &self,
+        request: NewRequest,
+    ) -> impl Future<Output = Result<NewResponse, Problem>> + Send {
+        PartialApi::new(self, request)
+    }
+
+    fn raw(
+        &self,
+        request: Raw2Request,
+    ) -> impl Future<Output = Result<Raw2Response, Problem>> + Send {
+        PartialApi::raw(self, request)
+    }
+
+    fn get_reload(
+        &self,
+        request: GetReloadRequest,
+    ) -> impl Future<Output = Result<GetReloadResponse, Problem>> + Send {
+        PartialApi::get_reload(self, request)
+    }
+
+    fn get_reload_2(
+        &self,
+        request: GetReload2Request,
+    ) -> impl Future<Output = Result<GetReload2Response, Problem>> + Send {
+        PartialApi::get_reload_2(self, request)
+    }
+
+    fn round_trip(
+        &self,
+        request: RoundTripRequest,
+    ) -> impl Future<Output = Result<RoundTripResponse, Problem>> + Send {
+        PartialApi::round_trip(self, request)
+    }
+
+    fn router(
+        &self,
+        request: RouterRequest,
+    ) -> impl Future<Output = Result<RouterResponse, Problem>> + Send {
+        PartialApi::router(self, request)
+    }
+
+    fn start(
+        &self,
+        request: StartRequest,
+    ) -> impl Future<Output = Result<StartResponse, Problem>> + Send {
+        PartialApi::start(self, request)
+    }
+
+    fn status(
+        &self,
+        request: StatusRequest,
+    ) -> impl Future<Output = Result<StatusResponse, Problem>> + Send {
+        PartialApi::status(self, request)
+    }
+}
+
 /// An axum router serving `api` with `authenticator` checking credentials, mounted under the spec's base path `/api`.
 ///
 /// Requests are authenticated, parsed and validated before they reach `api`; failures answer 400, 401, 413, 415 or 422 in the response each operation documents for that status (validation failures 400 where it documents 400 and not 415 or 422), else as RFC 7807 problems. A panicking handler answers 500 and the server keeps serving.

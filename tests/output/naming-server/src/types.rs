@@ -6,6 +6,16 @@ use serde::{Deserialize, Serialize};
 pub type Code = String;
 
 /// The `Doc` schema.
+///
+/// # Example
+///
+/// Example `example` of the 200 response of `GET /doc`:
+///
+/// ```json
+/// {
+///   "title": "a"
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Doc {
     pub title: Title,
