@@ -6,8 +6,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use mailapi_support::server::{
-    Authenticator, Context, ErrorShape, Principal, RequestParts, authenticate_request,
-    problem_response, respond_documented,
+    Authenticator, Context, ErrorShape, Principal, RequestParts, problem_response,
+    read_request, respond_documented,
 };
 use mailapi_support::Problem;
 use mailapi_support::{Scheme, SchemeKind};
@@ -668,7 +668,7 @@ pub trait Api: Send + Sync + 'static {
 
 /// An axum router serving `api` with `authenticator` checking credentials, mounted under the spec's base path `/`.
 ///
-/// Requests are authenticated, parsed and validated before they reach `api`; failures answer 400, 401, 413, 415 or 422 in the response each operation documents for that status (validation failures 400 where it documents 400 and not 415 or 422), else as RFC 7807 problems. A panicking handler answers 500 and the server keeps serving.
+/// Requests are authenticated (before their body is read or their path decoded), parsed and validated before they reach `api`; failures answer 400, 401, 403, 408, 413, 415, 422, 429 or 503 in the response each operation documents for that status (validation failures 400 where it documents 400 and not 415 or 422), else as RFC 7807 problems, as do unknown paths (404) and methods (405). A panicking handler answers 500 and the server keeps serving. Serve it with [`serve`](mailapi_support::server::serve), which adds read timeouts and size limits ([`Limits`](mailapi_support::server::Limits)).
 pub fn router<A: Api, Au: Authenticator + 'static>(api: A, authenticator: Au) -> Router {
     let shared = Arc::new(Shared { api, authenticator });
     let routes = Router::new()
@@ -862,7 +862,7 @@ struct Shared<A, Au> {
 
 async fn get_email_domain<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -872,18 +872,15 @@ async fn get_email_domain<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "getEmailDomain",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetEmailDomainRequest::parse(parts, principal) {
@@ -896,7 +893,7 @@ async fn get_email_domain<A: Api, Au: Authenticator>(
 
 async fn list_domain_aliases<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -906,18 +903,15 @@ async fn list_domain_aliases<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "listDomainAliases",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match ListDomainAliasesRequest::parse(parts, principal) {
@@ -930,7 +924,7 @@ async fn list_domain_aliases<A: Api, Au: Authenticator>(
 
 async fn list_domain_blackwhitelist<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -940,18 +934,15 @@ async fn list_domain_blackwhitelist<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "listDomainBlackwhitelist",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match ListDomainBlackwhitelistRequest::parse(parts, principal) {
@@ -967,7 +958,7 @@ async fn list_domain_blackwhitelist<A: Api, Au: Authenticator>(
 
 async fn put_domain_blackwhitelist<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -987,18 +978,15 @@ async fn put_domain_blackwhitelist<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "putDomainBlackwhitelist",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match PutDomainBlackwhitelistRequest::parse(parts, principal) {
@@ -1014,7 +1002,7 @@ async fn put_domain_blackwhitelist<A: Api, Au: Authenticator>(
 
 async fn get_domain_blackwhitelist_address<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -1024,18 +1012,15 @@ async fn get_domain_blackwhitelist_address<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "getDomainBlackwhitelistAddress",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetDomainBlackwhitelistAddressRequest::parse(parts, principal) {
@@ -1051,7 +1036,7 @@ async fn get_domain_blackwhitelist_address<A: Api, Au: Authenticator>(
 
 async fn delete_domain_blackwhitelist_address<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -1061,18 +1046,15 @@ async fn delete_domain_blackwhitelist_address<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "deleteDomainBlackwhitelistAddress",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match DeleteDomainBlackwhitelistAddressRequest::parse(parts, principal) {
@@ -1088,7 +1070,7 @@ async fn delete_domain_blackwhitelist_address<A: Api, Au: Authenticator>(
 
 async fn get_domain_cleanmailplus<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -1098,18 +1080,15 @@ async fn get_domain_cleanmailplus<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "getDomainCleanmailplus",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetDomainCleanmailplusRequest::parse(parts, principal) {
@@ -1125,7 +1104,7 @@ async fn get_domain_cleanmailplus<A: Api, Au: Authenticator>(
 
 async fn update_domain_cleanmailplus<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -1145,18 +1124,15 @@ async fn update_domain_cleanmailplus<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "updateDomainCleanmailplus",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match UpdateDomainCleanmailplusRequest::parse(parts, principal) {
@@ -1172,21 +1148,18 @@ async fn update_domain_cleanmailplus<A: Api, Au: Authenticator>(
 
 async fn list_domain_contacts<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "listDomainContacts",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match ListDomainContactsRequest::parse(parts, principal) {
@@ -1199,7 +1172,7 @@ async fn list_domain_contacts<A: Api, Au: Authenticator>(
 
 async fn create_domain_contact<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -1219,18 +1192,15 @@ async fn create_domain_contact<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "createDomainContact",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match CreateDomainContactRequest::parse(parts, principal) {
@@ -1243,7 +1213,7 @@ async fn create_domain_contact<A: Api, Au: Authenticator>(
 
 async fn get_domain_contact<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -1257,18 +1227,15 @@ async fn get_domain_contact<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "getDomainContact",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetDomainContactRequest::parse(parts, principal) {
@@ -1281,7 +1248,7 @@ async fn get_domain_contact<A: Api, Au: Authenticator>(
 
 async fn update_domain_contact<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -1301,18 +1268,15 @@ async fn update_domain_contact<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "updateDomainContact",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match UpdateDomainContactRequest::parse(parts, principal) {
@@ -1325,7 +1289,7 @@ async fn update_domain_contact<A: Api, Au: Authenticator>(
 
 async fn delete_domain_contact<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -1335,18 +1299,15 @@ async fn delete_domain_contact<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "deleteDomainContact",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match DeleteDomainContactRequest::parse(parts, principal) {
@@ -1359,7 +1320,7 @@ async fn delete_domain_contact<A: Api, Au: Authenticator>(
 
 async fn get_domain_infostore<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -1369,18 +1330,15 @@ async fn get_domain_infostore<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "getDomainInfostore",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetDomainInfostoreRequest::parse(parts, principal) {
@@ -1393,7 +1351,7 @@ async fn get_domain_infostore<A: Api, Au: Authenticator>(
 
 async fn update_domain_infostore_quota<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -1413,18 +1371,15 @@ async fn update_domain_infostore_quota<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "updateDomainInfostoreQuota",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match UpdateDomainInfostoreQuotaRequest::parse(parts, principal) {
@@ -1440,7 +1395,7 @@ async fn update_domain_infostore_quota<A: Api, Au: Authenticator>(
 
 async fn get_domain_mailbox_type_count<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -1450,18 +1405,15 @@ async fn get_domain_mailbox_type_count<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "getDomainMailboxTypeCount",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetDomainMailboxTypeCountRequest::parse(parts, principal) {
@@ -1477,7 +1429,7 @@ async fn get_domain_mailbox_type_count<A: Api, Au: Authenticator>(
 
 async fn list_usernames<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -1487,18 +1439,15 @@ async fn list_usernames<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "listUsernames",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match ListUsernamesRequest::parse(parts, principal) {
@@ -1511,7 +1460,7 @@ async fn list_usernames<A: Api, Au: Authenticator>(
 
 async fn get_username<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -1521,18 +1470,15 @@ async fn get_username<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "getUsername",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetUsernameRequest::parse(parts, principal) {
@@ -1543,7 +1489,7 @@ async fn get_username<A: Api, Au: Authenticator>(
 
 async fn get_mailbox_autoresponder<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -1553,18 +1499,15 @@ async fn get_mailbox_autoresponder<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "getMailboxAutoresponder",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetMailboxAutoresponderRequest::parse(parts, principal) {
@@ -1580,7 +1523,7 @@ async fn get_mailbox_autoresponder<A: Api, Au: Authenticator>(
 
 async fn set_mailbox_autoresponder<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -1600,18 +1543,15 @@ async fn set_mailbox_autoresponder<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "setMailboxAutoresponder",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match SetMailboxAutoresponderRequest::parse(parts, principal) {
@@ -1627,7 +1567,7 @@ async fn set_mailbox_autoresponder<A: Api, Au: Authenticator>(
 
 async fn list_mailbox_blackwhitelist<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -1637,18 +1577,15 @@ async fn list_mailbox_blackwhitelist<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "listMailboxBlackwhitelist",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match ListMailboxBlackwhitelistRequest::parse(parts, principal) {
@@ -1664,7 +1601,7 @@ async fn list_mailbox_blackwhitelist<A: Api, Au: Authenticator>(
 
 async fn put_mailbox_blackwhitelist<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -1684,18 +1621,15 @@ async fn put_mailbox_blackwhitelist<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "putMailboxBlackwhitelist",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match PutMailboxBlackwhitelistRequest::parse(parts, principal) {
@@ -1711,7 +1645,7 @@ async fn put_mailbox_blackwhitelist<A: Api, Au: Authenticator>(
 
 async fn get_mailbox_blackwhitelist_address<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -1721,18 +1655,15 @@ async fn get_mailbox_blackwhitelist_address<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "getMailboxBlackwhitelistAddress",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetMailboxBlackwhitelistAddressRequest::parse(parts, principal) {
@@ -1748,7 +1679,7 @@ async fn get_mailbox_blackwhitelist_address<A: Api, Au: Authenticator>(
 
 async fn delete_mailbox_blackwhitelist_address<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -1758,18 +1689,15 @@ async fn delete_mailbox_blackwhitelist_address<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "deleteMailboxBlackwhitelistAddress",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match DeleteMailboxBlackwhitelistAddressRequest::parse(parts, principal) {
@@ -1785,7 +1713,7 @@ async fn delete_mailbox_blackwhitelist_address<A: Api, Au: Authenticator>(
 
 async fn get_mailbox_cleanmailplus<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -1795,18 +1723,15 @@ async fn get_mailbox_cleanmailplus<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "getMailboxCleanmailplus",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetMailboxCleanmailplusRequest::parse(parts, principal) {
@@ -1822,7 +1747,7 @@ async fn get_mailbox_cleanmailplus<A: Api, Au: Authenticator>(
 
 async fn update_mailbox_cleanmailplus<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -1842,18 +1767,15 @@ async fn update_mailbox_cleanmailplus<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "updateMailboxCleanmailplus",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match UpdateMailboxCleanmailplusRequest::parse(parts, principal) {
@@ -1869,7 +1791,7 @@ async fn update_mailbox_cleanmailplus<A: Api, Au: Authenticator>(
 
 async fn get_exchange_mailbox<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -1879,18 +1801,15 @@ async fn get_exchange_mailbox<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "getExchangeMailbox",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetExchangeMailboxRequest::parse(parts, principal) {
@@ -1903,7 +1822,7 @@ async fn get_exchange_mailbox<A: Api, Au: Authenticator>(
 
 async fn put_exchange_mailbox<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -1923,18 +1842,15 @@ async fn put_exchange_mailbox<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "putExchangeMailbox",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match PutExchangeMailboxRequest::parse(parts, principal) {
@@ -1947,7 +1863,7 @@ async fn put_exchange_mailbox<A: Api, Au: Authenticator>(
 
 async fn delete_exchange_mailbox<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -1957,18 +1873,15 @@ async fn delete_exchange_mailbox<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "deleteExchangeMailbox",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match DeleteExchangeMailboxRequest::parse(parts, principal) {
@@ -1981,7 +1894,7 @@ async fn delete_exchange_mailbox<A: Api, Au: Authenticator>(
 
 async fn exchange_mailbox_action<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -1995,14 +1908,15 @@ async fn exchange_mailbox_action<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(&shared.authenticator, &mut parts, &[])
+    let (parts, principal) = match read_request(
+            &shared.authenticator,
+            request,
+            "exchangeMailboxAction",
+            &[],
+        )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match ExchangeMailboxActionRequest::parse(parts, principal) {
@@ -2015,7 +1929,7 @@ async fn exchange_mailbox_action<A: Api, Au: Authenticator>(
 
 async fn get_exchange_message_stats<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2025,18 +1939,15 @@ async fn get_exchange_message_stats<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "getExchangeMessageStats",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetExchangeMessageStatsRequest::parse(parts, principal) {
@@ -2052,7 +1963,7 @@ async fn get_exchange_message_stats<A: Api, Au: Authenticator>(
 
 async fn get_mailbox_forwards<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2062,18 +1973,15 @@ async fn get_mailbox_forwards<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "getMailboxForwards",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetMailboxForwardsRequest::parse(parts, principal) {
@@ -2086,7 +1994,7 @@ async fn get_mailbox_forwards<A: Api, Au: Authenticator>(
 
 async fn set_mailbox_forwards<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2106,18 +2014,15 @@ async fn set_mailbox_forwards<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "setMailboxForwards",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match SetMailboxForwardsRequest::parse(parts, principal) {
@@ -2130,7 +2035,7 @@ async fn set_mailbox_forwards<A: Api, Au: Authenticator>(
 
 async fn delete_mailbox_forward<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2140,18 +2045,15 @@ async fn delete_mailbox_forward<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "deleteMailboxForward",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match DeleteMailboxForwardRequest::parse(parts, principal) {
@@ -2164,7 +2066,7 @@ async fn delete_mailbox_forward<A: Api, Au: Authenticator>(
 
 async fn get_mailbox<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2174,18 +2076,15 @@ async fn get_mailbox<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "getMailbox",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetMailboxRequest::parse(parts, principal) {
@@ -2196,7 +2095,7 @@ async fn get_mailbox<A: Api, Au: Authenticator>(
 
 async fn put_mailbox<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2216,18 +2115,15 @@ async fn put_mailbox<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "putMailbox",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match PutMailboxRequest::parse(parts, principal) {
@@ -2238,7 +2134,7 @@ async fn put_mailbox<A: Api, Au: Authenticator>(
 
 async fn delete_mailbox<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2248,18 +2144,15 @@ async fn delete_mailbox<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "deleteMailbox",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match DeleteMailboxRequest::parse(parts, principal) {
@@ -2272,7 +2165,7 @@ async fn delete_mailbox<A: Api, Au: Authenticator>(
 
 async fn mailbox_action<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2286,14 +2179,15 @@ async fn mailbox_action<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(&shared.authenticator, &mut parts, &[])
+    let (parts, principal) = match read_request(
+            &shared.authenticator,
+            request,
+            "mailboxAction",
+            &[],
+        )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match MailboxActionRequest::parse(parts, principal) {
@@ -2306,7 +2200,7 @@ async fn mailbox_action<A: Api, Au: Authenticator>(
 
 async fn get_mailbox_message_stats<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2316,18 +2210,15 @@ async fn get_mailbox_message_stats<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "getMailboxMessageStats",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetMailboxMessageStatsRequest::parse(parts, principal) {
@@ -2343,7 +2234,7 @@ async fn get_mailbox_message_stats<A: Api, Au: Authenticator>(
 
 async fn create_mailbox_migration_ticket<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2363,18 +2254,15 @@ async fn create_mailbox_migration_ticket<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "createMailboxMigrationTicket",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match CreateMailboxMigrationTicketRequest::parse(parts, principal) {
@@ -2390,17 +2278,18 @@ async fn create_mailbox_migration_ticket<A: Api, Au: Authenticator>(
 
 async fn get_mailbox_secrets<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(&shared.authenticator, &mut parts, &[])
+    let (parts, principal) = match read_request(
+            &shared.authenticator,
+            request,
+            "getMailboxSecrets",
+            &[],
+        )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetMailboxSecretsRequest::parse(parts, principal) {
@@ -2413,7 +2302,7 @@ async fn get_mailbox_secrets<A: Api, Au: Authenticator>(
 
 async fn put_mailbox_secrets<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2433,18 +2322,15 @@ async fn put_mailbox_secrets<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "putMailboxSecrets",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match PutMailboxSecretsRequest::parse(parts, principal) {
@@ -2457,7 +2343,7 @@ async fn put_mailbox_secrets<A: Api, Au: Authenticator>(
 
 async fn get_mailbox_webmail<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2467,18 +2353,15 @@ async fn get_mailbox_webmail<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "getMailboxWebmail",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetMailboxWebmailRequest::parse(parts, principal) {
@@ -2491,7 +2374,7 @@ async fn get_mailbox_webmail<A: Api, Au: Authenticator>(
 
 async fn update_mailbox_webmail<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2511,18 +2394,15 @@ async fn update_mailbox_webmail<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "updateMailboxWebmail",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match UpdateMailboxWebmailRequest::parse(parts, principal) {
@@ -2535,7 +2415,7 @@ async fn update_mailbox_webmail<A: Api, Au: Authenticator>(
 
 async fn create_mailbox_webmail<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2555,18 +2435,15 @@ async fn create_mailbox_webmail<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "createMailboxWebmail",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match CreateMailboxWebmailRequest::parse(parts, principal) {
@@ -2579,7 +2456,7 @@ async fn create_mailbox_webmail<A: Api, Au: Authenticator>(
 
 async fn get_domain_webmail<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2589,18 +2466,15 @@ async fn get_domain_webmail<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "getDomainWebmail",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetDomainWebmailRequest::parse(parts, principal) {
@@ -2613,7 +2487,7 @@ async fn get_domain_webmail<A: Api, Au: Authenticator>(
 
 async fn update_domain_webmail<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2633,18 +2507,15 @@ async fn update_domain_webmail<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "updateDomainWebmail",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match UpdateDomainWebmailRequest::parse(parts, principal) {
@@ -2657,21 +2528,18 @@ async fn update_domain_webmail<A: Api, Au: Authenticator>(
 
 async fn get_domain_webmail_limits<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "getDomainWebmailLimits",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetDomainWebmailLimitsRequest::parse(parts, principal) {
@@ -2687,21 +2555,18 @@ async fn get_domain_webmail_limits<A: Api, Au: Authenticator>(
 
 async fn get_domain_webmail_names<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "getDomainWebmailNames",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetDomainWebmailNamesRequest::parse(parts, principal) {
@@ -2717,21 +2582,18 @@ async fn get_domain_webmail_names<A: Api, Au: Authenticator>(
 
 async fn get_domain_webmail_upgrade<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "getDomainWebmailUpgrade",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetDomainWebmailUpgradeRequest::parse(parts, principal) {
@@ -2747,17 +2609,18 @@ async fn get_domain_webmail_upgrade<A: Api, Au: Authenticator>(
 
 async fn get_secret_question_settings<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(&shared.authenticator, &mut parts, &[])
+    let (parts, principal) = match read_request(
+            &shared.authenticator,
+            request,
+            "getSecretQuestionSettings",
+            &[],
+        )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetSecretQuestionSettingsRequest::parse(parts, principal) {
@@ -2773,17 +2636,18 @@ async fn get_secret_question_settings<A: Api, Au: Authenticator>(
 
 async fn list_secret_questions<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(&shared.authenticator, &mut parts, &[])
+    let (parts, principal) = match read_request(
+            &shared.authenticator,
+            request,
+            "listSecretQuestions",
+            &[],
+        )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match ListSecretQuestionsRequest::parse(parts, principal) {
@@ -2796,7 +2660,7 @@ async fn list_secret_questions<A: Api, Au: Authenticator>(
 
 async fn exchange_mailbox_action_short<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2810,14 +2674,15 @@ async fn exchange_mailbox_action_short<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(&shared.authenticator, &mut parts, &[])
+    let (parts, principal) = match read_request(
+            &shared.authenticator,
+            request,
+            "exchangeMailboxActionShort",
+            &[],
+        )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match ExchangeMailboxActionShortRequest::parse(parts, principal) {
@@ -2833,7 +2698,7 @@ async fn exchange_mailbox_action_short<A: Api, Au: Authenticator>(
 
 async fn mailbox_action_short<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2847,14 +2712,15 @@ async fn mailbox_action_short<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(&shared.authenticator, &mut parts, &[])
+    let (parts, principal) = match read_request(
+            &shared.authenticator,
+            request,
+            "mailboxActionShort",
+            &[],
+        )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match MailboxActionShortRequest::parse(parts, principal) {
@@ -2867,17 +2733,18 @@ async fn mailbox_action_short<A: Api, Au: Authenticator>(
 
 async fn get_mailbox_secrets_short<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(&shared.authenticator, &mut parts, &[])
+    let (parts, principal) = match read_request(
+            &shared.authenticator,
+            request,
+            "getMailboxSecretsShort",
+            &[],
+        )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetMailboxSecretsShortRequest::parse(parts, principal) {
@@ -2893,7 +2760,7 @@ async fn get_mailbox_secrets_short<A: Api, Au: Authenticator>(
 
 async fn put_mailbox_secrets_short<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2913,18 +2780,15 @@ async fn put_mailbox_secrets_short<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "putMailboxSecretsShort",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match PutMailboxSecretsShortRequest::parse(parts, principal) {
@@ -2940,7 +2804,7 @@ async fn put_mailbox_secrets_short<A: Api, Au: Authenticator>(
 
 async fn get_mailbox_webmail_short<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2950,18 +2814,15 @@ async fn get_mailbox_webmail_short<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "getMailboxWebmailShort",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetMailboxWebmailShortRequest::parse(parts, principal) {
@@ -2977,7 +2838,7 @@ async fn get_mailbox_webmail_short<A: Api, Au: Authenticator>(
 
 async fn update_mailbox_webmail_short<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2997,18 +2858,15 @@ async fn update_mailbox_webmail_short<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "updateMailboxWebmailShort",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match UpdateMailboxWebmailShortRequest::parse(parts, principal) {
@@ -3024,7 +2882,7 @@ async fn update_mailbox_webmail_short<A: Api, Au: Authenticator>(
 
 async fn create_mailbox_webmail_short<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -3044,18 +2902,15 @@ async fn create_mailbox_webmail_short<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "createMailboxWebmailShort",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match CreateMailboxWebmailShortRequest::parse(parts, principal) {
@@ -3071,21 +2926,18 @@ async fn create_mailbox_webmail_short<A: Api, Au: Authenticator>(
 
 async fn get_domain_webmail_limits_short<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "getDomainWebmailLimitsShort",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetDomainWebmailLimitsShortRequest::parse(parts, principal) {
@@ -3101,21 +2953,18 @@ async fn get_domain_webmail_limits_short<A: Api, Au: Authenticator>(
 
 async fn get_domain_webmail_names_short<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "getDomainWebmailNamesShort",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetDomainWebmailNamesShortRequest::parse(parts, principal) {
@@ -3131,21 +2980,18 @@ async fn get_domain_webmail_names_short<A: Api, Au: Authenticator>(
 
 async fn get_domain_webmail_upgrade_short<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "getDomainWebmailUpgradeShort",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetDomainWebmailUpgradeShortRequest::parse(parts, principal) {

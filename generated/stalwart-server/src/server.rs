@@ -6,8 +6,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use mailapi_support::server::{
-    Authenticator, Context, ErrorShape, Principal, RequestParts, authenticate_request,
-    problem_response, respond_documented,
+    Authenticator, Context, ErrorShape, Principal, RequestParts, problem_response,
+    read_request, respond_documented,
 };
 use mailapi_support::Problem;
 use mailapi_support::{Scheme, SchemeKind};
@@ -714,7 +714,7 @@ pub trait Api: Send + Sync + 'static {
 
 /// An axum router serving `api` with `authenticator` checking credentials, mounted under the spec's base path `/api`.
 ///
-/// Requests are authenticated, parsed and validated before they reach `api`; failures answer 400, 401, 413, 415 or 422 in the response each operation documents for that status (validation failures 400 where it documents 400 and not 415 or 422), else as RFC 7807 problems. A panicking handler answers 500 and the server keeps serving.
+/// Requests are authenticated (before their body is read or their path decoded), parsed and validated before they reach `api`; failures answer 400, 401, 403, 408, 413, 415, 422, 429 or 503 in the response each operation documents for that status (validation failures 400 where it documents 400 and not 415 or 422), else as RFC 7807 problems, as do unknown paths (404) and methods (405). A panicking handler answers 500 and the server keeps serving. Serve it with [`serve`](mailapi_support::server::serve), which adds read timeouts and size limits ([`Limits`](mailapi_support::server::Limits)).
 pub fn router<A: Api, Au: Authenticator + 'static>(api: A, authenticator: Au) -> Router {
     let shared = Arc::new(Shared { api, authenticator });
     let routes = Router::new()
@@ -917,7 +917,7 @@ struct Shared<A, Au> {
 
 async fn obtain_account_auth_settings<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -932,18 +932,15 @@ async fn obtain_account_auth_settings<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "obtainAccountAuthSettings",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match ObtainAccountAuthSettingsRequest::parse(parts, principal) {
@@ -959,7 +956,7 @@ async fn obtain_account_auth_settings<A: Api, Au: Authenticator>(
 
 async fn update_account_auth_settings<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -985,18 +982,15 @@ async fn update_account_auth_settings<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "updateAccountAuthSettings",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match UpdateAccountAuthSettingsRequest::parse(parts, principal) {
@@ -1012,7 +1006,7 @@ async fn update_account_auth_settings<A: Api, Au: Authenticator>(
 
 async fn obtain_encryption_at_rest_settings<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -1027,18 +1021,15 @@ async fn obtain_encryption_at_rest_settings<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "obtainEncryptionAtRestSettings",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match ObtainEncryptionAtRestSettingsRequest::parse(parts, principal) {
@@ -1054,7 +1045,7 @@ async fn obtain_encryption_at_rest_settings<A: Api, Au: Authenticator>(
 
 async fn update_encryption_at_rest_settings<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -1080,18 +1071,15 @@ async fn update_encryption_at_rest_settings<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "updateEncryptionAtRestSettings",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match UpdateEncryptionAtRestSettingsRequest::parse(parts, principal) {
@@ -1107,7 +1095,7 @@ async fn update_encryption_at_rest_settings<A: Api, Au: Authenticator>(
 
 async fn create_dkim_signature<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -1133,18 +1121,15 @@ async fn create_dkim_signature<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "createDkimSignature",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match CreateDkimSignatureRequest::parse(parts, principal) {
@@ -1157,7 +1142,7 @@ async fn create_dkim_signature<A: Api, Au: Authenticator>(
 
 async fn obtain_dns_records<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -1172,18 +1157,15 @@ async fn obtain_dns_records<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "obtainDnsRecords",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match ObtainDnsRecordsRequest::parse(parts, principal) {
@@ -1196,7 +1178,7 @@ async fn obtain_dns_records<A: Api, Au: Authenticator>(
 
 async fn query_log_files<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -1211,18 +1193,15 @@ async fn query_log_files<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "queryLogFiles",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match QueryLogFilesRequest::parse(parts, principal) {
@@ -1235,7 +1214,7 @@ async fn query_log_files<A: Api, Au: Authenticator>(
 
 async fn obtain_oauth_token<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -1261,18 +1240,15 @@ async fn obtain_oauth_token<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "obtainOauthToken",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match ObtainOauthTokenRequest::parse(parts, principal) {
@@ -1285,7 +1261,7 @@ async fn obtain_oauth_token<A: Api, Au: Authenticator>(
 
 async fn list_principals<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -1300,18 +1276,15 @@ async fn list_principals<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "listPrincipals",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match ListPrincipalsRequest::parse(parts, principal) {
@@ -1324,7 +1297,7 @@ async fn list_principals<A: Api, Au: Authenticator>(
 
 async fn create_principal<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -1350,18 +1323,15 @@ async fn create_principal<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "createPrincipal",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match CreatePrincipalRequest::parse(parts, principal) {
@@ -1374,7 +1344,7 @@ async fn create_principal<A: Api, Au: Authenticator>(
 
 async fn fetch_principal<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -1389,18 +1359,15 @@ async fn fetch_principal<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "fetchPrincipal",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match FetchPrincipalRequest::parse(parts, principal) {
@@ -1413,7 +1380,7 @@ async fn fetch_principal<A: Api, Au: Authenticator>(
 
 async fn delete_principal<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -1428,18 +1395,15 @@ async fn delete_principal<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "deletePrincipal",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match DeletePrincipalRequest::parse(parts, principal) {
@@ -1452,7 +1416,7 @@ async fn delete_principal<A: Api, Au: Authenticator>(
 
 async fn update_principal<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -1478,18 +1442,15 @@ async fn update_principal<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "updatePrincipal",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match UpdatePrincipalRequest::parse(parts, principal) {
@@ -1502,7 +1463,7 @@ async fn update_principal<A: Api, Au: Authenticator>(
 
 async fn list_queued_messages<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -1517,18 +1478,15 @@ async fn list_queued_messages<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "listQueuedMessages",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match ListQueuedMessagesRequest::parse(parts, principal) {
@@ -1541,7 +1499,7 @@ async fn list_queued_messages<A: Api, Au: Authenticator>(
 
 async fn delete_queued_messages<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -1556,18 +1514,15 @@ async fn delete_queued_messages<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "deleteQueuedMessages",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match DeleteQueuedMessagesRequest::parse(parts, principal) {
@@ -1580,7 +1535,7 @@ async fn delete_queued_messages<A: Api, Au: Authenticator>(
 
 async fn reschedule_queued_messages<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -1595,18 +1550,15 @@ async fn reschedule_queued_messages<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "rescheduleQueuedMessages",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match RescheduleQueuedMessagesRequest::parse(parts, principal) {
@@ -1622,7 +1574,7 @@ async fn reschedule_queued_messages<A: Api, Au: Authenticator>(
 
 async fn obtain_queued_message_details<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -1637,18 +1589,15 @@ async fn obtain_queued_message_details<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "obtainQueuedMessageDetails",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match ObtainQueuedMessageDetailsRequest::parse(parts, principal) {
@@ -1664,7 +1613,7 @@ async fn obtain_queued_message_details<A: Api, Au: Authenticator>(
 
 async fn cancel_queued_message<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -1679,18 +1628,15 @@ async fn cancel_queued_message<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "cancelQueuedMessage",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match CancelQueuedMessageRequest::parse(parts, principal) {
@@ -1703,7 +1649,7 @@ async fn cancel_queued_message<A: Api, Au: Authenticator>(
 
 async fn reschedule_queued_message<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -1718,18 +1664,15 @@ async fn reschedule_queued_message<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "rescheduleQueuedMessage",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match RescheduleQueuedMessageRequest::parse(parts, principal) {
@@ -1745,7 +1688,7 @@ async fn reschedule_queued_message<A: Api, Au: Authenticator>(
 
 async fn list_queued_reports<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -1760,18 +1703,15 @@ async fn list_queued_reports<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "listQueuedReports",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match ListQueuedReportsRequest::parse(parts, principal) {
@@ -1784,7 +1724,7 @@ async fn list_queued_reports<A: Api, Au: Authenticator>(
 
 async fn obtain_queue_status<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -1799,18 +1739,15 @@ async fn obtain_queue_status<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "obtainQueueStatus",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match ObtainQueueStatusRequest::parse(parts, principal) {
@@ -1823,7 +1760,7 @@ async fn obtain_queue_status<A: Api, Au: Authenticator>(
 
 async fn resume_queue_processing<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -1838,18 +1775,15 @@ async fn resume_queue_processing<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "resumeQueueProcessing",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match ResumeQueueProcessingRequest::parse(parts, principal) {
@@ -1862,7 +1796,7 @@ async fn resume_queue_processing<A: Api, Au: Authenticator>(
 
 async fn stop_queue_processing<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -1877,18 +1811,15 @@ async fn stop_queue_processing<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "stopQueueProcessing",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match StopQueueProcessingRequest::parse(parts, principal) {
@@ -1901,7 +1832,7 @@ async fn stop_queue_processing<A: Api, Au: Authenticator>(
 
 async fn reload_settings<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -1916,18 +1847,15 @@ async fn reload_settings<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "reloadSettings",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match ReloadSettingsRequest::parse(parts, principal) {
@@ -1940,7 +1868,7 @@ async fn reload_settings<A: Api, Au: Authenticator>(
 
 async fn list_incoming_arf_reports<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -1955,18 +1883,15 @@ async fn list_incoming_arf_reports<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "listIncomingArfReports",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match ListIncomingArfReportsRequest::parse(parts, principal) {
@@ -1982,7 +1907,7 @@ async fn list_incoming_arf_reports<A: Api, Au: Authenticator>(
 
 async fn list_incoming_dmarc_reports<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -1997,18 +1922,15 @@ async fn list_incoming_dmarc_reports<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "listIncomingDmarcReports",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match ListIncomingDmarcReportsRequest::parse(parts, principal) {
@@ -2024,7 +1946,7 @@ async fn list_incoming_dmarc_reports<A: Api, Au: Authenticator>(
 
 async fn list_incoming_tls_reports<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2039,18 +1961,15 @@ async fn list_incoming_tls_reports<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "listIncomingTlsReports",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match ListIncomingTlsReportsRequest::parse(parts, principal) {
@@ -2066,7 +1985,7 @@ async fn list_incoming_tls_reports<A: Api, Au: Authenticator>(
 
 async fn update_settings<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2092,18 +2011,15 @@ async fn update_settings<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "updateSettings",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match UpdateSettingsRequest::parse(parts, principal) {
@@ -2116,7 +2032,7 @@ async fn update_settings<A: Api, Au: Authenticator>(
 
 async fn list_settings_by_group<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2131,18 +2047,15 @@ async fn list_settings_by_group<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "listSettingsByGroup",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match ListSettingsByGroupRequest::parse(parts, principal) {
@@ -2155,7 +2068,7 @@ async fn list_settings_by_group<A: Api, Au: Authenticator>(
 
 async fn list_settings_by_key<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2170,18 +2083,15 @@ async fn list_settings_by_key<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "listSettingsByKey",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match ListSettingsByKeyRequest::parse(parts, principal) {
@@ -2194,7 +2104,7 @@ async fn list_settings_by_key<A: Api, Au: Authenticator>(
 
 async fn list_settings<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2209,18 +2119,15 @@ async fn list_settings<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "listSettings",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match ListSettingsRequest::parse(parts, principal) {
@@ -2233,7 +2140,7 @@ async fn list_settings<A: Api, Au: Authenticator>(
 
 async fn test_spam_filter_classification<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2259,18 +2166,15 @@ async fn test_spam_filter_classification<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "testSpamFilterClassification",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match TestSpamFilterClassificationRequest::parse(parts, principal) {
@@ -2286,7 +2190,7 @@ async fn test_spam_filter_classification<A: Api, Au: Authenticator>(
 
 async fn train_spam_filter_ham<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2301,18 +2205,15 @@ async fn train_spam_filter_ham<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "trainSpamFilterHam",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match TrainSpamFilterHamRequest::parse(parts, principal) {
@@ -2325,7 +2226,7 @@ async fn train_spam_filter_ham<A: Api, Au: Authenticator>(
 
 async fn train_account_spam_filter_ham<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2340,18 +2241,15 @@ async fn train_account_spam_filter_ham<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "trainAccountSpamFilterHam",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match TrainAccountSpamFilterHamRequest::parse(parts, principal) {
@@ -2367,7 +2265,7 @@ async fn train_account_spam_filter_ham<A: Api, Au: Authenticator>(
 
 async fn train_spam_filter_spam<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2382,18 +2280,15 @@ async fn train_spam_filter_spam<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "trainSpamFilterSpam",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match TrainSpamFilterSpamRequest::parse(parts, principal) {
@@ -2406,7 +2301,7 @@ async fn train_spam_filter_spam<A: Api, Au: Authenticator>(
 
 async fn train_account_spam_filter_spam<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2421,18 +2316,15 @@ async fn train_account_spam_filter_spam<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "trainAccountSpamFilterSpam",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match TrainAccountSpamFilterSpamRequest::parse(parts, principal) {
@@ -2448,7 +2340,7 @@ async fn train_account_spam_filter_spam<A: Api, Au: Authenticator>(
 
 async fn upload_spam_filter_ham<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2463,18 +2355,15 @@ async fn upload_spam_filter_ham<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "uploadSpamFilterHam",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match UploadSpamFilterHamRequest::parse(parts, principal) {
@@ -2487,7 +2376,7 @@ async fn upload_spam_filter_ham<A: Api, Au: Authenticator>(
 
 async fn upload_account_spam_filter_ham<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2502,18 +2391,15 @@ async fn upload_account_spam_filter_ham<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "uploadAccountSpamFilterHam",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match UploadAccountSpamFilterHamRequest::parse(parts, principal) {
@@ -2529,7 +2415,7 @@ async fn upload_account_spam_filter_ham<A: Api, Au: Authenticator>(
 
 async fn upload_spam_filter_spam<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2544,18 +2430,15 @@ async fn upload_spam_filter_spam<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "uploadSpamFilterSpam",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match UploadSpamFilterSpamRequest::parse(parts, principal) {
@@ -2568,7 +2451,7 @@ async fn upload_spam_filter_spam<A: Api, Au: Authenticator>(
 
 async fn upload_account_spam_filter_spam<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2583,18 +2466,15 @@ async fn upload_account_spam_filter_spam<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "uploadAccountSpamFilterSpam",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match UploadAccountSpamFilterSpamRequest::parse(parts, principal) {
@@ -2610,7 +2490,7 @@ async fn upload_account_spam_filter_spam<A: Api, Au: Authenticator>(
 
 async fn fetch_blob_by_id<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2625,18 +2505,15 @@ async fn fetch_blob_by_id<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "fetchBlobById",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match FetchBlobByIdRequest::parse(parts, principal) {
@@ -2649,7 +2526,7 @@ async fn fetch_blob_by_id<A: Api, Au: Authenticator>(
 
 async fn purge_all_accounts<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2664,18 +2541,15 @@ async fn purge_all_accounts<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "purgeAllAccounts",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match PurgeAllAccountsRequest::parse(parts, principal) {
@@ -2688,7 +2562,7 @@ async fn purge_all_accounts<A: Api, Au: Authenticator>(
 
 async fn purge_account<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2703,18 +2577,15 @@ async fn purge_account<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "purgeAccount",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match PurgeAccountRequest::parse(parts, principal) {
@@ -2727,7 +2598,7 @@ async fn purge_account<A: Api, Au: Authenticator>(
 
 async fn purge_blob_store<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2742,18 +2613,15 @@ async fn purge_blob_store<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "purgeBlobStore",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match PurgeBlobStoreRequest::parse(parts, principal) {
@@ -2766,7 +2634,7 @@ async fn purge_blob_store<A: Api, Au: Authenticator>(
 
 async fn purge_data_store<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2781,18 +2649,15 @@ async fn purge_data_store<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "purgeDataStore",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match PurgeDataStoreRequest::parse(parts, principal) {
@@ -2805,7 +2670,7 @@ async fn purge_data_store<A: Api, Au: Authenticator>(
 
 async fn purge_in_memory_store<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2820,18 +2685,15 @@ async fn purge_in_memory_store<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "purgeInMemoryStore",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match PurgeInMemoryStoreRequest::parse(parts, principal) {
@@ -2844,7 +2706,7 @@ async fn purge_in_memory_store<A: Api, Au: Authenticator>(
 
 async fn delete_account_bayes_model<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2859,18 +2721,15 @@ async fn delete_account_bayes_model<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "deleteAccountBayesModel",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match DeleteAccountBayesModelRequest::parse(parts, principal) {
@@ -2886,7 +2745,7 @@ async fn delete_account_bayes_model<A: Api, Au: Authenticator>(
 
 async fn delete_global_bayes_model<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2901,18 +2760,15 @@ async fn delete_global_bayes_model<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "deleteGlobalBayesModel",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match DeleteGlobalBayesModelRequest::parse(parts, principal) {
@@ -2928,7 +2784,7 @@ async fn delete_global_bayes_model<A: Api, Au: Authenticator>(
 
 async fn request_fts_reindex<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2943,18 +2799,15 @@ async fn request_fts_reindex<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "requestFtsReindex",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match RequestFtsReindexRequest::parse(parts, principal) {
@@ -2967,7 +2820,7 @@ async fn request_fts_reindex<A: Api, Au: Authenticator>(
 
 async fn request_index_reindex<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2993,18 +2846,15 @@ async fn request_index_reindex<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "requestIndexReindex",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match RequestIndexReindexRequest::parse(parts, principal) {
@@ -3017,7 +2867,7 @@ async fn request_index_reindex<A: Api, Au: Authenticator>(
 
 async fn request_account_index_reindex<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -3043,18 +2893,15 @@ async fn request_account_index_reindex<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "requestAccountIndexReindex",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match RequestAccountIndexReindexRequest::parse(parts, principal) {
@@ -3070,7 +2917,7 @@ async fn request_account_index_reindex<A: Api, Au: Authenticator>(
 
 async fn reset_imap_uids<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -3085,18 +2932,15 @@ async fn reset_imap_uids<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "resetImapUids",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match ResetImapUidsRequest::parse(parts, principal) {
@@ -3109,7 +2953,7 @@ async fn reset_imap_uids<A: Api, Au: Authenticator>(
 
 async fn list_deleted_messages<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -3124,18 +2968,15 @@ async fn list_deleted_messages<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "listDeletedMessages",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match ListDeletedMessagesRequest::parse(parts, principal) {
@@ -3148,7 +2989,7 @@ async fn list_deleted_messages<A: Api, Au: Authenticator>(
 
 async fn undelete_messages<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -3174,18 +3015,15 @@ async fn undelete_messages<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "undeleteMessages",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match UndeleteMessagesRequest::parse(parts, principal) {
@@ -3198,7 +3036,7 @@ async fn undelete_messages<A: Api, Au: Authenticator>(
 
 async fn obtain_metrics_telemetry_token<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -3213,18 +3051,15 @@ async fn obtain_metrics_telemetry_token<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "obtainMetricsTelemetryToken",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match ObtainMetricsTelemetryTokenRequest::parse(parts, principal) {
@@ -3240,7 +3075,7 @@ async fn obtain_metrics_telemetry_token<A: Api, Au: Authenticator>(
 
 async fn request_tracing_token<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -3255,18 +3090,15 @@ async fn request_tracing_token<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "requestTracingToken",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match RequestTracingTokenRequest::parse(parts, principal) {
@@ -3279,7 +3111,7 @@ async fn request_tracing_token<A: Api, Au: Authenticator>(
 
 async fn fetch_telemetry_metrics<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -3294,18 +3126,15 @@ async fn fetch_telemetry_metrics<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "fetchTelemetryMetrics",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match FetchTelemetryMetricsRequest::parse(parts, principal) {
@@ -3318,7 +3147,7 @@ async fn fetch_telemetry_metrics<A: Api, Au: Authenticator>(
 
 async fn live_metrics<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -3333,18 +3162,15 @@ async fn live_metrics<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "liveMetrics",
             &[&[BASIC_AUTH], &[BEARER_AUTH], &[]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match LiveMetricsRequest::parse(parts, principal) {
@@ -3355,7 +3181,7 @@ async fn live_metrics<A: Api, Au: Authenticator>(
 
 async fn obtain_trace_details<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -3370,18 +3196,15 @@ async fn obtain_trace_details<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "obtainTraceDetails",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match ObtainTraceDetailsRequest::parse(parts, principal) {
@@ -3394,7 +3217,7 @@ async fn obtain_trace_details<A: Api, Au: Authenticator>(
 
 async fn list_stored_traces<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -3409,18 +3232,15 @@ async fn list_stored_traces<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "listStoredTraces",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match ListStoredTracesRequest::parse(parts, principal) {
@@ -3433,7 +3253,7 @@ async fn list_stored_traces<A: Api, Au: Authenticator>(
 
 async fn start_live_tracing<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -3448,18 +3268,15 @@ async fn start_live_tracing<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "startLiveTracing",
             &[&[BASIC_AUTH], &[BEARER_AUTH], &[]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match StartLiveTracingRequest::parse(parts, principal) {
@@ -3472,7 +3289,7 @@ async fn start_live_tracing<A: Api, Au: Authenticator>(
 
 async fn run_delivery_troubleshooting<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -3487,18 +3304,15 @@ async fn run_delivery_troubleshooting<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "runDeliveryTroubleshooting",
             &[&[BASIC_AUTH], &[BEARER_AUTH], &[]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match RunDeliveryTroubleshootingRequest::parse(parts, principal) {
@@ -3514,7 +3328,7 @@ async fn run_delivery_troubleshooting<A: Api, Au: Authenticator>(
 
 async fn run_dmarc_troubleshooting<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -3540,18 +3354,15 @@ async fn run_dmarc_troubleshooting<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "runDmarcTroubleshooting",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match RunDmarcTroubleshootingRequest::parse(parts, principal) {
@@ -3567,7 +3378,7 @@ async fn run_dmarc_troubleshooting<A: Api, Au: Authenticator>(
 
 async fn obtain_troubleshooting_token<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -3582,18 +3393,15 @@ async fn obtain_troubleshooting_token<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "obtainTroubleshootingToken",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match ObtainTroubleshootingTokenRequest::parse(parts, principal) {
@@ -3609,7 +3417,7 @@ async fn obtain_troubleshooting_token<A: Api, Au: Authenticator>(
 
 async fn update_spam_filter<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -3624,18 +3432,15 @@ async fn update_spam_filter<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "updateSpamFilter",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match UpdateSpamFilterRequest::parse(parts, principal) {
@@ -3648,7 +3453,7 @@ async fn update_spam_filter<A: Api, Au: Authenticator>(
 
 async fn update_webadmin<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -3663,18 +3468,15 @@ async fn update_webadmin<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "updateWebadmin",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match UpdateWebadminRequest::parse(parts, principal) {

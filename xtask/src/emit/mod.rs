@@ -64,7 +64,7 @@ pub fn crate_root(api: &Api, side: Side) -> TokenStream {
             #validate
 
             pub use mailapi_support::Problem;
-            pub use mailapi_support::server::{AuthError, Authenticator, Context, Principal};
+            pub use mailapi_support::server::{AuthError, AuthRequest, Authenticator, Context, Limits, Principal, serve};
             pub use server::*;
         },
     };

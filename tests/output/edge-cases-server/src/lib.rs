@@ -14,5 +14,7 @@ pub mod types;
 mod validate;
 
 pub use mailapi_support::Problem;
-pub use mailapi_support::server::{AuthError, Authenticator, Context, Principal};
+pub use mailapi_support::server::{
+    AuthError, AuthRequest, Authenticator, Context, Limits, Principal, serve,
+};
 pub use server::*;

@@ -6,8 +6,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use mailapi_support::server::{
-    Authenticator, Context, ErrorShape, Principal, RequestParts, authenticate_request,
-    problem_response, respond_documented,
+    Authenticator, Context, ErrorShape, Principal, RequestParts, problem_response,
+    read_request, respond_documented,
 };
 use mailapi_support::Problem;
 use crate::types;
@@ -110,7 +110,7 @@ pub trait Api: Send + Sync + 'static {
 
 /// An axum router serving `api` with `authenticator` checking credentials, mounted under the spec's base path `/api`.
 ///
-/// Requests are authenticated, parsed and validated before they reach `api`; failures answer 400, 401, 413, 415 or 422 in the response each operation documents for that status (validation failures 400 where it documents 400 and not 415 or 422), else as RFC 7807 problems. A panicking handler answers 500 and the server keeps serving.
+/// Requests are authenticated (before their body is read or their path decoded), parsed and validated before they reach `api`; failures answer 400, 401, 403, 408, 413, 415, 422, 429 or 503 in the response each operation documents for that status (validation failures 400 where it documents 400 and not 415 or 422), else as RFC 7807 problems, as do unknown paths (404) and methods (405). A panicking handler answers 500 and the server keeps serving. Serve it with [`serve`](mailapi_support::server::serve), which adds read timeouts and size limits ([`Limits`](mailapi_support::server::Limits)).
 pub fn router<A: Api, Au: Authenticator + 'static>(api: A, authenticator: Au) -> Router {
     let shared = Arc::new(Shared { api, authenticator });
     let routes = Router::new()
@@ -136,17 +136,18 @@ struct Shared<A, Au> {
 
 async fn get<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(&shared.authenticator, &mut parts, &[])
+    let (parts, principal) = match read_request(
+            &shared.authenticator,
+            request,
+            "get",
+            &[],
+        )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetRequest::parse(parts, principal) {
@@ -157,17 +158,18 @@ async fn get<A: Api, Au: Authenticator>(
 
 async fn get_xml<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(&shared.authenticator, &mut parts, &[])
+    let (parts, principal) = match read_request(
+            &shared.authenticator,
+            request,
+            "getXml",
+            &[],
+        )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetXmlRequest::parse(parts, principal) {
@@ -178,17 +180,18 @@ async fn get_xml<A: Api, Au: Authenticator>(
 
 async fn match_<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(&shared.authenticator, &mut parts, &[])
+    let (parts, principal) = match read_request(
+            &shared.authenticator,
+            request,
+            "match",
+            &[],
+        )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match MatchRequest::parse(parts, principal) {
@@ -199,17 +202,18 @@ async fn match_<A: Api, Au: Authenticator>(
 
 async fn new<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(&shared.authenticator, &mut parts, &[])
+    let (parts, principal) = match read_request(
+            &shared.authenticator,
+            request,
+            "new",
+            &[],
+        )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match NewRequest::parse(parts, principal) {
@@ -220,17 +224,18 @@ async fn new<A: Api, Au: Authenticator>(
 
 async fn raw<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(&shared.authenticator, &mut parts, &[])
+    let (parts, principal) = match read_request(
+            &shared.authenticator,
+            request,
+            "raw",
+            &[],
+        )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match Raw2Request::parse(parts, principal) {
@@ -241,17 +246,18 @@ async fn raw<A: Api, Au: Authenticator>(
 
 async fn get_reload<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(&shared.authenticator, &mut parts, &[])
+    let (parts, principal) = match read_request(
+            &shared.authenticator,
+            request,
+            "get_reload",
+            &[],
+        )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetReloadRequest::parse(parts, principal) {
@@ -262,17 +268,18 @@ async fn get_reload<A: Api, Au: Authenticator>(
 
 async fn get_reload_2<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(&shared.authenticator, &mut parts, &[])
+    let (parts, principal) = match read_request(
+            &shared.authenticator,
+            request,
+            "get_reload_2",
+            &[],
+        )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetReload2Request::parse(parts, principal) {
@@ -283,17 +290,18 @@ async fn get_reload_2<A: Api, Au: Authenticator>(
 
 async fn round_trip<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(&shared.authenticator, &mut parts, &[])
+    let (parts, principal) = match read_request(
+            &shared.authenticator,
+            request,
+            "roundTrip",
+            &[],
+        )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match RoundTripRequest::parse(parts, principal) {
@@ -304,17 +312,18 @@ async fn round_trip<A: Api, Au: Authenticator>(
 
 async fn router_handler<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(&shared.authenticator, &mut parts, &[])
+    let (parts, principal) = match read_request(
+            &shared.authenticator,
+            request,
+            "router",
+            &[],
+        )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match RouterRequest::parse(parts, principal) {
@@ -325,17 +334,18 @@ async fn router_handler<A: Api, Au: Authenticator>(
 
 async fn start<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(&shared.authenticator, &mut parts, &[])
+    let (parts, principal) = match read_request(
+            &shared.authenticator,
+            request,
+            "start",
+            &[],
+        )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match StartRequest::parse(parts, principal) {
@@ -346,7 +356,7 @@ async fn start<A: Api, Au: Authenticator>(
 
 async fn status_handler<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -356,14 +366,15 @@ async fn status_handler<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(&shared.authenticator, &mut parts, &[])
+    let (parts, principal) = match read_request(
+            &shared.authenticator,
+            request,
+            "status",
+            &[],
+        )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match StatusRequest::parse(parts, principal) {
