@@ -148,7 +148,11 @@ async fn half_sent_headers_are_closed_within_the_header_timeout() {
     // Bytes that keep arriving do not extend it: the timeout is for the whole head.
     let (mut read, write) = TcpStream::connect(&address).await.unwrap().into_split();
     let started = Instant::now();
-    trickle(write, b"GET /api/v2/mailboxes HTTP/1.1\r\nX-Slow: ".iter().chain(&[b'a'; 200]).copied().collect(), SHORT / 10);
+    trickle(
+        write,
+        b"GET /api/v2/mailboxes HTTP/1.1\r\nX-Slow: ".iter().chain(&[b'a'; 200]).copied().collect(),
+        SHORT / 10,
+    );
     let mut rest = Vec::new();
     let _ = tokio::time::timeout(DEADLINE, read.read_to_end(&mut rest)).await.expect("closed");
     assert!(rest.is_empty() && started.elapsed() < SHORT * 4, "{:?}", started.elapsed());
@@ -244,7 +248,9 @@ async fn the_authenticators_403_429_and_503_reach_the_wire() {
     let gate = Gate::default();
     let address = start(gate.clone(), Limits::default()).await;
     let request = |method: &str, token: &str| {
-        format!("{method} /api/v2/mailboxes/1 HTTP/1.1\r\nHost: test\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n")
+        format!(
+            "{method} /api/v2/mailboxes/1 HTTP/1.1\r\nHost: test\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n"
+        )
     };
     // (method, token, status, Retry-After)
     let cases = [
@@ -274,13 +280,18 @@ async fn the_authenticators_403_429_and_503_reach_the_wire() {
 #[tokio::test]
 async fn framework_answers_are_problems() {
     let address = start(Gate::default(), Limits::default()).await;
-    let get = |target: &str, header: &str| format!("GET {target} HTTP/1.1\r\nHost: test\r\n{header}Connection: close\r\n\r\n");
+    let get = |target: &str, header: &str| {
+        format!("GET {target} HTTP/1.1\r\nHost: test\r\n{header}Connection: close\r\n\r\n")
+    };
     let long_uri = format!("/api/v2/mailboxes?filter={}", "a".repeat(9 * 1024));
     let long_header = format!("X-Padding: {}\r\n", "a".repeat(17 * 1024));
     // (request, status)
     let cases = [
         (get("/api/v2/nothing", ""), 404),
-        ("PUT /api/v2/mailboxes HTTP/1.1\r\nHost: test\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_owned(), 405),
+        (
+            "PUT /api/v2/mailboxes HTTP/1.1\r\nHost: test\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_owned(),
+            405,
+        ),
         (get(&long_uri, ""), 414),
         (get("/api/v2/mailboxes", &long_header), 431),
     ];

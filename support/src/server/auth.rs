@@ -72,13 +72,7 @@ pub struct AuthRequest<'a> {
 
 impl<'a> AuthRequest<'a> {
     /// A request as the generated router shows it to an [`Authenticator`]; for tests of one.
-    pub fn new(
-        scheme: &'a str,
-        operation: &'a str,
-        method: &'a Method,
-        uri: &'a Uri,
-        headers: &'a HeaderMap,
-    ) -> Self {
+    pub fn new(scheme: &'a str, operation: &'a str, method: &'a Method, uri: &'a Uri, headers: &'a HeaderMap) -> Self {
         Self { scheme, operation, method, uri, headers }
     }
 

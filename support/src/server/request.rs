@@ -70,7 +70,8 @@ pub async fn read_request(
 /// is not all received within [`Limits::body_read_timeout`], a 400 when the connection fails.
 pub async fn read_body(body: Body, limits: Limits) -> Result<Bytes, Problem> {
     let max = limits.max_body_bytes;
-    let too_large = |size: String| Problem::payload_too_large(format!("the body of {size} exceeds the limit of {max} bytes"));
+    let too_large =
+        |size: String| Problem::payload_too_large(format!("the body of {size} exceeds the limit of {max} bytes"));
     // hyper's size hint is the request's `Content-Length`.
     let declared = HttpBody::size_hint(&body).lower();
     if declared > max as u64 {

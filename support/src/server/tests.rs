@@ -157,7 +157,10 @@ async fn path_parameters_cannot_hold_slashes_or_dot_segments() {
     let router = Router::new().route(
         "/items/{id}",
         get(|request: axum::extract::Request| async move {
-            parts(request).await.and_then(|parts| parts.path.required::<String>("id")).map_err(IntoResponse::into_response)
+            parts(request)
+                .await
+                .and_then(|parts| parts.path.required::<String>("id"))
+                .map_err(IntoResponse::into_response)
         }),
     );
     let request = |path| http::Request::get(path).body(Body::empty()).unwrap();
