@@ -19,6 +19,9 @@ const DEADLINE: Duration = Duration::from_secs(5);
 /// The timeouts under test.
 const SHORT: Duration = Duration::from_millis(300);
 
+/// By when something bounded by [`SHORT`] must have happened, with room for a loaded machine.
+const LATE: Duration = Duration::from_secs(3);
+
 // ---------------------------------------------------------------------------------------------
 // The server and raw exchanges
 
@@ -143,7 +146,7 @@ async fn half_sent_headers_are_closed_within_the_header_timeout() {
         assert!(read_until_closed(stream).await.is_none());
     }
     let elapsed = started.elapsed();
-    assert!(elapsed >= SHORT && elapsed < SHORT * 4, "{elapsed:?}");
+    assert!(elapsed >= SHORT && elapsed < LATE, "{elapsed:?}");
 
     // Bytes that keep arriving do not extend it: the timeout is for the whole head.
     let (mut read, write) = TcpStream::connect(&address).await.unwrap().into_split();
@@ -155,7 +158,13 @@ async fn half_sent_headers_are_closed_within_the_header_timeout() {
     );
     let mut rest = Vec::new();
     let _ = tokio::time::timeout(DEADLINE, read.read_to_end(&mut rest)).await.expect("closed");
-    assert!(rest.is_empty() && started.elapsed() < SHORT * 4, "{:?}", started.elapsed());
+    assert!(rest.is_empty() && started.elapsed() < LATE, "{:?}", started.elapsed());
+    // An idle keep-alive connection is closed after the same time.
+    let started = Instant::now();
+    let answer = exchange(&address, "GET /api/v2/nothing HTTP/1.1\r\nHost: test\r\n\r\n").await;
+    let elapsed = started.elapsed();
+    assert_eq!(answer.status, 404);
+    assert!(elapsed >= SHORT && elapsed < LATE, "{elapsed:?}");
 }
 
 #[tokio::test]
@@ -172,7 +181,7 @@ async fn half_sent_bodies_are_408_problems_within_the_body_timeout() {
     let elapsed = started.elapsed();
     assert_eq!((answer.status, answer.problem_status()), (408, 408), "{answer:?}");
     assert!(answer.body.contains("not received within 300 ms"), "{answer:?}");
-    assert!(elapsed >= SHORT && elapsed < SHORT * 4, "{elapsed:?}");
+    assert!(elapsed >= SHORT && elapsed < LATE, "{elapsed:?}");
 
     // A byte at a time: the timeout is for the whole body, not between reads.
     let (mut read, mut write) = TcpStream::connect(&address).await.unwrap().into_split();
@@ -182,7 +191,7 @@ async fn half_sent_bodies_are_408_problems_within_the_body_timeout() {
     let mut response = Vec::new();
     let _ = tokio::time::timeout(DEADLINE, read.read_to_end(&mut response)).await.expect("closed");
     assert_eq!(parse(&response).status, 408);
-    assert!(started.elapsed() < SHORT * 4, "{:?}", started.elapsed());
+    assert!(started.elapsed() < LATE, "{:?}", started.elapsed());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -198,7 +207,7 @@ async fn an_oversize_content_length_is_413_before_the_body_is_read() {
     let answer = exchange(&address, request).await;
     assert_eq!((answer.status, answer.problem_status()), (413, 413), "{answer:?}");
     assert!(answer.body.contains("1073741824 bytes exceeds the limit of 10485760 bytes"), "{answer:?}");
-    assert!(started.elapsed() < Duration::from_secs(1), "{:?}", started.elapsed());
+    assert!(started.elapsed() < LATE, "{:?}", started.elapsed());
 }
 
 #[tokio::test]
@@ -240,7 +249,7 @@ async fn an_anonymous_caller_gets_401_before_the_path_or_body_is_looked_at() {
     let unsent = "POST /api/v2/mailboxes HTTP/1.1\r\nHost: test\r\n\
                   Content-Type: application/vnd.api+json\r\nContent-Length: 5000000\r\n\r\n";
     assert_eq!(exchange(&address, unsent).await.status, 401);
-    assert!(started.elapsed() < Duration::from_secs(1), "{:?}", started.elapsed());
+    assert!(started.elapsed() < LATE, "{:?}", started.elapsed());
 }
 
 #[tokio::test]

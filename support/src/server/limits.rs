@@ -161,7 +161,8 @@ where
     }
 }
 
-/// Serves `router` on `listener` over HTTP/1.1 with `limits`, until the future is dropped.
+/// Serves `router` on `listener` over HTTP/1.1 with `limits`, until the future is dropped
+/// (connections already accepted are served to their end by tasks of their own).
 ///
 /// Unlike `axum::serve`, it reads request heads under a timeout
 /// ([`Limits::header_read_timeout`]); the body timeout and the size limits apply as
@@ -186,8 +187,8 @@ pub async fn serve(listener: TcpListener, router: Router, limits: Limits) {
     }
 }
 
-/// hyper's own limit on the header section: above [`Limits::max_header_bytes`], so that
-/// everything between the two is answered with a problem.
+/// hyper's own limit on the head (request line and headers), unless [`Limits`] allow larger:
+/// above theirs, so that a head between the two is answered with a problem.
 const HYPER_MAX_HEADER_BYTES: usize = 64 * 1024;
 
 async fn serve_connection(stream: tokio::net::TcpStream, router: Router, limits: Limits) {
@@ -195,10 +196,9 @@ async fn serve_connection(stream: tokio::net::TcpStream, router: Router, limits:
         router.clone().oneshot(request.map(Body::new))
     });
     let mut builder = hyper::server::conn::http1::Builder::new();
-    builder
-        .timer(TokioTimer::new())
-        .header_read_timeout(limits.header_read_timeout)
-        .max_header_size(HYPER_MAX_HEADER_BYTES.max(limits.max_header_bytes));
+    builder.timer(TokioTimer::new()).header_read_timeout(limits.header_read_timeout).max_header_size(
+        HYPER_MAX_HEADER_BYTES.max(limits.max_header_bytes.saturating_add(limits.max_uri_bytes).saturating_mul(2)),
+    );
     if let Err(err) = builder.serve_connection(TokioIo::new(stream), service).await {
         tracing::debug!(error = %err, "connection closed with an error");
     }
