@@ -71,16 +71,16 @@ pub async fn read_request(
 pub async fn read_body(body: Body, limits: Limits) -> Result<Bytes, Problem> {
     let max = limits.max_body_bytes;
     let too_large =
-        |size: String| Problem::payload_too_large(format!("the body of {size} exceeds the limit of {max} bytes"));
+        |size: String| Problem::payload_too_large(format!("the body{size} exceeds the limit of {max} bytes"));
     // hyper's size hint is the request's `Content-Length`.
     let declared = HttpBody::size_hint(&body).lower();
     if declared > max as u64 {
-        return Err(too_large(format!("{declared} bytes")));
+        return Err(too_large(format!(" of {declared} bytes")));
     }
     let read = Limited::new(body, max).collect();
     match tokio::time::timeout(limits.body_read_timeout, read).await {
         Ok(Ok(collected)) => Ok(collected.to_bytes()),
-        Ok(Err(err)) if err.is::<LengthLimitError>() => Err(too_large("more bytes".to_owned())),
+        Ok(Err(err)) if err.is::<LengthLimitError>() => Err(too_large(String::new())),
         Ok(Err(err)) => Err(Problem::bad_request(format!("the body could not be read: {err}"))),
         Err(_) => Err(Problem::request_timeout(format!(
             "the body was not received within {} ms",

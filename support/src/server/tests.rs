@@ -114,7 +114,7 @@ async fn bodies_beyond_the_limits_are_413_problems() {
     let chunks = stream::iter([Ok::<_, Infallible>(Bytes::from(vec![b'x'; 60])), Ok(Bytes::from(vec![b'x'; 60]))]);
     let streamed = http::Request::post("/upload").body(Body::from_stream(chunks)).unwrap();
     let (status, headers, body) = call(router(), streamed).await;
-    assert_eq!(problem_of(status, &headers, &body).0, 413);
+    assert_eq!(problem_of(status, &headers, &body), (413, "the body exceeds the limit of 100 bytes".to_owned()));
 
     // Without `with_limits`, the defaults.
     let routes = Router::new().route("/upload", post(|RawBody(body): RawBody| async move { body.len().to_string() }));
