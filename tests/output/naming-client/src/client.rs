@@ -173,6 +173,19 @@ impl Client {
         RouterBuilder { client: self }
     }
 
+    /// The crate root's re-exported `serve` function is not this handler.
+    ///
+    /// `GET /serve`
+    pub async fn serve(&self) -> Result<ResponseValue<()>, Error<()>> {
+        let request = Request::new("serve", Method::GET, "/serve".to_string())
+            .options(self.options.clone());
+        let raw = self.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            204 => Ok(raw.empty()),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+
     /// `start` is a helper of the generated end-to-end tests.
     ///
     /// `PUT /start`

@@ -91,6 +91,14 @@ pub trait Api: Send + Sync + 'static {
         request: RouterRequest,
     ) -> impl Future<Output = Result<RouterResponse, Problem>> + Send;
 
+    /// The crate root's re-exported `serve` function is not this handler.
+    ///
+    /// `GET /serve`
+    fn serve(
+        &self,
+        request: ServeRequest,
+    ) -> impl Future<Output = Result<ServeResponse, Problem>> + Send;
+
     /// `start` is a helper of the generated end-to-end tests.
     ///
     /// `PUT /start`
@@ -123,6 +131,7 @@ pub fn router<A: Api, Au: Authenticator + 'static>(api: A, authenticator: Au) ->
         .route("/api/reload/", axum::routing::get(get_reload_2::<A, Au>))
         .route("/api/round-trip", axum::routing::post(round_trip::<A, Au>))
         .route("/api/router", axum::routing::get(router_handler::<A, Au>))
+        .route("/api/serve", axum::routing::get(serve_handler::<A, Au>))
         .route("/api/start", axum::routing::put(start::<A, Au>))
         .route("/api/status", axum::routing::get(status_handler::<A, Au>))
         .with_state(shared);
@@ -328,6 +337,28 @@ async fn router_handler<A: Api, Au: Authenticator>(
     };
     match RouterRequest::parse(parts, principal) {
         Ok(request) => respond_documented(shared.api.router(request).await, ERRORS),
+        Err(problem) => problem_response(problem, ERRORS),
+    }
+}
+
+async fn serve_handler<A: Api, Au: Authenticator>(
+    State(shared): State<Arc<Shared<A, Au>>>,
+    request: axum::extract::Request,
+) -> Response {
+    const ERRORS: &[ErrorShape] = &[];
+    let (parts, principal) = match read_request(
+            &shared.authenticator,
+            request,
+            "serve",
+            &[],
+        )
+        .await
+    {
+        Ok(read) => read,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
+    match ServeRequest::parse(parts, principal) {
+        Ok(request) => respond_documented(shared.api.serve(request).await, ERRORS),
         Err(problem) => problem_response(problem, ERRORS),
     }
 }
@@ -596,6 +627,28 @@ impl RouterRequest {
     }
 }
 
+/// The parsed and validated request of [`Api::serve`].
+#[derive(Debug)]
+pub struct ServeRequest {
+    /// Who called, and the request headers.
+    pub context: Context,
+}
+
+impl ServeRequest {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
+        let request = Self {
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
+        };
+        Ok(request)
+    }
+}
+
 /// The parsed and validated request of [`Api::start`].
 #[derive(Debug)]
 pub struct StartRequest {
@@ -816,6 +869,21 @@ impl IntoResponse for RouterResponse {
     fn into_response(self) -> Response {
         match self {
             RouterResponse::NoContent => StatusCode::NO_CONTENT.into_response(),
+        }
+    }
+}
+
+/// The responses [`Api::serve`] may answer with, as the spec documents them.
+#[derive(Debug)]
+pub enum ServeResponse {
+    /// 204: Nothing.
+    NoContent,
+}
+
+impl IntoResponse for ServeResponse {
+    fn into_response(self) -> Response {
+        match self {
+            ServeResponse::NoContent => StatusCode::NO_CONTENT.into_response(),
         }
     }
 }
