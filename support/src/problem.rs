@@ -3,6 +3,8 @@
 //! Always available, so a client can decode problem bodies as its error type;
 //! the `server` feature adds the axum response conversion.
 
+use std::time::Duration;
+
 use http::StatusCode;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -35,6 +37,9 @@ pub struct Problem {
     /// `WWW-Authenticate` challenge sent with a 401; not part of the body.
     #[serde(skip)]
     pub challenge: Option<String>,
+    /// `Retry-After` sent with a 429 or 503, in whole seconds (rounded up); not part of the body.
+    #[serde(skip)]
+    pub retry_after: Option<Duration>,
 }
 
 fn about_blank() -> String {
@@ -52,6 +57,7 @@ impl Problem {
             instance: None,
             extensions: Map::new(),
             challenge: None,
+            retry_after: None,
         }
     }
 
@@ -70,6 +76,21 @@ impl Problem {
     /// 403: authenticated but not allowed.
     pub fn forbidden(detail: impl Into<String>) -> Self {
         Self::new(StatusCode::FORBIDDEN).with_detail(detail)
+    }
+
+    /// 408: the request was not received in time.
+    pub fn request_timeout(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::REQUEST_TIMEOUT).with_detail(detail)
+    }
+
+    /// 429 with `Retry-After`: too many requests from this caller.
+    pub fn too_many_requests(retry_after: Duration) -> Self {
+        Self::new(StatusCode::TOO_MANY_REQUESTS).with_retry_after(retry_after)
+    }
+
+    /// 503 with `Retry-After`: the service cannot answer now, and may later.
+    pub fn unavailable(retry_after: Duration) -> Self {
+        Self::new(StatusCode::SERVICE_UNAVAILABLE).with_retry_after(retry_after)
     }
 
     /// 404: no such resource or route.
@@ -114,6 +135,12 @@ impl Problem {
         self
     }
 
+    /// Sets the `Retry-After` header the problem is sent with.
+    pub fn with_retry_after(mut self, retry_after: Duration) -> Self {
+        self.retry_after = Some(retry_after);
+        self
+    }
+
     /// Sets the `pointer` extension: a JSON pointer to the offending body field.
     pub fn with_pointer(self, pointer: impl Into<String>) -> Self {
         self.with_extension("pointer", pointer.into())
@@ -149,9 +176,26 @@ impl std::fmt::Display for Problem {
 impl std::error::Error for Problem {}
 
 #[cfg(feature = "server")]
+impl Problem {
+    /// Adds the headers the problem is sent with: `WWW-Authenticate`, `Retry-After`.
+    pub(crate) fn insert_headers(&self, headers: &mut http::HeaderMap) {
+        use http::header::{HeaderValue, RETRY_AFTER, WWW_AUTHENTICATE};
+
+        if let Some(challenge) = self.challenge.as_deref().and_then(|c| HeaderValue::try_from(c).ok()) {
+            headers.insert(WWW_AUTHENTICATE, challenge);
+        }
+        if let Some(retry_after) = self.retry_after {
+            // Whole seconds, rounded up: a caller retrying early would only be refused again.
+            let seconds = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
+            headers.insert(RETRY_AFTER, HeaderValue::from(seconds));
+        }
+    }
+}
+
+#[cfg(feature = "server")]
 impl axum::response::IntoResponse for Problem {
     fn into_response(self) -> axum::response::Response {
-        use http::header::{CONTENT_TYPE, HeaderValue, WWW_AUTHENTICATE};
+        use http::header::{CONTENT_TYPE, HeaderValue};
 
         let status = self.status_code();
         // Serializing a struct of strings and JSON values cannot fail.
@@ -159,9 +203,7 @@ impl axum::response::IntoResponse for Problem {
         let mut response = (status, body).into_response();
         let headers = response.headers_mut();
         headers.insert(CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
-        if let Some(challenge) = self.challenge.and_then(|c| HeaderValue::try_from(c).ok()) {
-            headers.insert(WWW_AUTHENTICATE, challenge);
-        }
+        self.insert_headers(headers);
         response
     }
 }
@@ -204,5 +246,9 @@ mod tests {
         assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
         assert_eq!(response.headers()["content-type"], PROBLEM_JSON);
         assert_eq!(response.headers()["www-authenticate"], "Bearer");
+
+        let response = Problem::unavailable(std::time::Duration::from_millis(1500)).into_response();
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(response.headers()["retry-after"], "2");
     }
 }

@@ -1,6 +1,7 @@
 //! The README's examples, run: its client example against the Stalwart mock (the example is
-//! the body of `readme_client_example` below, word for word but for the base URL), and its mock
-//! and curl commands as written, on a free port, each answering the status its comment gives.
+//! the body of `readme_client_example` below, word for word but for the base URL), its server
+//! example (`readme_server_example`, but for the address and the `Api`), and its mock and curl
+//! commands as written, on a free port, each answering the status its comment gives.
 
 mod common;
 
@@ -51,20 +52,100 @@ async fn readme_client_example(base_url: &str) -> Result<stalwart_client::Client
     Ok(client)
 }
 
+/// The lines between the `nth` pair of markers in this file, unindented, with `replacements`.
+fn tested_block(nth: usize, replacements: &[(&str, &str)]) -> Vec<String> {
+    let source = include_str!("readme.rs");
+    let from = format!("    {FROM}\n");
+    let start = source.match_indices(&from).nth(nth).expect("marker").0 + from.len();
+    let end = start + source[start..].find(&format!("    {TO}\n")).expect("marker");
+    let unindent = |l: &str| l.strip_prefix("    ").unwrap_or(l).to_owned();
+    let replace = |l: String| replacements.iter().fold(l, |l, (from, to)| l.replace(from, to));
+    source[start..end].lines().map(unindent).map(replace).collect()
+}
+
 #[test]
 fn the_readme_client_example_is_the_one_tested() {
-    let source = include_str!("readme.rs");
-    let start = source.find(&format!("    {FROM}\n")).expect("marker") + FROM.len() + 5;
-    let end = source.find(&format!("    {TO}\n")).expect("marker");
-    let tested: Vec<String> = source[start..end]
-        .lines()
-        .map(|l| {
-            l.strip_prefix("    ")
-                .unwrap_or(l)
-                .replace("builder(base_url)", "builder(\"https://mail.example.org/api\")")
-        })
-        .collect();
+    let tested = tested_block(0, &[("builder(base_url)", "builder(\"https://mail.example.org/api\")")]);
     assert_eq!(readme_block("rust", "use stalwart_client"), tested, "README.md and tests/tests/readme.rs differ");
+}
+
+/// The README's user store: `admin` and `jane`, password `secret`; for `down` it is unreachable.
+async fn verify(user: &str, password: &str) -> Result<bool, std::io::Error> {
+    match user {
+        "down" => Err(std::io::Error::other("the user store is down")),
+        _ => Ok(matches!(user, "admin" | "jane") && password == "secret"),
+    }
+}
+
+// Formatted as the README shows it.
+#[rustfmt::skip]
+async fn readme_server_example(address: std::net::SocketAddr) -> Result<(), Box<dyn std::error::Error>> {
+    // README.md from here
+    use stalwart_server::{AuthError, AuthRequest, Authenticator, Limits, Principal};
+
+    /// Checks passwords against the user store (`verify`); only `admin` may change anything.
+    struct Users;
+
+    impl Authenticator for Users {
+        async fn basic(&self, request: &AuthRequest<'_>, user: &str, password: &str) -> Result<Principal, AuthError> {
+            // Compare secrets in constant time (e.g. with `subtle`): see the `Authenticator` docs.
+            match verify(user, password).await {
+                Err(_) => Err(AuthError::Unavailable { retry_after: std::time::Duration::from_secs(5) }), // 503
+                Ok(false) => Err(AuthError::Invalid),       // 401 with WWW-Authenticate
+                Ok(true) if request.method == "GET" || user == "admin" => Ok(Principal::new(request.scheme, user)),
+                Ok(true) => Err(AuthError::Forbidden),      // 403
+            }
+        }
+    }
+
+    let listener = tokio::net::TcpListener::bind(address).await?;
+    stalwart_server::serve(listener, stalwart_server::router(stalwart_server::mock::Mock, Users), Limits::default()).await;
+    // README.md to here
+    Ok(())
+}
+
+#[test]
+fn the_readme_server_example_is_the_one_tested() {
+    let tested =
+        tested_block(1, &[("bind(address)", "bind(\"0.0.0.0:8080\")"), ("stalwart_server::mock::Mock", "MyApi")]);
+    assert_eq!(readme_block("rust", "use stalwart_server"), tested, "README.md and tests/tests/readme.rs differ");
+}
+
+/// The status of one request with HTTP Basic `credentials` (`user:password`).
+async fn status(address: std::net::SocketAddr, method: &str, credentials: &str) -> u16 {
+    use base64::Engine as _;
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let credentials = base64::engine::general_purpose::STANDARD.encode(credentials);
+    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    let request = format!(
+        "{method} /api/principal/jane HTTP/1.1\r\nHost: test\r\nAuthorization: Basic {credentials}\r\nConnection: close\r\n\r\n"
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut response = String::new();
+    tokio::time::timeout(Duration::from_secs(10), stream.read_to_string(&mut response)).await.unwrap().unwrap();
+    response[9..12].parse().unwrap()
+}
+
+#[tokio::test]
+async fn the_readme_server_example_answers_as_its_comments_say() {
+    // A free port, given to the example.
+    let address = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap().local_addr().unwrap();
+    let server = tokio::spawn(async move { readme_server_example(address).await.map_err(|e| e.to_string()) });
+    while tokio::net::TcpStream::connect(address).await.is_err() {
+        assert!(!server.is_finished(), "{:?}", server.await);
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let cases = [
+        ("GET", "jane:secret", 200),
+        ("DELETE", "jane:secret", 403),
+        ("DELETE", "admin:secret", 200),
+        ("GET", "jane:wrong", 401),
+        ("GET", "down:secret", 503),
+    ];
+    for (method, credentials, expected) in cases {
+        assert_eq!(status(address, method, credentials).await, expected, "{method} {credentials}");
+    }
+    server.abort();
 }
 
 #[tokio::test]

@@ -13,7 +13,7 @@ use http::{HeaderMap, Request, StatusCode};
 use serde_json::{Value, json};
 use tower::ServiceExt as _;
 
-use outreach_server::{AuthError, Authenticator, Principal, Problem};
+use outreach_server::{AuthError, AuthRequest, Authenticator, Principal, Problem};
 
 // ---------------------------------------------------------------------------------------------
 // Raw requests
@@ -92,9 +92,9 @@ const JSON_API: (&str, &str) = ("content-type", "application/vnd.api+json");
 struct TokenAuth;
 
 impl Authenticator for TokenAuth {
-    async fn bearer(&self, scheme: &str, token: &str) -> Result<Principal, AuthError> {
+    async fn bearer(&self, request: &AuthRequest<'_>, token: &str) -> Result<Principal, AuthError> {
         match token {
-            GOOD_TOKEN => Ok(Principal::new(scheme, "user-1")),
+            GOOD_TOKEN => Ok(Principal::new(request.scheme, "user-1")),
             _ => Err(AuthError::Invalid),
         }
     }
@@ -368,7 +368,7 @@ async fn bad_bodies_are_problems_that_never_reach_the_handler() {
             "oversize",
             Some("application/vnd.api+json"),
             " ".repeat(10 * 1024 * 1024 + 1),
-            rejected(413, &[], "too large"),
+            rejected(413, &[], "exceeds the limit of 10485760 bytes"),
         ),
     ];
     let api = Outreach::default();
@@ -584,10 +584,10 @@ async fn stalwart_answers_its_documented_401_and_strict_bodies() {
 struct PasswordAuth;
 
 impl Authenticator for PasswordAuth {
-    async fn basic(&self, scheme: &str, user: &str, password: &str) -> Result<Principal, AuthError> {
+    async fn basic(&self, request: &AuthRequest<'_>, user: &str, password: &str) -> Result<Principal, AuthError> {
         use subtle::ConstantTimeEq as _;
         let same = user.as_bytes().ct_eq(b"admin") & password.as_bytes().ct_eq(b"secret");
-        if bool::from(same) { Ok(Principal::new(scheme, user)) } else { Err(AuthError::Invalid) }
+        if bool::from(same) { Ok(Principal::new(request.scheme, user)) } else { Err(AuthError::Invalid) }
     }
 }
 

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 use stalwart_client::{Client, Error, FetchPrincipalError, ServiceMessage};
 use stalwart_server::{
-    AuthError, Authenticator, FetchPrincipalRequest, FetchPrincipalResponse, ListPrincipalsRequest,
+    AuthError, AuthRequest, Authenticator, FetchPrincipalRequest, FetchPrincipalResponse, ListPrincipalsRequest,
     ListPrincipalsResponse, PartialApi, Principal, Problem,
 };
 
@@ -65,9 +65,9 @@ fn from_json<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> T {
 struct Token;
 
 impl Authenticator for Token {
-    async fn bearer(&self, _scheme: &str, token: &str) -> Result<Principal, AuthError> {
+    async fn bearer(&self, request: &AuthRequest<'_>, token: &str) -> Result<Principal, AuthError> {
         match token {
-            "t0ken" => Ok(Principal::new("bearerAuth", "admin")),
+            "t0ken" => Ok(Principal::new(request.scheme, "admin")),
             _ => Err(AuthError::Invalid),
         }
     }

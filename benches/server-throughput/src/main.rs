@@ -34,7 +34,7 @@ use mailapi_support::server::{Validate, Violations};
 use outreach_server::mock::Mock;
 use outreach_server::types::{Mailbox, MailboxDocument, MailboxUpdateDocument};
 use outreach_server::{
-    Api, AuthError, Authenticator, CreateMailboxRequest, CreateMailboxResponse, DeleteMailboxRequest,
+    Api, AuthError, AuthRequest, Authenticator, CreateMailboxRequest, CreateMailboxResponse, DeleteMailboxRequest,
     DeleteMailboxResponse, GetMailboxRequest, GetMailboxResponse, ListMailboxesRequest, ListMailboxesResponse,
     Principal, Problem, TestSendMailboxRequest, TestSendMailboxResponse, TestSyncMailboxRequest,
     TestSyncMailboxResponse, UpdateMailboxRequest, UpdateMailboxResponse,
@@ -103,9 +103,9 @@ impl Api for Bench {
 struct OneToken;
 
 impl Authenticator for OneToken {
-    async fn bearer(&self, scheme: &str, token: &str) -> Result<Principal, AuthError> {
+    async fn bearer(&self, request: &AuthRequest<'_>, token: &str) -> Result<Principal, AuthError> {
         match token == TOKEN {
-            true => Ok(Principal::new(scheme, "bench")),
+            true => Ok(Principal::new(request.scheme, "bench")),
             false => Err(AuthError::Invalid),
         }
     }

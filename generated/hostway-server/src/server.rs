@@ -6,8 +6,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use mailapi_support::server::{
-    Authenticator, Context, ErrorShape, Principal, RequestParts, authenticate_request,
-    problem_response, respond_documented,
+    Authenticator, Context, ErrorShape, Principal, RequestParts, problem_response,
+    read_request, respond_documented,
 };
 use mailapi_support::Problem;
 use mailapi_support::{Scheme, SchemeKind};
@@ -1983,7 +1983,7 @@ impl<T: PartialApi> Api for T {
 
 /// An axum router serving `api` with `authenticator` checking credentials, mounted under the spec's base path `/`.
 ///
-/// Requests are authenticated, parsed and validated before they reach `api`; failures answer 400, 401, 413, 415 or 422 in the response each operation documents for that status (validation failures 400 where it documents 400 and not 415 or 422), else as RFC 7807 problems. A panicking handler answers 500 and the server keeps serving.
+/// Requests are authenticated (before their body is read or their path decoded), parsed and validated before they reach `api`; failures answer 400, 401, 403, 408, 413, 415, 422, 429 or 503 in the response each operation documents for that status (validation failures 400 where it documents 400 and not 415 or 422), else as RFC 7807 problems, as do unknown paths (404) and methods (405). A panicking handler answers 500 and the server keeps serving. Serve it with [`serve`](mailapi_support::server::serve), which adds read timeouts and size limits ([`Limits`](mailapi_support::server::Limits)).
 pub fn router<A: Api, Au: Authenticator + 'static>(api: A, authenticator: Au) -> Router {
     let shared = Arc::new(Shared { api, authenticator });
     let routes = Router::new()
@@ -2177,7 +2177,7 @@ struct Shared<A, Au> {
 
 async fn get_email_domain<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2187,18 +2187,15 @@ async fn get_email_domain<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "getEmailDomain",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetEmailDomainRequest::parse(parts, principal) {
@@ -2211,7 +2208,7 @@ async fn get_email_domain<A: Api, Au: Authenticator>(
 
 async fn list_domain_aliases<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2221,18 +2218,15 @@ async fn list_domain_aliases<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "listDomainAliases",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match ListDomainAliasesRequest::parse(parts, principal) {
@@ -2245,7 +2239,7 @@ async fn list_domain_aliases<A: Api, Au: Authenticator>(
 
 async fn list_domain_blackwhitelist<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2255,18 +2249,15 @@ async fn list_domain_blackwhitelist<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "listDomainBlackwhitelist",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match ListDomainBlackwhitelistRequest::parse(parts, principal) {
@@ -2282,7 +2273,7 @@ async fn list_domain_blackwhitelist<A: Api, Au: Authenticator>(
 
 async fn put_domain_blackwhitelist<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2302,18 +2293,15 @@ async fn put_domain_blackwhitelist<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "putDomainBlackwhitelist",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match PutDomainBlackwhitelistRequest::parse(parts, principal) {
@@ -2329,7 +2317,7 @@ async fn put_domain_blackwhitelist<A: Api, Au: Authenticator>(
 
 async fn get_domain_blackwhitelist_address<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2339,18 +2327,15 @@ async fn get_domain_blackwhitelist_address<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "getDomainBlackwhitelistAddress",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetDomainBlackwhitelistAddressRequest::parse(parts, principal) {
@@ -2366,7 +2351,7 @@ async fn get_domain_blackwhitelist_address<A: Api, Au: Authenticator>(
 
 async fn delete_domain_blackwhitelist_address<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2376,18 +2361,15 @@ async fn delete_domain_blackwhitelist_address<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "deleteDomainBlackwhitelistAddress",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match DeleteDomainBlackwhitelistAddressRequest::parse(parts, principal) {
@@ -2403,7 +2385,7 @@ async fn delete_domain_blackwhitelist_address<A: Api, Au: Authenticator>(
 
 async fn get_domain_cleanmailplus<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2413,18 +2395,15 @@ async fn get_domain_cleanmailplus<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "getDomainCleanmailplus",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetDomainCleanmailplusRequest::parse(parts, principal) {
@@ -2440,7 +2419,7 @@ async fn get_domain_cleanmailplus<A: Api, Au: Authenticator>(
 
 async fn update_domain_cleanmailplus<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2460,18 +2439,15 @@ async fn update_domain_cleanmailplus<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "updateDomainCleanmailplus",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match UpdateDomainCleanmailplusRequest::parse(parts, principal) {
@@ -2487,21 +2463,18 @@ async fn update_domain_cleanmailplus<A: Api, Au: Authenticator>(
 
 async fn list_domain_contacts<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "listDomainContacts",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match ListDomainContactsRequest::parse(parts, principal) {
@@ -2514,7 +2487,7 @@ async fn list_domain_contacts<A: Api, Au: Authenticator>(
 
 async fn create_domain_contact<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2534,18 +2507,15 @@ async fn create_domain_contact<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "createDomainContact",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match CreateDomainContactRequest::parse(parts, principal) {
@@ -2558,7 +2528,7 @@ async fn create_domain_contact<A: Api, Au: Authenticator>(
 
 async fn get_domain_contact<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2572,18 +2542,15 @@ async fn get_domain_contact<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "getDomainContact",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetDomainContactRequest::parse(parts, principal) {
@@ -2596,7 +2563,7 @@ async fn get_domain_contact<A: Api, Au: Authenticator>(
 
 async fn update_domain_contact<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2616,18 +2583,15 @@ async fn update_domain_contact<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "updateDomainContact",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match UpdateDomainContactRequest::parse(parts, principal) {
@@ -2640,7 +2604,7 @@ async fn update_domain_contact<A: Api, Au: Authenticator>(
 
 async fn delete_domain_contact<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2650,18 +2614,15 @@ async fn delete_domain_contact<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "deleteDomainContact",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match DeleteDomainContactRequest::parse(parts, principal) {
@@ -2674,7 +2635,7 @@ async fn delete_domain_contact<A: Api, Au: Authenticator>(
 
 async fn get_domain_infostore<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2684,18 +2645,15 @@ async fn get_domain_infostore<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "getDomainInfostore",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetDomainInfostoreRequest::parse(parts, principal) {
@@ -2708,7 +2666,7 @@ async fn get_domain_infostore<A: Api, Au: Authenticator>(
 
 async fn update_domain_infostore_quota<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2728,18 +2686,15 @@ async fn update_domain_infostore_quota<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "updateDomainInfostoreQuota",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match UpdateDomainInfostoreQuotaRequest::parse(parts, principal) {
@@ -2755,7 +2710,7 @@ async fn update_domain_infostore_quota<A: Api, Au: Authenticator>(
 
 async fn get_domain_mailbox_type_count<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2765,18 +2720,15 @@ async fn get_domain_mailbox_type_count<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "getDomainMailboxTypeCount",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetDomainMailboxTypeCountRequest::parse(parts, principal) {
@@ -2792,7 +2744,7 @@ async fn get_domain_mailbox_type_count<A: Api, Au: Authenticator>(
 
 async fn list_usernames<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2802,18 +2754,15 @@ async fn list_usernames<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "listUsernames",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match ListUsernamesRequest::parse(parts, principal) {
@@ -2826,7 +2775,7 @@ async fn list_usernames<A: Api, Au: Authenticator>(
 
 async fn get_username<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2836,18 +2785,15 @@ async fn get_username<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "getUsername",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetUsernameRequest::parse(parts, principal) {
@@ -2858,7 +2804,7 @@ async fn get_username<A: Api, Au: Authenticator>(
 
 async fn get_mailbox_autoresponder<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2868,18 +2814,15 @@ async fn get_mailbox_autoresponder<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "getMailboxAutoresponder",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetMailboxAutoresponderRequest::parse(parts, principal) {
@@ -2895,7 +2838,7 @@ async fn get_mailbox_autoresponder<A: Api, Au: Authenticator>(
 
 async fn set_mailbox_autoresponder<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2915,18 +2858,15 @@ async fn set_mailbox_autoresponder<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "setMailboxAutoresponder",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match SetMailboxAutoresponderRequest::parse(parts, principal) {
@@ -2942,7 +2882,7 @@ async fn set_mailbox_autoresponder<A: Api, Au: Authenticator>(
 
 async fn list_mailbox_blackwhitelist<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2952,18 +2892,15 @@ async fn list_mailbox_blackwhitelist<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "listMailboxBlackwhitelist",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match ListMailboxBlackwhitelistRequest::parse(parts, principal) {
@@ -2979,7 +2916,7 @@ async fn list_mailbox_blackwhitelist<A: Api, Au: Authenticator>(
 
 async fn put_mailbox_blackwhitelist<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2999,18 +2936,15 @@ async fn put_mailbox_blackwhitelist<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "putMailboxBlackwhitelist",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match PutMailboxBlackwhitelistRequest::parse(parts, principal) {
@@ -3026,7 +2960,7 @@ async fn put_mailbox_blackwhitelist<A: Api, Au: Authenticator>(
 
 async fn get_mailbox_blackwhitelist_address<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -3036,18 +2970,15 @@ async fn get_mailbox_blackwhitelist_address<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "getMailboxBlackwhitelistAddress",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetMailboxBlackwhitelistAddressRequest::parse(parts, principal) {
@@ -3063,7 +2994,7 @@ async fn get_mailbox_blackwhitelist_address<A: Api, Au: Authenticator>(
 
 async fn delete_mailbox_blackwhitelist_address<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -3073,18 +3004,15 @@ async fn delete_mailbox_blackwhitelist_address<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "deleteMailboxBlackwhitelistAddress",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match DeleteMailboxBlackwhitelistAddressRequest::parse(parts, principal) {
@@ -3100,7 +3028,7 @@ async fn delete_mailbox_blackwhitelist_address<A: Api, Au: Authenticator>(
 
 async fn get_mailbox_cleanmailplus<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -3110,18 +3038,15 @@ async fn get_mailbox_cleanmailplus<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "getMailboxCleanmailplus",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetMailboxCleanmailplusRequest::parse(parts, principal) {
@@ -3137,7 +3062,7 @@ async fn get_mailbox_cleanmailplus<A: Api, Au: Authenticator>(
 
 async fn update_mailbox_cleanmailplus<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -3157,18 +3082,15 @@ async fn update_mailbox_cleanmailplus<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "updateMailboxCleanmailplus",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match UpdateMailboxCleanmailplusRequest::parse(parts, principal) {
@@ -3184,7 +3106,7 @@ async fn update_mailbox_cleanmailplus<A: Api, Au: Authenticator>(
 
 async fn get_exchange_mailbox<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -3194,18 +3116,15 @@ async fn get_exchange_mailbox<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "getExchangeMailbox",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetExchangeMailboxRequest::parse(parts, principal) {
@@ -3218,7 +3137,7 @@ async fn get_exchange_mailbox<A: Api, Au: Authenticator>(
 
 async fn put_exchange_mailbox<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -3238,18 +3157,15 @@ async fn put_exchange_mailbox<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "putExchangeMailbox",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match PutExchangeMailboxRequest::parse(parts, principal) {
@@ -3262,7 +3178,7 @@ async fn put_exchange_mailbox<A: Api, Au: Authenticator>(
 
 async fn delete_exchange_mailbox<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -3272,18 +3188,15 @@ async fn delete_exchange_mailbox<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "deleteExchangeMailbox",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match DeleteExchangeMailboxRequest::parse(parts, principal) {
@@ -3296,7 +3209,7 @@ async fn delete_exchange_mailbox<A: Api, Au: Authenticator>(
 
 async fn exchange_mailbox_action<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -3310,14 +3223,15 @@ async fn exchange_mailbox_action<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(&shared.authenticator, &mut parts, &[])
+    let (parts, principal) = match read_request(
+            &shared.authenticator,
+            request,
+            "exchangeMailboxAction",
+            &[],
+        )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match ExchangeMailboxActionRequest::parse(parts, principal) {
@@ -3330,7 +3244,7 @@ async fn exchange_mailbox_action<A: Api, Au: Authenticator>(
 
 async fn get_exchange_message_stats<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -3340,18 +3254,15 @@ async fn get_exchange_message_stats<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "getExchangeMessageStats",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetExchangeMessageStatsRequest::parse(parts, principal) {
@@ -3367,7 +3278,7 @@ async fn get_exchange_message_stats<A: Api, Au: Authenticator>(
 
 async fn get_mailbox_forwards<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -3377,18 +3288,15 @@ async fn get_mailbox_forwards<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "getMailboxForwards",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetMailboxForwardsRequest::parse(parts, principal) {
@@ -3401,7 +3309,7 @@ async fn get_mailbox_forwards<A: Api, Au: Authenticator>(
 
 async fn set_mailbox_forwards<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -3421,18 +3329,15 @@ async fn set_mailbox_forwards<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "setMailboxForwards",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match SetMailboxForwardsRequest::parse(parts, principal) {
@@ -3445,7 +3350,7 @@ async fn set_mailbox_forwards<A: Api, Au: Authenticator>(
 
 async fn delete_mailbox_forward<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -3455,18 +3360,15 @@ async fn delete_mailbox_forward<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "deleteMailboxForward",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match DeleteMailboxForwardRequest::parse(parts, principal) {
@@ -3479,7 +3381,7 @@ async fn delete_mailbox_forward<A: Api, Au: Authenticator>(
 
 async fn get_mailbox<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -3489,18 +3391,15 @@ async fn get_mailbox<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "getMailbox",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetMailboxRequest::parse(parts, principal) {
@@ -3511,7 +3410,7 @@ async fn get_mailbox<A: Api, Au: Authenticator>(
 
 async fn put_mailbox<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -3531,18 +3430,15 @@ async fn put_mailbox<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "putMailbox",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match PutMailboxRequest::parse(parts, principal) {
@@ -3553,7 +3449,7 @@ async fn put_mailbox<A: Api, Au: Authenticator>(
 
 async fn delete_mailbox<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -3563,18 +3459,15 @@ async fn delete_mailbox<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "deleteMailbox",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match DeleteMailboxRequest::parse(parts, principal) {
@@ -3587,7 +3480,7 @@ async fn delete_mailbox<A: Api, Au: Authenticator>(
 
 async fn mailbox_action<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -3601,14 +3494,15 @@ async fn mailbox_action<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(&shared.authenticator, &mut parts, &[])
+    let (parts, principal) = match read_request(
+            &shared.authenticator,
+            request,
+            "mailboxAction",
+            &[],
+        )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match MailboxActionRequest::parse(parts, principal) {
@@ -3621,7 +3515,7 @@ async fn mailbox_action<A: Api, Au: Authenticator>(
 
 async fn get_mailbox_message_stats<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -3631,18 +3525,15 @@ async fn get_mailbox_message_stats<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "getMailboxMessageStats",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetMailboxMessageStatsRequest::parse(parts, principal) {
@@ -3658,7 +3549,7 @@ async fn get_mailbox_message_stats<A: Api, Au: Authenticator>(
 
 async fn create_mailbox_migration_ticket<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -3678,18 +3569,15 @@ async fn create_mailbox_migration_ticket<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "createMailboxMigrationTicket",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match CreateMailboxMigrationTicketRequest::parse(parts, principal) {
@@ -3705,17 +3593,18 @@ async fn create_mailbox_migration_ticket<A: Api, Au: Authenticator>(
 
 async fn get_mailbox_secrets<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(&shared.authenticator, &mut parts, &[])
+    let (parts, principal) = match read_request(
+            &shared.authenticator,
+            request,
+            "getMailboxSecrets",
+            &[],
+        )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetMailboxSecretsRequest::parse(parts, principal) {
@@ -3728,7 +3617,7 @@ async fn get_mailbox_secrets<A: Api, Au: Authenticator>(
 
 async fn put_mailbox_secrets<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -3748,18 +3637,15 @@ async fn put_mailbox_secrets<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "putMailboxSecrets",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match PutMailboxSecretsRequest::parse(parts, principal) {
@@ -3772,7 +3658,7 @@ async fn put_mailbox_secrets<A: Api, Au: Authenticator>(
 
 async fn get_mailbox_webmail<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -3782,18 +3668,15 @@ async fn get_mailbox_webmail<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "getMailboxWebmail",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetMailboxWebmailRequest::parse(parts, principal) {
@@ -3806,7 +3689,7 @@ async fn get_mailbox_webmail<A: Api, Au: Authenticator>(
 
 async fn update_mailbox_webmail<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -3826,18 +3709,15 @@ async fn update_mailbox_webmail<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "updateMailboxWebmail",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match UpdateMailboxWebmailRequest::parse(parts, principal) {
@@ -3850,7 +3730,7 @@ async fn update_mailbox_webmail<A: Api, Au: Authenticator>(
 
 async fn create_mailbox_webmail<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -3870,18 +3750,15 @@ async fn create_mailbox_webmail<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "createMailboxWebmail",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match CreateMailboxWebmailRequest::parse(parts, principal) {
@@ -3894,7 +3771,7 @@ async fn create_mailbox_webmail<A: Api, Au: Authenticator>(
 
 async fn get_domain_webmail<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -3904,18 +3781,15 @@ async fn get_domain_webmail<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "getDomainWebmail",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetDomainWebmailRequest::parse(parts, principal) {
@@ -3928,7 +3802,7 @@ async fn get_domain_webmail<A: Api, Au: Authenticator>(
 
 async fn update_domain_webmail<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -3948,18 +3822,15 @@ async fn update_domain_webmail<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "updateDomainWebmail",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match UpdateDomainWebmailRequest::parse(parts, principal) {
@@ -3972,21 +3843,18 @@ async fn update_domain_webmail<A: Api, Au: Authenticator>(
 
 async fn get_domain_webmail_limits<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "getDomainWebmailLimits",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetDomainWebmailLimitsRequest::parse(parts, principal) {
@@ -4002,21 +3870,18 @@ async fn get_domain_webmail_limits<A: Api, Au: Authenticator>(
 
 async fn get_domain_webmail_names<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "getDomainWebmailNames",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetDomainWebmailNamesRequest::parse(parts, principal) {
@@ -4032,21 +3897,18 @@ async fn get_domain_webmail_names<A: Api, Au: Authenticator>(
 
 async fn get_domain_webmail_upgrade<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "getDomainWebmailUpgrade",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetDomainWebmailUpgradeRequest::parse(parts, principal) {
@@ -4062,17 +3924,18 @@ async fn get_domain_webmail_upgrade<A: Api, Au: Authenticator>(
 
 async fn get_secret_question_settings<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(&shared.authenticator, &mut parts, &[])
+    let (parts, principal) = match read_request(
+            &shared.authenticator,
+            request,
+            "getSecretQuestionSettings",
+            &[],
+        )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetSecretQuestionSettingsRequest::parse(parts, principal) {
@@ -4088,17 +3951,18 @@ async fn get_secret_question_settings<A: Api, Au: Authenticator>(
 
 async fn list_secret_questions<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(&shared.authenticator, &mut parts, &[])
+    let (parts, principal) = match read_request(
+            &shared.authenticator,
+            request,
+            "listSecretQuestions",
+            &[],
+        )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match ListSecretQuestionsRequest::parse(parts, principal) {
@@ -4111,7 +3975,7 @@ async fn list_secret_questions<A: Api, Au: Authenticator>(
 
 async fn exchange_mailbox_action_short<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -4125,14 +3989,15 @@ async fn exchange_mailbox_action_short<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(&shared.authenticator, &mut parts, &[])
+    let (parts, principal) = match read_request(
+            &shared.authenticator,
+            request,
+            "exchangeMailboxActionShort",
+            &[],
+        )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match ExchangeMailboxActionShortRequest::parse(parts, principal) {
@@ -4148,7 +4013,7 @@ async fn exchange_mailbox_action_short<A: Api, Au: Authenticator>(
 
 async fn mailbox_action_short<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -4162,14 +4027,15 @@ async fn mailbox_action_short<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(&shared.authenticator, &mut parts, &[])
+    let (parts, principal) = match read_request(
+            &shared.authenticator,
+            request,
+            "mailboxActionShort",
+            &[],
+        )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match MailboxActionShortRequest::parse(parts, principal) {
@@ -4182,17 +4048,18 @@ async fn mailbox_action_short<A: Api, Au: Authenticator>(
 
 async fn get_mailbox_secrets_short<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(&shared.authenticator, &mut parts, &[])
+    let (parts, principal) = match read_request(
+            &shared.authenticator,
+            request,
+            "getMailboxSecretsShort",
+            &[],
+        )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetMailboxSecretsShortRequest::parse(parts, principal) {
@@ -4208,7 +4075,7 @@ async fn get_mailbox_secrets_short<A: Api, Au: Authenticator>(
 
 async fn put_mailbox_secrets_short<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -4228,18 +4095,15 @@ async fn put_mailbox_secrets_short<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "putMailboxSecretsShort",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match PutMailboxSecretsShortRequest::parse(parts, principal) {
@@ -4255,7 +4119,7 @@ async fn put_mailbox_secrets_short<A: Api, Au: Authenticator>(
 
 async fn get_mailbox_webmail_short<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -4265,18 +4129,15 @@ async fn get_mailbox_webmail_short<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "getMailboxWebmailShort",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetMailboxWebmailShortRequest::parse(parts, principal) {
@@ -4292,7 +4153,7 @@ async fn get_mailbox_webmail_short<A: Api, Au: Authenticator>(
 
 async fn update_mailbox_webmail_short<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -4312,18 +4173,15 @@ async fn update_mailbox_webmail_short<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "updateMailboxWebmailShort",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match UpdateMailboxWebmailShortRequest::parse(parts, principal) {
@@ -4339,7 +4197,7 @@ async fn update_mailbox_webmail_short<A: Api, Au: Authenticator>(
 
 async fn create_mailbox_webmail_short<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -4359,18 +4217,15 @@ async fn create_mailbox_webmail_short<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "createMailboxWebmailShort",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match CreateMailboxWebmailShortRequest::parse(parts, principal) {
@@ -4386,21 +4241,18 @@ async fn create_mailbox_webmail_short<A: Api, Au: Authenticator>(
 
 async fn get_domain_webmail_limits_short<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "getDomainWebmailLimitsShort",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetDomainWebmailLimitsShortRequest::parse(parts, principal) {
@@ -4416,21 +4268,18 @@ async fn get_domain_webmail_limits_short<A: Api, Au: Authenticator>(
 
 async fn get_domain_webmail_names_short<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "getDomainWebmailNamesShort",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetDomainWebmailNamesShortRequest::parse(parts, principal) {
@@ -4446,21 +4295,18 @@ async fn get_domain_webmail_names_short<A: Api, Au: Authenticator>(
 
 async fn get_domain_webmail_upgrade_short<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "getDomainWebmailUpgradeShort",
             &[&[BASIC_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetDomainWebmailUpgradeShortRequest::parse(parts, principal) {

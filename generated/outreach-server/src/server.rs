@@ -6,8 +6,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use mailapi_support::server::{
-    Authenticator, Context, ErrorShape, Principal, RequestParts, authenticate_request,
-    problem_response, respond_documented,
+    Authenticator, Context, ErrorShape, Principal, RequestParts, problem_response,
+    read_request, respond_documented,
 };
 use mailapi_support::Problem;
 use mailapi_support::{Scheme, SchemeKind};
@@ -243,7 +243,7 @@ impl<T: PartialApi> Api for T {
 
 /// An axum router serving `api` with `authenticator` checking credentials, mounted under the spec's base path `/api/v2`.
 ///
-/// Requests are authenticated, parsed and validated before they reach `api`; failures answer 400, 401, 413, 415 or 422 in the response each operation documents for that status (validation failures 400 where it documents 400 and not 415 or 422), else as RFC 7807 problems. A panicking handler answers 500 and the server keeps serving.
+/// Requests are authenticated (before their body is read or their path decoded), parsed and validated before they reach `api`; failures answer 400, 401, 403, 408, 413, 415, 422, 429 or 503 in the response each operation documents for that status (validation failures 400 where it documents 400 and not 415 or 422), else as RFC 7807 problems, as do unknown paths (404) and methods (405). A panicking handler answers 500 and the server keeps serving. Serve it with [`serve`](mailapi_support::server::serve), which adds read timeouts and size limits ([`Limits`](mailapi_support::server::Limits)).
 pub fn router<A: Api, Au: Authenticator + 'static>(api: A, authenticator: Au) -> Router {
     let shared = Arc::new(Shared { api, authenticator });
     let routes = Router::new()
@@ -276,7 +276,7 @@ struct Shared<A, Au> {
 
 async fn list_mailboxes<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -295,18 +295,15 @@ async fn list_mailboxes<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "listMailboxes",
             &[&[O_AUTH2]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match ListMailboxesRequest::parse(parts, principal) {
@@ -319,7 +316,7 @@ async fn list_mailboxes<A: Api, Au: Authenticator>(
 
 async fn create_mailbox<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -338,18 +335,15 @@ async fn create_mailbox<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "createMailbox",
             &[&[O_AUTH2]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match CreateMailboxRequest::parse(parts, principal) {
@@ -362,7 +356,7 @@ async fn create_mailbox<A: Api, Au: Authenticator>(
 
 async fn get_mailbox<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -381,18 +375,15 @@ async fn get_mailbox<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "getMailbox",
             &[&[O_AUTH2]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetMailboxRequest::parse(parts, principal) {
@@ -403,7 +394,7 @@ async fn get_mailbox<A: Api, Au: Authenticator>(
 
 async fn delete_mailbox<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -422,18 +413,15 @@ async fn delete_mailbox<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "deleteMailbox",
             &[&[O_AUTH2]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match DeleteMailboxRequest::parse(parts, principal) {
@@ -446,7 +434,7 @@ async fn delete_mailbox<A: Api, Au: Authenticator>(
 
 async fn update_mailbox<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -465,18 +453,15 @@ async fn update_mailbox<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "updateMailbox",
             &[&[O_AUTH2]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match UpdateMailboxRequest::parse(parts, principal) {
@@ -489,7 +474,7 @@ async fn update_mailbox<A: Api, Au: Authenticator>(
 
 async fn test_send_mailbox<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -508,18 +493,15 @@ async fn test_send_mailbox<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "testSendMailbox",
             &[&[O_AUTH2]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match TestSendMailboxRequest::parse(parts, principal) {
@@ -532,7 +514,7 @@ async fn test_send_mailbox<A: Api, Au: Authenticator>(
 
 async fn test_sync_mailbox<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -551,18 +533,15 @@ async fn test_sync_mailbox<A: Api, Au: Authenticator>(
             extensions: false,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "testSyncMailbox",
             &[&[O_AUTH2]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match TestSyncMailboxRequest::parse(parts, principal) {

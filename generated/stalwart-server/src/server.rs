@@ -6,8 +6,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use mailapi_support::server::{
-    Authenticator, Context, ErrorShape, Principal, RequestParts, authenticate_request,
-    problem_response, respond_documented,
+    Authenticator, Context, ErrorShape, Principal, RequestParts, problem_response,
+    read_request, respond_documented,
 };
 use mailapi_support::Problem;
 use mailapi_support::{Scheme, SchemeKind};
@@ -2097,7 +2097,7 @@ impl<T: PartialApi> Api for T {
 
 /// An axum router serving `api` with `authenticator` checking credentials, mounted under the spec's base path `/api`.
 ///
-/// Requests are authenticated, parsed and validated before they reach `api`; failures answer 400, 401, 413, 415 or 422 in the response each operation documents for that status (validation failures 400 where it documents 400 and not 415 or 422), else as RFC 7807 problems. A panicking handler answers 500 and the server keeps serving.
+/// Requests are authenticated (before their body is read or their path decoded), parsed and validated before they reach `api`; failures answer 400, 401, 403, 408, 413, 415, 422, 429 or 503 in the response each operation documents for that status (validation failures 400 where it documents 400 and not 415 or 422), else as RFC 7807 problems, as do unknown paths (404) and methods (405). A panicking handler answers 500 and the server keeps serving. Serve it with [`serve`](mailapi_support::server::serve), which adds read timeouts and size limits ([`Limits`](mailapi_support::server::Limits)).
 pub fn router<A: Api, Au: Authenticator + 'static>(api: A, authenticator: Au) -> Router {
     let shared = Arc::new(Shared { api, authenticator });
     let routes = Router::new()
@@ -2300,7 +2300,7 @@ struct Shared<A, Au> {
 
 async fn obtain_account_auth_settings<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2315,18 +2315,15 @@ async fn obtain_account_auth_settings<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "obtainAccountAuthSettings",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match ObtainAccountAuthSettingsRequest::parse(parts, principal) {
@@ -2342,7 +2339,7 @@ async fn obtain_account_auth_settings<A: Api, Au: Authenticator>(
 
 async fn update_account_auth_settings<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2368,18 +2365,15 @@ async fn update_account_auth_settings<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "updateAccountAuthSettings",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match UpdateAccountAuthSettingsRequest::parse(parts, principal) {
@@ -2395,7 +2389,7 @@ async fn update_account_auth_settings<A: Api, Au: Authenticator>(
 
 async fn obtain_encryption_at_rest_settings<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2410,18 +2404,15 @@ async fn obtain_encryption_at_rest_settings<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "obtainEncryptionAtRestSettings",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match ObtainEncryptionAtRestSettingsRequest::parse(parts, principal) {
@@ -2437,7 +2428,7 @@ async fn obtain_encryption_at_rest_settings<A: Api, Au: Authenticator>(
 
 async fn update_encryption_at_rest_settings<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2463,18 +2454,15 @@ async fn update_encryption_at_rest_settings<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "updateEncryptionAtRestSettings",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match UpdateEncryptionAtRestSettingsRequest::parse(parts, principal) {
@@ -2490,7 +2478,7 @@ async fn update_encryption_at_rest_settings<A: Api, Au: Authenticator>(
 
 async fn create_dkim_signature<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2516,18 +2504,15 @@ async fn create_dkim_signature<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "createDkimSignature",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match CreateDkimSignatureRequest::parse(parts, principal) {
@@ -2540,7 +2525,7 @@ async fn create_dkim_signature<A: Api, Au: Authenticator>(
 
 async fn obtain_dns_records<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2555,18 +2540,15 @@ async fn obtain_dns_records<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "obtainDnsRecords",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match ObtainDnsRecordsRequest::parse(parts, principal) {
@@ -2579,7 +2561,7 @@ async fn obtain_dns_records<A: Api, Au: Authenticator>(
 
 async fn query_log_files<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2594,18 +2576,15 @@ async fn query_log_files<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "queryLogFiles",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match QueryLogFilesRequest::parse(parts, principal) {
@@ -2618,7 +2597,7 @@ async fn query_log_files<A: Api, Au: Authenticator>(
 
 async fn obtain_oauth_token<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2644,18 +2623,15 @@ async fn obtain_oauth_token<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "obtainOauthToken",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match ObtainOauthTokenRequest::parse(parts, principal) {
@@ -2668,7 +2644,7 @@ async fn obtain_oauth_token<A: Api, Au: Authenticator>(
 
 async fn list_principals<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2683,18 +2659,15 @@ async fn list_principals<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "listPrincipals",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match ListPrincipalsRequest::parse(parts, principal) {
@@ -2707,7 +2680,7 @@ async fn list_principals<A: Api, Au: Authenticator>(
 
 async fn create_principal<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2733,18 +2706,15 @@ async fn create_principal<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "createPrincipal",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match CreatePrincipalRequest::parse(parts, principal) {
@@ -2757,7 +2727,7 @@ async fn create_principal<A: Api, Au: Authenticator>(
 
 async fn fetch_principal<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2772,18 +2742,15 @@ async fn fetch_principal<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "fetchPrincipal",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match FetchPrincipalRequest::parse(parts, principal) {
@@ -2796,7 +2763,7 @@ async fn fetch_principal<A: Api, Au: Authenticator>(
 
 async fn delete_principal<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2811,18 +2778,15 @@ async fn delete_principal<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "deletePrincipal",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match DeletePrincipalRequest::parse(parts, principal) {
@@ -2835,7 +2799,7 @@ async fn delete_principal<A: Api, Au: Authenticator>(
 
 async fn update_principal<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2861,18 +2825,15 @@ async fn update_principal<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "updatePrincipal",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match UpdatePrincipalRequest::parse(parts, principal) {
@@ -2885,7 +2846,7 @@ async fn update_principal<A: Api, Au: Authenticator>(
 
 async fn list_queued_messages<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2900,18 +2861,15 @@ async fn list_queued_messages<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "listQueuedMessages",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match ListQueuedMessagesRequest::parse(parts, principal) {
@@ -2924,7 +2882,7 @@ async fn list_queued_messages<A: Api, Au: Authenticator>(
 
 async fn delete_queued_messages<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2939,18 +2897,15 @@ async fn delete_queued_messages<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "deleteQueuedMessages",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match DeleteQueuedMessagesRequest::parse(parts, principal) {
@@ -2963,7 +2918,7 @@ async fn delete_queued_messages<A: Api, Au: Authenticator>(
 
 async fn reschedule_queued_messages<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -2978,18 +2933,15 @@ async fn reschedule_queued_messages<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "rescheduleQueuedMessages",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match RescheduleQueuedMessagesRequest::parse(parts, principal) {
@@ -3005,7 +2957,7 @@ async fn reschedule_queued_messages<A: Api, Au: Authenticator>(
 
 async fn obtain_queued_message_details<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -3020,18 +2972,15 @@ async fn obtain_queued_message_details<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "obtainQueuedMessageDetails",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match ObtainQueuedMessageDetailsRequest::parse(parts, principal) {
@@ -3047,7 +2996,7 @@ async fn obtain_queued_message_details<A: Api, Au: Authenticator>(
 
 async fn cancel_queued_message<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -3062,18 +3011,15 @@ async fn cancel_queued_message<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "cancelQueuedMessage",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match CancelQueuedMessageRequest::parse(parts, principal) {
@@ -3086,7 +3032,7 @@ async fn cancel_queued_message<A: Api, Au: Authenticator>(
 
 async fn reschedule_queued_message<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -3101,18 +3047,15 @@ async fn reschedule_queued_message<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "rescheduleQueuedMessage",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match RescheduleQueuedMessageRequest::parse(parts, principal) {
@@ -3128,7 +3071,7 @@ async fn reschedule_queued_message<A: Api, Au: Authenticator>(
 
 async fn list_queued_reports<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -3143,18 +3086,15 @@ async fn list_queued_reports<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "listQueuedReports",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match ListQueuedReportsRequest::parse(parts, principal) {
@@ -3167,7 +3107,7 @@ async fn list_queued_reports<A: Api, Au: Authenticator>(
 
 async fn obtain_queue_status<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -3182,18 +3122,15 @@ async fn obtain_queue_status<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "obtainQueueStatus",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match ObtainQueueStatusRequest::parse(parts, principal) {
@@ -3206,7 +3143,7 @@ async fn obtain_queue_status<A: Api, Au: Authenticator>(
 
 async fn resume_queue_processing<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -3221,18 +3158,15 @@ async fn resume_queue_processing<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "resumeQueueProcessing",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match ResumeQueueProcessingRequest::parse(parts, principal) {
@@ -3245,7 +3179,7 @@ async fn resume_queue_processing<A: Api, Au: Authenticator>(
 
 async fn stop_queue_processing<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -3260,18 +3194,15 @@ async fn stop_queue_processing<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "stopQueueProcessing",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match StopQueueProcessingRequest::parse(parts, principal) {
@@ -3284,7 +3215,7 @@ async fn stop_queue_processing<A: Api, Au: Authenticator>(
 
 async fn reload_settings<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -3299,18 +3230,15 @@ async fn reload_settings<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "reloadSettings",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match ReloadSettingsRequest::parse(parts, principal) {
@@ -3323,7 +3251,7 @@ async fn reload_settings<A: Api, Au: Authenticator>(
 
 async fn list_incoming_arf_reports<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -3338,18 +3266,15 @@ async fn list_incoming_arf_reports<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "listIncomingArfReports",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match ListIncomingArfReportsRequest::parse(parts, principal) {
@@ -3365,7 +3290,7 @@ async fn list_incoming_arf_reports<A: Api, Au: Authenticator>(
 
 async fn list_incoming_dmarc_reports<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -3380,18 +3305,15 @@ async fn list_incoming_dmarc_reports<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "listIncomingDmarcReports",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match ListIncomingDmarcReportsRequest::parse(parts, principal) {
@@ -3407,7 +3329,7 @@ async fn list_incoming_dmarc_reports<A: Api, Au: Authenticator>(
 
 async fn list_incoming_tls_reports<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -3422,18 +3344,15 @@ async fn list_incoming_tls_reports<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "listIncomingTlsReports",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match ListIncomingTlsReportsRequest::parse(parts, principal) {
@@ -3449,7 +3368,7 @@ async fn list_incoming_tls_reports<A: Api, Au: Authenticator>(
 
 async fn update_settings<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -3475,18 +3394,15 @@ async fn update_settings<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "updateSettings",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match UpdateSettingsRequest::parse(parts, principal) {
@@ -3499,7 +3415,7 @@ async fn update_settings<A: Api, Au: Authenticator>(
 
 async fn list_settings_by_group<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -3514,18 +3430,15 @@ async fn list_settings_by_group<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "listSettingsByGroup",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match ListSettingsByGroupRequest::parse(parts, principal) {
@@ -3538,7 +3451,7 @@ async fn list_settings_by_group<A: Api, Au: Authenticator>(
 
 async fn list_settings_by_key<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -3553,18 +3466,15 @@ async fn list_settings_by_key<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "listSettingsByKey",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match ListSettingsByKeyRequest::parse(parts, principal) {
@@ -3577,7 +3487,7 @@ async fn list_settings_by_key<A: Api, Au: Authenticator>(
 
 async fn list_settings<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -3592,18 +3502,15 @@ async fn list_settings<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "listSettings",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match ListSettingsRequest::parse(parts, principal) {
@@ -3616,7 +3523,7 @@ async fn list_settings<A: Api, Au: Authenticator>(
 
 async fn test_spam_filter_classification<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -3642,18 +3549,15 @@ async fn test_spam_filter_classification<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "testSpamFilterClassification",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match TestSpamFilterClassificationRequest::parse(parts, principal) {
@@ -3669,7 +3573,7 @@ async fn test_spam_filter_classification<A: Api, Au: Authenticator>(
 
 async fn train_spam_filter_ham<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -3684,18 +3588,15 @@ async fn train_spam_filter_ham<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "trainSpamFilterHam",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match TrainSpamFilterHamRequest::parse(parts, principal) {
@@ -3708,7 +3609,7 @@ async fn train_spam_filter_ham<A: Api, Au: Authenticator>(
 
 async fn train_account_spam_filter_ham<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -3723,18 +3624,15 @@ async fn train_account_spam_filter_ham<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "trainAccountSpamFilterHam",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match TrainAccountSpamFilterHamRequest::parse(parts, principal) {
@@ -3750,7 +3648,7 @@ async fn train_account_spam_filter_ham<A: Api, Au: Authenticator>(
 
 async fn train_spam_filter_spam<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -3765,18 +3663,15 @@ async fn train_spam_filter_spam<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "trainSpamFilterSpam",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match TrainSpamFilterSpamRequest::parse(parts, principal) {
@@ -3789,7 +3684,7 @@ async fn train_spam_filter_spam<A: Api, Au: Authenticator>(
 
 async fn train_account_spam_filter_spam<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -3804,18 +3699,15 @@ async fn train_account_spam_filter_spam<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "trainAccountSpamFilterSpam",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match TrainAccountSpamFilterSpamRequest::parse(parts, principal) {
@@ -3831,7 +3723,7 @@ async fn train_account_spam_filter_spam<A: Api, Au: Authenticator>(
 
 async fn upload_spam_filter_ham<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -3846,18 +3738,15 @@ async fn upload_spam_filter_ham<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "uploadSpamFilterHam",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match UploadSpamFilterHamRequest::parse(parts, principal) {
@@ -3870,7 +3759,7 @@ async fn upload_spam_filter_ham<A: Api, Au: Authenticator>(
 
 async fn upload_account_spam_filter_ham<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -3885,18 +3774,15 @@ async fn upload_account_spam_filter_ham<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "uploadAccountSpamFilterHam",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match UploadAccountSpamFilterHamRequest::parse(parts, principal) {
@@ -3912,7 +3798,7 @@ async fn upload_account_spam_filter_ham<A: Api, Au: Authenticator>(
 
 async fn upload_spam_filter_spam<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -3927,18 +3813,15 @@ async fn upload_spam_filter_spam<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "uploadSpamFilterSpam",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match UploadSpamFilterSpamRequest::parse(parts, principal) {
@@ -3951,7 +3834,7 @@ async fn upload_spam_filter_spam<A: Api, Au: Authenticator>(
 
 async fn upload_account_spam_filter_spam<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -3966,18 +3849,15 @@ async fn upload_account_spam_filter_spam<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "uploadAccountSpamFilterSpam",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match UploadAccountSpamFilterSpamRequest::parse(parts, principal) {
@@ -3993,7 +3873,7 @@ async fn upload_account_spam_filter_spam<A: Api, Au: Authenticator>(
 
 async fn fetch_blob_by_id<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -4008,18 +3888,15 @@ async fn fetch_blob_by_id<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "fetchBlobById",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match FetchBlobByIdRequest::parse(parts, principal) {
@@ -4032,7 +3909,7 @@ async fn fetch_blob_by_id<A: Api, Au: Authenticator>(
 
 async fn purge_all_accounts<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -4047,18 +3924,15 @@ async fn purge_all_accounts<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "purgeAllAccounts",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match PurgeAllAccountsRequest::parse(parts, principal) {
@@ -4071,7 +3945,7 @@ async fn purge_all_accounts<A: Api, Au: Authenticator>(
 
 async fn purge_account<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -4086,18 +3960,15 @@ async fn purge_account<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "purgeAccount",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match PurgeAccountRequest::parse(parts, principal) {
@@ -4110,7 +3981,7 @@ async fn purge_account<A: Api, Au: Authenticator>(
 
 async fn purge_blob_store<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -4125,18 +3996,15 @@ async fn purge_blob_store<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "purgeBlobStore",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match PurgeBlobStoreRequest::parse(parts, principal) {
@@ -4149,7 +4017,7 @@ async fn purge_blob_store<A: Api, Au: Authenticator>(
 
 async fn purge_data_store<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -4164,18 +4032,15 @@ async fn purge_data_store<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "purgeDataStore",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match PurgeDataStoreRequest::parse(parts, principal) {
@@ -4188,7 +4053,7 @@ async fn purge_data_store<A: Api, Au: Authenticator>(
 
 async fn purge_in_memory_store<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -4203,18 +4068,15 @@ async fn purge_in_memory_store<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "purgeInMemoryStore",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match PurgeInMemoryStoreRequest::parse(parts, principal) {
@@ -4227,7 +4089,7 @@ async fn purge_in_memory_store<A: Api, Au: Authenticator>(
 
 async fn delete_account_bayes_model<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -4242,18 +4104,15 @@ async fn delete_account_bayes_model<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "deleteAccountBayesModel",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match DeleteAccountBayesModelRequest::parse(parts, principal) {
@@ -4269,7 +4128,7 @@ async fn delete_account_bayes_model<A: Api, Au: Authenticator>(
 
 async fn delete_global_bayes_model<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -4284,18 +4143,15 @@ async fn delete_global_bayes_model<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "deleteGlobalBayesModel",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match DeleteGlobalBayesModelRequest::parse(parts, principal) {
@@ -4311,7 +4167,7 @@ async fn delete_global_bayes_model<A: Api, Au: Authenticator>(
 
 async fn request_fts_reindex<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -4326,18 +4182,15 @@ async fn request_fts_reindex<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "requestFtsReindex",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match RequestFtsReindexRequest::parse(parts, principal) {
@@ -4350,7 +4203,7 @@ async fn request_fts_reindex<A: Api, Au: Authenticator>(
 
 async fn request_index_reindex<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -4376,18 +4229,15 @@ async fn request_index_reindex<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "requestIndexReindex",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match RequestIndexReindexRequest::parse(parts, principal) {
@@ -4400,7 +4250,7 @@ async fn request_index_reindex<A: Api, Au: Authenticator>(
 
 async fn request_account_index_reindex<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -4426,18 +4276,15 @@ async fn request_account_index_reindex<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "requestAccountIndexReindex",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match RequestAccountIndexReindexRequest::parse(parts, principal) {
@@ -4453,7 +4300,7 @@ async fn request_account_index_reindex<A: Api, Au: Authenticator>(
 
 async fn reset_imap_uids<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -4468,18 +4315,15 @@ async fn reset_imap_uids<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "resetImapUids",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match ResetImapUidsRequest::parse(parts, principal) {
@@ -4492,7 +4336,7 @@ async fn reset_imap_uids<A: Api, Au: Authenticator>(
 
 async fn list_deleted_messages<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -4507,18 +4351,15 @@ async fn list_deleted_messages<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "listDeletedMessages",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match ListDeletedMessagesRequest::parse(parts, principal) {
@@ -4531,7 +4372,7 @@ async fn list_deleted_messages<A: Api, Au: Authenticator>(
 
 async fn undelete_messages<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -4557,18 +4398,15 @@ async fn undelete_messages<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "undeleteMessages",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match UndeleteMessagesRequest::parse(parts, principal) {
@@ -4581,7 +4419,7 @@ async fn undelete_messages<A: Api, Au: Authenticator>(
 
 async fn obtain_metrics_telemetry_token<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -4596,18 +4434,15 @@ async fn obtain_metrics_telemetry_token<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "obtainMetricsTelemetryToken",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match ObtainMetricsTelemetryTokenRequest::parse(parts, principal) {
@@ -4623,7 +4458,7 @@ async fn obtain_metrics_telemetry_token<A: Api, Au: Authenticator>(
 
 async fn request_tracing_token<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -4638,18 +4473,15 @@ async fn request_tracing_token<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "requestTracingToken",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match RequestTracingTokenRequest::parse(parts, principal) {
@@ -4662,7 +4494,7 @@ async fn request_tracing_token<A: Api, Au: Authenticator>(
 
 async fn fetch_telemetry_metrics<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -4677,18 +4509,15 @@ async fn fetch_telemetry_metrics<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "fetchTelemetryMetrics",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match FetchTelemetryMetricsRequest::parse(parts, principal) {
@@ -4701,7 +4530,7 @@ async fn fetch_telemetry_metrics<A: Api, Au: Authenticator>(
 
 async fn live_metrics<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -4716,18 +4545,15 @@ async fn live_metrics<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "liveMetrics",
             &[&[BASIC_AUTH], &[BEARER_AUTH], &[]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match LiveMetricsRequest::parse(parts, principal) {
@@ -4738,7 +4564,7 @@ async fn live_metrics<A: Api, Au: Authenticator>(
 
 async fn obtain_trace_details<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -4753,18 +4579,15 @@ async fn obtain_trace_details<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "obtainTraceDetails",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match ObtainTraceDetailsRequest::parse(parts, principal) {
@@ -4777,7 +4600,7 @@ async fn obtain_trace_details<A: Api, Au: Authenticator>(
 
 async fn list_stored_traces<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -4792,18 +4615,15 @@ async fn list_stored_traces<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "listStoredTraces",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match ListStoredTracesRequest::parse(parts, principal) {
@@ -4816,7 +4636,7 @@ async fn list_stored_traces<A: Api, Au: Authenticator>(
 
 async fn start_live_tracing<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -4831,18 +4651,15 @@ async fn start_live_tracing<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "startLiveTracing",
             &[&[BASIC_AUTH], &[BEARER_AUTH], &[]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match StartLiveTracingRequest::parse(parts, principal) {
@@ -4855,7 +4672,7 @@ async fn start_live_tracing<A: Api, Au: Authenticator>(
 
 async fn run_delivery_troubleshooting<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -4870,18 +4687,15 @@ async fn run_delivery_troubleshooting<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "runDeliveryTroubleshooting",
             &[&[BASIC_AUTH], &[BEARER_AUTH], &[]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match RunDeliveryTroubleshootingRequest::parse(parts, principal) {
@@ -4897,7 +4711,7 @@ async fn run_delivery_troubleshooting<A: Api, Au: Authenticator>(
 
 async fn run_dmarc_troubleshooting<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -4923,18 +4737,15 @@ async fn run_dmarc_troubleshooting<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "runDmarcTroubleshooting",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match RunDmarcTroubleshootingRequest::parse(parts, principal) {
@@ -4950,7 +4761,7 @@ async fn run_dmarc_troubleshooting<A: Api, Au: Authenticator>(
 
 async fn obtain_troubleshooting_token<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -4965,18 +4776,15 @@ async fn obtain_troubleshooting_token<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "obtainTroubleshootingToken",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match ObtainTroubleshootingTokenRequest::parse(parts, principal) {
@@ -4992,7 +4800,7 @@ async fn obtain_troubleshooting_token<A: Api, Au: Authenticator>(
 
 async fn update_spam_filter<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -5007,18 +4815,15 @@ async fn update_spam_filter<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "updateSpamFilter",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match UpdateSpamFilterRequest::parse(parts, principal) {
@@ -5031,7 +4836,7 @@ async fn update_spam_filter<A: Api, Au: Authenticator>(
 
 async fn update_webadmin<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -5046,18 +4851,15 @@ async fn update_webadmin<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "updateWebadmin",
             &[&[BASIC_AUTH], &[BEARER_AUTH]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match UpdateWebadminRequest::parse(parts, principal) {

@@ -1,11 +1,12 @@
 //! Checking an operation's security requirements against a request.
 
 use std::future::Future;
+use std::time::Duration;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use http::HeaderMap;
 use http::header::AUTHORIZATION;
+use http::{HeaderMap, Method, Uri};
 
 use crate::param_encoding::parse_query;
 use crate::problem::Problem;
@@ -27,40 +28,96 @@ impl Principal {
     }
 }
 
-/// Why a credential was not accepted. Both become a 401.
+/// Why a request was refused: `Invalid` and `Unsupported` are answered 401, the others with
+/// their own status. Another security alternative of the operation may still pass.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum AuthError {
-    /// The credential is wrong, expired or malformed.
+    /// The credential is wrong, expired or malformed: 401.
     Invalid,
-    /// The application does not support this kind of credential.
+    /// The application does not support this kind of credential: 401.
     Unsupported,
+    /// The credential is good but may not make this request: 403.
+    Forbidden,
+    /// The caller made too many requests: 429 with `Retry-After`.
+    RateLimited {
+        /// When the caller may try again.
+        retry_after: Duration,
+    },
+    /// Credentials cannot be checked now (the identity service is down): 503 with
+    /// `Retry-After`, which clients retry, rather than a 401 that tells them to log in again.
+    Unavailable {
+        /// When the caller may try again.
+        retry_after: Duration,
+    },
 }
 
-/// Verifies credentials; the application implements the kinds it supports.
+/// What an [`Authenticator`] sees of a request: its method, URI and headers, the operation
+/// and the scheme being checked. It is asked before the body is read or the path decoded, so
+/// a refused caller costs neither and learns nothing about their validity.
+#[derive(Clone, Copy, Debug)]
+#[non_exhaustive]
+pub struct AuthRequest<'a> {
+    /// The name of the security scheme in the spec (two API key schemes differ by it).
+    pub scheme: &'a str,
+    /// The operation's `operationId` in the spec.
+    pub operation: &'a str,
+    /// The request method.
+    pub method: &'a Method,
+    /// The request URI as sent: the path is still percent-encoded.
+    pub uri: &'a Uri,
+    /// The request headers.
+    pub headers: &'a HeaderMap,
+}
+
+impl<'a> AuthRequest<'a> {
+    /// A request as the generated router shows it to an [`Authenticator`]; for tests of one.
+    pub fn new(scheme: &'a str, operation: &'a str, method: &'a Method, uri: &'a Uri, headers: &'a HeaderMap) -> Self {
+        Self { scheme, operation, method, uri, headers }
+    }
+
+    /// The path as sent, still percent-encoded.
+    pub fn path(&self) -> &'a str {
+        self.uri.path()
+    }
+}
+
+/// Verifies credentials and decides whether their holder may make the request; the
+/// application implements the kinds of credential it supports.
 ///
-/// `scheme` is the scheme's name in the spec, so one implementation can tell
-/// apart, say, two API key schemes. Unimplemented kinds reject. A rejected credential is
-/// answered 401 before the operation runs (the generated mocks' `AcceptAny` accepts any
-/// well-formed one).
+/// Each method gets the [`AuthRequest`]: `request.scheme` is the scheme's name in the spec, so
+/// one implementation can tell apart, say, two API key schemes; method, path, operation and
+/// headers let it refuse with [`AuthError::Forbidden`] (403). An identity service that is down
+/// is [`AuthError::Unavailable`] (503 with `Retry-After`), not a 401. Unimplemented kinds
+/// reject. A refusal is answered before the body is read and before the operation runs (the
+/// generated mocks' `AcceptAny` accepts any well-formed credential).
 ///
 /// Compare secrets in constant time, so that the time of a rejection does not tell how much
 /// of a guess was right: `==` on strings stops at the first differing byte.
 ///
 /// ```
-/// use mailapi_support::server::{AuthError, Authenticator, Principal};
+/// use http::Method;
+/// use mailapi_support::server::{AuthError, AuthRequest, Authenticator, Principal};
 /// use subtle::ConstantTimeEq as _;
 ///
-/// /// One administrator, with a password from the configuration.
+/// /// One administrator, with a password from the configuration; everyone else may only read.
 /// struct Admin {
 ///     user: String,
 ///     password: String,
 /// }
 ///
 /// impl Authenticator for Admin {
-///     async fn basic(&self, scheme: &str, user: &str, password: &str) -> Result<Principal, AuthError> {
+///     async fn basic(&self, request: &AuthRequest<'_>, user: &str, password: &str) -> Result<Principal, AuthError> {
 ///         // `&` rather than `&&`: both comparisons always run.
 ///         let same = user.as_bytes().ct_eq(self.user.as_bytes()) & password.as_bytes().ct_eq(self.password.as_bytes());
-///         if bool::from(same) { Ok(Principal::new(scheme, user)) } else { Err(AuthError::Invalid) }
+///         if !bool::from(same) {
+///             return Err(AuthError::Invalid);
+///         }
+///         match *request.method {
+///             Method::GET | Method::HEAD => Ok(Principal::new(request.scheme, user)),
+///             _ if user == "admin" => Ok(Principal::new(request.scheme, user)),
+///             _ => Err(AuthError::Forbidden),
+///         }
 ///     }
 /// }
 /// ```
@@ -68,25 +125,46 @@ pub trait Authenticator: Send + Sync {
     /// Verifies HTTP Basic credentials.
     fn basic(
         &self,
-        scheme: &str,
+        request: &AuthRequest<'_>,
         user: &str,
         password: &str,
     ) -> impl Future<Output = Result<Principal, AuthError>> + Send {
-        let _ = (scheme, user, password);
+        let _ = (request, user, password);
         async { Err(AuthError::Unsupported) }
     }
 
     /// Verifies a Bearer (or OAuth2) token.
-    fn bearer(&self, scheme: &str, token: &str) -> impl Future<Output = Result<Principal, AuthError>> + Send {
-        let _ = (scheme, token);
+    fn bearer(
+        &self,
+        request: &AuthRequest<'_>,
+        token: &str,
+    ) -> impl Future<Output = Result<Principal, AuthError>> + Send {
+        let _ = (request, token);
         async { Err(AuthError::Unsupported) }
     }
 
     /// Verifies an API key (from a header or the query).
-    fn api_key(&self, scheme: &str, key: &str) -> impl Future<Output = Result<Principal, AuthError>> + Send {
-        let _ = (scheme, key);
+    fn api_key(
+        &self,
+        request: &AuthRequest<'_>,
+        key: &str,
+    ) -> impl Future<Output = Result<Principal, AuthError>> + Send {
+        let _ = (request, key);
         async { Err(AuthError::Unsupported) }
     }
+}
+
+/// The request an operation's security is checked against: everything but the body.
+#[derive(Clone, Copy, Debug)]
+pub struct Attempt<'a> {
+    /// The operation's `operationId`.
+    pub operation: &'a str,
+    /// The request method.
+    pub method: &'a Method,
+    /// The request URI (API keys may be in its query).
+    pub uri: &'a Uri,
+    /// The request headers.
+    pub headers: &'a HeaderMap,
 }
 
 /// Checks `security` against the request: the first alternative whose
@@ -95,34 +173,50 @@ pub trait Authenticator: Send + Sync {
 ///
 /// Returns `Ok(None)` when the operation has no security, or allows
 /// anonymous calls and the request presented no invalid credential. Otherwise
-/// answers a 401 problem whose `WWW-Authenticate` lists the accepted schemes.
+/// answers the first refusal: a 401 problem whose `WWW-Authenticate` lists the accepted
+/// schemes, or the 403, 429 or 503 the authenticator chose.
 pub async fn authenticate(
     auth: &impl Authenticator,
-    headers: &HeaderMap,
-    query: Option<&str>,
+    attempt: Attempt<'_>,
     security: Security,
 ) -> Result<Option<Principal>, Problem> {
     if security.is_empty() {
         return Ok(None);
     }
-    let query = query.map(parse_query).unwrap_or_default();
-    let mut rejected = false;
+    let query = attempt.uri.query().map(parse_query).unwrap_or_default();
+    // The first refusal of a presented credential; another alternative may still pass.
+    let mut refusal = None;
     for schemes in security.iter().filter(|schemes| !schemes.is_empty()) {
-        let credentials: Option<Vec<_>> = schemes.iter().map(|scheme| extract(scheme, headers, &query)).collect();
+        let credentials: Option<Vec<_>> =
+            schemes.iter().map(|scheme| extract(scheme, attempt.headers, &query)).collect();
         // Missing credentials only mean this alternative does not apply.
         let Some(credentials) = credentials else {
             continue;
         };
-        match verify_all(auth, schemes, credentials).await {
-            Some(principal) => return Ok(Some(principal)),
-            None => rejected = true,
+        match verify_all(auth, attempt, schemes, credentials).await {
+            Ok(principal) => return Ok(Some(principal)),
+            Err(error) => refusal = refusal.or(Some(error)),
         }
     }
-    if !rejected && security.iter().any(|schemes| schemes.is_empty()) {
-        return Ok(None);
+    match refusal {
+        // A presented credential that fails is never downgraded to an anonymous call.
+        None if security.iter().any(|schemes| schemes.is_empty()) => Ok(None),
+        None => Err(Problem::unauthorized(&challenges(security)).with_detail("missing credentials")),
+        Some(refusal) => Err(refusal_problem(refusal, security)),
     }
-    let detail = if rejected { "invalid credentials" } else { "missing credentials" };
-    Err(Problem::unauthorized(&challenges(security)).with_detail(detail))
+}
+
+fn refusal_problem(refusal: AuthError, security: Security) -> Problem {
+    match refusal {
+        AuthError::Invalid | AuthError::Unsupported => {
+            Problem::unauthorized(&challenges(security)).with_detail("invalid credentials")
+        }
+        AuthError::Forbidden => Problem::forbidden("the credentials do not allow this request"),
+        AuthError::RateLimited { retry_after } => Problem::too_many_requests(retry_after),
+        AuthError::Unavailable { retry_after } => {
+            Problem::unavailable(retry_after).with_detail("credentials cannot be checked now")
+        }
+    }
 }
 
 /// A credential as found in the request.
@@ -168,20 +262,32 @@ fn decode_basic(param: &str) -> Credential {
     }
 }
 
-async fn verify_all(auth: &impl Authenticator, schemes: &[Scheme], credentials: Vec<Credential>) -> Option<Principal> {
+/// The principal of the first scheme, if every scheme of the alternative passes.
+async fn verify_all(
+    auth: &impl Authenticator,
+    attempt: Attempt<'_>,
+    schemes: &[Scheme],
+    credentials: Vec<Credential>,
+) -> Result<Principal, AuthError> {
     let mut first = None;
     for (scheme, credential) in schemes.iter().zip(credentials) {
-        let principal = verify(auth, scheme, credential).await.ok()?;
+        let principal = verify(auth, attempt, scheme, credential).await?;
         first.get_or_insert(principal);
     }
-    first
+    first.ok_or(AuthError::Invalid)
 }
 
-async fn verify(auth: &impl Authenticator, scheme: &Scheme, credential: Credential) -> Result<Principal, AuthError> {
+async fn verify(
+    auth: &impl Authenticator,
+    attempt: Attempt<'_>,
+    scheme: &Scheme,
+    credential: Credential,
+) -> Result<Principal, AuthError> {
+    let request = AuthRequest::new(scheme.name, attempt.operation, attempt.method, attempt.uri, attempt.headers);
     match (credential, scheme.kind) {
-        (Credential::Basic { user, password }, _) => auth.basic(scheme.name, &user, &password).await,
-        (Credential::Token(token), SchemeKind::Bearer) => auth.bearer(scheme.name, &token).await,
-        (Credential::Token(key), _) => auth.api_key(scheme.name, &key).await,
+        (Credential::Basic { user, password }, _) => auth.basic(&request, &user, &password).await,
+        (Credential::Token(token), SchemeKind::Bearer) => auth.bearer(&request, &token).await,
+        (Credential::Token(key), _) => auth.api_key(&request, &key).await,
         (Credential::Malformed, _) => Err(AuthError::Invalid),
     }
 }
@@ -214,27 +320,34 @@ mod tests {
     const HEADER_KEY: Scheme = Scheme { name: "key", kind: SchemeKind::ApiKeyHeader("x-api-key") };
     const QUERY_KEY: Scheme = Scheme { name: "qkey", kind: SchemeKind::ApiKeyQuery("api_key") };
 
-    /// Accepts user `alice`/`secret`, token `good` and key `k1`; no basic support needed elsewhere.
+    /// Accepts user `alice`/`secret`, token `good` and key `k1`. Token `reader` may only GET,
+    /// and not operation `secret`; token `down` finds the identity service down, `busy` is
+    /// rate-limited.
     struct Fixed;
 
     impl Authenticator for Fixed {
-        async fn basic(&self, scheme: &str, user: &str, password: &str) -> Result<Principal, AuthError> {
+        async fn basic(&self, request: &AuthRequest<'_>, user: &str, password: &str) -> Result<Principal, AuthError> {
             match (user, password) {
-                ("alice", "secret") => Ok(Principal::new(scheme, user)),
+                ("alice", "secret") => Ok(Principal::new(request.scheme, user)),
                 _ => Err(AuthError::Invalid),
             }
         }
 
-        async fn bearer(&self, scheme: &str, token: &str) -> Result<Principal, AuthError> {
+        async fn bearer(&self, request: &AuthRequest<'_>, token: &str) -> Result<Principal, AuthError> {
+            let reads = request.method == Method::GET && request.operation != "secret";
             match token {
-                "good" => Ok(Principal::new(scheme, "token-user")),
+                "good" => Ok(Principal::new(request.scheme, "token-user")),
+                "reader" if reads => Ok(Principal::new(request.scheme, format!("reader of {}", request.path()))),
+                "reader" => Err(AuthError::Forbidden),
+                "down" => Err(AuthError::Unavailable { retry_after: Duration::from_secs(5) }),
+                "busy" => Err(AuthError::RateLimited { retry_after: Duration::from_millis(100) }),
                 _ => Err(AuthError::Invalid),
             }
         }
 
-        async fn api_key(&self, scheme: &str, key: &str) -> Result<Principal, AuthError> {
+        async fn api_key(&self, request: &AuthRequest<'_>, key: &str) -> Result<Principal, AuthError> {
             match key {
-                "k1" => Ok(Principal::new(scheme, "key-owner")),
+                "k1" => Ok(Principal::new(request.scheme, "key-owner")),
                 _ => Err(AuthError::Invalid),
             }
         }
@@ -254,7 +367,9 @@ mod tests {
         pairs: &[(&'static str, &'static str)],
         query: Option<&str>,
     ) -> Result<Option<Principal>, Problem> {
-        authenticate(&Fixed, &headers(pairs), query, security).await
+        let uri: Uri = format!("/items/1{}", query.map(|q| format!("?{q}")).unwrap_or_default()).parse().unwrap();
+        let attempt = Attempt { operation: "getItem", method: &Method::GET, uri: &uri, headers: &headers(pairs) };
+        authenticate(&Fixed, attempt, security).await
     }
 
     #[tokio::test]
@@ -317,7 +432,34 @@ mod tests {
     async fn default_methods_reject() {
         static BASIC_ONLY: &[&[Scheme]] = &[&[BASIC]];
         let headers = headers(&[("authorization", "Basic YWxpY2U6c2VjcmV0")]);
-        let result = authenticate(&Nothing, &headers, None, BASIC_ONLY).await;
+        let uri = Uri::from_static("/");
+        let attempt = Attempt { operation: "op", method: &Method::GET, uri: &uri, headers: &headers };
+        let result = authenticate(&Nothing, attempt, BASIC_ONLY).await;
         assert_eq!(result.unwrap_err().status, 401);
+    }
+
+    #[tokio::test]
+    async fn the_authenticator_sees_the_request_and_answers_403_429_or_503() {
+        static BEARER_OR_KEY: &[&[Scheme]] = &[&[BEARER], &[HEADER_KEY]];
+        let reader = check(BEARER_OR_KEY, &[("authorization", "Bearer reader")], None).await;
+        assert_eq!(reader.unwrap().unwrap().subject, "reader of /items/1");
+        let refused = |method, operation, token| async move {
+            let uri = Uri::from_static("/items/1");
+            let headers = headers(&[("authorization", token)]);
+            let attempt = Attempt { operation, method: &method, uri: &uri, headers: &headers };
+            authenticate(&Fixed, attempt, BEARER_OR_KEY).await.unwrap_err()
+        };
+        let forbidden = refused(Method::DELETE, "deleteItem", "Bearer reader").await;
+        assert_eq!((forbidden.status, forbidden.challenge), (403, None));
+        assert_eq!(refused(Method::GET, "secret", "Bearer reader").await.status, 403);
+        let down = refused(Method::GET, "getItem", "Bearer down").await;
+        assert_eq!((down.status, down.retry_after), (503, Some(Duration::from_secs(5))));
+        let busy = refused(Method::GET, "getItem", "Bearer busy").await;
+        assert_eq!((busy.status, busy.retry_after), (429, Some(Duration::from_millis(100))));
+        // Another alternative may still pass; if none does, the first refusal is the answer.
+        let both = check(BEARER_OR_KEY, &[("authorization", "Bearer down"), ("x-api-key", "k1")], None).await;
+        assert_eq!(both.unwrap().unwrap().scheme, "key");
+        let both = check(BEARER_OR_KEY, &[("authorization", "Bearer down"), ("x-api-key", "no")], None).await;
+        assert_eq!(both.unwrap_err().status, 503);
     }
 }

@@ -4,7 +4,7 @@
 
 use axum::response::{IntoResponse, Response};
 use http::StatusCode;
-use http::header::{CONTENT_TYPE, HeaderValue, WWW_AUTHENTICATE};
+use http::header::{CONTENT_TYPE, HeaderValue};
 use serde_json::{Map, Value};
 
 use crate::problem::Problem;
@@ -67,7 +67,6 @@ pub fn problem_response(mut problem: Problem, shapes: &[ErrorShape]) -> Response
         return problem.into_response();
     };
     let status = problem.status_code();
-    let challenge = problem.challenge.clone();
     let mut response = if shape.media.is_empty() {
         status.into_response()
     } else {
@@ -78,9 +77,7 @@ pub fn problem_response(mut problem: Problem, shapes: &[ErrorShape]) -> Response
         }
         response
     };
-    if let Some(challenge) = challenge.and_then(|c| HeaderValue::try_from(c).ok()) {
-        response.headers_mut().insert(WWW_AUTHENTICATE, challenge);
-    }
+    problem.insert_headers(response.headers_mut());
     response
 }
 

@@ -11,7 +11,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::EventStream;
-use super::auth::{AuthError, Authenticator, Principal};
+use super::auth::{AuthError, AuthRequest, Authenticator, Principal};
 use crate::problem::Problem;
 
 /// One documented (status, media type) of an operation and the names of its examples.
@@ -144,16 +144,16 @@ fn sse_data(text: &str) -> Result<Vec<Value>, Problem> {
 pub struct AcceptAny;
 
 impl Authenticator for AcceptAny {
-    async fn basic(&self, scheme: &str, user: &str, _password: &str) -> Result<Principal, AuthError> {
-        Ok(Principal::new(scheme, user))
+    async fn basic(&self, request: &AuthRequest<'_>, user: &str, _password: &str) -> Result<Principal, AuthError> {
+        Ok(Principal::new(request.scheme, user))
     }
 
-    async fn bearer(&self, scheme: &str, _token: &str) -> Result<Principal, AuthError> {
-        Ok(Principal::new(scheme, "bearer"))
+    async fn bearer(&self, request: &AuthRequest<'_>, _token: &str) -> Result<Principal, AuthError> {
+        Ok(Principal::new(request.scheme, "bearer"))
     }
 
-    async fn api_key(&self, scheme: &str, _key: &str) -> Result<Principal, AuthError> {
-        Ok(Principal::new(scheme, "api-key"))
+    async fn api_key(&self, request: &AuthRequest<'_>, _key: &str) -> Result<Principal, AuthError> {
+        Ok(Principal::new(request.scheme, "api-key"))
     }
 }
 
@@ -192,13 +192,8 @@ pub fn serve_mock(router: Router, base_path: &str) -> ExitCode {
             Ok(addr) => println!("mock serving at http://{addr}{base_path}"),
             Err(err) => eprintln!("listening, address unknown: {err}"),
         }
-        match axum::serve(listener, router).await {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(err) => {
-                eprintln!("server error: {err}");
-                ExitCode::FAILURE
-            }
-        }
+        super::serve(listener, router, super::Limits::default()).await;
+        ExitCode::SUCCESS
     })
 }
 

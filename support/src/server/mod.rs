@@ -5,6 +5,7 @@
 // inline (a generated crate's re-exports) link there. The items are used through the re-exports below.
 pub mod auth;
 pub mod errors;
+pub mod limits;
 pub mod mock;
 pub mod param_parsing;
 pub mod request;
@@ -16,8 +17,7 @@ use std::convert::Infallible;
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, FromRequest};
+use axum::extract::FromRequest;
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use futures_util::{Stream, StreamExt as _};
@@ -30,13 +30,14 @@ use tower_http::catch_panic::CatchPanicLayer;
 
 use crate::media::{essence, same_essence};
 
-pub use auth::{AuthError, Authenticator, Principal, authenticate};
+pub use auth::{Attempt, AuthError, AuthRequest, Authenticator, Principal, authenticate};
 pub use errors::{Documented, ErrorShape, Member, problem_response};
+pub use limits::{Limits, serve, with_limits};
 pub use mock::{
     AcceptAny, Candidate, choose_example, example_body, example_events, example_json, example_text, serve_mock,
 };
 pub use param_parsing::{PathParams, QueryParams, header_param, missing_param, parse_array, parse_param};
-pub use request::{Context, RequestParts, authenticate_request};
+pub use request::{Context, RequestParts, read_body, read_request};
 pub use strict::Strict;
 pub use validate::{Counted, Numeric, Validate, Violations};
 
@@ -44,14 +45,11 @@ pub use crate::problem::{PROBLEM_JSON, Problem};
 pub use crate::security::{Scheme, SchemeKind, Security};
 pub use crate::sse::SseEvent;
 
-/// Largest request body [`with_defaults`] accepts: 10 MiB, room for mail with attachments.
-pub const DEFAULT_BODY_LIMIT: usize = 10 * 1024 * 1024;
-
-/// Applies the standard layers to a finished router: the body limit
-/// ([`DEFAULT_BODY_LIMIT`], enforced by [`RawBody`]) and panic catching.
-/// Call it after adding the routes; layers only wrap existing routes.
+/// Applies the standard layers to a finished router: problems for 404 and 405, and panic
+/// catching. Call it after adding the routes; layers only wrap existing routes. Sizes and
+/// timeouts are [`Limits`], applied by [`serve`] or [`with_limits`].
 pub fn with_defaults<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
-    with_problems(router.layer(DefaultBodyLimit::max(DEFAULT_BODY_LIMIT)).layer(catch_panic_layer()))
+    with_problems(router.layer(catch_panic_layer()))
 }
 
 /// Turns axum's bare 404 (no route) and 405 (no such method) into problem documents, keeping
@@ -94,23 +92,17 @@ fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {
     Problem::internal().into_response()
 }
 
-/// The whole request body, limited by [`DefaultBodyLimit`]; an oversized
-/// body is a 413 problem rather than axum's plain-text rejection.
+/// The whole request body, read by [`read_body`] under the request's [`Limits`]: an oversized
+/// or late body is a 413 or 408 problem rather than axum's plain-text rejection.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RawBody(pub Bytes);
 
 impl<S: Send + Sync> FromRequest<S> for RawBody {
     type Rejection = Problem;
 
-    async fn from_request(request: axum::extract::Request, state: &S) -> Result<Self, Problem> {
-        Bytes::from_request(request, state).await.map(Self).map_err(body_problem)
-    }
-}
-
-fn body_problem(rejection: BytesRejection) -> Problem {
-    match rejection.status() {
-        StatusCode::PAYLOAD_TOO_LARGE => Problem::payload_too_large("request body is too large"),
-        status => Problem::new(status).with_detail(rejection.body_text()),
+    async fn from_request(request: axum::extract::Request, _: &S) -> Result<Self, Problem> {
+        let (head, body) = request.into_parts();
+        read_body(body, Limits::of(&head)).await.map(Self)
     }
 }
 

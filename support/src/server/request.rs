@@ -1,14 +1,17 @@
 //! The request as generated handlers read it: parameters, headers, body and the caller.
 
-use axum::extract::{FromRequest, FromRequestParts};
+use axum::body::{Body, HttpBody};
+use axum::extract::FromRequestParts;
 use bytes::Bytes;
 use http::HeaderMap;
 use http::header::{AUTHORIZATION, COOKIE, HeaderName, PROXY_AUTHORIZATION};
+use http_body_util::{BodyExt as _, LengthLimitError, Limited};
 use serde::de::DeserializeOwned;
 
-use super::auth::{Authenticator, Principal, authenticate};
+use super::auth::{Attempt, Authenticator, Principal, authenticate};
+use super::limits::Limits;
 use super::param_parsing::{PathParams, QueryParams, header_param};
-use super::{RawBody, check_content_type, parse_json_body};
+use super::{check_content_type, parse_json_body};
 use crate::problem::Problem;
 use crate::security::{SchemeKind, Security};
 
@@ -36,20 +39,53 @@ pub struct RequestParts {
     pub body: Bytes,
 }
 
-impl<S: Send + Sync> FromRequest<S> for RequestParts {
-    type Rejection = Problem;
+/// Reads a request for an operation, in the order that costs an anonymous or refused caller
+/// least: authentication against `security` first (method, URI and headers only), then the
+/// path and query, then the body under [`Limits`] (size from `Content-Length` before reading,
+/// the total read time). Returns the parts and the caller (`None` for an operation open to
+/// anonymous calls), or the problem: 401/403/429/503, 400, 408 or 413.
+///
+/// The credential headers are marked sensitive, so `Debug` of the parts never prints them.
+pub async fn read_request(
+    auth: &impl Authenticator,
+    request: axum::extract::Request,
+    operation: &str,
+    security: Security,
+) -> Result<(RequestParts, Option<Principal>), Problem> {
+    let (mut head, body) = request.into_parts();
+    let attempt = Attempt { operation, method: &head.method, uri: &head.uri, headers: &head.headers };
+    let principal = authenticate(auth, attempt, security).await?;
+    let path = PathParams::from_request_parts(&mut head, &()).await?;
+    let raw_query = head.uri.query().map(str::to_owned);
+    let query = QueryParams::parse(raw_query.as_deref());
+    let body = read_body(body, Limits::of(&head)).await?;
+    let mut headers = head.headers;
+    redact(&mut headers, &[AUTHORIZATION, PROXY_AUTHORIZATION, COOKIE]);
+    redact(&mut headers, &api_key_headers(security));
+    Ok((RequestParts { path, query, raw_query, headers, body }, principal))
+}
 
-    async fn from_request(request: axum::extract::Request, state: &S) -> Result<Self, Problem> {
-        let (mut parts, body) = request.into_parts();
-        let path = PathParams::from_request_parts(&mut parts, state).await?;
-        let raw_query = parts.uri.query().map(str::to_owned);
-        let query = QueryParams::parse(raw_query.as_deref());
-        // Moved, not cloned: reading the body needs only its size limit, kept in the extensions.
-        let mut headers = std::mem::take(&mut parts.headers);
-        redact(&mut headers, &[AUTHORIZATION, PROXY_AUTHORIZATION, COOKIE]);
-        let request = axum::extract::Request::from_parts(parts, body);
-        let RawBody(body) = RawBody::from_request(request, state).await?;
-        Ok(Self { path, query, raw_query, headers, body })
+/// The whole body within `limits`: a 413 problem for a declared or counted size over
+/// [`Limits::max_body_bytes`] (a declared one before anything is read), a 408 problem when it
+/// is not all received within [`Limits::body_read_timeout`], a 400 when the connection fails.
+pub async fn read_body(body: Body, limits: Limits) -> Result<Bytes, Problem> {
+    let max = limits.max_body_bytes;
+    let too_large =
+        |size: String| Problem::payload_too_large(format!("the body{size} exceeds the limit of {max} bytes"));
+    // hyper's size hint is the request's `Content-Length`.
+    let declared = HttpBody::size_hint(&body).lower();
+    if declared > max as u64 {
+        return Err(too_large(format!(" of {declared} bytes")));
+    }
+    let read = Limited::new(body, max).collect();
+    match tokio::time::timeout(limits.body_read_timeout, read).await {
+        Ok(Ok(collected)) => Ok(collected.to_bytes()),
+        Ok(Err(err)) if err.is::<LengthLimitError>() => Err(too_large(String::new())),
+        Ok(Err(err)) => Err(Problem::bad_request(format!("the body could not be read: {err}"))),
+        Err(_) => Err(Problem::request_timeout(format!(
+            "the body was not received within {} ms",
+            limits.body_read_timeout.as_millis()
+        ))),
     }
 }
 
@@ -86,24 +122,16 @@ impl RequestParts {
     }
 }
 
-/// Authenticates a request against an operation's security: the caller (`None` for an
-/// operation open to anonymous calls), or the 401 problem when it fails. The API-key headers of
-/// the operation's schemes are marked sensitive first, so `Debug` never prints them.
-pub async fn authenticate_request(
-    auth: &impl Authenticator,
-    parts: &mut RequestParts,
-    security: Security,
-) -> Result<Option<Principal>, Problem> {
-    let key_headers: Vec<HeaderName> = security
+/// The headers of the API keys of `security`'s schemes.
+fn api_key_headers(security: Security) -> Vec<HeaderName> {
+    security
         .iter()
         .flat_map(|schemes| schemes.iter())
         .filter_map(|scheme| match scheme.kind {
             SchemeKind::ApiKeyHeader(name) => HeaderName::try_from(name).ok(),
             _ => None,
         })
-        .collect();
-    redact(&mut parts.headers, &key_headers);
-    authenticate(auth, &parts.headers, parts.raw_query.as_deref(), security).await
+        .collect()
 }
 
 /// Marks the values of `names` sensitive: `Debug` of the headers then prints `Sensitive`, as

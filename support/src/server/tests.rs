@@ -87,28 +87,81 @@ fn post_body(size: usize) -> http::Request<Body> {
     http::Request::post("/upload").body(Body::from(vec![b'x'; size])).unwrap()
 }
 
+/// A problem's status and detail.
+fn problem_of(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> (u16, String) {
+    assert_eq!(headers[CONTENT_TYPE], PROBLEM_JSON, "{status}");
+    let problem: Problem = serde_json::from_slice(body).unwrap();
+    assert_eq!(problem.status, status.as_u16());
+    (problem.status, problem.detail.unwrap_or_default())
+}
+
 #[tokio::test]
-async fn oversized_bodies_are_413_problems() {
+async fn bodies_beyond_the_limits_are_413_problems() {
+    let limits = Limits::default().max_body_bytes(100);
     let router = || {
         let routes =
             Router::new().route("/upload", post(|RawBody(body): RawBody| async move { body.len().to_string() }));
-        with_defaults(routes)
+        with_limits(with_defaults(routes), limits)
     };
-    let (status, _, body) = call(router(), post_body(10)).await;
-    assert_eq!((status, body.as_ref()), (StatusCode::OK, b"10".as_ref()));
+    let (status, _, body) = call(router(), post_body(100)).await;
+    assert_eq!((status, body.as_ref()), (StatusCode::OK, b"100".as_ref()));
 
-    let (status, headers, body) = call(router(), post_body(DEFAULT_BODY_LIMIT + 1)).await;
-    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
-    assert_eq!(headers[CONTENT_TYPE], PROBLEM_JSON);
-    let problem: Problem = serde_json::from_slice(&body).unwrap();
-    assert_eq!(problem.status, 413);
+    let (status, headers, body) = call(router(), post_body(101)).await;
+    let detail = "the body of 101 bytes exceeds the limit of 100 bytes";
+    assert_eq!(problem_of(status, &headers, &body), (413, detail.to_owned()));
+
+    // A body without a declared size is counted as it arrives.
+    let chunks = stream::iter([Ok::<_, Infallible>(Bytes::from(vec![b'x'; 60])), Ok(Bytes::from(vec![b'x'; 60]))]);
+    let streamed = http::Request::post("/upload").body(Body::from_stream(chunks)).unwrap();
+    let (status, headers, body) = call(router(), streamed).await;
+    assert_eq!(problem_of(status, &headers, &body), (413, "the body exceeds the limit of 100 bytes".to_owned()));
+
+    // Without `with_limits`, the defaults.
+    let routes = Router::new().route("/upload", post(|RawBody(body): RawBody| async move { body.len().to_string() }));
+    let (status, headers, body) = call(routes, post_body(Limits::default().max_body_bytes + 1)).await;
+    assert_eq!(problem_of(status, &headers, &body).0, 413);
+}
+
+#[tokio::test]
+async fn a_body_not_received_in_time_is_a_408_problem() {
+    let limits = Limits::default().body_read_timeout(std::time::Duration::from_millis(50));
+    let routes = Router::new().route("/upload", post(|RawBody(body): RawBody| async move { body.len().to_string() }));
+    let never = stream::pending::<Result<Bytes, Infallible>>();
+    let request = http::Request::post("/upload").body(Body::from_stream(never)).unwrap();
+    let (status, headers, body) = call(with_limits(routes, limits), request).await;
+    assert_eq!(problem_of(status, &headers, &body), (408, "the body was not received within 50 ms".to_owned()));
+}
+
+#[tokio::test]
+async fn uris_and_header_sections_beyond_the_limits_are_414_and_431_problems() {
+    let limits = Limits::default().max_uri_bytes(20).max_header_bytes(30);
+    let router = with_limits(Router::new().route("/{x}", get(|| async { "ok" })), limits);
+    let request = |uri: &str, value: &str| http::Request::get(uri).header("x-a", value).body(Body::empty()).unwrap();
+    // 20 bytes of URI; 3 + 23 + 4 bytes of header.
+    let (status, _, _) = call(router.clone(), request("/0123456789?abcdefgh", &"v".repeat(23))).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, headers, body) = call(router.clone(), request("/0123456789?abcdefghi", "v")).await;
+    assert_eq!(problem_of(status, &headers, &body), (414, "the URI of 21 bytes exceeds the limit of 20 bytes".into()));
+    let (status, headers, body) = call(router, request("/x", &"v".repeat(24))).await;
+    let detail = "the header section of 31 bytes exceeds the limit of 30 bytes";
+    assert_eq!(problem_of(status, &headers, &body), (431, detail.into()));
+}
+
+/// The parts of a request read for an operation without security.
+async fn parts(request: axum::extract::Request) -> Result<RequestParts, Problem> {
+    read_request(&AcceptAny, request, "op", &[]).await.map(|(parts, _)| parts)
 }
 
 #[tokio::test]
 async fn path_parameters_cannot_hold_slashes_or_dot_segments() {
     let router = Router::new().route(
         "/items/{id}",
-        get(|RequestParts { path, .. }: RequestParts| async move { path.required::<String>("id").unwrap() }),
+        get(|request: axum::extract::Request| async move {
+            parts(request)
+                .await
+                .and_then(|parts| parts.path.required::<String>("id"))
+                .map_err(IntoResponse::into_response)
+        }),
     );
     let request = |path| http::Request::get(path).body(Body::empty()).unwrap();
     for path in ["/items/a%2Fb", "/items/..", "/items/.", "/items/%2E%2e"] {
@@ -181,8 +234,8 @@ async fn debug_of_a_request_never_prints_credentials() {
         .unwrap();
     let app: Router = Router::new().route(
         "/x",
-        get(|mut parts: RequestParts| async move {
-            let _ = authenticate_request(&AcceptAny, &mut parts, &[&[KEY]]).await;
+        get(|request: axum::extract::Request| async move {
+            let (parts, _) = read_request(&AcceptAny, request, "op", &[&[KEY]]).await.unwrap();
             format!("{parts:?}")
         }),
     );

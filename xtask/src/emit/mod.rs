@@ -79,7 +79,8 @@ pub fn crate_root(api: &Api, side: Side) -> TokenStream {
 
             pub use mailapi_support::Problem;
             pub use mailapi_support::server::{
-                AuthError, Authenticator, Context, EventStream, Principal, Scheme, SchemeKind, SseEvent,
+                AuthError, AuthRequest, Authenticator, Context, EventStream, Limits, Principal, Scheme, SchemeKind,
+                SseEvent, serve,
             };
             pub use mailapi_support::{Base64Bytes, Nullable, Secret};
             pub use server::*;

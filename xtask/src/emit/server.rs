@@ -41,7 +41,7 @@ pub fn module(api: &Api) -> TokenStream {
         use axum::extract::State;
         use axum::http::StatusCode;
         use axum::response::{IntoResponse, Response};
-        use mailapi_support::server::{Authenticator, Context, ErrorShape, Principal, RequestParts, authenticate_request, problem_response, respond_documented #status_import};
+        use mailapi_support::server::{Authenticator, Context, ErrorShape, Principal, RequestParts, problem_response, read_request, respond_documented #status_import};
         use mailapi_support::Problem;
         #schemes_import
         #uses_types
@@ -182,10 +182,13 @@ fn routes(api: &Api) -> TokenStream {
     });
     let doc = own_doc(&format!(
         "An axum router serving `api` with `authenticator` checking credentials, mounted under the spec's base path `{}`.\n\n\
-         Requests are authenticated, parsed and validated before they reach `api`; failures answer \
-         400, 401, 413, 415 or 422 in the response each operation documents for that status \
-         (validation failures 400 where it documents 400 and not 415 or 422), else as RFC 7807 \
-         problems. A panicking handler answers 500 and the server keeps serving.",
+         Requests are authenticated (before their body is read or their path decoded), parsed and \
+         validated before they reach `api`; failures answer 400, 401, 403, 408, 413, 415, 422, \
+         429 or 503 in the response each operation documents for that status (validation failures \
+         400 where it documents 400 and not 415 or 422), else as RFC 7807 problems, as do unknown \
+         paths (404) and methods (405). A panicking handler answers 500 and the server keeps \
+         serving. Serve it with [`serve`](mailapi_support::server::serve), which adds read timeouts \
+         and size limits ([`Limits`](mailapi_support::server::Limits)).",
         if api.base_path.is_empty() { "/" } else { &api.base_path }
     ));
     quote! {
@@ -200,19 +203,18 @@ fn routes(api: &Api) -> TokenStream {
     }
 }
 
+/// Reads the request (authentication first, then path, query and body; see `read_request`),
+/// parses it into the operation's request and calls the implementation.
 fn handler(api: &Api, op: &Operation) -> TokenStream {
     let (name, method, request) = (ident(&op.plan.handler), ident(&op.plan.method), ident(&op.plan.request));
     let security = security_alternatives(api, op);
     let shapes = error_shapes(api, op);
+    let operation_id = &op.operation_id;
     quote! {
-        async fn #name<A: Api, Au: Authenticator>(State(shared): State<Arc<Shared<A, Au>>>, parts: Result<RequestParts, Problem>) -> Response {
+        async fn #name<A: Api, Au: Authenticator>(State(shared): State<Arc<Shared<A, Au>>>, request: axum::extract::Request) -> Response {
             #shapes
-            let mut parts = match parts {
-                Ok(parts) => parts,
-                Err(problem) => return problem_response(problem, ERRORS),
-            };
-            let principal = match authenticate_request(&shared.authenticator, &mut parts, #security).await {
-                Ok(principal) => principal,
+            let (parts, principal) = match read_request(&shared.authenticator, request, #operation_id, #security).await {
+                Ok(read) => read,
                 Err(problem) => return problem_response(problem, ERRORS),
             };
             match #request::parse(parts, principal) {

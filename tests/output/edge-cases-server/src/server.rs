@@ -6,8 +6,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use mailapi_support::server::{
-    Authenticator, Context, ErrorShape, Principal, RequestParts, authenticate_request,
-    problem_response, respond_documented,
+    Authenticator, Context, ErrorShape, Principal, RequestParts, problem_response,
+    read_request, respond_documented,
 };
 use mailapi_support::Problem;
 use mailapi_support::{Scheme, SchemeKind};
@@ -229,7 +229,7 @@ impl<T: PartialApi> Api for T {
 
 /// An axum router serving `api` with `authenticator` checking credentials, mounted under the spec's base path `/v1`.
 ///
-/// Requests are authenticated, parsed and validated before they reach `api`; failures answer 400, 401, 413, 415 or 422 in the response each operation documents for that status (validation failures 400 where it documents 400 and not 415 or 422), else as RFC 7807 problems. A panicking handler answers 500 and the server keeps serving.
+/// Requests are authenticated (before their body is read or their path decoded), parsed and validated before they reach `api`; failures answer 400, 401, 403, 408, 413, 415, 422, 429 or 503 in the response each operation documents for that status (validation failures 400 where it documents 400 and not 415 or 422), else as RFC 7807 problems, as do unknown paths (404) and methods (405). A panicking handler answers 500 and the server keeps serving. Serve it with [`serve`](mailapi_support::server::serve), which adds read timeouts and size limits ([`Limits`](mailapi_support::server::Limits)).
 pub fn router<A: Api, Au: Authenticator + 'static>(api: A, authenticator: Au) -> Router {
     let shared = Arc::new(Shared { api, authenticator });
     let routes = Router::new()
@@ -253,21 +253,18 @@ struct Shared<A, Au> {
 
 async fn get_blob<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "getBlob",
             &[&[KEY]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetBlobRequest::parse(parts, principal) {
@@ -278,21 +275,18 @@ async fn get_blob<A: Api, Au: Authenticator>(
 
 async fn put_blob<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "putBlob",
             &[&[KEY]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match PutBlobRequest::parse(parts, principal) {
@@ -303,21 +297,18 @@ async fn put_blob<A: Api, Au: Authenticator>(
 
 async fn get_call_json<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "getCallJson",
             &[&[KEY]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetCallJsonRequest::parse(parts, principal) {
@@ -330,21 +321,18 @@ async fn get_call_json<A: Api, Au: Authenticator>(
 
 async fn stream_events<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "streamEvents",
             &[&[KEY]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match StreamEventsRequest::parse(parts, principal) {
@@ -357,21 +345,18 @@ async fn stream_events<A: Api, Au: Authenticator>(
 
 async fn stream_events_text<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "streamEventsText",
             &[&[KEY]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match StreamEventsTextRequest::parse(parts, principal) {
@@ -384,21 +369,18 @@ async fn stream_events_text<A: Api, Au: Authenticator>(
 
 async fn get_representation<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "getRepresentation",
             &[&[KEY]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetRepresentationRequest::parse(parts, principal) {
@@ -411,7 +393,7 @@ async fn get_representation<A: Api, Au: Authenticator>(
 
 async fn get_thing<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -433,18 +415,15 @@ async fn get_thing<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "getThing",
             &[&[KEY]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetThingRequest::parse(parts, principal) {
@@ -455,21 +434,18 @@ async fn get_thing<A: Api, Au: Authenticator>(
 
 async fn post_thing<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(
+    let (parts, principal) = match read_request(
             &shared.authenticator,
-            &mut parts,
+            request,
+            "postThing",
             &[&[KEY]],
         )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match PostThingRequest::parse(parts, principal) {

@@ -173,6 +173,17 @@ impl Client {
         RouterBuilder { client: self }
     }
 
+    /// The crate root's re-exported `serve` function is not this handler.
+    ///
+    /// `GET /serve`
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn serve(&self) -> ServeBuilder<'_> {
+        ServeBuilder { client: self }
+    }
+
     /// `start` is a helper of the generated end-to-end tests.
     ///
     /// `PUT /start`
@@ -618,6 +629,46 @@ impl<'a> RouterBuilder<'a> {
 }
 
 impl<'a> std::future::IntoFuture for RouterBuilder<'a> {
+    type Output = Result<ResponseValue<()>, Error<()>>;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`Client::serve`]: `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct ServeBuilder<'a> {
+    client: &'a Client,
+}
+
+impl<'a> ServeBuilder<'a> {
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        Request::new("serve", Method::GET, "/serve".to_string())
+            .options(self.client.options.clone())
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<()>, Error<()>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            204 => Ok(raw.empty()),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for ServeBuilder<'a> {
     type Output = Result<ResponseValue<()>, Error<()>>;
 
     type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;

@@ -17,8 +17,8 @@ mod validate;
 
 pub use mailapi_support::Problem;
 pub use mailapi_support::server::{
-    AuthError, Authenticator, Context, EventStream, Principal, Scheme, SchemeKind,
-    SseEvent,
+    AuthError, AuthRequest, Authenticator, Context, EventStream, Limits, Principal,
+    Scheme, SchemeKind, SseEvent, serve,
 };
 pub use mailapi_support::{Base64Bytes, Nullable, Secret};
 pub use server::*;

@@ -180,6 +180,23 @@ impl Api for Mock {
         }
     }
 
+    async fn serve(&self, request: ServeRequest) -> Result<ServeResponse, Problem> {
+        let choice = choose_example(
+            &request.context.headers,
+            &[
+                Candidate {
+                    status: 204,
+                    media: "",
+                    examples: &[],
+                },
+            ],
+        )?;
+        match choice {
+            (0, _) => Ok(ServeResponse::NoContent),
+            _ => Err(Problem::internal()),
+        }
+    }
+
     async fn start(&self, request: StartRequest) -> Result<StartResponse, Problem> {
         let choice = choose_example(
             &request.context.headers,

@@ -6,8 +6,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use mailapi_support::server::{
-    Authenticator, Context, ErrorShape, Principal, RequestParts, authenticate_request,
-    problem_response, respond_documented,
+    Authenticator, Context, ErrorShape, Principal, RequestParts, problem_response,
+    read_request, respond_documented,
 };
 use mailapi_support::Problem;
 use crate::types;
@@ -90,6 +90,14 @@ pub trait Api: Send + Sync + 'static {
         &self,
         request: RouterRequest,
     ) -> impl Future<Output = Result<RouterResponse, Problem>> + Send;
+
+    /// The crate root's re-exported `serve` function is not this handler.
+    ///
+    /// `GET /serve`
+    fn serve(
+        &self,
+        request: ServeRequest,
+    ) -> impl Future<Output = Result<ServeResponse, Problem>> + Send;
 
     /// `start` is a helper of the generated end-to-end tests.
     ///
@@ -214,6 +222,17 @@ pub trait PartialApi: Send + Sync + 'static {
         async { Err(Problem::not_implemented("router")) }
     }
 
+    /// The crate root's re-exported `serve` function is not this handler.
+    ///
+    /// `GET /serve`
+    fn serve(
+        &self,
+        request: ServeRequest,
+    ) -> impl Future<Output = Result<ServeResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("serve")) }
+    }
+
     /// `start` is a helper of the generated end-to-end tests.
     ///
     /// `PUT /start`
@@ -305,6 +324,13 @@ impl<T: PartialApi> Api for T {
         PartialApi::router(self, request)
     }
 
+    fn serve(
+        &self,
+        request: ServeRequest,
+    ) -> impl Future<Output = Result<ServeResponse, Problem>> + Send {
+        PartialApi::serve(self, request)
+    }
+
     fn start(
         &self,
         request: StartRequest,
@@ -322,7 +348,7 @@ impl<T: PartialApi> Api for T {
 
 /// An axum router serving `api` with `authenticator` checking credentials, mounted under the spec's base path `/api`.
 ///
-/// Requests are authenticated, parsed and validated before they reach `api`; failures answer 400, 401, 413, 415 or 422 in the response each operation documents for that status (validation failures 400 where it documents 400 and not 415 or 422), else as RFC 7807 problems. A panicking handler answers 500 and the server keeps serving.
+/// Requests are authenticated (before their body is read or their path decoded), parsed and validated before they reach `api`; failures answer 400, 401, 403, 408, 413, 415, 422, 429 or 503 in the response each operation documents for that status (validation failures 400 where it documents 400 and not 415 or 422), else as RFC 7807 problems, as do unknown paths (404) and methods (405). A panicking handler answers 500 and the server keeps serving. Serve it with [`serve`](mailapi_support::server::serve), which adds read timeouts and size limits ([`Limits`](mailapi_support::server::Limits)).
 pub fn router<A: Api, Au: Authenticator + 'static>(api: A, authenticator: Au) -> Router {
     let shared = Arc::new(Shared { api, authenticator });
     let routes = Router::new()
@@ -335,6 +361,7 @@ pub fn router<A: Api, Au: Authenticator + 'static>(api: A, authenticator: Au) ->
         .route("/api/reload/", axum::routing::get(get_reload_2::<A, Au>))
         .route("/api/round-trip", axum::routing::post(round_trip::<A, Au>))
         .route("/api/router", axum::routing::get(router_handler::<A, Au>))
+        .route("/api/serve", axum::routing::get(serve_handler::<A, Au>))
         .route("/api/start", axum::routing::put(start::<A, Au>))
         .route("/api/status", axum::routing::get(status_handler::<A, Au>))
         .with_state(shared);
@@ -348,17 +375,18 @@ struct Shared<A, Au> {
 
 async fn get<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(&shared.authenticator, &mut parts, &[])
+    let (parts, principal) = match read_request(
+            &shared.authenticator,
+            request,
+            "get",
+            &[],
+        )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetRequest::parse(parts, principal) {
@@ -369,17 +397,18 @@ async fn get<A: Api, Au: Authenticator>(
 
 async fn get_xml<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(&shared.authenticator, &mut parts, &[])
+    let (parts, principal) = match read_request(
+            &shared.authenticator,
+            request,
+            "getXml",
+            &[],
+        )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetXmlRequest::parse(parts, principal) {
@@ -390,17 +419,18 @@ async fn get_xml<A: Api, Au: Authenticator>(
 
 async fn match_<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(&shared.authenticator, &mut parts, &[])
+    let (parts, principal) = match read_request(
+            &shared.authenticator,
+            request,
+            "match",
+            &[],
+        )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match MatchRequest::parse(parts, principal) {
@@ -411,17 +441,18 @@ async fn match_<A: Api, Au: Authenticator>(
 
 async fn new<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(&shared.authenticator, &mut parts, &[])
+    let (parts, principal) = match read_request(
+            &shared.authenticator,
+            request,
+            "new",
+            &[],
+        )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match NewRequest::parse(parts, principal) {
@@ -432,17 +463,18 @@ async fn new<A: Api, Au: Authenticator>(
 
 async fn raw<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(&shared.authenticator, &mut parts, &[])
+    let (parts, principal) = match read_request(
+            &shared.authenticator,
+            request,
+            "raw",
+            &[],
+        )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match Raw2Request::parse(parts, principal) {
@@ -453,17 +485,18 @@ async fn raw<A: Api, Au: Authenticator>(
 
 async fn get_reload<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(&shared.authenticator, &mut parts, &[])
+    let (parts, principal) = match read_request(
+            &shared.authenticator,
+            request,
+            "get_reload",
+            &[],
+        )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetReloadRequest::parse(parts, principal) {
@@ -474,17 +507,18 @@ async fn get_reload<A: Api, Au: Authenticator>(
 
 async fn get_reload_2<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(&shared.authenticator, &mut parts, &[])
+    let (parts, principal) = match read_request(
+            &shared.authenticator,
+            request,
+            "get_reload_2",
+            &[],
+        )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match GetReload2Request::parse(parts, principal) {
@@ -495,17 +529,18 @@ async fn get_reload_2<A: Api, Au: Authenticator>(
 
 async fn round_trip<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(&shared.authenticator, &mut parts, &[])
+    let (parts, principal) = match read_request(
+            &shared.authenticator,
+            request,
+            "roundTrip",
+            &[],
+        )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match RoundTripRequest::parse(parts, principal) {
@@ -516,17 +551,18 @@ async fn round_trip<A: Api, Au: Authenticator>(
 
 async fn router_handler<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(&shared.authenticator, &mut parts, &[])
+    let (parts, principal) = match read_request(
+            &shared.authenticator,
+            request,
+            "router",
+            &[],
+        )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match RouterRequest::parse(parts, principal) {
@@ -535,19 +571,42 @@ async fn router_handler<A: Api, Au: Authenticator>(
     }
 }
 
-async fn start<A: Api, Au: Authenticator>(
+async fn serve_handler<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(&shared.authenticator, &mut parts, &[])
+    let (parts, principal) = match read_request(
+            &shared.authenticator,
+            request,
+            "serve",
+            &[],
+        )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
+    match ServeRequest::parse(parts, principal) {
+        Ok(request) => respond_documented(shared.api.serve(request).await, ERRORS),
+        Err(problem) => problem_response(problem, ERRORS),
+    }
+}
+
+async fn start<A: Api, Au: Authenticator>(
+    State(shared): State<Arc<Shared<A, Au>>>,
+    request: axum::extract::Request,
+) -> Response {
+    const ERRORS: &[ErrorShape] = &[];
+    let (parts, principal) = match read_request(
+            &shared.authenticator,
+            request,
+            "start",
+            &[],
+        )
+        .await
+    {
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match StartRequest::parse(parts, principal) {
@@ -558,7 +617,7 @@ async fn start<A: Api, Au: Authenticator>(
 
 async fn status_handler<A: Api, Au: Authenticator>(
     State(shared): State<Arc<Shared<A, Au>>>,
-    parts: Result<RequestParts, Problem>,
+    request: axum::extract::Request,
 ) -> Response {
     const ERRORS: &[ErrorShape] = &[
         ErrorShape {
@@ -568,14 +627,15 @@ async fn status_handler<A: Api, Au: Authenticator>(
             extensions: true,
         },
     ];
-    let mut parts = match parts {
-        Ok(parts) => parts,
-        Err(problem) => return problem_response(problem, ERRORS),
-    };
-    let principal = match authenticate_request(&shared.authenticator, &mut parts, &[])
+    let (parts, principal) = match read_request(
+            &shared.authenticator,
+            request,
+            "status",
+            &[],
+        )
         .await
     {
-        Ok(principal) => principal,
+        Ok(read) => read,
         Err(problem) => return problem_response(problem, ERRORS),
     };
     match StatusRequest::parse(parts, principal) {
@@ -783,6 +843,28 @@ pub struct RouterRequest {
 }
 
 impl RouterRequest {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
+        let request = Self {
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
+        };
+        Ok(request)
+    }
+}
+
+/// The parsed and validated request of [`Api::serve`].
+#[derive(Debug)]
+pub struct ServeRequest {
+    /// Who called, and the request headers.
+    pub context: Context,
+}
+
+impl ServeRequest {
     fn parse(
         parts: RequestParts,
         principal: Option<Principal>,
@@ -1017,6 +1099,21 @@ impl IntoResponse for RouterResponse {
     fn into_response(self) -> Response {
         match self {
             RouterResponse::NoContent => StatusCode::NO_CONTENT.into_response(),
+        }
+    }
+}
+
+/// The responses [`Api::serve`] may answer with, as the spec documents them.
+#[derive(Debug)]
+pub enum ServeResponse {
+    /// 204: Nothing.
+    NoContent,
+}
+
+impl IntoResponse for ServeResponse {
+    fn into_response(self) -> Response {
+        match self {
+            ServeResponse::NoContent => StatusCode::NO_CONTENT.into_response(),
         }
     }
 }

@@ -175,6 +175,14 @@ async fn router_operation() {
     assert_eq!(success(result), (204, ()));
 }
 
+/// `GET /serve`
+#[tokio::test]
+async fn serve() {
+    let api = start().await;
+    let result = api.serve().await;
+    assert_eq!(success(result), (204, ()));
+}
+
 /// `PUT /start`
 #[tokio::test]
 async fn start_operation() {
