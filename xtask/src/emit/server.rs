@@ -356,7 +356,11 @@ fn response_enum(api: &Api, op: &Operation) -> TokenStream {
         let name = ident(&v.name);
         let docs = doc_attrs(&format!("{}: {}", v.status.label(), op.response_of(v).description));
         let status = has_status(v.status).then(|| quote! { StatusCode });
-        let fields: Vec<TokenStream> = status.into_iter().chain(payload(op.content_of(v))).collect();
+        let headers = op.headers_of(v).map(|h| {
+            let h = ident(h);
+            quote! { #h }
+        });
+        let fields: Vec<TokenStream> = status.into_iter().chain(payload(op.content_of(v))).chain(headers).collect();
         if fields.is_empty() {
             quote! { #docs #name, }
         } else {
@@ -375,6 +379,7 @@ fn response_enum(api: &Api, op: &Operation) -> TokenStream {
         )
     });
     let (in_body_def, in_body_arm) = in_body.unzip();
+    let header_structs = header_structs(op);
     // An event stream is a boxed `Stream`, which has no `Debug`.
     let streams = variants.iter().any(|v| op.content_of(v).is_some_and(|c| c.kind == BodyKind::EventStream));
     let debug = (!streams).then(|| quote! { #[derive(Debug)] });
@@ -394,7 +399,50 @@ fn response_enum(api: &Api, op: &Operation) -> TokenStream {
                 }
             }
         }
+
+        #header_structs
     }
+}
+
+/// `<Op><Status>Headers`: the headers a response documents, which the handler sets and the
+/// router writes (`None` leaves an optional one out).
+fn header_structs(op: &Operation) -> TokenStream {
+    let mut out = TokenStream::new();
+    for (r, name) in op.responses.iter().zip(&op.plan.headers) {
+        let Some(name) = name else { continue };
+        let name = ident(name);
+        let doc = own_doc(&format!(
+            "The headers documented for the {} response of [`Api::{}`].",
+            r.status.key(),
+            op.plan.method
+        ));
+        let fields = r.headers.iter().map(|h| {
+            let field = ident(&h.field);
+            let ty = types_path(&h.ty);
+            let ty = if h.required { ty } else { quote! { Option<#ty> } };
+            let docs = doc_attrs(h.description.as_deref().unwrap_or(""));
+            let wire = own_doc(&format!("Sent as `{}`{}.", h.name, if h.required { "" } else { "; `None` leaves it out" }));
+            quote! { #docs #wire pub #field: #ty, }
+        });
+        out.extend(quote! {
+            #doc
+            #[derive(Debug, Clone, PartialEq)]
+            pub struct #name {
+                #(#fields)*
+            }
+        });
+    }
+    out
+}
+
+/// `response` with the documented headers of `v` (bound as `headers`) added.
+fn write_headers(op: &Operation, v: &Variant, response: TokenStream) -> TokenStream {
+    let Some(r) = op.headers_of(v).map(|_| op.response_of(v)) else { return response };
+    let pairs = r.headers.iter().map(|h| {
+        let (wire, field) = (&h.name, ident(&h.field));
+        quote! { (#wire, mailapi_support::headers::text(&headers.#field)) }
+    });
+    quote! { mailapi_support::server::with_headers(#response, &[#(#pairs),*]) }
 }
 
 fn response_arm(op: &Operation, response: &proc_macro2::Ident, v: &Variant) -> TokenStream {
@@ -406,7 +454,8 @@ fn response_arm(op: &Operation, response: &proc_macro2::Ident, v: &Variant) -> T
     let bound_code = has_status(v.status).then(|| quote! { code });
     let content = op.content_of(v);
     let body = content.map(|_| quote! { body });
-    let bind: Vec<TokenStream> = bound_code.into_iter().chain(body).collect();
+    let headers = op.headers_of(v).map(|_| quote! { headers });
+    let bind: Vec<TokenStream> = bound_code.into_iter().chain(body).chain(headers).collect();
     let pat = if bind.is_empty() {
         quote! { #response::#name }
     } else {
@@ -424,5 +473,6 @@ fn response_arm(op: &Operation, response: &proc_macro2::Ident, v: &Variant) -> T
             }
         }
     };
+    let value = write_headers(op, v, value);
     quote! { #pat => #value, }
 }

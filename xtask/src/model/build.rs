@@ -31,6 +31,7 @@ pub fn build(spec: &Spec, name: &str, source: &str) -> Result<Api, Diagnostics> 
     let error_in_success = b.error_in_success();
     let mut operations = operations;
     minimal_examples(&mut operations, &b.schemas.types);
+    let mut header_warnings = header_types(spec, &mut operations, &b.schemas.types);
     let (error_shapes, mut shape_errors) = super::errors::error_shapes(spec, &b.schemas.types, &operations);
     let oa = &spec.openapi;
     let server_url = oa.servers.first().map(|s| s.url.clone());
@@ -53,6 +54,7 @@ pub fn build(spec: &Spec, name: &str, source: &str) -> Result<Api, Diagnostics> 
     let mut found = Diagnostics(spec.warnings.clone());
     found.0.append(&mut b.errors);
     found.0.append(&mut shape_errors);
+    found.0.append(&mut header_warnings);
     found.0.append(&mut b.schemas.errors);
     found.0.append(&mut plan::plan(&mut api, spec, &pointers));
     found.sort();
@@ -61,6 +63,62 @@ pub fn build(spec: &Spec, name: &str, source: &str) -> Result<Api, Diagnostics> 
     }
     api.warnings = found.0;
     Ok(api)
+}
+
+/// Response headers are read from and written as text: a scalar or a list of scalars. Any
+/// other schema (an object, a union, a map) is read as its text, with a warning. A required
+/// header documented without an example gets the smallest value its schema accepts.
+fn header_types(
+    spec: &Spec,
+    operations: &mut [Operation],
+    types: &std::collections::BTreeMap<String, super::TypeDef>,
+) -> Vec<Diagnostic> {
+    let types: std::collections::BTreeMap<&str, &super::TypeDef> = types.iter().map(|(k, v)| (k.as_str(), v)).collect();
+    let mut warnings = Vec::new();
+    for r in operations.iter().flat_map(|op| &op.responses).filter(|r| r.status.is_success()) {
+        let streamed = r.contents.iter().any(|c| matches!(c.kind, BodyKind::Binary | BodyKind::EventStream));
+        if let (true, Some(first)) = (streamed, r.headers.first()) {
+            let at = first.pointer.rsplit_once("/headers/").map_or(first.pointer.as_str(), |(at, _)| at);
+            let message = "the client returns this response as a stream: its headers are typed in the server crate, \
+                           the client reads them from `ResponseValue::headers()`";
+            warnings.push(spec.warning(&push_pointer(at, "headers"), message));
+        }
+    }
+    for header in operations.iter_mut().flat_map(|op| &mut op.responses).flat_map(|r| &mut r.headers) {
+        let scalar = |ty: &TypeRef| header_scalar(ty, &types);
+        let text = match &header.ty {
+            TypeRef::Array(item) => !scalar(item),
+            ty => !scalar(ty),
+        };
+        if text {
+            let message = "a response header whose schema is not a scalar or a list of scalars is read as its text (`String`)";
+            warnings.push(spec.warning(&push_pointer(&header.pointer, "schema"), message));
+            header.ty = TypeRef::Primitive(super::Primitive::String);
+        }
+        if header.required && header.example.is_none() {
+            header.example = super::minimal_value(&header.ty, &types);
+            if header.example.is_none() {
+                let message = "no value satisfies this required response header's schema";
+                warnings.push(spec.error(&push_pointer(&header.pointer, "schema"), message));
+            }
+        }
+    }
+    warnings
+}
+
+/// A type whose value is one piece of header text: a primitive, an enum, an alias of one.
+fn header_scalar(ty: &TypeRef, types: &std::collections::BTreeMap<&str, &super::TypeDef>) -> bool {
+    use super::{Primitive, TypeKind};
+    match ty {
+        TypeRef::Primitive(Primitive::Bytes | Primitive::Base64 | Primitive::Unit) => false,
+        TypeRef::Primitive(_) => true,
+        TypeRef::Named(name) => match types.get(name.as_str()).map(|t| &t.kind) {
+            Some(TypeKind::StringEnum(_) | TypeKind::IntEnum(_)) => true,
+            Some(TypeKind::Alias { ty, .. }) => !matches!(ty, TypeRef::Named(_)) && header_scalar(ty, types),
+            _ => false,
+        },
+        _ => false,
+    }
 }
 
 /// A success body documented without an example gets one, `minimal`: the smallest value its
@@ -716,7 +774,12 @@ impl<'a> Builder<'a> {
 
     fn response_headers(&mut self, at: &str, headers: &Headers, hint: &str) -> Vec<ResponseHeader> {
         let mut out = Vec::new();
+        let mut fields = Scope::default();
         for (name, h) in headers {
+            // OpenAPI: a response header named `Content-Type` is ignored (the media type says it).
+            if name.eq_ignore_ascii_case("content-type") {
+                continue;
+            }
             let here = push_pointer(&push_pointer(at, "headers"), name);
             let Some((here, h)) = self.resolve_header(&here, h) else { continue };
             let schema_ptr = push_pointer(&here, "schema");
@@ -725,11 +788,19 @@ impl<'a> Builder<'a> {
                 continue;
             };
             let ty = self.schemas.type_of(&schema_ptr, &schema, &format!("{hint}{}", type_ident(name)));
+            let documented = h.examples.values().find_map(|e| match e {
+                ReferenceOr::Item(e) => e.value.clone(),
+                ReferenceOr::Reference { .. } => None,
+            });
+            let example = h.example.clone().or(documented).or_else(|| schema.get("example").cloned());
             out.push(ResponseHeader {
                 name: name.clone(),
+                field: fields.claim(&[field_ident(name)], "_"),
                 description: h.description.clone(),
                 required: h.required,
                 ty,
+                example,
+                pointer: here,
             });
         }
         out

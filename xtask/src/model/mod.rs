@@ -297,10 +297,19 @@ pub struct Response {
 
 #[derive(Debug, Clone)]
 pub struct ResponseHeader {
+    /// As the spec writes it, e.g. `X-RateLimit-Remaining`.
     pub name: String,
+    /// snake_case Rust name, unique among the response's headers.
+    pub field: String,
     pub description: Option<String>,
     pub required: bool,
+    /// A scalar, or a list of scalars (comma-separated on the wire, `style: simple`).
     pub ty: TypeRef,
+    /// The documented example, or for a required header without one the smallest value its
+    /// schema accepts (what the mock sends).
+    pub example: Option<serde_json::Value>,
+    /// Where it is in the spec (after `$ref`), for diagnostics.
+    pub pointer: String,
 }
 
 /// A reference to a type: a named [`TypeDef`] or a structural type.
