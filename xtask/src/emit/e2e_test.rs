@@ -13,8 +13,8 @@ use super::test_values::{
 };
 use super::{ident, own_doc};
 use crate::model::{
-    Api, BodyKind, ClientMethod, Constraints, Content, Delivery, Example, Operation, Param, Primitive, SchemeKind, Side,
-    TypeKind, TypeRef, Variant,
+    Api, BodyKind, ClientMethod, Constraints, Content, Delivery, Example, Operation, Param, Primitive, SchemeKind,
+    Side, TypeKind, TypeRef, Variant,
 };
 
 /// `tests/e2e.rs` of a server crate.

@@ -419,9 +419,14 @@ fn header_structs(op: &Operation) -> TokenStream {
         let fields = r.headers.iter().map(|h| {
             let field = ident(&h.field);
             let ty = types_path(&h.ty);
-            let ty = if h.required { ty } else { quote! { Option<#ty> } };
+            let ty = if h.required {
+                ty
+            } else {
+                quote! { Option<#ty> }
+            };
             let docs = doc_attrs(h.description.as_deref().unwrap_or(""));
-            let wire = own_doc(&format!("Sent as `{}`{}.", h.name, if h.required { "" } else { "; `None` leaves it out" }));
+            let wire =
+                own_doc(&format!("Sent as `{}`{}.", h.name, if h.required { "" } else { "; `None` leaves it out" }));
             quote! { #docs #wire pub #field: #ty, }
         });
         out.extend(quote! {

@@ -91,7 +91,8 @@ fn header_types(
             ty => !scalar(ty),
         };
         if text {
-            let message = "a response header whose schema is not a scalar or a list of scalars is read as its text (`String`)";
+            let message =
+                "a response header whose schema is not a scalar or a list of scalars is read as its text (`String`)";
             warnings.push(spec.warning(&push_pointer(&header.pointer, "schema"), message));
             header.ty = TypeRef::Primitive(super::Primitive::String);
         }
