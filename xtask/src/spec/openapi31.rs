@@ -244,12 +244,17 @@ impl Normalizer {
     }
 
     /// 3.1 applies the siblings of `$ref`: `{$ref, description}` reads as
-    /// `{allOf: [{$ref}], description}`, which 3.0 means the same way.
+    /// `{allOf: [{$ref}], description}`, which 3.0 means the same way. A warning names each
+    /// sibling, as 3.0's ignored ones are named: the same spec reads differently by version.
     fn ref_siblings(&mut self, at: &str, obj: &mut Map<String, Value>) {
         if obj.len() < 2 {
             return;
         }
         let Some(reference) = obj.remove("$ref") else { return };
+        for key in obj.keys() {
+            let message = format!("`{key}` beside `$ref` is applied (OpenAPI 3.1): read as `allOf: [$ref]` with it");
+            self.found.push((Severity::Warning, push_pointer(at, key), message));
+        }
         obj.insert("allOf".into(), json!([{ "$ref": reference }]));
         self.moves.push((push_pointer(at, "$ref"), format!("{at}/allOf/0/$ref")));
     }
