@@ -133,6 +133,9 @@ fn rust_files(api: &Api, side: Side) -> Vec<(&'static str, proc_macro2::TokenStr
         Side::Server => {
             files.push(("src/types.rs", emit::types::module(api, Enums::Strict)));
             files.push(("src/server.rs", emit::server::module(api)));
+            if let Some(receivers) = api.receiver_view() {
+                files.push(("src/webhooks.rs", emit::server::module(&receivers)));
+            }
             files.push(("src/mock.rs", emit::mock::module(api)));
             files.push(("src/bin/mock.rs", emit::mock::binary(api)));
             files.extend(emit::validate::module(api).map(|tokens| ("src/validate.rs", tokens)));

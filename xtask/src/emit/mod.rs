@@ -47,6 +47,7 @@ pub fn crate_root(api: &Api, side: Side) -> TokenStream {
         quote! { #![doc = #l] }
     });
     let validate = validate::module(api).is_some().then(|| quote! { mod validate; });
+    let webhooks = (!api.receivers.is_empty()).then(|| quote! { pub mod webhooks; });
     let modules = match side {
         Side::Client => quote! {
             mod client;
@@ -62,6 +63,7 @@ pub fn crate_root(api: &Api, side: Side) -> TokenStream {
             mod server;
             pub mod types;
             #validate
+            #webhooks
 
             pub use mailapi_support::Problem;
             pub use mailapi_support::server::{AuthError, Authenticator, Context, Principal};

@@ -7,25 +7,33 @@ use quote::{format_ident, quote};
 use super::validate::Checked;
 use super::{doc_attrs, ident, own_doc, scheme_consts, security_alternatives, types_path};
 use crate::model::{
-    Api, BodyKind, Content, Operation, Param, ParamLocation, ParamStyle, Status, TypeRef, Variant, status_const,
+    Api, BodyKind, Content, Operation, Param, ParamLocation, ParamStyle, Role, Status, TypeRef, Variant, status_const,
 };
 
 /// The `server` module of a server crate.
 pub fn module(api: &Api) -> TokenStream {
+    let trait_name = ident(api.trait_name());
     let schemes = scheme_consts(api);
     let trait_methods = api.operations.iter().map(trait_method);
-    let routes = routes(api);
-    let handlers = api.operations.iter().map(|op| handler(api, op));
+    let routes = routes(api, &trait_name);
+    let handlers = api.operations.iter().map(|op| handler(api, op, &trait_name));
     let checked = Checked::new(api);
-    let requests = api.operations.iter().map(|op| request_struct(op, &checked));
+    let requests = api.operations.iter().map(|op| request_struct(api, op, &checked));
     let responses = api.operations.iter().map(|op| response_enum(api, op));
+    let what = match api.role {
+        Role::Service => format!("The operations of {}", api.title),
+        Role::Receiver => format!(
+            "The requests {} sends to others, its webhooks and the callbacks of its operations, \
+             as a receiver serves them",
+            api.title
+        ),
+    };
     let trait_doc = own_doc(&format!(
-        "The operations of {}: implement this trait and serve it with [`router`].\n\n\
+        "{what}: implement this trait and serve it with [`router`].\n\n\
          Each method gets a request that has already been authenticated, parsed and validated \
          against the spec, and answers with one of the responses the spec documents. An `Err` \
          is sent as the response the operation documents for its status (an RFC 7807 problem \
-         where it documents none): use it for failures the spec does not describe.",
-        api.title
+         where it documents none): use it for failures the spec does not describe."
     ));
     let uses_types = (!api.types.is_empty()).then(|| quote! { use crate::types; });
     let schemes_import =
@@ -48,7 +56,7 @@ pub fn module(api: &Api) -> TokenStream {
         #schemes
 
         #trait_doc
-        pub trait Api: Send + Sync + 'static {
+        pub trait #trait_name: Send + Sync + 'static {
             #(#trait_methods)*
         }
 
@@ -104,7 +112,7 @@ fn trait_method(op: &Operation) -> TokenStream {
     }
 }
 
-fn routes(api: &Api) -> TokenStream {
+fn routes(api: &Api, trait_name: &proc_macro2::Ident) -> TokenStream {
     let mut paths: Vec<String> = api.operations.iter().map(|o| o.route()).collect();
     paths.dedup();
     let routes = paths.iter().map(|path| {
@@ -126,17 +134,34 @@ fn routes(api: &Api) -> TokenStream {
         };
         quote! { .route(#full, #chain) }
     });
+    let mount = match api.role {
+        Role::Service => format!(
+            "mounted under the spec's base path `{}`",
+            if api.base_path.is_empty() { "/" } else { &api.base_path }
+        ),
+        Role::Receiver => {
+            let list: Vec<String> = api
+                .operations
+                .iter()
+                .map(|o| format!("`{} {}` ([`{trait_name}::{}`])", o.method.as_str(), o.path, o.plan.method))
+                .collect();
+            format!(
+                "each webhook at `/<name>` and each callback at `/<operationId>/<name>`: {}. \
+                 Nest it where the service is told to send them",
+                list.join(", ")
+            )
+        }
+    };
     let doc = own_doc(&format!(
-        "An axum router serving `api` with `authenticator` checking credentials, mounted under the spec's base path `{}`.\n\n\
+        "An axum router serving `api` with `authenticator` checking credentials, {mount}.\n\n\
          Requests are authenticated, parsed and validated before they reach `api`; failures answer \
          400, 401, 413, 415 or 422 in the response each operation documents for that status \
          (validation failures 400 where it documents 400 and not 415 or 422), else as RFC 7807 \
-         problems. A panicking handler answers 500 and the server keeps serving.",
-        if api.base_path.is_empty() { "/" } else { &api.base_path }
+         problems. A panicking handler answers 500 and the server keeps serving."
     ));
     quote! {
         #doc
-        pub fn router<A: Api, Au: Authenticator + 'static>(api: A, authenticator: Au) -> Router {
+        pub fn router<A: #trait_name, Au: Authenticator + 'static>(api: A, authenticator: Au) -> Router {
             let shared = Arc::new(Shared { api, authenticator });
             let routes = Router::new()
                 #(#routes)*
@@ -146,12 +171,12 @@ fn routes(api: &Api) -> TokenStream {
     }
 }
 
-fn handler(api: &Api, op: &Operation) -> TokenStream {
+fn handler(api: &Api, op: &Operation, trait_name: &proc_macro2::Ident) -> TokenStream {
     let (name, method, request) = (ident(&op.plan.handler), ident(&op.plan.method), ident(&op.plan.request));
     let security = security_alternatives(api, op);
     let shapes = error_shapes(api, op);
     quote! {
-        async fn #name<A: Api, Au: Authenticator>(State(shared): State<Arc<Shared<A, Au>>>, parts: Result<RequestParts, Problem>) -> Response {
+        async fn #name<A: #trait_name, Au: Authenticator>(State(shared): State<Arc<Shared<A, Au>>>, parts: Result<RequestParts, Problem>) -> Response {
             #shapes
             let mut parts = match parts {
                 Ok(parts) => parts,
@@ -194,9 +219,9 @@ fn error_shapes(api: &Api, op: &Operation) -> TokenStream {
     quote! { const ERRORS: &[ErrorShape] = &[#(#shapes),*]; }
 }
 
-fn request_struct(op: &Operation, checked: &Checked<'_>) -> TokenStream {
+fn request_struct(api: &Api, op: &Operation, checked: &Checked<'_>) -> TokenStream {
     let request = ident(&op.plan.request);
-    let doc = own_doc(&format!("The parsed and validated request of [`Api::{}`].", op.plan.method));
+    let doc = own_doc(&format!("The parsed and validated request of [`{}::{}`].", api.trait_name(), op.plan.method));
     let fields = op.params.iter().map(|p| {
         let name = ident(&p.field);
         let ty = types_path(&p.ty);
@@ -349,8 +374,11 @@ fn has_status(status: Status) -> bool {
 
 fn response_enum(api: &Api, op: &Operation) -> TokenStream {
     let response = ident(&op.plan.response);
-    let doc =
-        own_doc(&format!("The responses [`Api::{}`] may answer with, as the spec documents them.", op.plan.method));
+    let doc = own_doc(&format!(
+        "The responses [`{}::{}`] may answer with, as the spec documents them.",
+        api.trait_name(),
+        op.plan.method
+    ));
     let variants = &op.plan.variants;
     let defs = variants.iter().map(|v| {
         let name = ident(&v.name);
@@ -379,7 +407,7 @@ fn response_enum(api: &Api, op: &Operation) -> TokenStream {
         )
     });
     let (in_body_def, in_body_arm) = in_body.unzip();
-    let header_structs = header_structs(op);
+    let header_structs = header_structs(api, op);
     // An event stream is a boxed `Stream`, which has no `Debug`.
     let streams = variants.iter().any(|v| op.content_of(v).is_some_and(|c| c.kind == BodyKind::EventStream));
     let debug = (!streams).then(|| quote! { #[derive(Debug)] });
@@ -406,14 +434,15 @@ fn response_enum(api: &Api, op: &Operation) -> TokenStream {
 
 /// `<Op><Status>Headers`: the headers a response documents, which the handler sets and the
 /// router writes (`None` leaves an optional one out).
-fn header_structs(op: &Operation) -> TokenStream {
+fn header_structs(api: &Api, op: &Operation) -> TokenStream {
     let mut out = TokenStream::new();
     for (r, name) in op.responses.iter().zip(&op.plan.headers) {
         let Some(name) = name else { continue };
         let name = ident(name);
         let doc = own_doc(&format!(
-            "The headers documented for the {} response of [`Api::{}`].",
+            "The headers documented for the {} response of [`{}::{}`].",
             r.status.key(),
+            api.trait_name(),
             op.plan.method
         ));
         let fields = r.headers.iter().map(|h| {

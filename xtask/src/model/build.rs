@@ -28,11 +28,16 @@ pub fn build(spec: &Spec, name: &str, source: &str) -> Result<Api, Diagnostics> 
     b.check_unsupported_components();
     let security_schemes = b.security_schemes();
     let (operations, pointers) = b.operations(&security_schemes);
+    let (mut receivers, receiver_pointers) = b.receivers(&security_schemes, &operations);
     let error_in_success = b.error_in_success();
     let mut operations = operations;
     minimal_examples(&mut operations, &b.schemas.types);
     let mut header_warnings = header_types(spec, &mut operations, &b.schemas.types);
+    header_warnings.append(&mut header_types(spec, &mut receivers, &b.schemas.types));
     let (error_shapes, mut shape_errors) = super::errors::error_shapes(spec, &b.schemas.types, &operations);
+    let (receiver_error_shapes, mut receiver_shape_errors) =
+        super::errors::error_shapes(spec, &b.schemas.types, &receivers);
+    shape_errors.append(&mut receiver_shape_errors);
     let oa = &spec.openapi;
     let server_url = oa.servers.first().map(|s| s.url.clone());
     let mut api = Api {
@@ -50,6 +55,9 @@ pub fn build(spec: &Spec, name: &str, source: &str) -> Result<Api, Diagnostics> 
         error_in_success,
         warnings: Vec::new(),
         error_shapes,
+        receivers,
+        receiver_error_shapes,
+        role: super::Role::Service,
     };
     let mut found = Diagnostics(spec.warnings.clone());
     found.0.append(&mut b.errors);
@@ -57,6 +65,7 @@ pub fn build(spec: &Spec, name: &str, source: &str) -> Result<Api, Diagnostics> 
     found.0.append(&mut header_warnings);
     found.0.append(&mut b.schemas.errors);
     found.0.append(&mut plan::plan(&mut api, spec, &pointers));
+    found.0.append(&mut plan_receivers(&mut api, spec, &receiver_pointers));
     found.sort();
     if found.has_errors() {
         return Err(found);
@@ -120,6 +129,17 @@ fn header_scalar(ty: &TypeRef, types: &std::collections::BTreeMap<&str, &super::
         },
         _ => false,
     }
+}
+
+/// Plans the receivers like operations of an API of their own (their names live in the server
+/// crate's `webhooks` module); the vendor's `x-error-in-200` describes its own responses only.
+fn plan_receivers(api: &mut Api, spec: &Spec, pointers: &[String]) -> Vec<Diagnostic> {
+    let operations = std::mem::replace(&mut api.operations, std::mem::take(&mut api.receivers));
+    let in_body = api.error_in_success.take();
+    let found = plan::plan(api, spec, pointers);
+    api.error_in_success = in_body;
+    api.receivers = std::mem::replace(&mut api.operations, operations);
+    found
 }
 
 /// A success body documented without an example gets one, `minimal`: the smallest value its
@@ -290,6 +310,64 @@ impl<'a> Builder<'a> {
         (out, pointers)
     }
 
+    /// The requests the service sends: each webhook (`/webhooks/<name>`, routed at `/<name>`)
+    /// and each callback of an operation (`.../callbacks/<name>/<expression>`, routed at
+    /// `/<operationId>/<name>`), read as operations of a receiver; and where each is.
+    fn receivers(&mut self, schemes: &[SecurityScheme], operations: &[Operation]) -> (Vec<Operation>, Vec<String>) {
+        // (pointer, route, name the operation is called after when it has no operationId, item)
+        let mut items: Vec<(String, String, String, openapiv3::PathItem)> = Vec::new();
+        if let Some(Value::Object(hooks)) = self.spec.raw("/webhooks") {
+            for (name, raw) in hooks {
+                let at = push_pointer("/webhooks", name);
+                match serde_json::from_value::<openapiv3::PathItem>(raw.clone()) {
+                    Ok(item) => items.push((at, format!("/{}", route_segment(name)), name.clone(), item)),
+                    Err(err) => self.error(&at, format!("a webhook must be a path item: {err}")),
+                }
+            }
+        }
+        for (path, item) in sorted(self.spec.openapi.paths.paths.iter()) {
+            let ReferenceOr::Item(item) = item else { continue };
+            for (key, method) in METHODS {
+                let Some(op) = path_item_op(item, method) else { continue };
+                let Some(owner) = operations.iter().find(|o| o.path == *path && o.method == method) else { continue };
+                let at = push_pointer(&push_pointer(&push_pointer("/paths", path), key), "callbacks");
+                for (name, callback) in &op.callbacks {
+                    let several = callback.len() > 1;
+                    for (i, (expression, item)) in callback.iter().enumerate() {
+                        let mut route = format!("/{}/{}", route_segment(&owner.operation_id), route_segment(name));
+                        let mut base = format!("{} {name}", owner.operation_id);
+                        if several {
+                            route.push_str(&format!("/{}", i + 1));
+                            base.push_str(&format!(" {}", i + 1));
+                        }
+                        items.push((push_pointer(&push_pointer(&at, name), expression), route, base, item.clone()));
+                    }
+                }
+            }
+        }
+        let mut out = Vec::new();
+        let mut pointers = Vec::new();
+        let mut ids = Scope::default();
+        let mut routes = BTreeMap::new();
+        for (item_at, route, base, item) in &items {
+            self.check_route(item_at, route, &mut routes);
+            let count = METHODS.iter().filter(|(_, m)| path_item_op(item, *m).is_some()).count();
+            for (key, method) in METHODS {
+                let Some(op) = path_item_op(item, method) else { continue };
+                let at = push_pointer(item_at, key);
+                let wanted = match &op.operation_id {
+                    Some(id) => id.clone(),
+                    None if count == 1 => base.clone(),
+                    None => format!("{base} {key}"),
+                };
+                let id = ids.claim(&[wanted], "_");
+                out.push(self.operation(&at, route, &item.parameters, op, method, id, schemes));
+                pointers.push(at);
+            }
+        }
+        (out, pointers)
+    }
+
     fn explicit_ids(&self) -> Vec<String> {
         let items = self.spec.openapi.paths.paths.values().filter_map(|item| item.as_item());
         let ops = items.flat_map(|item| METHODS.iter().filter_map(move |(_, m)| path_item_op(item, *m)));
@@ -307,12 +385,6 @@ impl<'a> Builder<'a> {
         operation_id: String,
         schemes: &[SecurityScheme],
     ) -> Operation {
-        if !op.callbacks.is_empty() {
-            self.warn(
-                &push_pointer(at, "callbacks"),
-                "callbacks are ignored by this generator: no receiver is generated for them",
-            );
-        }
         let hint = type_ident(&operation_id);
         let params = self.parameters(at, path, shared, op, &hint);
         let body = op.request_body.as_ref().and_then(|b| self.request_body(&push_pointer(at, "requestBody"), b, &hint));
@@ -938,6 +1010,13 @@ fn same_location(a: &Parameter, b: &Parameter) -> bool {
 }
 
 /// `get /a/{b}/c` -> `get_a_b_c` for operations without an operationId.
+/// A webhook's or callback's name as one route segment: as written when it is plain, else its
+/// snake_case form (the router reads braces, `:` and `*` as parameters).
+fn route_segment(name: &str) -> String {
+    let plain = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || "-._~".contains(c));
+    if plain { name.to_string() } else { field_ident(name) }
+}
+
 fn derived_id(method: &str, path: &str) -> String {
     let words: Vec<&str> = path.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
     format!("{method}_{}", words.join("_"))

@@ -42,6 +42,51 @@ pub struct Api {
     pub warnings: Vec<crate::spec::Diagnostic>,
     /// By `operation_id`: the documented responses the server's own errors are rendered into.
     pub error_shapes: std::collections::BTreeMap<String, Vec<ErrorShape>>,
+    /// What the service sends to others: its webhooks (3.1) and the callbacks of its
+    /// operations, each read as an operation a receiver serves (see [`Receiver`]).
+    pub receivers: Vec<Operation>,
+    /// `error_shapes` of the receivers.
+    pub receiver_error_shapes: std::collections::BTreeMap<String, Vec<ErrorShape>>,
+    /// Whether this is the API itself or the view of its receivers the server crate's
+    /// `webhooks` module is rendered from.
+    pub role: Role,
+}
+
+/// Which server trait an [`Api`] renders into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// The service's own operations: the `Api` trait and `router`.
+    Service,
+    /// Requests the service sends (webhooks, callbacks): the `Webhooks` trait and its `router`.
+    Receiver,
+}
+
+impl Api {
+    /// The name of the trait the server implements.
+    pub fn trait_name(&self) -> &'static str {
+        match self.role {
+            Role::Service => "Api",
+            Role::Receiver => "Webhooks",
+        }
+    }
+
+    /// The receivers as an API of their own, to render the `webhooks` module from; `None`
+    /// when the spec documents no webhook or callback.
+    pub fn receiver_view(&self) -> Option<Api> {
+        if self.receivers.is_empty() {
+            return None;
+        }
+        Some(Api {
+            base_path: String::new(),
+            operations: self.receivers.clone(),
+            error_in_success: None,
+            error_shapes: self.receiver_error_shapes.clone(),
+            receivers: Vec::new(),
+            receiver_error_shapes: Default::default(),
+            role: Role::Receiver,
+            ..self.clone()
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -501,7 +546,7 @@ impl Api {
 
     /// Raw (binary or text) request or response bodies are `bytes::Bytes`.
     pub fn uses_bytes(&self) -> bool {
-        self.operations.iter().any(|op| {
+        self.operations.iter().chain(&self.receivers).any(|op| {
             let body = op.body.iter().flat_map(|b| &b.contents);
             let responses = op.responses.iter().flat_map(|r| &r.contents);
             body.chain(responses).any(|c| matches!(c.kind, BodyKind::Binary | BodyKind::Text))
@@ -525,6 +570,6 @@ impl Api {
             TypeKind::Union(u) => u.variants.iter().any(|v| walk(&v.ty)),
             _ => false,
         });
-        in_types || self.operations.iter().flat_map(|op| &op.params).any(|p| walk(&p.ty))
+        in_types || self.operations.iter().chain(&self.receivers).flat_map(|op| &op.params).any(|p| walk(&p.ty))
     }
 }
