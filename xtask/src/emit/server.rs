@@ -7,7 +7,8 @@ use quote::{format_ident, quote};
 use super::validate::Checked;
 use super::{doc_attrs, ident, own_doc, scheme_consts, security_alternatives, types_path};
 use crate::model::{
-    Api, BodyKind, Content, Operation, Param, ParamLocation, ParamStyle, Role, Status, TypeRef, Variant, status_const,
+    Api, BodyKind, Content, Operation, Param, ParamLocation, ParamStyle, Role, Status, TypeRef, Variant, doc_text,
+    status_const,
 };
 
 /// The `server` module of a server crate.
@@ -101,7 +102,10 @@ fn trait_method(op: &Operation) -> TokenStream {
     doc.extend(op.summary.clone());
     doc.extend(op.description.clone());
     let docs = doc_attrs(&doc.join("\n\n"));
-    let route = own_doc(&format!("`{} {}`", op.method.as_str(), op.path));
+    let route = match &op.sent_as {
+        Some(what) => own_doc(&format!("{} Received as `{} {}`.", doc_text(what), op.method.as_str(), op.path)),
+        None => own_doc(&format!("`{} {}`", op.method.as_str(), op.path)),
+    };
     let allow = super::self_convention_allow(&op.plan.method);
     quote! {
         #docs

@@ -314,13 +314,17 @@ impl<'a> Builder<'a> {
     /// and each callback of an operation (`.../callbacks/<name>/<expression>`, routed at
     /// `/<operationId>/<name>`), read as operations of a receiver; and where each is.
     fn receivers(&mut self, schemes: &[SecurityScheme], operations: &[Operation]) -> (Vec<Operation>, Vec<String>) {
-        // (pointer, route, name the operation is called after when it has no operationId, item)
-        let mut items: Vec<(String, String, String, openapiv3::PathItem)> = Vec::new();
+        // (pointer, route, name the operation is called after when it has no operationId,
+        // what is sent, item)
+        let mut items: Vec<(String, String, String, String, openapiv3::PathItem)> = Vec::new();
         if let Some(Value::Object(hooks)) = self.spec.raw("/webhooks") {
             for (name, raw) in hooks {
                 let at = push_pointer("/webhooks", name);
                 match serde_json::from_value::<openapiv3::PathItem>(raw.clone()) {
-                    Ok(item) => items.push((at, format!("/{}", route_segment(name)), name.clone(), item)),
+                    Ok(item) => {
+                        let what = format!("The webhook `{name}`.");
+                        items.push((at, format!("/{}", route_segment(name)), name.clone(), what, item));
+                    }
                     Err(err) => self.error(&at, format!("a webhook must be a path item: {err}")),
                 }
             }
@@ -340,7 +344,10 @@ impl<'a> Builder<'a> {
                             route.push_str(&format!("/{}", i + 1));
                             base.push_str(&format!(" {}", i + 1));
                         }
-                        items.push((push_pointer(&push_pointer(&at, name), expression), route, base, item.clone()));
+                        let what =
+                            format!("The callback `{name}` of `{}`, sent to `{expression}`.", owner.operation_id);
+                        let here = push_pointer(&push_pointer(&at, name), expression);
+                        items.push((here, route, base, what, item.clone()));
                     }
                 }
             }
@@ -349,7 +356,7 @@ impl<'a> Builder<'a> {
         let mut pointers = Vec::new();
         let mut ids = Scope::default();
         let mut routes = BTreeMap::new();
-        for (item_at, route, base, item) in &items {
+        for (item_at, route, base, what, item) in &items {
             self.check_route(item_at, route, &mut routes);
             let count = METHODS.iter().filter(|(_, m)| path_item_op(item, *m).is_some()).count();
             for (key, method) in METHODS {
@@ -361,7 +368,9 @@ impl<'a> Builder<'a> {
                     None => format!("{base} {key}"),
                 };
                 let id = ids.claim(&[wanted], "_");
-                out.push(self.operation(&at, route, &item.parameters, op, method, id, schemes));
+                let mut operation = self.operation(&at, route, &item.parameters, op, method, id, schemes);
+                operation.sent_as = Some(what.clone());
+                out.push(operation);
                 pointers.push(at);
             }
         }
@@ -418,6 +427,7 @@ impl<'a> Builder<'a> {
             responses,
             security,
             pagination: None,
+            sent_as: None,
             plan: Plan::default(),
         }
     }

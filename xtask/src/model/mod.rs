@@ -129,6 +129,8 @@ pub struct Operation {
     pub security: Vec<SecurityAlternative>,
     /// How to walk all pages of a list operation (`x-pagination`).
     pub pagination: Option<Pagination>,
+    /// For a receiver's operation: what the service sends, in words (`the webhook `newPet``).
+    pub sent_as: Option<String>,
     /// Every Rust name and response variant the operation produces.
     pub plan: Plan,
 }

@@ -25,7 +25,7 @@ pub const SIGNATURE: Scheme = Scheme {
 pub trait Webhooks: Send + Sync + 'static {
     /// A mailbox was created.
     ///
-    /// `POST /mailbox.created`
+    /// The webhook `mailbox.created`. Received as `POST /mailbox.created`.
     fn mailbox_created(
         &self,
         request: MailboxCreatedRequest,
@@ -33,7 +33,7 @@ pub trait Webhooks: Send + Sync + 'static {
 
     /// Asks the receiver for a quota.
     ///
-    /// `GET /quota`
+    /// The webhook `quota`. Received as `GET /quota`.
     fn quota_get(
         &self,
         request: QuotaGetRequest,
@@ -41,7 +41,7 @@ pub trait Webhooks: Send + Sync + 'static {
 
     /// Tells the receiver the quota changed.
     ///
-    /// `PUT /quota`
+    /// The webhook `quota`. Received as `PUT /quota`.
     fn quota_put(
         &self,
         request: QuotaPutRequest,
@@ -49,7 +49,7 @@ pub trait Webhooks: Send + Sync + 'static {
 
     /// An event of the subscription.
     ///
-    /// `POST /subscribe/onEvent`
+    /// The callback `onEvent` of `subscribe`, sent to `{$request.body#/url}/events`. Received as `POST /subscribe/onEvent`.
     fn subscribe_on_event(
         &self,
         request: SubscribeOnEventRequest,
