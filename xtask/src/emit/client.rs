@@ -520,7 +520,7 @@ fn status_arms(api: &Api, op: &Operation, m: &ClientMethod) -> Vec<TokenStream> 
         for (variant, response, content) in &m.successes {
             let status = op.responses[*response].status;
             let content = content.map(|c| &op.responses[*response].contents[c]);
-            let headers = op.plan.headers[*response].as_deref();
+            let headers = op.headers_at(*response);
             arms.push(success_arm(api, op, m, (status, headers), variant, content));
         }
     }
@@ -660,7 +660,7 @@ fn response_enums(api: &Api, op: &Operation) -> TokenStream {
             let v = ident(variant);
             let d = doc_attrs(&format!("{}: {}", r.status.label(), r.description));
             let body = content.map(|c| content_type(Some(&r.contents[c])));
-            let headers = op.plan.headers[*response].as_deref().map(ident);
+            let headers = op.headers_at(*response).map(ident);
             let fields: Vec<TokenStream> = body.into_iter().chain(headers.map(|h| quote! { #h })).collect();
             if fields.is_empty() {
                 quote! { #d #v, }
@@ -683,7 +683,7 @@ fn response_enums(api: &Api, op: &Operation) -> TokenStream {
 /// headers: the `H` of its `ResponseValue<T, H>`. Streamed successes keep only the header map.
 fn single_success_headers<'a>(op: &'a Operation, m: &ClientMethod) -> Option<&'a str> {
     match (&m.success_enum, m.successes.as_slice(), m.delivery) {
-        (None, [(_, response, _)], Delivery::Buffered) => op.plan.headers[*response].as_deref(),
+        (None, [(_, response, _)], Delivery::Buffered) => op.headers_at(*response),
         _ => None,
     }
 }

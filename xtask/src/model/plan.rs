@@ -221,7 +221,12 @@ impl Operation {
 
     /// The struct of the documented headers of `v`'s response, if it has any.
     pub fn headers_of(&self, v: &Variant) -> Option<&str> {
-        self.plan.headers.get(v.response).and_then(Option::as_deref)
+        self.headers_at(v.response)
+    }
+
+    /// The struct of the documented headers of response `index`, if it has any.
+    pub fn headers_at(&self, index: usize) -> Option<&str> {
+        self.plan.headers.get(index).and_then(Option::as_deref)
     }
 
     pub fn content_of(&self, v: &Variant) -> Option<&Content> {
