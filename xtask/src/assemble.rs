@@ -62,6 +62,8 @@ struct CrateContext<'a> {
     uses_chrono: bool,
     uses_bytes: bool,
     operations: usize,
+    /// Webhook and callback operations the server crate's `webhooks` module receives.
+    receivers: usize,
     types: usize,
 }
 
@@ -117,6 +119,7 @@ fn context<'a>(api: &'a Api, layout: &'a Layout, side: Side, preamble: &str) -> 
         uses_chrono: api.uses_chrono(),
         uses_bytes: api.uses_bytes(),
         operations: api.operations.len(),
+        receivers: api.receivers.len(),
         types: api.types.len(),
     }
 }
