@@ -13,7 +13,8 @@ use webhooks_server::mock::AcceptAny;
 use webhooks_server::types::EventKind;
 use webhooks_server::webhooks::{
     self, MailboxCreatedOkHeaders, MailboxCreatedRequest, MailboxCreatedResponse, QuotaGetRequest, QuotaGetResponse,
-    QuotaPutRequest, QuotaPutResponse, SubscribeOnEventRequest, SubscribeOnEventResponse, Webhooks,
+    QuotaPutRequest, QuotaPutResponse, SubscribeOnCloseRequest, SubscribeOnCloseResponse, SubscribeOnEventRequest,
+    SubscribeOnEventResponse, Webhooks,
 };
 
 /// Records what each receiver method got, one line each.
@@ -48,6 +49,11 @@ impl Webhooks for Receiver {
             EventKind::Created => SubscribeOnEventResponse::NoContent,
             EventKind::Deleted => SubscribeOnEventResponse::Gone,
         })
+    }
+
+    async fn subscribe_on_close(&self, _: SubscribeOnCloseRequest) -> Result<SubscribeOnCloseResponse, Problem> {
+        self.note("closed".into());
+        Ok(SubscribeOnCloseResponse::NoContent)
     }
 }
 
@@ -87,6 +93,9 @@ async fn webhooks_are_received_typed_and_answered_as_documented() {
 async fn callbacks_are_received_at_operation_and_name() {
     let (answer, seen) = send("POST", "/hooks/subscribe/onEvent", &[JSON], r#"{"kind":"deleted"}"#).await;
     assert_eq!((answer.as_str(), seen), ("410 None ", vec!["event Deleted".to_owned()]));
+    // A `$ref` callback (`components/callbacks`) is received the same way.
+    let (answer, seen) = send("POST", "/hooks/subscribe/onClose", &[], "").await;
+    assert_eq!((answer.as_str(), seen), ("204 None ", vec!["closed".to_owned()]));
 }
 
 #[tokio::test]

@@ -54,9 +54,17 @@ pub trait Webhooks: Send + Sync + 'static {
         &self,
         request: SubscribeOnEventRequest,
     ) -> impl Future<Output = Result<SubscribeOnEventResponse, Problem>> + Send;
+
+    /// The subscription was closed (a `$ref` callback).
+    ///
+    /// The callback `onClose` of `subscribe`, sent to `{$request.body#/url}/closed`. Received as `POST /subscribe/onClose`.
+    fn subscribe_on_close(
+        &self,
+        request: SubscribeOnCloseRequest,
+    ) -> impl Future<Output = Result<SubscribeOnCloseResponse, Problem>> + Send;
 }
 
-/// An axum router serving `api` with `authenticator` checking credentials, each webhook at `/<name>` and each callback at `/<operationId>/<name>`: `POST /mailbox.created` ([`Webhooks::mailbox_created`]), `GET /quota` ([`Webhooks::quota_get`]), `PUT /quota` ([`Webhooks::quota_put`]), `POST /subscribe/onEvent` ([`Webhooks::subscribe_on_event`]). Nest it where the service is told to send them.
+/// An axum router serving `api` with `authenticator` checking credentials, each webhook at `/<name>` and each callback at `/<operationId>/<name>`: `POST /mailbox.created` ([`Webhooks::mailbox_created`]), `GET /quota` ([`Webhooks::quota_get`]), `PUT /quota` ([`Webhooks::quota_put`]), `POST /subscribe/onEvent` ([`Webhooks::subscribe_on_event`]), `POST /subscribe/onClose` ([`Webhooks::subscribe_on_close`]). Nest it where the service is told to send them.
 ///
 /// Requests are authenticated, parsed and validated before they reach `api`; failures answer 400, 401, 413, 415 or 422 in the response each operation documents for that status (validation failures 400 where it documents 400 and not 415 or 422), else as RFC 7807 problems. A panicking handler answers 500 and the server keeps serving.
 pub fn router<A: Webhooks, Au: Authenticator + 'static>(
@@ -68,6 +76,7 @@ pub fn router<A: Webhooks, Au: Authenticator + 'static>(
         .route("/mailbox.created", axum::routing::post(mailbox_created::<A, Au>))
         .route("/quota", axum::routing::get(quota_get::<A, Au>).put(quota_put::<A, Au>))
         .route("/subscribe/onEvent", axum::routing::post(subscribe_on_event::<A, Au>))
+        .route("/subscribe/onClose", axum::routing::post(subscribe_on_close::<A, Au>))
         .with_state(shared);
     mailapi_support::server::with_defaults(routes)
 }
@@ -175,6 +184,29 @@ async fn subscribe_on_event<A: Webhooks, Au: Authenticator>(
     match SubscribeOnEventRequest::parse(parts, principal) {
         Ok(request) => {
             respond_documented(shared.api.subscribe_on_event(request).await, ERRORS)
+        }
+        Err(problem) => problem_response(problem, ERRORS),
+    }
+}
+
+async fn subscribe_on_close<A: Webhooks, Au: Authenticator>(
+    State(shared): State<Arc<Shared<A, Au>>>,
+    parts: Result<RequestParts, Problem>,
+) -> Response {
+    const ERRORS: &[ErrorShape] = &[];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
+    let principal = match authenticate_request(&shared.authenticator, &mut parts, &[])
+        .await
+    {
+        Ok(principal) => principal,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
+    match SubscribeOnCloseRequest::parse(parts, principal) {
+        Ok(request) => {
+            respond_documented(shared.api.subscribe_on_close(request).await, ERRORS)
         }
         Err(problem) => problem_response(problem, ERRORS),
     }
@@ -290,6 +322,28 @@ impl SubscribeOnEventRequest {
     }
 }
 
+/// The parsed and validated request of [`Webhooks::subscribe_on_close`].
+#[derive(Debug)]
+pub struct SubscribeOnCloseRequest {
+    /// Who called, and the request headers.
+    pub context: Context,
+}
+
+impl SubscribeOnCloseRequest {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
+        let request = Self {
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
+        };
+        Ok(request)
+    }
+}
+
 /// The responses [`Webhooks::mailbox_created`] may answer with, as the spec documents them.
 #[derive(Debug)]
 pub enum MailboxCreatedResponse {
@@ -377,6 +431,21 @@ impl IntoResponse for SubscribeOnEventResponse {
         match self {
             SubscribeOnEventResponse::NoContent => StatusCode::NO_CONTENT.into_response(),
             SubscribeOnEventResponse::Gone => StatusCode::GONE.into_response(),
+        }
+    }
+}
+
+/// The responses [`Webhooks::subscribe_on_close`] may answer with, as the spec documents them.
+#[derive(Debug)]
+pub enum SubscribeOnCloseResponse {
+    /// 204: Received.
+    NoContent,
+}
+
+impl IntoResponse for SubscribeOnCloseResponse {
+    fn into_response(self) -> Response {
+        match self {
+            SubscribeOnCloseResponse::NoContent => StatusCode::NO_CONTENT.into_response(),
         }
     }
 }
