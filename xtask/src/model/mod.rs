@@ -43,7 +43,7 @@ pub struct Api {
     /// By `operation_id`: the documented responses the server's own errors are rendered into.
     pub error_shapes: std::collections::BTreeMap<String, Vec<ErrorShape>>,
     /// What the service sends to others: its webhooks (3.1) and the callbacks of its
-    /// operations, each read as an operation a receiver serves (see [`Receiver`]).
+    /// operations, each read as an operation a receiver serves (see [`Role::Receiver`]).
     pub receivers: Vec<Operation>,
     /// `error_shapes` of the receivers.
     pub receiver_error_shapes: std::collections::BTreeMap<String, Vec<ErrorShape>>,
