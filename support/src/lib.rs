@@ -5,6 +5,7 @@
 //!
 //! - [`wrappers`]: `Secret`, `Nullable`, `Base64Bytes`, the wrappers generated fields use (always available).
 //! - [`security`]: the `Scheme` tables both sides read (always available).
+//! - [`headers`]: typed response headers, read by clients and written by servers (always available).
 //! - [`media`]: media type essence comparison (always available).
 //! - [`param_encoding`]: path and query parameters to their wire text (always available);
 //!   the server's parsing of them is `server`'s.
@@ -20,9 +21,11 @@
 // path, and boxing them would make every generated `match` noisier.
 #![allow(clippy::result_large_err)]
 
+pub mod headers;
 pub mod media;
 pub mod paginate;
 pub mod param_encoding;
+mod param_text;
 pub mod problem;
 pub mod security;
 pub mod sse;

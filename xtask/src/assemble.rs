@@ -62,6 +62,8 @@ struct CrateContext<'a> {
     uses_chrono: bool,
     uses_bytes: bool,
     operations: usize,
+    /// Webhook and callback operations the server crate's `webhooks` module receives.
+    receivers: usize,
     types: usize,
 }
 
@@ -117,6 +119,7 @@ fn context<'a>(api: &'a Api, layout: &'a Layout, side: Side, preamble: &str) -> 
         uses_chrono: api.uses_chrono(),
         uses_bytes: api.uses_bytes(),
         operations: api.operations.len(),
+        receivers: api.receivers.len(),
         types: api.types.len(),
     }
 }
@@ -133,6 +136,9 @@ fn rust_files(api: &Api, side: Side) -> Vec<(&'static str, proc_macro2::TokenStr
         Side::Server => {
             files.push(("src/types.rs", emit::types::module(api, Enums::Strict)));
             files.push(("src/server.rs", emit::server::module(api)));
+            if let Some(receivers) = api.receiver_view() {
+                files.push(("src/webhooks.rs", emit::server::module(&receivers)));
+            }
             files.push(("src/mock.rs", emit::mock::module(api)));
             files.push(("src/bin/mock.rs", emit::mock::binary(api)));
             files.extend(emit::validate::module(api).map(|tokens| ("src/validate.rs", tokens)));

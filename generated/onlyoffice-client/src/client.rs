@@ -144,7 +144,20 @@ impl<'a> GetMailServerBuilder<'a> {
         let raw = client.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => raw.json(),
-            401 => Err(raw.error_text(GetMailServerError::Unauthorized)),
+            401 => {
+                let headers = raw
+                    .typed_headers::<
+                        _,
+                        GetMailServerError,
+                    >(GetMailServerUnauthorizedHeaders::parse)?;
+                Err(
+                    raw
+                        .error_text(|body| GetMailServerError::Unauthorized(
+                            body,
+                            headers,
+                        )),
+                )
+            }
             402 => Err(raw.error_empty(GetMailServerError::PaymentRequired)),
             403 => Err(raw.error_json(GetMailServerError::Forbidden)),
             404 => Err(raw.error_empty(GetMailServerError::NotFound)),
@@ -172,7 +185,7 @@ impl<'a> std::future::IntoFuture for GetMailServerBuilder<'a> {
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetMailServerError {
     /// 401: No valid credentials. The body is the plain text Unauthorized; when the request carried an Authorization header, WWW-Authenticate names the Basic realm.
-    Unauthorized(String),
+    Unauthorized(String, GetMailServerUnauthorizedHeaders),
     /// 402: The portal's tariff is not paid; empty body.
     PaymentRequired,
     /// 403: The caller is not a portal administrator (SecurityException "Need admin privileges."). A portal that restricts access by IP answers a request from elsewhere with 403 and an empty body, which the client reports as a body it cannot decode.
@@ -201,6 +214,29 @@ impl mailapi_support::client::ServiceMessage for GetMailServerError {
             }
             Self::ServiceUnavailable => None,
         }
+    }
+}
+
+/// The headers documented for the 401 response of [`Client::get_mail_server`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetMailServerUnauthorizedHeaders {
+    /// Basic Realm="\<portal host\>", sent only when the request carried an Authorization header.
+    /// Sent as `WWW-Authenticate`; `None` when absent.
+    pub www_authenticate: Option<String>,
+}
+
+impl GetMailServerUnauthorizedHeaders {
+    /// Reads them from a response's header map: a required one that is missing, or
+    /// any that does not parse as its type, is an error naming it.
+    pub fn parse(
+        headers: &mailapi_support::client::HeaderMap,
+    ) -> Result<Self, mailapi_support::headers::HeaderError> {
+        Ok(Self {
+            www_authenticate: mailapi_support::headers::optional(
+                headers,
+                "WWW-Authenticate",
+            )?,
+        })
     }
 }
 
@@ -237,7 +273,20 @@ impl<'a> GetMailServerXmlBuilder<'a> {
         let raw = client.transport.execute(request).await?;
         match raw.status.as_u16() {
             200 => raw.text(),
-            401 => Err(raw.error_text(GetMailServerXmlError::Unauthorized)),
+            401 => {
+                let headers = raw
+                    .typed_headers::<
+                        _,
+                        GetMailServerXmlError,
+                    >(GetMailServerXmlUnauthorizedHeaders::parse)?;
+                Err(
+                    raw
+                        .error_text(|body| GetMailServerXmlError::Unauthorized(
+                            body,
+                            headers,
+                        )),
+                )
+            }
             402 => Err(raw.error_empty(GetMailServerXmlError::PaymentRequired)),
             403 => Err(raw.error_text(GetMailServerXmlError::Forbidden)),
             404 => Err(raw.error_empty(GetMailServerXmlError::NotFound)),
@@ -262,7 +311,7 @@ impl<'a> std::future::IntoFuture for GetMailServerXmlBuilder<'a> {
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetMailServerXmlError {
     /// 401: No valid credentials. The body is the plain text Unauthorized; when the request carried an Authorization header, WWW-Authenticate names the Basic realm.
-    Unauthorized(String),
+    Unauthorized(String, GetMailServerXmlUnauthorizedHeaders),
     /// 402: The portal's tariff is not paid; empty body.
     PaymentRequired,
     /// 403: The caller is not a portal administrator; the error envelope in XML.
@@ -291,6 +340,29 @@ impl mailapi_support::client::ServiceMessage for GetMailServerXmlError {
             }
             Self::ServiceUnavailable => None,
         }
+    }
+}
+
+/// The headers documented for the 401 response of [`Client::get_mail_server_xml`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetMailServerXmlUnauthorizedHeaders {
+    /// Basic Realm="\<portal host\>", sent only when the request carried an Authorization header.
+    /// Sent as `WWW-Authenticate`; `None` when absent.
+    pub www_authenticate: Option<String>,
+}
+
+impl GetMailServerXmlUnauthorizedHeaders {
+    /// Reads them from a response's header map: a required one that is missing, or
+    /// any that does not parse as its type, is an error naming it.
+    pub fn parse(
+        headers: &mailapi_support::client::HeaderMap,
+    ) -> Result<Self, mailapi_support::headers::HeaderError> {
+        Ok(Self {
+            www_authenticate: mailapi_support::headers::optional(
+                headers,
+                "WWW-Authenticate",
+            )?,
+        })
     }
 }
 

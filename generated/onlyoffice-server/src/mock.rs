@@ -70,6 +70,9 @@ impl Api for Mock {
                 Ok(
                     GetMailServerResponse::Unauthorized(
                         example_text("\"Unauthorized\"")?,
+                        GetMailServerUnauthorizedHeaders {
+                            www_authenticate: None,
+                        },
                     ),
                 )
             }
@@ -156,6 +159,9 @@ impl Api for Mock {
                 Ok(
                     GetMailServerXmlResponse::Unauthorized(
                         example_text("\"Unauthorized\"")?,
+                        GetMailServerXmlUnauthorizedHeaders {
+                            www_authenticate: None,
+                        },
                     ),
                 )
             }

@@ -238,7 +238,7 @@ pub enum GetMailServerResponse {
     /// 200: Mail server data for the current tenant
     Ok(types::MailServerResponse),
     /// 401: No valid credentials. The body is the plain text Unauthorized; when the request carried an Authorization header, WWW-Authenticate names the Basic realm.
-    Unauthorized(String),
+    Unauthorized(String, GetMailServerUnauthorizedHeaders),
     /// 402: The portal's tariff is not paid; empty body.
     PaymentRequired,
     /// 403: The caller is not a portal administrator (SecurityException "Need admin privileges."). A portal that restricts access by IP answers a request from elsewhere with 403 and an empty body, which the client reports as a body it cannot decode.
@@ -261,11 +261,19 @@ impl IntoResponse for GetMailServerResponse {
                     &body,
                 )
             }
-            GetMailServerResponse::Unauthorized(body) => {
-                mailapi_support::server::text_response(
-                    StatusCode::UNAUTHORIZED,
-                    "text/html",
-                    body,
+            GetMailServerResponse::Unauthorized(body, headers) => {
+                mailapi_support::server::with_headers(
+                    mailapi_support::server::text_response(
+                        StatusCode::UNAUTHORIZED,
+                        "text/html",
+                        body,
+                    ),
+                    &[
+                        (
+                            "WWW-Authenticate",
+                            mailapi_support::headers::text(&headers.www_authenticate),
+                        ),
+                    ],
                 )
             }
             GetMailServerResponse::PaymentRequired => {
@@ -293,13 +301,21 @@ impl IntoResponse for GetMailServerResponse {
     }
 }
 
+/// The headers documented for the 401 response of [`Api::get_mail_server`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetMailServerUnauthorizedHeaders {
+    /// Basic Realm="\<portal host\>", sent only when the request carried an Authorization header.
+    /// Sent as `WWW-Authenticate`; `None` leaves it out.
+    pub www_authenticate: Option<String>,
+}
+
 /// The responses [`Api::get_mail_server_xml`] may answer with, as the spec documents them.
 #[derive(Debug)]
 pub enum GetMailServerXmlResponse {
     /// 200: Mail server data for the current tenant, in XML
     Ok(String),
     /// 401: No valid credentials. The body is the plain text Unauthorized; when the request carried an Authorization header, WWW-Authenticate names the Basic realm.
-    Unauthorized(String),
+    Unauthorized(String, GetMailServerXmlUnauthorizedHeaders),
     /// 402: The portal's tariff is not paid; empty body.
     PaymentRequired,
     /// 403: The caller is not a portal administrator; the error envelope in XML.
@@ -318,11 +334,19 @@ impl IntoResponse for GetMailServerXmlResponse {
             GetMailServerXmlResponse::Ok(body) => {
                 mailapi_support::server::text_response(StatusCode::OK, "text/xml", body)
             }
-            GetMailServerXmlResponse::Unauthorized(body) => {
-                mailapi_support::server::text_response(
-                    StatusCode::UNAUTHORIZED,
-                    "text/html",
-                    body,
+            GetMailServerXmlResponse::Unauthorized(body, headers) => {
+                mailapi_support::server::with_headers(
+                    mailapi_support::server::text_response(
+                        StatusCode::UNAUTHORIZED,
+                        "text/html",
+                        body,
+                    ),
+                    &[
+                        (
+                            "WWW-Authenticate",
+                            mailapi_support::headers::text(&headers.www_authenticate),
+                        ),
+                    ],
                 )
             }
             GetMailServerXmlResponse::PaymentRequired => {
@@ -348,4 +372,12 @@ impl IntoResponse for GetMailServerXmlResponse {
             }
         }
     }
+}
+
+/// The headers documented for the 401 response of [`Api::get_mail_server_xml`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetMailServerXmlUnauthorizedHeaders {
+    /// Basic Realm="\<portal host\>", sent only when the request carried an Authorization header.
+    /// Sent as `WWW-Authenticate`; `None` leaves it out.
+    pub www_authenticate: Option<String>,
 }

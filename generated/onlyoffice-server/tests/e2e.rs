@@ -80,7 +80,12 @@ async fn get_mail_server() {
     );
     assert_eq!(success(result), (200, expected));
     let result = prefer(&api, 401).get_mail_server().await;
-    let expected = client::GetMailServerError::Unauthorized("Unauthorized".to_owned());
+    let expected = client::GetMailServerError::Unauthorized(
+        "Unauthorized".to_owned(),
+        client::GetMailServerUnauthorizedHeaders {
+            www_authenticate: None,
+        },
+    );
     assert_eq!(api_error(result), (401, expected));
     let result = prefer(&api, 402).get_mail_server().await;
     let expected = client::GetMailServerError::PaymentRequired;
@@ -118,6 +123,9 @@ async fn get_mail_server_xml() {
     let result = prefer(&api, 401).get_mail_server_xml().await;
     let expected = client::GetMailServerXmlError::Unauthorized(
         "Unauthorized".to_owned(),
+        client::GetMailServerXmlUnauthorizedHeaders {
+            www_authenticate: None,
+        },
     );
     assert_eq!(api_error(result), (401, expected));
     let result = prefer(&api, 402).get_mail_server_xml().await;

@@ -22,7 +22,7 @@ pub use stream::{ByteStream, EventStream, StreamingResponse, is_json};
 pub use transport::{BuildError, ClientBuilder, Transport};
 
 pub use futures_util::future::BoxFuture;
-pub use http::Method;
+pub use http::{HeaderMap, Method};
 
 pub use crate::param_encoding::{QueryStyle, encode_path_segment, path_param, push_deep_object, push_form};
 pub use crate::security::{Scheme, SchemeKind, Security};

@@ -10,6 +10,7 @@ use http::{HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 
 use super::stream::StreamingResponse;
+use crate::headers::HeaderError;
 use crate::undeclared;
 
 /// A buffered response, before the generated code picks its meaning.
@@ -56,6 +57,13 @@ impl RawResponse {
     pub fn has_media_type(&self, media_type: &str) -> bool {
         let received = self.headers.get(http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
         crate::media::same_essence(received, media_type)
+    }
+
+    /// The headers the spec documents for this response, read by `parse` (a generated
+    /// `<Op><Status>Headers::parse`); a missing required or unparsable one is an [`Error::Decode`]
+    /// naming the header.
+    pub fn typed_headers<H, E>(&self, parse: impl FnOnce(&HeaderMap) -> Result<H, HeaderError>) -> Result<H, Error<E>> {
+        parse(&self.headers).map_err(|err| Error::decode(self, err.to_string()))
     }
 
     /// A successful response whose body is ignored (204, or undocumented content).
@@ -211,12 +219,15 @@ pub fn decode_bytes<E>(raw: &RawResponse) -> Result<Bytes, Error<E>> {
 }
 
 /// A typed body with the status and headers it came with, and the raw body it was decoded from.
+/// `H` is the struct of the headers the spec documents for the response, read into their types
+/// (`()` when it documents none).
 #[derive(Clone, Debug, PartialEq)]
-pub struct ResponseValue<T> {
+pub struct ResponseValue<T, H = ()> {
     status: StatusCode,
     headers: HeaderMap,
     body: T,
     raw_body: Option<Bytes>,
+    typed_headers: H,
 }
 
 impl<T> ResponseValue<T> {
@@ -227,9 +238,17 @@ impl<T> ResponseValue<T> {
 
     /// Builds a value from its parts, without a raw body.
     pub fn from_parts(status: StatusCode, headers: HeaderMap, body: T) -> Self {
-        Self { status, headers, body, raw_body: None }
+        Self { status, headers, body, raw_body: None, typed_headers: () }
     }
 
+    /// Adds the documented headers, read into their types.
+    pub fn with_typed_headers<H>(self, typed_headers: H) -> ResponseValue<T, H> {
+        let Self { status, headers, body, raw_body, typed_headers: () } = self;
+        ResponseValue { status, headers, body, raw_body, typed_headers }
+    }
+}
+
+impl<T, H> ResponseValue<T, H> {
     /// The status code.
     pub fn status(&self) -> StatusCode {
         self.status
@@ -240,13 +259,18 @@ impl<T> ResponseValue<T> {
         &self.headers
     }
 
+    /// The headers the spec documents for this response, typed.
+    pub fn typed_headers(&self) -> &H {
+        &self.typed_headers
+    }
+
     /// The typed body.
     pub fn body(&self) -> &T {
         &self.body
     }
 
     /// The body as received, before decoding: it keeps members the typed body has no place
-    /// for. `None` for streamed bodies and values built with [`Self::from_parts`].
+    /// for. `None` for streamed bodies and values built with [`ResponseValue::from_parts`].
     pub fn raw_body(&self) -> Option<&Bytes> {
         self.raw_body.as_ref()
     }
@@ -262,12 +286,18 @@ impl<T> ResponseValue<T> {
     }
 
     /// Maps the body, keeping status, headers and raw body.
-    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> ResponseValue<U> {
-        ResponseValue { status: self.status, headers: self.headers, body: f(self.body), raw_body: self.raw_body }
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> ResponseValue<U, H> {
+        ResponseValue {
+            status: self.status,
+            headers: self.headers,
+            body: f(self.body),
+            raw_body: self.raw_body,
+            typed_headers: self.typed_headers,
+        }
     }
 }
 
-impl<T> std::ops::Deref for ResponseValue<T> {
+impl<T, H> std::ops::Deref for ResponseValue<T, H> {
     type Target = T;
 
     fn deref(&self) -> &T {
@@ -354,7 +384,7 @@ pub enum Error<E = ()> {
         /// The raw body.
         body: Bytes,
     },
-    /// A documented status whose body did not decode.
+    /// A documented status whose body, or one of whose documented headers, did not decode.
     Decode {
         /// The status code.
         status: StatusCode,

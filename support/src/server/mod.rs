@@ -272,6 +272,19 @@ pub fn respond_documented<R: IntoResponse>(result: Result<R, Problem>, shapes: &
     }
 }
 
+/// Adds a response's documented headers (`(name, text)`, absent ones left out). A value that is
+/// not a valid header value (a line break, say) cannot be sent: the answer is a 500 problem
+/// (the header is named in the log, as internals are).
+pub fn with_headers(mut response: Response, pairs: &[(&'static str, Option<String>)]) -> Response {
+    match crate::headers::insert_all(response.headers_mut(), pairs) {
+        Ok(()) => response,
+        Err(err) => {
+            tracing::error!(header = err.name, "the handler answered with a header value that cannot be sent");
+            Problem::internal().into_response()
+        }
+    }
+}
+
 /// The status for a code the spec documents (validated to be 100..=599 by the generator).
 pub fn status(code: u16) -> StatusCode {
     StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)

@@ -241,9 +241,13 @@ fn builder(api: &Api, op: &Operation, m: &ClientMethod) -> TokenStream {
             });
         }
     }
+    let typed = single_success_headers(op, m).map(|h| {
+        let h = ident(h);
+        quote! { , #h }
+    });
     let (execute, ok_wrap) = match m.delivery {
         Delivery::Buffered => {
-            (quote! { let raw = client.transport.execute(request).await?; }, quote! { ResponseValue<#ok> })
+            (quote! { let raw = client.transport.execute(request).await?; }, quote! { ResponseValue<#ok #typed> })
         }
         Delivery::Bytes => (
             streamed(api, op, quote! { streaming_bytes }),
@@ -636,7 +640,8 @@ fn status_arms(api: &Api, op: &Operation, m: &ClientMethod) -> Vec<TokenStream> 
         for (variant, response, content) in &m.successes {
             let status = op.responses[*response].status;
             let content = content.map(|c| &op.responses[*response].contents[c]);
-            arms.push(success_arm(api, op, m, status, variant, content));
+            let headers = op.headers_at(*response);
+            arms.push(success_arm(api, op, m, (status, headers), variant, content));
         }
     }
     let err_name = error_type(op);
@@ -644,21 +649,31 @@ fn status_arms(api: &Api, op: &Operation, m: &ClientMethod) -> Vec<TokenStream> 
     for v in op.error_arms() {
         let variant = ident(&v.name);
         let content = op.content_of(v);
+        let headers = op.headers_of(v);
+        let wrap = match (content.is_some(), headers.is_some()) {
+            (_, false) => quote! { #err_name::#variant },
+            (true, true) => quote! { |body| #err_name::#variant(body, headers) },
+            (false, true) => quote! { #err_name::#variant(headers) },
+        };
         let value = match content.map(|c| c.kind) {
-            None => quote! { raw.error_empty(#err_name::#variant) },
-            Some(BodyKind::Json) => quote! { raw.error_json(#err_name::#variant) },
-            Some(BodyKind::Text) => quote! { raw.error_text(#err_name::#variant) },
-            Some(_) => quote! { raw.error_bytes(#err_name::#variant) },
+            None => quote! { raw.error_empty(#wrap) },
+            Some(BodyKind::Json) => quote! { raw.error_json(#wrap) },
+            Some(BodyKind::Text) => quote! { raw.error_text(#wrap) },
+            Some(_) => quote! { raw.error_bytes(#wrap) },
+        };
+        let body = match headers.map(|h| read_headers(op, h)) {
+            Some(read) => quote! { { #read Err(#value) } },
+            None => quote! { Err(#value), },
         };
         if v.is_catch_all() {
-            default = quote! { _ => Err(#value), };
+            default = quote! { _ => #body };
         } else {
             let guard = content.filter(|_| v.guard).map(|c| {
                 let media = &c.media_type;
                 quote! { raw.has_media_type(#media) }
             });
             let head = arm_head(v.status, guard);
-            arms.push(quote! { #head => Err(#value), });
+            arms.push(quote! { #head => #body });
         }
     }
     arms.push(default);
@@ -669,12 +684,13 @@ fn success_arm(
     api: &Api,
     op: &Operation,
     m: &ClientMethod,
-    status: Status,
+    (status, headers): (Status, Option<&str>),
     variant: &str,
     content: Option<&Content>,
 ) -> TokenStream {
     let pattern = arm_head(status, None);
     let decode = decode(content);
+    let read_headers = headers.map(|h| read_headers(op, h));
     let in_body = api.error_in_success.is_some() && matches!(content, Some(c) if c.kind == BodyKind::Json);
     let guard_error = in_body.then(|| {
         let wrap = error_type(op);
@@ -684,10 +700,11 @@ fn success_arm(
         Some(enum_name) => {
             let enum_name = ident(enum_name);
             let variant = ident(variant);
-            let wrap = if content.is_some() {
-                quote! { #enum_name::#variant }
-            } else {
-                quote! { |()| #enum_name::#variant }
+            let wrap = match (content.is_some(), headers.is_some()) {
+                (true, false) => quote! { #enum_name::#variant },
+                (false, false) => quote! { |()| #enum_name::#variant },
+                (true, true) => quote! { |body| #enum_name::#variant(body, headers) },
+                (false, true) => quote! { |()| #enum_name::#variant(headers) },
             };
             // The variant alone does not tell `json` its type parameter.
             let decode = match content.map(|c| c.kind) {
@@ -699,11 +716,22 @@ fn success_arm(
             };
             quote! { #decode.map(|value| value.map(#wrap)) }
         }
+        None if headers.is_some() => {
+            // `with_typed_headers` does not tell `json` its type parameter.
+            let decode = match content.map(|c| c.kind) {
+                Some(BodyKind::Json) => {
+                    let ty = content_type(content);
+                    quote! { raw.json::<#ty, _>() }
+                }
+                _ => decode,
+            };
+            quote! { #decode.map(|value| value.with_typed_headers(headers)) }
+        }
         None => decode,
     };
-    match guard_error {
-        Some(guard) => quote! { #pattern => { #guard #value } },
-        None => quote! { #pattern => #value, },
+    match (guard_error, read_headers) {
+        (None, None) => quote! { #pattern => #value, },
+        (guard, read) => quote! { #pattern => { #guard #read #value } },
     }
 }
 
@@ -751,12 +779,13 @@ fn response_enums(api: &Api, op: &Operation) -> TokenStream {
             let r = &op.responses[*response];
             let v = ident(variant);
             let d = doc_attrs(&format!("{}: {}", r.status.label(), r.description));
-            match content {
-                None => quote! { #d #v, },
-                Some(c) => {
-                    let ty = content_type(Some(&r.contents[*c]));
-                    quote! { #d #v(#ty), }
-                }
+            let body = content.map(|c| content_type(Some(&r.contents[c])));
+            let headers = op.headers_at(*response).map(ident);
+            let fields: Vec<TokenStream> = body.into_iter().chain(headers.map(|h| quote! { #h })).collect();
+            if fields.is_empty() {
+                quote! { #d #v, }
+            } else {
+                quote! { #d #v(#(#fields),*), }
             }
         });
         out.extend(quote! {
@@ -766,6 +795,78 @@ fn response_enums(api: &Api, op: &Operation) -> TokenStream {
         });
     }
     out.extend(error_enum(api, op));
+    out.extend(header_structs(op));
+    out
+}
+
+/// The headers struct of a method's one success, when it has no success enum and documents
+/// headers: the `H` of its `ResponseValue<T, H>`. Streamed successes keep only the header map.
+fn single_success_headers<'a>(op: &'a Operation, m: &ClientMethod) -> Option<&'a str> {
+    match (&m.success_enum, m.successes.as_slice(), m.delivery) {
+        (None, [(_, response, _)], Delivery::Buffered) => op.headers_at(*response),
+        _ => None,
+    }
+}
+
+/// `let headers = ..;`: the response's documented headers, or an `Error::Decode` naming the one
+/// that is missing or does not parse.
+fn read_headers(op: &Operation, name: &str) -> TokenStream {
+    let name = ident(name);
+    let err = error_type(op);
+    quote! { let headers = raw.typed_headers::<_, #err>(#name::parse)?; }
+}
+
+/// `<Op><Status>Headers`: the documented headers of each response that has any, with `parse`.
+fn header_structs(op: &Operation) -> TokenStream {
+    let mut out = TokenStream::new();
+    for (r, name) in op.responses.iter().zip(&op.plan.headers) {
+        let Some(name) = name else { continue };
+        let name = ident(name);
+        let doc = own_doc(&format!(
+            "The headers documented for the {} response of [`Client::{}`].",
+            r.status.key(),
+            first_method(op)
+        ));
+        let fields = r.headers.iter().map(|h| {
+            let field = ident(&h.field);
+            let ty = types_path(&h.ty);
+            let ty = if h.required {
+                ty
+            } else {
+                quote! { Option<#ty> }
+            };
+            let docs = doc_attrs(h.description.as_deref().unwrap_or(""));
+            let wire =
+                own_doc(&format!("Sent as `{}`{}.", h.name, if h.required { "" } else { "; `None` when absent" }));
+            quote! { #docs #wire pub #field: #ty, }
+        });
+        let reads = r.headers.iter().map(|h| {
+            let field = ident(&h.field);
+            let wire = &h.name;
+            let read = match (&h.ty, h.required) {
+                (crate::model::TypeRef::Array(_), true) => quote! { required_list },
+                (crate::model::TypeRef::Array(_), false) => quote! { optional_list },
+                (_, true) => quote! { required },
+                (_, false) => quote! { optional },
+            };
+            quote! { #field: mailapi_support::headers::#read(headers, #wire)?, }
+        });
+        out.extend(quote! {
+            #doc
+            #[derive(Debug, Clone, PartialEq)]
+            pub struct #name {
+                #(#fields)*
+            }
+
+            impl #name {
+                /// Reads them from a response's header map: a required one that is missing, or
+                /// any that does not parse as its type, is an error naming it.
+                pub fn parse(headers: &mailapi_support::client::HeaderMap) -> Result<Self, mailapi_support::headers::HeaderError> {
+                    Ok(Self { #(#reads)* })
+                }
+            }
+        });
+    }
     out
 }
 
@@ -776,12 +877,13 @@ fn error_enum(api: &Api, op: &Operation) -> Option<TokenStream> {
     let variants = errors.map(|v| {
         let name = ident(&v.name);
         let d = doc_attrs(&format!("{}: {}", v.status.label(), op.response_of(v).description));
-        match op.content_of(v) {
-            None => quote! { #d #name, },
-            Some(c) => {
-                let ty = content_type(Some(c));
-                quote! { #d #name(#ty), }
-            }
+        let body = op.content_of(v).map(|c| content_type(Some(c)));
+        let headers = op.headers_of(v).map(ident);
+        let fields: Vec<TokenStream> = body.into_iter().chain(headers.map(|h| quote! { #h })).collect();
+        if fields.is_empty() {
+            quote! { #d #name, }
+        } else {
+            quote! { #d #name(#(#fields),*), }
         }
     });
     let in_body = api.error_in_success.as_ref().map(|ty| {

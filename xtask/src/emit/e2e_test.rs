@@ -13,8 +13,8 @@ use super::test_values::{
 };
 use super::{ident, own_doc};
 use crate::model::{
-    Api, BodyKind, ClientMethod, Constraints, Content, Example, Operation, Param, Primitive, SchemeKind, Side,
-    TypeKind, TypeRef, Variant,
+    Api, BodyKind, ClientMethod, Constraints, Content, Delivery, Example, Operation, Param, Primitive, SchemeKind,
+    Side, TypeKind, TypeRef, Variant,
 };
 
 /// `tests/e2e.rs` of a server crate.
@@ -28,7 +28,12 @@ pub fn module(api: &Api) -> TokenStream {
     }
     let helpers = e2e.helpers.take();
     let used = helpers.clone();
-    let items = optional_helpers().into_iter().filter(move |(name, _)| used.contains(name)).map(|(_, item)| item);
+    // One `success`: the one generic over typed headers where a test needs it.
+    let typed = used.contains("success_typed");
+    let items = optional_helpers()
+        .into_iter()
+        .filter(move |(name, _)| used.contains(name) && !(typed && *name == "success"))
+        .map(|(_, item)| item);
     let imports = imports(api, &helpers, e2e.uses_types.get());
     let start = start(api);
     let doc = inner_doc(&format!(
@@ -163,6 +168,22 @@ fn optional_helpers() -> Vec<(&'static str, TokenStream)> {
             },
         ),
         (
+            "success_typed",
+            quote! {
+                /// The status and typed body of a success whose headers the test checks on their own.
+                #[track_caller]
+                fn success<T, H, E: Debug>(result: Result<ResponseValue<T, H>, Error<E>>) -> (u16, T) {
+                    match result {
+                        Ok(value) => {
+                            let (status, _, body) = value.into_parts();
+                            (status.as_u16(), body)
+                        }
+                        Err(err) => panic!("expected a success, got {err:?}"),
+                    }
+                }
+            },
+        ),
+        (
             "api_error",
             quote! {
                 /// The status and typed body of a documented error.
@@ -281,7 +302,10 @@ impl E2e<'_> {
                 doc.push_str(&format!("\n\nDefault answer not checked: {why}."));
                 body.push(quote! { let _ = result; });
             }
-            expected => body.push(self.assertion(expected)),
+            expected => {
+                body.extend(self.single_success_headers(op, method));
+                body.push(self.assertion(expected));
+            }
         }
         if with_errors {
             let mut codes: Vec<u16> = Vec::new();
@@ -432,9 +456,12 @@ impl E2e<'_> {
         // Only once the value is written with `client::`: an unused import is a warning.
         self.use_helper("client");
         let variant = ident(variant);
-        let value = match content {
-            Some(_) => quote! { client::#response::#variant(#value) },
-            None => quote! { client::#response::#variant },
+        let headers = self.expected_headers(op, choice);
+        let value = match (content, headers) {
+            (Some(_), None) => quote! { client::#response::#variant(#value) },
+            (Some(_), Some(headers)) => quote! { client::#response::#variant(#value, #headers) },
+            (None, Some(headers)) => quote! { client::#response::#variant(#headers) },
+            (None, None) => quote! { client::#response::#variant },
         };
         Expected::Success(status, value, None)
     }
@@ -470,15 +497,20 @@ impl E2e<'_> {
         let Some(arm) = arm else { return Expected::Unexpected(status) };
         let error = op.plan.error.as_deref().map(ident);
         let variant = ident(&arm.name);
+        let headers = self.expected_headers(op, arm);
         let value = match (op.content_of(arm), answer) {
             (None, None) => {
                 self.use_helper("client");
-                quote! { client::#error::#variant }
+                match headers {
+                    Some(headers) => quote! { client::#error::#variant(#headers) },
+                    None => quote! { client::#error::#variant },
+                }
             }
             (Some(decoded), Some((sent, example))) if std::ptr::eq(decoded, sent) => {
                 self.use_helper("client");
                 let (_, value) = self.body_value(sent, example);
-                quote! { client::#error::#variant(#value) }
+                let headers = headers.map(|h| quote! { , #h });
+                quote! { client::#error::#variant(#value #headers) }
             }
             (Some(decoded), Some((sent, _))) => {
                 return Expected::Mismatch(format!(
@@ -500,6 +532,44 @@ impl E2e<'_> {
             }
         };
         Expected::Api(status, value)
+    }
+
+    /// For a method whose one success documents headers (`ResponseValue<T, H>`): the check of
+    /// the typed headers of the mock's default answer.
+    fn single_success_headers(&self, op: &Operation, method: &ClientMethod) -> Option<TokenStream> {
+        let ([_], None, Delivery::Buffered) = (method.successes.as_slice(), &method.success_enum, method.delivery)
+        else {
+            return None;
+        };
+        let choice = mock_choice(op, method, None)?;
+        let expected = self.expected_headers(op, choice)?;
+        self.use_helper("success_typed");
+        Some(quote! {
+            let headers = result.as_ref().ok().map(|value| value.typed_headers().clone());
+            assert_eq!(headers, Some(#expected));
+        })
+    }
+
+    /// The headers struct the client reads from what the mock sends for `v`: each header's
+    /// example (optional ones without an example are absent), as the client's `<Op><Status>Headers`.
+    fn expected_headers(&self, op: &Operation, v: &Variant) -> Option<TokenStream> {
+        let name = ident(op.headers_of(v)?);
+        self.use_helper("client");
+        let fields = op.response_of(v).headers.iter().map(|h| {
+            let field = ident(&h.field);
+            let value = h.example.as_ref().map(|example| {
+                self.use_helper("json");
+                let json = raw_str(&compact(example));
+                quote! { json(#json) }
+            });
+            let value = match (value, h.required) {
+                (Some(value), true) => value,
+                (Some(value), false) => quote! { Some(#value) },
+                (None, _) => quote! { None },
+            };
+            quote! { #field: #value }
+        });
+        Some(quote! { client::#name { #(#fields),* } })
     }
 
     /// An example body as the value the client decodes it into, with its type for JSON.

@@ -59,6 +59,10 @@ fn helpers(api: &Api) -> Vec<proc_macro2::Ident> {
             if answers_with_status(op, v) && super::status_const(v.status.representative()).is_none() {
                 names.push("status");
             }
+            let headers = op.headers_of(v).map(|_| op.response_of(v));
+            if headers.is_some_and(|r| r.headers.iter().any(|h| h.example.is_some())) {
+                names.push("example_json");
+            }
             let Some(c) = op.content_of(v).filter(|c| !c.examples.is_empty()) else { continue };
             names.push(match c.kind {
                 BodyKind::Json => "example_json",
@@ -113,13 +117,15 @@ fn arms(op: &Operation, response: &proc_macro2::Ident, index: usize, v: &Variant
         let code = status_code(v.status.representative());
         quote! { #code, }
     });
+    let headers = example_headers(op, v);
     let Some(content) = op.content_of(v) else {
-        let value = match &status_arg {
-            Some(code) => quote! { #response::#variant(#code) },
-            None => quote! { #response::#variant },
+        let value = match (&status_arg, &headers) {
+            (None, None) => quote! { #response::#variant },
+            (code, headers) => quote! { #response::#variant(#code #headers) },
         };
         return vec![quote! { (#index, _) => Ok(#value), }];
     };
+    let headers = headers.map(|h| quote! { , #h });
     content
         .examples
         .iter()
@@ -132,9 +138,26 @@ fn arms(op: &Operation, response: &proc_macro2::Ident, index: usize, v: &Variant
                 BodyKind::Binary => quote! { example_body(#json)? },
                 BodyKind::EventStream => quote! { example_events(#json)? },
             };
-            quote! { (#index, #name) => Ok(#response::#variant(#status_arg #payload)), }
+            quote! { (#index, #name) => Ok(#response::#variant(#status_arg #payload #headers)), }
         })
         .collect()
+}
+
+/// The documented headers of `v`'s response with their examples (a required one without an
+/// example has the smallest value its schema accepts; an optional one is left out).
+fn example_headers(op: &Operation, v: &Variant) -> Option<TokenStream> {
+    let name = ident(op.headers_of(v)?);
+    let fields = op.response_of(v).headers.iter().map(|h| {
+        let field = ident(&h.field);
+        let json = h.example.as_ref().map(|e| serde_json::to_string(e).unwrap_or_default());
+        let value = match (json, h.required) {
+            (Some(json), true) => quote! { example_json(#json)? },
+            (Some(json), false) => quote! { Some(example_json(#json)?) },
+            (None, _) => quote! { None },
+        };
+        quote! { #field: #value }
+    });
+    Some(quote! { #name { #(#fields),* } })
 }
 
 /// `src/bin/mock.rs`: serves the generated `Mock` on loopback (`cargo xtask mock <vendor>` runs it).

@@ -52,6 +52,7 @@ pub fn crate_root(api: &Api, side: Side) -> TokenStream {
     });
     let validate = validate::module(api).is_some().then(|| quote! { mod validate; });
     let chrono = api.uses_chrono().then(|| quote! { pub use chrono; });
+    let webhooks = (!api.receivers.is_empty()).then(|| quote! { pub mod webhooks; });
     let modules = match side {
         Side::Client => quote! {
             mod client;
@@ -76,6 +77,7 @@ pub fn crate_root(api: &Api, side: Side) -> TokenStream {
             mod server;
             pub mod types;
             #validate
+            #webhooks
 
             pub use mailapi_support::Problem;
             pub use mailapi_support::server::{

@@ -7,26 +7,35 @@ use quote::{format_ident, quote};
 use super::validate::Checked;
 use super::{doc_attrs, ident, own_doc, scheme_consts, security_alternatives, types_path};
 use crate::model::{
-    Api, BodyKind, Content, Operation, Param, ParamLocation, ParamStyle, Status, TypeRef, Variant, status_const,
+    Api, BodyKind, Content, Operation, Param, ParamLocation, ParamStyle, Role, Status, TypeRef, Variant, doc_text,
+    status_const,
 };
 
 /// The `server` module of a server crate.
 pub fn module(api: &Api) -> TokenStream {
+    let trait_name = ident(api.trait_name());
     let schemes = scheme_consts(api);
     let trait_methods = api.operations.iter().map(trait_method);
-    let partial = partial_api(api);
-    let routes = routes(api);
-    let handlers = api.operations.iter().map(|op| handler(api, op));
+    let partial = partial_api(api, &trait_name);
+    let routes = routes(api, &trait_name);
+    let handlers = api.operations.iter().map(|op| handler(api, op, &trait_name));
     let checked = Checked::new(api);
-    let requests = api.operations.iter().map(|op| request_struct(op, &checked));
+    let requests = api.operations.iter().map(|op| request_struct(api, op, &checked));
     let responses = api.operations.iter().map(|op| response_enum(api, op));
+    let what = match api.role {
+        Role::Service => format!("The operations of {}", api.title),
+        Role::Receiver => format!(
+            "The requests {} sends to others, its webhooks and the callbacks of its operations, \
+             as a receiver serves them",
+            api.title
+        ),
+    };
     let trait_doc = own_doc(&format!(
-        "The operations of {}: implement this trait and serve it with [`router`].\n\n\
+        "{what}: implement this trait and serve it with [`router`].\n\n\
          Each method gets a request that has already been authenticated, parsed and validated \
          against the spec, and answers with one of the responses the spec documents. An `Err` \
          is sent as the response the operation documents for its status (an RFC 7807 problem \
-         where it documents none): use it for failures the spec does not describe.",
-        api.title
+         where it documents none): use it for failures the spec does not describe."
     ));
     let uses_types = (!api.types.is_empty()).then(|| quote! { use crate::types; });
     let schemes_import =
@@ -49,7 +58,7 @@ pub fn module(api: &Api) -> TokenStream {
         #schemes
 
         #trait_doc
-        pub trait Api: Send + Sync + 'static {
+        pub trait #trait_name: Send + Sync + 'static {
             #(#trait_methods)*
         }
 
@@ -102,7 +111,10 @@ fn method_signature(op: &Operation) -> TokenStream {
     doc.extend(op.summary.clone());
     doc.extend(op.description.clone());
     let docs = doc_attrs(&doc.join("\n\n"));
-    let route = own_doc(&format!("`{} {}`", op.method.as_str(), op.path));
+    let route = match &op.sent_as {
+        Some(what) => own_doc(&format!("{} Received as `{} {}`.", doc_text(what), op.method.as_str(), op.path)),
+        None => own_doc(&format!("`{} {}`", op.method.as_str(), op.path)),
+    };
     let allow = super::self_convention_allow(&op.plan.method);
     quote! {
         #docs
@@ -116,7 +128,8 @@ fn method_signature(op: &Operation) -> TokenStream {
 /// `PartialApi`: `Api` with a default for every method, answering 501 Not Implemented, and the
 /// blanket impl that makes every `PartialApi` an `Api`. Implementing `Api` itself keeps the
 /// compiler's check that every operation is served.
-fn partial_api(api: &Api) -> TokenStream {
+fn partial_api(api: &Api, trait_name: &proc_macro2::Ident) -> TokenStream {
+    let partial = format_ident!("Partial{trait_name}");
     let defaults = api.operations.iter().map(|op| {
         let signature = method_signature(op);
         let id = &op.operation_id;
@@ -134,31 +147,31 @@ fn partial_api(api: &Api) -> TokenStream {
         quote! {
             #allow
             fn #name(&self, request: #request) -> impl Future<Output = Result<#response, Problem>> + Send {
-                PartialApi::#name(self, request)
+                #partial::#name(self, request)
             }
         }
     });
     let doc = own_doc(&format!(
-        "[`Api`] with a default for every method: an operation you do not implement answers \
+        "[`{trait_name}`] with a default for every method: an operation you do not implement answers \
          `501 Not Implemented` with an RFC 7807 problem that names it.\n\n\
          Implement this trait to serve part of {} and [`router`] takes it as it is (every \
-         `PartialApi` is an `Api`); implement [`Api`] instead to have the compiler check that \
+         `{partial}` is an `{trait_name}`); implement [`{trait_name}`] instead to have the compiler check that \
          every operation is served. The same type cannot implement both.",
         api.title
     ));
     quote! {
         #doc
-        pub trait PartialApi: Send + Sync + 'static {
+        pub trait #partial: Send + Sync + 'static {
             #(#defaults)*
         }
 
-        impl<T: PartialApi> Api for T {
+        impl<T: #partial> #trait_name for T {
             #(#forwards)*
         }
     }
 }
 
-fn routes(api: &Api) -> TokenStream {
+fn routes(api: &Api, trait_name: &proc_macro2::Ident) -> TokenStream {
     let mut paths: Vec<String> = api.operations.iter().map(|o| o.route()).collect();
     paths.dedup();
     let routes = paths.iter().map(|path| {
@@ -180,20 +193,37 @@ fn routes(api: &Api) -> TokenStream {
         };
         quote! { .route(#full, #chain) }
     });
+    let mount = match api.role {
+        Role::Service => format!(
+            "mounted under the spec's base path `{}`",
+            if api.base_path.is_empty() { "/" } else { &api.base_path }
+        ),
+        Role::Receiver => {
+            let list: Vec<String> = api
+                .operations
+                .iter()
+                .map(|o| format!("`{} {}` ([`{trait_name}::{}`])", o.method.as_str(), o.path, o.plan.method))
+                .collect();
+            format!(
+                "each webhook at `/<name>` and each callback at `/<operationId>/<name>`: {}. \
+                 Nest it where the service is told to send them",
+                list.join(", ")
+            )
+        }
+    };
     let doc = own_doc(&format!(
-        "An axum router serving `api` with `authenticator` checking credentials, mounted under the spec's base path `{}`.\n\n\
+        "An axum router serving `api` with `authenticator` checking credentials, {mount}.\n\n\
          Requests are authenticated (before their body is read or their path decoded), parsed and \
          validated before they reach `api`; failures answer 400, 401, 403, 408, 413, 415, 422, \
          429 or 503 in the response each operation documents for that status (validation failures \
          400 where it documents 400 and not 415 or 422), else as RFC 7807 problems, as do unknown \
          paths (404) and methods (405). A panicking handler answers 500 and the server keeps \
          serving. Serve it with [`serve`](mailapi_support::server::serve), which adds read timeouts \
-         and size limits ([`Limits`](mailapi_support::server::Limits)).",
-        if api.base_path.is_empty() { "/" } else { &api.base_path }
+         and size limits ([`Limits`](mailapi_support::server::Limits))."
     ));
     quote! {
         #doc
-        pub fn router<A: Api, Au: Authenticator + 'static>(api: A, authenticator: Au) -> Router {
+        pub fn router<A: #trait_name, Au: Authenticator + 'static>(api: A, authenticator: Au) -> Router {
             let shared = Arc::new(Shared { api, authenticator });
             let routes = Router::new()
                 #(#routes)*
@@ -205,13 +235,13 @@ fn routes(api: &Api) -> TokenStream {
 
 /// Reads the request (authentication first, then path, query and body; see `read_request`),
 /// parses it into the operation's request and calls the implementation.
-fn handler(api: &Api, op: &Operation) -> TokenStream {
+fn handler(api: &Api, op: &Operation, trait_name: &proc_macro2::Ident) -> TokenStream {
     let (name, method, request) = (ident(&op.plan.handler), ident(&op.plan.method), ident(&op.plan.request));
     let security = security_alternatives(api, op);
     let shapes = error_shapes(api, op);
     let operation_id = &op.operation_id;
     quote! {
-        async fn #name<A: Api, Au: Authenticator>(State(shared): State<Arc<Shared<A, Au>>>, request: axum::extract::Request) -> Response {
+        async fn #name<A: #trait_name, Au: Authenticator>(State(shared): State<Arc<Shared<A, Au>>>, request: axum::extract::Request) -> Response {
             #shapes
             let (parts, principal) = match read_request(&shared.authenticator, request, #operation_id, #security).await {
                 Ok(read) => read,
@@ -250,9 +280,9 @@ fn error_shapes(api: &Api, op: &Operation) -> TokenStream {
     quote! { const ERRORS: &[ErrorShape] = &[#(#shapes),*]; }
 }
 
-fn request_struct(op: &Operation, checked: &Checked<'_>) -> TokenStream {
+fn request_struct(api: &Api, op: &Operation, checked: &Checked<'_>) -> TokenStream {
     let request = ident(&op.plan.request);
-    let doc = own_doc(&format!("The parsed and validated request of [`Api::{}`].", op.plan.method));
+    let doc = own_doc(&format!("The parsed and validated request of [`{}::{}`].", api.trait_name(), op.plan.method));
     let fields = op.params.iter().map(|p| {
         let name = ident(&p.field);
         let ty = types_path(&p.ty);
@@ -405,14 +435,21 @@ fn has_status(status: Status) -> bool {
 
 fn response_enum(api: &Api, op: &Operation) -> TokenStream {
     let response = ident(&op.plan.response);
-    let doc =
-        own_doc(&format!("The responses [`Api::{}`] may answer with, as the spec documents them.", op.plan.method));
+    let doc = own_doc(&format!(
+        "The responses [`{}::{}`] may answer with, as the spec documents them.",
+        api.trait_name(),
+        op.plan.method
+    ));
     let variants = &op.plan.variants;
     let defs = variants.iter().map(|v| {
         let name = ident(&v.name);
         let docs = doc_attrs(&format!("{}: {}", v.status.label(), op.response_of(v).description));
         let status = has_status(v.status).then(|| quote! { StatusCode });
-        let fields: Vec<TokenStream> = status.into_iter().chain(payload(op.content_of(v))).collect();
+        let headers = op.headers_of(v).map(|h| {
+            let h = ident(h);
+            quote! { #h }
+        });
+        let fields: Vec<TokenStream> = status.into_iter().chain(payload(op.content_of(v))).chain(headers).collect();
         if fields.is_empty() {
             quote! { #docs #name, }
         } else {
@@ -431,6 +468,7 @@ fn response_enum(api: &Api, op: &Operation) -> TokenStream {
         )
     });
     let (in_body_def, in_body_arm) = in_body.unzip();
+    let header_structs = header_structs(api, op);
     // An event stream is a boxed `Stream`, which has no `Debug`.
     let streams = variants.iter().any(|v| op.content_of(v).is_some_and(|c| c.kind == BodyKind::EventStream));
     let debug = (!streams).then(|| quote! { #[derive(Debug)] });
@@ -450,7 +488,56 @@ fn response_enum(api: &Api, op: &Operation) -> TokenStream {
                 }
             }
         }
+
+        #header_structs
     }
+}
+
+/// `<Op><Status>Headers`: the headers a response documents, which the handler sets and the
+/// router writes (`None` leaves an optional one out).
+fn header_structs(api: &Api, op: &Operation) -> TokenStream {
+    let mut out = TokenStream::new();
+    for (r, name) in op.responses.iter().zip(&op.plan.headers) {
+        let Some(name) = name else { continue };
+        let name = ident(name);
+        let doc = own_doc(&format!(
+            "The headers documented for the {} response of [`{}::{}`].",
+            r.status.key(),
+            api.trait_name(),
+            op.plan.method
+        ));
+        let fields = r.headers.iter().map(|h| {
+            let field = ident(&h.field);
+            let ty = types_path(&h.ty);
+            let ty = if h.required {
+                ty
+            } else {
+                quote! { Option<#ty> }
+            };
+            let docs = doc_attrs(h.description.as_deref().unwrap_or(""));
+            let wire =
+                own_doc(&format!("Sent as `{}`{}.", h.name, if h.required { "" } else { "; `None` leaves it out" }));
+            quote! { #docs #wire pub #field: #ty, }
+        });
+        out.extend(quote! {
+            #doc
+            #[derive(Debug, Clone, PartialEq)]
+            pub struct #name {
+                #(#fields)*
+            }
+        });
+    }
+    out
+}
+
+/// `response` with the documented headers of `v` (bound as `headers`) added.
+fn write_headers(op: &Operation, v: &Variant, response: TokenStream) -> TokenStream {
+    let Some(r) = op.headers_of(v).map(|_| op.response_of(v)) else { return response };
+    let pairs = r.headers.iter().map(|h| {
+        let (wire, field) = (&h.name, ident(&h.field));
+        quote! { (#wire, mailapi_support::headers::text(&headers.#field)) }
+    });
+    quote! { mailapi_support::server::with_headers(#response, &[#(#pairs),*]) }
 }
 
 fn response_arm(op: &Operation, response: &proc_macro2::Ident, v: &Variant) -> TokenStream {
@@ -462,7 +549,8 @@ fn response_arm(op: &Operation, response: &proc_macro2::Ident, v: &Variant) -> T
     let bound_code = has_status(v.status).then(|| quote! { code });
     let content = op.content_of(v);
     let body = content.map(|_| quote! { body });
-    let bind: Vec<TokenStream> = bound_code.into_iter().chain(body).collect();
+    let headers = op.headers_of(v).map(|_| quote! { headers });
+    let bind: Vec<TokenStream> = bound_code.into_iter().chain(body).chain(headers).collect();
     let pat = if bind.is_empty() {
         quote! { #response::#name }
     } else {
@@ -480,5 +568,6 @@ fn response_arm(op: &Operation, response: &proc_macro2::Ident, v: &Variant) -> T
             }
         }
     };
+    let value = write_headers(op, v, value);
     quote! { #pat => #value, }
 }

@@ -28,10 +28,16 @@ pub fn build(spec: &Spec, name: &str, source: &str) -> Result<Api, Diagnostics> 
     b.check_unsupported_components();
     let security_schemes = b.security_schemes();
     let (operations, pointers) = b.operations(&security_schemes);
+    let (mut receivers, receiver_pointers) = b.receivers(&security_schemes, &operations);
     let error_in_success = b.error_in_success();
     let mut operations = operations;
     minimal_examples(&mut operations, &b.schemas.types);
+    let mut header_warnings = header_types(spec, &mut operations, &b.schemas.types);
+    header_warnings.append(&mut header_types(spec, &mut receivers, &b.schemas.types));
     let (error_shapes, mut shape_errors) = super::errors::error_shapes(spec, &b.schemas.types, &operations);
+    let (receiver_error_shapes, mut receiver_shape_errors) =
+        super::errors::error_shapes(spec, &b.schemas.types, &receivers);
+    shape_errors.append(&mut receiver_shape_errors);
     let oa = &spec.openapi;
     let server_url = oa.servers.first().map(|s| s.url.clone());
     let mut api = Api {
@@ -49,19 +55,95 @@ pub fn build(spec: &Spec, name: &str, source: &str) -> Result<Api, Diagnostics> 
         error_in_success,
         warnings: Vec::new(),
         error_shapes,
+        receivers,
+        receiver_error_shapes,
+        role: super::Role::Service,
         written_by_callers: Default::default(),
     };
     let mut found = Diagnostics(spec.warnings.clone());
     found.0.append(&mut b.errors);
     found.0.append(&mut shape_errors);
+    found.0.append(&mut header_warnings);
     found.0.append(&mut b.schemas.errors);
     found.0.append(&mut plan::plan(&mut api, spec, &pointers));
+    found.0.append(&mut plan_receivers(&mut api, spec, &receiver_pointers));
     found.sort();
     if found.has_errors() {
         return Err(found);
     }
     api.warnings = found.0;
     Ok(api)
+}
+
+/// Response headers are read from and written as text: a scalar or a list of scalars. Any
+/// other schema (an object, a union, a map) is read as its text, with a warning. A required
+/// header documented without an example gets the smallest value its schema accepts.
+fn header_types(
+    spec: &Spec,
+    operations: &mut [Operation],
+    types: &std::collections::BTreeMap<String, super::TypeDef>,
+) -> Vec<Diagnostic> {
+    let types: std::collections::BTreeMap<&str, &super::TypeDef> = types.iter().map(|(k, v)| (k.as_str(), v)).collect();
+    let mut warnings = Vec::new();
+    for r in operations.iter().flat_map(|op| &op.responses).filter(|r| r.status.is_success()) {
+        let streamed = r.contents.iter().any(|c| matches!(c.kind, BodyKind::Binary | BodyKind::EventStream));
+        if let (true, Some(first)) = (streamed, r.headers.first()) {
+            let at = first.pointer.rsplit_once("/headers/").map_or(first.pointer.as_str(), |(at, _)| at);
+            let message = "the client returns this response as a stream: its headers are typed in the server crate, \
+                           the client reads them from `ResponseValue::headers()`";
+            warnings.push(spec.warning(&push_pointer(at, "headers"), message));
+        }
+    }
+    for header in operations.iter_mut().flat_map(|op| &mut op.responses).flat_map(|r| &mut r.headers) {
+        let scalar = |ty: &TypeRef| header_scalar(ty, &types);
+        let text = match &header.ty {
+            TypeRef::Array(item) => !scalar(item),
+            ty => !scalar(ty),
+        };
+        if text {
+            let message =
+                "a response header whose schema is not a scalar or a list of scalars is read as its text (`String`)";
+            warnings.push(spec.warning(&push_pointer(&header.pointer, "schema"), message));
+            header.ty = TypeRef::Primitive(super::Primitive::String);
+        }
+        if header.required && header.example.is_none() {
+            header.example = super::minimal_value(&header.ty, &types);
+            if header.example.is_none() {
+                let message = "no value satisfies this required response header's schema";
+                warnings.push(spec.error(&push_pointer(&header.pointer, "schema"), message));
+            }
+        }
+    }
+    warnings
+}
+
+/// A type whose value is one piece of header text: a primitive, an enum, an alias of one.
+fn header_scalar(ty: &TypeRef, types: &std::collections::BTreeMap<&str, &super::TypeDef>) -> bool {
+    use super::{Primitive, TypeKind};
+    match ty {
+        TypeRef::Primitive(Primitive::Bytes | Primitive::Base64 | Primitive::Unit) => false,
+        TypeRef::Primitive(_) => true,
+        TypeRef::Named(name) => match types.get(name.as_str()).map(|t| &t.kind) {
+            Some(TypeKind::StringEnum(_) | TypeKind::IntEnum(_)) => true,
+            Some(TypeKind::Alias { ty, .. }) => !matches!(ty, TypeRef::Named(_)) && header_scalar(ty, types),
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// Plans the receivers like operations of an API of their own (their names live in the server
+/// crate's `webhooks` module); the vendor's `x-error-in-200` describes its own responses only.
+fn plan_receivers(api: &mut Api, spec: &Spec, pointers: &[String]) -> Vec<Diagnostic> {
+    let operations = std::mem::replace(&mut api.operations, std::mem::take(&mut api.receivers));
+    let in_body = api.error_in_success.take();
+    // The client has no receiver code: what callers write stays the operations' answer.
+    let written = std::mem::take(&mut api.written_by_callers);
+    let found = plan::plan(api, spec, pointers);
+    api.written_by_callers = written;
+    api.error_in_success = in_body;
+    api.receivers = std::mem::replace(&mut api.operations, operations);
+    found
 }
 
 /// A success body documented without an example gets one, `minimal`: the smallest value its
@@ -135,7 +217,8 @@ impl<'a> Builder<'a> {
     }
 
     fn check_unsupported_components(&mut self) {
-        for key in ["callbacks", "links"] {
+        // `components.callbacks` are read where operations refer to them (see `spec::callbacks`).
+        for key in ["links"] {
             if let Some(Value::Object(m)) = self.spec.raw(&format!("/components/{key}")) {
                 if !m.is_empty() {
                     self.warn(&format!("/components/{key}"), format!("`{key}` are ignored by this generator"));
@@ -233,6 +316,73 @@ impl<'a> Builder<'a> {
         (out, pointers)
     }
 
+    /// The requests the service sends: each webhook (`/webhooks/<name>`, routed at `/<name>`)
+    /// and each callback of an operation (`.../callbacks/<name>/<expression>`, routed at
+    /// `/<operationId>/<name>`), read as operations of a receiver; and where each is.
+    fn receivers(&mut self, schemes: &[SecurityScheme], operations: &[Operation]) -> (Vec<Operation>, Vec<String>) {
+        // (pointer, route, name the operation is called after when it has no operationId,
+        // what is sent, item)
+        let mut items: Vec<(String, String, String, String, openapiv3::PathItem)> = Vec::new();
+        if let Some(Value::Object(hooks)) = self.spec.raw("/webhooks") {
+            for (name, raw) in hooks {
+                let at = push_pointer("/webhooks", name);
+                match serde_json::from_value::<openapiv3::PathItem>(raw.clone()) {
+                    Ok(item) => {
+                        let what = format!("The webhook `{name}`.");
+                        items.push((at, format!("/{}", route_segment(name)), name.clone(), what, item));
+                    }
+                    Err(err) => self.error(&at, format!("a webhook must be a path item: {err}")),
+                }
+            }
+        }
+        for (path, item) in sorted(self.spec.openapi.paths.paths.iter()) {
+            let ReferenceOr::Item(item) = item else { continue };
+            for (key, method) in METHODS {
+                let Some(op) = path_item_op(item, method) else { continue };
+                let Some(owner) = operations.iter().find(|o| o.path == *path && o.method == method) else { continue };
+                let at = push_pointer(&push_pointer(&push_pointer("/paths", path), key), "callbacks");
+                for (name, callback) in &op.callbacks {
+                    let several = callback.len() > 1;
+                    for (i, (expression, item)) in callback.iter().enumerate() {
+                        let mut route = format!("/{}/{}", route_segment(&owner.operation_id), route_segment(name));
+                        let mut base = format!("{} {name}", owner.operation_id);
+                        if several {
+                            route.push_str(&format!("/{}", i + 1));
+                            base.push_str(&format!(" {}", i + 1));
+                        }
+                        let what =
+                            format!("The callback `{name}` of `{}`, sent to `{expression}`.", owner.operation_id);
+                        let here = push_pointer(&push_pointer(&at, name), expression);
+                        items.push((here, route, base, what, item.clone()));
+                    }
+                }
+            }
+        }
+        let mut out = Vec::new();
+        let mut pointers = Vec::new();
+        let mut ids = Scope::default();
+        let mut routes = BTreeMap::new();
+        for (item_at, route, base, what, item) in &items {
+            self.check_route(item_at, route, &mut routes);
+            let count = METHODS.iter().filter(|(_, m)| path_item_op(item, *m).is_some()).count();
+            for (key, method) in METHODS {
+                let Some(op) = path_item_op(item, method) else { continue };
+                let at = push_pointer(item_at, key);
+                let wanted = match &op.operation_id {
+                    Some(id) => id.clone(),
+                    None if count == 1 => base.clone(),
+                    None => format!("{base} {key}"),
+                };
+                let id = ids.claim(&[wanted], "_");
+                let mut operation = self.operation(&at, route, &item.parameters, op, method, id, schemes);
+                operation.sent_as = Some(what.clone());
+                out.push(operation);
+                pointers.push(at);
+            }
+        }
+        (out, pointers)
+    }
+
     fn explicit_ids(&self) -> Vec<String> {
         let items = self.spec.openapi.paths.paths.values().filter_map(|item| item.as_item());
         let ops = items.flat_map(|item| METHODS.iter().filter_map(move |(_, m)| path_item_op(item, *m)));
@@ -250,12 +400,6 @@ impl<'a> Builder<'a> {
         operation_id: String,
         schemes: &[SecurityScheme],
     ) -> Operation {
-        if !op.callbacks.is_empty() {
-            self.warn(
-                &push_pointer(at, "callbacks"),
-                "callbacks are ignored by this generator: no receiver is generated for them",
-            );
-        }
         let hint = type_ident(&operation_id);
         let params = self.parameters(at, path, shared, op, &hint);
         let body = op.request_body.as_ref().and_then(|b| self.request_body(&push_pointer(at, "requestBody"), b, &hint));
@@ -289,6 +433,7 @@ impl<'a> Builder<'a> {
             responses,
             security,
             pagination: None,
+            sent_as: None,
             plan: Plan::default(),
         }
     }
@@ -724,7 +869,12 @@ impl<'a> Builder<'a> {
 
     fn response_headers(&mut self, at: &str, headers: &Headers, hint: &str) -> Vec<ResponseHeader> {
         let mut out = Vec::new();
+        let mut fields = Scope::default();
         for (name, h) in headers {
+            // OpenAPI: a response header named `Content-Type` is ignored (the media type says it).
+            if name.eq_ignore_ascii_case("content-type") {
+                continue;
+            }
             let here = push_pointer(&push_pointer(at, "headers"), name);
             let Some((here, h)) = self.resolve_header(&here, h) else { continue };
             let schema_ptr = push_pointer(&here, "schema");
@@ -733,11 +883,19 @@ impl<'a> Builder<'a> {
                 continue;
             };
             let ty = self.schemas.type_of(&schema_ptr, &schema, &format!("{hint}{}", type_ident(name)));
+            let documented = h.examples.values().find_map(|e| match e {
+                ReferenceOr::Item(e) => e.value.clone(),
+                ReferenceOr::Reference { .. } => None,
+            });
+            let example = h.example.clone().or(documented).or_else(|| schema.get("example").cloned());
             out.push(ResponseHeader {
                 name: name.clone(),
+                field: fields.claim(&[field_ident(name)], "_"),
                 description: h.description.clone(),
                 required: h.required,
                 ty,
+                example,
+                pointer: here,
             });
         }
         out
@@ -874,6 +1032,13 @@ fn same_location(a: &Parameter, b: &Parameter) -> bool {
 }
 
 /// `get /a/{b}/c` -> `get_a_b_c` for operations without an operationId.
+/// A webhook's or callback's name as one route segment: as written when it is plain, else its
+/// snake_case form (the router reads braces, `:` and `*` as parameters).
+fn route_segment(name: &str) -> String {
+    let plain = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || "-._~".contains(c));
+    if plain { name.to_string() } else { field_ident(name) }
+}
+
 fn derived_id(method: &str, path: &str) -> String {
     let words: Vec<&str> = path.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
     format!("{method}_{}", words.join("_"))

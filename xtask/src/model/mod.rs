@@ -52,6 +52,51 @@ pub struct Api {
     /// Named types a caller writes: reachable from a parameter or a request body (see
     /// [`plan::constructor`]).
     pub written_by_callers: std::collections::BTreeSet<String>,
+    /// What the service sends to others: its webhooks (3.1) and the callbacks of its
+    /// operations, each read as an operation a receiver serves (see [`Role::Receiver`]).
+    pub receivers: Vec<Operation>,
+    /// `error_shapes` of the receivers.
+    pub receiver_error_shapes: std::collections::BTreeMap<String, Vec<ErrorShape>>,
+    /// Whether this is the API itself or the view of its receivers the server crate's
+    /// `webhooks` module is rendered from.
+    pub role: Role,
+}
+
+/// Which server trait an [`Api`] renders into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// The service's own operations: the `Api` trait and `router`.
+    Service,
+    /// Requests the service sends (webhooks, callbacks): the `Webhooks` trait and its `router`.
+    Receiver,
+}
+
+impl Api {
+    /// The name of the trait the server implements.
+    pub fn trait_name(&self) -> &'static str {
+        match self.role {
+            Role::Service => "Api",
+            Role::Receiver => "Webhooks",
+        }
+    }
+
+    /// The receivers as an API of their own, to render the `webhooks` module from; `None`
+    /// when the spec documents no webhook or callback.
+    pub fn receiver_view(&self) -> Option<Api> {
+        if self.receivers.is_empty() {
+            return None;
+        }
+        Some(Api {
+            base_path: String::new(),
+            operations: self.receivers.clone(),
+            error_in_success: None,
+            error_shapes: self.receiver_error_shapes.clone(),
+            receivers: Vec::new(),
+            receiver_error_shapes: Default::default(),
+            role: Role::Receiver,
+            ..self.clone()
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -94,6 +139,8 @@ pub struct Operation {
     pub security: Vec<SecurityAlternative>,
     /// How to walk all pages of a list operation (`x-pagination`).
     pub pagination: Option<Pagination>,
+    /// For a receiver's operation: what the service sends, in words (`the webhook `newPet``).
+    pub sent_as: Option<String>,
     /// Every Rust name and response variant the operation produces.
     pub plan: Plan,
 }
@@ -312,10 +359,19 @@ pub struct Response {
 
 #[derive(Debug, Clone)]
 pub struct ResponseHeader {
+    /// As the spec writes it, e.g. `X-RateLimit-Remaining`.
     pub name: String,
+    /// snake_case Rust name, unique among the response's headers.
+    pub field: String,
     pub description: Option<String>,
     pub required: bool,
+    /// A scalar, or a list of scalars (comma-separated on the wire, `style: simple`).
     pub ty: TypeRef,
+    /// The documented example, or for a required header without one the smallest value its
+    /// schema accepts (what the mock sends).
+    pub example: Option<serde_json::Value>,
+    /// Where it is in the spec (after `$ref`), for diagnostics.
+    pub pointer: String,
 }
 
 /// A reference to a type: a named [`TypeDef`] or a structural type.
@@ -507,7 +563,7 @@ impl Api {
 
     /// Raw (binary or text) request or response bodies are `bytes::Bytes`.
     pub fn uses_bytes(&self) -> bool {
-        self.operations.iter().any(|op| {
+        self.operations.iter().chain(&self.receivers).any(|op| {
             let body = op.body.iter().flat_map(|b| &b.contents);
             let responses = op.responses.iter().flat_map(|r| &r.contents);
             body.chain(responses).any(|c| matches!(c.kind, BodyKind::Binary | BodyKind::Text))
@@ -531,6 +587,6 @@ impl Api {
             TypeKind::Union(u) => u.variants.iter().any(|v| walk(&v.ty)),
             _ => false,
         });
-        in_types || self.operations.iter().flat_map(|op| &op.params).any(|p| walk(&p.ty))
+        in_types || self.operations.iter().chain(&self.receivers).flat_map(|op| &op.params).any(|p| walk(&p.ty))
     }
 }

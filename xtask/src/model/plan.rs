@@ -179,6 +179,10 @@ pub struct Plan {
     /// Indices into `variants` of the errors, in the order the client matches them: guarded and
     /// specific arms first, the catch-all (`default`) last.
     pub error_arms: Vec<usize>,
+    /// By response (index into `Operation::responses`): the struct of its documented headers,
+    /// `<Op><Status>Headers`, the same name in the client and the server crate; `None` for a
+    /// response without headers.
+    pub headers: Vec<Option<String>>,
     /// The test of `tests/examples.rs` that round-trips the operation's examples.
     pub examples_test: String,
     /// Ignored tests for the examples marked `x-skip-round-trip`: (place, example name, test).
@@ -291,6 +295,16 @@ impl Operation {
         &self.responses[v.response]
     }
 
+    /// The struct of the documented headers of `v`'s response, if it has any.
+    pub fn headers_of(&self, v: &Variant) -> Option<&str> {
+        self.headers_at(v.response)
+    }
+
+    /// The struct of the documented headers of response `index`, if it has any.
+    pub fn headers_at(&self, index: usize) -> Option<&str> {
+        self.plan.headers.get(index).and_then(Option::as_deref)
+    }
+
     pub fn content_of(&self, v: &Variant) -> Option<&Content> {
         v.content.map(|c| &self.responses[v.response].contents[c])
     }
@@ -366,6 +380,19 @@ pub fn plan(api: &mut Api, spec: &Spec, pointers: &[String]) -> Vec<Diagnostic> 
 }
 
 impl Scopes {
+    /// The first of `name`, `name2`, ... free in both the client and the server module; takes it.
+    fn claim_both(&mut self, name: &str) -> String {
+        let candidates = std::iter::once(name.to_string()).chain((2..).map(|n| format!("{name}{n}")));
+        for candidate in candidates {
+            if self.server.is_free(&candidate) && self.client.is_free(&candidate) {
+                self.server.take(candidate.clone());
+                self.client.take(candidate.clone());
+                return candidate;
+            }
+        }
+        unreachable!("an unbounded sequence of candidates has a free one")
+    }
+
     /// The first of `base`, `base2`, ... whose request, response, error and params names are
     /// all free; takes them.
     fn claim_base(&mut self, base: &str) -> String {
@@ -399,6 +426,7 @@ fn plan_operation(op: &mut Operation, base: &str, client_method: String, in_body
         op.params.iter().map(|p| fields.claim(&[p.field.clone(), format!("{}_param", p.field)], "_")).collect();
     op.plan.body_setter = op.body.as_ref().filter(|b| !b.required).map(|_| "body".to_string());
     op.plan.client_methods = client_methods(op, base, client_method, scopes);
+    op.plan.headers = header_structs(op, base, scopes);
     op.plan.examples_test = scopes.examples.claim(&[method.clone(), format!("{method}_examples")], "_");
     op.plan.skipped_example_tests = op
         .json_contents()
@@ -411,6 +439,17 @@ fn plan_operation(op: &mut Operation, base: &str, client_method: String, in_body
             (place, example, test)
         })
         .collect();
+}
+
+/// `<Op><Status>Headers` for each response that documents headers.
+fn header_structs(op: &Operation, base: &str, scopes: &mut Scopes) -> Vec<Option<String>> {
+    op.responses
+        .iter()
+        .map(|r| {
+            let name = format!("{base}{}Headers", status_variant(r.status, None));
+            (!r.headers.is_empty()).then(|| scopes.claim_both(&name))
+        })
+        .collect()
 }
 
 /// One variant per documented (status, media type), in response order.

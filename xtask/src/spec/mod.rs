@@ -1,5 +1,6 @@
 //! Spec loading: YAML text to an `openapiv3::OpenAPI`, with every problem located.
 
+mod callbacks;
 pub mod diagnostic;
 pub mod json;
 pub mod openapi31;
@@ -18,7 +19,8 @@ pub struct Spec {
     pub file: String,
     pub doc: Document,
     pub openapi: openapiv3::OpenAPI,
-    /// Warnings of loading (what normalisation ignored or read differently).
+    /// Diagnostics of loading (what normalisation ignored or read differently, and `$ref`
+    /// callbacks that do not resolve), reported with the model's.
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -87,6 +89,11 @@ pub fn parse(text: &str, file: &str) -> Result<Spec, Diagnostics> {
         Diagnostics(vec![at(pos.line, pos.col, &pointer, message)])
     })?;
     let mut found = Diagnostics::default();
+    // Reported with the model's diagnostics (`Spec::warnings` carries errors too).
+    for (pointer, message) in callbacks::inline_refs(&mut doc) {
+        let pos = doc.pos(&pointer);
+        found.0.push(at(pos.line, pos.col, &pointer, message));
+    }
     if version == Version::V31 {
         for (severity, pointer, message) in openapi31::normalize(&mut doc) {
             let pos = doc.pos(&pointer);

@@ -73,11 +73,6 @@ impl Normalizer {
     fn root(&mut self, root: &mut Map<String, Value>) {
         root.insert("openapi".into(), json!("3.0.3"));
         root.remove("jsonSchemaDialect");
-        if let Some(Value::Object(hooks)) = root.remove("webhooks") {
-            let names: Vec<&str> = hooks.keys().map(String::as_str).collect();
-            let message = format!("webhooks are not generated (no receiver trait yet): {}", names.join(", "));
-            self.warn("/webhooks", message);
-        }
         let path_items = match root.get_mut("components") {
             Some(Value::Object(c)) => c.remove("pathItems"),
             _ => None,
@@ -86,10 +81,18 @@ impl Normalizer {
             Some(Value::Object(m)) => m,
             _ => Map::new(),
         };
-        let paths = root.entry("paths").or_insert_with(|| json!({}));
-        if let Value::Object(paths) = paths {
-            for (path, item) in paths.iter_mut() {
-                let at = push_pointer("/paths", path);
+        // Webhooks are path items keyed by name; the model reads them as the receiver's operations.
+        for section in ["paths", "webhooks"] {
+            let items = match section {
+                "paths" => root.entry("paths").or_insert_with(|| json!({})),
+                _ => match root.get_mut(section) {
+                    Some(items) => items,
+                    None => continue,
+                },
+            };
+            let Value::Object(items) = items else { continue };
+            for (key, item) in items.iter_mut() {
+                let at = push_pointer(&format!("/{section}"), key);
                 self.inline_path_item(&at, item, &path_items);
                 self.path_item(&at, item);
             }
@@ -149,6 +152,16 @@ impl Normalizer {
             if let Some(Value::Object(responses)) = op.get_mut("responses") {
                 for (status, response) in responses.iter_mut() {
                     self.response(&push_pointer(&push_pointer(&at, "responses"), status), response);
+                }
+            }
+            // A callback is a map from runtime expression to path item.
+            if let Some(Value::Object(callbacks)) = op.get_mut("callbacks") {
+                for (name, callback) in callbacks.iter_mut() {
+                    let Value::Object(expressions) = callback else { continue };
+                    let here = push_pointer(&push_pointer(&at, "callbacks"), name);
+                    for (expression, item) in expressions.iter_mut() {
+                        self.path_item(&push_pointer(&here, expression), item);
+                    }
                 }
             }
         }
@@ -244,12 +257,17 @@ impl Normalizer {
     }
 
     /// 3.1 applies the siblings of `$ref`: `{$ref, description}` reads as
-    /// `{allOf: [{$ref}], description}`, which 3.0 means the same way.
+    /// `{allOf: [{$ref}], description}`, which 3.0 means the same way. A warning names each
+    /// sibling, as 3.0's ignored ones are named: the same spec reads differently by version.
     fn ref_siblings(&mut self, at: &str, obj: &mut Map<String, Value>) {
         if obj.len() < 2 {
             return;
         }
         let Some(reference) = obj.remove("$ref") else { return };
+        for key in obj.keys() {
+            let message = format!("`{key}` beside `$ref` is applied (OpenAPI 3.1): read as `allOf: [$ref]` with it");
+            self.found.push((Severity::Warning, push_pointer(at, key), message));
+        }
         obj.insert("allOf".into(), json!([{ "$ref": reference }]));
         self.moves.push((push_pointer(at, "$ref"), format!("{at}/allOf/0/$ref")));
     }
