@@ -5,6 +5,7 @@
 //!
 //! - [`wrappers`]: `Secret`, `Nullable`, `Base64Bytes`, the wrappers generated fields use (always available).
 //! - [`security`]: the `Scheme` tables both sides read (always available).
+//! - [`form`]: `application/x-www-form-urlencoded` bodies from typed structs (always available).
 //! - [`media`]: media type essence comparison (always available).
 //! - [`param_encoding`]: path and query parameters to their wire text (always available);
 //!   the server's parsing of them is `server`'s.
@@ -20,6 +21,7 @@
 // path, and boxing them would make every generated `match` noisier.
 #![allow(clippy::result_large_err)]
 
+pub mod form;
 pub mod media;
 pub mod paginate;
 pub mod param_encoding;

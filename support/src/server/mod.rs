@@ -3,6 +3,7 @@
 
 mod auth;
 mod errors;
+mod form;
 mod mock;
 mod param_parsing;
 mod request;
@@ -29,6 +30,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use crate::media::{essence, same_essence};
 
 pub use auth::{AuthError, Authenticator, Principal, authenticate};
+pub use form::decode_form;
 pub use errors::{Documented, ErrorShape, Member, problem_response};
 pub use mock::{
     AcceptAny, Candidate, choose_example, example_body, example_events, example_json, example_text, serve_mock,
@@ -156,7 +158,7 @@ pub fn parse_json_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, Problem> {
     }
 }
 
-fn data_problem(err: serde_path_to_error::Error<serde_json::Error>) -> Problem {
+fn data_problem<E: std::fmt::Display>(err: serde_path_to_error::Error<E>) -> Problem {
     let mut pointer = json_pointer(err.path());
     // serde reports a missing field at its parent; point at the field itself.
     let message = err.into_inner().to_string();

@@ -16,6 +16,7 @@ pub fn module(api: &Api) -> TokenStream {
     let schemes = scheme_consts(api);
     let methods = api.operations.iter().flat_map(|op| op.plan.client_methods.iter().map(move |m| method(api, op, m)));
     let enums = api.operations.iter().map(|op| response_enums(api, op));
+    let bodies = api.operations.iter().filter_map(|op| super::request_body::choice_enum(op, false));
     let title = own_doc(&format!("A client for {}.\n\nCheap to clone: clones share one connection pool.", api.title));
     let uses_types = (!api.types.is_empty()).then(|| quote! { use crate::types; });
     let schemes_import =
@@ -79,6 +80,8 @@ pub fn module(api: &Api) -> TokenStream {
             #(#methods)*
         }
 
+        #(#bodies)*
+
         #(#enums)*
     }
 }
@@ -96,7 +99,7 @@ fn method(api: &Api, op: &Operation, m: &ClientMethod) -> TokenStream {
     let allow = super::self_convention_allow(&m.name);
     let deprecated = quote! { #deprecated #allow };
     let (params, setters) = arguments(op, None);
-    let (body_param, body_setter) = body(op);
+    let (body_param, body_setter) = super::request_body::client_argument(op);
     let ok = success_type(op, m);
     let err = error_type(op);
     let op_id = &op.operation_id;
@@ -410,32 +413,6 @@ fn param_type(ty: &TypeRef, lifetime: Option<&syn::Lifetime>) -> TokenStream {
     }
 }
 
-fn body(op: &Operation) -> (Option<TokenStream>, Option<TokenStream>) {
-    let Some(body) = &op.body else { return (None, None) };
-    let Some(content) = body.contents.first() else { return (None, None) };
-    let media = &content.media_type;
-    let (ty, set) = match (content.kind, &content.ty) {
-        // A slice rather than `&Vec<T>`; `json_body` takes a sized value, so the reference to it.
-        (BodyKind::Json, Some(TypeRef::Array(item))) => {
-            let t = types_path(item);
-            (quote! { &[#t] }, quote! { json_body(&body, #media) })
-        }
-        (BodyKind::Json, Some(ty)) => {
-            let t = types_path(ty);
-            (quote! { &#t }, quote! { json_body(body, #media) })
-        }
-        (BodyKind::Json, None) => (quote! { &serde_json::Value }, quote! { json_body(body, #media) }),
-        (BodyKind::Text, _) => (quote! { String }, quote! { bytes_body(body.into(), #media) }),
-        _ => (quote! { bytes::Bytes }, quote! { bytes_body(body, #media) }),
-    };
-    if body.required {
-        (Some(quote! { body: #ty }), Some(quote! { .#set }))
-    } else {
-        let set = quote! { .optional(body, |request, body| request.#set) };
-        (Some(quote! { body: Option<#ty> }), Some(set))
-    }
-}
-
 fn path_expr(op: &Operation) -> TokenStream {
     let mut template = String::new();
     let mut args = Vec::new();
@@ -488,8 +465,8 @@ fn content_type(content: Option<&Content>) -> TokenStream {
     match content {
         None => quote! { () },
         Some(c) => match (c.kind, &c.ty) {
-            (BodyKind::Json, Some(ty)) => types_path(ty),
-            (BodyKind::Json, None) => quote! { serde_json::Value },
+            (BodyKind::Json | BodyKind::Form, Some(ty)) => types_path(ty),
+            (BodyKind::Json | BodyKind::Form, None) => quote! { serde_json::Value },
             (BodyKind::Text, _) => quote! { String },
             (BodyKind::Binary, _) => quote! { bytes::Bytes },
             (BodyKind::EventStream, _) => quote! { () },

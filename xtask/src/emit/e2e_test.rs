@@ -505,7 +505,7 @@ impl E2e<'_> {
     /// An example body as the value the client decodes it into, with its type for JSON.
     fn body_value(&self, content: &Content, example: &Example) -> (Option<TokenStream>, TokenStream) {
         match content.kind {
-            BodyKind::Json => {
+            BodyKind::Json | BodyKind::Form => {
                 self.use_helper("json");
                 let json = raw_str(&compact(&example.value));
                 let ty = content.ty.as_ref().map_or(quote! { serde_json::Value }, |t| type_path(t, &self.uses_types));

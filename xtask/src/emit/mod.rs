@@ -4,6 +4,7 @@ pub mod client;
 pub mod e2e_test;
 pub mod examples_test;
 pub mod mock;
+mod request_body;
 pub mod server;
 mod test_values;
 pub mod types;
