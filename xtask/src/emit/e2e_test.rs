@@ -543,7 +543,7 @@ impl E2e<'_> {
             None if !body.required => None,
             None => {
                 let sampled = match (&content.kind, &content.ty) {
-                    (BodyKind::Json, Some(ty)) => sample(self.api, ty, &Constraints::default(), 0),
+                    (BodyKind::Json | BodyKind::Form, Some(ty)) => sample(self.api, ty, &Constraints::default(), 0),
                     (BodyKind::Json, None) => Some(Value::Object(Default::default())),
                     _ => Some(Value::String("example".into())),
                 };
@@ -552,20 +552,30 @@ impl E2e<'_> {
                 })?)
             }
         };
+        // A body of several media types is an owned enum, sent in its first media type.
+        let choice = op.plan.body.as_ref().and_then(|p| Some((ident(p.choice.as_ref()?), ident(p.variants.first()?))));
         let arg = value.map(|value| match (&content.kind, &content.ty) {
-            (BodyKind::Json, ty) => {
+            (BodyKind::Json | BodyKind::Form, ty) => {
                 self.use_helper("json");
                 let ty = ty.as_ref().map_or(quote! { serde_json::Value }, |t| type_path(t, &self.uses_types));
                 let json = raw_str(&compact(&value));
                 let name = format_ident!("body");
                 lets.push(quote! { let #name: #ty = json(#json); });
-                quote! { &#name }
+                // The enum owns its value; each call of the test gets a copy.
+                if choice.is_some() { quote! { #name.clone() } } else { quote! { &#name } }
             }
             _ => {
                 let text = example_text(&value);
                 quote! { #text.into() }
             }
         });
+        let arg = match (arg, choice) {
+            (Some(arg), Some((name, variant))) => {
+                self.use_helper("client");
+                Some(quote! { client::#name::#variant(#arg) })
+            }
+            (arg, _) => arg,
+        };
         args.push(match (arg, body.required) {
             (Some(arg), true) => arg,
             (Some(arg), false) => quote! { Some(#arg) },
