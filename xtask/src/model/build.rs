@@ -582,7 +582,7 @@ impl<'a> Builder<'a> {
             self.error(
                 at,
                 format!(
-                    "media type `{media_type}` is not supported (JSON, text, XML as text, binary, text/event-stream)"
+                    "media type `{media_type}` is not supported (JSON, form, text, XML as text, binary, text/event-stream)"
                 ),
             );
             return None;

@@ -21,13 +21,13 @@ impl Builder<'_> {
     ) -> Option<Content> {
         let schema_ptr = push_pointer(at, "schema");
         let Some(schema) = self.spec.raw(&schema_ptr).cloned() else {
-            self.error(at, format!("a `{media_type}` body needs a `schema` of type object: its members are the form's names"));
+            self.error(at, format!("the `{media_type}` body needs a `schema` of type object: its members are the form's names"));
             return None;
         };
         let hint = if many { format!("{hint}Form") } else { hint.to_string() };
         let ty = self.schemas.type_of(&schema_ptr, &schema, &hint);
         let Some(members) = self.struct_members(&ty) else {
-            self.error(&schema_ptr, format!("a `{media_type}` body must be an object with `properties`: its members are the form's names"));
+            self.error(&schema_ptr, format!("the `{media_type}` body must be an object with `properties`: its members are the form's names"));
             return None;
         };
         let mut encoding = Vec::new();
