@@ -53,7 +53,11 @@ mod tests {
 
     #[test]
     fn members_follow_their_encoding() {
-        check(json!({ "To": "+1 555", "Body": "a&b=c", "n": 3, "on": true, "gone": null }), &[], "Body=a%26b%3Dc&To=%2B1+555&n=3&on=true");
+        check(
+            json!({ "To": "+1 555", "Body": "a&b=c", "n": 3, "on": true, "gone": null }),
+            &[],
+            "Body=a%26b%3Dc&To=%2B1+555&n=3&on=true",
+        );
         check(json!({ "tag": ["a", "b"] }), &[], "tag=a&tag=b");
         let joined = [FormMember { name: "tag", style: QueryStyle::Form, explode: false }];
         check(json!({ "tag": ["a", "b"] }), &joined, "tag=a%2Cb");

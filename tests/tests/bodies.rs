@@ -23,7 +23,9 @@ impl Api for Echo {
         let (mut note, via): (bodies_server::types::Note, _) = match request.body {
             bodies_server::PutNoteBody::Json(note) => (note, "json"),
             bodies_server::PutNoteBody::Form(note) => (note, "form"),
-            bodies_server::PutNoteBody::Plain(text) => (serde_json::from_value(json!({ "title": text })).unwrap(), "text"),
+            bodies_server::PutNoteBody::Plain(text) => {
+                (serde_json::from_value(json!({ "title": text })).unwrap(), "text")
+            }
         };
         note.via = Some(via.to_owned());
         Ok(PutNoteResponse::Ok(note))
@@ -40,8 +42,10 @@ async fn client() -> Client {
 /// Status and JSON body (`Null` when empty) of one raw request.
 async fn send(method: &str, uri: &str, content_type: &str, body: &str) -> (u16, Value) {
     let request = Request::builder().method(method).uri(uri).header("content-type", content_type);
-    let response =
-        bodies_server::router(Echo, AcceptAny).oneshot(request.body(Body::from(body.to_owned())).unwrap()).await.unwrap();
+    let response = bodies_server::router(Echo, AcceptAny)
+        .oneshot(request.body(Body::from(body.to_owned())).unwrap())
+        .await
+        .unwrap();
     let status = response.status().as_u16();
     let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
     (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))

@@ -30,8 +30,8 @@ use tower_http::catch_panic::CatchPanicLayer;
 use crate::media::{essence, same_essence};
 
 pub use auth::{AuthError, Authenticator, Principal, authenticate};
-pub use form::decode_form;
 pub use errors::{Documented, ErrorShape, Member, problem_response};
+pub use form::decode_form;
 pub use mock::{
     AcceptAny, Candidate, choose_example, example_body, example_events, example_json, example_text, serve_mock,
 };

@@ -7,8 +7,8 @@ use http::header::{AUTHORIZATION, COOKIE, HeaderName, PROXY_AUTHORIZATION};
 use serde::de::DeserializeOwned;
 
 use super::auth::{Authenticator, Principal, authenticate};
-use super::param_parsing::{PathParams, QueryParams, header_param};
 use super::form::decode_form;
+use super::param_parsing::{PathParams, QueryParams, header_param};
 use super::{RawBody, check_content_type, parse_json_body};
 use crate::form::FormMember;
 use crate::problem::Problem;

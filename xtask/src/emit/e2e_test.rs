@@ -562,7 +562,11 @@ impl E2e<'_> {
                 let name = format_ident!("body");
                 lets.push(quote! { let #name: #ty = json(#json); });
                 // The enum owns its value; each call of the test gets a copy.
-                if choice.is_some() { quote! { #name.clone() } } else { quote! { &#name } }
+                if choice.is_some() {
+                    quote! { #name.clone() }
+                } else {
+                    quote! { &#name }
+                }
             }
             _ => {
                 let text = example_text(&value);

@@ -112,16 +112,17 @@ pub fn choice_enum(op: &Operation, server: bool) -> Option<TokenStream> {
         quote! { #doc #v(#ty), }
     });
     let doc = if server {
-        format!(
-            "The body of [`{}`] in the media type it arrived in (its `Content-Type`).",
-            op.plan.request
-        )
+        format!("The body of [`{}`] in the media type it arrived in (its `Content-Type`).", op.plan.request)
     } else {
         let method = op.plan.client_methods.first().map_or(op.plan.method.as_str(), |m| m.name.as_str());
         format!("The body of [`Client::{method}`](crate::Client::{method}) in the media type you choose to send.")
     };
     let doc = own_doc(&doc);
-    let derive = if server { quote! { #[derive(Debug)] } } else { quote! { #[derive(Debug, Clone)] } };
+    let derive = if server {
+        quote! { #[derive(Debug)] }
+    } else {
+        quote! { #[derive(Debug, Clone)] }
+    };
     Some(quote! {
         #doc
         #derive
@@ -144,7 +145,11 @@ pub fn server_field(op: &Operation) -> (Option<TokenStream>, Option<TokenStream>
                 let v = ident(v);
                 let read = server_reader(c);
                 let index = proc_macro2::Literal::usize_unsuffixed(i);
-                let pattern = if i == last { quote! { _ } } else { quote! { #index } };
+                let pattern = if i == last {
+                    quote! { _ }
+                } else {
+                    quote! { #index }
+                };
                 quote! { #pattern => #name::#v(#read?), }
             });
             (quote! { #name }, quote! { match parts.media_index(&[#(#media),*])? { #(#arms)* } })
@@ -199,7 +204,9 @@ pub fn server_checks(op: &Operation, checked: &Checked<'_>) -> Option<TokenStrea
         let Some(ty) = typed(c) else { continue };
         let v = ident(v);
         if checked.needs(&ty) {
-            arms.push(quote! { #name::#v(value) => mailapi_support::server::Validate::validate(value, "", &mut violations), });
+            arms.push(
+                quote! { #name::#v(value) => mailapi_support::server::Validate::validate(value, "", &mut violations), },
+            );
         } else if let Some(checks) = checked.body_element_check(&ty) {
             arms.push(quote! { #name::#v(value) => { let here = String::new(); #checks } });
         }

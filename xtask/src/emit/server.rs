@@ -376,7 +376,9 @@ fn response_arm(op: &Operation, response: &proc_macro2::Ident, v: &Variant) -> T
         Some(c) => {
             let media = &c.media_type;
             match c.kind {
-                BodyKind::Json | BodyKind::Form => quote! { mailapi_support::server::json_response(#code, #media, &body) },
+                BodyKind::Json | BodyKind::Form => {
+                    quote! { mailapi_support::server::json_response(#code, #media, &body) }
+                }
                 BodyKind::Text => quote! { mailapi_support::server::text_response(#code, #media, body) },
                 BodyKind::Binary => quote! { mailapi_support::server::body_response(#code, #media, body) },
                 BodyKind::EventStream => quote! { mailapi_support::server::sse_json_response(body) },

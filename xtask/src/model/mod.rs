@@ -14,7 +14,9 @@ pub use build::build;
 pub use errors::{ErrorShape, Member};
 pub use minimal::minimal_value;
 pub use names::{doc_text, field_ident, type_ident, variant_ident};
-pub use plan::{BodyPlan, ClientMethod, Delivery, Paging, Plan, Presence, Variant, breaks_self_convention, status_const};
+pub use plan::{
+    BodyPlan, ClientMethod, Delivery, Paging, Plan, Presence, Variant, breaks_self_convention, status_const,
+};
 
 /// One API: what a client crate and a server crate are generated from.
 #[derive(Debug, Clone)]

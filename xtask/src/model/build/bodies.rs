@@ -21,13 +21,21 @@ impl Builder<'_> {
     ) -> Option<Content> {
         let schema_ptr = push_pointer(at, "schema");
         let Some(schema) = self.spec.raw(&schema_ptr).cloned() else {
-            self.error(at, format!("the `{media_type}` body needs a `schema` of type object: its members are the form's names"));
+            self.error(
+                at,
+                format!("the `{media_type}` body needs a `schema` of type object: its members are the form's names"),
+            );
             return None;
         };
         let hint = if many { format!("{hint}Form") } else { hint.to_string() };
         let ty = self.schemas.type_of(&schema_ptr, &schema, &hint);
         let Some(members) = self.struct_members(&ty) else {
-            self.error(&schema_ptr, format!("the `{media_type}` body must be an object with `properties`: its members are the form's names"));
+            self.error(
+                &schema_ptr,
+                format!(
+                    "the `{media_type}` body must be an object with `properties`: its members are the form's names"
+                ),
+            );
             return None;
         };
         let mut encoding = Vec::new();
@@ -67,7 +75,10 @@ impl Builder<'_> {
         let object = self.is_object(ty);
         match style {
             ParamStyle::DeepObject if !object => {
-                self.error(&push_pointer(at, "style"), format!("`deepObject` needs an object member; `{name}` is not one"));
+                self.error(
+                    &push_pointer(at, "style"),
+                    format!("`deepObject` needs an object member; `{name}` is not one"),
+                );
                 return None;
             }
             ParamStyle::Form if object && self.spec.raw(&push_pointer(at, "style")).is_some() => {
@@ -78,8 +89,13 @@ impl Builder<'_> {
                 );
                 return None;
             }
-            ParamStyle::SpaceDelimited | ParamStyle::PipeDelimited if !matches!(self.resolve(ty), TypeRef::Array(_)) => {
-                self.error(&push_pointer(at, "style"), format!("a delimited style needs an array member; `{name}` is not one"));
+            ParamStyle::SpaceDelimited | ParamStyle::PipeDelimited
+                if !matches!(self.resolve(ty), TypeRef::Array(_)) =>
+            {
+                self.error(
+                    &push_pointer(at, "style"),
+                    format!("a delimited style needs an array member; `{name}` is not one"),
+                );
                 return None;
             }
             _ => {}
