@@ -108,11 +108,13 @@ fn trait_method(op: &Operation) -> TokenStream {
 }
 
 fn routes(api: &Api) -> TokenStream {
-    let mut paths: Vec<String> = api.operations.iter().map(|o| o.route()).collect();
+    // Each operation's route once: recomputing it per path was quadratic (GitHub's 767 operations).
+    let routed: Vec<(String, &Operation)> = api.operations.iter().map(|o| (o.route(), o)).collect();
+    let mut paths: Vec<&str> = routed.iter().map(|(r, _)| r.as_str()).collect();
     paths.dedup();
     let routes = paths.iter().map(|path| {
         let mut chain = TokenStream::new();
-        for (i, op) in api.operations.iter().filter(|o| o.route() == *path).enumerate() {
+        for (i, (_, op)) in routed.iter().filter(|(r, _)| r == path).enumerate() {
             let method = format_ident!("{}", op.method.as_str().to_ascii_lowercase());
             let handler = ident(&op.plan.handler);
             let call = quote! { #method(#handler::<A, Au>) };
@@ -123,7 +125,7 @@ fn routes(api: &Api) -> TokenStream {
             };
         }
         // The base path is part of each route rather than a `nest`: no URI rewrite per request.
-        let full = match path.as_str() {
+        let full = match *path {
             "/" if !api.base_path.is_empty() => api.base_path.clone(),
             path => format!("{}{path}", api.base_path),
         };
