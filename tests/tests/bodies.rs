@@ -4,9 +4,12 @@
 //! server's answers to forms written by hand as the OpenAPI styles define them.
 
 use axum::body::Body;
-use bodies_client::{Client, PutNoteBody};
+use bodies_client::{AddNoteBody, Client, PutNoteBody};
 use bodies_server::mock::AcceptAny;
-use bodies_server::{Api, Problem, PutNoteRequest, PutNoteResponse, SendMessageRequest, SendMessageResponse};
+use bodies_server::{
+    AddNoteRequest, AddNoteResponse, Api, Problem, PutNoteRequest, PutNoteResponse, SendMessageRequest,
+    SendMessageResponse,
+};
 use http::Request;
 use serde_json::{Value, json};
 use tower::ServiceExt as _;
@@ -29,6 +32,15 @@ impl Api for Echo {
         };
         note.via = Some(via.to_owned());
         Ok(PutNoteResponse::Ok(note))
+    }
+
+    async fn add_note(&self, request: AddNoteRequest) -> Result<AddNoteResponse, Problem> {
+        let (title, via) = match request.body {
+            Some(bodies_server::AddNoteBody::Json(note)) => (note.title, "json"),
+            Some(bodies_server::AddNoteBody::Plain(text)) => (text, "text"),
+            None => ("none".to_owned(), "none"),
+        };
+        Ok(AddNoteResponse::Ok(serde_json::from_value(json!({ "title": title, "via": via })).unwrap()))
     }
 }
 
@@ -111,6 +123,19 @@ async fn the_client_chooses_among_the_media_types_and_the_server_reads_each() {
     for (body, via) in cases {
         let echoed = api.put_note(7, body).await.unwrap();
         assert_eq!(serde_json::to_value(echoed.body()).unwrap(), json!({ "title": "t", "via": via }));
+    }
+}
+
+#[tokio::test]
+async fn an_optional_body_of_several_media_types_may_be_left_out() {
+    let api = client().await;
+    let cases = [
+        (None, json!({ "title": "none", "via": "none" })),
+        (Some(AddNoteBody::Plain("t".to_owned())), json!({ "title": "t", "via": "text" })),
+    ];
+    for (body, expected) in cases {
+        let echoed = api.add_note(body).await.unwrap();
+        assert_eq!(serde_json::to_value(echoed.body()).unwrap(), expected);
     }
 }
 

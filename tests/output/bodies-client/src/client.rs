@@ -92,6 +92,37 @@ impl Client {
         }
     }
 
+    /// An optional body of two media types.
+    ///
+    /// `POST /notes`, answered as `application/json`
+    pub async fn add_note(
+        &self,
+        body: Option<AddNoteBody>,
+    ) -> Result<ResponseValue<types::Note>, Error<()>> {
+        let request = Request::new("addNote", Method::POST, "/notes".to_string())
+            .optional(
+                body,
+                |request, body| {
+                    request
+                        .apply(|request| match body {
+                            AddNoteBody::Json(body) => {
+                                request.json_body(&body, "application/json")
+                            }
+                            AddNoteBody::Plain(body) => {
+                                request.bytes_body(body.into(), "text/plain")
+                            }
+                        })
+                },
+            )
+            .accept("application/json")
+            .options(self.options.clone());
+        let raw = self.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => raw.json(),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+
     /// One body in three media types; the client chooses, the server reads each.
     ///
     /// `PUT /notes/{id}`, answered as `application/json`
@@ -129,6 +160,15 @@ impl Client {
             _ => Err(Error::unexpected(raw)),
         }
     }
+}
+
+/// The body of [`Client::add_note`](crate::Client::add_note) in the media type you choose to send.
+#[derive(Debug, Clone)]
+pub enum AddNoteBody {
+    /// `application/json`
+    Json(types::Note),
+    /// `text/plain`
+    Plain(String),
 }
 
 /// The body of [`Client::put_note`](crate::Client::put_note) in the media type you choose to send.

@@ -62,6 +62,13 @@ fn send_message() {
 }
 
 #[test]
+fn add_note() {
+    let name = "response 200 `example`";
+    let json = r#"{"title":"none","via":"none"}"#;
+    round_trip::<types::Note>(name, json);
+}
+
+#[test]
 fn put_note() {
     let name = "request body `example`";
     let json = r#"{"title":"json"}"#;

@@ -43,6 +43,32 @@ impl Api for Mock {
         }
     }
 
+    async fn add_note(
+        &self,
+        request: AddNoteRequest,
+    ) -> Result<AddNoteResponse, Problem> {
+        let choice = choose_example(
+            &request.context.headers,
+            &[
+                Candidate {
+                    status: 200,
+                    media: "application/json",
+                    examples: &["example"],
+                },
+            ],
+        )?;
+        match choice {
+            (0, "example") => {
+                Ok(
+                    AddNoteResponse::Ok(
+                        example_json("{\"title\":\"none\",\"via\":\"none\"}")?,
+                    ),
+                )
+            }
+            _ => Err(Problem::internal()),
+        }
+    }
+
     async fn put_note(
         &self,
         request: PutNoteRequest,

@@ -24,6 +24,14 @@ pub trait Api: Send + Sync + 'static {
         request: SendMessageRequest,
     ) -> impl Future<Output = Result<SendMessageResponse, Problem>> + Send;
 
+    /// An optional body of two media types.
+    ///
+    /// `POST /notes`
+    fn add_note(
+        &self,
+        request: AddNoteRequest,
+    ) -> impl Future<Output = Result<AddNoteResponse, Problem>> + Send;
+
     /// One body in three media types; the client chooses, the server reads each.
     ///
     /// `PUT /notes/{id}`
@@ -40,6 +48,7 @@ pub fn router<A: Api, Au: Authenticator + 'static>(api: A, authenticator: Au) ->
     let shared = Arc::new(Shared { api, authenticator });
     let routes = Router::new()
         .route("/v1/messages", axum::routing::post(send_message::<A, Au>))
+        .route("/v1/notes", axum::routing::post(add_note::<A, Au>))
         .route("/v1/notes/{id}", axum::routing::put(put_note::<A, Au>))
         .with_state(shared);
     mailapi_support::server::with_defaults(routes)
@@ -79,6 +88,27 @@ async fn send_message<A: Api, Au: Authenticator>(
     };
     match SendMessageRequest::parse(parts, principal) {
         Ok(request) => respond_documented(shared.api.send_message(request).await, ERRORS),
+        Err(problem) => problem_response(problem, ERRORS),
+    }
+}
+
+async fn add_note<A: Api, Au: Authenticator>(
+    State(shared): State<Arc<Shared<A, Au>>>,
+    parts: Result<RequestParts, Problem>,
+) -> Response {
+    const ERRORS: &[ErrorShape] = &[];
+    let mut parts = match parts {
+        Ok(parts) => parts,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
+    let principal = match authenticate_request(&shared.authenticator, &mut parts, &[])
+        .await
+    {
+        Ok(principal) => principal,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
+    match AddNoteRequest::parse(parts, principal) {
+        Ok(request) => respond_documented(shared.api.add_note(request).await, ERRORS),
         Err(problem) => problem_response(problem, ERRORS),
     }
 }
@@ -164,6 +194,51 @@ impl SendMessageRequest {
     }
 }
 
+/// The parsed and validated request of [`Api::add_note`].
+#[derive(Debug)]
+pub struct AddNoteRequest {
+    /// The request body.
+    pub body: Option<AddNoteBody>,
+    /// Who called, and the request headers.
+    pub context: Context,
+}
+
+impl AddNoteRequest {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
+        let request = Self {
+            body: parts
+                .optional_body(|parts| Ok(
+                    match parts.media_index(&["application/json", "text/plain"])? {
+                        0 => AddNoteBody::Json(parts.json_body(&["application/json"])?),
+                        _ => AddNoteBody::Plain(parts.text_body(&["text/plain"])?),
+                    },
+                ))?,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
+        };
+        let mut violations = mailapi_support::server::Violations::default();
+        if let Some(value) = &request.body {
+            match value {
+                AddNoteBody::Json(value) => {
+                    mailapi_support::server::Validate::validate(
+                        value,
+                        "",
+                        &mut violations,
+                    )
+                }
+                _ => {}
+            }
+        }
+        violations.into_result()?;
+        Ok(request)
+    }
+}
+
 /// The parsed and validated request of [`Api::put_note`].
 #[derive(Debug)]
 pub struct PutNoteRequest {
@@ -230,6 +305,15 @@ impl PutNoteRequest {
     }
 }
 
+/// The body of [`AddNoteRequest`] in the media type it arrived in (its `Content-Type`).
+#[derive(Debug)]
+pub enum AddNoteBody {
+    /// `application/json`
+    Json(types::Note),
+    /// `text/plain`
+    Plain(String),
+}
+
 /// The body of [`PutNoteRequest`] in the media type it arrived in (its `Content-Type`).
 #[derive(Debug)]
 pub enum PutNoteBody {
@@ -264,6 +348,27 @@ impl IntoResponse for SendMessageResponse {
                 mailapi_support::server::json_response(
                     StatusCode::UNPROCESSABLE_ENTITY,
                     "application/problem+json",
+                    &body,
+                )
+            }
+        }
+    }
+}
+
+/// The responses [`Api::add_note`] may answer with, as the spec documents them.
+#[derive(Debug)]
+pub enum AddNoteResponse {
+    /// 200: The note as the server read it, `via` the media type it arrived in (`none` without a body).
+    Ok(types::Note),
+}
+
+impl IntoResponse for AddNoteResponse {
+    fn into_response(self) -> Response {
+        match self {
+            AddNoteResponse::Ok(body) => {
+                mailapi_support::server::json_response(
+                    StatusCode::OK,
+                    "application/json",
                     &body,
                 )
             }

@@ -55,6 +55,15 @@ async fn send_message() {
     assert_eq!(success(result), (201, expected));
 }
 
+/// `POST /notes`, answered as `application/json`
+#[tokio::test]
+async fn add_note() {
+    let api = start().await;
+    let result = api.add_note(None).await;
+    let expected: types::Note = json(r#"{"title":"none","via":"none"}"#);
+    assert_eq!(success(result), (200, expected));
+}
+
 /// `PUT /notes/{id}`, answered as `application/json`
 #[tokio::test]
 async fn put_note() {
