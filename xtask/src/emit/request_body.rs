@@ -203,23 +203,37 @@ pub fn server_checks(op: &Operation, checked: &Checked<'_>) -> Option<TokenStrea
     for (c, v) in body.contents.iter().zip(&plan.variants) {
         let Some(ty) = typed(c) else { continue };
         let v = ident(v);
-        if checked.needs(&ty) {
-            arms.push(
-                quote! { #name::#v(value) => mailapi_support::server::Validate::validate(value, "", &mut violations), },
-            );
+        let checks = if checked.needs(&ty) {
+            quote! { mailapi_support::server::Validate::validate(value, "", &mut violations); }
         } else if let Some(checks) = checked.body_element_check(&ty) {
-            arms.push(quote! { #name::#v(value) => { let here = String::new(); #checks } });
+            quote! { let here = String::new(); #checks }
+        } else {
+            continue;
+        };
+        arms.push((quote! { #name::#v(value) }, checks));
+    }
+    let some = |pattern: TokenStream| {
+        if body.required {
+            pattern
+        } else {
+            quote! { Some(#pattern) }
         }
-    }
-    if arms.is_empty() {
-        return None;
-    }
-    let rest = (arms.len() < body.contents.len()).then(|| quote! { _ => {} });
-    let matched = quote! { match value { #(#arms)* #rest } };
-    Some(if body.required {
-        quote! { { let value = &request.body; #matched } }
-    } else {
-        quote! { if let Some(value) = &request.body { #matched } }
+    };
+    Some(match arms.as_slice() {
+        [] => return None,
+        // One checked media type: a pattern, not a one-armed match.
+        [(pattern, checks)] => {
+            let pattern = some(pattern.clone());
+            quote! { if let #pattern = &request.body { #checks } }
+        }
+        _ => {
+            let rest = (arms.len() < body.contents.len() || !body.required).then(|| quote! { _ => {} });
+            let arms = arms.iter().map(|(pattern, checks)| {
+                let pattern = some(pattern.clone());
+                quote! { #pattern => { #checks } }
+            });
+            quote! { match &request.body { #(#arms)* #rest } }
+        }
     })
 }
 

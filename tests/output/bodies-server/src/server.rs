@@ -222,17 +222,8 @@ impl AddNoteRequest {
             },
         };
         let mut violations = mailapi_support::server::Violations::default();
-        if let Some(value) = &request.body {
-            match value {
-                AddNoteBody::Json(value) => {
-                    mailapi_support::server::Validate::validate(
-                        value,
-                        "",
-                        &mut violations,
-                    )
-                }
-                _ => {}
-            }
+        if let Some(AddNoteBody::Json(value)) = &request.body {
+            mailapi_support::server::Validate::validate(value, "", &mut violations);
         }
         violations.into_result()?;
         Ok(request)
@@ -280,25 +271,14 @@ impl PutNoteRequest {
             },
         };
         let mut violations = mailapi_support::server::Violations::default();
-        {
-            let value = &request.body;
-            match value {
-                PutNoteBody::Json(value) => {
-                    mailapi_support::server::Validate::validate(
-                        value,
-                        "",
-                        &mut violations,
-                    )
-                }
-                PutNoteBody::Form(value) => {
-                    mailapi_support::server::Validate::validate(
-                        value,
-                        "",
-                        &mut violations,
-                    )
-                }
-                _ => {}
+        match &request.body {
+            PutNoteBody::Json(value) => {
+                mailapi_support::server::Validate::validate(value, "", &mut violations);
             }
+            PutNoteBody::Form(value) => {
+                mailapi_support::server::Validate::validate(value, "", &mut violations);
+            }
+            _ => {}
         }
         violations.into_result()?;
         Ok(request)
