@@ -321,9 +321,15 @@ fn method_doc(op: &Operation, media: Option<&str>) -> String {
         line.push_str(&format!(", answered as `{m}`"));
     }
     parts.push(line);
-    if let Some(example) = op.body.as_ref().and_then(|b| b.contents.first()).and_then(|c| c.examples.first()) {
+    let first = op.body.as_ref().and_then(|b| b.contents.first());
+    if let Some((content, example)) = first.and_then(|c| Some((c, c.examples.first()?))) {
         if let Ok(json) = serde_json::to_string_pretty(&example.value) {
-            parts.push(format!("Example request body (`{}`):\n\n```json\n{json}\n```", example.name));
+            // A form's example is its struct's value, written as JSON.
+            let sent = match content.kind {
+                BodyKind::Form => format!(", sent as `{}`", content.media_type),
+                _ => String::new(),
+            };
+            parts.push(format!("Example request body (`{}`{sent}):\n\n```json\n{json}\n```", example.name));
         }
     }
     parts.join("\n\n")

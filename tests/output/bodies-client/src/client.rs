@@ -48,7 +48,7 @@ impl Client {
     ///
     /// `POST /messages`, answered as `application/json`
     ///
-    /// Example request body (`example`):
+    /// Example request body (`example`, sent as `application/x-www-form-urlencoded`):
     ///
     /// ```json
     /// {
