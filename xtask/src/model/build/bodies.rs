@@ -5,7 +5,7 @@ use openapiv3::{MediaType, QueryStyle};
 use serde_json::Value;
 
 use super::Builder;
-use crate::model::{BodyKind, Content, MemberEncoding, ParamStyle, TypeKind, TypeRef};
+use crate::model::{Additional, BodyKind, Content, MemberEncoding, ParamStyle, TypeKind, TypeRef};
 use crate::spec::push_pointer;
 
 impl Builder<'_> {
@@ -38,6 +38,14 @@ impl Builder<'_> {
             );
             return None;
         };
+        if self.has_additional_map(&ty) {
+            // Their values would reach serde untyped (as text), and typed members beside them fail.
+            self.error(
+                &schema_ptr,
+                format!("the `{media_type}` body has `additionalProperties`, which a form cannot carry typed: declare its members"),
+            );
+            return None;
+        }
         let mut encoding = Vec::new();
         for (name, entry) in &media.encoding {
             let here = push_pointer(&push_pointer(at, "encoding"), name);
@@ -113,6 +121,12 @@ impl Builder<'_> {
             }
             _ => None,
         }
+    }
+
+    /// Whether the struct `ty` collects undeclared members in a map.
+    fn has_additional_map(&self, ty: &TypeRef) -> bool {
+        let TypeRef::Named(name) = self.resolve(ty) else { return false };
+        matches!(self.schemas.types.get(&name).map(|t| &t.kind), Some(TypeKind::Struct(s)) if matches!(s.additional, Additional::Map(_)))
     }
 
     /// Whether values of `ty` are JSON objects (a struct or a map).
