@@ -5,6 +5,7 @@
 //!
 //! - [`wrappers`]: `Secret`, `Nullable`, `Base64Bytes`, the wrappers generated fields use (always available).
 //! - [`security`]: the `Scheme` tables both sides read (always available).
+//! - [`form`]: `application/x-www-form-urlencoded` bodies from typed structs (always available).
 //! - [`headers`]: typed response headers, read by clients and written by servers (always available).
 //! - [`media`]: media type essence comparison (always available).
 //! - [`param_encoding`]: path and query parameters to their wire text (always available);
@@ -21,6 +22,7 @@
 // path, and boxing them would make every generated `match` noisier.
 #![allow(clippy::result_large_err)]
 
+pub mod form;
 pub mod headers;
 pub mod media;
 pub mod paginate;

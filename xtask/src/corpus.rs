@@ -77,7 +77,7 @@ pub fn entries(root: &Path) -> Result<Vec<Entry>, Error> {
 }
 
 /// `api.github.com` -> `api-github-com`: a valid crate name.
-fn crate_stem(stem: &str) -> String {
+pub fn crate_stem(stem: &str) -> String {
     let words: Vec<&str> = stem.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
     words.join("-").to_ascii_lowercase()
 }

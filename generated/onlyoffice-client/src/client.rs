@@ -201,7 +201,7 @@ pub enum GetMailServerError {
 impl mailapi_support::client::ServiceMessage for GetMailServerError {
     fn service_message(&self) -> Option<&str> {
         match self {
-            Self::Unauthorized(body) => {
+            Self::Unauthorized(body, _) => {
                 mailapi_support::client::first_message([Some(body.as_str())])
             }
             Self::PaymentRequired => None,
@@ -327,7 +327,7 @@ pub enum GetMailServerXmlError {
 impl mailapi_support::client::ServiceMessage for GetMailServerXmlError {
     fn service_message(&self) -> Option<&str> {
         match self {
-            Self::Unauthorized(body) => {
+            Self::Unauthorized(body, _) => {
                 mailapi_support::client::first_message([Some(body.as_str())])
             }
             Self::PaymentRequired => None,

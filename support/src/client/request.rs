@@ -7,6 +7,7 @@ use http::Method;
 use serde::Serialize;
 
 use super::retry::RetryPolicy;
+use crate::form::{FormMember, encode_form};
 use crate::param_encoding::{QueryStyle, SerializedParam, push_deep_object, push_form};
 use crate::security::Security;
 
@@ -163,6 +164,21 @@ impl Request {
             Err(err) => self.invalid = Some(format!("body is not serializable: {err}")),
         }
         self
+    }
+
+    /// Sets a form body (`application/x-www-form-urlencoded`): `body`'s members, styled as
+    /// `members` says (see [`encode_form`](crate::form::encode_form)).
+    pub fn form_body(mut self, body: &impl Serialize, members: &[FormMember], content_type: &'static str) -> Self {
+        match encode_form(body, members) {
+            Ok(form) => self.body = Some((Bytes::from(form), content_type)),
+            Err(err) => self.invalid = Some(format!("body is not a form: {err}")),
+        }
+        self
+    }
+
+    /// Applies `set` (a body of the media type the caller chose).
+    pub fn apply(self, set: impl FnOnce(Self) -> Self) -> Self {
+        set(self)
     }
 
     /// Sets a raw body with its content type.

@@ -5,6 +5,7 @@
 // inline (a generated crate's re-exports) link there. The items are used through the re-exports below.
 pub mod auth;
 pub mod errors;
+pub mod form;
 pub mod limits;
 pub mod mock;
 pub mod param_parsing;
@@ -32,6 +33,7 @@ use crate::media::{essence, same_essence};
 
 pub use auth::{Attempt, AuthError, AuthRequest, Authenticator, Principal, authenticate};
 pub use errors::{Documented, ErrorShape, Member, problem_response};
+pub use form::decode_form;
 pub use limits::{Limits, serve, with_limits};
 pub use mock::{
     AcceptAny, Candidate, choose_example, example_body, example_events, example_json, example_text, serve_mock,
@@ -150,7 +152,7 @@ pub fn parse_json_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, Problem> {
     }
 }
 
-fn data_problem(err: serde_path_to_error::Error<serde_json::Error>) -> Problem {
+fn data_problem<E: std::fmt::Display>(err: serde_path_to_error::Error<E>) -> Problem {
     let mut pointer = json_pointer(err.path());
     // serde reports a missing field at its parent; point at the field itself.
     let message = err.into_inner().to_string();

@@ -9,9 +9,11 @@ use http_body_util::{BodyExt as _, LengthLimitError, Limited};
 use serde::de::DeserializeOwned;
 
 use super::auth::{Attempt, Authenticator, Principal, authenticate};
+use super::form::decode_form;
 use super::limits::Limits;
 use super::param_parsing::{PathParams, QueryParams, header_param};
 use super::{check_content_type, parse_json_body};
+use crate::form::FormMember;
 use crate::problem::Problem;
 use crate::security::{SchemeKind, Security};
 
@@ -111,6 +113,21 @@ impl RequestParts {
     pub fn bytes_body(&self, accepted: &[&str]) -> Result<Bytes, Problem> {
         check_content_type(&self.headers, accepted)?;
         Ok(self.body.clone())
+    }
+
+    /// A form body (`application/x-www-form-urlencoded`) of one of the `accepted` media types,
+    /// its members styled as `members` says: 415 or 422 problems otherwise.
+    pub fn form_body<T: DeserializeOwned>(&self, accepted: &[&str], members: &[FormMember]) -> Result<T, Problem> {
+        check_content_type(&self.headers, accepted)?;
+        decode_form(&self.body, members)
+    }
+
+    /// Which of a body's documented media types arrived (its index in `accepted`): 415 when none.
+    pub fn media_index(&self, accepted: &[&str]) -> Result<usize, Problem> {
+        check_content_type(&self.headers, accepted)?;
+        let received = self.headers.get(http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+        let received = crate::media::essence(received);
+        Ok(accepted.iter().position(|m| crate::media::same_essence(m, received)).unwrap_or_default())
     }
 
     /// An optional body: absent when the request has none, else parsed by `parse`.

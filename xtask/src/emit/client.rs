@@ -15,6 +15,7 @@ pub fn module(api: &Api) -> TokenStream {
     let schemes = scheme_consts(api);
     let methods = api.operations.iter().flat_map(|op| op.plan.client_methods.iter().map(move |m| method(api, op, m)));
     let enums = api.operations.iter().map(|op| response_enums(api, op));
+    let bodies = api.operations.iter().filter_map(|op| super::request_body::choice_enum(op, false));
     let title = own_doc(&format!("A client for {}.\n\nCheap to clone: clones share one connection pool.", api.title));
     let uses_types = (!api.types.is_empty()).then(|| quote! { use crate::types; });
     let schemes_import =
@@ -78,6 +79,8 @@ pub fn module(api: &Api) -> TokenStream {
 
             #(#methods)*
         }
+
+        #(#bodies)*
 
         #(#enums)*
 
@@ -459,9 +462,15 @@ fn method_doc(op: &Operation, media: Option<&str>) -> String {
         line.push_str(&format!(", answered as `{m}`"));
     }
     parts.push(line);
-    if let Some(example) = op.body.as_ref().and_then(|b| b.contents.first()).and_then(|c| c.examples.first()) {
+    let first = op.body.as_ref().and_then(|b| b.contents.first());
+    if let Some((content, example)) = first.and_then(|c| Some((c, c.examples.first()?))) {
         if let Ok(json) = serde_json::to_string_pretty(&example.value) {
-            parts.push(format!("Example request body (`{}`):\n\n```json\n{json}\n```", example.name));
+            // A form's example is its struct's value, written as JSON.
+            let sent = match content.kind {
+                BodyKind::Form => format!(", sent as `{}`", content.media_type),
+                _ => String::new(),
+            };
+            parts.push(format!("Example request body (`{}`{sent}):\n\n```json\n{json}\n```", example.name));
         }
     }
     parts.join("\n\n")
@@ -506,16 +515,20 @@ fn send_param(p: &Param, value: TokenStream) -> TokenStream {
 
 /// How a call carries its request body: the stored type, the argument or setter type, and
 /// the request-builder call that sends `body` (a reference to the stored value).
-struct BodyArg {
-    required: bool,
-    media: String,
-    owned: TokenStream,
-    argument: (TokenStream, bool),
-    set: TokenStream,
+pub(super) struct BodyArg {
+    pub(super) required: bool,
+    pub(super) media: String,
+    pub(super) owned: TokenStream,
+    pub(super) argument: (TokenStream, bool),
+    pub(super) set: TokenStream,
 }
 
 fn request_body(op: &Operation) -> Option<BodyArg> {
     let body = op.body.as_ref()?;
+    // Several media types, or a form: see `request_body`.
+    if let Some(arg) = super::request_body::client_body(op) {
+        return Some(arg);
+    }
     let content = body.contents.first()?;
     let media = &content.media_type;
     let (owned, argument, set) = match (content.kind, &content.ty) {
@@ -612,8 +625,8 @@ fn content_type(content: Option<&Content>) -> TokenStream {
     match content {
         None => quote! { () },
         Some(c) => match (c.kind, &c.ty) {
-            (BodyKind::Json, Some(ty)) => types_path(ty),
-            (BodyKind::Json, None) => quote! { serde_json::Value },
+            (BodyKind::Json | BodyKind::Form, Some(ty)) => types_path(ty),
+            (BodyKind::Json | BodyKind::Form, None) => quote! { serde_json::Value },
             (BodyKind::Text, _) => quote! { String },
             (BodyKind::Binary, _) => quote! { bytes::Bytes },
             (BodyKind::EventStream, _) => quote! { () },

@@ -575,7 +575,7 @@ impl E2e<'_> {
     /// An example body as the value the client decodes it into, with its type for JSON.
     fn body_value(&self, content: &Content, example: &Example) -> (Option<TokenStream>, TokenStream) {
         match content.kind {
-            BodyKind::Json => {
+            BodyKind::Json | BodyKind::Form => {
                 self.use_helper("json");
                 let json = raw_str(&compact(&example.value));
                 let ty = content.ty.as_ref().map_or(quote! { serde_json::Value }, |t| type_path(t, &self.uses_types));
@@ -611,7 +611,7 @@ impl E2e<'_> {
             None if !body.required => None,
             None => {
                 let sampled = match (&content.kind, &content.ty) {
-                    (BodyKind::Json, Some(ty)) => sample(self.api, ty, &Constraints::default(), 0),
+                    (BodyKind::Json | BodyKind::Form, Some(ty)) => sample(self.api, ty, &Constraints::default(), 0),
                     (BodyKind::Json, None) => Some(Value::Object(Default::default())),
                     _ => Some(Value::String("example".into())),
                 };
@@ -620,8 +620,10 @@ impl E2e<'_> {
                 })?)
             }
         };
+        // A body of several media types is an owned enum, sent in its first media type.
+        let choice = op.plan.body.as_ref().and_then(|p| Some((ident(p.choice.as_ref()?), ident(p.variants.first()?))));
         let arg = value.map(|value| match (&content.kind, &content.ty) {
-            (BodyKind::Json, ty) => {
+            (BodyKind::Json | BodyKind::Form, ty) => {
                 self.use_helper("json");
                 let ty = ty.as_ref().map_or(quote! { serde_json::Value }, |t| type_path(t, &self.uses_types));
                 let json = raw_str(&compact(&value));
@@ -634,6 +636,18 @@ impl E2e<'_> {
                 quote! { #text }
             }
         });
+        let arg = match (arg, choice) {
+            (Some(arg), Some((name, variant))) => {
+                self.use_helper("client");
+                // The text and bytes variants own their value: the literal converted.
+                let arg = match content.kind {
+                    BodyKind::Json | BodyKind::Form => arg,
+                    _ => quote! { #arg.into() },
+                };
+                Some(quote! { client::#name::#variant(#arg) })
+            }
+            (arg, _) => arg,
+        };
         let setters = match (arg, body.required, &op.plan.body_setter) {
             (Some(arg), true, _) => {
                 args.push(arg);

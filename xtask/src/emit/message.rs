@@ -16,21 +16,25 @@ pub fn service_message_impl(api: &Api, op: &Operation) -> Option<TokenStream> {
     let mut arms: Vec<TokenStream> = errors
         .map(|v| {
             let variant = ident(&v.name);
+            // Documented headers travel as the variant's last field.
+            let headers = op.headers_of(v).is_some();
             match op.content_of(v) {
+                None if headers => quote! { Self::#variant(_) => None, },
                 None => quote! { Self::#variant => None, },
                 Some(c) => {
                     let ty = match c.kind {
                         BodyKind::Json => c.ty.clone(),
                         BodyKind::Text => Some(TypeRef::Primitive(Primitive::String)),
-                        BodyKind::Binary | BodyKind::EventStream => None,
+                        // A form is never a response body: refused where it is read.
+                        BodyKind::Binary | BodyKind::EventStream | BodyKind::Form => None,
                     };
-                    arm(api, quote! { Self::#variant }, ty.as_ref())
+                    arm(api, quote! { Self::#variant }, ty.as_ref(), headers)
                 }
             }
         })
         .collect();
     if let Some(ty) = &api.error_in_success {
-        arms.push(arm(api, quote! { Self::InBody }, Some(ty)));
+        arms.push(arm(api, quote! { Self::InBody }, Some(ty), false));
     }
     Some(quote! {
         impl mailapi_support::client::ServiceMessage for #name {
@@ -84,14 +88,20 @@ fn own_message(api: &Api, name: &str) -> Option<TokenStream> {
 }
 
 /// The arm of one variant: the first of its body's message members that says something.
-fn arm(api: &Api, pattern: TokenStream, ty: Option<&TypeRef>) -> TokenStream {
+/// `headers`: the variant carries a headers struct after its body.
+fn arm(api: &Api, variant: TokenStream, ty: Option<&TypeRef>, headers: bool) -> TokenStream {
+    let (pattern, ignored) = if headers {
+        (quote! { #variant(body, _) }, quote! { #variant(_, _) })
+    } else {
+        (quote! { #variant(body) }, quote! { #variant(_) })
+    };
     if let Some(TypeRef::Named(name)) = ty {
         if own_message(api, name).is_some() {
-            return quote! { #pattern(body) => mailapi_support::client::ServiceMessage::service_message(body), };
+            return quote! { #pattern => mailapi_support::client::ServiceMessage::service_message(body), };
         }
     }
     if let Some(union) = ty.and_then(|ty| union_match(api, ty)) {
-        return quote! { #pattern(body) => #union, };
+        return quote! { #pattern => #union, };
     }
     let paths = match ty {
         Some(TypeRef::Primitive(Primitive::String)) => vec![Vec::new()],
@@ -99,8 +109,8 @@ fn arm(api: &Api, pattern: TokenStream, ty: Option<&TypeRef>) -> TokenStream {
         None => Vec::new(),
     };
     match first_message(&paths) {
-        None => quote! { #pattern(_) => None, },
-        Some(first) => quote! { #pattern(body) => #first, },
+        None => quote! { #ignored => None, },
+        Some(first) => quote! { #pattern => #first, },
     }
 }
 

@@ -5,6 +5,7 @@ pub mod e2e_test;
 pub mod examples_test;
 mod message;
 pub mod mock;
+mod request_body;
 pub mod server;
 mod test_values;
 pub mod types;

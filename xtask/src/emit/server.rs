@@ -30,6 +30,7 @@ pub fn module(api: &Api) -> TokenStream {
             api.title
         ),
     };
+    let bodies = api.operations.iter().filter_map(|op| super::request_body::choice_enum(op, true));
     let trait_doc = own_doc(&format!(
         "{what}: implement this trait and serve it with [`router`].\n\n\
          Each method gets a request that has already been authenticated, parsed and validated \
@@ -74,6 +75,8 @@ pub fn module(api: &Api) -> TokenStream {
         #(#handlers)*
 
         #(#requests)*
+
+        #(#bodies)*
 
         #(#responses)*
     }
@@ -172,11 +175,13 @@ fn partial_api(api: &Api, trait_name: &proc_macro2::Ident) -> TokenStream {
 }
 
 fn routes(api: &Api, trait_name: &proc_macro2::Ident) -> TokenStream {
-    let mut paths: Vec<String> = api.operations.iter().map(|o| o.route()).collect();
+    // Each operation's route once: recomputing it per path was quadratic (GitHub's 767 operations).
+    let routed: Vec<(String, &Operation)> = api.operations.iter().map(|o| (o.route(), o)).collect();
+    let mut paths: Vec<&str> = routed.iter().map(|(r, _)| r.as_str()).collect();
     paths.dedup();
     let routes = paths.iter().map(|path| {
         let mut chain = TokenStream::new();
-        for (i, op) in api.operations.iter().filter(|o| o.route() == *path).enumerate() {
+        for (i, (_, op)) in routed.iter().filter(|(r, _)| r == path).enumerate() {
             let method = format_ident!("{}", op.method.as_str().to_ascii_lowercase());
             let handler = ident(&op.plan.handler);
             let call = quote! { #method(#handler::<A, Au>) };
@@ -187,7 +192,7 @@ fn routes(api: &Api, trait_name: &proc_macro2::Ident) -> TokenStream {
             };
         }
         // The base path is part of each route rather than a `nest`: no URI rewrite per request.
-        let full = match path.as_str() {
+        let full = match *path {
             "/" if !api.base_path.is_empty() => api.base_path.clone(),
             path => format!("{}{path}", api.base_path),
         };
@@ -304,36 +309,11 @@ fn request_struct(api: &Api, op: &Operation, checked: &Checked<'_>) -> TokenStre
         let place = own_doc(&format!("The `{}` {place} parameter.", p.name));
         quote! { #docs #place pub #name: #ty, }
     });
-    let (body_field, body_parse) = body(op);
+    let (body_field, body_parse) = super::request_body::server_field(op);
     let parses = op.params.iter().map(param_parse);
     let checks = op.params.iter().filter_map(|p| checked.param_check(p));
-    let body_check = op.body.as_ref().and_then(|b| b.contents.first()).and_then(|c| {
-        let validated = c.kind == BodyKind::Json && c.ty.as_ref().is_some_and(|ty| checked.needs(ty));
-        validated.then(|| {
-            let required = op.body.as_ref().is_some_and(|b| b.required);
-            if required {
-                quote! { mailapi_support::server::Validate::validate(&request.body, "", &mut violations); }
-            } else {
-                quote! { if let Some(body) = &request.body { mailapi_support::server::Validate::validate(body, "", &mut violations); } }
-            }
-        })
-    });
-    // A body that is itself a map or array of limited elements (a map of answers, say).
-    let element_check = op
-        .body
-        .as_ref()
-        .and_then(|b| b.contents.first())
-        .filter(|c| c.kind == BodyKind::Json && body_check.is_none())
-        .and_then(|c| {
-            let checks = checked.body_element_check(c.ty.as_ref()?)?;
-            let required = op.body.as_ref().is_some_and(|b| b.required);
-            Some(if required {
-                quote! { { let (here, value) = (String::new(), &request.body); #checks } }
-            } else {
-                quote! { if let Some(value) = &request.body { let here = String::new(); #checks } }
-            })
-        });
-    let checks: Vec<TokenStream> = checks.chain(body_check).chain(element_check).collect();
+    let body_check = super::request_body::server_checks(op, checked);
+    let checks: Vec<TokenStream> = checks.chain(body_check).collect();
     let validation = (!checks.is_empty()).then(|| {
         quote! {
             let mut violations = mailapi_support::server::Violations::default();
@@ -394,31 +374,12 @@ fn param_parse(p: &Param) -> TokenStream {
     quote! { #name: #value, }
 }
 
-fn body(op: &Operation) -> (Option<TokenStream>, Option<TokenStream>) {
-    let Some(body) = &op.body else { return (None, None) };
-    let Some(content) = body.contents.first() else { return (None, None) };
-    let media = &content.media_type;
-    let (ty, parse) = match (content.kind, &content.ty) {
-        (BodyKind::Json, Some(ty)) => (types_path(ty), quote! { json_body }),
-        (BodyKind::Json, None) => (quote! { serde_json::Value }, quote! { json_body }),
-        (BodyKind::Text, _) => (quote! { String }, quote! { text_body }),
-        _ => (quote! { bytes::Bytes }, quote! { bytes_body }),
-    };
-    let doc = doc_attrs(body.description.as_deref().unwrap_or("The request body."));
-    if body.required {
-        (Some(quote! { #doc pub body: #ty, }), Some(quote! { body: parts.#parse(&[#media])?, }))
-    } else {
-        let parse = quote! { body: parts.optional_body(|parts| parts.#parse(&[#media]))?, };
-        (Some(quote! { #doc pub body: Option<#ty>, }), Some(parse))
-    }
-}
-
 /// The payload type of a variant; `None` for an empty body.
 pub fn payload(content: Option<&Content>) -> Option<TokenStream> {
     let c = content?;
     Some(match (c.kind, &c.ty) {
-        (BodyKind::Json, Some(ty)) => types_path(ty),
-        (BodyKind::Json, None) => quote! { serde_json::Value },
+        (BodyKind::Json | BodyKind::Form, Some(ty)) => types_path(ty),
+        (BodyKind::Json | BodyKind::Form, None) => quote! { serde_json::Value },
         (BodyKind::Text, _) => quote! { String },
         (BodyKind::Binary, _) => quote! { axum::body::Body },
         (BodyKind::EventStream, ty) => {
@@ -561,7 +522,9 @@ fn response_arm(op: &Operation, response: &proc_macro2::Ident, v: &Variant) -> T
         Some(c) => {
             let media = &c.media_type;
             match c.kind {
-                BodyKind::Json => quote! { mailapi_support::server::json_response(#code, #media, &body) },
+                BodyKind::Json | BodyKind::Form => {
+                    quote! { mailapi_support::server::json_response(#code, #media, &body) }
+                }
                 BodyKind::Text => quote! { mailapi_support::server::text_response(#code, #media, body) },
                 BodyKind::Binary => quote! { mailapi_support::server::body_response(#code, #media, body) },
                 BodyKind::EventStream => quote! { mailapi_support::server::sse_json_response(body) },

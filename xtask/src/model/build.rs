@@ -20,6 +20,8 @@ use super::{
 };
 use crate::spec::{Diagnostic, Diagnostics, Spec, push_pointer};
 
+mod bodies;
+
 /// Builds the model; `name` is the crate stem and `source` the spec path for headers.
 pub fn build(spec: &Spec, name: &str, source: &str) -> Result<Api, Diagnostics> {
     let mut b = Builder { spec, schemas: Schemas::new(spec), errors: Vec::new() };
@@ -156,6 +158,8 @@ fn minimal_examples(operations: &mut [Operation], types: &std::collections::BTre
             BodyKind::Json => content.ty.as_ref().and_then(|ty| super::minimal_value(ty, &types)),
             BodyKind::Text | BodyKind::Binary => Some(Value::String(String::new())),
             BodyKind::EventStream => Some(Value::Array(Vec::new())),
+            // Never in a response: refused where it is read (`form_content`).
+            BodyKind::Form => None,
         };
         // A body that can only be `null` (`enum: [null]`) is left alone: its type is `()`.
         content.examples.extend(value.filter(|v| !v.is_null()).map(|value| Example {
@@ -707,12 +711,6 @@ impl<'a> Builder<'a> {
         if body.content.is_empty() {
             self.error(&push_pointer(&at, "content"), "a request body needs at least one media type");
         }
-        if body.content.len() > 1 {
-            self.error(
-                &push_pointer(&at, "content"),
-                "a request body with several media types is not supported yet; keep one",
-            );
-        }
         let contents = self.contents(&at, &body.content, &format!("{hint}Request"));
         Some(RequestBody { required: body.required, description: body.description.clone(), contents })
     }
@@ -730,9 +728,6 @@ impl<'a> Builder<'a> {
     }
 
     fn content(&mut self, at: &str, media_type: &str, media: &MediaType, hint: &str, many: bool) -> Option<Content> {
-        if !media.encoding.is_empty() {
-            self.error(&push_pointer(at, "encoding"), "`encoding` is not supported by this generator");
-        }
         let schema_ptr = push_pointer(at, "schema");
         let schema = self.spec.raw(&schema_ptr).cloned();
         let format = schema.as_ref().and_then(|s| s.get("format")).and_then(Value::as_str);
@@ -740,7 +735,7 @@ impl<'a> Builder<'a> {
             self.error(
                 at,
                 format!(
-                    "media type `{media_type}` is not supported (JSON, text, XML as text, binary, text/event-stream)"
+                    "media type `{media_type}` is not supported (JSON, form, text, XML as text, binary, text/event-stream)"
                 ),
             );
             return None;
@@ -761,6 +756,12 @@ impl<'a> Builder<'a> {
             }
             kind => kind,
         };
+        if kind == BodyKind::Form {
+            return self.form_content(at, media_type, media, hint, many);
+        }
+        if !media.encoding.is_empty() {
+            self.error(&push_pointer(at, "encoding"), "`encoding` applies only to form and multipart bodies");
+        }
         let ty = match (&schema, kind) {
             (Some(schema), BodyKind::Json) => {
                 let hint = if many { format!("{hint}{}", type_ident(media_type)) } else { hint.to_string() };
@@ -778,7 +779,7 @@ impl<'a> Builder<'a> {
             (ty, _) => ty,
         };
         let examples = self.examples(at, media.example.as_ref(), &media.examples);
-        Some(Content { media_type: media_type.to_string(), kind, ty, examples })
+        Some(Content { media_type: media_type.to_string(), kind, ty, examples, encoding: Vec::new() })
     }
 
     /// The JSON type of each SSE event's data, from `x-sse-data: '#/components/schemas/X'`.
@@ -836,7 +837,8 @@ impl<'a> Builder<'a> {
                 Status::Range(r) => format!("Error{r}xx"),
                 Status::Default => "Error".to_string(),
             };
-            let contents = self.contents(&here, &response.content, &format!("{hint}{suffix}"));
+            let mut contents = self.contents(&here, &response.content, &format!("{hint}{suffix}"));
+            self.refuse_response_forms(&here, &mut contents);
             let headers = self.response_headers(&here, &response.headers, &format!("{hint}{suffix}"));
             out.push(Response { status, description: response.description.clone(), contents, headers });
         }
@@ -1067,7 +1069,10 @@ pub fn body_kind(media_type: &str, format: Option<&str>) -> Option<BodyKind> {
     if essence.starts_with("text/") || essence == "application/xml" || essence.ends_with("+xml") {
         return Some(BodyKind::Text);
     }
-    if essence == "application/x-www-form-urlencoded" || essence.starts_with("multipart/") {
+    if essence == "application/x-www-form-urlencoded" {
+        return Some(BodyKind::Form);
+    }
+    if essence.starts_with("multipart/") {
         return None;
     }
     // Anything else, `*/*` included, is carried as the bytes it is.

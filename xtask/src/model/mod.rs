@@ -19,7 +19,7 @@ pub use message::{Hop, MessagePath, UnionMessages};
 pub use minimal::minimal_value;
 pub use names::{doc_text, field_ident, type_ident, variant_ident};
 pub use plan::{
-    ClientMethod, Delivery, Plan, Presence, Variant, breaks_self_convention, constructor, evolving_structs,
+    BodyPlan, ClientMethod, Delivery, Plan, Presence, Variant, breaks_self_convention, constructor, evolving_structs,
     status_const,
 };
 
@@ -272,6 +272,18 @@ pub enum BodyKind {
     Binary,
     /// `text/event-stream`.
     EventStream,
+    /// `application/x-www-form-urlencoded`: an object's members as form pairs, each in its
+    /// `encoding` style (JSON text for nested objects).
+    Form,
+}
+
+/// How one member of a form body is written (its entry in the media type's `encoding`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberEncoding {
+    /// The member's JSON name.
+    pub name: String,
+    pub style: ParamStyle,
+    pub explode: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -282,6 +294,8 @@ pub struct Content {
     /// The body type (for JSON), or the schema the text/XML/SSE data follows.
     pub ty: Option<TypeRef>,
     pub examples: Vec<Example>,
+    /// Form bodies: the members whose encoding differs from `style: form, explode: true`.
+    pub encoding: Vec<MemberEncoding>,
 }
 
 #[derive(Debug, Clone)]

@@ -187,6 +187,19 @@ pub struct Plan {
     pub examples_test: String,
     /// Ignored tests for the examples marked `x-skip-round-trip`: (place, example name, test).
     pub skipped_example_tests: Vec<(String, String, String)>,
+    /// How the request body is passed, when there is one.
+    pub body: Option<BodyPlan>,
+}
+
+/// How the client passes and the server receives an operation's request body.
+#[derive(Debug, Clone, Default)]
+pub struct BodyPlan {
+    /// With several media types, the enum `<Op>Body` (in the client and in the server module)
+    /// with one variant per media type: the client chooses, the server says which arrived.
+    pub choice: Option<String>,
+    /// The variant name of each media type, in the order of the body's contents (empty
+    /// without a `choice`).
+    pub variants: Vec<String>,
 }
 
 /// A response variant: one documented status with one media type (or without a body).
@@ -427,6 +440,7 @@ fn plan_operation(op: &mut Operation, base: &str, client_method: String, in_body
     op.plan.body_setter = op.body.as_ref().filter(|b| !b.required).map(|_| "body".to_string());
     op.plan.client_methods = client_methods(op, base, client_method, scopes);
     op.plan.headers = header_structs(op, base, scopes);
+    op.plan.body = body_plan(op, base, scopes);
     op.plan.examples_test = scopes.examples.claim(&[method.clone(), format!("{method}_examples")], "_");
     op.plan.skipped_example_tests = op
         .json_contents()
@@ -450,6 +464,39 @@ fn header_structs(op: &Operation, base: &str, scopes: &mut Scopes) -> Vec<Option
             (!r.headers.is_empty()).then(|| scopes.claim_both(&name))
         })
         .collect()
+}
+
+/// A body of one media type is passed as it is; several get an enum named after the operation.
+fn body_plan(op: &Operation, base: &str, scopes: &mut Scopes) -> Option<BodyPlan> {
+    let contents = &op.body.as_ref()?.contents;
+    if contents.len() < 2 {
+        return Some(BodyPlan::default());
+    }
+    let candidates = [format!("{base}Body"), format!("{base}RequestBody")];
+    let numbered = (2..).map(|n| format!("{base}Body{n}"));
+    let name = candidates
+        .into_iter()
+        .chain(numbered)
+        .find(|n| scopes.client.is_free(n) && scopes.server.is_free(n))
+        .expect("an unbounded sequence of candidates has a free one");
+    scopes.client.take(name.clone());
+    scopes.server.take(name.clone());
+    let mut names = Scope::default();
+    let variants = contents
+        .iter()
+        .map(|c| names.claim(&[media_variant(c.kind, &c.media_type), media_suffix(&c.media_type)], ""))
+        .collect();
+    Some(BodyPlan { choice: Some(name), variants })
+}
+
+/// The variant name of a media type in a body enum: `Json`, `Form`, else from its subtype
+/// (`text/x-markdown` -> `XMarkdown`).
+fn media_variant(kind: BodyKind, media_type: &str) -> String {
+    match kind {
+        BodyKind::Json => "Json".into(),
+        BodyKind::Form => "Form".into(),
+        _ => media_suffix(media_type),
+    }
 }
 
 /// One variant per documented (status, media type), in response order.

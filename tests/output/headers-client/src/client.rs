@@ -159,7 +159,7 @@ pub enum ListMailboxesError {
 impl mailapi_support::client::ServiceMessage for ListMailboxesError {
     fn service_message(&self) -> Option<&str> {
         match self {
-            Self::TooManyRequests => None,
+            Self::TooManyRequests(_) => None,
         }
     }
 }
@@ -323,7 +323,7 @@ pub enum CreateMailboxError {
 impl mailapi_support::client::ServiceMessage for CreateMailboxError {
     fn service_message(&self) -> Option<&str> {
         match self {
-            Self::Conflict(body) => {
+            Self::Conflict(body, _) => {
                 mailapi_support::client::first_message([Some(body.as_str())])
             }
         }
