@@ -167,7 +167,7 @@ impl Request {
     }
 
     /// Sets a form body (`application/x-www-form-urlencoded`): `body`'s members, styled as
-    /// `members` says (see [`encode_form`](crate::form::encode_form)).
+    /// `members` says (see [`encode_form`]).
     pub fn form_body(mut self, body: &impl Serialize, members: &[FormMember], content_type: &'static str) -> Self {
         match encode_form(body, members) {
             Ok(form) => self.body = Some((Bytes::from(form), content_type)),
