@@ -21,7 +21,10 @@ pub use retry::{RetryPolicy, retry_after};
 pub use stream::{ByteStream, EventStream, StreamingResponse, is_json};
 pub use transport::{BuildError, ClientBuilder, Transport};
 
+// Not inlined: an inlined copy of another crate's page keeps its relative links, which break here.
+#[doc(no_inline)]
 pub use futures_util::future::BoxFuture;
+#[doc(no_inline)]
 pub use http::{HeaderMap, Method};
 
 pub use crate::param_encoding::{QueryStyle, encode_path_segment, path_param, push_deep_object, push_form};
