@@ -8,6 +8,7 @@
 //! - [`form`]: `application/x-www-form-urlencoded` bodies from typed structs (always available).
 //! - [`headers`]: typed response headers, read by clients and written by servers (always available).
 //! - [`media`]: media type essence comparison (always available).
+//! - [`multipart`]: `multipart/form-data` bodies from typed structs, `FilePart` (always available).
 //! - [`param_encoding`]: path and query parameters to their wire text (always available);
 //!   the server's parsing of them is `server`'s.
 //! - [`problem`]: RFC 7807 problem documents (always available).
@@ -25,6 +26,7 @@
 pub mod form;
 pub mod headers;
 pub mod media;
+pub mod multipart;
 pub mod paginate;
 pub mod param_encoding;
 mod param_text;

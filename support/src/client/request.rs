@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::retry::RetryPolicy;
 use crate::form::{FormMember, encode_form};
+use crate::multipart::{Part, PartMember, encode_parts};
 use crate::param_encoding::{QueryStyle, SerializedParam, push_deep_object, push_form};
 use crate::security::Security;
 
@@ -54,6 +55,9 @@ pub struct Request {
     pub(crate) query: Vec<(String, String)>,
     pub(crate) headers: Vec<(&'static str, String)>,
     pub(crate) body: Option<(Bytes, &'static str)>,
+    /// A `multipart/form-data` body's parts, made into a `reqwest` form (not `Clone`) at each
+    /// attempt.
+    pub(crate) parts: Option<Vec<Part>>,
     pub(crate) accept: Option<&'static str>,
     pub(crate) security: Security,
     pub(crate) options: CallOptions,
@@ -85,6 +89,7 @@ impl Request {
             query: Vec::new(),
             headers: Vec::new(),
             body: None,
+            parts: None,
             accept: None,
             security: &[],
             options: CallOptions::default(),
@@ -176,6 +181,16 @@ impl Request {
         self
     }
 
+    /// Sets a `multipart/form-data` body: `body`'s members as parts (see
+    /// [`encode_parts`](crate::multipart::encode_parts)), with the content types `members` give.
+    pub fn multipart_body(mut self, body: &impl Serialize, members: &[PartMember]) -> Self {
+        match encode_parts(body, members) {
+            Ok(parts) => self.parts = Some(parts),
+            Err(err) => self.invalid = Some(format!("body is not multipart: {err}")),
+        }
+        self
+    }
+
     /// Applies `set` (a body of the media type the caller chose).
     pub fn apply(self, set: impl FnOnce(Self) -> Self) -> Self {
         set(self)
@@ -216,6 +231,7 @@ impl std::fmt::Debug for Request {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let header_names: Vec<_> = self.headers.iter().map(|(name, _)| *name).collect();
         let body = self.body.as_ref().map(|(bytes, content_type)| (bytes.len(), content_type));
+        let parts = self.parts.as_ref().map(Vec::len);
         f.debug_struct("Request")
             .field("operation_id", &self.operation_id)
             .field("method", &self.method)
@@ -223,6 +239,7 @@ impl std::fmt::Debug for Request {
             .field("query", &self.query)
             .field("header_names", &header_names)
             .field("body_len_and_type", &body)
+            .field("parts", &parts)
             .field("options", &self.options)
             .finish_non_exhaustive()
     }

@@ -16,6 +16,7 @@ use super::request::{Request, Target};
 use super::response::{DriftCheck, RawResponse, TransportError};
 use super::retry::{RetryPolicy, is_idempotent, random_unit};
 use super::stream::StreamingResponse;
+use crate::multipart::Part;
 use crate::wrappers::Secret;
 
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -362,6 +363,11 @@ impl Transport {
         if let Some((body, _)) = &request.body {
             *http_request.body_mut() = Some(body.clone().into());
         }
+        if let Some(parts) = &request.parts {
+            // reqwest sets the boundary's `Content-Type` and the `Content-Length`.
+            let builder = reqwest::RequestBuilder::from_parts(self.inner.client.clone(), http_request);
+            return builder.multipart(multipart_form(parts)?).build().map_err(TransportError::from_reqwest);
+        }
         Ok(http_request)
     }
 
@@ -404,6 +410,25 @@ fn join_path(base: &Url, path: &str) -> Result<Url, TransportError> {
 
 fn is_dot_segment(segment: &str) -> bool {
     matches!(segment.to_ascii_lowercase().replace("%2e", ".").as_str(), "." | "..")
+}
+
+/// The `reqwest` form of `parts`.
+fn multipart_form(parts: &[Part]) -> Result<reqwest::multipart::Form, TransportError> {
+    let mut form = reqwest::multipart::Form::new();
+    for part in parts {
+        let length = part.bytes.len() as u64;
+        let mut body = reqwest::multipart::Part::stream_with_length(part.bytes.clone(), length);
+        if let Some(content_type) = &part.content_type {
+            body = body.mime_str(content_type).map_err(|_| {
+                TransportError::InvalidRequest(format!("part `{}`: invalid media type `{content_type}`", part.name))
+            })?;
+        }
+        if let Some(file_name) = &part.file_name {
+            body = body.file_name(file_name.clone());
+        }
+        form = form.part(part.name.clone(), body);
+    }
+    Ok(form)
 }
 
 fn request_headers(request: &Request) -> Result<HeaderMap, TransportError> {

@@ -220,7 +220,7 @@ impl<'de> Deserializer<'de> for Member<'de> {
 
 /// One value's text: numbers and booleans parse on request, objects and arrays are JSON text.
 #[derive(Clone, Copy)]
-struct Text<'a>(&'a str);
+pub(super) struct Text<'a>(pub(super) &'a str);
 
 impl<'de> IntoDeserializer<'de, ValueError> for Text<'de> {
     type Deserializer = Self;

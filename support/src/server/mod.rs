@@ -8,6 +8,7 @@ pub mod errors;
 pub mod form;
 pub mod limits;
 pub mod mock;
+pub mod multipart;
 pub mod param_parsing;
 pub mod request;
 pub mod strict;
@@ -38,6 +39,7 @@ pub use limits::{Limits, serve, with_limits};
 pub use mock::{
     AcceptAny, Candidate, choose_example, example_body, example_events, example_json, example_text, serve_mock,
 };
+pub use multipart::decode_multipart;
 pub use param_parsing::{PathParams, QueryParams, header_param, missing_param, parse_array, parse_param};
 pub use request::{Context, RequestParts, read_body, read_request};
 pub use strict::Strict;

@@ -11,6 +11,7 @@ use serde::de::DeserializeOwned;
 use super::auth::{Attempt, Authenticator, Principal, authenticate};
 use super::form::decode_form;
 use super::limits::Limits;
+use super::multipart::decode_multipart;
 use super::param_parsing::{PathParams, QueryParams, header_param};
 use super::{check_content_type, parse_json_body};
 use crate::form::FormMember;
@@ -120,6 +121,13 @@ impl RequestParts {
     pub fn form_body<T: DeserializeOwned>(&self, accepted: &[&str], members: &[FormMember]) -> Result<T, Problem> {
         check_content_type(&self.headers, accepted)?;
         decode_form(&self.body, members)
+    }
+
+    /// A `multipart/form-data` body of one of the `accepted` media types, decoded into `T`'s
+    /// members: 415, 400 or 422 problems otherwise.
+    pub fn multipart_body<T: DeserializeOwned>(&self, accepted: &[&str]) -> Result<T, Problem> {
+        check_content_type(&self.headers, accepted)?;
+        decode_multipart(&self.headers, &self.body)
     }
 
     /// Which of a body's documented media types arrived (its index in `accepted`): 415 when none.
