@@ -54,6 +54,7 @@ pub use axum;
 #[cfg(feature = "client")]
 pub use reqwest;
 
+pub use multipart::FilePart;
 pub use problem::Problem;
 pub use security::{Scheme, SchemeKind};
 pub use wrappers::{Base64Bytes, Nullable, Secret};

@@ -752,7 +752,12 @@ fn same_wire(old: &Api, a: &TypeRef, new: &Api, b: &TypeRef, depth: u8) -> bool 
 
 fn json_type(p: Primitive) -> &'static str {
     match p {
-        Primitive::String | Primitive::DateTime | Primitive::Date | Primitive::Base64 | Primitive::Bytes => "string",
+        Primitive::String
+        | Primitive::DateTime
+        | Primitive::Date
+        | Primitive::Base64
+        | Primitive::Bytes
+        | Primitive::File => "string",
         Primitive::Bool => "boolean",
         Primitive::I32 | Primitive::I64 | Primitive::U32 | Primitive::U64 => "integer",
         Primitive::F32 | Primitive::F64 => "number",

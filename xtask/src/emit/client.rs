@@ -467,7 +467,7 @@ fn method_doc(op: &Operation, media: Option<&str>) -> String {
         if let Ok(json) = serde_json::to_string_pretty(&example.value) {
             // A form's example is its struct's value, written as JSON.
             let sent = match content.kind {
-                BodyKind::Form => format!(", sent as `{}`", content.media_type),
+                BodyKind::Form | BodyKind::Multipart => format!(", sent as `{}`", content.media_type),
                 _ => String::new(),
             };
             parts.push(format!("Example request body (`{}`{sent}):\n\n```json\n{json}\n```", example.name));
@@ -625,8 +625,8 @@ fn content_type(content: Option<&Content>) -> TokenStream {
     match content {
         None => quote! { () },
         Some(c) => match (c.kind, &c.ty) {
-            (BodyKind::Json | BodyKind::Form, Some(ty)) => types_path(ty),
-            (BodyKind::Json | BodyKind::Form, None) => quote! { serde_json::Value },
+            (BodyKind::Json | BodyKind::Form | BodyKind::Multipart, Some(ty)) => types_path(ty),
+            (BodyKind::Json | BodyKind::Form | BodyKind::Multipart, None) => quote! { serde_json::Value },
             (BodyKind::Text, _) => quote! { String },
             (BodyKind::Binary, _) => quote! { bytes::Bytes },
             (BodyKind::EventStream, _) => quote! { () },

@@ -575,7 +575,7 @@ impl E2e<'_> {
     /// An example body as the value the client decodes it into, with its type for JSON.
     fn body_value(&self, content: &Content, example: &Example) -> (Option<TokenStream>, TokenStream) {
         match content.kind {
-            BodyKind::Json | BodyKind::Form => {
+            BodyKind::Json | BodyKind::Form | BodyKind::Multipart => {
                 self.use_helper("json");
                 let json = raw_str(&compact(&example.value));
                 let ty = content.ty.as_ref().map_or(quote! { serde_json::Value }, |t| type_path(t, &self.uses_types));
@@ -611,7 +611,9 @@ impl E2e<'_> {
             None if !body.required => None,
             None => {
                 let sampled = match (&content.kind, &content.ty) {
-                    (BodyKind::Json | BodyKind::Form, Some(ty)) => sample(self.api, ty, &Constraints::default(), 0),
+                    (BodyKind::Json | BodyKind::Form | BodyKind::Multipart, Some(ty)) => {
+                        sample(self.api, ty, &Constraints::default(), 0)
+                    }
                     (BodyKind::Json, None) => Some(Value::Object(Default::default())),
                     _ => Some(Value::String("example".into())),
                 };
@@ -623,7 +625,7 @@ impl E2e<'_> {
         // A body of several media types is an owned enum, sent in its first media type.
         let choice = op.plan.body.as_ref().and_then(|p| Some((ident(p.choice.as_ref()?), ident(p.variants.first()?))));
         let arg = value.map(|value| match (&content.kind, &content.ty) {
-            (BodyKind::Json | BodyKind::Form, ty) => {
+            (BodyKind::Json | BodyKind::Form | BodyKind::Multipart, ty) => {
                 self.use_helper("json");
                 let ty = ty.as_ref().map_or(quote! { serde_json::Value }, |t| type_path(t, &self.uses_types));
                 let json = raw_str(&compact(&value));
@@ -641,7 +643,7 @@ impl E2e<'_> {
                 self.use_helper("client");
                 // The text and bytes variants own their value: the literal converted.
                 let arg = match content.kind {
-                    BodyKind::Json | BodyKind::Form => arg,
+                    BodyKind::Json | BodyKind::Form | BodyKind::Multipart => arg,
                     _ => quote! { #arg.into() },
                 };
                 Some(quote! { client::#name::#variant(#arg) })

@@ -26,7 +26,7 @@ pub fn service_message_impl(api: &Api, op: &Operation) -> Option<TokenStream> {
                         BodyKind::Json => c.ty.clone(),
                         BodyKind::Text => Some(TypeRef::Primitive(Primitive::String)),
                         // A form is never a response body: refused where it is read.
-                        BodyKind::Binary | BodyKind::EventStream | BodyKind::Form => None,
+                        BodyKind::Binary | BodyKind::EventStream | BodyKind::Form | BodyKind::Multipart => None,
                     };
                     arm(api, quote! { Self::#variant }, ty.as_ref(), headers)
                 }

@@ -65,7 +65,7 @@ fn helpers(api: &Api) -> Vec<proc_macro2::Ident> {
             }
             let Some(c) = op.content_of(v).filter(|c| !c.examples.is_empty()) else { continue };
             names.push(match c.kind {
-                BodyKind::Json | BodyKind::Form => "example_json",
+                BodyKind::Json | BodyKind::Form | BodyKind::Multipart => "example_json",
                 BodyKind::Text => "example_text",
                 BodyKind::Binary => "example_body",
                 BodyKind::EventStream => "example_events",
@@ -133,7 +133,7 @@ fn arms(op: &Operation, response: &proc_macro2::Ident, index: usize, v: &Variant
             let name = &example.name;
             let json = serde_json::to_string(&example.value).unwrap_or_default();
             let payload = match content.kind {
-                BodyKind::Json | BodyKind::Form => quote! { example_json(#json)? },
+                BodyKind::Json | BodyKind::Form | BodyKind::Multipart => quote! { example_json(#json)? },
                 BodyKind::Text => quote! { example_text(#json)? },
                 BodyKind::Binary => quote! { example_body(#json)? },
                 BodyKind::EventStream => quote! { example_events(#json)? },

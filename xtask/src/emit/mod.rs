@@ -53,6 +53,7 @@ pub fn crate_root(api: &Api, side: Side) -> TokenStream {
     });
     let validate = validate::module(api).is_some().then(|| quote! { mod validate; });
     let chrono = api.uses_chrono().then(|| quote! { pub use chrono; });
+    let file_part = api.uses_multipart().then(|| quote! { pub use mailapi_support::FilePart; });
     let webhooks = (!api.receivers.is_empty()).then(|| quote! { pub mod webhooks; });
     let modules = match side {
         Side::Client => quote! {
@@ -67,6 +68,7 @@ pub fn crate_root(api: &Api, side: Side) -> TokenStream {
             pub use mailapi_support::{Scheme, SchemeKind};
             pub use mailapi_support::sse::SseError;
             pub use mailapi_support::{Base64Bytes, Nullable, Secret};
+            #file_part
 
             // The crates this crate's API exposes, at the versions it was built with.
             pub use mailapi_support::{bytes, futures_util, http, reqwest};
@@ -86,6 +88,7 @@ pub fn crate_root(api: &Api, side: Side) -> TokenStream {
                 SseEvent, serve,
             };
             pub use mailapi_support::{Base64Bytes, Nullable, Secret};
+            #file_part
             pub use server::*;
 
             // The crates this crate's API exposes, at the versions it was built with.

@@ -9,7 +9,7 @@ use quote::quote;
 use super::client::BodyArg;
 use super::validate::Checked;
 use super::{doc_attrs, ident, own_doc, types_path};
-use crate::model::{BodyKind, Content, MemberEncoding, Operation, ParamStyle, TypeRef};
+use crate::model::{BodyKind, Content, MemberEncoding, Operation, ParamStyle, PartEncoding, TypeRef};
 
 /// How the client's call carries a form body or a body of several media types (`None` for
 /// the others, which `client` handles): the stored type, the argument, and the request-builder
@@ -29,7 +29,7 @@ pub(super) fn client_body(op: &Operation) -> Option<BodyArg> {
             (quote! { #name }, quote! { apply(|request| match body { #(#arms)* }) }, media.join("` or `"))
         }
         None => {
-            let content = body.contents.first().filter(|c| c.kind == BodyKind::Form)?;
+            let content = body.contents.first().filter(|c| matches!(c.kind, BodyKind::Form | BodyKind::Multipart))?;
             (owned_type(content), client_setter(content), content.media_type.clone())
         }
     };
@@ -45,9 +45,22 @@ fn client_setter(content: &Content) -> TokenStream {
             let members = form_members(&content.encoding);
             quote! { form_body(body, #members, #media) }
         }
+        BodyKind::Multipart => {
+            let parts = part_members(&content.parts);
+            quote! { multipart_body(body, #parts) }
+        }
         BodyKind::Text => quote! { bytes_body(body.clone().into(), #media) },
         _ => quote! { bytes_body(body.clone(), #media) },
     }
+}
+
+/// `&[PartMember { .. }, ..]`: the members whose part has its own `Content-Type`.
+fn part_members(parts: &[PartEncoding]) -> TokenStream {
+    let members = parts.iter().map(|p| {
+        let (name, content_type) = (&p.name, &p.content_type);
+        quote! { mailapi_support::multipart::PartMember { name: #name, content_type: #content_type } }
+    });
+    quote! { &[#(#members),*] }
 }
 
 /// `&[FormMember { .. }, ..]`: the members whose style is not the default.
@@ -75,8 +88,8 @@ fn form_members(encoding: &[MemberEncoding]) -> TokenStream {
 /// The payload type of one media type of a body enum.
 fn owned_type(content: &Content) -> TokenStream {
     match (content.kind, &content.ty) {
-        (BodyKind::Json | BodyKind::Form, Some(ty)) => types_path(ty),
-        (BodyKind::Json | BodyKind::Form, None) => quote! { serde_json::Value },
+        (BodyKind::Json | BodyKind::Form | BodyKind::Multipart, Some(ty)) => types_path(ty),
+        (BodyKind::Json | BodyKind::Form | BodyKind::Multipart, None) => quote! { serde_json::Value },
         (BodyKind::Text, _) => quote! { String },
         _ => quote! { bytes::Bytes },
     }
@@ -166,6 +179,7 @@ fn server_reader(content: &Content) -> TokenStream {
             let members = form_members(&content.encoding);
             quote! { parts.form_body(&[#media], #members) }
         }
+        BodyKind::Multipart => quote! { parts.multipart_body(&[#media]) },
         BodyKind::Text => quote! { parts.text_body(&[#media]) },
         _ => quote! { parts.bytes_body(&[#media]) },
     }
@@ -175,7 +189,8 @@ fn server_reader(content: &Content) -> TokenStream {
 pub fn server_checks(op: &Operation, checked: &Checked<'_>) -> Option<TokenStream> {
     let body = op.body.as_ref()?;
     let plan = op.plan.body.as_ref()?;
-    let typed = |c: &Content| c.ty.clone().filter(|_| matches!(c.kind, BodyKind::Json | BodyKind::Form));
+    let typed =
+        |c: &Content| c.ty.clone().filter(|_| matches!(c.kind, BodyKind::Json | BodyKind::Form | BodyKind::Multipart));
     let Some(name) = &plan.choice else {
         let ty = typed(body.contents.first()?)?;
         return single_checks(&ty, body.required, checked);

@@ -378,8 +378,8 @@ fn param_parse(p: &Param) -> TokenStream {
 pub fn payload(content: Option<&Content>) -> Option<TokenStream> {
     let c = content?;
     Some(match (c.kind, &c.ty) {
-        (BodyKind::Json | BodyKind::Form, Some(ty)) => types_path(ty),
-        (BodyKind::Json | BodyKind::Form, None) => quote! { serde_json::Value },
+        (BodyKind::Json | BodyKind::Form | BodyKind::Multipart, Some(ty)) => types_path(ty),
+        (BodyKind::Json | BodyKind::Form | BodyKind::Multipart, None) => quote! { serde_json::Value },
         (BodyKind::Text, _) => quote! { String },
         (BodyKind::Binary, _) => quote! { axum::body::Body },
         (BodyKind::EventStream, ty) => {
@@ -522,7 +522,7 @@ fn response_arm(op: &Operation, response: &proc_macro2::Ident, v: &Variant) -> T
         Some(c) => {
             let media = &c.media_type;
             match c.kind {
-                BodyKind::Json | BodyKind::Form => {
+                BodyKind::Json | BodyKind::Form | BodyKind::Multipart => {
                     quote! { mailapi_support::server::json_response(#code, #media, &body) }
                 }
                 BodyKind::Text => quote! { mailapi_support::server::text_response(#code, #media, body) },

@@ -68,7 +68,7 @@ pub fn sample(api: &Api, ty: &TypeRef, constraints: &Constraints, depth: usize) 
             }
         }
         TypeRef::Primitive(p) => match p {
-            Primitive::String | Primitive::Bytes => {
+            Primitive::String | Primitive::Bytes | Primitive::File => {
                 let min = constraints.min_length.unwrap_or(0);
                 if min > MAX_SAMPLE_LEN {
                     return None;

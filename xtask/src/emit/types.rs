@@ -91,6 +91,7 @@ fn primitive(p: Primitive) -> TokenStream {
         Primitive::DateTime => quote! { chrono::DateTime<chrono::FixedOffset> },
         Primitive::Date => quote! { chrono::NaiveDate },
         Primitive::Base64 => quote! { mailapi_support::Base64Bytes },
+        Primitive::File => quote! { mailapi_support::FilePart },
         Primitive::Unit => quote! { () },
     }
 }

@@ -158,8 +158,8 @@ fn minimal_examples(operations: &mut [Operation], types: &std::collections::BTre
             BodyKind::Json => content.ty.as_ref().and_then(|ty| super::minimal_value(ty, &types)),
             BodyKind::Text | BodyKind::Binary => Some(Value::String(String::new())),
             BodyKind::EventStream => Some(Value::Array(Vec::new())),
-            // Never in a response: refused where it is read (`form_content`).
-            BodyKind::Form => None,
+            // Never in a response: refused where it is read (`refuse_response_forms`).
+            BodyKind::Form | BodyKind::Multipart => None,
         };
         // A body that can only be `null` (`enum: [null]`) is left alone: its type is `()`.
         content.examples.extend(value.filter(|v| !v.is_null()).map(|value| Example {
@@ -735,7 +735,7 @@ impl<'a> Builder<'a> {
             self.error(
                 at,
                 format!(
-                    "media type `{media_type}` is not supported (JSON, form, text, XML as text, binary, text/event-stream)"
+                    "media type `{media_type}` is not supported (JSON, form, multipart/form-data, text, XML as text, binary, text/event-stream)"
                 ),
             );
             return None;
@@ -759,6 +759,9 @@ impl<'a> Builder<'a> {
         if kind == BodyKind::Form {
             return self.form_content(at, media_type, media, hint, many);
         }
+        if kind == BodyKind::Multipart {
+            return self.multipart_content(at, media_type, media, hint, many);
+        }
         if !media.encoding.is_empty() {
             self.error(&push_pointer(at, "encoding"), "`encoding` applies only to form and multipart bodies");
         }
@@ -779,7 +782,14 @@ impl<'a> Builder<'a> {
             (ty, _) => ty,
         };
         let examples = self.examples(at, media.example.as_ref(), &media.examples);
-        Some(Content { media_type: media_type.to_string(), kind, ty, examples, encoding: Vec::new() })
+        Some(Content {
+            media_type: media_type.to_string(),
+            kind,
+            ty,
+            examples,
+            encoding: Vec::new(),
+            parts: Vec::new(),
+        })
     }
 
     /// The JSON type of each SSE event's data, from `x-sse-data: '#/components/schemas/X'`.
@@ -1071,6 +1081,9 @@ pub fn body_kind(media_type: &str, format: Option<&str>) -> Option<BodyKind> {
     }
     if essence == "application/x-www-form-urlencoded" {
         return Some(BodyKind::Form);
+    }
+    if essence == "multipart/form-data" {
+        return Some(BodyKind::Multipart);
     }
     if essence.starts_with("multipart/") {
         return None;

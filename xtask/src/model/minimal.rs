@@ -86,7 +86,7 @@ fn primitive(p: Primitive, limits: &Constraints) -> Option<Value> {
         (minimum + above).ceil()
     };
     Some(match p {
-        Primitive::String | Primitive::Bytes | Primitive::Base64 => {
+        Primitive::String | Primitive::Bytes | Primitive::Base64 | Primitive::File => {
             Value::String("a".repeat(bounded(limits.min_length)?))
         }
         Primitive::Bool => Value::Bool(false),

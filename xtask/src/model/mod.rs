@@ -275,6 +275,18 @@ pub enum BodyKind {
     /// `application/x-www-form-urlencoded`: an object's members as form pairs, each in its
     /// `encoding` style (JSON text for nested objects).
     Form,
+    /// `multipart/form-data`: an object's members as parts (files as
+    /// [`Primitive::File`], objects as JSON, arrays as one part per item).
+    Multipart,
+}
+
+/// The `Content-Type` of one member's part of a multipart body (its `encoding.contentType`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartEncoding {
+    /// The member's JSON name.
+    pub name: String,
+    /// The media type its part is sent with (the first, when the spec lists several).
+    pub content_type: String,
 }
 
 /// How one member of a form body is written (its entry in the media type's `encoding`).
@@ -296,6 +308,8 @@ pub struct Content {
     pub examples: Vec<Example>,
     /// Form bodies: the members whose encoding differs from `style: form, explode: true`.
     pub encoding: Vec<MemberEncoding>,
+    /// Multipart bodies: the members whose part has a `contentType` of its own.
+    pub parts: Vec<PartEncoding>,
 }
 
 #[derive(Debug, Clone)]
@@ -416,6 +430,9 @@ pub enum Primitive {
     Base64,
     /// `format: binary` as a whole body.
     Bytes,
+    /// `format: binary` (or a 3.1 `contentMediaType`) as a member of a multipart body: a file
+    /// part with its bytes, media type and file name.
+    File,
     /// A value that can only be `null` (`enum: [null]`, as dropshot writes `()`).
     Unit,
 }
@@ -582,6 +599,12 @@ impl Api {
             let responses = op.responses.iter().flat_map(|r| &r.contents);
             body.chain(responses).any(|c| matches!(c.kind, BodyKind::Binary | BodyKind::Text))
         })
+    }
+
+    /// Some request body is `multipart/form-data` (its file parts are `FilePart`s).
+    pub fn uses_multipart(&self) -> bool {
+        let bodies = self.operations.iter().flat_map(|op| op.body.iter().flat_map(|b| &b.contents));
+        bodies.into_iter().any(|c| c.kind == BodyKind::Multipart)
     }
 
     /// Dates or date-times appear somewhere, as `chrono` types.

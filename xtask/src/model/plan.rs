@@ -489,12 +489,13 @@ fn body_plan(op: &Operation, base: &str, scopes: &mut Scopes) -> Option<BodyPlan
     Some(BodyPlan { choice: Some(name), variants })
 }
 
-/// The variant name of a media type in a body enum: `Json`, `Form`, else from its subtype
+/// The variant name of a media type in a body enum: `Json`, `Form`, `Multipart`, else from its subtype
 /// (`text/x-markdown` -> `XMarkdown`).
 fn media_variant(kind: BodyKind, media_type: &str) -> String {
     match kind {
         BodyKind::Json => "Json".into(),
         BodyKind::Form => "Form".into(),
+        BodyKind::Multipart => "Multipart".into(),
         _ => media_suffix(media_type),
     }
 }

@@ -217,6 +217,7 @@ impl Normalizer {
                 return;
             }
         };
+        self.content_media_type(at, obj);
         for key in DROPPED {
             obj.remove(*key);
         }
@@ -322,6 +323,16 @@ impl Normalizer {
             } else {
                 obj.insert(key.into(), Value::Array(members));
             }
+        }
+    }
+
+    /// A string of raw content (`contentMediaType` without `contentEncoding`) is what 3.0 wrote
+    /// as `format: binary`: bytes as a whole body, a file part in a multipart body.
+    fn content_media_type(&mut self, at: &str, obj: &mut Map<String, Value>) {
+        let raw = obj.contains_key("contentMediaType") && !obj.contains_key("contentEncoding");
+        if raw && !obj.contains_key("format") && obj.get("type") == Some(&json!("string")) {
+            obj.insert("format".into(), json!("binary"));
+            self.moves.push((push_pointer(at, "contentMediaType"), push_pointer(at, "format")));
         }
     }
 

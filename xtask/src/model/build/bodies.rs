@@ -1,11 +1,14 @@
-//! Request bodies other than JSON, text and bytes: `application/x-www-form-urlencoded`, read
-//! into the same typed struct a JSON body would be, with each member's `encoding`.
+//! Request bodies other than JSON, text and bytes: `application/x-www-form-urlencoded` and
+//! `multipart/form-data`, read into the same typed struct a JSON body would be, with each
+//! member's `encoding`.
 
 use openapiv3::{MediaType, QueryStyle};
 use serde_json::Value;
 
 use super::Builder;
-use crate::model::{Additional, BodyKind, Content, MemberEncoding, ParamStyle, TypeKind, TypeRef};
+use crate::model::{
+    Additional, BodyKind, Content, MemberEncoding, ParamStyle, PartEncoding, Primitive, TypeKind, TypeRef,
+};
 use crate::spec::push_pointer;
 
 impl Builder<'_> {
@@ -58,7 +61,114 @@ impl Builder<'_> {
             }
         }
         let examples = self.examples(at, media.example.as_ref(), &media.examples);
-        Some(Content { media_type: media_type.to_string(), kind: BodyKind::Form, ty: Some(ty), examples, encoding })
+        Some(Content {
+            media_type: media_type.to_string(),
+            kind: BodyKind::Form,
+            ty: Some(ty),
+            examples,
+            encoding,
+            parts: Vec::new(),
+        })
+    }
+
+    /// A multipart body: its schema must be an object (each member is a part); its `binary`
+    /// members become file parts; each `encoding` entry must name a member, and may give its
+    /// part a `contentType`.
+    pub(super) fn multipart_content(
+        &mut self,
+        at: &str,
+        media_type: &str,
+        media: &MediaType,
+        hint: &str,
+        many: bool,
+    ) -> Option<Content> {
+        let schema_ptr = push_pointer(at, "schema");
+        let Some(schema) = self.spec.raw(&schema_ptr).cloned() else {
+            self.error(
+                at,
+                format!("the `{media_type}` body needs a `schema` of type object: its members are the parts"),
+            );
+            return None;
+        };
+        let hint = if many { format!("{hint}Multipart") } else { hint.to_string() };
+        let ty = self.schemas.type_of(&schema_ptr, &schema, &hint);
+        let Some(members) = self.struct_members(&ty) else {
+            self.error(
+                &schema_ptr,
+                format!("the `{media_type}` body must be an object with `properties`: its members are the parts"),
+            );
+            return None;
+        };
+        if self.has_additional_map(&ty) {
+            self.error(
+                &schema_ptr,
+                format!("the `{media_type}` body has `additionalProperties`, whose parts cannot be typed: declare its members"),
+            );
+            return None;
+        }
+        self.file_parts(&ty);
+        let mut parts = Vec::new();
+        for (name, entry) in &media.encoding {
+            let here = push_pointer(&push_pointer(at, "encoding"), name);
+            if !members.iter().any(|(json, _)| json == name) {
+                self.error(&here, format!("`{name}` is not a member of the body's schema"));
+                continue;
+            }
+            for key in ["headers", "style", "explode", "allowReserved"] {
+                if self.spec.raw(&push_pointer(&here, key)).is_some() {
+                    self.warn(
+                        &push_pointer(&here, key),
+                        format!(
+                            "`{key}` of a multipart part is ignored: parts are sent with their `Content-Type` only"
+                        ),
+                    );
+                }
+            }
+            if let Some(content_type) = &entry.content_type {
+                // `image/png, image/jpeg`: the client sends the first.
+                let first = content_type.split(',').next().unwrap_or_default().trim();
+                parts.push(PartEncoding { name: name.clone(), content_type: first.to_string() });
+            }
+        }
+        let examples = self.examples(at, media.example.as_ref(), &media.examples);
+        Some(Content {
+            media_type: media_type.to_string(),
+            kind: BodyKind::Multipart,
+            ty: Some(ty),
+            examples,
+            encoding: Vec::new(),
+            parts,
+        })
+    }
+
+    /// Makes the `format: binary` members of the struct `ty` is (and arrays of them) file parts.
+    fn file_parts(&mut self, ty: &TypeRef) {
+        let TypeRef::Named(name) = self.resolve(ty) else { return };
+        let resolved: Vec<Option<TypeRef>> = match self.schemas.types.get(&name).map(|t| &t.kind) {
+            Some(TypeKind::Struct(s)) => s.fields.iter().map(|f| self.file_type(&f.ty)).collect(),
+            _ => return,
+        };
+        if let Some(TypeKind::Struct(s)) = self.schemas.types.get_mut(&name).map(|t| &mut t.kind) {
+            for (field, file) in s.fields.iter_mut().zip(resolved) {
+                if let Some(file) = file {
+                    field.ty = file;
+                }
+            }
+        }
+    }
+
+    /// The file-part type of a member of type `ty`, when it is binary or an array of binary.
+    fn file_type(&self, ty: &TypeRef) -> Option<TypeRef> {
+        match self.resolve(ty) {
+            TypeRef::Primitive(Primitive::Bytes) => Some(TypeRef::Primitive(Primitive::File)),
+            TypeRef::Array(item) => match self.resolve(&item) {
+                TypeRef::Primitive(Primitive::Bytes) => {
+                    Some(TypeRef::Array(Box::new(TypeRef::Primitive(Primitive::File))))
+                }
+                _ => None,
+            },
+            _ => None,
+        }
     }
 
     /// The encoding of one member, when it differs from the default (`form`, exploded).
@@ -153,14 +263,14 @@ impl Builder<'_> {
         current
     }
 
-    /// Form bodies are read in requests only: a response documenting one is an error.
+    /// Form and multipart bodies are read in requests only: a response documenting one is an error.
     pub(super) fn refuse_response_forms(&mut self, at: &str, contents: &mut Vec<Content>) {
-        let forms: Vec<String> =
-            contents.iter().filter(|c| c.kind == BodyKind::Form).map(|c| c.media_type.clone()).collect();
+        let is_form = |c: &Content| matches!(c.kind, BodyKind::Form | BodyKind::Multipart);
+        let forms: Vec<String> = contents.iter().filter(|c| is_form(c)).map(|c| c.media_type.clone()).collect();
         for media in forms {
             let here = push_pointer(&push_pointer(at, "content"), &media);
             self.error(&here, format!("`{media}` responses are not supported (requests only)"));
         }
-        contents.retain(|c| c.kind != BodyKind::Form);
+        contents.retain(|c| !is_form(c));
     }
 }
