@@ -847,7 +847,14 @@ impl<'a> Builder<'a> {
                 Status::Range(r) => format!("Error{r}xx"),
                 Status::Default => "Error".to_string(),
             };
-            let mut contents = self.contents(&here, &response.content, &format!("{hint}{suffix}"));
+            // Refused before their schema is read: it would make its binary members file parts.
+            let mut content = response.content.clone();
+            content.retain(|media, _| body_kind(media, None) != Some(BodyKind::Multipart));
+            for media in response.content.keys().filter(|m| !content.contains_key(*m)) {
+                let at = push_pointer(&push_pointer(&here, "content"), media);
+                self.error(&at, format!("`{media}` responses are not supported (requests only)"));
+            }
+            let mut contents = self.contents(&here, &content, &format!("{hint}{suffix}"));
             self.refuse_response_forms(&here, &mut contents);
             let headers = self.response_headers(&here, &response.headers, &format!("{hint}{suffix}"));
             out.push(Response { status, description: response.description.clone(), contents, headers });
@@ -1073,6 +1080,10 @@ pub fn body_kind(media_type: &str, format: Option<&str>) -> Option<BodyKind> {
     if essence == "text/event-stream" {
         return Some(BodyKind::EventStream);
     }
+    // Before `format: binary`: a multipart body's schema is the object of its parts.
+    if essence == "multipart/form-data" {
+        return Some(BodyKind::Multipart);
+    }
     if format == Some("binary") || essence == "application/octet-stream" {
         return Some(BodyKind::Binary);
     }
@@ -1081,9 +1092,6 @@ pub fn body_kind(media_type: &str, format: Option<&str>) -> Option<BodyKind> {
     }
     if essence == "application/x-www-form-urlencoded" {
         return Some(BodyKind::Form);
-    }
-    if essence == "multipart/form-data" {
-        return Some(BodyKind::Multipart);
     }
     if essence.starts_with("multipart/") {
         return None;
