@@ -439,6 +439,11 @@ impl<'a> Cx<'a> {
                 let kind = if renamed && c.kind == d.kind { Kind::TypeRenamed } else { Kind::BodyRetyped };
                 self.push(kind, owner, In::New, &p, msg);
             }
+            let changed = encoding_changes(c, d);
+            if !changed.is_empty() {
+                let msg = format!("{what} `{}`: encoding of {}", d.media_type, changed.join(", "));
+                self.push(Kind::BodyEncodingChanged, owner, In::New, &p, msg);
+            }
             if examples(&c.examples) != examples(&d.examples) {
                 self.push(Kind::Documentation, owner, In::New, &p, format!("{what} `{}`: examples", d.media_type));
             }
@@ -748,6 +753,20 @@ fn same_wire(old: &Api, a: &TypeRef, new: &Api, b: &TypeRef, depth: u8) -> bool 
         (TypeRef::Array(x), TypeRef::Array(y)) | (TypeRef::Map(x), TypeRef::Map(y)) => again(x, y),
         _ => a == b,
     }
+}
+
+/// The members (as `` `name` ``) whose form style or multipart part type differs.
+fn encoding_changes(a: &Content, b: &Content) -> Vec<String> {
+    let styles = |c: &Content| {
+        c.encoding.iter().map(|e| (e.name.clone(), format!("{:?}/{}", e.style, e.explode))).collect::<BTreeMap<_, _>>()
+    };
+    let parts =
+        |c: &Content| c.parts.iter().map(|p| (p.name.clone(), p.content_type.clone())).collect::<BTreeMap<_, _>>();
+    let mut names = BTreeSet::new();
+    for (x, y) in [(styles(a), styles(b)), (parts(a), parts(b))] {
+        names.extend(x.keys().chain(y.keys()).filter(|n| x.get(*n) != y.get(*n)).map(|n| format!("`{n}`")));
+    }
+    names.into_iter().collect()
 }
 
 fn json_type(p: Primitive) -> &'static str {
