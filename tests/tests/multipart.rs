@@ -3,7 +3,9 @@
 //! client and read by the generated server on 127.0.0.1; bodies written by hand as curl and
 //! browsers write them; the server's 400, 413, 415 and 422 answers.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use axum::body::Body;
 use http::Request;
@@ -13,10 +15,12 @@ use multipart_server::{Api, Limits, Problem, PutAvatarRequest, PutAvatarResponse
 use serde_json::{Value, json};
 use tower::ServiceExt as _;
 
-/// Answers an upload with what it read, part by part; keeps the last avatar image.
+/// Answers an upload with what it read, part by part; keeps the last avatar image (after
+/// answering 503 once, when `unavailable_once` is set).
 #[derive(Clone, Default)]
 struct Echo {
     avatar: Arc<Mutex<Option<(i64, Value)>>>,
+    unavailable_once: Arc<AtomicBool>,
 }
 
 /// What the server read of one file part.
@@ -31,6 +35,9 @@ fn info(file: &multipart_server::FilePart) -> Value {
 
 impl Api for Echo {
     async fn put_avatar(&self, request: PutAvatarRequest) -> Result<PutAvatarResponse, Problem> {
+        if self.unavailable_once.swap(false, Ordering::SeqCst) {
+            return Err(Problem::new(http::StatusCode::SERVICE_UNAVAILABLE));
+        }
         let read = match request.body {
             multipart_server::PutAvatarBody::Json(link) => json!({ "url": link.url }),
             multipart_server::PutAvatarBody::Multipart(parts) => info(&parts.image),
@@ -71,7 +78,12 @@ async fn client(echo: Echo) -> Client {
     let address = listener.local_addr().unwrap();
     let router = multipart_server::router(echo, AcceptAny);
     tokio::spawn(multipart_server::serve(listener, router, Limits::default()));
-    Client::builder(&format!("http://{address}/v1")).no_retry().build().unwrap()
+    let retry = multipart_client::RetryPolicy {
+        max_retries: 1,
+        initial_backoff: Duration::from_millis(1),
+        max_backoff: Duration::from_millis(1),
+    };
+    Client::builder(&format!("http://{address}/v1")).retry(retry).build().unwrap()
 }
 
 #[tokio::test]
@@ -119,6 +131,18 @@ async fn the_client_chooses_json_or_multipart_and_the_server_reads_each() {
     let link = multipart_client::types::PutAvatarRequestApplicationJson::new("https://x.example/me.png");
     api.put_avatar(8, PutAvatarBody::Json(link)).await.unwrap();
     assert_eq!(echo.avatar.lock().unwrap().take(), Some((8, json!({ "url": "https://x.example/me.png" }))));
+}
+
+#[tokio::test]
+async fn a_retried_call_sends_its_parts_again() {
+    let echo = Echo::default();
+    echo.unavailable_once.store(true, Ordering::SeqCst);
+    let image = FilePart::new("img").with_file_name("me.png");
+    let body = PutAvatarBody::Multipart(multipart_client::types::PutAvatarRequestMultipart::new(image));
+    client(echo.clone()).await.put_avatar(9, body).await.unwrap();
+    assert!(!echo.unavailable_once.load(Ordering::SeqCst), "the first attempt was answered 503");
+    let expected = json!({ "size": 3, "contentType": "application/octet-stream", "fileName": "me.png", "text": "img" });
+    assert_eq!(echo.avatar.lock().unwrap().take(), Some((9, expected)));
 }
 
 /// Status and JSON body (`Null` when empty) of one raw request, through `limits`.
