@@ -182,7 +182,7 @@ impl Request {
     }
 
     /// Sets a `multipart/form-data` body: `body`'s members as parts (see
-    /// [`encode_parts`](crate::multipart::encode_parts)), with the content types `members` give.
+    /// [`encode_parts`]), with the content types `members` give.
     pub fn multipart_body(mut self, body: &impl Serialize, members: &[PartMember]) -> Self {
         match encode_parts(body, members) {
             Ok(parts) => self.parts = Some(parts),
