@@ -763,6 +763,7 @@ mod tests {
         file: FilePart,
         logo: Option<FilePart>,
         grid: Vec<Vec<u8>>,
+        pages: Vec<Meta>,
     }
 
     fn part(name: &str, bytes: &str, content_type: Option<&str>, file_name: Option<&str>) -> Part {
@@ -784,6 +785,7 @@ mod tests {
             file: FilePart::new("PNG").with_content_type("image/png").with_file_name("a.png"),
             logo: Some(FilePart::new("raw")),
             grid: vec![vec![1, 2]],
+            pages: vec![Meta { id: 1 }, Meta { id: 2 }],
         };
         let members = [PartMember { name: "logo", content_type: "image/svg+xml" }];
         let expected = vec![
@@ -794,6 +796,8 @@ mod tests {
             part("file", "PNG", Some("image/png"), Some("a.png")),
             part("logo", "raw", Some("image/svg+xml"), None),
             part("grid", "[1,2]", Some("application/json"), None),
+            part("pages", r#"{"id":1}"#, Some("application/json"), None),
+            part("pages", r#"{"id":2}"#, Some("application/json"), None),
         ];
         assert_eq!(encode_parts(&upload, &members).unwrap(), expected);
         assert!(encode_parts(&[1], &[]).is_err());

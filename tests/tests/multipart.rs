@@ -54,6 +54,7 @@ impl Api for Echo {
             "kind": body.kind,
             "tags": body.tags,
             "meta": body.meta,
+            "sections": body.sections,
             "file": info(&body.file),
             "attachments": body.attachments.map(|files| files.iter().map(info).collect::<Vec<_>>()),
             "thumbnail": body.thumbnail.as_ref().map(info),
@@ -96,6 +97,7 @@ async fn file_text_json_and_repeated_parts_go_through_client_and_server() {
     upload.kind = Some(multipart_client::types::UploadKind::Photo);
     upload.tags = Some(vec!["a".into(), "b c".into()]);
     upload.meta = Some(serde_json::from_value(json!({ "source": "scanner", "page": 2 })).unwrap());
+    upload.sections = Some(serde_json::from_value(json!([{ "source": "a" }, { "source": "b", "page": 1 }])).unwrap());
     upload.attachments =
         Some(vec![FilePart::new("one").with_file_name("1.txt"), FilePart::new("two").with_content_type("text/csv")]);
     // No media type of its own: the `encoding` entry's first, `image/png`.
@@ -107,6 +109,7 @@ async fn file_text_json_and_repeated_parts_go_through_client_and_server() {
         "kind": "photo",
         "tags": ["a", "b c"],
         "meta": { "source": "scanner", "page": 2 },
+        "sections": [{ "source": "a" }, { "source": "b", "page": 1 }],
         "file": { "size": 6, "contentType": "image/png", "fileName": "café.png", "text": "\u{fffd}PNG\r\n" },
         "attachments": [
             { "size": 3, "contentType": "application/octet-stream", "fileName": "1.txt", "text": "one" },
@@ -219,6 +222,11 @@ async fn multipart_misfits_are_answered_as_documented() {
         (curl(&[title]), CURL, (422, "/file")),
         (curl(&[file]), CURL, (422, "/title")),
         (curl(&[title, file, ("meta", None, None, "{")]), CURL, (422, "/meta")),
+        (
+            curl(&[title, file, ("sections", None, None, r#"{"source":"a"}"#), ("sections", None, None, "{}")]),
+            CURL,
+            (422, "/sections/1/source"),
+        ),
         (curl(&[title, file]), "multipart/form-data", (400, "")),
         (
             "--x\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nt".to_owned(),

@@ -85,7 +85,7 @@ impl<'de> Deserializer<'de> for Members<'de> {
     }
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ValueError> {
-        let entries = self.0.iter().map(|(name, parts)| (name.as_str(), Member(parts)));
+        let entries = self.0.iter().map(|(name, parts)| (name.as_str(), Member { parts, item: false }));
         visitor.visit_map(MapDeserializer::new(entries))
     }
 
@@ -95,9 +95,13 @@ impl<'de> Deserializer<'de> for Members<'de> {
     }
 }
 
-/// The parts of one member.
+/// The parts of one member, or one of them as an item of an array member.
 #[derive(Clone, Copy)]
-struct Member<'a>(&'a [Received]);
+struct Member<'a> {
+    parts: &'a [Received],
+    /// An item: an array here is one part's JSON text, as the client sends a nested array.
+    item: bool,
+}
 
 impl<'de> IntoDeserializer<'de, ValueError> for Member<'de> {
     type Deserializer = Self;
@@ -110,7 +114,7 @@ impl<'de> IntoDeserializer<'de, ValueError> for Member<'de> {
 impl<'de> Member<'de> {
     /// The last part (a scalar member given twice keeps the last, as in a form).
     fn last(self) -> Result<&'de Received, ValueError> {
-        self.0.last().ok_or_else(|| ValueError::custom("the part is empty"))
+        self.parts.last().ok_or_else(|| ValueError::custom("the part is empty"))
     }
 
     /// The last part's content as text.
@@ -138,14 +142,17 @@ impl<'de> Deserializer<'de> for Member<'de> {
     }
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ValueError> {
-        if self.0.len() > 1 {
+        if self.parts.len() > 1 {
             return self.deserialize_seq(visitor);
         }
         self.text()?.deserialize_any(visitor)
     }
 
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ValueError> {
-        let items = self.0.iter().map(|part| Member(std::slice::from_ref(part)));
+        if self.item {
+            return self.text()?.deserialize_seq(visitor);
+        }
+        let items = self.parts.iter().map(|part| Member { parts: std::slice::from_ref(part), item: true });
         visitor.visit_seq(SeqDeserializer::new(items))
     }
 
@@ -270,6 +277,8 @@ mod tests {
         meta: Option<Meta>,
         file: FilePart,
         more: Option<Vec<FilePart>>,
+        pages: Option<Vec<Meta>>,
+        grid: Option<Vec<Vec<u8>>>,
     }
 
     const BOUNDARY: &str = "XyZ";
@@ -309,6 +318,9 @@ mod tests {
             ("file", Some("a.png"), Some("image/png"), "PNG\u{1}"),
             ("more", Some("b.txt"), None, "b"),
             ("other", None, None, "ignored"),
+            ("pages", None, Some("application/json"), r#"{"id":1}"#),
+            ("pages", None, Some("application/json"), r#"{"id":2}"#),
+            ("grid", None, Some("application/json"), "[1,2]"),
         ])
         .unwrap();
         let expected = Upload {
@@ -318,6 +330,8 @@ mod tests {
             meta: Some(Meta { id: 7 }),
             file: FilePart::new("PNG\u{1}").with_content_type("image/png").with_file_name("a.png"),
             more: Some(vec![FilePart::new("b").with_file_name("b.txt")]),
+            pages: Some(vec![Meta { id: 1 }, Meta { id: 2 }]),
+            grid: Some(vec![vec![1, 2]]),
         };
         assert_eq!(upload, expected);
         let plain = decode(&[("name", None, None, "n"), ("file", None, None, "text")]).unwrap();

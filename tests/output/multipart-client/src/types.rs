@@ -109,6 +109,8 @@ pub struct Receipt {
     /// An object member is a JSON part.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<Meta>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sections: Option<Vec<Meta>>,
     pub file: FileInfo,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<FileInfo>>,
@@ -133,6 +135,9 @@ pub struct Upload {
     /// An object member is a JSON part.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<Meta>,
+    /// One JSON part per item.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sections: Option<Vec<Meta>>,
     /// A file part.
     pub file: mailapi_support::FilePart,
     /// One file part per item.
@@ -152,6 +157,7 @@ impl Upload {
             kind: Default::default(),
             tags: Default::default(),
             meta: Default::default(),
+            sections: Default::default(),
             file,
             attachments: Default::default(),
             thumbnail: Default::default(),

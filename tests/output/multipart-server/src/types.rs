@@ -132,6 +132,12 @@ pub struct Receipt {
         deserialize_with = "mailapi_support::server::non_null"
     )]
     pub meta: Option<Meta>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
+    pub sections: Option<Vec<Meta>>,
     pub file: FileInfo,
     #[serde(
         default,
@@ -179,6 +185,13 @@ pub struct Upload {
         deserialize_with = "mailapi_support::server::non_null"
     )]
     pub meta: Option<Meta>,
+    /// One JSON part per item.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
+    pub sections: Option<Vec<Meta>>,
     /// A file part.
     pub file: mailapi_support::FilePart,
     /// One file part per item.

@@ -148,12 +148,22 @@ impl Builder<'_> {
             Some(TypeKind::Struct(s)) => s.fields.iter().map(|f| self.file_type(&f.ty)).collect(),
             _ => return,
         };
-        if let Some(TypeKind::Struct(s)) = self.schemas.types.get_mut(&name).map(|t| &mut t.kind) {
+        let Some(def) = self.schemas.types.get_mut(&name) else { return };
+        let origin = def.origin.clone();
+        let mut unchecked = Vec::new();
+        if let TypeKind::Struct(s) = &mut def.kind {
             for (field, file) in s.fields.iter_mut().zip(resolved) {
-                if let Some(file) = file {
-                    field.ty = file;
+                let Some(file) = file else { continue };
+                let c = &field.constraints;
+                if c.min_length.is_some() || c.max_length.is_some() || c.pattern.is_some() {
+                    unchecked.push(field.json_name.clone());
                 }
+                field.ty = file;
             }
+        }
+        for member in unchecked {
+            let at = push_pointer(&push_pointer(&origin, "properties"), &member);
+            self.warn(&at, format!("the length and pattern limits of the file part `{member}` are not checked"));
         }
     }
 
