@@ -144,7 +144,8 @@ async fn a_retried_call_sends_its_parts_again() {
     let body = PutAvatarBody::Multipart(multipart_client::types::PutAvatarRequestMultipart::new(image));
     client(echo.clone()).await.put_avatar(9, body).await.unwrap();
     assert!(!echo.unavailable_once.load(Ordering::SeqCst), "the first attempt was answered 503");
-    let expected = json!({ "size": 3, "contentType": "application/octet-stream", "fileName": "me.png", "text": "img" });
+    // No media type of its own: the member's 3.1 `contentMediaType`.
+    let expected = json!({ "size": 3, "contentType": "image/png", "fileName": "me.png", "text": "img" });
     assert_eq!(echo.avatar.lock().unwrap().take(), Some((9, expected)));
 }
 

@@ -327,13 +327,20 @@ impl Normalizer {
     }
 
     /// A string of raw content (`contentMediaType` without `contentEncoding`) is what 3.0 wrote
-    /// as `format: binary`: bytes as a whole body, a file part in a multipart body.
+    /// as `format: binary`: bytes as a whole body, a file part in a multipart body, whose
+    /// default `Content-Type` the media type stays as (`x-content-media-type`).
     fn content_media_type(&mut self, at: &str, obj: &mut Map<String, Value>) {
-        let raw = obj.contains_key("contentMediaType") && !obj.contains_key("contentEncoding");
-        if raw && !obj.contains_key("format") && obj.get("type") == Some(&json!("string")) {
-            obj.insert("format".into(), json!("binary"));
-            self.moves.push((push_pointer(at, "contentMediaType"), push_pointer(at, "format")));
+        let Some(media) = obj.get("contentMediaType").cloned() else { return };
+        if obj.contains_key("contentEncoding") || obj.get("type") != Some(&json!("string")) {
+            return;
         }
+        let from = push_pointer(at, "contentMediaType");
+        if !obj.contains_key("format") {
+            obj.insert("format".into(), json!("binary"));
+            self.moves.push((from.clone(), push_pointer(at, "format")));
+        }
+        obj.insert("x-content-media-type".into(), media);
+        self.moves.push((from, push_pointer(at, "x-content-media-type")));
     }
 
     fn content_encoding(&mut self, at: &str, obj: &mut Map<String, Value>) {

@@ -124,7 +124,18 @@ impl<'a> PutAvatarBuilder<'a> {
         request
             .apply(|request| match body {
                 PutAvatarBody::Json(body) => request.json_body(body, "application/json"),
-                PutAvatarBody::Multipart(body) => request.multipart_body(body, &[]),
+                PutAvatarBody::Multipart(body) => {
+                    request
+                        .multipart_body(
+                            body,
+                            &[
+                                mailapi_support::multipart::PartMember {
+                                    name: "image",
+                                    content_type: "image/png",
+                                },
+                            ],
+                        )
+                }
             })
     }
 

@@ -130,6 +130,14 @@ impl Builder<'_> {
                 parts.push(PartEncoding { name: name.clone(), content_type: first.to_string() });
             }
         }
+        for (name, _) in &members {
+            if parts.iter().any(|p| &p.name == name) {
+                continue;
+            }
+            if let Some(content_type) = self.content_media_type(&ty, name) {
+                parts.push(PartEncoding { name: name.clone(), content_type });
+            }
+        }
         let examples = self.examples(at, media.example.as_ref(), &media.examples);
         Some(Content {
             media_type: media_type.to_string(),
@@ -165,6 +173,16 @@ impl Builder<'_> {
             let at = push_pointer(&push_pointer(&origin, "properties"), &member);
             self.warn(&at, format!("the length and pattern limits of the file part `{member}` are not checked"));
         }
+    }
+
+    /// The 3.1 `contentMediaType` of the member `name` of the struct `ty` is, or of its items:
+    /// its part's `Content-Type` when no `encoding` entry gives one.
+    fn content_media_type(&self, ty: &TypeRef, name: &str) -> Option<String> {
+        let TypeRef::Named(struct_name) = self.resolve(ty) else { return None };
+        let origin = &self.schemas.types.get(&struct_name)?.origin;
+        let member = self.spec.raw(&push_pointer(&push_pointer(origin, "properties"), name))?;
+        let media = |schema: &Value| schema.get("x-content-media-type").and_then(Value::as_str).map(str::to_owned);
+        media(member).or_else(|| member.get("items").and_then(media))
     }
 
     /// The file-part type of a member of type `ty`, when it is binary or an array of binary.
