@@ -121,6 +121,17 @@ async fn file_text_json_and_repeated_parts_go_through_client_and_server() {
 }
 
 #[tokio::test]
+async fn a_file_of_eight_mib_arrives_whole() {
+    // Under the server's default 10 MiB body limit; every byte value, so no text survives by luck.
+    let content: Vec<u8> = (0..8 * 1024 * 1024).map(|i: u32| (i % 251) as u8).collect();
+    let upload = multipart_client::types::Upload::new("big", FilePart::new(content.clone()));
+    let receipt = client(Echo::default()).await.upload(upload).await.unwrap();
+    let file = &serde_json::to_value(receipt.body()).unwrap()["file"];
+    assert_eq!(file["size"], json!(content.len()));
+    assert_eq!(file["text"].as_str().unwrap(), String::from_utf8_lossy(&content));
+}
+
+#[tokio::test]
 async fn the_client_chooses_json_or_multipart_and_the_server_reads_each() {
     let echo = Echo::default();
     let api = client(echo.clone()).await;
