@@ -11,7 +11,10 @@ use axum::body::Body;
 use http::Request;
 use multipart_client::{Client, FilePart, PutAvatarBody};
 use multipart_server::mock::AcceptAny;
-use multipart_server::{Api, Limits, Problem, PutAvatarRequest, PutAvatarResponse, UploadRequest, UploadResponse};
+use multipart_server::{
+    AddCommentRequest, AddCommentResponse, Api, Limits, Problem, PutAvatarRequest, PutAvatarResponse, UploadRequest,
+    UploadResponse,
+};
 use serde_json::{Value, json};
 use tower::ServiceExt as _;
 
@@ -34,6 +37,11 @@ fn info(file: &multipart_server::FilePart) -> Value {
 }
 
 impl Api for Echo {
+    async fn add_comment(&self, request: AddCommentRequest) -> Result<AddCommentResponse, Problem> {
+        let text = request.body.map_or("none".to_owned(), |body| body.text.unwrap_or_default());
+        Ok(AddCommentResponse::Ok(text))
+    }
+
     async fn put_avatar(&self, request: PutAvatarRequest) -> Result<PutAvatarResponse, Problem> {
         if self.unavailable_once.swap(false, Ordering::SeqCst) {
             return Err(Problem::new(http::StatusCode::SERVICE_UNAVAILABLE));
@@ -158,6 +166,15 @@ async fn a_retried_call_sends_its_parts_again() {
     // No media type of its own: the member's 3.1 `contentMediaType`.
     let expected = json!({ "size": 3, "contentType": "image/png", "fileName": "me.png", "text": "img" });
     assert_eq!(echo.avatar.lock().unwrap().take(), Some((9, expected)));
+}
+
+#[tokio::test]
+async fn an_optional_multipart_body_may_be_left_out() {
+    let api = client(Echo::default()).await;
+    assert_eq!(api.add_comment().await.unwrap().body(), "none");
+    let mut comment = multipart_client::types::AddCommentRequest::default();
+    comment.text = Some("hi".to_owned());
+    assert_eq!(api.add_comment().body(comment).await.unwrap().body(), "hi");
 }
 
 /// Status and JSON body (`Null` when empty) of one raw request, through `limits`.

@@ -63,6 +63,20 @@ impl Client {
         }
     }
 
+    /// An optional multipart body.
+    ///
+    /// `POST /comments`, answered as `text/plain`
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnexpectedStatus`] for a status the spec does not document here, [`Error::Decode`] for a body that does not decode, [`Error::Undeclared`] in strict mode, [`Error::Transport`] when no response arrived.
+    pub fn add_comment(&self) -> AddCommentBuilder<'_> {
+        AddCommentBuilder {
+            client: self,
+            body: None,
+        }
+    }
+
     /// A multipart body with a file, text, JSON and repeated parts.
     ///
     /// `POST /uploads`, answered as `application/json`
@@ -176,6 +190,59 @@ impl mailapi_support::client::ServiceMessage for PutAvatarError {
                 mailapi_support::client::ServiceMessage::service_message(body)
             }
         }
+    }
+}
+
+/// A call of [`Client::add_comment`]: set what it leaves optional, then `.await` it (or [`send`](Self::send) it).
+#[derive(Debug, Clone)]
+#[must_use = "a call is sent only when awaited"]
+pub struct AddCommentBuilder<'a> {
+    client: &'a Client,
+    body: Option<types::AddCommentRequest>,
+}
+
+impl<'a> AddCommentBuilder<'a> {
+    /// The request body (`multipart/form-data`); without it none is sent.
+    pub fn body(mut self, value: types::AddCommentRequest) -> Self {
+        self.body = Some(value);
+        self
+    }
+
+    /// Sends the call; the same as `.await` on the builder.
+    pub async fn send(self) -> Result<ResponseValue<String>, Error<()>> {
+        Self::execute(self.client, self.request()).await
+    }
+
+    fn request(&self) -> Request {
+        let request = Request::new("addComment", Method::POST, "/comments".to_string())
+            .accept("text/plain")
+            .options(self.client.options.clone());
+        request
+            .optional(
+                self.body.as_ref(),
+                |request, body| request.multipart_body(body, &[]),
+            )
+    }
+
+    async fn execute(
+        client: &Client,
+        request: Request,
+    ) -> Result<ResponseValue<String>, Error<()>> {
+        let raw = client.transport.execute(request).await?;
+        match raw.status.as_u16() {
+            200 => raw.text(),
+            _ => Err(Error::unexpected(raw)),
+        }
+    }
+}
+
+impl<'a> std::future::IntoFuture for AddCommentBuilder<'a> {
+    type Output = Result<ResponseValue<String>, Error<()>>;
+
+    type IntoFuture = mailapi_support::client::BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 

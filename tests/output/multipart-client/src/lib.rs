@@ -8,12 +8,14 @@
 //!
 //! # Example
 //!
-//! Build a client:
+//! Build a client, then call an operation (here `add_comment`): a documented error status comes back as [`Error::Api`] with its typed body, and its `Display` includes the service's message.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let client = multipart_client::Client::builder("https://example.com/v1")
 //!     .build()?;
+//! let response = client.add_comment().await?;
+//! println!("{} {:?}", response.status(), response.body());
 //! # Ok(())
 //! # }
 //! ```

@@ -2,6 +2,23 @@
 
 use serde::{Deserialize, Serialize};
 
+/// The inline schema at `/paths/~1comments/post/requestBody/content/multipart~1form-data/schema`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct AddCommentRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+}
+
+impl AddCommentRequest {
+    /// A `AddCommentRequest` without any of its optional members.
+    pub fn new() -> Self {
+        AddCommentRequest {
+            text: Default::default(),
+        }
+    }
+}
+
 /// The `FileInfo` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]

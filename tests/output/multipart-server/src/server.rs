@@ -24,6 +24,14 @@ pub trait Api: Send + Sync + 'static {
         request: PutAvatarRequest,
     ) -> impl Future<Output = Result<PutAvatarResponse, Problem>> + Send;
 
+    /// An optional multipart body.
+    ///
+    /// `POST /comments`
+    fn add_comment(
+        &self,
+        request: AddCommentRequest,
+    ) -> impl Future<Output = Result<AddCommentResponse, Problem>> + Send;
+
     /// A multipart body with a file, text, JSON and repeated parts.
     ///
     /// `POST /uploads`
@@ -48,6 +56,17 @@ pub trait PartialApi: Send + Sync + 'static {
         async { Err(Problem::not_implemented("putAvatar")) }
     }
 
+    /// An optional multipart body.
+    ///
+    /// `POST /comments`
+    fn add_comment(
+        &self,
+        request: AddCommentRequest,
+    ) -> impl Future<Output = Result<AddCommentResponse, Problem>> + Send {
+        let _ = request;
+        async { Err(Problem::not_implemented("addComment")) }
+    }
+
     /// A multipart body with a file, text, JSON and repeated parts.
     ///
     /// `POST /uploads`
@@ -68,6 +87,13 @@ impl<T: PartialApi> Api for T {
         PartialApi::put_avatar(self, request)
     }
 
+    fn add_comment(
+        &self,
+        request: AddCommentRequest,
+    ) -> impl Future<Output = Result<AddCommentResponse, Problem>> + Send {
+        PartialApi::add_comment(self, request)
+    }
+
     fn upload(
         &self,
         request: UploadRequest,
@@ -83,6 +109,7 @@ pub fn router<A: Api, Au: Authenticator + 'static>(api: A, authenticator: Au) ->
     let shared = Arc::new(Shared { api, authenticator });
     let routes = Router::new()
         .route("/v1/avatars/{id}", axum::routing::put(put_avatar::<A, Au>))
+        .route("/v1/comments", axum::routing::post(add_comment::<A, Au>))
         .route("/v1/uploads", axum::routing::post(upload::<A, Au>))
         .with_state(shared);
     mailapi_support::server::with_defaults(routes)
@@ -123,6 +150,28 @@ async fn put_avatar<A: Api, Au: Authenticator>(
     };
     match PutAvatarRequest::parse(parts, principal) {
         Ok(request) => respond_documented(shared.api.put_avatar(request).await, ERRORS),
+        Err(problem) => problem_response(problem, ERRORS),
+    }
+}
+
+async fn add_comment<A: Api, Au: Authenticator>(
+    State(shared): State<Arc<Shared<A, Au>>>,
+    request: axum::extract::Request,
+) -> Response {
+    const ERRORS: &[ErrorShape] = &[];
+    let (parts, principal) = match read_request(
+            &shared.authenticator,
+            request,
+            "addComment",
+            &[],
+        )
+        .await
+    {
+        Ok(read) => read,
+        Err(problem) => return problem_response(problem, ERRORS),
+    };
+    match AddCommentRequest::parse(parts, principal) {
+        Ok(request) => respond_documented(shared.api.add_comment(request).await, ERRORS),
         Err(problem) => problem_response(problem, ERRORS),
     }
 }
@@ -208,6 +257,32 @@ impl PutAvatarRequest {
     }
 }
 
+/// The parsed and validated request of [`Api::add_comment`].
+#[derive(Debug)]
+pub struct AddCommentRequest {
+    /// The request body.
+    pub body: Option<types::AddCommentRequest>,
+    /// Who called, and the request headers.
+    pub context: Context,
+}
+
+impl AddCommentRequest {
+    fn parse(
+        parts: RequestParts,
+        principal: Option<Principal>,
+    ) -> Result<Self, Problem> {
+        let request = Self {
+            body: parts
+                .optional_body(|parts| parts.multipart_body(&["multipart/form-data"]))?,
+            context: Context {
+                principal,
+                headers: parts.headers,
+            },
+        };
+        Ok(request)
+    }
+}
+
 /// The parsed and validated request of [`Api::upload`].
 #[derive(Debug)]
 pub struct UploadRequest {
@@ -263,6 +338,27 @@ impl IntoResponse for PutAvatarResponse {
                     StatusCode::UNSUPPORTED_MEDIA_TYPE,
                     "application/problem+json",
                     &body,
+                )
+            }
+        }
+    }
+}
+
+/// The responses [`Api::add_comment`] may answer with, as the spec documents them.
+#[derive(Debug)]
+pub enum AddCommentResponse {
+    /// 200: The text the server read (`none` without a body).
+    Ok(String),
+}
+
+impl IntoResponse for AddCommentResponse {
+    fn into_response(self) -> Response {
+        match self {
+            AddCommentResponse::Ok(body) => {
+                mailapi_support::server::text_response(
+                    StatusCode::OK,
+                    "text/plain",
+                    body,
                 )
             }
         }

@@ -2,6 +2,17 @@
 
 use serde::{Deserialize, Serialize};
 
+/// The inline schema at `/paths/~1comments/post/requestBody/content/multipart~1form-data/schema`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct AddCommentRequest {
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "mailapi_support::server::non_null"
+    )]
+    pub text: Option<String>,
+}
+
 /// The `FileInfo` schema.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FileInfo {

@@ -54,6 +54,15 @@ async fn put_avatar() {
     assert_eq!(success(result), (204, ()));
 }
 
+/// `POST /comments`, answered as `text/plain`
+#[tokio::test]
+async fn add_comment() {
+    let api = start().await;
+    let result = api.add_comment().await;
+    let expected = "none".to_owned();
+    assert_eq!(success(result), (200, expected));
+}
+
 /// `POST /uploads`, answered as `application/json`
 #[tokio::test]
 async fn upload() {
