@@ -21,8 +21,9 @@ pub(crate) const FILE_PART: &str = "$mailapi_support::multipart::FilePart";
 /// A file sent as one part of a `multipart/form-data` body: a member of type `string` with
 /// `format: binary` (or, in OpenAPI 3.1, a `contentMediaType`).
 ///
-/// In JSON (examples, the mock, logs) a file part is its content as text.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// In JSON (examples, the mock, logs) a file part is its content as text; `Debug` shows its
+/// size, not its bytes.
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct FilePart {
     /// The file's content.
     pub bytes: Bytes,
@@ -51,6 +52,16 @@ impl FilePart {
     pub fn with_file_name(mut self, file_name: impl Into<String>) -> Self {
         self.file_name = Some(file_name.into());
         self
+    }
+}
+
+impl std::fmt::Debug for FilePart {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FilePart")
+            .field("bytes", &format_args!("{} bytes", self.bytes.len()))
+            .field("content_type", &self.content_type)
+            .field("file_name", &self.file_name)
+            .finish()
     }
 }
 
@@ -801,6 +812,13 @@ mod tests {
         ];
         assert_eq!(encode_parts(&upload, &members).unwrap(), expected);
         assert!(encode_parts(&[1], &[]).is_err());
+    }
+
+    #[test]
+    fn a_file_part_prints_its_size() {
+        let file = FilePart::new(vec![0; 2048]).with_file_name("a.bin");
+        let expected = r#"FilePart { bytes: 2048 bytes, content_type: None, file_name: Some("a.bin") }"#;
+        assert_eq!(format!("{file:?}"), expected);
     }
 
     #[test]
