@@ -124,9 +124,10 @@ impl Builder<'_> {
                     );
                 }
             }
-            if let Some(content_type) = &entry.content_type {
-                // `image/png, image/jpeg`: the client sends the first.
-                let first = content_type.split(',').next().unwrap_or_default().trim();
+            // `image/png, image/jpeg`: the client sends the first; a range (`image/*`) names no
+            // media type a part can be sent as.
+            let listed = entry.content_type.iter().flat_map(|list| list.split(','));
+            if let Some(first) = listed.map(str::trim).find(|m| !m.is_empty() && !m.contains('*')) {
                 parts.push(PartEncoding { name: name.clone(), content_type: first.to_string() });
             }
         }
