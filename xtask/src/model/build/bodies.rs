@@ -107,6 +107,27 @@ impl Builder<'_> {
             return None;
         }
         self.file_parts(&ty);
+        let parts = self.part_encodings(at, media, &ty, &members);
+        let examples = self.examples(at, media.example.as_ref(), &media.examples);
+        Some(Content {
+            media_type: media_type.to_string(),
+            kind: BodyKind::Multipart,
+            ty: Some(ty),
+            examples,
+            encoding: Vec::new(),
+            parts,
+        })
+    }
+
+    /// The parts with a `Content-Type` of their own: from the `encoding` entries (each must name
+    /// a member), else from a member's 3.1 `contentMediaType`.
+    fn part_encodings(
+        &mut self,
+        at: &str,
+        media: &MediaType,
+        ty: &TypeRef,
+        members: &[(String, TypeRef)],
+    ) -> Vec<PartEncoding> {
         let mut parts = Vec::new();
         for (name, entry) in &media.encoding {
             let here = push_pointer(&push_pointer(at, "encoding"), name);
@@ -131,23 +152,15 @@ impl Builder<'_> {
                 parts.push(PartEncoding { name: name.clone(), content_type: first.to_string() });
             }
         }
-        for (name, _) in &members {
+        for (name, _) in members {
             if parts.iter().any(|p| &p.name == name) {
                 continue;
             }
-            if let Some(content_type) = self.content_media_type(&ty, name) {
+            if let Some(content_type) = self.content_media_type(ty, name) {
                 parts.push(PartEncoding { name: name.clone(), content_type });
             }
         }
-        let examples = self.examples(at, media.example.as_ref(), &media.examples);
-        Some(Content {
-            media_type: media_type.to_string(),
-            kind: BodyKind::Multipart,
-            ty: Some(ty),
-            examples,
-            encoding: Vec::new(),
-            parts,
-        })
+        parts
     }
 
     /// Makes the `format: binary` members of the struct `ty` is (and arrays of them) file parts.
