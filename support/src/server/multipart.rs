@@ -49,6 +49,11 @@ fn read_parts(body: Bytes, boundary: String) -> Result<Vec<(String, Received)>, 
         let content_type = field.content_type().map(ToString::to_string);
         let file_name = field.file_name().map(str::to_owned);
         let bytes = at_once(field.bytes())?;
+        // A browser sends a file input with no file chosen as an empty part named "" (HTML's
+        // form-data set): no file, so the member is absent rather than an empty file.
+        if file_name.as_deref() == Some("") && bytes.is_empty() {
+            continue;
+        }
         parts.push((name, Received { bytes, content_type, file_name }));
     }
     Ok(parts)
@@ -336,6 +341,13 @@ mod tests {
         assert_eq!(upload, expected);
         let plain = decode(&[("name", None, None, "n"), ("file", None, None, "text")]).unwrap();
         assert_eq!((plain.count, plain.file), (None, FilePart::new("text")));
+        let unchosen = decode(&[
+            ("name", None, None, "n"),
+            ("file", Some("a.txt"), None, "a"),
+            ("more", Some(""), Some("application/octet-stream"), ""),
+        ])
+        .unwrap();
+        assert_eq!(unchosen.more, None);
     }
 
     #[test]
@@ -344,6 +356,8 @@ mod tests {
             decode(&[("name", None, None, "n"), ("count", None, None, "many"), ("file", None, None, "")]).unwrap_err();
         assert_eq!((problem.status, problem.extensions["pointer"].as_str()), (422, Some("/count")));
         let problem = decode(&[("name", None, None, "n")]).unwrap_err();
+        assert_eq!((problem.status, problem.extensions["pointer"].as_str()), (422, Some("/file")));
+        let problem = decode(&[("name", None, None, "n"), ("file", Some(""), None, "")]).unwrap_err();
         assert_eq!((problem.status, problem.extensions["pointer"].as_str()), (422, Some("/file")));
         let problem =
             decode(&[("file", None, None, ""), ("name", None, None, "n"), ("meta", None, None, "{")]).unwrap_err();
