@@ -103,6 +103,7 @@ async fn form_misfits_are_answered_as_documented() {
         ("To=a&Body=twenty-one+characters", FORM, (422, "/Body")),
         ("Body=b", FORM, (422, "/To")),
         ("To=a&Body=b&Codes=1,x", FORM, (422, "/Codes/1")),
+        ("To=a&Body=b&MediaUrl=x&MediaUrl=y&MediaUrl=x", FORM, (422, "/MediaUrl")),
         (r#"{"To":"a","Body":"b"}"#, "application/json", (415, "")),
     ];
     for (body, content_type, (status, pointer)) in cases {

@@ -276,3 +276,13 @@ impl Validate for types::SecretQuestionSettings {
         }
     }
 }
+
+impl Validate for types::SecretsList {
+    fn validate(&self, at: &str, violations: &mut Violations) {
+        {
+            let value = &self.list;
+            let here = Violations::at(at, "list");
+            violations.unique(&here, value);
+        }
+    }
+}

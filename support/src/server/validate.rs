@@ -94,6 +94,21 @@ impl<T> Counted for BTreeMap<String, T> {
     }
 }
 
+/// JSON text with every object's members sorted, so that equal values have equal text.
+fn canonical(value: &Value) -> String {
+    match value {
+        Value::Object(map) => {
+            let mut members: Vec<(&String, &Value)> = map.iter().collect();
+            members.sort_by_key(|(k, _)| *k);
+            let inner: Vec<String> =
+                members.iter().map(|(k, v)| format!("{}:{}", Value::from(k.as_str()), canonical(v))).collect();
+            format!("{{{}}}", inner.join(","))
+        }
+        Value::Array(items) => format!("[{}]", items.iter().map(canonical).collect::<Vec<_>>().join(",")),
+        other => other.to_string(),
+    }
+}
+
 /// The violations found in one request.
 #[derive(Debug, Default)]
 pub struct Violations(Vec<(String, String)>);
@@ -155,6 +170,19 @@ impl Violations {
         let n = value.count() as u64;
         if min.is_some_and(|min| n < min) || max.is_some_and(|max| n > max) {
             self.push(at, format!("{n} items is outside {}", bounds(min, max)));
+        }
+    }
+
+    /// `uniqueItems`: no two items are equal as JSON values (objects whatever their member order).
+    /// Each item is compared by its canonical JSON text, so a long array costs `n log n`, not `n²`.
+    pub fn unique<T: serde::Serialize>(&mut self, at: &str, items: &[T]) {
+        let mut seen = HashMap::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            let Ok(value) = serde_json::to_value(item) else { continue };
+            if let Some(first) = seen.insert(canonical(&value), i) {
+                self.push(at, format!("items {first} and {i} are equal; the items must be unique"));
+                return;
+            }
         }
     }
 
@@ -220,6 +248,24 @@ mod tests {
         assert_eq!(places, ["/name", "/n", "/list", "/p", "/q", "parameter:page"]);
         assert_eq!(body["status"], 422);
         assert_eq!(body["pointer"], "/name");
+    }
+
+    #[test]
+    fn unique_items_compare_as_json_values() {
+        let check = |items: Vec<Value>| {
+            let mut v = Violations::default();
+            v.unique("/tags", &items);
+            v.into_result().err().map(|p| p.detail.unwrap_or_default())
+        };
+        assert_eq!(check(vec![json!("a"), json!("b")]), None);
+        assert_eq!(
+            check(vec![json!("a"), json!("b"), json!("a")]).as_deref(),
+            Some("/tags: items 0 and 2 are equal; the items must be unique")
+        );
+        let (ab, ba) =
+            (json!({ "a": 1, "b": [1, { "c": 2, "d": 3 }] }), json!({ "b": [1, { "d": 3, "c": 2 }], "a": 1 }));
+        assert!(check(vec![ab.clone(), ba]).is_some());
+        assert_eq!(check(vec![ab, json!({ "a": 1 })]), None);
     }
 
     #[test]

@@ -257,6 +257,9 @@ fn field_checks(f: &Field, types: &BTreeMap<&str, &TypeDef>, needed: &BTreeSet<&
 pub enum Shape {
     Text,
     Number,
+    /// An array: item counts and `uniqueItems`.
+    List,
+    /// A map: property counts.
     Collection,
     Other,
 }
@@ -266,7 +269,8 @@ pub fn shape(ty: &TypeRef, types: &BTreeMap<&str, &TypeDef>) -> Shape {
     match ty {
         TypeRef::Primitive(P::String | P::Bytes) => Shape::Text,
         TypeRef::Primitive(P::I32 | P::I64 | P::U32 | P::U64 | P::F32 | P::F64) => Shape::Number,
-        TypeRef::Array(_) | TypeRef::Map(_) => Shape::Collection,
+        TypeRef::Array(_) => Shape::List,
+        TypeRef::Map(_) => Shape::Collection,
         TypeRef::Named(n) => match types.get(n.as_str()).map(|t| &t.kind) {
             Some(TypeKind::Alias { ty, .. }) => shape(ty, types),
             _ => Shape::Other,
@@ -295,7 +299,7 @@ fn checks(c: &Constraints, shape: Shape, value: TokenStream) -> Vec<TokenStream>
     match shape {
         Shape::Text => text_checks(c, &value, &mut out),
         Shape::Number => number_checks(c, &value, &mut out),
-        Shape::Collection => {
+        Shape::List | Shape::Collection => {
             if c.min_items.is_some()
                 || c.max_items.is_some()
                 || c.min_properties.is_some()
@@ -303,6 +307,9 @@ fn checks(c: &Constraints, shape: Shape, value: TokenStream) -> Vec<TokenStream>
             {
                 let (min, max) = (opt_u64(c.min_items.or(c.min_properties)), opt_u64(c.max_items.or(c.max_properties)));
                 out.push(quote! { violations.count(&here, #value, #min, #max); });
+            }
+            if shape == Shape::List && c.unique_items {
+                out.push(quote! { violations.unique(&here, #value); });
             }
         }
         Shape::Other => {}

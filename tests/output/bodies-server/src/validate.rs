@@ -14,6 +14,10 @@ impl Validate for types::Message {
             let here = Violations::at(at, "Priority");
             violations.range(&here, value, Some(1.0), None, false, false);
         }
+        if let Some(value) = &self.media_url {
+            let here = Violations::at(at, "MediaUrl");
+            violations.unique(&here, value);
+        }
     }
 }
 
