@@ -25,7 +25,8 @@ pub fn changes(old: &Side, new: &Side) -> Vec<Change> {
         entry.1.extend(ops);
     }
     cx.api();
-    cx.operations();
+    cx.operations(&old.api.operations, &new.api.operations, false);
+    cx.operations(&old.api.receivers, &new.api.receivers, true);
     cx.types();
     cx.out
 }
@@ -50,6 +51,8 @@ enum In {
 enum Owner {
     Api,
     Operation(String),
+    /// A webhook or callback, by its label (`webhook `newPet``): see [`receiver_effects`].
+    Receiver(String),
     Schema(String),
 }
 
@@ -74,15 +77,21 @@ impl<'a> Cx<'a> {
             Owner::Api => (None, None, Usage::NONE, Vec::new()),
             // Flow-dependent changes of an operation are its parameters': request data.
             Owner::Operation(id) => (Some(id.clone()), None, Usage::REQUEST, Vec::new()),
+            Owner::Receiver(_) => (None, None, Usage::REQUEST, Vec::new()),
             Owner::Schema(name) => {
                 let (usage, ops) = self.uses.get(name).cloned().unwrap_or_default();
                 (None, Some(name.clone()), usage, ops.into_iter().collect())
             }
         };
-        let effects = kind.effects(usage);
+        let receiver = match owner {
+            Owner::Receiver(label) => Some(label.clone()),
+            _ => None,
+        };
+        let effects = if receiver.is_some() { receiver_effects(kind.effects(usage)) } else { kind.effects(usage) };
         self.out.push(Change {
             kind,
             operation,
+            receiver,
             schema,
             used_by,
             message,
@@ -164,8 +173,20 @@ impl<'a> Cx<'a> {
         }
     }
 
-    fn operations(&mut self) {
-        let (old_ops, new_ops) = (&self.old.api.operations, &self.new.api.operations);
+    /// Matches the operations (or the receivers) of both sides by operationId, then what is
+    /// left by method and path (a rename), and compares each pair.
+    fn operations(&mut self, old_ops: &'a [Operation], new_ops: &'a [Operation], receivers: bool) {
+        let line = |op: &Operation| {
+            let on = if receivers { " on the receiver" } else { "" };
+            format!("{}{on} (`{}`)", request_line(op), op.operation_id)
+        };
+        let owner_of = |side: &Side, op: &Operation| {
+            if receivers {
+                Owner::Receiver(receiver_label(&side.api, op))
+            } else {
+                Owner::Operation(op.operation_id.clone())
+            }
+        };
         let mut pairs: Vec<(&Operation, &Operation)> = Vec::new();
         let mut old_left: Vec<&Operation> = Vec::new();
         for o in old_ops {
@@ -180,14 +201,8 @@ impl<'a> Cx<'a> {
         old_left.retain(|o| match new_left.iter().position(|n| n.method == o.method && n.path == o.path) {
             Some(i) => {
                 let n = new_left.remove(i);
-                let owner = Owner::Operation(n.operation_id.clone());
-                let msg = format!(
-                    "`{} {}`: operationId `{}` -> `{}`",
-                    n.method.as_str(),
-                    n.path,
-                    o.operation_id,
-                    n.operation_id
-                );
+                let owner = owner_of(self.new, n);
+                let msg = format!("{}: operationId `{}` -> `{}`", request_line(n), o.operation_id, n.operation_id);
                 // The Rust names follow the operationId; a change of case alone may leave them as they were.
                 let kind = if o.plan.method == n.plan.method { Kind::Documentation } else { Kind::OperationRenamed };
                 self.push(kind, &owner, In::New, &(op_pointer(n) + "/operationId"), msg);
@@ -197,20 +212,20 @@ impl<'a> Cx<'a> {
             None => true,
         });
         for o in old_left {
-            let msg = format!("`{} {}` (`{}`) removed", o.method.as_str(), o.path, o.operation_id);
-            self.push(Kind::OperationRemoved, &Owner::Operation(o.operation_id.clone()), In::Old, &op_pointer(o), msg);
+            let msg = format!("{} removed", line(o));
+            self.push(Kind::OperationRemoved, &owner_of(self.old, o), In::Old, &op_pointer(o), msg);
         }
         for n in new_left {
-            let msg = format!("`{} {}` (`{}`) added", n.method.as_str(), n.path, n.operation_id);
-            self.push(Kind::OperationAdded, &Owner::Operation(n.operation_id.clone()), In::New, &op_pointer(n), msg);
+            let msg = format!("{} added", line(n));
+            self.push(Kind::OperationAdded, &owner_of(self.new, n), In::New, &op_pointer(n), msg);
         }
         for (o, n) in pairs {
-            self.operation(o, n);
+            let owner = owner_of(self.new, n);
+            self.operation(owner, o, n);
         }
     }
 
-    fn operation(&mut self, o: &Operation, n: &Operation) {
-        let owner = Owner::Operation(n.operation_id.clone());
+    fn operation(&mut self, owner: Owner, o: &Operation, n: &Operation) {
         let at = op_pointer(n);
         if (o.method, &o.path) != (n.method, &n.path) {
             let msg = format!("`{} {}` -> `{} {}`", o.method.as_str(), o.path, n.method.as_str(), n.path);
@@ -639,21 +654,27 @@ impl<'a> Cx<'a> {
 fn uses(api: &crate::model::Api) -> Uses {
     let types: BTreeMap<&str, &TypeDef> = api.types.iter().map(|t| (t.name.as_str(), t)).collect();
     let mut out = Uses::new();
-    for op in &api.operations {
+    // A receiver's request is written by the service and read by its peer: response data in
+    // the columns' terms (see `receiver_effects`), and its response request data.
+    let receivers = api.receivers.iter().map(|op| (op, Usage::RESPONSE, Usage::REQUEST));
+    let operations = api.operations.iter().map(|op| (op, Usage::REQUEST, Usage::RESPONSE));
+    for (op, request, response) in operations.chain(receivers) {
+        // Schemas name the receivers that use them as the report does.
+        let user = if request == Usage::REQUEST { op.operation_id.clone() } else { receiver_label(api, op) };
         let requests = op
             .params
             .iter()
             .map(|p| &p.ty)
             .chain(op.body.iter().flat_map(|b| &b.contents).filter_map(|c| c.ty.as_ref()));
         for ty in requests {
-            mark(&types, ty, Usage::REQUEST, &op.operation_id, &mut out);
+            mark(&types, ty, request, &user, &mut out);
         }
         let contents = op.responses.iter().flat_map(|r| &r.contents).filter_map(|c| c.ty.as_ref());
         for ty in contents.chain(op.responses.iter().flat_map(|r| &r.headers).map(|h| &h.ty)) {
-            mark(&types, ty, Usage::RESPONSE, &op.operation_id, &mut out);
+            mark(&types, ty, response, &user, &mut out);
         }
-        if let Some(ty) = &api.error_in_success {
-            mark(&types, ty, Usage::RESPONSE, &op.operation_id, &mut out);
+        if let (Some(ty), Usage::REQUEST) = (&api.error_in_success, request) {
+            mark(&types, ty, Usage::RESPONSE, &user, &mut out);
         }
     }
     out
@@ -826,13 +847,53 @@ fn required(p: &Param) -> bool {
 }
 
 fn op_pointer(op: &Operation) -> String {
-    push_pointer(&push_pointer("/paths", &op.path), &op.method.as_str().to_ascii_lowercase())
+    op.origin.clone()
+}
+
+/// `` `GET /items` ``; a receiver's route is the one the server crate's `webhooks::router` serves.
+fn request_line(op: &Operation) -> String {
+    format!("`{} {}`", op.method.as_str(), op.path)
+}
+
+/// How a webhook or callback is named in reports: `` webhook `newPet` ``, or
+/// `` callback `createSubscription/onEvent` `` (the operation that documents it, the callback's
+/// name), with the method when it is not POST.
+fn receiver_label(api: &Api, op: &Operation) -> String {
+    let segments: Vec<String> = op.origin.split('/').map(|s| s.replace("~1", "/").replace("~0", "~")).collect();
+    let method = match op.method.as_str() {
+        "POST" => String::new(),
+        other => format!(" ({other})"),
+    };
+    match segments.as_slice() {
+        [_, webhooks, name, _] if webhooks == "webhooks" => format!("webhook `{name}`{method}"),
+        [_, _, _, _, callbacks, name, ..] if callbacks == "callbacks" => {
+            let documented_at = op.origin.split('/').take(4).collect::<Vec<_>>().join("/");
+            let owner = api.operations.iter().find(|o| o.origin == documented_at);
+            let owner = owner.map_or(documented_at.as_str(), |o| o.operation_id.as_str());
+            format!("callback `{owner}/{name}`{method}")
+        }
+        _ => format!("receiver `{}`", op.operation_id),
+    }
+}
+
+/// A webhook or callback turns the service's HTTP roles around: the service sends the request
+/// and the peer that otherwise calls it serves it. The classes of the table are by HTTP role
+/// (the side that sends, the side that serves); the report's columns are by audience. So the
+/// service's peers ("HTTP callers") get the serving side's class, and the service's
+/// implementors the sending side's. The client crate renders no receiver.
+fn receiver_effects(e: super::Effects) -> super::Effects {
+    super::Effects {
+        callers: e.implementors,
+        implementors: e.callers,
+        client_crate: super::Class::Information,
+        server_crate: e.server_crate,
+    }
 }
 
 /// The parameter's entry in the operation (or path item), following a `$ref` to find its name.
 fn param_pointer(side: &Side, op: &Operation, p: &Param) -> String {
-    let item = push_pointer("/paths", &op.path);
     let here = op_pointer(op);
+    let item = here.rsplit_once('/').map_or(here.as_str(), |(item, _)| item).to_string();
     for owner in [&here, &item] {
         let list = owner.clone() + "/parameters";
         let Some(Value::Array(entries)) = side.spec.raw(&list) else { continue };

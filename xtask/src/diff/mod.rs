@@ -77,6 +77,9 @@ pub struct Change {
     pub kind: Kind,
     /// The operation it belongs to (its new operationId), when it is an operation's change.
     pub operation: Option<String>,
+    /// The webhook or callback it belongs to, as the report names it (`` webhook `newPet` ``,
+    /// `` callback `createSubscription/onEvent` ``): its classes are turned around (see the README).
+    pub receiver: Option<String>,
     /// The named schema it belongs to, when it is a schema's change.
     pub schema: Option<String>,
     /// Operations whose requests or responses reach the schema (empty for operation changes).
@@ -125,6 +128,7 @@ pub fn whole(name: &str, side: &Side, added: bool) -> ApiDiff {
     let change = Change {
         kind,
         operation: None,
+        receiver: None,
         schema: None,
         used_by: Vec::new(),
         message: format!("API `{}` {verb} ({} operations)", side.api.title, side.api.operations.len()),

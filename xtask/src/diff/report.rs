@@ -123,14 +123,16 @@ impl Report {
     }
 }
 
-/// Changes by what they belong to: the API itself, each operation, each schema.
+/// Changes by what they belong to: the API itself, each operation, each webhook and callback,
+/// each schema.
 fn groups(changes: &[Change]) -> Vec<(String, Vec<&Change>)> {
     let mut map: BTreeMap<(u8, String), Vec<&Change>> = BTreeMap::new();
     for c in changes {
-        let key = match (&c.operation, &c.schema) {
-            (Some(op), _) => (1, format!("operation `{op}`")),
-            (None, Some(s)) => (2, format!("schema `{s}`{}", used_by(&c.used_by))),
-            (None, None) => (0, "API".to_string()),
+        let key = match (&c.operation, &c.receiver, &c.schema) {
+            (Some(op), _, _) => (1, format!("operation `{op}`")),
+            (None, Some(label), _) => (2, label.clone()),
+            (None, None, Some(s)) => (3, format!("schema `{s}`{}", used_by(&c.used_by))),
+            (None, None, None) => (0, "API".to_string()),
         };
         map.entry(key).or_default().push(c);
     }
@@ -142,7 +144,9 @@ fn used_by(ops: &[String]) -> String {
     if ops.is_empty() {
         return " (used by no operation)".into();
     }
-    let names: Vec<String> = ops.iter().take(SHOWN).map(|o| format!("`{o}`")).collect();
+    // Operations by operationId; webhooks and callbacks come labelled (`` webhook `newPet` ``).
+    let quoted = |o: &String| if o.contains('`') { o.clone() } else { format!("`{o}`") };
+    let names: Vec<String> = ops.iter().take(SHOWN).map(quoted).collect();
     let more = if ops.len() > SHOWN { format!(" and {} more", ops.len() - SHOWN) } else { String::new() };
     format!(" (used by {}{more})", names.join(", "))
 }

@@ -438,6 +438,7 @@ impl<'a> Builder<'a> {
             security,
             pagination: None,
             sent_as: None,
+            origin: at.to_string(),
             plan: Plan::default(),
         }
     }

@@ -141,6 +141,9 @@ pub struct Operation {
     pub pagination: Option<Pagination>,
     /// For a receiver's operation: what the service sends, in words (`the webhook `newPet``).
     pub sent_as: Option<String>,
+    /// The JSON pointer of the operation in the spec (`/paths/~1items/get`,
+    /// `/webhooks/newPet/post`, `.../callbacks/onEvent/{$request.body#~1url}/post`).
+    pub origin: String,
     /// Every Rust name and response variant the operation produces.
     pub plan: Plan,
 }
