@@ -219,6 +219,7 @@ impl mailapi_support::client::ServiceMessage for GetMailServerError {
 
 /// The headers documented for the 401 response of [`Client::get_mail_server`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetMailServerUnauthorizedHeaders {
     /// Basic Realm="\<portal host\>", sent only when the request carried an Authorization header.
     /// Sent as `WWW-Authenticate`; `None` when absent.
@@ -345,6 +346,7 @@ impl mailapi_support::client::ServiceMessage for GetMailServerXmlError {
 
 /// The headers documented for the 401 response of [`Client::get_mail_server_xml`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetMailServerXmlUnauthorizedHeaders {
     /// Basic Realm="\<portal host\>", sent only when the request carried an Authorization header.
     /// Sent as `WWW-Authenticate`; `None` when absent.

@@ -28,6 +28,27 @@ async fn start() -> Client {
         .expect("a client for the mock")
 }
 
+/// Typed response headers read from documented examples (`(name, JSON)`), as the
+/// client reads them from a response (`parse` of its `<Op><Status>Headers`).
+#[track_caller]
+fn example_headers<H, E: Debug>(
+    parse: fn(&axum::http::HeaderMap) -> Result<H, E>,
+    examples: &[(&'static str, &str)],
+) -> H {
+    let pairs: Vec<(&'static str, Option<String>)> = examples
+        .iter()
+        .map(|(name, json)| {
+            let value: serde_json::Value = serde_json::from_str(json)
+                .expect("an example is JSON");
+            (*name, mailapi_support::headers::text(&value))
+        })
+        .collect();
+    let mut map = axum::http::HeaderMap::new();
+    mailapi_support::headers::insert_all(&mut map, &pairs)
+        .expect("the examples can be sent");
+    parse(&map).unwrap_or_else(|err| panic!("the examples do not parse: {err:?}"))
+}
+
 /// The same client, asking the mock for its example of `code` (`Prefer: code=<code>`).
 fn prefer(api: &Client, code: u16) -> Client {
     let mut headers = axum::http::HeaderMap::new();
@@ -82,9 +103,7 @@ async fn get_mail_server() {
     let result = prefer(&api, 401).get_mail_server().await;
     let expected = client::GetMailServerError::Unauthorized(
         "Unauthorized".to_owned(),
-        client::GetMailServerUnauthorizedHeaders {
-            www_authenticate: None,
-        },
+        example_headers(client::GetMailServerUnauthorizedHeaders::parse, &[]),
     );
     assert_eq!(api_error(result), (401, expected));
     let result = prefer(&api, 402).get_mail_server().await;
@@ -123,9 +142,7 @@ async fn get_mail_server_xml() {
     let result = prefer(&api, 401).get_mail_server_xml().await;
     let expected = client::GetMailServerXmlError::Unauthorized(
         "Unauthorized".to_owned(),
-        client::GetMailServerXmlUnauthorizedHeaders {
-            www_authenticate: None,
-        },
+        example_headers(client::GetMailServerXmlUnauthorizedHeaders::parse, &[]),
     );
     assert_eq!(api_error(result), (401, expected));
     let result = prefer(&api, 402).get_mail_server_xml().await;

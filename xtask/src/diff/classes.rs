@@ -91,7 +91,8 @@ kinds! {
     ResponseMediaRemoved "response-media-removed" "a response media type removed",
     BodyRetyped "body-retyped" "a request or response body's schema replaced",
     BodyEncodingChanged "body-encoding-changed" "a form member's `encoding` style or a multipart part's `contentType` changed",
-    ResponseHeaderAdded "response-header-added" "a response header added",
+    ResponseHeaderAdded "response-header-added" "a header added to a response that documents others",
+    ResponseHeadersAdded "response-headers-added" "the first header documented for a response",
     ResponseHeaderRemoved "response-header-removed" "a response header removed",
     SecurityAdded "security-added" "an operation accepts another security alternative",
     SecurityRemoved "security-removed" "an operation no longer accepts a security alternative",
@@ -204,7 +205,15 @@ impl Kind {
             ResponseMediaRemoved => fixed((B, N), B, B, "the response's Rust type changes"),
             BodyRetyped => fixed((B, B), B, B, "the body's Rust type changes"),
             BodyEncodingChanged => fixed((B, I), I, I, "the body is written differently; its Rust type stays"),
-            ResponseHeaderAdded => fixed((N, N), B, B, "a field of the response's `<Op><Status>Headers` struct"),
+            ResponseHeaderAdded => fixed(
+                (N, N),
+                N,
+                B,
+                "a new field of the `#[non_exhaustive]` `<Op><Status>Headers` in the client; exhaustive in the server",
+            ),
+            ResponseHeadersAdded => {
+                fixed((N, N), B, B, "a new `<Op><Status>Headers` struct: the response's Rust type changes")
+            }
             ResponseHeaderRemoved => fixed((B, N), B, B, "a field of the response's `<Op><Status>Headers` disappears"),
             SecurityAdded => fixed((N, B), I, I, "the security list inside the generated code changes"),
             SecurityRemoved => fixed((B, N), I, I, "the security list inside the generated code changes"),

@@ -420,7 +420,10 @@ impl<'a> Cx<'a> {
         for g in &s.headers {
             if !r.headers.iter().any(|h| h.name.eq_ignore_ascii_case(&g.name)) {
                 let p = push_pointer(&(at.to_string() + "/headers"), &g.name);
-                self.push(Kind::ResponseHeaderAdded, owner, In::New, &p, format!("{what}: header `{}` added", g.name));
+                // The first header of a response gives it a headers struct; later ones are fields of it.
+                let kind = if r.headers.is_empty() { Kind::ResponseHeadersAdded } else { Kind::ResponseHeaderAdded };
+                let required = if g.required { "required" } else { "optional" };
+                self.push(kind, owner, In::New, &p, format!("{what}: header `{}` added ({required})", g.name));
             }
         }
         let media = (added, Kind::ResponseMediaRemoved);

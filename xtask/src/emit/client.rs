@@ -829,7 +829,8 @@ fn read_headers(op: &Operation, name: &str) -> TokenStream {
     quote! { let headers = raw.typed_headers::<_, #err>(#name::parse)?; }
 }
 
-/// `<Op><Status>Headers`: the documented headers of each response that has any, with `parse`.
+/// `<Op><Status>Headers`: the documented headers of each response that has any, with `parse`;
+/// `#[non_exhaustive]` like the client's response-only types.
 fn header_structs(op: &Operation) -> TokenStream {
     let mut out = TokenStream::new();
     for (r, name) in op.responses.iter().zip(&op.plan.headers) {
@@ -864,9 +865,12 @@ fn header_structs(op: &Operation) -> TokenStream {
             };
             quote! { #field: mailapi_support::headers::#read(headers, #wire)?, }
         });
+        // Read, never built by callers: a header the vendor documents later is a new field, not
+        // a breaking change, and no constructor is needed.
         out.extend(quote! {
             #doc
             #[derive(Debug, Clone, PartialEq)]
+            #[non_exhaustive]
             pub struct #name {
                 #(#fields)*
             }

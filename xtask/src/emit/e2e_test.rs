@@ -85,7 +85,7 @@ fn imports(api: &Api, helpers: &BTreeSet<&str>, uses_types: bool) -> TokenStream
         client_names.insert(0, quote! { self as client });
     }
     let types_import = uses_types.then(|| quote! { use #client_crate::types; });
-    let debug = errors.then(|| quote! { use std::fmt::Debug; });
+    let debug = (errors || has("example_headers")).then(|| quote! { use std::fmt::Debug; });
     let de = has("json").then(|| quote! { use serde::de::DeserializeOwned; });
     let stream_ext = (has("read_bytes") || has("read_events")).then(|| quote! { use futures_util::StreamExt as _; });
     quote! {
@@ -129,6 +129,29 @@ fn start(api: &Api) -> TokenStream {
 /// The helpers a test may use, by name; only the used ones are emitted.
 fn optional_helpers() -> Vec<(&'static str, TokenStream)> {
     vec![
+        (
+            "example_headers",
+            quote! {
+                /// Typed response headers read from documented examples (`(name, JSON)`), as the
+                /// client reads them from a response (`parse` of its `<Op><Status>Headers`).
+                #[track_caller]
+                fn example_headers<H, E: Debug>(
+                    parse: fn(&axum::http::HeaderMap) -> Result<H, E>,
+                    examples: &[(&'static str, &str)],
+                ) -> H {
+                    let pairs: Vec<(&'static str, Option<String>)> = examples
+                        .iter()
+                        .map(|(name, json)| {
+                            let value: serde_json::Value = serde_json::from_str(json).expect("an example is JSON");
+                            (*name, mailapi_support::headers::text(&value))
+                        })
+                        .collect();
+                    let mut map = axum::http::HeaderMap::new();
+                    mailapi_support::headers::insert_all(&mut map, &pairs).expect("the examples can be sent");
+                    parse(&map).unwrap_or_else(|err| panic!("the examples do not parse: {err:?}"))
+                }
+            },
+        ),
         (
             "prefer",
             quote! {
@@ -546,7 +569,8 @@ impl E2e<'_> {
         self.use_helper("success_typed");
         Some(quote! {
             let headers = result.as_ref().ok().map(|value| value.typed_headers().clone());
-            assert_eq!(headers, Some(#expected));
+            let expected = #expected;
+            assert_eq!(headers, Some(expected));
         })
     }
 
@@ -555,21 +579,14 @@ impl E2e<'_> {
     fn expected_headers(&self, op: &Operation, v: &Variant) -> Option<TokenStream> {
         let name = ident(op.headers_of(v)?);
         self.use_helper("client");
-        let fields = op.response_of(v).headers.iter().map(|h| {
-            let field = ident(&h.field);
-            let value = h.example.as_ref().map(|example| {
-                self.use_helper("json");
-                let json = raw_str(&compact(example));
-                quote! { json(#json) }
-            });
-            let value = match (value, h.required) {
-                (Some(value), true) => value,
-                (Some(value), false) => quote! { Some(#value) },
-                (None, _) => quote! { None },
-            };
-            quote! { #field: #value }
+        self.use_helper("example_headers");
+        // The struct is `#[non_exhaustive]`: read from the examples as the client reads a response.
+        let sent = op.response_of(v).headers.iter().filter_map(|h| {
+            let wire = &h.name;
+            let json = raw_str(&compact(h.example.as_ref()?));
+            Some(quote! { (#wire, #json) })
         });
-        Some(quote! { client::#name { #(#fields),* } })
+        Some(quote! { example_headers(client::#name::parse, &[#(#sent),*]) })
     }
 
     /// An example body as the value the client decodes it into, with its type for JSON.

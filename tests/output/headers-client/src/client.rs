@@ -166,6 +166,7 @@ impl mailapi_support::client::ServiceMessage for ListMailboxesError {
 
 /// The headers documented for the 200 response of [`Client::list_mailboxes`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ListMailboxesOkHeaders {
     /// Requests allowed per window.
     /// Sent as `X-RateLimit-Limit`.
@@ -204,6 +205,7 @@ impl ListMailboxesOkHeaders {
 
 /// The headers documented for the 429 response of [`Client::list_mailboxes`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ListMailboxesTooManyRequestsHeaders {
     /// Seconds to wait.
     /// Sent as `Retry-After`.
@@ -332,6 +334,7 @@ impl mailapi_support::client::ServiceMessage for CreateMailboxError {
 
 /// The headers documented for the 201 response of [`Client::create_mailbox`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateMailboxCreatedHeaders {
     /// The new mailbox.
     /// Sent as `Location`.
@@ -352,6 +355,7 @@ impl CreateMailboxCreatedHeaders {
 
 /// The headers documented for the 202 response of [`Client::create_mailbox`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateMailboxAcceptedHeaders {
     /// Sent as `X-Job-State`.
     pub x_job_state: types::JobState,
@@ -371,6 +375,7 @@ impl CreateMailboxAcceptedHeaders {
 
 /// The headers documented for the 409 response of [`Client::create_mailbox`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateMailboxConflictHeaders {
     /// Where the existing mailbox is.
     /// Sent as `X-Existing`; `None` when absent.
