@@ -94,6 +94,9 @@ kinds! {
     ResponseHeaderAdded "response-header-added" "a header added to a response that documents others",
     ResponseHeadersAdded "response-headers-added" "the first header documented for a response",
     ResponseHeaderRemoved "response-header-removed" "a response header removed",
+    ResponseHeaderRetyped "response-header-retyped" "a response header's schema replaced",
+    ResponseHeaderRequired "response-header-required" "a response header became required",
+    ResponseHeaderOptional "response-header-optional" "a response header became optional",
     SecurityAdded "security-added" "an operation accepts another security alternative",
     SecurityRemoved "security-removed" "an operation no longer accepts a security alternative",
     PaginationAdded "pagination-added" "`x-pagination` added",
@@ -215,6 +218,11 @@ impl Kind {
                 fixed((N, N), B, B, "a new `<Op><Status>Headers` struct: the response's Rust type changes")
             }
             ResponseHeaderRemoved => fixed((B, N), B, B, "a field of the response's `<Op><Status>Headers` disappears"),
+            ResponseHeaderRetyped => fixed((B, B), B, B, "the header field's Rust type changes"),
+            ResponseHeaderRequired => {
+                fixed((N, B), B, B, "the header field loses `Option`; implementors must now send it")
+            }
+            ResponseHeaderOptional => fixed((B, N), B, B, "the header field gains `Option`; callers may not get it"),
             SecurityAdded => fixed((N, B), I, I, "the security list inside the generated code changes"),
             SecurityRemoved => fixed((B, N), I, I, "the security list inside the generated code changes"),
             PaginationAdded => fixed((I, I), N, I, "a new `into_stream` of the call builder"),

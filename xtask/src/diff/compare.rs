@@ -8,8 +8,8 @@ use serde_json::Value;
 use super::classes::{Kind, Usage};
 use super::{Change, Location, Side};
 use crate::model::{
-    Additional, Api, Constraints, Content, Field, Operation, Param, ParamLocation, Primitive, Response, Status,
-    TypeDef, TypeKind, TypeRef,
+    Additional, Api, Constraints, Content, Field, Operation, Param, ParamLocation, Primitive, Response, ResponseHeader,
+    Status, TypeDef, TypeKind, TypeRef,
 };
 use crate::spec::push_pointer;
 
@@ -418,6 +418,9 @@ impl<'a> Cx<'a> {
             }
         }
         for g in &s.headers {
+            if let Some(h) = r.headers.iter().find(|h| h.name.eq_ignore_ascii_case(&g.name)) {
+                self.header_changes(owner, &what, &(at.to_string() + "/headers"), h, g);
+            }
             if !r.headers.iter().any(|h| h.name.eq_ignore_ascii_case(&g.name)) {
                 let p = push_pointer(&(at.to_string() + "/headers"), &g.name);
                 // The first header of a response gives it a headers struct; later ones are fields of it.
@@ -428,6 +431,25 @@ impl<'a> Cx<'a> {
         }
         let media = (added, Kind::ResponseMediaRemoved);
         self.contents(owner, old_at, at, &what, &r.contents, &s.contents, media);
+    }
+
+    /// A header documented before and after: its type and whether it is required.
+    fn header_changes(&mut self, owner: &Owner, what: &str, headers_at: &str, h: &ResponseHeader, g: &ResponseHeader) {
+        let p = push_pointer(headers_at, &g.name);
+        if h.ty != g.ty {
+            self.push(Kind::ResponseHeaderRetyped, owner, In::New, &p, format!("{what}: header `{}` retyped", g.name));
+        }
+        match (h.required, g.required) {
+            (false, true) => {
+                let message = format!("{what}: header `{}` made required", g.name);
+                self.push(Kind::ResponseHeaderRequired, owner, In::New, &p, message);
+            }
+            (true, false) => {
+                let message = format!("{what}: header `{}` made optional", g.name);
+                self.push(Kind::ResponseHeaderOptional, owner, In::New, &p, message);
+            }
+            _ => {}
+        }
     }
 
     #[allow(clippy::too_many_arguments)]
