@@ -9,7 +9,7 @@
 //! error. A status documented without a body is answered without one; a status with no usable
 //! shape keeps `application/problem+json`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
@@ -139,7 +139,21 @@ fn body_shape(
     mapped: &BTreeMap<String, Vec<(String, Member)>>,
     ty: &TypeRef,
 ) -> Option<(Vec<(String, Member)>, bool)> {
+    body_shape_within(types, mapped, ty, &mut BTreeSet::new())
+}
+
+/// `body_shape`, visiting each named type once: unions and aliases that refer to each other
+/// (or to themselves) would otherwise be walked again on every path, without end in practice.
+fn body_shape_within<'a>(
+    types: &'a BTreeMap<String, TypeDef>,
+    mapped: &BTreeMap<String, Vec<(String, Member)>>,
+    ty: &'a TypeRef,
+    seen: &mut BTreeSet<&'a str>,
+) -> Option<(Vec<(String, Member)>, bool)> {
     let TypeRef::Named(name) = ty else { return None };
+    if !seen.insert(name.as_str()) {
+        return None;
+    }
     if let Some(members) = mapped.get(name) {
         return Some((members.clone(), false));
     }
@@ -162,8 +176,8 @@ fn body_shape(
                 matches!(s.additional, Additional::Ignore) || s.additional == Additional::Map(TypeRef::Any);
             Some((members, extensions))
         }
-        TypeKind::Union(u) => u.variants.iter().find_map(|v| body_shape(types, mapped, &v.ty)),
-        TypeKind::Alias { ty, .. } => body_shape(types, mapped, ty),
+        TypeKind::Union(u) => u.variants.iter().find_map(|v| body_shape_within(types, mapped, &v.ty, seen)),
+        TypeKind::Alias { ty, .. } => body_shape_within(types, mapped, ty, seen),
         TypeKind::StringEnum(_) | TypeKind::IntEnum(_) => None,
     }
 }
